@@ -1,0 +1,126 @@
+//! Chinese statutory holidays and 调休 make-up workdays, for deadline arithmetic.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// What kind of day a date is for an office.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum DayKind {
+    Workday,
+    Weekend,
+    /// Inside a 放假 period; the name of the holiday (春节, 中秋节、国庆节).
+    Holiday(String),
+    /// A Saturday or Sunday worked in exchange (调休上班) for the named holiday.
+    MakeupWorkday(String),
+}
+
+/// A 放假 period as the State Council notice states it (may start in the previous year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayRange {
+    pub name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakeupWorkday {
+    pub date: NaiveDate,
+    /// The holiday it pays for.
+    #[serde(alias = "for")]
+    pub holiday: String,
+}
+
+/// One year's notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayYear {
+    pub year: i32,
+    pub notice: String,
+    /// True when the notice was not yet published: statutory days only, no make-up days.
+    #[serde(default)]
+    pub provisional: bool,
+    #[serde(alias = "holiday")]
+    pub holidays: Vec<HolidayRange>,
+    #[serde(alias = "workday", default)]
+    pub workdays: Vec<MakeupWorkday>,
+}
+
+/// The holiday calendar. Dates in years it does not cover count as plain weekdays/weekends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holidays {
+    #[serde(alias = "year")]
+    pub years: Vec<HolidayYear>,
+}
+
+impl Holidays {
+    pub fn kind(&self, d: NaiveDate) -> DayKind {
+        for year in &self.years {
+            if let Some(h) = year.holidays.iter().find(|h| h.from <= d && d <= h.to) {
+                return DayKind::Holiday(h.name.clone());
+            }
+            if let Some(w) = year.workdays.iter().find(|w| w.date == d) {
+                return DayKind::MakeupWorkday(w.holiday.clone());
+            }
+        }
+        match d.weekday() {
+            Weekday::Sat | Weekday::Sun => DayKind::Weekend,
+            _ => DayKind::Workday,
+        }
+    }
+
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        matches!(self.kind(d), DayKind::Workday | DayKind::MakeupWorkday(_))
+    }
+
+    /// Working days after `from` up to and including `to`; negative (the days after `to` up to
+    /// and including `from`, negated) when `to < from`. So from a Friday to the next Monday is 1.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        let (lo, hi, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
+        let count = lo
+            .iter_days()
+            .skip(1)
+            .take_while(|d| *d <= hi)
+            .filter(|d| self.is_working_day(*d))
+            .count();
+        sign * i64::try_from(count).unwrap_or(i64::MAX)
+    }
+
+    /// The `n`-th working day after `from` (before it when `n` is negative); `from` when 0.
+    pub fn add_working_days(&self, from: NaiveDate, n: i64) -> NaiveDate {
+        let mut d = from;
+        let mut left = n.unsigned_abs();
+        while left > 0 {
+            let next = if n > 0 {
+                d.checked_add_days(Days::new(1))
+            } else {
+                d.checked_sub_days(Days::new(1))
+            };
+            // Only at the end of chrono's range; stay on the last representable day.
+            let Some(next) = next else { break };
+            d = next;
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// The notice covering `d`'s year, if the calendar has one.
+    pub fn year(&self, year: i32) -> Option<&HolidayYear> {
+        self.years.iter().find(|y| y.year == year)
+    }
+
+    /// Whether the calendar knows `d`'s year (outside it only weekends are known).
+    pub fn covers(&self, d: NaiveDate) -> bool {
+        self.year(d.year()).is_some()
+    }
+
+    /// Whether `d`'s year is only provisional (its notice was not yet published).
+    pub fn is_provisional(&self, d: NaiveDate) -> bool {
+        self.year(d.year()).is_some_and(|y| y.provisional)
+    }
+}

@@ -1,0 +1,232 @@
+//! The command line: every action of the TUI is also a subcommand, for scripts and tests.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::input::SessionInput;
+use crate::domain::{EnterpriseCategory, MarkStatus};
+use crate::i18n::Lang;
+
+/// 培训 peixun: training calendar, enrolment, check-in and deadline checklists for the
+/// 2023 "百县万企" IP training campaign in Hubei.
+#[derive(Debug, Parser)]
+#[command(name = "peixun", version, about, long_about = None)]
+pub struct Cli {
+    /// Store directory [default: the platform data dir]
+    #[arg(long, global = true, env = "PEIXUN_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Language of messages and screens: zh (中文) or en
+    #[arg(long, global = true, env = "PEIXUN_LANG", default_value = "zh")]
+    pub lang: Lang,
+
+    /// Count the checklist from this date instead of today (YYYY-MM-DD)
+    #[arg(long, global = true, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the terminal interface (the default)
+    Tui,
+    /// Create this office's store (县区局, 市局 or 省局 by the unit's level)
+    Init {
+        /// Unit name or code, e.g. 鄂城区 or 420704
+        #[arg(long)]
+        office: String,
+        /// Your name for the audit trail [default: the login name]
+        #[arg(long)]
+        actor: Option<String>,
+    },
+    /// Build a realistic demo store and open it
+    Demo(DemoArgs),
+    /// The campaign's reference data
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCommand,
+    },
+    /// List sessions (场次)
+    Sessions {
+        /// Only this month (YYYY-MM)
+        #[arg(long)]
+        month: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add, edit or show a session; enrol or remove people
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
+    },
+    /// List people (学员)
+    People {
+        /// Only those enrolled in this session
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a person
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
+    },
+    /// List enterprises (企业)
+    Enterprises {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an enterprise
+    Enterprise {
+        #[command(subcommand)]
+        command: EnterpriseCommand,
+    },
+    /// The deadline checklist (清单) of a unit, or mark an item
+    Checklist(ChecklistArgs),
+    /// Checklist items due soon or overdue, for cron or a login banner
+    Due {
+        /// Working days ahead that count as soon
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit trail (全程留痕): who changed what, when, on which device
+    Log {
+        /// Only ops touching this record
+        #[arg(long)]
+        record: Option<String>,
+        /// Only the last N ops
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify every log chain and that state rebuilt from the logs equals the stored state
+    Doctor,
+    /// Print shell completions
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Scale {
+    /// 鄂州: the city office, its five units, about 1,500 people
+    #[default]
+    City,
+    /// All 17 cities and 103 counties, about 40,000 people
+    Province,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long, value_enum, default_value_t = Scale::City)]
+    pub scale: Scale,
+    #[arg(long, default_value_t = 2023)]
+    pub seed: u64,
+    /// Build the store and print where it is, without opening the interface
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Print everything: units, courses, steps, services, liaison, materials, holidays
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Add a session; prints its id
+    Add(SessionInput),
+    /// Change the given fields of a session
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: SessionInput,
+    },
+    /// A session with its enrolment list
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enrol a person (by id) in a session
+    Enrol { id: String, person: String },
+    /// Remove a person's enrolment
+    Unenrol { id: String, person: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Add a person; prints the id
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long, default_value = "")]
+        position: String,
+        /// Enterprise id or exact name
+        #[arg(long)]
+        enterprise: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnterpriseCommand {
+    /// Add an enterprise; prints the id
+    Add {
+        #[arg(long)]
+        name: String,
+        /// 统一社会信用代码 (18 characters)
+        #[arg(long)]
+        credit_code: Option<String>,
+        #[arg(long, value_enum)]
+        category: Option<EnterpriseCategory>,
+        /// Unit name or code [default: this office]
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Unit name or code [default: this office]
+    #[arg(long, global = true)]
+    pub unit: Option<String>,
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<ChecklistCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCommand {
+    /// Mark an item done, waived or back to todo
+    Mark {
+        item: String,
+        status: MarkStatus,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Attach an evidence file to an item (recorded by name, size and blake3 hash)
+    Attach {
+        item: String,
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Set a unit's deadline for an item (a city for its counties)
+    Deadline { item: String, date: NaiveDate },
+}

@@ -1,0 +1,105 @@
+//! `peixun checklist` and `peixun due`.
+
+use color_eyre::eyre::Result;
+
+use super::{headers, open_store, print_json, print_table, today, unit_name, units_under, user_error};
+use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
+use crate::domain::checklist::ChecklistRow;
+use crate::i18n::tf;
+
+fn row_cells(row: &ChecklistRow) -> Vec<String> {
+    vec![
+        unit_name(&row.unit),
+        row.item.clone(),
+        row.title.clone(),
+        row.due.to_string(),
+        row.working_days_left.to_string(),
+        row.status.label(),
+        row.evidence.len().to_string(),
+    ]
+}
+
+const COLUMNS: [&str; 7] = ["unit", "item", "title", "due", "days_left", "status", "evidence"];
+
+pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
+    let store = open_store(cli)?;
+    let unit = match &args.unit {
+        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(user_error)?,
+        None => store.office().to_string(),
+    };
+    match &args.command {
+        None => {
+            let rows = store.checklist(&unit, today(cli, &store)?)?;
+            if args.json {
+                return print_json(&rows);
+            }
+            let cells: Vec<Vec<String>> = rows.iter().map(row_cells).collect();
+            print_table(&headers(&COLUMNS), &cells);
+            Ok(())
+        }
+        Some(ChecklistCommand::Mark { item, status, note }) => {
+            store.mark_item(&unit, item, *status, note)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.checklist.marked",
+                    &[("unit", &unit_name(&unit)), ("item", item), ("status", &status.key())]
+                )
+            );
+            Ok(())
+        }
+        Some(ChecklistCommand::Attach { item, file, note }) => {
+            let now = chrono::Local::now().naive_local();
+            let evidence = store.attach_evidence(&unit, item, file, note, now)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.checklist.attached",
+                    &[
+                        ("file", &evidence.file_name),
+                        ("size", &evidence.size),
+                        ("hash", &&evidence.blake3[..12]),
+                    ]
+                )
+            );
+            Ok(())
+        }
+        Some(ChecklistCommand::Deadline { item, date }) => {
+            store.set_deadline(&unit, item, *date)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.checklist.deadline_set",
+                    &[("unit", &unit_name(&unit)), ("item", item), ("date", date)]
+                )
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Open items of this office and every unit below it, due within `days` working days or late.
+pub fn due(cli: &Cli, days: i64, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let today = today(cli, &store)?;
+    let mut rows = Vec::new();
+    for unit in units_under(store.office()) {
+        rows.extend(
+            store
+                .checklist(&unit, today)?
+                .into_iter()
+                .filter(|r| r.status.is_open() && r.working_days_left <= days),
+        );
+    }
+    rows.sort_by(|a, b| a.due.cmp(&b.due).then(a.unit.cmp(&b.unit)));
+    if json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("{}", tf("cli.due.none", &[("days", &days)]));
+        return Ok(());
+    }
+    let cells: Vec<Vec<String>> = rows.iter().map(row_cells).collect();
+    print_table(&headers(&COLUMNS), &cells);
+    Ok(())
+}

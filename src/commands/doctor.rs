@@ -1,0 +1,140 @@
+//! `peixun doctor` and `peixun log`: the log is the truth, so check it and show it.
+
+use std::collections::BTreeMap;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use crate::cli::Cli;
+use crate::i18n::{t, tf};
+use crate::log::{rebuild, Op};
+use crate::store::Store;
+
+/// What is wrong with a store's logs or state; empty when healthy.
+pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
+    let mut problems = Vec::new();
+    let mut ops = Vec::new();
+    let mut chains: BTreeMap<u64, (u64, [u8; 32])> = BTreeMap::new();
+    for op in store.ops() {
+        let op = op?;
+        let bytes = op.encode()?;
+        let (last_seq, last_hash) = chains.get(&op.device).copied().unwrap_or((0, [0; 32]));
+        if op.seq != last_seq + 1 {
+            problems.push(tf(
+                "cli.doctor.gap",
+                &[("device", &format!("{:016x}", op.device)), ("seq", &op.seq)],
+            ));
+        } else if op.prev != last_hash {
+            problems.push(tf(
+                "cli.doctor.bad_prev",
+                &[("device", &format!("{:016x}", op.device)), ("seq", &op.seq)],
+            ));
+        }
+        chains.insert(op.device, (op.seq, Op::hash_of(&bytes)));
+        ops.push(op);
+    }
+    for (device, head) in store.heads()? {
+        if chains.get(&device).map(|c| (c.0, c.1)) != Some((head.seq, head.hash)) {
+            problems.push(tf("cli.doctor.bad_head", &[("device", &format!("{device:016x}"))]));
+        }
+    }
+    match rebuild(&ops) {
+        Ok(rebuilt) => {
+            let stored: BTreeMap<String, Vec<u8>> = store.state_entries()?.into_iter().collect();
+            let differing = rebuilt
+                .iter()
+                .filter(|(k, v)| stored.get(*k) != Some(*v))
+                .map(|(k, _)| k.clone())
+                .chain(stored.keys().filter(|k| !rebuilt.contains_key(*k)).cloned())
+                .collect::<Vec<_>>();
+            if !differing.is_empty() {
+                problems.push(tf(
+                    "cli.doctor.state_differs",
+                    &[("count", &differing.len()), ("first", &differing[0])],
+                ));
+            }
+        }
+        Err(e) => problems.push(e.to_string()),
+    }
+    Ok((ops.len(), chains.len(), problems))
+}
+
+pub fn doctor(cli: &Cli) -> Result<()> {
+    let store = open_store(cli)?;
+    let (ops, devices, problems) = check(&store)?;
+    if problems.is_empty() {
+        println!("{}", tf("cli.doctor.ok", &[("ops", &ops), ("devices", &devices)]));
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    Err(user_error(tf("cli.doctor.failed", &[("count", &problems.len())])))
+}
+
+#[derive(Serialize)]
+struct LogEntry<'a> {
+    time: String,
+    office: &'a str,
+    device: String,
+    seq: u64,
+    actor: &'a str,
+    kind: &'a str,
+    records: Vec<String>,
+    payload: &'a crate::log::Payload,
+}
+
+pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let mut ops: Vec<Op> = match record {
+        Some(id) => store.ops_for_record(id)?,
+        None => {
+            let mut all = store.ops().collect::<Result<Vec<_>>>()?;
+            all.sort_by_key(|op| op.order_key());
+            all
+        }
+    };
+    if let Some(limit) = limit {
+        let skip = ops.len().saturating_sub(limit);
+        ops.drain(..skip);
+    }
+    if ops.is_empty() && record.is_some() {
+        return Err(user_error(tf("cli.log.no_record", &[("id", &record.unwrap_or_default())])));
+    }
+    let entries: Vec<LogEntry> = ops
+        .iter()
+        .map(|op| LogEntry {
+            time: op
+                .hlc
+                .to_datetime()
+                .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default(),
+            office: &op.office,
+            device: format!("{:016x}", op.device),
+            seq: op.seq,
+            actor: &op.actor,
+            kind: op.payload.kind(),
+            records: op.payload.records(),
+            payload: &op.payload,
+        })
+        .collect();
+    if json {
+        return print_json(&entries);
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.time.clone(),
+                unit_name(e.office),
+                format!("{}#{}", &e.device[..8], e.seq),
+                e.actor.to_string(),
+                t(&format!("cli.op.{}", e.kind)),
+                e.records.first().cloned().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(&headers(&["time", "office", "device", "actor", "op", "record"]), &rows);
+    Ok(())
+}

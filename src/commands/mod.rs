@@ -1,0 +1,215 @@
+//! What each subcommand does. Output for people is a table in the UI language; `--json` is for
+//! scripts.
+
+mod checklist;
+mod doctor;
+mod records;
+mod session;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::campaign::{campaign, UnitLevel};
+use crate::cli::{CampaignCommand, Cli, Command};
+use crate::i18n::{t, tf};
+use crate::store::Store;
+
+pub use crate::error::{user_error, UserError};
+
+pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    match &cli.data_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => crate::store::default_data_dir().ok_or_else(|| eyre!(t("cli.store.no_home"))),
+    }
+}
+
+pub fn open_store(cli: &Cli) -> Result<Store> {
+    Store::open(&data_dir(cli)?)
+}
+
+/// The date the checklist counts from: `--today`, else the store's (a demo pins one), else today.
+pub fn today(cli: &Cli, store: &Store) -> Result<chrono::NaiveDate> {
+    match cli.today {
+        Some(day) => Ok(day),
+        None => store.today(),
+    }
+}
+
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Pads by display width so Chinese columns line up in a terminal.
+pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.width());
+            }
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(c.width());
+                format!("{c}{}", " ".repeat(pad))
+            })
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    println!("{}", line(headers));
+    for row in rows {
+        println!("{}", line(row));
+    }
+}
+
+pub fn headers(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| t(&format!("cli.col.{k}"))).collect()
+}
+
+/// 县区局, 市局 or 省局: what an office does follows from its unit's level.
+pub fn role_of(office: &str) -> String {
+    let key = match campaign().unit(office).map(|u| u.level) {
+        Some(UnitLevel::Province) => "province",
+        Some(UnitLevel::City) => "city",
+        _ => "county",
+    };
+    t(&format!("cli.role.{key}"))
+}
+
+pub fn unit_name(id: &str) -> String {
+    campaign()
+        .unit(id)
+        .map_or_else(|| id.to_string(), |u| u.name.clone())
+}
+
+/// The office itself and every unit below it, in official order.
+pub fn units_under(office: &str) -> Vec<String> {
+    let mut out = vec![office.to_string()];
+    let mut i = 0;
+    while i < out.len() {
+        for child in campaign().children(&out[i]) {
+            if !out.contains(&child.id) {
+                out.push(child.id.clone());
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        None | Some(Command::Tui) => {
+            let store = open_store(&cli)?;
+            let today = today(&cli, &store)?;
+            crate::tui::run(store, today)
+        }
+        Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
+        Some(Command::Demo(args)) => demo(&cli, args),
+        Some(Command::Campaign {
+            command: CampaignCommand::Show { json },
+        }) => {
+            if *json {
+                print_json(campaign())
+            } else {
+                print!("{}", crate::campaign::show_text(campaign()));
+                Ok(())
+            }
+        }
+        Some(Command::Sessions { month, json }) => session::list(&cli, month.as_deref(), *json),
+        Some(Command::Session { command }) => session::run(&cli, command),
+        Some(Command::People { session, json }) => records::people(&cli, session.as_deref(), *json),
+        Some(Command::Person { command }) => records::person(&cli, command),
+        Some(Command::Enterprises { json }) => records::enterprises(&cli, *json),
+        Some(Command::Enterprise { command }) => records::enterprise(&cli, command),
+        Some(Command::Checklist(args)) => checklist::run(&cli, args),
+        Some(Command::Due { days, json }) => checklist::due(&cli, *days, *json),
+        Some(Command::Log {
+            record,
+            limit,
+            json,
+        }) => doctor::log(&cli, record.as_deref(), *limit, *json),
+        Some(Command::Doctor) => doctor::doctor(&cli),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "peixun", &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut std::io::stdout())
+                .wrap_err("writing the man page")
+        }
+    }
+}
+
+fn login_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default()
+}
+
+fn init(cli: &Cli, office: &str, actor: Option<&str>) -> Result<()> {
+    let unit = crate::domain::input::resolve_unit(office).map_err(user_error)?;
+    let dir = data_dir(cli)?;
+    let actor = actor.map_or_else(login_name, str::to_string);
+    let store = Store::create(&dir, &unit, &actor)?;
+    println!(
+        "{}",
+        tf(
+            "cli.init.done",
+            &[
+                ("office", &unit_name(store.office())),
+                ("role", &role_of(store.office())),
+                ("dir", &dir.display()),
+            ]
+        )
+    );
+    Ok(())
+}
+
+fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
+    let (dir, announce) = match &cli.data_dir {
+        Some(dir) => (dir.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("peixun-demo-{}", std::process::id())),
+            true,
+        ),
+    };
+    if announce || args.no_tui {
+        eprintln!("{}", tf("cli.demo.where", &[("dir", &dir.display())]));
+    }
+    let mut last_percent = usize::MAX;
+    let mut progress = |done: usize, total: usize| {
+        let percent = if total == 0 { 100 } else { done * 100 / total };
+        if percent != last_percent && percent % 10 == 0 {
+            last_percent = percent;
+            eprintln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
+        }
+    };
+    let store = crate::demo::build(&dir, args.scale, args.seed, &mut progress)?;
+    if args.no_tui {
+        println!(
+            "{}",
+            tf(
+                "cli.demo.built",
+                &[("office", &unit_name(store.office())), ("dir", &dir.display())]
+            )
+        );
+        return Ok(());
+    }
+    let today = today(cli, &store)?;
+    crate::tui::run(store, today)
+}

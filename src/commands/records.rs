@@ -1,0 +1,144 @@
+//! `peixun people|person|enterprises|enterprise`.
+
+use color_eyre::eyre::Result;
+
+use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use crate::cli::{Cli, EnterpriseCommand, PersonCommand};
+use crate::domain::input;
+use crate::domain::text::mask_phone;
+use crate::i18n::tf;
+use crate::log::Payload;
+use crate::store::Store;
+
+pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let rows: Vec<(crate::domain::Person, Option<crate::domain::Enterprise>)> = match session {
+        Some(id) => {
+            if store.session(id)?.is_none() {
+                return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
+            }
+            store.enrolment_list(id)?
+        }
+        None => {
+            let mut rows = Vec::new();
+            for person in store.people()? {
+                let enterprise = match &person.enterprise {
+                    Some(e) => store.enterprise(e)?,
+                    None => None,
+                };
+                rows.push((person, enterprise));
+            }
+            rows
+        }
+    };
+    if json {
+        let people: Vec<_> = rows.iter().map(|(p, _)| p).collect();
+        return print_json(&people);
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(p, e)| {
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                e.as_ref().map(|e| e.name.clone()).unwrap_or_default(),
+                p.position.clone(),
+                mask_phone(&p.phone),
+            ]
+        })
+        .collect();
+    print_table(&headers(&["id", "name", "enterprise", "position", "phone"]), &table);
+    Ok(())
+}
+
+/// An enterprise by id, or by exact name when one enterprise has it.
+fn find_enterprise(store: &Store, raw: &str) -> Result<String> {
+    if store.enterprise(raw)?.is_some() {
+        return Ok(raw.to_string());
+    }
+    let matches: Vec<_> = store
+        .enterprises()?
+        .into_iter()
+        .filter(|e| e.name == raw.trim())
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one.id.clone()),
+        _ => Err(user_error(tf("cli.enterprise.not_found", &[("value", &raw)]))),
+    }
+}
+
+pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    let PersonCommand::Add {
+        name,
+        phone,
+        position,
+        enterprise,
+    } = command;
+    let enterprise = match enterprise {
+        Some(raw) => Some(find_enterprise(&store, raw)?),
+        None => None,
+    };
+    let person = input::person(
+        store.new_id('P')?,
+        store.office().to_string(),
+        name,
+        phone,
+        position,
+        enterprise,
+    )
+    .map_err(|e| user_error(e.to_string()))?;
+    let id = person.id.clone();
+    store.commit(vec![Payload::PersonUpserted(person)])?;
+    println!("{id}");
+    Ok(())
+}
+
+pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let enterprises = store.enterprises()?;
+    if json {
+        return print_json(&enterprises);
+    }
+    let rows: Vec<Vec<String>> = enterprises
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.clone(),
+                e.name.clone(),
+                e.credit_code.clone().unwrap_or_default(),
+                e.category.map(|c| c.name().to_string()).unwrap_or_default(),
+                unit_name(&e.unit),
+            ]
+        })
+        .collect();
+    print_table(
+        &headers(&["id", "enterprise", "credit_code", "category", "unit"]),
+        &rows,
+    );
+    Ok(())
+}
+
+pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    let EnterpriseCommand::Add {
+        name,
+        credit_code,
+        category,
+        unit,
+    } = command;
+    let unit = unit.clone().unwrap_or_else(|| store.office().to_string());
+    let enterprise = input::enterprise(
+        store.new_id('E')?,
+        store.office().to_string(),
+        name,
+        credit_code.as_deref(),
+        *category,
+        &unit,
+    )
+    .map_err(|e| user_error(e.to_string()))?;
+    let id = enterprise.id.clone();
+    store.commit(vec![Payload::EnterpriseUpserted(enterprise)])?;
+    println!("{id}");
+    Ok(())
+}

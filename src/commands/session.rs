@@ -1,0 +1,243 @@
+//! `peixun sessions` and `peixun session ...`.
+
+use chrono::NaiveTime;
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use crate::cli::{Cli, SessionCommand};
+use crate::domain::input::SessionInput;
+use crate::domain::text::mask_phone;
+use crate::domain::{Enterprise, Person, Session, SessionKind};
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::store::Store;
+
+pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let mut sessions = store.sessions()?;
+    if let Some(month) = month {
+        let first = crate::domain::input::parse_date(&format!("{month}-01"))
+            .map_err(|_| user_error(tf("cli.input.bad_month", &[("value", &month)])))?;
+        sessions.retain(|s| s.date.format("%Y-%m").to_string() == first.format("%Y-%m").to_string());
+    }
+    if json {
+        return print_json(&sessions);
+    }
+    let rows: Vec<Vec<String>> = sessions
+        .iter()
+        .map(|s| {
+            let enrolled = store.enrolled_ids(&s.id).map(|v| v.len()).unwrap_or(0);
+            vec![
+                s.id.clone(),
+                s.date.to_string(),
+                format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M")),
+                s.kind.label(),
+                s.title.clone(),
+                unit_name(&s.host),
+                format!("{enrolled}/{}", s.capacity),
+            ]
+        })
+        .collect();
+    print_table(
+        &headers(&["id", "date", "time", "kind", "title", "host", "enrolled"]),
+        &rows,
+    );
+    Ok(())
+}
+
+pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    match command {
+        SessionCommand::Add(input) => {
+            let id = add(&store, input)?;
+            println!("{id}");
+            Ok(())
+        }
+        SessionCommand::Edit { id, fields } => {
+            edit(&store, id, fields)?;
+            println!("{}", tf("cli.session.edited", &[("id", id)]));
+            Ok(())
+        }
+        SessionCommand::Show { id, json } => show(&store, id, *json),
+        SessionCommand::Enrol { id, person } => {
+            set_enrolment(&store, id, person, true)?;
+            println!("{}", tf("cli.session.enrolled", &[("person", person), ("id", id)]));
+            Ok(())
+        }
+        SessionCommand::Unenrol { id, person } => {
+            set_enrolment(&store, id, person, false)?;
+            println!("{}", tf("cli.session.unenrolled", &[("person", person), ("id", id)]));
+            Ok(())
+        }
+    }
+}
+
+/// A blank session of this office, for `add` to fill.
+pub fn blank(store: &Store) -> Result<Session> {
+    Ok(Session {
+        id: store.new_id('S')?,
+        office: store.office().to_string(),
+        kind: SessionKind::Offline,
+        title: String::new(),
+        units: Vec::new(),
+        host: store.office().to_string(),
+        cohost: None,
+        date: store.today()?,
+        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
+        venue: String::new(),
+        courses: Vec::new(),
+        audience: String::new(),
+        capacity: 100,
+    })
+}
+
+pub fn add(store: &Store, input: &SessionInput) -> Result<String> {
+    if input.date.is_none() {
+        return Err(user_error(format!(
+            "{}: {}",
+            t("cli.field.date"),
+            t("cli.input.required")
+        )));
+    }
+    let session = input.apply(blank(store)?).map_err(|e| user_error(e.to_string()))?;
+    let id = session.id.clone();
+    store.commit(vec![Payload::SessionUpserted(session)])?;
+    Ok(id)
+}
+
+fn owned_session(store: &Store, id: &str) -> Result<Session> {
+    let session = store
+        .session(id)?
+        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &id)])))?;
+    if session.office != store.office() {
+        return Err(user_error(tf(
+            "cli.session.not_owner",
+            &[("id", &id), ("owner", &unit_name(&session.office))],
+        )));
+    }
+    Ok(session)
+}
+
+pub fn edit(store: &Store, id: &str, input: &SessionInput) -> Result<()> {
+    let session = owned_session(store, id)?;
+    let edited = input.apply(session.clone()).map_err(|e| user_error(e.to_string()))?;
+    if edited != session {
+        store.commit(vec![Payload::SessionUpserted(edited)])?;
+    }
+    Ok(())
+}
+
+pub fn set_enrolment(store: &Store, session: &str, person: &str, enrolled: bool) -> Result<()> {
+    owned_session(store, session)?;
+    if store.person(person)?.is_none() {
+        return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
+    }
+    if store.is_enrolled(session, person)? == enrolled {
+        return Ok(());
+    }
+    store.commit(vec![Payload::EnrolmentSet {
+        session: session.to_string(),
+        person: person.to_string(),
+        enrolled,
+    }])?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SessionDetail<'a> {
+    session: &'a Session,
+    enrolled: Vec<EnrolledRow>,
+}
+
+#[derive(Serialize)]
+struct EnrolledRow {
+    person: Person,
+    enterprise: Option<Enterprise>,
+    checked_in_at: Option<String>,
+}
+
+fn show(store: &Store, id: &str, json: bool) -> Result<()> {
+    let session = store
+        .session(id)?
+        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &id)])))?;
+    let attendance = store.attendance(id)?;
+    let enrolled: Vec<EnrolledRow> = store
+        .enrolment_list(id)?
+        .into_iter()
+        .map(|(person, enterprise)| EnrolledRow {
+            checked_in_at: attendance
+                .get(&person.id)
+                .and_then(|a| a.first_at)
+                .map(|at| at.format("%H:%M").to_string()),
+            person,
+            enterprise,
+        })
+        .collect();
+    if json {
+        return print_json(&SessionDetail {
+            session: &session,
+            enrolled,
+        });
+    }
+    let field = |key: &str, value: String| println!("{}: {value}", t(&format!("cli.field.{key}")));
+    field("title", session.title.clone());
+    field("kind", session.kind.label());
+    field(
+        "date",
+        format!(
+            "{} {}-{}",
+            session.date,
+            session.start.format("%H:%M"),
+            session.end.format("%H:%M")
+        ),
+    );
+    field("venue", session.venue.clone());
+    field("host", unit_name(&session.host));
+    if let Some(cohost) = &session.cohost {
+        field("cohost", unit_name(cohost));
+    }
+    let units: Vec<String> = session.units.iter().map(|u| unit_name(u)).collect();
+    field("units", units.join("、"));
+    for course in &session.courses {
+        let title = crate::campaign::campaign()
+            .courses
+            .iter()
+            .find(|c| c.id == course.course)
+            .map_or(course.course.clone(), |c| c.title.clone());
+        field("courses", format!("{title} ({})", course.lecturer));
+    }
+    field("audience", session.audience.clone());
+    field(
+        "enrolled",
+        tf(
+            "cli.session.count",
+            &[
+                ("enrolled", &enrolled.len()),
+                ("capacity", &session.capacity),
+                ("present", &attendance.len()),
+            ],
+        ),
+    );
+    println!();
+    let rows: Vec<Vec<String>> = enrolled
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            vec![
+                (i + 1).to_string(),
+                row.person.name.clone(),
+                row.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_default(),
+                row.person.position.clone(),
+                mask_phone(&row.person.phone),
+                row.checked_in_at.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(
+        &headers(&["no", "name", "enterprise", "position", "phone", "checked_in"]),
+        &rows,
+    );
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! What a checklist item's state is today: a mark says done or waived; otherwise the due date
+//! and the working-day calendar say todo, due soon, or overdue.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{Evidence, MarkStatus};
+
+/// Working days left at or below which an open item counts as due soon.
+pub const DUE_SOON_WORKING_DAYS: i64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemStatus {
+    Done,
+    Waived,
+    Todo,
+    DueSoon,
+    Overdue,
+}
+
+impl ItemStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Waived => "waived",
+            Self::Todo => "todo",
+            Self::DueSoon => "due-soon",
+            Self::Overdue => "overdue",
+        }
+    }
+
+    pub fn label(self) -> String {
+        crate::i18n::t(&format!("cli.status.{}", self.key()))
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Done | Self::Waived)
+    }
+}
+
+pub fn derive(mark: Option<MarkStatus>, working_days_left: i64, due: NaiveDate, today: NaiveDate) -> ItemStatus {
+    match mark {
+        Some(MarkStatus::Done) => ItemStatus::Done,
+        Some(MarkStatus::Waived) => ItemStatus::Waived,
+        _ if today > due => ItemStatus::Overdue,
+        _ if working_days_left <= DUE_SOON_WORKING_DAYS => ItemStatus::DueSoon,
+        _ => ItemStatus::Todo,
+    }
+}
+
+/// One line of a unit's checklist as the screen and `peixun checklist` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistRow {
+    pub unit: String,
+    pub item: String,
+    pub title: String,
+    pub due: NaiveDate,
+    /// Set when the unit's city moved the campaign's default date.
+    pub due_set_by_city: bool,
+    pub working_days_left: i64,
+    pub status: ItemStatus,
+    pub note: String,
+    pub evidence: Vec<Evidence>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn marks_win_then_dates_decide() {
+        let due = d("2023-02-27");
+        assert_eq!(derive(Some(MarkStatus::Done), -3, due, d("2023-03-02")), ItemStatus::Done);
+        assert_eq!(derive(Some(MarkStatus::Waived), 9, due, d("2023-02-01")), ItemStatus::Waived);
+        assert_eq!(derive(Some(MarkStatus::Todo), -1, due, d("2023-02-28")), ItemStatus::Overdue);
+        assert_eq!(derive(None, 0, due, d("2023-02-27")), ItemStatus::DueSoon);
+        assert_eq!(derive(None, 12, due, d("2023-02-08")), ItemStatus::Todo);
+    }
+}

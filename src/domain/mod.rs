@@ -1,0 +1,9 @@
+//! Records, their owners and the checks on what people type into them.
+
+pub mod checklist;
+pub mod credit_code;
+pub mod input;
+pub mod model;
+pub mod text;
+
+pub use model::*;

@@ -1,0 +1,150 @@
+//! The records coordinators work with. Each names its owner office: only that office's ops may
+//! change it (DESIGN §2).
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+pub type OfficeId = String;
+pub type RecordId = String;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionKind {
+    Offline,
+    Online,
+    Exam,
+    Makeup,
+    Expansion,
+}
+
+impl SessionKind {
+    pub const ALL: [SessionKind; 5] = [
+        Self::Offline,
+        Self::Online,
+        Self::Exam,
+        Self::Makeup,
+        Self::Expansion,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::Online => "online",
+            Self::Exam => "exam",
+            Self::Makeup => "makeup",
+            Self::Expansion => "expansion",
+        }
+    }
+
+    pub fn label(self) -> String {
+        crate::i18n::t(&format!("cli.kind.{}", self.key()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionCourse {
+    pub course: String,
+    pub lecturer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: RecordId,
+    pub office: OfficeId,
+    pub kind: SessionKind,
+    pub title: String,
+    /// Units whose enterprises this session serves (a joint session covers several).
+    pub units: Vec<OfficeId>,
+    pub host: OfficeId,
+    pub cohost: Option<OfficeId>,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub venue: String,
+    pub courses: Vec<SessionCourse>,
+    pub audience: String,
+    pub capacity: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnterpriseCategory {
+    /// 高新技术企业
+    HighTech,
+    /// 专精特新企业
+    Specialised,
+    /// 上市及后备企业
+    Listed,
+    /// 科技型中小企业
+    TechSme,
+}
+
+impl EnterpriseCategory {
+    pub const ALL: [EnterpriseCategory; 4] =
+        [Self::HighTech, Self::Specialised, Self::Listed, Self::TechSme];
+
+    /// The seed's own words; these stay Chinese in every language as they are official terms.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HighTech => "高新技术企业",
+            Self::Specialised => "专精特新企业",
+            Self::Listed => "上市及后备企业",
+            Self::TechSme => "科技型中小企业",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enterprise {
+    pub id: RecordId,
+    pub office: OfficeId,
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub category: Option<EnterpriseCategory>,
+    pub unit: OfficeId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: RecordId,
+    pub office: OfficeId,
+    pub name: String,
+    pub phone: String,
+    pub position: String,
+    pub enterprise: Option<RecordId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkStatus {
+    Todo,
+    Done,
+    Waived,
+}
+
+impl MarkStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Todo => "todo",
+            Self::Done => "done",
+            Self::Waived => "waived",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub file_name: String,
+    pub size: u64,
+    pub blake3: String,
+    pub note: String,
+    pub added: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    pub present: bool,
+    /// The first check-in time: when two laptops at one door both record a person, the earlier
+    /// time stands.
+    pub first_at: Option<NaiveDateTime>,
+}

@@ -1,0 +1,101 @@
+//! Text clean-up shared by every input: full-width folding and phone numbers.
+
+/// Folds a full-width ASCII variant (０-９, Ａ-Ｚ, ａ-ｚ, the ideographic space) to ASCII.
+pub fn fold_full_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Trims and folds a free-text field; an empty result is `None`.
+pub fn clean(raw: &str) -> Option<String> {
+    let folded: String = raw.chars().map(fold_full_width).collect();
+    let trimmed = folded.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneError(pub String);
+
+impl std::fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::tf("cli.phone.invalid", &[("phone", &self.0)]))
+    }
+}
+
+impl std::error::Error for PhoneError {}
+
+/// A mainland mobile (11 digits, 1[3-9]...) or a landline with area code (027-86759057).
+/// Spaces, dashes and full-width digits are removed; landlines keep one dash after the area code.
+pub fn normalise_phone(raw: &str) -> Result<String, PhoneError> {
+    let digits: String = raw
+        .chars()
+        .map(fold_full_width)
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+'))
+        .collect();
+    let digits = digits.strip_prefix("86").filter(|d| d.len() == 11).unwrap_or(&digits);
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(PhoneError(raw.to_string()));
+    }
+    let bytes = digits.as_bytes();
+    if bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]) {
+        return Ok(digits.to_string());
+    }
+    if bytes.first() == Some(&b'0') && (10..=12).contains(&bytes.len()) {
+        // Three-digit area codes are the big cities (010, 02x); the rest have four.
+        let split = if bytes[1] == b'1' || bytes[1] == b'2' { 3 } else { 4 };
+        return Ok(format!("{}-{}", &digits[..split], &digits[split..]));
+    }
+    Err(PhoneError(raw.to_string()))
+}
+
+/// 13812341234 -> 138****1234; landlines keep their area code and last four digits.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return phone.to_string();
+    }
+    let head = if let Some(dash) = phone.find('-') {
+        dash + 1
+    } else {
+        3
+    };
+    let tail = chars.len() - 4;
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i >= head && i < tail { '*' } else { *c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_cleaned_and_checked() {
+        assert_eq!(normalise_phone("138 0000-1234").as_deref(), Ok("13800001234"));
+        assert_eq!(normalise_phone("１３８００００１２３４").as_deref(), Ok("13800001234"));
+        assert_eq!(normalise_phone("+86 13800001234").as_deref(), Ok("13800001234"));
+        assert_eq!(normalise_phone("027-86759057").as_deref(), Ok("027-86759057"));
+        assert_eq!(normalise_phone("0711 3201234").as_deref(), Ok("0711-3201234"));
+        assert!(normalise_phone("12345").is_err());
+        assert!(normalise_phone("1280000123a").is_err());
+        assert!(normalise_phone("12800001234").is_err());
+    }
+
+    #[test]
+    fn phones_are_masked() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("027-86759057"), "027-****9057");
+        assert_eq!(mask_phone("123"), "123");
+    }
+
+    #[test]
+    fn clean_folds_and_trims() {
+        assert_eq!(clean("\u{3000}张三 ").as_deref(), Some("张三"));
+        assert_eq!(clean("  "), None);
+    }
+}

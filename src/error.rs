@@ -1,0 +1,17 @@
+//! Errors the user caused (bad input, a refused action) as opposed to failures of the machine.
+
+/// Shown as one line without a backtrace; the CLI exits with code 2.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+pub fn user_error(message: impl Into<String>) -> color_eyre::Report {
+    UserError(message.into()).into()
+}

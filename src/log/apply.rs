@@ -1,0 +1,312 @@
+//! Folding ops into the materialised state. The same code runs inside the store's sled
+//! transaction and over an in-memory map when `doctor` rebuilds state from the logs, so the two
+//! cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::hlc::Hlc;
+use super::op::{DeviceId, Op, Payload};
+use crate::domain::{Attendance, MarkStatus, OfficeId};
+
+/// Who last wrote a record and when: later (HLC, device) wins.
+pub type Stamp = (Hlc, DeviceId);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stored<T> {
+    pub owner: OfficeId,
+    pub stamp: Stamp,
+    pub value: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    pub status: MarkStatus,
+    pub note: String,
+}
+
+#[derive(Debug)]
+pub enum ApplyError {
+    /// An op from `origin` tried to change `record`, which another office owns.
+    Unauthorised { record: String, origin: OfficeId },
+    Decode { key: String },
+    Encode,
+}
+
+impl std::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::tf;
+        let text = match self {
+            Self::Unauthorised { record, origin } => tf(
+                "cli.apply.unauthorised",
+                &[("record", record), ("origin", origin)],
+            ),
+            Self::Decode { key } => tf("cli.apply.decode", &[("key", key)]),
+            Self::Encode => tf("cli.apply.encode", &[]),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+/// The key-value view `apply` writes through.
+pub trait Kv {
+    type Error;
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error>;
+    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error>;
+    fn fail(error: ApplyError) -> Self::Error;
+}
+
+impl Kv for BTreeMap<String, Vec<u8>> {
+    type Error = ApplyError;
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ApplyError> {
+        Ok(BTreeMap::get(self, key).cloned())
+    }
+    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), ApplyError> {
+        self.insert(key.to_string(), value);
+        Ok(())
+    }
+    fn fail(error: ApplyError) -> ApplyError {
+        error
+    }
+}
+
+pub mod keys {
+    pub fn session(id: &str) -> String {
+        format!("s/{id}")
+    }
+    pub fn enterprise(id: &str) -> String {
+        format!("e/{id}")
+    }
+    pub fn person(id: &str) -> String {
+        format!("p/{id}")
+    }
+    pub fn enrolment(session: &str, person: &str) -> String {
+        format!("n/{session}/{person}")
+    }
+    pub fn attendance(session: &str, person: &str) -> String {
+        format!("a/{session}/{person}")
+    }
+    pub fn mark(unit: &str, item: &str) -> String {
+        format!("c/{unit}/{item}")
+    }
+    pub fn evidence(unit: &str, item: &str, hash: &str) -> String {
+        format!("v/{unit}/{item}/{hash}")
+    }
+    pub fn deadline(unit: &str, item: &str) -> String {
+        format!("d/{unit}/{item}")
+    }
+}
+
+fn read<K: Kv, T: DeserializeOwned>(kv: &K, key: &str) -> Result<Option<Stored<T>>, K::Error> {
+    match kv.get(key)? {
+        None => Ok(None),
+        Some(bytes) => postcard::from_bytes(&bytes).map(Some).map_err(|_| {
+            K::fail(ApplyError::Decode {
+                key: key.to_string(),
+            })
+        }),
+    }
+}
+
+fn write<K: Kv, T: Serialize>(kv: &mut K, key: &str, stored: &Stored<T>) -> Result<(), K::Error> {
+    let bytes = postcard::to_stdvec(stored).map_err(|_| K::fail(ApplyError::Encode))?;
+    kv.put(key, bytes)
+}
+
+/// Last writer wins by stamp; a record may only be changed by the office that first wrote it.
+fn upsert<K: Kv, T: Serialize + DeserializeOwned>(
+    kv: &mut K,
+    key: &str,
+    op: &Op,
+    value: T,
+) -> Result<bool, K::Error> {
+    let stamp = (op.hlc, op.device);
+    if let Some(existing) = read::<K, T>(kv, key)? {
+        if existing.owner != op.office {
+            return Err(K::fail(unauthorised(key, op)));
+        }
+        if existing.stamp >= stamp {
+            return Ok(false);
+        }
+    }
+    write(
+        kv,
+        key,
+        &Stored {
+            owner: op.office.clone(),
+            stamp,
+            value,
+        },
+    )?;
+    Ok(true)
+}
+
+fn unauthorised(record: &str, op: &Op) -> ApplyError {
+    ApplyError::Unauthorised {
+        record: record.to_string(),
+        origin: op.office.clone(),
+    }
+}
+
+fn require_owner<K: Kv>(op: &Op, owner: &str, record: &str) -> Result<(), K::Error> {
+    if op.office == owner {
+        Ok(())
+    } else {
+        Err(K::fail(unauthorised(record, op)))
+    }
+}
+
+/// Only a unit's city or the province sets that unit's deadlines.
+fn may_set_deadline(office: &str, unit: &str) -> bool {
+    let campaign = crate::campaign::campaign();
+    let province = campaign
+        .units
+        .iter()
+        .find(|u| u.parent.is_none())
+        .map(|u| u.id.as_str());
+    Some(office) == province
+        || campaign
+            .city_of(unit)
+            .is_some_and(|city| city.id == office && city.id != unit)
+}
+
+/// Applies one op; returns whether the visible state changed.
+pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
+    let stamp = (op.hlc, op.device);
+    match &op.payload {
+        Payload::SessionUpserted(s) => {
+            require_owner::<K>(op, &s.office, &s.id)?;
+            upsert(kv, &keys::session(&s.id), op, s.clone())
+        }
+        Payload::EnterpriseUpserted(e) => {
+            require_owner::<K>(op, &e.office, &e.id)?;
+            upsert(kv, &keys::enterprise(&e.id), op, e.clone())
+        }
+        Payload::PersonUpserted(p) => {
+            require_owner::<K>(op, &p.office, &p.id)?;
+            upsert(kv, &keys::person(&p.id), op, p.clone())
+        }
+        Payload::EnrolmentSet {
+            session,
+            person,
+            enrolled,
+        } => upsert(kv, &keys::enrolment(session, person), op, *enrolled),
+        Payload::CheckedIn {
+            session,
+            person,
+            at,
+        } => {
+            let key = keys::attendance(session, person);
+            let existing = read::<K, Attendance>(kv, &key)?;
+            if let Some(existing) = &existing {
+                if existing.owner != op.office {
+                    return Err(K::fail(unauthorised(&key, op)));
+                }
+            }
+            // Attendance merges as a set: an earlier check-in time always stands.
+            let first_at = match existing.as_ref().map(|e| &e.value) {
+                Some(Attendance {
+                    present: true,
+                    first_at: Some(prev),
+                }) => (*prev).min(*at),
+                _ => *at,
+            };
+            let unchanged = existing.as_ref().is_some_and(|e| {
+                e.value.present && e.value.first_at == Some(first_at)
+            });
+            let stamp = existing.map_or(stamp, |e| e.stamp.max(stamp));
+            write(
+                kv,
+                &key,
+                &Stored {
+                    owner: op.office.clone(),
+                    stamp,
+                    value: Attendance {
+                        present: true,
+                        first_at: Some(first_at),
+                    },
+                },
+            )?;
+            Ok(!unchanged)
+        }
+        Payload::CheckInUndone { session, person } => {
+            let key = keys::attendance(session, person);
+            match read::<K, Attendance>(kv, &key)? {
+                Some(existing) if existing.owner != op.office => {
+                    Err(K::fail(unauthorised(&key, op)))
+                }
+                Some(existing) if existing.value.present && existing.stamp < stamp => {
+                    write(
+                        kv,
+                        &key,
+                        &Stored {
+                            owner: op.office.clone(),
+                            stamp,
+                            value: Attendance {
+                                present: false,
+                                first_at: None,
+                            },
+                        },
+                    )?;
+                    Ok(true)
+                }
+                _ => Ok(false),
+            }
+        }
+        Payload::ChecklistMarked {
+            unit,
+            item,
+            status,
+            note,
+        } => {
+            let key = keys::mark(unit, item);
+            require_owner::<K>(op, unit, &key)?;
+            upsert(
+                kv,
+                &key,
+                op,
+                Mark {
+                    status: *status,
+                    note: note.clone(),
+                },
+            )
+        }
+        Payload::EvidenceAttached {
+            unit,
+            item,
+            evidence,
+        } => {
+            let key = keys::evidence(unit, item, &evidence.blake3);
+            require_owner::<K>(op, unit, &key)?;
+            // Evidence is add-only and identified by content: the same file twice is one item.
+            if read::<K, crate::domain::Evidence>(kv, &key)?.is_some() {
+                return Ok(false);
+            }
+            upsert(kv, &key, op, evidence.clone())
+        }
+        Payload::DeadlineSet { unit, item, due } => {
+            let key = keys::deadline(unit, item);
+            if !may_set_deadline(&op.office, unit) {
+                return Err(K::fail(unauthorised(&key, op)));
+            }
+            upsert(kv, &key, op, *due)
+        }
+    }
+}
+
+/// State rebuilt from scratch: every op in (HLC, device, seq) order.
+pub fn rebuild<'a>(
+    ops: impl IntoIterator<Item = &'a Op>,
+) -> Result<BTreeMap<String, Vec<u8>>, ApplyError> {
+    let mut sorted: Vec<&Op> = ops.into_iter().collect();
+    sorted.sort_by_key(|op| op.order_key());
+    let mut state = BTreeMap::new();
+    for op in sorted {
+        apply(&mut state, op)?;
+    }
+    Ok(state)
+}

@@ -1,0 +1,118 @@
+//! Operations: the only way anything changes. Each is appended to its device's chain and never
+//! edited or deleted.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::hlc::Hlc;
+use crate::domain::{Enterprise, Evidence, MarkStatus, OfficeId, Person, RecordId, Session};
+
+pub type DeviceId = u64;
+pub type Hash = [u8; 32];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    SessionUpserted(Session),
+    EnterpriseUpserted(Enterprise),
+    PersonUpserted(Person),
+    EnrolmentSet {
+        session: RecordId,
+        person: RecordId,
+        enrolled: bool,
+    },
+    CheckedIn {
+        session: RecordId,
+        person: RecordId,
+        at: NaiveDateTime,
+    },
+    CheckInUndone {
+        session: RecordId,
+        person: RecordId,
+    },
+    ChecklistMarked {
+        unit: OfficeId,
+        item: String,
+        status: MarkStatus,
+        note: String,
+    },
+    EvidenceAttached {
+        unit: OfficeId,
+        item: String,
+        evidence: Evidence,
+    },
+    /// A city's (or the province's) deadline for one of its units' checklist items.
+    DeadlineSet {
+        unit: OfficeId,
+        item: String,
+        due: NaiveDate,
+    },
+}
+
+impl Payload {
+    /// Stable name for the audit trail and `--json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SessionUpserted(_) => "SessionUpserted",
+            Self::EnterpriseUpserted(_) => "EnterpriseUpserted",
+            Self::PersonUpserted(_) => "PersonUpserted",
+            Self::EnrolmentSet { .. } => "EnrolmentSet",
+            Self::CheckedIn { .. } => "CheckedIn",
+            Self::CheckInUndone { .. } => "CheckInUndone",
+            Self::ChecklistMarked { .. } => "ChecklistMarked",
+            Self::EvidenceAttached { .. } => "EvidenceAttached",
+            Self::DeadlineSet { .. } => "DeadlineSet",
+        }
+    }
+
+    /// Every record id this op touches, so the audit trail can be filtered by record.
+    pub fn records(&self) -> Vec<String> {
+        match self {
+            Self::SessionUpserted(s) => vec![s.id.clone()],
+            Self::EnterpriseUpserted(e) => vec![e.id.clone()],
+            Self::PersonUpserted(p) => vec![p.id.clone()],
+            Self::EnrolmentSet {
+                session, person, ..
+            }
+            | Self::CheckedIn {
+                session, person, ..
+            }
+            | Self::CheckInUndone { session, person } => vec![session.clone(), person.clone()],
+            Self::ChecklistMarked { unit, item, .. }
+            | Self::EvidenceAttached { unit, item, .. }
+            | Self::DeadlineSet { unit, item, .. } => vec![format!("{unit}/{item}"), unit.clone()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    pub office: OfficeId,
+    pub device: DeviceId,
+    /// Dense per device: 1, 2, 3...
+    pub seq: u64,
+    pub hlc: Hlc,
+    /// Hash of this device's previous op; zeros for the first.
+    pub prev: Hash,
+    /// Who was at the keyboard (the coordinator's name or login), for the audit trail.
+    pub actor: String,
+    pub payload: Payload,
+}
+
+impl Op {
+    pub fn encode(&self) -> Result<Vec<u8>, postcard::Error> {
+        postcard::to_stdvec(self)
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Op, postcard::Error> {
+        postcard::from_bytes(bytes)
+    }
+
+    pub fn hash_of(encoded: &[u8]) -> Hash {
+        *blake3::hash(encoded).as_bytes()
+    }
+
+    /// Total order used to fold logs: time, then device, then sequence.
+    pub fn order_key(&self) -> (Hlc, DeviceId, u64) {
+        (self.hlc, self.device, self.seq)
+    }
+}

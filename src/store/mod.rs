@@ -1,0 +1,214 @@
+//! The sled store of one office install: its op log per device, the materialised state, and the
+//! meta tree (office, device, schema). One process at a time.
+
+mod checklist;
+mod open;
+pub mod query;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::Transactional;
+
+use crate::domain::OfficeId;
+use crate::i18n::tf;
+use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
+
+pub use open::{default_data_dir, StoreError};
+
+/// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The last op of one device's chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub office: OfficeId,
+    pub seq: u64,
+    pub hash: Hash,
+}
+
+struct Writer {
+    head: Head,
+    hlc: Hlc,
+    next_id: u64,
+}
+
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    ops: sled::Tree,
+    heads: sled::Tree,
+    state: sled::Tree,
+    meta: sled::Tree,
+    office: OfficeId,
+    device: DeviceId,
+    actor: String,
+    writer: Mutex<Writer>,
+    _lock: File,
+}
+
+struct TxKv<'a>(&'a TransactionalTree);
+
+impl Kv for TxKv<'_> {
+    type Error = ConflictableTransactionError<ApplyError>;
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error> {
+        Ok(self.0.get(key)?.map(|v| v.to_vec()))
+    }
+    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error> {
+        self.0.insert(key, value)?;
+        Ok(())
+    }
+    fn fail(error: ApplyError) -> Self::Error {
+        ConflictableTransactionError::Abort(error)
+    }
+}
+
+fn op_key(device: DeviceId, seq: u64) -> [u8; 16] {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&device.to_be_bytes());
+    key[8..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+impl Store {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn office(&self) -> &str {
+        &self.office
+    }
+
+    pub fn device(&self) -> DeviceId {
+        self.device
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// A new record id, unique across this office's devices: kind, office, device tag, counter.
+    pub fn new_id(&self, kind: char) -> Result<String> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| eyre!("store writer lock poisoned"))?;
+        writer.next_id += 1;
+        Ok(format!(
+            "{kind}-{}-{:04x}-{}",
+            self.office,
+            self.device >> 48,
+            writer.next_id
+        ))
+    }
+
+    /// Appends `payloads` as ops of this device and applies them, all in one transaction, and
+    /// returns only once the transaction is flushed to disk.
+    pub fn commit(&self, payloads: Vec<Payload>) -> Result<Vec<Op>> {
+        if payloads.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| eyre!("store writer lock poisoned"))?;
+        let mut head = writer.head.clone();
+        let mut hlc = writer.hlc;
+        let now = crate::log::hlc::now_ms();
+        let mut encoded = Vec::with_capacity(payloads.len());
+        for payload in payloads {
+            hlc = hlc.tick(now);
+            let op = Op {
+                office: self.office.clone(),
+                device: self.device,
+                seq: head.seq + 1,
+                hlc,
+                prev: head.hash,
+                actor: self.actor.clone(),
+                payload,
+            };
+            let bytes = op.encode().wrap_err("encoding an op")?;
+            head.seq = op.seq;
+            head.hash = Op::hash_of(&bytes);
+            encoded.push((op, bytes));
+        }
+        let head_bytes = postcard::to_stdvec(&head)?;
+        let hlc_bytes = postcard::to_stdvec(&hlc)?;
+        let next_id = writer.next_id;
+        let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
+            |(ops, heads, state, meta)| {
+                let mut kv = TxKv(state);
+                for (op, bytes) in &encoded {
+                    ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
+                    apply(&mut kv, op)?;
+                }
+                heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
+                meta.insert("hlc", hlc_bytes.as_slice())?;
+                meta.insert("next_id", &next_id.to_be_bytes())?;
+                Ok(())
+            },
+        );
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(error)) => return Err(eyre!(error.to_string())),
+            Err(TransactionError::Storage(error)) => {
+                return Err(error).wrap_err_with(|| {
+                    tf("cli.store.write_failed", &[("dir", &self.dir.display())])
+                })
+            }
+        }
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        writer.head = head;
+        writer.hlc = hlc;
+        Ok(encoded.into_iter().map(|(op, _)| op).collect())
+    }
+
+    /// Every op of every device, in storage order (device, seq).
+    pub fn ops(&self) -> impl Iterator<Item = Result<Op>> + '_ {
+        self.ops.iter().map(|entry| {
+            let (key, value) = entry.wrap_err("reading the op log")?;
+            Op::decode(&value).wrap_err_with(|| format!("op {:02x?} does not decode", &key[..]))
+        })
+    }
+
+    pub fn heads(&self) -> Result<Vec<(DeviceId, Head)>> {
+        let mut heads = Vec::new();
+        for entry in self.heads.iter() {
+            let (key, value) = entry?;
+            let device = u64::from_be_bytes(key.as_ref().try_into().unwrap_or([0; 8]));
+            heads.push((device, postcard::from_bytes(&value)?));
+        }
+        Ok(heads)
+    }
+
+    /// The materialised state, key by key, for `doctor` to compare with a rebuild.
+    pub fn state_entries(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.state
+            .iter()
+            .map(|entry| {
+                let (k, v) = entry?;
+                Ok((String::from_utf8_lossy(&k).into_owned(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    /// The date the checklist counts from: a demo store pins its own "today".
+    pub fn today(&self) -> Result<chrono::NaiveDate> {
+        match self.meta.get("today")? {
+            Some(bytes) => Ok(postcard::from_bytes(&bytes)?),
+            None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
+
+    pub fn set_today(&self, today: chrono::NaiveDate) -> Result<()> {
+        self.meta.insert("today", postcard::to_stdvec(&today)?)?;
+        self.db.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,192 @@
+//! Finding, creating and opening a store, and refusing to when that would be unsafe.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::{Head, Store, Writer, SCHEMA_VERSION};
+use crate::i18n::tf;
+use crate::log::Hlc;
+
+/// Failures a coordinator can act on, each with its own message.
+#[derive(Debug)]
+pub enum StoreError {
+    NoStore(PathBuf),
+    AlreadyExists(PathBuf),
+    Locked(PathBuf),
+    NewerSchema { found: u32, supported: u32 },
+    Damaged { dir: PathBuf, detail: String },
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Self::NoStore(dir) => tf("cli.store.none", &[("dir", &dir.display())]),
+            Self::AlreadyExists(dir) => tf("cli.store.exists", &[("dir", &dir.display())]),
+            Self::Locked(dir) => tf("cli.store.locked", &[("dir", &dir.display())]),
+            Self::NewerSchema { found, supported } => tf(
+                "cli.store.newer",
+                &[("found", found), ("supported", supported)],
+            ),
+            Self::Damaged { dir, detail } => tf(
+                "cli.store.damaged",
+                &[("dir", &dir.display()), ("detail", detail)],
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// `--data-dir`, else `PEIXUN_DATA_DIR` (both handled by clap), else the platform data dir.
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("cn", "peixun", "peixun").map(|d| d.data_dir().to_path_buf())
+}
+
+fn db_path(dir: &Path) -> PathBuf {
+    dir.join("db")
+}
+
+fn lock(dir: &Path) -> Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("peixun.lock"))
+        .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf()).into()),
+        Err(TryLockError::Error(e)) => Err(e)
+            .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())])),
+    }
+}
+
+fn open_db(dir: &Path) -> Result<sled::Db> {
+    sled::Config::new()
+        .path(db_path(dir))
+        // Keeps a province-scale store's footprint small; the working set is a screenful.
+        .cache_capacity(24 * 1024 * 1024)
+        .open()
+        .map_err(|e| {
+            StoreError::Damaged {
+                dir: dir.to_path_buf(),
+                detail: e.to_string(),
+            }
+            .into()
+        })
+}
+
+fn random_device_id(dir: &Path) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    hasher.update(&now.as_nanos().to_le_bytes());
+    hasher.update(&std::process::id().to_le_bytes());
+    hasher.update(dir.as_os_str().as_encoded_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+    u64::from_le_bytes(bytes)
+}
+
+impl Store {
+    pub fn exists(dir: &Path) -> bool {
+        db_path(dir).exists()
+    }
+
+    /// Creates the store of `office` in `dir`; refuses when one is already there.
+    pub fn create(dir: &Path, office: &str, actor: &str) -> Result<Store> {
+        Self::create_with_device(dir, office, actor, random_device_id(dir))
+    }
+
+    /// As `create`, with a chosen device id (demo stores are reproducible from their seed).
+    pub fn create_with_device(dir: &Path, office: &str, actor: &str, device: u64) -> Result<Store> {
+        if Self::exists(dir) {
+            return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
+        }
+        std::fs::create_dir_all(dir)
+            .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
+        let lock = lock(dir)?;
+        let db = open_db(dir)?;
+        let meta = db.open_tree("meta")?;
+        meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
+        meta.insert("office", office.as_bytes())?;
+        meta.insert("device", &device.to_be_bytes())?;
+        meta.insert("actor", actor.as_bytes())?;
+        db.flush()?;
+        Self::from_db(dir, db, lock)
+    }
+
+    /// Opens an existing store. Checks the lock and the schema before anything is written.
+    pub fn open(dir: &Path) -> Result<Store> {
+        if !Self::exists(dir) {
+            return Err(StoreError::NoStore(dir.to_path_buf()).into());
+        }
+        let lock = lock(dir)?;
+        let db = open_db(dir)?;
+        Self::from_db(dir, db, lock)
+    }
+
+    fn from_db(dir: &Path, db: sled::Db, lock: File) -> Result<Store> {
+        let damaged = |detail: &str| StoreError::Damaged {
+            dir: dir.to_path_buf(),
+            detail: detail.to_string(),
+        };
+        let meta = db.open_tree("meta")?;
+        let read_u = |key: &str| -> Result<Option<Vec<u8>>> {
+            Ok(meta.get(key)?.map(|v| v.to_vec()))
+        };
+        let schema = read_u("schema")?
+            .and_then(|b| b.try_into().ok().map(u32::from_be_bytes))
+            .ok_or_else(|| damaged("schema"))?;
+        if schema > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                found: schema,
+                supported: SCHEMA_VERSION,
+            }
+            .into());
+        }
+        let office = read_u("office")?
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(|| damaged("office"))?;
+        let device = read_u("device")?
+            .and_then(|b| b.try_into().ok().map(u64::from_be_bytes))
+            .ok_or_else(|| damaged("device"))?;
+        let actor = read_u("actor")?
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default();
+        let hlc: Hlc = match read_u("hlc")? {
+            Some(bytes) => postcard::from_bytes(&bytes).map_err(|_| damaged("hlc"))?,
+            None => Hlc::default(),
+        };
+        let next_id = read_u("next_id")?
+            .and_then(|b| b.try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0);
+        let heads = db.open_tree("heads")?;
+        let head = match heads.get(device.to_be_bytes())? {
+            Some(bytes) => postcard::from_bytes(&bytes).map_err(|_| damaged("heads"))?,
+            None => Head {
+                office: office.clone(),
+                seq: 0,
+                hash: [0; 32],
+            },
+        };
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            ops: db.open_tree("ops")?,
+            state: db.open_tree("state")?,
+            heads,
+            meta,
+            office,
+            device,
+            actor,
+            writer: Mutex::new(Writer { head, hlc, next_id }),
+            db,
+            _lock: lock,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! Typed reads of the materialised state.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use color_eyre::eyre::{Result, WrapErr};
+use serde::de::DeserializeOwned;
+
+use super::Store;
+use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
+use crate::log::apply::keys;
+use crate::log::{Mark, Stored};
+
+impl Store {
+    fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
+        match self.state.get(key)? {
+            None => Ok(None),
+            Some(bytes) => Ok(Some(
+                postcard::from_bytes(&bytes).wrap_err_with(|| format!("record {key} is damaged"))?,
+            )),
+        }
+    }
+
+    /// Every record under `prefix`, with the rest of its key.
+    fn scan<T: DeserializeOwned>(&self, prefix: &str) -> Result<Vec<(String, Stored<T>)>> {
+        let mut out = Vec::new();
+        for entry in self.state.scan_prefix(prefix) {
+            let (key, bytes) = entry?;
+            let key = String::from_utf8_lossy(&key).into_owned();
+            let stored = postcard::from_bytes(&bytes)
+                .wrap_err_with(|| format!("record {key} is damaged"))?;
+            out.push((key[prefix.len()..].to_string(), stored));
+        }
+        Ok(out)
+    }
+
+    pub fn session(&self, id: &str) -> Result<Option<Session>> {
+        Ok(self.get_stored(&keys::session(id))?.map(|s| s.value))
+    }
+
+    /// All sessions by date and start time.
+    pub fn sessions(&self) -> Result<Vec<Session>> {
+        let mut sessions: Vec<Session> = self
+            .scan::<Session>("s/")?
+            .into_iter()
+            .map(|(_, s)| s.value)
+            .collect();
+        sessions.sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
+        Ok(sessions)
+    }
+
+    pub fn enterprise(&self, id: &str) -> Result<Option<Enterprise>> {
+        Ok(self.get_stored(&keys::enterprise(id))?.map(|s| s.value))
+    }
+
+    pub fn enterprises(&self) -> Result<Vec<Enterprise>> {
+        Ok(self
+            .scan::<Enterprise>("e/")?
+            .into_iter()
+            .map(|(_, s)| s.value)
+            .collect())
+    }
+
+    pub fn person(&self, id: &str) -> Result<Option<Person>> {
+        Ok(self.get_stored(&keys::person(id))?.map(|s| s.value))
+    }
+
+    pub fn people(&self) -> Result<Vec<Person>> {
+        Ok(self
+            .scan::<Person>("p/")?
+            .into_iter()
+            .map(|(_, s)| s.value)
+            .collect())
+    }
+
+    /// Ids of the people enrolled in a session (removed enrolments excluded).
+    pub fn enrolled_ids(&self, session: &str) -> Result<Vec<String>> {
+        Ok(self
+            .scan::<bool>(&format!("n/{session}/"))?
+            .into_iter()
+            .filter(|(_, s)| s.value)
+            .map(|(person, _)| person)
+            .collect())
+    }
+
+    pub fn is_enrolled(&self, session: &str, person: &str) -> Result<bool> {
+        Ok(self
+            .get_stored::<bool>(&keys::enrolment(session, person))?
+            .is_some_and(|s| s.value))
+    }
+
+    /// The people enrolled in a session with their enterprise, by name.
+    pub fn enrolment_list(&self, session: &str) -> Result<Vec<(Person, Option<Enterprise>)>> {
+        let mut rows = Vec::new();
+        for id in self.enrolled_ids(session)? {
+            if let Some(person) = self.person(&id)? {
+                let enterprise = match &person.enterprise {
+                    Some(e) => self.enterprise(e)?,
+                    None => None,
+                };
+                rows.push((person, enterprise));
+            }
+        }
+        rows.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.id.cmp(&b.0.id)));
+        Ok(rows)
+    }
+
+    /// Who is checked in to a session, by person id.
+    pub fn attendance(&self, session: &str) -> Result<BTreeMap<String, Attendance>> {
+        Ok(self
+            .scan::<Attendance>(&format!("a/{session}/"))?
+            .into_iter()
+            .filter(|(_, s)| s.value.present)
+            .map(|(person, s)| (person, s.value))
+            .collect())
+    }
+
+    /// Checklist marks of one unit, by item id.
+    pub fn marks(&self, unit: &str) -> Result<BTreeMap<String, Mark>> {
+        Ok(self
+            .scan::<Mark>(&format!("c/{unit}/"))?
+            .into_iter()
+            .map(|(item, s)| (item, s.value))
+            .collect())
+    }
+
+    /// Deadlines a city has set for one unit, by item id.
+    pub fn deadlines(&self, unit: &str) -> Result<BTreeMap<String, NaiveDate>> {
+        Ok(self
+            .scan::<NaiveDate>(&format!("d/{unit}/"))?
+            .into_iter()
+            .map(|(item, s)| (item, s.value))
+            .collect())
+    }
+
+    /// Evidence attached to one unit's items, by item id.
+    pub fn evidence(&self, unit: &str) -> Result<BTreeMap<String, Vec<Evidence>>> {
+        let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+        for (rest, stored) in self.scan::<Evidence>(&format!("v/{unit}/"))? {
+            let item = rest.split('/').next().unwrap_or_default().to_string();
+            out.entry(item).or_default().push(stored.value);
+        }
+        Ok(out)
+    }
+
+    /// The audit trail of one record, oldest first.
+    pub fn ops_for_record(&self, record: &str) -> Result<Vec<crate::log::Op>> {
+        let mut ops = Vec::new();
+        for op in self.ops() {
+            let op = op?;
+            if op.payload.records().iter().any(|r| r == record) {
+                ops.push(op);
+            }
+        }
+        ops.sort_by_key(|op| op.order_key());
+        Ok(ops)
+    }
+}
