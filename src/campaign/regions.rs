@@ -196,8 +196,13 @@ fn single(found: Vec<&Unit>) -> Result<Option<&Unit>, Vec<&Unit>> {
 
 /// Rank of a candidate key: lower is nearer. Edit distance, less the shared leading characters
 /// (place names differ mostly at the front: 鄂城县 is nearer 鄂州市 than 谷城县), then more shared
-/// characters, then plain distance.
-type Rank = (usize, std::cmp::Reverse<usize>, usize);
+/// characters at the front, then more shared characters anywhere, then plain distance.
+type Rank = (
+    usize,
+    std::cmp::Reverse<usize>,
+    std::cmp::Reverse<usize>,
+    usize,
+);
 
 fn rank(q: &[char], meaningful: &[char], key: &str, ascii: bool) -> Option<Rank> {
     let kc: Vec<char> = key.chars().collect();
@@ -209,14 +214,19 @@ fn rank(q: &[char], meaningful: &[char], key: &str, ascii: bool) -> Option<Rank>
         shared > 0 && dist < q.len().max(kc.len())
     };
     let lcp = q.iter().zip(&kc).take_while(|(a, b)| a == b).count();
-    close.then(|| (dist - lcp.min(dist), std::cmp::Reverse(shared), dist))
+    let (lcp_r, shared_r) = (std::cmp::Reverse(lcp), std::cmp::Reverse(shared));
+    close.then_some((dist - lcp.min(dist), lcp_r, shared_r, dist))
 }
 
 fn suggest<'a>(units: &'a [Unit], q: &str) -> Vec<&'a Unit> {
     let qc: Vec<char> = q.chars().collect();
     let ascii = q.is_ascii();
     let meaningful: Vec<char> = {
-        let m: Vec<char> = qc.iter().copied().filter(|c| !GENERIC.contains(c)).collect();
+        let m: Vec<char> = qc
+            .iter()
+            .copied()
+            .filter(|c| !GENERIC.contains(c))
+            .collect();
         // A query of suffix characters only ("区") may still share those.
         if m.is_empty() {
             qc.clone()

@@ -38,7 +38,7 @@ fn line(out: &mut String, indent: usize, text: &str) {
 }
 
 fn field(out: &mut String, indent: usize, key: &str, value: &str) {
-    line(out, indent, &format!("{}: {value}", k(key)));
+    line(out, indent, &format!("{}{}{value}", k(key), k("sep")));
 }
 
 fn section(out: &mut String, key: &str) {
@@ -58,7 +58,7 @@ fn unit_line(c: &Campaign, u: &Unit) -> String {
         let _ = write!(s, " [{}]", k("also_county"));
     }
     if let Some(office) = &u.office {
-        let _ = write!(s, " {}: {office}", k("office"));
+        let _ = write!(s, " {}{}{office}", k("office"), k("sep"));
     }
     if u.level == UnitLevel::City && !u.also_county {
         let _ = write!(s, " — {}", c.children(&u.id).len());
@@ -202,9 +202,10 @@ fn write_checklist(out: &mut String, c: &Campaign) {
                 ChecklistKind::Material => "kind_material",
             });
             let text = format!(
-                "{} [{kind}] {}: {} ({})",
+                "{} [{kind}] {}{}{} ({})",
                 item.title,
                 k("due"),
+                k("sep"),
                 item.due,
                 item.id
             );
@@ -215,10 +216,10 @@ fn write_checklist(out: &mut String, c: &Campaign) {
     section(out, "joint_sessions");
     let name = |id: &str| c.unit(id).map_or(id.to_string(), |u| u.short.clone());
     for s in &c.joint_sessions {
-        line(out, 2, &format!("{} #{}: {}", name(&s.city), s.seq, s.text));
-        let mut roles = format!("{}: {}", k("host"), name(&s.host));
+        line(out, 2, &format!("{} #{} {}", name(&s.city), s.seq, s.text));
+        let mut roles = format!("{}{}{}", k("host"), k("sep"), name(&s.host));
         if let Some(co) = &s.co_host {
-            let _ = write!(roles, "; {}: {}", k("co_host"), name(co));
+            let _ = write!(roles, "; {}{}{}", k("co_host"), k("sep"), name(co));
         }
         line(out, 6, &roles);
     }
@@ -262,11 +263,14 @@ fn write_annexes(out: &mut String, c: &Campaign) {
 
     section(out, "contact");
     let contact = &c.contact;
-    line(
-        out,
-        2,
-        &format!("{} — {}: {}", contact.recipient, k("due"), contact.due),
+    let due = format!(
+        "{} — {}{}{}",
+        contact.recipient,
+        k("due"),
+        k("sep"),
+        contact.due
     );
+    line(out, 2, &due);
     field(out, 2, "email", &contact.email);
     field(out, 2, "person", &contact.person);
     field(out, 2, "phone", &contact.phone);

@@ -1,0 +1,235 @@
+//! The store's promises: one process at a time, refusing newer or damaged stores without writing,
+//! and state that always equals the fold of the logs.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use peixun::domain::{MarkStatus, Person, Session, SessionKind};
+use peixun::log::{rebuild, Payload};
+use peixun::store::{Store, StoreError};
+use proptest::prelude::*;
+
+fn session(store: &Store, n: u32) -> Session {
+    Session {
+        id: format!("S-{}-test-{n}", store.office()),
+        office: store.office().to_string(),
+        kind: SessionKind::Offline,
+        title: format!("第{n}场"),
+        units: vec![store.office().to_string()],
+        host: store.office().to_string(),
+        cohost: None,
+        date: NaiveDate::from_ymd_opt(2023, 3, 1 + n % 28).unwrap(),
+        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+        venue: "鄂城区政务服务中心".into(),
+        courses: vec![],
+        audience: "企业高管、代表".into(),
+        capacity: 100 + n,
+    }
+}
+
+fn person(store: &Store, n: u32) -> Person {
+    Person {
+        id: format!("P-{}-test-{n}", store.office()),
+        office: store.office().to_string(),
+        name: format!("学员{n}"),
+        phone: format!("1380000{n:04}"),
+        position: "知识产权专员".into(),
+        enterprise: None,
+    }
+}
+
+fn new_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_second_opener_is_refused_with_a_clear_error() {
+    let (dir, store) = new_store();
+    let err = Store::open(dir.path()).err().expect("second open must fail");
+    assert!(matches!(err.downcast_ref::<StoreError>(), Some(StoreError::Locked(_))));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .args(["--data-dir"])
+        .arg(dir.path())
+        .args(["session", "add", "--title", "x", "--date", "2023-03-01", "--venue", "v"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("另一个 peixun 正在使用"), "{stderr}");
+    assert!(store.sessions().unwrap().is_empty(), "nothing was written");
+}
+
+#[test]
+fn init_refuses_to_overwrite_a_store() {
+    let (dir, store) = new_store();
+    drop(store);
+    let err = Store::create(dir.path(), "420703", "x").err().unwrap();
+    assert!(matches!(err.downcast_ref::<StoreError>(), Some(StoreError::AlreadyExists(_))));
+    assert_eq!(Store::open(dir.path()).unwrap().office(), "420704");
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_alone() {
+    let (dir, store) = new_store();
+    store.commit(vec![Payload::SessionUpserted(session(&store, 1))]).unwrap();
+    drop(store);
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.open_tree("meta").unwrap().insert("schema", &99u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let err = Store::open(dir.path()).err().unwrap();
+    assert!(matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::NewerSchema { found: 99, .. })
+    ));
+    let db = sled::open(dir.path().join("db")).unwrap();
+    assert_eq!(db.open_tree("ops").unwrap().len(), 1, "nothing written");
+}
+
+#[test]
+fn a_damaged_store_gives_a_clear_error_and_nonzero_exit() {
+    let (dir, store) = new_store();
+    store.commit(vec![Payload::SessionUpserted(session(&store, 1))]).unwrap();
+    drop(store);
+    std::fs::write(dir.path().join("db").join("conf"), b"\xff\xfegarbage").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("sessions")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("已损坏"), "{stderr}");
+}
+
+#[test]
+fn ops_record_who_when_and_which_device() {
+    let (_dir, store) = new_store();
+    let ops = store
+        .commit(vec![
+            Payload::SessionUpserted(session(&store, 1)),
+            Payload::PersonUpserted(person(&store, 1)),
+        ])
+        .unwrap();
+    assert_eq!(ops.len(), 2);
+    assert_eq!((ops[0].seq, ops[1].seq), (1, 2));
+    assert_eq!(ops[0].prev, [0; 32]);
+    assert_eq!(ops[1].prev, peixun::log::Op::hash_of(&ops[0].encode().unwrap()));
+    assert!(ops[0].hlc < ops[1].hlc);
+    assert_eq!(ops[1].actor, "测试员");
+    assert_eq!(ops[1].device, store.device());
+    let trail = store.ops_for_record(&person(&store, 1).id).unwrap();
+    assert_eq!(trail.len(), 1);
+}
+
+#[test]
+fn another_offices_records_cannot_be_changed() {
+    let (_dir, store) = new_store();
+    let mut foreign = session(&store, 1);
+    foreign.office = "420703".into();
+    let err = store.commit(vec![Payload::SessionUpserted(foreign)]).err().unwrap();
+    assert!(err.to_string().contains("无权修改"), "{err}");
+    let err = store
+        .commit(vec![Payload::ChecklistMarked {
+            unit: "420703".into(),
+            item: "plan".into(),
+            status: MarkStatus::Done,
+            note: String::new(),
+        }])
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("无权修改"), "{err}");
+    assert_eq!(store.ops().count(), 0, "a refused batch writes nothing");
+}
+
+#[derive(Debug, Clone)]
+enum Action {
+    Session(u32, u32),
+    Person(u32),
+    Enrol(u32, u32, bool),
+    CheckIn(u32, u32, u32),
+    Undo(u32, u32),
+    Mark(u8),
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        (0..4u32, 0..50u32).prop_map(|(s, c)| Action::Session(s, c)),
+        (0..6u32).prop_map(Action::Person),
+        (0..4u32, 0..6u32, any::<bool>()).prop_map(|(s, p, e)| Action::Enrol(s, p, e)),
+        (0..4u32, 0..6u32, 0..120u32).prop_map(|(s, p, m)| Action::CheckIn(s, p, m)),
+        (0..4u32, 0..6u32).prop_map(|(s, p)| Action::Undo(s, p)),
+        (0..3u8).prop_map(Action::Mark),
+    ]
+}
+
+fn payload(store: &Store, action: &Action) -> Payload {
+    let sid = |s: u32| session(store, s).id;
+    let pid = |p: u32| person(store, p).id;
+    match action {
+        Action::Session(s, capacity) => {
+            let mut session = session(store, *s);
+            session.capacity = *capacity + 1;
+            Payload::SessionUpserted(session)
+        }
+        Action::Person(p) => Payload::PersonUpserted(person(store, *p)),
+        Action::Enrol(s, p, enrolled) => Payload::EnrolmentSet {
+            session: sid(*s),
+            person: pid(*p),
+            enrolled: *enrolled,
+        },
+        Action::CheckIn(s, p, minute) => Payload::CheckedIn {
+            session: sid(*s),
+            person: pid(*p),
+            at: NaiveDateTime::new(
+                NaiveDate::from_ymd_opt(2023, 3, 1).unwrap(),
+                NaiveTime::from_hms_opt(8, 0, 0).unwrap() + chrono::Duration::minutes(*minute as i64),
+            ),
+        },
+        Action::Undo(s, p) => Payload::CheckInUndone {
+            session: sid(*s),
+            person: pid(*p),
+        },
+        Action::Mark(status) => Payload::ChecklistMarked {
+            unit: store.office().to_string(),
+            item: "plan".into(),
+            status: [MarkStatus::Todo, MarkStatus::Done, MarkStatus::Waived][*status as usize],
+            note: format!("note {status}"),
+        },
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever coordinators do, in whatever batches, the stored state is exactly the fold of the
+    /// logs, and reopening the store gives the same state.
+    #[test]
+    fn applied_state_equals_the_rebuild_from_logs(
+        batches in prop::collection::vec(prop::collection::vec(action(), 1..6), 1..12)
+    ) {
+        let (dir, store) = new_store();
+        for batch in &batches {
+            let payloads = batch.iter().map(|a| payload(&store, a)).collect();
+            store.commit(payloads).unwrap();
+        }
+        let ops: Vec<_> = store.ops().collect::<Result<_, _>>().unwrap();
+        let rebuilt = rebuild(&ops).unwrap();
+        let stored: std::collections::BTreeMap<String, Vec<u8>> =
+            store.state_entries().unwrap().into_iter().collect();
+        prop_assert_eq!(&rebuilt, &stored);
+        let total: usize = batches.iter().map(Vec::len).sum();
+        prop_assert_eq!(ops.len(), total);
+        drop(store);
+        let reopened = Store::open(dir.path()).unwrap();
+        let again: std::collections::BTreeMap<String, Vec<u8>> =
+            reopened.state_entries().unwrap().into_iter().collect();
+        prop_assert_eq!(&again, &stored);
+        // A later op continues the chain after a reopen.
+        let op = reopened.commit(vec![payload(&reopened, &Action::Person(0))]).unwrap();
+        prop_assert_eq!(op[0].seq as usize, total + 1);
+    }
+}
