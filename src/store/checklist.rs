@@ -23,7 +23,7 @@ impl Store {
         let mut rows = Vec::new();
         for def in campaign.checklist_for(unit) {
             let city_due = deadlines.get(&def.id).copied();
-            let due = city_due.unwrap_or(def.due);
+            let due = city_due.unwrap_or_else(|| campaign.due_for(def, unit));
             let working_days_left = campaign.holidays.working_days_between(today, due);
             let mark = marks.get(&def.id);
             rows.push(ChecklistRow {

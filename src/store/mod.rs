@@ -2,6 +2,7 @@
 //! meta tree (office, device, schema). One process at a time.
 
 mod checklist;
+pub mod foreign;
 mod open;
 pub mod query;
 
