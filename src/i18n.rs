@@ -127,14 +127,15 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_filled() {
-        let key = keys(Lang::Zh)
-            .into_iter()
-            .find(|k| t_in(Lang::Zh, k).contains('{'));
-        if let Some(key) = key {
-            let filled = tf(&key, &[]);
-            assert_eq!(filled, t(&key));
-        }
+    fn placeholders_are_filled_and_missing_keys_show_themselves() {
+        let text = tf("cli.init.done", &[("office", &"鄂城区"), ("role", &"县区局"), ("dir", &"/tmp/x")]);
+        assert!(text.contains("鄂城区") && text.contains("/tmp/x"), "{text}");
+        assert!(!text.contains('{'), "{text}");
         assert_eq!(t("no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn english_falls_back_to_chinese_only_for_missing_keys() {
+        assert_ne!(t_in(Lang::En, "cli.role.city"), t_in(Lang::Zh, "cli.role.city"));
     }
 }
