@@ -61,7 +61,7 @@ pub enum Command {
     /// Add, edit or show a session; enrol or remove people
     Session {
         #[command(subcommand)]
-        command: SessionCommand,
+        command: Box<SessionCommand>,
     },
     /// List people (学员)
     People {

@@ -193,8 +193,8 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
     }
     let mut last_percent = usize::MAX;
     let mut progress = |done: usize, total: usize| {
-        let percent = if total == 0 { 100 } else { done * 100 / total };
-        if percent != last_percent && percent % 10 == 0 {
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        if percent != last_percent && percent.is_multiple_of(10) {
             last_percent = percent;
             eprintln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
         }

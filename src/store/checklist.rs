@@ -38,7 +38,7 @@ impl Store {
                 evidence: evidence.remove(&def.id).unwrap_or_default(),
             });
         }
-        rows.sort_by(|a, b| a.due.cmp(&b.due));
+        rows.sort_by_key(|row| row.due);
         Ok(rows)
     }
 }
