@@ -10,3 +10,4 @@ pub mod commands;
 pub mod error;
 pub mod tui;
 pub mod demo;
+pub mod search;

@@ -1,0 +1,266 @@
+//! One search index for every screen that finds people: pinyin initials, full pinyin, Hanzi,
+//! phone tail, participant code, enterprise name or initials, then fuzzy. Results come in tiers so
+//! the likeliest person is on top after two or three keystrokes (DESIGN §6).
+
+pub mod pinyin;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::domain::text::fold_full_width;
+
+/// Why a result matched; lower tiers rank first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// The participant code, a whole phone number, or its last four or more digits.
+    Exact,
+    /// Pinyin initials prefix: zs → 张三.
+    Initials,
+    /// Full pinyin prefix: zhangs → 张三.
+    Pinyin,
+    /// Characters of the name: 张 → 张三.
+    Hanzi,
+    /// The enterprise's name or its initials.
+    Enterprise,
+    /// The letters appear in order somewhere in the name's pinyin.
+    Fuzzy,
+}
+
+/// What the index knows of one person.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub code: String,
+    pub enterprise: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: u32,
+    pub tier: Tier,
+    /// Lower is better within a tier: secondary readings and longer keys cost more.
+    pub score: u32,
+}
+
+/// A key in the arena: sorted lists of these make prefix queries a binary search.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    start: u32,
+    len: u16,
+    entry: u32,
+    secondary: bool,
+}
+
+#[derive(Debug, Default)]
+struct KeyList {
+    arena: String,
+    keys: Vec<Key>,
+}
+
+impl KeyList {
+    fn push(&mut self, text: &str, entry: u32, secondary: bool) {
+        let start = self.arena.len() as u32;
+        self.arena.push_str(text);
+        self.keys.push(Key {
+            start,
+            len: text.len().min(u16::MAX as usize) as u16,
+            entry,
+            secondary,
+        });
+    }
+
+    fn text(&self, key: &Key) -> &str {
+        let start = key.start as usize;
+        self.arena.get(start..start + key.len as usize).unwrap_or("")
+    }
+
+    fn sort(&mut self) {
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.sort_by(|a, b| self.text(a).cmp(self.text(b)).then(a.entry.cmp(&b.entry)));
+        self.keys = keys;
+    }
+
+    /// Keys starting with `prefix`, in order, at most `cap` of them.
+    fn prefixed<'a>(&'a self, prefix: &'a str, cap: usize) -> impl Iterator<Item = &'a Key> + 'a {
+        let first = self.keys.partition_point(|k| self.text(k) < prefix);
+        self.keys[first..]
+            .iter()
+            .take_while(move |k| self.text(k).starts_with(prefix))
+            .take(cap)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    entries: Vec<Candidate>,
+    initials: KeyList,
+    full: KeyList,
+    enterprise_initials: KeyList,
+    /// Phone digits reversed, so a phone tail is a prefix.
+    phone_tails: KeyList,
+    /// Primary full pinyin and initials per entry, for the fuzzy scan.
+    fuzzy: Vec<(Box<str>, Box<str>)>,
+    codes: HashMap<String, u32>,
+}
+
+/// Query text as the index stores keys: full-width folded, lower-case, ü as v, no spaces.
+pub fn normalise_query(query: &str) -> String {
+    query
+        .chars()
+        .map(fold_full_width)
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ü' { 'v' } else { c })
+        .collect()
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> Option<u32> {
+    let mut hay = haystack.char_indices();
+    let mut first = None;
+    let mut last = 0;
+    for n in needle.chars() {
+        let (i, _) = hay.by_ref().find(|(_, h)| *h == n)?;
+        first.get_or_insert(i);
+        last = i;
+    }
+    // Spread of the match: tighter matches rank first.
+    Some((last - first.unwrap_or(0)) as u32)
+}
+
+impl SearchIndex {
+    pub fn build(candidates: Vec<Candidate>) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        let mut enterprise_cache: HashMap<String, String> = HashMap::new();
+        for (i, candidate) in candidates.iter().enumerate() {
+            let entry = i as u32;
+            let variants = pinyin::variants(&candidate.name);
+            for variant in &variants {
+                index.initials.push(&variant.initials, entry, !variant.primary);
+                index.full.push(&variant.full, entry, !variant.primary);
+            }
+            let (full, initials) = variants
+                .first()
+                .map(|v| (v.full.clone(), v.initials.clone()))
+                .unwrap_or_default();
+            index.fuzzy.push((full.into(), initials.into()));
+            if !candidate.enterprise.is_empty() {
+                let initials = enterprise_cache
+                    .entry(candidate.enterprise.clone())
+                    .or_insert_with(|| pinyin::text_initials(&candidate.enterprise));
+                index.enterprise_initials.push(initials, entry, false);
+            }
+            let digits: String = candidate.phone.chars().filter(char::is_ascii_digit).rev().collect();
+            if !digits.is_empty() {
+                index.phone_tails.push(&digits, entry, false);
+            }
+            if !candidate.code.is_empty() {
+                index.codes.insert(normalise_query(&candidate.code), entry);
+            }
+        }
+        for list in [
+            &mut index.initials,
+            &mut index.full,
+            &mut index.enterprise_initials,
+            &mut index.phone_tails,
+        ] {
+            list.sort();
+        }
+        index.entries = candidates;
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entry(&self, hit: &Hit) -> &Candidate {
+        &self.entries[hit.entry as usize]
+    }
+
+    /// The best `limit` matches, best first; each person once, under their best tier.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let query = normalise_query(query);
+        if query.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        // Enough of each tier to rank well without sorting a whole alphabet's worth of keys.
+        let cap = (limit * 8).max(256);
+        let mut best: HashMap<u32, Hit> = HashMap::new();
+        let mut add = |best: &mut HashMap<u32, Hit>, entry: u32, tier: Tier, score: u32| {
+            let hit = Hit { entry, tier, score };
+            best.entry(entry)
+                .and_modify(|h| {
+                    if (tier, score) < (h.tier, h.score) {
+                        *h = hit;
+                    }
+                })
+                .or_insert(hit);
+        };
+        let ascii = query.is_ascii();
+        let digits = query.chars().all(|c| c.is_ascii_digit());
+        if let Some(entry) = self.codes.get(&query) {
+            add(&mut best, *entry, Tier::Exact, 0);
+        }
+        if digits && query.len() >= 4 {
+            let reversed: String = query.chars().rev().collect();
+            for key in self.phone_tails.prefixed(&reversed, cap) {
+                add(&mut best, key.entry, Tier::Exact, 1);
+            }
+        }
+        let tiers_full = |best: &HashMap<u32, Hit>| best.len() >= limit;
+        if ascii && !digits {
+            for (list, tier) in [(&self.initials, Tier::Initials), (&self.full, Tier::Pinyin)] {
+                if tiers_full(&best) {
+                    break;
+                }
+                for key in list.prefixed(&query, cap) {
+                    let score = u32::from(key.secondary) * 1000 + u32::from(key.len);
+                    add(&mut best, key.entry, tier, score);
+                }
+            }
+        }
+        if !ascii && !tiers_full(&best) {
+            for (i, candidate) in self.entries.iter().enumerate() {
+                if let Some(at) = candidate.name.find(&query) {
+                    add(&mut best, i as u32, Tier::Hanzi, at as u32);
+                } else if candidate.enterprise.contains(&query) {
+                    add(&mut best, i as u32, Tier::Enterprise, 0);
+                }
+            }
+        }
+        if ascii && !digits && !tiers_full(&best) {
+            for key in self.enterprise_initials.prefixed(&query, cap) {
+                add(&mut best, key.entry, Tier::Enterprise, u32::from(key.len));
+            }
+        }
+        if ascii && !digits && !tiers_full(&best) {
+            for (i, (full, initials)) in self.fuzzy.iter().enumerate() {
+                let spread = is_subsequence(&query, initials)
+                    .or_else(|| is_subsequence(&query, full).map(|s| s + 100));
+                if let Some(spread) = spread {
+                    add(&mut best, i as u32, Tier::Fuzzy, spread);
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            (a.tier, a.score)
+                .cmp(&(b.tier, b.score))
+                .then_with(|| self.entries[a.entry as usize].name.cmp(&self.entries[b.entry as usize].name))
+                .then(a.entry.cmp(&b.entry))
+        });
+        hits.truncate(limit);
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+//! Readings of names as coordinators type them: surnames read as surnames (单 shan, 曾 zeng),
+//! every reading of a heteronym kept, ü typed as v (and u).
+
+use pinyin::ToPinyinMulti;
+
+/// Surnames whose surname reading is not the character's first reading, or has several.
+const SURNAMES: &[(&str, &[&str])] = &[
+    ("单", &["shan"]),
+    ("曾", &["zeng"]),
+    ("解", &["xie"]),
+    ("区", &["ou"]),
+    ("覃", &["qin"]),
+    ("仇", &["qiu"]),
+    ("朴", &["piao"]),
+    ("查", &["zha"]),
+    ("乐", &["yue", "le"]),
+    ("长", &["chang", "zhang"]),
+    ("盖", &["ge"]),
+    ("缪", &["miao"]),
+    ("翟", &["zhai"]),
+    ("种", &["chong"]),
+    ("秘", &["bi"]),
+    ("繁", &["po"]),
+    ("员", &["yun"]),
+    ("召", &["shao"]),
+    ("宿", &["su"]),
+    ("折", &["she"]),
+    ("祭", &["zhai"]),
+    ("句", &["gou"]),
+    ("牟", &["mou"]),
+    ("尉", &["yu", "wei"]),
+    ("隗", &["wei"]),
+    ("黑", &["he"]),
+    ("沈", &["shen"]),
+    ("石", &["shi"]),
+    ("华", &["hua"]),
+    ("任", &["ren"]),
+    ("纪", &["ji"]),
+    ("薄", &["bo"]),
+    ("应", &["ying"]),
+    ("过", &["guo"]),
+];
+
+const COMPOUND_SURNAMES: &[(&str, &[&str])] = &[
+    ("欧阳", &["ou", "yang"]),
+    ("司马", &["si", "ma"]),
+    ("诸葛", &["zhu", "ge"]),
+    ("上官", &["shang", "guan"]),
+    ("司徒", &["si", "tu"]),
+    ("东方", &["dong", "fang"]),
+    ("夏侯", &["xia", "hou"]),
+    ("皇甫", &["huang", "fu"]),
+    ("尉迟", &["yu", "chi"]),
+    ("公孙", &["gong", "sun"]),
+    ("令狐", &["ling", "hu"]),
+    ("慕容", &["mu", "rong"]),
+    ("长孙", &["zhang", "sun"]),
+    ("宇文", &["yu", "wen"]),
+    ("澹台", &["tan", "tai"]),
+    ("万俟", &["mo", "qi"]),
+    ("单于", &["chan", "yu"]),
+    ("端木", &["duan", "mu"]),
+    ("轩辕", &["xuan", "yuan"]),
+    ("南宫", &["nan", "gong"]),
+    ("西门", &["xi", "men"]),
+    ("独孤", &["du", "gu"]),
+    ("呼延", &["hu", "yan"]),
+    ("赫连", &["he", "lian"]),
+    ("百里", &["bai", "li"]),
+    ("东郭", &["dong", "guo"]),
+];
+
+/// Most variants kept per name: heteronyms multiply, and a name of four heteronyms is rare.
+const MAX_VARIANTS: usize = 32;
+
+/// Every reading of one character, most likely first; ü becomes v, with u as an extra reading.
+fn char_readings(c: char) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |r: String| {
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    };
+    if let Some(multi) = c.to_pinyin_multi() {
+        for reading in multi {
+            let plain = reading.plain();
+            if plain.contains('ü') {
+                push(plain.replace('ü', "v"));
+                push(plain.replace('ü', "u"));
+            } else {
+                push(plain.to_string());
+            }
+        }
+    } else if c.is_ascii_alphanumeric() {
+        push(c.to_ascii_lowercase().to_string());
+    }
+    out
+}
+
+/// The readings of each syllable-bearing character of a name, surname rules applied.
+/// Characters without a reading (·, rare Hanzi) are skipped; they still match as Hanzi.
+pub fn name_readings(name: &str) -> Vec<Vec<String>> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut syllables: Vec<Vec<String>> = Vec::new();
+    let mut start = 0;
+    if let Some((surname, readings)) = COMPOUND_SURNAMES.iter().find(|(s, _)| name.starts_with(s)) {
+        for reading in readings.iter() {
+            syllables.push(vec![reading.to_string()]);
+        }
+        start = surname.chars().count();
+    } else if let Some(first) = chars.first() {
+        let mut first_str = [0u8; 4];
+        let first_str: &str = first.encode_utf8(&mut first_str);
+        if let Some((_, readings)) = SURNAMES.iter().find(|(s, _)| *s == first_str) {
+            let mut all: Vec<String> = readings.iter().map(|r| r.to_string()).collect();
+            for other in char_readings(*first) {
+                if !all.contains(&other) {
+                    all.push(other);
+                }
+            }
+            syllables.push(all);
+            start = 1;
+        }
+    }
+    for c in &chars[start..] {
+        let readings = char_readings(*c);
+        if !readings.is_empty() {
+            syllables.push(readings);
+        }
+    }
+    syllables
+}
+
+/// One way of reading a name: its initials and its full pinyin; `primary` is the likeliest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub initials: String,
+    pub full: String,
+    pub primary: bool,
+}
+
+/// The readings of a name, the likeliest first, at most `MAX_VARIANTS`.
+pub fn variants(name: &str) -> Vec<Variant> {
+    let syllables = name_readings(name);
+    if syllables.is_empty() {
+        return Vec::new();
+    }
+    let mut combos: Vec<Vec<&str>> = vec![Vec::new()];
+    for readings in &syllables {
+        let mut next = Vec::new();
+        for combo in &combos {
+            for reading in readings {
+                if next.len() >= MAX_VARIANTS {
+                    break;
+                }
+                let mut extended = combo.clone();
+                extended.push(reading.as_str());
+                next.push(extended);
+            }
+        }
+        combos = next;
+    }
+    let mut out: Vec<Variant> = Vec::new();
+    for (i, combo) in combos.iter().enumerate() {
+        let variant = Variant {
+            initials: combo.iter().filter_map(|s| s.chars().next()).collect(),
+            full: combo.concat(),
+            primary: i == 0,
+        };
+        if !out.iter().any(|v| v.full == variant.full) {
+            out.push(variant);
+        }
+    }
+    out
+}
+
+/// Initials of a free text such as an enterprise name (first reading of each character).
+pub fn text_initials(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| char_readings(c).into_iter().next())
+        .filter_map(|r| r.chars().next())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn primary(name: &str) -> (String, String) {
+        let v = variants(name).into_iter().next().unwrap();
+        (v.initials, v.full)
+    }
+
+    #[test]
+    fn surnames_read_as_surnames() {
+        for (name, full) in [
+            ("单雄", "shanxiong"),
+            ("曾国", "zengguo"),
+            ("解放", "xiefang"),
+            ("区明", "ouming"),
+            ("覃丽", "qinli"),
+            ("仇伟", "qiuwei"),
+            ("朴正", "piaozheng"),
+            ("查良", "zhaliang"),
+        ] {
+            assert_eq!(primary(name).1, full, "{name}");
+        }
+    }
+
+    #[test]
+    fn heteronyms_keep_every_reading() {
+        let all: Vec<String> = variants("单雄").into_iter().map(|v| v.full).collect();
+        assert!(all.contains(&"danxiong".to_string()), "{all:?}");
+        let le: Vec<String> = variants("乐天").into_iter().map(|v| v.full).collect();
+        assert_eq!(&le[..2], ["yuetian", "letian"]);
+    }
+
+    #[test]
+    fn compound_surnames_and_middle_dots() {
+        assert_eq!(primary("欧阳娜娜").0, "oynn");
+        assert_eq!(primary("诸葛亮").0, "zgl");
+        assert_eq!(primary("司马光").0, "smg");
+        assert_eq!(primary("阿卜杜·热合曼").0, "abdrhm");
+    }
+
+    #[test]
+    fn u_umlaut_is_typed_as_v_or_u() {
+        let all: Vec<String> = variants("吕丽").into_iter().map(|v| v.full).collect();
+        assert_eq!(all[0], "lvli");
+        assert!(all.contains(&"luli".to_string()));
+    }
+
+    #[test]
+    fn enterprise_initials() {
+        assert_eq!(text_initials("湖北鄂钢科技有限公司"), "hbegkjyxgs");
+    }
+}

@@ -1,0 +1,89 @@
+use super::*;
+
+fn person(name: &str, phone: &str, enterprise: &str) -> Candidate {
+    Candidate {
+        id: format!("P-{name}"),
+        name: name.to_string(),
+        phone: phone.to_string(),
+        code: String::new(),
+        enterprise: enterprise.to_string(),
+    }
+}
+
+fn index() -> SearchIndex {
+    let mut people = vec![
+        person("邹浩山", "13900000001", "湖北鄂钢科技有限公司"),
+        person("张三", "13800001234", "鄂州市华容新材料有限公司"),
+        person("赵四", "13700000002", "梁子湖生态农业有限公司"),
+        person("周山", "13600000003", "葛店开发区光电有限公司"),
+        person("单雄", "13500000004", "临空物流有限公司"),
+        person("吕丽", "13400000005", "鄂城区机械有限公司"),
+        person("欧阳娜娜", "13300000006", "鄂城区机械有限公司"),
+        person("阿卜杜·热合曼", "13200000007", "鄂城区机械有限公司"),
+    ];
+    people[1].code = "A7K2".into();
+    SearchIndex::build(people)
+}
+
+fn names(index: &SearchIndex, query: &str) -> Vec<(String, Tier)> {
+    index
+        .search(query, 10)
+        .iter()
+        .map(|h| (index.entry(h).name.clone(), h.tier))
+        .collect()
+}
+
+#[test]
+fn initials_rank_ahead_of_fuzzy_matches() {
+    let found = names(&index(), "zs");
+    let top: Vec<&str> = found.iter().take(3).map(|(n, _)| n.as_str()).collect();
+    assert_eq!(top, ["周山", "张三", "赵四"]);
+    assert!(found[..3].iter().all(|(_, t)| *t == Tier::Initials));
+    assert_eq!(found[3], ("邹浩山".to_string(), Tier::Fuzzy));
+}
+
+#[test]
+fn full_pinyin_prefix() {
+    assert_eq!(names(&index(), "zhangs")[0], ("张三".to_string(), Tier::Pinyin));
+    assert_eq!(names(&index(), "ZhangSan")[0].0, "张三");
+}
+
+#[test]
+fn surname_reading_beats_a_substring() {
+    let found = names(&index(), "shan");
+    assert_eq!(found[0], ("单雄".to_string(), Tier::Pinyin));
+    let zhou = found.iter().position(|(n, _)| n == "周山").unwrap();
+    assert!(zhou > 0);
+}
+
+#[test]
+fn v_stands_for_u_umlaut() {
+    assert_eq!(names(&index(), "lv")[0], ("吕丽".to_string(), Tier::Pinyin));
+    assert_eq!(names(&index(), "ll")[0], ("吕丽".to_string(), Tier::Initials));
+}
+
+#[test]
+fn phone_tail_code_and_hanzi() {
+    assert_eq!(names(&index(), "1234")[0], ("张三".to_string(), Tier::Exact));
+    assert!(names(&index(), "123").iter().all(|(_, t)| *t != Tier::Exact));
+    assert_eq!(names(&index(), "a7k2")[0], ("张三".to_string(), Tier::Exact));
+    assert_eq!(names(&index(), "娜")[0], ("欧阳娜娜".to_string(), Tier::Hanzi));
+    assert_eq!(names(&index(), "热合曼")[0].0, "阿卜杜·热合曼");
+    assert_eq!(names(&index(), "ｚｓ")[0].1, Tier::Initials);
+}
+
+#[test]
+fn compound_surname_and_enterprise() {
+    assert_eq!(names(&index(), "oy")[0], ("欧阳娜娜".to_string(), Tier::Initials));
+    let by_enterprise = names(&index(), "hbeg");
+    assert_eq!(by_enterprise[0], ("邹浩山".to_string(), Tier::Enterprise));
+    let by_name = names(&index(), "华容");
+    assert_eq!(by_name[0], ("张三".to_string(), Tier::Enterprise));
+}
+
+#[test]
+fn nothing_for_nothing() {
+    assert!(index().search("", 10).is_empty());
+    assert!(index().search("xq", 10).iter().all(|h| h.tier == Tier::Fuzzy));
+    assert!(index().search("zzzzzz", 10).is_empty());
+}
