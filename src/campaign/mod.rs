@@ -343,3 +343,10 @@ impl Campaign {
         out
     }
 }
+
+/// The short name people use for a unit (鄂城区, 葛店开发区); the id itself when unknown.
+pub fn unit_name(id: &str) -> String {
+    campaign()
+        .unit(id)
+        .map_or_else(|| id.to_string(), |u| u.short.clone())
+}

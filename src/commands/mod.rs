@@ -13,6 +13,7 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+pub use crate::campaign::unit_name;
 use crate::campaign::{campaign, UnitLevel};
 use crate::cli::{CampaignCommand, Cli, Command};
 use crate::i18n::{t, tf};
@@ -85,12 +86,6 @@ pub fn role_of(office: &str) -> String {
         _ => "county",
     };
     t(&format!("cli.role.{key}"))
-}
-
-pub fn unit_name(id: &str) -> String {
-    campaign()
-        .unit(id)
-        .map_or_else(|| id.to_string(), |u| u.name.clone())
 }
 
 /// The office itself and every unit below it, in official order.

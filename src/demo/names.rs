@@ -49,9 +49,26 @@ const MOBILE_PREFIXES: &[&str] = &[
 
 /// Positions, the campaign's main audience (企业知识产权专员) most often.
 const POSITIONS: &[&str] = &[
-    "知识产权专员", "知识产权专员", "知识产权专员", "知识产权专员", "知识产权主管", "研发经理",
-    "研发经理", "研发工程师", "总经理", "副总经理", "技术总监", "总工程师", "法务专员",
-    "综合办主任", "行政经理", "董事长", "财务经理", "市场部经理", "质量部经理", "项目申报专员",
+    "知识产权专员",
+    "知识产权专员",
+    "知识产权专员",
+    "知识产权专员",
+    "知识产权主管",
+    "研发经理",
+    "研发经理",
+    "研发工程师",
+    "总经理",
+    "副总经理",
+    "技术总监",
+    "总工程师",
+    "法务专员",
+    "综合办主任",
+    "行政经理",
+    "董事长",
+    "财务经理",
+    "市场部经理",
+    "质量部经理",
+    "项目申报专员",
 ];
 
 const BRAND_CHARS: &[&str] = &[
@@ -63,10 +80,40 @@ const BRAND_CHARS: &[&str] = &[
 ];
 
 const INDUSTRIES: &[&str] = &[
-    "科技", "科技", "新材料", "新材料", "生物科技", "生物医药", "智能装备", "光电科技", "电子科技",
-    "机械制造", "精细化工", "农业科技", "食品", "环保科技", "医疗器械", "汽车零部件", "建材",
-    "信息技术", "软件", "新能源", "节能科技", "纺织", "包装", "物流装备", "冶金", "铸造", "电气",
-    "水产科技", "生态农业", "航空科技", "智能制造", "检测技术", "激光技术", "半导体",
+    "科技",
+    "科技",
+    "新材料",
+    "新材料",
+    "生物科技",
+    "生物医药",
+    "智能装备",
+    "光电科技",
+    "电子科技",
+    "机械制造",
+    "精细化工",
+    "农业科技",
+    "食品",
+    "环保科技",
+    "医疗器械",
+    "汽车零部件",
+    "建材",
+    "信息技术",
+    "软件",
+    "新能源",
+    "节能科技",
+    "纺织",
+    "包装",
+    "物流装备",
+    "冶金",
+    "铸造",
+    "电气",
+    "水产科技",
+    "生态农业",
+    "航空科技",
+    "智能制造",
+    "检测技术",
+    "激光技术",
+    "半导体",
 ];
 
 const AFFILIATIONS: &[&str] = &[
@@ -81,6 +128,10 @@ const AFFILIATIONS: &[&str] = &[
     "武汉知识产权交易所",
 ];
 
+fn given(rng: &mut Rng) -> &'static str {
+    GIVEN[rng.below(GIVEN.len())]
+}
+
 pub fn person_name(rng: &mut Rng) -> String {
     let surname = if rng.chance(0.01) {
         *rng.pick(COMPOUND_SURNAMES)
@@ -88,9 +139,9 @@ pub fn person_name(rng: &mut Rng) -> String {
         *rng.pick(SURNAMES)
     };
     let mut name = surname.to_string();
-    name.push_str(rng.pick(GIVEN));
+    name.push_str(given(rng));
     if rng.chance(0.7) {
-        name.push_str(rng.pick(GIVEN));
+        name.push_str(given(rng));
     }
     name
 }
@@ -98,9 +149,9 @@ pub fn person_name(rng: &mut Rng) -> String {
 /// A person name with the given surname (to place the special surnames).
 pub fn name_with_surname(rng: &mut Rng, surname: &str) -> String {
     let mut name = surname.to_string();
-    name.push_str(rng.pick(GIVEN));
+    name.push_str(given(rng));
     if rng.chance(0.6) {
-        name.push_str(rng.pick(GIVEN));
+        name.push_str(given(rng));
     }
     name
 }
@@ -269,13 +320,19 @@ mod tests {
         let mut used = HashSet::new();
         for _ in 0..200 {
             let code = credit_code(&mut rng, "420704", &mut used).unwrap();
-            assert!(crate::domain::credit_code::validate(&code).is_ok(), "{code}");
+            assert!(
+                crate::domain::credit_code::validate(&code).is_ok(),
+                "{code}"
+            );
             assert!(code.starts_with("91420704"));
         }
         let mut phones = HashSet::new();
         for _ in 0..200 {
             let p = mobile(&mut rng, &mut phones).unwrap();
-            assert_eq!(crate::domain::text::normalise_phone(&p).as_deref(), Ok(p.as_str()));
+            assert_eq!(
+                crate::domain::text::normalise_phone(&p).as_deref(),
+                Ok(p.as_str())
+            );
         }
         assert_eq!(phones.len(), 200);
     }

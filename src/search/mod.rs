@@ -194,7 +194,7 @@ impl SearchIndex {
         // Enough of each tier to rank well without sorting a whole alphabet's worth of keys.
         let cap = (limit * 8).max(256);
         let mut best: HashMap<u32, Hit> = HashMap::new();
-        let mut add = |best: &mut HashMap<u32, Hit>, entry: u32, tier: Tier, score: u32| {
+        let add = |best: &mut HashMap<u32, Hit>, entry: u32, tier: Tier, score: u32| {
             let hit = Hit { entry, tier, score };
             best.entry(entry)
                 .and_modify(|h| {

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use color_eyre::eyre::Result;
 
 use super::Store;
-use crate::campaign::campaign;
+use crate::campaign::{campaign, unit_name};
 use crate::domain::checklist::{derive, ChecklistRow};
 use crate::domain::{Evidence, MarkStatus};
 use crate::error::user_error;
@@ -134,10 +134,4 @@ impl Store {
         }])?;
         Ok(())
     }
-}
-
-fn unit_name(id: &str) -> String {
-    campaign()
-        .unit(id)
-        .map_or_else(|| id.to_string(), |u| u.name.clone())
 }

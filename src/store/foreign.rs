@@ -10,7 +10,7 @@ use sled::Transactional;
 
 use super::{op_key, Head, Store};
 use crate::domain::OfficeId;
-use crate::i18n::{t, tf};
+use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op};
 
 /// Why a run of foreign ops was refused. Nothing of the run is written.
@@ -39,72 +39,42 @@ pub enum ChainError {
     Moved { device: DeviceId },
 }
 
-/// Message in the UI language when the i18n tables have it, else the built-in English one.
-fn text(key: &str, args: &[(&str, &dyn std::fmt::Display)], fallback: String) -> String {
-    if t(key) == key {
-        fallback
-    } else {
-        tf(key, args)
-    }
-}
-
 impl std::fmt::Display for ChainError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let dev = |d: &DeviceId| format!("{d:016x}");
         let s = match self {
-            Self::OwnDevice { device } => text(
+            Self::OwnDevice { device } => tf(
                 "cli.chain.own_device",
-                &[("device", &dev(device))],
-                format!("ops of this store's own device {} cannot be imported", dev(device)),
-            ),
+                &[("device", &dev(device))]),
             Self::Gap {
                 device,
                 expected,
                 found,
-            } => text(
+            } => tf(
                 "cli.chain.gap",
-                &[("device", &dev(device)), ("expected", expected), ("found", found)],
-                format!(
-                    "gap in the log of device {}: expected op {expected}, found op {found}",
-                    dev(device)
-                ),
-            ),
-            Self::BadPrev { device, seq } => text(
+                &[("device", &dev(device)), ("expected", expected), ("found", found)]),
+            Self::BadPrev { device, seq } => tf(
                 "cli.chain.bad_prev",
-                &[("device", &dev(device)), ("seq", seq)],
-                format!(
-                    "op {seq} of device {} does not link to the op before it (bad previous hash)",
-                    dev(device)
-                ),
-            ),
+                &[("device", &dev(device)), ("seq", seq)]),
             Self::OfficeChanged {
                 device,
                 seq,
                 expected,
                 found,
-            } => text(
+            } => tf(
                 "cli.chain.office_changed",
                 &[
                     ("device", &dev(device)),
                     ("seq", seq),
                     ("expected", expected),
                     ("found", found),
-                ],
-                format!(
-                    "op {seq} of device {} claims office {found}, but the device belongs to {expected}",
-                    dev(device)
-                ),
-            ),
-            Self::ClockNotIncreasing { device, seq } => text(
+                ]),
+            Self::ClockNotIncreasing { device, seq } => tf(
                 "cli.chain.clock",
-                &[("device", &dev(device)), ("seq", seq)],
-                format!("op {seq} of device {} is not later than the op before it", dev(device)),
-            ),
-            Self::Moved { device } => text(
+                &[("device", &dev(device)), ("seq", seq)]),
+            Self::Moved { device } => tf(
                 "cli.chain.moved",
-                &[("device", &dev(device))],
-                format!("the log of device {} changed during the import; try again", dev(device)),
-            ),
+                &[("device", &dev(device))]),
         };
         f.write_str(&s)
     }
@@ -160,7 +130,9 @@ impl Store {
         let hlc = match self.ops.get(op_key(device, head.seq))? {
             Some(op) => Some(
                 Op::decode(&op)
-                    .wrap_err_with(|| format!("op {} of device {device:016x} is damaged", head.seq))?
+                    .wrap_err_with(|| {
+                        format!("op {} of device {device:016x} is damaged", head.seq)
+                    })?
                     .hlc,
             ),
             None => None,

@@ -1,0 +1,156 @@
+//! What a key means (`Action`) and what the app must do with the store afterwards (`Effect`).
+//!
+//! Bindable actions are named in `assets/keymap.toml` by their serde names; the help overlay and
+//! the footer describe them from `tui.action.<name>` in the i18n tables.
+
+use serde::Deserialize;
+
+use crate::domain::{MarkStatus, Person, Session};
+
+/// A key as a focused text input sees it. Never bound in the keymap: only text inputs get raw
+/// keys, and only the ones that edit text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TextKey {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+}
+
+/// Declares the bindable actions once: the enum with a serde name per variant, `ALL` in help
+/// order, and `name()` for i18n keys, so the three cannot drift apart.
+macro_rules! actions {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal, )+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+        pub enum Action {
+            $( $(#[doc = $doc])+ #[serde(rename = $name)] $variant, )+
+            /// A key typed into the focused text input.
+            #[serde(skip)]
+            Text(TextKey),
+        }
+
+        impl Action {
+            /// Every bindable action, in the order the help overlay lists them.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)+];
+
+            /// The name used in `assets/keymap.toml` and in `tui.action.<name>`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)+
+                    Action::Text(_) => "text",
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    /// Leave peixun.
+    Quit = "quit",
+    /// Show or hide the key help.
+    Help = "help",
+    /// Next tab; in a form, the next field.
+    NextTab = "next_tab",
+    /// Previous tab; in a form, the previous field.
+    PrevTab = "prev_tab",
+    /// Go to the calendar tab (日历).
+    TabCalendar = "tab_calendar",
+    /// Go to the sessions tab (场次).
+    TabSessions = "tab_sessions",
+    /// Go to the checklist tab (清单).
+    TabChecklist = "tab_checklist",
+    /// Move up (a row, a week, a field).
+    Up = "up",
+    /// Move down.
+    Down = "down",
+    /// Move left (a day, a column).
+    Left = "left",
+    /// Move right.
+    Right = "right",
+    /// A page up; in the calendar, the previous month.
+    PageUp = "page_up",
+    /// A page down; in the calendar, the next month.
+    PageDown = "page_down",
+    /// First row.
+    Top = "top",
+    /// Last row.
+    Bottom = "bottom",
+    /// Open the selection, or confirm.
+    Open = "open",
+    /// Go back, close, or cancel.
+    Back = "back",
+    /// Filter the list (sessions, enrolment).
+    Filter = "filter",
+    /// Add a session; in a session's detail, enrol a person.
+    Add = "add",
+    /// Edit the session.
+    Edit = "edit",
+    /// Remove the selected person from the session.
+    Remove = "remove",
+    /// Mark the checklist item done.
+    MarkDone = "mark_done",
+    /// Mark the checklist item waived (不适用).
+    MarkWaived = "mark_waived",
+    /// Reopen the checklist item (back to todo).
+    MarkTodo = "mark_todo",
+    /// Attach an evidence file to the checklist item.
+    Attach = "attach",
+    /// Calendar: jump to today.
+    Today = "today",
+}
+
+impl Action {
+    /// Actions that still reach a focused text input's owner instead of being typed: moving
+    /// between fields, confirming, leaving.
+    pub fn passes_text_focus(self) -> bool {
+        matches!(
+            self,
+            Action::Quit
+                | Action::Help
+                | Action::NextTab
+                | Action::PrevTab
+                | Action::Up
+                | Action::Down
+                | Action::Open
+                | Action::Back
+        )
+    }
+}
+
+/// Work `update` asks the app to do with the store. The app runs it, then reloads the screen's
+/// data and reports in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Read one session with its enrolment list into the sessions tab.
+    OpenSession(String),
+    /// Write a session; an empty id means a new one.
+    SaveSession(Box<Session>),
+    /// Enrol a person: an existing one with the same phone, else this new one (empty id), with
+    /// their enterprise by name (found or created).
+    Enrol {
+        session: String,
+        person: Box<Person>,
+        enterprise: Option<String>,
+    },
+    Unenrol {
+        session: String,
+        person: String,
+        name: String,
+    },
+    Mark {
+        unit: String,
+        item: String,
+        status: MarkStatus,
+        note: String,
+    },
+    /// Hash a file and record it as evidence: name, size, blake3.
+    Attach {
+        unit: String,
+        item: String,
+        path: String,
+        note: String,
+    },
+}

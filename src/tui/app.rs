@@ -1,0 +1,247 @@
+//! The whole screen's state and `update`, the one place keys change it. `update` never touches
+//! the store: what needs the store comes back as an `Effect` for the app to run.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+
+use super::action::{Action, Effect};
+use super::forms::{Form, FormStep};
+use super::keymap::Keymap;
+use super::tabs::calendar::CalendarState;
+use super::tabs::checklist::ChecklistState;
+use super::tabs::sessions::SessionsState;
+use super::tabs::{calendar, checklist, sessions};
+use super::theme::Theme;
+use crate::campaign::{campaign, UnitLevel};
+use crate::i18n::t;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Calendar,
+    Sessions,
+    Checklist,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Calendar, Tab::Sessions, Tab::Checklist];
+
+    pub fn title(self) -> String {
+        t(match self {
+            Tab::Calendar => "tui.tab.calendar",
+            Tab::Sessions => "tui.tab.sessions",
+            Tab::Checklist => "tui.tab.checklist",
+        })
+    }
+
+    fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// A question before a change that is not undone by a key: Enter runs the effect, Esc drops it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub message: String,
+    pub effect: Effect,
+}
+
+/// What is drawn over the tabs; at most one at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    Confirm(Confirm),
+    Form(Form),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The office this install belongs to, as the header shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    pub id: String,
+    /// The office's own name where the documents give one (鄂城区局), else the unit's.
+    pub name: String,
+    /// 县区局, 市局 or 省局.
+    pub role: String,
+}
+
+impl Office {
+    pub fn of(id: &str) -> Office {
+        let unit = campaign().unit(id);
+        let name = unit.map_or_else(
+            || id.to_string(),
+            |u| u.office.clone().unwrap_or_else(|| u.short.clone()),
+        );
+        let role = match unit.map(|u| u.level) {
+            Some(UnitLevel::Province) => "tui.role.province",
+            Some(UnitLevel::City) => "tui.role.city",
+            _ => "tui.role.county",
+        };
+        Office {
+            id: id.to_string(),
+            name,
+            role: t(role),
+        }
+    }
+}
+
+pub struct State {
+    pub office: Office,
+    /// The date deadlines count from (a demo store pins its own).
+    pub today: NaiveDate,
+    pub tab: Tab,
+    pub overlay: Overlay,
+    pub status: Option<Status>,
+    pub calendar: CalendarState,
+    pub sessions: SessionsState,
+    pub checklist: ChecklistState,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub quit: bool,
+}
+
+impl State {
+    /// Whether a text input has the keys (a form, or a filter being typed).
+    pub fn text_focus(&self) -> bool {
+        match &self.overlay {
+            Overlay::Form(_) => true,
+            Overlay::None => self.tab == Tab::Sessions && self.sessions.editing_filter(),
+            Overlay::Help { .. } | Overlay::Confirm(_) => false,
+        }
+    }
+
+    /// A key press through the keymap into `update`.
+    pub fn press(&mut self, key: KeyEvent) -> Option<Effect> {
+        let action = self.keymap.resolve(key, self.text_focus())?;
+        update(self, action)
+    }
+
+    pub fn info(&mut self, text: String) {
+        self.status = Some(Status { text, error: false });
+    }
+
+    pub fn error(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        match &mut self.overlay {
+            Overlay::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+}
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if !matches!(action, Action::Text(_)) {
+        state.status = None;
+    }
+    if action == Action::Quit {
+        state.quit = true;
+        return None;
+    }
+    match &mut state.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => {
+            match action {
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::PageUp => *scroll = scroll.saturating_sub(10),
+                Action::PageDown => *scroll = scroll.saturating_add(10),
+                Action::Help | Action::Back | Action::Open => state.overlay = Overlay::None,
+                _ => {}
+            }
+            return None;
+        }
+        Overlay::Confirm(confirm) => {
+            return match action {
+                Action::Open => {
+                    let effect = confirm.effect.clone();
+                    state.overlay = Overlay::None;
+                    Some(effect)
+                }
+                Action::Back => {
+                    state.overlay = Overlay::None;
+                    None
+                }
+                _ => None,
+            };
+        }
+        Overlay::Form(form) => {
+            // The form stays open while its effect runs: the app closes it on success and
+            // shows a failure next to the field otherwise.
+            return match form.update(action, &state.office.id) {
+                FormStep::Stay => None,
+                FormStep::Close => {
+                    state.overlay = Overlay::None;
+                    None
+                }
+                FormStep::Submit(effect) => Some(effect),
+            };
+        }
+    }
+    if !state.text_focus() {
+        let target = match action {
+            Action::Help => {
+                state.overlay = Overlay::Help { scroll: 0 };
+                return None;
+            }
+            Action::NextTab => Some(Tab::ALL[(state.tab.index() + 1) % Tab::ALL.len()]),
+            Action::PrevTab => {
+                Some(Tab::ALL[(state.tab.index() + Tab::ALL.len() - 1) % Tab::ALL.len()])
+            }
+            Action::TabCalendar => Some(Tab::Calendar),
+            Action::TabSessions => Some(Tab::Sessions),
+            Action::TabChecklist => Some(Tab::Checklist),
+            _ => None,
+        };
+        if let Some(tab) = target {
+            state.tab = tab;
+            return None;
+        }
+    }
+    match state.tab {
+        Tab::Calendar => calendar::update(state, action),
+        Tab::Sessions => sessions::update(state, action),
+        Tab::Checklist => checklist::update(state, action),
+    }
+}
+
+/// A footer entry: an action and the `tui.short.<label>` word for what it does here.
+pub type Hint = (Action, &'static str);
+
+/// The footer's actions for what is on screen, most useful first.
+pub fn hints(state: &State) -> Vec<Hint> {
+    match &state.overlay {
+        Overlay::Help { .. } => vec![
+            (Action::Back, "close"),
+            (Action::Down, "down"),
+            (Action::Up, "up"),
+        ],
+        Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
+        Overlay::Form(_) => vec![
+            (Action::Open, "save"),
+            (Action::Back, "cancel"),
+            (Action::NextTab, "next_field"),
+            (Action::PrevTab, "prev_field"),
+        ],
+        Overlay::None => {
+            let mut out = match state.tab {
+                Tab::Calendar => calendar::hints(state),
+                Tab::Sessions => sessions::hints(state),
+                Tab::Checklist => checklist::hints(state),
+            };
+            if !state.text_focus() {
+                out.insert(0, (Action::Help, "help"));
+                out.push((Action::NextTab, "next_tab"));
+                out.push((Action::Quit, "quit"));
+            }
+            out
+        }
+    }
+}

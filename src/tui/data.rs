@@ -1,0 +1,142 @@
+//! Reading what the screens show from the store. Runs at start-up and after every write, so
+//! rendering never reads the store itself.
+
+use chrono::NaiveDate;
+use color_eyre::eyre::Result;
+
+use super::app::{Office, Overlay, State, Tab};
+use super::keymap::Keymap;
+use super::tabs::calendar::CalendarState;
+use super::tabs::checklist::{ChecklistState, UnitChecklist};
+use super::tabs::sessions::{Detail, EnrolRow, SessionRow, SessionsState};
+use super::theme::Theme;
+use crate::campaign::campaign;
+use crate::store::Store;
+
+/// The state of a freshly opened interface: calendar tab on `today`, data loaded.
+pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Result<State> {
+    let mut state = State {
+        office: Office::of(store.office()),
+        today,
+        tab: Tab::Calendar,
+        overlay: Overlay::None,
+        status: None,
+        calendar: CalendarState::new(today),
+        sessions: SessionsState::default(),
+        checklist: ChecklistState::default(),
+        keymap,
+        theme,
+        quit: false,
+    };
+    reload(store, &mut state)?;
+    Ok(state)
+}
+
+/// Re-reads every tab's data, keeping cursors on the same records where they still exist.
+pub fn reload(store: &Store, state: &mut State) -> Result<()> {
+    let counts = store.session_counts()?;
+    let sessions = store.sessions()?;
+    let list = &mut state.sessions;
+    let selected = list.selected_row().map(|r| r.session.id.clone());
+    list.rows = sessions
+        .iter()
+        .map(|s| {
+            let c = counts.get(&s.id).copied().unwrap_or_default();
+            SessionRow {
+                session: s.clone(),
+                enrolled: c.enrolled,
+                present: c.present,
+            }
+        })
+        .collect();
+    if let Some(id) = selected {
+        list.select_id(&id);
+    }
+    list.selected = list.selected.min(list.visible().len().saturating_sub(1));
+    if let Some(old) = list.detail.take() {
+        list.detail = load_detail(store, &old.row.session.id)?.map(|mut fresh| {
+            fresh.filter = old.filter;
+            fresh.selected = old.selected.min(fresh.visible().len().saturating_sub(1));
+            fresh
+        });
+    }
+
+    let office = state.office.id.clone();
+    let grid = !campaign().children(&office).is_empty();
+    let mut units = Vec::new();
+    for (unit, depth) in units_under(&office) {
+        let rows = store.checklist(&unit, state.today)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let name = campaign()
+            .unit(&unit)
+            .map_or_else(|| unit.clone(), |u| u.short.clone());
+        units.push(UnitChecklist {
+            unit,
+            name,
+            depth,
+            rows,
+        });
+    }
+    let own_items = units
+        .iter()
+        .find(|u| u.unit == office)
+        .map(|u| u.rows.clone())
+        .unwrap_or_default();
+    state.checklist.set_units(units, grid);
+    state.calendar.set_data(&sessions, &own_items);
+    Ok(())
+}
+
+/// The office and the units below it, each city followed by its own units, with their depth
+/// (the province itself has no items and drops out later).
+fn units_under(office: &str) -> Vec<(String, usize)> {
+    fn walk(id: &str, depth: usize, out: &mut Vec<(String, usize)>) {
+        out.push((id.to_string(), depth));
+        for child in campaign().children(id) {
+            walk(&child.id, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(office, 0, &mut out);
+    // Under the province the cities are the top level; shift so they start at depth 0.
+    if campaign().unit(office).is_some_and(|u| u.parent.is_none()) {
+        out.retain(|(_, d)| *d > 0);
+        for (_, d) in &mut out {
+            *d -= 1;
+        }
+    }
+    out
+}
+
+/// A session with its enrolment list and check-ins, or `None` when it no longer exists.
+pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
+    let Some(session) = store.session(id)? else {
+        return Ok(None);
+    };
+    let attendance = store.attendance(id)?;
+    let people: Vec<EnrolRow> = store
+        .enrolment_list(id)?
+        .into_iter()
+        .map(|(p, e)| EnrolRow {
+            checked_in: attendance.get(&p.id).and_then(|a| a.first_at),
+            person: p.id,
+            name: p.name,
+            phone: p.phone,
+            position: p.position,
+            enterprise: e.map(|e| e.name).unwrap_or_default(),
+        })
+        .collect();
+    let row = SessionRow {
+        session,
+        enrolled: u32::try_from(people.len()).unwrap_or(u32::MAX),
+        present: u32::try_from(attendance.len()).unwrap_or(u32::MAX),
+    };
+    Ok(Some(Detail {
+        row,
+        people,
+        filter: Default::default(),
+        selected: 0,
+    }))
+}

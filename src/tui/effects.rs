@@ -1,0 +1,271 @@
+//! Running what `update` asked for. Every change is one `Store::commit`; the status line confirms
+//! it only after commit returned, i.e. after the flush. A failure is shown, never swallowed, and
+//! a form stays open so nothing typed is lost.
+
+use std::path::PathBuf;
+
+use color_eyre::eyre::{eyre, Report, Result};
+
+use super::action::Effect;
+use super::app::{Overlay, State, Tab};
+use super::data::{load_detail, reload};
+use crate::domain::input;
+use crate::domain::{MarkStatus, Person, Session};
+use crate::error::UserError;
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::store::Store;
+
+/// Why an effect did not happen: a field the user can fix, or anything else.
+enum Failure {
+    Field(&'static str, String),
+    Other(Report),
+}
+
+impl From<Report> for Failure {
+    fn from(report: Report) -> Failure {
+        Failure::Other(report)
+    }
+}
+
+/// Runs `effect`, reloads the screens' data and reports in the status line.
+pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
+    // A saved session is selected in the list once it has been reloaded.
+    let mut select = None;
+    let outcome = match effect {
+        Effect::OpenSession(id) => open_session(store, state, &id).map(|()| None),
+        Effect::SaveSession(session) => save_session(store, *session).map(|(message, id)| {
+            select = Some(id);
+            Some(message)
+        }),
+        Effect::Enrol {
+            session,
+            person,
+            enterprise,
+        } => enrol(store, &session, *person, enterprise.as_deref()).map(Some),
+        Effect::Unenrol {
+            session,
+            person,
+            name,
+        } => unenrol(store, &session, &person, &name).map(Some),
+        Effect::Mark {
+            unit,
+            item,
+            status,
+            note,
+        } => mark(store, state, &unit, &item, status, note).map(Some),
+        Effect::Attach {
+            unit,
+            item,
+            path,
+            note,
+        } => attach(store, state, &unit, &item, &path, note).map(Some),
+    };
+    match outcome {
+        Ok(message) => {
+            if matches!(state.overlay, Overlay::Form(_)) {
+                state.overlay = Overlay::None;
+            }
+            if let Some(message) = message {
+                if select.is_some() {
+                    state.sessions.filter = Default::default();
+                }
+                match reload(store, state) {
+                    Ok(()) => state.info(message),
+                    Err(e) => state.error(chain(&e)),
+                }
+                if let Some(id) = &select {
+                    state.sessions.select_id(id);
+                }
+            }
+        }
+        Err(Failure::Field(field, message)) => match state.form_mut() {
+            Some(form) => form.set_error(field, message),
+            None => state.error(message),
+        },
+        Err(Failure::Other(report)) => state.error(chain(&report)),
+    }
+}
+
+/// Every cause of an error on one line: the status line has one.
+fn chain(report: &Report) -> String {
+    report
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+fn open_session(store: &Store, state: &mut State, id: &str) -> Result<(), Failure> {
+    match load_detail(store, id)? {
+        Some(detail) => {
+            state.sessions.detail = Some(detail);
+            state.tab = Tab::Sessions;
+            Ok(())
+        }
+        None => Err(Failure::Other(eyre!(tf(
+            "tui.sessions.gone",
+            &[("id", &id)]
+        )))),
+    }
+}
+
+fn save_session(store: &Store, mut session: Session) -> Result<(String, String), Failure> {
+    let new = session.id.is_empty();
+    if new {
+        session.id = store.new_id('S')?;
+    } else if store.session(&session.id)?.as_ref() == Some(&session) {
+        return Ok((t("tui.saved.unchanged"), session.id));
+    }
+    let title = session.title.clone();
+    let id = session.id.clone();
+    store.commit(vec![Payload::SessionUpserted(session)])?;
+    let key = if new {
+        "tui.saved.session_added"
+    } else {
+        "tui.saved.session_edited"
+    };
+    Ok((tf(key, &[("title", &title)]), id))
+}
+
+/// Enrols the person with this phone if the office knows them, else creates them (and their
+/// enterprise by exact name, if new) in the same commit as the enrolment.
+fn enrol(
+    store: &Store,
+    session: &str,
+    person: Person,
+    enterprise: Option<&str>,
+) -> Result<String, Failure> {
+    let office = store.office().to_string();
+    let mut payloads = Vec::new();
+    let existing = store
+        .people()?
+        .into_iter()
+        .find(|p| p.phone == person.phone);
+    let (person_id, name) = match existing {
+        Some(p) => (p.id, p.name),
+        None => {
+            let enterprise_id = match enterprise {
+                None => None,
+                Some(name) => match store.enterprises()?.into_iter().find(|e| e.name == name) {
+                    Some(e) => Some(e.id),
+                    None => {
+                        let e = input::enterprise(
+                            store.new_id('E')?,
+                            office.clone(),
+                            name,
+                            None,
+                            None,
+                            &office,
+                        )
+                        .map_err(|errors| Failure::Field("enterprise", errors.to_string()))?;
+                        let id = e.id.clone();
+                        payloads.push(Payload::EnterpriseUpserted(e));
+                        Some(id)
+                    }
+                },
+            };
+            let person = Person {
+                id: store.new_id('P')?,
+                enterprise: enterprise_id,
+                ..person
+            };
+            let ids = (person.id.clone(), person.name.clone());
+            payloads.push(Payload::PersonUpserted(person));
+            ids
+        }
+    };
+    if store.is_enrolled(session, &person_id)? {
+        return Ok(tf("tui.saved.already_enrolled", &[("name", &name)]));
+    }
+    payloads.push(Payload::EnrolmentSet {
+        session: session.to_string(),
+        person: person_id,
+        enrolled: true,
+    });
+    store.commit(payloads)?;
+    Ok(tf("tui.saved.enrolled", &[("name", &name)]))
+}
+
+fn unenrol(store: &Store, session: &str, person: &str, name: &str) -> Result<String, Failure> {
+    store.commit(vec![Payload::EnrolmentSet {
+        session: session.to_string(),
+        person: person.to_string(),
+        enrolled: false,
+    }])?;
+    Ok(tf("tui.saved.unenrolled", &[("name", &name)]))
+}
+
+fn item_title(state: &State, unit: &str, item: &str) -> String {
+    state
+        .checklist
+        .units
+        .iter()
+        .filter(|u| u.unit == unit)
+        .flat_map(|u| u.rows.iter())
+        .find(|r| r.item == item)
+        .map_or_else(|| item.to_string(), |r| r.title.clone())
+}
+
+fn mark(
+    store: &Store,
+    state: &State,
+    unit: &str,
+    item: &str,
+    status: MarkStatus,
+    note: String,
+) -> Result<String, Failure> {
+    store.mark_item(unit, item, status, &note)?;
+    Ok(tf(
+        "tui.saved.marked",
+        &[
+            ("title", &item_title(state, unit, item)),
+            ("status", &t(&format!("tui.mark.{}", status.key()))),
+        ],
+    ))
+}
+
+/// A typed or pasted path: surrounding quotes from drag-and-drop removed, `~/` expanded.
+fn expand(raw: &str) -> PathBuf {
+    let trimmed = raw.trim().trim_matches(|c| c == '"' || c == '\'');
+    if let Some(rest) = trimmed.strip_prefix("~/") {
+        if let Some(dirs) = directories::BaseDirs::new() {
+            return dirs.home_dir().join(rest);
+        }
+    }
+    PathBuf::from(trimmed)
+}
+
+fn attach(
+    store: &Store,
+    state: &State,
+    unit: &str,
+    item: &str,
+    raw_path: &str,
+    note: String,
+) -> Result<String, Failure> {
+    let path = expand(raw_path);
+    if !path.is_file() {
+        return Err(Failure::Field(
+            "path",
+            tf("tui.attach.not_a_file", &[("path", &path.display())]),
+        ));
+    }
+    // The demo pins "today"; the time of day is the real one so two files keep their order.
+    let added = state.today.and_time(chrono::Local::now().time());
+    // The same call as `peixun checklist attach`, so both record a file the same way. What the
+    // user can fix (an unreadable file) goes next to the path; anything else to the status line.
+    let evidence = store
+        .attach_evidence(unit, item, &path, &note, added)
+        .map_err(|e| match e.downcast_ref::<UserError>() {
+            Some(user) => Failure::Field("path", user.to_string()),
+            None => Failure::Other(e),
+        })?;
+    Ok(tf(
+        "tui.saved.attached",
+        &[
+            ("file", &evidence.file_name),
+            ("title", &item_title(state, unit, item)),
+        ],
+    ))
+}

@@ -1,0 +1,417 @@
+//! Forms: the only place besides the filter where raw keys are typed. Validation goes through the
+//! same functions the CLI uses (`SessionInput::apply`, `input::person`), so both agree; a bad
+//! field keeps the form open with its message under the field and nothing is written.
+
+use chrono::{NaiveDate, NaiveTime};
+
+use super::action::{Action, Effect, TextKey};
+use crate::campaign::campaign;
+use crate::domain::input::{self, FieldErrors, SessionInput};
+use crate::domain::{Session, SessionKind};
+use crate::i18n::{t, tf};
+
+/// One line of editable text with a cursor, counted in characters (not bytes) for CJK.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    value: String,
+    cursor: usize,
+}
+
+impl TextInput {
+    pub fn new(value: &str) -> TextInput {
+        TextInput {
+            value: value.to_string(),
+            cursor: value.chars().count(),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The text left of the cursor, to place the terminal cursor by display width.
+    pub fn before_cursor(&self) -> &str {
+        let end = self.byte_at(self.cursor);
+        &self.value[..end]
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.value
+            .char_indices()
+            .nth(chars)
+            .map_or(self.value.len(), |(i, _)| i)
+    }
+
+    pub fn edit(&mut self, key: TextKey) {
+        let len = self.value.chars().count();
+        match key {
+            TextKey::Char(c) if !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.value.insert(at, c);
+                self.cursor += 1;
+            }
+            TextKey::Char(_) => {}
+            TextKey::Backspace if self.cursor > 0 => {
+                let at = self.byte_at(self.cursor - 1);
+                self.value.remove(at);
+                self.cursor -= 1;
+            }
+            TextKey::Backspace => {}
+            TextKey::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.value.remove(at);
+            }
+            TextKey::Delete => {}
+            TextKey::Left => self.cursor = self.cursor.saturating_sub(1),
+            TextKey::Right => self.cursor = (self.cursor + 1).min(len),
+            TextKey::Home => self.cursor = 0,
+            TextKey::End => self.cursor = len,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldInput {
+    Text(TextInput),
+    /// A fixed list, cycled with ←/→: (value, label).
+    Choice {
+        options: Vec<(String, String)>,
+        index: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The validator's name for the field (`FieldError::field`).
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub input: FieldInput,
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn text(name: &'static str, value: &str) -> Field {
+        Field {
+            name,
+            label: t(&format!("tui.field.{name}")),
+            hint: hint(name),
+            input: FieldInput::Text(TextInput::new(value)),
+            error: None,
+        }
+    }
+
+    /// What the field holds: the typed text, or the chosen option's value.
+    pub fn value(&self) -> &str {
+        match &self.input {
+            FieldInput::Text(text) => text.value(),
+            FieldInput::Choice { options, index } => {
+                options.get(*index).map_or("", |(value, _)| value.as_str())
+            }
+        }
+    }
+}
+
+/// The grey line under a field that says what to type; empty when the label says it all.
+fn hint(name: &str) -> String {
+    let key = format!("tui.hint.{name}");
+    let text = t(&key);
+    if text == key {
+        String::new()
+    } else {
+        text
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    /// Adding (base has an empty id) or editing a session.
+    Session(Box<Session>),
+    Enrol {
+        session: String,
+    },
+    Attach {
+        unit: String,
+        item: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+/// What a key did to a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormStep {
+    Stay,
+    Close,
+    /// Valid: the app runs this and closes the form once it succeeds.
+    Submit(Effect),
+}
+
+fn unit_names(ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| unit_short(id))
+        .collect::<Vec<_>>()
+        .join("，")
+}
+
+pub fn unit_short(id: &str) -> String {
+    campaign()
+        .unit(id)
+        .map_or_else(|| id.to_string(), |u| u.short.clone())
+}
+
+impl Form {
+    /// A new session of `office` on `date`, with the times most sessions use.
+    pub fn new_session(office: &str, date: NaiveDate) -> Form {
+        let base = Session {
+            id: String::new(),
+            office: office.to_string(),
+            kind: SessionKind::Offline,
+            title: String::new(),
+            units: vec![office.to_string()],
+            host: office.to_string(),
+            cohost: None,
+            date,
+            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
+            venue: String::new(),
+            courses: Vec::new(),
+            audience: String::new(),
+            capacity: 100,
+        };
+        Self::session(base, t("tui.form.new_session"))
+    }
+
+    pub fn edit_session(session: &Session) -> Form {
+        Self::session(session.clone(), t("tui.form.edit_session"))
+    }
+
+    fn session(base: Session, title: String) -> Form {
+        let options: Vec<(String, String)> = SessionKind::ALL
+            .iter()
+            .map(|k| (k.key().to_string(), t(&format!("tui.kind.{}", k.key()))))
+            .collect();
+        let index = SessionKind::ALL
+            .iter()
+            .position(|k| *k == base.kind)
+            .unwrap_or(0);
+        let courses: Vec<String> = base
+            .courses
+            .iter()
+            .map(|c| {
+                if c.lecturer.is_empty() {
+                    c.course.clone()
+                } else {
+                    format!("{}:{}", c.course, c.lecturer)
+                }
+            })
+            .collect();
+        let fields = vec![
+            Field {
+                name: "kind",
+                label: t("tui.field.kind"),
+                hint: String::new(),
+                input: FieldInput::Choice { options, index },
+                error: None,
+            },
+            Field::text("title", &base.title),
+            Field::text("date", &base.date.to_string()),
+            Field::text("start", &base.start.format("%H:%M").to_string()),
+            Field::text("end", &base.end.format("%H:%M").to_string()),
+            Field::text("venue", &base.venue),
+            Field::text("units", &unit_names(&base.units)),
+            Field::text("host", &unit_short(&base.host)),
+            Field::text(
+                "cohost",
+                &base.cohost.as_deref().map(unit_short).unwrap_or_default(),
+            ),
+            Field::text("courses", &courses.join(",")),
+            Field::text("audience", &base.audience),
+            Field::text("capacity", &base.capacity.to_string()),
+        ];
+        Form {
+            kind: FormKind::Session(Box::new(base)),
+            title,
+            fields,
+            focus: 1,
+        }
+    }
+
+    pub fn enrol(session: &Session) -> Form {
+        Form {
+            kind: FormKind::Enrol {
+                session: session.id.clone(),
+            },
+            title: tf("tui.form.enrol", &[("title", &session.title)]),
+            fields: vec![
+                Field::text("name", ""),
+                Field::text("phone", ""),
+                Field::text("position", ""),
+                Field::text("enterprise", ""),
+            ],
+            focus: 0,
+        }
+    }
+
+    pub fn attach(unit: &str, item: &str, title: &str) -> Form {
+        Form {
+            kind: FormKind::Attach {
+                unit: unit.to_string(),
+                item: item.to_string(),
+            },
+            title: tf("tui.form.attach", &[("title", &title)]),
+            fields: vec![Field::text("path", ""), Field::text("note", "")],
+            focus: 0,
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    fn text(&self, name: &str) -> String {
+        self.field(name)
+            .map(|f| f.value().to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn update(&mut self, action: Action, office: &str) -> FormStep {
+        let last = self.fields.len().saturating_sub(1);
+        match action {
+            Action::Back => return FormStep::Close,
+            Action::Open => {
+                return match self.submit(office) {
+                    Some(effect) => FormStep::Submit(effect),
+                    None => FormStep::Stay,
+                }
+            }
+            Action::NextTab | Action::Down => {
+                self.focus = if self.focus >= last {
+                    0
+                } else {
+                    self.focus + 1
+                }
+            }
+            Action::PrevTab | Action::Up => {
+                self.focus = if self.focus == 0 {
+                    last
+                } else {
+                    self.focus - 1
+                }
+            }
+            Action::Text(key) => {
+                if let Some(field) = self.fields.get_mut(self.focus) {
+                    match &mut field.input {
+                        FieldInput::Text(text) => text.edit(key),
+                        FieldInput::Choice { options, index } => {
+                            let n = options.len().max(1);
+                            match key {
+                                TextKey::Left => *index = (*index + n - 1) % n,
+                                TextKey::Right | TextKey::Char(' ') => *index = (*index + 1) % n,
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        FormStep::Stay
+    }
+
+    /// Checks every field; on errors they are shown under their fields and focus moves to the
+    /// first bad one.
+    fn submit(&mut self, office: &str) -> Option<Effect> {
+        for field in &mut self.fields {
+            field.error = None;
+        }
+        let result = match &self.kind {
+            FormKind::Session(base) => self
+                .session_input()
+                .apply((**base).clone())
+                .map(|s| Effect::SaveSession(Box::new(s))),
+            FormKind::Enrol { session } => input::person(
+                String::new(),
+                office.to_string(),
+                &self.text("name"),
+                &self.text("phone"),
+                &self.text("position"),
+                None,
+            )
+            .map(|person| Effect::Enrol {
+                session: session.clone(),
+                person: Box::new(person),
+                enterprise: crate::domain::text::clean(&self.text("enterprise")),
+            }),
+            FormKind::Attach { unit, item } => {
+                let path = self.text("path");
+                if path.trim().is_empty() {
+                    self.set_error("path", t("tui.form.required"));
+                    return None;
+                }
+                Ok(Effect::Attach {
+                    unit: unit.clone(),
+                    item: item.clone(),
+                    path,
+                    note: self.text("note").trim().to_string(),
+                })
+            }
+        };
+        match result {
+            Ok(effect) => Some(effect),
+            Err(FieldErrors(errors)) => {
+                for error in errors {
+                    self.set_error(error.field, error.message);
+                }
+                None
+            }
+        }
+    }
+
+    fn session_input(&self) -> SessionInput {
+        let some = |name: &str| Some(self.text(name));
+        SessionInput {
+            kind: some("kind"),
+            title: some("title"),
+            date: some("date"),
+            start: some("start"),
+            end: some("end"),
+            venue: some("venue"),
+            units: some("units"),
+            host: some("host"),
+            cohost: some("cohost"),
+            courses: some("courses"),
+            audience: some("audience"),
+            capacity: some("capacity"),
+        }
+    }
+
+    /// Shows `message` under the field (joined when a field has several) and focuses the first
+    /// field with an error. Also used by the app when a file cannot be read.
+    pub fn set_error(&mut self, name: &str, message: String) {
+        let Some(index) = self.fields.iter().position(|f| f.name == name) else {
+            return;
+        };
+        let field = &mut self.fields[index];
+        field.error = Some(match field.error.take() {
+            Some(previous) => format!("{previous}；{message}"),
+            None => message,
+        });
+        let first = self.fields.iter().position(|f| f.error.is_some());
+        self.focus = first.unwrap_or(index);
+    }
+
+    /// The focused text input, for placing the terminal cursor.
+    pub fn focused_text(&self) -> Option<&TextInput> {
+        match &self.fields.get(self.focus)?.input {
+            FieldInput::Text(text) => Some(text),
+            FieldInput::Choice { .. } => None,
+        }
+    }
+}

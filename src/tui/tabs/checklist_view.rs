@@ -1,0 +1,271 @@
+//! Drawing the 清单 tab: one unit's items with due dates and working days left, or the grid of
+//! units by step. Status colour is the point of this screen, so every status has its own style.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use super::checklist::{Cell, UnitChecklist};
+use crate::domain::checklist::{ChecklistRow, ItemStatus};
+use crate::i18n::{t, tf};
+use crate::tui::action::Action;
+use crate::tui::app::State;
+use crate::tui::widgets::text::{fit, page, status_style, truncate, width};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let c = &state.checklist;
+    match c.open_unit() {
+        Some(unit) => render_items(frame, area, state, unit),
+        None if c.units.is_empty() => frame.render_widget(
+            Paragraph::new(Line::styled(t("tui.checklist.none"), state.theme.dim)),
+            area,
+        ),
+        None => render_grid(frame, area, state),
+    }
+}
+
+fn status_label(status: ItemStatus) -> String {
+    t(&format!("tui.status.{}", status.key()))
+}
+
+/// "3 working days left", "due today", "5 working days overdue"; blank once closed.
+fn days_text(row: &ChecklistRow) -> String {
+    if !row.status.is_open() {
+        return String::new();
+    }
+    let n = row.working_days_left;
+    if row.status == ItemStatus::Overdue {
+        tf("tui.checklist.days_overdue", &[("n", &n.unsigned_abs())])
+    } else if n == 0 {
+        t("tui.checklist.due_today")
+    } else {
+        tf("tui.checklist.days_left", &[("n", &n)])
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1u32 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitChecklist) {
+    let theme = &state.theme;
+    let c = &state.checklist;
+    let panel_height = 6.min(area.height / 3);
+    let [list_area, panel_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(panel_height)]).areas(area);
+    let w = list_area.width as usize;
+
+    let mut lines: Vec<Line> = Vec::new();
+    let title = if c.grid {
+        let back = state.keymap.hint(Action::Back).unwrap_or_default();
+        tf(
+            "tui.checklist.unit_title_back",
+            &[("unit", &unit.name), ("key", &back)],
+        )
+    } else {
+        tf("tui.checklist.unit_title", &[("unit", &unit.name)])
+    };
+    lines.push(Line::styled(truncate(&title, w), theme.title));
+
+    let status_w = [
+        ItemStatus::Done,
+        ItemStatus::Waived,
+        ItemStatus::Todo,
+        ItemStatus::DueSoon,
+        ItemStatus::Overdue,
+    ]
+    .iter()
+    .map(|s| width(&status_label(*s)))
+    .max()
+    .unwrap_or(8);
+    let days_w = 16;
+    let title_w = w.saturating_sub(5 + days_w + status_w + 4).max(8);
+    lines.push(Line::styled(
+        [
+            fit(&t("tui.col.item"), title_w),
+            fit(&t("tui.col.due"), 5),
+            fit(&t("tui.col.days"), days_w),
+            fit(&t("tui.col.status"), status_w),
+        ]
+        .join(" "),
+        theme.column_header,
+    ));
+    if unit.rows.is_empty() {
+        lines.push(Line::styled(t("tui.checklist.none"), theme.dim));
+    }
+    let height = (list_area.height as usize).saturating_sub(lines.len());
+    for i in page(unit.rows.len(), c.item, height) {
+        let row = &unit.rows[i];
+        let style = status_style(theme, row.status);
+        let selected = i == c.item;
+        let base = if selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        let mut spans = vec![
+            Span::styled(format!("{} ", fit(&row.title, title_w)), base),
+            Span::styled(format!("{} ", row.due.format("%m-%d")), base),
+            Span::styled(
+                format!("{} ", fit(&days_text(row), days_w)),
+                style.patch(base),
+            ),
+            Span::styled(fit(&status_label(row.status), status_w), style.patch(base)),
+        ];
+        let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+        spans.push(Span::styled(" ".repeat(w.saturating_sub(used)), base));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+    render_item_panel(frame, panel_area, state);
+}
+
+fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let Some(row) = state.checklist.selected_item() else {
+        return;
+    };
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(theme.border);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let campaign_due = crate::campaign::campaign()
+        .checklist
+        .iter()
+        .find(|d| d.id == row.item)
+        .map(|d| d.due);
+    let who = if row.due_set_by_city {
+        t("tui.checklist.due_by_city")
+    } else if campaign_due.is_some_and(|due| due != row.due) {
+        t("tui.checklist.due_by_city_notice")
+    } else {
+        t("tui.checklist.due_by_campaign")
+    };
+    let mut lines = vec![
+        Line::styled(truncate(&row.title, w), theme.title),
+        Line::from(vec![
+            Span::styled(format!("{} ", t("tui.col.due")), theme.column_header),
+            Span::raw(format!("{} {who}  ", row.due)),
+            Span::styled(status_label(row.status), status_style(theme, row.status)),
+        ]),
+    ];
+    if !row.note.is_empty() {
+        lines.push(Line::raw(truncate(
+            &tf("tui.checklist.note", &[("note", &row.note)]),
+            w,
+        )));
+    }
+    if row.evidence.is_empty() {
+        lines.push(Line::styled(t("tui.checklist.no_evidence"), theme.dim));
+    }
+    for e in &row.evidence {
+        let hash: String = e.blake3.chars().take(12).collect();
+        let text = format!("{}  {}  blake3 {hash}…", e.file_name, human_size(e.size));
+        lines.push(Line::raw(truncate(&format!("- {text}"), w)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn cell_text(cell: &Cell) -> String {
+    let label = t(&format!("tui.cell.{}", cell.status.key()));
+    if cell.total > 1 {
+        format!("{label} {}/{}", cell.closed, cell.total)
+    } else {
+        label
+    }
+}
+
+fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let c = &state.checklist;
+    let w = area.width as usize;
+    let unit_w = c
+        .units
+        .iter()
+        .map(|u| width(&u.name) + 2 * u.depth)
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 16);
+    let col_w = c
+        .steps
+        .iter()
+        .map(|s| width(&s.label))
+        .max()
+        .unwrap_or(0)
+        .max(8);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let step = c.steps.get(c.col);
+    let step_title = step.map(|s| s.title.clone()).unwrap_or_default();
+    lines.push(Line::styled(truncate(&step_title, w), theme.title));
+    let mut header = vec![Span::styled(
+        fit(&t("tui.col.unit"), unit_w),
+        theme.column_header,
+    )];
+    for (i, s) in c.steps.iter().enumerate() {
+        let style = if i == c.col {
+            theme.column_header.patch(theme.selected)
+        } else {
+            theme.column_header
+        };
+        header.push(Span::raw(" "));
+        header.push(Span::styled(fit(&s.label, col_w), style));
+    }
+    lines.push(Line::from(header));
+
+    let height = (area.height as usize).saturating_sub(lines.len() + 1);
+    for i in page(c.units.len(), c.row, height) {
+        let unit = &c.units[i];
+        let name = format!("{}{}", "  ".repeat(unit.depth), unit.name);
+        let name_style = if i == c.row {
+            theme.title
+        } else {
+            Style::new()
+        };
+        let mut spans = vec![Span::styled(fit(&name, unit_w), name_style)];
+        for (j, s) in c.steps.iter().enumerate() {
+            spans.push(Span::raw(" "));
+            let (text, mut style) = match c.cell(unit, &s.id) {
+                Some(cell) => (cell_text(&cell), status_style(theme, cell.status)),
+                None => ("-".to_string(), theme.dim),
+            };
+            if i == c.row && j == c.col {
+                style = style.patch(theme.selected);
+            }
+            spans.push(Span::styled(fit(&text, col_w), style));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+    if let (Some(unit), Some(step)) = (c.units.get(c.row), step) {
+        let summary = match c.cell(unit, &step.id) {
+            Some(cell) => tf(
+                "tui.checklist.cell_summary",
+                &[
+                    ("unit", &unit.name),
+                    ("status", &status_label(cell.status)),
+                    ("closed", &cell.closed),
+                    ("total", &cell.total),
+                ],
+            ),
+            None => tf("tui.checklist.cell_none", &[("unit", &unit.name)]),
+        };
+        let summary_area = Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&summary, w), theme.dim)),
+            summary_area,
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! One module (and one state struct) per tab; drawing lives next to each in `*_view.rs` where it
+//! would make the file long.
+
+pub mod calendar;
+pub mod checklist;
+pub mod checklist_view;
+pub mod sessions;
+pub mod sessions_view;

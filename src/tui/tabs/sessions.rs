@@ -1,0 +1,320 @@
+//! 场次: the sessions list, and one session's detail with its enrolment list. Both lists filter
+//! with `/`; adding, editing, enrolling and removing go through forms and a confirmation.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::domain::Session;
+use crate::i18n::{t, tf};
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Confirm, Hint, Overlay, State};
+use crate::tui::forms::{unit_short, Form, TextInput};
+
+/// Rows a page key moves by.
+pub const PAGE: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub session: Session,
+    pub enrolled: u32,
+    pub present: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolRow {
+    pub person: String,
+    pub name: String,
+    /// As stored; masked when drawn.
+    pub phone: String,
+    pub position: String,
+    pub enterprise: String,
+    pub checked_in: Option<NaiveDateTime>,
+}
+
+/// A `/` filter: a text input that narrows a list as it is typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub input: TextInput,
+    pub editing: bool,
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        !self.input.value().trim().is_empty()
+    }
+
+    /// Case-insensitive match of every space-separated word somewhere in `haystack`.
+    pub fn matches(&self, haystack: &str) -> bool {
+        let haystack = haystack.to_lowercase();
+        self.input
+            .value()
+            .to_lowercase()
+            .split_whitespace()
+            .all(|word| haystack.contains(word))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub row: SessionRow,
+    pub people: Vec<EnrolRow>,
+    pub filter: Filter,
+    pub selected: usize,
+}
+
+impl Detail {
+    /// Indexes of the people the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.people.len())
+            .filter(|&i| {
+                let p = &self.people[i];
+                self.filter.matches(&format!(
+                    "{} {} {} {}",
+                    p.name, p.phone, p.position, p.enterprise
+                ))
+            })
+            .collect()
+    }
+
+    pub fn selected_person(&self) -> Option<&EnrolRow> {
+        self.visible()
+            .get(self.selected)
+            .and_then(|&i| self.people.get(i))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionsState {
+    pub rows: Vec<SessionRow>,
+    pub filter: Filter,
+    /// Index into `visible()`.
+    pub selected: usize,
+    pub detail: Option<Detail>,
+}
+
+impl SessionsState {
+    pub fn editing_filter(&self) -> bool {
+        match &self.detail {
+            Some(detail) => detail.filter.editing,
+            None => self.filter.editing,
+        }
+    }
+
+    /// Indexes of the sessions the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        (0..self.rows.len())
+            .filter(|&i| self.filter.matches(&haystack(&self.rows[i].session)))
+            .collect()
+    }
+
+    pub fn selected_row(&self) -> Option<&SessionRow> {
+        self.visible()
+            .get(self.selected)
+            .and_then(|&i| self.rows.get(i))
+    }
+
+    /// Puts the cursor on the first session of `day`, clearing the filter; false if none.
+    pub fn select_date(&mut self, day: NaiveDate) -> bool {
+        let Some(index) = self.rows.iter().position(|r| r.session.date == day) else {
+            return false;
+        };
+        self.filter = Filter::default();
+        self.detail = None;
+        self.selected = index;
+        true
+    }
+
+    /// Keeps the cursor on the session with `id` after a reload, if it is still listed.
+    pub fn select_id(&mut self, id: &str) {
+        if let Some(pos) = self
+            .visible()
+            .iter()
+            .position(|&i| self.rows[i].session.id == id)
+        {
+            self.selected = pos;
+        }
+    }
+}
+
+/// What the filter searches in a session: title, date, kind, venue, units, audience.
+fn haystack(s: &Session) -> String {
+    let units: Vec<String> = s.units.iter().map(|u| unit_short(u)).collect();
+    format!(
+        "{} {} {} {} {} {} {}",
+        s.title,
+        s.date,
+        t(&format!("tui.kind.{}", s.kind.key())),
+        s.kind.key(),
+        s.venue,
+        units.join(" "),
+        s.audience
+    )
+}
+
+/// Cursor movement shared by both lists.
+fn move_cursor(selected: &mut usize, len: usize, action: Action) {
+    let last = len.saturating_sub(1);
+    *selected = match action {
+        Action::Up => selected.saturating_sub(1),
+        Action::Down => (*selected + 1).min(last),
+        Action::PageUp => selected.saturating_sub(PAGE),
+        Action::PageDown => (*selected + PAGE).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => *selected,
+    };
+}
+
+/// Keys for a filter being typed; returns true when the key was the filter's.
+fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
+    if !filter.editing {
+        return false;
+    }
+    match action {
+        Action::Text(key) => {
+            filter.input.edit(key);
+            *selected = 0;
+        }
+        Action::Open => filter.editing = false,
+        Action::Back => {
+            *filter = Filter::default();
+            *selected = 0;
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn is_move(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+    )
+}
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if state.sessions.detail.is_some() {
+        return update_detail(state, action);
+    }
+    let list = &mut state.sessions;
+    if filter_key(&mut list.filter, &mut list.selected, action) {
+        return None;
+    }
+    let len = list.visible().len();
+    if is_move(action) {
+        move_cursor(&mut list.selected, len, action);
+        return None;
+    }
+    match action {
+        Action::Filter => {
+            list.filter.editing = true;
+            None
+        }
+        Action::Back if list.filter.is_active() => {
+            list.filter = Filter::default();
+            list.selected = 0;
+            None
+        }
+        Action::Open => list
+            .selected_row()
+            .map(|r| Effect::OpenSession(r.session.id.clone())),
+        Action::Add => {
+            let form = Form::new_session(&state.office.id, state.calendar.selected);
+            state.overlay = Overlay::Form(form);
+            None
+        }
+        Action::Edit => {
+            if let Some(session) = list.selected_row().map(|r| r.session.clone()) {
+                open_edit(state, &session);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Only the office that owns a session may change it (DESIGN §2); say so instead of failing.
+fn open_edit(state: &mut State, session: &Session) {
+    if session.office == state.office.id {
+        state.overlay = Overlay::Form(Form::edit_session(session));
+    } else {
+        state.error(tf(
+            "tui.sessions.not_owner",
+            &[("owner", &unit_short(&session.office))],
+        ));
+    }
+}
+
+fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
+    let detail = state.sessions.detail.as_mut()?;
+    if filter_key(&mut detail.filter, &mut detail.selected, action) {
+        return None;
+    }
+    let len = detail.visible().len();
+    if is_move(action) {
+        move_cursor(&mut detail.selected, len, action);
+        return None;
+    }
+    match action {
+        Action::Filter => detail.filter.editing = true,
+        Action::Back if detail.filter.is_active() => {
+            detail.filter = Filter::default();
+            detail.selected = 0;
+        }
+        Action::Back => state.sessions.detail = None,
+        Action::Add => {
+            let form = Form::enrol(&detail.row.session);
+            state.overlay = Overlay::Form(form);
+        }
+        Action::Edit => {
+            let session = detail.row.session.clone();
+            open_edit(state, &session);
+        }
+        Action::Remove => {
+            if let Some(person) = detail.selected_person() {
+                let session = &detail.row.session;
+                state.overlay = Overlay::Confirm(Confirm {
+                    message: tf(
+                        "tui.sessions.confirm_remove",
+                        &[("name", &person.name), ("title", &session.title)],
+                    ),
+                    effect: Effect::Unenrol {
+                        session: session.id.clone(),
+                        person: person.person.clone(),
+                        name: person.name.clone(),
+                    },
+                });
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    if state.sessions.editing_filter() {
+        return vec![
+            (Action::Open, "keep_filter"),
+            (Action::Back, "clear_filter"),
+        ];
+    }
+    match &state.sessions.detail {
+        Some(_) => vec![
+            (Action::Back, "back"),
+            (Action::Add, "enrol"),
+            (Action::Remove, "remove"),
+            (Action::Edit, "edit"),
+            (Action::Filter, "filter"),
+        ],
+        None => vec![
+            (Action::Open, "open"),
+            (Action::Add, "add"),
+            (Action::Edit, "edit"),
+            (Action::Filter, "filter"),
+        ],
+    }
+}

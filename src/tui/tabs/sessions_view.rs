@@ -1,0 +1,313 @@
+//! Drawing the 场次 tab: the list, or one session's detail with its enrolment list. Columns are
+//! sized by display width; extra columns appear only when the terminal is wide enough.
+
+use chrono::Datelike;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::sessions::{Detail, Filter};
+use crate::campaign::campaign;
+use crate::domain::text::mask_phone;
+use crate::domain::SessionKind;
+use crate::i18n::{t, tf};
+use crate::tui::app::State;
+use crate::tui::forms::unit_short;
+use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate, width};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    match &state.sessions.detail {
+        Some(detail) => render_detail(frame, area, state, detail),
+        None => render_list(frame, area, state),
+    }
+}
+
+fn kind_label(kind: SessionKind) -> String {
+    t(&format!("tui.kind.{}", kind.key()))
+}
+
+/// The filter's line, with the terminal cursor in it while it is typed.
+fn filter_line(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    filter: &Filter,
+    shown: usize,
+    total: usize,
+) -> Line<'static> {
+    let prefix = format!("{} ", t("tui.filter.prompt"));
+    let count = format!("  ({shown}/{total})");
+    if filter.editing {
+        let x = area.x + (width(&prefix) + width(filter.input.before_cursor())) as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+    Line::from(vec![
+        Span::styled(prefix, state.theme.key),
+        Span::styled(filter.input.value().to_string(), state.theme.input),
+        Span::styled(count, state.theme.dim),
+    ])
+}
+
+fn render_list(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let list = &state.sessions;
+    let visible = list.visible();
+    let mut lines: Vec<Line> = Vec::new();
+    let total_width = area.width as usize;
+    if list.filter.is_active() || list.filter.editing {
+        lines.push(filter_line(
+            frame,
+            area,
+            state,
+            &list.filter,
+            visible.len(),
+            list.rows.len(),
+        ));
+    }
+    if list.rows.is_empty() {
+        let key = state
+            .keymap
+            .hint(crate::tui::action::Action::Add)
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            tf("tui.sessions.empty", &[("key", &key)]),
+            theme.dim,
+        ));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+
+    let kind_width = SessionKind::ALL
+        .iter()
+        .map(|k| width(&kind_label(*k)))
+        .max()
+        .unwrap_or(4);
+    let wide = total_width >= 100;
+    let (venue_w, host_w) = if wide { (20, 10) } else { (0, 0) };
+    let fixed = 5 + 1 + 11 + 1 + kind_width + 1 + 8 + if wide { venue_w + host_w + 2 } else { 0 };
+    let title_w = total_width.saturating_sub(fixed + 1).max(8);
+
+    let mut header = vec![
+        fit(&t("tui.col.date"), 5),
+        fit(&t("tui.col.time"), 11),
+        fit(&t("tui.col.kind"), kind_width),
+        fit(&t("tui.col.title"), title_w),
+    ];
+    if wide {
+        header.push(fit(&t("tui.col.venue"), venue_w));
+        header.push(fit(&t("tui.col.host"), host_w));
+    }
+    header.push(fit_right(&t("tui.col.enrolled"), 8));
+    lines.push(Line::styled(header.join(" "), theme.column_header));
+
+    let height = (area.height as usize).saturating_sub(lines.len());
+    for pos in page(visible.len(), list.selected, height) {
+        let row = &list.rows[visible[pos]];
+        let s = &row.session;
+        let mut cells = vec![
+            format!("{:02}-{:02}", s.date.month(), s.date.day()),
+            format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M")),
+            fit(&kind_label(s.kind), kind_width),
+            fit(&s.title, title_w),
+        ];
+        if wide {
+            cells.push(fit(&s.venue, venue_w));
+            cells.push(fit(&unit_short(&s.host), host_w));
+        }
+        cells.push(fit_right(&format!("{}/{}", row.enrolled, s.capacity), 8));
+        let style = if pos == list.selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(fit(&cells.join(" "), total_width), style));
+    }
+    if visible.is_empty() {
+        lines.push(Line::styled(t("tui.filter.no_match"), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn labelled(label: &str, value: String, theme_label: Style) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(format!("{label} "), theme_label),
+        Span::raw(value),
+    ]
+}
+
+fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
+    let theme = &state.theme;
+    let s = &detail.row.session;
+    let w = area.width as usize;
+    let weekday = t(&format!(
+        "tui.weekday.{}",
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            [s.date.weekday().num_days_from_monday() as usize]
+    ));
+    let units: Vec<String> = s.units.iter().map(|u| unit_short(u)).collect();
+    let courses: Vec<String> = s
+        .courses
+        .iter()
+        .map(|c| {
+            let title = campaign()
+                .course(&c.course)
+                .map(|x| x.title.clone())
+                .unwrap_or_default();
+            if c.lecturer.is_empty() {
+                format!("{} {title}", c.course)
+            } else {
+                format!("{} {title}（{}）", c.course, c.lecturer)
+            }
+        })
+        .collect();
+    let label = theme.column_header;
+    let lines: Vec<Line> = vec![
+        Line::from(vec![
+            Span::styled(truncate(&s.title, w.saturating_sub(10)), theme.title),
+            Span::raw("  "),
+            Span::styled(kind_label(s.kind), theme.session_marker),
+        ]),
+        Line::from(
+            [
+                labelled(
+                    &t("tui.col.date"),
+                    format!(
+                        "{} {weekday} {}-{}   ",
+                        s.date,
+                        s.start.format("%H:%M"),
+                        s.end.format("%H:%M")
+                    ),
+                    label,
+                ),
+                labelled(&t("tui.col.venue"), s.venue.clone(), label),
+            ]
+            .concat(),
+        ),
+        Line::from(
+            [
+                labelled(
+                    &t("tui.field.host"),
+                    format!("{}   ", unit_short(&s.host)),
+                    label,
+                ),
+                labelled(
+                    &t("tui.field.cohost"),
+                    format!(
+                        "{}   ",
+                        s.cohost
+                            .as_deref()
+                            .map(unit_short)
+                            .unwrap_or_else(|| "-".into())
+                    ),
+                    label,
+                ),
+                labelled(&t("tui.field.units"), units.join("、"), label),
+            ]
+            .concat(),
+        ),
+        Line::from(labelled(
+            &t("tui.field.courses"),
+            if courses.is_empty() {
+                "-".into()
+            } else {
+                courses.join("；")
+            },
+            label,
+        )),
+        Line::from(
+            [
+                labelled(
+                    &t("tui.field.audience"),
+                    format!(
+                        "{}   ",
+                        if s.audience.is_empty() {
+                            "-"
+                        } else {
+                            &s.audience
+                        }
+                    ),
+                    label,
+                ),
+                labelled(
+                    &t("tui.col.enrolled"),
+                    format!("{}/{}   ", detail.row.enrolled, s.capacity),
+                    label,
+                ),
+                labelled(&t("tui.col.present"), detail.row.present.to_string(), label),
+            ]
+            .concat(),
+        ),
+        Line::raw(""),
+    ];
+    let mut lines: Vec<Line> = lines.into_iter().map(|l| clip_line(l, w)).collect();
+    let visible = detail.visible();
+    if detail.filter.is_active() || detail.filter.editing {
+        let line_area = Rect {
+            y: area.y + lines.len() as u16,
+            height: 1,
+            ..area
+        };
+        lines.push(filter_line(
+            frame,
+            line_area,
+            state,
+            &detail.filter,
+            visible.len(),
+            detail.people.len(),
+        ));
+    }
+    if detail.people.is_empty() {
+        let key = state
+            .keymap
+            .hint(crate::tui::action::Action::Add)
+            .unwrap_or_default();
+        lines.push(Line::styled(
+            tf("tui.sessions.nobody", &[("key", &key)]),
+            theme.dim,
+        ));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let wide = w >= 100;
+    let position_w = if wide { 12 } else { 0 };
+    let fixed = 10 + 1 + 13 + 1 + 6 + if wide { position_w + 1 } else { 0 };
+    let enterprise_w = w.saturating_sub(fixed + 1).max(6);
+    let mut header = vec![
+        fit(&t("tui.field.name"), 10),
+        fit(&t("tui.field.phone"), 13),
+    ];
+    if wide {
+        header.push(fit(&t("tui.field.position"), position_w));
+    }
+    header.push(fit(&t("tui.field.enterprise"), enterprise_w));
+    header.push(fit(&t("tui.col.present"), 6));
+    lines.push(Line::styled(header.join(" "), theme.column_header));
+
+    let height = (area.height as usize).saturating_sub(lines.len());
+    for pos in page(visible.len(), detail.selected, height) {
+        let p = &detail.people[visible[pos]];
+        let mut cells = vec![fit(&p.name, 10), fit(&mask_phone(&p.phone), 13)];
+        if wide {
+            cells.push(fit(&p.position, position_w));
+        }
+        cells.push(fit(&p.enterprise, enterprise_w));
+        cells.push(fit(
+            &p.checked_in
+                .map(|at| at.format("%H:%M").to_string())
+                .unwrap_or_default(),
+            6,
+        ));
+        let style = if pos == detail.selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(fit(&cells.join(" "), w), style));
+    }
+    if visible.is_empty() {
+        lines.push(Line::styled(t("tui.filter.no_match"), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}

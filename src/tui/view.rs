@@ -1,0 +1,33 @@
+//! Drawing the whole screen from `State` alone: no store reads and no clock, so the same state
+//! always draws the same screen (which is what the snapshot tests rely on).
+
+use ratatui::layout::{Constraint, Layout};
+use ratatui::Frame;
+
+use super::app::{Overlay, State, Tab};
+use super::tabs::{calendar, checklist_view, sessions_view};
+use super::widgets::{chrome, form, help};
+
+pub fn render(frame: &mut Frame, state: &State) {
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    chrome::header(frame, header, state);
+    match state.tab {
+        Tab::Calendar => calendar::render(frame, body, state),
+        Tab::Sessions => sessions_view::render(frame, body, state),
+        Tab::Checklist => checklist_view::render(frame, body, state),
+    }
+    chrome::status(frame, status, state);
+    chrome::footer(frame, footer, state);
+    match &state.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => help::render(frame, body, state, *scroll),
+        Overlay::Confirm(confirm) => chrome::confirm(frame, body, state, confirm),
+        Overlay::Form(f) => form::render(frame, body, state, f),
+    }
+}

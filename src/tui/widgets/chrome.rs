@@ -1,0 +1,113 @@
+//! The frame around the tabs: header (office, role, today, tab titles), status line, footer
+//! hints from the keymap, and the confirmation box.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::centered;
+use super::text::{truncate, width};
+use crate::i18n::{t, tf};
+use crate::tui::action::Action;
+use crate::tui::app::{hints, Confirm, State, Tab};
+
+pub fn header(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let office = format!(
+        " {}  {}  {} ",
+        state.office.name,
+        state.office.role,
+        tf("tui.header.today", &[("date", &state.today)])
+    );
+    let mut spans = vec![Span::styled(
+        office.clone(),
+        theme.header.patch(theme.title),
+    )];
+    let mut used = width(&office);
+    let tab_actions = [
+        Action::TabCalendar,
+        Action::TabSessions,
+        Action::TabChecklist,
+    ];
+    for (tab, action) in Tab::ALL.iter().zip(tab_actions) {
+        let key = state.keymap.hint(action).unwrap_or_default();
+        let text = format!(" {key} {} ", tab.title());
+        let style = if *tab == state.tab {
+            theme.tab_active
+        } else {
+            theme.tab_inactive
+        };
+        used += width(&text) + 1;
+        spans.push(Span::styled("│", theme.header));
+        spans.push(Span::styled(text, style));
+    }
+    let rest = (area.width as usize).saturating_sub(used);
+    spans.push(Span::styled(" ".repeat(rest), theme.header));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(status) = &state.status else {
+        return;
+    };
+    let style = if status.error {
+        state.theme.status_error
+    } else {
+        state.theme.status_ok
+    };
+    let text = truncate(&status.text.replace('\n', " "), area.width as usize);
+    frame.render_widget(Paragraph::new(Line::styled(text, style)), area);
+}
+
+/// "key label" pairs for what is on screen, as many as fit; the keymap decides the keys.
+pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (action, label) in hints(state) {
+        let Some(key) = state.keymap.hint(action) else {
+            continue;
+        };
+        let label = t(&format!("tui.short.{label}"));
+        let needed = width(&key) + 1 + width(&label) + 2;
+        if used + needed > area.width as usize {
+            break;
+        }
+        used += needed;
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
+    let theme = &state.theme;
+    let box_area = centered(area, 50, 7);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {} ", t("tui.confirm.title")),
+            theme.title,
+        ));
+    let yes = state.keymap.hint(Action::Open).unwrap_or_default();
+    let no = state.keymap.hint(Action::Back).unwrap_or_default();
+    let lines = vec![
+        Line::raw(confirm.message.clone()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(yes, theme.key),
+            Span::raw(format!(" {}   ", t("tui.confirm.yes"))),
+            Span::styled(no, theme.key),
+            Span::raw(format!(" {}", t("tui.confirm.no"))),
+        ]),
+    ];
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        box_area,
+    );
+}

@@ -1,0 +1,117 @@
+//! A form as a centred box: one line per field, its error on the line under it, and the focused
+//! field's hint. Long forms scroll to keep the focused field in view at 80x24.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
+
+use super::centered;
+use super::text::{fit, truncate, width};
+use crate::tui::app::State;
+use crate::tui::forms::{FieldInput, Form, TextInput};
+
+/// The part of a long value that fits, keeping the cursor in view: (shown text, cursor column).
+fn window(input: &TextInput, room: usize) -> (String, usize) {
+    let before = input.before_cursor();
+    let after = &input.value()[before.len()..];
+    let mut start = 0;
+    let chars: Vec<char> = before.chars().collect();
+    let mut cursor_col = width(before);
+    while cursor_col + 1 > room && start < chars.len() {
+        cursor_col -= chars[start].width().unwrap_or(0);
+        start += 1;
+    }
+    let shown: String = chars[start..].iter().collect::<String>() + after;
+    (truncate(&shown, room), cursor_col)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
+    let theme = &state.theme;
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| width(&f.label))
+        .max()
+        .unwrap_or(4)
+        .min(12);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_span = (0, 0);
+    let mut cursor: Option<(usize, usize)> = None;
+    let box_w = area.width.saturating_sub(2).min(76);
+    let inner_w = box_w.saturating_sub(2) as usize;
+    let input_w = inner_w.saturating_sub(label_w + 3);
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let first = lines.len();
+        let marker = if focused { ">" } else { " " };
+        let label_style = if focused {
+            theme.key
+        } else {
+            theme.column_header
+        };
+        let mut spans = vec![Span::styled(
+            format!("{marker}{} ", fit(&field.label, label_w)),
+            label_style,
+        )];
+        match &field.input {
+            FieldInput::Text(text) => {
+                let (shown, col) = window(text, input_w);
+                if focused {
+                    cursor = Some((lines.len(), label_w + 2 + col));
+                }
+                spans.push(Span::styled(fit(&shown, input_w), theme.input));
+            }
+            FieldInput::Choice { options, index } => {
+                let label = options
+                    .get(*index)
+                    .map(|(_, l)| l.as_str())
+                    .unwrap_or_default();
+                spans.push(Span::styled(format!("< {label} >"), theme.input));
+            }
+        }
+        lines.push(Line::from(spans));
+        if let Some(error) = &field.error {
+            let text = format!("{}! {error}", " ".repeat(label_w + 2));
+            lines.push(Line::styled(truncate(&text, inner_w), theme.field_error));
+        }
+        if focused && !field.hint.is_empty() {
+            let text = format!("{}{}", " ".repeat(label_w + 2), field.hint);
+            lines.push(Line::styled(truncate(&text, inner_w), theme.dim));
+        }
+        if focused {
+            focus_span = (first, lines.len());
+        }
+    }
+
+    let wanted = lines.len() as u16 + 2;
+    let box_area = centered(area, box_w, wanted.min(area.height));
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {} ", truncate(&form.title, inner_w.saturating_sub(2))),
+            theme.title,
+        ));
+    let inner = block.inner(box_area);
+    let height = inner.height as usize;
+    let offset = focus_span.1.saturating_sub(height).min(focus_span.0);
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .style(Style::new())
+            .scroll((offset as u16, 0)),
+        box_area,
+    );
+    if let Some((line, col)) = cursor {
+        if line >= offset && line < offset + height {
+            frame.set_cursor_position(Position::new(
+                inner.x + col as u16,
+                inner.y + (line - offset) as u16,
+            ));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Width-aware text: Chinese characters take two columns, so truncation and padding count
+//! display columns, never chars or bytes.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::domain::checklist::ItemStatus;
+use crate::tui::theme::Theme;
+
+/// `text` cut to at most `width` columns, ending in … when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `text` truncated and padded with spaces to exactly `width` columns.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = truncate(text, width);
+    let pad = width.saturating_sub(out.width());
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+/// `text` right-aligned in `width` columns.
+pub fn fit_right(text: &str, width: usize) -> String {
+    let cut = truncate(text, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{}{cut}", " ".repeat(pad))
+}
+
+/// A line of styled spans cut to `width` columns, with … where it was cut.
+pub fn clip_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.content.width();
+        if w < left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        spans.push(Span::styled(truncate(&span.content, left), span.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
+}
+
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+pub fn status_style(theme: &Theme, status: ItemStatus) -> Style {
+    match status {
+        ItemStatus::Done => theme.done,
+        ItemStatus::Waived => theme.waived,
+        ItemStatus::Todo => theme.todo,
+        ItemStatus::DueSoon => theme.due_soon,
+        ItemStatus::Overdue => theme.overdue,
+    }
+}
+
+/// The rows of a list that fit in `height`, a page at a time: the page holding `selected`. Pure,
+/// so rendering needs no scroll state, and paging keys move by the same amount.
+pub fn page(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
+    if height == 0 || len == 0 {
+        return 0..0;
+    }
+    let start = (selected.min(len - 1) / height) * height;
+    start..(start + height).min(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_is_cut_by_columns() {
+        assert_eq!(truncate("知识产权大培训", 7), "知识产…");
+        assert_eq!(fit("鄂城区", 8), "鄂城区  ");
+        assert_eq!(fit("abc", 2), "a…");
+        assert_eq!(fit_right("12/100", 7), " 12/100");
+    }
+
+    #[test]
+    fn pages_hold_the_selection() {
+        assert_eq!(page(25, 0, 10), 0..10);
+        assert_eq!(page(25, 12, 10), 10..20);
+        assert_eq!(page(25, 24, 10), 20..25);
+        assert_eq!(page(0, 0, 10), 0..0);
+    }
+}

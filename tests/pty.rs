@@ -1,0 +1,223 @@
+//! The real binary in a pseudo-terminal at 80x24: the screen is read back through a vt100 parser
+//! (raw output has cursor moves between CJK cells), keys are written as a terminal would send
+//! them, and every wait polls the screen with a deadline instead of sleeping a fixed time.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_peixun");
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A store to open: the demo's when the demo generator works, else a fresh 鄂城区 store.
+fn prepare_store(dir: &Path) {
+    let data = dir.join("data");
+    let demo = Command::new(BIN)
+        .args(["demo", "--no-tui", "--data-dir"])
+        .arg(&data)
+        .env("XDG_CONFIG_HOME", dir)
+        .output()
+        .expect("run peixun demo");
+    if demo.status.success() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(&data);
+    let init = Command::new(BIN)
+        .args(["init", "--office", "鄂城区", "--data-dir"])
+        .arg(&data)
+        .env("XDG_CONFIG_HOME", dir)
+        .output()
+        .expect("run peixun init");
+    assert!(
+        init.status.success(),
+        "init failed: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+}
+
+struct Session {
+    /// Closing the master hangs up the terminal, so it lives as long as the session.
+    _master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+}
+
+impl Session {
+    fn start(dir: &Path, extra: &[&str]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--data-dir");
+        cmd.arg(dir.join("data"));
+        cmd.args(["--today", "2023-03-10"]);
+        cmd.args(extra);
+        cmd.env("TERM", "xterm-256color");
+        // Keep a developer's own keymap out of the test.
+        cmd.env("XDG_CONFIG_HOME", dir);
+        cmd.env("HOME", dir);
+        let child = pty.slave.spawn_command(cmd).expect("spawn peixun");
+        // Only the child keeps the slave open, so the reader sees EOF when it exits.
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let (tx, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Session {
+            _master: pty.master,
+            child,
+            writer,
+            output,
+            parser: vt100::Parser::new(24, 80, 0),
+        }
+    }
+
+    fn pump(&mut self, wait: Duration) {
+        if let Ok(bytes) = self.output.recv_timeout(wait) {
+            self.parser.process(&bytes);
+            while let Ok(bytes) = self.output.try_recv() {
+                self.parser.process(&bytes);
+            }
+        }
+    }
+
+    fn screen_text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until the screen satisfies `ok`, failing with the screen shown.
+    fn wait_for(&mut self, what: &str, ok: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            if ok(&self.screen_text()) {
+                return;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; screen:\n{}",
+                self.screen_text()
+            );
+            self.pump(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&mut self, text: &str) {
+        self.wait_for(text, |screen| screen.contains(text));
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    /// Waits for the process to end, reading its last output, and returns whether it succeeded.
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for peixun") {
+                self.pump(Duration::from_millis(200));
+                return status.success();
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "peixun did not exit; screen:\n{}",
+                self.screen_text()
+            );
+            self.pump(Duration::from_millis(50));
+        }
+    }
+
+    fn assert_restored(&self) {
+        let screen = self.parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor left hidden");
+    }
+}
+
+#[test]
+fn tabs_help_and_quit_leave_the_terminal_as_found() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("the header", |screen| {
+        screen.contains("1 日历") && screen.contains("3 清单")
+    });
+    assert!(s.parser.screen().alternate_screen());
+
+    s.send("3");
+    s.wait_text("明确一名工作联系人");
+    s.send("2");
+    s.wait_for("the sessions tab", |screen| {
+        screen.contains("还没有场次") || screen.contains("报名")
+    });
+    s.send("\t");
+    s.wait_text("明确一名工作联系人");
+    s.send("?");
+    s.wait_text("按键帮助");
+    s.send("\x1b");
+    s.wait_for("the help to close", |screen| !screen.contains("按键帮助"));
+
+    s.send("q");
+    assert!(s.wait_exit(), "peixun exited with a failure");
+    s.assert_restored();
+}
+
+#[test]
+fn english_screens_with_lang_en() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut s = Session::start(dir.path(), &["--lang", "en"]);
+    s.wait_for("the English header", |screen| {
+        screen.contains("1 Calendar") && screen.contains("3 Checklist")
+    });
+    s.send("?");
+    s.wait_text("Keys");
+    // Esc and q in one write would read as alt-q.
+    s.send("\x1b");
+    s.wait_for("the help to close", |screen| !screen.contains("Keys"));
+    s.send("q");
+    assert!(s.wait_exit());
+    s.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_text("1 日历");
+    let pid = s.child.process_id().expect("child pid");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    assert!(s.wait_exit(), "peixun should exit cleanly on SIGTERM");
+    s.assert_restored();
+}

@@ -1,0 +1,721 @@
+//! The terminal interface without a terminal: keys through the keymap into `update`, effects run
+//! against a real store in a temp dir, and snapshots of every tab drawn on ratatui's TestBackend.
+
+use chrono::{NaiveDate, NaiveTime};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+use tempfile::TempDir;
+
+use peixun::domain::{
+    Enterprise, Evidence, MarkStatus, Person, Session, SessionCourse, SessionKind,
+};
+use peixun::log::Payload;
+use peixun::store::Store;
+use peixun::tui::app::{Overlay, State, Tab};
+use peixun::tui::effects::run_effect;
+use peixun::tui::{data, view, Action, Effect, Keymap, Theme};
+
+const EZHOU_CITY: &str = "420700";
+const ECHENG: &str = "420704";
+
+fn today() -> NaiveDate {
+    day("2023-03-10")
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("test date")
+}
+
+fn time(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).expect("test time")
+}
+
+fn session(store: &Store, kind: SessionKind, title: &str, date: &str, venue: &str) -> Session {
+    Session {
+        id: store.new_id('S').expect("id"),
+        office: store.office().to_string(),
+        kind,
+        title: title.to_string(),
+        units: vec![store.office().to_string()],
+        host: store.office().to_string(),
+        cohost: None,
+        date: day(date),
+        start: time(9, 0),
+        end: time(11, 30),
+        venue: venue.to_string(),
+        courses: vec![
+            SessionCourse {
+                course: "K".into(),
+                lecturer: "省局领导".into(),
+            },
+            SessionCourse {
+                course: "3".into(),
+                lecturer: "李老师".into(),
+            },
+        ],
+        audience: "企业高管、代表".to_string(),
+        capacity: 60,
+    }
+}
+
+/// 鄂城区局 with three sessions, three people enrolled in the first (one checked in), one
+/// checklist item done with evidence.
+fn county_store() -> (TempDir, Store) {
+    let dir = TempDir::new().expect("temp dir");
+    let store = Store::create(dir.path(), ECHENG, "测试员").expect("create store");
+    let first = session(
+        &store,
+        SessionKind::Offline,
+        "知识产权强国新法政策解读专题培训班",
+        "2023-03-15",
+        "鄂城区政务中心三楼",
+    );
+    let second = session(
+        &store,
+        SessionKind::Online,
+        "线上大培训动员会",
+        "2023-03-22",
+        "腾讯会议",
+    );
+    let third = session(
+        &store,
+        SessionKind::Offline,
+        "2023年全省“百县万企”知识产权大培训鄂城区、临空经济区第一场：企业知识产权风险防范与控制策略",
+        "2023-04-23",
+        "鄂州市民中心报告厅",
+    );
+    let mut payloads = vec![
+        Payload::SessionUpserted(first.clone()),
+        Payload::SessionUpserted(second),
+        Payload::SessionUpserted(third),
+    ];
+    let enterprise = Enterprise {
+        id: store.new_id('E').expect("id"),
+        office: ECHENG.into(),
+        name: "鄂州市华宇光电科技有限公司".into(),
+        credit_code: None,
+        category: None,
+        unit: ECHENG.into(),
+    };
+    payloads.push(Payload::EnterpriseUpserted(enterprise.clone()));
+    for (name, phone, position) in [
+        ("张三", "13800001234", "知识产权专员"),
+        ("李四", "13900005678", "总经理"),
+        ("欧阳晓明", "027-86759057", "研发部长"),
+    ] {
+        let person = Person {
+            id: store.new_id('P').expect("id"),
+            office: ECHENG.into(),
+            name: name.into(),
+            phone: phone.into(),
+            position: position.into(),
+            enterprise: Some(enterprise.id.clone()),
+        };
+        payloads.push(Payload::EnrolmentSet {
+            session: first.id.clone(),
+            person: person.id.clone(),
+            enrolled: true,
+        });
+        if name == "张三" {
+            payloads.push(Payload::CheckedIn {
+                session: first.id.clone(),
+                person: person.id.clone(),
+                at: day("2023-03-15").and_time(time(8, 52)),
+            });
+        }
+        payloads.insert(0, Payload::PersonUpserted(person));
+    }
+    payloads.push(Payload::ChecklistMarked {
+        unit: ECHENG.into(),
+        item: "county.contact".into(),
+        status: MarkStatus::Done,
+        note: "联系人：王科长".into(),
+    });
+    payloads.push(Payload::EvidenceAttached {
+        unit: ECHENG.into(),
+        item: "county.contact".into(),
+        evidence: Evidence {
+            file_name: "联系人报送表.pdf".into(),
+            size: 48_213,
+            blake3: "5f1c0a9d3e7b2c4a6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90123456789ab".into(),
+            note: String::new(),
+            added: day("2023-02-20").and_time(time(10, 0)),
+        },
+    });
+    store.commit(payloads).expect("commit");
+    (dir, store)
+}
+
+fn city_store() -> (TempDir, Store) {
+    let dir = TempDir::new().expect("temp dir");
+    let store = Store::create(dir.path(), EZHOU_CITY, "测试员").expect("create store");
+    store
+        .commit(vec![Payload::ChecklistMarked {
+            unit: EZHOU_CITY.into(),
+            item: "city.plan_summary".into(),
+            status: MarkStatus::Done,
+            note: String::new(),
+        }])
+        .expect("commit");
+    (dir, store)
+}
+
+fn load(store: &Store, theme: Theme) -> State {
+    let keymap = Keymap::built_in().expect("built-in keymap");
+    data::load(store, today(), keymap, theme).expect("load state")
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Presses a key; an effect it asks for is run against the store like the app does.
+fn press(store: &Store, state: &mut State, code: KeyCode) -> Option<Effect> {
+    let effect = state.press(key(code));
+    if let Some(effect) = effect.clone() {
+        run_effect(store, state, effect);
+    }
+    effect
+}
+
+fn typed(store: &Store, state: &mut State, text: &str) {
+    for c in text.chars() {
+        press(store, state, KeyCode::Char(c));
+    }
+}
+
+fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| view::render(frame, state))
+        .expect("draw");
+    terminal
+}
+
+/// Where `text` first starts on screen; wide characters take two cells, the second one blank.
+fn find(buffer: &Buffer, text: &str) -> Option<(u16, u16)> {
+    find_from(buffer, 0, text)
+}
+
+/// As `find`, from row `top` down.
+fn find_from(buffer: &Buffer, top: u16, text: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    for y in top..area.height {
+        let mut row = String::new();
+        let mut columns = Vec::new();
+        let mut hidden = 0;
+        for x in 0..area.width {
+            // The cell after a wide character holds a placeholder, not text.
+            if hidden > 0 {
+                hidden -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            hidden = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            for c in symbol.chars() {
+                row.push(c);
+                columns.push(x);
+            }
+        }
+        if let Some(byte) = row.find(text) {
+            let index = row[..byte].chars().count();
+            return Some((columns[index], y));
+        }
+    }
+    None
+}
+
+fn op_count(store: &Store) -> usize {
+    store.ops().count()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys, actions, update
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn digits_and_tab_switch_tabs() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::Char('2'));
+    assert_eq!(state.tab, Tab::Sessions);
+    press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Checklist);
+    press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Checklist);
+    press(&store, &mut state, KeyCode::Char('1'));
+    assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::Char('q'));
+    assert!(state.quit);
+}
+
+#[test]
+fn help_overlay_opens_and_closes() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('?'));
+    assert_eq!(state.overlay, Overlay::Help { scroll: 0 });
+    // Tab keys do nothing under the overlay.
+    press(&store, &mut state, KeyCode::Char('2'));
+    assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.overlay, Overlay::None);
+}
+
+#[test]
+fn calendar_moves_by_day_week_and_month_and_opens_a_day() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('l'));
+    assert_eq!(state.calendar.selected, day("2023-03-11"));
+    press(&store, &mut state, KeyCode::Down);
+    assert_eq!(state.calendar.selected, day("2023-03-18"));
+    press(&store, &mut state, KeyCode::PageDown);
+    assert_eq!(state.calendar.selected, day("2023-04-18"));
+    press(&store, &mut state, KeyCode::Char('t'));
+    assert_eq!(state.calendar.selected, today());
+
+    // A day without sessions says so and stays.
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.tab, Tab::Calendar);
+    assert!(state.status.as_ref().is_some_and(|s| !s.error));
+
+    // 3/15 has a session: Enter selects it in the sessions list.
+    for _ in 0..5 {
+        press(&store, &mut state, KeyCode::Right);
+    }
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.tab, Tab::Sessions);
+    let row = state.sessions.selected_row().expect("selected session");
+    assert_eq!(row.session.date, day("2023-03-15"));
+}
+
+#[test]
+fn the_filter_narrows_the_list_and_sees_raw_keys() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    assert_eq!(state.sessions.visible().len(), 3);
+    press(&store, &mut state, KeyCode::Char('/'));
+    assert!(state.text_focus());
+    // "q" and digits are typed, not quit or tab switches.
+    typed(&store, &mut state, "线上q");
+    assert!(!state.quit);
+    assert_eq!(state.sessions.visible().len(), 0);
+    press(&store, &mut state, KeyCode::Backspace);
+    assert_eq!(state.sessions.visible().len(), 1);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(!state.text_focus());
+    assert_eq!(state.sessions.visible().len(), 1);
+    // Esc clears a kept filter.
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.sessions.visible().len(), 3);
+}
+
+#[test]
+fn the_enrolment_list_filters_too() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(Effect::OpenSession(_))));
+    let detail = state.sessions.detail.as_ref().expect("detail open");
+    assert_eq!(detail.people.len(), 3);
+    press(&store, &mut state, KeyCode::Char('/'));
+    typed(&store, &mut state, "5678");
+    let detail = state.sessions.detail.as_ref().expect("detail open");
+    let visible: Vec<&str> = detail
+        .visible()
+        .iter()
+        .map(|&i| detail.people[i].name.as_str())
+        .collect();
+    assert_eq!(visible, ["李四"]);
+    press(&store, &mut state, KeyCode::Esc);
+    press(&store, &mut state, KeyCode::Esc);
+    assert!(state.sessions.detail.is_none());
+}
+
+#[test]
+fn a_bad_session_form_stays_open_and_writes_nothing() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    // Title is empty; the date is nonsense.
+    press(&store, &mut state, KeyCode::Tab);
+    for _ in 0..12 {
+        press(&store, &mut state, KeyCode::Backspace);
+    }
+    typed(&store, &mut state, "2023-13-45");
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(effect, None);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on bad input");
+    };
+    assert!(form.field("title").and_then(|f| f.error.as_ref()).is_some());
+    assert!(form.field("date").and_then(|f| f.error.as_ref()).is_some());
+    assert!(form.field("venue").and_then(|f| f.error.as_ref()).is_some());
+    assert!(form.field("start").and_then(|f| f.error.as_ref()).is_none());
+    assert_eq!(form.focus, 1, "focus moves to the first bad field");
+    assert_eq!(op_count(&store), before);
+    assert_eq!(store.sessions().expect("sessions").len(), 3);
+    // Esc drops the form, still without writing.
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.overlay, Overlay::None);
+    assert_eq!(op_count(&store), before);
+}
+
+#[test]
+fn a_good_session_form_commits_and_selects_the_new_session() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    // Kind is a choice: → makes it online.
+    press(&store, &mut state, KeyCode::Up);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Down);
+    typed(&store, &mut state, "专利质押融资政策解读");
+    for _ in 0..4 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    typed(&store, &mut state, "区图书馆报告厅");
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(Effect::SaveSession(_))));
+    assert_eq!(state.overlay, Overlay::None);
+    let status = state.status.clone().expect("status");
+    assert!(!status.error, "{}", status.text);
+    assert!(status.text.contains("专利质押融资政策解读"));
+    let saved = store
+        .sessions()
+        .expect("sessions")
+        .into_iter()
+        .find(|s| s.title == "专利质押融资政策解读")
+        .expect("saved");
+    assert_eq!(saved.kind, SessionKind::Online);
+    assert_eq!(saved.date, today());
+    assert_eq!(saved.venue, "区图书馆报告厅");
+    let selected = state.sessions.selected_row().expect("selected");
+    assert_eq!(selected.session.id, saved.id);
+}
+
+#[test]
+fn enrolling_validates_the_phone_then_commits() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "赵六");
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "1380000");
+    let before = op_count(&store);
+    assert_eq!(press(&store, &mut state, KeyCode::Enter), None);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a bad phone");
+    };
+    assert!(form.field("phone").and_then(|f| f.error.as_ref()).is_some());
+    assert_eq!(op_count(&store), before);
+
+    typed(&store, &mut state, "9999");
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "鄂州新材料有限公司");
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(Effect::Enrol { .. })));
+    assert_eq!(state.overlay, Overlay::None);
+    let detail = state.sessions.detail.as_ref().expect("detail");
+    let row = detail
+        .people
+        .iter()
+        .find(|p| p.name == "赵六")
+        .expect("enrolled row");
+    assert_eq!(row.phone, "13800009999");
+    assert_eq!(row.enterprise, "鄂州新材料有限公司");
+    assert!(store
+        .is_enrolled(&detail.row.session.id, &row.person)
+        .expect("read"));
+    assert!(state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.text.contains("赵六")));
+}
+
+#[test]
+fn removing_asks_first() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Enter);
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Char('x'));
+    assert!(matches!(state.overlay, Overlay::Confirm(_)));
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.overlay, Overlay::None);
+    assert_eq!(op_count(&store), before);
+
+    let name = state
+        .sessions
+        .detail
+        .as_ref()
+        .and_then(|d| d.selected_person())
+        .map(|p| p.name.clone())
+        .expect("a selected person");
+    press(&store, &mut state, KeyCode::Char('x'));
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(Effect::Unenrol { .. })));
+    let detail = state.sessions.detail.as_ref().expect("detail");
+    assert_eq!(detail.people.len(), 2);
+    assert!(detail.people.iter().all(|p| p.name != name));
+}
+
+#[test]
+fn marking_an_item_commits_and_reports() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let plan = state
+        .checklist
+        .open_unit()
+        .and_then(|u| u.rows.iter().position(|r| r.item == "county.plan"))
+        .expect("plan item");
+    state.checklist.item = plan;
+    let effect = press(&store, &mut state, KeyCode::Char('d'));
+    assert!(matches!(
+        effect,
+        Some(Effect::Mark {
+            status: MarkStatus::Done,
+            ..
+        })
+    ));
+    let marks = store.marks(ECHENG).expect("marks");
+    assert_eq!(
+        marks.get("county.plan").map(|m| m.status),
+        Some(MarkStatus::Done)
+    );
+    assert!(state.status.as_ref().is_some_and(|s| !s.error));
+    let row = state.checklist.selected_item().expect("row");
+    assert_eq!(row.item, "county.plan");
+    assert!(!row.status.is_open());
+    // Marking it done again writes nothing.
+    let before = op_count(&store);
+    assert_eq!(press(&store, &mut state, KeyCode::Char('d')), None);
+    assert_eq!(op_count(&store), before);
+}
+
+#[test]
+fn attaching_hashes_the_file_and_a_missing_file_keeps_the_form() {
+    let (dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    state.checklist.item = 0;
+    let item = state.checklist.selected_item().expect("item").item.clone();
+    press(&store, &mut state, KeyCode::Char('f'));
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    let before = op_count(&store);
+    typed(&store, &mut state, "/no/such/签到表.xlsx");
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a missing file");
+    };
+    assert!(form.field("path").and_then(|f| f.error.as_ref()).is_some());
+    assert_eq!(op_count(&store), before);
+
+    let file = dir.path().join("签到表.csv");
+    std::fs::write(&file, "姓名,手机\n张三,13800001234\n").expect("write file");
+    for _ in 0.."/no/such/签到表.xlsx".chars().count() {
+        press(&store, &mut state, KeyCode::Backspace);
+    }
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let evidence = store.evidence(ECHENG).expect("evidence");
+    let attached = evidence
+        .get(&item)
+        .and_then(|list| list.iter().find(|e| e.file_name == "签到表.csv"))
+        .expect("attached");
+    let bytes = std::fs::read(&file).expect("read file");
+    assert_eq!(attached.size, bytes.len() as u64);
+    assert_eq!(attached.blake3, blake3::hash(&bytes).to_hex().to_string());
+}
+
+#[test]
+fn a_city_sees_a_grid_and_drills_into_a_unit_it_cannot_mark() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let c = &state.checklist;
+    assert!(c.grid);
+    assert_eq!(c.open, None);
+    let names: Vec<&str> = c.units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names[0], "鄂州市");
+    assert!(names.contains(&"鄂城区") && names.contains(&"葛店开发区"));
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.checklist.open.is_some());
+    let before = op_count(&store);
+    assert_eq!(press(&store, &mut state, KeyCode::Char('d')), None);
+    assert!(state.status.as_ref().is_some_and(|s| s.error));
+    assert_eq!(op_count(&store), before);
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.checklist.open, None);
+}
+
+#[test]
+fn keymap_rejects_duplicates_and_bad_names_and_takes_overrides() {
+    let defaults = include_str!("../assets/keymap.toml");
+    let path = std::path::Path::new("/home/u/.config/peixun/keymap.toml");
+    let error =
+        Keymap::parse(defaults, Some((path, "help = [\"q\"]\n"))).expect_err("q is quit's key");
+    let message = error.to_string();
+    assert!(
+        message.contains("q") && message.contains("quit") && message.contains("help"),
+        "{message}"
+    );
+    let error =
+        Keymap::parse(defaults, Some((path, "help = [\"hyper-x\"]\n"))).expect_err("bad key");
+    assert!(error.to_string().contains("hyper-x"));
+    let error = Keymap::parse(defaults, Some((path, "jump = [\"J\"]\n"))).expect_err("bad action");
+    assert!(error.to_string().contains("jump"));
+
+    let keymap =
+        Keymap::parse(defaults, Some((path, "quit = [\"Q\", \"ctrl-c\"]\n"))).expect("override");
+    assert_eq!(
+        keymap.resolve(key(KeyCode::Char('Q')), false),
+        Some(Action::Quit)
+    );
+    assert_eq!(keymap.resolve(key(KeyCode::Char('q')), false), None);
+    // Shift is part of the character, however the terminal reports it.
+    let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+    assert_eq!(keymap.resolve(shifted, false), Some(Action::Bottom));
+}
+
+#[test]
+fn every_action_has_a_key_and_strings_in_both_languages() {
+    let keymap = Keymap::built_in().expect("built-in keymap");
+    for action in Action::ALL {
+        assert!(
+            !keymap.keys(*action).is_empty(),
+            "{} has no key",
+            action.name()
+        );
+        for lang in [peixun::i18n::Lang::Zh, peixun::i18n::Lang::En] {
+            let key = format!("tui.action.{}", action.name());
+            assert_ne!(peixun::i18n::t_in(lang, &key), key);
+            let key = format!("tui.short.{}", action.name());
+            assert_ne!(peixun::i18n::t_in(lang, &key), key);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots and colour
+// ---------------------------------------------------------------------------------------------
+
+fn snapshot_sizes(name: &str, state: &State) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let terminal = draw(state, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn snapshot_calendar() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    for _ in 0..5 {
+        press(&store, &mut state, KeyCode::Right);
+    }
+    snapshot_sizes("calendar", &state);
+    // April: 清明 (4/5) off, 4/23 a make-up Sunday with a session, 4/29 into 劳动节.
+    press(&store, &mut state, KeyCode::PageDown);
+    press(&store, &mut state, KeyCode::Down);
+    snapshot_sizes("calendar_april", &state);
+}
+
+#[test]
+fn snapshot_sessions_list_and_detail() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    snapshot_sizes("sessions", &state);
+    press(&store, &mut state, KeyCode::Enter);
+    snapshot_sizes("session_detail", &state);
+}
+
+#[test]
+fn snapshot_form_with_errors() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    press(&store, &mut state, KeyCode::Enter);
+    snapshot_sizes("session_form_errors", &state);
+}
+
+#[test]
+fn snapshot_checklist_county_and_city() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    snapshot_sizes("checklist_county", &state);
+
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    snapshot_sizes("checklist_city", &state);
+}
+
+#[test]
+fn snapshot_help() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('?'));
+    snapshot_sizes("help", &state);
+}
+
+#[test]
+fn overdue_is_red_and_without_colour_still_stands_out() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let at = find(buffer, "已逾期").expect("an overdue item on screen");
+    assert_eq!(buffer[at].fg, Color::Red);
+    let done = find(buffer, "已完成").expect("a done item on screen");
+    assert_eq!(buffer[done].fg, Color::Green);
+
+    let mut plain = load(&store, Theme::monochrome());
+    press(&store, &mut plain, KeyCode::Char('3'));
+    let terminal = draw(&plain, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let at = find(buffer, "已逾期").expect("an overdue item on screen");
+    assert_eq!(buffer[at].fg, Color::Reset);
+    assert!(buffer[at]
+        .modifier
+        .contains(Modifier::BOLD | Modifier::UNDERLINED));
+}
+
+#[test]
+fn overdue_grid_cells_are_red() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    // 鄂城区's row: its plan was due 2/27 and is not done on 3/10.
+    let (_, header) = find(buffer, "单位").expect("grid header");
+    let (x, _) = find_from(buffer, header, "培训计划").expect("plan column");
+    let (_, y) = find_from(buffer, header, "鄂城区").expect("鄂城区 row");
+    assert_eq!(buffer[(x, y)].symbol(), "逾");
+    assert_eq!(buffer[(x, y)].fg, Color::Red);
+}
