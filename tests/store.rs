@@ -221,6 +221,11 @@ proptest! {
         let stored: std::collections::BTreeMap<String, Vec<u8>> =
             store.state_entries().unwrap().into_iter().collect();
         prop_assert_eq!(&rebuilt, &stored);
+        for s in 0..4 {
+            let id = session(&store, s).id;
+            prop_assert_eq!(store.enrolled_count(&id).unwrap() as usize, store.enrolled_ids(&id).unwrap().len());
+            prop_assert_eq!(store.present_count(&id).unwrap() as usize, store.attendance(&id).unwrap().len());
+        }
         let total: usize = batches.iter().map(Vec::len).sum();
         prop_assert_eq!(ops.len(), total);
         drop(store);

@@ -27,7 +27,7 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
     let rows: Vec<Vec<String>> = sessions
         .iter()
         .map(|s| {
-            let enrolled = store.enrolled_ids(&s.id).map(|v| v.len()).unwrap_or(0);
+            let enrolled = store.enrolled_count(&s.id).unwrap_or(0);
             vec![
                 s.id.clone(),
                 s.date.to_string(),

@@ -99,6 +99,14 @@ pub mod keys {
     pub fn deadline(unit: &str, item: &str) -> String {
         format!("d/{unit}/{item}")
     }
+    /// People currently enrolled in a session, kept with every enrolment change.
+    pub fn enrolled_count(session: &str) -> String {
+        format!("k/{session}")
+    }
+    /// People currently checked in to a session.
+    pub fn present_count(session: &str) -> String {
+        format!("q/{session}")
+    }
 }
 
 fn read<K: Kv, T: DeserializeOwned>(kv: &K, key: &str) -> Result<Option<Stored<T>>, K::Error> {
@@ -115,6 +123,20 @@ fn read<K: Kv, T: DeserializeOwned>(kv: &K, key: &str) -> Result<Option<Stored<T
 fn write<K: Kv, T: Serialize>(kv: &mut K, key: &str, stored: &Stored<T>) -> Result<(), K::Error> {
     let bytes = postcard::to_stdvec(stored).map_err(|_| K::fail(ApplyError::Encode))?;
     kv.put(key, bytes)
+}
+
+/// Reads a counter kept beside the records it counts.
+fn read_count<K: Kv>(kv: &K, key: &str) -> Result<u32, K::Error> {
+    Ok(kv
+        .get(key)?
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_slice()).ok())
+        .map_or(0, u32::from_be_bytes))
+}
+
+fn bump<K: Kv>(kv: &mut K, key: &str, up: bool) -> Result<(), K::Error> {
+    let count = read_count(kv, key)?;
+    let count = if up { count + 1 } else { count.saturating_sub(1) };
+    kv.put(key, count.to_be_bytes().to_vec())
 }
 
 /// Last writer wins by stamp; a record may only be changed by the office that first wrote it.
@@ -194,7 +216,15 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             session,
             person,
             enrolled,
-        } => upsert(kv, &keys::enrolment(session, person), op, *enrolled),
+        } => {
+            let key = keys::enrolment(session, person);
+            let was = read::<K, bool>(kv, &key)?.is_some_and(|s| s.value);
+            let changed = upsert(kv, &key, op, *enrolled)?;
+            if changed && was != *enrolled {
+                bump(kv, &keys::enrolled_count(session), *enrolled)?;
+            }
+            Ok(changed)
+        }
         Payload::CheckedIn {
             session,
             person,
@@ -215,6 +245,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
                 }) => (*prev).min(*at),
                 _ => *at,
             };
+            let was_present = existing.as_ref().is_some_and(|e| e.value.present);
             let unchanged = existing.as_ref().is_some_and(|e| {
                 e.value.present && e.value.first_at == Some(first_at)
             });
@@ -231,6 +262,9 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
                     },
                 },
             )?;
+            if !was_present {
+                bump(kv, &keys::present_count(session), true)?;
+            }
             Ok(!unchanged)
         }
         Payload::CheckInUndone { session, person } => {
@@ -252,6 +286,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
                             },
                         },
                     )?;
+                    bump(kv, &keys::present_count(session), false)?;
                     Ok(true)
                 }
                 _ => Ok(false),

@@ -83,6 +83,24 @@ impl Store {
             .collect())
     }
 
+    /// How many people are enrolled, without reading the list.
+    pub fn enrolled_count(&self, session: &str) -> Result<u32> {
+        self.count(&keys::enrolled_count(session))
+    }
+
+    /// How many people are checked in, without reading the list.
+    pub fn present_count(&self, session: &str) -> Result<u32> {
+        self.count(&keys::present_count(session))
+    }
+
+    fn count(&self, key: &str) -> Result<u32> {
+        Ok(self
+            .state
+            .get(key)?
+            .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
+            .map_or(0, u32::from_be_bytes))
+    }
+
     pub fn is_enrolled(&self, session: &str, person: &str) -> Result<bool> {
         Ok(self
             .get_stored::<bool>(&keys::enrolment(session, person))?

@@ -109,7 +109,6 @@ impl Action {
         matches!(
             self,
             Action::Quit
-                | Action::Help
                 | Action::NextTab
                 | Action::PrevTab
                 | Action::Up

@@ -29,6 +29,13 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         quit: false,
     };
     reload(store, &mut state)?;
+    // Coordinators look ahead: start the list at the next session rather than the first ever.
+    let list = &mut state.sessions;
+    list.selected = list
+        .rows
+        .iter()
+        .position(|r| r.session.date >= today)
+        .unwrap_or(list.rows.len().saturating_sub(1));
     Ok(state)
 }
 

@@ -237,15 +237,22 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     }
 }
 
-/// Only the office that owns a session may change it (DESIGN §2); say so instead of failing.
-fn open_edit(state: &mut State, session: &Session) {
+/// Only the office that owns a session changes it or its enrolment list (DESIGN §2, and
+/// `peixun session` agrees); say so instead of letting the write fail.
+fn owns(state: &mut State, session: &Session) -> bool {
     if session.office == state.office.id {
+        return true;
+    }
+    state.error(tf(
+        "tui.sessions.not_owner",
+        &[("owner", &unit_short(&session.office))],
+    ));
+    false
+}
+
+fn open_edit(state: &mut State, session: &Session) {
+    if owns(state, session) {
         state.overlay = Overlay::Form(Form::edit_session(session));
-    } else {
-        state.error(tf(
-            "tui.sessions.not_owner",
-            &[("owner", &unit_short(&session.office))],
-        ));
     }
 }
 
@@ -267,16 +274,21 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
         }
         Action::Back => state.sessions.detail = None,
         Action::Add => {
-            let form = Form::enrol(&detail.row.session);
-            state.overlay = Overlay::Form(form);
+            let session = detail.row.session.clone();
+            if owns(state, &session) {
+                state.overlay = Overlay::Form(Form::enrol(&session));
+            }
         }
         Action::Edit => {
             let session = detail.row.session.clone();
             open_edit(state, &session);
         }
         Action::Remove => {
-            if let Some(person) = detail.selected_person() {
-                let session = &detail.row.session;
+            let session = detail.row.session.clone();
+            let Some(person) = detail.selected_person().cloned() else {
+                return None;
+            };
+            if owns(state, &session) {
                 state.overlay = Overlay::Confirm(Confirm {
                     message: tf(
                         "tui.sessions.confirm_remove",
@@ -303,6 +315,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
         ];
     }
     match &state.sessions.detail {
+        Some(detail) if detail.row.session.office != state.office.id => {
+            vec![(Action::Back, "back"), (Action::Filter, "filter")]
+        }
         Some(_) => vec![
             (Action::Back, "back"),
             (Action::Add, "enrol"),
