@@ -7,7 +7,10 @@
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
@@ -43,8 +46,11 @@ fn prepare_store(dir: &Path) {
 }
 
 struct Session {
-    /// Closing the master hangs up the terminal, so it lives as long as the session.
-    _master: Box<dyn MasterPty + Send>,
+    /// Closing the master hangs up the terminal, so it lives until `hang_up`.
+    master: Option<Box<dyn MasterPty + Send>>,
+    /// The reader holds a duplicate of the master; it must stop for a hang-up to happen.
+    stop_reading: Arc<AtomicBool>,
+    reader_thread: Option<JoinHandle<()>>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     output: Receiver<Vec<u8>>,
@@ -76,13 +82,15 @@ impl Session {
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let writer = pty.master.take_writer().expect("pty writer");
         let (tx, output) = channel();
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        let reader_thread = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
+                        if tx.send(buf[..n].to_vec()).is_err() || stop.load(Ordering::SeqCst) {
                             break;
                         }
                     }
@@ -90,7 +98,9 @@ impl Session {
             }
         });
         Session {
-            _master: pty.master,
+            master: Some(pty.master),
+            stop_reading,
+            reader_thread: Some(reader_thread),
             child,
             writer,
             output,
@@ -134,6 +144,19 @@ impl Session {
     fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("write keys");
         self.writer.flush().expect("flush keys");
+    }
+
+    /// What a dropped SSH session does: the terminal goes away under the program.
+    fn hang_up(&mut self) {
+        // The reader is blocked in read(): ask it to stop, then make the program redraw (a key)
+        // so that read returns and the reader drops its copy of the master.
+        self.stop_reading.store(true, Ordering::SeqCst);
+        self.send("l");
+        if let Some(thread) = self.reader_thread.take() {
+            thread.join().expect("reader thread");
+        }
+        self.master = None;
+        self.writer = Box::new(std::io::sink());
     }
 
     /// Waits for the process to end, reading its last output, and returns whether it succeeded.
@@ -222,4 +245,27 @@ fn sigterm_restores_the_terminal() {
     assert!(killed.success());
     assert!(s.wait_exit(), "peixun should exit cleanly on SIGTERM");
     s.assert_restored();
+}
+
+#[test]
+fn a_hang_up_ends_the_program_and_frees_the_store() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_text("1 日历");
+    s.hang_up();
+    // Any exit status will do: the terminal is gone, what matters is that the program is too.
+    s.wait_exit();
+    // The store lock went with the process: the CLI opens the store again.
+    let reopened = Command::new(BIN)
+        .args(["sessions", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .expect("run peixun sessions");
+    assert!(
+        reopened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reopened.stderr)
+    );
 }

@@ -9,6 +9,7 @@
 
 pub mod chain;
 mod checklist;
+mod crowd;
 mod names;
 mod rng;
 mod sessions;
@@ -20,6 +21,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 pub use chain::ChainWriter;
+pub use crowd::crowd;
 use checklist::Progress;
 use rng::Rng;
 use sessions::Calendar;

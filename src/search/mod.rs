@@ -102,9 +102,15 @@ pub struct SearchIndex {
     enterprise_initials: KeyList,
     /// Phone digits reversed, so a phone tail is a prefix.
     phone_tails: KeyList,
-    /// Primary full pinyin and initials per entry, for the fuzzy scan.
-    fuzzy: Vec<(Box<str>, Box<str>)>,
+    /// Primary full pinyin and initials per entry, for the fuzzy scan, with a mask of the
+    /// letters in them so most entries are skipped with one AND.
+    fuzzy: Vec<(Box<str>, Box<str>, u32)>,
     codes: HashMap<String, u32>,
+    /// Entries whose name holds a character: Hanzi queries start from the rarest one.
+    name_chars: HashMap<char, Vec<u32>>,
+    /// Distinct enterprise names, their people, and which names hold a character.
+    enterprises: Vec<(String, Vec<u32>)>,
+    enterprise_chars: HashMap<char, Vec<u32>>,
 }
 
 /// Query text as the index stores keys: full-width folded, lower-case, ü as v, no spaces.
@@ -116,6 +122,31 @@ pub fn normalise_query(query: &str) -> String {
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'ü' { 'v' } else { c })
         .collect()
+}
+
+fn letter_mask(text: &str) -> u32 {
+    text.bytes()
+        .filter(u8::is_ascii_lowercase)
+        .fold(0, |mask, b| mask | 1 << (b - b'a'))
+}
+
+/// Adds `id` to the posting list of each distinct character of `text`.
+fn post(postings: &mut HashMap<char, Vec<u32>>, text: &str, id: u32) {
+    for c in text.chars() {
+        let list = postings.entry(c).or_default();
+        if list.last() != Some(&id) {
+            list.push(id);
+        }
+    }
+}
+
+/// The shortest posting list among the query's characters: every match is in it.
+fn rarest<'a>(postings: &'a HashMap<char, Vec<u32>>, query: &str) -> &'a [u32] {
+    query
+        .chars()
+        .map(|c| postings.get(&c).map_or(&[][..], Vec::as_slice))
+        .min_by_key(|list| list.len())
+        .unwrap_or(&[])
 }
 
 fn is_subsequence(needle: &str, haystack: &str) -> Option<u32> {
@@ -134,7 +165,8 @@ fn is_subsequence(needle: &str, haystack: &str) -> Option<u32> {
 impl SearchIndex {
     pub fn build(candidates: Vec<Candidate>) -> SearchIndex {
         let mut index = SearchIndex::default();
-        let mut enterprise_cache: HashMap<String, String> = HashMap::new();
+        let mut enterprise_ids: HashMap<String, u32> = HashMap::new();
+        let mut enterprise_initials: Vec<String> = Vec::new();
         for (i, candidate) in candidates.iter().enumerate() {
             let entry = i as u32;
             let variants = pinyin::variants(&candidate.name);
@@ -146,12 +178,19 @@ impl SearchIndex {
                 .first()
                 .map(|v| (v.full.clone(), v.initials.clone()))
                 .unwrap_or_default();
-            index.fuzzy.push((full.into(), initials.into()));
+            let mask = letter_mask(&full);
+            index.fuzzy.push((full.into(), initials.into(), mask));
+            post(&mut index.name_chars, &candidate.name, entry);
             if !candidate.enterprise.is_empty() {
-                let initials = enterprise_cache
-                    .entry(candidate.enterprise.clone())
-                    .or_insert_with(|| pinyin::text_initials(&candidate.enterprise));
-                index.enterprise_initials.push(initials, entry, false);
+                let next = index.enterprises.len() as u32;
+                let id = *enterprise_ids.entry(candidate.enterprise.clone()).or_insert(next);
+                if id == next {
+                    index.enterprises.push((candidate.enterprise.clone(), Vec::new()));
+                    post(&mut index.enterprise_chars, &candidate.enterprise, id);
+                    enterprise_initials.push(pinyin::text_initials(&candidate.enterprise));
+                }
+                index.enterprises[id as usize].1.push(entry);
+                index.enterprise_initials.push(&enterprise_initials[id as usize], entry, false);
             }
             let digits: String = candidate.phone.chars().filter(char::is_ascii_digit).rev().collect();
             if !digits.is_empty() {
@@ -228,11 +267,27 @@ impl SearchIndex {
             }
         }
         if !ascii && !tiers_full(&best) {
-            for (i, candidate) in self.entries.iter().enumerate() {
-                if let Some(at) = candidate.name.find(&query) {
-                    add(&mut best, i as u32, Tier::Hanzi, at as u32);
-                } else if candidate.enterprise.contains(&query) {
-                    add(&mut best, i as u32, Tier::Enterprise, 0);
+            let mut found = 0;
+            for &entry in rarest(&self.name_chars, &query) {
+                if let Some(at) = self.entries[entry as usize].name.find(&query) {
+                    add(&mut best, entry, Tier::Hanzi, at as u32);
+                    found += 1;
+                    if found >= cap {
+                        break;
+                    }
+                }
+            }
+            let mut found = 0;
+            for &id in rarest(&self.enterprise_chars, &query) {
+                let (name, people) = &self.enterprises[id as usize];
+                if name.contains(&query) {
+                    for &entry in people {
+                        add(&mut best, entry, Tier::Enterprise, 0);
+                    }
+                    found += people.len();
+                    if found >= cap {
+                        break;
+                    }
                 }
             }
         }
@@ -242,11 +297,20 @@ impl SearchIndex {
             }
         }
         if ascii && !digits && !tiers_full(&best) {
-            for (i, (full, initials)) in self.fuzzy.iter().enumerate() {
+            let wanted = letter_mask(&query);
+            let mut found = 0;
+            for (i, (full, initials, mask)) in self.fuzzy.iter().enumerate() {
+                if mask & wanted != wanted {
+                    continue;
+                }
                 let spread = is_subsequence(&query, initials)
                     .or_else(|| is_subsequence(&query, full).map(|s| s + 100));
                 if let Some(spread) = spread {
                     add(&mut best, i as u32, Tier::Fuzzy, spread);
+                    found += 1;
+                    if found >= cap {
+                        break;
+                    }
                 }
             }
         }

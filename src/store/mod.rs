@@ -5,7 +5,6 @@ mod checklist;
 pub mod foreign;
 mod open;
 pub mod query;
-mod views;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

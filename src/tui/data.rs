@@ -41,21 +41,18 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
 
 /// Re-reads every tab's data, keeping cursors on the same records where they still exist.
 pub fn reload(store: &Store, state: &mut State) -> Result<()> {
-    let counts = store.session_counts()?;
     let sessions = store.sessions()?;
+    let mut rows = Vec::with_capacity(sessions.len());
+    for s in &sessions {
+        rows.push(SessionRow {
+            session: s.clone(),
+            enrolled: store.enrolled_count(&s.id)?,
+            present: store.present_count(&s.id)?,
+        });
+    }
     let list = &mut state.sessions;
     let selected = list.selected_row().map(|r| r.session.id.clone());
-    list.rows = sessions
-        .iter()
-        .map(|s| {
-            let c = counts.get(&s.id).copied().unwrap_or_default();
-            SessionRow {
-                session: s.clone(),
-                enrolled: c.enrolled,
-                present: c.present,
-            }
-        })
-        .collect();
+    list.rows = rows;
     if let Some(id) = selected {
         list.select_id(&id);
     }

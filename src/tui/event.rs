@@ -1,6 +1,10 @@
-//! Terminal events and stop signals. Polling with a timeout lets a SIGTERM or SIGHUP (a dropped
-//! SSH session) be noticed between key presses, so the terminal is restored before exiting;
-//! nothing is redrawn on a timeout.
+//! Terminal events and stop signals.
+//!
+//! SIGTERM, SIGHUP (a dropped SSH session) and SIGINT set a flag that the event loop checks
+//! between polls, so it leaves through the normal path: terminal restored, store closed. After a
+//! hang-up, though, crossterm's poll can spin forever on a dead tty without returning, so a
+//! watcher thread gives the loop a grace period and then restores what it can and exits itself.
+//! Nothing is redrawn on a poll timeout.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -12,6 +16,9 @@ use crossterm::event::{self, Event as TermEvent, KeyEvent, KeyEventKind};
 /// How long to wait for a key before checking the stop flag again.
 const POLL: Duration = Duration::from_millis(200);
 
+/// How long the event loop has to notice a stop signal before the watcher exits for it.
+const GRACE: Duration = Duration::from_millis(1500);
+
 pub struct Signals {
     stop: Arc<AtomicBool>,
 }
@@ -19,18 +26,31 @@ pub struct Signals {
 impl Signals {
     pub fn install() -> Result<Signals> {
         let stop = Arc::new(AtomicBool::new(false));
-        let mut signals = vec![signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
+        let mut kinds = vec![signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
         #[cfg(unix)]
-        signals.push(signal_hook::consts::SIGHUP);
-        for signal in signals {
-            signal_hook::flag::register(signal, Arc::clone(&stop))
-                .wrap_err("installing the signal handler")?;
-        }
+        kinds.push(signal_hook::consts::SIGHUP);
+        let mut signals = signal_hook::iterator::Signals::new(&kinds)
+            .wrap_err("installing the signal handler")?;
+        let flag = Arc::clone(&stop);
+        std::thread::Builder::new()
+            .name("stop-signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    flag.store(true, Ordering::SeqCst);
+                    std::thread::sleep(GRACE);
+                    // Still running: the loop is stuck on a dead terminal. Writes may fail on a
+                    // hung-up tty; on a live one they leave it usable.
+                    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+                    let _ = ratatui::try_restore();
+                    std::process::exit(128 + signal);
+                }
+            })
+            .wrap_err("starting the signal watcher")?;
         Ok(Signals { stop })
     }
 
     fn raised(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
+        self.stop.load(Ordering::SeqCst)
     }
 }
 

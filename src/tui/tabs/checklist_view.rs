@@ -84,7 +84,13 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
     .map(|s| width(&status_label(*s)))
     .max()
     .unwrap_or(8);
-    let days_w = 16;
+    let days_w = unit
+        .rows
+        .iter()
+        .map(|r| width(&days_text(r)))
+        .chain([width(&t("tui.col.days"))])
+        .max()
+        .unwrap_or(8);
     let title_w = w.saturating_sub(5 + days_w + status_w + 4).max(8);
     lines.push(Line::styled(
         [

@@ -285,9 +285,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
         }
         Action::Remove => {
             let session = detail.row.session.clone();
-            let Some(person) = detail.selected_person().cloned() else {
-                return None;
-            };
+            let person = detail.selected_person().cloned()?;
             if owns(state, &session) {
                 state.overlay = Overlay::Confirm(Confirm {
                     message: tf(

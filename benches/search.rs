@@ -1,0 +1,122 @@
+//! Check-in search at province scale: 100,000 people, each keystroke of a few typical queries,
+//! against a naive nucleo-matcher scan of the same people measured in the same run.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+use peixun::search::{Candidate, SearchIndex};
+
+const PEOPLE: usize = 100_000;
+const QUERIES: &[&str] = &["zhangs", "zs", "1234", "wang", "张", "lv", "oyn"];
+
+fn crowd() -> Vec<Candidate> {
+    match peixun::demo::crowd(2023, PEOPLE) {
+        Ok(crowd) => crowd,
+        Err(e) => panic!("generating the crowd: {e}"),
+    }
+}
+
+/// Every prefix of every query: what the screen does as someone types.
+fn keystrokes() -> Vec<String> {
+    QUERIES
+        .iter()
+        .flat_map(|q| {
+            let chars: Vec<char> = q.chars().collect();
+            (1..=chars.len()).map(move |n| chars[..n].iter().collect::<String>())
+        })
+        .collect()
+}
+
+struct Naive {
+    haystacks: Vec<Utf32String>,
+    matcher: Matcher,
+}
+
+impl Naive {
+    fn new(people: &[Candidate]) -> Naive {
+        let haystacks = people
+            .iter()
+            .map(|p| {
+                let pinyin: String = peixun::search::pinyin::variants(&p.name)
+                    .first()
+                    .map(|v| format!("{} {}", v.initials, v.full))
+                    .unwrap_or_default();
+                Utf32String::from(format!("{} {pinyin} {} {}", p.name, p.phone, p.enterprise))
+            })
+            .collect();
+        Naive {
+            haystacks,
+            matcher: Matcher::new(Config::DEFAULT),
+        }
+    }
+
+    fn search(&mut self, query: &str, limit: usize) -> Vec<(u32, usize)> {
+        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+        let mut scored: Vec<(u32, usize)> = self
+            .haystacks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| pattern.score(h.slice(..), &mut self.matcher).map(|s| (s, i)))
+            .collect();
+        scored.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
+        scored.truncate(limit);
+        scored
+    }
+}
+
+fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
+    samples.sort();
+    let rank = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[rank]
+}
+
+/// p50/p99 over every keystroke, repeated: criterion reports means and medians per query, and
+/// the budget is a tail latency.
+fn report_tails(index: &SearchIndex, naive: &mut Naive) {
+    let strokes = keystrokes();
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..20 {
+        for q in &strokes {
+            let start = Instant::now();
+            black_box(index.search(q, 20));
+            ours.push(start.elapsed());
+            let start = Instant::now();
+            black_box(naive.search(q, 20));
+            theirs.push(start.elapsed());
+        }
+    }
+    let (o50, o99) = (percentile(ours.clone(), 0.5), percentile(ours, 0.99));
+    let (n50, n99) = (percentile(theirs.clone(), 0.5), percentile(theirs, 0.99));
+    println!(
+        "search per keystroke at {PEOPLE} people: index p50 {o50:?} p99 {o99:?}; naive nucleo p50 {n50:?} p99 {n99:?}; p50 ratio {:.1}x, p99 ratio {:.1}x",
+        n50.as_secs_f64() / o50.as_secs_f64(),
+        n99.as_secs_f64() / o99.as_secs_f64()
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let people = crowd();
+    let start = Instant::now();
+    let index = SearchIndex::build(people.clone());
+    println!("index build for {PEOPLE} people: {:?}", start.elapsed());
+    let mut naive = Naive::new(&people);
+    report_tails(&index, &mut naive);
+    let mut group = c.benchmark_group("search_100k");
+    group.sample_size(30);
+    for q in QUERIES {
+        group.bench_with_input(BenchmarkId::new("index", q), q, |b, q| {
+            b.iter(|| index.search(black_box(q), 20))
+        });
+        group.bench_with_input(BenchmarkId::new("naive_nucleo", q), q, |b, q| {
+            b.iter(|| naive.search(black_box(q), 20))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
