@@ -59,7 +59,11 @@ impl Naive {
             .haystacks
             .iter()
             .enumerate()
-            .filter_map(|(i, h)| pattern.score(h.slice(..), &mut self.matcher).map(|s| (s, i)))
+            .filter_map(|(i, h)| {
+                pattern
+                    .score(h.slice(..), &mut self.matcher)
+                    .map(|s| (s, i))
+            })
             .collect();
         scored.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
         scored.truncate(limit);

@@ -144,7 +144,6 @@ pub enum CampaignCommand {
     },
 }
 
-
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
     /// Add a session; prints its id

@@ -17,8 +17,16 @@ pub enum Lang {
 }
 
 const AREAS: &[(&str, &str, &str)] = &[
-    ("zh", "campaign", include_str!("../assets/i18n/zh-CN/campaign.toml")),
-    ("en", "campaign", include_str!("../assets/i18n/en/campaign.toml")),
+    (
+        "zh",
+        "campaign",
+        include_str!("../assets/i18n/zh-CN/campaign.toml"),
+    ),
+    (
+        "en",
+        "campaign",
+        include_str!("../assets/i18n/en/campaign.toml"),
+    ),
     ("zh", "cli", include_str!("../assets/i18n/zh-CN/cli.toml")),
     ("en", "cli", include_str!("../assets/i18n/en/cli.toml")),
     ("zh", "tui", include_str!("../assets/i18n/zh-CN/tui.toml")),
@@ -128,7 +136,14 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_missing_keys_show_themselves() {
-        let text = tf("cli.init.done", &[("office", &"鄂城区"), ("role", &"县区局"), ("dir", &"/tmp/x")]);
+        let text = tf(
+            "cli.init.done",
+            &[
+                ("office", &"鄂城区"),
+                ("role", &"县区局"),
+                ("dir", &"/tmp/x"),
+            ],
+        );
         assert!(text.contains("鄂城区") && text.contains("/tmp/x"), "{text}");
         assert!(!text.contains('{'), "{text}");
         assert_eq!(t("no.such.key"), "no.such.key");
@@ -136,6 +151,9 @@ mod tests {
 
     #[test]
     fn english_falls_back_to_chinese_only_for_missing_keys() {
-        assert_ne!(t_in(Lang::En, "cli.role.city"), t_in(Lang::Zh, "cli.role.city"));
+        assert_ne!(
+            t_in(Lang::En, "cli.role.city"),
+            t_in(Lang::Zh, "cli.role.city")
+        );
     }
 }

@@ -32,7 +32,10 @@ fn json(output: &Output) -> serde_json::Value {
 
 fn county() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区", "--actor", "王芳"]));
+    stdout(&peixun(
+        dir.path(),
+        &["init", "--office", "鄂城区", "--actor", "王芳"],
+    ));
     dir
 }
 
@@ -44,7 +47,11 @@ fn unknown_units_suggest_the_nearest_and_write_nothing() {
     assert!(stderr(&out).contains("是不是：鄂城区"), "{}", stderr(&out));
     assert!(!dir.path().join("db").exists());
     let out = peixun(dir.path(), &["--lang", "en", "init", "--office", "鄂城县"]);
-    assert!(stderr(&out).contains("Did you mean: 鄂城区"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Did you mean: 鄂城区"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -53,26 +60,68 @@ fn sessions_are_added_edited_listed_and_audited() {
     let id = stdout(&peixun(
         dir.path(),
         &[
-            "session", "add", "--title", "第一场", "--date", "2023-03-15", "--start", "09:00",
-            "--end", "11:30", "--venue", "鄂城区政务服务中心", "--units", "鄂城区,临空经济区",
-            "--cohost", "临空经济区", "--courses", "K:省局领导,3:李老师", "--capacity", "120",
+            "session",
+            "add",
+            "--title",
+            "第一场",
+            "--date",
+            "2023-03-15",
+            "--start",
+            "09:00",
+            "--end",
+            "11:30",
+            "--venue",
+            "鄂城区政务服务中心",
+            "--units",
+            "鄂城区,临空经济区",
+            "--cohost",
+            "临空经济区",
+            "--courses",
+            "K:省局领导,3:李老师",
+            "--capacity",
+            "120",
         ],
     ))
     .trim()
     .to_string();
     assert!(id.starts_with("S-420704-"), "{id}");
-    stdout(&peixun(dir.path(), &["session", "edit", &id, "--venue", "鄂州市民中心"]));
+    stdout(&peixun(
+        dir.path(),
+        &["session", "edit", &id, "--venue", "鄂州市民中心"],
+    ));
     let sessions = json(&peixun(dir.path(), &["sessions", "--json"]));
     let session = &sessions[0];
     assert_eq!(session["venue"], "鄂州市民中心");
     assert_eq!(session["cohost"], "420700-linkong");
-    assert_eq!(session["units"], serde_json::json!(["420704", "420700-linkong"]));
+    assert_eq!(
+        session["units"],
+        serde_json::json!(["420704", "420700-linkong"])
+    );
     assert_eq!(session["courses"][1]["lecturer"], "李老师");
 
-    let bad = peixun(dir.path(), &["session", "edit", &id, "--date", "2023-02-30", "--end", "08:00"]);
+    let bad = peixun(
+        dir.path(),
+        &[
+            "session",
+            "edit",
+            &id,
+            "--date",
+            "2023-02-30",
+            "--end",
+            "08:00",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("“2023-02-30”不是日期"), "{}", stderr(&bad));
-    assert!(stderr(&bad).contains("结束时间应晚于开始时间"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("“2023-02-30”不是日期"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(
+        stderr(&bad).contains("结束时间应晚于开始时间"),
+        "{}",
+        stderr(&bad)
+    );
 
     let log = json(&peixun(dir.path(), &["log", "--record", &id, "--json"]));
     let log = log.as_array().unwrap();
@@ -87,35 +136,85 @@ fn people_are_enrolled_and_removed() {
     let dir = county();
     let enterprise = stdout(&peixun(
         dir.path(),
-        &["enterprise", "add", "--name", "湖北鄂钢科技有限公司", "--credit-code", "91440300708461136T"],
+        &[
+            "enterprise",
+            "add",
+            "--name",
+            "湖北鄂钢科技有限公司",
+            "--credit-code",
+            "91440300708461136T",
+        ],
     ));
-    let bad = peixun(dir.path(), &["enterprise", "add", "--name", "x", "--credit-code", "91440300708461136U"]);
+    let bad = peixun(
+        dir.path(),
+        &[
+            "enterprise",
+            "add",
+            "--name",
+            "x",
+            "--credit-code",
+            "91440300708461136U",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("校验码应为 T"), "{}", stderr(&bad));
     let person = stdout(&peixun(
         dir.path(),
-        &["person", "add", "--name", "单雄", "--phone", "138 0000 1234", "--enterprise", "湖北鄂钢科技有限公司"],
+        &[
+            "person",
+            "add",
+            "--name",
+            "单雄",
+            "--phone",
+            "138 0000 1234",
+            "--enterprise",
+            "湖北鄂钢科技有限公司",
+        ],
     ));
     let session = stdout(&peixun(
         dir.path(),
-        &["session", "add", "--title", "第一场", "--date", "2023-03-15", "--venue", "v"],
+        &[
+            "session",
+            "add",
+            "--title",
+            "第一场",
+            "--date",
+            "2023-03-15",
+            "--venue",
+            "v",
+        ],
     ));
     let (person, session) = (person.trim(), session.trim());
     stdout(&peixun(dir.path(), &["session", "enrol", session, person]));
-    let people = json(&peixun(dir.path(), &["people", "--session", session, "--json"]));
+    let people = json(&peixun(
+        dir.path(),
+        &["people", "--session", session, "--json"],
+    ));
     assert_eq!(people[0]["phone"], "13800001234");
     assert_eq!(people[0]["enterprise"], enterprise.trim());
     let shown = stdout(&peixun(dir.path(), &["session", "show", session]));
-    assert!(shown.contains("138****1234") && !shown.contains("13800001234"), "{shown}");
-    stdout(&peixun(dir.path(), &["session", "unenrol", session, person]));
-    let people = json(&peixun(dir.path(), &["people", "--session", session, "--json"]));
+    assert!(
+        shown.contains("138****1234") && !shown.contains("13800001234"),
+        "{shown}"
+    );
+    stdout(&peixun(
+        dir.path(),
+        &["session", "unenrol", session, person],
+    ));
+    let people = json(&peixun(
+        dir.path(),
+        &["people", "--session", session, "--json"],
+    ));
     assert_eq!(people, serde_json::json!([]));
 }
 
 #[test]
 fn the_checklist_counts_working_days_and_takes_marks_and_evidence() {
     let dir = county();
-    let rows = json(&peixun(dir.path(), &["--today", "2023-02-20", "checklist", "--json"]));
+    let rows = json(&peixun(
+        dir.path(),
+        &["--today", "2023-02-20", "checklist", "--json"],
+    ));
     let plan = rows
         .as_array()
         .unwrap()
@@ -127,40 +226,124 @@ fn the_checklist_counts_working_days_and_takes_marks_and_evidence() {
     assert_eq!(plan["working_days_left"], 5);
     assert_eq!(plan["status"], "due-soon");
 
-    let late = json(&peixun(dir.path(), &["--today", "2023-03-01", "due", "--json"]));
-    assert!(late.as_array().unwrap().iter().any(|r| r["item"] == "county.plan" && r["status"] == "overdue"));
+    let late = json(&peixun(
+        dir.path(),
+        &["--today", "2023-03-01", "due", "--json"],
+    ));
+    assert!(late
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["item"] == "county.plan" && r["status"] == "overdue"));
 
-    stdout(&peixun(dir.path(), &["checklist", "mark", "county.plan", "done", "--note", "已报备"]));
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "checklist",
+            "mark",
+            "county.plan",
+            "done",
+            "--note",
+            "已报备",
+        ],
+    ));
     let evidence = dir.path().join("签到表.pdf");
     std::fs::write(&evidence, b"sign-in sheet").unwrap();
-    stdout(&peixun(dir.path(), &["checklist", "attach", "county.signin", evidence.to_str().unwrap()]));
-    let rows = json(&peixun(dir.path(), &["--today", "2023-03-01", "checklist", "--json"]));
-    let find = |id: &str| rows.as_array().unwrap().iter().find(|r| r["item"] == id).unwrap().clone();
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "checklist",
+            "attach",
+            "county.signin",
+            evidence.to_str().unwrap(),
+        ],
+    ));
+    let rows = json(&peixun(
+        dir.path(),
+        &["--today", "2023-03-01", "checklist", "--json"],
+    ));
+    let find = |id: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["item"] == id)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(find("county.plan")["status"], "done");
     assert_eq!(find("county.plan")["note"], "已报备");
     let attached = &find("county.signin")["evidence"][0];
     assert_eq!(attached["file_name"], "签到表.pdf");
     assert_eq!(attached["size"], 13);
-    assert_eq!(attached["blake3"], blake3::hash(b"sign-in sheet").to_hex().as_str());
+    assert_eq!(
+        attached["blake3"],
+        blake3::hash(b"sign-in sheet").to_hex().as_str()
+    );
 
     let bad = peixun(dir.path(), &["checklist", "mark", "no.such", "done"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("county.plan"), "lists the items: {}", stderr(&bad));
-    let other = peixun(dir.path(), &["checklist", "--unit", "华容区", "mark", "county.plan", "done"]);
+    assert!(
+        stderr(&bad).contains("county.plan"),
+        "lists the items: {}",
+        stderr(&bad)
+    );
+    let other = peixun(
+        dir.path(),
+        &[
+            "checklist",
+            "--unit",
+            "华容区",
+            "mark",
+            "county.plan",
+            "done",
+        ],
+    );
     assert_eq!(other.status.code(), Some(2));
-    assert!(stderr(&other).contains("只能由该单位自己标记"), "{}", stderr(&other));
+    assert!(
+        stderr(&other).contains("只能由该单位自己标记"),
+        "{}",
+        stderr(&other)
+    );
 }
 
 #[test]
 fn a_city_sets_its_counties_deadlines() {
     let dir = tempfile::tempdir().unwrap();
     stdout(&peixun(dir.path(), &["init", "--office", "鄂州市"]));
-    stdout(&peixun(dir.path(), &["checklist", "--unit", "华容区", "deadline", "county.summary", "2023-11-20"]));
-    let rows = json(&peixun(dir.path(), &["checklist", "--unit", "华容区", "--json"]));
-    let summary = rows.as_array().unwrap().iter().find(|r| r["item"] == "county.summary").unwrap();
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "checklist",
+            "--unit",
+            "华容区",
+            "deadline",
+            "county.summary",
+            "2023-11-20",
+        ],
+    ));
+    let rows = json(&peixun(
+        dir.path(),
+        &["checklist", "--unit", "华容区", "--json"],
+    ));
+    let summary = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["item"] == "county.summary")
+        .unwrap();
     assert_eq!(summary["due"], "2023-11-20");
     assert_eq!(summary["due_set_by_city"], true);
-    let refused = peixun(dir.path(), &["checklist", "--unit", "天门市", "deadline", "county.summary", "2023-11-20"]);
+    let refused = peixun(
+        dir.path(),
+        &[
+            "checklist",
+            "--unit",
+            "天门市",
+            "deadline",
+            "county.summary",
+            "2023-11-20",
+        ],
+    );
     assert_eq!(refused.status.code(), Some(2));
 }
 
@@ -170,7 +353,8 @@ fn campaign_completions_and_man_page() {
     let campaign = json(&peixun(dir.path(), &["campaign", "show", "--json"]));
     let units = campaign["units"].as_array().unwrap();
     assert_eq!(units.iter().filter(|u| u["level"] == "city").count(), 17);
-    assert!(stdout(&peixun(dir.path(), &["campaign", "show"])).contains("锚定建设全国构建新发展格局先行区目标"));
+    assert!(stdout(&peixun(dir.path(), &["campaign", "show"]))
+        .contains("锚定建设全国构建新发展格局先行区目标"));
     assert!(stdout(&peixun(dir.path(), &["completions", "bash"])).contains("peixun"));
     assert!(stdout(&peixun(dir.path(), &["man"])).contains(".TH peixun"));
 }

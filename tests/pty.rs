@@ -183,6 +183,15 @@ impl Session {
     }
 }
 
+/// A failed test must not leave the program running (it holds the store's lock).
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
 #[test]
 fn tabs_help_and_quit_leave_the_terminal_as_found() {
     let dir = TempDir::new().expect("temp dir");

@@ -46,12 +46,26 @@ fn new_store() -> (tempfile::TempDir, Store) {
 #[test]
 fn a_second_opener_is_refused_with_a_clear_error() {
     let (dir, store) = new_store();
-    let err = Store::open(dir.path()).err().expect("second open must fail");
-    assert!(matches!(err.downcast_ref::<StoreError>(), Some(StoreError::Locked(_))));
+    let err = Store::open(dir.path())
+        .err()
+        .expect("second open must fail");
+    assert!(matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::Locked(_))
+    ));
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
         .args(["--data-dir"])
         .arg(dir.path())
-        .args(["session", "add", "--title", "x", "--date", "2023-03-01", "--venue", "v"])
+        .args([
+            "session",
+            "add",
+            "--title",
+            "x",
+            "--date",
+            "2023-03-01",
+            "--venue",
+            "v",
+        ])
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -65,18 +79,26 @@ fn init_refuses_to_overwrite_a_store() {
     let (dir, store) = new_store();
     drop(store);
     let err = Store::create(dir.path(), "420703", "x").err().unwrap();
-    assert!(matches!(err.downcast_ref::<StoreError>(), Some(StoreError::AlreadyExists(_))));
+    assert!(matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::AlreadyExists(_))
+    ));
     assert_eq!(Store::open(dir.path()).unwrap().office(), "420704");
 }
 
 #[test]
 fn a_newer_schema_is_refused_and_left_alone() {
     let (dir, store) = new_store();
-    store.commit(vec![Payload::SessionUpserted(session(&store, 1))]).unwrap();
+    store
+        .commit(vec![Payload::SessionUpserted(session(&store, 1))])
+        .unwrap();
     drop(store);
     {
         let db = sled::open(dir.path().join("db")).unwrap();
-        db.open_tree("meta").unwrap().insert("schema", &99u32.to_be_bytes()).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("schema", &99u32.to_be_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
     let err = Store::open(dir.path()).err().unwrap();
@@ -91,7 +113,9 @@ fn a_newer_schema_is_refused_and_left_alone() {
 #[test]
 fn a_damaged_store_gives_a_clear_error_and_nonzero_exit() {
     let (dir, store) = new_store();
-    store.commit(vec![Payload::SessionUpserted(session(&store, 1))]).unwrap();
+    store
+        .commit(vec![Payload::SessionUpserted(session(&store, 1))])
+        .unwrap();
     drop(store);
     std::fs::write(dir.path().join("db").join("conf"), b"\xff\xfegarbage").unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
@@ -117,7 +141,10 @@ fn ops_record_who_when_and_which_device() {
     assert_eq!(ops.len(), 2);
     assert_eq!((ops[0].seq, ops[1].seq), (1, 2));
     assert_eq!(ops[0].prev, [0; 32]);
-    assert_eq!(ops[1].prev, peixun::log::Op::hash_of(&ops[0].encode().unwrap()));
+    assert_eq!(
+        ops[1].prev,
+        peixun::log::Op::hash_of(&ops[0].encode().unwrap())
+    );
     assert!(ops[0].hlc < ops[1].hlc);
     assert_eq!(ops[1].actor, "测试员");
     assert_eq!(ops[1].device, store.device());
@@ -130,7 +157,10 @@ fn another_offices_records_cannot_be_changed() {
     let (_dir, store) = new_store();
     let mut foreign = session(&store, 1);
     foreign.office = "420703".into();
-    let err = store.commit(vec![Payload::SessionUpserted(foreign)]).err().unwrap();
+    let err = store
+        .commit(vec![Payload::SessionUpserted(foreign)])
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("无权修改"), "{err}");
     let err = store
         .commit(vec![Payload::ChecklistMarked {
@@ -186,7 +216,8 @@ fn payload(store: &Store, action: &Action) -> Payload {
             person: pid(*p),
             at: NaiveDateTime::new(
                 NaiveDate::from_ymd_opt(2023, 3, 1).unwrap(),
-                NaiveTime::from_hms_opt(8, 0, 0).unwrap() + chrono::Duration::minutes(*minute as i64),
+                NaiveTime::from_hms_opt(8, 0, 0).unwrap()
+                    + chrono::Duration::minutes(*minute as i64),
             ),
         },
         Action::Undo(s, p) => Payload::CheckInUndone {

@@ -2,7 +2,9 @@
 
 use color_eyre::eyre::Result;
 
-use super::{headers, open_store, print_json, print_table, today, unit_name, units_under, user_error};
+use super::{
+    headers, open_store, print_json, print_table, today, unit_name, units_under, user_error,
+};
 use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
 use crate::domain::checklist::ChecklistRow;
 use crate::i18n::tf;
@@ -19,7 +21,15 @@ fn row_cells(row: &ChecklistRow) -> Vec<String> {
     ]
 }
 
-const COLUMNS: [&str; 7] = ["unit", "item", "title", "due", "days_left", "status", "evidence"];
+const COLUMNS: [&str; 7] = [
+    "unit",
+    "item",
+    "title",
+    "due",
+    "days_left",
+    "status",
+    "evidence",
+];
 
 pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
     let store = open_store(cli)?;
@@ -43,7 +53,11 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
                 "{}",
                 tf(
                     "cli.checklist.marked",
-                    &[("unit", &unit_name(&unit)), ("item", item), ("status", &status.key())]
+                    &[
+                        ("unit", &unit_name(&unit)),
+                        ("item", item),
+                        ("status", &status.key())
+                    ]
                 )
             );
             Ok(())

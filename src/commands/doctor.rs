@@ -36,7 +36,10 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     }
     for (device, head) in store.heads()? {
         if chains.get(&device).map(|c| (c.0, c.1)) != Some((head.seq, head.hash)) {
-            problems.push(tf("cli.doctor.bad_head", &[("device", &format!("{device:016x}"))]));
+            problems.push(tf(
+                "cli.doctor.bad_head",
+                &[("device", &format!("{device:016x}"))],
+            ));
         }
     }
     match rebuild(&ops) {
@@ -64,13 +67,19 @@ pub fn doctor(cli: &Cli) -> Result<()> {
     let store = open_store(cli)?;
     let (ops, devices, problems) = check(&store)?;
     if problems.is_empty() {
-        println!("{}", tf("cli.doctor.ok", &[("ops", &ops), ("devices", &devices)]));
+        println!(
+            "{}",
+            tf("cli.doctor.ok", &[("ops", &ops), ("devices", &devices)])
+        );
         return Ok(());
     }
     for problem in &problems {
         eprintln!("{problem}");
     }
-    Err(user_error(tf("cli.doctor.failed", &[("count", &problems.len())])))
+    Err(user_error(tf(
+        "cli.doctor.failed",
+        &[("count", &problems.len())],
+    )))
 }
 
 #[derive(Serialize)]
@@ -100,7 +109,10 @@ pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) ->
         ops.drain(..skip);
     }
     if ops.is_empty() && record.is_some() {
-        return Err(user_error(tf("cli.log.no_record", &[("id", &record.unwrap_or_default())])));
+        return Err(user_error(tf(
+            "cli.log.no_record",
+            &[("id", &record.unwrap_or_default())],
+        )));
     }
     let entries: Vec<LogEntry> = ops
         .iter()
@@ -108,7 +120,11 @@ pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) ->
             time: op
                 .hlc
                 .to_datetime()
-                .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()
+                })
                 .unwrap_or_default(),
             office: &op.office,
             device: format!("{:016x}", op.device),
@@ -135,6 +151,9 @@ pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) ->
             ]
         })
         .collect();
-    print_table(&headers(&["time", "office", "device", "actor", "op", "record"]), &rows);
+    print_table(
+        &headers(&["time", "office", "device", "actor", "op", "record"]),
+        &rows,
+    );
     Ok(())
 }

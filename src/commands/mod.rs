@@ -62,7 +62,11 @@ pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(c.width());
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(c.width());
                 format!("{c}{}", " ".repeat(pad))
             })
             .collect();
@@ -200,7 +204,10 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
             "{}",
             tf(
                 "cli.demo.built",
-                &[("office", &unit_name(store.office())), ("dir", &dir.display())]
+                &[
+                    ("office", &unit_name(store.office())),
+                    ("dir", &dir.display())
+                ]
             )
         );
         return Ok(());

@@ -47,7 +47,10 @@ pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
             ]
         })
         .collect();
-    print_table(&headers(&["id", "name", "enterprise", "position", "phone"]), &table);
+    print_table(
+        &headers(&["id", "name", "enterprise", "position", "phone"]),
+        &table,
+    );
     Ok(())
 }
 
@@ -63,7 +66,10 @@ fn find_enterprise(store: &Store, raw: &str) -> Result<String> {
         .collect();
     match matches.as_slice() {
         [one] => Ok(one.id.clone()),
-        _ => Err(user_error(tf("cli.enterprise.not_found", &[("value", &raw)]))),
+        _ => Err(user_error(tf(
+            "cli.enterprise.not_found",
+            &[("value", &raw)],
+        ))),
     }
 }
 

@@ -19,7 +19,8 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
     if let Some(month) = month {
         let first = crate::domain::input::parse_date(&format!("{month}-01"))
             .map_err(|_| user_error(tf("cli.input.bad_month", &[("value", &month)])))?;
-        sessions.retain(|s| s.date.format("%Y-%m").to_string() == first.format("%Y-%m").to_string());
+        sessions
+            .retain(|s| s.date.format("%Y-%m").to_string() == first.format("%Y-%m").to_string());
     }
     if json {
         return print_json(&sessions);
@@ -62,12 +63,18 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
         SessionCommand::Show { id, json } => show(&store, id, *json),
         SessionCommand::Enrol { id, person } => {
             set_enrolment(&store, id, person, true)?;
-            println!("{}", tf("cli.session.enrolled", &[("person", person), ("id", id)]));
+            println!(
+                "{}",
+                tf("cli.session.enrolled", &[("person", person), ("id", id)])
+            );
             Ok(())
         }
         SessionCommand::Unenrol { id, person } => {
             set_enrolment(&store, id, person, false)?;
-            println!("{}", tf("cli.session.unenrolled", &[("person", person), ("id", id)]));
+            println!(
+                "{}",
+                tf("cli.session.unenrolled", &[("person", person), ("id", id)])
+            );
             Ok(())
         }
     }
@@ -101,7 +108,9 @@ pub fn add(store: &Store, input: &SessionInput) -> Result<String> {
             t("cli.input.required")
         )));
     }
-    let session = input.apply(blank(store)?).map_err(|e| user_error(e.to_string()))?;
+    let session = input
+        .apply(blank(store)?)
+        .map_err(|e| user_error(e.to_string()))?;
     let id = session.id.clone();
     store.commit(vec![Payload::SessionUpserted(session)])?;
     Ok(id)
@@ -122,7 +131,9 @@ fn owned_session(store: &Store, id: &str) -> Result<Session> {
 
 pub fn edit(store: &Store, id: &str, input: &SessionInput) -> Result<()> {
     let session = owned_session(store, id)?;
-    let edited = input.apply(session.clone()).map_err(|e| user_error(e.to_string()))?;
+    let edited = input
+        .apply(session.clone())
+        .map_err(|e| user_error(e.to_string()))?;
     if edited != session {
         store.commit(vec![Payload::SessionUpserted(edited)])?;
     }
@@ -228,7 +239,10 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
             vec![
                 (i + 1).to_string(),
                 row.person.name.clone(),
-                row.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_default(),
+                row.enterprise
+                    .as_ref()
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default(),
                 row.person.position.clone(),
                 mask_phone(&row.person.phone),
                 row.checked_in_at.clone().unwrap_or_default(),
@@ -236,7 +250,14 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         })
         .collect();
     print_table(
-        &headers(&["no", "name", "enterprise", "position", "phone", "checked_in"]),
+        &headers(&[
+            "no",
+            "name",
+            "enterprise",
+            "position",
+            "phone",
+            "checked_in",
+        ]),
         &rows,
     );
     Ok(())

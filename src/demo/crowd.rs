@@ -14,7 +14,11 @@ use crate::search::Candidate;
 pub fn crowd(seed: u64, n: usize) -> Result<Vec<Candidate>> {
     let mut rng = Rng::new(seed);
     let mut used = HashSet::with_capacity(n);
-    let places: Vec<String> = campaign().cities().iter().map(|c| c.short.clone()).collect();
+    let places: Vec<String> = campaign()
+        .cities()
+        .iter()
+        .map(|c| c.short.clone())
+        .collect();
     let mut taken = HashSet::new();
     let enterprises: Vec<String> = (0..(n / 4).max(1))
         .map(|_| names::company(&mut rng, &places, EnterpriseCategory::TechSme, &mut taken))

@@ -21,8 +21,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 pub use chain::ChainWriter;
-pub use crowd::crowd;
 use checklist::Progress;
+pub use crowd::crowd;
 use rng::Rng;
 use sessions::Calendar;
 

@@ -39,7 +39,12 @@ impl ItemStatus {
     }
 }
 
-pub fn derive(mark: Option<MarkStatus>, working_days_left: i64, due: NaiveDate, today: NaiveDate) -> ItemStatus {
+pub fn derive(
+    mark: Option<MarkStatus>,
+    working_days_left: i64,
+    due: NaiveDate,
+    today: NaiveDate,
+) -> ItemStatus {
     match mark {
         Some(MarkStatus::Done) => ItemStatus::Done,
         Some(MarkStatus::Waived) => ItemStatus::Waived,
@@ -75,9 +80,18 @@ mod tests {
     #[test]
     fn marks_win_then_dates_decide() {
         let due = d("2023-02-27");
-        assert_eq!(derive(Some(MarkStatus::Done), -3, due, d("2023-03-02")), ItemStatus::Done);
-        assert_eq!(derive(Some(MarkStatus::Waived), 9, due, d("2023-02-01")), ItemStatus::Waived);
-        assert_eq!(derive(Some(MarkStatus::Todo), -1, due, d("2023-02-28")), ItemStatus::Overdue);
+        assert_eq!(
+            derive(Some(MarkStatus::Done), -3, due, d("2023-03-02")),
+            ItemStatus::Done
+        );
+        assert_eq!(
+            derive(Some(MarkStatus::Waived), 9, due, d("2023-02-01")),
+            ItemStatus::Waived
+        );
+        assert_eq!(
+            derive(Some(MarkStatus::Todo), -1, due, d("2023-02-28")),
+            ItemStatus::Overdue
+        );
         assert_eq!(derive(None, 0, due, d("2023-02-27")), ItemStatus::DueSoon);
         assert_eq!(derive(None, 12, due, d("2023-02-08")), ItemStatus::Todo);
     }

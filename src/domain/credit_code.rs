@@ -4,7 +4,9 @@
 use std::fmt;
 
 const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const CODE_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +25,14 @@ impl fmt::Display for CreditCodeError {
             Self::Character { position, found } => {
                 tf("cli.credit.character", &[("pos", position), ("ch", found)])
             }
-            Self::OrgCheck { expected, found } => {
-                tf("cli.credit.org_check", &[("expected", expected), ("found", found)])
-            }
-            Self::Check { expected, found } => {
-                tf("cli.credit.check", &[("expected", expected), ("found", found)])
-            }
+            Self::OrgCheck { expected, found } => tf(
+                "cli.credit.org_check",
+                &[("expected", expected), ("found", found)],
+            ),
+            Self::Check { expected, found } => tf(
+                "cli.credit.check",
+                &[("expected", expected), ("found", found)],
+            ),
         };
         f.write_str(&text)
     }
@@ -129,7 +133,11 @@ mod tests {
     #[test]
     fn accepts_published_codes() {
         // Published codes of real organisations.
-        for code in ["91110000802100433B", "914403001922038216", "91440300708461136T"] {
+        for code in [
+            "91110000802100433B",
+            "914403001922038216",
+            "91440300708461136T",
+        ] {
             assert_eq!(validate(code).as_deref(), Ok(code), "{code}");
         }
     }

@@ -3,7 +3,9 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
-use super::{credit_code, text, Enterprise, EnterpriseCategory, Person, Session, SessionCourse, SessionKind};
+use super::{
+    credit_code, text, Enterprise, EnterpriseCategory, Person, Session, SessionCourse, SessionKind,
+};
 use crate::campaign::campaign;
 use crate::i18n::{t, tf};
 
@@ -16,7 +18,12 @@ pub struct FieldError {
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", t(&format!("cli.field.{}", self.field)), self.message)
+        write!(
+            f,
+            "{}: {}",
+            t(&format!("cli.field.{}", self.field)),
+            self.message
+        )
     }
 }
 
@@ -75,7 +82,11 @@ pub fn parse_kind(raw: &str) -> Result<SessionKind, String> {
     let raw = raw.trim();
     SessionKind::ALL
         .into_iter()
-        .find(|k| k.key() == raw || k.label() == raw || crate::i18n::t_in(crate::i18n::Lang::Zh, &format!("cli.kind.{}", k.key())) == raw)
+        .find(|k| {
+            k.key() == raw
+                || k.label() == raw
+                || crate::i18n::t_in(crate::i18n::Lang::Zh, &format!("cli.kind.{}", k.key())) == raw
+        })
         .ok_or_else(|| tf("cli.input.bad_kind", &[("value", &raw)]))
 }
 
@@ -117,7 +128,9 @@ pub struct SessionInput {
 }
 
 fn split_list(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty())
+    raw.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 impl SessionInput {
@@ -165,7 +178,10 @@ impl SessionInput {
                 Err(e) => errors.push("date", e),
             }
         }
-        for (field, raw, slot) in [("start", &self.start, &mut s.start), ("end", &self.end, &mut s.end)] {
+        for (field, raw, slot) in [
+            ("start", &self.start, &mut s.start),
+            ("end", &self.end, &mut s.end),
+        ] {
             if let Some(raw) = raw {
                 match parse_time(raw) {
                     Ok(time) => *slot = time,

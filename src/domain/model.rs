@@ -80,8 +80,12 @@ pub enum EnterpriseCategory {
 }
 
 impl EnterpriseCategory {
-    pub const ALL: [EnterpriseCategory; 4] =
-        [Self::HighTech, Self::Specialised, Self::Listed, Self::TechSme];
+    pub const ALL: [EnterpriseCategory; 4] = [
+        Self::HighTech,
+        Self::Specialised,
+        Self::Listed,
+        Self::TechSme,
+    ];
 
     /// The seed's own words; these stay Chinese in every language as they are official terms.
     pub fn name(self) -> &'static str {

@@ -35,7 +35,10 @@ pub fn normalise_phone(raw: &str) -> Result<String, PhoneError> {
         .map(fold_full_width)
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+'))
         .collect();
-    let digits = digits.strip_prefix("86").filter(|d| d.len() == 11).unwrap_or(&digits);
+    let digits = digits
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(&digits);
     if !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(PhoneError(raw.to_string()));
     }
@@ -45,7 +48,11 @@ pub fn normalise_phone(raw: &str) -> Result<String, PhoneError> {
     }
     if bytes.first() == Some(&b'0') && (10..=12).contains(&bytes.len()) {
         // Three-digit area codes are the big cities (010, 02x); the rest have four.
-        let split = if bytes[1] == b'1' || bytes[1] == b'2' { 3 } else { 4 };
+        let split = if bytes[1] == b'1' || bytes[1] == b'2' {
+            3
+        } else {
+            4
+        };
         return Ok(format!("{}-{}", &digits[..split], &digits[split..]));
     }
     Err(PhoneError(raw.to_string()))
@@ -76,11 +83,26 @@ mod tests {
 
     #[test]
     fn phones_are_cleaned_and_checked() {
-        assert_eq!(normalise_phone("138 0000-1234").as_deref(), Ok("13800001234"));
-        assert_eq!(normalise_phone("１３８００００１２３４").as_deref(), Ok("13800001234"));
-        assert_eq!(normalise_phone("+86 13800001234").as_deref(), Ok("13800001234"));
-        assert_eq!(normalise_phone("027-86759057").as_deref(), Ok("027-86759057"));
-        assert_eq!(normalise_phone("0711 3201234").as_deref(), Ok("0711-3201234"));
+        assert_eq!(
+            normalise_phone("138 0000-1234").as_deref(),
+            Ok("13800001234")
+        );
+        assert_eq!(
+            normalise_phone("１３８００００１２３４").as_deref(),
+            Ok("13800001234")
+        );
+        assert_eq!(
+            normalise_phone("+86 13800001234").as_deref(),
+            Ok("13800001234")
+        );
+        assert_eq!(
+            normalise_phone("027-86759057").as_deref(),
+            Ok("027-86759057")
+        );
+        assert_eq!(
+            normalise_phone("0711 3201234").as_deref(),
+            Ok("0711-3201234")
+        );
         assert!(normalise_phone("12345").is_err());
         assert!(normalise_phone("1280000123a").is_err());
         assert!(normalise_phone("12800001234").is_err());

@@ -30,8 +30,13 @@ pub struct Mark {
 #[derive(Debug)]
 pub enum ApplyError {
     /// An op from `origin` tried to change `record`, which another office owns.
-    Unauthorised { record: String, origin: OfficeId },
-    Decode { key: String },
+    Unauthorised {
+        record: String,
+        origin: OfficeId,
+    },
+    Decode {
+        key: String,
+    },
     Encode,
 }
 
@@ -135,7 +140,11 @@ fn read_count<K: Kv>(kv: &K, key: &str) -> Result<u32, K::Error> {
 
 fn bump<K: Kv>(kv: &mut K, key: &str, up: bool) -> Result<(), K::Error> {
     let count = read_count(kv, key)?;
-    let count = if up { count + 1 } else { count.saturating_sub(1) };
+    let count = if up {
+        count + 1
+    } else {
+        count.saturating_sub(1)
+    };
     kv.put(key, count.to_be_bytes().to_vec())
 }
 
@@ -246,9 +255,9 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
                 _ => *at,
             };
             let was_present = existing.as_ref().is_some_and(|e| e.value.present);
-            let unchanged = existing.as_ref().is_some_and(|e| {
-                e.value.present && e.value.first_at == Some(first_at)
-            });
+            let unchanged = existing
+                .as_ref()
+                .is_some_and(|e| e.value.present && e.value.first_at == Some(first_at));
             let stamp = existing.map_or(stamp, |e| e.stamp.max(stamp));
             write(
                 kv,

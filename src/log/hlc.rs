@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Hlc {
     pub wall_ms: u64,
     pub counter: u32,
@@ -49,6 +51,12 @@ mod tests {
         let c = b.tick(900);
         let d = c.tick(2000);
         assert!(a < b && b < c && c < d);
-        assert_eq!(d, Hlc { wall_ms: 2000, counter: 0 });
+        assert_eq!(
+            d,
+            Hlc {
+                wall_ms: 2000,
+                counter: 0
+            }
+        );
     }
 }

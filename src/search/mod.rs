@@ -75,7 +75,9 @@ impl KeyList {
 
     fn text(&self, key: &Key) -> &str {
         let start = key.start as usize;
-        self.arena.get(start..start + key.len as usize).unwrap_or("")
+        self.arena
+            .get(start..start + key.len as usize)
+            .unwrap_or("")
     }
 
     fn sort(&mut self) {
@@ -171,7 +173,9 @@ impl SearchIndex {
             let entry = i as u32;
             let variants = pinyin::variants(&candidate.name);
             for variant in &variants {
-                index.initials.push(&variant.initials, entry, !variant.primary);
+                index
+                    .initials
+                    .push(&variant.initials, entry, !variant.primary);
                 index.full.push(&variant.full, entry, !variant.primary);
             }
             let (full, initials) = variants
@@ -183,16 +187,27 @@ impl SearchIndex {
             post(&mut index.name_chars, &candidate.name, entry);
             if !candidate.enterprise.is_empty() {
                 let next = index.enterprises.len() as u32;
-                let id = *enterprise_ids.entry(candidate.enterprise.clone()).or_insert(next);
+                let id = *enterprise_ids
+                    .entry(candidate.enterprise.clone())
+                    .or_insert(next);
                 if id == next {
-                    index.enterprises.push((candidate.enterprise.clone(), Vec::new()));
+                    index
+                        .enterprises
+                        .push((candidate.enterprise.clone(), Vec::new()));
                     post(&mut index.enterprise_chars, &candidate.enterprise, id);
                     enterprise_initials.push(pinyin::text_initials(&candidate.enterprise));
                 }
                 index.enterprises[id as usize].1.push(entry);
-                index.enterprise_initials.push(&enterprise_initials[id as usize], entry, false);
+                index
+                    .enterprise_initials
+                    .push(&enterprise_initials[id as usize], entry, false);
             }
-            let digits: String = candidate.phone.chars().filter(char::is_ascii_digit).rev().collect();
+            let digits: String = candidate
+                .phone
+                .chars()
+                .filter(char::is_ascii_digit)
+                .rev()
+                .collect();
             if !digits.is_empty() {
                 index.phone_tails.push(&digits, entry, false);
             }
@@ -318,7 +333,11 @@ impl SearchIndex {
         hits.sort_by(|a, b| {
             (a.tier, a.score)
                 .cmp(&(b.tier, b.score))
-                .then_with(|| self.entries[a.entry as usize].name.cmp(&self.entries[b.entry as usize].name))
+                .then_with(|| {
+                    self.entries[a.entry as usize]
+                        .name
+                        .cmp(&self.entries[b.entry as usize].name)
+                })
                 .then(a.entry.cmp(&b.entry))
         });
         hits.truncate(limit);

@@ -44,7 +44,10 @@ fn initials_rank_ahead_of_fuzzy_matches() {
 
 #[test]
 fn full_pinyin_prefix() {
-    assert_eq!(names(&index(), "zhangs")[0], ("张三".to_string(), Tier::Pinyin));
+    assert_eq!(
+        names(&index(), "zhangs")[0],
+        ("张三".to_string(), Tier::Pinyin)
+    );
     assert_eq!(names(&index(), "ZhangSan")[0].0, "张三");
 }
 
@@ -59,22 +62,39 @@ fn surname_reading_beats_a_substring() {
 #[test]
 fn v_stands_for_u_umlaut() {
     assert_eq!(names(&index(), "lv")[0], ("吕丽".to_string(), Tier::Pinyin));
-    assert_eq!(names(&index(), "ll")[0], ("吕丽".to_string(), Tier::Initials));
+    assert_eq!(
+        names(&index(), "ll")[0],
+        ("吕丽".to_string(), Tier::Initials)
+    );
 }
 
 #[test]
 fn phone_tail_code_and_hanzi() {
-    assert_eq!(names(&index(), "1234")[0], ("张三".to_string(), Tier::Exact));
-    assert!(names(&index(), "123").iter().all(|(_, t)| *t != Tier::Exact));
-    assert_eq!(names(&index(), "a7k2")[0], ("张三".to_string(), Tier::Exact));
-    assert_eq!(names(&index(), "娜")[0], ("欧阳娜娜".to_string(), Tier::Hanzi));
+    assert_eq!(
+        names(&index(), "1234")[0],
+        ("张三".to_string(), Tier::Exact)
+    );
+    assert!(names(&index(), "123")
+        .iter()
+        .all(|(_, t)| *t != Tier::Exact));
+    assert_eq!(
+        names(&index(), "a7k2")[0],
+        ("张三".to_string(), Tier::Exact)
+    );
+    assert_eq!(
+        names(&index(), "娜")[0],
+        ("欧阳娜娜".to_string(), Tier::Hanzi)
+    );
     assert_eq!(names(&index(), "热合曼")[0].0, "阿卜杜·热合曼");
     assert_eq!(names(&index(), "ｚｓ")[0].1, Tier::Initials);
 }
 
 #[test]
 fn compound_surname_and_enterprise() {
-    assert_eq!(names(&index(), "oy")[0], ("欧阳娜娜".to_string(), Tier::Initials));
+    assert_eq!(
+        names(&index(), "oy")[0],
+        ("欧阳娜娜".to_string(), Tier::Initials)
+    );
     let by_enterprise = names(&index(), "hbeg");
     assert_eq!(by_enterprise[0], ("邹浩山".to_string(), Tier::Enterprise));
     let by_name = names(&index(), "华容");
@@ -84,6 +104,9 @@ fn compound_surname_and_enterprise() {
 #[test]
 fn nothing_for_nothing() {
     assert!(index().search("", 10).is_empty());
-    assert!(index().search("xq", 10).iter().all(|h| h.tier == Tier::Fuzzy));
+    assert!(index()
+        .search("xq", 10)
+        .iter()
+        .all(|h| h.tier == Tier::Fuzzy));
     assert!(index().search("zzzzzz", 10).is_empty());
 }

@@ -91,7 +91,8 @@ impl Store {
         self.own_unit(unit)?;
         self.checklist_item(unit, item)?;
         let unreadable = || tf("cli.checklist.unreadable", &[("path", &path.display())]);
-        let mut file = File::open(path).map_err(|e| user_error(format!("{}: {e}", unreadable())))?;
+        let mut file =
+            File::open(path).map_err(|e| user_error(format!("{}: {e}", unreadable())))?;
         let mut hasher = blake3::Hasher::new();
         let size = std::io::copy(&mut file, &mut hasher)
             .map_err(|e| user_error(format!("{}: {e}", unreadable())))?;
@@ -120,7 +121,9 @@ impl Store {
             .unit(unit)
             .and_then(|u| u.parent.as_deref())
             .is_some_and(|p| p == self.office())
-            || campaign().unit(self.office()).is_some_and(|u| u.parent.is_none());
+            || campaign()
+                .unit(self.office())
+                .is_some_and(|u| u.parent.is_none());
         if !is_parent || unit == self.office() {
             return Err(user_error(tf(
                 "cli.checklist.not_parent",

@@ -43,19 +43,23 @@ impl std::fmt::Display for ChainError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let dev = |d: &DeviceId| format!("{d:016x}");
         let s = match self {
-            Self::OwnDevice { device } => tf(
-                "cli.chain.own_device",
-                &[("device", &dev(device))]),
+            Self::OwnDevice { device } => tf("cli.chain.own_device", &[("device", &dev(device))]),
             Self::Gap {
                 device,
                 expected,
                 found,
             } => tf(
                 "cli.chain.gap",
-                &[("device", &dev(device)), ("expected", expected), ("found", found)]),
+                &[
+                    ("device", &dev(device)),
+                    ("expected", expected),
+                    ("found", found),
+                ],
+            ),
             Self::BadPrev { device, seq } => tf(
                 "cli.chain.bad_prev",
-                &[("device", &dev(device)), ("seq", seq)]),
+                &[("device", &dev(device)), ("seq", seq)],
+            ),
             Self::OfficeChanged {
                 device,
                 seq,
@@ -68,13 +72,12 @@ impl std::fmt::Display for ChainError {
                     ("seq", seq),
                     ("expected", expected),
                     ("found", found),
-                ]),
-            Self::ClockNotIncreasing { device, seq } => tf(
-                "cli.chain.clock",
-                &[("device", &dev(device)), ("seq", seq)]),
-            Self::Moved { device } => tf(
-                "cli.chain.moved",
-                &[("device", &dev(device))]),
+                ],
+            ),
+            Self::ClockNotIncreasing { device, seq } => {
+                tf("cli.chain.clock", &[("device", &dev(device)), ("seq", seq)])
+            }
+            Self::Moved { device } => tf("cli.chain.moved", &[("device", &dev(device))]),
         };
         f.write_str(&s)
     }

@@ -60,8 +60,9 @@ fn lock(dir: &Path) -> Result<File> {
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf()).into()),
-        Err(TryLockError::Error(e)) => Err(e)
-            .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())])),
+        Err(TryLockError::Error(e)) => {
+            Err(e).wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))
+        }
     }
 }
 
@@ -137,9 +138,8 @@ impl Store {
             detail: detail.to_string(),
         };
         let meta = db.open_tree("meta")?;
-        let read_u = |key: &str| -> Result<Option<Vec<u8>>> {
-            Ok(meta.get(key)?.map(|v| v.to_vec()))
-        };
+        let read_u =
+            |key: &str| -> Result<Option<Vec<u8>>> { Ok(meta.get(key)?.map(|v| v.to_vec())) };
         let schema = read_u("schema")?
             .and_then(|b| b.try_into().ok().map(u32::from_be_bytes))
             .ok_or_else(|| damaged("schema"))?;

@@ -16,7 +16,8 @@ impl Store {
         match self.state.get(key)? {
             None => Ok(None),
             Some(bytes) => Ok(Some(
-                postcard::from_bytes(&bytes).wrap_err_with(|| format!("record {key} is damaged"))?,
+                postcard::from_bytes(&bytes)
+                    .wrap_err_with(|| format!("record {key} is damaged"))?,
             )),
         }
     }

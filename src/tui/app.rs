@@ -148,11 +148,13 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     match &mut state.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => {
+            // One line per action plus the notes under them; rendering stops at the last line.
+            let lines = u16::try_from(Action::ALL.len() + 3).unwrap_or(u16::MAX);
             match action {
                 Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::Down => *scroll = (*scroll + 1).min(lines),
                 Action::PageUp => *scroll = scroll.saturating_sub(10),
-                Action::PageDown => *scroll = scroll.saturating_add(10),
+                Action::PageDown => *scroll = (*scroll + 10).min(lines),
                 Action::Help | Action::Back | Action::Open => state.overlay = Overlay::None,
                 _ => {}
             }

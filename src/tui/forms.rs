@@ -216,7 +216,7 @@ impl Form {
             Field {
                 name: "kind",
                 label: t("tui.field.kind"),
-                hint: String::new(),
+                hint: hint("kind"),
                 input: FieldInput::Choice { options, index },
                 error: None,
             },
@@ -405,13 +405,5 @@ impl Form {
         });
         let first = self.fields.iter().position(|f| f.error.is_some());
         self.focus = first.unwrap_or(index);
-    }
-
-    /// The focused text input, for placing the terminal cursor.
-    pub fn focused_text(&self) -> Option<&TextInput> {
-        match &self.fields.get(self.focus)?.input {
-            FieldInput::Text(text) => Some(text),
-            FieldInput::Choice { .. } => None,
-        }
     }
 }

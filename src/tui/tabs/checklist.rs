@@ -2,6 +2,7 @@
 //! units by campaign step and drills into one unit. Only the unit itself marks its items (it owns
 //! them, DESIGN §2); others look.
 
+use super::PAGE;
 use crate::campaign::campaign;
 use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::domain::MarkStatus;
@@ -145,8 +146,8 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     match action {
         Action::Up => c.row = c.row.saturating_sub(1),
         Action::Down => c.row = (c.row + 1).min(last_row),
-        Action::PageUp => c.row = c.row.saturating_sub(super::sessions::PAGE),
-        Action::PageDown => c.row = (c.row + super::sessions::PAGE).min(last_row),
+        Action::PageUp => c.row = c.row.saturating_sub(PAGE),
+        Action::PageDown => c.row = (c.row + PAGE).min(last_row),
         Action::Top => c.row = 0,
         Action::Bottom => c.row = last_row,
         Action::Left => c.col = c.col.saturating_sub(1),

@@ -6,3 +6,6 @@ pub mod checklist;
 pub mod checklist_view;
 pub mod sessions;
 pub mod sessions_view;
+
+/// Rows a page key moves by in the lists.
+pub const PAGE: usize = 10;

@@ -3,14 +3,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::PAGE;
 use crate::domain::Session;
 use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::forms::{unit_short, Form, TextInput};
-
-/// Rows a page key moves by.
-pub const PAGE: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
