@@ -174,6 +174,13 @@ pub fn variants(name: &str) -> Vec<Variant> {
     out
 }
 
+/// The order people expect a list of names in: by pinyin (surname readings applied), then by
+/// the characters themselves.
+pub fn sort_key(name: &str) -> (String, String) {
+    let full = variants(name).into_iter().next().map(|v| v.full).unwrap_or_default();
+    (full, name.to_string())
+}
+
 /// Initials of a free text such as an enterprise name (first reading of each character).
 pub fn text_initials(text: &str) -> String {
     text.chars()
@@ -228,6 +235,13 @@ mod tests {
         let all: Vec<String> = variants("吕丽").into_iter().map(|v| v.full).collect();
         assert_eq!(all[0], "lvli");
         assert!(all.contains(&"luli".to_string()));
+    }
+
+    #[test]
+    fn names_sort_by_pinyin_with_surname_readings() {
+        let mut names = ["张三", "单雄", "李四", "曾国"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["李四", "单雄", "曾国", "张三"]);
     }
 
     #[test]

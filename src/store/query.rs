@@ -10,6 +10,7 @@ use super::Store;
 use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
 use crate::log::apply::keys;
 use crate::log::{Mark, Stored};
+use crate::search::pinyin::sort_key;
 
 impl Store {
     fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
@@ -120,7 +121,7 @@ impl Store {
                 rows.push((person, enterprise));
             }
         }
-        rows.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.id.cmp(&b.0.id)));
+        rows.sort_by_cached_key(|(person, _)| (sort_key(&person.name), person.id.clone()));
         Ok(rows)
     }
 
