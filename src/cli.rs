@@ -86,6 +86,28 @@ pub enum Command {
         #[command(subcommand)]
         command: EnterpriseCommand,
     },
+    /// Find people by pinyin, initials, Hanzi, phone tail, code or enterprise, ranked in tiers
+    Search {
+        query: String,
+        /// Rank this session's list first, then the rest of the office
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enrol a person in a session, creating them (and their enterprise) when new
+    Enrol(EnrolArgs),
+    /// Check people in (签到) to a session
+    Checkin(CheckinArgs),
+    /// Who is checked in to a session, with times and late arrivals
+    Attendance {
+        #[arg(long)]
+        session: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// The deadline checklist (清单) of a unit, or mark an item
     Checklist(ChecklistArgs),
     /// Checklist items due soon or overdue, for cron or a login banner
@@ -228,4 +250,44 @@ pub enum ChecklistCommand {
     },
     /// Set a unit's deadline for an item (a city for its counties)
     Deadline { item: String, date: NaiveDate },
+}
+
+#[derive(Debug, Args)]
+pub struct EnrolArgs {
+    #[arg(long)]
+    pub session: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub phone: String,
+    /// Enterprise name (企业全称); matched to a known enterprise when possible
+    #[arg(long, default_value = "")]
+    pub enterprise: String,
+    /// 统一社会信用代码, matched to a known enterprise first
+    #[arg(long, default_value = "")]
+    pub credit_code: String,
+    #[arg(long, default_value = "")]
+    pub position: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("whom").required(true))]
+pub struct CheckinArgs {
+    #[arg(long)]
+    pub session: String,
+    /// Name, pinyin, initials or phone tail: checks in the single best match
+    #[arg(long, group = "whom")]
+    pub who: Option<String>,
+    /// A participant code (参会码), as printed on the sign-in sheet
+    #[arg(long, group = "whom")]
+    pub code: Option<String>,
+    /// Read participant codes from standard input, one a line (a scanner in a pipe); each line
+    /// is answered once its check-in is on disk
+    #[arg(long, group = "whom")]
+    pub codes_from_stdin: bool,
+    /// Undo the check-in of the person named by --who or --code
+    #[arg(long)]
+    pub undo: bool,
+    #[arg(long)]
+    pub json: bool,
 }

@@ -15,3 +15,9 @@ impl std::error::Error for UserError {}
 pub fn user_error(message: impl Into<String>) -> color_eyre::Report {
     UserError(message.into()).into()
 }
+
+/// Whether a failure is the user's to fix (exit code 2) rather than the machine's.
+pub fn is_user_error(report: &color_eyre::Report) -> bool {
+    report.downcast_ref::<UserError>().is_some()
+        || report.downcast_ref::<crate::domain::input::FieldErrors>().is_some()
+}

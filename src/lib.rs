@@ -11,3 +11,4 @@ pub mod log;
 pub mod search;
 pub mod store;
 pub mod tui;
+pub mod config;

@@ -1,7 +1,7 @@
 use clap::Parser;
 
 use peixun::cli::Cli;
-use peixun::error::UserError;
+use peixun::error::is_user_error;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -19,7 +19,7 @@ fn main() -> std::process::ExitCode {
             // Every message the user needs is in the chain; the backtrace is for developers.
             let chain: Vec<String> = report.chain().map(ToString::to_string).collect();
             eprintln!("peixun: {}", chain.join(": "));
-            if report.downcast_ref::<UserError>().is_some() {
+            if is_user_error(&report) {
                 std::process::ExitCode::from(2)
             } else {
                 std::process::ExitCode::FAILURE

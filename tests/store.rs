@@ -34,6 +34,7 @@ fn person(store: &Store, n: u32) -> Person {
         phone: format!("1380000{n:04}"),
         position: "知识产权专员".into(),
         enterprise: None,
+        code: format!("C{n}"),
     }
 }
 

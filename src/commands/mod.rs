@@ -1,6 +1,7 @@
 //! What each subcommand does. Output for people is a table in the UI language; `--json` is for
 //! scripts.
 
+mod checkin;
 mod checklist;
 mod doctor;
 mod records;
@@ -132,6 +133,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Person { command }) => records::person(&cli, command),
         Some(Command::Enterprises { json }) => records::enterprises(&cli, *json),
         Some(Command::Enterprise { command }) => records::enterprise(&cli, command),
+        Some(Command::Search {
+            query,
+            session,
+            limit,
+            json,
+        }) => checkin::search(&cli, query, session.as_deref(), *limit, *json),
+        Some(Command::Enrol(args)) => checkin::enrol(&cli, args),
+        Some(Command::Checkin(args)) => checkin::checkin(&cli, args),
+        Some(Command::Attendance { session, json }) => checkin::attendance(&cli, session, *json),
         Some(Command::Checklist(args)) => checklist::run(&cli, args),
         Some(Command::Due { days, json }) => checklist::due(&cli, *days, *json),
         Some(Command::Log {

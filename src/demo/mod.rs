@@ -266,8 +266,10 @@ fn people(store: &Store, rng: &mut Rng, firms: &[Enterprise], n: usize) -> Resul
             Some(name) => name,
             None => names::person_name(rng),
         };
+        let id = store.new_id('P')?;
         out.push(Person {
-            id: store.new_id('P')?,
+            code: crate::domain::code::participant_code(&id),
+            id,
             office: store.office().to_string(),
             name,
             phone: names::mobile(rng, &mut phones)?,

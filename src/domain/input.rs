@@ -290,6 +290,7 @@ pub fn person(
         return Err(FieldErrors(errors.0));
     }
     Ok(Person {
+        code: super::code::participant_code(&id),
         id,
         office,
         name,

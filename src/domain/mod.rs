@@ -1,6 +1,7 @@
 //! Records, their owners and the checks on what people type into them.
 
 pub mod checklist;
+pub mod code;
 pub mod credit_code;
 pub mod input;
 pub mod model;

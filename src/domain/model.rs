@@ -116,6 +116,8 @@ pub struct Person {
     pub phone: String,
     pub position: String,
     pub enterprise: Option<RecordId>,
+    /// Participant code (参会码), see `code::participant_code`.
+    pub code: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -151,4 +153,11 @@ pub struct Attendance {
     /// The first check-in time: when two laptops at one door both record a person, the earlier
     /// time stands.
     pub first_at: Option<NaiveDateTime>,
+}
+
+impl Session {
+    /// Whether someone arriving at `at` is late: after the start plus the grace minutes.
+    pub fn is_late(&self, at: NaiveDateTime, grace_minutes: u32) -> bool {
+        at > self.date.and_time(self.start) + chrono::Duration::minutes(i64::from(grace_minutes))
+    }
 }

@@ -2,6 +2,7 @@
 //! phone tail, participant code, enterprise name or initials, then fuzzy. Results come in tiers so
 //! the likeliest person is on top after two or three keystrokes (DESIGN §6).
 
+pub mod door;
 pub mod pinyin;
 
 use std::collections::HashMap;

@@ -2,6 +2,7 @@
 //! meta tree (office, device, schema). One process at a time.
 
 mod checklist;
+mod enrol;
 pub mod foreign;
 mod open;
 pub mod query;
@@ -19,6 +20,7 @@ use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
+pub use enrol::{CheckIn, Enrolled, PersonDraft};
 pub use open::{default_data_dir, StoreError};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store.
@@ -205,6 +207,13 @@ impl Store {
             Some(bytes) => Ok(postcard::from_bytes(&bytes)?),
             None => Ok(chrono::Local::now().date_naive()),
         }
+    }
+
+    /// The time a check-in is recorded at: the wall clock, on the store's own "today" when a
+    /// demo store pins one, so demo sessions can be checked in to "today".
+    pub fn now(&self) -> Result<chrono::NaiveDateTime> {
+        let now = chrono::Local::now().naive_local();
+        Ok(self.today()?.and_time(now.time()))
     }
 
     pub fn set_today(&self, today: chrono::NaiveDate) -> Result<()> {

@@ -13,7 +13,7 @@ use crate::log::{Mark, Stored};
 use crate::search::pinyin::sort_key;
 
 impl Store {
-    fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
+    pub(super) fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
         match self.state.get(key)? {
             None => Ok(None),
             Some(bytes) => Ok(Some(

@@ -105,8 +105,10 @@ pub fn county_store() -> (TempDir, Store) {
         ("李四", "13900005678", "总经理"),
         ("欧阳晓明", "027-86759057", "研发部长"),
     ] {
+        let id = store.new_id('P').expect("id");
         let person = Person {
-            id: store.new_id('P').expect("id"),
+            code: peixun::domain::code::participant_code(&id),
+            id,
             office: ECHENG.into(),
             name: name.into(),
             phone: phone.into(),

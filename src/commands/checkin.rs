@@ -1,0 +1,281 @@
+//! `peixun search|enrol|checkin|attendance`: the door from the command line.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{headers, open_store, print_json, print_table, user_error};
+use crate::cli::{CheckinArgs, Cli, EnrolArgs};
+use crate::config::Config;
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::search::door::{office_index, resolve, DoorSearch, Found};
+use crate::search::{Candidate, Tier};
+use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
+
+#[derive(Serialize)]
+struct FoundRow<'a> {
+    tier: Tier,
+    in_session: bool,
+    id: &'a str,
+    name: &'a str,
+    enterprise: &'a str,
+    phone: &'a str,
+    code: &'a str,
+}
+
+fn tier_label(tier: Tier) -> String {
+    let key = serde_json::to_value(tier)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    t(&format!("cli.tier.{key}"))
+}
+
+fn door(store: &Store, session: &str) -> Result<DoorSearch> {
+    if store.session(session)?.is_none() {
+        return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
+    }
+    DoorSearch::new(store, session, Arc::new(office_index(store)?))
+}
+
+pub fn search(cli: &Cli, query: &str, session: Option<&str>, limit: usize, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let found: Vec<Found> = match session {
+        Some(id) => door(&store, id)?.search(query, limit, limit),
+        None => {
+            let index = office_index(&store)?;
+            index
+                .search(query, limit)
+                .iter()
+                .map(|h| Found {
+                    candidate: index.entry(h).clone(),
+                    tier: h.tier,
+                    in_session: false,
+                })
+                .collect()
+        }
+    };
+    if json {
+        let rows: Vec<FoundRow> = found
+            .iter()
+            .map(|f| FoundRow {
+                tier: f.tier,
+                in_session: f.in_session,
+                id: &f.candidate.id,
+                name: &f.candidate.name,
+                enterprise: &f.candidate.enterprise,
+                phone: &f.candidate.phone,
+                code: &f.candidate.code,
+            })
+            .collect();
+        return print_json(&rows);
+    }
+    if found.is_empty() {
+        return Err(user_error(tf("cli.search.none", &[("query", &query)])));
+    }
+    let mut rows = Vec::new();
+    let mut divided = false;
+    for f in &found {
+        if session.is_some() && !f.in_session && !divided {
+            divided = true;
+            rows.push(vec![String::new(), format!("── {} ──", t("cli.search.elsewhere"))]);
+        }
+        rows.push(vec![
+            tier_label(f.tier),
+            f.candidate.name.clone(),
+            f.candidate.enterprise.clone(),
+            mask_phone(&f.candidate.phone),
+            f.candidate.code.clone(),
+            f.candidate.id.clone(),
+        ]);
+    }
+    print_table(&headers(&["tier", "name", "enterprise", "phone", "code", "id"]), &rows);
+    Ok(())
+}
+
+pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
+    let store = open_store(cli)?;
+    let draft = PersonDraft {
+        name: args.name.clone(),
+        phone: args.phone.clone(),
+        position: args.position.clone(),
+        enterprise: args.enterprise.clone(),
+        credit_code: args.credit_code.clone(),
+    };
+    let enrolled = store.enrol_draft(&args.session, &draft)?;
+    let person = enrolled.person();
+    let key = match enrolled {
+        Enrolled::New(_) => "cli.enrol.new",
+        Enrolled::Known { was_enrolled: false, .. } => "cli.enrol.known",
+        Enrolled::Known { was_enrolled: true, .. } => "cli.enrol.already",
+    };
+    println!(
+        "{}",
+        tf(key, &[("name", &person.name), ("code", &person.code), ("id", &person.id)])
+    );
+    Ok(())
+}
+
+fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) -> Result<String> {
+    Ok(match outcome {
+        CheckIn::Done { at, present } => {
+            let enrolled = store.enrolled_count(session)?;
+            tf(
+                "cli.checkin.done",
+                &[
+                    ("name", &name),
+                    ("time", &at.format("%H:%M")),
+                    ("present", present),
+                    ("enrolled", &enrolled),
+                ],
+            )
+        }
+        CheckIn::Already { first_at } => tf(
+            "cli.checkin.already",
+            &[("name", &name), ("time", &first_at.format("%H:%M"))],
+        ),
+    })
+}
+
+fn by_code(store: &Store, code: &str) -> Result<Candidate> {
+    let person = store
+        .person_by_code(code)?
+        .ok_or_else(|| user_error(tf("cli.checkin.no_code", &[("code", &code)])))?;
+    Ok(Candidate {
+        id: person.id,
+        name: person.name,
+        phone: person.phone,
+        code: person.code,
+        enterprise: String::new(),
+    })
+}
+
+fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
+    let found = door(store, session)?.search(query, 20, 20);
+    resolve(&found, query).map_err(|many| {
+        if many.is_empty() {
+            return user_error(tf("cli.search.none", &[("query", &query)]));
+        }
+        let names: Vec<String> = many
+            .iter()
+            .map(|c| format!("{} {} {} {}", c.name, c.enterprise, mask_phone(&c.phone), c.code))
+            .collect();
+        user_error(format!(
+            "{}\n{}",
+            tf("cli.checkin.ambiguous", &[("query", &query), ("count", &many.len())]),
+            names.join("\n")
+        ))
+    })
+}
+
+pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
+    let store = open_store(cli)?;
+    if store.session(&args.session)?.is_none() {
+        return Err(user_error(tf("cli.session.not_found", &[("id", &args.session)])));
+    }
+    if args.codes_from_stdin {
+        return codes_from_stdin(&store, &args.session);
+    }
+    let person = match (&args.code, &args.who) {
+        (Some(code), _) => by_code(&store, code)?,
+        (None, Some(who)) => by_query(&store, &args.session, who)?,
+        (None, None) => return Err(user_error(t("cli.checkin.whom"))),
+    };
+    if args.undo {
+        let key = if store.undo_check_in(&args.session, &person.id)? {
+            "cli.checkin.undone"
+        } else {
+            "cli.checkin.not_checked_in"
+        };
+        println!("{}", tf(key, &[("name", &person.name)]));
+        return Ok(());
+    }
+    let outcome = store.check_in(&args.session, &person.id, store.now()?)?;
+    println!("{}", checked_in_line(&store, &args.session, &person.name, &outcome)?);
+    Ok(())
+}
+
+/// One line in, one line out: the answer is printed only once the check-in is on disk, so
+/// whatever printed "ok" survives a crash.
+fn codes_from_stdin(store: &Store, session: &str) -> Result<()> {
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let code = line.trim();
+        if code.is_empty() {
+            continue;
+        }
+        match store.person_by_code(code)? {
+            None => println!("{}", tf("cli.checkin.no_code", &[("code", &code)])),
+            Some(person) => {
+                let outcome = store.check_in(session, &person.id, store.now()?)?;
+                println!("ok {code} {}", checked_in_line(store, session, &person.name, &outcome)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct AttendanceRow {
+    person: String,
+    name: String,
+    enterprise: String,
+    code: String,
+    checked_in_at: chrono::NaiveDateTime,
+    late: bool,
+}
+
+pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let session = store
+        .session(session_id)?
+        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &session_id)])))?;
+    let grace = Config::load()?.late_grace_minutes;
+    let present = store.attendance(session_id)?;
+    let mut rows = Vec::new();
+    for (person, enterprise) in store.enrolment_list(session_id)? {
+        let Some(at) = present.get(&person.id).and_then(|a| a.first_at) else {
+            continue;
+        };
+        rows.push(AttendanceRow {
+            late: session.is_late(at, grace),
+            person: person.id,
+            name: person.name,
+            enterprise: enterprise.map(|e| e.name).unwrap_or_default(),
+            code: person.code,
+            checked_in_at: at,
+        });
+    }
+    rows.sort_by_key(|r| r.checked_in_at);
+    if json {
+        return print_json(&rows);
+    }
+    let enrolled = store.enrolled_count(session_id)?;
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            vec![
+                (i + 1).to_string(),
+                r.name.clone(),
+                r.enterprise.clone(),
+                r.code.clone(),
+                r.checked_in_at.format("%H:%M").to_string(),
+                if r.late { t("cli.attendance.late") } else { String::new() },
+            ]
+        })
+        .collect();
+    print_table(&headers(&["no", "name", "enterprise", "code", "time", "late"]), &table);
+    let percent = (rows.len() as u32 * 100).checked_div(enrolled).unwrap_or(0);
+    println!(
+        "{}",
+        tf(
+            "cli.attendance.summary",
+            &[("present", &rows.len()), ("enrolled", &enrolled), ("percent", &percent)]
+        )
+    );
+    Ok(())
+}

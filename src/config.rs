@@ -1,0 +1,62 @@
+//! Settings a coordinator may change, from `config.toml` in the config directory
+//! (`~/.config/peixun/config.toml` on Linux). A missing file means the defaults.
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::Result;
+use serde::Deserialize;
+
+use crate::error::user_error;
+use crate::i18n::tf;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Minutes after a session's start before an arrival counts as late.
+    pub late_grace_minutes: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            late_grace_minutes: 15,
+        }
+    }
+}
+
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("cn", "peixun", "peixun").map(|d| d.config_dir().to_path_buf())
+}
+
+impl Config {
+    /// The user's settings, or the defaults when there is no config file.
+    pub fn load() -> Result<Config> {
+        match config_dir().map(|d| d.join("config.toml")) {
+            Some(path) if path.exists() => Self::from_file(&path),
+            _ => Ok(Config::default()),
+        }
+    }
+
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| user_error(tf("cli.config.unreadable", &[("file", &path.display()), ("error", &e)])))?;
+        Self::parse(&text).map_err(|e| user_error(tf("cli.config.invalid", &[("file", &path.display()), ("error", &e)])))
+    }
+
+    pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        assert_eq!(Config::parse("").unwrap().late_grace_minutes, 15);
+        assert_eq!(Config::parse("late_grace_minutes = 5").unwrap().late_grace_minutes, 5);
+        assert!(Config::parse("late_grace_minutes = -1").is_err());
+        assert!(Config::parse("late_grace = 5").is_err(), "unknown keys are refused");
+    }
+}

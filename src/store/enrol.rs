@@ -1,0 +1,222 @@
+//! Enrolment and check-in as the door and the forms need them: find or create the person and
+//! their enterprise, enrol, check in, undo; each one commit.
+
+use chrono::NaiveDateTime;
+use color_eyre::eyre::Result;
+
+use super::Store;
+use crate::domain::input::{self, FieldError, FieldErrors};
+use crate::domain::{credit_code, text, Attendance, Person};
+use crate::error::user_error;
+use crate::i18n::tf;
+use crate::log::Payload;
+
+/// A person as typed into an enrolment or walk-in form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonDraft {
+    pub name: String,
+    pub phone: String,
+    pub position: String,
+    /// Enterprise name; matched to a known enterprise by credit code, then by exact name.
+    pub enterprise: String,
+    pub credit_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enrolled {
+    New(Person),
+    /// The office already knew this phone; that person is enrolled (or already was).
+    Known { person: Person, was_enrolled: bool },
+}
+
+impl Enrolled {
+    pub fn person(&self) -> &Person {
+        match self {
+            Self::New(p) | Self::Known { person: p, .. } => p,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckIn {
+    /// Checked in now; `present` counts everyone checked in to the session.
+    Done { at: NaiveDateTime, present: u32 },
+    /// Checked in before: never counted twice.
+    Already { first_at: NaiveDateTime },
+}
+
+impl Store {
+    pub fn person_by_phone(&self, phone: &str) -> Result<Option<Person>> {
+        Ok(self.people()?.into_iter().find(|p| p.phone == phone))
+    }
+
+    pub fn person_by_code(&self, code: &str) -> Result<Option<Person>> {
+        let code = crate::domain::code::normalise_code(code);
+        Ok(self.people()?.into_iter().find(|p| p.code == code))
+    }
+
+    /// The id of the enterprise a form names, and the op creating it when it is new.
+    fn enterprise_for(&self, draft: &PersonDraft) -> Result<(Option<String>, Option<Payload>)> {
+        let name = text::clean(&draft.enterprise);
+        let code = match text::clean(&draft.credit_code) {
+            None => None,
+            Some(raw) => Some(credit_code::validate(&raw).map_err(|e| {
+                FieldErrors(vec![FieldError {
+                    field: "credit_code",
+                    message: e.to_string(),
+                }])
+            })?),
+        };
+        if name.is_none() && code.is_none() {
+            return Ok((None, None));
+        }
+        let known = self.enterprises()?.into_iter().find(|e| {
+            (code.is_some() && e.credit_code == code) || (name.is_some() && Some(&e.name) == name.as_ref())
+        });
+        if let Some(e) = known {
+            return Ok((Some(e.id), None));
+        }
+        let Some(name) = name else {
+            return Err(FieldErrors(vec![FieldError {
+                field: "enterprise",
+                message: crate::i18n::t("cli.input.required"),
+            }])
+            .into());
+        };
+        let enterprise = input::enterprise(
+            self.new_id('E')?,
+            self.office().to_string(),
+            &name,
+            code.as_deref(),
+            None,
+            self.office(),
+        )?;
+        Ok((Some(enterprise.id.clone()), Some(Payload::EnterpriseUpserted(enterprise))))
+    }
+
+    fn enrol_payloads(&self, session: &str, draft: &PersonDraft) -> Result<(Enrolled, Vec<Payload>)> {
+        if self.session(session)?.is_none() {
+            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
+        }
+        let phone = text::normalise_phone(&draft.phone).map_err(|e| {
+            FieldErrors(vec![FieldError {
+                field: "phone",
+                message: e.to_string(),
+            }])
+        })?;
+        let mut payloads = Vec::new();
+        let enrolled = match self.person_by_phone(&phone)? {
+            Some(person) => {
+                let was_enrolled = self.is_enrolled(session, &person.id)?;
+                Enrolled::Known {
+                    person,
+                    was_enrolled,
+                }
+            }
+            None => {
+                let (enterprise, create) = self.enterprise_for(draft)?;
+                let person = input::person(
+                    self.new_id('P')?,
+                    self.office().to_string(),
+                    &draft.name,
+                    &phone,
+                    &draft.position,
+                    enterprise,
+                )?;
+                payloads.extend(create);
+                payloads.push(Payload::PersonUpserted(person.clone()));
+                Enrolled::New(person)
+            }
+        };
+        if !matches!(enrolled, Enrolled::Known { was_enrolled: true, .. }) {
+            payloads.push(Payload::EnrolmentSet {
+                session: session.to_string(),
+                person: enrolled.person().id.clone(),
+                enrolled: true,
+            });
+        }
+        Ok((enrolled, payloads))
+    }
+
+    /// Enrols the person a form describes: a known phone means a known person.
+    pub fn enrol_draft(&self, session: &str, draft: &PersonDraft) -> Result<Enrolled> {
+        let (enrolled, payloads) = self.enrol_payloads(session, draft)?;
+        self.commit(payloads)?;
+        Ok(enrolled)
+    }
+
+    /// A walk-in at the door: enrolled and checked in by one commit.
+    pub fn walk_in(&self, session: &str, draft: &PersonDraft, at: NaiveDateTime) -> Result<(Enrolled, CheckIn)> {
+        let (enrolled, mut payloads) = self.enrol_payloads(session, draft)?;
+        let person = enrolled.person().id.clone();
+        if let Some(first_at) = self.first_check_in(session, &person)? {
+            self.commit(payloads)?;
+            return Ok((enrolled, CheckIn::Already { first_at }));
+        }
+        payloads.push(Payload::CheckedIn {
+            session: session.to_string(),
+            person,
+            at,
+        });
+        self.commit(payloads)?;
+        let present = self.present_count(session)?;
+        Ok((enrolled, CheckIn::Done { at, present }))
+    }
+
+    fn first_check_in(&self, session: &str, person: &str) -> Result<Option<NaiveDateTime>> {
+        Ok(self
+            .attendance_of(session, person)?
+            .filter(|a| a.present)
+            .and_then(|a| a.first_at))
+    }
+
+    pub fn attendance_of(&self, session: &str, person: &str) -> Result<Option<Attendance>> {
+        Ok(self
+            .get_stored::<Attendance>(&crate::log::apply::keys::attendance(session, person))?
+            .map(|s| s.value))
+    }
+
+    /// Checks a known person in; someone on another list of this office is enrolled here too.
+    pub fn check_in(&self, session: &str, person: &str, at: NaiveDateTime) -> Result<CheckIn> {
+        if self.session(session)?.is_none() {
+            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
+        }
+        if self.person(person)?.is_none() {
+            return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
+        }
+        if let Some(first_at) = self.first_check_in(session, person)? {
+            return Ok(CheckIn::Already { first_at });
+        }
+        let mut payloads = Vec::new();
+        if !self.is_enrolled(session, person)? {
+            payloads.push(Payload::EnrolmentSet {
+                session: session.to_string(),
+                person: person.to_string(),
+                enrolled: true,
+            });
+        }
+        payloads.push(Payload::CheckedIn {
+            session: session.to_string(),
+            person: person.to_string(),
+            at,
+        });
+        self.commit(payloads)?;
+        Ok(CheckIn::Done {
+            at,
+            present: self.present_count(session)?,
+        })
+    }
+
+    /// Takes back a check-in (itself an op, so the audit trail keeps both); false when the
+    /// person was not checked in.
+    pub fn undo_check_in(&self, session: &str, person: &str) -> Result<bool> {
+        if self.first_check_in(session, person)?.is_none() {
+            return Ok(false);
+        }
+        self.commit(vec![Payload::CheckInUndone {
+            session: session.to_string(),
+            person: person.to_string(),
+        }])?;
+        Ok(true)
+    }
+}
