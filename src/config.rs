@@ -38,9 +38,18 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| user_error(tf("cli.config.unreadable", &[("file", &path.display()), ("error", &e)])))?;
-        Self::parse(&text).map_err(|e| user_error(tf("cli.config.invalid", &[("file", &path.display()), ("error", &e)])))
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            user_error(tf(
+                "cli.config.unreadable",
+                &[("file", &path.display()), ("error", &e)],
+            ))
+        })?;
+        Self::parse(&text).map_err(|e| {
+            user_error(tf(
+                "cli.config.invalid",
+                &[("file", &path.display()), ("error", &e)],
+            ))
+        })
     }
 
     pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
@@ -55,8 +64,16 @@ mod tests {
     #[test]
     fn defaults_and_overrides() {
         assert_eq!(Config::parse("").unwrap().late_grace_minutes, 15);
-        assert_eq!(Config::parse("late_grace_minutes = 5").unwrap().late_grace_minutes, 5);
+        assert_eq!(
+            Config::parse("late_grace_minutes = 5")
+                .unwrap()
+                .late_grace_minutes,
+            5
+        );
         assert!(Config::parse("late_grace_minutes = -1").is_err());
-        assert!(Config::parse("late_grace = 5").is_err(), "unknown keys are refused");
+        assert!(
+            Config::parse("late_grace = 5").is_err(),
+            "unknown keys are refused"
+        );
     }
 }

@@ -19,5 +19,7 @@ pub fn user_error(message: impl Into<String>) -> color_eyre::Report {
 /// Whether a failure is the user's to fix (exit code 2) rather than the machine's.
 pub fn is_user_error(report: &color_eyre::Report) -> bool {
     report.downcast_ref::<UserError>().is_some()
-        || report.downcast_ref::<crate::domain::input::FieldErrors>().is_some()
+        || report
+            .downcast_ref::<crate::domain::input::FieldErrors>()
+            .is_some()
 }

@@ -3,6 +3,7 @@
 pub mod campaign;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
@@ -11,4 +12,3 @@ pub mod log;
 pub mod search;
 pub mod store;
 pub mod tui;
-pub mod config;

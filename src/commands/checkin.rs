@@ -41,7 +41,13 @@ fn door(store: &Store, session: &str) -> Result<DoorSearch> {
     DoorSearch::new(store, session, Arc::new(office_index(store)?))
 }
 
-pub fn search(cli: &Cli, query: &str, session: Option<&str>, limit: usize, json: bool) -> Result<()> {
+pub fn search(
+    cli: &Cli,
+    query: &str,
+    session: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> Result<()> {
     let store = open_store(cli)?;
     let found: Vec<Found> = match session {
         Some(id) => door(&store, id)?.search(query, limit, limit),
@@ -81,7 +87,10 @@ pub fn search(cli: &Cli, query: &str, session: Option<&str>, limit: usize, json:
     for f in &found {
         if session.is_some() && !f.in_session && !divided {
             divided = true;
-            rows.push(vec![String::new(), format!("── {} ──", t("cli.search.elsewhere"))]);
+            rows.push(vec![
+                String::new(),
+                format!("── {} ──", t("cli.search.elsewhere")),
+            ]);
         }
         rows.push(vec![
             tier_label(f.tier),
@@ -92,7 +101,10 @@ pub fn search(cli: &Cli, query: &str, session: Option<&str>, limit: usize, json:
             f.candidate.id.clone(),
         ]);
     }
-    print_table(&headers(&["tier", "name", "enterprise", "phone", "code", "id"]), &rows);
+    print_table(
+        &headers(&["tier", "name", "enterprise", "phone", "code", "id"]),
+        &rows,
+    );
     Ok(())
 }
 
@@ -109,12 +121,24 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
     let person = enrolled.person();
     let key = match enrolled {
         Enrolled::New(_) => "cli.enrol.new",
-        Enrolled::Known { was_enrolled: false, .. } => "cli.enrol.known",
-        Enrolled::Known { was_enrolled: true, .. } => "cli.enrol.already",
+        Enrolled::Known {
+            was_enrolled: false,
+            ..
+        } => "cli.enrol.known",
+        Enrolled::Known {
+            was_enrolled: true, ..
+        } => "cli.enrol.already",
     };
     println!(
         "{}",
-        tf(key, &[("name", &person.name), ("code", &person.code), ("id", &person.id)])
+        tf(
+            key,
+            &[
+                ("name", &person.name),
+                ("code", &person.code),
+                ("id", &person.id)
+            ]
+        )
     );
     Ok(())
 }
@@ -161,11 +185,22 @@ fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
         }
         let names: Vec<String> = many
             .iter()
-            .map(|c| format!("{} {} {} {}", c.name, c.enterprise, mask_phone(&c.phone), c.code))
+            .map(|c| {
+                format!(
+                    "{} {} {} {}",
+                    c.name,
+                    c.enterprise,
+                    mask_phone(&c.phone),
+                    c.code
+                )
+            })
             .collect();
         user_error(format!(
             "{}\n{}",
-            tf("cli.checkin.ambiguous", &[("query", &query), ("count", &many.len())]),
+            tf(
+                "cli.checkin.ambiguous",
+                &[("query", &query), ("count", &many.len())]
+            ),
             names.join("\n")
         ))
     })
@@ -174,7 +209,10 @@ fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
 pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
     let store = open_store(cli)?;
     if store.session(&args.session)?.is_none() {
-        return Err(user_error(tf("cli.session.not_found", &[("id", &args.session)])));
+        return Err(user_error(tf(
+            "cli.session.not_found",
+            &[("id", &args.session)],
+        )));
     }
     if args.codes_from_stdin {
         return codes_from_stdin(&store, &args.session);
@@ -194,7 +232,10 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         return Ok(());
     }
     let outcome = store.check_in(&args.session, &person.id, store.now()?)?;
-    println!("{}", checked_in_line(&store, &args.session, &person.name, &outcome)?);
+    println!(
+        "{}",
+        checked_in_line(&store, &args.session, &person.name, &outcome)?
+    );
     Ok(())
 }
 
@@ -211,7 +252,10 @@ fn codes_from_stdin(store: &Store, session: &str) -> Result<()> {
             None => println!("{}", tf("cli.checkin.no_code", &[("code", &code)])),
             Some(person) => {
                 let outcome = store.check_in(session, &person.id, store.now()?)?;
-                println!("ok {code} {}", checked_in_line(store, session, &person.name, &outcome)?);
+                println!(
+                    "ok {code} {}",
+                    checked_in_line(store, session, &person.name, &outcome)?
+                );
             }
         }
     }
@@ -264,17 +308,28 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
                 r.enterprise.clone(),
                 r.code.clone(),
                 r.checked_in_at.format("%H:%M").to_string(),
-                if r.late { t("cli.attendance.late") } else { String::new() },
+                if r.late {
+                    t("cli.attendance.late")
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect();
-    print_table(&headers(&["no", "name", "enterprise", "code", "time", "late"]), &table);
+    print_table(
+        &headers(&["no", "name", "enterprise", "code", "time", "late"]),
+        &table,
+    );
     let percent = (rows.len() as u32 * 100).checked_div(enrolled).unwrap_or(0);
     println!(
         "{}",
         tf(
             "cli.attendance.summary",
-            &[("present", &rows.len()), ("enrolled", &enrolled), ("percent", &percent)]
+            &[
+                ("present", &rows.len()),
+                ("enrolled", &enrolled),
+                ("percent", &percent)
+            ]
         )
     );
     Ok(())

@@ -102,7 +102,10 @@ impl DoorSearch {
 pub fn resolve(found: &[Found], query: &str) -> Result<Candidate, Vec<Candidate>> {
     let query = query.trim();
     for in_session in [true, false] {
-        let group: Vec<&Found> = found.iter().filter(|f| f.in_session == in_session).collect();
+        let group: Vec<&Found> = found
+            .iter()
+            .filter(|f| f.in_session == in_session)
+            .collect();
         let Some(best) = group.first().map(|f| f.tier) else {
             continue;
         };

@@ -177,7 +177,11 @@ pub fn variants(name: &str) -> Vec<Variant> {
 /// The order people expect a list of names in: by pinyin (surname readings applied), then by
 /// the characters themselves.
 pub fn sort_key(name: &str) -> (String, String) {
-    let full = variants(name).into_iter().next().map(|v| v.full).unwrap_or_default();
+    let full = variants(name)
+        .into_iter()
+        .next()
+        .map(|v| v.full)
+        .unwrap_or_default();
     (full, name.to_string())
 }
 

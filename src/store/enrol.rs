@@ -26,7 +26,10 @@ pub struct PersonDraft {
 pub enum Enrolled {
     New(Person),
     /// The office already knew this phone; that person is enrolled (or already was).
-    Known { person: Person, was_enrolled: bool },
+    Known {
+        person: Person,
+        was_enrolled: bool,
+    },
 }
 
 impl Enrolled {
@@ -71,7 +74,8 @@ impl Store {
             return Ok((None, None));
         }
         let known = self.enterprises()?.into_iter().find(|e| {
-            (code.is_some() && e.credit_code == code) || (name.is_some() && Some(&e.name) == name.as_ref())
+            (code.is_some() && e.credit_code == code)
+                || (name.is_some() && Some(&e.name) == name.as_ref())
         });
         if let Some(e) = known {
             return Ok((Some(e.id), None));
@@ -91,10 +95,17 @@ impl Store {
             None,
             self.office(),
         )?;
-        Ok((Some(enterprise.id.clone()), Some(Payload::EnterpriseUpserted(enterprise))))
+        Ok((
+            Some(enterprise.id.clone()),
+            Some(Payload::EnterpriseUpserted(enterprise)),
+        ))
     }
 
-    fn enrol_payloads(&self, session: &str, draft: &PersonDraft) -> Result<(Enrolled, Vec<Payload>)> {
+    fn enrol_payloads(
+        &self,
+        session: &str,
+        draft: &PersonDraft,
+    ) -> Result<(Enrolled, Vec<Payload>)> {
         if self.session(session)?.is_none() {
             return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
         }
@@ -128,7 +139,13 @@ impl Store {
                 Enrolled::New(person)
             }
         };
-        if !matches!(enrolled, Enrolled::Known { was_enrolled: true, .. }) {
+        if !matches!(
+            enrolled,
+            Enrolled::Known {
+                was_enrolled: true,
+                ..
+            }
+        ) {
             payloads.push(Payload::EnrolmentSet {
                 session: session.to_string(),
                 person: enrolled.person().id.clone(),
@@ -146,7 +163,12 @@ impl Store {
     }
 
     /// A walk-in at the door: enrolled and checked in by one commit.
-    pub fn walk_in(&self, session: &str, draft: &PersonDraft, at: NaiveDateTime) -> Result<(Enrolled, CheckIn)> {
+    pub fn walk_in(
+        &self,
+        session: &str,
+        draft: &PersonDraft,
+        at: NaiveDateTime,
+    ) -> Result<(Enrolled, CheckIn)> {
         let (enrolled, mut payloads) = self.enrol_payloads(session, draft)?;
         let person = enrolled.person().id.clone();
         if let Some(first_at) = self.first_check_in(session, &person)? {

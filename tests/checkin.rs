@@ -1,0 +1,328 @@
+//! Check-in at the door: duplicates, walk-ins, undo, lateness, ambiguity, two laptops, and
+//! acknowledged check-ins surviving a kill.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use peixun::demo::ChainWriter;
+use peixun::domain::{Session, SessionKind};
+use peixun::log::Payload;
+use peixun::store::{CheckIn, Enrolled, PersonDraft, Store};
+
+const DAY: &str = "2023-03-15";
+
+fn at(hm: &str) -> NaiveDateTime {
+    NaiveDateTime::new(
+        DAY.parse().unwrap(),
+        NaiveTime::parse_from_str(hm, "%H:%M").unwrap(),
+    )
+}
+
+fn draft(name: &str, phone: &str, enterprise: &str) -> PersonDraft {
+    PersonDraft {
+        name: name.into(),
+        phone: phone.into(),
+        position: "知识产权专员".into(),
+        enterprise: enterprise.into(),
+        credit_code: String::new(),
+    }
+}
+
+fn session(store: &Store, title: &str) -> String {
+    let id = store.new_id('S').unwrap();
+    store
+        .commit(vec![Payload::SessionUpserted(Session {
+            id: id.clone(),
+            office: store.office().into(),
+            kind: SessionKind::Offline,
+            title: title.into(),
+            units: vec![store.office().into()],
+            host: store.office().into(),
+            cohost: None,
+            date: DAY.parse::<NaiveDate>().unwrap(),
+            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+            venue: "鄂城区政务服务中心".into(),
+            courses: vec![],
+            audience: String::new(),
+            capacity: 120,
+        })])
+        .unwrap();
+    id
+}
+
+/// A county store with one session and the people of the ranking table enrolled.
+fn door() -> (tempfile::TempDir, Store, String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), "420704", "王芳").unwrap();
+    let s = session(&store, "第一场");
+    let mut ids = Vec::new();
+    for (i, name) in ["张三", "赵四", "周山", "邹浩山", "单雄", "吕丽"]
+        .iter()
+        .enumerate()
+    {
+        let enrolled = store
+            .enrol_draft(
+                &s,
+                &draft(
+                    name,
+                    &format!("1380000{:04}", 1234 + i),
+                    "湖北鄂钢科技有限公司",
+                ),
+            )
+            .unwrap();
+        ids.push(enrolled.person().id.clone());
+    }
+    (dir, store, s, ids)
+}
+
+fn peixun(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PEIXUN_LANG")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
+    let (_dir, store, s, ids) = door();
+    assert_eq!(
+        store.check_in(&s, &ids[0], at("08:50")).unwrap(),
+        CheckIn::Done {
+            at: at("08:50"),
+            present: 1
+        }
+    );
+    assert_eq!(
+        store.check_in(&s, &ids[0], at("08:55")).unwrap(),
+        CheckIn::Already {
+            first_at: at("08:50")
+        }
+    );
+    assert_eq!(store.present_count(&s).unwrap(), 1);
+    assert_eq!(
+        store.check_in(&s, &ids[1], at("08:56")).unwrap(),
+        CheckIn::Done {
+            at: at("08:56"),
+            present: 2
+        }
+    );
+}
+
+#[test]
+fn undo_is_an_op_and_frees_the_count() {
+    let (_dir, store, s, ids) = door();
+    store.check_in(&s, &ids[0], at("08:50")).unwrap();
+    assert!(store.undo_check_in(&s, &ids[0]).unwrap());
+    assert!(
+        !store.undo_check_in(&s, &ids[0]).unwrap(),
+        "nothing left to undo"
+    );
+    assert_eq!(store.present_count(&s).unwrap(), 0);
+    let kinds: Vec<&str> = store
+        .ops_for_record(&ids[0])
+        .unwrap()
+        .iter()
+        .map(|op| op.payload.kind())
+        .collect();
+    assert_eq!(kinds[kinds.len() - 2..], ["CheckedIn", "CheckInUndone"]);
+    assert!(matches!(
+        store.check_in(&s, &ids[0], at("09:01")).unwrap(),
+        CheckIn::Done { present: 1, .. }
+    ));
+}
+
+#[test]
+fn a_walk_in_is_enrolled_and_checked_in_in_one_commit() {
+    let (_dir, store, s, _) = door();
+    let before = store.ops().count();
+    let mut walk_in = draft("欧阳娜娜", "139 0000 7777", "鄂州新越科技有限公司");
+    walk_in.credit_code = "91440300708461136T".into();
+    let (enrolled, outcome) = store.walk_in(&s, &walk_in, at("09:05")).unwrap();
+    assert!(matches!(enrolled, Enrolled::New(_)));
+    assert!(matches!(outcome, CheckIn::Done { present: 1, .. }));
+    let ops: Vec<_> = store.ops().collect::<Result<_, _>>().unwrap();
+    let new: Vec<&str> = ops[before..].iter().map(|o| o.payload.kind()).collect();
+    assert_eq!(
+        new,
+        [
+            "EnterpriseUpserted",
+            "PersonUpserted",
+            "EnrolmentSet",
+            "CheckedIn"
+        ]
+    );
+    // The same enterprise by credit code next time, even under another name.
+    let mut again = draft("司马光", "13900008888", "新越科技");
+    again.credit_code = "91440300708461136T".into();
+    let (enrolled, _) = store.walk_in(&s, &again, at("09:06")).unwrap();
+    assert_eq!(
+        enrolled.person().enterprise,
+        ops[before].payload.records().first().cloned()
+    );
+    // A bad credit code: a clear message and nothing written.
+    let count = store.ops().count();
+    let mut bad = draft("解放", "13900009999", "x");
+    bad.credit_code = "91440300708461136U".into();
+    let err = store.walk_in(&s, &bad, at("09:07")).unwrap_err();
+    assert!(err.to_string().contains("校验码应为 T"), "{err}");
+    assert_eq!(store.ops().count(), count);
+}
+
+#[test]
+fn someone_on_another_list_is_enrolled_when_checked_in() {
+    let (_dir, store, s, _) = door();
+    let other = session(&store, "第二场");
+    let person = store
+        .enrol_draft(&other, &draft("覃丽", "13600001111", ""))
+        .unwrap();
+    let id = person.person().id.clone();
+    assert!(!store.is_enrolled(&s, &id).unwrap());
+    store.check_in(&s, &id, at("08:59")).unwrap();
+    assert!(store.is_enrolled(&s, &id).unwrap());
+    assert_eq!(store.enrolled_count(&s).unwrap(), 7);
+}
+
+#[test]
+fn late_after_the_grace_minutes() {
+    let (_dir, store, s, _) = door();
+    let session = store.session(&s).unwrap().unwrap();
+    assert!(!session.is_late(at("09:15"), 15));
+    assert!(session.is_late(at("09:16"), 15));
+    assert!(session.is_late(at("09:06"), 5));
+}
+
+#[test]
+fn two_laptops_merge_attendance_first_time_wins() {
+    let (_dir, store, s, ids) = door();
+    store.check_in(&s, &ids[0], at("09:00")).unwrap();
+    let mut laptop = ChainWriter::new("420704", 0xB0B0_0000_0000_0001, "李明");
+    let ops = vec![
+        laptop
+            .push(Payload::CheckedIn {
+                session: s.clone(),
+                person: ids[0].clone(),
+                at: at("08:52"),
+            })
+            .unwrap(),
+        laptop
+            .push(Payload::CheckedIn {
+                session: s.clone(),
+                person: ids[1].clone(),
+                at: at("08:53"),
+            })
+            .unwrap(),
+    ];
+    store.import_foreign_chain(ops).unwrap();
+    let attendance = store.attendance(&s).unwrap();
+    assert_eq!(attendance[&ids[0]].first_at, Some(at("08:52")));
+    assert_eq!(store.present_count(&s).unwrap(), 2);
+}
+
+#[test]
+fn cli_checks_in_one_person_and_refuses_an_ambiguous_query() {
+    let (dir, store, s, _) = door();
+    drop(store);
+    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "zs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("对应 3 人") && err.contains("张三") && err.contains("周山"),
+        "{err}"
+    );
+    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "zhangs"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已签到：张三"));
+    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "1234"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("张三 已于"),
+        "phone tail finds him again"
+    );
+    let search = peixun(dir.path(), &["search", "shan", "--session", &s, "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    assert_eq!(rows[0]["name"], "单雄");
+    assert_eq!(rows[0]["tier"], "pinyin");
+    let attendance = peixun(dir.path(), &["attendance", "--session", &s, "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&attendance.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    let out = peixun(
+        dir.path(),
+        &["checkin", "--session", &s, "--who", "zhangs", "--undo"],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已撤销"));
+}
+
+/// Kills a scanner-fed check-in process at varying points: every check-in it acknowledged is in
+/// the store afterwards, and the store always opens.
+#[test]
+fn acknowledged_check_ins_survive_kill_9() {
+    let (dir, store, s, _) = door();
+    let mut codes = Vec::new();
+    for i in 0..60 {
+        let enrolled = store
+            .enrol_draft(
+                &s,
+                &draft(&format!("学员{i}"), &format!("1370000{i:04}"), ""),
+            )
+            .unwrap();
+        codes.push(enrolled.person().code.clone());
+    }
+    drop(store);
+    let cycles = if std::env::var_os("CI").is_some() {
+        6
+    } else {
+        12
+    };
+    let mut acknowledged = Vec::new();
+    for cycle in 0..cycles {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["checkin", "--session", &s, "--codes-from-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Kill after a varying number of answers, while more codes are already queued.
+        let stop_after = 2 + cycle % 5;
+        let batch: Vec<&String> = codes.iter().skip(cycle * 5).take(10).collect();
+        for code in &batch {
+            writeln!(stdin, "{code}").unwrap();
+        }
+        stdin.flush().unwrap();
+        for _ in 0..stop_after {
+            match lines.next() {
+                Some(Ok(line)) if line.starts_with("ok ") => {
+                    acknowledged.push(line.split_whitespace().nth(1).unwrap().to_string())
+                }
+                other => panic!("unexpected answer {other:?}"),
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let store = Store::open(dir.path()).expect("the store opens after every kill");
+    let present = store.attendance(&s).unwrap();
+    let people = store.people().unwrap();
+    for code in &acknowledged {
+        let person = people.iter().find(|p| &p.code == code).unwrap();
+        assert!(
+            present.contains_key(&person.id),
+            "acknowledged check-in of {code} lost"
+        );
+    }
+    assert!(acknowledged.len() >= cycles * 2);
+    assert_eq!(store.present_count(&s).unwrap() as usize, present.len());
+}
