@@ -223,6 +223,12 @@ fn enrolling_validates_the_phone_then_commits() {
     assert!(store
         .is_enrolled(&detail.row.session.id, &row.person)
         .expect("read"));
+    // The participant code printed on the sign-in sheet is this person's own.
+    let person = store.person(&row.person).expect("read").expect("person");
+    assert_eq!(
+        person.code,
+        peixun::domain::code::participant_code(&person.id)
+    );
     assert!(state
         .status
         .as_ref()

@@ -27,7 +27,7 @@ pub use catalog::{
     Step, SubmissionContact,
 };
 pub use holidays::{DayKind, HolidayRange, HolidayYear, Holidays, MakeupWorkday};
-pub use regions::{Unit, UnitLevel};
+pub use regions::{stem, Unit, UnitLevel};
 pub use show::show_text;
 
 const REGIONS_TOML: &str = include_str!("../../assets/regions.toml");

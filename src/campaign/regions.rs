@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::text::fold_full_width;
+
 /// Where a unit sits in the campaign's hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -104,7 +106,9 @@ const SUFFIXES: &[&str] = &[
 /// Characters every unit name ends with; sharing only these says nothing about a match.
 const GENERIC: &[char] = &['市', '区', '县', '州', '省', '局'];
 
-fn stem(name: &str) -> Option<String> {
+/// A name without its administrative suffix (鄂州市 -> 鄂州), or `None` when that would leave a
+/// single character.
+pub fn stem(name: &str) -> Option<String> {
     let base = SUFFIXES.iter().find_map(|s| name.strip_suffix(s))?;
     // A one-character stem (随县 -> 随, 房县 -> 房) would capture too many queries.
     (base.chars().count() >= 2).then(|| base.to_string())
@@ -114,11 +118,8 @@ fn stem(name: &str) -> Option<String> {
 fn normalise(query: &str) -> String {
     query
         .chars()
+        .map(fold_full_width)
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
         .collect()
 }
 

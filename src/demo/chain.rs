@@ -45,14 +45,6 @@ impl ChainWriter {
         }
     }
 
-    pub fn device(&self) -> DeviceId {
-        self.device
-    }
-
-    pub fn office(&self) -> &str {
-        &self.office
-    }
-
     /// The next op of this chain, linked to the previous one by hash.
     pub fn push(&mut self, payload: Payload) -> Result<Op> {
         self.hlc = self.hlc.tick(now_ms());

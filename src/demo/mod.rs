@@ -26,7 +26,7 @@ pub use crowd::crowd;
 use rng::Rng;
 use sessions::Calendar;
 
-use crate::campaign::{campaign, Unit, UnitLevel};
+use crate::campaign::{campaign, stem, Unit, UnitLevel};
 use crate::cli::Scale;
 use crate::domain::{Enterprise, EnterpriseCategory, Person, Session, SessionKind};
 use crate::log::{Op, Payload};
@@ -144,20 +144,13 @@ impl Sink<'_> {
     }
 }
 
-fn stem(name: &str) -> &str {
-    ["土家族苗族自治州", "林区", "市", "州", "区", "县"]
-        .iter()
-        .find_map(|s| name.strip_suffix(s).filter(|b| b.chars().count() >= 2))
-        .unwrap_or(name)
-}
-
 /// Region words a company of `unit` may carry in its name.
 fn places(unit: &Unit) -> Vec<String> {
     let city = campaign().city_of(&unit.id).unwrap_or(unit);
     let mut out = vec![
         "湖北".to_string(),
         city.short.clone(),
-        stem(&city.short).to_string(),
+        stem(&city.short).unwrap_or_else(|| city.short.clone()),
     ];
     if unit.level == UnitLevel::County && (unit.short.ends_with('市') || unit.short.ends_with('县'))
     {

@@ -5,7 +5,8 @@
 
 use serde::Deserialize;
 
-use crate::domain::{MarkStatus, Person, Session};
+use crate::domain::{MarkStatus, Session};
+use crate::store::PersonDraft;
 
 /// A key as a focused text input sees it. Never bound in the keymap: only text inputs get raw
 /// keys, and only the ones that edit text.
@@ -127,13 +128,9 @@ pub enum Effect {
     OpenSession(String),
     /// Write a session; an empty id means a new one.
     SaveSession(Box<Session>),
-    /// Enrol a person: an existing one with the same phone, else this new one (empty id), with
-    /// their enterprise by name (found or created).
-    Enrol {
-        session: String,
-        person: Box<Person>,
-        enterprise: Option<String>,
-    },
+    /// Enrol the person a form describes (`Store::enrol_draft`): a known phone means a known
+    /// person; otherwise they are created, with their enterprise found or created by name.
+    Enrol { session: String, draft: PersonDraft },
     Unenrol {
         session: String,
         person: String,

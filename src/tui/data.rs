@@ -10,7 +10,7 @@ use super::tabs::calendar::CalendarState;
 use super::tabs::checklist::{ChecklistState, UnitChecklist};
 use super::tabs::sessions::{Detail, EnrolRow, SessionRow, SessionsState};
 use super::theme::Theme;
-use crate::campaign::campaign;
+use crate::campaign::{campaign, unit_name};
 use crate::store::Store;
 
 /// The state of a freshly opened interface: calendar tab on `today`, data loaded.
@@ -73,12 +73,9 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
         if rows.is_empty() {
             continue;
         }
-        let name = campaign()
-            .unit(&unit)
-            .map_or_else(|| unit.clone(), |u| u.short.clone());
         units.push(UnitChecklist {
+            name: unit_name(&unit),
             unit,
-            name,
             depth,
             rows,
         });

@@ -9,23 +9,32 @@ use color_eyre::eyre::{eyre, Report, Result};
 use super::action::Effect;
 use super::app::{Overlay, State, Tab};
 use super::data::{load_detail, reload};
-use crate::domain::input;
-use crate::domain::{MarkStatus, Person, Session};
+use crate::domain::input::{FieldError, FieldErrors};
+use crate::domain::{MarkStatus, Session};
 use crate::error::UserError;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
-use crate::store::Store;
+use crate::store::{Enrolled, PersonDraft, Store};
 
-/// Why an effect did not happen: a field the user can fix, or anything else.
+/// Why an effect did not happen: fields the user can fix, or anything else.
 enum Failure {
-    Field(&'static str, String),
+    Fields(Vec<FieldError>),
     Other(Report),
 }
 
 impl From<Report> for Failure {
+    /// Field errors from the shared validators (`Store::enrol_draft` and the like) go back to
+    /// the form; anything else to the status line.
     fn from(report: Report) -> Failure {
-        Failure::Other(report)
+        match report.downcast::<FieldErrors>() {
+            Ok(FieldErrors(errors)) => Failure::Fields(errors),
+            Err(report) => Failure::Other(report),
+        }
     }
+}
+
+fn field_failure(field: &'static str, message: String) -> Failure {
+    Failure::Fields(vec![FieldError { field, message }])
 }
 
 /// Runs `effect`, reloads the screens' data and reports in the status line.
@@ -38,11 +47,7 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             select = Some(id);
             Some(message)
         }),
-        Effect::Enrol {
-            session,
-            person,
-            enterprise,
-        } => enrol(store, &session, *person, enterprise.as_deref()).map(Some),
+        Effect::Enrol { session, draft } => enrol(store, &session, &draft).map(Some),
         Effect::Unenrol {
             session,
             person,
@@ -79,10 +84,21 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 }
             }
         }
-        Err(Failure::Field(field, message)) => match state.form_mut() {
-            Some(form) => form.set_error(field, message),
-            None => state.error(message),
-        },
+        Err(Failure::Fields(errors)) => {
+            // An error for a field the form does not have still has to be seen.
+            let mut unshown = Vec::new();
+            for error in errors {
+                match state.form_mut() {
+                    Some(form) if form.field(error.field).is_some() => {
+                        form.set_error(error.field, error.message);
+                    }
+                    _ => unshown.push(error.to_string()),
+                }
+            }
+            if !unshown.is_empty() {
+                state.error(unshown.join("；"));
+            }
+        }
         Err(Failure::Other(report)) => state.error(chain(&report)),
     }
 }
@@ -128,63 +144,15 @@ fn save_session(store: &Store, mut session: Session) -> Result<(String, String),
     Ok((tf(key, &[("title", &title)]), id))
 }
 
-/// Enrols the person with this phone if the office knows them, else creates them (and their
-/// enterprise by exact name, if new) in the same commit as the enrolment.
-fn enrol(
-    store: &Store,
-    session: &str,
-    person: Person,
-    enterprise: Option<&str>,
-) -> Result<String, Failure> {
-    let office = store.office().to_string();
-    let mut payloads = Vec::new();
-    let existing = store
-        .people()?
-        .into_iter()
-        .find(|p| p.phone == person.phone);
-    let (person_id, name) = match existing {
-        Some(p) => (p.id, p.name),
-        None => {
-            let enterprise_id = match enterprise {
-                None => None,
-                Some(name) => match store.enterprises()?.into_iter().find(|e| e.name == name) {
-                    Some(e) => Some(e.id),
-                    None => {
-                        let e = input::enterprise(
-                            store.new_id('E')?,
-                            office.clone(),
-                            name,
-                            None,
-                            None,
-                            &office,
-                        )
-                        .map_err(|errors| Failure::Field("enterprise", errors.to_string()))?;
-                        let id = e.id.clone();
-                        payloads.push(Payload::EnterpriseUpserted(e));
-                        Some(id)
-                    }
-                },
-            };
-            let person = Person {
-                id: store.new_id('P')?,
-                enterprise: enterprise_id,
-                ..person
-            };
-            let ids = (person.id.clone(), person.name.clone());
-            payloads.push(Payload::PersonUpserted(person));
-            ids
-        }
+fn enrol(store: &Store, session: &str, draft: &PersonDraft) -> Result<String, Failure> {
+    let enrolled = store.enrol_draft(session, draft)?;
+    let key = match enrolled {
+        Enrolled::Known {
+            was_enrolled: true, ..
+        } => "tui.saved.already_enrolled",
+        _ => "tui.saved.enrolled",
     };
-    if store.is_enrolled(session, &person_id)? {
-        return Ok(tf("tui.saved.already_enrolled", &[("name", &name)]));
-    }
-    payloads.push(Payload::EnrolmentSet {
-        session: session.to_string(),
-        person: person_id,
-        enrolled: true,
-    });
-    store.commit(payloads)?;
-    Ok(tf("tui.saved.enrolled", &[("name", &name)]))
+    Ok(tf(key, &[("name", &enrolled.person().name)]))
 }
 
 fn unenrol(store: &Store, session: &str, person: &str, name: &str) -> Result<String, Failure> {
@@ -246,7 +214,7 @@ fn attach(
 ) -> Result<String, Failure> {
     let path = expand(raw_path);
     if !path.is_file() {
-        return Err(Failure::Field(
+        return Err(field_failure(
             "path",
             tf("tui.attach.not_a_file", &[("path", &path.display())]),
         ));
@@ -258,7 +226,7 @@ fn attach(
     let evidence = store
         .attach_evidence(unit, item, &path, &note, added)
         .map_err(|e| match e.downcast_ref::<UserError>() {
-            Some(user) => Failure::Field("path", user.to_string()),
+            Some(user) => field_failure("path", user.to_string()),
             None => Failure::Other(e),
         })?;
     Ok(tf(

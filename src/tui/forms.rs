@@ -5,10 +5,12 @@
 use chrono::{NaiveDate, NaiveTime};
 
 use super::action::{Action, Effect, TextKey};
-use crate::campaign::campaign;
+use super::labels::kind_label;
+use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldErrors, SessionInput};
 use crate::domain::{Session, SessionKind};
 use crate::i18n::{t, tf};
+use crate::store::PersonDraft;
 
 /// One line of editable text with a cursor, counted in characters (not bytes) for CJK.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -155,15 +157,9 @@ pub enum FormStep {
 
 fn unit_names(ids: &[String]) -> String {
     ids.iter()
-        .map(|id| unit_short(id))
+        .map(|id| unit_name(id))
         .collect::<Vec<_>>()
         .join("，")
-}
-
-pub fn unit_short(id: &str) -> String {
-    campaign()
-        .unit(id)
-        .map_or_else(|| id.to_string(), |u| u.short.clone())
 }
 
 impl Form {
@@ -195,7 +191,7 @@ impl Form {
     fn session(base: Session, title: String) -> Form {
         let options: Vec<(String, String)> = SessionKind::ALL
             .iter()
-            .map(|k| (k.key().to_string(), t(&format!("tui.kind.{}", k.key()))))
+            .map(|k| (k.key().to_string(), kind_label(*k)))
             .collect();
         let index = SessionKind::ALL
             .iter()
@@ -226,10 +222,10 @@ impl Form {
             Field::text("end", &base.end.format("%H:%M").to_string()),
             Field::text("venue", &base.venue),
             Field::text("units", &unit_names(&base.units)),
-            Field::text("host", &unit_short(&base.host)),
+            Field::text("host", &unit_name(&base.host)),
             Field::text(
                 "cohost",
-                &base.cohost.as_deref().map(unit_short).unwrap_or_default(),
+                &base.cohost.as_deref().map(unit_name).unwrap_or_default(),
             ),
             Field::text("courses", &courses.join(",")),
             Field::text("audience", &base.audience),
@@ -336,6 +332,7 @@ impl Form {
                 .session_input()
                 .apply((**base).clone())
                 .map(|s| Effect::SaveSession(Box::new(s))),
+            // Checked here too, so a typo keeps the form open before anything is read or written.
             FormKind::Enrol { session } => input::person(
                 String::new(),
                 office.to_string(),
@@ -344,10 +341,15 @@ impl Form {
                 &self.text("position"),
                 None,
             )
-            .map(|person| Effect::Enrol {
+            .map(|_| Effect::Enrol {
                 session: session.clone(),
-                person: Box::new(person),
-                enterprise: crate::domain::text::clean(&self.text("enterprise")),
+                draft: PersonDraft {
+                    name: self.text("name"),
+                    phone: self.text("phone"),
+                    position: self.text("position"),
+                    enterprise: self.text("enterprise"),
+                    credit_code: String::new(),
+                },
             }),
             FormKind::Attach { unit, item } => {
                 let path = self.text("path");

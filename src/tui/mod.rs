@@ -11,6 +11,7 @@ pub mod effects;
 pub mod event;
 pub mod forms;
 pub mod keymap;
+pub mod labels;
 pub mod tabs;
 pub mod theme;
 pub mod view;

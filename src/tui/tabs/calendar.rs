@@ -17,7 +17,8 @@ use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State, Tab};
 use crate::tui::forms::Form;
-use crate::tui::widgets::text::{fit, status_style};
+use crate::tui::labels::{kind_label, status_label, weekday_label, weekday_of, WEEK};
+use crate::tui::widgets::text::{fit, status_style, width};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgendaEntry {
@@ -187,12 +188,12 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State, cell_w: u16) {
     // Wide cells start one column in, so numbers and markers do not touch the previous day.
     let indent = usize::from(cell_w > 6);
     let mut lines: Vec<Line> = Vec::new();
-    let names: Vec<Span> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    let names: Vec<Span> = WEEK
         .iter()
         .map(|d| {
             Span::styled(
                 fit(
-                    &format!("{}{}", " ".repeat(indent), t(&format!("tui.weekday.{d}"))),
+                    &format!("{}{}", " ".repeat(indent), weekday_label(*d)),
                     cell_w,
                 ),
                 theme.column_header,
@@ -238,13 +239,13 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State, cell_w: u16) {
                     _ => None,
                 };
                 if let Some((text, style)) = mark {
-                    used += unicode_width::UnicodeWidthStr::width(text.as_str());
+                    used += width(&text);
                     cell.push(Span::styled(text, style.patch(marker_style)));
                 }
                 if let Some(n) = cal.sessions.get(&day).map(Vec::len).filter(|n| *n > 0) {
                     let text = tf("tui.calendar.sessions_mark", &[("n", &n)]);
                     let text = fit(&text, (cell_w).saturating_sub(used));
-                    used += unicode_width::UnicodeWidthStr::width(text.trim_end());
+                    used += width(text.trim_end());
                     cell.push(Span::styled(
                         text.trim_end().to_string(),
                         theme.session_marker.patch(marker_style),
@@ -282,18 +283,14 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let cal = &state.calendar;
     let day = cal.selected;
-    let weekday = t(&format!(
-        "tui.weekday.{}",
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            [day.weekday().num_days_from_monday() as usize]
-    ));
+    let weekday = weekday_of(day);
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(format!(" {day} {weekday} "), theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let width = inner.width as usize;
+    let room = inner.width as usize;
 
     let kind = campaign().holidays.kind(day);
     let kind_text = match &kind {
@@ -303,7 +300,7 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
         DayKind::MakeupWorkday(name) => tf("tui.calendar.makeup", &[("name", name)]),
     };
     let mut lines = vec![
-        Line::styled(fit(&kind_text, width), day_kind_style(state, &kind)),
+        Line::styled(fit(&kind_text, room), day_kind_style(state, &kind)),
         Line::raw(""),
     ];
     let sessions = cal
@@ -329,15 +326,15 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
                 "{}-{} {} ",
                 s.start.format("%H:%M"),
                 s.end.format("%H:%M"),
-                t(&format!("tui.kind.{}", s.kind.key()))
+                kind_label(s.kind)
             );
-            let head_width = unicode_width::UnicodeWidthStr::width(head.as_str());
+            let head_width = width(&head);
             lines.push(Line::from(vec![
                 Span::styled(head, theme.session_marker),
-                Span::raw(fit(&s.title, width.saturating_sub(head_width))),
+                Span::raw(fit(&s.title, room.saturating_sub(head_width))),
             ]));
             lines.push(Line::styled(
-                fit(&format!("  @ {}", s.venue), width),
+                fit(&format!("  @ {}", s.venue), room),
                 theme.dim,
             ));
         }
@@ -351,11 +348,11 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
             theme.column_header,
         ));
         for d in deadlines {
-            let label = t(&format!("tui.status.{}", d.status.key()));
-            let label_width = unicode_width::UnicodeWidthStr::width(label.as_str()) + 1;
+            let label = status_label(d.status);
+            let label_width = width(&label) + 1;
             lines.push(Line::from(vec![
                 Span::styled(format!("{label} "), status_style(theme, d.status)),
-                Span::raw(fit(&d.title, width.saturating_sub(label_width))),
+                Span::raw(fit(&d.title, room.saturating_sub(label_width))),
             ]));
         }
     }

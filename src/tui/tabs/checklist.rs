@@ -10,6 +10,7 @@ use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State};
 use crate::tui::forms::Form;
+use crate::tui::labels::status_label;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitChecklist {
@@ -194,10 +195,7 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
             if already {
                 state.info(tf(
                     "tui.checklist.unchanged",
-                    &[
-                        ("title", &row.title),
-                        ("status", &t(&format!("tui.status.{}", row.status.key()))),
-                    ],
+                    &[("title", &row.title), ("status", &status_label(row.status))],
                 ));
                 return None;
             }

@@ -12,6 +12,7 @@ use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
+use crate::tui::labels::status_label;
 use crate::tui::widgets::text::{fit, page, status_style, truncate, width};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -24,10 +25,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         ),
         None => render_grid(frame, area, state),
     }
-}
-
-fn status_label(status: ItemStatus) -> String {
-    t(&format!("tui.status.{}", status.key()))
 }
 
 /// "3 working days left", "due today", "5 working days overdue"; blank once closed.

@@ -4,11 +4,13 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::PAGE;
+use crate::campaign::unit_name;
 use crate::domain::Session;
-use crate::i18n::{t, tf};
+use crate::i18n::tf;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
-use crate::tui::forms::{unit_short, Form, TextInput};
+use crate::tui::forms::{Form, TextInput};
+use crate::tui::labels::kind_label;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -135,12 +137,12 @@ impl SessionsState {
 
 /// What the filter searches in a session: title, date, kind, venue, units, audience.
 fn haystack(s: &Session) -> String {
-    let units: Vec<String> = s.units.iter().map(|u| unit_short(u)).collect();
+    let units: Vec<String> = s.units.iter().map(|u| unit_name(u)).collect();
     format!(
         "{} {} {} {} {} {} {}",
         s.title,
         s.date,
-        t(&format!("tui.kind.{}", s.kind.key())),
+        kind_label(s.kind),
         s.kind.key(),
         s.venue,
         units.join(" "),
@@ -243,7 +245,7 @@ fn owns(state: &mut State, session: &Session) -> bool {
     }
     state.error(tf(
         "tui.sessions.not_owner",
-        &[("owner", &unit_short(&session.office))],
+        &[("owner", &unit_name(&session.office))],
     ));
     false
 }

@@ -9,12 +9,12 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::sessions::{Detail, Filter};
-use crate::campaign::campaign;
+use crate::campaign::{campaign, unit_name};
 use crate::domain::text::mask_phone;
 use crate::domain::SessionKind;
 use crate::i18n::{t, tf};
 use crate::tui::app::State;
-use crate::tui::forms::unit_short;
+use crate::tui::labels::{kind_label, weekday_of};
 use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate, width};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -22,10 +22,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Some(detail) => render_detail(frame, area, state, detail),
         None => render_list(frame, area, state),
     }
-}
-
-fn kind_label(kind: SessionKind) -> String {
-    t(&format!("tui.kind.{}", kind.key()))
 }
 
 /// The filter's line, with the terminal cursor in it while it is typed.
@@ -114,7 +110,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         ];
         if wide {
             cells.push(fit(&s.venue, venue_w));
-            cells.push(fit(&unit_short(&s.host), host_w));
+            cells.push(fit(&unit_name(&s.host), host_w));
         }
         cells.push(fit_right(&format!("{}/{}", row.enrolled, s.capacity), 8));
         let style = if pos == list.selected {
@@ -141,12 +137,8 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
     let theme = &state.theme;
     let s = &detail.row.session;
     let w = area.width as usize;
-    let weekday = t(&format!(
-        "tui.weekday.{}",
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-            [s.date.weekday().num_days_from_monday() as usize]
-    ));
-    let units: Vec<String> = s.units.iter().map(|u| unit_short(u)).collect();
+    let weekday = weekday_of(s.date);
+    let units: Vec<String> = s.units.iter().map(|u| unit_name(u)).collect();
     let courses: Vec<String> = s
         .courses
         .iter()
@@ -189,7 +181,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
             [
                 labelled(
                     &t("tui.field.host"),
-                    format!("{}   ", unit_short(&s.host)),
+                    format!("{}   ", unit_name(&s.host)),
                     label,
                 ),
                 labelled(
@@ -198,7 +190,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
                         "{}   ",
                         s.cohost
                             .as_deref()
-                            .map(unit_short)
+                            .map(unit_name)
                             .unwrap_or_else(|| "-".into())
                     ),
                     label,

@@ -1,0 +1,44 @@
+//! The words the screens use for domain values, from the `tui.*` tables: one function per kind of
+//! value, so every tab names a session kind, a status or a weekday the same way.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use crate::domain::checklist::ItemStatus;
+use crate::domain::SessionKind;
+use crate::i18n::t;
+
+pub fn kind_label(kind: SessionKind) -> String {
+    t(&format!("tui.kind.{}", kind.key()))
+}
+
+pub fn status_label(status: ItemStatus) -> String {
+    t(&format!("tui.status.{}", status.key()))
+}
+
+/// Monday first, as the calendar's columns run.
+pub const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+pub fn weekday_label(day: Weekday) -> String {
+    let key = match day {
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
+    };
+    t(&format!("tui.weekday.{key}"))
+}
+
+pub fn weekday_of(date: NaiveDate) -> String {
+    weekday_label(date.weekday())
+}
