@@ -3,13 +3,16 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
+use chrono::NaiveDateTime;
+
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{headers, open_store, print_json, print_table, user_error};
+use super::{headers, open_store, print_json, print_table, today, user_error};
 use crate::cli::{CheckinArgs, Cli, EnrolArgs};
 use crate::config::Config;
 use crate::domain::text::mask_phone;
+use crate::domain::Person;
 use crate::i18n::{t, tf};
 use crate::search::door::{office_index, resolve, DoorSearch, Found};
 use crate::search::{Candidate, Tier};
@@ -27,11 +30,7 @@ struct FoundRow<'a> {
 }
 
 fn tier_label(tier: Tier) -> String {
-    let key = serde_json::to_value(tier)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    t(&format!("cli.tier.{key}"))
+    t(&format!("cli.tier.{}", tier.key()))
 }
 
 fn door(store: &Store, session: &str) -> Result<DoorSearch> {
@@ -164,17 +163,44 @@ fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) 
     })
 }
 
-fn by_code(store: &Store, code: &str) -> Result<Candidate> {
-    let person = store
-        .person_by_code(code)?
-        .ok_or_else(|| user_error(tf("cli.checkin.no_code", &[("code", &code)])))?;
-    Ok(Candidate {
-        id: person.id,
-        name: person.name,
-        phone: person.phone,
-        code: person.code,
-        enterprise: String::new(),
-    })
+/// The one person with this participant code; two people sharing one is refused by name.
+fn by_code(store: &Store, code: &str) -> Result<Person> {
+    let mut people = store.people_by_code(code)?;
+    match people.len() {
+        0 => Err(user_error(tf("cli.checkin.no_code", &[("code", &code)]))),
+        1 => Ok(people.remove(0)),
+        _ => {
+            let names: Vec<String> = people
+                .iter()
+                .map(|p| format!("{} {} {}", p.name, mask_phone(&p.phone), p.id))
+                .collect();
+            Err(user_error(format!(
+                "{}\n{}",
+                tf(
+                    "cli.checkin.code_shared",
+                    &[("code", &code), ("count", &people.len())]
+                ),
+                names.join("\n")
+            )))
+        }
+    }
+}
+
+/// The time a check-in is recorded at: the wall clock on the day the commands count from, so a
+/// demo store's "today" (or `--today`) is the day of the check-in.
+fn now(cli: &Cli, store: &Store) -> Result<NaiveDateTime> {
+    Ok(today(cli, store)?.and_time(chrono::Local::now().time()))
+}
+
+#[derive(Serialize)]
+struct CheckInReport<'a> {
+    person: &'a str,
+    name: &'a str,
+    code: &'a str,
+    outcome: &'a str,
+    at: NaiveDateTime,
+    present: u32,
+    enrolled: u32,
 }
 
 fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
@@ -215,43 +241,64 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         )));
     }
     if args.codes_from_stdin {
-        return codes_from_stdin(&store, &args.session);
+        return codes_from_stdin(cli, &store, &args.session);
     }
-    let person = match (&args.code, &args.who) {
-        (Some(code), _) => by_code(&store, code)?,
-        (None, Some(who)) => by_query(&store, &args.session, who)?,
+    let (id, name, code) = match (&args.code, &args.who) {
+        (Some(code), _) => {
+            let p = by_code(&store, code)?;
+            (p.id, p.name, p.code)
+        }
+        (None, Some(who)) => {
+            let c = by_query(&store, &args.session, who)?;
+            (c.id, c.name, c.code)
+        }
         (None, None) => return Err(user_error(t("cli.checkin.whom"))),
     };
     if args.undo {
-        let key = if store.undo_check_in(&args.session, &person.id)? {
+        let key = if store.undo_check_in(&args.session, &id)? {
             "cli.checkin.undone"
         } else {
             "cli.checkin.not_checked_in"
         };
-        println!("{}", tf(key, &[("name", &person.name)]));
+        println!("{}", tf(key, &[("name", &name)]));
         return Ok(());
     }
-    let outcome = store.check_in(&args.session, &person.id, store.now()?)?;
+    let outcome = store.check_in(&args.session, &id, now(cli, &store)?)?;
+    if args.json {
+        let (kind, at) = match outcome {
+            CheckIn::Done { at, .. } => ("checked-in", at),
+            CheckIn::Already { first_at } => ("already", first_at),
+        };
+        return print_json(&CheckInReport {
+            person: &id,
+            name: &name,
+            code: &code,
+            outcome: kind,
+            at,
+            present: store.present_count(&args.session)?,
+            enrolled: store.enrolled_count(&args.session)?,
+        });
+    }
     println!(
         "{}",
-        checked_in_line(&store, &args.session, &person.name, &outcome)?
+        checked_in_line(&store, &args.session, &name, &outcome)?
     );
     Ok(())
 }
 
 /// One line in, one line out: the answer is printed only once the check-in is on disk, so
 /// whatever printed "ok" survives a crash.
-fn codes_from_stdin(store: &Store, session: &str) -> Result<()> {
+fn codes_from_stdin(cli: &Cli, store: &Store, session: &str) -> Result<()> {
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let code = line.trim();
         if code.is_empty() {
             continue;
         }
-        match store.person_by_code(code)? {
-            None => println!("{}", tf("cli.checkin.no_code", &[("code", &code)])),
-            Some(person) => {
-                let outcome = store.check_in(session, &person.id, store.now()?)?;
+        match by_code(store, code) {
+            Err(refused) => println!("{refused}"),
+            Ok(person) => {
+                let outcome = store.check_in(session, &person.id, now(cli, store)?)?;
                 println!(
                     "ok {code} {}",
                     checked_in_line(store, session, &person.name, &outcome)?

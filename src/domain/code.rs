@@ -13,15 +13,16 @@ fn base32(mut n: u64, min_len: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The code of the person with record id `P-<office>-<device tag>-<counter>`: two characters
+/// The code of the person with record id `P-<office>-<device tag>-<counter>`: three characters
 /// from the device tag, then the counter (at least three characters). The counter is unique per
-/// device, so codes never repeat within a device and only rarely between an office's devices.
+/// device, so codes never repeat within a device, and two devices of one office share a code
+/// only if their tags agree in 15 bits; the door then asks which person is meant.
 pub fn participant_code(person_id: &str) -> String {
     let mut parts = person_id.rsplitn(3, '-');
     let counter = parts.next().and_then(|n| n.parse::<u64>().ok());
     let tag = parts.next().and_then(|t| u64::from_str_radix(t, 16).ok());
     match (tag, counter) {
-        (Some(tag), Some(counter)) => format!("{}{}", base32(tag % 1024, 2), base32(counter, 3)),
+        (Some(tag), Some(counter)) => format!("{}{}", base32(tag % 32768, 3), base32(counter, 3)),
         // Ids made elsewhere: a hash still gives a short, stable code.
         _ => {
             let hash = blake3::hash(person_id.as_bytes());
@@ -54,11 +55,11 @@ mod tests {
     fn codes_are_short_distinct_and_read_back() {
         let a = participant_code("P-420704-a1b2-17");
         let b = participant_code("P-420704-a1b2-18");
-        assert_eq!(a.len(), 5);
+        assert_eq!(a.len(), 6);
         assert_ne!(a, b);
         assert_eq!(normalise_code(&a.to_lowercase()), a);
         assert!(a.chars().all(|c| ALPHABET.contains(&(c as u8))));
-        assert_eq!(participant_code("P-420704-a1b2-40000").len(), 6);
+        assert_eq!(participant_code("P-420704-a1b2c3-40000").len(), 7);
         assert_eq!(participant_code("odd id").len(), 6);
     }
 

@@ -29,6 +29,19 @@ pub enum Tier {
     Fuzzy,
 }
 
+impl Tier {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Initials => "initials",
+            Self::Pinyin => "pinyin",
+            Self::Hanzi => "hanzi",
+            Self::Enterprise => "enterprise",
+            Self::Fuzzy => "fuzzy",
+        }
+    }
+}
+
 /// What the index knows of one person.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Candidate {

@@ -53,9 +53,14 @@ impl Store {
         Ok(self.people()?.into_iter().find(|p| p.phone == phone))
     }
 
-    pub fn person_by_code(&self, code: &str) -> Result<Option<Person>> {
+    /// Everyone with this participant code: one, or rarely two made on different devices.
+    pub fn people_by_code(&self, code: &str) -> Result<Vec<Person>> {
         let code = crate::domain::code::normalise_code(code);
-        Ok(self.people()?.into_iter().find(|p| p.code == code))
+        Ok(self
+            .people()?
+            .into_iter()
+            .filter(|p| p.code == code)
+            .collect())
     }
 
     /// The id of the enterprise a form names, and the op creating it when it is new.

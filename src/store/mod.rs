@@ -102,9 +102,9 @@ impl Store {
             .map_err(|_| eyre!("store writer lock poisoned"))?;
         writer.next_id += 1;
         Ok(format!(
-            "{kind}-{}-{:04x}-{}",
+            "{kind}-{}-{:06x}-{}",
             self.office,
-            self.device >> 48,
+            self.device >> 40,
             writer.next_id
         ))
     }
@@ -157,7 +157,7 @@ impl Store {
         );
         match result {
             Ok(()) => {}
-            Err(TransactionError::Abort(error)) => return Err(eyre!(error.to_string())),
+            Err(TransactionError::Abort(error)) => return Err(error.into()),
             Err(TransactionError::Storage(error)) => {
                 return Err(error).wrap_err_with(|| {
                     tf("cli.store.write_failed", &[("dir", &self.dir.display())])
@@ -207,13 +207,6 @@ impl Store {
             Some(bytes) => Ok(postcard::from_bytes(&bytes)?),
             None => Ok(chrono::Local::now().date_naive()),
         }
-    }
-
-    /// The time a check-in is recorded at: the wall clock, on the store's own "today" when a
-    /// demo store pins one, so demo sessions can be checked in to "today".
-    pub fn now(&self) -> Result<chrono::NaiveDateTime> {
-        let now = chrono::Local::now().naive_local();
-        Ok(self.today()?.and_time(now.time()))
     }
 
     pub fn set_today(&self, today: chrono::NaiveDate) -> Result<()> {
