@@ -244,6 +244,9 @@ proptest! {
         batches in prop::collection::vec(prop::collection::vec(action(), 1..6), 1..12)
     ) {
         let (dir, store) = new_store();
+        // Lists and doors belong to sessions, so the sessions come first.
+        let opening: Vec<Payload> = (0..4).map(|s| payload(&store, &Action::Session(s, 10))).collect();
+        store.commit(opening).unwrap();
         for batch in &batches {
             let payloads = batch.iter().map(|a| payload(&store, a)).collect();
             store.commit(payloads).unwrap();
@@ -258,7 +261,7 @@ proptest! {
             prop_assert_eq!(store.enrolled_count(&id).unwrap() as usize, store.enrolled_ids(&id).unwrap().len());
             prop_assert_eq!(store.present_count(&id).unwrap() as usize, store.attendance(&id).unwrap().len());
         }
-        let total: usize = batches.iter().map(Vec::len).sum();
+        let total: usize = 4 + batches.iter().map(Vec::len).sum::<usize>();
         prop_assert_eq!(ops.len(), total);
         drop(store);
         let reopened = Store::open(dir.path()).unwrap();
@@ -268,5 +271,73 @@ proptest! {
         // A later op continues the chain after a reopen.
         let op = reopened.commit(vec![payload(&reopened, &Action::Person(0))]).unwrap();
         prop_assert_eq!(op[0].seq as usize, total + 1);
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Door {
+    CheckIn(u32, u32),
+    Undo(u32),
+}
+
+fn door() -> impl Strategy<Value = Door> {
+    prop_oneof![
+        (0..4u32, 0..60u32).prop_map(|(p, m)| Door::CheckIn(p, m)),
+        (0..4u32).prop_map(Door::Undo),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Two laptops at one door: the second laptop's ops arrive late and out of clock order, yet
+    /// the store ends exactly where a fold of both logs in clock order ends.
+    #[test]
+    fn attendance_from_two_laptops_is_the_same_in_any_arrival_order(
+        steps in prop::collection::vec((any::<bool>(), door()), 1..30),
+        split in 0..30usize,
+    ) {
+        let (_dir, store) = new_store();
+        let s = session(&store, 0);
+        let people: Vec<Person> = (0..4).map(|p| person(&store, p)).collect();
+        let mut opening = vec![Payload::SessionUpserted(s.clone())];
+        opening.extend(people.iter().cloned().map(Payload::PersonUpserted));
+        let opened = store.commit(opening).unwrap();
+        // The second laptop has the session (it came on a USB stick), so its clock is past it.
+        let start = peixun::store::Head { office: "420704".into(), seq: 0, hash: [0; 32] };
+        let seen = opened.last().unwrap().hlc;
+        let mut laptop = peixun::demo::ChainWriter::continuing(0xB0B0_0000_0000_0001, &start, "李明", seen);
+        let mut held = Vec::new();
+        for (i, (on_laptop, step)) in steps.iter().enumerate() {
+            let payload = match step {
+                Door::CheckIn(p, minute) => Payload::CheckedIn {
+                    session: s.id.clone(),
+                    person: people[*p as usize].id.clone(),
+                    at: NaiveDateTime::new(s.date, NaiveTime::from_hms_opt(8, 30, 0).unwrap())
+                        + chrono::Duration::minutes(*minute as i64),
+                },
+                Door::Undo(p) => Payload::CheckInUndone {
+                    session: s.id.clone(),
+                    person: people[*p as usize].id.clone(),
+                },
+            };
+            if *on_laptop {
+                held.push(laptop.push(payload).unwrap());
+            } else {
+                store.commit(vec![payload]).unwrap();
+            }
+            if i == split && !held.is_empty() {
+                store.import_foreign_chain(std::mem::take(&mut held)).unwrap();
+            }
+        }
+        if !held.is_empty() {
+            store.import_foreign_chain(held).unwrap();
+        }
+        let ops: Vec<_> = store.ops().collect::<Result<_, _>>().unwrap();
+        let rebuilt = rebuild(&ops).unwrap();
+        let stored: std::collections::BTreeMap<String, Vec<u8>> =
+            store.state_entries().unwrap().into_iter().collect();
+        prop_assert_eq!(&rebuilt, &stored);
+        prop_assert_eq!(store.present_count(&s.id).unwrap() as usize, store.attendance(&s.id).unwrap().len());
     }
 }

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
 use super::op::{DeviceId, Op, Payload};
+use chrono::NaiveDateTime;
+
 use crate::domain::{Attendance, MarkStatus, OfficeId};
 
 /// Who last wrote a record and when: later (HLC, device) wins.
@@ -192,7 +194,7 @@ fn require_owner<K: Kv>(op: &Op, owner: &str, record: &str) -> Result<(), K::Err
 }
 
 /// Only a unit's city or the province sets that unit's deadlines.
-fn may_set_deadline(office: &str, unit: &str) -> bool {
+pub(crate) fn may_set_deadline(office: &str, unit: &str) -> bool {
     let campaign = crate::campaign::campaign();
     let province = campaign
         .units
@@ -203,6 +205,85 @@ fn may_set_deadline(office: &str, unit: &str) -> bool {
         || campaign
             .city_of(unit)
             .is_some_and(|city| city.id == office && city.id != unit)
+}
+
+/// Who was checked in, kept so that ops from two laptops give the same answer in any order:
+/// an undo cancels every check-in stamped before it, and the earliest remaining time stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceLog {
+    /// Check-ins later than the last undo, by stamp.
+    checkins: Vec<(Stamp, NaiveDateTime)>,
+    undone: Option<Stamp>,
+}
+
+impl AttendanceLog {
+    pub fn present(&self) -> bool {
+        !self.checkins.is_empty()
+    }
+
+    pub fn view(&self) -> Attendance {
+        Attendance {
+            present: self.present(),
+            first_at: self.checkins.iter().map(|(_, at)| *at).min(),
+        }
+    }
+
+    /// False when the op changes nothing: seen before, or cancelled by a later undo.
+    fn check_in(&mut self, stamp: Stamp, at: NaiveDateTime) -> bool {
+        if self.undone.is_some_and(|u| u >= stamp) || self.checkins.iter().any(|(s, _)| *s == stamp)
+        {
+            return false;
+        }
+        self.checkins.push((stamp, at));
+        self.checkins.sort();
+        true
+    }
+
+    fn undo(&mut self, stamp: Stamp) -> bool {
+        if self.undone.is_some_and(|u| u >= stamp) {
+            return false;
+        }
+        self.undone = Some(stamp);
+        self.checkins.retain(|(s, _)| *s > stamp);
+        true
+    }
+}
+
+fn write_attendance<K: Kv>(
+    kv: &mut K,
+    key: &str,
+    op: &Op,
+    log: AttendanceLog,
+) -> Result<(), K::Error> {
+    let stamp = log
+        .checkins
+        .iter()
+        .map(|(s, _)| *s)
+        .chain(log.undone)
+        .max()
+        .unwrap_or((op.hlc, op.device));
+    write(
+        kv,
+        key,
+        &Stored {
+            owner: op.office.clone(),
+            stamp,
+            value: log,
+        },
+    )
+}
+
+/// Enrolment lists and the door belong to the office that owns the session.
+fn require_session_owner<K: Kv>(
+    kv: &K,
+    op: &Op,
+    session: &str,
+    record: &str,
+) -> Result<(), K::Error> {
+    match read::<K, crate::domain::Session>(kv, &keys::session(session))? {
+        Some(stored) if stored.owner == op.office => Ok(()),
+        _ => Err(K::fail(unauthorised(record, op))),
+    }
 }
 
 /// Applies one op; returns whether the visible state changed.
@@ -227,6 +308,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             enrolled,
         } => {
             let key = keys::enrolment(session, person);
+            require_session_owner::<K>(kv, op, session, &key)?;
             let was = read::<K, bool>(kv, &key)?.is_some_and(|s| s.value);
             let changed = upsert(kv, &key, op, *enrolled)?;
             if changed && was != *enrolled {
@@ -240,66 +322,34 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             at,
         } => {
             let key = keys::attendance(session, person);
-            let existing = read::<K, Attendance>(kv, &key)?;
-            if let Some(existing) = &existing {
-                if existing.owner != op.office {
-                    return Err(K::fail(unauthorised(&key, op)));
-                }
+            require_session_owner::<K>(kv, op, session, &key)?;
+            let mut log = read::<K, AttendanceLog>(kv, &key)?
+                .map_or_else(AttendanceLog::default, |s| s.value);
+            let was = log.present();
+            if !log.check_in(stamp, *at) {
+                return Ok(false);
             }
-            // Attendance merges as a set: an earlier check-in time always stands.
-            let first_at = match existing.as_ref().map(|e| &e.value) {
-                Some(Attendance {
-                    present: true,
-                    first_at: Some(prev),
-                }) => (*prev).min(*at),
-                _ => *at,
-            };
-            let was_present = existing.as_ref().is_some_and(|e| e.value.present);
-            let unchanged = existing
-                .as_ref()
-                .is_some_and(|e| e.value.present && e.value.first_at == Some(first_at));
-            let stamp = existing.map_or(stamp, |e| e.stamp.max(stamp));
-            write(
-                kv,
-                &key,
-                &Stored {
-                    owner: op.office.clone(),
-                    stamp,
-                    value: Attendance {
-                        present: true,
-                        first_at: Some(first_at),
-                    },
-                },
-            )?;
-            if !was_present {
+            write_attendance(kv, &key, op, log)?;
+            if !was {
                 bump(kv, &keys::present_count(session), true)?;
             }
-            Ok(!unchanged)
+            Ok(true)
         }
         Payload::CheckInUndone { session, person } => {
             let key = keys::attendance(session, person);
-            match read::<K, Attendance>(kv, &key)? {
-                Some(existing) if existing.owner != op.office => {
-                    Err(K::fail(unauthorised(&key, op)))
-                }
-                Some(existing) if existing.value.present && existing.stamp < stamp => {
-                    write(
-                        kv,
-                        &key,
-                        &Stored {
-                            owner: op.office.clone(),
-                            stamp,
-                            value: Attendance {
-                                present: false,
-                                first_at: None,
-                            },
-                        },
-                    )?;
-                    bump(kv, &keys::present_count(session), false)?;
-                    Ok(true)
-                }
-                _ => Ok(false),
+            require_session_owner::<K>(kv, op, session, &key)?;
+            let mut log = read::<K, AttendanceLog>(kv, &key)?
+                .map_or_else(AttendanceLog::default, |s| s.value);
+            let was = log.present();
+            if !log.undo(stamp) {
+                return Ok(false);
             }
+            let now_present = log.present();
+            write_attendance(kv, &key, op, log)?;
+            if was && !now_present {
+                bump(kv, &keys::present_count(session), false)?;
+            }
+            Ok(was != now_present)
         }
         Payload::ChecklistMarked {
             unit,

@@ -117,14 +117,7 @@ impl Store {
     /// A city's deadline for one of its units' items.
     pub fn set_deadline(&self, unit: &str, item: &str, due: NaiveDate) -> Result<()> {
         self.checklist_item(unit, item)?;
-        let is_parent = campaign()
-            .unit(unit)
-            .and_then(|u| u.parent.as_deref())
-            .is_some_and(|p| p == self.office())
-            || campaign()
-                .unit(self.office())
-                .is_some_and(|u| u.parent.is_none());
-        if !is_parent || unit == self.office() {
+        if !crate::log::apply::may_set_deadline(self.office(), unit) {
             return Err(user_error(tf(
                 "cli.checklist.not_parent",
                 &[("unit", &unit_name(unit))],

@@ -9,6 +9,7 @@ use crate::domain::input::{self, FieldError, FieldErrors};
 use crate::domain::{credit_code, text, Attendance, Person};
 use crate::error::user_error;
 use crate::i18n::tf;
+use crate::log::apply::AttendanceLog;
 use crate::log::Payload;
 
 /// A person as typed into an enrolment or walk-in form.
@@ -199,8 +200,8 @@ impl Store {
 
     pub fn attendance_of(&self, session: &str, person: &str) -> Result<Option<Attendance>> {
         Ok(self
-            .get_stored::<Attendance>(&crate::log::apply::keys::attendance(session, person))?
-            .map(|s| s.value))
+            .get_stored::<AttendanceLog>(&crate::log::apply::keys::attendance(session, person))?
+            .map(|s| s.value.view()))
     }
 
     /// Checks a known person in; someone on another list of this office is enrolled here too.

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use super::Store;
 use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
 use crate::log::apply::keys;
+use crate::log::apply::AttendanceLog;
 use crate::log::{Mark, Stored};
 use crate::search::pinyin::sort_key;
 
@@ -128,10 +129,10 @@ impl Store {
     /// Who is checked in to a session, by person id.
     pub fn attendance(&self, session: &str) -> Result<BTreeMap<String, Attendance>> {
         Ok(self
-            .scan::<Attendance>(&format!("a/{session}/"))?
+            .scan::<AttendanceLog>(&format!("a/{session}/"))?
             .into_iter()
-            .filter(|(_, s)| s.value.present)
-            .map(|(person, s)| (person, s.value))
+            .filter(|(_, s)| s.value.present())
+            .map(|(person, s)| (person, s.value.view()))
             .collect())
     }
 
