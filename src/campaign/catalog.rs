@@ -122,12 +122,6 @@ pub struct Step {
 }
 
 impl Step {
-    /// Whether `unit` acts on this step; a 直管市 takes both its city and its county steps.
-    pub fn applies_to(&self, unit: &Unit) -> bool {
-        self.levels.contains(&unit.level)
-            || (unit.also_county && self.levels.contains(&UnitLevel::County))
-    }
-
     /// The deadline for units of `city_id`: the city's own where it set one, else `end`.
     pub fn due_in_city(&self, city_id: &str) -> NaiveDate {
         self.city_deadlines

@@ -1,6 +1,6 @@
 //! Chinese statutory holidays and 调休 make-up workdays, for deadline arithmetic.
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// What kind of day a date is for an office.
@@ -89,34 +89,9 @@ impl Holidays {
         sign * i64::try_from(count).unwrap_or(i64::MAX)
     }
 
-    /// The `n`-th working day after `from` (before it when `n` is negative); `from` when 0.
-    pub fn add_working_days(&self, from: NaiveDate, n: i64) -> NaiveDate {
-        let mut d = from;
-        let mut left = n.unsigned_abs();
-        while left > 0 {
-            let next = if n > 0 {
-                d.checked_add_days(Days::new(1))
-            } else {
-                d.checked_sub_days(Days::new(1))
-            };
-            // Only at the end of chrono's range; stay on the last representable day.
-            let Some(next) = next else { break };
-            d = next;
-            if self.is_working_day(d) {
-                left -= 1;
-            }
-        }
-        d
-    }
-
     /// The notice covering `d`'s year, if the calendar has one.
     pub fn year(&self, year: i32) -> Option<&HolidayYear> {
         self.years.iter().find(|y| y.year == year)
-    }
-
-    /// Whether the calendar knows `d`'s year (outside it only weekends are known).
-    pub fn covers(&self, d: NaiveDate) -> bool {
-        self.year(d.year()).is_some()
     }
 
     /// Whether `d`'s year is only provisional (its notice was not yet published).

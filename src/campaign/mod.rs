@@ -236,14 +236,6 @@ impl Campaign {
         self.steps.iter().find(|s| s.id == id)
     }
 
-    /// The steps a unit acts on, in document order.
-    pub fn steps_for(&self, unit_id: &str) -> Vec<&Step> {
-        let Some(unit) = self.unit(unit_id) else {
-            return Vec::new();
-        };
-        self.steps.iter().filter(|s| s.applies_to(unit)).collect()
-    }
-
     pub fn course(&self, id: &str) -> Option<&Course> {
         self.courses.iter().find(|c| c.id == id)
     }
@@ -349,4 +341,36 @@ pub fn unit_name(id: &str) -> String {
     campaign()
         .unit(id)
         .map_or_else(|| id.to_string(), |u| u.short.clone())
+}
+
+/// 县区局, 市局 or 省局: what an office does follows from its unit's level.
+pub fn role_label(office: &str) -> String {
+    let key = match campaign().unit(office).map(|u| u.level) {
+        Some(UnitLevel::Province) => "province",
+        Some(UnitLevel::City) => "city",
+        _ => "county",
+    };
+    crate::i18n::t(&format!("cli.role.{key}"))
+}
+
+impl Campaign {
+    /// `id` and every unit below it, depth first in official order, with their depth below `id`.
+    pub fn descendants(&self, id: &str) -> Vec<(&Unit, usize)> {
+        fn walk<'a>(
+            c: &'a Campaign,
+            unit: &'a Unit,
+            depth: usize,
+            out: &mut Vec<(&'a Unit, usize)>,
+        ) {
+            out.push((unit, depth));
+            for child in c.children(&unit.id) {
+                walk(c, child, depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(unit) = self.unit(id) {
+            walk(self, unit, 0, &mut out);
+        }
+        out
+    }
 }

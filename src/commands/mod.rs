@@ -14,8 +14,8 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-pub use crate::campaign::unit_name;
-use crate::campaign::{campaign, UnitLevel};
+use crate::campaign::campaign;
+pub use crate::campaign::{role_label, unit_name};
 use crate::cli::{CampaignCommand, Cli, Command};
 use crate::i18n::{t, tf};
 use crate::store::Store;
@@ -83,29 +83,13 @@ pub fn headers(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| t(&format!("cli.col.{k}"))).collect()
 }
 
-/// 县区局, 市局 or 省局: what an office does follows from its unit's level.
-pub fn role_of(office: &str) -> String {
-    let key = match campaign().unit(office).map(|u| u.level) {
-        Some(UnitLevel::Province) => "province",
-        Some(UnitLevel::City) => "city",
-        _ => "county",
-    };
-    t(&format!("cli.role.{key}"))
-}
-
 /// The office itself and every unit below it, in official order.
 pub fn units_under(office: &str) -> Vec<String> {
-    let mut out = vec![office.to_string()];
-    let mut i = 0;
-    while i < out.len() {
-        for child in campaign().children(&out[i]) {
-            if !out.contains(&child.id) {
-                out.push(child.id.clone());
-            }
-        }
-        i += 1;
-    }
-    out
+    campaign()
+        .descendants(office)
+        .into_iter()
+        .map(|(unit, _)| unit.id.clone())
+        .collect()
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -181,7 +165,7 @@ fn init(cli: &Cli, office: &str, actor: Option<&str>) -> Result<()> {
             "cli.init.done",
             &[
                 ("office", &unit_name(store.office())),
-                ("role", &role_of(store.office())),
+                ("role", &role_label(store.office())),
                 ("dir", &dir.display()),
             ]
         )

@@ -27,9 +27,9 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
     }
     let rows: Vec<Vec<String>> = sessions
         .iter()
-        .map(|s| {
-            let enrolled = store.enrolled_count(&s.id).unwrap_or(0);
-            vec![
+        .map(|s| -> Result<Vec<String>> {
+            let enrolled = store.enrolled_count(&s.id)?;
+            Ok(vec![
                 s.id.clone(),
                 s.date.to_string(),
                 format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M")),
@@ -37,9 +37,9 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
                 s.title.clone(),
                 unit_name(&s.host),
                 format!("{enrolled}/{}", s.capacity),
-            ]
+            ])
         })
-        .collect();
+        .collect::<Result<_>>()?;
     print_table(
         &headers(&["id", "date", "time", "kind", "title", "host", "enrolled"]),
         &rows,

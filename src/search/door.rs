@@ -7,6 +7,7 @@ use std::sync::Arc;
 use color_eyre::eyre::Result;
 
 use super::{Candidate, Hit, SearchIndex, Tier};
+use crate::domain::code::normalise_code;
 use crate::domain::Person;
 use crate::store::Store;
 
@@ -111,7 +112,11 @@ pub fn resolve(found: &[Found], query: &str) -> Result<Candidate, Vec<Candidate>
         };
         let exact: Vec<&Found> = group
             .iter()
-            .filter(|f| f.candidate.name == query || f.candidate.phone == query)
+            .filter(|f| {
+                f.candidate.name == query
+                    || f.candidate.phone == query
+                    || f.candidate.code == normalise_code(query)
+            })
             .copied()
             .collect();
         if let [one] = exact.as_slice() {
