@@ -23,3 +23,15 @@ pub fn is_user_error(report: &color_eyre::Report) -> bool {
             .downcast_ref::<crate::domain::input::FieldErrors>()
             .is_some()
 }
+
+/// Why a file could not be used, in the UI language for the causes people can fix themselves.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let key = match error.kind() {
+        ErrorKind::NotFound => "cli.io.not_found",
+        ErrorKind::PermissionDenied => "cli.io.denied",
+        ErrorKind::IsADirectory => "cli.io.is_dir",
+        _ => return error.to_string(),
+    };
+    crate::i18n::t(key)
+}

@@ -1,5 +1,6 @@
 //! peixun (培训): the library behind the TUI, the CLI and the tests.
 
+pub mod args;
 pub mod campaign;
 pub mod cli;
 pub mod commands;

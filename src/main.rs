@@ -4,7 +4,28 @@ use peixun::cli::Cli;
 use peixun::error::is_user_error;
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    // Like other Unix tools, end quietly when the reader of our output goes away (`| head`).
+    // SAFETY: restoring the default disposition of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            peixun::i18n::set_lang(peixun::args::lang_from_args(&args));
+            return match peixun::args::describe(&error) {
+                None => {
+                    let _ = error.print();
+                    std::process::ExitCode::SUCCESS
+                }
+                Some(message) => {
+                    eprintln!("peixun: {message}");
+                    std::process::ExitCode::from(2)
+                }
+            };
+        }
+    };
     peixun::i18n::set_lang(cli.lang);
     if color_eyre::config::HookBuilder::default()
         .display_env_section(false)

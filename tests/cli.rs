@@ -113,7 +113,7 @@ fn sessions_are_added_edited_listed_and_audited() {
     );
     assert_eq!(bad.status.code(), Some(2));
     assert!(
-        stderr(&bad).contains("“2023-02-30”不是日期"),
+        stderr(&bad).contains("没有“2023-02-30”这一天"),
         "{}",
         stderr(&bad)
     );
@@ -357,4 +357,169 @@ fn campaign_completions_and_man_page() {
         .contains("锚定建设全国构建新发展格局先行区目标"));
     assert!(stdout(&peixun(dir.path(), &["completions", "bash"])).contains("peixun"));
     assert!(stdout(&peixun(dir.path(), &["man"])).contains(".TH peixun"));
+}
+
+#[test]
+fn flag_mistakes_are_reported_in_the_ui_language() {
+    let dir = county();
+    let out = peixun(dir.path(), &["--today", "2023-13-01", "due"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--today") && stderr(&out).contains("不是有效日期"),
+        "{}",
+        stderr(&out)
+    );
+    let out = peixun(
+        dir.path(),
+        &["--lang", "en", "checklist", "mark", "county.plan", "done2"],
+    );
+    assert!(
+        stderr(&out).contains("choose one of: todo, done, waived"),
+        "{}",
+        stderr(&out)
+    );
+    let out = peixun(
+        dir.path(),
+        &[
+            "session",
+            "add",
+            "--title",
+            "x",
+            "--date",
+            "1999-01-01",
+            "--venue",
+            "v",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("不在本程序的日历范围内"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn every_bad_field_is_named_at_once() {
+    let dir = county();
+    let out = peixun(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "",
+            "--phone",
+            "123",
+            "--enterprise",
+            "晶晶",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("姓名: 必填") && err.contains("“123”不是有效的手机号") && err.contains("晶晶"),
+        "{err}"
+    );
+}
+
+#[test]
+fn enrolment_matches_known_enterprises_and_respects_capacity() {
+    let dir = county();
+    stdout(&peixun(
+        dir.path(),
+        &["enterprise", "add", "--name", "鄂州市晶晶水产科技有限公司"],
+    ));
+    let session = stdout(&peixun(
+        dir.path(),
+        &[
+            "session",
+            "add",
+            "--title",
+            "小班",
+            "--date",
+            "2023-03-15",
+            "--venue",
+            "v",
+            "--capacity",
+            "1",
+        ],
+    ));
+    let session = session.trim();
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "enrol",
+            "--session",
+            session,
+            "--name",
+            "张三",
+            "--phone",
+            "13800001234",
+            "--enterprise",
+            "晶晶水产",
+        ],
+    ));
+    let enterprises = json(&peixun(dir.path(), &["enterprises", "--json"]));
+    assert_eq!(
+        enterprises.as_array().unwrap().len(),
+        1,
+        "晶晶水产 is the known enterprise"
+    );
+    let full = peixun(
+        dir.path(),
+        &[
+            "enrol",
+            "--session",
+            session,
+            "--name",
+            "李四",
+            "--phone",
+            "13900005678",
+        ],
+    );
+    assert_eq!(full.status.code(), Some(2));
+    assert!(
+        stderr(&full).contains("场次已满（1/1）"),
+        "{}",
+        stderr(&full)
+    );
+    let people = json(&peixun(dir.path(), &["people", "--json"]));
+    let person = people[0]["id"].as_str().unwrap().to_string();
+    stdout(&peixun(
+        dir.path(),
+        &["session", "unenrol", session, &person],
+    ));
+    let again = peixun(dir.path(), &["session", "unenrol", session, &person]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("不在该场次名单中"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // A demo store's log is megabytes: far more than a pipe holds, so the writer meets the hang-up.
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["demo", "--no-tui"]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["log", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up, as `| head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
 }

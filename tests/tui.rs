@@ -4,13 +4,19 @@
 #[path = "tui/fixtures.rs"]
 mod fixtures;
 
+#[path = "tui/door.rs"]
+mod door;
+
+#[path = "tui/checkin.rs"]
+mod checkin;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
 use fixtures::*;
 use peixun::domain::{MarkStatus, SessionKind};
 use peixun::tui::app::{Overlay, State, Tab};
-use peixun::tui::{Action, Effect, Keymap, Theme};
+use peixun::tui::{Action, Effect, Focus, Keymap, Theme};
 
 // ---------------------------------------------------------------------------------------------
 // Keys, actions, update
@@ -26,7 +32,11 @@ fn digits_and_tab_switch_tabs() {
     press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Checklist);
     press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Checkin);
+    press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Checkin);
     press(&store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Checklist);
     press(&store, &mut state, KeyCode::Char('1'));
@@ -46,6 +56,34 @@ fn help_overlay_opens_and_closes() {
     assert_eq!(state.tab, Tab::Calendar);
     press(&store, &mut state, KeyCode::Esc);
     assert_eq!(state.overlay, Overlay::None);
+}
+
+#[test]
+fn help_scrolls_to_its_last_line_and_up_moves_at_once() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('?'));
+    let top = draw(&state, 80, 24).backend().buffer().clone();
+    for _ in 0..100 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    let Overlay::Help { scroll: bottom } = state.overlay else {
+        panic!("help closed");
+    };
+    assert!(bottom > 0 && bottom < 100);
+    let at_bottom = draw(&state, 80, 24).backend().buffer().clone();
+    assert_ne!(top, at_bottom);
+    assert!(
+        find(&at_bottom, "签到页").is_some(),
+        "the last note is in view"
+    );
+    // One Up is one line up on screen, straight away.
+    press(&store, &mut state, KeyCode::Up);
+    assert_eq!(state.overlay, Overlay::Help { scroll: bottom - 1 });
+    assert_ne!(draw(&state, 80, 24).backend().buffer(), &at_bottom);
+    // A taller terminal needs less scrolling: clamped again on resize.
+    state.resize(120, 60);
+    assert_eq!(state.overlay, Overlay::Help { scroll: 0 });
 }
 
 #[test]
@@ -375,13 +413,13 @@ fn keymap_rejects_duplicates_and_bad_names_and_takes_overrides() {
     let keymap =
         Keymap::parse(defaults, Some((path, "quit = [\"Q\", \"ctrl-c\"]\n"))).expect("override");
     assert_eq!(
-        keymap.resolve(key(KeyCode::Char('Q')), false),
+        keymap.resolve(key(KeyCode::Char('Q')), Focus::Keys),
         Some(Action::Quit)
     );
-    assert_eq!(keymap.resolve(key(KeyCode::Char('q')), false), None);
+    assert_eq!(keymap.resolve(key(KeyCode::Char('q')), Focus::Keys), None);
     // Shift is part of the character, however the terminal reports it.
     let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-    assert_eq!(keymap.resolve(shifted, false), Some(Action::Bottom));
+    assert_eq!(keymap.resolve(shifted, Focus::Keys), Some(Action::Bottom));
 }
 
 #[test]
@@ -475,7 +513,7 @@ fn overdue_is_red_and_without_colour_still_stands_out() {
     press(&store, &mut state, KeyCode::Char('3'));
     let terminal = draw(&state, 80, 24);
     let buffer = terminal.backend().buffer();
-    let at = find(buffer, "已逾期").expect("an overdue item on screen");
+    let at = find(buffer, "逾期").expect("an overdue item on screen");
     assert_eq!(buffer[at].fg, Color::Red);
     let done = find(buffer, "已完成").expect("a done item on screen");
     assert_eq!(buffer[done].fg, Color::Green);
@@ -484,7 +522,7 @@ fn overdue_is_red_and_without_colour_still_stands_out() {
     press(&store, &mut plain, KeyCode::Char('3'));
     let terminal = draw(&plain, 80, 24);
     let buffer = terminal.backend().buffer();
-    let at = find(buffer, "已逾期").expect("an overdue item on screen");
+    let at = find(buffer, "逾期").expect("an overdue item on screen");
     assert_eq!(buffer[at].fg, Color::Reset);
     assert!(buffer[at]
         .modifier

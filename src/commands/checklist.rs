@@ -56,7 +56,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
                     &[
                         ("unit", &unit_name(&unit)),
                         ("item", item),
-                        ("status", &status.key())
+                        ("status", &status.label())
                     ]
                 )
             );

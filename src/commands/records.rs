@@ -4,10 +4,11 @@ use color_eyre::eyre::Result;
 
 use super::{headers, open_store, print_json, print_table, unit_name, user_error};
 use crate::cli::{Cli, EnterpriseCommand, PersonCommand};
-use crate::domain::input;
+use crate::domain::input::{self, FieldError, FieldErrors};
 use crate::domain::text::mask_phone;
 use crate::i18n::tf;
 use crate::log::Payload;
+use crate::search::pinyin::sort_key;
 use crate::store::Store;
 
 pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
@@ -28,6 +29,7 @@ pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
                 };
                 rows.push((person, enterprise));
             }
+            rows.sort_by_cached_key(|(p, _)| sort_key(&p.name));
             rows
         }
     };
@@ -81,19 +83,37 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
         position,
         enterprise,
     } = command;
-    let enterprise = match enterprise {
-        Some(raw) => Some(find_enterprise(&store, raw)?),
+    // Every bad field at once: the enterprise lookup's complaint joins the form's.
+    let mut errors = Vec::new();
+    let enterprise = match enterprise
+        .as_deref()
+        .map(|raw| find_enterprise(&store, raw))
+    {
         None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(e)) => {
+            errors.push(FieldError {
+                field: "enterprise",
+                message: e.to_string(),
+            });
+            None
+        }
     };
-    let person = input::person(
+    let person = match input::person(
         store.new_id('P')?,
         store.office().to_string(),
         name,
         phone,
         position,
         enterprise,
-    )
-    .map_err(|e| user_error(e.to_string()))?;
+    ) {
+        Ok(person) if errors.is_empty() => person,
+        Ok(_) => return Err(FieldErrors(errors).into()),
+        Err(FieldErrors(mut more)) => {
+            more.extend(errors);
+            return Err(FieldErrors(more).into());
+        }
+    };
     let id = person.id.clone();
     store.commit(vec![Payload::PersonUpserted(person)])?;
     println!("{id}");
@@ -102,7 +122,8 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
 
 pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
     let store = open_store(cli)?;
-    let enterprises = store.enterprises()?;
+    let mut enterprises = store.enterprises()?;
+    enterprises.sort_by_cached_key(|e| sort_key(&e.name));
     if json {
         return print_json(&enterprises);
     }
@@ -113,7 +134,7 @@ pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
                 e.id.clone(),
                 e.name.clone(),
                 e.credit_code.clone().unwrap_or_default(),
-                e.category.map(|c| c.name().to_string()).unwrap_or_default(),
+                e.category.map(|c| c.label()).unwrap_or_default(),
                 unit_name(&e.unit),
             ]
         })

@@ -145,8 +145,21 @@ pub fn set_enrolment(store: &Store, session: &str, person: &str, enrolled: bool)
     if store.person(person)?.is_none() {
         return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
     }
-    if store.is_enrolled(session, person)? == enrolled {
-        return Ok(());
+    let was = store.is_enrolled(session, person)?;
+    if was && enrolled {
+        return Err(user_error(tf(
+            "cli.session.already_enrolled",
+            &[("person", &person)],
+        )));
+    }
+    if !was && !enrolled {
+        return Err(user_error(tf(
+            "cli.session.not_enrolled",
+            &[("person", &person)],
+        )));
+    }
+    if enrolled {
+        store.require_room(session)?;
     }
     store.commit(vec![Payload::EnrolmentSet {
         session: session.to_string(),

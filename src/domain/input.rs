@@ -1,7 +1,7 @@
 //! Turning what a coordinator typed (in a form or as flags) into records, with one message per
 //! bad field in the UI language. The TUI forms and the CLI share these, so they agree.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::{
     credit_code, text, Enterprise, EnterpriseCategory, Person, Session, SessionCourse, SessionKind,
@@ -51,14 +51,41 @@ impl Collector {
 pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
     let cleaned: String = raw.trim().chars().map(text::fold_full_width).collect();
     let cleaned = cleaned.replace(['/', '.'], "-");
-    NaiveDate::parse_from_str(&cleaned, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(&cleaned, "%Y%m%d"))
-        .map_err(|_| tf("cli.input.bad_date", &[("value", &raw)]))
+    if cleaned.is_empty() {
+        return Err(t("cli.input.required"));
+    }
+    let parsed = NaiveDate::parse_from_str(&cleaned, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&cleaned, "%Y%m%d"));
+    let date = parsed.map_err(|_| {
+        // 2023-02-30 has the right shape; say the day does not exist rather than show the shape.
+        let shaped = cleaned.split('-').count() == 3
+            && cleaned.chars().all(|c| c.is_ascii_digit() || c == '-');
+        let key = if shaped {
+            "cli.input.no_such_day"
+        } else {
+            "cli.input.bad_date"
+        };
+        tf(key, &[("value", &raw)])
+    })?;
+    let holidays = &crate::campaign::campaign().holidays;
+    if holidays.year(date.year()).is_none() {
+        let years: Vec<i32> = holidays.years.iter().map(|y| y.year).collect();
+        let first = years.iter().min().copied().unwrap_or_default();
+        let last = years.iter().max().copied().unwrap_or_default();
+        return Err(tf(
+            "cli.input.out_of_calendar",
+            &[("value", &raw), ("first", &first), ("last", &last)],
+        ));
+    }
+    Ok(date)
 }
 
 pub fn parse_time(raw: &str) -> Result<NaiveTime, String> {
     let cleaned: String = raw.trim().chars().map(text::fold_full_width).collect();
     let cleaned = cleaned.replace('：', ":");
+    if cleaned.is_empty() {
+        return Err(t("cli.input.required"));
+    }
     NaiveTime::parse_from_str(&cleaned, "%H:%M")
         .map_err(|_| tf("cli.input.bad_time", &[("value", &raw)]))
 }
@@ -72,7 +99,7 @@ pub fn resolve_unit(raw: &str) -> Result<String, String> {
             let names: Vec<&str> = near.iter().map(|u| u.name.as_str()).collect();
             Err(tf(
                 "cli.input.unknown_unit_near",
-                &[("value", &raw), ("near", &names.join("、"))],
+                &[("value", &raw), ("near", &names.join(&t("cli.list_sep")))],
             ))
         }
     }

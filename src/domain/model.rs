@@ -87,7 +87,18 @@ impl EnterpriseCategory {
         Self::TechSme,
     ];
 
-    /// The seed's own words; these stay Chinese in every language as they are official terms.
+    /// The category in the UI language.
+    pub fn label(self) -> String {
+        let key = match self {
+            Self::HighTech => "high-tech",
+            Self::Specialised => "specialised",
+            Self::Listed => "listed",
+            Self::TechSme => "tech-sme",
+        };
+        crate::i18n::t(&format!("cli.category.{key}"))
+    }
+
+    /// The seed's own words, as the official tables print them.
     pub fn name(self) -> &'static str {
         match self {
             Self::HighTech => "高新技术企业",
@@ -129,6 +140,10 @@ pub enum MarkStatus {
 }
 
 impl MarkStatus {
+    pub fn label(self) -> String {
+        crate::i18n::t(&format!("cli.status.{}", self.key()))
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Self::Todo => "todo",

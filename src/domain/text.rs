@@ -21,6 +21,9 @@ pub struct PhoneError(pub String);
 
 impl std::fmt::Display for PhoneError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.trim().is_empty() {
+            return f.write_str(&crate::i18n::t("cli.input.required"));
+        }
         f.write_str(&crate::i18n::tf("cli.phone.invalid", &[("phone", &self.0)]))
     }
 }

@@ -177,12 +177,12 @@ pub fn variants(name: &str) -> Vec<Variant> {
 /// The order people expect a list of names in: by pinyin (surname readings applied), then by
 /// the characters themselves.
 pub fn sort_key(name: &str) -> (String, String) {
-    let full = variants(name)
+    // Syllables apart, so chen sorts before cheng and du before duan.
+    let syllables: Vec<String> = name_readings(name)
         .into_iter()
-        .next()
-        .map(|v| v.full)
-        .unwrap_or_default();
-    (full, name.to_string())
+        .filter_map(|readings| readings.into_iter().next())
+        .collect();
+    (syllables.join(" "), name.to_string())
 }
 
 /// Initials of a free text such as an enterprise name (first reading of each character).
@@ -243,9 +243,14 @@ mod tests {
 
     #[test]
     fn names_sort_by_pinyin_with_surname_readings() {
-        let mut names = ["张三", "单雄", "李四", "曾国"];
+        let mut names = [
+            "张三", "单雄", "李四", "曾国", "程伟", "陈文", "段霞", "杜敏",
+        ];
         names.sort_by_key(|n| sort_key(n));
-        assert_eq!(names, ["李四", "单雄", "曾国", "张三"]);
+        assert_eq!(
+            names,
+            ["陈文", "程伟", "杜敏", "段霞", "李四", "单雄", "曾国", "张三"]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::Store;
 use crate::campaign::{campaign, unit_name};
 use crate::domain::checklist::{derive, ChecklistRow};
 use crate::domain::{Evidence, MarkStatus};
-use crate::error::user_error;
+use crate::error::{io_reason, user_error};
 use crate::i18n::tf;
 use crate::log::Payload;
 
@@ -91,11 +91,10 @@ impl Store {
         self.own_unit(unit)?;
         self.checklist_item(unit, item)?;
         let unreadable = || tf("cli.checklist.unreadable", &[("path", &path.display())]);
-        let mut file =
-            File::open(path).map_err(|e| user_error(format!("{}: {e}", unreadable())))?;
+        let failed = |e: std::io::Error| user_error(format!("{}: {}", unreadable(), io_reason(&e)));
+        let mut file = File::open(path).map_err(failed)?;
         let mut hasher = blake3::Hasher::new();
-        let size = std::io::copy(&mut file, &mut hasher)
-            .map_err(|e| user_error(format!("{}: {e}", unreadable())))?;
+        let size = std::io::copy(&mut file, &mut hasher).map_err(failed)?;
         let evidence = Evidence {
             file_name: path
                 .file_name()

@@ -79,12 +79,52 @@ impl Store {
         if name.is_none() && code.is_none() {
             return Ok((None, None));
         }
-        let known = self.enterprises()?.into_iter().find(|e| {
-            (code.is_some() && e.credit_code == code)
-                || (name.is_some() && Some(&e.name) == name.as_ref())
-        });
-        if let Some(e) = known {
-            return Ok((Some(e.id), None));
+        let enterprises = self.enterprises()?;
+        let by_code = enterprises
+            .iter()
+            .find(|e| code.is_some() && e.credit_code == code);
+        let by_name = || {
+            let typed = name.as_deref()?;
+            enterprises
+                .iter()
+                .find(|e| e.id == typed || e.name == typed)
+        };
+        if let Some(e) = by_code.or_else(by_name) {
+            return Ok((Some(e.id.clone()), None));
+        }
+        // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司) means that enterprise,
+        // never a new one with a short name.
+        if let Some(typed) = name.as_deref().filter(|n| n.chars().count() >= 2) {
+            let partial: Vec<&str> = enterprises
+                .iter()
+                .filter(|e| e.name.contains(typed))
+                .map(|e| e.name.as_str())
+                .collect();
+            match partial.as_slice() {
+                [] => {}
+                [one] => {
+                    let id = enterprises
+                        .iter()
+                        .find(|e| e.name == *one)
+                        .map(|e| e.id.clone());
+                    return Ok((id, None));
+                }
+                many => {
+                    let shown: Vec<&str> = many.iter().take(5).copied().collect();
+                    return Err(FieldErrors(vec![FieldError {
+                        field: "enterprise",
+                        message: tf(
+                            "cli.enrol.enterprise_ambiguous",
+                            &[
+                                ("value", &typed),
+                                ("count", &many.len()),
+                                ("names", &shown.join(", ")),
+                            ],
+                        ),
+                    }])
+                    .into());
+                }
+            }
         }
         let Some(name) = name else {
             return Err(FieldErrors(vec![FieldError {
@@ -164,8 +204,27 @@ impl Store {
     /// Enrols the person a form describes: a known phone means a known person.
     pub fn enrol_draft(&self, session: &str, draft: &PersonDraft) -> Result<Enrolled> {
         let (enrolled, payloads) = self.enrol_payloads(session, draft)?;
+        let adds = payloads
+            .iter()
+            .any(|p| matches!(p, Payload::EnrolmentSet { .. }));
+        if adds {
+            self.require_room(session)?;
+        }
         self.commit(payloads)?;
         Ok(enrolled)
+    }
+
+    /// Planned enrolment stops at the session's capacity; people at the door are never turned away.
+    pub fn require_room(&self, session: &str) -> Result<()> {
+        let capacity = self.session(session)?.map_or(0, |s| s.capacity);
+        let enrolled = self.enrolled_count(session)?;
+        if enrolled >= capacity {
+            return Err(user_error(tf(
+                "cli.enrol.full",
+                &[("enrolled", &enrolled), ("capacity", &capacity)],
+            )));
+        }
+        Ok(())
     }
 
     /// A walk-in at the door: enrolled and checked in by one commit.

@@ -63,6 +63,8 @@ actions! {
     TabSessions = "tab_sessions",
     /// Go to the checklist tab (清单).
     TabChecklist = "tab_checklist",
+    /// Go to the check-in tab (签到).
+    TabCheckin = "tab_checkin",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -101,6 +103,12 @@ actions! {
     Attach = "attach",
     /// Calendar: jump to today.
     Today = "today",
+    /// Check-in: take back the last check-in made on this screen.
+    UndoCheckin = "undo_checkin",
+    /// Check-in: enrol and check in someone who is not on any list (现场登记).
+    WalkIn = "walk_in",
+    /// Check-in: choose another session.
+    PickSession = "pick_session",
 }
 
 impl Action {
@@ -148,5 +156,25 @@ pub enum Effect {
         item: String,
         path: String,
         note: String,
+    },
+    /// Open the check-in screen on a session (`None`: today's first, else the nearest).
+    OpenDoor(Option<String>),
+    /// Check a person in to the door's session (`Store::check_in`); `listed` when they were on
+    /// its list already (else `check_in` enrols them too). Name and enterprise are for the
+    /// banner.
+    CheckIn {
+        session: String,
+        person: String,
+        name: String,
+        enterprise: String,
+        listed: bool,
+    },
+    /// Enrol and check in at once (`Store::walk_in`).
+    WalkIn { session: String, draft: PersonDraft },
+    /// Take back a check-in made on this screen (`Store::undo_check_in`).
+    UndoCheckIn {
+        session: String,
+        person: String,
+        name: String,
     },
 }

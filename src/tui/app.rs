@@ -6,12 +6,14 @@ use crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
 use super::forms::{Form, FormStep};
-use super::keymap::Keymap;
+use super::keymap::{Focus, Keymap};
 use super::tabs::calendar::CalendarState;
+use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, checklist, sessions};
+use super::tabs::{calendar, checkin, checklist, sessions};
 use super::theme::Theme;
+use super::widgets::help;
 use crate::campaign::{campaign, UnitLevel};
 use crate::i18n::t;
 
@@ -20,17 +22,29 @@ pub enum Tab {
     Calendar,
     Sessions,
     Checklist,
+    Checkin,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Calendar, Tab::Sessions, Tab::Checklist];
+    pub const ALL: [Tab; 4] = [Tab::Calendar, Tab::Sessions, Tab::Checklist, Tab::Checkin];
 
     pub fn title(self) -> String {
         t(match self {
             Tab::Calendar => "tui.tab.calendar",
             Tab::Sessions => "tui.tab.sessions",
             Tab::Checklist => "tui.tab.checklist",
+            Tab::Checkin => "tui.tab.checkin",
         })
+    }
+
+    /// The action that goes straight to this tab.
+    pub fn action(self) -> Action {
+        match self {
+            Tab::Calendar => Action::TabCalendar,
+            Tab::Sessions => Action::TabSessions,
+            Tab::Checklist => Action::TabChecklist,
+            Tab::Checkin => Action::TabCheckin,
+        }
     }
 
     fn index(self) -> usize {
@@ -49,9 +63,15 @@ pub struct Confirm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Confirm(Confirm),
     Form(Form),
+    /// Choosing the check-in tab's session: `selected` indexes `state.sessions.rows`.
+    Picker {
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,25 +120,44 @@ pub struct State {
     pub calendar: CalendarState,
     pub sessions: SessionsState,
     pub checklist: ChecklistState,
+    pub checkin: CheckinState,
     pub keymap: Keymap,
     pub theme: Theme,
+    /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
+    /// what the screen shows.
+    pub viewport: (u16, u16),
     pub quit: bool,
 }
 
 impl State {
-    /// Whether a text input has the keys (a form, or a filter being typed).
-    pub fn text_focus(&self) -> bool {
+    /// Who gets the keys: a form, a filter being typed, the check-in line, or the keymap.
+    pub fn focus(&self) -> Focus {
         match &self.overlay {
-            Overlay::Form(_) => true,
-            Overlay::None => self.tab == Tab::Sessions && self.sessions.editing_filter(),
-            Overlay::Help { .. } | Overlay::Confirm(_) => false,
+            Overlay::Form(_) => Focus::Text,
+            Overlay::None => match self.tab {
+                Tab::Sessions if self.sessions.editing_filter() => Focus::Text,
+                Tab::Checkin => Focus::Door,
+                _ => Focus::Keys,
+            },
+            Overlay::Help { .. } | Overlay::Confirm(_) | Overlay::Picker { .. } => Focus::Keys,
         }
+    }
+
+    /// Whether a text input has the keys (a form, a filter, the check-in line).
+    pub fn text_focus(&self) -> bool {
+        self.focus() != Focus::Keys
     }
 
     /// A key press through the keymap into `update`.
     pub fn press(&mut self, key: KeyEvent) -> Option<Effect> {
-        let action = self.keymap.resolve(key, self.text_focus())?;
+        let action = self.keymap.resolve(key, self.focus())?;
         update(self, action)
+    }
+
+    /// A new terminal size; scrolled overlays stay within what it shows.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.viewport = (width, height);
+        clamp_help(self);
     }
 
     pub fn info(&mut self, text: String) {
@@ -148,18 +187,18 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     match &mut state.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => {
-            // One line per action plus the notes under them; rendering stops at the last line.
-            let lines = u16::try_from(Action::ALL.len() + 3).unwrap_or(u16::MAX);
             match action {
                 Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll = (*scroll + 1).min(lines),
+                Action::Down => *scroll = scroll.saturating_add(1),
                 Action::PageUp => *scroll = scroll.saturating_sub(10),
-                Action::PageDown => *scroll = (*scroll + 10).min(lines),
+                Action::PageDown => *scroll = scroll.saturating_add(10),
                 Action::Help | Action::Back | Action::Open => state.overlay = Overlay::None,
                 _ => {}
             }
+            clamp_help(state);
             return None;
         }
+        Overlay::Picker { .. } => return checkin::update_picker(state, action),
         Overlay::Confirm(confirm) => {
             return match action {
                 Action::Open => {
@@ -187,7 +226,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             };
         }
     }
-    if !state.text_focus() {
+    // Tabs switch everywhere but in a form or filter; on the check-in tab the digits are typed,
+    // so Tab and the F-keys do it there.
+    if state.focus() != Focus::Text {
         let target = match action {
             Action::Help => {
                 state.overlay = Overlay::Help { scroll: 0 };
@@ -200,17 +241,31 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabCalendar => Some(Tab::Calendar),
             Action::TabSessions => Some(Tab::Sessions),
             Action::TabChecklist => Some(Tab::Checklist),
+            Action::TabCheckin => Some(Tab::Checkin),
             _ => None,
         };
         if let Some(tab) = target {
             state.tab = tab;
-            return None;
+            return if tab == Tab::Checkin {
+                checkin::entered(state)
+            } else {
+                None
+            };
         }
     }
     match state.tab {
         Tab::Calendar => calendar::update(state, action),
         Tab::Sessions => sessions::update(state, action),
         Tab::Checklist => checklist::update(state, action),
+        Tab::Checkin => checkin::update(state, action),
+    }
+}
+
+/// The one place the help overlay's scroll is limited: to its last line at the current size.
+fn clamp_help(state: &mut State) {
+    let max = help::max_scroll(state);
+    if let Overlay::Help { scroll } = &mut state.overlay {
+        *scroll = (*scroll).min(max);
     }
 }
 
@@ -226,6 +281,12 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Action::Up, "up"),
         ],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
+        Overlay::Picker { .. } => vec![
+            (Action::Open, "choose"),
+            (Action::Back, "cancel"),
+            (Action::Down, "down"),
+            (Action::Up, "up"),
+        ],
         Overlay::Form(_) => vec![
             (Action::Open, "save"),
             (Action::Back, "cancel"),
@@ -237,8 +298,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Calendar => calendar::hints(state),
                 Tab::Sessions => sessions::hints(state),
                 Tab::Checklist => checklist::hints(state),
+                Tab::Checkin => checkin::hints(state),
             };
-            if !state.text_focus() {
+            if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));
                 out.push((Action::NextTab, "next_tab"));
                 out.push((Action::Quit, "quit"));

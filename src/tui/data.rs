@@ -7,6 +7,7 @@ use color_eyre::eyre::Result;
 use super::app::{Office, Overlay, State, Tab};
 use super::keymap::Keymap;
 use super::tabs::calendar::CalendarState;
+use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::{ChecklistState, UnitChecklist};
 use super::tabs::sessions::{Detail, EnrolRow, SessionRow, SessionsState};
 use super::theme::Theme;
@@ -24,8 +25,10 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         calendar: CalendarState::new(today),
         sessions: SessionsState::default(),
         checklist: ChecklistState::default(),
+        checkin: CheckinState::new(crate::config::Config::default().late_grace_minutes),
         keymap,
         theme,
+        viewport: (80, 24),
         quit: false,
     };
     reload(store, &mut state)?;

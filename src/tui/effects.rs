@@ -9,6 +9,8 @@ use color_eyre::eyre::{eyre, Report, Result};
 use super::action::Effect;
 use super::app::{Overlay, State, Tab};
 use super::data::{load_detail, reload};
+use super::door;
+use super::labels::mark_label;
 use crate::domain::input::{FieldError, FieldErrors};
 use crate::domain::{MarkStatus, Session};
 use crate::error::UserError;
@@ -17,7 +19,7 @@ use crate::log::Payload;
 use crate::store::{Enrolled, PersonDraft, Store};
 
 /// Why an effect did not happen: fields the user can fix, or anything else.
-enum Failure {
+pub(super) enum Failure {
     Fields(Vec<FieldError>),
     Other(Report),
 }
@@ -37,8 +39,26 @@ fn field_failure(field: &'static str, message: String) -> Failure {
     Failure::Fields(vec![FieldError { field, message }])
 }
 
-/// Runs `effect`, reloads the screens' data and reports in the status line.
+/// Runs `effect`, reloads the screens' data and reports in the status line. The door's effects
+/// update their own rows in place instead of reloading everything.
 pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
+    if matches!(
+        effect,
+        Effect::OpenDoor(_)
+            | Effect::CheckIn { .. }
+            | Effect::WalkIn { .. }
+            | Effect::UndoCheckIn { .. }
+    ) {
+        match door::run(store, state, effect) {
+            Ok(()) => {
+                if matches!(state.overlay, Overlay::Form(_)) {
+                    state.overlay = Overlay::None;
+                }
+            }
+            Err(failure) => report(state, failure),
+        }
+        return;
+    }
     // A saved session is selected in the list once it has been reloaded.
     let mut select = None;
     let outcome = match effect {
@@ -65,6 +85,11 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             path,
             note,
         } => attach(store, state, &unit, &item, &path, note).map(Some),
+        // Taken by `door::run` above.
+        Effect::OpenDoor(_)
+        | Effect::CheckIn { .. }
+        | Effect::WalkIn { .. }
+        | Effect::UndoCheckIn { .. } => Ok(None),
     };
     match outcome {
         Ok(message) => {
@@ -75,7 +100,9 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 if select.is_some() {
                     state.sessions.filter = Default::default();
                 }
-                match reload(store, state) {
+                // The door keeps its own copy of its session and list; a change made on
+                // another tab (a time, an enrolment) reaches it here.
+                match reload(store, state).and_then(|()| door::refresh(store, state)) {
                     Ok(()) => state.info(message),
                     Err(e) => state.error(chain(&e)),
                 }
@@ -84,7 +111,14 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 }
             }
         }
-        Err(Failure::Fields(errors)) => {
+        Err(failure) => report(state, failure),
+    }
+}
+
+/// A failure next to the form's fields where it names one, else in the status line.
+pub(super) fn report(state: &mut State, failure: Failure) {
+    match failure {
+        Failure::Fields(errors) => {
             // An error for a field the form does not have still has to be seen.
             let mut unshown = Vec::new();
             for error in errors {
@@ -99,12 +133,12 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 state.error(unshown.join("；"));
             }
         }
-        Err(Failure::Other(report)) => state.error(chain(&report)),
+        Failure::Other(report) => state.error(chain(&report)),
     }
 }
 
 /// Every cause of an error on one line: the status line has one.
-fn chain(report: &Report) -> String {
+pub(super) fn chain(report: &Report) -> String {
     report
         .chain()
         .map(ToString::to_string)
@@ -188,7 +222,7 @@ fn mark(
         "tui.saved.marked",
         &[
             ("title", &item_title(state, unit, item)),
-            ("status", &t(&format!("tui.mark.{}", status.key()))),
+            ("status", &mark_label(status)),
         ],
     ))
 }

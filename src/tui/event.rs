@@ -14,7 +14,10 @@ use color_eyre::eyre::{Result, WrapErr};
 use crossterm::event::{self, Event as TermEvent, KeyEvent, KeyEventKind};
 
 /// How long to wait for a key before checking the stop flag again.
-const POLL: Duration = Duration::from_millis(200);
+pub const POLL: Duration = Duration::from_millis(200);
+
+/// The same while a worker runs, so its result shows soon after it is ready.
+pub const POLL_BUSY: Duration = Duration::from_millis(40);
 
 /// How long the event loop has to notice a stop signal before the watcher exits for it.
 const GRACE: Duration = Duration::from_millis(1500);
@@ -56,7 +59,7 @@ impl Signals {
 
 pub enum Event {
     Key(KeyEvent),
-    /// The screen must be drawn again (the terminal was resized).
+    /// The screen must be drawn again (the terminal was resized or came back).
     Redraw,
     /// A signal asked us to stop.
     Stop,
@@ -64,11 +67,11 @@ pub enum Event {
     Idle,
 }
 
-pub fn next(signals: &Signals) -> Result<Event> {
+pub fn next(signals: &Signals, poll: Duration) -> Result<Event> {
     if signals.raised() {
         return Ok(Event::Stop);
     }
-    if !event::poll(POLL).wrap_err("reading the terminal")? {
+    if !event::poll(poll).wrap_err("reading the terminal")? {
         return Ok(if signals.raised() {
             Event::Stop
         } else {

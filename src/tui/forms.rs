@@ -136,6 +136,10 @@ pub enum FormKind {
         unit: String,
         item: String,
     },
+    /// Someone at the door on no list: enrolled and checked in at once.
+    WalkIn {
+        session: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,6 +271,29 @@ impl Form {
         }
     }
 
+    /// The door's walk-in form, with what was typed in the search line already in place.
+    pub fn walk_in(session: &Session, name: &str, phone: &str) -> Form {
+        let fields = vec![
+            Field::text("name", name),
+            Field::text("phone", phone),
+            Field::text("enterprise", ""),
+            Field::text("credit_code", ""),
+        ];
+        // Straight to the first empty field: the typed one is usually right.
+        let focus = fields
+            .iter()
+            .position(|f| f.value().is_empty())
+            .unwrap_or(0);
+        Form {
+            kind: FormKind::WalkIn {
+                session: session.id.clone(),
+            },
+            title: tf("tui.form.walk_in", &[("title", &session.title)]),
+            fields,
+            focus,
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
@@ -349,6 +376,24 @@ impl Form {
                     position: self.text("position"),
                     enterprise: self.text("enterprise"),
                     credit_code: String::new(),
+                },
+            }),
+            FormKind::WalkIn { session } => input::person(
+                String::new(),
+                office.to_string(),
+                &self.text("name"),
+                &self.text("phone"),
+                "",
+                None,
+            )
+            .map(|_| Effect::WalkIn {
+                session: session.clone(),
+                draft: PersonDraft {
+                    name: self.text("name"),
+                    phone: self.text("phone"),
+                    position: String::new(),
+                    enterprise: self.text("enterprise"),
+                    credit_code: self.text("credit_code"),
                 },
             }),
             FormKind::Attach { unit, item } => {

@@ -242,23 +242,61 @@ impl Keymap {
         self.keys(action).first().map(KeyBinding::label)
     }
 
-    /// What a key press means. With a text input focused, printable keys and editing keys are
-    /// typed; only the actions that leave or move between inputs still apply.
-    pub fn resolve(&self, key: KeyEvent, text_focus: bool) -> Option<Action> {
+    /// The first key of an action that works under `focus`, as the footer shows it: on the
+    /// check-in tab `?` would be typed, so its hint is F1.
+    pub fn hint_in(&self, action: Action, focus: Focus) -> Option<String> {
+        self.keys(action)
+            .iter()
+            .find(|key| focus.lets_through(key, action))
+            .map(KeyBinding::label)
+    }
+
+    /// What a key press means under `focus`: see `Focus` for who gets which keys.
+    pub fn resolve(&self, key: KeyEvent, focus: Focus) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
         let binding = KeyBinding::from_event(key);
         let bound = self.by_key.get(&binding).copied();
-        if !text_focus {
+        if focus == Focus::Keys {
             return bound;
         }
-        if let Some(TextKey::Char(c)) = binding.text_key() {
-            return Some(Action::Text(TextKey::Char(c)));
+        if let Some(edit) = binding.text_key() {
+            let typed = matches!(edit, TextKey::Char(_));
+            // A filter or form lets its field-moving keys through even where they edit
+            // nothing else; the door line edits with every editing key.
+            if typed || focus == Focus::Door || !bound.is_some_and(Action::passes_text_focus) {
+                return Some(Action::Text(edit));
+            }
         }
-        match bound {
-            Some(action) if action.passes_text_focus() => Some(action),
-            _ => binding.text_key().map(Action::Text),
+        match (focus, bound) {
+            (Focus::Door, Some(action)) => Some(action),
+            (_, Some(action)) if action.passes_text_focus() => Some(action),
+            _ => None,
+        }
+    }
+}
+
+/// Who gets the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// No text input: every binding applies.
+    Keys,
+    /// A form or a `/` filter: printable and editing keys are typed; only the actions that move
+    /// between inputs or leave them still apply.
+    Text,
+    /// The check-in search line, which always has focus on its tab: printable and editing keys
+    /// are typed, every other key (Enter, arrows, Tab, F-keys, Ctrl-Z...) keeps its binding.
+    Door,
+}
+
+impl Focus {
+    /// Whether pressing `key` under this focus means `action` (rather than typing).
+    fn lets_through(self, key: &KeyBinding, action: Action) -> bool {
+        match self {
+            Focus::Keys => true,
+            Focus::Text => key.text_key().is_none() && action.passes_text_focus(),
+            Focus::Door => key.text_key().is_none(),
         }
     }
 }

@@ -4,15 +4,21 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::domain::checklist::ItemStatus;
-use crate::domain::SessionKind;
+use crate::domain::{MarkStatus, SessionKind};
 use crate::i18n::t;
 
 pub fn kind_label(kind: SessionKind) -> String {
     t(&format!("tui.kind.{}", kind.key()))
 }
 
-pub fn status_label(status: ItemStatus) -> String {
-    t(&format!("tui.status.{}", status.key()))
+/// A mark's word is the status it leads to, so the CLI, the grid and the messages agree.
+pub fn mark_label(mark: MarkStatus) -> String {
+    match mark {
+        MarkStatus::Done => ItemStatus::Done,
+        MarkStatus::Waived => ItemStatus::Waived,
+        MarkStatus::Todo => ItemStatus::Todo,
+    }
+    .label()
 }
 
 /// Monday first, as the calendar's columns run.

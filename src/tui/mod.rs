@@ -1,4 +1,4 @@
-//! The terminal interface (DESIGN §5): three tabs (日历, 场次, 清单) over one office's store.
+//! The terminal interface (DESIGN §5): four tabs (日历, 场次, 清单, 签到) over one office's store.
 //!
 //! Keys become `Action`s through the keymap, `update` changes the `State` and may ask for an
 //! `Effect` (a store read or write) that the app runs; `view::render` draws the state and nothing
@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod data;
+pub mod door;
 pub mod effects;
 pub mod event;
 pub mod forms;
@@ -17,23 +18,33 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
+
 use chrono::NaiveDate;
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{eyre, Result, WrapErr};
 use ratatui::DefaultTerminal;
 
 pub use action::{Action, Effect};
 pub use app::{update, State};
-pub use keymap::Keymap;
+pub use keymap::{Focus, Keymap};
 pub use theme::Theme;
 
+use crate::config::Config;
 use crate::i18n::t;
 use crate::store::Store;
+use door::OfficeIndex;
+use tabs::checkin::IndexJob;
 
 /// Opens the interface on `store` until the user quits or a stop signal arrives; the terminal is
 /// restored on every way out, panics included (ratatui's hook).
 pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     let keymap = Keymap::load()?;
+    let grace = Config::load()?.late_grace_minutes;
+    // Shared with the worker that builds the office index.
+    let store = Arc::new(store);
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
+    state.checkin.grace = grace;
     let signals = event::Signals::install()?;
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
@@ -49,21 +60,63 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     cursor.and(restored).wrap_err(t("tui.error.restore"))
 }
 
+/// Builds the office-wide index on its own thread: at province scale it takes a noticeable
+/// fraction of a second, and the door stays usable on the session's own list meanwhile.
+fn spawn_index(store: &Arc<Store>) -> Result<Receiver<Result<OfficeIndex>>> {
+    let (tx, rx) = mpsc::channel();
+    let store = Arc::clone(store);
+    std::thread::Builder::new()
+        .name("office-index".into())
+        .spawn(move || {
+            // The receiver is gone only when the app is leaving.
+            let _ = tx.send(door::build_office_index(&store));
+        })
+        .wrap_err("starting the index worker")?;
+    Ok(rx)
+}
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    store: &Store,
+    store: &Arc<Store>,
     state: &mut State,
     signals: &event::Signals,
 ) -> Result<()> {
     let mut dirty = true;
+    let mut worker: Option<Receiver<Result<OfficeIndex>>> = None;
     loop {
+        if state.checkin.index == IndexJob::Wanted && worker.is_none() {
+            worker = Some(spawn_index(store)?);
+            state.checkin.index = IndexJob::Building;
+            dirty = true;
+        }
+        if let Some(rx) = &worker {
+            let done = match rx.try_recv() {
+                Ok(built) => Some(built),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => Some(Err(eyre!("index worker stopped"))),
+            };
+            if let Some(built) = done {
+                worker = None;
+                door::index_built(store, state, built);
+                dirty = true;
+            }
+        }
         if dirty {
+            let size = terminal.size().wrap_err(t("tui.error.draw"))?;
+            if (size.width, size.height) != state.viewport {
+                state.resize(size.width, size.height);
+            }
             terminal
                 .draw(|frame| view::render(frame, state))
                 .wrap_err(t("tui.error.draw"))?;
             dirty = false;
         }
-        match event::next(signals)? {
+        let poll = if worker.is_some() {
+            event::POLL_BUSY
+        } else {
+            event::POLL
+        };
+        match event::next(signals, poll)? {
             event::Event::Stop => return Ok(()),
             event::Event::Idle => {}
             event::Event::Redraw => dirty = true,

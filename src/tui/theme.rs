@@ -28,6 +28,10 @@ pub struct Theme {
     pub weekend: Style,
     pub today: Style,
     pub session_marker: Style,
+    /// The check-in tab: a check-in done, a second one refused, an arrival after the grace.
+    pub checkin_ok: Style,
+    pub checkin_warn: Style,
+    pub late: Style,
 }
 
 impl Theme {
@@ -70,6 +74,13 @@ impl Theme {
             weekend: plain.fg(Color::DarkGray),
             today: plain.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             session_marker: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            checkin_ok: plain.fg(Color::Green).add_modifier(Modifier::BOLD),
+            // Black on yellow: seen from a step away, and nothing like the green tick.
+            checkin_warn: plain
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+            late: plain.fg(Color::Magenta).add_modifier(Modifier::BOLD),
         }
     }
 
@@ -102,6 +113,9 @@ impl Theme {
             weekend: plain,
             today: bold.add_modifier(Modifier::UNDERLINED),
             session_marker: bold,
+            checkin_ok: bold,
+            checkin_warn: reverse.add_modifier(Modifier::BOLD),
+            late: bold.add_modifier(Modifier::UNDERLINED),
         }
     }
 }

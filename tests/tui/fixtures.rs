@@ -14,6 +14,7 @@ use peixun::domain::{
 use peixun::log::Payload;
 use peixun::store::Store;
 use peixun::tui::app::State;
+use peixun::tui::door::build_index_now;
 use peixun::tui::effects::run_effect;
 use peixun::tui::{data, view, Effect, Keymap, Theme};
 
@@ -173,13 +174,27 @@ pub fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// Presses a key; an effect it asks for is run against the store like the app does.
+/// Presses a key; an effect it asks for is run against the store like the app does, and an
+/// office index it asks for is built in place (the app uses a worker).
 pub fn press(store: &Store, state: &mut State, code: KeyCode) -> Option<Effect> {
-    let effect = state.press(key(code));
+    press_event(store, state, key(code))
+}
+
+pub fn press_event(store: &Store, state: &mut State, event: KeyEvent) -> Option<Effect> {
+    let effect = state.press(event);
     if let Some(effect) = effect.clone() {
         run_effect(store, state, effect);
     }
+    build_index_now(store, state);
     effect
+}
+
+pub fn ctrl(store: &Store, state: &mut State, c: char) -> Option<Effect> {
+    press_event(
+        store,
+        state,
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+    )
 }
 
 pub fn typed(store: &Store, state: &mut State, text: &str) {

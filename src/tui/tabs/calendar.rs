@@ -17,7 +17,7 @@ use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State, Tab};
 use crate::tui::forms::Form;
-use crate::tui::labels::{kind_label, status_label, weekday_label, weekday_of, WEEK};
+use crate::tui::labels::{kind_label, weekday_label, weekday_of, WEEK};
 use crate::tui::widgets::text::{fit, status_style, width};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,7 +348,7 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
             theme.column_header,
         ));
         for d in deadlines {
-            let label = status_label(d.status);
+            let label = d.status.label();
             let label_width = width(&label) + 1;
             lines.push(Line::from(vec![
                 Span::styled(format!("{label} "), status_style(theme, d.status)),

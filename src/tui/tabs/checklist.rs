@@ -10,7 +10,6 @@ use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State};
 use crate::tui::forms::Form;
-use crate::tui::labels::status_label;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitChecklist {
@@ -195,7 +194,7 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
             if already {
                 state.info(tf(
                     "tui.checklist.unchanged",
-                    &[("title", &row.title), ("status", &status_label(row.status))],
+                    &[("title", &row.title), ("status", &row.status.label())],
                 ));
                 return None;
             }

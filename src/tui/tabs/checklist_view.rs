@@ -12,7 +12,6 @@ use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::labels::status_label;
 use crate::tui::widgets::text::{fit, page, status_style, truncate, width};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -78,7 +77,7 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
         ItemStatus::Overdue,
     ]
     .iter()
-    .map(|s| width(&status_label(*s)))
+    .map(|s| width(&s.label()))
     .max()
     .unwrap_or(8);
     let days_w = unit
@@ -119,7 +118,7 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
                 format!("{} ", fit(&days_text(row), days_w)),
                 style.patch(base),
             ),
-            Span::styled(fit(&status_label(row.status), status_w), style.patch(base)),
+            Span::styled(fit(&row.status.label(), status_w), style.patch(base)),
         ];
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
         spans.push(Span::styled(" ".repeat(w.saturating_sub(used)), base));
@@ -157,7 +156,7 @@ fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
         Line::from(vec![
             Span::styled(format!("{} ", t("tui.col.due")), theme.column_header),
             Span::raw(format!("{} {who}  ", row.due)),
-            Span::styled(status_label(row.status), status_style(theme, row.status)),
+            Span::styled(row.status.label(), status_style(theme, row.status)),
         ]),
     ];
     if !row.note.is_empty() {
@@ -178,8 +177,9 @@ fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn cell_text(cell: &Cell) -> String {
-    let label = t(&format!("tui.cell.{}", cell.status.key()));
-    if cell.total > 1 {
+    let label = cell.status.label();
+    // Closed cells are all closed: a count says something only while items are open.
+    if cell.total > 1 && cell.status.is_open() {
         format!("{label} {}/{}", cell.closed, cell.total)
     } else {
         label
@@ -254,7 +254,7 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
                 "tui.checklist.cell_summary",
                 &[
                     ("unit", &unit.name),
-                    ("status", &status_label(cell.status)),
+                    ("status", &cell.status.label()),
                     ("closed", &cell.closed),
                     ("total", &cell.total),
                 ],

@@ -2,6 +2,8 @@
 //! would make the file long.
 
 pub mod calendar;
+pub mod checkin;
+pub mod checkin_view;
 pub mod checklist;
 pub mod checklist_view;
 pub mod sessions;

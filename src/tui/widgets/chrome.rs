@@ -25,13 +25,8 @@ pub fn header(frame: &mut Frame, area: Rect, state: &State) {
         theme.header.patch(theme.title),
     )];
     let mut used = width(&office);
-    let tab_actions = [
-        Action::TabCalendar,
-        Action::TabSessions,
-        Action::TabChecklist,
-    ];
-    for (tab, action) in Tab::ALL.iter().zip(tab_actions) {
-        let key = state.keymap.hint(action).unwrap_or_default();
+    for tab in Tab::ALL.iter() {
+        let key = state.keymap.hint(tab.action()).unwrap_or_default();
         let text = format!(" {key} {} ", tab.title());
         let style = if *tab == state.tab {
             theme.tab_active
@@ -65,8 +60,10 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let mut spans = Vec::new();
     let mut used = 0;
+    let focus = state.focus();
     for (action, label) in hints(state) {
-        let Some(key) = state.keymap.hint(action) else {
+        // The key that works here: on the check-in tab `?` and `q` would be typed.
+        let Some(key) = state.keymap.hint_in(action, focus) else {
             continue;
         };
         let label = t(&format!("tui.short.{label}"));

@@ -12,19 +12,21 @@ use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
+const KEYS_W: usize = 16;
+
+/// The box in the tab area: the rows between header and status line, less a margin.
+fn box_area(body: Rect) -> Rect {
+    centered(body, 72, body.height.saturating_sub(2))
+}
+
+/// The tab area of a `width` x `height` screen (header above, status and footer below).
+fn body_of(width: u16, height: u16) -> Rect {
+    Rect::new(0, 1, width, height.saturating_sub(3))
+}
+
+fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
-    let box_area = centered(area, 72, area.height.saturating_sub(2));
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(
-            format!(" {} ", t("tui.help.title")),
-            theme.title,
-        ));
-    let inner = block.inner(box_area);
-    let keys_w = 16;
-    let desc_w = (inner.width as usize).saturating_sub(keys_w + 1);
+    let desc_w = width.saturating_sub(KEYS_W + 1);
     let mut lines: Vec<Line> = Action::ALL
         .iter()
         .map(|action| {
@@ -35,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
                 .map(|k| k.label())
                 .collect();
             Line::from(vec![
-                Span::styled(fit(&keys.join(", "), keys_w), theme.key),
+                Span::styled(fit(&keys.join(", "), KEYS_W), theme.key),
                 Span::raw(" "),
                 Span::raw(truncate(
                     &t(&format!("tui.action.{}", action.name())),
@@ -45,24 +47,43 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        truncate(&t("tui.help.text_inputs"), inner.width as usize),
-        theme.dim,
-    ));
+    for note in ["tui.help.text_inputs", "tui.help.door"] {
+        lines.push(Line::styled(truncate(&t(note), width), theme.dim));
+    }
     if let Some(path) = state.keymap.user_path() {
         let text = tf("tui.help.user_keymap", &[("path", &path.display())]);
-        lines.push(Line::styled(
-            truncate(&text, inner.width as usize),
-            theme.dim,
-        ));
+        lines.push(Line::styled(truncate(&text, width), theme.dim));
     }
-    // Scrolling stops at the last line so a held key does not scroll into emptiness.
-    let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
+    lines
+}
+
+/// How far the help can scroll at the state's terminal size: until its last line is at the
+/// bottom. `update` clamps to this; drawing takes the scroll as it is.
+pub fn max_scroll(state: &State) -> u16 {
+    let (width, height) = state.viewport;
+    let inner = Block::new()
+        .borders(Borders::ALL)
+        .inner(box_area(body_of(width, height)));
+    let count = lines(state, 0).len();
+    u16::try_from(count.saturating_sub(inner.height as usize)).unwrap_or(u16::MAX)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
+    let theme = &state.theme;
+    let box_area = box_area(area);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {} ", t("tui.help.title")),
+            theme.title,
+        ));
+    let inner = block.inner(box_area);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(lines(state, inner.width as usize))
             .block(block)
-            .scroll((scroll.min(max_scroll), 0)),
+            .scroll((scroll, 0)),
         box_area,
     );
 }

@@ -1,0 +1,333 @@
+//! The check-in tab's effects: opening a session, check-in, walk-in, undo, and the office-wide
+//! index. A check-in is on screen only after `Store::check_in` returned (it flushes), and only
+//! the door's own rows and counts change: reloading every tab would re-read every session.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use color_eyre::eyre::{eyre, Result};
+
+use super::action::Effect;
+use super::app::State;
+use super::data::load_detail;
+use super::effects::{chain, Failure};
+use super::tabs::checkin::{
+    default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent,
+};
+use crate::i18n::tf;
+use crate::search::door::{candidates, DoorSearch};
+use crate::search::SearchIndex;
+use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
+
+/// Everyone in the office, searchable, with their positions (the index does not carry them).
+pub struct OfficeIndex {
+    pub index: SearchIndex,
+    pub positions: HashMap<String, String>,
+}
+
+/// `door::office_index`, keeping the positions from the same read of the people.
+pub fn build_office_index(store: &Store) -> Result<OfficeIndex> {
+    let people = store.people()?;
+    let positions = people
+        .iter()
+        .filter(|p| !p.position.is_empty())
+        .map(|p| (p.id.clone(), p.position.clone()))
+        .collect();
+    let index = SearchIndex::build(candidates(store, &people)?);
+    Ok(OfficeIndex { index, positions })
+}
+
+/// The office index arrived (from the worker, or built in place): people on other lists now
+/// show after the divider, for the query already typed too.
+pub fn index_built(store: &Store, state: &mut State, built: Result<OfficeIndex>) {
+    let c = &mut state.checkin;
+    match built {
+        Ok(built) => {
+            c.office = Some(Arc::new(built.index));
+            c.positions.extend(built.positions);
+            c.index = IndexJob::Ready;
+            if let Err(e) = refresh(store, state) {
+                state.error(chain(&e));
+            }
+        }
+        Err(e) => {
+            // Asked for again when a session is next opened.
+            c.index = IndexJob::NotStarted;
+            state.error(chain(&e));
+        }
+    }
+}
+
+/// Builds a wanted office index on this thread: for tests and benches, which have no worker.
+pub fn build_index_now(store: &Store, state: &mut State) {
+    if state.checkin.index == IndexJob::Wanted {
+        state.checkin.index = IndexJob::Building;
+        let built = build_office_index(store);
+        index_built(store, state, built);
+    }
+}
+
+pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<(), Failure> {
+    match effect {
+        Effect::OpenDoor(id) => open_door(store, state, id),
+        Effect::CheckIn {
+            session,
+            person,
+            name,
+            enterprise,
+            listed,
+        } => {
+            let at = state.today.and_time(state.checkin.clock.time());
+            let outcome = store.check_in(&session, &person, at)?;
+            let arrival = if listed {
+                Arrival::Listed
+            } else {
+                Arrival::OtherList
+            };
+            let who = Who {
+                session: &session,
+                person: &person,
+                name,
+                enterprise,
+            };
+            record(store, state, who, outcome, arrival, !listed)?;
+            Ok(())
+        }
+        Effect::WalkIn { session, draft } => walk_in(store, state, &session, &draft),
+        Effect::UndoCheckIn {
+            session,
+            person,
+            name,
+        } => undo(store, state, &session, &person, name),
+        _ => Ok(()),
+    }
+}
+
+/// The door on a session read afresh, or `None` when it no longer exists.
+fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Door>> {
+    let Some(session) = store.session(id)? else {
+        return Ok(None);
+    };
+    if c.office.is_none() {
+        // Until the office index brings everyone's positions, the list's own.
+        for (person, _) in store.enrolment_list(id)? {
+            if !person.position.is_empty() {
+                c.positions.insert(person.id, person.position);
+            }
+        }
+    }
+    // Without the office index yet, the session's own list is searched alone.
+    let office = c.office.clone().unwrap_or_default();
+    let search = DoorSearch::new(store, id, office)?;
+    let checked_in = store
+        .attendance(id)?
+        .into_iter()
+        .filter_map(|(person, a)| a.first_at.map(|at| (person, at)))
+        .collect();
+    Ok(Some(Door {
+        enrolled: store.enrolled_count(id)?,
+        present: store.present_count(id)?,
+        session,
+        checked_in,
+        search,
+    }))
+}
+
+fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(), Failure> {
+    let id = match id {
+        Some(id) => id,
+        None => match default_session(&state.sessions.rows, state.today) {
+            Some(i) => state.sessions.rows[i].session.id.clone(),
+            None => return Ok(()),
+        },
+    };
+    let c = &mut state.checkin;
+    let door = load_door(store, c, &id)?
+        .ok_or_else(|| Failure::Other(eyre!(tf("tui.sessions.gone", &[("id", &id)]))))?;
+    c.open(door);
+    // Walk-ins since the last build are missing from it: build again, keep using the old one.
+    if c.index == IndexJob::NotStarted || (c.index == IndexJob::Ready && c.office_stale) {
+        c.index = IndexJob::Wanted;
+        c.office_stale = false;
+    }
+    Ok(())
+}
+
+/// Re-reads the door's session and list after a change made elsewhere, keeping what is typed
+/// and this screen's check-ins.
+pub fn refresh(store: &Store, state: &mut State) -> Result<()> {
+    let c = &mut state.checkin;
+    let Some(id) = c.door.as_ref().map(|d| d.session.id.clone()) else {
+        return Ok(());
+    };
+    c.door = load_door(store, c, &id)?;
+    c.refresh();
+    Ok(())
+}
+
+/// Whom a check-in was for, as the banner names them.
+struct Who<'a> {
+    session: &'a str,
+    person: &'a str,
+    name: String,
+    enterprise: String,
+}
+
+/// Puts a check-in's outcome on screen and into the counts, in place, and clears the line for
+/// the next person.
+fn record(
+    store: &Store,
+    state: &mut State,
+    who: Who,
+    outcome: CheckIn,
+    arrival: Arrival,
+    list_changed: bool,
+) -> Result<()> {
+    let c = &mut state.checkin;
+    let grace = c.grace;
+    let Some(door) = c.door.as_mut().filter(|d| d.session.id == who.session) else {
+        return Ok(());
+    };
+    if list_changed {
+        // Someone joined this list: they move above the divider from now on.
+        door.enrolled = store.enrolled_count(who.session)?;
+        door.search = DoorSearch::new(store, who.session, c.office.clone().unwrap_or_default())?;
+    }
+    let (banner, recent) = match outcome {
+        CheckIn::Done { at, present } => {
+            door.present = present;
+            door.checked_in.insert(who.person.to_string(), at);
+            let late = door.session.is_late(at, grace);
+            let recent = Recent {
+                person: who.person.to_string(),
+                name: who.name.clone(),
+                enterprise: who.enterprise.clone(),
+                at,
+                late,
+            };
+            let banner = Banner::Done {
+                name: who.name,
+                enterprise: who.enterprise,
+                at,
+                late,
+                arrival,
+            };
+            (banner, Some(recent))
+        }
+        CheckIn::Already { first_at } => {
+            // Maybe from the other laptop at this door: now this screen knows too.
+            door.checked_in.insert(who.person.to_string(), first_at);
+            let banner = Banner::Already {
+                name: who.name,
+                enterprise: who.enterprise,
+                first_at,
+                late: door.session.is_late(first_at, grace),
+            };
+            (banner, None)
+        }
+    };
+    if let Some(recent) = recent {
+        c.remember(recent);
+    }
+    c.banner = Some(banner);
+    c.clear_query();
+    sync_sessions(store, state, who.session)
+}
+
+fn walk_in(
+    store: &Store,
+    state: &mut State,
+    session: &str,
+    draft: &PersonDraft,
+) -> Result<(), Failure> {
+    let at = state.today.and_time(state.checkin.clock.time());
+    let (enrolled, outcome) = store.walk_in(session, draft, at)?;
+    let (arrival, list_changed) = match &enrolled {
+        Enrolled::New(_) => (Arrival::WalkIn, true),
+        Enrolled::Known {
+            was_enrolled: false,
+            ..
+        } => (Arrival::KnownPhone, true),
+        Enrolled::Known {
+            was_enrolled: true, ..
+        } => (Arrival::Listed, false),
+    };
+    let person = enrolled.person();
+    if matches!(enrolled, Enrolled::New(_)) {
+        state.checkin.office_stale = true;
+    }
+    if !person.position.is_empty() {
+        state
+            .checkin
+            .positions
+            .insert(person.id.clone(), person.position.clone());
+    }
+    let enterprise = match &person.enterprise {
+        Some(id) => store.enterprise(id)?.map(|e| e.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let who = Who {
+        session,
+        person: &person.id,
+        name: person.name.clone(),
+        enterprise,
+    };
+    record(store, state, who, outcome, arrival, list_changed)?;
+    Ok(())
+}
+
+fn undo(
+    store: &Store,
+    state: &mut State,
+    session: &str,
+    person: &str,
+    name: String,
+) -> Result<(), Failure> {
+    let undone = store.undo_check_in(session, person)?;
+    let c = &mut state.checkin;
+    if let Some(at) = c.recent.iter().rposition(|r| r.person == person) {
+        c.recent.remove(at);
+    }
+    if let Some(door) = c.door.as_mut().filter(|d| d.session.id == session) {
+        door.present = store.present_count(session)?;
+        if undone {
+            door.checked_in.remove(person);
+        }
+    }
+    c.banner = Some(if undone {
+        Banner::Undone { name }
+    } else {
+        Banner::NotCheckedIn { name }
+    });
+    // The rows on screen show check-in status.
+    c.refresh();
+    sync_sessions(store, state, session)?;
+    Ok(())
+}
+
+/// The 场次 tab's counts for the session, and its detail if open on it (which lists check-in
+/// times), without re-reading the other sessions.
+fn sync_sessions(store: &Store, state: &mut State, session: &str) -> Result<()> {
+    let Some(door) = state.checkin.door.as_ref() else {
+        return Ok(());
+    };
+    let list = &mut state.sessions;
+    if let Some(row) = list.rows.iter_mut().find(|r| r.session.id == session) {
+        row.enrolled = door.enrolled;
+        row.present = door.present;
+    }
+    if list
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.row.session.id == session)
+    {
+        if let Some(old) = list.detail.take() {
+            list.detail = load_detail(store, session)?.map(|mut fresh| {
+                fresh.filter = old.filter;
+                fresh.selected = old.selected.min(fresh.visible().len().saturating_sub(1));
+                fresh
+            });
+        }
+    }
+    Ok(())
+}

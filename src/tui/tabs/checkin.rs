@@ -1,0 +1,356 @@
+//! 签到: the door (DESIGN §6). The search line always has the keys on this tab: every keystroke
+//! re-ranks the session's list through `DoorSearch`, Enter checks the selected person in (or the
+//! one whose participant code was scanned), nobody found opens the walk-in form. Tab-local keys
+//! are all non-printable (Ctrl-Z, F2, F3) so that letters and digits always reach the query.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::sessions::SessionRow;
+use super::PAGE;
+use crate::domain::code::normalise_code;
+use crate::domain::Session;
+use crate::i18n::t;
+use crate::search::door::{DoorSearch, Found};
+use crate::search::{SearchIndex, Tier};
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::forms::{Form, TextInput};
+
+/// Matches a keystroke ranks from the session's own list...
+pub const LIMIT: usize = 30;
+/// ...and from the rest of the office, shown after the divider.
+pub const OTHERS: usize = 8;
+/// Check-ins of this screen kept for undo and the recent list; a long morning stays small.
+const RECENT: usize = 500;
+
+/// Where the time of day of a check-in comes from: the wall clock, or a fixed time in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    #[default]
+    Wall,
+    Fixed(NaiveTime),
+}
+
+impl Clock {
+    /// Read only by effects, never by `update` or drawing.
+    pub fn time(self) -> NaiveTime {
+        match self {
+            Clock::Wall => chrono::Local::now().time(),
+            Clock::Fixed(time) => time,
+        }
+    }
+}
+
+/// The office-wide index: built once per start, on a worker, the first time the tab opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IndexJob {
+    #[default]
+    NotStarted,
+    /// Asked for: the app starts a worker.
+    Wanted,
+    /// A worker is on it; the session's own list is searchable meanwhile.
+    Building,
+    /// In `CheckinState::office`.
+    Ready,
+}
+
+/// The session being checked in to, with its counts kept current in place after each write
+/// (re-reading every tab would re-read every session at province scale).
+pub struct Door {
+    pub session: Session,
+    pub enrolled: u32,
+    pub present: u32,
+    /// First check-in time of everyone checked in to this session.
+    pub checked_in: HashMap<String, NaiveDateTime>,
+    pub search: DoorSearch,
+}
+
+impl Door {
+    pub fn percent(&self) -> u32 {
+        (u64::from(self.present) * 100)
+            .checked_div(u64::from(self.enrolled))
+            .map_or(0, |p| u32::try_from(p).unwrap_or(u32::MAX))
+    }
+}
+
+/// How someone came to be checked in, for the banner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// On this session's list.
+    Listed,
+    /// On another list of the office; now on this one too.
+    OtherList,
+    /// Registered at the door.
+    WalkIn,
+    /// The walk-in form's phone belonged to someone the office knew.
+    KnownPhone,
+}
+
+/// The outcome of the last thing done at the door, shown above the search line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    Done {
+        name: String,
+        enterprise: String,
+        at: NaiveDateTime,
+        late: bool,
+        arrival: Arrival,
+    },
+    /// Checked in before: the first time, never a second count.
+    Already {
+        name: String,
+        enterprise: String,
+        first_at: NaiveDateTime,
+        late: bool,
+    },
+    Undone {
+        name: String,
+    },
+    NotCheckedIn {
+        name: String,
+    },
+    NothingToUndo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recent {
+    pub person: String,
+    pub name: String,
+    pub enterprise: String,
+    pub at: NaiveDateTime,
+    pub late: bool,
+}
+
+#[derive(Default)]
+pub struct CheckinState {
+    pub door: Option<Door>,
+    pub query: TextInput,
+    pub results: Vec<Found>,
+    /// Index into `results`.
+    pub selected: usize,
+    pub banner: Option<Banner>,
+    /// This screen's check-ins in this session, oldest first: undo takes the last.
+    pub recent: Vec<Recent>,
+    pub office: Option<Arc<SearchIndex>>,
+    /// Position (职务) by person id: the index does not carry it.
+    pub positions: HashMap<String, String>,
+    pub index: IndexJob,
+    /// Someone new was registered since the office index was built: rebuild it on the next
+    /// session change.
+    pub office_stale: bool,
+    pub grace: u32,
+    pub clock: Clock,
+}
+
+impl CheckinState {
+    pub fn new(grace: u32) -> CheckinState {
+        CheckinState {
+            grace,
+            ..CheckinState::default()
+        }
+    }
+
+    /// Puts the door on a session, starting a fresh screen.
+    pub fn open(&mut self, door: Door) {
+        self.door = Some(door);
+        self.recent.clear();
+        self.banner = None;
+        self.clear_query();
+    }
+
+    /// Re-ranks for the current query: the whole cost of a keystroke.
+    pub fn refresh(&mut self) {
+        self.results = match &self.door {
+            Some(door) => door.search.search(self.query.value(), LIMIT, OTHERS),
+            None => Vec::new(),
+        };
+        self.selected = self.selected.min(self.results.len().saturating_sub(1));
+    }
+
+    pub fn clear_query(&mut self) {
+        self.query = TextInput::default();
+        self.results.clear();
+        self.selected = 0;
+    }
+
+    pub fn selected_found(&self) -> Option<&Found> {
+        self.results.get(self.selected)
+    }
+
+    /// A scanned participant code: the query is exactly one person's code, so Enter means them
+    /// whatever the cursor is on.
+    pub fn scanned(&self) -> Option<&Found> {
+        let code = normalise_code(self.query.value());
+        if code.is_empty() {
+            return None;
+        }
+        let mut hits = self
+            .results
+            .iter()
+            .filter(|f| f.tier == Tier::Exact && normalise_code(&f.candidate.code) == code);
+        match (hits.next(), hits.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
+
+    pub fn is_late(&self, at: NaiveDateTime) -> bool {
+        self.door
+            .as_ref()
+            .is_some_and(|d| d.session.is_late(at, self.grace))
+    }
+
+    pub fn position(&self, person: &str) -> &str {
+        self.positions.get(person).map_or("", String::as_str)
+    }
+
+    pub fn remember(&mut self, recent: Recent) {
+        if self.recent.len() >= RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push(recent);
+    }
+}
+
+/// The session the door opens on: the first of today's, else the nearest (upcoming on a tie).
+pub fn default_session(rows: &[SessionRow], today: NaiveDate) -> Option<usize> {
+    rows.iter()
+        .enumerate()
+        .min_by_key(|(_, r)| {
+            let days = (r.session.date - today).num_days();
+            (days.abs(), days < 0, r.session.start)
+        })
+        .map(|(i, _)| i)
+}
+
+/// The tab became the current one: the first time, open it on the default session.
+pub fn entered(state: &mut State) -> Option<Effect> {
+    if state.checkin.door.is_none() && !state.sessions.rows.is_empty() {
+        return Some(Effect::OpenDoor(None));
+    }
+    None
+}
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if action == Action::PickSession {
+        open_picker(state);
+        return None;
+    }
+    let c = &mut state.checkin;
+    let Some(door) = &c.door else {
+        return match action {
+            Action::Open => entered(state),
+            _ => None,
+        };
+    };
+    let session = door.session.id.clone();
+    let last = c.results.len().saturating_sub(1);
+    match action {
+        Action::Text(key) => {
+            c.query.edit(key);
+            c.selected = 0;
+            c.refresh();
+        }
+        Action::Up => c.selected = c.selected.saturating_sub(1),
+        Action::Down => c.selected = (c.selected + 1).min(last),
+        Action::PageUp => c.selected = c.selected.saturating_sub(PAGE),
+        Action::PageDown => c.selected = (c.selected + PAGE).min(last),
+        Action::Back if !c.query.value().is_empty() => c.clear_query(),
+        Action::Back => c.banner = None,
+        Action::Open if c.query.value().trim().is_empty() => {}
+        Action::Open => {
+            let Some(found) = c.scanned().or_else(|| c.selected_found()) else {
+                open_walk_in(state);
+                return None;
+            };
+            return Some(Effect::CheckIn {
+                session,
+                person: found.candidate.id.clone(),
+                name: found.candidate.name.clone(),
+                enterprise: found.candidate.enterprise.clone(),
+                listed: found.in_session,
+            });
+        }
+        Action::UndoCheckin => match c.recent.last() {
+            Some(last) => {
+                return Some(Effect::UndoCheckIn {
+                    session,
+                    person: last.person.clone(),
+                    name: last.name.clone(),
+                })
+            }
+            None => c.banner = Some(Banner::NothingToUndo),
+        },
+        Action::WalkIn => open_walk_in(state),
+        _ => {}
+    }
+    None
+}
+
+/// The walk-in form, with what was typed put where it fits: Hanzi as the name, digits as the
+/// phone.
+fn open_walk_in(state: &mut State) {
+    let Some(door) = &state.checkin.door else {
+        return;
+    };
+    let typed = state.checkin.query.value().trim();
+    let (name, phone) = if !typed.is_empty() && typed.chars().all(|c| c.is_ascii_digit()) {
+        ("", typed)
+    } else if !typed.is_ascii() {
+        (typed, "")
+    } else {
+        ("", "")
+    };
+    state.overlay = Overlay::Form(Form::walk_in(&door.session, name, phone));
+}
+
+fn open_picker(state: &mut State) {
+    let rows = &state.sessions.rows;
+    let current = state
+        .checkin
+        .door
+        .as_ref()
+        .and_then(|d| rows.iter().position(|r| r.session.id == d.session.id));
+    match current.or_else(|| default_session(rows, state.today)) {
+        Some(selected) => state.overlay = Overlay::Picker { selected },
+        None => state.error(t("tui.checkin.no_sessions")),
+    }
+}
+
+pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
+    let Overlay::Picker { selected } = &mut state.overlay else {
+        return None;
+    };
+    let last = state.sessions.rows.len().saturating_sub(1);
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(last),
+        Action::PageUp => *selected = selected.saturating_sub(PAGE),
+        Action::PageDown => *selected = (*selected + PAGE).min(last),
+        Action::Top => *selected = 0,
+        Action::Bottom => *selected = last,
+        Action::Open => {
+            let id = state.sessions.rows.get(*selected)?.session.id.clone();
+            state.overlay = Overlay::None;
+            return Some(Effect::OpenDoor(Some(id)));
+        }
+        Action::Back | Action::PickSession => state.overlay = Overlay::None,
+        _ => {}
+    }
+    None
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    if state.checkin.door.is_none() {
+        return vec![(Action::PickSession, "pick_session")];
+    }
+    vec![
+        (Action::Open, "check_in"),
+        (Action::UndoCheckin, "undo_checkin"),
+        (Action::WalkIn, "walk_in"),
+        (Action::PickSession, "pick_session"),
+    ]
+}

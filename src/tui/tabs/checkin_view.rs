@@ -1,0 +1,464 @@
+//! Drawing the 签到 tab and its session picker. Only the rows that fit are drawn, and nothing
+//! here reads the store or the clock: times come from the check-ins themselves.
+//!
+//! ```text
+//! title of the session                                   已签到 87 / 120  72%
+//! 04-18 周二 09:00-17:15  venue              09:15 后到达记为迟到
+//! ✓ 已签到 张三 · 鄂州市华宇光电科技有限公司 · 08:52          <- banner
+//! › zs_                                                  3 人
+//!   姓名     企业                        职务     手机         状态
+//! > 张三     鄂州市华宇光电科技有限公司  专员     138****1234  08:52 签到
+//!   ──── 不在本场次名单中 ────
+//!   张珊     ...
+//! ```
+
+use chrono::Datelike;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::checkin::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::search::door::Found;
+use crate::tui::action::Action;
+use crate::tui::app::{Overlay, State};
+use crate::tui::labels::weekday_of;
+use crate::tui::widgets::centered;
+use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate, width};
+
+/// Column widths for a screen `w` wide; the enterprise takes what is left.
+struct Columns {
+    name: usize,
+    enterprise: usize,
+    position: usize,
+    phone: usize,
+    status: usize,
+}
+
+impl Columns {
+    fn for_width(w: usize) -> Columns {
+        let wide = w >= 100;
+        let (name, phone, status) = (if wide { 10 } else { 8 }, 12, 10);
+        let position = if wide { 14 } else { 8 };
+        let enterprise = w
+            .saturating_sub(2 + name + position + phone + status + 4)
+            .max(6);
+        Columns {
+            name,
+            enterprise,
+            position,
+            phone,
+            status,
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let c = &state.checkin;
+    let Some(door) = &c.door else {
+        let text = if state.sessions.rows.is_empty() {
+            t("tui.checkin.no_sessions")
+        } else {
+            t("tui.checkin.opening")
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, state.theme.dim)), area);
+        return;
+    };
+    let w = area.width as usize;
+    let mut lines = vec![
+        title_line(state, door, w),
+        session_line(state, door, w),
+        banner_line(state, w),
+    ];
+    let query_row = lines.len();
+    lines.push(query_line(state, w));
+    let room = (area.height as usize).saturating_sub(lines.len());
+    if c.query.value().is_empty() {
+        lines.extend(recent_lines(state, w, room));
+    } else if c.results.is_empty() {
+        let key = state
+            .keymap
+            .hint_in(Action::Open, state.focus())
+            .unwrap_or_default();
+        let text = tf(
+            "tui.checkin.not_found",
+            &[("query", &c.query.value()), ("key", &key)],
+        );
+        lines.push(Line::styled(truncate(&text, w), state.theme.due_soon));
+    } else {
+        lines.extend(result_lines(state, w, room));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+    // The line always has the keys here; an overlay on top places its own cursor or none.
+    if state.overlay == Overlay::None {
+        let prompt = width(&t("tui.checkin.prompt")) + 1;
+        let x = area.x + (prompt + width(c.query.before_cursor())) as u16;
+        frame.set_cursor_position(Position::new(
+            x.min(area.right().saturating_sub(1)),
+            area.y + query_row as u16,
+        ));
+    }
+}
+
+fn title_line(state: &State, door: &Door, w: usize) -> Line<'static> {
+    let count = tf(
+        "tui.checkin.count",
+        &[
+            ("present", &door.present),
+            ("enrolled", &door.enrolled),
+            ("percent", &door.percent()),
+        ],
+    );
+    let title_w = w.saturating_sub(width(&count) + 2);
+    Line::from(vec![
+        Span::styled(fit(&door.session.title, title_w), state.theme.title),
+        Span::raw("  "),
+        Span::styled(count, state.theme.checkin_ok),
+    ])
+}
+
+fn session_line(state: &State, door: &Door, w: usize) -> Line<'static> {
+    let s = &door.session;
+    let theme = &state.theme;
+    let mut spans = Vec::new();
+    if s.date != state.today {
+        spans.push(Span::styled(
+            format!("{} ", t("tui.checkin.not_today")),
+            theme.due_soon,
+        ));
+    }
+    spans.push(Span::raw(format!(
+        "{:02}-{:02} {} {}-{}  {}  ",
+        s.date.month(),
+        s.date.day(),
+        weekday_of(s.date),
+        s.start.format("%H:%M"),
+        s.end.format("%H:%M"),
+        s.venue
+    )));
+    let late_from = s.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
+    spans.push(Span::styled(
+        tf(
+            "tui.checkin.late_after",
+            &[("time", &late_from.format("%H:%M"))],
+        ),
+        theme.dim,
+    ));
+    clip_line(Line::from(spans), w)
+}
+
+/// "张三（企业）", or the name alone when there is no enterprise.
+fn who(name: &str, enterprise: &str) -> String {
+    if enterprise.is_empty() {
+        name.to_string()
+    } else {
+        tf(
+            "tui.checkin.who",
+            &[("name", &name), ("enterprise", &enterprise)],
+        )
+    }
+}
+
+fn banner_line(state: &State, w: usize) -> Line<'static> {
+    let theme = &state.theme;
+    let Some(banner) = &state.checkin.banner else {
+        return Line::raw("");
+    };
+    let line = match banner {
+        Banner::Done {
+            name,
+            enterprise,
+            at,
+            late,
+            arrival,
+        } => {
+            let mut spans = vec![
+                Span::styled(format!("✓ {} ", t("tui.checkin.done")), theme.checkin_ok),
+                Span::styled(name.clone(), theme.checkin_ok),
+            ];
+            if !enterprise.is_empty() {
+                spans.push(Span::raw(format!(" · {enterprise}")));
+            }
+            spans.push(Span::raw(format!(" · {}", at.format("%H:%M"))));
+            if *late {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(t("tui.checkin.late"), theme.late));
+            }
+            let note = match arrival {
+                Arrival::Listed => None,
+                Arrival::OtherList => Some("tui.checkin.joined"),
+                Arrival::WalkIn => Some("tui.checkin.walked_in"),
+                Arrival::KnownPhone => Some("tui.checkin.known_phone"),
+            };
+            if let Some(note) = note {
+                spans.push(Span::styled(format!("  {}", t(note)), theme.dim));
+            }
+            Line::from(spans)
+        }
+        Banner::Already {
+            name,
+            enterprise,
+            first_at,
+            late,
+        } => {
+            let mut text = tf(
+                "tui.checkin.already",
+                &[
+                    ("who", &who(name, enterprise)),
+                    ("time", &first_at.format("%H:%M")),
+                ],
+            );
+            if *late {
+                text = format!("{text}（{}）", t("tui.checkin.late"));
+            }
+            // The whole line in the warning style: it must not read as a success.
+            Line::styled(format!("! {text} "), theme.checkin_warn)
+        }
+        Banner::Undone { name } => Line::styled(
+            format!("↶ {}", tf("tui.checkin.undone", &[("name", &name)])),
+            theme.status_ok,
+        ),
+        Banner::NotCheckedIn { name } => Line::styled(
+            tf("tui.checkin.not_checked_in", &[("name", &name)]),
+            theme.due_soon,
+        ),
+        Banner::NothingToUndo => Line::styled(t("tui.checkin.nothing_to_undo"), theme.dim),
+    };
+    clip_line(line, w)
+}
+
+fn query_line(state: &State, w: usize) -> Line<'static> {
+    let c = &state.checkin;
+    let theme = &state.theme;
+    let prompt = format!("{} ", t("tui.checkin.prompt"));
+    let mut left = vec![Span::styled(prompt, theme.key)];
+    let right = if c.index == IndexJob::Building || c.index == IndexJob::Wanted {
+        t("tui.checkin.indexing")
+    } else if c.query.value().is_empty() {
+        String::new()
+    } else {
+        let listed = c.results.iter().filter(|f| f.in_session).count();
+        let others = c.results.len() - listed;
+        let listed = if listed >= LIMIT {
+            format!("{listed}+")
+        } else {
+            listed.to_string()
+        };
+        tf(
+            "tui.checkin.matches",
+            &[("listed", &listed), ("others", &others)],
+        )
+    };
+    if c.query.value().is_empty() {
+        left.push(Span::styled(t("tui.checkin.placeholder"), theme.dim));
+    } else {
+        left.push(Span::styled(c.query.value().to_string(), theme.input));
+    }
+    let left = clip_line(Line::from(left), w.saturating_sub(width(&right) + 1));
+    let used = left.width();
+    let mut spans = left.spans;
+    spans.push(Span::styled(
+        fit_right(&right, w.saturating_sub(used)),
+        theme.dim,
+    ));
+    Line::from(spans)
+}
+
+fn header_line(state: &State, cols: &Columns) -> Line<'static> {
+    let cells = [
+        fit("", 2),
+        fit(&t("tui.field.name"), cols.name),
+        fit(&t("tui.field.enterprise"), cols.enterprise),
+        fit(&t("tui.field.position"), cols.position),
+        fit(&t("tui.field.phone"), cols.phone),
+        fit(&t("tui.col.status"), cols.status),
+    ];
+    Line::styled(cells.join(" "), state.theme.column_header)
+}
+
+/// The ranked people, a page at a time around the cursor, with the divider before the first
+/// person from another list.
+fn result_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
+    let c = &state.checkin;
+    let cols = Columns::for_width(w);
+    // Display rows: Some(result index), or None for the divider.
+    let mut rows: Vec<Option<usize>> = Vec::with_capacity(c.results.len() + 1);
+    for (i, found) in c.results.iter().enumerate() {
+        if !found.in_session && (i == 0 || c.results[i - 1].in_session) {
+            rows.push(None);
+        }
+        rows.push(Some(i));
+    }
+    let selected_row = rows
+        .iter()
+        .position(|r| *r == Some(c.selected))
+        .unwrap_or(0);
+    let mut lines = vec![header_line(state, &cols)];
+    for row in page(rows.len(), selected_row, room.saturating_sub(1)) {
+        lines.push(match rows[row] {
+            None => divider(state, w),
+            Some(i) => person_line(state, &cols, &c.results[i], i == c.selected, w),
+        });
+    }
+    lines
+}
+
+fn divider(state: &State, w: usize) -> Line<'static> {
+    let text = format!(" {} ", t("tui.checkin.elsewhere"));
+    let rest = w.saturating_sub(width(&text) + 2 + 6);
+    let line = format!("  {}{text}{}", "─".repeat(6), "─".repeat(rest));
+    Line::styled(truncate(&line, w), state.theme.dim)
+}
+
+fn status_cell(c: &CheckinState, person: &str) -> (String, bool) {
+    let Some(door) = &c.door else {
+        return (String::new(), false);
+    };
+    match door.checked_in.get(person) {
+        Some(at) => {
+            let late = c.is_late(*at);
+            let word = if late {
+                t("tui.checkin.late")
+            } else {
+                t("tui.checkin.in")
+            };
+            (format!("{} {word}", at.format("%H:%M")), late)
+        }
+        None => (t("tui.checkin.not_in"), false),
+    }
+}
+
+fn person_line(
+    state: &State,
+    cols: &Columns,
+    found: &Found,
+    selected: bool,
+    w: usize,
+) -> Line<'static> {
+    let c = &state.checkin;
+    let theme = &state.theme;
+    let p = &found.candidate;
+    let base = if selected {
+        theme.selected
+    } else {
+        Style::new()
+    };
+    let (status, late) = status_cell(c, &p.id);
+    let status_style = match (c.door.as_ref().and_then(|d| d.checked_in.get(&p.id)), late) {
+        (Some(_), true) => theme.late,
+        (Some(_), false) => theme.checkin_ok,
+        (None, _) => theme.dim,
+    };
+    let marker = if selected { "> " } else { "  " };
+    let text = format!(
+        "{marker}{} {} {} {} ",
+        fit(&p.name, cols.name),
+        fit(&p.enterprise, cols.enterprise),
+        fit(c.position(&p.id), cols.position),
+        fit(&mask_phone(&p.phone), cols.phone),
+    );
+    let used = width(&text);
+    Line::from(vec![
+        Span::styled(text, base),
+        Span::styled(
+            fit(&status, w.saturating_sub(used)),
+            status_style.patch(base),
+        ),
+    ])
+}
+
+/// With nothing typed: this screen's latest check-ins, newest first, or how to start.
+fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
+    let c = &state.checkin;
+    let theme = &state.theme;
+    let focus = state.focus();
+    let key = |action| state.keymap.hint_in(action, focus).unwrap_or_default();
+    if c.recent.is_empty() {
+        let text = tf(
+            "tui.checkin.how",
+            &[
+                ("walk_in", &key(Action::WalkIn)),
+                ("pick", &key(Action::PickSession)),
+            ],
+        );
+        return text
+            .lines()
+            .map(|l| Line::styled(truncate(l, w), theme.dim))
+            .collect();
+    }
+    let mut lines = vec![Line::styled(
+        truncate(
+            &tf("tui.checkin.recent", &[("key", &key(Action::UndoCheckin))]),
+            w,
+        ),
+        theme.column_header,
+    )];
+    for r in c.recent.iter().rev().take(room.saturating_sub(1)) {
+        let mut spans = vec![
+            Span::raw(format!("  {}  ", r.at.format("%H:%M"))),
+            Span::raw(format!("{} ", fit(&r.name, 8))),
+            Span::styled(r.enterprise.clone(), theme.dim),
+        ];
+        if r.late {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(t("tui.checkin.late"), theme.late));
+        }
+        lines.push(clip_line(Line::from(spans), w));
+    }
+    lines
+}
+
+/// The session picker over the tab: every session by date, the door's own marked.
+pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
+    let theme = &state.theme;
+    let rows = &state.sessions.rows;
+    let box_w = area.width.saturating_sub(2).min(90);
+    let box_h = (rows.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let box_area = centered(area, box_w, box_h);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {} ", t("tui.checkin.pick_title")),
+            theme.title,
+        ));
+    let inner = block.inner(box_area);
+    let w = inner.width as usize;
+    let current = state.checkin.door.as_ref().map(|d| d.session.id.as_str());
+    let mut lines = Vec::new();
+    for i in page(rows.len(), selected, inner.height as usize) {
+        let row = &rows[i];
+        let s = &row.session;
+        let mark = if Some(s.id.as_str()) == current {
+            "● "
+        } else {
+            "  "
+        };
+        let count = format!("{}/{}", row.present, row.enrolled);
+        let head = format!(
+            "{mark}{:02}-{:02} {} {} ",
+            s.date.month(),
+            s.date.day(),
+            weekday_of(s.date),
+            s.start.format("%H:%M"),
+        );
+        let title_w = w.saturating_sub(width(&head) + 10);
+        let text = format!("{head}{} {}", fit(&s.title, title_w), fit_right(&count, 9));
+        let mut style = if s.date == state.today {
+            theme.today
+        } else {
+            Style::new()
+        };
+        if i == selected {
+            style = style.patch(theme.selected);
+        }
+        lines.push(Line::styled(fit(&text, w), style));
+    }
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+}

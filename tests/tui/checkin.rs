@@ -1,0 +1,344 @@
+//! The 签到 tab: ranking, check-in, duplicates, walk-ins, undo, lateness, scanned codes and the
+//! divider for people on other lists, against a real store in a temp dir.
+
+use crossterm::event::KeyCode;
+use ratatui::style::{Color, Modifier};
+
+use super::door::{door_store, DoorStore};
+use super::fixtures::*;
+use super::snapshot_sizes;
+use peixun::tui::app::{Overlay, State, Tab};
+use peixun::tui::tabs::checkin::{Arrival, Banner, Clock};
+use peixun::tui::{Effect, Theme};
+
+/// The door open on today's session with the clock at `h:m`.
+fn at_door(d: &DoorStore, h: u32, m: u32) -> State {
+    let mut state = load(&d.store, Theme::coloured());
+    state.checkin.clock = Clock::Fixed(time(h, m));
+    let effect = press(&d.store, &mut state, KeyCode::Tab);
+    assert_eq!(effect, None);
+    for _ in 0..2 {
+        press(&d.store, &mut state, KeyCode::Tab);
+    }
+    assert_eq!(state.tab, Tab::Checkin);
+    state
+}
+
+fn names(state: &State) -> Vec<(String, bool)> {
+    state
+        .checkin
+        .results
+        .iter()
+        .map(|f| (f.candidate.name.clone(), f.in_session))
+        .collect()
+}
+
+fn present(state: &State) -> (u32, u32) {
+    let door = state.checkin.door.as_ref().expect("door open");
+    (door.present, door.enrolled)
+}
+
+#[test]
+fn the_tab_opens_on_todays_session_and_letters_go_to_the_query() {
+    let d = door_store();
+    let mut state = load(&d.store, Theme::coloured());
+    let effect = press(&d.store, &mut state, KeyCode::Char('4'));
+    assert_eq!(effect, Some(Effect::OpenDoor(None)));
+    let door = state.checkin.door.as_ref().expect("door open");
+    assert_eq!(door.session.id, d.today);
+    assert_eq!(present(&state), (1, 6));
+    // q and digits are typed here; Tab still leaves, Ctrl-C still quits.
+    typed(&d.store, &mut state, "q1");
+    assert!(!state.quit);
+    assert_eq!(state.checkin.query.value(), "q1");
+    assert_eq!(state.tab, Tab::Checkin);
+    press(&d.store, &mut state, KeyCode::Esc);
+    assert_eq!(state.checkin.query.value(), "");
+    press(&d.store, &mut state, KeyCode::F(1));
+    assert!(matches!(state.overlay, Overlay::Help { .. }));
+    press(&d.store, &mut state, KeyCode::Esc);
+    press(&d.store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Calendar);
+    press(&d.store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Checkin);
+    ctrl(&d.store, &mut state, 'c');
+    assert!(state.quit);
+}
+
+#[test]
+fn zs_ranks_initials_first_and_others_after_the_divider() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 50);
+    typed(&d.store, &mut state, "zs");
+    let found = names(&state);
+    let first: Vec<&str> = found[..3].iter().map(|(n, _)| n.as_str()).collect();
+    for name in ["张三", "赵四", "周山"] {
+        assert!(first.contains(&name), "{found:?}");
+    }
+    assert_eq!(found[3], ("邹浩山".to_string(), true));
+    assert_eq!(found[4], ("张珊".to_string(), false), "{found:?}");
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (_, divider) = find(buffer, "不在本场次名单中").expect("divider");
+    let (_, zou) = find(buffer, "邹浩山").expect("邹浩山 row");
+    let (_, zhang) = find(buffer, "张珊").expect("张珊 row");
+    assert!(zou < divider && divider < zhang);
+    assert!(find(buffer, "138****1234").is_some(), "phones are masked");
+    snapshot_sizes("checkin_zs", &state);
+}
+
+#[test]
+fn enter_checks_in_the_selected_person_and_the_count_moves() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 52);
+    let ops = op_count(&d.store);
+    typed(&d.store, &mut state, "zhaos");
+    assert_eq!(names(&state)[0].0, "赵四");
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(Effect::CheckIn { listed: true, .. })));
+    assert_eq!(present(&state), (2, 6));
+    assert_eq!(d.store.present_count(&d.today).expect("count"), 2);
+    assert_eq!(op_count(&d.store), ops + 1);
+    assert_eq!(state.checkin.query.value(), "", "the line is cleared");
+    let Some(Banner::Done { name, late, at, .. }) = &state.checkin.banner else {
+        panic!("no success banner: {:?}", state.checkin.banner);
+    };
+    assert_eq!((name.as_str(), *late), ("赵四", false));
+    assert_eq!(*at, today().and_time(time(8, 52)));
+    // The sessions tab's count moved too, without a reload.
+    let row = state.sessions.rows.iter().find(|r| r.session.id == d.today);
+    assert_eq!(row.map(|r| r.present), Some(2));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(find(buffer, "已签到 2 / 6，33%").is_some());
+    let tick = find(buffer, "✓").expect("banner");
+    assert_eq!(buffer[tick].fg, Color::Green);
+    snapshot_sizes("checkin_done", &state);
+}
+
+#[test]
+fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
+    let d = door_store();
+    let mut state = at_door(&d, 9, 5);
+    let ops = op_count(&d.store);
+    typed(&d.store, &mut state, "lis");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(present(&state), (1, 6));
+    assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
+    assert_eq!(op_count(&d.store), ops, "nothing written");
+    let Some(Banner::Already { first_at, .. }) = &state.checkin.banner else {
+        panic!("no warning: {:?}", state.checkin.banner);
+    };
+    assert_eq!(*first_at, today().and_time(time(8, 48)));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let warn = find(buffer, "08:48 签到，不重复计数").expect("warning with the first time");
+    // Its own style: never the green of a success.
+    assert_eq!(buffer[warn].bg, Color::Yellow);
+    assert_ne!(buffer[warn].fg, Color::Green);
+    snapshot_sizes("checkin_already", &state);
+
+    let mut plain = at_door(&d, 9, 5);
+    plain.theme = Theme::monochrome();
+    typed(&d.store, &mut plain, "lis");
+    press(&d.store, &mut plain, KeyCode::Enter);
+    let terminal = draw(&plain, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let warn = find(buffer, "不重复计数").expect("warning");
+    assert!(buffer[warn].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn nobody_found_opens_the_walk_in_form_which_validates_then_checks_in() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    typed(&d.store, &mut state, "王五");
+    assert!(state.checkin.results.is_empty());
+    let ops = op_count(&d.store);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("no walk-in form");
+    };
+    assert_eq!(form.field("name").map(|f| f.value()), Some("王五"));
+    assert_eq!(form.focus, 1, "straight to the phone");
+    typed(&d.store, &mut state, "1380000");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "新企业有限公司");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "91420700MA4KX0000X");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a bad phone");
+    };
+    assert!(form.field("phone").and_then(|f| f.error.as_ref()).is_some());
+    assert_eq!(op_count(&d.store), ops, "nothing written");
+    snapshot_sizes("checkin_walk_in_errors", &state);
+
+    // The phone has the focus again; with it right, the credit code does not check: still
+    // nothing written.
+    typed(&d.store, &mut state, "8888");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a bad credit code");
+    };
+    assert!(form.field("phone").and_then(|f| f.error.as_ref()).is_none());
+    assert!(form
+        .field("credit_code")
+        .and_then(|f| f.error.as_ref())
+        .is_some());
+    assert_eq!(op_count(&d.store), ops, "nothing written");
+
+    // Without the code (the focus is on it now): enrolled and checked in by one commit.
+    assert_eq!(form.focus, 3);
+    for _ in 0..18 {
+        press(&d.store, &mut state, KeyCode::Backspace);
+    }
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
+    assert!(op_count(&d.store) > ops);
+    assert_eq!(present(&state), (2, 7));
+    assert!(matches!(
+        &state.checkin.banner,
+        Some(Banner::Done { name, arrival: Arrival::WalkIn, enterprise, .. })
+            if name == "王五" && enterprise == "新企业有限公司"
+    ));
+    // Found at once by the next search, above the divider.
+    typed(&d.store, &mut state, "ww");
+    assert_eq!(names(&state)[0], ("王五".to_string(), true));
+}
+
+#[test]
+fn undo_takes_back_the_last_check_in_as_an_op() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 57);
+    typed(&d.store, &mut state, "zhous");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(present(&state), (2, 6));
+    let ops = op_count(&d.store);
+    let effect = ctrl(&d.store, &mut state, 'z');
+    assert!(matches!(effect, Some(Effect::UndoCheckIn { ref name, .. }) if name == "周山"));
+    assert_eq!(present(&state), (1, 6));
+    assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
+    assert_eq!(op_count(&d.store), ops + 1, "undo is an op too");
+    assert!(matches!(&state.checkin.banner, Some(Banner::Undone { name }) if name == "周山"));
+    // Nothing left to take back on this screen: says so, writes nothing.
+    let effect = ctrl(&d.store, &mut state, 'z');
+    assert_eq!(effect, None);
+    assert_eq!(state.checkin.banner, Some(Banner::NothingToUndo));
+    assert_eq!(op_count(&d.store), ops + 1);
+}
+
+#[test]
+fn after_start_plus_grace_is_late() {
+    let d = door_store();
+    // 09:15 is the last minute on time with the default 15 minutes' grace.
+    let mut state = at_door(&d, 9, 15);
+    typed(&d.store, &mut state, "zhangsan");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        state.checkin.banner,
+        Some(Banner::Done { late: false, .. })
+    ));
+    state.checkin.clock = Clock::Fixed(time(9, 16));
+    typed(&d.store, &mut state, "zouhs");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        state.checkin.banner,
+        Some(Banner::Done { late: true, .. })
+    ));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (_, banner) = find(buffer, "✓").expect("banner");
+    let late = find_from(buffer, banner, "迟到").expect("late marker");
+    assert_eq!(buffer[late].fg, Color::Magenta);
+    // The row says so too.
+    typed(&d.store, &mut state, "zouhs");
+    let terminal = draw(&state, 80, 24);
+    assert!(find(terminal.backend().buffer(), "09:16 迟到").is_some());
+}
+
+#[test]
+fn a_scanned_code_checks_its_person_in_whatever_is_selected() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 45);
+    // 张三's code, as a scanner types it, then Enter.
+    let code = d
+        .store
+        .person(&d.id("张三"))
+        .expect("read")
+        .expect("张三")
+        .code;
+    typed(&d.store, &mut state, &code.to_lowercase());
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(&state.checkin.banner, Some(Banner::Done { name, .. }) if name == "张三"));
+
+    // "1234" is 钱七's code and 张三's phone tail: the code wins even with 张三 selected.
+    typed(&d.store, &mut state, "1234");
+    assert_eq!(names(&state).len(), 2);
+    press(&d.store, &mut state, KeyCode::Down);
+    assert_eq!(state.checkin.selected, 1);
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(&state.checkin.banner, Some(Banner::Done { name, .. }) if name == "钱七"));
+    assert_eq!(present(&state), (3, 6));
+}
+
+#[test]
+fn someone_on_another_list_is_checked_in_and_joins_this_one() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 58);
+    typed(&d.store, &mut state, "zs");
+    let row = names(&state)
+        .iter()
+        .position(|(n, _)| n == "张珊")
+        .expect("张珊 found");
+    for _ in 0..row {
+        press(&d.store, &mut state, KeyCode::Down);
+    }
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        effect,
+        Some(Effect::CheckIn { listed: false, .. })
+    ));
+    assert_eq!(present(&state), (2, 7));
+    assert!(d.store.is_enrolled(&d.today, &d.id("张珊")).expect("read"));
+    assert!(matches!(
+        state.checkin.banner,
+        Some(Banner::Done {
+            arrival: Arrival::OtherList,
+            ..
+        })
+    ));
+    typed(&d.store, &mut state, "zs");
+    assert!(names(&state).contains(&("张珊".to_string(), true)));
+}
+
+#[test]
+fn f3_picks_another_session() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 50);
+    press(&d.store, &mut state, KeyCode::F(3));
+    assert!(matches!(state.overlay, Overlay::Picker { .. }));
+    snapshot_sizes("checkin_picker", &state);
+    // Letters move here: the picker is no text input.
+    press(&d.store, &mut state, KeyCode::Char('j'));
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(effect, Some(Effect::OpenDoor(Some(d.other.clone()))));
+    assert_eq!(present(&state), (0, 1));
+    typed(&d.store, &mut state, "zs");
+    assert_eq!(names(&state)[0], ("张珊".to_string(), true));
+    assert!(names(&state)[1..].iter().all(|(_, listed)| !listed));
+}
+
+#[test]
+fn the_footer_shows_keys_that_work_on_the_door() {
+    let d = door_store();
+    let state = at_door(&d, 8, 50);
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let (_, footer) = find(buffer, "C-z").expect("undo key in the footer");
+    assert_eq!(footer, 23);
+    for key in ["Enter", "F2", "F3", "F1", "Tab", "C-c"] {
+        assert!(find_from(buffer, 23, key).is_some(), "{key} missing");
+    }
+    assert!(find_from(buffer, 23, "? ").is_none(), "? would be typed");
+}
