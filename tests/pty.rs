@@ -19,6 +19,10 @@ use tempfile::TempDir;
 const BIN: &str = env!("CARGO_BIN_EXE_peixun");
 const DEADLINE: Duration = Duration::from_secs(20);
 
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
 /// The 鄂州 city demo store, to open.
 fn prepare_store(dir: &Path) {
     let demo = Command::new(BIN)
@@ -44,10 +48,20 @@ struct Session {
     writer: Box<dyn Write + Send>,
     output: Receiver<Vec<u8>>,
     parser: vt100::Parser,
+    /// Bytes the program wrote to the terminal, for what a keystroke costs over SSH.
+    bytes: usize,
 }
 
 impl Session {
     fn start(dir: &Path, extra: &[&str]) -> Session {
+        let data = dir.join("data");
+        let mut args: Vec<&str> = vec!["--data-dir", path_str(&data), "--today", "2023-03-10"];
+        args.extend(extra);
+        Session::spawn(dir, &args)
+    }
+
+    /// The binary with exactly these arguments.
+    fn spawn(dir: &Path, args: &[&str]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -57,10 +71,7 @@ impl Session {
             })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--data-dir");
-        cmd.arg(dir.join("data"));
-        cmd.args(["--today", "2023-03-10"]);
-        cmd.args(extra);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         // Keep a developer's own keymap out of the test.
         cmd.env("XDG_CONFIG_HOME", dir);
@@ -94,13 +105,16 @@ impl Session {
             writer,
             output,
             parser: vt100::Parser::new(24, 80, 0),
+            bytes: 0,
         }
     }
 
     fn pump(&mut self, wait: Duration) {
         if let Ok(bytes) = self.output.recv_timeout(wait) {
+            self.bytes += bytes.len();
             self.parser.process(&bytes);
             while let Ok(bytes) = self.output.try_recv() {
+                self.bytes += bytes.len();
                 self.parser.process(&bytes);
             }
         }
@@ -264,4 +278,79 @@ fn a_hang_up_ends_the_program_and_frees_the_store() {
         "{}",
         String::from_utf8_lossy(&reopened.stderr)
     );
+}
+
+/// "已签到 70 / 84" on screen as (70, 84).
+fn door_count(screen: &str) -> Option<(u32, u32)> {
+    let rest = &screen[screen.find("已签到 ")? + "已签到 ".len()..];
+    let (present, rest) = rest.split_once(" / ")?;
+    let enrolled: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((present.parse().ok()?, enrolled.parse().ok()?))
+}
+
+#[test]
+fn the_door_checks_someone_in_and_the_count_moves_on_screen() {
+    let dir = TempDir::new().expect("temp dir");
+    let data = dir.path().join("door");
+    // What a coordinator runs: build the demo and open it.
+    let mut s = Session::spawn(dir.path(), &["demo", "--data-dir", path_str(&data)]);
+    s.wait_text("4 签到");
+    s.send("4");
+    // The default session (the nearest to the demo's today), once the office index is in.
+    s.wait_for("the door with its count and index", |screen| {
+        door_count(screen).is_some() && !screen.contains("正在建立索引")
+    });
+    let (present, enrolled) = door_count(&s.screen_text()).expect("count");
+
+    // Typing at 80x24: each keystroke redraws only what changed.
+    let mut keys = 0;
+    let mut total = 0;
+    let mut worst = 0;
+    let mut query = String::new();
+    let strokes: Vec<Option<char>> = "zhang"
+        .chars()
+        .map(Some)
+        .chain(std::iter::repeat_n(None, 5))
+        .chain("zs".chars().map(Some))
+        .collect();
+    for stroke in strokes {
+        s.bytes = 0;
+        match stroke {
+            Some(c) => {
+                query.push(c);
+                s.send(&c.to_string());
+            }
+            None => {
+                query.pop();
+                s.send("\x7f");
+            }
+        }
+        let shown = format!("查找› {query}");
+        s.wait_for(&shown, |screen| {
+            screen.contains(&shown) && (query.is_empty() || screen.contains("本场 "))
+        });
+        // The rest of the frame, if it came in several reads.
+        s.pump(Duration::from_millis(100));
+        keys += 1;
+        total += s.bytes;
+        worst = worst.max(s.bytes);
+    }
+    let average = total / keys;
+    eprintln!("bytes to the terminal per keystroke at 80x24: average {average}, worst {worst}");
+    assert!(average <= 1536, "average {average} bytes per keystroke");
+
+    s.send("\r");
+    s.wait_text("✓ 已签到");
+    let (after, enrolled_after) = door_count(&s.screen_text()).expect("count after");
+    assert_eq!(after, present + 1, "{}", s.screen_text());
+    // zs matches nobody on this list: the person came from another list and joined it.
+    assert!(enrolled_after == enrolled || enrolled_after == enrolled + 1);
+    assert!(
+        s.screen_text().contains("查找› 拼音"),
+        "the line is cleared"
+    );
+
+    s.send("\x03");
+    assert!(s.wait_exit());
+    s.assert_restored();
 }

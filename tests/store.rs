@@ -180,6 +180,7 @@ fn another_offices_records_cannot_be_changed() {
 enum Action {
     Session(u32, u32),
     Person(u32),
+    Rephone(u32, u32),
     Enrol(u32, u32, bool),
     CheckIn(u32, u32, u32),
     Undo(u32, u32),
@@ -190,6 +191,7 @@ fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         (0..4u32, 0..50u32).prop_map(|(s, c)| Action::Session(s, c)),
         (0..6u32).prop_map(Action::Person),
+        (0..6u32, 0..3u32).prop_map(|(p, n)| Action::Rephone(p, n)),
         (0..4u32, 0..6u32, any::<bool>()).prop_map(|(s, p, e)| Action::Enrol(s, p, e)),
         (0..4u32, 0..6u32, 0..120u32).prop_map(|(s, p, m)| Action::CheckIn(s, p, m)),
         (0..4u32, 0..6u32).prop_map(|(s, p)| Action::Undo(s, p)),
@@ -207,6 +209,11 @@ fn payload(store: &Store, action: &Action) -> Payload {
             Payload::SessionUpserted(session)
         }
         Action::Person(p) => Payload::PersonUpserted(person(store, *p)),
+        Action::Rephone(p, n) => {
+            let mut changed = person(store, *p);
+            changed.phone = format!("1390000{n:04}");
+            Payload::PersonUpserted(changed)
+        }
         Action::Enrol(s, p, enrolled) => Payload::EnrolmentSet {
             session: sid(*s),
             person: pid(*p),
@@ -256,6 +263,10 @@ proptest! {
         let stored: std::collections::BTreeMap<String, Vec<u8>> =
             store.state_entries().unwrap().into_iter().collect();
         prop_assert_eq!(&rebuilt, &stored);
+        // The phone index names exactly the people who have that phone now.
+        for p in store.people().unwrap() {
+            prop_assert_eq!(store.person_by_phone(&p.phone).unwrap().map(|q| q.phone), Some(p.phone.clone()));
+        }
         for s in 0..4 {
             let id = session(&store, s).id;
             prop_assert_eq!(store.enrolled_count(&id).unwrap() as usize, store.enrolled_ids(&id).unwrap().len());

@@ -11,7 +11,7 @@ use super::hlc::Hlc;
 use super::op::{DeviceId, Op, Payload};
 use chrono::NaiveDateTime;
 
-use crate::domain::{Attendance, MarkStatus, OfficeId};
+use crate::domain::{Attendance, MarkStatus, OfficeId, Person};
 
 /// Who last wrote a record and when: later (HLC, device) wins.
 pub type Stamp = (Hlc, DeviceId);
@@ -64,6 +64,7 @@ pub trait Kv {
     type Error;
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error>;
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error>;
+    fn remove(&mut self, key: &str) -> Result<(), Self::Error>;
     fn fail(error: ApplyError) -> Self::Error;
 }
 
@@ -74,6 +75,10 @@ impl Kv for BTreeMap<String, Vec<u8>> {
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), ApplyError> {
         self.insert(key.to_string(), value);
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<(), ApplyError> {
+        BTreeMap::remove(self, key);
         Ok(())
     }
     fn fail(error: ApplyError) -> ApplyError {
@@ -105,6 +110,14 @@ pub mod keys {
     }
     pub fn deadline(unit: &str, item: &str) -> String {
         format!("d/{unit}/{item}")
+    }
+    /// Index entry: a person with this phone.
+    pub fn by_phone(phone: &str, person: &str) -> String {
+        format!("h/{phone}/{person}")
+    }
+    /// Index entry: a person with this participant code.
+    pub fn by_code(code: &str, person: &str) -> String {
+        format!("o/{code}/{person}")
     }
     /// People currently enrolled in a session, kept with every enrolment change.
     pub fn enrolled_count(session: &str) -> String {
@@ -300,7 +313,19 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         }
         Payload::PersonUpserted(p) => {
             require_owner::<K>(op, &p.office, &p.id)?;
-            upsert(kv, &keys::person(&p.id), op, p.clone())
+            let key = keys::person(&p.id);
+            let old = read::<K, Person>(kv, &key)?.map(|s| s.value);
+            let changed = upsert(kv, &key, op, p.clone())?;
+            if changed {
+                // Phone and code lookups at the door read these instead of every person.
+                if let Some(old) = old {
+                    kv.remove(&keys::by_phone(&old.phone, &old.id))?;
+                    kv.remove(&keys::by_code(&old.code, &old.id))?;
+                }
+                kv.put(&keys::by_phone(&p.phone, &p.id), Vec::new())?;
+                kv.put(&keys::by_code(&p.code, &p.id), Vec::new())?;
+            }
+            Ok(changed)
         }
         Payload::EnrolmentSet {
             session,

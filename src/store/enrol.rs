@@ -51,17 +51,25 @@ pub enum CheckIn {
 
 impl Store {
     pub fn person_by_phone(&self, phone: &str) -> Result<Option<Person>> {
-        Ok(self.people()?.into_iter().find(|p| p.phone == phone))
+        Ok(self
+            .people_indexed(&format!("h/{phone}/"))?
+            .into_iter()
+            .next())
+    }
+
+    /// People listed under an index prefix (`h/<phone>/`, `o/<code>/`).
+    fn people_indexed(&self, prefix: &str) -> Result<Vec<Person>> {
+        let mut people = Vec::new();
+        for id in self.index_ids(prefix)? {
+            people.extend(self.person(&id)?);
+        }
+        Ok(people)
     }
 
     /// Everyone with this participant code: one, or rarely two made on different devices.
     pub fn people_by_code(&self, code: &str) -> Result<Vec<Person>> {
         let code = crate::domain::code::normalise_code(code);
-        Ok(self
-            .people()?
-            .into_iter()
-            .filter(|p| p.code == code)
-            .collect())
+        self.people_indexed(&format!("o/{code}/"))
     }
 
     /// The id of the enterprise a form names, and the op creating it when it is new.

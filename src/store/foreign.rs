@@ -101,6 +101,10 @@ impl Kv for ImportKv<'_> {
         self.0.insert(key, value)?;
         Ok(())
     }
+    fn remove(&mut self, key: &str) -> Result<(), Self::Error> {
+        self.0.remove(key)?;
+        Ok(())
+    }
     fn fail(error: ApplyError) -> Self::Error {
         ConflictableTransactionError::Abort(Abort::Apply(error))
     }

@@ -86,6 +86,15 @@ impl Store {
             .collect())
     }
 
+    /// The record ids under an index prefix.
+    pub(super) fn index_ids(&self, prefix: &str) -> Result<Vec<String>> {
+        self.state
+            .scan_prefix(prefix)
+            .keys()
+            .map(|key| Ok(String::from_utf8_lossy(&key?[prefix.len()..]).into_owned()))
+            .collect()
+    }
+
     /// How many people are enrolled, without reading the list.
     pub fn enrolled_count(&self, session: &str) -> Result<u32> {
         self.count(&keys::enrolled_count(session))

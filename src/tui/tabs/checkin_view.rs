@@ -16,7 +16,7 @@ use chrono::Datelike;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::checkin::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
@@ -26,8 +26,8 @@ use crate::search::door::Found;
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::labels::weekday_of;
-use crate::tui::widgets::centered;
 use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate, width};
+use crate::tui::widgets::{centered, clear_under};
 
 /// Column widths for a screen `w` wide; the enterprise takes what is left.
 struct Columns {
@@ -459,6 +459,6 @@ pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usi
         }
         lines.push(Line::styled(fit(&text, w), style));
     }
-    frame.render_widget(Clear, box_area);
+    clear_under(frame, box_area);
     frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }

@@ -3,11 +3,11 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::centered;
 use super::text::{truncate, width};
+use super::{centered, clear_under};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::{hints, Confirm, State, Tab};
@@ -100,7 +100,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
             Span::raw(format!(" {}", t("tui.confirm.no"))),
         ]),
     ];
-    frame.render_widget(Clear, box_area);
+    clear_under(frame, box_area);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -4,12 +4,12 @@
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
-use super::centered;
 use super::text::{fit, truncate, width};
+use super::{centered, clear_under};
 use crate::tui::app::State;
 use crate::tui::forms::{FieldInput, Form, TextInput};
 
@@ -98,7 +98,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     let inner = block.inner(box_area);
     let height = inner.height as usize;
     let offset = focus_span.1.saturating_sub(height).min(focus_span.0);
-    frame.render_widget(Clear, box_area);
+    clear_under(frame, box_area);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -3,11 +3,11 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::centered;
 use super::text::{fit, truncate};
+use super::{centered, clear_under};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
             theme.title,
         ));
     let inner = block.inner(box_area);
-    frame.render_widget(Clear, box_area);
+    clear_under(frame, box_area);
     frame.render_widget(
         Paragraph::new(lines(state, inner.width as usize))
             .block(block)

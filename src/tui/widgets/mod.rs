@@ -6,6 +6,8 @@ pub mod help;
 pub mod text;
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::widgets::Clear;
+use ratatui::Frame;
 
 /// A box of at most `width` x `height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -16,4 +18,16 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(row);
     cell
+}
+
+/// Blanks the area under an overlay box, and the column left of it: a Chinese character
+/// starting there would spill over the box's left border.
+pub fn clear_under(frame: &mut Frame, area: Rect) {
+    let left = area.x.saturating_sub(1);
+    let widened = Rect {
+        x: left,
+        width: area.width + (area.x - left),
+        ..area
+    };
+    frame.render_widget(Clear, widened.intersection(frame.area()));
 }
