@@ -108,6 +108,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import people from an enrolment spreadsheet (XLSX, XLS, ODS or CSV; UTF-8 or GB18030)
+    Import(ImportArgs),
     /// The deadline checklist (清单) of a unit, or mark an item
     Checklist(ChecklistArgs),
     /// Checklist items due soon or overdue, for cron or a login banner
@@ -288,6 +290,25 @@ pub struct CheckinArgs {
     /// Undo the check-in of the person named by --who or --code
     #[arg(long)]
     pub undo: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// Also enrol everyone in this session
+    #[arg(long)]
+    pub session: Option<String>,
+    /// The sheet to read [default: the first]
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Show what would be imported and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows even when some are bad (the bad ones are listed)
+    #[arg(long)]
+    pub skip_invalid: bool,
     #[arg(long)]
     pub json: bool,
 }

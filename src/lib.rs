@@ -11,5 +11,6 @@ pub mod error;
 pub mod i18n;
 pub mod log;
 pub mod search;
+pub mod sheets;
 pub mod store;
 pub mod tui;

@@ -111,6 +111,16 @@ impl Session {
 
     fn pump(&mut self, wait: Duration) {
         if let Ok(bytes) = self.output.recv_timeout(wait) {
+            if let Ok(path) = std::env::var("PTY_DUMP") {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(path)
+                    .unwrap();
+                writeln!(f, "\n=== {} bytes", bytes.len()).unwrap();
+                f.write_all(&bytes).unwrap();
+            }
             self.bytes += bytes.len();
             self.parser.process(&bytes);
             while let Ok(bytes) = self.output.try_recv() {
@@ -334,6 +344,7 @@ fn the_door_checks_someone_in_and_the_count_moves_on_screen() {
         keys += 1;
         total += s.bytes;
         worst = worst.max(s.bytes);
+        eprintln!("{query:?}: {}", s.bytes);
     }
     let average = total / keys;
     eprintln!("bytes to the terminal per keystroke at 80x24: average {average}, worst {worst}");

@@ -4,6 +4,7 @@
 mod checkin;
 mod checklist;
 mod doctor;
+mod import;
 mod records;
 mod session;
 
@@ -126,6 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Enrol(args)) => checkin::enrol(&cli, args),
         Some(Command::Checkin(args)) => checkin::checkin(&cli, args),
         Some(Command::Attendance { session, json }) => checkin::attendance(&cli, session, *json),
+        Some(Command::Import(args)) => import::run(&cli, args),
         Some(Command::Checklist(args)) => checklist::run(&cli, args),
         Some(Command::Due { days, json }) => checklist::due(&cli, *days, *json),
         Some(Command::Log {

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod data;
 pub mod door;
 pub mod effects;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::{eyre, Result, WrapErr};
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
 
 pub use action::{Action, Effect};
 pub use app::{update, State};
@@ -33,6 +34,7 @@ pub use theme::Theme;
 use crate::config::Config;
 use crate::i18n::t;
 use crate::store::Store;
+use backend::CjkBackend;
 use door::OfficeIndex;
 use tabs::checkin::IndexJob;
 
@@ -46,7 +48,13 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
     let signals = event::Signals::install()?;
-    let mut terminal = match ratatui::try_init() {
+    // ratatui's init puts the terminal in raw mode on the alternate screen and restores it on a
+    // panic; the terminal it returns is swapped for one on the backend that sends fewer bytes.
+    let terminal =
+        ratatui::try_init().and_then(|_| Terminal::new(CjkBackend::new(std::io::stdout())));
+    // Cleared once so the backend knows what the screen shows from the first frame.
+    let terminal = terminal.and_then(|mut terminal| terminal.clear().map(|()| terminal));
+    let mut terminal = match terminal {
         Ok(terminal) => terminal,
         Err(error) => {
             ratatui::restore();
@@ -76,7 +84,7 @@ fn spawn_index(store: &Arc<Store>) -> Result<Receiver<Result<OfficeIndex>>> {
 }
 
 fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Terminal<CjkBackend<std::io::Stdout>>,
     store: &Arc<Store>,
     state: &mut State,
     signals: &event::Signals,

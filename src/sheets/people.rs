@@ -1,0 +1,247 @@
+//! An enrolment sheet turned into one batch of ops: people (known phones reused), their
+//! enterprises (known credit codes and names reused), and enrolments. Each bad row is named by
+//! the row number the spreadsheet shows.
+
+use std::collections::HashMap;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::header::{find_header, Field, Header};
+use super::read::Grid;
+use crate::domain::{credit_code, input, text, EnterpriseCategory};
+use crate::error::user_error;
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::store::Store;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub message: String,
+}
+
+/// What an import would do, shown before anything is written.
+#[derive(Debug, Default, Serialize)]
+pub struct Plan {
+    pub sheet: String,
+    pub header_row: usize,
+    pub columns: Vec<(Field, String)>,
+    pub ignored: Vec<String>,
+    pub rows: usize,
+    pub new_people: usize,
+    pub known_people: usize,
+    pub new_enterprises: usize,
+    pub enrolments: usize,
+    pub errors: Vec<RowError>,
+    #[serde(skip)]
+    pub payloads: Vec<Payload>,
+}
+
+/// Phones as Excel leaves them: 13800001234.0, 1.3800001234E+10, with spaces or dashes.
+pub fn clean_phone(raw: &str) -> String {
+    let folded: String = raw.chars().map(text::fold_full_width).collect();
+    let trimmed = folded.trim();
+    if let Some(whole) = trimmed.strip_suffix(".0") {
+        if whole.chars().all(|c| c.is_ascii_digit()) {
+            return whole.to_string();
+        }
+    }
+    if trimmed.contains(['e', 'E']) {
+        if let Ok(value) = trimmed.parse::<f64>() {
+            if value.fract() == 0.0 && value > 0.0 && value < 1e15 {
+                return format!("{}", value as i64);
+            }
+        }
+    }
+    trimmed.to_string()
+}
+
+struct Cells<'a> {
+    header: &'a Header,
+    cells: &'a [String],
+}
+
+impl Cells<'_> {
+    fn get(&self, field: Field) -> String {
+        self.header
+            .column(field)
+            .and_then(|i| self.cells.get(i))
+            .and_then(|c| text::clean(c))
+            .unwrap_or_default()
+    }
+}
+
+fn category(raw: &str) -> Option<EnterpriseCategory> {
+    EnterpriseCategory::ALL
+        .into_iter()
+        .find(|c| !raw.is_empty() && (c.name() == raw || c.name().starts_with(raw)))
+}
+
+pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
+    let header = find_header(&grid.rows).ok_or_else(|| user_error(t("cli.sheets.no_header")))?;
+    if header.column(Field::Phone).is_none() {
+        return Err(user_error(t("cli.sheets.no_phone_column")));
+    }
+    if let Some(id) = session {
+        if store.session(id)?.is_none() {
+            return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
+        }
+    }
+    let mut plan = Plan {
+        sheet: grid.sheet.clone(),
+        header_row: grid.rows[header.row].0,
+        columns: header
+            .columns
+            .iter()
+            .map(|(_, f, name)| (*f, name.clone()))
+            .collect(),
+        ignored: header.ignored.clone(),
+        ..Plan::default()
+    };
+    let enterprises = store.enterprises()?;
+    let mut new_enterprise_ids: HashMap<String, String> = HashMap::new();
+    let mut phones_seen: HashMap<String, usize> = HashMap::new();
+    for (row, cells) in &grid.rows[header.row + 1..] {
+        if cells.iter().all(|c| text::clean(c).is_none()) {
+            continue;
+        }
+        plan.rows += 1;
+        let cells = Cells {
+            header: &header,
+            cells,
+        };
+        let mut reasons: Vec<String> = Vec::new();
+        let name = cells.get(Field::Name);
+        if name.is_empty() {
+            reasons.push(format!(
+                "{}: {}",
+                t("cli.field.name"),
+                t("cli.input.required")
+            ));
+        }
+        let phone = match text::normalise_phone(&clean_phone(&cells.get(Field::Phone))) {
+            Ok(phone) => Some(phone),
+            Err(e) => {
+                reasons.push(format!("{}: {e}", t("cli.field.phone")));
+                None
+            }
+        };
+        let code = cells.get(Field::CreditCode);
+        let code = if code.is_empty() {
+            None
+        } else {
+            match credit_code::validate(&code) {
+                Ok(code) => Some(code),
+                Err(e) => {
+                    reasons.push(format!("{}: {e}", t("cli.field.credit_code")));
+                    None
+                }
+            }
+        };
+        if let Some(phone) = &phone {
+            if let Some(first) = phones_seen.get(phone) {
+                reasons.push(tf("cli.sheets.same_phone", &[("row", first)]));
+            } else {
+                phones_seen.insert(phone.clone(), *row);
+            }
+        }
+        let (Some(phone), true) = (phone, reasons.is_empty()) else {
+            plan.errors.push(RowError {
+                row: *row,
+                message: reasons.join(&t("cli.reason_sep")),
+            });
+            continue;
+        };
+        let person_id = match store.person_by_phone(&phone)? {
+            Some(known) => {
+                plan.known_people += 1;
+                known.id
+            }
+            None => {
+                let enterprise_name = cells.get(Field::Enterprise);
+                let known = enterprises.iter().find(|e| {
+                    (code.is_some() && e.credit_code == code)
+                        || (!enterprise_name.is_empty() && e.name == enterprise_name)
+                });
+                let enterprise = match known {
+                    Some(e) => Some(e.id.clone()),
+                    None if enterprise_name.is_empty() => None,
+                    None => match new_enterprise_ids.get(&enterprise_name) {
+                        Some(id) => Some(id.clone()),
+                        None => {
+                            let unit = cells.get(Field::Unit);
+                            let unit = if unit.is_empty() {
+                                store.office().to_string()
+                            } else {
+                                unit
+                            };
+                            match input::enterprise(
+                                store.new_id('E')?,
+                                store.office().to_string(),
+                                &enterprise_name,
+                                code.as_deref(),
+                                category(&cells.get(Field::Category)),
+                                &unit,
+                            ) {
+                                Ok(e) => {
+                                    new_enterprise_ids
+                                        .insert(enterprise_name.clone(), e.id.clone());
+                                    plan.new_enterprises += 1;
+                                    let id = e.id.clone();
+                                    plan.payloads.push(Payload::EnterpriseUpserted(e));
+                                    Some(id)
+                                }
+                                Err(errors) => {
+                                    plan.errors.push(RowError {
+                                        row: *row,
+                                        message: errors
+                                            .to_string()
+                                            .replace('\n', &t("cli.reason_sep")),
+                                    });
+                                    continue;
+                                }
+                            }
+                        }
+                    },
+                };
+                let person = input::person(
+                    store.new_id('P')?,
+                    store.office().to_string(),
+                    &name,
+                    &phone,
+                    &cells.get(Field::Position),
+                    enterprise,
+                )?;
+                plan.new_people += 1;
+                let id = person.id.clone();
+                plan.payloads.push(Payload::PersonUpserted(person));
+                id
+            }
+        };
+        if let Some(session) = session {
+            if !store.is_enrolled(session, &person_id)? {
+                plan.enrolments += 1;
+                plan.payloads.push(Payload::EnrolmentSet {
+                    session: session.to_string(),
+                    person: person_id,
+                    enrolled: true,
+                });
+            }
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_as_excel_leaves_them() {
+        assert_eq!(clean_phone("13800001234.0"), "13800001234");
+        assert_eq!(clean_phone("1.3800001234E+10"), "13800001234");
+        assert_eq!(clean_phone(" １３８００００１２３４ "), "13800001234");
+        assert_eq!(clean_phone("138-0000-1234"), "138-0000-1234");
+    }
+}

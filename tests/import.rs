@@ -1,0 +1,205 @@
+//! Enrolment sheets as offices really send them: title rows, GB18030, numbers for phones,
+//! full-width digits, bad codes, duplicates, blank tails, merged title cells.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use rust_xlsxwriter::{Format, Workbook};
+
+fn peixun(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PEIXUN_LANG")
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn county() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(peixun(dir.path(), &["init", "--office", "鄂城区"])
+        .status
+        .success());
+    dir
+}
+
+fn people_count(dir: &Path) -> usize {
+    let out = peixun(dir, &["people", "--json"]);
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// Rows 1-2 are a title and a blank line, row 3 the header; data from row 4.
+const SHEET: &str = "2023年“百县万企”知识产权培训报名表\n\n序号,学员姓名,手机号码,企业名称（全称）,统一社会信用代码,职务,备注\n1,张三,13800001234,湖北鄂钢科技有限公司,91440300708461136T,知识产权专员,\n2,李四,１３９００００５６７８,湖北鄂钢科技有限公司,,总经理,\n3,王五,1.3700001111E+10,鄂州晶晶水产科技有限公司,,研发经理,\n4,赵六,123,某公司,,,\n5,钱七,13600002222,坏代码公司,91440300708461136U,,\n6,孙八,13800001234,湖北鄂钢科技有限公司,,,\n,,,,,,\n,,,,,,\n";
+
+fn gb18030_file(dir: &Path) -> std::path::PathBuf {
+    let (bytes, _, _) = encoding_rs::GB18030.encode(SHEET);
+    let path = dir.join("报名表.csv");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn bad_rows_are_named_by_the_row_people_see_and_nothing_is_written() {
+    let dir = county();
+    let file = gb18030_file(dir.path());
+    let out = peixun(dir.path(), &["import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(said.contains("第 3 行为表头"), "{said}");
+    assert!(said.contains("未使用的列：序号、备注"), "{said}");
+    assert!(
+        said.contains("第 7 行：电话: “123”不是有效的手机号"),
+        "{said}"
+    );
+    assert!(
+        said.contains("第 8 行：统一社会信用代码: 统一社会信用代码最后一位校验码应为 T"),
+        "{said}"
+    );
+    assert!(said.contains("第 9 行：手机号与第 4 行重复"), "{said}");
+    assert!(said.contains("未导入任何内容"), "{said}");
+    assert_eq!(people_count(dir.path()), 0);
+}
+
+#[test]
+fn skip_invalid_imports_the_good_rows_cleaned() {
+    let dir = county();
+    let file = gb18030_file(dir.path());
+    let dry = peixun(
+        dir.path(),
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--skip-invalid",
+            "--dry-run",
+        ],
+    );
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(text(&dry).contains("试运行"));
+    assert_eq!(people_count(dir.path()), 0, "a dry run writes nothing");
+    let out = peixun(
+        dir.path(),
+        &["import", file.to_str().unwrap(), "--skip-invalid"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let people: serde_json::Value =
+        serde_json::from_slice(&peixun(dir.path(), &["people", "--json"]).stdout).unwrap();
+    let phones: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phone"].as_str().unwrap())
+        .collect();
+    assert_eq!(phones.len(), 3);
+    for phone in ["13800001234", "13900005678", "13700001111"] {
+        assert!(phones.contains(&phone), "{phone} in {phones:?}");
+    }
+    let enterprises: serde_json::Value =
+        serde_json::from_slice(&peixun(dir.path(), &["enterprises", "--json"]).stdout).unwrap();
+    assert_eq!(
+        enterprises.as_array().unwrap().len(),
+        2,
+        "张三 and 李四 share one enterprise"
+    );
+    // The same sheet again: everyone is known, nothing new.
+    let again = peixun(
+        dir.path(),
+        &["import", file.to_str().unwrap(), "--skip-invalid"],
+    );
+    assert!(
+        text(&again).contains("新学员 0，已有学员 3"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn xlsx_with_a_merged_title_and_numeric_phones() {
+    let dir = county();
+    let path = dir.path().join("报名.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("报名").unwrap();
+    sheet
+        .merge_range(0, 0, 0, 3, "鄂城区“百县万企”培训报名表", &Format::new())
+        .unwrap();
+    for (col, title) in ["姓名", "手机", "单位", "职务"].iter().enumerate() {
+        sheet.write_string(2, col as u16, *title).unwrap();
+    }
+    sheet.write_string(3, 0, "单雄").unwrap();
+    sheet.write_number(3, 1, 13800001234.0).unwrap();
+    sheet.write_string(3, 2, "湖北鄂钢科技有限公司 ").unwrap();
+    sheet.write_string(4, 0, "吕丽").unwrap();
+    sheet.write_number(4, 1, 13900005678.0).unwrap();
+    book.save(&path).unwrap();
+    let session = String::from_utf8(
+        peixun(
+            dir.path(),
+            &[
+                "session",
+                "add",
+                "--title",
+                "第一场",
+                "--date",
+                "2023-03-15",
+                "--venue",
+                "v",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let out = peixun(
+        dir.path(),
+        &[
+            "import",
+            path.to_str().unwrap(),
+            "--session",
+            session.trim(),
+            "--sheet",
+            "报名",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("第 3 行为表头"), "{}", text(&out));
+    let enrolled: serde_json::Value = serde_json::from_slice(
+        &peixun(
+            dir.path(),
+            &["people", "--session", session.trim(), "--json"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let phones: Vec<&str> = enrolled
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phone"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        phones,
+        ["13900005678", "13800001234"],
+        "pinyin order: 吕 lv before 单 shan"
+    );
+    let missing = peixun(
+        dir.path(),
+        &["import", path.to_str().unwrap(), "--sheet", "Sheet9"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing).contains("没有工作表“Sheet9”。有：报名"),
+        "{}",
+        text(&missing)
+    );
+}
