@@ -110,6 +110,11 @@ pub enum Command {
     },
     /// Import people from an enrolment spreadsheet (XLSX, XLS, ODS or CSV; UTF-8 or GB18030)
     Import(ImportArgs),
+    /// Official tables: the statistics table (样表) and sign-in sheets (签到表)
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// The deadline checklist (清单) of a unit, or mark an item
     Checklist(ChecklistArgs),
     /// Checklist items due soon or overdue, for cron or a login banner
@@ -283,6 +288,9 @@ pub struct CheckinArgs {
     /// A participant code (参会码), as printed on the sign-in sheet
     #[arg(long, group = "whom")]
     pub code: Option<String>,
+    /// Rows ticked on the printed sign-in sheet, by 序号: 3,5,8-12
+    #[arg(long, group = "whom")]
+    pub numbers: Option<String>,
     /// Read participant codes from standard input, one a line (a scanner in a pipe); each line
     /// is answered once its check-in is on disk
     #[arg(long, group = "whom")]
@@ -311,4 +319,29 @@ pub struct ImportArgs {
     pub skip_invalid: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The 样表: one row per training class held, with the total of people
+    Stats {
+        /// Whose table: this office [default] or a unit below it
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long, default_value_t = 2023)]
+        year: i32,
+        /// FILE.xlsx or FILE.csv
+        #[arg(short, long)]
+        output: PathBuf,
+        /// For CSV output
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+    },
+    /// A printable A4 sign-in sheet (签到表) for a session, FILE.xlsx
+    Signin {
+        #[arg(long)]
+        session: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }

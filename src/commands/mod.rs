@@ -6,6 +6,7 @@ mod checklist;
 mod doctor;
 mod import;
 mod records;
+mod report;
 mod session;
 
 use std::io::Write;
@@ -128,6 +129,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Checkin(args)) => checkin::checkin(&cli, args),
         Some(Command::Attendance { session, json }) => checkin::attendance(&cli, session, *json),
         Some(Command::Import(args)) => import::run(&cli, args),
+        Some(Command::Report { command }) => report::run(&cli, command),
         Some(Command::Checklist(args)) => checklist::run(&cli, args),
         Some(Command::Due { days, json }) => checklist::due(&cli, *days, *json),
         Some(Command::Log {

@@ -1,5 +1,8 @@
-//! Spreadsheets in: enrolment sheets from enterprises and offices.
+//! Spreadsheets in (enrolment sheets from enterprises and offices) and out (the official
+//! statistics table and sign-in sheets).
 
 pub mod header;
 pub mod people;
 pub mod read;
+pub mod report;
+pub mod write;

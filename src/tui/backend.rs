@@ -106,6 +106,9 @@ impl Shadow {
 pub struct CjkBackend<W: Write> {
     writer: W,
     shadow: Shadow,
+    /// Where the cursor was last put: ratatui asks for it around a clear (on every resize), and
+    /// asking the terminal is a round trip over SSH that some terminals never answer.
+    cursor: Position,
 }
 
 impl<W: Write> CjkBackend<W> {
@@ -117,6 +120,7 @@ impl<W: Write> CjkBackend<W> {
                 valid: false,
                 ..Shadow::default()
             },
+            cursor: Position::ORIGIN,
         }
     }
 
@@ -125,6 +129,7 @@ impl<W: Write> CjkBackend<W> {
         CjkBackend {
             writer,
             shadow: Shadow::blank(cols, rows),
+            cursor: Position::ORIGIN,
         }
     }
 }
@@ -228,13 +233,12 @@ impl<W: Write> Backend for CjkBackend<W> {
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        let (x, y) = crossterm::cursor::position()?;
-        Ok(Position { x, y })
+        Ok(self.cursor)
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        let Position { x, y } = position.into();
-        execute!(self.writer, MoveTo(x, y))
+        self.cursor = position.into();
+        execute!(self.writer, MoveTo(self.cursor.x, self.cursor.y))
     }
 
     fn clear(&mut self) -> io::Result<()> {

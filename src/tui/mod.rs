@@ -50,10 +50,11 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     let signals = event::Signals::install()?;
     // ratatui's init puts the terminal in raw mode on the alternate screen and restores it on a
     // panic; the terminal it returns is swapped for one on the backend that sends fewer bytes.
-    let terminal =
-        ratatui::try_init().and_then(|_| Terminal::new(CjkBackend::new(std::io::stdout())));
-    // Cleared once so the backend knows what the screen shows from the first frame.
-    let terminal = terminal.and_then(|mut terminal| terminal.clear().map(|()| terminal));
+    let terminal = ratatui::try_init().and_then(|_| {
+        // The alternate screen starts blank, as ratatui assumes too.
+        let (cols, rows) = crossterm::terminal::size()?;
+        Terminal::new(CjkBackend::with_size(std::io::stdout(), cols, rows))
+    });
     let mut terminal = match terminal {
         Ok(terminal) => terminal,
         Err(error) => {

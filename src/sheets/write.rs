@@ -1,0 +1,71 @@
+//! Writing files the way a pulled USB stick cannot spoil: a temp name beside the target,
+//! flushed to disk, then renamed. CSV is UTF-8 with a BOM (Excel opens it) or GB18030, never GBK.
+
+use std::io::Write;
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+
+use crate::error::{io_reason, user_error};
+use crate::i18n::tf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Encoding {
+    /// UTF-8 with a byte-order mark, which Excel needs to show Chinese
+    #[default]
+    Utf8,
+    /// GB18030, for older Excel and WPS set-ups (GBK would mangle rare characters)
+    Gb18030,
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let failed = |e: std::io::Error| {
+        user_error(tf(
+            "cli.report.write_failed",
+            &[("file", &path.display()), ("reason", &io_reason(&e))],
+        ))
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    temp.write_all(bytes).map_err(failed)?;
+    temp.as_file().sync_all().map_err(failed)?;
+    temp.persist(path).map_err(|e| failed(e.error))?;
+    Ok(())
+}
+
+/// A table as CSV text in the chosen encoding.
+pub fn csv_bytes(rows: &[Vec<String>], encoding: Encoding) -> Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    let text = String::from_utf8(writer.into_inner().map_err(|e| e.into_error())?)?;
+    Ok(match encoding {
+        Encoding::Utf8 => {
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            bytes.extend_from_slice(text.as_bytes());
+            bytes
+        }
+        Encoding::Gb18030 => encoding_rs::GB18030.encode(&text).0.into_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trips_in_both_encodings() {
+        let rows = vec![vec!["序号".to_string(), "𠮷野家".to_string()]];
+        for encoding in [Encoding::Utf8, Encoding::Gb18030] {
+            let bytes = csv_bytes(&rows, encoding).unwrap();
+            assert_eq!(super::super::read::decode(&bytes), "序号,𠮷野家\n");
+        }
+    }
+}

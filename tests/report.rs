@@ -1,0 +1,191 @@
+//! The official tables read back as an office would open them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+fn peixun(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PEIXUN_LANG")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn sheet(path: &Path) -> Vec<Vec<String>> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(peixun(dir.path(), &["demo", "--no-tui"]));
+    dir
+}
+
+#[test]
+fn the_statistics_table_is_the_sample_table() {
+    let dir = demo();
+    let path = dir.path().join("统计表.xlsx");
+    let said = ok(peixun(
+        dir.path(),
+        &["report", "stats", "-o", path.to_str().unwrap()],
+    ));
+    let rows = sheet(&path);
+    assert_eq!(rows[0][0], "2023 年全省“百县万企”知识产权大培训情况统计表");
+    assert_eq!(rows[1][0], "单位（盖章）：鄂州市知识产权局");
+    assert_eq!(
+        rows[2],
+        [
+            "序号",
+            "培训班名称",
+            "培训内容",
+            "培训对象",
+            "人数",
+            "时间",
+            "地点",
+            "主办单位"
+        ]
+    );
+    let sessions: serde_json::Value =
+        serde_json::from_slice(&peixun(dir.path(), &["sessions", "--json"]).stdout).unwrap();
+    let held: Vec<&serde_json::Value> = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "offline" && s["date"].as_str().unwrap() <= "2023-04-20")
+        .collect();
+    let body = &rows[3..rows.len() - 1];
+    assert_eq!(body.len(), held.len());
+    assert!(body
+        .iter()
+        .any(|r| r[1].contains("第一场") && r[7] == "鄂城区（临空经济区协办）"));
+    let total: u32 = body.iter().map(|r| r[4].parse::<u32>().unwrap()).sum();
+    let last = rows.last().unwrap();
+    assert_eq!(last[0], "合计");
+    assert_eq!(last[4], total.to_string());
+    assert!(said.contains(&format!("合计 {total} 人")), "{said}");
+}
+
+#[test]
+fn csv_in_utf8_with_bom_or_gb18030() {
+    let dir = demo();
+    let utf8 = dir.path().join("s.csv");
+    ok(peixun(
+        dir.path(),
+        &["report", "stats", "-o", utf8.to_str().unwrap()],
+    ));
+    let bytes = std::fs::read(&utf8).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert!(String::from_utf8_lossy(&bytes).contains("序号,培训班名称,培训内容"));
+    let gb = dir.path().join("g.csv");
+    ok(peixun(
+        dir.path(),
+        &[
+            "report",
+            "stats",
+            "-o",
+            gb.to_str().unwrap(),
+            "--encoding",
+            "gb18030",
+        ],
+    ));
+    let bytes = std::fs::read(&gb).unwrap();
+    let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!bad && text.contains("单位（盖章）：鄂州市知识产权局"));
+}
+
+#[test]
+fn a_sign_in_sheet_comes_back_as_check_ins() {
+    let dir = demo();
+    let sessions: serde_json::Value =
+        serde_json::from_slice(&peixun(dir.path(), &["sessions", "--json"]).stdout).unwrap();
+    let future = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["date"] == "2023-04-25")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = dir.path().join("签到表.xlsx");
+    ok(peixun(
+        dir.path(),
+        &[
+            "report",
+            "signin",
+            "--session",
+            &future,
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    ));
+    let rows = sheet(&path);
+    assert!(rows[0][0].ends_with("签到表"));
+    assert_eq!(
+        rows[2],
+        [
+            "序号",
+            "姓名",
+            "单位",
+            "职务",
+            "联系电话",
+            "参会码",
+            "签到",
+            "签名"
+        ]
+    );
+    assert!(
+        rows[3][4].contains("****"),
+        "phones are masked: {}",
+        rows[3][4]
+    );
+    let second = rows[4][1].clone();
+    ok(peixun(
+        dir.path(),
+        &["checkin", "--session", &future, "--numbers", "1-2,5"],
+    ));
+    let attendance: serde_json::Value = serde_json::from_slice(
+        &peixun(dir.path(), &["attendance", "--session", &future, "--json"]).stdout,
+    )
+    .unwrap();
+    let names: Vec<&str> = attendance
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3);
+    assert!(names.contains(&second.as_str()));
+    let beyond = peixun(
+        dir.path(),
+        &["checkin", "--session", &future, "--numbers", "999"],
+    );
+    assert_eq!(beyond.status.code(), Some(2));
+}
