@@ -337,6 +337,28 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
     },
+    /// Every unit's checklist: status of each step and material
+    Checklist {
+        #[arg(long)]
+        office: Option<String>,
+        /// FILE.xlsx or FILE.csv [default: print]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+    },
+    /// Enterprises and people reached by unit, against the 10,000-enterprise target
+    Coverage {
+        #[arg(long)]
+        office: Option<String>,
+        /// FILE.xlsx or FILE.csv [default: print]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+        #[arg(long)]
+        json: bool,
+    },
     /// A printable A4 sign-in sheet (签到表) for a session, FILE.xlsx
     Signin {
         #[arg(long)]

@@ -111,16 +111,6 @@ impl Session {
 
     fn pump(&mut self, wait: Duration) {
         if let Ok(bytes) = self.output.recv_timeout(wait) {
-            if let Ok(path) = std::env::var("PTY_DUMP") {
-                use std::io::Write as _;
-                let mut f = std::fs::OpenOptions::new()
-                    .append(true)
-                    .create(true)
-                    .open(path)
-                    .unwrap();
-                writeln!(f, "\n=== {} bytes", bytes.len()).unwrap();
-                f.write_all(&bytes).unwrap();
-            }
             self.bytes += bytes.len();
             self.parser.process(&bytes);
             while let Ok(bytes) = self.output.try_recv() {
@@ -339,8 +329,14 @@ fn the_door_checks_someone_in_and_the_count_moves_on_screen() {
         s.wait_for(&shown, |screen| {
             screen.contains(&shown) && (query.is_empty() || screen.contains("本场 "))
         });
-        // The rest of the frame, if it came in several reads.
-        s.pump(Duration::from_millis(100));
+        // The rest of the frame, if it came in several reads: until the program is quiet.
+        loop {
+            let before = s.bytes;
+            s.pump(Duration::from_millis(150));
+            if s.bytes == before {
+                break;
+            }
+        }
         keys += 1;
         total += s.bytes;
         worst = worst.max(s.bytes);

@@ -189,3 +189,30 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
     );
     assert_eq!(beyond.status.code(), Some(2));
 }
+
+#[test]
+fn coverage_and_checklist_roll_up_every_unit() {
+    let dir = demo();
+    let coverage: serde_json::Value =
+        serde_json::from_slice(&peixun(dir.path(), &["report", "coverage", "--json"]).stdout)
+            .unwrap();
+    let rows = coverage.as_array().unwrap();
+    assert_eq!(rows.len(), 7, "鄂州市, its five units, and the total");
+    let total = rows.last().unwrap();
+    let sum: u64 = rows[..6]
+        .iter()
+        .map(|r| r["enterprises_reached"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total["enterprises_reached"].as_u64().unwrap(), sum);
+    assert_eq!(total["enterprises"], 400);
+    let path = dir.path().join("清单.xlsx");
+    ok(peixun(
+        dir.path(),
+        &["report", "checklist", "-o", path.to_str().unwrap()],
+    ));
+    let rows = sheet(&path);
+    assert_eq!(rows[0][0], "鄂州市 各单位工作清单");
+    assert!(rows
+        .iter()
+        .any(|r| r[0] == "梁子湖区" && r[1] == "county.plan" && r[5] == "逾期"));
+}

@@ -5,4 +5,5 @@ pub mod header;
 pub mod people;
 pub mod read;
 pub mod report;
+pub mod rollup;
 pub mod write;

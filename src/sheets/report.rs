@@ -212,6 +212,19 @@ pub fn write_stats(path: &Path, office: &str, rows: &[StatsRow], encoding: Encod
     atomic_write(path, &bytes)
 }
 
+/// Any titled table (title, a line under it, the header, the rows) as .xlsx or .csv.
+pub fn write_table(path: &Path, rows: &[Vec<String>], encoding: Encoding) -> Result<()> {
+    if !is_xlsx(path) {
+        return atomic_write(path, &csv_bytes(rows, encoding)?);
+    }
+    let columns = rows.get(2).map_or(1, Vec::len);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    write_sheet(sheet, rows, &vec![16.0; columns], true).map_err(xlsx_error(path))?;
+    let bytes = book.save_to_buffer().map_err(xlsx_error(path))?;
+    atomic_write(path, &bytes)
+}
+
 /// The sign-in sheet of a session, in the enrolment list's order (序号 is what `checkin --numbers`
 /// reads back).
 pub fn write_signin(store: &Store, session: &Session, path: &Path) -> Result<usize> {

@@ -9,16 +9,14 @@
 //! - it keeps a copy of what the screen shows, and across a short run of unchanged cells in the
 //!   current style it prints them again when that is shorter than moving the cursor.
 //!
-//! Styles are set as ratatui does (colours when they change; a modifier change resets and
-//! re-applies), and each frame ends with styles reset.
+//! Styles are set when they change; the 16 ANSI colours with their classic short codes (which
+//! 16-colour terminals also understand), others as crossterm writes them. Each frame ends with
+//! styles reset.
 
 use std::io::{self, Write};
 
 use crossterm::cursor::{Hide, MoveTo, Show};
-use crossterm::style::{
-    Attribute, Color as CtColor, Colors, Print, SetAttribute, SetBackgroundColor, SetColors,
-    SetForegroundColor,
-};
+use crossterm::style::{Attribute, Colors, Print, SetAttribute, SetColors};
 use crossterm::terminal::{self, Clear};
 use crossterm::{execute, queue};
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
@@ -148,6 +146,50 @@ fn move_len(x: u16, y: u16) -> usize {
     4 + digits(x) + digits(y)
 }
 
+/// The SGR code of an ANSI colour as foreground (add 10 for background).
+fn ansi(color: Color) -> Option<u8> {
+    Some(match color {
+        Color::Reset => 39,
+        Color::Black => 30,
+        Color::Red => 31,
+        Color::Green => 32,
+        Color::Yellow => 33,
+        Color::Blue => 34,
+        Color::Magenta => 35,
+        Color::Cyan => 36,
+        Color::Gray => 37,
+        Color::DarkGray => 90,
+        Color::LightRed => 91,
+        Color::LightGreen => 92,
+        Color::LightYellow => 93,
+        Color::LightBlue => 94,
+        Color::LightMagenta => 95,
+        Color::LightCyan => 96,
+        Color::White => 97,
+        _ => return None,
+    })
+}
+
+/// Sets the colours that changed from (fg, bg) to (to_fg, to_bg).
+fn queue_colors(
+    w: &mut impl Write,
+    (fg, bg): (Color, Color),
+    to: (Color, Color),
+) -> io::Result<()> {
+    match (ansi(to.0), ansi(to.1)) {
+        (Some(f), Some(b)) => match (to.0 != fg, to.1 != bg) {
+            (true, true) => write!(w, "\x1b[{f};{}m", b + 10),
+            (true, false) => write!(w, "\x1b[{f}m"),
+            (false, true) => write!(w, "\x1b[{}m", b + 10),
+            (false, false) => Ok(()),
+        },
+        _ => queue!(
+            w,
+            SetColors(Colors::new(to.0.into_crossterm(), to.1.into_crossterm()))
+        ),
+    }
+}
+
 const ATTRIBUTES: [(Modifier, Attribute); 9] = [
     (Modifier::BOLD, Attribute::Bold),
     (Modifier::DIM, Attribute::Dim),
@@ -202,18 +244,13 @@ impl<W: Write> Backend for CjkBackend<W> {
                 modifier = cell.modifier;
             }
             if cell.fg != fg || cell.bg != bg {
-                let colors = Colors::new(cell.fg.into_crossterm(), cell.bg.into_crossterm());
-                queue!(w, SetColors(colors))?;
+                queue_colors(w, (fg, bg), (cell.fg, cell.bg))?;
                 (fg, bg) = (cell.fg, cell.bg);
             }
             queue!(w, Print(cell.symbol()))?;
         }
-        queue!(
-            w,
-            SetForegroundColor(CtColor::Reset),
-            SetBackgroundColor(CtColor::Reset),
-            SetAttribute(Attribute::Reset),
-        )
+        // Resets colours as well.
+        queue!(w, SetAttribute(Attribute::Reset))
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
