@@ -305,6 +305,9 @@ pub struct CheckinArgs {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     pub file: PathBuf,
+    /// What the rows are: people (an enrolment sheet) or enterprises (an enterprise list)
+    #[arg(long = "as", value_enum, default_value_t = ImportKind::People)]
+    pub kind: ImportKind,
     /// Also enrol everyone in this session
     #[arg(long)]
     pub session: Option<String>,
@@ -366,4 +369,10 @@ pub enum ReportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    People,
+    Enterprises,
 }

@@ -203,3 +203,53 @@ fn xlsx_with_a_merged_title_and_numeric_phones() {
         text(&missing)
     );
 }
+
+#[test]
+fn an_enterprise_list_is_imported_once() {
+    let dir = county();
+    let path = dir.path().join("企业名单.csv");
+    std::fs::write(
+        &path,
+        "企业名称,统一社会信用代码,企业类型,所属区县\n湖北鄂钢科技有限公司,91440300708461136T,高新技术企业,鄂城区\n鄂州晶晶水产科技有限公司,,专精特新企业,华容区\n坏代码公司,91440300708461136U,,\n湖北鄂钢科技有限公司,,,\n",
+    )
+    .unwrap();
+    let out = peixun(
+        dir.path(),
+        &[
+            "import",
+            path.to_str().unwrap(),
+            "--as",
+            "enterprises",
+            "--skip-invalid",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("第 4 行：统一社会信用代码"), "{said}");
+    assert!(said.contains("第 5 行：与第 2 行是同一家企业"), "{said}");
+    let enterprises: serde_json::Value =
+        serde_json::from_slice(&peixun(dir.path(), &["enterprises", "--json"]).stdout).unwrap();
+    let list = enterprises.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let jingjing = list
+        .iter()
+        .find(|e| e["name"] == "鄂州晶晶水产科技有限公司")
+        .unwrap();
+    assert_eq!(jingjing["unit"], "420703");
+    assert_eq!(jingjing["category"], "specialised");
+    let again = peixun(
+        dir.path(),
+        &[
+            "import",
+            path.to_str().unwrap(),
+            "--as",
+            "enterprises",
+            "--skip-invalid",
+        ],
+    );
+    assert!(
+        text(&again).contains("新企业 0，已有企业 2"),
+        "{}",
+        text(&again)
+    );
+}

@@ -3,14 +3,17 @@
 use color_eyre::eyre::Result;
 
 use super::{open_store, print_json, user_error};
-use crate::cli::{Cli, ImportArgs};
+use crate::cli::{Cli, ImportArgs, ImportKind};
 use crate::i18n::{t, tf};
-use crate::sheets::{people, read};
+use crate::sheets::{enterprises, people, read};
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     let store = open_store(cli)?;
     let grid = read::read(&args.file, args.sheet.as_deref())?;
-    let plan = people::plan(&store, &grid, args.session.as_deref())?;
+    let plan = match args.kind {
+        ImportKind::People => people::plan(&store, &grid, args.session.as_deref())?,
+        ImportKind::Enterprises => enterprises::plan(&store, &grid)?,
+    };
     let refused = !plan.errors.is_empty() && !args.skip_invalid;
     let write = !refused && !args.dry_run && !plan.payloads.is_empty();
     if write {
@@ -54,6 +57,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
                     ("new", &plan.new_people),
                     ("known", &plan.known_people),
                     ("enterprises", &plan.new_enterprises),
+                    ("known_enterprises", &plan.known_enterprises),
                     ("enrolments", &plan.enrolments),
                     ("bad", &plan.errors.len()),
                 ]

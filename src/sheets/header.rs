@@ -119,6 +119,11 @@ impl Header {
 /// The first row, among the first twenty, that names a name column and at least one other known
 /// field: title rows and blank rows above it are skipped.
 pub fn find_header(rows: &[(usize, Vec<String>)]) -> Option<Header> {
+    find_header_for(rows, Field::Name)
+}
+
+/// As `find_header`, for a sheet whose key column is `key` (the enterprise for a 企业名单).
+pub fn find_header_for(rows: &[(usize, Vec<String>)], key: Field) -> Option<Header> {
     rows.iter()
         .take(20)
         .enumerate()
@@ -134,7 +139,7 @@ pub fn find_header(rows: &[(usize, Vec<String>)]) -> Option<Header> {
                     _ => {}
                 }
             }
-            let has_name = columns.iter().any(|(_, f, _)| *f == Field::Name);
+            let has_name = columns.iter().any(|(_, f, _)| *f == key);
             (has_name && columns.len() >= 2).then_some(Header {
                 row: index,
                 columns,

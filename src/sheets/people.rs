@@ -32,6 +32,7 @@ pub struct Plan {
     pub new_people: usize,
     pub known_people: usize,
     pub new_enterprises: usize,
+    pub known_enterprises: usize,
     pub enrolments: usize,
     pub errors: Vec<RowError>,
     #[serde(skip)]
@@ -72,7 +73,7 @@ impl Cells<'_> {
     }
 }
 
-fn category(raw: &str) -> Option<EnterpriseCategory> {
+pub(super) fn category(raw: &str) -> Option<EnterpriseCategory> {
     EnterpriseCategory::ALL
         .into_iter()
         .find(|c| !raw.is_empty() && (c.name() == raw || c.name().starts_with(raw)))

@@ -1,0 +1,69 @@
+//! Offices exchange their change logs as bundle files on USB sticks (DESIGN §3).
+//!
+//! - `identity`: this office's Ed25519 signing key and age (X25519) encryption key, and the
+//!   identity card others pin.
+//! - `fingerprint`: the card's fingerprint, in base32 groups with a check character each, to be
+//!   read over the phone.
+//! - `trust`: the offices whose keys we accept (pinned by fingerprint or introduced by a signed
+//!   roster of a higher office), and revocation.
+//! - `visibility`: which device chains an office may receive.
+//! - `bundle`: the file format (outer frame, signed inner header, compressed ops).
+//! - `export` / `import`: building a bundle for a peer, and taking one in.
+//!
+//! The format is documented in `docs/bundle-format.md`.
+
+pub mod bundle;
+pub mod export;
+pub mod fingerprint;
+pub mod identity;
+pub mod import;
+mod rejection;
+pub mod trust;
+pub mod visibility;
+
+pub use bundle::{RangeHeader, SignedHead};
+pub use identity::{Card, Keys, Role};
+pub use rejection::Rejection;
+pub use visibility::ChainKind;
+
+/// Milliseconds since the epoch, for "imported at" records.
+pub(crate) fn now_ms() -> u64 {
+    crate::log::hlc::now_ms()
+}
+
+/// Lower-case hex, for ids and keys in files and messages.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses lower- or upper-case hex of exactly `N` bytes.
+pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let text = text.trim();
+    if text.len() != N * 2 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// A device id as the audit trail prints it.
+pub fn device_label(device: crate::log::DeviceId) -> String {
+    format!("{device:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 0xab, 0xff];
+        assert_eq!(hex(&bytes), "0001abff");
+        assert_eq!(unhex::<4>("0001ABFF"), Some(bytes));
+        assert_eq!(unhex::<4>("0001abf"), None);
+        assert_eq!(unhex::<2>("zz00"), None);
+    }
+}

@@ -1,0 +1,113 @@
+//! Who may receive which device chain. Chains travel whole (their hash links must verify), so
+//! visibility is decided per chain, and what a lower office may see of a higher office's chain
+//! travels as a separate *public view* chain that the higher office derives and signs.
+//!
+//! - A full chain of office O goes to offices strictly above O: a county's work to its city and
+//!   the province, a city's to the province. A county never receives another county's chain.
+//! - The public view of O's chain (its sessions and deadlines, no people) goes to offices
+//!   strictly below O: the province's and the city's sessions and deadlines reach the county.
+
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::campaign;
+use crate::log::{DeviceId, Payload};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChainKind {
+    /// Every op of a device, as it wrote them.
+    Full,
+    /// Only the public ops of a device (sessions, deadlines), re-chained under a derived device
+    /// id and signed by the same office.
+    PublicView,
+}
+
+impl ChainKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::PublicView => "public-view",
+        }
+    }
+}
+
+/// Whether `upper` sits strictly above `lower` in the campaign's hierarchy.
+pub fn is_strict_ancestor(upper: &str, lower: &str) -> bool {
+    let campaign = campaign();
+    let mut current = campaign.unit(lower).and_then(|u| u.parent.clone());
+    // The hierarchy is three levels deep; the bound only guards against a cycle in bad data.
+    for _ in 0..8 {
+        match current {
+            None => return false,
+            Some(id) if id == upper => return true,
+            Some(id) => current = campaign.unit(&id).and_then(|u| u.parent.clone()),
+        }
+    }
+    false
+}
+
+/// Whether `recipient` may be sent a chain of `origin` of this kind.
+pub fn may_receive(recipient: &str, origin: &str, kind: ChainKind) -> bool {
+    match kind {
+        ChainKind::Full => is_strict_ancestor(recipient, origin),
+        ChainKind::PublicView => is_strict_ancestor(origin, recipient),
+    }
+}
+
+/// Whether `office` may hold such a chain at all: its own, or one it may receive.
+pub fn may_hold(office: &str, origin: &str, kind: ChainKind) -> bool {
+    (kind == ChainKind::Full && office == origin) || may_receive(office, origin, kind)
+}
+
+/// Ops a lower office sees of a higher office's work: no person, enterprise or attendance.
+pub fn is_public(payload: &Payload) -> bool {
+    matches!(
+        payload,
+        Payload::SessionUpserted(_) | Payload::DeadlineSet { .. }
+    )
+}
+
+/// The device id of the public view of `device`: derived, so every office that derives or
+/// relays the view names it the same.
+pub fn view_device(device: DeviceId) -> DeviceId {
+    let mut hasher = blake3::Hasher::new_derive_key("peixun 2023 public view device v1");
+    hasher.update(&device.to_be_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+    u64::from_be_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROVINCE: &str = "420000";
+    const EZHOU: &str = "420700";
+    const ECHENG: &str = "420704";
+    const HUARONG: &str = "420703";
+    const WUHAN: &str = "420100";
+
+    #[test]
+    fn full_chains_go_up_views_go_down() {
+        assert!(may_receive(EZHOU, ECHENG, ChainKind::Full));
+        assert!(may_receive(PROVINCE, ECHENG, ChainKind::Full));
+        assert!(may_receive(PROVINCE, EZHOU, ChainKind::Full));
+        assert!(!may_receive(HUARONG, ECHENG, ChainKind::Full));
+        assert!(!may_receive(ECHENG, EZHOU, ChainKind::Full));
+        assert!(!may_receive(WUHAN, ECHENG, ChainKind::Full));
+        assert!(may_receive(ECHENG, EZHOU, ChainKind::PublicView));
+        assert!(may_receive(ECHENG, PROVINCE, ChainKind::PublicView));
+        assert!(!may_receive(PROVINCE, EZHOU, ChainKind::PublicView));
+        assert!(!may_receive(HUARONG, ECHENG, ChainKind::PublicView));
+        assert!(may_hold(ECHENG, ECHENG, ChainKind::Full));
+        assert!(!may_hold(ECHENG, ECHENG, ChainKind::PublicView));
+        assert!(is_strict_ancestor(EZHOU, "420700-gedian"));
+        assert!(!is_strict_ancestor("nowhere", ECHENG));
+    }
+
+    #[test]
+    fn view_devices_differ_from_their_chain() {
+        assert_ne!(view_device(7), 7);
+        assert_eq!(view_device(7), view_device(7));
+    }
+}
