@@ -17,17 +17,7 @@ use crate::store::Store;
 pub fn plan(store: &Store, grid: &Grid) -> Result<Plan> {
     let header = find_header_for(&grid.rows, Field::Enterprise)
         .ok_or_else(|| user_error(t("cli.sheets.no_enterprise_header")))?;
-    let mut plan = Plan {
-        sheet: grid.sheet.clone(),
-        header_row: grid.rows[header.row].0,
-        columns: header
-            .columns
-            .iter()
-            .map(|(_, f, name)| (*f, name.clone()))
-            .collect(),
-        ignored: header.ignored.clone(),
-        ..Plan::default()
-    };
+    let mut plan = Plan::start(grid, &header);
     let known = store.enterprises()?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (row, cells) in &grid.rows[header.row + 1..] {

@@ -39,6 +39,19 @@ pub struct Plan {
     pub payloads: Vec<Payload>,
 }
 
+impl Plan {
+    /// A plan for the rows under `header`, with the columns it found and the ones it ignores.
+    pub(super) fn start(grid: &Grid, header: &Header) -> Plan {
+        Plan {
+            sheet: grid.sheet.clone(),
+            header_row: grid.rows[header.row].0,
+            columns: header.columns.iter().map(|(_, f, name)| (*f, name.clone())).collect(),
+            ignored: header.ignored.clone(),
+            ..Plan::default()
+        }
+    }
+}
+
 /// Phones as Excel leaves them: 13800001234.0, 1.3800001234E+10, with spaces or dashes.
 pub fn clean_phone(raw: &str) -> String {
     let folded: String = raw.chars().map(text::fold_full_width).collect();
@@ -89,17 +102,7 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
             return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
         }
     }
-    let mut plan = Plan {
-        sheet: grid.sheet.clone(),
-        header_row: grid.rows[header.row].0,
-        columns: header
-            .columns
-            .iter()
-            .map(|(_, f, name)| (*f, name.clone()))
-            .collect(),
-        ignored: header.ignored.clone(),
-        ..Plan::default()
-    };
+    let mut plan = Plan::start(grid, &header);
     let enterprises = store.enterprises()?;
     let mut new_enterprise_ids: HashMap<String, String> = HashMap::new();
     let mut phones_seen: HashMap<String, usize> = HashMap::new();
