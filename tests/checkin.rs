@@ -1,9 +1,11 @@
 //! Check-in at the door: duplicates, walk-ins, undo, lateness, ambiguity, two laptops, and
 //! acknowledged check-ins surviving a kill.
 
+mod common;
+use common::*;
+
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use peixun::demo::ChainWriter;
@@ -76,16 +78,6 @@ fn door() -> (tempfile::TempDir, Store, String, Vec<String>) {
         ids.push(enrolled.person().id.clone());
     }
     (dir, store, s, ids)
-}
-
-fn peixun(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peixun"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PEIXUN_LANG")
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -1,28 +1,12 @@
 //! Enrolment sheets as offices really send them: title rows, GB18030, numbers for phones,
 //! full-width digits, bad codes, duplicates, blank tails, merged title cells.
 
+mod common;
+use common::*;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use rust_xlsxwriter::{Format, Workbook};
-
-fn peixun(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peixun"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PEIXUN_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 fn county() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

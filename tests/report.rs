@@ -1,28 +1,11 @@
 //! The official tables read back as an office would open them.
 
+mod common;
+use common::*;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn peixun(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peixun"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PEIXUN_LANG")
-        .output()
-        .unwrap()
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn sheet(path: &Path) -> Vec<Vec<String>> {
     let mut book = open_workbook_auto(path).unwrap();
@@ -44,7 +27,7 @@ fn sheet(path: &Path) -> Vec<Vec<String>> {
 
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    ok(peixun(dir.path(), &["demo", "--no-tui"]));
+    stdout(&peixun(dir.path(), &["demo", "--no-tui"]));
     dir
 }
 
@@ -52,7 +35,7 @@ fn demo() -> tempfile::TempDir {
 fn the_statistics_table_is_the_sample_table() {
     let dir = demo();
     let path = dir.path().join("统计表.xlsx");
-    let said = ok(peixun(
+    let said = stdout(&peixun(
         dir.path(),
         &["report", "stats", "-o", path.to_str().unwrap()],
     ));
@@ -96,7 +79,7 @@ fn the_statistics_table_is_the_sample_table() {
 fn csv_in_utf8_with_bom_or_gb18030() {
     let dir = demo();
     let utf8 = dir.path().join("s.csv");
-    ok(peixun(
+    stdout(&peixun(
         dir.path(),
         &["report", "stats", "-o", utf8.to_str().unwrap()],
     ));
@@ -104,7 +87,7 @@ fn csv_in_utf8_with_bom_or_gb18030() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     assert!(String::from_utf8_lossy(&bytes).contains("序号,培训班名称,培训内容"));
     let gb = dir.path().join("g.csv");
-    ok(peixun(
+    stdout(&peixun(
         dir.path(),
         &[
             "report",
@@ -135,7 +118,7 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         .unwrap()
         .to_string();
     let path = dir.path().join("签到表.xlsx");
-    ok(peixun(
+    stdout(&peixun(
         dir.path(),
         &[
             "report",
@@ -167,7 +150,7 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         rows[3][4]
     );
     let second = rows[4][1].clone();
-    ok(peixun(
+    stdout(&peixun(
         dir.path(),
         &["checkin", "--session", &future, "--numbers", "1-2,5"],
     ));
@@ -206,7 +189,7 @@ fn coverage_and_checklist_roll_up_every_unit() {
     assert_eq!(total["enterprises_reached"].as_u64().unwrap(), sum);
     assert_eq!(total["enterprises"], 400);
     let path = dir.path().join("清单.xlsx");
-    ok(peixun(
+    stdout(&peixun(
         dir.path(),
         &["report", "checklist", "-o", path.to_str().unwrap()],
     ));

@@ -1,0 +1,42 @@
+//! Running the real binary on a store, as scripts do.
+#![allow(dead_code)] // each test file uses its own part of these
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub fn peixun(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PEIXUN_LANG")
+        .output()
+        .unwrap()
+}
+
+/// Standard output of a run that must succeed.
+pub fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Everything a run said, both streams.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        stderr(output)
+    )
+}
+
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).unwrap()
+}
