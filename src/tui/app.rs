@@ -14,7 +14,7 @@ use super::tabs::sessions::SessionsState;
 use super::tabs::{calendar, checkin, checklist, sessions};
 use super::theme::Theme;
 use super::widgets::help;
-use crate::campaign::{campaign, UnitLevel};
+use crate::campaign::{campaign, role_label};
 use crate::i18n::t;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,20 +92,15 @@ pub struct Office {
 
 impl Office {
     pub fn of(id: &str) -> Office {
-        let unit = campaign().unit(id);
-        let name = unit.map_or_else(
+        let name = campaign().unit(id).map_or_else(
             || id.to_string(),
             |u| u.office.clone().unwrap_or_else(|| u.short.clone()),
         );
-        let role = match unit.map(|u| u.level) {
-            Some(UnitLevel::Province) => "tui.role.province",
-            Some(UnitLevel::City) => "tui.role.city",
-            _ => "tui.role.county",
-        };
         Office {
             id: id.to_string(),
             name,
-            role: t(role),
+            // The CLI's word too: one place decides what an office is called.
+            role: role_label(id),
         }
     }
 }

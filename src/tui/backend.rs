@@ -110,7 +110,7 @@ pub struct CjkBackend<W: Write> {
 }
 
 impl<W: Write> CjkBackend<W> {
-    /// A backend for a screen that starts blank (the alternate screen, or a fresh buffer).
+    /// A backend for a screen in an unknown state: reprinting starts after the first clear.
     pub fn new(writer: W) -> CjkBackend<W> {
         CjkBackend {
             writer,
@@ -122,7 +122,8 @@ impl<W: Write> CjkBackend<W> {
         }
     }
 
-    /// As `new`, for a blank screen of this size: reprinting works from the first frame.
+    /// For a blank screen of this size (the alternate screen when just entered, a fresh
+    /// buffer): reprinting works from the first frame.
     pub fn with_size(writer: W, cols: u16, rows: u16) -> CjkBackend<W> {
         CjkBackend {
             writer,

@@ -83,10 +83,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             .keymap
             .hint_in(Action::Open, state.focus())
             .unwrap_or_default();
-        let text = tf(
-            "tui.checkin.not_found",
-            &[("query", &c.query.value()), ("key", &key)],
-        );
+        // Until the office index is in, only this list was searched.
+        let indexing = matches!(c.index, IndexJob::Wanted | IndexJob::Building);
+        let message = if indexing {
+            "tui.checkin.not_found_yet"
+        } else {
+            "tui.checkin.not_found"
+        };
+        let text = tf(message, &[("query", &c.query.value()), ("key", &key)]);
         lines.push(Line::styled(truncate(&text, w), state.theme.due_soon));
     } else {
         lines.extend(result_lines(state, w, room));

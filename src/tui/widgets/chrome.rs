@@ -14,26 +14,33 @@ use crate::tui::app::{hints, Confirm, State, Tab};
 
 pub fn header(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
-    let office = format!(
-        " {}  {}  {} ",
-        state.office.name,
-        state.office.role,
-        tf("tui.header.today", &[("date", &state.today)])
-    );
-    let mut spans = vec![Span::styled(
-        office.clone(),
-        theme.header.patch(theme.title),
-    )];
-    let mut used = width(&office);
-    for tab in Tab::ALL.iter() {
-        let key = state.keymap.hint(tab.action()).unwrap_or_default();
-        let text = format!(" {key} {} ", tab.title());
-        let style = if *tab == state.tab {
+    let tabs: Vec<(Tab, String)> = Tab::ALL
+        .iter()
+        .map(|tab| {
+            let key = state.keymap.hint(tab.action()).unwrap_or_default();
+            (*tab, format!(" {key} {} ", tab.title()))
+        })
+        .collect();
+    let tabs_w: usize = tabs.iter().map(|(_, text)| width(text) + 1).sum();
+    // Every tab stays in view: the date goes first when the line is short, then the role.
+    let today = tf("tui.header.today", &[("date", &state.today)]);
+    let (name, role) = (&state.office.name, &state.office.role);
+    let office = [
+        format!(" {name}  {role}  {today} "),
+        format!(" {name}  {role} "),
+        format!(" {name} "),
+    ]
+    .into_iter()
+    .find(|text| width(text) + tabs_w <= area.width as usize)
+    .unwrap_or_default();
+    let used = width(&office) + tabs_w;
+    let mut spans = vec![Span::styled(office, theme.header.patch(theme.title))];
+    for (tab, text) in tabs {
+        let style = if tab == state.tab {
             theme.tab_active
         } else {
             theme.tab_inactive
         };
-        used += width(&text) + 1;
         spans.push(Span::styled("│", theme.header));
         spans.push(Span::styled(text, style));
     }
