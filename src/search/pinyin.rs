@@ -113,7 +113,7 @@ pub fn name_readings(name: &str) -> Vec<Vec<String>> {
         let first_str: &str = first.encode_utf8(&mut first_str);
         if let Some((_, readings)) = SURNAMES.iter().find(|(s, _)| *s == first_str) {
             let mut all: Vec<String> = readings.iter().map(|r| r.to_string()).collect();
-            for other in char_readings(*first) {
+            for other in likely_readings(*first) {
                 if !all.contains(&other) {
                     all.push(other);
                 }
@@ -123,12 +123,67 @@ pub fn name_readings(name: &str) -> Vec<Vec<String>> {
         }
     }
     for c in &chars[start..] {
-        let readings = char_readings(*c);
+        let readings = likely_readings(*c);
         if !readings.is_empty() {
             syllables.push(readings);
         }
     }
     syllables
+}
+
+/// Characters read more than one way in names, with the readings people use for them. Other
+/// characters keep their first reading only: the dictionary's rare readings (童 zhong, 俊 shun)
+/// would otherwise put strangers at the top of a search.
+const NAME_HETERONYMS: &[(char, &[&str])] = &[
+    ('长', &["chang", "zhang"]),
+    ('乐', &["le", "yue"]),
+    ('重', &["zhong", "chong"]),
+    ('行', &["xing", "hang"]),
+    ('朝', &["zhao", "chao"]),
+    ('传', &["chuan", "zhuan"]),
+    ('强', &["qiang", "jiang"]),
+    ('茜', &["qian", "xi"]),
+    ('蔚', &["wei", "yu"]),
+    ('单', &["dan", "shan", "chan"]),
+    ('曾', &["zeng", "ceng"]),
+    ('解', &["jie", "xie"]),
+    ('查', &["cha", "zha"]),
+    ('区', &["qu", "ou"]),
+    ('覃', &["qin", "tan"]),
+    ('仇', &["qiu", "chou"]),
+    ('朴', &["piao", "pu"]),
+    ('会', &["hui", "kuai"]),
+    ('卜', &["bu", "bo"]),
+    ('都', &["du", "dou"]),
+    ('盛', &["sheng", "cheng"]),
+    ('露', &["lu", "lou"]),
+    ('薄', &["bo", "bao"]),
+    ('缪', &["miao", "mou"]),
+    ('秘', &["mi", "bi"]),
+    ('尉', &["wei", "yu"]),
+    ('翟', &["zhai", "di"]),
+    ('奇', &["qi", "ji"]),
+    ('宿', &["su", "xiu"]),
+    ('员', &["yuan", "yun"]),
+    ('召', &["zhao", "shao"]),
+    ('折', &["zhe", "she"]),
+    ('牟', &["mou", "mu"]),
+    ('黑', &["hei", "he"]),
+];
+
+/// The readings worth indexing for a character in a name: the listed ones for name heteronyms,
+/// else the first (both v and u for ü).
+fn likely_readings(c: char) -> Vec<String> {
+    if let Some((_, readings)) = NAME_HETERONYMS.iter().find(|(h, _)| *h == c) {
+        return readings.iter().map(|r| r.to_string()).collect();
+    }
+    let all = char_readings(c);
+    match all.first() {
+        // char_readings puts the u spelling right after the v one.
+        Some(first) if first.contains('v') => all.into_iter().take(2).collect(),
+        Some(first) => vec![first.clone()],
+        None => all,
+    }
 }
 
 /// One way of reading a name: its initials and its full pinyin; `primary` is the likeliest.
@@ -224,6 +279,14 @@ mod tests {
         assert!(all.contains(&"danxiong".to_string()), "{all:?}");
         let le: Vec<String> = variants("乐天").into_iter().map(|v| v.full).collect();
         assert_eq!(&le[..2], ["yuetian", "letian"]);
+    }
+
+    #[test]
+    fn rare_dictionary_readings_are_not_indexed() {
+        let tong: Vec<String> = variants("童俊").into_iter().map(|v| v.initials).collect();
+        assert_eq!(tong, ["tj"]);
+        let chang: Vec<String> = variants("张长").into_iter().map(|v| v.initials).collect();
+        assert_eq!(chang, ["zc", "zz"]);
     }
 
     #[test]
