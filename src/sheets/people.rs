@@ -45,7 +45,11 @@ impl Plan {
         Plan {
             sheet: grid.sheet.clone(),
             header_row: grid.rows[header.row].0,
-            columns: header.columns.iter().map(|(_, f, name)| (*f, name.clone())).collect(),
+            columns: header
+                .columns
+                .iter()
+                .map(|(_, f, name)| (*f, name.clone()))
+                .collect(),
             ignored: header.ignored.clone(),
             ..Plan::default()
         }
