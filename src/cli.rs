@@ -142,6 +142,16 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff)
     Man,
+    /// This office's keys and the offices it trusts (身份与信任)
+    Keys {
+        #[command(subcommand)]
+        command: crate::cli_sync::KeysCommand,
+    },
+    /// Exchange bundles with other offices on USB sticks (数据包)
+    Bundle {
+        #[command(subcommand)]
+        command: crate::cli_sync::BundleCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

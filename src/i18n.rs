@@ -31,6 +31,8 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("en", "cli", include_str!("../assets/i18n/en/cli.toml")),
     ("zh", "tui", include_str!("../assets/i18n/zh-CN/tui.toml")),
     ("en", "tui", include_str!("../assets/i18n/en/tui.toml")),
+    ("zh", "sync", include_str!("../assets/i18n/zh-CN/sync.toml")),
+    ("en", "sync", include_str!("../assets/i18n/en/sync.toml")),
 ];
 
 static LANG: AtomicU8 = AtomicU8::new(0);

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod campaign;
 pub mod cli;
+pub mod cli_sync;
 pub mod commands;
 pub mod config;
 pub mod demo;
@@ -13,4 +14,5 @@ pub mod log;
 pub mod search;
 pub mod sheets;
 pub mod store;
+pub mod sync;
 pub mod tui;

@@ -149,8 +149,9 @@ impl Session {
         self.writer.flush().expect("flush keys");
     }
 
-    /// What a dropped SSH session does: the terminal goes away under the program.
-    fn hang_up(&mut self) {
+    /// What a dropped SSH session does: the terminal goes away under the program. Returns when
+    /// the last handle on the master side was closed.
+    fn hang_up(&mut self) -> Instant {
         // The reader is blocked in read(): ask it to stop, then make the program redraw (a key)
         // so that read returns and the reader drops its copy of the master.
         self.stop_reading.store(true, Ordering::SeqCst);
@@ -160,6 +161,7 @@ impl Session {
         }
         self.master = None;
         self.writer = Box::new(std::io::sink());
+        Instant::now()
     }
 
     /// Waits for the process to end, reading its last output, and returns whether it succeeded.
@@ -258,14 +260,18 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
-fn a_hang_up_ends_the_program_and_frees_the_store() {
+fn a_hang_up_ends_the_program_at_once_and_frees_the_store() {
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());
     let mut s = Session::start(dir.path(), &[]);
     s.wait_text("1 日历");
-    s.hang_up();
-    // Any exit status will do: the terminal is gone, what matters is that the program is too.
+    let closed = s.hang_up();
+    // Any exit status will do: the terminal is gone, what matters is that the program is too,
+    // at once: not after spinning on a dead tty until the signal watcher's grace (1.5 s) ran out.
     s.wait_exit();
+    let took = closed.elapsed();
+    eprintln!("exited {took:?} after the hang-up");
+    assert!(took < Duration::from_millis(300), "took {took:?}");
     // The store lock went with the process: the CLI opens the store again.
     let reopened = Command::new(BIN)
         .args(["sessions", "--data-dir"])

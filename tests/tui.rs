@@ -10,6 +10,9 @@ mod door;
 #[path = "tui/checkin.rs"]
 mod checkin;
 
+#[path = "tui/polish.rs"]
+mod polish;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 

@@ -8,6 +8,7 @@ mod import;
 mod records;
 mod report;
 mod session;
+mod sync;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -149,6 +150,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 .render(&mut std::io::stdout())
                 .wrap_err("writing the man page")
         }
+        Some(Command::Keys { command }) => sync::keys(&cli, command),
+        Some(Command::Bundle { command }) => sync::bundle(&cli, command),
     }
 }
 

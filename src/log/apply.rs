@@ -160,7 +160,12 @@ fn bump<K: Kv>(kv: &mut K, key: &str, up: bool) -> Result<(), K::Error> {
     } else {
         count.saturating_sub(1)
     };
-    kv.put(key, count.to_be_bytes().to_vec())
+    // A zero count is no entry at all, so the same state never differs by an empty counter.
+    if count == 0 {
+        kv.remove(key)
+    } else {
+        kv.put(key, count.to_be_bytes().to_vec())
+    }
 }
 
 /// Last writer wins by stamp; a record may only be changed by the office that first wrote it.

@@ -6,6 +6,7 @@ mod enrol;
 pub mod foreign;
 mod open;
 pub mod query;
+pub mod sync;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -67,18 +67,29 @@ fn lock(dir: &Path) -> Result<File> {
 }
 
 fn open_db(dir: &Path) -> Result<sled::Db> {
-    sled::Config::new()
+    let config = sled::Config::new()
         .path(db_path(dir))
         // Keeps a province-scale store's footprint small; the working set is a screenful.
-        .cache_capacity(24 * 1024 * 1024)
-        .open()
-        .map_err(|e| {
-            StoreError::Damaged {
-                dir: dir.to_path_buf(),
-                detail: e.to_string(),
+        .cache_capacity(24 * 1024 * 1024);
+    // Our own lock file already keeps other processes out, so sled's lock can only be held by a
+    // store of this process that was just dropped: sled releases it from a background thread.
+    let mut attempts = 0;
+    loop {
+        match config.open() {
+            Ok(db) => return Ok(db),
+            Err(e) if attempts < 100 && e.to_string().contains("could not acquire lock") => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            .into()
-        })
+            Err(e) => {
+                return Err(StoreError::Damaged {
+                    dir: dir.to_path_buf(),
+                    detail: e.to_string(),
+                }
+                .into())
+            }
+        }
+    }
 }
 
 fn random_device_id(dir: &Path) -> u64 {

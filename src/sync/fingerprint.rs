@@ -167,17 +167,9 @@ mod tests {
     fn swapped_groups_and_bad_lengths_are_refused() {
         let fp = sample();
         let groups: Vec<&str> = fp.split(' ').collect();
-        let swapped = format!(
-            "{} {} {}",
-            groups[1],
-            groups[0],
-            groups[2..].join(" ")
-        );
+        let swapped = format!("{} {} {}", groups[1], groups[0], groups[2..].join(" "));
         assert!(parse(&swapped).is_err());
-        assert_eq!(
-            parse("ABCD"),
-            Err(FingerprintError::Length { found: 4 })
-        );
+        assert_eq!(parse("ABCD"), Err(FingerprintError::Length { found: 4 }));
         assert!(matches!(
             parse(&fp.replacen(|c: char| c.is_ascii_alphanumeric(), "U", 1)),
             Err(FingerprintError::Character { group: 1, .. })

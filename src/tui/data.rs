@@ -47,11 +47,11 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     let sessions = store.sessions()?;
     let mut rows = Vec::with_capacity(sessions.len());
     for s in &sessions {
-        rows.push(SessionRow {
-            session: s.clone(),
-            enrolled: store.enrolled_count(&s.id)?,
-            present: store.present_count(&s.id)?,
-        });
+        rows.push(SessionRow::new(
+            s.clone(),
+            store.enrolled_count(&s.id)?,
+            store.present_count(&s.id)?,
+        ));
     }
     let list = &mut state.sessions;
     let selected = list.selected_row().map(|r| r.session.id.clone());
@@ -61,11 +61,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     }
     list.selected = list.selected.min(list.visible().len().saturating_sub(1));
     if let Some(old) = list.detail.take() {
-        list.detail = load_detail(store, &old.row.session.id)?.map(|mut fresh| {
-            fresh.filter = old.filter;
-            fresh.selected = old.selected.min(fresh.visible().len().saturating_sub(1));
-            fresh
-        });
+        list.detail = load_detail(store, &old.row.session.id)?.map(|fresh| fresh.keep_view(old));
     }
 
     let office = state.office.id.clone();
@@ -130,17 +126,13 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
             phone: p.phone,
             position: p.position,
             enterprise: e.map(|e| e.name).unwrap_or_default(),
+            code: p.code,
         })
         .collect();
-    let row = SessionRow {
+    let row = SessionRow::new(
         session,
-        enrolled: u32::try_from(people.len()).unwrap_or(u32::MAX),
-        present: u32::try_from(attendance.len()).unwrap_or(u32::MAX),
-    };
-    Ok(Some(Detail {
-        row,
-        people,
-        filter: Default::default(),
-        selected: 0,
-    }))
+        u32::try_from(people.len()).unwrap_or(u32::MAX),
+        u32::try_from(attendance.len()).unwrap_or(u32::MAX),
+    );
+    Ok(Some(Detail::new(row, people)))
 }

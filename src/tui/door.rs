@@ -322,11 +322,7 @@ fn sync_sessions(store: &Store, state: &mut State, session: &str) -> Result<()> 
         .is_some_and(|d| d.row.session.id == session)
     {
         if let Some(old) = list.detail.take() {
-            list.detail = load_detail(store, session)?.map(|mut fresh| {
-                fresh.filter = old.filter;
-                fresh.selected = old.selected.min(fresh.visible().len().saturating_sub(1));
-                fresh
-            });
+            list.detail = load_detail(store, session)?.map(|fresh| fresh.keep_view(old));
         }
     }
     Ok(())

@@ -1,11 +1,19 @@
-//! Terminal events and stop signals.
+//! Terminal events, stop signals and hang-ups.
 //!
 //! SIGTERM, SIGHUP (a dropped SSH session) and SIGINT set a flag that the event loop checks
-//! between polls, so it leaves through the normal path: terminal restored, store closed. After a
-//! hang-up, though, crossterm's poll can spin forever on a dead tty without returning, so a
-//! watcher thread gives the loop a grace period and then restores what it can and exits itself.
-//! Nothing is redrawn on a poll timeout.
+//! between polls, so it leaves through the normal path: terminal restored, store closed.
+//!
+//! A terminal that goes away (tmux kill-session, a dropped SSH session) must never reach
+//! crossterm's reader: on a hung-up tty a read returns 0 bytes at once, and crossterm's reader
+//! loops on that without end. So the loop polls the tty itself first and leaves on a hang-up,
+//! an error or end of input. A watcher thread remains for the one case this cannot see (the
+//! terminal going away in the microseconds between that check and crossterm's read): after a
+//! grace period it restores what it can and exits. Nothing is redrawn on a poll timeout.
 
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +32,9 @@ const GRACE: Duration = Duration::from_millis(1500);
 
 pub struct Signals {
     stop: Arc<AtomicBool>,
+    /// Readable after any of our signals or a resize (SIGWINCH): the loop waits on it with the
+    /// tty, so it wakes at once instead of at the next poll timeout.
+    wake: UnixStream,
 }
 
 impl Signals {
@@ -34,6 +45,14 @@ impl Signals {
         kinds.push(signal_hook::consts::SIGHUP);
         let mut signals = signal_hook::iterator::Signals::new(&kinds)
             .wrap_err("installing the signal handler")?;
+        let (wake, waker) = UnixStream::pair().wrap_err("creating the wake-up pipe")?;
+        wake.set_nonblocking(true)
+            .wrap_err("creating the wake-up pipe")?;
+        for signal in kinds.iter().copied().chain([signal_hook::consts::SIGWINCH]) {
+            let waker = waker.try_clone().wrap_err("creating the wake-up pipe")?;
+            signal_hook::low_level::pipe::register(signal, waker)
+                .wrap_err("installing the signal handler")?;
+        }
         let flag = Arc::clone(&stop);
         std::thread::Builder::new()
             .name("stop-signals".into())
@@ -49,11 +68,98 @@ impl Signals {
                 }
             })
             .wrap_err("starting the signal watcher")?;
-        Ok(Signals { stop })
+        Ok(Signals { stop, wake })
     }
 
     fn raised(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Empties the wake-up pipe (one byte per signal).
+    fn drain(&self) {
+        let mut buf = [0u8; 64];
+        while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
+    }
+}
+
+/// What polling the terminal's input found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Bytes to read.
+    Ready,
+    /// Nothing within the time given.
+    Quiet,
+    /// The other descriptor given became readable (a signal, a resize).
+    Woken,
+    /// Hung up, closed, or in error: no key will ever come.
+    Gone,
+}
+
+/// The descriptor crossterm reads keys from (stdin when it is a terminal, else `/dev/tty`),
+/// watched with poll(2) so a hang-up is seen before crossterm reads.
+pub struct Tty {
+    fd: libc::c_int,
+    /// Keeps `/dev/tty` open when that is what is watched.
+    _file: Option<File>,
+}
+
+impl Tty {
+    pub fn open() -> Result<Tty> {
+        // SAFETY: isatty only inspects the descriptor.
+        if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+            return Ok(Tty::from_fd(libc::STDIN_FILENO));
+        }
+        let file = File::options()
+            .read(true)
+            .open("/dev/tty")
+            .wrap_err("opening /dev/tty")?;
+        let fd = file.as_raw_fd();
+        Ok(Tty {
+            fd,
+            _file: Some(file),
+        })
+    }
+
+    /// Watches a descriptor the caller keeps open (tests use a pipe or a pty).
+    pub fn from_fd(fd: libc::c_int) -> Tty {
+        Tty { fd, _file: None }
+    }
+
+    /// Waits up to `timeout` for input, or for `wake` to become readable. A tty that went away
+    /// shows as a hang-up (POLLHUP), as does a pipe whose writer closed.
+    pub fn wait(&self, timeout: Duration, wake: Option<libc::c_int>) -> Input {
+        let watch = |fd| libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let mut fds = [watch(self.fd), watch(wake.unwrap_or(-1))];
+        let count: libc::nfds_t = if wake.is_some() { 2 } else { 1 };
+        let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: `count` valid pollfds.
+        let rc = unsafe { libc::poll(fds.as_mut_ptr(), count, ms) };
+        let [pfd, woken] = fds;
+        if rc < 0 {
+            // A signal arrived: the caller checks the stop flag. Anything else is a dead fd.
+            return match std::io::Error::last_os_error().kind() {
+                std::io::ErrorKind::Interrupted => Input::Quiet,
+                _ => Input::Gone,
+            };
+        }
+        if pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            Input::Gone
+        } else if pfd.revents & libc::POLLIN != 0 {
+            Input::Ready
+        } else if woken.revents != 0 {
+            Input::Woken
+        } else {
+            Input::Quiet
+        }
+    }
+
+    /// Whether the terminal is gone now (after a write to it failed, say).
+    pub fn gone(&self) -> bool {
+        self.wait(Duration::ZERO, None) == Input::Gone
     }
 }
 
@@ -63,24 +169,81 @@ pub enum Event {
     Redraw,
     /// A signal asked us to stop.
     Stop,
+    /// The terminal went away: leave at once, restoring what can be.
+    HangUp,
     /// Nothing happened within the poll interval.
     Idle,
 }
 
-pub fn next(signals: &Signals, poll: Duration) -> Result<Event> {
+pub fn next(signals: &Signals, tty: &Tty, poll: Duration) -> Result<Event> {
     if signals.raised() {
         return Ok(Event::Stop);
     }
-    if !event::poll(poll).wrap_err("reading the terminal")? {
-        return Ok(if signals.raised() {
-            Event::Stop
-        } else {
-            Event::Idle
-        });
+    // Checked before every crossterm call: crossterm reads whenever the tty is readable, and a
+    // hung-up tty is always readable.
+    if tty.gone() {
+        return Ok(Event::HangUp);
+    }
+    // Keys crossterm read earlier but has not handed out yet (a paste, fast typing) first.
+    if !event::poll(Duration::ZERO).wrap_err("reading the terminal")? {
+        match tty.wait(poll, Some(signals.wake.as_raw_fd())) {
+            Input::Gone => return Ok(Event::HangUp),
+            Input::Quiet => {
+                return Ok(if signals.raised() {
+                    Event::Stop
+                } else {
+                    Event::Idle
+                })
+            }
+            // A stop signal, or a resize: crossterm reports the new size later, but the loop
+            // reads it itself when it draws.
+            Input::Woken => {
+                signals.drain();
+                return Ok(if signals.raised() {
+                    Event::Stop
+                } else {
+                    Event::Redraw
+                });
+            }
+            Input::Ready => {}
+        }
+        if signals.raised() {
+            return Ok(Event::Stop);
+        }
+        if !event::poll(Duration::ZERO).wrap_err("reading the terminal")? {
+            // Part of a key sequence: the rest follows.
+            return Ok(Event::Idle);
+        }
     }
     Ok(match event::read().wrap_err("reading the terminal")? {
         TermEvent::Key(key) if key.kind != KeyEventKind::Release => Event::Key(key),
         TermEvent::Resize(_, _) | TermEvent::FocusGained => Event::Redraw,
         _ => Event::Idle,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pipe whose writer is closed reads as end of input; one still open with nothing in it
+    /// is quiet. (The pty hang-up is tested on the real binary in tests/pty.rs.)
+    #[test]
+    fn a_closed_input_is_never_quiet() {
+        let mut fds = [0; 2];
+        // SAFETY: two ints for pipe(2) to fill.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        let tty = Tty::from_fd(fds[0]);
+        assert_eq!(tty.wait(Duration::from_millis(10), None), Input::Quiet);
+        let (wake, mut waker) = UnixStream::pair().expect("socket pair");
+        std::io::Write::write_all(&mut waker, b"x").expect("wake");
+        let woken = tty.wait(Duration::from_millis(10), Some(wake.as_raw_fd()));
+        assert_eq!(woken, Input::Woken);
+        // SAFETY: closing the write end this test opened.
+        unsafe { libc::close(fds[1]) };
+        assert_eq!(tty.wait(Duration::from_millis(10), None), Input::Gone);
+        assert!(tty.gone());
+        // SAFETY: closing the read end this test opened.
+        unsafe { libc::close(fds[0]) };
+    }
 }

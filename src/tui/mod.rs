@@ -48,6 +48,7 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
     let signals = event::Signals::install()?;
+    let tty = event::Tty::open()?;
     // ratatui's init puts the terminal in raw mode on the alternate screen and restores it on a
     // panic; the terminal it returns is swapped for one on the backend that sends fewer bytes.
     let terminal = ratatui::try_init().and_then(|_| {
@@ -62,11 +63,24 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
             return Err(error).wrap_err(t("tui.error.terminal"));
         }
     };
-    let result = event_loop(&mut terminal, &store, &mut state, &signals);
+    let result = event_loop(&mut terminal, &store, &mut state, &signals, &tty);
     let cursor = terminal.show_cursor();
     let restored = ratatui::try_restore();
+    // With the terminal gone there is nothing to restore and nobody to tell: leaving is the
+    // point, and the store closes as `store` drops on the way out.
+    if tty.gone() || matches!(result, Ok(Exit::HangUp)) {
+        return Ok(());
+    }
     result?;
     cursor.and(restored).wrap_err(t("tui.error.restore"))
+}
+
+/// How the event loop ended.
+enum Exit {
+    /// Quit key or stop signal.
+    Quit,
+    /// The terminal went away.
+    HangUp,
 }
 
 /// Builds the office-wide index on its own thread: at province scale it takes a noticeable
@@ -89,7 +103,8 @@ fn event_loop(
     store: &Arc<Store>,
     state: &mut State,
     signals: &event::Signals,
-) -> Result<()> {
+    tty: &event::Tty,
+) -> Result<Exit> {
     let mut dirty = true;
     let mut worker: Option<Receiver<Result<OfficeIndex>>> = None;
     loop {
@@ -111,13 +126,16 @@ fn event_loop(
             }
         }
         if dirty {
-            let size = terminal.size().wrap_err(t("tui.error.draw"))?;
-            if (size.width, size.height) != state.viewport {
-                state.resize(size.width, size.height);
+            let drawn = terminal.size().and_then(|size| {
+                if (size.width, size.height) != state.viewport {
+                    state.resize(size.width, size.height);
+                }
+                terminal.draw(|frame| view::render(frame, state)).map(drop)
+            });
+            if drawn.is_err() && tty.gone() {
+                return Ok(Exit::HangUp);
             }
-            terminal
-                .draw(|frame| view::render(frame, state))
-                .wrap_err(t("tui.error.draw"))?;
+            drawn.wrap_err(t("tui.error.draw"))?;
             dirty = false;
         }
         let poll = if worker.is_some() {
@@ -125,8 +143,9 @@ fn event_loop(
         } else {
             event::POLL
         };
-        match event::next(signals, poll)? {
-            event::Event::Stop => return Ok(()),
+        match event::next(signals, tty, poll)? {
+            event::Event::Stop => return Ok(Exit::Quit),
+            event::Event::HangUp => return Ok(Exit::HangUp),
             event::Event::Idle => {}
             event::Event::Redraw => dirty = true,
             event::Event::Key(key) => {
@@ -134,7 +153,7 @@ fn event_loop(
                     effects::run_effect(store, state, effect);
                 }
                 if state.quit {
-                    return Ok(());
+                    return Ok(Exit::Quit);
                 }
                 dirty = true;
             }

@@ -6,6 +6,8 @@ pub mod checkin;
 pub mod checkin_view;
 pub mod checklist;
 pub mod checklist_view;
+pub mod list_filter;
+pub mod session_header;
 pub mod sessions;
 pub mod sessions_view;
 

@@ -3,20 +3,35 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+pub use super::list_filter::Filter;
+use super::list_filter::{session_keys, PeopleIndex};
+use super::session_header;
 use super::PAGE;
 use crate::campaign::unit_name;
 use crate::domain::Session;
 use crate::i18n::tf;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
-use crate::tui::forms::{Form, TextInput};
-use crate::tui::labels::kind_label;
+use crate::tui::forms::Form;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     pub session: Session,
     pub enrolled: u32,
     pub present: u32,
+    /// What `/` searches (`list_filter::session_keys`), worked out once per load.
+    pub keys: String,
+}
+
+impl SessionRow {
+    pub fn new(session: Session, enrolled: u32, present: u32) -> SessionRow {
+        SessionRow {
+            keys: session_keys(&session),
+            session,
+            enrolled,
+            present,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,30 +42,9 @@ pub struct EnrolRow {
     pub phone: String,
     pub position: String,
     pub enterprise: String,
+    /// The participant code, which `/` finds too.
+    pub code: String,
     pub checked_in: Option<NaiveDateTime>,
-}
-
-/// A `/` filter: a text input that narrows a list as it is typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub input: TextInput,
-    pub editing: bool,
-}
-
-impl Filter {
-    pub fn is_active(&self) -> bool {
-        !self.input.value().trim().is_empty()
-    }
-
-    /// Case-insensitive match of every space-separated word somewhere in `haystack`.
-    pub fn matches(&self, haystack: &str) -> bool {
-        let haystack = haystack.to_lowercase();
-        self.input
-            .value()
-            .to_lowercase()
-            .split_whitespace()
-            .all(|word| haystack.contains(word))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,24 +53,50 @@ pub struct Detail {
     pub people: Vec<EnrolRow>,
     pub filter: Filter,
     pub selected: usize,
+    /// How far the session's details above the list are scrolled (←/→) when they do not fit.
+    pub info_scroll: usize,
+    index: PeopleIndex,
+    /// Indexes into `people` the filter lets through, best match first; kept current by
+    /// `refilter` so drawing does not search.
+    shown: Vec<usize>,
 }
 
 impl Detail {
-    /// Indexes of the people the filter lets through.
+    pub fn new(row: SessionRow, people: Vec<EnrolRow>) -> Detail {
+        let mut detail = Detail {
+            row,
+            index: PeopleIndex::build(&people),
+            people,
+            filter: Filter::default(),
+            selected: 0,
+            info_scroll: 0,
+            shown: Vec::new(),
+        };
+        detail.refilter();
+        detail
+    }
+
+    /// The same session read again: the filter, cursor and scroll stay as they were.
+    pub fn keep_view(mut self, old: Detail) -> Detail {
+        self.filter = old.filter;
+        self.info_scroll = old.info_scroll;
+        self.refilter();
+        self.selected = old.selected.min(self.shown.len().saturating_sub(1));
+        self
+    }
+
+    /// Runs the filter again after it changed.
+    pub fn refilter(&mut self) {
+        self.shown = self.index.matches(&self.people, self.filter.input.value());
+    }
+
+    /// Indexes of the people the filter lets through, best match first.
     pub fn visible(&self) -> Vec<usize> {
-        (0..self.people.len())
-            .filter(|&i| {
-                let p = &self.people[i];
-                self.filter.matches(&format!(
-                    "{} {} {} {}",
-                    p.name, p.phone, p.position, p.enterprise
-                ))
-            })
-            .collect()
+        self.shown.clone()
     }
 
     pub fn selected_person(&self) -> Option<&EnrolRow> {
-        self.visible()
+        self.shown
             .get(self.selected)
             .and_then(|&i| self.people.get(i))
     }
@@ -102,7 +122,7 @@ impl SessionsState {
     /// Indexes of the sessions the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
         (0..self.rows.len())
-            .filter(|&i| self.filter.matches(&haystack(&self.rows[i].session)))
+            .filter(|&i| self.filter.matches(&self.rows[i].keys))
             .collect()
     }
 
@@ -133,21 +153,6 @@ impl SessionsState {
             self.selected = pos;
         }
     }
-}
-
-/// What the filter searches in a session: title, date, kind, venue, units, audience.
-fn haystack(s: &Session) -> String {
-    let units: Vec<String> = s.units.iter().map(|u| unit_name(u)).collect();
-    format!(
-        "{} {} {} {} {} {} {}",
-        s.title,
-        s.date,
-        kind_label(s.kind),
-        s.kind.key(),
-        s.venue,
-        units.join(" "),
-        s.audience
-    )
 }
 
 /// Cursor movement shared by both lists.
@@ -259,6 +264,7 @@ fn open_edit(state: &mut State, session: &Session) {
 fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
     let detail = state.sessions.detail.as_mut()?;
     if filter_key(&mut detail.filter, &mut detail.selected, action) {
+        detail.refilter();
         return None;
     }
     let len = detail.visible().len();
@@ -267,10 +273,17 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
         return None;
     }
     match action {
+        Action::Right => {
+            let max = session_header::max_scroll_at(state, state.sessions.detail.as_ref()?);
+            let detail = state.sessions.detail.as_mut()?;
+            detail.info_scroll = (detail.info_scroll + 1).min(max);
+        }
+        Action::Left => detail.info_scroll = detail.info_scroll.saturating_sub(1),
         Action::Filter => detail.filter.editing = true,
         Action::Back if detail.filter.is_active() => {
             detail.filter = Filter::default();
             detail.selected = 0;
+            detail.refilter();
         }
         Action::Back => state.sessions.detail = None,
         Action::Add => {
@@ -313,16 +326,21 @@ pub fn hints(state: &State) -> Vec<Hint> {
         ];
     }
     match &state.sessions.detail {
-        Some(detail) if detail.row.session.office != state.office.id => {
-            vec![(Action::Back, "back"), (Action::Filter, "filter")]
+        Some(detail) => {
+            let mut out = vec![(Action::Back, "back")];
+            if detail.row.session.office == state.office.id {
+                out.extend([
+                    (Action::Add, "enrol"),
+                    (Action::Remove, "remove"),
+                    (Action::Edit, "edit"),
+                ]);
+            }
+            out.push((Action::Filter, "filter"));
+            if session_header::max_scroll_at(state, detail) > 0 {
+                out.push((Action::Right, "scroll_info"));
+            }
+            out
         }
-        Some(_) => vec![
-            (Action::Back, "back"),
-            (Action::Add, "enrol"),
-            (Action::Remove, "remove"),
-            (Action::Edit, "edit"),
-            (Action::Filter, "filter"),
-        ],
         None => vec![
             (Action::Open, "open"),
             (Action::Add, "add"),

@@ -8,14 +8,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::sessions::{Detail, Filter};
-use crate::campaign::{campaign, unit_name};
+use super::session_header;
+use super::sessions::{Detail, Filter, SessionRow};
+use crate::campaign::unit_name;
 use crate::domain::text::mask_phone;
 use crate::domain::SessionKind;
 use crate::i18n::{t, tf};
 use crate::tui::app::State;
-use crate::tui::labels::{kind_label, weekday_of};
-use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate, width};
+use crate::tui::labels::kind_label;
+use crate::tui::widgets::text::{clip_line, fit, fit_right, page, width};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     match &state.sessions.detail {
@@ -82,7 +83,23 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         .unwrap_or(4);
     let wide = total_width >= 100;
     let (venue_w, host_w) = if wide { (20, 10) } else { (0, 0) };
-    let fixed = 5 + 1 + 11 + 1 + kind_width + 1 + 8 + if wide { venue_w + host_w + 2 } else { 0 };
+    // As wide as the widest count (a province's online day: 3000/5000), never cut.
+    let count = |r: &SessionRow| format!("{}/{}", r.enrolled, r.session.capacity);
+    let count_w = list
+        .rows
+        .iter()
+        .map(|r| width(&count(r)))
+        .chain([width(&t("tui.col.enrolled"))])
+        .max()
+        .unwrap_or(8);
+    let fixed = 5
+        + 1
+        + 11
+        + 1
+        + kind_width
+        + 1
+        + count_w
+        + if wide { venue_w + host_w + 2 } else { 0 };
     let title_w = total_width.saturating_sub(fixed + 1).max(8);
 
     let mut header = vec![
@@ -95,7 +112,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         header.push(fit(&t("tui.col.venue"), venue_w));
         header.push(fit(&t("tui.col.host"), host_w));
     }
-    header.push(fit_right(&t("tui.col.enrolled"), 8));
+    header.push(fit_right(&t("tui.col.enrolled"), count_w));
     lines.push(Line::styled(header.join(" "), theme.column_header));
 
     let height = (area.height as usize).saturating_sub(lines.len());
@@ -112,7 +129,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
             cells.push(fit(&s.venue, venue_w));
             cells.push(fit(&unit_name(&s.host), host_w));
         }
-        cells.push(fit_right(&format!("{}/{}", row.enrolled, s.capacity), 8));
+        cells.push(fit_right(&count(row), count_w));
         let style = if pos == list.selected {
             theme.selected
         } else {
@@ -126,114 +143,16 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn labelled(label: &str, value: String, theme_label: Style) -> Vec<Span<'static>> {
-    vec![
-        Span::styled(format!("{label} "), theme_label),
-        Span::raw(value),
-    ]
-}
-
 fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
     let theme = &state.theme;
-    let s = &detail.row.session;
     let w = area.width as usize;
-    let weekday = weekday_of(s.date);
-    let units: Vec<String> = s.units.iter().map(|u| unit_name(u)).collect();
-    let courses: Vec<String> = s
-        .courses
-        .iter()
-        .map(|c| {
-            let title = campaign()
-                .course(&c.course)
-                .map(|x| x.title.clone())
-                .unwrap_or_default();
-            if c.lecturer.is_empty() {
-                format!("{} {title}", c.course)
-            } else {
-                format!("{} {title}（{}）", c.course, c.lecturer)
-            }
-        })
-        .collect();
-    let label = theme.column_header;
-    let lines: Vec<Line> = vec![
-        Line::from(vec![
-            Span::styled(truncate(&s.title, w.saturating_sub(10)), theme.title),
-            Span::raw("  "),
-            Span::styled(kind_label(s.kind), theme.session_marker),
-        ]),
-        Line::from(
-            [
-                labelled(
-                    &t("tui.col.date"),
-                    format!(
-                        "{} {weekday} {}-{}   ",
-                        s.date,
-                        s.start.format("%H:%M"),
-                        s.end.format("%H:%M")
-                    ),
-                    label,
-                ),
-                labelled(&t("tui.col.venue"), s.venue.clone(), label),
-            ]
-            .concat(),
-        ),
-        Line::from(
-            [
-                labelled(
-                    &t("tui.field.host"),
-                    format!("{}   ", unit_name(&s.host)),
-                    label,
-                ),
-                labelled(
-                    &t("tui.field.cohost"),
-                    format!(
-                        "{}   ",
-                        s.cohost
-                            .as_deref()
-                            .map(unit_name)
-                            .unwrap_or_else(|| "-".into())
-                    ),
-                    label,
-                ),
-                labelled(&t("tui.field.units"), units.join("、"), label),
-            ]
-            .concat(),
-        ),
-        Line::from(labelled(
-            &t("tui.field.courses"),
-            if courses.is_empty() {
-                "-".into()
-            } else {
-                courses.join("；")
-            },
-            label,
-        )),
-        Line::from(
-            [
-                labelled(
-                    &t("tui.field.audience"),
-                    format!(
-                        "{}   ",
-                        if s.audience.is_empty() {
-                            "-"
-                        } else {
-                            &s.audience
-                        }
-                    ),
-                    label,
-                ),
-                labelled(
-                    &t("tui.col.enrolled"),
-                    format!("{}/{}   ", detail.row.enrolled, s.capacity),
-                    label,
-                ),
-                labelled(&t("tui.col.present"), detail.row.present.to_string(), label),
-            ]
-            .concat(),
-        ),
-        Line::raw(""),
-    ];
-    let mut lines: Vec<Line> = lines.into_iter().map(|l| clip_line(l, w)).collect();
+    let head = session_header::header(state, detail, w);
+    let room = session_header::budget(area.height as usize, detail.visible().len());
+    let mut lines: Vec<Line> = session_header::lines(state, head, room, detail.info_scroll)
+            .into_iter()
+            .map(|l| clip_line(l, w))
+            .collect();
+    lines.push(Line::raw(""));
     let visible = detail.visible();
     if detail.filter.is_active() || detail.filter.editing {
         let line_area = Rect {

@@ -30,6 +30,64 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` cut to at most `width` columns in the middle, keeping its tail: titles of a series
+/// differ at the end (`…（第一场）`, `…（第二场）`), so the end is what tells them apart.
+pub fn truncate_middle(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width < 6 {
+        return truncate(text, width);
+    }
+    // Up to a third for the tail (at least 4 columns), the rest for the head.
+    let tail_w = (width / 3).max(4);
+    let head_w = width - 1 - tail_w;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_w {
+            break;
+        }
+        head.push(c);
+        used += w;
+    }
+    // The tail gets what the head left over (a wide char may not have fitted).
+    let tail_room = width - 1 - used;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tail_used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if tail_used + w > tail_room {
+            break;
+        }
+        tail.push(c);
+        tail_used += w;
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
+/// `text` in lines of at most `width` columns, broken between characters (Chinese has no
+/// spaces to break at); an empty text is one empty line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            lines.push(String::new());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(c);
+        }
+        used += w;
+    }
+    lines
+}
+
 /// `text` truncated and padded with spaces to exactly `width` columns.
 pub fn fit(text: &str, width: usize) -> String {
     let mut out = truncate(text, width);
@@ -99,6 +157,24 @@ mod tests {
         assert_eq!(fit("鄂城区", 8), "鄂城区  ");
         assert_eq!(fit("abc", 2), "a…");
         assert_eq!(fit_right("12/100", 7), " 12/100");
+    }
+
+    #[test]
+    fn the_middle_goes_and_the_tail_stays() {
+        let a = "鄂州市2023年“百县万企”知识产权线下大培训（第一场）";
+        let b = "鄂州市2023年“百县万企”知识产权线下大培训（第二场）";
+        let (ta, tb) = (truncate_middle(a, 30), truncate_middle(b, 30));
+        assert!(width(&ta) <= 30, "{ta}");
+        assert!(ta.starts_with("鄂州市2023年") && ta.ends_with("（第一场）"), "{ta}");
+        assert_ne!(ta, tb);
+        assert_eq!(truncate_middle("短标题", 30), "短标题");
+    }
+
+    #[test]
+    fn wrapping_counts_columns() {
+        assert_eq!(wrap("知识产权大培训", 6), ["知识产", "权大培", "训"]);
+        assert_eq!(wrap("", 6), [""]);
+        assert!(wrap("ab知识", 3).iter().all(|l| width(l) <= 3));
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! Bundles at realistic sizes: a county sending a busy season to its city (build, then take in
+//! to an empty city store), and the 鄂州 demo city deriving its public view for a county.
+
+use std::hint::black_box;
+
+use chrono::{NaiveDate, NaiveTime};
+use criterion::{BatchSize, Criterion};
+
+use peixun::cli::Scale;
+use peixun::domain::{Enterprise, Person, Session, SessionKind};
+use peixun::log::Payload;
+use peixun::store::Store;
+use peixun::sync::export::{build, ExportOptions};
+use peixun::sync::identity::keys_dir;
+use peixun::sync::import::import_bytes;
+use peixun::sync::{trust, Keys};
+
+const COUNTY: &str = "420704";
+const CITY: &str = "420700";
+/// People a busy county enrols in a season; each costs an enterprise, a person, an enrolment
+/// and a check-in.
+const PEOPLE: usize = 3_000;
+
+fn fail<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
+    r.unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+struct Office {
+    _dir: tempfile::TempDir,
+    store: Store,
+    keys: Keys,
+}
+
+fn office(id: &str) -> Office {
+    let dir = fail(tempfile::tempdir());
+    let store = fail(Store::create(&dir.path().join("store"), id, "bench"));
+    let keys = fail(Keys::create(store.dir(), id));
+    Office {
+        _dir: dir,
+        store,
+        keys,
+    }
+}
+
+fn pin(a: &Office, b: &Office) {
+    let card = fail(b.keys.card());
+    fail(fail(trust::trust_card(
+        &a.store,
+        &card,
+        &card.fingerprint(),
+    )));
+}
+
+fn busy_county() -> Office {
+    let county = office(COUNTY);
+    let day = NaiveDate::from_ymd_opt(2023, 3, 15).unwrap_or_default();
+    let mut payloads = Vec::new();
+    for s in 0..30 {
+        payloads.push(Payload::SessionUpserted(Session {
+            id: format!("S-{s}"),
+            office: COUNTY.into(),
+            kind: SessionKind::Offline,
+            title: format!("第 {s} 场"),
+            units: vec![COUNTY.into()],
+            host: COUNTY.into(),
+            cohost: None,
+            date: day,
+            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
+            venue: "政务服务中心".into(),
+            courses: vec![],
+            audience: String::new(),
+            capacity: 200,
+        }));
+    }
+    for p in 0..PEOPLE {
+        let session = format!("S-{}", p % 30);
+        payloads.push(Payload::EnterpriseUpserted(Enterprise {
+            id: format!("E-{p}"),
+            office: COUNTY.into(),
+            name: format!("湖北某某科技有限公司{p}"),
+            credit_code: None,
+            category: None,
+            unit: COUNTY.into(),
+        }));
+        payloads.push(Payload::PersonUpserted(Person {
+            id: format!("P-{p}"),
+            office: COUNTY.into(),
+            name: format!("学员{p}"),
+            phone: format!("138{p:08}"),
+            position: "知识产权专员".into(),
+            enterprise: Some(format!("E-{p}")),
+            code: format!("C{p:06}"),
+        }));
+        payloads.push(Payload::EnrolmentSet {
+            session: session.clone(),
+            person: format!("P-{p}"),
+            enrolled: true,
+        });
+        payloads.push(Payload::CheckedIn {
+            session,
+            person: format!("P-{p}"),
+            at: day.and_hms_opt(8, 50, 0).unwrap_or_default(),
+        });
+    }
+    for chunk in payloads.chunks(2_000) {
+        fail(county.store.commit(chunk.to_vec()));
+    }
+    county
+}
+
+fn main() {
+    let mut criterion = Criterion::default().sample_size(10).configure_from_args();
+    let county = busy_county();
+    let city = office(CITY);
+    pin(&county, &city);
+    pin(&city, &county);
+    let options = ExportOptions::default();
+    let (bytes, exported) = fail(build(&county.store, &county.keys, CITY, &options));
+    println!(
+        "county bundle: {} ops, {} bytes ({:.1} bytes per op)",
+        exported.ops,
+        bytes.len(),
+        bytes.len() as f64 / exported.ops as f64
+    );
+    criterion.bench_function("sync/export county season", |b| {
+        b.iter(|| black_box(fail(build(&county.store, &county.keys, CITY, &options))))
+    });
+    criterion.bench_function("sync/import county season", |b| {
+        b.iter_batched(
+            || {
+                // A fresh store each time, holding the keys the bundle was encrypted to.
+                let dir = fail(tempfile::tempdir());
+                let store = fail(Store::create(&dir.path().join("store"), CITY, "bench"));
+                let keys = fail(Keys::read_from(&keys_dir(city.store.dir())));
+                fail(keys.write_to(&keys_dir(store.dir())));
+                let fresh = Office {
+                    _dir: dir,
+                    store,
+                    keys,
+                };
+                pin(&fresh, &county);
+                fresh
+            },
+            |city| black_box(fail(import_bytes(&city.store, &city.keys, &bytes))),
+            BatchSize::PerIteration,
+        )
+    });
+
+    // The 鄂州 demo city: its public view (sessions, deadlines) derived for one county.
+    let dir = fail(tempfile::tempdir());
+    let demo = fail(peixun::demo::build(
+        &dir.path().join("city"),
+        Scale::City,
+        2023,
+        &mut |_, _| {},
+    ));
+    let demo_keys = fail(Keys::create(demo.dir(), CITY));
+    let demo_city = Office {
+        _dir: dir,
+        store: demo,
+        keys: demo_keys,
+    };
+    pin(&demo_city, &county);
+    criterion.bench_function("sync/export city public view to a county", |b| {
+        b.iter(|| {
+            black_box(fail(build(
+                &demo_city.store,
+                &demo_city.keys,
+                COUNTY,
+                &options,
+            )))
+        })
+    });
+    criterion.final_summary();
+}

@@ -1,0 +1,81 @@
+//! Subcommands of `peixun keys` and `peixun bundle` (DESIGN §3).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create this office's signing and encryption keys (other commands create them on first use)
+    Init,
+    /// This office, its role and its key fingerprint, to read out over the phone
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write this office's identity card (public keys, signed) for another office to trust
+    Export {
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Trust an office's identity card after comparing its fingerprint by phone, or take in a
+    /// roster signed by a trusted office above
+    Trust {
+        file: PathBuf,
+        /// The fingerprint as the other office read it out (needed for a card)
+        #[arg(long)]
+        fingerprint: Option<String>,
+    },
+    /// Trusted offices
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refuse an office's current key from now on
+    Revoke {
+        /// Unit name or code
+        office: String,
+    },
+    /// Write a signed roster of the trusted offices below this one (a city introducing its
+    /// counties to the province)
+    Roster {
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write a bundle for another office: everything it may see and has not acknowledged
+    Export {
+        /// Unit name or code of the recipient
+        #[arg(long)]
+        to: String,
+        /// A file, or a folder to name the bundle in (from-to-number-date.pxb)
+        #[arg(short, long, value_name = "PATH")]
+        output: PathBuf,
+        /// Send every log from its start, whatever the recipient acknowledged
+        #[arg(long)]
+        full: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take in bundles; each is taken whole or refused whole
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who a bundle is from and to, without decrypting; its contents when it is for this office
+    Inspect {
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ranges held until their gap fills, and quarantined forks
+    Held {
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,315 @@
+//! `peixun keys ...` and `peixun bundle ...` (in `bundle.rs`).
+
+mod bundle;
+
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{open_store, print_json, print_table, role_label, unit_name, user_error};
+use crate::cli::Cli;
+use crate::cli_sync::KeysCommand;
+use crate::domain::input::resolve_unit;
+use crate::error::io_reason;
+use crate::i18n::{t, tf};
+use crate::store::Store;
+use crate::sync::export::write_atomically;
+use crate::sync::identity::keys_dir;
+use crate::sync::trust::{self, Roster, TrustSource};
+use crate::sync::{hex, Card, Keys};
+
+fn name(office: &str) -> String {
+    format!("{}({office})", unit_name(office))
+}
+
+fn when(ms: u64) -> String {
+    i64::try_from(ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// This office's keys, created on first use (and said so on stderr).
+fn keys_of(store: &Store) -> Result<Keys> {
+    let (keys, created) = Keys::load_or_create(store.dir(), store.office())?;
+    if created {
+        eprintln!(
+            "{}",
+            tf(
+                "sync.keys.created_auto",
+                &[("dir", &keys_dir(store.dir()).display())]
+            )
+        );
+    }
+    Ok(keys)
+}
+
+fn resolve(raw: &str) -> Result<String> {
+    resolve_unit(raw).map_err(user_error)
+}
+
+#[derive(Serialize)]
+struct Shown {
+    office: String,
+    name: String,
+    role: String,
+    parent: Option<String>,
+    epoch: u32,
+    fingerprint: String,
+    sign_key: String,
+    age_recipient: String,
+    dir: String,
+}
+
+fn show(store: &Store, keys: &Keys, json: bool) -> Result<()> {
+    let card = keys.card()?;
+    let shown = Shown {
+        office: card.body.office.clone(),
+        name: unit_name(&card.body.office),
+        role: card.body.role.key().to_string(),
+        parent: card.body.parent.clone(),
+        epoch: card.body.epoch,
+        fingerprint: card.fingerprint(),
+        sign_key: hex(&card.body.sign_key),
+        age_recipient: card.body.age_recipient.clone(),
+        dir: keys_dir(store.dir()).display().to_string(),
+    };
+    if json {
+        return print_json(&shown);
+    }
+    let rows = [
+        ("office", name(&shown.office)),
+        ("role", role_label(&shown.office)),
+        (
+            "parent",
+            shown.parent.as_deref().map(name).unwrap_or_default(),
+        ),
+        ("epoch", shown.epoch.to_string()),
+        ("fingerprint", shown.fingerprint.clone()),
+        ("sign_key", shown.sign_key.clone()),
+        ("age_recipient", shown.age_recipient.clone()),
+        ("dir", shown.dir.clone()),
+    ];
+    for (key, value) in rows {
+        println!("{}: {value}", t(&format!("sync.show.{key}")));
+    }
+    println!("{}", t("sync.keys.phone_hint"));
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        user_error(tf(
+            "sync.trust.unreadable",
+            &[("file", &path.display()), ("reason", &io_reason(&e))],
+        ))
+    })
+}
+
+fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>) -> Result<()> {
+    let text = read_text(file)?;
+    if Roster::looks_like(&text) {
+        let roster = Roster::from_text(&text).map_err(|e| user_error(e.to_string()))?;
+        let report =
+            trust::accept_roster(store, keys, &roster)?.map_err(|e| user_error(e.to_string()))?;
+        println!(
+            "{}",
+            tf(
+                "sync.trust.roster_done",
+                &[
+                    ("signer", &name(&roster.body.signer)),
+                    ("version", &roster.body.version)
+                ]
+            )
+        );
+        for (office, change) in report {
+            println!(
+                "{}",
+                tf(
+                    "sync.trust.roster_entry",
+                    &[("office", &name(&office)), ("change", &change.label())]
+                )
+            );
+        }
+        return Ok(());
+    }
+    let card = Card::from_text(&text).map_err(|e| user_error(e.to_string()))?;
+    let Some(typed) = fingerprint else {
+        return Err(user_error(
+            trust::TrustError::FingerprintNeeded {
+                office: card.body.office.clone(),
+            }
+            .to_string(),
+        ));
+    };
+    let change = trust::trust_card(store, &card, typed)?.map_err(|e| user_error(e.to_string()))?;
+    println!(
+        "{}",
+        tf(
+            "sync.trust.done",
+            &[
+                ("office", &name(&card.body.office)),
+                ("change", &change.label()),
+                ("fingerprint", &card.fingerprint())
+            ]
+        )
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Listed {
+    office: String,
+    name: String,
+    role: String,
+    epoch: u32,
+    fingerprint: String,
+    source: TrustSource,
+    revoked: bool,
+}
+
+fn list(store: &Store, json: bool) -> Result<()> {
+    let peers = store.peers()?;
+    let listed: Vec<Listed> = peers
+        .iter()
+        .map(|p| Listed {
+            office: p.office().to_string(),
+            name: unit_name(p.office()),
+            role: p.card.body.role.key().to_string(),
+            epoch: p.card.body.epoch,
+            fingerprint: p.fingerprint.clone(),
+            source: p.source.clone(),
+            revoked: p.is_revoked(),
+        })
+        .collect();
+    if json {
+        return print_json(&listed);
+    }
+    if listed.is_empty() {
+        println!("{}", t("sync.keys.none"));
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|l| {
+            vec![
+                l.office.clone(),
+                l.name.clone(),
+                role_label(&l.office),
+                l.epoch.to_string(),
+                l.fingerprint.clone(),
+                match &l.source {
+                    TrustSource::Pinned => t("sync.source.pinned"),
+                    TrustSource::Roster { signer, version } => tf(
+                        "sync.source.roster",
+                        &[("signer", &unit_name(signer)), ("version", version)],
+                    ),
+                },
+                t(if l.revoked {
+                    "sync.status.revoked"
+                } else {
+                    "sync.status.trusted"
+                }),
+            ]
+        })
+        .collect();
+    let headers: Vec<String> = [
+        "office",
+        "name",
+        "role",
+        "epoch",
+        "fingerprint",
+        "source",
+        "status",
+    ]
+    .iter()
+    .map(|k| t(&format!("sync.col.{k}")))
+    .collect();
+    print_table(&headers, &rows);
+    Ok(())
+}
+
+pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    match command {
+        KeysCommand::Init => {
+            let keys = Keys::create(store.dir(), store.office())?;
+            println!(
+                "{}",
+                tf(
+                    "sync.keys.created",
+                    &[
+                        ("office", &name(store.office())),
+                        ("epoch", &keys.epoch()),
+                        ("dir", &keys_dir(store.dir()).display())
+                    ]
+                )
+            );
+            println!(
+                "{}",
+                tf(
+                    "sync.keys.fingerprint",
+                    &[("fingerprint", &keys.card()?.fingerprint())]
+                )
+            );
+            println!("{}", t("sync.keys.phone_hint"));
+            Ok(())
+        }
+        KeysCommand::Show { json } => show(&store, &keys_of(&store)?, *json),
+        KeysCommand::Export { output } => {
+            let card = keys_of(&store)?.card()?;
+            write_atomically(output, card.to_text()?.as_bytes())?;
+            println!(
+                "{}",
+                tf(
+                    "sync.keys.exported",
+                    &[
+                        ("file", &output.display()),
+                        ("fingerprint", &card.fingerprint())
+                    ]
+                )
+            );
+            Ok(())
+        }
+        KeysCommand::Trust { file, fingerprint } => {
+            trust_file(&store, &keys_of(&store)?, file, fingerprint.as_deref())
+        }
+        KeysCommand::List { json } => list(&store, *json),
+        KeysCommand::Revoke { office } => {
+            let office = resolve(office)?;
+            let peer = trust::revoke(&store, &office)?;
+            println!(
+                "{}",
+                tf(
+                    "sync.keys.revoked",
+                    &[("office", &name(&office)), ("epoch", &peer.card.body.epoch)]
+                )
+            );
+            Ok(())
+        }
+        KeysCommand::Roster { output } => {
+            let roster = trust::make_roster(&store, &keys_of(&store)?)?;
+            write_atomically(output, roster.to_text()?.as_bytes())?;
+            println!(
+                "{}",
+                tf(
+                    "sync.keys.roster_written",
+                    &[
+                        ("file", &output.display()),
+                        ("count", &roster.body.cards.len()),
+                        ("version", &roster.body.version)
+                    ]
+                )
+            );
+            Ok(())
+        }
+    }
+}
+
+pub use bundle::bundle;

@@ -1,0 +1,389 @@
+//! `peixun bundle export | import | inspect | held`.
+
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{keys_of, name, resolve, when};
+use crate::cli::Cli;
+use crate::cli_sync::BundleCommand;
+use crate::commands::{open_store, print_json, print_table, user_error};
+use crate::error::io_reason;
+use crate::i18n::{t, tf};
+use crate::store::Store;
+use crate::sync::bundle::MAX_FILE;
+use crate::sync::export::{export, ExportOptions};
+use crate::sync::import::{import_bytes, inspect, Outcome};
+use crate::sync::{hex, Keys, Rejection};
+
+/// One file's result for `bundle import --json`.
+#[derive(Serialize)]
+struct FileResult {
+    file: String,
+    #[serde(flatten)]
+    result: FileOutcome,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FileOutcome {
+    Done(Outcome),
+    Refused {
+        outcome: &'static str,
+        code: &'static str,
+        message: String,
+    },
+}
+
+fn read_bundle(path: &Path) -> Result<Result<Vec<u8>, String>> {
+    let unreadable = |e: &std::io::Error| {
+        tf(
+            "sync.import.unreadable",
+            &[("file", &path.display()), ("reason", &io_reason(e))],
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE => {
+            return Ok(Err(Rejection::TooLarge { limit: MAX_FILE }.to_string()))
+        }
+        Ok(_) => {}
+        Err(e) => return Ok(Err(unreadable(&e))),
+    }
+    Ok(std::fs::read(path).map_err(|e| unreadable(&e)))
+}
+
+fn print_outcome(file: &str, outcome: &Outcome) {
+    match outcome {
+        Outcome::Imported(s) => {
+            let c = &s.counts;
+            println!(
+                "{}",
+                tf(
+                    "sync.import.done",
+                    &[
+                        ("file", &file),
+                        ("sender", &name(&s.sender)),
+                        ("seq", &s.link_seq),
+                        ("applied", &c.applied),
+                        ("duplicates", &c.duplicates),
+                        ("held", &c.held),
+                        (
+                            "quarantined",
+                            &c.quarantined
+                                .iter()
+                                .map(|f| f.last + 1 - f.first)
+                                .sum::<u64>()
+                        ),
+                        ("records", &c.records_changed),
+                    ]
+                )
+            );
+            for r in &s.refused {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.import.refused_range",
+                        &[
+                            ("first", &r.range.first),
+                            ("last", &r.range.last),
+                            ("reason", &r.reason)
+                        ]
+                    )
+                );
+            }
+            if c.released > 0 {
+                println!(
+                    "{}",
+                    tf("sync.import.released", &[("released", &c.released)])
+                );
+            }
+            for fork in &c.quarantined {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.import.fork",
+                        &[
+                            ("origin", &name(&fork.origin)),
+                            ("device", &crate::sync::device_label(fork.device)),
+                            ("at", &fork.at),
+                            ("first", &fork.first),
+                            ("last", &fork.last),
+                        ]
+                    )
+                );
+            }
+        }
+        Outcome::AlreadyImported {
+            sender,
+            link_seq,
+            at_ms,
+            ..
+        } => println!(
+            "{}",
+            tf(
+                "sync.import.already",
+                &[
+                    ("file", &file),
+                    ("when", &when(*at_ms)),
+                    ("sender", &name(sender)),
+                    ("seq", link_seq)
+                ]
+            )
+        ),
+    }
+}
+
+fn import_files(
+    store: &Store,
+    keys: &Keys,
+    paths: &[std::path::PathBuf],
+    json: bool,
+) -> Result<()> {
+    let mut results = Vec::new();
+    let mut refused = 0usize;
+    for path in paths {
+        let file = path.display().to_string();
+        let refusal = |code: &'static str, message: String| FileOutcome::Refused {
+            outcome: "refused",
+            code,
+            message,
+        };
+        let result = match read_bundle(path)? {
+            Err(message) => refusal("unreadable", message),
+            Ok(bytes) => match import_bytes(store, keys, &bytes) {
+                Ok(outcome) => FileOutcome::Done(outcome),
+                Err(report) => match report.downcast_ref::<Rejection>() {
+                    Some(rejection) => refusal(rejection.code(), rejection.to_string()),
+                    None => return Err(report),
+                },
+            },
+        };
+        match &result {
+            FileOutcome::Done(outcome) if !json => print_outcome(&file, outcome),
+            FileOutcome::Refused { message, .. } => {
+                refused += 1;
+                eprintln!(
+                    "{}",
+                    tf(
+                        "sync.import.rejected",
+                        &[("file", &file), ("cause", message)]
+                    )
+                );
+            }
+            FileOutcome::Done(_) => {}
+        }
+        results.push(FileResult { file, result });
+    }
+    if json {
+        print_json(&results)?;
+    }
+    if refused > 0 {
+        return Err(user_error(tf("sync.import.failed", &[("count", &refused)])));
+    }
+    Ok(())
+}
+
+fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
+    let bytes = match read_bundle(path)? {
+        Ok(bytes) => bytes,
+        Err(message) => return Err(user_error(message)),
+    };
+    // Reading the routing header needs no store; the contents need this office's keys.
+    let store = open_store(cli).ok();
+    let keys = match &store {
+        Some(s) if Keys::exists(s.dir()) => Keys::load(s.dir(), s.office()).ok(),
+        _ => None,
+    };
+    let pair = store.as_ref().zip(keys.as_ref());
+    let inspection = inspect(&bytes, pair)?.map_err(|r| user_error(r.to_string()))?;
+    if json {
+        return print_json(&inspection);
+    }
+    let line =
+        |key: &str, value: String| println!("{}: {value}", t(&format!("sync.inspect.{key}")));
+    line("file", path.display().to_string());
+    line("size", inspection.bytes.to_string());
+    line("version", inspection.version.to_string());
+    line("sender", name(&inspection.sender));
+    line("recipient", name(&inspection.recipient));
+    line("bundle_id", inspection.bundle_id.clone());
+    if let Some(c) = &inspection.contents {
+        line(
+            "signature",
+            t(if c.signature_verified {
+                "sync.inspect.signature_ok"
+            } else {
+                "sync.inspect.signature_unchecked"
+            }),
+        );
+        line("link_seq", c.link_seq.to_string());
+        line("created", when(c.created_ms));
+        line("ops", c.ops.to_string());
+        line("acks", c.acks.to_string());
+        line(
+            "imported",
+            t(if c.already_imported {
+                "sync.inspect.yes"
+            } else {
+                "sync.inspect.no"
+            }),
+        );
+        println!("{}", t("sync.inspect.ranges"));
+        for r in &c.ranges {
+            println!(
+                "{}",
+                tf(
+                    "sync.inspect.range",
+                    &[
+                        ("origin", &name(&r.origin)),
+                        ("kind", &t(&format!("sync.kind.{}", r.kind.key()))),
+                        ("device", &r.device),
+                        ("first", &r.first),
+                        ("last", &r.last),
+                        ("ops", &r.ops),
+                    ]
+                )
+            );
+        }
+    }
+    if let Some(note) = &inspection.note {
+        line("note", note.clone());
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct HeldRow {
+    state: &'static str,
+    origin: String,
+    kind: crate::sync::ChainKind,
+    device: String,
+    first: u64,
+    last: u64,
+    sender: String,
+    bundle: String,
+    at_ms: u64,
+    fork_at: Option<u64>,
+}
+
+fn held(store: &Store, json: bool) -> Result<()> {
+    let mut rows: Vec<HeldRow> = Vec::new();
+    for h in store.held_ranges()? {
+        rows.push(HeldRow {
+            state: "held",
+            origin: h.range.head.origin.clone(),
+            kind: h.range.head.kind,
+            device: crate::sync::device_label(h.range.head.device),
+            first: h.range.first,
+            last: h.range.head.seq,
+            sender: h.sender,
+            bundle: hex(&h.bundle),
+            at_ms: h.at_ms,
+            fork_at: None,
+        });
+    }
+    for q in store.quarantined()? {
+        rows.push(HeldRow {
+            state: "quarantined",
+            origin: q.range.head.origin.clone(),
+            kind: q.range.head.kind,
+            device: crate::sync::device_label(q.range.head.device),
+            first: q.range.first,
+            last: q.range.head.seq,
+            sender: q.sender,
+            bundle: hex(&q.bundle),
+            at_ms: q.at_ms,
+            fork_at: Some(q.fork_at),
+        });
+    }
+    if json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("{}", t("sync.held.none"));
+        return Ok(());
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                t(&format!("sync.held.{}", r.state)),
+                name(&r.origin),
+                r.device.clone(),
+                format!("{}–{}", r.first, r.last),
+                name(&r.sender),
+                when(r.at_ms),
+            ]
+        })
+        .collect();
+    let headers: Vec<String> = ["state", "origin", "device", "range", "sender", "at"]
+        .iter()
+        .map(|k| t(&format!("sync.col.{k}")))
+        .collect();
+    print_table(&headers, &cells);
+    Ok(())
+}
+
+pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
+    if let BundleCommand::Inspect { path, json } = command {
+        return inspect_file(cli, path, *json);
+    }
+    let store = open_store(cli)?;
+    match command {
+        BundleCommand::Export {
+            to,
+            output,
+            full,
+            json,
+        } => {
+            let to = resolve(to)?;
+            let keys = keys_of(&store)?;
+            let options = ExportOptions {
+                full: *full,
+                since: None,
+            };
+            let exported = export(&store, &keys, &to, output, &options)?;
+            if *json {
+                return print_json(&exported);
+            }
+            println!(
+                "{}",
+                tf(
+                    "sync.export.done",
+                    &[
+                        (
+                            "file",
+                            &exported
+                                .path
+                                .as_ref()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default()
+                        ),
+                        ("to", &name(&to)),
+                        ("seq", &exported.link_seq),
+                        ("ops", &exported.ops),
+                        ("ranges", &exported.ranges.len()),
+                        ("bytes", &exported.bytes),
+                    ]
+                )
+            );
+            if exported.unsigned_chains > 0 {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.export.unsigned",
+                        &[("count", &exported.unsigned_chains)]
+                    )
+                );
+            }
+            Ok(())
+        }
+        BundleCommand::Import { paths, json } => {
+            let keys = keys_of(&store)?;
+            import_files(&store, &keys, paths, *json)
+        }
+        BundleCommand::Held { json } => held(&store, *json),
+        BundleCommand::Inspect { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,326 @@
+//! What a store keeps for syncing with other offices, in one sled tree (`sync`) with prefixed
+//! keys: trusted peers, what each peer has acknowledged, the origin-signed head of each foreign
+//! chain (so this office can relay it), ranges held until a gap fills, quarantined forks, and
+//! the bundles taken in. Taking in a bundle's ops writes the op log, the state and all of this in
+//! one transaction.
+
+mod apply;
+
+use std::collections::BTreeMap;
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{op_key, Store};
+use crate::domain::OfficeId;
+use crate::i18n::tf;
+use crate::log::{DeviceId, Hash, Op};
+use crate::sync::bundle::{Ack, RangeHeader, SignedHead};
+use crate::sync::trust::Peer;
+use crate::sync::ChainKind;
+
+const PEER: &[u8] = b"peer/";
+const ACK: &[u8] = b"ack/";
+const SIGNED: &[u8] = b"head/";
+const HELD: &[u8] = b"held/";
+const QUARANTINE: &[u8] = b"quar/";
+const RECEIVED: &[u8] = b"rx/";
+const LINK_IN: &[u8] = b"rxseq/";
+const LINK_IN_MAX: &[u8] = b"rxmax/";
+const LINK_OUT: &[u8] = b"txseq/";
+const PEER_SEEN: &[u8] = b"seen/";
+const ROSTER_IN: &[u8] = b"roster-in/";
+const ROSTER_OUT: &[u8] = b"roster-out";
+
+fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
+    [prefix, rest].concat()
+}
+
+fn range_key(prefix: &[u8], device: DeviceId, first: u64, extra: &[u8]) -> Vec<u8> {
+    [prefix, &device.to_be_bytes(), &first.to_be_bytes(), extra].concat()
+}
+
+/// What a peer holds of each chain, as it told us: device -> (seq, hash of that op).
+pub type AckMap = BTreeMap<DeviceId, (u64, Hash)>;
+
+/// A range that arrived before the ops it follows; applied once the gap fills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldRange {
+    pub range: RangeHeader,
+    pub ops: Vec<Vec<u8>>,
+    pub bundle: [u8; 16],
+    pub sender: OfficeId,
+    pub at_ms: u64,
+}
+
+/// A signed range that contradicts the chain this store has: its origin wrote two histories
+/// (a restored backup, a copied install). Kept for a person to look at, never applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantined {
+    pub range: RangeHeader,
+    pub ops: Vec<Vec<u8>>,
+    pub bundle: [u8; 16],
+    pub sender: OfficeId,
+    pub at_ms: u64,
+    /// The first sequence number where the two histories differ.
+    pub fork_at: u64,
+}
+
+/// A bundle taken in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    pub sender: OfficeId,
+    pub link_seq: u64,
+    pub at_ms: u64,
+    pub applied: u64,
+}
+
+/// One device chain this store holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainInfo {
+    pub device: DeviceId,
+    pub origin: OfficeId,
+    pub kind: ChainKind,
+    pub seq: u64,
+    pub hash: Hash,
+    /// The origin's signature on exactly this head, when the chain came in a bundle.
+    pub signed: Option<SignedHead>,
+}
+
+/// A range whose signatures and links were checked by `sync::import`.
+#[derive(Debug, Clone)]
+pub struct VerifiedRange {
+    pub range: RangeHeader,
+    pub ops: Vec<Op>,
+    pub bytes: Vec<Vec<u8>>,
+    pub hashes: Vec<Hash>,
+}
+
+impl VerifiedRange {
+    /// Rebuilds a held range, checked when it was held; its links are checked again here.
+    fn from_stored(range: RangeHeader, bytes: Vec<Vec<u8>>) -> Result<VerifiedRange> {
+        let mut ops = Vec::with_capacity(bytes.len());
+        let mut hashes = Vec::with_capacity(bytes.len());
+        for b in &bytes {
+            ops.push(Op::decode(b).wrap_err("a held op does not decode")?);
+            hashes.push(Op::hash_of(b));
+        }
+        Ok(VerifiedRange {
+            range,
+            ops,
+            bytes,
+            hashes,
+        })
+    }
+}
+
+/// A bundle's verified contents, ready to be sorted and applied.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    pub bundle_id: [u8; 16],
+    pub sender: OfficeId,
+    pub link_seq: u64,
+    pub seen_link_seq: u64,
+    pub acks: Vec<Ack>,
+    pub ranges: Vec<VerifiedRange>,
+    pub at_ms: u64,
+}
+
+/// A fork found while importing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fork {
+    pub origin: OfficeId,
+    pub device: DeviceId,
+    pub at: u64,
+    pub first: u64,
+    pub last: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    /// Ops appended and applied.
+    pub applied: u64,
+    /// Ops this store already had.
+    pub duplicates: u64,
+    /// Ops held until the ops before them arrive.
+    pub held: u64,
+    /// Ops held by earlier bundles that could now be applied (included in `applied`).
+    pub released: u64,
+    pub quarantined: Vec<Fork>,
+    /// Distinct records whose visible state changed.
+    pub records_changed: usize,
+}
+
+fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> {
+    match tree.get(key)? {
+        None => Ok(None),
+        Some(bytes) => Ok(Some(
+            postcard::from_bytes(&bytes).wrap_err("sync record is damaged")?,
+        )),
+    }
+}
+
+fn scan<T: DeserializeOwned>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<(Vec<u8>, T)>> {
+    tree.scan_prefix(prefix)
+        .map(|entry| {
+            let (k, v) = entry?;
+            let value = postcard::from_bytes(&v).wrap_err("sync record is damaged")?;
+            Ok((k.to_vec(), value))
+        })
+        .collect()
+}
+
+impl Store {
+    fn sync_tree(&self) -> Result<sled::Tree> {
+        Ok(self.db.open_tree("sync")?)
+    }
+
+    fn sync_put<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
+        self.sync_tree()?.insert(key, postcard::to_stdvec(value)?)?;
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        Ok(())
+    }
+
+    pub fn peer(&self, office: &str) -> Result<Option<Peer>> {
+        get(&self.sync_tree()?, &key(PEER, office.as_bytes()))
+    }
+
+    pub fn put_peer(&self, peer: &Peer) -> Result<()> {
+        self.sync_put(&key(PEER, peer.card.body.office.as_bytes()), peer)
+    }
+
+    pub fn peers(&self) -> Result<Vec<Peer>> {
+        Ok(scan(&self.sync_tree()?, PEER)?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect())
+    }
+
+    /// What `peer` told us it holds, from the newest bundle it sent.
+    pub fn acks_from(&self, peer: &str) -> Result<AckMap> {
+        Ok(get(&self.sync_tree()?, &key(ACK, peer.as_bytes()))?.unwrap_or_default())
+    }
+
+    /// The link sequence number for the next bundle to `peer`: past every one we sent and every
+    /// one the peer says it has seen from us (after a restored backup, the peer remembers).
+    pub fn next_link_seq(&self, peer: &str) -> Result<u64> {
+        let tree = self.sync_tree()?;
+        let sent: u64 = get(&tree, &key(LINK_OUT, peer.as_bytes()))?.unwrap_or(0);
+        let seen: u64 = get(&tree, &key(PEER_SEEN, peer.as_bytes()))?.unwrap_or(0);
+        Ok(sent.max(seen) + 1)
+    }
+
+    pub fn set_link_seq(&self, peer: &str, seq: u64) -> Result<()> {
+        self.sync_put(&key(LINK_OUT, peer.as_bytes()), &seq)
+    }
+
+    /// The highest link sequence number taken in from `peer`.
+    pub fn seen_link_seq(&self, peer: &str) -> Result<u64> {
+        Ok(get(&self.sync_tree()?, &key(LINK_IN_MAX, peer.as_bytes()))?.unwrap_or(0))
+    }
+
+    /// The bundle that used `link_seq` from `sender`, if one did.
+    pub fn link_seq_used(&self, sender: &str, link_seq: u64) -> Result<Option<[u8; 16]>> {
+        let k = [LINK_IN, sender.as_bytes(), b"/", &link_seq.to_be_bytes()].concat();
+        get(&self.sync_tree()?, &k)
+    }
+
+    pub fn received(&self, bundle: &[u8; 16]) -> Result<Option<Received>> {
+        get(&self.sync_tree()?, &key(RECEIVED, bundle))
+    }
+
+    pub fn held_ranges(&self) -> Result<Vec<HeldRange>> {
+        Ok(scan(&self.sync_tree()?, HELD)?
+            .into_iter()
+            .map(|(_, h)| h)
+            .collect())
+    }
+
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+        Ok(scan(&self.sync_tree()?, QUARANTINE)?
+            .into_iter()
+            .map(|(_, q)| q)
+            .collect())
+    }
+
+    /// The last roster version accepted from `signer` (0 when none).
+    pub fn roster_version_from(&self, signer: &str) -> Result<u64> {
+        Ok(get(&self.sync_tree()?, &key(ROSTER_IN, signer.as_bytes()))?.unwrap_or(0))
+    }
+
+    /// Records an accepted roster and the peers it introduced, together.
+    pub fn accept_roster(&self, signer: &str, version: u64, peers: &[Peer]) -> Result<()> {
+        let tree = self.sync_tree()?;
+        let mut batch = sled::Batch::default();
+        batch.insert(
+            key(ROSTER_IN, signer.as_bytes()),
+            postcard::to_stdvec(&version)?,
+        );
+        for peer in peers {
+            batch.insert(
+                key(PEER, peer.card.body.office.as_bytes()),
+                postcard::to_stdvec(peer)?,
+            );
+        }
+        tree.apply_batch(batch)?;
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        Ok(())
+    }
+
+    /// The version for the next roster this office signs.
+    pub fn next_roster_version(&self) -> Result<u64> {
+        let tree = self.sync_tree()?;
+        let last: u64 = get(&tree, ROSTER_OUT)?.unwrap_or(0);
+        self.sync_put(ROSTER_OUT, &(last + 1))?;
+        Ok(last + 1)
+    }
+
+    /// Every chain this store holds, with its origin's signed head where it has one.
+    pub fn chains(&self) -> Result<Vec<ChainInfo>> {
+        let tree = self.sync_tree()?;
+        let mut out = Vec::new();
+        for (device, head) in self.heads()? {
+            let signed: Option<SignedHead> = get(&tree, &key(SIGNED, &device.to_be_bytes()))?;
+            let kind = signed.as_ref().map_or(ChainKind::Full, |s| s.kind);
+            out.push(ChainInfo {
+                device,
+                origin: head.office,
+                kind,
+                seq: head.seq,
+                hash: head.hash,
+                signed: signed.filter(|s| s.seq == head.seq && s.hash == head.hash),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The exact encodings of ops `from..=to` of `device`.
+    pub fn chain_ops(&self, device: DeviceId, from: u64, to: u64) -> Result<Vec<Vec<u8>>> {
+        if from > to {
+            return Ok(Vec::new());
+        }
+        let out: Vec<Vec<u8>> = self
+            .ops
+            .range(op_key(device, from)..=op_key(device, to))
+            .values()
+            .map(|v| v.map(|v| v.to_vec()))
+            .collect::<Result<_, _>>()?;
+        if out.len() as u64 != to - from + 1 {
+            return Err(eyre!("the log of device {device:016x} has a gap"));
+        }
+        Ok(out)
+    }
+
+    /// The hash of op `seq` of `device`, when this store has it.
+    pub fn op_hash(&self, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
+        Ok(self
+            .ops
+            .get(op_key(device, seq))?
+            .map(|bytes| Op::hash_of(&bytes)))
+    }
+}

@@ -1,0 +1,545 @@
+//! Taking in a verified bundle: each range sorted against this store's chain of its device
+//! (duplicate, next, future, fork), then every next op appended and applied with the bundle's
+//! records, in one sled transaction.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::Transactional;
+
+use super::super::{op_key, Head, Store};
+use super::{
+    get, key, range_key, scan, AckMap, Fork, HeldRange, ImportCounts, ImportPlan, Quarantined,
+    Received, VerifiedRange, ACK, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN, QUARANTINE, RECEIVED,
+    SIGNED,
+};
+use crate::domain::OfficeId;
+use crate::i18n::tf;
+use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op};
+use crate::sync::bundle::SignedHead;
+use crate::sync::Rejection;
+
+/// Where a device chain stands during an import.
+#[derive(Debug, Clone)]
+struct Tip {
+    office: Option<OfficeId>,
+    seq: u64,
+    hash: Hash,
+    hlc: Option<Hlc>,
+}
+
+enum Sorted {
+    Duplicate(u64),
+    Apply { skip: usize },
+    Hold,
+    Fork(u64),
+}
+
+enum Source {
+    Bundle,
+    Held(Vec<u8>),
+}
+
+struct Pending {
+    op: Op,
+    bytes: Vec<u8>,
+    source: usize,
+}
+
+enum Abort {
+    Apply(ApplyError),
+}
+
+struct SyncKv<'a>(&'a TransactionalTree);
+
+impl Kv for SyncKv<'_> {
+    type Error = ConflictableTransactionError<Abort>;
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error> {
+        Ok(self.0.get(key)?.map(|v| v.to_vec()))
+    }
+    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error> {
+        self.0.insert(key, value)?;
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<(), Self::Error> {
+        self.0.remove(key)?;
+        Ok(())
+    }
+    fn fail(error: ApplyError) -> Self::Error {
+        ConflictableTransactionError::Abort(Abort::Apply(error))
+    }
+}
+
+/// Everything one import will write.
+#[derive(Default)]
+struct Plan {
+    tips: HashMap<DeviceId, Tip>,
+    /// Hashes of ops about to be appended, for overlap checks of later ranges.
+    pending_hashes: HashMap<(DeviceId, u64), Hash>,
+    pending: Vec<Pending>,
+    sources: Vec<Source>,
+    signed: BTreeMap<DeviceId, SignedHead>,
+    hold: Vec<(Vec<u8>, HeldRange)>,
+    unhold: Vec<Vec<u8>>,
+    quarantine: Vec<(Vec<u8>, Quarantined)>,
+    counts: ImportCounts,
+    latest: Hlc,
+}
+
+impl Store {
+    fn load_tip(&self, device: DeviceId) -> Result<Tip> {
+        let Some(bytes) = self.heads.get(device.to_be_bytes())? else {
+            return Ok(Tip {
+                office: None,
+                seq: 0,
+                hash: [0; 32],
+                hlc: None,
+            });
+        };
+        let head: Head = postcard::from_bytes(&bytes)
+            .wrap_err_with(|| format!("head of device {device:016x} is damaged"))?;
+        let hlc = match self.ops.get(op_key(device, head.seq))? {
+            Some(op) => Some(Op::decode(&op).wrap_err("a stored op is damaged")?.hlc),
+            None => None,
+        };
+        Ok(Tip {
+            office: Some(head.office),
+            seq: head.seq,
+            hash: head.hash,
+            hlc,
+        })
+    }
+
+    fn hash_at(&self, plan: &Plan, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
+        match plan.pending_hashes.get(&(device, seq)) {
+            Some(hash) => Ok(Some(*hash)),
+            None => self.op_hash(device, seq),
+        }
+    }
+
+    /// Where a range stands against the chain as it will be after the ranges sorted before it.
+    fn sort(&self, plan: &mut Plan, range: &VerifiedRange) -> Result<Result<Sorted, Rejection>> {
+        let head = &range.range.head;
+        let device = head.device;
+        let tip = match plan.tips.get(&device) {
+            Some(tip) => tip.clone(),
+            None => {
+                let tip = self.load_tip(device)?;
+                plan.tips.insert(device, tip.clone());
+                tip
+            }
+        };
+        if let Some(office) = &tip.office {
+            if *office != head.origin {
+                return Ok(Err(Rejection::WrongOffice {
+                    device,
+                    expected: office.clone(),
+                    found: head.origin.clone(),
+                }));
+            }
+        }
+        let (first, last) = (range.range.first, head.seq);
+        let first_difference = |store: &Store, plan: &Plan| -> Result<u64> {
+            for seq in first..=last.min(tip.seq) {
+                let ours = store.hash_at(plan, device, seq)?;
+                if ours != Some(range.hashes[(seq - first) as usize]) {
+                    return Ok(seq);
+                }
+            }
+            Ok(tip.seq + 1)
+        };
+        if last <= tip.seq {
+            return Ok(Ok(
+                if self.hash_at(plan, device, last)? == Some(head.hash) {
+                    Sorted::Duplicate(range.range.len())
+                } else {
+                    Sorted::Fork(first_difference(self, plan)?)
+                },
+            ));
+        }
+        if device == self.device {
+            // Ops of our own device that we never wrote.
+            return Ok(Ok(Sorted::Fork(tip.seq + 1)));
+        }
+        if first > tip.seq + 1 {
+            return Ok(Ok(Sorted::Hold));
+        }
+        let joins = if first <= tip.seq {
+            range.hashes[(tip.seq - first) as usize] == tip.hash
+        } else {
+            range.ops[0].prev == tip.hash
+        };
+        if !joins {
+            return Ok(Ok(Sorted::Fork(first_difference(self, plan)?)));
+        }
+        let skip = (tip.seq + 1 - first) as usize;
+        if tip.hlc.is_some_and(|h| range.ops[skip].hlc <= h) {
+            return Ok(Err(Rejection::corrupted("clock")));
+        }
+        Ok(Ok(Sorted::Apply { skip }))
+    }
+
+    /// Adds a sorted range to the plan. `Err` is a rejection of the whole bundle.
+    fn take(
+        &self,
+        plan: &mut Plan,
+        range: VerifiedRange,
+        source: Source,
+        sender: &str,
+        bundle: [u8; 16],
+        at_ms: u64,
+    ) -> Result<Result<bool, Rejection>> {
+        let from_hold = matches!(source, Source::Held(_));
+        let sorted = match self.sort(plan, &range)? {
+            Ok(sorted) => sorted,
+            // A held range that no longer fits is set aside rather than blocking new bundles.
+            Err(_) if from_hold => Sorted::Fork(range.range.first),
+            Err(rejection) => return Ok(Err(rejection)),
+        };
+        let device = range.range.head.device;
+        let mut progressed = false;
+        if let Source::Held(k) = &source {
+            if !matches!(sorted, Sorted::Hold) {
+                plan.unhold.push(k.clone());
+            }
+        }
+        match sorted {
+            Sorted::Duplicate(n) => {
+                if !from_hold {
+                    plan.counts.duplicates += n;
+                }
+            }
+            Sorted::Hold => {
+                if !from_hold {
+                    plan.counts.held += range.range.len();
+                    plan.hold.push((
+                        range_key(HELD, device, range.range.first, &[]),
+                        HeldRange {
+                            range: range.range,
+                            ops: range.bytes,
+                            bundle,
+                            sender: sender.to_string(),
+                            at_ms,
+                        },
+                    ));
+                }
+            }
+            Sorted::Fork(at) => {
+                plan.counts.quarantined.push(Fork {
+                    origin: range.range.head.origin.clone(),
+                    device,
+                    at,
+                    first: range.range.first,
+                    last: range.range.head.seq,
+                });
+                plan.quarantine.push((
+                    range_key(QUARANTINE, device, range.range.first, &bundle),
+                    Quarantined {
+                        range: range.range,
+                        ops: range.bytes,
+                        bundle,
+                        sender: sender.to_string(),
+                        at_ms,
+                        fork_at: at,
+                    },
+                ));
+            }
+            Sorted::Apply { skip } => {
+                progressed = true;
+                let source_index = plan.sources.len();
+                plan.sources.push(source);
+                let new = (range.ops.len() - skip) as u64;
+                plan.counts.applied += new;
+                if from_hold {
+                    plan.counts.released += new;
+                } else {
+                    plan.counts.duplicates += skip as u64;
+                }
+                let mut last_hlc = None;
+                for ((op, bytes), hash) in range
+                    .ops
+                    .into_iter()
+                    .zip(range.bytes)
+                    .zip(range.hashes)
+                    .skip(skip)
+                {
+                    plan.pending_hashes.insert((device, op.seq), hash);
+                    plan.latest = plan.latest.max(op.hlc);
+                    last_hlc = Some(op.hlc);
+                    plan.pending.push(Pending {
+                        op,
+                        bytes,
+                        source: source_index,
+                    });
+                }
+                let head = range.range.head;
+                plan.tips.insert(
+                    device,
+                    Tip {
+                        office: Some(head.origin.clone()),
+                        seq: head.seq,
+                        hash: head.hash,
+                        hlc: last_hlc,
+                    },
+                );
+                plan.signed.insert(device, head);
+            }
+        }
+        Ok(Ok(progressed))
+    }
+
+    /// Sorts the bundle's ranges (and any held ranges they unblock) into duplicate, next,
+    /// future (held) and fork (quarantined), then appends and applies every next op, records the
+    /// bundle, the acknowledgements and the signed heads, all in one transaction, flushed before
+    /// returning. `Err` holding a `Rejection` means nothing was written.
+    pub fn import_verified(&self, bundle: ImportPlan) -> Result<ImportCounts> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| eyre!("store writer lock poisoned"))?;
+        let tree = self.sync_tree()?;
+        // A held range that an op refuses is quarantined and the import tried again without it;
+        // each retry has one held range fewer, so this ends.
+        let mut set_aside: Vec<Fork> = Vec::new();
+        loop {
+            let mut plan = Plan {
+                latest: writer.hlc,
+                ..Plan::default()
+            };
+            for range in bundle.ranges.iter().cloned() {
+                if let Err(rejection) = self.take(
+                    &mut plan,
+                    range,
+                    Source::Bundle,
+                    &bundle.sender,
+                    bundle.bundle_id,
+                    bundle.at_ms,
+                )? {
+                    return Err(rejection.into());
+                }
+            }
+            let mut held: Vec<(Vec<u8>, HeldRange)> = scan(&tree, HELD)?;
+            held.sort_by_key(|(_, h)| (h.range.head.device, h.range.first));
+            let mut progressed = true;
+            while progressed {
+                progressed = false;
+                let mut waiting = Vec::new();
+                for (k, h) in held {
+                    let tip_seq = match plan.tips.get(&h.range.head.device) {
+                        Some(tip) => tip.seq,
+                        None => self.load_tip(h.range.head.device)?.seq,
+                    };
+                    if h.range.first > tip_seq + 1 {
+                        waiting.push((k, h));
+                        continue;
+                    }
+                    let range = VerifiedRange::from_stored(h.range, h.ops)?;
+                    if let Ok(true) = self.take(
+                        &mut plan,
+                        range,
+                        Source::Held(k),
+                        &h.sender,
+                        h.bundle,
+                        h.at_ms,
+                    )? {
+                        progressed = true;
+                    }
+                }
+                held = waiting;
+            }
+            match self.commit_plan(&tree, &bundle, plan)? {
+                Ok((mut counts, latest)) => {
+                    writer.hlc = writer.hlc.max(latest);
+                    counts.quarantined.extend(set_aside);
+                    return Ok(counts);
+                }
+                Err(Refused::Held(fork)) => set_aside.push(fork),
+                Err(Refused::Bundle(rejection)) => return Err(rejection.into()),
+            }
+        }
+    }
+
+    fn commit_plan(
+        &self,
+        tree: &sled::Tree,
+        bundle: &ImportPlan,
+        mut plan: Plan,
+    ) -> Result<Result<(ImportCounts, Hlc), Refused>> {
+        // Causal order across devices: a session before the enrolments that name it.
+        plan.pending.sort_by_key(|p| p.op.order_key());
+        let mut heads = Vec::new();
+        for (device, tip) in &plan.tips {
+            if plan.signed.contains_key(device) {
+                let head = Head {
+                    office: tip.office.clone().unwrap_or_default(),
+                    seq: tip.seq,
+                    hash: tip.hash,
+                };
+                heads.push((*device, postcard::to_stdvec(&head)?));
+            }
+        }
+        let mut sync_writes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for (device, head) in &plan.signed {
+            sync_writes.push((
+                key(SIGNED, &device.to_be_bytes()),
+                postcard::to_stdvec(head)?,
+            ));
+        }
+        for (k, h) in &plan.hold {
+            sync_writes.push((k.clone(), postcard::to_stdvec(h)?));
+        }
+        for (k, q) in &plan.quarantine {
+            sync_writes.push((k.clone(), postcard::to_stdvec(q)?));
+        }
+        let sender = bundle.sender.as_bytes();
+        let received = Received {
+            sender: bundle.sender.clone(),
+            link_seq: bundle.link_seq,
+            at_ms: bundle.at_ms,
+            applied: plan.counts.applied,
+        };
+        sync_writes.push((
+            key(RECEIVED, &bundle.bundle_id),
+            postcard::to_stdvec(&received)?,
+        ));
+        sync_writes.push((
+            [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat(),
+            postcard::to_stdvec(&bundle.bundle_id)?,
+        ));
+        let hlc_bytes = postcard::to_stdvec(&plan.latest)?;
+        let failing: Cell<Option<usize>> = Cell::new(None);
+        let result = (&self.ops, &self.heads, &self.state, &self.meta, tree).transaction(
+            |(ops, heads_tx, state, meta, sync)| {
+                let mut kv = SyncKv(state);
+                let mut changed: BTreeSet<String> = BTreeSet::new();
+                for (i, p) in plan.pending.iter().enumerate() {
+                    ops.insert(&op_key(p.op.device, p.op.seq), p.bytes.as_slice())?;
+                    failing.set(Some(i));
+                    if apply(&mut kv, &p.op)? {
+                        changed.insert(record_of(&p.op.payload));
+                    }
+                }
+                failing.set(None);
+                for (device, head) in &heads {
+                    heads_tx.insert(&device.to_be_bytes(), head.as_slice())?;
+                }
+                meta.insert("hlc", hlc_bytes.as_slice())?;
+                for k in &plan.unhold {
+                    sync.remove(k.as_slice())?;
+                }
+                for (k, v) in &sync_writes {
+                    sync.insert(k.as_slice(), v.as_slice())?;
+                }
+                merge_peer_state(sync, bundle)?;
+                Ok(changed.len())
+            },
+        );
+        let records_changed = match result {
+            Ok(n) => n,
+            Err(TransactionError::Abort(Abort::Apply(ApplyError::Unauthorised {
+                record,
+                origin,
+            }))) => {
+                let source = failing
+                    .get()
+                    .and_then(|i| plan.pending.get(i))
+                    .and_then(|p| plan.sources.get(p.source));
+                return Ok(Err(match source {
+                    Some(Source::Held(k)) => Refused::Held(self.quarantine_held(tree, k)?),
+                    _ => Refused::Bundle(Rejection::Unauthorised { record, origin }),
+                }));
+            }
+            Err(TransactionError::Abort(Abort::Apply(error))) => return Err(error.into()),
+            Err(TransactionError::Storage(error)) => {
+                return Err(error).wrap_err_with(|| {
+                    tf("cli.store.write_failed", &[("dir", &self.dir.display())])
+                })
+            }
+        };
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        plan.counts.records_changed = records_changed;
+        Ok(Ok((plan.counts, plan.latest)))
+    }
+
+    /// Moves a held range that an op of it refused into quarantine.
+    fn quarantine_held(&self, tree: &sled::Tree, k: &[u8]) -> Result<Fork> {
+        let held = get::<HeldRange>(tree, k)?.ok_or_else(|| eyre!("held range vanished"))?;
+        let device = held.range.head.device;
+        let q = Quarantined {
+            fork_at: held.range.first,
+            range: held.range,
+            ops: held.ops,
+            bundle: held.bundle,
+            sender: held.sender,
+            at_ms: held.at_ms,
+        };
+        let mut batch = sled::Batch::default();
+        batch.remove(k);
+        batch.insert(
+            range_key(QUARANTINE, device, q.range.first, &q.bundle),
+            postcard::to_stdvec(&q)?,
+        );
+        tree.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(Fork {
+            origin: q.range.head.origin,
+            device,
+            at: q.fork_at,
+            first: q.range.first,
+            last: q.range.head.seq,
+        })
+    }
+}
+
+/// One name per record an op changes: an enrolment and an attendance of the same person are two
+/// records, an undo changes the attendance its check-in made.
+fn record_of(payload: &crate::log::Payload) -> String {
+    use crate::log::Payload;
+    let class = match payload {
+        Payload::CheckInUndone { .. } => "CheckedIn",
+        other => other.kind(),
+    };
+    format!("{class}:{}", payload.records().join("/"))
+}
+
+enum Refused {
+    Held(Fork),
+    Bundle(Rejection),
+}
+
+/// Acknowledgements only grow: an older bundle read after a newer one changes nothing.
+fn merge_peer_state(
+    sync: &TransactionalTree,
+    bundle: &ImportPlan,
+) -> Result<(), ConflictableTransactionError<Abort>> {
+    let sender = bundle.sender.as_bytes();
+    let encode_err = |_| ConflictableTransactionError::Abort(Abort::Apply(ApplyError::Encode));
+    let ack_key = key(ACK, sender);
+    let mut acks: AckMap = match sync.get(&ack_key)? {
+        Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),
+        None => AckMap::new(),
+    };
+    for ack in &bundle.acks {
+        let entry = acks.entry(ack.device).or_insert((0, [0; 32]));
+        if ack.seq > entry.0 {
+            *entry = (ack.seq, ack.hash);
+        }
+    }
+    sync.insert(ack_key, postcard::to_stdvec(&acks).map_err(encode_err)?)?;
+    for (prefix, value) in [
+        (LINK_IN_MAX, bundle.link_seq),
+        (PEER_SEEN, bundle.seen_link_seq),
+    ] {
+        let k = key(prefix, sender);
+        let old: u64 = match sync.get(&k)? {
+            Some(bytes) => postcard::from_bytes(&bytes).unwrap_or(0),
+            None => 0,
+        };
+        sync.insert(k, postcard::to_stdvec(&old.max(value)).map_err(encode_err)?)?;
+    }
+    Ok(())
+}

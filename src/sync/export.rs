@@ -1,0 +1,289 @@
+//! Building a bundle for a peer: every chain it may receive, from where it says it stands, plus
+//! this office's public view when the peer is below it. Written to a temporary name, flushed to
+//! disk and renamed, so a pulled USB stick never leaves a half file under the final name.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, WrapErr};
+use rand_core::RngCore;
+use serde::Serialize;
+
+use super::bundle::{seal, Ack, Draft, RangeHeader, Routing, SignedHead};
+use super::identity::Keys;
+use super::visibility::{is_public, is_strict_ancestor, may_hold, may_receive, view_device};
+use super::{device_label, hex, ChainKind};
+use crate::campaign::unit_name;
+use crate::domain::OfficeId;
+use crate::error::{io_reason, user_error};
+use crate::i18n::tf;
+use crate::log::{DeviceId, Hash, Op};
+use crate::store::sync::AckMap;
+use crate::store::Store;
+
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Send every chain from its start, whatever the peer acknowledged (after it restored a
+    /// backup).
+    pub full: bool,
+    /// Take this as what the peer holds instead of its acknowledgements.
+    pub since: Option<AckMap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RangeSummary {
+    pub origin: OfficeId,
+    pub kind: ChainKind,
+    pub device: String,
+    pub first: u64,
+    pub last: u64,
+    pub ops: u64,
+}
+
+impl RangeSummary {
+    pub fn of(range: &RangeHeader) -> RangeSummary {
+        RangeSummary {
+            origin: range.head.origin.clone(),
+            kind: range.head.kind,
+            device: device_label(range.head.device),
+            first: range.first,
+            last: range.head.seq,
+            ops: range.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    pub path: Option<PathBuf>,
+    pub to: OfficeId,
+    pub bundle_id: String,
+    pub link_seq: u64,
+    pub ranges: Vec<RangeSummary>,
+    pub ops: u64,
+    pub bytes: u64,
+    /// Chains this store holds without their origin's signature (taken in by a demo, say),
+    /// which cannot be passed on.
+    pub unsigned_chains: usize,
+}
+
+/// The first op to send of a chain whose last op is `seq`, given what the peer holds.
+fn start(acks: &AckMap, device: DeviceId, seq: u64, hash_at: impl Fn(u64) -> Option<Hash>) -> u64 {
+    match acks.get(&device) {
+        None => 1,
+        // The peer has more than we do (it heard from the origin another way): nothing to add.
+        Some((acked, _)) if *acked >= seq => seq + 1,
+        Some((acked, hash)) if hash_at(*acked) == Some(*hash) => acked + 1,
+        // The peer holds another history of this device: send ours whole so it sees the fork.
+        Some(_) => 1,
+    }
+}
+
+/// The public view of `device`'s chain: its public ops, re-chained under the view's device id.
+fn public_view(store: &Store, device: DeviceId, seq: u64) -> Result<Vec<(Vec<u8>, Hash)>> {
+    let view = view_device(device);
+    let mut prev = [0u8; 32];
+    let mut out = Vec::new();
+    for bytes in store.chain_ops(device, 1, seq)? {
+        let op = Op::decode(&bytes).wrap_err("a stored op is damaged")?;
+        if !is_public(&op.payload) {
+            continue;
+        }
+        let derived = Op {
+            device: view,
+            seq: out.len() as u64 + 1,
+            prev,
+            ..op
+        };
+        let encoded = derived.encode()?;
+        prev = Op::hash_of(&encoded);
+        out.push((encoded, prev));
+    }
+    Ok(out)
+}
+
+/// The bundle for `to`, as bytes, with what it holds. Nothing is written.
+pub fn build(
+    store: &Store,
+    keys: &Keys,
+    to: &str,
+    options: &ExportOptions,
+) -> Result<(Vec<u8>, Exported)> {
+    let name = |office: &str| format!("{}({office})", unit_name(office));
+    if to == store.office() {
+        return Err(user_error(tf("sync.export.self", &[])));
+    }
+    let peer = store
+        .peer(to)?
+        .ok_or_else(|| user_error(tf("sync.export.unknown", &[("office", &name(to))])))?;
+    if peer.is_revoked() {
+        return Err(user_error(tf(
+            "sync.export.revoked",
+            &[("office", &name(to))],
+        )));
+    }
+    let recipient = peer
+        .card
+        .recipient()
+        .map_err(|e| user_error(e.to_string()))?;
+    let acks = match (&options.since, options.full) {
+        (Some(since), _) => since.clone(),
+        (None, true) => AckMap::new(),
+        (None, false) => store.acks_from(to)?,
+    };
+    let chains = store.chains()?;
+    let mut ranges = Vec::new();
+    let mut unsigned_chains = 0;
+    for chain in &chains {
+        if chain.seq == 0 || !may_receive(to, &chain.origin, chain.kind) {
+            continue;
+        }
+        let head = if chain.device == store.device() {
+            SignedHead::sign(keys, chain.device, ChainKind::Full, chain.seq, chain.hash)?
+        } else if let Some(signed) = &chain.signed {
+            signed.clone()
+        } else {
+            unsigned_chains += 1;
+            continue;
+        };
+        let first = start(&acks, chain.device, chain.seq, |s| {
+            store.op_hash(chain.device, s).ok().flatten()
+        });
+        if first > chain.seq {
+            continue;
+        }
+        let ops = store.chain_ops(chain.device, first, chain.seq)?;
+        ranges.push((RangeHeader { first, head }, ops));
+    }
+    if is_strict_ancestor(store.office(), to) {
+        if let Some(own) = chains.iter().find(|c| c.device == store.device()) {
+            let view = public_view(store, own.device, own.seq)?;
+            if let Some((_, last_hash)) = view.last() {
+                let device = view_device(own.device);
+                let seq = view.len() as u64;
+                let hashes: HashMap<u64, Hash> = view
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, h))| (i as u64 + 1, *h))
+                    .collect();
+                let first = start(&acks, device, seq, |s| hashes.get(&s).copied());
+                if first <= seq {
+                    let head =
+                        SignedHead::sign(keys, device, ChainKind::PublicView, seq, *last_hash)?;
+                    let ops = view
+                        .into_iter()
+                        .skip(usize::try_from(first - 1)?)
+                        .map(|(b, _)| b)
+                        .collect();
+                    ranges.push((RangeHeader { first, head }, ops));
+                }
+            }
+        }
+    }
+    // Everything the peer could send us: its own chains (public views included, which only it
+    // derives) and the chains it may hold.
+    let acks: Vec<Ack> = chains
+        .iter()
+        .filter(|c| c.seq > 0 && (c.origin == to || may_hold(to, &c.origin, c.kind)))
+        .map(|c| Ack {
+            device: c.device,
+            seq: c.seq,
+            hash: c.hash,
+        })
+        .collect();
+    let mut bundle_id = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut bundle_id);
+    let link_seq = store.next_link_seq(to)?;
+    let draft = Draft {
+        routing: Routing {
+            sender: store.office().to_string(),
+            sender_epoch: keys.epoch(),
+            recipient: to.to_string(),
+            recipient_epoch: peer.card.body.epoch,
+            bundle_id,
+        },
+        link_seq,
+        seen_link_seq: store.seen_link_seq(to)?,
+        created_ms: super::now_ms(),
+        acks,
+        ranges,
+    };
+    let bytes = seal(&draft, keys, &recipient)?;
+    let summaries: Vec<RangeSummary> = draft
+        .ranges
+        .iter()
+        .map(|(r, _)| RangeSummary::of(r))
+        .collect();
+    let exported = Exported {
+        path: None,
+        to: to.to_string(),
+        bundle_id: hex(&bundle_id),
+        link_seq,
+        ops: summaries.iter().map(|r| r.ops).sum(),
+        ranges: summaries,
+        bytes: bytes.len() as u64,
+        unsigned_chains,
+    };
+    Ok((bytes, exported))
+}
+
+/// The file name of a bundle in a folder: from, to, link number, date (ASCII only, for FAT
+/// sticks and every Windows code page).
+pub fn file_name(from: &str, to: &str, link_seq: u64, date: chrono::NaiveDate) -> String {
+    format!("{from}-{to}-{link_seq:04}-{}.pxb", date.format("%Y%m%d"))
+}
+
+/// Writes `bytes` to `path` under a temporary name, flushes, renames, and flushes the folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let failed = |e: std::io::Error| {
+        user_error(tf(
+            "sync.export.write_failed",
+            &[("file", &path.display()), ("reason", &io_reason(&e))],
+        ))
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".peixun-bundle-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(bytes).map_err(failed)?;
+    temp.as_file().sync_all().map_err(failed)?;
+    temp.persist(path).map_err(|e| failed(e.error))?;
+    // The rename itself is only durable once the folder is flushed.
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(failed)?;
+    Ok(())
+}
+
+/// Builds the bundle for `to` and writes it to `output` (a file, or a folder to name it in),
+/// then counts the link sequence number as used.
+pub fn export(
+    store: &Store,
+    keys: &Keys,
+    to: &str,
+    output: &Path,
+    options: &ExportOptions,
+) -> Result<Exported> {
+    let (bytes, mut exported) = build(store, keys, to, options)?;
+    let path = if output.is_dir() {
+        output.join(file_name(
+            store.office(),
+            to,
+            exported.link_seq,
+            chrono::Local::now().date_naive(),
+        ))
+    } else {
+        output.to_path_buf()
+    };
+    write_atomically(&path, &bytes)?;
+    store.set_link_seq(to, exported.link_seq)?;
+    exported.path = Some(path);
+    Ok(exported)
+}

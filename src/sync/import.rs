@@ -1,0 +1,341 @@
+//! Taking in a bundle: refuse anything not addressed to us, from a sender we do not trust, or
+//! altered in any byte; check every range against its origin's signed head and that this office
+//! may hold it; then hand the ranges to the store, which sorts them into duplicate, next, future
+//! (held) and fork (quarantined) and applies them in one transaction. A refused file changes
+//! nothing.
+
+use std::collections::HashSet;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::bundle::{decrypt, parse_outer, Header, RangeHeader};
+use super::export::RangeSummary;
+use super::identity::Keys;
+use super::trust::signing_key;
+use super::visibility::{is_public, may_hold};
+use super::{hex, ChainKind, Rejection};
+use crate::domain::OfficeId;
+use crate::log::Op;
+use crate::store::sync::{ImportCounts, ImportPlan, VerifiedRange};
+use crate::store::Store;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub sender: OfficeId,
+    pub link_seq: u64,
+    pub bundle_id: String,
+    #[serde(flatten)]
+    pub counts: ImportCounts,
+    /// Ranges left out because their origin is not trusted here (unknown, revoked, another key
+    /// generation); the rest of the bundle was taken in.
+    pub refused: Vec<RefusedRange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedRange {
+    pub range: RangeSummary,
+    pub code: &'static str,
+    pub reason: String,
+}
+
+/// Refusals that concern one origin's range rather than the file: a relay passing on the work of
+/// an office this office does not (or no longer) trusts. Refusing the whole file would stop
+/// everything else the relay carries until the two offices agree about a third.
+fn refuses_only_the_range(rejection: &Rejection) -> bool {
+    matches!(
+        rejection,
+        Rejection::UnknownOrigin { .. }
+            | Rejection::RevokedOrigin { .. }
+            | Rejection::OriginEpoch { .. }
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    Imported(ImportSummary),
+    /// The same file (bundle id) was taken in before; nothing was done.
+    AlreadyImported {
+        sender: OfficeId,
+        link_seq: u64,
+        bundle_id: String,
+        at_ms: u64,
+    },
+}
+
+/// Checks one range: visible to us, signed by its origin's trusted key, every op linked to the
+/// one before and the last one hashing to the signed head.
+fn verify_range(
+    store: &Store,
+    keys: &Keys,
+    range: &RangeHeader,
+    ops: Vec<Vec<u8>>,
+) -> Result<Result<VerifiedRange, Rejection>> {
+    let head = &range.head;
+    let origin = head.origin.clone();
+    if range.first == 0 || range.first > head.seq || ops.len() as u64 != range.len() {
+        return Ok(Err(Rejection::corrupted("ranges")));
+    }
+    if !may_hold(store.office(), &origin, head.kind) {
+        return Ok(Err(Rejection::NotVisible {
+            origin,
+            device: head.device,
+        }));
+    }
+    let key = match signing_key(store, keys, &origin, head.epoch, false)? {
+        Ok(key) => key,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let forged = || Rejection::BadRangeSignature {
+        origin: origin.clone(),
+        device: head.device,
+    };
+    if !head.verify(&key) {
+        return Ok(Err(forged()));
+    }
+    let mut decoded = Vec::with_capacity(ops.len());
+    let mut hashes = Vec::with_capacity(ops.len());
+    for (i, bytes) in ops.iter().enumerate() {
+        let hash = Op::hash_of(bytes);
+        let Ok(op) = Op::decode(bytes) else {
+            return Ok(Err(forged()));
+        };
+        if i > 0 && op.prev != hashes[i - 1] {
+            return Ok(Err(forged()));
+        }
+        hashes.push(hash);
+        decoded.push(op);
+    }
+    if hashes.last() != Some(&head.hash) {
+        return Ok(Err(forged()));
+    }
+    // Signed by the origin from here on; what is left are mistakes of the origin's software.
+    for (i, op) in decoded.iter().enumerate() {
+        let canonical = op.encode().is_ok_and(|b| b == ops[i]);
+        if !canonical || op.device != head.device || op.seq != range.first + i as u64 {
+            return Ok(Err(Rejection::corrupted("ops")));
+        }
+        if op.office != origin {
+            return Ok(Err(Rejection::WrongOffice {
+                device: head.device,
+                expected: origin,
+                found: op.office.clone(),
+            }));
+        }
+        if i > 0 && op.hlc <= decoded[i - 1].hlc {
+            return Ok(Err(Rejection::corrupted("clock")));
+        }
+        if head.kind == ChainKind::PublicView && !is_public(&op.payload) {
+            return Ok(Err(Rejection::Unauthorised {
+                record: op.payload.records().into_iter().next().unwrap_or_default(),
+                origin,
+            }));
+        }
+    }
+    Ok(Ok(VerifiedRange {
+        range: range.clone(),
+        ops: decoded,
+        bytes: ops,
+        hashes,
+    }))
+}
+
+/// A decrypted bundle whose sender's signature verified.
+struct Checked {
+    header: Header,
+    ranges: Vec<Vec<Vec<u8>>>,
+}
+
+enum Stage {
+    Done(Outcome),
+    Checked(Box<Checked>),
+}
+
+fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejection>> {
+    let outer = match parse_outer(bytes) {
+        Ok(outer) => outer,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let routing = &outer.routing;
+    if routing.recipient != store.office() {
+        return Ok(Err(Rejection::NotForUs {
+            recipient: routing.recipient.clone(),
+            us: store.office().to_string(),
+        }));
+    }
+    let sender_key = match signing_key(store, keys, &routing.sender, routing.sender_epoch, true)? {
+        Ok(key) => key,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let opened = match decrypt(&outer, keys.age_identity()) {
+        Ok(opened) => opened,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    if let Err(rejection) = opened.verify(&outer, &sender_key) {
+        return Ok(Err(rejection));
+    }
+    let header = &opened.header;
+    if let Some(received) = store.received(&header.bundle_id)? {
+        return Ok(Ok(Stage::Done(Outcome::AlreadyImported {
+            sender: header.sender.clone(),
+            link_seq: header.link_seq,
+            bundle_id: hex(&header.bundle_id),
+            at_ms: received.at_ms,
+        })));
+    }
+    if let Some(other) = store.link_seq_used(&header.sender, header.link_seq)? {
+        return Ok(Err(Rejection::Replay {
+            sender: header.sender.clone(),
+            link_seq: header.link_seq,
+            other: hex(&other),
+        }));
+    }
+    let ranges = match opened.ranges() {
+        Ok(ranges) => ranges,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    Ok(Ok(Stage::Checked(Box::new(Checked {
+        header: opened.header,
+        ranges,
+    }))))
+}
+
+/// Takes in the bundle in `bytes`. An `Err` that downcasts to `Rejection` is a refusal (the
+/// store is unchanged); others are failures of the machine.
+pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome> {
+    let checked = match check(store, keys, bytes)? {
+        Ok(Stage::Done(outcome)) => return Ok(outcome),
+        Ok(Stage::Checked(checked)) => checked,
+        Err(rejection) => return Err(rejection.into()),
+    };
+    let Checked { header, ranges } = *checked;
+    let mut devices = HashSet::new();
+    let mut verified = Vec::with_capacity(ranges.len());
+    let mut refused = Vec::new();
+    for (range, ops) in header.ranges.iter().zip(ranges) {
+        if !devices.insert(range.head.device) {
+            return Err(Rejection::corrupted("ranges").into());
+        }
+        match verify_range(store, keys, range, ops)? {
+            Ok(v) => verified.push(v),
+            Err(rejection) if refuses_only_the_range(&rejection) => refused.push(RefusedRange {
+                range: RangeSummary::of(range),
+                code: rejection.code(),
+                reason: rejection.to_string(),
+            }),
+            Err(rejection) => return Err(rejection.into()),
+        }
+    }
+    let counts = store.import_verified(ImportPlan {
+        bundle_id: header.bundle_id,
+        sender: header.sender.clone(),
+        link_seq: header.link_seq,
+        seen_link_seq: header.seen_link_seq,
+        acks: header.acks.clone(),
+        ranges: verified,
+        at_ms: super::now_ms(),
+    })?;
+    Ok(Outcome::Imported(ImportSummary {
+        sender: header.sender,
+        link_seq: header.link_seq,
+        bundle_id: hex(&header.bundle_id),
+        counts,
+        refused,
+    }))
+}
+
+/// What `bundle inspect` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    pub bytes: u64,
+    pub version: u16,
+    pub sender: OfficeId,
+    pub sender_epoch: u32,
+    pub recipient: OfficeId,
+    pub recipient_epoch: u32,
+    pub bundle_id: String,
+    /// Present when the bundle is addressed to this office and could be decrypted.
+    pub contents: Option<Contents>,
+    /// Why the contents are not shown, or why the signature could not be checked.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Contents {
+    pub signature_verified: bool,
+    pub link_seq: u64,
+    pub created_ms: u64,
+    pub acks: usize,
+    pub ranges: Vec<RangeSummary>,
+    pub ops: u64,
+    pub already_imported: bool,
+}
+
+/// The routing header of any bundle; the contents too when it is ours to read.
+pub fn inspect(
+    bytes: &[u8],
+    store: Option<(&Store, &Keys)>,
+) -> Result<Result<Inspection, Rejection>> {
+    let outer = match parse_outer(bytes) {
+        Ok(outer) => outer,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let r = &outer.routing;
+    let mut inspection = Inspection {
+        bytes: bytes.len() as u64,
+        version: outer.version,
+        sender: r.sender.clone(),
+        sender_epoch: r.sender_epoch,
+        recipient: r.recipient.clone(),
+        recipient_epoch: r.recipient_epoch,
+        bundle_id: hex(&r.bundle_id),
+        contents: None,
+        note: None,
+    };
+    let Some((store, keys)) = store else {
+        return Ok(Ok(inspection));
+    };
+    if r.recipient != store.office() {
+        inspection.note = Some(
+            Rejection::NotForUs {
+                recipient: r.recipient.clone(),
+                us: store.office().to_string(),
+            }
+            .to_string(),
+        );
+        return Ok(Ok(inspection));
+    }
+    let opened = match decrypt(&outer, keys.age_identity()) {
+        Ok(opened) => opened,
+        Err(rejection) => {
+            inspection.note = Some(rejection.to_string());
+            return Ok(Ok(inspection));
+        }
+    };
+    let verified = match signing_key(store, keys, &r.sender, r.sender_epoch, true)? {
+        Ok(key) => match opened.verify(&outer, &key) {
+            Ok(()) => true,
+            Err(rejection) => {
+                inspection.note = Some(rejection.to_string());
+                false
+            }
+        },
+        Err(rejection) => {
+            inspection.note = Some(rejection.to_string());
+            false
+        }
+    };
+    let h = &opened.header;
+    let ranges: Vec<RangeSummary> = h.ranges.iter().map(RangeSummary::of).collect();
+    inspection.contents = Some(Contents {
+        signature_verified: verified,
+        link_seq: h.link_seq,
+        created_ms: h.created_ms,
+        acks: h.acks.len(),
+        ops: ranges.iter().map(|r| r.ops).sum(),
+        ranges,
+        already_imported: store.received(&h.bundle_id)?.is_some(),
+    });
+    Ok(Ok(inspection))
+}

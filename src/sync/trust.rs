@@ -1,0 +1,499 @@
+//! Which offices' keys this office accepts. A peer is trusted by pinning its card after the
+//! fingerprint was compared over the phone, or by a signed roster from a trusted office above it
+//! (a city introducing its counties to the province). Revoking refuses the peer's current key
+//! generation from then on; ops already taken in stay.
+
+use std::path::Path;
+
+use color_eyre::eyre::{Result, WrapErr};
+use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
+
+use super::fingerprint::{self, FingerprintError};
+use super::identity::{sign, verify, Card, CardError, CardFile, Keys};
+use super::visibility::is_strict_ancestor;
+use super::{hex, unhex, Rejection};
+use crate::campaign::unit_name;
+use crate::domain::OfficeId;
+use crate::i18n::tf;
+use crate::store::Store;
+
+const ROSTER_FORMAT: &str = "peixun-roster-1";
+const ROSTER_DOMAIN: &[u8] = b"peixun roster v1\0";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrustSource {
+    /// Fingerprint compared by a person.
+    Pinned,
+    /// Introduced by a roster signed by a trusted office above.
+    Roster { signer: OfficeId, version: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoked {
+    /// Key generations up to this one are refused.
+    pub epoch: u32,
+    pub at_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peer {
+    pub card: Card,
+    pub fingerprint: String,
+    pub source: TrustSource,
+    pub added_ms: u64,
+    pub revoked: Option<Revoked>,
+}
+
+impl Peer {
+    pub fn office(&self) -> &str {
+        &self.card.body.office
+    }
+
+    pub fn is_revoked(&self) -> bool {
+        self.revoked
+            .as_ref()
+            .is_some_and(|r| r.epoch >= self.card.body.epoch)
+    }
+}
+
+/// Why a card, a fingerprint or a roster was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustError {
+    Card(CardError),
+    Fingerprint(FingerprintError),
+    /// The typed fingerprint is well formed but belongs to other keys.
+    Mismatch {
+        office: OfficeId,
+    },
+    FingerprintNeeded {
+        office: OfficeId,
+    },
+    Own,
+    StillRevoked {
+        office: OfficeId,
+        epoch: u32,
+    },
+    OlderEpoch {
+        office: OfficeId,
+        found: u32,
+        trusted: u32,
+    },
+    UnknownPeer {
+        office: OfficeId,
+    },
+    RosterUnreadable {
+        detail: String,
+    },
+    RosterSigner(Rejection),
+    RosterBadSignature {
+        signer: OfficeId,
+    },
+    RosterVersion {
+        signer: OfficeId,
+        found: u64,
+        last: u64,
+    },
+    RosterNotBelow {
+        signer: OfficeId,
+        office: OfficeId,
+    },
+}
+
+impl std::fmt::Display for TrustError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = |office: &str| format!("{}({office})", unit_name(office));
+        let text = match self {
+            Self::Card(e) => e.to_string(),
+            Self::Fingerprint(e) => e.to_string(),
+            Self::Mismatch { office } => tf("sync.trust.mismatch", &[("office", &name(office))]),
+            Self::FingerprintNeeded { office } => tf(
+                "sync.trust.fingerprint_needed",
+                &[("office", &name(office))],
+            ),
+            Self::Own => tf("sync.trust.own", &[]),
+            Self::StillRevoked { office, epoch } => tf(
+                "sync.trust.still_revoked",
+                &[("office", &name(office)), ("epoch", epoch)],
+            ),
+            Self::OlderEpoch {
+                office,
+                found,
+                trusted,
+            } => tf(
+                "sync.trust.older_epoch",
+                &[
+                    ("office", &name(office)),
+                    ("found", found),
+                    ("trusted", trusted),
+                ],
+            ),
+            Self::UnknownPeer { office } => {
+                tf("sync.trust.unknown_peer", &[("office", &name(office))])
+            }
+            Self::RosterUnreadable { detail } => {
+                tf("sync.roster.unreadable", &[("detail", detail)])
+            }
+            Self::RosterSigner(rejection) => rejection.to_string(),
+            Self::RosterBadSignature { signer } => {
+                tf("sync.roster.bad_signature", &[("signer", &name(signer))])
+            }
+            Self::RosterVersion {
+                signer,
+                found,
+                last,
+            } => tf(
+                "sync.roster.version",
+                &[("signer", &name(signer)), ("found", found), ("last", last)],
+            ),
+            Self::RosterNotBelow { signer, office } => tf(
+                "sync.roster.not_below",
+                &[("signer", &name(signer)), ("office", &name(office))],
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for TrustError {}
+
+/// What trusting a card did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    Added,
+    Updated,
+    Unchanged,
+    /// A roster named other keys for an office pinned by fingerprint; the pinned keys stay.
+    KeptPinned,
+    /// A roster named a key generation this office revoked.
+    KeptRevoked,
+}
+
+impl Change {
+    pub fn label(self) -> String {
+        let key = match self {
+            Self::Added => "added",
+            Self::Updated => "updated",
+            Self::Unchanged => "unchanged",
+            Self::KeptPinned => "kept_pinned",
+            Self::KeptRevoked => "kept_revoked",
+        };
+        crate::i18n::t(&format!("sync.change.{key}"))
+    }
+}
+
+pub fn read_card(path: &Path) -> Result<Card> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        crate::error::user_error(tf(
+            "sync.trust.unreadable",
+            &[
+                ("file", &path.display()),
+                ("reason", &crate::error::io_reason(&e)),
+            ],
+        ))
+    })?;
+    Card::from_text(&text).map_err(|e| crate::error::user_error(e.to_string()))
+}
+
+/// Pins `card` after checking that `typed` (the fingerprint as the peer read it out) matches.
+pub fn trust_card(store: &Store, card: &Card, typed: &str) -> Result<Result<Change, TrustError>> {
+    Ok(match check_card(store, card, typed)? {
+        Ok((change, revoked)) => {
+            store.put_peer(&Peer {
+                card: card.clone(),
+                fingerprint: card.fingerprint(),
+                source: TrustSource::Pinned,
+                added_ms: super::now_ms(),
+                revoked,
+            })?;
+            Ok(change)
+        }
+        Err(e) => Err(e),
+    })
+}
+
+type Checked = (Change, Option<Revoked>);
+
+fn check_card(store: &Store, card: &Card, typed: &str) -> Result<Result<Checked, TrustError>> {
+    if let Err(e) = card.verify() {
+        return Ok(Err(TrustError::Card(e)));
+    }
+    let office = card.body.office.clone();
+    let typed = match fingerprint::parse(typed) {
+        Ok(typed) => typed,
+        Err(e) => return Ok(Err(TrustError::Fingerprint(e))),
+    };
+    if typed != card.fingerprint() {
+        return Ok(Err(TrustError::Mismatch { office }));
+    }
+    if office == store.office() {
+        return Ok(Err(TrustError::Own));
+    }
+    let Some(peer) = store.peer(&office)? else {
+        return Ok(Ok((Change::Added, None)));
+    };
+    let epoch = card.body.epoch;
+    if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
+        return Ok(Err(TrustError::StillRevoked { office, epoch }));
+    }
+    if peer.card.body.epoch > epoch {
+        return Ok(Err(TrustError::OlderEpoch {
+            office,
+            found: epoch,
+            trusted: peer.card.body.epoch,
+        }));
+    }
+    let change = if peer.card == *card && peer.source == TrustSource::Pinned {
+        Change::Unchanged
+    } else {
+        Change::Updated
+    };
+    Ok(Ok((change, peer.revoked)))
+}
+
+/// Refuses `office`'s current keys from now on.
+pub fn revoke(store: &Store, office: &str) -> Result<Peer> {
+    let mut peer = store.peer(office)?.ok_or_else(|| {
+        crate::error::user_error(
+            TrustError::UnknownPeer {
+                office: office.to_string(),
+            }
+            .to_string(),
+        )
+    })?;
+    peer.revoked = Some(Revoked {
+        epoch: peer.card.body.epoch,
+        at_ms: super::now_ms(),
+    });
+    store.put_peer(&peer)?;
+    Ok(peer)
+}
+
+/// The key `office` signs with at `epoch`, if this office accepts it. `as_sender` picks the
+/// wording of the refusal: the sender of a bundle or the origin of a range.
+pub fn signing_key(
+    store: &Store,
+    keys: &Keys,
+    office: &str,
+    epoch: u32,
+    as_sender: bool,
+) -> Result<Result<VerifyingKey, Rejection>> {
+    let owned = office.to_string();
+    if office == keys.office() {
+        if epoch != keys.epoch() {
+            return Ok(Err(Rejection::OriginEpoch {
+                origin: owned,
+                found: epoch,
+                trusted: keys.epoch(),
+            }));
+        }
+        return Ok(Ok(keys.signing_key().verifying_key()));
+    }
+    let Some(peer) = store.peer(office)? else {
+        return Ok(Err(if as_sender {
+            Rejection::UnknownSender { sender: owned }
+        } else {
+            Rejection::UnknownOrigin { origin: owned }
+        }));
+    };
+    if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
+        return Ok(Err(if as_sender {
+            Rejection::RevokedSender { sender: owned }
+        } else {
+            Rejection::RevokedOrigin { origin: owned }
+        }));
+    }
+    let trusted = peer.card.body.epoch;
+    if epoch != trusted {
+        return Ok(Err(if as_sender {
+            Rejection::SenderEpoch {
+                sender: owned,
+                found: epoch,
+                trusted,
+            }
+        } else {
+            Rejection::OriginEpoch {
+                origin: owned,
+                found: epoch,
+                trusted,
+            }
+        }));
+    }
+    match peer.card.verifying_key() {
+        Ok(key) => Ok(Ok(key)),
+        Err(_) => Ok(Err(Rejection::corrupted("trust"))),
+    }
+}
+
+/// A signed list of cards of offices below the signer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterBody {
+    pub signer: OfficeId,
+    pub epoch: u32,
+    /// Grows with every roster the signer issues; an older one is refused.
+    pub version: u64,
+    pub created_ms: u64,
+    pub cards: Vec<Card>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roster {
+    pub body: RosterBody,
+    pub signature: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RosterFile {
+    format: String,
+    signer: String,
+    epoch: u32,
+    version: u64,
+    created_ms: u64,
+    signature: String,
+    #[serde(default)]
+    card: Vec<CardFile>,
+}
+
+impl Roster {
+    pub fn to_text(&self) -> Result<String> {
+        let file = RosterFile {
+            format: ROSTER_FORMAT.to_string(),
+            signer: self.body.signer.clone(),
+            epoch: self.body.epoch,
+            version: self.body.version,
+            created_ms: self.body.created_ms,
+            signature: hex(&self.signature),
+            card: self.body.cards.iter().map(CardFile::from_card).collect(),
+        };
+        let toml = toml::to_string(&file).wrap_err("writing the roster")?;
+        Ok(format!("# {}\n{toml}", tf("sync.roster.comment", &[])))
+    }
+
+    pub fn from_text(text: &str) -> Result<Roster, TrustError> {
+        let unreadable = |detail: String| TrustError::RosterUnreadable { detail };
+        let file: RosterFile = toml::from_str(text).map_err(|e| unreadable(e.message().into()))?;
+        if file.format != ROSTER_FORMAT {
+            return Err(unreadable(format!("format = {}", file.format)));
+        }
+        let signature = unhex::<64>(&file.signature)
+            .ok_or_else(|| TrustError::RosterBadSignature {
+                signer: file.signer.clone(),
+            })?
+            .to_vec();
+        let cards = file
+            .card
+            .into_iter()
+            .map(CardFile::into_card)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(TrustError::Card)?;
+        Ok(Roster {
+            body: RosterBody {
+                signer: file.signer,
+                epoch: file.epoch,
+                version: file.version,
+                created_ms: file.created_ms,
+                cards,
+            },
+            signature,
+        })
+    }
+
+    /// Whether a text file is a roster rather than a card.
+    pub fn looks_like(text: &str) -> bool {
+        text.contains(ROSTER_FORMAT)
+    }
+}
+
+/// A roster of every office below this one that this office trusts.
+pub fn make_roster(store: &Store, keys: &Keys) -> Result<Roster> {
+    let cards: Vec<Card> = store
+        .peers()?
+        .into_iter()
+        .filter(|p| !p.is_revoked() && is_strict_ancestor(keys.office(), p.office()))
+        .map(|p| p.card)
+        .collect();
+    let body = RosterBody {
+        signer: keys.office().to_string(),
+        epoch: keys.epoch(),
+        version: store.next_roster_version()?,
+        created_ms: super::now_ms(),
+        cards,
+    };
+    let bytes = postcard::to_stdvec(&body)?;
+    Ok(Roster {
+        signature: sign(keys.signing_key(), ROSTER_DOMAIN, &bytes),
+        body,
+    })
+}
+
+/// Takes in a roster: signed by a trusted office, newer than the last one from it, and naming
+/// only offices below it. All or nothing; cards pinned by fingerprint are never replaced.
+pub fn accept_roster(
+    store: &Store,
+    keys: &Keys,
+    roster: &Roster,
+) -> Result<Result<Vec<(OfficeId, Change)>, TrustError>> {
+    let signer = roster.body.signer.clone();
+    let key = match signing_key(store, keys, &signer, roster.body.epoch, true)? {
+        Ok(key) => key,
+        Err(rejection) => return Ok(Err(TrustError::RosterSigner(rejection))),
+    };
+    let bytes = postcard::to_stdvec(&roster.body)?;
+    if !verify(&key, ROSTER_DOMAIN, &bytes, &roster.signature) {
+        return Ok(Err(TrustError::RosterBadSignature { signer }));
+    }
+    let last = store.roster_version_from(&signer)?;
+    if roster.body.version <= last {
+        return Ok(Err(TrustError::RosterVersion {
+            signer,
+            found: roster.body.version,
+            last,
+        }));
+    }
+    let mut report = Vec::new();
+    let mut updates = Vec::new();
+    for card in &roster.body.cards {
+        let office = card.body.office.clone();
+        if let Err(e) = card.verify() {
+            return Ok(Err(TrustError::Card(e)));
+        }
+        if !is_strict_ancestor(&signer, &office) {
+            return Ok(Err(TrustError::RosterNotBelow { signer, office }));
+        }
+        if office == keys.office() {
+            continue;
+        }
+        let existing = store.peer(&office)?;
+        let change = match &existing {
+            None => Change::Added,
+            Some(p) if p.card == *card => Change::Unchanged,
+            Some(p) if p.source == TrustSource::Pinned => Change::KeptPinned,
+            Some(p)
+                if p.revoked
+                    .as_ref()
+                    .is_some_and(|r| r.epoch >= card.body.epoch) =>
+            {
+                Change::KeptRevoked
+            }
+            Some(p) if p.card.body.epoch > card.body.epoch => Change::KeptRevoked,
+            Some(_) => Change::Updated,
+        };
+        if matches!(change, Change::Added | Change::Updated) {
+            updates.push(Peer {
+                fingerprint: card.fingerprint(),
+                card: card.clone(),
+                source: TrustSource::Roster {
+                    signer: signer.clone(),
+                    version: roster.body.version,
+                },
+                added_ms: super::now_ms(),
+                revoked: existing.and_then(|p| p.revoked),
+            });
+        }
+        report.push((office, change));
+    }
+    store.accept_roster(&signer, roster.body.version, &updates)?;
+    Ok(Ok(report))
+}

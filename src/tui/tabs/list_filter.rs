@@ -1,0 +1,147 @@
+//! The `/` filter of the sessions list and of an enrolment list. People are found the way the
+//! door finds them (the shared `SearchIndex`: initials, full pinyin, Hanzi, phone tail,
+//! enterprise); sessions by their words and by the pinyin of title, venue and units.
+
+use std::fmt;
+use std::sync::Arc;
+
+use pinyin::ToPinyin;
+
+use super::sessions::EnrolRow;
+use crate::campaign::unit_name;
+use crate::domain::Session;
+use crate::search::pinyin::text_initials;
+use crate::search::{Candidate, SearchIndex, Tier};
+use crate::tui::forms::TextInput;
+use crate::tui::labels::kind_label;
+
+/// A `/` filter: a text input that narrows a list as it is typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub input: TextInput,
+    pub editing: bool,
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        !self.input.value().trim().is_empty()
+    }
+
+    /// Every space-separated word of the filter somewhere in `keys` (lower-case already).
+    pub fn matches(&self, keys: &str) -> bool {
+        self.input
+            .value()
+            .to_lowercase()
+            .split_whitespace()
+            .all(|word| keys.contains(word))
+    }
+}
+
+/// Full pinyin of a text, first reading of each character, other characters as they are.
+fn full_pinyin(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.to_pinyin() {
+            Some(p) => p.plain().to_string(),
+            None => c.to_lowercase().collect(),
+        })
+        .collect()
+}
+
+/// What `/` finds a session by, lower-case: title, date, kind, venue, units, host, audience;
+/// then, per field (so a word never spans two), the pinyin initials and full pinyin of title,
+/// venue, host and units (`ezs` and `ezhou` find 鄂州市).
+pub fn session_keys(s: &Session) -> String {
+    let units: Vec<String> = s.units.iter().map(|u| unit_name(u)).collect();
+    let host = unit_name(&s.host);
+    let mut keys = format!(
+        "{} {} {} {} {} {} {} {}",
+        s.title,
+        s.date,
+        kind_label(s.kind),
+        s.kind.key(),
+        s.venue,
+        units.join(" "),
+        host,
+        s.audience
+    )
+    .to_lowercase();
+    let mut named: Vec<&str> = vec![&s.title, &s.venue, &host];
+    named.extend(units.iter().map(String::as_str));
+    for text in named {
+        keys.push('\n');
+        keys.push_str(&text_initials(text));
+        keys.push('\n');
+        keys.push_str(&full_pinyin(text));
+    }
+    keys
+}
+
+/// An enrolment list's people in a `SearchIndex`; candidates' ids are their places in the list.
+#[derive(Clone, Default)]
+pub struct PeopleIndex(Arc<SearchIndex>);
+
+impl PeopleIndex {
+    pub fn build(people: &[EnrolRow]) -> PeopleIndex {
+        let candidates = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Candidate {
+                id: i.to_string(),
+                name: p.name.clone(),
+                phone: p.phone.clone(),
+                code: p.code.clone(),
+                enterprise: p.enterprise.clone(),
+            })
+            .collect();
+        PeopleIndex(Arc::new(SearchIndex::build(candidates)))
+    }
+
+    /// The people `query` finds, best first: the index's ranked matches (fuzzy ones only when
+    /// nothing better matched), then anyone whose name, phone, position or enterprise holds
+    /// every word (the index does not know positions).
+    pub fn matches(&self, people: &[EnrolRow], query: &str) -> Vec<usize> {
+        if query.trim().is_empty() {
+            return (0..people.len()).collect();
+        }
+        let hits = self.0.search(query, people.len().max(1));
+        let place = |hit| self.0.entry(hit).id.parse::<usize>().ok();
+        let mut out: Vec<usize> = hits
+            .iter()
+            .filter(|h| h.tier != Tier::Fuzzy)
+            .filter_map(place)
+            .collect();
+        let mut taken = vec![false; people.len()];
+        for &i in &out {
+            if let Some(t) = taken.get_mut(i) {
+                *t = true;
+            }
+        }
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        for (i, p) in people.iter().enumerate() {
+            let text =
+                format!("{} {} {} {}", p.name, p.phone, p.position, p.enterprise).to_lowercase();
+            if !taken[i] && words.iter().all(|w| text.contains(w.as_str())) {
+                out.push(i);
+            }
+        }
+        if out.is_empty() {
+            out = hits.iter().filter_map(place).collect();
+        }
+        out
+    }
+}
+
+/// Built from the list it sits next to, so two equal lists have equal indexes.
+impl PartialEq for PeopleIndex {
+    fn eq(&self, _: &PeopleIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for PeopleIndex {}
+
+impl fmt::Debug for PeopleIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PeopleIndex({} people)", self.0.len())
+    }
+}
