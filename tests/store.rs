@@ -38,6 +38,17 @@ fn person(store: &Store, n: u32) -> Person {
     }
 }
 
+/// The store's sled database itself, once the dropped store's background thread lets go of it.
+fn raw_sled(dir: &std::path::Path) -> sled::Db {
+    for _ in 0..100 {
+        match sled::open(dir.join("db")) {
+            Ok(db) => return db,
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+    sled::open(dir.join("db")).unwrap()
+}
+
 fn new_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path(), "420704", "测试员").unwrap();
@@ -95,7 +106,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
         .unwrap();
     drop(store);
     {
-        let db = sled::open(dir.path().join("db")).unwrap();
+        let db = raw_sled(dir.path());
         db.open_tree("meta")
             .unwrap()
             .insert("schema", &99u32.to_be_bytes())
@@ -107,7 +118,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
         err.downcast_ref::<StoreError>(),
         Some(StoreError::NewerSchema { found: 99, .. })
     ));
-    let db = sled::open(dir.path().join("db")).unwrap();
+    let db = raw_sled(dir.path());
     assert_eq!(db.open_tree("ops").unwrap().len(), 1, "nothing written");
 }
 
