@@ -13,6 +13,9 @@ mod checkin;
 #[path = "tui/polish.rs"]
 mod polish;
 
+#[path = "tui/reports.rs"]
+mod reports;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
@@ -37,7 +40,11 @@ fn digits_and_tab_switch_tabs() {
     press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Checkin);
     press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Reports);
+    press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Checkin);
     press(&store, &mut state, KeyCode::BackTab);
@@ -188,8 +195,10 @@ fn a_bad_session_form_stays_open_and_writes_nothing() {
     assert_eq!(form.focus, 1, "focus moves to the first bad field");
     assert_eq!(op_count(&store), before);
     assert_eq!(store.sessions().expect("sessions").len(), 3);
-    // Esc drops the form, still without writing.
+    // Esc asks first (something was typed); Enter then drops the form, still without writing.
     press(&store, &mut state, KeyCode::Esc);
+    assert!(matches!(state.overlay, Overlay::Discard(_)));
+    press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);
     assert_eq!(op_count(&store), before);
 }
@@ -315,7 +324,10 @@ fn marking_an_item_commits_and_reports() {
         .and_then(|u| u.rows.iter().position(|r| r.item == "county.plan"))
         .expect("plan item");
     state.checklist.item = plan;
-    let effect = press(&store, &mut state, KeyCode::Char('d'));
+    // d asks for an optional note; Enter marks.
+    assert_eq!(press(&store, &mut state, KeyCode::Char('d')), None);
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    let effect = press(&store, &mut state, KeyCode::Enter);
     assert!(matches!(
         effect,
         Some(Effect::Mark {

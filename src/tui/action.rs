@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::{MarkStatus, Session};
 use crate::store::PersonDraft;
+use crate::tui::tabs::reports::Job;
 
 /// A key as a focused text input sees it. Never bound in the keymap: only text inputs get raw
 /// keys, and only the ones that edit text.
@@ -65,6 +66,8 @@ actions! {
     TabChecklist = "tab_checklist",
     /// Go to the check-in tab (签到).
     TabCheckin = "tab_checkin",
+    /// Go to the reports tab (报表).
+    TabReports = "tab_reports",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -109,6 +112,10 @@ actions! {
     WalkIn = "walk_in",
     /// Check-in: choose another session.
     PickSession = "pick_session",
+    /// Reports: import a people or enterprise list (a preview comes first).
+    Import = "import",
+    /// Reports: import the rows of a previewed sheet that are good, leaving the bad ones out.
+    SkipBadRows = "skip_bad_rows",
 }
 
 impl Action {
@@ -150,6 +157,8 @@ pub enum Effect {
         status: MarkStatus,
         note: String,
     },
+    /// Read a checklist item's audit trail (every mark and file, with its note) for its panel.
+    ItemHistory { unit: String, item: String },
     /// Hash a file and record it as evidence: name, size, blake3.
     Attach {
         unit: String,
@@ -171,6 +180,8 @@ pub enum Effect {
     },
     /// Enrol and check in at once (`Store::walk_in`).
     WalkIn { session: String, draft: PersonDraft },
+    /// Long work for a worker (reports, imports): the app runs it off the event loop.
+    Job(Job),
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
     UndoCheckIn {
         session: String,

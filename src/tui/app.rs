@@ -5,13 +5,15 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
-use super::forms::{Form, FormStep};
+use super::forms::{Form, FormKind, FormStep};
 use super::keymap::{Focus, Keymap};
+use super::suggest;
 use super::tabs::calendar::CalendarState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
+use super::tabs::reports::ReportsState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, checkin, checklist, sessions};
+use super::tabs::{calendar, checkin, checklist, reports, sessions};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -23,10 +25,17 @@ pub enum Tab {
     Sessions,
     Checklist,
     Checkin,
+    Reports,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Calendar, Tab::Sessions, Tab::Checklist, Tab::Checkin];
+    pub const ALL: [Tab; 5] = [
+        Tab::Calendar,
+        Tab::Sessions,
+        Tab::Checklist,
+        Tab::Checkin,
+        Tab::Reports,
+    ];
 
     pub fn title(self) -> String {
         t(match self {
@@ -34,6 +43,7 @@ impl Tab {
             Tab::Sessions => "tui.tab.sessions",
             Tab::Checklist => "tui.tab.checklist",
             Tab::Checkin => "tui.tab.checkin",
+            Tab::Reports => "tui.tab.reports",
         })
     }
 
@@ -44,6 +54,7 @@ impl Tab {
             Tab::Sessions => Action::TabSessions,
             Tab::Checklist => Action::TabChecklist,
             Tab::Checkin => Action::TabCheckin,
+            Tab::Reports => Action::TabReports,
         }
     }
 
@@ -68,6 +79,8 @@ pub enum Overlay {
     },
     Confirm(Confirm),
     Form(Form),
+    /// Esc in a form with something typed: Enter throws it away, Esc goes back to the form.
+    Discard(Box<Form>),
     /// Choosing the check-in tab's session: `selected` indexes `state.sessions.rows`.
     Picker {
         selected: usize,
@@ -84,7 +97,8 @@ pub struct Status {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Office {
     pub id: String,
-    /// The office's own name where the documents give one (鄂城区局), else the unit's.
+    /// The unit's short name (鄂城区, 鄂州市, 湖北省): with the role after it, every level reads
+    /// the same way (鄂城区 县区局, 鄂州市 市局).
     pub name: String,
     /// 县区局, 市局 or 省局.
     pub role: String,
@@ -92,10 +106,9 @@ pub struct Office {
 
 impl Office {
     pub fn of(id: &str) -> Office {
-        let name = campaign().unit(id).map_or_else(
-            || id.to_string(),
-            |u| u.office.clone().unwrap_or_else(|| u.short.clone()),
-        );
+        let name = campaign()
+            .unit(id)
+            .map_or_else(|| id.to_string(), |u| u.short.clone());
         Office {
             id: id.to_string(),
             name,
@@ -116,6 +129,7 @@ pub struct State {
     pub sessions: SessionsState,
     pub checklist: ChecklistState,
     pub checkin: CheckinState,
+    pub reports: ReportsState,
     pub keymap: Keymap,
     pub theme: Theme,
     /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
@@ -134,7 +148,10 @@ impl State {
                 Tab::Checkin => Focus::Door,
                 _ => Focus::Keys,
             },
-            Overlay::Help { .. } | Overlay::Confirm(_) | Overlay::Picker { .. } => Focus::Keys,
+            Overlay::Help { .. }
+            | Overlay::Confirm(_)
+            | Overlay::Discard(_)
+            | Overlay::Picker { .. } => Focus::Keys,
         }
     }
 
@@ -208,17 +225,43 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                 _ => None,
             };
         }
+        // Report and import forms hand their values to a worker.
+        Overlay::Form(form) if action == Action::Open && form.kind.is_job() => {
+            if form.suggest.selected.is_none() {
+                return reports::submit(form, state.today, &state.sessions.rows);
+            }
+            return None;
+        }
         Overlay::Form(form) => {
             // The form stays open while its effect runs: the app closes it on success and
             // shows a failure next to the field otherwise.
             return match form.update(action, &state.office.id) {
-                FormStep::Stay => None,
+                FormStep::Stay => {
+                    if let Overlay::Form(form) = &mut state.overlay {
+                        reports::follow_office(form, state.today);
+                    }
+                    suggest::refresh(state);
+                    None
+                }
                 FormStep::Close => {
                     state.overlay = Overlay::None;
                     None
                 }
+                FormStep::AskDiscard => {
+                    let form = Box::new(form.clone());
+                    state.overlay = Overlay::Discard(form);
+                    None
+                }
                 FormStep::Submit(effect) => Some(effect),
             };
+        }
+        Overlay::Discard(form) => {
+            match action {
+                Action::Open => state.overlay = Overlay::None,
+                Action::Back => state.overlay = Overlay::Form((**form).clone()),
+                _ => {}
+            }
+            return None;
         }
     }
     // Tabs switch everywhere but in a form or filter; on the check-in tab the digits are typed,
@@ -237,6 +280,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabSessions => Some(Tab::Sessions),
             Action::TabChecklist => Some(Tab::Checklist),
             Action::TabCheckin => Some(Tab::Checkin),
+            Action::TabReports => Some(Tab::Reports),
             _ => None,
         };
         if let Some(tab) = target {
@@ -253,6 +297,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Sessions => sessions::update(state, action),
         Tab::Checklist => checklist::update(state, action),
         Tab::Checkin => checkin::update(state, action),
+        Tab::Reports => reports::update(state, action),
     }
 }
 
@@ -276,14 +321,19 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Action::Up, "up"),
         ],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
+        Overlay::Discard(_) => vec![(Action::Open, "discard"), (Action::Back, "keep_editing")],
         Overlay::Picker { .. } => vec![
             (Action::Open, "choose"),
             (Action::Back, "cancel"),
             (Action::Down, "down"),
             (Action::Up, "up"),
         ],
-        Overlay::Form(_) => vec![
-            (Action::Open, "save"),
+        Overlay::Form(form) => vec![
+            match form.kind {
+                FormKind::Report { .. } => (Action::Open, "write_report"),
+                FormKind::Import => (Action::Open, "preview"),
+                _ => (Action::Open, "save"),
+            },
             (Action::Back, "cancel"),
             (Action::NextTab, "next_field"),
             (Action::PrevTab, "prev_field"),
@@ -294,6 +344,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Sessions => sessions::hints(state),
                 Tab::Checklist => checklist::hints(state),
                 Tab::Checkin => checkin::hints(state),
+                Tab::Reports => reports::hints(state),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

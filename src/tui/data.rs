@@ -26,6 +26,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         sessions: SessionsState::default(),
         checklist: ChecklistState::default(),
         checkin: CheckinState::new(crate::config::Config::default().late_grace_minutes),
+        reports: Default::default(),
         keymap,
         theme,
         viewport: (80, 24),
@@ -79,13 +80,8 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
             rows,
         });
     }
-    let own_items = units
-        .iter()
-        .find(|u| u.unit == office)
-        .map(|u| u.rows.clone())
-        .unwrap_or_default();
+    state.calendar.set_data(&sessions, &units, &office);
     state.checklist.set_units(units, grid);
-    state.calendar.set_data(&sessions, &own_items);
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use super::action::Effect;
 use super::app::State;
 use super::data::load_detail;
 use super::effects::{chain, Failure};
+use super::suggest::{self, known_enterprises, KnownEnterprise};
 use super::tabs::checkin::{
     default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent,
 };
@@ -23,6 +24,8 @@ use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 pub struct OfficeIndex {
     pub index: SearchIndex,
     pub positions: HashMap<String, String>,
+    /// For the enrol form's enterprise field.
+    pub enterprises: Vec<KnownEnterprise>,
 }
 
 /// `door::office_index`, keeping the positions from the same read of the people.
@@ -34,7 +37,12 @@ pub fn build_office_index(store: &Store) -> Result<OfficeIndex> {
         .map(|p| (p.id.clone(), p.position.clone()))
         .collect();
     let index = SearchIndex::build(candidates(store, &people)?);
-    Ok(OfficeIndex { index, positions })
+    let enterprises = known_enterprises(store.enterprises()?.into_iter().map(|e| e.name));
+    Ok(OfficeIndex {
+        index,
+        positions,
+        enterprises,
+    })
 }
 
 /// The office index arrived (from the worker, or built in place): people on other lists now
@@ -44,11 +52,14 @@ pub fn index_built(store: &Store, state: &mut State, built: Result<OfficeIndex>)
     match built {
         Ok(built) => {
             c.office = Some(Arc::new(built.index));
+            c.enterprises = Arc::new(built.enterprises);
             c.positions.extend(built.positions);
             c.index = IndexJob::Ready;
             if let Err(e) = refresh(store, state) {
                 state.error(chain(&e));
             }
+            // An enrol form open meanwhile gets its suggestions now.
+            suggest::refresh(state);
         }
         Err(e) => {
             // Asked for again when a session is next opened.

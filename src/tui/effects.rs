@@ -10,6 +10,7 @@ use super::action::Effect;
 use super::app::{Overlay, State, Tab};
 use super::data::{load_detail, reload};
 use super::door;
+use super::history;
 use super::labels::mark_label;
 use crate::domain::input::{FieldError, FieldErrors};
 use crate::domain::{MarkStatus, Session};
@@ -59,6 +60,14 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         }
         return;
     }
+    // Long work goes to a worker: the app starts it once this returns.
+    if let Effect::Job(job) = effect {
+        state.reports.wanted = Some(job);
+        if matches!(state.overlay, Overlay::Form(_)) {
+            state.overlay = Overlay::None;
+        }
+        return;
+    }
     // A saved session is selected in the list once it has been reloaded.
     let mut select = None;
     let outcome = match effect {
@@ -67,7 +76,11 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             select = Some(id);
             Some(message)
         }),
-        Effect::Enrol { session, draft } => enrol(store, &session, &draft).map(Some),
+        Effect::Enrol { session, draft } => enrol(store, &session, &draft).map(|(message, new)| {
+            // The office index (door, enrol suggestions) lacks them until built again.
+            state.checkin.office_stale |= new;
+            Some(message)
+        }),
         Effect::Unenrol {
             session,
             person,
@@ -85,11 +98,15 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             path,
             note,
         } => attach(store, state, &unit, &item, &path, note).map(Some),
+        Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
+            .map(|()| None)
+            .map_err(Failure::from),
         // Taken by `door::run` above.
         Effect::OpenDoor(_)
         | Effect::CheckIn { .. }
         | Effect::WalkIn { .. }
-        | Effect::UndoCheckIn { .. } => Ok(None),
+        | Effect::UndoCheckIn { .. }
+        | Effect::Job(_) => Ok(None),
     };
     match outcome {
         Ok(message) => {
@@ -102,7 +119,16 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 }
                 // The door keeps its own copy of its session and list; a change made on
                 // another tab (a time, an enrolment) reaches it here.
-                match reload(store, state).and_then(|()| door::refresh(store, state)) {
+                // An item's trail on screen gains the mark or file just made.
+                let trail = state.checklist.history.as_ref();
+                let trail = trail.map(|h| (h.unit.clone(), h.item.clone()));
+                let reloaded = reload(store, state)
+                    .and_then(|()| door::refresh(store, state))
+                    .and_then(|()| match &trail {
+                        Some((unit, item)) => history::load(store, state, unit, item),
+                        None => Ok(()),
+                    });
+                match reloaded {
                     Ok(()) => state.info(message),
                     Err(e) => state.error(chain(&e)),
                 }
@@ -178,7 +204,8 @@ fn save_session(store: &Store, mut session: Session) -> Result<(String, String),
     Ok((tf(key, &[("title", &title)]), id))
 }
 
-fn enrol(store: &Store, session: &str, draft: &PersonDraft) -> Result<String, Failure> {
+/// The message, and whether the person is new to the office.
+fn enrol(store: &Store, session: &str, draft: &PersonDraft) -> Result<(String, bool), Failure> {
     let enrolled = store.enrol_draft(session, draft)?;
     let key = match enrolled {
         Enrolled::Known {
@@ -186,7 +213,8 @@ fn enrol(store: &Store, session: &str, draft: &PersonDraft) -> Result<String, Fa
         } => "tui.saved.already_enrolled",
         _ => "tui.saved.enrolled",
     };
-    Ok(tf(key, &[("name", &enrolled.person().name)]))
+    let new = matches!(enrolled, Enrolled::New(_));
+    Ok((tf(key, &[("name", &enrolled.person().name)]), new))
 }
 
 fn unenrol(store: &Store, session: &str, person: &str, name: &str) -> Result<String, Failure> {
@@ -228,7 +256,7 @@ fn mark(
 }
 
 /// A typed or pasted path: surrounding quotes from drag-and-drop removed, `~/` expanded.
-fn expand(raw: &str) -> PathBuf {
+pub(crate) fn expand(raw: &str) -> PathBuf {
     let trimmed = raw.trim().trim_matches(|c| c == '"' || c == '\'');
     if let Some(rest) = trimmed.strip_prefix("~/") {
         if let Some(dirs) = directories::BaseDirs::new() {

@@ -6,9 +6,11 @@ use chrono::{NaiveDate, NaiveTime};
 
 use super::action::{Action, Effect, TextKey};
 use super::labels::kind_label;
+use super::suggest::Suggestions;
+use super::tabs::reports::ReportKind;
 use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldErrors, SessionInput};
-use crate::domain::{Session, SessionKind};
+use crate::domain::{MarkStatus, Session, SessionKind};
 use crate::i18n::{t, tf};
 use crate::store::PersonDraft;
 
@@ -93,7 +95,7 @@ pub struct Field {
 }
 
 impl Field {
-    fn text(name: &'static str, value: &str) -> Field {
+    pub(crate) fn text(name: &'static str, value: &str) -> Field {
         Field {
             name,
             label: t(&format!("tui.field.{name}")),
@@ -136,10 +138,30 @@ pub enum FormKind {
         unit: String,
         item: String,
     },
+    /// Marking a checklist item done (an optional note) or waived (a reason, required).
+    Mark {
+        unit: String,
+        item: String,
+        status: MarkStatus,
+    },
     /// Someone at the door on no list: enrolled and checked in at once.
     WalkIn {
         session: String,
     },
+    /// A report to a file (`tabs::reports`); a sign-in sheet names its session.
+    Report {
+        kind: ReportKind,
+        session: Option<String>,
+    },
+    /// A spreadsheet to import (`tabs::reports`).
+    Import,
+}
+
+impl FormKind {
+    /// Forms whose Enter starts work on a worker (`tabs::reports::submit`).
+    pub fn is_job(&self) -> bool {
+        matches!(self, FormKind::Report { .. } | FormKind::Import)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +170,10 @@ pub struct Form {
     pub title: String,
     pub fields: Vec<Field>,
     pub focus: usize,
+    /// The values the form opened with: Esc asks before throwing away anything typed since.
+    initial: Vec<String>,
+    /// Known people or enterprises for the focused field (the enrol form), kept by `suggest`.
+    pub suggest: Suggestions,
 }
 
 /// What a key did to a form.
@@ -155,6 +181,8 @@ pub struct Form {
 pub enum FormStep {
     Stay,
     Close,
+    /// Esc with something typed: ask before closing.
+    AskDiscard,
     /// Valid: the app runs this and closes the form once it succeeds.
     Submit(Effect),
 }
@@ -167,6 +195,32 @@ fn unit_names(ids: &[String]) -> String {
 }
 
 impl Form {
+    /// A form of these fields, focus on the first.
+    pub(crate) fn new(kind: FormKind, title: String, fields: Vec<Field>) -> Form {
+        Form {
+            kind,
+            title,
+            fields,
+            focus: 0,
+            initial: Vec::new(),
+            suggest: Suggestions::default(),
+        }
+    }
+
+    /// A form as it opens: what it holds now is what Esc compares with.
+    pub(crate) fn build(mut form: Form) -> Form {
+        form.initial = form.values();
+        form
+    }
+
+    fn values(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.value().to_string()).collect()
+    }
+
+    /// Whether anything was typed or chosen since the form opened.
+    pub fn changed(&self) -> bool {
+        self.values() != self.initial
+    }
     /// A new session of `office` on `date`, with the times most sessions use.
     pub fn new_session(office: &str, date: NaiveDate) -> Form {
         let base = Session {
@@ -235,16 +289,18 @@ impl Form {
             Field::text("audience", &base.audience),
             Field::text("capacity", &base.capacity.to_string()),
         ];
-        Form {
+        Form::build(Form {
             kind: FormKind::Session(Box::new(base)),
             title,
             fields,
             focus: 1,
-        }
+            initial: Vec::new(),
+            suggest: Suggestions::default(),
+        })
     }
 
     pub fn enrol(session: &Session) -> Form {
-        Form {
+        Form::build(Form {
             kind: FormKind::Enrol {
                 session: session.id.clone(),
             },
@@ -256,11 +312,13 @@ impl Form {
                 Field::text("enterprise", ""),
             ],
             focus: 0,
-        }
+            initial: Vec::new(),
+            suggest: Suggestions::default(),
+        })
     }
 
     pub fn attach(unit: &str, item: &str, title: &str) -> Form {
-        Form {
+        Form::build(Form {
             kind: FormKind::Attach {
                 unit: unit.to_string(),
                 item: item.to_string(),
@@ -268,7 +326,29 @@ impl Form {
             title: tf("tui.form.attach", &[("title", &title)]),
             fields: vec![Field::text("path", ""), Field::text("note", "")],
             focus: 0,
-        }
+            initial: Vec::new(),
+            suggest: Suggestions::default(),
+        })
+    }
+
+    /// Marking an item: `d` takes an optional note, `w` (免报) asks why it does not apply.
+    pub fn mark(unit: &str, item: &str, title: &str, status: MarkStatus) -> Form {
+        let (key, field) = match status {
+            MarkStatus::Waived => ("tui.form.mark_waived", "reason"),
+            _ => ("tui.form.mark_done", "note"),
+        };
+        Form::build(Form {
+            kind: FormKind::Mark {
+                unit: unit.to_string(),
+                item: item.to_string(),
+                status,
+            },
+            title: tf(key, &[("title", &title)]),
+            fields: vec![Field::text(field, "")],
+            focus: 0,
+            initial: Vec::new(),
+            suggest: Suggestions::default(),
+        })
     }
 
     /// The door's walk-in form, with what was typed in the search line already in place.
@@ -284,14 +364,16 @@ impl Form {
             .iter()
             .position(|f| f.value().is_empty())
             .unwrap_or(0);
-        Form {
+        Form::build(Form {
             kind: FormKind::WalkIn {
                 session: session.id.clone(),
             },
             title: tf("tui.form.walk_in", &[("title", &session.title)]),
             fields,
             focus,
-        }
+            initial: Vec::new(),
+            suggest: Suggestions::default(),
+        })
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {
@@ -304,9 +386,52 @@ impl Form {
             .unwrap_or_default()
     }
 
+    /// Puts a suggestion's values in their fields; the cursor moves past what it filled.
+    fn fill(&mut self, fill: &[(&'static str, String)]) {
+        for (name, value) in fill {
+            if let Some(field) = self.fields.iter_mut().find(|f| f.name == *name) {
+                field.input = FieldInput::Text(TextInput::new(value));
+                field.error = None;
+            }
+        }
+        let last_filled = self
+            .fields
+            .iter()
+            .rposition(|f| fill.iter().any(|(name, _)| *name == f.name));
+        if let Some(i) = last_filled {
+            self.focus = (i + 1).min(self.fields.len().saturating_sub(1));
+        }
+    }
+
     pub fn update(&mut self, action: Action, office: &str) -> FormStep {
+        // A list of suggestions takes ↓/↑ and Enter while it is shown; Tab still moves on.
+        if !self.suggest.is_empty() {
+            match action {
+                Action::Down => {
+                    self.suggest.down();
+                    return FormStep::Stay;
+                }
+                Action::Up if self.suggest.selected.is_some() => {
+                    self.suggest.up();
+                    return FormStep::Stay;
+                }
+                Action::Open if self.suggest.selected.is_some() => {
+                    if let Some(chosen) = self.suggest.chosen().cloned() {
+                        self.fill(&chosen.fill);
+                    }
+                    self.suggest = Suggestions::default();
+                    return FormStep::Stay;
+                }
+                Action::Back if self.suggest.selected.is_some() => {
+                    self.suggest.selected = None;
+                    return FormStep::Stay;
+                }
+                _ => {}
+            }
+        }
         let last = self.fields.len().saturating_sub(1);
         match action {
+            Action::Back if self.changed() => return FormStep::AskDiscard,
             Action::Back => return FormStep::Close,
             Action::Open => {
                 return match self.submit(office) {
@@ -396,6 +521,21 @@ impl Form {
                     credit_code: self.text("credit_code"),
                 },
             }),
+            FormKind::Mark { unit, item, status } => {
+                let reason = self.text("reason");
+                if *status == MarkStatus::Waived && reason.trim().is_empty() {
+                    self.set_error("reason", t("tui.form.required"));
+                    return None;
+                }
+                Ok(Effect::Mark {
+                    unit: unit.clone(),
+                    item: item.clone(),
+                    status: *status,
+                    note: format!("{reason}{}", self.text("note")).trim().to_string(),
+                })
+            }
+            // Taken by `tabs::reports::submit` before they get here.
+            FormKind::Report { .. } | FormKind::Import => return None,
             FormKind::Attach { unit, item } => {
                 let path = self.text("path");
                 if path.trim().is_empty() {

@@ -1,4 +1,5 @@
-//! The terminal interface (DESIGN §5): four tabs (日历, 场次, 清单, 签到) over one office's store.
+//! The terminal interface (DESIGN §5): five tabs (日历, 场次, 清单, 签到, 报表) over one office's
+//! store.
 //!
 //! Keys become `Action`s through the keymap, `update` changes the `State` and may ask for an
 //! `Effect` (a store read or write) that the app runs; `view::render` draws the state and nothing
@@ -12,8 +13,11 @@ pub mod door;
 pub mod effects;
 pub mod event;
 pub mod forms;
+pub mod history;
+pub mod jobs;
 pub mod keymap;
 pub mod labels;
+pub mod suggest;
 pub mod tabs;
 pub mod theme;
 pub mod view;
@@ -21,6 +25,7 @@ pub mod widgets;
 
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::{eyre, Result, WrapErr};
@@ -63,9 +68,15 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
             return Err(error).wrap_err(t("tui.error.terminal"));
         }
     };
-    let result = event_loop(&mut terminal, &store, &mut state, &signals, &tty);
+    let mut job = None;
+    let result = event_loop(&mut terminal, &store, &mut state, &signals, &tty, &mut job);
     let cursor = terminal.show_cursor();
     let restored = ratatui::try_restore();
+    // A report or an import still being written finishes before the store closes: leaving
+    // mid-way would leave a temp file behind, or nothing imported after a preview said so.
+    if let Some((rx, _)) = job {
+        while let Ok(jobs::Message::Progress(_)) = rx.recv() {}
+    }
     // With the terminal gone there is nothing to restore and nobody to tell: leaving is the
     // point, and the store closes as `store` drops on the way out.
     if tty.gone() || matches!(result, Ok(Exit::HangUp)) {
@@ -98,16 +109,57 @@ fn spawn_index(store: &Arc<Store>) -> Result<Receiver<Result<OfficeIndex>>> {
     Ok(rx)
 }
 
+/// Runs until quit, a stop signal or a hang-up. `job` is the 报表 tab's worker and when it
+/// started (for the seconds shown); it outlives the loop so leaving can wait for it.
 fn event_loop(
     terminal: &mut Terminal<CjkBackend<std::io::Stdout>>,
     store: &Arc<Store>,
     state: &mut State,
     signals: &event::Signals,
     tty: &event::Tty,
+    job: &mut Option<(Receiver<jobs::Message>, Instant)>,
 ) -> Result<Exit> {
     let mut dirty = true;
     let mut worker: Option<Receiver<Result<OfficeIndex>>> = None;
     loop {
+        if job.is_none() {
+            if let Some(work) = jobs::prepare(state) {
+                *job = Some((jobs::spawn(store, work)?, Instant::now()));
+                dirty = true;
+            }
+        }
+        if let Some((rx, started)) = &job {
+            let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            if let Some((_, _, ms)) = &mut state.reports.running {
+                // Drawn again when the tenths of a second shown change, not on every poll.
+                dirty |= *ms / 100 != elapsed / 100;
+                *ms = elapsed;
+            }
+            let mut finished = None;
+            loop {
+                match rx.try_recv() {
+                    Ok(jobs::Message::Progress(line)) => {
+                        jobs::progressed(state, line);
+                        dirty = true;
+                    }
+                    Ok(jobs::Message::Done(done)) => {
+                        finished = Some(done);
+                        break;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        let stopped = t("tui.reports.worker_stopped");
+                        finished = Some(jobs::Done::Failed(stopped));
+                        break;
+                    }
+                }
+            }
+            if let Some(done) = finished {
+                *job = None;
+                jobs::finish(store, state, done);
+                dirty = true;
+            }
+        }
         if state.checkin.index == IndexJob::Wanted && worker.is_none() {
             worker = Some(spawn_index(store)?);
             state.checkin.index = IndexJob::Building;
@@ -138,7 +190,7 @@ fn event_loop(
             drawn.wrap_err(t("tui.error.draw"))?;
             dirty = false;
         }
-        let poll = if worker.is_some() {
+        let poll = if worker.is_some() || job.is_some() {
             event::POLL_BUSY
         } else {
             event::POLL

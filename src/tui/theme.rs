@@ -95,7 +95,8 @@ impl Theme {
             tab_inactive: reverse,
             column_header: bold,
             selected: reverse,
-            dim: plain,
+            // An attribute, not a colour: other months' days and hints still recede.
+            dim: plain.add_modifier(Modifier::DIM),
             title: bold,
             border: plain,
             key: bold,

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
-use super::tabs::{calendar, checkin_view, checklist_view, sessions_view};
+use super::tabs::{calendar, checkin_view, checklist_view, reports_view, sessions_view};
 use super::widgets::{chrome, form, help};
 
 pub fn render(frame: &mut Frame, state: &State) {
@@ -22,6 +22,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Tab::Sessions => sessions_view::render(frame, body, state),
         Tab::Checklist => checklist_view::render(frame, body, state),
         Tab::Checkin => checkin_view::render(frame, body, state),
+        Tab::Reports => reports_view::render(frame, body, state),
     }
     chrome::status(frame, status, state);
     chrome::footer(frame, footer, state);
@@ -30,6 +31,10 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Help { scroll } => help::render(frame, body, state, *scroll),
         Overlay::Confirm(confirm) => chrome::confirm(frame, body, state, confirm),
         Overlay::Form(f) => form::render(frame, body, state, f),
+        Overlay::Discard(f) => {
+            form::render(frame, body, state, f);
+            chrome::discard(frame, body, state);
+        }
         Overlay::Picker { selected } => checkin_view::render_picker(frame, body, state, *selected),
     }
 }

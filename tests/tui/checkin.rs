@@ -58,7 +58,7 @@ fn the_tab_opens_on_todays_session_and_letters_go_to_the_query() {
     assert!(matches!(state.overlay, Overlay::Help { .. }));
     press(&d.store, &mut state, KeyCode::Esc);
     press(&d.store, &mut state, KeyCode::Tab);
-    assert_eq!(state.tab, Tab::Calendar);
+    assert_eq!(state.tab, Tab::Reports);
     press(&d.store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Checkin);
     ctrl(&d.store, &mut state, 'c');

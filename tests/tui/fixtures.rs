@@ -186,6 +186,8 @@ pub fn press_event(store: &Store, state: &mut State, event: KeyEvent) -> Option<
         run_effect(store, state, effect);
     }
     build_index_now(store, state);
+    // The 报表 tab's work runs in place too.
+    peixun::tui::jobs::run_now(store, state);
     effect
 }
 

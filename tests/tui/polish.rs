@@ -83,11 +83,18 @@ fn session_detail_keeps_the_counts_and_lists_every_course_at_80_columns() {
     state.sessions.selected = 0;
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(
-        state.sessions.detail.as_ref().map(|d| d.row.session.id.clone()),
+        state
+            .sessions
+            .detail
+            .as_ref()
+            .map(|d| d.row.session.id.clone()),
         Some(long.id.clone())
     );
     let first = screen(&state, 80, 24);
-    assert!(first.contains("往下看"), "the cut header says there is more:\n{first}");
+    assert!(
+        first.contains("往下看"),
+        "the cut header says there is more:\n{first}"
+    );
     let mut seen = String::new();
     for _ in 0..20 {
         let text = screen(&state, 80, 24);
@@ -96,7 +103,12 @@ fn session_detail_keeps_the_counts_and_lists_every_course_at_80_columns() {
         seen.push_str(&text);
         press(&store, &mut state, KeyCode::Right);
     }
-    for course in ["K 《锚定", "5 企业知识产权风险防范", "13 ", "2 专利、商标质押融资"] {
+    for course in [
+        "K 《锚定",
+        "5 企业知识产权风险防范",
+        "13 ",
+        "2 专利、商标质押融资",
+    ] {
         assert!(seen.contains(course), "{course} never shown:\n{seen}");
     }
     assert!(seen.contains("企业高管、代表。"), "the whole audience");
@@ -189,4 +201,364 @@ fn the_enrolled_column_is_as_wide_as_the_widest_count() {
         assert!(text.contains(" 3000/50000"), "{text}");
         assert!(text.contains("   3/60"), "{text}");
     }
+}
+
+#[test]
+fn a_city_calendar_shows_its_units_deadlines_grouped_and_counted() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    state.calendar.selected = day("2023-02-27");
+    let text = screen(&state, 80, 24);
+    // The counties' plans were due 02-27: one line for the item, with how many units.
+    assert!(text.contains("截止事项"), "{text}");
+    assert!(text.contains("0/5 个单位已办"), "{text}");
+    assert!(text.contains("未办：梁子湖区"), "{text}");
+    // The day is marked in the grid, and explained under it.
+    assert!(text.contains("27止"), "{text}");
+    assert!(text.contains("止 截止日"), "{text}");
+    assert!(text.contains("3场 = 当天 3 个场次"), "{text}");
+}
+
+#[test]
+fn days_of_the_neighbouring_months_keep_their_marks_dimmed() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    // March 2023 starts on a Wednesday: 02-27 and 02-28 lead the grid.
+    state.calendar.selected = day("2023-03-10");
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let at = find(buffer, "27止").expect("02-27 marked in March's grid");
+    let mark = (at.0 + 2, at.1);
+    assert_eq!(buffer[mark].symbol(), "止");
+    assert_eq!(buffer[mark].fg, ratatui::style::Color::DarkGray);
+}
+
+#[test]
+fn a_crowded_day_says_how_many_sessions_are_not_shown() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    let day = day("2023-03-15");
+    let first = state.calendar.sessions[&day][0].clone();
+    let list = state.calendar.sessions.get_mut(&day).expect("03-15");
+    for i in 0..29 {
+        let mut more = first.clone();
+        more.title = format!("第{i}场");
+        list.push(more);
+    }
+    state.calendar.selected = day;
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("场次（30）"), "{text}");
+    let more = text
+        .lines()
+        .find(|l| l.contains("还有 "))
+        .expect("a more line");
+    assert!(more.contains("场，按 Enter 查看全部"), "{text}");
+    // The grid counts them all.
+    assert!(text.contains("30场"), "{text}");
+}
+
+#[test]
+fn enter_on_a_day_with_one_session_opens_it() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    state.calendar.selected = day("2023-03-22");
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(peixun::tui::Effect::OpenSession(_))));
+    assert_eq!(state.tab, peixun::tui::app::Tab::Sessions);
+    let detail = state
+        .sessions
+        .detail
+        .as_ref()
+        .expect("the session's detail");
+    assert_eq!(detail.row.session.title, "线上大培训动员会");
+    // Back leaves the list on it.
+    press(&store, &mut state, KeyCode::Esc);
+    let row = state.sessions.selected_row().expect("selected");
+    assert_eq!(row.session.title, "线上大培训动员会");
+}
+
+/// Clears the focused text field of a form (at most 40 characters).
+fn clear_field(store: &peixun::store::Store, state: &mut peixun::tui::app::State) {
+    press(store, state, KeyCode::End);
+    for _ in 0..40 {
+        press(store, state, KeyCode::Backspace);
+    }
+}
+
+#[test]
+fn a_field_with_an_error_shows_the_error_not_the_hint_too() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "专利导航实务");
+    for _ in 0..4 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    typed(&store, &mut state, "区图书馆");
+    for _ in 0..6 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    clear_field(&store, &mut state);
+    typed(&store, &mut state, "0");
+    assert_eq!(press(&store, &mut state, KeyCode::Enter), None);
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a bad capacity");
+    };
+    let field = form.field("capacity").expect("capacity field").clone();
+    assert!(field.error.is_some());
+    assert_eq!(form.fields[form.focus].name, "capacity");
+    let text = screen(&state, 80, 24);
+    let error_row = text
+        .lines()
+        .position(|l| l.contains("! "))
+        .expect("the error under the field");
+    let next = text.lines().nth(error_row + 1).unwrap_or_default();
+    assert!(!next.contains(&field.hint), "hint repeated:\n{text}");
+    // Fixed, the hint comes back with the focus.
+    clear_field(&store, &mut state);
+    typed(&store, &mut state, "80");
+    let text = screen(&state, 80, 24);
+    assert!(text.contains(&field.hint), "{text}");
+}
+
+#[test]
+fn esc_in_a_form_with_typed_input_asks_before_throwing_it_away() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    // Untouched: Esc just closes.
+    press(&store, &mut state, KeyCode::Char('a'));
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.overlay, peixun::tui::app::Overlay::None);
+
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "专利导航实务");
+    press(&store, &mut state, KeyCode::Esc);
+    assert!(matches!(
+        state.overlay,
+        peixun::tui::app::Overlay::Discard(_)
+    ));
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("放弃已输入的内容？"), "{text}");
+    // Esc again: back to the form with the title still there.
+    press(&store, &mut state, KeyCode::Esc);
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("not back in the form");
+    };
+    assert_eq!(form.field("title").map(|f| f.value()), Some("专利导航实务"));
+    // Esc, Enter: gone, nothing written.
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Esc);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, peixun::tui::app::Overlay::None);
+    assert_eq!(op_count(&store), before);
+}
+
+#[test]
+fn waiving_asks_why_done_takes_a_note_and_the_panel_shows_every_note() {
+    use peixun::domain::MarkStatus;
+    let (dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let plan = state
+        .checklist
+        .open_unit()
+        .and_then(|u| u.rows.iter().position(|r| r.item == "county.plan"))
+        .expect("plan item");
+    state.checklist.item = plan;
+
+    // w: a reason is required.
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Char('w'));
+    assert_eq!(press(&store, &mut state, KeyCode::Enter), None);
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("the reason form closed empty");
+    };
+    assert!(form
+        .field("reason")
+        .and_then(|f| f.error.as_ref())
+        .is_some());
+    assert_eq!(op_count(&store), before);
+    typed(&store, &mut state, "本区并入市级计划");
+    press(&store, &mut state, KeyCode::Enter);
+    let mark = store.marks(ECHENG).expect("marks")["county.plan"].clone();
+    assert_eq!(mark.status, MarkStatus::Waived);
+    assert_eq!(mark.note, "本区并入市级计划");
+    assert!(screen(&state, 80, 24).contains("免报理由：本区并入市级计划"));
+
+    // d: a note if wanted.
+    press(&store, &mut state, KeyCode::Char('d'));
+    typed(&store, &mut state, "已报市局");
+    press(&store, &mut state, KeyCode::Enter);
+    let mark = store.marks(ECHENG).expect("marks")["county.plan"].clone();
+    assert_eq!(
+        (mark.status, mark.note.as_str()),
+        (MarkStatus::Done, "已报市局")
+    );
+
+    // A file with a note: the note is in the panel.
+    let file = dir.path().join("培训计划.pdf");
+    std::fs::write(&file, "计划").expect("write file");
+    press(&store, &mut state, KeyCode::Char('f'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "盖章版");
+    press(&store, &mut state, KeyCode::Enter);
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("培训计划.pdf"), "{text}");
+    assert!(text.contains("备注：盖章版"), "{text}");
+
+    // Enter: every mark with its note, and the file.
+    press(&store, &mut state, KeyCode::Enter);
+    let text = screen(&state, 80, 24);
+    for shown in [
+        "免报：本区并入市级计划",
+        "已完成：已报市局",
+        "附件 培训计划.pdf：盖章版",
+    ] {
+        assert!(text.contains(shown), "{shown} missing:\n{text}");
+    }
+}
+
+#[test]
+fn the_help_wraps_its_notes_instead_of_cutting_the_last_line() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('?'));
+    for _ in 0..100 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    let text = screen(&state, 80, 24);
+    assert!(
+        text.contains("切换项。") && text.contains("操作。"),
+        "{text}"
+    );
+    assert!(!text.contains("…"), "{text}");
+}
+
+#[test]
+fn the_end_of_a_list_is_a_full_page() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let units = state.checklist.units.len();
+    press(&store, &mut state, KeyCode::Char('G'));
+    assert_eq!(state.checklist.row, units - 1);
+    // At 80x10 the grid has 4 rows (header, step title, column header above; summary,
+    // status, footer below) for 6 units: G shows the last 4, no blank rows.
+    let shown = rows(&state, 80, 10);
+    let grid = &shown[3..7];
+    assert!(grid.iter().all(|r| !r.trim().is_empty()), "{shown:#?}");
+    let last = &state.checklist.units[units - 1].name;
+    assert!(
+        grid[3].trim_start().starts_with(last.as_str()),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn long_titles_lose_their_middle_and_keep_what_tells_them_apart() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("…险防范与控制策略"), "{text}");
+}
+
+#[test]
+fn the_header_names_every_office_the_same_way() {
+    let (_dir, county) = county_store();
+    let state = load(&county, Theme::coloured());
+    assert!(rows(&state, 80, 24)[0].starts_with(" 鄂城区  县区局 "));
+    let (_dir, city) = city_store();
+    let state = load(&city, Theme::coloured());
+    assert!(rows(&state, 80, 24)[0].starts_with(" 鄂州市  市局 "));
+}
+
+/// The enrol form open on the county's second session (nobody enrolled yet).
+fn enrol_form(store: &peixun::store::Store) -> peixun::tui::app::State {
+    let mut state = load(store, Theme::coloured());
+    press(store, &mut state, KeyCode::Char('2'));
+    state.sessions.selected = 1;
+    press(store, &mut state, KeyCode::Enter);
+    press(store, &mut state, KeyCode::Char('a'));
+    assert!(matches!(state.overlay, peixun::tui::app::Overlay::Form(_)));
+    state
+}
+
+fn form_value(state: &peixun::tui::app::State, name: &str) -> String {
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("no form");
+    };
+    form.field(name)
+        .map(|f| f.value().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_enrol_form_offers_known_people_by_name_or_phone_tail() {
+    let (_dir, store) = county_store();
+    let mut state = enrol_form(&store);
+    typed(&store, &mut state, "zs");
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("张三  138****1234"), "{text}");
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(form_value(&state, "name"), "张三");
+    assert_eq!(form_value(&state, "phone"), "13800001234");
+    assert_eq!(form_value(&state, "position"), "知识产权专员");
+    assert_eq!(
+        form_value(&state, "enterprise"),
+        "鄂州市华宇光电科技有限公司"
+    );
+    let before = store.people().expect("people").len();
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(peixun::tui::Effect::Enrol { .. })));
+    let detail = state.sessions.detail.as_ref().expect("detail");
+    assert_eq!(detail.people.len(), 1);
+    assert_eq!(detail.people[0].name, "张三");
+    assert_eq!(
+        store.people().expect("people").len(),
+        before,
+        "no new person"
+    );
+
+    // By the phone's last digits too.
+    press(&store, &mut state, KeyCode::Char('a'));
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "5678");
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("李四  139****5678"), "{text}");
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(form_value(&state, "phone"), "13900005678");
+}
+
+#[test]
+fn the_enrol_form_offers_known_enterprises_by_part_of_the_name() {
+    let (_dir, store) = county_store();
+    let mut state = enrol_form(&store);
+    typed(&store, &mut state, "赵六");
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "13800009999");
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "华宇");
+    let text = screen(&state, 80, 24);
+    assert!(text.contains("鄂州市华宇光电科技有限公司"), "{text}");
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(
+        form_value(&state, "enterprise"),
+        "鄂州市华宇光电科技有限公司"
+    );
+    press(&store, &mut state, KeyCode::Enter);
+    let detail = state.sessions.detail.as_ref().expect("detail");
+    assert_eq!(detail.people[0].enterprise, "鄂州市华宇光电科技有限公司");
+    assert_eq!(
+        store.enterprises().expect("enterprises").len(),
+        1,
+        "no new enterprise"
+    );
 }

@@ -36,6 +36,8 @@ pub struct Deadline {
     pub status: ItemStatus,
     /// Units' items: how many units have it due that day, and how many of them closed it.
     pub units: Option<(usize, usize)>,
+    /// Units' items: the names of the units that have not closed it.
+    pub open_units: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +79,7 @@ impl CalendarState {
                     title: row.title.clone(),
                     status: row.status,
                     units: None,
+                    open_units: Vec::new(),
                 });
             }
         }
@@ -94,6 +97,7 @@ impl CalendarState {
                             title: row.title.clone(),
                             status: ItemStatus::Done,
                             units: Some((0, 0)),
+                            open_units: Vec::new(),
                         });
                         let last = day.len() - 1;
                         &mut day[last]
@@ -105,9 +109,15 @@ impl CalendarState {
                         *closed += 1;
                     }
                 }
-                if row.status.is_open() && severity(row.status) > severity(group.status)
-                    || !group.status.is_open() && row.status.is_open()
-                {
+                if row.status.is_open() {
+                    group.open_units.push(unit.name.clone());
+                }
+                let worse = match (group.status.is_open(), row.status.is_open()) {
+                    (false, true) => true,
+                    (true, true) => severity(row.status) > severity(group.status),
+                    _ => false,
+                };
+                if worse {
                     group.status = row.status;
                 }
             }

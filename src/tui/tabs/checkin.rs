@@ -18,6 +18,7 @@ use crate::search::{SearchIndex, Tier};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State};
 use crate::tui::forms::{Form, TextInput};
+use crate::tui::suggest::KnownEnterprise;
 
 /// Matches a keystroke ranks from the session's own list...
 pub const LIMIT: usize = 30;
@@ -135,6 +136,8 @@ pub struct CheckinState {
     /// This screen's check-ins in this session, oldest first: undo takes the last.
     pub recent: Vec<Recent>,
     pub office: Option<Arc<SearchIndex>>,
+    /// The store's enterprises, built with `office`: the enrol form offers them.
+    pub enterprises: Arc<Vec<KnownEnterprise>>,
     /// Position (职务) by person id: the index does not carry it.
     pub positions: HashMap<String, String>,
     pub index: IndexJob,

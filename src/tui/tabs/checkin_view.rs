@@ -26,7 +26,9 @@ use crate::search::door::Found;
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::labels::weekday_of;
-use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate, width};
+use crate::tui::widgets::text::{
+    clip_line, fit, fit_right, page, truncate, truncate_middle, width,
+};
 use crate::tui::widgets::{centered, clear_under};
 
 /// Column widths for a screen `w` wide; the enterprise takes what is left.
@@ -118,7 +120,10 @@ fn title_line(state: &State, door: &Door, w: usize) -> Line<'static> {
     );
     let title_w = w.saturating_sub(width(&count) + 2);
     Line::from(vec![
-        Span::styled(fit(&door.session.title, title_w), state.theme.title),
+        Span::styled(
+            fit(&truncate_middle(&door.session.title, title_w), title_w),
+            state.theme.title,
+        ),
         Span::raw("  "),
         Span::styled(count, state.theme.checkin_ok),
     ])
@@ -452,7 +457,11 @@ pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usi
             s.start.format("%H:%M"),
         );
         let title_w = w.saturating_sub(width(&head) + 10);
-        let text = format!("{head}{} {}", fit(&s.title, title_w), fit_right(&count, 9));
+        let text = format!(
+            "{head}{} {}",
+            fit(&truncate_middle(&s.title, title_w), title_w),
+            fit_right(&count, 9)
+        );
         let mut style = if s.date == state.today {
             theme.today
         } else {

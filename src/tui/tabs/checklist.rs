@@ -37,6 +37,25 @@ pub struct Cell {
     pub total: usize,
 }
 
+/// One change to an item, from its audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Local time, as shown ("03-01 10:02").
+    pub at: String,
+    pub actor: String,
+    /// The status it was marked, or the file attached.
+    pub what: String,
+    pub note: String,
+}
+
+/// The audit trail of the item it names, read on Enter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemHistory {
+    pub unit: String,
+    pub item: String,
+    pub entries: Vec<HistoryEntry>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChecklistState {
     pub units: Vec<UnitChecklist>,
@@ -49,6 +68,8 @@ pub struct ChecklistState {
     pub open: Option<usize>,
     /// The selected item of the open unit.
     pub item: usize,
+    /// Shown in the item panel while that item is selected.
+    pub history: Option<ItemHistory>,
 }
 
 fn step_of(item: &str) -> Option<&'static str> {
@@ -60,7 +81,7 @@ fn step_of(item: &str) -> Option<&'static str> {
 }
 
 /// Open items first by urgency; all closed means done (or waived when nothing was done).
-fn severity(status: ItemStatus) -> u8 {
+pub(super) fn severity(status: ItemStatus) -> u8 {
     match status {
         ItemStatus::Overdue => 4,
         ItemStatus::DueSoon => 3,
@@ -134,6 +155,14 @@ impl ChecklistState {
     pub fn selected_item(&self) -> Option<&ChecklistRow> {
         self.open_unit()?.rows.get(self.item)
     }
+
+    /// The selected item's audit trail, if it was read.
+    pub fn selected_history(&self) -> Option<&ItemHistory> {
+        let row = self.selected_item()?;
+        self.history
+            .as_ref()
+            .filter(|h| h.unit == row.unit && h.item == row.item)
+    }
 }
 
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
@@ -171,6 +200,13 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
         Action::Top | Action::PageUp => c.item = 0,
         Action::Bottom | Action::PageDown => c.item = last,
         Action::Back if c.grid => c.open = None,
+        Action::Open => {
+            let row = c.selected_item()?;
+            return Some(Effect::ItemHistory {
+                unit: row.unit.clone(),
+                item: row.item.clone(),
+            });
+        }
         Action::MarkDone | Action::MarkWaived | Action::MarkTodo | Action::Attach => {
             let row = c.selected_item()?.clone();
             if row.unit != state.office.id {
@@ -198,12 +234,17 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
                 ));
                 return None;
             }
-            return Some(Effect::Mark {
-                unit: row.unit,
-                item: row.item,
-                status,
-                note: row.note,
-            });
+            // Done and waived say why in a form; reopening needs no words.
+            if status == MarkStatus::Todo {
+                return Some(Effect::Mark {
+                    unit: row.unit,
+                    item: row.item,
+                    status,
+                    note: String::new(),
+                });
+            }
+            state.overlay = Overlay::Form(Form::mark(&row.unit, &row.item, &row.title, status));
+            return None;
         }
         _ => {}
     }
@@ -220,6 +261,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             if c.grid {
                 out.push((Action::Back, "back"));
             }
+            out.push((Action::Open, "history"));
             if own {
                 out.extend([
                     (Action::MarkDone, "mark_done"),

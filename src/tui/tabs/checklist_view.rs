@@ -12,7 +12,7 @@ use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::widgets::text::{fit, page, status_style, truncate, width};
+use crate::tui::widgets::text::{fit, page, status_style, truncate, truncate_middle, width, wrap};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let c = &state.checklist;
@@ -52,7 +52,9 @@ fn human_size(bytes: u64) -> String {
 fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitChecklist) {
     let theme = &state.theme;
     let c = &state.checklist;
-    let panel_height = 6.min(area.height / 3);
+    // The panel takes what the selected item needs, up to half the area.
+    let panel_lines = item_panel_lines(state, area.width as usize);
+    let panel_height = (panel_lines.len() as u16 + 1).clamp(4, (area.height / 2).max(4));
     let [list_area, panel_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(panel_height)]).areas(area);
     let w = list_area.width as usize;
@@ -125,20 +127,22 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
-    render_item_panel(frame, panel_area, state);
-}
-
-fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
-    let Some(row) = state.checklist.selected_item() else {
-        return;
-    };
     let block = Block::new()
         .borders(Borders::TOP)
         .border_style(theme.border);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = inner.width as usize;
+    let inner = block.inner(panel_area);
+    frame.render_widget(block, panel_area);
+    frame.render_widget(Paragraph::new(panel_lines), inner);
+}
+
+/// The selected item's panel: title, due date and status, the mark's note (the reason, for a
+/// waived item), each file with its note, and the item's trail once read (Enter).
+fn item_panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let c = &state.checklist;
+    let Some(row) = c.selected_item() else {
+        return Vec::new();
+    };
     let campaign_due = crate::campaign::campaign()
         .checklist
         .iter()
@@ -152,7 +156,7 @@ fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
         t("tui.checklist.due_by_campaign")
     };
     let mut lines = vec![
-        Line::styled(truncate(&row.title, w), theme.title),
+        Line::styled(truncate_middle(&row.title, w), theme.title),
         Line::from(vec![
             Span::styled(format!("{} ", t("tui.col.due")), theme.column_header),
             Span::raw(format!("{} {who}  ", row.due)),
@@ -160,10 +164,17 @@ fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
         ]),
     ];
     if !row.note.is_empty() {
-        lines.push(Line::raw(truncate(
-            &tf("tui.checklist.note", &[("note", &row.note)]),
-            w,
-        )));
+        let key = if row.status == ItemStatus::Waived {
+            "tui.checklist.reason"
+        } else {
+            "tui.checklist.note"
+        };
+        for part in wrap(&tf(key, &[("note", &row.note)]), w)
+            .into_iter()
+            .take(2)
+        {
+            lines.push(Line::raw(part));
+        }
     }
     if row.evidence.is_empty() {
         lines.push(Line::styled(t("tui.checklist.no_evidence"), theme.dim));
@@ -172,8 +183,37 @@ fn render_item_panel(frame: &mut Frame, area: Rect, state: &State) {
         let hash: String = e.blake3.chars().take(12).collect();
         let text = format!("{}  {}  blake3 {hash}…", e.file_name, human_size(e.size));
         lines.push(Line::raw(truncate(&format!("- {text}"), w)));
+        if !e.note.is_empty() {
+            let note = tf("tui.checklist.note", &[("note", &e.note)]);
+            lines.push(Line::styled(truncate(&format!("  {note}"), w), theme.dim));
+        }
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    match c.selected_history() {
+        Some(history) => {
+            lines.push(Line::styled(
+                t("tui.checklist.history"),
+                theme.column_header,
+            ));
+            if history.entries.is_empty() {
+                lines.push(Line::styled(t("tui.checklist.no_history"), theme.dim));
+            }
+            for e in &history.entries {
+                let mut text = format!("{} {} {}", e.at, e.actor, e.what);
+                if !e.note.is_empty() {
+                    text = format!("{text}：{}", e.note);
+                }
+                lines.push(Line::raw(truncate(&text, w)));
+            }
+        }
+        None => {
+            let key = state.keymap.hint(Action::Open).unwrap_or_default();
+            lines.push(Line::styled(
+                tf("tui.checklist.history_hint", &[("key", &key)]),
+                theme.dim,
+            ));
+        }
+    }
+    lines
 }
 
 fn cell_text(cell: &Cell) -> String {

@@ -2,11 +2,14 @@
 //! would make the file long.
 
 pub mod calendar;
+pub mod calendar_view;
 pub mod checkin;
 pub mod checkin_view;
 pub mod checklist;
 pub mod checklist_view;
 pub mod list_filter;
+pub mod reports;
+pub mod reports_view;
 pub mod session_header;
 pub mod sessions;
 pub mod sessions_view;

@@ -102,9 +102,7 @@ fn title_lines(title: &str, kind: String, w: usize, theme: &Theme) -> Vec<Line<'
         .collect();
     if let Some(first) = lines.first_mut() {
         first.spans.push(Span::raw("  "));
-        first
-            .spans
-            .push(Span::styled(kind, theme.session_marker));
+        first.spans.push(Span::styled(kind, theme.session_marker));
     }
     lines
 }

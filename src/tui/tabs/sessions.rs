@@ -13,6 +13,7 @@ use crate::i18n::tf;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::forms::Form;
+use crate::tui::suggest;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -290,6 +291,8 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
             let session = detail.row.session.clone();
             if owns(state, &session) {
                 state.overlay = Overlay::Form(Form::enrol(&session));
+                // The form offers the office's people and enterprises from the door's index.
+                suggest::want_index(state);
             }
         }
         Action::Edit => {

@@ -16,7 +16,7 @@ use crate::domain::SessionKind;
 use crate::i18n::{t, tf};
 use crate::tui::app::State;
 use crate::tui::labels::kind_label;
-use crate::tui::widgets::text::{clip_line, fit, fit_right, page, width};
+use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate_middle, width};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     match &state.sessions.detail {
@@ -92,14 +92,8 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         .chain([width(&t("tui.col.enrolled"))])
         .max()
         .unwrap_or(8);
-    let fixed = 5
-        + 1
-        + 11
-        + 1
-        + kind_width
-        + 1
-        + count_w
-        + if wide { venue_w + host_w + 2 } else { 0 };
+    let fixed =
+        5 + 1 + 11 + 1 + kind_width + 1 + count_w + if wide { venue_w + host_w + 2 } else { 0 };
     let title_w = total_width.saturating_sub(fixed + 1).max(8);
 
     let mut header = vec![
@@ -123,7 +117,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
             format!("{:02}-{:02}", s.date.month(), s.date.day()),
             format!("{}-{}", s.start.format("%H:%M"), s.end.format("%H:%M")),
             fit(&kind_label(s.kind), kind_width),
-            fit(&s.title, title_w),
+            fit(&truncate_middle(&s.title, title_w), title_w),
         ];
         if wide {
             cells.push(fit(&s.venue, venue_w));
@@ -149,9 +143,9 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
     let head = session_header::header(state, detail, w);
     let room = session_header::budget(area.height as usize, detail.visible().len());
     let mut lines: Vec<Line> = session_header::lines(state, head, room, detail.info_scroll)
-            .into_iter()
-            .map(|l| clip_line(l, w))
-            .collect();
+        .into_iter()
+        .map(|l| clip_line(l, w))
+        .collect();
     lines.push(Line::raw(""));
     let visible = detail.visible();
     if detail.filter.is_active() || detail.filter.editing {

@@ -86,6 +86,34 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
+    question(
+        frame,
+        area,
+        state,
+        &confirm.message,
+        (t("tui.confirm.yes"), t("tui.confirm.no")),
+    );
+}
+
+/// Asked on Esc in a form with something typed.
+pub fn discard(frame: &mut Frame, area: Rect, state: &State) {
+    question(
+        frame,
+        area,
+        state,
+        &t("tui.confirm.discard"),
+        (t("tui.short.discard"), t("tui.short.keep_editing")),
+    );
+}
+
+/// A question in a box with the keys that answer it: Enter for `yes`, Esc for `no`.
+fn question(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    message: &str,
+    (yes_label, no_label): (String, String),
+) {
     let theme = &state.theme;
     let box_area = centered(area, 50, 7);
     let block = Block::new()
@@ -98,13 +126,13 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
     let yes = state.keymap.hint(Action::Open).unwrap_or_default();
     let no = state.keymap.hint(Action::Back).unwrap_or_default();
     let lines = vec![
-        Line::raw(confirm.message.clone()),
+        Line::raw(message.to_string()),
         Line::raw(""),
         Line::from(vec![
             Span::styled(yes, theme.key),
-            Span::raw(format!(" {}   ", t("tui.confirm.yes"))),
+            Span::raw(format!(" {yes_label}   ")),
             Span::styled(no, theme.key),
-            Span::raw(format!(" {}", t("tui.confirm.no"))),
+            Span::raw(format!(" {no_label}")),
         ]),
     ];
     clear_under(frame, box_area);

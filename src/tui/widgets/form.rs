@@ -10,8 +10,11 @@ use unicode_width::UnicodeWidthChar;
 
 use super::text::{fit, truncate, width};
 use super::{centered, clear_under};
+use crate::i18n::tf;
+use crate::tui::action::Action;
 use crate::tui::app::State;
 use crate::tui::forms::{FieldInput, Form, TextInput};
+use crate::tui::keymap::Focus;
 
 /// The part of a long value that fits, keeping the cursor in view: (shown text, cursor column).
 fn window(input: &TextInput, room: usize) -> (String, usize) {
@@ -77,9 +80,30 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
             let text = format!("{}! {error}", " ".repeat(label_w + 2));
             lines.push(Line::styled(truncate(&text, inner_w), theme.field_error));
         }
-        if focused && !field.hint.is_empty() {
+        // The hint says what to type; once there is an error, the error says it.
+        if focused && !field.hint.is_empty() && field.error.is_none() {
             let text = format!("{}{}", " ".repeat(label_w + 2), field.hint);
             lines.push(Line::styled(truncate(&text, inner_w), theme.dim));
+        }
+        if focused && !form.suggest.is_empty() {
+            let indent = " ".repeat(label_w + 2);
+            for (i, item) in form.suggest.items.iter().enumerate() {
+                let style = if form.suggest.selected == Some(i) {
+                    theme.selected
+                } else {
+                    theme.dim
+                };
+                let text = truncate(&format!("{indent}{}", item.label), inner_w);
+                lines.push(Line::styled(fit(&text, inner_w), style));
+            }
+            // In a form j and the like are typed: the keys that work here.
+            let key = |a| state.keymap.hint_in(a, Focus::Text).unwrap_or_default();
+            let (down, open) = (key(Action::Down), key(Action::Open));
+            let how = tf("tui.form.suggest", &[("down", &down), ("open", &open)]);
+            lines.push(Line::styled(
+                truncate(&format!("{indent}{how}"), inner_w),
+                theme.key,
+            ));
         }
         if focused {
             focus_span = (first, lines.len());

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::text::{fit, truncate};
+use super::text::{fit, truncate, wrap};
 use super::{centered, clear_under};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
@@ -16,7 +16,9 @@ const KEYS_W: usize = 16;
 
 /// The box in the tab area: the rows between header and status line, less a margin.
 fn box_area(body: Rect) -> Rect {
-    centered(body, 72, body.height.saturating_sub(2))
+    // Wider on wide terminals, so the notes take fewer lines.
+    let width = body.width.saturating_sub(8).clamp(72, 100);
+    centered(body, width, body.height.saturating_sub(2))
 }
 
 /// The tab area of a `width` x `height` screen (header above, status and footer below).
@@ -47,12 +49,18 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
         })
         .collect();
     lines.push(Line::raw(""));
-    for note in ["tui.help.text_inputs", "tui.help.door"] {
-        lines.push(Line::styled(truncate(&t(note), width), theme.dim));
-    }
+    // The notes are sentences: wrapped, never cut.
+    let mut notes: Vec<String> = ["tui.help.text_inputs", "tui.help.door"]
+        .iter()
+        .map(|note| t(note))
+        .collect();
     if let Some(path) = state.keymap.user_path() {
-        let text = tf("tui.help.user_keymap", &[("path", &path.display())]);
-        lines.push(Line::styled(truncate(&text, width), theme.dim));
+        notes.push(tf("tui.help.user_keymap", &[("path", &path.display())]));
+    }
+    for note in notes {
+        for part in wrap(&note, width) {
+            lines.push(Line::styled(part, theme.dim));
+        }
     }
     lines
 }
@@ -64,7 +72,7 @@ pub fn max_scroll(state: &State) -> u16 {
     let inner = Block::new()
         .borders(Borders::ALL)
         .inner(box_area(body_of(width, height)));
-    let count = lines(state, 0).len();
+    let count = lines(state, inner.width as usize).len();
     u16::try_from(count.saturating_sub(inner.height as usize)).unwrap_or(u16::MAX)
 }
 

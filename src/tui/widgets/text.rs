@@ -139,11 +139,13 @@ pub fn status_style(theme: &Theme, status: ItemStatus) -> Style {
 
 /// The rows of a list that fit in `height`, a page at a time: the page holding `selected`. Pure,
 /// so rendering needs no scroll state, and paging keys move by the same amount.
+/// The last page is a full one (the last `height` rows), so jumping to the end leaves no blank
+/// rows under the list.
 pub fn page(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
     if height == 0 || len == 0 {
         return 0..0;
     }
-    let start = (selected.min(len - 1) / height) * height;
+    let start = ((selected.min(len - 1) / height) * height).min(len.saturating_sub(height));
     start..(start + height).min(len)
 }
 
@@ -165,7 +167,10 @@ mod tests {
         let b = "鄂州市2023年“百县万企”知识产权线下大培训（第二场）";
         let (ta, tb) = (truncate_middle(a, 30), truncate_middle(b, 30));
         assert!(width(&ta) <= 30, "{ta}");
-        assert!(ta.starts_with("鄂州市2023年") && ta.ends_with("（第一场）"), "{ta}");
+        assert!(
+            ta.starts_with("鄂州市2023年") && ta.ends_with("（第一场）"),
+            "{ta}"
+        );
         assert_ne!(ta, tb);
         assert_eq!(truncate_middle("短标题", 30), "短标题");
     }
@@ -181,7 +186,10 @@ mod tests {
     fn pages_hold_the_selection() {
         assert_eq!(page(25, 0, 10), 0..10);
         assert_eq!(page(25, 12, 10), 10..20);
-        assert_eq!(page(25, 24, 10), 20..25);
+        // The end: a full page, not five rows and five blanks.
+        assert_eq!(page(25, 24, 10), 15..25);
+        assert_eq!(page(25, 19, 10), 10..20);
+        assert_eq!(page(5, 4, 10), 0..5);
         assert_eq!(page(0, 0, 10), 0..0);
     }
 }

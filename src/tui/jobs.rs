@@ -1,0 +1,272 @@
+//! The 报表 tab's long work off the event loop: writing a report, reading and planning an import,
+//! committing it. `prepare` takes the wanted job out of the state as owned work, `execute` runs
+//! it (on a worker thread in the app, in place in tests) sending progress lines, and `finish`
+//! puts the outcome on screen (reloading the tabs after an import).
+
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+
+use super::app::State;
+use super::data::reload;
+use super::door;
+use super::effects::chain;
+use super::tabs::reports::{ImportJob, ImportWhat, Job, Outcome, Preview, ReportJob, ReportKind};
+use crate::campaign::{campaign, unit_name};
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::sheets::people::Plan;
+use crate::sheets::{enterprises, people, read, report, rollup};
+use crate::store::Store;
+
+/// A job with everything it needs, owned, so it can go to another thread.
+pub enum Work {
+    Report(ReportJob),
+    Preview(ImportJob),
+    Commit {
+        payloads: Vec<Payload>,
+        rows: usize,
+        skipped: usize,
+    },
+}
+
+pub enum Done {
+    Written(String),
+    Previewed(ImportJob, Box<Plan>),
+    Committed(String),
+    Failed(String),
+}
+
+/// What the worker sends: progress lines, then the outcome.
+pub enum Message {
+    Progress(String),
+    Done(Done),
+}
+
+/// Takes the wanted job out of the state as owned work, with the line saying what runs.
+pub fn prepare(state: &mut State) -> Option<Work> {
+    let job = state.reports.wanted.take()?;
+    let (label, work) = match job {
+        Job::Report(job) => (
+            tf("tui.reports.writing", &[("report", &job.kind.title())]),
+            Work::Report(job),
+        ),
+        Job::Preview(job) => (t("tui.reports.reading"), Work::Preview(job)),
+        Job::Commit { skip } => {
+            let preview = state.reports.preview.as_ref()?;
+            let plan = &preview.plan;
+            if !plan.errors.is_empty() && !skip {
+                return None;
+            }
+            let work = Work::Commit {
+                payloads: plan.payloads.clone(),
+                rows: plan.rows - plan.errors.len(),
+                skipped: plan.errors.len(),
+            };
+            (t("tui.reports.importing"), work)
+        }
+    };
+    state.reports.outcome = None;
+    state.reports.running = Some((label, String::new(), 0));
+    Some(work)
+}
+
+/// Runs `work` on a worker thread; the receiver gets its progress and outcome.
+pub fn spawn(store: &Arc<Store>, work: Work) -> Result<Receiver<Message>> {
+    let (tx, rx) = mpsc::channel();
+    let store = Arc::clone(store);
+    std::thread::Builder::new()
+        .name("report-job".into())
+        .spawn(move || {
+            let progress = |line: String| {
+                // The receiver is gone only when the app is leaving.
+                let _ = tx.send(Message::Progress(line));
+            };
+            let done = execute(&store, work, &progress);
+            let _ = tx.send(Message::Done(done));
+        })
+        .wrap_err("starting the report worker")?;
+    Ok(rx)
+}
+
+pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
+    let result = match work {
+        Work::Report(job) => write_report(store, &job, progress).map(Done::Written),
+        Work::Preview(job) => {
+            preview(store, &job, progress).map(|plan| Done::Previewed(job, Box::new(plan)))
+        }
+        Work::Commit {
+            payloads,
+            rows,
+            skipped,
+        } => commit(store, payloads, rows, skipped).map(Done::Committed),
+    };
+    result.unwrap_or_else(|e| Done::Failed(chain(&e)))
+}
+
+fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Result<String> {
+    let office = &job.office;
+    let path = &job.path;
+    progress(t("tui.reports.collecting"));
+    let rows = match job.kind {
+        ReportKind::Stats => {
+            use chrono::Datelike;
+            let rows = report::stats_rows(store, office, job.today.year(), job.today)?;
+            progress(tf("tui.reports.saving", &[("file", &path.display())]));
+            report::write_stats(path, office, &rows, job.encoding)?;
+            let people: u32 = rows.iter().map(|r| r.people).sum();
+            return Ok(tf(
+                "tui.reports.stats_done",
+                &[
+                    ("classes", &rows.len()),
+                    ("people", &people),
+                    ("file", &path.display()),
+                ],
+            ));
+        }
+        ReportKind::Signin => {
+            let session = job
+                .session
+                .as_deref()
+                .ok_or_else(|| eyre!(t("tui.reports.pick_session")))?;
+            progress(tf("tui.reports.saving", &[("file", &path.display())]));
+            let count = report::write_signin(store, session, path)?;
+            return Ok(tf(
+                "tui.reports.signin_done",
+                &[("count", &count), ("file", &path.display())],
+            ));
+        }
+        ReportKind::Checklist => {
+            let mut rows = titled(job, "tui.reports.checklist_heading");
+            rows.extend(rollup::checklist_rows(store, office, job.today)?);
+            rows
+        }
+        ReportKind::Coverage => {
+            let coverage = rollup::coverage(store, office)?;
+            let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
+            let target = campaign().target_enterprises;
+            let mut rows = vec![
+                titled(job, "tui.reports.coverage_heading").remove(0),
+                vec![tf(
+                    "tui.reports.target",
+                    &[("reached", &reached), ("target", &target)],
+                )],
+                ["unit", "enterprises", "reached", "people"]
+                    .iter()
+                    .map(|k| t(&format!("tui.reports.col_{k}")))
+                    .collect(),
+            ];
+            for c in &coverage {
+                // The library's total row is named 合计, not a unit id.
+                let unit = if campaign().unit(&c.unit).is_some() {
+                    unit_name(&c.unit)
+                } else {
+                    c.unit.clone()
+                };
+                rows.push(vec![
+                    unit,
+                    c.enterprises.to_string(),
+                    c.enterprises_reached.to_string(),
+                    c.people_reached.to_string(),
+                ]);
+            }
+            rows
+        }
+    };
+    progress(tf("tui.reports.saving", &[("file", &path.display())]));
+    report::write_table(path, &rows, job.encoding)?;
+    Ok(tf(
+        "tui.reports.table_done",
+        &[
+            ("rows", &rows.len().saturating_sub(3)),
+            ("file", &path.display()),
+        ],
+    ))
+}
+
+/// A table's title and the line under it (what `write_table` expects before the header).
+fn titled(job: &ReportJob, key: &str) -> Vec<Vec<String>> {
+    vec![
+        vec![tf(key, &[("office", &unit_name(&job.office))])],
+        vec![tf("tui.reports.as_of", &[("date", &job.today)])],
+    ]
+}
+
+fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<Plan> {
+    progress(tf(
+        "tui.reports.reading_file",
+        &[("file", &job.path.display())],
+    ));
+    let grid = read::read(&job.path, job.sheet.as_deref())?;
+    progress(tf(
+        "tui.reports.checking_rows",
+        &[("rows", &grid.rows.len())],
+    ));
+    match job.what {
+        ImportWhat::People => people::plan(store, &grid, job.session.as_deref()),
+        ImportWhat::Enterprises => enterprises::plan(store, &grid),
+    }
+}
+
+fn commit(store: &Store, payloads: Vec<Payload>, rows: usize, skipped: usize) -> Result<String> {
+    if payloads.is_empty() {
+        return Ok(t("tui.reports.nothing_to_import"));
+    }
+    // One commit: all of it is written, or none.
+    store.commit(payloads)?;
+    Ok(tf(
+        "tui.reports.imported",
+        &[("rows", &rows), ("skipped", &skipped)],
+    ))
+}
+
+/// A progress line from the worker.
+pub fn progressed(state: &mut State, line: String) {
+    if let Some((_, progress, _)) = &mut state.reports.running {
+        *progress = line;
+    }
+}
+
+/// Puts the outcome on screen; after an import every tab is read again.
+pub fn finish(store: &Store, state: &mut State, done: Done) {
+    state.reports.running = None;
+    let (text, error) = match done {
+        Done::Written(text) => (text, false),
+        Done::Failed(text) => (text, true),
+        Done::Previewed(job, plan) => {
+            state.reports.preview = Some(Preview {
+                job,
+                plan: *plan,
+                scroll: 0,
+            });
+            return;
+        }
+        Done::Committed(text) => {
+            state.reports.preview = None;
+            // New people are missing from the office index until it is built again.
+            state.checkin.office_stale = true;
+            match reload(store, state).and_then(|()| door::refresh(store, state)) {
+                Ok(()) => (text, false),
+                Err(e) => (chain(&e), true),
+            }
+        }
+    };
+    state.reports.outcome = Some(Outcome {
+        text: text.clone(),
+        error,
+    });
+    if error {
+        state.error(text);
+    } else {
+        state.info(text);
+    }
+}
+
+/// Runs a wanted job in place: for tests, which have no worker.
+pub fn run_now(store: &Store, state: &mut State) {
+    if let Some(work) = prepare(state) {
+        let done = execute(store, work, &|_| {});
+        finish(store, state, done);
+    }
+}

@@ -1,0 +1,185 @@
+//! Suggestions under the enrol form's fields: typing a name or a phone offers the office's
+//! people (the door's `SearchIndex`: pinyin, Hanzi, phone tail), the enterprise field offers
+//! known enterprises by any part of the name or its initials. ↓ highlights one, Enter fills the
+//! form from it, so a known person is enrolled without typing their whole phone again.
+
+use std::sync::Arc;
+
+use super::app::{Overlay, State};
+use super::forms::{Form, FormKind};
+use super::tabs::checkin::IndexJob;
+use crate::domain::text::mask_phone;
+use crate::search::normalise_query;
+use crate::search::pinyin::text_initials;
+
+/// How many suggestions a field shows.
+pub const SHOWN: usize = 5;
+
+/// A known enterprise as the enterprise field matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownEnterprise {
+    pub name: String,
+    pub initials: String,
+}
+
+/// One suggestion: the line shown, and the fields it fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub label: String,
+    pub fill: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suggestions {
+    /// The field they are for.
+    pub field: &'static str,
+    pub items: Vec<Suggestion>,
+    /// The highlighted one, after ↓.
+    pub selected: Option<usize>,
+}
+
+impl Suggestions {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn down(&mut self) {
+        let last = self.items.len().saturating_sub(1);
+        self.selected = Some(self.selected.map_or(0, |i| (i + 1).min(last)));
+    }
+
+    /// Up from the first leaves the list.
+    pub fn up(&mut self) {
+        self.selected = self.selected.and_then(|i| i.checked_sub(1));
+    }
+
+    pub fn chosen(&self) -> Option<&Suggestion> {
+        self.items.get(self.selected?)
+    }
+}
+
+/// Asks for the office index when an enrol form opens and it is not there yet.
+pub fn want_index(state: &mut State) {
+    let c = &mut state.checkin;
+    // Someone registered since the last build is missing from it: build again.
+    if c.index == IndexJob::NotStarted || (c.index == IndexJob::Ready && c.office_stale) {
+        c.index = IndexJob::Wanted;
+        c.office_stale = false;
+    }
+}
+
+/// Works out the focused field's suggestions again (after typing or moving between fields).
+pub fn refresh(state: &mut State) {
+    let Overlay::Form(form) = &state.overlay else {
+        return;
+    };
+    let items = match form.kind {
+        FormKind::Enrol { .. } => for_field(state, form),
+        _ => Vec::new(),
+    };
+    let field = form.fields.get(form.focus).map_or("", |f| f.name);
+    if let Overlay::Form(form) = &mut state.overlay {
+        // The highlight stays only while the list is the same.
+        let selected = (form.suggest.field == field && form.suggest.items == items)
+            .then_some(form.suggest.selected)
+            .flatten();
+        form.suggest = Suggestions {
+            field,
+            items,
+            selected,
+        };
+    }
+}
+
+fn for_field(state: &State, form: &Form) -> Vec<Suggestion> {
+    let Some(field) = form.fields.get(form.focus) else {
+        return Vec::new();
+    };
+    let typed = field.value().trim();
+    match field.name {
+        "name" | "phone" => people(state, field.name, typed),
+        "enterprise" => enterprises(&state.checkin.enterprises, typed),
+        _ => Vec::new(),
+    }
+}
+
+fn people(state: &State, field: &str, typed: &str) -> Vec<Suggestion> {
+    let Some(index) = &state.checkin.office else {
+        return Vec::new();
+    };
+    // A phone is found by its last four digits or more; fewer match too many people.
+    let digits = typed.chars().filter(char::is_ascii_digit).count();
+    if typed.is_empty() || (field == "phone" && digits < 4) {
+        return Vec::new();
+    }
+    index
+        .search(typed, SHOWN)
+        .iter()
+        .map(|hit| {
+            let c = index.entry(hit);
+            let position = state.checkin.position(&c.id).to_string();
+            let mut label = format!("{}  {}", c.name, mask_phone(&c.phone));
+            for extra in [&position, &c.enterprise] {
+                if !extra.is_empty() {
+                    label.push_str("  ");
+                    label.push_str(extra);
+                }
+            }
+            Suggestion {
+                label,
+                fill: vec![
+                    ("name", c.name.clone()),
+                    ("phone", c.phone.clone()),
+                    ("position", position),
+                    ("enterprise", c.enterprise.clone()),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// Enterprises whose name holds what was typed, or whose initials start with it; the shorter
+/// names first (the likelier meant), and nothing once the name is typed out.
+pub fn enterprises(known: &Arc<Vec<KnownEnterprise>>, typed: &str) -> Vec<Suggestion> {
+    let query = normalise_query(typed);
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let ascii = query.is_ascii();
+    let mut found: Vec<&KnownEnterprise> = known
+        .iter()
+        .filter(|e| {
+            if ascii {
+                e.initials.starts_with(&query) || e.name.to_lowercase().contains(&query)
+            } else {
+                e.name.contains(typed)
+            }
+        })
+        .collect();
+    if found.iter().any(|e| e.name == typed) {
+        return Vec::new();
+    }
+    found.sort_by_key(|e| (e.name.chars().count(), e.name.clone()));
+    found
+        .into_iter()
+        .take(SHOWN)
+        .map(|e| Suggestion {
+            label: e.name.clone(),
+            fill: vec![("enterprise", e.name.clone())],
+        })
+        .collect()
+}
+
+/// The enterprises of the store, with initials, for the enterprise field.
+pub fn known_enterprises(names: impl IntoIterator<Item = String>) -> Vec<KnownEnterprise> {
+    let mut out: Vec<KnownEnterprise> = names
+        .into_iter()
+        .map(|name| KnownEnterprise {
+            initials: text_initials(&name),
+            name,
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.dedup_by(|a, b| a.name == b.name);
+    out
+}

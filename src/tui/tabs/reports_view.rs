@@ -1,0 +1,194 @@
+//! Drawing the 报表 tab: the list of reports and the import with what each does, the running
+//! job's progress, the last outcome; or an import's preview before it is committed.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::reports::{Entry, Preview, ENTRIES};
+use crate::i18n::{t, tf};
+use crate::tui::action::Action;
+use crate::tui::app::State;
+use crate::tui::widgets::text::{fit, truncate, truncate_middle, width, wrap};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let lines = match &state.reports.preview {
+        Some(preview) => preview_lines(state, preview, area),
+        None => list_lines(state, area.width as usize),
+    };
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn entry_text(state: &State, entry: Entry) -> (String, String) {
+    match entry {
+        Entry::Report(kind) => {
+            let about = match kind {
+                super::reports::ReportKind::Signin => match state.sessions.selected_row() {
+                    Some(row) => tf("tui.reports.signin_about", &[("title", &row.session.title)]),
+                    None => t("tui.reports.pick_session"),
+                },
+                _ => t(&format!("tui.reports.{}_about", kind.key())),
+            };
+            (kind.title(), about)
+        }
+        Entry::Import => (t("tui.reports.import"), t("tui.reports.import_about")),
+    }
+}
+
+fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let r = &state.reports;
+    let mut lines = vec![
+        Line::styled(t("tui.reports.heading"), theme.title),
+        Line::raw(""),
+    ];
+    let names: Vec<(String, String)> = ENTRIES.iter().map(|e| entry_text(state, *e)).collect();
+    let name_w = names.iter().map(|(n, _)| width(n)).max().unwrap_or(8) + 2;
+    for (i, (name, about)) in names.into_iter().enumerate() {
+        let selected = i == r.selected;
+        let marker = if selected { "> " } else { "  " };
+        let style = if selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        let about_w = w.saturating_sub(name_w + 2);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{marker}{}", fit(&name, name_w)), style),
+            Span::styled(truncate_middle(&about, about_w), theme.dim),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    if let Some((what, progress, ms)) = &r.running {
+        let seconds = format!("{:.1}", *ms as f64 / 1000.0);
+        lines.push(Line::styled(
+            tf(
+                "tui.reports.running",
+                &[("what", what), ("seconds", &seconds)],
+            ),
+            theme.key,
+        ));
+        if !progress.is_empty() {
+            lines.push(Line::styled(truncate(progress, w), theme.dim));
+        }
+    } else if let Some(outcome) = &r.outcome {
+        let style = if outcome.error {
+            theme.status_error
+        } else {
+            theme.status_ok
+        };
+        for part in wrap(&outcome.text, w).into_iter().take(3) {
+            lines.push(Line::styled(part, style));
+        }
+    } else {
+        let key = state.keymap.hint(Action::Open).unwrap_or_default();
+        lines.push(Line::styled(
+            tf("tui.reports.how", &[("key", &key)]),
+            theme.dim,
+        ));
+    }
+    lines
+}
+
+/// A labelled line, wrapped under its label.
+fn labelled(state: &State, label: &str, value: &str, w: usize) -> Vec<Line<'static>> {
+    let lead = width(label) + 1;
+    wrap(value, w.saturating_sub(lead).max(8))
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let head = if i == 0 {
+                Span::styled(format!("{label} "), state.theme.column_header)
+            } else {
+                Span::raw(" ".repeat(lead))
+            };
+            Line::from(vec![head, Span::raw(part)])
+        })
+        .collect()
+}
+
+fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let w = area.width as usize;
+    let plan = &preview.plan;
+    let sep = t("tui.reports.list_sep");
+    let file = preview.job.path.display().to_string();
+    let mut lines = vec![Line::styled(
+        truncate_middle(&tf("tui.reports.preview_title", &[("file", &file)]), w),
+        theme.title,
+    )];
+    // A CSV file has no sheet name.
+    let sheet = if plan.sheet.is_empty() {
+        tf("tui.reports.header_row", &[("row", &plan.header_row)])
+    } else {
+        tf(
+            "tui.reports.sheet_header",
+            &[("sheet", &plan.sheet), ("row", &plan.header_row)],
+        )
+    };
+    lines.extend(labelled(state, &t("tui.reports.sheet"), &sheet, w));
+    let used: Vec<String> = plan
+        .columns
+        .iter()
+        .map(|(field, name)| format!("{}（{name}）", t(&format!("cli.field.{}", field.key()))))
+        .collect();
+    lines.extend(labelled(state, &t("tui.reports.used"), &used.join(&sep), w));
+    if !plan.ignored.is_empty() {
+        lines.extend(labelled(
+            state,
+            &t("tui.reports.ignored"),
+            &plan.ignored.join(&sep),
+            w,
+        ));
+    }
+    let counts = tf(
+        "tui.reports.counts",
+        &[
+            ("rows", &plan.rows),
+            ("new", &plan.new_people),
+            ("known", &plan.known_people),
+            ("enterprises", &plan.new_enterprises),
+            ("known_enterprises", &plan.known_enterprises),
+            ("enrolments", &plan.enrolments),
+        ],
+    );
+    lines.extend(labelled(state, &t("tui.reports.counts_label"), &counts, w));
+    lines.push(Line::raw(""));
+    let bad = plan.errors.len();
+    if bad == 0 {
+        let key = state.keymap.hint(Action::Open).unwrap_or_default();
+        lines.push(Line::styled(
+            tf("tui.reports.all_good", &[("key", &key)]),
+            theme.status_ok,
+        ));
+        return lines;
+    }
+    let skip = state.keymap.hint(Action::SkipBadRows).unwrap_or_default();
+    lines.push(Line::styled(
+        tf("tui.reports.bad_rows", &[("n", &bad), ("key", &skip)]),
+        theme.status_error,
+    ));
+    // The bad rows fill what is left, from the scroll position; a last line says how many
+    // more there are below.
+    let room = (area.height as usize).saturating_sub(lines.len()).max(1);
+    let start = preview.scroll.min(bad.saturating_sub(room));
+    let rows = if bad - start > room { room - 1 } else { room };
+    for error in plan.errors.iter().skip(start).take(rows) {
+        let text = tf(
+            "tui.reports.bad_row",
+            &[("row", &error.row), ("message", &error.message)],
+        );
+        lines.push(Line::raw(truncate(&text, w)));
+    }
+    let below = bad.saturating_sub(start + rows);
+    if below > 0 {
+        let key = state.keymap.hint(Action::Down).unwrap_or_default();
+        lines.push(Line::styled(
+            tf("tui.reports.more_bad_rows", &[("n", &below), ("key", &key)]),
+            theme.dim,
+        ));
+    }
+    lines
+}

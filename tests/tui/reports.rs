@@ -1,0 +1,223 @@
+//! The 报表 tab: reports written through a form (the worker's job runs in place here), read back
+//! from the file; an import previewed, refused with bad rows, then committed without them.
+
+use calamine::{open_workbook_auto, Data, Reader};
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use super::snapshot_sizes;
+use peixun::tui::app::{Overlay, State, Tab};
+use peixun::tui::Theme;
+
+/// The county store with its first session's day passed, so it counts as held.
+fn after_the_first_session() -> (tempfile::TempDir, peixun::store::Store, State) {
+    let (dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    state.today = day("2023-03-20");
+    press(&store, &mut state, KeyCode::Char('5'));
+    assert_eq!(state.tab, Tab::Reports);
+    (dir, store, state)
+}
+
+/// Replaces the focused text field's value.
+fn retype(store: &peixun::store::Store, state: &mut State, text: &str) {
+    press(store, state, KeyCode::End);
+    for _ in 0..80 {
+        press(store, state, KeyCode::Backspace);
+    }
+    typed(store, state, text);
+}
+
+fn cells(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut book = open_workbook_auto(path).expect("open the written file");
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).expect("first sheet");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => format!("{f}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn snapshot_reports_tab() {
+    let (_dir, _store, mut state) = after_the_first_session();
+    snapshot_sizes("reports", &state);
+    // While the worker runs: what, for how long, its latest step.
+    state.reports.running = Some(("正在生成统计表".into(), "正在汇总数据…".into(), 1234));
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(find(buffer, "正在生成统计表… 1.2 秒").is_some());
+    assert!(find(buffer, "正在汇总数据…").is_some());
+}
+
+#[test]
+fn a_written_statistics_table_reads_back() {
+    let (dir, store, mut state) = after_the_first_session();
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("no report form");
+    };
+    // The default file: named by report, office and day.
+    let path = form.field("path").expect("path").value().to_string();
+    assert_eq!(path, "统计表_鄂城区_2023-03-20.xlsx");
+    press(&store, &mut state, KeyCode::Tab);
+    let file = dir.path().join("统计表.xlsx");
+    retype(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let outcome = state.reports.outcome.clone().expect("an outcome");
+    assert!(!outcome.error, "{}", outcome.text);
+    assert!(outcome.text.contains("1 个培训班"), "{}", outcome.text);
+
+    let rows = cells(&file);
+    assert!(
+        rows[1][0].contains("鄂城区"),
+        "the 单位（盖章） line: {:?}",
+        rows[1]
+    );
+    assert_eq!(
+        rows[2],
+        [
+            "序号",
+            "培训班名称",
+            "培训内容",
+            "培训对象",
+            "人数",
+            "时间",
+            "地点",
+            "主办单位"
+        ]
+    );
+    assert_eq!(rows[3][1], "知识产权强国新法政策解读专题培训班");
+    assert_eq!(rows[3][4], "1", "one person checked in");
+    assert_eq!(rows[3][6], "鄂城区政务中心三楼");
+    assert_eq!(rows.last().map(|r| r[0].as_str()), Some("合计"));
+}
+
+#[test]
+fn a_coverage_table_goes_to_csv_in_gb18030() {
+    let (dir, store, mut state) = after_the_first_session();
+    press(&store, &mut state, KeyCode::Char('G'));
+    press(&store, &mut state, KeyCode::Up);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    let file = dir.path().join("覆盖.csv");
+    retype(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Enter);
+    let bytes = std::fs::read(&file).expect("written");
+    let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
+    assert!(!bad);
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "no UTF-8 BOM");
+    assert!(text.contains("鄂城区 培训覆盖情况"), "{text}");
+    assert!(text.contains("已参训企业"), "{text}");
+}
+
+#[test]
+fn the_sign_in_sheet_is_of_the_session_selected_on_the_sessions_tab() {
+    let (dir, store, mut state) = after_the_first_session();
+    state.sessions.selected = 0;
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    let file = dir.path().join("签到.xlsx");
+    retype(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let rows = cells(&file);
+    assert!(rows[0][0].starts_with("知识产权强国新法政策解读专题培训班"));
+    assert_eq!(rows.len(), 3 + 3, "title, line, header and three people");
+}
+
+const SHEET: &str = "鄂城区报名表\n\n序号,姓名,手机号,单位名称,职务\n\
+    1,王小明,13912345678,鄂州市华宇光电科技有限公司,经理\n\
+    2,李红,138,鄂州新材料有限公司,专员\n\
+    3,赵强,13700001111,鄂州新材料有限公司,\n";
+
+#[test]
+fn an_import_shows_a_preview_refuses_bad_rows_and_can_leave_them_out() {
+    let (dir, store, mut state) = after_the_first_session();
+    let file = dir.path().join("报名表.csv");
+    std::fs::write(&file, SHEET).expect("write sheet");
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let preview = state.reports.preview.as_ref().expect("a preview");
+    assert_eq!(preview.plan.header_row, 3);
+    assert_eq!(preview.plan.rows, 3);
+    assert_eq!(preview.plan.errors.len(), 1);
+    assert_eq!(preview.plan.errors[0].row, 5);
+    let terminal = draw(&state, 80, 24);
+    assert!(find(terminal.backend().buffer(), "第 5 行").is_some());
+    // The temp dir's name changes every run: the snapshot shows a fixed one.
+    if let Some(preview) = state.reports.preview.as_mut() {
+        preview.job.path = "报名表.csv".into();
+    }
+    snapshot_sizes("import_preview", &state);
+
+    // Enter: all or nothing, and there is a bad row: nothing.
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(op_count(&store), before);
+    assert!(state.status.as_ref().is_some_and(|s| s.error));
+    assert!(state.reports.preview.is_some());
+    // s: the two good rows, in one commit.
+    press(&store, &mut state, KeyCode::Char('s'));
+    assert!(op_count(&store) > before);
+    assert!(state.reports.preview.is_none());
+    let names: Vec<String> = store
+        .people()
+        .expect("people")
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert!(names.contains(&"王小明".to_string()) && names.contains(&"赵强".to_string()));
+    assert!(!names.contains(&"李红".to_string()));
+}
+
+#[test]
+fn a_clean_import_goes_in_whole_and_esc_cancels_one() {
+    let (dir, store, mut state) = after_the_first_session();
+    let file = dir.path().join("企业.csv");
+    std::fs::write(
+        &file,
+        "企业名称,统一社会信用代码\n鄂州市新兴材料有限公司,\n",
+    )
+    .expect("write");
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.reports.preview.is_some());
+    let before = op_count(&store);
+    // Esc: nothing written.
+    press(&store, &mut state, KeyCode::Esc);
+    assert!(state.reports.preview.is_none());
+    assert_eq!(op_count(&store), before);
+    // Again, and Enter.
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(op_count(&store) > before);
+    let names: Vec<String> = store
+        .enterprises()
+        .expect("enterprises")
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert!(
+        names.contains(&"鄂州市新兴材料有限公司".to_string()),
+        "{names:?}"
+    );
+}
