@@ -28,7 +28,7 @@ pub fn load(store: &Store, state: &mut State, unit: &str, item: &str) -> Result<
             .to_datetime()
             .map(|t| {
                 t.with_timezone(&chrono::Local)
-                    .format("%m-%d %H:%M")
+                    .format("%Y-%m-%d %H:%M")
                     .to_string()
             })
             .unwrap_or_default();

@@ -40,7 +40,7 @@ pub struct Cell {
 /// One change to an item, from its audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
-    /// Local time, as shown ("03-01 10:02").
+    /// Local time, as shown ("2023-03-01 10:02").
     pub at: String,
     pub actor: String,
     /// The status it was marked, or the file attached.

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::reports::{Entry, Preview, ENTRIES};
+use super::reports::{Entry, Preview, ReportKind, ENTRIES};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
@@ -25,7 +25,7 @@ fn entry_text(state: &State, entry: Entry) -> (String, String) {
     match entry {
         Entry::Report(kind) => {
             let about = match kind {
-                super::reports::ReportKind::Signin => match state.sessions.selected_row() {
+                ReportKind::Signin => match state.sessions.selected_row() {
                     Some(row) => tf("tui.reports.signin_about", &[("title", &row.session.title)]),
                     None => t("tui.reports.pick_session"),
                 },
@@ -55,9 +55,15 @@ fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
             Style::new()
         };
         let about_w = w.saturating_sub(name_w + 2);
+        // A session's title loses its middle (its tail tells sessions apart); prose its end.
+        let about = if ENTRIES[i] == Entry::Report(ReportKind::Signin) {
+            truncate_middle(&about, about_w)
+        } else {
+            truncate(&about, about_w)
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("{marker}{}", fit(&name, name_w)), style),
-            Span::styled(truncate_middle(&about, about_w), theme.dim),
+            Span::styled(about, theme.dim),
         ]));
     }
     lines.push(Line::raw(""));
