@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
-use super::{op_key, Head, Store};
+use super::{op_key, FromApply, Head, Store, TxKv};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
-use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op};
+use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 
 /// Why a run of foreign ops was refused. Nothing of the run is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,23 +90,9 @@ enum Abort {
     Apply(ApplyError),
 }
 
-struct ImportKv<'a>(&'a TransactionalTree);
-
-impl Kv for ImportKv<'_> {
-    type Error = ConflictableTransactionError<Abort>;
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error> {
-        Ok(self.0.get(key)?.map(|v| v.to_vec()))
-    }
-    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error> {
-        self.0.insert(key, value)?;
-        Ok(())
-    }
-    fn remove(&mut self, key: &str) -> Result<(), Self::Error> {
-        self.0.remove(key)?;
-        Ok(())
-    }
-    fn fail(error: ApplyError) -> Self::Error {
-        ConflictableTransactionError::Abort(Abort::Apply(error))
+impl FromApply for Abort {
+    fn from_apply(error: ApplyError) -> Self {
+        Abort::Apply(error)
     }
 }
 
@@ -245,7 +231,7 @@ impl Store {
                         )));
                     }
                 }
-                let mut kv = ImportKv(state);
+                let mut kv = TxKv::<Abort>::new(state);
                 for (op, bytes) in &encoded {
                     ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
                     apply(&mut kv, op)?;

@@ -55,10 +55,28 @@ pub struct Store {
     _lock: File,
 }
 
-struct TxKv<'a>(&'a TransactionalTree);
+/// What a transaction aborts with when `apply` refuses an op.
+pub(crate) trait FromApply {
+    fn from_apply(error: ApplyError) -> Self;
+}
 
-impl Kv for TxKv<'_> {
-    type Error = ConflictableTransactionError<ApplyError>;
+impl FromApply for ApplyError {
+    fn from_apply(error: ApplyError) -> Self {
+        error
+    }
+}
+
+/// `apply`'s view of a sled transaction, aborting with `E`.
+pub(crate) struct TxKv<'a, E>(&'a TransactionalTree, std::marker::PhantomData<E>);
+
+impl<'a, E> TxKv<'a, E> {
+    pub(crate) fn new(tree: &'a TransactionalTree) -> Self {
+        TxKv(tree, std::marker::PhantomData)
+    }
+}
+
+impl<E: FromApply> Kv for TxKv<'_, E> {
+    type Error = ConflictableTransactionError<E>;
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error> {
         Ok(self.0.get(key)?.map(|v| v.to_vec()))
     }
@@ -71,7 +89,7 @@ impl Kv for TxKv<'_> {
         Ok(())
     }
     fn fail(error: ApplyError) -> Self::Error {
-        ConflictableTransactionError::Abort(error)
+        ConflictableTransactionError::Abort(E::from_apply(error))
     }
 }
 
@@ -149,7 +167,7 @@ impl Store {
         let next_id = writer.next_id;
         let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
             |(ops, heads, state, meta)| {
-                let mut kv = TxKv(state);
+                let mut kv = TxKv::<ApplyError>::new(state);
                 for (op, bytes) in &encoded {
                     ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
                     apply(&mut kv, op)?;

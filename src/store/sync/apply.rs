@@ -9,7 +9,7 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
-use super::super::{op_key, Head, Store};
+use super::super::{op_key, FromApply, Head, Store, TxKv};
 use super::{
     get, key, range_key, scan, AckMap, Fork, HeldRange, ImportCounts, ImportPlan, Quarantined,
     Received, VerifiedRange, ACK, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN, QUARANTINE, RECEIVED,
@@ -17,7 +17,7 @@ use super::{
 };
 use crate::domain::OfficeId;
 use crate::i18n::tf;
-use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op};
+use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 use crate::sync::bundle::SignedHead;
 use crate::sync::Rejection;
 
@@ -52,23 +52,9 @@ enum Abort {
     Apply(ApplyError),
 }
 
-struct SyncKv<'a>(&'a TransactionalTree);
-
-impl Kv for SyncKv<'_> {
-    type Error = ConflictableTransactionError<Abort>;
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error> {
-        Ok(self.0.get(key)?.map(|v| v.to_vec()))
-    }
-    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error> {
-        self.0.insert(key, value)?;
-        Ok(())
-    }
-    fn remove(&mut self, key: &str) -> Result<(), Self::Error> {
-        self.0.remove(key)?;
-        Ok(())
-    }
-    fn fail(error: ApplyError) -> Self::Error {
-        ConflictableTransactionError::Abort(Abort::Apply(error))
+impl FromApply for Abort {
+    fn from_apply(error: ApplyError) -> Self {
+        Abort::Apply(error)
     }
 }
 
@@ -412,7 +398,7 @@ impl Store {
         let failing: Cell<Option<usize>> = Cell::new(None);
         let result = (&self.ops, &self.heads, &self.state, &self.meta, tree).transaction(
             |(ops, heads_tx, state, meta, sync)| {
-                let mut kv = SyncKv(state);
+                let mut kv = TxKv::<Abort>::new(state);
                 let mut changed: BTreeSet<String> = BTreeSet::new();
                 for (i, p) in plan.pending.iter().enumerate() {
                     ops.insert(&op_key(p.op.device, p.op.seq), p.bytes.as_slice())?;
