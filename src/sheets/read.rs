@@ -176,6 +176,13 @@ mod tests {
     }
 
     #[test]
+    fn old_mac_line_ends_number_rows_too() {
+        let grid = read_csv(b"\x00\r\x00\r\rname,phone", Path::new("x.csv")).unwrap();
+        let numbers: Vec<usize> = grid.rows.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [1, 2, 4]);
+    }
+
+    #[test]
     fn numbers_read_as_typed() {
         assert_eq!(number_text(13800001234.0), "13800001234");
         assert_eq!(number_text(1.5), "1.5");
