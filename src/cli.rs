@@ -152,6 +152,20 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::cli_sync::BundleCommand,
     },
+    /// Back the store up now into the data dir's backups/, encrypted to this office's own key
+    Backup {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild a store from a backup file into the data dir, which must hold no store yet
+    Restore {
+        file: PathBuf,
+        /// The office's keys folder [default: keys/ of the data dir whose backups/ holds FILE]
+        #[arg(long, value_name = "DIR")]
+        keys: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

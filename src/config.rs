@@ -14,12 +14,15 @@ use crate::i18n::tf;
 pub struct Config {
     /// Minutes after a session's start before an arrival counts as late.
     pub late_grace_minutes: u32,
+    /// Automatic backups to keep in the data dir's `backups/`; 0 turns them off.
+    pub backup_keep: usize,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             late_grace_minutes: 15,
+            backup_keep: 7,
         }
     }
 }
@@ -71,6 +74,8 @@ mod tests {
             5
         );
         assert!(Config::parse("late_grace_minutes = -1").is_err());
+        assert_eq!(Config::parse("").unwrap().backup_keep, 7);
+        assert_eq!(Config::parse("backup_keep = 0").unwrap().backup_keep, 0);
         assert!(
             Config::parse("late_grace = 5").is_err(),
             "unknown keys are refused"

@@ -33,6 +33,16 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("en", "tui", include_str!("../assets/i18n/en/tui.toml")),
     ("zh", "sync", include_str!("../assets/i18n/zh-CN/sync.toml")),
     ("en", "sync", include_str!("../assets/i18n/en/sync.toml")),
+    (
+        "zh",
+        "backup",
+        include_str!("../assets/i18n/zh-CN/backup.toml"),
+    ),
+    (
+        "en",
+        "backup",
+        include_str!("../assets/i18n/en/backup.toml"),
+    ),
 ];
 
 static LANG: AtomicU8 = AtomicU8::new(0);

@@ -1,6 +1,7 @@
 //! peixun (培训): the library behind the TUI, the CLI and the tests.
 
 pub mod args;
+pub mod backup;
 pub mod campaign;
 pub mod cli;
 pub mod cli_sync;

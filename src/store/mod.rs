@@ -109,6 +109,11 @@ impl Store {
         &self.office
     }
 
+    /// Every tree, for a backup's snapshot.
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
     pub fn device(&self) -> DeviceId {
         self.device
     }

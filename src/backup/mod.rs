@@ -1,0 +1,302 @@
+//! Backups of a store (DESIGN §8, issue 7): a signed snapshot of every sled tree, encrypted to
+//! the office's own age key (the recipient of a bundle, here the office itself), kept in the data
+//! dir's `backups/`. Made by `peixun backup`, and automatically at most once a day when the
+//! interface or a command that changes the store ends; `peixun restore` rebuilds a store from one.
+
+pub mod format;
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, WrapErr};
+use serde::Serialize;
+
+use crate::error::{io_reason, user_error};
+use crate::i18n::tf;
+use crate::store::Store;
+use crate::sync::identity::keys_dir;
+use crate::sync::Keys;
+use format::{Prefix, Record};
+
+const PREFIX: &str = "peixun-";
+const SUFFIX: &str = ".pxs";
+
+pub fn backups_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("backups")
+}
+
+/// What a backup or a restore did, for the user and for `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub office: String,
+    pub entries: u64,
+    pub bytes: u64,
+    /// Backups removed because more than the configured number were kept.
+    pub pruned: Vec<PathBuf>,
+    /// The office had no keys yet, so they were made to encrypt this backup.
+    pub keys_created: bool,
+}
+
+/// Backup file names sort by the time they were made:
+/// `peixun-<office>-YYYYMMDD-HHMMSS-mmm.pxs` (office ids may contain `-`, so names are read from
+/// the right).
+fn file_name(office: &str, at: chrono::DateTime<chrono::Local>) -> String {
+    format!(
+        "{PREFIX}{office}-{}{SUFFIX}",
+        at.format("%Y%m%d-%H%M%S-%3f")
+    )
+}
+
+/// The day a backup file name was made, when it is one of ours.
+fn day_of(name: &str) -> Option<chrono::NaiveDate> {
+    let stem = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    let parts: Vec<&str> = stem.split('-').collect();
+    let [.., office, day, time, millis] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if office.is_empty() || !digits(time, 6) || !digits(millis, 3) || !digits(day, 8) {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(day, "%Y%m%d").ok()
+}
+
+/// Our backup files in `dir`, oldest first.
+pub fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(user_error(tf(
+                "backup.write.failed",
+                &[("file", &dir.display()), ("reason", &io_reason(&e))],
+            )))
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| day_of(n).is_some())
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Writes a backup of `store` into its `backups/` under a temporary name, flushes it and
+/// renames it, then keeps only the newest `keep` (at least this one).
+pub fn write(store: &Store, keep: usize) -> Result<Summary> {
+    let (keys, keys_created) = Keys::load_or_create(store.dir(), store.office())?;
+    let dir = backups_dir(store.dir());
+    let mut path = dir.join(file_name(store.office(), chrono::Local::now()));
+    // Two backups in one millisecond (a script): the later one takes the next name.
+    while path.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        path = dir.join(file_name(store.office(), chrono::Local::now()));
+    }
+    let failed = |e: &dyn std::fmt::Display| {
+        user_error(tf(
+            "backup.write.failed",
+            &[("file", &path.display()), ("reason", e)],
+        ))
+    };
+    let io_failed = |e: std::io::Error| failed(&io_reason(&e));
+    std::fs::create_dir_all(&dir).map_err(io_failed)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".peixun-backup-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io_failed)?;
+    let prefix = Prefix {
+        office: store.office().to_string(),
+        epoch: keys.epoch(),
+        created_ms: crate::log::hlc::now_ms(),
+        device: store.device(),
+    };
+    let db = store.db();
+    let entries = format::write(temp.as_file_mut(), &keys, &prefix, |records| {
+        for name in db.tree_names() {
+            let tree = db.open_tree(&name)?;
+            records.tree(&name)?;
+            for entry in tree.iter() {
+                let (k, v) = entry.wrap_err("reading the store")?;
+                records.entry(&k, &v)?;
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| match e.downcast_ref::<std::io::Error>() {
+        Some(io) => failed(&io_reason(io)),
+        None => failed(&e),
+    })?;
+    temp.as_file().sync_all().map_err(io_failed)?;
+    temp.persist(&path).map_err(|e| io_failed(e.error))?;
+    #[cfg(unix)]
+    std::fs::File::open(&dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_failed)?;
+    let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let pruned = prune(&dir, keep.max(1))?;
+    Ok(Summary {
+        path,
+        office: store.office().to_string(),
+        entries,
+        bytes,
+        pruned,
+        keys_created,
+    })
+}
+
+/// Removes all but the newest `keep` backups in `dir`.
+fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let files = list(dir)?;
+    let excess = files.len().saturating_sub(keep);
+    let mut removed = Vec::new();
+    for path in files.into_iter().take(excess) {
+        std::fs::remove_file(&path).map_err(|e| {
+            user_error(tf(
+                "backup.write.prune_failed",
+                &[("file", &path.display()), ("reason", &io_reason(&e))],
+            ))
+        })?;
+        removed.push(path);
+    }
+    Ok(removed)
+}
+
+/// Whether a backup was made today already: decided from file names alone, so the daily check
+/// costs no store open.
+pub fn made_today(data_dir: &Path) -> Result<bool> {
+    let today = chrono::Local::now().date_naive();
+    Ok(list(&backups_dir(data_dir))?.iter().any(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(day_of)
+            .is_some_and(|d| d == today)
+    }))
+}
+
+/// The automatic backup: at most one a day, none when `keep` is 0 or there is no store.
+pub fn auto(data_dir: &Path, keep: usize) -> Result<Option<Summary>> {
+    if keep == 0 || !Store::exists(data_dir) || made_today(data_dir)? {
+        return Ok(None);
+    }
+    let store = Store::open(data_dir)?;
+    write(&store, keep).map(Some)
+}
+
+/// Where the keys of a backup are, when not given: the data dir the backup lies in
+/// (`DIR/backups/FILE` -> `DIR/keys`).
+pub fn default_keys_dir(file: &Path) -> Option<PathBuf> {
+    let backups = file.parent()?;
+    let data_dir = backups.parent()?;
+    Some(keys_dir(data_dir))
+}
+
+/// Rebuilds the store in `target` from the backup `file`, decrypted with the keys in `keys`.
+/// Refuses when `target` holds a store. Everything is written in a temporary folder inside
+/// `target` and moved into place last, so a failure leaves no half store behind.
+pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
+    if Store::exists(target) {
+        return Err(user_error(tf(
+            "backup.restore.exists",
+            &[("dir", &target.display())],
+        )));
+    }
+    let office = format::peek(file).map_err(|p| user_error(p.message(file)))?;
+    let keys = Keys::read_from(keys).wrap_err_with(|| {
+        tf(
+            "backup.restore.no_keys",
+            &[("dir", &keys.display()), ("office", &office.office)],
+        )
+    })?;
+    let target_keys = keys_dir(target);
+    if target_keys.exists() {
+        let present = Keys::read_from(&target_keys)?;
+        if present.card()?.fingerprint() != keys.card()?.fingerprint() {
+            return Err(user_error(tf(
+                "backup.restore.other_keys",
+                &[("dir", &target_keys.display())],
+            )));
+        }
+    }
+    let open_failed = |e: std::io::Error| {
+        user_error(tf(
+            "backup.restore.write_failed",
+            &[("dir", &target.display()), ("reason", &io_reason(&e))],
+        ))
+    };
+    std::fs::create_dir_all(target).map_err(open_failed)?;
+    let work = tempfile::Builder::new()
+        .prefix(".peixun-restore-")
+        .tempdir_in(target)
+        .map_err(open_failed)?;
+    let db = sled::Config::new()
+        .path(work.path().join("db"))
+        .open()
+        .wrap_err_with(|| {
+            tf(
+                "backup.restore.write_failed_plain",
+                &[("dir", &target.display())],
+            )
+        })?;
+    let mut tree: Option<sled::Tree> = None;
+    let (_, entries) = format::read(file, &keys, |record| {
+        match record {
+            Record::Tree(name) => tree = Some(db.open_tree(name)?),
+            Record::Entry(k, v) => {
+                if let Some(tree) = &tree {
+                    tree.insert(k, v)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    db.flush().wrap_err_with(|| {
+        tf(
+            "backup.restore.write_failed_plain",
+            &[("dir", &target.display())],
+        )
+    })?;
+    drop(tree);
+    drop(db);
+    if !target_keys.exists() {
+        keys.write_to(&target_keys)?;
+    }
+    // The store appears under its final name only now, whole.
+    std::fs::rename(work.path().join("db"), target.join("db")).map_err(open_failed)?;
+    Ok(Summary {
+        path: target.to_path_buf(),
+        office: keys.office().to_string(),
+        entries,
+        bytes: std::fs::metadata(file).map_or(0, |m| m.len()),
+        pruned: Vec::new(),
+        keys_created: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_by_time_and_tell_their_day() {
+        let at = chrono::NaiveDate::from_ymd_opt(2023, 3, 7)
+            .and_then(|d| d.and_hms_milli_opt(9, 5, 1, 42))
+            .and_then(|t| t.and_local_timezone(chrono::Local).single())
+            .unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2023, 3, 7);
+        let name = file_name("420704", at);
+        assert_eq!(name, "peixun-420704-20230307-090501-042.pxs");
+        assert_eq!(day_of(&name), day);
+        assert_eq!(day_of(&file_name("420700-gedian", at)), day);
+        assert!(
+            file_name("420704", at) < file_name("420704", at + chrono::Duration::milliseconds(1))
+        );
+        assert_eq!(day_of("notes.txt"), None);
+        assert_eq!(day_of("peixun-20230307-090501-042.pxs"), None, "no office");
+        assert_eq!(day_of("peixun-420704-2023xx07-090501-042.pxs"), None);
+    }
+}

@@ -1,0 +1,150 @@
+//! `peixun backup`, `peixun restore`, and the daily automatic backup after the interface or a
+//! command that changed the store.
+
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{data_dir, open_store, print_json, user_error};
+use crate::backup::{self, Summary};
+use crate::cli::{ChecklistArgs, Cli, Command, SessionCommand};
+use crate::config::Config;
+use crate::i18n::tf;
+use crate::store::Store;
+
+pub fn backup_now(cli: &Cli, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let keep = Config::load()?.backup_keep;
+    let summary = backup::write(&store, keep)?;
+    announce_keys(&summary, store.dir());
+    if json {
+        return print_json(&summary);
+    }
+    report(&summary, keep);
+    Ok(())
+}
+
+/// Keys made for a backup are news: they are this office's identity from now on.
+fn announce_keys(summary: &Summary, dir: &Path) {
+    if summary.keys_created {
+        eprintln!(
+            "{}",
+            tf(
+                "sync.keys.created_auto",
+                &[("dir", &crate::sync::identity::keys_dir(dir).display())]
+            )
+        );
+    }
+}
+
+fn report(summary: &Summary, keep: usize) {
+    println!(
+        "{}",
+        tf(
+            "backup.write.done",
+            &[
+                ("file", &summary.path.display()),
+                ("entries", &summary.entries),
+                ("bytes", &summary.bytes),
+            ]
+        )
+    );
+    for file in &summary.pruned {
+        println!(
+            "{}",
+            tf(
+                "backup.write.pruned",
+                &[("keep", &keep.max(1)), ("file", &file.display())]
+            )
+        );
+    }
+}
+
+#[derive(Serialize)]
+struct Restored {
+    #[serde(flatten)]
+    summary: Summary,
+    file: std::path::PathBuf,
+    ops: usize,
+}
+
+pub fn restore(cli: &Cli, file: &Path, keys: Option<&Path>, json: bool) -> Result<()> {
+    let target = data_dir(cli)?;
+    let keys = match keys {
+        Some(keys) => keys.to_path_buf(),
+        None => backup::default_keys_dir(file).ok_or_else(|| {
+            user_error(tf("backup.read.not_a_backup", &[("file", &file.display())]))
+        })?,
+    };
+    let summary = backup::restore(file, &keys, &target)?;
+    let store = Store::open(&target)?;
+    let (ops, _, problems) = super::doctor::check(&store)?;
+    if let Some(problem) = problems.first() {
+        return Err(user_error(tf(
+            "backup.restore.check_failed",
+            &[("problem", problem)],
+        )));
+    }
+    if json {
+        return print_json(&Restored {
+            summary,
+            file: file.to_path_buf(),
+            ops,
+        });
+    }
+    println!(
+        "{}",
+        tf(
+            "backup.restore.done",
+            &[
+                ("file", &file.display()),
+                ("office", &super::unit_name(&summary.office)),
+                ("dir", &target.display()),
+                ("entries", &summary.entries),
+                ("ops", &ops),
+            ]
+        )
+    );
+    Ok(())
+}
+
+/// Commands after which the store may hold changes worth a daily backup.
+fn changes_store(command: Option<&Command>) -> bool {
+    match command {
+        None | Some(Command::Tui) => true,
+        Some(Command::Session { command }) => !matches!(**command, SessionCommand::Show { .. }),
+        Some(
+            Command::Person { .. }
+            | Command::Enterprise { .. }
+            | Command::Enrol(_)
+            | Command::Checkin(_)
+            | Command::Keys { .. }
+            | Command::Bundle { .. },
+        ) => true,
+        Some(Command::Import(args)) => !args.dry_run,
+        Some(Command::Checklist(ChecklistArgs { command, .. })) => command.is_some(),
+        _ => false,
+    }
+}
+
+/// The automatic backup after a successful command. Its failure is reported on stderr and does
+/// not fail the command, whose change is already on disk.
+pub fn after(cli: &Cli) {
+    if !changes_store(cli.command.as_ref()) {
+        return;
+    }
+    let result = data_dir(cli).and_then(|dir| {
+        if let Some(summary) = backup::auto(&dir, Config::load()?.backup_keep)? {
+            announce_keys(&summary, &dir);
+        }
+        Ok(())
+    });
+    if let Err(error) = result {
+        let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+        eprintln!(
+            "peixun: {}",
+            tf("backup.write.auto_failed", &[("error", &chain.join(": "))])
+        );
+    }
+}
