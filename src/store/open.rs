@@ -66,28 +66,61 @@ fn lock(dir: &Path) -> Result<File> {
     }
 }
 
+/// sled 0.34 lists every `snap.*` file as a snapshot, including the `.generating` one a disk
+/// full or a crash left half written, and then refuses the store as corrupt. Such a file is
+/// never a finished snapshot (sled renames it only after syncing it), so it goes.
+fn remove_unfinished_snapshots(db: &Path) {
+    let Ok(entries) = std::fs::read_dir(db) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            // A read-only dir keeps it; sled then says the store is damaged, which is true.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// sled 0.34 panics instead of returning an error on some damaged files during recovery: here
+/// that panic becomes the "damaged" refusal, without the crash report.
+fn open_catching(config: &sled::Config) -> Result<sled::Result<sled::Db>, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
+    std::panic::set_hook(hook);
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    })
+}
+
 fn open_db(dir: &Path) -> Result<sled::Db> {
+    remove_unfinished_snapshots(&db_path(dir));
     let config = sled::Config::new()
         .path(db_path(dir))
         // Keeps a province-scale store's footprint small; the working set is a screenful.
         .cache_capacity(24 * 1024 * 1024);
+    let damaged = |detail: String| StoreError::Damaged {
+        dir: dir.to_path_buf(),
+        detail,
+    };
     // Our own lock file already keeps other processes out, so sled's lock can only be held by a
     // store of this process that was just dropped: sled releases it from a background thread.
     let mut attempts = 0;
     loop {
-        match config.open() {
-            Ok(db) => return Ok(db),
-            Err(e) if attempts < 100 && e.to_string().contains("could not acquire lock") => {
+        match open_catching(&config) {
+            Ok(Ok(db)) => return Ok(db),
+            Ok(Err(e)) if attempts < 100 && e.to_string().contains("could not acquire lock") => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            Err(e) => {
-                return Err(StoreError::Damaged {
-                    dir: dir.to_path_buf(),
-                    detail: e.to_string(),
-                }
-                .into())
-            }
+            Ok(Err(e)) => return Err(damaged(e.to_string()).into()),
+            Err(panic) => return Err(damaged(panic).into()),
         }
     }
 }

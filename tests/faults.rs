@@ -1,0 +1,602 @@
+//! Faults: a full disk during check-in and bundle export, a read-only data dir, unreadable key
+//! and store files, damaged sled files. Each gets a clear message and a non-zero exit, and what
+//! the store had confirmed is still there.
+//!
+//! A full disk is a real one where possible: a 64 MiB tmpfs mounted for the test, when the tests
+//! run as root and `mount` works (as in the container these tests were written in). Elsewhere the
+//! child runs under RLIMIT_FSIZE (set in `pre_exec`, with SIGXFSZ ignored so the write fails with
+//! EFBIG instead of killing it): the same failing write, reached another way. Each test prints
+//! which one it used; `PEIXUN_FAULTS_RLIMIT=1` forces the limit.
+//!
+//! Permissions: root ignores file modes, so when the tests run as root the child drops to the
+//! `nobody` user (uid/gid 65534, in `pre_exec`) on files it owns; otherwise modes apply as they
+//! are.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::{stdout, text};
+
+const NOBODY: u32 = 65534;
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn bin(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_peixun"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("PEIXUN_LANG")
+        .env("XDG_CONFIG_HOME", dir.with_extension("config"));
+    command
+}
+
+enum Disk {
+    Tmpfs,
+    /// The file size limit for the child, in bytes, once the disk is "full".
+    Rlimit(Option<u64>),
+}
+
+/// A small disk that can be filled: a tmpfs when we may mount one, else a file size limit.
+struct SmallDisk {
+    root: tempfile::TempDir,
+    kind: Disk,
+}
+
+impl SmallDisk {
+    fn new() -> SmallDisk {
+        let root = tempfile::tempdir().unwrap();
+        let mount = root.path().join("disk");
+        std::fs::create_dir(&mount).unwrap();
+        // PEIXUN_FAULTS_RLIMIT=1 takes the other way even where a mount would work.
+        let mounted = std::env::var_os("PEIXUN_FAULTS_RLIMIT").is_none()
+            && is_root()
+            && Command::new("mount")
+                .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+                .arg(&mount)
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+        let kind = if mounted {
+            Disk::Tmpfs
+        } else {
+            Disk::Rlimit(None)
+        };
+        eprintln!(
+            "full disk by {}",
+            if mounted { "tmpfs" } else { "RLIMIT_FSIZE" }
+        );
+        SmallDisk { root, kind }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.root.path().join("disk")
+    }
+
+    /// Takes every free byte (tmpfs), or caps the child's files at the size of the largest file
+    /// under `near` so that growing any of them fails (rlimit).
+    fn fill(&mut self, near: &Path) {
+        match &mut self.kind {
+            Disk::Tmpfs => {
+                let mut filler = std::fs::File::create(self.path().join("filler")).unwrap();
+                let block = vec![0u8; 64 * 1024];
+                while filler.write_all(&block).is_ok() {}
+                // The last partial block: byte by byte until nothing fits.
+                while filler.write_all(&[0]).is_ok() {}
+            }
+            Disk::Rlimit(limit) => *limit = Some(largest_file(near)),
+        }
+    }
+
+    fn free(&mut self) {
+        match &mut self.kind {
+            Disk::Tmpfs => std::fs::remove_file(self.path().join("filler")).unwrap(),
+            Disk::Rlimit(limit) => *limit = None,
+        }
+    }
+
+    /// The command, under the file size limit when that is how this disk is full.
+    fn command(&self, dir: &Path) -> Command {
+        let mut command = bin(dir);
+        if let Disk::Rlimit(Some(limit)) = self.kind {
+            // SAFETY: only async-signal-safe calls between fork and exec.
+            unsafe {
+                command.pre_exec(move || {
+                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                    let rlim = libc::rlimit {
+                        rlim_cur: limit,
+                        rlim_max: limit,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &rlim) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        command
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        if let Disk::Tmpfs = self.kind {
+            let _ = Command::new("umount").arg(self.path()).status();
+        }
+    }
+}
+
+fn largest_file(dir: &Path) -> u64 {
+    let mut largest = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let meta = entry.metadata().unwrap();
+        largest = largest.max(if meta.is_dir() {
+            largest_file(&entry.path())
+        } else {
+            meta.len()
+        });
+    }
+    largest
+}
+
+/// Every file under `dir` with its bytes, to show nothing was overwritten.
+fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(contents(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A county store with one session and `n` people enrolled; returns the session and the codes.
+fn county_with_people(dir: &Path, n: usize) -> (String, Vec<String>) {
+    let store = peixun::store::Store::create(dir, "420704", "王芳").unwrap();
+    let session = store.new_id('S').unwrap();
+    store
+        .commit(vec![peixun::log::Payload::SessionUpserted(
+            peixun::domain::Session {
+                id: session.clone(),
+                office: "420704".into(),
+                kind: peixun::domain::SessionKind::Offline,
+                title: "第一场".into(),
+                units: vec!["420704".into()],
+                host: "420704".into(),
+                cohost: None,
+                date: "2023-03-15".parse().unwrap(),
+                start: "09:00:00".parse().unwrap(),
+                end: "11:30:00".parse().unwrap(),
+                venue: "鄂城区政务服务中心".into(),
+                courses: vec![],
+                audience: String::new(),
+                capacity: 5000,
+            },
+        )])
+        .unwrap();
+    let mut codes = Vec::new();
+    for i in 0..n {
+        let draft = peixun::store::PersonDraft {
+            name: format!("学员{i}"),
+            phone: format!("137{i:08}"),
+            position: String::new(),
+            enterprise: String::new(),
+            credit_code: String::new(),
+        };
+        codes.push(
+            store
+                .enrol_draft(&session, &draft)
+                .unwrap()
+                .person()
+                .code
+                .clone(),
+        );
+    }
+    (session, codes)
+}
+
+fn doctor_passes(dir: &Path) {
+    let out = bin(dir).arg("doctor").output().unwrap();
+    assert!(stdout(&out).contains("检查通过"), "{}", text(&out));
+}
+
+type Answers = std::io::Lines<BufReader<std::process::ChildStdout>>;
+
+/// Sends one code and reads its answer; true when the check-in was acknowledged.
+fn answer(
+    code: &str,
+    stdin: &mut std::process::ChildStdin,
+    lines: &mut Answers,
+    acknowledged: &mut Vec<String>,
+) -> bool {
+    if writeln!(stdin, "{code}")
+        .and_then(|()| stdin.flush())
+        .is_err()
+    {
+        return false;
+    }
+    match lines.next() {
+        Some(Ok(line)) if line.starts_with("ok ") => {
+            acknowledged.push(code.to_string());
+            true
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn disk_full_during_check_in_loses_nothing_acknowledged() {
+    let mut disk = SmallDisk::new();
+    let dir = disk.path().join("store");
+    let (session, codes) = county_with_people(&dir, 1500);
+    let mut child = disk
+        .command(&dir)
+        .args(["checkin", "--session", &session, "--codes-from-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acknowledged = Vec::new();
+    for code in &codes[..5] {
+        assert!(
+            answer(code, &mut stdin, &mut lines, &mut acknowledged),
+            "check-ins before the disk fills"
+        );
+    }
+    if matches!(disk.kind, Disk::Rlimit(_)) {
+        // The limit applies from the child's start: start again under it.
+        drop(stdin);
+        child.wait().unwrap();
+        disk.fill(&dir);
+        child = disk
+            .command(&dir)
+            .args(["checkin", "--session", &session, "--codes-from-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        stdin = child.stdin.take().unwrap();
+        lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    } else {
+        disk.fill(&dir);
+    }
+    let mut refused = None;
+    for code in &codes[5..] {
+        if !answer(code, &mut stdin, &mut lines, &mut acknowledged) {
+            refused = Some(code.clone());
+            break;
+        }
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let mut message = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut message).unwrap();
+    let refused = refused.expect("the disk filled before every check-in was written");
+    assert!(!status.success(), "a failed write ends with an error");
+    assert!(
+        message.contains("本次修改未保存") || message.contains("无法读取"),
+        "a clear message: {message}"
+    );
+    assert!(
+        message.contains(&dir.display().to_string()),
+        "names the store: {message}"
+    );
+    eprintln!(
+        "{} check-ins acknowledged before the disk was full; refused: {refused}",
+        acknowledged.len()
+    );
+
+    disk.free();
+    doctor_passes(&dir);
+    let store = peixun::store::Store::open(&dir).unwrap();
+    let present = store.attendance(&session).unwrap();
+    let people = store.people().unwrap();
+    for code in &acknowledged {
+        let person = people.iter().find(|p| &p.code == code).unwrap();
+        assert!(present.contains_key(&person.id), "{code} was acknowledged");
+    }
+    let refused = people.iter().find(|p| p.code == refused).unwrap();
+    assert!(
+        !present.contains_key(&refused.id),
+        "the refused check-in is not half there"
+    );
+}
+
+/// A county that trusts its city, with something to send.
+fn county_and_city(root: &Path) -> (PathBuf, PathBuf) {
+    let county = root.join("county");
+    let city = root.join("city");
+    stdout(
+        &bin(&county)
+            .args(["init", "--office", "鄂城区"])
+            .output()
+            .unwrap(),
+    );
+    stdout(
+        &bin(&city)
+            .args(["init", "--office", "鄂州市"])
+            .output()
+            .unwrap(),
+    );
+    let card = root.join("city.card");
+    stdout(
+        &bin(&city)
+            .args(["keys", "export", "-o"])
+            .arg(&card)
+            .output()
+            .unwrap(),
+    );
+    let shown: serde_json::Value = serde_json::from_str(&stdout(
+        &bin(&city)
+            .args(["keys", "show", "--json"])
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    stdout(
+        &bin(&county)
+            .args(["keys", "trust"])
+            .arg(&card)
+            .args(["--fingerprint", shown["fingerprint"].as_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
+    for day in ["2023-03-15", "2023-03-16", "2023-03-17"] {
+        stdout(
+            &bin(&county)
+                .args(["session", "add", "--title", "鄂城区培训班", "--date", day])
+                .args([
+                    "--start",
+                    "09:00",
+                    "--end",
+                    "11:30",
+                    "--venue",
+                    "鄂城区政务服务中心",
+                ])
+                .output()
+                .unwrap(),
+        );
+    }
+    (county, city)
+}
+
+#[test]
+fn disk_full_during_bundle_export_leaves_no_bundle_and_the_store_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (county, _city) = county_and_city(tmp.path());
+    let mut stick = SmallDisk::new();
+    let folder = stick.path();
+    let before = contents(&county.join("db"));
+    stick.fill(&folder);
+    let out = stick
+        .command(&county)
+        .args(["bundle", "export", "--to", "鄂州市", "-o"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    if let Disk::Tmpfs = stick.kind {
+        assert!(
+            text(&out).contains("无法写入") && text(&out).contains(&folder.display().to_string()),
+            "names the file it could not write: {}",
+            text(&out)
+        );
+    } else {
+        // A file size limit binds the whole process, the store's files too, so the export may
+        // already stop at opening the store: still a named refusal, and no bundle.
+        assert!(text(&out).contains("peixun: "), "{}", text(&out));
+    }
+    let left: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "filler")
+        .collect();
+    assert!(left.is_empty(), "no bundle, whole or partial: {left:?}");
+    stick.free();
+    doctor_passes(&county);
+    assert_eq!(
+        contents(&county.join("db")).len(),
+        before.len(),
+        "the store's files are all there"
+    );
+    // The failed export did not use up the link number: the next one is still the first.
+    let out = stdout(
+        &stick
+            .command(&county)
+            .args(["bundle", "export", "--to", "鄂州市", "-o"])
+            .arg(&folder)
+            .output()
+            .unwrap(),
+    );
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{out}");
+    assert!(names[0].contains("-0001-"), "{names:?}");
+}
+
+/// Runs as a user whom file modes bind: `nobody` when we are root (the files are given to it),
+/// else ourselves.
+fn unprivileged(dir: &Path) -> Command {
+    let mut command = bin(dir);
+    if is_root() {
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(NOBODY) != 0
+                    || libc::setuid(NOBODY) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    command
+}
+
+/// Gives `path` (recursively) to the unprivileged user, and lets it reach `path`.
+fn hand_over(root: &Path, path: &Path) {
+    if !is_root() {
+        return;
+    }
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let status = Command::new("chown")
+        .args(["-R", &format!("{NOBODY}:{NOBODY}")])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn chmod_r(path: &Path, mode: &str) {
+    let status = Command::new("chmod")
+        .args(["-R", mode])
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_read_only_data_dir_is_refused_by_name_and_left_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    county_with_people(&dir, 3);
+    hand_over(tmp.path(), &dir);
+    chmod_r(&dir, "a-w");
+    let before = contents(&dir);
+    for args in [
+        &["sessions"][..],
+        &["checklist", "mark", "county.plan", "done"],
+    ] {
+        let out = unprivileged(&dir).args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}: {}", text(&out));
+        assert!(
+            text(&out).contains("无法打开数据目录")
+                && text(&out).contains(&dir.display().to_string()),
+            "{args:?}: {}",
+            text(&out)
+        );
+        assert!(!text(&out).contains("panicked"), "{}", text(&out));
+    }
+    assert_eq!(contents(&dir), before, "nothing was written");
+    chmod_r(&dir, "u+w");
+    doctor_passes(&dir);
+}
+
+#[test]
+fn unreadable_key_and_store_files_are_named_and_nothing_is_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    county_with_people(&dir, 3);
+    stdout(&bin(&dir).args(["keys", "init"]).output().unwrap());
+    hand_over(tmp.path(), &dir);
+    let sign_key = dir.join("keys").join("sign.key");
+    std::fs::set_permissions(&sign_key, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let before = contents(&dir);
+    let out = unprivileged(&dir)
+        .args(["keys", "export", "-o"])
+        .arg(tmp.path().join("card"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&sign_key.display().to_string()),
+        "names the key file: {}",
+        text(&out)
+    );
+    assert_eq!(contents(&dir), before, "no new keys were made over the old");
+    assert!(!tmp.path().join("card").exists());
+    std::fs::set_permissions(&sign_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let db_file = dir.join("db").join("db");
+    std::fs::set_permissions(&db_file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = unprivileged(&dir).arg("sessions").output().unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("无法读取") && text(&out).contains("Permission denied"),
+        "{}",
+        text(&out)
+    );
+    std::fs::set_permissions(&db_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    doctor_passes(&dir);
+}
+
+#[test]
+fn a_damaged_sled_file_is_refused_without_a_crash_and_a_backup_restores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    stdout(&bin(&dir).args(["demo", "--no-tui"]).output().unwrap());
+    stdout(&bin(&dir).arg("backup").output().unwrap());
+    let before_keys = contents(&dir.join("keys"));
+    let before_backups = contents(&dir.join("backups"));
+    let db_file = dir.join("db").join("db");
+    // 64 bytes in every 512 KiB segment of sled's log: damage in one dead segment alone is
+    // (rightly) never read, so every segment gets some.
+    let mut bytes = std::fs::read(&db_file).unwrap();
+    for start in (1000..bytes.len().saturating_sub(64)).step_by(512 * 1024) {
+        bytes[start..start + 64].fill(0xff);
+    }
+    std::fs::write(&db_file, &bytes).unwrap();
+    for args in [
+        &["doctor"][..],
+        &["checkin", "--session", "x", "--code", "y"],
+    ] {
+        let out = bin(&dir).args(args).output().unwrap();
+        assert!(!out.status.success(), "{}", text(&out));
+        assert!(
+            !text(&out).contains("panicked"),
+            "no crash report: {}",
+            text(&out)
+        );
+        assert!(
+            text(&out).contains("已损坏") && text(&out).contains("peixun restore"),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(contents(&dir.join("keys")), before_keys);
+    assert_eq!(contents(&dir.join("backups")), before_backups);
+    let backup = before_backups[0].0.clone();
+    let new = tmp.path().join("restored");
+    let out = bin(&new)
+        .arg("restore")
+        .arg(&backup)
+        .args(["--keys"])
+        .arg(dir.join("keys"))
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("检查通过"), "{}", text(&out));
+}
+
+#[test]
+fn a_half_written_sled_snapshot_does_not_lock_the_store_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    county_with_people(&dir, 3);
+    // What a disk full or a kill during sled's snapshot leaves: an empty `.generating` file
+    // that sorts after the finished snapshot.
+    std::fs::write(dir.join("db").join("snap.FFFFFFFFFFFFFFFF.generating"), b"").unwrap();
+    doctor_passes(&dir);
+    let people = stdout(&bin(&dir).args(["people", "--json"]).output().unwrap());
+    assert!(people.contains("学员2"), "{people}");
+}
