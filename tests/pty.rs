@@ -62,6 +62,10 @@ impl Session {
 
     /// The binary with exactly these arguments.
     fn spawn(dir: &Path, args: &[&str]) -> Session {
+        Session::spawn_with_env(dir, args, &[])
+    }
+
+    fn spawn_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -76,6 +80,9 @@ impl Session {
         // Keep a developer's own keymap out of the test.
         cmd.env("XDG_CONFIG_HOME", dir);
         cmd.env("HOME", dir);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn peixun");
         // Only the child keeps the slave open, so the reader sees EOF when it exits.
         drop(pty.slave);
@@ -181,6 +188,16 @@ impl Session {
         }
     }
 
+    /// Whether the terminal is back in line mode with echo (raw mode clears both).
+    fn cooked(&self) -> bool {
+        let master = self.master.as_ref().expect("the terminal is open");
+        let fd = master.as_raw_fd().expect("a unix pty");
+        // SAFETY: a zeroed termios is a valid out-parameter; fd is the open master.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut termios) }, 0);
+        termios.c_lflag & libc::ICANON != 0 && termios.c_lflag & libc::ECHO != 0
+    }
+
     fn assert_restored(&self) {
         let screen = self.parser.screen();
         assert!(!screen.alternate_screen(), "still on the alternate screen");
@@ -206,6 +223,7 @@ fn tabs_help_and_quit_leave_the_terminal_as_found() {
         screen.contains("1 日历") && screen.contains("3 清单")
     });
     assert!(s.parser.screen().alternate_screen());
+    assert!(!s.cooked(), "raw mode while the interface runs");
 
     // The city shows the grid of its units.
     let checklist = |screen: &str| screen.contains("单位");
@@ -223,6 +241,7 @@ fn tabs_help_and_quit_leave_the_terminal_as_found() {
     s.send("q");
     assert!(s.wait_exit(), "peixun exited with a failure");
     s.assert_restored();
+    assert!(s.cooked(), "the terminal was left in raw mode");
 }
 
 #[test]
@@ -257,6 +276,27 @@ fn sigterm_restores_the_terminal() {
     assert!(killed.success());
     assert!(s.wait_exit(), "peixun should exit cleanly on SIGTERM");
     s.assert_restored();
+}
+
+/// A panic inside the event loop (provoked through `PEIXUN_DEBUG_PANIC`, which exists only in
+/// debug builds, so this test does too): the terminal comes back to the shell, raw mode, the
+/// alternate screen and the hidden cursor undone, and the report is readable on the main screen.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_restores_the_terminal() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let data = dir.path().join("data");
+    let mut s = Session::spawn_with_env(
+        dir.path(),
+        &["--data-dir", path_str(&data), "--today", "2023-03-10"],
+        &[("PEIXUN_DEBUG_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+    );
+    assert!(!s.wait_exit(), "a panic ends with a failure");
+    s.assert_restored();
+    let screen = s.screen_text();
+    assert!(screen.contains("PEIXUN_DEBUG_PANIC"), "{screen}");
+    assert!(s.cooked(), "the terminal was left in raw mode");
 }
 
 #[test]

@@ -189,6 +189,13 @@ fn event_loop(
             }
             drawn.wrap_err(t("tui.error.draw"))?;
             dirty = false;
+            // Debug builds only: tests/pty.rs panics here on purpose, with a frame on screen, to
+            // see ratatui's hook restore the terminal. Nothing in a correct program panics on
+            // demand, and a release build has no such door.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("PEIXUN_DEBUG_PANIC").is_some() {
+                panic!("PEIXUN_DEBUG_PANIC: a panic on purpose after a frame");
+            }
         }
         let poll = if worker.is_some() || job.is_some() {
             event::POLL_BUSY
