@@ -175,6 +175,8 @@ pub enum Scale {
     City,
     /// All 17 cities and 103 counties, about 40,000 people
     Province,
+    /// Ten times the province: about 400,000 people and 1,000,000 ops, for benchmarks
+    Stress,
 }
 
 #[derive(Debug, Args)]

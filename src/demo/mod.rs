@@ -13,6 +13,7 @@ mod crowd;
 mod names;
 mod rng;
 mod sessions;
+mod stress;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -65,6 +66,7 @@ impl Sizes {
                 sessions: 2_000,
                 online_enrolled: 3_000,
             },
+            Scale::Stress => stress::SIZES,
         }
     }
 }
@@ -441,7 +443,7 @@ pub fn build_sized(
     let today = today()?;
     let office = match scale {
         Scale::City => "420700",
-        Scale::Province => sessions::PROVINCE,
+        Scale::Province | Scale::Stress => sessions::PROVINCE,
     };
     let office_unit = c
         .unit(office)
@@ -458,7 +460,7 @@ pub fn build_sized(
             offices.extend(units.iter().copied());
             (units, offices)
         }
-        Scale::Province => (
+        Scale::Province | Scale::Stress => (
             c.units.iter().filter(|u| u.acts_as_county()).collect(),
             c.units
                 .iter()
