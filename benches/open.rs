@@ -1,9 +1,15 @@
-//! Opening a province-scale store and drawing the first frame at 80x24: the wait a coordinator
-//! sees after typing `peixun`. Peak memory is read from a child process that does only that.
+//! Opening a store and drawing the first frame at 80x24: the wait a coordinator sees after
+//! typing `peixun`, from city to province to stress (`PEIXUN_BENCH_SCALES`). Each figure is
+//! taken in a fresh child process that does only that, so the page cache is warm but nothing
+//! else is, and its peak memory (VmHWM) is the program's. The in-run baseline is the same on a
+//! freshly initialised store.
 
-use std::path::{Path, PathBuf};
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use ratatui::backend::TestBackend;
@@ -14,6 +20,7 @@ use peixun::store::Store;
 use peixun::tui::{data, view, Keymap, Theme};
 
 const CHILD: &str = "PEIXUN_BENCH_OPEN_ONCE";
+const RUNS: usize = 5;
 
 fn open_and_draw(dir: &Path) -> Terminal<TestBackend> {
     let store = Store::open(dir).unwrap_or_else(|e| panic!("opening {}: {e}", dir.display()));
@@ -28,22 +35,28 @@ fn open_and_draw(dir: &Path) -> Terminal<TestBackend> {
     terminal
 }
 
-/// Peak resident memory of this process so far, from /proc (Linux).
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn province_store() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.path().join("province");
-    let start = Instant::now();
-    let store = peixun::demo::build(&path, Scale::Province, 2023, &mut |_, _| {})
-        .unwrap_or_else(|e| panic!("building the province demo: {e}"));
-    drop(store);
-    println!("province demo store built in {:?}", start.elapsed());
-    (dir, path)
+/// Median time and peak RSS (KiB) of `RUNS` fresh processes opening `dir`.
+fn fresh(dir: &Path) -> (Duration, u64) {
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        let out = Command::new(&exe)
+            .env(CHILD, dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        if let [micros, rss] = fields[..] {
+            runs.push((micros, rss));
+        }
+    }
+    assert!(!runs.is_empty(), "the child runs failed");
+    runs.sort();
+    let (micros, rss) = runs[runs.len() / 2];
+    (Duration::from_micros(micros), rss)
 }
 
 fn main() {
@@ -53,39 +66,36 @@ fn main() {
         println!(
             "{} {}",
             start.elapsed().as_micros(),
-            peak_rss_kb().unwrap_or(0)
+            support::peak_rss_kb().unwrap_or(0)
         );
         return;
     }
-    let (_keep, path) = province_store();
-    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
-    let mut cold = Vec::new();
-    for _ in 0..5 {
-        let out = Command::new(&exe)
-            .env(CHILD, &path)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let text = String::from_utf8_lossy(&out.stdout);
-        let fields: Vec<u64> = text
-            .split_whitespace()
-            .filter_map(|f| f.parse().ok())
-            .collect();
-        if let [micros, rss] = fields[..] {
-            cold.push((micros, rss));
+    let (_keep, empty) = support::empty_store();
+    let (baseline, baseline_rss) = fresh(&empty);
+    let mut province = None;
+    for scale in support::scales() {
+        let path = support::demo_store(scale);
+        let (median, rss) = fresh(&path);
+        support::report(
+            "open + first frame 80x24 (fresh process)",
+            support::name(scale),
+            median,
+            baseline,
+            &format!(
+                "peak RSS {:.1} MB (empty store {:.1} MB)",
+                rss as f64 / 1024.0,
+                baseline_rss as f64 / 1024.0
+            ),
+        );
+        if scale == Scale::Province {
+            province = Some(path);
         }
     }
-    cold.sort();
-    if let Some((micros, rss)) = cold.get(cold.len() / 2) {
-        println!(
-            "fresh process, province store: open + first frame median {:.1} ms, peak RSS {:.1} MB (of {} runs)",
-            *micros as f64 / 1000.0,
-            *rss as f64 / 1024.0,
-            cold.len()
-        );
+    if let Some(path) = province {
+        let mut criterion = Criterion::default().configure_from_args().sample_size(20);
+        criterion.bench_function("province/open_and_first_frame_80x24", |b| {
+            b.iter(|| open_and_draw(&path))
+        });
+        criterion.final_summary();
     }
-    let mut criterion = Criterion::default().configure_from_args().sample_size(20);
-    criterion.bench_function("province/open_and_first_frame_80x24", |b| {
-        b.iter(|| open_and_draw(&path))
-    });
-    criterion.final_summary();
 }
