@@ -169,11 +169,9 @@ fn backups_are_automatic_at_most_daily_and_only_the_newest_are_kept() {
     stdout(&first);
     assert_eq!(backups(&dir).len(), 1, "the first change of the day");
     assert!(text(&first).contains("已自动创建"), "keys made and said so");
-    stdout(&run(
-        &config,
-        &dir,
-        &["checklist", "mark", "county.plan", "todo"],
-    ));
+    assert!(text(&first).contains("自动备份"), "{}", text(&first));
+    let second = run(&config, &dir, &["checklist", "mark", "county.plan", "todo"]);
+    assert!(!text(&second).contains("自动备份"), "{}", text(&second));
     assert_eq!(backups(&dir).len(), 1, "at most one a day");
 
     // Older days' backups: the configured number is kept, the oldest go first.

@@ -178,13 +178,10 @@ pub fn made_today(data_dir: &Path) -> Result<bool> {
     }))
 }
 
-/// The automatic backup: at most one a day, none when `keep` is 0 or there is no store.
-pub fn auto(data_dir: &Path, keep: usize) -> Result<Option<Summary>> {
-    if keep == 0 || !Store::exists(data_dir) || made_today(data_dir)? {
-        return Ok(None);
-    }
-    let store = Store::open(data_dir)?;
-    write(&store, keep).map(Some)
+/// Whether the automatic backup should run: at most one a day, none when `keep` is 0 or there is
+/// no store.
+pub fn due(data_dir: &Path, keep: usize) -> Result<bool> {
+    Ok(keep > 0 && Store::exists(data_dir) && !made_today(data_dir)?)
 }
 
 /// Where the keys of a backup are, when not given: the data dir the backup lies in

@@ -135,9 +135,20 @@ pub fn after(cli: &Cli) {
         return;
     }
     let result = data_dir(cli).and_then(|dir| {
-        if let Some(summary) = backup::auto(&dir, Config::load()?.backup_keep)? {
-            announce_keys(&summary, &dir);
+        let keep = Config::load()?.backup_keep;
+        if !backup::due(&dir, keep)? {
+            return Ok(());
         }
+        // A province store takes seconds: say why the prompt has not come back yet.
+        eprintln!(
+            "{}",
+            tf(
+                "backup.write.auto_start",
+                &[("dir", &backup::backups_dir(&dir).display())]
+            )
+        );
+        let summary = backup::write(&Store::open(&dir)?, keep)?;
+        announce_keys(&summary, &dir);
         Ok(())
     });
     if let Err(error) = result {
