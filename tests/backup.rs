@@ -171,6 +171,7 @@ fn backups_are_automatic_at_most_daily_and_only_the_newest_are_kept() {
     assert!(text(&first).contains("已自动创建"), "keys made and said so");
     assert!(text(&first).contains("自动备份"), "{}", text(&first));
     let second = run(&config, &dir, &["checklist", "mark", "county.plan", "todo"]);
+    stdout(&second);
     assert!(!text(&second).contains("自动备份"), "{}", text(&second));
     assert_eq!(backups(&dir).len(), 1, "at most one a day");
 
