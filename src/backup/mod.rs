@@ -296,4 +296,23 @@ mod tests {
         assert_eq!(day_of("peixun-20230307-090501-042.pxs"), None, "no office");
         assert_eq!(day_of("peixun-420704-2023xx07-090501-042.pxs"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_name_tells_its_day_and_nothing_else_panics(
+            unit in 0usize..200,
+            secs in 1_600_000_000i64..2_000_000_000,
+            millis in 0u32..1000,
+            junk in ".{0,40}",
+        ) {
+            let units = &crate::campaign::campaign().units;
+            let office = &units[unit % units.len()].id;
+            let at = chrono::DateTime::from_timestamp(secs, millis * 1_000_000)
+                .unwrap()
+                .with_timezone(&chrono::Local);
+            proptest::prop_assert_eq!(day_of(&file_name(office, at)), Some(at.date_naive()));
+            let _ = day_of(&junk);
+            let _ = day_of(&format!("{PREFIX}{junk}{SUFFIX}"));
+        }
+    }
 }
