@@ -1,7 +1,7 @@
 //! `peixun backup`, `peixun restore`, and the daily automatic backup after the interface or a
 //! command that changed the store.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::Result;
 use serde::Serialize;
@@ -128,34 +128,41 @@ fn changes_store(command: Option<&Command>) -> bool {
     }
 }
 
+/// The data dir to back up once the command has succeeded, when the command may change it.
+pub fn wanted_after(cli: &Cli) -> Option<PathBuf> {
+    if changes_store(cli.command.as_ref()) {
+        data_dir(cli).ok()
+    } else {
+        None
+    }
+}
+
 /// The automatic backup after a successful command. Its failure is reported on stderr and does
 /// not fail the command, whose change is already on disk.
-pub fn after(cli: &Cli) {
-    if !changes_store(cli.command.as_ref()) {
-        return;
-    }
-    let result = data_dir(cli).and_then(|dir| {
-        let keep = Config::load()?.backup_keep;
-        if !backup::due(&dir, keep)? {
-            return Ok(());
-        }
-        // A province store takes seconds: say why the prompt has not come back yet.
-        eprintln!(
-            "{}",
-            tf(
-                "backup.write.auto_start",
-                &[("dir", &backup::backups_dir(&dir).display())]
-            )
-        );
-        let summary = backup::write(&Store::open(&dir)?, keep)?;
-        announce_keys(&summary, &dir);
-        Ok(())
-    });
-    if let Err(error) = result {
+pub fn after(dir: &Path) {
+    if let Err(error) = auto(dir) {
         let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
         eprintln!(
             "peixun: {}",
             tf("backup.write.auto_failed", &[("error", &chain.join(": "))])
         );
     }
+}
+
+fn auto(dir: &Path) -> Result<()> {
+    let keep = Config::load()?.backup_keep;
+    if !backup::due(dir, keep)? {
+        return Ok(());
+    }
+    // A province store takes seconds: say why the prompt has not come back yet.
+    eprintln!(
+        "{}",
+        tf(
+            "backup.write.auto_start",
+            &[("dir", &backup::backups_dir(dir).display())]
+        )
+    );
+    let summary = backup::write(&Store::open(dir)?, keep)?;
+    announce_keys(&summary, dir);
+    Ok(())
 }

@@ -97,20 +97,23 @@ pub fn units_under(office: &str) -> Vec<String> {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    dispatch(&cli)?;
-    backup::after(&cli);
+    let backup_into = backup::wanted_after(&cli);
+    dispatch(cli)?;
+    if let Some(dir) = backup_into {
+        backup::after(&dir);
+    }
     Ok(())
 }
 
-fn dispatch(cli: &Cli) -> Result<()> {
+fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
         None | Some(Command::Tui) => {
-            let store = open_store(cli)?;
-            let today = today(cli, &store)?;
+            let store = open_store(&cli)?;
+            let today = today(&cli, &store)?;
             crate::tui::run(store, today)
         }
-        Some(Command::Init { office, actor }) => init(cli, office, actor.as_deref()),
-        Some(Command::Demo(args)) => demo(cli, args),
+        Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
+        Some(Command::Demo(args)) => demo(&cli, args),
         Some(Command::Campaign {
             command: CampaignCommand::Show { json },
         }) => {
@@ -121,31 +124,31 @@ fn dispatch(cli: &Cli) -> Result<()> {
                 Ok(())
             }
         }
-        Some(Command::Sessions { month, json }) => session::list(cli, month.as_deref(), *json),
-        Some(Command::Session { command }) => session::run(cli, command),
-        Some(Command::People { session, json }) => records::people(cli, session.as_deref(), *json),
-        Some(Command::Person { command }) => records::person(cli, command),
-        Some(Command::Enterprises { json }) => records::enterprises(cli, *json),
-        Some(Command::Enterprise { command }) => records::enterprise(cli, command),
+        Some(Command::Sessions { month, json }) => session::list(&cli, month.as_deref(), *json),
+        Some(Command::Session { command }) => session::run(&cli, command),
+        Some(Command::People { session, json }) => records::people(&cli, session.as_deref(), *json),
+        Some(Command::Person { command }) => records::person(&cli, command),
+        Some(Command::Enterprises { json }) => records::enterprises(&cli, *json),
+        Some(Command::Enterprise { command }) => records::enterprise(&cli, command),
         Some(Command::Search {
             query,
             session,
             limit,
             json,
-        }) => checkin::search(cli, query, session.as_deref(), *limit, *json),
-        Some(Command::Enrol(args)) => checkin::enrol(cli, args),
-        Some(Command::Checkin(args)) => checkin::checkin(cli, args),
-        Some(Command::Attendance { session, json }) => checkin::attendance(cli, session, *json),
-        Some(Command::Import(args)) => import::run(cli, args),
-        Some(Command::Report { command }) => report::run(cli, command),
-        Some(Command::Checklist(args)) => checklist::run(cli, args),
-        Some(Command::Due { days, json }) => checklist::due(cli, *days, *json),
+        }) => checkin::search(&cli, query, session.as_deref(), *limit, *json),
+        Some(Command::Enrol(args)) => checkin::enrol(&cli, args),
+        Some(Command::Checkin(args)) => checkin::checkin(&cli, args),
+        Some(Command::Attendance { session, json }) => checkin::attendance(&cli, session, *json),
+        Some(Command::Import(args)) => import::run(&cli, args),
+        Some(Command::Report { command }) => report::run(&cli, command),
+        Some(Command::Checklist(args)) => checklist::run(&cli, args),
+        Some(Command::Due { days, json }) => checklist::due(&cli, *days, *json),
         Some(Command::Log {
             record,
             limit,
             json,
-        }) => doctor::log(cli, record.as_deref(), *limit, *json),
-        Some(Command::Doctor) => doctor::doctor(cli),
+        }) => doctor::log(&cli, record.as_deref(), *limit, *json),
+        Some(Command::Doctor) => doctor::doctor(&cli),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "peixun", &mut std::io::stdout());
@@ -157,11 +160,11 @@ fn dispatch(cli: &Cli) -> Result<()> {
                 .render(&mut std::io::stdout())
                 .wrap_err("writing the man page")
         }
-        Some(Command::Keys { command }) => sync::keys(cli, command),
-        Some(Command::Bundle { command }) => sync::bundle(cli, command),
-        Some(Command::Backup { json }) => backup::backup_now(cli, *json),
+        Some(Command::Keys { command }) => sync::keys(&cli, command),
+        Some(Command::Bundle { command }) => sync::bundle(&cli, command),
+        Some(Command::Backup { json }) => backup::backup_now(&cli, *json),
         Some(Command::Restore { file, keys, json }) => {
-            backup::restore(cli, file, keys.as_deref(), *json)
+            backup::restore(&cli, file, keys.as_deref(), *json)
         }
     }
 }
