@@ -102,6 +102,19 @@ fn compound_surname_and_enterprise() {
 }
 
 #[test]
+fn enterprise_initials_match_from_the_middle_of_a_name() {
+    // People name an enterprise without its place: 华容新材料 for 鄂州市华容新材料有限公司.
+    assert_eq!(
+        names(&index(), "hrxcl")[0],
+        ("张三".to_string(), Tier::Enterprise)
+    );
+    // A match nearer the start of the name ranks first: 临空物流有限公司 before the others.
+    let found = names(&index(), "yxgs");
+    assert_eq!(found[0], ("单雄".to_string(), Tier::Enterprise));
+    assert_eq!(found.len(), 8);
+}
+
+#[test]
 fn nothing_for_nothing() {
     assert!(index().search("", 10).is_empty());
     assert!(index()
