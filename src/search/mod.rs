@@ -87,12 +87,12 @@ impl KeyList {
         });
     }
 
-    /// `text` under `entry` from each of its character starts, so a prefix query finds it from
-    /// the middle too; the text is stored once. Returns where it starts in the arena.
-    fn push_suffixes(&mut self, text: &str, entry: u32) -> u32 {
+    /// `text` under `entry` from each of `starts` (byte offsets), so a prefix query finds it
+    /// from the middle too; the text is stored once. Returns where it starts in the arena.
+    fn push_suffixes(&mut self, text: &str, starts: &[usize], entry: u32) -> u32 {
         let start = self.arena.len() as u32;
         self.arena.push_str(text);
-        for (offset, _) in text.char_indices() {
+        for &offset in starts {
             self.keys.push(Key {
                 start: start + offset as u32,
                 len: (text.len() - offset).min(u16::MAX as usize) as u16,
@@ -131,8 +131,8 @@ pub struct SearchIndex {
     entries: Vec<Candidate>,
     initials: KeyList,
     full: KeyList,
-    /// Each distinct enterprise's initials from every position (entry = enterprise id): people
-    /// say 华宇光电 (`hygd`) for 鄂州市华宇光电科技有限公司.
+    /// Each distinct enterprise's initials from the start and from after its place names (entry
+    /// = enterprise id): people say 华宇光电 (`hygd`) for 鄂州市华宇光电科技有限公司.
     enterprise_initials: KeyList,
     /// Where each enterprise's initials start in that arena, to rank matches from the start first.
     enterprise_initials_at: Vec<u32>,
@@ -228,8 +228,10 @@ impl SearchIndex {
                         .enterprises
                         .push((candidate.enterprise.clone(), Vec::new()));
                     post(&mut index.enterprise_chars, &candidate.enterprise, id);
-                    let initials = pinyin::text_initials(&candidate.enterprise);
-                    let at = index.enterprise_initials.push_suffixes(&initials, id);
+                    let (initials, starts) = pinyin::name_part_initials(&candidate.enterprise);
+                    let at = index
+                        .enterprise_initials
+                        .push_suffixes(&initials, &starts, id);
                     index.enterprise_initials_at.push(at);
                 }
                 index.enterprises[id as usize].1.push(entry);

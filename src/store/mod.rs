@@ -5,6 +5,7 @@ mod checklist;
 mod enrol;
 pub mod foreign;
 mod open;
+mod paper;
 pub mod query;
 pub mod sync;
 
@@ -23,6 +24,7 @@ use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
 pub use enrol::{CheckIn, Enrolled, PersonDraft};
 pub use open::{default_data_dir, StoreError};
+pub use paper::{PaperCheckIn, PaperRow};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -116,6 +116,8 @@ actions! {
     Import = "import",
     /// Reports: import the rows of a previewed sheet that are good, leaving the bad ones out.
     SkipBadRows = "skip_bad_rows",
+    /// Enter the rows ticked on a printed sign-in sheet.
+    Paper = "paper",
 }
 
 impl Action {
@@ -187,5 +189,10 @@ pub enum Effect {
         session: String,
         person: String,
         name: String,
+    },
+    /// The rows ticked on a printed sign-in sheet, checked in with one commit.
+    PaperCheckIn {
+        session: String,
+        numbers: Vec<usize>,
     },
 }

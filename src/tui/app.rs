@@ -11,9 +11,10 @@ use super::suggest;
 use super::tabs::calendar::CalendarState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
+use super::tabs::paper::PaperEntry;
 use super::tabs::reports::ReportsState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, checkin, checklist, reports, sessions};
+use super::tabs::{calendar, checkin, checklist, paper, reports, sessions};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -85,6 +86,8 @@ pub enum Overlay {
     Picker {
         selected: usize,
     },
+    /// Typing the rows ticked on a printed sign-in sheet (`tabs::paper`).
+    Paper(PaperEntry),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +145,7 @@ impl State {
     /// Who gets the keys: a form, a filter being typed, the check-in line, or the keymap.
     pub fn focus(&self) -> Focus {
         match &self.overlay {
-            Overlay::Form(_) => Focus::Text,
+            Overlay::Form(_) | Overlay::Paper(_) => Focus::Text,
             Overlay::None => match self.tab {
                 Tab::Sessions if self.sessions.editing_filter() => Focus::Text,
                 Tab::Checkin => Focus::Door,
@@ -211,6 +214,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             return None;
         }
         Overlay::Picker { .. } => return checkin::update_picker(state, action),
+        Overlay::Paper(_) => return paper::update(state, action),
         Overlay::Confirm(confirm) => {
             return match action {
                 Action::Open => {
@@ -328,6 +332,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Action::Down, "down"),
             (Action::Up, "up"),
         ],
+        Overlay::Paper(_) => vec![(Action::Open, "check_in_rows"), (Action::Back, "cancel")],
         Overlay::Form(form) => vec![
             match form.kind {
                 FormKind::Report { .. } => (Action::Open, "write_report"),

@@ -98,6 +98,15 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             path,
             note,
         } => attach(store, state, &unit, &item, &path, note).map(Some),
+        Effect::PaperCheckIn { session, numbers } => store
+            .check_in_paper(&session, &numbers)
+            .map(|done| {
+                Some(tf(
+                    "cli.report.numbers_done",
+                    &[("count", &numbers.len()), ("already", &done.already)],
+                ))
+            })
+            .map_err(Failure::from),
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
             .map(|()| None)
             .map_err(Failure::from),
@@ -110,7 +119,7 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
     };
     match outcome {
         Ok(message) => {
-            if matches!(state.overlay, Overlay::Form(_)) {
+            if matches!(state.overlay, Overlay::Form(_) | Overlay::Paper(_)) {
                 state.overlay = Overlay::None;
             }
             if let Some(message) = message {

@@ -5,7 +5,9 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
-use super::tabs::{calendar, checkin_view, checklist_view, reports_view, sessions_view};
+use super::tabs::{
+    calendar, checkin_view, checklist_view, paper_view, reports_view, sessions_view,
+};
 use super::widgets::{chrome, form, help};
 
 pub fn render(frame: &mut Frame, state: &State) {
@@ -36,5 +38,6 @@ pub fn render(frame: &mut Frame, state: &State) {
             chrome::discard(frame, body, state);
         }
         Overlay::Picker { selected } => checkin_view::render_picker(frame, body, state, *selected),
+        Overlay::Paper(entry) => paper_view::render(frame, body, state, entry),
     }
 }

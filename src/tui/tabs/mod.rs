@@ -8,6 +8,8 @@ pub mod checkin_view;
 pub mod checklist;
 pub mod checklist_view;
 pub mod list_filter;
+pub mod paper;
+pub mod paper_view;
 pub mod reports;
 pub mod reports_view;
 pub mod session_header;
