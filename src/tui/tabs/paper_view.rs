@@ -84,7 +84,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, entry: &PaperEntry) 
                     } else {
                         ratatui::style::Style::new()
                     };
-                    lines.push(Line::styled(truncate(&text, inner_w), style));
+                    lines.push(Line::styled(truncate(text.trim_end(), inner_w), style));
                 }
                 if shown_rows < ticked.len() {
                     lines.push(Line::styled(
