@@ -57,10 +57,12 @@ fn reason_of(raw: &str) -> Result<String> {
     text::clean(raw).ok_or_else(|| user_error(t("cert.reason_required")))
 }
 
-/// Commits and says so, or says nothing changed.
-fn commit(store: &Store, payloads: Vec<Payload>) -> Result<()> {
+/// Commits, or says nothing changed (unless the output is JSON).
+fn commit(store: &Store, payloads: Vec<Payload>, json: bool) -> Result<()> {
     if payloads.is_empty() {
-        println!("{}", t("cert.nothing_changed"));
+        if !json {
+            println!("{}", t("cert.nothing_changed"));
+        }
     } else {
         store.commit(payloads)?;
     }
@@ -134,10 +136,11 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
                 reason: reason_of(reason)?,
             };
             if store.expansion_approval(session)?.as_ref() == Some(&approval) {
-                return commit(&store, Vec::new());
+                return commit(&store, Vec::new(), false);
             }
             store.commit(vec![Payload::ExpansionApproved {
                 session: session.clone(),
+                city: found.office.clone(),
                 approval,
             }])?;
             let key = if *withdraw {
@@ -286,7 +289,7 @@ fn evaluate(
             })
             .collect();
         let changed = payloads.len();
-        commit(store, payloads)?;
+        commit(store, payloads, json)?;
         if changed > 0 && !json {
             println!("{}", tf("cert.evaluate.published", &[("count", &changed)]));
         }
@@ -433,7 +436,7 @@ fn issue(
             certificate,
         })
         .collect();
-    commit(store, payloads)?;
+    commit(store, payloads, json)?;
     if json {
         return print_json(&issued);
     }

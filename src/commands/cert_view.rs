@@ -213,7 +213,7 @@ pub fn list(
     let book: Vec<CertPerson> = store
         .cert_book(rules)?
         .into_iter()
-        .filter(|c| c.status.stage().is_some())
+        .filter(|c| c.status.stage().is_some() || c.facts != crate::cert::Facts::default())
         .filter(|c| stage.is_none_or(|s| c.status.stage() == Some(s)))
         .filter(|c| city.as_ref().is_none_or(|city| *city == c.city))
         .collect();

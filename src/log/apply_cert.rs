@@ -77,7 +77,9 @@ pub(super) fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             require_province::<K>(op, &key)?;
             upsert(kv, &key, op, adjustment.clone())
         }
-        Payload::ExpansionApproved { session, approval } => {
+        Payload::ExpansionApproved {
+            session, approval, ..
+        } => {
             let key = keys::approval(session);
             require_province::<K>(op, &key)?;
             upsert(kv, &key, op, approval.clone())

@@ -71,6 +71,8 @@ pub enum Payload {
     /// The province approves (or withdraws approval of) a city's expansion class (扩招班).
     ExpansionApproved {
         session: RecordId,
+        /// The city that runs the class.
+        city: OfficeId,
         approval: Approval,
     },
     /// Exam and practical marks at an exam, makeup or expansion-class session.
