@@ -89,12 +89,7 @@ type ViewOps = Vec<(Vec<u8>, Hash)>;
 /// The view chains of `device` that `to` (an office below) receives: the public view (sessions,
 /// deadlines), then one scoped view per unit `to` sees with that unit's certification records.
 /// Each is re-chained under its derived device id.
-fn views(
-    store: &Store,
-    device: DeviceId,
-    seq: u64,
-    to: &str,
-) -> Result<Vec<(DeviceId, ViewOps)>> {
+fn views(store: &Store, device: DeviceId, seq: u64, to: &str) -> Result<Vec<(DeviceId, ViewOps)>> {
     let mut public = Vec::new();
     let mut scoped: std::collections::BTreeMap<String, Vec<Op>> = Default::default();
     for bytes in store.chain_ops(device, 1, seq)? {

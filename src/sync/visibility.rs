@@ -63,16 +63,18 @@ pub fn may_hold(office: &str, origin: &str, kind: ChainKind) -> bool {
     (kind == ChainKind::Full && office == origin) || may_receive(office, origin, kind)
 }
 
-/// Ops a lower office sees of a higher office's work: no person, enterprise or attendance.
+/// Ops a lower office sees of a higher office's work: no person, enterprise or attendance. The
+/// approval of an expansion class names a class, not a person, so it is public like the class.
 pub fn is_public(payload: &Payload) -> bool {
     matches!(
         payload,
-        Payload::SessionUpserted(_) | Payload::DeadlineSet { .. }
+        Payload::SessionUpserted(_)
+            | Payload::DeadlineSet { .. }
+            | Payload::ExpansionApproved { .. }
     )
 }
 
-/// The unit a certification record is about: the office that owns the person (or, for an
-/// approval, the city that runs the class).
+/// The unit a certification record about a person is about: the office that owns the person.
 pub fn cert_scope(payload: &Payload) -> Option<&str> {
     match payload {
         Payload::OnlineRecorded { unit, .. }
@@ -81,7 +83,6 @@ pub fn cert_scope(payload: &Payload) -> Option<&str> {
         | Payload::ResultRecorded { unit, .. }
         | Payload::CertificateIssued { unit, .. }
         | Payload::PointsRecorded { unit, .. } => Some(unit),
-        Payload::ExpansionApproved { city, .. } => Some(city),
         _ => None,
     }
 }
