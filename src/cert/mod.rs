@@ -4,6 +4,7 @@
 
 pub mod cells;
 pub mod evaluate;
+pub mod history;
 pub mod model;
 pub mod number;
 pub mod pipeline;

@@ -250,110 +250,21 @@ pub fn list(
     Ok(())
 }
 
-/// A person's whole history, one line per fact, in the order the chain runs.
+/// A person's whole history, with session titles from the store.
 pub fn history(store: &Store, rules: &Rules, c: &CertPerson) -> Result<String> {
-    let f = &c.facts;
-    let s = &c.status;
-    let yes_no = |b: bool| t(if b { "cert.yes" } else { "cert.no" });
-    let mut out = vec![
-        tf(
-            "cert.show.person",
-            &[
-                ("name", &c.person.name),
-                ("phone", &mask_phone(&c.person.phone)),
-                ("enterprise", &c.enterprise),
-                ("unit", &unit_name(&c.person.office)),
-            ],
-        ),
-        tf(
-            "cert.show.online",
-            &[
-                ("minutes", &f.online_minutes),
-                (
-                    "questionnaire",
-                    &f.questionnaire.map_or_else(|| "-".into(), yes_no),
-                ),
-                ("test", &f.test.map_or_else(|| "-".into(), show_score)),
-            ],
-        ),
-        tf("cert.show.offline", &[("count", &f.offline_attended)]),
-        tf("cert.show.trained", &[("trained", &yes_no(s.trained))]),
-    ];
-    if let Some(e) = &f.evaluation {
-        out.push(tf(
-            "cert.show.evaluation",
-            &[
-                ("score", &show_score(e.score)),
-                ("rank", &e.rank),
-                ("selected", &yes_no(e.selected)),
-            ],
-        ));
-    }
-    if let Some(a) = &f.adjustment {
-        out.push(tf(
-            "cert.show.adjustment",
-            &[("selected", &yes_no(a.selected)), ("reason", &a.reason)],
-        ));
-    }
-    for (session, approved) in &f.expansion {
-        let title = store.session(session)?.map(|s| s.title).unwrap_or_default();
-        out.push(tf(
-            "cert.show.expansion",
-            &[("title", &title), ("approved", &yes_no(*approved))],
-        ));
-    }
-    out.push(tf(
-        "cert.show.candidate",
-        &[("candidate", &yes_no(s.candidate))],
-    ));
-    for (key, attempt) in [
-        ("cert.show.exam", &s.first),
-        ("cert.show.makeup", &s.makeup),
-    ] {
-        if let Some(a) = attempt {
-            let title = store
-                .session(&a.session)?
-                .map(|s| s.title)
-                .unwrap_or_default();
-            out.push(tf(
-                key,
-                &[
-                    ("date", &a.date),
-                    ("title", &title),
-                    ("marks", &marks_text(&a.marks)),
-                    (
-                        "outcome",
-                        &yes_no(crate::cert::pipeline::passed(&a.marks, rules)),
-                    ),
-                ],
-            ));
+    let mut titles = std::collections::HashMap::new();
+    for session in c
+        .facts
+        .attempts
+        .iter()
+        .map(|a| &a.session)
+        .chain(c.facts.expansion.iter().map(|(s, _)| s))
+    {
+        if let Some(found) = store.session(session)? {
+            titles.insert(session.clone(), found.title);
         }
     }
-    out.push(tf(
-        "cert.show.outcome",
-        &[("outcome", &t(&format!("cert.outcome.{}", s.outcome.key())))],
-    ));
-    for (cert, valid) in &f.certificates {
-        let key = if *valid {
-            "cert.show.certificate"
-        } else {
-            "cert.show.certificate_void"
-        };
-        out.push(tf(key, &[("number", &cert.number), ("date", &cert.date)]));
-    }
-    for p in &f.points {
-        out.push(tf(
-            "cert.show.points_entry",
-            &[
-                ("date", &p.date),
-                ("category", &t(&format!("cert.category.{}", p.category))),
-                ("points", &format!("{:+}", p.points)),
-                ("reason", &p.reason),
-            ],
-        ));
-    }
-    out.push(tf("cert.show.points", &[("points", &s.points)]));
-    Ok(out.join("\n") + "\n")
+    Ok(crate::cert::history::lines(c, &titles, rules).join("\n") + "\n")
 }
 
 /// The roster of certified specialists of an office and its units, by certificate number.
