@@ -393,3 +393,43 @@ fn only_the_province_evaluates_and_a_reason_is_required() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("--reason"), "{}", text(&out));
 }
+
+#[test]
+fn the_city_demo_shows_the_whole_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("demo");
+    stdout(&peixun(
+        &d,
+        &["demo", "--no-tui", "--scale", "city", "--seed", "7"],
+    ));
+    let people: Vec<serde_json::Value> = json(&peixun(&d, &["cert", "list", "--json"]))
+        .as_array()
+        .unwrap()
+        .clone();
+    let count =
+        |f: &dyn Fn(&serde_json::Value) -> bool| people.iter().filter(|p| f(&p["status"])).count();
+    let trained = count(&|s| s["trained"] == true);
+    let candidates = count(&|s| s["candidate"] == true);
+    let certified = count(&|s| !s["certificate"].is_null());
+    let made_up = count(&|s| s["outcome"] == "passed-makeup");
+    let failed = count(&|s| s["outcome"] == "failed");
+    let awaiting = count(&|s| s["outcome"] == "awaiting-makeup");
+    let with_points = count(&|s| s["points"] != 0);
+    assert!(trained > 200, "{trained}");
+    assert!(candidates > 20 && candidates < trained / 2, "{candidates}");
+    assert!(certified > 10 && certified < candidates, "{certified}");
+    assert!(
+        made_up > 0 && failed > 0 && awaiting > 0,
+        "{made_up} {failed} {awaiting}"
+    );
+    assert!(with_points > 0);
+    // Every certificate number once.
+    let mut numbers: Vec<&str> = people
+        .iter()
+        .filter_map(|p| p["status"]["certificate"].as_str())
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), certified);
+    stdout(&peixun(&d, &["doctor"]));
+}

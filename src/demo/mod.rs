@@ -7,6 +7,7 @@
 //! office may not write (each unit's own checklist marks) are written as that unit's own device
 //! chain and taken in through `Store::import_foreign_chain`.
 
+mod cert;
 pub mod chain;
 mod checklist;
 mod crowd;
@@ -507,7 +508,23 @@ pub fn build_sized(
         }
     }
 
+    // The certification chain: the province's records, the store's exam results, a city's
+    // expansion class; what the store's office may not write comes in as the writer's chain.
+    let firm_unit: HashMap<String, String> = firms
+        .iter()
+        .map(|e| (e.id.clone(), e.unit.clone()))
+        .collect();
+    let unit_of = |i: u32| {
+        people
+            .get(i as usize)
+            .and_then(|p| p.enterprise.as_ref())
+            .and_then(|e| firm_unit.get(e).cloned())
+    };
+    let chain = cert::plan(&mut rng.fork(9), &people, &unit_of, &planned)?;
+    let own_cert = chain.write(office, seed, &mut actor_rng, &mut foreign)?;
+
     let total = firms.len()
+        + own_cert.len()
         + people.len()
         + planned.len()
         + planned
@@ -553,6 +570,9 @@ pub fn build_sized(
     }
     for m in own_marks {
         sink.push(m)?;
+    }
+    for payload in own_cert {
+        sink.push(payload)?;
     }
     sink.flush()?;
     sink.import(foreign)?;
