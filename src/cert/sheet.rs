@@ -376,4 +376,64 @@ mod tests {
         assert_eq!(column_of("课程名称"), Some(Column::Course));
         assert_eq!(column_of("备注"), None);
     }
+
+    /// Whatever rows arrive under a platform header, every row is accounted for exactly once
+    /// (matched, unmatched or bad) and every row named is one the sheet has.
+    #[test]
+    fn every_row_is_matched_unmatched_or_named_bad() {
+        use proptest::prelude::*;
+        use proptest::test_runner::TestRunner;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420000", "测试").unwrap();
+        store
+            .commit(vec![Payload::PersonUpserted(Person {
+                id: "P-1".into(),
+                office: "420000".into(),
+                name: "张三".into(),
+                phone: "13800001111".into(),
+                position: String::new(),
+                enterprise: None,
+                code: "K1".into(),
+            })])
+            .unwrap();
+        let cell = prop_oneof![
+            Just(String::new()),
+            Just("张三".to_string()),
+            Just("13800001111".to_string()),
+            Just("13900000000".to_string()),
+            Just("95".to_string()),
+            Just("1:35:00".to_string()),
+            Just("是".to_string()),
+            Just("abc".to_string()),
+            "\\PC{0,6}",
+        ];
+        let rows = proptest::collection::vec(proptest::collection::vec(cell, 0..6), 0..12);
+        let mut runner = TestRunner::default();
+        runner
+            .run(&rows, |rows| {
+                let mut grid = Grid {
+                    sheet: String::new(),
+                    rows: vec![(
+                        2,
+                        ["姓名", "手机", "观看时长", "问卷", "测试成绩"]
+                            .map(String::from)
+                            .to_vec(),
+                    )],
+                };
+                grid.rows
+                    .extend(rows.into_iter().enumerate().map(|(i, r)| (i + 3, r)));
+                let plan = plan(&store, &grid).unwrap();
+                let named: Vec<usize> = plan
+                    .errors
+                    .iter()
+                    .map(|e| e.row)
+                    .chain(plan.unmatched.iter().map(|u| u.row))
+                    .collect();
+                prop_assert_eq!(plan.matched_rows + named.len(), plan.rows);
+                prop_assert!(named.iter().all(|n| grid.rows.iter().any(|(r, _)| r == n)));
+                prop_assert!(plan.people <= 1);
+                Ok(())
+            })
+            .unwrap();
+    }
 }
