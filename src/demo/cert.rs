@@ -26,6 +26,8 @@ pub(super) struct CertDemo {
     pub own: Vec<Payload>,
     /// A city's expansion class (扩招班): the city's own chain.
     pub expansion: Option<(String, Vec<Payload>)>,
+    /// Who sits each exam and the makeup (indices into the people), by session id.
+    pub seated: HashMap<String, Vec<u32>>,
 }
 
 impl CertDemo {
@@ -221,11 +223,13 @@ pub(super) fn plan(
             continue;
         };
         let first = marks(rng, 0.78);
+        out.seated.entry(exam.id.clone()).or_default().push(i);
         out.own.push(result(exam, i, first));
         if passed(&first, &rules) {
             certified.push(i);
         } else if let Some(makeup) = makeup.filter(|_| rng.chance(0.85)) {
             let second = marks(rng, 0.7);
+            out.seated.entry(makeup.id.clone()).or_default().push(i);
             out.own.push(result(makeup, i, second));
             if passed(&second, &rules) {
                 certified.push(i);
