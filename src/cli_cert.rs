@@ -101,16 +101,30 @@ pub struct ResultArgs {
     #[arg(long)]
     pub session: String,
     /// Person id, phone or participant code
-    pub person: String,
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub person: Option<String>,
     /// Exam mark out of 100
-    #[arg(long, required_unless_present = "absent")]
+    #[arg(long, required_unless_present_any = ["absent", "from"])]
     pub exam: Option<String>,
     /// Practical mark out of 100
-    #[arg(long, required_unless_present = "absent")]
+    #[arg(long, required_unless_present_any = ["absent", "from"])]
     pub practical: Option<String>,
     /// Did not sit the exam (缺考): counts as a failure
-    #[arg(long, conflicts_with_all = ["exam", "practical"])]
+    #[arg(long, conflicts_with_all = ["exam", "practical", "from"])]
     pub absent: bool,
+    /// A results sheet (XLSX/CSV): name, phone or enterprise, 考试成绩, 实操成绩 (缺考 for absent)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["exam", "practical"])]
+    pub from: Option<PathBuf>,
+    #[arg(long, requires = "from")]
+    pub sheet: Option<String>,
+    /// Show what would be recorded without writing
+    #[arg(long, requires = "from")]
+    pub dry_run: bool,
+    /// Record the good rows even when some are bad (the bad ones are listed)
+    #[arg(long, requires = "from")]
+    pub skip_invalid: bool,
+    #[arg(long, requires = "from")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

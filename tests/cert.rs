@@ -433,3 +433,109 @@ fn the_city_demo_shows_the_whole_pipeline() {
     assert_eq!(numbers.len(), certified);
     stdout(&peixun(&d, &["doctor"]));
 }
+
+#[test]
+fn results_sheets_check_every_row_against_the_one_makeup_rule() {
+    let dir = province();
+    let d = dir.path();
+    for (name, phone) in [
+        ("甲", "13800000001"),
+        ("乙", "13800000002"),
+        ("丁", "13800000004"),
+    ] {
+        add_person(d, name, phone);
+    }
+    let watch = write_gb18030(
+        d,
+        "w.csv",
+        "姓名,手机,观看时长,问卷,测试成绩\n甲,13800000001,540,是,90\n乙,13800000002,540,是,85\n丁,13800000004,60,否,40\n",
+    );
+    stdout(&peixun(d, &["cert", "import", watch.to_str().unwrap()]));
+    stdout(&peixun(d, &["cert", "evaluate", "--publish"]));
+    let exam = add_session(d, "exam", "考核认证", "2023-06-06");
+    let makeup = add_session(d, "makeup", "考核认证补考", "2023-06-19");
+    let sheet = write_gb18030(
+        d,
+        "成绩单.csv",
+        "2023年知识产权专员考核成绩\n姓名,手机号,考试成绩（分）,实操成绩\n甲,13800000001,86,72\n乙,13800000002,缺考,\n丁,13800000004,90,90\n戊,13900000009,70,70\n甲,13800000001,88,72\n乙,13800000002,优,80\n",
+    );
+    let sheet = sheet.to_str().unwrap();
+    let out = peixun(d, &["cert", "results", "--session", &exam, "--from", sheet]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(said.contains("第 2 行为表头"), "{said}");
+    assert!(said.contains("第 5 行：丁不在遴选名单中"), "{said}");
+    assert!(said.contains("第 6 行未匹配到人员：戊"), "{said}");
+    assert!(said.contains("第 7 行：与第 3 行是同一人"), "{said}");
+    assert!(
+        said.contains("第 8 行：考试成绩“优”不是 0-100 的分数"),
+        "{said}"
+    );
+    assert_eq!(
+        book(d)["甲"]["status"]["outcome"],
+        "not-examined",
+        "nothing written"
+    );
+
+    let plan = json(&peixun(
+        d,
+        &[
+            "cert",
+            "results",
+            "--session",
+            &exam,
+            "--from",
+            sheet,
+            "--skip-invalid",
+            "--json",
+        ],
+    ));
+    assert_eq!(plan["recorded"], 2);
+    let again = json(&peixun(
+        d,
+        &[
+            "cert",
+            "results",
+            "--session",
+            &exam,
+            "--from",
+            sheet,
+            "--skip-invalid",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        (again["recorded"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
+    let people = book(d);
+    assert_eq!(people["甲"]["status"]["outcome"], "passed");
+    assert_eq!(
+        people["乙"]["status"]["outcome"], "awaiting-makeup",
+        "absent fails"
+    );
+
+    let makeup_sheet = write_gb18030(
+        d,
+        "补考.csv",
+        "姓名,手机,考试,实操\n甲,13800000001,90,90\n乙,13800000002,66,61\n",
+    );
+    let out = peixun(
+        d,
+        &[
+            "cert",
+            "results",
+            "--session",
+            &makeup,
+            "--from",
+            makeup_sheet.to_str().unwrap(),
+            "--skip-invalid",
+        ],
+    );
+    assert!(
+        text(&out).contains("第 2 行：甲已通过考试，无需补考"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(book(d)["乙"]["status"]["outcome"], "passed-makeup");
+}

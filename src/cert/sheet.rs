@@ -170,12 +170,12 @@ fn find_header(grid: &Grid) -> Option<Header> {
 }
 
 /// Finds people as the platform names them: by phone, else by name within the enterprise.
-struct Matcher {
+pub(super) struct Matcher {
     by_name: HashMap<String, Vec<(Person, String)>>,
 }
 
 impl Matcher {
-    fn new(store: &Store) -> Result<Matcher> {
+    pub(super) fn new(store: &Store) -> Result<Matcher> {
         let enterprises: HashMap<String, String> = store
             .enterprises()?
             .into_iter()
@@ -196,7 +196,7 @@ impl Matcher {
         Ok(Matcher { by_name })
     }
 
-    fn find(
+    pub(super) fn find(
         &self,
         store: &Store,
         name: &str,

@@ -319,6 +319,9 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
             ],
         )));
     }
+    if let Some(file) = &args.from {
+        return results_from(store, rules, &session, file, args);
+    }
     let mark = |raw: &Option<String>, field: &str| -> Result<Option<u16>> {
         match raw {
             None => Ok(None),
@@ -335,7 +338,7 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
         exam: mark(&args.exam, "exam")?,
         practical: mark(&args.practical, "practical")?,
     };
-    let person = find_person(store, &args.person)?;
+    let person = find_person(store, args.person.as_deref().unwrap_or_default())?;
     if session.kind == SessionKind::Expansion && !store.is_enrolled(&session.id, &person.id)? {
         return Err(user_error(tf(
             "cert.refuse.not_enrolled",
@@ -445,6 +448,34 @@ fn issue(
     }
     if !issued.is_empty() {
         println!("{}", tf("cert.issue.done", &[("count", &issued.len())]));
+    }
+    Ok(())
+}
+
+fn results_from(
+    store: &Store,
+    rules: &Rules,
+    session: &crate::domain::Session,
+    file: &std::path::Path,
+    args: &ResultArgs,
+) -> Result<()> {
+    let grid = read::read(file, args.sheet.as_deref())?;
+    let plan = crate::cert::results_sheet::plan(store, &grid, session, rules)?;
+    let refused = !plan.errors.is_empty() && !args.skip_invalid;
+    let write = !refused && !args.dry_run && !plan.payloads.is_empty();
+    if write {
+        store.commit(plan.payloads.clone())?;
+    }
+    if args.json {
+        print_json(&plan)?;
+    } else {
+        super::cert_view::results_report(file, &plan, refused, args.dry_run, write);
+    }
+    if refused {
+        return Err(user_error(tf(
+            "cli.sheets.refused",
+            &[("bad", &plan.errors.len())],
+        )));
     }
     Ok(())
 }

@@ -125,6 +125,62 @@ pub fn import_report(
     }
 }
 
+pub fn results_report(
+    file: &std::path::Path,
+    plan: &crate::cert::results_sheet::ResultsPlan,
+    refused: bool,
+    dry_run: bool,
+    write: bool,
+) {
+    println!(
+        "{}",
+        tf(
+            "cert.results.counts",
+            &[
+                ("file", &file.display()),
+                ("header", &plan.header_row),
+                ("rows", &plan.rows),
+                ("recorded", &plan.recorded),
+                ("unchanged", &plan.unchanged),
+                ("unmatched", &plan.unmatched.len()),
+                ("bad", &plan.errors.len()),
+            ]
+        )
+    );
+    for u in &plan.unmatched {
+        println!(
+            "{}",
+            tf(
+                "cert.import.unmatched",
+                &[
+                    ("row", &u.row),
+                    ("name", &u.name),
+                    ("phone", &u.phone),
+                    ("enterprise", &u.enterprise),
+                ]
+            )
+        );
+    }
+    for error in &plan.errors {
+        println!(
+            "{}",
+            tf(
+                "cli.sheets.row",
+                &[("row", &error.row), ("message", &error.message)]
+            )
+        );
+    }
+    let outcome = match (refused, dry_run, write) {
+        (true, _, _) => None,
+        (false, true, _) => Some(t("cli.sheets.dry_run")),
+        (false, false, true) => Some(t("cli.sheets.done")),
+        (false, false, false) => Some(t("cli.sheets.nothing")),
+    };
+    if let Some(outcome) = outcome {
+        println!("{outcome}");
+    }
+}
+
 #[derive(Serialize)]
 struct RankRow<'a> {
     #[serde(flatten)]
