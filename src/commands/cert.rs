@@ -275,10 +275,12 @@ fn evaluate(
         .filter(|r| city.as_ref().is_none_or(|c| *c == r.city))
         .collect();
     if publish {
+        let by_id: std::collections::HashMap<&str, &CertPerson> =
+            book.iter().map(|c| (c.person.id.as_str(), c)).collect();
         let payloads: Vec<Payload> = ranked
             .iter()
             .filter_map(|r| {
-                let entry = book.iter().find(|c| c.person.id == r.person)?;
+                let entry = by_id.get(r.person.as_str())?;
                 (entry.facts.evaluation.as_ref() != Some(&r.evaluation)).then(|| {
                     Payload::Evaluated {
                         person: r.person.clone(),

@@ -191,7 +191,9 @@ struct RankRow<'a> {
 }
 
 pub fn ranking(book: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()> {
-    let find = |id: &str| book.iter().find(|c| c.person.id == id);
+    let by_id: std::collections::HashMap<&str, &CertPerson> =
+        book.iter().map(|c| (c.person.id.as_str(), c)).collect();
+    let find = |id: &str| by_id.get(id).copied();
     if json {
         let rows: Vec<RankRow> = ranked
             .iter()
