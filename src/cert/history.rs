@@ -41,7 +41,7 @@ pub fn lines(c: &CertPerson, titles: &HashMap<String, String>, rules: &Rules) ->
                 ("name", &c.person.name),
                 ("phone", &mask_phone(&c.person.phone)),
                 ("enterprise", &c.enterprise),
-                ("unit", &unit_name(&c.person.office)),
+                ("unit", &unit_name(&c.unit)),
             ],
         ),
         tf(

@@ -202,7 +202,7 @@ pub fn ranking(book: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()>
                 Some(RankRow {
                     ranked: r,
                     name: &c.person.name,
-                    unit: &c.person.office,
+                    unit: &c.unit,
                     enterprise: &c.enterprise,
                 })
             })
@@ -217,7 +217,7 @@ pub fn ranking(book: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()>
                 unit_name(&r.city),
                 r.evaluation.rank.to_string(),
                 c.person.name.clone(),
-                unit_name(&c.person.office),
+                unit_name(&c.unit),
                 c.facts.online_minutes.to_string(),
                 c.facts
                     .questionnaire
@@ -284,7 +284,7 @@ pub fn list(
             vec![
                 c.person.name.clone(),
                 mask_phone(&c.person.phone),
-                unit_name(&c.person.office),
+                unit_name(&c.unit),
                 stage_label(c),
                 t(&format!("cert.outcome.{}", c.status.outcome.key())),
                 c.status.certificate.clone().unwrap_or_default(),
@@ -331,10 +331,7 @@ pub fn certified_rows(store: &Store, rules: &Rules, office: &str) -> Result<Vec<
     let mut certified: Vec<CertPerson> = store
         .cert_book(rules)?
         .into_iter()
-        .filter(|c| {
-            c.status.certificate.is_some()
-                && (units.contains(&c.person.office) || office == c.person.office)
-        })
+        .filter(|c| c.status.certificate.is_some() && (units.contains(&c.unit) || office == c.unit))
         .collect();
     certified.sort_by(|a, b| a.status.certificate.cmp(&b.status.certificate));
     let mut rows = vec![cols(&[
@@ -364,7 +361,7 @@ pub fn certified_rows(store: &Store, rules: &Rules, office: &str) -> Result<Vec<
             c.status.certificate.clone().unwrap_or_default(),
             c.person.name.clone(),
             c.enterprise.clone(),
-            unit_name(&c.person.office),
+            unit_name(&c.unit),
             unit_name(&c.city),
             issued,
             attempt.map_or_else(String::new, |a| mark(a.marks.exam)),

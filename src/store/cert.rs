@@ -22,6 +22,8 @@ use crate::log::{Stamp, Stored};
 pub struct CertPerson {
     pub person: Person,
     pub enterprise: String,
+    /// The person's unit: their enterprise's, else the office that enrolled them.
+    pub unit: String,
     pub city: String,
     pub facts: Facts,
     pub status: Status,
@@ -144,10 +146,10 @@ impl Store {
                 _ => {}
             }
         }
-        let enterprises: HashMap<String, String> = self
+        let enterprises: HashMap<String, (String, String)> = self
             .enterprises()?
             .into_iter()
-            .map(|e| (e.id, e.name))
+            .map(|e| (e.id, (e.name, e.unit)))
             .collect();
         let mut book = Vec::new();
         for person in self.people()? {
@@ -193,24 +195,22 @@ impl Store {
                 .points
                 .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
             let status = status(&facts, rules);
+            let (enterprise, unit) = person
+                .enterprise
+                .as_ref()
+                .and_then(|e| enterprises.get(e).cloned())
+                .unwrap_or_else(|| (String::new(), person.office.clone()));
             book.push(CertPerson {
-                enterprise: person
-                    .enterprise
-                    .as_ref()
-                    .and_then(|e| enterprises.get(e).cloned())
-                    .unwrap_or_default(),
-                city: city_of(&person.office),
+                enterprise,
+                city: city_of(&unit),
+                unit,
                 person,
                 facts,
                 status,
             });
         }
         book.sort_by(|a, b| {
-            (&a.city, &a.person.office, &a.person.id).cmp(&(
-                &b.city,
-                &b.person.office,
-                &b.person.id,
-            ))
+            (&a.city, &a.unit, &a.person.id).cmp(&(&b.city, &b.unit, &b.person.id))
         });
         Ok(book)
     }

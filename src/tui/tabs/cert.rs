@@ -100,7 +100,7 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
         }
         people.push(PersonRow {
             name: c.person.name.clone(),
-            unit: unit_name(&c.person.office),
+            unit: unit_name(&c.unit),
             city: c.city.clone(),
             stage: c.status.stage(),
             outcome: c.status.outcome,
