@@ -37,3 +37,67 @@ pub fn city_of(office: &str) -> String {
         .city_of(office)
         .map_or_else(|| office.to_string(), |c| c.id.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{keys, Lang};
+
+    /// Keys the code builds at run time (stage, outcome, column, category) exist in both
+    /// languages.
+    #[test]
+    fn every_built_key_is_defined() {
+        let rules = Rules::embedded().unwrap();
+        let mut built: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| format!("cert.stage.{}", s.key()))
+            .collect();
+        built.extend(
+            [
+                Outcome::NotExamined,
+                Outcome::Passed,
+                Outcome::PassedMakeup,
+                Outcome::AwaitingMakeup,
+                Outcome::Failed,
+            ]
+            .iter()
+            .map(|o| format!("cert.outcome.{}", o.key())),
+        );
+        built.extend(
+            rules
+                .point_categories
+                .iter()
+                .map(|c| format!("cert.category.{c}")),
+        );
+        use sheet::Column;
+        built.extend(
+            [
+                Column::Name,
+                Column::Phone,
+                Column::Enterprise,
+                Column::Course,
+                Column::Minutes,
+                Column::Questionnaire,
+                Column::Score,
+            ]
+            .iter()
+            .map(|c| format!("cert.col.{}", c.key())),
+        );
+        for refusal in [
+            pipeline::Refusal::NotCandidate,
+            pipeline::Refusal::AlreadyExamined,
+            pipeline::Refusal::NotExamined,
+            pipeline::Refusal::NoMakeupNeeded,
+            pipeline::Refusal::NoThirdAttempt,
+            pipeline::Refusal::NotAnExam,
+        ] {
+            built.push(refusal.key().to_string());
+        }
+        for lang in [Lang::Zh, Lang::En] {
+            let defined = keys(lang);
+            for key in &built {
+                assert!(defined.contains(key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+}
