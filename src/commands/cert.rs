@@ -153,7 +153,10 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
         }
         CertCommand::Results(args) => results(&store, &rules, args),
         CertCommand::Issue { person, date, json } => {
-            let date = date.unwrap_or_else(|| store.today().unwrap_or_default());
+            let date = match date {
+                Some(date) => *date,
+                None => store.today()?,
+            };
             issue(&store, &rules, person.as_deref(), date, *json)
         }
         CertCommand::List { stage, city, json } => {
