@@ -14,12 +14,15 @@ use crate::i18n::tf;
 pub struct Config {
     /// Minutes after a session's start before an arrival counts as late.
     pub late_grace_minutes: u32,
+    /// Changes to the certification rules of `assets/cert.toml`.
+    pub cert: crate::cert::RulesOverride,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             late_grace_minutes: 15,
+            cert: crate::cert::RulesOverride::default(),
         }
     }
 }
@@ -71,6 +74,9 @@ mod tests {
             5
         );
         assert!(Config::parse("late_grace_minutes = -1").is_err());
+        let cert = Config::parse("[cert]\nthreshold = 70").unwrap().cert;
+        assert_eq!(cert.threshold, Some(70));
+        assert!(Config::parse("[cert]\nthreshhold = 70").is_err());
         assert!(
             Config::parse("late_grace = 5").is_err(),
             "unknown keys are refused"

@@ -33,6 +33,8 @@ const AREAS: &[(&str, &str, &str)] = &[
     ("en", "tui", include_str!("../assets/i18n/en/tui.toml")),
     ("zh", "sync", include_str!("../assets/i18n/zh-CN/sync.toml")),
     ("en", "sync", include_str!("../assets/i18n/en/sync.toml")),
+    ("zh", "cert", include_str!("../assets/i18n/zh-CN/cert.toml")),
+    ("en", "cert", include_str!("../assets/i18n/en/cert.toml")),
 ];
 
 static LANG: AtomicU8 = AtomicU8::new(0);

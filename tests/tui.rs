@@ -45,7 +45,11 @@ fn digits_and_tab_switch_tabs() {
     press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Cert);
+    press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Cert);
     press(&store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::BackTab);

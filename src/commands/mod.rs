@@ -1,6 +1,8 @@
 //! What each subcommand does. Output for people is a table in the UI language; `--json` is for
 //! scripts.
 
+mod cert;
+mod cert_view;
 mod checkin;
 mod checklist;
 mod doctor;
@@ -150,6 +152,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .render(&mut std::io::stdout())
                 .wrap_err("writing the man page")
         }
+        Some(Command::Cert { command }) => cert::run(&cli, command),
         Some(Command::Keys { command }) => sync::keys(&cli, command),
         Some(Command::Bundle { command }) => sync::bundle(&cli, command),
     }

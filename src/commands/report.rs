@@ -126,6 +126,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             );
             Ok(())
         }
+        ReportCommand::Certified(args) => super::cert_view::report_certified(&store, args),
         ReportCommand::Signin { session, output } => {
             let found = store
                 .session(session)?

@@ -12,7 +12,10 @@ use serde::Serialize;
 
 use super::bundle::{seal, Ack, Draft, RangeHeader, Routing, SignedHead};
 use super::identity::Keys;
-use super::visibility::{is_public, is_strict_ancestor, may_hold, may_receive, view_device};
+use super::visibility::{
+    cert_scope, is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device,
+    sees_unit, view_device,
+};
 use super::{device_label, hex, ChainKind};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
@@ -80,27 +83,61 @@ fn start(acks: &AckMap, device: DeviceId, seq: u64, hash_at: impl Fn(u64) -> Opt
     }
 }
 
-/// The public view of `device`'s chain: its public ops, re-chained under the view's device id.
-fn public_view(store: &Store, device: DeviceId, seq: u64) -> Result<Vec<(Vec<u8>, Hash)>> {
-    let view = view_device(device);
-    let mut prev = [0u8; 32];
-    let mut out = Vec::new();
+/// A derived chain's ops, encoded, each with its hash.
+type ViewOps = Vec<(Vec<u8>, Hash)>;
+
+/// The view chains of `device` that `to` (an office below) receives: the public view (sessions,
+/// deadlines), then one scoped view per unit `to` sees with that unit's certification records.
+/// Each is re-chained under its derived device id.
+fn views(store: &Store, device: DeviceId, seq: u64, to: &str) -> Result<Vec<(DeviceId, ViewOps)>> {
+    let mut public = Vec::new();
+    let mut scoped: std::collections::BTreeMap<String, Vec<Op>> = Default::default();
     for bytes in store.chain_ops(device, 1, seq)? {
         let op = Op::decode(&bytes).wrap_err("a stored op is damaged")?;
-        if !is_public(&op.payload) {
-            continue;
+        if is_public(&op.payload) {
+            public.push(op);
+        } else if let Some(unit) = cert_scope(&op.payload) {
+            if sees_unit(to, unit) {
+                scoped.entry(unit.to_string()).or_default().push(op);
+            }
         }
-        let derived = Op {
-            device: view,
-            seq: out.len() as u64 + 1,
-            prev,
-            ..op
-        };
-        let encoded = derived.encode()?;
-        prev = Op::hash_of(&encoded);
-        out.push((encoded, prev));
+    }
+    let rechain = |view: DeviceId, ops: Vec<Op>| -> Result<ViewOps> {
+        let mut prev = [0u8; 32];
+        let mut out = Vec::new();
+        for op in ops {
+            let derived = Op {
+                device: view,
+                seq: out.len() as u64 + 1,
+                prev,
+                ..op
+            };
+            let encoded = derived.encode()?;
+            prev = Op::hash_of(&encoded);
+            out.push((encoded, prev));
+        }
+        Ok(out)
+    };
+    let mut out = vec![(view_device(device), rechain(view_device(device), public)?)];
+    for (unit, ops) in scoped {
+        let view = scoped_view_device(device, &unit);
+        out.push((view, rechain(view, ops)?));
     }
     Ok(out)
+}
+
+/// Whether a view chain this store holds may be passed on to `to`: a scoped view only to the
+/// unit it is about and the offices above that unit.
+fn may_relay(store: &Store, chain: &crate::store::sync::ChainInfo, to: &str) -> Result<bool> {
+    if chain.kind != ChainKind::PublicView {
+        return Ok(true);
+    }
+    let first = store.chain_ops(chain.device, 1, 1)?;
+    let op = match first.first() {
+        Some(bytes) => Op::decode(bytes).wrap_err("a stored op is damaged")?,
+        None => return Ok(true),
+    };
+    Ok(cert_scope(&op.payload).is_none_or(|unit| sees_unit(to, unit)))
 }
 
 /// The bundle for `to`, as bytes, with what it holds. Nothing is written.
@@ -136,7 +173,10 @@ pub fn build(
     let mut ranges = Vec::new();
     let mut unsigned_chains = 0;
     for chain in &chains {
-        if chain.seq == 0 || !may_receive(to, &chain.origin, chain.kind) {
+        if chain.seq == 0
+            || !may_receive(to, &chain.origin, chain.kind)
+            || !may_relay(store, chain, to)?
+        {
             continue;
         }
         let head = if chain.device == store.device() {
@@ -158,9 +198,10 @@ pub fn build(
     }
     if is_strict_ancestor(store.office(), to) {
         if let Some(own) = chains.iter().find(|c| c.device == store.device()) {
-            let view = public_view(store, own.device, own.seq)?;
-            if let Some((_, last_hash)) = view.last() {
-                let device = view_device(own.device);
+            for (device, view) in views(store, own.device, own.seq, to)? {
+                let Some((_, last_hash)) = view.last() else {
+                    continue;
+                };
                 let seq = view.len() as u64;
                 let hashes: HashMap<u64, Hash> = view
                     .iter()
@@ -183,15 +224,19 @@ pub fn build(
     }
     // Everything the peer could send us: its own chains (public views included, which only it
     // derives) and the chains it may hold.
-    let acks: Vec<Ack> = chains
-        .iter()
-        .filter(|c| c.seq > 0 && (c.origin == to || may_hold(to, &c.origin, c.kind)))
-        .map(|c| Ack {
-            device: c.device,
-            seq: c.seq,
-            hash: c.hash,
-        })
-        .collect();
+    let mut acks: Vec<Ack> = Vec::new();
+    for c in &chains {
+        if c.seq > 0
+            && (c.origin == to || may_hold(to, &c.origin, c.kind))
+            && may_relay(store, c, to)?
+        {
+            acks.push(Ack {
+                device: c.device,
+                seq: c.seq,
+                hash: c.hash,
+            });
+        }
+    }
     let mut bundle_id = [0u8; 16];
     rand_core::OsRng.fill_bytes(&mut bundle_id);
     let link_seq = store.next_link_seq(to)?;

@@ -13,7 +13,7 @@ use super::bundle::{decrypt, parse_outer, Header, RangeHeader};
 use super::export::RangeSummary;
 use super::identity::Keys;
 use super::trust::signing_key;
-use super::visibility::{is_public, may_hold};
+use super::visibility::{may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
 use crate::log::Op;
@@ -126,7 +126,7 @@ fn verify_range(
         if i > 0 && op.hlc <= decoded[i - 1].hlc {
             return Ok(Err(Rejection::corrupted("clock")));
         }
-        if head.kind == ChainKind::PublicView && !is_public(&op.payload) {
+        if head.kind == ChainKind::PublicView && !view_may_carry(&op.payload, store.office()) {
             return Ok(Err(Rejection::Unauthorised {
                 record: op.payload.records().into_iter().next().unwrap_or_default(),
                 origin,

@@ -68,6 +68,8 @@ actions! {
     TabCheckin = "tab_checkin",
     /// Go to the reports tab (报表).
     TabReports = "tab_reports",
+    /// Go to the certification tab (认证).
+    TabCert = "tab_cert",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -184,6 +186,8 @@ pub enum Effect {
     WalkIn { session: String, draft: PersonDraft },
     /// Long work for a worker (reports, imports): the app runs it off the event loop.
     Job(Job),
+    /// Read the certification pipeline into the 认证 tab.
+    LoadCert,
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
     UndoCheckIn {
         session: String,

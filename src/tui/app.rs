@@ -9,12 +9,13 @@ use super::forms::{Form, FormKind, FormStep};
 use super::keymap::{Focus, Keymap};
 use super::suggest;
 use super::tabs::calendar::CalendarState;
+use super::tabs::cert::CertState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
 use super::tabs::paper::PaperEntry;
 use super::tabs::reports::ReportsState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, checkin, checklist, paper, reports, sessions};
+use super::tabs::{calendar, cert, checkin, checklist, paper, reports, sessions};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -27,15 +28,17 @@ pub enum Tab {
     Checklist,
     Checkin,
     Reports,
+    Cert,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Calendar,
         Tab::Sessions,
         Tab::Checklist,
         Tab::Checkin,
         Tab::Reports,
+        Tab::Cert,
     ];
 
     pub fn title(self) -> String {
@@ -45,6 +48,7 @@ impl Tab {
             Tab::Checklist => "tui.tab.checklist",
             Tab::Checkin => "tui.tab.checkin",
             Tab::Reports => "tui.tab.reports",
+            Tab::Cert => "cert.tab.title",
         })
     }
 
@@ -56,6 +60,7 @@ impl Tab {
             Tab::Checklist => Action::TabChecklist,
             Tab::Checkin => Action::TabCheckin,
             Tab::Reports => Action::TabReports,
+            Tab::Cert => Action::TabCert,
         }
     }
 
@@ -133,6 +138,7 @@ pub struct State {
     pub checklist: ChecklistState,
     pub checkin: CheckinState,
     pub reports: ReportsState,
+    pub cert: CertState,
     pub keymap: Keymap,
     pub theme: Theme,
     /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
@@ -285,14 +291,15 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabChecklist => Some(Tab::Checklist),
             Action::TabCheckin => Some(Tab::Checkin),
             Action::TabReports => Some(Tab::Reports),
+            Action::TabCert => Some(Tab::Cert),
             _ => None,
         };
         if let Some(tab) = target {
             state.tab = tab;
-            return if tab == Tab::Checkin {
-                checkin::entered(state)
-            } else {
-                None
+            return match tab {
+                Tab::Checkin => checkin::entered(state),
+                Tab::Cert => cert::entered(state),
+                _ => None,
             };
         }
     }
@@ -302,6 +309,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Checklist => checklist::update(state, action),
         Tab::Checkin => checkin::update(state, action),
         Tab::Reports => reports::update(state, action),
+        Tab::Cert => cert::update(state, action),
     }
 }
 
@@ -350,6 +358,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Checklist => checklist::hints(state),
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(state),
+                Tab::Cert => cert::hints(state),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

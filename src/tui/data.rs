@@ -27,6 +27,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         checklist: ChecklistState::default(),
         checkin: CheckinState::new(crate::config::Config::default().late_grace_minutes),
         reports: Default::default(),
+        cert: Default::default(),
         keymap,
         theme,
         viewport: (80, 24),
@@ -82,6 +83,9 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     }
     state.calendar.set_data(&sessions, &units, &office);
     state.checklist.set_units(units, grid);
+    if state.cert.loaded {
+        super::tabs::cert::load(store, state)?;
+    }
     Ok(())
 }
 

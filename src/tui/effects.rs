@@ -107,6 +107,9 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 ))
             })
             .map_err(Failure::from),
+        Effect::LoadCert => crate::tui::tabs::cert::load(store, state)
+            .map(|()| None)
+            .map_err(Failure::from),
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
             .map(|()| None)
             .map_err(Failure::from),

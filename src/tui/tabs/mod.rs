@@ -3,6 +3,8 @@
 
 pub mod calendar;
 pub mod calendar_view;
+pub mod cert;
+pub mod cert_view;
 pub mod checkin;
 pub mod checkin_view;
 pub mod checklist;
