@@ -78,4 +78,10 @@ pub enum BundleCommand {
         #[arg(long)]
         json: bool,
     },
+    /// People in the records of more than one unit below this office (same phone, or same
+    /// enterprise credit code and name), to check by hand
+    Review {
+        #[arg(long)]
+        json: bool,
+    },
 }

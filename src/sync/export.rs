@@ -283,7 +283,15 @@ pub fn export(
         output.to_path_buf()
     };
     write_atomically(&path, &bytes)?;
-    store.set_link_seq(to, exported.link_seq)?;
+    store.record_sent(
+        to,
+        &crate::store::sync::Sent {
+            link_seq: exported.link_seq,
+            at_ms: super::now_ms(),
+            ops: exported.ops,
+            file: path.display().to_string(),
+        },
+    )?;
     exported.path = Some(path);
     Ok(exported)
 }

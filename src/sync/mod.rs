@@ -9,6 +9,7 @@
 //! - `visibility`: which device chains an office may receive.
 //! - `bundle`: the file format (outer frame, signed inner header, compressed ops).
 //! - `export` / `import`: building a bundle for a peer, and taking one in.
+//! - `status`: how current this store is about another office, in words.
 //!
 //! The format is documented in `docs/bundle-format.md`.
 
@@ -18,6 +19,7 @@ pub mod fingerprint;
 pub mod identity;
 pub mod import;
 mod rejection;
+pub mod status;
 pub mod trust;
 pub mod visibility;
 

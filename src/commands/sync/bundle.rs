@@ -325,6 +325,45 @@ fn held(store: &Store, json: bool) -> Result<()> {
     Ok(())
 }
 
+fn review(store: &Store, json: bool) -> Result<()> {
+    let found = crate::store::sync::review(store, store.office())?;
+    if json {
+        return print_json(&found);
+    }
+    if found.is_empty() {
+        println!("{}", t("sync.review.none"));
+        return Ok(());
+    }
+    println!("{}", tf("sync.review.heading", &[("count", &found.len())]));
+    for d in &found {
+        println!(
+            "{}",
+            tf(
+                "sync.review.group",
+                &[
+                    ("by", &t(&format!("sync.review.by_{}", d.by.key()))),
+                    ("value", &d.value)
+                ]
+            )
+        );
+        for s in &d.sightings {
+            println!(
+                "{}",
+                tf(
+                    "sync.review.sighting",
+                    &[
+                        ("office", &name(&s.office)),
+                        ("name", &s.name),
+                        ("phone", &s.phone),
+                        ("enterprise", &s.enterprise)
+                    ]
+                )
+            );
+        }
+    }
+    Ok(())
+}
+
 pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
     if let BundleCommand::Inspect { path, json } = command {
         return inspect_file(cli, path, *json);
@@ -384,6 +423,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             import_files(&store, &keys, paths, *json)
         }
         BundleCommand::Held { json } => held(&store, *json),
+        BundleCommand::Review { json } => review(&store, *json),
         BundleCommand::Inspect { .. } => Ok(()),
     }
 }
