@@ -19,21 +19,7 @@ use crate::sync::identity::keys_dir;
 use crate::sync::trust::{self, Roster, TrustSource};
 use crate::sync::{hex, Card, Keys};
 
-fn name(office: &str) -> String {
-    format!("{}({office})", unit_name(office))
-}
-
-fn when(ms: u64) -> String {
-    i64::try_from(ms)
-        .ok()
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+use crate::sync::summary::{office_name as name, when};
 
 /// This office's keys, created on first use (and said so on stderr).
 fn keys_of(store: &Store) -> Result<Keys> {

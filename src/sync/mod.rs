@@ -9,6 +9,8 @@
 //! - `visibility`: which device chains an office may receive.
 //! - `bundle`: the file format (outer frame, signed inner header, compressed ops).
 //! - `export` / `import`: building a bundle for a peer, and taking one in.
+//! - `media`: mounted removable media to offer for bundles.
+//! - `summary`: importing files and the lines that say what happened.
 //! - `status`: how current this store is about another office, in words.
 //!
 //! The format is documented in `docs/bundle-format.md`.
@@ -18,8 +20,10 @@ pub mod export;
 pub mod fingerprint;
 pub mod identity;
 pub mod import;
+pub mod media;
 mod rejection;
 pub mod status;
+pub mod summary;
 pub mod trust;
 pub mod visibility;
 

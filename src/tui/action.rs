@@ -68,6 +68,8 @@ actions! {
     TabCheckin = "tab_checkin",
     /// Go to the reports tab (报表).
     TabReports = "tab_reports",
+    /// Go to the sync tab (同步).
+    TabSync = "tab_sync",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -182,6 +184,8 @@ pub enum Effect {
     WalkIn { session: String, draft: PersonDraft },
     /// Long work for a worker (reports, imports): the app runs it off the event loop.
     Job(Job),
+    /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
+    Sync(crate::tui::tabs::sync::SyncEffect),
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
     UndoCheckIn {
         session: String,

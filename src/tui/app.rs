@@ -13,7 +13,8 @@ use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
 use super::tabs::reports::ReportsState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, checkin, checklist, reports, sessions};
+use super::tabs::sync::SyncState;
+use super::tabs::{calendar, checkin, checklist, reports, sessions, sync};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -26,15 +27,17 @@ pub enum Tab {
     Checklist,
     Checkin,
     Reports,
+    Sync,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Calendar,
         Tab::Sessions,
         Tab::Checklist,
         Tab::Checkin,
         Tab::Reports,
+        Tab::Sync,
     ];
 
     pub fn title(self) -> String {
@@ -44,6 +47,7 @@ impl Tab {
             Tab::Checklist => "tui.tab.checklist",
             Tab::Checkin => "tui.tab.checkin",
             Tab::Reports => "tui.tab.reports",
+            Tab::Sync => "sync.tui.tab",
         })
     }
 
@@ -55,6 +59,7 @@ impl Tab {
             Tab::Checklist => Action::TabChecklist,
             Tab::Checkin => Action::TabCheckin,
             Tab::Reports => Action::TabReports,
+            Tab::Sync => Action::TabSync,
         }
     }
 
@@ -130,6 +135,7 @@ pub struct State {
     pub checklist: ChecklistState,
     pub checkin: CheckinState,
     pub reports: ReportsState,
+    pub sync: SyncState,
     pub keymap: Keymap,
     pub theme: Theme,
     /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
@@ -227,6 +233,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
         // Report and import forms hand their values to a worker.
         Overlay::Form(form) if action == Action::Open && form.kind.is_job() => {
+            if matches!(form.kind, FormKind::Bundle(_)) {
+                return sync::submit(state);
+            }
             if form.suggest.selected.is_none() {
                 return reports::submit(form, state.today, &state.sessions.rows);
             }
@@ -281,14 +290,15 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabChecklist => Some(Tab::Checklist),
             Action::TabCheckin => Some(Tab::Checkin),
             Action::TabReports => Some(Tab::Reports),
+            Action::TabSync => Some(Tab::Sync),
             _ => None,
         };
         if let Some(tab) = target {
             state.tab = tab;
-            return if tab == Tab::Checkin {
-                checkin::entered(state)
-            } else {
-                None
+            return match tab {
+                Tab::Checkin => checkin::entered(state),
+                Tab::Sync => sync::entered(state),
+                _ => None,
             };
         }
     }
@@ -298,6 +308,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Checklist => checklist::update(state, action),
         Tab::Checkin => checkin::update(state, action),
         Tab::Reports => reports::update(state, action),
+        Tab::Sync => sync::update(state, action),
     }
 }
 
@@ -332,6 +343,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             match form.kind {
                 FormKind::Report { .. } => (Action::Open, "write_report"),
                 FormKind::Import => (Action::Open, "preview"),
+                FormKind::Bundle(_) => (Action::Open, "start"),
                 _ => (Action::Open, "save"),
             },
             (Action::Back, "cancel"),
@@ -345,6 +357,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Checklist => checklist::hints(state),
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(state),
+                Tab::Sync => sync::hints(state),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

@@ -27,6 +27,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         checklist: ChecklistState::default(),
         checkin: CheckinState::new(crate::config::Config::default().late_grace_minutes),
         reports: Default::default(),
+        sync: Default::default(),
         keymap,
         theme,
         viewport: (80, 24),

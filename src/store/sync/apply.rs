@@ -11,8 +11,8 @@ use sled::Transactional;
 
 use super::super::{op_key, FromApply, Head, Store, TxKv};
 use super::{
-    get, key, range_key, scan, AckMap, Fork, HeldRange, ImportCounts, ImportPlan, Quarantined,
-    Freshness, Received, VerifiedRange, ACK, FROM_ORIGIN, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN,
+    get, key, range_key, scan, AckMap, Fork, Freshness, HeldRange, ImportCounts, ImportPlan,
+    Quarantined, Received, VerifiedRange, ACK, FROM_ORIGIN, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN,
     QUARANTINE, RECEIVED, SIGNED,
 };
 use crate::domain::OfficeId;
