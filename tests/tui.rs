@@ -16,6 +16,9 @@ mod polish;
 #[path = "tui/reports.rs"]
 mod reports;
 
+#[path = "tui/sync.rs"]
+mod sync;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
@@ -42,7 +45,11 @@ fn digits_and_tab_switch_tabs() {
     press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Sync);
+    press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Sync);
     press(&store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::BackTab);

@@ -1,5 +1,6 @@
 //! Removable media to offer for bundles: the mount points under /media, /run/media and /mnt, read
-//! from the kernel's mount table (a folder under /media that nothing is mounted on is no stick).
+//! from the kernel's mount table, of block devices only (a folder under /media that nothing is
+//! mounted on is no stick, nor is a tmpfs or a bind mount a tool put under /mnt).
 
 use std::path::PathBuf;
 
@@ -33,14 +34,18 @@ fn unescape(field: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The mount points under the removable-media roots in a mount table's text, in table order,
-/// each once.
+/// The mount points of block devices under the removable-media roots in a mount table's text,
+/// in table order, each once.
 pub fn parse_mounts(table: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     for line in table.lines() {
-        let Some(field) = line.split([' ', '\t']).filter(|f| !f.is_empty()).nth(1) else {
+        let mut fields = line.split([' ', '\t']).filter(|f| !f.is_empty());
+        let (Some(device), Some(field)) = (fields.next(), fields.next()) else {
             continue;
         };
+        if !device.starts_with("/dev/") {
+            continue;
+        }
         let point = unescape(field);
         if ROOTS.iter().any(|root| point.starts_with(root)) {
             let path = PathBuf::from(point);
@@ -74,6 +79,7 @@ proc /proc proc rw 0 0
 /dev/sdd1 /mnt/usb vfat rw 0 0
 /dev/sdd1 /mnt/usb vfat rw 0 0
 tmpfs /media tmpfs rw 0 0
+tools /mnt/sandbox/env tmpfs ro 0 0
 ";
         assert_eq!(
             parse_mounts(table),

@@ -131,7 +131,11 @@ fn run_import(
     let keys = keys(store, lines)?;
     let (mut refused, mut changed) = (false, false);
     for (i, path) in paths.iter().enumerate() {
-        let file = path.display().to_string();
+        // The name is what tells bundles apart at 80 columns; the folder was typed just now.
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
         progress(tf(
             "sync.tui.importing_file",
             &[("n", &(i + 1)), ("count", &paths.len()), ("file", &file)],

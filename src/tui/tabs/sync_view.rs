@@ -76,7 +76,7 @@ fn peer_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
         .max()
         .unwrap_or(6)
         .clamp(6, 12)
-        + 2;
+        + 4;
     let role_w = s.peers.iter().map(|p| width(&p.role)).max().unwrap_or(4) + 1;
     let col_w = w.saturating_sub(name_w + role_w) / 2;
     let cells = |p: &PeerRow| {
