@@ -57,6 +57,18 @@ pub enum BundleCommand {
         /// Send every log from its start, whatever the recipient acknowledged
         #[arg(long)]
         full: bool,
+        /// Carry the evidence files (checklist attachments) the sent changes record, by content
+        /// hash
+        #[arg(long)]
+        with_files: bool,
+        /// Largest total of evidence files in one bundle, in MB
+        #[arg(
+            long,
+            value_name = "MB",
+            default_value_t = 200,
+            requires = "with_files"
+        )]
+        files_cap_mb: u64,
         #[arg(long)]
         json: bool,
     },

@@ -5,6 +5,7 @@
 //! one transaction.
 
 mod apply;
+mod files;
 mod review;
 
 pub use review::{review, Duplicate, DuplicateBy, Sighting};

@@ -30,6 +30,8 @@ pub struct ImportSummary {
     /// Ranges left out because their origin is not trusted here (unknown, revoked, another key
     /// generation); the rest of the bundle was taken in.
     pub refused: Vec<RefusedRange>,
+    /// Evidence files the bundle carried that were not kept here before.
+    pub files_kept: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -145,6 +147,7 @@ fn verify_range(
 struct Checked {
     header: Header,
     ranges: Vec<Vec<Vec<u8>>>,
+    files: Vec<Vec<u8>>,
 }
 
 enum Stage {
@@ -191,13 +194,14 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
             other: hex(&other),
         }));
     }
-    let ranges = match opened.ranges() {
-        Ok(ranges) => ranges,
+    let (ranges, files) = match opened.contents() {
+        Ok(contents) => contents,
         Err(rejection) => return Ok(Err(rejection)),
     };
     Ok(Ok(Stage::Checked(Box::new(Checked {
         header: opened.header,
         ranges,
+        files,
     }))))
 }
 
@@ -209,7 +213,11 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         Ok(Stage::Checked(checked)) => checked,
         Err(rejection) => return Err(rejection.into()),
     };
-    let Checked { header, ranges } = *checked;
+    let Checked {
+        header,
+        ranges,
+        files,
+    } = *checked;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());
     let mut refused = Vec::new();
@@ -227,6 +235,14 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
             Err(rejection) => return Err(rejection.into()),
         }
     }
+    // Kept by hash before the ops that name them are committed: a file no op names yet is
+    // harmless, an op whose file is missing is not.
+    let mut files_kept = 0;
+    for bytes in &files {
+        if store.keep_file(blake3::hash(bytes).as_bytes(), bytes)? {
+            files_kept += 1;
+        }
+    }
     let counts = store.import_verified(ImportPlan {
         bundle_id: header.bundle_id,
         sender: header.sender.clone(),
@@ -242,6 +258,7 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         bundle_id: hex(&header.bundle_id),
         counts,
         refused,
+        files_kept,
     }))
 }
 

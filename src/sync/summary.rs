@@ -109,6 +109,9 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
+            if s.files_kept > 0 {
+                lines.push(tf("sync.import.files", &[("count", &s.files_kept)]));
+            }
             if c.released > 0 {
                 lines.push(tf("sync.import.released", &[("released", &c.released)]));
             }

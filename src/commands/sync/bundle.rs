@@ -269,6 +269,8 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             to,
             output,
             full,
+            with_files,
+            files_cap_mb,
             json,
         } => {
             let to = resolve(to)?;
@@ -276,6 +278,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             let options = ExportOptions {
                 full: *full,
                 since: None,
+                files_cap: with_files.then_some(files_cap_mb.saturating_mul(1 << 20)),
             };
             let exported = export(&store, &keys, &to, output, &options)?;
             if *json {
@@ -302,6 +305,24 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
                     ]
                 )
             );
+            if exported.files > 0 {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.export.files",
+                        &[("count", &exported.files), ("bytes", &exported.file_bytes)]
+                    )
+                );
+            }
+            if exported.missing_files > 0 {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.export.files_missing",
+                        &[("count", &exported.missing_files)]
+                    )
+                );
+            }
             if exported.unsigned_chains > 0 {
                 println!(
                     "{}",
