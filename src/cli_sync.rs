@@ -36,6 +36,12 @@ pub enum KeysCommand {
         /// Unit name or code
         office: String,
     },
+    /// Make the next generation of this office's keys; writes the new card signed by the old
+    /// key, for the offices that trust this one to take in with `keys trust`
+    Rotate {
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Write a signed roster of the trusted offices below this one (a city introducing its
     /// counties to the province)
     Roster {

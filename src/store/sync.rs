@@ -38,6 +38,7 @@ const ROSTER_IN: &[u8] = b"roster-in/";
 const ROSTER_OUT: &[u8] = b"roster-out";
 const SENT: &[u8] = b"sent/";
 const FROM_ORIGIN: &[u8] = b"origin/";
+const PREVIOUS_KEY: &[u8] = b"prevkey/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
@@ -259,6 +260,18 @@ impl Store {
     /// The last bundle written for `peer`, if any.
     pub fn last_sent(&self, peer: &str) -> Result<Option<Sent>> {
         get(&self.sync_tree()?, &key(SENT, peer.as_bytes()))
+    }
+
+    /// Keeps the verifying key an office signed with at `epoch`, replaced by a rotation.
+    pub fn put_previous_key(&self, office: &str, epoch: u32, key: &[u8; 32]) -> Result<()> {
+        let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
+        self.sync_put(&k, key)
+    }
+
+    /// The verifying key `office` signed with at an earlier `epoch`, if a rotation kept it.
+    pub fn previous_key(&self, office: &str, epoch: u32) -> Result<Option<[u8; 32]>> {
+        let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
+        get(&self.sync_tree()?, &k)
     }
 
     /// The newest bundle taken in from each sender (by link number).

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::bundle::{decrypt, parse_outer, Header, RangeHeader};
 use super::export::RangeSummary;
 use super::identity::Keys;
+use super::rotation::keys_of_epoch;
 use super::trust::signing_key;
 use super::visibility::{is_public, may_hold};
 use super::{hex, ChainKind, Rejection};
@@ -171,7 +172,10 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
         Ok(key) => key,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    let opened = match decrypt(&outer, keys.age_identity()) {
+    // A peer that has not heard of a rotation yet encrypts to the keys kept aside.
+    let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
+    let identity = kept.as_ref().unwrap_or(keys).age_identity();
+    let opened = match decrypt(&outer, identity) {
         Ok(opened) => opened,
         Err(rejection) => return Ok(Err(rejection)),
     };
@@ -205,6 +209,24 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
     }))))
 }
 
+/// Held ranges whose origin this office no longer accepts (revoked since they were held) move
+/// to quarantine: holding a range is no promise to apply it later. Returns how many moved.
+pub fn recheck_held(store: &Store, keys: &Keys) -> Result<usize> {
+    let mut moved = 0;
+    for held in store.held_ranges()? {
+        let head = &held.range.head;
+        let accepted = match signing_key(store, keys, &head.origin, head.epoch, false)? {
+            Ok(key) => head.verify(&key),
+            Err(_) => false,
+        };
+        if !accepted {
+            store.quarantine_held_range(head.device, held.range.first)?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
 /// Takes in the bundle in `bytes`. An `Err` that downcasts to `Rejection` is a refusal (the
 /// store is unchanged); others are failures of the machine.
 pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome> {
@@ -218,6 +240,7 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         ranges,
         files,
     } = *checked;
+    recheck_held(store, keys)?;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());
     let mut refused = Vec::new();
@@ -323,7 +346,8 @@ pub fn inspect(
         );
         return Ok(Ok(inspection));
     }
-    let opened = match decrypt(&outer, keys.age_identity()) {
+    let kept = keys_of_epoch(store.dir(), keys, r.recipient_epoch)?;
+    let opened = match decrypt(&outer, kept.as_ref().unwrap_or(keys).age_identity()) {
         Ok(opened) => opened,
         Err(rejection) => {
             inspection.note = Some(rejection.to_string());

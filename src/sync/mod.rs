@@ -6,6 +6,7 @@
 //!   read over the phone.
 //! - `trust`: the offices whose keys we accept (pinned by fingerprint or introduced by a signed
 //!   roster of a higher office), and revocation.
+//! - `rotation`: the next generation of an office's keys, endorsed by the one before.
 //! - `visibility`: which device chains an office may receive.
 //! - `bundle`: the file format (outer frame, signed inner header, compressed ops).
 //! - `export` / `import`: building a bundle for a peer, and taking one in.
@@ -22,6 +23,7 @@ pub mod identity;
 pub mod import;
 pub mod media;
 mod rejection;
+pub mod rotation;
 pub mod status;
 pub mod summary;
 pub mod trust;

@@ -464,6 +464,14 @@ impl Store {
         Ok(Ok((plan.counts, plan.latest)))
     }
 
+    /// Moves the held range of `device` starting at `first` into quarantine (its origin is no
+    /// longer accepted here).
+    pub fn quarantine_held_range(&self, device: DeviceId, first: u64) -> Result<()> {
+        let tree = self.sync_tree()?;
+        self.quarantine_held(&tree, &range_key(HELD, device, first, &[]))
+            .map(drop)
+    }
+
     /// Moves a held range that an op of it refused into quarantine.
     fn quarantine_held(&self, tree: &sled::Tree, k: &[u8]) -> Result<Fork> {
         let held = get::<HeldRange>(tree, k)?.ok_or_else(|| eyre!("held range vanished"))?;
