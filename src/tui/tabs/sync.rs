@@ -71,8 +71,13 @@ impl Panel {
 /// Work for the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncJob {
-    /// A bundle for `to`, into a folder (named there) or a file.
-    Export { to: String, output: PathBuf },
+    /// A bundle for `to`, into a folder (named there) or a file; with the evidence files the
+    /// sent changes attach when `with_files`.
+    Export {
+        to: String,
+        output: PathBuf,
+        with_files: bool,
+    },
     /// Bundle files, each taken whole or refused whole.
     Import { paths: Vec<PathBuf> },
 }
@@ -174,6 +179,15 @@ fn export_form(state: &State, peer: &PeerRow) -> Form {
         fields.push(media);
     }
     fields.push(labelled("output", ""));
+    let mut files = labelled("files", "");
+    files.input = FieldInput::Choice {
+        options: vec![
+            ("yes".into(), t("sync.tui.with_files")),
+            ("no".into(), t("sync.tui.without_files")),
+        ],
+        index: 0,
+    };
+    fields.push(files);
     Form::build(Form::new(
         FormKind::Bundle(BundleForm::Export {
             to: peer.office.clone(),
@@ -222,6 +236,7 @@ pub fn submit(state: &mut State) -> Option<Effect> {
             SyncJob::Export {
                 to,
                 output: crate::tui::effects::expand(&place),
+                with_files: value("files") != "no",
             }
         }
         BundleForm::Import => {

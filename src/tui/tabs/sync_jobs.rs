@@ -8,7 +8,7 @@ use super::sync::{form, Outcome, SyncEffect, SyncJob};
 use super::sync_data;
 use crate::i18n::{t, tf};
 use crate::store::Store;
-use crate::sync::export::{export, ExportOptions};
+use crate::sync::export::{export, ExportOptions, FILES_CAP};
 use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome};
 use crate::sync::Keys;
 use crate::tui::app::{Overlay, State};
@@ -67,7 +67,11 @@ fn keys(store: &Store, lines: &mut Vec<String>) -> Result<Keys> {
 pub fn execute(store: &Store, job: SyncJob, progress: &dyn Fn(String)) -> Done {
     let mut lines = Vec::new();
     let result = match job {
-        SyncJob::Export { to, output } => run_export(store, &to, &output, progress, &mut lines),
+        SyncJob::Export {
+            to,
+            output,
+            with_files,
+        } => run_export(store, &to, &output, with_files, progress, &mut lines),
         SyncJob::Import { paths } => run_import(store, &paths, progress, &mut lines),
     };
     match result {
@@ -91,12 +95,17 @@ fn run_export(
     store: &Store,
     to: &str,
     output: &std::path::Path,
+    with_files: bool,
     progress: &dyn Fn(String),
     lines: &mut Vec<String>,
 ) -> Result<(bool, bool)> {
     let keys = keys(store, lines)?;
     progress(t("sync.tui.collecting"));
-    let exported = export(store, &keys, to, output, &ExportOptions::default())?;
+    let options = ExportOptions {
+        files_cap: with_files.then_some(FILES_CAP),
+        ..ExportOptions::default()
+    };
+    let exported = export(store, &keys, to, output, &options)?;
     let file = exported
         .path
         .as_ref()
@@ -113,6 +122,18 @@ fn run_export(
             ("bytes", &exported.bytes),
         ],
     ));
+    if exported.files > 0 {
+        lines.push(tf(
+            "sync.export.files",
+            &[("count", &exported.files), ("bytes", &exported.file_bytes)],
+        ));
+    }
+    if exported.missing_files > 0 {
+        lines.push(tf(
+            "sync.export.files_missing",
+            &[("count", &exported.missing_files)],
+        ));
+    }
     if exported.unsigned_chains > 0 {
         lines.push(tf(
             "sync.export.unsigned",
