@@ -309,6 +309,8 @@ pub struct Contents {
     pub acks: usize,
     pub ranges: Vec<RangeSummary>,
     pub ops: u64,
+    /// Evidence files carried (format version 2).
+    pub files: usize,
     pub already_imported: bool,
 }
 
@@ -376,6 +378,7 @@ pub fn inspect(
         acks: h.acks.len(),
         ops: ranges.iter().map(|r| r.ops).sum(),
         ranges,
+        files: opened.files.len(),
         already_imported: store.received(&h.bundle_id)?.is_some(),
     });
     Ok(Ok(inspection))

@@ -116,6 +116,7 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
         line("created", when(c.created_ms));
         line("ops", c.ops.to_string());
         line("acks", c.acks.to_string());
+        line("files", c.files.to_string());
         line(
             "imported",
             t(if c.already_imported {

@@ -178,7 +178,12 @@ fn export_form(state: &State, peer: &PeerRow) -> Form {
         media.input = FieldInput::Choice { options, index: 0 };
         fields.push(media);
     }
-    fields.push(labelled("output", ""));
+    let mut output = labelled("output", "");
+    if state.sync.media.is_empty() {
+        // No stick to choose from: this is the only place, not the other one.
+        output.label = t("sync.tui.field_place");
+    }
+    fields.push(output);
     let mut files = labelled("files", "");
     files.input = FieldInput::Choice {
         options: vec![
