@@ -195,11 +195,11 @@ pub fn finish(store: &Store, state: &mut State, done: Done) {
         lines.push(chain(&e));
         error = true;
     }
-    let first = lines.first().cloned().unwrap_or_default();
+    // The lines are on the tab; the status line only says it ended, for another tab.
     if error {
-        state.error(first);
+        state.error(t("sync.tui.failed_status"));
     } else {
-        state.info(first);
+        state.info(t("sync.tui.done_status"));
     }
     state.sync.outcome = Some(Outcome { lines, error });
 }
