@@ -10,7 +10,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use rand_core::RngCore;
 use serde::Serialize;
 
-use super::bundle::{seal, Ack, Draft, RangeHeader, Routing, SignedHead};
+use super::bundle::{seal, Ack, CarriedFile, Draft, RangeHeader, Routing, SignedHead};
 use super::identity::Keys;
 use super::visibility::{
     cert_scope, is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device,
@@ -32,7 +32,13 @@ pub struct ExportOptions {
     pub full: bool,
     /// Take this as what the peer holds instead of its acknowledgements.
     pub since: Option<AckMap>,
+    /// Carry the evidence files the sent ops attach, up to this many bytes in all.
+    pub files_cap: Option<u64>,
 }
+
+/// The default cap on evidence files in one bundle: a USB stick and an email attachment both
+/// take it, and the age body stays far below the 1 GiB file limit.
+pub const FILES_CAP: u64 = 200 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RangeSummary {
@@ -69,6 +75,55 @@ pub struct Exported {
     /// Chains this store holds without their origin's signature (taken in by a demo, say),
     /// which cannot be passed on.
     pub unsigned_chains: usize,
+    /// Evidence files carried, and their bytes.
+    pub files: usize,
+    pub file_bytes: u64,
+    /// Evidence the sent ops attach whose file is not kept here (attached on another machine,
+    /// or changed since), left out.
+    pub missing_files: usize,
+}
+
+/// The evidence files the ops attach, read from `files/`, within `cap` bytes; and the number
+/// attached but not kept here.
+fn evidence_files(
+    store: &Store,
+    ranges: &[(RangeHeader, Vec<Vec<u8>>)],
+    cap: u64,
+) -> Result<(Vec<CarriedFile>, usize)> {
+    let mut wanted: Vec<(Hash, String)> = Vec::new();
+    for (_, ops) in ranges {
+        for bytes in ops {
+            let op = Op::decode(bytes).wrap_err("a stored op is damaged")?;
+            if let crate::log::Payload::EvidenceAttached { evidence, .. } = op.payload {
+                if let Some(hash) = super::unhex::<32>(&evidence.blake3) {
+                    if !wanted.iter().any(|(h, _)| *h == hash) {
+                        wanted.push((hash, evidence.file_name));
+                    }
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let (mut total, mut missing) = (0u64, 0usize);
+    for (hash, name) in wanted {
+        let Some(bytes) = store.kept_file(&hash)? else {
+            missing += 1;
+            continue;
+        };
+        total += bytes.len() as u64;
+        if total > cap {
+            return Err(user_error(tf(
+                "sync.export.files_too_large",
+                &[
+                    ("file", &name),
+                    ("cap", &(cap >> 20)),
+                    ("total", &total.div_ceil(1 << 20)),
+                ],
+            )));
+        }
+        files.push((hash, bytes));
+    }
+    Ok((files, missing))
 }
 
 /// The first op to send of a chain whose last op is `seq`, given what the peer holds.
@@ -237,6 +292,10 @@ pub fn build(
             });
         }
     }
+    let (files, missing_files) = match options.files_cap {
+        Some(cap) => evidence_files(store, &ranges, cap)?,
+        None => (Vec::new(), 0),
+    };
     let mut bundle_id = [0u8; 16];
     rand_core::OsRng.fill_bytes(&mut bundle_id);
     let link_seq = store.next_link_seq(to)?;
@@ -253,6 +312,7 @@ pub fn build(
         created_ms: super::now_ms(),
         acks,
         ranges,
+        files,
     };
     let bytes = seal(&draft, keys, &recipient)?;
     let summaries: Vec<RangeSummary> = draft
@@ -269,6 +329,9 @@ pub fn build(
         ranges: summaries,
         bytes: bytes.len() as u64,
         unsigned_chains,
+        files: draft.files.len(),
+        file_bytes: draft.files.iter().map(|(_, b)| b.len() as u64).sum(),
+        missing_files,
     };
     Ok((bytes, exported))
 }
@@ -328,7 +391,15 @@ pub fn export(
         output.to_path_buf()
     };
     write_atomically(&path, &bytes)?;
-    store.set_link_seq(to, exported.link_seq)?;
+    store.record_sent(
+        to,
+        &crate::store::sync::Sent {
+            link_seq: exported.link_seq,
+            at_ms: super::now_ms(),
+            ops: exported.ops,
+            file: path.display().to_string(),
+        },
+    )?;
     exported.path = Some(path);
     Ok(exported)
 }

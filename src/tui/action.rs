@@ -70,6 +70,8 @@ actions! {
     TabReports = "tab_reports",
     /// Go to the certification tab (认证).
     TabCert = "tab_cert",
+    /// Go to the sync tab (同步).
+    TabSync = "tab_sync",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -188,6 +190,8 @@ pub enum Effect {
     Job(Job),
     /// Read the certification pipeline into the 认证 tab.
     LoadCert,
+    /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
+    Sync(crate::tui::tabs::sync::SyncEffect),
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
     UndoCheckIn {
         session: String,

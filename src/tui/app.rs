@@ -15,7 +15,8 @@ use super::tabs::checklist::ChecklistState;
 use super::tabs::paper::PaperEntry;
 use super::tabs::reports::ReportsState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, cert, checkin, checklist, paper, reports, sessions};
+use super::tabs::sync::SyncState;
+use super::tabs::{calendar, cert, checkin, checklist, paper, reports, sessions, sync};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -29,16 +30,18 @@ pub enum Tab {
     Checkin,
     Reports,
     Cert,
+    Sync,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Calendar,
         Tab::Sessions,
         Tab::Checklist,
         Tab::Checkin,
         Tab::Reports,
         Tab::Cert,
+        Tab::Sync,
     ];
 
     pub fn title(self) -> String {
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Checkin => "tui.tab.checkin",
             Tab::Reports => "tui.tab.reports",
             Tab::Cert => "cert.tab.title",
+            Tab::Sync => "sync.tui.tab",
         })
     }
 
@@ -61,6 +65,7 @@ impl Tab {
             Tab::Checkin => Action::TabCheckin,
             Tab::Reports => Action::TabReports,
             Tab::Cert => Action::TabCert,
+            Tab::Sync => Action::TabSync,
         }
     }
 
@@ -139,6 +144,7 @@ pub struct State {
     pub checkin: CheckinState,
     pub reports: ReportsState,
     pub cert: CertState,
+    pub sync: SyncState,
     pub keymap: Keymap,
     pub theme: Theme,
     /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
@@ -237,6 +243,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
         // Report and import forms hand their values to a worker.
         Overlay::Form(form) if action == Action::Open && form.kind.is_job() => {
+            if matches!(form.kind, FormKind::Bundle(_)) {
+                return sync::submit(state);
+            }
             if form.suggest.selected.is_none() {
                 return reports::submit(form, state.today, &state.sessions.rows);
             }
@@ -292,6 +301,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabCheckin => Some(Tab::Checkin),
             Action::TabReports => Some(Tab::Reports),
             Action::TabCert => Some(Tab::Cert),
+            Action::TabSync => Some(Tab::Sync),
             _ => None,
         };
         if let Some(tab) = target {
@@ -299,6 +309,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             return match tab {
                 Tab::Checkin => checkin::entered(state),
                 Tab::Cert => cert::entered(state),
+                Tab::Sync => sync::entered(state),
                 _ => None,
             };
         }
@@ -310,6 +321,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Checkin => checkin::update(state, action),
         Tab::Reports => reports::update(state, action),
         Tab::Cert => cert::update(state, action),
+        Tab::Sync => sync::update(state, action),
     }
 }
 
@@ -345,6 +357,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             match form.kind {
                 FormKind::Report { .. } => (Action::Open, "write_report"),
                 FormKind::Import => (Action::Open, "preview"),
+                FormKind::Bundle(_) => (Action::Open, "start"),
                 _ => (Action::Open, "save"),
             },
             (Action::Back, "cancel"),
@@ -359,6 +372,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(state),
                 Tab::Cert => cert::hints(state),
+                Tab::Sync => sync::hints(state),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

@@ -60,6 +60,10 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         }
         return;
     }
+    if let Effect::Sync(effect) = effect {
+        crate::tui::tabs::sync_jobs::run_effect(store, state, effect);
+        return;
+    }
     // Long work goes to a worker: the app starts it once this returns.
     if let Effect::Job(job) = effect {
         state.reports.wanted = Some(job);
@@ -118,7 +122,8 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         | Effect::CheckIn { .. }
         | Effect::WalkIn { .. }
         | Effect::UndoCheckIn { .. }
-        | Effect::Job(_) => Ok(None),
+        | Effect::Job(_)
+        | Effect::Sync(_) => Ok(None),
     };
     match outcome {
         Ok(message) => {
