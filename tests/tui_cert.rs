@@ -204,6 +204,37 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
 }
 
 #[test]
+fn slash_finds_a_citys_people_by_pinyin_or_certificate_number() {
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    let listed = |state: &peixun::tui::app::State| -> Vec<String> {
+        state.cert.listed().iter().map(|p| p.name.clone()).collect()
+    };
+    press(&store, &mut state, KeyCode::Char('/'));
+    // Typed, not taken as keys: 6 would switch tabs and j move the cursor.
+    typed(&store, &mut state, "zgl");
+    assert_eq!(state.tab, Tab::Cert);
+    assert_eq!(listed(&state), ["诸葛亮"]);
+    let screen = draw(&state, 80, 24);
+    assert!(find(screen.backend().buffer(), "(1/3)").is_some());
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(listed(&state).len(), 3, "Esc clears the filter");
+    press(&store, &mut state, KeyCode::Char('/'));
+    typed(&store, &mut state, "202300001");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(listed(&state), ["欧阳明月"]);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.cert.detail, "Enter opens the one found");
+    press(&store, &mut state, KeyCode::Esc);
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(listed(&state).len(), 3, "the first Esc clears the filter");
+    assert!(state.cert.open.is_some());
+}
+
+#[test]
 fn a_county_sees_its_checked_in_people_as_trained_and_an_empty_office_a_hint() {
     let (_dir, store) = county_store();
     let mut state = load(&store, Theme::coloured());

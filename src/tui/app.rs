@@ -160,6 +160,7 @@ impl State {
             Overlay::Form(_) | Overlay::Paper(_) => Focus::Text,
             Overlay::None => match self.tab {
                 Tab::Sessions if self.sessions.editing_filter() => Focus::Text,
+                Tab::Cert if self.cert.filter.editing => Focus::Text,
                 Tab::Checkin => Focus::Door,
                 _ => Focus::Keys,
             },

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use color_eyre::eyre::Result;
 
+use super::list_filter::{person_keys, Filter};
+use super::sessions::filter_key;
 use super::PAGE;
 use crate::campaign::unit_name;
 use crate::cert::{Outcome, Rules, Stage};
@@ -31,6 +33,8 @@ pub struct PersonRow {
     pub certificate: Option<String>,
     /// The whole history, one line per fact, read with the rest so drawing needs no store.
     pub history: Vec<String>,
+    /// What `/` finds them by (`list_filter::person_keys`).
+    pub keys: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,13 +49,19 @@ pub struct CertState {
     pub person: usize,
     /// Showing the selected person's history.
     pub detail: bool,
+    /// Narrows the open city's people: a city has thousands.
+    pub filter: Filter,
 }
 
 impl CertState {
     /// The people of the open city, in list order.
     pub fn listed(&self) -> Vec<&PersonRow> {
         match &self.open {
-            Some(city) => self.people.iter().filter(|p| &p.city == city).collect(),
+            Some(city) => self
+                .people
+                .iter()
+                .filter(|p| &p.city == city && self.filter.matches(&p.keys))
+                .collect(),
             None => Vec::new(),
         }
     }
@@ -98,9 +108,12 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
                 row.counts[i] += 1;
             }
         }
+        let unit = unit_name(&c.unit);
+        let certificate = c.status.certificate.clone().unwrap_or_default();
         people.push(PersonRow {
+            keys: person_keys(&c.person.name, &unit, &[&certificate]),
             name: c.person.name.clone(),
-            unit: unit_name(&c.unit),
+            unit,
             city: c.city.clone(),
             stage: c.status.stage(),
             outcome: c.status.outcome,
@@ -164,8 +177,16 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         return None;
     }
     if c.open.is_some() {
+        if filter_key(&mut c.filter, &mut c.person, action) {
+            return None;
+        }
         let len = c.listed().len();
         match action {
+            Action::Filter => c.filter.editing = true,
+            Action::Back if c.filter.is_active() => {
+                c.filter = Filter::default();
+                c.person = 0;
+            }
             Action::Back => c.open = None,
             Action::Open if len > 0 => c.detail = true,
             _ => step(&mut c.person, len, action),
@@ -177,6 +198,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             if let Some(city) = c.cities.get(c.row) {
                 c.open = Some(city.city.clone());
                 c.person = 0;
+                c.filter = Filter::default();
             }
         }
         _ => step(&mut c.row, c.cities.len(), action),
@@ -188,8 +210,17 @@ pub fn hints(state: &State) -> Vec<Hint> {
     let c = &state.cert;
     if c.detail {
         vec![(Action::Back, "back")]
+    } else if c.filter.editing {
+        vec![
+            (Action::Open, "keep_filter"),
+            (Action::Back, "clear_filter"),
+        ]
     } else if c.open.is_some() {
-        vec![(Action::Open, "history"), (Action::Back, "back")]
+        vec![
+            (Action::Open, "history"),
+            (Action::Back, "back"),
+            (Action::Filter, "filter"),
+        ]
     } else {
         vec![(Action::Open, "open")]
     }

@@ -99,6 +99,22 @@ fn render_people(frame: &mut Frame, area: Rect, state: &State, city: &str, liste
         ),
         theme.title,
     )];
+    if c.filter.is_active() || c.filter.editing {
+        let line_area = Rect {
+            y: area.y + lines.len() as u16,
+            height: 1,
+            ..area
+        };
+        let total = c.people.iter().filter(|p| p.city == city).count();
+        lines.push(super::sessions_view::filter_line(
+            frame,
+            line_area,
+            state,
+            &c.filter,
+            listed.len(),
+            total,
+        ));
+    }
     let (name_w, unit_w, stage_w, outcome_w) = (8, 10, 6, 8);
     let cert_w = w.saturating_sub(name_w + unit_w + stage_w + outcome_w + 4);
     lines.push(Line::styled(

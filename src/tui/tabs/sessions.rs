@@ -171,7 +171,7 @@ fn move_cursor(selected: &mut usize, len: usize, action: Action) {
 }
 
 /// Keys for a filter being typed; returns true when the key was the filter's.
-fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
+pub(super) fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
     if !filter.editing {
         return false;
     }

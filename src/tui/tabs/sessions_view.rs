@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// The filter's line, with the terminal cursor in it while it is typed.
-fn filter_line(
+pub(super) fn filter_line(
     frame: &mut Frame,
     area: Rect,
     state: &State,
