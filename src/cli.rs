@@ -142,6 +142,11 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff)
     Man,
+    /// The IP specialist certification: online training, evaluation, exams, certificates
+    Cert {
+        #[command(subcommand)]
+        command: crate::cli_cert::CertCommand,
+    },
     /// This office's keys and the offices it trusts (身份与信任)
     Keys {
         #[command(subcommand)]
@@ -388,6 +393,8 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The roster of certified IP specialists (获证名单), FILE.xlsx or FILE.csv
+    Certified(crate::cli_cert::CertifiedArgs),
     /// A printable A4 sign-in sheet (签到表) for a session, FILE.xlsx
     Signin {
         #[arg(long)]

@@ -36,6 +36,12 @@ pub enum KeysCommand {
         /// Unit name or code
         office: String,
     },
+    /// Make the next generation of this office's keys; writes the new card signed by the old
+    /// key, for the offices that trust this one to take in with `keys trust`
+    Rotate {
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Write a signed roster of the trusted offices below this one (a city introducing its
     /// counties to the province)
     Roster {
@@ -57,6 +63,18 @@ pub enum BundleCommand {
         /// Send every log from its start, whatever the recipient acknowledged
         #[arg(long)]
         full: bool,
+        /// Carry the evidence files (checklist attachments) the sent changes record, by content
+        /// hash
+        #[arg(long)]
+        with_files: bool,
+        /// Largest total of evidence files in one bundle, in MB
+        #[arg(
+            long,
+            value_name = "MB",
+            default_value_t = 200,
+            requires = "with_files"
+        )]
+        files_cap_mb: u64,
         #[arg(long)]
         json: bool,
     },
@@ -75,6 +93,12 @@ pub enum BundleCommand {
     },
     /// Ranges held until their gap fills, and quarantined forks
     Held {
+        #[arg(long)]
+        json: bool,
+    },
+    /// People in the records of more than one unit below this office (same phone, or same
+    /// enterprise credit code and name), to check by hand
+    Review {
         #[arg(long)]
         json: bool,
     },

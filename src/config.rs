@@ -16,6 +16,8 @@ pub struct Config {
     pub late_grace_minutes: u32,
     /// Automatic backups to keep in the data dir's `backups/`; 0 turns them off.
     pub backup_keep: usize,
+    /// Changes to the certification rules of `assets/cert.toml`.
+    pub cert: crate::cert::RulesOverride,
 }
 
 impl Default for Config {
@@ -23,6 +25,7 @@ impl Default for Config {
         Config {
             late_grace_minutes: 15,
             backup_keep: 7,
+            cert: crate::cert::RulesOverride::default(),
         }
     }
 }
@@ -76,6 +79,9 @@ mod tests {
         assert!(Config::parse("late_grace_minutes = -1").is_err());
         assert_eq!(Config::parse("").unwrap().backup_keep, 7);
         assert_eq!(Config::parse("backup_keep = 0").unwrap().backup_keep, 0);
+        let cert = Config::parse("[cert]\nthreshold = 70").unwrap().cert;
+        assert_eq!(cert.threshold, Some(70));
+        assert!(Config::parse("[cert]\nthreshhold = 70").is_err());
         assert!(
             Config::parse("late_grace = 5").is_err(),
             "unknown keys are refused"

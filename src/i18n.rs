@@ -43,6 +43,8 @@ const AREAS: &[(&str, &str, &str)] = &[
         "backup",
         include_str!("../assets/i18n/en/backup.toml"),
     ),
+    ("zh", "cert", include_str!("../assets/i18n/zh-CN/cert.toml")),
+    ("en", "cert", include_str!("../assets/i18n/en/cert.toml")),
 ];
 
 static LANG: AtomicU8 = AtomicU8::new(0);

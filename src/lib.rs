@@ -3,7 +3,9 @@
 pub mod args;
 pub mod backup;
 pub mod campaign;
+pub mod cert;
 pub mod cli;
+pub mod cli_cert;
 pub mod cli_sync;
 pub mod commands;
 pub mod config;

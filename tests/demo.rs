@@ -313,7 +313,8 @@ fn city_checklists_are_mixed(seed: u64) {
         .map(|op| op.office.as_str())
         .collect();
     assert!(mark_offices.len() >= 5, "{mark_offices:?}");
-    assert_eq!(store.heads().unwrap().len(), 6);
+    // The city's, its five units', and the province's certification records.
+    assert_eq!(store.heads().unwrap().len(), 7);
     let rebuilt = peixun::log::rebuild(&ops).unwrap();
     let stored: BTreeMap<String, Vec<u8>> = store.state_entries().unwrap().into_iter().collect();
     assert_eq!(rebuilt, stored);
@@ -421,7 +422,8 @@ fn province_demo() {
         .iter()
         .filter(|u| !c.checklist_for(&u.id).is_empty())
         .collect();
-    assert_eq!(store.heads().unwrap().len(), offices.len() + 1);
+    // Plus the province's own device and the chain of the city running the expansion class.
+    assert_eq!(store.heads().unwrap().len(), offices.len() + 2);
     let today = store.today().unwrap();
     let mut statuses = BTreeSet::new();
     for unit in &offices {

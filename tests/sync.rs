@@ -330,6 +330,7 @@ fn reopen(bytes: &[u8], recipient: &Keys) -> Draft {
         created_ms: h.created_ms,
         acks: h.acks,
         ranges: h.ranges.into_iter().zip(ranges).collect(),
+        files: vec![],
     }
 }
 
@@ -526,8 +527,8 @@ fn out_of_order_ranges_are_held_until_the_gap_fills() {
     let second = county.send_with(
         &city,
         &ExportOptions {
-            full: false,
             since: Some(since),
+            ..ExportOptions::default()
         },
     );
     let held = city.applied(&second);
@@ -581,6 +582,7 @@ fn a_fork_is_quarantined_and_reported() {
         created_ms: 0,
         acks: vec![],
         ranges: vec![(RangeHeader { first: 1, head }, ops)],
+        files: vec![],
     };
     let bytes = seal(&draft, &county.keys, &city.keys.age_identity().to_public()).unwrap();
     let before = city.state();

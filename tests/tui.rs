@@ -16,6 +16,11 @@ mod polish;
 #[path = "tui/reports.rs"]
 mod reports;
 
+#[path = "tui/paper.rs"]
+mod paper;
+#[path = "tui/sync.rs"]
+mod sync;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 
@@ -42,7 +47,15 @@ fn digits_and_tab_switch_tabs() {
     press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Cert);
+    press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Sync);
+    press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Sync);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Cert);
     press(&store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Reports);
     press(&store, &mut state, KeyCode::BackTab);

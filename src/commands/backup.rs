@@ -120,7 +120,8 @@ fn changes_store(command: Option<&Command>) -> bool {
             | Command::Enrol(_)
             | Command::Checkin(_)
             | Command::Keys { .. }
-            | Command::Bundle { .. },
+            | Command::Bundle { .. }
+            | Command::Cert { .. },
         ) => true,
         Some(Command::Import(args)) => !args.dry_run,
         Some(Command::Checklist(ChecklistArgs { command, .. })) => command.is_some(),

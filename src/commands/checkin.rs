@@ -389,28 +389,12 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
 /// the session's start, since the paper does not say when each person came.
 fn from_paper(store: &Store, session_id: &str, numbers: &str) -> Result<()> {
     let numbers = crate::sheets::report::parse_numbers(numbers).map_err(user_error)?;
-    let session = store
-        .session(session_id)?
-        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &session_id)])))?;
-    let list = store.enrolment_list(session_id)?;
-    if let Some(missing) = numbers.iter().find(|n| **n > list.len()) {
-        return Err(user_error(tf(
-            "cli.report.number_out_of_range",
-            &[("number", missing), ("count", &list.len())],
-        )));
-    }
-    let at = session.date.and_time(session.start);
-    let mut already = 0;
-    for n in &numbers {
-        if let CheckIn::Already { .. } = store.check_in(session_id, &list[n - 1].0.id, at)? {
-            already += 1;
-        }
-    }
+    let outcome = store.check_in_paper(session_id, &numbers)?;
     println!(
         "{}",
         tf(
             "cli.report.numbers_done",
-            &[("count", &numbers.len()), ("already", &already)]
+            &[("count", &numbers.len()), ("already", &outcome.already)]
         )
     );
     Ok(())

@@ -2,6 +2,8 @@
 //! scripts.
 
 mod backup;
+mod cert;
+mod cert_view;
 mod checkin;
 mod checklist;
 mod doctor;
@@ -160,6 +162,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 .render(&mut std::io::stdout())
                 .wrap_err("writing the man page")
         }
+        Some(Command::Cert { command }) => cert::run(&cli, command),
         Some(Command::Keys { command }) => sync::keys(&cli, command),
         Some(Command::Bundle { command }) => sync::bundle(&cli, command),
         Some(Command::Backup { json }) => backup::backup_now(&cli, *json),

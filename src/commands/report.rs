@@ -68,6 +68,8 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
         } => {
             let office = office_of(&store, office)?;
             let coverage = rollup::coverage(&store, &office)?;
+            let today = today(cli, &store)?;
+            let fresh = store.freshness()?;
             if *json {
                 return print_json(&coverage);
             }
@@ -85,19 +87,24 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 ["单位", "企业数", "已参训企业", "已参训人数"]
                     .iter()
                     .map(|s| s.to_string())
+                    .chain([crate::i18n::t("sync.stale.column")])
                     .collect(),
             ];
             for c in &coverage {
-                let unit = if c.unit == "合计" {
-                    c.unit.clone()
+                let (unit, stale) = if c.unit == "合计" {
+                    (c.unit.clone(), String::new())
                 } else {
-                    unit_name(&c.unit)
+                    (
+                        unit_name(&c.unit),
+                        rollup::unit_staleness(&office, &c.unit, &fresh, today),
+                    )
                 };
                 rows.push(vec![
                     unit,
                     c.enterprises.to_string(),
                     c.enterprises_reached.to_string(),
                     c.people_reached.to_string(),
+                    stale,
                 ]);
             }
             emit(rows, output, *encoding)
@@ -126,6 +133,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             );
             Ok(())
         }
+        ReportCommand::Certified(args) => super::cert_view::report_certified(&store, args),
         ReportCommand::Signin { session, output } => {
             let found = store
                 .session(session)?

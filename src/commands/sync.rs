@@ -16,24 +16,11 @@ use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::write_atomically;
 use crate::sync::identity::keys_dir;
+use crate::sync::rotation::{self, Rotation};
 use crate::sync::trust::{self, Roster, TrustSource};
 use crate::sync::{hex, Card, Keys};
 
-fn name(office: &str) -> String {
-    format!("{}({office})", unit_name(office))
-}
-
-fn when(ms: u64) -> String {
-    i64::try_from(ms)
-        .ok()
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+use crate::sync::summary::{office_name as name, when};
 
 /// This office's keys, created on first use (and said so on stderr).
 fn keys_of(store: &Store) -> Result<Keys> {
@@ -114,6 +101,24 @@ fn read_text(path: &Path) -> Result<String> {
 
 fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>) -> Result<()> {
     let text = read_text(file)?;
+    if Rotation::looks_like(&text) {
+        let certificate = Rotation::from_text(&text).map_err(|e| user_error(e.to_string()))?;
+        let change = rotation::accept_rotation(store, &certificate)?
+            .map_err(|e| user_error(e.to_string()))?;
+        println!(
+            "{}",
+            tf(
+                "sync.rotation.accepted",
+                &[
+                    ("office", &name(&certificate.card.body.office)),
+                    ("epoch", &certificate.card.body.epoch),
+                    ("change", &change.label()),
+                    ("fingerprint", &certificate.card.fingerprint())
+                ]
+            )
+        );
+        return Ok(());
+    }
     if Roster::looks_like(&text) {
         let roster = Roster::from_text(&text).map_err(|e| user_error(e.to_string()))?;
         let report =
@@ -289,6 +294,27 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                 tf(
                     "sync.keys.revoked",
                     &[("office", &name(&office)), ("epoch", &peer.card.body.epoch)]
+                )
+            );
+            let moved = crate::sync::import::recheck_held(&store, &keys_of(&store)?)?;
+            if moved > 0 {
+                println!("{}", tf("sync.keys.held_quarantined", &[("count", &moved)]));
+            }
+            Ok(())
+        }
+        KeysCommand::Rotate { output } => {
+            keys_of(&store)?;
+            let (keys, certificate) = rotation::rotate(&store)?;
+            write_atomically(output, certificate.to_text()?.as_bytes())?;
+            println!(
+                "{}",
+                tf(
+                    "sync.rotation.done",
+                    &[
+                        ("epoch", &keys.epoch()),
+                        ("file", &output.display()),
+                        ("fingerprint", &certificate.card.fingerprint())
+                    ]
                 )
             );
             Ok(())

@@ -7,6 +7,7 @@
 //! office may not write (each unit's own checklist marks) are written as that unit's own device
 //! chain and taken in through `Store::import_foreign_chain`.
 
+mod cert;
 pub mod chain;
 mod checklist;
 mod crowd;
@@ -363,10 +364,8 @@ fn plan_sessions(
     }
     let unit_ids: Vec<String> = units.iter().map(|u| u.id.clone()).collect();
     let online_people = arng.sample(&candidates(&unit_ids), sizes.online_enrolled);
-    let mut online_present: HashSet<u32> = HashSet::new();
     for s in cal.online(&unit_ids)? {
         let present = attendance(&mut arng, &s, &online_people, today);
-        online_present.extend(present.iter().map(|(p, _)| *p));
         planned.push(Planned {
             session: s,
             enrolled: online_people.clone(),
@@ -374,19 +373,14 @@ fn plan_sessions(
         });
     }
     let (exams, makeup) = cal.exams(units)?;
-    for (s, exam_units) in exams {
-        // 遴选: the exam takes part of those who attended the online training.
-        let mut pool = candidates(&exam_units);
-        pool.retain(|p| online_present.contains(p));
-        let n = pool.len() * 2 / 5;
-        let enrolled = arng.sample(&pool, n);
+    // 遴选 decides who sits the exams: the certification chain seats them (see `cert::plan`).
+    for (s, _) in exams {
         planned.push(Planned {
             session: s,
-            enrolled,
+            enrolled: Vec::new(),
             present: Vec::new(),
         });
     }
-    // Nobody has failed yet on the demo's today, so the makeup has no enrolments.
     planned.push(Planned {
         session: makeup,
         enrolled: Vec::new(),
@@ -476,7 +470,7 @@ pub fn build_sized(
     let firms = enterprises(&store, &mut rng.fork(2), &units, sizes.enterprises)?;
     let people = people(&store, &mut rng.fork(3), &firms, sizes.people)?;
     let by_unit = people_by_unit(&firms, &people);
-    let planned = plan_sessions(&store, &mut rng, &units, &offices, sizes, &by_unit, today)?;
+    let mut planned = plan_sessions(&store, &mut rng, &units, &offices, sizes, &by_unit, today)?;
 
     // Checklists: who has held a session already decides which materials exist.
     let mut progress_by_unit: HashMap<String, Progress> = HashMap::new();
@@ -509,7 +503,31 @@ pub fn build_sized(
         }
     }
 
+    // The certification chain: the province's records, the store's exam results, a city's
+    // expansion class; what the store's office may not write comes in as the writer's chain.
+    let firm_unit: HashMap<String, String> = firms
+        .iter()
+        .map(|e| (e.id.clone(), e.unit.clone()))
+        .collect();
+    let unit_of = |i: u32| {
+        people
+            .get(i as usize)
+            .and_then(|p| p.enterprise.as_ref())
+            .and_then(|e| firm_unit.get(e).cloned())
+    };
+    let mut chain = cert::plan(&mut rng.fork(9), &people, &unit_of, &planned)?;
+    // The exams seat the selected candidates, the makeup those who failed.
+    for p in &mut planned {
+        if let Some(seated) = chain.seated.remove(&p.session.id) {
+            let needed = u32::try_from(seated.len()).unwrap_or(u32::MAX).div_ceil(10) * 10;
+            p.session.capacity = p.session.capacity.max(needed);
+            p.enrolled = seated;
+        }
+    }
+    let own_cert = chain.write(office, seed, &mut actor_rng, &mut foreign)?;
+
     let total = firms.len()
+        + own_cert.len()
         + people.len()
         + planned.len()
         + planned
@@ -555,6 +573,9 @@ pub fn build_sized(
     }
     for m in own_marks {
         sink.push(m)?;
+    }
+    for payload in own_cert {
+        sink.push(payload)?;
     }
     sink.flush()?;
     sink.import(foreign)?;

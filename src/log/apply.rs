@@ -129,7 +129,10 @@ pub mod keys {
     }
 }
 
-fn read<K: Kv, T: DeserializeOwned>(kv: &K, key: &str) -> Result<Option<Stored<T>>, K::Error> {
+pub(super) fn read<K: Kv, T: DeserializeOwned>(
+    kv: &K,
+    key: &str,
+) -> Result<Option<Stored<T>>, K::Error> {
     match kv.get(key)? {
         None => Ok(None),
         Some(bytes) => postcard::from_bytes(&bytes).map(Some).map_err(|_| {
@@ -169,7 +172,7 @@ fn bump<K: Kv>(kv: &mut K, key: &str, up: bool) -> Result<(), K::Error> {
 }
 
 /// Last writer wins by stamp; a record may only be changed by the office that first wrote it.
-fn upsert<K: Kv, T: Serialize + DeserializeOwned>(
+pub(super) fn upsert<K: Kv, T: Serialize + DeserializeOwned>(
     kv: &mut K,
     key: &str,
     op: &Op,
@@ -196,7 +199,7 @@ fn upsert<K: Kv, T: Serialize + DeserializeOwned>(
     Ok(true)
 }
 
-fn unauthorised(record: &str, op: &Op) -> ApplyError {
+pub(super) fn unauthorised(record: &str, op: &Op) -> ApplyError {
     ApplyError::Unauthorised {
         record: record.to_string(),
         origin: op.office.clone(),
@@ -419,6 +422,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             }
             upsert(kv, &key, op, *due)
         }
+        _ => super::apply_cert::apply(kv, op),
     }
 }
 

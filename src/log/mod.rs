@@ -1,9 +1,11 @@
 //! The change log: ops, their hash chains, the clock, and the fold into state (DESIGN §2).
 
 pub mod apply;
+mod apply_cert;
 pub mod hlc;
 pub mod op;
 
 pub use apply::{apply, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
+pub use apply_cert::keys as apply_cert_keys;
 pub use hlc::Hlc;
 pub use op::{DeviceId, Hash, Op, Payload};

@@ -5,6 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
+use crate::cert::model::{
+    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
+};
 use crate::domain::{Enterprise, Evidence, MarkStatus, OfficeId, Person, RecordId, Session};
 
 pub type DeviceId = u64;
@@ -46,6 +49,49 @@ pub enum Payload {
         item: String,
         due: NaiveDate,
     },
+    /// What the live platform reports of a person's online training (线上大培训). `unit` is the
+    /// office that owns the person, so the record can travel where the person travels.
+    OnlineRecorded {
+        person: RecordId,
+        unit: OfficeId,
+        entry: OnlineEntry,
+    },
+    /// The province's composite evaluation of a person (遴选).
+    Evaluated {
+        person: RecordId,
+        unit: OfficeId,
+        evaluation: Evaluation,
+    },
+    /// A hand change to the candidate list, with its reason.
+    CandidateAdjusted {
+        person: RecordId,
+        unit: OfficeId,
+        adjustment: Adjustment,
+    },
+    /// The province approves (or withdraws approval of) a city's expansion class (扩招班).
+    ExpansionApproved {
+        session: RecordId,
+        /// The city that runs the class.
+        city: OfficeId,
+        approval: Approval,
+    },
+    /// Exam and practical marks at an exam, makeup or expansion-class session.
+    ResultRecorded {
+        session: RecordId,
+        person: RecordId,
+        unit: OfficeId,
+        marks: Marks,
+    },
+    CertificateIssued {
+        person: RecordId,
+        unit: OfficeId,
+        certificate: Certificate,
+    },
+    PointsRecorded {
+        person: RecordId,
+        unit: OfficeId,
+        entry: PointsEntry,
+    },
 }
 
 impl Payload {
@@ -61,6 +107,13 @@ impl Payload {
             Self::ChecklistMarked { .. } => "ChecklistMarked",
             Self::EvidenceAttached { .. } => "EvidenceAttached",
             Self::DeadlineSet { .. } => "DeadlineSet",
+            Self::OnlineRecorded { .. } => "OnlineRecorded",
+            Self::Evaluated { .. } => "Evaluated",
+            Self::CandidateAdjusted { .. } => "CandidateAdjusted",
+            Self::ExpansionApproved { .. } => "ExpansionApproved",
+            Self::ResultRecorded { .. } => "ResultRecorded",
+            Self::CertificateIssued { .. } => "CertificateIssued",
+            Self::PointsRecorded { .. } => "PointsRecorded",
         }
     }
 
@@ -80,6 +133,19 @@ impl Payload {
             Self::ChecklistMarked { unit, item, .. }
             | Self::EvidenceAttached { unit, item, .. }
             | Self::DeadlineSet { unit, item, .. } => vec![format!("{unit}/{item}"), unit.clone()],
+            Self::OnlineRecorded { person, .. }
+            | Self::Evaluated { person, .. }
+            | Self::CandidateAdjusted { person, .. }
+            | Self::PointsRecorded { person, .. } => vec![person.clone()],
+            Self::CertificateIssued {
+                person,
+                certificate,
+                ..
+            } => vec![person.clone(), certificate.number.clone()],
+            Self::ExpansionApproved { session, .. } => vec![session.clone()],
+            Self::ResultRecorded {
+                session, person, ..
+            } => vec![session.clone(), person.clone()],
         }
     }
 }

@@ -87,6 +87,22 @@ impl KeyList {
         });
     }
 
+    /// `text` under `entry` from each of `starts` (byte offsets), so a prefix query finds it
+    /// from the middle too; the text is stored once. Returns where it starts in the arena.
+    fn push_suffixes(&mut self, text: &str, starts: &[usize], entry: u32) -> u32 {
+        let start = self.arena.len() as u32;
+        self.arena.push_str(text);
+        for &offset in starts {
+            self.keys.push(Key {
+                start: start + offset as u32,
+                len: (text.len() - offset).min(u16::MAX as usize) as u16,
+                entry,
+                secondary: false,
+            });
+        }
+        start
+    }
+
     fn text(&self, key: &Key) -> &str {
         let start = key.start as usize;
         self.arena
@@ -115,7 +131,11 @@ pub struct SearchIndex {
     entries: Vec<Candidate>,
     initials: KeyList,
     full: KeyList,
+    /// Each distinct enterprise's initials from the start and from after its place names (entry
+    /// = enterprise id): people say 华宇光电 (`hygd`) for 鄂州市华宇光电科技有限公司.
     enterprise_initials: KeyList,
+    /// Where each enterprise's initials start in that arena, to rank matches from the start first.
+    enterprise_initials_at: Vec<u32>,
     /// Phone digits reversed, so a phone tail is a prefix.
     phone_tails: KeyList,
     /// Primary full pinyin and initials per entry, for the fuzzy scan, with a mask of the
@@ -182,7 +202,6 @@ impl SearchIndex {
     pub fn build(candidates: Vec<Candidate>) -> SearchIndex {
         let mut index = SearchIndex::default();
         let mut enterprise_ids: HashMap<String, u32> = HashMap::new();
-        let mut enterprise_initials: Vec<String> = Vec::new();
         for (i, candidate) in candidates.iter().enumerate() {
             let entry = i as u32;
             let variants = pinyin::variants(&candidate.name);
@@ -209,12 +228,13 @@ impl SearchIndex {
                         .enterprises
                         .push((candidate.enterprise.clone(), Vec::new()));
                     post(&mut index.enterprise_chars, &candidate.enterprise, id);
-                    enterprise_initials.push(pinyin::text_initials(&candidate.enterprise));
+                    let (initials, starts) = pinyin::name_part_initials(&candidate.enterprise);
+                    let at = index
+                        .enterprise_initials
+                        .push_suffixes(&initials, &starts, id);
+                    index.enterprise_initials_at.push(at);
                 }
                 index.enterprises[id as usize].1.push(entry);
-                index
-                    .enterprise_initials
-                    .push(&enterprise_initials[id as usize], entry, false);
             }
             let digits: String = candidate
                 .phone
@@ -321,8 +341,19 @@ impl SearchIndex {
             }
         }
         if ascii && !digits && !tiers_full(&best) {
+            let mut found = 0;
             for key in self.enterprise_initials.prefixed(&query, cap) {
-                add(&mut best, key.entry, Tier::Enterprise, u32::from(key.len));
+                let id = key.entry as usize;
+                // From the name's start first, then the shorter name.
+                let offset = key.start - self.enterprise_initials_at[id];
+                let score = offset * 1000 + u32::from(key.len);
+                for &entry in &self.enterprises[id].1 {
+                    add(&mut best, entry, Tier::Enterprise, score);
+                }
+                found += self.enterprises[id].1.len();
+                if found >= cap {
+                    break;
+                }
             }
         }
         if ascii && !digits && !tiers_full(&best) {

@@ -248,9 +248,46 @@ pub fn text_initials(text: &str) -> String {
         .collect()
 }
 
+/// An enterprise name's initials, and where in them the name may be said from: the start, and
+/// after each place in it (省, 市, 县, 区, a leading 湖北 or 中国), where the trade name begins.
+/// Starting anywhere else makes `zs` find every 鄂州市 (州市) enterprise.
+pub fn name_part_initials(name: &str) -> (String, Vec<usize>) {
+    let mut initials = String::new();
+    let mut starts = vec![0];
+    let mut previous = None;
+    for (i, c) in name.chars().enumerate() {
+        if let Some(initial) = char_readings(c)
+            .into_iter()
+            .next()
+            .and_then(|r| r.chars().next())
+        {
+            initials.push(initial);
+        }
+        let leading_region =
+            i == 1 && matches!((previous, c), (Some('湖'), '北') | (Some('中'), '国'));
+        if matches!(c, '省' | '市' | '县' | '区') || leading_region {
+            starts.push(initials.len());
+        }
+        previous = Some(c);
+    }
+    starts.retain(|&s| s < initials.len());
+    starts.dedup();
+    (initials, starts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enterprise_names_are_said_from_after_their_places() {
+        let (initials, starts) = name_part_initials("鄂州市华宇光电科技有限公司");
+        assert_eq!(initials, "ezshygdkjyxgs");
+        assert_eq!(starts, [0, 3]);
+        let (_, starts) = name_part_initials("湖北省鄂州市葛店开发区光电有限公司");
+        assert_eq!(starts, [0, 2, 3, 6, 11]);
+        assert_eq!(name_part_initials("鄂州市").1, [0]);
+    }
 
     fn primary(name: &str) -> (String, String) {
         let v = variants(name).into_iter().next().unwrap();

@@ -102,6 +102,20 @@ fn compound_surname_and_enterprise() {
 }
 
 #[test]
+fn enterprise_initials_match_from_the_middle_of_a_name() {
+    // People name an enterprise without its place: 华容新材料 for 鄂州市华容新材料有限公司.
+    assert_eq!(
+        names(&index(), "hrxcl")[0],
+        ("张三".to_string(), Tier::Enterprise)
+    );
+    // Only from after a place: 州市 in 鄂州市 is not a name anyone says.
+    assert!(names(&index(), "zs")
+        .iter()
+        .all(|(_, tier)| *tier != Tier::Enterprise));
+    assert!(names(&index(), "yxgs").is_empty());
+}
+
+#[test]
 fn nothing_for_nothing() {
     assert!(index().search("", 10).is_empty());
     assert!(index()

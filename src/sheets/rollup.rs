@@ -8,7 +8,25 @@ use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use crate::campaign::{campaign, unit_name};
+use crate::i18n::t;
+use crate::store::sync::Freshness;
 use crate::store::Store;
+use crate::sync::status::staleness;
+
+/// How current the roll-up is about `unit`: blank for the office's own work, else the bundle
+/// that last brought the unit's work ("截至第 17 号包，9 天前收到", "尚未收到").
+pub fn unit_staleness(
+    office: &str,
+    unit: &str,
+    fresh: &BTreeMap<String, Freshness>,
+    today: NaiveDate,
+) -> String {
+    if unit == office {
+        t("sync.stale.own")
+    } else {
+        staleness(fresh.get(unit), today)
+    }
+}
 
 /// Every unit's checklist, one row per unit and item.
 pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<Vec<Vec<String>>> {
@@ -23,8 +41,11 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
     ]
     .iter()
     .map(|s| s.to_string())
+    .chain([t("sync.stale.column")])
     .collect::<Vec<_>>()];
+    let fresh = store.freshness()?;
     for (unit, _) in campaign().descendants(office) {
+        let stale = unit_staleness(office, &unit.id, &fresh, today);
         for row in store.checklist(&unit.id, today)? {
             rows.push(vec![
                 unit_name(&unit.id),
@@ -34,6 +55,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
                 row.working_days_left.to_string(),
                 row.status.label(),
                 row.evidence.len().to_string(),
+                stale.clone(),
             ]);
         }
     }
@@ -46,6 +68,9 @@ pub struct Coverage {
     pub enterprises: usize,
     pub enterprises_reached: usize,
     pub people_reached: usize,
+    /// The newest bundle that brought the unit's work (none for the office itself, the total,
+    /// or a unit nothing has come from).
+    pub received: Option<Freshness>,
 }
 
 /// Per unit below `office`: enterprises known, enterprises with someone who attended a session,
@@ -57,6 +82,7 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
         .map(|(u, _)| u.id.clone())
         .collect();
     let enterprises = store.enterprises()?;
+    let fresh = store.freshness()?;
     let unit_of: BTreeMap<String, String> = enterprises
         .iter()
         .map(|e| (e.id.clone(), e.unit.clone()))
@@ -92,6 +118,7 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
                 .filter(|e| &e.unit == unit && reached_enterprises.contains(&e.id))
                 .count(),
             people_reached: people_by_unit.get(unit).copied().unwrap_or(0),
+            received: fresh.get(unit).cloned(),
         })
         .collect();
     let total = rows.iter().fold(

@@ -79,7 +79,7 @@ impl Store {
         Ok(())
     }
 
-    /// Records a file as evidence by name, size and content hash; the file itself stays put.
+    /// Records a file as evidence by name, size and content hash, and keeps a copy by hash.
     pub fn attach_evidence(
         &self,
         unit: &str,
@@ -105,6 +105,8 @@ impl Store {
             note: note.trim().to_string(),
             added: now,
         };
+        // A copy by hash, so the file can travel in a bundle (`--with-files`).
+        self.keep_file_from(path, &evidence.blake3)?;
         self.commit(vec![Payload::EvidenceAttached {
             unit: unit.to_string(),
             item: item.to_string(),

@@ -1,10 +1,12 @@
 //! The sled store of one office install: its op log per device, the materialised state, and the
 //! meta tree (office, device, schema). One process at a time.
 
+pub mod cert;
 mod checklist;
 mod enrol;
 pub mod foreign;
 mod open;
+mod paper;
 pub mod query;
 pub mod sync;
 
@@ -23,6 +25,7 @@ use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
 pub use enrol::{CheckIn, Enrolled, PersonDraft};
 pub use open::{default_data_dir, StoreError};
+pub use paper::{PaperCheckIn, PaperRow};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -5,6 +5,10 @@
 //! one transaction.
 
 mod apply;
+mod files;
+mod review;
+
+pub use review::{review, Duplicate, DuplicateBy, Sighting};
 
 use std::collections::BTreeMap;
 
@@ -32,6 +36,9 @@ const LINK_OUT: &[u8] = b"txseq/";
 const PEER_SEEN: &[u8] = b"seen/";
 const ROSTER_IN: &[u8] = b"roster-in/";
 const ROSTER_OUT: &[u8] = b"roster-out";
+const SENT: &[u8] = b"sent/";
+const FROM_ORIGIN: &[u8] = b"origin/";
+const PREVIOUS_KEY: &[u8] = b"prevkey/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
@@ -74,6 +81,24 @@ pub struct Received {
     pub link_seq: u64,
     pub at_ms: u64,
     pub applied: u64,
+}
+
+/// The last bundle written for a peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    pub link_seq: u64,
+    pub at_ms: u64,
+    pub ops: u64,
+    pub file: String,
+}
+
+/// The newest bundle that carried an office's work here (from the office itself, or relayed):
+/// how current this store's copy of that office is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Freshness {
+    pub sender: OfficeId,
+    pub link_seq: u64,
+    pub at_ms: u64,
 }
 
 /// One device chain this store holds.
@@ -215,6 +240,63 @@ impl Store {
 
     pub fn set_link_seq(&self, peer: &str, seq: u64) -> Result<()> {
         self.sync_put(&key(LINK_OUT, peer.as_bytes()), &seq)
+    }
+
+    /// Counts a written bundle's link number as used and remembers it as the last one sent.
+    pub fn record_sent(&self, peer: &str, sent: &Sent) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        batch.insert(
+            key(LINK_OUT, peer.as_bytes()),
+            postcard::to_stdvec(&sent.link_seq)?,
+        );
+        batch.insert(key(SENT, peer.as_bytes()), postcard::to_stdvec(sent)?);
+        self.sync_tree()?.apply_batch(batch)?;
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        Ok(())
+    }
+
+    /// The last bundle written for `peer`, if any.
+    pub fn last_sent(&self, peer: &str) -> Result<Option<Sent>> {
+        get(&self.sync_tree()?, &key(SENT, peer.as_bytes()))
+    }
+
+    /// Keeps the verifying key an office signed with at `epoch`, replaced by a rotation.
+    pub fn put_previous_key(&self, office: &str, epoch: u32, key: &[u8; 32]) -> Result<()> {
+        let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
+        self.sync_put(&k, key)
+    }
+
+    /// The verifying key `office` signed with at an earlier `epoch`, if a rotation kept it.
+    pub fn previous_key(&self, office: &str, epoch: u32) -> Result<Option<[u8; 32]>> {
+        let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
+        get(&self.sync_tree()?, &k)
+    }
+
+    /// The newest bundle taken in from each sender (by link number).
+    pub fn last_received(&self) -> Result<BTreeMap<OfficeId, Received>> {
+        let mut out: BTreeMap<OfficeId, Received> = BTreeMap::new();
+        for (_, r) in scan::<Received>(&self.sync_tree()?, RECEIVED)? {
+            match out.get(&r.sender) {
+                Some(old) if old.link_seq >= r.link_seq => {}
+                _ => {
+                    out.insert(r.sender.clone(), r);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// For each office whose work came in a bundle, the newest such bundle.
+    pub fn freshness(&self) -> Result<BTreeMap<OfficeId, Freshness>> {
+        Ok(scan::<Freshness>(&self.sync_tree()?, FROM_ORIGIN)?
+            .into_iter()
+            .map(|(k, f)| {
+                let office = String::from_utf8_lossy(&k[FROM_ORIGIN.len()..]).into_owned();
+                (office, f)
+            })
+            .collect())
     }
 
     /// The highest link sequence number taken in from `peer`.

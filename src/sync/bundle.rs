@@ -1,12 +1,17 @@
-//! The bundle file format, version 1 (documented in `docs/bundle-format.md`).
+//! The bundle file format, versions 1 and 2 (documented in `docs/bundle-format.md`).
 //!
 //! ```text
 //! outer:  magic(8) version(u16) routing_len(u16) routing body_len(u64) body      -- nothing after
 //! body:   age (X25519) encryption, to the recipient, of the inner bytes:
 //! inner:  header_len(u32) header signature(64) payload
-//! header: postcard(Header), signed by the sender (Ed25519, verify_strict)
-//! payload: zstd(postcard(per range: the ops' exact encodings))
+//! header: postcard(Header) in version 1, postcard((Header, files)) in version 2; signed by the
+//!         sender (Ed25519, verify_strict)
+//! payload: zstd(postcard(per range: the ops' exact encodings)), in version 2 followed inside
+//!          the same postcard tuple by the evidence files' bytes
 //! ```
+//!
+//! Version 2 is written only when evidence files travel (`--with-files`), so a bundle of ops
+//! alone stays readable by every peixun since the first.
 //!
 //! Integers in the frame are big-endian. Every byte of the file is covered by something that
 //! refuses a change: the routing header by its hash inside the signed header, the body by age's
@@ -27,7 +32,12 @@ use crate::log::{DeviceId, Hash};
 /// PNG-style: a high-bit byte (caught by 7-bit transfers), the name, CR LF (caught by line-ending
 /// conversion either way), ^Z (stops `type` on DOS) and LF.
 pub const MAGIC: [u8; 8] = [0x89, b'P', b'X', b'B', b'\r', b'\n', 0x1A, b'\n'];
-pub const VERSION: u16 = 1;
+/// The newest version this peixun reads.
+pub const VERSION: u16 = 2;
+/// Ops only.
+const VERSION_OPS: u16 = 1;
+/// Ops and evidence files.
+const VERSION_FILES: u16 = 2;
 /// A bundle file bigger than this is refused before anything is read into memory.
 pub const MAX_FILE: u64 = 1 << 30;
 /// Cap on the decompressed payload, whatever the header claims.
@@ -81,11 +91,11 @@ impl Routing {
     }
 
     /// Magic, version and routing header: the part of the file the signed header hashes.
-    fn prefix(&self) -> Result<Vec<u8>> {
+    fn prefix(&self, version: u16) -> Result<Vec<u8>> {
         let routing = self.encode()?;
         let mut out = Vec::with_capacity(12 + routing.len());
         out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&VERSION.to_be_bytes());
+        out.extend_from_slice(&version.to_be_bytes());
         let len = u16::try_from(routing.len()).wrap_err("routing header too long")?;
         out.extend_from_slice(&len.to_be_bytes());
         out.extend_from_slice(&routing);
@@ -218,6 +228,20 @@ pub struct Header {
     pub payload_len: u64,
 }
 
+/// An evidence file carried by a version 2 bundle: its content hash and size, checked against
+/// the bytes before they are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub hash: Hash,
+    pub size: u64,
+}
+
+/// An evidence file by content hash, with its bytes.
+pub type CarriedFile = (Hash, Vec<u8>);
+
+/// What an opened bundle holds: the ops of each range, and the evidence files' bytes.
+pub type Contents = (Vec<Vec<Vec<u8>>>, Vec<Vec<u8>>);
+
 /// What goes into a bundle.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -228,13 +252,33 @@ pub struct Draft {
     pub acks: Vec<Ack>,
     /// Each range with the exact encodings of its ops, in chain order.
     pub ranges: Vec<(RangeHeader, Vec<Vec<u8>>)>,
+    /// Evidence files by content hash; none makes a version 1 bundle.
+    pub files: Vec<CarriedFile>,
 }
 
 /// Encrypts and signs `draft` into the bytes of a bundle file.
 pub fn seal(draft: &Draft, keys: &Keys, recipient: &age::x25519::Recipient) -> Result<Vec<u8>> {
-    let prefix = draft.routing.prefix()?;
+    let version = if draft.files.is_empty() {
+        VERSION_OPS
+    } else {
+        VERSION_FILES
+    };
+    let prefix = draft.routing.prefix(version)?;
     let bodies: Vec<&Vec<Vec<u8>>> = draft.ranges.iter().map(|(_, ops)| ops).collect();
-    let plain = postcard::to_stdvec(&bodies)?;
+    let contents: Vec<&Vec<u8>> = draft.files.iter().map(|(_, bytes)| bytes).collect();
+    let entries: Vec<FileEntry> = draft
+        .files
+        .iter()
+        .map(|(hash, bytes)| FileEntry {
+            hash: *hash,
+            size: bytes.len() as u64,
+        })
+        .collect();
+    let plain = if version == VERSION_OPS {
+        postcard::to_stdvec(&bodies)?
+    } else {
+        postcard::to_stdvec(&(&bodies, &contents))?
+    };
     let payload =
         zstd::stream::encode_all(plain.as_slice(), ZSTD_LEVEL).wrap_err("compressing ops")?;
     let header = Header {
@@ -252,7 +296,11 @@ pub fn seal(draft: &Draft, keys: &Keys, recipient: &age::x25519::Recipient) -> R
         payload_hash: *blake3::hash(&payload).as_bytes(),
         payload_len: plain.len() as u64,
     };
-    let header_bytes = postcard::to_stdvec(&header)?;
+    let header_bytes = if version == VERSION_OPS {
+        postcard::to_stdvec(&header)?
+    } else {
+        postcard::to_stdvec(&(&header, &entries))?
+    };
     let signature = sign(keys.signing_key(), HEADER_DOMAIN, &header_bytes);
     let mut inner = Vec::with_capacity(4 + header_bytes.len() + 64 + payload.len());
     inner.extend_from_slice(&u32::try_from(header_bytes.len())?.to_be_bytes());
@@ -350,6 +398,8 @@ pub fn parse_outer(bytes: &[u8]) -> Result<Outer<'_>, Rejection> {
 #[derive(Debug)]
 pub struct Opened {
     pub header: Header,
+    /// The evidence files a version 2 bundle carries (none in version 1).
+    pub files: Vec<FileEntry>,
     header_bytes: Vec<u8>,
     signature: Vec<u8>,
     payload: Vec<u8>,
@@ -389,12 +439,18 @@ pub fn decrypt(outer: &Outer<'_>, identity: &age::x25519::Identity) -> Result<Op
         .take(64)
         .ok_or_else(|| Rejection::corrupted("header"))?
         .to_vec();
-    let header: Header = match postcard::take_from_bytes(&header_bytes) {
-        Ok((header, [])) => header,
+    let decoded = if outer.version == VERSION_OPS {
+        postcard::take_from_bytes::<Header>(&header_bytes).map(|(h, rest)| ((h, Vec::new()), rest))
+    } else {
+        postcard::take_from_bytes::<(Header, Vec<FileEntry>)>(&header_bytes)
+    };
+    let (header, files) = match decoded {
+        Ok((both, [])) => both,
         _ => return Err(Rejection::corrupted("header")),
     };
     Ok(Opened {
         header,
+        files,
         header_bytes,
         signature,
         payload: cursor.0.to_vec(),
@@ -428,9 +484,15 @@ impl Opened {
         Ok(())
     }
 
-    /// The ops of each range, as encoded bytes. Call only after `verify`: the payload is checked
-    /// against the signed hash before it is decompressed, and never grows past its stated size.
+    /// The ops of each range, as encoded bytes. Call only after `verify`.
     pub fn ranges(&self) -> Result<Vec<Vec<Vec<u8>>>, Rejection> {
+        self.contents().map(|(ranges, _)| ranges)
+    }
+
+    /// The ops of each range, and the evidence files in the order of `files`, each checked
+    /// against its signed hash and size. Call only after `verify`: the payload is checked against
+    /// the signed hash before it is decompressed, and never grows past its stated size.
+    pub fn contents(&self) -> Result<Contents, Rejection> {
         if *blake3::hash(&self.payload).as_bytes() != self.header.payload_hash {
             return Err(Rejection::corrupted("payload"));
         }
@@ -448,114 +510,28 @@ impl Opened {
         if plain.len() as u64 != len {
             return Err(Rejection::corrupted("payload"));
         }
-        let ranges: Vec<Vec<Vec<u8>>> = match postcard::take_from_bytes(&plain) {
-            Ok((ranges, [])) => ranges,
+        let decoded = if self.files.is_empty() {
+            postcard::take_from_bytes::<Vec<Vec<Vec<u8>>>>(&plain)
+                .map(|(ranges, rest)| ((ranges, Vec::new()), rest))
+        } else {
+            postcard::take_from_bytes::<Contents>(&plain)
+        };
+        let (ranges, files) = match decoded {
+            Ok((both, [])) => both,
             _ => return Err(Rejection::corrupted("payload")),
         };
-        if ranges.len() != self.header.ranges.len() {
+        if ranges.len() != self.header.ranges.len() || files.len() != self.files.len() {
             return Err(Rejection::corrupted("payload"));
         }
-        Ok(ranges)
+        for (entry, bytes) in self.files.iter().zip(&files) {
+            if bytes.len() as u64 != entry.size || *blake3::hash(bytes).as_bytes() != entry.hash {
+                return Err(Rejection::corrupted("files"));
+            }
+        }
+        Ok((ranges, files))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn draft(keys: &Keys, to: &Keys) -> Draft {
-        Draft {
-            routing: Routing {
-                sender: keys.office().into(),
-                sender_epoch: 1,
-                recipient: to.office().into(),
-                recipient_epoch: 1,
-                bundle_id: [7; 16],
-            },
-            link_seq: 1,
-            seen_link_seq: 0,
-            created_ms: 1,
-            acks: vec![],
-            ranges: vec![],
-        }
-    }
-
-    #[test]
-    fn sealed_bundles_open_and_verify() {
-        let county = Keys::generate("420704");
-        let city = Keys::generate("420700");
-        let bytes = seal(
-            &draft(&county, &city),
-            &county,
-            &city.age_identity().to_public(),
-        )
-        .unwrap();
-        assert!(bytes.starts_with(&MAGIC));
-        let outer = parse_outer(&bytes).unwrap();
-        assert_eq!(outer.routing.sender, "420704");
-        let opened = decrypt(&outer, city.age_identity()).unwrap();
-        opened
-            .verify(&outer, &county.signing_key().verifying_key())
-            .unwrap();
-        assert_eq!(opened.ranges().unwrap(), Vec::<Vec<Vec<u8>>>::new());
-        assert_eq!(
-            decrypt(&outer, county.age_identity()).err(),
-            Some(Rejection::NotOurKey)
-        );
-        assert_eq!(
-            opened
-                .verify(&outer, &city.signing_key().verifying_key())
-                .err()
-                .map(|e| e.code()),
-            Some("bad-signature")
-        );
-    }
-
-    #[test]
-    fn frames_name_what_is_wrong() {
-        let county = Keys::generate("420704");
-        let city = Keys::generate("420700");
-        let bytes = seal(
-            &draft(&county, &city),
-            &county,
-            &city.age_identity().to_public(),
-        )
-        .unwrap();
-        assert_eq!(parse_outer(&bytes[..5]).err(), Some(Rejection::Truncated));
-        assert_eq!(
-            parse_outer(&bytes[..bytes.len() - 1]).err(),
-            Some(Rejection::Truncated)
-        );
-        let mut longer = bytes.clone();
-        longer.extend_from_slice(b"xy");
-        assert_eq!(
-            parse_outer(&longer).err(),
-            Some(Rejection::TrailingGarbage { extra: 2 })
-        );
-        let mut text = bytes.clone();
-        text.remove(4); // CR LF -> LF
-        assert_eq!(parse_outer(&text).err(), Some(Rejection::Mangled));
-        assert_eq!(
-            parse_outer(b"hello, world").err(),
-            Some(Rejection::NotABundle)
-        );
-        let mut newer = bytes.clone();
-        newer[9] = 2;
-        assert!(matches!(
-            parse_outer(&newer).err(),
-            Some(Rejection::NewerFormat { found: 2, .. })
-        ));
-    }
-
-    #[test]
-    fn heads_verify_only_with_their_origin_key() {
-        let county = Keys::generate("420704");
-        let other = Keys::generate("420703");
-        let head = SignedHead::sign(&county, 9, ChainKind::Full, 3, [1; 32]).unwrap();
-        assert!(head.verify(&county.signing_key().verifying_key()));
-        assert!(!head.verify(&other.signing_key().verifying_key()));
-        let mut moved = head.clone();
-        moved.seq = 4;
-        assert!(!moved.verify(&county.signing_key().verifying_key()));
-    }
-}
+#[path = "bundle_tests.rs"]
+mod tests;

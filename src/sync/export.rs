@@ -10,9 +10,12 @@ use color_eyre::eyre::{Result, WrapErr};
 use rand_core::RngCore;
 use serde::Serialize;
 
-use super::bundle::{seal, Ack, Draft, RangeHeader, Routing, SignedHead};
+use super::bundle::{seal, Ack, CarriedFile, Draft, RangeHeader, Routing, SignedHead};
 use super::identity::Keys;
-use super::visibility::{is_public, is_strict_ancestor, may_hold, may_receive, view_device};
+use super::visibility::{
+    cert_scope, is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device,
+    sees_unit, view_device,
+};
 use super::{device_label, hex, ChainKind};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
@@ -29,7 +32,13 @@ pub struct ExportOptions {
     pub full: bool,
     /// Take this as what the peer holds instead of its acknowledgements.
     pub since: Option<AckMap>,
+    /// Carry the evidence files the sent ops attach, up to this many bytes in all.
+    pub files_cap: Option<u64>,
 }
+
+/// The default cap on evidence files in one bundle: a USB stick and an email attachment both
+/// take it, and the age body stays far below the 1 GiB file limit.
+pub const FILES_CAP: u64 = 200 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RangeSummary {
@@ -66,6 +75,55 @@ pub struct Exported {
     /// Chains this store holds without their origin's signature (taken in by a demo, say),
     /// which cannot be passed on.
     pub unsigned_chains: usize,
+    /// Evidence files carried, and their bytes.
+    pub files: usize,
+    pub file_bytes: u64,
+    /// Evidence the sent ops attach whose file is not kept here (attached on another machine,
+    /// or changed since), left out.
+    pub missing_files: usize,
+}
+
+/// The evidence files the ops attach, read from `files/`, within `cap` bytes; and the number
+/// attached but not kept here.
+fn evidence_files(
+    store: &Store,
+    ranges: &[(RangeHeader, Vec<Vec<u8>>)],
+    cap: u64,
+) -> Result<(Vec<CarriedFile>, usize)> {
+    let mut wanted: Vec<(Hash, String)> = Vec::new();
+    for (_, ops) in ranges {
+        for bytes in ops {
+            let op = Op::decode(bytes).wrap_err("a stored op is damaged")?;
+            if let crate::log::Payload::EvidenceAttached { evidence, .. } = op.payload {
+                if let Some(hash) = super::unhex::<32>(&evidence.blake3) {
+                    if !wanted.iter().any(|(h, _)| *h == hash) {
+                        wanted.push((hash, evidence.file_name));
+                    }
+                }
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let (mut total, mut missing) = (0u64, 0usize);
+    for (hash, name) in wanted {
+        let Some(bytes) = store.kept_file(&hash)? else {
+            missing += 1;
+            continue;
+        };
+        total += bytes.len() as u64;
+        if total > cap {
+            return Err(user_error(tf(
+                "sync.export.files_too_large",
+                &[
+                    ("file", &name),
+                    ("cap", &(cap >> 20)),
+                    ("total", &total.div_ceil(1 << 20)),
+                ],
+            )));
+        }
+        files.push((hash, bytes));
+    }
+    Ok((files, missing))
 }
 
 /// The first op to send of a chain whose last op is `seq`, given what the peer holds.
@@ -80,27 +138,61 @@ fn start(acks: &AckMap, device: DeviceId, seq: u64, hash_at: impl Fn(u64) -> Opt
     }
 }
 
-/// The public view of `device`'s chain: its public ops, re-chained under the view's device id.
-fn public_view(store: &Store, device: DeviceId, seq: u64) -> Result<Vec<(Vec<u8>, Hash)>> {
-    let view = view_device(device);
-    let mut prev = [0u8; 32];
-    let mut out = Vec::new();
+/// A derived chain's ops, encoded, each with its hash.
+type ViewOps = Vec<(Vec<u8>, Hash)>;
+
+/// The view chains of `device` that `to` (an office below) receives: the public view (sessions,
+/// deadlines), then one scoped view per unit `to` sees with that unit's certification records.
+/// Each is re-chained under its derived device id.
+fn views(store: &Store, device: DeviceId, seq: u64, to: &str) -> Result<Vec<(DeviceId, ViewOps)>> {
+    let mut public = Vec::new();
+    let mut scoped: std::collections::BTreeMap<String, Vec<Op>> = Default::default();
     for bytes in store.chain_ops(device, 1, seq)? {
         let op = Op::decode(&bytes).wrap_err("a stored op is damaged")?;
-        if !is_public(&op.payload) {
-            continue;
+        if is_public(&op.payload) {
+            public.push(op);
+        } else if let Some(unit) = cert_scope(&op.payload) {
+            if sees_unit(to, unit) {
+                scoped.entry(unit.to_string()).or_default().push(op);
+            }
         }
-        let derived = Op {
-            device: view,
-            seq: out.len() as u64 + 1,
-            prev,
-            ..op
-        };
-        let encoded = derived.encode()?;
-        prev = Op::hash_of(&encoded);
-        out.push((encoded, prev));
+    }
+    let rechain = |view: DeviceId, ops: Vec<Op>| -> Result<ViewOps> {
+        let mut prev = [0u8; 32];
+        let mut out = Vec::new();
+        for op in ops {
+            let derived = Op {
+                device: view,
+                seq: out.len() as u64 + 1,
+                prev,
+                ..op
+            };
+            let encoded = derived.encode()?;
+            prev = Op::hash_of(&encoded);
+            out.push((encoded, prev));
+        }
+        Ok(out)
+    };
+    let mut out = vec![(view_device(device), rechain(view_device(device), public)?)];
+    for (unit, ops) in scoped {
+        let view = scoped_view_device(device, &unit);
+        out.push((view, rechain(view, ops)?));
     }
     Ok(out)
+}
+
+/// Whether a view chain this store holds may be passed on to `to`: a scoped view only to the
+/// unit it is about and the offices above that unit.
+fn may_relay(store: &Store, chain: &crate::store::sync::ChainInfo, to: &str) -> Result<bool> {
+    if chain.kind != ChainKind::PublicView {
+        return Ok(true);
+    }
+    let first = store.chain_ops(chain.device, 1, 1)?;
+    let op = match first.first() {
+        Some(bytes) => Op::decode(bytes).wrap_err("a stored op is damaged")?,
+        None => return Ok(true),
+    };
+    Ok(cert_scope(&op.payload).is_none_or(|unit| sees_unit(to, unit)))
 }
 
 /// The bundle for `to`, as bytes, with what it holds. Nothing is written.
@@ -136,7 +228,10 @@ pub fn build(
     let mut ranges = Vec::new();
     let mut unsigned_chains = 0;
     for chain in &chains {
-        if chain.seq == 0 || !may_receive(to, &chain.origin, chain.kind) {
+        if chain.seq == 0
+            || !may_receive(to, &chain.origin, chain.kind)
+            || !may_relay(store, chain, to)?
+        {
             continue;
         }
         let head = if chain.device == store.device() {
@@ -158,9 +253,10 @@ pub fn build(
     }
     if is_strict_ancestor(store.office(), to) {
         if let Some(own) = chains.iter().find(|c| c.device == store.device()) {
-            let view = public_view(store, own.device, own.seq)?;
-            if let Some((_, last_hash)) = view.last() {
-                let device = view_device(own.device);
+            for (device, view) in views(store, own.device, own.seq, to)? {
+                let Some((_, last_hash)) = view.last() else {
+                    continue;
+                };
                 let seq = view.len() as u64;
                 let hashes: HashMap<u64, Hash> = view
                     .iter()
@@ -183,15 +279,23 @@ pub fn build(
     }
     // Everything the peer could send us: its own chains (public views included, which only it
     // derives) and the chains it may hold.
-    let acks: Vec<Ack> = chains
-        .iter()
-        .filter(|c| c.seq > 0 && (c.origin == to || may_hold(to, &c.origin, c.kind)))
-        .map(|c| Ack {
-            device: c.device,
-            seq: c.seq,
-            hash: c.hash,
-        })
-        .collect();
+    let mut acks: Vec<Ack> = Vec::new();
+    for c in &chains {
+        if c.seq > 0
+            && (c.origin == to || may_hold(to, &c.origin, c.kind))
+            && may_relay(store, c, to)?
+        {
+            acks.push(Ack {
+                device: c.device,
+                seq: c.seq,
+                hash: c.hash,
+            });
+        }
+    }
+    let (files, missing_files) = match options.files_cap {
+        Some(cap) => evidence_files(store, &ranges, cap)?,
+        None => (Vec::new(), 0),
+    };
     let mut bundle_id = [0u8; 16];
     rand_core::OsRng.fill_bytes(&mut bundle_id);
     let link_seq = store.next_link_seq(to)?;
@@ -208,6 +312,7 @@ pub fn build(
         created_ms: super::now_ms(),
         acks,
         ranges,
+        files,
     };
     let bytes = seal(&draft, keys, &recipient)?;
     let summaries: Vec<RangeSummary> = draft
@@ -224,6 +329,9 @@ pub fn build(
         ranges: summaries,
         bytes: bytes.len() as u64,
         unsigned_chains,
+        files: draft.files.len(),
+        file_bytes: draft.files.iter().map(|(_, b)| b.len() as u64).sum(),
+        missing_files,
     };
     Ok((bytes, exported))
 }
@@ -283,7 +391,15 @@ pub fn export(
         output.to_path_buf()
     };
     write_atomically(&path, &bytes)?;
-    store.set_link_seq(to, exported.link_seq)?;
+    store.record_sent(
+        to,
+        &crate::store::sync::Sent {
+            link_seq: exported.link_seq,
+            at_ms: super::now_ms(),
+            ops: exported.ops,
+            file: path.display().to_string(),
+        },
+    )?;
     exported.path = Some(path);
     Ok(exported)
 }

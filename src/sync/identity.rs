@@ -342,6 +342,14 @@ impl Keys {
         &self.office
     }
 
+    /// Fresh keys of the next generation, for `keys rotate`.
+    pub fn successor(&self) -> Keys {
+        Keys {
+            epoch: self.epoch + 1,
+            ..Keys::generate(&self.office)
+        }
+    }
+
     pub fn epoch(&self) -> u32 {
         self.epoch
     }

@@ -12,8 +12,9 @@ use serde::Serialize;
 use super::bundle::{decrypt, parse_outer, Header, RangeHeader};
 use super::export::RangeSummary;
 use super::identity::Keys;
+use super::rotation::keys_of_epoch;
 use super::trust::signing_key;
-use super::visibility::{is_public, may_hold};
+use super::visibility::{may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
 use crate::log::Op;
@@ -30,6 +31,8 @@ pub struct ImportSummary {
     /// Ranges left out because their origin is not trusted here (unknown, revoked, another key
     /// generation); the rest of the bundle was taken in.
     pub refused: Vec<RefusedRange>,
+    /// Evidence files the bundle carried that were not kept here before.
+    pub files_kept: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,7 +129,7 @@ fn verify_range(
         if i > 0 && op.hlc <= decoded[i - 1].hlc {
             return Ok(Err(Rejection::corrupted("clock")));
         }
-        if head.kind == ChainKind::PublicView && !is_public(&op.payload) {
+        if head.kind == ChainKind::PublicView && !view_may_carry(&op.payload, store.office()) {
             return Ok(Err(Rejection::Unauthorised {
                 record: op.payload.records().into_iter().next().unwrap_or_default(),
                 origin,
@@ -145,6 +148,7 @@ fn verify_range(
 struct Checked {
     header: Header,
     ranges: Vec<Vec<Vec<u8>>>,
+    files: Vec<Vec<u8>>,
 }
 
 enum Stage {
@@ -168,7 +172,10 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
         Ok(key) => key,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    let opened = match decrypt(&outer, keys.age_identity()) {
+    // A peer that has not heard of a rotation yet encrypts to the keys kept aside.
+    let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
+    let identity = kept.as_ref().unwrap_or(keys).age_identity();
+    let opened = match decrypt(&outer, identity) {
         Ok(opened) => opened,
         Err(rejection) => return Ok(Err(rejection)),
     };
@@ -191,14 +198,33 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
             other: hex(&other),
         }));
     }
-    let ranges = match opened.ranges() {
-        Ok(ranges) => ranges,
+    let (ranges, files) = match opened.contents() {
+        Ok(contents) => contents,
         Err(rejection) => return Ok(Err(rejection)),
     };
     Ok(Ok(Stage::Checked(Box::new(Checked {
         header: opened.header,
         ranges,
+        files,
     }))))
+}
+
+/// Held ranges whose origin this office no longer accepts (revoked since they were held) move
+/// to quarantine: holding a range is no promise to apply it later. Returns how many moved.
+pub fn recheck_held(store: &Store, keys: &Keys) -> Result<usize> {
+    let mut moved = 0;
+    for held in store.held_ranges()? {
+        let head = &held.range.head;
+        let accepted = match signing_key(store, keys, &head.origin, head.epoch, false)? {
+            Ok(key) => head.verify(&key),
+            Err(_) => false,
+        };
+        if !accepted {
+            store.quarantine_held_range(head.device, held.range.first)?;
+            moved += 1;
+        }
+    }
+    Ok(moved)
 }
 
 /// Takes in the bundle in `bytes`. An `Err` that downcasts to `Rejection` is a refusal (the
@@ -209,7 +235,12 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         Ok(Stage::Checked(checked)) => checked,
         Err(rejection) => return Err(rejection.into()),
     };
-    let Checked { header, ranges } = *checked;
+    let Checked {
+        header,
+        ranges,
+        files,
+    } = *checked;
+    recheck_held(store, keys)?;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());
     let mut refused = Vec::new();
@@ -227,6 +258,14 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
             Err(rejection) => return Err(rejection.into()),
         }
     }
+    // Kept by hash before the ops that name them are committed: a file no op names yet is
+    // harmless, an op whose file is missing is not.
+    let mut files_kept = 0;
+    for bytes in &files {
+        if store.keep_file(blake3::hash(bytes).as_bytes(), bytes)? {
+            files_kept += 1;
+        }
+    }
     let counts = store.import_verified(ImportPlan {
         bundle_id: header.bundle_id,
         sender: header.sender.clone(),
@@ -242,6 +281,7 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         bundle_id: hex(&header.bundle_id),
         counts,
         refused,
+        files_kept,
     }))
 }
 
@@ -269,6 +309,8 @@ pub struct Contents {
     pub acks: usize,
     pub ranges: Vec<RangeSummary>,
     pub ops: u64,
+    /// Evidence files carried (format version 2).
+    pub files: usize,
     pub already_imported: bool,
 }
 
@@ -306,7 +348,8 @@ pub fn inspect(
         );
         return Ok(Ok(inspection));
     }
-    let opened = match decrypt(&outer, keys.age_identity()) {
+    let kept = keys_of_epoch(store.dir(), keys, r.recipient_epoch)?;
+    let opened = match decrypt(&outer, kept.as_ref().unwrap_or(keys).age_identity()) {
         Ok(opened) => opened,
         Err(rejection) => {
             inspection.note = Some(rejection.to_string());
@@ -335,6 +378,7 @@ pub fn inspect(
         acks: h.acks.len(),
         ops: ranges.iter().map(|r| r.ops).sum(),
         ranges,
+        files: opened.files.len(),
         already_imported: store.received(&h.bundle_id)?.is_some(),
     });
     Ok(Ok(inspection))

@@ -6,9 +6,13 @@
 //!   read over the phone.
 //! - `trust`: the offices whose keys we accept (pinned by fingerprint or introduced by a signed
 //!   roster of a higher office), and revocation.
+//! - `rotation`: the next generation of an office's keys, endorsed by the one before.
 //! - `visibility`: which device chains an office may receive.
 //! - `bundle`: the file format (outer frame, signed inner header, compressed ops).
 //! - `export` / `import`: building a bundle for a peer, and taking one in.
+//! - `media`: mounted removable media to offer for bundles.
+//! - `summary`: importing files and the lines that say what happened.
+//! - `status`: how current this store is about another office, in words.
 //!
 //! The format is documented in `docs/bundle-format.md`.
 
@@ -17,7 +21,11 @@ pub mod export;
 pub mod fingerprint;
 pub mod identity;
 pub mod import;
+pub mod media;
 mod rejection;
+pub mod rotation;
+pub mod status;
+pub mod summary;
 pub mod trust;
 pub mod visibility;
 

@@ -6,6 +6,10 @@
 //!   the province, a city's to the province. A county never receives another county's chain.
 //! - The public view of O's chain (its sessions and deadlines, no people) goes to offices
 //!   strictly below O: the province's and the city's sessions and deadlines reach the county.
+//! - Certification records about a person (online training, evaluation, results, certificate,
+//!   points) go where that person's records go: to the unit that owns the person and the offices
+//!   above it. An office derives one *scoped view* chain per unit for them, so a county receives
+//!   its own people's outcomes and never another county's.
 
 use serde::{Deserialize, Serialize};
 
@@ -59,12 +63,49 @@ pub fn may_hold(office: &str, origin: &str, kind: ChainKind) -> bool {
     (kind == ChainKind::Full && office == origin) || may_receive(office, origin, kind)
 }
 
-/// Ops a lower office sees of a higher office's work: no person, enterprise or attendance.
+/// Ops a lower office sees of a higher office's work: no person, enterprise or attendance. The
+/// approval of an expansion class names a class, not a person, so it is public like the class.
 pub fn is_public(payload: &Payload) -> bool {
     matches!(
         payload,
-        Payload::SessionUpserted(_) | Payload::DeadlineSet { .. }
+        Payload::SessionUpserted(_)
+            | Payload::DeadlineSet { .. }
+            | Payload::ExpansionApproved { .. }
     )
+}
+
+/// The unit a certification record about a person is about: the office that owns the person.
+pub fn cert_scope(payload: &Payload) -> Option<&str> {
+    match payload {
+        Payload::OnlineRecorded { unit, .. }
+        | Payload::Evaluated { unit, .. }
+        | Payload::CandidateAdjusted { unit, .. }
+        | Payload::ResultRecorded { unit, .. }
+        | Payload::CertificateIssued { unit, .. }
+        | Payload::PointsRecorded { unit, .. } => Some(unit),
+        _ => None,
+    }
+}
+
+/// Whether `holder` sees what concerns `unit`: its own, or a unit below it.
+pub fn sees_unit(holder: &str, unit: &str) -> bool {
+    holder == unit || is_strict_ancestor(holder, unit)
+}
+
+/// Whether an op may travel in a view chain to `holder`: public, or a certification record
+/// about a unit `holder` sees.
+pub fn view_may_carry(payload: &Payload, holder: &str) -> bool {
+    is_public(payload) || cert_scope(payload).is_some_and(|unit| sees_unit(holder, unit))
+}
+
+/// The device id of the scoped view of `device` for `unit`: derived, like the public view.
+pub fn scoped_view_device(device: DeviceId, unit: &str) -> DeviceId {
+    let mut hasher = blake3::Hasher::new_derive_key("peixun 2023 scoped view device v1");
+    hasher.update(&device.to_be_bytes());
+    hasher.update(unit.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+    u64::from_be_bytes(bytes)
 }
 
 /// The device id of the public view of `device`: derived, so every office that derives or
@@ -103,6 +144,29 @@ mod tests {
         assert!(!may_hold(ECHENG, ECHENG, ChainKind::PublicView));
         assert!(is_strict_ancestor(EZHOU, "420700-gedian"));
         assert!(!is_strict_ancestor("nowhere", ECHENG));
+    }
+
+    #[test]
+    fn cert_records_go_where_the_person_goes() {
+        let certificate = Payload::CertificateIssued {
+            person: "p-1".into(),
+            unit: ECHENG.into(),
+            certificate: crate::cert::model::Certificate {
+                number: "鄂知专202300001".into(),
+                seq: 1,
+                date: chrono::NaiveDate::from_ymd_opt(2023, 7, 1).unwrap(),
+            },
+        };
+        assert_eq!(cert_scope(&certificate), Some(ECHENG));
+        assert!(view_may_carry(&certificate, ECHENG));
+        assert!(view_may_carry(&certificate, EZHOU));
+        assert!(!view_may_carry(&certificate, HUARONG));
+        assert!(!view_may_carry(&certificate, WUHAN));
+        assert_ne!(
+            scoped_view_device(7, ECHENG),
+            scoped_view_device(7, HUARONG)
+        );
+        assert_ne!(scoped_view_device(7, ECHENG), view_device(7));
     }
 
     #[test]

@@ -68,6 +68,10 @@ actions! {
     TabCheckin = "tab_checkin",
     /// Go to the reports tab (报表).
     TabReports = "tab_reports",
+    /// Go to the certification tab (认证).
+    TabCert = "tab_cert",
+    /// Go to the sync tab (同步).
+    TabSync = "tab_sync",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -116,6 +120,8 @@ actions! {
     Import = "import",
     /// Reports: import the rows of a previewed sheet that are good, leaving the bad ones out.
     SkipBadRows = "skip_bad_rows",
+    /// Enter the rows ticked on a printed sign-in sheet.
+    Paper = "paper",
 }
 
 impl Action {
@@ -182,10 +188,19 @@ pub enum Effect {
     WalkIn { session: String, draft: PersonDraft },
     /// Long work for a worker (reports, imports): the app runs it off the event loop.
     Job(Job),
+    /// Read the certification pipeline into the 认证 tab.
+    LoadCert,
+    /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
+    Sync(crate::tui::tabs::sync::SyncEffect),
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
     UndoCheckIn {
         session: String,
         person: String,
         name: String,
+    },
+    /// The rows ticked on a printed sign-in sheet, checked in with one commit.
+    PaperCheckIn {
+        session: String,
+        numbers: Vec<usize>,
     },
 }

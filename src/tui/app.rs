@@ -9,11 +9,14 @@ use super::forms::{Form, FormKind, FormStep};
 use super::keymap::{Focus, Keymap};
 use super::suggest;
 use super::tabs::calendar::CalendarState;
+use super::tabs::cert::CertState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
+use super::tabs::paper::PaperEntry;
 use super::tabs::reports::ReportsState;
 use super::tabs::sessions::SessionsState;
-use super::tabs::{calendar, checkin, checklist, reports, sessions};
+use super::tabs::sync::SyncState;
+use super::tabs::{calendar, cert, checkin, checklist, paper, reports, sessions, sync};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -26,15 +29,19 @@ pub enum Tab {
     Checklist,
     Checkin,
     Reports,
+    Cert,
+    Sync,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Calendar,
         Tab::Sessions,
         Tab::Checklist,
         Tab::Checkin,
         Tab::Reports,
+        Tab::Cert,
+        Tab::Sync,
     ];
 
     pub fn title(self) -> String {
@@ -44,6 +51,8 @@ impl Tab {
             Tab::Checklist => "tui.tab.checklist",
             Tab::Checkin => "tui.tab.checkin",
             Tab::Reports => "tui.tab.reports",
+            Tab::Cert => "cert.tab.title",
+            Tab::Sync => "sync.tui.tab",
         })
     }
 
@@ -55,6 +64,8 @@ impl Tab {
             Tab::Checklist => Action::TabChecklist,
             Tab::Checkin => Action::TabCheckin,
             Tab::Reports => Action::TabReports,
+            Tab::Cert => Action::TabCert,
+            Tab::Sync => Action::TabSync,
         }
     }
 
@@ -85,6 +96,8 @@ pub enum Overlay {
     Picker {
         selected: usize,
     },
+    /// Typing the rows ticked on a printed sign-in sheet (`tabs::paper`).
+    Paper(PaperEntry),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +143,8 @@ pub struct State {
     pub checklist: ChecklistState,
     pub checkin: CheckinState,
     pub reports: ReportsState,
+    pub cert: CertState,
+    pub sync: SyncState,
     pub keymap: Keymap,
     pub theme: Theme,
     /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
@@ -142,9 +157,10 @@ impl State {
     /// Who gets the keys: a form, a filter being typed, the check-in line, or the keymap.
     pub fn focus(&self) -> Focus {
         match &self.overlay {
-            Overlay::Form(_) => Focus::Text,
+            Overlay::Form(_) | Overlay::Paper(_) => Focus::Text,
             Overlay::None => match self.tab {
                 Tab::Sessions if self.sessions.editing_filter() => Focus::Text,
+                Tab::Cert if self.cert.filter.editing => Focus::Text,
                 Tab::Checkin => Focus::Door,
                 _ => Focus::Keys,
             },
@@ -211,6 +227,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             return None;
         }
         Overlay::Picker { .. } => return checkin::update_picker(state, action),
+        Overlay::Paper(_) => return paper::update(state, action),
         Overlay::Confirm(confirm) => {
             return match action {
                 Action::Open => {
@@ -227,6 +244,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
         // Report and import forms hand their values to a worker.
         Overlay::Form(form) if action == Action::Open && form.kind.is_job() => {
+            if matches!(form.kind, FormKind::Bundle(_)) {
+                return sync::submit(state);
+            }
             if form.suggest.selected.is_none() {
                 return reports::submit(form, state.today, &state.sessions.rows);
             }
@@ -281,14 +301,17 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabChecklist => Some(Tab::Checklist),
             Action::TabCheckin => Some(Tab::Checkin),
             Action::TabReports => Some(Tab::Reports),
+            Action::TabCert => Some(Tab::Cert),
+            Action::TabSync => Some(Tab::Sync),
             _ => None,
         };
         if let Some(tab) = target {
             state.tab = tab;
-            return if tab == Tab::Checkin {
-                checkin::entered(state)
-            } else {
-                None
+            return match tab {
+                Tab::Checkin => checkin::entered(state),
+                Tab::Cert => cert::entered(state),
+                Tab::Sync => sync::entered(state),
+                _ => None,
             };
         }
     }
@@ -298,6 +321,8 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Checklist => checklist::update(state, action),
         Tab::Checkin => checkin::update(state, action),
         Tab::Reports => reports::update(state, action),
+        Tab::Cert => cert::update(state, action),
+        Tab::Sync => sync::update(state, action),
     }
 }
 
@@ -328,10 +353,12 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Action::Down, "down"),
             (Action::Up, "up"),
         ],
+        Overlay::Paper(_) => vec![(Action::Open, "check_in_rows"), (Action::Back, "cancel")],
         Overlay::Form(form) => vec![
             match form.kind {
                 FormKind::Report { .. } => (Action::Open, "write_report"),
                 FormKind::Import => (Action::Open, "preview"),
+                FormKind::Bundle(_) => (Action::Open, "start"),
                 _ => (Action::Open, "save"),
             },
             (Action::Back, "cancel"),
@@ -345,6 +372,8 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Checklist => checklist::hints(state),
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(state),
+                Tab::Cert => cert::hints(state),
+                Tab::Sync => sync::hints(state),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

@@ -12,6 +12,7 @@ use super::tabs::checklist::{ChecklistState, UnitChecklist};
 use super::tabs::sessions::{Detail, EnrolRow, SessionRow, SessionsState};
 use super::theme::Theme;
 use crate::campaign::{campaign, unit_name};
+use crate::sheets::rollup;
 use crate::store::Store;
 
 /// The state of a freshly opened interface: calendar tab on `today`, data loaded.
@@ -27,6 +28,8 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         checklist: ChecklistState::default(),
         checkin: CheckinState::new(crate::config::Config::default().late_grace_minutes),
         reports: Default::default(),
+        cert: Default::default(),
+        sync: Default::default(),
         keymap,
         theme,
         viewport: (80, 24),
@@ -80,8 +83,22 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
             rows,
         });
     }
+    if grid {
+        let fresh = store.freshness()?;
+        state.checklist.stale = units
+            .iter()
+            .filter(|u| u.unit != office)
+            .map(|u| {
+                let text = rollup::unit_staleness(&office, &u.unit, &fresh, state.today);
+                (u.unit.clone(), text)
+            })
+            .collect();
+    }
     state.calendar.set_data(&sessions, &units, &office);
     state.checklist.set_units(units, grid);
+    if state.cert.loaded {
+        super::tabs::cert::load(store, state)?;
+    }
     Ok(())
 }
 

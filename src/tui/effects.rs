@@ -60,6 +60,10 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         }
         return;
     }
+    if let Effect::Sync(effect) = effect {
+        crate::tui::tabs::sync_jobs::run_effect(store, state, effect);
+        return;
+    }
     // Long work goes to a worker: the app starts it once this returns.
     if let Effect::Job(job) = effect {
         state.reports.wanted = Some(job);
@@ -98,6 +102,18 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             path,
             note,
         } => attach(store, state, &unit, &item, &path, note).map(Some),
+        Effect::PaperCheckIn { session, numbers } => store
+            .check_in_paper(&session, &numbers)
+            .map(|done| {
+                Some(tf(
+                    "cli.report.numbers_done",
+                    &[("count", &numbers.len()), ("already", &done.already)],
+                ))
+            })
+            .map_err(Failure::from),
+        Effect::LoadCert => crate::tui::tabs::cert::load(store, state)
+            .map(|()| None)
+            .map_err(Failure::from),
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
             .map(|()| None)
             .map_err(Failure::from),
@@ -106,11 +122,12 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         | Effect::CheckIn { .. }
         | Effect::WalkIn { .. }
         | Effect::UndoCheckIn { .. }
-        | Effect::Job(_) => Ok(None),
+        | Effect::Job(_)
+        | Effect::Sync(_) => Ok(None),
     };
     match outcome {
         Ok(message) => {
-            if matches!(state.overlay, Overlay::Form(_)) {
+            if matches!(state.overlay, Overlay::Form(_) | Overlay::Paper(_)) {
                 state.overlay = Overlay::None;
             }
             if let Some(message) = message {

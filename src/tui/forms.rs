@@ -155,12 +155,17 @@ pub enum FormKind {
     },
     /// A spreadsheet to import (`tabs::reports`).
     Import,
+    /// A bundle to export or import (`tabs::sync`).
+    Bundle(super::tabs::sync::BundleForm),
 }
 
 impl FormKind {
     /// Forms whose Enter starts work on a worker (`tabs::reports::submit`).
     pub fn is_job(&self) -> bool {
-        matches!(self, FormKind::Report { .. } | FormKind::Import)
+        matches!(
+            self,
+            FormKind::Report { .. } | FormKind::Import | FormKind::Bundle(_)
+        )
     }
 }
 
@@ -535,7 +540,7 @@ impl Form {
                 })
             }
             // Taken by `tabs::reports::submit` before they get here.
-            FormKind::Report { .. } | FormKind::Import => return None,
+            FormKind::Report { .. } | FormKind::Import | FormKind::Bundle(_) => return None,
             FormKind::Attach { unit, item } => {
                 let path = self.text("path");
                 if path.trim().is_empty() {

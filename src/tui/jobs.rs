@@ -13,6 +13,8 @@ use super::data::reload;
 use super::door;
 use super::effects::chain;
 use super::tabs::reports::{ImportJob, ImportWhat, Job, Outcome, Preview, ReportJob, ReportKind};
+use super::tabs::sync::SyncJob;
+use super::tabs::sync_jobs;
 use crate::campaign::{campaign, unit_name};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
@@ -29,6 +31,8 @@ pub enum Work {
         rows: usize,
         skipped: usize,
     },
+    /// A bundle export or import (the 同步 tab).
+    Sync(SyncJob),
 }
 
 pub enum Done {
@@ -36,6 +40,7 @@ pub enum Done {
     Previewed(ImportJob, Box<Plan>),
     Committed(String),
     Failed(String),
+    Sync(sync_jobs::Done),
 }
 
 /// What the worker sends: progress lines, then the outcome.
@@ -46,6 +51,9 @@ pub enum Message {
 
 /// Takes the wanted job out of the state as owned work, with the line saying what runs.
 pub fn prepare(state: &mut State) -> Option<Work> {
+    if let Some(job) = sync_jobs::prepare(state) {
+        return Some(Work::Sync(job));
+    }
     let job = state.reports.wanted.take()?;
     let (label, work) = match job {
         Job::Report(job) => (
@@ -101,6 +109,7 @@ pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
             rows,
             skipped,
         } => commit(store, payloads, rows, skipped).map(Done::Committed),
+        Work::Sync(job) => Ok(Done::Sync(sync_jobs::execute(store, job, progress))),
     };
     result.unwrap_or_else(|e| Done::Failed(chain(&e)))
 }
@@ -144,6 +153,7 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
         }
         ReportKind::Coverage => {
             let coverage = rollup::coverage(store, office)?;
+            let fresh = store.freshness()?;
             let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
             let target = campaign().target_enterprises;
             let mut rows = vec![
@@ -155,20 +165,23 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
                 ["unit", "enterprises", "reached", "people"]
                     .iter()
                     .map(|k| t(&format!("tui.reports.col_{k}")))
+                    .chain([t("sync.stale.column")])
                     .collect(),
             ];
             for c in &coverage {
                 // The library's total row is named 合计, not a unit id.
-                let unit = if campaign().unit(&c.unit).is_some() {
-                    unit_name(&c.unit)
+                let (unit, stale) = if campaign().unit(&c.unit).is_some() {
+                    let stale = rollup::unit_staleness(office, &c.unit, &fresh, job.today);
+                    (unit_name(&c.unit), stale)
                 } else {
-                    c.unit.clone()
+                    (c.unit.clone(), String::new())
                 };
                 rows.push(vec![
                     unit,
                     c.enterprises.to_string(),
                     c.enterprises_reached.to_string(),
                     c.people_reached.to_string(),
+                    stale,
                 ]);
             }
             rows
@@ -223,17 +236,52 @@ fn commit(store: &Store, payloads: Vec<Payload>, rows: usize, skipped: usize) ->
 
 /// A progress line from the worker.
 pub fn progressed(state: &mut State, line: String) {
-    if let Some((_, progress, _)) = &mut state.reports.running {
+    let running = state
+        .sync
+        .running
+        .as_mut()
+        .or(state.reports.running.as_mut());
+    if let Some((_, progress, _)) = running {
         *progress = line;
+    }
+}
+
+/// The running job's time so far; whether the tenths of a second shown changed.
+pub fn tick(state: &mut State, elapsed: u64) -> bool {
+    let running = state
+        .sync
+        .running
+        .as_mut()
+        .or(state.reports.running.as_mut());
+    match running {
+        Some((_, _, ms)) => {
+            let changed = *ms / 100 != elapsed / 100;
+            *ms = elapsed;
+            changed
+        }
+        None => false,
     }
 }
 
 /// Puts the outcome on screen; after an import every tab is read again.
 pub fn finish(store: &Store, state: &mut State, done: Done) {
+    let done = match done {
+        Done::Sync(done) => return sync_jobs::finish(store, state, done),
+        Done::Failed(text) if state.sync.running.is_some() => {
+            let done = sync_jobs::Done {
+                lines: vec![text],
+                error: true,
+                changed: false,
+            };
+            return sync_jobs::finish(store, state, done);
+        }
+        other => other,
+    };
     state.reports.running = None;
     let (text, error) = match done {
         Done::Written(text) => (text, false),
         Done::Failed(text) => (text, true),
+        Done::Sync(_) => return,
         Done::Previewed(job, plan) => {
             state.reports.preview = Some(Preview {
                 job,

@@ -130,11 +130,8 @@ fn event_loop(
         }
         if let Some((rx, started)) = &job {
             let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            if let Some((_, _, ms)) = &mut state.reports.running {
-                // Drawn again when the tenths of a second shown change, not on every poll.
-                dirty |= *ms / 100 != elapsed / 100;
-                *ms = elapsed;
-            }
+            // Drawn again when the tenths of a second shown change, not on every poll.
+            dirty |= jobs::tick(state, elapsed);
             let mut finished = None;
             loop {
                 match rx.try_recv() {

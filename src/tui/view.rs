@@ -5,7 +5,10 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
-use super::tabs::{calendar, checkin_view, checklist_view, reports_view, sessions_view};
+use super::tabs::{
+    calendar, cert_view, checkin_view, checklist_view, paper_view, reports_view, sessions_view,
+    sync_view,
+};
 use super::widgets::{chrome, form, help};
 
 pub fn render(frame: &mut Frame, state: &State) {
@@ -23,6 +26,8 @@ pub fn render(frame: &mut Frame, state: &State) {
         Tab::Checklist => checklist_view::render(frame, body, state),
         Tab::Checkin => checkin_view::render(frame, body, state),
         Tab::Reports => reports_view::render(frame, body, state),
+        Tab::Cert => cert_view::render(frame, body, state),
+        Tab::Sync => sync_view::render(frame, body, state),
     }
     chrome::status(frame, status, state);
     chrome::footer(frame, footer, state);
@@ -36,5 +41,6 @@ pub fn render(frame: &mut Frame, state: &State) {
             chrome::discard(frame, body, state);
         }
         Overlay::Picker { selected } => checkin_view::render_picker(frame, body, state, *selected),
+        Overlay::Paper(entry) => paper_view::render(frame, body, state, entry),
     }
 }

@@ -120,6 +120,11 @@ fn a_coverage_table_goes_to_csv_in_gb18030() {
     assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "no UTF-8 BOM");
     assert!(text.contains("鄂城区 培训覆盖情况"), "{text}");
     assert!(text.contains("已参训企业"), "{text}");
+    // How current each unit is; the office's own row is its own work.
+    assert!(
+        text.contains("数据截至") && text.contains("本单位"),
+        "{text}"
+    );
 }
 
 #[test]

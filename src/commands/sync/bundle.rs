@@ -9,129 +9,30 @@ use super::{keys_of, name, resolve, when};
 use crate::cli::Cli;
 use crate::cli_sync::BundleCommand;
 use crate::commands::{open_store, print_json, print_table, user_error};
-use crate::error::io_reason;
 use crate::i18n::{t, tf};
 use crate::store::Store;
-use crate::sync::bundle::MAX_FILE;
 use crate::sync::export::{export, ExportOptions};
-use crate::sync::import::{import_bytes, inspect, Outcome};
-use crate::sync::{hex, Keys, Rejection};
+use crate::sync::import::{inspect, Outcome};
+use crate::sync::summary::{import_file, outcome_lines, read_bundle, FileOutcome};
+use crate::sync::{hex, Keys};
 
 /// One file's result for `bundle import --json`.
 #[derive(Serialize)]
 struct FileResult {
     file: String,
     #[serde(flatten)]
-    result: FileOutcome,
+    result: JsonOutcome,
 }
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum FileOutcome {
+enum JsonOutcome {
     Done(Outcome),
     Refused {
         outcome: &'static str,
         code: &'static str,
         message: String,
     },
-}
-
-fn read_bundle(path: &Path) -> Result<Result<Vec<u8>, String>> {
-    let unreadable = |e: &std::io::Error| {
-        tf(
-            "sync.import.unreadable",
-            &[("file", &path.display()), ("reason", &io_reason(e))],
-        )
-    };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE => {
-            return Ok(Err(Rejection::TooLarge { limit: MAX_FILE }.to_string()))
-        }
-        Ok(_) => {}
-        Err(e) => return Ok(Err(unreadable(&e))),
-    }
-    Ok(std::fs::read(path).map_err(|e| unreadable(&e)))
-}
-
-fn print_outcome(file: &str, outcome: &Outcome) {
-    match outcome {
-        Outcome::Imported(s) => {
-            let c = &s.counts;
-            println!(
-                "{}",
-                tf(
-                    "sync.import.done",
-                    &[
-                        ("file", &file),
-                        ("sender", &name(&s.sender)),
-                        ("seq", &s.link_seq),
-                        ("applied", &c.applied),
-                        ("duplicates", &c.duplicates),
-                        ("held", &c.held),
-                        (
-                            "quarantined",
-                            &c.quarantined
-                                .iter()
-                                .map(|f| f.last + 1 - f.first)
-                                .sum::<u64>()
-                        ),
-                        ("records", &c.records_changed),
-                    ]
-                )
-            );
-            for r in &s.refused {
-                println!(
-                    "{}",
-                    tf(
-                        "sync.import.refused_range",
-                        &[
-                            ("first", &r.range.first),
-                            ("last", &r.range.last),
-                            ("reason", &r.reason)
-                        ]
-                    )
-                );
-            }
-            if c.released > 0 {
-                println!(
-                    "{}",
-                    tf("sync.import.released", &[("released", &c.released)])
-                );
-            }
-            for fork in &c.quarantined {
-                println!(
-                    "{}",
-                    tf(
-                        "sync.import.fork",
-                        &[
-                            ("origin", &name(&fork.origin)),
-                            ("device", &crate::sync::device_label(fork.device)),
-                            ("at", &fork.at),
-                            ("first", &fork.first),
-                            ("last", &fork.last),
-                        ]
-                    )
-                );
-            }
-        }
-        Outcome::AlreadyImported {
-            sender,
-            link_seq,
-            at_ms,
-            ..
-        } => println!(
-            "{}",
-            tf(
-                "sync.import.already",
-                &[
-                    ("file", &file),
-                    ("when", &when(*at_ms)),
-                    ("sender", &name(sender)),
-                    ("seq", link_seq)
-                ]
-            )
-        ),
-    }
 }
 
 fn import_files(
@@ -144,24 +45,21 @@ fn import_files(
     let mut refused = 0usize;
     for path in paths {
         let file = path.display().to_string();
-        let refusal = |code: &'static str, message: String| FileOutcome::Refused {
-            outcome: "refused",
-            code,
-            message,
-        };
-        let result = match read_bundle(path)? {
-            Err(message) => refusal("unreadable", message),
-            Ok(bytes) => match import_bytes(store, keys, &bytes) {
-                Ok(outcome) => FileOutcome::Done(outcome),
-                Err(report) => match report.downcast_ref::<Rejection>() {
-                    Some(rejection) => refusal(rejection.code(), rejection.to_string()),
-                    None => return Err(report),
-                },
+        let result = match import_file(store, keys, path)? {
+            FileOutcome::Done(outcome) => JsonOutcome::Done(outcome),
+            FileOutcome::Refused { code, message } => JsonOutcome::Refused {
+                outcome: "refused",
+                code,
+                message,
             },
         };
         match &result {
-            FileOutcome::Done(outcome) if !json => print_outcome(&file, outcome),
-            FileOutcome::Refused { message, .. } => {
+            JsonOutcome::Done(outcome) if !json => {
+                for line in outcome_lines(&file, outcome) {
+                    println!("{line}");
+                }
+            }
+            JsonOutcome::Refused { message, .. } => {
                 refused += 1;
                 eprintln!(
                     "{}",
@@ -171,7 +69,7 @@ fn import_files(
                     )
                 );
             }
-            FileOutcome::Done(_) => {}
+            JsonOutcome::Done(_) => {}
         }
         results.push(FileResult { file, result });
     }
@@ -185,10 +83,7 @@ fn import_files(
 }
 
 fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
-    let bytes = match read_bundle(path)? {
-        Ok(bytes) => bytes,
-        Err(message) => return Err(user_error(message)),
-    };
+    let bytes = read_bundle(path).map_err(user_error)?;
     // Reading the routing header needs no store; the contents need this office's keys.
     let store = open_store(cli).ok();
     let keys = match &store {
@@ -221,6 +116,7 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
         line("created", when(c.created_ms));
         line("ops", c.ops.to_string());
         line("acks", c.acks.to_string());
+        line("files", c.files.to_string());
         line(
             "imported",
             t(if c.already_imported {
@@ -325,6 +221,45 @@ fn held(store: &Store, json: bool) -> Result<()> {
     Ok(())
 }
 
+fn review(store: &Store, json: bool) -> Result<()> {
+    let found = crate::store::sync::review(store, store.office())?;
+    if json {
+        return print_json(&found);
+    }
+    if found.is_empty() {
+        println!("{}", t("sync.review.none"));
+        return Ok(());
+    }
+    println!("{}", tf("sync.review.heading", &[("count", &found.len())]));
+    for d in &found {
+        println!(
+            "{}",
+            tf(
+                "sync.review.group",
+                &[
+                    ("by", &t(&format!("sync.review.by_{}", d.by.key()))),
+                    ("value", &d.value)
+                ]
+            )
+        );
+        for s in &d.sightings {
+            println!(
+                "{}",
+                tf(
+                    "sync.review.sighting",
+                    &[
+                        ("office", &name(&s.office)),
+                        ("name", &s.name),
+                        ("phone", &s.phone),
+                        ("enterprise", &s.enterprise)
+                    ]
+                )
+            );
+        }
+    }
+    Ok(())
+}
+
 pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
     if let BundleCommand::Inspect { path, json } = command {
         return inspect_file(cli, path, *json);
@@ -335,6 +270,8 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             to,
             output,
             full,
+            with_files,
+            files_cap_mb,
             json,
         } => {
             let to = resolve(to)?;
@@ -342,6 +279,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             let options = ExportOptions {
                 full: *full,
                 since: None,
+                files_cap: with_files.then_some(files_cap_mb.saturating_mul(1 << 20)),
             };
             let exported = export(&store, &keys, &to, output, &options)?;
             if *json {
@@ -368,6 +306,24 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
                     ]
                 )
             );
+            if exported.files > 0 {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.export.files",
+                        &[("count", &exported.files), ("bytes", &exported.file_bytes)]
+                    )
+                );
+            }
+            if exported.missing_files > 0 {
+                println!(
+                    "{}",
+                    tf(
+                        "sync.export.files_missing",
+                        &[("count", &exported.missing_files)]
+                    )
+                );
+            }
             if exported.unsigned_chains > 0 {
                 println!(
                     "{}",
@@ -384,6 +340,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             import_files(&store, &keys, paths, *json)
         }
         BundleCommand::Held { json } => held(&store, *json),
+        BundleCommand::Review { json } => review(&store, *json),
         BundleCommand::Inspect { .. } => Ok(()),
     }
 }

@@ -11,9 +11,9 @@ use sled::Transactional;
 
 use super::super::{op_key, FromApply, Head, Store, TxKv};
 use super::{
-    get, key, range_key, scan, AckMap, Fork, HeldRange, ImportCounts, ImportPlan, Quarantined,
-    Received, VerifiedRange, ACK, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN, QUARANTINE, RECEIVED,
-    SIGNED,
+    get, key, range_key, scan, AckMap, Fork, Freshness, HeldRange, ImportCounts, ImportPlan,
+    Quarantined, Received, VerifiedRange, ACK, FROM_ORIGIN, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN,
+    QUARANTINE, RECEIVED, SIGNED,
 };
 use crate::domain::OfficeId;
 use crate::i18n::tf;
@@ -395,6 +395,19 @@ impl Store {
             postcard::to_stdvec(&bundle.bundle_id)?,
         ));
         let hlc_bytes = postcard::to_stdvec(&plan.latest)?;
+        let mut origins: BTreeSet<OfficeId> = bundle
+            .ranges
+            .iter()
+            .map(|r| r.range.head.origin.clone())
+            .collect();
+        origins.insert(bundle.sender.clone());
+        for ack in &bundle.acks {
+            let office = match plan.tips.get(&ack.device) {
+                Some(tip) => tip.office.clone(),
+                None => self.load_tip(ack.device)?.office,
+            };
+            origins.extend(office);
+        }
         let failing: Cell<Option<usize>> = Cell::new(None);
         let result = (&self.ops, &self.heads, &self.state, &self.meta, tree).transaction(
             |(ops, heads_tx, state, meta, sync)| {
@@ -418,7 +431,7 @@ impl Store {
                 for (k, v) in &sync_writes {
                     sync.insert(k.as_slice(), v.as_slice())?;
                 }
-                merge_peer_state(sync, bundle)?;
+                merge_peer_state(sync, bundle, &origins)?;
                 Ok(changed.len())
             },
         );
@@ -449,6 +462,14 @@ impl Store {
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         plan.counts.records_changed = records_changed;
         Ok(Ok((plan.counts, plan.latest)))
+    }
+
+    /// Moves the held range of `device` starting at `first` into quarantine (its origin is no
+    /// longer accepted here).
+    pub fn quarantine_held_range(&self, device: DeviceId, first: u64) -> Result<()> {
+        let tree = self.sync_tree()?;
+        self.quarantine_held(&tree, &range_key(HELD, device, first, &[]))
+            .map(drop)
     }
 
     /// Moves a held range that an op of it refused into quarantine.
@@ -501,9 +522,28 @@ enum Refused {
 fn merge_peer_state(
     sync: &TransactionalTree,
     bundle: &ImportPlan,
+    origins: &BTreeSet<OfficeId>,
 ) -> Result<(), ConflictableTransactionError<Abort>> {
     let sender = bundle.sender.as_bytes();
     let encode_err = |_| ConflictableTransactionError::Abort(Abort::Apply(ApplyError::Encode));
+    // Every office whose chains the bundle carried or the sender says it holds is known here as
+    // of this bundle; a bundle read late (an older one after a newer) does not make it staler.
+    for origin in origins {
+        let k = key(FROM_ORIGIN, origin.as_bytes());
+        let newer = match sync.get(&k)? {
+            Some(bytes) => postcard::from_bytes::<Freshness>(&bytes)
+                .map_or(true, |old| old.at_ms <= bundle.at_ms),
+            None => true,
+        };
+        if newer {
+            let fresh = Freshness {
+                sender: bundle.sender.clone(),
+                link_seq: bundle.link_seq,
+                at_ms: bundle.at_ms,
+            };
+            sync.insert(k, postcard::to_stdvec(&fresh).map_err(encode_err)?)?;
+        }
+    }
     let ack_key = key(ACK, sender);
     let mut acks: AckMap = match sync.get(&ack_key)? {
         Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),

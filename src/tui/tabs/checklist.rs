@@ -70,6 +70,9 @@ pub struct ChecklistState {
     pub item: usize,
     /// Shown in the item panel while that item is selected.
     pub history: Option<ItemHistory>,
+    /// In the grid, how current each unit's row is: "截至第 17 号包，9 天前收到" by unit id
+    /// (the office's own row has none).
+    pub stale: std::collections::BTreeMap<String, String>,
 }
 
 fn step_of(item: &str) -> Option<&'static str> {

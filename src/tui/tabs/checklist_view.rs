@@ -264,7 +264,8 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
     }
     lines.push(Line::from(header));
 
-    let height = (area.height as usize).saturating_sub(lines.len() + 1);
+    // The last two lines: how current the selected unit is, and its cell.
+    let height = (area.height as usize).saturating_sub(lines.len() + 2);
     for i in page(c.units.len(), c.row, height) {
         let unit = &c.units[i];
         let name = format!("{}{}", "  ".repeat(unit.depth), unit.name);
@@ -310,5 +311,20 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
             Paragraph::new(Line::styled(truncate(&summary, w), theme.dim)),
             summary_area,
         );
+        if let Some(stale) = c.stale.get(&unit.unit) {
+            let stale_area = Rect {
+                y: area.bottom().saturating_sub(2),
+                height: 1,
+                ..area
+            };
+            let text = tf(
+                "tui.checklist.staleness",
+                &[("unit", &unit.name), ("stale", stale)],
+            );
+            frame.render_widget(
+                Paragraph::new(Line::styled(truncate(&text, w), theme.dim)),
+                stale_area,
+            );
+        }
     }
 }

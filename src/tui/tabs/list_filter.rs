@@ -76,6 +76,19 @@ pub fn session_keys(s: &Session) -> String {
     keys
 }
 
+/// What `/` finds a person by in a plain list, lower-case: name, unit and `extra` (a certificate
+/// number), then each reading's initials and full pinyin (`zs`, `zhangsan`; 单 as shan).
+pub fn person_keys(name: &str, unit: &str, extra: &[&str]) -> String {
+    let mut keys = format!("{name} {unit} {}", extra.join(" ")).to_lowercase();
+    for variant in crate::search::pinyin::variants(name) {
+        keys.push('\n');
+        keys.push_str(&variant.initials);
+        keys.push('\n');
+        keys.push_str(&variant.full);
+    }
+    keys
+}
+
 /// An enrolment list's people in a `SearchIndex`; candidates' ids are their places in the list.
 #[derive(Clone, Default)]
 pub struct PeopleIndex(Arc<SearchIndex>);

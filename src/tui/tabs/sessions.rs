@@ -171,7 +171,7 @@ fn move_cursor(selected: &mut usize, len: usize, action: Action) {
 }
 
 /// Keys for a filter being typed; returns true when the key was the filter's.
-fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
+pub(super) fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
     if !filter.editing {
         return false;
     }
@@ -299,6 +299,12 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
             let session = detail.row.session.clone();
             open_edit(state, &session);
         }
+        Action::Paper => {
+            let session = detail.row.session.clone();
+            if owns(state, &session) {
+                super::paper::open(state);
+            }
+        }
         Action::Remove => {
             let session = detail.row.session.clone();
             let person = detail.selected_person().cloned()?;
@@ -335,6 +341,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 out.extend([
                     (Action::Add, "enrol"),
                     (Action::Remove, "remove"),
+                    (Action::Paper, "paper"),
                     (Action::Edit, "edit"),
                 ]);
             }

@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// The filter's line, with the terminal cursor in it while it is typed.
-fn filter_line(
+pub(super) fn filter_line(
     frame: &mut Frame,
     area: Rect,
     state: &State,
@@ -177,9 +177,11 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
     }
     let wide = w >= 100;
     let position_w = if wide { 12 } else { 0 };
-    let fixed = 10 + 1 + 13 + 1 + 6 + if wide { position_w + 1 } else { 0 };
+    // 序号 as the printed sign-in sheet numbers the list, so ticked rows can be typed back.
+    let fixed = 4 + 1 + 10 + 1 + 13 + 1 + 6 + if wide { position_w + 1 } else { 0 };
     let enterprise_w = w.saturating_sub(fixed + 1).max(6);
     let mut header = vec![
+        fit_right(&t("tui.col.number"), 4),
         fit(&t("tui.field.name"), 10),
         fit(&t("tui.field.phone"), 13),
     ];
@@ -193,7 +195,11 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
     let height = (area.height as usize).saturating_sub(lines.len());
     for pos in page(visible.len(), detail.selected, height) {
         let p = &detail.people[visible[pos]];
-        let mut cells = vec![fit(&p.name, 10), fit(&mask_phone(&p.phone), 13)];
+        let mut cells = vec![
+            fit_right(&(visible[pos] + 1).to_string(), 4),
+            fit(&p.name, 10),
+            fit(&mask_phone(&p.phone), 13),
+        ];
         if wide {
             cells.push(fit(&p.position, position_w));
         }

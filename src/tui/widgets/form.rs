@@ -17,7 +17,7 @@ use crate::tui::forms::{FieldInput, Form, TextInput};
 use crate::tui::keymap::Focus;
 
 /// The part of a long value that fits, keeping the cursor in view: (shown text, cursor column).
-fn window(input: &TextInput, room: usize) -> (String, usize) {
+pub(crate) fn window(input: &TextInput, room: usize) -> (String, usize) {
     let before = input.before_cursor();
     let after = &input.value()[before.len()..];
     let mut start = 0;

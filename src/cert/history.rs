@@ -1,0 +1,128 @@
+//! A person's whole history in the chain as lines of text, for `cert show` and the 认证 tab.
+
+use std::collections::HashMap;
+
+use super::cells::show_score;
+use super::model::Marks;
+use super::pipeline::passed;
+use super::Rules;
+use crate::campaign::unit_name;
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::store::cert::CertPerson;
+
+fn mark(score: Option<u16>) -> String {
+    score.map_or_else(|| t("cert.absent"), show_score)
+}
+
+pub fn marks_text(marks: &Marks) -> String {
+    tf(
+        "cert.marks",
+        &[
+            ("exam", &mark(marks.exam)),
+            ("practical", &mark(marks.practical)),
+        ],
+    )
+}
+
+fn yes_no(b: bool) -> String {
+    t(if b { "cert.yes" } else { "cert.no" })
+}
+
+/// One line per fact, in the order the chain runs; `titles` names the sessions.
+pub fn lines(c: &CertPerson, titles: &HashMap<String, String>, rules: &Rules) -> Vec<String> {
+    let f = &c.facts;
+    let s = &c.status;
+    let title = |id: &str| titles.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let mut out = vec![
+        tf(
+            "cert.show.person",
+            &[
+                ("name", &c.person.name),
+                ("phone", &mask_phone(&c.person.phone)),
+                ("enterprise", &c.enterprise),
+                ("unit", &unit_name(&c.unit)),
+            ],
+        ),
+        tf(
+            "cert.show.online",
+            &[
+                ("minutes", &f.online_minutes),
+                (
+                    "questionnaire",
+                    &f.questionnaire.map_or_else(|| "-".into(), yes_no),
+                ),
+                ("test", &f.test.map_or_else(|| "-".into(), show_score)),
+            ],
+        ),
+        tf("cert.show.offline", &[("count", &f.offline_attended)]),
+        tf("cert.show.trained", &[("trained", &yes_no(s.trained))]),
+    ];
+    if let Some(e) = &f.evaluation {
+        out.push(tf(
+            "cert.show.evaluation",
+            &[
+                ("score", &show_score(e.score)),
+                ("rank", &e.rank),
+                ("selected", &yes_no(e.selected)),
+            ],
+        ));
+    }
+    if let Some(a) = &f.adjustment {
+        out.push(tf(
+            "cert.show.adjustment",
+            &[("selected", &yes_no(a.selected)), ("reason", &a.reason)],
+        ));
+    }
+    for (session, approved) in &f.expansion {
+        out.push(tf(
+            "cert.show.expansion",
+            &[("title", &title(session)), ("approved", &yes_no(*approved))],
+        ));
+    }
+    out.push(tf(
+        "cert.show.candidate",
+        &[("candidate", &yes_no(s.candidate))],
+    ));
+    for (key, attempt) in [
+        ("cert.show.exam", &s.first),
+        ("cert.show.makeup", &s.makeup),
+    ] {
+        if let Some(a) = attempt {
+            out.push(tf(
+                key,
+                &[
+                    ("date", &a.date),
+                    ("title", &title(&a.session)),
+                    ("marks", &marks_text(&a.marks)),
+                    ("outcome", &yes_no(passed(&a.marks, rules))),
+                ],
+            ));
+        }
+    }
+    out.push(tf(
+        "cert.show.outcome",
+        &[("outcome", &t(&format!("cert.outcome.{}", s.outcome.key())))],
+    ));
+    for (cert, valid) in &f.certificates {
+        let key = if *valid {
+            "cert.show.certificate"
+        } else {
+            "cert.show.certificate_void"
+        };
+        out.push(tf(key, &[("number", &cert.number), ("date", &cert.date)]));
+    }
+    for p in &f.points {
+        out.push(tf(
+            "cert.show.points_entry",
+            &[
+                ("date", &p.date),
+                ("category", &t(&format!("cert.category.{}", p.category))),
+                ("points", &format!("{:+}", p.points)),
+                ("reason", &p.reason),
+            ],
+        ));
+    }
+    out.push(tf("cert.show.points", &[("points", &s.points)]));
+    out
+}

@@ -1,0 +1,103 @@
+//! The IP specialist certification chain (知识产权专员考核认证, seed 三(三)-(五)): online
+//! training records, the trained rule, the composite evaluation, exams with one makeup,
+//! certificate numbers and the points ledger. Rules live in `assets/cert.toml`.
+
+pub mod cells;
+pub mod evaluate;
+pub mod history;
+pub mod model;
+pub mod number;
+pub mod pipeline;
+pub mod results_sheet;
+pub mod rules;
+pub mod sheet;
+
+pub use pipeline::{Facts, Outcome, Stage, Status};
+pub use rules::{Rules, RulesOverride};
+
+use crate::campaign::campaign;
+
+/// The province office: the only one that evaluates, records online training, approves
+/// expansion classes and issues certificates.
+pub fn province() -> Option<&'static str> {
+    campaign()
+        .units
+        .iter()
+        .find(|u| u.parent.is_none())
+        .map(|u| u.id.as_str())
+}
+
+pub fn is_province(office: &str) -> bool {
+    province() == Some(office)
+}
+
+/// The city a person's office belongs to (a city's own people count for the city).
+pub fn city_of(office: &str) -> String {
+    campaign()
+        .city_of(office)
+        .map_or_else(|| office.to_string(), |c| c.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{keys, Lang};
+
+    /// Keys the code builds at run time (stage, outcome, column, category) exist in both
+    /// languages.
+    #[test]
+    fn every_built_key_is_defined() {
+        let rules = Rules::embedded().unwrap();
+        let mut built: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| format!("cert.stage.{}", s.key()))
+            .collect();
+        built.extend(
+            [
+                Outcome::NotExamined,
+                Outcome::Passed,
+                Outcome::PassedMakeup,
+                Outcome::AwaitingMakeup,
+                Outcome::Failed,
+            ]
+            .iter()
+            .map(|o| format!("cert.outcome.{}", o.key())),
+        );
+        built.extend(
+            rules
+                .point_categories
+                .iter()
+                .map(|c| format!("cert.category.{c}")),
+        );
+        use sheet::Column;
+        built.extend(
+            [
+                Column::Name,
+                Column::Phone,
+                Column::Enterprise,
+                Column::Course,
+                Column::Minutes,
+                Column::Questionnaire,
+                Column::Score,
+            ]
+            .iter()
+            .map(|c| format!("cert.col.{}", c.key())),
+        );
+        for refusal in [
+            pipeline::Refusal::NotCandidate,
+            pipeline::Refusal::AlreadyExamined,
+            pipeline::Refusal::NotExamined,
+            pipeline::Refusal::NoMakeupNeeded,
+            pipeline::Refusal::NoThirdAttempt,
+            pipeline::Refusal::NotAnExam,
+        ] {
+            built.push(refusal.key().to_string());
+        }
+        for lang in [Lang::Zh, Lang::En] {
+            let defined = keys(lang);
+            for key in &built {
+                assert!(defined.contains(key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! What the certification commands print: the ranking, the list, a person's history, the import
+//! preview, and the roster of certified specialists (获证名单).
+
+use std::collections::HashSet;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::{print_json, print_table, unit_name, units_under, user_error};
+use crate::cert::cells::show_score;
+use crate::cert::evaluate::Ranked;
+use crate::cert::model::Marks;
+use crate::cert::sheet::ImportPlan;
+use crate::cert::{Rules, Stage};
+use crate::cli_cert::CertifiedArgs;
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::store::cert::CertPerson;
+use crate::store::Store;
+
+fn cols(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| t(&format!("cert.col.{k}"))).collect()
+}
+
+fn mark(score: Option<u16>) -> String {
+    score.map_or_else(|| t("cert.absent"), show_score)
+}
+
+pub fn marks_text(marks: &Marks) -> String {
+    tf(
+        "cert.marks",
+        &[
+            ("exam", &mark(marks.exam)),
+            ("practical", &mark(marks.practical)),
+        ],
+    )
+}
+
+fn stage_label(entry: &CertPerson) -> String {
+    entry.status.stage().map_or_else(
+        || t("cert.stage.none"),
+        |s| t(&format!("cert.stage.{}", s.key())),
+    )
+}
+
+pub fn import_report(
+    file: &std::path::Path,
+    plan: &ImportPlan,
+    refused: bool,
+    dry_run: bool,
+    write: bool,
+) {
+    let columns: Vec<String> = plan
+        .columns
+        .iter()
+        .map(|(c, name)| format!("{}（{name}）", t(&format!("cert.col.{}", c.key()))))
+        .collect();
+    println!(
+        "{}",
+        tf(
+            "cli.sheets.preview",
+            &[
+                ("file", &file.display()),
+                ("sheet", &plan.sheet),
+                ("header", &plan.header_row),
+                ("columns", &columns.join(&t("cli.list_sep"))),
+            ]
+        )
+    );
+    if !plan.ignored.is_empty() {
+        println!(
+            "{}",
+            tf(
+                "cli.sheets.ignored",
+                &[("columns", &plan.ignored.join(&t("cli.list_sep")))]
+            )
+        );
+    }
+    println!(
+        "{}",
+        tf(
+            "cert.import.counts",
+            &[
+                ("rows", &plan.rows),
+                ("matched", &plan.matched_rows),
+                ("people", &plan.people),
+                ("changes", &plan.changes),
+                ("unchanged", &plan.unchanged),
+                ("unmatched", &plan.unmatched.len()),
+                ("bad", &plan.errors.len()),
+            ]
+        )
+    );
+    for u in &plan.unmatched {
+        println!(
+            "{}",
+            tf(
+                "cert.import.unmatched",
+                &[
+                    ("row", &u.row),
+                    ("name", &u.name),
+                    ("phone", &u.phone),
+                    ("enterprise", &u.enterprise),
+                ]
+            )
+        );
+    }
+    for error in &plan.errors {
+        println!(
+            "{}",
+            tf(
+                "cli.sheets.row",
+                &[("row", &error.row), ("message", &error.message)]
+            )
+        );
+    }
+    let outcome = match (refused, dry_run, write) {
+        (true, _, _) => None,
+        (false, true, _) => Some(t("cli.sheets.dry_run")),
+        (false, false, true) => Some(t("cli.sheets.done")),
+        (false, false, false) => Some(t("cli.sheets.nothing")),
+    };
+    if let Some(outcome) = outcome {
+        println!("{outcome}");
+    }
+}
+
+pub fn results_report(
+    file: &std::path::Path,
+    plan: &crate::cert::results_sheet::ResultsPlan,
+    refused: bool,
+    dry_run: bool,
+    write: bool,
+) {
+    println!(
+        "{}",
+        tf(
+            "cert.results.counts",
+            &[
+                ("file", &file.display()),
+                ("header", &plan.header_row),
+                ("rows", &plan.rows),
+                ("recorded", &plan.recorded),
+                ("unchanged", &plan.unchanged),
+                ("unmatched", &plan.unmatched.len()),
+                ("bad", &plan.errors.len()),
+            ]
+        )
+    );
+    for u in &plan.unmatched {
+        println!(
+            "{}",
+            tf(
+                "cert.import.unmatched",
+                &[
+                    ("row", &u.row),
+                    ("name", &u.name),
+                    ("phone", &u.phone),
+                    ("enterprise", &u.enterprise),
+                ]
+            )
+        );
+    }
+    for error in &plan.errors {
+        println!(
+            "{}",
+            tf(
+                "cli.sheets.row",
+                &[("row", &error.row), ("message", &error.message)]
+            )
+        );
+    }
+    let outcome = match (refused, dry_run, write) {
+        (true, _, _) => None,
+        (false, true, _) => Some(t("cli.sheets.dry_run")),
+        (false, false, true) => Some(t("cli.sheets.done")),
+        (false, false, false) => Some(t("cli.sheets.nothing")),
+    };
+    if let Some(outcome) = outcome {
+        println!("{outcome}");
+    }
+}
+
+#[derive(Serialize)]
+struct RankRow<'a> {
+    #[serde(flatten)]
+    ranked: &'a Ranked,
+    name: &'a str,
+    unit: &'a str,
+    enterprise: &'a str,
+}
+
+pub fn ranking(book: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()> {
+    let by_id: std::collections::HashMap<&str, &CertPerson> =
+        book.iter().map(|c| (c.person.id.as_str(), c)).collect();
+    let find = |id: &str| by_id.get(id).copied();
+    if json {
+        let rows: Vec<RankRow> = ranked
+            .iter()
+            .filter_map(|r| {
+                let c = find(&r.person)?;
+                Some(RankRow {
+                    ranked: r,
+                    name: &c.person.name,
+                    unit: &c.unit,
+                    enterprise: &c.enterprise,
+                })
+            })
+            .collect();
+        return print_json(&rows);
+    }
+    let rows: Vec<Vec<String>> = ranked
+        .iter()
+        .filter_map(|r| {
+            let c = find(&r.person)?;
+            Some(vec![
+                unit_name(&r.city),
+                r.evaluation.rank.to_string(),
+                c.person.name.clone(),
+                unit_name(&c.unit),
+                c.facts.online_minutes.to_string(),
+                c.facts
+                    .questionnaire
+                    .map_or_else(String::new, |q| t(if q { "cert.yes" } else { "cert.no" })),
+                c.facts.test.map_or_else(String::new, show_score),
+                show_score(r.evaluation.score),
+                if r.evaluation.selected {
+                    t("cert.selected")
+                } else {
+                    String::new()
+                },
+            ])
+        })
+        .collect();
+    print_table(
+        &cols(&[
+            "city",
+            "rank",
+            "name",
+            "unit",
+            "minutes",
+            "questionnaire",
+            "test",
+            "composite",
+            "selected",
+        ]),
+        &rows,
+    );
+    let selected = ranked.iter().filter(|r| r.evaluation.selected).count();
+    println!(
+        "{}",
+        tf(
+            "cert.evaluate.summary",
+            &[("people", &ranked.len()), ("selected", &selected)]
+        )
+    );
+    Ok(())
+}
+
+pub fn list(
+    store: &Store,
+    rules: &Rules,
+    stage: Option<Stage>,
+    city: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let city = city
+        .map(|raw| crate::domain::input::resolve_unit(raw).map_err(user_error))
+        .transpose()?
+        .map(|u| crate::cert::city_of(&u));
+    let book: Vec<CertPerson> = store
+        .cert_book(rules)?
+        .into_iter()
+        .filter(|c| c.status.stage().is_some() || c.facts != crate::cert::Facts::default())
+        .filter(|c| stage.is_none_or(|s| c.status.stage() == Some(s)))
+        .filter(|c| city.as_ref().is_none_or(|city| *city == c.city))
+        .collect();
+    if json {
+        return print_json(&book);
+    }
+    let rows: Vec<Vec<String>> = book
+        .iter()
+        .map(|c| {
+            vec![
+                c.person.name.clone(),
+                mask_phone(&c.person.phone),
+                unit_name(&c.unit),
+                stage_label(c),
+                t(&format!("cert.outcome.{}", c.status.outcome.key())),
+                c.status.certificate.clone().unwrap_or_default(),
+                c.status.points.to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &cols(&[
+            "name",
+            "phone",
+            "unit",
+            "stage",
+            "outcome",
+            "certificate",
+            "points",
+        ]),
+        &rows,
+    );
+    println!("{}", tf("cert.list.count", &[("count", &rows.len())]));
+    Ok(())
+}
+
+/// A person's whole history, with session titles from the store.
+pub fn history(store: &Store, rules: &Rules, c: &CertPerson) -> Result<String> {
+    let mut titles = std::collections::HashMap::new();
+    for session in c
+        .facts
+        .attempts
+        .iter()
+        .map(|a| &a.session)
+        .chain(c.facts.expansion.iter().map(|(s, _)| s))
+    {
+        if let Some(found) = store.session(session)? {
+            titles.insert(session.clone(), found.title);
+        }
+    }
+    Ok(crate::cert::history::lines(c, &titles, rules).join("\n") + "\n")
+}
+
+/// The roster of certified specialists of an office and its units, by certificate number.
+pub fn certified_rows(store: &Store, rules: &Rules, office: &str) -> Result<Vec<Vec<String>>> {
+    let units: HashSet<String> = units_under(office).into_iter().collect();
+    let mut certified: Vec<CertPerson> = store
+        .cert_book(rules)?
+        .into_iter()
+        .filter(|c| c.status.certificate.is_some() && (units.contains(&c.unit) || office == c.unit))
+        .collect();
+    certified.sort_by(|a, b| a.status.certificate.cmp(&b.status.certificate));
+    let mut rows = vec![cols(&[
+        "no",
+        "certificate",
+        "name",
+        "enterprise",
+        "unit",
+        "city",
+        "issued",
+        "exam",
+        "practical",
+        "made_up",
+        "points",
+    ])];
+    for (i, c) in certified.iter().enumerate() {
+        let attempt = c.status.makeup.as_ref().or(c.status.first.as_ref());
+        let issued = c
+            .facts
+            .certificates
+            .iter()
+            .find(|(cert, _)| Some(&cert.number) == c.status.certificate.as_ref())
+            .map(|(cert, _)| cert.date.to_string())
+            .unwrap_or_default();
+        rows.push(vec![
+            (i + 1).to_string(),
+            c.status.certificate.clone().unwrap_or_default(),
+            c.person.name.clone(),
+            c.enterprise.clone(),
+            unit_name(&c.unit),
+            unit_name(&c.city),
+            issued,
+            attempt.map_or_else(String::new, |a| mark(a.marks.exam)),
+            attempt.map_or_else(String::new, |a| mark(a.marks.practical)),
+            t(if c.status.makeup.is_some() {
+                "cert.yes"
+            } else {
+                "cert.no"
+            }),
+            c.status.points.to_string(),
+        ]);
+    }
+    Ok(rows)
+}
+
+pub fn report_certified(store: &Store, args: &CertifiedArgs) -> Result<()> {
+    let rules = Rules::load()?;
+    let office = match &args.office {
+        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(user_error)?,
+        None => store.office().to_string(),
+    };
+    let body = certified_rows(store, &rules, &office)?;
+    let count = body.len() - 1;
+    let mut rows = vec![
+        vec![tf("cert.report.title", &[("office", &unit_name(&office))])],
+        vec![tf("cli.report.as_of", &[("date", &store.today()?)])],
+    ];
+    rows.extend(body);
+    crate::sheets::report::write_table(&args.output, &rows, args.encoding)?;
+    println!(
+        "{}",
+        tf(
+            "cert.report.done",
+            &[("count", &count), ("file", &args.output.display())]
+        )
+    );
+    Ok(())
+}

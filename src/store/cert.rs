@@ -1,0 +1,280 @@
+//! The certification chain as the store holds it: every person's facts in one pass, and the
+//! writes (import, evaluation, adjustments, approvals, results, certificates, points).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use color_eyre::eyre::{Result, WrapErr};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::Store;
+use crate::cert::model::{
+    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
+};
+use crate::cert::pipeline::{status, Attempt, Facts, Status};
+use crate::cert::{city_of, Rules};
+use crate::domain::{Person, Session, SessionKind};
+use crate::log::{Stamp, Stored};
+
+/// One person's place in the chain, with what the screens and reports show about them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertPerson {
+    pub person: Person,
+    pub enterprise: String,
+    /// The person's unit: their enterprise's, else the office that enrolled them.
+    pub unit: String,
+    pub city: String,
+    pub facts: Facts,
+    pub status: Status,
+}
+
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<Stored<T>> {
+    postcard::from_bytes(bytes).wrap_err_with(|| format!("record {key} is damaged"))
+}
+
+/// The raw cert records of the store, grouped by person.
+#[derive(Default)]
+struct Raw {
+    online: HashMap<String, Vec<OnlineEntry>>,
+    evaluation: HashMap<String, Evaluation>,
+    adjustment: HashMap<String, Adjustment>,
+    approval: HashMap<String, Approval>,
+    results: HashMap<String, Vec<(String, Marks)>>,
+    certificates: HashMap<String, Vec<Certificate>>,
+    /// Claims on each number: (stamp, person).
+    claims: HashMap<String, Vec<(Stamp, String)>>,
+    points: HashMap<String, Vec<PointsEntry>>,
+}
+
+impl Store {
+    fn cert_raw(&self) -> Result<Raw> {
+        let mut raw = Raw::default();
+        for entry in self.state.scan_prefix("x/") {
+            let (key, bytes) = entry?;
+            let key = String::from_utf8_lossy(&key).into_owned();
+            let Some((kind, rest)) = key[2..].split_once('/') else {
+                continue;
+            };
+            let first = |rest: &str| {
+                rest.split_once('/')
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+            };
+            match kind {
+                "o" => {
+                    if let Some((person, _)) = first(rest) {
+                        let value = decode::<OnlineEntry>(&key, &bytes)?.value;
+                        raw.online.entry(person).or_default().push(value);
+                    }
+                }
+                "e" => {
+                    raw.evaluation
+                        .insert(rest.to_string(), decode(&key, &bytes)?.value);
+                }
+                "j" => {
+                    raw.adjustment
+                        .insert(rest.to_string(), decode(&key, &bytes)?.value);
+                }
+                "a" => {
+                    raw.approval
+                        .insert(rest.to_string(), decode(&key, &bytes)?.value);
+                }
+                "r" => {
+                    if let Some((person, session)) = first(rest) {
+                        let marks = decode::<Marks>(&key, &bytes)?.value;
+                        raw.results
+                            .entry(person)
+                            .or_default()
+                            .push((session, marks));
+                    }
+                }
+                "c" => {
+                    if let Some((person, _)) = first(rest) {
+                        let c = decode::<Certificate>(&key, &bytes)?.value;
+                        raw.certificates.entry(person).or_default().push(c);
+                    }
+                }
+                "n" => {
+                    if let Some((number, person)) = rest.rsplit_once('/') {
+                        let stamp = decode::<()>(&key, &bytes)?.stamp;
+                        raw.claims
+                            .entry(number.to_string())
+                            .or_default()
+                            .push((stamp, person.to_string()));
+                    }
+                }
+                "m" => {
+                    if let Some((person, _)) = first(rest) {
+                        let p = decode::<PointsEntry>(&key, &bytes)?.value;
+                        raw.points.entry(person).or_default().push(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(raw)
+    }
+
+    /// Everyone the store knows, with their certification facts and status.
+    pub fn cert_book(&self, rules: &Rules) -> Result<Vec<CertPerson>> {
+        let mut raw = self.cert_raw()?;
+        let sessions: HashMap<String, Session> = self
+            .sessions()?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let mut offline: HashMap<String, u32> = HashMap::new();
+        let mut expansion: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+        for session in sessions.values() {
+            match session.kind {
+                SessionKind::Offline => {
+                    for (person, a) in self.attendance(&session.id)? {
+                        if a.present {
+                            *offline.entry(person).or_default() += 1;
+                        }
+                    }
+                }
+                SessionKind::Expansion => {
+                    let approved = raw.approval.get(&session.id).is_some_and(|a| a.approved);
+                    for person in self.enrolled_ids(&session.id)? {
+                        expansion
+                            .entry(person)
+                            .or_default()
+                            .push((session.id.clone(), approved));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let enterprises: HashMap<String, (String, String)> = self
+            .enterprises()?
+            .into_iter()
+            .map(|e| (e.id, (e.name, e.unit)))
+            .collect();
+        let mut book = Vec::new();
+        for person in self.people()? {
+            let id = person.id.clone();
+            let mut facts = Facts {
+                offline_attended: offline.remove(&id).unwrap_or(0),
+                evaluation: raw.evaluation.remove(&id),
+                adjustment: raw.adjustment.remove(&id),
+                expansion: expansion.remove(&id).unwrap_or_default(),
+                points: raw.points.remove(&id).unwrap_or_default(),
+                ..Facts::default()
+            };
+            for entry in raw.online.remove(&id).unwrap_or_default() {
+                match entry {
+                    OnlineEntry::Watched { minutes, .. } => facts.online_minutes += minutes,
+                    OnlineEntry::Questionnaire { returned } => facts.questionnaire = Some(returned),
+                    OnlineEntry::Test { score } => facts.test = Some(score),
+                }
+            }
+            for (session, marks) in raw.results.remove(&id).unwrap_or_default() {
+                if let Some(s) = sessions.get(&session) {
+                    facts.attempts.push(Attempt {
+                        session,
+                        kind: s.kind,
+                        date: s.date,
+                        marks,
+                        approved: s.kind != SessionKind::Expansion
+                            || raw.approval.get(&s.id).is_some_and(|a| a.approved),
+                    });
+                }
+            }
+            for c in raw.certificates.remove(&id).unwrap_or_default() {
+                // The earliest claim on a number holds it; a later one must be issued again.
+                let holder = raw
+                    .claims
+                    .get(&c.number)
+                    .and_then(|claims| claims.iter().min())
+                    .map(|(_, p)| p.as_str());
+                let valid = holder == Some(id.as_str());
+                facts.certificates.push((c, valid));
+            }
+            facts
+                .points
+                .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+            let status = status(&facts, rules);
+            let (enterprise, unit) = person
+                .enterprise
+                .as_ref()
+                .and_then(|e| enterprises.get(e).cloned())
+                .unwrap_or_else(|| (String::new(), person.office.clone()));
+            book.push(CertPerson {
+                enterprise,
+                city: city_of(&unit),
+                unit,
+                person,
+                facts,
+                status,
+            });
+        }
+        book.sort_by(|a, b| {
+            (&a.city, &a.unit, &a.person.id).cmp(&(&b.city, &b.unit, &b.person.id))
+        });
+        Ok(book)
+    }
+
+    /// One person's stored online entries by slot, to tell an import what is new.
+    pub fn online_entries(&self, person: &str) -> Result<BTreeMap<String, OnlineEntry>> {
+        let prefix = format!("x/o/{person}/");
+        let mut out = BTreeMap::new();
+        for entry in self.state.scan_prefix(&prefix) {
+            let (key, bytes) = entry?;
+            let key = String::from_utf8_lossy(&key).into_owned();
+            out.insert(
+                key[prefix.len()..].to_string(),
+                decode::<OnlineEntry>(&key, &bytes)?.value,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Every certificate number ever claimed, valid or not: none is ever given out again.
+    pub fn certificate_numbers(&self) -> Result<Vec<String>> {
+        let mut numbers: Vec<String> = Vec::new();
+        for key in self.state.scan_prefix("x/n/").keys() {
+            let key = String::from_utf8_lossy(&key?).into_owned();
+            if let Some((number, _)) = key[4..].rsplit_once('/') {
+                numbers.push(number.to_string());
+            }
+        }
+        numbers.sort();
+        numbers.dedup();
+        Ok(numbers)
+    }
+
+    /// The province's approval of an expansion class, if it gave one.
+    pub fn expansion_approval(&self, session: &str) -> Result<Option<Approval>> {
+        Ok(self
+            .get_stored::<Approval>(&crate::log::apply_cert_keys::approval(session))?
+            .map(|s| s.value))
+    }
+
+    /// The next certificate numbers for `count` people: after the highest ever claimed in this
+    /// format and year, skipping any number already claimed.
+    pub fn next_certificates(
+        &self,
+        rules: &Rules,
+        count: usize,
+        date: NaiveDate,
+    ) -> Result<Vec<Certificate>> {
+        let format = rules.number_format();
+        let year = rules.certificate_year;
+        let taken = self.certificate_numbers()?;
+        let mut seq = taken
+            .iter()
+            .filter_map(|n| format.seq_of(n, year))
+            .max()
+            .unwrap_or(0);
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            seq += 1;
+            let number = format.render(year, seq);
+            if taken.binary_search(&number).is_err() {
+                out.push(Certificate { number, seq, date });
+            }
+        }
+        Ok(out)
+    }
+}

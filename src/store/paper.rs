@@ -1,0 +1,86 @@
+//! The paper round trip: rows ticked on a printed sign-in sheet (numbered in the enrolment list's
+//! order, as `report signin` prints it) become check-ins, all in one commit.
+
+use chrono::NaiveDateTime;
+use color_eyre::eyre::Result;
+
+use super::Store;
+use crate::domain::Person;
+use crate::error::user_error;
+use crate::i18n::tf;
+use crate::log::Payload;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperRow {
+    /// 序号 on the sheet, from 1.
+    pub number: usize,
+    pub person: Person,
+    /// When they were checked in before, if they were.
+    pub first_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaperCheckIn {
+    pub recorded: usize,
+    /// Ticked on paper but checked in already (at the door, or the sheet entered twice).
+    pub already: usize,
+}
+
+impl Store {
+    /// The people behind the ticked rows, or a user error naming the first row the sheet does not
+    /// have.
+    pub fn paper_rows(&self, session: &str, numbers: &[usize]) -> Result<Vec<PaperRow>> {
+        if self.session(session)?.is_none() {
+            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
+        }
+        let list = self.enrolment_list(session)?;
+        let attendance = self.attendance(session)?;
+        numbers
+            .iter()
+            .map(|&number| {
+                let (person, _) =
+                    number
+                        .checked_sub(1)
+                        .and_then(|i| list.get(i))
+                        .ok_or_else(|| {
+                            user_error(tf(
+                                "cli.report.number_out_of_range",
+                                &[("number", &number), ("count", &list.len())],
+                            ))
+                        })?;
+                Ok(PaperRow {
+                    number,
+                    first_at: attendance.get(&person.id).and_then(|a| a.first_at),
+                    person: person.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Checks in every ticked row not checked in yet, at the session's start (the paper does not
+    /// say when each person came). One commit: a bad row number writes nothing.
+    pub fn check_in_paper(&self, session: &str, numbers: &[usize]) -> Result<PaperCheckIn> {
+        let rows = self.paper_rows(session, numbers)?;
+        let Some(found) = self.session(session)? else {
+            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
+        };
+        let at = found.date.and_time(found.start);
+        let payloads: Vec<Payload> = rows
+            .iter()
+            .filter(|row| row.first_at.is_none())
+            .map(|row| Payload::CheckedIn {
+                session: session.to_string(),
+                person: row.person.id.clone(),
+                at,
+            })
+            .collect();
+        let recorded = payloads.len();
+        if !payloads.is_empty() {
+            self.commit(payloads)?;
+        }
+        Ok(PaperCheckIn {
+            recorded,
+            already: rows.len() - recorded,
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! Taking in bundle files and saying what happened, in the lines both the CLI and the 同步 tab
+//! show: applied, duplicates, held, quarantined, ranges left out and why.
+
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+
+use super::bundle::MAX_FILE;
+use super::identity::Keys;
+use super::import::{import_bytes, Outcome};
+use super::Rejection;
+use crate::campaign::unit_name;
+use crate::error::io_reason;
+use crate::i18n::tf;
+use crate::store::Store;
+
+/// "鄂城区(420704)": how sync messages name an office.
+pub fn office_name(office: &str) -> String {
+    format!("{}({office})", unit_name(office))
+}
+
+/// Local date and time of a stored instant, as messages show it.
+pub fn when(ms: u64) -> String {
+    i64::try_from(ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// The bytes of a bundle file, or why it cannot be used (too large, unreadable).
+pub fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
+    let unreadable = |e: &std::io::Error| {
+        tf(
+            "sync.import.unreadable",
+            &[("file", &path.display()), ("reason", &io_reason(e))],
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE => {
+            return Err(Rejection::TooLarge { limit: MAX_FILE }.to_string())
+        }
+        Ok(_) => {}
+        Err(e) => return Err(unreadable(&e)),
+    }
+    std::fs::read(path).map_err(|e| unreadable(&e))
+}
+
+/// One file taken in, or refused with a code and one line naming the cause.
+pub enum FileOutcome {
+    Done(Outcome),
+    Refused { code: &'static str, message: String },
+}
+
+/// Reads and imports one file. `Err` is a failure of the machine (disk, store), not a refusal.
+pub fn import_file(store: &Store, keys: &Keys, path: &Path) -> Result<FileOutcome> {
+    let bytes = match read_bundle(path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            return Ok(FileOutcome::Refused {
+                code: "unreadable",
+                message,
+            })
+        }
+    };
+    match import_bytes(store, keys, &bytes) {
+        Ok(outcome) => Ok(FileOutcome::Done(outcome)),
+        Err(report) => match report.downcast_ref::<Rejection>() {
+            Some(rejection) => Ok(FileOutcome::Refused {
+                code: rejection.code(),
+                message: rejection.to_string(),
+            }),
+            None => Err(report),
+        },
+    }
+}
+
+/// What an import did, as lines: the counts, then ranges left out, released holds and forks.
+pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
+    let mut lines = Vec::new();
+    match outcome {
+        Outcome::Imported(s) => {
+            let c = &s.counts;
+            let quarantined: u64 = c.quarantined.iter().map(|f| f.last + 1 - f.first).sum();
+            lines.push(tf(
+                "sync.import.done",
+                &[
+                    ("file", &file),
+                    ("sender", &office_name(&s.sender)),
+                    ("seq", &s.link_seq),
+                    ("applied", &c.applied),
+                    ("duplicates", &c.duplicates),
+                    ("held", &c.held),
+                    ("quarantined", &quarantined),
+                    ("records", &c.records_changed),
+                ],
+            ));
+            for r in &s.refused {
+                lines.push(tf(
+                    "sync.import.refused_range",
+                    &[
+                        ("first", &r.range.first),
+                        ("last", &r.range.last),
+                        ("reason", &r.reason),
+                    ],
+                ));
+            }
+            if s.files_kept > 0 {
+                lines.push(tf("sync.import.files", &[("count", &s.files_kept)]));
+            }
+            if c.released > 0 {
+                lines.push(tf("sync.import.released", &[("released", &c.released)]));
+            }
+            for fork in &c.quarantined {
+                lines.push(tf(
+                    "sync.import.fork",
+                    &[
+                        ("origin", &office_name(&fork.origin)),
+                        ("device", &super::device_label(fork.device)),
+                        ("at", &fork.at),
+                        ("first", &fork.first),
+                        ("last", &fork.last),
+                    ],
+                ));
+            }
+        }
+        Outcome::AlreadyImported {
+            sender,
+            link_seq,
+            at_ms,
+            ..
+        } => lines.push(tf(
+            "sync.import.already",
+            &[
+                ("file", &file),
+                ("when", &when(*at_ms)),
+                ("sender", &office_name(sender)),
+                ("seq", link_seq),
+            ],
+        )),
+    }
+    lines
+}

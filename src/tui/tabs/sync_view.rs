@@ -1,0 +1,312 @@
+//! Drawing the 同步 tab: this office's fingerprint, the peers with their last bundles, a panel
+//! (the selected peer's key, held and quarantined ranges, or people to review), and the running
+//! job or the last outcome at the bottom.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::sync::{HeldRow, Panel, PeerRow, SyncState};
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::sync::status::age_text;
+use crate::tui::action::Action;
+use crate::tui::app::State;
+use crate::tui::widgets::text::{fit, page, truncate, width, wrap};
+
+/// Rows the panel and the outcome keep for themselves below the peers.
+const PANEL_ROWS: usize = 6;
+const OUTCOME_ROWS: usize = 4;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let w = area.width as usize;
+    let h = area.height as usize;
+    let s = &state.sync;
+    let bottom = bottom_lines(state, w);
+    let mut lines = vec![Line::styled(truncate(&heading(s), w), state.theme.title)];
+    let room = h.saturating_sub(lines.len() + 2 + PANEL_ROWS + bottom.len().max(1));
+    lines.extend(peer_lines(state, w, room.max(2)));
+    lines.push(Line::raw(""));
+    lines.push(panel_tabs(state));
+    let panel_room = h.saturating_sub(lines.len() + bottom.len()).max(1);
+    lines.extend(panel_lines(state, w).into_iter().take(panel_room));
+    while lines.len() + bottom.len() < h {
+        lines.push(Line::raw(""));
+    }
+    lines.extend(bottom);
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn heading(s: &SyncState) -> String {
+    match &s.fingerprint {
+        Some(fp) => tf(
+            "sync.tui.heading",
+            &[("fingerprint", fp), ("epoch", &s.epoch)],
+        ),
+        None => t("sync.tui.no_keys"),
+    }
+}
+
+/// "第 17 号包，9 天前", or the word for none yet.
+fn bundle_text(bundle: Option<(u64, i64)>, none: &str) -> String {
+    match bundle {
+        Some((seq, days)) => tf(
+            "sync.tui.bundle",
+            &[("seq", &seq), ("age", &age_text(days))],
+        ),
+        None => t(none),
+    }
+}
+
+fn peer_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let s = &state.sync;
+    if s.peers.is_empty() {
+        return wrap(&t("sync.tui.no_peers"), w)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim))
+            .collect();
+    }
+    let name_w = s
+        .peers
+        .iter()
+        .map(|p| width(&p.name))
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 12)
+        + 4;
+    let role_w = s.peers.iter().map(|p| width(&p.role)).max().unwrap_or(4) + 1;
+    let col_w = w.saturating_sub(name_w + role_w) / 2;
+    let cells = |p: &PeerRow| {
+        [
+            bundle_text(p.sent, "sync.tui.never_sent"),
+            bundle_text(p.received, "sync.tui.never_received"),
+        ]
+    };
+    let mut lines = vec![Line::styled(
+        format!(
+            "{}{}{}{}",
+            fit(&t("sync.col.office"), name_w),
+            fit(&t("sync.col.role"), role_w),
+            fit(&t("sync.tui.col_sent"), col_w),
+            t("sync.tui.col_received"),
+        ),
+        theme.column_header,
+    )];
+    for i in page(s.peers.len(), s.selected, room.saturating_sub(1)) {
+        let p = &s.peers[i];
+        let selected = i == s.selected;
+        let marker = if selected { "> " } else { "  " };
+        let base = if selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        let [sent, received] = cells(p);
+        let name_style = if p.revoked {
+            theme.status_error.patch(base)
+        } else {
+            base
+        };
+        let spans = vec![
+            Span::styled(format!("{marker}{}", fit(&p.name, name_w - 2)), name_style),
+            Span::styled(fit(&p.role, role_w), base),
+            Span::styled(fit(&sent, col_w), base),
+            Span::styled(
+                fit(&received, w.saturating_sub(name_w + role_w + col_w)),
+                base,
+            ),
+        ];
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+fn panel_tabs(state: &State) -> Line<'static> {
+    let s = &state.sync;
+    let mut spans = Vec::new();
+    for panel in Panel::ALL {
+        let count = match panel {
+            Panel::Keys => None,
+            Panel::Held => Some(s.held.len()),
+            Panel::Review => Some(s.review.len()),
+        };
+        let label = t(&format!("sync.tui.panel_{}", panel.key()));
+        let text = match count {
+            Some(n) => format!(" {label}（{n}） "),
+            None => format!(" {label} "),
+        };
+        let style = if panel == s.panel {
+            state.theme.tab_active
+        } else {
+            state.theme.tab_inactive
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}
+
+fn panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let s = &state.sync;
+    let dim = |text: String| Line::styled(truncate(&text, w), theme.dim);
+    match s.panel {
+        Panel::Keys => match s.selected_peer() {
+            None => vec![dim(t("sync.tui.keys_hint"))],
+            Some(p) => {
+                let status = t(if p.revoked {
+                    "sync.status.revoked"
+                } else {
+                    "sync.status.trusted"
+                });
+                vec![
+                    Line::raw(truncate(
+                        &tf(
+                            "sync.tui.peer_key",
+                            &[
+                                ("office", &p.name),
+                                ("fingerprint", &p.fingerprint),
+                                ("epoch", &p.epoch),
+                            ],
+                        ),
+                        w,
+                    )),
+                    Line::raw(truncate(
+                        &tf(
+                            "sync.tui.peer_trust",
+                            &[("source", &p.source), ("status", &status)],
+                        ),
+                        w,
+                    )),
+                ]
+            }
+        },
+        Panel::Held if s.held.is_empty() => vec![dim(t("sync.held.none"))],
+        Panel::Held => s
+            .held
+            .iter()
+            .skip(s.scroll)
+            .map(|h| Line::raw(truncate(&held_text(h), w)))
+            .collect(),
+        Panel::Review if s.review.is_empty() => vec![dim(t("sync.review.none"))],
+        Panel::Review => review_lines(s)
+            .into_iter()
+            .skip(s.scroll)
+            .map(|(text, head)| {
+                let style = if head {
+                    theme.column_header
+                } else {
+                    Style::new()
+                };
+                Line::styled(truncate(&text, w), style)
+            })
+            .collect(),
+    }
+}
+
+fn held_text(h: &HeldRow) -> String {
+    let state = t(if h.quarantined {
+        "sync.held.quarantined"
+    } else {
+        "sync.held.held"
+    });
+    let mut text = tf(
+        "sync.tui.held_row",
+        &[
+            ("state", &state),
+            ("origin", &h.origin),
+            ("first", &h.first),
+            ("last", &h.last),
+            ("sender", &h.sender),
+            ("at", &h.at),
+        ],
+    );
+    if let Some(at) = h.fork_at {
+        text.push_str(&tf("sync.tui.fork_at", &[("at", &at)]));
+    }
+    text
+}
+
+/// Each group's heading, then one line per unit's record (phones masked, as on every screen).
+fn review_lines(s: &SyncState) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for d in &s.review {
+        let value = match d.by {
+            crate::store::sync::DuplicateBy::Phone => mask_phone(&d.value),
+            crate::store::sync::DuplicateBy::CreditCodeAndName => d.value.clone(),
+        };
+        out.push((
+            tf(
+                "sync.review.group",
+                &[
+                    ("by", &t(&format!("sync.review.by_{}", d.by.key()))),
+                    ("value", &value),
+                ],
+            ),
+            true,
+        ));
+        for p in &d.sightings {
+            out.push((
+                tf(
+                    "sync.review.sighting",
+                    &[
+                        ("office", &crate::campaign::unit_name(&p.office)),
+                        ("name", &p.name),
+                        ("phone", &mask_phone(&p.phone)),
+                        ("enterprise", &p.enterprise),
+                    ],
+                ),
+                false,
+            ));
+        }
+    }
+    out
+}
+
+/// The running job's progress, else the last outcome, else how to start.
+fn bottom_lines(state: &State, w: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let s = &state.sync;
+    if let Some((what, progress, ms)) = &s.running {
+        let seconds = format!("{:.1}", *ms as f64 / 1000.0);
+        let mut lines = vec![Line::styled(
+            truncate(
+                &tf(
+                    "tui.reports.running",
+                    &[("what", what), ("seconds", &seconds)],
+                ),
+                w,
+            ),
+            theme.key,
+        )];
+        if !progress.is_empty() {
+            lines.push(Line::styled(truncate(progress, w), theme.dim));
+        }
+        return lines;
+    }
+    if let Some(outcome) = &s.outcome {
+        let style = if outcome.error {
+            theme.status_error
+        } else {
+            theme.status_ok
+        };
+        return outcome
+            .lines
+            .iter()
+            .flat_map(|l| wrap(l, w))
+            .take(OUTCOME_ROWS)
+            .map(|l| Line::styled(l, style))
+            .collect();
+    }
+    let export = state.keymap.hint(Action::Open).unwrap_or_default();
+    let import = state.keymap.hint(Action::Import).unwrap_or_default();
+    vec![Line::styled(
+        truncate(
+            &tf("sync.tui.how", &[("export", &export), ("import", &import)]),
+            w,
+        ),
+        theme.dim,
+    )]
+}

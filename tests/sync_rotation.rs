@@ -1,0 +1,291 @@
+//! Key rotation: the next generation of an office's keys is accepted from a certificate signed
+//! by the generation before; bundles encrypted to the old keys still open; what the old key
+//! signed still verifies when relayed; a forged or unendorsed certificate is refused; held
+//! ranges are re-checked when their origin is revoked.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use peixun::domain::{MarkStatus, Person};
+use peixun::log::Payload;
+use peixun::store::Store;
+use peixun::sync::export::{build, ExportOptions};
+use peixun::sync::import::{import_bytes, Outcome};
+use peixun::sync::rotation::{accept_rotation, rotate, Rotation, RotationError};
+use peixun::sync::trust::{self, Change};
+use peixun::sync::{Keys, Rejection};
+
+const PROVINCE: &str = "420000";
+const CITY: &str = "420700";
+const COUNTY: &str = "420704";
+
+struct Office {
+    _dir: tempfile::TempDir,
+    store: Store,
+    keys: Keys,
+}
+
+impl Office {
+    fn new(id: &str) -> Office {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("store"), id, "测试员").unwrap();
+        let keys = Keys::create(store.dir(), id).unwrap();
+        Office {
+            _dir: dir,
+            store,
+            keys,
+        }
+    }
+
+    fn pin(&self, other: &Office) {
+        let card = other.keys.card().unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint())
+            .unwrap()
+            .unwrap();
+    }
+
+    fn send_with(&self, to: &Office, options: &ExportOptions) -> Vec<u8> {
+        let (bytes, exported) = build(&self.store, &self.keys, to.store.office(), options).unwrap();
+        self.store
+            .set_link_seq(to.store.office(), exported.link_seq)
+            .unwrap();
+        bytes
+    }
+
+    fn send(&self, to: &Office) -> Vec<u8> {
+        self.send_with(to, &ExportOptions::default())
+    }
+
+    fn take(&self, bytes: &[u8]) -> Result<Outcome, Rejection> {
+        import_bytes(&self.store, &self.keys, bytes).map_err(|report| {
+            report
+                .downcast_ref::<Rejection>()
+                .cloned()
+                .unwrap_or_else(|| panic!("not a rejection: {report:?}"))
+        })
+    }
+
+    fn applied(&self, bytes: &[u8]) -> u64 {
+        match self.take(bytes) {
+            Ok(Outcome::Imported(summary)) => summary.counts.applied,
+            other => panic!("expected an import, got {other:?}"),
+        }
+    }
+
+    fn work(&self, n: u32) {
+        let o = self.store.office().to_string();
+        self.store
+            .commit(vec![
+                Payload::PersonUpserted(Person {
+                    id: format!("P-{o}-{n}"),
+                    office: o.clone(),
+                    name: "欧阳明月".into(),
+                    phone: format!("1380711{n:04}"),
+                    position: String::new(),
+                    enterprise: None,
+                    code: format!("C{n}"),
+                }),
+                Payload::ChecklistMarked {
+                    unit: o,
+                    item: "county.contact".into(),
+                    status: MarkStatus::Done,
+                    note: format!("第 {n} 次"),
+                },
+            ])
+            .unwrap();
+    }
+
+    /// Rotates this office's keys in place; the certificate for its peers.
+    fn rotate(&mut self) -> Rotation {
+        let (keys, certificate) = rotate(&self.store).unwrap();
+        self.keys = keys;
+        // Through its text form, as it travels.
+        Rotation::from_text(&certificate.to_text().unwrap()).unwrap()
+    }
+}
+
+fn chain() -> (Office, Office, Office) {
+    let province = Office::new(PROVINCE);
+    let city = Office::new(CITY);
+    let county = Office::new(COUNTY);
+    city.pin(&county);
+    county.pin(&city);
+    city.pin(&province);
+    province.pin(&city);
+    let roster = trust::make_roster(&city.store, &city.keys).unwrap();
+    trust::accept_roster(&province.store, &province.keys, &roster)
+        .unwrap()
+        .unwrap();
+    (province, city, county)
+}
+
+#[test]
+fn a_rotation_is_accepted_from_the_old_key_and_old_signatures_still_verify() {
+    let (province, city, mut county) = chain();
+    county.work(1);
+    // Taken in at the city under generation 1, not yet relayed to the province.
+    assert_eq!(city.applied(&county.send(&city)), 2);
+    // The city writes to the county's generation 1 keys before hearing of the rotation.
+    let to_old_keys = city.send(&county);
+    let certificate = county.rotate();
+    assert_eq!(county.keys.epoch(), 2);
+    assert_eq!(certificate.old_epoch, 1);
+
+    // Signed with generation 2: refused until the city takes in the certificate.
+    county.work(2);
+    let second = county.send(&city);
+    assert!(matches!(
+        city.take(&second),
+        Err(Rejection::SenderEpoch {
+            found: 2,
+            trusted: 1,
+            ..
+        })
+    ));
+    assert_eq!(
+        accept_rotation(&city.store, &certificate).unwrap(),
+        Ok(Change::Updated)
+    );
+    assert_eq!(city.store.peer(COUNTY).unwrap().unwrap().card.body.epoch, 2);
+    assert_eq!(city.applied(&second), 2);
+    // Again is a no-op.
+    assert_eq!(
+        accept_rotation(&city.store, &certificate).unwrap(),
+        Ok(Change::Unchanged)
+    );
+    // The county reads the bundle sent to its old keys with the keys kept aside.
+    assert!(county.take(&to_old_keys).is_ok());
+
+    // The province learns of the rotation too; the city relays ops 1-2 under the county's
+    // generation 1 signature and 3-4 under generation 2: both verify.
+    assert_eq!(
+        accept_rotation(&province.store, &certificate).unwrap(),
+        Ok(Change::Updated)
+    );
+    assert_eq!(province.applied(&city.send(&province)), 4);
+    let mut owned: BTreeMap<String, Vec<u8>> = province
+        .store
+        .state_entries()
+        .unwrap()
+        .into_iter()
+        .collect();
+    owned.retain(|k, _| k.starts_with("p/"));
+    assert_eq!(owned.len(), 2);
+}
+
+#[test]
+fn forged_unknown_and_revoked_endorsements_are_refused() {
+    let (_province, city, mut county) = chain();
+    let mut impostor = Office::new(COUNTY);
+    let forged = impostor.rotate();
+    // Signed by a key the city never trusted.
+    assert_eq!(
+        accept_rotation(&city.store, &forged).unwrap(),
+        Err(RotationError::BadEndorsement {
+            office: COUNTY.into()
+        })
+    );
+    // An office the city does not know.
+    let mut stranger = Office::new("420703");
+    let certificate = stranger.rotate();
+    assert!(matches!(
+        accept_rotation(&city.store, &certificate).unwrap(),
+        Err(RotationError::UnknownPeer { .. })
+    ));
+    // Two rotations ahead: the certificate for generation 3 is endorsed by 2, not trusted yet.
+    let first = county.rotate();
+    let second = county.rotate();
+    assert!(matches!(
+        accept_rotation(&city.store, &second).unwrap(),
+        Err(RotationError::OtherGeneration {
+            endorsed: 2,
+            trusted: 1,
+            ..
+        })
+    ));
+    // A revoked generation cannot vouch for the next.
+    trust::revoke(&city.store, COUNTY).unwrap();
+    assert!(matches!(
+        accept_rotation(&city.store, &first).unwrap(),
+        Err(RotationError::Revoked { epoch: 1, .. })
+    ));
+    assert_eq!(city.store.peer(COUNTY).unwrap().unwrap().card.body.epoch, 1);
+}
+
+#[test]
+fn held_ranges_are_rechecked_after_a_revocation() {
+    let (_province, city, county) = chain();
+    county.work(1);
+    let _lost = county.send(&city);
+    county.work(2);
+    let device = county.store.device();
+    let hash2 = county.store.op_hash(device, 2).unwrap().unwrap();
+    let later = county.send_with(
+        &city,
+        &ExportOptions {
+            since: Some(BTreeMap::from([(device, (2, hash2))])),
+            ..ExportOptions::default()
+        },
+    );
+    match city.take(&later).unwrap() {
+        Outcome::Imported(s) => assert_eq!((s.counts.applied, s.counts.held), (0, 2)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(city.store.held_ranges().unwrap().len(), 1);
+    trust::revoke(&city.store, COUNTY).unwrap();
+    assert_eq!(
+        peixun::sync::import::recheck_held(&city.store, &city.keys).unwrap(),
+        1
+    );
+    assert!(city.store.held_ranges().unwrap().is_empty());
+    assert_eq!(city.store.quarantined().unwrap().len(), 1);
+    assert!(city.store.heads().unwrap().is_empty());
+}
+
+#[test]
+fn the_cli_rotates_and_the_peer_trusts_the_certificate() {
+    let work = tempfile::tempdir().unwrap();
+    let (county_dir, city_dir) = (work.path().join("county"), work.path().join("city"));
+    let run = |dir: &std::path::Path, args: &[&str]| common::stdout(&common::peixun(dir, args));
+    run(&county_dir, &["init", "--office", "鄂城区"]);
+    run(&city_dir, &["init", "--office", "鄂州市"]);
+    run(&county_dir, &["keys", "init"]);
+    let card = work.path().join("county.card");
+    run(
+        &county_dir,
+        &["keys", "export", "-o", card.to_str().unwrap()],
+    );
+    let shown = common::json(&common::peixun(&county_dir, &["keys", "show", "--json"]));
+    let fingerprint = shown["fingerprint"].as_str().unwrap().to_string();
+    run(
+        &city_dir,
+        &[
+            "keys",
+            "trust",
+            card.to_str().unwrap(),
+            "--fingerprint",
+            &fingerprint,
+        ],
+    );
+    let cert = work.path().join("rotation.toml");
+    let out = run(
+        &county_dir,
+        &["keys", "rotate", "-o", cert.to_str().unwrap()],
+    );
+    assert!(out.contains("第 2 代"), "{out}");
+    let shown = common::json(&common::peixun(&county_dir, &["keys", "show", "--json"]));
+    assert_eq!(shown["epoch"], 2);
+    let out = run(&city_dir, &["keys", "trust", cert.to_str().unwrap()]);
+    assert!(out.contains("第 2 代"), "{out}");
+    let listed = common::json(&common::peixun(&city_dir, &["keys", "list", "--json"]));
+    assert_eq!(listed[0]["epoch"], 2);
+    // Altered in one character of the endorsement: refused, exit 2, nothing changes.
+    let text = std::fs::read_to_string(&cert).unwrap();
+    let at = text.find("endorsement = \"").unwrap() + 20;
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&cert, bytes).unwrap();
+    let out = common::peixun(&city_dir, &["keys", "trust", cert.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}

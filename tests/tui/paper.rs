@@ -1,0 +1,147 @@
+//! The paper round trip in 场次: the list numbers people as the printed sign-in sheet does, and
+//! the rows ticked on paper are typed back with `p`, previewed by name and checked in at once.
+
+use calamine::{open_workbook_auto, Data, Reader};
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use peixun::tui::app::{Overlay, State};
+use peixun::tui::Theme;
+
+fn text(state: &State) -> String {
+    let terminal = draw(state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    (0..24)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..80 {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                row.push_str(symbol);
+            }
+            row
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 鄂城区's first session (three people, 张三 checked in at 08:52) open in 场次.
+fn open_first() -> (tempfile::TempDir, peixun::store::Store, State, String) {
+    let (dir, store) = county_store();
+    let first = store
+        .sessions()
+        .expect("sessions")
+        .into_iter()
+        .find(|s| s.venue == "鄂城区政务中心三楼")
+        .expect("the first session");
+    let mut state = load(&store, Theme::monochrome());
+    press(&store, &mut state, KeyCode::Char('2'));
+    state.sessions.select_id(&first.id);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.sessions.detail.is_some(), "the session is open");
+    (dir, store, state, first.id)
+}
+
+#[test]
+fn the_list_numbers_people_as_the_printed_sheet_does() {
+    let (dir, store, state, id) = open_first();
+    let session = store.session(&id).expect("read").expect("session");
+    let path = dir.path().join("签到表.xlsx");
+    peixun::sheets::report::write_signin(&store, &session, &path).expect("sign-in sheet");
+    let mut book = open_workbook_auto(&path).expect("open sheet");
+    let range = book.worksheet_range("签到表").expect("sheet");
+    let screen = text(&state);
+    let mut rows = 0;
+    for row in range.rows().skip(3) {
+        let number = match row.first() {
+            Some(Data::Float(n)) => *n as usize,
+            Some(Data::String(n)) => n.parse().expect("序号 is a number"),
+            _ => continue,
+        };
+        let Some(Data::String(name)) = row.get(1) else {
+            continue;
+        };
+        rows += 1;
+        let line = format!("{number:>4} {name}");
+        assert!(screen.contains(&line), "{line} on screen:\n{screen}");
+    }
+    assert_eq!(rows, 3, "every enrolled person is on the sheet");
+}
+
+#[test]
+fn ticked_rows_are_previewed_by_name_and_checked_in_with_one_commit() {
+    let (_dir, store, mut state, id) = open_first();
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Char('p'));
+    assert!(matches!(state.overlay, Overlay::Paper(_)));
+    typed(&store, &mut state, "1，3");
+    let screen = text(&state);
+    // Sorted by pinyin as on the sheet: 1 李四, 2 欧阳晓明, 3 张三 (in at 08:52 already).
+    assert!(
+        screen.contains("将登记 1 人签到，1 人此前已签到"),
+        "{screen}"
+    );
+    assert!(screen.contains("1 李四"), "{screen}");
+    assert!(screen.contains("3 张三"), "{screen}");
+    assert!(screen.contains("已于 08:52 签到"), "{screen}");
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Overlay::None),
+        "closed once recorded"
+    );
+    assert_eq!(
+        op_count(&store),
+        before + 1,
+        "one op for the one new check-in"
+    );
+    let attendance = store.attendance(&id).expect("attendance");
+    let at = |name: &str| {
+        let person = store
+            .people()
+            .expect("people")
+            .into_iter()
+            .find(|p| p.name == name)
+            .expect("person");
+        attendance.get(&person.id).and_then(|a| a.first_at)
+    };
+    // The paper does not say when: the session's start. The door's time stays.
+    assert_eq!(at("李四"), Some(day("2023-03-15").and_time(time(9, 0))));
+    assert_eq!(at("张三"), Some(day("2023-03-15").and_time(time(8, 52))));
+    assert_eq!(at("欧阳晓明"), None);
+    let status = state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.contains("2 人签到"), "{status}");
+    let detail = state.sessions.detail.as_ref().expect("still open");
+    assert_eq!(detail.row.present, 2, "the counts follow");
+}
+
+#[test]
+fn a_row_the_sheet_does_not_have_is_named_and_nothing_is_written() {
+    let (_dir, store, mut state, id) = open_first();
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Char('p'));
+    typed(&store, &mut state, "2,4");
+    let screen = text(&state);
+    assert!(screen.contains("签到表上没有序号 4（共 3 行）"), "{screen}");
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Overlay::Paper(_)),
+        "stays open to fix"
+    );
+    typed(&store, &mut state, "x");
+    assert!(text(&state).contains("不是序号列表"), "{}", text(&state));
+    press(&store, &mut state, KeyCode::Esc);
+    assert!(matches!(state.overlay, Overlay::None));
+    assert_eq!(op_count(&store), before);
+    // The store refuses the same on its own, whole.
+    assert!(store.check_in_paper(&id, &[2, 4]).is_err());
+    assert_eq!(op_count(&store), before);
+}

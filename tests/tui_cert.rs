@@ -1,0 +1,272 @@
+//! The 认证 tab: key 6 reads the pipeline, counts per city by stage, Enter drills into a city's
+//! people and a person's whole history, Esc comes back; snapshots at 80x24 and 120x40.
+
+#[path = "tui/fixtures.rs"]
+#[allow(dead_code)] // shared with tests/tui.rs, which uses the rest
+mod fixtures;
+
+use crossterm::event::KeyCode;
+use fixtures::*;
+use peixun::cert::model::{Certificate, Evaluation, Marks, OnlineEntry};
+use peixun::domain::{Person, SessionKind};
+use peixun::log::Payload;
+use peixun::store::Store;
+use peixun::tui::app::Tab;
+use peixun::tui::{Effect, Theme};
+use tempfile::TempDir;
+
+const PROVINCE: &str = "420000";
+
+fn person(id: &str, office: &str, name: &str, phone: &str) -> Payload {
+    Payload::PersonUpserted(Person {
+        id: id.into(),
+        office: office.into(),
+        name: name.into(),
+        phone: phone.into(),
+        position: String::new(),
+        enterprise: None,
+        code: format!("C{phone}"),
+    })
+}
+
+fn online(id: &str, office: &str, minutes: u32) -> Payload {
+    Payload::OnlineRecorded {
+        person: id.into(),
+        unit: office.into(),
+        entry: OnlineEntry::Watched {
+            course: "第1天".into(),
+            minutes,
+        },
+    }
+}
+
+fn selected(id: &str, office: &str) -> Payload {
+    Payload::Evaluated {
+        person: id.into(),
+        unit: office.into(),
+        evaluation: Evaluation {
+            score: 800,
+            rank: 1,
+            selected: true,
+        },
+    }
+}
+
+fn result(session: &str, id: &str, office: &str, exam: u16) -> Payload {
+    Payload::ResultRecorded {
+        session: session.into(),
+        person: id.into(),
+        unit: office.into(),
+        marks: Marks {
+            exam: Some(exam),
+            practical: Some(800),
+        },
+    }
+}
+
+/// A province store: three people in 鄂州 (one certified after a makeup, one failed twice, one
+/// only trained) and one in 武汉 (candidate).
+fn province_store() -> (TempDir, Store) {
+    let dir = TempDir::new().expect("temp dir");
+    let store = Store::create(dir.path(), PROVINCE, "测试员").expect("create store");
+    let exam = session(
+        &store,
+        SessionKind::Exam,
+        "专员考核（鄂东片区）",
+        "2023-06-06",
+        "鄂州",
+    );
+    let makeup = session(
+        &store,
+        SessionKind::Makeup,
+        "专员考核补考",
+        "2023-06-19",
+        "武汉",
+    );
+    let counties = [
+        (
+            ECHENG,
+            vec![
+                ("P-a", "欧阳明月", "13807110001"),
+                ("P-c", "诸葛亮", "13807110003"),
+            ],
+        ),
+        ("420703", vec![("P-b", "司马青", "13807110002")]),
+        ("420102", vec![("P-d", "黄鹤", "13807110004")]),
+    ];
+    for (office, people) in counties {
+        let county_dir = TempDir::new().expect("temp dir");
+        let county = Store::create(county_dir.path(), office, "县区局").expect("county store");
+        let ops = county
+            .commit(
+                people
+                    .into_iter()
+                    .map(|(id, name, phone)| person(id, office, name, phone))
+                    .collect(),
+            )
+            .expect("county commit");
+        store
+            .import_foreign_chain(ops)
+            .expect("take the county's chain");
+    }
+    let mut payloads = vec![
+        Payload::SessionUpserted(exam.clone()),
+        Payload::SessionUpserted(makeup.clone()),
+    ];
+    for (id, office) in [
+        ("P-a", ECHENG),
+        ("P-b", "420703"),
+        ("P-c", ECHENG),
+        ("P-d", "420102"),
+    ] {
+        payloads.push(online(id, office, 400));
+    }
+    for (id, office) in [("P-a", ECHENG), ("P-b", "420703"), ("P-d", "420102")] {
+        payloads.push(selected(id, office));
+    }
+    payloads.extend([
+        result(&exam.id, "P-a", ECHENG, 500),
+        result(&makeup.id, "P-a", ECHENG, 700),
+        result(&exam.id, "P-b", "420703", 400),
+        result(&makeup.id, "P-b", "420703", 450),
+        Payload::CertificateIssued {
+            person: "P-a".into(),
+            unit: ECHENG.into(),
+            certificate: Certificate {
+                number: "鄂知专202300001".into(),
+                seq: 1,
+                date: day("2023-07-01"),
+            },
+        },
+    ]);
+    store.commit(payloads).expect("commit");
+    (dir, store)
+}
+
+#[test]
+fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    assert!(!state.cert.loaded, "read only when the tab is opened");
+    let effect = press(&store, &mut state, KeyCode::Char('6'));
+    assert_eq!(effect, Some(Effect::LoadCert));
+    assert_eq!(state.tab, Tab::Cert);
+    let cities: Vec<(&str, [usize; 5])> = state
+        .cert
+        .cities
+        .iter()
+        .map(|c| (c.name.as_str(), c.counts))
+        .collect();
+    assert_eq!(
+        cities,
+        [("武汉市", [1, 1, 0, 0, 0]), ("鄂州市", [3, 2, 2, 2, 1])]
+    );
+    assert_eq!(state.cert.totals(), [4, 3, 2, 2, 1]);
+    snapshot_sizes("cert_pipeline", &state);
+
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    let names: Vec<&str> = state
+        .cert
+        .listed()
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["欧阳明月", "司马青", "诸葛亮"],
+        "furthest along first"
+    );
+    snapshot_sizes("cert_people", &state);
+
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.cert.detail);
+    let screen = draw(&state, 80, 24);
+    let buffer = screen.backend().buffer();
+    for text in [
+        "线上大培训：观看 400 分钟",
+        "考试 2023-06-06 专员考核（鄂东片区）：考试 50，实操 80，合格 否",
+        "补考 2023-06-19 专员考核补考：考试 70，实操 80，合格 是",
+        "证书：鄂知专202300001（2023-07-01）",
+    ] {
+        assert!(
+            find(buffer, text).is_some(),
+            "{text}\n{:?}",
+            screen.backend()
+        );
+    }
+    snapshot_sizes("cert_history", &state);
+
+    press(&store, &mut state, KeyCode::Esc);
+    assert!(!state.cert.detail);
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.cert.open, None);
+}
+
+#[test]
+fn slash_finds_a_citys_people_by_pinyin_or_certificate_number() {
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    let listed = |state: &peixun::tui::app::State| -> Vec<String> {
+        state.cert.listed().iter().map(|p| p.name.clone()).collect()
+    };
+    press(&store, &mut state, KeyCode::Char('/'));
+    // Typed, not taken as keys: 6 would switch tabs and j move the cursor.
+    typed(&store, &mut state, "zgl");
+    assert_eq!(state.tab, Tab::Cert);
+    assert_eq!(listed(&state), ["诸葛亮"]);
+    let screen = draw(&state, 80, 24);
+    assert!(find(screen.backend().buffer(), "(1/3)").is_some());
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(listed(&state).len(), 3, "Esc clears the filter");
+    press(&store, &mut state, KeyCode::Char('/'));
+    typed(&store, &mut state, "202300001");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(listed(&state), ["欧阳明月"]);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.cert.detail, "Enter opens the one found");
+    press(&store, &mut state, KeyCode::Esc);
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(listed(&state).len(), 3, "the first Esc clears the filter");
+    assert!(state.cert.open.is_some());
+}
+
+#[test]
+fn a_county_sees_its_checked_in_people_as_trained_and_an_empty_office_a_hint() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    let counts: Vec<(&str, [usize; 5])> = state
+        .cert
+        .cities
+        .iter()
+        .map(|c| (c.name.as_str(), c.counts))
+        .collect();
+    assert_eq!(
+        counts,
+        [("鄂州市", [1, 0, 0, 0, 0])],
+        "an offline check-in trains"
+    );
+    let screen = draw(&state, 80, 24);
+    assert!(find(screen.backend().buffer(), "6 认证").is_some());
+
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    let screen = draw(&state, 80, 24);
+    assert!(
+        find(screen.backend().buffer(), "还没有认证数据").is_some(),
+        "{:?}",
+        screen.backend()
+    );
+}
+
+fn snapshot_sizes(name: &str, state: &peixun::tui::app::State) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let terminal = draw(state, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
