@@ -7,6 +7,7 @@
 mod apply;
 mod files;
 mod review;
+mod writes;
 
 pub use review::{review, Duplicate, DuplicateBy, Sighting};
 

@@ -1,22 +1,18 @@
 //! Taking in a verified bundle: each range sorted against this store's chain of its device
 //! (duplicate, next, future, fork), then every next op appended and applied with the bundle's
-//! records, in one sled transaction.
+//! records; the writes are worked out first and written in one short transaction.
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
-use sled::Transactional;
 
-use super::super::{op_key, FromApply, Head, Store, TxKv};
+use super::super::{op_key, Head, Store};
+use super::writes::{merge_peer_state, FoldError, Overlay, WriteSet};
 use super::{
-    get, key, range_key, scan, AckMap, Fork, Freshness, HeldRange, ImportCounts, ImportPlan,
-    Quarantined, Received, VerifiedRange, ACK, FROM_ORIGIN, HELD, LINK_IN, LINK_IN_MAX, PEER_SEEN,
-    QUARANTINE, RECEIVED, SIGNED,
+    get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, Quarantined, Received,
+    VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
 };
 use crate::domain::OfficeId;
-use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 use crate::sync::bundle::SignedHead;
 use crate::sync::Rejection;
@@ -46,16 +42,6 @@ struct Pending {
     op: Op,
     bytes: Vec<u8>,
     source: usize,
-}
-
-enum Abort {
-    Apply(ApplyError),
-}
-
-impl FromApply for Abort {
-    fn from_apply(error: ApplyError) -> Self {
-        Abort::Apply(error)
-    }
 }
 
 /// Everything one import will write.
@@ -408,58 +394,46 @@ impl Store {
             };
             origins.extend(office);
         }
-        let failing: Cell<Option<usize>> = Cell::new(None);
-        let result = (&self.ops, &self.heads, &self.state, &self.meta, tree).transaction(
-            |(ops, heads_tx, state, meta, sync)| {
-                let mut kv = TxKv::<Abort>::new(state);
-                let mut changed: BTreeSet<String> = BTreeSet::new();
-                for (i, p) in plan.pending.iter().enumerate() {
-                    ops.insert(&op_key(p.op.device, p.op.seq), p.bytes.as_slice())?;
-                    failing.set(Some(i));
-                    if apply(&mut kv, &p.op)? {
-                        changed.insert(record_of(&p.op.payload));
-                    }
+        let mut overlay = Overlay::new(&self.state);
+        let mut writes = WriteSet::default();
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        for p in &plan.pending {
+            writes
+                .ops
+                .insert(&op_key(p.op.device, p.op.seq)[..], p.bytes.as_slice());
+            match apply(&mut overlay, &p.op) {
+                Ok(true) => {
+                    changed.insert(record_of(&p.op.payload));
                 }
-                failing.set(None);
-                for (device, head) in &heads {
-                    heads_tx.insert(&device.to_be_bytes(), head.as_slice())?;
+                Ok(false) => {}
+                Err(FoldError::Apply(ApplyError::Unauthorised { record, origin })) => {
+                    return Ok(Err(match plan.sources.get(p.source) {
+                        Some(Source::Held(k)) => Refused::Held(self.quarantine_held(tree, k)?),
+                        _ => Refused::Bundle(Rejection::Unauthorised { record, origin }),
+                    }));
                 }
-                meta.insert("hlc", hlc_bytes.as_slice())?;
-                for k in &plan.unhold {
-                    sync.remove(k.as_slice())?;
+                Err(FoldError::Apply(error)) => return Err(error.into()),
+                Err(FoldError::Storage(error)) => {
+                    return Err(error).wrap_err("reading the state during an import")
                 }
-                for (k, v) in &sync_writes {
-                    sync.insert(k.as_slice(), v.as_slice())?;
-                }
-                merge_peer_state(sync, bundle, &origins)?;
-                Ok(changed.len())
-            },
-        );
-        let records_changed = match result {
-            Ok(n) => n,
-            Err(TransactionError::Abort(Abort::Apply(ApplyError::Unauthorised {
-                record,
-                origin,
-            }))) => {
-                let source = failing
-                    .get()
-                    .and_then(|i| plan.pending.get(i))
-                    .and_then(|p| plan.sources.get(p.source));
-                return Ok(Err(match source {
-                    Some(Source::Held(k)) => Refused::Held(self.quarantine_held(tree, k)?),
-                    _ => Refused::Bundle(Rejection::Unauthorised { record, origin }),
-                }));
             }
-            Err(TransactionError::Abort(Abort::Apply(error))) => return Err(error.into()),
-            Err(TransactionError::Storage(error)) => {
-                return Err(error).wrap_err_with(|| {
-                    tf("cli.store.write_failed", &[("dir", &self.dir.display())])
-                })
-            }
-        };
-        self.db
-            .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        }
+        writes.state = overlay.into_batch();
+        for (device, head) in &heads {
+            writes
+                .heads
+                .insert(&device.to_be_bytes()[..], head.as_slice());
+        }
+        writes.meta.insert("hlc", hlc_bytes.as_slice());
+        for k in &plan.unhold {
+            writes.sync.remove(k.as_slice());
+        }
+        for (k, v) in &sync_writes {
+            writes.sync.insert(k.as_slice(), v.as_slice());
+        }
+        merge_peer_state(tree, bundle, &origins, &mut writes.sync)?;
+        self.write_all(tree, &writes)?;
+        let records_changed = changed.len();
         plan.counts.records_changed = records_changed;
         Ok(Ok((plan.counts, plan.latest)))
     }
@@ -516,56 +490,4 @@ fn record_of(payload: &crate::log::Payload) -> String {
 enum Refused {
     Held(Fork),
     Bundle(Rejection),
-}
-
-/// Acknowledgements only grow: an older bundle read after a newer one changes nothing.
-fn merge_peer_state(
-    sync: &TransactionalTree,
-    bundle: &ImportPlan,
-    origins: &BTreeSet<OfficeId>,
-) -> Result<(), ConflictableTransactionError<Abort>> {
-    let sender = bundle.sender.as_bytes();
-    let encode_err = |_| ConflictableTransactionError::Abort(Abort::Apply(ApplyError::Encode));
-    // Every office whose chains the bundle carried or the sender says it holds is known here as
-    // of this bundle; a bundle read late (an older one after a newer) does not make it staler.
-    for origin in origins {
-        let k = key(FROM_ORIGIN, origin.as_bytes());
-        let newer = match sync.get(&k)? {
-            Some(bytes) => postcard::from_bytes::<Freshness>(&bytes)
-                .map_or(true, |old| old.at_ms <= bundle.at_ms),
-            None => true,
-        };
-        if newer {
-            let fresh = Freshness {
-                sender: bundle.sender.clone(),
-                link_seq: bundle.link_seq,
-                at_ms: bundle.at_ms,
-            };
-            sync.insert(k, postcard::to_stdvec(&fresh).map_err(encode_err)?)?;
-        }
-    }
-    let ack_key = key(ACK, sender);
-    let mut acks: AckMap = match sync.get(&ack_key)? {
-        Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),
-        None => AckMap::new(),
-    };
-    for ack in &bundle.acks {
-        let entry = acks.entry(ack.device).or_insert((0, [0; 32]));
-        if ack.seq > entry.0 {
-            *entry = (ack.seq, ack.hash);
-        }
-    }
-    sync.insert(ack_key, postcard::to_stdvec(&acks).map_err(encode_err)?)?;
-    for (prefix, value) in [
-        (LINK_IN_MAX, bundle.link_seq),
-        (PEER_SEEN, bundle.seen_link_seq),
-    ] {
-        let k = key(prefix, sender);
-        let old: u64 = match sync.get(&k)? {
-            Some(bytes) => postcard::from_bytes(&bytes).unwrap_or(0),
-            None => 0,
-        };
-        sync.insert(k, postcard::to_stdvec(&old.max(value)).map_err(encode_err)?)?;
-    }
-    Ok(())
 }

@@ -1,0 +1,165 @@
+//! An import's writes, worked out before anything is written: the ops are folded into the state
+//! through an in-memory overlay over the state tree (the store has one writer, under its lock
+//! file, so reading the trees directly is safe), which leaves one batch per tree. The batches
+//! then go down in a single short sled transaction, which sled recovers whole or not at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use color_eyre::eyre::{Result, WrapErr};
+use sled::transaction::TransactionError;
+use sled::{Batch, Transactional};
+
+use super::super::Store;
+use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, PEER_SEEN};
+use crate::domain::OfficeId;
+use crate::i18n::tf;
+use crate::log::{ApplyError, Kv};
+
+/// Why folding an op into the overlay stopped.
+pub(super) enum FoldError {
+    Apply(ApplyError),
+    Storage(sled::Error),
+}
+
+/// `apply`'s view of the state during an import: the import's own writes over the stored tree.
+pub(super) struct Overlay<'a> {
+    tree: &'a sled::Tree,
+    writes: BTreeMap<String, Option<Vec<u8>>>,
+}
+
+impl<'a> Overlay<'a> {
+    pub(super) fn new(tree: &'a sled::Tree) -> Self {
+        Overlay {
+            tree,
+            writes: BTreeMap::new(),
+        }
+    }
+
+    /// The state tree's batch: the last write of every key touched.
+    pub(super) fn into_batch(self) -> Batch {
+        let mut batch = Batch::default();
+        for (k, v) in self.writes {
+            match v {
+                Some(v) => batch.insert(k.as_bytes(), v),
+                None => batch.remove(k.as_bytes()),
+            }
+        }
+        batch
+    }
+}
+
+impl Kv for Overlay<'_> {
+    type Error = FoldError;
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, FoldError> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => Ok(self
+                .tree
+                .get(key)
+                .map_err(FoldError::Storage)?
+                .map(|v| v.to_vec())),
+        }
+    }
+    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
+        self.writes.insert(key.to_string(), Some(value));
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<(), FoldError> {
+        self.writes.insert(key.to_string(), None);
+        Ok(())
+    }
+    fn fail(error: ApplyError) -> FoldError {
+        FoldError::Apply(error)
+    }
+}
+
+/// One batch per tree an import writes.
+#[derive(Default)]
+pub(super) struct WriteSet {
+    pub ops: Batch,
+    pub heads: Batch,
+    pub state: Batch,
+    pub meta: Batch,
+    pub sync: Batch,
+}
+
+impl Store {
+    /// Writes all batches in one transaction and flushes. The transaction only copies the
+    /// batches in; every read and every decision was made before it.
+    pub(super) fn write_all(&self, sync: &sled::Tree, writes: &WriteSet) -> Result<()> {
+        let result: Result<(), TransactionError<()>> =
+            (&self.ops, &self.heads, &self.state, &self.meta, sync).transaction(
+                |(ops, heads, state, meta, sync)| {
+                    ops.apply_batch(&writes.ops)?;
+                    heads.apply_batch(&writes.heads)?;
+                    state.apply_batch(&writes.state)?;
+                    meta.apply_batch(&writes.meta)?;
+                    sync.apply_batch(&writes.sync)?;
+                    Ok(())
+                },
+            );
+        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(())) => {
+                return Err(color_eyre::eyre::eyre!("import transaction aborted"))
+                    .wrap_err_with(write_failed)
+            }
+            Err(TransactionError::Storage(error)) => return Err(error).wrap_err_with(write_failed),
+        }
+        self.db.flush().wrap_err_with(write_failed)?;
+        Ok(())
+    }
+}
+
+/// Acknowledgements only grow: an older bundle read after a newer one changes nothing.
+pub(super) fn merge_peer_state(
+    tree: &sled::Tree,
+    bundle: &ImportPlan,
+    origins: &BTreeSet<OfficeId>,
+    batch: &mut Batch,
+) -> Result<()> {
+    let sender = bundle.sender.as_bytes();
+    // Every office whose chains the bundle carried or the sender says it holds is known here as
+    // of this bundle; a bundle read late (an older one after a newer) does not make it staler.
+    for origin in origins {
+        let k = key(FROM_ORIGIN, origin.as_bytes());
+        let newer = match tree.get(&k)? {
+            Some(bytes) => postcard::from_bytes::<Freshness>(&bytes)
+                .map_or(true, |old| old.at_ms <= bundle.at_ms),
+            None => true,
+        };
+        if newer {
+            let fresh = Freshness {
+                sender: bundle.sender.clone(),
+                link_seq: bundle.link_seq,
+                at_ms: bundle.at_ms,
+            };
+            batch.insert(k, postcard::to_stdvec(&fresh)?);
+        }
+    }
+    let ack_key = key(ACK, sender);
+    let mut acks: AckMap = match tree.get(&ack_key)? {
+        Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),
+        None => AckMap::new(),
+    };
+    for ack in &bundle.acks {
+        let entry = acks.entry(ack.device).or_insert((0, [0; 32]));
+        if ack.seq > entry.0 {
+            *entry = (ack.seq, ack.hash);
+        }
+    }
+    batch.insert(ack_key, postcard::to_stdvec(&acks)?);
+    for (prefix, value) in [
+        (LINK_IN_MAX, bundle.link_seq),
+        (PEER_SEEN, bundle.seen_link_seq),
+    ] {
+        let k = key(prefix, sender);
+        let old: u64 = match tree.get(&k)? {
+            Some(bytes) => postcard::from_bytes(&bytes).unwrap_or(0),
+            None => 0,
+        };
+        batch.insert(k, postcard::to_stdvec(&old.max(value))?);
+    }
+    Ok(())
+}
