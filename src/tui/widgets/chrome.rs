@@ -14,25 +14,41 @@ use crate::tui::app::{hints, Confirm, State, Tab};
 
 pub fn header(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
-    let tabs: Vec<(Tab, String)> = Tab::ALL
-        .iter()
-        .map(|tab| {
-            let key = state.keymap.hint(tab.action()).unwrap_or_default();
-            (*tab, format!(" {key} {} ", tab.title()))
-        })
-        .collect();
-    let tabs_w: usize = tabs.iter().map(|(_, text)| width(text) + 1).sum();
-    // Every tab stays in view: the date goes first when the line is short, then the role.
+    // Every tab stays in view: the date goes first when the line is short, then the role, then
+    // the other tabs' titles (their keys stay), for longer titles such as English ones.
+    let bar = |compact: bool| -> Vec<(Tab, String)> {
+        Tab::ALL
+            .iter()
+            .map(|tab| {
+                let key = state.keymap.hint(tab.action()).unwrap_or_default();
+                if compact && *tab != state.tab {
+                    (*tab, format!(" {key} "))
+                } else {
+                    (*tab, format!(" {key} {} ", tab.title()))
+                }
+            })
+            .collect()
+    };
     let today = tf("tui.header.today", &[("date", &state.today)]);
     let (name, role) = (&state.office.name, &state.office.role);
-    let office = [
+    let offices = [
         format!(" {name}  {role}  {today} "),
         format!(" {name}  {role} "),
         format!(" {name} "),
-    ]
-    .into_iter()
-    .find(|text| width(text) + tabs_w <= area.width as usize)
-    .unwrap_or_default();
+    ];
+    let fits = |office: &String, tabs: &[(Tab, String)]| {
+        let tabs_w: usize = tabs.iter().map(|(_, text)| width(text) + 1).sum();
+        width(office) + tabs_w <= area.width as usize
+    };
+    let (office, tabs) = [false, true]
+        .into_iter()
+        .map(bar)
+        .find_map(|tabs| {
+            let office = offices.iter().find(|o| fits(o, &tabs))?.clone();
+            Some((office, tabs))
+        })
+        .unwrap_or_else(|| (String::new(), bar(true)));
+    let tabs_w: usize = tabs.iter().map(|(_, text)| width(text) + 1).sum();
     let used = width(&office) + tabs_w;
     let mut spans = vec![Span::styled(office, theme.header.patch(theme.title))];
     for (tab, text) in tabs {
