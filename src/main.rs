@@ -34,12 +34,16 @@ fn main() -> std::process::ExitCode {
     {
         eprintln!("peixun: could not install the error reporter");
     }
+    let data_dir = peixun::commands::data_dir(&cli).ok();
     match peixun::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(report) => {
+            let damaged = data_dir
+                .as_deref()
+                .and_then(|dir| peixun::store::damaged_message(&report, dir));
             // Every message the user needs is in the chain; the backtrace is for developers.
             let chain: Vec<String> = report.chain().map(ToString::to_string).collect();
-            eprintln!("peixun: {}", chain.join(": "));
+            eprintln!("peixun: {}", damaged.unwrap_or_else(|| chain.join(": ")));
             if is_user_error(&report) {
                 std::process::ExitCode::from(2)
             } else {

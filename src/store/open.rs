@@ -41,6 +41,23 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// A sled corruption met after the store opened (reading the log, a query) is told like one met
+/// while opening: the store is damaged and a backup restores it.
+pub fn damaged_message(report: &color_eyre::eyre::Report, dir: &Path) -> Option<String> {
+    report
+        .chain()
+        .find_map(|cause| match cause.downcast_ref::<sled::Error>() {
+            Some(sled::Error::Corruption { .. }) => Some(
+                StoreError::Damaged {
+                    dir: dir.to_path_buf(),
+                    detail: cause.to_string(),
+                }
+                .to_string(),
+            ),
+            _ => None,
+        })
+}
+
 /// `--data-dir`, else `PEIXUN_DATA_DIR` (both handled by clap), else the platform data dir.
 pub fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("cn", "peixun", "peixun").map(|d| d.data_dir().to_path_buf())
@@ -232,5 +249,26 @@ impl Store {
             db,
             _lock: lock,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use color_eyre::eyre::{eyre, Report, WrapErr};
+
+    #[test]
+    fn corruption_found_after_open_reads_as_a_damaged_store() {
+        let dir = Path::new("/data/peixun");
+        let corrupt: Result<(), sled::Error> = Err(sled::Error::Corruption { at: None, bt: () });
+        let report = corrupt.wrap_err("reading the op log").unwrap_err();
+        let text = damaged_message(&report, dir).expect("a damaged-store message");
+        assert!(
+            text.contains("/data/peixun") && text.contains("peixun restore"),
+            "{text}"
+        );
+        let io: Report = Report::new(sled::Error::Io(std::io::Error::other("disk")));
+        assert_eq!(damaged_message(&io, dir), None);
+        assert_eq!(damaged_message(&eyre!("something else"), dir), None);
     }
 }
