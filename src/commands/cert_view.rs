@@ -91,7 +91,18 @@ pub fn import_report(
             ]
         )
     );
-    for u in &plan.unmatched {
+    rows_and_outcome(&plan.unmatched, &plan.errors, refused, dry_run, write);
+}
+
+/// The rows nobody matched, the bad rows, and what became of the file: shared by both imports.
+fn rows_and_outcome(
+    unmatched: &[crate::cert::sheet::Unmatched],
+    errors: &[crate::sheets::people::RowError],
+    refused: bool,
+    dry_run: bool,
+    write: bool,
+) {
+    for u in unmatched {
         println!(
             "{}",
             tf(
@@ -105,7 +116,7 @@ pub fn import_report(
             )
         );
     }
-    for error in &plan.errors {
+    for error in errors {
         println!(
             "{}",
             tf(
@@ -147,38 +158,7 @@ pub fn results_report(
             ]
         )
     );
-    for u in &plan.unmatched {
-        println!(
-            "{}",
-            tf(
-                "cert.import.unmatched",
-                &[
-                    ("row", &u.row),
-                    ("name", &u.name),
-                    ("phone", &u.phone),
-                    ("enterprise", &u.enterprise),
-                ]
-            )
-        );
-    }
-    for error in &plan.errors {
-        println!(
-            "{}",
-            tf(
-                "cli.sheets.row",
-                &[("row", &error.row), ("message", &error.message)]
-            )
-        );
-    }
-    let outcome = match (refused, dry_run, write) {
-        (true, _, _) => None,
-        (false, true, _) => Some(t("cli.sheets.dry_run")),
-        (false, false, true) => Some(t("cli.sheets.done")),
-        (false, false, false) => Some(t("cli.sheets.nothing")),
-    };
-    if let Some(outcome) = outcome {
-        println!("{outcome}");
-    }
+    rows_and_outcome(&plan.unmatched, &plan.errors, refused, dry_run, write);
 }
 
 #[derive(Serialize)]
