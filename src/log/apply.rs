@@ -62,7 +62,12 @@ impl std::error::Error for ApplyError {}
 /// The key-value view `apply` writes through.
 pub trait Kv {
     type Error;
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error>;
+    /// A stored value, borrowed or shared rather than copied: a fold reads far more than it
+    /// writes.
+    type Bytes<'a>: AsRef<[u8]>
+    where
+        Self: 'a;
+    fn get(&self, key: &str) -> Result<Option<Self::Bytes<'_>>, Self::Error>;
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error>;
     fn remove(&mut self, key: &str) -> Result<(), Self::Error>;
     fn fail(error: ApplyError) -> Self::Error;
@@ -70,8 +75,9 @@ pub trait Kv {
 
 impl Kv for BTreeMap<String, Vec<u8>> {
     type Error = ApplyError;
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, ApplyError> {
-        Ok(BTreeMap::get(self, key).cloned())
+    type Bytes<'a> = &'a [u8];
+    fn get(&self, key: &str) -> Result<Option<&[u8]>, ApplyError> {
+        Ok(BTreeMap::get(self, key).map(Vec::as_slice))
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), ApplyError> {
         self.insert(key.to_string(), value);
@@ -135,16 +141,61 @@ pub(super) fn read<K: Kv, T: DeserializeOwned>(
 ) -> Result<Option<Stored<T>>, K::Error> {
     match kv.get(key)? {
         None => Ok(None),
-        Some(bytes) => postcard::from_bytes(&bytes).map(Some).map_err(|_| {
-            K::fail(ApplyError::Decode {
-                key: key.to_string(),
-            })
-        }),
+        Some(bytes) => postcard::from_bytes(bytes.as_ref())
+            .map(Some)
+            .map_err(|_| K::fail(decode_error(key))),
     }
 }
 
-fn write<K: Kv, T: Serialize>(kv: &mut K, key: &str, stored: &Stored<T>) -> Result<(), K::Error> {
-    let bytes = postcard::to_stdvec(stored).map_err(|_| K::fail(ApplyError::Encode))?;
+fn decode_error(key: &str) -> ApplyError {
+    ApplyError::Decode {
+        key: key.to_string(),
+    }
+}
+
+/// The leading fields of every `Stored<T>`, read without decoding the value.
+#[derive(Deserialize)]
+struct StoredHead<'a> {
+    owner: &'a str,
+    stamp: Stamp,
+}
+
+/// Encodes exactly as `Stored<T>` does, without owning its parts.
+#[derive(Serialize)]
+struct StoredRef<'a, T> {
+    owner: &'a str,
+    stamp: Stamp,
+    value: &'a T,
+}
+
+/// Who owns the record under `key` and the stamp of its last write, if it exists.
+fn read_head<K: Kv, R>(
+    kv: &K,
+    key: &str,
+    then: impl FnOnce(Option<(&str, Stamp)>) -> R,
+) -> Result<R, K::Error> {
+    match kv.get(key)? {
+        None => Ok(then(None)),
+        Some(bytes) => match postcard::take_from_bytes::<StoredHead>(bytes.as_ref()) {
+            Ok((head, _)) => Ok(then(Some((head.owner, head.stamp)))),
+            Err(_) => Err(K::fail(decode_error(key))),
+        },
+    }
+}
+
+fn write<K: Kv, T: Serialize>(
+    kv: &mut K,
+    key: &str,
+    owner: &str,
+    stamp: Stamp,
+    value: &T,
+) -> Result<(), K::Error> {
+    let stored = StoredRef {
+        owner,
+        stamp,
+        value,
+    };
+    let bytes = postcard::to_stdvec(&stored).map_err(|_| K::fail(ApplyError::Encode))?;
     kv.put(key, bytes)
 }
 
@@ -152,7 +203,7 @@ fn write<K: Kv, T: Serialize>(kv: &mut K, key: &str, stored: &Stored<T>) -> Resu
 fn read_count<K: Kv>(kv: &K, key: &str) -> Result<u32, K::Error> {
     Ok(kv
         .get(key)?
-        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_slice()).ok())
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
         .map_or(0, u32::from_be_bytes))
 }
 
@@ -172,30 +223,49 @@ fn bump<K: Kv>(kv: &mut K, key: &str, up: bool) -> Result<(), K::Error> {
 }
 
 /// Last writer wins by stamp; a record may only be changed by the office that first wrote it.
-pub(super) fn upsert<K: Kv, T: Serialize + DeserializeOwned>(
+/// `existing` is the record's owner and stamp; true when `op` replaces it.
+fn supersedes(existing: Option<(&str, Stamp)>, key: &str, op: &Op) -> Result<bool, ApplyError> {
+    match existing {
+        None => Ok(true),
+        Some((owner, _)) if owner != op.office => Err(unauthorised(key, op)),
+        Some((_, stamp)) => Ok(stamp < (op.hlc, op.device)),
+    }
+}
+
+/// Writes `value` under `key` when `op` supersedes what is there; true when it did.
+pub(super) fn upsert<K: Kv, T: Serialize>(
     kv: &mut K,
     key: &str,
     op: &Op,
-    value: T,
+    value: &T,
 ) -> Result<bool, K::Error> {
-    let stamp = (op.hlc, op.device);
-    if let Some(existing) = read::<K, T>(kv, key)? {
-        if existing.owner != op.office {
-            return Err(K::fail(unauthorised(key, op)));
-        }
-        if existing.stamp >= stamp {
-            return Ok(false);
-        }
+    let replaces = read_head(kv, key, |existing| supersedes(existing, key, op))?;
+    write_if(kv, key, op, value, replaces)
+}
+
+/// The write half of `upsert`, for callers that read the whole old record themselves.
+fn upsert_over<K: Kv, T: Serialize, Old>(
+    kv: &mut K,
+    key: &str,
+    op: &Op,
+    value: &T,
+    old: Option<&Stored<Old>>,
+) -> Result<bool, K::Error> {
+    let replaces = supersedes(old.map(|s| (s.owner.as_str(), s.stamp)), key, op);
+    write_if(kv, key, op, value, replaces)
+}
+
+fn write_if<K: Kv, T: Serialize>(
+    kv: &mut K,
+    key: &str,
+    op: &Op,
+    value: &T,
+    replaces: Result<bool, ApplyError>,
+) -> Result<bool, K::Error> {
+    if !replaces.map_err(K::fail)? {
+        return Ok(false);
     }
-    write(
-        kv,
-        key,
-        &Stored {
-            owner: op.office.clone(),
-            stamp,
-            value,
-        },
-    )?;
+    write(kv, key, &op.office, (op.hlc, op.device), value)?;
     Ok(true)
 }
 
@@ -283,15 +353,7 @@ fn write_attendance<K: Kv>(
         .chain(log.undone)
         .max()
         .unwrap_or((op.hlc, op.device));
-    write(
-        kv,
-        key,
-        &Stored {
-            owner: op.office.clone(),
-            stamp,
-            value: log,
-        },
-    )
+    write(kv, key, &op.office, stamp, &log)
 }
 
 /// Enrolment lists and the door belong to the office that owns the session.
@@ -301,9 +363,13 @@ fn require_session_owner<K: Kv>(
     session: &str,
     record: &str,
 ) -> Result<(), K::Error> {
-    match read::<K, crate::domain::Session>(kv, &keys::session(session))? {
-        Some(stored) if stored.owner == op.office => Ok(()),
-        _ => Err(K::fail(unauthorised(record, op))),
+    let owned = read_head(kv, &keys::session(session), |head| {
+        head.is_some_and(|(owner, _)| owner == op.office)
+    })?;
+    if owned {
+        Ok(())
+    } else {
+        Err(K::fail(unauthorised(record, op)))
     }
 }
 
@@ -313,20 +379,20 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
     match &op.payload {
         Payload::SessionUpserted(s) => {
             require_owner::<K>(op, &s.office, &s.id)?;
-            upsert(kv, &keys::session(&s.id), op, s.clone())
+            upsert(kv, &keys::session(&s.id), op, s)
         }
         Payload::EnterpriseUpserted(e) => {
             require_owner::<K>(op, &e.office, &e.id)?;
-            upsert(kv, &keys::enterprise(&e.id), op, e.clone())
+            upsert(kv, &keys::enterprise(&e.id), op, e)
         }
         Payload::PersonUpserted(p) => {
             require_owner::<K>(op, &p.office, &p.id)?;
             let key = keys::person(&p.id);
-            let old = read::<K, Person>(kv, &key)?.map(|s| s.value);
-            let changed = upsert(kv, &key, op, p.clone())?;
+            let old = read::<K, Person>(kv, &key)?;
+            let changed = upsert_over(kv, &key, op, p, old.as_ref())?;
             if changed {
                 // Phone and code lookups at the door read these instead of every person.
-                if let Some(old) = old {
+                if let Some(Stored { value: old, .. }) = old {
                     kv.remove(&keys::by_phone(&old.phone, &old.id))?;
                     kv.remove(&keys::by_code(&old.code, &old.id))?;
                 }
@@ -342,8 +408,9 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         } => {
             let key = keys::enrolment(session, person);
             require_session_owner::<K>(kv, op, session, &key)?;
-            let was = read::<K, bool>(kv, &key)?.is_some_and(|s| s.value);
-            let changed = upsert(kv, &key, op, *enrolled)?;
+            let old = read::<K, bool>(kv, &key)?;
+            let was = old.as_ref().is_some_and(|s| s.value);
+            let changed = upsert_over(kv, &key, op, enrolled, old.as_ref())?;
             if changed && was != *enrolled {
                 bump(kv, &keys::enrolled_count(session), *enrolled)?;
             }
@@ -396,7 +463,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
                 kv,
                 &key,
                 op,
-                Mark {
+                &Mark {
                     status: *status,
                     note: note.clone(),
                 },
@@ -410,17 +477,17 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             let key = keys::evidence(unit, item, &evidence.blake3);
             require_owner::<K>(op, unit, &key)?;
             // Evidence is add-only and identified by content: the same file twice is one item.
-            if read::<K, crate::domain::Evidence>(kv, &key)?.is_some() {
+            if kv.get(&key)?.is_some() {
                 return Ok(false);
             }
-            upsert(kv, &key, op, evidence.clone())
+            upsert(kv, &key, op, evidence)
         }
         Payload::DeadlineSet { unit, item, due } => {
             let key = keys::deadline(unit, item);
             if !may_set_deadline(&op.office, unit) {
                 return Err(K::fail(unauthorised(&key, op)));
             }
-            upsert(kv, &key, op, *due)
+            upsert(kv, &key, op, due)
         }
         _ => super::apply_cert::apply(kv, op),
     }
@@ -437,4 +504,50 @@ pub fn rebuild<'a>(
         apply(&mut state, op)?;
     }
     Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Person;
+
+    fn person() -> Person {
+        Person {
+            id: "P-1".into(),
+            office: "420704".into(),
+            name: "张三".into(),
+            phone: "13800000001".into(),
+            position: "知识产权专员".into(),
+            enterprise: Some("E-1".into()),
+            code: "C000001".into(),
+        }
+    }
+
+    /// State written before the borrowed encoding must read the same, and byte for byte so.
+    #[test]
+    fn borrowed_encoding_is_the_stored_encoding() {
+        let stamp = (
+            Hlc {
+                wall_ms: 1_679_000_000_000,
+                counter: 3,
+            },
+            7,
+        );
+        let owned = Stored {
+            owner: "420704".to_string(),
+            stamp,
+            value: person(),
+        };
+        let value = person();
+        let borrowed = StoredRef {
+            owner: "420704",
+            stamp,
+            value: &value,
+        };
+        let bytes = postcard::to_stdvec(&borrowed).unwrap();
+        assert_eq!(bytes, postcard::to_stdvec(&owned).unwrap());
+        let (head, rest) = postcard::take_from_bytes::<StoredHead>(&bytes).unwrap();
+        assert_eq!((head.owner, head.stamp), ("420704", stamp));
+        assert_eq!(postcard::from_bytes::<Person>(rest).unwrap(), value);
+    }
 }

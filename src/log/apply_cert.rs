@@ -4,7 +4,6 @@
 
 use super::apply::{read, unauthorised, upsert, Kv, Stored};
 use super::op::{Op, Payload};
-use crate::cert::model::{Certificate, PointsEntry};
 use crate::domain::{Session, SessionKind};
 
 pub mod keys {
@@ -44,13 +43,13 @@ fn require_province<K: Kv>(op: &Op, record: &str) -> Result<(), K::Error> {
 }
 
 /// Records that are only ever added: the same op twice, or in any order, gives one entry.
-fn add_once<K: Kv, T: serde::Serialize + serde::de::DeserializeOwned>(
+fn add_once<K: Kv, T: serde::Serialize>(
     kv: &mut K,
     key: &str,
     op: &Op,
-    value: T,
+    value: &T,
 ) -> Result<bool, K::Error> {
-    if read::<K, T>(kv, key)?.is_some() {
+    if kv.get(key)?.is_some() {
         return Ok(false);
     }
     upsert(kv, key, op, value)
@@ -61,28 +60,28 @@ pub(super) fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         Payload::OnlineRecorded { person, entry, .. } => {
             let key = keys::online(person, &entry.slot());
             require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, entry.clone())
+            upsert(kv, &key, op, entry)
         }
         Payload::Evaluated {
             person, evaluation, ..
         } => {
             let key = keys::evaluation(person);
             require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, evaluation.clone())
+            upsert(kv, &key, op, evaluation)
         }
         Payload::CandidateAdjusted {
             person, adjustment, ..
         } => {
             let key = keys::adjustment(person);
             require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, adjustment.clone())
+            upsert(kv, &key, op, adjustment)
         }
         Payload::ExpansionApproved {
             session, approval, ..
         } => {
             let key = keys::approval(session);
             require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, approval.clone())
+            upsert(kv, &key, op, approval)
         }
         Payload::ResultRecorded {
             session,
@@ -102,7 +101,7 @@ pub(super) fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             if !allowed {
                 return Err(K::fail(unauthorised(&key, op)));
             }
-            upsert(kv, &key, op, *marks)
+            upsert(kv, &key, op, marks)
         }
         Payload::CertificateIssued {
             person,
@@ -111,14 +110,14 @@ pub(super) fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         } => {
             let key = keys::certificate(person, &certificate.number);
             require_province::<K>(op, &key)?;
-            let changed = add_once::<K, Certificate>(kv, &key, op, certificate.clone())?;
-            add_once::<K, ()>(kv, &keys::claim(&certificate.number, person), op, ())?;
+            let changed = add_once(kv, &key, op, certificate)?;
+            add_once(kv, &keys::claim(&certificate.number, person), op, &())?;
             Ok(changed)
         }
         Payload::PointsRecorded { person, entry, .. } => {
             let key = keys::points(person, &entry.id);
             require_province::<K>(op, &key)?;
-            add_once::<K, PointsEntry>(kv, &key, op, entry.clone())
+            add_once(kv, &key, op, entry)
         }
         _ => Ok(false),
     }

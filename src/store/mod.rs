@@ -80,8 +80,12 @@ impl<'a, E> TxKv<'a, E> {
 
 impl<E: FromApply> Kv for TxKv<'_, E> {
     type Error = ConflictableTransactionError<E>;
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Self::Error> {
-        Ok(self.0.get(key)?.map(|v| v.to_vec()))
+    type Bytes<'b>
+        = sled::IVec
+    where
+        Self: 'b;
+    fn get(&self, key: &str) -> Result<Option<sled::IVec>, Self::Error> {
+        Ok(self.0.get(key)?)
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error> {
         self.0.insert(key, value)?;

@@ -3,11 +3,11 @@
 //! file, so reading the trees directly is safe), which leaves one batch per tree. The batches
 //! then go down in a single short sled transaction, which sled recovers whole or not at all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use color_eyre::eyre::{Result, WrapErr};
 use sled::transaction::TransactionError;
-use sled::{Batch, Transactional};
+use sled::{Batch, IVec, Transactional};
 
 use super::super::Store;
 use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, PEER_SEEN};
@@ -24,14 +24,15 @@ pub(super) enum FoldError {
 /// `apply`'s view of the state during an import: the import's own writes over the stored tree.
 pub(super) struct Overlay<'a> {
     tree: &'a sled::Tree,
-    writes: BTreeMap<String, Option<Vec<u8>>>,
+    /// Kept as sled's own values so that reads share them and the batch takes them as they are.
+    writes: HashMap<IVec, Option<IVec>>,
 }
 
 impl<'a> Overlay<'a> {
     pub(super) fn new(tree: &'a sled::Tree) -> Self {
         Overlay {
             tree,
-            writes: BTreeMap::new(),
+            writes: HashMap::new(),
         }
     }
 
@@ -40,8 +41,8 @@ impl<'a> Overlay<'a> {
         let mut batch = Batch::default();
         for (k, v) in self.writes {
             match v {
-                Some(v) => batch.insert(k.as_bytes(), v),
-                None => batch.remove(k.as_bytes()),
+                Some(v) => batch.insert(k, v),
+                None => batch.remove(k),
             }
         }
         batch
@@ -50,22 +51,23 @@ impl<'a> Overlay<'a> {
 
 impl Kv for Overlay<'_> {
     type Error = FoldError;
-    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, FoldError> {
-        match self.writes.get(key) {
+    type Bytes<'b>
+        = IVec
+    where
+        Self: 'b;
+    fn get(&self, key: &str) -> Result<Option<IVec>, FoldError> {
+        match self.writes.get(key.as_bytes()) {
             Some(v) => Ok(v.clone()),
-            None => Ok(self
-                .tree
-                .get(key)
-                .map_err(FoldError::Storage)?
-                .map(|v| v.to_vec())),
+            None => self.tree.get(key).map_err(FoldError::Storage),
         }
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
-        self.writes.insert(key.to_string(), Some(value));
+        self.writes
+            .insert(key.as_bytes().into(), Some(value.into()));
         Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), FoldError> {
-        self.writes.insert(key.to_string(), None);
+        self.writes.insert(key.as_bytes().into(), None);
         Ok(())
     }
     fn fail(error: ApplyError) -> FoldError {
