@@ -80,6 +80,7 @@ pub enum BundleCommand {
     },
     /// Take in bundles; each is taken whole or refused whole
     Import {
+        /// Bundle files, or folders (a stick) whose .pxb files are taken oldest name first
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
         #[arg(long)]

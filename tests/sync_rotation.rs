@@ -289,3 +289,63 @@ fn the_cli_rotates_and_the_peer_trusts_the_certificate() {
     let out = common::peixun(&city_dir, &["keys", "trust", cert.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The folders as a crash leaves them, from a finished rotation of `dir` (generation 1 → 2):
+/// after the new keys were written whole, with the old ones still in place or already moved.
+fn undo_the_renames(dir: &std::path::Path, old_still_in_place: bool) {
+    std::fs::rename(dir.join("keys"), dir.join("keys.next")).unwrap();
+    if old_still_in_place {
+        std::fs::rename(dir.join("keys-epoch-1"), dir.join("keys")).unwrap();
+    }
+}
+
+#[test]
+fn a_rotation_interrupted_after_the_new_keys_were_written_is_finished_on_the_next_run() {
+    for old_still_in_place in [true, false] {
+        let work = tempfile::tempdir().unwrap();
+        let (county_dir, city_dir) = (work.path().join("county"), work.path().join("city"));
+        let run = |dir: &std::path::Path, args: &[&str]| common::stdout(&common::peixun(dir, args));
+        run(&county_dir, &["init", "--office", "鄂城区"]);
+        run(&city_dir, &["init", "--office", "鄂州市"]);
+        for (from, to) in [(&county_dir, &city_dir), (&city_dir, &county_dir)] {
+            let card = work.path().join("peer.card");
+            run(from, &["keys", "export", "-o", card.to_str().unwrap()]);
+            let shown = common::json(&common::peixun(from, &["keys", "show", "--json"]));
+            let fingerprint = shown["fingerprint"].as_str().unwrap().to_string();
+            let card = card.to_str().unwrap();
+            run(to, &["keys", "trust", card, "--fingerprint", &fingerprint]);
+        }
+        let cert = work.path().join("rotation.toml");
+        run(
+            &county_dir,
+            &["keys", "rotate", "-o", cert.to_str().unwrap()],
+        );
+        let kept = county_dir.join("keys").join("rotation.toml");
+        assert_eq!(
+            std::fs::read_to_string(&kept).unwrap(),
+            std::fs::read_to_string(&cert).unwrap()
+        );
+        undo_the_renames(&county_dir, old_still_in_place);
+
+        // Any command that needs the keys finishes the rotation rather than making new keys.
+        let shown = common::json(&common::peixun(&county_dir, &["keys", "show", "--json"]));
+        assert_eq!(shown["epoch"], 2, "old keys in place: {old_still_in_place}");
+        assert!(!county_dir.join("keys.next").exists());
+        assert!(county_dir.join("keys-epoch-1").join("sign.key").exists());
+        // The kept certificate is what the city takes; the county's next bundle is then accepted.
+        run(&city_dir, &["keys", "trust", kept.to_str().unwrap()]);
+        run(
+            &county_dir,
+            &["checklist", "mark", "county.contact", "done"],
+        );
+        let stick = work.path().join("stick");
+        std::fs::create_dir(&stick).unwrap();
+        let stick_arg = stick.to_str().unwrap();
+        run(
+            &county_dir,
+            &["bundle", "export", "--to", "420700", "-o", stick_arg],
+        );
+        let out = run(&city_dir, &["bundle", "import", stick_arg]);
+        assert!(out.contains("应用"), "{out}");
+    }
+}

@@ -313,6 +313,12 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                     &[
                         ("epoch", &keys.epoch()),
                         ("file", &output.display()),
+                        (
+                            "kept",
+                            &keys_dir(store.dir())
+                                .join(rotation::CERTIFICATE_FILE)
+                                .display()
+                        ),
                         ("fingerprint", &certificate.card.fingerprint())
                     ]
                 )

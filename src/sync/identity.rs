@@ -362,13 +362,20 @@ impl Keys {
         &self.age
     }
 
+    /// Also true between the two renames of an interrupted rotation, which `load` finishes.
     pub fn exists(data_dir: &Path) -> bool {
         keys_dir(data_dir).join("identity.toml").exists()
+            || crate::sync::rotation::interrupted(data_dir)
     }
 
     /// Writes the three files into `dir`, which must not exist yet: they are written under a
     /// temporary name and renamed, so a crash leaves either all of them or none.
     pub fn write_to(&self, dir: &Path) -> Result<()> {
+        self.write_with(dir, &[])
+    }
+
+    /// `write_to` with further files that must appear together with the keys.
+    pub(crate) fn write_with(&self, dir: &Path, extra: &[(&str, &str)]) -> Result<()> {
         let failed = || tf("sync.keys.write_failed", &[("dir", &dir.display())]);
         if dir.exists() {
             return Err(crate::error::user_error(tf(
@@ -399,11 +406,12 @@ impl Keys {
             self.age.to_public(),
             self.age.to_string().expose_secret()
         );
-        for (name, text) in [
+        let files = [
             ("identity.toml", identity.as_str()),
             ("sign.key", sign.as_str()),
             ("age.key", age.as_str()),
-        ] {
+        ];
+        for &(name, text) in files.iter().chain(extra) {
             let mut file = private_file(&temp.join(name)).wrap_err_with(failed)?;
             file.write_all(text.as_bytes()).wrap_err_with(failed)?;
             file.sync_all().wrap_err_with(failed)?;
@@ -460,6 +468,7 @@ impl Keys {
 
     /// The keys of the store in `data_dir`, checked to belong to `office`.
     pub fn load(data_dir: &Path, office: &str) -> Result<Keys> {
+        crate::sync::rotation::finish_interrupted(data_dir)?;
         let keys = Keys::read_from(&keys_dir(data_dir))?;
         if keys.office != office {
             return Err(crate::error::user_error(tf(

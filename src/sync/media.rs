@@ -2,7 +2,9 @@
 //! from the kernel's mount table, of block devices only (a folder under /media that nothing is
 //! mounted on is no stick, nor is a tmpfs or a bind mount a tool put under /mnt).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use crate::i18n::tf;
 
 /// The roots where desktops and people mount sticks.
 const ROOTS: [&str; 3] = ["/media/", "/run/media/", "/mnt/"];
@@ -62,6 +64,32 @@ pub fn removable_media() -> Vec<PathBuf> {
     std::fs::read_to_string("/proc/self/mounts")
         .map(|table| parse_mounts(&table))
         .unwrap_or_default()
+}
+
+/// A bundle file, or every `.pxb` file in a folder (oldest name first: numbers count up).
+pub fn bundle_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let shown = path.display().to_string();
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    if !path.is_dir() {
+        return Err(tf("sync.tui.no_such_place", &[("path", &shown)]));
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| {
+        tf(
+            "sync.import.unreadable",
+            &[("file", &shown), ("reason", &crate::error::io_reason(&e))],
+        )
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "pxb"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(tf("sync.tui.no_bundles", &[("path", &shown)]));
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

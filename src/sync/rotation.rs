@@ -161,32 +161,60 @@ pub fn keys_of_epoch(data_dir: &Path, current: &Keys, epoch: u32) -> Result<Opti
     Keys::read_from(&dir).map(Some)
 }
 
-/// Makes the next generation of this office's keys: written beside the current ones, the
-/// current ones moved aside to `keys-epoch-N`, the new ones put in place. Returns the new keys
-/// and the certificate for peers.
+/// The next generation's keys and certificate, whole once the folder has its name.
+fn next_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys.next")
+}
+
+/// The certificate that introduced the current keys, kept beside them for peers who did not
+/// get the copy `keys rotate` wrote.
+pub const CERTIFICATE_FILE: &str = "rotation.toml";
+
+/// Makes the next generation of this office's keys. The new keys and their certificate are
+/// written together to `keys.next`; from then on the rotation only goes forward: the current
+/// keys are moved aside to `keys-epoch-N` and the new ones put in place, and a crash between
+/// the two is finished by the next `Keys::load`. Returns the new keys and the certificate.
 pub fn rotate(store: &Store) -> Result<(Keys, Rotation)> {
     let data_dir = store.dir();
     let old = Keys::load(data_dir, store.office())?;
     let new = old.successor();
     let card = new.card()?;
     let endorsement = sign(old.signing_key(), DOMAIN, &Rotation::message(&card)?);
-    let next = data_dir.join("keys.next");
-    if next.exists() {
-        std::fs::remove_dir_all(&next).wrap_err_with(|| format!("removing {}", next.display()))?;
-    }
-    new.write_to(&next)?;
-    let current = keys_dir(data_dir);
-    let archive = archived_dir(data_dir, old.epoch());
-    std::fs::rename(&current, &archive)
-        .wrap_err_with(|| format!("moving {} aside", current.display()))?;
-    std::fs::rename(&next, &current)
-        .wrap_err_with(|| format!("putting the new keys in {}", current.display()))?;
     let rotation = Rotation {
         card,
         old_epoch: old.epoch(),
         endorsement,
     };
+    new.write_with(
+        &next_dir(data_dir),
+        &[(CERTIFICATE_FILE, &rotation.to_text()?)],
+    )?;
+    finish_interrupted(data_dir)?;
     Ok((new, rotation))
+}
+
+/// Whether a rotation was written whole but not yet put in place.
+pub(crate) fn interrupted(data_dir: &Path) -> bool {
+    next_dir(data_dir).join("identity.toml").exists()
+}
+
+/// Puts a whole `keys.next` in place of the current keys, moving those aside first.
+pub(crate) fn finish_interrupted(data_dir: &Path) -> Result<()> {
+    if !interrupted(data_dir) {
+        return Ok(());
+    }
+    let next = next_dir(data_dir);
+    let new = Keys::read_from(&next)?;
+    let current = keys_dir(data_dir);
+    if current.exists() {
+        let old = Keys::read_from(&current)?;
+        let archive = archived_dir(data_dir, old.epoch());
+        std::fs::rename(&current, &archive)
+            .wrap_err_with(|| format!("moving {} aside", current.display()))?;
+    }
+    std::fs::rename(&next, &current)
+        .wrap_err_with(|| format!("putting the keys of generation {} in place", new.epoch()))?;
+    Ok(())
 }
 
 /// Takes in a peer's rotation: accepted when the trusted, unrevoked key of the endorsing

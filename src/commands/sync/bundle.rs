@@ -14,7 +14,7 @@ use crate::store::Store;
 use crate::sync::export::{export, ExportOptions};
 use crate::sync::import::{inspect, Outcome};
 use crate::sync::summary::{import_file, outcome_lines, read_bundle, FileOutcome};
-use crate::sync::{hex, Keys};
+use crate::sync::{hex, media, Keys};
 
 /// One file's result for `bundle import --json`.
 #[derive(Serialize)]
@@ -43,9 +43,30 @@ fn import_files(
 ) -> Result<()> {
     let mut results = Vec::new();
     let mut refused = 0usize;
+    // A folder stands for the bundles in it, as on the 同步 tab.
+    let mut files = Vec::new();
     for path in paths {
-        let file = path.display().to_string();
-        let result = match import_file(store, keys, path)? {
+        match path.is_dir().then(|| media::bundle_files(path)) {
+            Some(Ok(found)) => files.extend(found.into_iter().map(Ok)),
+            Some(Err(message)) => files.push(Err((path, message))),
+            None => files.push(Ok(path.clone())),
+        }
+    }
+    for entry in files {
+        let (file, outcome) = match entry {
+            Ok(path) => {
+                let result = import_file(store, keys, &path)?;
+                (path.display().to_string(), result)
+            }
+            Err((path, message)) => (
+                path.display().to_string(),
+                FileOutcome::Refused {
+                    code: "no_bundles",
+                    message,
+                },
+            ),
+        };
+        let result = match outcome {
             FileOutcome::Done(outcome) => JsonOutcome::Done(outcome),
             FileOutcome::Refused { code, message } => JsonOutcome::Refused {
                 outcome: "refused",

@@ -251,7 +251,7 @@ pub fn submit(state: &mut State) -> Option<Effect> {
                 return None;
             }
             let path = crate::tui::effects::expand(&typed);
-            match bundle_files(&path) {
+            match crate::sync::media::bundle_files(&path) {
                 Ok(paths) => SyncJob::Import { paths },
                 Err(message) => {
                     form.set_error("input", message);
@@ -264,32 +264,6 @@ pub fn submit(state: &mut State) -> Option<Effect> {
     state.sync.outcome = None;
     state.overlay = Overlay::None;
     None
-}
-
-/// A bundle file, or every `.pxb` file in a folder (oldest name first: numbers count up).
-pub fn bundle_files(path: &std::path::Path) -> Result<Vec<PathBuf>, String> {
-    let shown = path.display().to_string();
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    if !path.is_dir() {
-        return Err(tf("sync.tui.no_such_place", &[("path", &shown)]));
-    }
-    let entries = std::fs::read_dir(path).map_err(|e| {
-        tf(
-            "sync.import.unreadable",
-            &[("file", &shown), ("reason", &crate::error::io_reason(&e))],
-        )
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "pxb"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(tf("sync.tui.no_bundles", &[("path", &shown)]));
-    }
-    Ok(files)
 }
 
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
