@@ -31,6 +31,7 @@ pub fn io_reason(error: &std::io::Error) -> String {
         ErrorKind::NotFound => "cli.io.not_found",
         ErrorKind::PermissionDenied => "cli.io.denied",
         ErrorKind::IsADirectory => "cli.io.is_dir",
+        ErrorKind::NotADirectory => "cli.io.not_dir",
         _ => return error.to_string(),
     };
     crate::i18n::t(key)

@@ -175,6 +175,51 @@ fn a_rotation_is_accepted_from_the_old_key_and_old_signatures_still_verify() {
 }
 
 #[test]
+fn a_rotation_the_province_hears_of_by_roster_keeps_the_old_key_and_the_certificate_is_no_news() {
+    let (province, city, mut county) = chain();
+    county.work(1);
+    assert_eq!(city.applied(&county.send(&city)), 2);
+    let certificate = county.rotate();
+    accept_rotation(&city.store, &certificate).unwrap().unwrap();
+    // The city's next roster carries the county's generation 2 card.
+    let roster = trust::make_roster(&city.store, &city.keys).unwrap();
+    trust::accept_roster(&province.store, &province.keys, &roster)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        province
+            .store
+            .peer(COUNTY)
+            .unwrap()
+            .unwrap()
+            .card
+            .body
+            .epoch,
+        2
+    );
+    // Ops 1-2, signed only by generation 1, relayed after the roster: they still verify.
+    assert_eq!(province.applied(&city.send(&province)), 2);
+    county.work(2);
+    assert_eq!(city.applied(&county.send(&city)), 2);
+    assert_eq!(province.applied(&city.send(&province)), 2);
+    // The certificate arriving later is genuine and changes nothing.
+    assert_eq!(
+        accept_rotation(&province.store, &certificate).unwrap(),
+        Ok(Change::Unchanged)
+    );
+    // An office that only ever knew generation 2 (from a roster) has nothing to check it with.
+    let other = Office::new(PROVINCE);
+    other.pin(&city);
+    trust::accept_roster(&other.store, &other.keys, &roster)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        accept_rotation(&other.store, &certificate).unwrap(),
+        Ok(Change::Unchanged)
+    );
+}
+
+#[test]
 fn forged_unknown_and_revoked_endorsements_are_refused() {
     let (_province, city, mut county) = chain();
     let mut impostor = Office::new(COUNTY);

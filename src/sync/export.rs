@@ -370,8 +370,38 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Builds the bundle for `to` and writes it to `output` (a file, or a folder to name it in),
-/// then counts the link sequence number as used.
+/// Where a bundle may go: an existing folder (`true`), or a file named `*.pxb` in one. Anything
+/// else is refused before the bundle is made, so a mistyped folder neither becomes a stray file
+/// nor uses up a bundle number.
+pub fn check_destination(output: &Path) -> Result<bool> {
+    if output.is_dir() {
+        return Ok(true);
+    }
+    let shown = output.display().to_string();
+    let names_a_folder = shown.ends_with(std::path::MAIN_SEPARATOR) || shown.ends_with('/');
+    let is_bundle_name = output
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("pxb"));
+    if names_a_folder || !is_bundle_name {
+        if names_a_folder {
+            return Err(user_error(tf("sync.export.no_folder", &[("path", &shown)])));
+        }
+        return Err(user_error(tf(
+            "sync.export.not_a_bundle_name",
+            &[("path", &shown)],
+        )));
+    }
+    match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(user_error(tf(
+            "sync.export.no_folder",
+            &[("path", &dir.display())],
+        ))),
+        _ => Ok(false),
+    }
+}
+
+/// Builds the bundle for `to` and writes it to `output` (a `.pxb` file, or a folder to name it
+/// in), then counts the link sequence number as used.
 pub fn export(
     store: &Store,
     keys: &Keys,
@@ -379,8 +409,9 @@ pub fn export(
     output: &Path,
     options: &ExportOptions,
 ) -> Result<Exported> {
+    let into_folder = check_destination(output)?;
     let (bytes, mut exported) = build(store, keys, to, options)?;
-    let path = if output.is_dir() {
+    let path = if into_folder {
         output.join(file_name(
             store.office(),
             to,

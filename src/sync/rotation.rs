@@ -232,14 +232,15 @@ pub fn accept_rotation(
         return Ok(Err(RotationError::UnknownPeer { office }));
     };
     if peer.card == *card {
-        // Taken in before: still only an intact certificate says so.
-        let kept = store.previous_key(&office, rotation.old_epoch)?;
-        let intact = kept
-            .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
-            .is_some_and(|key| {
-                Rotation::message(card)
-                    .is_ok_and(|m| verify(&key, DOMAIN, &m, &rotation.endorsement))
-            });
+        // Taken in before: still only an intact certificate says so, when the old key is here
+        // to check it. A card a roster brought with no earlier generation known has nothing to
+        // check it against, and nothing changes either way.
+        let Some(kept) = store.previous_key(&office, rotation.old_epoch)? else {
+            return Ok(Ok(Change::Unchanged));
+        };
+        let intact = ed25519_dalek::VerifyingKey::from_bytes(&kept).is_ok_and(|key| {
+            Rotation::message(card).is_ok_and(|m| verify(&key, DOMAIN, &m, &rotation.endorsement))
+        });
         return Ok(if intact {
             Ok(Change::Unchanged)
         } else {

@@ -489,6 +489,12 @@ pub fn accept_roster(
             Some(p) if p.card.body.epoch > card.body.epoch => Change::KeptRevoked,
             Some(_) => Change::Updated,
         };
+        if let (Change::Updated, Some(old)) = (&change, &existing) {
+            // As after a rotation: what the replaced generation signed still verifies.
+            if old.card.body.epoch < card.body.epoch {
+                store.put_previous_key(&office, old.card.body.epoch, &old.card.body.sign_key)?;
+            }
+        }
         if matches!(change, Change::Added | Change::Updated) {
             updates.push(Peer {
                 fingerprint: card.fingerprint(),

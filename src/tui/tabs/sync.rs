@@ -238,9 +238,14 @@ pub fn submit(state: &mut State) -> Option<Effect> {
                 form.set_error("output", t("tui.form.required"));
                 return None;
             }
+            let output = crate::tui::effects::expand(&place);
+            if let Err(error) = crate::sync::export::check_destination(&output) {
+                form.set_error("output", error.to_string());
+                return None;
+            }
             SyncJob::Export {
                 to,
-                output: crate::tui::effects::expand(&place),
+                output,
                 with_files: value("files") != "no",
             }
         }
