@@ -22,6 +22,10 @@ pub fn is_user_error(report: &color_eyre::Report) -> bool {
         || report
             .downcast_ref::<crate::domain::input::FieldErrors>()
             .is_some()
+        // An office changing what another owns is refused, not broken.
+        || report
+            .downcast_ref::<crate::log::ApplyError>()
+            .is_some_and(|e| matches!(e, crate::log::ApplyError::Unauthorised { .. }))
 }
 
 /// Why a file could not be used, in the UI language for the causes people can fix themselves.

@@ -170,10 +170,14 @@ fn another_offices_records_cannot_be_changed() {
     let mut foreign = session(&store, 1);
     foreign.office = "420703".into();
     let err = store
-        .commit(vec![Payload::SessionUpserted(foreign)])
+        .commit(vec![Payload::SessionUpserted(foreign.clone())])
         .err()
         .unwrap();
-    assert!(err.to_string().contains("无权修改"), "{err}");
+    let said = err.to_string();
+    assert!(
+        said.contains(&format!("不能修改场次 {}：该记录属于其他单位", foreign.id)),
+        "{said}"
+    );
     let err = store
         .commit(vec![Payload::ChecklistMarked {
             unit: "420703".into(),
@@ -183,7 +187,14 @@ fn another_offices_records_cannot_be_changed() {
         }])
         .err()
         .unwrap();
-    assert!(err.to_string().contains("无权修改"), "{err}");
+    assert!(
+        err.to_string().contains("不能修改华容区的清单项 plan"),
+        "{err}"
+    );
+    assert!(
+        peixun::error::is_user_error(&err),
+        "a refusal, not a failure"
+    );
     assert_eq!(store.ops().count(), 0, "a refused batch writes nothing");
 }
 

@@ -48,7 +48,11 @@ impl std::fmt::Display for ApplyError {
         let text = match self {
             Self::Unauthorised { record, origin } => tf(
                 "cli.apply.unauthorised",
-                &[("record", record), ("origin", origin)],
+                &[
+                    ("record", &super::records::describe(record)),
+                    ("origin", &crate::campaign::unit_name(origin)),
+                    ("hint", &super::records::owner_hint(record)),
+                ],
             ),
             Self::Decode { key } => tf("cli.apply.decode", &[("key", key)]),
             Self::Encode => tf("cli.apply.encode", &[]),
@@ -378,16 +382,18 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
     let stamp = (op.hlc, op.device);
     match &op.payload {
         Payload::SessionUpserted(s) => {
-            require_owner::<K>(op, &s.office, &s.id)?;
-            upsert(kv, &keys::session(&s.id), op, s)
+            let key = keys::session(&s.id);
+            require_owner::<K>(op, &s.office, &key)?;
+            upsert(kv, &key, op, s)
         }
         Payload::EnterpriseUpserted(e) => {
-            require_owner::<K>(op, &e.office, &e.id)?;
-            upsert(kv, &keys::enterprise(&e.id), op, e)
+            let key = keys::enterprise(&e.id);
+            require_owner::<K>(op, &e.office, &key)?;
+            upsert(kv, &key, op, e)
         }
         Payload::PersonUpserted(p) => {
-            require_owner::<K>(op, &p.office, &p.id)?;
             let key = keys::person(&p.id);
+            require_owner::<K>(op, &p.office, &key)?;
             let old = read::<K, Person>(kv, &key)?;
             let changed = upsert_over(kv, &key, op, p, old.as_ref())?;
             if changed {

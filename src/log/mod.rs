@@ -4,6 +4,7 @@ pub mod apply;
 mod apply_cert;
 pub mod hlc;
 pub mod op;
+pub mod records;
 
 pub use apply::{apply, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
 pub use apply_cert::keys as apply_cert_keys;

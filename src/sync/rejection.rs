@@ -162,7 +162,11 @@ impl std::fmt::Display for Rejection {
             ),
             Self::Unauthorised { record, origin } => tf(
                 "sync.reject.unauthorised",
-                &[("record", record), ("origin", &name(origin))],
+                &[
+                    ("record", &crate::log::records::describe(record)),
+                    ("origin", &name(origin)),
+                    ("hint", &crate::log::records::owner_hint(record)),
+                ],
             ),
             Self::WrongOffice {
                 device,

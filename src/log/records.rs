@@ -1,0 +1,61 @@
+//! A state key in words, for messages: "场次 S-1 的报名（P-7）" rather than `n/S-1/P-7`.
+
+use crate::campaign::unit_name;
+use crate::i18n::tf;
+
+/// What `key` (as `apply::keys` and `apply_cert::keys` write it) names, in the user's language;
+/// a key of no known shape is shown as it is.
+pub fn describe(key: &str) -> String {
+    let parts: Vec<&str> = key.split('/').collect();
+    let said = |what: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+        tf(&format!("cli.record.{what}"), args)
+    };
+    match parts.as_slice() {
+        ["s", id] => said("session", &[("id", id)]),
+        ["e", id] => said("enterprise", &[("id", id)]),
+        ["p", id] => said("person", &[("id", id)]),
+        ["n", session, person] => said("enrolment", &[("session", session), ("person", person)]),
+        ["a", session, person] => said("attendance", &[("session", session), ("person", person)]),
+        ["c", unit, item] | ["v", unit, item, _] => {
+            said("item", &[("unit", &unit_name(unit)), ("item", item)])
+        }
+        ["d", unit, item] => said("deadline", &[("unit", &unit_name(unit)), ("item", item)]),
+        ["x", "r", person, session] => said("result", &[("session", session), ("person", person)]),
+        ["x", _, person, ..] => said("certification", &[("person", person)]),
+        _ => key.to_string(),
+    }
+}
+
+/// Why an office may not change `key`, when the owner is not obvious from the words.
+pub fn owner_hint(key: &str) -> String {
+    if key.starts_with("n/") || key.starts_with("a/") {
+        crate::i18n::t("cli.record.session_owner_hint")
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::apply::keys;
+
+    #[test]
+    fn every_kind_of_key_a_refusal_can_name_reads_as_words() {
+        crate::i18n::set_lang(crate::i18n::Lang::Zh);
+        assert_eq!(
+            describe(&keys::enrolment("S-420700-1", "P-9")),
+            "场次 S-420700-1 的报名名单（人员 P-9）"
+        );
+        assert_eq!(
+            describe(&keys::attendance("S-1", "P-9")),
+            "场次 S-1 的签到（人员 P-9）"
+        );
+        assert_eq!(
+            describe(&keys::mark("420704", "county.contact")),
+            "鄂城区的清单项 county.contact"
+        );
+        assert_eq!(describe(&keys::session("S-1")), "场次 S-1");
+        assert_eq!(describe("zz/unknown"), "zz/unknown");
+    }
+}
