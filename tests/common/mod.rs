@@ -1,5 +1,7 @@
-//! Running the real binary on a store, as scripts do.
+//! Running the real binary on a store, as scripts do; `offices` drives the library directly.
 #![allow(dead_code)] // each test file uses its own part of these
+
+pub mod offices;
 
 use std::path::Path;
 use std::process::{Command, Output};

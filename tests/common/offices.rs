@@ -1,0 +1,199 @@
+//! Offices with their stores and keys, and the county's day of work that the sync tests and
+//! the golden bundles are made of.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveTime};
+use peixun::domain::{Enterprise, MarkStatus, Person, Session, SessionKind};
+use peixun::log::{rebuild, Op, Payload};
+use peixun::store::Store;
+use peixun::sync::export::{build, ExportOptions};
+use peixun::sync::import::{import_bytes, ImportSummary, Outcome};
+use peixun::sync::trust::{self, Change};
+use peixun::sync::{Keys, Rejection};
+
+pub const PROVINCE: &str = "420000";
+pub const EZHOU: &str = "420700";
+pub const ECHENG: &str = "420704";
+pub const HUARONG: &str = "420703";
+pub const NAME: &str = "欧阳明月";
+pub const PHONE: &str = "13807110042";
+pub const FIRM: &str = "鄂州市葛店新材料科技有限公司";
+
+pub struct Office {
+    /// Holds the store's folder (and any scratch files) for as long as the office lives.
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub keys: Keys,
+}
+
+impl Office {
+    pub fn new(id: &str) -> Office {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("store"), id, "测试员").unwrap();
+        let keys = Keys::create(store.dir(), id).unwrap();
+        Office { dir, store, keys }
+    }
+
+    pub fn id(&self) -> &str {
+        self.store.office()
+    }
+
+    /// This office pins `other`'s card, as after a phone call.
+    pub fn pin(&self, other: &Office) {
+        let card = other.keys.card().unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint())
+            .unwrap()
+            .unwrap();
+    }
+
+    pub fn send(&self, to: &Office) -> Vec<u8> {
+        self.send_with(to, &ExportOptions::default())
+    }
+
+    pub fn send_with(&self, to: &Office, options: &ExportOptions) -> Vec<u8> {
+        let (bytes, exported) = build(&self.store, &self.keys, to.id(), options).unwrap();
+        self.store.set_link_seq(to.id(), exported.link_seq).unwrap();
+        bytes
+    }
+
+    pub fn take(&self, bytes: &[u8]) -> Result<Outcome, Rejection> {
+        import_bytes(&self.store, &self.keys, bytes).map_err(|report| {
+            report
+                .downcast_ref::<Rejection>()
+                .cloned()
+                .unwrap_or_else(|| panic!("not a rejection: {report:?}"))
+        })
+    }
+
+    pub fn imported(&self, bytes: &[u8]) -> ImportSummary {
+        match self.take(bytes) {
+            Ok(Outcome::Imported(summary)) => summary,
+            other => panic!("expected an import, got {other:?}"),
+        }
+    }
+
+    pub fn applied(&self, bytes: &[u8]) -> peixun::store::sync::ImportCounts {
+        self.imported(bytes).counts
+    }
+
+    pub fn state(&self) -> BTreeMap<String, Vec<u8>> {
+        self.store.state_entries().unwrap().into_iter().collect()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.state().contains_key(key)
+    }
+
+    /// What `doctor` checks: state rebuilt from every log equals the stored state.
+    pub fn assert_consistent(&self) {
+        let ops: Vec<Op> = self.store.ops().map(|op| op.unwrap()).collect();
+        assert_eq!(
+            rebuild(&ops).unwrap(),
+            self.state(),
+            "state of {} differs from its logs",
+            self.id()
+        );
+    }
+}
+
+pub fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 3, 15).unwrap()
+}
+
+pub fn session(office: &str, id: &str, title: &str) -> Payload {
+    Payload::SessionUpserted(Session {
+        id: id.into(),
+        office: office.into(),
+        kind: SessionKind::Offline,
+        title: title.into(),
+        units: vec![office.into()],
+        host: office.into(),
+        cohost: None,
+        date: day(),
+        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+        venue: "政务服务中心三楼".into(),
+        courses: vec![],
+        audience: String::new(),
+        capacity: 80,
+    })
+}
+
+pub fn enterprise(office: &str, id: &str, name: &str) -> Payload {
+    Payload::EnterpriseUpserted(Enterprise {
+        id: id.into(),
+        office: office.into(),
+        name: name.into(),
+        credit_code: None,
+        category: None,
+        unit: office.into(),
+    })
+}
+
+pub fn person(office: &str, id: &str, name: &str, phone: &str, firm: &str) -> Payload {
+    Payload::PersonUpserted(Person {
+        id: id.into(),
+        office: office.into(),
+        name: name.into(),
+        phone: phone.into(),
+        position: "知识产权专员".into(),
+        enterprise: Some(firm.into()),
+        code: format!("C{phone}"),
+    })
+}
+
+/// A county's day of work: a session, an enterprise, a person enrolled and checked in, and a
+/// checklist item marked.
+pub fn county_work(county: &Office, tag: &str) {
+    let o = county.id().to_string();
+    let s = format!("S-{o}-{tag}");
+    let e = format!("E-{o}-{tag}");
+    let p = format!("P-{o}-{tag}");
+    county
+        .store
+        .commit(vec![
+            session(&o, &s, "专利导航与布局"),
+            enterprise(&o, &e, FIRM),
+            person(&o, &p, NAME, PHONE, &e),
+            Payload::EnrolmentSet {
+                session: s.clone(),
+                person: p.clone(),
+                enrolled: true,
+            },
+            Payload::CheckedIn {
+                session: s,
+                person: p,
+                at: day().and_hms_opt(8, 55, 0).unwrap(),
+            },
+            Payload::ChecklistMarked {
+                unit: o,
+                item: "county.contact".into(),
+                status: MarkStatus::Done,
+                note: String::new(),
+            },
+        ])
+        .unwrap();
+}
+
+/// Province, 鄂州 and 鄂城区, trusting each other as the campaign wires them: phone calls along
+/// each link, the county also pins the province (its sessions reach the county through the
+/// city), and the province learns the county from the city's roster.
+pub fn hierarchy() -> (Office, Office, Office) {
+    let province = Office::new(PROVINCE);
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    city.pin(&county);
+    county.pin(&city);
+    city.pin(&province);
+    province.pin(&city);
+    county.pin(&province);
+    let roster = trust::make_roster(&city.store, &city.keys).unwrap();
+    let text = roster.to_text().unwrap();
+    let roster = trust::Roster::from_text(&text).unwrap();
+    let report = trust::accept_roster(&province.store, &province.keys, &roster)
+        .unwrap()
+        .unwrap();
+    assert_eq!(report, vec![(ECHENG.to_string(), Change::Added)]);
+    (province, city, county)
+}

@@ -1,0 +1,172 @@
+//! Bundles through the command line: two offices exchange keys and a bundle on a stick, as
+//! people do, with the messages and exit codes they see.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::offices::{ECHENG, EZHOU};
+use common::peixun;
+
+fn ok(output: std::process::Output) -> String {
+    common::stdout(&output)
+}
+
+fn fingerprint_in(card: &Path) -> String {
+    std::fs::read_to_string(card)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("# fingerprint: "))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_cli_exchanges_bundles_on_a_stick() {
+    let tmp = tempfile::tempdir().unwrap();
+    let county = tmp.path().join("county");
+    let city = tmp.path().join("city");
+    let stick = tmp.path().join("usb");
+    std::fs::create_dir(&stick).unwrap();
+    ok(peixun(
+        &county,
+        &["init", "--office", "鄂城区", "--actor", "王芳"],
+    ));
+    ok(peixun(
+        &city,
+        &["init", "--office", "鄂州市", "--actor", "李雷"],
+    ));
+    let out = ok(peixun(&county, &["keys", "init"]));
+    assert!(out.contains("指纹"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&county, &["keys", "show", "--json"]))).unwrap();
+    assert_eq!(shown["office"], ECHENG);
+    assert_eq!(shown["role"], "county");
+
+    let county_card = stick.join("county.card");
+    let city_card = stick.join("city.card");
+    ok(peixun(
+        &county,
+        &["keys", "export", "-o", county_card.to_str().unwrap()],
+    ));
+    // The city's keys are made on first use.
+    let out = peixun(
+        &city,
+        &["keys", "export", "-o", city_card.to_str().unwrap()],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已自动创建"));
+    let fp_county = fingerprint_in(&county_card);
+    assert_eq!(fp_county, shown["fingerprint"]);
+    let fp_city = fingerprint_in(&city_card);
+
+    // A card without a fingerprint, or with the wrong one, is not trusted.
+    let card = county_card.to_str().unwrap();
+    let out = peixun(&city, &["keys", "trust", card]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = peixun(
+        &city,
+        &[
+            "--lang",
+            "en",
+            "keys",
+            "trust",
+            card,
+            "--fingerprint",
+            &fp_city,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fingerprint mismatch"));
+    ok(peixun(
+        &city,
+        &[
+            "keys",
+            "trust",
+            card,
+            "--fingerprint",
+            &fp_county.to_lowercase(),
+        ],
+    ));
+    ok(peixun(
+        &county,
+        &[
+            "keys",
+            "trust",
+            city_card.to_str().unwrap(),
+            "--fingerprint",
+            &fp_city,
+        ],
+    ));
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["office"], ECHENG);
+
+    ok(peixun(
+        &county,
+        &["checklist", "mark", "county.contact", "done"],
+    ));
+    let out = ok(peixun(
+        &county,
+        &[
+            "bundle",
+            "export",
+            "--to",
+            "鄂州市",
+            "-o",
+            stick.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("第 1 号"), "{out}");
+    let bundles: Vec<PathBuf> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pxb"))
+        .collect();
+    assert_eq!(bundles.len(), 1);
+    let name = bundles[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("420704-420700-0001-"), "{name}");
+    let bundle = bundles[0].to_str().unwrap();
+
+    // Anyone can read where it goes; only the city reads what is inside.
+    let seen: serde_json::Value = serde_json::from_str(&ok(peixun(
+        &county,
+        &["bundle", "inspect", bundle, "--json"],
+    )))
+    .unwrap();
+    assert_eq!(seen["recipient"], EZHOU);
+    assert!(seen["contents"].is_null());
+    let seen: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&city, &["bundle", "inspect", bundle, "--json"]))).unwrap();
+    assert_eq!(seen["contents"]["signature_verified"], true);
+    assert_eq!(seen["contents"]["ops"], 1);
+
+    let out = ok(peixun(&city, &["bundle", "import", bundle]));
+    assert!(out.contains("应用 1 条"), "{out}");
+    let out = ok(peixun(&city, &["--lang", "en", "bundle", "import", bundle]));
+    assert!(out.contains("already imported"), "{out}");
+    ok(peixun(&city, &["doctor"]));
+
+    // A damaged copy is refused with its cause, in either language, and exit code 2.
+    let mut bytes = std::fs::read(bundle).unwrap();
+    bytes.truncate(bytes.len() - 10);
+    let cut = stick.join("cut.pxb");
+    std::fs::write(&cut, bytes).unwrap();
+    let out = peixun(
+        &city,
+        &["--lang", "en", "bundle", "import", cut.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("truncated"));
+    let out = peixun(&county, &["bundle", "import", bundle]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是本单位"));
+
+    let out = ok(peixun(&city, &["keys", "revoke", "鄂城区"]));
+    assert!(out.contains("吊销"), "{out}");
+    let out = ok(peixun(&city, &["bundle", "held"]));
+    assert!(out.contains("没有"), "{out}");
+}
