@@ -443,7 +443,7 @@ fn a_county_bundle_touching_another_countys_record_is_refused_whole() {
     );
     let text = refused.to_string();
     assert!(
-        text.contains("e/E-shared") && text.contains("鄂城区"),
+        text.contains("鄂城区(420704) 不能修改企业 E-shared"),
         "{text}"
     );
     assert_eq!(city.state(), before, "not even the session went in");
