@@ -1,5 +1,6 @@
 //! Where bundles go and come from on the command line: a folder (a stick) or a `.pxb` file; a
-//! mistyped place is refused before anything is made, and a folder is read whole on import.
+//! mistyped place is refused before anything is made, a folder is read whole on import, and a
+//! card taken for a bundle (or the other way round) says which command takes it.
 
 mod common;
 
@@ -121,4 +122,34 @@ fn a_folder_is_imported_as_its_bundles_and_an_empty_one_is_named() {
     let out = peixun(&city, &["bundle", "import", empty.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("中没有 .pxb 数据包"), "{}", text(&out));
+}
+
+#[test]
+fn a_card_and_a_bundle_taken_in_with_the_wrong_command_say_which_to_use() {
+    let work = tempfile::tempdir().unwrap();
+    let (county, city) = pair(work.path());
+    let card = work.path().join("peer.card");
+    let out = peixun(&city, &["bundle", "import", card.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("请用 peixun keys trust 导入"),
+        "{}",
+        text(&out)
+    );
+    let bundle = work.path().join("b.pxb");
+    stdout(&export_to(&county, bundle.to_str().unwrap(), "zh"));
+    for (lang, said) in [
+        ("zh", "不是身份卡、名册或密钥轮换证书"),
+        (
+            "en",
+            "is not an identity card, roster or rotation certificate",
+        ),
+    ] {
+        let out = peixun(
+            &city,
+            &["--lang", lang, "keys", "trust", bundle.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out).contains(said), "{}", text(&out));
+    }
 }

@@ -92,6 +92,10 @@ fn show(store: &Store, keys: &Keys, json: bool) -> Result<()> {
 
 fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
+        // Not text at all: most likely a bundle or a spreadsheet picked by mistake.
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            return user_error(tf("sync.trust.not_text", &[("file", &path.display())]));
+        }
         user_error(tf(
             "sync.trust.unreadable",
             &[("file", &path.display()), ("reason", &io_reason(&e))],

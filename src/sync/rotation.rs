@@ -17,7 +17,7 @@ use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::store::Store;
 
-const FORMAT: &str = "peixun-rotation-1";
+pub(crate) const FORMAT: &str = "peixun-rotation-1";
 const DOMAIN: &[u8] = b"peixun rotation v1\0";
 
 /// The new card, endorsed by the signing key of generation `old_epoch`.

@@ -56,6 +56,20 @@ pub enum FileOutcome {
     Refused { code: &'static str, message: String },
 }
 
+/// An identity card, roster or rotation certificate: files for `keys trust`, often carried on
+/// the same stick as the bundles.
+fn is_trust_file(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        [
+            super::identity::CARD_FORMAT,
+            super::trust::ROSTER_FORMAT,
+            super::rotation::FORMAT,
+        ]
+        .iter()
+        .any(|format| text.contains(format))
+    })
+}
+
 /// Reads and imports one file. `Err` is a failure of the machine (disk, store), not a refusal.
 pub fn import_file(store: &Store, keys: &Keys, path: &Path) -> Result<FileOutcome> {
     let bytes = match read_bundle(path) {
@@ -70,6 +84,10 @@ pub fn import_file(store: &Store, keys: &Keys, path: &Path) -> Result<FileOutcom
     match import_bytes(store, keys, &bytes) {
         Ok(outcome) => Ok(FileOutcome::Done(outcome)),
         Err(report) => match report.downcast_ref::<Rejection>() {
+            Some(Rejection::NotABundle) if is_trust_file(&bytes) => Ok(FileOutcome::Refused {
+                code: Rejection::NotABundle.code(),
+                message: crate::i18n::t("sync.reject.trust_file"),
+            }),
             Some(rejection) => Ok(FileOutcome::Refused {
                 code: rejection.code(),
                 message: rejection.to_string(),

@@ -18,7 +18,7 @@ use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::store::Store;
 
-const ROSTER_FORMAT: &str = "peixun-roster-1";
+pub(crate) const ROSTER_FORMAT: &str = "peixun-roster-1";
 const ROSTER_DOMAIN: &[u8] = b"peixun roster v1\0";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use super::{keys_of, name, resolve, when};
 use crate::cli::Cli;
 use crate::cli_sync::BundleCommand;
 use crate::commands::{open_store, print_json, print_table, user_error};
+use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{export, ExportOptions};
@@ -252,14 +253,19 @@ fn review(store: &Store, json: bool) -> Result<()> {
         return Ok(());
     }
     println!("{}", tf("sync.review.heading", &[("count", &found.len())]));
+    // Masked as on the 同步 tab: this list is read aloud and shown on screens.
     for d in &found {
+        let value = match d.by {
+            crate::store::sync::DuplicateBy::Phone => mask_phone(&d.value),
+            _ => d.value.clone(),
+        };
         println!(
             "{}",
             tf(
                 "sync.review.group",
                 &[
                     ("by", &t(&format!("sync.review.by_{}", d.by.key()))),
-                    ("value", &d.value)
+                    ("value", &value)
                 ]
             )
         );
@@ -271,7 +277,7 @@ fn review(store: &Store, json: bool) -> Result<()> {
                     &[
                         ("office", &name(&s.office)),
                         ("name", &s.name),
-                        ("phone", &s.phone),
+                        ("phone", &mask_phone(&s.phone)),
                         ("enterprise", &s.enterprise)
                     ]
                 )
