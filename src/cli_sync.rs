@@ -31,10 +31,13 @@ pub enum KeysCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Refuse an office's current key from now on
+    /// Refuse an office's current key from now on (cannot be undone: the office must rotate)
     Revoke {
         /// Unit name or code
         office: String,
+        /// Confirms the revocation; without it, only what would happen is said
+        #[arg(long)]
+        yes: bool,
     },
     /// Make the next generation of this office's keys; writes the new card signed by the old
     /// key, for the offices that trust this one to take in with `keys trust`

@@ -165,7 +165,17 @@ fn the_cli_exchanges_bundles_on_a_stick() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("不是本单位"));
 
-    let out = ok(peixun(&city, &["keys", "revoke", "鄂城区"]));
+    // Revocation cannot be undone, so it waits for --yes.
+    let out = peixun(&city, &["keys", "revoke", "鄂城区"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    let listed = common::json(&peixun(&city, &["keys", "list", "--json"]));
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["revoked"] == false));
+    let out = ok(peixun(&city, &["keys", "revoke", "鄂城区", "--yes"]));
     assert!(out.contains("吊销"), "{out}");
     let out = ok(peixun(&city, &["bundle", "held"]));
     assert!(out.contains("没有"), "{out}");

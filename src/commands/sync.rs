@@ -290,8 +290,22 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             trust_file(&store, &keys_of(&store)?, file, fingerprint.as_deref())
         }
         KeysCommand::List { json } => list(&store, *json),
-        KeysCommand::Revoke { office } => {
+        KeysCommand::Revoke { office, yes } => {
             let office = resolve(office)?;
+            if !yes {
+                let peer = store.peer(&office)?.ok_or_else(|| {
+                    user_error(
+                        trust::TrustError::UnknownPeer {
+                            office: office.clone(),
+                        }
+                        .to_string(),
+                    )
+                })?;
+                return Err(user_error(tf(
+                    "sync.keys.revoke_confirm",
+                    &[("office", &name(&office)), ("epoch", &peer.card.body.epoch)],
+                )));
+            }
             let peer = trust::revoke(&store, &office)?;
             println!(
                 "{}",
