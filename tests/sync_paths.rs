@@ -153,3 +153,19 @@ fn a_card_and_a_bundle_taken_in_with_the_wrong_command_say_which_to_use() {
         assert!(text(&out).contains(said), "{}", text(&out));
     }
 }
+
+#[test]
+fn inspect_says_why_it_shows_only_the_routing_while_the_store_is_in_use() {
+    let work = tempfile::tempdir().unwrap();
+    let (county, city) = pair(work.path());
+    let bundle = work.path().join("b.pxb");
+    stdout(&export_to(&county, bundle.to_str().unwrap(), "zh"));
+    let bundle = bundle.to_str().unwrap();
+    let full = stdout(&peixun(&city, &["bundle", "inspect", bundle]));
+    assert!(!full.contains("只显示路由信息"), "{full}");
+    // As when the coordinator has the interface open in another window.
+    let _open = peixun::store::Store::open(&city).unwrap();
+    let routing = stdout(&peixun(&city, &["bundle", "inspect", bundle]));
+    assert!(routing.contains("只显示路由信息"), "{routing}");
+    assert!(routing.contains("另一个 peixun 正在使用"), "{routing}");
+}

@@ -107,7 +107,9 @@ fn import_files(
 fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
     let bytes = read_bundle(path).map_err(user_error)?;
     // Reading the routing header needs no store; the contents need this office's keys.
-    let store = open_store(cli).ok();
+    let opened = open_store(cli);
+    let closed_because = opened.as_ref().err().map(|e| e.to_string());
+    let store = opened.ok();
     let keys = match &store {
         Some(s) if Keys::exists(s.dir()) => Keys::load(s.dir(), s.office()).ok(),
         _ => None,
@@ -125,6 +127,9 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
     line("sender", name(&inspection.sender));
     line("recipient", name(&inspection.recipient));
     line("bundle_id", inspection.bundle_id.clone());
+    if let (None, Some(reason)) = (&inspection.contents, &closed_because) {
+        println!("{}", tf("sync.inspect.no_store", &[("reason", reason)]));
+    }
     if let Some(c) = &inspection.contents {
         line(
             "signature",
