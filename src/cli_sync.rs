@@ -60,7 +60,7 @@ pub enum BundleCommand {
         /// Unit name or code of the recipient
         #[arg(long)]
         to: String,
-        /// A file, or a folder to name the bundle in (from-to-number-date.pxb)
+        /// An existing folder to name the bundle in (from-to-number-date.pxb), or a file *.pxb
         #[arg(short, long, value_name = "PATH")]
         output: PathBuf,
         /// Send every log from its start, whatever the recipient acknowledged
