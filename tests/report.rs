@@ -199,3 +199,53 @@ fn coverage_and_checklist_roll_up_every_unit() {
         .iter()
         .any(|r| r[0] == "梁子湖区" && r[1] == "county.plan" && r[5] == "逾期"));
 }
+
+fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    })
+}
+
+#[test]
+fn english_report_tables_are_english_but_for_the_data() {
+    let dir = demo();
+    let out = stdout(&peixun(
+        dir.path(),
+        &["--lang", "en", "report", "checklist"],
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "Checklist of every unit of 鄂州市");
+    assert!(!has_cjk(lines[2]), "header: {}", lines[2]);
+    assert!(lines[2].starts_with("unit"), "{}", lines[2]);
+    let out = stdout(&peixun(dir.path(), &["--lang", "en", "report", "coverage"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!has_cjk(lines[2]), "header: {}", lines[2]);
+    // Past the unit's name (data), every cell is in English, the total row too.
+    for line in &lines[3..] {
+        let rest = line.split_once(' ').map_or("", |(_, rest)| rest);
+        assert!(!has_cjk(rest), "{line}");
+    }
+    assert!(lines.last().unwrap().starts_with("total"), "{out}");
+    // A written checklist follows the language of its title.
+    let path = dir.path().join("checklist.csv");
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "report",
+            "checklist",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    ));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let header = text.lines().nth(2).unwrap();
+    assert!(!has_cjk(header), "{header}");
+    // In Chinese the tables keep their Chinese headers.
+    let out = stdout(&peixun(dir.path(), &["report", "coverage"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[2].starts_with("单位"), "{}", lines[2]);
+    assert!(lines[2].contains("已参训企业"), "{}", lines[2]);
+    assert!(lines.last().unwrap().starts_with("合计"), "{out}");
+}

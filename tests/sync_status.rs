@@ -39,6 +39,15 @@ impl Office {
         self.store.office()
     }
 
+    /// Closes the store for the binary to open, with `today` pinned; the folder lives as long as
+    /// the returned guard.
+    fn close(self, today: NaiveDate) -> (tempfile::TempDir, std::path::PathBuf) {
+        self.store.set_today(today).unwrap();
+        let dir = self.store.dir().to_path_buf();
+        drop(self.store);
+        (self.dir, dir)
+    }
+
     fn pin(&self, other: &Office) {
         let card = other.keys.card().unwrap();
         trust::trust_card(&self.store, &card, &card.fingerprint())
@@ -253,6 +262,130 @@ fn report_checklist_and_coverage_say_how_current_each_unit_is() {
     ));
     assert!(en.contains("as of bundle 2, received today"), "{en}");
     assert!(en.contains("nothing received yet"), "{en}");
+}
+
+/// The line of `report checklist` output for `unit`'s item `item`.
+fn row<'a>(out: &'a str, unit: &str, item: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.starts_with(unit) && l.contains(item))
+        .unwrap_or_else(|| panic!("no {unit} {item} in\n{out}"))
+}
+
+#[test]
+fn one_units_report_says_how_current_that_unit_is() {
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    city.pin(&county);
+    county.pin(&city);
+    county.person(1, "欧阳明月", PHONE, None);
+    city.take(&county.send(&city));
+    let (_keep, dir) = city.close(NaiveDate::from_ymd_opt(2023, 3, 10).unwrap());
+    let out = common::stdout(&common::peixun(
+        &dir,
+        &["report", "checklist", "--office", "鄂城区"],
+    ));
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains("county.")).collect();
+    assert!(rows.len() > 5, "{out}");
+    for row in rows {
+        assert!(row.contains("截至第 1 号包，今天收到"), "{row}");
+    }
+    assert!(!out.contains("本单位"), "{out}");
+    let out = common::stdout(&common::peixun(
+        &dir,
+        &["report", "coverage", "--office", ECHENG],
+    ));
+    let echeng = out
+        .lines()
+        .skip(3)
+        .find(|l| l.starts_with("鄂城区"))
+        .unwrap();
+    assert!(echeng.contains("截至第 1 号包，今天收到"), "{echeng}");
+    // The city's own rows are still its own in the report of all its units.
+    let out = common::stdout(&common::peixun(&dir, &["report", "checklist"]));
+    assert!(
+        row(&out, "鄂州市", "city.plan_summary").contains("本单位"),
+        "{out}"
+    );
+}
+
+#[test]
+fn relayed_work_names_the_office_it_came_through() {
+    let province = Office::new(PROVINCE);
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    city.pin(&county);
+    county.pin(&city);
+    city.pin(&province);
+    province.pin(&city);
+    let roster = trust::make_roster(&city.store, &city.keys).unwrap();
+    let roster = trust::Roster::from_text(&roster.to_text().unwrap()).unwrap();
+    trust::accept_roster(&province.store, &province.keys, &roster)
+        .unwrap()
+        .unwrap();
+    county.person(1, "欧阳明月", PHONE, None);
+    city.take(&county.send(&city));
+    city.take(&county.send(&city));
+    province.take(&city.send(&province));
+    let today = NaiveDate::from_ymd_opt(2023, 3, 10).unwrap();
+    let (_keep_province, at_province) = province.close(today);
+    let (_keep_city, at_city) = city.close(today);
+
+    // The county's second bundle came straight to the city: the short form.
+    let out = common::stdout(&common::peixun(&at_city, &["report", "checklist"]));
+    let echeng = row(&out, "鄂城区", "county.plan");
+    assert!(echeng.contains("截至第 2 号包，今天收到"), "{echeng}");
+
+    // At the province the county's work came in the city's first bundle, and says so.
+    let out = common::stdout(&common::peixun(&at_province, &["report", "checklist"]));
+    let echeng = row(&out, "鄂城区", "county.plan");
+    assert!(
+        echeng.contains("截至 鄂州市 第 1 号包，今天收到"),
+        "{echeng}"
+    );
+    let ezhou = row(&out, "鄂州市", "city.plan_summary");
+    assert!(ezhou.contains("截至第 1 号包，今天收到"), "{ezhou}");
+    let out = common::stdout(&common::peixun(
+        &at_province,
+        &["report", "checklist", "--office", "鄂州市"],
+    ));
+    let ezhou = row(&out, "鄂州市", "city.plan_summary");
+    assert!(ezhou.contains("截至第 1 号包，今天收到"), "{ezhou}");
+    let echeng = row(&out, "鄂城区", "county.plan");
+    assert!(echeng.contains("截至 鄂州市 第 1 号包"), "{echeng}");
+    assert!(!out.contains("本单位"), "{out}");
+    let out = common::stdout(&common::peixun(
+        &at_province,
+        &["--lang", "en", "report", "checklist"],
+    ));
+    let echeng = row(&out, "鄂城区", "county.plan");
+    assert!(
+        echeng.contains("as of bundle 1 from 鄂州市, received today"),
+        "{echeng}"
+    );
+    let ezhou = row(&out, "鄂州市", "city.plan_summary");
+    assert!(ezhou.contains("as of bundle 1, received today"), "{ezhou}");
+    let out = common::stdout(&common::peixun(&at_province, &["report", "coverage"]));
+    let echeng = out
+        .lines()
+        .skip(3)
+        .find(|l| l.starts_with("鄂城区"))
+        .unwrap();
+    assert!(echeng.contains("截至 鄂州市 第 1 号包"), "{echeng}");
+    let json = common::json(&common::peixun(
+        &at_province,
+        &["report", "coverage", "--json"],
+    ));
+    let received = |unit: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["unit"] == unit)
+            .unwrap()["received"]
+            .clone()
+    };
+    assert_eq!(received(ECHENG)["sender"], EZHOU);
+    assert_eq!(received(ECHENG)["link_seq"], 1);
+    assert_eq!(received(EZHOU)["sender"], EZHOU);
 }
 
 #[test]

@@ -68,8 +68,6 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
         } => {
             let office = office_of(&store, office)?;
             let coverage = rollup::coverage(&store, &office)?;
-            let today = today(cli, &store)?;
-            let fresh = store.freshness()?;
             if *json {
                 return print_json(&coverage);
             }
@@ -84,29 +82,12 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                     "cli.report.target",
                     &[("reached", &reached), ("target", &target)],
                 )],
-                ["单位", "企业数", "已参训企业", "已参训人数"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain([crate::i18n::t("sync.stale.column")])
-                    .collect(),
             ];
-            for c in &coverage {
-                let (unit, stale) = if c.unit == "合计" {
-                    (c.unit.clone(), String::new())
-                } else {
-                    (
-                        unit_name(&c.unit),
-                        rollup::unit_staleness(&office, &c.unit, &fresh, today),
-                    )
-                };
-                rows.push(vec![
-                    unit,
-                    c.enterprises.to_string(),
-                    c.enterprises_reached.to_string(),
-                    c.people_reached.to_string(),
-                    stale,
-                ]);
-            }
+            rows.extend(rollup::coverage_table(
+                store.office(),
+                &coverage,
+                today(cli, &store)?,
+            ));
             emit(rows, output, *encoding)
         }
         ReportCommand::Stats {

@@ -13,39 +13,42 @@ use crate::store::sync::Freshness;
 use crate::store::Store;
 use crate::sync::status::staleness;
 
-/// How current the roll-up is about `unit`: blank for the office's own work, else the bundle
-/// that last brought the unit's work ("截至第 17 号包，9 天前收到", "尚未收到").
+/// How current this store is about `unit`, seen from the store's own office `home`: "本单位"
+/// for home's own work, else the bundle that last brought the unit's work ("截至第 17 号包，9 天前
+/// 收到", "尚未收到"). `home` is never the office a report is about: a unit's report at the city
+/// still shows how old the city's copy of that unit is.
 pub fn unit_staleness(
-    office: &str,
+    home: &str,
     unit: &str,
     fresh: &BTreeMap<String, Freshness>,
     today: NaiveDate,
 ) -> String {
-    if unit == office {
+    stale_text(home, unit, fresh.get(unit), today)
+}
+
+fn stale_text(home: &str, unit: &str, fresh: Option<&Freshness>, today: NaiveDate) -> String {
+    if unit == home {
         t("sync.stale.own")
     } else {
-        staleness(fresh.get(unit), today)
+        staleness(unit, fresh, today)
     }
 }
 
-/// Every unit's checklist, one row per unit and item.
+/// Every unit's checklist under `office`, one row per unit and item, after a header.
 pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<Vec<Vec<String>>> {
-    let mut rows = vec![[
-        "单位",
-        "事项编号",
-        "事项",
-        "截止",
-        "剩余工作日",
-        "状态",
-        "佐证",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([t("sync.stale.column")])
-    .collect::<Vec<_>>()];
+    let mut rows = vec![vec![
+        t("cli.col.unit"),
+        t("cli.col.item"),
+        t("cli.col.item_title"),
+        t("cli.col.due"),
+        t("cli.col.days_left"),
+        t("cli.col.status"),
+        t("cli.col.evidence"),
+        t("sync.stale.column"),
+    ]];
     let fresh = store.freshness()?;
     for (unit, _) in campaign().descendants(office) {
-        let stale = unit_staleness(office, &unit.id, &fresh, today);
+        let stale = unit_staleness(store.office(), &unit.id, &fresh, today);
         for row in store.checklist(&unit.id, today)? {
             rows.push(vec![
                 unit_name(&unit.id),
@@ -61,6 +64,10 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
     }
     Ok(rows)
 }
+
+/// The `unit` of the total row of `coverage`: --json keeps it as scripts read it; the tables
+/// for people say it in their language.
+pub const TOTAL: &str = "合计";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Coverage {
@@ -123,7 +130,7 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
         .collect();
     let total = rows.iter().fold(
         Coverage {
-            unit: "合计".into(),
+            unit: TOTAL.into(),
             ..Coverage::default()
         },
         |mut t, r| {
@@ -135,4 +142,34 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
     );
     rows.push(total);
     Ok(rows)
+}
+
+/// `coverage` as a table for people, seen from the store's own office `home`: a header, then a
+/// row per unit with how current `home` is about it, and the total.
+pub fn coverage_table(home: &str, coverage: &[Coverage], today: NaiveDate) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![
+        t("cli.col.unit"),
+        t("cli.col.enterprises"),
+        t("cli.col.enterprises_reached"),
+        t("cli.col.people_reached"),
+        t("sync.stale.column"),
+    ]];
+    for c in coverage {
+        let (unit, stale) = if c.unit == TOTAL {
+            (t("cli.report.total"), String::new())
+        } else {
+            (
+                unit_name(&c.unit),
+                stale_text(home, &c.unit, c.received.as_ref(), today),
+            )
+        };
+        rows.push(vec![
+            unit,
+            c.enterprises.to_string(),
+            c.enterprises_reached.to_string(),
+            c.people_reached.to_string(),
+            stale,
+        ]);
+    }
+    rows
 }

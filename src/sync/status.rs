@@ -1,8 +1,9 @@
 //! How current this store's copy of another office is, in the words the roll-ups and the 同步
-//! tab use: "截至第 17 号包，9 天前收到", or "尚未收到".
+//! tab use: "截至第 17 号包，9 天前收到", "截至 鄂州市 第 4 号包，3 天前收到", or "尚未收到".
 
 use chrono::NaiveDate;
 
+use crate::campaign::unit_name;
 use crate::i18n::{t, tf};
 use crate::store::sync::Freshness;
 
@@ -25,17 +26,25 @@ pub fn age_text(days: i64) -> String {
     }
 }
 
-/// "截至第 17 号包，9 天前收到", or "尚未收到" when no bundle brought the office's work.
-pub fn staleness(fresh: Option<&Freshness>, today: NaiveDate) -> String {
-    match fresh {
-        None => t("sync.stale.never"),
-        Some(f) => tf(
-            "sync.stale.as_of",
+/// How current `office`'s work is: "截至第 17 号包，9 天前收到" when its own bundle brought it,
+/// "截至 鄂州市 第 4 号包，3 天前收到" when another office relayed it (the number is that office's),
+/// "尚未收到" when no bundle brought it.
+pub fn staleness(office: &str, fresh: Option<&Freshness>, today: NaiveDate) -> String {
+    let Some(f) = fresh else {
+        return t("sync.stale.never");
+    };
+    let age = age_text(age_days(f.at_ms, today));
+    if f.sender == office {
+        tf("sync.stale.as_of", &[("seq", &f.link_seq), ("age", &age)])
+    } else {
+        tf(
+            "sync.stale.as_of_via",
             &[
+                ("via", &unit_name(&f.sender)),
                 ("seq", &f.link_seq),
-                ("age", &age_text(age_days(f.at_ms, today))),
+                ("age", &age),
             ],
-        ),
+        )
     }
 }
 
@@ -63,7 +72,7 @@ mod tests {
     }
 
     #[test]
-    fn staleness_names_the_bundle_and_its_age() {
+    fn staleness_names_the_bundle_its_age_and_any_relay() {
         crate::i18n::set_lang(crate::i18n::Lang::Zh);
         let today = NaiveDate::from_ymd_opt(2023, 3, 20).unwrap();
         let f = Freshness {
@@ -71,7 +80,18 @@ mod tests {
             link_seq: 17,
             at_ms: ms(NaiveDate::from_ymd_opt(2023, 3, 11).unwrap()),
         };
-        assert_eq!(staleness(Some(&f), today), "截至第 17 号包，9 天前收到");
-        assert_eq!(staleness(None, today), "尚未收到");
+        assert_eq!(
+            staleness("420704", Some(&f), today),
+            "截至第 17 号包，9 天前收到"
+        );
+        let relayed = Freshness {
+            sender: "420700".into(),
+            ..f
+        };
+        assert_eq!(
+            staleness("420704", Some(&relayed), today),
+            "截至 鄂州市 第 17 号包，9 天前收到"
+        );
+        assert_eq!(staleness("420704", None, today), "尚未收到");
     }
 }

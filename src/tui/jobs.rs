@@ -153,7 +153,6 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
         }
         ReportKind::Coverage => {
             let coverage = rollup::coverage(store, office)?;
-            let fresh = store.freshness()?;
             let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
             let target = campaign().target_enterprises;
             let mut rows = vec![
@@ -162,28 +161,8 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
                     "tui.reports.target",
                     &[("reached", &reached), ("target", &target)],
                 )],
-                ["unit", "enterprises", "reached", "people"]
-                    .iter()
-                    .map(|k| t(&format!("tui.reports.col_{k}")))
-                    .chain([t("sync.stale.column")])
-                    .collect(),
             ];
-            for c in &coverage {
-                // The library's total row is named 合计, not a unit id.
-                let (unit, stale) = if campaign().unit(&c.unit).is_some() {
-                    let stale = rollup::unit_staleness(office, &c.unit, &fresh, job.today);
-                    (unit_name(&c.unit), stale)
-                } else {
-                    (c.unit.clone(), String::new())
-                };
-                rows.push(vec![
-                    unit,
-                    c.enterprises.to_string(),
-                    c.enterprises_reached.to_string(),
-                    c.people_reached.to_string(),
-                    stale,
-                ]);
-            }
+            rows.extend(rollup::coverage_table(store.office(), &coverage, job.today));
             rows
         }
     };

@@ -226,3 +226,32 @@ fn a_clean_import_goes_in_whole_and_esc_cancels_one() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_units_tables_written_at_the_city_say_how_current_the_city_is_about_it() {
+    use peixun::sheets::write::Encoding;
+    use peixun::tui::jobs::{execute, Done, Work};
+    use peixun::tui::tabs::reports::{ReportJob, ReportKind};
+
+    let (dir, store) = city_store();
+    for (kind, name) in [
+        (ReportKind::Coverage, "覆盖.csv"),
+        (ReportKind::Checklist, "清单.csv"),
+    ] {
+        let path = dir.path().join(name);
+        let job = ReportJob {
+            kind,
+            office: ECHENG.into(),
+            session: None,
+            path: path.clone(),
+            encoding: Encoding::Utf8,
+            today: day("2023-03-20"),
+        };
+        let done = execute(&store, Work::Report(job), &|_| {});
+        assert!(matches!(done, Done::Written(_)), "{name}");
+        let text = std::fs::read_to_string(&path).expect("written");
+        // Nothing came from 鄂城区 yet; its rows are not the city's own work.
+        assert!(text.contains("尚未收到"), "{text}");
+        assert!(!text.contains("本单位"), "{text}");
+    }
+}
