@@ -21,6 +21,9 @@ mod paper;
 #[path = "tui/sync.rs"]
 mod sync;
 
+#[path = "tui/sync_fixtures.rs"]
+mod sync_fixtures;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 

@@ -247,12 +247,7 @@ pub fn finish(store: &Store, state: &mut State, done: Done) {
     let done = match done {
         Done::Sync(done) => return sync_jobs::finish(store, state, done),
         Done::Failed(text) if state.sync.running.is_some() => {
-            let done = sync_jobs::Done {
-                lines: vec![text],
-                error: true,
-                changed: false,
-            };
-            return sync_jobs::finish(store, state, done);
+            return sync_jobs::finish(store, state, sync_jobs::Done::failed(text));
         }
         other => other,
     };

@@ -1,58 +1,21 @@
 //! The 同步 tab: a city holding the golden test keys imports the golden county bundle through the
 //! form (the worker's job runs in place here), sees the bundle number on the county's row and in
-//! the 清单 grid, exports a bundle back to a folder, and refuses a damaged file with one line.
+//! the 清单 grid, exports a bundle back to a folder, refuses a damaged file with one line, and
+//! lists a folder of many files one line each under their total.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
 
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
 use super::snapshot_sizes;
-use peixun::store::Store;
+use super::sync_fixtures::*;
+use peixun::i18n::Lang;
 use peixun::sync::identity::keys_dir;
 use peixun::sync::{trust, Card, Keys};
-use peixun::tui::app::{Overlay, State, Tab};
+use peixun::tui::app::Overlay;
 use peixun::tui::tabs::sync::Panel;
 use peixun::tui::Theme;
-
-fn golden() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-/// The city store with the golden city keys, trusting the golden county card, on the 同步 tab.
-fn city_with_golden_keys() -> (tempfile::TempDir, Store, State) {
-    let (dir, store) = city_store();
-    let keys = Keys::read_from(&golden().join("city-keys")).expect("golden keys");
-    keys.write_to(&keys_dir(store.dir())).expect("install keys");
-    let text = std::fs::read_to_string(golden().join("county.card")).expect("card");
-    let card = Card::from_text(&text).expect("card parses");
-    trust::trust_card(&store, &card, &card.fingerprint())
-        .expect("trust")
-        .expect("trusted");
-    let mut state = load(&store, Theme::coloured());
-    press(&store, &mut state, KeyCode::Char('7'));
-    assert_eq!(state.tab, Tab::Sync);
-    // No stick on the test machine, whatever this one has mounted.
-    state.sync.media.clear();
-    (dir, store, state)
-}
-
-/// Replaces the focused text field's value.
-fn retype(store: &Store, state: &mut State, text: &str) {
-    press(store, state, KeyCode::End);
-    for _ in 0..120 {
-        press(store, state, KeyCode::Backspace);
-    }
-    typed(store, state, text);
-}
-
-fn import(store: &Store, state: &mut State, path: &Path) {
-    press(store, state, KeyCode::Char('i'));
-    assert!(matches!(state.overlay, Overlay::Form(_)));
-    retype(store, state, &path.display().to_string());
-    press(store, state, KeyCode::Enter);
-    assert_eq!(state.overlay, Overlay::None);
-}
 
 #[test]
 fn importing_the_golden_bundle_shows_it_on_the_countys_row() {
@@ -65,11 +28,14 @@ fn importing_the_golden_bundle_shows_it_on_the_countys_row() {
     // A folder on a stick: every bundle in it is taken in.
     import(&store, &mut state, stick.path());
     let outcome = state.sync.outcome.clone().expect("an outcome");
-    assert!(!outcome.error, "{:?}", outcome.lines);
+    assert!(!outcome.error, "{:?}", outcome);
+    // One file: its own line says it all, with no total above it.
+    assert!(outcome.lines.is_empty(), "{:?}", outcome.lines);
+    assert_eq!(outcome.files.len(), 1);
     assert!(
-        outcome.lines[0].contains("应用 6 条"),
+        outcome.files[0].lines[0].contains("应用 6 条"),
         "{:?}",
-        outcome.lines
+        outcome.files
     );
     assert_eq!(state.sync.peers[0].received, Some((1, 0)));
     assert_eq!(store.ops().count(), 7);
@@ -98,7 +64,11 @@ fn importing_the_golden_bundle_shows_it_on_the_countys_row() {
     // The same file again changes nothing and says so.
     import(&store, &mut state, &file);
     let again = state.sync.outcome.clone().expect("an outcome");
-    assert!(again.lines[0].contains("已于"), "{:?}", again.lines);
+    assert!(
+        again.files[0].lines[0].contains("已于"),
+        "{:?}",
+        again.files
+    );
     assert_eq!(store.ops().count(), 7);
 }
 
@@ -135,8 +105,14 @@ fn a_damaged_file_is_refused_in_one_line_and_changes_nothing() {
     import(&store, &mut state, &file);
     let outcome = state.sync.outcome.clone().expect("an outcome");
     assert!(outcome.error);
-    assert_eq!(outcome.lines.len(), 1);
-    assert!(outcome.lines[0].starts_with("拒收 "), "{:?}", outcome.lines);
+    assert_eq!(outcome.files.len(), 1);
+    assert!(outcome.files[0].refused);
+    assert_eq!(outcome.files[0].lines.len(), 1);
+    assert!(
+        outcome.files[0].lines[0].starts_with("bad.pxb：拒收，"),
+        "{:?}",
+        outcome.files
+    );
     assert_eq!(store.ops().count(), before);
     assert_eq!(state.sync.peers[0].received, None);
 }
@@ -211,4 +187,86 @@ fn a_county_exports_its_evidence_files_with_the_bundle() {
     );
     let written = std::fs::read_dir(stick.path()).unwrap().count();
     assert_eq!(written, 1);
+}
+
+#[test]
+fn a_folder_of_many_files_shows_the_total_and_every_files_line() {
+    let (_dir, store, mut state) = city_with_golden_keys();
+    let stick = damaged_stick(11);
+    import(&store, &mut state, stick.path());
+    let outcome = state.sync.outcome.clone().expect("an outcome");
+    assert!(outcome.error);
+    let total = "20 个文件：导入 1 个，拒收 19 个";
+    assert_eq!(outcome.lines, [total]);
+    assert_eq!(outcome.files.len(), 20);
+    assert_eq!(outcome.files.iter().filter(|f| f.refused).count(), 19);
+    assert_eq!(state.sync.panel, Panel::Results);
+    assert_eq!(store.ops().count(), 7);
+    // The results are right here: the status line does not send the user to this tab.
+    let status = state.status.clone().expect("a status");
+    assert!(status.error);
+    assert!(!status.text.contains("“同步”页"), "{}", status.text);
+
+    let first = draw(&state, 80, 24).backend().buffer().clone();
+    assert!(find(&first, "下面还有").is_some(), "more files are below");
+    snapshot_sizes("sync_folder_results", &state);
+    // Down goes through every file: the selected one's lines whole, the others cut to a line.
+    let mut seen = BTreeSet::new();
+    for selected in 0..outcome.files.len() {
+        assert_eq!(
+            state.sync.outcome.as_ref().map(|o| o.selected),
+            Some(selected)
+        );
+        let buffer = draw(&state, 80, 24).backend().buffer().clone();
+        assert_eq!(assert_shown_whole(&buffer, total, Lang::Zh), 1);
+        for line in &outcome.files[selected].lines {
+            assert_shown_whole(&buffer, line, Lang::Zh);
+        }
+        for (i, file) in outcome.files.iter().enumerate() {
+            let line = &file.lines[0];
+            let name = line.split('：').next().unwrap_or_default();
+            for row in rows(&buffer) {
+                let Some(shown) = row.strip_prefix("  ").filter(|r| r.starts_with(name)) else {
+                    continue;
+                };
+                assert_ne!(i, selected, "the selected file is marked");
+                let cut = shown.strip_suffix('…');
+                assert!(
+                    shown == line || cut.is_some_and(|c| line.starts_with(c)),
+                    "{shown:?} is not {line:?} cut to a line"
+                );
+                seen.insert(name.to_string());
+            }
+        }
+        press(&store, &mut state, KeyCode::Down);
+    }
+    assert_eq!(seen.len(), outcome.files.len(), "{seen:?}");
+    assert_eq!(state.sync.outcome.as_ref().map(|o| o.selected), Some(19));
+    // Esc puts the results away; the keys panel is back.
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.sync.outcome, None);
+    assert_eq!(state.sync.panel, Panel::Keys);
+}
+
+#[test]
+fn an_import_summary_breaks_between_items() {
+    let (_dir, store, mut state) = city_with_golden_keys();
+    let stick = damaged_stick(0);
+    import(&store, &mut state, stick.path());
+    let outcome = state.sync.outcome.clone().expect("an outcome");
+    let good = outcome
+        .files
+        .iter()
+        .position(|f| !f.refused)
+        .expect("the good bundle");
+    for _ in 0..good {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    let buffer = draw(&state, 80, 24).backend().buffer().clone();
+    let summary = &outcome.files[good].lines[0];
+    assert!(summary.contains("隔离 0 条"), "{summary}");
+    assert!(
+        assert_shown_whole(&buffer, summary, Lang::Zh) > 1,
+        "the summary is longer than a line"
+    );
 }

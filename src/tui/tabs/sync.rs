@@ -2,7 +2,8 @@
 //! and age), exporting a bundle for the selected one to a stick, importing bundle files with what
 //! they did, this office's and the trusted keys' fingerprints, held and quarantined ranges, and
 //! at a city the people found in more than one county. Exports and imports run on the worker
-//! (`sync_jobs`) with their progress shown, like the 报表 tab's.
+//! (`sync_jobs`) with their progress shown, like the 报表 tab's; how they ended is a panel of its
+//! own, one line per file, that the movement keys go through.
 
 use std::path::PathBuf;
 
@@ -54,16 +55,19 @@ pub enum Panel {
     Held,
     /// People in more than one unit's records.
     Review,
+    /// How the last export or import ended; there only while it is kept.
+    Results,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 3] = [Panel::Keys, Panel::Held, Panel::Review];
+    pub const ALL: [Panel; 4] = [Panel::Keys, Panel::Held, Panel::Review, Panel::Results];
 
     pub fn key(self) -> &'static str {
         match self {
             Panel::Keys => "keys",
             Panel::Held => "held",
             Panel::Review => "review",
+            Panel::Results => "results",
         }
     }
 }
@@ -98,11 +102,24 @@ pub enum BundleForm {
     Import,
 }
 
-/// How the last export or import ended: its lines, and whether something was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How the last export or import ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
+    /// Shown whole above the files: an import's total, what an export wrote, a failure.
     pub lines: Vec<String>,
+    /// One per bundle file taken in or refused.
+    pub files: Vec<FileResult>,
+    /// Something was refused or failed.
     pub error: bool,
+    /// The file whose lines are shown whole; the others are cut to one line.
+    pub selected: usize,
+}
+
+/// What one import did to one file: the first line names the file and says how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileResult {
+    pub lines: Vec<String>,
+    pub refused: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -133,9 +150,32 @@ impl SyncState {
 
     fn panel_len(&self) -> usize {
         match self.panel {
-            Panel::Keys => 0,
+            Panel::Keys | Panel::Results => 0,
             Panel::Held => self.held.len(),
             Panel::Review => self.review.iter().map(|d| d.sightings.len() + 1).sum(),
+        }
+    }
+
+    /// The panels to go through: the results only while there are some.
+    pub fn panels(&self) -> Vec<Panel> {
+        Panel::ALL
+            .into_iter()
+            .filter(|p| *p != Panel::Results || self.outcome.is_some())
+            .collect()
+    }
+
+    /// Shows how a job ended, in its own panel.
+    pub fn show(&mut self, outcome: Outcome) {
+        self.outcome = Some(outcome);
+        self.panel = Panel::Results;
+        self.scroll = 0;
+    }
+
+    /// Drops the results; their panel goes with them.
+    fn close_results(&mut self) {
+        self.outcome = None;
+        if self.panel == Panel::Results {
+            self.panel = Panel::Keys;
         }
     }
 }
@@ -266,13 +306,36 @@ pub fn submit(state: &mut State) -> Option<Effect> {
         }
     };
     state.sync.wanted = Some(job);
-    state.sync.outcome = None;
+    state.sync.close_results();
     state.overlay = Overlay::None;
     None
 }
 
+/// The movement keys in the results panel go through its files; Esc drops the results.
+fn update_results(s: &mut SyncState, action: Action) -> bool {
+    let Some(outcome) = s.outcome.as_mut() else {
+        return false;
+    };
+    let last = outcome.files.len().saturating_sub(1);
+    let at = &mut outcome.selected;
+    match action {
+        Action::Up => *at = at.saturating_sub(1),
+        Action::Down => *at = (*at + 1).min(last),
+        Action::PageUp => *at = at.saturating_sub(PAGE),
+        Action::PageDown => *at = (*at + PAGE).min(last),
+        Action::Top => *at = 0,
+        Action::Bottom => *at = last,
+        Action::Back => s.close_results(),
+        _ => return false,
+    }
+    true
+}
+
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     let s = &mut state.sync;
+    if s.panel == Panel::Results && update_results(s, action) {
+        return None;
+    }
     let last = s.peers.len().saturating_sub(1);
     match action {
         Action::Up => s.selected = s.selected.saturating_sub(1),
@@ -280,14 +343,15 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Action::Top => s.selected = 0,
         Action::Bottom => s.selected = last,
         Action::Left | Action::Right => {
-            let i = Panel::ALL.iter().position(|p| *p == s.panel).unwrap_or(0);
-            let n = Panel::ALL.len();
+            let panels = s.panels();
+            let i = panels.iter().position(|p| *p == s.panel).unwrap_or(0);
+            let n = panels.len();
             let next = if action == Action::Right {
                 i + 1
             } else {
                 i + n - 1
             };
-            s.panel = Panel::ALL[next % n];
+            s.panel = panels[next % n];
             s.scroll = 0;
         }
         Action::PageDown => {
@@ -338,6 +402,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
         out.push((Action::Open, "export"));
     }
     out.push((Action::Import, "import"));
+    if state.sync.panel == Panel::Results {
+        out.push((Action::Back, "close"));
+    }
     out.push((Action::Right, "next_panel"));
     out
 }

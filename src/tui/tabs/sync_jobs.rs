@@ -1,17 +1,19 @@
 //! The 同步 tab's long work: writing a bundle for a peer, taking in bundle files. Runs on the
-//! worker `jobs` starts (in place in tests), sending progress lines; the outcome's lines go on
-//! the tab, and after an import every tab is read again.
+//! worker `jobs` starts (in place in tests), sending progress lines; the outcome goes in the
+//! tab's results panel (an import's total, then each file's lines), and after an import every
+//! tab is read again.
 
 use color_eyre::eyre::Result;
 
-use super::sync::{form, Outcome, SyncEffect, SyncJob};
+use super::sync::{form, FileResult, Outcome, SyncEffect, SyncJob};
 use super::sync_data;
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{export, ExportOptions, FILES_CAP};
+use crate::sync::import::Outcome as ImportOutcome;
 use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome};
 use crate::sync::Keys;
-use crate::tui::app::{Overlay, State};
+use crate::tui::app::{Overlay, State, Tab};
 use crate::tui::data::reload;
 use crate::tui::door;
 use crate::tui::effects::chain;
@@ -35,11 +37,23 @@ pub fn run_effect(store: &Store, state: &mut State, effect: SyncEffect) {
 
 /// How a sync job ended.
 pub struct Done {
-    pub lines: Vec<String>,
-    /// Something was refused or failed.
-    pub error: bool,
+    pub outcome: Outcome,
     /// Something was taken in: every tab reads the store again.
     pub changed: bool,
+}
+
+impl Done {
+    /// A job that failed as a whole, with the one line saying why.
+    pub fn failed(line: String) -> Done {
+        Done {
+            outcome: Outcome {
+                lines: vec![line],
+                error: true,
+                ..Outcome::default()
+            },
+            changed: false,
+        }
+    }
 }
 
 /// Takes the wanted job out of the state, with the line saying what runs.
@@ -49,7 +63,6 @@ pub fn prepare(state: &mut State) -> Option<SyncJob> {
         SyncJob::Export { to, .. } => tf("sync.tui.exporting", &[("office", &office_name(to))]),
         SyncJob::Import { paths } => tf("sync.tui.importing", &[("count", &paths.len())]),
     };
-    state.sync.outcome = None;
     state.sync.running = Some((label, String::new(), 0));
     Some(job)
 }
@@ -65,30 +78,33 @@ fn keys(store: &Store, lines: &mut Vec<String>) -> Result<Keys> {
 }
 
 pub fn execute(store: &Store, job: SyncJob, progress: &dyn Fn(String)) -> Done {
-    let mut lines = Vec::new();
+    let mut outcome = Outcome::default();
     let result = match job {
         SyncJob::Export {
             to,
             output,
             with_files,
-        } => run_export(store, &to, &output, with_files, progress, &mut lines),
-        SyncJob::Import { paths } => run_import(store, &paths, progress, &mut lines),
+        } => run_export(
+            store,
+            &to,
+            &output,
+            with_files,
+            progress,
+            &mut outcome.lines,
+        )
+        .map(|()| false),
+        SyncJob::Import { paths } => run_import(store, &paths, progress, &mut outcome),
     };
-    match result {
-        Ok((error, changed)) => Done {
-            lines,
-            error,
-            changed,
-        },
+    let changed = match result {
+        Ok(changed) => changed,
         Err(e) => {
-            lines.push(chain(&e));
-            Done {
-                lines,
-                error: true,
-                changed: false,
-            }
+            outcome.lines.push(chain(&e));
+            outcome.error = true;
+            // Files taken in before the failure stay in: the tabs read the store again.
+            outcome.files.iter().any(|f| !f.refused)
         }
-    }
+    };
+    Done { outcome, changed }
 }
 
 fn run_export(
@@ -98,7 +114,7 @@ fn run_export(
     with_files: bool,
     progress: &dyn Fn(String),
     lines: &mut Vec<String>,
-) -> Result<(bool, bool)> {
+) -> Result<()> {
     let keys = keys(store, lines)?;
     progress(t("sync.tui.collecting"));
     let options = ExportOptions {
@@ -140,17 +156,20 @@ fn run_export(
             &[("count", &exported.unsigned_chains)],
         ));
     }
-    Ok((false, false))
+    Ok(())
 }
 
+/// Takes in each file, one result per file, with the total first when there are several.
+/// Returns whether anything was taken in.
 fn run_import(
     store: &Store,
     paths: &[std::path::PathBuf],
     progress: &dyn Fn(String),
-    lines: &mut Vec<String>,
-) -> Result<(bool, bool)> {
-    let keys = keys(store, lines)?;
-    let (mut refused, mut changed) = (false, false);
+    outcome: &mut Outcome,
+) -> Result<bool> {
+    let keys = keys(store, &mut outcome.lines)?;
+    let (mut imported, mut already) = (0, 0);
+    let mut failure = None;
     for (i, path) in paths.iter().enumerate() {
         // The name is what tells bundles apart at 80 columns; the folder was typed just now.
         let file = path.file_name().map_or_else(
@@ -161,45 +180,86 @@ fn run_import(
             "sync.tui.importing_file",
             &[("n", &(i + 1)), ("count", &paths.len()), ("file", &file)],
         ));
-        match import_file(store, &keys, path)? {
-            FileOutcome::Done(outcome) => {
-                changed = true;
-                lines.extend(outcome_lines(&file, &outcome));
+        let result = match import_file(store, &keys, path) {
+            Ok(FileOutcome::Done(done)) => {
+                match done {
+                    ImportOutcome::Imported(_) => imported += 1,
+                    ImportOutcome::AlreadyImported { .. } => already += 1,
+                }
+                FileResult {
+                    lines: outcome_lines(&file, &done),
+                    refused: false,
+                }
             }
-            FileOutcome::Refused { message, .. } => {
-                refused = true;
-                lines.push(tf(
-                    "sync.import.rejected",
+            Ok(FileOutcome::Refused { message, .. }) => FileResult {
+                lines: vec![tf(
+                    "sync.tui.file_refused",
                     &[("file", &file), ("cause", &message)],
-                ));
+                )],
+                refused: true,
+            },
+            // The store or the disk failed: the files after this one are left alone.
+            Err(e) => {
+                failure = Some(e);
+                break;
             }
-        }
+        };
+        outcome.files.push(result);
     }
-    Ok((refused, changed))
+    let refused = outcome.files.iter().filter(|f| f.refused).count();
+    outcome.error = refused > 0;
+    if paths.len() > 1 {
+        let key = if already > 0 {
+            "sync.tui.total_already"
+        } else {
+            "sync.tui.total"
+        };
+        let total = tf(
+            key,
+            &[
+                ("count", &paths.len()),
+                ("imported", &imported),
+                ("already", &already),
+                ("refused", &refused),
+            ],
+        );
+        outcome.lines.push(total);
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(imported > 0),
+    }
 }
 
 /// Puts the outcome on the tab; after an import the whole screen is read again.
 pub fn finish(store: &Store, state: &mut State, done: Done) {
     state.sync.running = None;
-    let mut error = done.error;
-    let mut lines = done.lines;
+    let mut outcome = done.outcome;
     if done.changed {
         // New people are missing from the office index until it is built again.
         state.checkin.office_stale = true;
         if let Err(e) = reload(store, state).and_then(|()| door::refresh(store, state)) {
-            lines.push(chain(&e));
-            error = true;
+            outcome.lines.push(chain(&e));
+            outcome.error = true;
         }
     }
     if let Err(e) = sync_data::load(store, &mut state.sync, state.today) {
-        lines.push(chain(&e));
-        error = true;
+        outcome.lines.push(chain(&e));
+        outcome.error = true;
     }
-    // The lines are on the tab; the status line only says it ended, for another tab.
-    if error {
-        state.error(t("sync.tui.failed_status"));
+    // The results are on the tab; the status line only says it ended, and where to look when
+    // another tab is showing.
+    let here = state.tab == Tab::Sync;
+    let key = match (outcome.error, here) {
+        (true, true) => "sync.tui.failed_here",
+        (true, false) => "sync.tui.failed_status",
+        (false, true) => "sync.tui.done_here",
+        (false, false) => "sync.tui.done_status",
+    };
+    if outcome.error {
+        state.error(t(key));
     } else {
-        state.info(t("sync.tui.done_status"));
+        state.info(t(key));
     }
-    state.sync.outcome = Some(Outcome { lines, error });
+    state.sync.show(outcome);
 }

@@ -1,6 +1,6 @@
 //! Drawing the 同步 tab: this office's fingerprint, the peers with their last bundles, a panel
-//! (the selected peer's key, held and quarantined ranges, or people to review), and the running
-//! job or the last outcome at the bottom.
+//! (the selected peer's key, held and quarantined ranges, people to review, or how the last job
+//! ended), and the running job or how to start one at the bottom.
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -8,17 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::sync::{HeldRow, Panel, PeerRow, SyncState};
+use super::sync::{FileResult, HeldRow, Panel, PeerRow, SyncState};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::sync::status::age_text;
 use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::widgets::text::{fit, page, truncate, width, wrap};
+use crate::tui::widgets::text::{fit, page, truncate, width, wrap_words};
 
-/// Rows the panel and the outcome keep for themselves below the peers.
+/// Rows the panel keeps for itself below the peers; the results, a line per file, keep more.
 const PANEL_ROWS: usize = 6;
-const OUTCOME_ROWS: usize = 4;
+const RESULTS_ROWS: usize = 10;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let w = area.width as usize;
@@ -26,12 +26,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let s = &state.sync;
     let bottom = bottom_lines(state, w);
     let mut lines = vec![Line::styled(truncate(&heading(s), w), state.theme.title)];
-    let room = h.saturating_sub(lines.len() + 2 + PANEL_ROWS + bottom.len().max(1));
+    let reserved = if s.panel == Panel::Results {
+        RESULTS_ROWS
+    } else {
+        PANEL_ROWS
+    };
+    let room = h.saturating_sub(lines.len() + 2 + reserved + bottom.len());
     lines.extend(peer_lines(state, w, room.max(2)));
     lines.push(Line::raw(""));
     lines.push(panel_tabs(state));
     let panel_room = h.saturating_sub(lines.len() + bottom.len()).max(1);
-    lines.extend(panel_lines(state, w).into_iter().take(panel_room));
+    lines.extend(
+        panel_lines(state, w, panel_room)
+            .into_iter()
+            .take(panel_room),
+    );
     while lines.len() + bottom.len() < h {
         lines.push(Line::raw(""));
     }
@@ -64,7 +73,7 @@ fn peer_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let s = &state.sync;
     if s.peers.is_empty() {
-        return wrap(&t("sync.tui.no_peers"), w)
+        return wrap_words(&t("sync.tui.no_peers"), w)
             .into_iter()
             .map(|l| Line::styled(l, theme.dim))
             .collect();
@@ -127,17 +136,19 @@ fn peer_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
 fn panel_tabs(state: &State) -> Line<'static> {
     let s = &state.sync;
     let mut spans = Vec::new();
-    for panel in Panel::ALL {
+    for panel in s.panels() {
         let count = match panel {
             Panel::Keys => None,
             Panel::Held => Some(s.held.len()),
             Panel::Review => Some(s.review.len()),
+            Panel::Results => s.outcome.as_ref().map(|o| o.files.len()).filter(|n| *n > 0),
         };
         let label = t(&format!("sync.tui.panel_{}", panel.key()));
         let text = match count {
-            Some(n) => format!(" {label}（{n}） "),
-            None => format!(" {label} "),
+            Some(n) => tf("sync.tui.panel_count", &[("label", &label), ("n", &n)]),
+            None => label,
         };
+        let text = format!(" {text} ");
         let style = if panel == s.panel {
             state.theme.tab_active
         } else {
@@ -148,7 +159,7 @@ fn panel_tabs(state: &State) -> Line<'static> {
     Line::from(spans)
 }
 
-fn panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
+fn panel_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let s = &state.sync;
     let dim = |text: String| Line::styled(truncate(&text, w), theme.dim);
@@ -203,7 +214,98 @@ fn panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
                 Line::styled(truncate(&text, w), style)
             })
             .collect(),
+        Panel::Results => results_lines(state, w, room),
     }
+}
+
+/// What the job said as a whole (wrapped between words), then a line per file cut to the
+/// width, a page at a time, the selected file's lines whole; a last line counts the files below.
+fn results_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let Some(outcome) = &state.sync.outcome else {
+        return Vec::new();
+    };
+    let style = |error: bool| {
+        if error {
+            theme.status_error
+        } else {
+            theme.status_ok
+        }
+    };
+    let files = &outcome.files;
+    let head_room = if files.is_empty() {
+        room
+    } else {
+        room.saturating_sub(1).max(1)
+    };
+    let mut lines: Vec<Line<'static>> = outcome
+        .lines
+        .iter()
+        .flat_map(|l| wrap_words(l, w))
+        .take(head_room)
+        .map(|l| Line::styled(l, style(outcome.error)))
+        .collect();
+    let Some(last) = files.len().checked_sub(1) else {
+        return lines;
+    };
+    let avail = room.saturating_sub(lines.len()).max(1);
+    let selected = outcome.selected.min(last);
+    let open = file_rows(&files[selected], w);
+    let extra = open.len().saturating_sub(1);
+    // Pages of the same size wherever the selection is, less a row to say more are below.
+    let height = if files.len() + extra > avail {
+        avail.saturating_sub(1).max(1)
+    } else {
+        avail
+    };
+    let shown = page(files.len(), selected, height);
+    let (mut start, mut end) = (shown.start, shown.end);
+    // The selected file's further rows push out the page's last files, then its first ones.
+    let mut rows = end - start + extra;
+    while rows > height && end > selected + 1 {
+        end -= 1;
+        rows -= 1;
+    }
+    while rows > height && start < selected {
+        start += 1;
+        rows -= 1;
+    }
+    let below = files.len() - end;
+    for (i, file) in files.iter().enumerate().take(end).skip(start) {
+        if i == selected {
+            let style = style(file.refused).patch(theme.selected);
+            lines.extend(open.iter().map(|row| Line::styled(row.clone(), style)));
+        } else {
+            let first = file.lines.first().map_or("", String::as_str);
+            let row = format!("  {}", truncate(first, w.saturating_sub(2)));
+            lines.push(Line::styled(row, style(file.refused)));
+        }
+    }
+    if below > 0 {
+        let key = state.keymap.hint(Action::Down).unwrap_or_default();
+        let more = tf("sync.tui.more_files", &[("n", &below), ("key", &key)]);
+        lines.push(Line::styled(truncate(&more, w), theme.dim));
+    }
+    lines
+}
+
+/// A file's lines whole: the first after the marker, the ones under it indented further.
+fn file_rows(file: &FileResult, w: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    for (i, line) in file.lines.iter().enumerate() {
+        let (first, rest, text) = if i == 0 {
+            ("> ", "  ", line.as_str())
+        } else {
+            ("    ", "    ", line.trim_start())
+        };
+        for (k, part) in wrap_words(text, w.saturating_sub(first.len()))
+            .into_iter()
+            .enumerate()
+        {
+            rows.push(format!("{}{part}", if k == 0 { first } else { rest }));
+        }
+    }
+    rows
 }
 
 fn held_text(h: &HeldRow) -> String {
@@ -265,7 +367,7 @@ fn review_lines(s: &SyncState) -> Vec<(String, bool)> {
     out
 }
 
-/// The running job's progress, else the last outcome, else how to start.
+/// The running job's progress, else how to start one; the results panel needs the room itself.
 fn bottom_lines(state: &State, w: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let s = &state.sync;
@@ -286,19 +388,8 @@ fn bottom_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         }
         return lines;
     }
-    if let Some(outcome) = &s.outcome {
-        let style = if outcome.error {
-            theme.status_error
-        } else {
-            theme.status_ok
-        };
-        return outcome
-            .lines
-            .iter()
-            .flat_map(|l| wrap(l, w))
-            .take(OUTCOME_ROWS)
-            .map(|l| Line::styled(l, style))
-            .collect();
+    if s.panel == Panel::Results {
+        return Vec::new();
     }
     let export = state.keymap.hint(Action::Open).unwrap_or_default();
     let import = state.keymap.hint(Action::Import).unwrap_or_default();

@@ -88,6 +88,57 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// `text` in lines of at most `width` columns, broken only where a reader expects it: at a space
+/// between words (not one next to a Chinese character, so "隔离 0 条" stays whole) or after
+/// Chinese punctuation, which ends an item. A piece longer than a line (a long path) is broken
+/// between characters.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let chars: Vec<char> = text.chars().collect();
+    let wide = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.width().unwrap_or(0) > 1)
+    };
+    // Pieces end where a line may break; a piece keeps the space it ends with.
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        piece.push(c);
+        let ends = match c {
+            ' ' => !wide(i.checked_sub(1)) && !wide(Some(i + 1)),
+            '，' | '、' | '；' | '：' | '。' | '！' | '？' => true,
+            _ => false,
+        };
+        if ends {
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    pieces.push(piece);
+    let mut lines = vec![String::new()];
+    for piece in pieces {
+        let needed = piece.trim_end().width();
+        let used = lines.last().map_or(0, |l| l.width());
+        let started = lines.last().is_some_and(|l| !l.trim().is_empty());
+        if started && used + needed > width && needed <= width {
+            lines.push(String::new());
+        }
+        for c in piece.chars() {
+            let Some(line) = lines.last_mut() else { break };
+            if line.width() + c.width().unwrap_or(0) > width {
+                // A space at the end of a line is the break itself.
+                if c == ' ' {
+                    continue;
+                }
+                lines.push(String::new());
+            }
+            if let Some(line) = lines.last_mut() {
+                line.push(c);
+            }
+        }
+    }
+    lines.iter().map(|l| l.trim_end().to_string()).collect()
+}
+
 /// `text` truncated and padded with spaces to exactly `width` columns.
 pub fn fit(text: &str, width: usize) -> String {
     let mut out = truncate(text, width);
@@ -180,6 +231,33 @@ mod tests {
         assert_eq!(wrap("知识产权大培训", 6), ["知识产", "权大培", "训"]);
         assert_eq!(wrap("", 6), [""]);
         assert!(wrap("ab知识", 3).iter().all(|l| width(l) <= 3));
+    }
+
+    #[test]
+    fn words_and_items_stay_whole() {
+        let en = "44 applied, 0 duplicates, 0 held, 0 quarantined, 44 records changed";
+        assert_eq!(
+            wrap_words(en, 30),
+            [
+                "44 applied, 0 duplicates, 0",
+                "held, 0 quarantined, 44",
+                "records changed"
+            ]
+        );
+        let zh = "来自 鄂州市(420700) 第 1 号，应用 44 条，重复 0 条，暂存 0 条，隔离 0 条";
+        assert_eq!(
+            wrap_words(zh, 30),
+            [
+                "来自 鄂州市(420700) 第 1 号，",
+                "应用 44 条，重复 0 条，",
+                "暂存 0 条，隔离 0 条"
+            ]
+        );
+        // A path longer than a line is cut between characters; the indent stays.
+        let long = wrap_words("  /a/very/long/path/to/a/bundle.pxb ok", 10);
+        assert!(long.iter().all(|l| width(l) <= 10), "{long:?}");
+        assert_eq!(long[0], "  /a/very/");
+        assert_eq!(wrap_words("", 6), [""]);
     }
 
     #[test]
