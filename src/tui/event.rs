@@ -7,8 +7,11 @@
 //! crossterm's reader: on a hung-up tty a read returns 0 bytes at once, and crossterm's reader
 //! loops on that without end. So the loop polls the tty itself first and leaves on a hang-up,
 //! an error or end of input. A watcher thread remains for the one case this cannot see (the
-//! terminal going away in the microseconds between that check and crossterm's read): after a
-//! grace period it restores what it can and exits. Nothing is redrawn on a poll timeout.
+//! terminal going away in the microseconds between that check and crossterm's read): once a
+//! stop signal came, a loop that stays inside crossterm for `STUCK` is taken as spinning on a
+//! dead terminal, and the watcher restores what it can and exits; it stands down when the loop
+//! has left, so leaving (a report being finished, the store closing) is never cut short.
+//! Nothing is redrawn on a poll timeout.
 
 use std::fs::File;
 use std::io::Read;
@@ -30,8 +33,23 @@ pub const POLL_BUSY: Duration = Duration::from_millis(40);
 /// How long the event loop has to notice a stop signal before the watcher exits for it.
 const GRACE: Duration = Duration::from_millis(1500);
 
+/// A crossterm call that has not returned after this long, with a stop signal raised, is
+/// spinning on a terminal that went away: a live one answers in microseconds.
+const STUCK: Duration = Duration::from_millis(100);
+
+/// What the loop and the watcher tell each other.
+#[derive(Default)]
+struct Flags {
+    /// A stop signal arrived.
+    stop: AtomicBool,
+    /// The loop is inside a crossterm call on the terminal.
+    in_terminal: AtomicBool,
+    /// The loop has ended; leaving is under way.
+    left: AtomicBool,
+}
+
 pub struct Signals {
-    stop: Arc<AtomicBool>,
+    flags: Arc<Flags>,
     /// Readable after any of our signals or a resize (SIGWINCH): the loop waits on it with the
     /// tty, so it wakes at once instead of at the next poll timeout.
     wake: UnixStream,
@@ -39,7 +57,7 @@ pub struct Signals {
 
 impl Signals {
     pub fn install() -> Result<Signals> {
-        let stop = Arc::new(AtomicBool::new(false));
+        let flags = Arc::new(Flags::default());
         let mut kinds = vec![signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
         #[cfg(unix)]
         kinds.push(signal_hook::consts::SIGHUP);
@@ -53,26 +71,39 @@ impl Signals {
             signal_hook::low_level::pipe::register(signal, waker)
                 .wrap_err("installing the signal handler")?;
         }
-        let flag = Arc::clone(&stop);
+        let watched = Arc::clone(&flags);
         std::thread::Builder::new()
             .name("stop-signals".into())
             .spawn(move || {
                 if let Some(signal) = signals.forever().next() {
-                    flag.store(true, Ordering::SeqCst);
-                    std::thread::sleep(GRACE);
-                    // Still running: the loop is stuck on a dead terminal. Writes may fail on a
-                    // hung-up tty; on a live one they leave it usable.
-                    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
-                    let _ = ratatui::try_restore();
-                    std::process::exit(128 + signal);
+                    watched.stop.store(true, Ordering::SeqCst);
+                    if watch_for_a_stuck_loop(&watched) {
+                        // Writes may fail on a hung-up tty; on a live one they leave it usable.
+                        let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+                        let _ = ratatui::try_restore();
+                        std::process::exit(128 + signal);
+                    }
                 }
             })
             .wrap_err("starting the signal watcher")?;
-        Ok(Signals { stop, wake })
+        Ok(Signals { flags, wake })
     }
 
     fn raised(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
+        self.flags.stop.load(Ordering::SeqCst)
+    }
+
+    /// Runs a crossterm call, marked so the watcher can tell a call that never returns.
+    fn in_terminal<T>(&self, call: impl FnOnce() -> T) -> T {
+        self.flags.in_terminal.store(true, Ordering::SeqCst);
+        let result = call();
+        self.flags.in_terminal.store(false, Ordering::SeqCst);
+        result
+    }
+
+    /// The loop has ended: from now on the watcher leaves the way out alone.
+    pub fn left(&self) {
+        self.flags.left.store(true, Ordering::SeqCst);
     }
 
     /// Empties the wake-up pipe (one byte per signal).
@@ -80,6 +111,28 @@ impl Signals {
         let mut buf = [0u8; 64];
         while matches!((&self.wake).read(&mut buf), Ok(n) if n > 0) {}
     }
+}
+
+/// After a stop signal: true when the loop is stuck (inside crossterm for `STUCK`, or still
+/// looping after `GRACE`), false once it has left by itself.
+fn watch_for_a_stuck_loop(flags: &Flags) -> bool {
+    let signalled = std::time::Instant::now();
+    let mut inside_since = None;
+    while signalled.elapsed() < GRACE {
+        if flags.left.load(Ordering::SeqCst) {
+            return false;
+        }
+        if flags.in_terminal.load(Ordering::SeqCst) {
+            let since = *inside_since.get_or_insert_with(std::time::Instant::now);
+            if since.elapsed() >= STUCK {
+                return true;
+            }
+        } else {
+            inside_since = None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    !flags.left.load(Ordering::SeqCst)
 }
 
 /// What polling the terminal's input found.
@@ -185,7 +238,8 @@ pub fn next(signals: &Signals, tty: &Tty, poll: Duration) -> Result<Event> {
         return Ok(Event::HangUp);
     }
     // Keys crossterm read earlier but has not handed out yet (a paste, fast typing) first.
-    if !event::poll(Duration::ZERO).wrap_err("reading the terminal")? {
+    let waiting = |signals: &Signals| signals.in_terminal(|| event::poll(Duration::ZERO));
+    if !waiting(signals).wrap_err("reading the terminal")? {
         match tty.wait(poll, Some(signals.wake.as_raw_fd())) {
             Input::Gone => return Ok(Event::HangUp),
             Input::Quiet => {
@@ -210,16 +264,21 @@ pub fn next(signals: &Signals, tty: &Tty, poll: Duration) -> Result<Event> {
         if signals.raised() {
             return Ok(Event::Stop);
         }
-        if !event::poll(Duration::ZERO).wrap_err("reading the terminal")? {
+        if !waiting(signals).wrap_err("reading the terminal")? {
             // Part of a key sequence: the rest follows.
             return Ok(Event::Idle);
         }
     }
-    Ok(match event::read().wrap_err("reading the terminal")? {
-        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Event::Key(key),
-        TermEvent::Resize(_, _) | TermEvent::FocusGained => Event::Redraw,
-        _ => Event::Idle,
-    })
+    Ok(
+        match signals
+            .in_terminal(event::read)
+            .wrap_err("reading the terminal")?
+        {
+            TermEvent::Key(key) if key.kind != KeyEventKind::Release => Event::Key(key),
+            TermEvent::Resize(_, _) | TermEvent::FocusGained => Event::Redraw,
+            _ => Event::Idle,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     };
     let mut job = None;
     let result = event_loop(&mut terminal, &store, &mut state, &signals, &tty, &mut job);
+    signals.left();
     let cursor = terminal.show_cursor();
     let restored = ratatui::try_restore();
     // A report or an import still being written finishes before the store closes: leaving
