@@ -93,6 +93,24 @@ fn exporting_writes_a_named_bundle_and_counts_it_as_sent() {
 }
 
 #[test]
+fn a_mistyped_folder_keeps_the_export_form_open_and_writes_nothing() {
+    let (_dir, store, mut state) = city_with_golden_keys();
+    let stick = tempfile::tempdir().unwrap();
+    let mistyped = stick.path().join("usb");
+    press(&store, &mut state, KeyCode::Enter);
+    retype(&store, &mut state, &mistyped.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form stays open");
+    };
+    let error = form.fields[0].error.clone().unwrap_or_default();
+    assert!(error.contains(".pxb"), "{error}");
+    assert_eq!(state.sync.wanted, None);
+    assert!(!mistyped.exists());
+    assert_eq!(store.last_sent(ECHENG).unwrap(), None);
+}
+
+#[test]
 fn a_damaged_file_is_refused_in_one_line_and_changes_nothing() {
     let (_dir, store, mut state) = city_with_golden_keys();
     let stick = tempfile::tempdir().unwrap();

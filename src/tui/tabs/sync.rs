@@ -279,8 +279,9 @@ pub fn submit(state: &mut State) -> Option<Effect> {
                 return None;
             }
             let output = crate::tui::effects::expand(&place);
-            if let Err(error) = crate::sync::export::check_destination(&output) {
-                form.set_error("output", error.to_string());
+            // The form's line is narrow: the short form of the refusal.
+            if crate::sync::export::check_destination(&output).is_err() {
+                form.set_error("output", t("sync.tui.bad_place"));
                 return None;
             }
             SyncJob::Export {
