@@ -128,8 +128,9 @@ fn the_last_bundle_each_way_is_remembered_per_peer() {
     assert!(city.store.last_sent(ECHENG).unwrap().is_none());
 }
 
-#[test]
-fn relayed_work_counts_as_of_the_relays_bundle() {
+/// Province, 鄂州 and 鄂城区 along the campaign's links, the province knowing the county from
+/// the city's roster.
+fn relay_chain() -> (Office, Office, Office) {
     let province = Office::new(PROVINCE);
     let city = Office::new(EZHOU);
     let county = Office::new(ECHENG);
@@ -143,6 +144,12 @@ fn relayed_work_counts_as_of_the_relays_bundle() {
         .unwrap()
         .unwrap();
     assert_eq!(accepted, vec![(ECHENG.to_string(), Change::Added)]);
+    (province, city, county)
+}
+
+#[test]
+fn relayed_work_counts_as_of_the_relays_bundle() {
+    let (province, city, county) = relay_chain();
     assert!(province.store.freshness().unwrap().is_empty());
     county.person(1, "欧阳明月", PHONE, None);
     city.take(&county.send(&city));
@@ -310,18 +317,7 @@ fn one_units_report_says_how_current_that_unit_is() {
 
 #[test]
 fn relayed_work_names_the_office_it_came_through() {
-    let province = Office::new(PROVINCE);
-    let city = Office::new(EZHOU);
-    let county = Office::new(ECHENG);
-    city.pin(&county);
-    county.pin(&city);
-    city.pin(&province);
-    province.pin(&city);
-    let roster = trust::make_roster(&city.store, &city.keys).unwrap();
-    let roster = trust::Roster::from_text(&roster.to_text().unwrap()).unwrap();
-    trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    let (province, city, county) = relay_chain();
     county.person(1, "欧阳明月", PHONE, None);
     city.take(&county.send(&city));
     city.take(&county.send(&city));
