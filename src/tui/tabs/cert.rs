@@ -8,7 +8,7 @@ use color_eyre::eyre::Result;
 
 use super::list_filter::{person_keys, Filter};
 use super::sessions::filter_key;
-use super::PAGE;
+use super::step_selection;
 use crate::campaign::unit_name;
 use crate::cert::{Outcome, Rules, Stage};
 use crate::store::Store;
@@ -152,19 +152,6 @@ pub fn entered(state: &State) -> Option<Effect> {
     (!state.cert.loaded).then_some(Effect::LoadCert)
 }
 
-fn step(index: &mut usize, len: usize, action: Action) {
-    let last = len.saturating_sub(1);
-    *index = match action {
-        Action::Up => index.saturating_sub(1),
-        Action::Down => (*index + 1).min(last),
-        Action::PageUp => index.saturating_sub(PAGE),
-        Action::PageDown => (*index + PAGE).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => *index,
-    };
-}
-
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     let c = &mut state.cert;
     if !c.loaded {
@@ -189,7 +176,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             }
             Action::Back => c.open = None,
             Action::Open if len > 0 => c.detail = true,
-            _ => step(&mut c.person, len, action),
+            _ => {
+                step_selection(&mut c.person, len, action);
+            }
         }
         return None;
     }
@@ -201,7 +190,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                 c.filter = Filter::default();
             }
         }
-        _ => step(&mut c.row, c.cities.len(), action),
+        _ => {
+            step_selection(&mut c.row, c.cities.len(), action);
+        }
     }
     None
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::sessions::SessionRow;
-use super::PAGE;
+use super::{step_selection, PAGE};
 use crate::domain::code::normalise_code;
 use crate::domain::Session;
 use crate::i18n::t;
@@ -327,14 +327,10 @@ pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
     let Overlay::Picker { selected } = &mut state.overlay else {
         return None;
     };
-    let last = state.sessions.rows.len().saturating_sub(1);
+    if step_selection(selected, state.sessions.rows.len(), action) {
+        return None;
+    }
     match action {
-        Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(last),
-        Action::PageUp => *selected = selected.saturating_sub(PAGE),
-        Action::PageDown => *selected = (*selected + PAGE).min(last),
-        Action::Top => *selected = 0,
-        Action::Bottom => *selected = last,
         Action::Open => {
             let id = state.sessions.rows.get(*selected)?.session.id.clone();
             state.overlay = Overlay::None;

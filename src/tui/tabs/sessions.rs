@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 pub use super::list_filter::Filter;
 use super::list_filter::{session_keys, PeopleIndex};
 use super::session_header;
-use super::PAGE;
+use super::step_selection;
 use crate::campaign::unit_name;
 use crate::domain::Session;
 use crate::i18n::tf;
@@ -156,20 +156,6 @@ impl SessionsState {
     }
 }
 
-/// Cursor movement shared by both lists.
-fn move_cursor(selected: &mut usize, len: usize, action: Action) {
-    let last = len.saturating_sub(1);
-    *selected = match action {
-        Action::Up => selected.saturating_sub(1),
-        Action::Down => (*selected + 1).min(last),
-        Action::PageUp => selected.saturating_sub(PAGE),
-        Action::PageDown => (*selected + PAGE).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => *selected,
-    };
-}
-
 /// Keys for a filter being typed; returns true when the key was the filter's.
 pub(super) fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
     if !filter.editing {
@@ -212,7 +198,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     }
     let len = list.visible().len();
     if is_move(action) {
-        move_cursor(&mut list.selected, len, action);
+        step_selection(&mut list.selected, len, action);
         return None;
     }
     match action {
@@ -270,7 +256,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
     }
     let len = detail.visible().len();
     if is_move(action) {
-        move_cursor(&mut detail.selected, len, action);
+        step_selection(&mut detail.selected, len, action);
         return None;
     }
     match action {

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::PAGE;
+use super::{step_selection, PAGE};
 use crate::i18n::{t, tf};
 use crate::store::sync::Duplicate;
 use crate::tui::action::{Action, Effect};
@@ -317,18 +317,13 @@ fn update_results(s: &mut SyncState, action: Action) -> bool {
     let Some(outcome) = s.outcome.as_mut() else {
         return false;
     };
-    let last = outcome.files.len().saturating_sub(1);
-    let at = &mut outcome.selected;
-    match action {
-        Action::Up => *at = at.saturating_sub(1),
-        Action::Down => *at = (*at + 1).min(last),
-        Action::PageUp => *at = at.saturating_sub(PAGE),
-        Action::PageDown => *at = (*at + PAGE).min(last),
-        Action::Top => *at = 0,
-        Action::Bottom => *at = last,
-        Action::Back => s.close_results(),
-        _ => return false,
+    if step_selection(&mut outcome.selected, outcome.files.len(), action) {
+        return true;
     }
+    if action != Action::Back {
+        return false;
+    }
+    s.close_results();
     true
 }
 
