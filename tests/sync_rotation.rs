@@ -217,6 +217,66 @@ fn a_rotation_the_province_hears_of_by_roster_keeps_the_old_key_and_the_certific
         accept_rotation(&other.store, &certificate).unwrap(),
         Ok(Change::Unchanged)
     );
+    // The trusted card under a made-up generation, or of a revoked office, is not "no news".
+    let made_up = Rotation {
+        old_epoch: 5,
+        ..Rotation::from_text(&certificate.to_text().unwrap()).unwrap()
+    };
+    assert!(matches!(
+        accept_rotation(&other.store, &made_up).unwrap(),
+        Err(RotationError::BadEndorsement { .. })
+    ));
+    trust::revoke(&other.store, COUNTY).unwrap();
+    assert!(matches!(
+        accept_rotation(&other.store, &certificate).unwrap(),
+        Err(RotationError::Revoked { epoch: 2, .. })
+    ));
+}
+
+#[test]
+fn a_rotation_never_moves_keys_it_cannot_account_for() {
+    let work = tempfile::tempdir().unwrap();
+    let county = work.path().join("county");
+    let run = |args: &[&str]| common::peixun(&county, args);
+    common::stdout(&run(&["init", "--office", "鄂城区"]));
+    common::stdout(&run(&["keys", "init"]));
+    let cert = work.path().join("rotation.toml");
+    let cert = cert.to_str().unwrap();
+    // Where generation 1 would be kept is taken: nothing is rotated.
+    std::fs::create_dir(county.join("keys-epoch-1")).unwrap();
+    std::fs::write(county.join("keys-epoch-1").join("note.txt"), "旧").unwrap();
+    let out = run(&["keys", "rotate", "-o", cert]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::text(&out).contains("keys-epoch-1 已存在"),
+        "{}",
+        common::text(&out)
+    );
+    assert!(!county.join("keys.next").exists());
+    assert_eq!(common::json(&run(&["keys", "show", "--json"]))["epoch"], 1);
+    std::fs::remove_dir_all(county.join("keys-epoch-1")).unwrap();
+    common::stdout(&run(&["keys", "rotate", "-o", cert]));
+    // A keys.next that is not the next generation (here generation 1 again) is left alone.
+    copy_dir(&county.join("keys-epoch-1"), &county.join("keys.next"));
+    let out = run(&["keys", "show", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::text(&out).contains("未完成的密钥更换"),
+        "{}",
+        common::text(&out)
+    );
+    assert!(county.join("keys.next").join("sign.key").exists());
+    assert!(county.join("keys-epoch-1").join("sign.key").exists());
+    std::fs::remove_dir_all(county.join("keys.next")).unwrap();
+    assert_eq!(common::json(&run(&["keys", "show", "--json"]))["epoch"], 2);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
 }
 
 #[test]
@@ -323,6 +383,8 @@ fn the_cli_rotates_and_the_peer_trusts_the_certificate() {
     assert_eq!(shown["epoch"], 2);
     let out = run(&city_dir, &["keys", "trust", cert.to_str().unwrap()]);
     assert!(out.contains("第 2 代"), "{out}");
+    let again = run(&city_dir, &["keys", "trust", cert.to_str().unwrap()]);
+    assert!(again.contains("本单位已信任，未做改动"), "{again}");
     let listed = common::json(&common::peixun(&city_dir, &["keys", "list", "--json"]));
     assert_eq!(listed[0]["epoch"], 2);
     // Altered in one character of the endorsement: refused, exit 2, nothing changes.

@@ -109,6 +109,19 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
         let certificate = Rotation::from_text(&text).map_err(|e| user_error(e.to_string()))?;
         let change = rotation::accept_rotation(store, &certificate)?
             .map_err(|e| user_error(e.to_string()))?;
+        if change == trust::Change::Unchanged {
+            println!(
+                "{}",
+                tf(
+                    "sync.rotation.already",
+                    &[
+                        ("office", &name(&certificate.card.body.office)),
+                        ("epoch", &certificate.card.body.epoch)
+                    ]
+                )
+            );
+            return Ok(());
+        }
         println!(
             "{}",
             tf(

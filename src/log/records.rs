@@ -20,6 +20,7 @@ pub fn describe(key: &str) -> String {
             said("item", &[("unit", &unit_name(unit)), ("item", item)])
         }
         ["d", unit, item] => said("deadline", &[("unit", &unit_name(unit)), ("item", item)]),
+        ["x", "a", session] => said("approval", &[("session", session)]),
         ["x", "r", person, session] => said("result", &[("session", session), ("person", person)]),
         ["x", _, person, ..] => said("certification", &[("person", person)]),
         _ => key.to_string(),
@@ -56,6 +57,7 @@ mod tests {
             "鄂城区的清单项 county.contact"
         );
         assert_eq!(describe(&keys::session("S-1")), "场次 S-1");
+        assert_eq!(describe("x/a/S-9"), "扩招班 S-9 的省局批准");
         assert_eq!(describe("zz/unknown"), "zz/unknown");
     }
 }

@@ -461,6 +461,13 @@ impl Keys {
 
     /// Creates the keys of `office` in the store's data dir; refuses when they exist.
     pub fn create(data_dir: &Path, office: &str) -> Result<Keys> {
+        // Also between the renames of a rotation: those keys are finished, never replaced.
+        if Keys::exists(data_dir) {
+            return Err(crate::error::user_error(tf(
+                "sync.keys.exist",
+                &[("dir", &keys_dir(data_dir).display())],
+            )));
+        }
         let keys = Keys::generate(office);
         keys.write_to(&keys_dir(data_dir))?;
         Ok(keys)

@@ -83,7 +83,7 @@ pub fn bundle_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "pxb"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pxb")))
         .collect();
     files.sort();
     if files.is_empty() {

@@ -14,6 +14,7 @@ use super::trust::{Change, Peer};
 use super::{hex, unhex};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
+use crate::error::user_error;
 use crate::i18n::tf;
 use crate::store::Store;
 
@@ -177,6 +178,13 @@ pub const CERTIFICATE_FILE: &str = "rotation.toml";
 pub fn rotate(store: &Store) -> Result<(Keys, Rotation)> {
     let data_dir = store.dir();
     let old = Keys::load(data_dir, store.office())?;
+    let archive = archived_dir(data_dir, old.epoch());
+    if archive.exists() {
+        return Err(user_error(tf(
+            "sync.rotation.archive_taken",
+            &[("dir", &archive.display())],
+        )));
+    }
     let new = old.successor();
     let card = new.card()?;
     let endorsement = sign(old.signing_key(), DOMAIN, &Rotation::message(&card)?);
@@ -198,7 +206,9 @@ pub(crate) fn interrupted(data_dir: &Path) -> bool {
     next_dir(data_dir).join("identity.toml").exists()
 }
 
-/// Puts a whole `keys.next` in place of the current keys, moving those aside first.
+/// Puts a whole `keys.next` in place of the current keys, moving those aside first. Only the
+/// very next generation of the same office, into a free archive name, is moved; anything else
+/// is left as it is and named, for a person to look at.
 pub(crate) fn finish_interrupted(data_dir: &Path) -> Result<()> {
     if !interrupted(data_dir) {
         return Ok(());
@@ -206,14 +216,23 @@ pub(crate) fn finish_interrupted(data_dir: &Path) -> Result<()> {
     let next = next_dir(data_dir);
     let new = Keys::read_from(&next)?;
     let current = keys_dir(data_dir);
+    let failed = || tf("sync.rotation.unfinished", &[("dir", &next.display())]);
     if current.exists() {
         let old = Keys::read_from(&current)?;
         let archive = archived_dir(data_dir, old.epoch());
-        std::fs::rename(&current, &archive)
-            .wrap_err_with(|| format!("moving {} aside", current.display()))?;
+        let follows = old.office() == new.office() && old.epoch() + 1 == new.epoch();
+        if !follows || archive.exists() {
+            return Err(user_error(failed()));
+        }
+        std::fs::rename(&current, &archive).wrap_err_with(failed)?;
     }
-    std::fs::rename(&next, &current)
-        .wrap_err_with(|| format!("putting the keys of generation {} in place", new.epoch()))?;
+    std::fs::rename(&next, &current).wrap_err_with(failed)?;
+    // The renames are only durable once the folder is flushed: a certificate already handed to
+    // peers must not outlive the keys it introduces.
+    #[cfg(unix)]
+    std::fs::File::open(data_dir)
+        .and_then(|d| d.sync_all())
+        .wrap_err_with(failed)?;
     Ok(())
 }
 
@@ -232,6 +251,15 @@ pub fn accept_rotation(
         return Ok(Err(RotationError::UnknownPeer { office }));
     };
     if peer.card == *card {
+        if let Some(revoked) = &peer.revoked {
+            return Ok(Err(RotationError::Revoked {
+                office,
+                epoch: revoked.epoch,
+            }));
+        }
+        if rotation.old_epoch + 1 != card.body.epoch {
+            return Ok(Err(RotationError::BadEndorsement { office }));
+        }
         // Taken in before: still only an intact certificate says so, when the old key is here
         // to check it. A card a roster brought with no earlier generation known has nothing to
         // check it against, and nothing changes either way.

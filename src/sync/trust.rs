@@ -463,6 +463,7 @@ pub fn accept_roster(
     }
     let mut report = Vec::new();
     let mut updates = Vec::new();
+    let mut replaced = Vec::new();
     for card in &roster.body.cards {
         let office = card.body.office.clone();
         if let Err(e) = card.verify() {
@@ -492,7 +493,7 @@ pub fn accept_roster(
         if let (Change::Updated, Some(old)) = (&change, &existing) {
             // As after a rotation: what the replaced generation signed still verifies.
             if old.card.body.epoch < card.body.epoch {
-                store.put_previous_key(&office, old.card.body.epoch, &old.card.body.sign_key)?;
+                replaced.push((office.clone(), old.card.body.epoch, old.card.body.sign_key));
             }
         }
         if matches!(change, Change::Added | Change::Updated) {
@@ -510,5 +511,8 @@ pub fn accept_roster(
         report.push((office, change));
     }
     store.accept_roster(&signer, roster.body.version, &updates)?;
+    for (office, epoch, key) in &replaced {
+        store.put_previous_key(office, *epoch, key)?;
+    }
     Ok(Ok(report))
 }
