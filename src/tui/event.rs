@@ -10,7 +10,8 @@
 //! terminal going away in the microseconds between that check and crossterm's read): once a
 //! stop signal came, a loop that stays inside crossterm for `STUCK` is taken as spinning on a
 //! dead terminal, and the watcher restores what it can and exits; it stands down when the loop
-//! has left, so leaving (a report being finished, the store closing) is never cut short.
+//! has left, so leaving (a report being finished, the store closing) is not cut short unless a
+//! signal comes again.
 //! Nothing is redrawn on a poll timeout.
 
 use std::fs::File;
@@ -75,7 +76,11 @@ impl Signals {
         std::thread::Builder::new()
             .name("stop-signals".into())
             .spawn(move || {
-                if let Some(signal) = signals.forever().next() {
+                for (seen, signal) in signals.forever().enumerate() {
+                    // Already leaving (a report being finished) or asked twice: now means now.
+                    if seen > 0 || watched.left.load(Ordering::SeqCst) {
+                        std::process::exit(128 + signal);
+                    }
                     watched.stop.store(true, Ordering::SeqCst);
                     if watch_for_a_stuck_loop(&watched) {
                         // Writes may fail on a hung-up tty; on a live one they leave it usable.

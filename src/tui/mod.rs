@@ -76,6 +76,9 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     // A report or an import still being written finishes before the store closes: leaving
     // mid-way would leave a temp file behind, or nothing imported after a preview said so.
     if let Some((rx, _)) = job {
+        if !tty.gone() {
+            eprintln!("{}", t("tui.leaving.finishing"));
+        }
         while let Ok(jobs::Message::Progress(_)) = rx.recv() {}
     }
     // With the terminal gone there is nothing to restore and nobody to tell: leaving is the
