@@ -24,6 +24,9 @@ mod sync;
 #[path = "tui/sync_fixtures.rs"]
 mod sync_fixtures;
 
+#[path = "tui/wrapping.rs"]
+mod wrapping;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier};
 

@@ -5,6 +5,10 @@
 #[allow(dead_code)] // shared with tests/tui.rs, which uses the rest
 mod fixtures;
 
+#[path = "tui/sync_fixtures.rs"]
+#[allow(dead_code)] // shared with the 同步 tab's tests, which use the rest
+mod sync_fixtures;
+
 use crossterm::event::KeyCode;
 use fixtures::*;
 use peixun::cert::model::{Certificate, Evaluation, Marks, OnlineEntry};
@@ -261,6 +265,34 @@ fn a_county_sees_its_checked_in_people_as_trained_and_an_empty_office_a_hint() {
         find(screen.backend().buffer(), "还没有认证数据").is_some(),
         "{:?}",
         screen.backend()
+    );
+}
+
+#[test]
+fn a_long_history_line_breaks_after_a_comma_not_inside_a_mark() {
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.cert.detail);
+    // An exam session with a full-length title, as the province names them.
+    let (short, long) = (
+        "专员考核（鄂东片区）",
+        "2023年湖北省知识产权专员考核认证考试（鄂东片区）",
+    );
+    for person in &mut state.cert.people {
+        for line in &mut person.history {
+            *line = line.replace(short, long);
+        }
+    }
+    let buffer = draw(&state, 80, 24).backend().buffer().clone();
+    let text = format!("考试 2023-06-06 {long}：考试 50，实操 80，合格 否");
+    eprintln!("{}", sync_fixtures::rows(&buffer).join("\n"));
+    assert_eq!(
+        sync_fixtures::assert_shown_whole(&buffer, &text, peixun::i18n::Lang::Zh),
+        2
     );
 }
 

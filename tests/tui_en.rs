@@ -11,6 +11,13 @@ mod sync_fixtures;
 #[path = "tui/sync_en.rs"]
 mod sync_en;
 
+#[path = "tui/door.rs"]
+#[allow(dead_code)] // shared with tests/tui.rs, which uses the rest
+mod door;
+
+#[path = "tui/wrapping_en.rs"]
+mod wrapping_en;
+
 /// A screen at 80x24, the size coordinators use over SSH.
 fn snapshot(name: &str, state: &peixun::tui::app::State) {
     let terminal = fixtures::draw(state, 80, 24);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use super::fixtures::*;
 use peixun::i18n::Lang;
@@ -134,4 +135,23 @@ pub fn assert_shown_whole(buffer: &Buffer, text: &str, lang: Lang) -> usize {
     }
     assert_eq!(shown, text, "on screen:\n{}", rows.join("\n"));
     next - first
+}
+
+/// What is inside the box titled `title` (a dialog over the screen), without its borders.
+pub fn boxed(buffer: &Buffer, title: &str) -> Buffer {
+    let (left, top) = find(buffer, &format!("┌ {title}"))
+        .unwrap_or_else(|| panic!("no box titled {title:?}:\n{}", rows(buffer).join("\n")));
+    let right = (left + 1..buffer.area.width)
+        .find(|&x| buffer[(x, top)].symbol() == "┐")
+        .expect("the box's top right corner");
+    let bottom = (top + 1..buffer.area.height)
+        .find(|&y| buffer[(left, y)].symbol() == "└")
+        .expect("the box's bottom left corner");
+    let mut inside = Buffer::empty(Rect::new(0, 0, right - left - 1, bottom - top - 1));
+    for y in 0..inside.area.height {
+        for x in 0..inside.area.width {
+            inside[(x, y)] = buffer[(left + 1 + x, top + 1 + y)].clone();
+        }
+    }
+    inside
 }

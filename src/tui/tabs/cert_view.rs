@@ -10,7 +10,7 @@ use super::cert::PersonRow;
 use crate::cert::Stage;
 use crate::i18n::{t, tf};
 use crate::tui::app::State;
-use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap};
+use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap_words};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let c = &state.cert;
@@ -174,7 +174,7 @@ fn render_history(frame: &mut Frame, area: Rect, state: &State, person: &PersonR
         theme.title,
     )];
     for text in &person.history {
-        lines.extend(wrap(text, w).into_iter().map(Line::raw));
+        lines.extend(wrap_words(text, w).into_iter().map(Line::raw));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -27,7 +27,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::labels::weekday_of;
 use crate::tui::widgets::text::{
-    clip_line, fit, fit_right, page, truncate, truncate_middle, width,
+    clip_line, fit, fit_right, page, truncate, truncate_middle, width, wrap_words,
 };
 use crate::tui::widgets::{centered, clear_under};
 
@@ -70,11 +70,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let w = area.width as usize;
-    let mut lines = vec![
-        title_line(state, door, w),
-        session_line(state, door, w),
-        banner_line(state, w),
-    ];
+    let mut lines = vec![title_line(state, door, w)];
+    lines.extend(session_lines(state, door, w));
+    lines.push(banner_line(state, w));
     let query_row = lines.len();
     lines.push(query_line(state, w));
     let room = (area.height as usize).saturating_sub(lines.len());
@@ -129,34 +127,71 @@ fn title_line(state: &State, door: &Door, w: usize) -> Line<'static> {
     ])
 }
 
-fn session_line(state: &State, door: &Door, w: usize) -> Line<'static> {
+/// When and where, and from when arrivals are late: one line while it fits, else a new line
+/// before the part that does not, so no part is cut.
+fn session_lines(state: &State, door: &Door, w: usize) -> Vec<Line<'static>> {
     let s = &door.session;
     let theme = &state.theme;
-    let mut spans = Vec::new();
+    // Each part with the gap before it when it follows another on the same line.
+    let mut parts = Vec::new();
     if s.date != state.today {
-        spans.push(Span::styled(
-            format!("{} ", t("tui.checkin.not_today")),
-            theme.due_soon,
-        ));
+        parts.push((0, Span::styled(t("tui.checkin.not_today"), theme.due_soon)));
     }
-    spans.push(Span::raw(format!(
-        "{:02}-{:02} {} {}-{}  {}  ",
-        s.date.month(),
-        s.date.day(),
-        weekday_of(s.date),
-        s.start.format("%H:%M"),
-        s.end.format("%H:%M"),
-        s.venue
-    )));
-    let late_from = s.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
-    spans.push(Span::styled(
-        tf(
-            "tui.checkin.late_after",
-            &[("time", &late_from.format("%H:%M"))],
-        ),
-        theme.dim,
+    let gap = if parts.is_empty() { 0 } else { 1 };
+    parts.push((
+        gap,
+        Span::raw(format!(
+            "{:02}-{:02} {} {}-{}",
+            s.date.month(),
+            s.date.day(),
+            weekday_of(s.date),
+            s.start.format("%H:%M"),
+            s.end.format("%H:%M"),
+        )),
     ));
-    clip_line(Line::from(spans), w)
+    parts.push((2, Span::raw(s.venue.clone())));
+    let late_from = s.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
+    parts.push((
+        2,
+        Span::styled(
+            tf(
+                "tui.checkin.late_after",
+                &[("time", &late_from.format("%H:%M"))],
+            ),
+            theme.dim,
+        ),
+    ));
+    let mut lines = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (gap, part) in parts {
+        let need = part.width();
+        if !current.is_empty() && used + gap + need <= w {
+            current.push(Span::raw(" ".repeat(gap)));
+            current.push(part);
+            used += gap + need;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut current)));
+        }
+        if need <= w {
+            current.push(part);
+            used = need;
+        } else {
+            let style = part.style;
+            lines.extend(
+                wrap_words(&part.content, w)
+                    .into_iter()
+                    .map(|piece| Line::styled(piece, style)),
+            );
+            used = 0;
+        }
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
 }
 
 /// "张三（企业）", or the name alone when there is no enterprise.

@@ -7,12 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::checklist::{Cell, UnitChecklist};
+use super::checklist::{Cell, StepColumn, UnitChecklist};
 use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::widgets::text::{fit, page, status_style, truncate, truncate_middle, width, wrap};
+use crate::tui::widgets::text::{
+    fit, page, status_style, truncate, truncate_middle, width, wrap_words,
+};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let c = &state.checklist;
@@ -169,7 +171,7 @@ fn item_panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         } else {
             "tui.checklist.note"
         };
-        for part in wrap(&tf(key, &[("note", &row.note)]), w)
+        for part in wrap_words(&tf(key, &[("note", &row.note)]), w)
             .into_iter()
             .take(2)
         {
@@ -264,8 +266,10 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
     }
     lines.push(Line::from(header));
 
-    // The last two lines: how current the selected unit is, and its cell.
-    let height = (area.height as usize).saturating_sub(lines.len() + 2);
+    // Under the grid: how current the selected unit is, and its cell; at least two rows, so
+    // the grid does not jump when the selection moves.
+    let below = grid_footer(state, step, w);
+    let height = (area.height as usize).saturating_sub(lines.len() + below.len().max(2));
     for i in page(c.units.len(), c.row, height) {
         let unit = &c.units[i];
         let name = format!("{}{}", "  ".repeat(unit.depth), unit.name);
@@ -289,42 +293,46 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), area);
-    if let (Some(unit), Some(step)) = (c.units.get(c.row), step) {
-        let summary = match c.cell(unit, &step.id) {
-            Some(cell) => tf(
-                "tui.checklist.cell_summary",
-                &[
-                    ("unit", &unit.name),
-                    ("status", &cell.status.label()),
-                    ("closed", &cell.closed),
-                    ("total", &cell.total),
-                ],
-            ),
-            None => tf("tui.checklist.cell_none", &[("unit", &unit.name)]),
-        };
-        let summary_area = Rect {
-            y: area.bottom().saturating_sub(1),
-            height: 1,
-            ..area
-        };
-        frame.render_widget(
-            Paragraph::new(Line::styled(truncate(&summary, w), theme.dim)),
-            summary_area,
-        );
-        if let Some(stale) = c.stale.get(&unit.unit) {
-            let stale_area = Rect {
-                y: area.bottom().saturating_sub(2),
-                height: 1,
-                ..area
-            };
-            let text = tf(
-                "tui.checklist.staleness",
-                &[("unit", &unit.name), ("stale", stale)],
-            );
-            frame.render_widget(
-                Paragraph::new(Line::styled(truncate(&text, w), theme.dim)),
-                stale_area,
-            );
-        }
+    let rows = u16::try_from(below.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let below_area = Rect {
+        y: area.bottom().saturating_sub(rows),
+        height: rows,
+        ..area
+    };
+    let below: Vec<Line> = below
+        .into_iter()
+        .map(|part| Line::styled(part, theme.dim))
+        .collect();
+    frame.render_widget(Paragraph::new(below), below_area);
+}
+
+/// The selected unit's staleness (when known) and its cell in the selected step, each wrapped to
+/// `w` columns.
+fn grid_footer(state: &State, step: Option<&StepColumn>, w: usize) -> Vec<String> {
+    let c = &state.checklist;
+    let (Some(unit), Some(step)) = (c.units.get(c.row), step) else {
+        return Vec::new();
+    };
+    let mut texts = Vec::new();
+    if let Some(stale) = c.stale.get(&unit.unit) {
+        texts.push(tf(
+            "tui.checklist.staleness",
+            &[("unit", &unit.name), ("stale", stale)],
+        ));
     }
+    texts.push(match c.cell(unit, &step.id) {
+        Some(cell) => tf(
+            "tui.checklist.cell_summary",
+            &[
+                ("unit", &unit.name),
+                ("status", &cell.status.label()),
+                ("closed", &cell.closed),
+                ("total", &cell.total),
+            ],
+        ),
+        None => tf("tui.checklist.cell_none", &[("unit", &unit.name)]),
+    });
+    texts.iter().flat_map(|text| wrap_words(text, w)).collect()
 }

@@ -11,7 +11,7 @@ use super::reports::{Entry, Preview, ReportKind, ENTRIES};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
-use crate::tui::widgets::text::{fit, truncate, truncate_middle, width, wrap};
+use crate::tui::widgets::text::{fit, truncate, truncate_middle, width, wrap_words};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let lines = match &state.reports.preview {
@@ -85,7 +85,7 @@ fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         } else {
             theme.status_ok
         };
-        for part in wrap(&outcome.text, w).into_iter().take(3) {
+        for part in wrap_words(&outcome.text, w).into_iter().take(3) {
             lines.push(Line::styled(part, style));
         }
     } else {
@@ -101,7 +101,7 @@ fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
 /// A labelled line, wrapped under its label.
 fn labelled(state: &State, label: &str, value: &str, w: usize) -> Vec<Line<'static>> {
     let lead = width(label) + 1;
-    wrap(value, w.saturating_sub(lead).max(8))
+    wrap_words(value, w.saturating_sub(lead).max(8))
         .into_iter()
         .enumerate()
         .map(|(i, part)| {

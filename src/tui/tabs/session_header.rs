@@ -12,7 +12,7 @@ use crate::tui::action::Action;
 use crate::tui::app::State;
 use crate::tui::labels::{kind_label, weekday_of};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text::{truncate_middle, width, wrap};
+use crate::tui::widgets::text::{truncate_middle, width, wrap_words};
 
 /// Gap between fields that share a line.
 const GAP: &str = "   ";
@@ -39,7 +39,7 @@ fn hanging(
     label_style: Style,
 ) -> Vec<Line<'static>> {
     let room = w.saturating_sub(indent + 1).max(8);
-    wrap(text, room)
+    wrap_words(text, room)
         .into_iter()
         .enumerate()
         .map(|(i, part)| {
@@ -91,10 +91,11 @@ fn flow(fields: &[(String, String)], w: usize, label_style: Style) -> Vec<Line<'
 /// The title on at most two lines with the kind after it; a longer one loses its middle.
 fn title_lines(title: &str, kind: String, w: usize, theme: &Theme) -> Vec<Line<'static>> {
     let room = w.saturating_sub(width(&kind) + 2).max(8);
-    let mut parts = wrap(title, room);
+    let mut parts = wrap_words(title, room);
     if parts.len() > 2 {
-        let rest: String = parts[1..].concat();
-        parts = vec![parts[0].clone(), truncate_middle(&rest, room)];
+        // The first line is the start of the title; the second shows what follows it.
+        let rest = title.get(parts[0].len()..).unwrap_or_default().trim_start();
+        parts = vec![parts[0].clone(), truncate_middle(rest, room)];
     }
     let mut lines: Vec<Line<'static>> = parts
         .into_iter()

@@ -3,10 +3,10 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::text::{truncate, width};
+use super::text::{truncate, width, wrap_words};
 use super::{centered, clear_under};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
@@ -141,8 +141,12 @@ fn question(
         ));
     let yes = state.keymap.hint(Action::Open).unwrap_or_default();
     let no = state.keymap.hint(Action::Back).unwrap_or_default();
-    let lines = vec![
-        Line::raw(message.to_string()),
+    let inner_w = block.inner(box_area).width as usize;
+    let mut lines: Vec<Line> = wrap_words(message, inner_w)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    lines.extend([
         Line::raw(""),
         Line::from(vec![
             Span::styled(yes, theme.key),
@@ -150,12 +154,7 @@ fn question(
             Span::styled(no, theme.key),
             Span::raw(format!(" {no_label}")),
         ]),
-    ];
+    ]);
     clear_under(frame, box_area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        box_area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::text::{fit, truncate, wrap};
+use super::text::{fit, truncate, wrap_words};
 use super::{centered, clear_under};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
@@ -58,7 +58,7 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
         notes.push(tf("tui.help.user_keymap", &[("path", &path.display())]));
     }
     for note in notes {
-        for part in wrap(&note, width) {
+        for part in wrap_words(&note, width) {
             lines.push(Line::styled(part, theme.dim));
         }
     }

@@ -68,26 +68,6 @@ pub fn truncate_middle(text: &str, width: usize) -> String {
     format!("{head}…{}", tail.into_iter().collect::<String>())
 }
 
-/// `text` in lines of at most `width` columns, broken between characters (Chinese has no
-/// spaces to break at); an empty text is one empty line.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(2);
-    let mut lines = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            lines.push(String::new());
-            used = 0;
-        }
-        if let Some(line) = lines.last_mut() {
-            line.push(c);
-        }
-        used += w;
-    }
-    lines
-}
-
 /// `text` in lines of at most `width` columns, broken only where a reader expects it: at a space
 /// between words (not one next to a Chinese character, so "隔离 0 条" stays whole) or after
 /// Chinese punctuation, which ends an item. A piece longer than a line (a long path) is broken
@@ -227,13 +207,6 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_counts_columns() {
-        assert_eq!(wrap("知识产权大培训", 6), ["知识产", "权大培", "训"]);
-        assert_eq!(wrap("", 6), [""]);
-        assert!(wrap("ab知识", 3).iter().all(|l| width(l) <= 3));
-    }
-
-    #[test]
     fn words_and_items_stay_whole() {
         let en = "44 applied, 0 duplicates, 0 held, 0 quarantined, 44 records changed";
         assert_eq!(
@@ -258,6 +231,8 @@ mod tests {
         assert!(long.iter().all(|l| width(l) <= 10), "{long:?}");
         assert_eq!(long[0], "  /a/very/");
         assert_eq!(wrap_words("", 6), [""]);
+        // Columns, not chars: a Chinese character takes two.
+        assert_eq!(wrap_words("知识产权大培训", 6), ["知识产", "权大培", "训"]);
     }
 
     #[test]

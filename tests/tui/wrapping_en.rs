@@ -1,0 +1,105 @@
+//! Prose in English at 80x24 wraps between words, never inside one: the door's session line,
+//! an import's preview, the help's notes and the checklist grid's footer.
+
+use crossterm::event::KeyCode;
+
+use super::door::door_store;
+use super::fixtures::*;
+use super::sync_fixtures::{assert_shown_whole, boxed, rows};
+use peixun::i18n::{set_lang, t, Lang};
+use peixun::tui::app::Overlay;
+use peixun::tui::Theme;
+
+#[test]
+fn the_door_puts_the_late_note_on_a_line_of_its_own_rather_than_cut_it() {
+    set_lang(Lang::En);
+    let d = door_store();
+    let mut state = load(&d.store, Theme::coloured());
+    press(&d.store, &mut state, KeyCode::Char('4'));
+    let door = state.checkin.door.as_mut().expect("door open");
+    door.session.venue = "鄂州市葛店经济技术开发区创业服务中心三楼第一报告厅".into();
+    let late = format!(
+        "late after {}",
+        (door.session.start + chrono::Duration::minutes(i64::from(state.checkin.grace)))
+            .format("%H:%M")
+    );
+    let buffer = draw(&state, 80, 24).backend().buffer().clone();
+    assert_eq!(assert_shown_whole(&buffer, &late, Lang::En), 1);
+}
+
+#[test]
+fn an_import_preview_wraps_its_columns_between_words() {
+    set_lang(Lang::En);
+    let (dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('5'));
+    let file = dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        "姓名,手机号,单位名称,职务,统一社会信用代码\n\
+         王小明,13912345678,鄂州市华宇光电科技有限公司,经理,91420700MA4F0XXXXX\n",
+    )
+    .expect("write sheet");
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let plan = &state.reports.preview.as_ref().expect("a preview").plan;
+    let counts = format!(
+        "{} rows: {} new people, {} known, {} new enterprises, {} known, {} enrolments",
+        plan.rows,
+        plan.new_people,
+        plan.known_people,
+        plan.new_enterprises,
+        plan.known_enterprises,
+        plan.enrolments
+    );
+    let used: Vec<String> = plan
+        .columns
+        .iter()
+        .map(|(field, name)| format!("{}（{name}）", t(&format!("cli.field.{}", field.key()))))
+        .collect();
+    let buffer = draw(&state, 80, 24).backend().buffer().clone();
+    let used = format!("Columns used {}", used.join(", "));
+    assert_eq!(assert_shown_whole(&buffer, &used, Lang::En), 2);
+    assert_shown_whole(&buffer, &format!("Rows {counts}"), Lang::En);
+}
+
+#[test]
+fn the_help_notes_wrap_between_words() {
+    set_lang(Lang::En);
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('?'));
+    for _ in 0..100 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    assert!(matches!(state.overlay, Overlay::Help { .. }));
+    let inside = boxed(draw(&state, 80, 24).backend().buffer(), "Keys");
+    eprintln!("{}", super::sync_fixtures::rows(&inside).join("\n"));
+    for note in ["tui.help.text_inputs", "tui.help.door"] {
+        assert_eq!(assert_shown_whole(&inside, &t(note), Lang::En), 2);
+    }
+    // A line of a note starts with its word, not with the space before it.
+    let rows = rows(&inside);
+    assert!(
+        rows.iter().all(|r| !r.starts_with(' ')),
+        "{}",
+        rows.join("\n")
+    );
+}
+
+#[test]
+fn the_checklist_grid_footer_wraps_on_a_narrow_screen() {
+    set_lang(Lang::En);
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    press(&store, &mut state, KeyCode::Down);
+    let c = &state.checklist;
+    let unit = &c.units[c.row];
+    let stale = c.stale.get(&unit.unit).expect("how current the unit is");
+    let text = format!("{} data: {stale}", unit.name);
+    // Narrower than the line, which is cut at 80 columns only for the longest unit names.
+    let buffer = draw(&state, 30, 24).backend().buffer().clone();
+    assert_eq!(assert_shown_whole(&buffer, &text, Lang::En), 2);
+}
