@@ -112,3 +112,20 @@ pub fn door_store() -> DoorStore {
         people,
     }
 }
+
+/// The door open on a session with a venue too long to share a line with the late note; the
+/// time after which arrivals count as late, as the door shows it.
+pub fn door_with_a_long_venue(d: &DoorStore) -> (peixun::tui::app::State, String) {
+    use super::fixtures::{load, press};
+    let mut state = load(&d.store, peixun::tui::Theme::coloured());
+    press(&d.store, &mut state, crossterm::event::KeyCode::Char('4'));
+    let grace = i64::from(state.checkin.grace);
+    let door = state.checkin.door.as_mut().expect("door open");
+    door.session.venue = LONG_VENUE.into();
+    let late = (door.session.start + chrono::Duration::minutes(grace))
+        .format("%H:%M")
+        .to_string();
+    (state, late)
+}
+
+pub const LONG_VENUE: &str = "鄂州市葛店经济技术开发区创业服务中心三楼第一报告厅";

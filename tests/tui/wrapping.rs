@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::door::door_store;
+use super::door::{door_store, door_with_a_long_venue, LONG_VENUE};
 use super::fixtures::*;
 use super::sync_fixtures::{assert_shown_whole, boxed, rows};
 use peixun::domain::MarkStatus;
@@ -26,22 +26,11 @@ fn a_course_in_the_session_detail_breaks_after_its_comma() {
 #[test]
 fn the_door_puts_the_late_note_on_a_line_of_its_own_rather_than_cut_it() {
     let d = door_store();
-    let mut state = load(&d.store, Theme::coloured());
-    press(&d.store, &mut state, KeyCode::Char('4'));
-    let door = state.checkin.door.as_mut().expect("door open");
-    door.session.venue = "鄂州市葛店经济技术开发区创业服务中心三楼第一报告厅".into();
-    let late = format!(
-        "{} 后到达记为迟到",
-        (door.session.start + chrono::Duration::minutes(i64::from(state.checkin.grace)))
-            .format("%H:%M")
-    );
+    let (state, late) = door_with_a_long_venue(&d);
+    let late = format!("{late} 后到达记为迟到");
     let buffer = draw(&state, 80, 24).backend().buffer().clone();
     assert_eq!(assert_shown_whole(&buffer, &late, Lang::Zh), 1);
-    assert_shown_whole(
-        &buffer,
-        "鄂州市葛店经济技术开发区创业服务中心三楼第一报告厅",
-        Lang::Zh,
-    );
+    assert_shown_whole(&buffer, LONG_VENUE, Lang::Zh);
     // The query moved down a line with it, under the blank banner line.
     let rows = rows(&buffer);
     assert!(rows[5].starts_with("查找›"), "{}", rows.join("\n"));

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::door::door_store;
+use super::door::{door_store, door_with_a_long_venue};
 use super::fixtures::*;
 use super::sync_fixtures::{assert_shown_whole, boxed, rows};
 use peixun::i18n::{set_lang, t, Lang};
@@ -14,15 +14,8 @@ use peixun::tui::Theme;
 fn the_door_puts_the_late_note_on_a_line_of_its_own_rather_than_cut_it() {
     set_lang(Lang::En);
     let d = door_store();
-    let mut state = load(&d.store, Theme::coloured());
-    press(&d.store, &mut state, KeyCode::Char('4'));
-    let door = state.checkin.door.as_mut().expect("door open");
-    door.session.venue = "鄂州市葛店经济技术开发区创业服务中心三楼第一报告厅".into();
-    let late = format!(
-        "late after {}",
-        (door.session.start + chrono::Duration::minutes(i64::from(state.checkin.grace)))
-            .format("%H:%M")
-    );
+    let (state, late) = door_with_a_long_venue(&d);
+    let late = format!("late after {late}");
     let buffer = draw(&state, 80, 24).backend().buffer().clone();
     assert_eq!(assert_shown_whole(&buffer, &late, Lang::En), 1);
 }
