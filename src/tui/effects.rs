@@ -272,6 +272,18 @@ fn mark(
     ))
 }
 
+/// Why `path` cannot be read as a file, for a form's field: missing, or a folder.
+pub(crate) fn not_a_file(path: &std::path::Path) -> Option<String> {
+    let shown = path.display();
+    if !path.exists() {
+        Some(tf("sync.tui.no_such_place", &[("path", &shown)]))
+    } else if !path.is_file() {
+        Some(tf("tui.attach.not_a_file", &[("path", &shown)]))
+    } else {
+        None
+    }
+}
+
 /// A typed or pasted path: surrounding quotes from drag-and-drop removed, `~/` expanded.
 pub(crate) fn expand(raw: &str) -> PathBuf {
     let trimmed = raw.trim().trim_matches(|c| c == '"' || c == '\'');
@@ -292,11 +304,8 @@ fn attach(
     note: String,
 ) -> Result<String, Failure> {
     let path = expand(raw_path);
-    if !path.is_file() {
-        return Err(field_failure(
-            "path",
-            tf("tui.attach.not_a_file", &[("path", &path.display())]),
-        ));
+    if let Some(problem) = not_a_file(&path) {
+        return Err(field_failure("path", problem));
     }
     // The demo pins "today"; the time of day is the real one so two files keep their order.
     let added = state.today.and_time(chrono::Local::now().time());

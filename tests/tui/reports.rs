@@ -255,3 +255,23 @@ fn a_units_tables_written_at_the_city_say_how_current_the_city_is_about_it() {
         assert!(!text.contains("本单位"), "{text}");
     }
 }
+
+#[test]
+fn an_import_of_a_missing_file_or_a_folder_says_which() {
+    let (dir, store, mut state) = after_the_first_session();
+    let missing = dir.path().join("报名表.xlsx");
+    press(&store, &mut state, KeyCode::Char('i'));
+    for (place, said) in [
+        (missing.display().to_string(), "找不到"),
+        (dir.path().display().to_string(), "不是一个文件"),
+    ] {
+        retype(&store, &mut state, &place);
+        press(&store, &mut state, KeyCode::Enter);
+        let Overlay::Form(form) = &state.overlay else {
+            panic!("the form stays open");
+        };
+        let error = form.fields[0].error.clone().unwrap_or_default();
+        assert!(error.contains(said) && error.contains(&place), "{error}");
+    }
+    assert!(state.reports.preview.is_none());
+}

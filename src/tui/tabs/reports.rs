@@ -287,9 +287,8 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
             })
         }
         FormKind::Import => {
-            if !path.is_file() {
-                let shown = path.display().to_string();
-                form.set_error("path", tf("tui.attach.not_a_file", &[("path", &shown)]));
+            if let Some(problem) = crate::tui::effects::not_a_file(&path) {
+                form.set_error("path", problem);
                 return None;
             }
             let what = match text("import").as_deref() {
