@@ -342,3 +342,27 @@ fn the_footer_shows_keys_that_work_on_the_door() {
     }
     assert!(find_from(buffer, 23, "? ").is_none(), "? would be typed");
 }
+
+/// The door's how-to names its keys also while the walk-in form is open over it.
+#[test]
+fn the_doors_keys_stay_named_under_the_walk_in_form() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    state.checkin.recent.clear();
+    let screen = |state: &State| {
+        let terminal = draw(state, 80, 24);
+        super::sync_fixtures::rows(terminal.backend().buffer()).join("\n")
+    };
+    let before = screen(&state);
+    assert!(
+        before.contains("按 Enter 或 F2 现场登记；F3 换场次"),
+        "{before}"
+    );
+    press(&d.store, &mut state, KeyCode::F(2));
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    let under = screen(&state);
+    assert!(
+        under.contains("按 Enter 或 F2 现场登记；F3 换场次"),
+        "{under}"
+    );
+}

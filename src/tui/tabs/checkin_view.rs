@@ -25,6 +25,7 @@ use crate::i18n::{t, tf};
 use crate::search::door::Found;
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
+use crate::tui::keymap::Focus;
 use crate::tui::labels::weekday_of;
 use crate::tui::widgets::text::{
     clip_line, fit, fit_right, page, truncate, truncate_middle, width, wrap_words,
@@ -81,7 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     } else if c.results.is_empty() {
         let key = state
             .keymap
-            .hint_in(Action::Open, state.focus())
+            .hint_in(Action::Open, Focus::Door)
             .unwrap_or_default();
         // Until the office index is in, only this list was searched.
         let indexing = matches!(c.index, IndexJob::Wanted | IndexJob::Building);
@@ -418,8 +419,13 @@ fn person_line(
 fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
     let c = &state.checkin;
     let theme = &state.theme;
-    let focus = state.focus();
-    let key = |action| state.keymap.hint_in(action, focus).unwrap_or_default();
+    // The door's own keys, also while a form over it has the focus.
+    let key = |action| {
+        state
+            .keymap
+            .hint_in(action, Focus::Door)
+            .unwrap_or_default()
+    };
     if c.recent.is_empty() {
         let text = tf(
             "tui.checkin.how",
