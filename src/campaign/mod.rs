@@ -6,6 +6,7 @@
 //! `Serialize`, so `--json` output is plain serde_json of these types.
 
 mod catalog;
+pub mod hierarchy;
 mod holidays;
 mod regions;
 mod show;

@@ -141,9 +141,12 @@ pub fn edit(store: &Store, id: &str, input: &SessionInput) -> Result<()> {
 }
 
 pub fn set_enrolment(store: &Store, session: &str, person: &str, enrolled: bool) -> Result<()> {
-    owned_session(store, session)?;
+    store.list_session(session)?;
     if store.person(person)?.is_none() {
         return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
+    }
+    if !enrolled {
+        return store.unenrol(session, person);
     }
     let was = store.is_enrolled(session, person)?;
     if was && enrolled {

@@ -85,7 +85,7 @@ pub fn device_id(seed: u64, office: &str) -> u64 {
     hasher.update(office.as_bytes());
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-    u64::from_le_bytes(bytes)
+    crate::log::device::tagged(office, u64::from_le_bytes(bytes))
 }
 
 /// Builds the demo store of `scale` in `dir` (which must not hold a store yet), calling

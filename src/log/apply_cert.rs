@@ -1,10 +1,11 @@
-//! Folding the certification ops. The province owns the online records, the evaluation,
-//! adjustments, approvals, certificates and points; a result belongs to whoever owns the exam
-//! session (the province's exams and makeups, a city's expansion class).
+//! Folding the certification ops. Who may write them (the province; a result the office that
+//! made the exam session) is decided before, in `authority`.
 
-use super::apply::{read, unauthorised, upsert, Kv, Stored};
-use super::op::{Op, Payload};
-use crate::domain::{Session, SessionKind};
+use super::apply::{upsert, Kv};
+use super::op::Op;
+use crate::cert::model::{
+    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
+};
 
 pub mod keys {
     pub fn online(person: &str, slot: &str) -> String {
@@ -34,14 +35,6 @@ pub mod keys {
     }
 }
 
-fn require_province<K: Kv>(op: &Op, record: &str) -> Result<(), K::Error> {
-    if crate::cert::is_province(&op.office) {
-        Ok(())
-    } else {
-        Err(K::fail(unauthorised(record, op)))
-    }
-}
-
 /// Records that are only ever added: the same op twice, or in any order, gives one entry.
 fn add_once<K: Kv, T: serde::Serialize>(
     kv: &mut K,
@@ -55,70 +48,73 @@ fn add_once<K: Kv, T: serde::Serialize>(
     upsert(kv, key, op, value)
 }
 
-pub(super) fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
-    match &op.payload {
-        Payload::OnlineRecorded { person, entry, .. } => {
-            let key = keys::online(person, &entry.slot());
-            require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, entry)
-        }
-        Payload::Evaluated {
-            person, evaluation, ..
-        } => {
-            let key = keys::evaluation(person);
-            require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, evaluation)
-        }
-        Payload::CandidateAdjusted {
-            person, adjustment, ..
-        } => {
-            let key = keys::adjustment(person);
-            require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, adjustment)
-        }
-        Payload::ExpansionApproved {
-            session, approval, ..
-        } => {
-            let key = keys::approval(session);
-            require_province::<K>(op, &key)?;
-            upsert(kv, &key, op, approval)
-        }
-        Payload::ResultRecorded {
-            session,
-            person,
-            marks,
-            ..
-        } => {
-            let key = keys::result(person, session);
-            let owner = read::<K, Session>(kv, &crate::log::apply::keys::session(session))?;
-            let allowed = owner.is_some_and(|s: Stored<Session>| {
-                s.owner == op.office
-                    && matches!(
-                        s.value.kind,
-                        SessionKind::Exam | SessionKind::Makeup | SessionKind::Expansion
-                    )
-            });
-            if !allowed {
-                return Err(K::fail(unauthorised(&key, op)));
-            }
-            upsert(kv, &key, op, marks)
-        }
-        Payload::CertificateIssued {
-            person,
-            certificate,
-            ..
-        } => {
-            let key = keys::certificate(person, &certificate.number);
-            require_province::<K>(op, &key)?;
-            let changed = add_once(kv, &key, op, certificate)?;
-            add_once(kv, &keys::claim(&certificate.number, person), op, &())?;
-            Ok(changed)
-        }
-        Payload::PointsRecorded { person, entry, .. } => {
-            let key = keys::points(person, &entry.id);
-            require_province::<K>(op, &key)?;
-            add_once(kv, &key, op, entry)
-        }
-        _ => Ok(false),
-    }
+pub(super) fn online<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    person: &str,
+    entry: &OnlineEntry,
+) -> Result<bool, K::Error> {
+    upsert(kv, &keys::online(person, &entry.slot()), op, entry)
+}
+
+pub(super) fn evaluation<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    person: &str,
+    evaluation: &Evaluation,
+) -> Result<bool, K::Error> {
+    upsert(kv, &keys::evaluation(person), op, evaluation)
+}
+
+pub(super) fn adjustment<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    person: &str,
+    adjustment: &Adjustment,
+) -> Result<bool, K::Error> {
+    upsert(kv, &keys::adjustment(person), op, adjustment)
+}
+
+pub(super) fn approval<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    session: &str,
+    approval: &Approval,
+) -> Result<bool, K::Error> {
+    upsert(kv, &keys::approval(session), op, approval)
+}
+
+pub(super) fn result<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    session: &str,
+    person: &str,
+    marks: &Marks,
+) -> Result<bool, K::Error> {
+    upsert(kv, &keys::result(person, session), op, marks)
+}
+
+pub(super) fn certificate<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    person: &str,
+    certificate: &Certificate,
+) -> Result<bool, K::Error> {
+    let changed = add_once(
+        kv,
+        &keys::certificate(person, &certificate.number),
+        op,
+        certificate,
+    )?;
+    add_once(kv, &keys::claim(&certificate.number, person), op, &())?;
+    Ok(changed)
+}
+
+pub(super) fn points<K: Kv>(
+    kv: &mut K,
+    op: &Op,
+    person: &str,
+    entry: &PointsEntry,
+) -> Result<bool, K::Error> {
+    add_once(kv, &keys::points(person, &entry.id), op, entry)
 }

@@ -2,11 +2,13 @@
 
 pub mod apply;
 mod apply_cert;
+pub mod authority;
+pub mod device;
 pub mod hlc;
 pub mod op;
 pub mod records;
 
-pub use apply::{apply, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
+pub use apply::{apply, authorise, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
 pub use apply_cert::keys as apply_cert_keys;
 pub use hlc::Hlc;
 pub use op::{DeviceId, Hash, Op, Payload};

@@ -27,15 +27,6 @@ pub fn describe(key: &str) -> String {
     }
 }
 
-/// Why an office may not change `key`, when the owner is not obvious from the words.
-pub fn owner_hint(key: &str) -> String {
-    if key.starts_with("n/") || key.starts_with("a/") {
-        crate::i18n::t("cli.record.session_owner_hint")
-    } else {
-        String::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

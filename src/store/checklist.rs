@@ -118,7 +118,7 @@ impl Store {
     /// A city's deadline for one of its units' items.
     pub fn set_deadline(&self, unit: &str, item: &str, due: NaiveDate) -> Result<()> {
         self.checklist_item(unit, item)?;
-        if !crate::log::apply::may_set_deadline(self.office(), unit) {
+        if !crate::log::authority::may_set_deadline(self.office(), unit) {
             return Err(user_error(tf(
                 "cli.checklist.not_parent",
                 &[("unit", &unit_name(unit))],

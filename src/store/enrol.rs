@@ -5,11 +5,12 @@ use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
 
 use super::Store;
+use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldError, FieldErrors};
-use crate::domain::{credit_code, text, Attendance, Person};
+use crate::domain::{credit_code, text, Attendance, Person, Session};
 use crate::error::user_error;
 use crate::i18n::tf;
-use crate::log::apply::AttendanceLog;
+use crate::log::apply::Attendances;
 use crate::log::Payload;
 
 /// A person as typed into an enrolment or walk-in form.
@@ -267,7 +268,7 @@ impl Store {
 
     pub fn attendance_of(&self, session: &str, person: &str) -> Result<Option<Attendance>> {
         Ok(self
-            .get_stored::<AttendanceLog>(&crate::log::apply::keys::attendance(session, person))?
+            .get_stored::<Attendances>(&crate::log::apply::keys::attendance(session, person))?
             .map(|s| s.value.view()))
     }
 
@@ -313,5 +314,46 @@ impl Store {
             person: person.to_string(),
         }])?;
         Ok(true)
+    }
+
+    /// The session whose list this office may keep: its own, one below it, or one that names
+    /// it as host, co-host or a covered unit (a joint session's units each keep their part).
+    pub fn list_session(&self, id: &str) -> Result<Session> {
+        let session = self
+            .session(id)?
+            .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &id)])))?;
+        if !crate::log::authority::may_keep_list(self.office(), &session) {
+            return Err(user_error(tf(
+                "cli.session.not_list_keeper",
+                &[("id", &id), ("owner", &unit_name(&session.office))],
+            )));
+        }
+        Ok(session)
+    }
+
+    /// Takes a person off a session's list as far as this office put them on it. Someone
+    /// another office enrolled stays, and the refusal names that office.
+    pub fn unenrol(&self, session: &str, person: &str) -> Result<()> {
+        self.list_session(session)?;
+        let by = self.enrolled_by(session, person)?;
+        if by.is_empty() {
+            return Err(user_error(tf(
+                "cli.session.not_enrolled",
+                &[("person", &person)],
+            )));
+        }
+        if !by.iter().any(|office| office == self.office()) {
+            let names: Vec<String> = by.iter().map(|o| unit_name(o)).collect();
+            return Err(user_error(tf(
+                "cli.session.enrolled_by_other",
+                &[("person", &person), ("by", &names.join("、"))],
+            )));
+        }
+        self.commit(vec![Payload::EnrolmentSet {
+            session: session.to_string(),
+            person: person.to_string(),
+            enrolled: false,
+        }])?;
+        Ok(())
     }
 }

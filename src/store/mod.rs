@@ -5,6 +5,7 @@ pub mod cert;
 mod checklist;
 mod enrol;
 pub mod foreign;
+mod migrate;
 mod open;
 mod paper;
 pub mod query;
@@ -27,8 +28,9 @@ pub use enrol::{CheckIn, Enrolled, PersonDraft};
 pub use open::{damaged_message, default_data_dir, StoreError};
 pub use paper::{PaperCheckIn, PaperRow};
 
-/// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
+/// newer one folds an older store's state again from its log (`migrate`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The last op of one device's chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,9 +139,9 @@ impl Store {
             .map_err(|_| eyre!("store writer lock poisoned"))?;
         writer.next_id += 1;
         Ok(format!(
-            "{kind}-{}-{:06x}-{}",
+            "{kind}-{}-{}-{}",
             self.office,
-            self.device >> 40,
+            crate::log::device::short_label(self.device),
             writer.next_id
         ))
     }

@@ -142,17 +142,22 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
     }
 }
 
-fn random_device_id(dir: &Path) -> u64 {
-    let mut hasher = blake3::Hasher::new();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    hasher.update(&now.as_nanos().to_le_bytes());
-    hasher.update(&std::process::id().to_le_bytes());
-    hasher.update(dir.as_os_str().as_encoded_bytes());
+/// A new device of `office`: its tag, then 40 random bits from the operating system (the clock,
+/// the process and the folder when the system has no randomness to give).
+fn random_device_id(office: &str, dir: &Path) -> u64 {
+    use rand_core::RngCore;
     let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-    u64::from_le_bytes(bytes)
+    if rand_core::OsRng.try_fill_bytes(&mut bytes).is_err() {
+        let mut hasher = blake3::Hasher::new();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        hasher.update(&now.as_nanos().to_le_bytes());
+        hasher.update(&std::process::id().to_le_bytes());
+        hasher.update(dir.as_os_str().as_encoded_bytes());
+        bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+    }
+    crate::log::device::tagged(office, u64::from_le_bytes(bytes))
 }
 
 impl Store {
@@ -162,7 +167,7 @@ impl Store {
 
     /// Creates the store of `office` in `dir`; refuses when one is already there.
     pub fn create(dir: &Path, office: &str, actor: &str) -> Result<Store> {
-        Self::create_with_device(dir, office, actor, random_device_id(dir))
+        Self::create_with_device(dir, office, actor, random_device_id(office, dir))
     }
 
     /// As `create`, with a chosen device id (demo stores are reproducible from their seed).
@@ -236,7 +241,7 @@ impl Store {
                 hash: [0; 32],
             },
         };
-        Ok(Store {
+        let store = Store {
             dir: dir.to_path_buf(),
             ops: db.open_tree("ops")?,
             state: db.open_tree("state")?,
@@ -248,7 +253,18 @@ impl Store {
             writer: Mutex::new(Writer { head, hlc, next_id }),
             db,
             _lock: lock,
-        })
+        };
+        if schema < SCHEMA_VERSION {
+            eprintln!(
+                "{}",
+                tf(
+                    "cli.store.upgrading",
+                    &[("found", &schema), ("version", &SCHEMA_VERSION)]
+                )
+            );
+            store.refold()?;
+        }
+        Ok(store)
     }
 }
 

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::Store;
 use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
 use crate::log::apply::keys;
-use crate::log::apply::AttendanceLog;
+use crate::log::apply::{Attendances, Enrolments};
 use crate::log::{Mark, Stored};
 use crate::search::pinyin::sort_key;
 
@@ -79,9 +79,9 @@ impl Store {
     /// Ids of the people enrolled in a session (removed enrolments excluded).
     pub fn enrolled_ids(&self, session: &str) -> Result<Vec<String>> {
         Ok(self
-            .scan::<bool>(&format!("n/{session}/"))?
+            .scan::<Enrolments>(&format!("n/{session}/"))?
             .into_iter()
-            .filter(|(_, s)| s.value)
+            .filter(|(_, s)| s.value.enrolled())
             .map(|(person, _)| person)
             .collect())
     }
@@ -115,8 +115,17 @@ impl Store {
 
     pub fn is_enrolled(&self, session: &str, person: &str) -> Result<bool> {
         Ok(self
-            .get_stored::<bool>(&keys::enrolment(session, person))?
-            .is_some_and(|s| s.value))
+            .get_stored::<Enrolments>(&keys::enrolment(session, person))?
+            .is_some_and(|s| s.value.enrolled()))
+    }
+
+    /// The offices that have put the person on the session's list (a joint session's host and
+    /// co-host each enrol their own enterprises' people).
+    pub fn enrolled_by(&self, session: &str, person: &str) -> Result<Vec<String>> {
+        Ok(self
+            .get_stored::<Enrolments>(&keys::enrolment(session, person))?
+            .map(|s| s.value.by().into_iter().map(str::to_string).collect())
+            .unwrap_or_default())
     }
 
     /// The people enrolled in a session with their enterprise, by name.
@@ -138,7 +147,7 @@ impl Store {
     /// Who is checked in to a session, by person id.
     pub fn attendance(&self, session: &str) -> Result<BTreeMap<String, Attendance>> {
         Ok(self
-            .scan::<AttendanceLog>(&format!("a/{session}/"))?
+            .scan::<Attendances>(&format!("a/{session}/"))?
             .into_iter()
             .filter(|(_, s)| s.value.present())
             .map(|(person, s)| (person, s.value.view()))

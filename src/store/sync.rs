@@ -40,9 +40,14 @@ const ROSTER_OUT: &[u8] = b"roster-out";
 const SENT: &[u8] = b"sent/";
 const FROM_ORIGIN: &[u8] = b"origin/";
 const PREVIOUS_KEY: &[u8] = b"prevkey/";
+const VOID: &[u8] = b"void/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
+}
+
+fn void_key(device: DeviceId, seq: u64) -> Vec<u8> {
+    key(VOID, &op_key(device, seq))
 }
 
 fn range_key(prefix: &[u8], device: DeviceId, first: u64, extra: &[u8]) -> Vec<u8> {
@@ -163,6 +168,47 @@ pub struct Fork {
     pub last: u64,
 }
 
+/// An op that arrived in its chain but breaks the rules of who may write what: kept in the log
+/// so the chain and the link go on, applied nowhere, and listed with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    pub device: DeviceId,
+    pub seq: u64,
+    pub origin: OfficeId,
+    /// The op's kind (`SessionUpserted`...).
+    pub kind: String,
+    /// The state key it would have changed.
+    pub record: String,
+    pub rule: crate::log::authority::Rule,
+    /// The office whose bundle brought it.
+    pub sender: OfficeId,
+    pub at_ms: u64,
+}
+
+impl Voided {
+    /// The refusal in words.
+    pub fn reason(&self) -> String {
+        crate::log::ApplyError::Unauthorised {
+            record: self.record.clone(),
+            origin: self.origin.clone(),
+            rule: self.rule.clone(),
+        }
+        .to_string()
+    }
+}
+
+/// A range not taken in for a reason of its own (its device belongs to another office, its clock
+/// runs backwards); the rest of its bundle was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    pub origin: OfficeId,
+    pub device: DeviceId,
+    pub first: u64,
+    pub last: u64,
+    pub code: &'static str,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportCounts {
     /// Ops appended and applied.
@@ -174,6 +220,10 @@ pub struct ImportCounts {
     /// Ops held by earlier bundles that could now be applied (included in `applied`).
     pub released: u64,
     pub quarantined: Vec<Fork>,
+    /// Ops taken into their chains that the rules refuse: they change nothing.
+    pub refused_ops: Vec<Voided>,
+    /// Ranges not taken in; the rest of the bundle was.
+    pub left_out: Vec<LeftOut>,
     /// Distinct records whose visible state changed.
     pub records_changed: usize,
 }
@@ -320,6 +370,28 @@ impl Store {
             .into_iter()
             .map(|(_, h)| h)
             .collect())
+    }
+
+    /// Ops taken in that the rules refused, oldest chain position first.
+    pub fn voided(&self) -> Result<Vec<Voided>> {
+        Ok(scan(&self.sync_tree()?, VOID)?
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect())
+    }
+
+    /// Lists exactly `voided` as the refused ops, after the whole log was folded again.
+    pub(super) fn replace_voided(&self, voided: &[Voided]) -> Result<()> {
+        let tree = self.sync_tree()?;
+        let mut batch = sled::Batch::default();
+        for key in tree.scan_prefix(VOID).keys() {
+            batch.remove(key?);
+        }
+        for void in voided {
+            batch.insert(void_key(void.device, void.seq), postcard::to_stdvec(void)?);
+        }
+        tree.apply_batch(batch)?;
+        Ok(())
     }
 
     pub fn quarantined(&self) -> Result<Vec<Quarantined>> {

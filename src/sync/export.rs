@@ -173,9 +173,11 @@ fn views(store: &Store, device: DeviceId, seq: u64, to: &str) -> Result<Vec<(Dev
         }
         Ok(out)
     };
-    let mut out = vec![(view_device(device), rechain(view_device(device), public)?)];
+    let origin = store.office();
+    let public_view = view_device(origin, device);
+    let mut out = vec![(public_view, rechain(public_view, public)?)];
     for (unit, ops) in scoped {
-        let view = scoped_view_device(device, &unit);
+        let view = scoped_view_device(origin, device, &unit);
         out.push((view, rechain(view, ops)?));
     }
     Ok(out)

@@ -17,6 +17,7 @@ use super::trust::signing_key;
 use super::visibility::{may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
+use crate::log::device::tag_owner;
 use crate::log::Op;
 use crate::store::sync::{ImportCounts, ImportPlan, VerifiedRange};
 use crate::store::Store;
@@ -43,14 +44,17 @@ pub struct RefusedRange {
 }
 
 /// Refusals that concern one origin's range rather than the file: a relay passing on the work of
-/// an office this office does not (or no longer) trusts. Refusing the whole file would stop
-/// everything else the relay carries until the two offices agree about a third.
+/// an office this office does not (or no longer) trusts, a chain on another office's device, a
+/// view carrying what views do not carry. Refusing the whole file would stop everything else
+/// the relay carries until the two offices agree about a third.
 fn refuses_only_the_range(rejection: &Rejection) -> bool {
     matches!(
         rejection,
         Rejection::UnknownOrigin { .. }
             | Rejection::RevokedOrigin { .. }
             | Rejection::OriginEpoch { .. }
+            | Rejection::DeviceOf { .. }
+            | Rejection::Unauthorised { .. }
     )
 }
 
@@ -84,6 +88,13 @@ fn verify_range(
         return Ok(Err(Rejection::NotVisible {
             origin,
             device: head.device,
+        }));
+    }
+    if let Some(owner) = tag_owner(head.device).filter(|owner| *owner != origin) {
+        return Ok(Err(Rejection::DeviceOf {
+            device: head.device,
+            owner: owner.to_string(),
+            found: origin,
         }));
     }
     let key = match signing_key(store, keys, &origin, head.epoch, false)? {
@@ -266,7 +277,7 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
             files_kept += 1;
         }
     }
-    let counts = store.import_verified(ImportPlan {
+    let mut counts = store.import_verified(ImportPlan {
         bundle_id: header.bundle_id,
         sender: header.sender.clone(),
         link_seq: header.link_seq,
@@ -275,6 +286,19 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         ranges: verified,
         at_ms: super::now_ms(),
     })?;
+    for left in std::mem::take(&mut counts.left_out) {
+        let range = header
+            .ranges
+            .iter()
+            .find(|r| r.head.device == left.device && r.first == left.first);
+        if let Some(range) = range {
+            refused.push(RefusedRange {
+                range: RangeSummary::of(range),
+                code: left.code,
+                reason: left.reason,
+            });
+        }
+    }
     Ok(Outcome::Imported(ImportSummary {
         sender: header.sender,
         link_seq: header.link_seq,

@@ -85,6 +85,12 @@ pub enum Rejection {
         expected: OfficeId,
         found: OfficeId,
     },
+    /// A chain on a device whose id carries another office's tag.
+    DeviceOf {
+        device: DeviceId,
+        owner: OfficeId,
+        found: OfficeId,
+    },
     /// The per-link sequence number was already used by another bundle from the sender.
     Replay {
         sender: OfficeId,
@@ -165,7 +171,18 @@ impl std::fmt::Display for Rejection {
                 &[
                     ("record", &crate::log::records::describe(record)),
                     ("origin", &name(origin)),
-                    ("hint", &crate::log::records::owner_hint(record)),
+                ],
+            ),
+            Self::DeviceOf {
+                device,
+                owner,
+                found,
+            } => tf(
+                "sync.reject.device_of",
+                &[
+                    ("device", &dev(device)),
+                    ("owner", &name(owner)),
+                    ("found", &name(found)),
                 ],
             ),
             Self::WrongOffice {
@@ -223,6 +240,7 @@ impl Rejection {
             Self::NotVisible { .. } => "not-visible",
             Self::Unauthorised { .. } => "unauthorised",
             Self::WrongOffice { .. } => "wrong-office",
+            Self::DeviceOf { .. } => "device-of",
             Self::Replay { .. } => "replay",
         }
     }

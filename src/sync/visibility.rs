@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::campaign;
+use crate::log::device::tagged;
 use crate::log::{DeviceId, Payload};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,20 +35,7 @@ impl ChainKind {
     }
 }
 
-/// Whether `upper` sits strictly above `lower` in the campaign's hierarchy.
-pub fn is_strict_ancestor(upper: &str, lower: &str) -> bool {
-    let campaign = campaign();
-    let mut current = campaign.unit(lower).and_then(|u| u.parent.clone());
-    // The hierarchy is three levels deep; the bound only guards against a cycle in bad data.
-    for _ in 0..8 {
-        match current {
-            None => return false,
-            Some(id) if id == upper => return true,
-            Some(id) => current = campaign.unit(&id).and_then(|u| u.parent.clone()),
-        }
-    }
-    false
-}
+pub use crate::campaign::hierarchy::is_strict_ancestor;
 
 /// Whether `recipient` may be sent a chain of `origin` of this kind.
 pub fn may_receive(recipient: &str, origin: &str, kind: ChainKind) -> bool {
@@ -98,24 +85,25 @@ pub fn view_may_carry(payload: &Payload, holder: &str) -> bool {
     is_public(payload) || cert_scope(payload).is_some_and(|unit| sees_unit(holder, unit))
 }
 
-/// The device id of the scoped view of `device` for `unit`: derived, like the public view.
-pub fn scoped_view_device(device: DeviceId, unit: &str) -> DeviceId {
-    let mut hasher = blake3::Hasher::new_derive_key("peixun 2023 scoped view device v1");
+/// The device id of the scoped view of `origin`'s `device` for `unit`: derived, like the
+/// public view, and tagged with `origin`.
+pub fn scoped_view_device(origin: &str, device: DeviceId, unit: &str) -> DeviceId {
+    let mut hasher = blake3::Hasher::new_derive_key("peixun 2023 scoped view device v2");
     hasher.update(&device.to_be_bytes());
     hasher.update(unit.as_bytes());
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-    u64::from_be_bytes(bytes)
+    tagged(origin, u64::from_be_bytes(bytes))
 }
 
-/// The device id of the public view of `device`: derived, so every office that derives or
-/// relays the view names it the same.
-pub fn view_device(device: DeviceId) -> DeviceId {
-    let mut hasher = blake3::Hasher::new_derive_key("peixun 2023 public view device v1");
+/// The device id of the public view of `origin`'s `device`: derived, so every office that
+/// derives or relays the view names it the same, and tagged with `origin`.
+pub fn view_device(origin: &str, device: DeviceId) -> DeviceId {
+    let mut hasher = blake3::Hasher::new_derive_key("peixun 2023 public view device v2");
     hasher.update(&device.to_be_bytes());
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
-    u64::from_be_bytes(bytes)
+    tagged(origin, u64::from_be_bytes(bytes))
 }
 
 #[cfg(test)]
@@ -163,15 +151,19 @@ mod tests {
         assert!(!view_may_carry(&certificate, HUARONG));
         assert!(!view_may_carry(&certificate, WUHAN));
         assert_ne!(
-            scoped_view_device(7, ECHENG),
-            scoped_view_device(7, HUARONG)
+            scoped_view_device(EZHOU, 7, ECHENG),
+            scoped_view_device(EZHOU, 7, HUARONG)
         );
-        assert_ne!(scoped_view_device(7, ECHENG), view_device(7));
+        assert_ne!(scoped_view_device(EZHOU, 7, ECHENG), view_device(EZHOU, 7));
     }
 
     #[test]
-    fn view_devices_differ_from_their_chain() {
-        assert_ne!(view_device(7), 7);
-        assert_eq!(view_device(7), view_device(7));
+    fn view_devices_differ_from_their_chain_and_carry_their_office() {
+        assert_ne!(view_device(EZHOU, 7), 7);
+        assert_eq!(view_device(EZHOU, 7), view_device(EZHOU, 7));
+        assert_eq!(
+            crate::log::device::tag_owner(view_device(EZHOU, 7)),
+            Some(EZHOU)
+        );
     }
 }

@@ -235,11 +235,7 @@ fn enrol(store: &Store, session: &str, draft: &PersonDraft) -> Result<(String, b
 }
 
 fn unenrol(store: &Store, session: &str, person: &str, name: &str) -> Result<String, Failure> {
-    store.commit(vec![Payload::EnrolmentSet {
-        session: session.to_string(),
-        person: person.to_string(),
-        enrolled: false,
-    }])?;
+    store.unenrol(session, person)?;
     Ok(tf("tui.saved.unenrolled", &[("name", &name)]))
 }
 

@@ -9,8 +9,8 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use super::super::{op_key, Head, Store};
 use super::writes::{merge_peer_state, FoldError, Overlay, WriteSet};
 use super::{
-    get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, Quarantined, Received,
-    VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
+    get, key, range_key, scan, void_key, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut,
+    Quarantined, Received, VerifiedRange, Voided, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
 };
 use crate::domain::OfficeId;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
@@ -28,9 +28,13 @@ struct Tip {
 
 enum Sorted {
     Duplicate(u64),
-    Apply { skip: usize },
+    Apply {
+        skip: usize,
+    },
     Hold,
     Fork(u64),
+    /// Not taken in, for a reason that concerns this range only; the rest of the bundle goes on.
+    LeftOut(Rejection),
 }
 
 enum Source {
@@ -41,7 +45,6 @@ enum Source {
 struct Pending {
     op: Op,
     bytes: Vec<u8>,
-    source: usize,
 }
 
 /// Everything one import will write.
@@ -51,7 +54,6 @@ struct Plan {
     /// Hashes of ops about to be appended, for overlap checks of later ranges.
     pending_hashes: HashMap<(DeviceId, u64), Hash>,
     pending: Vec<Pending>,
-    sources: Vec<Source>,
     signed: BTreeMap<DeviceId, SignedHead>,
     hold: Vec<(Vec<u8>, HeldRange)>,
     unhold: Vec<Vec<u8>>,
@@ -92,7 +94,7 @@ impl Store {
     }
 
     /// Where a range stands against the chain as it will be after the ranges sorted before it.
-    fn sort(&self, plan: &mut Plan, range: &VerifiedRange) -> Result<Result<Sorted, Rejection>> {
+    fn sort(&self, plan: &mut Plan, range: &VerifiedRange) -> Result<Sorted> {
         let head = &range.range.head;
         let device = head.device;
         let tip = match plan.tips.get(&device) {
@@ -105,7 +107,7 @@ impl Store {
         };
         if let Some(office) = &tip.office {
             if *office != head.origin {
-                return Ok(Err(Rejection::WrongOffice {
+                return Ok(Sorted::LeftOut(Rejection::WrongOffice {
                     device,
                     expected: office.clone(),
                     found: head.origin.clone(),
@@ -123,20 +125,18 @@ impl Store {
             Ok(tip.seq + 1)
         };
         if last <= tip.seq {
-            return Ok(Ok(
-                if self.hash_at(plan, device, last)? == Some(head.hash) {
-                    Sorted::Duplicate(range.range.len())
-                } else {
-                    Sorted::Fork(first_difference(self, plan)?)
-                },
-            ));
+            return Ok(if self.hash_at(plan, device, last)? == Some(head.hash) {
+                Sorted::Duplicate(range.range.len())
+            } else {
+                Sorted::Fork(first_difference(self, plan)?)
+            });
         }
         if device == self.device {
             // Ops of our own device that we never wrote.
-            return Ok(Ok(Sorted::Fork(tip.seq + 1)));
+            return Ok(Sorted::Fork(tip.seq + 1));
         }
         if first > tip.seq + 1 {
-            return Ok(Ok(Sorted::Hold));
+            return Ok(Sorted::Hold);
         }
         let joins = if first <= tip.seq {
             range.hashes[(tip.seq - first) as usize] == tip.hash
@@ -144,16 +144,16 @@ impl Store {
             range.ops[0].prev == tip.hash
         };
         if !joins {
-            return Ok(Ok(Sorted::Fork(first_difference(self, plan)?)));
+            return Ok(Sorted::Fork(first_difference(self, plan)?));
         }
         let skip = (tip.seq + 1 - first) as usize;
         if tip.hlc.is_some_and(|h| range.ops[skip].hlc <= h) {
-            return Ok(Err(Rejection::corrupted("clock")));
+            return Ok(Sorted::LeftOut(Rejection::corrupted("clock")));
         }
-        Ok(Ok(Sorted::Apply { skip }))
+        Ok(Sorted::Apply { skip })
     }
 
-    /// Adds a sorted range to the plan. `Err` is a rejection of the whole bundle.
+    /// Adds a sorted range to the plan; true when it moves its chain forward.
     fn take(
         &self,
         plan: &mut Plan,
@@ -162,13 +162,12 @@ impl Store {
         sender: &str,
         bundle: [u8; 16],
         at_ms: u64,
-    ) -> Result<Result<bool, Rejection>> {
+    ) -> Result<bool> {
         let from_hold = matches!(source, Source::Held(_));
         let sorted = match self.sort(plan, &range)? {
-            Ok(sorted) => sorted,
             // A held range that no longer fits is set aside rather than blocking new bundles.
-            Err(_) if from_hold => Sorted::Fork(range.range.first),
-            Err(rejection) => return Ok(Err(rejection)),
+            Sorted::LeftOut(_) if from_hold => Sorted::Fork(range.range.first),
+            sorted => sorted,
         };
         let device = range.range.head.device;
         let mut progressed = false;
@@ -178,6 +177,14 @@ impl Store {
             }
         }
         match sorted {
+            Sorted::LeftOut(rejection) => plan.counts.left_out.push(LeftOut {
+                origin: range.range.head.origin.clone(),
+                device,
+                first: range.range.first,
+                last: range.range.head.seq,
+                code: rejection.code(),
+                reason: rejection.to_string(),
+            }),
             Sorted::Duplicate(n) => {
                 if !from_hold {
                     plan.counts.duplicates += n;
@@ -220,8 +227,6 @@ impl Store {
             }
             Sorted::Apply { skip } => {
                 progressed = true;
-                let source_index = plan.sources.len();
-                plan.sources.push(source);
                 let new = (range.ops.len() - skip) as u64;
                 plan.counts.applied += new;
                 if from_hold {
@@ -240,11 +245,7 @@ impl Store {
                     plan.pending_hashes.insert((device, op.seq), hash);
                     plan.latest = plan.latest.max(op.hlc);
                     last_hlc = Some(op.hlc);
-                    plan.pending.push(Pending {
-                        op,
-                        bytes,
-                        source: source_index,
-                    });
+                    plan.pending.push(Pending { op, bytes });
                 }
                 let head = range.range.head;
                 plan.tips.insert(
@@ -259,7 +260,7 @@ impl Store {
                 plan.signed.insert(device, head);
             }
         }
-        Ok(Ok(progressed))
+        Ok(progressed)
     }
 
     /// Sorts the bundle's ranges (and any held ranges they unblock) into duplicate, next,
@@ -272,65 +273,52 @@ impl Store {
             .lock()
             .map_err(|_| eyre!("store writer lock poisoned"))?;
         let tree = self.sync_tree()?;
-        // A held range that an op refuses is quarantined and the import tried again without it;
-        // each retry has one held range fewer, so this ends.
-        let mut set_aside: Vec<Fork> = Vec::new();
-        loop {
-            let mut plan = Plan {
-                latest: writer.hlc,
-                ..Plan::default()
-            };
-            for range in bundle.ranges.iter().cloned() {
-                if let Err(rejection) = self.take(
+        let mut plan = Plan {
+            latest: writer.hlc,
+            ..Plan::default()
+        };
+        for range in bundle.ranges.iter().cloned() {
+            self.take(
+                &mut plan,
+                range,
+                Source::Bundle,
+                &bundle.sender,
+                bundle.bundle_id,
+                bundle.at_ms,
+            )?;
+        }
+        let mut held: Vec<(Vec<u8>, HeldRange)> = scan(&tree, HELD)?;
+        held.sort_by_key(|(_, h)| (h.range.head.device, h.range.first));
+        let mut progressed = true;
+        while progressed {
+            progressed = false;
+            let mut waiting = Vec::new();
+            for (k, h) in held {
+                let tip_seq = match plan.tips.get(&h.range.head.device) {
+                    Some(tip) => tip.seq,
+                    None => self.load_tip(h.range.head.device)?.seq,
+                };
+                if h.range.first > tip_seq + 1 {
+                    waiting.push((k, h));
+                    continue;
+                }
+                let range = VerifiedRange::from_stored(h.range, h.ops)?;
+                if self.take(
                     &mut plan,
                     range,
-                    Source::Bundle,
-                    &bundle.sender,
-                    bundle.bundle_id,
-                    bundle.at_ms,
+                    Source::Held(k),
+                    &h.sender,
+                    h.bundle,
+                    h.at_ms,
                 )? {
-                    return Err(rejection.into());
+                    progressed = true;
                 }
             }
-            let mut held: Vec<(Vec<u8>, HeldRange)> = scan(&tree, HELD)?;
-            held.sort_by_key(|(_, h)| (h.range.head.device, h.range.first));
-            let mut progressed = true;
-            while progressed {
-                progressed = false;
-                let mut waiting = Vec::new();
-                for (k, h) in held {
-                    let tip_seq = match plan.tips.get(&h.range.head.device) {
-                        Some(tip) => tip.seq,
-                        None => self.load_tip(h.range.head.device)?.seq,
-                    };
-                    if h.range.first > tip_seq + 1 {
-                        waiting.push((k, h));
-                        continue;
-                    }
-                    let range = VerifiedRange::from_stored(h.range, h.ops)?;
-                    if let Ok(true) = self.take(
-                        &mut plan,
-                        range,
-                        Source::Held(k),
-                        &h.sender,
-                        h.bundle,
-                        h.at_ms,
-                    )? {
-                        progressed = true;
-                    }
-                }
-                held = waiting;
-            }
-            match self.commit_plan(&tree, &bundle, plan)? {
-                Ok((mut counts, latest)) => {
-                    writer.hlc = writer.hlc.max(latest);
-                    counts.quarantined.extend(set_aside);
-                    return Ok(counts);
-                }
-                Err(Refused::Held(fork)) => set_aside.push(fork),
-                Err(Refused::Bundle(rejection)) => return Err(rejection.into()),
-            }
+            held = waiting;
         }
+        let (counts, latest) = self.commit_plan(&tree, &bundle, plan)?;
+        writer.hlc = writer.hlc.max(latest);
+        Ok(counts)
     }
 
     fn commit_plan(
@@ -338,7 +326,7 @@ impl Store {
         tree: &sled::Tree,
         bundle: &ImportPlan,
         mut plan: Plan,
-    ) -> Result<Result<(ImportCounts, Hlc), Refused>> {
+    ) -> Result<(ImportCounts, Hlc)> {
         // Causal order across devices: a session before the enrolments that name it.
         plan.pending.sort_by_key(|p| p.op.order_key());
         let mut heads = Vec::new();
@@ -406,11 +394,25 @@ impl Store {
                     changed.insert(record_of(&p.op.payload));
                 }
                 Ok(false) => {}
-                Err(FoldError::Apply(ApplyError::Unauthorised { record, origin })) => {
-                    return Ok(Err(match plan.sources.get(p.source) {
-                        Some(Source::Held(k)) => Refused::Held(self.quarantine_held(tree, k)?),
-                        _ => Refused::Bundle(Rejection::Unauthorised { record, origin }),
-                    }));
+                // The op stays in its chain, so the chain and the link go on; it changes nothing.
+                Err(FoldError::Apply(ApplyError::Unauthorised {
+                    record,
+                    origin,
+                    rule,
+                })) => {
+                    let void = Voided {
+                        device: p.op.device,
+                        seq: p.op.seq,
+                        origin,
+                        kind: p.op.payload.kind().to_string(),
+                        record,
+                        rule,
+                        sender: bundle.sender.clone(),
+                        at_ms: bundle.at_ms,
+                    };
+                    sync_writes
+                        .push((void_key(p.op.device, p.op.seq), postcard::to_stdvec(&void)?));
+                    plan.counts.refused_ops.push(void);
                 }
                 Err(FoldError::Apply(error)) => return Err(error.into()),
                 Err(FoldError::Storage(error)) => {
@@ -435,7 +437,7 @@ impl Store {
         self.write_all(tree, &writes)?;
         let records_changed = changed.len();
         plan.counts.records_changed = records_changed;
-        Ok(Ok((plan.counts, plan.latest)))
+        Ok((plan.counts, plan.latest))
     }
 
     /// Moves the held range of `device` starting at `first` into quarantine (its origin is no
@@ -485,9 +487,4 @@ fn record_of(payload: &crate::log::Payload) -> String {
         other => other.kind(),
     };
     format!("{class}:{}", payload.records().join("/"))
-}
-
-enum Refused {
-    Held(Fork),
-    Bundle(Rejection),
 }

@@ -10,6 +10,7 @@ use super::step_selection;
 use crate::campaign::unit_name;
 use crate::domain::Session;
 use crate::i18n::tf;
+use crate::log::authority::may_keep_list;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::forms::Form;
@@ -242,6 +243,19 @@ fn owns(state: &mut State, session: &Session) -> bool {
     false
 }
 
+/// A session's list is kept by its office, the offices above it, and the units it names (a
+/// joint session's host and co-host enrol and check in their own people); `peixun enrol` agrees.
+fn keeps_list(state: &mut State, session: &Session) -> bool {
+    if may_keep_list(&state.office.id, session) {
+        return true;
+    }
+    state.error(tf(
+        "tui.sessions.not_list_keeper",
+        &[("owner", &unit_name(&session.office))],
+    ));
+    false
+}
+
 fn open_edit(state: &mut State, session: &Session) {
     if owns(state, session) {
         state.overlay = Overlay::Form(Form::edit_session(session));
@@ -275,7 +289,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
         Action::Back => state.sessions.detail = None,
         Action::Add => {
             let session = detail.row.session.clone();
-            if owns(state, &session) {
+            if keeps_list(state, &session) {
                 state.overlay = Overlay::Form(Form::enrol(&session));
                 // The form offers the office's people and enterprises from the door's index.
                 suggest::want_index(state);
@@ -287,14 +301,14 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
         }
         Action::Paper => {
             let session = detail.row.session.clone();
-            if owns(state, &session) {
+            if keeps_list(state, &session) {
                 super::paper::open(state);
             }
         }
         Action::Remove => {
             let session = detail.row.session.clone();
             let person = detail.selected_person().cloned()?;
-            if owns(state, &session) {
+            if keeps_list(state, &session) {
                 state.overlay = Overlay::Confirm(Confirm {
                     message: tf(
                         "tui.sessions.confirm_remove",
@@ -323,13 +337,15 @@ pub fn hints(state: &State) -> Vec<Hint> {
     match &state.sessions.detail {
         Some(detail) => {
             let mut out = vec![(Action::Back, "back")];
-            if detail.row.session.office == state.office.id {
+            if may_keep_list(&state.office.id, &detail.row.session) {
                 out.extend([
                     (Action::Add, "enrol"),
                     (Action::Remove, "remove"),
                     (Action::Paper, "paper"),
-                    (Action::Edit, "edit"),
                 ]);
+            }
+            if detail.row.session.office == state.office.id {
+                out.push((Action::Edit, "edit"));
             }
             out.push((Action::Filter, "filter"));
             if session_header::max_scroll_at(state, detail) > 0 {

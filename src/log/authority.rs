@@ -1,0 +1,256 @@
+//! Who may write what (docs/bundle-format.md §6a has the same rules as a table).
+//!
+//! Every rule is a function of the op alone (its office and payload) and of the campaign's
+//! hierarchy, never of the state it lands on: an op is refused at every office or at none, in
+//! whatever order bundles arrive. Record ids carry the office that made them
+//! (`S-420704-1a2b3c-7`), so no office can claim another's id space.
+
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::hierarchy::{is_unit, province, same_line, within};
+use crate::domain::Session;
+use crate::i18n::tf;
+
+use super::op::{Op, Payload};
+
+/// Why an op may not change what it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rule {
+    /// The record id was made by another office (or by none).
+    IdOf { owner: Option<String> },
+    /// The record says it belongs to another office.
+    RecordOffice { named: String },
+    /// A session or enterprise names a unit outside the writer's jurisdiction.
+    Jurisdiction { unit: String },
+    /// A session's list may be kept only by offices on its office's line of the hierarchy.
+    SessionLine { session_office: Option<String> },
+    /// Only the person's own office, or one above it, enrols or checks in its people.
+    PersonOf { owner: Option<String> },
+    /// A unit marks only its own checklist.
+    OwnUnit,
+    /// A deadline is set by the unit's city or the province.
+    DeadlineAbove,
+    /// Certification records are the province's.
+    Province,
+    /// A result is recorded by the office that made the exam session.
+    ExamOwner { session_office: Option<String> },
+    /// Text with a control character, which no input of this program accepts.
+    Text { field: String, ch: char },
+}
+
+impl Rule {
+    /// The rule in words, for refusals.
+    pub fn explain(&self) -> String {
+        let name = |office: &Option<String>| {
+            office
+                .as_deref()
+                .map_or_else(|| tf("cli.rule.no_office", &[]), crate::campaign::unit_name)
+        };
+        match self {
+            Self::IdOf { owner } => tf("cli.rule.id_of", &[("owner", &name(owner))]),
+            Self::RecordOffice { named } => tf(
+                "cli.rule.record_office",
+                &[("named", &crate::campaign::unit_name(named))],
+            ),
+            Self::Jurisdiction { unit } => tf(
+                "cli.rule.jurisdiction",
+                &[("unit", &crate::campaign::unit_name(unit))],
+            ),
+            Self::SessionLine { session_office } => tf(
+                "cli.rule.session_line",
+                &[("office", &name(session_office))],
+            ),
+            Self::PersonOf { owner } => tf("cli.rule.person_of", &[("owner", &name(owner))]),
+            Self::OwnUnit => tf("cli.rule.own_unit", &[]),
+            Self::DeadlineAbove => tf("cli.rule.deadline_above", &[]),
+            Self::Province => tf("cli.rule.province", &[]),
+            Self::ExamOwner { session_office } => {
+                tf("cli.rule.exam_owner", &[("office", &name(session_office))])
+            }
+            Self::Text { field, ch } => tf(
+                "cli.rule.text",
+                &[
+                    ("field", field),
+                    ("ch", &format!("U+{:04X}", u32::from(*ch))),
+                ],
+            ),
+        }
+    }
+}
+
+/// The office whose id space `id` is in: `S-420704-1a2b3c-7` is 鄂城区's, `S-420700-gedian-…`
+/// 葛店开发区's. `None` for an id no office made.
+pub fn id_office(id: &str) -> Option<&str> {
+    let (_, rest) = id.split_once('-')?;
+    // Zone ids hold a dash themselves: the longer candidate first.
+    let mut candidates: Vec<&str> = Vec::with_capacity(2);
+    let mut cut = rest.match_indices('-').map(|(i, _)| i);
+    if let Some(first) = cut.next() {
+        if let Some(second) = cut.next() {
+            candidates.push(&rest[..second]);
+        }
+        candidates.push(&rest[..first]);
+    }
+    candidates.into_iter().find(|c| is_unit(c))
+}
+
+fn own_id(op: &Op, id: &str) -> Result<(), Rule> {
+    match id_office(id) {
+        Some(owner) if owner == op.office => Ok(()),
+        owner => Err(Rule::IdOf {
+            owner: owner.map(str::to_string),
+        }),
+    }
+}
+
+fn own_record(op: &Op, named: &str) -> Result<(), Rule> {
+    if named == op.office {
+        Ok(())
+    } else {
+        Err(Rule::RecordOffice {
+            named: named.to_string(),
+        })
+    }
+}
+
+fn in_jurisdiction(op: &Op, unit: &str) -> Result<(), Rule> {
+    if within(&op.office, unit) {
+        Ok(())
+    } else {
+        Err(Rule::Jurisdiction {
+            unit: unit.to_string(),
+        })
+    }
+}
+
+fn session_rules(op: &Op, s: &Session) -> Result<(), Rule> {
+    own_id(op, &s.id)?;
+    own_record(op, &s.office)?;
+    for unit in s.units.iter().chain([&s.host]).chain(s.cohost.as_ref()) {
+        in_jurisdiction(op, unit)?;
+    }
+    Ok(())
+}
+
+/// Enrolment and attendance: the writer is on the session's line (its office, above it, or a
+/// unit it covers) and the person is the writer's or below it.
+fn list_rules(op: &Op, session: &str, person: &str) -> Result<(), Rule> {
+    let session_office = id_office(session);
+    if !session_office.is_some_and(|o| same_line(&op.office, o)) {
+        return Err(Rule::SessionLine {
+            session_office: session_office.map(str::to_string),
+        });
+    }
+    let owner = id_office(person);
+    if !owner.is_some_and(|o| within(&op.office, o)) {
+        return Err(Rule::PersonOf {
+            owner: owner.map(str::to_string),
+        });
+    }
+    Ok(())
+}
+
+fn by_province(op: &Op) -> Result<(), Rule> {
+    if province() == Some(op.office.as_str()) {
+        Ok(())
+    } else {
+        Err(Rule::Province)
+    }
+}
+
+/// Only a unit's city or the province sets that unit's deadlines.
+pub fn may_set_deadline(office: &str, unit: &str) -> bool {
+    let campaign = crate::campaign::campaign();
+    province() == Some(office)
+        || campaign
+            .city_of(unit)
+            .is_some_and(|city| city.id == office && city.id != unit)
+}
+
+/// Whether `op` may be applied at all. Checked before anything is written.
+pub fn check(op: &Op) -> Result<(), Rule> {
+    match &op.payload {
+        Payload::SessionUpserted(s) => session_rules(op, s),
+        Payload::EnterpriseUpserted(e) => {
+            own_id(op, &e.id)?;
+            own_record(op, &e.office)?;
+            in_jurisdiction(op, &e.unit)
+        }
+        Payload::PersonUpserted(p) => {
+            own_id(op, &p.id)?;
+            own_record(op, &p.office)?;
+            match &p.enterprise {
+                Some(enterprise) => match id_office(enterprise) {
+                    Some(owner) if within(&op.office, owner) => Ok(()),
+                    owner => Err(Rule::IdOf {
+                        owner: owner.map(str::to_string),
+                    }),
+                },
+                None => Ok(()),
+            }
+        }
+        Payload::EnrolmentSet {
+            session, person, ..
+        }
+        | Payload::CheckedIn {
+            session, person, ..
+        }
+        | Payload::CheckInUndone { session, person } => list_rules(op, session, person),
+        Payload::ChecklistMarked { unit, .. } | Payload::EvidenceAttached { unit, .. } => {
+            if *unit == op.office {
+                Ok(())
+            } else {
+                Err(Rule::OwnUnit)
+            }
+        }
+        Payload::DeadlineSet { unit, .. } => {
+            if may_set_deadline(&op.office, unit) {
+                Ok(())
+            } else {
+                Err(Rule::DeadlineAbove)
+            }
+        }
+        Payload::ResultRecorded { session, .. } => {
+            let session_office = id_office(session);
+            if session_office == Some(op.office.as_str()) {
+                Ok(())
+            } else {
+                Err(Rule::ExamOwner {
+                    session_office: session_office.map(str::to_string),
+                })
+            }
+        }
+        Payload::OnlineRecorded { .. }
+        | Payload::Evaluated { .. }
+        | Payload::CandidateAdjusted { .. }
+        | Payload::ExpansionApproved { .. }
+        | Payload::CertificateIssued { .. }
+        | Payload::PointsRecorded { .. } => by_province(op),
+    }
+}
+
+/// Whether `office` may keep `session`'s list (enrol, check in) as the program offers it: the
+/// session's own office or one above it, or a unit the session names (host, co-host, covered).
+/// The fold accepts the wider line of `list_rules`; this is what an honest office is offered.
+pub fn may_keep_list(office: &str, session: &Session) -> bool {
+    within(office, &session.office)
+        || session.host == office
+        || session.cohost.as_deref() == Some(office)
+        || session.units.iter().any(|u| u == office)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_name_their_office() {
+        assert_eq!(id_office("S-420704-1a2b3c-7"), Some("420704"));
+        assert_eq!(id_office("S-420700-gedian-1a2b3c-7"), Some("420700-gedian"));
+        assert_eq!(id_office("S-420700-kz1"), Some("420700"));
+        assert_eq!(id_office("P-420704-1"), Some("420704"));
+        assert_eq!(id_office("P-1"), None);
+        assert_eq!(id_office("S-999999-1"), None);
+        assert_eq!(id_office("nothing"), None);
+    }
+}

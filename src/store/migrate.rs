@@ -1,0 +1,61 @@
+//! Bringing an older store's state up to this version's layout. The op log is the truth and
+//! never changes shape; the state is folded from it again whenever its layout changes.
+//!
+//! - Schema 1 to 2: enrolment lists and check-ins keep each office's entries apart (a joint
+//!   session's host and co-host both keep its list), deadlines go to the higher office, and ops
+//!   the rules of who may write what refuse are kept in their chains and listed.
+
+use std::collections::BTreeMap;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::sync::Voided;
+use super::{Store, SCHEMA_VERSION};
+use crate::i18n::tf;
+use crate::log::{apply, ApplyError, Op};
+
+impl Store {
+    /// Folds the whole log into a fresh state, keeping the ops the rules refuse as listed voids,
+    /// and writes the state and the schema number at once.
+    pub(super) fn refold(&self) -> Result<()> {
+        let mut ops: Vec<Op> = self.ops().collect::<Result<_>>()?;
+        ops.sort_by_key(Op::order_key);
+        let mut state: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut voided = Vec::new();
+        let now = crate::log::hlc::now_ms();
+        for op in &ops {
+            match apply(&mut state, op) {
+                Ok(_) => {}
+                Err(ApplyError::Unauthorised {
+                    record,
+                    origin,
+                    rule,
+                }) => voided.push(Voided {
+                    device: op.device,
+                    seq: op.seq,
+                    origin,
+                    kind: op.payload.kind().to_string(),
+                    record,
+                    rule,
+                    sender: String::new(),
+                    at_ms: now,
+                }),
+                Err(other) => return Err(other).wrap_err("folding the log again"),
+            }
+        }
+        let mut batch = sled::Batch::default();
+        for key in self.state.iter().keys() {
+            batch.remove(key?);
+        }
+        for (key, value) in state {
+            batch.insert(key.as_bytes(), value);
+        }
+        self.state.apply_batch(batch)?;
+        self.replace_voided(&voided)?;
+        self.meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        Ok(())
+    }
+}
