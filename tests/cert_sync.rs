@@ -177,7 +177,7 @@ fn expansion_class_results_count_only_after_approval_and_outcomes_reach_only_the
     huarong.send(&city);
 
     // The city's expansion class: its own class, enrolment and results.
-    let class = "S-ezhou-x1";
+    let class = "S-420700-x1";
     city.store
         .commit(vec![
             session(EZHOU, class, SessionKind::Expansion, 10),
@@ -269,9 +269,9 @@ fn certificate_numbers_are_never_reused_across_bundles() {
     province
         .store
         .commit(
-            std::iter::once(session(PROVINCE, "S-exam", SessionKind::Exam, 6))
+            std::iter::once(session(PROVINCE, "S-420000-exam", SessionKind::Exam, 6))
                 .chain(people.iter().map(|p| Payload::ResultRecorded {
-                    session: "S-exam".into(),
+                    session: "S-420000-exam".into(),
                     person: p.clone(),
                     unit: ECHENG.into(),
                     marks: marks(900, 900),
@@ -316,18 +316,18 @@ fn a_clash_between_two_province_devices_voids_one_and_is_never_reused() {
         })
         .collect();
     let shared = vec![
-        session(PROVINCE, "S-exam", SessionKind::Exam, 6),
-        person(PROVINCE, "P-a", "甲", "13807110001"),
-        person(PROVINCE, "P-b", "乙", "13807110002"),
+        session(PROVINCE, "S-420000-exam", SessionKind::Exam, 6),
+        person(PROVINCE, "P-420000-a", "甲", "13807110001"),
+        person(PROVINCE, "P-420000-b", "乙", "13807110002"),
         Payload::ResultRecorded {
-            session: "S-exam".into(),
-            person: "P-a".into(),
+            session: "S-420000-exam".into(),
+            person: "P-420000-a".into(),
             unit: PROVINCE.into(),
             marks: marks(900, 900),
         },
         Payload::ResultRecorded {
-            session: "S-exam".into(),
-            person: "P-b".into(),
+            session: "S-420000-exam".into(),
+            person: "P-420000-b".into(),
             unit: PROVINCE.into(),
             marks: marks(900, 900),
         },
@@ -336,7 +336,7 @@ fn a_clash_between_two_province_devices_voids_one_and_is_never_reused() {
     laptops[1].import_foreign_chain(first).unwrap();
     let rules = Rules::embedded().unwrap();
     let day = NaiveDate::from_ymd_opt(2023, 7, 1).unwrap();
-    for (laptop, who) in laptops.iter().zip(["P-a", "P-b"]) {
+    for (laptop, who) in laptops.iter().zip(["P-420000-a", "P-420000-b"]) {
         let cert: Certificate = laptop.next_certificates(&rules, 1, day).unwrap().remove(0);
         assert_eq!(cert.number, "鄂知专202300001");
         laptop
@@ -367,7 +367,13 @@ fn a_clash_between_two_province_devices_voids_one_and_is_never_reused() {
             .map(|c| (c.person.id.as_str(), c.status.certificate.as_deref()))
             .collect();
         // The earlier op (laptop 1's) holds the number; 乙's certificate is void.
-        assert_eq!(holders, [("P-a", Some("鄂知专202300001")), ("P-b", None)]);
+        assert_eq!(
+            holders,
+            [
+                ("P-420000-a", Some("鄂知专202300001")),
+                ("P-420000-b", None)
+            ]
+        );
         assert!(book[1].status.may_issue(), "乙 is issued again");
         let next = laptop.next_certificates(&rules, 1, day).unwrap();
         assert_eq!(next[0].number, "鄂知专202300002");

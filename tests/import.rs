@@ -211,16 +211,17 @@ fn an_enterprise_list_is_imported_once() {
     let said = text(&out);
     assert!(said.contains("第 4 行：统一社会信用代码"), "{said}");
     assert!(said.contains("第 5 行：与第 2 行是同一家企业"), "{said}");
+    // 华容区's enterprise is 华容区's to register, not 鄂城区's.
+    assert!(
+        said.contains("第 3 行：所属单位: 华容区 不在鄂城区的范围内"),
+        "{said}"
+    );
     let enterprises: serde_json::Value =
         serde_json::from_slice(&peixun(dir.path(), &["enterprises", "--json"]).stdout).unwrap();
     let list = enterprises.as_array().unwrap();
-    assert_eq!(list.len(), 2);
-    let jingjing = list
-        .iter()
-        .find(|e| e["name"] == "鄂州晶晶水产科技有限公司")
-        .unwrap();
-    assert_eq!(jingjing["unit"], "420703");
-    assert_eq!(jingjing["category"], "specialised");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["unit"], "420704");
+    assert_eq!(list[0]["category"], "high-tech");
     let again = peixun(
         dir.path(),
         &[
@@ -232,7 +233,7 @@ fn an_enterprise_list_is_imported_once() {
         ],
     );
     assert!(
-        text(&again).contains("新企业 0，已有企业 2"),
+        text(&again).contains("新企业 0，已有企业 1"),
         "{}",
         text(&again)
     );

@@ -175,7 +175,10 @@ fn another_offices_records_cannot_be_changed() {
         .unwrap();
     let said = err.to_string();
     assert!(
-        said.contains(&format!("不能修改场次 {}：该记录属于其他单位", foreign.id)),
+        said.contains(&format!(
+            "不能修改场次 {}：记录写的所属单位是 华容区",
+            foreign.id
+        )),
         "{said}"
     );
     let err = store

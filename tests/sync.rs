@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use common::offices::*;
 use peixun::demo::ChainWriter;
 use peixun::domain::MarkStatus;
+use peixun::log::device::tagged;
 use peixun::log::{Op, Payload};
 use peixun::sync::bundle::{decrypt, parse_outer, seal, Draft, RangeHeader, Routing, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
@@ -24,21 +25,27 @@ fn county_city_province_round_trips_converge() {
     county_work(&county, "1");
     city.store
         .commit(vec![
-            session(EZHOU, "S-city-joint", "鄂州联合培训班"),
+            session(EZHOU, "S-420700-joint", "鄂州联合培训班"),
             Payload::DeadlineSet {
                 unit: ECHENG.into(),
                 item: "county.plan".into(),
                 due: NaiveDate::from_ymd_opt(2023, 2, 27).unwrap(),
             },
             // City-owned people never go down to a county.
-            person(EZHOU, "P-city-1", "司马相如", "13900000001", "E-x"),
+            person(EZHOU, "P-420700-1", "司马相如", "13900000001", "E-420700-x"),
         ])
         .unwrap();
     province
         .store
         .commit(vec![
-            session(PROVINCE, "S-prov-online", "线上大培训"),
-            person(PROVINCE, "P-prov-1", "诸葛亮", "13900000002", "E-y"),
+            session(PROVINCE, "S-420000-online", "线上大培训"),
+            person(
+                PROVINCE,
+                "P-420000-1",
+                "诸葛亮",
+                "13900000002",
+                "E-420000-y",
+            ),
         ])
         .unwrap();
 
@@ -54,12 +61,12 @@ fn county_city_province_round_trips_converge() {
         "the county's ops relayed, and the city's own"
     );
     assert!(province.has(&format!("p/P-{ECHENG}-1")));
-    assert!(province.has("p/P-city-1"));
+    assert!(province.has("p/P-420700-1"));
 
     let down = city.applied(&province.send(&city));
     assert_eq!(down.applied, 1, "only the province's public view");
-    assert!(city.has("s/S-prov-online"));
-    assert!(!city.has("p/P-prov-1"));
+    assert!(city.has("s/S-420000-online"));
+    assert!(!city.has("p/P-420000-1"));
 
     let down = county.applied(&city.send(&county));
     assert_eq!(
@@ -67,10 +74,10 @@ fn county_city_province_round_trips_converge() {
         2 + 1,
         "the city's session and deadline, the province's session"
     );
-    assert!(county.has("s/S-city-joint"));
+    assert!(county.has("s/S-420700-joint"));
     assert!(county.has(&format!("d/{ECHENG}/county.plan")));
-    assert!(county.has("s/S-prov-online"));
-    assert!(!county.has("p/P-city-1") && !county.has("p/P-prov-1"));
+    assert!(county.has("s/S-420000-online"));
+    assert!(!county.has("p/P-420700-1") && !county.has("p/P-420000-1"));
 
     // Acknowledgements flowed back: nothing is sent twice.
     let again = county.send(&city);
@@ -118,7 +125,7 @@ fn a_county_never_receives_another_countys_people() {
         city.applied(&county.send(&city));
     }
     city.store
-        .commit(vec![session(EZHOU, "S-city", "鄂州联合培训班")])
+        .commit(vec![session(EZHOU, "S-420700-c", "鄂州联合培训班")])
         .unwrap();
     let (bytes, exported) =
         build(&city.store, &city.keys, ECHENG, &ExportOptions::default()).unwrap();
@@ -127,7 +134,7 @@ fn a_county_never_receives_another_countys_people() {
         .iter()
         .all(|r| r.kind == ChainKind::PublicView && r.origin == EZHOU));
     echeng.applied(&bytes);
-    assert!(echeng.has("s/S-city"));
+    assert!(echeng.has("s/S-420700-c"));
     assert!(!echeng.has(&format!("p/P-{HUARONG}-1")));
     assert!(!echeng.has(&format!("s/S-{HUARONG}-1")));
 }
@@ -237,7 +244,7 @@ fn wrong_recipient_unknown_sender_and_revoked_keys_are_refused() {
     stranger.pin(&city);
     stranger
         .store
-        .commit(vec![session(HUARONG, "S-h", "华容")])
+        .commit(vec![session(HUARONG, "S-420703-h", "华容")])
         .unwrap();
     let from_stranger = stranger.send(&city);
     assert!(matches!(
@@ -249,7 +256,7 @@ fn wrong_recipient_unknown_sender_and_revoked_keys_are_refused() {
     // said so, the city's own work still goes in.
     city.applied(&to_city);
     city.store
-        .commit(vec![session(EZHOU, "S-city", "鄂州联合培训班")])
+        .commit(vec![session(EZHOU, "S-420700-c", "鄂州联合培训班")])
         .unwrap();
     trust::revoke(&province.store, ECHENG).unwrap();
     match province.take(&city.send(&province)) {
@@ -262,7 +269,7 @@ fn wrong_recipient_unknown_sender_and_revoked_keys_are_refused() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(province.has("s/S-city"));
+    assert!(province.has("s/S-420700-c"));
     assert!(!province.has(&format!("p/P-{ECHENG}-1")));
     // The city stops trusting it: the county's own bundles are refused.
     trust::revoke(&city.store, ECHENG).unwrap();
@@ -287,7 +294,7 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
     county_work(&county, "1");
     city.applied(&county.send(&city));
     city.store
-        .commit(vec![session(EZHOU, "S-city", "鄂州联合培训班")])
+        .commit(vec![session(EZHOU, "S-420700-c", "鄂州联合培训班")])
         .unwrap();
     // No roster yet: the province does not know the county's key.
     let to_province = city.send(&province);
@@ -371,7 +378,7 @@ fn a_fork_is_quarantined_and_reported() {
     let ops: Vec<Vec<u8>> = (0..4)
         .map(|i| {
             other
-                .push(session(ECHENG, &format!("S-fork-{i}"), "另一段历史"))
+                .push(session(ECHENG, &format!("S-420704-fork-{i}"), "另一段历史"))
                 .unwrap()
                 .encode()
                 .unwrap()
@@ -410,8 +417,11 @@ fn a_fork_is_quarantined_and_reported() {
     assert_eq!(city.store.quarantined().unwrap().len(), 1);
 }
 
+/// A county that writes under another office's record ids (its neighbour's enterprise, the
+/// city's next session id) changes nothing: those ops are kept in its chain, listed with their
+/// reason, and the rest of its bundle and every later one go in. The owners' own writes go on.
 #[test]
-fn a_county_bundle_touching_another_countys_record_is_refused_whole() {
+fn squatting_another_offices_ids_changes_nothing_and_the_link_flows() {
     let city = Office::new(EZHOU);
     let echeng = Office::new(ECHENG);
     let huarong = Office::new(HUARONG);
@@ -419,40 +429,63 @@ fn a_county_bundle_touching_another_countys_record_is_refused_whole() {
         city.pin(county);
         county.pin(&city);
     }
+    let shared = format!("E-{HUARONG}-shared");
     huarong
         .store
-        .commit(vec![enterprise(HUARONG, "E-shared", "华容某企业")])
+        .commit(vec![enterprise(HUARONG, &shared, "华容某企业")])
         .unwrap();
     city.applied(&huarong.send(&city));
-    // 鄂城区 writes a session and then an enterprise under 华容区's record id.
-    echeng
-        .store
-        .commit(vec![
-            session(ECHENG, "S-e", "鄂城区第一场"),
-            enterprise(ECHENG, "E-shared", "冒名企业"),
-        ])
-        .unwrap();
     let before = city.state();
-    let refused = city.take(&echeng.send(&city)).unwrap_err();
-    assert_eq!(
-        refused,
-        Rejection::Unauthorised {
-            record: "e/E-shared".into(),
-            origin: ECHENG.into()
-        }
+    // The city's next session id is predictable from its own records.
+    let city_next = city.store.new_id('S').unwrap();
+    let squat = echeng.craft(
+        &city,
+        tagged(ECHENG, 77),
+        vec![
+            session(ECHENG, "S-420704-e", "鄂城区第一场"),
+            enterprise(ECHENG, &shared, "冒名企业"),
+            session(ECHENG, &city_next, "冒名场次"),
+        ],
     );
-    let text = refused.to_string();
-    assert!(
-        text.contains("鄂城区(420704) 不能修改企业 E-shared"),
-        "{text}"
-    );
-    assert_eq!(city.state(), before, "not even the session went in");
-    assert!(!city
-        .store
-        .heads()
-        .unwrap()
+    let summary = city.imported(&squat);
+    assert_eq!(summary.counts.applied, 3, "every op is in the chain");
+    let voided: Vec<&str> = summary
+        .counts
+        .refused_ops
         .iter()
-        .any(|(d, _)| *d == echeng.store.device()));
+        .map(|v| v.record.as_str())
+        .collect();
+    assert_eq!(
+        voided,
+        vec![format!("e/{shared}"), format!("s/{city_next}")]
+    );
+    let reason = summary.counts.refused_ops[0].reason();
+    assert!(
+        reason.contains("鄂城区 不能修改企业") && reason.contains("这个编号属于 华容区"),
+        "{reason}"
+    );
+    assert_eq!(
+        city.state().get(&format!("e/{shared}")),
+        before.get(&format!("e/{shared}"))
+    );
+    assert!(city.has("s/S-420704-e"), "the county's own session went in");
+    assert!(!city.has(&format!("s/{city_next}")));
+    assert_eq!(city.store.voided().unwrap().len(), 2);
+
+    // The owners' own writes still apply, and the link from 鄂城区 keeps flowing.
+    city.store
+        .commit(vec![session(EZHOU, &city_next, "鄂州联合培训班")])
+        .unwrap();
+    huarong
+        .store
+        .commit(vec![enterprise(HUARONG, &shared, "华容某企业（更名）")])
+        .unwrap();
+    assert_eq!(city.applied(&huarong.send(&city)).applied, 1);
+    county_work(&echeng, "1");
+    assert_eq!(city.applied(&echeng.send(&city)).applied, 6);
+    let name = city.store.enterprise(&shared).unwrap().unwrap().name;
+    assert_eq!(name, "华容某企业（更名）");
+    city.assert_consistent();
 }
 
 #[test]

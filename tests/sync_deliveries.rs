@@ -59,7 +59,13 @@ fn work(office: &Office, n: usize) {
         }),
         ECHENG | HUARONG => {
             payloads.push(enterprise(&o, &format!("E-{o}-{n}"), FIRM));
-            payloads.push(person(&o, &format!("P-{o}-{n}"), NAME, PHONE, "E"));
+            payloads.push(person(
+                &o,
+                &format!("P-{o}-{n}"),
+                NAME,
+                PHONE,
+                &format!("E-{o}-{n}"),
+            ));
         }
         _ => {}
     }

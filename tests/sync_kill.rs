@@ -31,7 +31,7 @@ fn big_bundle(city_keys: &Keys) -> (Vec<u8>, Card) {
     for chunk in 0..PEOPLE / 1_000 {
         let mut payloads = Vec::new();
         for n in chunk * 1_000..(chunk + 1) * 1_000 {
-            let e = format!("E-{n}");
+            let e = format!("E-{COUNTY}-{n}");
             payloads.push(Payload::EnterpriseUpserted(Enterprise {
                 id: e.clone(),
                 office: COUNTY.into(),
@@ -41,7 +41,7 @@ fn big_bundle(city_keys: &Keys) -> (Vec<u8>, Card) {
                 unit: COUNTY.into(),
             }));
             payloads.push(Payload::PersonUpserted(Person {
-                id: format!("P-{n}"),
+                id: format!("P-{COUNTY}-{n}"),
                 office: COUNTY.into(),
                 name: "欧阳明月".into(),
                 phone: format!("138{n:08}"),

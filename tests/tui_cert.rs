@@ -91,12 +91,12 @@ fn province_store() -> (TempDir, Store) {
         (
             ECHENG,
             vec![
-                ("P-a", "欧阳明月", "13807110001"),
-                ("P-c", "诸葛亮", "13807110003"),
+                ("P-420704-a", "欧阳明月", "13807110001"),
+                ("P-420704-c", "诸葛亮", "13807110003"),
             ],
         ),
-        ("420703", vec![("P-b", "司马青", "13807110002")]),
-        ("420102", vec![("P-d", "黄鹤", "13807110004")]),
+        ("420703", vec![("P-420703-b", "司马青", "13807110002")]),
+        ("420102", vec![("P-420102-d", "黄鹤", "13807110004")]),
     ];
     for (office, people) in counties {
         let county_dir = TempDir::new().expect("temp dir");
@@ -118,23 +118,27 @@ fn province_store() -> (TempDir, Store) {
         Payload::SessionUpserted(makeup.clone()),
     ];
     for (id, office) in [
-        ("P-a", ECHENG),
-        ("P-b", "420703"),
-        ("P-c", ECHENG),
-        ("P-d", "420102"),
+        ("P-420704-a", ECHENG),
+        ("P-420703-b", "420703"),
+        ("P-420704-c", ECHENG),
+        ("P-420102-d", "420102"),
     ] {
         payloads.push(online(id, office, 400));
     }
-    for (id, office) in [("P-a", ECHENG), ("P-b", "420703"), ("P-d", "420102")] {
+    for (id, office) in [
+        ("P-420704-a", ECHENG),
+        ("P-420703-b", "420703"),
+        ("P-420102-d", "420102"),
+    ] {
         payloads.push(selected(id, office));
     }
     payloads.extend([
-        result(&exam.id, "P-a", ECHENG, 500),
-        result(&makeup.id, "P-a", ECHENG, 700),
-        result(&exam.id, "P-b", "420703", 400),
-        result(&makeup.id, "P-b", "420703", 450),
+        result(&exam.id, "P-420704-a", ECHENG, 500),
+        result(&makeup.id, "P-420704-a", ECHENG, 700),
+        result(&exam.id, "P-420703-b", "420703", 400),
+        result(&makeup.id, "P-420703-b", "420703", 450),
         Payload::CertificateIssued {
-            person: "P-a".into(),
+            person: "P-420704-a".into(),
             unit: ECHENG.into(),
             certificate: Certificate {
                 number: "鄂知专202300001".into(),

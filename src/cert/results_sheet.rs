@@ -241,7 +241,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420000", "测试").unwrap();
         let session = Session {
-            id: "S-exam".into(),
+            id: "S-420000-exam".into(),
             office: "420000".into(),
             kind: SessionKind::Exam,
             title: "考核".into(),
@@ -260,7 +260,7 @@ mod tests {
             .commit(vec![
                 Payload::SessionUpserted(session.clone()),
                 Payload::PersonUpserted(crate::domain::Person {
-                    id: "P-1".into(),
+                    id: "P-420000-1".into(),
                     office: "420000".into(),
                     name: "张三".into(),
                     phone: "13800001111".into(),
@@ -269,7 +269,7 @@ mod tests {
                     code: "K1".into(),
                 }),
                 Payload::Evaluated {
-                    person: "P-1".into(),
+                    person: "P-420000-1".into(),
                     unit: "420000".into(),
                     evaluation: crate::cert::model::Evaluation {
                         score: 800,

@@ -387,7 +387,7 @@ mod tests {
         let store = Store::create(dir.path(), "420000", "测试").unwrap();
         store
             .commit(vec![Payload::PersonUpserted(Person {
-                id: "P-1".into(),
+                id: "P-420000-1".into(),
                 office: "420000".into(),
                 name: "张三".into(),
                 phone: "13800001111".into(),

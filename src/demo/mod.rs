@@ -339,6 +339,7 @@ fn plan_sessions(
         store,
         rng: rng.fork(4),
         lecturers: Vec::new(),
+        province_sessions: 0,
     };
     let mut lecturer_rng = rng.fork(5);
     cal.lecturers = (0..24)
@@ -525,11 +526,27 @@ pub fn build_sized(
         }
     }
     let own_cert = chain.write(office, seed, &mut actor_rng, &mut foreign)?;
+    // Sessions of an office above the store's (the province's online days and exams in a city
+    // store) come as that office's chain, as they would by bundle.
+    let mut above: HashMap<String, ChainWriter> = HashMap::new();
+    for p in planned.iter().filter(|p| p.session.office != office) {
+        let writer = above.entry(p.session.office.clone()).or_insert_with(|| {
+            ChainWriter::new(
+                &p.session.office,
+                device_id(seed, &format!("{}/sessions", p.session.office)),
+                &names::person_name(&mut actor_rng),
+            )
+        });
+        foreign.push(writer.push(Payload::SessionUpserted(p.session.clone()))?);
+    }
 
     let total = firms.len()
         + own_cert.len()
         + people.len()
-        + planned.len()
+        + planned
+            .iter()
+            .filter(|p| p.session.office == office)
+            .count()
         + planned
             .iter()
             .map(|p| p.enrolled.len() + p.present.len())
@@ -552,7 +569,7 @@ pub fn build_sized(
     for p in people {
         sink.push(Payload::PersonUpserted(p))?;
     }
-    for p in &planned {
+    for p in planned.iter().filter(|p| p.session.office == office) {
         sink.push(Payload::SessionUpserted(p.session.clone()))?;
     }
     for p in &planned {

@@ -45,6 +45,8 @@ pub(crate) struct Calendar<'a> {
     pub store: &'a Store,
     pub rng: Rng,
     pub lecturers: Vec<String>,
+    /// Sessions made so far in the province's id space.
+    pub province_sessions: u32,
 }
 
 fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate> {
@@ -69,15 +71,26 @@ pub fn session_days(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
 
 impl Calendar<'_> {
     fn blank(
-        &self,
+        &mut self,
         kind: SessionKind,
         title: String,
         units: Vec<String>,
         host: &str,
     ) -> Result<Session> {
+        // The online training and the exams are the province's, whichever store the demo fills:
+        // their ids are in its space and its chain writes them.
+        let (id, office) = if host == PROVINCE && self.store.office() != PROVINCE {
+            self.province_sessions += 1;
+            (
+                format!("S-{PROVINCE}-demo-{}", self.province_sessions),
+                PROVINCE.to_string(),
+            )
+        } else {
+            (self.store.new_id('S')?, self.store.office().to_string())
+        };
         Ok(Session {
-            id: self.store.new_id('S')?,
-            office: self.store.office().to_string(),
+            id,
+            office,
             kind,
             title,
             units,

@@ -352,6 +352,20 @@ pub fn enterprise(
         },
     };
     let unit = match resolve_unit(unit) {
+        // An office registers the enterprises of its own area; a neighbour's are the neighbour's.
+        Ok(u) if !crate::campaign::hierarchy::within(&office, &u) => {
+            errors.push(
+                "unit",
+                tf(
+                    "cli.input.unit_outside",
+                    &[
+                        ("unit", &crate::campaign::unit_name(&u)),
+                        ("office", &crate::campaign::unit_name(&office)),
+                    ],
+                ),
+            );
+            String::new()
+        }
         Ok(u) => u,
         Err(e) => {
             errors.push("unit", e);

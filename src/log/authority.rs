@@ -24,8 +24,10 @@ pub enum Rule {
     Jurisdiction { unit: String },
     /// A session's list may be kept only by offices on its office's line of the hierarchy.
     SessionLine { session_office: Option<String> },
-    /// Only the person's own office, or one above it, enrols or checks in its people.
+    /// A person is enrolled and checked in by offices on the line of the person's own office.
     PersonOf { owner: Option<String> },
+    /// A person's enterprise is one the writer registered, or one below it registered.
+    EnterpriseOf { owner: Option<String> },
     /// A unit marks only its own checklist.
     OwnUnit,
     /// A deadline is set by the unit's city or the province.
@@ -47,6 +49,7 @@ impl Rule {
                 .map_or_else(|| tf("cli.rule.no_office", &[]), crate::campaign::unit_name)
         };
         match self {
+            Self::IdOf { owner: None } => tf("cli.rule.id_unbound", &[]),
             Self::IdOf { owner } => tf("cli.rule.id_of", &[("owner", &name(owner))]),
             Self::RecordOffice { named } => tf(
                 "cli.rule.record_office",
@@ -61,6 +64,9 @@ impl Rule {
                 &[("office", &name(session_office))],
             ),
             Self::PersonOf { owner } => tf("cli.rule.person_of", &[("owner", &name(owner))]),
+            Self::EnterpriseOf { owner } => {
+                tf("cli.rule.enterprise_of", &[("owner", &name(owner))])
+            }
             Self::OwnUnit => tf("cli.rule.own_unit", &[]),
             Self::DeadlineAbove => tf("cli.rule.deadline_above", &[]),
             Self::Province => tf("cli.rule.province", &[]),
@@ -123,26 +129,40 @@ fn in_jurisdiction(op: &Op, unit: &str) -> Result<(), Rule> {
     }
 }
 
+/// The units an office's sessions may name: its own area, and for a county or zone the rest of
+/// its city (the seed's joint sessions: 鄂城区局承办，临空分局协办).
+fn session_area(office: &str) -> &str {
+    match crate::campaign::campaign().city_of(office) {
+        Some(city) if city.id != office => city.id.as_str(),
+        _ => office,
+    }
+}
+
 fn session_rules(op: &Op, s: &Session) -> Result<(), Rule> {
     own_id(op, &s.id)?;
     own_record(op, &s.office)?;
+    let area = session_area(&op.office);
     for unit in s.units.iter().chain([&s.host]).chain(s.cohost.as_ref()) {
-        in_jurisdiction(op, unit)?;
+        if !within(area, unit) {
+            return Err(Rule::Jurisdiction { unit: unit.clone() });
+        }
     }
     Ok(())
 }
 
 /// Enrolment and attendance: the writer is on the session's line (its office, above it, or a
-/// unit it covers) and the person is the writer's or below it.
+/// unit it may name), and so is the person (a county's own, or one the province registered from
+/// the online platform, never a neighbouring county's).
 fn list_rules(op: &Op, session: &str, person: &str) -> Result<(), Rule> {
     let session_office = id_office(session);
-    if !session_office.is_some_and(|o| same_line(&op.office, o)) {
+    let on_line = |o: &str| same_line(&op.office, o) || within(session_area(o), &op.office);
+    if !session_office.is_some_and(on_line) {
         return Err(Rule::SessionLine {
             session_office: session_office.map(str::to_string),
         });
     }
     let owner = id_office(person);
-    if !owner.is_some_and(|o| within(&op.office, o)) {
+    if !owner.is_some_and(|o| same_line(&op.office, o)) {
         return Err(Rule::PersonOf {
             owner: owner.map(str::to_string),
         });
@@ -182,7 +202,7 @@ pub fn check(op: &Op) -> Result<(), Rule> {
             match &p.enterprise {
                 Some(enterprise) => match id_office(enterprise) {
                     Some(owner) if within(&op.office, owner) => Ok(()),
-                    owner => Err(Rule::IdOf {
+                    owner => Err(Rule::EnterpriseOf {
                         owner: owner.map(str::to_string),
                     }),
                 },

@@ -5,6 +5,7 @@ pub mod cert;
 mod checklist;
 mod enrol;
 pub mod foreign;
+pub mod home;
 mod migrate;
 mod open;
 mod paper;

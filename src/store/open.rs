@@ -144,7 +144,7 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
 
 /// A new device of `office`: its tag, then 40 random bits from the operating system (the clock,
 /// the process and the folder when the system has no randomness to give).
-fn random_device_id(office: &str, dir: &Path) -> u64 {
+pub(super) fn random_device_id(office: &str, dir: &Path) -> u64 {
     use rand_core::RngCore;
     let mut bytes = [0u8; 8];
     if rand_core::OsRng.try_fill_bytes(&mut bytes).is_err() {
@@ -184,6 +184,7 @@ impl Store {
         meta.insert("office", office.as_bytes())?;
         meta.insert("device", &device.to_be_bytes())?;
         meta.insert("actor", actor.as_bytes())?;
+        meta.insert("home", postcard::to_stdvec(&super::home::mark_of(dir))?)?;
         db.flush()?;
         Self::from_db(dir, db, lock)
     }
@@ -222,6 +223,7 @@ impl Store {
         let device = read_u("device")?
             .and_then(|b| b.try_into().ok().map(u64::from_be_bytes))
             .ok_or_else(|| damaged("device"))?;
+        let device = super::home::settle(dir, &meta, &office, device)?;
         let actor = read_u("actor")?
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default();

@@ -236,7 +236,10 @@ pub fn build(
         {
             continue;
         }
-        let head = if chain.device == store.device() {
+        // Every full chain of this office is ours to sign: the device in use, and one written
+        // before the folder was copied or moved.
+        let own = chain.origin == store.office() && chain.kind == ChainKind::Full;
+        let head = if own {
             SignedHead::sign(keys, chain.device, ChainKind::Full, chain.seq, chain.hash)?
         } else if let Some(signed) = &chain.signed {
             signed.clone()
@@ -254,7 +257,10 @@ pub fn build(
         ranges.push((RangeHeader { first, head }, ops));
     }
     if is_strict_ancestor(store.office(), to) {
-        if let Some(own) = chains.iter().find(|c| c.device == store.device()) {
+        let own_chains = chains
+            .iter()
+            .filter(|c| c.origin == store.office() && c.kind == ChainKind::Full && c.seq > 0);
+        for own in own_chains {
             for (device, view) in views(store, own.device, own.seq, to)? {
                 let Some((_, last_hash)) = view.last() else {
                     continue;

@@ -18,7 +18,7 @@ use super::visibility::{may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
 use crate::log::device::tag_owner;
-use crate::log::Op;
+use crate::log::{DeviceId, Op};
 use crate::store::sync::{ImportCounts, ImportPlan, VerifiedRange};
 use crate::store::Store;
 
@@ -34,6 +34,12 @@ pub struct ImportSummary {
     pub refused: Vec<RefusedRange>,
     /// Evidence files the bundle carried that were not kept here before.
     pub files_kept: usize,
+    /// Another file from the sender used the same number: the sender has two installs (a copied
+    /// folder) or restored a backup. Its bundle id.
+    pub twin_of: Option<String>,
+    /// Devices of this office that the sender hears from and this store does not know: another
+    /// install of this office.
+    pub other_installs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +67,7 @@ fn refuses_only_the_range(rejection: &Rejection) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
-    Imported(ImportSummary),
+    Imported(Box<ImportSummary>),
     /// The same file (bundle id) was taken in before; nothing was done.
     AlreadyImported {
         sender: OfficeId,
@@ -160,6 +166,7 @@ struct Checked {
     header: Header,
     ranges: Vec<Vec<Vec<u8>>>,
     files: Vec<Vec<u8>>,
+    twin_of: Option<String>,
 }
 
 enum Stage {
@@ -202,13 +209,12 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
             at_ms: received.at_ms,
         })));
     }
-    if let Some(other) = store.link_seq_used(&header.sender, header.link_seq)? {
-        return Ok(Err(Rejection::Replay {
-            sender: header.sender.clone(),
-            link_seq: header.link_seq,
-            other: hex(&other),
-        }));
-    }
+    // The same number on another file: the sender's folder was copied (two installs number
+    // their bundles alike) or a backup was restored. Every range is checked on its own, so
+    // taking it in loses nothing and the copy's work still arrives; the summary says so.
+    let twin_of = store
+        .link_seq_used(&header.sender, header.link_seq)?
+        .map(|other| hex(&other));
     let (ranges, files) = match opened.contents() {
         Ok(contents) => contents,
         Err(rejection) => return Ok(Err(rejection)),
@@ -217,6 +223,7 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
         header: opened.header,
         ranges,
         files,
+        twin_of,
     }))))
 }
 
@@ -250,7 +257,9 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
         header,
         ranges,
         files,
+        twin_of,
     } = *checked;
+    let other_installs = other_installs(store, &header)?;
     recheck_held(store, keys)?;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());
@@ -299,14 +308,32 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
             });
         }
     }
-    Ok(Outcome::Imported(ImportSummary {
+    Ok(Outcome::Imported(Box::new(ImportSummary {
         sender: header.sender,
         link_seq: header.link_seq,
         bundle_id: hex(&header.bundle_id),
         counts,
         refused,
         files_kept,
-    }))
+        twin_of,
+        other_installs,
+    })))
+}
+
+/// Devices of this office the sender holds chains of and this store never wrote or saw: another
+/// install of this office (a copied folder) sends its work to the same peer.
+fn other_installs(store: &Store, header: &Header) -> Result<Vec<String>> {
+    let mine: HashSet<DeviceId> = store.heads()?.into_iter().map(|(d, _)| d).collect();
+    Ok(header
+        .acks
+        .iter()
+        .filter(|ack| {
+            ack.device != store.device()
+                && !mine.contains(&ack.device)
+                && tag_owner(ack.device) == Some(store.office())
+        })
+        .map(|ack| super::device_label(ack.device))
+        .collect())
 }
 
 /// What `bundle inspect` shows.

@@ -127,6 +127,42 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
+            let shown = 5;
+            for void in c.refused_ops.iter().take(shown) {
+                lines.push(tf(
+                    "sync.import.refused_op",
+                    &[
+                        ("device", &super::device_label(void.device)),
+                        ("seq", &void.seq),
+                        ("reason", &void.reason()),
+                    ],
+                ));
+            }
+            if c.refused_ops.len() > shown {
+                lines.push(tf(
+                    "sync.import.refused_more",
+                    &[("count", &(c.refused_ops.len() - shown))],
+                ));
+            }
+            if let Some(other) = &s.twin_of {
+                lines.push(tf(
+                    "sync.import.twin",
+                    &[
+                        ("sender", &office_name(&s.sender)),
+                        ("seq", &s.link_seq),
+                        ("other", other),
+                    ],
+                ));
+            }
+            if !s.other_installs.is_empty() {
+                lines.push(tf(
+                    "sync.import.other_installs",
+                    &[
+                        ("sender", &office_name(&s.sender)),
+                        ("devices", &s.other_installs.join("、")),
+                    ],
+                ));
+            }
             if s.files_kept > 0 {
                 lines.push(tf("sync.import.files", &[("count", &s.files_kept)]));
             }

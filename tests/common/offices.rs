@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
+use peixun::demo::ChainWriter;
 use peixun::domain::{Enterprise, MarkStatus, Person, Session, SessionKind};
-use peixun::log::{rebuild, Op, Payload};
+use peixun::log::{rebuild, DeviceId, Op, Payload};
 use peixun::store::Store;
+use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::{import_bytes, ImportSummary, Outcome};
 use peixun::sync::trust::{self, Change};
-use peixun::sync::{Keys, Rejection};
+use peixun::sync::{ChainKind, Keys, Rejection};
 
 pub const PROVINCE: &str = "420000";
 pub const EZHOU: &str = "420700";
@@ -68,7 +70,7 @@ impl Office {
 
     pub fn imported(&self, bytes: &[u8]) -> ImportSummary {
         match self.take(bytes) {
-            Ok(Outcome::Imported(summary)) => summary,
+            Ok(Outcome::Imported(summary)) => *summary,
             other => panic!("expected an import, got {other:?}"),
         }
     }
@@ -85,6 +87,38 @@ impl Office {
         self.state().contains_key(key)
     }
 
+    /// What a dishonest office's own software could send: `payloads` as this office's ops on
+    /// `device` from its first op, signed with this office's key, sealed to `to`. Nothing
+    /// checks them on the way out.
+    pub fn craft(&self, to: &Office, device: DeviceId, payloads: Vec<Payload>) -> Vec<u8> {
+        let mut writer = ChainWriter::new(self.id(), device, "冒名者");
+        let ops: Vec<Vec<u8>> = payloads
+            .into_iter()
+            .map(|p| writer.push(p).unwrap().encode().unwrap())
+            .collect();
+        let last = Op::hash_of(ops.last().unwrap());
+        let head =
+            SignedHead::sign(&self.keys, device, ChainKind::Full, ops.len() as u64, last).unwrap();
+        let link_seq = self.store.next_link_seq(to.id()).unwrap();
+        let draft = Draft {
+            routing: Routing {
+                sender: self.id().into(),
+                sender_epoch: self.keys.epoch(),
+                recipient: to.id().into(),
+                recipient_epoch: to.keys.epoch(),
+                bundle_id: rand_id(),
+            },
+            link_seq,
+            seen_link_seq: 0,
+            created_ms: 1,
+            acks: vec![],
+            ranges: vec![(RangeHeader { first: 1, head }, ops)],
+            files: vec![],
+        };
+        self.store.set_link_seq(to.id(), link_seq).unwrap();
+        seal(&draft, &self.keys, &to.keys.age_identity().to_public()).unwrap()
+    }
+
     /// What `doctor` checks: state rebuilt from every log equals the stored state.
     pub fn assert_consistent(&self) {
         let ops: Vec<Op> = self.store.ops().map(|op| op.unwrap()).collect();
@@ -95,6 +129,16 @@ impl Office {
             self.id()
         );
     }
+}
+
+/// A bundle id no other bundle has.
+fn rand_id() -> [u8; 16] {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let mut id = [0xC5; 16];
+    id[..8].copy_from_slice(&NEXT.fetch_add(1, Ordering::Relaxed).to_be_bytes());
+    id[8..].copy_from_slice(&std::process::id().to_be_bytes().repeat(2));
+    id
 }
 
 pub fn day() -> NaiveDate {

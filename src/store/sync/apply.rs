@@ -364,10 +364,11 @@ impl Store {
             key(RECEIVED, &bundle.bundle_id),
             postcard::to_stdvec(&received)?,
         ));
-        sync_writes.push((
-            [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat(),
-            postcard::to_stdvec(&bundle.bundle_id)?,
-        ));
+        // The first file to use a number keeps it; a twin install's file is told apart by id.
+        let link_key = [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat();
+        if !tree.contains_key(&link_key)? {
+            sync_writes.push((link_key, postcard::to_stdvec(&bundle.bundle_id)?));
+        }
         let hlc_bytes = postcard::to_stdvec(&plan.latest)?;
         let mut origins: BTreeSet<OfficeId> = bundle
             .ranges

@@ -1,0 +1,124 @@
+//! Where this data folder lives. A folder copied to a second machine (or beside itself, or
+//! restored from a backup) would otherwise go on writing the same device chain as its twin: two
+//! histories under one device, which the city can only quarantine as a fork. So each store keeps
+//! a mark of its home (the machine, the folder's path and its inode); a store opened away from
+//! its home becomes a new device of the same office, and both twins' work reaches the city.
+
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+use crate::i18n::tf;
+use crate::log::DeviceId;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeMark {
+    /// /etc/machine-id where there is one, else the host name.
+    pub machine: String,
+    pub path: String,
+    pub inode: u64,
+}
+
+/// A device this store wrote on before it was copied or moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rehomed {
+    pub old_device: DeviceId,
+    pub new_device: DeviceId,
+    pub at_ms: u64,
+    /// Where the folder was before.
+    pub from: HomeMark,
+}
+
+fn machine() -> String {
+    for file in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
+        if let Ok(id) = std::fs::read_to_string(file) {
+            let id = id.trim();
+            if !id.is_empty() {
+                return id.to_string();
+            }
+        }
+    }
+    let mut name = [0u8; 256];
+    // SAFETY: gethostname writes at most `len` bytes into the buffer it is given.
+    let written = unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) };
+    if written == 0 {
+        let end = name.iter().position(|b| *b == 0).unwrap_or(name.len());
+        return String::from_utf8_lossy(&name[..end]).into_owned();
+    }
+    String::new()
+}
+
+/// The mark of the folder `dir` as it is now.
+pub fn mark_of(dir: &Path) -> HomeMark {
+    use std::os::unix::fs::MetadataExt;
+    let path = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    HomeMark {
+        machine: machine(),
+        inode: std::fs::metadata(&path).map_or(0, |m| m.ino()),
+        path: path.display().to_string(),
+    }
+}
+
+/// The device this store writes on from now: the stored one at home, a new one of the same office
+/// when the folder was copied or moved since it was last opened. A store from before home marks
+/// takes its present place as home.
+pub(super) fn settle(
+    dir: &Path,
+    meta: &sled::Tree,
+    office: &str,
+    device: DeviceId,
+) -> Result<DeviceId> {
+    let here = mark_of(dir);
+    let stored: Option<HomeMark> = match meta.get("home")? {
+        Some(bytes) => postcard::from_bytes(&bytes).ok(),
+        None => None,
+    };
+    let Some(home) = stored else {
+        meta.insert("home", postcard::to_stdvec(&here)?)?;
+        return Ok(device);
+    };
+    if home == here {
+        return Ok(device);
+    }
+    let new_device = super::open::random_device_id(office, dir);
+    let mut rehomed: Vec<Rehomed> = match meta.get("rehomed")? {
+        Some(bytes) => postcard::from_bytes(&bytes)?,
+        None => Vec::new(),
+    };
+    eprintln!(
+        "{}",
+        tf(
+            "cli.store.rehomed",
+            &[
+                ("path", &home.path),
+                ("office", &crate::campaign::unit_name(office)),
+                ("device", &crate::sync::device_label(new_device)),
+                ("old", &crate::sync::device_label(device)),
+            ],
+        )
+    );
+    rehomed.push(Rehomed {
+        old_device: device,
+        new_device,
+        at_ms: crate::log::hlc::now_ms(),
+        from: home,
+    });
+    let mut batch = sled::Batch::default();
+    batch.insert("device", &new_device.to_be_bytes());
+    batch.insert("rehomed", postcard::to_stdvec(&rehomed)?);
+    batch.insert("home", postcard::to_stdvec(&here)?);
+    meta.apply_batch(batch)?;
+    Ok(new_device)
+}
+
+impl Store {
+    /// When the folder was copied or moved, the device this install writes on from then on.
+    pub fn rehomed(&self) -> Result<Vec<Rehomed>> {
+        Ok(match self.meta.get("rehomed")? {
+            Some(bytes) => postcard::from_bytes(&bytes)?,
+            None => Vec::new(),
+        })
+    }
+}
