@@ -66,12 +66,31 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
 pub fn doctor(cli: &Cli) -> Result<()> {
     let store = open_store(cli)?;
     let (ops, devices, problems) = check(&store)?;
+    let attention = crate::sync::attention::attention(&store, crate::log::hlc::now_ms())?;
     if problems.is_empty() {
+        let said = if attention.is_empty() {
+            "cli.doctor.ok"
+        } else {
+            "cli.doctor.ok_but"
+        };
         println!(
             "{}",
-            tf("cli.doctor.ok", &[("ops", &ops), ("devices", &devices)])
+            tf(
+                said,
+                &[
+                    ("ops", &ops),
+                    ("devices", &devices),
+                    ("count", &attention.len())
+                ]
+            )
         );
+        for item in &attention {
+            println!("- {}", item.text);
+        }
         return Ok(());
+    }
+    for item in &attention {
+        eprintln!("- {}", item.text);
     }
     for problem in &problems {
         eprintln!("{problem}");

@@ -183,6 +183,8 @@ struct EnrolledRow {
     person: Person,
     enterprise: Option<Enterprise>,
     checked_in_at: Option<String>,
+    /// The offices that put the person on the list (a joint session's units each enrol).
+    enrolled_by: Vec<String>,
 }
 
 fn show(store: &Store, id: &str, json: bool) -> Result<()> {
@@ -190,18 +192,18 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         .session(id)?
         .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &id)])))?;
     let attendance = store.attendance(id)?;
-    let enrolled: Vec<EnrolledRow> = store
-        .enrolment_list(id)?
-        .into_iter()
-        .map(|(person, enterprise)| EnrolledRow {
+    let mut enrolled: Vec<EnrolledRow> = Vec::new();
+    for (person, enterprise) in store.enrolment_list(id)? {
+        enrolled.push(EnrolledRow {
             checked_in_at: attendance
                 .get(&person.id)
                 .and_then(|a| a.first_at)
                 .map(|at| at.format("%H:%M").to_string()),
+            enrolled_by: store.enrolled_by(id, &person.id)?,
             person,
             enterprise,
-        })
-        .collect();
+        });
+    }
     if json {
         return print_json(&SessionDetail {
             session: &session,
@@ -248,11 +250,15 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         ),
     );
     println!();
+    // Who enrolled whom matters once more than the session's own office keeps its list.
+    let joint = enrolled
+        .iter()
+        .any(|row| row.enrolled_by.iter().any(|o| *o != session.office));
     let rows: Vec<Vec<String>> = enrolled
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            vec![
+            let mut cells = vec![
                 (i + 1).to_string(),
                 row.person.name.clone(),
                 row.enterprise
@@ -262,19 +268,25 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
                 row.person.position.clone(),
                 mask_phone(&row.person.phone),
                 row.checked_in_at.clone().unwrap_or_default(),
-            ]
+            ];
+            if joint {
+                let by: Vec<String> = row.enrolled_by.iter().map(|o| unit_name(o)).collect();
+                cells.push(by.join("、"));
+            }
+            cells
         })
         .collect();
-    print_table(
-        &headers(&[
-            "no",
-            "name",
-            "enterprise",
-            "position",
-            "phone",
-            "checked_in",
-        ]),
-        &rows,
-    );
+    let mut columns = vec![
+        "no",
+        "name",
+        "enterprise",
+        "position",
+        "phone",
+        "checked_in",
+    ];
+    if joint {
+        columns.push("enrolled_by");
+    }
+    print_table(&headers(&columns), &rows);
     Ok(())
 }

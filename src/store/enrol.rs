@@ -161,9 +161,7 @@ impl Store {
         session: &str,
         draft: &PersonDraft,
     ) -> Result<(Enrolled, Vec<Payload>)> {
-        if self.session(session)?.is_none() {
-            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
-        }
+        self.list_session(session)?;
         let phone = text::normalise_phone(&draft.phone).map_err(|e| {
             FieldErrors(vec![FieldError {
                 field: "phone",
@@ -266,6 +264,24 @@ impl Store {
             .and_then(|a| a.first_at))
     }
 
+    /// The offices whose check-in of the person stands, with their first time, earliest first.
+    pub fn checked_in_by(
+        &self,
+        session: &str,
+        person: &str,
+    ) -> Result<Vec<(String, NaiveDateTime)>> {
+        Ok(self
+            .get_stored::<Attendances>(&crate::log::apply::keys::attendance(session, person))?
+            .map(|s| {
+                s.value
+                    .by()
+                    .into_iter()
+                    .map(|(o, at)| (o.to_string(), at))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     pub fn attendance_of(&self, session: &str, person: &str) -> Result<Option<Attendance>> {
         Ok(self
             .get_stored::<Attendances>(&crate::log::apply::keys::attendance(session, person))?
@@ -274,9 +290,7 @@ impl Store {
 
     /// Checks a known person in; someone on another list of this office is enrolled here too.
     pub fn check_in(&self, session: &str, person: &str, at: NaiveDateTime) -> Result<CheckIn> {
-        if self.session(session)?.is_none() {
-            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
-        }
+        self.list_session(session)?;
         if self.person(person)?.is_none() {
             return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
         }
@@ -306,8 +320,20 @@ impl Store {
     /// Takes back a check-in (itself an op, so the audit trail keeps both); false when the
     /// person was not checked in.
     pub fn undo_check_in(&self, session: &str, person: &str) -> Result<bool> {
-        if self.first_check_in(session, person)?.is_none() {
+        let by = self.checked_in_by(session, person)?;
+        if by.is_empty() {
             return Ok(false);
+        }
+        // Each office takes back only its own check-in: another door's stands.
+        if !by.iter().any(|(office, _)| office == self.office()) {
+            let names: Vec<String> = by
+                .iter()
+                .map(|(o, at)| format!("{} {}", unit_name(o), at.format("%H:%M")))
+                .collect();
+            return Err(user_error(tf(
+                "cli.checkin.by_other",
+                &[("person", &person), ("by", &names.join("、"))],
+            )));
         }
         self.commit(vec![Payload::CheckInUndone {
             session: session.to_string(),

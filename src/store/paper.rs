@@ -61,9 +61,7 @@ impl Store {
     /// say when each person came). One commit: a bad row number writes nothing.
     pub fn check_in_paper(&self, session: &str, numbers: &[usize]) -> Result<PaperCheckIn> {
         let rows = self.paper_rows(session, numbers)?;
-        let Some(found) = self.session(session)? else {
-            return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
-        };
+        let found = self.list_session(session)?;
         let at = found.date.and_time(found.start);
         let payloads: Vec<Payload> = rows
             .iter()

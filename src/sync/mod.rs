@@ -14,8 +14,11 @@
 //! - `summary`: importing files and the lines that say what happened.
 //! - `status`: how current this store is about another office, in words.
 //!
+//! - `attention`: what about the links needs a person (refused ops, forks, stalled links).
+//!
 //! The format is documented in `docs/bundle-format.md`.
 
+pub mod attention;
 pub mod bundle;
 pub mod export;
 pub mod fingerprint;

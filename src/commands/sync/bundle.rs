@@ -188,6 +188,8 @@ struct HeldRow {
     bundle: String,
     at_ms: u64,
     fork_at: Option<u64>,
+    /// Why a refused op has no effect.
+    reason: Option<String>,
 }
 
 fn held(store: &Store, json: bool) -> Result<()> {
@@ -204,6 +206,7 @@ fn held(store: &Store, json: bool) -> Result<()> {
             bundle: hex(&h.bundle),
             at_ms: h.at_ms,
             fork_at: None,
+            reason: None,
         });
     }
     for q in store.quarantined()? {
@@ -218,6 +221,22 @@ fn held(store: &Store, json: bool) -> Result<()> {
             bundle: hex(&q.bundle),
             at_ms: q.at_ms,
             fork_at: Some(q.fork_at),
+            reason: None,
+        });
+    }
+    for v in store.voided()? {
+        rows.push(HeldRow {
+            state: "refused",
+            origin: v.origin.clone(),
+            kind: crate::sync::ChainKind::Full,
+            device: crate::sync::device_label(v.device),
+            first: v.seq,
+            last: v.seq,
+            reason: Some(v.reason()),
+            sender: v.sender,
+            bundle: String::new(),
+            at_ms: v.at_ms,
+            fork_at: None,
         });
     }
     if json {
@@ -245,6 +264,20 @@ fn held(store: &Store, json: bool) -> Result<()> {
         .map(|k| t(&format!("sync.col.{k}")))
         .collect();
     print_table(&headers, &cells);
+    for r in rows.iter().filter(|r| r.reason.is_some()) {
+        println!(
+            "{}",
+            tf(
+                "sync.held.refused_line",
+                &[
+                    ("device", &r.device),
+                    ("seq", &r.first),
+                    ("reason", &r.reason.clone().unwrap_or_default()),
+                    ("origin", &name(&r.origin)),
+                ],
+            )
+        );
+    }
     Ok(())
 }
 

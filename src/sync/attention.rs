@@ -1,0 +1,100 @@
+//! What about this office's links needs a person: ops other offices sent that the rules refuse,
+//! quarantined forks, ranges still waiting for the ops before them, a link that makes no
+//! progress, and a data folder that was copied. Each item says what to do and whom to call;
+//! `doctor` and the 同步 tab show them.
+
+use std::collections::BTreeMap;
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::summary::{office_name, when};
+use crate::i18n::tf;
+use crate::store::Store;
+
+/// A held range older than this has stopped the link it came on.
+const STALLED_DAYS: u64 = 7;
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attention {
+    /// `refused`, `quarantined`, `held`, `stalled` or `rehomed`.
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// Every item, the ones to act on first.
+pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
+    let mut out = Vec::new();
+    let mut refused: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for void in store.voided()? {
+        refused
+            .entry(void.origin.clone())
+            .or_default()
+            .push(void.reason());
+    }
+    for (origin, reasons) in refused {
+        out.push(Attention {
+            kind: "refused",
+            text: tf(
+                "sync.attention.refused",
+                &[
+                    ("origin", &office_name(&origin)),
+                    ("count", &reasons.len()),
+                    ("first", &reasons[0]),
+                ],
+            ),
+        });
+    }
+    for q in store.quarantined()? {
+        out.push(Attention {
+            kind: "quarantined",
+            text: tf(
+                "sync.attention.quarantined",
+                &[
+                    ("origin", &office_name(&q.range.head.origin)),
+                    ("device", &super::device_label(q.range.head.device)),
+                    ("at", &q.fork_at),
+                    ("first", &q.range.first),
+                    ("last", &q.range.head.seq),
+                ],
+            ),
+        });
+    }
+    for h in store.held_ranges()? {
+        let stalled = now_ms.saturating_sub(h.at_ms) > STALLED_DAYS * DAY_MS;
+        out.push(Attention {
+            kind: if stalled { "stalled" } else { "held" },
+            text: tf(
+                if stalled {
+                    "sync.attention.stalled"
+                } else {
+                    "sync.attention.held"
+                },
+                &[
+                    ("origin", &office_name(&h.range.head.origin)),
+                    ("device", &super::device_label(h.range.head.device)),
+                    ("first", &h.range.first),
+                    ("last", &h.range.head.seq),
+                    ("since", &when(h.at_ms)),
+                    ("sender", &office_name(&h.sender)),
+                ],
+            ),
+        });
+    }
+    for r in store.rehomed()? {
+        out.push(Attention {
+            kind: "rehomed",
+            text: tf(
+                "sync.attention.rehomed",
+                &[
+                    ("when", &when(r.at_ms)),
+                    ("path", &r.from.path),
+                    ("old", &super::device_label(r.old_device)),
+                    ("new", &super::device_label(r.new_device)),
+                ],
+            ),
+        });
+    }
+    Ok(out)
+}
