@@ -77,7 +77,11 @@ fn a_backup_restores_into_a_new_dir_with_equal_records_and_a_clean_doctor() {
 
     let out = stdout(&run(&config, &new, &["restore", file.to_str().unwrap()]));
     assert!(out.contains("检查通过"), "{out}");
-    assert!(stdout(&run(&config, &new, &["doctor"])).contains("检查通过"));
+    // From now on the restored store writes as a new device, and says so.
+    assert!(out.contains("本机作为新设备"), "{out}");
+    let doctor = stdout(&run(&config, &new, &["doctor"]));
+    assert!(doctor.contains("检查通过"), "{doctor}");
+    assert!(doctor.contains("起本机作为新设备"), "{doctor}");
     assert_eq!(records(&config, &old), records(&config, &new));
     // The restored store works on: a change, then a clean doctor.
     stdout(&run(

@@ -35,6 +35,9 @@ pub struct Summary {
     pub pruned: Vec<PathBuf>,
     /// The office had no keys yet, so they were made to encrypt this backup.
     pub keys_created: bool,
+    /// The device a restored store writes as from now on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<crate::log::DeviceId>,
 }
 
 /// Backup file names sort by the time they were made:
@@ -146,6 +149,7 @@ pub fn write(store: &Store, keep: usize) -> Result<Summary> {
         bytes,
         pruned,
         keys_created,
+        device: None,
     })
 }
 
@@ -251,12 +255,27 @@ pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
         }
         Ok(())
     })?;
+    // A restored store writes as a new device: what it writes from now on never contradicts
+    // what the offices above already have from its device before the backup was taken.
+    let meta = db.open_tree("meta")?;
+    let device = meta
+        .get("device")?
+        .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+        .map(u64::from_be_bytes)
+        .unwrap_or_default();
+    let from = crate::store::home::HomeMark {
+        machine: String::new(),
+        path: file.display().to_string(),
+        inode: 0,
+    };
+    let new_device = crate::store::home::rehome(&meta, target, keys.office(), device, from)?;
     db.flush().wrap_err_with(|| {
         tf(
             "backup.restore.write_failed_plain",
             &[("dir", &target.display())],
         )
     })?;
+    drop(meta);
     drop(tree);
     drop(db);
     if !target_keys.exists() {
@@ -271,6 +290,7 @@ pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
         bytes: std::fs::metadata(file).map_or(0, |m| m.len()),
         pruned: Vec::new(),
         keys_created: false,
+        device: Some(new_device),
     })
 }
 

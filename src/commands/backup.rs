@@ -103,6 +103,7 @@ pub fn restore(cli: &Cli, file: &Path, keys: Option<&Path>, json: bool) -> Resul
                 ("dir", &target.display()),
                 ("entries", &summary.entries),
                 ("ops", &ops),
+                ("device", &crate::sync::device_label(store.device())),
             ]
         )
     );

@@ -87,6 +87,9 @@ pub fn doctor(cli: &Cli) -> Result<()> {
         for item in &attention {
             println!("- {}", item.text);
         }
+        for line in crate::sync::attention::rehomed_lines(&store)? {
+            println!("{line}");
+        }
         return Ok(());
     }
     for item in &attention {

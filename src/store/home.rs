@@ -82,33 +82,47 @@ pub(super) fn settle(
     if home == here {
         return Ok(device);
     }
-    let new_device = super::open::random_device_id(office, dir);
-    let mut rehomed: Vec<Rehomed> = match meta.get("rehomed")? {
-        Some(bytes) => postcard::from_bytes(&bytes)?,
-        None => Vec::new(),
-    };
+    let path = home.path.clone();
+    let new_device = rehome(meta, dir, office, device, home)?;
     eprintln!(
         "{}",
         tf(
             "cli.store.rehomed",
             &[
-                ("path", &home.path),
+                ("path", &path),
                 ("office", &crate::campaign::unit_name(office)),
                 ("device", &crate::sync::device_label(new_device)),
                 ("old", &crate::sync::device_label(device)),
             ],
         )
     );
+    Ok(new_device)
+}
+
+/// Makes this store a new device of `office` at `dir`, remembering the device it wrote on
+/// before and where it was (a copied folder, or the backup a store was restored from).
+pub fn rehome(
+    meta: &sled::Tree,
+    dir: &Path,
+    office: &str,
+    device: DeviceId,
+    from: HomeMark,
+) -> Result<DeviceId> {
+    let new_device = super::open::random_device_id(office, dir);
+    let mut rehomed: Vec<Rehomed> = match meta.get("rehomed")? {
+        Some(bytes) => postcard::from_bytes(&bytes)?,
+        None => Vec::new(),
+    };
     rehomed.push(Rehomed {
         old_device: device,
         new_device,
         at_ms: crate::log::hlc::now_ms(),
-        from: home,
+        from,
     });
     let mut batch = sled::Batch::default();
     batch.insert("device", &new_device.to_be_bytes());
     batch.insert("rehomed", postcard::to_stdvec(&rehomed)?);
-    batch.insert("home", postcard::to_stdvec(&here)?);
+    batch.insert("home", postcard::to_stdvec(&mark_of(dir))?);
     meta.apply_batch(batch)?;
     Ok(new_device)
 }

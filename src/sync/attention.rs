@@ -1,7 +1,6 @@
 //! What about this office's links needs a person: ops other offices sent that the rules refuse,
 //! quarantined forks, ranges still waiting for the ops before them, a link that makes no
-//! progress, and a data folder that was copied. Each item says what to do and whom to call;
-//! `doctor` and the 同步 tab show them.
+//! progress. Each item says what to do and whom to call; `doctor` and the 同步 tab show them.
 
 use std::collections::BTreeMap;
 
@@ -18,9 +17,28 @@ const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attention {
-    /// `refused`, `quarantined`, `held`, `stalled` or `rehomed`.
+    /// `refused`, `quarantined`, `held` or `stalled`.
     pub kind: &'static str,
     pub text: String,
+}
+
+/// When this install became a new device (its folder was copied, moved or restored), in words.
+pub fn rehomed_lines(store: &Store) -> Result<Vec<String>> {
+    Ok(store
+        .rehomed()?
+        .into_iter()
+        .map(|r| {
+            tf(
+                "sync.attention.rehomed",
+                &[
+                    ("when", &when(r.at_ms)),
+                    ("path", &r.from.path),
+                    ("old", &super::device_label(r.old_device)),
+                    ("new", &super::device_label(r.new_device)),
+                ],
+            )
+        })
+        .collect())
 }
 
 /// Every item, the ones to act on first.
@@ -78,20 +96,6 @@ pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
                     ("last", &h.range.head.seq),
                     ("since", &when(h.at_ms)),
                     ("sender", &office_name(&h.sender)),
-                ],
-            ),
-        });
-    }
-    for r in store.rehomed()? {
-        out.push(Attention {
-            kind: "rehomed",
-            text: tf(
-                "sync.attention.rehomed",
-                &[
-                    ("when", &when(r.at_ms)),
-                    ("path", &r.from.path),
-                    ("old", &super::device_label(r.old_device)),
-                    ("new", &super::device_label(r.new_device)),
                 ],
             ),
         });
