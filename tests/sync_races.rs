@@ -166,7 +166,7 @@ fn expected_deadlines(log: &[Op]) -> BTreeMap<String, NaiveDate> {
     let mut best: BTreeMap<String, ((u8, peixun::log::Stamp, String), NaiveDate)> = BTreeMap::new();
     for op in log {
         if let Payload::DeadlineSet { unit, item, due } = &op.payload {
-            if item != ITEM || !peixun::log::authorise(op).is_ok() {
+            if item != ITEM || peixun::log::authorise(op).is_err() {
                 continue;
             }
             let key = (rank(&op.office), (op.hlc, op.device), op.office.clone());
