@@ -129,10 +129,19 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
         return Ok(None);
     };
     let attendance = store.attendance(id)?;
-    let people: Vec<EnrolRow> = store
-        .enrolment_list(id)?
-        .into_iter()
-        .map(|(p, e)| EnrolRow {
+    let mut people: Vec<EnrolRow> = Vec::new();
+    for (p, e) in store.enrolment_list(id)? {
+        let by = store.enrolled_by(id, &p.id)?;
+        // A joint session's units each enrol their own: the list says who.
+        let enrolled_by = if by.iter().all(|o| *o == session.office) {
+            String::new()
+        } else {
+            by.iter()
+                .map(|o| unit_name(o))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        people.push(EnrolRow {
             checked_in: attendance.get(&p.id).and_then(|a| a.first_at),
             person: p.id,
             name: p.name,
@@ -140,8 +149,9 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
             position: p.position,
             enterprise: e.map(|e| e.name).unwrap_or_default(),
             code: p.code,
-        })
-        .collect();
+            enrolled_by,
+        });
+    }
     let row = SessionRow::new(
         session,
         u32::try_from(people.len()).unwrap_or(u32::MAX),

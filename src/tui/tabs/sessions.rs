@@ -47,6 +47,9 @@ pub struct EnrolRow {
     /// The participant code, which `/` finds too.
     pub code: String,
     pub checked_in: Option<NaiveDateTime>,
+    /// The units that put the person on the list, in words; empty when only the session's
+    /// own office did.
+    pub enrolled_by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

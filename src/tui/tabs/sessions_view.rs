@@ -177,8 +177,18 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
     }
     let wide = w >= 100;
     let position_w = if wide { 12 } else { 0 };
+    let joint = detail.people.iter().any(|p| !p.enrolled_by.is_empty());
+    let by_w = if joint { 10 } else { 0 };
     // 序号 as the printed sign-in sheet numbers the list, so ticked rows can be typed back.
-    let fixed = 4 + 1 + 10 + 1 + 13 + 1 + 6 + if wide { position_w + 1 } else { 0 };
+    let fixed = 4
+        + 1
+        + 10
+        + 1
+        + 13
+        + 1
+        + 6
+        + if wide { position_w + 1 } else { 0 }
+        + if joint { by_w + 1 } else { 0 };
     let enterprise_w = w.saturating_sub(fixed + 1).max(6);
     let mut header = vec![
         fit_right(&t("tui.col.number"), 4),
@@ -189,6 +199,9 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
         header.push(fit(&t("tui.field.position"), position_w));
     }
     header.push(fit(&t("tui.field.enterprise"), enterprise_w));
+    if joint {
+        header.push(fit(&t("tui.col.enrolled_by"), by_w));
+    }
     header.push(fit(&t("tui.col.present"), 6));
     lines.push(Line::styled(header.join(" "), theme.column_header));
 
@@ -204,6 +217,9 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
             cells.push(fit(&p.position, position_w));
         }
         cells.push(fit(&p.enterprise, enterprise_w));
+        if joint {
+            cells.push(fit(&p.enrolled_by, by_w));
+        }
         cells.push(fit(
             &p.checked_in
                 .map(|at| at.format("%H:%M").to_string())
