@@ -137,6 +137,7 @@ fn door_state(store: &Store, session: &Session, office: Arc<SearchIndex>) -> Sta
         session: session.clone(),
         enrolled: or_die(store.enrolled_count(&session.id), "count"),
         present: or_die(store.present_count(&session.id), "count"),
+        whole: None,
         checked_in,
         search,
     });

@@ -192,6 +192,27 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
         office.assert_consistent();
     }
 
+    // The counts flow back: the city counts its joint session before each bundle down, and the
+    // host sees the whole session's numbers beside its own part.
+    assert_eq!(city.store.refresh_tallies().unwrap(), 1);
+    assert_eq!(
+        city.store.refresh_tallies().unwrap(),
+        0,
+        "counted once until it changes"
+    );
+    echeng.applied(&city.send(&echeng));
+    let (whole, _) = echeng.store.tally(&id).unwrap().unwrap();
+    assert_eq!((whole.enrolled, whole.present), (3, 2));
+    assert_eq!(
+        whole.by_unit,
+        vec![(LINKONG.to_string(), 1, 0), (ECHENG.to_string(), 2, 2)]
+    );
+    assert_eq!(echeng.store.enrolled_count(&id).unwrap(), 2, "its own part");
+    assert!(
+        !echeng.has(&format!("p/{}", theirs.person().id)),
+        "never 临空's people"
+    );
+
     // The city cannot take off whom 临空 enrolled, nor undo 鄂城区's check-in.
     let err = city.store.unenrol(&id, &theirs.person().id).unwrap_err();
     assert!(err.to_string().contains("临空经济区"), "{err}");

@@ -144,6 +144,10 @@ pub mod keys {
     pub fn present_count(session: &str) -> String {
         format!("q/{session}")
     }
+    /// A joint session's counts as its office last sent them down.
+    pub fn tally(session: &str) -> String {
+        format!("t/{session}")
+    }
 }
 
 pub(super) fn read<K: Kv, T: DeserializeOwned>(
@@ -441,6 +445,7 @@ fn primary_key(payload: &Payload) -> String {
             ..
         } => cert::certificate(person, &certificate.number),
         Payload::PointsRecorded { person, entry, .. } => cert::points(person, &entry.id),
+        Payload::SessionTallied { session, .. } => keys::tally(session),
     }
 }
 
@@ -588,6 +593,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         Payload::PointsRecorded { person, entry, .. } => {
             super::apply_cert::points(kv, op, person, entry)
         }
+        Payload::SessionTallied { session, tally } => upsert(kv, &keys::tally(session), op, tally),
     }
 }
 

@@ -240,6 +240,12 @@ pub fn check(op: &Op) -> Result<(), Rule> {
                 })
             }
         }
+        Payload::SessionTallied { session, .. } => match id_office(session) {
+            Some(owner) if within(&op.office, owner) => Ok(()),
+            owner => Err(Rule::IdOf {
+                owner: owner.map(str::to_string),
+            }),
+        },
         Payload::OnlineRecorded { .. }
         | Payload::Evaluated { .. }
         | Payload::CandidateAdjusted { .. }

@@ -11,4 +11,4 @@ pub mod records;
 pub use apply::{apply, authorise, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
 pub use apply_cert::keys as apply_cert_keys;
 pub use hlc::Hlc;
-pub use op::{DeviceId, Hash, Op, Payload};
+pub use op::{DeviceId, Hash, Op, Payload, SessionTally};

@@ -92,6 +92,22 @@ pub enum Payload {
         unit: OfficeId,
         entry: PointsEntry,
     },
+    /// How many each unit has enrolled and checked in at a joint session, as the session's
+    /// office counted them from everyone's lists: the way those counts reach the host and the
+    /// co-host, which never see each other's people.
+    SessionTallied {
+        session: RecordId,
+        tally: SessionTally,
+    },
+}
+
+/// A joint session's counts as its office saw them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionTally {
+    pub enrolled: u32,
+    pub present: u32,
+    /// Per unit that keeps part of the list: (unit, enrolled, checked in).
+    pub by_unit: Vec<(OfficeId, u32, u32)>,
 }
 
 impl Payload {
@@ -114,6 +130,7 @@ impl Payload {
             Self::ResultRecorded { .. } => "ResultRecorded",
             Self::CertificateIssued { .. } => "CertificateIssued",
             Self::PointsRecorded { .. } => "PointsRecorded",
+            Self::SessionTallied { .. } => "SessionTallied",
         }
     }
 
@@ -146,6 +163,7 @@ impl Payload {
             Self::ResultRecorded {
                 session, person, ..
             } => vec![session.clone(), person.clone()],
+            Self::SessionTallied { session, .. } => vec![session.clone()],
         }
     }
 }

@@ -382,4 +382,30 @@ impl Store {
         }])?;
         Ok(())
     }
+
+    /// Counts this office's joint sessions again and records the counts that changed, so the
+    /// next bundle down carries them to the host and the co-host. Returns how many changed.
+    pub fn refresh_tallies(&self) -> Result<usize> {
+        let mut payloads = Vec::new();
+        for session in self.sessions()? {
+            let joint = session.host != session.office
+                || session.cohost.is_some()
+                || session.units.iter().any(|u| *u != session.office);
+            if session.office != self.office() || !joint {
+                continue;
+            }
+            let counted = self.count_tally(&session.id)?;
+            let sent = self.tally(&session.id)?.map(|(t, _)| t);
+            let nothing_yet = counted.enrolled == 0 && sent.is_none();
+            if sent.as_ref() != Some(&counted) && !nothing_yet {
+                payloads.push(Payload::SessionTallied {
+                    session: session.id.clone(),
+                    tally: counted,
+                });
+            }
+        }
+        let changed = payloads.len();
+        self.commit(payloads)?;
+        Ok(changed)
+    }
 }

@@ -418,6 +418,9 @@ pub fn export(
     options: &ExportOptions,
 ) -> Result<Exported> {
     let into_folder = check_destination(output)?;
+    if is_strict_ancestor(store.office(), to) {
+        store.refresh_tallies()?;
+    }
     let (bytes, mut exported) = build(store, keys, to, options)?;
     let path = if into_folder {
         output.join(file_name(

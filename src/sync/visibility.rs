@@ -58,6 +58,7 @@ pub fn is_public(payload: &Payload) -> bool {
         Payload::SessionUpserted(_)
             | Payload::DeadlineSet { .. }
             | Payload::ExpansionApproved { .. }
+            | Payload::SessionTallied { .. }
     )
 }
 

@@ -15,6 +15,7 @@ use super::suggest::{self, known_enterprises, KnownEnterprise};
 use super::tabs::checkin::{
     default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent,
 };
+use crate::campaign::unit_name;
 use crate::i18n::tf;
 use crate::search::door::{candidates, DoorSearch};
 use crate::search::SearchIndex;
@@ -135,9 +136,17 @@ fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Doo
         .into_iter()
         .filter_map(|(person, a)| a.first_at.map(|at| (person, at)))
         .collect();
+    let whole = if session.office == store.office() {
+        None
+    } else {
+        store
+            .tally(id)?
+            .map(|(t, _)| (t.present, t.enrolled, unit_name(&session.office)))
+    };
     Ok(Some(Door {
         enrolled: store.enrolled_count(id)?,
         present: store.present_count(id)?,
+        whole,
         session,
         checked_in,
         search,

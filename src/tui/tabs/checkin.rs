@@ -64,6 +64,9 @@ pub struct Door {
     pub session: Session,
     pub enrolled: u32,
     pub present: u32,
+    /// At a joint session this office does not own, the whole session's counts as its office
+    /// last sent them: (checked in, enrolled, the office).
+    pub whole: Option<(u32, u32, String)>,
     /// First check-in time of everyone checked in to this session.
     pub checked_in: HashMap<String, NaiveDateTime>,
     pub search: DoorSearch,

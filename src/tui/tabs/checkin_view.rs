@@ -151,6 +151,22 @@ fn session_lines(state: &State, door: &Door, w: usize) -> Vec<Line<'static>> {
         )),
     ));
     parts.push((2, Span::raw(s.venue.clone())));
+    if let Some((present, enrolled, office)) = &door.whole {
+        parts.push((
+            2,
+            Span::styled(
+                tf(
+                    "tui.checkin.whole",
+                    &[
+                        ("present", present),
+                        ("enrolled", enrolled),
+                        ("office", office),
+                    ],
+                ),
+                theme.dim,
+            ),
+        ));
+    }
     let late_from = s.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
     parts.push((
         2,
