@@ -10,6 +10,9 @@ mod door;
 #[path = "tui/checkin.rs"]
 mod checkin;
 
+#[path = "tui/joint.rs"]
+mod joint;
+
 #[path = "tui/polish.rs"]
 mod polish;
 

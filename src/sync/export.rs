@@ -286,10 +286,13 @@ pub fn build(
         }
     }
     // Everything the peer could send us: its own chains (public views included, which only it
-    // derives) and the chains it may hold.
+    // derives) and the chains it may hold. A chain held without its origin's signature (made by
+    // a demo) never came from the peer and is not news to it.
     let mut acks: Vec<Ack> = Vec::new();
     for c in &chains {
+        let ours = c.origin == store.office();
         if c.seq > 0
+            && (ours || c.signed.is_some())
             && (c.origin == to || may_hold(to, &c.origin, c.kind))
             && may_relay(store, c, to)?
         {

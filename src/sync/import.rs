@@ -14,7 +14,7 @@ use super::export::RangeSummary;
 use super::identity::Keys;
 use super::rotation::keys_of_epoch;
 use super::trust::signing_key;
-use super::visibility::{may_hold, view_may_carry};
+use super::visibility::{is_strict_ancestor, may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
 use crate::log::device::tag_owner;
@@ -320,9 +320,13 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
     })))
 }
 
-/// Devices of this office the sender holds chains of and this store never wrote or saw: another
-/// install of this office (a copied folder) sends its work to the same peer.
+/// Devices of this office that an office above holds chains of and this store never wrote or saw:
+/// another install of this office (a copied folder) sends its work to the same office. (What an
+/// office below holds of ours are the views we derive for it.)
 fn other_installs(store: &Store, header: &Header) -> Result<Vec<String>> {
+    if !is_strict_ancestor(&header.sender, store.office()) {
+        return Ok(Vec::new());
+    }
     let mine: HashSet<DeviceId> = store.heads()?.into_iter().map(|(d, _)| d).collect();
     Ok(header
         .acks

@@ -156,7 +156,7 @@ fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Doo
 fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(), Failure> {
     let id = match id {
         Some(id) => id,
-        None => match default_session(&state.sessions.rows, state.today) {
+        None => match default_session(&state.sessions.rows, state.today, &state.office.id) {
             Some(i) => state.sessions.rows[i].session.id.clone(),
             None => return Ok(()),
         },

@@ -221,13 +221,16 @@ impl CheckinState {
     }
 }
 
-/// The session the door opens on: the first of today's, else the nearest (upcoming on a tie).
-pub fn default_session(rows: &[SessionRow], today: NaiveDate) -> Option<usize> {
+/// The session the door opens on: of the sessions this office runs, the first of today's, else the
+/// nearest (upcoming on a tie).
+pub fn default_session(rows: &[SessionRow], today: NaiveDate, office: &str) -> Option<usize> {
     rows.iter()
         .enumerate()
         .min_by_key(|(_, r)| {
             let days = (r.session.date - today).num_days();
-            (days.abs(), days < 0, r.session.start)
+            // This office's own doors first: another unit's session is only seen, not run.
+            let theirs = !crate::log::authority::may_keep_list(office, &r.session);
+            (theirs, days.abs(), days < 0, r.session.start)
         })
         .map(|(i, _)| i)
 }
@@ -313,29 +316,50 @@ fn open_walk_in(state: &mut State) {
     state.overlay = Overlay::Form(Form::walk_in(&door.session, name, phone));
 }
 
+/// The sessions whose door this office runs (its own, those below it, the joint sessions that
+/// name it), as indices into the 场次 rows: the picker's list.
+pub fn door_rows(state: &State) -> Vec<usize> {
+    state
+        .sessions
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| crate::log::authority::may_keep_list(&state.office.id, &r.session))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 fn open_picker(state: &mut State) {
     let rows = &state.sessions.rows;
+    let listed = door_rows(state);
     let current = state
         .checkin
         .door
         .as_ref()
-        .and_then(|d| rows.iter().position(|r| r.session.id == d.session.id));
-    match current.or_else(|| default_session(rows, state.today)) {
-        Some(selected) => state.overlay = Overlay::Picker { selected },
-        None => state.error(t("tui.checkin.no_sessions")),
+        .and_then(|d| rows.iter().position(|r| r.session.id == d.session.id))
+        .or_else(|| default_session(rows, state.today, &state.office.id));
+    if listed.is_empty() {
+        state.error(t("tui.checkin.no_sessions"));
+        return;
     }
+    let selected = current
+        .and_then(|row| listed.iter().position(|i| *i == row))
+        .unwrap_or(0);
+    state.overlay = Overlay::Picker { selected };
 }
 
 pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
+    let listed = door_rows(state);
     let Overlay::Picker { selected } = &mut state.overlay else {
         return None;
     };
-    if step_selection(selected, state.sessions.rows.len(), action) {
+    if step_selection(selected, listed.len(), action) {
         return None;
     }
     match action {
         Action::Open => {
-            let id = state.sessions.rows.get(*selected)?.session.id.clone();
+            let row = *listed.get(*selected)?;
+            let id = state.sessions.rows.get(row)?.session.id.clone();
             state.overlay = Overlay::None;
             return Some(Effect::OpenDoor(Some(id)));
         }

@@ -480,9 +480,9 @@ fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
 /// The session picker over the tab: every session by date, the door's own marked.
 pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
     let theme = &state.theme;
-    let rows = &state.sessions.rows;
+    let listed = super::checkin::door_rows(state);
     let box_w = area.width.saturating_sub(2).min(90);
-    let box_h = (rows.len() as u16 + 2)
+    let box_h = (listed.len() as u16 + 2)
         .min(area.height.saturating_sub(2))
         .max(3);
     let box_area = centered(area, box_w, box_h);
@@ -497,8 +497,10 @@ pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usi
     let w = inner.width as usize;
     let current = state.checkin.door.as_ref().map(|d| d.session.id.as_str());
     let mut lines = Vec::new();
-    for i in page(rows.len(), selected, inner.height as usize) {
-        let row = &rows[i];
+    for i in page(listed.len(), selected, inner.height as usize) {
+        let Some(row) = listed.get(i).and_then(|r| state.sessions.rows.get(*r)) else {
+            continue;
+        };
         let s = &row.session;
         let mark = if Some(s.id.as_str()) == current {
             "● "
