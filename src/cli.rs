@@ -313,7 +313,8 @@ pub struct EnrolArgs {
 pub struct CheckinArgs {
     #[arg(long)]
     pub session: String,
-    /// Name, pinyin, initials or phone tail: checks in the single best match
+    /// A whole name, a phone tail of 4+ digits or a participant code: checks in only the one
+    /// person it certainly names (else lists who it could be and exits 2)
     #[arg(long, group = "whom")]
     pub who: Option<String>,
     /// A participant code (参会码), as printed on the sign-in sheet

@@ -217,17 +217,22 @@ fn two_laptops_merge_attendance_first_time_wins() {
 }
 
 #[test]
-fn cli_checks_in_one_person_and_refuses_an_ambiguous_query() {
+fn cli_checks_in_only_whom_a_query_certainly_names() {
     let (dir, store, s, _) = door();
     drop(store);
-    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "zs"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("对应 3 人") && err.contains("张三") && err.contains("周山"),
-        "{err}"
-    );
-    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "zhangs"]);
+    let ops = || peixun(dir.path(), &["log", "--json"]).stdout.len();
+    let before = ops();
+    for (who, names) in [("zs", &["张三", "周山"][..]), ("zhangs", &["张三"][..])] {
+        let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", who]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("不是完整姓名"), "{err}");
+        for name in names {
+            assert!(err.contains(name), "{err}");
+        }
+    }
+    assert_eq!(ops(), before, "nothing written");
+    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "张三"]);
     assert!(
         out.status.success(),
         "{}",
@@ -248,9 +253,38 @@ fn cli_checks_in_one_person_and_refuses_an_ambiguous_query() {
     assert_eq!(rows.as_array().unwrap().len(), 1);
     let out = peixun(
         dir.path(),
-        &["checkin", "--session", &s, "--who", "zhangs", "--undo"],
+        &["checkin", "--session", &s, "--who", "张三", "--undo"],
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("已撤销"));
+}
+
+/// The door's first trap: 欧阳明 is new, 欧阳明勇 is known. `--who 欧阳明` checks nobody in and
+/// names the near one; the whole name checks him in.
+#[test]
+fn a_name_nobody_has_is_never_someone_else() {
+    let (dir, store, s, _) = door();
+    store
+        .enrol_draft(
+            &s,
+            &draft("欧阳明勇", "13807119999", "鄂州市华宇光电科技有限公司"),
+        )
+        .unwrap();
+    drop(store);
+    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "欧阳明"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("没有人叫“欧阳明”") && err.contains("欧阳明勇"),
+        "{err}"
+    );
+    let attendance = peixun(dir.path(), &["attendance", "--session", &s, "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&attendance.stdout).unwrap();
+    assert!(rows.as_array().unwrap().is_empty(), "nobody checked in");
+    let out = peixun(
+        dir.path(),
+        &["checkin", "--session", &s, "--who", "欧阳明勇"],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已签到：欧阳明勇"));
 }
 
 /// Kill cycles: `PEIXUN_KILL_CYCLES`, else 6 in CI and 12 otherwise. The 200-cycle figure in

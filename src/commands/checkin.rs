@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::domain::text::mask_phone;
 use crate::domain::Person;
 use crate::i18n::{t, tf};
-use crate::search::door::{office_index, resolve, DoorSearch, Found};
+use crate::search::door::{decide, office_index, Choice, DoorSearch, Found};
 use crate::search::{Candidate, Tier};
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 
@@ -203,15 +203,15 @@ struct CheckInReport<'a> {
     enrolled: u32,
 }
 
+/// The person `--who` certainly means (`door::decide`); anything less is refused with the
+/// people it could mean, so the wrong person is never checked in.
 fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
     let found = door(store, session)?.search(query, 20, 20);
-    resolve(&found, query).map_err(|many| {
-        if many.is_empty() {
-            return user_error(tf("cli.search.none", &[("query", &query)]));
-        }
-        let names: Vec<String> = many
+    let listed = |people: &[&Found]| -> String {
+        people
             .iter()
-            .map(|c| {
+            .map(|f| {
+                let c = &f.candidate;
                 format!(
                     "{} {} {} {}",
                     c.name,
@@ -220,16 +220,28 @@ fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
                     c.code
                 )
             })
-            .collect();
-        user_error(format!(
-            "{}\n{}",
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (head, people) = match decide(&found, query, None) {
+        Choice::Person(found) => return Ok(found.candidate.clone()),
+        Choice::Several(people) => (
             tf(
                 "cli.checkin.ambiguous",
-                &[("query", &query), ("count", &many.len())]
+                &[("query", &query), ("count", &people.len())],
             ),
-            names.join("\n")
-        ))
-    })
+            people,
+        ),
+        Choice::Confirm(_) => (
+            tf("cli.checkin.not_certain", &[("query", &query)]),
+            found.iter().take(5).collect(),
+        ),
+        Choice::WalkIn { near, .. } if near.is_empty() => {
+            return Err(user_error(tf("cli.checkin.nobody", &[("query", &query)])))
+        }
+        Choice::WalkIn { near, .. } => (tf("cli.checkin.nobody_near", &[("query", &query)]), near),
+    };
+    Err(user_error(format!("{head}\n{}", listed(&people))))
 }
 
 pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {

@@ -98,35 +98,144 @@ impl DoorSearch {
     }
 }
 
-/// The one person a query means, or everyone it could mean: an exact name, code or phone wins;
-/// otherwise the best tier must hold a single person. The session's list is asked first.
-pub fn resolve(found: &[Found], query: &str) -> Result<Candidate, Vec<Candidate>> {
+/// What Enter at the door (or `checkin --who`) may do with a query and what it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice<'a> {
+    /// The match is certain: a participant code, a phone number or a unique tail of four or
+    /// more digits, a whole name only one person has, or a row the coordinator moved to.
+    Person(&'a Found),
+    /// A name (or a phone) nobody has exactly: someone new, to register as a walk-in, with the
+    /// people it comes close to, to pick from instead.
+    WalkIn {
+        name: String,
+        phone: String,
+        near: Vec<&'a Found>,
+    },
+    /// Several people fit exactly (two 张伟, one phone tail): the coordinator picks.
+    Several(Vec<&'a Found>),
+    /// Pinyin or part of a name that someone fits: said back before anyone is checked in.
+    Confirm(&'a Found),
+}
+
+/// How many near matches a walk-in is shown beside.
+const NEAR: usize = 5;
+
+/// Decides what a query certainly means. `chosen` is the row the coordinator moved to (or
+/// confirmed), which is always certain.
+pub fn decide<'a>(found: &'a [Found], query: &str, chosen: Option<usize>) -> Choice<'a> {
+    if let Some(row) = chosen.and_then(|i| found.get(i)) {
+        return Choice::Person(row);
+    }
     let query = query.trim();
-    for in_session in [true, false] {
-        let group: Vec<&Found> = found
-            .iter()
-            .filter(|f| f.in_session == in_session)
-            .collect();
-        let Some(best) = group.first().map(|f| f.tier) else {
-            continue;
+    let several = |hits: Vec<&'a Found>| match hits.as_slice() {
+        [one] => Some(Choice::Person(one)),
+        [] => None,
+        _ => Some(Choice::Several(hits)),
+    };
+    let code = normalise_code(query);
+    let by_code: Vec<&Found> = found
+        .iter()
+        .filter(|f| !code.is_empty() && normalise_code(&f.candidate.code) == code)
+        .collect();
+    if let Some(choice) = several(by_code) {
+        return choice;
+    }
+    let near = || found.iter().take(NEAR).collect::<Vec<_>>();
+    if !query.is_empty() && query.chars().all(|c| c.is_ascii_digit()) {
+        let by_phone: Vec<&Found> = if query.len() >= 4 {
+            found
+                .iter()
+                .filter(|f| digits(&f.candidate.phone).ends_with(query))
+                .collect()
+        } else {
+            Vec::new()
         };
-        let exact: Vec<&Found> = group
-            .iter()
-            .filter(|f| {
-                f.candidate.name == query
-                    || f.candidate.phone == query
-                    || f.candidate.code == normalise_code(query)
-            })
-            .copied()
-            .collect();
-        if let [one] = exact.as_slice() {
-            return Ok(one.candidate.clone());
-        }
-        let top: Vec<&Found> = group.iter().filter(|f| f.tier == best).copied().collect();
-        return match top.as_slice() {
-            [one] => Ok(one.candidate.clone()),
-            many => Err(many.iter().map(|f| f.candidate.clone()).collect()),
+        return several(by_phone).unwrap_or_else(|| Choice::WalkIn {
+            name: String::new(),
+            phone: if query.len() >= 7 {
+                query.to_string()
+            } else {
+                String::new()
+            },
+            near: near(),
+        });
+    }
+    let by_name: Vec<&Found> = found.iter().filter(|f| f.candidate.name == query).collect();
+    if let Some(choice) = several(by_name) {
+        return choice;
+    }
+    if !query.is_ascii() || found.is_empty() {
+        return Choice::WalkIn {
+            name: if query.is_ascii() {
+                String::new()
+            } else {
+                query.to_string()
+            },
+            phone: String::new(),
+            near: near(),
         };
     }
-    Err(Vec::new())
+    Choice::Confirm(&found[0])
+}
+
+fn digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(name: &str, phone: &str, code: &str, tier: Tier) -> Found {
+        Found {
+            candidate: Candidate {
+                id: format!("P-420704-{name}"),
+                name: name.into(),
+                phone: phone.into(),
+                code: code.into(),
+                enterprise: "华宇光电".into(),
+            },
+            tier,
+            in_session: true,
+        }
+    }
+
+    #[test]
+    fn only_a_certain_match_is_checked_in() {
+        let list = vec![
+            found("欧阳明勇", "13807110001", "6PH001", Tier::Hanzi),
+            found("欧阳晓明", "13807118888", "6PH002", Tier::Hanzi),
+        ];
+        // A name nobody has exactly: a walk-in, with the near ones beside it.
+        match decide(&list, "欧阳明", None) {
+            Choice::WalkIn { name, near, .. } => {
+                assert_eq!(name, "欧阳明");
+                assert_eq!(near.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(decide(&list, "欧阳明勇", None), Choice::Person(&list[0]));
+        assert_eq!(decide(&list, "6ph002", None), Choice::Person(&list[1]));
+        assert_eq!(decide(&list, "8888", None), Choice::Person(&list[1]));
+        assert!(matches!(decide(&list, "88", None), Choice::WalkIn { .. }));
+        // Pinyin is said back first; a row moved to is certain.
+        assert_eq!(decide(&list, "oy", None), Choice::Confirm(&list[0]));
+        assert_eq!(decide(&list, "oy", Some(1)), Choice::Person(&list[1]));
+        assert_eq!(decide(&list, "欧阳明", Some(0)), Choice::Person(&list[0]));
+    }
+
+    #[test]
+    fn two_people_alike_are_never_told_apart_by_chance() {
+        let list = vec![
+            found("张伟", "13807110001", "A1", Tier::Hanzi),
+            found("张伟", "13907110001", "A2", Tier::Hanzi),
+        ];
+        assert!(matches!(decide(&list, "张伟", None), Choice::Several(p) if p.len() == 2));
+        assert!(matches!(decide(&list, "0001", None), Choice::Several(p) if p.len() == 2));
+        assert_eq!(decide(&list, "13907110001", None), Choice::Person(&list[1]));
+        assert!(matches!(
+            decide(&[], "zs", None),
+            Choice::WalkIn { near, .. } if near.is_empty()
+        ));
+    }
 }

@@ -197,6 +197,8 @@ pub enum Effect {
         session: String,
         person: String,
         name: String,
+        /// Also take them off the list the check-in put them on.
+        unenrol: bool,
     },
     /// The rows ticked on a printed sign-in sheet, checked in with one commit.
     PaperCheckIn {

@@ -78,7 +78,10 @@ impl Tab {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub message: String,
+    /// What Enter does.
     pub effect: Effect,
+    /// What Esc does instead of nothing, when the question has two answers.
+    pub otherwise: Option<Effect>,
 }
 
 /// What is drawn over the tabs; at most one at a time.
@@ -236,8 +239,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                     Some(effect)
                 }
                 Action::Back => {
+                    let otherwise = confirm.otherwise.clone();
                     state.overlay = Overlay::None;
-                    None
+                    otherwise
                 }
                 _ => None,
             };
@@ -345,6 +349,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
             (Action::Down, "down"),
             (Action::Up, "up"),
         ],
+        Overlay::Confirm(Confirm {
+            otherwise: Some(_), ..
+        }) => vec![(Action::Open, "yes"), (Action::Back, "no")],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
         Overlay::Discard(_) => vec![(Action::Open, "discard"), (Action::Back, "keep_editing")],
         Overlay::Picker { .. } => vec![

@@ -110,7 +110,8 @@ pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<()
             session,
             person,
             name,
-        } => undo(store, state, &session, &person, name),
+            unenrol,
+        } => undo(store, state, &session, &person, name, unenrol),
         _ => Ok(()),
     }
 }
@@ -224,6 +225,7 @@ fn record(
                 enterprise: who.enterprise.clone(),
                 at,
                 late,
+                enrolled_here: list_changed,
             };
             let banner = Banner::Done {
                 name: who.name,
@@ -302,8 +304,10 @@ fn undo(
     session: &str,
     person: &str,
     name: String,
+    unenrol: bool,
 ) -> Result<(), Failure> {
     let undone = store.undo_check_in(session, person)?;
+    let unenrolled = unenrol && undone && store.unenrol(session, person).is_ok();
     let c = &mut state.checkin;
     if let Some(at) = c.recent.iter().rposition(|r| r.person == person) {
         c.recent.remove(at);
@@ -313,9 +317,13 @@ fn undo(
         if undone {
             door.checked_in.remove(person);
         }
+        if unenrolled {
+            door.enrolled = store.enrolled_count(session)?;
+            door.search = DoorSearch::new(store, session, c.office.clone().unwrap_or_default())?;
+        }
     }
     c.banner = Some(if undone {
-        Banner::Undone { name }
+        Banner::Undone { name, unenrolled }
     } else {
         Banner::NotCheckedIn { name }
     });

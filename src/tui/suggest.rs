@@ -75,6 +75,7 @@ pub fn refresh(state: &mut State) {
     };
     let items = match form.kind {
         FormKind::Enrol { .. } => for_field(state, form),
+        FormKind::WalkIn { .. } => for_walk_in(state, form),
         _ => Vec::new(),
     };
     let field = form.fields.get(form.focus).map_or("", |f| f.name);
@@ -99,6 +100,21 @@ fn for_field(state: &State, form: &Form) -> Vec<Suggestion> {
     match field.name {
         "name" | "phone" => people(state, field.name, typed),
         "enterprise" => enterprises(&state.checkin.enterprises, typed),
+        _ => Vec::new(),
+    }
+}
+
+/// A walk-in may be someone the office knows under a near name: the people like the name (or
+/// the phone, once four digits are typed) are offered whichever field is focused, and picking
+/// one checks that person in instead of registering someone new.
+fn for_walk_in(state: &State, form: &Form) -> Vec<Suggestion> {
+    let value = |name: &str| form.field(name).map_or("", |f| f.value().trim());
+    let phone = value("phone");
+    if phone.chars().filter(char::is_ascii_digit).count() >= 4 {
+        return people(state, "phone", phone);
+    }
+    match form.fields.get(form.focus).map(|f| f.name) {
+        Some("name" | "phone") => people(state, "name", value("name")),
         _ => Vec::new(),
     }
 }

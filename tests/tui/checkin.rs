@@ -94,6 +94,14 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
     let ops = op_count(&d.store);
     typed(&d.store, &mut state, "zhaos");
     assert_eq!(names(&state)[0].0, "赵四");
+    // Pinyin is not a whole name: the first Enter says whom it would check in, writes nothing.
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(effect, None);
+    assert!(matches!(
+        &state.checkin.banner,
+        Some(Banner::Confirm { name, .. }) if name == "赵四"
+    ));
+    assert_eq!(op_count(&d.store), ops);
     let effect = press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(effect, Some(Effect::CheckIn { listed: true, .. })));
     assert_eq!(present(&state), (2, 6));
@@ -121,7 +129,7 @@ fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
     let d = door_store();
     let mut state = at_door(&d, 9, 5);
     let ops = op_count(&d.store);
-    typed(&d.store, &mut state, "lis");
+    typed(&d.store, &mut state, "李四");
     press(&d.store, &mut state, KeyCode::Enter);
     assert_eq!(present(&state), (1, 6));
     assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
@@ -140,7 +148,7 @@ fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
 
     let mut plain = at_door(&d, 9, 5);
     plain.theme = Theme::monochrome();
-    typed(&d.store, &mut plain, "lis");
+    typed(&d.store, &mut plain, "李四");
     press(&d.store, &mut plain, KeyCode::Enter);
     let terminal = draw(&plain, 80, 24);
     let buffer = terminal.backend().buffer();
@@ -211,7 +219,7 @@ fn nobody_found_opens_the_walk_in_form_which_validates_then_checks_in() {
 fn undo_takes_back_the_last_check_in_as_an_op() {
     let d = door_store();
     let mut state = at_door(&d, 8, 57);
-    typed(&d.store, &mut state, "zhous");
+    typed(&d.store, &mut state, "周山");
     press(&d.store, &mut state, KeyCode::Enter);
     assert_eq!(present(&state), (2, 6));
     let ops = op_count(&d.store);
@@ -220,7 +228,9 @@ fn undo_takes_back_the_last_check_in_as_an_op() {
     assert_eq!(present(&state), (1, 6));
     assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
     assert_eq!(op_count(&d.store), ops + 1, "undo is an op too");
-    assert!(matches!(&state.checkin.banner, Some(Banner::Undone { name }) if name == "周山"));
+    assert!(
+        matches!(&state.checkin.banner, Some(Banner::Undone { name, unenrolled: false }) if name == "周山")
+    );
     // Nothing left to take back on this screen: says so, writes nothing.
     let effect = ctrl(&d.store, &mut state, 'z');
     assert_eq!(effect, None);
@@ -233,14 +243,14 @@ fn after_start_plus_grace_is_late() {
     let d = door_store();
     // 09:15 is the last minute on time with the default 15 minutes' grace.
     let mut state = at_door(&d, 9, 15);
-    typed(&d.store, &mut state, "zhangsan");
+    typed(&d.store, &mut state, "张三");
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(
         state.checkin.banner,
         Some(Banner::Done { late: false, .. })
     ));
     state.checkin.clock = Clock::Fixed(time(9, 16));
-    typed(&d.store, &mut state, "zouhs");
+    typed(&d.store, &mut state, "邹浩山");
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(
         state.checkin.banner,
@@ -272,14 +282,24 @@ fn a_scanned_code_checks_its_person_in_whatever_is_selected() {
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(&state.checkin.banner, Some(Banner::Done { name, .. }) if name == "张三"));
 
-    // "1234" is 钱七's code and 张三's phone tail: the code wins even with 张三 selected.
+    // "1234" is 钱七's code and 张三's phone tail: the code wins over whatever is highlighted.
     typed(&d.store, &mut state, "1234");
     assert_eq!(names(&state).len(), 2);
-    press(&d.store, &mut state, KeyCode::Down);
-    assert_eq!(state.checkin.selected, 1);
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(&state.checkin.banner, Some(Banner::Done { name, .. }) if name == "钱七"));
     assert_eq!(present(&state), (3, 6));
+    // A row the coordinator moves to is who they mean.
+    typed(&d.store, &mut state, "1234");
+    let zhang = names(&state)
+        .iter()
+        .position(|(n, _)| n == "张三")
+        .expect("张三 by phone tail");
+    press(&d.store, &mut state, KeyCode::Down);
+    while state.checkin.selected > zhang {
+        press(&d.store, &mut state, KeyCode::Up);
+    }
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(&state.checkin.banner, Some(Banner::Already { name, .. }) if name == "张三"));
 }
 
 #[test]
@@ -365,4 +385,82 @@ fn the_doors_keys_stay_named_under_the_walk_in_form() {
         under.contains("按 Enter 或 F2 现场登记；F3 换场次"),
         "{under}"
     );
+}
+
+/// Part of a known name is not that person: 邹浩 is registered as a walk-in, with 邹浩山
+/// offered under the form to pick instead; picking him checks him in and makes nobody new.
+#[test]
+fn a_name_nobody_has_opens_the_walk_in_form_with_the_near_ones_to_pick() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    typed(&d.store, &mut state, "邹浩");
+    assert_eq!(names(&state)[0].0, "邹浩山");
+    let ops = op_count(&d.store);
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(effect, None, "nobody checked in on a guess");
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("no walk-in form");
+    };
+    assert_eq!(form.field("name").map(|f| f.value()), Some("邹浩"));
+    assert!(
+        form.suggest
+            .items
+            .iter()
+            .any(|s| s.label.starts_with("邹浩山")),
+        "{:?}",
+        form.suggest.items
+    );
+    let terminal = draw(&state, 80, 24);
+    assert!(find(terminal.backend().buffer(), "邹浩山").is_some());
+    // ↓ picks him, Enter fills the form, Enter checks him in.
+    press(&d.store, &mut state, KeyCode::Down);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed before it was sent");
+    };
+    assert_eq!(form.field("name").map(|f| f.value()), Some("邹浩山"));
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
+    assert!(matches!(
+        &state.checkin.banner,
+        Some(Banner::Done { name, .. }) if name == "邹浩山"
+    ));
+    assert_eq!(op_count(&d.store), ops + 1, "one check-in, nobody new");
+}
+
+/// A check-in that put someone on the list: undoing it asks whether they come off the list
+/// too, and says which it did.
+#[test]
+fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
+    for take_off in [true, false] {
+        let d = door_store();
+        let mut state = at_door(&d, 8, 58);
+        typed(&d.store, &mut state, "张珊");
+        press(&d.store, &mut state, KeyCode::Enter);
+        assert_eq!(present(&state), (2, 7), "checked in, and on this list now");
+        ctrl(&d.store, &mut state, 'z');
+        let Overlay::Confirm(confirm) = &state.overlay else {
+            panic!("no question: {:?}", state.checkin.banner);
+        };
+        assert!(confirm.message.contains("移出名单"), "{}", confirm.message);
+        press(
+            &d.store,
+            &mut state,
+            if take_off {
+                KeyCode::Enter
+            } else {
+                KeyCode::Esc
+            },
+        );
+        let enrolled = if take_off { 6 } else { 7 };
+        assert_eq!(present(&state), (1, enrolled));
+        assert_eq!(
+            d.store.is_enrolled(&d.today, &d.id("张珊")).expect("read"),
+            !take_off
+        );
+        assert!(matches!(
+            &state.checkin.banner,
+            Some(Banner::Undone { name, unenrolled }) if name == "张珊" && *unenrolled == take_off
+        ));
+    }
 }

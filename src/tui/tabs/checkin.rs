@@ -10,15 +10,14 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::sessions::SessionRow;
 use super::{step_selection, PAGE};
-use crate::domain::code::normalise_code;
 use crate::domain::Session;
-use crate::i18n::t;
-use crate::search::door::{DoorSearch, Found};
-use crate::search::{SearchIndex, Tier};
+use crate::i18n::{t, tf};
+use crate::search::door::{decide, Choice, DoorSearch, Found};
+use crate::search::SearchIndex;
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::forms::{Form, TextInput};
-use crate::tui::suggest::KnownEnterprise;
+use crate::tui::suggest::{self, KnownEnterprise};
 
 /// Matches a keystroke ranks from the session's own list...
 pub const LIMIT: usize = 30;
@@ -112,11 +111,22 @@ pub enum Banner {
     },
     Undone {
         name: String,
+        /// The person came onto the list with the check-in and went off it with the undo.
+        unenrolled: bool,
     },
     NotCheckedIn {
         name: String,
     },
     NothingToUndo,
+    /// Pinyin or part of a name: whom Enter would check in, said back first.
+    Confirm {
+        name: String,
+        enterprise: String,
+    },
+    /// Several people fit exactly: the coordinator moves to one.
+    Several {
+        count: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +136,8 @@ pub struct Recent {
     pub enterprise: String,
     pub at: NaiveDateTime,
     pub late: bool,
+    /// This check-in also put the person on the list (a walk-in, someone from another list).
+    pub enrolled_here: bool,
 }
 
 #[derive(Default)]
@@ -135,6 +147,8 @@ pub struct CheckinState {
     pub results: Vec<Found>,
     /// Index into `results`.
     pub selected: usize,
+    /// The coordinator moved to the selected row, or confirmed it: Enter means that person.
+    pub chosen: bool,
     pub banner: Option<Banner>,
     /// This screen's check-ins in this session, oldest first: undo takes the last.
     pub recent: Vec<Recent>,
@@ -180,27 +194,11 @@ impl CheckinState {
         self.query = TextInput::default();
         self.results.clear();
         self.selected = 0;
+        self.chosen = false;
     }
 
     pub fn selected_found(&self) -> Option<&Found> {
         self.results.get(self.selected)
-    }
-
-    /// A scanned participant code: the query is exactly one person's code, so Enter means them
-    /// whatever the cursor is on.
-    pub fn scanned(&self) -> Option<&Found> {
-        let code = normalise_code(self.query.value());
-        if code.is_empty() {
-            return None;
-        }
-        let mut hits = self
-            .results
-            .iter()
-            .filter(|f| f.tier == Tier::Exact && normalise_code(&f.candidate.code) == code);
-        match (hits.next(), hits.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        }
     }
 
     pub fn is_late(&self, at: NaiveDateTime) -> bool {
@@ -261,35 +259,67 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Action::Text(key) => {
             c.query.edit(key);
             c.selected = 0;
+            c.chosen = false;
             c.refresh();
         }
-        Action::Up => c.selected = c.selected.saturating_sub(1),
-        Action::Down => c.selected = (c.selected + 1).min(last),
-        Action::PageUp => c.selected = c.selected.saturating_sub(PAGE),
-        Action::PageDown => c.selected = (c.selected + PAGE).min(last),
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown if !c.results.is_empty() => {
+            c.selected = match action {
+                Action::Up => c.selected.saturating_sub(1),
+                Action::Down => (c.selected + 1).min(last),
+                Action::PageUp => c.selected.saturating_sub(PAGE),
+                _ => (c.selected + PAGE).min(last),
+            };
+            c.chosen = true;
+        }
         Action::Back if !c.query.value().is_empty() => c.clear_query(),
         Action::Back => c.banner = None,
         Action::Open if c.query.value().trim().is_empty() => {}
         Action::Open => {
-            let Some(found) = c.scanned().or_else(|| c.selected_found()) else {
-                open_walk_in(state);
-                return None;
-            };
-            return Some(Effect::CheckIn {
-                session,
-                person: found.candidate.id.clone(),
-                name: found.candidate.name.clone(),
-                enterprise: found.candidate.enterprise.clone(),
-                listed: found.in_session,
-            });
+            let chosen = c.chosen.then_some(c.selected);
+            match decide(&c.results, c.query.value(), chosen) {
+                Choice::Person(found) => {
+                    return Some(Effect::CheckIn {
+                        session,
+                        person: found.candidate.id.clone(),
+                        name: found.candidate.name.clone(),
+                        enterprise: found.candidate.enterprise.clone(),
+                        listed: found.in_session,
+                    })
+                }
+                Choice::Confirm(found) => {
+                    c.banner = Some(Banner::Confirm {
+                        name: found.candidate.name.clone(),
+                        enterprise: found.candidate.enterprise.clone(),
+                    });
+                    c.selected = 0;
+                    c.chosen = true;
+                }
+                Choice::Several(people) => {
+                    c.banner = Some(Banner::Several {
+                        count: people.len(),
+                    })
+                }
+                Choice::WalkIn { name, phone, .. } => open_walk_in_with(state, &name, &phone),
+            }
         }
         Action::UndoCheckin => match c.recent.last() {
             Some(last) => {
-                return Some(Effect::UndoCheckIn {
-                    session,
+                let undo = |unenrol| Effect::UndoCheckIn {
+                    session: session.clone(),
                     person: last.person.clone(),
                     name: last.name.clone(),
-                })
+                    unenrol,
+                };
+                if last.enrolled_here {
+                    // The check-in put them on the list: ask whether the undo takes them off it.
+                    state.overlay = Overlay::Confirm(Confirm {
+                        message: tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
+                        effect: undo(true),
+                        otherwise: Some(undo(false)),
+                    });
+                    return None;
+                }
+                return Some(undo(false));
             }
             None => c.banner = Some(Banner::NothingToUndo),
         },
@@ -302,18 +332,25 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
 /// The walk-in form, with what was typed put where it fits: Hanzi as the name, digits as the
 /// phone.
 fn open_walk_in(state: &mut State) {
+    let typed = state.checkin.query.value().trim().to_string();
+    let (name, phone) = if !typed.is_empty() && typed.chars().all(|c| c.is_ascii_digit()) {
+        (String::new(), typed)
+    } else if !typed.is_ascii() {
+        (typed, String::new())
+    } else {
+        (String::new(), String::new())
+    };
+    open_walk_in_with(state, &name, &phone);
+}
+
+/// The walk-in form filled with `name` and `phone`; the office's people like them are listed
+/// under the field to pick from instead (a near name is often someone already known).
+fn open_walk_in_with(state: &mut State, name: &str, phone: &str) {
     let Some(door) = &state.checkin.door else {
         return;
     };
-    let typed = state.checkin.query.value().trim();
-    let (name, phone) = if !typed.is_empty() && typed.chars().all(|c| c.is_ascii_digit()) {
-        ("", typed)
-    } else if !typed.is_ascii() {
-        (typed, "")
-    } else {
-        ("", "")
-    };
     state.overlay = Overlay::Form(Form::walk_in(&door.session, name, phone));
+    suggest::refresh(state);
 }
 
 /// The sessions whose door this office runs (its own, those below it, the joint sessions that

@@ -80,10 +80,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if c.query.value().is_empty() {
         lines.extend(recent_lines(state, w, room));
     } else if c.results.is_empty() {
-        let key = state
-            .keymap
-            .hint_in(Action::Open, Focus::Door)
-            .unwrap_or_default();
+        let key = enter_key(state);
         // Until the office index is in, only this list was searched.
         let indexing = matches!(c.index, IndexJob::Wanted | IndexJob::Building);
         let message = if indexing {
@@ -278,9 +275,27 @@ fn banner_line(state: &State, w: usize) -> Line<'static> {
             // The whole line in the warning style: it must not read as a success.
             Line::styled(format!("! {text} "), theme.checkin_warn)
         }
-        Banner::Undone { name } => Line::styled(
-            format!("↶ {}", tf("tui.checkin.undone", &[("name", &name)])),
-            theme.status_ok,
+        Banner::Undone { name, unenrolled } => {
+            let key = if *unenrolled {
+                "tui.checkin.undone_and_unenrolled"
+            } else {
+                "tui.checkin.undone"
+            };
+            Line::styled(
+                format!("↶ {}", tf(key, &[("name", &name)])),
+                theme.status_ok,
+            )
+        }
+        Banner::Confirm { name, enterprise } => Line::styled(
+            tf(
+                "tui.checkin.confirm",
+                &[("who", &who(name, enterprise)), ("key", &enter_key(state))],
+            ),
+            theme.checkin_warn,
+        ),
+        Banner::Several { count } => Line::styled(
+            tf("tui.checkin.several", &[("count", count)]),
+            theme.checkin_warn,
         ),
         Banner::NotCheckedIn { name } => Line::styled(
             tf("tui.checkin.not_checked_in", &[("name", &name)]),
@@ -432,6 +447,14 @@ fn person_line(
 }
 
 /// With nothing typed: this screen's latest check-ins, newest first, or how to start.
+/// The door's Enter key, also while a form over it has the focus.
+fn enter_key(state: &State) -> String {
+    state
+        .keymap
+        .hint_in(Action::Open, Focus::Door)
+        .unwrap_or_default()
+}
+
 fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
     let c = &state.checkin;
     let theme = &state.theme;

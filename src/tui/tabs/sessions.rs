@@ -322,6 +322,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
                         person: person.person.clone(),
                         name: person.name.clone(),
                     },
+                    otherwise: None,
                 });
             }
         }
