@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod log;
+pub mod private_files;
 pub mod search;
 pub mod sheets;
 pub mod store;

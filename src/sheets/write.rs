@@ -35,13 +35,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     // A temp file is private (0600); a report is for colleagues, so it gets the usual mode.
     {
         use std::os::unix::fs::PermissionsExt;
-        // SAFETY: umask only swaps the process's file-creation mask; it is put straight back.
-        let mask = unsafe {
-            let mask = libc::umask(0o022);
-            libc::umask(mask);
-            mask
-        };
-        let mode = 0o666 & !mask;
+        let mode = 0o666 & !crate::private_files::user_mask();
         temp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(failed)?;

@@ -178,6 +178,7 @@ impl Store {
         std::fs::create_dir_all(dir)
             .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
         let lock = lock(dir)?;
+        crate::private_files::tighten(dir);
         let db = open_db(dir)?;
         let meta = db.open_tree("meta")?;
         meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
@@ -195,6 +196,7 @@ impl Store {
             return Err(StoreError::NoStore(dir.to_path_buf()).into());
         }
         let lock = lock(dir)?;
+        crate::private_files::tighten(dir);
         let db = open_db(dir)?;
         Self::from_db(dir, db, lock)
     }
