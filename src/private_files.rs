@@ -15,7 +15,7 @@ static USER_MASK: OnceLock<u32> = OnceLock::new();
 pub fn restrict_process() {
     // SAFETY: umask only swaps the process's file-creation mask.
     let mask = unsafe { libc::umask(0o077) };
-    let _ = USER_MASK.set(u32::from(mask));
+    let _ = USER_MASK.set(mask);
 }
 
 /// The mask the user started the program with (what reports for colleagues follow).
@@ -29,7 +29,7 @@ pub fn user_mask() -> u32 {
                 libc::umask(mask);
                 mask
             };
-            u32::from(mask)
+            mask
         }
     }
 }
