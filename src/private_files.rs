@@ -22,15 +22,12 @@ pub fn restrict_process() {
 pub fn user_mask() -> u32 {
     match USER_MASK.get() {
         Some(mask) => *mask,
-        None => {
-            // SAFETY: as above; the mask is put straight back.
-            let mask = unsafe {
-                let mask = libc::umask(0o022);
-                libc::umask(mask);
-                mask
-            };
+        // SAFETY: as above; the mask is put straight back.
+        None => unsafe {
+            let mask = libc::umask(0o022);
+            libc::umask(mask);
             mask
-        }
+        },
     }
 }
 
