@@ -44,7 +44,12 @@ fn main() -> std::process::ExitCode {
                 .and_then(|dir| peixun::store::damaged_message(&report, dir));
             // Every message the user needs is in the chain; the backtrace is for developers.
             let chain: Vec<String> = report.chain().map(ToString::to_string).collect();
-            eprintln!("peixun: {}", damaged.unwrap_or_else(|| chain.join(": ")));
+            let message = damaged.unwrap_or_else(|| chain.join(": "));
+            let lines: Vec<_> = message
+                .split('\n')
+                .map(peixun::domain::text::printable)
+                .collect();
+            eprintln!("peixun: {}", lines.join("\n"));
             if is_user_error(&report) {
                 std::process::ExitCode::from(2)
             } else {

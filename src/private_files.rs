@@ -31,11 +31,13 @@ pub fn user_mask() -> u32 {
     }
 }
 
-/// `dir` 0700 and everything in it 0600 (folders 0700), without following symbolic links. A
-/// folder this user may not change (another owner's, a read-only disk) is left as it is: the
-/// command that opened it says what it cannot do there.
+/// Takes every permission of group and others from `dir` and everything in it (so folders
+/// 0700 and files 0600 as peixun makes them), without following symbolic links and without
+/// granting anything: a file its owner made unreadable stays so. A folder this user may not
+/// change (another owner's, a read-only disk) is left as it is: the command that opened it
+/// says what it cannot do there.
 pub fn tighten(dir: &Path) {
-    if !set_mode(dir, 0o700) {
+    if !owner_only(dir) {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -48,16 +50,17 @@ pub fn tighten(dir: &Path) {
         if kind.is_dir() {
             tighten(&entry.path());
         } else if kind.is_file() {
-            set_mode(&entry.path(), 0o600);
+            owner_only(&entry.path());
         }
     }
 }
 
-/// False when the mode could not be read or set.
-fn set_mode(path: &Path, mode: u32) -> bool {
+/// False when the mode could not be read or changed.
+fn owner_only(path: &Path) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return false;
     };
-    meta.permissions().mode() & 0o777 == mode
-        || std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).is_ok()
+    let mode = meta.permissions().mode() & 0o7777;
+    mode & 0o077 == 0
+        || std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o077)).is_ok()
 }

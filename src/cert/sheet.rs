@@ -302,6 +302,15 @@ pub fn plan(store: &Store, grid: &Grid) -> Result<ImportPlan> {
                 t("cli.input.required")
             ));
         }
+        for (field, value) in [("name", &name), ("course", &get(Column::Course))] {
+            if let Some(c) = text::forbidden_char(value) {
+                reasons.push(format!(
+                    "{}: {}",
+                    t(&format!("cli.field.{field}")),
+                    text::forbidden_message(c)
+                ));
+            }
+        }
         if !reasons.is_empty() {
             plan.errors.push(RowError {
                 row: *row,

@@ -56,6 +56,16 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
 
 /// Pads by display width so Chinese columns line up in a terminal.
 pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
+    // What the store or a file holds reaches the terminal as plain text, never as its controls.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| crate::domain::text::printable(cell).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {

@@ -46,6 +46,13 @@ impl Collector {
     fn push(&mut self, field: &'static str, message: String) {
         self.0.push(FieldError { field, message });
     }
+
+    /// Refuses a field holding a character no field takes (an escape sequence, a bidi mark).
+    fn clean_text(&mut self, field: &'static str, value: &str) {
+        if let Some(c) = text::forbidden_char(value) {
+            self.push(field, text::forbidden_message(c));
+        }
+    }
 }
 
 pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
@@ -284,6 +291,12 @@ impl SessionInput {
                 _ => errors.push("capacity", tf("cli.input.bad_number", &[("value", raw)])),
             }
         }
+        errors.clean_text("title", &s.title);
+        errors.clean_text("venue", &s.venue);
+        errors.clean_text("audience", &s.audience);
+        for course in &s.courses {
+            errors.clean_text("courses", &course.lecturer);
+        }
         if errors.0.is_empty() {
             Ok(s)
         } else {
@@ -306,6 +319,8 @@ pub fn person(
     if name.is_empty() {
         errors.push("name", t("cli.input.required"));
     }
+    errors.clean_text("name", &name);
+    errors.clean_text("position", position);
     let phone = match text::normalise_phone(phone) {
         Ok(p) => p,
         Err(e) => {
@@ -341,6 +356,7 @@ pub fn enterprise(
     if name.is_empty() {
         errors.push("name", t("cli.input.required"));
     }
+    errors.clean_text("name", &name);
     let credit_code = match credit_code.map(str::trim).filter(|c| !c.is_empty()) {
         None => None,
         Some(raw) => match credit_code::validate(raw) {

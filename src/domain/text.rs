@@ -9,6 +9,53 @@ pub fn fold_full_width(c: char) -> char {
     }
 }
 
+/// The first character of `text` that no field of this program takes: controls (C0, DEL, C1,
+/// so also ESC and the OSC sequences it starts), and the marks that reorder or hide text on a
+/// terminal (bidi embeddings, overrides and isolates, LRM/RLM/ALM, line and paragraph
+/// separators, a byte-order mark inside text). Every field is one line, so tabs and line
+/// breaks are refused too.
+pub fn forbidden_char(text: &str) -> Option<char> {
+    text.chars().find(|c| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}'
+                    | '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{FEFF}'
+            )
+    })
+}
+
+/// `text` with every character `forbidden_char` refuses shown as `\u{1b}`: what reaches a
+/// terminal from data that came in before it was refused at input.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if forbidden_char(text).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if forbidden_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The refusal of a field holding such a character, in words: "含有控制字符 U+001B".
+pub fn forbidden_message(c: char) -> String {
+    crate::i18n::tf(
+        "cli.input.control_char",
+        &[("ch", &format!("U+{:04X}", u32::from(c)))],
+    )
+}
+
 /// Trims and folds a free-text field; an empty result is `None`.
 pub fn clean(raw: &str) -> Option<String> {
     let folded: String = raw.chars().map(fold_full_width).collect();
@@ -122,5 +169,37 @@ mod tests {
     fn clean_folds_and_trims() {
         assert_eq!(clean("\u{3000}张三 ").as_deref(), Some("张三"));
         assert_eq!(clean("  "), None);
+    }
+}
+
+#[cfg(test)]
+mod clean_tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_reordering_marks_are_refused_and_shown_escaped() {
+        for bad in [
+            "欧\u{1b}]0;x\u{7}阳",
+            "a\tb",
+            "a\nb",
+            "\u{202E}abc",
+            "x\u{9b}y",
+            "\u{2066}名",
+        ] {
+            assert!(forbidden_char(bad).is_some(), "{bad:?}");
+            assert!(!printable(bad)
+                .chars()
+                .any(|c| forbidden_char(&c.to_string()).is_some()));
+        }
+        assert_eq!(printable("欧\u{1b}阳"), "欧\\u{1b}阳");
+        for good in [
+            "欧阳明",
+            "鄂州市华宇光电科技有限公司（分公司）",
+            "027-86759057",
+            "Ａ　Ｂ",
+        ] {
+            assert_eq!(forbidden_char(good), None, "{good:?}");
+            assert_eq!(printable(good), good);
+        }
     }
 }

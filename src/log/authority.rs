@@ -76,7 +76,7 @@ impl Rule {
             Self::Text { field, ch } => tf(
                 "cli.rule.text",
                 &[
-                    ("field", field),
+                    ("field", &crate::i18n::t(&format!("cli.field.{field}"))),
                     ("ch", &format!("U+{:04X}", u32::from(*ch))),
                 ],
             ),
@@ -189,6 +189,18 @@ pub fn may_set_deadline(office: &str, unit: &str) -> bool {
 
 /// Whether `op` may be applied at all. Checked before anything is written.
 pub fn check(op: &Op) -> Result<(), Rule> {
+    if let Some((field, ch)) = super::clean::unclean_text(&op.payload) {
+        return Err(Rule::Text {
+            field: field.to_string(),
+            ch,
+        });
+    }
+    if let Some(ch) = crate::domain::text::forbidden_char(&op.actor) {
+        return Err(Rule::Text {
+            field: "actor".to_string(),
+            ch,
+        });
+    }
     match &op.payload {
         Payload::SessionUpserted(s) => session_rules(op, s),
         Payload::EnterpriseUpserted(e) => {

@@ -3,6 +3,7 @@
 pub mod apply;
 mod apply_cert;
 pub mod authority;
+pub mod clean;
 pub mod device;
 pub mod hlc;
 pub mod op;

@@ -120,6 +120,15 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
             cells,
         };
         let mut reasons: Vec<String> = Vec::new();
+        for field in [Field::Name, Field::Position, Field::Enterprise] {
+            if let Some(c) = text::forbidden_char(&cells.get(field)) {
+                reasons.push(format!(
+                    "{}: {}",
+                    t(&format!("cli.field.{}", field.key())),
+                    text::forbidden_message(c)
+                ));
+            }
+        }
         let name = cells.get(Field::Name);
         if name.is_empty() {
             reasons.push(format!(

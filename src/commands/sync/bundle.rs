@@ -57,10 +57,10 @@ fn import_files(
         let (file, outcome) = match entry {
             Ok(path) => {
                 let result = import_file(store, keys, &path)?;
-                (path.display().to_string(), result)
+                (shown(&path), result)
             }
             Err((path, message)) => (
-                path.display().to_string(),
+                shown(path),
                 FileOutcome::Refused {
                     code: "no_bundles",
                     message,
@@ -408,4 +408,9 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
         BundleCommand::Review { json } => review(&store, *json),
         BundleCommand::Inspect { .. } => Ok(()),
     }
+}
+
+/// A path as a terminal may show it: a file on a stick may be named anything.
+fn shown(path: &Path) -> String {
+    crate::domain::text::printable(&path.display().to_string()).into_owned()
 }

@@ -176,6 +176,8 @@ fn run_import(
             || path.display().to_string(),
             |n| n.to_string_lossy().into(),
         );
+        // A file on a stick may be named anything; what reaches the screen is plain text.
+        let file = crate::domain::text::printable(&file).into_owned();
         progress(tf(
             "sync.tui.importing_file",
             &[("n", &(i + 1)), ("count", &paths.len()), ("file", &file)],
