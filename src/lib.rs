@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod input_file;
 pub mod log;
 pub mod private_files;
 pub mod search;

@@ -10,6 +10,11 @@ fn main() -> std::process::ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     peixun::private_files::restrict_process();
+    // A refusal is an answer, not a bug: no error captures a backtrace (symbolising one costs
+    // a user error a third of a second and a hundred megabytes). Panics still show theirs.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
     let args: Vec<String> = std::env::args().collect();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,

@@ -14,7 +14,7 @@ use peixun::backup::format::{encode_records, parse_records, Record, Tree};
 use peixun::config::Config;
 use peixun::sheets::read::{read, read_csv, Grid};
 use peixun::store::Store;
-use peixun::sync::bundle::{decrypt, parse_outer};
+use peixun::sync::incoming::open_bytes;
 use peixun::tui::Keymap;
 
 const KEYMAP: &str = include_str!("../assets/keymap.toml");
@@ -121,16 +121,13 @@ fn bundle() -> &'static Fixture {
 /// Whether the bundle reads through to its ranges with the right keys.
 fn reads(bytes: &[u8]) -> bool {
     let fixture = bundle();
-    let Ok(outer) = parse_outer(bytes) else {
-        return false;
-    };
-    let Ok(opened) = decrypt(&outer, fixture.city.age_identity()) else {
+    let Ok((outer, opened)) = open_bytes(bytes, fixture.city.age_identity()) else {
         return false;
     };
     opened
         .verify(&outer, &fixture.county.signing_key().verifying_key())
         .is_ok()
-        && opened.ranges().is_ok()
+        && opened.contents().is_ok()
 }
 
 /// Random damage: overwrite, insert, delete or truncate at a few places.

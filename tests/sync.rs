@@ -13,9 +13,10 @@ use peixun::demo::ChainWriter;
 use peixun::domain::MarkStatus;
 use peixun::log::device::tagged;
 use peixun::log::{Op, Payload};
-use peixun::sync::bundle::{decrypt, parse_outer, seal, Draft, RangeHeader, Routing, SignedHead};
+use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::Outcome;
+use peixun::sync::incoming::open_bytes;
 use peixun::sync::trust::{self, TrustError};
 use peixun::sync::{ChainKind, Keys, Rejection};
 
@@ -142,10 +143,15 @@ fn a_county_never_receives_another_countys_people() {
 /// Decrypts a bundle with the recipient's keys, as a relay holding them could, and rebuilds
 /// what was sealed.
 fn reopen(bytes: &[u8], recipient: &Keys) -> Draft {
-    let outer = parse_outer(bytes).unwrap();
-    let opened = decrypt(&outer, recipient.age_identity()).unwrap();
+    let (outer, opened) = open_bytes(bytes, recipient.age_identity()).unwrap();
     let h = opened.header.clone();
-    let ranges = opened.ranges().unwrap();
+    let ranges: Vec<Vec<Vec<u8>>> = opened
+        .contents()
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|range| range.bytes)
+        .collect();
     Draft {
         routing: outer.routing.clone(),
         link_seq: h.link_seq,

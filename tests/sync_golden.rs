@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use common::offices::*;
 use peixun::store::Store;
-use peixun::sync::bundle::parse_outer;
 use peixun::sync::export::{build, ExportOptions, FILES_CAP};
 use peixun::sync::identity::keys_dir;
 use peixun::sync::import::inspect;
+use peixun::sync::incoming::parse_outer;
 use peixun::sync::{hex, trust, Keys, Rejection};
 
 const GOLDEN_DEVICE: u64 = 0x0123_4567_89ab_cdef;
@@ -205,12 +205,18 @@ fn the_golden_bundles_state_their_versions() {
         assert_eq!(bytes[8..10], version.to_be_bytes(), "{name}");
         assert_eq!(parse_outer(&bytes).unwrap().version, version, "{name}");
         // Anyone can read the version; the city also reads what is inside.
-        let seen = inspect(&bytes, None).unwrap().unwrap();
-        assert_eq!(seen.version, version, "{name}");
-        assert!(seen.contents.is_none());
-        let seen = inspect(&bytes, Some((&city.store, &city.keys)))
+        let seen = inspect(&bytes[..], bytes.len() as u64, None)
             .unwrap()
             .unwrap();
+        assert_eq!(seen.version, version, "{name}");
+        assert!(seen.contents.is_none());
+        let seen = inspect(
+            &bytes[..],
+            bytes.len() as u64,
+            Some((&city.store, &city.keys)),
+        )
+        .unwrap()
+        .unwrap();
         let contents = seen.contents.unwrap();
         assert!(contents.signature_verified, "{name}: {:?}", seen.note);
         assert_eq!((contents.ops, contents.files), (ops, files), "{name}");

@@ -6,7 +6,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use peixun::sync::bundle::{decrypt, parse_outer, MAGIC, VERSION};
+use peixun::sync::bundle::{MAGIC, VERSION};
+use peixun::sync::incoming::open_bytes;
 
 fn identity() -> &'static age::x25519::Identity {
     static ID: OnceLock<age::x25519::Identity> = OnceLock::new();
@@ -38,12 +39,9 @@ fn sender() -> &'static peixun::sync::Keys {
 }
 
 fn read(bytes: &[u8]) {
-    let Ok(outer) = parse_outer(bytes) else {
-        return;
-    };
-    if let Ok(opened) = decrypt(&outer, identity()) {
+    if let Ok((outer, opened)) = open_bytes(bytes, identity()) {
         let _ = opened.verify(&outer, &sender().signing_key().verifying_key());
-        let _ = opened.ranges();
+        let _ = opened.contents();
     }
 }
 

@@ -232,7 +232,8 @@ pub enum Record {
 
 /// Reads only the plaintext prefix: whose backup, from when. Nothing is decrypted.
 pub fn peek(path: &Path) -> Result<Prefix, Problem> {
-    let mut file = BufReader::new(File::open(path).map_err(|e| Problem::Io(e.kind()))?);
+    let (file, _) = crate::input_file::open(path, u64::MAX).map_err(|_| Problem::NotABackup)?;
+    let mut file = BufReader::new(file);
     Prefix::read(&mut file)?
         .map(|(p, _)| p)
         .ok_or(Problem::NotABackup)
@@ -246,7 +247,8 @@ pub fn read(
     mut each: impl FnMut(Record) -> Result<()>,
 ) -> Result<(Prefix, u64)> {
     let fail = |p: Problem| user_error(p.message(path));
-    let mut file = File::open(path).map_err(|e| fail(Problem::Io(e.kind())))?;
+    let (mut file, _) =
+        crate::input_file::open(path, u64::MAX).map_err(|e| user_error(e.to_string()))?;
     let total = file
         .metadata()
         .map_err(|e| fail(Problem::Io(e.kind())))?

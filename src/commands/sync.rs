@@ -11,7 +11,6 @@ use super::{open_store, print_json, print_table, role_label, unit_name, user_err
 use crate::cli::Cli;
 use crate::cli_sync::KeysCommand;
 use crate::domain::input::resolve_unit;
-use crate::error::io_reason;
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::write_atomically;
@@ -91,16 +90,11 @@ fn show(store: &Store, keys: &Keys, json: bool) -> Result<()> {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        // Not text at all: most likely a bundle or a spreadsheet picked by mistake.
-        if e.kind() == std::io::ErrorKind::InvalidData {
-            return user_error(tf("sync.trust.not_text", &[("file", &path.display())]));
-        }
-        user_error(tf(
-            "sync.trust.unreadable",
-            &[("file", &path.display()), ("reason", &io_reason(&e))],
-        ))
-    })
+    let bytes = crate::input_file::read(path, crate::sync::trust::MAX_TRUST_FILE)
+        .map_err(|e| user_error(e.to_string()))?;
+    // Not text at all: most likely a bundle or a spreadsheet picked by mistake.
+    String::from_utf8(bytes)
+        .map_err(|_| user_error(tf("sync.trust.not_text", &[("file", &path.display())])))
 }
 
 fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>) -> Result<()> {

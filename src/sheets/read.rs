@@ -6,7 +6,7 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, Reader};
 use color_eyre::eyre::Result;
 
-use crate::error::{io_reason, user_error};
+use crate::error::user_error;
 use crate::i18n::tf;
 
 /// One sheet as rows of cell text, with the row number the spreadsheet shows for each.
@@ -41,6 +41,9 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// The largest spreadsheet read: a province's enrolment of 100,000 rows is about 10 MB.
+const MAX_SHEET: u64 = 256 << 20;
+
 fn is_csv(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -50,14 +53,12 @@ fn is_csv(path: &Path) -> bool {
 /// The sheet `wanted` (or the first) of a spreadsheet, or the table of a CSV file.
 pub fn read(path: &Path, wanted: Option<&str>) -> Result<Grid> {
     if is_csv(path) {
-        let bytes = std::fs::read(path).map_err(|e| {
-            user_error(tf(
-                "cli.sheets.unreadable",
-                &[("file", &path.display()), ("reason", &io_reason(&e))],
-            ))
-        })?;
+        let bytes =
+            crate::input_file::read(path, MAX_SHEET).map_err(|e| user_error(e.to_string()))?;
         return read_csv(&bytes, path);
     }
+    // The workbook reader opens the file itself: only a regular file of a sane size gets there.
+    crate::input_file::open(path, MAX_SHEET).map_err(|e| user_error(e.to_string()))?;
     let mut book = open_workbook_auto(path).map_err(|e| {
         user_error(tf(
             "cli.sheets.unreadable",

@@ -1,6 +1,5 @@
 //! A unit's checklist: the campaign's items for its level, the city's deadlines, the unit's marks.
 
-use std::fs::File;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -92,7 +91,9 @@ impl Store {
         self.checklist_item(unit, item)?;
         let unreadable = || tf("cli.checklist.unreadable", &[("path", &path.display())]);
         let failed = |e: std::io::Error| user_error(format!("{}: {}", unreadable(), io_reason(&e)));
-        let mut file = File::open(path).map_err(failed)?;
+        // One file over a bundle's cap on evidence could never travel to the city.
+        let (mut file, _) = crate::input_file::open(path, crate::sync::export::FILES_CAP)
+            .map_err(|e| user_error(e.to_string()))?;
         let mut hasher = blake3::Hasher::new();
         let size = std::io::copy(&mut file, &mut hasher).map_err(failed)?;
         let evidence = Evidence {

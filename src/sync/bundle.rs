@@ -18,14 +18,12 @@
 //! authentication, the payload by its hash in the signed header, each range by its origin's
 //! signed head.
 
-use std::io::Read;
-
 use color_eyre::eyre::{Result, WrapErr};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
 use super::identity::{sign, verify, Keys};
-use super::{ChainKind, Rejection};
+use super::ChainKind;
 use crate::domain::OfficeId;
 use crate::log::{DeviceId, Hash};
 
@@ -35,16 +33,18 @@ pub const MAGIC: [u8; 8] = [0x89, b'P', b'X', b'B', b'\r', b'\n', 0x1A, b'\n'];
 /// The newest version this peixun reads.
 pub const VERSION: u16 = 2;
 /// Ops only.
-const VERSION_OPS: u16 = 1;
+pub(super) const VERSION_OPS: u16 = 1;
 /// Ops and evidence files.
 const VERSION_FILES: u16 = 2;
-/// A bundle file bigger than this is refused before anything is read into memory.
+/// A bundle file bigger than this is refused before anything is read.
 pub const MAX_FILE: u64 = 1 << 30;
 /// Cap on the decompressed payload, whatever the header claims.
 pub const MAX_PAYLOAD: u64 = 1 << 30;
-const MAX_HEADER: usize = 16 << 20;
-const MAX_ROUTING: usize = 1024;
-const HEADER_DOMAIN: &[u8] = b"peixun bundle header v1\0";
+/// Cap on one op's encoding: a session with every course is a few kilobytes.
+pub const MAX_OP: u64 = 1 << 20;
+pub(super) const MAX_HEADER: usize = 16 << 20;
+pub(super) const MAX_ROUTING: usize = 1024;
+pub(super) const HEADER_DOMAIN: &[u8] = b"peixun bundle header v1\0";
 const HEAD_DOMAIN: &[u8] = b"peixun head v1\0";
 const ZSTD_LEVEL: i32 = 3;
 
@@ -74,7 +74,7 @@ impl Routing {
         Ok(out)
     }
 
-    fn decode(bytes: &[u8]) -> Option<Routing> {
+    pub(super) fn decode(bytes: &[u8]) -> Option<Routing> {
         let mut reader = Cursor(bytes);
         let sender = reader.string()?;
         let sender_epoch = u32::from_be_bytes(reader.array()?);
@@ -258,14 +258,34 @@ pub struct Draft {
 
 /// Encrypts and signs `draft` into the bytes of a bundle file.
 pub fn seal(draft: &Draft, keys: &Keys, recipient: &age::x25519::Recipient) -> Result<Vec<u8>> {
+    let bodies: Vec<&Vec<Vec<u8>>> = draft.ranges.iter().map(|(_, ops)| ops).collect();
+    let contents: Vec<&Vec<u8>> = draft.files.iter().map(|(_, bytes)| bytes).collect();
+    let plain = if draft.files.is_empty() {
+        postcard::to_stdvec(&bodies)?
+    } else {
+        postcard::to_stdvec(&(&bodies, &contents))?
+    };
+    let payload =
+        zstd::stream::encode_all(plain.as_slice(), ZSTD_LEVEL).wrap_err("compressing ops")?;
+    seal_payload(draft, &payload, plain.len() as u64, keys, recipient)
+}
+
+/// Seals `draft`'s routing, acknowledgements, ranges and file entries around a payload already
+/// compressed, that says it decompresses to `payload_len` bytes. `seal` is this with the
+/// payload made from the draft; a test builds what a dishonest office could send with it.
+pub fn seal_payload(
+    draft: &Draft,
+    payload: &[u8],
+    payload_len: u64,
+    keys: &Keys,
+    recipient: &age::x25519::Recipient,
+) -> Result<Vec<u8>> {
     let version = if draft.files.is_empty() {
         VERSION_OPS
     } else {
         VERSION_FILES
     };
     let prefix = draft.routing.prefix(version)?;
-    let bodies: Vec<&Vec<Vec<u8>>> = draft.ranges.iter().map(|(_, ops)| ops).collect();
-    let contents: Vec<&Vec<u8>> = draft.files.iter().map(|(_, bytes)| bytes).collect();
     let entries: Vec<FileEntry> = draft
         .files
         .iter()
@@ -274,13 +294,6 @@ pub fn seal(draft: &Draft, keys: &Keys, recipient: &age::x25519::Recipient) -> R
             size: bytes.len() as u64,
         })
         .collect();
-    let plain = if version == VERSION_OPS {
-        postcard::to_stdvec(&bodies)?
-    } else {
-        postcard::to_stdvec(&(&bodies, &contents))?
-    };
-    let payload =
-        zstd::stream::encode_all(plain.as_slice(), ZSTD_LEVEL).wrap_err("compressing ops")?;
     let header = Header {
         sender: draft.routing.sender.clone(),
         sender_epoch: draft.routing.sender_epoch,
@@ -293,8 +306,8 @@ pub fn seal(draft: &Draft, keys: &Keys, recipient: &age::x25519::Recipient) -> R
         created_ms: draft.created_ms,
         acks: draft.acks.clone(),
         ranges: draft.ranges.iter().map(|(h, _)| h.clone()).collect(),
-        payload_hash: *blake3::hash(&payload).as_bytes(),
-        payload_len: plain.len() as u64,
+        payload_hash: *blake3::hash(payload).as_bytes(),
+        payload_len,
     };
     let header_bytes = if version == VERSION_OPS {
         postcard::to_stdvec(&header)?
@@ -306,230 +319,12 @@ pub fn seal(draft: &Draft, keys: &Keys, recipient: &age::x25519::Recipient) -> R
     inner.extend_from_slice(&u32::try_from(header_bytes.len())?.to_be_bytes());
     inner.extend_from_slice(&header_bytes);
     inner.extend_from_slice(&signature);
-    inner.extend_from_slice(&payload);
+    inner.extend_from_slice(payload);
     let body = age::encrypt(recipient, &inner).wrap_err("encrypting the bundle")?;
     let mut out = prefix;
     out.extend_from_slice(&(body.len() as u64).to_be_bytes());
     out.extend_from_slice(&body);
     Ok(out)
-}
-
-/// The plaintext parts of a bundle file.
-#[derive(Debug)]
-pub struct Outer<'a> {
-    pub routing: Routing,
-    pub version: u16,
-    prefix: &'a [u8],
-    body: &'a [u8],
-}
-
-fn mangled(bytes: &[u8]) -> bool {
-    let name = &MAGIC[1..4];
-    let after = |skip: usize| bytes.get(skip..skip + 3) == Some(name);
-    // 0x89 kept but line endings converted; high bit stripped; re-encoded as UTF-8 from
-    // Latin-1 or with a replacement character.
-    (bytes.first() == Some(&0x89) && after(1))
-        || (bytes.first() == Some(&0x09) && after(1))
-        || (bytes.starts_with(&[0xC2, 0x89]) && after(2))
-        || (bytes.starts_with(&[0xEF, 0xBF, 0xBD]) && after(3))
-}
-
-/// Reads the frame: magic, version, routing header, and a body that ends exactly at the end of
-/// the file.
-pub fn parse_outer(bytes: &[u8]) -> Result<Outer<'_>, Rejection> {
-    if bytes.len() < MAGIC.len() {
-        return Err(if MAGIC.starts_with(bytes) {
-            Rejection::Truncated
-        } else if mangled(bytes) {
-            Rejection::Mangled
-        } else {
-            Rejection::NotABundle
-        });
-    }
-    if bytes[..MAGIC.len()] != MAGIC {
-        return Err(if mangled(bytes) {
-            Rejection::Mangled
-        } else {
-            Rejection::NotABundle
-        });
-    }
-    let mut cursor = Cursor(&bytes[MAGIC.len()..]);
-    let version = u16::from_be_bytes(cursor.array().ok_or(Rejection::Truncated)?);
-    if version > VERSION {
-        return Err(Rejection::NewerFormat {
-            found: version,
-            supported: VERSION,
-        });
-    }
-    if version == 0 {
-        return Err(Rejection::corrupted("version"));
-    }
-    let routing_len = usize::from(u16::from_be_bytes(
-        cursor.array().ok_or(Rejection::Truncated)?,
-    ));
-    if routing_len > MAX_ROUTING {
-        return Err(Rejection::corrupted("routing"));
-    }
-    let routing = cursor.take(routing_len).ok_or(Rejection::Truncated)?;
-    let routing = Routing::decode(routing).ok_or_else(|| Rejection::corrupted("routing"))?;
-    let prefix_len = MAGIC.len() + 4 + routing_len;
-    let body_len = u64::from_be_bytes(cursor.array().ok_or(Rejection::Truncated)?);
-    let rest = cursor.0.len() as u64;
-    if body_len > MAX_FILE {
-        return Err(Rejection::TooLarge { limit: MAX_FILE });
-    }
-    if body_len > rest {
-        return Err(Rejection::Truncated);
-    }
-    if body_len < rest {
-        return Err(Rejection::TrailingGarbage {
-            extra: rest - body_len,
-        });
-    }
-    Ok(Outer {
-        routing,
-        version,
-        prefix: &bytes[..prefix_len],
-        body: cursor.0,
-    })
-}
-
-/// A decrypted bundle whose header has not been checked yet.
-#[derive(Debug)]
-pub struct Opened {
-    pub header: Header,
-    /// The evidence files a version 2 bundle carries (none in version 1).
-    pub files: Vec<FileEntry>,
-    header_bytes: Vec<u8>,
-    signature: Vec<u8>,
-    payload: Vec<u8>,
-}
-
-/// Decrypts the body with this office's age identity and splits the inner bytes.
-pub fn decrypt(outer: &Outer<'_>, identity: &age::x25519::Identity) -> Result<Opened, Rejection> {
-    let decryptor =
-        age::Decryptor::new(outer.body).map_err(|_| Rejection::corrupted("encryption"))?;
-    let reader = decryptor
-        .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => Rejection::NotOurKey,
-            _ => Rejection::corrupted("encryption"),
-        })?;
-    let limit = MAX_PAYLOAD + MAX_HEADER as u64;
-    let mut inner = Vec::new();
-    reader
-        .take(limit + 1)
-        .read_to_end(&mut inner)
-        .map_err(|_| Rejection::corrupted("body"))?;
-    if inner.len() as u64 > limit {
-        return Err(Rejection::TooLarge { limit });
-    }
-    let mut cursor = Cursor(&inner);
-    let header_len =
-        u32::from_be_bytes(cursor.array().ok_or_else(|| Rejection::corrupted("body"))?);
-    let header_len = usize::try_from(header_len).unwrap_or(usize::MAX);
-    if header_len > MAX_HEADER {
-        return Err(Rejection::corrupted("header"));
-    }
-    let header_bytes = cursor
-        .take(header_len)
-        .ok_or_else(|| Rejection::corrupted("header"))?
-        .to_vec();
-    let signature = cursor
-        .take(64)
-        .ok_or_else(|| Rejection::corrupted("header"))?
-        .to_vec();
-    let decoded = if outer.version == VERSION_OPS {
-        postcard::take_from_bytes::<Header>(&header_bytes).map(|(h, rest)| ((h, Vec::new()), rest))
-    } else {
-        postcard::take_from_bytes::<(Header, Vec<FileEntry>)>(&header_bytes)
-    };
-    let (header, files) = match decoded {
-        Ok((both, [])) => both,
-        _ => return Err(Rejection::corrupted("header")),
-    };
-    Ok(Opened {
-        header,
-        files,
-        header_bytes,
-        signature,
-        payload: cursor.0.to_vec(),
-    })
-}
-
-impl Opened {
-    /// The sender's signature, then that the header agrees with the routing header.
-    pub fn verify(&self, outer: &Outer<'_>, sender_key: &VerifyingKey) -> Result<(), Rejection> {
-        if !verify(
-            sender_key,
-            HEADER_DOMAIN,
-            &self.header_bytes,
-            &self.signature,
-        ) {
-            return Err(Rejection::BadSignature {
-                sender: outer.routing.sender.clone(),
-            });
-        }
-        let h = &self.header;
-        let r = &outer.routing;
-        let agrees = h.sender == r.sender
-            && h.sender_epoch == r.sender_epoch
-            && h.recipient == r.recipient
-            && h.recipient_epoch == r.recipient_epoch
-            && h.bundle_id == r.bundle_id
-            && h.routing_hash == *blake3::hash(outer.prefix).as_bytes();
-        if !agrees {
-            return Err(Rejection::corrupted("routing"));
-        }
-        Ok(())
-    }
-
-    /// The ops of each range, as encoded bytes. Call only after `verify`.
-    pub fn ranges(&self) -> Result<Vec<Vec<Vec<u8>>>, Rejection> {
-        self.contents().map(|(ranges, _)| ranges)
-    }
-
-    /// The ops of each range, and the evidence files in the order of `files`, each checked
-    /// against its signed hash and size. Call only after `verify`: the payload is checked against
-    /// the signed hash before it is decompressed, and never grows past its stated size.
-    pub fn contents(&self) -> Result<Contents, Rejection> {
-        if *blake3::hash(&self.payload).as_bytes() != self.header.payload_hash {
-            return Err(Rejection::corrupted("payload"));
-        }
-        let len = self.header.payload_len;
-        if len > MAX_PAYLOAD {
-            return Err(Rejection::TooLarge { limit: MAX_PAYLOAD });
-        }
-        let decoder = zstd::stream::read::Decoder::new(self.payload.as_slice())
-            .map_err(|_| Rejection::corrupted("payload"))?;
-        let mut plain = Vec::with_capacity(usize::try_from(len.min(64 << 20)).unwrap_or(0));
-        decoder
-            .take(len + 1)
-            .read_to_end(&mut plain)
-            .map_err(|_| Rejection::corrupted("payload"))?;
-        if plain.len() as u64 != len {
-            return Err(Rejection::corrupted("payload"));
-        }
-        let decoded = if self.files.is_empty() {
-            postcard::take_from_bytes::<Vec<Vec<Vec<u8>>>>(&plain)
-                .map(|(ranges, rest)| ((ranges, Vec::new()), rest))
-        } else {
-            postcard::take_from_bytes::<Contents>(&plain)
-        };
-        let (ranges, files) = match decoded {
-            Ok((both, [])) => both,
-            _ => return Err(Rejection::corrupted("payload")),
-        };
-        if ranges.len() != self.header.ranges.len() || files.len() != self.files.len() {
-            return Err(Rejection::corrupted("payload"));
-        }
-        for (entry, bytes) in self.files.iter().zip(&files) {
-            if bytes.len() as u64 != entry.size || *blake3::hash(bytes).as_bytes() != entry.hash {
-                return Err(Rejection::corrupted("files"));
-            }
-        }
-        Ok((ranges, files))
-    }
 }
 
 #[cfg(test)]

@@ -9,16 +9,19 @@ use std::collections::HashSet;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::bundle::{decrypt, parse_outer, Header, RangeHeader};
+use std::io::Read;
+
+use super::bundle::{Header, RangeHeader};
 use super::export::RangeSummary;
 use super::identity::Keys;
+use super::incoming::{decrypt, read_frame, Frame, Opened, RangeOps};
 use super::rotation::keys_of_epoch;
 use super::trust::signing_key;
 use super::visibility::{is_strict_ancestor, may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
 use crate::log::device::tag_owner;
-use crate::log::{DeviceId, Op};
+use crate::log::DeviceId;
 use crate::store::sync::{ImportCounts, ImportPlan, VerifiedRange};
 use crate::store::Store;
 
@@ -77,19 +80,16 @@ pub enum Outcome {
     },
 }
 
-/// Checks one range: visible to us, signed by its origin's trusted key, every op linked to the
-/// one before and the last one hashing to the signed head.
+/// Checks one range: visible to us, signed by its origin's trusted key, the last op hashing to
+/// the signed head. (Each op was decoded and linked to the one before as it was read.)
 fn verify_range(
     store: &Store,
     keys: &Keys,
     range: &RangeHeader,
-    ops: Vec<Vec<u8>>,
+    read: RangeOps,
 ) -> Result<Result<VerifiedRange, Rejection>> {
     let head = &range.head;
     let origin = head.origin.clone();
-    if range.first == 0 || range.first > head.seq || ops.len() as u64 != range.len() {
-        return Ok(Err(Rejection::corrupted("ranges")));
-    }
     if !may_hold(store.office(), &origin, head.kind) {
         return Ok(Err(Rejection::NotVisible {
             origin,
@@ -107,35 +107,14 @@ fn verify_range(
         Ok(key) => key,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    let forged = || Rejection::BadRangeSignature {
-        origin: origin.clone(),
-        device: head.device,
-    };
-    if !head.verify(&key) {
-        return Ok(Err(forged()));
-    }
-    let mut decoded = Vec::with_capacity(ops.len());
-    let mut hashes = Vec::with_capacity(ops.len());
-    for (i, bytes) in ops.iter().enumerate() {
-        let hash = Op::hash_of(bytes);
-        let Ok(op) = Op::decode(bytes) else {
-            return Ok(Err(forged()));
-        };
-        if i > 0 && op.prev != hashes[i - 1] {
-            return Ok(Err(forged()));
-        }
-        hashes.push(hash);
-        decoded.push(op);
-    }
-    if hashes.last() != Some(&head.hash) {
-        return Ok(Err(forged()));
+    if !head.verify(&key) || read.hashes.last() != Some(&head.hash) {
+        return Ok(Err(Rejection::BadRangeSignature {
+            origin,
+            device: head.device,
+        }));
     }
     // Signed by the origin from here on; what is left are mistakes of the origin's software.
-    for (i, op) in decoded.iter().enumerate() {
-        let canonical = op.encode().is_ok_and(|b| b == ops[i]);
-        if !canonical || op.device != head.device || op.seq != range.first + i as u64 {
-            return Ok(Err(Rejection::corrupted("ops")));
-        }
+    for (i, op) in read.ops.iter().enumerate() {
         if op.office != origin {
             return Ok(Err(Rejection::WrongOffice {
                 device: head.device,
@@ -143,7 +122,7 @@ fn verify_range(
                 found: op.office.clone(),
             }));
         }
-        if i > 0 && op.hlc <= decoded[i - 1].hlc {
+        if i > 0 && op.hlc <= read.ops[i - 1].hlc {
             return Ok(Err(Rejection::corrupted("clock")));
         }
         if head.kind == ChainKind::PublicView && !view_may_carry(&op.payload, store.office()) {
@@ -155,31 +134,35 @@ fn verify_range(
     }
     Ok(Ok(VerifiedRange {
         range: range.clone(),
-        ops: decoded,
-        bytes: ops,
-        hashes,
+        ops: read.ops,
+        bytes: read.bytes,
+        hashes: read.hashes,
     }))
 }
 
 /// A decrypted bundle whose sender's signature verified.
-struct Checked {
-    header: Header,
-    ranges: Vec<Vec<Vec<u8>>>,
-    files: Vec<Vec<u8>>,
+struct Checked<'a> {
+    frame: Frame,
+    opened: Opened<'a>,
     twin_of: Option<String>,
 }
 
-enum Stage {
+enum Stage<'a> {
     Done(Outcome),
-    Checked(Box<Checked>),
+    Checked(Box<Checked<'a>>),
 }
 
-fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejection>> {
-    let outer = match parse_outer(bytes) {
-        Ok(outer) => outer,
+fn check<'a>(
+    store: &Store,
+    keys: &Keys,
+    mut input: impl Read + 'a,
+    total: u64,
+) -> Result<Result<Stage<'a>, Rejection>> {
+    let frame = match read_frame(&mut input, total) {
+        Ok(frame) => frame,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    let routing = &outer.routing;
+    let routing = &frame.routing;
     if routing.recipient != store.office() {
         return Ok(Err(Rejection::NotForUs {
             recipient: routing.recipient.clone(),
@@ -193,11 +176,11 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
     // A peer that has not heard of a rotation yet encrypts to the keys kept aside.
     let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
     let identity = kept.as_ref().unwrap_or(keys).age_identity();
-    let opened = match decrypt(&outer, identity) {
+    let opened = match decrypt(&frame, input, identity) {
         Ok(opened) => opened,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    if let Err(rejection) = opened.verify(&outer, &sender_key) {
+    if let Err(rejection) = opened.verify(&frame, &sender_key) {
         return Ok(Err(rejection));
     }
     let header = &opened.header;
@@ -215,14 +198,9 @@ fn check(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Result<Stage, Rejec
     let twin_of = store
         .link_seq_used(&header.sender, header.link_seq)?
         .map(|other| hex(&other));
-    let (ranges, files) = match opened.contents() {
-        Ok(contents) => contents,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
     Ok(Ok(Stage::Checked(Box::new(Checked {
-        header: opened.header,
-        ranges,
-        files,
+        frame,
+        opened,
         twin_of,
     }))))
 }
@@ -248,18 +226,26 @@ pub fn recheck_held(store: &Store, keys: &Keys) -> Result<usize> {
 /// Takes in the bundle in `bytes`. An `Err` that downcasts to `Rejection` is a refusal (the
 /// store is unchanged); others are failures of the machine.
 pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome> {
-    let checked = match check(store, keys, bytes)? {
+    import_from(store, keys, bytes, bytes.len() as u64)
+}
+
+/// Takes in the bundle `input` reads, of `total` bytes, in bounded memory. Errors as
+/// `import_bytes`.
+pub fn import_from(store: &Store, keys: &Keys, input: impl Read, total: u64) -> Result<Outcome> {
+    let checked = match check(store, keys, input, total)? {
         Ok(Stage::Done(outcome)) => return Ok(outcome),
         Ok(Stage::Checked(checked)) => checked,
         Err(rejection) => return Err(rejection.into()),
     };
     let Checked {
-        header,
-        ranges,
-        files,
+        frame,
+        opened,
         twin_of,
     } = *checked;
+    drop(frame);
+    let header = opened.header.clone();
     let other_installs = other_installs(store, &header)?;
+    let (ranges, files) = opened.contents()?;
     recheck_held(store, keys)?;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());
@@ -281,8 +267,8 @@ pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome>
     // Kept by hash before the ops that name them are committed: a file no op names yet is
     // harmless, an op whose file is missing is not.
     let mut files_kept = 0;
-    for bytes in &files {
-        if store.keep_file(blake3::hash(bytes).as_bytes(), bytes)? {
+    for mut file in files {
+        if store.keep_file_from_reader(&file.hash, &mut file.data)? {
             files_kept += 1;
         }
     }
@@ -371,16 +357,17 @@ pub struct Contents {
 
 /// The routing header of any bundle; the contents too when it is ours to read.
 pub fn inspect(
-    bytes: &[u8],
+    mut input: impl Read,
+    total: u64,
     store: Option<(&Store, &Keys)>,
 ) -> Result<Result<Inspection, Rejection>> {
-    let outer = match parse_outer(bytes) {
+    let outer = match read_frame(&mut input, total) {
         Ok(outer) => outer,
         Err(rejection) => return Ok(Err(rejection)),
     };
     let r = &outer.routing;
     let mut inspection = Inspection {
-        bytes: bytes.len() as u64,
+        bytes: total,
         version: outer.version,
         sender: r.sender.clone(),
         sender_epoch: r.sender_epoch,
@@ -404,7 +391,7 @@ pub fn inspect(
         return Ok(Ok(inspection));
     }
     let kept = keys_of_epoch(store.dir(), keys, r.recipient_epoch)?;
-    let opened = match decrypt(&outer, kept.as_ref().unwrap_or(keys).age_identity()) {
+    let opened = match decrypt(&outer, input, kept.as_ref().unwrap_or(keys).age_identity()) {
         Ok(opened) => opened,
         Err(rejection) => {
             inspection.note = Some(rejection.to_string());

@@ -24,6 +24,7 @@ pub mod export;
 pub mod fingerprint;
 pub mod identity;
 pub mod import;
+pub mod incoming;
 pub mod media;
 mod rejection;
 pub mod rotation;

@@ -7,10 +7,9 @@ use color_eyre::eyre::Result;
 
 use super::bundle::MAX_FILE;
 use super::identity::Keys;
-use super::import::{import_bytes, Outcome};
+use super::import::{import_from, Outcome};
 use super::Rejection;
 use crate::campaign::unit_name;
-use crate::error::io_reason;
 use crate::i18n::tf;
 use crate::store::Store;
 
@@ -32,22 +31,19 @@ pub fn when(ms: u64) -> String {
         .unwrap_or_default()
 }
 
-/// The bytes of a bundle file, or why it cannot be used (too large, unreadable).
-pub fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
-    let unreadable = |e: &std::io::Error| {
-        tf(
-            "sync.import.unreadable",
-            &[("file", &path.display()), ("reason", &io_reason(e))],
-        )
-    };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE => {
-            return Err(Rejection::TooLarge { limit: MAX_FILE }.to_string())
-        }
-        Ok(_) => {}
-        Err(e) => return Err(unreadable(&e)),
+/// A bundle file opened for reading with its size, or why it cannot be used (not a regular
+/// file, too large, unreadable).
+pub fn open_bundle(path: &Path) -> Result<(std::fs::File, u64), String> {
+    crate::input_file::open(path, MAX_FILE).map_err(|e| e.to_string())
+}
+
+/// The start of a file, to tell a card or a roster from a bundle.
+fn head_of(path: &Path) -> Vec<u8> {
+    let mut head = Vec::new();
+    if let Ok((file, _)) = open_bundle(path) {
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 << 10), &mut head);
     }
-    std::fs::read(path).map_err(|e| unreadable(&e))
+    head
 }
 
 /// One file taken in, or refused with a code and one line naming the cause.
@@ -72,8 +68,8 @@ fn is_trust_file(bytes: &[u8]) -> bool {
 
 /// Reads and imports one file. `Err` is a failure of the machine (disk, store), not a refusal.
 pub fn import_file(store: &Store, keys: &Keys, path: &Path) -> Result<FileOutcome> {
-    let bytes = match read_bundle(path) {
-        Ok(bytes) => bytes,
+    let (file, size) = match open_bundle(path) {
+        Ok(opened) => opened,
         Err(message) => {
             return Ok(FileOutcome::Refused {
                 code: "unreadable",
@@ -81,13 +77,15 @@ pub fn import_file(store: &Store, keys: &Keys, path: &Path) -> Result<FileOutcom
             })
         }
     };
-    match import_bytes(store, keys, &bytes) {
+    match import_from(store, keys, std::io::BufReader::new(file), size) {
         Ok(outcome) => Ok(FileOutcome::Done(outcome)),
         Err(report) => match report.downcast_ref::<Rejection>() {
-            Some(Rejection::NotABundle) if is_trust_file(&bytes) => Ok(FileOutcome::Refused {
-                code: Rejection::NotABundle.code(),
-                message: crate::i18n::t("sync.reject.trust_file"),
-            }),
+            Some(Rejection::NotABundle) if is_trust_file(&head_of(path)) => {
+                Ok(FileOutcome::Refused {
+                    code: Rejection::NotABundle.code(),
+                    message: crate::i18n::t("sync.reject.trust_file"),
+                })
+            }
             Some(rejection) => Ok(FileOutcome::Refused {
                 code: rejection.code(),
                 message: rejection.to_string(),

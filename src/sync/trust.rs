@@ -184,15 +184,14 @@ impl Change {
     }
 }
 
+/// The most a card, a roster of every office or a rotation certificate takes.
+pub const MAX_TRUST_FILE: u64 = 1 << 20;
+
 pub fn read_card(path: &Path) -> Result<Card> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        crate::error::user_error(tf(
-            "sync.trust.unreadable",
-            &[
-                ("file", &path.display()),
-                ("reason", &crate::error::io_reason(&e)),
-            ],
-        ))
+    let bytes = crate::input_file::read(path, MAX_TRUST_FILE)
+        .map_err(|e| crate::error::user_error(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        crate::error::user_error(tf("sync.trust.not_text", &[("file", &path.display())]))
     })?;
     Card::from_text(&text).map_err(|e| crate::error::user_error(e.to_string()))
 }

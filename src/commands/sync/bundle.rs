@@ -14,7 +14,7 @@ use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{export, ExportOptions};
 use crate::sync::import::{inspect, Outcome};
-use crate::sync::summary::{import_file, outcome_lines, read_bundle, FileOutcome};
+use crate::sync::summary::{import_file, open_bundle, outcome_lines, FileOutcome};
 use crate::sync::{hex, media, Keys};
 
 /// One file's result for `bundle import --json`.
@@ -105,7 +105,7 @@ fn import_files(
 }
 
 fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
-    let bytes = read_bundle(path).map_err(user_error)?;
+    let (file, size) = open_bundle(path).map_err(user_error)?;
     // Reading the routing header needs no store; the contents need this office's keys.
     let opened = open_store(cli);
     let closed_because = opened.as_ref().err().map(|e| e.to_string());
@@ -115,7 +115,8 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
         _ => None,
     };
     let pair = store.as_ref().zip(keys.as_ref());
-    let inspection = inspect(&bytes, pair)?.map_err(|r| user_error(r.to_string()))?;
+    let inspection = inspect(std::io::BufReader::new(file), size, pair)?
+        .map_err(|r| user_error(r.to_string()))?;
     if json {
         return print_json(&inspection);
     }

@@ -2,7 +2,6 @@
 //! read from there for `bundle export --with-files`, written there by an import. A file is only
 //! ever read back when its bytes still hash to its name.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -23,6 +22,15 @@ impl Store {
     /// Keeps `bytes` under their hash (written to a temporary name, flushed, renamed). `false`
     /// when the file was kept already.
     pub fn keep_file(&self, hash: &Hash, bytes: &[u8]) -> Result<bool> {
+        self.keep_file_from_reader(hash, &mut std::io::Cursor::new(bytes))
+    }
+
+    /// As `keep_file`, copying from `source` (a bundle's spooled file) from its start.
+    pub fn keep_file_from_reader(
+        &self,
+        hash: &Hash,
+        source: &mut (impl std::io::Read + std::io::Seek),
+    ) -> Result<bool> {
         let path = self.kept_path(hash);
         if path.is_file() {
             return Ok(false);
@@ -33,7 +41,8 @@ impl Store {
             .prefix(".keep-")
             .tempfile_in(&dir)
             .wrap_err_with(|| format!("writing in {}", dir.display()))?;
-        temp.write_all(bytes)?;
+        source.rewind()?;
+        std::io::copy(source, &mut temp)?;
         temp.as_file().sync_all()?;
         temp.persist(&path)
             .map_err(|e| e.error)
