@@ -174,35 +174,36 @@ fn a_rotation_is_accepted_from_the_old_key_and_old_signatures_still_verify() {
     assert_eq!(owned.len(), 2);
 }
 
+/// A roster never replaces a key: the province keeps the county's generation 1 when the
+/// city's roster names generation 2, and moves on only with the county's own certificate.
 #[test]
-fn a_rotation_the_province_hears_of_by_roster_keeps_the_old_key_and_the_certificate_is_no_news() {
+fn a_rotation_reaches_the_province_by_certificate_never_by_roster() {
     let (province, city, mut county) = chain();
     county.work(1);
     assert_eq!(city.applied(&county.send(&city)), 2);
     let certificate = county.rotate();
     accept_rotation(&city.store, &certificate).unwrap().unwrap();
-    // The city's next roster carries the county's generation 2 card.
+    // The city's next roster carries the county's generation 2 card: not taken.
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
-    trust::accept_roster(&province.store, &province.keys, &roster)
+    let report = trust::accept_roster(&province.store, &province.keys, &roster)
         .unwrap()
         .unwrap();
-    assert_eq!(
-        province
-            .store
-            .peer(COUNTY)
-            .unwrap()
-            .unwrap()
-            .card
-            .body
-            .epoch,
-        2
-    );
-    // Ops 1-2, signed only by generation 1, relayed after the roster: they still verify.
+    assert!(report.contains(&(COUNTY.to_string(), Change::KeptHeld)));
+    let epoch = |o: &Office| o.store.peer(COUNTY).unwrap().unwrap().card.body.epoch;
+    assert_eq!(epoch(&province), 1);
+    // Ops 1-2, signed by generation 1 before the rotation, relayed: they verify.
     assert_eq!(province.applied(&city.send(&province)), 2);
+    // Work signed by generation 2 waits, named, until the province has the certificate.
     county.work(2);
     assert_eq!(city.applied(&county.send(&city)), 2);
+    assert_eq!(province.applied(&city.send(&province)), 0);
+    assert_eq!(
+        accept_rotation(&province.store, &certificate).unwrap(),
+        Ok(Change::Updated)
+    );
+    assert_eq!(epoch(&province), 2);
     assert_eq!(province.applied(&city.send(&province)), 2);
-    // The certificate arriving later is genuine and changes nothing.
+    // The same certificate again is no news.
     assert_eq!(
         accept_rotation(&province.store, &certificate).unwrap(),
         Ok(Change::Unchanged)

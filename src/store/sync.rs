@@ -41,6 +41,7 @@ const SENT: &[u8] = b"sent/";
 const FROM_ORIGIN: &[u8] = b"origin/";
 const PREVIOUS_KEY: &[u8] = b"prevkey/";
 const VOID: &[u8] = b"void/";
+const ROTATION_POINT: &[u8] = b"rotpoint/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
@@ -322,6 +323,39 @@ impl Store {
     /// The verifying key `office` signed with at an earlier `epoch`, if a rotation kept it.
     pub fn previous_key(&self, office: &str, epoch: u32) -> Result<Option<[u8; 32]>> {
         let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
+        get(&self.sync_tree()?, &k)
+    }
+
+    /// Where `office`'s generation `epoch` stops, from the rotation that replaced it.
+    pub fn put_rotation_point(
+        &self,
+        office: &str,
+        epoch: u32,
+        point: &crate::sync::rotation::RotationPoint,
+    ) -> Result<()> {
+        let k = [
+            ROTATION_POINT,
+            office.as_bytes(),
+            b"/",
+            &epoch.to_be_bytes(),
+        ]
+        .concat();
+        self.sync_put(&k, point)
+    }
+
+    /// Where `office`'s generation `epoch` stops, when a rotation away from it was accepted.
+    pub fn rotation_point(
+        &self,
+        office: &str,
+        epoch: u32,
+    ) -> Result<Option<crate::sync::rotation::RotationPoint>> {
+        let k = [
+            ROTATION_POINT,
+            office.as_bytes(),
+            b"/",
+            &epoch.to_be_bytes(),
+        ]
+        .concat();
         get(&self.sync_tree()?, &k)
     }
 

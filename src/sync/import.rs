@@ -16,7 +16,7 @@ use super::export::RangeSummary;
 use super::identity::Keys;
 use super::incoming::{decrypt, read_frame, Frame, Opened, RangeOps};
 use super::rotation::keys_of_epoch;
-use super::trust::signing_key;
+use super::trust::{signing_key, stale_sender, stale_signature};
 use super::visibility::{is_strict_ancestor, may_hold, view_may_carry};
 use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
@@ -64,6 +64,7 @@ fn refuses_only_the_range(rejection: &Rejection) -> bool {
             | Rejection::OriginEpoch { .. }
             | Rejection::DeviceOf { .. }
             | Rejection::Unauthorised { .. }
+            | Rejection::StaleKey { .. }
     )
 }
 
@@ -107,11 +108,17 @@ fn verify_range(
         Ok(key) => key,
         Err(rejection) => return Ok(Err(rejection)),
     };
+    if let Some(broken) = read.broken {
+        return Ok(Err(broken));
+    }
     if !head.verify(&key) || read.hashes.last() != Some(&head.hash) {
         return Ok(Err(Rejection::BadRangeSignature {
             origin,
             device: head.device,
         }));
+    }
+    if let Some(stale) = stale_signature(store, &origin, head.epoch, &read, head)? {
+        return Ok(Err(stale));
     }
     // Signed by the origin from here on; what is left are mistakes of the origin's software.
     for (i, op) in read.ops.iter().enumerate() {
@@ -182,6 +189,11 @@ fn check<'a>(
     };
     if let Err(rejection) = opened.verify(&frame, &sender_key) {
         return Ok(Err(rejection));
+    }
+    // A copy of an old key kept after the office rotated away from it sends nothing new.
+    let created = opened.header.created_ms;
+    if let Some(stale) = stale_sender(store, &routing.sender, routing.sender_epoch, created)? {
+        return Ok(Err(stale));
     }
     let header = &opened.header;
     if let Some(received) = store.received(&header.bundle_id)? {
@@ -254,13 +266,25 @@ pub fn import_from(store: &Store, keys: &Keys, input: impl Read, total: u64) -> 
         if !devices.insert(range.head.device) {
             return Err(Rejection::corrupted("ranges").into());
         }
+        // A relay vouches for nothing it relays: another office's range that does not verify
+        // is left out, and the relay's own work still goes in.
+        let relayed = range.head.origin != header.sender;
         match verify_range(store, keys, range, ops)? {
             Ok(v) => verified.push(v),
-            Err(rejection) if refuses_only_the_range(&rejection) => refused.push(RefusedRange {
-                range: RangeSummary::of(range),
-                code: rejection.code(),
-                reason: rejection.to_string(),
-            }),
+            Err(rejection)
+                if refuses_only_the_range(&rejection)
+                    || (relayed
+                        && matches!(
+                            rejection,
+                            Rejection::BadRangeSignature { .. } | Rejection::Corrupted { .. }
+                        )) =>
+            {
+                refused.push(RefusedRange {
+                    range: RangeSummary::of(range),
+                    code: rejection.code(),
+                    reason: rejection.to_string(),
+                })
+            }
             Err(rejection) => return Err(rejection.into()),
         }
     }

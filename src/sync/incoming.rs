@@ -202,6 +202,9 @@ pub struct RangeOps {
     pub ops: Vec<Op>,
     pub bytes: Vec<Vec<u8>>,
     pub hashes: Vec<Hash>,
+    /// Why the range's ops do not hold together (altered, forged, or badly written): the rest
+    /// of it was read past, not kept, so the bundle's other ranges can still be judged.
+    pub broken: Option<Rejection>,
 }
 
 /// An evidence file the bundle carried, checked against its signed size and hash.
@@ -402,28 +405,42 @@ fn read_range<R: Read>(
     let len = range.len();
     reader.count(len)?;
     let mut ops = RangeOps::default();
+    let forged = || Rejection::BadRangeSignature {
+        origin: head.origin.clone(),
+        device: head.device,
+    };
     for i in 0..len {
         let size = reader.varint()?;
         if size > MAX_OP {
             return Err(Rejection::TooLarge { limit: MAX_OP });
         }
         let bytes = reader.bytes(size)?;
+        if ops.broken.is_some() {
+            continue;
+        }
         let hash = Op::hash_of(&bytes);
-        let forged = || Rejection::BadRangeSignature {
-            origin: head.origin.clone(),
-            device: head.device,
+        let Ok(op) = Op::decode(&bytes) else {
+            ops.broken = Some(forged());
+            continue;
         };
-        let op = Op::decode(&bytes).map_err(|_| forged())?;
-        if ops.hashes.last().is_some_and(|prev| op.prev != *prev) {
-            return Err(forged());
-        }
         let canonical = op.encode().is_ok_and(|b| b == bytes);
-        if !canonical || op.device != head.device || op.seq != range.first + i {
-            return Err(Rejection::corrupted("ops"));
+        ops.broken = if ops.hashes.last().is_some_and(|prev| op.prev != *prev) {
+            Some(forged())
+        } else if !canonical || op.device != head.device || op.seq != range.first + i {
+            Some(Rejection::corrupted("ops"))
+        } else {
+            None
+        };
+        if ops.broken.is_none() {
+            ops.ops.push(op);
+            ops.bytes.push(bytes);
+            ops.hashes.push(hash);
         }
-        ops.ops.push(op);
-        ops.bytes.push(bytes);
-        ops.hashes.push(hash);
+    }
+    if ops.broken.is_some() {
+        ops.ops.clear();
+        ops.bytes.clear();
+        ops.hashes.clear();
     }
     Ok(ops)
 }

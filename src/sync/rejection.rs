@@ -85,6 +85,12 @@ pub enum Rejection {
         expected: OfficeId,
         found: OfficeId,
     },
+    /// Signed with a generation of the office's key after the office rotated away from it.
+    StaleKey {
+        origin: OfficeId,
+        epoch: u32,
+        at_ms: u64,
+    },
     /// A chain on a device whose id carries another office's tag.
     DeviceOf {
         device: DeviceId,
@@ -173,6 +179,18 @@ impl std::fmt::Display for Rejection {
                     ("origin", &name(origin)),
                 ],
             ),
+            Self::StaleKey {
+                origin,
+                epoch,
+                at_ms,
+            } => tf(
+                "sync.reject.stale_key",
+                &[
+                    ("origin", &name(origin)),
+                    ("epoch", epoch),
+                    ("at", &super::summary::when(*at_ms)),
+                ],
+            ),
             Self::DeviceOf {
                 device,
                 owner,
@@ -241,6 +259,7 @@ impl Rejection {
             Self::Unauthorised { .. } => "unauthorised",
             Self::WrongOffice { .. } => "wrong-office",
             Self::DeviceOf { .. } => "device-of",
+            Self::StaleKey { .. } => "stale-key",
             Self::Replay { .. } => "replay",
         }
     }

@@ -16,17 +16,43 @@ use crate::campaign::unit_name;
 use crate::domain::OfficeId;
 use crate::error::user_error;
 use crate::i18n::tf;
+use crate::log::{DeviceId, Hash};
 use crate::store::Store;
 
-pub(crate) const FORMAT: &str = "peixun-rotation-1";
+/// What every rotation certificate's format starts with.
+pub(crate) const FORMAT: &str = "peixun-rotation-";
+const FORMAT_1: &str = "peixun-rotation-1";
+const FORMAT_2: &str = "peixun-rotation-2";
 const DOMAIN: &[u8] = b"peixun rotation v1\0";
+const DOMAIN_2: &[u8] = b"peixun rotation v2\0";
 
-/// The new card, endorsed by the signing key of generation `old_epoch`.
+/// Where the old generation stops: what the office had written when it rotated. Anything the
+/// old key signs beyond it is refused, so a copy of the old keys cannot go on writing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotationPoint {
+    /// When the office rotated (Unix milliseconds).
+    pub at_ms: u64,
+    /// The heads of the office's own chains then: (device, seq, hash of that op).
+    pub heads: Vec<(DeviceId, u64, Hash)>,
+}
+
+/// The new card, endorsed by the signing key of generation `old_epoch` together with the point
+/// where that generation stops (`peixun-rotation-2`; a `-1` certificate names only the day).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rotation {
     pub card: Card,
     pub old_epoch: u32,
     pub endorsement: Vec<u8>,
+    pub point: RotationPoint,
+    /// Written as `peixun-rotation-1`, endorsing the card alone.
+    pub first_format: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct HeadFile {
+    device: String,
+    seq: u64,
+    hash: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -35,8 +61,12 @@ struct RotationFile {
     office: String,
     old_epoch: u32,
     endorsement: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at_ms: Option<u64>,
     /// The new identity card, as `keys export` writes it.
     card: String,
+    #[serde(default, rename = "head", skip_serializing_if = "Vec::is_empty")]
+    heads: Vec<HeadFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,17 +130,69 @@ impl std::fmt::Display for RotationError {
 impl std::error::Error for RotationError {}
 
 impl Rotation {
-    fn message(card: &Card) -> Result<Vec<u8>, postcard::Error> {
-        postcard::to_stdvec(&card.body)
+    /// What the old key endorsed, and under which domain.
+    fn message(&self) -> Result<(Vec<u8>, &'static [u8]), postcard::Error> {
+        Ok(if self.first_format {
+            (postcard::to_stdvec(&self.card.body)?, DOMAIN)
+        } else {
+            (
+                postcard::to_stdvec(&(&self.card.body, self.point.at_ms, &self.point.heads))?,
+                DOMAIN_2,
+            )
+        })
+    }
+
+    /// Whether the old generation's key `key` endorsed this.
+    fn endorsed_by(&self, key: &ed25519_dalek::VerifyingKey) -> bool {
+        self.message()
+            .is_ok_and(|(m, domain)| verify(key, domain, &m, &self.endorsement))
+    }
+
+    /// Where the old generation stops: the point itself, or for a first-format certificate the
+    /// end of the day the new card was made (it names nothing finer).
+    pub fn stop(&self) -> RotationPoint {
+        if !self.first_format {
+            return self.point.clone();
+        }
+        let end_of_day = self
+            .card
+            .body
+            .created
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map_or(0, |t| {
+                u64::try_from(t.and_utc().timestamp_millis()).unwrap_or(0)
+            });
+        RotationPoint {
+            at_ms: end_of_day,
+            heads: Vec::new(),
+        }
     }
 
     pub fn to_text(&self) -> Result<String> {
+        let heads = self
+            .point
+            .heads
+            .iter()
+            .map(|(device, seq, hash)| HeadFile {
+                device: super::device_label(*device),
+                seq: *seq,
+                hash: hex(hash),
+            })
+            .collect();
         let file = RotationFile {
-            format: FORMAT.to_string(),
+            format: if self.first_format {
+                FORMAT_1
+            } else {
+                FORMAT_2
+            }
+            .to_string(),
             office: self.card.body.office.clone(),
             old_epoch: self.old_epoch,
             endorsement: hex(&self.endorsement),
+            at_ms: (!self.first_format).then_some(self.point.at_ms),
             card: self.card.to_text()?,
+            heads,
         };
         let toml = toml::to_string(&file).wrap_err("writing the rotation certificate")?;
         Ok(format!(
@@ -124,19 +206,34 @@ impl Rotation {
         let unreadable = |detail: String| RotationError::Unreadable { detail };
         let file: RotationFile =
             toml::from_str(text).map_err(|e| unreadable(e.message().into()))?;
-        if file.format != FORMAT {
-            return Err(unreadable(format!("format = {}", file.format)));
-        }
+        let first_format = match file.format.as_str() {
+            FORMAT_1 => true,
+            FORMAT_2 => false,
+            other => return Err(unreadable(format!("format = {other}"))),
+        };
         let card = Card::from_text(&file.card).map_err(RotationError::Card)?;
-        let endorsement = unhex::<64>(&file.endorsement)
-            .ok_or(RotationError::BadEndorsement {
-                office: file.office.clone(),
-            })?
-            .to_vec();
+        let bad = || RotationError::BadEndorsement {
+            office: file.office.clone(),
+        };
+        let endorsement = unhex::<64>(&file.endorsement).ok_or_else(bad)?.to_vec();
+        let mut heads = Vec::new();
+        for head in &file.heads {
+            let device = unhex::<8>(&head.device).ok_or_else(bad)?;
+            let hash = unhex::<32>(&head.hash).ok_or_else(bad)?;
+            heads.push((u64::from_be_bytes(device), head.seq, hash));
+        }
+        if !first_format && file.at_ms.is_none() {
+            return Err(unreadable("at_ms".into()));
+        }
         Ok(Rotation {
             card,
             old_epoch: file.old_epoch,
             endorsement,
+            point: RotationPoint {
+                at_ms: file.at_ms.unwrap_or(0),
+                heads,
+            },
+            first_format,
         })
     }
 
@@ -186,13 +283,26 @@ pub fn rotate(store: &Store) -> Result<(Keys, Rotation)> {
         )));
     }
     let new = old.successor();
-    let card = new.card()?;
-    let endorsement = sign(old.signing_key(), DOMAIN, &Rotation::message(&card)?);
-    let rotation = Rotation {
-        card,
+    // Every chain of this office this store holds, as it stands now: the old key signs nothing
+    // beyond them from here on.
+    let heads = store
+        .chains()?
+        .into_iter()
+        .filter(|c| c.origin == store.office() && c.kind == super::ChainKind::Full && c.seq > 0)
+        .map(|c| (c.device, c.seq, c.hash))
+        .collect();
+    let mut rotation = Rotation {
+        card: new.card()?,
         old_epoch: old.epoch(),
-        endorsement,
+        endorsement: Vec::new(),
+        point: RotationPoint {
+            at_ms: super::now_ms(),
+            heads,
+        },
+        first_format: false,
     };
+    let (message, domain) = rotation.message()?;
+    rotation.endorsement = sign(old.signing_key(), domain, &message);
     new.write_with(
         &next_dir(data_dir),
         &[(CERTIFICATE_FILE, &rotation.to_text()?)],
@@ -266,9 +376,8 @@ pub fn accept_rotation(
         let Some(kept) = store.previous_key(&office, rotation.old_epoch)? else {
             return Ok(Ok(Change::Unchanged));
         };
-        let intact = ed25519_dalek::VerifyingKey::from_bytes(&kept).is_ok_and(|key| {
-            Rotation::message(card).is_ok_and(|m| verify(&key, DOMAIN, &m, &rotation.endorsement))
-        });
+        let intact = ed25519_dalek::VerifyingKey::from_bytes(&kept)
+            .is_ok_and(|key| rotation.endorsed_by(&key));
         return Ok(if intact {
             Ok(Change::Unchanged)
         } else {
@@ -297,15 +406,11 @@ pub fn accept_rotation(
         Ok(key) => key,
         Err(e) => return Ok(Err(RotationError::Card(e))),
     };
-    if !verify(
-        &old_key,
-        DOMAIN,
-        &Rotation::message(card)?,
-        &rotation.endorsement,
-    ) {
+    if !rotation.endorsed_by(&old_key) {
         return Ok(Err(RotationError::BadEndorsement { office }));
     }
     store.put_previous_key(&office, trusted, &peer.card.body.sign_key)?;
+    store.put_rotation_point(&office, trusted, &rotation.stop())?;
     store.put_peer(&Peer {
         card: card.clone(),
         fingerprint: card.fingerprint(),

@@ -167,6 +167,9 @@ pub enum Change {
     Unchanged,
     /// A roster named other keys for an office pinned by fingerprint; the pinned keys stay.
     KeptPinned,
+    /// A roster named other keys for an office this office already trusts: a roster only
+    /// introduces offices, it never replaces a key (a rotation certificate or a phone call does).
+    KeptHeld,
     /// A roster named a key generation this office revoked.
     KeptRevoked,
 }
@@ -178,6 +181,7 @@ impl Change {
             Self::Updated => "updated",
             Self::Unchanged => "unchanged",
             Self::KeptPinned => "kept_pinned",
+            Self::KeptHeld => "kept_held",
             Self::KeptRevoked => "kept_revoked",
         };
         crate::i18n::t(&format!("sync.change.{key}"))
@@ -335,6 +339,50 @@ pub fn signing_key(
     }
 }
 
+/// What an earlier generation of `office`'s key signed, checked against the point where that
+/// generation stopped (a rotation certificate names it): `Some` refusal when it signed beyond
+/// it. On a chain the office had when it rotated, up to that chain's head; on any other chain,
+/// only ops stamped before the rotation (a weaker rule: it trusts the clock, which is all a
+/// chain the certificate does not name can be held to).
+pub fn stale_signature(
+    store: &Store,
+    office: &str,
+    epoch: u32,
+    signed: &super::incoming::RangeOps,
+    head: &super::SignedHead,
+) -> Result<Option<Rejection>> {
+    let Some(point) = store.rotation_point(office, epoch)? else {
+        return Ok(None);
+    };
+    let last_seq = head.seq;
+    let within = match point.heads.iter().find(|(d, _, _)| *d == head.device) {
+        Some((_, seq, hash)) => last_seq < *seq || (last_seq == *seq && head.hash == *hash),
+        None => signed.ops.iter().all(|op| op.hlc.wall_ms <= point.at_ms),
+    };
+    Ok((!within).then(|| Rejection::StaleKey {
+        origin: office.to_string(),
+        epoch,
+        at_ms: point.at_ms,
+    }))
+}
+
+/// A bundle the sender signed with an earlier generation after it rotated away from it.
+pub fn stale_sender(
+    store: &Store,
+    office: &str,
+    epoch: u32,
+    created_ms: u64,
+) -> Result<Option<Rejection>> {
+    let Some(point) = store.rotation_point(office, epoch)? else {
+        return Ok(None);
+    };
+    Ok((created_ms > point.at_ms).then(|| Rejection::StaleKey {
+        origin: office.to_string(),
+        epoch,
+        at_ms: point.at_ms,
+    }))
+}
+
 /// A signed list of cards of offices below the signer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterBody {
@@ -437,7 +485,8 @@ pub fn make_roster(store: &Store, keys: &Keys) -> Result<Roster> {
 }
 
 /// Takes in a roster: signed by a trusted office, newer than the last one from it, and naming
-/// only offices below it. All or nothing; cards pinned by fingerprint are never replaced.
+/// only offices below it. All or nothing; it introduces offices not known here and never
+/// replaces a key held, whatever brought it.
 pub fn accept_roster(
     store: &Store,
     keys: &Keys,
@@ -462,7 +511,6 @@ pub fn accept_roster(
     }
     let mut report = Vec::new();
     let mut updates = Vec::new();
-    let mut replaced = Vec::new();
     for card in &roster.body.cards {
         let office = card.body.office.clone();
         if let Err(e) = card.verify() {
@@ -479,23 +527,12 @@ pub fn accept_roster(
             None => Change::Added,
             Some(p) if p.card == *card => Change::Unchanged,
             Some(p) if p.source == TrustSource::Pinned => Change::KeptPinned,
-            Some(p)
-                if p.revoked
-                    .as_ref()
-                    .is_some_and(|r| r.epoch >= card.body.epoch) =>
-            {
-                Change::KeptRevoked
-            }
-            Some(p) if p.card.body.epoch > card.body.epoch => Change::KeptRevoked,
-            Some(_) => Change::Updated,
+            Some(p) if p.is_revoked() => Change::KeptRevoked,
+            // Whatever brought the key held here, another office's list cannot swap it: that
+            // is how a city would re-key its county at the province and forge its work.
+            Some(_) => Change::KeptHeld,
         };
-        if let (Change::Updated, Some(old)) = (&change, &existing) {
-            // As after a rotation: what the replaced generation signed still verifies.
-            if old.card.body.epoch < card.body.epoch {
-                replaced.push((office.clone(), old.card.body.epoch, old.card.body.sign_key));
-            }
-        }
-        if matches!(change, Change::Added | Change::Updated) {
+        if change == Change::Added {
             updates.push(Peer {
                 fingerprint: card.fingerprint(),
                 card: card.clone(),
@@ -510,8 +547,5 @@ pub fn accept_roster(
         report.push((office, change));
     }
     store.accept_roster(&signer, roster.body.version, &updates)?;
-    for (office, epoch, key) in &replaced {
-        store.put_previous_key(office, *epoch, key)?;
-    }
     Ok(Ok(report))
 }
