@@ -288,3 +288,67 @@ fn an_import_summary_breaks_between_items() {
         "the summary is longer than a line"
     );
 }
+
+/// An op another office may not write comes in with a bundle: the 待处理 panel names it, says
+/// it changed nothing, and whom to call.
+#[test]
+fn an_op_that_breaks_the_rules_is_listed_to_see_to() {
+    use peixun::demo::ChainWriter;
+    use peixun::log::{device::tagged, Op, Payload};
+    use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
+    use peixun::sync::{ChainKind, Keys};
+
+    let (_dir, store, mut state) = city_with_golden_keys();
+    let county = Keys::read_from(&golden().join("county-keys")).expect("golden county keys");
+    let city = Keys::read_from(&golden().join("city-keys")).expect("golden city keys");
+    let device = tagged("420704", 40);
+    let mut writer = ChainWriter::new("420704", device, "冒名者");
+    let op = writer
+        .push(Payload::DeadlineSet {
+            unit: "420704".into(),
+            item: "county.offline".into(),
+            due: day("2023-12-31"),
+        })
+        .expect("op")
+        .encode()
+        .expect("bytes");
+    let head =
+        SignedHead::sign(&county, device, ChainKind::Full, 1, Op::hash_of(&op)).expect("head");
+    let draft = Draft {
+        routing: Routing {
+            sender: "420704".into(),
+            sender_epoch: 1,
+            recipient: "420700".into(),
+            recipient_epoch: 1,
+            bundle_id: [4; 16],
+        },
+        link_seq: 1,
+        seen_link_seq: 0,
+        created_ms: 1,
+        acks: vec![],
+        ranges: vec![(RangeHeader { first: 1, head }, vec![op])],
+        files: vec![],
+    };
+    let bytes = seal(&draft, &county, &city.age_identity().to_public()).expect("sealed");
+    let stick = tempfile::tempdir().expect("stick");
+    let file = stick.path().join("self-deadline.pxb");
+    std::fs::write(&file, bytes).expect("write");
+    import(&store, &mut state, &file);
+    for _ in 0..4 {
+        if state.sync.panel == Panel::Held {
+            break;
+        }
+        press(&store, &mut state, KeyCode::Char('l'));
+    }
+    assert_eq!(state.sync.panel, Panel::Held);
+    assert_eq!(state.sync.held.len(), 1);
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(find(buffer, "待处理（1）").is_some());
+    assert!(find(buffer, "未生效").is_some());
+    assert!(find(buffer, "截止日期只能由该单位所在的市州或省局设定").is_some());
+    assert!(
+        store.deadlines("420704").expect("read").is_empty(),
+        "nothing changed"
+    );
+}

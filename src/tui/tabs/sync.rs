@@ -32,19 +32,6 @@ pub struct PeerRow {
 }
 
 /// A range waiting for its gap to fill, or set aside as a fork.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeldRow {
-    pub quarantined: bool,
-    pub origin: String,
-    pub device: String,
-    pub first: u64,
-    pub last: u64,
-    /// Where the two histories part, for a fork.
-    pub fork_at: Option<u64>,
-    pub sender: String,
-    pub at: String,
-}
-
 /// What the lower half of the tab lists.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Panel {
@@ -132,7 +119,8 @@ pub struct SyncState {
     pub panel: Panel,
     /// First line shown of the held or review panel.
     pub scroll: usize,
-    pub held: Vec<HeldRow>,
+    /// What about the links needs a person, each saying what to do (`sync::attention`).
+    pub held: Vec<String>,
     pub review: Vec<Duplicate>,
     /// Mounted removable media, offered first in the forms.
     pub media: Vec<String>,

@@ -4,14 +4,13 @@
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
-use super::sync::{HeldRow, PeerRow, SyncState};
+use super::sync::{PeerRow, SyncState};
 use crate::campaign::{role_label, unit_name};
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::status::age_days;
-use crate::sync::summary::when;
 use crate::sync::trust::TrustSource;
-use crate::sync::{device_label, Keys};
+use crate::sync::Keys;
 
 /// Fills `sync` from the store, keeping the selected peer where it still exists.
 pub fn load(store: &Store, sync: &mut SyncState, today: NaiveDate) -> Result<()> {
@@ -64,31 +63,11 @@ pub fn load(store: &Store, sync: &mut SyncState, today: NaiveDate) -> Result<()>
         .and_then(|o| sync.peers.iter().position(|p| p.office == o))
         .unwrap_or(0)
         .min(sync.peers.len().saturating_sub(1));
-    let mut held = Vec::new();
-    for h in store.held_ranges()? {
-        held.push(HeldRow {
-            quarantined: false,
-            origin: unit_name(&h.range.head.origin),
-            device: device_label(h.range.head.device),
-            first: h.range.first,
-            last: h.range.head.seq,
-            fork_at: None,
-            sender: unit_name(&h.sender),
-            at: when(h.at_ms),
-        });
-    }
-    for q in store.quarantined()? {
-        held.push(HeldRow {
-            quarantined: true,
-            origin: unit_name(&q.range.head.origin),
-            device: device_label(q.range.head.device),
-            first: q.range.first,
-            last: q.range.head.seq,
-            fork_at: Some(q.fork_at),
-            sender: unit_name(&q.sender),
-            at: when(q.at_ms),
-        });
-    }
+    let now = crate::log::hlc::now_ms();
+    let held = crate::sync::attention::attention(store, now)?
+        .into_iter()
+        .map(|item| item.text)
+        .collect();
     sync.held = held;
     sync.review = crate::store::sync::review(store, store.office())?;
     Ok(())

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::sync::{FileResult, HeldRow, Panel, PeerRow, SyncState};
+use super::sync::{FileResult, Panel, PeerRow, SyncState};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::sync::status::age_text;
@@ -199,7 +199,7 @@ fn panel_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
             .held
             .iter()
             .skip(s.scroll)
-            .map(|h| Line::raw(truncate(&held_text(h), w)))
+            .flat_map(|text| wrap_words(text, w).into_iter().map(Line::raw))
             .collect(),
         Panel::Review if s.review.is_empty() => vec![dim(t("sync.review.none"))],
         Panel::Review => review_lines(s)
@@ -306,29 +306,6 @@ fn file_rows(file: &FileResult, w: usize) -> Vec<String> {
         }
     }
     rows
-}
-
-fn held_text(h: &HeldRow) -> String {
-    let state = t(if h.quarantined {
-        "sync.held.quarantined"
-    } else {
-        "sync.held.held"
-    });
-    let mut text = tf(
-        "sync.tui.held_row",
-        &[
-            ("state", &state),
-            ("origin", &h.origin),
-            ("first", &h.first),
-            ("last", &h.last),
-            ("sender", &h.sender),
-            ("at", &h.at),
-        ],
-    );
-    if let Some(at) = h.fork_at {
-        text.push_str(&tf("sync.tui.fork_at", &[("at", &at)]));
-    }
-    text
 }
 
 /// Each group's heading, then one line per unit's record (phones masked, as on every screen).
