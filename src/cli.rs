@@ -327,6 +327,10 @@ pub struct CheckinArgs {
     /// is answered once its check-in is on disk
     #[arg(long, group = "whom")]
     pub codes_from_stdin: bool,
+    /// With --numbers: the printed sign-in sheet's version (第 N 版) the rows were ticked on
+    /// [default: the latest printed]
+    #[arg(long, requires = "numbers")]
+    pub sheet: Option<u32>,
     /// Undo the check-in of the person named by --who or --code
     #[arg(long)]
     pub undo: bool,

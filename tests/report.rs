@@ -130,7 +130,7 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         ],
     ));
     let rows = sheet(&path);
-    assert!(rows[0][0].ends_with("签到表"));
+    assert!(rows[0][0].ends_with("签到表（第 1 版）"), "{}", rows[0][0]);
     assert_eq!(
         rows[2],
         [
@@ -171,6 +171,53 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         &["checkin", "--session", &future, "--numbers", "999"],
     );
     assert_eq!(beyond.status.code(), Some(2));
+
+    // Someone enrolled after printing sorts above row 8: row 8 on paper is still row 8's
+    // person, read against version 1.
+    let eighth = rows[10][1].clone();
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "enrol",
+            "--session",
+            &future,
+            "--name",
+            "阿华",
+            "--phone",
+            "13807119999",
+        ],
+    ));
+    let out = stdout(&peixun(
+        dir.path(),
+        &["checkin", "--session", &future, "--numbers", "8"],
+    ));
+    assert!(out.contains("按第 1 版签到表"), "{out}");
+    let attendance: serde_json::Value = serde_json::from_slice(
+        &peixun(dir.path(), &["attendance", "--session", &future, "--json"]).stdout,
+    )
+    .unwrap();
+    let names: Vec<&str> = attendance
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&eighth.as_str()), "{names:?} lacks {eighth}");
+    assert!(!names.contains(&"阿华"));
+    // A version never printed is named.
+    let missing = peixun(
+        dir.path(),
+        &[
+            "checkin",
+            "--session",
+            &future,
+            "--numbers",
+            "1",
+            "--sheet",
+            "7",
+        ],
+    );
+    assert!(text(&missing).contains("没有打印过第 7 版签到表"));
 }
 
 #[test]

@@ -256,7 +256,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         return codes_from_stdin(cli, &store, &args.session);
     }
     if let Some(numbers) = &args.numbers {
-        return from_paper(&store, &args.session, numbers);
+        return from_paper(&store, &args.session, numbers, args.sheet);
     }
     let (id, name, code) = match (&args.code, &args.who) {
         (Some(code), _) => {
@@ -399,11 +399,14 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
 
 /// The rows ticked on a printed sign-in sheet (its order is the enrolment list's), checked in at
 /// the session's start, since the paper does not say when each person came.
-fn from_paper(store: &Store, session_id: &str, numbers: &str) -> Result<()> {
+fn from_paper(store: &Store, session_id: &str, numbers: &str, sheet: Option<u32>) -> Result<()> {
     let numbers = crate::sheets::report::parse_numbers(numbers).map_err(user_error)?;
-    let outcome = store.check_in_paper(session_id, &numbers)?;
+    let outcome = store.check_in_paper(session_id, &numbers, sheet)?;
+    let against = outcome.version.map_or_else(String::new, |v| {
+        tf("cli.report.sheet_version", &[("version", &v)])
+    });
     println!(
-        "{}",
+        "{}{against}",
         tf(
             "cli.report.numbers_done",
             &[("count", &numbers.len()), ("already", &outcome.already)]

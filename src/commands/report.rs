@@ -119,12 +119,17 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let found = store
                 .session(session)?
                 .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", session)])))?;
-            let count = report::write_signin(&store, &found, output)?;
+            let version = report::write_signin(&store, &found, output)?;
+            let count = store.enrolled_count(session)?;
             println!(
                 "{}",
                 tf(
                     "cli.report.signin_done",
-                    &[("count", &count), ("file", &output.display())]
+                    &[
+                        ("count", &count),
+                        ("file", &output.display()),
+                        ("version", &version)
+                    ]
                 )
             );
             Ok(())

@@ -228,8 +228,17 @@ pub fn write_table(path: &Path, rows: &[Vec<String>], encoding: Encoding) -> Res
 /// The sign-in sheet of a session, in the enrolment list's order (序号 is what `checkin --numbers`
 /// reads back).
 pub fn write_signin(store: &Store, session: &Session, path: &Path) -> Result<usize> {
+    let list = store.enrolment_list(&session.id)?;
+    // The version this sheet will be once written: its number is on the paper, so the rows
+    // ticked on it are read against it later, whoever enrols meanwhile.
+    let version = store
+        .printed_sheet(&session.id, None)?
+        .map_or(1, |s| s.version + 1);
     let mut rows = vec![
-        vec![format!("{}签到表", session.title)],
+        vec![tf(
+            "cli.report.signin_title",
+            &[("title", &session.title), ("version", &version)],
+        )],
         vec![tf(
             "cli.report.signin_line",
             &[
@@ -260,7 +269,6 @@ pub fn write_signin(store: &Store, session: &Session, path: &Path) -> Result<usi
         .map(|s| s.to_string())
         .collect(),
     ];
-    let list = store.enrolment_list(&session.id)?;
     for (i, (person, enterprise)) in list.iter().enumerate() {
         rows.push(vec![
             (i + 1).to_string(),
@@ -290,7 +298,8 @@ pub fn write_signin(store: &Store, session: &Session, path: &Path) -> Result<usi
     .map_err(xlsx_error(path))?;
     let bytes = book.save_to_buffer().map_err(xlsx_error(path))?;
     atomic_write(path, &bytes)?;
-    Ok(list.len())
+    store.record_printed(&session.id, list.into_iter().map(|(p, _)| p.id).collect())?;
+    Ok(version as usize)
 }
 
 /// Row numbers ticked on a printed sheet: "3,5,8-12" (full-width digits and commas, 、 and

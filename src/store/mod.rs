@@ -9,6 +9,7 @@ pub mod home;
 mod migrate;
 mod open;
 mod paper;
+pub mod printed;
 pub mod query;
 pub mod sync;
 

@@ -1,5 +1,6 @@
-//! The paper round trip: rows ticked on a printed sign-in sheet (numbered in the enrolment list's
-//! order, as `report signin` prints it) become check-ins, all in one commit.
+//! The paper round trip: rows ticked on a printed sign-in sheet become check-ins, all in one
+//! commit. The rows are read against the sheet as it was printed (`printed`), or against the
+//! list as it is when no sheet was printed here.
 
 use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
@@ -24,43 +25,84 @@ pub struct PaperCheckIn {
     pub recorded: usize,
     /// Ticked on paper but checked in already (at the door, or the sheet entered twice).
     pub already: usize,
+    /// The printed version the rows were read against; `None` for the list as it is.
+    pub version: Option<u32>,
 }
 
 impl Store {
-    /// The people behind the ticked rows, or a user error naming the first row the sheet does not
-    /// have.
-    pub fn paper_rows(&self, session: &str, numbers: &[usize]) -> Result<Vec<PaperRow>> {
+    /// The people on a sheet by row: the printed `version` (the latest when `None`), or the list
+    /// as it is when no sheet was printed.
+    pub fn sheet_people(
+        &self,
+        session: &str,
+        version: Option<u32>,
+    ) -> Result<(Option<u32>, Vec<Person>)> {
         if self.session(session)?.is_none() {
             return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
         }
-        let list = self.enrolment_list(session)?;
+        match self.printed_sheet(session, version)? {
+            Some(sheet) => {
+                let mut people = Vec::with_capacity(sheet.people.len());
+                for id in &sheet.people {
+                    people.extend(self.person(id)?);
+                }
+                Ok((Some(sheet.version), people))
+            }
+            None if version.is_some() => Err(user_error(tf(
+                "cli.report.no_such_sheet",
+                &[("version", &version.unwrap_or_default())],
+            ))),
+            None => Ok((
+                None,
+                self.enrolment_list(session)?
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .collect(),
+            )),
+        }
+    }
+
+    /// The people behind the ticked rows, or a user error naming the first row the sheet does not
+    /// have.
+    pub fn paper_rows(
+        &self,
+        session: &str,
+        numbers: &[usize],
+        version: Option<u32>,
+    ) -> Result<(Option<u32>, Vec<PaperRow>)> {
+        let (version, list) = self.sheet_people(session, version)?;
         let attendance = self.attendance(session)?;
-        numbers
+        let rows = numbers
             .iter()
             .map(|&number| {
-                let (person, _) =
-                    number
-                        .checked_sub(1)
-                        .and_then(|i| list.get(i))
-                        .ok_or_else(|| {
-                            user_error(tf(
-                                "cli.report.number_out_of_range",
-                                &[("number", &number), ("count", &list.len())],
-                            ))
-                        })?;
+                let person = number
+                    .checked_sub(1)
+                    .and_then(|i| list.get(i))
+                    .ok_or_else(|| {
+                        user_error(tf(
+                            "cli.report.number_out_of_range",
+                            &[("number", &number), ("count", &list.len())],
+                        ))
+                    })?;
                 Ok(PaperRow {
                     number,
                     first_at: attendance.get(&person.id).and_then(|a| a.first_at),
                     person: person.clone(),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((version, rows))
     }
 
     /// Checks in every ticked row not checked in yet, at the session's start (the paper does not
     /// say when each person came). One commit: a bad row number writes nothing.
-    pub fn check_in_paper(&self, session: &str, numbers: &[usize]) -> Result<PaperCheckIn> {
-        let rows = self.paper_rows(session, numbers)?;
+    pub fn check_in_paper(
+        &self,
+        session: &str,
+        numbers: &[usize],
+        version: Option<u32>,
+    ) -> Result<PaperCheckIn> {
+        let (version, rows) = self.paper_rows(session, numbers, version)?;
         let found = self.list_session(session)?;
         let at = found.date.and_time(found.start);
         let payloads: Vec<Payload> = rows
@@ -79,6 +121,7 @@ impl Store {
         Ok(PaperCheckIn {
             recorded,
             already: rows.len() - recorded,
+            version,
         })
     }
 }

@@ -204,5 +204,7 @@ pub enum Effect {
     PaperCheckIn {
         session: String,
         numbers: Vec<usize>,
+        /// The printed sheet the rows are on; `None` for the list as it is.
+        version: Option<u32>,
     },
 }

@@ -9,7 +9,7 @@ use super::keymap::Keymap;
 use super::tabs::calendar::CalendarState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::{ChecklistState, UnitChecklist};
-use super::tabs::sessions::{Detail, EnrolRow, SessionRow, SessionsState};
+use super::tabs::sessions::{Detail, EnrolRow, Printed, SessionRow, SessionsState};
 use super::theme::Theme;
 use crate::campaign::{campaign, unit_name};
 use crate::sheets::rollup;
@@ -152,10 +152,45 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
             enrolled_by,
         });
     }
+    let printed = match store.printed_sheet(id, None)? {
+        Some(sheet) => {
+            let drift = store.drift(id, &sheet)?;
+            let mut rows = Vec::new();
+            for person_id in &sheet.people {
+                let Some(p) = store.person(person_id)? else {
+                    continue;
+                };
+                let enterprise = match &p.enterprise {
+                    Some(e) => store.enterprise(e)?.map(|e| e.name).unwrap_or_default(),
+                    None => String::new(),
+                };
+                rows.push(EnrolRow {
+                    checked_in: attendance.get(&p.id).and_then(|a| a.first_at),
+                    person: p.id,
+                    name: p.name,
+                    phone: p.phone,
+                    position: p.position,
+                    enterprise,
+                    code: p.code,
+                    enrolled_by: String::new(),
+                });
+            }
+            Some(Printed {
+                version: sheet.version,
+                at: crate::sync::summary::when(sheet.at_ms),
+                rows,
+                added: drift.added,
+                removed: drift.removed,
+            })
+        }
+        None => None,
+    };
     let row = SessionRow::new(
         session,
         u32::try_from(people.len()).unwrap_or(u32::MAX),
         u32::try_from(attendance.len()).unwrap_or(u32::MAX),
     );
-    Ok(Some(Detail::new(row, people)))
+    let mut detail = Detail::new(row, people);
+    detail.printed = printed;
+    Ok(Some(detail))
 }

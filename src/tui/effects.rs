@@ -102,8 +102,12 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             path,
             note,
         } => attach(store, state, &unit, &item, &path, note).map(Some),
-        Effect::PaperCheckIn { session, numbers } => store
-            .check_in_paper(&session, &numbers)
+        Effect::PaperCheckIn {
+            session,
+            numbers,
+            version,
+        } => store
+            .check_in_paper(&session, &numbers, version)
             .map(|done| {
                 Some(tf(
                     "cli.report.numbers_done",

@@ -140,10 +140,15 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
                 .as_deref()
                 .ok_or_else(|| eyre!(t("tui.reports.pick_session")))?;
             progress(tf("tui.reports.saving", &[("file", &path.display())]));
-            let count = report::write_signin(store, session, path)?;
+            let version = report::write_signin(store, session, path)?;
+            let count = store.enrolled_count(&session.id)?;
             return Ok(tf(
                 "tui.reports.signin_done",
-                &[("count", &count), ("file", &path.display())],
+                &[
+                    ("count", &count),
+                    ("file", &path.display()),
+                    ("version", &version),
+                ],
             ));
         }
         ReportKind::Checklist => {

@@ -142,6 +142,54 @@ fn a_row_the_sheet_does_not_have_is_named_and_nothing_is_written() {
     assert!(matches!(state.overlay, Overlay::None));
     assert_eq!(op_count(&store), before);
     // The store refuses the same on its own, whole.
-    assert!(store.check_in_paper(&id, &[2, 4]).is_err());
+    assert!(store.check_in_paper(&id, &[2, 4], None).is_err());
     assert_eq!(op_count(&store), before);
+}
+
+/// A sheet printed, then someone enrolled who sorts first: `p` reads the rows against the
+/// printed version, names it, and says the list moved since.
+#[test]
+fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
+    let (dir, store, _, id) = open_first();
+    let session = store.session(&id).expect("read").expect("session");
+    let path = dir.path().join("签到表.xlsx");
+    let version =
+        peixun::sheets::report::write_signin(&store, &session, &path).expect("sign-in sheet");
+    assert_eq!(version, 1);
+    let printed = store.printed_sheet(&id, None).expect("read").expect("kept");
+    let second = store
+        .person(&printed.people[1])
+        .expect("read")
+        .expect("person")
+        .name;
+    store
+        .enrol_draft(
+            &id,
+            &peixun::store::PersonDraft {
+                name: "阿华".into(),
+                phone: "13807119999".into(),
+                ..Default::default()
+            },
+        )
+        .expect("late enrolment");
+    // Reopened after the enrolment, as the tab would be.
+    let mut state = load(&store, Theme::monochrome());
+    press(&store, &mut state, KeyCode::Char('2'));
+    state.sessions.select_id(&id);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Char('p'));
+    assert!(matches!(state.overlay, Overlay::Paper(_)));
+    typed(&store, &mut state, "2");
+    let screen = text(&state);
+    assert!(screen.contains("按第 1 版签到表"), "{screen}");
+    assert!(screen.contains("新报名 1 人不在这版表上"), "{screen}");
+    assert!(screen.contains(&second), "{screen}");
+    press(&store, &mut state, KeyCode::Enter);
+    let present = store.attendance(&id).expect("read");
+    let names: Vec<String> = present
+        .keys()
+        .map(|p| store.person(p).expect("read").expect("person").name)
+        .collect();
+    assert!(names.contains(&second), "{names:?}");
+    assert!(!names.contains(&"阿华".to_string()));
 }

@@ -1,10 +1,11 @@
 //! Entering a printed sign-in sheet: the 序号 ticked on paper are typed as `3,5,8-12`, the names
 //! behind them show as they are typed, and Enter checks them in with one commit. The numbers are
-//! the enrolment list's order, as `report signin` prints it and the session's list shows it.
+//! the rows of the latest sheet printed (its version is on the paper), so people enrolled since
+//! never shift them; before any sheet was printed, the list's own order.
 
 use chrono::NaiveDateTime;
 
-use super::sessions::EnrolRow;
+use super::sessions::{Detail, EnrolRow};
 use crate::i18n::tf;
 use crate::sheets::report::parse_numbers;
 use crate::tui::action::{Action, Effect};
@@ -48,6 +49,15 @@ pub fn preview<'a>(input: &str, people: &'a [EnrolRow]) -> Result<Vec<Ticked<'a>
         .collect()
 }
 
+/// The rows of the sheet on paper: the printed version's, or the list as it is when no sheet
+/// was printed here.
+pub fn sheet_rows(detail: Option<&Detail>) -> &[EnrolRow] {
+    match detail {
+        Some(d) => d.printed.as_ref().map_or(&d.people, |p| &p.rows),
+        None => &[],
+    }
+}
+
 /// Opens the entry for the session shown in 场次's detail.
 pub fn open(state: &mut State) {
     if let Some(detail) = &state.sessions.detail {
@@ -67,13 +77,14 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Action::Text(key) => entry.input.edit(key),
         Action::Back => state.overlay = Overlay::None,
         Action::Open => {
-            let people = state.sessions.detail.as_ref().map(|d| d.people.as_slice());
-            let ticked = preview(entry.input.value(), people.unwrap_or_default());
+            let detail = state.sessions.detail.as_ref();
+            let ticked = preview(entry.input.value(), sheet_rows(detail));
             // Nothing to do for a bad list; the preview already says why.
             if let Ok(ticked) = ticked {
                 return Some(Effect::PaperCheckIn {
                     session: entry.session.clone(),
                     numbers: ticked.iter().map(|t| t.number).collect(),
+                    version: detail.and_then(|d| d.printed.as_ref()).map(|p| p.version),
                 });
             }
         }

@@ -34,12 +34,39 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, entry: &PaperEntry) 
             Span::styled(fit(&shown, inner_w.saturating_sub(label_w)), theme.input),
         ]),
     ];
-    let people = state
-        .sessions
-        .detail
-        .as_ref()
-        .map(|d| d.people.as_slice())
-        .unwrap_or_default();
+    let detail = state.sessions.detail.as_ref();
+    let people = super::paper::sheet_rows(detail);
+    // Which paper the numbers are read against, and whether the list moved since it was printed.
+    if let Some(printed) = detail.and_then(|d| d.printed.as_ref()) {
+        lines.insert(
+            1,
+            Line::styled(
+                truncate(
+                    &tf(
+                        "tui.paper.version",
+                        &[("version", &printed.version), ("at", &printed.at)],
+                    ),
+                    inner_w,
+                ),
+                theme.dim,
+            ),
+        );
+        if printed.added + printed.removed > 0 {
+            lines.insert(
+                2,
+                Line::styled(
+                    truncate(
+                        &tf(
+                            "tui.paper.drift",
+                            &[("added", &printed.added), ("removed", &printed.removed)],
+                        ),
+                        inner_w,
+                    ),
+                    theme.due_soon,
+                ),
+            );
+        }
+    }
     // Room for the rows: the box may take the whole body less its borders and the lines above.
     let room = (area.height as usize).saturating_sub(lines.len() + 3);
     if entry.input.value().trim().is_empty() {

@@ -52,10 +52,25 @@ pub struct EnrolRow {
     pub enrolled_by: String,
 }
 
+/// The latest sign-in sheet printed for the session: the rows ticked on paper are its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    pub version: u32,
+    /// When it was printed, as the entry shows it.
+    pub at: String,
+    /// Its rows in printed order.
+    pub rows: Vec<EnrolRow>,
+    /// Enrolled since printing (not on this paper), and on it but off the list since.
+    pub added: usize,
+    pub removed: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
     pub row: SessionRow,
     pub people: Vec<EnrolRow>,
+    /// The sheet on paper, when one was printed here.
+    pub printed: Option<Printed>,
     pub filter: Filter,
     pub selected: usize,
     /// How far the session's details above the list are scrolled (←/→) when they do not fit.
@@ -72,6 +87,7 @@ impl Detail {
             row,
             index: PeopleIndex::build(&people),
             people,
+            printed: None,
             filter: Filter::default(),
             selected: 0,
             info_scroll: 0,
