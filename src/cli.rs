@@ -327,6 +327,10 @@ pub struct CheckinArgs {
     /// is answered once its check-in is on disk
     #[arg(long, group = "whom")]
     pub codes_from_stdin: bool,
+    /// The time they came (HH:MM, on the session's day); needed once the session is over, when
+    /// the clock is not the time of arrival (补录)
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
     /// With --numbers: the printed sign-in sheet's version (第 N 版) the rows were ticked on
     /// [default: the latest printed]
     #[arg(long, requires = "numbers")]

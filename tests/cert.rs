@@ -160,7 +160,15 @@ fn online_and_offline_attendance_merge_into_one_trained_status() {
     ));
     stdout(&peixun(
         dir.path(),
-        &["checkin", "--session", &offline, "--who", "3333"],
+        &[
+            "checkin",
+            "--session",
+            &offline,
+            "--who",
+            "3333",
+            "--at",
+            "09:05",
+        ],
     ));
     let people = book(dir.path());
     assert_eq!(people["张三"]["person"]["id"], online.as_str());

@@ -232,14 +232,20 @@ fn cli_checks_in_only_whom_a_query_certainly_names() {
         }
     }
     assert_eq!(ops(), before, "nothing written");
-    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "张三"]);
+    let out = peixun(
+        dir.path(),
+        &["checkin", "--session", &s, "--who", "张三", "--at", "09:05"],
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("已签到：张三"));
-    let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "1234"]);
+    let out = peixun(
+        dir.path(),
+        &["checkin", "--session", &s, "--who", "1234", "--at", "09:05"],
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("张三 已于"),
         "phone tail finds him again"
@@ -282,7 +288,15 @@ fn a_name_nobody_has_is_never_someone_else() {
     assert!(rows.as_array().unwrap().is_empty(), "nobody checked in");
     let out = peixun(
         dir.path(),
-        &["checkin", "--session", &s, "--who", "欧阳明勇"],
+        &[
+            "checkin",
+            "--session",
+            &s,
+            "--who",
+            "欧阳明勇",
+            "--at",
+            "09:05",
+        ],
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("已签到：欧阳明勇"));
 }
@@ -322,7 +336,14 @@ fn acknowledged_check_ins_survive_kill_9() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
             .arg("--data-dir")
             .arg(dir.path())
-            .args(["checkin", "--session", &s, "--codes-from-stdin"])
+            .args([
+                "checkin",
+                "--session",
+                &s,
+                "--codes-from-stdin",
+                "--at",
+                "08:55",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -377,4 +398,83 @@ fn acknowledged_check_ins_survive_kill_9() {
     drop(store);
     let doctor = stdout(&peixun(dir.path(), &["doctor"]));
     assert!(doctor.contains("检查通过"), "{doctor}");
+}
+
+/// Keyed in after the session (the next day, from memory or a list): the CLI asks for the time
+/// of arrival instead of recording the clock as a late arrival, and `--at` records it.
+#[test]
+fn a_check_in_after_the_session_needs_the_time_of_arrival() {
+    let (dir, store, s, _) = door();
+    drop(store);
+    let out = peixun(
+        dir.path(),
+        &[
+            "--today",
+            "2023-03-16",
+            "checkin",
+            "--session",
+            &s,
+            "--who",
+            "张三",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(
+        said.contains("--at 09:00") && said.contains("已于"),
+        "{said}"
+    );
+    let out = peixun(
+        dir.path(),
+        &["checkin", "--session", &s, "--who", "张三", "--at", "09:00"],
+    );
+    assert!(text(&out).contains("已签到：张三 09:00"), "{}", text(&out));
+    let rows: serde_json::Value = serde_json::from_slice(
+        &peixun(dir.path(), &["attendance", "--session", &s, "--json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(rows[0]["checked_in_at"], "2023-03-15T09:00:00");
+    assert_eq!(rows[0]["late"], false);
+    let bad = peixun(
+        dir.path(),
+        &["checkin", "--session", &s, "--who", "周山", "--at", "9点"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("--at"), "{}", text(&bad));
+}
+
+/// A scanner's unknown code is answered on its line, the next codes still go in, and the run
+/// ends with exit 2 saying how many were not checked in.
+#[test]
+fn unknown_scanned_codes_end_the_run_with_exit_2() {
+    let (dir, store, s, ids) = door();
+    let code = store.person(&ids[0]).unwrap().unwrap().code;
+    drop(store);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "checkin",
+            "--session",
+            &s,
+            "--codes-from-stdin",
+            "--at",
+            "08:55",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("NOSUCH\n{code}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(said.contains(&format!("ok {code}")), "{said}");
+    assert!(said.contains("1 个参会码未能签到"), "{said}");
 }

@@ -243,7 +243,14 @@ fn disk_full_during_check_in_loses_nothing_acknowledged() {
     let (session, codes) = county_with_people(&dir, 1500);
     let mut child = disk
         .command(&dir)
-        .args(["checkin", "--session", &session, "--codes-from-stdin"])
+        .args([
+            "checkin",
+            "--session",
+            &session,
+            "--codes-from-stdin",
+            "--at",
+            "08:55",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -265,7 +272,14 @@ fn disk_full_during_check_in_loses_nothing_acknowledged() {
         disk.fill(&dir);
         child = disk
             .command(&dir)
-            .args(["checkin", "--session", &session, "--codes-from-stdin"])
+            .args([
+                "checkin",
+                "--session",
+                &session,
+                "--codes-from-stdin",
+                "--at",
+                "08:55",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -192,6 +192,31 @@ fn now(cli: &Cli, store: &Store) -> Result<NaiveDateTime> {
     Ok(today(cli, store)?.and_time(chrono::Local::now().time()))
 }
 
+/// When the person came: `--at` on the session's day, else now while the session is on. Once
+/// it is over the clock is not the time of arrival, so the coordinator says it (补录).
+fn arrival(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -> Result<NaiveDateTime> {
+    let found = store
+        .session(session)?
+        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &session)])))?;
+    if let Some(raw) = at {
+        let time =
+            crate::domain::input::parse_time(raw).map_err(|e| user_error(format!("--at: {e}")))?;
+        return Ok(found.date.and_time(time));
+    }
+    let now = now(cli, store)?;
+    let end = found.date.and_time(found.end);
+    if now > end || now.date() != found.date {
+        return Err(user_error(tf(
+            "cli.checkin.after_end",
+            &[
+                ("end", &end.format("%Y-%m-%d %H:%M")),
+                ("start", &found.start.format("%H:%M")),
+            ],
+        )));
+    }
+    Ok(now)
+}
+
 #[derive(Serialize)]
 struct CheckInReport<'a> {
     person: &'a str,
@@ -253,7 +278,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         )));
     }
     if args.codes_from_stdin {
-        return codes_from_stdin(cli, &store, &args.session);
+        return codes_from_stdin(cli, &store, &args.session, args.at.as_deref());
     }
     if let Some(numbers) = &args.numbers {
         return from_paper(&store, &args.session, numbers, args.sheet);
@@ -278,7 +303,8 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         println!("{}", tf(key, &[("name", &name)]));
         return Ok(());
     }
-    let outcome = store.check_in(&args.session, &id, now(cli, &store)?)?;
+    let at = arrival(cli, &store, &args.session, args.at.as_deref())?;
+    let outcome = store.check_in(&args.session, &id, at)?;
     if args.json {
         let (kind, at) = match outcome {
             CheckIn::Done { at, .. } => ("checked-in", at),
@@ -303,23 +329,37 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
 
 /// One line in, one line out: the answer is printed only once the check-in is on disk, so
 /// whatever printed "ok" survives a crash.
-fn codes_from_stdin(cli: &Cli, store: &Store, session: &str) -> Result<()> {
+/// A line that names no one (or comes after the session) is answered with why, the next line
+/// is read, and the run ends with exit 2 saying how many were not checked in.
+fn codes_from_stdin(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -> Result<()> {
+    let mut refused = 0usize;
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let code = line.trim();
         if code.is_empty() {
             continue;
         }
-        match by_code(store, code) {
-            Err(refused) => println!("{refused}"),
-            Ok(person) => {
-                let outcome = store.check_in(session, &person.id, now(cli, store)?)?;
+        let found =
+            by_code(store, code).and_then(|person| Ok((person, arrival(cli, store, session, at)?)));
+        match found {
+            Err(why) => {
+                refused += 1;
+                println!("{why}");
+            }
+            Ok((person, at)) => {
+                let outcome = store.check_in(session, &person.id, at)?;
                 println!(
                     "ok {code} {}",
                     checked_in_line(store, session, &person.name, &outcome)?
                 );
             }
         }
+    }
+    if refused > 0 {
+        return Err(user_error(tf(
+            "cli.checkin.codes_refused",
+            &[("count", &refused)],
+        )));
     }
     Ok(())
 }

@@ -183,6 +183,8 @@ pub enum Effect {
         name: String,
         enterprise: String,
         listed: bool,
+        /// The time to record; `None` is now, asked about first when the session is over.
+        at: Option<chrono::NaiveDateTime>,
     },
     /// Enrol and check in at once (`Store::walk_in`).
     WalkIn { session: String, draft: PersonDraft },

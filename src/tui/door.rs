@@ -8,7 +8,7 @@ use std::sync::Arc;
 use color_eyre::eyre::{eyre, Result};
 
 use super::action::Effect;
-use super::app::State;
+use super::app::{Confirm, Overlay, State};
 use super::data::load_detail;
 use super::effects::{chain, Failure};
 use super::suggest::{self, known_enterprises, KnownEnterprise};
@@ -88,8 +88,46 @@ pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<()
             name,
             enterprise,
             listed,
+            at,
         } => {
-            let at = state.today.and_time(state.checkin.clock.time());
+            let now = state.today.and_time(state.checkin.clock.time());
+            let at = match at {
+                Some(at) => at,
+                None => {
+                    let over = state.checkin.door.as_ref().and_then(|d| {
+                        let end = d.session.date.and_time(d.session.end);
+                        (now > end || now.date() != d.session.date)
+                            .then(|| (d.session.date.and_time(d.session.start), end))
+                    });
+                    if let Some((start, end)) = over {
+                        // Keyed in after the session (from the paper, the next morning): the
+                        // clock is not when they came. Ask, rather than record a late arrival.
+                        let effect = |at| Effect::CheckIn {
+                            session: session.clone(),
+                            person: person.clone(),
+                            name: name.clone(),
+                            enterprise: enterprise.clone(),
+                            listed,
+                            at: Some(at),
+                        };
+                        state.overlay = Overlay::Confirm(Confirm {
+                            message: tf(
+                                "tui.checkin.after_end",
+                                &[
+                                    ("name", &name),
+                                    ("end", &end.format("%m-%d %H:%M")),
+                                    ("start", &start.format("%H:%M")),
+                                    ("now", &now.format("%m-%d %H:%M")),
+                                ],
+                            ),
+                            effect: effect(start),
+                            otherwise: Some(effect(now)),
+                        });
+                        return Ok(());
+                    }
+                    now
+                }
+            };
             let outcome = store.check_in(&session, &person, at)?;
             let arrival = if listed {
                 Arrival::Listed

@@ -464,3 +464,44 @@ fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
         ));
     }
 }
+
+/// Keyed in after the session ended: the door asks whether to record the start (补录) or now,
+/// and a late mark always says after what time.
+#[test]
+fn a_check_in_after_the_end_asks_which_time_to_record() {
+    for record_start in [true, false] {
+        let d = door_store();
+        let mut state = at_door(&d, 23, 40);
+        let ops = op_count(&d.store);
+        typed(&d.store, &mut state, "赵四");
+        press(&d.store, &mut state, KeyCode::Enter);
+        let Overlay::Confirm(confirm) = &state.overlay else {
+            panic!("no question: {:?}", state.checkin.banner);
+        };
+        assert!(confirm.message.contains("补录"), "{}", confirm.message);
+        assert_eq!(
+            op_count(&d.store),
+            ops,
+            "nothing recorded before the answer"
+        );
+        press(
+            &d.store,
+            &mut state,
+            if record_start {
+                KeyCode::Enter
+            } else {
+                KeyCode::Esc
+            },
+        );
+        let Some(Banner::Done { at, late, .. }) = &state.checkin.banner else {
+            panic!("not checked in: {:?}", state.checkin.banner);
+        };
+        if record_start {
+            assert_eq!((at.time(), *late), (time(9, 0), false));
+        } else {
+            assert_eq!((at.time(), *late), (time(23, 40), true));
+            let terminal = draw(&state, 80, 24);
+            assert!(find(terminal.backend().buffer(), "迟到（晚于 09:15）").is_some());
+        }
+    }
+}

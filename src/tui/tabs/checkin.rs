@@ -284,6 +284,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                         name: found.candidate.name.clone(),
                         enterprise: found.candidate.enterprise.clone(),
                         listed: found.in_session,
+                        at: None,
                     })
                 }
                 Choice::Confirm(found) => {

@@ -242,8 +242,17 @@ fn banner_line(state: &State, w: usize) -> Line<'static> {
             }
             spans.push(Span::raw(format!(" · {}", at.format("%H:%M"))));
             if *late {
+                // Why: the time after which arrivals count as late.
+                let why = state.checkin.door.as_ref().map_or_else(String::new, |d| {
+                    let from =
+                        d.session.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
+                    tf("tui.checkin.late_why", &[("time", &from.format("%H:%M"))])
+                });
                 spans.push(Span::raw(" "));
-                spans.push(Span::styled(t("tui.checkin.late"), theme.late));
+                spans.push(Span::styled(
+                    format!("{}{why}", t("tui.checkin.late")),
+                    theme.late,
+                ));
             }
             let note = match arrival {
                 Arrival::Listed => None,
