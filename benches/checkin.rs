@@ -84,7 +84,7 @@ fn door_store(dir: &std::path::Path, crowd: &[Candidate], today: NaiveDate) -> (
                     office: "420704".into(),
                     name: c.enterprise.clone(),
                     credit_code: None,
-                    category: None,
+                    categories: Default::default(),
                     unit: "420704".into(),
                 }));
                 enterprises.insert(c.enterprise.clone(), id.clone());

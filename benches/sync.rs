@@ -92,7 +92,7 @@ fn busy_county() -> Office {
             office: COUNTY.into(),
             name: format!("湖北某某科技有限公司{p}"),
             credit_code: None,
-            category: None,
+            categories: Default::default(),
             unit: COUNTY.into(),
         }));
         payloads.push(Payload::PersonUpserted(Person {

@@ -251,8 +251,9 @@ pub enum EnterpriseCommand {
         /// 统一社会信用代码 (18 characters)
         #[arg(long)]
         credit_code: Option<String>,
-        #[arg(long, value_enum)]
-        category: Option<EnterpriseCategory>,
+        /// One of the seed's four; repeat for several
+        #[arg(long = "category", value_enum)]
+        categories: Vec<EnterpriseCategory>,
         /// Unit name or code [default: this office]
         #[arg(long)]
         unit: Option<String>,

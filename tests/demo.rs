@@ -204,7 +204,7 @@ fn city_demo_enterprises_and_people_are_plausible() {
         );
         assert!(codes.insert(code.to_string()), "duplicate code {code}");
         assert!(e.name.ends_with("公司"), "{}", e.name);
-        categories.insert(e.category.unwrap().name());
+        categories.insert(e.categories.names());
         units.insert(e.unit.clone());
     }
     assert_eq!(categories.len(), 4);

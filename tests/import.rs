@@ -221,7 +221,7 @@ fn an_enterprise_list_is_imported_once() {
     let list = enterprises.as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["unit"], "420704");
-    assert_eq!(list[0]["category"], "high-tech");
+    assert_eq!(list[0]["categories"], serde_json::json!(["high-tech"]));
     let again = peixun(
         dir.path(),
         &[
@@ -233,7 +233,7 @@ fn an_enterprise_list_is_imported_once() {
         ],
     );
     assert!(
-        text(&again).contains("新企业 0，已有企业 1"),
+        text(&again).contains("新企业 0，已有企业 1，有误 3"),
         "{}",
         text(&again)
     );

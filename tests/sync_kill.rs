@@ -37,7 +37,7 @@ fn big_bundle(city_keys: &Keys) -> (Vec<u8>, Card) {
                 office: COUNTY.into(),
                 name: format!("鄂城区第 {n} 号企业有限公司"),
                 credit_code: None,
-                category: None,
+                categories: Default::default(),
                 unit: COUNTY.into(),
             }));
             payloads.push(Payload::PersonUpserted(Person {

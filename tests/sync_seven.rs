@@ -153,7 +153,7 @@ fn work(offices: &[Office], o: usize, n: usize) {
             office: id.into(),
             name: format!("企业{n}"),
             credit_code: None,
-            category: None,
+            categories: Default::default(),
             unit: id.into(),
         }));
         payloads.push(Payload::PersonUpserted(Person {

@@ -88,7 +88,7 @@ impl Office {
                     office: o.clone(),
                     name: format!("{} 企业 {n}", o),
                     credit_code: code.map(str::to_string),
-                    category: None,
+                    categories: Default::default(),
                     unit: o.clone(),
                 }),
                 Payload::PersonUpserted(Person {

@@ -51,7 +51,11 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
         println!(
             "{}",
             tf(
-                "cli.sheets.counts",
+                if plan.enterprise_list {
+                    "cli.sheets.counts_enterprises"
+                } else {
+                    "cli.sheets.counts"
+                },
                 &[
                     ("rows", &plan.rows),
                     ("new", &plan.new_people),

@@ -5,7 +5,9 @@ use color_eyre::eyre::Result;
 use super::{headers, open_store, print_json, print_table, unit_name, user_error};
 use crate::cli::{Cli, EnterpriseCommand, PersonCommand};
 use crate::domain::input::{self, FieldError, FieldErrors};
+use crate::domain::known_enterprises::{KnownEnterprises, Match};
 use crate::domain::text::mask_phone;
+use crate::domain::Categories;
 use crate::i18n::tf;
 use crate::log::Payload;
 use crate::search::pinyin::sort_key;
@@ -134,7 +136,7 @@ pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
                 e.id.clone(),
                 e.name.clone(),
                 e.credit_code.clone().unwrap_or_default(),
-                e.category.map(|c| c.label()).unwrap_or_default(),
+                e.categories.label(),
                 unit_name(&e.unit),
             ]
         })
@@ -151,7 +153,7 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
     let EnterpriseCommand::Add {
         name,
         credit_code,
-        category,
+        categories,
         unit,
     } = command;
     let unit = unit.clone().unwrap_or_else(|| store.office().to_string());
@@ -160,10 +162,21 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
         store.office().to_string(),
         name,
         credit_code.as_deref(),
-        *category,
+        Categories::of(categories.iter().copied()),
         &unit,
     )
     .map_err(|e| user_error(e.to_string()))?;
+    let known = KnownEnterprises::new(store.enterprises()?);
+    match known.resolve(&enterprise.name, enterprise.credit_code.as_deref()) {
+        Match::New => {}
+        Match::Conflict(message) => return Err(user_error(message)),
+        Match::Known(e, _) => {
+            return Err(user_error(tf(
+                "cli.enterprise.exists",
+                &[("id", &e.id), ("name", &e.name)],
+            )))
+        }
+    }
     let id = enterprise.id.clone();
     store.commit(vec![Payload::EnterpriseUpserted(enterprise)])?;
     println!("{id}");

@@ -228,7 +228,7 @@ fn enterprises(store: &Store, rng: &mut Rng, units: &[&Unit], n: usize) -> Resul
             office: store.office().to_string(),
             name,
             credit_code: Some(code),
-            category: Some(category),
+            categories: category.into(),
             unit: unit.id.clone(),
         });
     }

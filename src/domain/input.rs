@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::{
-    credit_code, text, Enterprise, EnterpriseCategory, Person, Session, SessionCourse, SessionKind,
+    credit_code, text, Categories, Enterprise, Person, Session, SessionCourse, SessionKind,
 };
 use crate::campaign::campaign;
 use crate::i18n::{t, tf};
@@ -348,7 +348,7 @@ pub fn enterprise(
     office: String,
     name: &str,
     credit_code: Option<&str>,
-    category: Option<EnterpriseCategory>,
+    categories: Categories,
     unit: &str,
 ) -> Result<Enterprise, FieldErrors> {
     let mut errors = Collector(Vec::new());
@@ -396,7 +396,7 @@ pub fn enterprise(
         office,
         name,
         credit_code,
-        category,
+        categories,
         unit,
     })
 }

@@ -1,10 +1,13 @@
 //! Records, their owners and the checks on what people type into them.
 
+pub mod categories;
 pub mod checklist;
 pub mod code;
 pub mod credit_code;
 pub mod input;
+pub mod known_enterprises;
 pub mod model;
 pub mod text;
 
+pub use categories::Categories;
 pub use model::*;

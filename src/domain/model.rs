@@ -4,6 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use super::Categories;
+
 pub type OfficeId = String;
 pub type RecordId = String;
 
@@ -115,7 +117,7 @@ pub struct Enterprise {
     pub office: OfficeId,
     pub name: String,
     pub credit_code: Option<String>,
-    pub category: Option<EnterpriseCategory>,
+    pub categories: Categories,
     pub unit: OfficeId,
 }
 

@@ -2,14 +2,16 @@
 //! enterprises (known credit codes and names reused), and enrolments. Each bad row is named by
 //! the row number the spreadsheet shows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
+use super::enterprises::filled_in;
 use super::header::{find_header, Field, Header};
 use super::read::Grid;
-use crate::domain::{credit_code, input, text, EnterpriseCategory};
+use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
+use crate::domain::{credit_code, input, text, Categories, Enterprise};
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
@@ -28,6 +30,8 @@ pub struct Plan {
     pub header_row: usize,
     pub columns: Vec<(Field, String)>,
     pub ignored: Vec<String>,
+    /// An enterprise list (企业名单) rather than an enrolment sheet: no people to count.
+    pub enterprise_list: bool,
     pub rows: usize,
     pub new_people: usize,
     pub known_people: usize,
@@ -90,10 +94,18 @@ impl Cells<'_> {
     }
 }
 
-pub(super) fn category(raw: &str) -> Option<EnterpriseCategory> {
-    EnterpriseCategory::ALL
-        .into_iter()
-        .find(|c| !raw.is_empty() && (c.name() == raw || c.name().starts_with(raw)))
+/// A category cell, or the row's reason naming the part that is none of the seed's four.
+pub(super) fn categories(raw: &str) -> Result<Categories, String> {
+    Categories::parse(raw).map_err(|value| {
+        format!(
+            "{}: {}",
+            t("cli.field.category"),
+            tf(
+                "cli.enterprise.category_unknown",
+                &[("value", &value), ("known", &Categories::known_names())],
+            )
+        )
+    })
 }
 
 pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
@@ -107,8 +119,8 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
         }
     }
     let mut plan = Plan::start(grid, &header);
-    let enterprises = store.enterprises()?;
-    let mut new_enterprise_ids: HashMap<String, String> = HashMap::new();
+    let mut known = KnownEnterprises::new(store.enterprises_for_people()?);
+    let mut counted: HashSet<String> = HashSet::new();
     let mut phones_seen: HashMap<String, usize> = HashMap::new();
     for (row, cells) in &grid.rows[header.row + 1..] {
         if cells.iter().all(|c| text::clean(c).is_none()) {
@@ -156,6 +168,10 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
                 }
             }
         };
+        let kinds = categories(&cells.get(Field::Category)).unwrap_or_else(|e| {
+            reasons.push(e);
+            Categories::NONE
+        });
         if let Some(phone) = &phone {
             if let Some(first) = phones_seen.get(phone) {
                 reasons.push(tf("cli.sheets.same_phone", &[("row", first)]));
@@ -170,58 +186,69 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
             });
             continue;
         };
+        let enterprise_name = cells.get(Field::Enterprise);
+        let enterprise = if enterprise_name.is_empty() && code.is_none() {
+            None
+        } else {
+            match known.resolve(&enterprise_name, code.as_deref()) {
+                Match::Conflict(message) => {
+                    plan.errors.push(RowError { row: *row, message });
+                    continue;
+                }
+                Match::Known(k, seen) => {
+                    if seen == Seen::Stored && counted.insert(k.id.clone()) {
+                        plan.known_enterprises += 1;
+                        let row_says = Enterprise {
+                            credit_code: code.clone(),
+                            categories: kinds,
+                            ..k.clone()
+                        };
+                        plan.payloads.extend(
+                            filled_in(k, &row_says, store.office())
+                                .map(Payload::EnterpriseUpserted),
+                        );
+                    }
+                    Some(k.id.clone())
+                }
+                Match::New => {
+                    let unit = cells.get(Field::Unit);
+                    let unit = if unit.is_empty() {
+                        store.office().to_string()
+                    } else {
+                        unit
+                    };
+                    match input::enterprise(
+                        store.new_id('E')?,
+                        store.office().to_string(),
+                        &enterprise_name,
+                        code.as_deref(),
+                        kinds,
+                        &unit,
+                    ) {
+                        Ok(e) => {
+                            plan.new_enterprises += 1;
+                            let id = e.id.clone();
+                            plan.payloads.push(Payload::EnterpriseUpserted(e.clone()));
+                            known.add(e, Seen::Row(*row));
+                            Some(id)
+                        }
+                        Err(errors) => {
+                            plan.errors.push(RowError {
+                                row: *row,
+                                message: errors.to_string().replace('\n', &t("cli.reason_sep")),
+                            });
+                            continue;
+                        }
+                    }
+                }
+            }
+        };
         let person_id = match store.person_by_phone(&phone)? {
             Some(known) => {
                 plan.known_people += 1;
                 known.id
             }
             None => {
-                let enterprise_name = cells.get(Field::Enterprise);
-                let known = enterprises.iter().find(|e| {
-                    (code.is_some() && e.credit_code == code)
-                        || (!enterprise_name.is_empty() && e.name == enterprise_name)
-                });
-                let enterprise = match known {
-                    Some(e) => Some(e.id.clone()),
-                    None if enterprise_name.is_empty() => None,
-                    None => match new_enterprise_ids.get(&enterprise_name) {
-                        Some(id) => Some(id.clone()),
-                        None => {
-                            let unit = cells.get(Field::Unit);
-                            let unit = if unit.is_empty() {
-                                store.office().to_string()
-                            } else {
-                                unit
-                            };
-                            match input::enterprise(
-                                store.new_id('E')?,
-                                store.office().to_string(),
-                                &enterprise_name,
-                                code.as_deref(),
-                                category(&cells.get(Field::Category)),
-                                &unit,
-                            ) {
-                                Ok(e) => {
-                                    new_enterprise_ids
-                                        .insert(enterprise_name.clone(), e.id.clone());
-                                    plan.new_enterprises += 1;
-                                    let id = e.id.clone();
-                                    plan.payloads.push(Payload::EnterpriseUpserted(e));
-                                    Some(id)
-                                }
-                                Err(errors) => {
-                                    plan.errors.push(RowError {
-                                        row: *row,
-                                        message: errors
-                                            .to_string()
-                                            .replace('\n', &t("cli.reason_sep")),
-                                    });
-                                    continue;
-                                }
-                            }
-                        }
-                    },
-                };
                 let person = input::person(
                     store.new_id('P')?,
                     store.office().to_string(),

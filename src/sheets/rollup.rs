@@ -115,31 +115,48 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
             reached_enterprises.insert(e);
         }
     }
+    // An enterprise is its credit code: records of one code made by two offices count once.
+    let identity =
+        |e: &'_ crate::domain::Enterprise| e.credit_code.clone().unwrap_or_else(|| e.id.clone());
+    let mut known_in: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut reached_in: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for e in &enterprises {
+        known_in
+            .entry(e.unit.as_str())
+            .or_default()
+            .insert(identity(e));
+        if reached_enterprises.contains(&e.id) {
+            reached_in
+                .entry(e.unit.as_str())
+                .or_default()
+                .insert(identity(e));
+        }
+    }
+    let mut all_known: BTreeSet<&String> = BTreeSet::new();
+    let mut all_reached: BTreeSet<&String> = BTreeSet::new();
     let mut rows: Vec<Coverage> = units
         .iter()
-        .map(|unit| Coverage {
-            unit: unit.clone(),
-            enterprises: enterprises.iter().filter(|e| &e.unit == unit).count(),
-            enterprises_reached: enterprises
-                .iter()
-                .filter(|e| &e.unit == unit && reached_enterprises.contains(&e.id))
-                .count(),
-            people_reached: people_by_unit.get(unit).copied().unwrap_or(0),
-            received: fresh.get(unit).cloned(),
+        .map(|unit| {
+            let known = known_in.get(unit.as_str());
+            let reached = reached_in.get(unit.as_str());
+            all_known.extend(known.into_iter().flatten());
+            all_reached.extend(reached.into_iter().flatten());
+            Coverage {
+                unit: unit.clone(),
+                enterprises: known.map_or(0, BTreeSet::len),
+                enterprises_reached: reached.map_or(0, BTreeSet::len),
+                people_reached: people_by_unit.get(unit).copied().unwrap_or(0),
+                received: fresh.get(unit).cloned(),
+            }
         })
         .collect();
-    let total = rows.iter().fold(
-        Coverage {
-            unit: TOTAL.into(),
-            ..Coverage::default()
-        },
-        |mut t, r| {
-            t.enterprises += r.enterprises;
-            t.enterprises_reached += r.enterprises_reached;
-            t.people_reached += r.people_reached;
-            t
-        },
-    );
+    let total = Coverage {
+        unit: TOTAL.into(),
+        enterprises: all_known.len(),
+        enterprises_reached: all_reached.len(),
+        people_reached: rows.iter().map(|r| r.people_reached).sum(),
+        received: None,
+    };
     rows.push(total);
     Ok(rows)
 }

@@ -7,7 +7,8 @@ use color_eyre::eyre::Result;
 use super::Store;
 use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldError, FieldErrors};
-use crate::domain::{credit_code, text, Attendance, Person, Session};
+use crate::domain::known_enterprises::{KnownEnterprises, Match};
+use crate::domain::{credit_code, text, Attendance, Categories, Person, Session};
 use crate::error::user_error;
 use crate::i18n::tf;
 use crate::log::apply::Attendances;
@@ -88,18 +89,25 @@ impl Store {
         if name.is_none() && code.is_none() {
             return Ok((None, None));
         }
-        let enterprises = self.enterprises()?;
-        let by_code = enterprises
-            .iter()
-            .find(|e| code.is_some() && e.credit_code == code);
-        let by_name = || {
-            let typed = name.as_deref()?;
-            enterprises
-                .iter()
-                .find(|e| e.id == typed || e.name == typed)
-        };
-        if let Some(e) = by_code.or_else(by_name) {
+        let enterprises = self.enterprises_for_people()?;
+        if let Some(e) = name
+            .as_deref()
+            .and_then(|typed| enterprises.iter().find(|e| e.id == typed))
+        {
             return Ok((Some(e.id.clone()), None));
+        }
+        let known = KnownEnterprises::new(enterprises.clone());
+        match known.resolve(name.as_deref().unwrap_or_default(), code.as_deref()) {
+            Match::Known(e, _) => return Ok((Some(e.id.clone()), None)),
+            Match::Conflict(message) => {
+                let field = if code.is_some() {
+                    "credit_code"
+                } else {
+                    "enterprise"
+                };
+                return Err(FieldErrors(vec![FieldError { field, message }]).into());
+            }
+            Match::New => {}
         }
         // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司) means that enterprise,
         // never a new one with a short name.
@@ -147,7 +155,7 @@ impl Store {
             self.office().to_string(),
             &name,
             code.as_deref(),
-            None,
+            Categories::NONE,
             self.office(),
         )?;
         Ok((

@@ -64,6 +64,17 @@ impl Store {
             .collect())
     }
 
+    /// The enterprises this office may name as a person's: its own and those of offices below.
+    pub fn enterprises_for_people(&self) -> Result<Vec<Enterprise>> {
+        let office = self.office();
+        let mut enterprises = self.enterprises()?;
+        enterprises.retain(|e| {
+            crate::log::authority::id_office(&e.id)
+                .is_some_and(|owner| crate::campaign::hierarchy::within(office, owner))
+        });
+        Ok(enterprises)
+    }
+
     pub fn person(&self, id: &str) -> Result<Option<Person>> {
         Ok(self.get_stored(&keys::person(id))?.map(|s| s.value))
     }

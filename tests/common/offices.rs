@@ -170,7 +170,7 @@ pub fn enterprise(office: &str, id: &str, name: &str) -> Payload {
         office: office.into(),
         name: name.into(),
         credit_code: None,
-        category: None,
+        categories: Default::default(),
         unit: office.into(),
     })
 }

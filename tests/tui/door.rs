@@ -52,7 +52,7 @@ pub fn door_store() -> DoorStore {
         office: ECHENG.into(),
         name: "鄂州市华宇光电科技有限公司".into(),
         credit_code: None,
-        category: None,
+        categories: Default::default(),
         unit: ECHENG.into(),
     };
     let mut payloads = vec![

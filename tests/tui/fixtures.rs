@@ -97,7 +97,7 @@ pub fn county_store() -> (TempDir, Store) {
         office: ECHENG.into(),
         name: "鄂州市华宇光电科技有限公司".into(),
         credit_code: None,
-        category: None,
+        categories: Default::default(),
         unit: ECHENG.into(),
     };
     payloads.push(Payload::EnterpriseUpserted(enterprise.clone()));

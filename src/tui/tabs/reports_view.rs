@@ -150,7 +150,11 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
         ));
     }
     let counts = tf(
-        "tui.reports.counts",
+        if plan.enterprise_list {
+            "tui.reports.counts_enterprises"
+        } else {
+            "tui.reports.counts"
+        },
         &[
             ("rows", &plan.rows),
             ("new", &plan.new_people),

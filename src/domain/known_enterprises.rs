@@ -1,0 +1,163 @@
+//! Which enterprise a row, a form or a walk-in names. An enterprise is its 统一社会信用代码 when
+//! it has one: a row is matched by code first, then by name, and a name that differs from the one
+//! known for its code (or a code that differs from the one known for its name) is a conflict a
+//! person must settle, never a silent merge or a second record.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use super::Enterprise;
+use crate::i18n::tf;
+
+/// Where a known enterprise was seen: in the store, or on an earlier row of the same sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    Stored,
+    Row(usize),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Match<'a> {
+    Known(&'a Enterprise, Seen),
+    New,
+    /// Said in the UI language, naming both names or both codes.
+    Conflict(String),
+}
+
+#[derive(Debug, Default)]
+pub struct KnownEnterprises {
+    list: Vec<(Enterprise, Seen)>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl KnownEnterprises {
+    pub fn new(stored: Vec<Enterprise>) -> KnownEnterprises {
+        let mut known = KnownEnterprises::default();
+        for e in stored {
+            known.add(e, Seen::Stored);
+        }
+        known
+    }
+
+    /// Remembers `e`; the first record for a code or a name stays the one rows match.
+    pub fn add(&mut self, e: Enterprise, seen: Seen) {
+        let at = self.list.len();
+        if let Some(code) = &e.credit_code {
+            self.by_code.entry(code.clone()).or_insert(at);
+        }
+        match self.by_name.entry(e.name.clone()) {
+            Entry::Vacant(slot) => {
+                slot.insert(at);
+            }
+            // A name's record with a code is the better one to match by name.
+            Entry::Occupied(mut slot) => {
+                if self.list[*slot.get()].0.credit_code.is_none() && e.credit_code.is_some() {
+                    slot.insert(at);
+                }
+            }
+        }
+        self.list.push((e, seen));
+    }
+
+    /// The enterprise `name` and `code` (already validated, upper case) name. An empty name with
+    /// a known code is that enterprise.
+    pub fn resolve(&self, name: &str, code: Option<&str>) -> Match<'_> {
+        if let Some(code) = code {
+            if let Some(&i) = self.by_code.get(code) {
+                let (known, seen) = &self.list[i];
+                if name.is_empty() || known.name == name {
+                    return Match::Known(known, *seen);
+                }
+                return Match::Conflict(tf(
+                    "cli.enterprise.code_taken",
+                    &[
+                        ("code", &code),
+                        ("known", &known.name),
+                        ("where", &where_seen(*seen)),
+                        ("name", &name),
+                    ],
+                ));
+            }
+        }
+        let Some(&i) = self.by_name.get(name) else {
+            return Match::New;
+        };
+        let (known, seen) = &self.list[i];
+        match (&known.credit_code, code) {
+            (Some(known_code), Some(code)) if known_code != code => Match::Conflict(tf(
+                "cli.enterprise.name_has_code",
+                &[
+                    ("name", &name),
+                    ("where", &where_seen(*seen)),
+                    ("known", known_code),
+                    ("code", &code),
+                ],
+            )),
+            _ => Match::Known(known, *seen),
+        }
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Enterprise> {
+        self.list.iter().map(|(e, _)| e)
+    }
+}
+
+fn where_seen(seen: Seen) -> String {
+    match seen {
+        Seen::Stored => String::new(),
+        Seen::Row(row) => tf("cli.enterprise.on_row", &[("row", &row)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Categories;
+
+    const A: &str = "91420700MA4F2XQ27Q";
+    const B: &str = "91420700MA4F2XQ35G";
+
+    fn enterprise(id: &str, name: &str, code: Option<&str>) -> Enterprise {
+        Enterprise {
+            id: id.into(),
+            office: "420704".into(),
+            name: name.into(),
+            credit_code: code.map(String::from),
+            categories: Categories::NONE,
+            unit: "420704".into(),
+        }
+    }
+
+    #[test]
+    fn a_code_names_its_enterprise_before_any_name() {
+        let known = KnownEnterprises::new(vec![
+            enterprise("E1", "鄂州市晶晶水产科技有限公司", Some(A)),
+            enterprise("E2", "鄂州市华达机械有限公司", None),
+        ]);
+        assert!(
+            matches!(known.resolve("鄂州市晶晶水产科技有限公司", Some(A)), Match::Known(e, Seen::Stored) if e.id == "E1")
+        );
+        assert!(matches!(known.resolve("", Some(A)), Match::Known(e, _) if e.id == "E1"));
+        assert!(
+            matches!(known.resolve("鄂州市华达机械有限公司", Some(B)), Match::Known(e, _) if e.id == "E2")
+        );
+        assert_eq!(known.resolve("别的公司", Some(B)), Match::New);
+        assert!(
+            matches!(known.resolve("别的公司", Some(A)), Match::Conflict(m) if m.contains("鄂州市晶晶水产科技有限公司") && m.contains("别的公司"))
+        );
+        assert!(
+            matches!(known.resolve("鄂州市晶晶水产科技有限公司", Some(B)), Match::Conflict(m) if m.contains(A) && m.contains(B))
+        );
+    }
+
+    #[test]
+    fn rows_of_the_same_sheet_are_named_by_number() {
+        let mut known = KnownEnterprises::new(Vec::new());
+        known.add(enterprise("E1", "甲公司", Some(A)), Seen::Row(4));
+        match known.resolve("乙公司", Some(A)) {
+            Match::Conflict(m) => assert!(m.contains('4'), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
