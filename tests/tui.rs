@@ -219,10 +219,45 @@ fn a_bad_session_form_stays_open_and_writes_nothing() {
     assert_eq!(store.sessions().expect("sessions").len(), 3);
     // Esc asks first (something was typed); Enter then drops the form, still without writing.
     press(&store, &mut state, KeyCode::Esc);
-    assert!(matches!(state.overlay, Overlay::Discard(_)));
+    assert!(matches!(state.overlay, Overlay::Discard { .. }));
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);
     assert_eq!(op_count(&store), before);
+}
+
+#[test]
+fn ctrl_c_in_a_form_with_typed_text_asks_before_quitting() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "专利");
+    ctrl(&store, &mut state, 'c');
+    assert!(!state.quit, "typed text is not dropped by one key");
+    assert!(matches!(
+        state.overlay,
+        Overlay::Discard {
+            then_quit: true,
+            ..
+        }
+    ));
+    let terminal = draw(&state, 80, 24);
+    assert!(find(terminal.backend().buffer(), "放弃已输入的内容并退出").is_some());
+    // Esc goes back to the form with the text still there.
+    press(&store, &mut state, KeyCode::Esc);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form is back");
+    };
+    assert_eq!(form.field("title").map(|f| f.value()), Some("专利"));
+    ctrl(&store, &mut state, 'c');
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.quit);
+    // An untouched form quits at once.
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    ctrl(&store, &mut state, 'c');
+    assert!(state.quit);
 }
 
 #[test]

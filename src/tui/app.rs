@@ -94,7 +94,8 @@ pub enum Overlay {
     Confirm(Confirm),
     Form(Form),
     /// Esc in a form with something typed: Enter throws it away, Esc goes back to the form.
-    Discard(Box<Form>),
+    /// Typed text would be lost: the form, and whether the program quits once it is dropped.
+    Discard { form: Box<Form>, then_quit: bool },
     /// Choosing the check-in tab's session: `selected` indexes `state.sessions.rows`.
     Picker {
         selected: usize,
@@ -169,7 +170,7 @@ impl State {
             },
             Overlay::Help { .. }
             | Overlay::Confirm(_)
-            | Overlay::Discard(_)
+            | Overlay::Discard { .. }
             | Overlay::Picker { .. } => Focus::Keys,
         }
     }
@@ -212,7 +213,17 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         state.status = None;
     }
     if action == Action::Quit {
-        state.quit = true;
+        // Ctrl-C in a form with typed text asks first, as Esc does.
+        match &state.overlay {
+            Overlay::Form(form) if form.changed() => {
+                state.overlay = Overlay::Discard {
+                    form: Box::new(form.clone()),
+                    then_quit: true,
+                };
+            }
+            Overlay::Discard { .. } => {}
+            _ => state.quit = true,
+        }
         return None;
     }
     match &mut state.overlay {
@@ -273,15 +284,21 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                 }
                 FormStep::AskDiscard => {
                     let form = Box::new(form.clone());
-                    state.overlay = Overlay::Discard(form);
+                    state.overlay = Overlay::Discard {
+                        form,
+                        then_quit: false,
+                    };
                     None
                 }
                 FormStep::Submit(effect) => Some(effect),
             };
         }
-        Overlay::Discard(form) => {
+        Overlay::Discard { form, then_quit } => {
             match action {
-                Action::Open => state.overlay = Overlay::None,
+                Action::Open => {
+                    state.quit = *then_quit;
+                    state.overlay = Overlay::None;
+                }
                 Action::Back => state.overlay = Overlay::Form((**form).clone()),
                 _ => {}
             }
@@ -353,7 +370,9 @@ pub fn hints(state: &State) -> Vec<Hint> {
             otherwise: Some(_), ..
         }) => vec![(Action::Open, "yes"), (Action::Back, "no")],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
-        Overlay::Discard(_) => vec![(Action::Open, "discard"), (Action::Back, "keep_editing")],
+        Overlay::Discard { .. } => {
+            vec![(Action::Open, "discard"), (Action::Back, "keep_editing")]
+        }
         Overlay::Picker { .. } => vec![
             (Action::Open, "choose"),
             (Action::Back, "cancel"),

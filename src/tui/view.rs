@@ -36,9 +36,9 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Help { scroll } => help::render(frame, body, state, *scroll),
         Overlay::Confirm(confirm) => chrome::confirm(frame, body, state, confirm),
         Overlay::Form(f) => form::render(frame, body, state, f),
-        Overlay::Discard(f) => {
+        Overlay::Discard { form: f, then_quit } => {
             form::render(frame, body, state, f);
-            chrome::discard(frame, body, state);
+            chrome::discard(frame, body, state, *then_quit);
         }
         Overlay::Picker { selected } => checkin_view::render_picker(frame, body, state, *selected),
         Overlay::Paper(entry) => paper_view::render(frame, body, state, entry),

@@ -337,7 +337,7 @@ fn esc_in_a_form_with_typed_input_asks_before_throwing_it_away() {
     press(&store, &mut state, KeyCode::Esc);
     assert!(matches!(
         state.overlay,
-        peixun::tui::app::Overlay::Discard(_)
+        peixun::tui::app::Overlay::Discard { .. }
     ));
     let text = screen(&state, 80, 24);
     assert!(text.contains("放弃已输入的内容？"), "{text}");

@@ -112,12 +112,17 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
 }
 
 /// Asked on Esc in a form with something typed.
-pub fn discard(frame: &mut Frame, area: Rect, state: &State) {
+pub fn discard(frame: &mut Frame, area: Rect, state: &State, then_quit: bool) {
+    let message = if then_quit {
+        t("tui.confirm.discard_and_quit")
+    } else {
+        t("tui.confirm.discard")
+    };
     question(
         frame,
         area,
         state,
-        &t("tui.confirm.discard"),
+        &message,
         (t("tui.short.discard"), t("tui.short.keep_editing")),
     );
 }
