@@ -207,12 +207,21 @@ pub enum CampaignCommand {
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
     /// Add a session; prints its id
-    Add(SessionInput),
+    Add {
+        #[command(flatten)]
+        fields: SessionInput,
+        /// Save even when the date is outside the plan's window for its kind or a holiday
+        #[arg(long)]
+        yes: bool,
+    },
     /// Change the given fields of a session
     Edit {
         id: String,
         #[command(flatten)]
         fields: SessionInput,
+        /// Save even when the date is outside the plan's window for its kind or a holiday
+        #[arg(long)]
+        yes: bool,
     },
     /// A session with its enrolment list
     Show {
@@ -221,7 +230,13 @@ pub enum SessionCommand {
         json: bool,
     },
     /// Enrol a person (by id) in a session
-    Enrol { id: String, person: String },
+    Enrol {
+        id: String,
+        person: String,
+        /// Enrol even when the session is full
+        #[arg(long)]
+        over_capacity: bool,
+    },
     /// Remove a person's enrolment
     Unenrol { id: String, person: String },
 }
@@ -307,6 +322,9 @@ pub struct EnrolArgs {
     pub credit_code: String,
     #[arg(long, default_value = "")]
     pub position: String,
+    /// Enrol even when the session is full
+    #[arg(long)]
+    pub over_capacity: bool,
 }
 
 #[derive(Debug, Args)]

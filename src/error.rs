@@ -22,6 +22,7 @@ pub fn is_user_error(report: &color_eyre::Report) -> bool {
         || report
             .downcast_ref::<crate::domain::input::FieldErrors>()
             .is_some()
+        || report.downcast_ref::<crate::store::SessionFull>().is_some()
         // An office changing what another owns is refused, not broken.
         || report
             .downcast_ref::<crate::log::ApplyError>()

@@ -73,6 +73,7 @@ fn door() -> (tempfile::TempDir, Store, String, Vec<String>) {
                     &format!("1380000{:04}", 1234 + i),
                     "湖北鄂钢科技有限公司",
                 ),
+                false,
             )
             .unwrap();
         ids.push(enrolled.person().id.clone());
@@ -149,7 +150,7 @@ fn a_walk_in_is_enrolled_and_checked_in_in_one_commit() {
             "CheckedIn"
         ]
     );
-    // The same enterprise by credit code next time, even under another name.
+    // The same enterprise by credit code next time, typed by its short name.
     let mut again = draft("司马光", "13900008888", "新越科技");
     again.credit_code = "91440300708461136T".into();
     let (enrolled, _) = store.walk_in(&s, &again, at("09:06")).unwrap();
@@ -171,7 +172,7 @@ fn someone_on_another_list_is_enrolled_when_checked_in() {
     let (_dir, store, s, _) = door();
     let other = session(&store, "第二场");
     let person = store
-        .enrol_draft(&other, &draft("覃丽", "13600001111", ""))
+        .enrol_draft(&other, &draft("覃丽", "13600001111", ""), false)
         .unwrap();
     let id = person.person().id.clone();
     assert!(!store.is_enrolled(&s, &id).unwrap());
@@ -273,6 +274,7 @@ fn a_name_nobody_has_is_never_someone_else() {
         .enrol_draft(
             &s,
             &draft("欧阳明勇", "13807119999", "鄂州市华宇光电科技有限公司"),
+            false,
         )
         .unwrap();
     drop(store);
@@ -325,7 +327,11 @@ fn acknowledged_check_ins_survive_kill_9() {
     let mut codes = Vec::new();
     for i in 0..cycles * 5 + 10 {
         let enrolled = store
-            .enrol_draft(&s, &draft(&format!("学员{i}"), &format!("137{i:08}"), ""))
+            .enrol_draft(
+                &s,
+                &draft(&format!("学员{i}"), &format!("137{i:08}"), ""),
+                false,
+            )
             .unwrap();
         codes.push(enrolled.person().code.clone());
     }

@@ -197,7 +197,7 @@ fn county_with_people(dir: &Path, n: usize) -> (String, Vec<String>) {
         };
         codes.push(
             store
-                .enrol_draft(&session, &draft)
+                .enrol_draft(&session, &draft, false)
                 .unwrap()
                 .person()
                 .code

@@ -148,6 +148,7 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
         .enrol_draft(
             &id,
             &draft("欧阳明", "13807110001", "鄂州市华宇光电科技有限公司"),
+            false,
         )
         .unwrap();
     let at = date(4, 18).and_hms_opt(8, 52, 0).unwrap();
@@ -163,12 +164,16 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     // 临空经济区 enrols its own enterprises' people on its machine.
     let theirs = linkong
         .store
-        .enrol_draft(&id, &draft("戴兵", "13807110003", "鄂州临空物流有限公司"))
+        .enrol_draft(
+            &id,
+            &draft("戴兵", "13807110003", "鄂州临空物流有限公司"),
+            false,
+        )
         .unwrap();
     // 华容区 is not among the session's units.
     let refused = huarong
         .store
-        .enrol_draft(&id, &draft("司马青", "13807110004", "华容某企业"))
+        .enrol_draft(&id, &draft("司马青", "13807110004", "华容某企业"), false)
         .unwrap_err();
     assert!(
         refused.to_string().contains("不能登记报名或签到"),

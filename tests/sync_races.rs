@@ -224,7 +224,7 @@ proptest! {
                             enterprise: format!("某企业{c}"),
                             credit_code: String::new(),
                         };
-                        store.enrol_draft(&s.id, &draft).unwrap();
+                        store.enrol_draft(&s.id, &draft, false).unwrap();
                     }
                 }
                 Step::Door(c, pick, undo) => {

@@ -4,6 +4,9 @@
 #[path = "tui/fixtures.rs"]
 mod fixtures;
 
+#[path = "tui/asks.rs"]
+mod asks;
+
 #[path = "tui/door.rs"]
 mod door;
 

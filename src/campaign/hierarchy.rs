@@ -47,6 +47,15 @@ pub fn within(office: &str, unit: &str) -> bool {
     office == unit || is_strict_ancestor(office, unit)
 }
 
+/// The units an office's sessions may name: its own area, and for a county or zone the rest of
+/// its city (the seed's joint sessions: 鄂城区局承办，临空分局协办).
+pub fn session_area(office: &str) -> &str {
+    match campaign().city_of(office) {
+        Some(city) if city.id != office => city.id.as_str(),
+        _ => office,
+    }
+}
+
 /// The two offices are on one line of the hierarchy: the same, or one above the other.
 pub fn same_line(a: &str, b: &str) -> bool {
     within(a, b) || is_strict_ancestor(b, a)

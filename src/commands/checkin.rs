@@ -116,7 +116,7 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
         enterprise: args.enterprise.clone(),
         credit_code: args.credit_code.clone(),
     };
-    let enrolled = store.enrol_draft(&args.session, &draft)?;
+    let enrolled = store.enrol_draft(&args.session, &draft, args.over_capacity)?;
     let person = enrolled.person();
     let key = match enrolled {
         Enrolled::New(_) => "cli.enrol.new",

@@ -67,6 +67,15 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
                 ]
             )
         );
+        if plan.over_capacity > 0 {
+            println!(
+                "{}",
+                tf(
+                    "cli.sheets.over_capacity",
+                    &[("capacity", &plan.capacity), ("over", &plan.over_capacity)]
+                )
+            );
+        }
         for error in &plan.errors {
             println!(
                 "{}",

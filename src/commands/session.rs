@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{headers, open_store, print_json, print_table, unit_name, user_error};
 use crate::cli::{Cli, SessionCommand};
 use crate::domain::input::SessionInput;
+use crate::domain::session_checks::calendar_warnings;
 use crate::domain::text::mask_phone;
 use crate::domain::{Enterprise, Person, Session, SessionKind};
 use crate::i18n::{t, tf};
@@ -50,19 +51,23 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
 pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
     let store = open_store(cli)?;
     match command {
-        SessionCommand::Add(input) => {
-            let id = add(&store, input)?;
+        SessionCommand::Add { fields, yes } => {
+            let id = add(&store, fields, *yes)?;
             println!("{id}");
             Ok(())
         }
-        SessionCommand::Edit { id, fields } => {
-            edit(&store, id, fields)?;
+        SessionCommand::Edit { id, fields, yes } => {
+            edit(&store, id, fields, *yes)?;
             println!("{}", tf("cli.session.edited", &[("id", id)]));
             Ok(())
         }
         SessionCommand::Show { id, json } => show(&store, id, *json),
-        SessionCommand::Enrol { id, person } => {
-            set_enrolment(&store, id, person, true)?;
+        SessionCommand::Enrol {
+            id,
+            person,
+            over_capacity,
+        } => {
+            set_enrolment(&store, id, person, true, *over_capacity)?;
             println!(
                 "{}",
                 tf("cli.session.enrolled", &[("person", person), ("id", id)])
@@ -70,7 +75,7 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
             Ok(())
         }
         SessionCommand::Unenrol { id, person } => {
-            set_enrolment(&store, id, person, false)?;
+            set_enrolment(&store, id, person, false, false)?;
             println!(
                 "{}",
                 tf("cli.session.unenrolled", &[("person", person), ("id", id)])
@@ -100,7 +105,19 @@ pub fn blank(store: &Store) -> Result<Session> {
     })
 }
 
-pub fn add(store: &Store, input: &SessionInput) -> Result<String> {
+/// Refuses a session whose date the coordinator should look at again, unless `yes`.
+fn confirmed(session: &Session, yes: bool) -> Result<()> {
+    let warnings = calendar_warnings(session);
+    if warnings.is_empty() || yes {
+        return Ok(());
+    }
+    Err(user_error(tf(
+        "cli.input.confirm_with_yes",
+        &[("warnings", &warnings.join(&t("cli.reason_sep")))],
+    )))
+}
+
+pub fn add(store: &Store, input: &SessionInput, yes: bool) -> Result<String> {
     if input.date.is_none() {
         return Err(user_error(format!(
             "{}: {}",
@@ -111,6 +128,7 @@ pub fn add(store: &Store, input: &SessionInput) -> Result<String> {
     let session = input
         .apply(blank(store)?)
         .map_err(|e| user_error(e.to_string()))?;
+    confirmed(&session, yes)?;
     let id = session.id.clone();
     store.commit(vec![Payload::SessionUpserted(session)])?;
     Ok(id)
@@ -129,18 +147,27 @@ fn owned_session(store: &Store, id: &str) -> Result<Session> {
     Ok(session)
 }
 
-pub fn edit(store: &Store, id: &str, input: &SessionInput) -> Result<()> {
+pub fn edit(store: &Store, id: &str, input: &SessionInput, yes: bool) -> Result<()> {
     let session = owned_session(store, id)?;
     let edited = input
         .apply(session.clone())
         .map_err(|e| user_error(e.to_string()))?;
+    if edited.date != session.date || edited.kind != session.kind {
+        confirmed(&edited, yes)?;
+    }
     if edited != session {
         store.commit(vec![Payload::SessionUpserted(edited)])?;
     }
     Ok(())
 }
 
-pub fn set_enrolment(store: &Store, session: &str, person: &str, enrolled: bool) -> Result<()> {
+pub fn set_enrolment(
+    store: &Store,
+    session: &str,
+    person: &str,
+    enrolled: bool,
+    over_capacity: bool,
+) -> Result<()> {
     store.list_session(session)?;
     if store.person(person)?.is_none() {
         return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
@@ -162,7 +189,7 @@ pub fn set_enrolment(store: &Store, session: &str, person: &str, enrolled: bool)
         )));
     }
     if enrolled {
-        store.require_room(session)?;
+        store.require_room(session, 1, over_capacity)?;
     }
     store.commit(vec![Payload::EnrolmentSet {
         session: session.to_string(),

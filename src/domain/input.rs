@@ -6,7 +6,8 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use super::{
     credit_code, text, Categories, Enterprise, Person, Session, SessionCourse, SessionKind,
 };
-use crate::campaign::campaign;
+use crate::campaign::hierarchy::{session_area, within};
+use crate::campaign::{campaign, unit_name};
 use crate::i18n::{t, tf};
 
 /// A field that did not parse, named the way the form and the flags name it.
@@ -263,6 +264,26 @@ impl SessionInput {
         }
         if s.units.is_empty() {
             s.units.push(s.host.clone());
+        }
+        let area = session_area(&s.office);
+        let named = s.units.iter().map(|u| ("units", u));
+        for (field, unit) in named
+            .chain([("host", &s.host)])
+            .chain(s.cohost.iter().map(|u| ("cohost", u)))
+        {
+            if !within(area, unit) {
+                errors.push(
+                    field,
+                    tf(
+                        "cli.input.outside_area",
+                        &[
+                            ("unit", &unit_name(unit)),
+                            ("office", &unit_name(&s.office)),
+                            ("area", &unit_name(area)),
+                        ],
+                    ),
+                );
+            }
         }
         if let Some(raw) = &self.courses {
             let mut courses = Vec::new();

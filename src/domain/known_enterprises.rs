@@ -66,7 +66,9 @@ impl KnownEnterprises {
         if let Some(code) = code {
             if let Some(&i) = self.by_code.get(code) {
                 let (known, seen) = &self.list[i];
-                if name.is_empty() || known.name == name {
+                // A short form of the known name (新越科技 for 鄂州新越科技有限公司) is no conflict.
+                let short_form = name.chars().count() >= 2 && known.name.contains(name);
+                if name.is_empty() || known.name == name || short_form {
                     return Match::Known(known, *seen);
                 }
                 return Match::Conflict(tf(
@@ -139,6 +141,7 @@ mod tests {
             matches!(known.resolve("鄂州市晶晶水产科技有限公司", Some(A)), Match::Known(e, Seen::Stored) if e.id == "E1")
         );
         assert!(matches!(known.resolve("", Some(A)), Match::Known(e, _) if e.id == "E1"));
+        assert!(matches!(known.resolve("晶晶水产", Some(A)), Match::Known(e, _) if e.id == "E1"));
         assert!(
             matches!(known.resolve("鄂州市华达机械有限公司", Some(B)), Match::Known(e, _) if e.id == "E2")
         );

@@ -7,6 +7,7 @@ pub mod credit_code;
 pub mod input;
 pub mod known_enterprises;
 pub mod model;
+pub mod session_checks;
 pub mod text;
 
 pub use categories::Categories;

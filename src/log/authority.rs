@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::hierarchy::{is_unit, province, same_line, within};
+use crate::campaign::hierarchy::{is_unit, province, same_line, session_area, within};
 use crate::domain::Session;
 use crate::i18n::tf;
 
@@ -126,15 +126,6 @@ fn in_jurisdiction(op: &Op, unit: &str) -> Result<(), Rule> {
         Err(Rule::Jurisdiction {
             unit: unit.to_string(),
         })
-    }
-}
-
-/// The units an office's sessions may name: its own area, and for a county or zone the rest of
-/// its city (the seed's joint sessions: 鄂城区局承办，临空分局协办).
-fn session_area(office: &str) -> &str {
-    match crate::campaign::campaign().city_of(office) {
-        Some(city) if city.id != office => city.id.as_str(),
-        _ => office,
     }
 }
 

@@ -38,6 +38,9 @@ pub struct Plan {
     pub new_enterprises: usize,
     pub known_enterprises: usize,
     pub enrolments: usize,
+    /// The session's capacity is passed by this many when the import is written (0: it is not).
+    pub over_capacity: usize,
+    pub capacity: usize,
     pub errors: Vec<RowError>,
     #[serde(skip)]
     pub payloads: Vec<Payload>,
@@ -272,6 +275,12 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
                     enrolled: true,
                 });
             }
+        }
+    }
+    if let Some(session) = session {
+        if let Some(full) = store.over_capacity(session, plan.enrolments)? {
+            plan.over_capacity = full.over;
+            plan.capacity = full.capacity;
         }
     }
     Ok(plan)

@@ -25,6 +25,26 @@ pub struct PersonDraft {
     pub credit_code: String,
 }
 
+/// Enrolment that would pass a session's capacity: the coordinator must say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFull {
+    pub enrolled: usize,
+    pub capacity: usize,
+    /// How many beyond the capacity the enrolment would go.
+    pub over: usize,
+}
+
+impl std::fmt::Display for SessionFull {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&tf(
+            "cli.enrol.full",
+            &[("enrolled", &self.enrolled), ("capacity", &self.capacity)],
+        ))
+    }
+}
+
+impl std::error::Error for SessionFull {}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Enrolled {
     New(Person),
@@ -216,30 +236,43 @@ impl Store {
         Ok((enrolled, payloads))
     }
 
-    /// Enrols the person a form describes: a known phone means a known person.
-    pub fn enrol_draft(&self, session: &str, draft: &PersonDraft) -> Result<Enrolled> {
+    /// Enrols the person a form describes: a known phone means a known person. A full session
+    /// takes them only when `over_capacity` says the coordinator confirmed it.
+    pub fn enrol_draft(
+        &self,
+        session: &str,
+        draft: &PersonDraft,
+        over_capacity: bool,
+    ) -> Result<Enrolled> {
         let (enrolled, payloads) = self.enrol_payloads(session, draft)?;
         let adds = payloads
             .iter()
             .any(|p| matches!(p, Payload::EnrolmentSet { .. }));
         if adds {
-            self.require_room(session)?;
+            self.require_room(session, 1, over_capacity)?;
         }
         self.commit(payloads)?;
         Ok(enrolled)
     }
 
-    /// Planned enrolment stops at the session's capacity; people at the door are never turned away.
-    pub fn require_room(&self, session: &str) -> Result<()> {
-        let capacity = self.session(session)?.map_or(0, |s| s.capacity);
-        let enrolled = self.enrolled_count(session)?;
-        if enrolled >= capacity {
-            return Err(user_error(tf(
-                "cli.enrol.full",
-                &[("enrolled", &enrolled), ("capacity", &capacity)],
-            )));
+    /// Planned enrolment of `adding` more stops at the session's capacity unless the coordinator
+    /// confirmed going beyond it; people at the door are never turned away.
+    pub fn require_room(&self, session: &str, adding: usize, over_capacity: bool) -> Result<()> {
+        match self.over_capacity(session, adding)? {
+            Some(full) if !over_capacity => Err(full.into()),
+            _ => Ok(()),
         }
-        Ok(())
+    }
+
+    /// How far `adding` more enrolments would take the session past its capacity, if at all.
+    pub fn over_capacity(&self, session: &str, adding: usize) -> Result<Option<SessionFull>> {
+        let capacity = self.session(session)?.map_or(0, |s| s.capacity) as usize;
+        let enrolled = self.enrolled_count(session)? as usize;
+        Ok((enrolled + adding > capacity).then(|| SessionFull {
+            enrolled,
+            capacity,
+            over: enrolled + adding - capacity,
+        }))
     }
 
     /// A walk-in at the door: enrolled and checked in by one commit.

@@ -26,7 +26,7 @@ use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
-pub use enrol::{CheckIn, Enrolled, PersonDraft};
+pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
 pub use open::{damaged_message, default_data_dir, StoreError};
 pub use paper::{PaperCheckIn, PaperRow};
 

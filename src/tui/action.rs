@@ -151,7 +151,12 @@ pub enum Effect {
     SaveSession(Box<Session>),
     /// Enrol the person a form describes (`Store::enrol_draft`): a known phone means a known
     /// person; otherwise they are created, with their enterprise found or created by name.
-    Enrol { session: String, draft: PersonDraft },
+    Enrol {
+        session: String,
+        draft: PersonDraft,
+        /// The coordinator confirmed enrolling beyond the session's capacity.
+        over_capacity: bool,
+    },
     Unenrol {
         session: String,
         person: String,

@@ -95,7 +95,10 @@ pub enum Overlay {
     Form(Form),
     /// Esc in a form with something typed: Enter throws it away, Esc goes back to the form.
     /// Typed text would be lost: the form, and whether the program quits once it is dropped.
-    Discard { form: Box<Form>, then_quit: bool },
+    Discard {
+        form: Box<Form>,
+        then_quit: bool,
+    },
     /// Choosing the check-in tab's session: `selected` indexes `state.sessions.rows`.
     Picker {
         selected: usize,

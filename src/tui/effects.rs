@@ -17,11 +17,13 @@ use crate::domain::{MarkStatus, Session};
 use crate::error::UserError;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
-use crate::store::{Enrolled, PersonDraft, Store};
+use crate::store::{Enrolled, PersonDraft, SessionFull, Store};
 
 /// Why an effect did not happen: fields the user can fix, or anything else.
 pub(super) enum Failure {
     Fields(Vec<FieldError>),
+    /// Needs the coordinator's word: said under the field, and a second Enter goes ahead.
+    Confirm(FieldError),
     Other(Report),
 }
 
@@ -29,6 +31,15 @@ impl From<Report> for Failure {
     /// Field errors from the shared validators (`Store::enrol_draft` and the like) go back to
     /// the form; anything else to the status line.
     fn from(report: Report) -> Failure {
+        if let Some(full) = report.downcast_ref::<SessionFull>() {
+            return Failure::Confirm(FieldError {
+                field: "name",
+                message: tf(
+                    "tui.form.full",
+                    &[("enrolled", &full.enrolled), ("capacity", &full.capacity)],
+                ),
+            });
+        }
         match report.downcast::<FieldErrors>() {
             Ok(FieldErrors(errors)) => Failure::Fields(errors),
             Err(report) => Failure::Other(report),
@@ -80,7 +91,11 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             select = Some(id);
             Some(message)
         }),
-        Effect::Enrol { session, draft } => enrol(store, &session, &draft).map(|(message, new)| {
+        Effect::Enrol {
+            session,
+            draft,
+            over_capacity,
+        } => enrol(store, &session, &draft, over_capacity).map(|(message, new)| {
             // The office index (door, enrol suggestions) lacks them until built again.
             state.checkin.office_stale |= new;
             Some(message)
@@ -180,6 +195,10 @@ pub(super) fn report(state: &mut State, failure: Failure) {
                 state.error(unshown.join("；"));
             }
         }
+        Failure::Confirm(error) => match state.form_mut() {
+            Some(form) => form.ask_again(error.field, error.message),
+            None => state.error(error.message),
+        },
         Failure::Other(report) => state.error(chain(&report)),
     }
 }
@@ -226,8 +245,13 @@ fn save_session(store: &Store, mut session: Session) -> Result<(String, String),
 }
 
 /// The message, and whether the person is new to the office.
-fn enrol(store: &Store, session: &str, draft: &PersonDraft) -> Result<(String, bool), Failure> {
-    let enrolled = store.enrol_draft(session, draft)?;
+fn enrol(
+    store: &Store,
+    session: &str,
+    draft: &PersonDraft,
+    over_capacity: bool,
+) -> Result<(String, bool), Failure> {
+    let enrolled = store.enrol_draft(session, draft, over_capacity)?;
     let key = match enrolled {
         Enrolled::Known {
             was_enrolled: true, ..

@@ -8,71 +8,13 @@ use super::action::{Action, Effect, TextKey};
 use super::labels::kind_label;
 use super::suggest::Suggestions;
 use super::tabs::reports::ReportKind;
+pub use super::text_input::TextInput;
 use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldErrors, SessionInput};
+use crate::domain::session_checks::calendar_warnings;
 use crate::domain::{MarkStatus, Session, SessionKind};
 use crate::i18n::{t, tf};
 use crate::store::PersonDraft;
-
-/// One line of editable text with a cursor, counted in characters (not bytes) for CJK.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextInput {
-    value: String,
-    cursor: usize,
-}
-
-impl TextInput {
-    pub fn new(value: &str) -> TextInput {
-        TextInput {
-            value: value.to_string(),
-            cursor: value.chars().count(),
-        }
-    }
-
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-
-    /// The text left of the cursor, to place the terminal cursor by display width.
-    pub fn before_cursor(&self) -> &str {
-        let end = self.byte_at(self.cursor);
-        &self.value[..end]
-    }
-
-    fn byte_at(&self, chars: usize) -> usize {
-        self.value
-            .char_indices()
-            .nth(chars)
-            .map_or(self.value.len(), |(i, _)| i)
-    }
-
-    pub fn edit(&mut self, key: TextKey) {
-        let len = self.value.chars().count();
-        match key {
-            TextKey::Char(c) if !c.is_control() => {
-                let at = self.byte_at(self.cursor);
-                self.value.insert(at, c);
-                self.cursor += 1;
-            }
-            TextKey::Char(_) => {}
-            TextKey::Backspace if self.cursor > 0 => {
-                let at = self.byte_at(self.cursor - 1);
-                self.value.remove(at);
-                self.cursor -= 1;
-            }
-            TextKey::Backspace => {}
-            TextKey::Delete if self.cursor < len => {
-                let at = self.byte_at(self.cursor);
-                self.value.remove(at);
-            }
-            TextKey::Delete => {}
-            TextKey::Left => self.cursor = self.cursor.saturating_sub(1),
-            TextKey::Right => self.cursor = (self.cursor + 1).min(len),
-            TextKey::Home => self.cursor = 0,
-            TextKey::End => self.cursor = len,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldInput {
@@ -179,6 +121,8 @@ pub struct Form {
     initial: Vec<String>,
     /// Known people or enterprises for the focused field (the enrol form), kept by `suggest`.
     pub suggest: Suggestions,
+    /// The values a warning was shown for: Enter on the same values again goes ahead.
+    armed: Option<Vec<String>>,
 }
 
 /// What a key did to a form.
@@ -209,6 +153,7 @@ impl Form {
             focus: 0,
             initial: Vec::new(),
             suggest: Suggestions::default(),
+            armed: None,
         }
     }
 
@@ -225,6 +170,18 @@ impl Form {
     /// Whether anything was typed or chosen since the form opened.
     pub fn changed(&self) -> bool {
         self.values() != self.initial
+    }
+
+    /// Whether the coordinator pressed Enter again on the values a warning was shown for.
+    fn confirmed(&self) -> bool {
+        self.armed.as_ref() == Some(&self.values())
+    }
+
+    /// Shows `message` under `field` and lets a second Enter on the same values go ahead; any
+    /// change asks again.
+    pub fn ask_again(&mut self, field: &str, message: String) {
+        self.armed = Some(self.values());
+        self.set_error(field, message);
     }
     /// A new session of `office` on `date`, with the times most sessions use.
     pub fn new_session(office: &str, date: NaiveDate) -> Form {
@@ -301,6 +258,7 @@ impl Form {
             focus: 1,
             initial: Vec::new(),
             suggest: Suggestions::default(),
+            armed: None,
         })
     }
 
@@ -319,6 +277,7 @@ impl Form {
             focus: 0,
             initial: Vec::new(),
             suggest: Suggestions::default(),
+            armed: None,
         })
     }
 
@@ -333,6 +292,7 @@ impl Form {
             focus: 0,
             initial: Vec::new(),
             suggest: Suggestions::default(),
+            armed: None,
         })
     }
 
@@ -353,6 +313,7 @@ impl Form {
             focus: 0,
             initial: Vec::new(),
             suggest: Suggestions::default(),
+            armed: None,
         })
     }
 
@@ -378,6 +339,7 @@ impl Form {
             focus,
             initial: Vec::new(),
             suggest: Suggestions::default(),
+            armed: None,
         })
     }
 
@@ -485,10 +447,21 @@ impl Form {
             field.error = None;
         }
         let result = match &self.kind {
-            FormKind::Session(base) => self
-                .session_input()
-                .apply((**base).clone())
-                .map(|s| Effect::SaveSession(Box::new(s))),
+            FormKind::Session(base) => match self.session_input().apply((**base).clone()) {
+                Ok(session) => {
+                    let warnings = calendar_warnings(&session);
+                    if !warnings.is_empty() && !self.confirmed() {
+                        let warnings = warnings.join(&t("cli.reason_sep"));
+                        self.ask_again(
+                            "date",
+                            tf("tui.form.confirm_again", &[("warnings", &warnings)]),
+                        );
+                        return None;
+                    }
+                    Ok(Effect::SaveSession(Box::new(session)))
+                }
+                Err(errors) => Err(errors),
+            },
             // Checked here too, so a typo keeps the form open before anything is read or written.
             FormKind::Enrol { session } => input::person(
                 String::new(),
@@ -500,6 +473,7 @@ impl Form {
             )
             .map(|_| Effect::Enrol {
                 session: session.clone(),
+                over_capacity: self.confirmed(),
                 draft: PersonDraft {
                     name: self.text("name"),
                     phone: self.text("phone"),

@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod labels;
 pub mod suggest;
 pub mod tabs;
+pub mod text_input;
 pub mod theme;
 pub mod view;
 pub mod widgets;

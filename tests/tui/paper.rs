@@ -170,6 +170,7 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
                 phone: "13807119999".into(),
                 ..Default::default()
             },
+            false,
         )
         .expect("late enrolment");
     // Reopened after the enrolment, as the tab would be.

@@ -165,6 +165,17 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
         ],
     );
     lines.extend(labelled(state, &t("tui.reports.counts_label"), &counts, w));
+    if plan.over_capacity > 0 {
+        let over = tf(
+            "cli.sheets.over_capacity",
+            &[("capacity", &plan.capacity), ("over", &plan.over_capacity)],
+        );
+        lines.extend(
+            wrap_words(&over, w.max(8))
+                .into_iter()
+                .map(|part| Line::styled(part, theme.due_soon)),
+        );
+    }
     lines.push(Line::raw(""));
     let bad = plan.errors.len();
     if bad == 0 {
