@@ -112,6 +112,9 @@ pub struct ResultArgs {
     /// Did not sit the exam (缺考): counts as a failure
     #[arg(long, conflicts_with_all = ["exam", "practical", "from"])]
     pub absent: bool,
+    /// Why marks already recorded for this attempt change (更正原因); the earlier stay on record
+    #[arg(long)]
+    pub reason: Option<String>,
     /// A results sheet (XLSX/CSV): name, phone or enterprise, 考试成绩, 实操成绩 (缺考 for absent)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["exam", "practical"])]
     pub from: Option<PathBuf>,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::cells::show_score;
-use super::model::Marks;
+use super::model::{Marks, ResultEntry};
 use super::pipeline::passed;
 use super::Rules;
 use crate::campaign::unit_name;
@@ -21,6 +21,33 @@ pub fn marks_text(marks: &Marks) -> String {
         &[
             ("exam", &mark(marks.exam)),
             ("practical", &mark(marks.practical)),
+        ],
+    )
+}
+
+/// One result as it was written: when, by which office, and for a correction why.
+fn written(entry: &ResultEntry) -> String {
+    let day = i64::try_from(entry.at_ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|d| {
+            d.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let key = if entry.reason.is_some() {
+        "cert.show.result_corrected"
+    } else {
+        "cert.show.result_first"
+    };
+    tf(
+        key,
+        &[
+            ("marks", &marks_text(&entry.marks)),
+            ("date", &day),
+            ("office", &unit_name(&entry.office)),
+            ("reason", &entry.reason.as_deref().unwrap_or_default()),
         ],
     )
 }
@@ -98,6 +125,10 @@ pub fn lines(c: &CertPerson, titles: &HashMap<String, String>, rules: &Rules) ->
                     ("outcome", &yes_no(passed(&a.marks, rules))),
                 ],
             ));
+            // A corrected attempt shows every result it was given, the first included.
+            if a.history.len() > 1 {
+                out.extend(a.history.iter().map(written));
+            }
         }
     }
     out.push(tf(

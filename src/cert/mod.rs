@@ -8,6 +8,7 @@ pub mod history;
 pub mod model;
 pub mod number;
 pub mod pipeline;
+pub mod record;
 pub mod results_sheet;
 pub mod rules;
 pub mod sheet;

@@ -62,6 +62,16 @@ pub struct Marks {
     pub practical: Option<u16>,
 }
 
+/// One result as it was written for an attempt: the first, or a correction with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultEntry {
+    pub marks: Marks,
+    /// None for the first result; a correction says why.
+    pub reason: Option<String>,
+    pub at_ms: u64,
+    pub office: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Certificate {
     pub number: String,

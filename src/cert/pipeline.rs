@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::model::{Adjustment, Certificate, Evaluation, Marks, PointsEntry};
+use super::model::{Adjustment, Certificate, Evaluation, Marks, PointsEntry, ResultEntry};
 use super::rules::Rules;
 use crate::domain::SessionKind;
 
@@ -17,6 +17,8 @@ pub struct Attempt {
     pub marks: Marks,
     /// For an expansion class: whether the province approved it. Exams and makeups: true.
     pub approved: bool,
+    /// Every result written for the attempt, oldest first: the first, then corrections.
+    pub history: Vec<ResultEntry>,
 }
 
 /// Everything the store knows about one person's certification.
@@ -124,8 +126,15 @@ impl Status {
         Stage::ALL.into_iter().rev().find(|s| self.reached(*s))
     }
 
+    /// A certificate needs a pass and the trained rule (参训达标), whichever class the person
+    /// sat: an expansion class is for trained students who missed the exam, not a way round.
     pub fn may_issue(&self) -> bool {
-        self.outcome.passed() && self.certificate.is_none()
+        self.outcome.passed() && self.trained && self.certificate.is_none()
+    }
+
+    /// Passed, but not trained: held back from a certificate.
+    pub fn passed_untrained(&self) -> bool {
+        self.outcome.passed() && !self.trained && self.certificate.is_none()
     }
 }
 
@@ -267,6 +276,7 @@ mod tests {
                 practical: Some(practical),
             },
             approved: true,
+            history: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::cells::parse_score;
 use super::model::Marks;
 use super::pipeline::may_record;
+use super::record::{recording, Attempt, Recording};
 use super::sheet::{Matcher, Unmatched};
 use super::Rules;
 use crate::domain::text::{self, fold_full_width};
@@ -78,7 +79,14 @@ fn mark(raw: &str) -> Result<Option<u16>, ()> {
     }
 }
 
-pub fn plan(store: &Store, grid: &Grid, session: &Session, rules: &Rules) -> Result<ResultsPlan> {
+/// The rows of a results sheet as ops; `reason` lets rows change marks already recorded.
+pub fn plan(
+    store: &Store,
+    grid: &Grid,
+    session: &Session,
+    rules: &Rules,
+    reason: Option<&str>,
+) -> Result<ResultsPlan> {
     let header = grid
         .rows
         .iter()
@@ -203,17 +211,21 @@ pub fn plan(store: &Store, grid: &Grid, session: &Session, rules: &Rules) -> Res
             });
             continue;
         }
-        if held == Some(marks) {
-            plan.unchanged += 1;
-            continue;
+        let attempt = Attempt {
+            session: &session.id,
+            title: &session.title,
+            person: &person.id,
+            name: &person.name,
+            unit: &person.office,
+        };
+        match recording(&attempt, held, marks, reason) {
+            Recording::Unchanged => plan.unchanged += 1,
+            Recording::Write(payload) => {
+                plan.recorded += 1;
+                plan.payloads.push(payload);
+            }
+            Recording::NeedsReason(message) => plan.errors.push(RowError { row: *row, message }),
         }
-        plan.recorded += 1;
-        plan.payloads.push(Payload::ResultRecorded {
-            session: session.id.clone(),
-            person: person.id.clone(),
-            unit: person.office.clone(),
-            marks,
-        });
     }
     Ok(plan)
 }
@@ -303,7 +315,7 @@ mod tests {
                 };
                 grid.rows
                     .extend(rows.into_iter().enumerate().map(|(i, r)| (i + 2, r)));
-                let plan = plan(&store, &grid, &session, &rules).unwrap();
+                let plan = plan(&store, &grid, &session, &rules, None).unwrap();
                 prop_assert_eq!(
                     plan.recorded + plan.unchanged + plan.unmatched.len() + plan.errors.len(),
                     plan.rows

@@ -8,6 +8,7 @@ use color_eyre::eyre::Result;
 use super::{open_store, print_json, unit_name, user_error};
 use crate::cert::model::{Adjustment, Approval, Marks, PointsEntry};
 use crate::cert::pipeline::may_record;
+use crate::cert::record::{self, Recording};
 use crate::cert::{cells, evaluate, is_province, sheet, Rules};
 use crate::cli::Cli;
 use crate::cli_cert::{CertCommand, ResultArgs};
@@ -357,12 +358,32 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
             &[("name", &person.name), ("title", &session.title)],
         )));
     }
-    store.commit(vec![Payload::ResultRecorded {
-        session: session.id.clone(),
-        person: person.id.clone(),
-        unit: person.office.clone(),
-        marks,
-    }])?;
+    let held = entry
+        .facts
+        .attempts
+        .iter()
+        .find(|a| a.session == session.id)
+        .map(|a| a.marks);
+    let attempt = record::Attempt {
+        session: &session.id,
+        title: &session.title,
+        person: &person.id,
+        name: &person.name,
+        unit: &person.office,
+    };
+    match record::recording(&attempt, held, marks, args.reason.as_deref()) {
+        Recording::Write(payload) => {
+            store.commit(vec![payload])?;
+        }
+        Recording::Unchanged => {
+            println!(
+                "{}",
+                tf("cert.results.unchanged", &[("name", &person.name)])
+            );
+            return Ok(());
+        }
+        Recording::NeedsReason(said) => return Err(user_error(said)),
+    }
     let passed = crate::cert::pipeline::passed(&marks, rules);
     println!(
         "{}",
@@ -383,6 +404,17 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
         )
     );
     Ok(())
+}
+
+fn untrained_line(name: &str, rules: &Rules) -> String {
+    tf(
+        "cert.issue.not_trained",
+        &[
+            ("name", &name),
+            ("minutes", &rules.online_minutes),
+            ("sessions", &rules.offline_sessions),
+        ],
+    )
 }
 
 fn issue(
@@ -407,6 +439,9 @@ fn issue(
                     &[("name", &person.name), ("number", number)],
                 )));
             }
+            if entry.status.passed_untrained() {
+                return Err(user_error(untrained_line(&person.name, rules)));
+            }
             if !entry.status.may_issue() {
                 return Err(user_error(tf(
                     "cert.issue.not_passed",
@@ -421,7 +456,18 @@ fn issue(
             }
             vec![entry]
         }
-        None => book.iter().filter(|c| c.status.may_issue()).collect(),
+        None => {
+            let untrained: Vec<&CertPerson> = book
+                .iter()
+                .filter(|c| c.status.passed_untrained())
+                .collect();
+            if !untrained.is_empty() && !json {
+                for c in &untrained {
+                    println!("{}", untrained_line(&c.person.name, rules));
+                }
+            }
+            book.iter().filter(|c| c.status.may_issue()).collect()
+        }
     };
     let certificates = store.next_certificates(rules, targets.len(), date)?;
     let issued: Vec<(String, String, String)> = targets
@@ -465,7 +511,8 @@ fn results_from(
     args: &ResultArgs,
 ) -> Result<()> {
     let grid = read::read(file, args.sheet.as_deref())?;
-    let plan = crate::cert::results_sheet::plan(store, &grid, session, rules)?;
+    let plan =
+        crate::cert::results_sheet::plan(store, &grid, session, rules, args.reason.as_deref())?;
     let refused = !plan.errors.is_empty() && !args.skip_invalid;
     let write = !refused && !args.dry_run && !plan.payloads.is_empty();
     if write {

@@ -438,6 +438,9 @@ fn primary_key(payload: &Payload) -> String {
         Payload::ExpansionApproved { session, .. } => cert::approval(session),
         Payload::ResultRecorded {
             session, person, ..
+        }
+        | Payload::ResultCorrected {
+            session, person, ..
         } => cert::result(person, session),
         Payload::CertificateIssued {
             person,
@@ -584,7 +587,14 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             person,
             marks,
             ..
-        } => super::apply_cert::result(kv, op, session, person, marks),
+        } => super::apply_cert::result(kv, op, session, person, marks, None),
+        Payload::ResultCorrected {
+            session,
+            person,
+            marks,
+            reason,
+            ..
+        } => super::apply_cert::result(kv, op, session, person, marks, Some(reason)),
         Payload::CertificateIssued {
             person,
             certificate,

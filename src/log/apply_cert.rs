@@ -4,7 +4,7 @@
 use super::apply::{upsert, Kv};
 use super::op::Op;
 use crate::cert::model::{
-    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
+    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry, ResultEntry,
 };
 
 pub mod keys {
@@ -22,6 +22,18 @@ pub mod keys {
     }
     pub fn result(person: &str, session: &str) -> String {
         format!("x/r/{person}/{session}")
+    }
+    /// Every result ever given for one attempt, in the order they were written.
+    pub fn result_history(
+        person: &str,
+        session: &str,
+        hlc: &crate::log::hlc::Hlc,
+        device: u64,
+    ) -> String {
+        format!(
+            "x/h/{person}/{session}/{:016x}{:08x}{device:016x}",
+            hlc.wall_ms, hlc.counter
+        )
     }
     pub fn certificate(person: &str, number: &str) -> String {
         format!("x/c/{person}/{number}")
@@ -84,13 +96,27 @@ pub(super) fn approval<K: Kv>(
     upsert(kv, &keys::approval(session), op, approval)
 }
 
+/// The attempt's marks, and an entry in its history that no later result removes.
 pub(super) fn result<K: Kv>(
     kv: &mut K,
     op: &Op,
     session: &str,
     person: &str,
     marks: &Marks,
+    reason: Option<&String>,
 ) -> Result<bool, K::Error> {
+    let entry = ResultEntry {
+        marks: *marks,
+        reason: reason.cloned(),
+        at_ms: op.hlc.wall_ms,
+        office: op.office.clone(),
+    };
+    add_once(
+        kv,
+        &keys::result_history(person, session, &op.hlc, op.device),
+        op,
+        &entry,
+    )?;
     upsert(kv, &keys::result(person, session), op, marks)
 }
 

@@ -233,7 +233,7 @@ pub fn check(op: &Op) -> Result<(), Rule> {
                 Err(Rule::DeadlineAbove)
             }
         }
-        Payload::ResultRecorded { session, .. } => {
+        Payload::ResultRecorded { session, .. } | Payload::ResultCorrected { session, .. } => {
             let session_office = id_office(session);
             if session_office == Some(op.office.as_str()) {
                 Ok(())

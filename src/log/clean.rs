@@ -115,6 +115,18 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             ("person", person),
             ("unit", unit),
         ]),
+        Payload::ResultCorrected {
+            session,
+            person,
+            unit,
+            reason,
+            ..
+        } => fields.extend([
+            ("session", session.as_str()),
+            ("person", person),
+            ("unit", unit),
+            ("reason", reason),
+        ]),
         Payload::CertificateIssued {
             person,
             unit,

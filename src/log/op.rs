@@ -99,6 +99,15 @@ pub enum Payload {
         session: RecordId,
         tally: SessionTally,
     },
+    /// New marks for an attempt that already has some, with why; the earlier ones stay in the
+    /// person's history.
+    ResultCorrected {
+        session: RecordId,
+        person: RecordId,
+        unit: OfficeId,
+        marks: Marks,
+        reason: String,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -131,6 +140,7 @@ impl Payload {
             Self::CertificateIssued { .. } => "CertificateIssued",
             Self::PointsRecorded { .. } => "PointsRecorded",
             Self::SessionTallied { .. } => "SessionTallied",
+            Self::ResultCorrected { .. } => "ResultCorrected",
         }
     }
 
@@ -161,6 +171,9 @@ impl Payload {
             } => vec![person.clone(), certificate.number.clone()],
             Self::ExpansionApproved { session, .. } => vec![session.clone()],
             Self::ResultRecorded {
+                session, person, ..
+            }
+            | Self::ResultCorrected {
                 session, person, ..
             } => vec![session.clone(), person.clone()],
             Self::SessionTallied { session, .. } => vec![session.clone()],

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Store;
 use crate::cert::model::{
-    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
+    Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry, ResultEntry,
 };
 use crate::cert::pipeline::{status, Attempt, Facts, Status};
 use crate::cert::{city_of, Rules};
@@ -41,6 +41,8 @@ struct Raw {
     adjustment: HashMap<String, Adjustment>,
     approval: HashMap<String, Approval>,
     results: HashMap<String, Vec<(String, Marks)>>,
+    /// Every result written for (person, session), oldest first (the keys sort that way).
+    history: HashMap<(String, String), Vec<ResultEntry>>,
     certificates: HashMap<String, Vec<Certificate>>,
     /// Claims on each number: (stamp, person).
     claims: HashMap<String, Vec<(Stamp, String)>>,
@@ -86,6 +88,16 @@ impl Store {
                             .entry(person)
                             .or_default()
                             .push((session, marks));
+                    }
+                }
+                "h" => {
+                    let mut parts = rest.splitn(3, '/');
+                    if let (Some(person), Some(session)) = (parts.next(), parts.next()) {
+                        let entry = decode::<ResultEntry>(&key, &bytes)?.value;
+                        raw.history
+                            .entry((person.to_string(), session.to_string()))
+                            .or_default()
+                            .push(entry);
                     }
                 }
                 "c" => {
@@ -171,7 +183,12 @@ impl Store {
             }
             for (session, marks) in raw.results.remove(&id).unwrap_or_default() {
                 if let Some(s) = sessions.get(&session) {
+                    let history = raw
+                        .history
+                        .remove(&(id.clone(), session.clone()))
+                        .unwrap_or_default();
                     facts.attempts.push(Attempt {
+                        history,
                         session,
                         kind: s.kind,
                         date: s.date,

@@ -4,6 +4,8 @@
 //! - Schema 1 to 2: enrolment lists and check-ins keep each office's entries apart (a joint
 //!   session's host and co-host both keep its list), deadlines go to the higher office, and ops
 //!   the rules of who may write what refuse are kept in their chains and listed.
+//! - Schema 2 to 3: every result given for an exam attempt is kept in the person's history, not
+//!   only the latest.
 
 use std::collections::BTreeMap;
 

@@ -32,7 +32,7 @@ pub use paper::{PaperCheckIn, PaperRow};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The last op of one device's chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -69,6 +69,7 @@ pub fn cert_scope(payload: &Payload) -> Option<&str> {
         | Payload::Evaluated { unit, .. }
         | Payload::CandidateAdjusted { unit, .. }
         | Payload::ResultRecorded { unit, .. }
+        | Payload::ResultCorrected { unit, .. }
         | Payload::CertificateIssued { unit, .. }
         | Payload::PointsRecorded { unit, .. } => Some(unit),
         _ => None,
