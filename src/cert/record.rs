@@ -10,7 +10,7 @@ use crate::log::Payload;
 /// What recording `marks` comes to, given the marks the attempt already `held`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recording {
-    Write(Payload),
+    Write(Box<Payload>),
     Unchanged,
     /// Said in the UI language: the held marks, and that a reason is needed.
     NeedsReason(String),
@@ -44,20 +44,20 @@ pub fn recording(
                     ("marks", &marks_text(&marks)),
                 ],
             )),
-            Some(reason) => Recording::Write(Payload::ResultCorrected {
+            Some(reason) => Recording::Write(Box::new(Payload::ResultCorrected {
                 session: attempt.session.to_string(),
                 person: attempt.person.to_string(),
                 unit: attempt.unit.to_string(),
                 marks,
                 reason: reason.to_string(),
-            }),
+            })),
         },
-        None => Recording::Write(Payload::ResultRecorded {
+        None => Recording::Write(Box::new(Payload::ResultRecorded {
             session: attempt.session.to_string(),
             person: attempt.person.to_string(),
             unit: attempt.unit.to_string(),
             marks,
-        }),
+        })),
     }
 }
 
@@ -82,10 +82,12 @@ mod tests {
 
     #[test]
     fn a_second_mark_needs_a_reason() {
-        assert!(matches!(
-            recording(&ATTEMPT, None, marks(400, 500), None),
-            Recording::Write(Payload::ResultRecorded { .. })
-        ));
+        match recording(&ATTEMPT, None, marks(400, 500), None) {
+            Recording::Write(payload) => {
+                assert!(matches!(*payload, Payload::ResultRecorded { .. }))
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             recording(&ATTEMPT, Some(marks(400, 500)), marks(400, 500), None),
             Recording::Unchanged
@@ -94,9 +96,16 @@ mod tests {
             Recording::NeedsReason(said) => assert!(said.contains("张三"), "{said}"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            recording(&ATTEMPT, Some(marks(400, 500)), marks(800, 800), Some("阅卷复核")),
-            Recording::Write(Payload::ResultCorrected { reason, .. }) if reason == "阅卷复核"
-        ));
+        match recording(
+            &ATTEMPT,
+            Some(marks(400, 500)),
+            marks(800, 800),
+            Some("阅卷复核"),
+        ) {
+            Recording::Write(payload) => assert!(
+                matches!(*payload, Payload::ResultCorrected { ref reason, .. } if reason == "阅卷复核")
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -222,7 +222,7 @@ pub fn plan(
             Recording::Unchanged => plan.unchanged += 1,
             Recording::Write(payload) => {
                 plan.recorded += 1;
-                plan.payloads.push(payload);
+                plan.payloads.push(*payload);
             }
             Recording::NeedsReason(message) => plan.errors.push(RowError { row: *row, message }),
         }

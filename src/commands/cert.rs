@@ -373,7 +373,7 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
     };
     match record::recording(&attempt, held, marks, args.reason.as_deref()) {
         Recording::Write(payload) => {
-            store.commit(vec![payload])?;
+            store.commit(vec![*payload])?;
         }
         Recording::Unchanged => {
             println!(
