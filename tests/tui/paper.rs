@@ -52,17 +52,21 @@ fn the_list_numbers_people_as_the_printed_sheet_does() {
     let (dir, store, state, id) = open_first();
     let session = store.session(&id).expect("read").expect("session");
     let path = dir.path().join("签到表.xlsx");
-    peixun::sheets::report::write_signin(&store, &session, &path).expect("sign-in sheet");
+    let (sheet, _) =
+        peixun::sheets::report::signin_document(&store, &session, "鄂城区局", day("2023-03-20"))
+            .expect("sign-in sheet");
+    peixun::sheets::output::write_document(&path, &sheet, peixun::sheets::write::Encoding::Utf8)
+        .expect("written");
     let mut book = open_workbook_auto(&path).expect("open sheet");
     let range = book.worksheet_range("签到表").expect("sheet");
     let screen = text(&state);
     let mut rows = 0;
     for row in range.rows().skip(3) {
-        let number = match row.first() {
-            Some(Data::Float(n)) => *n as usize,
-            Some(Data::String(n)) => n.parse().expect("序号 is a number"),
-            _ => continue,
+        // 序号 is a number; the walk-ins' block below the list has none.
+        let Some(Data::Float(n)) = row.first() else {
+            continue;
         };
+        let number = *n as usize;
         let Some(Data::String(name)) = row.get(1) else {
             continue;
         };
