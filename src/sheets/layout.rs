@@ -5,7 +5,7 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use super::doc::{Align, Document, Row};
+use super::doc::{Align, Document, Row, Value};
 
 /// The body font size in points (五号字).
 pub const BODY_PT: f64 = 10.5;
@@ -32,14 +32,19 @@ pub const A4: (f64, f64) = (595.3, 841.9);
 pub const MARGIN_SIDE_PT: f64 = 36.0;
 pub const MARGIN_TOP_PT: f64 = 43.2;
 pub const MARGIN_BOTTOM_PT: f64 = 50.4;
+/// Values up to this wide are kept on one line when a table must wrap to fit.
+const SHORT_UNITS: f64 = 12.0;
 /// The widest a column grows to hold its longest text before it wraps.
 const MAX_UNITS: f64 = 60.0;
 
-/// Width of `text` in character units.
+/// Width of `text` in character units. Chinese characters are one em in every Chinese font;
+/// Latin letters differ from font to font (SimSun's are half an em, the fallbacks' wider), so
+/// they are counted generously, capitals more.
 pub fn units(text: &str) -> f64 {
     text.chars()
         .map(|c| match c.width().unwrap_or(0) {
             0 => 0.0,
+            1 if c.is_ascii_uppercase() => 1.45,
             1 => 1.1,
             _ => 2.0,
         })
@@ -99,7 +104,7 @@ fn pieces(text: &str) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
     let mut glue_next = false;
     for c in text.chars() {
-        if c == ' ' || c == '\u{3000}' {
+        if c == ' ' {
             out.push(Piece::Space);
             glue_next = false;
             continue;
@@ -107,8 +112,10 @@ fn pieces(text: &str) -> Vec<Piece> {
         let wide = c.width().unwrap_or(0) > 1;
         let joins = match out.last() {
             Some(Piece::Word(word)) => {
+                // Latin text keeps its marks inside the word (09:00, 3.5); after a Chinese mark
+                // a new piece starts.
                 let last = word.chars().last().unwrap_or(' ');
-                let last_narrow = last.width().unwrap_or(0) <= 1 && !closes(last);
+                let last_narrow = last.width().unwrap_or(0) <= 1;
                 glue_next || closes(c) || (!wide && !opens(c) && last_narrow)
             }
             _ => false,
@@ -128,21 +135,20 @@ pub fn wrap(text: &str, width: f64, measure: &dyn Fn(&str) -> f64) -> Vec<String
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
-        let mut space = false;
+        // Spaces between words are kept as typed, but none start a line.
+        let mut spaces = 0;
         for piece in pieces(paragraph) {
             let word = match piece {
                 Piece::Space => {
-                    space = !line.is_empty();
+                    if !line.is_empty() {
+                        spaces += 1;
+                    }
                     continue;
                 }
                 Piece::Word(word) => word,
             };
-            let joined = if space {
-                format!("{line} {word}")
-            } else {
-                format!("{line}{word}")
-            };
-            space = false;
+            let joined = format!("{line}{}{word}", " ".repeat(spaces));
+            spaces = 0;
             if measure(&joined) <= width || line.is_empty() && measure(&word) <= width {
                 line = if line.is_empty() { word } else { joined };
                 continue;
@@ -194,32 +200,38 @@ pub fn page_units(landscape: bool, columns: usize) -> f64 {
     usable / UNIT_PT * 0.97
 }
 
-/// Column widths in units from what each column holds, fitted to the page: a column shorter than
-/// its share keeps its natural width; text columns wrap to make room, never below their widest
-/// word or half their header; spare room goes to the text columns.
+/// Column widths in units from what each column holds, fitted to the page. Each column gets a
+/// share of the page in proportion to what its cells typically need, between the least it can
+/// take (its widest word, half its header; a number whole) and its longest line; spare room goes
+/// to the text columns.
 pub fn column_widths(doc: &Document) -> Vec<f64> {
     let n = doc.columns.len();
+    let mut needs: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut natural_w = vec![0.0f64; n];
     let mut least = vec![0.0f64; n];
     for (i, column) in doc.columns.iter().enumerate() {
         let header = natural(&column.header);
         natural_w[i] = header.max(column.room);
-        least[i] = (header / 2.0)
-            .max(narrowest(&column.header))
-            .max(column.room);
+        least[i] = (header / 2.0).max(narrowest(&column.header)).max(column.room);
     }
     for cells in doc.body() {
         for (i, cell) in cells.iter().enumerate().take(n) {
             let text = cell.value.shown();
             let indent = f64::from(cell.indent) * INDENT_UNITS;
-            natural_w[i] = natural_w[i].max(natural(&text) + indent);
-            let unbreakable = match doc.columns[i].align {
-                Align::Text => narrowest(&text),
-                // A date and its hours may go on two lines; a date itself stays whole.
-                Align::Center => text.split_whitespace().map(units).fold(0.0, f64::max),
-                Align::Number => natural(&text),
+            // Spreadsheets never wrap a number or a date: it shows ### when too narrow.
+            let unbreakable = match (&cell.value, doc.columns[i].align) {
+                (Value::Text(_), Align::Center) => {
+                    text.split_whitespace().map(units).fold(0.0, f64::max)
+                }
+                (Value::Text(_), _) => narrowest(&text),
+                _ => natural(&text),
             };
             least[i] = least[i].max(unbreakable + indent);
+            // A remark in a column of figures wraps rather than widen it.
+            if doc.columns[i].align != Align::Number || cell.value.is_number() {
+                natural_w[i] = natural_w[i].max(natural(&text) + indent);
+                needs[i].push(natural(&text) + indent);
+            }
         }
     }
     // A total's figures are as wide as the column's figures, or wider.
@@ -232,22 +244,40 @@ pub fn column_widths(doc: &Document) -> Vec<f64> {
             }
         }
     }
+    let pad = |w: f64| (w + CELL_PAD_UNITS).ceil();
+    let least: Vec<f64> = least.iter().map(|l| pad(*l).max(4.0)).collect();
     let natural_w: Vec<f64> = natural_w
         .iter()
         .zip(&least)
-        .map(|(w, l)| (w.min(MAX_UNITS).max(*l) + CELL_PAD_UNITS).ceil())
+        .map(|(w, l)| pad(w.min(MAX_UNITS)).max(*l))
         .collect();
-    let least: Vec<f64> = least
-        .iter()
-        .map(|l| (l + CELL_PAD_UNITS).max(4.0).ceil())
+    // What most cells of a column need: the width four in five of them fit on one line.
+    // A short header stays on one line too.
+    let typical: Vec<f64> = needs
+        .iter_mut()
+        .zip(&natural_w)
+        .zip(&doc.columns)
+        .map(|((cells, natural), column)| {
+            cells.sort_by(f64::total_cmp);
+            let at = (cells.len() * 4 / 5).min(cells.len().saturating_sub(1));
+            let cells = cells.get(at).map_or(*natural, |w| pad(w.min(MAX_UNITS)));
+            let header = units(&column.header);
+            if header <= SHORT_UNITS {
+                cells.max(pad(header))
+            } else {
+                cells
+            }
+        })
         .collect();
     let grows: Vec<bool> = doc.columns.iter().map(|c| c.align == Align::Text).collect();
-    fit(&natural_w, &least, &grows, page_units(doc.landscape, n))
+    fit(&natural_w, &least, &typical, &grows, page_units(doc.landscape, n))
 }
 
-/// Widths between `least` and `natural` that fill `room`: spare room goes to the columns that
-/// `grows` marks, in proportion; when the natural widths are too wide, the widest give way first.
-fn fit(natural: &[f64], least: &[f64], grows: &[bool], room: f64) -> Vec<f64> {
+/// Widths between `least` and `natural` that fill `room`. When the natural widths fit, spare
+/// room goes to the columns `grows` marks, in proportion; when they do not, every column gets
+/// one multiple of its `typical` need, held between its least and natural width, so the rows
+/// wrap about equally in every column.
+fn fit(natural: &[f64], least: &[f64], typical: &[f64], grows: &[bool], room: f64) -> Vec<f64> {
     let total: f64 = natural.iter().sum();
     let growable: f64 = natural
         .iter()
@@ -269,16 +299,16 @@ fn fit(natural: &[f64], least: &[f64], grows: &[bool], room: f64) -> Vec<f64> {
             })
             .collect();
     }
-    // Every column is capped at one limit, found by halving, so the table just fits; none goes
-    // below what it cannot break.
-    let width_at = |limit: f64| -> Vec<f64> {
+    // A column of short values (names, places) keeps them whole rather than share the squeeze.
+    let width_at = |k: f64| -> Vec<f64> {
         natural
             .iter()
             .zip(least)
-            .map(|(n, l)| n.min(limit.max(*l)))
+            .zip(typical)
+            .map(|((n, l), t)| (t * k).max(t.min(SHORT_UNITS)).clamp(*l, n.max(*l)))
             .collect()
     };
-    let (mut low, mut high) = (0.0, MAX_UNITS * 2.0);
+    let (mut low, mut high) = (0.0, 1.0);
     for _ in 0..40 {
         let mid = (low + high) / 2.0;
         if width_at(mid).iter().sum::<f64>() <= room {
@@ -314,6 +344,7 @@ mod tests {
     fn chinese_is_two_units_latin_about_one() {
         assert_eq!(units("培训"), 4.0);
         assert!((units("ab") - 2.2).abs() < 1e-9);
+        assert!(units("TW") > units("tw"));
     }
 
     #[test]
@@ -321,14 +352,14 @@ mod tests {
         let lines = wrap("培训班（第一场）", 8.0, &units);
         assert_eq!(lines, ["培训班", "（第一", "场）"]);
         assert_eq!(wrap("", 5.0, &units), [""]);
-        let lines = wrap("hello world again", 12.0, &units);
+        let lines = wrap("hello world again", 13.0, &units);
         assert_eq!(lines, ["hello world", "again"]);
         // A word longer than the line is broken between characters.
         let lines = wrap("365970494@qq.com", 6.0, &units);
         assert!(lines.iter().all(|l| units(l) <= 6.0), "{lines:?}");
         assert_eq!(lines.concat(), "365970494@qq.com");
         // A mark never starts a line.
-        for width in 3..20 {
+        for width in 4..20 {
             for line in wrap(
                 "企业知识产权分析评议与专利导航；知识产权课题",
                 width as f64,
@@ -358,7 +389,7 @@ mod tests {
         let natural = [5.0, 80.0, 60.0, 8.0];
         let least = [5.0, 10.0, 10.0, 8.0];
         let wraps = [false, true, true, false];
-        let widths = fit(&natural, &least, &wraps, 100.0);
+        let widths = fit(&natural, &least, &natural, &wraps, 100.0);
         assert!(widths.iter().sum::<f64>() <= 100.0, "{widths:?}");
         assert_eq!(widths[0], 5.0);
         assert_eq!(widths[3], 8.0);
@@ -366,6 +397,7 @@ mod tests {
         let widths = fit(
             &[5.0, 20.0, 8.0],
             &[5.0, 6.0, 8.0],
+            &[5.0, 20.0, 8.0],
             &[false, true, false],
             100.0,
         );

@@ -16,7 +16,7 @@ use krilla::text::{Font, TextDirection};
 use krilla::Document as Pdf;
 use ttf_parser::Face;
 
-use super::doc::{chinese_date, Align, Document, Row};
+use super::doc::{chinese_date, Align, Document, Row, Value};
 use super::font::PdfFont;
 use super::layout::{
     self, column_widths, A4, BODY_PT, COLUMN_PAD_PT, INDENT_UNITS, MARGIN_BOTTOM_PT,
@@ -27,6 +27,8 @@ use crate::i18n::tf;
 const PAD_X: f64 = 4.0;
 const PAD_Y: f64 = 3.0;
 const LINE: f64 = BODY_PT * 1.4;
+/// A sign-in row's lines sit closer, so a wrapped enterprise name still leaves 25 rows a page.
+const SIGNING_LINE: f64 = BODY_PT * 1.2;
 const TITLE_LINE: f64 = TITLE_PT * 1.5;
 const FOOTER_PT: f64 = 9.0;
 /// The top of a Chinese character above its baseline, as a share of the font size (the
@@ -95,11 +97,10 @@ impl LaidRow {
     }
 
     fn height_for(lines: usize, signing: bool) -> f64 {
-        let height = lines.max(1) as f64 * LINE + 2.0 * PAD_Y;
         if signing {
-            height.max(SIGNING_ROW_PT)
+            (lines.max(1) as f64 * SIGNING_LINE + 2.0).max(SIGNING_ROW_PT)
         } else {
-            height
+            lines.max(1) as f64 * LINE + 2.0 * PAD_Y
         }
     }
 
@@ -311,8 +312,9 @@ impl Painter<'_, '_> {
         self.surface.set_stroke(None);
     }
 
-    fn lines(&mut self, cell: &Laid, top: f64, height: f64) {
-        let block = cell.lines.len() as f64 * LINE;
+    fn lines(&mut self, cell: &Laid, top: f64, height: f64, signing: bool) {
+        let step = if signing { SIGNING_LINE } else { LINE };
+        let block = cell.lines.len() as f64 * step;
         let mut y = top + (height - block) / 2.0;
         for line in &cell.lines {
             let w = self.m.width(line, BODY_PT);
@@ -321,14 +323,14 @@ impl Painter<'_, '_> {
                 Place::Center => cell.x + (cell.w - w) / 2.0,
                 Place::Right => cell.x + cell.w - PAD_X - w,
             };
-            self.text(x, y, LINE, BODY_PT, line, cell.bold);
-            y += LINE;
+            self.text(x, y, step, BODY_PT, line, cell.bold);
+            y += step;
         }
     }
 
     fn row(&mut self, row: &LaidRow, top: f64) {
         for cell in &row.cells {
-            self.lines(cell, top, row.height);
+            self.lines(cell, top, row.height, row.signing);
         }
         if row.boxed {
             let mut path = PathBuilder::new();
@@ -352,6 +354,48 @@ impl Painter<'_, '_> {
     }
 }
 
+/// What each column's cells need on one line, measured in the font: a number or a date whole,
+/// a short centred value word by word; wrapping text needs nothing here.
+fn unbreakable(doc: &Document, m: &Metrics) -> Vec<f64> {
+    let mut least = vec![0.0f64; doc.columns.len()];
+    for cells in doc.body() {
+        for ((cell, column), need) in cells.iter().zip(&doc.columns).zip(least.iter_mut()) {
+            let text = cell.value.shown();
+            let width = match (&cell.value, column.align) {
+                (Value::Text(_), Align::Text | Align::Number) | (Value::Empty, _) => 0.0,
+                (Value::Text(_), Align::Center) => text
+                    .split_whitespace()
+                    .map(|w| m.width(w, BODY_PT))
+                    .fold(0.0, f64::max),
+                _ => m.width(&text, BODY_PT),
+            };
+            *need = need.max(width + 2.0 * PAD_X + 1.0);
+        }
+    }
+    least
+}
+
+/// `ws` with every column at least as wide as `least`, the room taken from the text columns.
+fn widen(ws: &[f64], least: &[f64], doc: &Document) -> Vec<f64> {
+    let mut out: Vec<f64> = ws.iter().zip(least).map(|(w, l)| w.max(*l)).collect();
+    let extra: f64 = out.iter().sum::<f64>() - ws.iter().sum::<f64>();
+    let texts: f64 = doc
+        .columns
+        .iter()
+        .zip(&out)
+        .filter(|(c, _)| c.align == Align::Text)
+        .map(|(_, w)| w)
+        .sum();
+    if extra > 0.0 && texts > extra {
+        for (w, c) in out.iter_mut().zip(&doc.columns) {
+            if c.align == Align::Text {
+                *w -= extra * *w / texts;
+            }
+        }
+    }
+    out
+}
+
 /// The document as PDF bytes, set in `font`.
 pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
     let face = font
@@ -370,6 +414,7 @@ pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
     let natural: Vec<f64> = units.iter().map(|u| u * UNIT_PT + COLUMN_PAD_PT).collect();
     let scale = usable / natural.iter().sum::<f64>().max(1.0);
     let ws: Vec<f64> = natural.iter().map(|w| w * scale).collect();
+    let ws = widen(&ws, &unbreakable(doc, &m), doc);
     let xs: Vec<f64> = ws
         .iter()
         .scan(MARGIN_SIDE_PT, |x, w| {

@@ -186,7 +186,7 @@ pub fn signin_document(
         Column::new(t("cli.report.col_phone"), Align::Center),
         Column::new(t("cli.col.code"), Align::Center),
         Column::new(t("cli.report.col_checked"), Align::Center),
-        Column::writing(t("cli.report.col_signature"), 18.0),
+        Column::writing(t("cli.report.col_signature"), 14.0),
     ];
     let list = store.enrolment_list(&session.id)?;
     let mut rows: Vec<Row> = list
