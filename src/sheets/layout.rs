@@ -212,7 +212,9 @@ pub fn column_widths(doc: &Document) -> Vec<f64> {
     for (i, column) in doc.columns.iter().enumerate() {
         let header = natural(&column.header);
         natural_w[i] = header.max(column.room);
-        least[i] = (header / 2.0).max(narrowest(&column.header)).max(column.room);
+        least[i] = (header / 2.0)
+            .max(narrowest(&column.header))
+            .max(column.room);
     }
     for cells in doc.body() {
         for (i, cell) in cells.iter().enumerate().take(n) {
@@ -270,7 +272,13 @@ pub fn column_widths(doc: &Document) -> Vec<f64> {
         })
         .collect();
     let grows: Vec<bool> = doc.columns.iter().map(|c| c.align == Align::Text).collect();
-    fit(&natural_w, &least, &typical, &grows, page_units(doc.landscape, n))
+    fit(
+        &natural_w,
+        &least,
+        &typical,
+        &grows,
+        page_units(doc.landscape, n),
+    )
 }
 
 /// Widths between `least` and `natural` that fill `room`. When the natural widths fit, spare
