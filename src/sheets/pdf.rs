@@ -253,32 +253,32 @@ fn lay_rows(doc: &Document, lay: &Layout) -> (LaidRow, Vec<LaidRow>) {
 /// Rows in pages: each page takes what fits under the repeated title, line and header; a row
 /// taller than what is left on an empty page is split between lines.
 fn paginate(rows: Vec<LaidRow>, room: f64) -> Vec<Vec<LaidRow>> {
-    let mut pages: Vec<Vec<LaidRow>> = vec![Vec::new()];
+    let mut pages: Vec<Vec<LaidRow>> = Vec::new();
+    let mut page: Vec<LaidRow> = Vec::new();
     let mut used = 0.0;
     let mut queue: std::collections::VecDeque<LaidRow> = rows.into();
     while let Some(row) = queue.pop_front() {
         if used + row.height <= room + 0.01 {
             used += row.height;
-            pages.last_mut().map(|p| p.push(row));
+            page.push(row);
             continue;
         }
         let fit = ((room - used - 2.0 * PAD_Y) / LINE).floor();
-        let on_empty_page = pages.last().is_some_and(|p| p.is_empty());
-        if fit >= 1.0 && (on_empty_page || row.height > room) && !row.signing {
+        if fit >= 1.0 && (page.is_empty() || row.height > room) && !row.signing {
             let (head, tail) = row.split(fit as usize);
-            pages.last_mut().map(|p| p.push(head));
+            page.push(head);
             queue.push_front(tail);
+        } else if page.is_empty() {
+            // Not even one line fits under the page's furniture: the row is drawn anyway.
+            page.push(row);
         } else {
-            if on_empty_page {
-                // Not even one line fits: the page's furniture takes it all; draw it anyway.
-                pages.last_mut().map(|p| p.push(row));
-                used = room;
-                continue;
-            }
             queue.push_front(row);
         }
-        pages.push(Vec::new());
+        pages.push(std::mem::take(&mut page));
         used = 0.0;
+    }
+    if !page.is_empty() || pages.is_empty() {
+        pages.push(page);
     }
     pages
 }

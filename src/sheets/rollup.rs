@@ -307,7 +307,7 @@ pub fn coverage_document(
     if target.is_some() {
         columns.push(Column::new(t("cli.report.col_target"), Align::Number));
     }
-    let has_units = |unit: &str| campaign().children(unit).len() > 0;
+    let has_units = |unit: &str| !campaign().children(unit).is_empty();
     let mut rows = Vec::new();
     let mut stale = Vec::new();
     for c in coverage {
