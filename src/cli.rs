@@ -110,7 +110,7 @@ pub enum Command {
     },
     /// Import people from an enrolment spreadsheet (XLSX, XLS, ODS or CSV; UTF-8 or GB18030)
     Import(ImportArgs),
-    /// Official tables: the statistics table (样表) and sign-in sheets (签到表)
+    /// Official tables (样表, 签到表, 清单, 覆盖, 获证名单) as .xlsx, .csv or .pdf
     Report {
         #[command(subcommand)]
         command: ReportCommand,
@@ -392,9 +392,9 @@ pub enum ReportCommand {
         office: Option<String>,
         #[arg(long, default_value_t = 2023)]
         year: i32,
-        /// FILE.xlsx or FILE.csv
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: 统计表-<office>-<date>.xlsx here]
         #[arg(short, long)]
-        output: PathBuf,
+        output: Option<PathBuf>,
         /// For CSV output
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
@@ -403,7 +403,7 @@ pub enum ReportCommand {
     Checklist {
         #[arg(long)]
         office: Option<String>,
-        /// FILE.xlsx or FILE.csv [default: print]
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
         #[arg(short, long)]
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
@@ -413,7 +413,7 @@ pub enum ReportCommand {
     Coverage {
         #[arg(long)]
         office: Option<String>,
-        /// FILE.xlsx or FILE.csv [default: print]
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
         #[arg(short, long)]
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
@@ -421,14 +421,18 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The roster of certified IP specialists (获证名单), FILE.xlsx or FILE.csv
+    /// The roster of certified IP specialists (获证名单)
     Certified(crate::cli_cert::CertifiedArgs),
-    /// A printable A4 sign-in sheet (签到表) for a session, FILE.xlsx
+    /// A printable A4 sign-in sheet (签到表) for a session
     Signin {
         #[arg(long)]
         session: String,
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: 签到表-<session>-<date>.xlsx here]
         #[arg(short, long)]
-        output: PathBuf,
+        output: Option<PathBuf>,
+        /// For CSV output
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
     },
 }
 

@@ -135,9 +135,9 @@ pub struct CertifiedArgs {
     /// Whose roster: this office [default] or a unit below it
     #[arg(long)]
     pub office: Option<String>,
-    /// FILE.xlsx or FILE.csv
+    /// FILE.xlsx, FILE.csv or FILE.pdf [default: 获证名单-<office>-<date>.xlsx here]
     #[arg(short, long)]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
     pub encoding: crate::sheets::write::Encoding,
 }

@@ -18,6 +18,11 @@ pub struct Config {
     pub backup_keep: usize,
     /// Changes to the certification rules of `assets/cert.toml`.
     pub cert: crate::cert::RulesOverride,
+    /// The office's name as it stamps and signs reports (鄂州市市场监督管理局); without it, the
+    /// name the campaign documents give the office.
+    pub official_name: Option<String>,
+    /// The font file a PDF report embeds, instead of the first Chinese font found.
+    pub pdf_font: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -26,6 +31,8 @@ impl Default for Config {
             late_grace_minutes: 15,
             backup_keep: 7,
             cert: crate::cert::RulesOverride::default(),
+            official_name: None,
+            pdf_font: None,
         }
     }
 }
@@ -82,6 +89,14 @@ mod tests {
         let cert = Config::parse("[cert]\nthreshold = 70").unwrap().cert;
         assert_eq!(cert.threshold, Some(70));
         assert!(Config::parse("[cert]\nthreshhold = 70").is_err());
+        assert_eq!(
+            Config::parse("official_name = \"鄂州市市场监督管理局\"")
+                .unwrap()
+                .official_name
+                .as_deref(),
+            Some("鄂州市市场监督管理局")
+        );
+        assert_eq!(Config::parse("").unwrap().pdf_font, None);
         assert!(
             Config::parse("late_grace = 5").is_err(),
             "unknown keys are refused"

@@ -15,6 +15,9 @@ use crate::cert::{Rules, Stage};
 use crate::cli_cert::CertifiedArgs;
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
+use crate::sheets::doc::{chinese_date, text_or_empty, Align, Cell, Column, Document, Row, Value};
+use crate::sheets::output::write_document;
+use crate::sheets::stamp::office_name;
 use crate::store::cert::CertPerson;
 use crate::store::Store;
 
@@ -305,8 +308,25 @@ pub fn history(store: &Store, rules: &Rules, c: &CertPerson) -> Result<String> {
     Ok(crate::cert::history::lines(c, &titles, rules).join("\n") + "\n")
 }
 
-/// The roster of certified specialists of an office and its units, by certificate number.
-pub fn certified_rows(store: &Store, rules: &Rules, office: &str) -> Result<Vec<Vec<String>>> {
+/// A score as a number, or the word for an absence.
+fn mark_cell(score: Option<u16>) -> Cell {
+    match score {
+        Some(tenths) => Value::Tenths(tenths).into(),
+        None => Cell::text(t("cert.absent")),
+    }
+}
+
+/// The roster of certified specialists of an office and its units, by certificate number, as a
+/// printable document made by `maker`. It is dated as of `today`, or of its newest certificate
+/// when that is later (a demo's clock may stand before its certificates). Returns it and the
+/// number of people on it.
+pub fn certified_document(
+    store: &Store,
+    rules: &Rules,
+    office: &str,
+    maker: &str,
+    today: chrono::NaiveDate,
+) -> Result<(Document, usize)> {
     let units: HashSet<String> = units_under(office).into_iter().collect();
     let mut certified: Vec<CertPerson> = store
         .cert_book(rules)?
@@ -314,19 +334,24 @@ pub fn certified_rows(store: &Store, rules: &Rules, office: &str) -> Result<Vec<
         .filter(|c| c.status.certificate.is_some() && (units.contains(&c.unit) || office == c.unit))
         .collect();
     certified.sort_by(|a, b| a.status.certificate.cmp(&b.status.certificate));
-    let mut rows = vec![cols(&[
-        "no",
-        "certificate",
-        "name",
-        "enterprise",
-        "unit",
-        "city",
-        "issued",
-        "exam",
-        "practical",
-        "made_up",
-        "points",
-    ])];
+    let columns = [
+        ("no", Align::Center),
+        ("certificate", Align::Center),
+        ("name", Align::Text),
+        ("enterprise", Align::Text),
+        ("unit", Align::Text),
+        ("city", Align::Text),
+        ("issued", Align::Center),
+        ("exam", Align::Number),
+        ("practical", Align::Number),
+        ("made_up", Align::Center),
+        ("points", Align::Number),
+    ]
+    .iter()
+    .map(|(key, align)| Column::new(t(&format!("cert.col.{key}")), *align))
+    .collect();
+    let mut newest = today;
+    let mut rows = Vec::new();
     for (i, c) in certified.iter().enumerate() {
         let attempt = c.status.makeup.as_ref().or(c.status.first.as_ref());
         let issued = c
@@ -334,48 +359,68 @@ pub fn certified_rows(store: &Store, rules: &Rules, office: &str) -> Result<Vec<
             .certificates
             .iter()
             .find(|(cert, _)| Some(&cert.number) == c.status.certificate.as_ref())
-            .map(|(cert, _)| cert.date.to_string())
-            .unwrap_or_default();
-        rows.push(vec![
-            (i + 1).to_string(),
-            c.status.certificate.clone().unwrap_or_default(),
-            c.person.name.clone(),
-            c.enterprise.clone(),
-            unit_name(&c.unit),
-            unit_name(&c.city),
-            issued,
-            attempt.map_or_else(String::new, |a| mark(a.marks.exam)),
-            attempt.map_or_else(String::new, |a| mark(a.marks.practical)),
-            t(if c.status.makeup.is_some() {
+            .map(|(cert, _)| cert.date);
+        if let Some(date) = issued {
+            newest = newest.max(date);
+        }
+        rows.push(Row::Body(vec![
+            Cell::int(i + 1),
+            Cell::text(c.status.certificate.clone().unwrap_or_default()),
+            Cell::text(c.person.name.clone()),
+            text_or_empty(&c.enterprise).into(),
+            Cell::text(unit_name(&c.unit)),
+            Cell::text(unit_name(&c.city)),
+            issued.map_or(Value::Empty, Value::Date).into(),
+            attempt.map_or_else(|| Value::Empty.into(), |a| mark_cell(a.marks.exam)),
+            attempt.map_or_else(|| Value::Empty.into(), |a| mark_cell(a.marks.practical)),
+            Cell::text(t(if c.status.makeup.is_some() {
                 "cert.yes"
             } else {
                 "cert.no"
-            }),
-            c.status.points.to_string(),
-        ]);
+            })),
+            Cell::int(c.status.points),
+        ]));
     }
-    Ok(rows)
+    let count = rows.len();
+    let doc = Document {
+        sheet: t("cli.report.sheet_certified"),
+        title: tf("cert.report.title", &[("office", &unit_name(office))]),
+        line: tf(
+            "cli.report.office_line",
+            &[("office", &maker), ("date", &chinese_date(newest))],
+        ),
+        columns,
+        rows,
+        notes: Vec::new(),
+        landscape: true,
+        signing: false,
+        maker: maker.to_string(),
+        made: today,
+    };
+    Ok((doc, count))
 }
 
-pub fn report_certified(store: &Store, args: &CertifiedArgs) -> Result<()> {
+pub fn report_certified(cli: &crate::cli::Cli, store: &Store, args: &CertifiedArgs) -> Result<()> {
     let rules = Rules::load()?;
     let office = match &args.office {
         Some(raw) => crate::domain::input::resolve_unit(raw).map_err(user_error)?,
         None => store.office().to_string(),
     };
-    let body = certified_rows(store, &rules, &office)?;
-    let count = body.len() - 1;
-    let mut rows = vec![
-        vec![tf("cert.report.title", &[("office", &unit_name(&office))])],
-        vec![tf("cli.report.as_of", &[("date", &store.today()?)])],
-    ];
-    rows.extend(body);
-    crate::sheets::report::write_table(&args.output, &rows, args.encoding)?;
+    let today = super::today(cli, store)?;
+    let maker = office_name(&office, store.office())?;
+    let path = super::report::output_path(
+        &args.output,
+        &t("cli.report.sheet_certified"),
+        &unit_name(&office),
+        today,
+    )?;
+    let (doc, count) = certified_document(store, &rules, &office, &maker, today)?;
+    let written = write_document(&path, &doc, args.encoding)?;
     println!(
         "{}",
         tf(
             "cert.report.done",
-            &[("count", &count), ("file", &args.output.display())]
+            &[("count", &count), ("file", &written.display())]
         )
     );
     Ok(())

@@ -1,10 +1,17 @@
-//! `peixun report stats|signin`.
+//! `peixun report stats|signin|checklist|coverage|certified`: each a printable document, written
+//! in the format its file's extension names (or printed, for the roll-ups without a file).
 
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::{open_store, print_json, print_table, today, unit_name, user_error};
 use crate::cli::{Cli, ReportCommand};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
+use crate::sheets::doc::Document;
+use crate::sheets::output::{default_name, write_document, FileFormat};
+use crate::sheets::stamp::office_name;
 use crate::sheets::write::Encoding;
 use crate::sheets::{report, rollup};
 
@@ -15,29 +22,42 @@ fn office_of(store: &crate::store::Store, raw: &Option<String>) -> Result<String
     }
 }
 
-/// A titled table to a file, or to the terminal when no file is named.
-fn emit(
-    rows: Vec<Vec<String>>,
-    output: &Option<std::path::PathBuf>,
-    encoding: Encoding,
-) -> Result<()> {
-    match output {
+/// The file a report goes to: the one given, if its extension names a format we write, or a
+/// plain default name in the current directory. Refused before any work is done.
+pub fn output_path(
+    given: &Option<PathBuf>,
+    report: &str,
+    what: &str,
+    date: NaiveDate,
+) -> Result<PathBuf> {
+    match given {
         Some(path) => {
-            report::write_table(path, &rows, encoding)?;
-            println!(
-                "{}",
-                tf(
-                    "cli.report.table_done",
-                    &[("rows", &(rows.len() - 3)), ("file", &path.display())]
-                )
-            );
+            FileFormat::of(path).map_err(user_error)?;
+            Ok(path.clone())
         }
-        None => {
-            println!("{}\n{}", rows[0][0], rows[1][0]);
-            print_table(&rows[2], &rows[3..]);
-        }
+        None => Ok(PathBuf::from(default_name(report, what, date))),
     }
+}
+
+/// Writes `doc` and says where, by its absolute path.
+fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<()> {
+    let written = write_document(path, doc, encoding)?;
+    println!(
+        "{}",
+        tf(
+            "cli.report.table_done",
+            &[("rows", &doc.body_len()), ("file", &written.display())]
+        )
+    );
     Ok(())
+}
+
+/// A document's title, the line under it and its table, on the terminal.
+fn print_document(doc: &Document) {
+    let table = doc.table();
+    println!("{}\n{}", doc.title, doc.line);
+    let rows: Vec<Vec<String>> = table.iter().skip(3).take(doc.rows.len()).cloned().collect();
+    print_table(&table[2], &rows);
 }
 
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
@@ -50,15 +70,23 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
         } => {
             let office = office_of(&store, office)?;
             let today = today(cli, &store)?;
-            let mut rows = vec![
-                vec![tf(
-                    "cli.report.checklist_title",
-                    &[("office", &unit_name(&office))],
-                )],
-                vec![tf("cli.report.as_of", &[("date", &today)])],
-            ];
-            rows.extend(rollup::checklist_rows(&store, &office, today)?);
-            emit(rows, output, *encoding)
+            let Some(given) = output else {
+                println!(
+                    "{}\n{}",
+                    tf(
+                        "cli.report.checklist_title",
+                        &[("office", &unit_name(&office))]
+                    ),
+                    tf("cli.report.as_of", &[("date", &today)])
+                );
+                let rows = rollup::checklist_rows(&store, &office, today)?;
+                print_table(&rows[0], &rows[1..]);
+                return Ok(());
+            };
+            FileFormat::of(given).map_err(user_error)?;
+            let maker = office_name(&office, store.office())?;
+            let doc = rollup::checklist_document(&store, &office, today, &maker)?;
+            write(&doc, given, *encoding)
         }
         ReportCommand::Coverage {
             office,
@@ -71,24 +99,19 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             if *json {
                 return print_json(&coverage);
             }
-            let target = crate::campaign::campaign().target_enterprises;
-            let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
-            let mut rows = vec![
-                vec![tf(
-                    "cli.report.coverage_title",
-                    &[("office", &unit_name(&office))],
-                )],
-                vec![tf(
-                    "cli.report.target",
-                    &[("reached", &reached), ("target", &target)],
-                )],
-            ];
-            rows.extend(rollup::coverage_table(
-                store.office(),
-                &coverage,
-                today(cli, &store)?,
-            ));
-            emit(rows, output, *encoding)
+            let today = today(cli, &store)?;
+            if let Some(given) = output {
+                FileFormat::of(given).map_err(user_error)?;
+            }
+            let maker = office_name(&office, store.office())?;
+            let doc = rollup::coverage_document(&store, &office, &coverage, today, &maker)?;
+            match output {
+                Some(path) => write(&doc, path, *encoding),
+                None => {
+                    print_document(&doc);
+                    Ok(())
+                }
+            }
         }
         ReportCommand::Stats {
             office,
@@ -97,8 +120,17 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             encoding,
         } => {
             let office = office_of(&store, office)?;
-            let rows = report::stats_rows(&store, &office, *year, today(cli, &store)?)?;
-            report::write_stats(output, &office, &rows, *encoding)?;
+            let today = today(cli, &store)?;
+            let path = output_path(
+                output,
+                &t("cli.report.sheet_stats"),
+                &unit_name(&office),
+                today,
+            )?;
+            let rows = report::stats_rows(&store, &office, *year, today)?;
+            let maker = office_name(&office, store.office())?;
+            let doc = report::stats_document(&maker, &rows, today);
+            let written = write_document(&path, &doc, *encoding)?;
             let total: u32 = rows.iter().map(|r| r.people).sum();
             println!(
                 "{}",
@@ -108,26 +140,39 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                         ("office", &unit_name(&office)),
                         ("classes", &rows.len()),
                         ("people", &total),
-                        ("file", &output.display()),
+                        ("file", &written.display()),
                     ]
                 )
             );
             Ok(())
         }
-        ReportCommand::Certified(args) => super::cert_view::report_certified(&store, args),
-        ReportCommand::Signin { session, output } => {
+        ReportCommand::Certified(args) => super::cert_view::report_certified(cli, &store, args),
+        ReportCommand::Signin {
+            session,
+            output,
+            encoding,
+        } => {
             let found = store
                 .session(session)?
                 .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", session)])))?;
-            let version = report::write_signin(&store, &found, output)?;
-            let count = store.enrolled_count(session)?;
+            let path = output_path(
+                output,
+                &t("cli.report.sheet_signin"),
+                &found.title,
+                found.date,
+            )?;
+            let maker = office_name(store.office(), store.office())?;
+            let sheet = report::signin_document(&store, &found, &maker, today(cli, &store)?)?;
+            let written = write_document(&path, &sheet.document, *encoding)?;
+            let count = sheet.order.count();
+            let version = sheet.order.record(&store)?;
             println!(
                 "{}",
                 tf(
                     "cli.report.signin_done",
                     &[
                         ("count", &count),
-                        ("file", &output.display()),
+                        ("file", &written.display()),
                         ("version", &version)
                     ]
                 )

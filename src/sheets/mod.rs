@@ -1,10 +1,18 @@
-//! Spreadsheets in (enrolment sheets from enterprises and offices) and out (the official
-//! statistics table and sign-in sheets).
+//! Spreadsheets in (enrolment sheets from enterprises and offices) and out: the official tables
+//! as printable documents (`doc`), measured so nothing is cut (`layout`), written as .xlsx,
+//! .csv or .pdf (`output`).
 
+pub mod doc;
 pub mod enterprises;
+pub mod font;
 pub mod header;
+pub mod layout;
+pub mod output;
+pub mod pdf;
 pub mod people;
 pub mod read;
 pub mod report;
 pub mod rollup;
+pub mod stamp;
 pub mod write;
+pub mod xlsx;

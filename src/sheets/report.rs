@@ -1,16 +1,15 @@
-//! The official tables: the 样表 statistics table (情况统计表) and a printable sign-in sheet (签到表).
+//! The official tables: the 样表 statistics table (情况统计表) and a printable sign-in sheet (签到表),
+//! as documents any of the writers can put in a file.
 
-use std::path::Path;
-
+use chrono::NaiveDate;
 use color_eyre::eyre::Result;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
-use super::write::{atomic_write, csv_bytes, Encoding};
+use super::doc::{text_or_empty, Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name};
 use crate::domain::text::mask_phone;
 use crate::domain::{Session, SessionKind};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::store::Store;
 
 /// One training class held, as the 样表 lists it.
@@ -20,17 +19,11 @@ pub struct StatsRow {
     pub content: String,
     pub audience: String,
     pub people: u32,
-    pub time: String,
+    pub date: NaiveDate,
+    /// 09:00-12:15
+    pub hours: String,
     pub venue: String,
     pub host: String,
-}
-
-/// The office's name as it stamps a table: 鄂州市知识产权局.
-pub fn stamp_office(office: &str) -> String {
-    format!(
-        "{}知识产权局",
-        campaign().unit(office).map_or(office, |u| u.name.as_str())
-    )
 }
 
 fn content(session: &Session) -> String {
@@ -46,13 +39,21 @@ fn content(session: &Session) -> String {
     titles.join("；")
 }
 
+fn hours(session: &Session) -> String {
+    format!(
+        "{}-{}",
+        session.start.format("%H:%M"),
+        session.end.format("%H:%M")
+    )
+}
+
 /// Classes held by `office` and the units below it in `year`, up to `today`: offline classes and
 /// the cities' expansion classes, with the people who came.
 pub fn stats_rows(
     store: &Store,
     office: &str,
     year: i32,
-    today: chrono::NaiveDate,
+    today: NaiveDate,
 ) -> Result<Vec<StatsRow>> {
     let units: Vec<String> = campaign()
         .descendants(office)
@@ -76,12 +77,8 @@ pub fn stats_rows(
             people: store.present_count(&session.id)?,
             content: content(&session),
             audience: session.audience.clone(),
-            time: format!(
-                "{} {}-{}",
-                session.date,
-                session.start.format("%H:%M"),
-                session.end.format("%H:%M")
-            ),
+            date: session.date,
+            hours: hours(&session),
             venue: session.venue.clone(),
             name: session.title,
             host,
@@ -90,216 +87,178 @@ pub fn stats_rows(
     Ok(rows)
 }
 
-fn table_rows(office: &str, rows: &[StatsRow]) -> Vec<Vec<String>> {
+/// The 样表 of `rows`, stamped by `maker` (the office's official name) on `made`. A class with no
+/// check-ins says so instead of a bare 0, and a note under the total names it.
+pub fn stats_document(maker: &str, rows: &[StatsRow], made: NaiveDate) -> Document {
     let table = &campaign().stats_table;
-    let mut out = vec![
-        vec![table.title.clone()],
-        vec![table.stamp_line(&stamp_office(office))],
-        table.columns.clone(),
+    let aligns = [
+        Align::Center,
+        Align::Text,
+        Align::Text,
+        Align::Text,
+        Align::Number,
+        Align::Center,
+        Align::Text,
+        Align::Text,
     ];
-    for (i, row) in rows.iter().enumerate() {
-        out.push(vec![
-            (i + 1).to_string(),
-            row.name.clone(),
-            row.content.clone(),
-            row.audience.clone(),
-            row.people.to_string(),
-            row.time.clone(),
-            row.venue.clone(),
-            row.host.clone(),
-        ]);
+    let columns = table
+        .columns
+        .iter()
+        .zip(aligns)
+        .map(|(header, align)| Column::new(header, align))
+        .collect();
+    let mut unrecorded = Vec::new();
+    let mut body: Vec<Row> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let people = if row.people == 0 {
+                unrecorded.push((i + 1).to_string());
+                Cell::text(t("cli.report.no_attendance"))
+            } else {
+                Cell::int(row.people)
+            };
+            Row::Body(vec![
+                Cell::int(i + 1),
+                Cell::text(&row.name),
+                Cell::text(&row.content),
+                Cell::text(&row.audience),
+                people,
+                Value::DateHours(row.date, row.hours.clone()).into(),
+                Cell::text(&row.venue),
+                Cell::text(&row.host),
+            ])
+        })
+        .collect();
+    body.push(Row::Total {
+        label: t("cli.report.total"),
+        span: 4,
+        sums: vec![4],
+    });
+    let notes = if unrecorded.is_empty() {
+        Vec::new()
+    } else {
+        vec![tf(
+            "cli.report.no_attendance_note",
+            &[("numbers", &unrecorded.join("、"))],
+        )]
+    };
+    Document {
+        sheet: t("cli.report.sheet_stats"),
+        title: table.title.clone(),
+        line: table.stamp_line(maker),
+        columns,
+        rows: body,
+        notes,
+        landscape: true,
+        signing: false,
+        maker: maker.to_string(),
+        made,
     }
-    let total: u32 = rows.iter().map(|r| r.people).sum();
-    out.push(vec![
-        "合计".to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        total.to_string(),
-    ]);
-    out
 }
 
-fn xlsx_error(path: &Path) -> impl Fn(XlsxError) -> color_eyre::Report + '_ {
-    move |e| {
-        crate::error::user_error(tf(
-            "cli.report.write_failed",
-            &[("file", &path.display()), ("reason", &e)],
-        ))
-    }
-}
-
-fn is_xlsx(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-}
-
-/// Writes the rows under a merged title, with borders, the header repeated on every page.
-fn write_sheet(
-    sheet: &mut Worksheet,
-    rows: &[Vec<String>],
-    widths: &[f64],
-    landscape: bool,
-) -> Result<(), XlsxError> {
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(FormatAlign::Center);
-    let plain = Format::new();
-    let head = Format::new()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_text_wrap();
-    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-    let last_col = widths.len().saturating_sub(1) as u16;
-    for (col, width) in widths.iter().enumerate() {
-        sheet.set_column_width(col as u16, *width)?;
-    }
-    sheet.merge_range(
-        0,
-        0,
-        0,
-        last_col,
-        rows.first()
-            .and_then(|r| r.first())
-            .map_or("", String::as_str),
-        &title,
-    )?;
-    for (r, row) in rows.iter().enumerate().skip(1) {
-        let format = match r {
-            1 => &plain,
-            2 => &head,
-            _ => &cell,
-        };
-        for col in 0..=last_col {
-            let text = row.get(col as usize).map_or("", String::as_str);
-            if r == 1 && col > 0 {
-                continue;
-            }
-            sheet.write_string_with_format(r as u32, col, text, format)?;
-        }
-    }
-    sheet.set_paper_size(9);
-    if landscape {
-        sheet.set_landscape();
-    }
-    sheet.set_repeat_rows(2, 2)?;
-    sheet.set_print_fit_to_pages(1, 0);
-    Ok(())
-}
-
-/// The 样表 in `path` (.xlsx, or .csv in `encoding`).
-pub fn write_stats(path: &Path, office: &str, rows: &[StatsRow], encoding: Encoding) -> Result<()> {
-    let table = table_rows(office, rows);
-    if !is_xlsx(path) {
-        return atomic_write(path, &csv_bytes(&table, encoding)?);
-    }
-    let mut book = Workbook::new();
-    let sheet = book
-        .add_worksheet()
-        .set_name("统计表")
-        .map_err(xlsx_error(path))?;
-    write_sheet(
-        sheet,
-        &table,
-        &[6.0, 30.0, 36.0, 20.0, 8.0, 20.0, 24.0, 20.0],
-        true,
-    )
-    .map_err(xlsx_error(path))?;
-    let bytes = book.save_to_buffer().map_err(xlsx_error(path))?;
-    atomic_write(path, &bytes)
-}
-
-/// Any titled table (title, a line under it, the header, the rows) as .xlsx or .csv.
-pub fn write_table(path: &Path, rows: &[Vec<String>], encoding: Encoding) -> Result<()> {
-    if !is_xlsx(path) {
-        return atomic_write(path, &csv_bytes(rows, encoding)?);
-    }
-    let columns = rows.get(2).map_or(1, Vec::len);
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    write_sheet(sheet, rows, &vec![16.0; columns], true).map_err(xlsx_error(path))?;
-    let bytes = book.save_to_buffer().map_err(xlsx_error(path))?;
-    atomic_write(path, &bytes)
-}
+/// Blank rows at the end of a sign-in sheet for people who come without enrolling.
+const WALK_IN_ROWS: usize = 10;
 
 /// The sign-in sheet of a session, in the enrolment list's order (序号 is what `checkin --numbers`
-/// reads back).
-pub fn write_signin(store: &Store, session: &Session, path: &Path) -> Result<usize> {
-    let list = store.enrolment_list(&session.id)?;
+/// reads back), with rows to sign in and a block of blank rows for walk-ins.
+pub fn signin_document(
+    store: &Store,
+    session: &Session,
+    maker: &str,
+    made: NaiveDate,
+) -> Result<SigninSheet> {
     // The version this sheet will be once written: its number is on the paper, so the rows
     // ticked on it are read against it later, whoever enrols meanwhile.
     let version = store
         .printed_sheet(&session.id, None)?
         .map_or(1, |s| s.version + 1);
-    let mut rows = vec![
-        vec![tf(
+    let line = tf(
+        "cli.report.signin_line",
+        &[
+            ("date", &super::doc::chinese_date(session.date)),
+            ("time", &hours(session)),
+            ("venue", &session.venue),
+            ("host", &unit_name(&session.host)),
+        ],
+    );
+    let columns = vec![
+        Column::new(t("cli.col.no"), Align::Center),
+        Column::new(t("cli.col.name"), Align::Text),
+        Column::new(t("cli.report.col_enterprise"), Align::Text),
+        Column::new(t("cli.col.position"), Align::Text),
+        Column::new(t("cli.report.col_phone"), Align::Center),
+        Column::new(t("cli.col.code"), Align::Center),
+        Column::new(t("cli.report.col_checked"), Align::Center),
+        Column::writing(t("cli.report.col_signature"), 14.0),
+    ];
+    let list = store.enrolment_list(&session.id)?;
+    let mut rows: Vec<Row> = list
+        .iter()
+        .enumerate()
+        .map(|(i, (person, enterprise))| {
+            Row::Body(vec![
+                Cell::int(i + 1),
+                Cell::text(&person.name),
+                text_or_empty(enterprise.as_ref().map_or("", |e| e.name.as_str())).into(),
+                text_or_empty(&person.position).into(),
+                text_or_empty(&mask_phone(&person.phone)).into(),
+                Cell::text(&person.code),
+                Cell::text("□"),
+                Value::Empty.into(),
+            ])
+        })
+        .collect();
+    rows.push(Row::Section(t("cli.report.walk_ins")));
+    rows.extend((0..WALK_IN_ROWS).map(|_| Row::Body(vec![Value::Empty.into(); 8])));
+    let doc = Document {
+        sheet: t("cli.report.sheet_signin"),
+        title: tf(
             "cli.report.signin_title",
             &[("title", &session.title), ("version", &version)],
-        )],
-        vec![tf(
-            "cli.report.signin_line",
-            &[
-                ("date", &session.date),
-                (
-                    "time",
-                    &format!(
-                        "{}-{}",
-                        session.start.format("%H:%M"),
-                        session.end.format("%H:%M")
-                    ),
-                ),
-                ("venue", &session.venue),
-                ("host", &unit_name(&session.host)),
-            ],
-        )],
-        [
-            "序号",
-            "姓名",
-            "单位",
-            "职务",
-            "联系电话",
-            "参会码",
-            "签到",
-            "签名",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-    ];
-    for (i, (person, enterprise)) in list.iter().enumerate() {
-        rows.push(vec![
-            (i + 1).to_string(),
-            person.name.clone(),
-            enterprise
-                .as_ref()
-                .map(|e| e.name.clone())
-                .unwrap_or_default(),
-            person.position.clone(),
-            mask_phone(&person.phone),
-            person.code.clone(),
-            "□".to_string(),
-            String::new(),
-        ]);
+        ),
+        line,
+        columns,
+        rows,
+        notes: Vec::new(),
+        landscape: false,
+        signing: true,
+        maker: maker.to_string(),
+        made,
+    };
+    Ok(SigninSheet {
+        document: doc,
+        order: PrintedOrder {
+            session: session.id.clone(),
+            people: list.into_iter().map(|(p, _)| p.id).collect(),
+            version,
+        },
+    })
+}
+
+/// A sign-in sheet before it is written; once the file is, its order is recorded.
+pub struct SigninSheet {
+    pub document: Document,
+    pub order: PrintedOrder,
+}
+
+/// The order of the people on a sign-in sheet, as printed under its version number.
+pub struct PrintedOrder {
+    session: String,
+    people: Vec<String>,
+    pub version: u32,
+}
+
+impl PrintedOrder {
+    pub fn count(&self) -> usize {
+        self.people.len()
     }
-    let mut book = Workbook::new();
-    let sheet = book
-        .add_worksheet()
-        .set_name("签到表")
-        .map_err(xlsx_error(path))?;
-    write_sheet(
-        sheet,
-        &rows,
-        &[5.0, 10.0, 30.0, 12.0, 13.0, 9.0, 5.0, 14.0],
-        false,
-    )
-    .map_err(xlsx_error(path))?;
-    let bytes = book.save_to_buffer().map_err(xlsx_error(path))?;
-    atomic_write(path, &bytes)?;
-    store.record_printed(&session.id, list.into_iter().map(|(p, _)| p.id).collect())?;
-    Ok(version as usize)
+
+    /// Records the order on paper as this version, for `checkin --numbers` to read back: called
+    /// once the file is written, so a sheet that failed to write leaves no version behind.
+    pub fn record(self, store: &Store) -> Result<u32> {
+        store.record_printed(&self.session, self.people)
+    }
 }
 
 /// Row numbers ticked on a printed sheet: "3,5,8-12" (full-width digits and commas, 、 and

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use crate::campaign::{campaign, unit_name};
-use crate::i18n::t;
+use super::doc::{Align, Cell, Column, Document, Row, Value};
+use crate::campaign::{campaign, unit_name, UnitLevel};
+use crate::i18n::{t, tf};
 use crate::store::sync::Freshness;
 use crate::store::Store;
 use crate::sync::status::staleness;
@@ -31,6 +32,50 @@ fn stale_text(home: &str, unit: &str, fresh: Option<&Freshness>, today: NaiveDat
         t("sync.stale.own")
     } else {
         staleness(unit, fresh, today)
+    }
+}
+
+/// What a printed report says of how current its figures for `unit` are: how old the bundle
+/// that brought them is; "尚未收到" for a unit whose work nothing here came from; nothing for the
+/// office's own work, nor for work made in this store under the unit's name (a demo's), which no
+/// bundle dates.
+fn document_staleness(home: &str, unit: &str, local: &Local, today: NaiveDate) -> String {
+    if unit == home {
+        return String::new();
+    }
+    match local.fresh.get(unit) {
+        Some(fresh) => staleness(unit, Some(fresh), today),
+        None if local.offices.contains(unit) => String::new(),
+        None => t("sync.stale.never"),
+    }
+}
+
+/// What this store holds of whom: the bundles that brought each unit's work, and the offices it
+/// has any work of.
+struct Local {
+    fresh: BTreeMap<String, Freshness>,
+    offices: BTreeSet<String>,
+}
+
+impl Local {
+    fn of(store: &Store) -> Result<Local> {
+        Ok(Local {
+            fresh: store.freshness()?,
+            offices: store.heads()?.into_iter().map(|(_, h)| h.office).collect(),
+        })
+    }
+}
+
+/// A "数据截至" column at the end of a document's rows, only when some row has something to say.
+fn with_staleness(columns: &mut Vec<Column>, rows: &mut [Row], stale: &[String]) {
+    if stale.iter().all(String::is_empty) {
+        return;
+    }
+    columns.push(Column::new(t("sync.stale.column"), Align::Text));
+    for (row, text) in rows.iter_mut().zip(stale) {
+        if let Row::Body(cells) = row {
+            cells.push(Cell::text(text.clone()));
+        }
     }
 }
 
@@ -65,6 +110,62 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
     Ok(rows)
 }
 
+/// Every unit's checklist under `office` as a printable document made by `maker` on `today`.
+pub fn checklist_document(
+    store: &Store,
+    office: &str,
+    today: NaiveDate,
+    maker: &str,
+) -> Result<Document> {
+    let local = Local::of(store)?;
+    let mut columns = vec![
+        Column::new(t("cli.col.unit"), Align::Text),
+        Column::new(t("cli.col.item_title"), Align::Text),
+        Column::new(t("cli.col.due"), Align::Center),
+        Column::new(t("cli.col.days_left"), Align::Number),
+        Column::new(t("cli.col.status"), Align::Center),
+        Column::new(t("cli.col.evidence"), Align::Number),
+    ];
+    let mut rows = Vec::new();
+    let mut stale = Vec::new();
+    for (unit, _) in campaign().descendants(office) {
+        let said = document_staleness(store.office(), &unit.id, &local, today);
+        for row in store.checklist(&unit.id, today)? {
+            rows.push(Row::Body(vec![
+                Cell::text(unit_name(&unit.id)),
+                Cell::text(row.title.clone()),
+                Value::Date(row.due).into(),
+                Cell::int(row.working_days_left),
+                Cell::text(row.status.label()),
+                Cell::int(row.evidence.len()),
+            ]));
+            stale.push(said.clone());
+        }
+    }
+    with_staleness(&mut columns, &mut rows, &stale);
+    Ok(Document {
+        sheet: t("cli.report.sheet_checklist"),
+        title: tf(
+            "cli.report.checklist_title",
+            &[("office", &unit_name(office))],
+        ),
+        line: tf(
+            "cli.report.office_line",
+            &[
+                ("office", &maker),
+                ("date", &super::doc::chinese_date(today)),
+            ],
+        ),
+        columns,
+        rows,
+        notes: Vec::new(),
+        landscape: true,
+        signing: false,
+        maker: maker.to_string(),
+        made: today,
+    })
+}
+
 /// The `unit` of the total row of `coverage`: --json keeps it as scripts read it; the tables
 /// for people say it in their language.
 pub const TOTAL: &str = "合计";
@@ -72,6 +173,10 @@ pub const TOTAL: &str = "合计";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Coverage {
     pub unit: String,
+    /// Levels below the office the report is about (its cities 1, their counties 2).
+    pub depth: usize,
+    /// The office's own figures, apart from its units' (a city's 本级).
+    pub own: bool,
     pub enterprises: usize,
     pub enterprises_reached: usize,
     pub people_reached: usize,
@@ -80,16 +185,34 @@ pub struct Coverage {
     pub received: Option<Freshness>,
 }
 
-/// Per unit below `office`: enterprises known, enterprises with someone who attended a session,
-/// and people who attended; the last row is the total.
-pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
-    let units: Vec<String> = campaign()
-        .descendants(office)
-        .into_iter()
-        .map(|(u, _)| u.id.clone())
-        .collect();
+/// A unit's enterprises by identity (credit code, else record id), so that a subtotal over
+/// several units counts an enterprise known to two of them once.
+#[derive(Default, Clone)]
+struct Figures {
+    enterprises: BTreeSet<String>,
+    enterprises_reached: BTreeSet<String>,
+    people_reached: usize,
+}
+
+impl Figures {
+    fn add(&mut self, other: &Figures) {
+        self.enterprises.extend(other.enterprises.iter().cloned());
+        self.enterprises_reached
+            .extend(other.enterprises_reached.iter().cloned());
+        self.people_reached += other.people_reached;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.enterprises.is_empty()
+            && self.enterprises_reached.is_empty()
+            && self.people_reached == 0
+    }
+}
+
+/// Each unit's own figures: enterprises known, enterprises with someone who attended a session,
+/// and people who attended (by their enterprise's unit, else the office that enrolled them).
+fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
     let enterprises = store.enterprises()?;
-    let fresh = store.freshness()?;
     let unit_of: BTreeMap<String, String> = enterprises
         .iter()
         .map(|e| (e.id.clone(), e.unit.clone()))
@@ -98,8 +221,8 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
     for session in store.sessions()? {
         attended.extend(store.attendance(&session.id)?.into_keys());
     }
-    let mut reached_enterprises: BTreeSet<String> = BTreeSet::new();
-    let mut people_by_unit: BTreeMap<String, usize> = BTreeMap::new();
+    let mut own: BTreeMap<String, Figures> = BTreeMap::new();
+    let mut reached: BTreeSet<String> = BTreeSet::new();
     for person in store.people()? {
         if !attended.contains(&person.id) {
             continue;
@@ -110,83 +233,158 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
             .and_then(|e| unit_of.get(e))
             .cloned()
             .unwrap_or_else(|| person.office.clone());
-        *people_by_unit.entry(unit).or_default() += 1;
+        own.entry(unit).or_default().people_reached += 1;
         if let Some(e) = person.enterprise {
-            reached_enterprises.insert(e);
+            reached.insert(e);
         }
     }
     // An enterprise is its credit code: records of one code made by two offices count once.
-    let identity =
-        |e: &'_ crate::domain::Enterprise| e.credit_code.clone().unwrap_or_else(|| e.id.clone());
-    let mut known_in: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    let mut reached_in: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for e in &enterprises {
-        known_in
-            .entry(e.unit.as_str())
-            .or_default()
-            .insert(identity(e));
-        if reached_enterprises.contains(&e.id) {
-            reached_in
-                .entry(e.unit.as_str())
-                .or_default()
-                .insert(identity(e));
+        let identity = e.credit_code.clone().unwrap_or_else(|| e.id.clone());
+        let figures = own.entry(e.unit.clone()).or_default();
+        if reached.contains(&e.id) {
+            figures.enterprises_reached.insert(identity.clone());
         }
+        figures.enterprises.insert(identity);
     }
-    let mut all_known: BTreeSet<&String> = BTreeSet::new();
-    let mut all_reached: BTreeSet<&String> = BTreeSet::new();
-    let mut rows: Vec<Coverage> = units
-        .iter()
-        .map(|unit| {
-            let known = known_in.get(unit.as_str());
-            let reached = reached_in.get(unit.as_str());
-            all_known.extend(known.into_iter().flatten());
-            all_reached.extend(reached.into_iter().flatten());
-            Coverage {
-                unit: unit.clone(),
-                enterprises: known.map_or(0, BTreeSet::len),
-                enterprises_reached: reached.map_or(0, BTreeSet::len),
-                people_reached: people_by_unit.get(unit).copied().unwrap_or(0),
-                received: fresh.get(unit).cloned(),
+    Ok(own)
+}
+
+/// Per unit below `office`, in the official order, each with the figures of every unit under it
+/// (a city's row is the subtotal of its counties); the office's own figures apart (本级) when it
+/// has any, or when it has no units; the total last.
+pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
+    let own = own_figures(store)?;
+    let fresh = store.freshness()?;
+    let tree = campaign().descendants(office);
+    let subtotal = |unit: &str| {
+        let mut sum = Figures::default();
+        for (u, _) in campaign().descendants(unit) {
+            if let Some(figures) = own.get(&u.id) {
+                sum.add(figures);
             }
-        })
-        .collect();
-    let total = Coverage {
-        unit: TOTAL.into(),
-        enterprises: all_known.len(),
-        enterprises_reached: all_reached.len(),
-        people_reached: rows.iter().map(|r| r.people_reached).sum(),
-        received: None,
+        }
+        sum
     };
-    rows.push(total);
+    let row = |unit: &str, depth: usize, own: bool, f: Figures| Coverage {
+        unit: unit.to_string(),
+        depth,
+        own,
+        enterprises: f.enterprises.len(),
+        enterprises_reached: f.enterprises_reached.len(),
+        people_reached: f.people_reached,
+        received: if unit == TOTAL {
+            None
+        } else {
+            fresh.get(unit).cloned()
+        },
+    };
+    let mut rows = Vec::new();
+    let office_own = own.get(office).cloned().unwrap_or_default();
+    if tree.len() <= 1 || !office_own.is_empty() {
+        rows.push(row(office, 0, tree.len() > 1, office_own));
+    }
+    for (unit, depth) in tree.iter().skip(1) {
+        rows.push(row(&unit.id, *depth, false, subtotal(&unit.id)));
+    }
+    rows.push(row(TOTAL, 0, false, subtotal(office)));
     Ok(rows)
 }
 
-/// `coverage` as a table for people, seen from the store's own office `home`: a header, then a
-/// row per unit with how current `home` is about it, and the total.
-pub fn coverage_table(home: &str, coverage: &[Coverage], today: NaiveDate) -> Vec<Vec<String>> {
-    let mut rows = vec![vec![
-        t("cli.col.unit"),
-        t("cli.col.enterprises"),
-        t("cli.col.enterprises_reached"),
-        t("cli.col.people_reached"),
-        t("sync.stale.column"),
-    ]];
-    for c in coverage {
-        let (unit, stale) = if c.unit == TOTAL {
-            (t("cli.report.total"), String::new())
-        } else {
-            (
-                unit_name(&c.unit),
-                stale_text(home, &c.unit, c.received.as_ref(), today),
-            )
-        };
-        rows.push(vec![
-            unit,
-            c.enterprises.to_string(),
-            c.enterprises_reached.to_string(),
-            c.people_reached.to_string(),
-            stale,
-        ]);
+/// `coverage` of `office` as a printable document, seen from the store's own office: a row per
+/// unit (counties indented under their city, the subtotals bold), the total; the target only
+/// where the campaign gives the office one (the province's 10,000 enterprises); how current each
+/// row is only where a bundle brought it or nothing came yet.
+pub fn coverage_document(
+    store: &Store,
+    office: &str,
+    coverage: &[Coverage],
+    today: NaiveDate,
+    maker: &str,
+) -> Result<Document> {
+    let local = Local::of(store)?;
+    let target = campaign()
+        .unit(office)
+        .is_some_and(|u| u.level == UnitLevel::Province)
+        .then_some(campaign().target_enterprises);
+    let mut columns = vec![
+        Column::new(t("cli.col.unit"), Align::Text),
+        Column::new(t("cli.col.enterprises"), Align::Number),
+        Column::new(t("cli.col.enterprises_reached"), Align::Number),
+        Column::new(t("cli.col.people_reached"), Align::Number),
+    ];
+    if target.is_some() {
+        columns.push(Column::new(t("cli.report.col_target"), Align::Number));
     }
-    rows
+    let has_units = |unit: &str| !campaign().children(unit).is_empty();
+    let mut rows = Vec::new();
+    let mut stale = Vec::new();
+    for c in coverage {
+        let total = c.unit == TOTAL;
+        let (label, indent, bold) = if total {
+            (t("cli.report.total"), 0, true)
+        } else if c.own {
+            let name = unit_name(&c.unit);
+            (tf("cli.report.own_level", &[("unit", &name)]), 0, false)
+        } else {
+            let indent = u8::try_from(c.depth.saturating_sub(1)).unwrap_or(u8::MAX);
+            (unit_name(&c.unit), indent, has_units(&c.unit))
+        };
+        let mut cells = vec![
+            Cell::text(label).indented(indent).bold(bold),
+            Cell::int(c.enterprises).bold(bold),
+            Cell::int(c.enterprises_reached).bold(bold),
+            Cell::int(c.people_reached).bold(bold),
+        ];
+        if let Some(target) = target {
+            cells.push(if total {
+                Cell::int(target).bold(true)
+            } else {
+                Value::Empty.into()
+            });
+        }
+        rows.push(Row::Body(cells));
+        stale.push(if total {
+            String::new()
+        } else {
+            document_staleness(store.office(), &c.unit, &local, today)
+        });
+    }
+    with_staleness(&mut columns, &mut rows, &stale);
+    let made = super::doc::chinese_date(today);
+    let line = match target {
+        Some(target) => {
+            let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
+            let percent = format!("{:.1}", reached as f64 * 100.0 / f64::from(target.max(1)));
+            tf(
+                "cli.report.target_line",
+                &[
+                    ("office", &maker),
+                    ("date", &made),
+                    ("target", &target),
+                    ("reached", &reached),
+                    ("percent", &percent),
+                ],
+            )
+        }
+        None => tf(
+            "cli.report.office_line",
+            &[("office", &maker), ("date", &made)],
+        ),
+    };
+    Ok(Document {
+        sheet: t("cli.report.sheet_coverage"),
+        title: tf(
+            "cli.report.coverage_title",
+            &[("office", &unit_name(office))],
+        ),
+        line,
+        columns,
+        rows,
+        notes: Vec::new(),
+        landscape: false,
+        signing: false,
+        maker: maker.to_string(),
+        made: today,
+    })
 }

@@ -15,10 +15,10 @@ use super::effects::chain;
 use super::tabs::reports::{ImportJob, ImportWhat, Job, Outcome, Preview, ReportJob, ReportKind};
 use super::tabs::sync::SyncJob;
 use super::tabs::sync_jobs;
-use crate::campaign::{campaign, unit_name};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::sheets::people::Plan;
+use crate::sheets::stamp::office_name;
 use crate::sheets::{enterprises, people, read, report, rollup};
 use crate::store::Store;
 
@@ -118,76 +118,68 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
     let office = &job.office;
     let path = &job.path;
     progress(t("tui.reports.collecting"));
-    let rows = match job.kind {
+    let maker = office_name(office, store.office())?;
+    let mut printed = None;
+    let (doc, done) = match job.kind {
         ReportKind::Stats => {
             use chrono::Datelike;
             let rows = report::stats_rows(store, office, job.today.year(), job.today)?;
-            progress(tf("tui.reports.saving", &[("file", &path.display())]));
-            report::write_stats(path, office, &rows, job.encoding)?;
             let people: u32 = rows.iter().map(|r| r.people).sum();
-            return Ok(tf(
+            let done = tf(
                 "tui.reports.stats_done",
-                &[
-                    ("classes", &rows.len()),
-                    ("people", &people),
-                    ("file", &path.display()),
-                ],
-            ));
+                &[("classes", &rows.len()), ("people", &people)],
+            );
+            (report::stats_document(&maker, &rows, job.today), done)
         }
         ReportKind::Signin => {
             let session = job
                 .session
                 .as_deref()
                 .ok_or_else(|| eyre!(t("tui.reports.pick_session")))?;
-            progress(tf("tui.reports.saving", &[("file", &path.display())]));
-            let version = report::write_signin(store, session, path)?;
-            let count = store.enrolled_count(&session.id)?;
-            return Ok(tf(
+            let maker = office_name(store.office(), store.office())?;
+            let sheet = report::signin_document(store, session, &maker, job.today)?;
+            let done = tf(
                 "tui.reports.signin_done",
                 &[
-                    ("count", &count),
-                    ("file", &path.display()),
-                    ("version", &version),
+                    ("count", &sheet.order.count()),
+                    ("version", &sheet.order.version),
                 ],
-            ));
+            );
+            printed = Some(sheet.order);
+            (sheet.document, done)
         }
         ReportKind::Checklist => {
-            let mut rows = titled(job, "tui.reports.checklist_heading");
-            rows.extend(rollup::checklist_rows(store, office, job.today)?);
-            rows
+            let doc = rollup::checklist_document(store, office, job.today, &maker)?;
+            let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
+            (doc, done)
         }
         ReportKind::Coverage => {
             let coverage = rollup::coverage(store, office)?;
-            let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
-            let target = campaign().target_enterprises;
-            let mut rows = vec![
-                titled(job, "tui.reports.coverage_heading").remove(0),
-                vec![tf(
-                    "tui.reports.target",
-                    &[("reached", &reached), ("target", &target)],
-                )],
-            ];
-            rows.extend(rollup::coverage_table(store.office(), &coverage, job.today));
-            rows
+            let doc = rollup::coverage_document(store, office, &coverage, job.today, &maker)?;
+            let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
+            (doc, done)
         }
     };
     progress(tf("tui.reports.saving", &[("file", &path.display())]));
-    report::write_table(path, &rows, job.encoding)?;
-    Ok(tf(
-        "tui.reports.table_done",
-        &[
-            ("rows", &rows.len().saturating_sub(3)),
-            ("file", &path.display()),
-        ],
+    // The default folder is made on first use; a folder typed by hand must exist.
+    let folder = crate::sheets::output::reports_dir();
+    if path.parent() == Some(folder.as_path()) && !folder.exists() {
+        std::fs::create_dir_all(&folder).wrap_err_with(|| {
+            tf(
+                "cli.report.write_failed",
+                &[("file", &path.display()), ("reason", &folder.display())],
+            )
+        })?;
+    }
+    let written = crate::sheets::output::write_document(path, &doc, job.encoding)?;
+    if let Some(order) = printed {
+        order.record(store)?;
+    }
+    // The file on a line of its own, so the screen never breaks the message inside its name.
+    Ok(format!(
+        "{done}\n{}",
+        tf("cli.report.written", &[("file", &written.display())])
     ))
-}
-
-/// A table's title and the line under it (what `write_table` expects before the header).
-fn titled(job: &ReportJob, key: &str) -> Vec<Vec<String>> {
-    vec![
-        vec![tf(key, &[("office", &unit_name(&job.office))])],
-        vec![tf("tui.reports.as_of", &[("date", &job.today)])],
-    ]
 }
 
 fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<Plan> {
@@ -279,14 +271,13 @@ pub fn finish(store: &Store, state: &mut State, done: Done) {
             }
         }
     };
-    state.reports.outcome = Some(Outcome {
-        text: text.clone(),
-        error,
-    });
+    // The status line is one line; the tab shows the outcome's lines as they are.
+    let line = text.replace('\n', " ");
+    state.reports.outcome = Some(Outcome { text, error });
     if error {
-        state.error(text);
+        state.error(line);
     } else {
-        state.info(text);
+        state.info(line);
     }
 }
 

@@ -65,9 +65,14 @@ fn a_written_statistics_table_reads_back() {
     let Overlay::Form(form) = &state.overlay else {
         panic!("no report form");
     };
-    // The default file: named by report, office and day.
+    // The default file: in the reports folder the form names, named by report, office and day.
     let path = form.field("path").expect("path").value().to_string();
-    assert_eq!(path, "统计表_鄂城区_2023-03-20.xlsx");
+    assert_eq!(path, "~/peixun-reports/统计表-鄂城区-2023-03-20.xlsx");
+    assert!(form
+        .field("path")
+        .expect("path")
+        .hint
+        .contains("peixun-reports"));
     press(&store, &mut state, KeyCode::Tab);
     let file = dir.path().join("统计表.xlsx");
     retype(&store, &mut state, &file.display().to_string());
@@ -103,6 +108,53 @@ fn a_written_statistics_table_reads_back() {
 }
 
 #[test]
+fn the_outcome_names_the_file_whole_at_80_columns() {
+    let (dir, store, mut state) = after_the_first_session();
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    // A folder deep enough that the message cannot fit on one line.
+    let folder = dir
+        .path()
+        .join("二〇二三年百县万企知识产权大培训")
+        .join("各单位统计表存档");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let file = folder.join("统计表-鄂城区-2023-03-20.pdf");
+    retype(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let outcome = state.reports.outcome.clone().expect("an outcome");
+    assert!(!outcome.error, "{}", outcome.text);
+    assert!(std::fs::read(&file).expect("written").starts_with(b"%PDF"));
+    assert!(
+        outcome.text.contains(&file.display().to_string()),
+        "{}",
+        outcome.text
+    );
+    let terminal = draw(&state, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        find(buffer, "统计表-鄂城区-2023-03-20.pdf").is_some(),
+        "the file's name on one line:\n{buffer:?}"
+    );
+    // A name the program cannot write is refused in the form, with the formats it can.
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    retype(
+        &store,
+        &mut state,
+        &folder.join("统计表.ods").display().to_string(),
+    );
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form stays open");
+    };
+    let error = form
+        .field("path")
+        .and_then(|f| f.error.clone())
+        .unwrap_or_default();
+    assert!(error.contains(".xlsx") && error.contains(".pdf"), "{error}");
+}
+
+#[test]
 fn a_coverage_table_goes_to_csv_in_gb18030() {
     let (dir, store, mut state) = after_the_first_session();
     press(&store, &mut state, KeyCode::Char('G'));
@@ -120,9 +172,9 @@ fn a_coverage_table_goes_to_csv_in_gb18030() {
     assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "no UTF-8 BOM");
     assert!(text.contains("鄂城区 培训覆盖情况"), "{text}");
     assert!(text.contains("已参训企业"), "{text}");
-    // How current each unit is; the office's own row is its own work.
+    // Every row is the office's own work: nothing to say how current it is.
     assert!(
-        text.contains("数据截至") && text.contains("本单位"),
+        !text.contains("数据截至") && !text.contains("本单位"),
         "{text}"
     );
 }
@@ -138,7 +190,10 @@ fn the_sign_in_sheet_is_of_the_session_selected_on_the_sessions_tab() {
     press(&store, &mut state, KeyCode::Enter);
     let rows = cells(&file);
     assert!(rows[0][0].starts_with("知识产权强国新法政策解读专题培训班"));
-    assert_eq!(rows.len(), 3 + 3, "title, line, header and three people");
+    // Title, line, header, three people, then the block for walk-ins (its rows blank).
+    assert!(!rows[5][1].is_empty(), "the third person");
+    assert!(rows[6][0].starts_with("现场报名"), "{:?}", rows[6]);
+    assert_eq!(rows.len(), 3 + 3 + 1);
 }
 
 const SHEET: &str = "鄂城区报名表\n\n序号,姓名,手机号,单位名称,职务\n\

@@ -169,19 +169,18 @@ pub fn follow_office(form: &mut Form, today: NaiveDate) {
     }
 }
 
-/// A file name without the characters file systems refuse.
-fn file_safe(text: &str) -> String {
-    text.chars()
-        .filter(|c| !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-        .take(24)
-        .collect()
+/// The file a report goes to unless another is typed: in the reports folder (`~/peixun-reports`),
+/// named plainly by report, office (or session) and date.
+pub fn default_path(kind: ReportKind, what: &str, date: NaiveDate) -> String {
+    format!(
+        "~/{}/{}",
+        REPORTS_FOLDER,
+        crate::sheets::output::default_name(&kind.title(), what, date)
+    )
 }
 
-/// The file a report goes to unless another is typed: in the current directory, named by report,
-/// office (or session) and date.
-pub fn default_path(kind: ReportKind, what: &str, today: NaiveDate) -> String {
-    format!("{}_{}_{today}.xlsx", kind.title(), file_safe(what))
-}
+/// The folder under the home directory that `default_path` names.
+const REPORTS_FOLDER: &str = "peixun-reports";
 
 fn choice(name: &'static str, options: Vec<(String, String)>) -> Field {
     let mut field = Field::text(name, "");
@@ -199,16 +198,16 @@ fn encodings() -> Vec<(String, String)> {
 /// The form for a report: the office (not for a sign-in sheet), the file, the CSV encoding.
 fn report_form(state: &State, kind: ReportKind) -> Option<Form> {
     let office = &state.office.id;
-    let (title, what, session) = match kind {
+    let (title, what, date, session) = match kind {
         ReportKind::Signin => {
             let session = state.sessions.selected_row()?.session.clone();
             let title = tf("tui.reports.form_signin", &[("title", &session.title)]);
-            let what = format!("{}_{}", session.date, session.title);
-            (title, what, Some(session.id))
+            (title, session.title, session.date, Some(session.id))
         }
         _ => (
             tf("tui.reports.form_title", &[("report", &kind.title())]),
             unit_name(office),
+            state.today,
             None,
         ),
     };
@@ -216,10 +215,13 @@ fn report_form(state: &State, kind: ReportKind) -> Option<Form> {
     if kind != ReportKind::Signin {
         fields.push(choice("office", offices(office)));
     }
-    fields.push(Field::text("path", &default_path(kind, &what, state.today)));
-    if kind != ReportKind::Signin {
-        fields.push(choice("encoding", encodings()));
-    }
+    let mut path = Field::text("path", &default_path(kind, &what, date));
+    path.hint = tf(
+        "tui.reports.path_hint",
+        &[("folder", &crate::sheets::output::reports_dir().display())],
+    );
+    fields.push(path);
+    fields.push(choice("encoding", encodings()));
     Some(Form::build(Form::new(
         FormKind::Report { kind, session },
         title,
@@ -264,6 +266,10 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
     let path = crate::tui::effects::expand(&path);
     let job = match &form.kind {
         FormKind::Report { kind, session } => {
+            if let Err(problem) = crate::sheets::output::FileFormat::of(&path) {
+                form.set_error("path", problem);
+                return None;
+            }
             let session = match session {
                 Some(id) => Some(Box::new(
                     sessions

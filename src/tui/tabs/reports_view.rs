@@ -85,7 +85,8 @@ fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         } else {
             theme.status_ok
         };
-        for part in wrap_words(&outcome.text, w).into_iter().take(3) {
+        let parts = outcome.text.split('\n').flat_map(|p| wrap_path(p, w));
+        for part in parts.take(4) {
             lines.push(Line::styled(part, style));
         }
     } else {
@@ -96,6 +97,24 @@ fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         ));
     }
     lines
+}
+
+/// A line that may hold a file's path: broken after a `/` when it is too long, so a file's
+/// name stays whole on its line; other text wraps between words.
+fn wrap_path(text: &str, w: usize) -> Vec<String> {
+    if width(text) <= w || !text.contains('/') {
+        return wrap_words(text, w);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in text.split_inclusive('/') {
+        if !line.is_empty() && width(&line) + width(piece) > w {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.push_str(piece);
+    }
+    lines.push(line);
+    lines.into_iter().flat_map(|l| wrap_words(&l, w)).collect()
 }
 
 /// A labelled line, wrapped under its label.

@@ -1,0 +1,280 @@
+//! A document as an A4 workbook that prints right in Excel, WPS and LibreOffice: columns as wide
+//! as their content, every row as tall as its wrapped text, the title rows repeated on every
+//! page, "第 N 页 共 M 页" and the maker in the footer, numbers as numbers, dates as dates, and
+//! the total as a formula.
+
+use chrono::Datelike;
+use rust_xlsxwriter::{
+    column_number_to_name, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Formula, Workbook, Worksheet, XlsxError,
+};
+
+use super::doc::{chinese_date, Align, Cell, Document, Row, Value};
+use super::layout::{self, column_widths, lines_in, row_height, BODY_PT, LINE_PT, TITLE_PT};
+use crate::i18n::tf;
+
+/// The font official documents use; programs without it fall back to their CJK font.
+const FONT: &str = "宋体";
+const DATE_FORMAT: &str = "yyyy\"年\"m\"月\"d\"日\"";
+
+/// The document's workbook, as bytes.
+pub fn xlsx_bytes(doc: &Document) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(&doc.title)
+            .set_author(&doc.maker)
+            .set_company(&doc.maker),
+    );
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(&doc.sheet))?;
+    write(sheet, doc)?;
+    book.save_to_buffer()
+}
+
+/// A sheet name Excel accepts: no []:*?/\ and at most 31 characters.
+fn sheet_name(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    if name.is_empty() {
+        "Sheet1".into()
+    } else {
+        name
+    }
+}
+
+fn base() -> Format {
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_size(BODY_PT)
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+fn boxed() -> Format {
+    base().set_border(FormatBorder::Thin)
+}
+
+/// The format of one cell: its column's alignment, its value's number format, its indent.
+fn cell_format(align: Align, cell: &Cell) -> Format {
+    let mut format = match (align, &cell.value) {
+        (_, Value::Date(_)) => boxed()
+            .set_num_format(DATE_FORMAT)
+            .set_align(FormatAlign::Center),
+        (_, Value::DateHours(_, hours)) => boxed()
+            .set_num_format(format!("{DATE_FORMAT}\" {}\"", hours.replace('"', "")))
+            .set_align(FormatAlign::Center),
+        (Align::Number, Value::Int(_)) => boxed().set_num_format("0").set_align(FormatAlign::Right),
+        (Align::Number, _) => boxed().set_align(FormatAlign::Right).set_text_wrap(),
+        (Align::Center, _) => boxed().set_align(FormatAlign::Center).set_text_wrap(),
+        (Align::Text, _) => boxed().set_align(FormatAlign::Left).set_text_wrap(),
+    };
+    if cell.indent > 0 {
+        format = format.set_indent(cell.indent);
+    }
+    if cell.bold {
+        format = format.set_bold();
+    }
+    format
+}
+
+fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    align: Align,
+    cell: &Cell,
+) -> Result<(), XlsxError> {
+    let format = cell_format(align, cell);
+    match &cell.value {
+        Value::Text(text) => sheet.write_string_with_format(row, col, text, &format)?,
+        Value::Int(n) => sheet.write_number_with_format(row, col, *n as f64, &format)?,
+        Value::Tenths(t) => {
+            sheet.write_number_with_format(row, col, f64::from(*t) / 10.0, &format)?
+        }
+        Value::Date(date) | Value::DateHours(date, _) => {
+            let day = ExcelDateTime::from_ymd(
+                u16::try_from(date.year()).unwrap_or(1900),
+                date.month() as u8,
+                date.day() as u8,
+            )?;
+            sheet.write_datetime_with_format(row, col, &day, &format)?
+        }
+        Value::Empty => sheet.write_blank(row, col, &format)?,
+    };
+    Ok(())
+}
+
+/// Footer text with Excel's codes: `&` itself is written twice.
+fn footer_text(text: &str) -> String {
+    text.replace('&', "&&")
+}
+
+fn write(sheet: &mut Worksheet, doc: &Document) -> Result<(), XlsxError> {
+    let widths = column_widths(doc);
+    let n = widths.len().max(1);
+    let last = (n - 1) as u16;
+    for (col, width) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    let all: f64 = widths.iter().sum();
+    let title = base()
+        .set_font_size(TITLE_PT)
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let title_lines =
+        layout::wrap(&doc.title, all * BODY_PT / TITLE_PT - 2.0, &layout::units).len();
+    merged(sheet, 0, last, &doc.title, &title)?;
+    sheet.set_row_height(0, title_lines as f64 * TITLE_PT * 1.5 + 8.0)?;
+    let line = base().set_align(FormatAlign::Left).set_text_wrap();
+    merged(sheet, 1, last, &doc.line, &line)?;
+    sheet.set_row_height(1, row_height(lines_in(&doc.line, all, 0), false))?;
+    let head = boxed()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let mut head_lines = 1;
+    for (col, column) in doc.columns.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, &column.header, &head)?;
+        head_lines = head_lines.max(lines_in(&column.header, widths[col], 0));
+    }
+    sheet.set_row_height(2, row_height(head_lines, false))?;
+    let first_body = 3u32;
+    let mut r = first_body;
+    let mut last_body = first_body;
+    for row in &doc.rows {
+        match row {
+            Row::Body(cells) => {
+                let mut lines = 1;
+                for (col, column) in doc.columns.iter().enumerate() {
+                    let empty = Cell::from(Value::Empty);
+                    let cell = cells.get(col).unwrap_or(&empty);
+                    write_cell(sheet, r, col as u16, column.align, cell)?;
+                    lines = lines.max(lines_in(&cell.value.shown(), widths[col], cell.indent));
+                }
+                sheet.set_row_height(r, row_height(lines, doc.signing))?;
+                last_body = r;
+            }
+            Row::Total { label, span, sums } => {
+                let label_format = boxed().set_bold().set_align(FormatAlign::Center);
+                let span = (*span).clamp(1, n) as u16;
+                if span > 1 {
+                    sheet.merge_range(r, 0, r, span - 1, label, &label_format)?;
+                } else {
+                    sheet.write_string_with_format(r, 0, label, &label_format)?;
+                }
+                let figure = boxed()
+                    .set_bold()
+                    .set_num_format("0")
+                    .set_align(FormatAlign::Right);
+                for col in span..=last {
+                    if sums.contains(&(col as usize)) {
+                        let name = column_number_to_name(col);
+                        let formula = Formula::new(format!(
+                            "=SUM({name}{}:{name}{})",
+                            first_body + 1,
+                            last_body + 1
+                        ))
+                        .set_result(doc.sum(col as usize).to_string());
+                        sheet.write_formula_with_format(r, col, formula, &figure)?;
+                    } else {
+                        sheet.write_blank(r, col, &boxed())?;
+                    }
+                }
+                sheet.set_row_height(r, row_height(1, false))?;
+            }
+            Row::Section(label) => {
+                let format = boxed()
+                    .set_bold()
+                    .set_align(FormatAlign::Left)
+                    .set_text_wrap();
+                merged(sheet, r, last, label, &format)?;
+                sheet.set_row_height(r, row_height(lines_in(label, all, 0), false))?;
+            }
+        }
+        r += 1;
+    }
+    let note = base().set_align(FormatAlign::Left).set_text_wrap();
+    for text in &doc.notes {
+        merged(sheet, r, last, text, &note)?;
+        sheet.set_row_height(
+            r,
+            row_height(lines_in(text, all, 0), false).max(LINE_PT + 6.0),
+        )?;
+        r += 1;
+    }
+    page_setup(sheet, doc)
+}
+
+fn merged(
+    sheet: &mut Worksheet,
+    row: u32,
+    last: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if last == 0 {
+        sheet.write_string_with_format(row, 0, text, format)?;
+    } else {
+        sheet.merge_range(row, 0, row, last, text, format)?;
+    }
+    Ok(())
+}
+
+fn page_setup(sheet: &mut Worksheet, doc: &Document) -> Result<(), XlsxError> {
+    sheet.set_paper_size(9);
+    if doc.landscape {
+        sheet.set_landscape();
+    } else {
+        sheet.set_portrait();
+    }
+    let inch = |pt: f64| pt / 72.0;
+    sheet.set_margins(
+        inch(layout::MARGIN_SIDE_PT),
+        inch(layout::MARGIN_SIDE_PT),
+        inch(layout::MARGIN_TOP_PT),
+        inch(layout::MARGIN_BOTTOM_PT),
+        0.3,
+        0.3,
+    );
+    sheet.set_repeat_rows(0, 2)?;
+    sheet.set_freeze_panes(3, 0)?;
+    // The widths already fit the page; this only guards against a program that draws wider.
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    let font = format!("&\"{FONT},常规\"&9");
+    sheet.set_footer(format!(
+        "&L{font}{}&C{font}{}&R{font}{}",
+        footer_text(&tf("cli.report.footer_maker", &[("office", &doc.maker)])),
+        tf(
+            "cli.report.footer_page",
+            &[("page", &"&P"), ("pages", &"&N")]
+        ),
+        footer_text(&tf(
+            "cli.report.footer_made",
+            &[("date", &chinese_date(doc.made))]
+        )),
+    ));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_what_excel_accepts() {
+        assert_eq!(sheet_name("统计表"), "统计表");
+        assert_eq!(sheet_name("a/b[c]"), "abc");
+        assert_eq!(sheet_name(""), "Sheet1");
+        assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn footer_ampersands_are_doubled() {
+        assert_eq!(footer_text("A&B"), "A&&B");
+    }
+}
