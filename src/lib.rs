@@ -1,5 +1,6 @@
 //! peixun (培训): the library behind the TUI, the CLI and the tests.
 
+pub mod app;
 pub mod args;
 pub mod backup;
 pub mod campaign;

@@ -65,10 +65,9 @@ impl Office {
             .unwrap()
             .and_hms_opt(10, 0, 0)
             .unwrap();
-        let evidence = self
-            .store
-            .attach_evidence(COUNTY, "county.contact", &path, "", at)
-            .unwrap();
+        let evidence =
+            peixun::app::checklist::attach(&self.store, COUNTY, "county.contact", &path, "", at)
+                .unwrap();
         evidence.blake3
     }
 

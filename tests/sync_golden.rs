@@ -93,9 +93,7 @@ fn write_golden(dir: &Path) {
             .unwrap()
             .and_hms_opt(10, 0, 0)
             .unwrap();
-        county
-            .store
-            .attach_evidence(ECHENG, "county.contact", &path, "", at)
+        peixun::app::checklist::attach(&county.store, ECHENG, "county.contact", &path, "", at)
             .unwrap();
         let options = ExportOptions {
             files_cap: Some(FILES_CAP),

@@ -279,7 +279,7 @@ fn a_good_session_form_commits_and_selects_the_new_session() {
     }
     typed(&store, &mut state, "区图书馆报告厅");
     let effect = press(&store, &mut state, KeyCode::Enter);
-    assert!(matches!(effect, Some(Effect::SaveSession(_))));
+    assert!(matches!(effect, Some(Effect::SaveSession { .. })));
     assert_eq!(state.overlay, Overlay::None);
     let status = state.status.clone().expect("status");
     assert!(!status.error, "{}", status.text);

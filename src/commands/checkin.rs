@@ -9,6 +9,7 @@ use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::{headers, open_store, print_json, print_table, today, user_error};
+use crate::app;
 use crate::cli::{CheckinArgs, Cli, EnrolArgs};
 use crate::config::Config;
 use crate::domain::text::mask_phone;
@@ -116,7 +117,7 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
         enterprise: args.enterprise.clone(),
         credit_code: args.credit_code.clone(),
     };
-    let enrolled = store.enrol_draft(&args.session, &draft, args.over_capacity)?;
+    let enrolled = app::sessions::enrol(&store, &args.session, &draft, args.over_capacity)?;
     let person = enrolled.person();
     let key = match enrolled {
         Enrolled::New(_) => "cli.enrol.new",
@@ -192,29 +193,15 @@ fn now(cli: &Cli, store: &Store) -> Result<NaiveDateTime> {
     Ok(today(cli, store)?.and_time(chrono::Local::now().time()))
 }
 
-/// When the person came: `--at` on the session's day, else now while the session is on. Once
-/// it is over the clock is not the time of arrival, so the coordinator says it (补录).
+/// When the person came: `--at` on the session's day, else now while the session is on.
 fn arrival(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -> Result<NaiveDateTime> {
-    let found = store
-        .session(session)?
-        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &session)])))?;
-    if let Some(raw) = at {
-        let time =
-            crate::domain::input::parse_time(raw).map_err(|e| user_error(format!("--at: {e}")))?;
-        return Ok(found.date.and_time(time));
-    }
-    let now = now(cli, store)?;
-    let end = found.date.and_time(found.end);
-    if now > end || now.date() != found.date {
-        return Err(user_error(tf(
-            "cli.checkin.after_end",
-            &[
-                ("end", &end.format("%Y-%m-%d %H:%M")),
-                ("start", &found.start.format("%H:%M")),
-            ],
-        )));
-    }
-    Ok(now)
+    let found = app::checkin::session(store, session)?;
+    let at = at
+        .map(|raw| {
+            crate::domain::input::parse_time(raw).map_err(|e| user_error(format!("--at: {e}")))
+        })
+        .transpose()?;
+    Ok(app::checkin::arrival(&found, now(cli, store)?, at)?)
 }
 
 #[derive(Serialize)]
@@ -271,12 +258,7 @@ fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
 
 pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
     let store = open_store(cli)?;
-    if store.session(&args.session)?.is_none() {
-        return Err(user_error(tf(
-            "cli.session.not_found",
-            &[("id", &args.session)],
-        )));
-    }
+    app::checkin::session(&store, &args.session)?;
     if args.codes_from_stdin {
         return codes_from_stdin(cli, &store, &args.session, args.at.as_deref());
     }
@@ -295,7 +277,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         (None, None) => return Err(user_error(t("cli.checkin.whom"))),
     };
     if args.undo {
-        let key = if store.undo_check_in(&args.session, &id)? {
+        let key = if app::checkin::undo(&store, &args.session, &id, false)?.undone {
             "cli.checkin.undone"
         } else {
             "cli.checkin.not_checked_in"
@@ -304,7 +286,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         return Ok(());
     }
     let at = arrival(cli, &store, &args.session, args.at.as_deref())?;
-    let outcome = store.check_in(&args.session, &id, at)?;
+    let outcome = app::checkin::check_in(&store, &args.session, &id, at)?;
     if args.json {
         let (kind, at) = match outcome {
             CheckIn::Done { at, .. } => ("checked-in", at),
@@ -347,7 +329,7 @@ fn codes_from_stdin(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -
                 println!("{why}");
             }
             Ok((person, at)) => {
-                let outcome = store.check_in(session, &person.id, at)?;
+                let outcome = app::checkin::check_in(store, session, &person.id, at)?;
                 println!(
                     "ok {code} {}",
                     checked_in_line(store, session, &person.name, &outcome)?
@@ -441,7 +423,7 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
 /// the session's start, since the paper does not say when each person came.
 fn from_paper(store: &Store, session_id: &str, numbers: &str, sheet: Option<u32>) -> Result<()> {
     let numbers = crate::sheets::report::parse_numbers(numbers).map_err(user_error)?;
-    let outcome = store.check_in_paper(session_id, &numbers, sheet)?;
+    let outcome = app::checkin::paper(store, session_id, &numbers, sheet)?;
     let against = outcome.version.map_or_else(String::new, |v| {
         tf("cli.report.sheet_version", &[("version", &v)])
     });

@@ -5,6 +5,7 @@ use color_eyre::eyre::Result;
 use super::{
     headers, open_store, print_json, print_table, today, unit_name, units_under, user_error,
 };
+use crate::app::checklist;
 use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
 use crate::domain::checklist::ChecklistRow;
 use crate::i18n::tf;
@@ -48,7 +49,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
             Ok(())
         }
         Some(ChecklistCommand::Mark { item, status, note }) => {
-            store.mark_item(&unit, item, *status, note)?;
+            checklist::mark(&store, &unit, item, *status, note)?;
             println!(
                 "{}",
                 tf(
@@ -64,7 +65,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
         }
         Some(ChecklistCommand::Attach { item, file, note }) => {
             let now = chrono::Local::now().naive_local();
-            let evidence = store.attach_evidence(&unit, item, file, note, now)?;
+            let evidence = checklist::attach(&store, &unit, item, file, note, now)?;
             println!(
                 "{}",
                 tf(
@@ -79,7 +80,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
             Ok(())
         }
         Some(ChecklistCommand::Deadline { item, date }) => {
-            store.set_deadline(&unit, item, *date)?;
+            checklist::set_deadline(&store, &unit, item, *date)?;
             println!(
                 "{}",
                 tf(

@@ -1,17 +1,14 @@
 //! `peixun sessions` and `peixun session ...`.
 
-use chrono::NaiveTime;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use crate::app::sessions;
 use crate::cli::{Cli, SessionCommand};
-use crate::domain::input::SessionInput;
-use crate::domain::session_checks::calendar_warnings;
 use crate::domain::text::mask_phone;
-use crate::domain::{Enterprise, Person, Session, SessionKind};
+use crate::domain::{Enterprise, Person, Session};
 use crate::i18n::{t, tf};
-use crate::log::Payload;
 use crate::store::Store;
 
 pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
@@ -52,12 +49,12 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
     let store = open_store(cli)?;
     match command {
         SessionCommand::Add { fields, yes } => {
-            let id = add(&store, fields, *yes)?;
-            println!("{id}");
+            let saved = sessions::save(&store, None, fields, *yes)?;
+            println!("{}", saved.id);
             Ok(())
         }
         SessionCommand::Edit { id, fields, yes } => {
-            edit(&store, id, fields, *yes)?;
+            sessions::save(&store, Some(id), fields, *yes)?;
             println!("{}", tf("cli.session.edited", &[("id", id)]));
             Ok(())
         }
@@ -67,7 +64,7 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
             person,
             over_capacity,
         } => {
-            set_enrolment(&store, id, person, true, *over_capacity)?;
+            sessions::enrol_known(&store, id, person, *over_capacity)?;
             println!(
                 "{}",
                 tf("cli.session.enrolled", &[("person", person), ("id", id)])
@@ -75,7 +72,7 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
             Ok(())
         }
         SessionCommand::Unenrol { id, person } => {
-            set_enrolment(&store, id, person, false, false)?;
+            sessions::unenrol(&store, id, person)?;
             println!(
                 "{}",
                 tf("cli.session.unenrolled", &[("person", person), ("id", id)])
@@ -83,120 +80,6 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// A blank session of this office, for `add` to fill.
-pub fn blank(store: &Store) -> Result<Session> {
-    Ok(Session {
-        id: store.new_id('S')?,
-        office: store.office().to_string(),
-        kind: SessionKind::Offline,
-        title: String::new(),
-        units: Vec::new(),
-        host: store.office().to_string(),
-        cohost: None,
-        date: store.today()?,
-        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
-        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
-        venue: String::new(),
-        courses: Vec::new(),
-        audience: String::new(),
-        capacity: 100,
-    })
-}
-
-/// Refuses a session whose date the coordinator should look at again, unless `yes`.
-fn confirmed(session: &Session, yes: bool) -> Result<()> {
-    let warnings = calendar_warnings(session);
-    if warnings.is_empty() || yes {
-        return Ok(());
-    }
-    Err(user_error(tf(
-        "cli.input.confirm_with_yes",
-        &[("warnings", &warnings.join(&t("cli.reason_sep")))],
-    )))
-}
-
-pub fn add(store: &Store, input: &SessionInput, yes: bool) -> Result<String> {
-    if input.date.is_none() {
-        return Err(user_error(format!(
-            "{}: {}",
-            t("cli.field.date"),
-            t("cli.input.required")
-        )));
-    }
-    let session = input
-        .apply(blank(store)?)
-        .map_err(|e| user_error(e.to_string()))?;
-    confirmed(&session, yes)?;
-    let id = session.id.clone();
-    store.commit(vec![Payload::SessionUpserted(session)])?;
-    Ok(id)
-}
-
-fn owned_session(store: &Store, id: &str) -> Result<Session> {
-    let session = store
-        .session(id)?
-        .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &id)])))?;
-    if session.office != store.office() {
-        return Err(user_error(tf(
-            "cli.session.not_owner",
-            &[("id", &id), ("owner", &unit_name(&session.office))],
-        )));
-    }
-    Ok(session)
-}
-
-pub fn edit(store: &Store, id: &str, input: &SessionInput, yes: bool) -> Result<()> {
-    let session = owned_session(store, id)?;
-    let edited = input
-        .apply(session.clone())
-        .map_err(|e| user_error(e.to_string()))?;
-    if edited.date != session.date || edited.kind != session.kind {
-        confirmed(&edited, yes)?;
-    }
-    if edited != session {
-        store.commit(vec![Payload::SessionUpserted(edited)])?;
-    }
-    Ok(())
-}
-
-pub fn set_enrolment(
-    store: &Store,
-    session: &str,
-    person: &str,
-    enrolled: bool,
-    over_capacity: bool,
-) -> Result<()> {
-    store.list_session(session)?;
-    if store.person(person)?.is_none() {
-        return Err(user_error(tf("cli.person.not_found", &[("id", &person)])));
-    }
-    if !enrolled {
-        return store.unenrol(session, person);
-    }
-    let was = store.is_enrolled(session, person)?;
-    if was && enrolled {
-        return Err(user_error(tf(
-            "cli.session.already_enrolled",
-            &[("person", &person)],
-        )));
-    }
-    if !was && !enrolled {
-        return Err(user_error(tf(
-            "cli.session.not_enrolled",
-            &[("person", &person)],
-        )));
-    }
-    if enrolled {
-        store.require_room(session, 1, over_capacity)?;
-    }
-    store.commit(vec![Payload::EnrolmentSet {
-        session: session.to_string(),
-        person: person.to_string(),
-        enrolled,
-    }])?;
-    Ok(())
 }
 
 #[derive(Serialize)]

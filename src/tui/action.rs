@@ -5,7 +5,8 @@
 
 use serde::Deserialize;
 
-use crate::domain::{MarkStatus, Session};
+use crate::domain::input::SessionInput;
+use crate::domain::MarkStatus;
 use crate::store::PersonDraft;
 use crate::tui::tabs::reports::Job;
 
@@ -147,8 +148,13 @@ impl Action {
 pub enum Effect {
     /// Read one session with its enrolment list into the sessions tab.
     OpenSession(String),
-    /// Write a session; an empty id means a new one.
-    SaveSession(Box<Session>),
+    /// Save a session as the form has it: over session `id`, or a new one. A date the plan does
+    /// not expect is saved once `confirmed`.
+    SaveSession {
+        id: Option<String>,
+        input: Box<SessionInput>,
+        confirmed: bool,
+    },
     /// Enrol the person a form describes (`Store::enrol_draft`): a known phone means a known
     /// person; otherwise they are created, with their enterprise found or created by name.
     Enrol {

@@ -5,16 +5,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use color_eyre::eyre::{eyre, Result};
+use color_eyre::eyre::Result;
 
 use super::action::Effect;
-use super::app::{Confirm, Overlay, State};
+use super::app::{Confirm as AskOverlay, Overlay, State};
 use super::data::load_detail;
 use super::effects::{chain, Failure};
 use super::suggest::{self, known_enterprises, KnownEnterprise};
 use super::tabs::checkin::{
     default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent,
 };
+use crate::app::{self, Confirm, Refusal};
 use crate::campaign::unit_name;
 use crate::i18n::tf;
 use crate::search::door::{candidates, DoorSearch};
@@ -94,41 +95,41 @@ pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<()
             let at = match at {
                 Some(at) => at,
                 None => {
-                    let over = state.checkin.door.as_ref().and_then(|d| {
-                        let end = d.session.date.and_time(d.session.end);
-                        (now > end || now.date() != d.session.date)
-                            .then(|| (d.session.date.and_time(d.session.start), end))
-                    });
-                    if let Some((start, end)) = over {
-                        // Keyed in after the session (from the paper, the next morning): the
-                        // clock is not when they came. Ask, rather than record a late arrival.
-                        let effect = |at| Effect::CheckIn {
-                            session: session.clone(),
-                            person: person.clone(),
-                            name: name.clone(),
-                            enterprise: enterprise.clone(),
-                            listed,
-                            at: Some(at),
-                        };
-                        state.overlay = Overlay::Confirm(Confirm {
-                            message: tf(
-                                "tui.checkin.after_end",
-                                &[
-                                    ("name", &name),
-                                    ("end", &end.format("%m-%d %H:%M")),
-                                    ("start", &start.format("%H:%M")),
-                                    ("now", &now.format("%m-%d %H:%M")),
-                                ],
-                            ),
-                            effect: effect(start),
-                            otherwise: Some(effect(now)),
-                        });
-                        return Ok(());
+                    let door = state.checkin.door.as_ref().map(|d| &d.session);
+                    match door.map(|s| app::checkin::arrival(s, now, None)) {
+                        Some(Err(Refusal::Confirm(Confirm::AfterEnd { start, end }))) => {
+                            // Keyed in after the session (from the paper, the next morning):
+                            // the clock is not when they came. Ask, rather than record a late
+                            // arrival.
+                            let effect = |at| Effect::CheckIn {
+                                session: session.clone(),
+                                person: person.clone(),
+                                name: name.clone(),
+                                enterprise: enterprise.clone(),
+                                listed,
+                                at: Some(at),
+                            };
+                            state.overlay = Overlay::Confirm(AskOverlay {
+                                message: tf(
+                                    "tui.checkin.after_end",
+                                    &[
+                                        ("name", &name),
+                                        ("end", &end.format("%m-%d %H:%M")),
+                                        ("start", &start.format("%H:%M")),
+                                        ("now", &now.format("%m-%d %H:%M")),
+                                    ],
+                                ),
+                                effect: effect(start),
+                                otherwise: Some(effect(now)),
+                            });
+                            return Ok(());
+                        }
+                        Some(arrival) => arrival?,
+                        None => now,
                     }
-                    now
                 }
             };
-            let outcome = store.check_in(&session, &person, at)?;
+            let outcome = app::checkin::check_in(store, &session, &person, at)?;
             let arrival = if listed {
                 Arrival::Listed
             } else {
@@ -202,7 +203,7 @@ fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(),
     };
     let c = &mut state.checkin;
     let door = load_door(store, c, &id)?
-        .ok_or_else(|| Failure::Other(eyre!(tf("tui.sessions.gone", &[("id", &id)]))))?;
+        .ok_or_else(|| Refusal::said(tf("tui.sessions.gone", &[("id", &id)])))?;
     c.open(door);
     // Walk-ins since the last build are missing from it: build again, keep using the old one.
     if c.index == IndexJob::NotStarted || (c.index == IndexJob::Ready && c.office_stale) {
@@ -301,7 +302,7 @@ fn walk_in(
     draft: &PersonDraft,
 ) -> Result<(), Failure> {
     let at = state.today.and_time(state.checkin.clock.time());
-    let (enrolled, outcome) = store.walk_in(session, draft, at)?;
+    let (enrolled, outcome) = app::checkin::walk_in(store, session, draft, at)?;
     let (arrival, list_changed) = match &enrolled {
         Enrolled::New(_) => (Arrival::WalkIn, true),
         Enrolled::Known {
@@ -344,8 +345,8 @@ fn undo(
     name: String,
     unenrol: bool,
 ) -> Result<(), Failure> {
-    let undone = store.undo_check_in(session, person)?;
-    let unenrolled = unenrol && undone && store.unenrol(session, person).is_ok();
+    let app::checkin::Undone { undone, unenrolled } =
+        app::checkin::undo(store, session, person, unenrol)?;
     let c = &mut state.checkin;
     if let Some(at) = c.recent.iter().rposition(|r| r.person == person) {
         c.recent.remove(at);

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use color_eyre::eyre::{eyre, Report, Result};
+use color_eyre::eyre::{Report, Result};
 
 use super::action::Effect;
 use super::app::{Overlay, State, Tab};
@@ -12,44 +12,14 @@ use super::data::{load_detail, reload};
 use super::door;
 use super::history;
 use super::labels::mark_label;
-use crate::domain::input::{FieldError, FieldErrors};
-use crate::domain::{MarkStatus, Session};
-use crate::error::UserError;
+use crate::app::{self, Confirm, Refusal};
+use crate::domain::input::SessionInput;
+use crate::domain::MarkStatus;
 use crate::i18n::{t, tf};
-use crate::log::Payload;
-use crate::store::{Enrolled, PersonDraft, SessionFull, Store};
+use crate::store::{Enrolled, PersonDraft, Store};
 
-/// Why an effect did not happen: fields the user can fix, or anything else.
-pub(super) enum Failure {
-    Fields(Vec<FieldError>),
-    /// Needs the coordinator's word: said under the field, and a second Enter goes ahead.
-    Confirm(FieldError),
-    Other(Report),
-}
-
-impl From<Report> for Failure {
-    /// Field errors from the shared validators (`Store::enrol_draft` and the like) go back to
-    /// the form; anything else to the status line.
-    fn from(report: Report) -> Failure {
-        if let Some(full) = report.downcast_ref::<SessionFull>() {
-            return Failure::Confirm(FieldError {
-                field: "name",
-                message: tf(
-                    "tui.form.full",
-                    &[("enrolled", &full.enrolled), ("capacity", &full.capacity)],
-                ),
-            });
-        }
-        match report.downcast::<FieldErrors>() {
-            Ok(FieldErrors(errors)) => Failure::Fields(errors),
-            Err(report) => Failure::Other(report),
-        }
-    }
-}
-
-fn field_failure(field: &'static str, message: String) -> Failure {
-    Failure::Fields(vec![FieldError { field, message }])
-}
+/// Why an effect did not happen: the use case's refusal.
+pub(super) type Failure = Refusal;
 
 /// Runs `effect`, reloads the screens' data and reports in the status line. The door's effects
 /// update their own rows in place instead of reloading everything.
@@ -87,7 +57,11 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
     let mut select = None;
     let outcome = match effect {
         Effect::OpenSession(id) => open_session(store, state, &id).map(|()| None),
-        Effect::SaveSession(session) => save_session(store, *session).map(|(message, id)| {
+        Effect::SaveSession {
+            id,
+            input,
+            confirmed,
+        } => save_session(store, id.as_deref(), &input, confirmed).map(|(message, id)| {
             select = Some(id);
             Some(message)
         }),
@@ -121,15 +95,12 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
             session,
             numbers,
             version,
-        } => store
-            .check_in_paper(&session, &numbers, version)
-            .map(|done| {
-                Some(tf(
-                    "cli.report.numbers_done",
-                    &[("count", &numbers.len()), ("already", &done.already)],
-                ))
-            })
-            .map_err(Failure::from),
+        } => app::checkin::paper(store, &session, &numbers, version).map(|done| {
+            Some(tf(
+                "cli.report.numbers_done",
+                &[("count", &numbers.len()), ("already", &done.already)],
+            ))
+        }),
         Effect::LoadCert => crate::tui::tabs::cert::load(store, state)
             .map(|()| None)
             .map_err(Failure::from),
@@ -177,10 +148,11 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
     }
 }
 
-/// A failure next to the form's fields where it names one, else in the status line.
-pub(super) fn report(state: &mut State, failure: Failure) {
-    match failure {
-        Failure::Fields(errors) => {
+/// A refusal next to the form's fields where it names one, else in the status line; what needs
+/// the coordinator's word is asked under its field, and a second Enter goes ahead.
+pub(super) fn report(state: &mut State, refusal: Refusal) {
+    match refusal {
+        Refusal::Fields(errors) => {
             // An error for a field the form does not have still has to be seen.
             let mut unshown = Vec::new();
             for error in errors {
@@ -195,11 +167,33 @@ pub(super) fn report(state: &mut State, failure: Failure) {
                 state.error(unshown.join("；"));
             }
         }
-        Failure::Confirm(error) => match state.form_mut() {
-            Some(form) => form.ask_again(error.field, error.message),
-            None => state.error(error.message),
-        },
-        Failure::Other(report) => state.error(chain(&report)),
+        Refusal::Confirm(confirm) => {
+            let (field, message) = match confirm {
+                Confirm::Calendar(warnings) => (
+                    "date",
+                    tf(
+                        "tui.form.confirm_again",
+                        &[("warnings", &warnings.join(&t("cli.reason_sep")))],
+                    ),
+                ),
+                Confirm::OverCapacity(full) => (
+                    "name",
+                    tf(
+                        "tui.form.full",
+                        &[("enrolled", &full.enrolled), ("capacity", &full.capacity)],
+                    ),
+                ),
+                // The door asks this one itself, with both answers.
+                Confirm::AfterEnd { .. } => ("", String::new()),
+            };
+            match state.form_mut() {
+                Some(form) if !field.is_empty() => form.ask_again(field, message),
+                _ if !message.is_empty() => state.error(message),
+                _ => {}
+            }
+        }
+        Refusal::Said(message) => state.error(message),
+        Refusal::Failed(report) => state.error(chain(&report)),
     }
 }
 
@@ -219,29 +213,25 @@ fn open_session(store: &Store, state: &mut State, id: &str) -> Result<(), Failur
             state.tab = Tab::Sessions;
             Ok(())
         }
-        None => Err(Failure::Other(eyre!(tf(
-            "tui.sessions.gone",
-            &[("id", &id)]
-        )))),
+        None => Err(Refusal::said(tf("tui.sessions.gone", &[("id", &id)]))),
     }
 }
 
-fn save_session(store: &Store, mut session: Session) -> Result<(String, String), Failure> {
-    let new = session.id.is_empty();
-    if new {
-        session.id = store.new_id('S')?;
-    } else if store.session(&session.id)?.as_ref() == Some(&session) {
-        return Ok((t("tui.saved.unchanged"), session.id));
-    }
-    let title = session.title.clone();
-    let id = session.id.clone();
-    store.commit(vec![Payload::SessionUpserted(session)])?;
-    let key = if new {
+fn save_session(
+    store: &Store,
+    id: Option<&str>,
+    input: &SessionInput,
+    confirmed: bool,
+) -> Result<(String, String), Failure> {
+    let saved = app::sessions::save(store, id, input, confirmed)?;
+    let key = if saved.unchanged {
+        "tui.saved.unchanged"
+    } else if saved.new {
         "tui.saved.session_added"
     } else {
         "tui.saved.session_edited"
     };
-    Ok((tf(key, &[("title", &title)]), id))
+    Ok((tf(key, &[("title", &saved.title)]), saved.id))
 }
 
 /// The message, and whether the person is new to the office.
@@ -251,7 +241,7 @@ fn enrol(
     draft: &PersonDraft,
     over_capacity: bool,
 ) -> Result<(String, bool), Failure> {
-    let enrolled = store.enrol_draft(session, draft, over_capacity)?;
+    let enrolled = app::sessions::enrol(store, session, draft, over_capacity)?;
     let key = match enrolled {
         Enrolled::Known {
             was_enrolled: true, ..
@@ -263,7 +253,7 @@ fn enrol(
 }
 
 fn unenrol(store: &Store, session: &str, person: &str, name: &str) -> Result<String, Failure> {
-    store.unenrol(session, person)?;
+    app::sessions::unenrol(store, session, person)?;
     Ok(tf("tui.saved.unenrolled", &[("name", &name)]))
 }
 
@@ -286,7 +276,7 @@ fn mark(
     status: MarkStatus,
     note: String,
 ) -> Result<String, Failure> {
-    store.mark_item(unit, item, status, &note)?;
+    app::checklist::mark(store, unit, item, status, &note)?;
     Ok(tf(
         "tui.saved.marked",
         &[
@@ -329,17 +319,17 @@ fn attach(
 ) -> Result<String, Failure> {
     let path = expand(raw_path);
     if let Some(problem) = not_a_file(&path) {
-        return Err(field_failure("path", problem));
+        return Err(Refusal::field("path", problem));
     }
     // The demo pins "today"; the time of day is the real one so two files keep their order.
     let added = state.today.and_time(chrono::Local::now().time());
-    // The same call as `peixun checklist attach`, so both record a file the same way. What the
-    // user can fix (an unreadable file) goes next to the path; anything else to the status line.
-    let evidence = store
-        .attach_evidence(unit, item, &path, &note, added)
-        .map_err(|e| match e.downcast_ref::<UserError>() {
-            Some(user) => field_failure("path", user.to_string()),
-            None => Failure::Other(e),
+    // What the coordinator can fix (an unreadable file) goes next to the path.
+    let evidence =
+        app::checklist::attach(store, unit, item, &path, &note, added).map_err(|refusal| {
+            match refusal {
+                Refusal::Said(problem) => Refusal::field("path", problem),
+                other => other,
+            }
         })?;
     Ok(tf(
         "tui.saved.attached",

@@ -2,7 +2,7 @@
 //! same functions the CLI uses (`SessionInput::apply`, `input::person`), so both agree; a bad
 //! field keeps the form open with its message under the field and nothing is written.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 
 use super::action::{Action, Effect, TextKey};
 use super::labels::kind_label;
@@ -11,7 +11,6 @@ use super::tabs::reports::ReportKind;
 pub use super::text_input::TextInput;
 use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldErrors, SessionInput};
-use crate::domain::session_checks::calendar_warnings;
 use crate::domain::{MarkStatus, Session, SessionKind};
 use crate::i18n::{t, tf};
 use crate::store::PersonDraft;
@@ -185,22 +184,7 @@ impl Form {
     }
     /// A new session of `office` on `date`, with the times most sessions use.
     pub fn new_session(office: &str, date: NaiveDate) -> Form {
-        let base = Session {
-            id: String::new(),
-            office: office.to_string(),
-            kind: SessionKind::Offline,
-            title: String::new(),
-            units: vec![office.to_string()],
-            host: office.to_string(),
-            cohost: None,
-            date,
-            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
-            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
-            venue: String::new(),
-            courses: Vec::new(),
-            audience: String::new(),
-            capacity: 100,
-        };
+        let base = crate::app::sessions::defaults(office, date);
         Self::session(base, t("tui.form.new_session"))
     }
 
@@ -447,21 +431,16 @@ impl Form {
             field.error = None;
         }
         let result = match &self.kind {
-            FormKind::Session(base) => match self.session_input().apply((**base).clone()) {
-                Ok(session) => {
-                    let warnings = calendar_warnings(&session);
-                    if !warnings.is_empty() && !self.confirmed() {
-                        let warnings = warnings.join(&t("cli.reason_sep"));
-                        self.ask_again(
-                            "date",
-                            tf("tui.form.confirm_again", &[("warnings", &warnings)]),
-                        );
-                        return None;
-                    }
-                    Ok(Effect::SaveSession(Box::new(session)))
-                }
-                Err(errors) => Err(errors),
-            },
+            // The fields are checked here too (the same validator the save runs), so a typo
+            // keeps the form open before anything is read or written.
+            FormKind::Session(base) => {
+                let input = self.session_input();
+                input.apply((**base).clone()).map(|_| Effect::SaveSession {
+                    id: (!base.id.is_empty()).then(|| base.id.clone()),
+                    input: Box::new(input),
+                    confirmed: self.confirmed(),
+                })
+            }
             // Checked here too, so a typo keeps the form open before anything is read or written.
             FormKind::Enrol { session } => input::person(
                 String::new(),

@@ -33,7 +33,17 @@ fn a_session_on_a_holiday_is_saved_on_the_second_enter() {
     }
     typed(&store, &mut state, "区图书馆报告厅");
     let before = op_count(&store);
-    assert_eq!(press(&store, &mut state, KeyCode::Enter), None);
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(
+            effect,
+            Some(Effect::SaveSession {
+                confirmed: false,
+                ..
+            })
+        ),
+        "{effect:?}"
+    );
     let said = field_error(&state, "date").expect("the date says why");
     assert!(said.contains("法定节假日（中秋节、国庆节）"), "{said}");
     assert!(said.contains("再按 Enter"), "{said}");
@@ -43,12 +53,31 @@ fn a_session_on_a_holiday_is_saved_on_the_second_enter() {
         press(&store, &mut state, KeyCode::Backspace);
     }
     typed(&store, &mut state, "2024-01-01");
-    assert_eq!(press(&store, &mut state, KeyCode::Enter), None);
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(
+            effect,
+            Some(Effect::SaveSession {
+                confirmed: false,
+                ..
+            })
+        ),
+        "{effect:?}"
+    );
     let said = field_error(&state, "date").expect("asked again");
     assert!(said.contains("2023-03-01 至 2023-11-30"), "{said}");
     assert!(said.contains("元旦"), "{said}");
     let effect = press(&store, &mut state, KeyCode::Enter);
-    assert!(matches!(effect, Some(Effect::SaveSession(_))), "{effect:?}");
+    assert!(
+        matches!(
+            effect,
+            Some(Effect::SaveSession {
+                confirmed: true,
+                ..
+            })
+        ),
+        "{effect:?}"
+    );
     assert_eq!(state.overlay, Overlay::None);
     assert!(store
         .sessions()

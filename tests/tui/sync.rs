@@ -172,9 +172,7 @@ fn a_county_exports_its_evidence_files_with_the_bundle() {
     let photo = dir.path().join("现场照片.jpg");
     std::fs::write(&photo, b"photo of the training room").unwrap();
     let at = day("2023-03-01").and_time(time(10, 0));
-    store
-        .attach_evidence(ECHENG, "county.plan", &photo, "", at)
-        .expect("attach");
+    peixun::app::checklist::attach(&store, ECHENG, "county.plan", &photo, "", at).expect("attach");
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('7'));
     state.sync.media.clear();

@@ -7,7 +7,6 @@ pub use super::list_filter::Filter;
 use super::list_filter::{session_keys, PeopleIndex};
 use super::session_header;
 use super::step_selection;
-use crate::campaign::unit_name;
 use crate::domain::Session;
 use crate::i18n::tf;
 use crate::log::authority::may_keep_list;
@@ -249,30 +248,30 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     }
 }
 
-/// Only the office that owns a session changes it or its enrolment list (DESIGN §2, and
-/// `peixun session` agrees); say so instead of letting the write fail.
+/// Only the office that owns a session changes it; say so instead of letting the write fail.
 fn owns(state: &mut State, session: &Session) -> bool {
-    if session.office == state.office.id {
-        return true;
-    }
-    state.error(tf(
-        "tui.sessions.not_owner",
-        &[("owner", &unit_name(&session.office))],
-    ));
-    false
+    allowed(
+        state,
+        crate::app::sessions::may_change(&state.office.id, session),
+    )
 }
 
-/// A session's list is kept by its office, the offices above it, and the units it names (a
-/// joint session's host and co-host enrol and check in their own people); `peixun enrol` agrees.
+/// Whether this office keeps the session's list, said when it does not.
 fn keeps_list(state: &mut State, session: &Session) -> bool {
-    if may_keep_list(&state.office.id, session) {
-        return true;
+    allowed(
+        state,
+        crate::app::sessions::may_keep_list(&state.office.id, session),
+    )
+}
+
+fn allowed(state: &mut State, rule: crate::app::Outcome<()>) -> bool {
+    match rule {
+        Ok(()) => true,
+        Err(refusal) => {
+            crate::tui::effects::report(state, refusal);
+            false
+        }
     }
-    state.error(tf(
-        "tui.sessions.not_list_keeper",
-        &[("owner", &unit_name(&session.office))],
-    ));
-    false
 }
 
 fn open_edit(state: &mut State, session: &Session) {

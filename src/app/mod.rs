@@ -1,0 +1,104 @@
+//! The use cases: one function per coordinator intent (save a session, enrol, check in, undo,
+//! mark an item, attach evidence, record a result, issue certificates, …). The CLI and the TUI
+//! only turn what was typed into these inputs and show what comes back; the rules live here, once,
+//! for them and for any later client. Nothing here knows a terminal, clap or a screen.
+//!
+//! Each returns `Outcome<T>`: what happened, or a `Refusal` in the UI language that says which
+//! field is wrong, what needs the coordinator's word, or why it is not allowed.
+
+pub mod cert;
+pub mod checkin;
+pub mod checklist;
+pub mod sessions;
+
+use color_eyre::Report;
+
+use crate::domain::input::{FieldError, FieldErrors};
+use crate::error::{user_error, UserError};
+use crate::i18n::{t, tf};
+use crate::store::SessionFull;
+
+/// Why a use case did not go ahead.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Fields the coordinator can fix, each named.
+    Fields(Vec<FieldError>),
+    /// Allowed, but only once the coordinator says so (a second Enter, or a flag in the CLI).
+    Confirm(Confirm),
+    /// Not allowed, or nothing to act on: said in words.
+    Said(String),
+    /// The machine failed (disk, store); nothing was written.
+    Failed(Report),
+}
+
+/// What a coordinator confirms before the use case goes ahead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// The session's date lies outside the plan's window for its kind, or on a holiday.
+    Calendar(Vec<String>),
+    /// Enrolling goes past the session's capacity.
+    OverCapacity(SessionFull),
+    /// A check-in keyed after the session ended: at its start (补录), or now.
+    AfterEnd {
+        start: chrono::NaiveDateTime,
+        end: chrono::NaiveDateTime,
+    },
+}
+
+pub type Outcome<T> = Result<T, Refusal>;
+
+impl Refusal {
+    pub fn said(message: impl Into<String>) -> Refusal {
+        Refusal::Said(message.into())
+    }
+
+    pub fn field(field: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal::Fields(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+}
+
+impl From<Report> for Refusal {
+    /// Sorts what the store and the validators said: the user's to fix, or the machine's.
+    fn from(report: Report) -> Refusal {
+        if let Some(full) = report.downcast_ref::<SessionFull>() {
+            return Refusal::Confirm(Confirm::OverCapacity(full.clone()));
+        }
+        if let Some(FieldErrors(errors)) = report.downcast_ref::<FieldErrors>() {
+            return Refusal::Fields(errors.clone());
+        }
+        if let Some(user) = report.downcast_ref::<UserError>() {
+            return Refusal::Said(user.0.clone());
+        }
+        if crate::error::is_user_error(&report) {
+            return Refusal::Said(report.to_string());
+        }
+        Refusal::Failed(report)
+    }
+}
+
+impl From<Refusal> for Report {
+    /// The CLI's reading: one message, a user error (exit 2) unless the machine failed; what
+    /// needs the coordinator's word names the flag that gives it.
+    fn from(refusal: Refusal) -> Report {
+        match refusal {
+            Refusal::Fields(errors) => FieldErrors(errors).into(),
+            Refusal::Confirm(Confirm::Calendar(warnings)) => user_error(tf(
+                "cli.input.confirm_with_yes",
+                &[("warnings", &warnings.join(&t("cli.reason_sep")))],
+            )),
+            Refusal::Confirm(Confirm::OverCapacity(full)) => full.into(),
+            Refusal::Confirm(Confirm::AfterEnd { start, end }) => user_error(tf(
+                "cli.checkin.after_end",
+                &[
+                    ("end", &end.format("%Y-%m-%d %H:%M")),
+                    ("start", &start.format("%H:%M")),
+                ],
+            )),
+            Refusal::Said(message) => user_error(message),
+            Refusal::Failed(report) => report,
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Sessions and their lists: saving a session (new or edited), enrolling and unenrolling.
+
+use chrono::{NaiveDate, NaiveTime};
+
+use super::{Confirm, Outcome, Refusal};
+use crate::campaign::unit_name;
+use crate::domain::input::SessionInput;
+use crate::domain::session_checks::calendar_warnings;
+use crate::domain::{Session, SessionKind};
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::store::{Enrolled, PersonDraft, Store};
+
+/// A new session of `office` on `date` as a form or `session add` starts it: an offline
+/// morning class for 100 of the office's own area, hosted by itself. Its id is given when it is
+/// saved.
+pub fn defaults(office: &str, date: NaiveDate) -> Session {
+    Session {
+        id: String::new(),
+        office: office.to_string(),
+        kind: SessionKind::Offline,
+        title: String::new(),
+        units: vec![office.to_string()],
+        host: office.to_string(),
+        cohost: None,
+        date,
+        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
+        venue: String::new(),
+        courses: Vec::new(),
+        audience: String::new(),
+        capacity: 100,
+    }
+}
+
+/// Only the office that made a session changes it (DESIGN §2).
+pub fn may_change(office: &str, session: &Session) -> Outcome<()> {
+    if session.office == office {
+        return Ok(());
+    }
+    Err(Refusal::said(tf(
+        "cli.session.not_owner",
+        &[("id", &session.id), ("owner", &unit_name(&session.office))],
+    )))
+}
+
+/// A session's list is kept by its office, the offices above it and the units it names (a joint
+/// session's host and co-host enrol and check in their own people).
+pub fn may_keep_list(office: &str, session: &Session) -> Outcome<()> {
+    if crate::log::authority::may_keep_list(office, session) {
+        return Ok(());
+    }
+    Err(Refusal::said(tf(
+        "cli.session.not_list_keeper",
+        &[("id", &session.id), ("owner", &unit_name(&session.office))],
+    )))
+}
+
+fn found(store: &Store, id: &str) -> Outcome<Session> {
+    store
+        .session(id)?
+        .ok_or_else(|| Refusal::said(tf("cli.session.not_found", &[("id", &id)])))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub id: String,
+    pub title: String,
+    pub new: bool,
+    /// Saved as it was: nothing written.
+    pub unchanged: bool,
+}
+
+/// Saves `input` over the session `id` (an edit) or over a new session's defaults. Fields are
+/// checked where they are typed; a date the plan does not expect for its kind needs `confirmed`
+/// (asked again only when an edit moves the date or changes the kind).
+pub fn save(
+    store: &Store,
+    id: Option<&str>,
+    input: &SessionInput,
+    confirmed: bool,
+) -> Outcome<Saved> {
+    let base = match id {
+        Some(id) => {
+            let session = found(store, id)?;
+            may_change(store.office(), &session)?;
+            Some(session)
+        }
+        None => {
+            if input.date.is_none() {
+                return Err(Refusal::field("date", t("cli.input.required")));
+            }
+            None
+        }
+    };
+    let start = match &base {
+        Some(session) => session.clone(),
+        None => defaults(store.office(), store.today()?),
+    };
+    let mut session = input.apply(start).map_err(|e| Refusal::Fields(e.0))?;
+    let moved = base
+        .as_ref()
+        .is_none_or(|b| b.date != session.date || b.kind != session.kind);
+    let warnings = calendar_warnings(&session);
+    if moved && !warnings.is_empty() && !confirmed {
+        return Err(Refusal::Confirm(Confirm::Calendar(warnings)));
+    }
+    let new = base.is_none();
+    if base.as_ref() == Some(&session) {
+        return Ok(Saved {
+            id: session.id,
+            title: session.title,
+            new,
+            unchanged: true,
+        });
+    }
+    if new {
+        session.id = store.new_id('S')?;
+    }
+    let saved = Saved {
+        id: session.id.clone(),
+        title: session.title.clone(),
+        new,
+        unchanged: false,
+    };
+    store.commit(vec![Payload::SessionUpserted(session)])?;
+    Ok(saved)
+}
+
+/// Enrols the person `draft` describes (found by phone, code or name, or made new), past the
+/// capacity only when `over_capacity`.
+pub fn enrol(
+    store: &Store,
+    session: &str,
+    draft: &PersonDraft,
+    over_capacity: bool,
+) -> Outcome<Enrolled> {
+    Ok(store.enrol_draft(session, draft, over_capacity)?)
+}
+
+/// Puts a known person on the list.
+pub fn enrol_known(store: &Store, session: &str, person: &str, over_capacity: bool) -> Outcome<()> {
+    store.list_session(session)?;
+    if store.person(person)?.is_none() {
+        return Err(Refusal::said(tf(
+            "cli.person.not_found",
+            &[("id", &person)],
+        )));
+    }
+    if store.is_enrolled(session, person)? {
+        return Err(Refusal::said(tf(
+            "cli.session.already_enrolled",
+            &[("person", &person)],
+        )));
+    }
+    store.require_room(session, 1, over_capacity)?;
+    store.commit(vec![Payload::EnrolmentSet {
+        session: session.to_string(),
+        person: person.to_string(),
+        enrolled: true,
+    }])?;
+    Ok(())
+}
+
+/// Takes a person off the list this office put them on.
+pub fn unenrol(store: &Store, session: &str, person: &str) -> Outcome<()> {
+    store.list_session(session)?;
+    if store.person(person)?.is_none() {
+        return Err(Refusal::said(tf(
+            "cli.person.not_found",
+            &[("id", &person)],
+        )));
+    }
+    Ok(store.unenrol(session, person)?)
+}

@@ -1,0 +1,128 @@
+//! The use-case layer the CLI and the TUI both call: the same input gets the same answer,
+//! whichever client asks.
+
+use peixun::app::{self, Confirm, Refusal};
+use peixun::domain::input::SessionInput;
+use peixun::store::{PersonDraft, Store};
+
+const ECHENG: &str = "420704";
+
+fn county() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("store"), ECHENG, "测试员").unwrap();
+    (dir, store)
+}
+
+fn input(title: &str, date: &str) -> SessionInput {
+    SessionInput {
+        title: Some(title.into()),
+        date: Some(date.into()),
+        venue: Some("区图书馆".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_holiday_session_needs_the_coordinators_word_and_an_unchanged_edit_writes_nothing() {
+    let (_dir, store) = county();
+    let holiday = input("国庆专场", "2023-10-02");
+    match app::sessions::save(&store, None, &holiday, false) {
+        Err(Refusal::Confirm(Confirm::Calendar(warnings))) => {
+            assert!(
+                warnings.iter().any(|w| w.contains("国庆节")),
+                "{warnings:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(store.sessions().unwrap().is_empty(), "nothing saved");
+    let saved = app::sessions::save(&store, None, &holiday, true).unwrap();
+    assert!(saved.new && !saved.unchanged);
+    assert_eq!(saved.title, "国庆专场");
+    // The units default to the office itself, as the form shows them.
+    let session = store.session(&saved.id).unwrap().unwrap();
+    assert_eq!(session.units, [ECHENG]);
+    // Editing the title only does not ask about the date again; the same values write nothing.
+    let retitled = SessionInput {
+        title: Some("国庆专场（二）".into()),
+        ..Default::default()
+    };
+    let edited = app::sessions::save(&store, Some(&saved.id), &retitled, false).unwrap();
+    assert!(!edited.new && !edited.unchanged);
+    let ops = store.ops().count();
+    let again = app::sessions::save(&store, Some(&saved.id), &retitled, false).unwrap();
+    assert!(again.unchanged);
+    assert_eq!(store.ops().count(), ops);
+}
+
+#[test]
+fn another_offices_session_is_refused_in_words_before_anything_is_written() {
+    let (_dir, store) = county();
+    let saved = app::sessions::save(&store, None, &input("专利导航", "2023-05-10"), false).unwrap();
+    let mut theirs = store.session(&saved.id).unwrap().unwrap();
+    theirs.office = "420702".into();
+    match app::sessions::may_change(ECHENG, &theirs) {
+        Err(Refusal::Said(said)) => assert!(said.contains("梁子湖区"), "{said}"),
+        other => panic!("{other:?}"),
+    }
+    match app::sessions::save(&store, Some("S-nope"), &input("x", "2023-05-10"), false) {
+        Err(Refusal::Said(said)) => assert!(said.contains("S-nope"), "{said}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_full_session_asks_and_undo_takes_back_the_door_enrolment_too() {
+    let (_dir, store) = county();
+    let small = SessionInput {
+        capacity: Some("1".into()),
+        ..input("小班", "2023-05-10")
+    };
+    let id = app::sessions::save(&store, None, &small, false).unwrap().id;
+    let draft = |name: &str, phone: &str| PersonDraft {
+        name: name.into(),
+        phone: phone.into(),
+        ..Default::default()
+    };
+    app::sessions::enrol(&store, &id, &draft("张三", "13800001111"), false).unwrap();
+    match app::sessions::enrol(&store, &id, &draft("李四", "13800002222"), false) {
+        Err(Refusal::Confirm(Confirm::OverCapacity(full))) => {
+            assert_eq!((full.enrolled, full.capacity), (1, 1))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.enrolled_count(&id).unwrap(), 1);
+    app::sessions::enrol(&store, &id, &draft("李四", "13800002222"), true).unwrap();
+    assert_eq!(store.enrolled_count(&id).unwrap(), 2);
+
+    let session = store.session(&id).unwrap().unwrap();
+    let during = session.date.and_time(session.start);
+    let (walked, _) =
+        app::checkin::walk_in(&store, &id, &draft("王五", "13800003333"), during).unwrap();
+    let person = walked.person().id.clone();
+    let undone = app::checkin::undo(&store, &id, &person, true).unwrap();
+    assert!(undone.undone && undone.unenrolled);
+    assert!(!store.is_enrolled(&id, &person).unwrap());
+
+    // After the session the clock is not the time of arrival: the coordinator says which.
+    let next_day = during + chrono::Duration::days(1);
+    match app::checkin::arrival(&session, next_day, None) {
+        Err(Refusal::Confirm(Confirm::AfterEnd { start, .. })) => assert_eq!(start, during),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn checklist_marks_refuse_another_units_items_and_unknown_items_by_name() {
+    let (_dir, store) = county();
+    let status = peixun::domain::MarkStatus::Done;
+    match app::checklist::mark(&store, "420702", "county.plan", status, "") {
+        Err(Refusal::Said(said)) => assert!(said.contains("梁子湖区"), "{said}"),
+        other => panic!("{other:?}"),
+    }
+    match app::checklist::mark(&store, ECHENG, "county.nope", status, "") {
+        Err(Refusal::Said(said)) => assert!(said.contains("county.plan"), "{said}"),
+        other => panic!("{other:?}"),
+    }
+    app::checklist::mark(&store, ECHENG, "county.plan", status, "已报市局").unwrap();
+}
