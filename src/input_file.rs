@@ -47,20 +47,26 @@ pub fn open(path: &Path, cap: u64) -> Result<(File, u64), InputFileError> {
             &[("file", &path.display()), ("reason", &io_reason(e))],
         ))
     };
+    let not_regular = |file_type: std::fs::FileType| {
+        InputFileError(tf(
+            "cli.input_file.not_regular",
+            &[("file", &path.display()), ("kind", &kind_of(file_type))],
+        ))
+    };
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)
-        .map_err(|e| unreadable(&e))?;
+        .map_err(|e| {
+            // A socket cannot be opened at all ("no such device or address"): say what it is.
+            match std::fs::metadata(path) {
+                Ok(meta) if !meta.file_type().is_file() => not_regular(meta.file_type()),
+                _ => unreadable(&e),
+            }
+        })?;
     let meta = file.metadata().map_err(|e| unreadable(&e))?;
     if !meta.file_type().is_file() {
-        return Err(InputFileError(tf(
-            "cli.input_file.not_regular",
-            &[
-                ("file", &path.display()),
-                ("kind", &kind_of(meta.file_type())),
-            ],
-        )));
+        return Err(not_regular(meta.file_type()));
     }
     if meta.len() > cap {
         return Err(InputFileError(tf(

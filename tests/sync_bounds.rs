@@ -180,8 +180,8 @@ fn claimed_and_bombed_payloads_are_refused_in_little_memory() {
     );
 }
 
-/// A FIFO would block forever and /dev/zero never ends: both are named and refused at once,
-/// for a bundle, a card and a spreadsheet.
+/// A FIFO would block forever, /dev/zero never ends and a socket cannot be read: each is named
+/// and refused at once, for a bundle, a card and a spreadsheet.
 #[test]
 fn a_fifo_or_a_device_is_refused_at_once() {
     let root = tempfile::tempdir().unwrap();
@@ -192,7 +192,12 @@ fn a_fifo_or_a_device_is_refused_at_once() {
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
     let zero = "/dev/zero";
     let fifo = fifo.to_str().unwrap();
+    // A socket cannot even be opened; it is named as one all the same.
+    let socket_path = root.path().join("agent.sock");
+    let _socket = std::os::unix::net::UnixListener::bind(&socket_path).unwrap();
+    let socket = socket_path.to_str().unwrap();
     for (args, kind) in [
+        (vec!["bundle", "import", socket], "套接字"),
         (vec!["bundle", "import", fifo], "命名管道"),
         (vec!["bundle", "import", zero], "设备文件"),
         (vec!["bundle", "inspect", zero], "设备文件"),
