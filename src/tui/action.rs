@@ -183,8 +183,28 @@ pub enum Effect {
         path: String,
         note: String,
     },
+    /// The check-in tab's work, run by `door::run`.
+    Door(DoorEffect),
+    /// Long work for a worker (reports, imports): the app runs it off the event loop.
+    Job(Job),
+    /// Read the certification pipeline into the 认证 tab.
+    LoadCert,
+    /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
+    Sync(crate::tui::tabs::sync::SyncEffect),
+    /// The rows ticked on a printed sign-in sheet, checked in with one commit.
+    PaperCheckIn {
+        session: String,
+        numbers: Vec<usize>,
+        /// The printed sheet the rows are on; `None` for the list as it is.
+        version: Option<u32>,
+    },
+}
+
+/// What the door (签到) asks for: each handled by `door::run`, none elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DoorEffect {
     /// Open the check-in screen on a session (`None`: today's first, else the nearest).
-    OpenDoor(Option<String>),
+    Open(Option<String>),
     /// Check a person in to the door's session (`Store::check_in`); `listed` when they were on
     /// its list already (else `check_in` enrols them too). Name and enterprise are for the
     /// banner.
@@ -199,25 +219,12 @@ pub enum Effect {
     },
     /// Enrol and check in at once (`Store::walk_in`).
     WalkIn { session: String, draft: PersonDraft },
-    /// Long work for a worker (reports, imports): the app runs it off the event loop.
-    Job(Job),
-    /// Read the certification pipeline into the 认证 tab.
-    LoadCert,
-    /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
-    Sync(crate::tui::tabs::sync::SyncEffect),
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
-    UndoCheckIn {
+    Undo {
         session: String,
         person: String,
         name: String,
         /// Also take them off the list the check-in put them on.
         unenrol: bool,
-    },
-    /// The rows ticked on a printed sign-in sheet, checked in with one commit.
-    PaperCheckIn {
-        session: String,
-        numbers: Vec<usize>,
-        /// The printed sheet the rows are on; `None` for the list as it is.
-        version: Option<u32>,
     },
 }

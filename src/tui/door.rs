@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use color_eyre::eyre::Result;
 
-use super::action::Effect;
+use super::action::{DoorEffect, Effect};
 use super::app::{Confirm as AskOverlay, Overlay, State};
 use super::data::load_detail;
 use super::effects::{chain, Failure};
@@ -80,10 +80,10 @@ pub fn build_index_now(store: &Store, state: &mut State) {
     }
 }
 
-pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<(), Failure> {
+pub(super) fn run(store: &Store, state: &mut State, effect: DoorEffect) -> Result<(), Failure> {
     match effect {
-        Effect::OpenDoor(id) => open_door(store, state, id),
-        Effect::CheckIn {
+        DoorEffect::Open(id) => open_door(store, state, id),
+        DoorEffect::CheckIn {
             session,
             person,
             name,
@@ -101,13 +101,15 @@ pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<()
                             // Keyed in after the session (from the paper, the next morning):
                             // the clock is not when they came. Ask, rather than record a late
                             // arrival.
-                            let effect = |at| Effect::CheckIn {
-                                session: session.clone(),
-                                person: person.clone(),
-                                name: name.clone(),
-                                enterprise: enterprise.clone(),
-                                listed,
-                                at: Some(at),
+                            let effect = |at| {
+                                Effect::Door(DoorEffect::CheckIn {
+                                    session: session.clone(),
+                                    person: person.clone(),
+                                    name: name.clone(),
+                                    enterprise: enterprise.clone(),
+                                    listed,
+                                    at: Some(at),
+                                })
                             };
                             state.overlay = Overlay::Confirm(AskOverlay {
                                 message: tf(
@@ -144,14 +146,13 @@ pub(super) fn run(store: &Store, state: &mut State, effect: Effect) -> Result<()
             record(store, state, who, outcome, arrival, !listed)?;
             Ok(())
         }
-        Effect::WalkIn { session, draft } => walk_in(store, state, &session, &draft),
-        Effect::UndoCheckIn {
+        DoorEffect::WalkIn { session, draft } => walk_in(store, state, &session, &draft),
+        DoorEffect::Undo {
             session,
             person,
             name,
             unenrol,
         } => undo(store, state, &session, &person, name, unenrol),
-        _ => Ok(()),
     }
 }
 

@@ -24,13 +24,7 @@ pub(super) type Failure = Refusal;
 /// Runs `effect`, reloads the screens' data and reports in the status line. The door's effects
 /// update their own rows in place instead of reloading everything.
 pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
-    if matches!(
-        effect,
-        Effect::OpenDoor(_)
-            | Effect::CheckIn { .. }
-            | Effect::WalkIn { .. }
-            | Effect::UndoCheckIn { .. }
-    ) {
+    if let Effect::Door(effect) = effect {
         match door::run(store, state, effect) {
             Ok(()) => {
                 if matches!(state.overlay, Overlay::Form(_)) {
@@ -107,13 +101,8 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
             .map(|()| None)
             .map_err(Failure::from),
-        // Taken by `door::run` above.
-        Effect::OpenDoor(_)
-        | Effect::CheckIn { .. }
-        | Effect::WalkIn { .. }
-        | Effect::UndoCheckIn { .. }
-        | Effect::Job(_)
-        | Effect::Sync(_) => Ok(None),
+        // Taken above.
+        Effect::Door(_) | Effect::Job(_) | Effect::Sync(_) => Ok(None),
     };
     match outcome {
         Ok(message) => {

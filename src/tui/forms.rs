@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::action::{Action, Effect, TextKey};
+use super::action::{Action, DoorEffect, Effect, TextKey};
 use super::labels::kind_label;
 use super::suggest::Suggestions;
 use super::tabs::reports::ReportKind;
@@ -469,15 +469,17 @@ impl Form {
                 "",
                 None,
             )
-            .map(|_| Effect::WalkIn {
-                session: session.clone(),
-                draft: PersonDraft {
-                    name: self.text("name"),
-                    phone: self.text("phone"),
-                    position: String::new(),
-                    enterprise: self.text("enterprise"),
-                    credit_code: self.text("credit_code"),
-                },
+            .map(|_| {
+                Effect::Door(DoorEffect::WalkIn {
+                    session: session.clone(),
+                    draft: PersonDraft {
+                        name: self.text("name"),
+                        phone: self.text("phone"),
+                        position: String::new(),
+                        enterprise: self.text("enterprise"),
+                        credit_code: self.text("credit_code"),
+                    },
+                })
             }),
             FormKind::Mark { unit, item, status } => {
                 let reason = self.text("reason");

@@ -32,7 +32,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use ratatui::Terminal;
 
-pub use action::{Action, Effect};
+pub use action::{Action, DoorEffect, Effect};
 pub use app::{update, State};
 pub use keymap::{Focus, Keymap};
 pub use theme::Theme;

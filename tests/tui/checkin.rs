@@ -9,7 +9,7 @@ use super::fixtures::*;
 use super::snapshot_sizes;
 use peixun::tui::app::{Overlay, State, Tab};
 use peixun::tui::tabs::checkin::{Arrival, Banner, Clock};
-use peixun::tui::{Effect, Theme};
+use peixun::tui::{DoorEffect, Effect, Theme};
 
 /// The door open on today's session with the clock at `h:m`.
 fn at_door(d: &DoorStore, h: u32, m: u32) -> State {
@@ -43,7 +43,7 @@ fn the_tab_opens_on_todays_session_and_letters_go_to_the_query() {
     let d = door_store();
     let mut state = load(&d.store, Theme::coloured());
     let effect = press(&d.store, &mut state, KeyCode::Char('4'));
-    assert_eq!(effect, Some(Effect::OpenDoor(None)));
+    assert_eq!(effect, Some(Effect::Door(DoorEffect::Open(None))));
     let door = state.checkin.door.as_ref().expect("door open");
     assert_eq!(door.session.id, d.today);
     assert_eq!(present(&state), (1, 6));
@@ -103,7 +103,10 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
     ));
     assert_eq!(op_count(&d.store), ops);
     let effect = press(&d.store, &mut state, KeyCode::Enter);
-    assert!(matches!(effect, Some(Effect::CheckIn { listed: true, .. })));
+    assert!(matches!(
+        effect,
+        Some(Effect::Door(DoorEffect::CheckIn { listed: true, .. }))
+    ));
     assert_eq!(present(&state), (2, 6));
     assert_eq!(d.store.present_count(&d.today).expect("count"), 2);
     assert_eq!(op_count(&d.store), ops + 1);
@@ -224,7 +227,9 @@ fn undo_takes_back_the_last_check_in_as_an_op() {
     assert_eq!(present(&state), (2, 6));
     let ops = op_count(&d.store);
     let effect = ctrl(&d.store, &mut state, 'z');
-    assert!(matches!(effect, Some(Effect::UndoCheckIn { ref name, .. }) if name == "周山"));
+    assert!(
+        matches!(effect, Some(Effect::Door(DoorEffect::Undo { ref name, .. })) if name == "周山")
+    );
     assert_eq!(present(&state), (1, 6));
     assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
     assert_eq!(op_count(&d.store), ops + 1, "undo is an op too");
@@ -317,7 +322,7 @@ fn someone_on_another_list_is_checked_in_and_joins_this_one() {
     let effect = press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(
         effect,
-        Some(Effect::CheckIn { listed: false, .. })
+        Some(Effect::Door(DoorEffect::CheckIn { listed: false, .. }))
     ));
     assert_eq!(present(&state), (2, 7));
     assert!(d.store.is_enrolled(&d.today, &d.id("张珊")).expect("read"));
@@ -342,7 +347,10 @@ fn f3_picks_another_session() {
     // Letters move here: the picker is no text input.
     press(&d.store, &mut state, KeyCode::Char('j'));
     let effect = press(&d.store, &mut state, KeyCode::Enter);
-    assert_eq!(effect, Some(Effect::OpenDoor(Some(d.other.clone()))));
+    assert_eq!(
+        effect,
+        Some(Effect::Door(DoorEffect::Open(Some(d.other.clone()))))
+    );
     assert_eq!(present(&state), (0, 1));
     typed(&d.store, &mut state, "zs");
     assert_eq!(names(&state)[0], ("张珊".to_string(), true));

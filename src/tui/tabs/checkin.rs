@@ -14,7 +14,7 @@ use crate::domain::Session;
 use crate::i18n::{t, tf};
 use crate::search::door::{decide, Choice, DoorSearch, Found};
 use crate::search::SearchIndex;
-use crate::tui::action::{Action, Effect};
+use crate::tui::action::{Action, DoorEffect, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::forms::{Form, TextInput};
 use crate::tui::suggest::{self, KnownEnterprise};
@@ -236,7 +236,7 @@ pub fn default_session(rows: &[SessionRow], today: NaiveDate, office: &str) -> O
 /// The tab became the current one: the first time, open it on the default session.
 pub fn entered(state: &mut State) -> Option<Effect> {
     if state.checkin.door.is_none() && !state.sessions.rows.is_empty() {
-        return Some(Effect::OpenDoor(None));
+        return Some(Effect::Door(DoorEffect::Open(None)));
     }
     None
 }
@@ -278,14 +278,14 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             let chosen = c.chosen.then_some(c.selected);
             match decide(&c.results, c.query.value(), chosen) {
                 Choice::Person(found) => {
-                    return Some(Effect::CheckIn {
+                    return Some(Effect::Door(DoorEffect::CheckIn {
                         session,
                         person: found.candidate.id.clone(),
                         name: found.candidate.name.clone(),
                         enterprise: found.candidate.enterprise.clone(),
                         listed: found.in_session,
                         at: None,
-                    })
+                    }))
                 }
                 Choice::Confirm(found) => {
                     c.banner = Some(Banner::Confirm {
@@ -305,11 +305,13 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
         Action::UndoCheckin => match c.recent.last() {
             Some(last) => {
-                let undo = |unenrol| Effect::UndoCheckIn {
-                    session: session.clone(),
-                    person: last.person.clone(),
-                    name: last.name.clone(),
-                    unenrol,
+                let undo = |unenrol| {
+                    Effect::Door(DoorEffect::Undo {
+                        session: session.clone(),
+                        person: last.person.clone(),
+                        name: last.name.clone(),
+                        unenrol,
+                    })
                 };
                 if last.enrolled_here {
                     // The check-in put them on the list: ask whether the undo takes them off it.
@@ -399,7 +401,7 @@ pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
             let row = *listed.get(*selected)?;
             let id = state.sessions.rows.get(row)?.session.id.clone();
             state.overlay = Overlay::None;
-            return Some(Effect::OpenDoor(Some(id)));
+            return Some(Effect::Door(DoorEffect::Open(Some(id))));
         }
         Action::Back | Action::PickSession => state.overlay = Overlay::None,
         _ => {}
