@@ -38,16 +38,24 @@ impl Default for Config {
 }
 
 pub fn config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "peixun", "peixun").map(|d| d.config_dir().to_path_buf())
+    crate::dirs::config_dir()
 }
 
 impl Config {
-    /// The user's settings, or the defaults when there is no config file.
+    /// The user's settings, or the defaults when there is no config file. Read once per
+    /// process: every part of one command or one TUI session sees the same settings.
     pub fn load() -> Result<Config> {
-        match config_dir().map(|d| d.join("config.toml")) {
-            Some(path) if path.exists() => Self::from_file(&path),
-            _ => Ok(Config::default()),
-        }
+        static LOADED: std::sync::OnceLock<Result<Config, String>> = std::sync::OnceLock::new();
+        LOADED
+            .get_or_init(|| {
+                match config_dir().map(|d| d.join("config.toml")) {
+                    Some(path) if path.exists() => Self::from_file(&path),
+                    _ => Ok(Config::default()),
+                }
+                .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(user_error)
     }
 
     pub fn from_file(path: &Path) -> Result<Config> {

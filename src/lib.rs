@@ -11,6 +11,7 @@ pub mod cli_sync;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod dirs;
 pub mod domain;
 pub mod error;
 pub mod i18n;

@@ -46,9 +46,11 @@ fn font_dirs() -> Vec<PathBuf> {
     .iter()
     .map(PathBuf::from)
     .collect();
-    if let Some(base) = directories::BaseDirs::new() {
-        dirs.push(base.data_dir().join("fonts"));
-        dirs.push(base.home_dir().join(".fonts"));
+    if let Some(data) = crate::dirs::user_data_dir() {
+        dirs.push(data.join("fonts"));
+    }
+    if let Some(home) = crate::dirs::home_dir() {
+        dirs.push(home.join(".fonts"));
     }
     if let Some(windows) = std::env::var_os("WINDIR") {
         dirs.push(PathBuf::from(windows).join("Fonts"));

@@ -118,8 +118,8 @@ pub fn default_name(report: &str, what: &str, date: NaiveDate) -> String {
 
 /// The folder the TUI writes reports to unless told otherwise: `~/peixun-reports`.
 pub fn reports_dir() -> PathBuf {
-    directories::BaseDirs::new()
-        .map(|d| d.home_dir().join("peixun-reports"))
+    crate::dirs::home_dir()
+        .map(|home| home.join("peixun-reports"))
         .unwrap_or_else(|| PathBuf::from("peixun-reports"))
 }
 

@@ -60,7 +60,7 @@ pub fn damaged_message(report: &color_eyre::eyre::Report, dir: &Path) -> Option<
 
 /// `--data-dir`, else `PEIXUN_DATA_DIR` (both handled by clap), else the platform data dir.
 pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "peixun", "peixun").map(|d| d.data_dir().to_path_buf())
+    crate::dirs::data_dir()
 }
 
 fn db_path(dir: &Path) -> PathBuf {

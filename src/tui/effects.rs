@@ -291,8 +291,8 @@ pub(crate) fn not_a_file(path: &std::path::Path) -> Option<String> {
 pub(crate) fn expand(raw: &str) -> PathBuf {
     let trimmed = raw.trim().trim_matches(|c| c == '"' || c == '\'');
     if let Some(rest) = trimmed.strip_prefix("~/") {
-        if let Some(dirs) = directories::BaseDirs::new() {
-            return dirs.home_dir().join(rest);
+        if let Some(home) = crate::dirs::home_dir() {
+            return home.join(rest);
         }
     }
     PathBuf::from(trimmed)

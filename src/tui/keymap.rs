@@ -315,6 +315,5 @@ fn read_table(path: &Path, text: &str) -> Result<BTreeMap<Action, Vec<String>>> 
 
 /// `<config dir>/keymap.toml`, e.g. `~/.config/peixun/keymap.toml` on Linux.
 pub fn user_keymap_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "peixun", "peixun")
-        .map(|dirs| dirs.config_dir().join("keymap.toml"))
+    crate::dirs::config_dir().map(|dir| dir.join("keymap.toml"))
 }
