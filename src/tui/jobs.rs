@@ -17,7 +17,7 @@ use super::tabs::sync::SyncJob;
 use super::tabs::sync_jobs;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
-use crate::sheets::people::Plan;
+use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
 use crate::sheets::{enterprises, people, read, report, rollup};
 use crate::store::Store;
@@ -37,7 +37,7 @@ pub enum Work {
 
 pub enum Done {
     Written(String),
-    Previewed(ImportJob, Box<Plan>),
+    Previewed(ImportJob, Box<PeoplePlan>),
     Committed(String),
     Failed(String),
     Sync(sync_jobs::Done),
@@ -182,7 +182,7 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
     ))
 }
 
-fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<Plan> {
+fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<PeoplePlan> {
     progress(tf(
         "tui.reports.reading_file",
         &[("file", &job.path.display())],
