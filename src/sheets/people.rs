@@ -88,7 +88,7 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeopleP
             return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
         }
     }
-    let mut rules = Rules {
+    let mut rules = RowRules {
         store,
         session,
         known: KnownEnterprises::new(store.enterprises_for_people()?),
@@ -109,7 +109,7 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeopleP
     Ok(plan)
 }
 
-struct Rules<'a> {
+struct RowRules<'a> {
     store: &'a Store,
     session: Option<&'a str>,
     known: KnownEnterprises,
@@ -119,7 +119,7 @@ struct Rules<'a> {
     phones_seen: HashMap<String, usize>,
 }
 
-impl Rules<'_> {
+impl RowRules<'_> {
     fn row(&mut self, row: &Row, plan: &mut PeoplePlan) -> Result<Vec<String>> {
         let store = self.store;
         let mut reasons = row.forbidden(&[Column::Name, Column::Position, Column::Enterprise]);

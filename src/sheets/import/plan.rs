@@ -10,7 +10,7 @@ use super::row::Row;
 use super::schema::{Column, Schema};
 use crate::domain::text;
 use crate::error::user_error;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::sheets::read::Grid;
 
@@ -55,12 +55,13 @@ pub struct Sheet<'a> {
 
 impl<'a> Sheet<'a> {
     /// The header of `grid` read for `schema`; a user error with the schema's message when no
-    /// row is one, or the first missing required column's.
+    /// row is one, or the first missing required column's (given the column's aliases).
     pub fn find(grid: &'a Grid, schema: &Schema) -> Result<Sheet<'a>> {
         let header =
             header::find(&grid.rows, schema).ok_or_else(|| user_error(t(schema.no_header)))?;
-        if let Some((_, message)) = schema.required().find(|(c, _)| !header.has(*c)) {
-            return Err(user_error(t(message)));
+        if let Some((column, message)) = schema.required().find(|(c, _)| !header.has(*c)) {
+            let aliases = column.aliases().join(&t("cli.list_sep"));
+            return Err(user_error(tf(message, &[("aliases", &aliases)])));
         }
         Ok(Sheet { grid, header })
     }

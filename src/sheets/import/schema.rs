@@ -161,7 +161,8 @@ pub enum Need {
     /// The header row names at least one of the kind's signs (when it has any), so a title
     /// row that happens to say 姓名 is not taken for the header.
     Sign,
-    /// A sign the found header must have; without it the sheet is refused with this message.
+    /// A sign the found header must have; without it the sheet is refused with this message
+    /// (string key; `{aliases}` in it lists the column's).
     Required(&'static str),
     /// Read when the sheet has it.
     Optional,
