@@ -17,6 +17,7 @@ use super::tabs::sync::SyncJob;
 use super::tabs::sync_jobs;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::sheets::import::{self, Options};
 use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
 use crate::sheets::{enterprises, people, read, report, rollup};
@@ -62,9 +63,12 @@ pub fn prepare(state: &mut State) -> Option<Work> {
         ),
         Job::Preview(job) => (t("tui.reports.reading"), Work::Preview(job)),
         Job::Commit { skip } => {
-            let preview = state.reports.preview.as_ref()?;
-            let plan = &preview.plan;
-            if !plan.errors.is_empty() && !skip {
+            let plan = &state.reports.preview.as_ref()?.plan;
+            let options = Options {
+                skip_invalid: skip,
+                dry_run: false,
+            };
+            if plan.outcome(options) == import::Outcome::Refused {
                 return None;
             }
             let work = Work::Commit {
