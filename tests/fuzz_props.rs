@@ -1,8 +1,8 @@
 //! Short property versions of the fuzz targets in fuzz/ (run in CI; the fuzz targets run by
-//! hand, see docs/fuzzing.md): the bundle reader, the spreadsheet importer (CSV and XLSX bytes),
-//! the keymap and config loaders, and a backup's record stream. Inputs are random bytes and
-//! random damage to valid files; the readers must answer, never panic, and accept only what is
-//! intact.
+//! hand, see docs/fuzzing.md): the bundle reader, the spreadsheet importer (CSV and XLSX bytes,
+//! planned as each kind of sheet), the keymap and config loaders, and a backup's record stream.
+//! Inputs are random bytes and random damage to valid files; the readers must answer, never
+//! panic, and accept only what is intact.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 
 use peixun::backup::format::{encode_records, parse_records, Record, Tree};
+use peixun::cert::Rules;
 use peixun::config::Config;
+use peixun::domain::{Session, SessionKind};
 use peixun::sheets::read::{read, read_csv, Grid};
 use peixun::store::Store;
 use peixun::sync::incoming::open_bytes;
@@ -31,9 +33,38 @@ fn store() -> &'static Store {
         .1
 }
 
+/// An exam for results sheets to be planned against; it need not be stored.
+fn exam() -> &'static (Session, Rules) {
+    static EXAM: OnceLock<(Session, Rules)> = OnceLock::new();
+    EXAM.get_or_init(|| {
+        let day = chrono::NaiveDate::from_ymd_opt(2023, 6, 6).unwrap();
+        let session = Session {
+            id: "S-420704-exam".into(),
+            office: "420704".into(),
+            kind: SessionKind::Exam,
+            title: "考核".into(),
+            units: vec!["420704".into()],
+            host: "420704".into(),
+            cohost: None,
+            date: day,
+            start: chrono::NaiveTime::MIN,
+            end: chrono::NaiveTime::MIN,
+            venue: String::new(),
+            courses: Vec::new(),
+            audience: String::new(),
+            capacity: 10,
+        };
+        (session, Rules::embedded().unwrap())
+    })
+}
+
+/// The grid planned as every kind of sheet: people, enterprises, watch log, exam results.
 fn plan(grid: &Grid) {
+    let (session, rules) = exam();
     let _ = peixun::sheets::people::plan(store(), grid, None);
     let _ = peixun::sheets::enterprises::plan(store(), grid);
+    let _ = peixun::cert::sheet::plan(store(), grid);
+    let _ = peixun::cert::results_sheet::plan(store(), grid, session, rules, None);
 }
 
 /// A real bundle from a county to its city, with the city's keys to read it.

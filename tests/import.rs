@@ -238,3 +238,18 @@ fn an_enterprise_list_is_imported_once() {
         text(&again)
     );
 }
+
+#[test]
+fn a_sheet_without_a_phone_column_is_refused_naming_every_phone_header_known() {
+    let dir = county();
+    let path = dir.path().join("无手机.csv");
+    std::fs::write(&path, "姓名,单位\n张三,湖北鄂钢科技有限公司\n").unwrap();
+    let out = peixun(dir.path(), &["import", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let aliases = peixun::sheets::import::Column::Phone.aliases().join("、");
+    assert!(
+        text(&out).contains(&format!("表头中没有手机号列（{aliases}）")),
+        "{}",
+        text(&out)
+    );
+}

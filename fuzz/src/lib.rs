@@ -18,8 +18,10 @@ pub fn store() -> &'static Store {
         .1
 }
 
-/// Plans the grid both ways it can be imported; errors are fine, panics are not.
+/// Plans the grid as a people list, an enterprise list and a watch log (results sheets need an
+/// exam session, which `tests/fuzz_props.rs` makes); errors are fine, panics are not.
 pub fn plan(store: &Store, grid: &Grid) {
     let _ = peixun::sheets::people::plan(store, grid, None);
     let _ = peixun::sheets::enterprises::plan(store, grid);
+    let _ = peixun::cert::sheet::plan(store, grid);
 }

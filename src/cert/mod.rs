@@ -70,20 +70,6 @@ mod tests {
                 .iter()
                 .map(|c| format!("cert.category.{c}")),
         );
-        use sheet::Column;
-        built.extend(
-            [
-                Column::Name,
-                Column::Phone,
-                Column::Enterprise,
-                Column::Course,
-                Column::Minutes,
-                Column::Questionnaire,
-                Column::Score,
-            ]
-            .iter()
-            .map(|c| format!("cert.col.{}", c.key())),
-        );
         for refusal in [
             pipeline::Refusal::NotCandidate,
             pipeline::Refusal::AlreadyExamined,

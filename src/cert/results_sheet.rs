@@ -13,60 +13,48 @@ use super::pipeline::may_record;
 use super::record::{recording, Attempt, Recording};
 use super::sheet::{Matcher, Unmatched};
 use super::Rules;
-use crate::domain::text::{self, fold_full_width};
 use crate::domain::{Session, SessionKind};
-use crate::error::user_error;
-use crate::i18n::{t, tf};
-use crate::log::Payload;
-use crate::sheets::header::{field_of, Field};
-use crate::sheets::people::{clean_phone, RowError};
+use crate::i18n::tf;
+use crate::sheets::import::{self, Column, Need, Row, Schema, Sheet};
 use crate::sheets::read::Grid;
+use crate::store::cert::CertPerson;
 use crate::store::Store;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Name,
-    Phone,
-    Enterprise,
-    Exam,
-    Practical,
-}
+pub const SCHEMA: Schema = Schema {
+    columns: &[
+        (Column::Name, Need::Key),
+        (Column::Phone, Need::Optional),
+        (Column::Enterprise, Need::Optional),
+        (Column::Exam, Need::Key),
+        (Column::Practical, Need::Key),
+    ],
+    no_header: "cert.results.no_header",
+};
 
-fn column_of(header: &str) -> Option<Column> {
-    match field_of(header) {
-        Some(Field::Name) => return Some(Column::Name),
-        Some(Field::Phone) => return Some(Column::Phone),
-        Some(Field::Enterprise) => return Some(Column::Enterprise),
-        _ => {}
-    }
-    let key: String = header
-        .chars()
-        .map(fold_full_width)
-        .filter(|c| !c.is_whitespace() && !matches!(c, '（' | '）' | '(' | ')' | '*'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    match key.as_str() {
-        "考试成绩" | "考试成绩分" | "考试" | "理论成绩" | "笔试成绩" | "exam" => {
-            Some(Column::Exam)
-        }
-        "实操成绩" | "实操成绩分" | "实操" | "实操考核" | "practical" => {
-            Some(Column::Practical)
-        }
-        _ => None,
-    }
-}
-
+/// What a results sheet would record.
 #[derive(Debug, Default, Serialize)]
-pub struct ResultsPlan {
-    pub header_row: usize,
-    pub rows: usize,
+pub struct ResultsCounts {
     pub recorded: usize,
     pub unchanged: usize,
     pub unmatched: Vec<Unmatched>,
-    pub errors: Vec<RowError>,
-    #[serde(skip)]
-    pub payloads: Vec<Payload>,
 }
+
+impl import::Counts for ResultsCounts {
+    fn line(&self, rows: usize, bad: usize) -> String {
+        tf(
+            "cert.results.counts",
+            &[
+                ("rows", &rows),
+                ("recorded", &self.recorded),
+                ("unchanged", &self.unchanged),
+                ("unmatched", &self.unmatched.len()),
+                ("bad", &bad),
+            ],
+        )
+    }
+}
+
+pub type ResultsPlan = import::Plan<ResultsCounts>;
 
 /// A mark as the sheet gives it: a score, or 缺考 (absent, which fails).
 fn mark(raw: &str) -> Result<Option<u16>, ()> {
@@ -79,6 +67,37 @@ fn mark(raw: &str) -> Result<Option<u16>, ()> {
     }
 }
 
+/// The exam and practical marks of a row, or why they are not marks. 缺考 in one column may
+/// leave the other blank; otherwise a blank mark is a mistake.
+fn marks(row: &Row) -> Result<Marks, Vec<String>> {
+    let absent = [Column::Exam, Column::Practical]
+        .iter()
+        .any(|c| row.get(*c) == "缺考");
+    let mut reasons = Vec::new();
+    let mut read = |column: Column| {
+        let raw = row.get(column);
+        if raw.is_empty() && absent {
+            return None;
+        }
+        mark(&raw).unwrap_or_else(|()| {
+            reasons.push(tf(
+                "cert.results.bad_mark",
+                &[("field", &column.label()), ("value", &raw)],
+            ));
+            None
+        })
+    };
+    let marks = Marks {
+        exam: read(Column::Exam),
+        practical: read(Column::Practical),
+    };
+    if reasons.is_empty() {
+        Ok(marks)
+    } else {
+        Err(reasons)
+    }
+}
+
 /// The rows of a results sheet as ops; `reason` lets rows change marks already recorded.
 pub fn plan(
     store: &Store,
@@ -87,102 +106,34 @@ pub fn plan(
     rules: &Rules,
     reason: Option<&str>,
 ) -> Result<ResultsPlan> {
-    let header = grid
-        .rows
-        .iter()
-        .take(20)
-        .enumerate()
-        .find_map(|(index, (_, cells))| {
-            let columns: Vec<(usize, Column)> = cells
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| column_of(c).map(|k| (i, k)))
-                .collect();
-            let has = |k: Column| columns.iter().any(|(_, c)| *c == k);
-            (has(Column::Name) && has(Column::Exam) && has(Column::Practical))
-                .then_some((index, columns))
-        })
-        .ok_or_else(|| user_error(t("cert.results.no_header")))?;
-    let (index, columns) = header;
-    let column = |k: Column| columns.iter().find(|(_, c)| *c == k).map(|(i, _)| *i);
-    let mut plan = ResultsPlan {
-        header_row: grid.rows[index].0,
-        ..ResultsPlan::default()
-    };
+    let sheet = Sheet::find(grid, &SCHEMA)?;
     let matcher = Matcher::new(store)?;
-    let book: HashMap<String, crate::store::cert::CertPerson> = store
+    let book: HashMap<String, CertPerson> = store
         .cert_book(rules)?
         .into_iter()
         .map(|c| (c.person.id.clone(), c))
         .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (row, cells) in &grid.rows[index + 1..] {
-        if cells.iter().all(|c| text::clean(c).is_none()) {
-            continue;
-        }
-        plan.rows += 1;
-        let get = |k: Column| {
-            column(k)
-                .and_then(|i| cells.get(i))
-                .and_then(|v| text::clean(v))
-                .unwrap_or_default()
+    sheet.plan(|row, plan: &mut ResultsPlan| {
+        let marks = match marks(row) {
+            Ok(marks) => marks,
+            Err(reasons) => return Ok(reasons),
         };
-        let bad = |field: &str, value: String| {
-            tf(
-                "cert.results.bad_mark",
-                &[
-                    ("field", &t(&format!("cert.col.{field}"))),
-                    ("value", &value),
-                ],
-            )
+        let (name, phone, enterprise) = (
+            row.get(Column::Name),
+            row.get(Column::Phone),
+            row.get(Column::Enterprise),
+        );
+        let Some(person) = matcher.find(store, &name, &phone, &enterprise)? else {
+            let unmatched = Unmatched::of(row);
+            plan.warnings.push(unmatched.warning());
+            plan.counts.unmatched.push(unmatched);
+            return Ok(Vec::new());
         };
         let mut reasons = Vec::new();
-        // 缺考 in one column may leave the other blank; otherwise a blank mark is a mistake.
-        let absent = [Column::Exam, Column::Practical]
-            .iter()
-            .any(|k| get(*k) == "缺考");
-        let mut read = |k: Column, field: &str| {
-            let raw = get(k);
-            if raw.is_empty() && absent {
-                return None;
-            }
-            mark(&raw).unwrap_or_else(|()| {
-                reasons.push(bad(field, raw));
-                None
-            })
-        };
-        let exam = read(Column::Exam, "exam");
-        let practical = read(Column::Practical, "practical");
-        let (name, phone, enterprise) = (
-            get(Column::Name),
-            get(Column::Phone),
-            get(Column::Enterprise),
-        );
-        let found = if reasons.is_empty() {
-            matcher.find(store, &name, &phone, &enterprise)?
-        } else {
-            None
-        };
-        let Some(person) = found else {
-            if reasons.is_empty() {
-                plan.unmatched.push(Unmatched {
-                    row: *row,
-                    name,
-                    phone: text::mask_phone(&clean_phone(&phone)),
-                    enterprise,
-                });
-            } else {
-                plan.errors.push(RowError {
-                    row: *row,
-                    message: reasons.join(&t("cli.reason_sep")),
-                });
-            }
-            continue;
-        };
-        if let Some(first) = seen.insert(person.id.clone(), *row) {
+        if let Some(first) = seen.insert(person.id.clone(), row.number) {
             reasons.push(tf("cert.results.same_person", &[("row", &first)]));
         }
-        let marks = Marks { exam, practical };
         let entry = book.get(&person.id);
         let held = entry.and_then(|c| {
             c.facts
@@ -205,11 +156,7 @@ pub fn plan(
             ));
         }
         if !reasons.is_empty() {
-            plan.errors.push(RowError {
-                row: *row,
-                message: reasons.join(&t("cli.reason_sep")),
-            });
-            continue;
+            return Ok(reasons);
         }
         let attempt = Attempt {
             session: &session.id,
@@ -219,26 +166,24 @@ pub fn plan(
             unit: &person.office,
         };
         match recording(&attempt, held, marks, reason) {
-            Recording::Unchanged => plan.unchanged += 1,
+            Recording::Unchanged => plan.counts.unchanged += 1,
             Recording::Write(payload) => {
-                plan.recorded += 1;
+                plan.counts.recorded += 1;
                 plan.payloads.push(*payload);
             }
-            Recording::NeedsReason(message) => plan.errors.push(RowError { row: *row, message }),
+            Recording::NeedsReason(message) => return Ok(vec![message]),
         }
-    }
-    Ok(plan)
+        Ok(Vec::new())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::Payload;
 
     #[test]
-    fn result_sheet_headers_and_marks() {
-        assert_eq!(column_of("考试成绩（分）"), Some(Column::Exam));
-        assert_eq!(column_of("实操"), Some(Column::Practical));
-        assert_eq!(column_of("手机号码"), Some(Column::Phone));
+    fn marks_as_sheets_give_them() {
         assert_eq!(mark("缺考"), Ok(None));
         assert_eq!(mark("78.5"), Ok(Some(785)));
         assert_eq!(mark("优"), Err(()));
@@ -316,11 +261,12 @@ mod tests {
                 grid.rows
                     .extend(rows.into_iter().enumerate().map(|(i, r)| (i + 2, r)));
                 let plan = plan(&store, &grid, &session, &rules, None).unwrap();
+                let counts = &plan.counts;
                 prop_assert_eq!(
-                    plan.recorded + plan.unchanged + plan.unmatched.len() + plan.errors.len(),
+                    counts.recorded + counts.unchanged + counts.unmatched.len() + plan.errors.len(),
                     plan.rows
                 );
-                prop_assert!(plan.recorded <= 1, "one person, one result");
+                prop_assert!(counts.recorded <= 1, "one person, one result");
                 Ok(())
             })
             .unwrap();

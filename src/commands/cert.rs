@@ -13,6 +13,7 @@ use crate::cli::Cli;
 use crate::cli_cert::{CertCommand, ResultArgs};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::sheets::import::Options;
 use crate::sheets::read;
 use crate::store::Store;
 
@@ -137,23 +138,11 @@ fn import(
     cert::require_province(store)?;
     let grid = read::read(file, sheet_name)?;
     let plan = sheet::plan(store, &grid)?;
-    let refused = !plan.errors.is_empty() && !skip_invalid;
-    let write = !refused && !dry_run && !plan.payloads.is_empty();
-    if write {
-        store.commit(plan.payloads.clone())?;
-    }
-    if json {
-        print_json(&plan)?;
-    } else {
-        super::cert_view::import_report(file, &plan, refused, dry_run, write);
-    }
-    if refused {
-        return Err(user_error(tf(
-            "cli.sheets.refused",
-            &[("bad", &plan.errors.len())],
-        )));
-    }
-    Ok(())
+    let options = Options {
+        skip_invalid,
+        dry_run,
+    };
+    super::import::settle(store, file, plan, options, json)
 }
 
 fn evaluate(
@@ -278,21 +267,9 @@ fn results_from(
     let grid = read::read(file, args.sheet.as_deref())?;
     let plan =
         crate::cert::results_sheet::plan(store, &grid, session, rules, args.reason.as_deref())?;
-    let refused = !plan.errors.is_empty() && !args.skip_invalid;
-    let write = !refused && !args.dry_run && !plan.payloads.is_empty();
-    if write {
-        store.commit(plan.payloads.clone())?;
-    }
-    if args.json {
-        print_json(&plan)?;
-    } else {
-        super::cert_view::results_report(file, &plan, refused, args.dry_run, write);
-    }
-    if refused {
-        return Err(user_error(tf(
-            "cli.sheets.refused",
-            &[("bad", &plan.errors.len())],
-        )));
-    }
-    Ok(())
+    let options = Options {
+        skip_invalid: args.skip_invalid,
+        dry_run: args.dry_run,
+    };
+    super::import::settle(store, file, plan, options, args.json)
 }

@@ -1,5 +1,5 @@
-//! What the certification commands print: the ranking, the list, a person's history, the import
-//! preview, and the roster of certified specialists (获证名单).
+//! What the certification commands print: the ranking, the list, a person's history, and the
+//! roster of certified specialists (获证名单). Import previews are the shared importer's.
 
 use std::collections::HashSet;
 
@@ -10,7 +10,6 @@ use super::{print_json, print_table, unit_name, units_under, user_error};
 use crate::cert::cells::show_score;
 use crate::cert::evaluate::Ranked;
 use crate::cert::model::Marks;
-use crate::cert::sheet::ImportPlan;
 use crate::cert::{Rules, Stage};
 use crate::cli_cert::CertifiedArgs;
 use crate::domain::text::mask_phone;
@@ -44,124 +43,6 @@ fn stage_label(entry: &CertPerson) -> String {
         || t("cert.stage.none"),
         |s| t(&format!("cert.stage.{}", s.key())),
     )
-}
-
-pub fn import_report(
-    file: &std::path::Path,
-    plan: &ImportPlan,
-    refused: bool,
-    dry_run: bool,
-    write: bool,
-) {
-    let columns: Vec<String> = plan
-        .columns
-        .iter()
-        .map(|(c, name)| format!("{}（{name}）", t(&format!("cert.col.{}", c.key()))))
-        .collect();
-    println!(
-        "{}",
-        tf(
-            "cli.sheets.preview",
-            &[
-                ("file", &file.display()),
-                ("sheet", &plan.sheet),
-                ("header", &plan.header_row),
-                ("columns", &columns.join(&t("cli.list_sep"))),
-            ]
-        )
-    );
-    if !plan.ignored.is_empty() {
-        println!(
-            "{}",
-            tf(
-                "cli.sheets.ignored",
-                &[("columns", &plan.ignored.join(&t("cli.list_sep")))]
-            )
-        );
-    }
-    println!(
-        "{}",
-        tf(
-            "cert.import.counts",
-            &[
-                ("rows", &plan.rows),
-                ("matched", &plan.matched_rows),
-                ("people", &plan.people),
-                ("changes", &plan.changes),
-                ("unchanged", &plan.unchanged),
-                ("unmatched", &plan.unmatched.len()),
-                ("bad", &plan.errors.len()),
-            ]
-        )
-    );
-    rows_and_outcome(&plan.unmatched, &plan.errors, refused, dry_run, write);
-}
-
-/// The rows nobody matched, the bad rows, and what became of the file: shared by both imports.
-fn rows_and_outcome(
-    unmatched: &[crate::cert::sheet::Unmatched],
-    errors: &[crate::sheets::people::RowError],
-    refused: bool,
-    dry_run: bool,
-    write: bool,
-) {
-    for u in unmatched {
-        println!(
-            "{}",
-            tf(
-                "cert.import.unmatched",
-                &[
-                    ("row", &u.row),
-                    ("name", &u.name),
-                    ("phone", &u.phone),
-                    ("enterprise", &u.enterprise),
-                ]
-            )
-        );
-    }
-    for error in errors {
-        println!(
-            "{}",
-            tf(
-                "cli.sheets.row",
-                &[("row", &error.row), ("message", &error.message)]
-            )
-        );
-    }
-    let outcome = match (refused, dry_run, write) {
-        (true, _, _) => None,
-        (false, true, _) => Some(t("cli.sheets.dry_run")),
-        (false, false, true) => Some(t("cli.sheets.done")),
-        (false, false, false) => Some(t("cli.sheets.nothing")),
-    };
-    if let Some(outcome) = outcome {
-        println!("{outcome}");
-    }
-}
-
-pub fn results_report(
-    file: &std::path::Path,
-    plan: &crate::cert::results_sheet::ResultsPlan,
-    refused: bool,
-    dry_run: bool,
-    write: bool,
-) {
-    println!(
-        "{}",
-        tf(
-            "cert.results.counts",
-            &[
-                ("file", &file.display()),
-                ("header", &plan.header_row),
-                ("rows", &plan.rows),
-                ("recorded", &plan.recorded),
-                ("unchanged", &plan.unchanged),
-                ("unmatched", &plan.unmatched.len()),
-                ("bad", &plan.errors.len()),
-            ]
-        )
-    );
-    rows_and_outcome(&plan.unmatched, &plan.errors, refused, dry_run, write);
 }
 
 #[derive(Serialize)]

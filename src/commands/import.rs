@@ -1,11 +1,16 @@
-//! `peixun import`: preview, then all or nothing.
+//! `peixun import`: preview, then all or nothing. `settle` ends every sheet import, `cert import`
+//! and `cert results --from` too.
+
+use std::path::Path;
 
 use color_eyre::eyre::Result;
 
 use super::{open_store, print_json, user_error};
 use crate::cli::{Cli, ImportArgs, ImportKind};
-use crate::i18n::{t, tf};
+use crate::i18n::tf;
+use crate::sheets::import::{preview, Counts, Options, Outcome, Plan};
 use crate::sheets::{enterprises, people, read};
+use crate::store::Store;
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     let store = open_store(cli)?;
@@ -14,88 +19,34 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
         ImportKind::People => people::plan(&store, &grid, args.session.as_deref())?,
         ImportKind::Enterprises => enterprises::plan(&store, &grid)?,
     };
-    let refused = !plan.errors.is_empty() && !args.skip_invalid;
-    let write = !refused && !args.dry_run && !plan.payloads.is_empty();
-    if write {
-        store.commit(plan.payloads.clone())?;
+    let options = Options {
+        skip_invalid: args.skip_invalid,
+        dry_run: args.dry_run,
+    };
+    settle(&store, &args.file, plan, options, args.json)
+}
+
+/// Writes the plan in one commit unless bad rows or a dry run stop it, says what was found and
+/// done (the plan as JSON with `json`), and fails when bad rows refused the file.
+pub fn settle<C: Counts>(
+    store: &Store,
+    file: &Path,
+    mut plan: Plan<C>,
+    options: Options,
+    json: bool,
+) -> Result<()> {
+    let outcome = plan.outcome(options);
+    if outcome == Outcome::Write {
+        store.commit(std::mem::take(&mut plan.payloads))?;
     }
-    if args.json {
+    if json {
         print_json(&plan)?;
     } else {
-        let columns: Vec<String> = plan
-            .columns
-            .iter()
-            .map(|(field, name)| format!("{}（{name}）", t(&format!("cli.field.{}", field.key()))))
-            .collect();
-        println!(
-            "{}",
-            tf(
-                "cli.sheets.preview",
-                &[
-                    ("file", &args.file.display()),
-                    ("sheet", &plan.sheet),
-                    ("header", &plan.header_row),
-                    ("columns", &columns.join(&t("cli.list_sep"))),
-                ]
-            )
-        );
-        if !plan.ignored.is_empty() {
-            println!(
-                "{}",
-                tf(
-                    "cli.sheets.ignored",
-                    &[("columns", &plan.ignored.join(&t("cli.list_sep")))]
-                )
-            );
-        }
-        println!(
-            "{}",
-            tf(
-                if plan.enterprise_list {
-                    "cli.sheets.counts_enterprises"
-                } else {
-                    "cli.sheets.counts"
-                },
-                &[
-                    ("rows", &plan.rows),
-                    ("new", &plan.new_people),
-                    ("known", &plan.known_people),
-                    ("enterprises", &plan.new_enterprises),
-                    ("known_enterprises", &plan.known_enterprises),
-                    ("enrolments", &plan.enrolments),
-                    ("bad", &plan.errors.len()),
-                ]
-            )
-        );
-        if plan.over_capacity > 0 {
-            println!(
-                "{}",
-                tf(
-                    "cli.sheets.over_capacity",
-                    &[("capacity", &plan.capacity), ("over", &plan.over_capacity)]
-                )
-            );
-        }
-        for error in &plan.errors {
-            println!(
-                "{}",
-                tf(
-                    "cli.sheets.row",
-                    &[("row", &error.row), ("message", &error.message)]
-                )
-            );
-        }
-        let outcome = match (refused, args.dry_run, write) {
-            (true, _, _) => None,
-            (false, true, _) => Some(t("cli.sheets.dry_run")),
-            (false, false, true) => Some(t("cli.sheets.done")),
-            (false, false, false) => Some(t("cli.sheets.nothing")),
-        };
-        if let Some(outcome) = outcome {
-            println!("{outcome}");
+        for line in preview::lines(file, &plan, outcome) {
+            println!("{line}");
         }
     }
-    if refused {
+    if outcome == Outcome::Refused {
         return Err(user_error(tf(
             "cli.sheets.refused",
             &[("bad", &plan.errors.len())],

@@ -1,11 +1,12 @@
-//! Spreadsheets in (enrolment sheets from enterprises and offices) and out: the official tables
+//! Spreadsheets in (read into a grid by `read`, imported by the one importer in `import`:
+//! enrolment sheets in `people`, enterprise lists in `enterprises`) and out: the official tables
 //! as printable documents (`doc`), measured so nothing is cut (`layout`), written as .xlsx,
 //! .csv or .pdf (`output`).
 
 pub mod doc;
 pub mod enterprises;
 pub mod font;
-pub mod header;
+pub mod import;
 pub mod layout;
 pub mod output;
 pub mod pdf;

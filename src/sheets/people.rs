@@ -1,6 +1,6 @@
 //! An enrolment sheet turned into one batch of ops: people (known phones reused), their
-//! enterprises (known credit codes and names reused), and enrolments. Each bad row is named by
-//! the row number the spreadsheet shows.
+//! enterprises (known credit codes and names reused), and enrolments. The row rules are here;
+//! the header, the rows and the preview are the shared importer's (`sheets::import`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,7 +8,7 @@ use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::enterprises::filled_in;
-use super::header::{find_header, Field, Header};
+use super::import::{self, clean_phone, reason, Column, Need, Row, Schema, Sheet};
 use super::read::Grid;
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{credit_code, input, text, Categories, Enterprise};
@@ -17,22 +17,24 @@ use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::store::Store;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    pub row: usize,
-    pub message: String,
-}
+pub const SCHEMA: Schema = Schema {
+    columns: &[
+        (Column::Name, Need::Key),
+        (Column::Phone, Need::Required("cli.sheets.no_phone_column")),
+        (Column::Enterprise, Need::Sign),
+        (Column::CreditCode, Need::Sign),
+        (Column::Position, Need::Sign),
+        (Column::Category, Need::Sign),
+        (Column::Unit, Need::Sign),
+    ],
+    no_header: "cli.sheets.no_header",
+};
 
-/// What an import would do, shown before anything is written.
+/// What an enrolment sheet or an enterprise list would add.
 #[derive(Debug, Default, Serialize)]
-pub struct Plan {
-    pub sheet: String,
-    pub header_row: usize,
-    pub columns: Vec<(Field, String)>,
-    pub ignored: Vec<String>,
+pub struct PeopleCounts {
     /// An enterprise list (企业名单) rather than an enrolment sheet: no people to count.
     pub enterprise_list: bool,
-    pub rows: usize,
     pub new_people: usize,
     pub known_people: usize,
     pub new_enterprises: usize,
@@ -41,214 +43,128 @@ pub struct Plan {
     /// The session's capacity is passed by this many when the import is written (0: it is not).
     pub over_capacity: usize,
     pub capacity: usize,
-    pub errors: Vec<RowError>,
-    #[serde(skip)]
-    pub payloads: Vec<Payload>,
 }
 
-impl Plan {
-    /// A plan for the rows under `header`, with the columns it found and the ones it ignores.
-    pub(super) fn start(grid: &Grid, header: &Header) -> Plan {
-        Plan {
-            sheet: grid.sheet.clone(),
-            header_row: grid.rows[header.row].0,
-            columns: header
-                .columns
-                .iter()
-                .map(|(_, f, name)| (*f, name.clone()))
-                .collect(),
-            ignored: header.ignored.clone(),
-            ..Plan::default()
-        }
+impl import::Counts for PeopleCounts {
+    fn line(&self, rows: usize, bad: usize) -> String {
+        tf(
+            if self.enterprise_list {
+                "cli.sheets.counts_enterprises"
+            } else {
+                "cli.sheets.counts"
+            },
+            &[
+                ("rows", &rows),
+                ("new", &self.new_people),
+                ("known", &self.known_people),
+                ("enterprises", &self.new_enterprises),
+                ("known_enterprises", &self.known_enterprises),
+                ("enrolments", &self.enrolments),
+                ("bad", &bad),
+            ],
+        )
     }
 }
 
-/// Phones as Excel leaves them: 13800001234.0, 1.3800001234E+10, with spaces or dashes.
-pub fn clean_phone(raw: &str) -> String {
-    let folded: String = raw.chars().map(text::fold_full_width).collect();
-    let trimmed = folded.trim();
-    if let Some(whole) = trimmed.strip_suffix(".0") {
-        if whole.chars().all(|c| c.is_ascii_digit()) {
-            return whole.to_string();
-        }
-    }
-    if trimmed.contains(['e', 'E']) {
-        if let Ok(value) = trimmed.parse::<f64>() {
-            if value.fract() == 0.0 && value > 0.0 && value < 1e15 {
-                return format!("{}", value as i64);
-            }
-        }
-    }
-    trimmed.to_string()
-}
-
-struct Cells<'a> {
-    header: &'a Header,
-    cells: &'a [String],
-}
-
-impl Cells<'_> {
-    fn get(&self, field: Field) -> String {
-        self.header
-            .column(field)
-            .and_then(|i| self.cells.get(i))
-            .and_then(|c| text::clean(c))
-            .unwrap_or_default()
-    }
-}
+pub type PeoplePlan = import::Plan<PeopleCounts>;
 
 /// A category cell, or the row's reason naming the part that is none of the seed's four.
 pub(super) fn categories(raw: &str) -> Result<Categories, String> {
     Categories::parse(raw).map_err(|value| {
-        format!(
-            "{}: {}",
-            t("cli.field.category"),
+        reason(
+            Column::Category,
             tf(
                 "cli.enterprise.category_unknown",
                 &[("value", &value), ("known", &Categories::known_names())],
-            )
+            ),
         )
     })
 }
 
-pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
-    let header = find_header(&grid.rows).ok_or_else(|| user_error(t("cli.sheets.no_header")))?;
-    if header.column(Field::Phone).is_none() {
-        return Err(user_error(t("cli.sheets.no_phone_column")));
-    }
+pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeoplePlan> {
+    let sheet = Sheet::find(grid, &SCHEMA)?;
     if let Some(id) = session {
         if store.session(id)?.is_none() {
             return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
         }
     }
-    let mut plan = Plan::start(grid, &header);
-    let mut known = KnownEnterprises::new(store.enterprises_for_people()?);
-    let mut counted: HashSet<String> = HashSet::new();
-    let mut phones_seen: HashMap<String, usize> = HashMap::new();
-    for (row, cells) in &grid.rows[header.row + 1..] {
-        if cells.iter().all(|c| text::clean(c).is_none()) {
-            continue;
-        }
-        plan.rows += 1;
-        let cells = Cells {
-            header: &header,
-            cells,
-        };
-        let mut reasons: Vec<String> = Vec::new();
-        for field in [Field::Name, Field::Position, Field::Enterprise] {
-            if let Some(c) = text::forbidden_char(&cells.get(field)) {
-                reasons.push(format!(
-                    "{}: {}",
-                    t(&format!("cli.field.{}", field.key())),
-                    text::forbidden_message(c)
-                ));
-            }
-        }
-        let name = cells.get(Field::Name);
-        if name.is_empty() {
-            reasons.push(format!(
-                "{}: {}",
-                t("cli.field.name"),
-                t("cli.input.required")
+    let mut rules = RowRules {
+        store,
+        session,
+        known: KnownEnterprises::new(store.enterprises_for_people()?),
+        counted: HashSet::new(),
+        phones_seen: HashMap::new(),
+    };
+    let mut plan = sheet.plan(|row, plan| rules.row(row, plan))?;
+    if let Some(session) = session {
+        if let Some(full) = store.over_capacity(session, plan.counts.enrolments)? {
+            plan.counts.over_capacity = full.over;
+            plan.counts.capacity = full.capacity;
+            plan.warnings.push(tf(
+                "cli.sheets.over_capacity",
+                &[("capacity", &full.capacity), ("over", &full.over)],
             ));
         }
-        let phone = match text::normalise_phone(&clean_phone(&cells.get(Field::Phone))) {
+    }
+    Ok(plan)
+}
+
+struct RowRules<'a> {
+    store: &'a Store,
+    session: Option<&'a str>,
+    known: KnownEnterprises,
+    /// Stored enterprises already counted as known, so each counts once.
+    counted: HashSet<String>,
+    /// The first row of each phone, so a second row with it is named.
+    phones_seen: HashMap<String, usize>,
+}
+
+impl RowRules<'_> {
+    fn row(&mut self, row: &Row, plan: &mut PeoplePlan) -> Result<Vec<String>> {
+        let store = self.store;
+        let mut reasons = row.forbidden(&[Column::Name, Column::Position, Column::Enterprise]);
+        let name = row.get(Column::Name);
+        reasons.extend(row.required(Column::Name));
+        let phone = match text::normalise_phone(&clean_phone(&row.get(Column::Phone))) {
             Ok(phone) => Some(phone),
             Err(e) => {
-                reasons.push(format!("{}: {e}", t("cli.field.phone")));
+                reasons.push(reason(Column::Phone, e));
                 None
             }
         };
-        let code = cells.get(Field::CreditCode);
+        let code = row.get(Column::CreditCode);
         let code = if code.is_empty() {
             None
         } else {
             match credit_code::validate(&code) {
                 Ok(code) => Some(code),
                 Err(e) => {
-                    reasons.push(format!("{}: {e}", t("cli.field.credit_code")));
+                    reasons.push(reason(Column::CreditCode, e));
                     None
                 }
             }
         };
-        let kinds = categories(&cells.get(Field::Category)).unwrap_or_else(|e| {
+        let kinds = categories(&row.get(Column::Category)).unwrap_or_else(|e| {
             reasons.push(e);
             Categories::NONE
         });
         if let Some(phone) = &phone {
-            if let Some(first) = phones_seen.get(phone) {
+            if let Some(first) = self.phones_seen.get(phone) {
                 reasons.push(tf("cli.sheets.same_phone", &[("row", first)]));
             } else {
-                phones_seen.insert(phone.clone(), *row);
+                self.phones_seen.insert(phone.clone(), row.number);
             }
         }
         let (Some(phone), true) = (phone, reasons.is_empty()) else {
-            plan.errors.push(RowError {
-                row: *row,
-                message: reasons.join(&t("cli.reason_sep")),
-            });
-            continue;
+            return Ok(reasons);
         };
-        let enterprise_name = cells.get(Field::Enterprise);
-        let enterprise = if enterprise_name.is_empty() && code.is_none() {
-            None
-        } else {
-            match known.resolve(&enterprise_name, code.as_deref()) {
-                Match::Conflict(message) => {
-                    plan.errors.push(RowError { row: *row, message });
-                    continue;
-                }
-                Match::Known(k, seen) => {
-                    if seen == Seen::Stored && counted.insert(k.id.clone()) {
-                        plan.known_enterprises += 1;
-                        let row_says = Enterprise {
-                            credit_code: code.clone(),
-                            categories: kinds,
-                            ..k.clone()
-                        };
-                        plan.payloads.extend(
-                            filled_in(k, &row_says, store.office())
-                                .map(Payload::EnterpriseUpserted),
-                        );
-                    }
-                    Some(k.id.clone())
-                }
-                Match::New => {
-                    let unit = cells.get(Field::Unit);
-                    let unit = if unit.is_empty() {
-                        store.office().to_string()
-                    } else {
-                        unit
-                    };
-                    match input::enterprise(
-                        store.new_id('E')?,
-                        store.office().to_string(),
-                        &enterprise_name,
-                        code.as_deref(),
-                        kinds,
-                        &unit,
-                    ) {
-                        Ok(e) => {
-                            plan.new_enterprises += 1;
-                            let id = e.id.clone();
-                            plan.payloads.push(Payload::EnterpriseUpserted(e.clone()));
-                            known.add(e, Seen::Row(*row));
-                            Some(id)
-                        }
-                        Err(errors) => {
-                            plan.errors.push(RowError {
-                                row: *row,
-                                message: errors.to_string().replace('\n', &t("cli.reason_sep")),
-                            });
-                            continue;
-                        }
-                    }
-                }
-            }
+        let enterprise = match self.enterprise(row, code, kinds, plan)? {
+            Ok(enterprise) => enterprise,
+            Err(message) => return Ok(vec![message]),
         };
         let person_id = match store.person_by_phone(&phone)? {
             Some(known) => {
-                plan.known_people += 1;
+                plan.counts.known_people += 1;
                 known.id
             }
             None => {
@@ -257,18 +173,18 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
                     store.office().to_string(),
                     &name,
                     &phone,
-                    &cells.get(Field::Position),
+                    &row.get(Column::Position),
                     enterprise,
                 )?;
-                plan.new_people += 1;
+                plan.counts.new_people += 1;
                 let id = person.id.clone();
                 plan.payloads.push(Payload::PersonUpserted(person));
                 id
             }
         };
-        if let Some(session) = session {
+        if let Some(session) = self.session {
             if !store.is_enrolled(session, &person_id)? {
-                plan.enrolments += 1;
+                plan.counts.enrolments += 1;
                 plan.payloads.push(Payload::EnrolmentSet {
                     session: session.to_string(),
                     person: person_id,
@@ -276,25 +192,64 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<Plan> {
                 });
             }
         }
+        Ok(Vec::new())
     }
-    if let Some(session) = session {
-        if let Some(full) = store.over_capacity(session, plan.enrolments)? {
-            plan.over_capacity = full.over;
-            plan.capacity = full.capacity;
+
+    /// The row's enterprise id (none when the row names none), known or new; or why the row's
+    /// name and code cannot be one enterprise.
+    fn enterprise(
+        &mut self,
+        row: &Row,
+        code: Option<String>,
+        kinds: Categories,
+        plan: &mut PeoplePlan,
+    ) -> Result<Result<Option<String>, String>> {
+        let store = self.store;
+        let name = row.get(Column::Enterprise);
+        if name.is_empty() && code.is_none() {
+            return Ok(Ok(None));
         }
-    }
-    Ok(plan)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phones_as_excel_leaves_them() {
-        assert_eq!(clean_phone("13800001234.0"), "13800001234");
-        assert_eq!(clean_phone("1.3800001234E+10"), "13800001234");
-        assert_eq!(clean_phone(" １３８００００１２３４ "), "13800001234");
-        assert_eq!(clean_phone("138-0000-1234"), "138-0000-1234");
+        match self.known.resolve(&name, code.as_deref()) {
+            Match::Conflict(message) => Ok(Err(message)),
+            Match::Known(k, seen) => {
+                if seen == Seen::Stored && self.counted.insert(k.id.clone()) {
+                    plan.counts.known_enterprises += 1;
+                    let row_says = Enterprise {
+                        credit_code: code,
+                        categories: kinds,
+                        ..k.clone()
+                    };
+                    plan.payloads.extend(
+                        filled_in(k, &row_says, store.office()).map(Payload::EnterpriseUpserted),
+                    );
+                }
+                Ok(Ok(Some(k.id.clone())))
+            }
+            Match::New => {
+                let unit = row.get(Column::Unit);
+                let unit = if unit.is_empty() {
+                    store.office().to_string()
+                } else {
+                    unit
+                };
+                match input::enterprise(
+                    store.new_id('E')?,
+                    store.office().to_string(),
+                    &name,
+                    code.as_deref(),
+                    kinds,
+                    &unit,
+                ) {
+                    Ok(e) => {
+                        plan.counts.new_enterprises += 1;
+                        let id = e.id.clone();
+                        plan.payloads.push(Payload::EnterpriseUpserted(e.clone()));
+                        self.known.add(e, Seen::Row(row.number));
+                        Ok(Ok(Some(id)))
+                    }
+                    Err(errors) => Ok(Err(errors.to_string().replace('\n', &t("cli.reason_sep")))),
+                }
+            }
+        }
     }
 }

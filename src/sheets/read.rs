@@ -171,7 +171,7 @@ mod tests {
                 let numbers: Vec<usize> = grid.rows.iter().map(|(n, _)| *n).collect();
                 proptest::prop_assert!(numbers.windows(2).all(|w| w[0] < w[1]));
                 proptest::prop_assert!(numbers.iter().all(|n| *n <= lines + 1));
-                let _ = super::super::header::find_header(&grid.rows);
+                let _ = super::super::import::header::find(&grid.rows, &super::super::people::SCHEMA);
             }
         }
     }

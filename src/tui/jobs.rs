@@ -17,7 +17,8 @@ use super::tabs::sync::SyncJob;
 use super::tabs::sync_jobs;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
-use crate::sheets::people::Plan;
+use crate::sheets::import::{self, Options};
+use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
 use crate::sheets::{enterprises, people, read, report, rollup};
 use crate::store::Store;
@@ -37,7 +38,7 @@ pub enum Work {
 
 pub enum Done {
     Written(String),
-    Previewed(ImportJob, Box<Plan>),
+    Previewed(ImportJob, Box<PeoplePlan>),
     Committed(String),
     Failed(String),
     Sync(sync_jobs::Done),
@@ -62,9 +63,12 @@ pub fn prepare(state: &mut State) -> Option<Work> {
         ),
         Job::Preview(job) => (t("tui.reports.reading"), Work::Preview(job)),
         Job::Commit { skip } => {
-            let preview = state.reports.preview.as_ref()?;
-            let plan = &preview.plan;
-            if !plan.errors.is_empty() && !skip {
+            let plan = &state.reports.preview.as_ref()?.plan;
+            let options = Options {
+                skip_invalid: skip,
+                dry_run: false,
+            };
+            if plan.outcome(options) == import::Outcome::Refused {
                 return None;
             }
             let work = Work::Commit {
@@ -182,7 +186,7 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
     ))
 }
 
-fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<Plan> {
+fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<PeoplePlan> {
     progress(tf(
         "tui.reports.reading_file",
         &[("file", &job.path.display())],

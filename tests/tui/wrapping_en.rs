@@ -40,17 +40,13 @@ fn an_import_preview_wraps_its_columns_between_words() {
     let counts = format!(
         "{} rows: {} new people, {} known, {} new enterprises, {} known, {} enrolments",
         plan.rows,
-        plan.new_people,
-        plan.known_people,
-        plan.new_enterprises,
-        plan.known_enterprises,
-        plan.enrolments
+        plan.counts.new_people,
+        plan.counts.known_people,
+        plan.counts.new_enterprises,
+        plan.counts.known_enterprises,
+        plan.counts.enrolments
     );
-    let used: Vec<String> = plan
-        .columns
-        .iter()
-        .map(|(field, name)| format!("{}（{name}）", t(&format!("cli.field.{}", field.key()))))
-        .collect();
+    let used = peixun::sheets::import::preview::used_columns(plan);
     let buffer = draw(&state, 80, 24).backend().buffer().clone();
     let used = format!("Columns used {}", used.join(", "));
     assert_eq!(assert_shown_whole(&buffer, &used, Lang::En), 2);

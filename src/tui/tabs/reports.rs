@@ -11,7 +11,7 @@ use super::PAGE;
 use crate::campaign::{campaign, unit_name};
 use crate::domain::Session;
 use crate::i18n::{t, tf};
-use crate::sheets::people::Plan;
+use crate::sheets::people::PeoplePlan;
 use crate::sheets::write::Encoding;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State};
@@ -109,7 +109,7 @@ pub enum Job {
 /// An import read and planned, shown before anything is written.
 pub struct Preview {
     pub job: ImportJob,
-    pub plan: Plan,
+    pub plan: PeoplePlan,
     /// First bad row shown.
     pub scroll: usize,
 }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::reports::{Entry, Preview, ReportKind, ENTRIES};
 use crate::i18n::{t, tf};
+use crate::sheets::import::preview::used_columns;
 use crate::tui::action::Action;
 use crate::tui::app::State;
 use crate::tui::widgets::text::{fit, truncate, truncate_middle, width, wrap_words};
@@ -154,12 +155,8 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
         )
     };
     lines.extend(labelled(state, &t("tui.reports.sheet"), &sheet, w));
-    let used: Vec<String> = plan
-        .columns
-        .iter()
-        .map(|(field, name)| format!("{}（{name}）", t(&format!("cli.field.{}", field.key()))))
-        .collect();
-    lines.extend(labelled(state, &t("tui.reports.used"), &used.join(&sep), w));
+    let used = used_columns(plan).join(&sep);
+    lines.extend(labelled(state, &t("tui.reports.used"), &used, w));
     if !plan.ignored.is_empty() {
         lines.extend(labelled(
             state,
@@ -168,29 +165,26 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
             w,
         ));
     }
+    let counts = &plan.counts;
     let counts = tf(
-        if plan.enterprise_list {
+        if counts.enterprise_list {
             "tui.reports.counts_enterprises"
         } else {
             "tui.reports.counts"
         },
         &[
             ("rows", &plan.rows),
-            ("new", &plan.new_people),
-            ("known", &plan.known_people),
-            ("enterprises", &plan.new_enterprises),
-            ("known_enterprises", &plan.known_enterprises),
-            ("enrolments", &plan.enrolments),
+            ("new", &counts.new_people),
+            ("known", &counts.known_people),
+            ("enterprises", &counts.new_enterprises),
+            ("known_enterprises", &counts.known_enterprises),
+            ("enrolments", &counts.enrolments),
         ],
     );
     lines.extend(labelled(state, &t("tui.reports.counts_label"), &counts, w));
-    if plan.over_capacity > 0 {
-        let over = tf(
-            "cli.sheets.over_capacity",
-            &[("capacity", &plan.capacity), ("over", &plan.over_capacity)],
-        );
+    for warning in &plan.warnings {
         lines.extend(
-            wrap_words(&over, w.max(8))
+            wrap_words(warning, w.max(8))
                 .into_iter()
                 .map(|part| Line::styled(part, theme.due_soon)),
         );

@@ -1,0 +1,136 @@
+//! What an import would do, worked out before anything is written: the header and columns, each
+//! non-blank row under it through the kind's rules (bad rows named by the row number the
+//! spreadsheet shows), the counts, and the ops; then whether it is written.
+
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::header::{self, Header};
+use super::row::Row;
+use super::schema::{Column, Schema};
+use crate::domain::text;
+use crate::error::user_error;
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::sheets::read::Grid;
+
+/// A row that cannot be imported, by the row number the spreadsheet shows, with why in the UI
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub message: String,
+}
+
+/// What a kind counts besides rows and bad rows, and the line a preview says them in.
+pub trait Counts: Serialize + Default {
+    fn line(&self, rows: usize, bad: usize) -> String;
+}
+
+/// An import worked out: shown first, written only as a whole (or without its bad rows).
+#[derive(Debug, Default, Serialize)]
+pub struct Plan<C> {
+    pub sheet: String,
+    /// The header's row number as the spreadsheet shows it.
+    pub header_row: usize,
+    /// The columns read, each with the header text it was found by.
+    pub columns: Vec<(Column, String)>,
+    pub ignored: Vec<String>,
+    /// Non-blank rows under the header.
+    pub rows: usize,
+    #[serde(flatten)]
+    pub counts: C,
+    pub errors: Vec<RowError>,
+    /// What to heed that is no bad row: rows that match nobody, a session past its capacity.
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    pub payloads: Vec<Payload>,
+}
+
+/// A grid whose header was found, with every column its kind needs.
+pub struct Sheet<'a> {
+    grid: &'a Grid,
+    header: Header,
+}
+
+impl<'a> Sheet<'a> {
+    /// The header of `grid` read for `schema`; a user error with the schema's message when no
+    /// row is one, or the first missing required column's (given the column's aliases).
+    pub fn find(grid: &'a Grid, schema: &Schema) -> Result<Sheet<'a>> {
+        let header =
+            header::find(&grid.rows, schema).ok_or_else(|| user_error(t(schema.no_header)))?;
+        if let Some((column, message)) = schema.required().find(|(c, _)| !header.has(*c)) {
+            let aliases = column.aliases().join(&t("cli.list_sep"));
+            return Err(user_error(tf(message, &[("aliases", &aliases)])));
+        }
+        Ok(Sheet { grid, header })
+    }
+
+    /// Every non-blank row under the header through `rules`, which puts what the row adds in
+    /// the plan and returns the reasons the row is bad (none: it is fine). Bad rows become
+    /// errors, their reasons joined.
+    pub fn plan<C: Default>(
+        &self,
+        mut rules: impl FnMut(&Row, &mut Plan<C>) -> Result<Vec<String>>,
+    ) -> Result<Plan<C>> {
+        let header = &self.header;
+        let mut plan = Plan {
+            sheet: self.grid.sheet.clone(),
+            header_row: self.grid.rows.get(header.row).map_or(0, |(n, _)| *n),
+            columns: header
+                .columns
+                .iter()
+                .map(|(_, c, name)| (*c, name.clone()))
+                .collect(),
+            ignored: header.ignored.clone(),
+            ..Plan::default()
+        };
+        for (number, cells) in self.grid.rows.iter().skip(header.row + 1) {
+            if cells.iter().all(|c| text::clean(c).is_none()) {
+                continue;
+            }
+            plan.rows += 1;
+            let row = Row::new(*number, cells, header);
+            let reasons = rules(&row, &mut plan)?;
+            if !reasons.is_empty() {
+                plan.errors.push(RowError {
+                    row: *number,
+                    message: reasons.join(&t("cli.reason_sep")),
+                });
+            }
+        }
+        Ok(plan)
+    }
+}
+
+/// How an import is asked for: `--skip-invalid`, `--dry-run`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub skip_invalid: bool,
+    pub dry_run: bool,
+}
+
+/// What becomes of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Bad rows and no leave to skip them: nothing is written.
+    Refused,
+    DryRun,
+    Write,
+    /// Every row is known already: nothing to write.
+    Nothing,
+}
+
+impl<C> Plan<C> {
+    pub fn outcome(&self, options: Options) -> Outcome {
+        if !self.errors.is_empty() && !options.skip_invalid {
+            Outcome::Refused
+        } else if options.dry_run {
+            Outcome::DryRun
+        } else if self.payloads.is_empty() {
+            Outcome::Nothing
+        } else {
+            Outcome::Write
+        }
+    }
+}

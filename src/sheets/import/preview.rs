@@ -1,0 +1,50 @@
+//! What the CLI says of an import, whatever its kind: the header and the columns used, those not
+//! used, the counts, the warnings, each bad row, and what became of the file.
+
+use std::path::Path;
+
+use super::plan::{Counts, Outcome, Plan};
+use crate::i18n::{t, tf};
+
+/// Each column read, named in the UI language with the header text it was found by:
+/// 电话（手机号码）.
+pub fn used_columns<C>(plan: &Plan<C>) -> Vec<String> {
+    plan.columns
+        .iter()
+        .map(|(column, name)| format!("{}（{name}）", column.label()))
+        .collect()
+}
+
+pub fn lines<C: Counts>(file: &Path, plan: &Plan<C>, outcome: Outcome) -> Vec<String> {
+    let sep = t("cli.list_sep");
+    let mut lines = vec![tf(
+        "cli.sheets.preview",
+        &[
+            ("file", &file.display()),
+            ("sheet", &plan.sheet),
+            ("header", &plan.header_row),
+            ("columns", &used_columns(plan).join(&sep)),
+        ],
+    )];
+    if !plan.ignored.is_empty() {
+        lines.push(tf(
+            "cli.sheets.ignored",
+            &[("columns", &plan.ignored.join(&sep))],
+        ));
+    }
+    lines.push(plan.counts.line(plan.rows, plan.errors.len()));
+    lines.extend(plan.warnings.iter().cloned());
+    lines.extend(plan.errors.iter().map(|error| {
+        tf(
+            "cli.sheets.row",
+            &[("row", &error.row), ("message", &error.message)],
+        )
+    }));
+    match outcome {
+        Outcome::Refused => {}
+        Outcome::DryRun => lines.push(t("cli.sheets.dry_run")),
+        Outcome::Write => lines.push(t("cli.sheets.done")),
+        Outcome::Nothing => lines.push(t("cli.sheets.nothing")),
+    }
+    lines
+}

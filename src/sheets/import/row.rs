@@ -1,0 +1,91 @@
+//! One row under the header as the kinds' rules read it: cells by column, cleaned, and the
+//! reasons every kind gives the same way.
+
+use std::fmt::Display;
+
+use super::header::Header;
+use super::schema::Column;
+use crate::domain::text;
+use crate::i18n::t;
+
+pub struct Row<'a> {
+    /// The row number the spreadsheet shows.
+    pub number: usize,
+    cells: &'a [String],
+    header: &'a Header,
+}
+
+impl<'a> Row<'a> {
+    pub(super) fn new(number: usize, cells: &'a [String], header: &'a Header) -> Row<'a> {
+        Row {
+            number,
+            cells,
+            header,
+        }
+    }
+
+    /// The cell of `column`, full-width folded and trimmed; empty when the sheet has no such
+    /// column or the row is short.
+    pub fn get(&self, column: Column) -> String {
+        self.header
+            .index(column)
+            .and_then(|i| self.cells.get(i))
+            .and_then(|c| text::clean(c))
+            .unwrap_or_default()
+    }
+
+    /// A reason for each of `columns` whose cell holds a character no field takes.
+    pub fn forbidden(&self, columns: &[Column]) -> Vec<String> {
+        columns
+            .iter()
+            .filter_map(|c| {
+                text::forbidden_char(&self.get(*c))
+                    .map(|ch| reason(*c, text::forbidden_message(ch)))
+            })
+            .collect()
+    }
+
+    /// The reason when the cell of `column` is empty.
+    pub fn required(&self, column: Column) -> Option<String> {
+        self.get(column)
+            .is_empty()
+            .then(|| reason(column, t("cli.input.required")))
+    }
+}
+
+/// A reason about one column's cell: "电话: “123”不是有效的手机号".
+pub fn reason(column: Column, message: impl Display) -> String {
+    format!("{}: {message}", column.label())
+}
+
+/// Phones as Excel leaves them: 13800001234.0, 1.3800001234E+10, with spaces or dashes.
+pub fn clean_phone(raw: &str) -> String {
+    let folded: String = raw.chars().map(text::fold_full_width).collect();
+    let trimmed = folded.trim();
+    if let Some(whole) = trimmed.strip_suffix(".0") {
+        if whole.chars().all(|c| c.is_ascii_digit()) {
+            return whole.to_string();
+        }
+    }
+    if trimmed.contains(['e', 'E']) {
+        if let Ok(value) = trimmed.parse::<f64>() {
+            if value.fract() == 0.0 && value > 0.0 && value < 1e15 {
+                return format!("{}", value as i64);
+            }
+        }
+    }
+    trimmed.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_as_excel_leaves_them() {
+        assert_eq!(clean_phone("13800001234.0"), "13800001234");
+        assert_eq!(clean_phone("1.3800001234E+10"), "13800001234");
+        assert_eq!(clean_phone(" １３８００００１２３４ "), "13800001234");
+        assert_eq!(clean_phone("138-0000-1234"), "138-0000-1234");
+    }
+}
