@@ -173,16 +173,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Scale {
-    /// 鄂州: the city office, its five units, about 1,500 people
-    #[default]
-    City,
-    /// All 17 cities and 103 counties, about 40,000 people
-    Province,
-    /// Ten times the province: about 400,000 people and 1,000,000 ops, for benchmarks
-    Stress,
-}
+pub use crate::demo::Scale;
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {

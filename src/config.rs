@@ -17,7 +17,7 @@ pub struct Config {
     /// Automatic backups to keep in the data dir's `backups/`; 0 turns them off.
     pub backup_keep: usize,
     /// Changes to the certification rules of `assets/cert.toml`.
-    pub cert: crate::cert::RulesOverride,
+    pub cert: RulesOverride,
     /// The office's name as it stamps and signs reports (鄂州市市场监督管理局); without it, the
     /// name the campaign documents give the office.
     pub official_name: Option<String>,
@@ -30,7 +30,7 @@ impl Default for Config {
         Config {
             late_grace_minutes: 15,
             backup_keep: 7,
-            cert: crate::cert::RulesOverride::default(),
+            cert: RulesOverride::default(),
             official_name: None,
             pdf_font: None,
         }
@@ -76,6 +76,25 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
         toml::from_str(text)
     }
+}
+
+/// The keys of the certification rules (`assets/cert.toml`), each optional: what
+/// `config.toml` may change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RulesOverride {
+    pub online_minutes: Option<u32>,
+    pub offline_sessions: Option<u32>,
+    pub weight_questionnaire: Option<u32>,
+    pub weight_attendance: Option<u32>,
+    pub weight_test: Option<u32>,
+    pub full_minutes: Option<u32>,
+    pub threshold: Option<u32>,
+    pub exam_pass: Option<u32>,
+    pub practical_pass: Option<u32>,
+    pub certificate_format: Option<String>,
+    pub certificate_year: Option<i32>,
+    pub point_categories: Option<Vec<String>>,
 }
 
 #[cfg(test)]

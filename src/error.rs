@@ -16,19 +16,6 @@ pub fn user_error(message: impl Into<String>) -> color_eyre::Report {
     UserError(message.into()).into()
 }
 
-/// Whether a failure is the user's to fix (exit code 2) rather than the machine's.
-pub fn is_user_error(report: &color_eyre::Report) -> bool {
-    report.downcast_ref::<UserError>().is_some()
-        || report
-            .downcast_ref::<crate::domain::input::FieldErrors>()
-            .is_some()
-        || report.downcast_ref::<crate::store::SessionFull>().is_some()
-        // An office changing what another owns is refused, not broken.
-        || report
-            .downcast_ref::<crate::log::ApplyError>()
-            .is_some_and(|e| matches!(e, crate::log::ApplyError::Unauthorised { .. }))
-}
-
 /// Why a file could not be used, in the UI language for the causes people can fix themselves.
 pub fn io_reason(error: &std::io::Error) -> String {
     use std::io::ErrorKind;

@@ -1,4 +1,18 @@
 //! peixun (培训): the library behind the TUI, the CLI and the tests.
+//!
+//! Layers, bottom to top; a module uses its own layer or those below, never one above
+//! (`tests/layers.rs` checks it):
+//!
+//! 1. i18n, dirs, private_files: words, folders, file modes
+//! 2. error, input_file: user errors, opening a named file
+//! 3. campaign, domain, config: the seed's data, records and their rules, settings
+//! 4. log: ops, their fold and who may write what
+//! 5. store: the sled store: open, commit, typed reads
+//! 6. search, cert: finding people; the certification chain
+//! 7. sync, backup: bundles between offices and their ledger; backups
+//! 8. sheets: spreadsheets in (importers) and reports out
+//! 9. app, demo: the use cases every client calls; the demo data
+//! 10. cli, cli_cert, cli_sync, args, commands, tui: the clients
 
 pub mod app;
 pub mod args;

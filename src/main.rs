@@ -1,7 +1,7 @@
 use clap::Parser;
 
+use peixun::app::is_user_error;
 use peixun::cli::Cli;
-use peixun::error::is_user_error;
 
 fn main() -> std::process::ExitCode {
     // Like other Unix tools, end quietly when the reader of our output goes away (`| head`).

@@ -63,8 +63,8 @@ fn plan(grid: &Grid) {
     let (session, rules) = exam();
     let _ = peixun::sheets::people::plan(store(), grid, None);
     let _ = peixun::sheets::enterprises::plan(store(), grid);
-    let _ = peixun::cert::sheet::plan(store(), grid);
-    let _ = peixun::cert::results_sheet::plan(store(), grid, session, rules, None);
+    let _ = peixun::sheets::watch_log::plan(store(), grid);
+    let _ = peixun::sheets::results::plan(store(), grid, session, rules, None);
 }
 
 /// A real bundle from a county to its city, with the city's keys to read it.

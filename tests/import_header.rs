@@ -10,8 +10,8 @@ use peixun::sheets::import::{Column, Need, Schema};
 const SCHEMAS: [&Schema; 4] = [
     &peixun::sheets::people::SCHEMA,
     &peixun::sheets::enterprises::SCHEMA,
-    &peixun::cert::sheet::SCHEMA,
-    &peixun::cert::results_sheet::SCHEMA,
+    &peixun::sheets::watch_log::SCHEMA,
+    &peixun::sheets::results::SCHEMA,
 ];
 
 /// Text that names no column: titles, notes, data.

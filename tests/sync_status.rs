@@ -7,10 +7,10 @@ mod common;
 use chrono::NaiveDate;
 use peixun::domain::{Enterprise, Person};
 use peixun::log::Payload;
-use peixun::store::sync::{review, DuplicateBy};
 use peixun::store::Store;
 use peixun::sync::export::{build, export, ExportOptions};
 use peixun::sync::import::{import_bytes, Outcome};
+use peixun::sync::ledger::{review, DuplicateBy};
 use peixun::sync::trust::{self, Change};
 use peixun::sync::Keys;
 

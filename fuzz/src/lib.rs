@@ -23,5 +23,5 @@ pub fn store() -> &'static Store {
 pub fn plan(store: &Store, grid: &Grid) {
     let _ = peixun::sheets::people::plan(store, grid, None);
     let _ = peixun::sheets::enterprises::plan(store, grid);
-    let _ = peixun::cert::sheet::plan(store, grid);
+    let _ = peixun::sheets::watch_log::plan(store, grid);
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Outcome, Refusal};
 use crate::campaign::unit_name;
+use crate::cert::book::CertPerson;
 use crate::cert::model::{Adjustment, Approval, Certificate, Marks, PointsEntry};
 use crate::cert::pipeline::may_record;
 use crate::cert::record::{self, Recording};
@@ -13,7 +14,6 @@ use crate::cert::{evaluate, is_province, Rules};
 use crate::domain::{text, Person, SessionKind};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
-use crate::store::cert::CertPerson;
 use crate::store::Store;
 
 /// Certification is the province's: it evaluates, approves and issues.

@@ -72,7 +72,7 @@ impl From<Report> for Refusal {
         if let Some(user) = report.downcast_ref::<UserError>() {
             return Refusal::Said(user.0.clone());
         }
-        if crate::error::is_user_error(&report) {
+        if is_user_error(&report) {
             return Refusal::Said(report.to_string());
         }
         Refusal::Failed(report)
@@ -101,4 +101,17 @@ impl From<Refusal> for Report {
             Refusal::Failed(report) => report,
         }
     }
+}
+
+/// Whether a failure is the user's to fix (exit code 2) rather than the machine's.
+pub fn is_user_error(report: &color_eyre::Report) -> bool {
+    report.downcast_ref::<UserError>().is_some()
+        || report
+            .downcast_ref::<crate::domain::input::FieldErrors>()
+            .is_some()
+        || report.downcast_ref::<crate::store::SessionFull>().is_some()
+        // An office changing what another owns is refused, not broken.
+        || report
+            .downcast_ref::<crate::log::ApplyError>()
+            .is_some_and(|e| matches!(e, crate::log::ApplyError::Unauthorised { .. }))
 }

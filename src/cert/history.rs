@@ -7,9 +7,9 @@ use super::model::{Marks, ResultEntry};
 use super::pipeline::passed;
 use super::Rules;
 use crate::campaign::unit_name;
+use crate::cert::book::CertPerson;
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
-use crate::store::cert::CertPerson;
 
 fn mark(score: Option<u16>) -> String {
     score.map_or_else(|| t("cert.absent"), show_score)

@@ -2,16 +2,15 @@
 //! training records, the trained rule, the composite evaluation, exams with one makeup,
 //! certificate numbers and the points ledger. Rules live in `assets/cert.toml`.
 
+pub mod book;
 pub mod cells;
 pub mod evaluate;
 pub mod history;
-pub mod model;
+pub use crate::domain::cert as model;
 pub mod number;
 pub mod pipeline;
 pub mod record;
-pub mod results_sheet;
 pub mod rules;
-pub mod sheet;
 
 pub use pipeline::{Facts, Outcome, Stage, Status};
 pub use rules::{Rules, RulesOverride};

@@ -23,23 +23,7 @@ pub struct Rules {
     pub point_categories: Vec<String>,
 }
 
-/// The same keys, each optional: what `config.toml` may change.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RulesOverride {
-    pub online_minutes: Option<u32>,
-    pub offline_sessions: Option<u32>,
-    pub weight_questionnaire: Option<u32>,
-    pub weight_attendance: Option<u32>,
-    pub weight_test: Option<u32>,
-    pub full_minutes: Option<u32>,
-    pub threshold: Option<u32>,
-    pub exam_pass: Option<u32>,
-    pub practical_pass: Option<u32>,
-    pub certificate_format: Option<String>,
-    pub certificate_year: Option<i32>,
-    pub point_categories: Option<Vec<String>>,
-}
+pub use crate::config::RulesOverride;
 
 const ASSET: &str = include_str!("../../assets/cert.toml");
 

@@ -8,13 +8,14 @@ use color_eyre::eyre::Result;
 use super::{open_store, print_json, user_error};
 use crate::app::cert::{self, Recorded};
 use crate::cert::model::Marks;
-use crate::cert::{cells, sheet, Rules};
+use crate::cert::{cells, Rules};
 use crate::cli::Cli;
 use crate::cli_cert::{CertCommand, ResultArgs};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::sheets::import::Options;
 use crate::sheets::read;
+use crate::sheets::watch_log;
 use crate::store::Store;
 
 /// Commits, or says nothing changed (unless the output is JSON).
@@ -137,7 +138,7 @@ fn import(
 ) -> Result<()> {
     cert::require_province(store)?;
     let grid = read::read(file, sheet_name)?;
-    let plan = sheet::plan(store, &grid)?;
+    let plan = watch_log::plan(store, &grid)?;
     let options = Options {
         skip_invalid,
         dry_run,
@@ -265,8 +266,7 @@ fn results_from(
     args: &ResultArgs,
 ) -> Result<()> {
     let grid = read::read(file, args.sheet.as_deref())?;
-    let plan =
-        crate::cert::results_sheet::plan(store, &grid, session, rules, args.reason.as_deref())?;
+    let plan = crate::sheets::results::plan(store, &grid, session, rules, args.reason.as_deref())?;
     let options = Options {
         skip_invalid: args.skip_invalid,
         dry_run: args.dry_run,

@@ -7,6 +7,7 @@ use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::{print_json, print_table, unit_name, units_under, user_error};
+use crate::cert::book::CertPerson;
 use crate::cert::cells::show_score;
 use crate::cert::evaluate::Ranked;
 use crate::cert::model::Marks;
@@ -17,7 +18,6 @@ use crate::i18n::{t, tf};
 use crate::sheets::doc::{chinese_date, text_or_empty, Align, Cell, Column, Document, Row, Value};
 use crate::sheets::output::write_document;
 use crate::sheets::stamp::office_name;
-use crate::store::cert::CertPerson;
 use crate::store::Store;
 
 fn cols(keys: &[&str]) -> Vec<String> {

@@ -14,7 +14,10 @@ mod crowd;
 mod names;
 mod rng;
 mod sessions;
+mod sizes;
 mod stress;
+
+pub use sizes::{Scale, Sizes};
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -29,7 +32,6 @@ use rng::Rng;
 use sessions::Calendar;
 
 use crate::campaign::{campaign, stem, Unit, UnitLevel};
-use crate::cli::Scale;
 use crate::domain::{Enterprise, EnterpriseCategory, Person, Session, SessionKind};
 use crate::log::{Op, Payload};
 use crate::store::Store;
@@ -39,38 +41,6 @@ pub const TODAY: (i32, u32, u32) = (2023, 4, 20);
 
 /// Payloads per commit: big enough to be quick, small enough to keep memory flat.
 const BATCH: usize = 2000;
-
-/// How much to generate. `Sizes::of` gives the real demo; tests use smaller ones through the same
-/// code path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sizes {
-    pub enterprises: usize,
-    pub people: usize,
-    /// Sessions in all: the joint ones, the 3 online days, the exams and the makeup included.
-    pub sessions: usize,
-    /// People enrolled in the online training (the same people on each of its days).
-    pub online_enrolled: usize,
-}
-
-impl Sizes {
-    pub fn of(scale: Scale) -> Sizes {
-        match scale {
-            Scale::City => Sizes {
-                enterprises: 400,
-                people: 1500,
-                sessions: 28,
-                online_enrolled: 120,
-            },
-            Scale::Province => Sizes {
-                enterprises: 12_000,
-                people: 40_000,
-                sessions: 2_000,
-                online_enrolled: 3_000,
-            },
-            Scale::Stress => stress::SIZES,
-        }
-    }
-}
 
 pub fn today() -> Result<NaiveDate> {
     let (y, m, d) = TODAY;

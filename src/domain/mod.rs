@@ -1,12 +1,14 @@
 //! Records, their owners and the checks on what people type into them.
 
 pub mod categories;
+pub mod cert;
 pub mod checklist;
 pub mod code;
 pub mod credit_code;
 pub mod input;
 pub mod known_enterprises;
 pub mod model;
+pub mod pinyin;
 pub mod session_checks;
 pub mod text;
 

@@ -3,7 +3,7 @@
 
 use super::apply::{upsert, Kv};
 use super::op::Op;
-use crate::cert::model::{
+use crate::domain::cert::{
     Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry, ResultEntry,
 };
 

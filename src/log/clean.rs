@@ -77,11 +77,11 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
         } => {
             fields.extend([("person", person.as_str()), ("unit", unit)]);
             match entry {
-                crate::cert::model::OnlineEntry::Watched { course, .. } => {
+                crate::domain::cert::OnlineEntry::Watched { course, .. } => {
                     fields.push(("course", course));
                 }
-                crate::cert::model::OnlineEntry::Questionnaire { .. }
-                | crate::cert::model::OnlineEntry::Test { .. } => {}
+                crate::domain::cert::OnlineEntry::Questionnaire { .. }
+                | crate::domain::cert::OnlineEntry::Test { .. } => {}
             }
         }
         Payload::Evaluated { person, unit, .. } => {

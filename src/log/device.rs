@@ -44,6 +44,11 @@ pub fn short_label(device: DeviceId) -> String {
     format!("{:06x}", device & 0xFF_FFFF)
 }
 
+/// A device id as the audit trail prints it.
+pub fn device_label(device: super::DeviceId) -> String {
+    format!("{device:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

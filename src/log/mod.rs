@@ -7,6 +7,7 @@ pub mod clean;
 pub mod device;
 pub mod hlc;
 pub mod op;
+pub mod per_office;
 pub mod records;
 
 pub use apply::{apply, authorise, rebuild, ApplyError, Kv, Mark, Stamp, Stored};

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
-use crate::cert::model::{
+use crate::domain::cert::{
     Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
 };
 use crate::domain::{Enterprise, Evidence, MarkStatus, OfficeId, Person, RecordId, Session};

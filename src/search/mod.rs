@@ -3,7 +3,7 @@
 //! the likeliest person is on top after two or three keystrokes (DESIGN §6).
 
 pub mod door;
-pub mod pinyin;
+pub use crate::domain::pinyin;
 
 use std::collections::HashMap;
 

@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::doc::{Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::i18n::{t, tf};
-use crate::store::sync::Freshness;
 use crate::store::Store;
+use crate::sync::ledger::Freshness;
 use crate::sync::status::staleness;
 
 /// How current this store is about `unit`, seen from the store's own office `home`: "本单位"

@@ -91,8 +91,8 @@ pub(super) fn settle(
             &[
                 ("path", &path),
                 ("office", &crate::campaign::unit_name(office)),
-                ("device", &crate::sync::device_label(new_device)),
-                ("old", &crate::sync::device_label(device)),
+                ("device", &crate::log::device::device_label(new_device)),
+                ("old", &crate::log::device::device_label(device)),
             ],
         )
     );

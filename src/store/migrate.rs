@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use super::sync::Voided;
+use super::voided::Voided;
 use super::{Store, SCHEMA_VERSION};
 use crate::i18n::tf;
 use crate::log::{apply, ApplyError, Op};

@@ -1,7 +1,6 @@
 //! The sled store of one office install: its op log per device, the materialised state, and the
 //! meta tree (office, device, schema). One process at a time.
 
-pub mod cert;
 mod checklist;
 mod enrol;
 pub mod foreign;
@@ -11,7 +10,7 @@ mod open;
 mod paper;
 pub mod printed;
 pub mod query;
-pub mod sync;
+pub mod voided;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -42,23 +41,23 @@ pub struct Head {
     pub hash: Hash,
 }
 
-struct Writer {
+pub(crate) struct Writer {
     head: Head,
-    hlc: Hlc,
+    pub(crate) hlc: Hlc,
     next_id: u64,
 }
 
 pub struct Store {
     dir: PathBuf,
     db: sled::Db,
-    ops: sled::Tree,
-    heads: sled::Tree,
-    state: sled::Tree,
-    meta: sled::Tree,
+    pub(crate) ops: sled::Tree,
+    pub(crate) heads: sled::Tree,
+    pub(crate) state: sled::Tree,
+    pub(crate) meta: sled::Tree,
     office: OfficeId,
     device: DeviceId,
     actor: String,
-    writer: Mutex<Writer>,
+    pub(crate) writer: Mutex<Writer>,
     _lock: File,
 }
 
@@ -104,7 +103,7 @@ impl<E: FromApply> Kv for TxKv<'_, E> {
     }
 }
 
-fn op_key(device: DeviceId, seq: u64) -> [u8; 16] {
+pub(crate) fn op_key(device: DeviceId, seq: u64) -> [u8; 16] {
     let mut key = [0u8; 16];
     key[..8].copy_from_slice(&device.to_be_bytes());
     key[8..].copy_from_slice(&seq.to_be_bytes());
@@ -121,6 +120,12 @@ impl Store {
     }
 
     /// Every tree, for a backup's snapshot.
+    /// The folded records under `prefix`, for the features that read their own (the
+    /// certification book).
+    pub(crate) fn scan_state(&self, prefix: &str) -> sled::Iter {
+        self.state.scan_prefix(prefix)
+    }
+
     pub(crate) fn db(&self) -> &sled::Db {
         &self.db
     }

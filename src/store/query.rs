@@ -7,14 +7,14 @@ use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 
 use super::Store;
+use crate::domain::pinyin::sort_key;
 use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
 use crate::log::apply::keys;
 use crate::log::apply::{Attendances, Enrolments};
 use crate::log::{Mark, Stored};
-use crate::search::pinyin::sort_key;
 
 impl Store {
-    pub(super) fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
+    pub(crate) fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
         match self.state.get(key)? {
             None => Ok(None),
             Some(bytes) => Ok(Some(

@@ -22,8 +22,8 @@ use crate::domain::OfficeId;
 use crate::error::{io_reason, user_error};
 use crate::i18n::tf;
 use crate::log::{DeviceId, Hash, Op};
-use crate::store::sync::AckMap;
 use crate::store::Store;
+use crate::sync::ledger::AckMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
@@ -185,7 +185,7 @@ fn views(store: &Store, device: DeviceId, seq: u64, to: &str) -> Result<Vec<(Dev
 
 /// Whether a view chain this store holds may be passed on to `to`: a scoped view only to the
 /// unit it is about and the offices above that unit.
-fn may_relay(store: &Store, chain: &crate::store::sync::ChainInfo, to: &str) -> Result<bool> {
+fn may_relay(store: &Store, chain: &crate::sync::ledger::ChainInfo, to: &str) -> Result<bool> {
     if chain.kind != ChainKind::PublicView {
         return Ok(true);
     }
@@ -438,7 +438,7 @@ pub fn export(
     write_atomically(&path, &bytes)?;
     store.record_sent(
         to,
-        &crate::store::sync::Sent {
+        &crate::sync::ledger::Sent {
             link_seq: exported.link_seq,
             at_ms: super::now_ms(),
             ops: exported.ops,

@@ -22,8 +22,8 @@ use super::{hex, ChainKind, Rejection};
 use crate::domain::OfficeId;
 use crate::log::device::tag_owner;
 use crate::log::DeviceId;
-use crate::store::sync::{ImportCounts, ImportPlan, VerifiedRange};
 use crate::store::Store;
+use crate::sync::ledger::{ImportCounts, ImportPlan, VerifiedRange};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {

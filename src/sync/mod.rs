@@ -25,6 +25,7 @@ pub mod fingerprint;
 pub mod identity;
 pub mod import;
 pub mod incoming;
+pub mod ledger;
 pub mod media;
 mod rejection;
 pub mod rotation;
@@ -61,10 +62,7 @@ pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
-/// A device id as the audit trail prints it.
-pub fn device_label(device: crate::log::DeviceId) -> String {
-    format!("{device:016x}")
-}
+pub use crate::log::device::device_label;
 
 #[cfg(test)]
 mod tests {

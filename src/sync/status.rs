@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::campaign::unit_name;
 use crate::i18n::{t, tf};
-use crate::store::sync::Freshness;
+use crate::sync::ledger::Freshness;
 
 /// Whole days from the local date of `at_ms` to `today`; never negative (a demo store's pinned
 /// today may lie before the real clock).

@@ -75,7 +75,7 @@ impl Office {
         }
     }
 
-    pub fn applied(&self, bytes: &[u8]) -> peixun::store::sync::ImportCounts {
+    pub fn applied(&self, bytes: &[u8]) -> peixun::sync::ledger::ImportCounts {
         self.imported(bytes).counts
     }
 

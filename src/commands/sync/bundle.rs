@@ -283,7 +283,7 @@ fn held(store: &Store, json: bool) -> Result<()> {
 }
 
 fn review(store: &Store, json: bool) -> Result<()> {
-    let found = crate::store::sync::review(store, store.office())?;
+    let found = crate::sync::ledger::review(store, store.office())?;
     if json {
         return print_json(&found);
     }
@@ -295,7 +295,7 @@ fn review(store: &Store, json: bool) -> Result<()> {
     // Masked as on the 同步 tab: this list is read aloud and shown on screens.
     for d in &found {
         let value = match d.by {
-            crate::store::sync::DuplicateBy::Phone => mask_phone(&d.value),
+            crate::sync::ledger::DuplicateBy::Phone => mask_phone(&d.value),
             _ => d.value.clone(),
         };
         println!(

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use super::{step_selection, PAGE};
 use crate::i18n::{t, tf};
-use crate::store::sync::Duplicate;
+use crate::sync::ledger::Duplicate;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State};
 use crate::tui::forms::{Field, FieldInput, Form, FormKind};

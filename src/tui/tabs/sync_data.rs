@@ -69,7 +69,7 @@ pub fn load(store: &Store, sync: &mut SyncState, today: NaiveDate) -> Result<()>
         .map(|item| item.text)
         .collect();
     sync.held = held;
-    sync.review = crate::store::sync::review(store, store.office())?;
+    sync.review = crate::sync::ledger::review(store, store.office())?;
     Ok(())
 }
 

@@ -313,8 +313,8 @@ fn review_lines(s: &SyncState) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     for d in &s.review {
         let value = match d.by {
-            crate::store::sync::DuplicateBy::Phone => mask_phone(&d.value),
-            crate::store::sync::DuplicateBy::CreditCodeAndName => d.value.clone(),
+            crate::sync::ledger::DuplicateBy::Phone => mask_phone(&d.value),
+            crate::sync::ledger::DuplicateBy::CreditCodeAndName => d.value.clone(),
         };
         out.push((
             tf(

@@ -9,11 +9,11 @@ use color_eyre::eyre::{Result, WrapErr};
 use sled::transaction::TransactionError;
 use sled::{Batch, IVec, Transactional};
 
-use super::super::Store;
 use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, PEER_SEEN};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{ApplyError, Kv};
+use crate::store::Store;
 
 /// Why folding an op into the overlay stopped.
 pub(super) enum FoldError {
@@ -100,7 +100,7 @@ impl Store {
                     Ok(())
                 },
             );
-        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
         match result {
             Ok(()) => {}
             Err(TransactionError::Abort(())) => {
@@ -109,7 +109,7 @@ impl Store {
             }
             Err(TransactionError::Storage(error)) => return Err(error).wrap_err_with(write_failed),
         }
-        self.db.flush().wrap_err_with(write_failed)?;
+        self.db().flush().wrap_err_with(write_failed)?;
         Ok(())
     }
 }

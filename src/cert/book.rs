@@ -8,14 +8,14 @@ use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::Store;
-use crate::cert::model::{
+use super::model::{
     Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry, ResultEntry,
 };
-use crate::cert::pipeline::{status, Attempt, Facts, Status};
-use crate::cert::{city_of, Rules};
+use super::pipeline::{status, Attempt, Facts, Status};
+use super::{city_of, Rules};
 use crate::domain::{Person, Session, SessionKind};
 use crate::log::{Stamp, Stored};
+use crate::store::Store;
 
 /// One person's place in the chain, with what the screens and reports show about them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,7 +52,7 @@ struct Raw {
 impl Store {
     fn cert_raw(&self) -> Result<Raw> {
         let mut raw = Raw::default();
-        for entry in self.state.scan_prefix("x/") {
+        for entry in self.scan_state("x/") {
             let (key, bytes) = entry?;
             let key = String::from_utf8_lossy(&key).into_owned();
             let Some((kind, rest)) = key[2..].split_once('/') else {
@@ -236,7 +236,7 @@ impl Store {
     pub fn online_entries(&self, person: &str) -> Result<BTreeMap<String, OnlineEntry>> {
         let prefix = format!("x/o/{person}/");
         let mut out = BTreeMap::new();
-        for entry in self.state.scan_prefix(&prefix) {
+        for entry in self.scan_state(&prefix) {
             let (key, bytes) = entry?;
             let key = String::from_utf8_lossy(&key).into_owned();
             out.insert(
@@ -250,7 +250,7 @@ impl Store {
     /// Every certificate number ever claimed, valid or not: none is ever given out again.
     pub fn certificate_numbers(&self) -> Result<Vec<String>> {
         let mut numbers: Vec<String> = Vec::new();
-        for key in self.state.scan_prefix("x/n/").keys() {
+        for key in self.scan_state("x/n/").keys() {
             let key = String::from_utf8_lossy(&key?).into_owned();
             if let Some((number, _)) = key[4..].rsplit_once('/') {
                 numbers.push(number.to_string());

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::cells::{parse_minutes, parse_score, parse_yes_no};
-use super::model::OnlineEntry;
+use crate::cert::cells::{parse_minutes, parse_score, parse_yes_no};
+use crate::cert::model::OnlineEntry;
 use crate::domain::text;
 use crate::domain::Person;
 use crate::i18n::tf;

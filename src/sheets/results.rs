@@ -7,17 +7,17 @@ use std::collections::HashMap;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::cells::parse_score;
-use super::model::Marks;
-use super::pipeline::may_record;
-use super::record::{recording, Attempt, Recording};
-use super::sheet::{Matcher, Unmatched};
-use super::Rules;
+use super::watch_log::{Matcher, Unmatched};
+use crate::cert::book::CertPerson;
+use crate::cert::cells::parse_score;
+use crate::cert::model::Marks;
+use crate::cert::pipeline::may_record;
+use crate::cert::record::{recording, Attempt, Recording};
+use crate::cert::Rules;
 use crate::domain::{Session, SessionKind};
 use crate::i18n::tf;
 use crate::sheets::import::{self, Column, Need, Row, Schema, Sheet};
 use crate::sheets::read::Grid;
-use crate::store::cert::CertPerson;
 use crate::store::Store;
 
 pub const SCHEMA: Schema = Schema {

@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
-use super::super::{op_key, Head, Store};
 use super::writes::{merge_peer_state, FoldError, Overlay, WriteSet};
 use super::{
-    get, key, range_key, scan, void_key, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut,
-    Quarantined, Received, VerifiedRange, Voided, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
+    get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut, Quarantined,
+    Received, VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
 };
 use crate::domain::OfficeId;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
+use crate::store::voided::{void_key, Voided};
+use crate::store::{op_key, Head, Store};
 use crate::sync::bundle::SignedHead;
 use crate::sync::Rejection;
 
@@ -131,7 +132,7 @@ impl Store {
                 Sorted::Fork(first_difference(self, plan)?)
             });
         }
-        if device == self.device {
+        if device == self.device() {
             // Ops of our own device that we never wrote.
             return Ok(Sorted::Fork(tip.seq + 1));
         }
@@ -468,7 +469,7 @@ impl Store {
             postcard::to_stdvec(&q)?,
         );
         tree.apply_batch(batch)?;
-        self.db.flush()?;
+        self.db().flush()?;
         Ok(Fork {
             origin: q.range.head.origin,
             device,

@@ -12,7 +12,7 @@ use crate::sync::hex;
 
 impl Store {
     pub fn files_dir(&self) -> PathBuf {
-        self.dir.join("files")
+        self.dir().join("files")
     }
 
     fn kept_path(&self, hash: &Hash) -> PathBuf {

@@ -17,13 +17,14 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{op_key, Store};
+use super::bundle::{Ack, RangeHeader, SignedHead};
+use super::trust::Peer;
+use super::ChainKind;
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{DeviceId, Hash, Op};
-use crate::sync::bundle::{Ack, RangeHeader, SignedHead};
-use crate::sync::trust::Peer;
-use crate::sync::ChainKind;
+use crate::store::voided::Voided;
+use crate::store::{op_key, Store};
 
 const PEER: &[u8] = b"peer/";
 const ACK: &[u8] = b"ack/";
@@ -40,15 +41,10 @@ const ROSTER_OUT: &[u8] = b"roster-out";
 const SENT: &[u8] = b"sent/";
 const FROM_ORIGIN: &[u8] = b"origin/";
 const PREVIOUS_KEY: &[u8] = b"prevkey/";
-const VOID: &[u8] = b"void/";
 const ROTATION_POINT: &[u8] = b"rotpoint/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
-}
-
-fn void_key(device: DeviceId, seq: u64) -> Vec<u8> {
-    key(VOID, &op_key(device, seq))
 }
 
 fn range_key(prefix: &[u8], device: DeviceId, first: u64, extra: &[u8]) -> Vec<u8> {
@@ -169,35 +165,6 @@ pub struct Fork {
     pub last: u64,
 }
 
-/// An op that arrived in its chain but breaks the rules of who may write what: kept in the log
-/// so the chain and the link go on, applied nowhere, and listed with its reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Voided {
-    pub device: DeviceId,
-    pub seq: u64,
-    pub origin: OfficeId,
-    /// The op's kind (`SessionUpserted`...).
-    pub kind: String,
-    /// The state key it would have changed.
-    pub record: String,
-    pub rule: crate::log::authority::Rule,
-    /// The office whose bundle brought it.
-    pub sender: OfficeId,
-    pub at_ms: u64,
-}
-
-impl Voided {
-    /// The refusal in words.
-    pub fn reason(&self) -> String {
-        crate::log::ApplyError::Unauthorised {
-            record: self.record.clone(),
-            origin: self.origin.clone(),
-            rule: self.rule.clone(),
-        }
-        .to_string()
-    }
-}
-
 /// A range not taken in for a reason of its own (its device belongs to another office, its clock
 /// runs backwards); the rest of its bundle was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -249,15 +216,11 @@ fn scan<T: DeserializeOwned>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<(Ve
 }
 
 impl Store {
-    fn sync_tree(&self) -> Result<sled::Tree> {
-        Ok(self.db.open_tree("sync")?)
-    }
-
     fn sync_put<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
         self.sync_tree()?.insert(key, postcard::to_stdvec(value)?)?;
-        self.db
+        self.db()
             .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
         Ok(())
     }
 
@@ -303,9 +266,9 @@ impl Store {
         );
         batch.insert(key(SENT, peer.as_bytes()), postcard::to_stdvec(sent)?);
         self.sync_tree()?.apply_batch(batch)?;
-        self.db
+        self.db()
             .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
         Ok(())
     }
 
@@ -331,7 +294,7 @@ impl Store {
         &self,
         office: &str,
         epoch: u32,
-        point: &crate::sync::rotation::RotationPoint,
+        point: &super::rotation::RotationPoint,
     ) -> Result<()> {
         let k = [
             ROTATION_POINT,
@@ -348,7 +311,7 @@ impl Store {
         &self,
         office: &str,
         epoch: u32,
-    ) -> Result<Option<crate::sync::rotation::RotationPoint>> {
+    ) -> Result<Option<super::rotation::RotationPoint>> {
         let k = [
             ROTATION_POINT,
             office.as_bytes(),
@@ -406,28 +369,6 @@ impl Store {
             .collect())
     }
 
-    /// Ops taken in that the rules refused, oldest chain position first.
-    pub fn voided(&self) -> Result<Vec<Voided>> {
-        Ok(scan(&self.sync_tree()?, VOID)?
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect())
-    }
-
-    /// Lists exactly `voided` as the refused ops, after the whole log was folded again.
-    pub(super) fn replace_voided(&self, voided: &[Voided]) -> Result<()> {
-        let tree = self.sync_tree()?;
-        let mut batch = sled::Batch::default();
-        for key in tree.scan_prefix(VOID).keys() {
-            batch.remove(key?);
-        }
-        for void in voided {
-            batch.insert(void_key(void.device, void.seq), postcard::to_stdvec(void)?);
-        }
-        tree.apply_batch(batch)?;
-        Ok(())
-    }
-
     pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
         Ok(scan(&self.sync_tree()?, QUARANTINE)?
             .into_iter()
@@ -455,9 +396,9 @@ impl Store {
             );
         }
         tree.apply_batch(batch)?;
-        self.db
+        self.db()
             .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
         Ok(())
     }
 
