@@ -1,4 +1,4 @@
-use clap::Parser;
+use clap::FromArgMatches;
 
 use peixun::cli::Cli;
 use peixun::error::is_user_error;
@@ -16,14 +16,23 @@ fn main() -> std::process::ExitCode {
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
     let args: Vec<String> = std::env::args().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    // The help is written while parsing, so the language must be known before.
+    let lang = peixun::args::lang_from_args(&args);
+    peixun::i18n::set_lang(lang);
+    let mut command = peixun::cli_help::command(lang);
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
-            peixun::i18n::set_lang(peixun::args::lang_from_args(&args));
-            return match peixun::args::describe(&error) {
+            return match peixun::args::describe(&error, &command) {
                 None => {
                     let _ = error.print();
-                    std::process::ExitCode::SUCCESS
+                    // 0 after --help and --version; 2 when the help stands in for a missing
+                    // command (`peixun session`).
+                    let code = u8::try_from(error.exit_code()).unwrap_or(2);
+                    std::process::ExitCode::from(code)
                 }
                 Some(message) => {
                     eprintln!("peixun: {message}");
