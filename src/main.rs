@@ -10,11 +10,10 @@ fn main() -> std::process::ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     peixun::private_files::restrict_process();
-    // A refusal is an answer, not a bug: no error captures a backtrace (symbolising one costs
-    // a user error a third of a second and a hundred megabytes). Panics still show theirs.
-    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
-        std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    }
+    // No error's backtrace is ever shown (a failure prints its chain of messages), so none is
+    // captured: symbolising one costs a refusal a third of a second and a hundred megabytes.
+    // Panics still show theirs with RUST_BACKTRACE.
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
     let args: Vec<String> = std::env::args().collect();
     // The help is written while parsing, so the language must be known before.
     let lang = peixun::args::lang_from_args(&args);
