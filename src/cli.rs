@@ -1,4 +1,8 @@
 //! The command line: every action of the TUI is also a subcommand, for scripts and tests.
+//!
+//! These structs say what parses. What `--help`, the man page and completions say is in
+//! `assets/i18n/<lang>/help.toml` (applied by `cli_help`); the doc comments here are for
+//! developers.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,5 @@
-//! `peixun cert ...`: the IP specialist certification chain from the command line.
+//! `peixun cert ...`: the IP specialist certification chain from the command line. Its help
+//! texts are in `assets/i18n/<lang>/help.toml`, see `cli_help`.
 
 use std::path::PathBuf;
 

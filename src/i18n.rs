@@ -45,6 +45,8 @@ const AREAS: &[(&str, &str, &str)] = &[
     ),
     ("zh", "cert", include_str!("../assets/i18n/zh-CN/cert.toml")),
     ("en", "cert", include_str!("../assets/i18n/en/cert.toml")),
+    ("zh", "help", include_str!("../assets/i18n/zh-CN/help.toml")),
+    ("en", "help", include_str!("../assets/i18n/en/help.toml")),
 ];
 
 static LANG: AtomicU8 = AtomicU8::new(0);

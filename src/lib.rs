@@ -21,6 +21,7 @@ pub mod campaign;
 pub mod cert;
 pub mod cli;
 pub mod cli_cert;
+pub mod cli_help;
 pub mod cli_sync;
 pub mod commands;
 pub mod config;

@@ -1,4 +1,4 @@
-use clap::Parser;
+use clap::FromArgMatches;
 
 use peixun::app::is_user_error;
 use peixun::cli::Cli;
@@ -10,20 +10,28 @@ fn main() -> std::process::ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     peixun::private_files::restrict_process();
-    // A refusal is an answer, not a bug: no error captures a backtrace (symbolising one costs
-    // a user error a third of a second and a hundred megabytes). Panics still show theirs.
-    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
-        std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    }
+    // No error's backtrace is ever shown (a failure prints its chain of messages), so none is
+    // captured: symbolising one costs a refusal a third of a second and a hundred megabytes.
+    // Panics still show theirs with RUST_BACKTRACE.
+    std::env::set_var("RUST_LIB_BACKTRACE", "0");
     let args: Vec<String> = std::env::args().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    // The help is written while parsing, so the language must be known before.
+    let lang = peixun::args::lang_from_args(&args);
+    peixun::i18n::set_lang(lang);
+    let mut command = peixun::cli_help::command(lang);
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
-            peixun::i18n::set_lang(peixun::args::lang_from_args(&args));
-            return match peixun::args::describe(&error) {
+            return match peixun::args::describe(&error, &command) {
                 None => {
                     let _ = error.print();
-                    std::process::ExitCode::SUCCESS
+                    // 0 after --help and --version; 2 when the help stands in for a missing
+                    // command (`peixun session`).
+                    let code = u8::try_from(error.exit_code()).unwrap_or(2);
+                    std::process::ExitCode::from(code)
                 }
                 Some(message) => {
                     eprintln!("peixun: {message}");

@@ -162,16 +162,11 @@ fn dispatch(cli: Cli) -> Result<()> {
         }) => doctor::log(&cli, record.as_deref(), *limit, *json),
         Some(Command::Doctor) => doctor::doctor(&cli),
         Some(Command::Completions { shell }) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "peixun", &mut std::io::stdout());
+            crate::cli_help::completions(cli.lang, *shell, &mut std::io::stdout());
             Ok(())
         }
-        Some(Command::Man) => {
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(&mut std::io::stdout())
-                .wrap_err("writing the man page")
-        }
+        Some(Command::Man) => crate::cli_help::man(cli.lang, &mut std::io::stdout().lock())
+            .wrap_err("writing the man page"),
         Some(Command::Cert { command }) => cert::run(&cli, command),
         Some(Command::Keys { command }) => sync::keys(&cli, command),
         Some(Command::Bundle { command }) => sync::bundle(&cli, command),
