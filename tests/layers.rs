@@ -16,7 +16,9 @@ const LAYERS: &[&[&str]] = &[
     &["sync", "backup"],
     &["sheets"],
     &["app", "demo"],
-    &["cli", "cli_cert", "cli_sync", "args", "commands", "tui"],
+    &[
+        "cli", "cli_cert", "cli_sync", "cli_help", "args", "commands", "tui",
+    ],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
