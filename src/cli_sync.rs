@@ -1,5 +1,5 @@
-//! Subcommands of `peixun keys` and `peixun bundle` (DESIGN §3). Their help texts are in
-//! `assets/i18n/<lang>/help.toml`, see `cli_help`.
+//! Subcommands of `peixun keys` and `peixun bundle` (the format is docs/bundle-format.md).
+//! Their help texts are in `assets/i18n/<lang>/help.toml`, see `cli_help`.
 
 use std::path::PathBuf;
 

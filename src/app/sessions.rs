@@ -33,7 +33,7 @@ pub fn defaults(office: &str, date: NaiveDate) -> Session {
     }
 }
 
-/// Only the office that made a session changes it (DESIGN §2).
+/// Only the office that made a session changes it (`log::authority`).
 pub fn may_change(office: &str, session: &Session) -> Outcome<()> {
     if session.office == office {
         return Ok(());

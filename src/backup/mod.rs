@@ -1,4 +1,4 @@
-//! Backups of a store (DESIGN §8, issue 7): a signed snapshot of every sled tree, encrypted to
+//! Backups of a store: a signed snapshot of every sled tree, encrypted to
 //! the office's own age key (the recipient of a bundle, here the office itself), kept in the data
 //! dir's `backups/`. Made by `peixun backup`, and automatically at most once a day when the
 //! interface or a command that changes the store ends; `peixun restore` rebuilds a store from one.

@@ -92,7 +92,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
             issue(&store, &rules, person.as_deref(), date, *json)
         }
         CertCommand::List { stage, city, json } => {
-            super::cert_view::list(&store, &rules, *stage, city.as_deref(), *json)
+            super::cert_print::list(&store, &rules, *stage, city.as_deref(), *json)
         }
         CertCommand::Show { person, json } => {
             let person = cert::find_person(&store, person)?;
@@ -100,7 +100,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
             if *json {
                 return print_json(&entry);
             }
-            print!("{}", super::cert_view::history(&store, &rules, &entry)?);
+            print!("{}", super::cert_print::history(&store, &rules, &entry)?);
             Ok(())
         }
         CertCommand::Points {
@@ -164,7 +164,7 @@ fn evaluate(
             );
         }
     }
-    super::cert_view::ranking(&ranking.book, &ranking.ranked, json)
+    super::cert_print::ranking(&ranking.book, &ranking.ranked, json)
 }
 
 fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
@@ -210,7 +210,7 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
             "cert.results.done",
             &[
                 ("name", &name),
-                ("marks", &super::cert_view::marks_text(&marks)),
+                ("marks", &super::cert_print::marks_text(&marks)),
                 (
                     "outcome",
                     &t(if passed {

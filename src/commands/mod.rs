@@ -3,7 +3,7 @@
 
 mod backup;
 mod cert;
-mod cert_view;
+mod cert_print;
 mod checkin;
 mod checklist;
 mod doctor;

@@ -146,7 +146,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             );
             Ok(())
         }
-        ReportCommand::Certified(args) => super::cert_view::report_certified(cli, &store, args),
+        ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),
         ReportCommand::Signin {
             session,
             output,

@@ -1,5 +1,5 @@
 //! The records coordinators work with. Each names its owner office: only that office's ops may
-//! change it (DESIGN §2).
+//! change it.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};

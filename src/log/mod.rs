@@ -1,4 +1,5 @@
-//! The change log: ops, their hash chains, the clock, and the fold into state (DESIGN §2).
+//! The change log: ops, their hash chains, the clock, and the fold into state; who may write
+//! what is `authority`.
 
 pub mod apply;
 mod apply_cert;

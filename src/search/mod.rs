@@ -1,6 +1,6 @@
 //! One search index for every screen that finds people: pinyin initials, full pinyin, Hanzi,
 //! phone tail, participant code, enterprise name or initials, then fuzzy. Results come in tiers so
-//! the likeliest person is on top after two or three keystrokes (DESIGN §6).
+//! the likeliest person is on top after two or three keystrokes.
 
 pub mod door;
 pub use crate::domain::pinyin;

@@ -1,4 +1,4 @@
-//! Offices exchange their change logs as bundle files on USB sticks (DESIGN §3).
+//! Offices exchange their change logs as bundle files on USB sticks (docs/bundle-format.md).
 //!
 //! - `identity`: this office's Ed25519 signing key and age (X25519) encryption key, and the
 //!   identity card others pin.

@@ -1,5 +1,5 @@
 //! People who turn up in more than one unit's records: the same phone, or the same name at an
-//! enterprise with the same credit code. Each unit owns its people (DESIGN §2), so nothing merges
+//! enterprise with the same credit code. Each unit owns its people, so nothing merges
 //! them; the office above them lists them for a person to sort out (one training counted twice,
 //! a typo in a phone).
 
