@@ -210,7 +210,7 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
             "cert.results.done",
             &[
                 ("name", &name),
-                ("marks", &super::cert_print::marks_text(&marks)),
+                ("marks", &crate::cert::history::marks_text(&marks)),
                 (
                     "outcome",
                     &t(if passed {

@@ -10,7 +10,6 @@ use super::{print_json, print_table, unit_name, units_under, user_error};
 use crate::cert::book::CertPerson;
 use crate::cert::cells::show_score;
 use crate::cert::evaluate::Ranked;
-use crate::cert::model::Marks;
 use crate::cert::{Rules, Stage};
 use crate::cli_cert::CertifiedArgs;
 use crate::domain::text::mask_phone;
@@ -22,20 +21,6 @@ use crate::store::Store;
 
 fn cols(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| t(&format!("cert.col.{k}"))).collect()
-}
-
-fn mark(score: Option<u16>) -> String {
-    score.map_or_else(|| t("cert.absent"), show_score)
-}
-
-pub fn marks_text(marks: &Marks) -> String {
-    tf(
-        "cert.marks",
-        &[
-            ("exam", &mark(marks.exam)),
-            ("practical", &mark(marks.practical)),
-        ],
-    )
 }
 
 fn stage_label(entry: &CertPerson) -> String {

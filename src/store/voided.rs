@@ -2,6 +2,7 @@
 //! listed with the reason. Written by a bundle import and by folding the log again.
 
 use color_eyre::eyre::{Result, WrapErr};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{op_key, Store};
@@ -44,8 +45,12 @@ impl Voided {
     }
 }
 
-fn scan_void(tree: &sled::Tree) -> Result<Vec<(Vec<u8>, Voided)>> {
-    tree.scan_prefix(VOID)
+/// The records under `prefix` of a tree of postcard values, with their keys.
+pub(crate) fn scan<T: DeserializeOwned>(
+    tree: &sled::Tree,
+    prefix: &[u8],
+) -> Result<Vec<(Vec<u8>, T)>> {
+    tree.scan_prefix(prefix)
         .map(|entry| {
             let (k, v) = entry?;
             let value = postcard::from_bytes(&v).wrap_err("sync record is damaged")?;
@@ -62,7 +67,7 @@ impl Store {
 
     /// Ops taken in that the rules refused, oldest chain position first.
     pub fn voided(&self) -> Result<Vec<Voided>> {
-        Ok(scan_void(&self.sync_tree()?)?
+        Ok(scan(&self.sync_tree()?, VOID)?
             .into_iter()
             .map(|(_, v)| v)
             .collect())

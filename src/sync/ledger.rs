@@ -23,7 +23,7 @@ use super::ChainKind;
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{DeviceId, Hash, Op};
-use crate::store::voided::Voided;
+use crate::store::voided::{scan, Voided};
 use crate::store::{op_key, Store};
 
 const PEER: &[u8] = b"peer/";
@@ -203,16 +203,6 @@ fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> 
             postcard::from_bytes(&bytes).wrap_err("sync record is damaged")?,
         )),
     }
-}
-
-fn scan<T: DeserializeOwned>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<(Vec<u8>, T)>> {
-    tree.scan_prefix(prefix)
-        .map(|entry| {
-            let (k, v) = entry?;
-            let value = postcard::from_bytes(&v).wrap_err("sync record is damaged")?;
-            Ok((k.to_vec(), value))
-        })
-        .collect()
 }
 
 impl Store {
