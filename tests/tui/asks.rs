@@ -47,6 +47,9 @@ fn a_session_on_a_holiday_is_saved_on_the_second_enter() {
     let said = field_error(&state, "date").expect("the date says why");
     assert!(said.contains("法定节假日（中秋节、国庆节）"), "{said}");
     assert!(said.contains("再按 Enter"), "{said}");
+    // At 80 columns the line is cut: what to do comes first, so it is what stays on screen.
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("再按 Enter 照此保存"), "{screen}");
     assert_eq!(op_count(&store), before);
     // A change asks again (the focus went to the date): now it is also outside the window.
     for _ in 0..10 {

@@ -249,3 +249,26 @@ pub fn find_from(buffer: &Buffer, top: u16, text: &str) -> Option<(u16, u16)> {
 pub fn op_count(store: &Store) -> usize {
     store.ops().count()
 }
+
+/// The screen at `width` x `height` as text, a wide character once.
+pub fn screen_text(state: &State, width: u16, height: u16) -> String {
+    let terminal = draw(state, width, height);
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buffer[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                row.push_str(symbol);
+            }
+            row
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

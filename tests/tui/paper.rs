@@ -9,25 +9,7 @@ use peixun::tui::app::{Overlay, State};
 use peixun::tui::Theme;
 
 fn text(state: &State) -> String {
-    let terminal = draw(state, 80, 24);
-    let buffer = terminal.backend().buffer();
-    (0..24)
-        .map(|y| {
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in 0..80 {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                row.push_str(symbol);
-            }
-            row
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    screen_text(state, 80, 24)
 }
 
 /// 鄂城区's first session (three people, 张三 checked in at 08:52) open in 场次.
