@@ -129,6 +129,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Name this unit's 联系人 (again when the post changes hands)
+    Contact {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long, default_value = "")]
+        position: String,
+        /// From this day [default: today]
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+    },
+    /// The 联系人 of this office and every unit below it
+    Contacts {
+        #[arg(long)]
+        json: bool,
+    },
     /// The audit trail (全程留痕): who changed what, when, on which device
     Log {
         /// Only ops touching this record

@@ -9,6 +9,7 @@
 pub mod cert;
 pub mod checkin;
 pub mod checklist;
+pub mod contacts;
 pub mod sessions;
 
 use color_eyre::Report;

@@ -122,7 +122,8 @@ fn changes_store(command: Option<&Command>) -> bool {
             | Command::Checkin(_)
             | Command::Keys { .. }
             | Command::Bundle { .. }
-            | Command::Cert { .. },
+            | Command::Cert { .. }
+            | Command::Contact { .. },
         ) => true,
         Some(Command::Import(args)) => !args.dry_run,
         Some(Command::Checklist(ChecklistArgs { command, .. })) => command.is_some(),

@@ -6,6 +6,7 @@ mod cert;
 mod cert_print;
 mod checkin;
 mod checklist;
+mod contacts;
 mod doctor;
 mod import;
 mod records;
@@ -155,6 +156,13 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Report { command }) => report::run(&cli, command),
         Some(Command::Checklist(args)) => checklist::run(&cli, args),
         Some(Command::Due { days, json }) => checklist::due(&cli, *days, *json),
+        Some(Command::Contact {
+            name,
+            phone,
+            position,
+            since,
+        }) => contacts::set(&cli, name, phone, position, *since),
+        Some(Command::Contacts { json }) => contacts::list(&cli, *json),
         Some(Command::Log {
             record,
             limit,

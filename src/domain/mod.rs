@@ -4,6 +4,7 @@ pub mod categories;
 pub mod cert;
 pub mod checklist;
 pub mod code;
+pub mod contact;
 pub mod credit_code;
 pub mod input;
 pub mod known_enterprises;

@@ -144,6 +144,10 @@ pub mod keys {
     pub fn present_count(session: &str) -> String {
         format!("q/{session}")
     }
+    /// A unit's 联系人.
+    pub fn contact(unit: &str) -> String {
+        format!("l/{unit}")
+    }
     /// A joint session's counts as its office last sent them down.
     pub fn tally(session: &str) -> String {
         format!("t/{session}")
@@ -326,6 +330,7 @@ fn primary_key(payload: &Payload) -> String {
         } => cert::certificate(person, &certificate.number),
         Payload::PointsRecorded { person, entry, .. } => cert::points(person, &entry.id),
         Payload::SessionTallied { session, .. } => keys::tally(session),
+        Payload::ContactSet { unit, .. } => keys::contact(unit),
     }
 }
 
@@ -481,6 +486,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             super::apply_cert::points(kv, op, person, entry)
         }
         Payload::SessionTallied { session, tally } => upsert(kv, &keys::tally(session), op, tally),
+        Payload::ContactSet { unit, contact } => upsert(kv, &keys::contact(unit), op, contact),
     }
 }
 

@@ -219,7 +219,9 @@ pub fn check(op: &Op) -> Result<(), Rule> {
             session, person, ..
         }
         | Payload::CheckInUndone { session, person } => list_rules(op, session, person),
-        Payload::ChecklistMarked { unit, .. } | Payload::EvidenceAttached { unit, .. } => {
+        Payload::ChecklistMarked { unit, .. }
+        | Payload::EvidenceAttached { unit, .. }
+        | Payload::ContactSet { unit, .. } => {
             if *unit == op.office {
                 Ok(())
             } else {

@@ -108,6 +108,11 @@ pub enum Payload {
         marks: Marks,
         reason: String,
     },
+    /// A unit names its 联系人 (or the next one, when the post changes hands).
+    ContactSet {
+        unit: OfficeId,
+        contact: crate::domain::contact::Contact,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -141,6 +146,7 @@ impl Payload {
             Self::PointsRecorded { .. } => "PointsRecorded",
             Self::SessionTallied { .. } => "SessionTallied",
             Self::ResultCorrected { .. } => "ResultCorrected",
+            Self::ContactSet { .. } => "ContactSet",
         }
     }
 
@@ -177,6 +183,7 @@ impl Payload {
                 session, person, ..
             } => vec![session.clone(), person.clone()],
             Self::SessionTallied { session, .. } => vec![session.clone()],
+            Self::ContactSet { unit, .. } => vec![format!("{unit}/contact"), unit.clone()],
         }
     }
 }

@@ -25,7 +25,10 @@ impl Store {
     }
 
     /// Every record under `prefix`, with the rest of its key.
-    fn scan<T: DeserializeOwned>(&self, prefix: &str) -> Result<Vec<(String, Stored<T>)>> {
+    pub(crate) fn scan<T: DeserializeOwned>(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, Stored<T>)>> {
         let mut out = Vec::new();
         for entry in self.state.scan_prefix(prefix) {
             let (key, bytes) = entry?;

@@ -1,0 +1,112 @@
+//! Each unit's 联系人: named by the unit itself, seen by the offices above it, changed when the
+//! post changes hands (the earlier contact stays in the log).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::{Outcome, Refusal};
+use crate::campaign::{campaign, unit_name};
+use crate::domain::contact::{contact, Contact};
+use crate::domain::MarkStatus;
+use crate::i18n::tf;
+use crate::log::{Payload, Stored};
+use crate::store::Store;
+
+/// The campaign's checklist item for naming the contact.
+const CONTACT_ITEM: &str = "contact";
+
+/// What setting a contact came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactSaved {
+    Set { contact: Contact, item_done: bool },
+    Unchanged,
+}
+
+/// Names this office's contact from `since`; the unit's "name a contact" checklist item is marked
+/// done with it when it is not yet.
+pub fn set(
+    store: &Store,
+    name: &str,
+    phone: &str,
+    position: &str,
+    since: NaiveDate,
+) -> Outcome<ContactSaved> {
+    let unit = store.office().to_string();
+    let new = contact(name, phone, position, since).map_err(|e| Refusal::Fields(e.0))?;
+    if let Some(held) = current(store, &unit)? {
+        if (&held.name, &held.phone, &held.position) == (&new.name, &new.phone, &new.position) {
+            return Ok(ContactSaved::Unchanged);
+        }
+    }
+    let mut payloads = vec![Payload::ContactSet {
+        unit: unit.clone(),
+        contact: new.clone(),
+    }];
+    let item = campaign()
+        .checklist_for(&unit)
+        .into_iter()
+        .find(|d| d.id.ends_with(CONTACT_ITEM))
+        .map(|d| d.id.clone());
+    let mut item_done = false;
+    if let Some(item) = item {
+        let marks = store.marks(&unit)?;
+        if marks
+            .get(&item)
+            .is_none_or(|m| m.status != MarkStatus::Done)
+        {
+            payloads.push(Payload::ChecklistMarked {
+                unit: unit.clone(),
+                item,
+                status: MarkStatus::Done,
+                note: tf(
+                    "cli.contact.marked_note",
+                    &[("name", &new.name), ("phone", &new.phone)],
+                ),
+            });
+            item_done = true;
+        }
+    }
+    store.commit(payloads)?;
+    Ok(ContactSaved::Set {
+        contact: new,
+        item_done,
+    })
+}
+
+pub fn current(store: &Store, unit: &str) -> Outcome<Option<Contact>> {
+    Ok(store
+        .scan::<Contact>(&crate::log::apply::keys::contact(unit))?
+        .into_iter()
+        .find(|(rest, _)| rest.is_empty())
+        .map(|(_, stored)| stored.value))
+}
+
+/// One row of the list an office calls down: a unit and its contact, if it has named one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContactRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub contact: Option<Contact>,
+    /// The office that wrote the contact (the unit itself).
+    pub set_by: Option<String>,
+}
+
+/// The office and every unit below it, in official order, each with its contact.
+pub fn list(store: &Store) -> Outcome<Vec<ContactRow>> {
+    let held: BTreeMap<String, Stored<Contact>> =
+        store.scan::<Contact>("l/")?.into_iter().collect();
+    Ok(campaign()
+        .descendants(store.office())
+        .into_iter()
+        .map(|(unit, _)| {
+            let stored = held.get(&unit.id);
+            ContactRow {
+                unit: unit.id.clone(),
+                unit_name: unit_name(&unit.id),
+                contact: stored.map(|s| s.value.clone()),
+                set_by: stored.map(|s| s.owner.clone()),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,83 @@
+//! `peixun contact` and `peixun contacts`: each unit's 联系人, and the list an office calls down.
+
+use chrono::NaiveDate;
+use color_eyre::eyre::Result;
+
+use super::{headers, open_store, print_json, print_table, today};
+use crate::app::contacts::{self, ContactSaved};
+use crate::cli::Cli;
+use crate::i18n::{t, tf};
+
+pub fn set(
+    cli: &Cli,
+    name: &str,
+    phone: &str,
+    position: &str,
+    since: Option<NaiveDate>,
+) -> Result<()> {
+    let store = open_store(cli)?;
+    let since = match since {
+        Some(day) => day,
+        None => today(cli, &store)?,
+    };
+    match contacts::set(&store, name, phone, position, since)? {
+        ContactSaved::Unchanged => println!("{}", t("cli.contact.unchanged")),
+        ContactSaved::Set { contact, item_done } => {
+            println!(
+                "{}",
+                tf(
+                    "cli.contact.set",
+                    &[
+                        ("name", &contact.name),
+                        ("phone", &contact.phone),
+                        ("since", &contact.since)
+                    ]
+                )
+            );
+            if item_done {
+                println!("{}", t("cli.contact.item_done"));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn list(cli: &Cli, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let rows = contacts::list(&store)?;
+    if json {
+        return print_json(&rows);
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| match &row.contact {
+            Some(c) => vec![
+                row.unit_name.clone(),
+                c.name.clone(),
+                c.phone.clone(),
+                c.position.clone(),
+                c.since.to_string(),
+            ],
+            None => vec![
+                row.unit_name.clone(),
+                t("cli.contact.none"),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        })
+        .collect();
+    print_table(
+        &headers(&["unit", "contact", "phone", "position", "since"]),
+        &cells,
+    );
+    let named = rows.iter().filter(|r| r.contact.is_some()).count();
+    println!(
+        "{}",
+        tf(
+            "cli.contact.summary",
+            &[("named", &named), ("units", &rows.len())]
+        )
+    );
+    Ok(())
+}

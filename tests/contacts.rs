@@ -1,0 +1,156 @@
+//! Each unit's 联系人: named by the unit, marked on its checklist, changed during the year, seen
+//! by the city above it; an office cannot name another unit's contact.
+
+mod common;
+use common::offices::*;
+use common::*;
+
+use peixun::app::contacts;
+use peixun::domain::contact::Contact;
+use peixun::log::device::tagged;
+use peixun::log::Payload;
+
+fn county() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "华容区"]));
+    dir
+}
+
+fn log_len(dir: &std::path::Path) -> usize {
+    json(&peixun(dir, &["log", "--json"]))
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
+    let dir = county();
+    let d = dir.path();
+    let out = stdout(&peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "张敏",
+            "--phone",
+            "13907110001",
+            "--position",
+            "科长",
+            "--since",
+            "2023-02-20",
+        ],
+    ));
+    assert!(out.contains("张敏") && out.contains("2023-02-20"), "{out}");
+    assert!(out.contains("明确一名工作联系人"), "{out}");
+    let items = json(&peixun(
+        d,
+        &["checklist", "--json", "--today", "2023-03-01"],
+    ));
+    let item = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == "county.contact")
+        .unwrap();
+    assert_eq!(item["status"], "done", "{item}");
+
+    // The same again writes nothing; a bad phone is named and writes nothing.
+    let before = log_len(d);
+    let again = stdout(&peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "张敏",
+            "--phone",
+            "13907110001",
+            "--position",
+            "科长",
+        ],
+    ));
+    assert!(again.contains("相同"), "{again}");
+    let bad = peixun(d, &["contact", "--name", "李强", "--phone", "1390711"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("电话"), "{}", text(&bad));
+    let bad_en = peixun(
+        d,
+        &[
+            "--lang",
+            "en",
+            "contact",
+            "--name",
+            "",
+            "--phone",
+            "13907110002",
+        ],
+    );
+    assert_eq!(bad_en.status.code(), Some(2));
+    assert_eq!(log_len(d), before);
+
+    // The post changes hands in June: the new contact is shown, the old stays in the log.
+    stdout(&peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "李强",
+            "--phone",
+            "13907110002",
+            "--since",
+            "2023-06-01",
+        ],
+    ));
+    let rows = json(&peixun(d, &["contacts", "--json"]));
+    let row = &rows.as_array().unwrap()[0];
+    assert_eq!(row["unit_name"], "华容区");
+    assert_eq!(row["contact"]["name"], "李强");
+    assert_eq!(row["contact"]["since"], "2023-06-01");
+    let trail = json(&peixun(d, &["log", "--json", "--record", "420703/contact"]));
+    assert_eq!(trail.as_array().unwrap().len(), 2, "{trail}");
+    let listed = stdout(&peixun(d, &["contacts"]));
+    assert!(
+        listed.contains("13907110002"),
+        "officials' numbers in full: {listed}"
+    );
+}
+
+#[test]
+fn the_city_sees_its_counties_contacts_and_a_forged_one_is_refused() {
+    let (province, city, county) = hierarchy();
+    let since = day();
+    contacts::set(&county.store, "张敏", "13907110001", "科长", since).unwrap();
+    city.applied(&county.send(&city));
+    let rows = contacts::list(&city.store).unwrap();
+    let echeng = rows.iter().find(|r| r.unit == ECHENG).unwrap();
+    assert_eq!(echeng.contact.as_ref().unwrap().name, "张敏");
+    assert_eq!(echeng.set_by.as_deref(), Some(ECHENG));
+    let unnamed = rows.iter().filter(|r| r.contact.is_none()).count();
+    assert_eq!(unnamed, rows.len() - 1, "only 鄂城区 has named one");
+
+    // A city's software naming the county's contact itself is refused at the province.
+    let forged = Contact {
+        name: "冒名".into(),
+        phone: "13900000000".into(),
+        position: String::new(),
+        since,
+    };
+    let bundle = city.craft(
+        &province,
+        tagged(EZHOU, 9),
+        vec![Payload::ContactSet {
+            unit: ECHENG.into(),
+            contact: forged,
+        }],
+    );
+    let summary = province.imported(&bundle);
+    assert_eq!(summary.counts.records_changed, 0);
+    assert_eq!(summary.counts.refused_ops.len(), 1);
+    let refused = &summary.counts.refused_ops[0];
+    assert_eq!(refused.kind, "ContactSet");
+    assert!(refused.reason().contains("鄂州"), "{}", refused.reason());
+    assert!(contacts::current(&province.store, ECHENG)
+        .unwrap()
+        .is_none());
+    province.assert_consistent();
+}
