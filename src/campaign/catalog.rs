@@ -145,7 +145,8 @@ pub enum ChecklistKind {
 pub struct ChecklistDef {
     pub id: String,
     pub title: String,
-    /// `County` items apply to county-level units, zones and 直管市; `City` items to cities.
+    /// `County` items apply to county-level units, zones and 直管市; `City` items to cities;
+    /// `Province` items to the province office.
     pub level: UnitLevel,
     /// The step this item belongs to.
     pub step: String,
@@ -162,7 +163,8 @@ impl ChecklistDef {
         match self.level {
             UnitLevel::County => unit.acts_as_county(),
             UnitLevel::City => unit.acts_as_city(),
-            UnitLevel::Province | UnitLevel::Zone => false,
+            UnitLevel::Province => unit.level == UnitLevel::Province,
+            UnitLevel::Zone => false,
         }
     }
 }

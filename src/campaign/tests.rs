@@ -340,7 +340,21 @@ fn checklists_by_level() {
         .any(|i| i.id == "city.submit" && i.due == date(2023, 11, 30)));
     let tianmen = c.checklist_for("429006");
     assert_eq!(tianmen.len(), county.len() + city.len(), "直管市 does both");
-    assert!(c.checklist_for("420000").is_empty());
+    let province: Vec<&str> = c
+        .checklist_for("420000")
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(
+        province,
+        [
+            "province.launch",
+            "province.online_notice",
+            "province.selection",
+            "province.certification",
+            "province.report"
+        ]
+    );
     // 鄂州 brought the plan forward to 2/27; 武汉's districts keep the province's 2/28.
     let plan = c
         .checklist

@@ -237,6 +237,24 @@ pub(crate) fn city_marks(
     out
 }
 
+/// The province's own duties that fell due before `today`: the launch at 天门 and the online
+/// training's notice are done; the rest are still ahead.
+fn province_marks(province: &Unit, today: NaiveDate) -> Vec<Payload> {
+    let notes = [
+        ("province.launch", "2月在天门市举办启动仪式"),
+        ("province.online_notice", "已印发线上大培训通知"),
+    ];
+    campaign()
+        .checklist_for(&province.id)
+        .into_iter()
+        .filter(|def| def.due < today)
+        .filter_map(|def| {
+            let (_, note) = notes.iter().find(|(id, _)| *id == def.id)?;
+            Some(mark(&province.id, &def.id, MarkStatus::Done, note))
+        })
+        .collect()
+}
+
 /// Marks for every office in scope, by office, in scope order.
 pub(crate) fn all(
     rng: &mut Rng,
@@ -268,6 +286,12 @@ pub(crate) fn all(
             Some((_, existing)) => existing.extend(payloads),
             None => out.push((city.id.clone(), payloads)),
         }
+    }
+    for province in offices
+        .iter()
+        .filter(|u| u.level == crate::campaign::UnitLevel::Province)
+    {
+        out.push((province.id.clone(), province_marks(province, today)));
     }
     Ok(out)
 }
