@@ -106,6 +106,11 @@ impl Signals {
         result
     }
 
+    /// Whether the loop has ended.
+    pub fn has_left(&self) -> bool {
+        self.flags.left.load(Ordering::SeqCst)
+    }
+
     /// The loop has ended: from now on the watcher leaves the way out alone.
     pub fn left(&self) {
         self.flags.left.store(true, Ordering::SeqCst);

@@ -49,8 +49,6 @@ impl Clock {
 pub enum IndexJob {
     #[default]
     NotStarted,
-    /// Asked for: the app starts a worker.
-    Wanted,
     /// A worker is on it; the session's own list is searchable meanwhile.
     Building,
     /// In `CheckinState::office`.

@@ -82,7 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     } else if c.results.is_empty() {
         let key = enter_key(state);
         // Until the office index is in, only this list was searched.
-        let indexing = matches!(c.index, IndexJob::Wanted | IndexJob::Building);
+        let indexing = c.index == IndexJob::Building;
         let message = if indexing {
             "tui.checkin.not_found_yet"
         } else {
@@ -320,7 +320,7 @@ fn query_line(state: &State, w: usize) -> Line<'static> {
     let theme = &state.theme;
     let prompt = format!("{} ", t("tui.checkin.prompt"));
     let mut left = vec![Span::styled(prompt, theme.key)];
-    let right = if c.index == IndexJob::Building || c.index == IndexJob::Wanted {
+    let right = if c.index == IndexJob::Building {
         t("tui.checkin.indexing")
     } else if c.query.value().is_empty() {
         String::new()

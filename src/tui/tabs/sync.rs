@@ -80,6 +80,10 @@ pub enum SyncEffect {
     Refresh,
     /// Look for sticks, then open this form.
     Open(BundleForm),
+    /// Start a bundle export or import on a worker.
+    Run(SyncJob),
+    /// A job ended: read the tabs again if it took something in, and show the outcome.
+    Finished(Box<super::sync_jobs::Done>),
 }
 
 /// Which bundle form is open.
@@ -124,8 +128,6 @@ pub struct SyncState {
     pub review: Vec<Duplicate>,
     /// Mounted removable media, offered first in the forms.
     pub media: Vec<String>,
-    /// Asked for: the app starts a worker on it.
-    pub wanted: Option<SyncJob>,
     /// What the worker is doing, its latest progress line, and for how long.
     pub running: Option<(String, String, u64)>,
     pub outcome: Option<Outcome>,
@@ -294,10 +296,9 @@ pub fn submit(state: &mut State) -> Option<Effect> {
             }
         }
     };
-    state.sync.wanted = Some(job);
     state.sync.close_results();
     state.overlay = Overlay::None;
-    None
+    Some(Effect::Sync(SyncEffect::Run(job)))
 }
 
 /// The movement keys in the results panel go through its files; Esc drops the results.
@@ -347,7 +348,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     if !matches!(action, Action::Open | Action::Import) {
         return None;
     }
-    if state.sync.running.is_some() || state.sync.wanted.is_some() {
+    if state.sync.running.is_some() {
         state.error(t("sync.tui.busy"));
         return None;
     }

@@ -1,5 +1,5 @@
-//! The 同步 tab's long work: writing a bundle for a peer, taking in bundle files. Runs on the
-//! worker `jobs` starts (in place in tests), sending progress lines; the outcome goes in the
+//! The 同步 tab's long work: writing a bundle for a peer, taking in bundle files. Runs on a
+//! worker (in place in tests), sending progress lines; the outcome goes in the
 //! tab's results panel (an import's total, then each file's lines), and after an import every
 //! tab is read again.
 
@@ -16,11 +16,18 @@ use crate::sync::Keys;
 use crate::tui::app::{Overlay, State, Tab};
 use crate::tui::data::reload;
 use crate::tui::door;
-use crate::tui::effects::chain;
+use crate::tui::effects::{chain, start};
+use crate::tui::jobs::Work;
+use crate::tui::runner::Workers;
 
-/// Runs the tab's reads; a failure goes to the status line.
-pub fn run_effect(store: &Store, state: &mut State, effect: SyncEffect) {
+/// Runs the tab's effects: its reads (a failure goes to the status line), and its jobs.
+pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effect: SyncEffect) {
     let result = match effect {
+        SyncEffect::Run(job) => {
+            let job = prepare(state, job);
+            return start(workers, state, Work::Sync(job));
+        }
+        SyncEffect::Finished(done) => return finish(store, state, *done),
         SyncEffect::Refresh => sync_data::load(store, &mut state.sync, state.today),
         SyncEffect::Open(kind) => {
             state.sync.media = sync_data::media();
@@ -36,6 +43,7 @@ pub fn run_effect(store: &Store, state: &mut State, effect: SyncEffect) {
 }
 
 /// How a sync job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Done {
     pub outcome: Outcome,
     /// Something was taken in: every tab reads the store again.
@@ -56,15 +64,14 @@ impl Done {
     }
 }
 
-/// Takes the wanted job out of the state, with the line saying what runs.
-pub fn prepare(state: &mut State) -> Option<SyncJob> {
-    let job = state.sync.wanted.take()?;
+/// The job about to run, with the line saying what runs.
+fn prepare(state: &mut State, job: SyncJob) -> SyncJob {
     let label = match &job {
         SyncJob::Export { to, .. } => tf("sync.tui.exporting", &[("office", &office_name(to))]),
         SyncJob::Import { paths } => tf("sync.tui.importing", &[("count", &paths.len())]),
     };
     state.sync.running = Some((label, String::new(), 0));
-    Some(job)
+    job
 }
 
 /// This office's keys; made on first use, as the CLI does, and said so.
@@ -234,8 +241,7 @@ fn run_import(
 }
 
 /// Puts the outcome on the tab; after an import the whole screen is read again.
-pub fn finish(store: &Store, state: &mut State, done: Done) {
-    state.sync.running = None;
+fn finish(store: &Store, state: &mut State, done: Done) {
     let mut outcome = done.outcome;
     if done.changed {
         // New people are missing from the office index until it is built again.
