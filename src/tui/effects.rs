@@ -16,6 +16,7 @@ use super::jobs;
 use super::labels::mark_label;
 use super::runner::{Work, Workers};
 use super::suggest;
+use super::tabs::reports::Job;
 use super::tabs::sync_jobs;
 use crate::app::{self, Confirm, Refusal};
 use crate::domain::input::SessionInput;
@@ -87,6 +88,11 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         Effect::Door(effect) => return run_door(store, workers, state, effect),
         Effect::Sync(effect) => return sync_jobs::run_effect(store, workers, state, effect),
         Effect::Job(job) => {
+            if let Job::Preview(import) = &job {
+                if let Some(problem) = not_a_file(&import.path) {
+                    return report(state, Refusal::field("path", problem));
+                }
+            }
             if matches!(state.overlay, Overlay::Form(_)) {
                 state.overlay = Overlay::None;
             }
@@ -297,7 +303,7 @@ fn mark(
 }
 
 /// Why `path` cannot be read as a file, for a form's field: missing, or a folder.
-pub(crate) fn not_a_file(path: &std::path::Path) -> Option<String> {
+fn not_a_file(path: &std::path::Path) -> Option<String> {
     let shown = path.display();
     if !path.exists() {
         Some(tf("sync.tui.no_such_place", &[("path", &shown)]))

@@ -291,10 +291,7 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
             })
         }
         FormKind::Import => {
-            if let Some(problem) = crate::tui::effects::not_a_file(&path) {
-                form.set_error("path", problem);
-                return None;
-            }
+            // Whether the file is there the runner finds out, before the worker starts.
             let what = match text("import").as_deref() {
                 Some("enterprises") => ImportWhat::Enterprises,
                 _ => ImportWhat::People,

@@ -80,8 +80,13 @@ pub enum SyncEffect {
     Refresh,
     /// Look for sticks, then open this form.
     Open(BundleForm),
-    /// Start a bundle export or import on a worker.
-    Run(SyncJob),
+    /// Check the place typed in the open bundle form, then start the export or import on a
+    /// worker; what is wrong with the place goes next to its field.
+    Start {
+        form: BundleForm,
+        place: PathBuf,
+        with_files: bool,
+    },
     /// A job ended: read the tabs again if it took something in, and show the outcome.
     Finished(Box<super::sync_jobs::Done>),
 }
@@ -162,7 +167,7 @@ impl SyncState {
     }
 
     /// Drops the results; their panel goes with them.
-    fn close_results(&mut self) {
+    pub(super) fn close_results(&mut self) {
         self.outcome = None;
         if self.panel == Panel::Results {
             self.panel = Panel::Keys;
@@ -241,7 +246,7 @@ fn import_form(state: &State) -> Form {
 }
 
 /// The bundle form's values as work for the worker, or the field to fix. The form closes when
-/// the work is queued.
+/// the work starts.
 pub fn submit(state: &mut State) -> Option<Effect> {
     let Overlay::Form(form) = &mut state.overlay else {
         return None;
@@ -256,49 +261,30 @@ pub fn submit(state: &mut State) -> Option<Effect> {
         form.field(name)
             .map_or(String::new(), |f| f.value().trim().to_string())
     };
-    let job = match kind {
-        BundleForm::Export { to } => {
+    let (field, typed) = match &kind {
+        BundleForm::Export { .. } => {
             let typed = value("output");
-            let place = if typed.is_empty() {
-                value("media")
-            } else {
-                typed
-            };
-            if place.is_empty() {
-                form.set_error("output", t("tui.form.required"));
-                return None;
-            }
-            let output = crate::tui::effects::expand(&place);
-            // The form's line is narrow: the short form of the refusal.
-            if crate::sync::export::check_destination(&output).is_err() {
-                form.set_error("output", t("sync.tui.bad_place"));
-                return None;
-            }
-            SyncJob::Export {
-                to,
-                output,
-                with_files: value("files") != "no",
-            }
+            (
+                "output",
+                if typed.is_empty() {
+                    value("media")
+                } else {
+                    typed
+                },
+            )
         }
-        BundleForm::Import => {
-            let typed = value("input");
-            if typed.is_empty() {
-                form.set_error("input", t("tui.form.required"));
-                return None;
-            }
-            let path = crate::tui::effects::expand(&typed);
-            match crate::sync::media::bundle_files(&path) {
-                Ok(paths) => SyncJob::Import { paths },
-                Err(message) => {
-                    form.set_error("input", message);
-                    return None;
-                }
-            }
-        }
+        BundleForm::Import => ("input", value("input")),
     };
-    state.sync.close_results();
-    state.overlay = Overlay::None;
-    Some(Effect::Sync(SyncEffect::Run(job)))
+    if typed.is_empty() {
+        form.set_error(field, t("tui.form.required"));
+        return None;
+    }
+    // Whether the place is there, and what it holds, the runner finds out.
+    Some(Effect::Sync(SyncEffect::Start {
+        with_files: value("files") != "no",
+        place: crate::tui::effects::expand(&typed),
+        form: kind,
+    }))
 }
 
 /// The movement keys in the results panel go through its files; Esc drops the results.

@@ -5,12 +5,13 @@
 
 use color_eyre::eyre::Result;
 
-use super::sync::{form, FileResult, Outcome, SyncEffect, SyncJob};
+use super::sync::{form, BundleForm, FileResult, Outcome, SyncEffect, SyncJob};
 use super::sync_data;
 use crate::i18n::{t, tf};
 use crate::store::Store;
-use crate::sync::export::{export, ExportOptions, FILES_CAP};
+use crate::sync::export::{check_destination, export, ExportOptions, FILES_CAP};
 use crate::sync::import::Outcome as ImportOutcome;
+use crate::sync::media::bundle_files;
 use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome};
 use crate::sync::Keys;
 use crate::tui::app::{Overlay, State, Tab};
@@ -23,7 +24,28 @@ use crate::tui::runner::Workers;
 /// Runs the tab's effects: its reads (a failure goes to the status line), and its jobs.
 pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effect: SyncEffect) {
     let result = match effect {
-        SyncEffect::Run(job) => {
+        SyncEffect::Start {
+            form,
+            place,
+            with_files,
+        } => {
+            let job = match form {
+                BundleForm::Export { to } => match check_destination(&place) {
+                    // The form's line is narrow: the short form of the refusal.
+                    Err(_) => return refuse(state, "output", t("sync.tui.bad_place")),
+                    Ok(_) => SyncJob::Export {
+                        to,
+                        output: place,
+                        with_files,
+                    },
+                },
+                BundleForm::Import => match bundle_files(&place) {
+                    Ok(paths) => SyncJob::Import { paths },
+                    Err(message) => return refuse(state, "input", message),
+                },
+            };
+            state.sync.close_results();
+            state.overlay = Overlay::None;
             let job = prepare(state, job);
             return start(workers, state, Work::Sync(job));
         }
@@ -39,6 +61,13 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
     };
     if let Err(e) = result {
         state.error(chain(&e));
+    }
+}
+
+/// A place the bundle form cannot use, said next to its field; the form stays open.
+fn refuse(state: &mut State, field: &str, message: String) {
+    if let Some(form) = state.form_mut() {
+        form.set_error(field, message);
     }
 }
 
