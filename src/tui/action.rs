@@ -183,7 +183,7 @@ pub enum Effect {
         path: String,
         note: String,
     },
-    /// The check-in tab's work, run by `door::run`.
+    /// The check-in tab's work, run by `tabs::checkin::effects::run`.
     Door(DoorEffect),
     /// Long work for a worker (reports, imports): the app runs it off the event loop.
     Job(Job),
@@ -204,7 +204,7 @@ pub enum Effect {
     },
 }
 
-/// What the door (签到) asks for: handled by `door::run`, `Refresh` by `effects::run`.
+/// What the door (签到) asks for: each handled by `tabs::checkin::effects::run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoorEffect {
     /// Open the check-in screen on a session (`None`: today's first, else the nearest).

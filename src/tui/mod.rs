@@ -10,7 +10,6 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod data;
-pub mod door;
 pub mod effects;
 pub mod event;
 pub mod forms;

@@ -14,9 +14,9 @@ use crossterm::event::KeyEvent;
 
 use super::action::Effect;
 use super::app::State;
-use super::door::{self, OfficeIndex};
 use super::effects;
 use super::jobs;
+use super::tabs::checkin::effects::{self as door, OfficeIndex};
 use crate::i18n::t;
 use crate::store::Store;
 

@@ -6,7 +6,6 @@ pub mod calendar_view;
 pub mod cert;
 pub mod cert_view;
 pub mod checkin;
-pub mod checkin_view;
 pub mod checklist;
 pub mod checklist_view;
 pub mod list_filter;

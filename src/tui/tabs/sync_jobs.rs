@@ -16,10 +16,10 @@ use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome}
 use crate::sync::Keys;
 use crate::tui::app::{Overlay, State, Tab};
 use crate::tui::data::reload;
-use crate::tui::door;
 use crate::tui::effects::{chain, start};
 use crate::tui::jobs::Work;
 use crate::tui::runner::Workers;
+use crate::tui::tabs::checkin::effects as door;
 
 /// Runs the tab's effects: its reads (a failure goes to the status line), and its jobs.
 pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effect: SyncEffect) {

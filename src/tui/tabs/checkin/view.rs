@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::checkin::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
+use super::state::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::search::door::Found;
@@ -512,7 +512,7 @@ fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
 /// The session picker over the tab: every session by date, the door's own marked.
 pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
     let theme = &state.theme;
-    let listed = super::checkin::door_rows(state);
+    let listed = super::door_rows(state);
     let box_w = area.width.saturating_sub(2).min(90);
     let box_h = (listed.len() as u16 + 2)
         .min(area.height.saturating_sub(2))

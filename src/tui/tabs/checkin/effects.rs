@@ -7,20 +7,18 @@ use std::sync::Arc;
 
 use color_eyre::eyre::Result;
 
-use super::action::{DoorEffect, Effect};
-use super::app::{Confirm as AskOverlay, Overlay, State};
-use super::data::load_detail;
-use super::effects::{chain, Failure};
-use super::suggest::{self, known_enterprises, KnownEnterprise};
-use super::tabs::checkin::{
-    default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent,
-};
+use super::state::{default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent};
 use crate::app::{self, Confirm, Refusal};
 use crate::campaign::unit_name;
 use crate::i18n::tf;
 use crate::search::door::{candidates, DoorSearch};
 use crate::search::SearchIndex;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
+use crate::tui::action::{DoorEffect, Effect};
+use crate::tui::app::{Confirm as AskOverlay, Overlay, State};
+use crate::tui::data::load_detail;
+use crate::tui::effects::{chain, Failure};
+use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
 
 /// Everyone in the office, searchable, with their positions (the index does not carry them).
 pub struct OfficeIndex {
@@ -68,7 +66,11 @@ pub fn index_built(state: &mut State, built: Result<Box<OfficeIndex>>) -> Option
     }
 }
 
-pub(super) fn run(store: &Store, state: &mut State, effect: DoorEffect) -> Result<(), Failure> {
+pub(in crate::tui) fn run(
+    store: &Store,
+    state: &mut State,
+    effect: DoorEffect,
+) -> Result<(), Failure> {
     match effect {
         DoorEffect::Open(id) => open_door(store, state, id),
         DoorEffect::CheckIn {
