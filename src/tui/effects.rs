@@ -88,6 +88,9 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         Effect::Door(effect) => return run_door(store, workers, state, effect),
         Effect::Sync(effect) => return sync_jobs::run_effect(store, workers, state, effect),
         Effect::Job(job) => {
+            if busy(state) {
+                return;
+            }
             if let Job::Preview(import) = &job {
                 if let Some(problem) = not_a_file(&import.path) {
                     return report(state, Refusal::field("path", problem));
@@ -135,6 +138,15 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         }
         Err(failure) => report(state, failure),
     }
+}
+
+/// One job at a time, whichever tab asks: leaving waits for the one running, and its seconds
+/// and progress have one place on screen. The form asking stays open to try again.
+pub(super) fn busy(state: &mut State) -> bool {
+    if state.job_since.is_some() {
+        state.error(t("tui.reports.busy"));
+    }
+    state.job_since.is_some()
 }
 
 /// Starts a report, import or bundle job, timed from now.

@@ -16,7 +16,7 @@ use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome}
 use crate::sync::Keys;
 use crate::tui::app::{Overlay, State, Tab};
 use crate::tui::data::reload;
-use crate::tui::effects::{chain, start};
+use crate::tui::effects::{busy, chain, start};
 use crate::tui::jobs::Work;
 use crate::tui::runner::Workers;
 use crate::tui::tabs::checkin::effects as door;
@@ -29,6 +29,9 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
             place,
             with_files,
         } => {
+            if busy(state) {
+                return;
+            }
             let job = match form {
                 BundleForm::Export { to } => match check_destination(&place) {
                     // The form's line is narrow: the short form of the refusal.
