@@ -17,7 +17,7 @@ use super::runner::{Work, Workers};
 use super::suggest;
 use super::tabs::checkin::effects as door;
 use super::tabs::reports::Job;
-use super::tabs::sync_jobs;
+use super::tabs::sync::effects as sync_effects;
 use crate::app::{self, Confirm, Refusal};
 use crate::domain::input::SessionInput;
 use crate::domain::MarkStatus;
@@ -86,7 +86,7 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             .map(|()| None)
             .map_err(Failure::from),
         Effect::Door(effect) => return run_door(store, workers, state, effect),
-        Effect::Sync(effect) => return sync_jobs::run_effect(store, workers, state, effect),
+        Effect::Sync(effect) => return sync_effects::run_effect(store, workers, state, effect),
         Effect::Job(job) => {
             if busy(state) {
                 return;

@@ -13,8 +13,8 @@ use super::data::reload;
 use super::effects::chain;
 use super::tabs::checkin::effects as door;
 use super::tabs::reports::{ImportJob, ImportWhat, Job, Outcome, Preview, ReportJob, ReportKind};
+use super::tabs::sync::effects as sync_effects;
 use super::tabs::sync::{SyncEffect, SyncJob};
-use super::tabs::sync_jobs;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::sheets::import::{self, Options};
@@ -41,7 +41,7 @@ pub enum Done {
     Previewed(ImportJob, Box<PeoplePlan>),
     Committed(String),
     Failed(String),
-    Sync(sync_jobs::Done),
+    Sync(sync_effects::Done),
 }
 
 /// The job as owned work, with the line saying what runs; `None` when the preview it commits
@@ -86,7 +86,7 @@ pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
             rows,
             skipped,
         } => commit(store, payloads, rows, skipped).map(Done::Committed),
-        Work::Sync(job) => Ok(Done::Sync(sync_jobs::execute(store, job, progress))),
+        Work::Sync(job) => Ok(Done::Sync(sync_effects::execute(store, job, progress))),
     };
     result.unwrap_or_else(|e| Done::Failed(chain(&e)))
 }
@@ -232,7 +232,7 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
         }
         Done::Failed(text) if state.sync.running.is_some() => {
             state.sync.running = None;
-            let done = sync_jobs::Done::failed(text);
+            let done = sync_effects::Done::failed(text);
             return Some(Effect::Sync(SyncEffect::Finished(Box::new(done))));
         }
         other => other,

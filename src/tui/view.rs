@@ -6,8 +6,7 @@ use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
 use super::tabs::{
-    calendar, cert_view, checkin, checklist_view, paper_view, reports_view, sessions_view,
-    sync_view,
+    calendar, cert_view, checkin, checklist_view, paper_view, reports_view, sessions_view, sync,
 };
 use super::widgets::{chrome, form, help};
 
@@ -27,7 +26,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Tab::Checkin => checkin::view::render(frame, body, state),
         Tab::Reports => reports_view::render(frame, body, state),
         Tab::Cert => cert_view::render(frame, body, state),
-        Tab::Sync => sync_view::render(frame, body, state),
+        Tab::Sync => sync::view::render(frame, body, state),
     }
     chrome::status(frame, status, state);
     chrome::footer(frame, footer, state);

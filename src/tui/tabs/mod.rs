@@ -17,9 +17,6 @@ pub mod session_header;
 pub mod sessions;
 pub mod sessions_view;
 pub mod sync;
-pub mod sync_data;
-pub mod sync_jobs;
-pub mod sync_view;
 
 /// Rows a page key moves by in the lists.
 pub const PAGE: usize = 10;

@@ -5,8 +5,9 @@
 
 use color_eyre::eyre::Result;
 
-use super::sync::{form, BundleForm, FileResult, Outcome, SyncEffect, SyncJob};
-use super::sync_data;
+use super::data;
+use super::state::{BundleForm, FileResult, Outcome, SyncEffect, SyncJob};
+use super::update::form;
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{check_destination, export, ExportOptions, FILES_CAP};
@@ -53,9 +54,9 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
             return start(workers, state, Work::Sync(job));
         }
         SyncEffect::Finished(done) => return finish(store, state, *done),
-        SyncEffect::Refresh => sync_data::load(store, &mut state.sync, state.today),
+        SyncEffect::Refresh => data::load(store, &mut state.sync, state.today),
         SyncEffect::Open(kind) => {
-            state.sync.media = sync_data::media();
+            state.sync.media = data::media();
             if let Some(form) = form(state, &kind) {
                 state.overlay = Overlay::Form(form);
             }
@@ -283,7 +284,7 @@ fn finish(store: &Store, state: &mut State, done: Done) {
             outcome.error = true;
         }
     }
-    if let Err(e) = sync_data::load(store, &mut state.sync, state.today) {
+    if let Err(e) = data::load(store, &mut state.sync, state.today) {
         outcome.lines.push(chain(&e));
         outcome.error = true;
     }
