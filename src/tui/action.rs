@@ -142,8 +142,8 @@ impl Action {
     }
 }
 
-/// Work `update` asks the app to do with the store. The app runs it, then reloads the screen's
-/// data and reports in the status line.
+/// Work `update` or `runner::step` asks the app to do with the store or the files;
+/// `effects::run` runs it, then reloads the screen's data and reports in the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Read one session with its enrolment list into the sessions tab.
@@ -183,10 +183,14 @@ pub enum Effect {
         path: String,
         note: String,
     },
-    /// The check-in tab's work, run by `door::run`.
+    /// The check-in tab's work, run by `tabs::checkin::effects::run`.
     Door(DoorEffect),
     /// Long work for a worker (reports, imports): the app runs it off the event loop.
     Job(Job),
+    /// An import was committed: every tab reads the store again, then the outcome is shown.
+    Imported(String),
+    /// Build the office-wide index on a worker (`IndexJob::Building` is already set).
+    BuildIndex,
     /// Read the certification pipeline into the 认证 tab.
     LoadCert,
     /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
@@ -200,7 +204,7 @@ pub enum Effect {
     },
 }
 
-/// What the door (签到) asks for: each handled by `door::run`, none elsewhere.
+/// What the door (签到) asks for: each handled by `tabs::checkin::effects::run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoorEffect {
     /// Open the check-in screen on a session (`None`: today's first, else the nearest).
@@ -227,4 +231,6 @@ pub enum DoorEffect {
         /// Also take them off the list the check-in put them on.
         unenrol: bool,
     },
+    /// Read the door's session and list again: the office index arrived.
+    Refresh,
 }

@@ -1,5 +1,8 @@
 //! The whole screen's state and `update`, the one place keys change it. `update` never touches
-//! the store: what needs the store comes back as an `Effect` for the app to run.
+//! the store, the files or the clock: what needs them comes back as an `Effect` for
+//! `effects::run`.
+
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
@@ -158,6 +161,10 @@ pub struct State {
     /// what the screen shows.
     pub viewport: (u16, u16),
     pub quit: bool,
+    /// When the running report, import or bundle job started, for the seconds shown.
+    pub job_since: Option<Instant>,
+    /// The screen shows an older state: the loop draws again.
+    pub dirty: bool,
 }
 
 impl State {

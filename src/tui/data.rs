@@ -34,6 +34,8 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         theme,
         viewport: (80, 24),
         quit: false,
+        job_since: None,
+        dirty: true,
     };
     reload(store, &mut state)?;
     // Coordinators look ahead: start the list at the next session rather than the first ever.

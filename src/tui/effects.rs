@@ -3,15 +3,21 @@
 //! a form stays open so nothing typed is lost.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use color_eyre::eyre::{Report, Result};
 
-use super::action::Effect;
+use super::action::{DoorEffect, Effect};
 use super::app::{Overlay, State, Tab};
 use super::data::{load_detail, reload};
-use super::door;
 use super::history;
+use super::jobs;
 use super::labels::mark_label;
+use super::runner::{Work, Workers};
+use super::suggest;
+use super::tabs::checkin::effects as door;
+use super::tabs::reports::Job;
+use super::tabs::sync::effects as sync_effects;
 use crate::app::{self, Confirm, Refusal};
 use crate::domain::input::SessionInput;
 use crate::domain::MarkStatus;
@@ -21,32 +27,10 @@ use crate::store::{Enrolled, PersonDraft, Store};
 /// Why an effect did not happen: the use case's refusal.
 pub(super) type Failure = Refusal;
 
-/// Runs `effect`, reloads the screens' data and reports in the status line. The door's effects
-/// update their own rows in place instead of reloading everything.
-pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
-    if let Effect::Door(effect) = effect {
-        match door::run(store, state, effect) {
-            Ok(()) => {
-                if matches!(state.overlay, Overlay::Form(_)) {
-                    state.overlay = Overlay::None;
-                }
-            }
-            Err(failure) => report(state, failure),
-        }
-        return;
-    }
-    if let Effect::Sync(effect) = effect {
-        crate::tui::tabs::sync_jobs::run_effect(store, state, effect);
-        return;
-    }
-    // Long work goes to a worker: the app starts it once this returns.
-    if let Effect::Job(job) = effect {
-        state.reports.wanted = Some(job);
-        if matches!(state.overlay, Overlay::Form(_)) {
-            state.overlay = Overlay::None;
-        }
-        return;
-    }
+/// The one place effects run: each is carried out against the store, reloads what it changed
+/// and reports in the status line; long work goes to `workers`, whose outcome comes back as an
+/// `AppEvent`. The door's effects update their own rows in place instead of reloading everything.
+pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effect) {
     // A saved session is selected in the list once it has been reloaded.
     let mut select = None;
     let outcome = match effect {
@@ -101,8 +85,27 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
             .map(|()| None)
             .map_err(Failure::from),
-        // Taken above.
-        Effect::Door(_) | Effect::Job(_) | Effect::Sync(_) => Ok(None),
+        Effect::Door(effect) => return run_door(store, workers, state, effect),
+        Effect::Sync(effect) => return sync_effects::run_effect(store, workers, state, effect),
+        Effect::Job(job) => {
+            if busy(state) {
+                return;
+            }
+            if let Job::Preview(import) = &job {
+                if let Some(problem) = not_a_file(&import.path) {
+                    return report(state, Refusal::field("path", problem));
+                }
+            }
+            if matches!(state.overlay, Overlay::Form(_)) {
+                state.overlay = Overlay::None;
+            }
+            if let Some(work) = jobs::prepare(state, job) {
+                start(workers, state, work);
+            }
+            return;
+        }
+        Effect::Imported(text) => return jobs::imported(store, state, text),
+        Effect::BuildIndex => return workers.start(Work::Index),
     };
     match outcome {
         Ok(message) => {
@@ -130,6 +133,42 @@ pub fn run_effect(store: &Store, state: &mut State, effect: Effect) {
                 }
                 if let Some(id) = &select {
                     state.sessions.select_id(id);
+                }
+            }
+        }
+        Err(failure) => report(state, failure),
+    }
+}
+
+/// One job at a time, whichever tab asks: leaving waits for the one running, and its seconds
+/// and progress have one place on screen. The form asking stays open to try again.
+pub(super) fn busy(state: &mut State) -> bool {
+    if state.job_since.is_some() {
+        state.error(t("tui.reports.busy"));
+    }
+    state.job_since.is_some()
+}
+
+/// Starts a report, import or bundle job, timed from now.
+pub(super) fn start(workers: &dyn Workers, state: &mut State, work: jobs::Work) {
+    state.job_since = Some(Instant::now());
+    workers.start(Work::Job(work));
+}
+
+fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: DoorEffect) {
+    let opening = matches!(effect, DoorEffect::Open(_));
+    // A form open while the index arrived stays open.
+    let closes = !matches!(effect, DoorEffect::Refresh);
+    match door::run(store, state, effect) {
+        Ok(()) => {
+            if closes && matches!(state.overlay, Overlay::Form(_)) {
+                state.overlay = Overlay::None;
+            }
+            // Walk-ins since the last build are missing from it: build again, keep using the
+            // old one meanwhile.
+            if opening && state.checkin.door.is_some() {
+                if let Some(effect) = suggest::want_index(state) {
+                    run(store, workers, state, effect);
                 }
             }
         }
@@ -276,7 +315,7 @@ fn mark(
 }
 
 /// Why `path` cannot be read as a file, for a form's field: missing, or a folder.
-pub(crate) fn not_a_file(path: &std::path::Path) -> Option<String> {
+fn not_a_file(path: &std::path::Path) -> Option<String> {
     let shown = path.display();
     if !path.exists() {
         Some(tf("sync.tui.no_such_place", &[("path", &shown)]))

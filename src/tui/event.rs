@@ -1,18 +1,19 @@
 //! Terminal events, stop signals and hang-ups.
 //!
-//! SIGTERM, SIGHUP (a dropped SSH session) and SIGINT set a flag that the event loop checks
-//! between polls, so it leaves through the normal path: terminal restored, store closed.
+//! These are read on the key reader's thread (`tui::read_keys`), which sends them into the event
+//! loop's channel. SIGTERM, SIGHUP (a dropped SSH session) and SIGINT set a flag that the reader
+//! checks between polls, so the loop leaves through the normal path: terminal restored, store
+//! closed.
 //!
 //! A terminal that goes away (tmux kill-session, a dropped SSH session) must never reach
 //! crossterm's reader: on a hung-up tty a read returns 0 bytes at once, and crossterm's reader
-//! loops on that without end. So the loop polls the tty itself first and leaves on a hang-up,
+//! loops on that without end. So the reader polls the tty itself first and stops on a hang-up,
 //! an error or end of input. A watcher thread remains for the one case this cannot see (the
 //! terminal going away in the microseconds between that check and crossterm's read): once a
-//! stop signal came, a loop that stays inside crossterm for `STUCK` is taken as spinning on a
+//! stop signal came, a reader that stays inside crossterm for `STUCK` is taken as spinning on a
 //! dead terminal, and the watcher restores what it can and exits; it stands down when the loop
 //! has left, so leaving (a report being finished, the store closing) is not cut short unless a
 //! signal comes again.
-//! Nothing is redrawn on a poll timeout.
 
 use std::fs::File;
 use std::io::Read;
@@ -28,7 +29,7 @@ use crossterm::event::{self, Event as TermEvent, KeyEvent, KeyEventKind};
 /// How long to wait for a key before checking the stop flag again.
 pub const POLL: Duration = Duration::from_millis(200);
 
-/// The same while a worker runs, so its result shows soon after it is ready.
+/// How often the loop ticks while a job runs, so the seconds shown move on.
 pub const POLL_BUSY: Duration = Duration::from_millis(40);
 
 /// How long the event loop has to notice a stop signal before the watcher exits for it.
@@ -104,6 +105,11 @@ impl Signals {
         let result = call();
         self.flags.in_terminal.store(false, Ordering::SeqCst);
         result
+    }
+
+    /// Whether the loop has ended.
+    pub fn has_left(&self) -> bool {
+        self.flags.left.load(Ordering::SeqCst)
     }
 
     /// The loop has ended: from now on the watcher leaves the way out alone.

@@ -1,20 +1,20 @@
 //! The 报表 tab's long work off the event loop: writing a report, reading and planning an import,
-//! committing it. `prepare` takes the wanted job out of the state as owned work, `execute` runs
-//! it (on a worker thread in the app, in place in tests) sending progress lines, and `finish`
-//! puts the outcome on screen (reloading the tabs after an import).
+//! committing it. `prepare` makes a job owned work, `execute` runs it (on a worker thread in the
+//! app, in place in tests) sending progress lines, and `finish` puts the outcome on screen
+//! (asking for the tabs to be read again after an import).
 
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Arc;
+use std::time::Instant;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
+use super::action::Effect;
 use super::app::State;
 use super::data::reload;
-use super::door;
 use super::effects::chain;
+use super::tabs::checkin::effects as door;
 use super::tabs::reports::{ImportJob, ImportWhat, Job, Outcome, Preview, ReportJob, ReportKind};
-use super::tabs::sync::SyncJob;
-use super::tabs::sync_jobs;
+use super::tabs::sync::effects as sync_effects;
+use super::tabs::sync::{SyncEffect, SyncJob};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::sheets::import::{self, Options};
@@ -41,21 +41,12 @@ pub enum Done {
     Previewed(ImportJob, Box<PeoplePlan>),
     Committed(String),
     Failed(String),
-    Sync(sync_jobs::Done),
+    Sync(sync_effects::Done),
 }
 
-/// What the worker sends: progress lines, then the outcome.
-pub enum Message {
-    Progress(String),
-    Done(Done),
-}
-
-/// Takes the wanted job out of the state as owned work, with the line saying what runs.
-pub fn prepare(state: &mut State) -> Option<Work> {
-    if let Some(job) = sync_jobs::prepare(state) {
-        return Some(Work::Sync(job));
-    }
-    let job = state.reports.wanted.take()?;
+/// The job as owned work, with the line saying what runs; `None` when the preview it commits
+/// is gone or refused.
+pub fn prepare(state: &mut State, job: Job) -> Option<Work> {
     let (label, work) = match job {
         Job::Report(job) => (
             tf("tui.reports.writing", &[("report", &job.kind.title())]),
@@ -84,24 +75,6 @@ pub fn prepare(state: &mut State) -> Option<Work> {
     Some(work)
 }
 
-/// Runs `work` on a worker thread; the receiver gets its progress and outcome.
-pub fn spawn(store: &Arc<Store>, work: Work) -> Result<Receiver<Message>> {
-    let (tx, rx) = mpsc::channel();
-    let store = Arc::clone(store);
-    std::thread::Builder::new()
-        .name("report-job".into())
-        .spawn(move || {
-            let progress = |line: String| {
-                // The receiver is gone only when the app is leaving.
-                let _ = tx.send(Message::Progress(line));
-            };
-            let done = execute(&store, work, &progress);
-            let _ = tx.send(Message::Done(done));
-        })
-        .wrap_err("starting the report worker")?;
-    Ok(rx)
-}
-
 pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
     let result = match work {
         Work::Report(job) => write_report(store, &job, progress).map(Done::Written),
@@ -113,7 +86,7 @@ pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
             rows,
             skipped,
         } => commit(store, payloads, rows, skipped).map(Done::Committed),
-        Work::Sync(job) => Ok(Done::Sync(sync_jobs::execute(store, job, progress))),
+        Work::Sync(job) => Ok(Done::Sync(sync_effects::execute(store, job, progress))),
     };
     result.unwrap_or_else(|e| Done::Failed(chain(&e)))
 }
@@ -226,8 +199,13 @@ pub fn progressed(state: &mut State, line: String) {
     }
 }
 
-/// The running job's time so far; whether the tenths of a second shown changed.
-pub fn tick(state: &mut State, elapsed: u64) -> bool {
+/// The running job's time so far at `now`; whether the tenths of a second shown changed.
+pub fn tick(state: &mut State, now: Instant) -> bool {
+    let Some(since) = state.job_since else {
+        return false;
+    };
+    let elapsed = now.saturating_duration_since(since).as_millis();
+    let elapsed = u64::try_from(elapsed).unwrap_or(u64::MAX);
     let running = state
         .sync
         .running
@@ -243,12 +221,19 @@ pub fn tick(state: &mut State, elapsed: u64) -> bool {
     }
 }
 
-/// Puts the outcome on screen; after an import every tab is read again.
-pub fn finish(store: &Store, state: &mut State, done: Done) {
+/// Puts the outcome on screen; after an import or a bundle taken in, asks for every tab to be
+/// read again.
+pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
+    state.job_since = None;
     let done = match done {
-        Done::Sync(done) => return sync_jobs::finish(store, state, done),
+        Done::Sync(done) => {
+            state.sync.running = None;
+            return Some(Effect::Sync(SyncEffect::Finished(Box::new(done))));
+        }
         Done::Failed(text) if state.sync.running.is_some() => {
-            return sync_jobs::finish(store, state, sync_jobs::Done::failed(text));
+            state.sync.running = None;
+            let done = sync_effects::Done::failed(text);
+            return Some(Effect::Sync(SyncEffect::Finished(Box::new(done))));
         }
         other => other,
     };
@@ -256,25 +241,35 @@ pub fn finish(store: &Store, state: &mut State, done: Done) {
     let (text, error) = match done {
         Done::Written(text) => (text, false),
         Done::Failed(text) => (text, true),
-        Done::Sync(_) => return,
+        Done::Sync(_) => return None,
         Done::Previewed(job, plan) => {
             state.reports.preview = Some(Preview {
                 job,
                 plan: *plan,
                 scroll: 0,
             });
-            return;
+            return None;
         }
         Done::Committed(text) => {
             state.reports.preview = None;
             // New people are missing from the office index until it is built again.
             state.checkin.office_stale = true;
-            match reload(store, state).and_then(|()| door::refresh(store, state)) {
-                Ok(()) => (text, false),
-                Err(e) => (chain(&e), true),
-            }
+            return Some(Effect::Imported(text));
         }
     };
+    show(state, text, error);
+    None
+}
+
+/// After an import: every tab read again, then the outcome.
+pub fn imported(store: &Store, state: &mut State, text: String) {
+    match reload(store, state).and_then(|()| door::refresh(store, state)) {
+        Ok(()) => show(state, text, false),
+        Err(e) => show(state, chain(&e), true),
+    }
+}
+
+fn show(state: &mut State, text: String, error: bool) {
     // The status line is one line; the tab shows the outcome's lines as they are.
     let line = text.replace('\n', " ");
     state.reports.outcome = Some(Outcome { text, error });
@@ -282,13 +277,5 @@ pub fn finish(store: &Store, state: &mut State, done: Done) {
         state.error(line);
     } else {
         state.info(line);
-    }
-}
-
-/// Runs a wanted job in place: for tests, which have no worker.
-pub fn run_now(store: &Store, state: &mut State) {
-    if let Some(work) = prepare(state) {
-        let done = execute(store, work, &|_| {});
-        finish(store, state, done);
     }
 }

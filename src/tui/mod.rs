@@ -1,15 +1,15 @@
 //! The terminal interface (DESIGN §5): five tabs (日历, 场次, 清单, 签到, 报表) over one office's
 //! store.
 //!
-//! Keys become `Action`s through the keymap, `update` changes the `State` and may ask for an
-//! `Effect` (a store read or write) that the app runs; `view::render` draws the state and nothing
-//! else. Nothing outside this module imports ratatui or crossterm.
+//! Keys, ticks and the workers' results arrive as `AppEvent`s on one channel; `runner::step`
+//! changes the `State` (keys through the keymap into `update`) and may ask for `Effect`s (store
+//! reads and writes, file checks, workers) that `effects::run` carries out; `view::render` draws
+//! the state and nothing else. Nothing outside this module imports ratatui or crossterm.
 
 pub mod action;
 pub mod app;
 pub mod backend;
 pub mod data;
-pub mod door;
 pub mod effects;
 pub mod event;
 pub mod forms;
@@ -17,6 +17,7 @@ pub mod history;
 pub mod jobs;
 pub mod keymap;
 pub mod labels;
+pub mod runner;
 pub mod suggest;
 pub mod tabs;
 pub mod text_input;
@@ -24,7 +25,7 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -35,26 +36,26 @@ use ratatui::Terminal;
 pub use action::{Action, DoorEffect, Effect};
 pub use app::{update, State};
 pub use keymap::{Focus, Keymap};
+pub use runner::{drive, step, AppEvent};
 pub use theme::Theme;
 
 use crate::config::Config;
 use crate::i18n::t;
 use crate::store::Store;
 use backend::CjkBackend;
-use door::OfficeIndex;
-use tabs::checkin::IndexJob;
+use runner::Threads;
 
 /// Opens the interface on `store` until the user quits or a stop signal arrives; the terminal is
 /// restored on every way out, panics included (ratatui's hook).
 pub fn run(store: Store, today: NaiveDate) -> Result<()> {
     let keymap = Keymap::load()?;
     let grace = Config::load()?.late_grace_minutes;
-    // Shared with the worker that builds the office index.
+    // Shared with the workers.
     let store = Arc::new(store);
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
-    let signals = event::Signals::install()?;
-    let tty = event::Tty::open()?;
+    let signals = Arc::new(event::Signals::install()?);
+    let tty = Arc::new(event::Tty::open()?);
     // ratatui's init puts the terminal in raw mode on the alternate screen and restores it on a
     // panic; the terminal it returns is swapped for one on the backend that sends fewer bytes.
     let terminal = ratatui::try_init().and_then(|_| {
@@ -69,18 +70,29 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
             return Err(error).wrap_err(t("tui.error.terminal"));
         }
     };
-    let mut job = None;
-    let result = event_loop(&mut terminal, &store, &mut state, &signals, &tty, &mut job);
+    let (tx, rx) = mpsc::channel();
+    let workers = Threads {
+        store: Arc::clone(&store),
+        tx: tx.clone(),
+    };
+    let result = read_keys(&signals, &tty, tx)
+        .and_then(|()| event_loop(&mut terminal, &store, &workers, &mut state, &rx, &tty));
     signals.left();
+    // From here the channel closes once the key reader and the workers are done.
+    drop(workers);
     let cursor = terminal.show_cursor();
     let restored = ratatui::try_restore();
     // A report or an import still being written finishes before the store closes: leaving
     // mid-way would leave a temp file behind, or nothing imported after a preview said so.
-    if let Some((rx, _)) = job {
+    if state.job_since.is_some() {
         if !tty.gone() {
             eprintln!("{}", t("tui.leaving.finishing"));
         }
-        while let Ok(jobs::Message::Progress(_)) = rx.recv() {}
+        while let Ok(event) = rx.recv() {
+            if matches!(event, AppEvent::JobDone(_)) {
+                break;
+            }
+        }
     }
     // With the terminal gone there is nothing to restore and nobody to tell: leaving is the
     // point, and the store closes as `store` drops on the way out.
@@ -99,87 +111,53 @@ enum Exit {
     HangUp,
 }
 
-/// Builds the office-wide index on its own thread: at province scale it takes a noticeable
-/// fraction of a second, and the door stays usable on the session's own list meanwhile.
-fn spawn_index(store: &Arc<Store>) -> Result<Receiver<Result<OfficeIndex>>> {
-    let (tx, rx) = mpsc::channel();
-    let store = Arc::clone(store);
+/// Reads keys, resizes, stop signals and hang-ups on a thread of its own, into the loop's
+/// channel, until the loop has left or the terminal is gone.
+fn read_keys(
+    signals: &Arc<event::Signals>,
+    tty: &Arc<event::Tty>,
+    tx: Sender<AppEvent>,
+) -> Result<()> {
+    let (signals, tty) = (Arc::clone(signals), Arc::clone(tty));
     std::thread::Builder::new()
-        .name("office-index".into())
-        .spawn(move || {
-            // The receiver is gone only when the app is leaving.
-            let _ = tx.send(door::build_office_index(&store));
+        .name("keys".into())
+        .spawn(move || loop {
+            // Once the loop has left, the keys are the shell's again.
+            if signals.has_left() {
+                return;
+            }
+            let event = match event::next(&signals, &tty, event::POLL) {
+                Ok(event::Event::Key(key)) => AppEvent::Key(key),
+                Ok(event::Event::Redraw) => AppEvent::Resize,
+                Ok(event::Event::Idle) => continue,
+                Ok(event::Event::Stop) => AppEvent::Stop,
+                Ok(event::Event::HangUp) => AppEvent::HangUp,
+                Err(error) => AppEvent::ReadFailed(error),
+            };
+            let last = matches!(
+                event,
+                AppEvent::Stop | AppEvent::HangUp | AppEvent::ReadFailed(_)
+            );
+            if tx.send(event).is_err() || last {
+                return;
+            }
         })
-        .wrap_err("starting the index worker")?;
-    Ok(rx)
+        .wrap_err("starting the key reader")?;
+    Ok(())
 }
 
-/// Runs until quit, a stop signal or a hang-up. `job` is the 报表 tab's worker and when it
-/// started (for the seconds shown); it outlives the loop so leaving can wait for it.
+/// Runs until quit, a stop signal or a hang-up: waits on the one channel, steps the state,
+/// runs the effects, draws when something changed.
 fn event_loop(
     terminal: &mut Terminal<CjkBackend<std::io::Stdout>>,
-    store: &Arc<Store>,
+    store: &Store,
+    workers: &Threads,
     state: &mut State,
-    signals: &event::Signals,
+    rx: &Receiver<AppEvent>,
     tty: &event::Tty,
-    job: &mut Option<(Receiver<jobs::Message>, Instant)>,
 ) -> Result<Exit> {
-    let mut dirty = true;
-    let mut worker: Option<Receiver<Result<OfficeIndex>>> = None;
     loop {
-        if job.is_none() {
-            if let Some(work) = jobs::prepare(state) {
-                *job = Some((jobs::spawn(store, work)?, Instant::now()));
-                dirty = true;
-            }
-        }
-        if let Some((rx, started)) = &job {
-            let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            // Drawn again when the tenths of a second shown change, not on every poll.
-            dirty |= jobs::tick(state, elapsed);
-            let mut finished = None;
-            loop {
-                match rx.try_recv() {
-                    Ok(jobs::Message::Progress(line)) => {
-                        jobs::progressed(state, line);
-                        dirty = true;
-                    }
-                    Ok(jobs::Message::Done(done)) => {
-                        finished = Some(done);
-                        break;
-                    }
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
-                        let stopped = t("tui.reports.worker_stopped");
-                        finished = Some(jobs::Done::Failed(stopped));
-                        break;
-                    }
-                }
-            }
-            if let Some(done) = finished {
-                *job = None;
-                jobs::finish(store, state, done);
-                dirty = true;
-            }
-        }
-        if state.checkin.index == IndexJob::Wanted && worker.is_none() {
-            worker = Some(spawn_index(store)?);
-            state.checkin.index = IndexJob::Building;
-            dirty = true;
-        }
-        if let Some(rx) = &worker {
-            let done = match rx.try_recv() {
-                Ok(built) => Some(built),
-                Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Disconnected) => Some(Err(eyre!("index worker stopped"))),
-            };
-            if let Some(built) = done {
-                worker = None;
-                door::index_built(store, state, built);
-                dirty = true;
-            }
-        }
-        if dirty {
+        if state.dirty {
             let drawn = terminal.size().and_then(|size| {
                 if (size.width, size.height) != state.viewport {
                     state.resize(size.width, size.height);
@@ -190,7 +168,7 @@ fn event_loop(
                 return Ok(Exit::HangUp);
             }
             drawn.wrap_err(t("tui.error.draw"))?;
-            dirty = false;
+            state.dirty = false;
             // Debug builds only: tests/pty.rs panics here on purpose, with a frame on screen, to
             // see ratatui's hook restore the terminal. Nothing in a correct program panics on
             // demand, and a release build has no such door.
@@ -199,25 +177,29 @@ fn event_loop(
                 panic!("PEIXUN_DEBUG_PANIC: a panic on purpose after a frame");
             }
         }
-        let poll = if worker.is_some() || job.is_some() {
+        // Ticks come often only while a job's seconds are on screen.
+        let wait = if state.job_since.is_some() {
             event::POLL_BUSY
         } else {
             event::POLL
         };
-        match event::next(signals, tty, poll)? {
-            event::Event::Stop => return Ok(Exit::Quit),
-            event::Event::HangUp => return Ok(Exit::HangUp),
-            event::Event::Idle => {}
-            event::Event::Redraw => dirty = true,
-            event::Event::Key(key) => {
-                if let Some(effect) = state.press(key) {
-                    effects::run_effect(store, state, effect);
+        let event = match rx.recv_timeout(wait) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => AppEvent::Tick(Instant::now()),
+            // `workers` holds a sender for as long as the loop runs.
+            Err(RecvTimeoutError::Disconnected) => return Err(eyre!("the event channel closed")),
+        };
+        match event {
+            AppEvent::HangUp => return Ok(Exit::HangUp),
+            AppEvent::ReadFailed(error) => return Err(error),
+            event => {
+                for effect in step(state, event) {
+                    effects::run(store, workers, state, effect);
                 }
-                if state.quit {
-                    return Ok(Exit::Quit);
-                }
-                dirty = true;
             }
+        }
+        if state.quit {
+            return Ok(Exit::Quit);
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::action::Effect;
 use super::app::{Overlay, State};
 use super::forms::{Form, FormKind};
 use super::tabs::checkin::IndexJob;
@@ -58,14 +59,16 @@ impl Suggestions {
     }
 }
 
-/// Asks for the office index when an enrol form opens and it is not there yet.
-pub fn want_index(state: &mut State) {
+/// Asks for the office index when it is not there yet (an enrol form opens, the door opens).
+pub fn want_index(state: &mut State) -> Option<Effect> {
     let c = &mut state.checkin;
     // Someone registered since the last build is missing from it: build again.
     if c.index == IndexJob::NotStarted || (c.index == IndexJob::Ready && c.office_stale) {
-        c.index = IndexJob::Wanted;
+        c.index = IndexJob::Building;
         c.office_stale = false;
+        return Some(Effect::BuildIndex);
     }
+    None
 }
 
 /// Works out the focused field's suggestions again (after typing or moving between fields).

@@ -6,8 +6,7 @@ use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
 use super::tabs::{
-    calendar, cert_view, checkin_view, checklist_view, paper_view, reports_view, sessions_view,
-    sync_view,
+    calendar, cert_view, checkin, checklist_view, paper_view, reports_view, sessions_view, sync,
 };
 use super::widgets::{chrome, form, help};
 
@@ -24,10 +23,10 @@ pub fn render(frame: &mut Frame, state: &State) {
         Tab::Calendar => calendar::render(frame, body, state),
         Tab::Sessions => sessions_view::render(frame, body, state),
         Tab::Checklist => checklist_view::render(frame, body, state),
-        Tab::Checkin => checkin_view::render(frame, body, state),
+        Tab::Checkin => checkin::view::render(frame, body, state),
         Tab::Reports => reports_view::render(frame, body, state),
         Tab::Cert => cert_view::render(frame, body, state),
-        Tab::Sync => sync_view::render(frame, body, state),
+        Tab::Sync => sync::view::render(frame, body, state),
     }
     chrome::status(frame, status, state);
     chrome::footer(frame, footer, state);
@@ -40,7 +39,7 @@ pub fn render(frame: &mut Frame, state: &State) {
             form::render(frame, body, state, f);
             chrome::discard(frame, body, state, *then_quit);
         }
-        Overlay::Picker { selected } => checkin_view::render_picker(frame, body, state, *selected),
+        Overlay::Picker { selected } => checkin::view::render_picker(frame, body, state, *selected),
         Overlay::Paper(entry) => paper_view::render(frame, body, state, entry),
     }
 }

@@ -14,9 +14,7 @@ use peixun::domain::{
 use peixun::log::Payload;
 use peixun::store::Store;
 use peixun::tui::app::State;
-use peixun::tui::door::build_index_now;
-use peixun::tui::effects::run_effect;
-use peixun::tui::{data, view, Effect, Keymap, Theme};
+use peixun::tui::{data, drive, view, AppEvent, Effect, Keymap, Theme};
 
 pub const EZHOU_CITY: &str = "420700";
 pub const ECHENG: &str = "420704";
@@ -174,21 +172,14 @@ pub fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// Presses a key; an effect it asks for is run against the store like the app does, and an
-/// office index it asks for is built in place (the app uses a worker).
+/// Presses a key through the app's own `step` and effect runner; the work the app gives a worker
+/// (a report, an import, the office index) runs in place. Returns the effect the key asked for.
 pub fn press(store: &Store, state: &mut State, code: KeyCode) -> Option<Effect> {
     press_event(store, state, key(code))
 }
 
 pub fn press_event(store: &Store, state: &mut State, event: KeyEvent) -> Option<Effect> {
-    let effect = state.press(event);
-    if let Some(effect) = effect.clone() {
-        run_effect(store, state, effect);
-    }
-    build_index_now(store, state);
-    // The 报表 tab's work runs in place too.
-    peixun::tui::jobs::run_now(store, state);
-    effect
+    drive(store, state, AppEvent::Key(event)).into_iter().next()
 }
 
 pub fn ctrl(store: &Store, state: &mut State, c: char) -> Option<Effect> {

@@ -330,3 +330,42 @@ fn an_import_of_a_missing_file_or_a_folder_says_which() {
     }
     assert!(state.reports.preview.is_none());
 }
+
+/// Time reaches the screen only as a tick's data: the seconds shown follow it, and the screen is
+/// drawn again only when the tenths shown change.
+#[test]
+fn a_running_jobs_seconds_follow_the_ticks() {
+    use peixun::tui::{step, AppEvent};
+    use std::time::{Duration, Instant};
+
+    let (_dir, _store, mut state) = after_the_first_session();
+    let since = Instant::now();
+    state.job_since = Some(since);
+    state.reports.running = Some(("正在生成统计表".into(), String::new(), 0));
+    state.dirty = false;
+    let tick = |ms| AppEvent::Tick(since + Duration::from_millis(ms));
+    assert!(step(&mut state, tick(50)).is_empty());
+    assert!(!state.dirty, "the same tenth");
+    step(&mut state, tick(1234));
+    assert!(state.dirty);
+    assert_eq!(state.reports.running.as_ref().map(|r| r.2), Some(1234));
+}
+
+/// One job at a time, whichever tab asked for the one running: the form stays open to try again.
+#[test]
+fn a_second_job_waits_its_turn_with_the_form_open() {
+    let (dir, store, mut state) = after_the_first_session();
+    // A bundle being written on the 同步 tab (its worker is never done here).
+    state.job_since = Some(std::time::Instant::now());
+    press(&store, &mut state, KeyCode::Enter);
+    retype(
+        &store,
+        &mut state,
+        &dir.path().join("统计.csv").display().to_string(),
+    );
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    let status = state.status.clone().expect("a status line");
+    assert!(status.error && status.text.contains("稍候"), "{status:?}");
+    assert!(!dir.path().join("统计.csv").exists());
+}

@@ -105,7 +105,8 @@ fn a_mistyped_folder_keeps_the_export_form_open_and_writes_nothing() {
     };
     let error = form.fields[0].error.clone().unwrap_or_default();
     assert!(error.contains(".pxb"), "{error}");
-    assert_eq!(state.sync.wanted, None);
+    // No job ran: it would have left its outcome on the tab.
+    assert_eq!(state.sync.outcome, None);
     assert!(!mistyped.exists());
     assert_eq!(store.last_sent(ECHENG).unwrap(), None);
 }
@@ -146,7 +147,8 @@ fn the_form_refuses_a_missing_place_and_panels_cycle() {
     };
     let error = form.fields[0].error.clone().unwrap_or_default();
     assert!(error.contains("/nonexistent/stick"), "{error}");
-    assert_eq!(state.sync.wanted, None);
+    // No job ran: it would have left its outcome on the tab.
+    assert_eq!(state.sync.outcome, None);
     press(&store, &mut state, KeyCode::Esc);
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);

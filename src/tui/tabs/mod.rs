@@ -6,7 +6,6 @@ pub mod calendar_view;
 pub mod cert;
 pub mod cert_view;
 pub mod checkin;
-pub mod checkin_view;
 pub mod checklist;
 pub mod checklist_view;
 pub mod list_filter;
@@ -18,9 +17,6 @@ pub mod session_header;
 pub mod sessions;
 pub mod sessions_view;
 pub mod sync;
-pub mod sync_data;
-pub mod sync_jobs;
-pub mod sync_view;
 
 /// Rows a page key moves by in the lists.
 pub const PAGE: usize = 10;

@@ -125,8 +125,6 @@ pub struct Outcome {
 pub struct ReportsState {
     /// Index into `ENTRIES`.
     pub selected: usize,
-    /// Asked for: the app starts a worker on it.
-    pub wanted: Option<Job>,
     /// What the worker is doing, its latest progress line, and for how long (the app updates
     /// it while the worker runs; drawing never reads the clock).
     pub running: Option<(String, String, u64)>,
@@ -293,10 +291,7 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
             })
         }
         FormKind::Import => {
-            if let Some(problem) = crate::tui::effects::not_a_file(&path) {
-                form.set_error("path", problem);
-                return None;
-            }
+            // Whether the file is there the runner finds out, before the worker starts.
             let what = match text("import").as_deref() {
                 Some("enterprises") => ImportWhat::Enterprises,
                 _ => ImportWhat::People,
@@ -330,7 +325,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     if !matches!(action, Action::Open | Action::Import) {
         return None;
     }
-    if state.reports.running.is_some() || state.reports.wanted.is_some() {
+    if state.reports.running.is_some() {
         state.error(t("tui.reports.busy"));
         return None;
     }

@@ -310,7 +310,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
             if keeps_list(state, &session) {
                 state.overlay = Overlay::Form(Form::enrol(&session));
                 // The form offers the office's people and enterprises from the door's index.
-                suggest::want_index(state);
+                return suggest::want_index(state);
             }
         }
         Action::Edit => {

@@ -1,29 +1,62 @@
-//! The 同步 tab's long work: writing a bundle for a peer, taking in bundle files. Runs on the
-//! worker `jobs` starts (in place in tests), sending progress lines; the outcome goes in the
+//! The 同步 tab's long work: writing a bundle for a peer, taking in bundle files. Runs on a
+//! worker (in place in tests), sending progress lines; the outcome goes in the
 //! tab's results panel (an import's total, then each file's lines), and after an import every
 //! tab is read again.
 
 use color_eyre::eyre::Result;
 
-use super::sync::{form, FileResult, Outcome, SyncEffect, SyncJob};
-use super::sync_data;
+use super::data;
+use super::state::{BundleForm, FileResult, Outcome, SyncEffect, SyncJob};
+use super::update::form;
 use crate::i18n::{t, tf};
 use crate::store::Store;
-use crate::sync::export::{export, ExportOptions, FILES_CAP};
+use crate::sync::export::{check_destination, export, ExportOptions, FILES_CAP};
 use crate::sync::import::Outcome as ImportOutcome;
+use crate::sync::media::bundle_files;
 use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome};
 use crate::sync::Keys;
 use crate::tui::app::{Overlay, State, Tab};
 use crate::tui::data::reload;
-use crate::tui::door;
-use crate::tui::effects::chain;
+use crate::tui::effects::{busy, chain, start};
+use crate::tui::jobs::Work;
+use crate::tui::runner::Workers;
+use crate::tui::tabs::checkin::effects as door;
 
-/// Runs the tab's reads; a failure goes to the status line.
-pub fn run_effect(store: &Store, state: &mut State, effect: SyncEffect) {
+/// Runs the tab's effects: its reads (a failure goes to the status line), and its jobs.
+pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effect: SyncEffect) {
     let result = match effect {
-        SyncEffect::Refresh => sync_data::load(store, &mut state.sync, state.today),
+        SyncEffect::Start {
+            form,
+            place,
+            with_files,
+        } => {
+            if busy(state) {
+                return;
+            }
+            let job = match form {
+                BundleForm::Export { to } => match check_destination(&place) {
+                    // The form's line is narrow: the short form of the refusal.
+                    Err(_) => return refuse(state, "output", t("sync.tui.bad_place")),
+                    Ok(_) => SyncJob::Export {
+                        to,
+                        output: place,
+                        with_files,
+                    },
+                },
+                BundleForm::Import => match bundle_files(&place) {
+                    Ok(paths) => SyncJob::Import { paths },
+                    Err(message) => return refuse(state, "input", message),
+                },
+            };
+            state.sync.close_results();
+            state.overlay = Overlay::None;
+            let job = prepare(state, job);
+            return start(workers, state, Work::Sync(job));
+        }
+        SyncEffect::Finished(done) => return finish(store, state, *done),
+        SyncEffect::Refresh => data::load(store, &mut state.sync, state.today),
         SyncEffect::Open(kind) => {
-            state.sync.media = sync_data::media();
+            state.sync.media = data::media();
             if let Some(form) = form(state, &kind) {
                 state.overlay = Overlay::Form(form);
             }
@@ -35,7 +68,15 @@ pub fn run_effect(store: &Store, state: &mut State, effect: SyncEffect) {
     }
 }
 
+/// A place the bundle form cannot use, said next to its field; the form stays open.
+fn refuse(state: &mut State, field: &str, message: String) {
+    if let Some(form) = state.form_mut() {
+        form.set_error(field, message);
+    }
+}
+
 /// How a sync job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Done {
     pub outcome: Outcome,
     /// Something was taken in: every tab reads the store again.
@@ -56,15 +97,14 @@ impl Done {
     }
 }
 
-/// Takes the wanted job out of the state, with the line saying what runs.
-pub fn prepare(state: &mut State) -> Option<SyncJob> {
-    let job = state.sync.wanted.take()?;
+/// The job about to run, with the line saying what runs.
+fn prepare(state: &mut State, job: SyncJob) -> SyncJob {
     let label = match &job {
         SyncJob::Export { to, .. } => tf("sync.tui.exporting", &[("office", &office_name(to))]),
         SyncJob::Import { paths } => tf("sync.tui.importing", &[("count", &paths.len())]),
     };
     state.sync.running = Some((label, String::new(), 0));
-    Some(job)
+    job
 }
 
 /// This office's keys; made on first use, as the CLI does, and said so.
@@ -234,8 +274,7 @@ fn run_import(
 }
 
 /// Puts the outcome on the tab; after an import the whole screen is read again.
-pub fn finish(store: &Store, state: &mut State, done: Done) {
-    state.sync.running = None;
+fn finish(store: &Store, state: &mut State, done: Done) {
     let mut outcome = done.outcome;
     if done.changed {
         // New people are missing from the office index until it is built again.
@@ -245,7 +284,7 @@ pub fn finish(store: &Store, state: &mut State, done: Done) {
             outcome.error = true;
         }
     }
-    if let Err(e) = sync_data::load(store, &mut state.sync, state.today) {
+    if let Err(e) = data::load(store, &mut state.sync, state.today) {
         outcome.lines.push(chain(&e));
         outcome.error = true;
     }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
-use super::sync::{PeerRow, SyncState};
+use super::state::{PeerRow, SyncState};
 use crate::campaign::{role_label, unit_name};
 use crate::i18n::{t, tf};
 use crate::store::Store;

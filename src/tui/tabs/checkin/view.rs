@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::checkin::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
+use super::state::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::search::door::Found;
@@ -82,7 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     } else if c.results.is_empty() {
         let key = enter_key(state);
         // Until the office index is in, only this list was searched.
-        let indexing = matches!(c.index, IndexJob::Wanted | IndexJob::Building);
+        let indexing = c.index == IndexJob::Building;
         let message = if indexing {
             "tui.checkin.not_found_yet"
         } else {
@@ -320,7 +320,7 @@ fn query_line(state: &State, w: usize) -> Line<'static> {
     let theme = &state.theme;
     let prompt = format!("{} ", t("tui.checkin.prompt"));
     let mut left = vec![Span::styled(prompt, theme.key)];
-    let right = if c.index == IndexJob::Building || c.index == IndexJob::Wanted {
+    let right = if c.index == IndexJob::Building {
         t("tui.checkin.indexing")
     } else if c.query.value().is_empty() {
         String::new()
@@ -512,7 +512,7 @@ fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
 /// The session picker over the tab: every session by date, the door's own marked.
 pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
     let theme = &state.theme;
-    let listed = super::checkin::door_rows(state);
+    let listed = super::door_rows(state);
     let box_w = area.width.saturating_sub(2).min(90);
     let box_h = (listed.len() as u16 + 2)
         .min(area.height.saturating_sub(2))

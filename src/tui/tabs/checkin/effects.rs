@@ -7,20 +7,18 @@ use std::sync::Arc;
 
 use color_eyre::eyre::Result;
 
-use super::action::{DoorEffect, Effect};
-use super::app::{Confirm as AskOverlay, Overlay, State};
-use super::data::load_detail;
-use super::effects::{chain, Failure};
-use super::suggest::{self, known_enterprises, KnownEnterprise};
-use super::tabs::checkin::{
-    default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent,
-};
+use super::state::{default_session, Arrival, Banner, CheckinState, Door, IndexJob, Recent};
 use crate::app::{self, Confirm, Refusal};
 use crate::campaign::unit_name;
 use crate::i18n::tf;
 use crate::search::door::{candidates, DoorSearch};
 use crate::search::SearchIndex;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
+use crate::tui::action::{DoorEffect, Effect};
+use crate::tui::app::{Confirm as AskOverlay, Overlay, State};
+use crate::tui::data::load_detail;
+use crate::tui::effects::{chain, Failure};
+use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
 
 /// Everyone in the office, searchable, with their positions (the index does not carry them).
 pub struct OfficeIndex {
@@ -47,9 +45,9 @@ pub fn build_office_index(store: &Store) -> Result<OfficeIndex> {
     })
 }
 
-/// The office index arrived (from the worker, or built in place): people on other lists now
-/// show after the divider, for the query already typed too.
-pub fn index_built(store: &Store, state: &mut State, built: Result<OfficeIndex>) {
+/// The office index arrived: people on other lists now show after the divider, for the query
+/// already typed too, once the door's rows are read again.
+pub fn index_built(state: &mut State, built: Result<Box<OfficeIndex>>) -> Option<Effect> {
     let c = &mut state.checkin;
     match built {
         Ok(built) => {
@@ -57,30 +55,22 @@ pub fn index_built(store: &Store, state: &mut State, built: Result<OfficeIndex>)
             c.enterprises = Arc::new(built.enterprises);
             c.positions.extend(built.positions);
             c.index = IndexJob::Ready;
-            if let Err(e) = refresh(store, state) {
-                state.error(chain(&e));
-            }
-            // An enrol form open meanwhile gets its suggestions now.
-            suggest::refresh(state);
+            Some(Effect::Door(DoorEffect::Refresh))
         }
         Err(e) => {
             // Asked for again when a session is next opened.
             c.index = IndexJob::NotStarted;
             state.error(chain(&e));
+            None
         }
     }
 }
 
-/// Builds a wanted office index on this thread: for tests and benches, which have no worker.
-pub fn build_index_now(store: &Store, state: &mut State) {
-    if state.checkin.index == IndexJob::Wanted {
-        state.checkin.index = IndexJob::Building;
-        let built = build_office_index(store);
-        index_built(store, state, built);
-    }
-}
-
-pub(super) fn run(store: &Store, state: &mut State, effect: DoorEffect) -> Result<(), Failure> {
+pub(in crate::tui) fn run(
+    store: &Store,
+    state: &mut State,
+    effect: DoorEffect,
+) -> Result<(), Failure> {
     match effect {
         DoorEffect::Open(id) => open_door(store, state, id),
         DoorEffect::CheckIn {
@@ -153,6 +143,12 @@ pub(super) fn run(store: &Store, state: &mut State, effect: DoorEffect) -> Resul
             name,
             unenrol,
         } => undo(store, state, &session, &person, name, unenrol),
+        DoorEffect::Refresh => {
+            let refreshed = refresh(store, state);
+            // An enrol form open meanwhile gets the new index's suggestions.
+            suggest::refresh(state);
+            Ok(refreshed?)
+        }
     }
 }
 
@@ -206,11 +202,6 @@ fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(),
     let door = load_door(store, c, &id)?
         .ok_or_else(|| Refusal::said(tf("tui.sessions.gone", &[("id", &id)])))?;
     c.open(door);
-    // Walk-ins since the last build are missing from it: build again, keep using the old one.
-    if c.index == IndexJob::NotStarted || (c.index == IndexJob::Ready && c.office_stale) {
-        c.index = IndexJob::Wanted;
-        c.office_stale = false;
-    }
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::sync::{FileResult, Panel, PeerRow, SyncState};
+use super::state::{FileResult, Panel, PeerRow, SyncState};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::sync::status::age_text;

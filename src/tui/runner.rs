@@ -1,0 +1,181 @@
+//! Everything that happens to the app arrives as one `AppEvent`; `step` turns it into state
+//! changes and `Effect`s, and `effects::run` carries those out, handing long work to `Workers`.
+//! The app's workers are threads sending into the loop's one channel; tests and benches use
+//! `drive`, which runs the same work in place, so both go through the same `step` and `run`.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::time::Instant;
+
+use color_eyre::eyre::{eyre, Report, Result};
+use crossterm::event::KeyEvent;
+
+use super::action::Effect;
+use super::app::State;
+use super::effects;
+use super::jobs;
+use super::tabs::checkin::effects::{self as door, OfficeIndex};
+use crate::i18n::t;
+use crate::store::Store;
+
+/// What the loop waits for: from the key reader, the clock, and the workers.
+pub enum AppEvent {
+    Key(KeyEvent),
+    /// Time passing, as data: the running job's seconds on screen follow it.
+    Tick(Instant),
+    /// A line from the running job.
+    Progress(String),
+    JobDone(jobs::Done),
+    IndexBuilt(Result<Box<OfficeIndex>>),
+    /// The terminal was resized or came back: draw again.
+    Resize,
+    /// A stop signal.
+    Stop,
+    /// The terminal went away.
+    HangUp,
+    /// Reading the terminal failed.
+    ReadFailed(Report),
+}
+
+/// Long work, owned, for a worker.
+pub enum Work {
+    Job(jobs::Work),
+    /// The office-wide index for the door and the enrol form's suggestions.
+    Index,
+}
+
+/// Where `effects::run` sends long work.
+pub trait Workers {
+    fn start(&self, work: Work);
+}
+
+/// Changes the state for one event and says what must be done with the store. Reads neither the
+/// store, the files nor the clock: time comes in `Tick`.
+pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
+    let asked = match event {
+        AppEvent::Tick(now) => {
+            // Drawn again only when the tenths of a second shown change.
+            state.dirty |= jobs::tick(state, now);
+            return Vec::new();
+        }
+        AppEvent::Key(key) => state.press(key),
+        AppEvent::Progress(line) => {
+            jobs::progressed(state, line);
+            None
+        }
+        AppEvent::JobDone(done) => jobs::finish(state, done),
+        AppEvent::IndexBuilt(built) => door::index_built(state, built),
+        AppEvent::Resize => None,
+        AppEvent::Stop => {
+            state.quit = true;
+            None
+        }
+        // The loop leaves on these before stepping.
+        AppEvent::HangUp | AppEvent::ReadFailed(_) => None,
+    };
+    state.dirty = true;
+    asked.into_iter().collect()
+}
+
+/// Runs `work` and sends what comes of it: progress lines, then the outcome.
+fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
+    match work {
+        Work::Index => send(AppEvent::IndexBuilt(
+            door::build_office_index(store).map(Box::new),
+        )),
+        Work::Job(work) => {
+            let progress = |line| send(AppEvent::Progress(line));
+            send(AppEvent::JobDone(jobs::execute(store, work, &progress)));
+        }
+    }
+}
+
+/// The app's workers: a thread each, sending into the loop's channel.
+pub struct Threads {
+    pub store: Arc<Store>,
+    pub tx: Sender<AppEvent>,
+}
+
+impl Workers for Threads {
+    fn start(&self, work: Work) {
+        let index = matches!(work, Work::Index);
+        let store = Arc::clone(&self.store);
+        let tx = self.tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(if index { "office-index" } else { "job" }.into())
+            .spawn(move || {
+                // A worker that panics still ends its job on screen.
+                let _stopped = Stopped {
+                    tx: tx.clone(),
+                    index,
+                };
+                // The receiver is gone only when the app is leaving.
+                perform(&store, work, &|event| drop(tx.send(event)));
+            });
+        if let Err(error) = spawned {
+            let _ = self.tx.send(stopped(index, eyre!(error)));
+        }
+    }
+}
+
+/// What the screen hears of a worker that never sent its outcome.
+fn stopped(index: bool, error: Report) -> AppEvent {
+    if index {
+        AppEvent::IndexBuilt(Err(error))
+    } else {
+        AppEvent::JobDone(jobs::Done::Failed(t("tui.reports.worker_stopped")))
+    }
+}
+
+/// Sends the worker's failure when its thread unwinds.
+struct Stopped {
+    tx: Sender<AppEvent>,
+    index: bool,
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.tx.send(stopped(self.index, eyre!("worker stopped")));
+        }
+    }
+}
+
+/// Work run in place, its events queued for `drive`.
+struct InPlace<'a> {
+    store: &'a Store,
+    queue: RefCell<VecDeque<AppEvent>>,
+}
+
+impl Workers for InPlace<'_> {
+    fn start(&self, work: Work) {
+        perform(self.store, work, &|event| {
+            self.queue.borrow_mut().push_back(event)
+        });
+    }
+}
+
+/// Steps `event` and runs what it asks for, workers' work included, in place until nothing is
+/// left: for tests and benches. Returns the effects `event` itself asked for.
+pub fn drive(store: &Store, state: &mut State, event: AppEvent) -> Vec<Effect> {
+    let workers = InPlace {
+        store,
+        queue: RefCell::new(VecDeque::new()),
+    };
+    let asked = step(state, event);
+    for effect in asked.clone() {
+        effects::run(store, &workers, state, effect);
+    }
+    loop {
+        let next = workers.queue.borrow_mut().pop_front();
+        let Some(event) = next else {
+            break;
+        };
+        for effect in step(state, event) {
+            effects::run(store, &workers, state, effect);
+        }
+    }
+    asked
+}

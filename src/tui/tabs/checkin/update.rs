@@ -1,0 +1,198 @@
+//! Keys on the 签到 tab and in its session picker.
+
+use super::state::{default_session, Banner};
+use crate::i18n::{t, tf};
+use crate::search::door::{decide, Choice};
+use crate::tui::action::{Action, DoorEffect, Effect};
+use crate::tui::app::{Confirm, Hint, Overlay, State};
+use crate::tui::forms::Form;
+use crate::tui::suggest;
+use crate::tui::tabs::{step_selection, PAGE};
+
+/// The tab became the current one: the first time, open it on the default session.
+pub fn entered(state: &mut State) -> Option<Effect> {
+    if state.checkin.door.is_none() && !state.sessions.rows.is_empty() {
+        return Some(Effect::Door(DoorEffect::Open(None)));
+    }
+    None
+}
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if action == Action::PickSession {
+        open_picker(state);
+        return None;
+    }
+    let c = &mut state.checkin;
+    let Some(door) = &c.door else {
+        return match action {
+            Action::Open => entered(state),
+            _ => None,
+        };
+    };
+    let session = door.session.id.clone();
+    let last = c.results.len().saturating_sub(1);
+    match action {
+        Action::Text(key) => {
+            c.query.edit(key);
+            c.selected = 0;
+            c.chosen = false;
+            c.refresh();
+        }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown if !c.results.is_empty() => {
+            c.selected = match action {
+                Action::Up => c.selected.saturating_sub(1),
+                Action::Down => (c.selected + 1).min(last),
+                Action::PageUp => c.selected.saturating_sub(PAGE),
+                _ => (c.selected + PAGE).min(last),
+            };
+            c.chosen = true;
+        }
+        Action::Back if !c.query.value().is_empty() => c.clear_query(),
+        Action::Back => c.banner = None,
+        Action::Open if c.query.value().trim().is_empty() => {}
+        Action::Open => {
+            let chosen = c.chosen.then_some(c.selected);
+            match decide(&c.results, c.query.value(), chosen) {
+                Choice::Person(found) => {
+                    return Some(Effect::Door(DoorEffect::CheckIn {
+                        session,
+                        person: found.candidate.id.clone(),
+                        name: found.candidate.name.clone(),
+                        enterprise: found.candidate.enterprise.clone(),
+                        listed: found.in_session,
+                        at: None,
+                    }))
+                }
+                Choice::Confirm(found) => {
+                    c.banner = Some(Banner::Confirm {
+                        name: found.candidate.name.clone(),
+                        enterprise: found.candidate.enterprise.clone(),
+                    });
+                    c.selected = 0;
+                    c.chosen = true;
+                }
+                Choice::Several(people) => {
+                    c.banner = Some(Banner::Several {
+                        count: people.len(),
+                    })
+                }
+                Choice::WalkIn { name, phone, .. } => open_walk_in_with(state, &name, &phone),
+            }
+        }
+        Action::UndoCheckin => match c.recent.last() {
+            Some(last) => {
+                let undo = |unenrol| {
+                    Effect::Door(DoorEffect::Undo {
+                        session: session.clone(),
+                        person: last.person.clone(),
+                        name: last.name.clone(),
+                        unenrol,
+                    })
+                };
+                if last.enrolled_here {
+                    // The check-in put them on the list: ask whether the undo takes them off it.
+                    state.overlay = Overlay::Confirm(Confirm {
+                        message: tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
+                        effect: undo(true),
+                        otherwise: Some(undo(false)),
+                    });
+                    return None;
+                }
+                return Some(undo(false));
+            }
+            None => c.banner = Some(Banner::NothingToUndo),
+        },
+        Action::WalkIn => open_walk_in(state),
+        _ => {}
+    }
+    None
+}
+
+/// The walk-in form, with what was typed put where it fits: Hanzi as the name, digits as the
+/// phone.
+fn open_walk_in(state: &mut State) {
+    let typed = state.checkin.query.value().trim().to_string();
+    let (name, phone) = if !typed.is_empty() && typed.chars().all(|c| c.is_ascii_digit()) {
+        (String::new(), typed)
+    } else if !typed.is_ascii() {
+        (typed, String::new())
+    } else {
+        (String::new(), String::new())
+    };
+    open_walk_in_with(state, &name, &phone);
+}
+
+/// The walk-in form filled with `name` and `phone`; the office's people like them are listed
+/// under the field to pick from instead (a near name is often someone already known).
+fn open_walk_in_with(state: &mut State, name: &str, phone: &str) {
+    let Some(door) = &state.checkin.door else {
+        return;
+    };
+    state.overlay = Overlay::Form(Form::walk_in(&door.session, name, phone));
+    suggest::refresh(state);
+}
+
+/// The sessions whose door this office runs (its own, those below it, the joint sessions that
+/// name it), as indices into the 场次 rows: the picker's list.
+pub fn door_rows(state: &State) -> Vec<usize> {
+    state
+        .sessions
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| crate::log::authority::may_keep_list(&state.office.id, &r.session))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn open_picker(state: &mut State) {
+    let rows = &state.sessions.rows;
+    let listed = door_rows(state);
+    let current = state
+        .checkin
+        .door
+        .as_ref()
+        .and_then(|d| rows.iter().position(|r| r.session.id == d.session.id))
+        .or_else(|| default_session(rows, state.today, &state.office.id));
+    if listed.is_empty() {
+        state.error(t("tui.checkin.no_sessions"));
+        return;
+    }
+    let selected = current
+        .and_then(|row| listed.iter().position(|i| *i == row))
+        .unwrap_or(0);
+    state.overlay = Overlay::Picker { selected };
+}
+
+pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
+    let listed = door_rows(state);
+    let Overlay::Picker { selected } = &mut state.overlay else {
+        return None;
+    };
+    if step_selection(selected, listed.len(), action) {
+        return None;
+    }
+    match action {
+        Action::Open => {
+            let row = *listed.get(*selected)?;
+            let id = state.sessions.rows.get(row)?.session.id.clone();
+            state.overlay = Overlay::None;
+            return Some(Effect::Door(DoorEffect::Open(Some(id))));
+        }
+        Action::Back | Action::PickSession => state.overlay = Overlay::None,
+        _ => {}
+    }
+    None
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    if state.checkin.door.is_none() {
+        return vec![(Action::PickSession, "pick_session")];
+    }
+    vec![
+        (Action::Open, "check_in"),
+        (Action::UndoCheckin, "undo_checkin"),
+        (Action::WalkIn, "walk_in"),
+        (Action::PickSession, "pick_session"),
+    ]
+}
