@@ -1,4 +1,4 @@
-//! The terminal interface (DESIGN §5): five tabs (日历, 场次, 清单, 签到, 报表) over one office's
+//! The terminal interface: seven tabs (日历, 场次, 清单, 签到, 报表, 认证, 同步) over one office's
 //! store.
 //!
 //! Keys, ticks and the workers' results arrive as `AppEvent`s on one channel; `runner::step`

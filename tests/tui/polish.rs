@@ -9,28 +9,11 @@ use peixun::tui::Theme;
 
 /// Every row of the screen as text, wide characters once.
 fn rows(state: &peixun::tui::app::State, w: u16, h: u16) -> Vec<String> {
-    let terminal = draw(state, w, h);
-    let buffer = terminal.backend().buffer();
-    (0..h)
-        .map(|y| {
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in 0..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let symbol = buffer[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-                row.push_str(symbol);
-            }
-            row
-        })
-        .collect()
+    screen_text(state, w, h).lines().map(String::from).collect()
 }
 
 fn screen(state: &peixun::tui::app::State, w: u16, h: u16) -> String {
-    rows(state, w, h).join("\n")
+    screen_text(state, w, h)
 }
 
 /// `n` new people of the office enrolled in `session` (学员甲, 学员乙, ...).

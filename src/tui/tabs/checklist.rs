@@ -1,6 +1,6 @@
 //! 清单: a county-level office sees its own items; a city or the province sees a grid of its
 //! units by campaign step and drills into one unit. Only the unit itself marks its items (it owns
-//! them, DESIGN §2); others look.
+//! them, `log::authority`); others look.
 
 use super::PAGE;
 use crate::campaign::campaign;

@@ -1,4 +1,4 @@
-//! 签到: the door (DESIGN §6). The search line always has the keys on this tab: every keystroke
+//! 签到: the door. The search line always has the keys on this tab: every keystroke
 //! re-ranks the session's list through `DoorSearch`, Enter checks the selected person in (or the
 //! one whose participant code was scanned), nobody found opens the walk-in form. Tab-local keys
 //! are all non-printable (Ctrl-Z, F2, F3) so that letters and digits always reach the query.
