@@ -535,6 +535,15 @@ fn coverage_adds_counties_into_cities_and_cities_into_the_total() {
         text.contains("目标企业数") && text.contains("10000"),
         "{text}"
     );
+    // The other two targets: the cities and county-level units with someone trained.
+    let covered = |level: u64| {
+        rows.iter()
+            .filter(|r| r["depth"] == level && r["people_reached"].as_u64().unwrap() > 0)
+            .count()
+    };
+    let line = format!("覆盖市州 {}/17", covered(1));
+    assert!(text.contains(&line), "{line}: {text}");
+    assert!(text.contains("/103"), "{text}");
     stdout(&run(
         province(),
         &[

@@ -291,6 +291,23 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
     Ok(rows)
 }
 
+/// The cities and the county-level units (the 17 and the 103 of the campaign's target) with
+/// at least one person trained under them.
+pub fn units_covered(coverage: &[Coverage]) -> (usize, usize) {
+    let c = campaign();
+    let reached = |level: fn(&crate::campaign::Unit) -> bool| {
+        coverage
+            .iter()
+            .filter(|row| row.unit != TOTAL && !row.own && row.people_reached > 0)
+            .filter(|row| c.unit(&row.unit).is_some_and(level))
+            .count()
+    };
+    (
+        reached(|u| u.level == UnitLevel::City),
+        reached(|u| u.is_county_level()),
+    )
+}
+
 /// `coverage` of `office` as a printable document, seen from the store's own office: a row per
 /// unit (counties indented under their city, the subtotals bold), the total; the target only
 /// where the campaign gives the office one (the province's 10,000 enterprises); how current each
@@ -356,6 +373,7 @@ pub fn coverage_document(
         Some(target) => {
             let reached = coverage.last().map_or(0, |c| c.enterprises_reached);
             let percent = format!("{:.1}", reached as f64 * 100.0 / f64::from(target.max(1)));
+            let (cities, counties) = units_covered(coverage);
             tf(
                 "cli.report.target_line",
                 &[
@@ -364,6 +382,10 @@ pub fn coverage_document(
                     ("target", &target),
                     ("reached", &reached),
                     ("percent", &percent),
+                    ("cities", &cities),
+                    ("all_cities", &campaign().target_cities),
+                    ("counties", &counties),
+                    ("all_counties", &campaign().target_county_units),
                 ],
             )
         }
@@ -387,4 +409,33 @@ pub fn coverage_document(
         maker: maker.to_string(),
         made: today,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reached(unit: &str, depth: usize, people_reached: usize) -> Coverage {
+        Coverage {
+            unit: unit.into(),
+            depth,
+            people_reached,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_unit_is_covered_when_someone_under_it_was_trained() {
+        let rows = [
+            reached("420100", 1, 5),
+            reached("420102", 2, 5),
+            reached("420103", 2, 0),
+            reached("420700", 1, 0),
+            reached("420700-gedian", 2, 0),
+            reached("429004", 1, 3),
+            reached(TOTAL, 0, 8),
+        ];
+        // 武汉市 and 仙桃市 (a city that is also a county-level unit); 江岸区 and 仙桃市.
+        assert_eq!(units_covered(&rows), (2, 2));
+    }
 }
