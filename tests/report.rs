@@ -297,3 +297,33 @@ fn english_report_tables_are_english_but_for_the_data() {
     assert!(lines[2].contains("已参训企业"), "{}", lines[2]);
     assert!(lines.last().unwrap().starts_with("合计"), "{out}");
 }
+
+/// Someone trained online only (the watch log to the trained rule) counts in 已参训人数; one who
+/// watched an hour does not.
+#[test]
+fn coverage_counts_people_trained_online_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(&peixun(d, &["init", "--office", "湖北省"]));
+    for (name, phone) in [("甲", "13800000001"), ("乙", "13800000002")] {
+        stdout(&peixun(
+            d,
+            &["person", "add", "--name", name, "--phone", phone],
+        ));
+    }
+    let reached = |d: &Path| {
+        let rows = json(&peixun(d, &["report", "coverage", "--json"]));
+        rows.as_array().unwrap().last().unwrap()["people_reached"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(reached(d), 0);
+    let log = d.join("watch.csv");
+    std::fs::write(
+        &log,
+        "姓名,手机,观看时长,问卷,测试成绩\n甲,13800000001,540,是,90\n乙,13800000002,60,否,40\n",
+    )
+    .unwrap();
+    stdout(&peixun(d, &["cert", "import", log.to_str().unwrap()]));
+    assert_eq!(reached(d), 1, "甲 trained online; 乙 watched an hour");
+}

@@ -209,8 +209,9 @@ impl Figures {
     }
 }
 
-/// Each unit's own figures: enterprises known, enterprises with someone who attended a session,
-/// and people who attended (by their enterprise's unit, else the office that enrolled them).
+/// Each unit's own figures: enterprises known, enterprises with someone trained, and people
+/// trained: at a session, or online to the trained rule (by their enterprise's unit, else the
+/// office that enrolled them).
 fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
     let enterprises = store.enterprises()?;
     let unit_of: BTreeMap<String, String> = enterprises
@@ -221,6 +222,15 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
     for session in store.sessions()? {
         attended.extend(store.attendance(&session.id)?.into_keys());
     }
+    // Trained online only (the platform's watch log, 参训达标) counts as trained too.
+    let rules = crate::cert::Rules::load()?;
+    attended.extend(
+        store
+            .cert_book(&rules)?
+            .into_iter()
+            .filter(|c| c.status.trained)
+            .map(|c| c.person.id),
+    );
     let mut own: BTreeMap<String, Figures> = BTreeMap::new();
     let mut reached: BTreeSet<String> = BTreeSet::new();
     for person in store.people()? {
