@@ -222,7 +222,12 @@ pub enum DoorEffect {
         at: Option<chrono::NaiveDateTime>,
     },
     /// Enrol and check in at once (`Store::walk_in`).
-    WalkIn { session: String, draft: PersonDraft },
+    WalkIn {
+        session: String,
+        draft: PersonDraft,
+        /// As for `CheckIn`: `None` is now, asked about first when the session is over.
+        at: Option<chrono::NaiveDateTime>,
+    },
     /// Take back a check-in made on this screen (`Store::undo_check_in`).
     Undo {
         session: String,

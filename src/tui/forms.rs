@@ -471,6 +471,7 @@ impl Form {
             )
             .map(|_| {
                 Effect::Door(DoorEffect::WalkIn {
+                    at: None,
                     session: session.clone(),
                     draft: PersonDraft {
                         name: self.text("name"),

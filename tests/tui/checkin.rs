@@ -513,3 +513,32 @@ fn a_check_in_after_the_end_asks_which_time_to_record() {
         }
     }
 }
+
+/// A walk-in keyed after the session ended is asked about the same way: 补录 at the start, or
+/// now (late, and said why).
+#[test]
+fn a_walk_in_after_the_end_asks_which_time_to_record() {
+    let d = door_store();
+    let mut state = at_door(&d, 23, 40);
+    press(&d.store, &mut state, KeyCode::F(2));
+    typed(&d.store, &mut state, "钱七");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "13907119876");
+    let ops = op_count(&d.store);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Confirm(confirm) = &state.overlay else {
+        panic!("no question: {:?}", state.overlay);
+    };
+    assert!(confirm.message.contains("补录"), "{}", confirm.message);
+    assert_eq!(
+        op_count(&d.store),
+        ops,
+        "nothing recorded before the answer"
+    );
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Some(Banner::Done { at, late, name, .. }) = &state.checkin.banner else {
+        panic!("not checked in: {:?}", state.checkin.banner);
+    };
+    assert_eq!(name, "钱七");
+    assert_eq!((at.time(), *late), (time(9, 0), false));
+}

@@ -2,6 +2,7 @@
 //! index. A check-in is on screen only after `Store::check_in` returned (it flushes), and only
 //! the door's own rows and counts change: reloading every tab would re-read every session.
 
+use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -81,45 +82,18 @@ pub(in crate::tui) fn run(
             listed,
             at,
         } => {
-            let now = state.today.and_time(state.checkin.clock.time());
-            let at = match at {
-                Some(at) => at,
-                None => {
-                    let door = state.checkin.door.as_ref().map(|d| &d.session);
-                    match door.map(|s| app::checkin::arrival(s, now, None)) {
-                        Some(Err(Refusal::Confirm(Confirm::AfterEnd { start, end }))) => {
-                            // Keyed in after the session (from the paper, the next morning):
-                            // the clock is not when they came. Ask, rather than record a late
-                            // arrival.
-                            let effect = |at| {
-                                Effect::Door(DoorEffect::CheckIn {
-                                    session: session.clone(),
-                                    person: person.clone(),
-                                    name: name.clone(),
-                                    enterprise: enterprise.clone(),
-                                    listed,
-                                    at: Some(at),
-                                })
-                            };
-                            state.overlay = Overlay::Confirm(AskOverlay {
-                                message: tf(
-                                    "tui.checkin.after_end",
-                                    &[
-                                        ("name", &name),
-                                        ("end", &end.format("%m-%d %H:%M")),
-                                        ("start", &start.format("%H:%M")),
-                                        ("now", &now.format("%m-%d %H:%M")),
-                                    ],
-                                ),
-                                effect: effect(start),
-                                otherwise: Some(effect(now)),
-                            });
-                            return Ok(());
-                        }
-                        Some(arrival) => arrival?,
-                        None => now,
-                    }
-                }
+            let retry = |at| {
+                Effect::Door(DoorEffect::CheckIn {
+                    session: session.clone(),
+                    person: person.clone(),
+                    name: name.clone(),
+                    enterprise: enterprise.clone(),
+                    listed,
+                    at: Some(at),
+                })
+            };
+            let Some(at) = arrival_or_ask(state, at, &name, retry)? else {
+                return Ok(());
             };
             let outcome = app::checkin::check_in(store, &session, &person, at)?;
             let arrival = if listed {
@@ -136,7 +110,19 @@ pub(in crate::tui) fn run(
             record(store, state, who, outcome, arrival, !listed)?;
             Ok(())
         }
-        DoorEffect::WalkIn { session, draft } => walk_in(store, state, &session, &draft),
+        DoorEffect::WalkIn { session, draft, at } => {
+            let retry = |at| {
+                Effect::Door(DoorEffect::WalkIn {
+                    session: session.clone(),
+                    draft: draft.clone(),
+                    at: Some(at),
+                })
+            };
+            let Some(at) = arrival_or_ask(state, at, &draft.name, retry)? else {
+                return Ok(());
+            };
+            walk_in(store, state, &session, &draft, at)
+        }
         DoorEffect::Undo {
             session,
             person,
@@ -287,13 +273,50 @@ fn record(
     sync_sessions(store, state, who.session)
 }
 
+/// When the person came: `at` when already decided, else now while the door's session is on.
+/// Keyed in after it (from the paper, the next morning) the clock is not when they came: the
+/// coordinator is asked, 补录 at the start or now, and `None` says the question is open.
+fn arrival_or_ask(
+    state: &mut State,
+    at: Option<NaiveDateTime>,
+    name: &str,
+    retry: impl Fn(NaiveDateTime) -> Effect,
+) -> Result<Option<NaiveDateTime>, Failure> {
+    if let Some(at) = at {
+        return Ok(Some(at));
+    }
+    let now = state.today.and_time(state.checkin.clock.time());
+    let Some(session) = state.checkin.door.as_ref().map(|d| &d.session) else {
+        return Ok(Some(now));
+    };
+    match app::checkin::arrival(session, now, None) {
+        Err(Refusal::Confirm(Confirm::AfterEnd { start, end })) => {
+            state.overlay = Overlay::Confirm(AskOverlay {
+                message: tf(
+                    "tui.checkin.after_end",
+                    &[
+                        ("name", &name),
+                        ("end", &end.format("%m-%d %H:%M")),
+                        ("start", &start.format("%H:%M")),
+                        ("now", &now.format("%m-%d %H:%M")),
+                    ],
+                ),
+                effect: retry(start),
+                otherwise: Some(retry(now)),
+            });
+            Ok(None)
+        }
+        arrival => Ok(Some(arrival?)),
+    }
+}
+
 fn walk_in(
     store: &Store,
     state: &mut State,
     session: &str,
     draft: &PersonDraft,
+    at: NaiveDateTime,
 ) -> Result<(), Failure> {
-    let at = state.today.and_time(state.checkin.clock.time());
     let (enrolled, outcome) = app::checkin::walk_in(store, session, draft, at)?;
     let (arrival, list_changed) = match &enrolled {
         Enrolled::New(_) => (Arrival::WalkIn, true),
