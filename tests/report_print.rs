@@ -544,6 +544,16 @@ fn coverage_adds_counties_into_cities_and_cities_into_the_total() {
     let line = format!("覆盖市州 {}/17", covered(1));
     assert!(text.contains(&line), "{line}: {text}");
     assert!(text.contains("/103"), "{text}");
+    // And by the target's four categories, each within the enterprises reached.
+    let by_category = total["reached_by_category"].as_object().unwrap();
+    assert_eq!(by_category.len(), 4);
+    assert!(by_category
+        .values()
+        .all(|n| n.as_u64().unwrap() <= figure(total)));
+    let high_tech = by_category["高新技术企业"].as_u64().unwrap();
+    assert!(high_tech > 0, "{by_category:?}");
+    let note = format!("已参训企业中：高新技术企业 {high_tech} 家");
+    assert!(text.contains(&note), "{note}: {text}");
     stdout(&run(
         province(),
         &[

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::doc::{Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
+use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::ledger::Freshness;
@@ -179,6 +180,9 @@ pub struct Coverage {
     pub own: bool,
     pub enterprises: usize,
     pub enterprises_reached: usize,
+    /// Enterprises reached by the target's four categories, in the seed's words (an enterprise
+    /// may be in several, or in none).
+    pub reached_by_category: BTreeMap<String, usize>,
     pub people_reached: usize,
     /// The newest bundle that brought the unit's work (none for the office itself, the total,
     /// or a unit nothing has come from).
@@ -191,6 +195,7 @@ pub struct Coverage {
 struct Figures {
     enterprises: BTreeSet<String>,
     enterprises_reached: BTreeSet<String>,
+    reached_by_category: [BTreeSet<String>; 4],
     people_reached: usize,
 }
 
@@ -199,6 +204,13 @@ impl Figures {
         self.enterprises.extend(other.enterprises.iter().cloned());
         self.enterprises_reached
             .extend(other.enterprises_reached.iter().cloned());
+        for (mine, theirs) in self
+            .reached_by_category
+            .iter_mut()
+            .zip(&other.reached_by_category)
+        {
+            mine.extend(theirs.iter().cloned());
+        }
         self.people_reached += other.people_reached;
     }
 
@@ -254,6 +266,11 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
         let figures = own.entry(e.unit.clone()).or_default();
         if reached.contains(&e.id) {
             figures.enterprises_reached.insert(identity.clone());
+            for (i, category) in EnterpriseCategory::ALL.iter().enumerate() {
+                if e.categories.contains(*category) {
+                    figures.reached_by_category[i].insert(identity.clone());
+                }
+            }
         }
         figures.enterprises.insert(identity);
     }
@@ -282,6 +299,11 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
         own,
         enterprises: f.enterprises.len(),
         enterprises_reached: f.enterprises_reached.len(),
+        reached_by_category: EnterpriseCategory::ALL
+            .iter()
+            .zip(&f.reached_by_category)
+            .map(|(c, reached)| (c.name().to_string(), reached.len()))
+            .collect(),
         people_reached: f.people_reached,
         received: if unit == TOTAL {
             None
@@ -316,6 +338,30 @@ pub fn units_covered(coverage: &[Coverage]) -> (usize, usize) {
         reached(|u| u.level == UnitLevel::City),
         reached(|u| u.is_county_level()),
     )
+}
+
+/// Under the table: the total's enterprises reached by the target's four categories.
+fn category_note(coverage: &[Coverage]) -> Option<String> {
+    let total = coverage.last()?;
+    // In the seed's order, not the map's.
+    let parts: Vec<String> = EnterpriseCategory::ALL
+        .iter()
+        .map(|category| {
+            let n = total
+                .reached_by_category
+                .get(category.name())
+                .copied()
+                .unwrap_or(0);
+            tf(
+                "cli.report.category_part",
+                &[("category", &category.name()), ("count", &n)],
+            )
+        })
+        .collect();
+    Some(tf(
+        "cli.report.category_note",
+        &[("parts", &parts.join(&t("cli.list_sep")))],
+    ))
 }
 
 /// `coverage` of `office` as a printable document, seen from the store's own office: a row per
@@ -413,7 +459,7 @@ pub fn coverage_document(
         line,
         columns,
         rows,
-        notes: Vec::new(),
+        notes: category_note(coverage).into_iter().collect(),
         landscape: false,
         signing: false,
         maker: maker.to_string(),
