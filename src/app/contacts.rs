@@ -76,10 +76,8 @@ pub fn set(
 
 pub fn current(store: &Store, unit: &str) -> Outcome<Option<Contact>> {
     Ok(store
-        .scan::<Contact>(&crate::log::apply::keys::contact(unit))?
-        .into_iter()
-        .find(|(rest, _)| rest.is_empty())
-        .map(|(_, stored)| stored.value))
+        .get_stored::<Contact>(&crate::log::apply::keys::contact(unit))?
+        .map(|stored| stored.value))
 }
 
 /// One row of the list an office calls down: a unit and its contact, if it has named one.

@@ -59,6 +59,11 @@ pub(crate) fn scan<T: DeserializeOwned>(
         .collect()
 }
 
+/// The values under `prefix`, in key order.
+pub(crate) fn values<T: DeserializeOwned>(tree: &sled::Tree, prefix: &[u8]) -> Result<Vec<T>> {
+    Ok(scan(tree, prefix)?.into_iter().map(|(_, v)| v).collect())
+}
+
 impl Store {
     /// The tree of what crossed each link (acks, heads, quarantine, refused ops).
     pub(crate) fn sync_tree(&self) -> Result<sled::Tree> {
@@ -67,10 +72,7 @@ impl Store {
 
     /// Ops taken in that the rules refused, oldest chain position first.
     pub fn voided(&self) -> Result<Vec<Voided>> {
-        Ok(scan(&self.sync_tree()?, VOID)?
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect())
+        values(&self.sync_tree()?, VOID)
     }
 
     /// Lists exactly `voided` as the refused ops, after the whole log was folded again.

@@ -23,7 +23,7 @@ use super::ChainKind;
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{DeviceId, Hash, Op};
-use crate::store::voided::{scan, Voided};
+use crate::store::voided::{scan, values, Voided};
 use crate::store::{op_key, Store};
 
 const PEER: &[u8] = b"peer/";
@@ -223,10 +223,7 @@ impl Store {
     }
 
     pub fn peers(&self) -> Result<Vec<Peer>> {
-        Ok(scan(&self.sync_tree()?, PEER)?
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect())
+        values(&self.sync_tree()?, PEER)
     }
 
     /// What `peer` told us it holds, from the newest bundle it sent.
@@ -353,17 +350,11 @@ impl Store {
     }
 
     pub fn held_ranges(&self) -> Result<Vec<HeldRange>> {
-        Ok(scan(&self.sync_tree()?, HELD)?
-            .into_iter()
-            .map(|(_, h)| h)
-            .collect())
+        values(&self.sync_tree()?, HELD)
     }
 
     pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
-        Ok(scan(&self.sync_tree()?, QUARANTINE)?
-            .into_iter()
-            .map(|(_, q)| q)
-            .collect())
+        values(&self.sync_tree()?, QUARANTINE)
     }
 
     /// The last roster version accepted from `signer` (0 when none).
