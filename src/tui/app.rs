@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
@@ -15,11 +15,12 @@ use super::tabs::calendar::CalendarState;
 use super::tabs::cert::CertState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
-use super::tabs::paper::PaperEntry;
 use super::tabs::reports::ReportsState;
+use super::tabs::sessions::paper;
+use super::tabs::sessions::paper::PaperEntry;
 use super::tabs::sessions::SessionsState;
 use super::tabs::sync::SyncState;
-use super::tabs::{calendar, cert, checkin, checklist, paper, reports, sessions, sync};
+use super::tabs::{calendar, cert, checkin, checklist, reports, sessions, sync};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -106,7 +107,7 @@ pub enum Overlay {
     Picker {
         selected: usize,
     },
-    /// Typing the rows ticked on a printed sign-in sheet (`tabs::paper`).
+    /// Typing the rows ticked on a printed sign-in sheet (`tabs::sessions::paper`).
     Paper(PaperEntry),
 }
 
@@ -141,10 +142,30 @@ impl Office {
     }
 }
 
+/// Where the time of day of a check-in or an attached file comes from: the wall clock, or a
+/// fixed time in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    #[default]
+    Wall,
+    Fixed(NaiveTime),
+}
+
+impl Clock {
+    /// Read only by effects, never by `update` or drawing.
+    pub fn time(self) -> NaiveTime {
+        match self {
+            Clock::Wall => chrono::Local::now().time(),
+            Clock::Fixed(time) => time,
+        }
+    }
+}
+
 pub struct State {
     pub office: Office,
     /// The date deadlines count from (a demo store pins its own).
     pub today: NaiveDate,
+    pub clock: Clock,
     pub tab: Tab,
     pub overlay: Overlay,
     pub status: Option<Status>,

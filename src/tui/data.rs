@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
-use super::app::{Office, Overlay, State, Tab};
+use super::app::{Clock, Office, Overlay, State, Tab};
 use super::keymap::Keymap;
 use super::tabs::calendar::CalendarState;
 use super::tabs::checkin::CheckinState;
@@ -20,6 +20,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
     let mut state = State {
         office: Office::of(store.office()),
         today,
+        clock: Clock::Wall,
         tab: Tab::Calendar,
         overlay: Overlay::None,
         status: None,
@@ -99,7 +100,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     state.calendar.set_data(&sessions, &units, &office);
     state.checklist.set_units(units, grid);
     if state.cert.loaded {
-        super::tabs::cert::load(store, state)?;
+        super::tabs::cert::effects::load(store, state)?;
     }
     Ok(())
 }

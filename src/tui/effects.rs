@@ -79,7 +79,7 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                 &[("count", &numbers.len()), ("already", &done.already)],
             ))
         }),
-        Effect::LoadCert => crate::tui::tabs::cert::load(store, state)
+        Effect::LoadCert => crate::tui::tabs::cert::effects::load(store, state)
             .map(|()| None)
             .map_err(Failure::from),
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)
@@ -350,7 +350,7 @@ fn attach(
         return Err(Refusal::field("path", problem));
     }
     // The demo pins "today"; the time of day is the real one so two files keep their order.
-    let added = state.today.and_time(chrono::Local::now().time());
+    let added = state.today.and_time(state.clock.time());
     // What the coordinator can fix (an unreadable file) goes next to the path.
     let evidence =
         app::checklist::attach(store, unit, item, &path, &note, added).map_err(|refusal| {

@@ -17,6 +17,7 @@ pub mod history;
 pub mod jobs;
 pub mod keymap;
 pub mod labels;
+pub mod list_filter;
 pub mod runner;
 pub mod suggest;
 pub mod tabs;

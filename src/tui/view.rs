@@ -5,9 +5,8 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
-use super::tabs::{
-    calendar, cert_view, checkin, checklist_view, paper_view, reports_view, sessions_view, sync,
-};
+use super::tabs::sessions::paper_view;
+use super::tabs::{calendar, cert, checkin, checklist, reports, sessions, sync};
 use super::widgets::{chrome, form, help};
 
 pub fn render(frame: &mut Frame, state: &State) {
@@ -20,12 +19,12 @@ pub fn render(frame: &mut Frame, state: &State) {
     .areas(frame.area());
     chrome::header(frame, header, state);
     match state.tab {
-        Tab::Calendar => calendar::render(frame, body, state),
-        Tab::Sessions => sessions_view::render(frame, body, state),
-        Tab::Checklist => checklist_view::render(frame, body, state),
+        Tab::Calendar => calendar::view::render(frame, body, state),
+        Tab::Sessions => sessions::view::render(frame, body, state),
+        Tab::Checklist => checklist::view::render(frame, body, state),
         Tab::Checkin => checkin::view::render(frame, body, state),
-        Tab::Reports => reports_view::render(frame, body, state),
-        Tab::Cert => cert_view::render(frame, body, state),
+        Tab::Reports => reports::view::render(frame, body, state),
+        Tab::Cert => cert::view::render(frame, body, state),
         Tab::Sync => sync::view::render(frame, body, state),
     }
     chrome::status(frame, status, state);

@@ -8,13 +8,14 @@ use super::door::{door_store, DoorStore};
 use super::fixtures::*;
 use super::snapshot_sizes;
 use peixun::tui::app::{Overlay, State, Tab};
-use peixun::tui::tabs::checkin::{Arrival, Banner, Clock};
+use peixun::tui::app::Clock;
+use peixun::tui::tabs::checkin::{Arrival, Banner};
 use peixun::tui::{DoorEffect, Effect, Theme};
 
 /// The door open on today's session with the clock at `h:m`.
 fn at_door(d: &DoorStore, h: u32, m: u32) -> State {
     let mut state = load(&d.store, Theme::coloured());
-    state.checkin.clock = Clock::Fixed(time(h, m));
+    state.clock = Clock::Fixed(time(h, m));
     let effect = press(&d.store, &mut state, KeyCode::Tab);
     assert_eq!(effect, None);
     for _ in 0..2 {
@@ -254,7 +255,7 @@ fn after_start_plus_grace_is_late() {
         state.checkin.banner,
         Some(Banner::Done { late: false, .. })
     ));
-    state.checkin.clock = Clock::Fixed(time(9, 16));
+    state.clock = Clock::Fixed(time(9, 16));
     typed(&d.store, &mut state, "邹浩山");
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(

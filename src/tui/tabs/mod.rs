@@ -1,21 +1,12 @@
-//! One module (and one state struct) per tab; drawing lives next to each in `*_view.rs` where it
-//! would make the file long.
+//! One folder per tab, each with its `state` (what is on screen), `update` (keys, pure) and
+//! `view` (drawing), and where the tab has store work of its own, `effects`.
 
 pub mod calendar;
-pub mod calendar_view;
 pub mod cert;
-pub mod cert_view;
 pub mod checkin;
 pub mod checklist;
-pub mod checklist_view;
-pub mod list_filter;
-pub mod paper;
-pub mod paper_view;
 pub mod reports;
-pub mod reports_view;
-pub mod session_header;
 pub mod sessions;
-pub mod sessions_view;
 pub mod sync;
 
 /// Rows a page key moves by in the lists.

@@ -1,6 +1,7 @@
 //! Pieces of the screen shared by the tabs: header, footer, status line and the overlays.
 
 pub mod chrome;
+pub mod filter;
 pub mod form;
 pub mod help;
 pub mod text;

@@ -285,7 +285,7 @@ fn arrival_or_ask(
     if let Some(at) = at {
         return Ok(Some(at));
     }
-    let now = state.today.and_time(state.checkin.clock.time());
+    let now = state.today.and_time(state.clock.time());
     let Some(session) = state.checkin.door.as_ref().map(|d| &d.session) else {
         return Ok(Some(now));
     };

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::Session;
 use crate::search::door::{DoorSearch, Found};
@@ -18,24 +18,6 @@ pub const LIMIT: usize = 30;
 pub const OTHERS: usize = 8;
 /// Check-ins of this screen kept for undo and the recent list; a long morning stays small.
 const RECENT: usize = 500;
-
-/// Where the time of day of a check-in comes from: the wall clock, or a fixed time in tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Clock {
-    #[default]
-    Wall,
-    Fixed(NaiveTime),
-}
-
-impl Clock {
-    /// Read only by effects, never by `update` or drawing.
-    pub fn time(self) -> NaiveTime {
-        match self {
-            Clock::Wall => chrono::Local::now().time(),
-            Clock::Fixed(time) => time,
-        }
-    }
-}
 
 /// The office-wide index: built once per start, on a worker, the first time the tab opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -153,7 +135,6 @@ pub struct CheckinState {
     /// session change.
     pub office_stale: bool,
     pub grace: u32,
-    pub clock: Clock,
 }
 
 impl CheckinState {

@@ -1,199 +1,16 @@
-//! 场次: the sessions list, and one session's detail with its enrolment list. Both lists filter
-//! with `/`; adding, editing, enrolling and removing go through forms and a confirmation.
+//! Keys on the 场次 tab: the list, its filter and a session's detail, each checked against who may change what.
 
-use chrono::{NaiveDate, NaiveDateTime};
-
-pub use super::list_filter::Filter;
-use super::list_filter::{session_keys, PeopleIndex};
-use super::session_header;
-use super::step_selection;
+use super::header;
 use crate::domain::Session;
 use crate::i18n::tf;
 use crate::log::authority::may_keep_list;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::forms::Form;
+use crate::tui::list_filter::filter_key;
+pub use crate::tui::list_filter::Filter;
 use crate::tui::suggest;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRow {
-    pub session: Session,
-    pub enrolled: u32,
-    pub present: u32,
-    /// What `/` searches (`list_filter::session_keys`), worked out once per load.
-    pub keys: String,
-}
-
-impl SessionRow {
-    pub fn new(session: Session, enrolled: u32, present: u32) -> SessionRow {
-        SessionRow {
-            keys: session_keys(&session),
-            session,
-            enrolled,
-            present,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnrolRow {
-    pub person: String,
-    pub name: String,
-    /// As stored; masked when drawn.
-    pub phone: String,
-    pub position: String,
-    pub enterprise: String,
-    /// The participant code, which `/` finds too.
-    pub code: String,
-    pub checked_in: Option<NaiveDateTime>,
-    /// The units that put the person on the list, in words; empty when only the session's
-    /// own office did.
-    pub enrolled_by: String,
-}
-
-/// The latest sign-in sheet printed for the session: the rows ticked on paper are its rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Printed {
-    pub version: u32,
-    /// When it was printed, as the entry shows it.
-    pub at: String,
-    /// Its rows in printed order.
-    pub rows: Vec<EnrolRow>,
-    /// Enrolled since printing (not on this paper), and on it but off the list since.
-    pub added: usize,
-    pub removed: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detail {
-    pub row: SessionRow,
-    pub people: Vec<EnrolRow>,
-    /// The sheet on paper, when one was printed here.
-    pub printed: Option<Printed>,
-    pub filter: Filter,
-    pub selected: usize,
-    /// How far the session's details above the list are scrolled (←/→) when they do not fit.
-    pub info_scroll: usize,
-    index: PeopleIndex,
-    /// Indexes into `people` the filter lets through, best match first; kept current by
-    /// `refilter` so drawing does not search.
-    shown: Vec<usize>,
-}
-
-impl Detail {
-    pub fn new(row: SessionRow, people: Vec<EnrolRow>) -> Detail {
-        let mut detail = Detail {
-            row,
-            index: PeopleIndex::build(&people),
-            people,
-            printed: None,
-            filter: Filter::default(),
-            selected: 0,
-            info_scroll: 0,
-            shown: Vec::new(),
-        };
-        detail.refilter();
-        detail
-    }
-
-    /// The same session read again: the filter, cursor and scroll stay as they were.
-    pub fn keep_view(mut self, old: Detail) -> Detail {
-        self.filter = old.filter;
-        self.info_scroll = old.info_scroll;
-        self.refilter();
-        self.selected = old.selected.min(self.shown.len().saturating_sub(1));
-        self
-    }
-
-    /// Runs the filter again after it changed.
-    pub fn refilter(&mut self) {
-        self.shown = self.index.matches(&self.people, self.filter.input.value());
-    }
-
-    /// Indexes of the people the filter lets through, best match first.
-    pub fn visible(&self) -> Vec<usize> {
-        self.shown.clone()
-    }
-
-    pub fn selected_person(&self) -> Option<&EnrolRow> {
-        self.shown
-            .get(self.selected)
-            .and_then(|&i| self.people.get(i))
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionsState {
-    pub rows: Vec<SessionRow>,
-    pub filter: Filter,
-    /// Index into `visible()`.
-    pub selected: usize,
-    pub detail: Option<Detail>,
-}
-
-impl SessionsState {
-    pub fn editing_filter(&self) -> bool {
-        match &self.detail {
-            Some(detail) => detail.filter.editing,
-            None => self.filter.editing,
-        }
-    }
-
-    /// Indexes of the sessions the filter lets through.
-    pub fn visible(&self) -> Vec<usize> {
-        (0..self.rows.len())
-            .filter(|&i| self.filter.matches(&self.rows[i].keys))
-            .collect()
-    }
-
-    pub fn selected_row(&self) -> Option<&SessionRow> {
-        self.visible()
-            .get(self.selected)
-            .and_then(|&i| self.rows.get(i))
-    }
-
-    /// Puts the cursor on the first session of `day`, clearing the filter; false if none.
-    pub fn select_date(&mut self, day: NaiveDate) -> bool {
-        let Some(index) = self.rows.iter().position(|r| r.session.date == day) else {
-            return false;
-        };
-        self.filter = Filter::default();
-        self.detail = None;
-        self.selected = index;
-        true
-    }
-
-    /// Keeps the cursor on the session with `id` after a reload, if it is still listed.
-    pub fn select_id(&mut self, id: &str) {
-        if let Some(pos) = self
-            .visible()
-            .iter()
-            .position(|&i| self.rows[i].session.id == id)
-        {
-            self.selected = pos;
-        }
-    }
-}
-
-/// Keys for a filter being typed; returns true when the key was the filter's.
-pub(super) fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
-    if !filter.editing {
-        return false;
-    }
-    match action {
-        Action::Text(key) => {
-            filter.input.edit(key);
-            *selected = 0;
-        }
-        Action::Open => filter.editing = false,
-        Action::Back => {
-            *filter = Filter::default();
-            *selected = 0;
-        }
-        _ => return false,
-    }
-    true
-}
+use crate::tui::tabs::step_selection;
 
 fn is_move(action: Action) -> bool {
     matches!(
@@ -293,7 +110,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
     }
     match action {
         Action::Right => {
-            let max = session_header::max_scroll_at(state, state.sessions.detail.as_ref()?);
+            let max = header::max_scroll_at(state, state.sessions.detail.as_ref()?);
             let detail = state.sessions.detail.as_mut()?;
             detail.info_scroll = (detail.info_scroll + 1).min(max);
         }
@@ -367,7 +184,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 out.push((Action::Edit, "edit"));
             }
             out.push((Action::Filter, "filter"));
-            if session_header::max_scroll_at(state, detail) > 0 {
+            if header::max_scroll_at(state, detail) > 0 {
                 out.push((Action::Right, "scroll_info"));
             }
             out

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::cert::PersonRow;
+use super::PersonRow;
 use crate::cert::Stage;
 use crate::i18n::{t, tf};
 use crate::tui::app::State;
@@ -106,7 +106,7 @@ fn render_people(frame: &mut Frame, area: Rect, state: &State, city: &str, liste
             ..area
         };
         let total = c.people.iter().filter(|p| p.city == city).count();
-        lines.push(super::sessions_view::filter_line(
+        lines.push(crate::tui::widgets::filter::filter_line(
             frame,
             line_area,
             state,

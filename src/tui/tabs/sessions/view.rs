@@ -4,18 +4,19 @@
 use chrono::Datelike;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::session_header;
-use super::sessions::{Detail, Filter, SessionRow};
+use super::header;
+use super::{Detail, SessionRow};
 use crate::campaign::unit_name;
 use crate::domain::text::mask_phone;
 use crate::domain::SessionKind;
 use crate::i18n::{t, tf};
 use crate::tui::app::State;
 use crate::tui::labels::kind_label;
+use crate::tui::widgets::filter::filter_line;
 use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate_middle, width};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -23,28 +24,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Some(detail) => render_detail(frame, area, state, detail),
         None => render_list(frame, area, state),
     }
-}
-
-/// The filter's line, with the terminal cursor in it while it is typed.
-pub(super) fn filter_line(
-    frame: &mut Frame,
-    area: Rect,
-    state: &State,
-    filter: &Filter,
-    shown: usize,
-    total: usize,
-) -> Line<'static> {
-    let prefix = format!("{} ", t("tui.filter.prompt"));
-    let count = format!("  ({shown}/{total})");
-    if filter.editing {
-        let x = area.x + (width(&prefix) + width(filter.input.before_cursor())) as u16;
-        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
-    }
-    Line::from(vec![
-        Span::styled(prefix, state.theme.key),
-        Span::styled(filter.input.value().to_string(), state.theme.input),
-        Span::styled(count, state.theme.dim),
-    ])
 }
 
 fn render_list(frame: &mut Frame, area: Rect, state: &State) {
@@ -140,9 +119,9 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
 fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
     let theme = &state.theme;
     let w = area.width as usize;
-    let head = session_header::header(state, detail, w);
-    let room = session_header::budget(area.height as usize, detail.visible().len());
-    let mut lines: Vec<Line> = session_header::lines(state, head, room, detail.info_scroll)
+    let head = header::header(state, detail, w);
+    let room = header::budget(area.height as usize, detail.visible().len());
+    let mut lines: Vec<Line> = header::lines(state, head, room, detail.info_scroll)
         .into_iter()
         .map(|l| clip_line(l, w))
         .collect();

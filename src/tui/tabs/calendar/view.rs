@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::calendar::{back_days, first_of_month, next_day, AgendaEntry, Deadline};
+use super::update::{back_days, first_of_month, next_day};
+use super::{AgendaEntry, Deadline};
 use crate::campaign::{campaign, DayKind};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;

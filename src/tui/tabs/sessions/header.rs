@@ -5,7 +5,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::sessions::Detail;
+use super::Detail;
 use crate::campaign::{campaign, unit_name};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;

@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use pinyin::ToPinyin;
 
-use super::sessions::EnrolRow;
 use crate::campaign::unit_name;
 use crate::domain::Session;
 use crate::search::pinyin::text_initials;
 use crate::search::{Candidate, SearchIndex, Tier};
+use crate::tui::action::Action;
 use crate::tui::forms::TextInput;
 use crate::tui::labels::kind_label;
+use crate::tui::tabs::sessions::EnrolRow;
 
 /// A `/` filter: a text input that narrows a list as it is typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -157,4 +158,24 @@ impl fmt::Debug for PeopleIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PeopleIndex({} people)", self.0.len())
     }
+}
+
+/// Keys for a filter being typed; returns true when the key was the filter's.
+pub fn filter_key(filter: &mut Filter, selected: &mut usize, action: Action) -> bool {
+    if !filter.editing {
+        return false;
+    }
+    match action {
+        Action::Text(key) => {
+            filter.input.edit(key);
+            *selected = 0;
+        }
+        Action::Open => filter.editing = false,
+        Action::Back => {
+            *filter = Filter::default();
+            *selected = 0;
+        }
+        _ => return false,
+    }
+    true
 }

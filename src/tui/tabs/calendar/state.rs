@@ -1,21 +1,12 @@
-//! 日历: a month grid (Monday first) with session counts, statutory holidays (休), make-up
-//! workdays (班) and deadline days (止), and the agenda of the selected day: its sessions, the
-//! office's own deadlines and, at a city or the province, its units' deadlines grouped by item.
-//! Drawing is in `calendar_view`.
+//! What the month grid shows: its sessions and deadlines by day.
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 
-use super::checklist::{severity, UnitChecklist};
 use crate::domain::checklist::ItemStatus;
 use crate::domain::{Session, SessionKind};
-use crate::i18n::t;
-use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Hint, Overlay, State, Tab};
-use crate::tui::forms::Form;
-
-pub use super::calendar_view::render;
+use crate::tui::tabs::checklist::{severity, UnitChecklist};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgendaEntry {
@@ -132,84 +123,4 @@ impl CalendarState {
             .map(|d| d.status)
             .max_by_key(|s| severity(*s))
     }
-}
-
-fn shift_days(d: NaiveDate, n: i64) -> NaiveDate {
-    let moved = if n >= 0 {
-        d.checked_add_days(Days::new(n.unsigned_abs()))
-    } else {
-        d.checked_sub_days(Days::new(n.unsigned_abs()))
-    };
-    moved.unwrap_or(d)
-}
-
-/// The same day in the next or previous month, clamped to its length (1/31 -> 2/28).
-fn shift_months(d: NaiveDate, forward: bool) -> NaiveDate {
-    let moved = if forward {
-        d.checked_add_months(Months::new(1))
-    } else {
-        d.checked_sub_months(Months::new(1))
-    };
-    moved.unwrap_or(d)
-}
-
-pub(super) fn first_of_month(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).unwrap_or(d)
-}
-
-fn last_of_month(d: NaiveDate) -> NaiveDate {
-    let first = first_of_month(d);
-    shift_days(shift_months(first, true), -1)
-}
-
-pub(super) fn next_day(d: NaiveDate) -> NaiveDate {
-    shift_days(d, 1)
-}
-
-pub(super) fn back_days(d: NaiveDate, n: i64) -> NaiveDate {
-    shift_days(d, -n)
-}
-
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    let cal = &mut state.calendar;
-    match action {
-        Action::Left => cal.selected = shift_days(cal.selected, -1),
-        Action::Right => cal.selected = shift_days(cal.selected, 1),
-        Action::Up => cal.selected = shift_days(cal.selected, -7),
-        Action::Down => cal.selected = shift_days(cal.selected, 7),
-        Action::PageUp => cal.selected = shift_months(cal.selected, false),
-        Action::PageDown => cal.selected = shift_months(cal.selected, true),
-        Action::Top => cal.selected = first_of_month(cal.selected),
-        Action::Bottom => cal.selected = last_of_month(cal.selected),
-        Action::Today => cal.selected = state.today,
-        Action::Open => {
-            let day = cal.selected;
-            // One session: straight to it. Several: the list, on the day's first.
-            if let Some([only]) = cal.sessions.get(&day).map(Vec::as_slice) {
-                let id = only.id.clone();
-                state.sessions.select_date(day);
-                state.sessions.select_id(&id);
-                return Some(Effect::OpenSession(id));
-            }
-            if state.sessions.select_date(day) {
-                state.tab = Tab::Sessions;
-            } else {
-                state.info(t("tui.calendar.no_sessions"));
-            }
-        }
-        Action::Add => {
-            state.overlay = Overlay::Form(Form::new_session(&state.office.id, cal.selected));
-        }
-        _ => {}
-    }
-    None
-}
-
-pub fn hints(_state: &State) -> Vec<Hint> {
-    vec![
-        (Action::Open, "open"),
-        (Action::Add, "add"),
-        (Action::PageDown, "next_month"),
-        (Action::Today, "today"),
-    ]
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::checklist::{Cell, StepColumn, UnitChecklist};
+use super::{Cell, StepColumn, UnitChecklist};
 use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;

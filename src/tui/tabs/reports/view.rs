@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::reports::{Entry, Preview, ReportKind, ENTRIES};
+use super::{Entry, Preview, ReportKind, ENTRIES};
 use crate::i18n::{t, tf};
 use crate::sheets::import::preview::used_columns;
 use crate::tui::action::Action;

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::sessions::{Detail, EnrolRow};
+use super::{Detail, EnrolRow};
 use crate::i18n::tf;
 use crate::sheets::report::parse_numbers;
 use crate::tui::action::{Action, Effect};

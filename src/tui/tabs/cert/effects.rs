@@ -1,0 +1,82 @@
+//! The 认证 tab's store work, run by `effects::run`: reading the pipeline into the tab.
+
+use std::collections::HashMap;
+
+use color_eyre::eyre::Result;
+
+use super::{CityRow, PersonRow};
+use crate::campaign::unit_name;
+use crate::cert::{Rules, Stage};
+use crate::store::Store;
+use crate::tui::app::State;
+use crate::tui::list_filter::person_keys;
+
+/// Reads the pipeline from the store into the tab.
+pub fn load(store: &Store, state: &mut State) -> Result<()> {
+    let rules = Rules::load()?;
+    let book = store.cert_book(&rules)?;
+    let mut titles = HashMap::new();
+    for s in store.sessions()? {
+        titles.insert(s.id, s.title);
+    }
+    let mut cities: Vec<CityRow> = Vec::new();
+    let mut people = Vec::new();
+    for c in &book {
+        if c.status.stage().is_none() {
+            continue;
+        }
+        let row = match cities.iter_mut().find(|r| r.city == c.city) {
+            Some(row) => row,
+            None => {
+                cities.push(CityRow {
+                    city: c.city.clone(),
+                    name: unit_name(&c.city),
+                    counts: [0; 5],
+                });
+                let last = cities.len() - 1;
+                &mut cities[last]
+            }
+        };
+        for (i, stage) in Stage::ALL.into_iter().enumerate() {
+            if c.status.reached(stage) {
+                row.counts[i] += 1;
+            }
+        }
+        let unit = unit_name(&c.unit);
+        let certificate = c.status.certificate.clone().unwrap_or_default();
+        people.push(PersonRow {
+            keys: person_keys(&c.person.name, &unit, &[&certificate]),
+            name: c.person.name.clone(),
+            unit,
+            city: c.city.clone(),
+            stage: c.status.stage(),
+            outcome: c.status.outcome,
+            certificate: c.status.certificate.clone(),
+            history: crate::cert::history::lines(c, &titles, &rules),
+        });
+    }
+    // Furthest along first, so the certified and the makeups head each city's list.
+    people.sort_by(|a, b| {
+        (&a.city, std::cmp::Reverse(a.stage), &a.unit, &a.name).cmp(&(
+            &b.city,
+            std::cmp::Reverse(b.stage),
+            &b.unit,
+            &b.name,
+        ))
+    });
+    let cert = &mut state.cert;
+    cert.cities = cities;
+    cert.people = people;
+    cert.loaded = true;
+    cert.row = cert.row.min(cert.cities.len().saturating_sub(1));
+    if cert
+        .open
+        .as_ref()
+        .is_some_and(|o| !cert.cities.iter().any(|c| &c.city == o))
+    {
+        cert.open = None;
+        cert.detail = false;
+    }
+    cert.person = cert.person.min(cert.listed().len().saturating_sub(1));
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! What the 认证 tab holds: counts per city by stage, a city's people and the person opened.
+
+use crate::cert::{Outcome, Stage};
+use crate::tui::list_filter::Filter;
+
+/// One city's counts, a column per stage (everyone who got at least that far).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityRow {
+    pub city: String,
+    pub name: String,
+    pub counts: [usize; 5],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    pub name: String,
+    pub unit: String,
+    pub city: String,
+    pub stage: Option<Stage>,
+    pub outcome: Outcome,
+    pub certificate: Option<String>,
+    /// The whole history, one line per fact, read with the rest so drawing needs no store.
+    pub history: Vec<String>,
+    /// What `/` finds them by (`list_filter::person_keys`).
+    pub keys: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertState {
+    /// Read on first entering the tab, then after every change.
+    pub loaded: bool,
+    pub cities: Vec<CityRow>,
+    pub people: Vec<PersonRow>,
+    pub row: usize,
+    /// The city whose people are listed.
+    pub open: Option<String>,
+    pub person: usize,
+    /// Showing the selected person's history.
+    pub detail: bool,
+    /// Narrows the open city's people: a city has thousands.
+    pub filter: Filter,
+}
+
+impl CertState {
+    /// The people of the open city, in list order.
+    pub fn listed(&self) -> Vec<&PersonRow> {
+        match &self.open {
+            Some(city) => self
+                .people
+                .iter()
+                .filter(|p| &p.city == city && self.filter.matches(&p.keys))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn totals(&self) -> [usize; 5] {
+        let mut total = [0; 5];
+        for c in &self.cities {
+            for (t, n) in total.iter_mut().zip(c.counts) {
+                *t += n;
+            }
+        }
+        total
+    }
+}

@@ -1,0 +1,77 @@
+//! Keys on the 认证 tab: cities, a city's people with their filter, a person's history.
+
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Hint, State};
+use crate::tui::list_filter::filter_key;
+use crate::tui::list_filter::Filter;
+use crate::tui::tabs::step_selection;
+
+/// Entering the tab reads the pipeline the first time.
+pub fn entered(state: &State) -> Option<Effect> {
+    (!state.cert.loaded).then_some(Effect::LoadCert)
+}
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    let c = &mut state.cert;
+    if !c.loaded {
+        return entered(state);
+    }
+    if c.detail {
+        if matches!(action, Action::Back | Action::Open) {
+            c.detail = false;
+        }
+        return None;
+    }
+    if c.open.is_some() {
+        if filter_key(&mut c.filter, &mut c.person, action) {
+            return None;
+        }
+        let len = c.listed().len();
+        match action {
+            Action::Filter => c.filter.editing = true,
+            Action::Back if c.filter.is_active() => {
+                c.filter = Filter::default();
+                c.person = 0;
+            }
+            Action::Back => c.open = None,
+            Action::Open if len > 0 => c.detail = true,
+            _ => {
+                step_selection(&mut c.person, len, action);
+            }
+        }
+        return None;
+    }
+    match action {
+        Action::Open => {
+            if let Some(city) = c.cities.get(c.row) {
+                c.open = Some(city.city.clone());
+                c.person = 0;
+                c.filter = Filter::default();
+            }
+        }
+        _ => {
+            step_selection(&mut c.row, c.cities.len(), action);
+        }
+    }
+    None
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    let c = &state.cert;
+    if c.detail {
+        vec![(Action::Back, "back")]
+    } else if c.filter.editing {
+        vec![
+            (Action::Open, "keep_filter"),
+            (Action::Back, "clear_filter"),
+        ]
+    } else if c.open.is_some() {
+        vec![
+            (Action::Open, "history"),
+            (Action::Back, "back"),
+            (Action::Filter, "filter"),
+        ]
+    } else {
+        vec![(Action::Open, "open")]
+    }
+}

@@ -1,0 +1,119 @@
+//! Keys on the 清单 tab: moving on the grid, opening a unit, marking its items.
+
+use crate::domain::checklist::ItemStatus;
+use crate::domain::MarkStatus;
+use crate::i18n::tf;
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::forms::Form;
+use crate::tui::tabs::PAGE;
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if state.checklist.open.is_some() {
+        return update_items(state, action);
+    }
+    let c = &mut state.checklist;
+    let last_row = c.units.len().saturating_sub(1);
+    let last_col = c.steps.len().saturating_sub(1);
+    match action {
+        Action::Up => c.row = c.row.saturating_sub(1),
+        Action::Down => c.row = (c.row + 1).min(last_row),
+        Action::PageUp => c.row = c.row.saturating_sub(PAGE),
+        Action::PageDown => c.row = (c.row + PAGE).min(last_row),
+        Action::Top => c.row = 0,
+        Action::Bottom => c.row = last_row,
+        Action::Left => c.col = c.col.saturating_sub(1),
+        Action::Right => c.col = (c.col + 1).min(last_col),
+        Action::Open if !c.units.is_empty() => {
+            c.open = Some(c.row);
+            c.item = 0;
+        }
+        _ => {}
+    }
+    None
+}
+
+fn update_items(state: &mut State, action: Action) -> Option<Effect> {
+    let c = &mut state.checklist;
+    let len = c.open_unit().map_or(0, |u| u.rows.len());
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Up => c.item = c.item.saturating_sub(1),
+        Action::Down => c.item = (c.item + 1).min(last),
+        Action::Top | Action::PageUp => c.item = 0,
+        Action::Bottom | Action::PageDown => c.item = last,
+        Action::Back if c.grid => c.open = None,
+        Action::Open => {
+            let row = c.selected_item()?;
+            return Some(Effect::ItemHistory {
+                unit: row.unit.clone(),
+                item: row.item.clone(),
+            });
+        }
+        Action::MarkDone | Action::MarkWaived | Action::MarkTodo | Action::Attach => {
+            let row = c.selected_item()?.clone();
+            if row.unit != state.office.id {
+                let name = c.open_unit().map(|u| u.name.clone()).unwrap_or_default();
+                state.error(tf("tui.checklist.not_owner", &[("unit", &name)]));
+                return None;
+            }
+            let status = match action {
+                Action::MarkDone => MarkStatus::Done,
+                Action::MarkWaived => MarkStatus::Waived,
+                Action::MarkTodo => MarkStatus::Todo,
+                _ => {
+                    state.overlay = Overlay::Form(Form::attach(&row.unit, &row.item, &row.title));
+                    return None;
+                }
+            };
+            let already = matches!(
+                (status, row.status),
+                (MarkStatus::Done, ItemStatus::Done) | (MarkStatus::Waived, ItemStatus::Waived)
+            ) || (status == MarkStatus::Todo && row.status.is_open());
+            if already {
+                state.info(tf(
+                    "tui.checklist.unchanged",
+                    &[("title", &row.title), ("status", &row.status.label())],
+                ));
+                return None;
+            }
+            // Done and waived say why in a form; reopening needs no words.
+            if status == MarkStatus::Todo {
+                return Some(Effect::Mark {
+                    unit: row.unit,
+                    item: row.item,
+                    status,
+                    note: String::new(),
+                });
+            }
+            state.overlay = Overlay::Form(Form::mark(&row.unit, &row.item, &row.title, status));
+            return None;
+        }
+        _ => {}
+    }
+    None
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    let c = &state.checklist;
+    match c.open {
+        None => vec![(Action::Open, "open_unit"), (Action::Right, "next_step")],
+        Some(_) => {
+            let own = c.open_unit().is_some_and(|u| u.unit == state.office.id);
+            let mut out = Vec::new();
+            if c.grid {
+                out.push((Action::Back, "back"));
+            }
+            out.push((Action::Open, "history"));
+            if own {
+                out.extend([
+                    (Action::MarkDone, "mark_done"),
+                    (Action::MarkWaived, "mark_waived"),
+                    (Action::MarkTodo, "mark_todo"),
+                    (Action::Attach, "attach"),
+                ]);
+            }
+            out
+        }
+    }
+}

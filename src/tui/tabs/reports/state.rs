@@ -1,0 +1,131 @@
+//! What the 报表 tab holds: its entries, the job running, a preview waiting for a yes and the last outcome.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::domain::Session;
+use crate::i18n::t;
+use crate::sheets::people::PeoplePlan;
+use crate::sheets::write::Encoding;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    /// The 样表 (情况统计表) of an office and its units.
+    Stats,
+    /// The sign-in sheet of the session selected on the 场次 tab.
+    Signin,
+    /// Every unit's checklist, one row per item.
+    Checklist,
+    /// Enterprises and people reached, per unit, against the target.
+    Coverage,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 4] = [
+        ReportKind::Stats,
+        ReportKind::Signin,
+        ReportKind::Checklist,
+        ReportKind::Coverage,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ReportKind::Stats => "stats",
+            ReportKind::Signin => "signin",
+            ReportKind::Checklist => "checklist",
+            ReportKind::Coverage => "coverage",
+        }
+    }
+
+    pub fn title(self) -> String {
+        t(&format!("tui.reports.{}", self.key()))
+    }
+}
+
+/// What the list offers: a report, or the import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Report(ReportKind),
+    Import,
+}
+
+pub const ENTRIES: [Entry; 5] = [
+    Entry::Report(ReportKind::Stats),
+    Entry::Report(ReportKind::Signin),
+    Entry::Report(ReportKind::Checklist),
+    Entry::Report(ReportKind::Coverage),
+    Entry::Import,
+];
+
+/// A report to write: everything the worker needs, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportJob {
+    pub kind: ReportKind,
+    pub office: String,
+    /// The sign-in sheet's session.
+    pub session: Option<Box<Session>>,
+    pub path: PathBuf,
+    pub encoding: Encoding,
+    /// The statistics count classes of this year up to this day.
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportWhat {
+    People,
+    Enterprises,
+}
+
+/// A spreadsheet to read and plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportJob {
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    pub what: ImportWhat,
+    /// People only: enrol everyone in this session too.
+    pub session: Option<String>,
+}
+
+/// Work for the worker thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Report(ReportJob),
+    Preview(ImportJob),
+    /// Commit the previewed plan; `skip` leaves the bad rows out instead of refusing.
+    Commit {
+        skip: bool,
+    },
+}
+
+/// An import read and planned, shown before anything is written.
+pub struct Preview {
+    pub job: ImportJob,
+    pub plan: PeoplePlan,
+    /// First bad row shown.
+    pub scroll: usize,
+}
+
+/// How the last piece of work ended, for the tab's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Default)]
+pub struct ReportsState {
+    /// Index into `ENTRIES`.
+    pub selected: usize,
+    /// What the worker is doing, its latest progress line, and for how long (the app updates
+    /// it while the worker runs; drawing never reads the clock).
+    pub running: Option<(String, String, u64)>,
+    pub preview: Option<Preview>,
+    pub outcome: Option<Outcome>,
+}
+
+impl ReportsState {
+    pub fn entry(&self) -> Entry {
+        ENTRIES.get(self.selected).copied().unwrap_or(Entry::Import)
+    }
+}

@@ -1,0 +1,86 @@
+//! Keys on the 报表 tab: choosing an entry, opening its form, answering an import's preview.
+
+use super::forms::{import_form, report_form};
+
+use super::{Entry, Job, ENTRIES};
+use crate::i18n::{t, tf};
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::tabs::PAGE;
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if state.reports.preview.is_some() {
+        return update_preview(state, action);
+    }
+    let r = &mut state.reports;
+    let last = ENTRIES.len() - 1;
+    match action {
+        Action::Up => r.selected = r.selected.saturating_sub(1),
+        Action::Down => r.selected = (r.selected + 1).min(last),
+        Action::Top => r.selected = 0,
+        Action::Bottom => r.selected = last,
+        Action::Import => r.selected = last,
+        _ => {}
+    }
+    if !matches!(action, Action::Open | Action::Import) {
+        return None;
+    }
+    if state.reports.running.is_some() {
+        state.error(t("tui.reports.busy"));
+        return None;
+    }
+    let form = match state.reports.entry() {
+        Entry::Report(kind) => match report_form(state, kind) {
+            Some(form) => form,
+            None => {
+                state.error(t("tui.reports.pick_session"));
+                return None;
+            }
+        },
+        Entry::Import => import_form(state),
+    };
+    state.overlay = Overlay::Form(form);
+    None
+}
+
+fn update_preview(state: &mut State, action: Action) -> Option<Effect> {
+    let preview = state.reports.preview.as_mut()?;
+    let bad = preview.plan.errors.len();
+    match action {
+        Action::Up => preview.scroll = preview.scroll.saturating_sub(1),
+        Action::Down => preview.scroll = (preview.scroll + 1).min(bad.saturating_sub(1)),
+        Action::PageUp => preview.scroll = preview.scroll.saturating_sub(PAGE),
+        Action::PageDown => preview.scroll = (preview.scroll + PAGE).min(bad.saturating_sub(1)),
+        Action::Back => {
+            state.reports.preview = None;
+            state.info(t("tui.reports.import_cancelled"));
+        }
+        Action::Open if bad > 0 => {
+            let key = state.keymap.hint(Action::SkipBadRows).unwrap_or_default();
+            state.error(tf(
+                "tui.reports.has_bad_rows",
+                &[("n", &bad), ("key", &key)],
+            ));
+        }
+        Action::Open => return Some(Effect::Job(Job::Commit { skip: false })),
+        Action::SkipBadRows if bad > 0 => return Some(Effect::Job(Job::Commit { skip: true })),
+        _ => {}
+    }
+    None
+}
+
+pub fn hints(state: &State) -> Vec<Hint> {
+    match &state.reports.preview {
+        Some(preview) if !preview.plan.errors.is_empty() => vec![
+            (Action::SkipBadRows, "skip_bad_rows"),
+            (Action::Back, "cancel"),
+            (Action::Down, "down"),
+        ],
+        Some(_) => vec![(Action::Open, "import_all"), (Action::Back, "cancel")],
+        None => vec![
+            (Action::Open, "write_report"),
+            (Action::Import, "import"),
+            (Action::Down, "down"),
+        ],
+    }
+}
