@@ -171,12 +171,12 @@ pub enum Command {
     /// This office's keys and the offices it trusts (身份与信任)
     Keys {
         #[command(subcommand)]
-        command: crate::cli_sync::KeysCommand,
+        command: crate::cli_bundle::KeysCommand,
     },
     /// Exchange bundles with other offices on USB sticks (数据包)
     Bundle {
         #[command(subcommand)]
-        command: crate::cli_sync::BundleCommand,
+        command: crate::cli_bundle::BundleCommand,
     },
     /// Back the store up now into the data dir's backups/, encrypted to this office's own key
     Backup {

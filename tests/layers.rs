@@ -17,7 +17,13 @@ const LAYERS: &[&[&str]] = &[
     &["sheets"],
     &["app", "demo"],
     &[
-        "cli", "cli_cert", "cli_sync", "cli_help", "args", "commands", "tui",
+        "cli",
+        "cli_cert",
+        "cli_bundle",
+        "cli_help",
+        "args",
+        "commands",
+        "tui",
     ],
 ];
 

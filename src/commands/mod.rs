@@ -2,6 +2,7 @@
 //! scripts.
 
 mod backup;
+mod bundle;
 mod cert;
 mod cert_print;
 mod checkin;
@@ -9,10 +10,10 @@ mod checklist;
 mod contacts;
 mod doctor;
 mod import;
+mod keys;
 mod records;
 mod report;
 mod session;
-mod sync;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -176,8 +177,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Man) => crate::cli_help::man(cli.lang, &mut std::io::stdout().lock())
             .wrap_err("writing the man page"),
         Some(Command::Cert { command }) => cert::run(&cli, command),
-        Some(Command::Keys { command }) => sync::keys(&cli, command),
-        Some(Command::Bundle { command }) => sync::bundle(&cli, command),
+        Some(Command::Keys { command }) => keys::keys(&cli, command),
+        Some(Command::Bundle { command }) => bundle::bundle(&cli, command),
         Some(Command::Backup { json }) => backup::backup_now(&cli, *json),
         Some(Command::Restore { file, keys, json }) => {
             backup::restore(&cli, file, keys.as_deref(), *json)

@@ -7,8 +7,8 @@ use ratatui::style::{Color, Modifier};
 use super::door::{door_store, DoorStore};
 use super::fixtures::*;
 use super::snapshot_sizes;
-use peixun::tui::app::{Overlay, State, Tab};
 use peixun::tui::app::Clock;
+use peixun::tui::app::{Overlay, State, Tab};
 use peixun::tui::tabs::checkin::{Arrival, Banner};
 use peixun::tui::{DoorEffect, Effect, Theme};
 

@@ -1,6 +1,4 @@
-//! `peixun keys ...` and `peixun bundle ...` (in `bundle.rs`).
-
-mod bundle;
+//! `peixun keys ...`: this office's keys, the offices it trusts, rotations.
 
 use std::path::Path;
 
@@ -9,7 +7,7 @@ use serde::Serialize;
 
 use super::{open_store, print_json, print_table, role_label, unit_name, user_error};
 use crate::cli::Cli;
-use crate::cli_sync::KeysCommand;
+use crate::cli_bundle::KeysCommand;
 use crate::domain::input::resolve_unit;
 use crate::i18n::{t, tf};
 use crate::store::Store;
@@ -19,10 +17,10 @@ use crate::sync::rotation::{self, Rotation};
 use crate::sync::trust::{self, Roster, TrustSource};
 use crate::sync::{hex, Card, Keys};
 
-use crate::sync::summary::{office_name as name, when};
+use crate::sync::summary::office_name as name;
 
 /// This office's keys, created on first use (and said so on stderr).
-fn keys_of(store: &Store) -> Result<Keys> {
+pub(super) fn keys_of(store: &Store) -> Result<Keys> {
     let (keys, created) = Keys::load_or_create(store.dir(), store.office())?;
     if created {
         eprintln!(
@@ -36,7 +34,7 @@ fn keys_of(store: &Store) -> Result<Keys> {
     Ok(keys)
 }
 
-fn resolve(raw: &str) -> Result<String> {
+pub(super) fn resolve(raw: &str) -> Result<String> {
     resolve_unit(raw).map_err(user_error)
 }
 
@@ -368,5 +366,3 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
         }
     }
 }
-
-pub use bundle::bundle;

@@ -5,9 +5,9 @@ use std::path::Path;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{keys_of, name, resolve, when};
+use super::keys::{keys_of, resolve};
 use crate::cli::Cli;
-use crate::cli_sync::BundleCommand;
+use crate::cli_bundle::BundleCommand;
 use crate::commands::{open_store, print_json, print_table, user_error};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
@@ -15,6 +15,7 @@ use crate::store::Store;
 use crate::sync::export::{export, ExportOptions};
 use crate::sync::import::{inspect, Outcome};
 use crate::sync::summary::{import_file, open_bundle, outcome_lines, FileOutcome};
+use crate::sync::summary::{office_name as name, when};
 use crate::sync::{hex, media, Keys};
 
 /// One file's result for `bundle import --json`.
