@@ -41,9 +41,7 @@ impl Office {
 
     fn pin(&self, other: &Office) {
         let card = other.keys.card().unwrap();
-        trust::trust_card(&self.store, &card, &card.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
     }
 
     /// Builds a bundle for `to` and has `to` import it.
@@ -146,9 +144,7 @@ fn offices() -> (Office, Office, Office, Office) {
     city.pin(&province);
     province.pin(&city);
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
-    trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     (province, city, echeng, huarong)
 }
 

@@ -527,7 +527,7 @@ fn trust_needs_the_right_fingerprint_and_rosters_only_move_forward() {
     let card = county.keys.card().unwrap();
     let wrong = other.keys.card().unwrap().fingerprint();
     assert_eq!(
-        trust::trust_card(&city.store, &card, &wrong).unwrap(),
+        refusal(trust::trust_card(&city.store, &card, &wrong)),
         Err(TrustError::Mismatch {
             office: ECHENG.into()
         })
@@ -536,7 +536,7 @@ fn trust_needs_the_right_fingerprint_and_rosters_only_move_forward() {
     typo[7] = if typo[7] == 'A' { 'B' } else { 'A' };
     let typo: String = typo.into_iter().collect();
     assert!(matches!(
-        trust::trust_card(&city.store, &card, &typo).unwrap(),
+        refusal(trust::trust_card(&city.store, &card, &typo)),
         Err(TrustError::Fingerprint(_))
     ));
     assert!(city.store.peers().unwrap().is_empty());
@@ -550,25 +550,36 @@ fn trust_needs_the_right_fingerprint_and_rosters_only_move_forward() {
     assert_eq!(
         trust::accept_roster(&province.store, &province.keys, &second)
             .unwrap()
-            .unwrap()
             .len(),
         2
     );
     assert!(matches!(
-        trust::accept_roster(&province.store, &province.keys, &first).unwrap(),
+        refusal(trust::accept_roster(
+            &province.store,
+            &province.keys,
+            &first
+        )),
         Err(TrustError::RosterVersion { .. })
     ));
     // A roster altered in transit is refused.
     let mut altered = second.clone();
     altered.body.version += 10;
     assert!(matches!(
-        trust::accept_roster(&province.store, &province.keys, &altered).unwrap(),
+        refusal(trust::accept_roster(
+            &province.store,
+            &province.keys,
+            &altered
+        )),
         Err(TrustError::RosterBadSignature { .. })
     ));
     // A roster from an office nobody pinned is refused.
     let stranger = Office::new(PROVINCE);
     assert!(matches!(
-        trust::accept_roster(&stranger.store, &stranger.keys, &second).unwrap(),
+        refusal(trust::accept_roster(
+            &stranger.store,
+            &stranger.keys,
+            &second
+        )),
         Err(TrustError::RosterSigner(Rejection::UnknownSender { .. }))
     ));
 }

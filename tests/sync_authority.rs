@@ -129,9 +129,7 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     }
     // The city introduces its new counties to the province.
     let roster = peixun::sync::trust::make_roster(&city.store, &city.keys).unwrap();
-    peixun::sync::trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    peixun::sync::trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     let session = joint_session(&city);
     let id = session.id.clone();
     city.store

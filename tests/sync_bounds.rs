@@ -26,9 +26,7 @@ fn offices(root: &Path) -> (PathBuf, Keys, Keys) {
     let city_keys = Keys::create(&city_dir, CITY).unwrap();
     let county_keys = Keys::generate(COUNTY);
     let card = county_keys.card().unwrap();
-    trust::trust_card(&city, &card, &card.fingerprint())
-        .unwrap()
-        .unwrap();
+    trust::trust_card(&city, &card, &card.fingerprint()).unwrap();
     (city_dir, city_keys, county_keys)
 }
 

@@ -46,13 +46,9 @@ fn a_copied_folder_becomes_a_second_device_and_the_city_gets_both() {
         let store = Store::create(&first, ECHENG, "王芳").unwrap();
         let keys = Keys::create(&first, ECHENG).unwrap();
         let card = city.keys.card().unwrap();
-        trust::trust_card(&store, &card, &card.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&store, &card, &card.fingerprint()).unwrap();
         let ours = keys.card().unwrap();
-        trust::trust_card(&city.store, &ours, &ours.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&city.store, &ours, &ours.fingerprint()).unwrap();
         let early = work(&store, "复制前");
         assert!(matches!(send(&store, &keys, &city), Outcome::Imported(_)));
         (store.device(), early)

@@ -40,9 +40,7 @@ fn offices() -> Vec<Office> {
     huarong.pin(&city);
     huarong.pin(&province);
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
-    trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     vec![province, city, echeng, huarong]
 }
 

@@ -32,9 +32,7 @@ impl Office {
 
     fn pin(&self, other: &Office) {
         let card = other.keys.card().unwrap();
-        trust::trust_card(&self.store, &card, &card.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
     }
 
     fn send(&self, to: &Office, cap: Option<u64>) -> Vec<u8> {
@@ -85,9 +83,7 @@ fn chain() -> (Office, Office, Office) {
     city.pin(&province);
     province.pin(&city);
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
-    trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     (province, city, county)
 }
 

@@ -140,9 +140,7 @@ fn golden_office(
         .find_map(|l| l.strip_prefix("# fingerprint: "))
         .unwrap()
         .to_string();
-    trust::trust_card(&store, &card, &fingerprint)
-        .unwrap()
-        .unwrap();
+    trust::trust_card(&store, &card, &fingerprint).unwrap();
     Office { dir, store, keys }
 }
 
@@ -203,9 +201,7 @@ fn the_golden_bundles_state_their_versions() {
         assert_eq!(bytes[8..10], version.to_be_bytes(), "{name}");
         assert_eq!(parse_outer(&bytes).unwrap().version, version, "{name}");
         // Anyone can read the version; the city also reads what is inside.
-        let seen = inspect(&bytes[..], bytes.len() as u64, None)
-            .unwrap()
-            .unwrap();
+        let seen = inspect(&bytes[..], bytes.len() as u64, None).unwrap();
         assert_eq!(seen.version, version, "{name}");
         assert!(seen.contents.is_none());
         let seen = inspect(
@@ -213,7 +209,6 @@ fn the_golden_bundles_state_their_versions() {
             bytes.len() as u64,
             Some((&city.store, &city.keys)),
         )
-        .unwrap()
         .unwrap();
         let contents = seen.contents.unwrap();
         assert!(contents.signature_verified, "{name}: {:?}", seen.note);

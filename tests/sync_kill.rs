@@ -25,9 +25,7 @@ fn big_bundle(city_keys: &Keys) -> (Vec<u8>, Card) {
     let county = Store::create(&dir.path().join("store"), COUNTY, "测试员").unwrap();
     let keys = Keys::create(county.dir(), COUNTY).unwrap();
     let card = city_keys.card().unwrap();
-    trust::trust_card(&county, &card, &card.fingerprint())
-        .unwrap()
-        .unwrap();
+    trust::trust_card(&county, &card, &card.fingerprint()).unwrap();
     for chunk in 0..PEOPLE / 1_000 {
         let mut payloads = Vec::new();
         for n in chunk * 1_000..(chunk + 1) * 1_000 {
@@ -109,9 +107,7 @@ fn an_import_killed_midway_leaves_the_store_before_or_after() {
     let city = Store::create(&template, CITY, "测试员").unwrap();
     let keys = Keys::create(city.dir(), CITY).unwrap();
     let (bytes, county_card) = big_bundle(&keys);
-    trust::trust_card(&city, &county_card, &county_card.fingerprint())
-        .unwrap()
-        .unwrap();
+    trust::trust_card(&city, &county_card, &county_card.fingerprint()).unwrap();
     let before = (city.ops().count(), city.state_entries().unwrap().len());
     drop(city);
     let bundle = work.path().join("big.pxb");

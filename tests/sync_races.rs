@@ -71,9 +71,7 @@ fn offices() -> Vec<Office> {
     }
     for city in &offices[1..3] {
         let roster = trust::make_roster(&city.store, &city.keys).unwrap();
-        trust::accept_roster(&offices[0].store, &offices[0].keys, &roster)
-            .unwrap()
-            .unwrap();
+        trust::accept_roster(&offices[0].store, &offices[0].keys, &roster).unwrap();
     }
     offices
 }

@@ -57,9 +57,7 @@ impl Office {
 
     fn pin(&self, other: &Office) {
         let card = other.keys.card().unwrap();
-        trust::trust_card(&self.store, &card, &card.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
     }
 
     fn send(&self, to: &Office) -> Vec<u8> {
@@ -107,9 +105,7 @@ fn offices() -> Vec<Office> {
     }
     for city in [1, 2] {
         let roster = trust::make_roster(&offices[city].store, &offices[city].keys).unwrap();
-        trust::accept_roster(&offices[0].store, &offices[0].keys, &roster)
-            .unwrap()
-            .unwrap();
+        trust::accept_roster(&offices[0].store, &offices[0].keys, &roster).unwrap();
     }
     offices
 }

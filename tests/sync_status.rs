@@ -50,9 +50,7 @@ impl Office {
 
     fn pin(&self, other: &Office) {
         let card = other.keys.card().unwrap();
-        trust::trust_card(&self.store, &card, &card.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
     }
 
     /// A bundle for `to`, written to a folder as the CLI and the tab do.
@@ -140,9 +138,7 @@ fn relay_chain() -> (Office, Office, Office) {
     province.pin(&city);
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
     let roster = trust::Roster::from_text(&roster.to_text().unwrap()).unwrap();
-    let accepted = trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    let accepted = trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     assert_eq!(accepted, vec![(ECHENG.to_string(), Change::Added)]);
     (province, city, county)
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::keys::{keys_of, resolve};
 use crate::cli::Cli;
 use crate::cli_bundle::BundleCommand;
-use crate::commands::{open_store, print_json, print_table, user_error};
+use crate::commands::{open_store, print_json, print_table, refused, user_error};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::store::Store;
@@ -116,8 +116,7 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
         _ => None,
     };
     let pair = store.as_ref().zip(keys.as_ref());
-    let inspection = inspect(std::io::BufReader::new(file), size, pair)?
-        .map_err(|r| user_error(r.to_string()))?;
+    let inspection = inspect(std::io::BufReader::new(file), size, pair).map_err(refused)?;
     if json {
         return print_json(&inspection);
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{open_store, print_json, print_table, role_label, unit_name, user_error};
+use super::{open_store, print_json, print_table, refused, role_label, unit_name, user_error};
 use crate::cli::Cli;
 use crate::cli_bundle::KeysCommand;
 use crate::domain::input::resolve_unit;
@@ -99,8 +99,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
     let text = read_text(file)?;
     if Rotation::looks_like(&text) {
         let certificate = Rotation::from_text(&text).map_err(|e| user_error(e.to_string()))?;
-        let change = rotation::accept_rotation(store, &certificate)?
-            .map_err(|e| user_error(e.to_string()))?;
+        let change = rotation::accept_rotation(store, &certificate).map_err(refused)?;
         if change == trust::Change::Unchanged {
             println!(
                 "{}",
@@ -130,8 +129,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
     }
     if Roster::looks_like(&text) {
         let roster = Roster::from_text(&text).map_err(|e| user_error(e.to_string()))?;
-        let report =
-            trust::accept_roster(store, keys, &roster)?.map_err(|e| user_error(e.to_string()))?;
+        let report = trust::accept_roster(store, keys, &roster).map_err(refused)?;
         println!(
             "{}",
             tf(
@@ -162,7 +160,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
             .to_string(),
         ));
     };
-    let change = trust::trust_card(store, &card, typed)?.map_err(|e| user_error(e.to_string()))?;
+    let change = trust::trust_card(store, &card, typed).map_err(refused)?;
     println!(
         "{}",
         tf(

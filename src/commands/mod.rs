@@ -30,6 +30,15 @@ use crate::store::Store;
 
 pub use crate::error::{user_error, UserError};
 
+/// A refusal of what came from outside (a bundle, a card, a roster) said as a user error; the
+/// machine's failures pass through.
+pub fn refused<E: std::fmt::Display>(fault: crate::sync::Fault<E>) -> color_eyre::Report {
+    match fault {
+        crate::sync::Fault::Refused(e) => user_error(e.to_string()),
+        crate::sync::Fault::Failed(report) => report,
+    }
+}
+
 pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
     match &cli.data_dir {
         Some(dir) => Ok(dir.clone()),

@@ -18,7 +18,7 @@ use super::incoming::{decrypt, read_frame, Frame, Opened, RangeOps};
 use super::rotation::keys_of_epoch;
 use super::trust::{signing_key, stale_sender, stale_signature};
 use super::visibility::{is_strict_ancestor, may_hold, view_may_carry};
-use super::{hex, ChainKind, Rejection};
+use super::{hex, ChainKind, Fault, Rejection};
 use crate::domain::OfficeId;
 use crate::log::device::tag_owner;
 use crate::log::DeviceId;
@@ -88,63 +88,60 @@ fn verify_range(
     keys: &Keys,
     range: &RangeHeader,
     read: RangeOps,
-) -> Result<Result<VerifiedRange, Rejection>> {
+) -> Result<VerifiedRange, Fault<Rejection>> {
     let head = &range.head;
     let origin = head.origin.clone();
     if !may_hold(store.office(), &origin, head.kind) {
-        return Ok(Err(Rejection::NotVisible {
+        return Err(Fault::Refused(Rejection::NotVisible {
             origin,
             device: head.device,
         }));
     }
     if let Some(owner) = tag_owner(head.device).filter(|owner| *owner != origin) {
-        return Ok(Err(Rejection::DeviceOf {
+        return Err(Fault::Refused(Rejection::DeviceOf {
             device: head.device,
             owner: owner.to_string(),
             found: origin,
         }));
     }
-    let key = match signing_key(store, keys, &origin, head.epoch, false)? {
-        Ok(key) => key,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
+    let key = signing_key(store, keys, &origin, head.epoch, false)?;
     if let Some(broken) = read.broken {
-        return Ok(Err(broken));
+        return Err(Fault::Refused(broken));
     }
     if !head.verify(&key) || read.hashes.last() != Some(&head.hash) {
-        return Ok(Err(Rejection::BadRangeSignature {
+        return Err(Fault::Refused(Rejection::BadRangeSignature {
             origin,
             device: head.device,
         }));
     }
     if let Some(stale) = stale_signature(store, &origin, head.epoch, &read, head)? {
-        return Ok(Err(stale));
+        return Err(Fault::Refused(stale));
     }
     // Signed by the origin from here on; what is left are mistakes of the origin's software.
     for (i, op) in read.ops.iter().enumerate() {
         if op.office != origin {
-            return Ok(Err(Rejection::WrongOffice {
+            return Err(Fault::Refused(Rejection::WrongOffice {
                 device: head.device,
                 expected: origin,
                 found: op.office.clone(),
             }));
         }
         if i > 0 && op.hlc <= read.ops[i - 1].hlc {
-            return Ok(Err(Rejection::corrupted("clock")));
+            return Err(Fault::Refused(Rejection::corrupted("clock")));
         }
         if head.kind == ChainKind::PublicView && !view_may_carry(&op.payload, store.office()) {
-            return Ok(Err(Rejection::Unauthorised {
+            return Err(Fault::Refused(Rejection::Unauthorised {
                 record: op.payload.records().into_iter().next().unwrap_or_default(),
                 origin,
             }));
         }
     }
-    Ok(Ok(VerifiedRange {
+    Ok(VerifiedRange {
         range: range.clone(),
         ops: read.ops,
         bytes: read.bytes,
         hashes: read.hashes,
-    }))
+    })
 }
 
 /// A decrypted bundle whose sender's signature verified.
@@ -164,45 +161,34 @@ fn check<'a>(
     keys: &Keys,
     mut input: impl Read + 'a,
     total: u64,
-) -> Result<Result<Stage<'a>, Rejection>> {
-    let frame = match read_frame(&mut input, total) {
-        Ok(frame) => frame,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
+) -> Result<Stage<'a>, Fault<Rejection>> {
+    let frame = read_frame(&mut input, total)?;
     let routing = &frame.routing;
     if routing.recipient != store.office() {
-        return Ok(Err(Rejection::NotForUs {
+        return Err(Fault::Refused(Rejection::NotForUs {
             recipient: routing.recipient.clone(),
             us: store.office().to_string(),
         }));
     }
-    let sender_key = match signing_key(store, keys, &routing.sender, routing.sender_epoch, true)? {
-        Ok(key) => key,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
+    let sender_key = signing_key(store, keys, &routing.sender, routing.sender_epoch, true)?;
     // A peer that has not heard of a rotation yet encrypts to the keys kept aside.
     let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
     let identity = kept.as_ref().unwrap_or(keys).age_identity();
-    let opened = match decrypt(&frame, input, identity) {
-        Ok(opened) => opened,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
-    if let Err(rejection) = opened.verify(&frame, &sender_key) {
-        return Ok(Err(rejection));
-    }
+    let opened = decrypt(&frame, input, identity)?;
+    opened.verify(&frame, &sender_key)?;
     // A copy of an old key kept after the office rotated away from it sends nothing new.
     let created = opened.header.created_ms;
     if let Some(stale) = stale_sender(store, &routing.sender, routing.sender_epoch, created)? {
-        return Ok(Err(stale));
+        return Err(Fault::Refused(stale));
     }
     let header = &opened.header;
     if let Some(received) = store.received(&header.bundle_id)? {
-        return Ok(Ok(Stage::Done(Outcome::AlreadyImported {
+        return Ok(Stage::Done(Outcome::AlreadyImported {
             sender: header.sender.clone(),
             link_seq: header.link_seq,
             bundle_id: hex(&header.bundle_id),
             at_ms: received.at_ms,
-        })));
+        }));
     }
     // The same number on another file: the sender's folder was copied (two installs number
     // their bundles alike) or a backup was restored. Every range is checked on its own, so
@@ -210,11 +196,11 @@ fn check<'a>(
     let twin_of = store
         .link_seq_used(&header.sender, header.link_seq)?
         .map(|other| hex(&other));
-    Ok(Ok(Stage::Checked(Box::new(Checked {
+    Ok(Stage::Checked(Box::new(Checked {
         frame,
         opened,
         twin_of,
-    }))))
+    })))
 }
 
 /// Held ranges whose origin this office no longer accepts (revoked since they were held) move
@@ -223,9 +209,10 @@ pub fn recheck_held(store: &Store, keys: &Keys) -> Result<usize> {
     let mut moved = 0;
     for held in store.held_ranges()? {
         let head = &held.range.head;
-        let accepted = match signing_key(store, keys, &head.origin, head.epoch, false)? {
+        let accepted = match signing_key(store, keys, &head.origin, head.epoch, false) {
             Ok(key) => head.verify(&key),
-            Err(_) => false,
+            Err(Fault::Refused(_)) => false,
+            Err(Fault::Failed(report)) => return Err(report),
         };
         if !accepted {
             store.quarantine_held_range(head.device, held.range.first)?;
@@ -235,19 +222,22 @@ pub fn recheck_held(store: &Store, keys: &Keys) -> Result<usize> {
     Ok(moved)
 }
 
-/// Takes in the bundle in `bytes`. An `Err` that downcasts to `Rejection` is a refusal (the
-/// store is unchanged); others are failures of the machine.
-pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome> {
+/// Takes in the bundle in `bytes`. A refusal leaves the store unchanged.
+pub fn import_bytes(store: &Store, keys: &Keys, bytes: &[u8]) -> Result<Outcome, Fault<Rejection>> {
     import_from(store, keys, bytes, bytes.len() as u64)
 }
 
 /// Takes in the bundle `input` reads, of `total` bytes, in bounded memory. Errors as
 /// `import_bytes`.
-pub fn import_from(store: &Store, keys: &Keys, input: impl Read, total: u64) -> Result<Outcome> {
+pub fn import_from(
+    store: &Store,
+    keys: &Keys,
+    input: impl Read,
+    total: u64,
+) -> Result<Outcome, Fault<Rejection>> {
     let checked = match check(store, keys, input, total)? {
-        Ok(Stage::Done(outcome)) => return Ok(outcome),
-        Ok(Stage::Checked(checked)) => checked,
-        Err(rejection) => return Err(rejection.into()),
+        Stage::Done(outcome) => return Ok(outcome),
+        Stage::Checked(checked) => checked,
     };
     let Checked {
         frame,
@@ -264,14 +254,14 @@ pub fn import_from(store: &Store, keys: &Keys, input: impl Read, total: u64) -> 
     let mut refused = Vec::new();
     for (range, ops) in header.ranges.iter().zip(ranges) {
         if !devices.insert(range.head.device) {
-            return Err(Rejection::corrupted("ranges").into());
+            return Err(Fault::Refused(Rejection::corrupted("ranges")));
         }
         // A relay vouches for nothing it relays: another office's range that does not verify
         // is left out, and the relay's own work still goes in.
         let relayed = range.head.origin != header.sender;
-        match verify_range(store, keys, range, ops)? {
+        match verify_range(store, keys, range, ops) {
             Ok(v) => verified.push(v),
-            Err(rejection)
+            Err(Fault::Refused(rejection))
                 if refuses_only_the_range(&rejection)
                     || (relayed
                         && matches!(
@@ -285,7 +275,7 @@ pub fn import_from(store: &Store, keys: &Keys, input: impl Read, total: u64) -> 
                     reason: rejection.to_string(),
                 })
             }
-            Err(rejection) => return Err(rejection.into()),
+            Err(fault) => return Err(fault),
         }
     }
     // Kept by hash before the ops that name them are committed: a file no op names yet is
@@ -384,11 +374,8 @@ pub fn inspect(
     mut input: impl Read,
     total: u64,
     store: Option<(&Store, &Keys)>,
-) -> Result<Result<Inspection, Rejection>> {
-    let outer = match read_frame(&mut input, total) {
-        Ok(outer) => outer,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
+) -> Result<Inspection, Fault<Rejection>> {
+    let outer = read_frame(&mut input, total)?;
     let r = &outer.routing;
     let mut inspection = Inspection {
         bytes: total,
@@ -402,7 +389,7 @@ pub fn inspect(
         note: None,
     };
     let Some((store, keys)) = store else {
-        return Ok(Ok(inspection));
+        return Ok(inspection);
     };
     if r.recipient != store.office() {
         inspection.note = Some(
@@ -412,17 +399,17 @@ pub fn inspect(
             }
             .to_string(),
         );
-        return Ok(Ok(inspection));
+        return Ok(inspection);
     }
     let kept = keys_of_epoch(store.dir(), keys, r.recipient_epoch)?;
     let opened = match decrypt(&outer, input, kept.as_ref().unwrap_or(keys).age_identity()) {
         Ok(opened) => opened,
         Err(rejection) => {
             inspection.note = Some(rejection.to_string());
-            return Ok(Ok(inspection));
+            return Ok(inspection);
         }
     };
-    let verified = match signing_key(store, keys, &r.sender, r.sender_epoch, true)? {
+    let verified = match signing_key(store, keys, &r.sender, r.sender_epoch, true) {
         Ok(key) => match opened.verify(&outer, &key) {
             Ok(()) => true,
             Err(rejection) => {
@@ -430,10 +417,11 @@ pub fn inspect(
                 false
             }
         },
-        Err(rejection) => {
+        Err(Fault::Refused(rejection)) => {
             inspection.note = Some(rejection.to_string());
             false
         }
+        Err(fault) => return Err(fault),
     };
     let h = &opened.header;
     let ranges: Vec<RangeSummary> = h.ranges.iter().map(RangeSummary::of).collect();
@@ -447,5 +435,5 @@ pub fn inspect(
         files: opened.files.len(),
         already_imported: store.received(&h.bundle_id)?.is_some(),
     });
-    Ok(Ok(inspection))
+    Ok(inspection)
 }

@@ -21,6 +21,7 @@
 pub mod attention;
 pub mod bundle;
 pub mod export;
+mod fault;
 pub mod fingerprint;
 pub mod identity;
 pub mod import;
@@ -35,6 +36,7 @@ pub mod trust;
 pub mod visibility;
 
 pub use bundle::{RangeHeader, SignedHead};
+pub use fault::Fault;
 pub use identity::{Card, Keys, Role};
 pub use rejection::Rejection;
 pub use visibility::ChainKind;

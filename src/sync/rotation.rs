@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::identity::{keys_dir, sign, verify, Card, CardError, Keys};
 use super::trust::{Change, Peer};
-use super::{hex, unhex};
+use super::{hex, unhex, Fault};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
 use crate::error::user_error;
@@ -348,55 +348,52 @@ pub(crate) fn finish_interrupted(data_dir: &Path) -> Result<()> {
 
 /// Takes in a peer's rotation: accepted when the trusted, unrevoked key of the endorsing
 /// generation signed the new card. The old verifying key is kept for what it signed before.
-pub fn accept_rotation(
-    store: &Store,
-    rotation: &Rotation,
-) -> Result<Result<Change, RotationError>> {
+pub fn accept_rotation(store: &Store, rotation: &Rotation) -> Result<Change, Fault<RotationError>> {
     let card = &rotation.card;
     if let Err(e) = card.verify() {
-        return Ok(Err(RotationError::Card(e)));
+        return Err(Fault::Refused(RotationError::Card(e)));
     }
     let office = card.body.office.clone();
     let Some(peer) = store.peer(&office)? else {
-        return Ok(Err(RotationError::UnknownPeer { office }));
+        return Err(Fault::Refused(RotationError::UnknownPeer { office }));
     };
     if peer.card == *card {
         if let Some(revoked) = &peer.revoked {
-            return Ok(Err(RotationError::Revoked {
+            return Err(Fault::Refused(RotationError::Revoked {
                 office,
                 epoch: revoked.epoch,
             }));
         }
         if rotation.old_epoch + 1 != card.body.epoch {
-            return Ok(Err(RotationError::BadEndorsement { office }));
+            return Err(Fault::Refused(RotationError::BadEndorsement { office }));
         }
         // Taken in before: still only an intact certificate says so, when the old key is here
         // to check it. A card a roster brought with no earlier generation known has nothing to
         // check it against, and nothing changes either way.
         let Some(kept) = store.previous_key(&office, rotation.old_epoch)? else {
-            return Ok(Ok(Change::Unchanged));
+            return Ok(Change::Unchanged);
         };
         let intact = ed25519_dalek::VerifyingKey::from_bytes(&kept)
             .is_ok_and(|key| rotation.endorsed_by(&key));
-        return Ok(if intact {
+        return if intact {
             Ok(Change::Unchanged)
         } else {
-            Err(RotationError::BadEndorsement { office })
-        });
+            Err(Fault::Refused(RotationError::BadEndorsement { office }))
+        };
     }
     if peer
         .revoked
         .as_ref()
         .is_some_and(|r| r.epoch >= rotation.old_epoch)
     {
-        return Ok(Err(RotationError::Revoked {
+        return Err(Fault::Refused(RotationError::Revoked {
             office,
             epoch: rotation.old_epoch,
         }));
     }
     let trusted = peer.card.body.epoch;
     if trusted != rotation.old_epoch || card.body.epoch <= trusted {
-        return Ok(Err(RotationError::OtherGeneration {
+        return Err(Fault::Refused(RotationError::OtherGeneration {
             office,
             endorsed: rotation.old_epoch,
             trusted,
@@ -404,10 +401,10 @@ pub fn accept_rotation(
     }
     let old_key = match peer.card.verifying_key() {
         Ok(key) => key,
-        Err(e) => return Ok(Err(RotationError::Card(e))),
+        Err(e) => return Err(Fault::Refused(RotationError::Card(e))),
     };
     if !rotation.endorsed_by(&old_key) {
-        return Ok(Err(RotationError::BadEndorsement { office }));
+        return Err(Fault::Refused(RotationError::BadEndorsement { office }));
     }
     store.put_previous_key(&office, trusted, &peer.card.body.sign_key)?;
     store.put_rotation_point(&office, trusted, &rotation.stop())?;
@@ -418,5 +415,5 @@ pub fn accept_rotation(
         added_ms: super::now_ms(),
         revoked: peer.revoked,
     })?;
-    Ok(Ok(Change::Updated))
+    Ok(Change::Updated)
 }

@@ -8,7 +8,7 @@ use color_eyre::eyre::Result;
 use super::bundle::MAX_FILE;
 use super::identity::Keys;
 use super::import::{import_from, Outcome};
-use super::Rejection;
+use super::{Fault, Rejection};
 use crate::campaign::unit_name;
 use crate::i18n::tf;
 use crate::store::Store;
@@ -79,19 +79,17 @@ pub fn import_file(store: &Store, keys: &Keys, path: &Path) -> Result<FileOutcom
     };
     match import_from(store, keys, std::io::BufReader::new(file), size) {
         Ok(outcome) => Ok(FileOutcome::Done(outcome)),
-        Err(report) => match report.downcast_ref::<Rejection>() {
-            Some(Rejection::NotABundle) if is_trust_file(&head_of(path)) => {
-                Ok(FileOutcome::Refused {
-                    code: Rejection::NotABundle.code(),
-                    message: crate::i18n::t("sync.reject.trust_file"),
-                })
-            }
-            Some(rejection) => Ok(FileOutcome::Refused {
-                code: rejection.code(),
-                message: rejection.to_string(),
-            }),
-            None => Err(report),
-        },
+        Err(Fault::Refused(Rejection::NotABundle)) if is_trust_file(&head_of(path)) => {
+            Ok(FileOutcome::Refused {
+                code: Rejection::NotABundle.code(),
+                message: crate::i18n::t("sync.reject.trust_file"),
+            })
+        }
+        Err(Fault::Refused(rejection)) => Ok(FileOutcome::Refused {
+            code: rejection.code(),
+            message: rejection.to_string(),
+        }),
+        Err(Fault::Failed(report)) => Err(report),
     }
 }
 

@@ -5,14 +5,14 @@
 
 use std::path::Path;
 
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{Report, Result, WrapErr};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::{self, FingerprintError};
 use super::identity::{sign, verify, Card, CardError, CardFile, Keys};
 use super::visibility::is_strict_ancestor;
-use super::{hex, unhex, Rejection};
+use super::{hex, unhex, Fault, Rejection};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
 use crate::i18n::tf;
@@ -201,48 +201,44 @@ pub fn read_card(path: &Path) -> Result<Card> {
 }
 
 /// Pins `card` after checking that `typed` (the fingerprint as the peer read it out) matches.
-pub fn trust_card(store: &Store, card: &Card, typed: &str) -> Result<Result<Change, TrustError>> {
-    Ok(match check_card(store, card, typed)? {
-        Ok((change, revoked)) => {
-            store.put_peer(&Peer {
-                card: card.clone(),
-                fingerprint: card.fingerprint(),
-                source: TrustSource::Pinned,
-                added_ms: super::now_ms(),
-                revoked,
-            })?;
-            Ok(change)
-        }
-        Err(e) => Err(e),
-    })
+pub fn trust_card(store: &Store, card: &Card, typed: &str) -> Result<Change, Fault<TrustError>> {
+    let (change, revoked) = check_card(store, card, typed)?;
+    store.put_peer(&Peer {
+        card: card.clone(),
+        fingerprint: card.fingerprint(),
+        source: TrustSource::Pinned,
+        added_ms: super::now_ms(),
+        revoked,
+    })?;
+    Ok(change)
 }
 
 type Checked = (Change, Option<Revoked>);
 
-fn check_card(store: &Store, card: &Card, typed: &str) -> Result<Result<Checked, TrustError>> {
+fn check_card(store: &Store, card: &Card, typed: &str) -> Result<Checked, Fault<TrustError>> {
     if let Err(e) = card.verify() {
-        return Ok(Err(TrustError::Card(e)));
+        return Err(Fault::Refused(TrustError::Card(e)));
     }
     let office = card.body.office.clone();
     let typed = match fingerprint::parse(typed) {
         Ok(typed) => typed,
-        Err(e) => return Ok(Err(TrustError::Fingerprint(e))),
+        Err(e) => return Err(Fault::Refused(TrustError::Fingerprint(e))),
     };
     if typed != card.fingerprint() {
-        return Ok(Err(TrustError::Mismatch { office }));
+        return Err(Fault::Refused(TrustError::Mismatch { office }));
     }
     if office == store.office() {
-        return Ok(Err(TrustError::Own));
+        return Err(Fault::Refused(TrustError::Own));
     }
     let Some(peer) = store.peer(&office)? else {
-        return Ok(Ok((Change::Added, None)));
+        return Ok((Change::Added, None));
     };
     let epoch = card.body.epoch;
     if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
-        return Ok(Err(TrustError::StillRevoked { office, epoch }));
+        return Err(Fault::Refused(TrustError::StillRevoked { office, epoch }));
     }
     if peer.card.body.epoch > epoch {
-        return Ok(Err(TrustError::OlderEpoch {
+        return Err(Fault::Refused(TrustError::OlderEpoch {
             office,
             found: epoch,
             trusted: peer.card.body.epoch,
@@ -253,7 +249,7 @@ fn check_card(store: &Store, card: &Card, typed: &str) -> Result<Result<Checked,
     } else {
         Change::Updated
     };
-    Ok(Ok((change, peer.revoked)))
+    Ok((change, peer.revoked))
 }
 
 /// Refuses `office`'s current keys from now on.
@@ -282,27 +278,27 @@ pub fn signing_key(
     office: &str,
     epoch: u32,
     as_sender: bool,
-) -> Result<Result<VerifyingKey, Rejection>> {
+) -> Result<VerifyingKey, Fault<Rejection>> {
     let owned = office.to_string();
     if office == keys.office() {
         if epoch != keys.epoch() {
-            return Ok(Err(Rejection::OriginEpoch {
+            return Err(Fault::Refused(Rejection::OriginEpoch {
                 origin: owned,
                 found: epoch,
                 trusted: keys.epoch(),
             }));
         }
-        return Ok(Ok(keys.signing_key().verifying_key()));
+        return Ok(keys.signing_key().verifying_key());
     }
     let Some(peer) = store.peer(office)? else {
-        return Ok(Err(if as_sender {
+        return Err(Fault::Refused(if as_sender {
             Rejection::UnknownSender { sender: owned }
         } else {
             Rejection::UnknownOrigin { origin: owned }
         }));
     };
     if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
-        return Ok(Err(if as_sender {
+        return Err(Fault::Refused(if as_sender {
             Rejection::RevokedSender { sender: owned }
         } else {
             Rejection::RevokedOrigin { origin: owned }
@@ -312,14 +308,12 @@ pub fn signing_key(
     // An earlier generation this office rotated away from still verifies what it signed then.
     if epoch < trusted {
         if let Some(bytes) = store.previous_key(office, epoch)? {
-            return Ok(match VerifyingKey::from_bytes(&bytes) {
-                Ok(key) => Ok(key),
-                Err(_) => Err(Rejection::corrupted("trust")),
-            });
+            return VerifyingKey::from_bytes(&bytes)
+                .map_err(|_| Fault::Refused(Rejection::corrupted("trust")));
         }
     }
     if epoch != trusted {
-        return Ok(Err(if as_sender {
+        return Err(Fault::Refused(if as_sender {
             Rejection::SenderEpoch {
                 sender: owned,
                 found: epoch,
@@ -333,10 +327,9 @@ pub fn signing_key(
             }
         }));
     }
-    match peer.card.verifying_key() {
-        Ok(key) => Ok(Ok(key)),
-        Err(_) => Ok(Err(Rejection::corrupted("trust"))),
-    }
+    peer.card
+        .verifying_key()
+        .map_err(|_| Fault::Refused(Rejection::corrupted("trust")))
 }
 
 /// What an earlier generation of `office`'s key signed, checked against the point where that
@@ -491,19 +484,17 @@ pub fn accept_roster(
     store: &Store,
     keys: &Keys,
     roster: &Roster,
-) -> Result<Result<Vec<(OfficeId, Change)>, TrustError>> {
+) -> Result<Vec<(OfficeId, Change)>, Fault<TrustError>> {
     let signer = roster.body.signer.clone();
-    let key = match signing_key(store, keys, &signer, roster.body.epoch, true)? {
-        Ok(key) => key,
-        Err(rejection) => return Ok(Err(TrustError::RosterSigner(rejection))),
-    };
-    let bytes = postcard::to_stdvec(&roster.body)?;
+    let key = signing_key(store, keys, &signer, roster.body.epoch, true)
+        .map_err(|fault| fault.map(TrustError::RosterSigner))?;
+    let bytes = postcard::to_stdvec(&roster.body).map_err(Report::from)?;
     if !verify(&key, ROSTER_DOMAIN, &bytes, &roster.signature) {
-        return Ok(Err(TrustError::RosterBadSignature { signer }));
+        return Err(Fault::Refused(TrustError::RosterBadSignature { signer }));
     }
     let last = store.roster_version_from(&signer)?;
     if roster.body.version <= last {
-        return Ok(Err(TrustError::RosterVersion {
+        return Err(Fault::Refused(TrustError::RosterVersion {
             signer,
             found: roster.body.version,
             last,
@@ -514,10 +505,13 @@ pub fn accept_roster(
     for card in &roster.body.cards {
         let office = card.body.office.clone();
         if let Err(e) = card.verify() {
-            return Ok(Err(TrustError::Card(e)));
+            return Err(Fault::Refused(TrustError::Card(e)));
         }
         if !is_strict_ancestor(&signer, &office) {
-            return Ok(Err(TrustError::RosterNotBelow { signer, office }));
+            return Err(Fault::Refused(TrustError::RosterNotBelow {
+                signer,
+                office,
+            }));
         }
         if office == keys.office() {
             continue;
@@ -547,5 +541,5 @@ pub fn accept_roster(
         report.push((office, change));
     }
     store.accept_roster(&signer, roster.body.version, &updates)?;
-    Ok(Ok(report))
+    Ok(report)
 }

@@ -12,7 +12,7 @@ use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::{import_bytes, ImportSummary, Outcome};
 use peixun::sync::trust::{self, Change};
-use peixun::sync::{ChainKind, Keys, Rejection};
+use peixun::sync::{ChainKind, Fault, Keys, Rejection};
 
 pub const PROVINCE: &str = "420000";
 pub const EZHOU: &str = "420700";
@@ -44,9 +44,7 @@ impl Office {
     /// This office pins `other`'s card, as after a phone call.
     pub fn pin(&self, other: &Office) {
         let card = other.keys.card().unwrap();
-        trust::trust_card(&self.store, &card, &card.fingerprint())
-            .unwrap()
-            .unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
     }
 
     pub fn send(&self, to: &Office) -> Vec<u8> {
@@ -60,12 +58,7 @@ impl Office {
     }
 
     pub fn take(&self, bytes: &[u8]) -> Result<Outcome, Rejection> {
-        import_bytes(&self.store, &self.keys, bytes).map_err(|report| {
-            report
-                .downcast_ref::<Rejection>()
-                .cloned()
-                .unwrap_or_else(|| panic!("not a rejection: {report:?}"))
-        })
+        refusal(import_bytes(&self.store, &self.keys, bytes))
     }
 
     pub fn imported(&self, bytes: &[u8]) -> ImportSummary {
@@ -235,9 +228,15 @@ pub fn hierarchy() -> (Office, Office, Office) {
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
     let text = roster.to_text().unwrap();
     let roster = trust::Roster::from_text(&text).unwrap();
-    let report = trust::accept_roster(&province.store, &province.keys, &roster)
-        .unwrap()
-        .unwrap();
+    let report = trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     assert_eq!(report, vec![(ECHENG.to_string(), Change::Added)]);
     (province, city, county)
+}
+
+/// What checked outside input: done or refused; a failure of the machine fails the test.
+pub fn refusal<T, E>(result: Result<T, Fault<E>>) -> Result<T, E> {
+    result.map_err(|fault| match fault {
+        Fault::Refused(e) => e,
+        Fault::Failed(report) => panic!("not a refusal: {report:?}"),
+    })
 }

@@ -27,9 +27,7 @@ pub fn city_with_golden_keys() -> (tempfile::TempDir, Store, State) {
     keys.write_to(&keys_dir(store.dir())).expect("install keys");
     let text = std::fs::read_to_string(golden().join("county.card")).expect("card");
     let card = Card::from_text(&text).expect("card parses");
-    trust::trust_card(&store, &card, &card.fingerprint())
-        .expect("trust")
-        .expect("trusted");
+    trust::trust_card(&store, &card, &card.fingerprint()).expect("trusted");
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('7'));
     assert_eq!(state.tab, Tab::Sync);
