@@ -114,6 +114,7 @@ pub(crate) fn county_marks(
         let due = c.due_for(def, id);
         match item {
             "county.contact" if due < today && rng.chance(0.92) => {
+                out.push(named_contact(rng, id, due)?);
                 out.push(mark(
                     id,
                     item,
@@ -192,6 +193,7 @@ pub(crate) fn county_marks(
     }
     // Every unit has at least named its contact person: no office is silent in the demo.
     if out.is_empty() {
+        out.push(named_contact(rng, id, today)?);
         out.push(mark(
             id,
             "county.contact",
@@ -200,6 +202,21 @@ pub(crate) fn county_marks(
         ));
     }
     Ok(out)
+}
+
+/// The official a unit names as its 联系人, from a few days before the item was due.
+fn named_contact(rng: &mut Rng, unit: &str, due: NaiveDate) -> Result<Payload> {
+    const POSTS: [&str; 4] = ["科长", "副科长", "副局长", "科员"];
+    let post = *rng.pick(&POSTS);
+    let name = super::names::person_name(rng);
+    let phone = super::names::mobile(rng, &mut std::collections::HashSet::new())?;
+    let since = due.checked_sub_days(Days::new(5)).unwrap_or(due);
+    let contact = crate::domain::contact::contact(&name, &phone, post, since)
+        .map_err(|e| eyre!("demo contact for {unit}: {e:?}"))?;
+    Ok(Payload::ContactSet {
+        unit: unit.to_string(),
+        contact,
+    })
 }
 
 /// A city's own marks: the plan summary it sent the province, and the materials it is

@@ -73,6 +73,10 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
 
     let office = state.office.id.clone();
     let grid = !campaign().children(&office).is_empty();
+    let mut contacts: std::collections::HashMap<String, _> = crate::app::contacts::list(store)?
+        .into_iter()
+        .map(|row| (row.unit, row.contact))
+        .collect();
     let mut units = Vec::new();
     for (unit, depth) in units_under(&office) {
         let rows = store.checklist(&unit, state.today)?;
@@ -81,6 +85,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
         }
         units.push(UnitChecklist {
             name: unit_name(&unit),
+            contact: contacts.remove(&unit).flatten(),
             unit,
             depth,
             rows,

@@ -545,3 +545,68 @@ fn the_enrol_form_offers_known_enterprises_by_part_of_the_name() {
         "no new enterprise"
     );
 }
+
+#[test]
+fn the_checklist_shows_who_to_call_and_follows_a_change_of_contact() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    assert!(screen_text(&state, 80, 24).contains("联系人：尚未指定"));
+
+    peixun::app::contacts::set(&store, "王芳", "13972100001", "科长", day("2023-03-01"))
+        .expect("contact set");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("联系人：王芳（科长），13972100001，2023-03-01 起"),
+        "{screen}"
+    );
+
+    // The post changes hands: the checklist names the new contact, not the old one.
+    peixun::app::contacts::set(&store, "李强", "13972100002", "", day("2023-06-01"))
+        .expect("contact changed");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("联系人：李强，13972100002，2023-06-01 起"),
+        "{screen}"
+    );
+    assert!(!screen.contains("王芳"), "{screen}");
+}
+
+#[test]
+fn the_city_grid_names_the_selected_units_contact() {
+    let (_dir, store) = city_store();
+    let contact =
+        peixun::domain::contact::contact("朱宇秀", "18918788585", "副局长", day("2023-02-22"))
+            .expect("contact");
+    // Named by 华容区 itself, on its own device, and taken in as a bundle's chain would be.
+    let mut county = peixun::demo::ChainWriter::new(
+        "420703",
+        peixun::log::device::tagged("420703", 7),
+        "华容区局",
+    );
+    let op = county
+        .push(Payload::ContactSet {
+            unit: "420703".into(),
+            contact,
+        })
+        .expect("op");
+    store.import_foreign_chain(vec![op]).expect("taken in");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let row = state
+        .checklist
+        .units
+        .iter()
+        .position(|u| u.unit == "420703")
+        .expect("华容区 on the grid");
+    state.checklist.row = row;
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("华容区联系人：朱宇秀（副局长），18918788585，2023-02-22 起"),
+        "{screen}"
+    );
+}

@@ -2,6 +2,7 @@
 
 use crate::campaign::campaign;
 use crate::domain::checklist::{ChecklistRow, ItemStatus};
+use crate::domain::contact::Contact;
 use crate::i18n::t;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub struct UnitChecklist {
     /// 0 for the office itself or a city under the province, 1 for the units below it.
     pub depth: usize,
     pub rows: Vec<ChecklistRow>,
+    /// The unit's 联系人, as it named it.
+    pub contact: Option<Contact>,
 }
 
 /// One column of the grid: a campaign step.

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::{Cell, StepColumn, UnitChecklist};
 use crate::domain::checklist::{ChecklistRow, ItemStatus};
+use crate::domain::contact::Contact;
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::State;
@@ -72,6 +73,10 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
         tf("tui.checklist.unit_title", &[("unit", &unit.name)])
     };
     lines.push(Line::styled(truncate(&title, w), theme.title));
+    lines.push(Line::styled(
+        truncate(&contact_text(unit.contact.as_ref()), w),
+        theme.dim,
+    ));
 
     let status_w = [
         ItemStatus::Done,
@@ -315,7 +320,13 @@ fn grid_footer(state: &State, step: Option<&StepColumn>, w: usize) -> Vec<String
     let (Some(unit), Some(step)) = (c.units.get(c.row), step) else {
         return Vec::new();
     };
-    let mut texts = Vec::new();
+    let mut texts = vec![tf(
+        "tui.checklist.unit_contact",
+        &[
+            ("unit", &unit.name),
+            ("contact", &contact_text(unit.contact.as_ref())),
+        ],
+    )];
     if let Some(stale) = c.stale.get(&unit.unit) {
         texts.push(tf(
             "tui.checklist.staleness",
@@ -335,4 +346,32 @@ fn grid_footer(state: &State, step: Option<&StepColumn>, w: usize) -> Vec<String
         None => tf("tui.checklist.cell_none", &[("unit", &unit.name)]),
     });
     texts.iter().flat_map(|text| wrap_words(text, w)).collect()
+}
+
+/// Who to call about a unit: its 联系人 with post, phone and since when, or that it named none.
+fn contact_text(contact: Option<&Contact>) -> String {
+    let Some(contact) = contact else {
+        return t("tui.checklist.contact_none");
+    };
+    let since = contact.since.format("%Y-%m-%d");
+    if contact.position.is_empty() {
+        tf(
+            "tui.checklist.contact",
+            &[
+                ("name", &contact.name),
+                ("phone", &contact.phone),
+                ("since", &since),
+            ],
+        )
+    } else {
+        tf(
+            "tui.checklist.contact_post",
+            &[
+                ("name", &contact.name),
+                ("position", &contact.position),
+                ("phone", &contact.phone),
+                ("since", &since),
+            ],
+        )
+    }
 }
