@@ -74,9 +74,10 @@ pub fn nominate(store: &Store, kind: AwardKind, input: &NominationInput) -> Outc
                 .as_deref()
                 .and_then(text::clean)
                 .ok_or_else(|| Refusal::said(t("cli.award.name_required")))?;
-            if let Some(s) = &session {
-                lecturer_at(s, &name)?;
-            }
+            let name = match &session {
+                Some(s) => lecturer_at(s, &name)?,
+                None => name,
+            };
             (place(&session), name, None, None)
         }
         AwardKind::Course => {
@@ -150,9 +151,17 @@ fn person_unit(store: &Store, person: &Person) -> Outcome<String> {
     Ok(enterprise.map_or_else(|| person.office.clone(), |e| e.unit))
 }
 
-fn lecturer_at(session: &Session, name: &str) -> Outcome<()> {
-    if session.courses.iter().any(|c| c.lecturer == name) {
-        return Ok(());
+/// The lecturer of `session` that `name` names, as the class lists them: a name alone finds
+/// "毛敏婷（中南财经政法大学知识产权研究中心）".
+fn lecturer_at(session: &Session, name: &str) -> Outcome<String> {
+    let named = |lecturer: &str| {
+        lecturer == name
+            || lecturer
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['（', '(']))
+    };
+    if let Some(c) = session.courses.iter().find(|c| named(&c.lecturer)) {
+        return Ok(c.lecturer.clone());
     }
     let lecturers: Vec<&str> = session
         .courses
