@@ -437,6 +437,19 @@ fn the_city_nominates_the_province_chooses_and_the_choice_comes_back() {
     assert_eq!(chosen_rows.len(), 1, "{chosen_rows:?}");
     assert!(chosen_rows[0].contains(&NAME.to_string()));
 
+    // The province printing 鄂州's bulletin lists 鄂州's nominations with the result.
+    let rows = bulletin(&province.store, EZHOU, 2023, today()).unwrap();
+    let docs = bulletin_documents(
+        &province.store,
+        EZHOU,
+        &rows,
+        &list,
+        today(),
+        "湖北省知识产权局",
+    )
+    .unwrap();
+    assert_eq!(docs[1].shown_rows().len(), 3);
+
     city.applied(&province.send(&city));
     let at_city = awards::list(&city.store).unwrap();
     let selected: Vec<&str> = at_city

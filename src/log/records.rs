@@ -52,6 +52,10 @@ mod tests {
         );
         assert_eq!(describe(&keys::session("S-1")), "场次 S-1");
         assert_eq!(describe("x/a/S-9"), "扩招班 S-9 的省局批准");
+        assert_eq!(
+            describe(&keys::selection("W-420700-1")),
+            "评选推荐 W-420700-1 的省局评选结果"
+        );
         assert_eq!(describe("zz/unknown"), "zz/unknown");
     }
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::bulletin::BulletinRow;
 use super::doc::{chinese_date, Align, Cell, Column, Document, Row, Value};
 use super::rollup::{document_staleness, with_staleness, Local, TOTAL};
-use crate::campaign::hierarchy::above_county;
+use crate::campaign::hierarchy::{above_county, within};
 use crate::campaign::{campaign, unit_name};
 use crate::cert::is_province;
 use crate::domain::award::Award;
@@ -15,7 +15,7 @@ use crate::i18n::{t, tf};
 use crate::store::Store;
 
 /// The tables of the bulletin of `office`: the figures, and for a city or the province the
-/// 评选 of `awards` (the office's, in the order `app::awards::list` gives).
+/// 评选 of those of `awards` (in the order `app::awards::list` gives) within its area.
 pub fn bulletin_documents(
     store: &Store,
     office: &str,
@@ -116,11 +116,13 @@ fn figures_document(
     })
 }
 
-/// The province prints whom it chose; a city, what it nominated and what came of it.
+/// The province prints whom it chose; a city, what was nominated for its area and what came of
+/// it (the province's store too, when it prints a city's bulletin).
 fn awards_document(office: &str, awards: &[Award], today: NaiveDate, maker: &str) -> Document {
     let province = is_province(office);
     let shown: Vec<&Award> = awards
         .iter()
+        .filter(|a| within(office, &a.nomination.unit))
         .filter(|a| !province || a.selected())
         .collect();
     let mut columns = vec![
