@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::award::AwardKind;
 use crate::domain::input::SessionInput;
 use crate::domain::{EnterpriseCategory, MarkStatus};
 use crate::i18n::Lang;
@@ -114,7 +115,7 @@ pub enum Command {
     },
     /// Import people from an enrolment spreadsheet (XLSX, XLS, ODS or CSV; UTF-8 or GB18030)
     Import(ImportArgs),
-    /// Official tables (样表, 签到表, 清单, 覆盖, 获证名单) as .xlsx, .csv or .pdf
+    /// Official tables (样表, 签到表, 清单, 覆盖, 通报, 获证名单) as .xlsx, .csv or .pdf
     Report {
         #[command(subcommand)]
         command: ReportCommand,
@@ -145,6 +146,11 @@ pub enum Command {
     Contacts {
         #[arg(long)]
         json: bool,
+    },
+    /// The 评选: nominate 优秀师资, 优秀学员, 精品课程 (a city), choose (the province), list
+    Award {
+        #[command(subcommand)]
+        command: AwardCommand,
     },
     /// The audit trail (全程留痕): who changed what, when, on which device
     Log {
@@ -318,6 +324,45 @@ pub enum ChecklistCommand {
     Deadline { item: String, date: NaiveDate },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AwardCommand {
+    /// Nominate someone or something of this office's area; prints the nomination's id
+    Nominate {
+        #[arg(long, value_enum)]
+        kind: AwardKind,
+        /// The lecturer's name (teacher)
+        #[arg(long)]
+        name: Option<String>,
+        /// The trainee by id, phone or participant code (trainee)
+        #[arg(long)]
+        person: Option<String>,
+        /// The class the lecturer taught or the course was given at
+        #[arg(long)]
+        session: Option<String>,
+        /// The course's number in 附件1 (course)
+        #[arg(long)]
+        course: Option<String>,
+        /// The unit, when no class names it [default: this office]
+        #[arg(long, conflicts_with = "session")]
+        unit: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Choose a nomination (the province), or take the choice back with --undo
+    Select {
+        id: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// The nominations of this office's area, with the province's choice
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Debug, Args)]
 pub struct EnrolArgs {
     #[arg(long)]
@@ -425,6 +470,20 @@ pub enum ReportCommand {
     Coverage {
         #[arg(long)]
         office: Option<String>,
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The 通报: per unit, classes and people offline, online, certification, ranks; the 评选
+    Bulletin {
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long, default_value_t = 2023)]
+        year: i32,
         /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
         #[arg(short, long)]
         output: Option<PathBuf>,

@@ -261,6 +261,7 @@ impl Texts {
         let arg = self.described::<crate::domain::EnterpriseCategory>(arg, "category");
         let arg = self.described::<crate::domain::MarkStatus>(arg, "status");
         let arg = self.described::<crate::cert::Stage>(arg, "stage");
+        let arg = self.described::<crate::domain::award::AwardKind>(arg, "award_kind");
         self.described::<ImportKind>(arg, "import_kind")
     }
 

@@ -6,6 +6,7 @@
 //! Each returns `Outcome<T>`: what happened, or a `Refusal` in the UI language that says which
 //! field is wrong, what needs the coordinator's word, or why it is not allowed.
 
+pub mod awards;
 pub mod cert;
 pub mod checkin;
 pub mod checklist;

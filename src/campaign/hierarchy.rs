@@ -77,6 +77,14 @@ pub fn rank(office: &str) -> u8 {
     }
 }
 
+/// Whether `office` is a city or the province: one that speaks for an area of units.
+pub fn above_county(office: &str) -> bool {
+    matches!(
+        index().level.get(office),
+        Some(UnitLevel::Province | UnitLevel::City)
+    )
+}
+
 /// The province's id.
 pub fn province() -> Option<&'static str> {
     index()

@@ -1,6 +1,7 @@
 //! What each subcommand does. Output for people is a table in the UI language; `--json` is for
 //! scripts.
 
+mod award;
 mod backup;
 mod bundle;
 mod cert;
@@ -173,6 +174,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             since,
         }) => contacts::set(&cli, name, phone, position, *since),
         Some(Command::Contacts { json }) => contacts::list(&cli, *json),
+        Some(Command::Award { command }) => award::run(&cli, command),
         Some(Command::Log {
             record,
             limit,

@@ -1,4 +1,4 @@
-//! `peixun report stats|signin|checklist|coverage|certified`: each a printable document, written
+//! `peixun report stats|signin|checklist|coverage|bulletin|certified`: each a printable document, written
 //! in the format its file's extension names (or printed, for the roll-ups without a file).
 
 use std::path::{Path, PathBuf};
@@ -10,10 +10,10 @@ use super::{open_store, print_json, print_table, today, unit_name, user_error};
 use crate::cli::{Cli, ReportCommand};
 use crate::i18n::{t, tf};
 use crate::sheets::doc::Document;
-use crate::sheets::output::{default_name, write_document, FileFormat};
+use crate::sheets::output::{default_name, write_document, write_documents, FileFormat};
 use crate::sheets::stamp::office_name;
 use crate::sheets::write::Encoding;
-use crate::sheets::{report, rollup};
+use crate::sheets::{bulletin, bulletin_doc, report, rollup};
 
 fn office_of(store: &crate::store::Store, raw: &Option<String>) -> Result<String> {
     match raw {
@@ -145,6 +145,47 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 )
             );
             Ok(())
+        }
+        ReportCommand::Bulletin {
+            office,
+            year,
+            output,
+            encoding,
+            json,
+        } => {
+            let office = office_of(&store, office)?;
+            let today = today(cli, &store)?;
+            let rows = bulletin::bulletin(&store, &office, *year, today)?;
+            let awards = crate::app::awards::list(&store)?;
+            if *json {
+                return print_json(&serde_json::json!({ "rows": rows, "awards": awards }));
+            }
+            if let Some(given) = output {
+                FileFormat::of(given).map_err(user_error)?;
+            }
+            let maker = office_name(&office, store.office())?;
+            let docs =
+                bulletin_doc::bulletin_documents(&store, &office, &rows, &awards, today, &maker)?;
+            match output {
+                Some(path) => {
+                    let written = write_documents(path, &docs, *encoding)?;
+                    let rows: usize = docs.iter().map(Document::body_len).sum();
+                    println!(
+                        "{}",
+                        tf(
+                            "cli.report.table_done",
+                            &[("rows", &rows), ("file", &written.display())]
+                        )
+                    );
+                    Ok(())
+                }
+                None => {
+                    for doc in &docs {
+                        print_document(doc);
+                    }
+                    Ok(())
+                }
+            }
         }
         ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),
         ReportCommand::Signin {

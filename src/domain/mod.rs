@@ -1,5 +1,6 @@
 //! Records, their owners and the checks on what people type into them.
 
+pub mod award;
 pub mod categories;
 pub mod cert;
 pub mod checklist;

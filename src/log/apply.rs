@@ -148,6 +148,14 @@ pub mod keys {
     pub fn contact(unit: &str) -> String {
         format!("l/{unit}")
     }
+    /// A nomination for the 评选.
+    pub fn nomination(id: &str) -> String {
+        format!("w/n/{id}")
+    }
+    /// The province's choice on a nomination, kept apart from the city's record of it.
+    pub fn selection(nomination: &str) -> String {
+        format!("w/s/{nomination}")
+    }
     /// A joint session's counts as its office last sent them down.
     pub fn tally(session: &str) -> String {
         format!("t/{session}")
@@ -331,6 +339,8 @@ fn primary_key(payload: &Payload) -> String {
         Payload::PointsRecorded { person, entry, .. } => cert::points(person, &entry.id),
         Payload::SessionTallied { session, .. } => keys::tally(session),
         Payload::ContactSet { unit, .. } => keys::contact(unit),
+        Payload::AwardNominated(n) => keys::nomination(&n.id),
+        Payload::AwardSelected { nomination, .. } => keys::selection(nomination),
     }
 }
 
@@ -487,6 +497,11 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         }
         Payload::SessionTallied { session, tally } => upsert(kv, &keys::tally(session), op, tally),
         Payload::ContactSet { unit, contact } => upsert(kv, &keys::contact(unit), op, contact),
+        Payload::AwardNominated(n) => upsert(kv, &keys::nomination(&n.id), op, n),
+        Payload::AwardSelected {
+            nomination,
+            selection,
+        } => upsert(kv, &keys::selection(nomination), op, selection),
     }
 }
 

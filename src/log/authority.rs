@@ -7,7 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::hierarchy::{is_unit, province, same_line, session_area, within};
+use crate::campaign::hierarchy::{
+    above_county, is_unit, province, same_line, session_area, within,
+};
 use crate::domain::Session;
 use crate::i18n::tf;
 
@@ -34,6 +36,10 @@ pub enum Rule {
     DeadlineAbove,
     /// Certification records are the province's.
     Province,
+    /// Nominations for the 评选 come from a city or the province, not a county.
+    Nominator,
+    /// The 评选's choice is the province's.
+    Selector,
     /// A result is recorded by the office that made the exam session.
     ExamOwner { session_office: Option<String> },
     /// Text with a control character, which no input of this program accepts.
@@ -70,6 +76,8 @@ impl Rule {
             Self::OwnUnit => tf("cli.rule.own_unit", &[]),
             Self::DeadlineAbove => tf("cli.rule.deadline_above", &[]),
             Self::Province => tf("cli.rule.province", &[]),
+            Self::Nominator => tf("cli.rule.nominator", &[]),
+            Self::Selector => tf("cli.rule.selector", &[]),
             Self::ExamOwner { session_office } => {
                 tf("cli.rule.exam_owner", &[("office", &name(session_office))])
             }
@@ -251,6 +259,23 @@ pub fn check(op: &Op) -> Result<(), Rule> {
                 owner: owner.map(str::to_string),
             }),
         },
+        Payload::AwardNominated(n) => {
+            own_id(op, &n.id)?;
+            own_record(op, &n.office)?;
+            if !above_county(&op.office) {
+                return Err(Rule::Nominator);
+            }
+            in_jurisdiction(op, &n.unit)
+        }
+        Payload::AwardSelected { nomination, .. } => {
+            if province() != Some(op.office.as_str()) {
+                return Err(Rule::Selector);
+            }
+            match id_office(nomination) {
+                Some(_) => Ok(()),
+                None => Err(Rule::IdOf { owner: None }),
+            }
+        }
         Payload::OnlineRecorded { .. }
         | Payload::Evaluated { .. }
         | Payload::CandidateAdjusted { .. }

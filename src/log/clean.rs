@@ -157,6 +157,22 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             ("phone", &contact.phone),
             ("position", &contact.position),
         ]),
+        Payload::AwardNominated(n) => {
+            fields.extend([
+                ("id", n.id.as_str()),
+                ("office", &n.office),
+                ("unit", &n.unit),
+                ("name", &n.name),
+                ("reason", &n.reason),
+            ]);
+            fields.extend(n.person.as_deref().map(|p| ("person", p)));
+            fields.extend(n.session.as_deref().map(|s| ("session", s)));
+            fields.extend(n.course.as_deref().map(|c| ("course", c)));
+        }
+        Payload::AwardSelected {
+            nomination,
+            selection,
+        } => fields.extend([("id", nomination.as_str()), ("note", &selection.note)]),
     }
     fields
         .into_iter()

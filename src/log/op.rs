@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
+use crate::domain::award::{Nomination, Selection};
 use crate::domain::cert::{
     Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
 };
@@ -113,6 +114,14 @@ pub enum Payload {
         unit: OfficeId,
         contact: crate::domain::contact::Contact,
     },
+    /// A city (or the province) nominates for the 评选 of 方案 二（五）2; the same id again
+    /// changes the nomination.
+    AwardNominated(Nomination),
+    /// The province chooses a nomination (or takes its choice back).
+    AwardSelected {
+        nomination: RecordId,
+        selection: Selection,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -147,6 +156,8 @@ impl Payload {
             Self::SessionTallied { .. } => "SessionTallied",
             Self::ResultCorrected { .. } => "ResultCorrected",
             Self::ContactSet { .. } => "ContactSet",
+            Self::AwardNominated(_) => "AwardNominated",
+            Self::AwardSelected { .. } => "AwardSelected",
         }
     }
 
@@ -184,6 +195,12 @@ impl Payload {
             } => vec![session.clone(), person.clone()],
             Self::SessionTallied { session, .. } => vec![session.clone()],
             Self::ContactSet { unit, .. } => vec![format!("{unit}/contact"), unit.clone()],
+            Self::AwardNominated(n) => [Some(&n.id), n.person.as_ref(), n.session.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            Self::AwardSelected { nomination, .. } => vec![nomination.clone()],
         }
     }
 }

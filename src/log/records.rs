@@ -22,6 +22,8 @@ pub fn describe(key: &str) -> String {
         ["d", unit, item] => said("deadline", &[("unit", &unit_name(unit)), ("item", item)]),
         ["x", "a", session] => said("approval", &[("session", session)]),
         ["t", session] => said("tally", &[("session", session)]),
+        ["w", "n", id] => said("nomination", &[("id", id)]),
+        ["w", "s", id] => said("selection", &[("id", id)]),
         ["x", "r", person, session] => said("result", &[("session", session), ("person", person)]),
         ["x", _, person, ..] => said("certification", &[("person", person)]),
         _ => key.to_string(),
@@ -50,6 +52,10 @@ mod tests {
         );
         assert_eq!(describe(&keys::session("S-1")), "场次 S-1");
         assert_eq!(describe("x/a/S-9"), "扩招班 S-9 的省局批准");
+        assert_eq!(
+            describe(&keys::selection("W-420700-1")),
+            "评选推荐 W-420700-1 的省局评选结果"
+        );
         assert_eq!(describe("zz/unknown"), "zz/unknown");
     }
 }

@@ -3,6 +3,8 @@
 //! as printable documents (`doc`), measured so nothing is cut (`layout`), written as .xlsx,
 //! .csv or .pdf (`output`).
 
+pub mod bulletin;
+pub mod bulletin_doc;
 pub mod doc;
 pub mod enterprises;
 pub mod font;

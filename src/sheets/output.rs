@@ -48,23 +48,42 @@ pub fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The bytes of `doc` in `format`.
-pub fn document_bytes(doc: &Document, format: FileFormat, encoding: Encoding) -> Result<Vec<u8>> {
+/// The bytes of `docs` in `format`: one sheet each in a workbook, one after another in a PDF
+/// or a CSV (an empty line between).
+pub fn document_bytes(
+    docs: &[Document],
+    format: FileFormat,
+    encoding: Encoding,
+) -> Result<Vec<u8>> {
     match format {
-        FileFormat::Csv => csv_bytes(&doc.table(), encoding),
-        FileFormat::Xlsx => super::xlsx::xlsx_bytes(doc).map_err(|e| user_error(e.to_string())),
+        FileFormat::Csv => {
+            let mut table: Vec<Vec<String>> = Vec::new();
+            for doc in docs {
+                if !table.is_empty() {
+                    table.push(Vec::new());
+                }
+                table.extend(doc.table());
+            }
+            csv_bytes(&table, encoding)
+        }
+        FileFormat::Xlsx => super::xlsx::xlsx_bytes(docs).map_err(|e| user_error(e.to_string())),
         FileFormat::Pdf => {
             let configured = crate::config::Config::load()?.pdf_font;
             let font = super::font::find(configured.as_deref())?;
-            super::pdf::pdf_bytes(doc, &font)
+            super::pdf::pdf_bytes(docs, &font)
         }
     }
 }
 
 /// Writes `doc` to `path` in the format its extension names; returns the absolute path written.
 pub fn write_document(path: &Path, doc: &Document, encoding: Encoding) -> Result<PathBuf> {
+    write_documents(path, std::slice::from_ref(doc), encoding)
+}
+
+/// Writes several tables to one file, as `document_bytes` puts them together.
+pub fn write_documents(path: &Path, docs: &[Document], encoding: Encoding) -> Result<PathBuf> {
     let format = FileFormat::of(path).map_err(user_error)?;
-    let bytes = document_bytes(doc, format, encoding).map_err(|e| {
+    let bytes = document_bytes(docs, format, encoding).map_err(|e| {
         user_error(tf(
             "cli.report.write_failed",
             &[("file", &path.display()), ("reason", &e)],

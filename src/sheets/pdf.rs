@@ -396,8 +396,9 @@ fn widen(ws: &[f64], least: &[f64], doc: &Document) -> Vec<f64> {
     out
 }
 
-/// The document as PDF bytes, set in `font`.
-pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
+/// The documents as one PDF, set in `font`: each starts on a page of its own and numbers its
+/// pages by itself, as separate tables handed in together.
+pub fn pdf_bytes(docs: &[Document], font: &PdfFont) -> Result<Vec<u8>> {
     let face = font
         .face()
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
@@ -408,13 +409,31 @@ pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
     };
     let pdf_font = Font::new(font.data.clone().into(), font.index)
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
+    let mut pdf = Pdf::new();
+    if let Some(first) = docs.first() {
+        pdf.set_metadata(
+            Metadata::new()
+                .title(first.title.clone())
+                .authors(vec![first.maker.clone()])
+                .creator("peixun".into())
+                .language("zh-CN".into()),
+        );
+    }
+    for doc in docs {
+        pages(&mut pdf, doc, &m, &pdf_font)?;
+    }
+    pdf.finish().map_err(|e| eyre!("PDF: {e:?}"))
+}
+
+/// Draws `doc`'s pages into `pdf`.
+fn pages(pdf: &mut Pdf, doc: &Document, m: &Metrics, pdf_font: &Font) -> Result<()> {
     let (page_w, page_h) = if doc.landscape { (A4.1, A4.0) } else { A4 };
     let usable = page_w - 2.0 * MARGIN_SIDE_PT;
     let units = column_widths(doc);
     let natural: Vec<f64> = units.iter().map(|u| u * UNIT_PT + COLUMN_PAD_PT).collect();
     let scale = usable / natural.iter().sum::<f64>().max(1.0);
     let ws: Vec<f64> = natural.iter().map(|w| w * scale).collect();
-    let ws = widen(&ws, &unbreakable(doc, &m), doc);
+    let ws = widen(&ws, &unbreakable(doc, m), doc);
     let xs: Vec<f64> = ws
         .iter()
         .scan(MARGIN_SIDE_PT, |x, w| {
@@ -424,7 +443,7 @@ pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
         })
         .collect();
     let lay = Layout {
-        m: &m,
+        m,
         xs,
         ws,
         signing: doc.signing,
@@ -437,15 +456,6 @@ pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
     let bottom = page_h - MARGIN_BOTTOM_PT;
     let pages = paginate(rows, bottom - MARGIN_TOP_PT - furniture);
     let count = pages.len();
-
-    let mut pdf = Pdf::new();
-    pdf.set_metadata(
-        Metadata::new()
-            .title(doc.title.clone())
-            .authors(vec![doc.maker.clone()])
-            .creator("peixun".into())
-            .language("zh-CN".into()),
-    );
     let size =
         PageSettings::from_wh(page_w as f32, page_h as f32).ok_or_else(|| eyre!("page size"))?;
     for (number, page_rows) in pages.iter().enumerate() {
@@ -454,7 +464,7 @@ pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
         let mut p = Painter {
             surface: &mut surface,
             font: pdf_font.clone(),
-            m: &m,
+            m,
         };
         let mut y = MARGIN_TOP_PT;
         for t in &title {
@@ -498,7 +508,7 @@ pub fn pdf_bytes(doc: &Document, font: &PdfFont) -> Result<Vec<u8>> {
         surface.finish();
         page.finish();
     }
-    pdf.finish().map_err(|e| eyre!("PDF: {e:?}"))
+    Ok(())
 }
 
 #[cfg(test)]

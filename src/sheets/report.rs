@@ -24,6 +24,8 @@ pub struct StatsRow {
     pub hours: String,
     pub venue: String,
     pub host: String,
+    /// The host unit's id, for roll-ups by unit.
+    pub unit: String,
 }
 
 fn content(session: &Session) -> String {
@@ -82,6 +84,7 @@ pub fn stats_rows(
             venue: session.venue.clone(),
             name: session.title,
             host,
+            unit: session.host,
         });
     }
     Ok(rows)

@@ -40,7 +40,12 @@ fn stale_text(home: &str, unit: &str, fresh: Option<&Freshness>, today: NaiveDat
 /// that brought them is; "尚未收到" for a unit whose work nothing here came from; nothing for the
 /// office's own work, nor for work made in this store under the unit's name (a demo's), which no
 /// bundle dates.
-fn document_staleness(home: &str, unit: &str, local: &Local, today: NaiveDate) -> String {
+pub(super) fn document_staleness(
+    home: &str,
+    unit: &str,
+    local: &Local,
+    today: NaiveDate,
+) -> String {
     if unit == home {
         return String::new();
     }
@@ -53,13 +58,13 @@ fn document_staleness(home: &str, unit: &str, local: &Local, today: NaiveDate) -
 
 /// What this store holds of whom: the bundles that brought each unit's work, and the offices it
 /// has any work of.
-struct Local {
+pub(super) struct Local {
     fresh: BTreeMap<String, Freshness>,
     offices: BTreeSet<String>,
 }
 
 impl Local {
-    fn of(store: &Store) -> Result<Local> {
+    pub(super) fn of(store: &Store) -> Result<Local> {
         Ok(Local {
             fresh: store.freshness()?,
             offices: store.heads()?.into_iter().map(|(_, h)| h.office).collect(),
@@ -68,7 +73,7 @@ impl Local {
 }
 
 /// A "数据截至" column at the end of a document's rows, only when some row has something to say.
-fn with_staleness(columns: &mut Vec<Column>, rows: &mut [Row], stale: &[String]) {
+pub(super) fn with_staleness(columns: &mut Vec<Column>, rows: &mut [Row], stale: &[String]) {
     if stale.iter().all(String::is_empty) {
         return;
     }

@@ -17,18 +17,22 @@ use crate::i18n::tf;
 const FONT: &str = "宋体";
 const DATE_FORMAT: &str = "yyyy\"年\"m\"月\"d\"日\"";
 
-/// The document's workbook, as bytes.
-pub fn xlsx_bytes(doc: &Document) -> Result<Vec<u8>, XlsxError> {
+/// The documents' workbook, as bytes: a sheet for each, named by it.
+pub fn xlsx_bytes(docs: &[Document]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(&doc.title)
-            .set_author(&doc.maker)
-            .set_company(&doc.maker),
-    );
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(&doc.sheet))?;
-    write(sheet, doc)?;
+    if let Some(first) = docs.first() {
+        book.set_properties(
+            &DocProperties::new()
+                .set_title(&first.title)
+                .set_author(&first.maker)
+                .set_company(&first.maker),
+        );
+    }
+    for doc in docs {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(&doc.sheet))?;
+        write(sheet, doc)?;
+    }
     book.save_to_buffer()
 }
 

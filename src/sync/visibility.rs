@@ -51,7 +51,8 @@ pub fn may_hold(office: &str, origin: &str, kind: ChainKind) -> bool {
 }
 
 /// Ops a lower office sees of a higher office's work: no person, enterprise or attendance. The
-/// approval of an expansion class names a class, not a person, so it is public like the class.
+/// approval of an expansion class names a class, not a person, so it is public like the class;
+/// the 评选's choice is announced (予以表扬), so it reaches the city that nominated.
 pub fn is_public(payload: &Payload) -> bool {
     matches!(
         payload,
@@ -59,6 +60,7 @@ pub fn is_public(payload: &Payload) -> bool {
             | Payload::DeadlineSet { .. }
             | Payload::ExpansionApproved { .. }
             | Payload::SessionTallied { .. }
+            | Payload::AwardSelected { .. }
     )
 }
 
