@@ -9,6 +9,7 @@ mod checklist;
 mod contacts;
 mod doctor;
 mod import;
+mod package;
 mod records;
 mod report;
 mod session;

@@ -3,12 +3,14 @@
 //! as printable documents (`doc`), measured so nothing is cut (`layout`), written as .xlsx,
 //! .csv or .pdf (`output`).
 
+pub mod archive;
 pub mod doc;
 pub mod enterprises;
 pub mod font;
 pub mod import;
 pub mod layout;
 pub mod output;
+pub mod package_index;
 pub mod pdf;
 pub mod people;
 pub mod read;
