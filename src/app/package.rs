@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::evidence::{kept, office_in_area, refuse_existing, units_of};
 use super::{Outcome, Refusal};
@@ -45,13 +45,14 @@ pub struct PackageWritten {
 }
 
 /// Writes the package of `raw_office` (this office when none) to `target`: a folder, or a .zip
-/// when its name ends so. `progress` hears of each unit as it starts. Refused before anything is
+/// when its name ends so, its entries dated `now`. `progress` hears of each unit as it starts. Refused before anything is
 /// written when the office is unknown or outside this one's area, or `target` exists.
 pub fn write(
     store: &Store,
     raw_office: Option<&str>,
     target: &Path,
     today: NaiveDate,
+    now: NaiveDateTime,
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Outcome<PackageWritten> {
     let office = office_in_area(store, raw_office)?;
@@ -75,7 +76,7 @@ pub fn write(
     let mut package = Package {
         store,
         today,
-        archive: Archive::create(target).map_err(failed)?,
+        archive: Archive::create(target, now).map_err(failed)?,
         index: Vec::new(),
         written: PackageWritten::default(),
     };

@@ -78,7 +78,8 @@ pub fn write(cli: &Cli, store: &Store, office: Option<&str>, output: &Path) -> R
             );
         }
     };
-    let written = package::write(store, office, output, today, &mut progress)?;
+    let now = chrono::Local::now().naive_local();
+    let written = package::write(store, office, output, today, now, &mut progress)?;
     println!(
         "{}",
         tf(

@@ -20,7 +20,8 @@ pub fn share(path: &Path) -> std::io::Result<()> {
 /// Where the files go while the package is being written.
 pub enum Archive {
     Folder(tempfile::TempDir),
-    Zip(Box<zip::ZipWriter<tempfile::NamedTempFile>>),
+    /// With the time its entries are stamped with (a zip has no time zone: local time).
+    Zip(Box<zip::ZipWriter<tempfile::NamedTempFile>>, zip::DateTime),
 }
 
 /// Whether `target` asks for a .zip (by its extension) rather than a folder.
@@ -39,8 +40,9 @@ fn parent_of(target: &Path) -> &Path {
 }
 
 impl Archive {
-    /// An empty package beside `target`, a folder or a .zip as its name says.
-    pub fn create(target: &Path) -> Result<Archive> {
+    /// An empty package beside `target`, a folder or a .zip as its name says; a zip's entries
+    /// are dated `now`.
+    pub fn create(target: &Path, now: chrono::NaiveDateTime) -> Result<Archive> {
         let dir = parent_of(target);
         let builder = {
             let mut b = tempfile::Builder::new();
@@ -51,7 +53,9 @@ impl Archive {
             let file = builder
                 .tempfile_in(dir)
                 .wrap_err_with(|| format!("writing in {}", dir.display()))?;
-            Ok(Archive::Zip(Box::new(zip::ZipWriter::new(file))))
+            // Before 1980 or after 2107 a zip cannot say; its default date stands then.
+            let modified = zip::DateTime::try_from(now).unwrap_or_default();
+            Ok(Archive::Zip(Box::new(zip::ZipWriter::new(file)), modified))
         } else {
             let folder = builder
                 .tempdir_in(dir)
@@ -64,23 +68,31 @@ impl Archive {
     pub fn add(&mut self, parts: &[String], bytes: &[u8]) -> Result<()> {
         match self {
             Archive::Folder(root) => {
-                let path = parts
-                    .iter()
-                    .fold(root.path().to_path_buf(), |p, n| p.join(n));
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)
-                        .wrap_err_with(|| format!("creating {}", dir.display()))?;
+                let Some((name, folders)) = parts.split_last() else {
+                    return Ok(());
+                };
+                let mut path = root.path().to_path_buf();
+                for folder in folders {
+                    path.push(folder);
+                    if !path.is_dir() {
+                        std::fs::create_dir(&path)
+                            .and_then(|()| share(&path))
+                            .wrap_err_with(|| format!("creating {}", path.display()))?;
+                    }
                 }
+                path.push(name);
                 let mut file =
                     File::create(&path).wrap_err_with(|| format!("writing {}", path.display()))?;
                 file.write_all(bytes)
+                    .and_then(|()| share(&path))
                     .and_then(|()| file.sync_all())
                     .wrap_err_with(|| format!("writing {}", path.display()))
             }
-            Archive::Zip(zip) => {
+            Archive::Zip(zip, modified) => {
                 let options = zip::write::SimpleFileOptions::default()
                     .compression_method(zip::CompressionMethod::Deflated)
-                    .unix_permissions(0o644);
+                    .last_modified_time(*modified)
+                    .unix_permissions(0o666 & !crate::private_files::user_mask());
                 zip.start_file(parts.join("/"), options)?;
                 zip.write_all(bytes)?;
                 Ok(())
@@ -97,13 +109,12 @@ impl Archive {
                 if std::fs::symlink_metadata(target).is_ok() {
                     return Err(eyre!("{} appeared while writing", target.display()));
                 }
-                let kept = root.keep();
-                std::fs::rename(&kept, target).map_err(|e| {
-                    let _ = std::fs::remove_dir_all(&kept);
-                    e
-                })?;
+                // Renamed while still a TempDir, so a failed rename leaves no temp folder behind.
+                std::fs::rename(root.path(), target)?;
+                // Its old path is gone; nothing is left for the TempDir to clean up.
+                let _ = root.keep();
             }
-            Archive::Zip(zip) => {
+            Archive::Zip(zip, _) => {
                 let file = zip.finish()?;
                 share(file.path())?;
                 file.as_file().sync_all()?;
