@@ -511,3 +511,35 @@ fn bad_input_is_named_in_chinese_or_english_with_exit_code_2() {
     let files = files_under(&out);
     assert_eq!(evidence_in(&files).values().next().unwrap(), b"notice");
 }
+
+#[test]
+fn evidence_that_came_without_its_bytes_is_named_not_packed() {
+    let city = Office::new(EZHOU);
+    let county = Office::new(HUARONG);
+    city.pin(&county);
+    county.pin(&city);
+    attach(&county, "county.notice", "华容区培训通知.pdf", b"notice");
+    // Sent without --with-files: the city knows of the file but holds none of its bytes.
+    city.applied(&county.send(&city));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("package");
+    let written = write_package(&city, &target);
+    assert_eq!((written.files, written.not_held), (0, 1));
+    let files = files_under(&target);
+    assert!(evidence_in(&files).is_empty());
+    let rows = index_rows(&files["index.xlsx"]);
+    assert!(
+        rows.iter()
+            .any(|r| r.get(4).map(String::as_str)
+                == Some("华容区培训通知.pdf（本机未收到文件内容）")),
+        "{rows:?}"
+    );
+    let file = peixun::app::evidence::find(&city.store, EZHOU, "华容区培训通知.pdf").unwrap();
+    match peixun::app::evidence::save(&city.store, &file, Some(out.path())) {
+        Err(peixun::app::Refusal::Said(message)) => {
+            assert!(message.contains("--with-files"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(!out.path().join("华容区培训通知.pdf").exists());
+}

@@ -17,7 +17,7 @@ use super::{Outcome, Refusal};
 use crate::campaign::{campaign, unit_name};
 use crate::domain::checklist::EvidenceFile;
 use crate::domain::file_name::FolderNames;
-use crate::domain::SessionKind;
+use crate::domain::{Session, SessionKind};
 use crate::i18n::{t, tf};
 use crate::sheets::archive::Archive;
 use crate::sheets::doc::Document;
@@ -73,9 +73,21 @@ pub fn write(
             &[("file", &target.display()), ("reason", &format!("{e:#}"))],
         ))
     };
+    let year = campaign().year;
+    // The classes whose sign-in records a package carries: offline and expansion classes held.
+    let held = store
+        .sessions()?
+        .into_iter()
+        .filter(|s| {
+            matches!(s.kind, SessionKind::Offline | SessionKind::Expansion)
+                && chrono::Datelike::year(&s.date) == year
+                && s.date <= today
+        })
+        .collect();
     let mut package = Package {
         store,
         today,
+        held,
         archive: Archive::create(target, now).map_err(failed)?,
         index: Vec::new(),
         written: PackageWritten::default(),
@@ -119,6 +131,7 @@ pub fn write(
 struct Package<'a> {
     store: &'a Store,
     today: NaiveDate,
+    held: Vec<Session>,
     archive: Archive,
     index: Vec<IndexLine>,
     written: PackageWritten,
@@ -178,14 +191,13 @@ impl Package<'_> {
         )?;
         let signin_folder = names.claim(&t("cli.report.sheet_signin"));
         let mut signin_names = FolderNames::default();
-        for session in store.sessions()? {
-            let held = session.host == unit
-                && matches!(session.kind, SessionKind::Offline | SessionKind::Expansion)
-                && chrono::Datelike::year(&session.date) == year
-                && session.date <= self.today;
-            if !held {
-                continue;
-            }
+        let hosted: Vec<Session> = self
+            .held
+            .iter()
+            .filter(|s| s.host == unit)
+            .cloned()
+            .collect();
+        for session in hosted {
             let doc = signin_record(store, &session, &maker, self.today)?;
             let name =
                 signin_names.claim(&format!("{}-{}.xlsx", session.date, plain(&session.title)));
