@@ -190,25 +190,7 @@ impl Package<'_> {
             t("cli.report.sheet_stats"),
         )?;
         let signin_folder = names.claim(&t("cli.report.sheet_signin"));
-        let mut signin_names = FolderNames::default();
-        let hosted: Vec<Session> = self
-            .held
-            .iter()
-            .filter(|s| s.host == unit)
-            .cloned()
-            .collect();
-        for session in hosted {
-            let doc = signin_record(store, &session, &maker, self.today)?;
-            let name =
-                signin_names.claim(&format!("{}-{}.xlsx", session.date, plain(&session.title)));
-            self.generated(
-                &[folder.to_string(), signin_folder.clone(), name],
-                &doc,
-                unit,
-                t("cli.report.sheet_signin"),
-            )?;
-            self.written.signin_sheets += 1;
-        }
+        self.signin_records(&[folder.to_string(), signin_folder], unit, &maker)?;
         let rows = store.checklist(unit, self.today)?;
         for (n, def) in campaign().checklist_for(unit).into_iter().enumerate() {
             let status = rows
@@ -253,6 +235,31 @@ impl Package<'_> {
                 self.index.push(line(Some(parts.join("/")), size, by, date));
                 self.written.files += 1;
             }
+        }
+        Ok(())
+    }
+
+    /// The sign-in record of each class `unit` hosted, in `parts` (its folder).
+    fn signin_records(
+        &mut self,
+        parts: &[String],
+        unit: &str,
+        maker: &str,
+    ) -> color_eyre::Result<()> {
+        let mut names = FolderNames::default();
+        let hosted: Vec<Session> = self
+            .held
+            .iter()
+            .filter(|s| s.host == unit)
+            .cloned()
+            .collect();
+        for session in hosted {
+            let doc = signin_record(self.store, &session, maker, self.today)?;
+            let name = names.claim(&format!("{}-{}.xlsx", session.date, plain(&session.title)));
+            let mut path = parts.to_vec();
+            path.push(name);
+            self.generated(&path, &doc, unit, t("cli.report.sheet_signin"))?;
+            self.written.signin_sheets += 1;
         }
         Ok(())
     }
