@@ -15,14 +15,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::evidence::{kept, office_in_area, refuse_existing, units_of};
 use super::{Outcome, Refusal};
 use crate::campaign::{campaign, unit_name};
-use crate::domain::checklist::EvidenceFile;
+use crate::domain::checklist::{EvidenceFile, ItemStatus};
 use crate::domain::file_name::FolderNames;
 use crate::domain::{Session, SessionKind};
 use crate::i18n::{t, tf};
 use crate::sheets::archive::Archive;
 use crate::sheets::doc::Document;
 use crate::sheets::output::{document_bytes, plain, FileFormat};
-use crate::sheets::package_index::{contacts_document, index_document, IndexLine};
+use crate::sheets::package_index::{contacts_document, index_document, IndexLine, Place};
 use crate::sheets::report::{hosted_rows, signin_record, stats_document, stats_rows};
 use crate::sheets::stamp::office_name;
 use crate::sheets::write::Encoding;
@@ -38,7 +38,7 @@ pub struct PackageWritten {
     pub files: usize,
     /// Evidence recorded here whose bytes never came (bundles sent without files).
     pub not_held: usize,
-    /// Checklist items without evidence.
+    /// Checklist items without evidence, waived ones aside.
     pub missing: usize,
     /// Sign-in records of classes.
     pub signin_sheets: usize,
@@ -157,7 +157,7 @@ impl Package<'_> {
             unit: unit_name(unit),
             item,
             status: String::new(),
-            file: Some(parts.join("/")),
+            file: Place::File(parts.join("/")),
             size: Some(size),
             by: t("package.generated"),
             date: Some(self.today),
@@ -198,7 +198,7 @@ impl Package<'_> {
                 .find(|r| r.item == def.id)
                 .map(|r| r.status.label())
                 .unwrap_or_default();
-            let line = |file: Option<String>, size, by: String, date| IndexLine {
+            let line = |file: Place, size, by: String, date| IndexLine {
                 unit: unit_name(unit),
                 item: def.title.clone(),
                 status: status.clone(),
@@ -210,8 +210,16 @@ impl Package<'_> {
             let item_files: Vec<&&EvidenceFile> =
                 files.iter().filter(|f| f.item == def.id).collect();
             if item_files.is_empty() {
-                self.index.push(line(None, None, String::new(), None));
-                self.written.missing += 1;
+                let waived = rows
+                    .iter()
+                    .any(|r| r.item == def.id && r.status == ItemStatus::Waived);
+                let place = if waived {
+                    Place::Waived
+                } else {
+                    self.written.missing += 1;
+                    Place::Missing
+                };
+                self.index.push(line(place, None, String::new(), None));
                 continue;
             }
             let item_folder = names.claim(&format!("{:02}-{}", n + 1, def.title));
@@ -225,14 +233,15 @@ impl Package<'_> {
                         "package.not_held_line",
                         &[("file", &file.evidence.file_name)],
                     );
-                    self.index.push(line(Some(shown), size, by, date));
+                    self.index.push(line(Place::File(shown), size, by, date));
                     self.written.not_held += 1;
                     continue;
                 };
                 let name = file_names.claim(&file.evidence.file_name);
                 let parts = [folder.to_string(), item_folder.clone(), name];
                 self.archive.add(&parts, &bytes)?;
-                self.index.push(line(Some(parts.join("/")), size, by, date));
+                self.index
+                    .push(line(Place::File(parts.join("/")), size, by, date));
                 self.written.files += 1;
             }
         }

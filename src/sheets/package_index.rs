@@ -13,11 +13,21 @@ pub struct IndexLine {
     pub unit: String,
     pub item: String,
     pub status: String,
-    /// Where the file is in the package; `None` for an item without evidence.
-    pub file: Option<String>,
+    pub file: Place,
     pub size: Option<u64>,
     pub by: String,
     pub date: Option<NaiveDate>,
+}
+
+/// What the index says of a line's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Where the file is in the package (or why it is not).
+    File(String),
+    /// An item without evidence.
+    Missing,
+    /// An item waived (免报) without evidence: nothing is missing.
+    Waived,
 }
 
 /// A size as people read it: 812 B, 35.2 KB, 4.1 MB.
@@ -58,8 +68,9 @@ pub fn index_document(
         .enumerate()
         .map(|(i, line)| {
             let file = match &line.file {
-                Some(path) => Cell::text(path),
-                None => Cell::text(t("package.missing")).bold(true),
+                Place::File(path) => Cell::text(path),
+                Place::Missing => Cell::text(t("package.missing")).bold(true),
+                Place::Waived => Value::Empty.into(),
             };
             Row::Body(vec![
                 Cell::int(i + 1),
