@@ -322,6 +322,24 @@ pub enum ChecklistCommand {
     },
     /// Set a unit's deadline for an item (a city for its counties)
     Deadline { item: String, date: NaiveDate },
+    /// Evidence files of a unit and the units below it, by item, with their real names
+    Files {
+        /// Whose files: this office [default] or a unit below it, with the units below it
+        #[arg(long)]
+        office: Option<String>,
+    },
+    /// Save one evidence file out under its real name
+    Get {
+        /// The file's name as attached, or its id (the start of its hash, as `files` shows)
+        file: String,
+        /// Look among this unit's files and those of the units below it [default: this office]
+        #[arg(long)]
+        office: Option<String>,
+        /// A folder to save into, or the new file's path [default: its name, here]; an
+        /// existing file is never replaced
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -494,6 +512,15 @@ pub enum ReportCommand {
     },
     /// The roster of certified IP specialists (获证名单)
     Certified(crate::cli_cert::CertifiedArgs),
+    /// The 附件5 package: every unit's evidence by item, 统计表, sign-in records, contacts, index
+    Package {
+        /// Whose package: this office [default] or a unit below it, with the units below it
+        #[arg(long)]
+        office: Option<String>,
+        /// A new folder, or FILE.zip
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// A printable A4 sign-in sheet (签到表) for a session
     Signin {
         #[arg(long)]

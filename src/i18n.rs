@@ -45,6 +45,16 @@ const AREAS: &[(&str, &str, &str)] = &[
     ),
     ("zh", "cert", include_str!("../assets/i18n/zh-CN/cert.toml")),
     ("en", "cert", include_str!("../assets/i18n/en/cert.toml")),
+    (
+        "zh",
+        "package",
+        include_str!("../assets/i18n/zh-CN/package.toml"),
+    ),
+    (
+        "en",
+        "package",
+        include_str!("../assets/i18n/en/package.toml"),
+    ),
     ("zh", "help", include_str!("../assets/i18n/zh-CN/help.toml")),
     ("en", "help", include_str!("../assets/i18n/en/help.toml")),
 ];

@@ -11,6 +11,8 @@ pub mod cert;
 pub mod checkin;
 pub mod checklist;
 pub mod contacts;
+pub mod evidence;
+pub mod package;
 pub mod sessions;
 
 use color_eyre::Report;

@@ -79,6 +79,19 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
             );
             Ok(())
         }
+        // The files of an office and its units: `--office`, else the checklist's `--unit`.
+        Some(ChecklistCommand::Files { office }) => {
+            let office = office.as_deref().or(args.unit.as_deref());
+            super::package::files(&store, office, args.json)
+        }
+        Some(ChecklistCommand::Get {
+            file,
+            office,
+            output,
+        }) => {
+            let office = office.as_deref().or(args.unit.as_deref());
+            super::package::get(&store, file, office, output.as_deref())
+        }
         Some(ChecklistCommand::Deadline { item, date }) => {
             checklist::set_deadline(&store, &unit, item, *date)?;
             println!(

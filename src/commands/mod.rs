@@ -12,6 +12,7 @@ mod contacts;
 mod doctor;
 mod import;
 mod keys;
+mod package;
 mod records;
 mod report;
 mod session;

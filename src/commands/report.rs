@@ -187,6 +187,9 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 }
             }
         }
+        ReportCommand::Package { office, output } => {
+            super::package::write(cli, &store, office.as_deref(), output)
+        }
         ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),
         ReportCommand::Signin {
             session,

@@ -69,6 +69,21 @@ pub struct ChecklistRow {
     pub evidence: Vec<Evidence>,
 }
 
+/// One evidence file of a unit's item, with who attached it (the op's office and actor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceFile {
+    pub unit: String,
+    pub item: String,
+    /// The first characters of the content hash, as `checklist attach` printed them.
+    pub id: String,
+    pub evidence: Evidence,
+    pub office: String,
+    pub actor: String,
+}
+
+/// Hex characters of the content hash that name a file to people.
+pub const FILE_ID_CHARS: usize = 12;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! as printable documents (`doc`), measured so nothing is cut (`layout`), written as .xlsx,
 //! .csv or .pdf (`output`).
 
+pub mod archive;
 pub mod bulletin;
 pub mod bulletin_doc;
 pub mod doc;
@@ -11,6 +12,7 @@ pub mod font;
 pub mod import;
 pub mod layout;
 pub mod output;
+pub mod package_index;
 pub mod pdf;
 pub mod people;
 pub mod read;

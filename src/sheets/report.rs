@@ -62,6 +62,16 @@ pub fn stats_rows(
         .into_iter()
         .map(|(u, _)| u.id.clone())
         .collect();
+    hosted_rows(store, &units, year, today)
+}
+
+/// As `stats_rows`, for the classes hosted by `units` only (one unit's own, in a package).
+pub fn hosted_rows(
+    store: &Store,
+    units: &[String],
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<StatsRow>> {
     let mut rows = Vec::new();
     for session in store.sessions()? {
         let held = matches!(session.kind, SessionKind::Offline | SessionKind::Expansion)
@@ -176,6 +186,74 @@ pub fn signin_document(
     let version = store
         .printed_sheet(&session.id, None)?
         .map_or(1, |s| s.version + 1);
+    let title = tf(
+        "cli.report.signin_title",
+        &[("title", &session.title), ("version", &version)],
+    );
+    let list = store.enrolment_list(&session.id)?;
+    let mut rows = signin_rows(&list, |_| "□");
+    rows.push(Row::Section(t("cli.report.walk_ins")));
+    rows.extend((0..WALK_IN_ROWS).map(|_| Row::Body(vec![Value::Empty.into(); 8])));
+    Ok(SigninSheet {
+        document: signin_sheet(session, title, rows, maker, made),
+        order: PrintedOrder {
+            session: session.id.clone(),
+            people: list.into_iter().map(|(p, _)| p.id).collect(),
+            version,
+        },
+    })
+}
+
+/// The sign-in sheet of a session as a record for the archive: the enrolment list with who
+/// signed in ticked, without walk-in rows or a version (it is not printed to be ticked).
+pub fn signin_record(
+    store: &Store,
+    session: &Session,
+    maker: &str,
+    made: NaiveDate,
+) -> Result<Document> {
+    let present = store.attendance(&session.id)?;
+    let list = store.enrolment_list(&session.id)?;
+    let rows = signin_rows(&list, |person| {
+        if present.contains_key(&person.id) {
+            "☑"
+        } else {
+            "□"
+        }
+    });
+    let title = tf("package.signin_title", &[("title", &session.title)]);
+    Ok(signin_sheet(session, title, rows, maker, made))
+}
+
+/// One row per person enrolled, in the list's order, with `tick` in the 签到 column.
+fn signin_rows(
+    list: &[(crate::domain::Person, Option<crate::domain::Enterprise>)],
+    tick: impl Fn(&crate::domain::Person) -> &'static str,
+) -> Vec<Row> {
+    list.iter()
+        .enumerate()
+        .map(|(i, (person, enterprise))| {
+            Row::Body(vec![
+                Cell::int(i + 1),
+                Cell::text(&person.name),
+                text_or_empty(enterprise.as_ref().map_or("", |e| e.name.as_str())).into(),
+                text_or_empty(&person.position).into(),
+                text_or_empty(&mask_phone(&person.phone)).into(),
+                Cell::text(&person.code),
+                Cell::text(tick(person)),
+                Value::Empty.into(),
+            ])
+        })
+        .collect()
+}
+
+fn signin_sheet(
+    session: &Session,
+    title: String,
+    rows: Vec<Row>,
+    maker: &str,
+    made: NaiveDate,
+) -> Document {
     let line = tf(
         "cli.report.signin_line",
         &[
@@ -195,31 +273,9 @@ pub fn signin_document(
         Column::new(t("cli.report.col_checked"), Align::Center),
         Column::writing(t("cli.report.col_signature"), 14.0),
     ];
-    let list = store.enrolment_list(&session.id)?;
-    let mut rows: Vec<Row> = list
-        .iter()
-        .enumerate()
-        .map(|(i, (person, enterprise))| {
-            Row::Body(vec![
-                Cell::int(i + 1),
-                Cell::text(&person.name),
-                text_or_empty(enterprise.as_ref().map_or("", |e| e.name.as_str())).into(),
-                text_or_empty(&person.position).into(),
-                text_or_empty(&mask_phone(&person.phone)).into(),
-                Cell::text(&person.code),
-                Cell::text("□"),
-                Value::Empty.into(),
-            ])
-        })
-        .collect();
-    rows.push(Row::Section(t("cli.report.walk_ins")));
-    rows.extend((0..WALK_IN_ROWS).map(|_| Row::Body(vec![Value::Empty.into(); 8])));
-    let doc = Document {
+    Document {
         sheet: t("cli.report.sheet_signin"),
-        title: tf(
-            "cli.report.signin_title",
-            &[("title", &session.title), ("version", &version)],
-        ),
+        title,
         line,
         columns,
         rows,
@@ -228,15 +284,7 @@ pub fn signin_document(
         signing: true,
         maker: maker.to_string(),
         made,
-    };
-    Ok(SigninSheet {
-        document: doc,
-        order: PrintedOrder {
-            session: session.id.clone(),
-            people: list.into_iter().map(|(p, _)| p.id).collect(),
-            version,
-        },
-    })
+    }
 }
 
 /// A sign-in sheet before it is written; once the file is, its order is recorded.

@@ -1,11 +1,14 @@
 //! A unit's checklist: the campaign's items for its level, the city's deadlines, the unit's marks.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::Store;
 use crate::campaign::campaign;
-use crate::domain::checklist::{derive, ChecklistRow};
+use crate::domain::checklist::{derive, ChecklistRow, EvidenceFile, FILE_ID_CHARS};
+use crate::log::Payload;
 
 impl Store {
     pub fn checklist(&self, unit: &str, today: NaiveDate) -> Result<Vec<ChecklistRow>> {
@@ -33,5 +36,50 @@ impl Store {
         }
         rows.sort_by_key(|row| row.due);
         Ok(rows)
+    }
+}
+
+impl Store {
+    /// The evidence of each of `units`, in their order, each unit's by item in its checklist's
+    /// order then by when attached; who attached each is read from the op that did.
+    pub fn evidence_files(&self, units: &[String]) -> Result<Vec<EvidenceFile>> {
+        let mut attached_by: HashMap<(String, String, String), (String, String)> = HashMap::new();
+        for op in self.ops() {
+            let op = op?;
+            if let Payload::EvidenceAttached {
+                unit,
+                item,
+                evidence,
+            } = op.payload
+            {
+                if units.contains(&unit) {
+                    // Evidence is identified by content: the first op to attach it stands.
+                    attached_by
+                        .entry((unit, item, evidence.blake3))
+                        .or_insert((op.office, op.actor));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        for unit in units {
+            let mut by_item = self.evidence(unit)?;
+            for def in campaign().checklist_for(unit) {
+                let mut evidence = by_item.remove(&def.id).unwrap_or_default();
+                evidence.sort_by(|a, b| a.added.cmp(&b.added).then(a.file_name.cmp(&b.file_name)));
+                for evidence in evidence {
+                    let key = (unit.clone(), def.id.clone(), evidence.blake3.clone());
+                    let (office, actor) = attached_by.remove(&key).unwrap_or_default();
+                    files.push(EvidenceFile {
+                        unit: unit.clone(),
+                        item: def.id.clone(),
+                        id: evidence.blake3.chars().take(FILE_ID_CHARS).collect(),
+                        evidence,
+                        office,
+                        actor,
+                    });
+                }
+            }
+        }
+        Ok(files)
     }
 }
