@@ -17,10 +17,11 @@ use super::tabs::sync::effects as sync_effects;
 use super::tabs::sync::{SyncEffect, SyncJob};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::sheets::doc::Document;
 use crate::sheets::import::{self, Options};
 use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
-use crate::sheets::{enterprises, people, read, report, rollup};
+use crate::sheets::{bulletin, bulletin_doc, enterprises, people, read, report, rollup};
 use crate::store::Store;
 
 /// A job with everything it needs, owned, so it can go to another thread.
@@ -94,10 +95,11 @@ pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
 fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Result<String> {
     let office = &job.office;
     let path = &job.path;
+    make_reports_folder(path)?;
     progress(t("tui.reports.collecting"));
     let maker = office_name(office, store.office())?;
     let mut printed = None;
-    let (doc, done) = match job.kind {
+    let (docs, done) = match job.kind {
         ReportKind::Stats => {
             use chrono::Datelike;
             let rows = report::stats_rows(store, office, job.today.year(), job.today)?;
@@ -106,7 +108,7 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
                 "tui.reports.stats_done",
                 &[("classes", &rows.len()), ("people", &people)],
             );
-            (report::stats_document(&maker, &rows, job.today), done)
+            (vec![report::stats_document(&maker, &rows, job.today)], done)
         }
         ReportKind::Signin => {
             let session = job
@@ -123,22 +125,44 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
                 ],
             );
             printed = Some(sheet.order);
-            (sheet.document, done)
+            (vec![sheet.document], done)
         }
         ReportKind::Checklist => {
             let doc = rollup::checklist_document(store, office, job.today, &maker)?;
             let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
-            (doc, done)
+            (vec![doc], done)
         }
         ReportKind::Coverage => {
             let coverage = rollup::coverage(store, office)?;
             let doc = rollup::coverage_document(store, office, &coverage, job.today, &maker)?;
             let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
-            (doc, done)
+            (vec![doc], done)
         }
+        ReportKind::Bulletin => {
+            use chrono::Datelike;
+            let rows = bulletin::bulletin(store, office, job.today.year(), job.today)?;
+            let awards = crate::app::awards::list(store)?;
+            let docs =
+                bulletin_doc::bulletin_documents(store, office, &rows, &awards, job.today, &maker)?;
+            let body: usize = docs.iter().map(Document::body_len).sum();
+            (docs, tf("tui.reports.table_done", &[("rows", &body)]))
+        }
+        ReportKind::Package => return write_package(store, job, progress),
     };
     progress(tf("tui.reports.saving", &[("file", &path.display())]));
-    // The default folder is made on first use; a folder typed by hand must exist.
+    let written = crate::sheets::output::write_documents(path, &docs, job.encoding)?;
+    if let Some(order) = printed {
+        order.record(store)?;
+    }
+    // The file on a line of its own, so the screen never breaks the message inside its name.
+    Ok(format!(
+        "{done}\n{}",
+        tf("cli.report.written", &[("file", &written.display())])
+    ))
+}
+
+/// The default folder is made on first use; a folder typed by hand must exist.
+fn make_reports_folder(path: &std::path::Path) -> Result<()> {
     let folder = crate::sheets::output::reports_dir();
     if path.parent() == Some(folder.as_path()) && !folder.exists() {
         std::fs::create_dir_all(&folder).wrap_err_with(|| {
@@ -148,14 +172,37 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
             )
         })?;
     }
-    let written = crate::sheets::output::write_document(path, &doc, job.encoding)?;
-    if let Some(order) = printed {
-        order.record(store)?;
-    }
-    // The file on a line of its own, so the screen never breaks the message inside its name.
-    Ok(format!(
-        "{done}\n{}",
-        tf("cli.report.written", &[("file", &written.display())])
+    Ok(())
+}
+
+/// The 附件5 package, unit by unit with its progress on screen.
+fn write_package(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Result<String> {
+    let mut each_unit = |n: usize, total: usize, unit: &str| {
+        progress(tf(
+            "package.progress",
+            &[("n", &n), ("total", &total), ("unit", &unit)],
+        ))
+    };
+    let now = job.today.and_time(chrono::Local::now().time());
+    let written = crate::app::package::write(
+        store,
+        Some(&job.office),
+        &job.path,
+        job.today,
+        now,
+        &mut each_unit,
+    )?;
+    Ok(tf(
+        "package.done",
+        &[
+            ("office", &crate::campaign::unit_name(&written.office)),
+            ("units", &written.units),
+            ("files", &written.files),
+            ("signin", &written.signin_sheets),
+            ("missing", &written.missing),
+            ("not_held", &written.not_held),
+            ("path", &written.path.display()),
+        ],
     ))
 }
 

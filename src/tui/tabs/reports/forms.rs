@@ -43,11 +43,13 @@ pub fn follow_office(form: &mut Form, today: NaiveDate) {
 /// The file a report goes to unless another is typed: in the reports folder (`~/peixun-reports`),
 /// named plainly by report, office (or session) and date.
 pub fn default_path(kind: ReportKind, what: &str, date: NaiveDate) -> String {
-    format!(
-        "~/{}/{}",
-        REPORTS_FOLDER,
-        crate::sheets::output::default_name(&kind.title(), what, date)
-    )
+    let name = crate::sheets::output::default_name(&kind.title(), what, date);
+    // The package is a folder of files; a .zip carries it on a stick as one.
+    let name = match kind {
+        ReportKind::Package => name.replace(".xlsx", ".zip"),
+        _ => name,
+    };
+    format!("~/{REPORTS_FOLDER}/{name}")
 }
 
 /// The folder under the home directory that `default_path` names.
@@ -87,12 +89,18 @@ pub(super) fn report_form(state: &State, kind: ReportKind) -> Option<Form> {
         fields.push(choice("office", offices(office)));
     }
     let mut path = Field::text("path", &default_path(kind, &what, date));
+    let hint = match kind {
+        ReportKind::Package => "tui.reports.path_hint_package",
+        _ => "tui.reports.path_hint",
+    };
     path.hint = tf(
-        "tui.reports.path_hint",
+        hint,
         &[("folder", &crate::sheets::output::reports_dir().display())],
     );
     fields.push(path);
-    fields.push(choice("encoding", encodings()));
+    if kind != ReportKind::Package {
+        fields.push(choice("encoding", encodings()));
+    }
     Some(Form::build(Form::new(
         FormKind::Report { kind, session },
         title,
@@ -137,9 +145,12 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
     let path = crate::tui::effects::expand(&path);
     let job = match &form.kind {
         FormKind::Report { kind, session } => {
-            if let Err(problem) = crate::sheets::output::FileFormat::of(&path) {
-                form.set_error("path", problem);
-                return None;
+            // A package is a folder or a .zip; the other reports name their format.
+            if *kind != ReportKind::Package {
+                if let Err(problem) = crate::sheets::output::FileFormat::of(&path) {
+                    form.set_error("path", problem);
+                    return None;
+                }
             }
             let session = match session {
                 Some(id) => Some(Box::new(

@@ -19,22 +19,21 @@ pub enum ReportKind {
     Checklist,
     /// Enterprises and people reached, per unit, against the target.
     Coverage,
+    /// The 通报: each unit's classes, online training and certification, ranked, and the 评选.
+    Bulletin,
+    /// The 附件5 package: every unit's evidence, tables and sign-in records, as a folder or .zip.
+    Package,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 4] = [
-        ReportKind::Stats,
-        ReportKind::Signin,
-        ReportKind::Checklist,
-        ReportKind::Coverage,
-    ];
-
     pub fn key(self) -> &'static str {
         match self {
             ReportKind::Stats => "stats",
             ReportKind::Signin => "signin",
             ReportKind::Checklist => "checklist",
             ReportKind::Coverage => "coverage",
+            ReportKind::Bulletin => "bulletin",
+            ReportKind::Package => "package",
         }
     }
 
@@ -50,11 +49,13 @@ pub enum Entry {
     Import,
 }
 
-pub const ENTRIES: [Entry; 5] = [
+pub const ENTRIES: [Entry; 7] = [
     Entry::Report(ReportKind::Stats),
     Entry::Report(ReportKind::Signin),
     Entry::Report(ReportKind::Checklist),
     Entry::Report(ReportKind::Coverage),
+    Entry::Report(ReportKind::Bulletin),
+    Entry::Report(ReportKind::Package),
     Entry::Import,
 ];
 
