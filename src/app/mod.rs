@@ -10,6 +10,7 @@ pub mod cert;
 pub mod checkin;
 pub mod checklist;
 pub mod contacts;
+pub mod plans;
 pub mod sessions;
 
 use color_eyre::Report;

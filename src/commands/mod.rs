@@ -11,6 +11,7 @@ mod contacts;
 mod doctor;
 mod import;
 mod keys;
+mod plans;
 mod records;
 mod report;
 mod session;
@@ -164,6 +165,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             since,
         }) => contacts::set(&cli, name, phone, position, *since),
         Some(Command::Contacts { json }) => contacts::list(&cli, *json),
+        Some(Command::Plan { command }) => plans::run(&cli, command),
         Some(Command::Log {
             record,
             limit,

@@ -148,6 +148,10 @@ pub mod keys {
     pub fn contact(unit: &str) -> String {
         format!("l/{unit}")
     }
+    /// A unit's training plan for a year.
+    pub fn plan(unit: &str, year: i32) -> String {
+        format!("y/{unit}/{year}")
+    }
     /// A joint session's counts as its office last sent them down.
     pub fn tally(session: &str) -> String {
         format!("t/{session}")
@@ -331,6 +335,7 @@ fn primary_key(payload: &Payload) -> String {
         Payload::PointsRecorded { person, entry, .. } => cert::points(person, &entry.id),
         Payload::SessionTallied { session, .. } => keys::tally(session),
         Payload::ContactSet { unit, .. } => keys::contact(unit),
+        Payload::PlanSet { unit, plan } => keys::plan(unit, plan.year),
     }
 }
 
@@ -487,6 +492,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         }
         Payload::SessionTallied { session, tally } => upsert(kv, &keys::tally(session), op, tally),
         Payload::ContactSet { unit, contact } => upsert(kv, &keys::contact(unit), op, contact),
+        Payload::PlanSet { unit, plan } => upsert(kv, &keys::plan(unit, plan.year), op, plan),
     }
 }
 

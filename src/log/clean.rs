@@ -157,6 +157,15 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             ("phone", &contact.phone),
             ("position", &contact.position),
         ]),
+        Payload::PlanSet { unit, plan } => {
+            fields.push(("unit", unit.as_str()));
+            for class in &plan.classes {
+                fields.extend(class.courses.iter().map(|c| ("courses", c.as_str())));
+                fields.push(("audience", &class.audience));
+                fields.extend(class.cohost.iter().map(|c| ("cohost", c.as_str())));
+                fields.push(("teachers", &class.teachers));
+            }
+        }
     }
     fields
         .into_iter()

@@ -113,6 +113,12 @@ pub enum Payload {
         unit: OfficeId,
         contact: crate::domain::contact::Contact,
     },
+    /// A unit's training plan for a year, whole (方案 二（二）5(1)): the unit keeps one plan, so
+    /// the latest write is the plan.
+    PlanSet {
+        unit: OfficeId,
+        plan: crate::domain::plan::Plan,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -147,6 +153,7 @@ impl Payload {
             Self::SessionTallied { .. } => "SessionTallied",
             Self::ResultCorrected { .. } => "ResultCorrected",
             Self::ContactSet { .. } => "ContactSet",
+            Self::PlanSet { .. } => "PlanSet",
         }
     }
 
@@ -184,6 +191,7 @@ impl Payload {
             } => vec![session.clone(), person.clone()],
             Self::SessionTallied { session, .. } => vec![session.clone()],
             Self::ContactSet { unit, .. } => vec![format!("{unit}/contact"), unit.clone()],
+            Self::PlanSet { unit, .. } => vec![format!("{unit}/plan"), unit.clone()],
         }
     }
 }

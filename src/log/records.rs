@@ -22,6 +22,8 @@ pub fn describe(key: &str) -> String {
         ["d", unit, item] => said("deadline", &[("unit", &unit_name(unit)), ("item", item)]),
         ["x", "a", session] => said("approval", &[("session", session)]),
         ["t", session] => said("tally", &[("session", session)]),
+        ["l", unit] => said("contact", &[("unit", &unit_name(unit))]),
+        ["y", unit, year] => said("plan", &[("unit", &unit_name(unit)), ("year", year)]),
         ["x", "r", person, session] => said("result", &[("session", session), ("person", person)]),
         ["x", _, person, ..] => said("certification", &[("person", person)]),
         _ => key.to_string(),

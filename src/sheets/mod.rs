@@ -11,6 +11,7 @@ pub mod layout;
 pub mod output;
 pub mod pdf;
 pub mod people;
+pub mod plans;
 pub mod read;
 pub mod report;
 pub mod results;
