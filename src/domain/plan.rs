@@ -94,7 +94,8 @@ pub fn plan_months() -> (u32, u32, String) {
 /// A planned class of `unit` from typed fields, one message per bad field.
 pub fn planned_class(unit: &str, input: &ClassInput) -> Result<PlannedClass, FieldErrors> {
     let mut errors = Vec::new();
-    let mut push = |field: &'static str, message: String| errors.push(FieldError { field, message });
+    let mut push =
+        |field: &'static str, message: String| errors.push(FieldError { field, message });
     let (first, last, months_text) = plan_months();
     let month = match count(&input.month, false) {
         Ok(m) if (first..=last).contains(&m) => m,

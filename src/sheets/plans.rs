@@ -65,7 +65,12 @@ pub struct UnitPlan {
 
 /// The units under `office` (itself included) that make a plan, in official order, each with
 /// its plan for `year` and what it has held up to `today`.
-pub fn unit_plans(store: &Store, office: &str, year: i32, today: NaiveDate) -> Result<Vec<UnitPlan>> {
+pub fn unit_plans(
+    store: &Store,
+    office: &str,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<UnitPlan>> {
     let held = store.held(year, today)?;
     let mut out = Vec::new();
     for (unit, _) in campaign().descendants(office) {
@@ -128,7 +133,13 @@ pub fn block_line(u: &UnitPlan) -> String {
         "cli.plan.block",
         &[
             ("unit", &u.unit_name),
-            ("status", &tf(&format!("cli.plan.status_line.{}", u.status.key()), &[("date", &when)])),
+            (
+                "status",
+                &tf(
+                    &format!("cli.plan.status_line.{}", u.status.key()),
+                    &[("date", &when)],
+                ),
+            ),
             ("planned", &u.planned_classes),
             ("held", &u.held.classes),
             ("people", &u.planned_people),
@@ -139,7 +150,13 @@ pub fn block_line(u: &UnitPlan) -> String {
 
 /// 附件2 for `office` from `rows`, stamped by `maker` on `made`: the classes of every plan its
 /// units reported, a block per unit; a unit that has not reported says so in its block.
-pub fn plans_document(office: &str, rows: &[UnitPlan], year: i32, maker: &str, made: NaiveDate) -> Document {
+pub fn plans_document(
+    office: &str,
+    rows: &[UnitPlan],
+    year: i32,
+    maker: &str,
+    made: NaiveDate,
+) -> Document {
     let columns = vec![
         Column::new(t("cli.plan.col.no"), Align::Center),
         Column::new(t("cli.plan.col.unit"), Align::Text),
