@@ -53,9 +53,13 @@ pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
             } else {
                 "cli.plan.submitted"
             };
-            let city = crate::campaign::campaign()
+            // A 直管市 is its own city: its plan goes to the province.
+            let campaign = crate::campaign::campaign();
+            let city = campaign
                 .city_of(store.office())
+                .filter(|c| c.id != store.office())
                 .map(|c| c.name.clone())
+                .or_else(|| crate::campaign::hierarchy::province().map(unit_name))
                 .unwrap_or_default();
             println!(
                 "{}",

@@ -51,6 +51,11 @@ mod tests {
             "鄂城区的清单项 county.contact"
         );
         assert_eq!(describe(&keys::session("S-1")), "场次 S-1");
+        assert_eq!(
+            describe(&keys::plan("420703", 2023)),
+            "华容区 2023 年的培训计划"
+        );
+        assert_eq!(describe(&keys::contact("420703")), "华容区的联系人");
         assert_eq!(describe("x/a/S-9"), "扩招班 S-9 的省局批准");
         assert_eq!(describe("zz/unknown"), "zz/unknown");
     }

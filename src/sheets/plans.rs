@@ -127,10 +127,19 @@ pub fn block_line(u: &UnitPlan) -> String {
         .plan
         .as_ref()
         .and_then(|p| p.submitted)
-        .map(chinese_date)
+        .map(|d| match crate::i18n::lang() {
+            crate::i18n::Lang::Zh => chinese_date(d),
+            crate::i18n::Lang::En => d.to_string(),
+        })
         .unwrap_or_default();
+    // With no plan there is nothing planned to set the held classes against.
+    let key = if u.plan.is_some() {
+        "cli.plan.block"
+    } else {
+        "cli.plan.block_unplanned"
+    };
     tf(
-        "cli.plan.block",
+        key,
         &[
             ("unit", &u.unit_name),
             (
