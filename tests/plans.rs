@@ -7,7 +7,7 @@ use common::offices::*;
 use common::*;
 
 use chrono::NaiveDate;
-use peixun::app::plans;
+use peixun::app::plans::{self, Submitted};
 use peixun::domain::plan::{ClassInput, Plan};
 use peixun::log::device::tagged;
 use peixun::log::Payload;
@@ -60,7 +60,12 @@ fn two_counties_report_their_plans_and_the_city_sums_them_in_annex_2() {
     plans::remove(&huarong.store, 3).unwrap();
     for county in [&echeng, &huarong] {
         let done = plans::submit(&county.store, reported_on()).unwrap();
-        assert!(!done.again);
+        assert!(matches!(done, Submitted::Reported { again: false, .. }));
+        // Reported and unchanged: not reported twice.
+        let ops = county.store.ops().count();
+        let twice = plans::submit(&county.store, day()).unwrap();
+        assert_eq!(twice, Submitted::Unchanged(reported_on()));
+        assert_eq!(county.store.ops().count(), ops);
         let item = county
             .store
             .checklist(county.id(), reported_on())
@@ -154,7 +159,10 @@ fn two_counties_report_their_plans_and_the_city_sums_them_in_annex_2() {
     let e = rows.iter().find(|r| r.unit == ECHENG).unwrap();
     assert_eq!(e.status, PlanStatus::Revised);
     assert_eq!(e.planned_classes, 3);
-    assert!(plans::submit(&echeng.store, day()).unwrap().again);
+    assert!(matches!(
+        plans::submit(&echeng.store, day()).unwrap(),
+        Submitted::Reported { again: true, .. }
+    ));
 }
 
 fn plan_of(office: &Office, unit: &str) -> Option<Plan> {
@@ -232,6 +240,27 @@ fn an_empty_plan_and_bad_classes_are_refused_and_write_nothing() {
     let empty = peixun(d, &["plan", "submit"]);
     assert_eq!(empty.status.code(), Some(2));
     assert!(text(&empty).contains("不能报送"), "{}", text(&empty));
+    let no_course = peixun(
+        d,
+        &[
+            "plan",
+            "add",
+            "--month",
+            "5",
+            "--courses",
+            "，",
+            "--audience",
+            "x",
+            "--people",
+            "5",
+        ],
+    );
+    assert_eq!(no_course.status.code(), Some(2));
+    assert!(
+        text(&no_course).contains("课程: 必填"),
+        "{}",
+        text(&no_course)
+    );
 
     let bad = peixun(
         d,

@@ -80,14 +80,19 @@ pub fn remove(store: &Store, number: usize) -> Outcome<(PlannedClass, Plan)> {
 
 /// What reporting the plan came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submitted {
-    pub plan: Plan,
-    /// It had been reported before, and is reported again with its changes.
-    pub again: bool,
+pub enum Submitted {
+    Reported {
+        plan: Plan,
+        /// It had been reported before, and is reported again with its changes.
+        again: bool,
+    },
+    /// Reported on this day and not changed since: nothing written.
+    Unchanged(NaiveDate),
 }
 
 /// Reports this unit's plan to its city on `today`: the plan is stamped as reported and the
-/// checklist item is marked done with it. An empty plan is refused.
+/// checklist item is marked done with it. An empty plan is refused; one reported and unchanged
+/// since is not reported again.
 pub fn submit(store: &Store, today: NaiveDate) -> Outcome<Submitted> {
     let unit = planning_unit(store)?;
     let mut plan = current(store)?;
@@ -96,6 +101,9 @@ pub fn submit(store: &Store, today: NaiveDate) -> Outcome<Submitted> {
             "cli.plan.empty",
             &[("unit", &unit_name(&unit))],
         )));
+    }
+    if let (Some(on), false) = (plan.submitted, plan.revised) {
+        return Ok(Submitted::Unchanged(on));
     }
     let again = plan.submitted.is_some();
     plan.submitted = Some(today);
@@ -110,7 +118,7 @@ pub fn submit(store: &Store, today: NaiveDate) -> Outcome<Submitted> {
         ],
     );
     super::checklist::mark(store, &unit, PLAN_ITEM, MarkStatus::Done, &note)?;
-    Ok(Submitted { plan, again })
+    Ok(Submitted::Reported { plan, again })
 }
 
 /// The plans of `office` (this office by default) and its units: an office sees its own and

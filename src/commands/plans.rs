@@ -4,7 +4,7 @@
 use color_eyre::eyre::Result;
 
 use super::{headers, open_store, print_json, print_table, today, unit_name};
-use crate::app::plans;
+use crate::app::plans::{self, Submitted};
 use crate::cli::{Cli, PlanAddArgs, PlanCommand};
 use crate::domain::plan::{course_titles, ClassInput, Plan, PlannedClass};
 use crate::i18n::{t, tf};
@@ -47,8 +47,14 @@ pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
         }
         PlanCommand::Submit => {
             let day = today(cli, &store)?;
-            let done = plans::submit(&store, day)?;
-            let key = if done.again {
+            let (plan, again) = match plans::submit(&store, day)? {
+                Submitted::Reported { plan, again } => (plan, again),
+                Submitted::Unchanged(on) => {
+                    println!("{}", tf("cli.plan.unchanged", &[("date", &on)]));
+                    return Ok(());
+                }
+            };
+            let key = if again {
                 "cli.plan.submitted_again"
             } else {
                 "cli.plan.submitted"
@@ -67,8 +73,8 @@ pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
                     key,
                     &[
                         ("city", &city),
-                        ("classes", &done.plan.classes.len()),
-                        ("people", &done.plan.people()),
+                        ("classes", &plan.classes.len()),
+                        ("people", &plan.people()),
                     ]
                 )
             );

@@ -116,6 +116,7 @@ pub fn planned_class(unit: &str, input: &ClassInput) -> Result<PlannedClass, Fie
         }
     };
     let mut courses: Vec<String> = Vec::new();
+    let mut unknown = false;
     for id in input
         .courses
         .split([',', '，', '、', ' '])
@@ -127,12 +128,13 @@ pub fn planned_class(unit: &str, input: &ClassInput) -> Result<PlannedClass, Fie
             .course(&id)
             .is_some_and(|c| c.mode == CourseMode::Offline);
         if !offline {
+            unknown = true;
             push("courses", tf("cli.plan.bad_course", &[("value", &id)]));
         } else if !courses.contains(&id) {
             courses.push(id);
         }
     }
-    if courses.is_empty() && input.courses.trim().is_empty() {
+    if courses.is_empty() && !unknown {
         push("courses", t("cli.input.required"));
     }
     let audience = text::clean(&input.audience).unwrap_or_default();
