@@ -15,7 +15,7 @@ use crate::i18n::{t, tf};
 pub const PLAN_ITEM: &str = "county.plan";
 
 /// The campaign step whose months a planned class must fall in.
-pub const OFFLINE_STEP: &str = "offline_training";
+const OFFLINE_STEP: &str = "offline_training";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedClass {
@@ -84,7 +84,7 @@ fn count(raw: &str, zero_ok: bool) -> Result<u32, String> {
 }
 
 /// The months a class may be planned in: those of the offline training (2023 年 3 月至 11 月).
-pub fn plan_months() -> (u32, u32, String) {
+fn plan_months() -> (u32, u32, String) {
     match campaign().step(OFFLINE_STEP) {
         Some(step) => (step.start.month(), step.end.month(), step.date_text.clone()),
         None => (1, 12, String::new()),
