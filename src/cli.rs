@@ -115,7 +115,7 @@ pub enum Command {
     },
     /// Import people from an enrolment spreadsheet (XLSX, XLS, ODS or CSV; UTF-8 or GB18030)
     Import(ImportArgs),
-    /// Official tables (样表, 签到表, 清单, 覆盖, 通报, 获证名单) as .xlsx, .csv or .pdf
+    /// Official tables (样表, 签到表, 清单, 覆盖, 通报, 计划汇总表, 获证名单) as .xlsx, .csv or .pdf
     Report {
         #[command(subcommand)]
         command: ReportCommand,
@@ -151,6 +151,11 @@ pub enum Command {
     Award {
         #[command(subcommand)]
         command: AwardCommand,
+    },
+    /// This unit's training plan (培训计划): classes, reporting it to the city, the units' plans
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
     },
     /// The audit trail (全程留痕): who changed what, when, on which device
     Log {
@@ -510,6 +515,18 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 附件2: the units' training plans, with planned against held per unit
+    Plans {
+        #[arg(long)]
+        office: Option<String>,
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+        #[arg(long)]
+        json: bool,
+    },
     /// The roster of certified IP specialists (获证名单)
     Certified(crate::cli_cert::CertifiedArgs),
     /// The 附件5 package: every unit's evidence by item, 统计表, sign-in records, contacts, index
@@ -538,4 +555,46 @@ pub enum ReportCommand {
 pub enum ImportKind {
     People,
     Enterprises,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Add a planned class
+    Add(PlanAddArgs),
+    /// This unit's plan, or the plans of the units below this office
+    Show {
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take class N out of the plan
+    Remove { number: usize },
+    /// Report the plan to the city: marks county.plan done with it
+    Submit,
+}
+
+/// Typed as text, so each bad value is named in the UI language.
+#[derive(Debug, Args)]
+pub struct PlanAddArgs {
+    /// Month of the class, 3-11
+    #[arg(long)]
+    pub month: String,
+    /// 附件1 courses: K and 1-14, comma separated
+    #[arg(long)]
+    pub courses: String,
+    #[arg(long)]
+    pub audience: String,
+    /// People expected
+    #[arg(long)]
+    pub people: String,
+    /// Enterprises expected
+    #[arg(long)]
+    pub enterprises: Option<String>,
+    /// A unit of the same city that co-hosts
+    #[arg(long)]
+    pub cohost: Option<String>,
+    /// Teachers asked of the province, in words
+    #[arg(long, default_value = "")]
+    pub teachers: String,
 }

@@ -225,11 +225,11 @@ fn a_mistyped_flag_is_named_with_the_nearest() {
         "{}",
         stderr(&en)
     );
-    // `due` has no --month: the command that has one is named.
+    // `due` has no --month: the commands that have one are named.
     let elsewhere = peixun(dir.path(), &["due", "--mnth"]);
     assert_eq!(elsewhere.status.code(), Some(2));
     assert!(
-        stderr(&elsewhere).contains("--month 是 peixun sessions 的参数"),
+        stderr(&elsewhere).contains("--month 是 peixun plan add、peixun sessions 的参数"),
         "{}",
         stderr(&elsewhere)
     );

@@ -80,11 +80,20 @@ fn report_args(kind: &str) -> (&'static Path, Vec<String>) {
                 huarong_session(),
             ],
         ),
+        // 附件2 is the city's: its units' plans.
+        "plans" => (city(), vec!["report".into(), "plans".into()]),
         other => (province(), vec!["report".into(), other.into()]),
     }
 }
 
-const KINDS: [&str; 5] = ["stats", "checklist", "coverage", "certified", "signin"];
+const KINDS: [&str; 6] = [
+    "stats",
+    "checklist",
+    "coverage",
+    "certified",
+    "signin",
+    "plans",
+];
 
 /// Writes report `kind` as `file` (in a fresh folder); returns what the command said.
 fn write(kind: &str, file: &Path) -> String {
@@ -254,7 +263,7 @@ fn every_report_is_an_a4_document_with_its_title_on_every_page() {
         write(kind, &xlsx);
         let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
         assert!(sheet.contains("paperSize=\"9\""), "{kind}: A4");
-        let landscape = matches!(kind, "stats" | "checklist" | "certified");
+        let landscape = matches!(kind, "stats" | "checklist" | "certified" | "plans");
         let orientation = if landscape { "landscape" } else { "portrait" };
         assert!(
             sheet.contains(&format!("orientation=\"{orientation}\"")),

@@ -13,6 +13,7 @@ pub mod checklist;
 pub mod contacts;
 pub mod evidence;
 pub mod package;
+pub mod plans;
 pub mod sessions;
 
 use color_eyre::Report;

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{data_dir, open_store, print_json, user_error};
 use crate::backup::{self, Summary};
-use crate::cli::{AwardCommand, ChecklistArgs, Cli, Command, SessionCommand};
+use crate::cli::{AwardCommand, ChecklistArgs, Cli, Command, PlanCommand, SessionCommand};
 use crate::config::Config;
 use crate::i18n::tf;
 use crate::store::Store;
@@ -125,6 +125,7 @@ fn changes_store(command: Option<&Command>) -> bool {
             | Command::Cert { .. }
             | Command::Contact { .. },
         ) => true,
+        Some(Command::Plan { command }) => !matches!(command, PlanCommand::Show { .. }),
         Some(Command::Import(args)) => !args.dry_run,
         Some(Command::Award { command }) => !matches!(command, AwardCommand::List { .. }),
         Some(Command::Checklist(ChecklistArgs { command, .. })) => command.is_some(),

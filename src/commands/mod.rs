@@ -13,6 +13,7 @@ mod doctor;
 mod import;
 mod keys;
 mod package;
+mod plans;
 mod records;
 mod report;
 mod session;
@@ -80,7 +81,9 @@ pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
         .collect();
     let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    for row in rows {
+    // A one-cell row under several headers is a line across the table (a block's heading).
+    let spans = |row: &Vec<String>| row.len() == 1 && headers.len() > 1;
+    for row in rows.iter().filter(|r| !spans(r)) {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.width());
@@ -176,6 +179,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         }) => contacts::set(&cli, name, phone, position, *since),
         Some(Command::Contacts { json }) => contacts::list(&cli, *json),
         Some(Command::Award { command }) => award::run(&cli, command),
+        Some(Command::Plan { command }) => plans::run(&cli, command),
         Some(Command::Log {
             record,
             limit,

@@ -1,4 +1,5 @@
-//! `peixun report stats|signin|checklist|coverage|bulletin|certified`: each a printable document, written
+//! `peixun report stats|signin|checklist|coverage|bulletin|plans|certified`: each a printable
+//! document, written
 //! in the format its file's extension names (or printed, for the roll-ups without a file).
 
 use std::path::{Path, PathBuf};
@@ -189,6 +190,32 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
         }
         ReportCommand::Package { office, output } => {
             super::package::write(cli, &store, office.as_deref(), output)
+        }
+        ReportCommand::Plans {
+            office,
+            output,
+            encoding,
+            json,
+        } => {
+            if let Some(given) = output {
+                FileFormat::of(given).map_err(user_error)?;
+            }
+            let today = today(cli, &store)?;
+            let rows = crate::app::plans::overview(&store, office.as_deref(), today)?;
+            if *json {
+                return print_json(&rows);
+            }
+            let office = office_of(&store, office)?;
+            let maker = office_name(&office, store.office())?;
+            let year = crate::campaign::campaign().year;
+            let doc = crate::sheets::plans::plans_document(&office, &rows, year, &maker, today);
+            match output {
+                Some(path) => write(&doc, path, *encoding),
+                None => {
+                    print_document(&doc);
+                    Ok(())
+                }
+            }
         }
         ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),
         ReportCommand::Signin {

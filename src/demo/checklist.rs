@@ -123,6 +123,7 @@ pub(crate) fn county_marks(
                 ));
             }
             "county.plan" if id != "420702" && due < today && rng.chance(0.85) => {
+                out.push(super::plans::plan(id, true, due));
                 out.push(mark(
                     id,
                     item,
@@ -132,6 +133,7 @@ pub(crate) fn county_marks(
             }
             // 梁子湖区 is the demo's late plan: still being revised, so overdue.
             "county.plan" if id == "420702" || (due < today && rng.chance(0.6)) => {
+                out.push(super::plans::plan(id, false, due));
                 out.push(mark(
                     id,
                     item,

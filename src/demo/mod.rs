@@ -12,6 +12,7 @@ pub mod chain;
 mod checklist;
 mod crowd;
 mod names;
+mod plans;
 mod rng;
 mod sessions;
 mod sizes;

@@ -12,6 +12,7 @@ pub mod input;
 pub mod known_enterprises;
 pub mod model;
 pub mod pinyin;
+pub mod plan;
 pub mod session_checks;
 pub mod text;
 

@@ -156,6 +156,10 @@ pub mod keys {
     pub fn selection(nomination: &str) -> String {
         format!("w/s/{nomination}")
     }
+    /// A unit's training plan for a year.
+    pub fn plan(unit: &str, year: i32) -> String {
+        format!("y/{unit}/{year}")
+    }
     /// A joint session's counts as its office last sent them down.
     pub fn tally(session: &str) -> String {
         format!("t/{session}")
@@ -341,6 +345,7 @@ fn primary_key(payload: &Payload) -> String {
         Payload::ContactSet { unit, .. } => keys::contact(unit),
         Payload::AwardNominated(n) => keys::nomination(&n.id),
         Payload::AwardSelected { nomination, .. } => keys::selection(nomination),
+        Payload::PlanSet { unit, plan } => keys::plan(unit, plan.year),
     }
 }
 
@@ -502,6 +507,7 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             nomination,
             selection,
         } => upsert(kv, &keys::selection(nomination), op, selection),
+        Payload::PlanSet { unit, plan } => upsert(kv, &keys::plan(unit, plan.year), op, plan),
     }
 }
 

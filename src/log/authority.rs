@@ -30,7 +30,7 @@ pub enum Rule {
     PersonOf { owner: Option<String> },
     /// A person's enterprise is one the writer registered, or one below it registered.
     EnterpriseOf { owner: Option<String> },
-    /// A unit marks only its own checklist.
+    /// A unit marks only its own checklist and names only its own contact.
     OwnUnit,
     /// A deadline is set by the unit's city or the province.
     DeadlineAbove,
@@ -44,6 +44,8 @@ pub enum Rule {
     ExamOwner { session_office: Option<String> },
     /// Text with a control character, which no input of this program accepts.
     Text { field: String, ch: char },
+    /// A unit writes only its own training plan.
+    OwnPlan,
 }
 
 impl Rule {
@@ -81,6 +83,7 @@ impl Rule {
             Self::ExamOwner { session_office } => {
                 tf("cli.rule.exam_owner", &[("office", &name(session_office))])
             }
+            Self::OwnPlan => tf("cli.rule.own_plan", &[]),
             Self::Text { field, ch } => tf(
                 "cli.rule.text",
                 &[
@@ -234,6 +237,13 @@ pub fn check(op: &Op) -> Result<(), Rule> {
                 Ok(())
             } else {
                 Err(Rule::OwnUnit)
+            }
+        }
+        Payload::PlanSet { unit, .. } => {
+            if *unit == op.office {
+                Ok(())
+            } else {
+                Err(Rule::OwnPlan)
             }
         }
         Payload::DeadlineSet { unit, .. } => {

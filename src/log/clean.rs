@@ -173,6 +173,15 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             nomination,
             selection,
         } => fields.extend([("id", nomination.as_str()), ("note", &selection.note)]),
+        Payload::PlanSet { unit, plan } => {
+            fields.push(("unit", unit.as_str()));
+            for class in &plan.classes {
+                fields.extend(class.courses.iter().map(|c| ("courses", c.as_str())));
+                fields.push(("audience", &class.audience));
+                fields.extend(class.cohost.iter().map(|c| ("cohost", c.as_str())));
+                fields.push(("teachers", &class.teachers));
+            }
+        }
     }
     fields
         .into_iter()

@@ -122,6 +122,12 @@ pub enum Payload {
         nomination: RecordId,
         selection: Selection,
     },
+    /// A unit's training plan for a year, whole (方案 二（二）5(1)): the unit keeps one plan, so
+    /// the latest write is the plan.
+    PlanSet {
+        unit: OfficeId,
+        plan: crate::domain::plan::Plan,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -158,6 +164,7 @@ impl Payload {
             Self::ContactSet { .. } => "ContactSet",
             Self::AwardNominated(_) => "AwardNominated",
             Self::AwardSelected { .. } => "AwardSelected",
+            Self::PlanSet { .. } => "PlanSet",
         }
     }
 
@@ -201,6 +208,7 @@ impl Payload {
                 .cloned()
                 .collect(),
             Self::AwardSelected { nomination, .. } => vec![nomination.clone()],
+            Self::PlanSet { unit, .. } => vec![format!("{unit}/plan"), unit.clone()],
         }
     }
 }

@@ -24,6 +24,8 @@ pub fn describe(key: &str) -> String {
         ["t", session] => said("tally", &[("session", session)]),
         ["w", "n", id] => said("nomination", &[("id", id)]),
         ["w", "s", id] => said("selection", &[("id", id)]),
+        ["l", unit] => said("contact", &[("unit", &unit_name(unit))]),
+        ["y", unit, year] => said("plan", &[("unit", &unit_name(unit)), ("year", year)]),
         ["x", "r", person, session] => said("result", &[("session", session), ("person", person)]),
         ["x", _, person, ..] => said("certification", &[("person", person)]),
         _ => key.to_string(),
@@ -51,6 +53,11 @@ mod tests {
             "鄂城区的清单项 county.contact"
         );
         assert_eq!(describe(&keys::session("S-1")), "场次 S-1");
+        assert_eq!(
+            describe(&keys::plan("420703", 2023)),
+            "华容区 2023 年的培训计划"
+        );
+        assert_eq!(describe(&keys::contact("420703")), "华容区的联系人");
         assert_eq!(describe("x/a/S-9"), "扩招班 S-9 的省局批准");
         assert_eq!(
             describe(&keys::selection("W-420700-1")),

@@ -15,6 +15,7 @@ pub mod output;
 pub mod package_index;
 pub mod pdf;
 pub mod people;
+pub mod plans;
 pub mod read;
 pub mod report;
 pub mod results;

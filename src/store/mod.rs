@@ -8,6 +8,7 @@ pub mod home;
 mod migrate;
 mod open;
 mod paper;
+pub mod plans;
 pub mod printed;
 pub mod query;
 pub mod voided;

@@ -1,0 +1,148 @@
+//! A unit's training plan (方案 二（二）5(1)): classes added and taken out, the plan reported to
+//! the city (which marks the checklist item with it), and the plans of an office's units side by
+//! side. Only a county-level unit plans; only the unit writes its own plan.
+
+use chrono::NaiveDate;
+
+use super::{Outcome, Refusal};
+use crate::campaign::hierarchy::within;
+use crate::campaign::{campaign, unit_name};
+use crate::domain::plan::{planned_class, ClassInput, Plan, PlannedClass, PLAN_ITEM};
+use crate::domain::MarkStatus;
+use crate::i18n::tf;
+use crate::log::Payload;
+use crate::sheets::plans::{unit_plans, UnitPlan};
+use crate::store::Store;
+
+/// The campaign's year: the plan is for it.
+fn year() -> i32 {
+    campaign().year
+}
+
+/// This office, if it is one that makes a plan (a county, a zone or a 直管市).
+fn planning_unit(store: &Store) -> Outcome<String> {
+    let unit = store.office().to_string();
+    if campaign()
+        .checklist_for(&unit)
+        .iter()
+        .any(|d| d.id == PLAN_ITEM)
+    {
+        return Ok(unit);
+    }
+    Err(Refusal::said(tf(
+        "cli.plan.not_county",
+        &[("office", &unit_name(&unit))],
+    )))
+}
+
+/// This unit's plan for the year, or a new empty one.
+pub fn current(store: &Store) -> Outcome<Plan> {
+    let unit = planning_unit(store)?;
+    Ok(store
+        .plan(&unit, year())?
+        .map_or_else(|| Plan::new(year()), |s| s.value))
+}
+
+fn save(store: &Store, unit: &str, plan: &Plan) -> Outcome<()> {
+    store.commit(vec![Payload::PlanSet {
+        unit: unit.to_string(),
+        plan: plan.clone(),
+    }])?;
+    Ok(())
+}
+
+/// Adds a class to this unit's plan; returns its number in the plan and the plan.
+pub fn add(store: &Store, input: &ClassInput) -> Outcome<(usize, Plan)> {
+    let unit = planning_unit(store)?;
+    let class = planned_class(&unit, input).map_err(|e| Refusal::Fields(e.0))?;
+    let mut plan = current(store)?;
+    plan.classes.push(class);
+    plan.revised = plan.submitted.is_some();
+    save(store, &unit, &plan)?;
+    Ok((plan.classes.len(), plan))
+}
+
+/// Takes class `number` (as `plan show` numbers them, from 1) out of this unit's plan.
+pub fn remove(store: &Store, number: usize) -> Outcome<(PlannedClass, Plan)> {
+    let unit = planning_unit(store)?;
+    let mut plan = current(store)?;
+    if number == 0 || number > plan.classes.len() {
+        return Err(Refusal::said(tf(
+            "cli.plan.no_class",
+            &[("number", &number), ("count", &plan.classes.len())],
+        )));
+    }
+    let removed = plan.classes.remove(number - 1);
+    plan.revised = plan.submitted.is_some();
+    save(store, &unit, &plan)?;
+    Ok((removed, plan))
+}
+
+/// What reporting the plan came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    Reported {
+        plan: Plan,
+        /// It had been reported before, and is reported again with its changes.
+        again: bool,
+    },
+    /// Reported on this day and not changed since: nothing written.
+    Unchanged(NaiveDate),
+}
+
+/// Reports this unit's plan to its city on `today`: the plan is stamped as reported and the
+/// checklist item is marked done with it. An empty plan is refused; one reported and unchanged
+/// since is not reported again.
+pub fn submit(store: &Store, today: NaiveDate) -> Outcome<Submitted> {
+    let unit = planning_unit(store)?;
+    let mut plan = current(store)?;
+    if plan.classes.is_empty() {
+        return Err(Refusal::said(tf(
+            "cli.plan.empty",
+            &[("unit", &unit_name(&unit))],
+        )));
+    }
+    if let (Some(on), false) = (plan.submitted, plan.revised) {
+        return Ok(Submitted::Unchanged(on));
+    }
+    let again = plan.submitted.is_some();
+    plan.submitted = Some(today);
+    plan.revised = false;
+    save(store, &unit, &plan)?;
+    let note = tf(
+        "cli.plan.marked_note",
+        &[
+            ("classes", &plan.classes.len()),
+            ("people", &plan.people()),
+            ("date", &today),
+        ],
+    );
+    super::checklist::mark(store, &unit, PLAN_ITEM, MarkStatus::Done, &note)?;
+    Ok(Submitted::Reported { plan, again })
+}
+
+/// The plans of `office` (this office by default) and its units: an office sees its own and
+/// those below it, as the bundles brought them.
+pub fn overview(store: &Store, office: Option<&str>, today: NaiveDate) -> Outcome<Vec<UnitPlan>> {
+    let office = match office {
+        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(Refusal::Said)?,
+        None => store.office().to_string(),
+    };
+    if !within(store.office(), &office) {
+        return Err(Refusal::said(tf(
+            "cli.plan.outside",
+            &[
+                ("unit", &unit_name(&office)),
+                ("office", &unit_name(store.office())),
+            ],
+        )));
+    }
+    let rows = unit_plans(store, &office, year(), today)?;
+    if rows.is_empty() {
+        return Err(Refusal::said(tf(
+            "cli.plan.no_units",
+            &[("unit", &unit_name(&office))],
+        )));
+    }
+    Ok(rows)
+}

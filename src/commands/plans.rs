@@ -1,0 +1,199 @@
+//! `peixun plan add|show|remove|submit`: a unit's training plan, and the plans of the units below
+//! an office.
+
+use color_eyre::eyre::Result;
+
+use super::{headers, open_store, print_json, print_table, today, unit_name};
+use crate::app::plans::{self, Submitted};
+use crate::cli::{Cli, PlanAddArgs, PlanCommand};
+use crate::domain::plan::{course_titles, ClassInput, Plan, PlannedClass};
+use crate::i18n::{t, tf};
+use crate::sheets::plans::{block_line, UnitPlan};
+
+pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    match command {
+        PlanCommand::Add(args) => {
+            let (number, plan) = plans::add(&store, &input(args))?;
+            let class = &plan.classes[number - 1];
+            println!(
+                "{}",
+                tf(
+                    "cli.plan.added",
+                    &[
+                        ("number", &number),
+                        ("month", &class.month),
+                        ("people", &class.people),
+                        ("count", &plan.classes.len()),
+                    ]
+                )
+            );
+            resubmit_hint(&plan);
+        }
+        PlanCommand::Remove { number } => {
+            let (class, plan) = plans::remove(&store, *number)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.plan.removed",
+                    &[
+                        ("number", number),
+                        ("month", &class.month),
+                        ("count", &plan.classes.len()),
+                    ]
+                )
+            );
+            resubmit_hint(&plan);
+        }
+        PlanCommand::Submit => {
+            let day = today(cli, &store)?;
+            let (plan, again) = match plans::submit(&store, day)? {
+                Submitted::Reported { plan, again } => (plan, again),
+                Submitted::Unchanged(on) => {
+                    println!("{}", tf("cli.plan.unchanged", &[("date", &on)]));
+                    return Ok(());
+                }
+            };
+            let key = if again {
+                "cli.plan.submitted_again"
+            } else {
+                "cli.plan.submitted"
+            };
+            // A 直管市 is its own city: its plan goes to the province.
+            let campaign = crate::campaign::campaign();
+            let city = campaign
+                .city_of(store.office())
+                .filter(|c| c.id != store.office())
+                .map(|c| c.name.clone())
+                .or_else(|| crate::campaign::hierarchy::province().map(unit_name))
+                .unwrap_or_default();
+            println!(
+                "{}",
+                tf(
+                    key,
+                    &[
+                        ("city", &city),
+                        ("classes", &plan.classes.len()),
+                        ("people", &plan.people()),
+                    ]
+                )
+            );
+        }
+        PlanCommand::Show { office, json } => {
+            let day = today(cli, &store)?;
+            let rows = plans::overview(&store, office.as_deref(), day)?;
+            if *json {
+                return print_json(&rows);
+            }
+            match rows.as_slice() {
+                [one] => show_one(one),
+                _ => show_units(&rows),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn input(args: &PlanAddArgs) -> ClassInput {
+    ClassInput {
+        month: args.month.clone(),
+        courses: args.courses.clone(),
+        audience: args.audience.clone(),
+        people: args.people.clone(),
+        enterprises: args.enterprises.clone(),
+        cohost: args.cohost.clone(),
+        teachers: args.teachers.clone(),
+    }
+}
+
+/// A reported plan changed: the city still holds the reported one until it is reported again.
+fn resubmit_hint(plan: &Plan) {
+    if plan.revised {
+        println!("{}", t("cli.plan.resubmit"));
+    }
+}
+
+fn class_cells(number: usize, class: &PlannedClass) -> Vec<String> {
+    vec![
+        number.to_string(),
+        tf("cli.plan.month", &[("month", &class.month)]),
+        course_titles(class).join("；"),
+        class.audience.clone(),
+        class.people.to_string(),
+        class.enterprises.map(|n| n.to_string()).unwrap_or_default(),
+        class.cohost.as_deref().map(unit_name).unwrap_or_default(),
+        class.teachers.clone(),
+    ]
+}
+
+/// One unit's plan, class by class, under the line that says where it stands.
+fn show_one(u: &UnitPlan) {
+    println!("{}", block_line(u));
+    let classes = u.plan.as_ref().map_or(&[][..], |p| p.classes.as_slice());
+    if classes.is_empty() {
+        println!("{}", t("cli.plan.none_yet"));
+        return;
+    }
+    let cells: Vec<Vec<String>> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| class_cells(i + 1, c))
+        .collect();
+    print_table(
+        &headers(&[
+            "no",
+            "month",
+            "courses",
+            "audience",
+            "people_planned",
+            "enterprises_planned",
+            "cohost",
+            "teachers",
+        ]),
+        &cells,
+    );
+}
+
+/// The units side by side: where each plan stands, planned against held.
+fn show_units(rows: &[UnitPlan]) {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|u| {
+            vec![
+                u.unit_name.clone(),
+                u.status.label(),
+                u.plan
+                    .as_ref()
+                    .and_then(|p| p.submitted)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                u.planned_classes.to_string(),
+                u.held.classes.to_string(),
+                u.planned_people.to_string(),
+                u.held.people.to_string(),
+                u.planned_enterprises.to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &headers(&[
+            "unit",
+            "status",
+            "submitted",
+            "classes_planned",
+            "classes_held",
+            "people_planned",
+            "people_present",
+            "enterprises_planned",
+        ]),
+        &cells,
+    );
+    let reported = rows.iter().filter(|u| u.status.reported()).count();
+    println!(
+        "{}",
+        tf(
+            "cli.plan.note_reported",
+            &[("reported", &reported), ("units", &rows.len())]
+        )
+    );
+}

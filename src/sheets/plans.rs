@@ -1,0 +1,240 @@
+//! The units' training plans side by side, and the 附件2 summary a city sends the province: a
+//! block per unit, headed by whether it reported its plan and how many classes it has held so
+//! far, with a row per planned class.
+
+use chrono::NaiveDate;
+use color_eyre::eyre::Result;
+use serde::Serialize;
+
+use super::doc::{chinese_date, Align, Cell, Column, Document, Row, Value};
+use crate::campaign::{campaign, unit_name, UnitLevel};
+use crate::domain::plan::{course_titles, Plan, PLAN_ITEM};
+use crate::domain::MarkStatus;
+use crate::i18n::{t, tf};
+use crate::store::plans::Held;
+use crate::store::Store;
+
+/// Where a unit's plan stands, as its city sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanStatus {
+    /// Nothing filled in, nothing reported.
+    Missing,
+    /// Filled in, not yet reported.
+    Draft,
+    Submitted,
+    /// Reported, then changed.
+    Revised,
+    /// The checklist item was marked done by hand (a file, a note), with no plan filled in here.
+    MarkedOnly,
+}
+
+impl PlanStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Revised => "revised",
+            Self::MarkedOnly => "marked_only",
+        }
+    }
+
+    pub fn label(self) -> String {
+        t(&format!("cli.plan.status.{}", self.key()))
+    }
+
+    /// Whether the city counts the plan's classes in 附件2.
+    pub fn reported(self) -> bool {
+        matches!(self, Self::Submitted | Self::Revised)
+    }
+}
+
+/// One unit's plan and how it is going.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitPlan {
+    pub unit: String,
+    pub unit_name: String,
+    pub status: PlanStatus,
+    pub plan: Option<Plan>,
+    pub planned_classes: usize,
+    pub planned_people: u32,
+    pub planned_enterprises: u32,
+    pub held: Held,
+}
+
+/// The units under `office` (itself included) that make a plan, in official order, each with
+/// its plan for `year` and what it has held up to `today`.
+pub fn unit_plans(
+    store: &Store,
+    office: &str,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<UnitPlan>> {
+    let held = store.held(year, today)?;
+    let mut out = Vec::new();
+    for (unit, _) in campaign().descendants(office) {
+        let plans = campaign()
+            .checklist_for(&unit.id)
+            .iter()
+            .any(|d| d.id == PLAN_ITEM);
+        if !plans {
+            continue;
+        }
+        let plan = store.plan(&unit.id, year)?.map(|s| s.value);
+        let marked = store
+            .marks(&unit.id)?
+            .get(PLAN_ITEM)
+            .is_some_and(|m| m.status == MarkStatus::Done);
+        let status = match &plan {
+            Some(p) if p.submitted.is_some() && p.revised => PlanStatus::Revised,
+            Some(p) if p.submitted.is_some() => PlanStatus::Submitted,
+            _ if marked => PlanStatus::MarkedOnly,
+            Some(_) => PlanStatus::Draft,
+            None => PlanStatus::Missing,
+        };
+        out.push(UnitPlan {
+            unit: unit.id.clone(),
+            unit_name: label(office, &unit.id),
+            status,
+            planned_classes: plan.as_ref().map_or(0, |p| p.classes.len()),
+            planned_people: plan.as_ref().map_or(0, Plan::people),
+            planned_enterprises: plan.as_ref().map_or(0, Plan::enterprises),
+            plan,
+            held: held.get(&unit.id).copied().unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// A unit's name, with its city's where the table spans several cities (the province's).
+fn label(office: &str, unit: &str) -> String {
+    let city = campaign().city_of(unit);
+    let at_province = campaign()
+        .unit(office)
+        .is_some_and(|u| u.level == UnitLevel::Province);
+    match city {
+        Some(city) if at_province && city.id != unit => {
+            format!("{}{}", city.name, unit_name(unit))
+        }
+        _ => unit_name(unit),
+    }
+}
+
+/// The line heading a unit's block: whether it reported, and planned against held.
+pub fn block_line(u: &UnitPlan) -> String {
+    let when = u
+        .plan
+        .as_ref()
+        .and_then(|p| p.submitted)
+        .map(|d| match crate::i18n::lang() {
+            crate::i18n::Lang::Zh => chinese_date(d),
+            crate::i18n::Lang::En => d.to_string(),
+        })
+        .unwrap_or_default();
+    // With no plan there is nothing planned to set the held classes against.
+    let key = if u.plan.is_some() {
+        "cli.plan.block"
+    } else {
+        "cli.plan.block_unplanned"
+    };
+    tf(
+        key,
+        &[
+            ("unit", &u.unit_name),
+            (
+                "status",
+                &tf(
+                    &format!("cli.plan.status_line.{}", u.status.key()),
+                    &[("date", &when)],
+                ),
+            ),
+            ("planned", &u.planned_classes),
+            ("held", &u.held.classes),
+            ("people", &u.planned_people),
+            ("present", &u.held.people),
+        ],
+    )
+}
+
+/// 附件2 for `office` from `rows`, stamped by `maker` on `made`: the classes of every plan its
+/// units reported, a block per unit; a unit that has not reported says so in its block.
+pub fn plans_document(
+    office: &str,
+    rows: &[UnitPlan],
+    year: i32,
+    maker: &str,
+    made: NaiveDate,
+) -> Document {
+    let columns = vec![
+        Column::new(t("cli.plan.col.no"), Align::Center),
+        Column::new(t("cli.plan.col.unit"), Align::Text),
+        Column::new(t("cli.plan.col.month"), Align::Center),
+        Column::new(t("cli.plan.col.courses"), Align::Text),
+        Column::new(t("cli.plan.col.audience"), Align::Text),
+        Column::new(t("cli.plan.col.people"), Align::Number),
+        Column::new(t("cli.plan.col.enterprises"), Align::Number),
+        Column::new(t("cli.plan.col.cohost"), Align::Text),
+        Column::new(t("cli.plan.col.teachers"), Align::Text),
+    ];
+    let mut body = Vec::new();
+    let mut no = 0;
+    for u in rows {
+        body.push(Row::Section(block_line(u)));
+        let Some(plan) = u.plan.as_ref().filter(|_| u.status.reported()) else {
+            continue;
+        };
+        for class in &plan.classes {
+            no += 1;
+            body.push(Row::Body(vec![
+                Cell::int(no),
+                Cell::text(u.unit_name.clone()),
+                Cell::text(tf("cli.plan.month", &[("month", &class.month)])),
+                Cell::text(course_titles(class).join("；")),
+                Cell::text(class.audience.clone()),
+                Cell::int(class.people),
+                class.enterprises.map_or(Value::Empty.into(), Cell::int),
+                class
+                    .cohost
+                    .as_deref()
+                    .map_or(Value::Empty.into(), |c| Cell::text(unit_name(c))),
+                super::doc::text_or_empty(&class.teachers).into(),
+            ]));
+        }
+    }
+    body.push(Row::Total {
+        label: t("cli.report.total"),
+        span: 5,
+        sums: vec![5, 6],
+    });
+    let reported = rows.iter().filter(|u| u.status.reported()).count();
+    let mut notes = vec![
+        tf(
+            "cli.plan.note_reported",
+            &[("reported", &reported), ("units", &rows.len())],
+        ),
+        t("cli.plan.note_held"),
+    ];
+    if rows.iter().any(|u| u.status == PlanStatus::Revised) {
+        notes.push(t("cli.plan.note_revised"));
+    }
+    notes.push(t("cli.plan.note_columns"));
+    Document {
+        sheet: t("cli.plan.sheet"),
+        title: tf(
+            "cli.plan.title",
+            &[("office", &unit_name(office)), ("year", &year)],
+        ),
+        line: tf(
+            "cli.report.office_line",
+            &[("office", &maker), ("date", &chinese_date(made))],
+        ),
+        columns,
+        rows: body,
+        notes,
+        landscape: true,
+        signing: false,
+        maker: maker.to_string(),
+        made,
+    }
+}
