@@ -7,6 +7,7 @@ use crossterm::event::KeyCode;
 use super::fixtures::*;
 use super::snapshot_sizes;
 use peixun::tui::app::{Overlay, State, Tab};
+use peixun::tui::tabs::reports::{Entry, ReportKind, ENTRIES};
 use peixun::tui::Theme;
 
 /// The county store with its first session's day passed, so it counts as held.
@@ -157,8 +158,7 @@ fn the_outcome_names_the_file_whole_at_80_columns() {
 #[test]
 fn a_coverage_table_goes_to_csv_in_gb18030() {
     let (dir, store, mut state) = after_the_first_session();
-    press(&store, &mut state, KeyCode::Char('G'));
-    press(&store, &mut state, KeyCode::Up);
+    choose(&store, &mut state, ReportKind::Coverage);
     press(&store, &mut state, KeyCode::Enter);
     press(&store, &mut state, KeyCode::Tab);
     let file = dir.path().join("覆盖.csv");
@@ -368,4 +368,65 @@ fn a_second_job_waits_its_turn_with_the_form_open() {
     let status = state.status.clone().expect("a status line");
     assert!(status.error && status.text.contains("稍候"), "{status:?}");
     assert!(!dir.path().join("统计.csv").exists());
+}
+
+/// Moves the 报表 list to `kind`'s entry with the movement keys.
+fn choose(store: &peixun::store::Store, state: &mut peixun::tui::app::State, kind: ReportKind) {
+    let at = ENTRIES
+        .iter()
+        .position(|e| *e == Entry::Report(kind))
+        .expect("an entry for the report");
+    press(store, state, KeyCode::Char('g'));
+    for _ in 0..at {
+        press(store, state, KeyCode::Down);
+    }
+    assert_eq!(state.reports.selected, at);
+}
+
+#[test]
+fn the_annex_5_package_is_written_from_the_reports_tab_as_a_zip() {
+    let (dir, store, mut state) = after_the_first_session();
+    choose(&store, &mut state, ReportKind::Package);
+    press(&store, &mut state, KeyCode::Enter);
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("the package form did not open");
+    };
+    assert!(
+        form.field("encoding").is_none(),
+        "a package has no CSV encoding"
+    );
+    assert!(form
+        .field("path")
+        .is_some_and(|f| f.value().ends_with(".zip")));
+    press(&store, &mut state, KeyCode::Tab);
+    let zip_path = dir.path().join("附件5.zip");
+    retype(&store, &mut state, &zip_path.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let file = std::fs::File::open(&zip_path).expect("the package was written");
+    let mut archive = zip::ZipArchive::new(file).expect("a zip");
+    let names: Vec<String> = (0..archive.len())
+        .map(|i| archive.by_index(i).expect("entry").name().to_string())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("index.xlsx")), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("签到")), "{names:?}");
+    let outcome = state
+        .reports
+        .outcome
+        .as_ref()
+        .expect("an outcome on screen");
+    assert!(outcome.text.contains("附件5.zip"), "{}", outcome.text);
+}
+
+#[test]
+fn the_bulletin_is_written_from_the_reports_tab() {
+    let (dir, store, mut state) = after_the_first_session();
+    choose(&store, &mut state, ReportKind::Bulletin);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    let file = dir.path().join("通报.csv");
+    retype(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let text = std::fs::read_to_string(&file).expect("written");
+    assert!(text.contains("线下培训班次"), "{text}");
+    assert!(text.contains("鄂城区"), "{text}");
 }
