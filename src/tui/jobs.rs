@@ -192,8 +192,8 @@ fn write_package(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> R
         now,
         &mut each_unit,
     )?;
-    Ok(tf(
-        "package.done",
+    let counts = tf(
+        "package.counts",
         &[
             ("office", &crate::campaign::unit_name(&written.office)),
             ("units", &written.units),
@@ -201,8 +201,12 @@ fn write_package(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> R
             ("signin", &written.signin_sheets),
             ("missing", &written.missing),
             ("not_held", &written.not_held),
-            ("path", &written.path.display()),
         ],
+    );
+    // The file on a line of its own, as the other reports say it.
+    Ok(format!(
+        "{counts}\n{}",
+        tf("cli.report.written", &[("file", &written.path.display())])
     ))
 }
 
