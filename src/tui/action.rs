@@ -21,6 +21,8 @@ pub enum TextKey {
     Right,
     Home,
     End,
+    /// Ctrl-U, as in a shell: clears what is left of the cursor (all of a default typed over).
+    ClearToStart,
 }
 
 /// Declares the bindable actions once: the enum with a serde name per variant, `ALL` in help

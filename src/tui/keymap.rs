@@ -153,6 +153,7 @@ impl KeyBinding {
             KeyCode::Right => TextKey::Right,
             KeyCode::Home => TextKey::Home,
             KeyCode::End => TextKey::End,
+            KeyCode::Char('u') if self.mods == KeyModifiers::CONTROL => TextKey::ClearToStart,
             _ => return None,
         })
     }

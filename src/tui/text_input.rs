@@ -58,6 +58,11 @@ impl TextInput {
             TextKey::Right => self.cursor = (self.cursor + 1).min(len),
             TextKey::Home => self.cursor = 0,
             TextKey::End => self.cursor = len,
+            TextKey::ClearToStart => {
+                let at = self.byte_at(self.cursor);
+                self.value.replace_range(..at, "");
+                self.cursor = 0;
+            }
         }
     }
 }

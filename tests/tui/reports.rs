@@ -430,3 +430,25 @@ fn the_bulletin_is_written_from_the_reports_tab() {
     assert!(text.contains("线下培训班次"), "{text}");
     assert!(text.contains("鄂城区"), "{text}");
 }
+
+#[test]
+fn ctrl_u_clears_a_default_path_left_of_the_cursor() {
+    let (_dir, store, mut state) = after_the_first_session();
+    choose(&store, &mut state, ReportKind::Bulletin);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    let path = |state: &State| match &state.overlay {
+        Overlay::Form(form) => form.field("path").map(|f| f.value().to_string()),
+        _ => None,
+    };
+    let default = path(&state).expect("the path field");
+    assert!(default.ends_with(".xlsx"), "{default}");
+    // Left of ".xlsx": Ctrl-U keeps what is right of the cursor.
+    for _ in 0..5 {
+        press(&store, &mut state, KeyCode::Left);
+    }
+    ctrl(&store, &mut state, 'u');
+    assert_eq!(path(&state).as_deref(), Some(".xlsx"));
+    typed(&store, &mut state, "/tmp/通报");
+    assert_eq!(path(&state).as_deref(), Some("/tmp/通报.xlsx"));
+}
