@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::model::Evaluation;
-use super::pipeline::{status, Facts};
+use super::pipeline::Facts;
 use super::rules::Rules;
 
 /// Composite score 0-100 in tenths.
@@ -32,15 +32,17 @@ pub struct Ranked {
     pub evaluation: Evaluation,
 }
 
-/// Everyone who took part online, ranked within their city; only the trained whose composite
-/// reaches the threshold are selected.
+/// Everyone who took part online, ranked within their city; only those trained online whose
+/// composite reaches the threshold are selected: the seed selects from the online training's
+/// trainees (方案 二（三）3, 5), so an offline check-in alone does not make a candidate.
 pub fn rank(people: &[(String, String, Facts)], rules: &Rules) -> Vec<Ranked> {
     let mut scored: Vec<(&String, &String, u16, bool)> = people
         .iter()
         .filter(|(_, _, f)| f.online_minutes > 0 || f.test.is_some() || f.questionnaire.is_some())
         .map(|(person, city, facts)| {
             let score = composite(facts, rules);
-            let selected = status(facts, rules).trained && u32::from(score) >= rules.threshold * 10;
+            let trained_online = facts.online_minutes >= rules.online_minutes;
+            let selected = trained_online && u32::from(score) >= rules.threshold * 10;
             (person, city, score, selected)
         })
         .collect();
@@ -72,6 +74,7 @@ pub fn rank(people: &[(String, String, Facts)], rules: &Rules) -> Vec<Ranked> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cert::pipeline::status;
 
     fn facts(minutes: u32, questionnaire: bool, test: u16) -> Facts {
         Facts {
@@ -80,6 +83,27 @@ mod tests {
             test: Some(test),
             ..Facts::default()
         }
+    }
+
+    #[test]
+    fn an_offline_check_in_does_not_stand_for_the_online_training() {
+        let rules = Rules::embedded().unwrap();
+        // A high score with too little watched online: trained by the check-in, not selected.
+        let mut offline = facts(60, true, 950);
+        offline.offline_attended = 1;
+        assert!(status(&offline, &rules).trained);
+        let online = facts(rules.online_minutes, true, 950);
+        let people = vec![
+            ("offline".to_string(), "ezhou".to_string(), offline),
+            ("online".to_string(), "ezhou".to_string(), online),
+        ];
+        let ranked = rank(&people, &rules);
+        let selected: Vec<&str> = ranked
+            .iter()
+            .filter(|r| r.evaluation.selected)
+            .map(|r| r.person.as_str())
+            .collect();
+        assert_eq!(selected, ["online"]);
     }
 
     #[test]
