@@ -63,6 +63,9 @@ pub struct ChecklistRow {
     pub due: NaiveDate,
     /// Set when the unit's city moved the campaign's default date.
     pub due_set_by_city: bool,
+    /// Set when neither the documents nor a city gave `due`: the date is the program's
+    /// assumption, kept to count days from, and people must be told so.
+    pub due_provisional: bool,
     pub working_days_left: i64,
     pub status: ItemStatus,
     pub note: String,
