@@ -140,6 +140,9 @@ fn a_date_a_city_sets_is_no_longer_provisional() {
             .to_string()
     };
     assert!(summary(&before).contains("暂定"), "{before}");
+    // The city's printed roll-up of its units says so too.
+    let report = stdout(&peixun(dir.path(), &["report", "checklist"]));
+    assert!(summary(&report).contains("暂定"), "{report}");
     stdout(&peixun(
         dir.path(),
         &[
@@ -203,4 +206,40 @@ fn campaign_show_lists_the_certification_rules_with_their_sources() {
     );
     assert!(zh.contains("依据：方案 二（二）5（1）"), "{zh}");
     assert!(en.contains("2023-11-30 (city.submit)"), "{en}");
+}
+
+// XDG_CONFIG_HOME places config.toml on Linux only.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_rule_changed_in_config_toml_is_said_to_be() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("peixun")).unwrap();
+    std::fs::write(
+        config.join("peixun/config.toml"),
+        "[cert]\nthreshold = 70\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--lang", "en", "campaign", "show"])
+        .env_remove("PEIXUN_LANG")
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let at = text
+        .find("    threshold = 70")
+        .unwrap_or_else(|| panic!("{text}"));
+    let next: Vec<&str> = text[at..].lines().skip(1).take(2).collect();
+    assert_eq!(
+        next[0].trim(),
+        "changed in this install's config.toml",
+        "{text}"
+    );
+    assert!(next[1].contains("default set by the province"), "{text}");
+    // Values left alone carry no such line.
+    let at = text.find("    exam_pass = 60").unwrap();
+    assert!(!text[at..].lines().nth(1).unwrap().contains("config.toml"));
 }

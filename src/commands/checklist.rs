@@ -10,22 +10,12 @@ use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
 use crate::domain::checklist::ChecklistRow;
 use crate::i18n::tf;
 
-/// The due date as people read it: one the documents do not give and nobody set is marked
-/// provisional, so that an assumed date is never taken for the campaign's.
-fn due_text(row: &ChecklistRow) -> String {
-    if row.due_provisional {
-        tf("cli.checklist.due_provisional", &[("date", &row.due)])
-    } else {
-        row.due.to_string()
-    }
-}
-
 fn row_cells(row: &ChecklistRow) -> Vec<String> {
     vec![
         unit_name(&row.unit),
         row.item.clone(),
         row.title.clone(),
-        due_text(row),
+        row.due_text(),
         row.working_days_left.to_string(),
         row.status.label(),
         row.evidence.len().to_string(),

@@ -72,6 +72,18 @@ pub struct ChecklistRow {
     pub evidence: Vec<Evidence>,
 }
 
+impl ChecklistRow {
+    /// The due date as people read it: one the documents do not give and nobody set is marked
+    /// provisional, so that an assumed date is never taken for the campaign's.
+    pub fn due_text(&self) -> String {
+        if self.due_provisional {
+            crate::i18n::tf("cli.checklist.due_provisional", &[("date", &self.due)])
+        } else {
+            self.due.to_string()
+        }
+    }
+}
+
 /// One evidence file of a unit's item, with who attached it (the op's office and actor).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceFile {
