@@ -152,6 +152,11 @@ pub struct ChecklistDef {
     pub step: String,
     /// The province's default; a city's deadline on `step` can be earlier.
     pub due: NaiveDate,
+    /// Whether the documents give `due`; when not, it is an assumption that people are told is
+    /// provisional. Required in the asset so that no date can slip in unexamined.
+    pub due_given: bool,
+    /// The part of the documents the item comes from (方案 二（二）5（1）；鄂州市监办〔2023〕4号 一).
+    pub source: String,
     pub kind: ChecklistKind,
     /// The 附件5 entry ("1", "2", "3", "3.1".."3.5").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,6 +201,8 @@ pub struct Certification {
     pub expansion: String,
     /// What follows for certified specialists (archive, points, degree classes).
     pub after: String,
+    /// The section of the documents each field above comes from, by field name.
+    pub sources: std::collections::BTreeMap<String, String>,
 }
 
 /// A row of 附件3.

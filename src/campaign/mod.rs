@@ -233,6 +233,23 @@ impl Campaign {
         }
     }
 
+    /// Whether the documents give the date `due_for` returns: the item's own `due_given`, or a
+    /// deadline the unit's city printed in its notice (鄂州's 2/27) that is the one in force.
+    pub fn due_given_for(&self, item: &ChecklistDef, unit_id: &str) -> bool {
+        if item.due_given {
+            return true;
+        }
+        let city = self.city_of(unit_id).map(|c| c.id.as_str());
+        let step = self.step(&item.step);
+        match (step, city) {
+            (Some(step), Some(city)) => step
+                .city_deadlines
+                .iter()
+                .any(|d| d.city == city && d.due <= item.due),
+            _ => false,
+        }
+    }
+
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }

@@ -194,6 +194,7 @@ fn write_checklist(out: &mut String, c: &Campaign) {
     for (level, key) in [
         (UnitLevel::County, "checklist_county"),
         (UnitLevel::City, "checklist_city"),
+        (UnitLevel::Province, "checklist_province"),
     ] {
         line(out, 2, &k(key));
         for item in c.checklist.iter().filter(|i| i.level == level) {
@@ -201,15 +202,21 @@ fn write_checklist(out: &mut String, c: &Campaign) {
                 ChecklistKind::Step => "kind_step",
                 ChecklistKind::Material => "kind_material",
             });
+            // A date the documents do not give is the program's assumption and says so.
+            let due = if item.due_given {
+                item.due.to_string()
+            } else {
+                kf("due_provisional", &[("date", &item.due)])
+            };
             let text = format!(
-                "{} [{kind}] {}{}{} ({})",
+                "{} [{kind}] {}{}{due} ({})",
                 item.title,
                 k("due"),
                 k("sep"),
-                item.due,
                 item.id
             );
             line(out, 6, &text);
+            field(out, 10, "source", &item.source);
         }
     }
 
@@ -226,12 +233,24 @@ fn write_checklist(out: &mut String, c: &Campaign) {
 
     section(out, "certification");
     let cert = &c.certification;
-    field(out, 2, "certificate", &cert.certificate);
-    field(out, 2, "assessments", &cert.assessments.join("、"));
-    line(out, 2, &kf("makeup", &[("n", &cert.makeup_attempts)]));
-    field(out, 2, "selection", &cert.selection);
-    field(out, 2, "expansion", &cert.expansion);
-    field(out, 2, "after", &cert.after);
+    // Each value with the section it is printed in, so it is never taken for a local rule.
+    let cited = |name: &str, text: &str| match cert.sources.get(name) {
+        Some(section) => format!("{text}（{section}）"),
+        None => text.to_string(),
+    };
+    field(
+        out,
+        2,
+        "certificate",
+        &cited("certificate", &cert.certificate),
+    );
+    let assessments = cert.assessments.join("、");
+    field(out, 2, "assessments", &cited("assessments", &assessments));
+    let makeup = kf("makeup", &[("n", &cert.makeup_attempts)]);
+    line(out, 2, &cited("makeup_attempts", &makeup));
+    field(out, 2, "selection", &cited("selection", &cert.selection));
+    field(out, 2, "expansion", &cited("expansion", &cert.expansion));
+    field(out, 2, "after", &cited("after", &cert.after));
 }
 
 fn write_annexes(out: &mut String, c: &Campaign) {

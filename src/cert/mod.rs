@@ -11,6 +11,7 @@ pub mod number;
 pub mod pipeline;
 pub mod record;
 pub mod rules;
+pub mod sources;
 
 pub use pipeline::{Facts, Outcome, Stage, Status};
 pub use rules::{Rules, RulesOverride};

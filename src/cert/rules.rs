@@ -1,6 +1,8 @@
 //! The certification rules from `assets/cert.toml`, with a coordinator's overrides from the
 //! `[cert]` table of `config.toml`.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::number::NumberFormat;
@@ -21,6 +23,18 @@ pub struct Rules {
     pub certificate_format: String,
     pub certificate_year: i32,
     pub point_categories: Vec<String>,
+    /// Where each rule comes from, by rule name; required so the asset cannot drop it.
+    pub source: BTreeMap<String, RuleSource>,
+}
+
+/// A rule's origin: whether the campaign document gives its value, the section it serves, and
+/// what that section does say.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSource {
+    pub given: bool,
+    pub related: String,
+    pub note: String,
 }
 
 pub use crate::config::RulesOverride;
@@ -93,6 +107,28 @@ impl Rules {
         Self::with(&config.cert).map_err(crate::error::user_error)
     }
 
+    /// Each rule's name and value as written in assets/cert.toml, in the asset's order; the
+    /// listing of rules and their sources walks this.
+    pub fn values(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("online_minutes", self.online_minutes.to_string()),
+            ("offline_sessions", self.offline_sessions.to_string()),
+            (
+                "weight_questionnaire",
+                self.weight_questionnaire.to_string(),
+            ),
+            ("weight_attendance", self.weight_attendance.to_string()),
+            ("weight_test", self.weight_test.to_string()),
+            ("full_minutes", self.full_minutes.to_string()),
+            ("threshold", self.threshold.to_string()),
+            ("exam_pass", self.exam_pass.to_string()),
+            ("practical_pass", self.practical_pass.to_string()),
+            ("certificate_format", self.certificate_format.clone()),
+            ("certificate_year", self.certificate_year.to_string()),
+            ("point_categories", self.point_categories.join(", ")),
+        ]
+    }
+
     /// Whether a score (tenths) passes a mark out of 100.
     pub fn passes(score: Option<u16>, mark: u32) -> bool {
         score.is_some_and(|s| u32::from(s) >= mark * 10)
@@ -125,6 +161,23 @@ mod tests {
             ..Default::default()
         })
         .is_err());
+    }
+
+    #[test]
+    fn every_rule_says_where_it_comes_from() {
+        let rules = Rules::embedded().unwrap();
+        let names: Vec<&str> = rules.values().iter().map(|(k, _)| *k).collect();
+        let sourced: Vec<&str> = rules.source.keys().map(String::as_str).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, sourced, "one [source] entry per rule, no more");
+        for (name, source) in &rules.source {
+            assert!(
+                source.related.starts_with("方案 二（"),
+                "{name}: {source:?}"
+            );
+            assert!(!source.note.is_empty(), "{name}");
+        }
     }
 
     #[test]

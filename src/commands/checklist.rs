@@ -15,7 +15,7 @@ fn row_cells(row: &ChecklistRow) -> Vec<String> {
         unit_name(&row.unit),
         row.item.clone(),
         row.title.clone(),
-        row.due.to_string(),
+        row.due_text(),
         row.working_days_left.to_string(),
         row.status.label(),
         row.evidence.len().to_string(),

@@ -149,6 +149,9 @@ fn dispatch(cli: Cli) -> Result<()> {
                 print_json(campaign())
             } else {
                 print!("{}", crate::campaign::show_text(campaign()));
+                // The certification rules live in the cert layer, above the campaign data.
+                let rules = crate::cert::Rules::load()?;
+                print!("{}", crate::cert::sources::sources_text(&rules));
                 Ok(())
             }
         }

@@ -63,10 +63,25 @@ pub struct ChecklistRow {
     pub due: NaiveDate,
     /// Set when the unit's city moved the campaign's default date.
     pub due_set_by_city: bool,
+    /// Set when neither the documents nor a city gave `due`: the date is the program's
+    /// assumption, kept to count days from, and people must be told so.
+    pub due_provisional: bool,
     pub working_days_left: i64,
     pub status: ItemStatus,
     pub note: String,
     pub evidence: Vec<Evidence>,
+}
+
+impl ChecklistRow {
+    /// The due date as people read it: one the documents do not give and nobody set is marked
+    /// provisional, so that an assumed date is never taken for the campaign's.
+    pub fn due_text(&self) -> String {
+        if self.due_provisional {
+            crate::i18n::tf("cli.checklist.due_provisional", &[("date", &self.due)])
+        } else {
+            self.due.to_string()
+        }
+    }
 }
 
 /// One evidence file of a unit's item, with who attached it (the op's office and actor).

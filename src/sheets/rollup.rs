@@ -105,7 +105,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
                 unit_name(&unit.id),
                 row.item.clone(),
                 row.title.clone(),
-                row.due.to_string(),
+                row.due_text(),
                 row.working_days_left.to_string(),
                 row.status.label(),
                 row.evidence.len().to_string(),

@@ -28,6 +28,7 @@ impl Store {
                 title: def.title.clone(),
                 due,
                 due_set_by_city: city_due.is_some(),
+                due_provisional: city_due.is_none() && !campaign.due_given_for(def, unit),
                 working_days_left,
                 status: derive(mark.map(|m| m.status), working_days_left, due, today),
                 note: mark.map(|m| m.note.clone()).unwrap_or_default(),

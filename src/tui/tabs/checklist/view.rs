@@ -155,7 +155,10 @@ fn item_panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         .iter()
         .find(|d| d.id == row.item)
         .map(|d| d.due);
-    let who = if row.due_set_by_city {
+    // An assumed date must not be credited to the province's plan.
+    let who = if row.due_provisional {
+        t("tui.checklist.due_provisional")
+    } else if row.due_set_by_city {
         t("tui.checklist.due_by_city")
     } else if campaign_due.is_some_and(|due| due != row.due) {
         t("tui.checklist.due_by_city_notice")
