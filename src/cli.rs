@@ -527,6 +527,15 @@ pub enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The units' 联系人 as a call list: name, post, phone, since when
+    Contacts {
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+    },
     /// The roster of certified IP specialists (获证名单)
     Certified(crate::cli_cert::CertifiedArgs),
     /// The 附件5 package: every unit's evidence by item, 统计表, sign-in records, contacts, index

@@ -154,3 +154,42 @@ fn the_city_sees_its_counties_contacts_and_a_forged_one_is_refused() {
         .is_none());
     province.assert_consistent();
 }
+
+#[test]
+fn report_contacts_is_a_call_list_of_every_unit_and_refuses_another_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(&peixun(d, &["demo", "--no-tui"]));
+    let named = contacts::list(&peixun::store::Store::open(d).unwrap()).unwrap();
+    let out = stdout(&peixun(d, &["report", "contacts"]));
+    for row in &named {
+        assert!(out.contains(&row.unit_name), "{out}");
+        if let Some(contact) = &row.contact {
+            assert!(
+                out.contains(&contact.name) && out.contains(&contact.phone),
+                "{out}"
+            );
+        }
+    }
+    let unnamed = named.iter().filter(|r| r.contact.is_none()).count();
+    assert_eq!(out.matches("（未明确）").count(), unnamed, "{out}");
+
+    let file = d.join("联系人.csv");
+    stdout(&peixun(
+        d,
+        &[
+            "report",
+            "contacts",
+            "--office",
+            "华容区",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    ));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(csv.contains("华容区") && !csv.contains("鄂城区"), "{csv}");
+
+    let refused = peixun(d, &["report", "contacts", "--office", "江岸区"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("江岸区"), "{}", stderr(&refused));
+}

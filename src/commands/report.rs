@@ -1,4 +1,4 @@
-//! `peixun report stats|signin|checklist|coverage|bulletin|plans|certified`: each a printable
+//! `peixun report stats|signin|checklist|coverage|bulletin|plans|contacts|certified`: each a printable
 //! document, written
 //! in the format its file's extension names (or printed, for the roll-ups without a file).
 
@@ -209,6 +209,40 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let maker = office_name(&office, store.office())?;
             let year = crate::campaign::campaign().year;
             let doc = crate::sheets::plans::plans_document(&office, &rows, year, &maker, today);
+            match output {
+                Some(path) => write(&doc, path, *encoding),
+                None => {
+                    print_document(&doc);
+                    Ok(())
+                }
+            }
+        }
+        ReportCommand::Contacts {
+            office,
+            output,
+            encoding,
+        } => {
+            if let Some(given) = output {
+                FileFormat::of(given).map_err(user_error)?;
+            }
+            let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
+            let under: std::collections::HashSet<String> = crate::campaign::campaign()
+                .descendants(&office)
+                .into_iter()
+                .map(|(unit, _)| unit.id.clone())
+                .collect();
+            let rows: Vec<_> = crate::app::contacts::list(&store)?
+                .into_iter()
+                .filter(|row| under.contains(&row.unit))
+                .map(|row| (row.unit_name, row.contact))
+                .collect();
+            let maker = office_name(&office, store.office())?;
+            let doc = crate::sheets::package_index::contacts_document(
+                &unit_name(&office),
+                &rows,
+                &maker,
+                today(cli, &store)?,
+            );
             match output {
                 Some(path) => write(&doc, path, *encoding),
                 None => {
