@@ -263,6 +263,13 @@ fn english_report_tables_are_english_but_for_the_data() {
     ));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "Checklist of every unit of 鄂州市");
+    // The date under the title is written the English way; the office's name is data.
+    let as_of = lines[1].split_once("as of ").map(|(_, date)| date.trim());
+    assert!(
+        as_of.is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()),
+        "{}",
+        lines[1]
+    );
     assert!(!has_cjk(lines[2]), "header: {}", lines[2]);
     assert!(lines[2].starts_with("unit"), "{}", lines[2]);
     let out = stdout(&peixun(dir.path(), &["--lang", "en", "report", "coverage"]));

@@ -14,7 +14,7 @@ use crate::cert::{Rules, Stage};
 use crate::cli_cert::CertifiedArgs;
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
-use crate::sheets::doc::{chinese_date, text_or_empty, Align, Cell, Column, Document, Row, Value};
+use crate::sheets::doc::{document_date, text_or_empty, Align, Cell, Column, Document, Row, Value};
 use crate::sheets::output::write_document;
 use crate::sheets::stamp::office_name;
 use crate::store::Store;
@@ -253,7 +253,7 @@ pub fn certified_document(
         title: tf("cert.report.title", &[("office", &unit_name(office))]),
         line: tf(
             "cli.report.office_line",
-            &[("office", &maker), ("date", &chinese_date(newest))],
+            &[("office", &maker), ("date", &document_date(newest))],
         ),
         columns,
         rows,

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::bulletin::BulletinRow;
-use super::doc::{chinese_date, Align, Cell, Column, Document, Row, Value};
+use super::doc::{document_date, Align, Cell, Column, Document, Row, Value};
 use super::rollup::{document_staleness, with_staleness, Local, TOTAL};
 use crate::campaign::hierarchy::{above_county, within};
 use crate::campaign::{campaign, unit_name};
@@ -104,7 +104,7 @@ fn figures_document(
         title: tf("cli.bulletin.title", &[("office", &unit_name(office))]),
         line: tf(
             "cli.report.office_line",
-            &[("office", &maker), ("date", &chinese_date(today))],
+            &[("office", &maker), ("date", &document_date(today))],
         ),
         columns,
         rows: body,
@@ -172,7 +172,7 @@ fn awards_document(office: &str, awards: &[Award], today: NaiveDate, maker: &str
         title: tf(title, &[("office", &unit_name(office))]),
         line: tf(
             "cli.report.office_line",
-            &[("office", &maker), ("date", &chinese_date(today))],
+            &[("office", &maker), ("date", &document_date(today))],
         ),
         columns,
         rows,

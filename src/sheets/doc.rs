@@ -18,9 +18,17 @@ pub enum Value {
     Empty,
 }
 
-/// A date as Chinese documents write it: 2023年4月25日.
-pub fn chinese_date(date: NaiveDate) -> String {
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+/// A date as the documents write it: 2023年4月25日 (2023-04-25 in English).
+pub fn document_date(date: NaiveDate) -> String {
+    crate::i18n::tf(
+        "cli.report.date",
+        &[
+            ("year", &date.year()),
+            ("month", &date.month()),
+            ("day", &date.day()),
+            ("iso", &date.format("%Y-%m-%d")),
+        ],
+    )
 }
 
 impl Value {
@@ -34,8 +42,8 @@ impl Value {
             Value::Text(text) => text.clone(),
             Value::Int(n) => n.to_string(),
             Value::Tenths(t) => crate::cert::cells::show_score(*t),
-            Value::Date(d) => chinese_date(*d),
-            Value::DateHours(d, hours) => format!("{} {hours}", chinese_date(*d)),
+            Value::Date(d) => document_date(*d),
+            Value::DateHours(d, hours) => format!("{} {hours}", document_date(*d)),
             Value::Empty => String::new(),
         }
     }

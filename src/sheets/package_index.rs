@@ -91,7 +91,7 @@ pub fn index_document(
             "cli.report.office_line",
             &[
                 ("office", &maker),
-                ("date", &super::doc::chinese_date(made)),
+                ("date", &super::doc::document_date(made)),
             ],
         ),
         columns,
@@ -146,7 +146,7 @@ pub fn contacts_document(
             "cli.report.office_line",
             &[
                 ("office", &maker),
-                ("date", &super::doc::chinese_date(made)),
+                ("date", &super::doc::document_date(made)),
             ],
         ),
         columns,

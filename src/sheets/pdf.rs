@@ -16,7 +16,7 @@ use krilla::text::{Font, TextDirection};
 use krilla::Document as Pdf;
 use ttf_parser::Face;
 
-use super::doc::{chinese_date, Align, Document, Row, Value};
+use super::doc::{document_date, Align, Document, Row, Value};
 use super::font::PdfFont;
 use super::layout::{
     self, column_widths, A4, BODY_PT, COLUMN_PAD_PT, INDENT_UNITS, MARGIN_BOTTOM_PT,
@@ -501,7 +501,7 @@ fn pages(pdf: &mut Pdf, doc: &Document, m: &Metrics, pdf_font: &Font) -> Result<
         p.text(x, foot, FOOTER_PT * 1.4, FOOTER_PT, &page_no, false);
         let made = tf(
             "cli.report.footer_made",
-            &[("date", &chinese_date(doc.made))],
+            &[("date", &document_date(doc.made))],
         );
         let x = page_w - MARGIN_SIDE_PT - m.width(&made, FOOTER_PT);
         p.text(x, foot, FOOTER_PT * 1.4, FOOTER_PT, &made, false);

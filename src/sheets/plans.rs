@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::doc::{chinese_date, Align, Cell, Column, Document, Row, Value};
+use super::doc::{document_date, Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::plan::{course_titles, Plan, PLAN_ITEM};
 use crate::domain::MarkStatus;
@@ -128,7 +128,7 @@ pub fn block_line(u: &UnitPlan) -> String {
         .as_ref()
         .and_then(|p| p.submitted)
         .map(|d| match crate::i18n::lang() {
-            crate::i18n::Lang::Zh => chinese_date(d),
+            crate::i18n::Lang::Zh => document_date(d),
             crate::i18n::Lang::En => d.to_string(),
         })
         .unwrap_or_default();
@@ -227,7 +227,7 @@ pub fn plans_document(
         ),
         line: tf(
             "cli.report.office_line",
-            &[("office", &maker), ("date", &chinese_date(made))],
+            &[("office", &maker), ("date", &document_date(made))],
         ),
         columns,
         rows: body,

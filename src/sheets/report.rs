@@ -257,7 +257,7 @@ fn signin_sheet(
     let line = tf(
         "cli.report.signin_line",
         &[
-            ("date", &super::doc::chinese_date(session.date)),
+            ("date", &super::doc::document_date(session.date)),
             ("time", &hours(session)),
             ("venue", &session.venue),
             ("host", &unit_name(&session.host)),

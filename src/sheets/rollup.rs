@@ -159,7 +159,7 @@ pub fn checklist_document(
             "cli.report.office_line",
             &[
                 ("office", &maker),
-                ("date", &super::doc::chinese_date(today)),
+                ("date", &super::doc::document_date(today)),
             ],
         ),
         columns,
@@ -429,7 +429,7 @@ pub fn coverage_document(
         });
     }
     with_staleness(&mut columns, &mut rows, &stale);
-    let made = super::doc::chinese_date(today);
+    let made = super::doc::document_date(today);
     let line = match target {
         Some(target) => {
             let reached = coverage.last().map_or(0, |c| c.enterprises_reached);

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
     Formula, Workbook, Worksheet, XlsxError,
 };
 
-use super::doc::{chinese_date, Align, Cell, Document, Row, Value};
+use super::doc::{document_date, Align, Cell, Document, Row, Value};
 use super::layout::{self, column_widths, lines_in, row_height, BODY_PT, LINE_PT, TITLE_PT};
 use crate::i18n::tf;
 
@@ -259,7 +259,7 @@ fn page_setup(sheet: &mut Worksheet, doc: &Document) -> Result<(), XlsxError> {
         ),
         footer_text(&tf(
             "cli.report.footer_made",
-            &[("date", &chinese_date(doc.made))]
+            &[("date", &document_date(doc.made))]
         )),
     ));
     Ok(())
