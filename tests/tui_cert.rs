@@ -170,6 +170,14 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
         [("武汉市", [1, 1, 0, 0, 0]), ("鄂州市", [3, 2, 2, 2, 1])]
     );
     assert_eq!(state.cert.totals(), [4, 3, 2, 2, 1]);
+    // Under the table: the numbers in force, said to be the province's defaults.
+    let rules = peixun::cert::Rules::load().unwrap();
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains(&format!("线上学习满 {} 分钟", rules.online_minutes)),
+        "{screen}"
+    );
+    assert!(screen.contains("省局设定的默认值"), "{screen}");
     snapshot_sizes("cert_pipeline", &state);
 
     press(&store, &mut state, KeyCode::Down);

@@ -68,6 +68,17 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
     cert.cities = cities;
     cert.people = people;
     cert.loaded = true;
+    let defaults = rules.source.values().filter(|s| !s.given).count();
+    cert.rules_note = crate::i18n::tf(
+        "cert.tab.rules_note",
+        &[
+            ("minutes", &rules.online_minutes),
+            ("threshold", &rules.threshold),
+            ("exam", &rules.exam_pass),
+            ("practical", &rules.practical_pass),
+            ("defaults", &defaults),
+        ],
+    );
     cert.row = cert.row.min(cert.cities.len().saturating_sub(1));
     if cert
         .open

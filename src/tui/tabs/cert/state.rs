@@ -39,6 +39,8 @@ pub struct CertState {
     pub detail: bool,
     /// Narrows the open city's people: a city has thousands.
     pub filter: Filter,
+    /// Under the table: which numbers the rules use are the province's defaults, not the seed's.
+    pub rules_note: String,
 }
 
 impl CertState {

@@ -66,7 +66,8 @@ fn render_pipeline(frame: &mut Frame, area: Rect, state: &State) {
         header.push_str(&fit_right(&stage_label(s), col_w));
     }
     lines.push(Line::styled(header, theme.column_header));
-    let height = (area.height as usize).saturating_sub(lines.len() + 1);
+    let note = wrap_words(&c.rules_note, w);
+    let height = (area.height as usize).saturating_sub(lines.len() + 2 + note.len());
     for i in page(c.cities.len(), c.row, height) {
         let city = &c.cities[i];
         let style = if i == c.row {
@@ -77,6 +78,8 @@ fn render_pipeline(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(row_line(&city.name, &city.counts, style));
     }
     lines.push(row_line(&t("cert.tab.total"), &c.totals(), theme.title));
+    lines.push(Line::raw(""));
+    lines.extend(note.into_iter().map(|part| Line::styled(part, theme.dim)));
     frame.render_widget(Paragraph::new(lines), area);
 }
 
