@@ -92,10 +92,15 @@ pub struct ContactRow {
 
 /// The office and every unit below it, in official order, each with its contact.
 pub fn list(store: &Store) -> Outcome<Vec<ContactRow>> {
+    list_under(store, store.office())
+}
+
+/// `office` (this one or a unit below it) and every unit below it, each with its contact.
+pub fn list_under(store: &Store, office: &str) -> Outcome<Vec<ContactRow>> {
     let held: BTreeMap<String, Stored<Contact>> =
         store.scan::<Contact>("l/")?.into_iter().collect();
     Ok(campaign()
-        .descendants(store.office())
+        .descendants(office)
         .into_iter()
         .map(|(unit, _)| {
             let stored = held.get(&unit.id);

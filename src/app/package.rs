@@ -44,6 +44,23 @@ pub struct PackageWritten {
     pub signin_sheets: usize,
 }
 
+impl PackageWritten {
+    /// What was written, in words: units, files, sign-in records, and what is missing.
+    pub fn counts(&self) -> String {
+        tf(
+            "package.counts",
+            &[
+                ("office", &unit_name(&self.office)),
+                ("units", &self.units),
+                ("files", &self.files),
+                ("signin", &self.signin_sheets),
+                ("missing", &self.missing),
+                ("not_held", &self.not_held),
+            ],
+        )
+    }
+}
+
 /// Writes the package of `raw_office` (this office when none) to `target`: a folder, or a .zip
 /// when its name ends so, its entries dated `now`. `progress` hears of each unit as it starts. Refused before anything is
 /// written when the office is unknown or outside this one's area, or `target` exists.

@@ -14,7 +14,7 @@ use crate::cert::{Rules, Stage};
 use crate::cli_cert::CertifiedArgs;
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
-use crate::sheets::doc::{document_date, text_or_empty, Align, Cell, Column, Document, Row, Value};
+use crate::sheets::doc::{text_or_empty, Align, Cell, Column, Document, Row, Value};
 use crate::sheets::output::write_document;
 use crate::sheets::stamp::office_name;
 use crate::store::Store;
@@ -251,10 +251,7 @@ pub fn certified_document(
     let doc = Document {
         sheet: t("cli.report.sheet_certified"),
         title: tf("cert.report.title", &[("office", &unit_name(office))]),
-        line: tf(
-            "cli.report.office_line",
-            &[("office", &maker), ("date", &document_date(newest))],
-        ),
+        line: crate::sheets::doc::office_line(maker, newest),
         columns,
         rows,
         notes: Vec::new(),

@@ -85,13 +85,8 @@ pub fn write(cli: &Cli, store: &Store, office: Option<&str>, output: &Path) -> R
         tf(
             "package.done",
             &[
-                ("office", &unit_name(&written.office)),
-                ("units", &written.units),
-                ("files", &written.files),
-                ("signin", &written.signin_sheets),
-                ("missing", &written.missing),
-                ("not_held", &written.not_held),
-                ("path", &written.path.display()),
+                ("counts", &written.counts()),
+                ("path", &written.path.display())
             ]
         )
     );

@@ -226,14 +226,8 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 FileFormat::of(given).map_err(user_error)?;
             }
             let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
-            let under: std::collections::HashSet<String> = crate::campaign::campaign()
-                .descendants(&office)
+            let rows: Vec<_> = crate::app::contacts::list_under(&store, &office)?
                 .into_iter()
-                .map(|(unit, _)| unit.id.clone())
-                .collect();
-            let rows: Vec<_> = crate::app::contacts::list(&store)?
-                .into_iter()
-                .filter(|row| under.contains(&row.unit))
                 .map(|row| (row.unit_name, row.contact))
                 .collect();
             let maker = office_name(&office, store.office())?;

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::bulletin::BulletinRow;
-use super::doc::{document_date, Align, Cell, Column, Document, Row, Value};
+use super::doc::{Align, Cell, Column, Document, Row, Value};
 use super::rollup::{document_staleness, with_staleness, Local, TOTAL};
 use crate::campaign::hierarchy::{above_county, within};
 use crate::campaign::{campaign, unit_name};
@@ -102,10 +102,7 @@ fn figures_document(
     Ok(Document {
         sheet: t("cli.bulletin.sheet"),
         title: tf("cli.bulletin.title", &[("office", &unit_name(office))]),
-        line: tf(
-            "cli.report.office_line",
-            &[("office", &maker), ("date", &document_date(today))],
-        ),
+        line: crate::sheets::doc::office_line(maker, today),
         columns,
         rows: body,
         notes: vec![t("cli.bulletin.note_sources"), t("cli.bulletin.note_rank")],
@@ -170,10 +167,7 @@ fn awards_document(office: &str, awards: &[Award], today: NaiveDate, maker: &str
     Document {
         sheet: t("cli.award.sheet"),
         title: tf(title, &[("office", &unit_name(office))]),
-        line: tf(
-            "cli.report.office_line",
-            &[("office", &maker), ("date", &document_date(today))],
-        ),
+        line: crate::sheets::doc::office_line(maker, today),
         columns,
         rows,
         notes: Vec::new(),

@@ -31,6 +31,14 @@ pub fn document_date(date: NaiveDate) -> String {
     )
 }
 
+/// The line under a document's title: who made it, and as of when.
+pub fn office_line(maker: &str, date: NaiveDate) -> String {
+    crate::i18n::tf(
+        "cli.report.office_line",
+        &[("office", &maker), ("date", &document_date(date))],
+    )
+}
+
 impl Value {
     pub fn text(text: impl Into<String>) -> Value {
         Value::Text(text.into())

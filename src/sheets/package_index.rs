@@ -87,13 +87,7 @@ pub fn index_document(
     Document {
         sheet: t("package.sheet_index"),
         title: tf("package.index_title", &[("office", &office)]),
-        line: tf(
-            "cli.report.office_line",
-            &[
-                ("office", &maker),
-                ("date", &super::doc::document_date(made)),
-            ],
-        ),
+        line: crate::sheets::doc::office_line(maker, made),
         columns,
         rows,
         notes,
@@ -142,13 +136,7 @@ pub fn contacts_document(
     Document {
         sheet: t("package.sheet_contacts"),
         title: tf("package.contacts_title", &[("office", &office)]),
-        line: tf(
-            "cli.report.office_line",
-            &[
-                ("office", &maker),
-                ("date", &super::doc::document_date(made)),
-            ],
-        ),
+        line: crate::sheets::doc::office_line(maker, made),
         columns,
         rows,
         notes: Vec::new(),

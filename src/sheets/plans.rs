@@ -225,10 +225,7 @@ pub fn plans_document(
             "cli.plan.title",
             &[("office", &unit_name(office)), ("year", &year)],
         ),
-        line: tf(
-            "cli.report.office_line",
-            &[("office", &maker), ("date", &document_date(made))],
-        ),
+        line: crate::sheets::doc::office_line(maker, made),
         columns,
         rows: body,
         notes,

@@ -155,13 +155,7 @@ pub fn checklist_document(
             "cli.report.checklist_title",
             &[("office", &unit_name(office))],
         ),
-        line: tf(
-            "cli.report.office_line",
-            &[
-                ("office", &maker),
-                ("date", &super::doc::document_date(today)),
-            ],
-        ),
+        line: crate::sheets::doc::office_line(maker, today),
         columns,
         rows,
         notes: Vec::new(),

@@ -192,20 +192,10 @@ fn write_package(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> R
         now,
         &mut each_unit,
     )?;
-    let counts = tf(
-        "package.counts",
-        &[
-            ("office", &crate::campaign::unit_name(&written.office)),
-            ("units", &written.units),
-            ("files", &written.files),
-            ("signin", &written.signin_sheets),
-            ("missing", &written.missing),
-            ("not_held", &written.not_held),
-        ],
-    );
     // The file on a line of its own, as the other reports say it.
     Ok(format!(
-        "{counts}\n{}",
+        "{}\n{}",
+        written.counts(),
         tf("cli.report.written", &[("file", &written.path.display())])
     ))
 }
