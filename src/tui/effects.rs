@@ -16,7 +16,7 @@ use super::labels::mark_label;
 use super::runner::{Work, Workers};
 use super::suggest;
 use super::tabs::checkin::effects as door;
-use super::tabs::reports::Job;
+use super::tabs::reports::{Job, ReportKind};
 use super::tabs::sync::effects as sync_effects;
 use crate::app::{self, Confirm, Refusal};
 use crate::domain::input::SessionInput;
@@ -94,6 +94,16 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             if let Job::Preview(import) = &job {
                 if let Some(problem) = not_a_file(&import.path) {
                     return report(state, Refusal::field("path", problem));
+                }
+            }
+            // A package never overwrites: said beside the path while the form is still open.
+            if let Job::Report(wanted) = &job {
+                if wanted.kind == ReportKind::Package {
+                    if let Err(Refusal::Said(problem)) =
+                        app::evidence::refuse_existing(&wanted.path)
+                    {
+                        return report(state, Refusal::field("path", problem));
+                    }
                 }
             }
             if matches!(state.overlay, Overlay::Form(_)) {

@@ -415,6 +415,24 @@ fn the_annex_5_package_is_written_from_the_reports_tab_as_a_zip() {
         .as_ref()
         .expect("an outcome on screen");
     assert!(outcome.text.contains("附件5.zip"), "{}", outcome.text);
+
+    // The same name again: refused beside the path, the form and what was typed kept.
+    let written = std::fs::read(&zip_path).expect("the first package");
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    retype(&store, &mut state, &zip_path.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a refused path");
+    };
+    let path = form.field("path").expect("the path field");
+    assert_eq!(path.value(), zip_path.display().to_string());
+    assert!(
+        path.error.as_ref().is_some_and(|e| e.contains("附件5.zip")),
+        "{:?}",
+        path.error
+    );
+    assert_eq!(std::fs::read(&zip_path).expect("still there"), written);
 }
 
 #[test]
