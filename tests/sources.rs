@@ -105,8 +105,11 @@ fn dates_the_seed_does_not_give_are_marked_and_given_ones_are_not() {
     assert_eq!(row("county.offline")["due_provisional"], false);
 
     for (lang, mark) in [
-        ("zh", "（文件未规定，暂定）"),
-        ("en", "(not set by the campaign; provisional)"),
+        ("zh", "（文件未规定，待上级设定，暂定）"),
+        (
+            "en",
+            "(not set by the campaign; for the higher office to set; provisional)",
+        ),
     ] {
         for command in [&["checklist"][..], &["due", "--days", "10"][..]] {
             let mut args = vec!["--lang", lang, "--today", "2023-02-20"];
@@ -201,7 +204,7 @@ fn campaign_show_lists_the_certification_rules_with_their_sources() {
     }
     // The checklist in `campaign show` marks assumed dates and cites its sections.
     assert!(
-        zh.contains("2023-02-28（文件未规定，暂定） (county.contact)"),
+        zh.contains("2023-02-28（文件未规定，待上级设定，暂定） (county.contact)"),
         "{zh}"
     );
     assert!(zh.contains("依据：方案 二（二）5（1）"), "{zh}");
@@ -242,4 +245,67 @@ fn a_rule_changed_in_config_toml_is_said_to_be() {
     // Values left alone carry no such line.
     let at = text.find("    exam_pass = 60").unwrap();
     assert!(!text[at..].lines().nth(1).unwrap().contains("config.toml"));
+}
+
+#[test]
+fn the_printed_checklist_marks_a_provisional_date_and_says_what_the_mark_means() {
+    use peixun::sheets::doc::{Row, Value};
+    let dir = tempfile::tempdir().unwrap();
+    let store = peixun::store::Store::create(dir.path(), "420700", "王芳").unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2023, 2, 20).unwrap();
+    let doc = peixun::sheets::rollup::checklist_document(&store, "420700", today, "王芳").unwrap();
+    let due_of = |unit: &str, title: &str| {
+        doc.rows
+            .iter()
+            .find_map(|row| match row {
+                Row::Body(cells)
+                    if cells[0].value == Value::Text(unit.into())
+                        && cells[1].value == Value::Text(title.into()) =>
+                {
+                    Some(cells[2].value.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{unit} {title}"))
+    };
+    // 华容区's summary date is the program's; its plan date is the 鄂州 notice's.
+    assert_eq!(
+        due_of("华容区", "培训总结报市州"),
+        Value::DateWith(
+            chrono::NaiveDate::from_ymd_opt(2023, 11, 30).unwrap(),
+            "*".into()
+        )
+    );
+    assert_eq!(
+        due_of("华容区", "制订培训计划并报市州"),
+        Value::Date(chrono::NaiveDate::from_ymd_opt(2023, 2, 27).unwrap())
+    );
+    assert!(
+        doc.notes
+            .iter()
+            .any(|n| n.contains('*') && n.contains("暂定")),
+        "{:?}",
+        doc.notes
+    );
+}
+
+#[test]
+fn the_provinces_own_provisional_dates_do_not_wait_for_a_higher_office() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "湖北省"]));
+    let out = stdout(&peixun(dir.path(), &["--today", "2023-02-20", "checklist"]));
+    let selection = out
+        .lines()
+        .find(|l| l.contains("province.selection"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(selection.contains("（文件未规定，暂定）"), "{out}");
+    assert!(!selection.contains("待上级设定"), "{out}");
+    let county = stdout(&peixun(
+        dir.path(),
+        &["--today", "2023-02-20", "checklist", "--unit", "华容区"],
+    ));
+    assert!(
+        county.contains("（文件未规定，待上级设定，暂定）"),
+        "{county}"
+    );
 }

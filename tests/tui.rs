@@ -22,6 +22,9 @@ mod polish;
 #[path = "tui/reports.rs"]
 mod reports;
 
+#[path = "tui/plan.rs"]
+mod plan;
+
 #[path = "tui/paper.rs"]
 mod paper;
 #[path = "tui/sync.rs"]

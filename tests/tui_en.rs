@@ -15,6 +15,9 @@ mod sync_en;
 #[allow(dead_code)] // shared with tests/tui.rs, which uses the rest
 mod door;
 
+#[path = "tui/plan_en.rs"]
+mod plan_en;
+
 #[path = "tui/wrapping_en.rs"]
 mod wrapping_en;
 

@@ -90,6 +90,69 @@ pub enum Submitted {
     Unchanged(NaiveDate),
 }
 
+impl Submitted {
+    /// What reporting came to, in words, for `office` (the unit that reported).
+    pub fn message(&self, office: &str) -> String {
+        let (plan, again) = match self {
+            Submitted::Unchanged(on) => return tf("cli.plan.unchanged", &[("date", on)]),
+            Submitted::Reported { plan, again } => (plan, *again),
+        };
+        let key = if again {
+            "cli.plan.submitted_again"
+        } else {
+            "cli.plan.submitted"
+        };
+        tf(
+            key,
+            &[
+                ("city", &reported_to(office)),
+                ("classes", &plan.classes.len()),
+                ("people", &plan.people()),
+            ],
+        )
+    }
+}
+
+/// The office a unit's plan goes to: its city, or the province for a 直管市, its own city.
+fn reported_to(office: &str) -> String {
+    let campaign = campaign();
+    campaign
+        .city_of(office)
+        .filter(|c| c.id != office)
+        .map(|c| c.name.clone())
+        .or_else(|| crate::campaign::hierarchy::province().map(unit_name))
+        .unwrap_or_default()
+}
+
+/// "Class 3 added …", for class `number` of `plan`.
+pub fn added_message(number: usize, plan: &Plan) -> String {
+    let class = number
+        .checked_sub(1)
+        .and_then(|i| plan.classes.get(i))
+        .map_or((0, 0), |c| (c.month, c.people));
+    tf(
+        "cli.plan.added",
+        &[
+            ("number", &number),
+            ("month", &class.0),
+            ("people", &class.1),
+            ("count", &plan.classes.len()),
+        ],
+    )
+}
+
+/// "Class 2 (May) taken out …", for class `number`, now out of `plan`.
+pub fn removed_message(number: usize, class: &PlannedClass, plan: &Plan) -> String {
+    tf(
+        "cli.plan.removed",
+        &[
+            ("number", &number),
+            ("month", &class.month),
+            ("count", &plan.classes.len()),
+        ],
+    )
+}
+
 /// Reports this unit's plan to its city on `today`: the plan is stamped as reported and the
 /// checklist item is marked done with it. An empty plan is refused; one reported and unchanged
 /// since is not reported again.

@@ -203,8 +203,11 @@ fn write_checklist(out: &mut String, c: &Campaign) {
                 ChecklistKind::Material => "kind_material",
             });
             // A date the documents do not give is the program's assumption and says so.
+            // The province has nobody above it to set the date.
             let due = if item.due_given {
                 item.due.to_string()
+            } else if item.level == UnitLevel::Province {
+                kf("due_provisional_own", &[("date", &item.due)])
             } else {
                 kf("due_provisional", &[("date", &item.due)])
             };

@@ -4,7 +4,7 @@
 use color_eyre::eyre::Result;
 
 use super::{headers, open_store, print_json, print_table, today, unit_name};
-use crate::app::plans::{self, Submitted};
+use crate::app::plans;
 use crate::cli::{Cli, PlanAddArgs, PlanCommand};
 use crate::domain::plan::{course_titles, ClassInput, Plan, PlannedClass};
 use crate::i18n::{t, tf};
@@ -15,69 +15,18 @@ pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
     match command {
         PlanCommand::Add(args) => {
             let (number, plan) = plans::add(&store, &input(args))?;
-            let class = &plan.classes[number - 1];
-            println!(
-                "{}",
-                tf(
-                    "cli.plan.added",
-                    &[
-                        ("number", &number),
-                        ("month", &class.month),
-                        ("people", &class.people),
-                        ("count", &plan.classes.len()),
-                    ]
-                )
-            );
+            println!("{}", plans::added_message(number, &plan));
             resubmit_hint(&plan);
         }
         PlanCommand::Remove { number } => {
             let (class, plan) = plans::remove(&store, *number)?;
-            println!(
-                "{}",
-                tf(
-                    "cli.plan.removed",
-                    &[
-                        ("number", number),
-                        ("month", &class.month),
-                        ("count", &plan.classes.len()),
-                    ]
-                )
-            );
+            println!("{}", plans::removed_message(*number, &class, &plan));
             resubmit_hint(&plan);
         }
         PlanCommand::Submit => {
             let day = today(cli, &store)?;
-            let (plan, again) = match plans::submit(&store, day)? {
-                Submitted::Reported { plan, again } => (plan, again),
-                Submitted::Unchanged(on) => {
-                    println!("{}", tf("cli.plan.unchanged", &[("date", &on)]));
-                    return Ok(());
-                }
-            };
-            let key = if again {
-                "cli.plan.submitted_again"
-            } else {
-                "cli.plan.submitted"
-            };
-            // A 直管市 is its own city: its plan goes to the province.
-            let campaign = crate::campaign::campaign();
-            let city = campaign
-                .city_of(store.office())
-                .filter(|c| c.id != store.office())
-                .map(|c| c.name.clone())
-                .or_else(|| crate::campaign::hierarchy::province().map(unit_name))
-                .unwrap_or_default();
-            println!(
-                "{}",
-                tf(
-                    key,
-                    &[
-                        ("city", &city),
-                        ("classes", &plan.classes.len()),
-                        ("people", &plan.people()),
-                    ]
-                )
-            );
+            let submitted = plans::submit(&store, day)?;
+            println!("{}", submitted.message(store.office()));
         }
         PlanCommand::Show { office, json } => {
             let day = today(cli, &store)?;

@@ -73,11 +73,21 @@ pub struct ChecklistRow {
 }
 
 impl ChecklistRow {
+    /// An item of the province's own, whose date nobody above can set.
+    pub fn is_the_provinces(&self) -> bool {
+        crate::campaign::hierarchy::province() == Some(self.unit.as_str())
+    }
+
     /// The due date as people read it: one the documents do not give and nobody set is marked
     /// provisional, so that an assumed date is never taken for the campaign's.
     pub fn due_text(&self) -> String {
         if self.due_provisional {
-            crate::i18n::tf("cli.checklist.due_provisional", &[("date", &self.due)])
+            let key = if self.is_the_provinces() {
+                "cli.checklist.due_provisional_own"
+            } else {
+                "cli.checklist.due_provisional"
+            };
+            crate::i18n::tf(key, &[("date", &self.due)])
         } else {
             self.due.to_string()
         }

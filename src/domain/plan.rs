@@ -64,7 +64,7 @@ impl Plan {
 }
 
 /// One planned class as typed, before it is checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClassInput {
     pub month: String,
     pub courses: String,

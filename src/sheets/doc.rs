@@ -13,8 +13,9 @@ pub enum Value {
     /// A score: tenths of a point, shown with one decimal only when it has one.
     Tenths(u16),
     Date(NaiveDate),
-    /// A date and the hours after it (a class's 时间): still a date to sort and filter by.
-    DateHours(NaiveDate, String),
+    /// A date and a few words after it (a class's hours, the mark of a provisional date): still
+    /// a date to sort and filter by.
+    DateWith(NaiveDate, String),
     Empty,
 }
 
@@ -51,7 +52,7 @@ impl Value {
             Value::Int(n) => n.to_string(),
             Value::Tenths(t) => crate::cert::cells::show_score(*t),
             Value::Date(d) => document_date(*d),
-            Value::DateHours(d, hours) => format!("{} {hours}", document_date(*d)),
+            Value::DateWith(d, hours) => format!("{} {hours}", document_date(*d)),
             Value::Empty => String::new(),
         }
     }
@@ -250,7 +251,7 @@ mod tests {
     fn values_read_as_people_write_them() {
         assert_eq!(Value::Date(d("2023-04-05")).shown(), "2023年4月5日");
         assert_eq!(
-            Value::DateHours(d("2023-04-25"), "09:00-11:30".into()).shown(),
+            Value::DateWith(d("2023-04-25"), "09:00-11:30".into()).shown(),
             "2023年4月25日 09:00-11:30"
         );
         assert_eq!(Value::Tenths(855).shown(), "85.5");

@@ -137,7 +137,7 @@ pub fn stats_document(maker: &str, rows: &[StatsRow], made: NaiveDate) -> Docume
                 Cell::text(&row.content),
                 Cell::text(&row.audience),
                 people,
-                Value::DateHours(row.date, row.hours.clone()).into(),
+                Value::DateWith(row.date, row.hours.clone()).into(),
                 Cell::text(&row.venue),
                 Cell::text(&row.host),
             ])

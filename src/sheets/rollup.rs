@@ -134,13 +134,21 @@ pub fn checklist_document(
     ];
     let mut rows = Vec::new();
     let mut stale = Vec::new();
+    let mut provisional = false;
     for (unit, _) in campaign().descendants(office) {
         let said = document_staleness(store.office(), &unit.id, &local, today);
         for row in store.checklist(&unit.id, today)? {
+            // A date no document gives must not print as the campaign's.
+            let due = if row.due_provisional {
+                provisional = true;
+                Value::DateWith(row.due, t("cli.checklist.due_mark")).into()
+            } else {
+                Value::Date(row.due).into()
+            };
             rows.push(Row::Body(vec![
                 Cell::text(unit_name(&unit.id)),
                 Cell::text(row.title.clone()),
-                Value::Date(row.due).into(),
+                due,
                 Cell::int(row.working_days_left),
                 Cell::text(row.status.label()),
                 Cell::int(row.evidence.len()),
@@ -158,7 +166,10 @@ pub fn checklist_document(
         line: crate::sheets::doc::office_line(maker, today),
         columns,
         rows,
-        notes: Vec::new(),
+        notes: provisional
+            .then(|| t("cli.checklist.due_marked_note"))
+            .into_iter()
+            .collect(),
         landscape: true,
         signing: false,
         maker: maker.to_string(),

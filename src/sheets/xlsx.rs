@@ -67,7 +67,7 @@ fn cell_format(align: Align, cell: &Cell) -> Format {
         (_, Value::Date(_)) => boxed()
             .set_num_format(DATE_FORMAT)
             .set_align(FormatAlign::Center),
-        (_, Value::DateHours(_, hours)) => boxed()
+        (_, Value::DateWith(_, hours)) => boxed()
             .set_num_format(format!("{DATE_FORMAT}\" {}\"", hours.replace('"', "")))
             .set_align(FormatAlign::Center),
         (Align::Number, Value::Int(_)) => boxed().set_num_format("0").set_align(FormatAlign::Right),
@@ -98,7 +98,7 @@ fn write_cell(
         Value::Tenths(t) => {
             sheet.write_number_with_format(row, col, f64::from(*t) / 10.0, &format)?
         }
-        Value::Date(date) | Value::DateHours(date, _) => {
+        Value::Date(date) | Value::DateWith(date, _) => {
             let day = ExcelDateTime::from_ymd(
                 u16::try_from(date.year()).unwrap_or(1900),
                 date.month() as u8,

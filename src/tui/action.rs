@@ -197,6 +197,8 @@ pub enum Effect {
     LoadCert,
     /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
     Sync(crate::tui::tabs::sync::SyncEffect),
+    /// The training plan behind the `county.plan` item (`tabs::checklist::plan`).
+    Plan(crate::tui::tabs::checklist::plan::PlanEffect),
     /// The rows ticked on a printed sign-in sheet, checked in with one commit.
     PaperCheckIn {
         session: String,

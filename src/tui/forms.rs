@@ -7,10 +7,12 @@ use chrono::NaiveDate;
 use super::action::{Action, DoorEffect, Effect, TextKey};
 use super::labels::kind_label;
 use super::suggest::Suggestions;
+use super::tabs::checklist::plan::{self, PlanEffect};
 use super::tabs::reports::ReportKind;
 pub use super::text_input::TextInput;
 use crate::campaign::unit_name;
 use crate::domain::input::{self, FieldErrors, SessionInput};
+use crate::domain::plan::planned_class;
 use crate::domain::{MarkStatus, Session, SessionKind};
 use crate::i18n::{t, tf};
 use crate::store::PersonDraft;
@@ -98,6 +100,8 @@ pub enum FormKind {
     Import,
     /// A bundle to export or import (`tabs::sync`).
     Bundle(super::tabs::sync::BundleForm),
+    /// A class added to this office's training plan (`tabs::checklist::plan`).
+    PlanClass,
 }
 
 impl FormKind {
@@ -494,6 +498,11 @@ impl Form {
                     status: *status,
                     note: format!("{reason}{}", self.text("note")).trim().to_string(),
                 })
+            }
+            FormKind::PlanClass => {
+                let input = plan::class_input(self);
+                planned_class(office, &input)
+                    .map(|_| Effect::Plan(PlanEffect::Add(Box::new(input))))
             }
             // Taken by `tabs::reports::submit` before they get here.
             FormKind::Report { .. } | FormKind::Import | FormKind::Bundle(_) => return None,

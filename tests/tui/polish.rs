@@ -392,7 +392,9 @@ fn waiving_asks_why_done_takes_a_note_and_the_panel_shows_every_note() {
     assert!(text.contains("培训计划.pdf"), "{text}");
     assert!(text.contains("备注：盖章版"), "{text}");
 
-    // Enter: every mark with its note, and the file.
+    // Enter shows the plan behind the item; Enter again every mark with its note, and the file.
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(screen(&state, 80, 24).contains("鄂城区的培训计划"));
     press(&store, &mut state, KeyCode::Enter);
     let text = screen(&state, 80, 24);
     for shown in [

@@ -4,6 +4,9 @@
 //!
 //! One folder per tab: `state` (what is on screen), `update` (keys, pure), `view` (drawing).
 
+pub mod effects;
+pub mod plan;
+pub mod plan_view;
 mod state;
 mod update;
 pub mod view;

@@ -69,6 +69,8 @@ pub struct ChecklistState {
     /// In the grid, how current each unit's row is: "截至第 17 号包，9 天前收到" by unit id
     /// (the office's own row has none).
     pub stale: std::collections::BTreeMap<String, String>,
+    /// The open unit's training plan, shown over its items (Enter on `county.plan`).
+    pub plan: Option<super::plan::PlanScreen>,
 }
 
 fn step_of(item: &str) -> Option<&'static str> {

@@ -8,7 +8,12 @@ use crate::tui::app::{Hint, Overlay, State};
 use crate::tui::forms::Form;
 use crate::tui::tabs::PAGE;
 
+use super::plan::{self, PlanEffect};
+
 pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    if state.checklist.plan.is_some() {
+        return plan::update(state, action);
+    }
     if state.checklist.open.is_some() {
         return update_items(state, action);
     }
@@ -45,6 +50,11 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
         Action::Back if c.grid => c.open = None,
         Action::Open => {
             let row = c.selected_item()?;
+            if plan::is_plan_item(&row.item) {
+                return Some(Effect::Plan(PlanEffect::Open {
+                    unit: row.unit.clone(),
+                }));
+            }
             return Some(Effect::ItemHistory {
                 unit: row.unit.clone(),
                 item: row.item.clone(),
@@ -96,6 +106,9 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
 
 pub fn hints(state: &State) -> Vec<Hint> {
     let c = &state.checklist;
+    if let Some(screen) = &c.plan {
+        return plan::hints(screen);
+    }
     match c.open {
         None => vec![(Action::Open, "open_unit"), (Action::Right, "next_step")],
         Some(_) => {
@@ -104,7 +117,10 @@ pub fn hints(state: &State) -> Vec<Hint> {
             if c.grid {
                 out.push((Action::Back, "back"));
             }
-            out.push((Action::Open, "history"));
+            let on_plan = c
+                .selected_item()
+                .is_some_and(|r| plan::is_plan_item(&r.item));
+            out.push((Action::Open, if on_plan { "plan" } else { "history" }));
             if own {
                 out.extend([
                     (Action::MarkDone, "mark_done"),

@@ -19,6 +19,9 @@ use crate::tui::widgets::text::{
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let c = &state.checklist;
+    if let Some(screen) = &c.plan {
+        return super::plan_view::render(frame, area, state, screen);
+    }
     match c.open_unit() {
         Some(unit) => render_items(frame, area, state, unit),
         None if c.units.is_empty() => frame.render_widget(
@@ -41,6 +44,16 @@ fn days_text(row: &ChecklistRow) -> String {
         t("tui.checklist.due_today")
     } else {
         tf("tui.checklist.days_left", &[("n", &n)])
+    }
+}
+
+/// "03-15", or "02-28*" for a date no document gives (the panel says so in words).
+fn short_due(row: &ChecklistRow) -> String {
+    let date = row.due.format("%m-%d").to_string();
+    if row.due_provisional {
+        tf("cli.checklist.due_marked", &[("date", &date)])
+    } else {
+        date
     }
 }
 
@@ -96,11 +109,11 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
         .chain([width(&t("tui.col.days"))])
         .max()
         .unwrap_or(8);
-    let title_w = w.saturating_sub(5 + days_w + status_w + 4).max(8);
+    let title_w = w.saturating_sub(6 + days_w + status_w + 4).max(8);
     lines.push(Line::styled(
         [
             fit(&t("tui.col.item"), title_w),
-            fit(&t("tui.col.due"), 5),
+            fit(&t("tui.col.due"), 6),
             fit(&t("tui.col.days"), days_w),
             fit(&t("tui.col.status"), status_w),
         ]
@@ -122,7 +135,7 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
         };
         let mut spans = vec![
             Span::styled(format!("{} ", fit(&row.title, title_w)), base),
-            Span::styled(format!("{} ", row.due.format("%m-%d")), base),
+            Span::styled(format!("{} ", fit(&short_due(row), 6)), base),
             Span::styled(
                 format!("{} ", fit(&days_text(row), days_w)),
                 style.patch(base),
@@ -156,7 +169,9 @@ fn item_panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
         .find(|d| d.id == row.item)
         .map(|d| d.due);
     // An assumed date must not be credited to the province's plan.
-    let who = if row.due_provisional {
+    let who = if row.due_provisional && row.is_the_provinces() {
+        t("tui.checklist.due_provisional_own")
+    } else if row.due_provisional {
         t("tui.checklist.due_provisional")
     } else if row.due_set_by_city {
         t("tui.checklist.due_by_city")

@@ -1,0 +1,146 @@
+//! The training plan behind the `county.plan` item (方案 二（二）5(1)): Enter on that item shows
+//! the unit's planned classes and how many it has held; Enter again, the item's trail. The unit
+//! itself adds and takes out classes and reports the plan to its city; a city or the province
+//! reads a unit's plan from its grid. The rules (who plans, which months and courses, that an
+//! empty plan is not reported) are `app::plans`'; this screen gathers what is typed and shows
+//! what comes back.
+
+use crate::domain::plan::{ClassInput, PLAN_ITEM};
+use crate::i18n::{t, tf};
+use crate::sheets::plans::UnitPlan;
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Confirm, Hint, Overlay, State};
+use crate::tui::forms::{Field, Form, FormKind};
+
+/// The plan on screen: one unit's, with the class the cursor is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanScreen {
+    pub plan: UnitPlan,
+    /// This office's own plan: it may change and report it.
+    pub own: bool,
+    pub selected: usize,
+}
+
+impl PlanScreen {
+    pub fn classes(&self) -> usize {
+        self.plan.plan.as_ref().map_or(0, |p| p.classes.len())
+    }
+
+    /// Keeps the cursor on a class after the plan was read again (one taken out, one added).
+    pub fn replace(&mut self, plan: UnitPlan) {
+        self.plan = plan;
+        self.selected = self.selected.min(self.classes().saturating_sub(1));
+    }
+}
+
+/// What the plan screen asks `effects::run` to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanEffect {
+    /// Read `unit`'s plan, with what it has held, onto the screen.
+    Open { unit: String },
+    /// Add a class to this office's plan, as the form has it.
+    Add(Box<ClassInput>),
+    /// Take class `number` (from 1) out of this office's plan.
+    Remove { number: usize },
+    /// Report this office's plan to its city.
+    Submit,
+}
+
+/// Whether Enter on this item shows the plan rather than the item's trail.
+pub fn is_plan_item(item: &str) -> bool {
+    item == PLAN_ITEM
+}
+
+pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+    let screen = state.checklist.plan.as_mut()?;
+    let last = screen.classes().saturating_sub(1);
+    match action {
+        Action::Back => state.checklist.plan = None,
+        // The item's trail (who marked it, which files) is under the plan, in the item panel.
+        Action::Open => {
+            let unit = screen.plan.unit.clone();
+            state.checklist.plan = None;
+            return Some(Effect::ItemHistory {
+                unit,
+                item: PLAN_ITEM.to_string(),
+            });
+        }
+        Action::Up => screen.selected = screen.selected.saturating_sub(1),
+        Action::Down => screen.selected = (screen.selected + 1).min(last),
+        Action::Top | Action::PageUp => screen.selected = 0,
+        Action::Bottom | Action::PageDown => screen.selected = last,
+        Action::Add | Action::Remove | Action::MarkDone if !screen.own => {
+            let unit = screen.plan.unit_name.clone();
+            state.error(tf("tui.plan.not_owner", &[("unit", &unit)]));
+        }
+        Action::Add => state.overlay = Overlay::Form(class_form()),
+        Action::Remove => {
+            let class = screen
+                .plan
+                .plan
+                .as_ref()
+                .and_then(|p| p.classes.get(screen.selected))?;
+            let number = screen.selected + 1;
+            state.overlay = Overlay::Confirm(Confirm {
+                message: tf(
+                    "tui.plan.confirm_remove",
+                    &[("number", &number), ("month", &class.month)],
+                ),
+                effect: Effect::Plan(PlanEffect::Remove { number }),
+                otherwise: None,
+            });
+        }
+        Action::MarkDone => return Some(Effect::Plan(PlanEffect::Submit)),
+        _ => {}
+    }
+    None
+}
+
+pub fn hints(screen: &PlanScreen) -> Vec<Hint> {
+    let mut out = vec![(Action::Back, "back"), (Action::Open, "history")];
+    if screen.own {
+        out.push((Action::Add, "add_class"));
+        if screen.classes() > 0 {
+            out.push((Action::Remove, "remove_class"));
+        }
+        out.push((Action::MarkDone, "submit_plan"));
+    }
+    out
+}
+
+/// A new planned class: the fields `plan add` takes, validated by `domain::plan::planned_class`.
+fn class_form() -> Form {
+    let mut courses = Field::text("courses", "");
+    courses.hint = t("tui.hint.plan_courses");
+    let mut people = Field::text("people", "");
+    people.label = t("tui.field.people_planned");
+    let fields = vec![
+        Field::text("month", ""),
+        courses,
+        Field::text("audience", ""),
+        people,
+        Field::text("enterprises", ""),
+        Field::text("cohost", ""),
+        Field::text("teachers", ""),
+    ];
+    Form::build(Form::new(
+        FormKind::PlanClass,
+        t("tui.plan.add_title"),
+        fields,
+    ))
+}
+
+/// The class a filled-in form describes; blank optional fields are left out.
+pub fn class_input(form: &Form) -> ClassInput {
+    let text = |name: &str| form.field(name).map_or("", |f| f.value()).to_string();
+    let optional = |name: &str| Some(text(name)).filter(|v| !v.trim().is_empty());
+    ClassInput {
+        month: text("month"),
+        courses: text("courses"),
+        audience: text("audience"),
+        people: text("people"),
+        enterprises: optional("enterprises"),
+        cohost: optional("cohost"),
+        teachers: text("teachers"),
+    }
+}
