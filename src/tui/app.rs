@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
+use super::context::ctx;
 use super::forms::{Form, FormKind, FormStep};
 use super::keymap::{Focus, Keymap};
 use super::suggest;
@@ -370,7 +371,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     match state.tab {
         Tab::Calendar => calendar::update(state, action),
         Tab::Sessions => sessions::update(state, action),
-        Tab::Checklist => checklist::update(state, action),
+        Tab::Checklist => checklist::update(&mut state.checklist, &mut ctx!(state), action),
         Tab::Checkin => checkin::update(state, action),
         Tab::Reports => reports::update(state, action),
         Tab::Cert => cert::update(state, action),
@@ -426,7 +427,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             let mut out = match state.tab {
                 Tab::Calendar => calendar::hints(state),
                 Tab::Sessions => sessions::hints(state),
-                Tab::Checklist => checklist::hints(state),
+                Tab::Checklist => checklist::hints(&state.checklist, &state.view()),
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(state),
                 Tab::Cert => cert::hints(state),

@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod context;
 pub mod data;
 pub mod effects;
 pub mod event;

@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     match state.tab {
         Tab::Calendar => calendar::view::render(frame, body, state),
         Tab::Sessions => sessions::view::render(frame, body, state),
-        Tab::Checklist => checklist::view::render(frame, body, state),
+        Tab::Checklist => checklist::view::render(frame, body, &state.checklist, &state.view()),
         Tab::Checkin => checkin::view::render(frame, body, state),
         Tab::Reports => reports::view::render(frame, body, state),
         Tab::Cert => cert::view::render(frame, body, state),

@@ -9,7 +9,8 @@ use crate::domain::plan::{ClassInput, PLAN_ITEM};
 use crate::i18n::{t, tf};
 use crate::sheets::plans::UnitPlan;
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Confirm, Hint, Overlay, State};
+use crate::tui::app::{Confirm, Hint, Overlay};
+use crate::tui::context::Ctx;
 use crate::tui::forms::{Field, Form, FormKind};
 
 /// The plan on screen: one unit's, with the class the cursor is on.
@@ -51,15 +52,15 @@ pub fn is_plan_item(item: &str) -> bool {
     item == PLAN_ITEM
 }
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    let screen = state.checklist.plan.as_mut()?;
+pub fn update(c: &mut super::ChecklistState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
+    let screen = c.plan.as_mut()?;
     let last = screen.classes().saturating_sub(1);
     match action {
-        Action::Back => state.checklist.plan = None,
+        Action::Back => c.plan = None,
         // The item's trail (who marked it, which files) is under the plan, in the item panel.
         Action::Open => {
             let unit = screen.plan.unit.clone();
-            state.checklist.plan = None;
+            c.plan = None;
             return Some(Effect::ItemHistory {
                 unit,
                 item: PLAN_ITEM.to_string(),
@@ -71,9 +72,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Action::Bottom | Action::PageDown => screen.selected = last,
         Action::Add | Action::Remove | Action::MarkDone if !screen.own => {
             let unit = screen.plan.unit_name.clone();
-            state.error(tf("tui.plan.not_owner", &[("unit", &unit)]));
+            ctx.error(tf("tui.plan.not_owner", &[("unit", &unit)]));
         }
-        Action::Add => state.overlay = Overlay::Form(class_form()),
+        Action::Add => ctx.open(Overlay::Form(class_form())),
         Action::Remove => {
             let class = screen
                 .plan
@@ -81,14 +82,14 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                 .as_ref()
                 .and_then(|p| p.classes.get(screen.selected))?;
             let number = screen.selected + 1;
-            state.overlay = Overlay::Confirm(Confirm {
+            ctx.open(Overlay::Confirm(Confirm {
                 message: tf(
                     "tui.plan.confirm_remove",
                     &[("number", &number), ("month", &class.month)],
                 ),
                 effect: Effect::Plan(PlanEffect::Remove { number }),
                 otherwise: None,
-            });
+            }));
         }
         Action::MarkDone => return Some(Effect::Plan(PlanEffect::Submit)),
         _ => {}

@@ -12,11 +12,11 @@ use crate::domain::plan::{course_titles, PlannedClass};
 use crate::i18n::{t, tf};
 use crate::sheets::plans::block_line;
 use crate::tui::action::Action;
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap_words};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, screen: &PlanScreen) {
-    let theme = &state.theme;
+pub fn render(frame: &mut Frame, area: Rect, view: &View, screen: &PlanScreen) {
+    let theme = view.theme;
     let w = area.width as usize;
     let classes: &[PlannedClass] = screen
         .plan
@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, screen: &PlanScreen)
     let [list_area, panel_area] =
         Layout::vertical([Constraint::Min(4), Constraint::Length(panel_height)]).areas(area);
 
-    let back = state.keymap.hint(Action::Back).unwrap_or_default();
+    let back = view.keymap.hint(Action::Back).unwrap_or_default();
     let title = tf(
         "tui.plan.title",
         &[("unit", &screen.plan.unit_name), ("key", &back)],
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, screen: &PlanScreen)
     }
     if classes.is_empty() {
         let text = if screen.own {
-            let key = state.keymap.hint(Action::Add).unwrap_or_default();
+            let key = view.keymap.hint(Action::Add).unwrap_or_default();
             tf("tui.plan.empty_own", &[("key", &key)])
         } else {
             t("tui.plan.none_other")

@@ -4,20 +4,21 @@ use crate::domain::checklist::ItemStatus;
 use crate::domain::MarkStatus;
 use crate::i18n::tf;
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::app::{Hint, Overlay};
+use crate::tui::context::{Ctx, View};
 use crate::tui::forms::Form;
 use crate::tui::tabs::PAGE;
 
 use super::plan::{self, PlanEffect};
+use super::ChecklistState;
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    if state.checklist.plan.is_some() {
-        return plan::update(state, action);
+pub fn update(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
+    if c.plan.is_some() {
+        return plan::update(c, ctx, action);
     }
-    if state.checklist.open.is_some() {
-        return update_items(state, action);
+    if c.open.is_some() {
+        return update_items(c, ctx, action);
     }
-    let c = &mut state.checklist;
     let last_row = c.units.len().saturating_sub(1);
     let last_col = c.steps.len().saturating_sub(1);
     match action {
@@ -38,8 +39,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     None
 }
 
-fn update_items(state: &mut State, action: Action) -> Option<Effect> {
-    let c = &mut state.checklist;
+fn update_items(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
     let len = c.open_unit().map_or(0, |u| u.rows.len());
     let last = len.saturating_sub(1);
     match action {
@@ -62,9 +62,9 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
         }
         Action::MarkDone | Action::MarkWaived | Action::MarkTodo | Action::Attach => {
             let row = c.selected_item()?.clone();
-            if row.unit != state.office.id {
+            if row.unit != ctx.office.id {
                 let name = c.open_unit().map(|u| u.name.clone()).unwrap_or_default();
-                state.error(tf("tui.checklist.not_owner", &[("unit", &name)]));
+                ctx.error(tf("tui.checklist.not_owner", &[("unit", &name)]));
                 return None;
             }
             let status = match action {
@@ -72,7 +72,9 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
                 Action::MarkWaived => MarkStatus::Waived,
                 Action::MarkTodo => MarkStatus::Todo,
                 _ => {
-                    state.overlay = Overlay::Form(Form::attach(&row.unit, &row.item, &row.title));
+                    ctx.open(Overlay::Form(Form::attach(
+                        &row.unit, &row.item, &row.title,
+                    )));
                     return None;
                 }
             };
@@ -81,7 +83,7 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
                 (MarkStatus::Done, ItemStatus::Done) | (MarkStatus::Waived, ItemStatus::Waived)
             ) || (status == MarkStatus::Todo && row.status.is_open());
             if already {
-                state.info(tf(
+                ctx.info(tf(
                     "tui.checklist.unchanged",
                     &[("title", &row.title), ("status", &row.status.label())],
                 ));
@@ -96,7 +98,9 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
                     note: String::new(),
                 });
             }
-            state.overlay = Overlay::Form(Form::mark(&row.unit, &row.item, &row.title, status));
+            ctx.open(Overlay::Form(Form::mark(
+                &row.unit, &row.item, &row.title, status,
+            )));
             return None;
         }
         _ => {}
@@ -104,15 +108,14 @@ fn update_items(state: &mut State, action: Action) -> Option<Effect> {
     None
 }
 
-pub fn hints(state: &State) -> Vec<Hint> {
-    let c = &state.checklist;
+pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
     if let Some(screen) = &c.plan {
         return plan::hints(screen);
     }
     match c.open {
         None => vec![(Action::Open, "open_unit"), (Action::Right, "next_step")],
         Some(_) => {
-            let own = c.open_unit().is_some_and(|u| u.unit == state.office.id);
+            let own = c.open_unit().is_some_and(|u| u.unit == view.office.id);
             let mut out = Vec::new();
             if c.grid {
                 out.push((Action::Back, "back"));

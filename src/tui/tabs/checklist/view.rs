@@ -7,28 +7,28 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::{Cell, StepColumn, UnitChecklist};
+use super::{Cell, ChecklistState, StepColumn, UnitChecklist};
 use crate::domain::checklist::{ChecklistRow, ItemStatus};
 use crate::domain::contact::Contact;
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::widgets::text::{
     fit, page, status_style, truncate, truncate_middle, width, wrap_words,
 };
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let c = &state.checklist;
+pub fn render(frame: &mut Frame, area: Rect, tab: &ChecklistState, view: &View) {
+    let c = tab;
     if let Some(screen) = &c.plan {
-        return super::plan_view::render(frame, area, state, screen);
+        return super::plan_view::render(frame, area, view, screen);
     }
     match c.open_unit() {
-        Some(unit) => render_items(frame, area, state, unit),
+        Some(unit) => render_items(frame, area, tab, view, unit),
         None if c.units.is_empty() => frame.render_widget(
-            Paragraph::new(Line::styled(t("tui.checklist.none"), state.theme.dim)),
+            Paragraph::new(Line::styled(t("tui.checklist.none"), view.theme.dim)),
             area,
         ),
-        None => render_grid(frame, area, state),
+        None => render_grid(frame, area, tab, view),
     }
 }
 
@@ -65,11 +65,17 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitChecklist) {
-    let theme = &state.theme;
-    let c = &state.checklist;
+fn render_items(
+    frame: &mut Frame,
+    area: Rect,
+    tab: &ChecklistState,
+    view: &View,
+    unit: &UnitChecklist,
+) {
+    let theme = view.theme;
+    let c = tab;
     // The panel takes what the selected item needs, up to half the area.
-    let panel_lines = item_panel_lines(state, area.width as usize);
+    let panel_lines = item_panel_lines(tab, view, area.width as usize);
     let panel_height = (panel_lines.len() as u16 + 1).clamp(4, (area.height / 2).max(4));
     let [list_area, panel_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(panel_height)]).areas(area);
@@ -77,7 +83,7 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
 
     let mut lines: Vec<Line> = Vec::new();
     let title = if c.grid {
-        let back = state.keymap.hint(Action::Back).unwrap_or_default();
+        let back = view.keymap.hint(Action::Back).unwrap_or_default();
         tf(
             "tui.checklist.unit_title_back",
             &[("unit", &unit.name), ("key", &back)],
@@ -157,9 +163,9 @@ fn render_items(frame: &mut Frame, area: Rect, state: &State, unit: &UnitCheckli
 
 /// The selected item's panel: title, due date and status, the mark's note (the reason, for a
 /// waived item), each file with its note, and the item's trail once read (Enter).
-fn item_panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let c = &state.checklist;
+fn item_panel_lines(tab: &ChecklistState, view: &View, w: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let c = tab;
     let Some(row) = c.selected_item() else {
         return Vec::new();
     };
@@ -231,7 +237,7 @@ fn item_panel_lines(state: &State, w: usize) -> Vec<Line<'static>> {
             }
         }
         None => {
-            let key = state.keymap.hint(Action::Open).unwrap_or_default();
+            let key = view.keymap.hint(Action::Open).unwrap_or_default();
             lines.push(Line::styled(
                 tf("tui.checklist.history_hint", &[("key", &key)]),
                 theme.dim,
@@ -251,9 +257,9 @@ fn cell_text(cell: &Cell) -> String {
     }
 }
 
-fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
-    let c = &state.checklist;
+fn render_grid(frame: &mut Frame, area: Rect, tab: &ChecklistState, view: &View) {
+    let theme = view.theme;
+    let c = tab;
     let w = area.width as usize;
     let unit_w = c
         .units
@@ -291,7 +297,7 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
 
     // Under the grid: how current the selected unit is, and its cell; at least two rows, so
     // the grid does not jump when the selection moves.
-    let below = grid_footer(state, step, w);
+    let below = grid_footer(tab, step, w);
     let height = (area.height as usize).saturating_sub(lines.len() + below.len().max(2));
     for i in page(c.units.len(), c.row, height) {
         let unit = &c.units[i];
@@ -333,8 +339,8 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State) {
 
 /// The selected unit's staleness (when known) and its cell in the selected step, each wrapped to
 /// `w` columns.
-fn grid_footer(state: &State, step: Option<&StepColumn>, w: usize) -> Vec<String> {
-    let c = &state.checklist;
+fn grid_footer(tab: &ChecklistState, step: Option<&StepColumn>, w: usize) -> Vec<String> {
+    let c = tab;
     let (Some(unit), Some(step)) = (c.units.get(c.row), step) else {
         return Vec::new();
     };

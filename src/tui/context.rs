@@ -1,0 +1,77 @@
+//! What a tab's `update`, `view` and `hints` may use besides the tab's own state: who the office
+//! is, the day, the keys and the screen's size, and (for `update`) the overlay it may open and the
+//! status line it may speak on. A tab that needs another tab's data (the door the sessions' list,
+//! the calendar's day for a new session) gets it as an argument of its own, so what a tab reads
+//! is written in its signature.
+
+use chrono::NaiveDate;
+
+use super::app::{Office, Overlay, State, Status};
+use super::keymap::Keymap;
+use super::theme::Theme;
+
+/// The shared part of the state a tab's `update` sees.
+pub struct Ctx<'a> {
+    pub office: &'a Office,
+    pub today: NaiveDate,
+    pub keymap: &'a Keymap,
+    /// The terminal's size as last drawn (columns, rows), to clamp scrolling to what shows.
+    pub viewport: (u16, u16),
+    pub overlay: &'a mut Overlay,
+    pub status: &'a mut Option<Status>,
+}
+
+impl Ctx<'_> {
+    pub fn info(&mut self, text: String) {
+        *self.status = Some(Status { text, error: false });
+    }
+
+    pub fn error(&mut self, text: String) {
+        *self.status = Some(Status { text, error: true });
+    }
+
+    /// Opens `overlay` over the tab (a form, a question, a picker).
+    pub fn open(&mut self, overlay: Overlay) {
+        *self.overlay = overlay;
+    }
+}
+
+/// The shared part of the state a tab's `view` and `hints` read.
+pub struct View<'a> {
+    pub office: &'a Office,
+    pub today: NaiveDate,
+    pub keymap: &'a Keymap,
+    pub theme: &'a Theme,
+    pub viewport: (u16, u16),
+    pub overlay: &'a Overlay,
+}
+
+impl State {
+    pub fn view(&self) -> View<'_> {
+        View {
+            office: &self.office,
+            today: self.today,
+            keymap: &self.keymap,
+            theme: &self.theme,
+            viewport: self.viewport,
+            overlay: &self.overlay,
+        }
+    }
+}
+
+/// Splits `state` into one tab's state and the `Ctx` beside it: `ctx!(state)` borrows the
+/// shared fields only, so the tab's own field can be borrowed mutably next to it.
+macro_rules! ctx {
+    ($state:expr) => {
+        $crate::tui::context::Ctx {
+            office: &$state.office,
+            today: $state.today,
+            keymap: &$state.keymap,
+            viewport: $state.viewport,
+            overlay: &mut $state.overlay,
+            status: &mut $state.status,
+        }
+    };
+}
+
+pub(crate) use ctx;
