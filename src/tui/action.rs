@@ -191,7 +191,8 @@ pub enum Effect {
     Job(Job),
     /// An import was committed: every tab reads the store again, then the outcome is shown.
     Imported(String),
-    /// Build the office-wide index on a worker (`IndexJob::Building` is already set).
+    /// The office-wide index is wanted (an enrol form opened): built on a worker unless it is
+    /// there and current.
     BuildIndex,
     /// Read the certification pipeline into the 认证 tab.
     LoadCert,

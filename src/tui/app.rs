@@ -362,7 +362,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             state.tab = tab;
             return match tab {
                 Tab::Checkin => checkin::entered(state),
-                Tab::Cert => cert::entered(state),
+                Tab::Cert => cert::entered(&state.cert),
                 Tab::Sync => sync::entered(state),
                 _ => None,
             };
@@ -370,11 +370,14 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     }
     match state.tab {
         Tab::Calendar => calendar::update(state, action),
-        Tab::Sessions => sessions::update(state, action),
+        Tab::Sessions => {
+            let day = state.calendar.selected;
+            sessions::update(&mut state.sessions, day, &mut ctx!(state), action)
+        }
         Tab::Checklist => checklist::update(&mut state.checklist, &mut ctx!(state), action),
         Tab::Checkin => checkin::update(state, action),
         Tab::Reports => reports::update(state, action),
-        Tab::Cert => cert::update(state, action),
+        Tab::Cert => cert::update(&mut state.cert, action),
         Tab::Sync => sync::update(state, action),
     }
 }
@@ -426,11 +429,11 @@ pub fn hints(state: &State) -> Vec<Hint> {
         Overlay::None => {
             let mut out = match state.tab {
                 Tab::Calendar => calendar::hints(state),
-                Tab::Sessions => sessions::hints(state),
+                Tab::Sessions => sessions::hints(&state.sessions, &state.view()),
                 Tab::Checklist => checklist::hints(&state.checklist, &state.view()),
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(state),
-                Tab::Cert => cert::hints(state),
+                Tab::Cert => cert::hints(&state.cert),
                 Tab::Sync => sync::hints(state),
             };
             if state.focus() != Focus::Text {

@@ -7,8 +7,11 @@
 use chrono::NaiveDate;
 
 use super::app::{Office, Overlay, State, Status};
+use super::forms::Form;
 use super::keymap::Keymap;
 use super::theme::Theme;
+use crate::app::{Confirm, Refusal};
+use crate::i18n::{t, tf};
 
 /// The shared part of the state a tab's `update` sees.
 pub struct Ctx<'a> {
@@ -33,6 +36,62 @@ impl Ctx<'_> {
     /// Opens `overlay` over the tab (a form, a question, a picker).
     pub fn open(&mut self, overlay: Overlay) {
         *self.overlay = overlay;
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        match self.overlay {
+            Overlay::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    /// Shows a refusal where it belongs: beside the form's field it names, as a question asked
+    /// again on the form, or in the status line.
+    pub fn refuse(&mut self, refusal: Refusal) {
+        match refusal {
+            Refusal::Fields(errors) => {
+                // An error for a field the form does not have still has to be seen.
+                let mut unshown = Vec::new();
+                for error in errors {
+                    match self.form_mut() {
+                        Some(form) if form.field(error.field).is_some() => {
+                            form.set_error(error.field, error.message);
+                        }
+                        _ => unshown.push(error.to_string()),
+                    }
+                }
+                if !unshown.is_empty() {
+                    self.error(unshown.join("；"));
+                }
+            }
+            Refusal::Confirm(confirm) => {
+                let (field, message) = match confirm {
+                    Confirm::Calendar(warnings) => (
+                        "date",
+                        tf(
+                            "tui.form.confirm_again",
+                            &[("warnings", &warnings.join(&t("cli.reason_sep")))],
+                        ),
+                    ),
+                    Confirm::OverCapacity(full) => (
+                        "name",
+                        tf(
+                            "tui.form.full",
+                            &[("enrolled", &full.enrolled), ("capacity", &full.capacity)],
+                        ),
+                    ),
+                    // The door asks this one itself, with both answers.
+                    Confirm::AfterEnd { .. } => ("", String::new()),
+                };
+                match self.form_mut() {
+                    Some(form) if !field.is_empty() => form.ask_again(field, message),
+                    _ if !message.is_empty() => self.error(message),
+                    _ => {}
+                }
+            }
+            Refusal::Said(message) => self.error(message),
+            Refusal::Failed(report) => self.error(crate::tui::effects::chain(&report)),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use color_eyre::eyre::{Report, Result};
 
 use super::action::{DoorEffect, Effect};
 use super::app::{Overlay, State, Tab};
+use super::context::ctx;
 use super::data::{load_detail, reload};
 use super::history;
 use super::jobs;
@@ -18,7 +19,7 @@ use super::suggest;
 use super::tabs::checkin::effects as door;
 use super::tabs::reports::{Job, ReportKind};
 use super::tabs::sync::effects as sync_effects;
-use crate::app::{self, Confirm, Refusal};
+use crate::app::{self, Refusal};
 use crate::domain::input::SessionInput;
 use crate::domain::MarkStatus;
 use crate::i18n::{t, tf};
@@ -116,7 +117,12 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             return;
         }
         Effect::Imported(text) => return jobs::imported(store, state, text),
-        Effect::BuildIndex => return workers.start(Work::Index),
+        Effect::BuildIndex => {
+            if suggest::want_index(state) {
+                workers.start(Work::Index);
+            }
+            return;
+        }
     };
     match outcome {
         Ok(message) => {
@@ -178,8 +184,8 @@ fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: Doo
             // Walk-ins since the last build are missing from it: build again, keep using the
             // old one meanwhile.
             if opening && state.checkin.door.is_some() {
-                if let Some(effect) = suggest::want_index(state) {
-                    run(store, workers, state, effect);
+                if suggest::want_index(state) {
+                    workers.start(Work::Index);
                 }
             }
         }
@@ -187,57 +193,13 @@ fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: Doo
     }
 }
 
-/// A refusal next to the form's fields where it names one, else in the status line; what needs
-/// the coordinator's word is asked under its field, and a second Enter goes ahead.
+/// Shows a refusal where it belongs: beside the form's field, or in the status line.
 pub(super) fn report(state: &mut State, refusal: Refusal) {
-    match refusal {
-        Refusal::Fields(errors) => {
-            // An error for a field the form does not have still has to be seen.
-            let mut unshown = Vec::new();
-            for error in errors {
-                match state.form_mut() {
-                    Some(form) if form.field(error.field).is_some() => {
-                        form.set_error(error.field, error.message);
-                    }
-                    _ => unshown.push(error.to_string()),
-                }
-            }
-            if !unshown.is_empty() {
-                state.error(unshown.join("；"));
-            }
-        }
-        Refusal::Confirm(confirm) => {
-            let (field, message) = match confirm {
-                Confirm::Calendar(warnings) => (
-                    "date",
-                    tf(
-                        "tui.form.confirm_again",
-                        &[("warnings", &warnings.join(&t("cli.reason_sep")))],
-                    ),
-                ),
-                Confirm::OverCapacity(full) => (
-                    "name",
-                    tf(
-                        "tui.form.full",
-                        &[("enrolled", &full.enrolled), ("capacity", &full.capacity)],
-                    ),
-                ),
-                // The door asks this one itself, with both answers.
-                Confirm::AfterEnd { .. } => ("", String::new()),
-            };
-            match state.form_mut() {
-                Some(form) if !field.is_empty() => form.ask_again(field, message),
-                _ if !message.is_empty() => state.error(message),
-                _ => {}
-            }
-        }
-        Refusal::Said(message) => state.error(message),
-        Refusal::Failed(report) => state.error(chain(&report)),
-    }
+    ctx!(state).refuse(refusal);
 }
 
 /// Every cause of an error on one line: the status line has one.
-pub(super) fn chain(report: &Report) -> String {
+pub(crate) fn chain(report: &Report) -> String {
     report
         .chain()
         .map(ToString::to_string)

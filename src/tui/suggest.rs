@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use super::action::Effect;
 use super::app::{Overlay, State};
 use super::forms::{Form, FormKind};
 use super::tabs::checkin::IndexJob;
@@ -59,16 +58,16 @@ impl Suggestions {
     }
 }
 
-/// Asks for the office index when it is not there yet (an enrol form opens, the door opens).
-pub fn want_index(state: &mut State) -> Option<Effect> {
+/// Whether the office index must be built (an enrol form opens, the door opens): not there
+/// yet, or someone registered since the last build is missing from it. Marks it building.
+pub fn want_index(state: &mut State) -> bool {
     let c = &mut state.checkin;
-    // Someone registered since the last build is missing from it: build again.
     if c.index == IndexJob::NotStarted || (c.index == IndexJob::Ready && c.office_stale) {
         c.index = IndexJob::Building;
         c.office_stale = false;
-        return Some(Effect::BuildIndex);
+        return true;
     }
-    None
+    false
 }
 
 /// Works out the focused field's suggestions again (after typing or moving between fields).

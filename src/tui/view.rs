@@ -20,11 +20,11 @@ pub fn render(frame: &mut Frame, state: &State) {
     chrome::header(frame, header, state);
     match state.tab {
         Tab::Calendar => calendar::view::render(frame, body, state),
-        Tab::Sessions => sessions::view::render(frame, body, state),
+        Tab::Sessions => sessions::view::render(frame, body, &state.sessions, &state.view()),
         Tab::Checklist => checklist::view::render(frame, body, &state.checklist, &state.view()),
         Tab::Checkin => checkin::view::render(frame, body, state),
         Tab::Reports => reports::view::render(frame, body, state),
-        Tab::Cert => cert::view::render(frame, body, state),
+        Tab::Cert => cert::view::render(frame, body, &state.cert, &state.view()),
         Tab::Sync => sync::view::render(frame, body, state),
     }
     chrome::status(frame, status, state);

@@ -5,15 +5,15 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use crate::i18n::t;
-use crate::tui::app::State;
 use crate::tui::list_filter::Filter;
+use crate::tui::theme::Theme;
 use crate::tui::widgets::text::width;
 
 /// The filter's line, with the terminal cursor in it while it is typed.
 pub fn filter_line(
     frame: &mut Frame,
     area: Rect,
-    state: &State,
+    theme: &Theme,
     filter: &Filter,
     shown: usize,
     total: usize,
@@ -25,8 +25,8 @@ pub fn filter_line(
         frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
     }
     Line::from(vec![
-        Span::styled(prefix, state.theme.key),
-        Span::styled(filter.input.value().to_string(), state.theme.input),
-        Span::styled(count, state.theme.dim),
+        Span::styled(prefix, theme.key),
+        Span::styled(filter.input.value().to_string(), theme.input),
+        Span::styled(count, theme.dim),
     ])
 }

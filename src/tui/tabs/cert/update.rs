@@ -1,20 +1,20 @@
 //! Keys on the 认证 tab: cities, a city's people with their filter, a person's history.
 
+use super::CertState;
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Hint, State};
+use crate::tui::app::Hint;
 use crate::tui::list_filter::filter_key;
 use crate::tui::list_filter::Filter;
 use crate::tui::tabs::step_selection;
 
 /// Entering the tab reads the pipeline the first time.
-pub fn entered(state: &State) -> Option<Effect> {
-    (!state.cert.loaded).then_some(Effect::LoadCert)
+pub fn entered(c: &CertState) -> Option<Effect> {
+    (!c.loaded).then_some(Effect::LoadCert)
 }
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    let c = &mut state.cert;
+pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
     if !c.loaded {
-        return entered(state);
+        return entered(c);
     }
     if c.detail {
         if matches!(action, Action::Back | Action::Open) {
@@ -56,8 +56,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     None
 }
 
-pub fn hints(state: &State) -> Vec<Hint> {
-    let c = &state.cert;
+pub fn hints(c: &CertState) -> Vec<Hint> {
     if c.detail {
         vec![(Action::Back, "back")]
     } else if c.filter.editing {

@@ -6,26 +6,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::CertState;
 use super::PersonRow;
 use crate::cert::Stage;
 use crate::i18n::{t, tf};
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap_words};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let c = &state.cert;
+pub fn render(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) {
+    let c = tab;
     if c.cities.is_empty() {
         frame.render_widget(
-            Paragraph::new(Line::styled(t("cert.tab.empty"), state.theme.dim)),
+            Paragraph::new(Line::styled(t("cert.tab.empty"), view.theme.dim)),
             area,
         );
         return;
     }
     let listed = c.listed();
     match (&c.open, listed.get(c.person)) {
-        (Some(_), Some(person)) if c.detail => render_history(frame, area, state, person),
-        (Some(city), _) => render_people(frame, area, state, city, &listed),
-        (None, _) => render_pipeline(frame, area, state),
+        (Some(_), Some(person)) if c.detail => render_history(frame, area, view, person),
+        (Some(city), _) => render_people(frame, area, tab, view, city, &listed),
+        (None, _) => render_pipeline(frame, area, tab, view),
     }
 }
 
@@ -33,9 +34,9 @@ fn stage_label(stage: Stage) -> String {
     t(&format!("cert.stage.{}", stage.key()))
 }
 
-fn render_pipeline(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
-    let c = &state.cert;
+fn render_pipeline(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) {
+    let theme = view.theme;
+    let c = tab;
     let w = area.width as usize;
     let col_w = Stage::ALL
         .iter()
@@ -83,9 +84,16 @@ fn render_pipeline(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn render_people(frame: &mut Frame, area: Rect, state: &State, city: &str, listed: &[&PersonRow]) {
-    let theme = &state.theme;
-    let c = &state.cert;
+fn render_people(
+    frame: &mut Frame,
+    area: Rect,
+    tab: &CertState,
+    view: &View,
+    city: &str,
+    listed: &[&PersonRow],
+) {
+    let theme = view.theme;
+    let c = tab;
     let w = area.width as usize;
     let name = c
         .cities
@@ -112,7 +120,7 @@ fn render_people(frame: &mut Frame, area: Rect, state: &State, city: &str, liste
         lines.push(crate::tui::widgets::filter::filter_line(
             frame,
             line_area,
-            state,
+            view.theme,
             &c.filter,
             listed.len(),
             total,
@@ -169,8 +177,8 @@ fn render_people(frame: &mut Frame, area: Rect, state: &State, city: &str, liste
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn render_history(frame: &mut Frame, area: Rect, state: &State, person: &PersonRow) {
-    let theme = &state.theme;
+fn render_history(frame: &mut Frame, area: Rect, view: &View, person: &PersonRow) {
+    let theme = view.theme;
     let w = area.width as usize;
     let mut lines = vec![Line::styled(
         truncate(&format!("{} · {}", t("cert.tab.history"), person.name), w),

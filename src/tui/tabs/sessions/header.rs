@@ -9,7 +9,7 @@ use super::Detail;
 use crate::campaign::{campaign, unit_name};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::labels::{kind_label, weekday_of};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{truncate_middle, width, wrap_words};
@@ -120,8 +120,7 @@ fn course_text(course: &crate::domain::SessionCourse) -> String {
     }
 }
 
-pub fn header(state: &State, detail: &Detail, w: usize) -> Header {
-    let theme = &state.theme;
+pub fn header(theme: &Theme, detail: &Detail, w: usize) -> Header {
     let label = theme.column_header;
     let s = &detail.row.session;
     let mut sticky = title_lines(&s.title, kind_label(s.kind), w, theme);
@@ -213,30 +212,31 @@ pub fn max_scroll(header: &Header, height: usize) -> usize {
 }
 
 /// The header's lines in `height` rows (see `budget`), scrolled by `scroll` (clamped).
-pub fn lines(state: &State, header: Header, height: usize, scroll: usize) -> Vec<Line<'static>> {
+pub fn lines(view: &View, header: Header, height: usize, scroll: usize) -> Vec<Line<'static>> {
     let (rows, more) = rest_room(height, &header);
     let scroll = scroll.min(max_scroll(&header, height));
     let below = header.rest.len().saturating_sub(scroll + rows);
     let mut out = header.sticky;
     out.extend(header.rest.into_iter().skip(scroll).take(rows));
     if more {
-        let key = |a| state.keymap.hint(a).unwrap_or_default();
+        let key = |a| view.keymap.hint(a).unwrap_or_default();
         let (left, right) = (key(Action::Left), key(Action::Right));
         let text = if below > 0 {
             tf("tui.sessions.info_more", &[("n", &below), ("key", &right)])
         } else {
             tf("tui.sessions.info_end", &[("key", &left)])
         };
-        out.push(Line::styled(text, state.theme.dim));
+        out.push(Line::styled(text, view.theme.dim));
     }
     out
 }
 
 /// The scroll limit at the terminal size `update` knows (`State::viewport`).
-pub fn max_scroll_at(state: &State, detail: &Detail) -> usize {
-    let (w, h) = state.viewport;
+pub fn max_scroll_at(viewport: (u16, u16), detail: &Detail) -> usize {
+    let (w, h) = viewport;
     // The tab area: the screen less the header, status and footer rows.
     let body = usize::from(h.saturating_sub(3));
     let room = budget(body, detail.visible().len());
-    max_scroll(&header(state, detail, usize::from(w)), room)
+    // Styles do not change how many lines the header takes.
+    max_scroll(&header(&Theme::monochrome(), detail, usize::from(w)), room)
 }

@@ -5,11 +5,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Detail, EnrolRow};
+use super::{Detail, EnrolRow, SessionsState};
 use crate::i18n::tf;
 use crate::sheets::report::parse_numbers;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Overlay, State};
+use crate::tui::context::Ctx;
 use crate::tui::forms::TextInput;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,13 +60,13 @@ pub fn sheet_rows(detail: Option<&Detail>) -> &[EnrolRow] {
 }
 
 /// Opens the entry for the session shown in 场次's detail.
-pub fn open(state: &mut State) {
-    if let Some(detail) = &state.sessions.detail {
-        state.overlay = Overlay::Paper(PaperEntry {
+pub fn open(tab: &SessionsState, ctx: &mut Ctx) {
+    if let Some(detail) = &tab.detail {
+        ctx.open(Overlay::Paper(PaperEntry {
             session: detail.row.session.id.clone(),
             title: detail.row.session.title.clone(),
             input: TextInput::default(),
-        });
+        }));
     }
 }
 

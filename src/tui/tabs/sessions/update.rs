@@ -1,15 +1,16 @@
 //! Keys on the 场次 tab: the list, its filter and a session's detail, each checked against who may change what.
 
 use super::header;
+use super::SessionsState;
 use crate::domain::Session;
 use crate::i18n::tf;
 use crate::log::authority::may_keep_list;
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Confirm, Hint, Overlay, State};
+use crate::tui::app::{Confirm, Hint, Overlay};
+use crate::tui::context::{Ctx, View};
 use crate::tui::forms::Form;
 use crate::tui::list_filter::filter_key;
 pub use crate::tui::list_filter::Filter;
-use crate::tui::suggest;
 use crate::tui::tabs::step_selection;
 
 fn is_move(action: Action) -> bool {
@@ -24,11 +25,17 @@ fn is_move(action: Action) -> bool {
     )
 }
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    if state.sessions.detail.is_some() {
-        return update_detail(state, action);
+/// `day` is the calendar's selected day: a new session is put on it.
+pub fn update(
+    tab: &mut SessionsState,
+    day: chrono::NaiveDate,
+    ctx: &mut Ctx,
+    action: Action,
+) -> Option<Effect> {
+    if tab.detail.is_some() {
+        return update_detail(tab, ctx, action);
     }
-    let list = &mut state.sessions;
+    let list = tab;
     if filter_key(&mut list.filter, &mut list.selected, action) {
         return None;
     }
@@ -51,13 +58,13 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             .selected_row()
             .map(|r| Effect::OpenSession(r.session.id.clone())),
         Action::Add => {
-            let form = Form::new_session(&state.office.id, state.calendar.selected);
-            state.overlay = Overlay::Form(form);
+            let form = Form::new_session(&ctx.office.id, day);
+            ctx.open(Overlay::Form(form));
             None
         }
         Action::Edit => {
             if let Some(session) = list.selected_row().map(|r| r.session.clone()) {
-                open_edit(state, &session);
+                open_edit(ctx, &session);
             }
             None
         }
@@ -66,39 +73,35 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
 }
 
 /// Only the office that owns a session changes it; say so instead of letting the write fail.
-fn owns(state: &mut State, session: &Session) -> bool {
-    allowed(
-        state,
-        crate::app::sessions::may_change(&state.office.id, session),
-    )
+fn owns(ctx: &mut Ctx, session: &Session) -> bool {
+    let rule = crate::app::sessions::may_change(&ctx.office.id, session);
+    allowed(ctx, rule)
 }
 
 /// Whether this office keeps the session's list, said when it does not.
-fn keeps_list(state: &mut State, session: &Session) -> bool {
-    allowed(
-        state,
-        crate::app::sessions::may_keep_list(&state.office.id, session),
-    )
+fn keeps_list(ctx: &mut Ctx, session: &Session) -> bool {
+    let rule = crate::app::sessions::may_keep_list(&ctx.office.id, session);
+    allowed(ctx, rule)
 }
 
-fn allowed(state: &mut State, rule: crate::app::Outcome<()>) -> bool {
+fn allowed(ctx: &mut Ctx, rule: crate::app::Outcome<()>) -> bool {
     match rule {
         Ok(()) => true,
         Err(refusal) => {
-            crate::tui::effects::report(state, refusal);
+            ctx.refuse(refusal);
             false
         }
     }
 }
 
-fn open_edit(state: &mut State, session: &Session) {
-    if owns(state, session) {
-        state.overlay = Overlay::Form(Form::edit_session(session));
+fn open_edit(ctx: &mut Ctx, session: &Session) {
+    if owns(ctx, session) {
+        ctx.open(Overlay::Form(Form::edit_session(session)));
     }
 }
 
-fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
-    let detail = state.sessions.detail.as_mut()?;
+fn update_detail(tab: &mut SessionsState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
+    let detail = tab.detail.as_mut()?;
     if filter_key(&mut detail.filter, &mut detail.selected, action) {
         detail.refilter();
         return None;
@@ -110,8 +113,8 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
     }
     match action {
         Action::Right => {
-            let max = header::max_scroll_at(state, state.sessions.detail.as_ref()?);
-            let detail = state.sessions.detail.as_mut()?;
+            let max = header::max_scroll_at(ctx.viewport, tab.detail.as_ref()?);
+            let detail = tab.detail.as_mut()?;
             detail.info_scroll = (detail.info_scroll + 1).min(max);
         }
         Action::Left => detail.info_scroll = detail.info_scroll.saturating_sub(1),
@@ -121,30 +124,30 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
             detail.selected = 0;
             detail.refilter();
         }
-        Action::Back => state.sessions.detail = None,
+        Action::Back => tab.detail = None,
         Action::Add => {
             let session = detail.row.session.clone();
-            if keeps_list(state, &session) {
-                state.overlay = Overlay::Form(Form::enrol(&session));
+            if keeps_list(ctx, &session) {
+                ctx.open(Overlay::Form(Form::enrol(&session)));
                 // The form offers the office's people and enterprises from the door's index.
-                return suggest::want_index(state);
+                return Some(Effect::BuildIndex);
             }
         }
         Action::Edit => {
             let session = detail.row.session.clone();
-            open_edit(state, &session);
+            open_edit(ctx, &session);
         }
         Action::Paper => {
             let session = detail.row.session.clone();
-            if keeps_list(state, &session) {
-                super::paper::open(state);
+            if keeps_list(ctx, &session) {
+                super::paper::open(tab, ctx);
             }
         }
         Action::Remove => {
             let session = detail.row.session.clone();
             let person = detail.selected_person().cloned()?;
-            if keeps_list(state, &session) {
-                state.overlay = Overlay::Confirm(Confirm {
+            if keeps_list(ctx, &session) {
+                ctx.open(Overlay::Confirm(Confirm {
                     message: tf(
                         "tui.sessions.confirm_remove",
                         &[("name", &person.name), ("title", &session.title)],
@@ -155,7 +158,7 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
                         name: person.name.clone(),
                     },
                     otherwise: None,
-                });
+                }));
             }
         }
         _ => {}
@@ -163,28 +166,28 @@ fn update_detail(state: &mut State, action: Action) -> Option<Effect> {
     None
 }
 
-pub fn hints(state: &State) -> Vec<Hint> {
-    if state.sessions.editing_filter() {
+pub fn hints(tab: &SessionsState, view: &View) -> Vec<Hint> {
+    if tab.editing_filter() {
         return vec![
             (Action::Open, "keep_filter"),
             (Action::Back, "clear_filter"),
         ];
     }
-    match &state.sessions.detail {
+    match &tab.detail {
         Some(detail) => {
             let mut out = vec![(Action::Back, "back")];
-            if may_keep_list(&state.office.id, &detail.row.session) {
+            if may_keep_list(&view.office.id, &detail.row.session) {
                 out.extend([
                     (Action::Add, "enrol"),
                     (Action::Remove, "remove"),
                     (Action::Paper, "paper"),
                 ]);
             }
-            if detail.row.session.office == state.office.id {
+            if detail.row.session.office == view.office.id {
                 out.push((Action::Edit, "edit"));
             }
             out.push((Action::Filter, "filter"));
-            if header::max_scroll_at(state, detail) > 0 {
+            if header::max_scroll_at(view.viewport, detail) > 0 {
                 out.push((Action::Right, "scroll_info"));
             }
             out

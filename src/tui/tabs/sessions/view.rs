@@ -9,26 +9,27 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::header;
+use super::SessionsState;
 use super::{Detail, SessionRow};
 use crate::campaign::unit_name;
 use crate::domain::text::mask_phone;
 use crate::domain::SessionKind;
 use crate::i18n::{t, tf};
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::labels::kind_label;
 use crate::tui::widgets::filter::filter_line;
 use crate::tui::widgets::text::{clip_line, fit, fit_right, page, truncate_middle, width};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    match &state.sessions.detail {
-        Some(detail) => render_detail(frame, area, state, detail),
-        None => render_list(frame, area, state),
+pub fn render(frame: &mut Frame, area: Rect, tab: &SessionsState, view: &View) {
+    match &tab.detail {
+        Some(detail) => render_detail(frame, area, view, detail),
+        None => render_list(frame, area, tab, view),
     }
 }
 
-fn render_list(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
-    let list = &state.sessions;
+fn render_list(frame: &mut Frame, area: Rect, tab: &SessionsState, view: &View) {
+    let theme = view.theme;
+    let list = tab;
     let visible = list.visible();
     let mut lines: Vec<Line> = Vec::new();
     let total_width = area.width as usize;
@@ -36,14 +37,14 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(filter_line(
             frame,
             area,
-            state,
+            view.theme,
             &list.filter,
             visible.len(),
             list.rows.len(),
         ));
     }
     if list.rows.is_empty() {
-        let key = state
+        let key = view
             .keymap
             .hint(crate::tui::action::Action::Add)
             .unwrap_or_default();
@@ -116,12 +117,12 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) {
-    let theme = &state.theme;
+fn render_detail(frame: &mut Frame, area: Rect, view: &View, detail: &Detail) {
+    let theme = view.theme;
     let w = area.width as usize;
-    let head = header::header(state, detail, w);
+    let head = header::header(view.theme, detail, w);
     let room = header::budget(area.height as usize, detail.visible().len());
-    let mut lines: Vec<Line> = header::lines(state, head, room, detail.info_scroll)
+    let mut lines: Vec<Line> = header::lines(view, head, room, detail.info_scroll)
         .into_iter()
         .map(|l| clip_line(l, w))
         .collect();
@@ -136,14 +137,14 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State, detail: &Detail) 
         lines.push(filter_line(
             frame,
             line_area,
-            state,
+            view.theme,
             &detail.filter,
             visible.len(),
             detail.people.len(),
         ));
     }
     if detail.people.is_empty() {
-        let key = state
+        let key = view
             .keymap
             .hint(crate::tui::action::Action::Add)
             .unwrap_or_default();
