@@ -150,6 +150,11 @@ impl Action {
 pub enum Effect {
     /// Read one session with its enrolment list into the sessions tab.
     OpenSession(String),
+    /// The calendar's Enter on a day: the sessions' list on that day, or the one session opened.
+    ShowDay {
+        day: chrono::NaiveDate,
+        session: Option<String>,
+    },
     /// Save a session as the form has it: over session `id`, or a new one. A date the plan does
     /// not expect is saved once `confirmed`.
     SaveSession {

@@ -369,7 +369,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
     }
     match state.tab {
-        Tab::Calendar => calendar::update(state, action),
+        Tab::Calendar => calendar::update(&mut state.calendar, &mut ctx!(state), action),
         Tab::Sessions => {
             let day = state.calendar.selected;
             sessions::update(&mut state.sessions, day, &mut ctx!(state), action)
@@ -428,7 +428,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         ],
         Overlay::None => {
             let mut out = match state.tab {
-                Tab::Calendar => calendar::hints(state),
+                Tab::Calendar => calendar::hints(),
                 Tab::Sessions => sessions::hints(&state.sessions, &state.view()),
                 Tab::Checklist => checklist::hints(&state.checklist, &state.view()),
                 Tab::Checkin => checkin::hints(state),

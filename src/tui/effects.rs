@@ -36,6 +36,20 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
     let mut select = None;
     let outcome = match effect {
         Effect::OpenSession(id) => open_session(store, state, &id).map(|()| None),
+        Effect::ShowDay { day, session } => {
+            let listed = state.sessions.select_date(day);
+            match session {
+                Some(id) => {
+                    state.sessions.select_id(&id);
+                    open_session(store, state, &id).map(|()| None)
+                }
+                None if listed => {
+                    state.tab = Tab::Sessions;
+                    Ok(None)
+                }
+                None => Err(Refusal::said(t("tui.calendar.no_sessions"))),
+            }
+        }
         Effect::SaveSession {
             id,
             input,

@@ -19,7 +19,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     .areas(frame.area());
     chrome::header(frame, header, state);
     match state.tab {
-        Tab::Calendar => calendar::view::render(frame, body, state),
+        Tab::Calendar => calendar::view::render(frame, body, &state.calendar, &state.view()),
         Tab::Sessions => sessions::view::render(frame, body, &state.sessions, &state.view()),
         Tab::Checklist => checklist::view::render(frame, body, &state.checklist, &state.view()),
         Tab::Checkin => checkin::view::render(frame, body, state),

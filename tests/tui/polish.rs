@@ -246,7 +246,13 @@ fn enter_on_a_day_with_one_session_opens_it() {
     let mut state = load(&store, Theme::coloured());
     state.calendar.selected = day("2023-03-22");
     let effect = press(&store, &mut state, KeyCode::Enter);
-    assert!(matches!(effect, Some(peixun::tui::Effect::OpenSession(_))));
+    assert!(matches!(
+        effect,
+        Some(peixun::tui::Effect::ShowDay {
+            session: Some(_),
+            ..
+        })
+    ));
     assert_eq!(state.tab, peixun::tui::app::Tab::Sessions);
     let detail = state
         .sessions

@@ -2,9 +2,11 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+use super::CalendarState;
 use crate::i18n::t;
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Hint, Overlay, State, Tab};
+use crate::tui::app::{Hint, Overlay};
+use crate::tui::context::Ctx;
 use crate::tui::forms::Form;
 
 fn shift_days(d: NaiveDate, n: i64) -> NaiveDate {
@@ -43,8 +45,7 @@ pub(super) fn back_days(d: NaiveDate, n: i64) -> NaiveDate {
     shift_days(d, -n)
 }
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    let cal = &mut state.calendar;
+pub fn update(cal: &mut CalendarState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
     match action {
         Action::Left => cal.selected = shift_days(cal.selected, -1),
         Action::Right => cal.selected = shift_days(cal.selected, 1),
@@ -54,31 +55,34 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Action::PageDown => cal.selected = shift_months(cal.selected, true),
         Action::Top => cal.selected = first_of_month(cal.selected),
         Action::Bottom => cal.selected = last_of_month(cal.selected),
-        Action::Today => cal.selected = state.today,
+        Action::Today => cal.selected = ctx.today,
         Action::Open => {
             let day = cal.selected;
             // One session: straight to it. Several: the list, on the day's first.
-            if let Some([only]) = cal.sessions.get(&day).map(Vec::as_slice) {
-                let id = only.id.clone();
-                state.sessions.select_date(day);
-                state.sessions.select_id(&id);
-                return Some(Effect::OpenSession(id));
-            }
-            if state.sessions.select_date(day) {
-                state.tab = Tab::Sessions;
-            } else {
-                state.info(t("tui.calendar.no_sessions"));
-            }
+            return match cal.sessions.get(&day).map(Vec::as_slice) {
+                None | Some([]) => {
+                    ctx.info(t("tui.calendar.no_sessions"));
+                    None
+                }
+                Some([only]) => Some(Effect::ShowDay {
+                    day,
+                    session: Some(only.id.clone()),
+                }),
+                Some(_) => Some(Effect::ShowDay { day, session: None }),
+            };
         }
         Action::Add => {
-            state.overlay = Overlay::Form(Form::new_session(&state.office.id, cal.selected));
+            ctx.open(Overlay::Form(Form::new_session(
+                &ctx.office.id,
+                cal.selected,
+            )));
         }
         _ => {}
     }
     None
 }
 
-pub fn hints(_state: &State) -> Vec<Hint> {
+pub fn hints() -> Vec<Hint> {
     vec![
         (Action::Open, "open"),
         (Action::Add, "add"),

@@ -8,12 +8,14 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::update::{back_days, first_of_month, next_day};
+use super::CalendarState;
 use super::{AgendaEntry, Deadline};
 use crate::campaign::{campaign, DayKind};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::labels::{kind_label, weekday_label, weekday_of, WEEK};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{fit, status_style, truncate, truncate_middle, width};
 
 /// Day cells are six columns at 80x24 (a two-digit day and its deadline mark above, holiday and
@@ -22,19 +24,19 @@ fn cell_width(area: Rect) -> u16 {
     (area.width.saturating_sub(38) / 7).clamp(6, 10)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Frame, area: Rect, tab: &CalendarState, view: &View) {
     let cell = cell_width(area);
     let [grid_area, agenda_area] =
         Layout::horizontal([Constraint::Length(cell * 7 + 2), Constraint::Min(20)]).areas(area);
-    render_grid(frame, grid_area, state, cell);
-    render_agenda(frame, agenda_area, state);
+    render_grid(frame, grid_area, tab, view, cell);
+    render_agenda(frame, agenda_area, tab, view);
 }
 
-fn day_kind_style(state: &State, kind: &DayKind) -> Style {
+fn day_kind_style(theme: &Theme, kind: &DayKind) -> Style {
     match kind {
-        DayKind::Holiday(_) => state.theme.holiday,
-        DayKind::MakeupWorkday(_) => state.theme.makeup_workday,
-        DayKind::Weekend => state.theme.weekend,
+        DayKind::Holiday(_) => theme.holiday,
+        DayKind::MakeupWorkday(_) => theme.makeup_workday,
+        DayKind::Weekend => theme.weekend,
         DayKind::Workday => Style::new(),
     }
 }
@@ -42,19 +44,20 @@ fn day_kind_style(state: &State, kind: &DayKind) -> Style {
 /// The two lines of one day's cell: the number with its deadline mark, then holiday and
 /// session marks. Days of the neighbouring months keep their marks, dimmed.
 fn day_cell(
-    state: &State,
+    tab: &CalendarState,
+    view: &View,
     day: NaiveDate,
     cell_w: usize,
 ) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
-    let theme = &state.theme;
-    let cal = &state.calendar;
+    let theme = view.theme;
+    let cal = tab;
     let in_month = day.month() == cal.selected.month();
     let indent = usize::from(cell_w > 6);
     let kind = campaign().holidays.kind(day);
     // Marks of another month's days are dim, whatever they mean.
     let mark = |style: Style| if in_month { style } else { theme.dim };
-    let mut number_style = mark(day_kind_style(state, &kind));
-    if day == state.today {
+    let mut number_style = mark(day_kind_style(view.theme, &kind));
+    if day == view.today {
         number_style = number_style.patch(theme.today);
     }
     let mut back = Style::new();
@@ -99,10 +102,10 @@ fn day_cell(
     (top, bottom)
 }
 
-fn render_grid(frame: &mut Frame, area: Rect, state: &State, cell_w: u16) {
+fn render_grid(frame: &mut Frame, area: Rect, tab: &CalendarState, view: &View, cell_w: u16) {
     let cell_w = cell_w as usize;
-    let theme = &state.theme;
-    let selected = state.calendar.selected;
+    let theme = view.theme;
+    let selected = tab.selected;
     let title = tf(
         "tui.calendar.month_title",
         &[
@@ -144,7 +147,7 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State, cell_w: u16) {
         let mut numbers: Vec<Span> = Vec::new();
         let mut markers: Vec<Span> = Vec::new();
         for _ in 0..7 {
-            let (top, bottom) = day_cell(state, day, cell_w);
+            let (top, bottom) = day_cell(tab, view, day, cell_w);
             numbers.extend(top);
             markers.extend(bottom);
             day = next_day(day);
@@ -175,8 +178,7 @@ fn render_grid(frame: &mut Frame, area: Rect, state: &State, cell_w: u16) {
 }
 
 /// A session in the agenda: two lines (time, kind, title; venue) or one when room is short.
-fn session_lines(state: &State, s: &AgendaEntry, room: usize, compact: bool) -> Vec<Line<'static>> {
-    let theme = &state.theme;
+fn session_lines(theme: &Theme, s: &AgendaEntry, room: usize, compact: bool) -> Vec<Line<'static>> {
     let head = if compact {
         format!("{} ", s.start.format("%H:%M"))
     } else {
@@ -203,8 +205,7 @@ fn session_lines(state: &State, s: &AgendaEntry, room: usize, compact: bool) -> 
 
 /// A deadline in the agenda: status and title, then for units' items how many closed it and
 /// which have not (on a second line when there is room, else after the title).
-fn deadline_lines(state: &State, d: &Deadline, room: usize, compact: bool) -> Vec<Line<'static>> {
-    let theme = &state.theme;
+fn deadline_lines(theme: &Theme, d: &Deadline, room: usize, compact: bool) -> Vec<Line<'static>> {
     let label = format!("{} ", d.status.label());
     let Some((total, closed)) = d.units else {
         let title = truncate_middle(&d.title, room.saturating_sub(width(&label)));
@@ -259,9 +260,9 @@ fn cut(
     lines
 }
 
-fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
-    let cal = &state.calendar;
+fn render_agenda(frame: &mut Frame, area: Rect, tab: &CalendarState, view: &View) {
+    let theme = view.theme;
+    let cal = tab;
     let day = cal.selected;
     let weekday = weekday_of(day);
     let block = Block::new()
@@ -281,7 +282,7 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
         DayKind::MakeupWorkday(name) => tf("tui.calendar.makeup", &[("name", name)]),
     };
     let mut lines = vec![
-        Line::styled(fit(&kind_text, room), day_kind_style(state, &kind)),
+        Line::styled(fit(&kind_text, room), day_kind_style(view.theme, &kind)),
         Line::raw(""),
     ];
     let sessions = cal
@@ -319,9 +320,9 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
         let compact = sessions.len() * 2 > rows;
         let body: Vec<Line> = sessions
             .iter()
-            .flat_map(|s| session_lines(state, s, room, compact))
+            .flat_map(|s| session_lines(view.theme, s, room, compact))
             .collect();
-        let open = state.keymap.hint(Action::Open).unwrap_or_default();
+        let open = view.keymap.hint(Action::Open).unwrap_or_default();
         // Cut only when compact, one line a session: what is left over is sessions.
         lines.extend(cut(body, rows, |n| {
             Line::styled(
@@ -346,7 +347,7 @@ fn render_agenda(frame: &mut Frame, area: Rect, state: &State) {
         let compact = tall > rows;
         let body: Vec<Line> = deadlines
             .iter()
-            .flat_map(|d| deadline_lines(state, d, room, compact))
+            .flat_map(|d| deadline_lines(view.theme, d, room, compact))
             .collect();
         lines.extend(cut(body, rows, |n| {
             Line::styled(tf("tui.calendar.more_deadlines", &[("n", &n)]), theme.dim)
