@@ -376,7 +376,10 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
         Tab::Checklist => checklist::update(&mut state.checklist, &mut ctx!(state), action),
         Tab::Checkin => checkin::update(state, action),
-        Tab::Reports => reports::update(state, action),
+        Tab::Reports => {
+            let chosen = state.sessions.selected_row();
+            reports::update(&mut state.reports, chosen, &mut ctx!(state), action)
+        }
         Tab::Cert => cert::update(&mut state.cert, action),
         Tab::Sync => sync::update(state, action),
     }
@@ -432,7 +435,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Sessions => sessions::hints(&state.sessions, &state.view()),
                 Tab::Checklist => checklist::hints(&state.checklist, &state.view()),
                 Tab::Checkin => checkin::hints(state),
-                Tab::Reports => reports::hints(state),
+                Tab::Reports => reports::hints(&state.reports),
                 Tab::Cert => cert::hints(&state.cert),
                 Tab::Sync => sync::hints(state),
             };

@@ -197,10 +197,8 @@ fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: Doo
             }
             // Walk-ins since the last build are missing from it: build again, keep using the
             // old one meanwhile.
-            if opening && state.checkin.door.is_some() {
-                if suggest::want_index(state) {
-                    workers.start(Work::Index);
-                }
+            if opening && state.checkin.door.is_some() && suggest::want_index(state) {
+                workers.start(Work::Index);
             }
         }
         Err(failure) => report(state, failure),

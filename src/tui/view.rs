@@ -23,7 +23,13 @@ pub fn render(frame: &mut Frame, state: &State) {
         Tab::Sessions => sessions::view::render(frame, body, &state.sessions, &state.view()),
         Tab::Checklist => checklist::view::render(frame, body, &state.checklist, &state.view()),
         Tab::Checkin => checkin::view::render(frame, body, state),
-        Tab::Reports => reports::view::render(frame, body, state),
+        Tab::Reports => reports::view::render(
+            frame,
+            body,
+            &state.reports,
+            state.sessions.selected_row(),
+            &state.view(),
+        ),
         Tab::Cert => cert::view::render(frame, body, &state.cert, &state.view()),
         Tab::Sync => sync::view::render(frame, body, state),
     }

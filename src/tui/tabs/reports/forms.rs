@@ -7,7 +7,6 @@ use crate::campaign::{campaign, unit_name};
 use crate::i18n::{t, tf};
 use crate::sheets::write::Encoding;
 use crate::tui::action::Effect;
-use crate::tui::app::State;
 use crate::tui::forms::{Field, FieldInput, Form, FormKind};
 use crate::tui::tabs::sessions::SessionRow;
 
@@ -69,18 +68,23 @@ fn encodings() -> Vec<(String, String)> {
 }
 
 /// The form for a report: the office (not for a sign-in sheet), the file, the CSV encoding.
-pub(super) fn report_form(state: &State, kind: ReportKind) -> Option<Form> {
-    let office = &state.office.id;
+/// `chosen` is the session selected on the 场次 tab: a sign-in sheet is its.
+pub(super) fn report_form(
+    office: &str,
+    today: NaiveDate,
+    chosen: Option<&SessionRow>,
+    kind: ReportKind,
+) -> Option<Form> {
     let (title, what, date, session) = match kind {
         ReportKind::Signin => {
-            let session = state.sessions.selected_row()?.session.clone();
+            let session = chosen?.session.clone();
             let title = tf("tui.reports.form_signin", &[("title", &session.title)]);
             (title, session.title, session.date, Some(session.id))
         }
         _ => (
             tf("tui.reports.form_title", &[("report", &kind.title())]),
             unit_name(office),
-            state.today,
+            today,
             None,
         ),
     };
@@ -108,13 +112,14 @@ pub(super) fn report_form(state: &State, kind: ReportKind) -> Option<Form> {
     )))
 }
 
-pub(super) fn import_form(state: &State) -> Form {
+/// `chosen` is the session selected on the 场次 tab: the rows may be enrolled in it.
+pub(super) fn import_form(chosen: Option<&SessionRow>) -> Form {
     let what = vec![
         ("people".into(), t("tui.reports.import_people")),
         ("enterprises".into(), t("tui.reports.import_enterprises")),
     ];
     let mut sessions = vec![(String::new(), t("tui.reports.no_session"))];
-    if let Some(row) = state.sessions.selected_row() {
+    if let Some(row) = chosen {
         let s = &row.session;
         sessions.push((s.id.clone(), format!("{} {}", s.date, s.title)));
     }

@@ -2,17 +2,25 @@
 
 use super::forms::{import_form, report_form};
 
+use super::ReportsState;
 use super::{Entry, Job, ENTRIES};
 use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
-use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::app::{Hint, Overlay};
+use crate::tui::context::Ctx;
+use crate::tui::tabs::sessions::SessionRow;
 use crate::tui::tabs::PAGE;
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    if state.reports.preview.is_some() {
-        return update_preview(state, action);
+/// `chosen` is the session selected on the 场次 tab (a sign-in sheet, an import's enrolment).
+pub fn update(
+    r: &mut ReportsState,
+    chosen: Option<&SessionRow>,
+    ctx: &mut Ctx,
+    action: Action,
+) -> Option<Effect> {
+    if r.preview.is_some() {
+        return update_preview(r, ctx, action);
     }
-    let r = &mut state.reports;
     let last = ENTRIES.len() - 1;
     match action {
         Action::Up => r.selected = r.selected.saturating_sub(1),
@@ -25,26 +33,26 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     if !matches!(action, Action::Open | Action::Import) {
         return None;
     }
-    if state.reports.running.is_some() {
-        state.error(t("tui.reports.busy"));
+    if r.running.is_some() {
+        ctx.error(t("tui.reports.busy"));
         return None;
     }
-    let form = match state.reports.entry() {
-        Entry::Report(kind) => match report_form(state, kind) {
+    let form = match r.entry() {
+        Entry::Report(kind) => match report_form(&ctx.office.id, ctx.today, chosen, kind) {
             Some(form) => form,
             None => {
-                state.error(t("tui.reports.pick_session"));
+                ctx.error(t("tui.reports.pick_session"));
                 return None;
             }
         },
-        Entry::Import => import_form(state),
+        Entry::Import => import_form(chosen),
     };
-    state.overlay = Overlay::Form(form);
+    ctx.open(Overlay::Form(form));
     None
 }
 
-fn update_preview(state: &mut State, action: Action) -> Option<Effect> {
-    let preview = state.reports.preview.as_mut()?;
+fn update_preview(r: &mut ReportsState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
+    let preview = r.preview.as_mut()?;
     let bad = preview.plan.errors.len();
     match action {
         Action::Up => preview.scroll = preview.scroll.saturating_sub(1),
@@ -52,12 +60,12 @@ fn update_preview(state: &mut State, action: Action) -> Option<Effect> {
         Action::PageUp => preview.scroll = preview.scroll.saturating_sub(PAGE),
         Action::PageDown => preview.scroll = (preview.scroll + PAGE).min(bad.saturating_sub(1)),
         Action::Back => {
-            state.reports.preview = None;
-            state.info(t("tui.reports.import_cancelled"));
+            r.preview = None;
+            ctx.info(t("tui.reports.import_cancelled"));
         }
         Action::Open if bad > 0 => {
-            let key = state.keymap.hint(Action::SkipBadRows).unwrap_or_default();
-            state.error(tf(
+            let key = ctx.keymap.hint(Action::SkipBadRows).unwrap_or_default();
+            ctx.error(tf(
                 "tui.reports.has_bad_rows",
                 &[("n", &bad), ("key", &key)],
             ));
@@ -69,8 +77,8 @@ fn update_preview(state: &mut State, action: Action) -> Option<Effect> {
     None
 }
 
-pub fn hints(state: &State) -> Vec<Hint> {
-    match &state.reports.preview {
+pub fn hints(r: &ReportsState) -> Vec<Hint> {
+    match &r.preview {
         Some(preview) if !preview.plan.errors.is_empty() => vec![
             (Action::SkipBadRows, "skip_bad_rows"),
             (Action::Back, "cancel"),

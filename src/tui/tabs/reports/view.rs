@@ -7,26 +7,36 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::ReportsState;
 use super::{Entry, Preview, ReportKind, ENTRIES};
 use crate::i18n::{t, tf};
 use crate::sheets::import::preview::used_columns;
 use crate::tui::action::Action;
-use crate::tui::app::State;
+use crate::tui::context::View;
+use crate::tui::tabs::sessions::SessionRow;
+use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{fit, truncate, truncate_middle, width, wrap_words};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let lines = match &state.reports.preview {
-        Some(preview) => preview_lines(state, preview, area),
-        None => list_lines(state, area.width as usize),
+/// `chosen` is the session selected on the 场次 tab: the sign-in sheet's entry names it.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    tab: &ReportsState,
+    chosen: Option<&SessionRow>,
+    view: &View,
+) {
+    let lines = match &tab.preview {
+        Some(preview) => preview_lines(view, preview, area),
+        None => list_lines(tab, chosen, view, area.width as usize),
     };
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn entry_text(state: &State, entry: Entry) -> (String, String) {
+fn entry_text(chosen: Option<&SessionRow>, entry: Entry) -> (String, String) {
     match entry {
         Entry::Report(kind) => {
             let about = match kind {
-                ReportKind::Signin => match state.sessions.selected_row() {
+                ReportKind::Signin => match chosen {
                     Some(row) => tf("tui.reports.signin_about", &[("title", &row.session.title)]),
                     None => t("tui.reports.pick_session"),
                 },
@@ -38,14 +48,19 @@ fn entry_text(state: &State, entry: Entry) -> (String, String) {
     }
 }
 
-fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let r = &state.reports;
+fn list_lines(
+    tab: &ReportsState,
+    chosen: Option<&SessionRow>,
+    view: &View,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let r = tab;
     let mut lines = vec![
         Line::styled(t("tui.reports.heading"), theme.title),
         Line::raw(""),
     ];
-    let names: Vec<(String, String)> = ENTRIES.iter().map(|e| entry_text(state, *e)).collect();
+    let names: Vec<(String, String)> = ENTRIES.iter().map(|e| entry_text(chosen, *e)).collect();
     let name_w = names.iter().map(|(n, _)| width(n)).max().unwrap_or(8) + 2;
     for (i, (name, about)) in names.into_iter().enumerate() {
         let selected = i == r.selected;
@@ -91,7 +106,7 @@ fn list_lines(state: &State, w: usize) -> Vec<Line<'static>> {
             lines.push(Line::styled(part, style));
         }
     } else {
-        let key = state.keymap.hint(Action::Open).unwrap_or_default();
+        let key = view.keymap.hint(Action::Open).unwrap_or_default();
         lines.push(Line::styled(
             tf("tui.reports.how", &[("key", &key)]),
             theme.dim,
@@ -119,14 +134,14 @@ fn wrap_path(text: &str, w: usize) -> Vec<String> {
 }
 
 /// A labelled line, wrapped under its label.
-fn labelled(state: &State, label: &str, value: &str, w: usize) -> Vec<Line<'static>> {
+fn labelled(theme: &Theme, label: &str, value: &str, w: usize) -> Vec<Line<'static>> {
     let lead = width(label) + 1;
     wrap_words(value, w.saturating_sub(lead).max(8))
         .into_iter()
         .enumerate()
         .map(|(i, part)| {
             let head = if i == 0 {
-                Span::styled(format!("{label} "), state.theme.column_header)
+                Span::styled(format!("{label} "), theme.column_header)
             } else {
                 Span::raw(" ".repeat(lead))
             };
@@ -135,8 +150,8 @@ fn labelled(state: &State, label: &str, value: &str, w: usize) -> Vec<Line<'stat
         .collect()
 }
 
-fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'static>> {
-    let theme = &state.theme;
+fn preview_lines(view: &View, preview: &Preview, area: Rect) -> Vec<Line<'static>> {
+    let theme = view.theme;
     let w = area.width as usize;
     let plan = &preview.plan;
     let sep = t("tui.reports.list_sep");
@@ -154,12 +169,12 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
             &[("sheet", &plan.sheet), ("row", &plan.header_row)],
         )
     };
-    lines.extend(labelled(state, &t("tui.reports.sheet"), &sheet, w));
+    lines.extend(labelled(view.theme, &t("tui.reports.sheet"), &sheet, w));
     let used = used_columns(plan).join(&sep);
-    lines.extend(labelled(state, &t("tui.reports.used"), &used, w));
+    lines.extend(labelled(view.theme, &t("tui.reports.used"), &used, w));
     if !plan.ignored.is_empty() {
         lines.extend(labelled(
-            state,
+            view.theme,
             &t("tui.reports.ignored"),
             &plan.ignored.join(&sep),
             w,
@@ -181,7 +196,12 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
             ("enrolments", &counts.enrolments),
         ],
     );
-    lines.extend(labelled(state, &t("tui.reports.counts_label"), &counts, w));
+    lines.extend(labelled(
+        view.theme,
+        &t("tui.reports.counts_label"),
+        &counts,
+        w,
+    ));
     for warning in &plan.warnings {
         lines.extend(
             wrap_words(warning, w.max(8))
@@ -192,14 +212,14 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
     lines.push(Line::raw(""));
     let bad = plan.errors.len();
     if bad == 0 {
-        let key = state.keymap.hint(Action::Open).unwrap_or_default();
+        let key = view.keymap.hint(Action::Open).unwrap_or_default();
         lines.push(Line::styled(
             tf("tui.reports.all_good", &[("key", &key)]),
             theme.status_ok,
         ));
         return lines;
     }
-    let skip = state.keymap.hint(Action::SkipBadRows).unwrap_or_default();
+    let skip = view.keymap.hint(Action::SkipBadRows).unwrap_or_default();
     lines.push(Line::styled(
         tf("tui.reports.bad_rows", &[("n", &bad), ("key", &skip)]),
         theme.status_error,
@@ -218,7 +238,7 @@ fn preview_lines(state: &State, preview: &Preview, area: Rect) -> Vec<Line<'stat
     }
     let below = bad.saturating_sub(start + rows);
     if below > 0 {
-        let key = state.keymap.hint(Action::Down).unwrap_or_default();
+        let key = view.keymap.hint(Action::Down).unwrap_or_default();
         lines.push(Line::styled(
             tf("tui.reports.more_bad_rows", &[("n", &below), ("key", &key)]),
             theme.dim,
