@@ -363,7 +363,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             return match tab {
                 Tab::Checkin => checkin::entered(state),
                 Tab::Cert => cert::entered(&state.cert),
-                Tab::Sync => sync::entered(state),
+                Tab::Sync => sync::entered(&state.sync),
                 _ => None,
             };
         }
@@ -381,7 +381,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             reports::update(&mut state.reports, chosen, &mut ctx!(state), action)
         }
         Tab::Cert => cert::update(&mut state.cert, action),
-        Tab::Sync => sync::update(state, action),
+        Tab::Sync => sync::update(&mut state.sync, &mut ctx!(state), action),
     }
 }
 
@@ -437,7 +437,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Checkin => checkin::hints(state),
                 Tab::Reports => reports::hints(&state.reports),
                 Tab::Cert => cert::hints(&state.cert),
-                Tab::Sync => sync::hints(state),
+                Tab::Sync => sync::hints(&state.sync),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

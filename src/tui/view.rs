@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, state: &State) {
             &state.view(),
         ),
         Tab::Cert => cert::view::render(frame, body, &state.cert, &state.view()),
-        Tab::Sync => sync::view::render(frame, body, state),
+        Tab::Sync => sync::view::render(frame, body, &state.sync, &state.view()),
     }
     chrome::status(frame, status, state);
     chrome::footer(frame, footer, state);

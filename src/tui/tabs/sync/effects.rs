@@ -57,7 +57,7 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
         SyncEffect::Refresh => data::load(store, &mut state.sync, state.today),
         SyncEffect::Open(kind) => {
             state.sync.media = data::media();
-            if let Some(form) = form(state, &kind) {
+            if let Some(form) = form(&state.sync, &kind) {
                 state.overlay = Overlay::Form(form);
             }
             Ok(())

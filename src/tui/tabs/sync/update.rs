@@ -4,6 +4,7 @@ use super::state::{BundleForm, Panel, PeerRow, SyncEffect, SyncState};
 use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay, State};
+use crate::tui::context::Ctx;
 use crate::tui::forms::{Field, FieldInput, Form, FormKind};
 use crate::tui::tabs::{step_selection, PAGE};
 
@@ -20,33 +21,29 @@ fn labelled(name: &'static str, value: &str) -> Field {
 }
 
 /// The form for `kind`, offering the media found; `None` when the peer is gone.
-pub fn form(state: &State, kind: &BundleForm) -> Option<Form> {
+pub fn form(sync: &SyncState, kind: &BundleForm) -> Option<Form> {
     match kind {
-        BundleForm::Import => Some(import_form(state)),
+        BundleForm::Import => Some(import_form(sync)),
         BundleForm::Export { to } => {
-            let peer = state.sync.peers.iter().find(|p| &p.office == to)?;
-            Some(export_form(state, peer))
+            let peer = sync.peers.iter().find(|p| &p.office == to)?;
+            Some(export_form(sync, peer))
         }
     }
 }
 
 /// Export: the media found (or another place typed), for the selected peer.
-fn export_form(state: &State, peer: &PeerRow) -> Form {
+fn export_form(sync: &SyncState, peer: &PeerRow) -> Form {
     let mut fields = Vec::new();
-    if !state.sync.media.is_empty() {
+    if !sync.media.is_empty() {
         let mut media = labelled("media", "");
-        let mut options: Vec<(String, String)> = state
-            .sync
-            .media
-            .iter()
-            .map(|m| (m.clone(), m.clone()))
-            .collect();
+        let mut options: Vec<(String, String)> =
+            sync.media.iter().map(|m| (m.clone(), m.clone())).collect();
         options.push((String::new(), t("sync.tui.other_place")));
         media.input = FieldInput::Choice { options, index: 0 };
         fields.push(media);
     }
     let mut output = labelled("output", "");
-    if state.sync.media.is_empty() {
+    if sync.media.is_empty() {
         // No stick to choose from: this is the only place, not the other one.
         output.label = t("sync.tui.field_place");
     }
@@ -69,11 +66,11 @@ fn export_form(state: &State, peer: &PeerRow) -> Form {
     ))
 }
 
-fn import_form(state: &State) -> Form {
+fn import_form(sync: &SyncState) -> Form {
     Form::build(Form::new(
         FormKind::Bundle(BundleForm::Import),
         t("sync.tui.import_title"),
-        vec![labelled("input", &default_place(&state.sync.media))],
+        vec![labelled("input", &default_place(&sync.media))],
     ))
 }
 
@@ -134,8 +131,7 @@ fn update_results(s: &mut SyncState, action: Action) -> bool {
     true
 }
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
-    let s = &mut state.sync;
+pub fn update(s: &mut SyncState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
     if s.panel == Panel::Results && update_results(s, action) {
         return None;
     }
@@ -166,24 +162,24 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
     if !matches!(action, Action::Open | Action::Import) {
         return None;
     }
-    if state.sync.running.is_some() {
-        state.error(t("sync.tui.busy"));
+    if s.running.is_some() {
+        ctx.error(t("sync.tui.busy"));
         return None;
     }
     let kind = if action == Action::Import {
         BundleForm::Import
     } else {
-        match state.sync.selected_peer() {
+        match s.selected_peer() {
             Some(peer) if peer.revoked => {
                 let message = tf("sync.export.revoked", &[("office", &peer.name)]);
-                state.error(message);
+                ctx.error(message);
                 return None;
             }
             Some(peer) => BundleForm::Export {
                 to: peer.office.clone(),
             },
             None => {
-                state.error(t("sync.tui.no_peers"));
+                ctx.error(t("sync.tui.no_peers"));
                 return None;
             }
         }
@@ -192,20 +188,20 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
 }
 
 /// On entering the tab: read its rows again, unless a job is about to change them.
-pub fn entered(state: &State) -> Option<Effect> {
-    if state.sync.running.is_some() {
+pub fn entered(s: &SyncState) -> Option<Effect> {
+    if s.running.is_some() {
         return None;
     }
     Some(Effect::Sync(SyncEffect::Refresh))
 }
 
-pub fn hints(state: &State) -> Vec<Hint> {
+pub fn hints(s: &SyncState) -> Vec<Hint> {
     let mut out = Vec::new();
-    if !state.sync.peers.is_empty() {
+    if !s.peers.is_empty() {
         out.push((Action::Open, "export"));
     }
     out.push((Action::Import, "import"));
-    if state.sync.panel == Panel::Results {
+    if s.panel == Panel::Results {
         out.push((Action::Back, "close"));
     }
     out.push((Action::Right, "next_panel"));

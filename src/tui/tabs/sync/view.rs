@@ -13,31 +13,31 @@ use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::sync::status::age_text;
 use crate::tui::action::Action;
-use crate::tui::app::State;
+use crate::tui::context::View;
 use crate::tui::widgets::text::{fit, page, truncate, width, wrap_words};
 
 /// Rows the panel keeps for itself below the peers; the results, a line per file, keep more.
 const PANEL_ROWS: usize = 6;
 const RESULTS_ROWS: usize = 10;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Frame, area: Rect, tab: &SyncState, view: &View) {
     let w = area.width as usize;
     let h = area.height as usize;
-    let s = &state.sync;
-    let bottom = bottom_lines(state, w);
-    let mut lines = vec![Line::styled(truncate(&heading(s), w), state.theme.title)];
+    let s = tab;
+    let bottom = bottom_lines(tab, view, w);
+    let mut lines = vec![Line::styled(truncate(&heading(s), w), view.theme.title)];
     let reserved = if s.panel == Panel::Results {
         RESULTS_ROWS
     } else {
         PANEL_ROWS
     };
     let room = h.saturating_sub(lines.len() + 2 + reserved + bottom.len());
-    lines.extend(peer_lines(state, w, room.max(2)));
+    lines.extend(peer_lines(tab, view, w, room.max(2)));
     lines.push(Line::raw(""));
-    lines.push(panel_tabs(state));
+    lines.push(panel_tabs(tab, view));
     let panel_room = h.saturating_sub(lines.len() + bottom.len()).max(1);
     lines.extend(
-        panel_lines(state, w, panel_room)
+        panel_lines(tab, view, w, panel_room)
             .into_iter()
             .take(panel_room),
     );
@@ -69,9 +69,9 @@ fn bundle_text(bundle: Option<(u64, i64)>, none: &str) -> String {
     }
 }
 
-fn peer_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let s = &state.sync;
+fn peer_lines(tab: &SyncState, view: &View, w: usize, room: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let s = tab;
     if s.peers.is_empty() {
         return wrap_words(&t("sync.tui.no_peers"), w)
             .into_iter()
@@ -133,8 +133,8 @@ fn peer_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn panel_tabs(state: &State) -> Line<'static> {
-    let s = &state.sync;
+fn panel_tabs(tab: &SyncState, view: &View) -> Line<'static> {
+    let s = tab;
     let mut spans = Vec::new();
     for panel in s.panels() {
         let count = match panel {
@@ -150,18 +150,18 @@ fn panel_tabs(state: &State) -> Line<'static> {
         };
         let text = format!(" {text} ");
         let style = if panel == s.panel {
-            state.theme.tab_active
+            view.theme.tab_active
         } else {
-            state.theme.tab_inactive
+            view.theme.tab_inactive
         };
         spans.push(Span::styled(text, style));
     }
     Line::from(spans)
 }
 
-fn panel_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let s = &state.sync;
+fn panel_lines(tab: &SyncState, view: &View, w: usize, room: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let s = tab;
     let dim = |text: String| Line::styled(truncate(&text, w), theme.dim);
     match s.panel {
         Panel::Keys => match s.selected_peer() {
@@ -214,15 +214,15 @@ fn panel_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
                 Line::styled(truncate(&text, w), style)
             })
             .collect(),
-        Panel::Results => results_lines(state, w, room),
+        Panel::Results => results_lines(tab, view, w, room),
     }
 }
 
 /// What the job said as a whole (wrapped between words), then a line per file cut to the
 /// width, a page at a time, the selected file's lines whole; a last line counts the files below.
-fn results_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let Some(outcome) = &state.sync.outcome else {
+fn results_lines(tab: &SyncState, view: &View, w: usize, room: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let Some(outcome) = &tab.outcome else {
         return Vec::new();
     };
     let style = |error: bool| {
@@ -282,7 +282,7 @@ fn results_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
         }
     }
     if below > 0 {
-        let key = state.keymap.hint(Action::Down).unwrap_or_default();
+        let key = view.keymap.hint(Action::Down).unwrap_or_default();
         let more = tf("sync.tui.more_files", &[("n", &below), ("key", &key)]);
         lines.push(Line::styled(truncate(&more, w), theme.dim));
     }
@@ -345,9 +345,9 @@ fn review_lines(s: &SyncState) -> Vec<(String, bool)> {
 }
 
 /// The running job's progress, else how to start one; the results panel needs the room itself.
-fn bottom_lines(state: &State, w: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let s = &state.sync;
+fn bottom_lines(tab: &SyncState, view: &View, w: usize) -> Vec<Line<'static>> {
+    let theme = view.theme;
+    let s = tab;
     if let Some((what, progress, ms)) = &s.running {
         let seconds = format!("{:.1}", *ms as f64 / 1000.0);
         let mut lines = vec![Line::styled(
@@ -368,8 +368,8 @@ fn bottom_lines(state: &State, w: usize) -> Vec<Line<'static>> {
     if s.panel == Panel::Results {
         return Vec::new();
     }
-    let export = state.keymap.hint(Action::Open).unwrap_or_default();
-    let import = state.keymap.hint(Action::Import).unwrap_or_default();
+    let export = view.keymap.hint(Action::Open).unwrap_or_default();
+    let import = view.keymap.hint(Action::Import).unwrap_or_default();
     vec![Line::styled(
         truncate(
             &tf("sync.tui.how", &[("export", &export), ("import", &import)]),
