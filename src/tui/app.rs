@@ -307,7 +307,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                     if let Overlay::Form(form) = &mut state.overlay {
                         reports::follow_office(form, state.today);
                     }
-                    suggest::refresh(state);
+                    suggest::refresh(&state.checkin, &mut state.overlay);
                     None
                 }
                 FormStep::Close => {
@@ -361,7 +361,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         if let Some(tab) = target {
             state.tab = tab;
             return match tab {
-                Tab::Checkin => checkin::entered(state),
+                Tab::Checkin => checkin::entered(&state.checkin, &state.sessions.rows),
                 Tab::Cert => cert::entered(&state.cert),
                 Tab::Sync => sync::entered(&state.sync),
                 _ => None,
@@ -375,7 +375,10 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             sessions::update(&mut state.sessions, day, &mut ctx!(state), action)
         }
         Tab::Checklist => checklist::update(&mut state.checklist, &mut ctx!(state), action),
-        Tab::Checkin => checkin::update(state, action),
+        Tab::Checkin => {
+            let sessions = &state.sessions.rows;
+            checkin::update(&mut state.checkin, sessions, &mut ctx!(state), action)
+        }
         Tab::Reports => {
             let chosen = state.sessions.selected_row();
             reports::update(&mut state.reports, chosen, &mut ctx!(state), action)
@@ -434,7 +437,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Calendar => calendar::hints(),
                 Tab::Sessions => sessions::hints(&state.sessions, &state.view()),
                 Tab::Checklist => checklist::hints(&state.checklist, &state.view()),
-                Tab::Checkin => checkin::hints(state),
+                Tab::Checkin => checkin::hints(&state.checkin),
                 Tab::Reports => reports::hints(&state.reports),
                 Tab::Cert => cert::hints(&state.cert),
                 Tab::Sync => sync::hints(&state.sync),

@@ -4,7 +4,10 @@
 //! Keys, ticks and the workers' results arrive as `AppEvent`s on one channel; `runner::step`
 //! changes the `State` (keys through the keymap into `update`) and may ask for `Effect`s (store
 //! reads and writes, file checks, workers) that `effects::run` carries out; `view::render` draws
-//! the state and nothing else. Nothing outside this module imports ratatui or crossterm.
+//! the state and nothing else. Each tab's `update`, `view` and `hints` take the tab's own state
+//! and a small shared context (`context::Ctx`, `context::View`), plus, where a tab uses another's
+//! data, that data by name; overlays (forms, the picker, the paper entry) and effects see the
+//! whole state. Nothing outside this module imports ratatui or crossterm.
 
 pub mod action;
 pub mod app;

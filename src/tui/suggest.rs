@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::app::{Overlay, State};
 use super::forms::{Form, FormKind};
-use super::tabs::checkin::IndexJob;
+use super::tabs::checkin::{CheckinState, IndexJob};
 use crate::domain::text::mask_phone;
 use crate::search::normalise_query;
 use crate::search::pinyin::text_initials;
@@ -70,18 +70,19 @@ pub fn want_index(state: &mut State) -> bool {
     false
 }
 
-/// Works out the focused field's suggestions again (after typing or moving between fields).
-pub fn refresh(state: &mut State) {
-    let Overlay::Form(form) = &state.overlay else {
+/// Works out the focused field's suggestions again (after typing or moving between fields),
+/// from the door's index of the office's people and enterprises.
+pub fn refresh(door: &CheckinState, overlay: &mut Overlay) {
+    let Overlay::Form(form) = &*overlay else {
         return;
     };
     let items = match form.kind {
-        FormKind::Enrol { .. } => for_field(state, form),
-        FormKind::WalkIn { .. } => for_walk_in(state, form),
+        FormKind::Enrol { .. } => for_field(door, form),
+        FormKind::WalkIn { .. } => for_walk_in(door, form),
         _ => Vec::new(),
     };
     let field = form.fields.get(form.focus).map_or("", |f| f.name);
-    if let Overlay::Form(form) = &mut state.overlay {
+    if let Overlay::Form(form) = overlay {
         // The highlight stays only while the list is the same.
         let selected = (form.suggest.field == field && form.suggest.items == items)
             .then_some(form.suggest.selected)
@@ -94,14 +95,14 @@ pub fn refresh(state: &mut State) {
     }
 }
 
-fn for_field(state: &State, form: &Form) -> Vec<Suggestion> {
+fn for_field(door: &CheckinState, form: &Form) -> Vec<Suggestion> {
     let Some(field) = form.fields.get(form.focus) else {
         return Vec::new();
     };
     let typed = field.value().trim();
     match field.name {
-        "name" | "phone" => people(state, field.name, typed),
-        "enterprise" => enterprises(&state.checkin.enterprises, typed),
+        "name" | "phone" => people(door, field.name, typed),
+        "enterprise" => enterprises(&door.enterprises, typed),
         _ => Vec::new(),
     }
 }
@@ -109,20 +110,20 @@ fn for_field(state: &State, form: &Form) -> Vec<Suggestion> {
 /// A walk-in may be someone the office knows under a near name: the people like the name (or
 /// the phone, once four digits are typed) are offered whichever field is focused, and picking
 /// one checks that person in instead of registering someone new.
-fn for_walk_in(state: &State, form: &Form) -> Vec<Suggestion> {
+fn for_walk_in(door: &CheckinState, form: &Form) -> Vec<Suggestion> {
     let value = |name: &str| form.field(name).map_or("", |f| f.value().trim());
     let phone = value("phone");
     if phone.chars().filter(char::is_ascii_digit).count() >= 4 {
-        return people(state, "phone", phone);
+        return people(door, "phone", phone);
     }
     match form.fields.get(form.focus).map(|f| f.name) {
-        Some("name" | "phone") => people(state, "name", value("name")),
+        Some("name" | "phone") => people(door, "name", value("name")),
         _ => Vec::new(),
     }
 }
 
-fn people(state: &State, field: &str, typed: &str) -> Vec<Suggestion> {
-    let Some(index) = &state.checkin.office else {
+fn people(door: &CheckinState, field: &str, typed: &str) -> Vec<Suggestion> {
+    let Some(index) = &door.office else {
         return Vec::new();
     };
     // A phone is found by its last four digits or more; fewer match too many people.
@@ -135,7 +136,7 @@ fn people(state: &State, field: &str, typed: &str) -> Vec<Suggestion> {
         .iter()
         .map(|hit| {
             let c = index.entry(hit);
-            let position = state.checkin.position(&c.id).to_string();
+            let position = door.position(&c.id).to_string();
             let mut label = format!("{}  {}", c.name, mask_phone(&c.phone));
             for extra in [&position, &c.enterprise] {
                 if !extra.is_empty() {

@@ -22,7 +22,13 @@ pub fn render(frame: &mut Frame, state: &State) {
         Tab::Calendar => calendar::view::render(frame, body, &state.calendar, &state.view()),
         Tab::Sessions => sessions::view::render(frame, body, &state.sessions, &state.view()),
         Tab::Checklist => checklist::view::render(frame, body, &state.checklist, &state.view()),
-        Tab::Checkin => checkin::view::render(frame, body, state),
+        Tab::Checkin => checkin::view::render(
+            frame,
+            body,
+            &state.checkin,
+            &state.sessions.rows,
+            &state.view(),
+        ),
         Tab::Reports => reports::view::render(
             frame,
             body,
@@ -44,7 +50,14 @@ pub fn render(frame: &mut Frame, state: &State) {
             form::render(frame, body, state, f);
             chrome::discard(frame, body, state, *then_quit);
         }
-        Overlay::Picker { selected } => checkin::view::render_picker(frame, body, state, *selected),
+        Overlay::Picker { selected } => checkin::view::render_picker(
+            frame,
+            body,
+            &state.checkin,
+            &state.sessions.rows,
+            &state.view(),
+            *selected,
+        ),
         Overlay::Paper(entry) => paper_view::render(frame, body, state, entry),
     }
 }

@@ -1,31 +1,38 @@
 //! Keys on the 签到 tab and in its session picker.
 
-use super::state::{default_session, Banner};
+use super::state::{default_session, Banner, CheckinState};
 use crate::i18n::{t, tf};
 use crate::search::door::{decide, Choice};
 use crate::tui::action::{Action, DoorEffect, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
+use crate::tui::context::Ctx;
 use crate::tui::forms::Form;
 use crate::tui::suggest;
+use crate::tui::tabs::sessions::SessionRow;
 use crate::tui::tabs::{step_selection, PAGE};
 
 /// The tab became the current one: the first time, open it on the default session.
-pub fn entered(state: &mut State) -> Option<Effect> {
-    if state.checkin.door.is_none() && !state.sessions.rows.is_empty() {
+pub fn entered(c: &CheckinState, sessions: &[SessionRow]) -> Option<Effect> {
+    if c.door.is_none() && !sessions.is_empty() {
         return Some(Effect::Door(DoorEffect::Open(None)));
     }
     None
 }
 
-pub fn update(state: &mut State, action: Action) -> Option<Effect> {
+/// `sessions` are the 场次 tab's rows: the door's sessions are picked from them.
+pub fn update(
+    c: &mut CheckinState,
+    sessions: &[SessionRow],
+    ctx: &mut Ctx,
+    action: Action,
+) -> Option<Effect> {
     if action == Action::PickSession {
-        open_picker(state);
+        open_picker(c, sessions, ctx);
         return None;
     }
-    let c = &mut state.checkin;
     let Some(door) = &c.door else {
         return match action {
-            Action::Open => entered(state),
+            Action::Open => entered(c, sessions),
             _ => None,
         };
     };
@@ -76,7 +83,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                         count: people.len(),
                     })
                 }
-                Choice::WalkIn { name, phone, .. } => open_walk_in_with(state, &name, &phone),
+                Choice::WalkIn { name, phone, .. } => open_walk_in_with(c, ctx, &name, &phone),
             }
         }
         Action::UndoCheckin => match c.recent.last() {
@@ -91,18 +98,18 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                 };
                 if last.enrolled_here {
                     // The check-in put them on the list: ask whether the undo takes them off it.
-                    state.overlay = Overlay::Confirm(Confirm {
+                    ctx.open(Overlay::Confirm(Confirm {
                         message: tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
                         effect: undo(true),
                         otherwise: Some(undo(false)),
-                    });
+                    }));
                     return None;
                 }
                 return Some(undo(false));
             }
             None => c.banner = Some(Banner::NothingToUndo),
         },
-        Action::WalkIn => open_walk_in(state),
+        Action::WalkIn => open_walk_in(c, ctx),
         _ => {}
     }
     None
@@ -110,8 +117,8 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
 
 /// The walk-in form, with what was typed put where it fits: Hanzi as the name, digits as the
 /// phone.
-fn open_walk_in(state: &mut State) {
-    let typed = state.checkin.query.value().trim().to_string();
+fn open_walk_in(c: &CheckinState, ctx: &mut Ctx) {
+    let typed = c.query.value().trim().to_string();
     let (name, phone) = if !typed.is_empty() && typed.chars().all(|c| c.is_ascii_digit()) {
         (String::new(), typed)
     } else if !typed.is_ascii() {
@@ -119,53 +126,49 @@ fn open_walk_in(state: &mut State) {
     } else {
         (String::new(), String::new())
     };
-    open_walk_in_with(state, &name, &phone);
+    open_walk_in_with(c, ctx, &name, &phone);
 }
 
 /// The walk-in form filled with `name` and `phone`; the office's people like them are listed
 /// under the field to pick from instead (a near name is often someone already known).
-fn open_walk_in_with(state: &mut State, name: &str, phone: &str) {
-    let Some(door) = &state.checkin.door else {
+fn open_walk_in_with(c: &CheckinState, ctx: &mut Ctx, name: &str, phone: &str) {
+    let Some(door) = &c.door else {
         return;
     };
-    state.overlay = Overlay::Form(Form::walk_in(&door.session, name, phone));
-    suggest::refresh(state);
+    ctx.open(Overlay::Form(Form::walk_in(&door.session, name, phone)));
+    suggest::refresh(c, ctx.overlay);
 }
 
 /// The sessions whose door this office runs (its own, those below it, the joint sessions that
 /// name it), as indices into the 场次 rows: the picker's list.
-pub fn door_rows(state: &State) -> Vec<usize> {
-    state
-        .sessions
-        .rows
+pub fn door_rows(sessions: &[SessionRow], office: &str) -> Vec<usize> {
+    sessions
         .iter()
         .enumerate()
-        .filter(|(_, r)| crate::log::authority::may_keep_list(&state.office.id, &r.session))
+        .filter(|(_, r)| crate::log::authority::may_keep_list(office, &r.session))
         .map(|(i, _)| i)
         .collect()
 }
 
-fn open_picker(state: &mut State) {
-    let rows = &state.sessions.rows;
-    let listed = door_rows(state);
-    let current = state
-        .checkin
+fn open_picker(c: &CheckinState, rows: &[SessionRow], ctx: &mut Ctx) {
+    let listed = door_rows(rows, &ctx.office.id);
+    let current = c
         .door
         .as_ref()
         .and_then(|d| rows.iter().position(|r| r.session.id == d.session.id))
-        .or_else(|| default_session(rows, state.today, &state.office.id));
+        .or_else(|| default_session(rows, ctx.today, &ctx.office.id));
     if listed.is_empty() {
-        state.error(t("tui.checkin.no_sessions"));
+        ctx.error(t("tui.checkin.no_sessions"));
         return;
     }
     let selected = current
         .and_then(|row| listed.iter().position(|i| *i == row))
         .unwrap_or(0);
-    state.overlay = Overlay::Picker { selected };
+    ctx.open(Overlay::Picker { selected });
 }
 
 pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
-    let listed = door_rows(state);
+    let listed = door_rows(&state.sessions.rows, &state.office.id);
     let Overlay::Picker { selected } = &mut state.overlay else {
         return None;
     };
@@ -185,8 +188,8 @@ pub fn update_picker(state: &mut State, action: Action) -> Option<Effect> {
     None
 }
 
-pub fn hints(state: &State) -> Vec<Hint> {
-    if state.checkin.door.is_none() {
+pub fn hints(c: &CheckinState) -> Vec<Hint> {
+    if c.door.is_none() {
         return vec![(Action::PickSession, "pick_session")];
     }
     vec![

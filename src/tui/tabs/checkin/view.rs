@@ -24,9 +24,11 @@ use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::search::door::Found;
 use crate::tui::action::Action;
-use crate::tui::app::{Overlay, State};
+use crate::tui::app::Overlay;
+use crate::tui::context::View;
 use crate::tui::keymap::Focus;
 use crate::tui::labels::weekday_of;
+use crate::tui::tabs::sessions::SessionRow;
 use crate::tui::widgets::text::{
     clip_line, fit, fit_right, page, truncate, truncate_middle, width, wrap_words,
 };
@@ -59,28 +61,35 @@ impl Columns {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let c = &state.checkin;
+/// `sessions` are the 场次 tab's rows, which the door's session is chosen from.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    tab: &CheckinState,
+    sessions: &[SessionRow],
+    view: &View,
+) {
+    let c = tab;
     let Some(door) = &c.door else {
-        let text = if state.sessions.rows.is_empty() {
+        let text = if sessions.is_empty() {
             t("tui.checkin.no_sessions")
         } else {
             t("tui.checkin.opening")
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, state.theme.dim)), area);
+        frame.render_widget(Paragraph::new(Line::styled(text, view.theme.dim)), area);
         return;
     };
     let w = area.width as usize;
-    let mut lines = vec![title_line(state, door, w)];
-    lines.extend(session_lines(state, door, w));
-    lines.push(banner_line(state, w));
+    let mut lines = vec![title_line(view, door, w)];
+    lines.extend(session_lines(tab, view, door, w));
+    lines.push(banner_line(tab, view, w));
     let query_row = lines.len();
-    lines.push(query_line(state, w));
+    lines.push(query_line(tab, view, w));
     let room = (area.height as usize).saturating_sub(lines.len());
     if c.query.value().is_empty() {
-        lines.extend(recent_lines(state, w, room));
+        lines.extend(recent_lines(tab, view, w, room));
     } else if c.results.is_empty() {
-        let key = enter_key(state);
+        let key = enter_key(view);
         // Until the office index is in, only this list was searched.
         let indexing = c.index == IndexJob::Building;
         let message = if indexing {
@@ -89,13 +98,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             "tui.checkin.not_found"
         };
         let text = tf(message, &[("query", &c.query.value()), ("key", &key)]);
-        lines.push(Line::styled(truncate(&text, w), state.theme.due_soon));
+        lines.push(Line::styled(truncate(&text, w), view.theme.due_soon));
     } else {
-        lines.extend(result_lines(state, w, room));
+        lines.extend(result_lines(tab, view, w, room));
     }
     frame.render_widget(Paragraph::new(lines), area);
     // The line always has the keys here; an overlay on top places its own cursor or none.
-    if state.overlay == Overlay::None {
+    if *view.overlay == Overlay::None {
         let prompt = width(&t("tui.checkin.prompt")) + 1;
         let x = area.x + (prompt + width(c.query.before_cursor())) as u16;
         frame.set_cursor_position(Position::new(
@@ -105,7 +114,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
-fn title_line(state: &State, door: &Door, w: usize) -> Line<'static> {
+fn title_line(view: &View, door: &Door, w: usize) -> Line<'static> {
     let count = tf(
         "tui.checkin.count",
         &[
@@ -118,21 +127,21 @@ fn title_line(state: &State, door: &Door, w: usize) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             fit(&truncate_middle(&door.session.title, title_w), title_w),
-            state.theme.title,
+            view.theme.title,
         ),
         Span::raw("  "),
-        Span::styled(count, state.theme.checkin_ok),
+        Span::styled(count, view.theme.checkin_ok),
     ])
 }
 
 /// When and where, and from when arrivals are late: one line while it fits, else a new line
 /// before the part that does not, so no part is cut.
-fn session_lines(state: &State, door: &Door, w: usize) -> Vec<Line<'static>> {
+fn session_lines(tab: &CheckinState, view: &View, door: &Door, w: usize) -> Vec<Line<'static>> {
     let s = &door.session;
-    let theme = &state.theme;
+    let theme = view.theme;
     // Each part with the gap before it when it follows another on the same line.
     let mut parts = Vec::new();
-    if s.date != state.today {
+    if s.date != view.today {
         parts.push((0, Span::styled(t("tui.checkin.not_today"), theme.due_soon)));
     }
     let gap = if parts.is_empty() { 0 } else { 1 };
@@ -164,7 +173,7 @@ fn session_lines(state: &State, door: &Door, w: usize) -> Vec<Line<'static>> {
             ),
         ));
     }
-    let late_from = s.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
+    let late_from = s.start + chrono::Duration::minutes(i64::from(tab.grace));
     parts.push((
         2,
         Span::styled(
@@ -220,9 +229,9 @@ fn who(name: &str, enterprise: &str) -> String {
     }
 }
 
-fn banner_line(state: &State, w: usize) -> Line<'static> {
-    let theme = &state.theme;
-    let Some(banner) = &state.checkin.banner else {
+fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
+    let theme = view.theme;
+    let Some(banner) = &tab.banner else {
         return Line::raw("");
     };
     let line = match banner {
@@ -243,9 +252,8 @@ fn banner_line(state: &State, w: usize) -> Line<'static> {
             spans.push(Span::raw(format!(" · {}", at.format("%H:%M"))));
             if *late {
                 // Why: the time after which arrivals count as late.
-                let why = state.checkin.door.as_ref().map_or_else(String::new, |d| {
-                    let from =
-                        d.session.start + chrono::Duration::minutes(i64::from(state.checkin.grace));
+                let why = tab.door.as_ref().map_or_else(String::new, |d| {
+                    let from = d.session.start + chrono::Duration::minutes(i64::from(tab.grace));
                     tf("tui.checkin.late_why", &[("time", &from.format("%H:%M"))])
                 });
                 spans.push(Span::raw(" "));
@@ -298,7 +306,7 @@ fn banner_line(state: &State, w: usize) -> Line<'static> {
         Banner::Confirm { name, enterprise } => Line::styled(
             tf(
                 "tui.checkin.confirm",
-                &[("who", &who(name, enterprise)), ("key", &enter_key(state))],
+                &[("who", &who(name, enterprise)), ("key", &enter_key(view))],
             ),
             theme.checkin_warn,
         ),
@@ -315,9 +323,9 @@ fn banner_line(state: &State, w: usize) -> Line<'static> {
     clip_line(line, w)
 }
 
-fn query_line(state: &State, w: usize) -> Line<'static> {
-    let c = &state.checkin;
-    let theme = &state.theme;
+fn query_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
+    let c = tab;
+    let theme = view.theme;
     let prompt = format!("{} ", t("tui.checkin.prompt"));
     let mut left = vec![Span::styled(prompt, theme.key)];
     let right = if c.index == IndexJob::Building {
@@ -352,7 +360,7 @@ fn query_line(state: &State, w: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-fn header_line(state: &State, cols: &Columns) -> Line<'static> {
+fn header_line(view: &View, cols: &Columns) -> Line<'static> {
     let cells = [
         fit("", 2),
         fit(&t("tui.field.name"), cols.name),
@@ -361,13 +369,13 @@ fn header_line(state: &State, cols: &Columns) -> Line<'static> {
         fit(&t("tui.field.phone"), cols.phone),
         fit(&t("tui.col.status"), cols.status),
     ];
-    Line::styled(cells.join(" "), state.theme.column_header)
+    Line::styled(cells.join(" "), view.theme.column_header)
 }
 
 /// The ranked people, a page at a time around the cursor, with the divider before the first
 /// person from another list.
-fn result_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
-    let c = &state.checkin;
+fn result_lines(tab: &CheckinState, view: &View, w: usize, room: usize) -> Vec<Line<'static>> {
+    let c = tab;
     let cols = Columns::for_width(w);
     // Display rows: Some(result index), or None for the divider.
     let mut rows: Vec<Option<usize>> = Vec::with_capacity(c.results.len() + 1);
@@ -381,21 +389,21 @@ fn result_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
         .iter()
         .position(|r| *r == Some(c.selected))
         .unwrap_or(0);
-    let mut lines = vec![header_line(state, &cols)];
+    let mut lines = vec![header_line(view, &cols)];
     for row in page(rows.len(), selected_row, room.saturating_sub(1)) {
         lines.push(match rows[row] {
-            None => divider(state, w),
-            Some(i) => person_line(state, &cols, &c.results[i], i == c.selected, w),
+            None => divider(view, w),
+            Some(i) => person_line(tab, view, &cols, &c.results[i], i == c.selected, w),
         });
     }
     lines
 }
 
-fn divider(state: &State, w: usize) -> Line<'static> {
+fn divider(view: &View, w: usize) -> Line<'static> {
     let text = format!(" {} ", t("tui.checkin.elsewhere"));
     let rest = w.saturating_sub(width(&text) + 2 + 6);
     let line = format!("  {}{text}{}", "─".repeat(6), "─".repeat(rest));
-    Line::styled(truncate(&line, w), state.theme.dim)
+    Line::styled(truncate(&line, w), view.theme.dim)
 }
 
 fn status_cell(c: &CheckinState, person: &str) -> (String, bool) {
@@ -417,14 +425,15 @@ fn status_cell(c: &CheckinState, person: &str) -> (String, bool) {
 }
 
 fn person_line(
-    state: &State,
+    tab: &CheckinState,
+    view: &View,
     cols: &Columns,
     found: &Found,
     selected: bool,
     w: usize,
 ) -> Line<'static> {
-    let c = &state.checkin;
-    let theme = &state.theme;
+    let c = tab;
+    let theme = view.theme;
     let p = &found.candidate;
     let base = if selected {
         theme.selected
@@ -457,23 +466,17 @@ fn person_line(
 
 /// With nothing typed: this screen's latest check-ins, newest first, or how to start.
 /// The door's Enter key, also while a form over it has the focus.
-fn enter_key(state: &State) -> String {
-    state
-        .keymap
+fn enter_key(view: &View) -> String {
+    view.keymap
         .hint_in(Action::Open, Focus::Door)
         .unwrap_or_default()
 }
 
-fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
-    let c = &state.checkin;
-    let theme = &state.theme;
+fn recent_lines(tab: &CheckinState, view: &View, w: usize, room: usize) -> Vec<Line<'static>> {
+    let c = tab;
+    let theme = view.theme;
     // The door's own keys, also while a form over it has the focus.
-    let key = |action| {
-        state
-            .keymap
-            .hint_in(action, Focus::Door)
-            .unwrap_or_default()
-    };
+    let key = |action| view.keymap.hint_in(action, Focus::Door).unwrap_or_default();
     if c.recent.is_empty() {
         let text = tf(
             "tui.checkin.how",
@@ -510,9 +513,16 @@ fn recent_lines(state: &State, w: usize, room: usize) -> Vec<Line<'static>> {
 }
 
 /// The session picker over the tab: every session by date, the door's own marked.
-pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
-    let theme = &state.theme;
-    let listed = super::door_rows(state);
+pub fn render_picker(
+    frame: &mut Frame,
+    area: Rect,
+    tab: &CheckinState,
+    sessions: &[SessionRow],
+    view: &View,
+    selected: usize,
+) {
+    let theme = view.theme;
+    let listed = super::door_rows(sessions, &view.office.id);
     let box_w = area.width.saturating_sub(2).min(90);
     let box_h = (listed.len() as u16 + 2)
         .min(area.height.saturating_sub(2))
@@ -527,10 +537,10 @@ pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usi
         ));
     let inner = block.inner(box_area);
     let w = inner.width as usize;
-    let current = state.checkin.door.as_ref().map(|d| d.session.id.as_str());
+    let current = tab.door.as_ref().map(|d| d.session.id.as_str());
     let mut lines = Vec::new();
     for i in page(listed.len(), selected, inner.height as usize) {
-        let Some(row) = listed.get(i).and_then(|r| state.sessions.rows.get(*r)) else {
+        let Some(row) = listed.get(i).and_then(|r| sessions.get(*r)) else {
             continue;
         };
         let s = &row.session;
@@ -553,7 +563,7 @@ pub fn render_picker(frame: &mut Frame, area: Rect, state: &State, selected: usi
             fit(&truncate_middle(&s.title, title_w), title_w),
             fit_right(&count, 9)
         );
-        let mut style = if s.date == state.today {
+        let mut style = if s.date == view.today {
             theme.today
         } else {
             Style::new()
