@@ -1,21 +1,17 @@
-//! Forms: the only place besides the filter where raw keys are typed. Validation goes through the
-//! same functions the CLI uses (`SessionInput::apply`, `input::person`), so both agree; a bad
-//! field keeps the form open with its message under the field and nothing is written.
+//! Forms: the only place besides the filter where raw keys are typed. This module holds what
+//! every form shares (fields, focus, Esc asking before typed text is dropped, a warning confirmed
+//! by a second Enter); each tab owns its forms' fields and how they become an effect
+//! (`tabs::*::forms`), validated by the functions the CLI uses, so both agree. A bad field keeps
+//! the form open with its message under the field and nothing is written.
 
-use chrono::NaiveDate;
-
-use super::action::{Action, DoorEffect, Effect, TextKey};
-use super::labels::kind_label;
+use super::action::{Action, Effect, TextKey};
 use super::suggest::Suggestions;
-use super::tabs::checklist::plan::{self, PlanEffect};
 use super::tabs::reports::ReportKind;
+use super::tabs::{checkin, checklist, sessions};
 pub use super::text_input::TextInput;
-use crate::campaign::unit_name;
-use crate::domain::input::{self, FieldErrors, SessionInput};
-use crate::domain::plan::planned_class;
-use crate::domain::{MarkStatus, Session, SessionKind};
-use crate::i18n::{t, tf};
-use crate::store::PersonDraft;
+use crate::domain::input::FieldErrors;
+use crate::domain::{MarkStatus, Session};
+use crate::i18n::t;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldInput {
@@ -139,13 +135,6 @@ pub enum FormStep {
     Submit(Effect),
 }
 
-fn unit_names(ids: &[String]) -> String {
-    ids.iter()
-        .map(|id| unit_name(id))
-        .collect::<Vec<_>>()
-        .join("，")
-}
-
 impl Form {
     /// A form of these fields, focus on the first.
     pub(crate) fn new(kind: FormKind, title: String, fields: Vec<Field>) -> Form {
@@ -176,7 +165,7 @@ impl Form {
     }
 
     /// Whether the coordinator pressed Enter again on the values a warning was shown for.
-    fn confirmed(&self) -> bool {
+    pub fn confirmed(&self) -> bool {
         self.armed.as_ref() == Some(&self.values())
     }
 
@@ -186,156 +175,12 @@ impl Form {
         self.armed = Some(self.values());
         self.set_error(field, message);
     }
-    /// A new session of `office` on `date`, with the times most sessions use.
-    pub fn new_session(office: &str, date: NaiveDate) -> Form {
-        let base = crate::app::sessions::defaults(office, date);
-        Self::session(base, t("tui.form.new_session"))
-    }
-
-    pub fn edit_session(session: &Session) -> Form {
-        Self::session(session.clone(), t("tui.form.edit_session"))
-    }
-
-    fn session(base: Session, title: String) -> Form {
-        let options: Vec<(String, String)> = SessionKind::ALL
-            .iter()
-            .map(|k| (k.key().to_string(), kind_label(*k)))
-            .collect();
-        let index = SessionKind::ALL
-            .iter()
-            .position(|k| *k == base.kind)
-            .unwrap_or(0);
-        let courses: Vec<String> = base
-            .courses
-            .iter()
-            .map(|c| {
-                if c.lecturer.is_empty() {
-                    c.course.clone()
-                } else {
-                    format!("{}:{}", c.course, c.lecturer)
-                }
-            })
-            .collect();
-        let fields = vec![
-            Field {
-                name: "kind",
-                label: t("tui.field.kind"),
-                hint: hint("kind"),
-                input: FieldInput::Choice { options, index },
-                error: None,
-            },
-            Field::text("title", &base.title),
-            Field::text("date", &base.date.to_string()),
-            Field::text("start", &base.start.format("%H:%M").to_string()),
-            Field::text("end", &base.end.format("%H:%M").to_string()),
-            Field::text("venue", &base.venue),
-            Field::text("units", &unit_names(&base.units)),
-            Field::text("host", &unit_name(&base.host)),
-            Field::text(
-                "cohost",
-                &base.cohost.as_deref().map(unit_name).unwrap_or_default(),
-            ),
-            Field::text("courses", &courses.join(",")),
-            Field::text("audience", &base.audience),
-            Field::text("capacity", &base.capacity.to_string()),
-        ];
-        Form::build(Form {
-            kind: FormKind::Session(Box::new(base)),
-            title,
-            fields,
-            focus: 1,
-            initial: Vec::new(),
-            suggest: Suggestions::default(),
-            armed: None,
-        })
-    }
-
-    pub fn enrol(session: &Session) -> Form {
-        Form::build(Form {
-            kind: FormKind::Enrol {
-                session: session.id.clone(),
-            },
-            title: tf("tui.form.enrol", &[("title", &session.title)]),
-            fields: vec![
-                Field::text("name", ""),
-                Field::text("phone", ""),
-                Field::text("position", ""),
-                Field::text("enterprise", ""),
-            ],
-            focus: 0,
-            initial: Vec::new(),
-            suggest: Suggestions::default(),
-            armed: None,
-        })
-    }
-
-    pub fn attach(unit: &str, item: &str, title: &str) -> Form {
-        Form::build(Form {
-            kind: FormKind::Attach {
-                unit: unit.to_string(),
-                item: item.to_string(),
-            },
-            title: tf("tui.form.attach", &[("title", &title)]),
-            fields: vec![Field::text("path", ""), Field::text("note", "")],
-            focus: 0,
-            initial: Vec::new(),
-            suggest: Suggestions::default(),
-            armed: None,
-        })
-    }
-
-    /// Marking an item: `d` takes an optional note, `w` (免报) asks why it does not apply.
-    pub fn mark(unit: &str, item: &str, title: &str, status: MarkStatus) -> Form {
-        let (key, field) = match status {
-            MarkStatus::Waived => ("tui.form.mark_waived", "reason"),
-            _ => ("tui.form.mark_done", "note"),
-        };
-        Form::build(Form {
-            kind: FormKind::Mark {
-                unit: unit.to_string(),
-                item: item.to_string(),
-                status,
-            },
-            title: tf(key, &[("title", &title)]),
-            fields: vec![Field::text(field, "")],
-            focus: 0,
-            initial: Vec::new(),
-            suggest: Suggestions::default(),
-            armed: None,
-        })
-    }
-
-    /// The door's walk-in form, with what was typed in the search line already in place.
-    pub fn walk_in(session: &Session, name: &str, phone: &str) -> Form {
-        let fields = vec![
-            Field::text("name", name),
-            Field::text("phone", phone),
-            Field::text("enterprise", ""),
-            Field::text("credit_code", ""),
-        ];
-        // Straight to the first empty field: the typed one is usually right.
-        let focus = fields
-            .iter()
-            .position(|f| f.value().is_empty())
-            .unwrap_or(0);
-        Form::build(Form {
-            kind: FormKind::WalkIn {
-                session: session.id.clone(),
-            },
-            title: tf("tui.form.walk_in", &[("title", &session.title)]),
-            fields,
-            focus,
-            initial: Vec::new(),
-            suggest: Suggestions::default(),
-            armed: None,
-        })
-    }
-
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    fn text(&self, name: &str) -> String {
+    /// What the field `name` holds, or nothing when the form has no such field.
+    pub fn text(&self, name: &str) -> String {
         self.field(name)
             .map(|f| f.value().to_string())
             .unwrap_or_default()
@@ -434,91 +279,18 @@ impl Form {
         for field in &mut self.fields {
             field.error = None;
         }
+        // Each tab owns its forms' fields and how they become an effect.
         let result = match &self.kind {
-            // The fields are checked here too (the same validator the save runs), so a typo
-            // keeps the form open before anything is read or written.
-            FormKind::Session(base) => {
-                let input = self.session_input();
-                input.apply((**base).clone()).map(|_| Effect::SaveSession {
-                    id: (!base.id.is_empty()).then(|| base.id.clone()),
-                    input: Box::new(input),
-                    confirmed: self.confirmed(),
-                })
-            }
-            // Checked here too, so a typo keeps the form open before anything is read or written.
-            FormKind::Enrol { session } => input::person(
-                String::new(),
-                office.to_string(),
-                &self.text("name"),
-                &self.text("phone"),
-                &self.text("position"),
-                None,
-            )
-            .map(|_| Effect::Enrol {
-                session: session.clone(),
-                over_capacity: self.confirmed(),
-                draft: PersonDraft {
-                    name: self.text("name"),
-                    phone: self.text("phone"),
-                    position: self.text("position"),
-                    enterprise: self.text("enterprise"),
-                    credit_code: String::new(),
-                },
-            }),
-            FormKind::WalkIn { session } => input::person(
-                String::new(),
-                office.to_string(),
-                &self.text("name"),
-                &self.text("phone"),
-                "",
-                None,
-            )
-            .map(|_| {
-                Effect::Door(DoorEffect::WalkIn {
-                    at: None,
-                    session: session.clone(),
-                    draft: PersonDraft {
-                        name: self.text("name"),
-                        phone: self.text("phone"),
-                        position: String::new(),
-                        enterprise: self.text("enterprise"),
-                        credit_code: self.text("credit_code"),
-                    },
-                })
-            }),
+            FormKind::Session(base) => sessions::forms::save(self, base),
+            FormKind::Enrol { session } => sessions::forms::enrol_effect(self, office, session),
+            FormKind::WalkIn { session } => checkin::forms::walk_in_effect(self, office, session),
             FormKind::Mark { unit, item, status } => {
-                let reason = self.text("reason");
-                if *status == MarkStatus::Waived && reason.trim().is_empty() {
-                    self.set_error("reason", t("tui.form.required"));
-                    return None;
-                }
-                Ok(Effect::Mark {
-                    unit: unit.clone(),
-                    item: item.clone(),
-                    status: *status,
-                    note: format!("{reason}{}", self.text("note")).trim().to_string(),
-                })
+                checklist::forms::mark_effect(self, unit, item, *status)
             }
-            FormKind::PlanClass => {
-                let input = plan::class_input(self);
-                planned_class(office, &input)
-                    .map(|_| Effect::Plan(PlanEffect::Add(Box::new(input))))
-            }
+            FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
+            FormKind::PlanClass => checklist::plan::add_effect(self, office),
             // Taken by `tabs::reports::submit` before they get here.
             FormKind::Report { .. } | FormKind::Import | FormKind::Bundle(_) => return None,
-            FormKind::Attach { unit, item } => {
-                let path = self.text("path");
-                if path.trim().is_empty() {
-                    self.set_error("path", t("tui.form.required"));
-                    return None;
-                }
-                Ok(Effect::Attach {
-                    unit: unit.clone(),
-                    item: item.clone(),
-                    path,
-                    note: self.text("note").trim().to_string(),
-                })
-            }
         };
         match result {
             Ok(effect) => Some(effect),
@@ -528,24 +300,6 @@ impl Form {
                 }
                 None
             }
-        }
-    }
-
-    fn session_input(&self) -> SessionInput {
-        let some = |name: &str| Some(self.text(name));
-        SessionInput {
-            kind: some("kind"),
-            title: some("title"),
-            date: some("date"),
-            start: some("start"),
-            end: some("end"),
-            venue: some("venue"),
-            units: some("units"),
-            host: some("host"),
-            cohost: some("cohost"),
-            courses: some("courses"),
-            audience: some("audience"),
-            capacity: some("capacity"),
         }
     }
 

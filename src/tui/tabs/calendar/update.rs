@@ -7,7 +7,6 @@ use crate::i18n::t;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay};
 use crate::tui::context::Ctx;
-use crate::tui::forms::Form;
 
 fn shift_days(d: NaiveDate, n: i64) -> NaiveDate {
     let moved = if n >= 0 {
@@ -72,10 +71,9 @@ pub fn update(cal: &mut CalendarState, ctx: &mut Ctx, action: Action) -> Option<
             };
         }
         Action::Add => {
-            ctx.open(Overlay::Form(Form::new_session(
-                &ctx.office.id,
-                cal.selected,
-            )));
+            ctx.open(Overlay::Form(
+                crate::tui::tabs::sessions::forms::new_session(&ctx.office.id, cal.selected),
+            ));
         }
         _ => {}
     }

@@ -7,6 +7,7 @@
 //! `effects` (the tab's store work, run by `effects::run`).
 
 pub mod effects;
+pub mod forms;
 mod state;
 mod update;
 pub mod view;

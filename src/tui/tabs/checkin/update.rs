@@ -6,7 +6,6 @@ use crate::search::door::{decide, Choice};
 use crate::tui::action::{Action, DoorEffect, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay, State};
 use crate::tui::context::Ctx;
-use crate::tui::forms::Form;
 use crate::tui::suggest;
 use crate::tui::tabs::sessions::SessionRow;
 use crate::tui::tabs::{step_selection, PAGE};
@@ -135,7 +134,11 @@ fn open_walk_in_with(c: &CheckinState, ctx: &mut Ctx, name: &str, phone: &str) {
     let Some(door) = &c.door else {
         return;
     };
-    ctx.open(Overlay::Form(Form::walk_in(&door.session, name, phone)));
+    ctx.open(Overlay::Form(super::forms::walk_in(
+        &door.session,
+        name,
+        phone,
+    )));
     suggest::refresh(c, ctx.overlay);
 }
 

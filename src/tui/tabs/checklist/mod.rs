@@ -5,6 +5,7 @@
 //! One folder per tab: `state` (what is on screen), `update` (keys, pure), `view` (drawing).
 
 pub mod effects;
+pub mod forms;
 pub mod plan;
 pub mod plan_view;
 mod state;

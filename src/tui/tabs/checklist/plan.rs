@@ -5,7 +5,8 @@
 //! empty plan is not reported) are `app::plans`'; this screen gathers what is typed and shows
 //! what comes back.
 
-use crate::domain::plan::{ClassInput, PLAN_ITEM};
+use crate::domain::input::FieldErrors;
+use crate::domain::plan::{planned_class, ClassInput, PLAN_ITEM};
 use crate::i18n::{t, tf};
 use crate::sheets::plans::UnitPlan;
 use crate::tui::action::{Action, Effect};
@@ -131,8 +132,14 @@ fn class_form() -> Form {
     ))
 }
 
+/// The class the form describes, checked as `plan add` checks it.
+pub fn add_effect(form: &Form, office: &str) -> Result<Effect, FieldErrors> {
+    let input = class_input(form);
+    planned_class(office, &input).map(|_| Effect::Plan(PlanEffect::Add(Box::new(input))))
+}
+
 /// The class a filled-in form describes; blank optional fields are left out.
-pub fn class_input(form: &Form) -> ClassInput {
+fn class_input(form: &Form) -> ClassInput {
     let text = |name: &str| form.field(name).map_or("", |f| f.value()).to_string();
     let optional = |name: &str| Some(text(name)).filter(|v| !v.trim().is_empty());
     ClassInput {

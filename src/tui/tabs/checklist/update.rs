@@ -6,7 +6,6 @@ use crate::i18n::tf;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay};
 use crate::tui::context::{Ctx, View};
-use crate::tui::forms::Form;
 use crate::tui::tabs::PAGE;
 
 use super::plan::{self, PlanEffect};
@@ -72,7 +71,7 @@ fn update_items(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option
                 Action::MarkWaived => MarkStatus::Waived,
                 Action::MarkTodo => MarkStatus::Todo,
                 _ => {
-                    ctx.open(Overlay::Form(Form::attach(
+                    ctx.open(Overlay::Form(super::forms::attach(
                         &row.unit, &row.item, &row.title,
                     )));
                     return None;
@@ -98,7 +97,7 @@ fn update_items(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option
                     note: String::new(),
                 });
             }
-            ctx.open(Overlay::Form(Form::mark(
+            ctx.open(Overlay::Form(super::forms::mark(
                 &row.unit, &row.item, &row.title, status,
             )));
             return None;

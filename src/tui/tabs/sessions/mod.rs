@@ -4,6 +4,7 @@
 //! One folder per tab: `state` (what is on screen), `update` (keys, pure), `view` (drawing);
 //! `header` is the top of a session's detail and `paper` the entry of a printed sign-in sheet.
 
+pub mod forms;
 pub mod header;
 pub mod paper;
 pub mod paper_view;

@@ -8,7 +8,6 @@ use crate::log::authority::may_keep_list;
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Confirm, Hint, Overlay};
 use crate::tui::context::{Ctx, View};
-use crate::tui::forms::Form;
 use crate::tui::list_filter::filter_key;
 pub use crate::tui::list_filter::Filter;
 use crate::tui::tabs::step_selection;
@@ -58,7 +57,7 @@ pub fn update(
             .selected_row()
             .map(|r| Effect::OpenSession(r.session.id.clone())),
         Action::Add => {
-            let form = Form::new_session(&ctx.office.id, day);
+            let form = super::forms::new_session(&ctx.office.id, day);
             ctx.open(Overlay::Form(form));
             None
         }
@@ -96,7 +95,7 @@ fn allowed(ctx: &mut Ctx, rule: crate::app::Outcome<()>) -> bool {
 
 fn open_edit(ctx: &mut Ctx, session: &Session) {
     if owns(ctx, session) {
-        ctx.open(Overlay::Form(Form::edit_session(session)));
+        ctx.open(Overlay::Form(super::forms::edit_session(session)));
     }
 }
 
@@ -128,7 +127,7 @@ fn update_detail(tab: &mut SessionsState, ctx: &mut Ctx, action: Action) -> Opti
         Action::Add => {
             let session = detail.row.session.clone();
             if keeps_list(ctx, &session) {
-                ctx.open(Overlay::Form(Form::enrol(&session)));
+                ctx.open(Overlay::Form(super::forms::enrol(&session)));
                 // The form offers the office's people and enterprises from the door's index.
                 return Some(Effect::BuildIndex);
             }
