@@ -11,6 +11,7 @@ pub mod file_name;
 pub mod input;
 pub mod known_enterprises;
 pub mod model;
+pub mod outreach;
 pub mod pinyin;
 pub mod plan;
 pub mod session_checks;

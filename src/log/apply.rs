@@ -164,6 +164,26 @@ pub mod keys {
     pub fn tally(session: &str) -> String {
         format!("t/{session}")
     }
+    /// Where an enterprise stands in its unit's outreach.
+    pub fn outreach(enterprise: &str) -> String {
+        format!("r/{enterprise}")
+    }
+    /// A need for a 附件3 service.
+    pub fn need(id: &str) -> String {
+        format!("u/n/{id}")
+    }
+    /// The answer to a need, kept apart from the unit's record of it.
+    pub fn answer(need: &str) -> String {
+        format!("u/a/{need}")
+    }
+    /// A publicity item.
+    pub fn publicity(id: &str) -> String {
+        format!("b/{id}")
+    }
+    /// Where a call list's export is found in the log: the unit, for `primary_key`.
+    pub fn calls(unit: &str) -> String {
+        format!("g/{unit}")
+    }
 }
 
 pub(super) fn read<K: Kv, T: DeserializeOwned>(
@@ -346,6 +366,11 @@ fn primary_key(payload: &Payload) -> String {
         Payload::AwardNominated(n) => keys::nomination(&n.id),
         Payload::AwardSelected { nomination, .. } => keys::selection(nomination),
         Payload::PlanSet { unit, plan } => keys::plan(unit, plan.year),
+        Payload::OutreachRecorded { enterprise, .. } => keys::outreach(enterprise),
+        Payload::CallListExported { unit, .. } => keys::calls(unit),
+        Payload::ServiceNeedRecorded(n) => keys::need(&n.id),
+        Payload::ServiceNeedAnswered { need, .. } => keys::answer(need),
+        Payload::PublicityAdded(p) => keys::publicity(&p.id),
     }
 }
 
@@ -508,6 +533,18 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             selection,
         } => upsert(kv, &keys::selection(nomination), op, selection),
         Payload::PlanSet { unit, plan } => upsert(kv, &keys::plan(unit, plan.year), op, plan),
+        Payload::OutreachRecorded {
+            enterprise,
+            outreach,
+            ..
+        } => upsert(kv, &keys::outreach(enterprise), op, outreach),
+        // Only the log keeps who exported which phones.
+        Payload::CallListExported { .. } => Ok(false),
+        Payload::ServiceNeedRecorded(n) => upsert(kv, &keys::need(&n.id), op, n),
+        Payload::ServiceNeedAnswered { need, answer, .. } => {
+            upsert(kv, &keys::answer(need), op, answer)
+        }
+        Payload::PublicityAdded(p) => upsert(kv, &keys::publicity(&p.id), op, p),
     }
 }
 

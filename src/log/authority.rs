@@ -292,6 +292,41 @@ pub fn check(op: &Op) -> Result<(), Rule> {
         | Payload::ExpansionApproved { .. }
         | Payload::CertificateIssued { .. }
         | Payload::PointsRecorded { .. } => by_province(op),
+        Payload::OutreachRecorded {
+            enterprise, unit, ..
+        } => {
+            own_record(op, unit)?;
+            enterprise_of(enterprise, unit)
+        }
+        Payload::CallListExported { unit, .. } => own_record(op, unit),
+        Payload::ServiceNeedRecorded(n) => {
+            own_id(op, &n.id)?;
+            own_record(op, &n.unit)?;
+            enterprise_of(&n.enterprise, &n.unit)
+        }
+        Payload::ServiceNeedAnswered { need, unit, .. } => {
+            in_jurisdiction(op, unit)?;
+            match id_office(need) {
+                Some(owner) if owner == unit => Ok(()),
+                owner => Err(Rule::IdOf {
+                    owner: owner.map(str::to_string),
+                }),
+            }
+        }
+        Payload::PublicityAdded(p) => {
+            own_id(op, &p.id)?;
+            own_record(op, &p.unit)
+        }
+    }
+}
+
+/// A unit's outreach and service needs are about enterprises it registered itself.
+fn enterprise_of(enterprise: &str, unit: &str) -> Result<(), Rule> {
+    match id_office(enterprise) {
+        Some(owner) if owner == unit => Ok(()),
+        owner => Err(Rule::EnterpriseOf {
+            owner: owner.map(str::to_string),
+        }),
     }
 }
 

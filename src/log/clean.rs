@@ -173,6 +173,44 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             nomination,
             selection,
         } => fields.extend([("id", nomination.as_str()), ("note", &selection.note)]),
+        Payload::OutreachRecorded {
+            enterprise,
+            unit,
+            outreach,
+        } => fields.extend([
+            ("enterprise", enterprise.as_str()),
+            ("unit", unit),
+            ("note", &outreach.note),
+        ]),
+        Payload::CallListExported {
+            unit,
+            filter,
+            enterprises,
+        } => {
+            fields.extend([("unit", unit.as_str()), ("filter", filter)]);
+            fields.extend(enterprises.iter().map(|e| ("enterprise", e.as_str())));
+        }
+        Payload::ServiceNeedRecorded(n) => fields.extend([
+            ("id", n.id.as_str()),
+            ("enterprise", &n.enterprise),
+            ("unit", &n.unit),
+            ("note", &n.note),
+        ]),
+        Payload::ServiceNeedAnswered { need, unit, answer } => fields.extend([
+            ("id", need.as_str()),
+            ("unit", unit),
+            ("note", &answer.note),
+        ]),
+        Payload::PublicityAdded(p) => {
+            fields.extend([
+                ("id", p.id.as_str()),
+                ("unit", &p.unit),
+                ("outlet", &p.outlet),
+                ("title", &p.title),
+                ("link", &p.link),
+            ]);
+            fields.extend(p.session.as_deref().map(|s| ("session", s)));
+        }
         Payload::PlanSet { unit, plan } => {
             fields.push(("unit", unit.as_str()));
             for class in &plan.classes {

@@ -9,6 +9,7 @@ use crate::domain::award::{Nomination, Selection};
 use crate::domain::cert::{
     Adjustment, Approval, Certificate, Evaluation, Marks, OnlineEntry, PointsEntry,
 };
+use crate::domain::outreach::{Outreach, Publicity, ServiceAnswer, ServiceNeed};
 use crate::domain::{Enterprise, Evidence, MarkStatus, OfficeId, Person, RecordId, Session};
 
 pub type DeviceId = u64;
@@ -128,6 +129,31 @@ pub enum Payload {
         unit: OfficeId,
         plan: crate::domain::plan::Plan,
     },
+    /// Where one of the unit's own enterprises stands in its outreach (invited, confirmed,
+    /// declined, visited); the latest is the status, the log keeps the rest.
+    OutreachRecorded {
+        enterprise: RecordId,
+        unit: OfficeId,
+        outreach: Outreach,
+    },
+    /// A call list with full phones left the program: which enterprises' phones, taken by whom
+    /// (the op's actor) and when. Nothing else changes; the log is the record.
+    CallListExported {
+        unit: OfficeId,
+        /// The list's filter in words, as the coordinator chose it.
+        filter: String,
+        enterprises: Vec<RecordId>,
+    },
+    /// An enterprise asked for one of 附件3's services.
+    ServiceNeedRecorded(ServiceNeed),
+    /// The unit, its city or the province answered a need.
+    ServiceNeedAnswered {
+        need: RecordId,
+        /// The unit that recorded the need: the answer goes back to it.
+        unit: OfficeId,
+        answer: ServiceAnswer,
+    },
+    PublicityAdded(Publicity),
 }
 
 /// A joint session's counts as its office saw them.
@@ -165,6 +191,11 @@ impl Payload {
             Self::AwardNominated(_) => "AwardNominated",
             Self::AwardSelected { .. } => "AwardSelected",
             Self::PlanSet { .. } => "PlanSet",
+            Self::OutreachRecorded { .. } => "OutreachRecorded",
+            Self::CallListExported { .. } => "CallListExported",
+            Self::ServiceNeedRecorded(_) => "ServiceNeedRecorded",
+            Self::ServiceNeedAnswered { .. } => "ServiceNeedAnswered",
+            Self::PublicityAdded(_) => "PublicityAdded",
         }
     }
 
@@ -209,6 +240,15 @@ impl Payload {
                 .collect(),
             Self::AwardSelected { nomination, .. } => vec![nomination.clone()],
             Self::PlanSet { unit, .. } => vec![format!("{unit}/plan"), unit.clone()],
+            Self::OutreachRecorded { enterprise, .. } => vec![enterprise.clone()],
+            Self::CallListExported { enterprises, .. } => enterprises.clone(),
+            Self::ServiceNeedRecorded(n) => vec![n.id.clone(), n.enterprise.clone()],
+            Self::ServiceNeedAnswered { need, .. } => vec![need.clone()],
+            Self::PublicityAdded(p) => [Some(&p.id), p.session.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
         }
     }
 }

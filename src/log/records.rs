@@ -28,6 +28,11 @@ pub fn describe(key: &str) -> String {
         ["y", unit, year] => said("plan", &[("unit", &unit_name(unit)), ("year", year)]),
         ["x", "r", person, session] => said("result", &[("session", session), ("person", person)]),
         ["x", _, person, ..] => said("certification", &[("person", person)]),
+        ["r", enterprise] => said("outreach", &[("enterprise", enterprise)]),
+        ["u", "n", id] => said("need", &[("id", id)]),
+        ["u", "a", id] => said("answer", &[("id", id)]),
+        ["b", id] => said("publicity", &[("id", id)]),
+        ["g", unit] => said("calls", &[("unit", &unit_name(unit))]),
         _ => key.to_string(),
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::bundle::{seal, Ack, CarriedFile, Draft, RangeHeader, Routing, SignedHead};
 use super::identity::Keys;
 use super::visibility::{
-    cert_scope, is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device,
+    unit_scope, is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device,
     sees_unit, view_device,
 };
 use super::{device_label, hex, ChainKind};
@@ -151,7 +151,7 @@ fn views(store: &Store, device: DeviceId, seq: u64, to: &str) -> Result<Vec<(Dev
         let op = Op::decode(&bytes).wrap_err("a stored op is damaged")?;
         if is_public(&op.payload) {
             public.push(op);
-        } else if let Some(unit) = cert_scope(&op.payload) {
+        } else if let Some(unit) = unit_scope(&op.payload) {
             if sees_unit(to, unit) {
                 scoped.entry(unit.to_string()).or_default().push(op);
             }
@@ -194,7 +194,7 @@ fn may_relay(store: &Store, chain: &crate::sync::ledger::ChainInfo, to: &str) ->
         Some(bytes) => Op::decode(bytes).wrap_err("a stored op is damaged")?,
         None => return Ok(true),
     };
-    Ok(cert_scope(&op.payload).is_none_or(|unit| sees_unit(to, unit)))
+    Ok(unit_scope(&op.payload).is_none_or(|unit| sees_unit(to, unit)))
 }
 
 /// The bundle for `to`, as bytes, with what it holds. Nothing is written.

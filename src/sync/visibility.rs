@@ -8,8 +8,9 @@
 //!   strictly below O: the province's and the city's sessions and deadlines reach the county.
 //! - Certification records about a person (online training, evaluation, results, certificate,
 //!   points) go where that person's records go: to the unit that owns the person and the offices
-//!   above it. An office derives one *scoped view* chain per unit for them, so a county receives
-//!   its own people's outcomes and never another county's.
+//!   above it, and so does an answer to a unit's service need. An office derives one *scoped
+//!   view* chain per unit for them, so a county receives its own people's outcomes and answers
+//!   and never another county's.
 
 use serde::{Deserialize, Serialize};
 
@@ -64,8 +65,9 @@ pub fn is_public(payload: &Payload) -> bool {
     )
 }
 
-/// The unit a certification record about a person is about: the office that owns the person.
-pub fn cert_scope(payload: &Payload) -> Option<&str> {
+/// The unit a record sent down is about: the office that owns the person a certification record
+/// concerns, or the unit whose service need an office above answered.
+pub fn unit_scope(payload: &Payload) -> Option<&str> {
     match payload {
         Payload::OnlineRecorded { unit, .. }
         | Payload::Evaluated { unit, .. }
@@ -73,7 +75,8 @@ pub fn cert_scope(payload: &Payload) -> Option<&str> {
         | Payload::ResultRecorded { unit, .. }
         | Payload::ResultCorrected { unit, .. }
         | Payload::CertificateIssued { unit, .. }
-        | Payload::PointsRecorded { unit, .. } => Some(unit),
+        | Payload::PointsRecorded { unit, .. }
+        | Payload::ServiceNeedAnswered { unit, .. } => Some(unit),
         _ => None,
     }
 }
@@ -86,7 +89,7 @@ pub fn sees_unit(holder: &str, unit: &str) -> bool {
 /// Whether an op may travel in a view chain to `holder`: public, or a certification record
 /// about a unit `holder` sees.
 pub fn view_may_carry(payload: &Payload, holder: &str) -> bool {
-    is_public(payload) || cert_scope(payload).is_some_and(|unit| sees_unit(holder, unit))
+    is_public(payload) || unit_scope(payload).is_some_and(|unit| sees_unit(holder, unit))
 }
 
 /// The device id of the scoped view of `origin`'s `device` for `unit`: derived, like the
@@ -149,7 +152,7 @@ mod tests {
                 date: chrono::NaiveDate::from_ymd_opt(2023, 7, 1).unwrap(),
             },
         };
-        assert_eq!(cert_scope(&certificate), Some(ECHENG));
+        assert_eq!(unit_scope(&certificate), Some(ECHENG));
         assert!(view_may_carry(&certificate, ECHENG));
         assert!(view_may_carry(&certificate, EZHOU));
         assert!(!view_may_carry(&certificate, HUARONG));
