@@ -157,6 +157,21 @@ pub enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Reaching the enterprises: who was invited, confirmed, declined, visited
+    Outreach {
+        #[command(subcommand)]
+        command: crate::cli_outreach::OutreachCommand,
+    },
+    /// The 附件3 services enterprises asked for, and their answers
+    Need {
+        #[command(subcommand)]
+        command: crate::cli_outreach::NeedCommand,
+    },
+    /// Publicity about the campaign (宣传报道)
+    Publicity {
+        #[command(subcommand)]
+        command: crate::cli_outreach::PublicityCommand,
+    },
     /// The audit trail (全程留痕): who changed what, when, on which device
     Log {
         /// Only ops touching this record
@@ -538,6 +553,8 @@ pub enum ReportCommand {
     },
     /// The roster of certified IP specialists (获证名单)
     Certified(crate::cli_cert::CertifiedArgs),
+    /// A call list of this office's enterprises with full phones; the export is logged
+    Calls(crate::cli_outreach::CallsArgs),
     /// The 附件5 package: every unit's evidence by item, 统计表, sign-in records, contacts, index
     Package {
         /// Whose package: this office [default] or a unit below it, with the units below it

@@ -20,6 +20,7 @@ const LAYERS: &[&[&str]] = &[
         "cli",
         "cli_cert",
         "cli_bundle",
+        "cli_outreach",
         "cli_help",
         "args",
         "commands",

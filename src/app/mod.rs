@@ -12,8 +12,11 @@ pub mod checkin;
 pub mod checklist;
 pub mod contacts;
 pub mod evidence;
+pub mod needs;
+pub mod outreach;
 pub mod package;
 pub mod plans;
+pub mod publicity;
 pub mod sessions;
 
 use color_eyre::Report;

@@ -12,6 +12,7 @@ mod contacts;
 mod doctor;
 mod import;
 mod keys;
+mod outreach;
 mod package;
 mod plans;
 mod records;
@@ -183,6 +184,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Contacts { json }) => contacts::list(&cli, *json),
         Some(Command::Award { command }) => award::run(&cli, command),
         Some(Command::Plan { command }) => plans::run(&cli, command),
+        Some(Command::Outreach { command }) => outreach::run_outreach(&cli, command),
+        Some(Command::Need { command }) => outreach::run_need(&cli, command),
+        Some(Command::Publicity { command }) => outreach::run_publicity(&cli, command),
         Some(Command::Log {
             record,
             limit,

@@ -41,7 +41,7 @@ pub fn output_path(
 }
 
 /// Writes `doc` and says where, by its absolute path.
-fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<()> {
+pub(super) fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<()> {
     let written = write_document(path, doc, encoding)?;
     println!(
         "{}",
@@ -54,7 +54,7 @@ fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<()> {
 }
 
 /// A document's title, the line under it and its table, on the terminal.
-fn print_document(doc: &Document) {
+pub(super) fn print_document(doc: &Document) {
     let table = doc.table();
     println!("{}\n{}", doc.title, doc.line);
     let rows: Vec<Vec<String>> = table.iter().skip(3).take(doc.rows.len()).cloned().collect();
@@ -64,6 +64,7 @@ fn print_document(doc: &Document) {
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
     let store = open_store(cli)?;
     match command {
+        ReportCommand::Calls(args) => super::outreach::report_calls(cli, &store, args),
         ReportCommand::Checklist {
             office,
             output,

@@ -69,6 +69,18 @@ pub struct Outreach {
     pub note: String,
 }
 
+/// An enterprise of an office's area as the outreach sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutreachRow {
+    pub enterprise: super::Enterprise,
+    pub unit_name: String,
+    /// Someone of it was checked in at a class or trained online this year.
+    pub trained: bool,
+    /// Its people the office knows, with their phones in full.
+    pub people: Vec<super::Person>,
+    pub outreach: Option<Outreach>,
+}
+
 /// An enterprise asking for one of the seven public services of 附件3.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceNeed {

@@ -241,7 +241,11 @@ impl Payload {
             Self::AwardSelected { nomination, .. } => vec![nomination.clone()],
             Self::PlanSet { unit, .. } => vec![format!("{unit}/plan"), unit.clone()],
             Self::OutreachRecorded { enterprise, .. } => vec![enterprise.clone()],
-            Self::CallListExported { enterprises, .. } => enterprises.clone(),
+            Self::CallListExported {
+                unit, enterprises, ..
+            } => std::iter::once(format!("{unit}/calls"))
+                .chain(enterprises.iter().cloned())
+                .collect(),
             Self::ServiceNeedRecorded(n) => vec![n.id.clone(), n.enterprise.clone()],
             Self::ServiceNeedAnswered { need, .. } => vec![need.clone()],
             Self::PublicityAdded(p) => [Some(&p.id), p.session.as_ref()]

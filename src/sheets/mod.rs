@@ -6,6 +6,7 @@
 pub mod archive;
 pub mod bulletin;
 pub mod bulletin_doc;
+pub mod calls;
 pub mod doc;
 pub mod enterprises;
 pub mod font;

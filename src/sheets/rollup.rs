@@ -234,17 +234,13 @@ impl Figures {
 /// Each unit's own figures: enterprises known, enterprises with someone trained, and people
 /// trained: at a session, or online to the trained rule (by their enterprise's unit, else the
 /// office that enrolled them).
-fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
-    let enterprises = store.enterprises()?;
-    let unit_of: BTreeMap<String, String> = enterprises
-        .iter()
-        .map(|e| (e.id.clone(), e.unit.clone()))
-        .collect();
+/// The people trained this year: checked in at a class, or trained online (the platform's watch
+/// log, 参训达标), which counts as trained too.
+pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
     let mut attended: BTreeSet<String> = BTreeSet::new();
     for session in store.sessions()? {
         attended.extend(store.attendance(&session.id)?.into_keys());
     }
-    // Trained online only (the platform's watch log, 参训达标) counts as trained too.
     let rules = crate::cert::Rules::load()?;
     attended.extend(
         store
@@ -253,6 +249,16 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
             .filter(|c| c.status.trained)
             .map(|c| c.person.id),
     );
+    Ok(attended)
+}
+
+fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
+    let enterprises = store.enterprises()?;
+    let unit_of: BTreeMap<String, String> = enterprises
+        .iter()
+        .map(|e| (e.id.clone(), e.unit.clone()))
+        .collect();
+    let attended = trained_people(store)?;
     let mut own: BTreeMap<String, Figures> = BTreeMap::new();
     let mut reached: BTreeSet<String> = BTreeSet::new();
     for person in store.people()? {

@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::bundle::{seal, Ack, CarriedFile, Draft, RangeHeader, Routing, SignedHead};
 use super::identity::Keys;
 use super::visibility::{
-    unit_scope, is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device,
-    sees_unit, view_device,
+    is_public, is_strict_ancestor, may_hold, may_receive, scoped_view_device, sees_unit,
+    unit_scope, view_device,
 };
 use super::{device_label, hex, ChainKind};
 use crate::campaign::unit_name;

@@ -1,0 +1,289 @@
+//! `peixun outreach`, `peixun need`, `peixun publicity` and `peixun report calls`: the work
+//! down to the enterprises.
+
+use color_eyre::eyre::Result;
+
+use super::report::{print_document, write};
+use super::{headers, open_store, print_json, print_table, today, unit_name, user_error};
+use crate::app::outreach::{self, CallFilter};
+use crate::app::{needs, publicity};
+use crate::cli::Cli;
+use crate::cli_outreach::{
+    CallFilterArgs, CallsArgs, NeedCommand, OutreachCommand, PublicityCommand,
+};
+use crate::domain::outreach::OutreachStatus;
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::sheets::calls::{calls_document, categories_text, outreach_text, trained_text};
+use crate::sheets::output::FileFormat;
+use crate::sheets::stamp::office_name;
+use crate::store::Store;
+
+fn filter(args: &CallFilterArgs) -> CallFilter {
+    CallFilter {
+        category: args.category,
+        untrained: args.untrained,
+    }
+}
+
+pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    match command {
+        OutreachCommand::Set {
+            enterprise,
+            status,
+            on,
+            note,
+        } => {
+            let Some(status) = OutreachStatus::parse(status) else {
+                let choices: Vec<String> = OutreachStatus::ALL
+                    .iter()
+                    .map(|s| {
+                        tf(
+                            "cli.outreach.choice",
+                            &[("key", &s.key()), ("label", &s.label())],
+                        )
+                    })
+                    .collect();
+                return Err(user_error(tf(
+                    "cli.outreach.bad_status",
+                    &[
+                        ("value", &status.trim()),
+                        ("choices", &choices.join(&t("cli.list_sep"))),
+                    ],
+                )));
+            };
+            let on = match on {
+                Some(day) => *day,
+                None => today(cli, &store)?,
+            };
+            let (e, outreach, written) = outreach::record(&store, enterprise, status, on, note)?;
+            let key = if written {
+                "cli.outreach.recorded"
+            } else {
+                "cli.outreach.unchanged"
+            };
+            println!(
+                "{}",
+                tf(
+                    key,
+                    &[
+                        ("name", &e.name),
+                        ("status", &outreach.status.label()),
+                        ("on", &outreach.on)
+                    ]
+                )
+            );
+        }
+        OutreachCommand::List { filter: args, json } => {
+            let rows = outreach::rows(&store, filter(args))?;
+            if *json {
+                // Phones leave the program only through `report calls`, which is logged.
+                let masked: Vec<_> = rows
+                    .into_iter()
+                    .map(|mut row| {
+                        for p in &mut row.people {
+                            p.phone = mask_phone(&p.phone);
+                        }
+                        row
+                    })
+                    .collect();
+                return print_json(&masked);
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    vec![
+                        row.unit_name.clone(),
+                        row.enterprise.name.clone(),
+                        categories_text(row),
+                        trained_text(row),
+                        outreach_text(row),
+                        row.people.len().to_string(),
+                    ]
+                })
+                .collect();
+            let mut columns = headers(&["unit", "enterprise", "category"]);
+            columns.extend([
+                t("cli.outreach.col_trained"),
+                t("cli.outreach.col_status"),
+                t("cli.outreach.col_people"),
+            ]);
+            print_table(&columns, &cells);
+            let (by, none) = outreach::tally(&rows);
+            let counts: Vec<String> = OutreachStatus::ALL
+                .iter()
+                .map(|s| format!("{} {}", s.label(), by.get(s.key()).unwrap_or(&0)))
+                .collect();
+            println!(
+                "{}",
+                tf(
+                    "cli.outreach.summary",
+                    &[
+                        ("count", &rows.len()),
+                        ("counts", &counts.join(&t("cli.list_sep"))),
+                        ("none", &none)
+                    ]
+                )
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `report calls`: the list is taken (and logged) before it is written or printed.
+pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
+    if let Some(given) = &args.output {
+        FileFormat::of(given).map_err(user_error)?;
+    }
+    let chosen = filter(&args.filter);
+    let rows = outreach::export_calls(store, chosen)?;
+    if args.json {
+        return print_json(&rows);
+    }
+    let doc = calls_document(
+        &unit_name(store.office()),
+        &chosen.describe(),
+        &rows,
+        &office_name(store.office(), store.office())?,
+        today(cli, store)?,
+    );
+    match &args.output {
+        Some(path) => write(&doc, path, args.encoding)?,
+        None => print_document(&doc),
+    }
+    eprintln!(
+        "{}",
+        tf(
+            "cli.outreach.logged",
+            &[("count", &rows.len()), ("actor", &store.actor())]
+        )
+    );
+    Ok(())
+}
+
+pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    match command {
+        NeedCommand::Add {
+            enterprise,
+            service,
+            on,
+            note,
+        } => {
+            let on = match on {
+                Some(day) => *day,
+                None => today(cli, &store)?,
+            };
+            let need = needs::add(&store, enterprise, service, on, note)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.need.added",
+                    &[
+                        ("id", &need.id),
+                        ("service", &needs::service_title(need.service))
+                    ]
+                )
+            );
+        }
+        NeedCommand::Answer { id, on, note } => {
+            let on = match on {
+                Some(day) => *day,
+                None => today(cli, &store)?,
+            };
+            let row = needs::answer(&store, id, on, note)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.need.answered",
+                    &[("id", &row.need.id), ("enterprise", &row.enterprise_name)]
+                )
+            );
+        }
+        NeedCommand::List { open, json } => {
+            let rows = needs::list(&store, *open)?;
+            if *json {
+                return print_json(&rows);
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.need.id.clone(),
+                        r.unit_name.clone(),
+                        r.enterprise_name.clone(),
+                        format!("{} {}", r.need.service, r.service),
+                        r.need.asked.to_string(),
+                        r.answer
+                            .as_ref()
+                            .map_or_else(|| t("cli.need.open"), |a| format!("{} {}", a.on, a.note)),
+                    ]
+                })
+                .collect();
+            let columns = vec![
+                t("cli.col.id"),
+                t("cli.col.unit"),
+                t("cli.col.enterprise"),
+                t("cli.need.col_service"),
+                t("cli.need.col_asked"),
+                t("cli.need.col_answer"),
+            ];
+            print_table(&columns, &cells);
+        }
+    }
+    Ok(())
+}
+
+pub fn run_publicity(cli: &Cli, command: &PublicityCommand) -> Result<()> {
+    let store = open_store(cli)?;
+    match command {
+        PublicityCommand::Add {
+            title,
+            outlet,
+            on,
+            session,
+            link,
+        } => {
+            let on = match on {
+                Some(day) => *day,
+                None => today(cli, &store)?,
+            };
+            let item = publicity::add(&store, title, outlet, on, session.as_deref(), link)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.publicity.added",
+                    &[("id", &item.id), ("title", &item.title)]
+                )
+            );
+        }
+        PublicityCommand::List { json } => {
+            let rows = publicity::list(&store)?;
+            if *json {
+                return print_json(&rows);
+            }
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.item.on.to_string(),
+                        r.unit_name.clone(),
+                        r.item.outlet.clone(),
+                        r.item.title.clone(),
+                        r.session_title.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            let columns = vec![
+                t("cli.publicity.col_on"),
+                t("cli.col.unit"),
+                t("cli.publicity.col_outlet"),
+                t("cli.publicity.col_title"),
+                t("cli.publicity.col_session"),
+            ];
+            print_table(&columns, &cells);
+        }
+    }
+    Ok(())
+}

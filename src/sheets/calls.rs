@@ -1,0 +1,103 @@
+//! The call list a unit works down (鄂州市监办〔2023〕4号 二): its enterprises, whether anyone of
+//! theirs was trained this year, where the outreach stands, and each person with a full phone.
+//! The list is taken through `app::outreach::export_calls`, which writes the export to the log.
+
+use chrono::NaiveDate;
+
+use super::doc::{text_or_empty, Align, Cell, Column, Document, Row, Value};
+use crate::domain::outreach::OutreachRow;
+use crate::i18n::{t, tf};
+
+/// The enterprise's categories in words, as the lists print them.
+pub fn categories_text(row: &OutreachRow) -> String {
+    row.enterprise
+        .categories
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Where the outreach stands, with its date: "已确认 2023-03-02".
+pub fn outreach_text(row: &OutreachRow) -> String {
+    match &row.outreach {
+        Some(o) => format!("{} {}", o.status.label(), o.on),
+        None => t("cli.outreach.not_yet"),
+    }
+}
+
+pub fn trained_text(row: &OutreachRow) -> String {
+    t(if row.trained {
+        "cli.outreach.trained_yes"
+    } else {
+        "cli.outreach.trained_no"
+    })
+}
+
+/// One row per person (an enterprise with nobody known gets one row, its contact empty), the
+/// enterprise's cells only on its first row.
+pub fn calls_document(
+    office: &str,
+    filter: &str,
+    rows: &[OutreachRow],
+    maker: &str,
+    made: NaiveDate,
+) -> Document {
+    let columns = vec![
+        Column::new(t("cli.col.no"), Align::Center),
+        Column::new(t("cli.col.unit"), Align::Text),
+        Column::new(t("cli.col.enterprise"), Align::Text),
+        Column::new(t("cli.col.category"), Align::Text),
+        Column::new(t("cli.outreach.col_trained"), Align::Center),
+        Column::new(t("cli.outreach.col_status"), Align::Center),
+        Column::new(t("cli.col.contact"), Align::Text),
+        Column::new(t("cli.col.position"), Align::Text),
+        Column::new(t("cli.col.phone"), Align::Center),
+    ];
+    let mut body = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let people: Vec<Option<&crate::domain::Person>> = if row.people.is_empty() {
+            vec![None]
+        } else {
+            row.people.iter().map(Some).collect()
+        };
+        for (j, person) in people.into_iter().enumerate() {
+            let mut cells: Vec<Cell> = if j == 0 {
+                vec![
+                    Cell::int(i + 1),
+                    Cell::text(&row.unit_name),
+                    Cell::text(&row.enterprise.name),
+                    text_or_empty(&categories_text(row)).into(),
+                    Cell::text(trained_text(row)),
+                    Cell::text(outreach_text(row)),
+                ]
+            } else {
+                (0..6).map(|_| Cell::from(Value::Empty)).collect()
+            };
+            match person {
+                Some(p) => cells.extend([
+                    Cell::text(&p.name),
+                    text_or_empty(&p.position).into(),
+                    Cell::text(&p.phone),
+                ]),
+                None => cells.extend((0..3).map(|_| Cell::from(Value::Empty))),
+            }
+            body.push(Row::Body(cells));
+        }
+    }
+    Document {
+        sheet: t("cli.outreach.sheet"),
+        title: tf(
+            "cli.outreach.title",
+            &[("office", &office), ("filter", &filter)],
+        ),
+        line: crate::sheets::doc::office_line(maker, made),
+        columns,
+        rows: body,
+        notes: vec![t("cli.outreach.note_phones")],
+        landscape: true,
+        signing: false,
+        maker: maker.to_string(),
+        made,
+    }
+}

@@ -1,0 +1,298 @@
+//! Down to the enterprises: a county records its outreach and its city sees it; a call list with
+//! full phones is written to the log with who took it; a county cannot write about another's
+//! enterprises; a service need goes up, is answered by the city and the answer comes back down;
+//! publicity is kept with the class it covered, and bad input writes nothing.
+
+mod common;
+use common::offices::*;
+use common::*;
+
+use peixun::app::outreach::{self, CallFilter};
+use peixun::app::{needs, publicity, Refusal};
+use peixun::domain::outreach::OutreachStatus;
+use peixun::domain::{Categories, EnterpriseCategory};
+use peixun::log::Payload;
+
+/// 鄂城区's work of `county_work` plus a second enterprise, a high-tech one nobody of which was
+/// trained.
+fn with_two_enterprises(county: &Office) -> (String, String) {
+    county_work(county, "a");
+    let o = county.id().to_string();
+    let trained = format!("E-{o}-a");
+    let untrained = format!("E-{o}-b");
+    let Payload::EnterpriseUpserted(mut e) = enterprise(&o, &untrained, "鄂州市华光光电有限公司")
+    else {
+        unreachable!("enterprise() makes an enterprise")
+    };
+    e.categories = Categories::of([EnterpriseCategory::HighTech]);
+    county
+        .store
+        .commit(vec![
+            Payload::EnterpriseUpserted(e),
+            person(&o, &format!("P-{o}-b"), "周晓", "13907110099", &untrained),
+        ])
+        .unwrap();
+    (trained, untrained)
+}
+
+#[test]
+fn a_county_records_its_outreach_and_its_city_sees_it() {
+    let (_province, city, county) = hierarchy();
+    let (trained, untrained) = with_two_enterprises(&county);
+
+    let rows = outreach::rows(&county.store, CallFilter::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+    let row = |rows: &[peixun::domain::outreach::OutreachRow], id: &str| {
+        rows.iter().find(|r| r.enterprise.id == id).unwrap().clone()
+    };
+    assert!(row(&rows, &trained).trained);
+    assert!(!row(&rows, &untrained).trained);
+
+    let untrained_only = CallFilter {
+        category: None,
+        untrained: true,
+    };
+    let listed = outreach::rows(&county.store, untrained_only).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].enterprise.id, untrained);
+
+    let (_, _, written) = outreach::record(
+        &county.store,
+        "华光光电",
+        OutreachStatus::Visited,
+        day(),
+        "周经理接待",
+    )
+    .unwrap();
+    assert!(written);
+    // The same status, day and note again writes nothing.
+    let ops = county.store.ops().count();
+    let (_, _, again) = outreach::record(
+        &county.store,
+        &untrained,
+        OutreachStatus::Visited,
+        day(),
+        "周经理接待",
+    )
+    .unwrap();
+    assert!(!again);
+    assert_eq!(county.store.ops().count(), ops);
+
+    city.applied(&county.send(&city));
+    let seen = outreach::rows(&city.store, CallFilter::default()).unwrap();
+    let status = row(&seen, &untrained).outreach.unwrap();
+    assert_eq!(status.status, OutreachStatus::Visited);
+    assert_eq!(status.note, "周经理接待");
+    // The city reads the county's enterprises but records outreach only for its own.
+    let refused = outreach::record(&city.store, &untrained, OutreachStatus::Invited, day(), "");
+    assert!(matches!(refused, Err(Refusal::Said(_))));
+    city.assert_consistent();
+}
+
+#[test]
+fn a_call_list_export_is_in_the_log_with_who_took_it() {
+    let county = Office::new(ECHENG);
+    let (_, untrained) = with_two_enterprises(&county);
+    let high_tech = CallFilter {
+        category: Some(EnterpriseCategory::HighTech),
+        untrained: true,
+    };
+    let rows = outreach::export_calls(&county.store, high_tech).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].people[0].phone, "13907110099");
+    let last = county.store.ops().last().unwrap().unwrap();
+    assert_eq!(last.actor, "测试员");
+    match &last.payload {
+        Payload::CallListExported {
+            unit,
+            filter,
+            enterprises,
+        } => {
+            assert_eq!(unit, ECHENG);
+            assert_eq!(enterprises, &vec![untrained.clone()]);
+            assert!(filter.contains("高新技术企业"), "{filter}");
+        }
+        other => panic!("not an export: {other:?}"),
+    }
+    // A list with nobody on it is refused and leaves no trace.
+    let ops = county.store.ops().count();
+    let listed = CallFilter {
+        category: Some(EnterpriseCategory::Listed),
+        untrained: false,
+    };
+    assert!(matches!(
+        outreach::export_calls(&county.store, listed),
+        Err(Refusal::Said(_))
+    ));
+    assert_eq!(county.store.ops().count(), ops);
+}
+
+#[test]
+fn the_cli_masks_phones_in_lists_and_logs_the_call_list_it_prints_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(
+        dir.path(),
+        &["init", "--office", "鄂城区", "--actor", "王芳"],
+    ));
+    let id = stdout(&peixun(
+        dir.path(),
+        &[
+            "enterprise",
+            "add",
+            "--name",
+            "鄂州市华光光电有限公司",
+            "--category",
+            "high-tech",
+        ],
+    ));
+    let id = id.trim().rsplit(' ').next().unwrap().to_string();
+    stdout(&peixun(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "周晓",
+            "--phone",
+            "13907110099",
+            "--enterprise",
+            "鄂州市华光光电有限公司",
+        ],
+    ));
+    let listed = json(&peixun(dir.path(), &["outreach", "list", "--json"]));
+    let phone = listed[0]["people"][0]["phone"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!phone.contains("13907110099"), "{phone}");
+
+    let calls = peixun(dir.path(), &["report", "calls", "--untrained"]);
+    assert!(stdout(&calls).contains("13907110099"));
+    assert!(stderr(&calls).contains("王芳"), "{}", stderr(&calls));
+    let log = json(&peixun(dir.path(), &["log", "--json", "--record", &id]));
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|op| {
+            op["payload"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .next()
+                .unwrap()
+                .as_str()
+        })
+        .collect();
+    assert!(kinds.contains(&"CallListExported"), "{log}");
+
+    for (status, lang, word) in [("已上门", "zh", "已上门"), ("invited", "en", "invited")] {
+        let out = stdout(&peixun(
+            dir.path(),
+            &[
+                "--lang",
+                lang,
+                "outreach",
+                "set",
+                &id,
+                status,
+                "--on",
+                "2023-03-02",
+            ],
+        ));
+        assert!(out.contains(word), "{out}");
+    }
+    let bad = peixun(dir.path(), &["outreach", "set", &id, "maybe"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("“maybe”不是联络情况"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn a_county_cannot_write_about_another_countys_enterprises() {
+    let (_province, city, county) = hierarchy();
+    let (_, untrained) = with_two_enterprises(&county);
+    city.applied(&county.send(&city));
+    let huarong = Office::new(HUARONG);
+    city.pin(&huarong);
+    huarong.pin(&city);
+    let before = city.state();
+    let forged = huarong.craft(
+        &city,
+        peixun::log::device::tagged(HUARONG, 9),
+        vec![Payload::OutreachRecorded {
+            enterprise: untrained,
+            unit: HUARONG.into(),
+            outreach: peixun::domain::outreach::Outreach {
+                status: OutreachStatus::Declined,
+                on: day(),
+                note: String::new(),
+            },
+        }],
+    );
+    let _ = city.take(&forged);
+    assert_eq!(city.state(), before);
+}
+
+#[test]
+fn a_service_need_goes_up_is_answered_and_the_answer_comes_back_down() {
+    let (_province, city, county) = hierarchy();
+    let (_, untrained) = with_two_enterprises(&county);
+    let refused = needs::add(&county.store, &untrained, "8", day(), "");
+    assert!(matches!(refused, Err(Refusal::Fields(_))));
+    let need = needs::add(&county.store, &untrained, "3", day(), "想了解专利质押融资").unwrap();
+    assert_eq!(need.service, 3);
+    assert_eq!(needs::service_title(3), "知识产权金融服务");
+
+    city.applied(&county.send(&city));
+    let open = needs::list(&city.store, true).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].enterprise_name, "鄂州市华光光电有限公司");
+    let answered = needs::answer(&city.store, &need.id, day(), "已联系武汉知识产权交易所").unwrap();
+    assert_eq!(answered.answered_by.as_deref(), Some("鄂州市"));
+    assert!(needs::list(&city.store, true).unwrap().is_empty());
+
+    county.applied(&city.send(&county));
+    let back = needs::list(&county.store, false).unwrap();
+    let answer = back[0]
+        .answer
+        .as_ref()
+        .expect("the answer reached the county");
+    assert_eq!(answer.note, "已联系武汉知识产权交易所");
+    let counts = needs::counts(&back);
+    assert_eq!((counts[0].asked, counts[0].answered), (1, 1));
+    county.assert_consistent();
+}
+
+#[test]
+fn publicity_is_kept_with_its_class_and_bad_input_writes_nothing() {
+    let county = Office::new(ECHENG);
+    county_work(&county, "a");
+    let session = format!("S-{ECHENG}-a");
+    let ops = county.store.ops().count();
+    for (title, outlet, session) in [
+        ("", "鄂州日报", None),
+        ("鄂城区举办知识产权大培训", "鄂州日报", Some("S-404")),
+    ] {
+        assert!(matches!(
+            publicity::add(&county.store, title, outlet, day(), session, ""),
+            Err(Refusal::Fields(_))
+        ));
+    }
+    assert_eq!(county.store.ops().count(), ops);
+    publicity::add(
+        &county.store,
+        "鄂城区举办知识产权大培训",
+        "鄂州日报",
+        day(),
+        Some(&session),
+        "https://example.org/a",
+    )
+    .unwrap();
+    let rows = publicity::list(&county.store).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].session_title.as_deref(), Some("专利导航与布局"));
+}
