@@ -89,15 +89,19 @@ impl EnterpriseCategory {
         Self::TechSme,
     ];
 
-    /// The category in the UI language.
-    pub fn label(self) -> String {
-        let key = match self {
+    /// The stable name, as `--category` takes it.
+    pub fn key(self) -> &'static str {
+        match self {
             Self::HighTech => "high-tech",
             Self::Specialised => "specialised",
             Self::Listed => "listed",
             Self::TechSme => "tech-sme",
-        };
-        crate::i18n::t(&format!("cli.category.{key}"))
+        }
+    }
+
+    /// The category in the UI language.
+    pub fn label(self) -> String {
+        crate::i18n::t(&format!("cli.category.{}", self.key()))
     }
 
     /// The seed's own words, as the official tables print them.

@@ -148,6 +148,23 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
             (docs, tf("tui.reports.table_done", &[("rows", &body)]))
         }
         ReportKind::Package => return write_package(store, job, progress),
+        ReportKind::Calls => {
+            // Taken through the use case, which writes the export to the log first.
+            let rows = crate::app::outreach::export_calls(store, job.calls)
+                .map_err(color_eyre::Report::from)?;
+            let doc = crate::sheets::calls::calls_document(
+                &crate::campaign::unit_name(store.office()),
+                &job.calls.describe(),
+                &rows,
+                &office_name(store.office(), store.office())?,
+                job.today,
+            );
+            let done = tf(
+                "tui.reports.calls_done",
+                &[("count", &rows.len()), ("actor", &store.actor())],
+            );
+            (vec![doc], done)
+        }
     };
     progress(tf("tui.reports.saving", &[("file", &path.display())]));
     let written = crate::sheets::output::write_documents(path, &docs, job.encoding)?;

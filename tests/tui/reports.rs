@@ -301,6 +301,7 @@ fn a_units_tables_written_at_the_city_say_how_current_the_city_is_about_it() {
             path: path.clone(),
             encoding: Encoding::Utf8,
             today: day("2023-03-20"),
+            calls: Default::default(),
         };
         let done = execute(&store, Work::Report(job), &|_| {});
         assert!(matches!(done, Done::Written(_)), "{name}");
@@ -469,4 +470,42 @@ fn ctrl_u_clears_a_default_path_left_of_the_cursor() {
     assert_eq!(path(&state).as_deref(), Some(".xlsx"));
     typed(&store, &mut state, "/tmp/通报");
     assert_eq!(path(&state).as_deref(), Some("/tmp/通报.xlsx"));
+}
+
+#[test]
+fn the_call_list_is_written_from_the_reports_tab_and_its_export_is_logged() {
+    let (dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('5'));
+    choose(&store, &mut state, ReportKind::Calls);
+    press(&store, &mut state, KeyCode::Enter);
+    let peixun::tui::app::Overlay::Form(form) = &state.overlay else {
+        panic!("the call list form did not open");
+    };
+    assert!(
+        form.field("office").is_none(),
+        "a call list is of this office"
+    );
+    // Category (all), then which: from "only untrained" to "all enterprises".
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Tab);
+    let path = dir.path().join("电话清单.xlsx");
+    retype(&store, &mut state, &path.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let rows = cells(&path);
+    let flat: Vec<&String> = rows.iter().flatten().collect();
+    for phone in ["13800001234", "13900005678"] {
+        assert!(
+            flat.iter().any(|c| c.as_str() == phone),
+            "{phone} in {rows:?}"
+        );
+    }
+    let last = store.ops().last().expect("an op").expect("readable");
+    assert_eq!(last.actor, "测试员");
+    assert!(
+        matches!(last.payload, peixun::log::Payload::CallListExported { ref enterprises, .. } if enterprises.len() == 1)
+    );
+    let outcome = state.reports.outcome.as_ref().expect("an outcome");
+    assert!(outcome.text.contains("操作留痕"), "{}", outcome.text);
 }

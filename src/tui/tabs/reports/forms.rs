@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 
 use super::{ImportJob, ImportWhat, Job, ReportJob, ReportKind};
+use crate::app::outreach::CallFilter;
 use crate::campaign::{campaign, unit_name};
+use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
 use crate::sheets::write::Encoding;
 use crate::tui::action::Effect;
@@ -60,6 +62,23 @@ fn choice(name: &'static str, options: Vec<(String, String)>) -> Field {
     field
 }
 
+fn categories() -> Vec<(String, String)> {
+    std::iter::once((String::new(), t("cli.outreach.all_categories")))
+        .chain(
+            EnterpriseCategory::ALL
+                .into_iter()
+                .map(|c| (c.key().to_string(), c.label())),
+        )
+        .collect()
+}
+
+fn untrained() -> Vec<(String, String)> {
+    vec![
+        ("yes".into(), t("tui.reports.untrained_yes")),
+        ("no".into(), t("tui.reports.untrained_no")),
+    ]
+}
+
 fn encodings() -> Vec<(String, String)> {
     vec![
         ("utf8".into(), t("tui.reports.utf8")),
@@ -89,8 +108,14 @@ pub(super) fn report_form(
         ),
     };
     let mut fields = Vec::new();
-    if kind != ReportKind::Signin {
-        fields.push(choice("office", offices(office)));
+    match kind {
+        ReportKind::Signin => {}
+        // A call list is of this office's area: which enterprises, not which office.
+        ReportKind::Calls => {
+            fields.push(choice("category", categories()));
+            fields.push(choice("untrained", untrained()));
+        }
+        _ => fields.push(choice("office", offices(office))),
     }
     let mut path = Field::text("path", &default_path(kind, &what, date));
     let hint = match kind {
@@ -177,6 +202,12 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
                     _ => Encoding::Utf8,
                 },
                 today,
+                calls: CallFilter {
+                    category: EnterpriseCategory::ALL
+                        .into_iter()
+                        .find(|c| text("category").as_deref() == Some(c.key())),
+                    untrained: text("untrained").as_deref() == Some("yes"),
+                },
             })
         }
         FormKind::Import => {

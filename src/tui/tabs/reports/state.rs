@@ -23,6 +23,8 @@ pub enum ReportKind {
     Bulletin,
     /// The 附件5 package: every unit's evidence, tables and sign-in records, as a folder or .zip.
     Package,
+    /// The enterprises' call list with full phones; writing it is logged.
+    Calls,
 }
 
 impl ReportKind {
@@ -34,6 +36,7 @@ impl ReportKind {
             ReportKind::Coverage => "coverage",
             ReportKind::Bulletin => "bulletin",
             ReportKind::Package => "package",
+            ReportKind::Calls => "calls",
         }
     }
 
@@ -49,13 +52,14 @@ pub enum Entry {
     Import,
 }
 
-pub const ENTRIES: [Entry; 7] = [
+pub const ENTRIES: [Entry; 8] = [
     Entry::Report(ReportKind::Stats),
     Entry::Report(ReportKind::Signin),
     Entry::Report(ReportKind::Checklist),
     Entry::Report(ReportKind::Coverage),
     Entry::Report(ReportKind::Bulletin),
     Entry::Report(ReportKind::Package),
+    Entry::Report(ReportKind::Calls),
     Entry::Import,
 ];
 
@@ -70,6 +74,8 @@ pub struct ReportJob {
     pub encoding: Encoding,
     /// The statistics count classes of this year up to this day.
     pub today: NaiveDate,
+    /// The call list's enterprises.
+    pub calls: crate::app::outreach::CallFilter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
