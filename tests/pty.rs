@@ -424,3 +424,49 @@ fn the_door_checks_someone_in_and_the_count_moves_on_screen() {
     assert!(s.wait_exit());
     s.assert_restored();
 }
+
+#[test]
+fn an_outreach_status_is_recorded_in_a_few_keys_and_is_in_the_store_after() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_text("8 企业");
+    s.send("8");
+    s.wait_text("未联络");
+    // `/` narrows to one enterprise; Enter opens its form, → moves to 已确认, Enter records it.
+    s.send("/");
+    s.send("三晶纺织");
+    s.send("\r");
+    s.wait_text("湖北三晶纺织有限公司");
+    s.send("\r");
+    s.wait_text("记录联络");
+    s.send("\x1b[C");
+    s.wait_text("已确认");
+    s.send("\r");
+    s.wait_text("已记录");
+    assert!(
+        s.screen_text().contains("已确认 2023-03-10"),
+        "{}",
+        s.screen_text()
+    );
+    s.send("\x03");
+    assert!(s.wait_exit());
+    s.assert_restored();
+
+    let listed = Command::new(BIN)
+        .args(["outreach", "list", "--json", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .expect("run peixun outreach list");
+    let rows: serde_json::Value =
+        serde_json::from_slice(&listed.stdout).expect("outreach list --json");
+    let row = rows
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|r| r["enterprise"]["name"] == "湖北三晶纺织有限公司")
+        .expect("the enterprise");
+    assert_eq!(row["outreach"]["status"], "confirmed");
+    assert_eq!(row["outreach"]["on"], "2023-03-10");
+}

@@ -22,6 +22,9 @@ mod polish;
 #[path = "tui/reports.rs"]
 mod reports;
 
+#[path = "tui/outreach.rs"]
+mod outreach;
+
 #[path = "tui/plan.rs"]
 mod plan;
 
@@ -66,7 +69,11 @@ fn digits_and_tab_switch_tabs() {
     press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Sync);
     press(&store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Outreach);
+    press(&store, &mut state, KeyCode::Tab);
     assert_eq!(state.tab, Tab::Calendar);
+    press(&store, &mut state, KeyCode::BackTab);
+    assert_eq!(state.tab, Tab::Outreach);
     press(&store, &mut state, KeyCode::BackTab);
     assert_eq!(state.tab, Tab::Sync);
     press(&store, &mut state, KeyCode::BackTab);

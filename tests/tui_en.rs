@@ -15,6 +15,9 @@ mod sync_en;
 #[allow(dead_code)] // shared with tests/tui.rs, which uses the rest
 mod door;
 
+#[path = "tui/outreach_en.rs"]
+mod outreach_en;
+
 #[path = "tui/plan_en.rs"]
 mod plan_en;
 

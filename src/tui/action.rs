@@ -75,6 +75,8 @@ actions! {
     TabCert = "tab_cert",
     /// Go to the sync tab (同步).
     TabSync = "tab_sync",
+    /// Go to the enterprises tab (企业).
+    TabOutreach = "tab_outreach",
     /// Move up (a row, a week, a field).
     Up = "up",
     /// Move down.
@@ -125,6 +127,8 @@ actions! {
     SkipBadRows = "skip_bad_rows",
     /// Enter the rows ticked on a printed sign-in sheet.
     Paper = "paper",
+    /// Enterprises: show only those nobody of which was trained this year, or all again.
+    Untrained = "untrained",
 }
 
 impl Action {
@@ -203,6 +207,8 @@ pub enum Effect {
     LoadCert,
     /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
     Sync(crate::tui::tabs::sync::SyncEffect),
+    /// The 企业 tab's reads and writes (`tabs::outreach::effects`).
+    Outreach(crate::tui::tabs::outreach::OutreachEffect),
     /// The training plan behind the `county.plan` item (`tabs::checklist::plan`).
     Plan(crate::tui::tabs::checklist::plan::PlanEffect),
     /// The rows ticked on a printed sign-in sheet, checked in with one commit.

@@ -16,12 +16,13 @@ use super::tabs::calendar::CalendarState;
 use super::tabs::cert::CertState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
+use super::tabs::outreach::OutreachState;
 use super::tabs::reports::ReportsState;
 use super::tabs::sessions::paper;
 use super::tabs::sessions::paper::PaperEntry;
 use super::tabs::sessions::SessionsState;
 use super::tabs::sync::SyncState;
-use super::tabs::{calendar, cert, checkin, checklist, reports, sessions, sync};
+use super::tabs::{calendar, cert, checkin, checklist, outreach, reports, sessions, sync};
 use super::theme::Theme;
 use super::widgets::help;
 use crate::campaign::{campaign, role_label};
@@ -36,10 +37,11 @@ pub enum Tab {
     Reports,
     Cert,
     Sync,
+    Outreach,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Calendar,
         Tab::Sessions,
         Tab::Checklist,
@@ -47,6 +49,7 @@ impl Tab {
         Tab::Reports,
         Tab::Cert,
         Tab::Sync,
+        Tab::Outreach,
     ];
 
     pub fn title(self) -> String {
@@ -58,6 +61,7 @@ impl Tab {
             Tab::Reports => "tui.tab.reports",
             Tab::Cert => "cert.tab.title",
             Tab::Sync => "sync.tui.tab",
+            Tab::Outreach => "tui.tab.outreach",
         })
     }
 
@@ -71,6 +75,7 @@ impl Tab {
             Tab::Reports => Action::TabReports,
             Tab::Cert => Action::TabCert,
             Tab::Sync => Action::TabSync,
+            Tab::Outreach => Action::TabOutreach,
         }
     }
 
@@ -177,6 +182,7 @@ pub struct State {
     pub reports: ReportsState,
     pub cert: CertState,
     pub sync: SyncState,
+    pub outreach: OutreachState,
     pub keymap: Keymap,
     pub theme: Theme,
     /// The terminal's size (columns, rows) as last drawn, so `update` can clamp scrolling to
@@ -356,6 +362,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             Action::TabReports => Some(Tab::Reports),
             Action::TabCert => Some(Tab::Cert),
             Action::TabSync => Some(Tab::Sync),
+            Action::TabOutreach => Some(Tab::Outreach),
             _ => None,
         };
         if let Some(tab) = target {
@@ -364,6 +371,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                 Tab::Checkin => checkin::entered(&state.checkin, &state.sessions.rows),
                 Tab::Cert => cert::entered(&state.cert),
                 Tab::Sync => sync::entered(&state.sync),
+                Tab::Outreach => outreach::entered(&state.outreach),
                 _ => None,
             };
         }
@@ -385,6 +393,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         }
         Tab::Cert => cert::update(&mut state.cert, action),
         Tab::Sync => sync::update(&mut state.sync, &mut ctx!(state), action),
+        Tab::Outreach => outreach::update(&mut state.outreach, &mut ctx!(state), action),
     }
 }
 
@@ -441,6 +450,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 Tab::Reports => reports::hints(&state.reports),
                 Tab::Cert => cert::hints(&state.cert),
                 Tab::Sync => sync::hints(&state.sync),
+                Tab::Outreach => outreach::hints(&state.outreach),
             };
             if state.focus() != Focus::Text {
                 out.insert(0, (Action::Help, "help"));

@@ -31,6 +31,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         reports: Default::default(),
         cert: Default::default(),
         sync: Default::default(),
+        outreach: Default::default(),
         keymap,
         theme,
         viewport: (80, 24),
@@ -106,6 +107,11 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     state.checklist.set_units(units, grid);
     if state.cert.loaded {
         super::tabs::cert::effects::load(store, state)?;
+    }
+    if state.outreach.loaded {
+        let rows = crate::app::outreach::rows(store, Default::default())
+            .map_err(color_eyre::Report::from)?;
+        state.outreach.replace(rows);
     }
     Ok(())
 }

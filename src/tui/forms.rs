@@ -7,7 +7,7 @@
 use super::action::{Action, Effect, TextKey};
 use super::suggest::Suggestions;
 use super::tabs::reports::ReportKind;
-use super::tabs::{checkin, checklist, sessions};
+use super::tabs::{checkin, checklist, outreach, sessions};
 pub use super::text_input::TextInput;
 use crate::domain::input::FieldErrors;
 use crate::domain::{MarkStatus, Session};
@@ -98,6 +98,10 @@ pub enum FormKind {
     Bundle(super::tabs::sync::BundleForm),
     /// A class added to this office's training plan (`tabs::checklist::plan`).
     PlanClass,
+    /// Where the outreach to one of this office's enterprises stands (`tabs::outreach`).
+    Outreach {
+        enterprise: String,
+    },
 }
 
 impl FormKind {
@@ -289,6 +293,7 @@ impl Form {
             }
             FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
             FormKind::PlanClass => checklist::plan::add_effect(self, office),
+            FormKind::Outreach { enterprise } => outreach::record_effect(self, enterprise),
             // Taken by `tabs::reports::submit` before they get here.
             FormKind::Report { .. } | FormKind::Import | FormKind::Bundle(_) => return None,
         };

@@ -6,7 +6,7 @@ use ratatui::Frame;
 
 use super::app::{Overlay, State, Tab};
 use super::tabs::sessions::paper_view;
-use super::tabs::{calendar, cert, checkin, checklist, reports, sessions, sync};
+use super::tabs::{calendar, cert, checkin, checklist, outreach, reports, sessions, sync};
 use super::widgets::{chrome, form, help};
 
 pub fn render(frame: &mut Frame, state: &State) {
@@ -38,6 +38,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         ),
         Tab::Cert => cert::view::render(frame, body, &state.cert, &state.view()),
         Tab::Sync => sync::view::render(frame, body, &state.sync, &state.view()),
+        Tab::Outreach => outreach::view::render(frame, body, &state.outreach, &state.view()),
     }
     chrome::status(frame, status, state);
     chrome::footer(frame, footer, state);

@@ -459,12 +459,16 @@ fn long_titles_lose_their_middle_and_keep_what_tells_them_apart() {
 
 #[test]
 fn the_header_names_every_office_the_same_way() {
+    // With room the role follows the name; at 80 columns it gives way to the eight tabs' names.
     let (_dir, county) = county_store();
     let state = load(&county, Theme::coloured());
-    assert!(rows(&state, 80, 24)[0].starts_with(" 鄂城区  县区局 "));
+    assert!(rows(&state, 100, 24)[0].starts_with(" 鄂城区  县区局 "));
+    assert!(rows(&state, 80, 24)[0].starts_with(" 鄂城区 │ 1 日历 "));
+    assert!(rows(&state, 80, 24)[0].contains("8 企业"));
     let (_dir, city) = city_store();
     let state = load(&city, Theme::coloured());
-    assert!(rows(&state, 80, 24)[0].starts_with(" 鄂州市  市局 "));
+    assert!(rows(&state, 100, 24)[0].starts_with(" 鄂州市  市局 "));
+    assert!(rows(&state, 80, 24)[0].starts_with(" 鄂州市 │ 1 日历 "));
 }
 
 /// The enrol form open on the county's second session (nobody enrolled yet).

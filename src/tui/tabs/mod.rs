@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod cert;
 pub mod checkin;
 pub mod checklist;
+pub mod outreach;
 pub mod reports;
 pub mod sessions;
 pub mod sync;

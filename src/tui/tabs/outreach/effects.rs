@@ -1,0 +1,40 @@
+//! The 企业 tab's store work, run by `effects::run`: reading the enterprises, recording an
+//! outreach status through `app::outreach`, as `peixun outreach set` does.
+
+use super::OutreachEffect;
+use crate::app::outreach::{self, CallFilter};
+use crate::app::Outcome;
+use crate::i18n::tf;
+use crate::store::Store;
+use crate::tui::app::State;
+
+/// Carries out `effect`; the message for the status line when something was written.
+pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<Option<String>> {
+    let message = match effect {
+        OutreachEffect::Load => None,
+        OutreachEffect::Record {
+            enterprise,
+            status,
+            on,
+            note,
+        } => {
+            let (e, outreach, written) = outreach::record(store, &enterprise, status, on, &note)?;
+            let key = if written {
+                "cli.outreach.recorded"
+            } else {
+                "cli.outreach.unchanged"
+            };
+            Some(tf(
+                key,
+                &[
+                    ("name", &e.name),
+                    ("status", &outreach.status.label()),
+                    ("on", &outreach.on),
+                ],
+            ))
+        }
+    };
+    let rows = outreach::rows(store, CallFilter::default())?;
+    state.outreach.replace(rows);
+    Ok(message)
+}

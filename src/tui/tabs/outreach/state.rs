@@ -1,0 +1,74 @@
+//! What the 企业 tab holds: the area's enterprises with their outreach, and the cursor.
+
+use crate::domain::outreach::OutreachRow;
+use crate::tui::list_filter::Filter;
+
+/// What the tab asks `effects::run` for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutreachEffect {
+    /// Read the enterprises and their outreach.
+    Load,
+    /// Record the outreach the form describes.
+    Record {
+        enterprise: String,
+        status: crate::domain::outreach::OutreachStatus,
+        on: chrono::NaiveDate,
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutreachState {
+    /// Read on first entering the tab, then after every change.
+    pub loaded: bool,
+    pub rows: Vec<OutreachRow>,
+    /// Index into `visible()`.
+    pub selected: usize,
+    /// Narrows the list by name, unit or category: an area has hundreds.
+    pub filter: Filter,
+    /// Only the enterprises nobody of which was trained this year.
+    pub untrained_only: bool,
+}
+
+impl OutreachState {
+    /// Indices into `rows` of the enterprises shown, in list order.
+    pub fn visible(&self) -> Vec<usize> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !(self.untrained_only && r.trained))
+            .filter(|(_, r)| self.filter.matches(&keys(r)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn selected_row(&self) -> Option<&OutreachRow> {
+        self.rows.get(*self.visible().get(self.selected)?)
+    }
+
+    /// New rows from the store, the cursor kept on the same enterprise when it is still listed.
+    pub fn replace(&mut self, rows: Vec<OutreachRow>) {
+        let current = self.selected_row().map(|r| r.enterprise.id.clone());
+        self.rows = rows;
+        self.loaded = true;
+        let visible = self.visible();
+        self.selected = current
+            .and_then(|id| {
+                visible
+                    .iter()
+                    .position(|&i| self.rows[i].enterprise.id == id)
+            })
+            .unwrap_or(0)
+            .min(visible.len().saturating_sub(1));
+    }
+}
+
+/// What `/` finds an enterprise by: its name, unit and categories.
+fn keys(row: &OutreachRow) -> String {
+    format!(
+        "{} {} {}",
+        row.enterprise.name,
+        row.unit_name,
+        crate::sheets::calls::categories_text(row)
+    )
+}

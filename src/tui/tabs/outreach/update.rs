@@ -1,0 +1,127 @@
+//! Keys on the 企业 tab: moving, narrowing the list, and recording an enterprise's outreach.
+
+use super::{OutreachEffect, OutreachState};
+use crate::domain::outreach::OutreachStatus;
+use crate::i18n::tf;
+use crate::tui::action::{Action, Effect};
+use crate::tui::app::{Hint, Overlay};
+use crate::tui::context::Ctx;
+use crate::tui::forms::{Field, FieldInput, Form, FormKind};
+use crate::tui::list_filter::{filter_key, Filter};
+use crate::tui::tabs::step_selection;
+
+/// The tab became the current one: read it the first time.
+pub fn entered(o: &OutreachState) -> Option<Effect> {
+    (!o.loaded).then_some(Effect::Outreach(OutreachEffect::Load))
+}
+
+pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
+    if filter_key(&mut o.filter, &mut o.selected, action) {
+        return None;
+    }
+    let len = o.visible().len();
+    if step_selection(&mut o.selected, len, action) {
+        return None;
+    }
+    match action {
+        Action::Filter => o.filter.editing = true,
+        Action::Back if o.filter.is_active() => {
+            o.filter = Filter::default();
+            o.selected = 0;
+        }
+        Action::Untrained => {
+            o.untrained_only = !o.untrained_only;
+            o.selected = 0;
+        }
+        Action::Open => {
+            let row = o.selected_row()?;
+            // Only the office that registered an enterprise records its outreach.
+            if row.enterprise.office != ctx.office.id {
+                ctx.error(tf(
+                    "cli.outreach.not_yours",
+                    &[
+                        ("name", &row.enterprise.name),
+                        ("owner", &crate::campaign::unit_name(&row.enterprise.office)),
+                    ],
+                ));
+                return None;
+            }
+            ctx.open(Overlay::Form(form(row, ctx.today)));
+        }
+        _ => {}
+    }
+    None
+}
+
+/// The outreach form: the status (the current one, or the next step after it), the day, a note.
+fn form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDate) -> Form {
+    let options: Vec<(String, String)> = OutreachStatus::ALL
+        .iter()
+        .map(|s| (s.key().to_string(), s.label()))
+        .collect();
+    let index = match &row.outreach {
+        None => 0,
+        Some(o) => OutreachStatus::ALL
+            .iter()
+            .position(|s| *s == o.status)
+            .map_or(0, |i| (i + 1).min(OutreachStatus::ALL.len() - 1)),
+    };
+    let mut status = Field::text("status", "");
+    status.input = FieldInput::Choice { options, index };
+    let fields = vec![
+        status,
+        Field::text("on", &today.to_string()),
+        Field::text("note", ""),
+    ];
+    Form::build(Form::new(
+        FormKind::Outreach {
+            enterprise: row.enterprise.id.clone(),
+        },
+        tf("tui.outreach.form_title", &[("name", &row.enterprise.name)]),
+        fields,
+    ))
+}
+
+/// The outreach the form describes; the day must be a date.
+pub fn record_effect(
+    form: &Form,
+    enterprise: &str,
+) -> Result<Effect, crate::domain::input::FieldErrors> {
+    use crate::domain::input::{FieldError, FieldErrors};
+    let status = OutreachStatus::parse(&form.text("status")).unwrap_or(OutreachStatus::Invited);
+    let raw = form.text("on");
+    let Ok(on) = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") else {
+        return Err(FieldErrors(vec![FieldError {
+            field: "on",
+            message: tf("cli.input.bad_date", &[("value", &raw.trim())]),
+        }]));
+    };
+    Ok(Effect::Outreach(OutreachEffect::Record {
+        enterprise: enterprise.to_string(),
+        status,
+        on,
+        note: form.text("note").trim().to_string(),
+    }))
+}
+
+pub fn hints(o: &OutreachState) -> Vec<Hint> {
+    if o.filter.editing {
+        return vec![
+            (Action::Open, "keep_filter"),
+            (Action::Back, "clear_filter"),
+        ];
+    }
+    let mut out = vec![
+        (Action::Open, "record_outreach"),
+        (Action::Filter, "filter"),
+    ];
+    out.push((
+        Action::Untrained,
+        if o.untrained_only {
+            "all_enterprises"
+        } else {
+            "untrained_only"
+        },
+    ));
+    out
+}

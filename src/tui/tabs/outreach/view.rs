@@ -1,0 +1,196 @@
+//! Drawing the 企业 tab: counts by outreach status, a row per enterprise, and the selected one's
+//! people (phones masked) and last note.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use super::OutreachState;
+use crate::domain::outreach::{OutreachRow, OutreachStatus};
+use crate::domain::text::mask_phone;
+use crate::i18n::{t, tf};
+use crate::sheets::calls::{categories_text, outreach_text, trained_text};
+use crate::tui::context::View;
+use crate::tui::widgets::filter::filter_line;
+use crate::tui::widgets::text::{fit, page, truncate, width, wrap_words};
+
+pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
+    let theme = view.theme;
+    let w = area.width as usize;
+    if !o.loaded {
+        frame.render_widget(
+            Paragraph::new(Line::styled(t("tui.outreach.loading"), theme.dim)),
+            area,
+        );
+        return;
+    }
+    let panel = panel_lines(o.selected_row(), w);
+    let panel_height = if panel.is_empty() {
+        0
+    } else {
+        panel.len() as u16 + 1
+    };
+    let [list_area, panel_area] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(panel_height)]).areas(area);
+
+    let visible = o.visible();
+    let mut lines: Vec<Line> = wrap_words(&summary(o, view), w)
+        .into_iter()
+        .take(2)
+        .map(|l| Line::styled(l, theme.title))
+        .collect();
+    if o.filter.is_active() || o.filter.editing {
+        let line_area = Rect {
+            y: list_area.y + lines.len() as u16,
+            height: 1,
+            ..list_area
+        };
+        lines.push(filter_line(
+            frame,
+            line_area,
+            theme,
+            &o.filter,
+            visible.len(),
+            o.rows.len(),
+        ));
+    }
+    if visible.is_empty() {
+        lines.push(Line::styled(t("tui.outreach.none"), theme.dim));
+        frame.render_widget(Paragraph::new(lines), list_area);
+        return;
+    }
+    let cols = Columns::new(w);
+    lines.push(Line::styled(cols.header(), theme.column_header));
+    let height = (list_area.height as usize).saturating_sub(lines.len());
+    for i in page(visible.len(), o.selected, height) {
+        let row = &o.rows[visible[i]];
+        let style = if i == o.selected {
+            theme.selected
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(fit(&cols.row(row), w), style));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+    if panel_height > 0 {
+        let block = Block::new()
+            .borders(Borders::TOP)
+            .border_style(theme.border);
+        let inner = block.inner(panel_area);
+        frame.render_widget(block, panel_area);
+        frame.render_widget(Paragraph::new(panel), inner);
+    }
+}
+
+/// "鄂城区范围内的企业 122 家：已参训 40；已通知 3、…；未联络 80".
+fn summary(o: &OutreachState, view: &View) -> String {
+    let trained = o.rows.iter().filter(|r| r.trained).count();
+    let counts: Vec<String> = OutreachStatus::ALL
+        .iter()
+        .map(|s| {
+            let n = o
+                .rows
+                .iter()
+                .filter(|r| r.outreach.as_ref().is_some_and(|x| x.status == *s))
+                .count();
+            format!("{} {n}", s.label())
+        })
+        .collect();
+    let none = o.rows.iter().filter(|r| r.outreach.is_none()).count();
+    let key = if o.untrained_only {
+        "tui.outreach.summary_untrained"
+    } else {
+        "tui.outreach.summary"
+    };
+    tf(
+        key,
+        &[
+            ("office", &view.office.name),
+            ("count", &o.rows.len()),
+            ("trained", &trained),
+            ("counts", &counts.join(&t("cli.list_sep"))),
+            ("none", &none),
+        ],
+    )
+}
+
+/// Column widths at `w`: the enterprise's name takes what the others leave.
+struct Columns {
+    unit: usize,
+    name: usize,
+    category: usize,
+    trained: usize,
+    status: usize,
+}
+
+impl Columns {
+    fn new(w: usize) -> Columns {
+        let unit = 10;
+        let category = 14;
+        let trained = width(&t("cli.outreach.col_trained")).max(8);
+        let status = 17;
+        Columns {
+            unit,
+            name: w
+                .saturating_sub(unit + category + trained + status + 4)
+                .max(10),
+            category,
+            trained,
+            status,
+        }
+    }
+
+    fn header(&self) -> String {
+        [
+            fit(&t("cli.col.unit"), self.unit),
+            fit(&t("cli.col.enterprise"), self.name),
+            fit(&t("cli.col.category"), self.category),
+            fit(&t("cli.outreach.col_trained"), self.trained),
+            fit(&t("cli.outreach.col_status"), self.status),
+        ]
+        .join(" ")
+    }
+
+    fn row(&self, row: &OutreachRow) -> String {
+        [
+            fit(&row.unit_name, self.unit),
+            fit(&row.enterprise.name, self.name),
+            fit(&categories_text(row), self.category),
+            fit(&trained_text(row), self.trained),
+            fit(&outreach_text(row), self.status),
+        ]
+        .join(" ")
+    }
+}
+
+/// The selected enterprise's people, phones masked, and the outreach's note.
+fn panel_lines(row: Option<&OutreachRow>, w: usize) -> Vec<Line<'static>> {
+    let Some(row) = row else {
+        return Vec::new();
+    };
+    let people: Vec<String> = row
+        .people
+        .iter()
+        .map(|p| format!("{} {}", p.name, mask_phone(&p.phone)))
+        .collect();
+    let people = if people.is_empty() {
+        t("tui.outreach.no_people")
+    } else {
+        tf(
+            "tui.outreach.people",
+            &[("people", &people.join(&t("cli.list_sep")))],
+        )
+    };
+    let mut lines: Vec<Line> = wrap_words(&people, w)
+        .into_iter()
+        .take(2)
+        .map(Line::raw)
+        .collect();
+    if let Some(o) = row.outreach.as_ref().filter(|o| !o.note.is_empty()) {
+        let note = tf("tui.checklist.note", &[("note", &o.note)]);
+        lines.push(Line::raw(truncate(&note, w)));
+    }
+    lines
+}

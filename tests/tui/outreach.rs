@@ -1,0 +1,85 @@
+//! The 企业 tab: the area's enterprises with trained-or-not and their outreach; a status recorded
+//! in the form (a bad date named, nothing written); phones masked; the list narrowed to those not
+//! yet trained.
+
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use peixun::app::outreach::{self, CallFilter};
+use peixun::domain::outreach::OutreachStatus;
+use peixun::tui::app::Overlay;
+use peixun::tui::Theme;
+
+#[test]
+fn a_status_is_recorded_from_the_enterprises_tab() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("鄂州市华宇光电科技有限公司"), "{screen}");
+    assert!(screen.contains("已参训"), "{screen}");
+    // Phones are masked here; the full ones are only in the logged call list.
+    assert!(screen.contains("138****1234"), "{screen}");
+    assert!(!screen.contains("13800001234"), "{screen}");
+
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    // 已通知 → 已上门, and a day that is not one.
+    for _ in 0..3 {
+        press(&store, &mut state, KeyCode::Right);
+    }
+    press(&store, &mut state, KeyCode::Tab);
+    ctrl(&store, &mut state, 'u');
+    typed(&store, &mut state, "3月2日");
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form stays open");
+    };
+    assert!(form.field("on").and_then(|f| f.error.clone()).is_some());
+    assert_eq!(op_count(&store), before);
+
+    ctrl(&store, &mut state, 'u');
+    typed(&store, &mut state, "2023-03-02");
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "送去培训通知");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let rows = outreach::rows(&store, CallFilter::default()).expect("rows");
+    let recorded = rows[0].outreach.as_ref().expect("recorded");
+    assert_eq!(recorded.status, OutreachStatus::Visited);
+    assert_eq!(recorded.note, "送去培训通知");
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("已上门 2023-03-02"), "{screen}");
+    assert!(screen.contains("备注：送去培训通知"), "{screen}");
+
+    // n: only the enterprises nobody of which was trained; this one was.
+    press(&store, &mut state, KeyCode::Char('n'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("没有符合条件的企业"), "{screen}");
+}
+
+#[test]
+fn a_city_reads_its_units_enterprises_but_records_only_its_own() {
+    let (_dir, store) = city_store();
+    let county = peixun::log::device::tagged(ECHENG, 1);
+    let mut chain = peixun::demo::ChainWriter::new(ECHENG, county, "鄂城区局");
+    let firm = peixun::domain::Enterprise {
+        id: format!("E-{ECHENG}-1"),
+        office: ECHENG.into(),
+        name: "鄂州市华宇光电科技有限公司".into(),
+        credit_code: None,
+        categories: Default::default(),
+        unit: ECHENG.into(),
+    };
+    let op = chain
+        .push(peixun::log::Payload::EnterpriseUpserted(firm))
+        .expect("op");
+    store.import_foreign_chain(vec![op]).expect("import");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    assert!(screen_text(&state, 80, 24).contains("鄂州市华宇光电科技有限公司"));
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    assert!(screen_text(&state, 80, 24).contains("由鄂城区登记"));
+}
