@@ -86,6 +86,15 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
     // The city reads the county's enterprises but records outreach only for its own.
     let refused = outreach::record(&city.store, &untrained, OutreachStatus::Invited, day(), "");
     assert!(matches!(refused, Err(Refusal::Said(_))));
+    // The coverage report counts the outreach per unit, up the line.
+    let coverage = peixun::sheets::rollup::coverage(&city.store, EZHOU).unwrap();
+    let echeng = coverage.iter().find(|c| c.unit == ECHENG).unwrap();
+    assert_eq!(
+        (echeng.enterprises_contacted, echeng.enterprises_visited),
+        (1, 1)
+    );
+    let total = coverage.last().unwrap();
+    assert_eq!(total.enterprises_visited, 1);
     city.assert_consistent();
 }
 

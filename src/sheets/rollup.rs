@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::doc::{Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
+use crate::domain::outreach::{Outreach, OutreachStatus};
 use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
 use crate::store::Store;
@@ -194,6 +195,9 @@ pub struct Coverage {
     /// may be in several, or in none).
     pub reached_by_category: BTreeMap<String, usize>,
     pub people_reached: usize,
+    /// Enterprises the unit's outreach reached (any status recorded), and those visited.
+    pub enterprises_contacted: usize,
+    pub enterprises_visited: usize,
     /// The newest bundle that brought the unit's work (none for the office itself, the total,
     /// or a unit nothing has come from).
     pub received: Option<Freshness>,
@@ -207,6 +211,8 @@ struct Figures {
     enterprises_reached: BTreeSet<String>,
     reached_by_category: [BTreeSet<String>; 4],
     people_reached: usize,
+    contacted: BTreeSet<String>,
+    visited: BTreeSet<String>,
 }
 
 impl Figures {
@@ -222,6 +228,8 @@ impl Figures {
             mine.extend(theirs.iter().cloned());
         }
         self.people_reached += other.people_reached;
+        self.contacted.extend(other.contacted.iter().cloned());
+        self.visited.extend(other.visited.iter().cloned());
     }
 
     fn is_empty(&self) -> bool {
@@ -276,10 +284,21 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
             reached.insert(e);
         }
     }
+    let outreach: BTreeMap<String, Outreach> = store
+        .scan::<Outreach>("r/")?
+        .into_iter()
+        .map(|(id, stored)| (id, stored.value))
+        .collect();
     // An enterprise is its credit code: records of one code made by two offices count once.
     for e in &enterprises {
         let identity = e.credit_code.clone().unwrap_or_else(|| e.id.clone());
         let figures = own.entry(e.unit.clone()).or_default();
+        if let Some(o) = outreach.get(&e.id) {
+            figures.contacted.insert(identity.clone());
+            if o.status == OutreachStatus::Visited {
+                figures.visited.insert(identity.clone());
+            }
+        }
         if reached.contains(&e.id) {
             figures.enterprises_reached.insert(identity.clone());
             for (i, category) in EnterpriseCategory::ALL.iter().enumerate() {
@@ -321,6 +340,8 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
             .map(|(c, reached)| (c.name().to_string(), reached.len()))
             .collect(),
         people_reached: f.people_reached,
+        enterprises_contacted: f.contacted.len(),
+        enterprises_visited: f.visited.len(),
         received: if unit == TOTAL {
             None
         } else {
@@ -401,6 +422,8 @@ pub fn coverage_document(
         Column::new(t("cli.col.enterprises"), Align::Number),
         Column::new(t("cli.col.enterprises_reached"), Align::Number),
         Column::new(t("cli.col.people_reached"), Align::Number),
+        Column::new(t("cli.col.enterprises_contacted"), Align::Number),
+        Column::new(t("cli.col.enterprises_visited"), Align::Number),
     ];
     if target.is_some() {
         columns.push(Column::new(t("cli.report.col_target"), Align::Number));
@@ -424,6 +447,8 @@ pub fn coverage_document(
             Cell::int(c.enterprises).bold(bold),
             Cell::int(c.enterprises_reached).bold(bold),
             Cell::int(c.people_reached).bold(bold),
+            Cell::int(c.enterprises_contacted).bold(bold),
+            Cell::int(c.enterprises_visited).bold(bold),
         ];
         if let Some(target) = target {
             cells.push(if total {
