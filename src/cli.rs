@@ -555,6 +555,18 @@ pub enum ReportCommand {
     Certified(crate::cli_cert::CertifiedArgs),
     /// A call list of this office's enterprises with full phones; the export is logged
     Calls(crate::cli_outreach::CallsArgs),
+    /// The figures of a unit's 培训总结, drafted from the records
+    Summary {
+        #[arg(long)]
+        office: Option<String>,
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+        #[arg(long)]
+        json: bool,
+    },
     /// The 附件5 package: every unit's evidence by item, 统计表, sign-in records, contacts, index
     Package {
         /// Whose package: this office [default] or a unit below it, with the units below it

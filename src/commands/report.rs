@@ -65,6 +65,31 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
     let store = open_store(cli)?;
     match command {
         ReportCommand::Calls(args) => super::outreach::report_calls(cli, &store, args),
+        ReportCommand::Summary {
+            office,
+            output,
+            encoding,
+            json,
+        } => {
+            if let Some(given) = output {
+                FileFormat::of(given).map_err(user_error)?;
+            }
+            let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
+            let summary = crate::sheets::summary::summary(&store, &office, today(cli, &store)?)?;
+            if *json {
+                return print_json(&summary);
+            }
+            let maker = office_name(&office, store.office())?;
+            let doc =
+                crate::sheets::summary::summary_document(&summary, &maker, today(cli, &store)?);
+            match output {
+                Some(path) => write(&doc, path, *encoding),
+                None => {
+                    print_document(&doc);
+                    Ok(())
+                }
+            }
+        }
         ReportCommand::Checklist {
             office,
             output,

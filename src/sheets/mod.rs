@@ -22,6 +22,7 @@ pub mod report;
 pub mod results;
 pub mod rollup;
 pub mod stamp;
+pub mod summary;
 pub mod watch_log;
 pub mod write;
 pub mod xlsx;

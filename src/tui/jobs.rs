@@ -148,6 +148,12 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
             (docs, tf("tui.reports.table_done", &[("rows", &body)]))
         }
         ReportKind::Package => return write_package(store, job, progress),
+        ReportKind::Summary => {
+            let summary = crate::sheets::summary::summary(store, office, job.today)?;
+            let doc = crate::sheets::summary::summary_document(&summary, &maker, job.today);
+            let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
+            (vec![doc], done)
+        }
         ReportKind::Calls => {
             // Taken through the use case, which writes the export to the log first.
             let rows = crate::app::outreach::export_calls(store, job.calls)

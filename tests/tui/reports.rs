@@ -509,3 +509,28 @@ fn the_call_list_is_written_from_the_reports_tab_and_its_export_is_logged() {
     let outcome = state.reports.outcome.as_ref().expect("an outcome");
     assert!(outcome.text.contains("操作留痕"), "{}", outcome.text);
 }
+
+#[test]
+fn the_summary_figures_are_written_from_the_reports_tab() {
+    let (dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('5'));
+    choose(&store, &mut state, ReportKind::Summary);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Tab);
+    let path = dir.path().join("总结数据.xlsx");
+    retype(&store, &mut state, &path.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let rows = cells(&path);
+    let figure = |label: &str| {
+        rows.iter()
+            .find(|r| r.first().is_some_and(|c| c == label))
+            .and_then(|r| r.get(1).cloned())
+            .unwrap_or_else(|| panic!("{label} in {rows:?}"))
+    };
+    // 张三 is checked in at the first session (03-15): his enterprise is reached, but on the
+    // fixture's day (03-10) no class has been held yet.
+    assert_eq!(figure("参训企业（家）"), "1");
+    assert_eq!(figure("举办线下培训班（期）"), "0");
+    assert_eq!(figure("宣传报道（篇）"), "0");
+}

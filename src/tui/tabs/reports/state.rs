@@ -25,6 +25,8 @@ pub enum ReportKind {
     Package,
     /// The enterprises' call list with full phones; writing it is logged.
     Calls,
+    /// The figures of a unit's 培训总结.
+    Summary,
 }
 
 impl ReportKind {
@@ -37,6 +39,7 @@ impl ReportKind {
             ReportKind::Bulletin => "bulletin",
             ReportKind::Package => "package",
             ReportKind::Calls => "calls",
+            ReportKind::Summary => "summary",
         }
     }
 
@@ -52,12 +55,13 @@ pub enum Entry {
     Import,
 }
 
-pub const ENTRIES: [Entry; 8] = [
+pub const ENTRIES: [Entry; 9] = [
     Entry::Report(ReportKind::Stats),
     Entry::Report(ReportKind::Signin),
     Entry::Report(ReportKind::Checklist),
     Entry::Report(ReportKind::Coverage),
     Entry::Report(ReportKind::Bulletin),
+    Entry::Report(ReportKind::Summary),
     Entry::Report(ReportKind::Package),
     Entry::Report(ReportKind::Calls),
     Entry::Import,
