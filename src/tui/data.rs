@@ -109,9 +109,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
         super::tabs::cert::effects::load(store, state)?;
     }
     if state.outreach.loaded {
-        let rows = crate::app::outreach::rows(store, Default::default())
-            .map_err(color_eyre::Report::from)?;
-        state.outreach.replace(rows);
+        super::tabs::outreach::effects::load(store, state).map_err(color_eyre::Report::from)?;
     }
     Ok(())
 }

@@ -102,6 +102,14 @@ pub enum FormKind {
     Outreach {
         enterprise: String,
     },
+    /// A 附件3 service one of this office's enterprises asked for.
+    Need {
+        enterprise: String,
+    },
+    /// The answer to a need.
+    Answer {
+        need: String,
+    },
 }
 
 impl FormKind {
@@ -294,6 +302,8 @@ impl Form {
             FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
             FormKind::PlanClass => checklist::plan::add_effect(self, office),
             FormKind::Outreach { enterprise } => outreach::record_effect(self, enterprise),
+            FormKind::Need { enterprise } => outreach::need_effect(self, enterprise),
+            FormKind::Answer { need } => outreach::answer_effect(self, need),
             // Taken by `tabs::reports::submit` before they get here.
             FormKind::Report { .. } | FormKind::Import | FormKind::Bundle(_) => return None,
         };

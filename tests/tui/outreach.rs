@@ -83,3 +83,40 @@ fn a_city_reads_its_units_enterprises_but_records_only_its_own() {
     assert_eq!(state.overlay, Overlay::None);
     assert!(screen_text(&state, 80, 24).contains("由鄂城区登记"));
 }
+
+#[test]
+fn a_service_need_is_recorded_and_answered_from_the_enterprises_tab() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    // d with nothing asked says so and opens nothing.
+    press(&store, &mut state, KeyCode::Char('d'));
+    assert_eq!(state.overlay, Overlay::None);
+    assert!(screen_text(&state, 80, 24).contains("没有未答复的服务需求"));
+
+    press(&store, &mut state, KeyCode::Char('a'));
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "想了解专利质押");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let open = peixun::app::needs::list(&store, true).expect("needs");
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].need.service, 3);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("需求：知识产权金融服务"), "{screen}");
+    assert!(screen.contains("未答复"), "{screen}");
+
+    press(&store, &mut state, KeyCode::Char('d'));
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "已约武汉知识产权交易所面谈");
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(peixun::app::needs::list(&store, true)
+        .expect("needs")
+        .is_empty());
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("鄂城区 2023-03-10 答复"), "{screen}");
+    assert!(screen.contains("已约武汉知识产权交易所面谈"), "{screen}");
+}

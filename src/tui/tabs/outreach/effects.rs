@@ -2,6 +2,7 @@
 //! outreach status through `app::outreach`, as `peixun outreach set` does.
 
 use super::OutreachEffect;
+use crate::app::needs;
 use crate::app::outreach::{self, CallFilter};
 use crate::app::Outcome;
 use crate::i18n::tf;
@@ -33,8 +34,37 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
                 ],
             ))
         }
+        OutreachEffect::AddNeed {
+            enterprise,
+            service,
+            on,
+            note,
+        } => {
+            let need = needs::add(store, &enterprise, &service, on, &note)?;
+            Some(tf(
+                "cli.need.added",
+                &[
+                    ("id", &need.id),
+                    ("service", &needs::service_title(need.service)),
+                ],
+            ))
+        }
+        OutreachEffect::Answer { need, on, note } => {
+            let row = needs::answer(store, &need, on, &note)?;
+            Some(tf(
+                "cli.need.answered",
+                &[("id", &row.need.id), ("enterprise", &row.enterprise_name)],
+            ))
+        }
     };
-    let rows = outreach::rows(store, CallFilter::default())?;
-    state.outreach.replace(rows);
+    load(store, state)?;
     Ok(message)
+}
+
+/// Reads the enterprises and the needs into the tab.
+pub fn load(store: &Store, state: &mut State) -> Outcome<()> {
+    let rows = outreach::rows(store, CallFilter::default())?;
+    state.outreach.needs = needs::list(store, false)?;
+    state.outreach.replace(rows);
+    Ok(())
 }

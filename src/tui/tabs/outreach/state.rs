@@ -15,6 +15,19 @@ pub enum OutreachEffect {
         on: chrono::NaiveDate,
         note: String,
     },
+    /// Record that the enterprise asked for 附件3's service `service`.
+    AddNeed {
+        enterprise: String,
+        service: String,
+        on: chrono::NaiveDate,
+        note: String,
+    },
+    /// Answer need `need`.
+    Answer {
+        need: String,
+        on: chrono::NaiveDate,
+        note: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +41,8 @@ pub struct OutreachState {
     pub filter: Filter,
     /// Only the enterprises nobody of which was trained this year.
     pub untrained_only: bool,
+    /// The 附件3 needs of the area's enterprises, oldest first.
+    pub needs: Vec<crate::app::needs::NeedRow>,
 }
 
 impl OutreachState {
@@ -44,6 +59,17 @@ impl OutreachState {
 
     pub fn selected_row(&self) -> Option<&OutreachRow> {
         self.rows.get(*self.visible().get(self.selected)?)
+    }
+
+    /// The selected enterprise's needs, oldest first.
+    pub fn selected_needs(&self) -> Vec<&crate::app::needs::NeedRow> {
+        let Some(row) = self.selected_row() else {
+            return Vec::new();
+        };
+        self.needs
+            .iter()
+            .filter(|n| n.need.enterprise == row.enterprise.id)
+            .collect()
     }
 
     /// New rows from the store, the cursor kept on the same enterprise when it is still listed.

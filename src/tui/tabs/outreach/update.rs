@@ -2,7 +2,7 @@
 
 use super::{OutreachEffect, OutreachState};
 use crate::domain::outreach::OutreachStatus;
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::tui::action::{Action, Effect};
 use crate::tui::app::{Hint, Overlay};
 use crate::tui::context::Ctx;
@@ -33,9 +33,9 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
             o.untrained_only = !o.untrained_only;
             o.selected = 0;
         }
-        Action::Open => {
+        Action::Open | Action::Add => {
             let row = o.selected_row()?;
-            // Only the office that registered an enterprise records its outreach.
+            // Only the office that registered an enterprise records its outreach and needs.
             if row.enterprise.office != ctx.office.id {
                 ctx.error(tf(
                     "cli.outreach.not_yours",
@@ -46,7 +46,19 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
                 ));
                 return None;
             }
-            ctx.open(Overlay::Form(form(row, ctx.today)));
+            let form = if action == Action::Add {
+                need_form(row, ctx.today)
+            } else {
+                form(row, ctx.today)
+            };
+            ctx.open(Overlay::Form(form));
+        }
+        Action::MarkDone => {
+            let Some(need) = o.selected_needs().into_iter().find(|n| n.answer.is_none()) else {
+                ctx.info(t("tui.outreach.no_open_need"));
+                return None;
+            };
+            ctx.open(Overlay::Form(answer_form(need, ctx.today)));
         }
         _ => {}
     }
@@ -82,24 +94,89 @@ fn form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDate) ->
     ))
 }
 
+/// Recording that the enterprise asked for one of 附件3's seven services.
+fn need_form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDate) -> Form {
+    let options: Vec<(String, String)> = crate::campaign::campaign()
+        .services
+        .iter()
+        .map(|s| (s.seq.to_string(), format!("{} {}", s.seq, s.category)))
+        .collect();
+    let mut service = Field::text("service", "");
+    service.input = FieldInput::Choice { options, index: 0 };
+    Form::build(Form::new(
+        FormKind::Need {
+            enterprise: row.enterprise.id.clone(),
+        },
+        tf("tui.outreach.need_title", &[("name", &row.enterprise.name)]),
+        vec![
+            service,
+            Field::text("on", &today.to_string()),
+            Field::text("note", ""),
+        ],
+    ))
+}
+
+/// Answering the enterprise's oldest open need.
+fn answer_form(need: &crate::app::needs::NeedRow, today: chrono::NaiveDate) -> Form {
+    Form::build(Form::new(
+        FormKind::Answer {
+            need: need.need.id.clone(),
+        },
+        tf(
+            "tui.outreach.answer_title",
+            &[("service", &need.service), ("name", &need.enterprise_name)],
+        ),
+        vec![
+            Field::text("on", &today.to_string()),
+            Field::text("note", ""),
+        ],
+    ))
+}
+
+/// The day the form's `on` field holds.
+fn day_of(form: &Form) -> Result<chrono::NaiveDate, crate::domain::input::FieldErrors> {
+    use crate::domain::input::{FieldError, FieldErrors};
+    let raw = form.text("on");
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        FieldErrors(vec![FieldError {
+            field: "on",
+            message: tf("cli.input.bad_date", &[("value", &raw.trim())]),
+        }])
+    })
+}
+
+/// The need the form describes.
+pub fn need_effect(
+    form: &Form,
+    enterprise: &str,
+) -> Result<Effect, crate::domain::input::FieldErrors> {
+    Ok(Effect::Outreach(OutreachEffect::AddNeed {
+        enterprise: enterprise.to_string(),
+        service: form.text("service"),
+        on: day_of(form)?,
+        note: form.text("note").trim().to_string(),
+    }))
+}
+
+/// The answer the form describes.
+pub fn answer_effect(form: &Form, need: &str) -> Result<Effect, crate::domain::input::FieldErrors> {
+    Ok(Effect::Outreach(OutreachEffect::Answer {
+        need: need.to_string(),
+        on: day_of(form)?,
+        note: form.text("note").trim().to_string(),
+    }))
+}
+
 /// The outreach the form describes; the day must be a date.
 pub fn record_effect(
     form: &Form,
     enterprise: &str,
 ) -> Result<Effect, crate::domain::input::FieldErrors> {
-    use crate::domain::input::{FieldError, FieldErrors};
     let status = OutreachStatus::parse(&form.text("status")).unwrap_or(OutreachStatus::Invited);
-    let raw = form.text("on");
-    let Ok(on) = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") else {
-        return Err(FieldErrors(vec![FieldError {
-            field: "on",
-            message: tf("cli.input.bad_date", &[("value", &raw.trim())]),
-        }]));
-    };
     Ok(Effect::Outreach(OutreachEffect::Record {
         enterprise: enterprise.to_string(),
         status,
-        on,
+        on: day_of(form)?,
         note: form.text("note").trim().to_string(),
     }))
 }
@@ -113,6 +190,8 @@ pub fn hints(o: &OutreachState) -> Vec<Hint> {
     }
     let mut out = vec![
         (Action::Open, "record_outreach"),
+        (Action::Add, "add_need"),
+        (Action::MarkDone, "answer_need"),
         (Action::Filter, "filter"),
     ];
     out.push((

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::OutreachState;
+use crate::app::needs::NeedRow;
 use crate::domain::outreach::{OutreachRow, OutreachStatus};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
@@ -26,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
         );
         return;
     }
-    let panel = panel_lines(o.selected_row(), w);
+    let panel = panel_lines(o.selected_row(), &o.selected_needs(), w);
     let panel_height = if panel.is_empty() {
         0
     } else {
@@ -165,8 +166,8 @@ impl Columns {
     }
 }
 
-/// The selected enterprise's people, phones masked, and the outreach's note.
-fn panel_lines(row: Option<&OutreachRow>, w: usize) -> Vec<Line<'static>> {
+/// The selected enterprise's people, phones masked, the outreach's note and its needs.
+fn panel_lines(row: Option<&OutreachRow>, needs: &[&NeedRow], w: usize) -> Vec<Line<'static>> {
     let Some(row) = row else {
         return Vec::new();
     };
@@ -191,6 +192,28 @@ fn panel_lines(row: Option<&OutreachRow>, w: usize) -> Vec<Line<'static>> {
     if let Some(o) = row.outreach.as_ref().filter(|o| !o.note.is_empty()) {
         let note = tf("tui.checklist.note", &[("note", &o.note)]);
         lines.push(Line::raw(truncate(&note, w)));
+    }
+    for need in needs {
+        let answer = match &need.answer {
+            Some(a) => tf(
+                "tui.outreach.answered",
+                &[
+                    ("by", &need.answered_by.clone().unwrap_or_default()),
+                    ("on", &a.on),
+                    ("note", &a.note),
+                ],
+            ),
+            None => t("cli.need.open"),
+        };
+        let text = tf(
+            "tui.outreach.need_line",
+            &[
+                ("service", &need.service),
+                ("asked", &need.need.asked),
+                ("answer", &answer),
+            ],
+        );
+        lines.extend(wrap_words(&text, w).into_iter().take(2).map(Line::raw));
     }
     lines
 }
