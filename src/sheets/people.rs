@@ -109,6 +109,16 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeopleP
     Ok(plan)
 }
 
+/// What a row's enterprise columns come to.
+enum RowEnterprise {
+    /// The row names no enterprise.
+    Unnamed,
+    /// A known enterprise, or one the import makes, by id.
+    Id(String),
+    /// Why the row's name and code cannot be one enterprise.
+    Refused(String),
+}
+
 struct RowRules<'a> {
     store: &'a Store,
     session: Option<&'a str>,
@@ -159,8 +169,9 @@ impl RowRules<'_> {
             return Ok(reasons);
         };
         let enterprise = match self.enterprise(row, code, kinds, plan)? {
-            Ok(enterprise) => enterprise,
-            Err(message) => return Ok(vec![message]),
+            RowEnterprise::Unnamed => None,
+            RowEnterprise::Id(id) => Some(id),
+            RowEnterprise::Refused(message) => return Ok(vec![message]),
         };
         let person_id = match store.person_by_phone(&phone)? {
             Some(known) => {
@@ -195,22 +206,21 @@ impl RowRules<'_> {
         Ok(Vec::new())
     }
 
-    /// The row's enterprise id (none when the row names none), known or new; or why the row's
-    /// name and code cannot be one enterprise.
+    /// The row's enterprise, known or new.
     fn enterprise(
         &mut self,
         row: &Row,
         code: Option<String>,
         kinds: Categories,
         plan: &mut PeoplePlan,
-    ) -> Result<Result<Option<String>, String>> {
+    ) -> Result<RowEnterprise> {
         let store = self.store;
         let name = row.get(Column::Enterprise);
         if name.is_empty() && code.is_none() {
-            return Ok(Ok(None));
+            return Ok(RowEnterprise::Unnamed);
         }
         match self.known.resolve(&name, code.as_deref()) {
-            Match::Conflict(message) => Ok(Err(message)),
+            Match::Conflict(message) => Ok(RowEnterprise::Refused(message)),
             Match::Known(k, seen) => {
                 if seen == Seen::Stored && self.counted.insert(k.id.clone()) {
                     plan.counts.known_enterprises += 1;
@@ -223,7 +233,7 @@ impl RowRules<'_> {
                         filled_in(k, &row_says, store.office()).map(Payload::EnterpriseUpserted),
                     );
                 }
-                Ok(Ok(Some(k.id.clone())))
+                Ok(RowEnterprise::Id(k.id.clone()))
             }
             Match::New => {
                 let unit = row.get(Column::Unit);
@@ -245,9 +255,11 @@ impl RowRules<'_> {
                         let id = e.id.clone();
                         plan.payloads.push(Payload::EnterpriseUpserted(e.clone()));
                         self.known.add(e, Seen::Row(row.number));
-                        Ok(Ok(Some(id)))
+                        Ok(RowEnterprise::Id(id))
                     }
-                    Err(errors) => Ok(Err(errors.to_string().replace('\n', &t("cli.reason_sep")))),
+                    Err(errors) => Ok(RowEnterprise::Refused(
+                        errors.to_string().replace('\n', &t("cli.reason_sep")),
+                    )),
                 }
             }
         }
