@@ -196,8 +196,7 @@ fn county_with_people(dir: &Path, n: usize) -> (String, Vec<String>) {
             credit_code: String::new(),
         };
         codes.push(
-            store
-                .enrol_draft(&session, &draft, false)
+            peixun::app::sessions::enrol(&store, &session, &draft, false)
                 .unwrap()
                 .person()
                 .code

@@ -194,7 +194,10 @@ fn another_offices_records_cannot_be_changed() {
         err.to_string().contains("不能修改华容区的清单项 plan"),
         "{err}"
     );
-    assert!(peixun::app::is_user_error(&err), "a refusal, not a failure");
+    assert!(
+        matches!(err, peixun::store::CommitError::Refused(_)),
+        "a refusal, not a failure"
+    );
     assert_eq!(store.ops().count(), 0, "a refused batch writes nothing");
 }
 

@@ -141,38 +141,40 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     }
 
     // 鄂城区 at its own door: one enrolled before, one walk-in.
-    let before = echeng
-        .store
-        .enrol_draft(
-            &id,
-            &draft("欧阳明", "13807110001", "鄂州市华宇光电科技有限公司"),
-            false,
-        )
-        .unwrap();
+    let before = peixun::app::sessions::enrol(
+        &echeng.store,
+        &id,
+        &draft("欧阳明", "13807110001", "鄂州市华宇光电科技有限公司"),
+        false,
+    )
+    .unwrap();
     let at = date(4, 18).and_hms_opt(8, 52, 0).unwrap();
-    echeng.store.check_in(&id, &before.person().id, at).unwrap();
-    echeng
-        .store
-        .walk_in(
-            &id,
-            &draft("蔡浩", "13807110002", "鄂州市华宇光电科技有限公司"),
-            at,
-        )
-        .unwrap();
+    peixun::app::checkin::check_in(&echeng.store, &id, &before.person().id, at).unwrap();
+    peixun::app::checkin::walk_in(
+        &echeng.store,
+        &id,
+        &draft("蔡浩", "13807110002", "鄂州市华宇光电科技有限公司"),
+        at,
+    )
+    .unwrap();
     // 临空经济区 enrols its own enterprises' people on its machine.
-    let theirs = linkong
-        .store
-        .enrol_draft(
+    let theirs = peixun::app::sessions::enrol(
+        &linkong.store,
+        &id,
+        &draft("戴兵", "13807110003", "鄂州临空物流有限公司"),
+        false,
+    )
+    .unwrap();
+    // 华容区 is not among the session's units.
+    let refused = color_eyre::Report::from(
+        peixun::app::sessions::enrol(
+            &huarong.store,
             &id,
-            &draft("戴兵", "13807110003", "鄂州临空物流有限公司"),
+            &draft("司马青", "13807110004", "华容某企业"),
             false,
         )
-        .unwrap();
-    // 华容区 is not among the session's units.
-    let refused = huarong
-        .store
-        .enrol_draft(&id, &draft("司马青", "13807110004", "华容某企业"), false)
-        .unwrap_err();
+        .unwrap_err(),
+    );
     assert!(
         refused.to_string().contains("不能登记报名或签到"),
         "{refused}"
@@ -217,15 +219,16 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     );
 
     // The city cannot take off whom 临空 enrolled, nor undo 鄂城区's check-in.
-    let err = city.store.unenrol(&id, &theirs.person().id).unwrap_err();
+    let err = color_eyre::Report::from(
+        peixun::app::sessions::unenrol(&city.store, &id, &theirs.person().id).unwrap_err(),
+    );
     assert!(err.to_string().contains("临空经济区"), "{err}");
-    let err = city
-        .store
-        .undo_check_in(&id, &before.person().id)
-        .unwrap_err();
+    let err = color_eyre::Report::from(
+        peixun::app::checkin::undo(&city.store, &id, &before.person().id, false).unwrap_err(),
+    );
     assert!(err.to_string().contains("鄂城区 08:52"), "{err}");
     // 临空 takes back its own: the city sees the list shrink.
-    linkong.store.unenrol(&id, &theirs.person().id).unwrap();
+    peixun::app::sessions::unenrol(&linkong.store, &id, &theirs.person().id).unwrap();
     city.applied(&linkong.send(&city));
     assert_eq!(city.store.enrolled_count(&id).unwrap(), 2);
 }

@@ -211,7 +211,7 @@ proptest! {
                         .sessions()
                         .unwrap()
                         .into_iter()
-                        .filter(|s| store.list_session(&s.id).is_ok())
+                        .filter(|s| peixun::app::sessions::list_session(store, &s.id).is_ok())
                         .collect();
                     if !mine.is_empty() {
                         let s = &mine[pick % mine.len()];
@@ -222,7 +222,7 @@ proptest! {
                             enterprise: format!("某企业{c}"),
                             credit_code: String::new(),
                         };
-                        store.enrol_draft(&s.id, &draft, false).unwrap();
+                        peixun::app::sessions::enrol(store, &s.id, &draft, false).unwrap();
                     }
                 }
                 Step::Door(c, pick, undo) => {
@@ -238,9 +238,9 @@ proptest! {
                     if !own.is_empty() {
                         let (s, p) = &own[pick % own.len()];
                         if undo {
-                            let _ = store.undo_check_in(&s.id, p).unwrap();
+                            let _ = peixun::app::checkin::undo(store, &s.id, p, false).unwrap();
                         } else {
-                            store.check_in(&s.id, p, s.date.and_time(s.start)).unwrap();
+                            peixun::app::checkin::check_in(store, &s.id, p, s.date.and_time(s.start)).unwrap();
                         }
                     }
                 }

@@ -142,7 +142,7 @@ fn a_row_the_sheet_does_not_have_is_named_and_nothing_is_written() {
     assert!(matches!(state.overlay, Overlay::None));
     assert_eq!(op_count(&store), before);
     // The store refuses the same on its own, whole.
-    assert!(store.check_in_paper(&id, &[2, 4], None).is_err());
+    assert!(peixun::app::checkin::paper(&store, &id, &[2, 4], None).is_err());
     assert_eq!(op_count(&store), before);
 }
 
@@ -161,17 +161,17 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
         .expect("read")
         .expect("person")
         .name;
-    store
-        .enrol_draft(
-            &id,
-            &peixun::store::PersonDraft {
-                name: "阿华".into(),
-                phone: "13807119999".into(),
-                ..Default::default()
-            },
-            false,
-        )
-        .expect("late enrolment");
+    peixun::app::sessions::enrol(
+        &store,
+        &id,
+        &peixun::store::PersonDraft {
+            name: "阿华".into(),
+            phone: "13807119999".into(),
+            ..Default::default()
+        },
+        false,
+    )
+    .expect("late enrolment");
     // Reopened after the enrolment, as the tab would be.
     let mut state = load(&store, Theme::monochrome());
     press(&store, &mut state, KeyCode::Char('2'));
