@@ -66,9 +66,11 @@ impl Refusal {
     }
 }
 
-/// What the store and the lower layers return as a `Report` is the machine failing: what the
-/// coordinator can fix comes back typed (`CommitError::Refused`, `FieldErrors`, `SessionFull`)
-/// or is checked here first, and each use case says it in its own `Refusal`.
+/// A `Report` reaching a use case is the machine failing: what the coordinator can fix comes
+/// back typed (`CommitError::Refused`, `FieldErrors`, `SessionFull`) or is checked here first and
+/// said in a `Refusal`. The few lower-layer failures still worded as the user's (an unreadable
+/// config file, a path that cannot be written) show their own words as a failure's chain, and
+/// the CLI's exit code for them is sorted by `commands::is_user_error`.
 impl From<Report> for Refusal {
     fn from(report: Report) -> Refusal {
         Refusal::Failed(report)
