@@ -7,7 +7,6 @@ use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 
 use super::Store;
-use crate::domain::award::{Award, Nomination, Selection};
 use crate::domain::pinyin::sort_key;
 use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
 use crate::log::apply::keys;
@@ -226,24 +225,6 @@ impl Store {
             out.entry(item).or_default().push(stored.value);
         }
         Ok(out)
-    }
-
-    /// Every nomination for the 评选 this store holds, in id order, each with the province's
-    /// choice on it if that has come.
-    pub fn awards(&self) -> Result<Vec<Award>> {
-        let mut chosen: BTreeMap<String, Selection> = self
-            .scan::<Selection>("w/s/")?
-            .into_iter()
-            .map(|(id, s)| (id, s.value))
-            .collect();
-        Ok(self
-            .scan::<Nomination>("w/n/")?
-            .into_iter()
-            .map(|(id, s)| Award {
-                selection: chosen.remove(&id),
-                nomination: s.value,
-            })
-            .collect())
     }
 
     /// The audit trail of one record, oldest first.
