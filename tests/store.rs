@@ -290,7 +290,7 @@ proptest! {
         prop_assert_eq!(&rebuilt, &stored);
         // The phone index names exactly the people who have that phone now.
         for p in store.people().unwrap() {
-            prop_assert_eq!(store.person_by_phone(&p.phone).unwrap().map(|q| q.phone), Some(p.phone.clone()));
+            prop_assert_eq!(peixun::search::lookup::by_phone(&store, &p.phone).unwrap().map(|q| q.phone), Some(p.phone.clone()));
         }
         for s in 0..4 {
             let id = session(&store, s).id;

@@ -33,11 +33,11 @@ pub fn find_person(store: &Store, raw: &str) -> Outcome<Person> {
         return Ok(p);
     }
     if let Ok(phone) = text::normalise_phone(raw) {
-        if let Some(p) = store.person_by_phone(&phone)? {
+        if let Some(p) = crate::search::lookup::by_phone(store, &phone)? {
             return Ok(p);
         }
     }
-    match store.people_by_code(raw)?.as_slice() {
+    match crate::search::lookup::by_code(store, raw)?.as_slice() {
         [one] => Ok(one.clone()),
         _ => Err(Refusal::said(tf(
             "cert.person.not_found",

@@ -20,7 +20,7 @@ pub(super) fn enrol_payloads(
     let phone =
         text::normalise_phone(&draft.phone).map_err(|e| Refusal::field("phone", e.to_string()))?;
     let mut payloads = Vec::new();
-    let enrolled = match store.person_by_phone(&phone)? {
+    let enrolled = match crate::search::lookup::by_phone(store, &phone)? {
         Some(person) => {
             let was_enrolled = store.is_enrolled(session, &person.id)?;
             Enrolled::Known {

@@ -166,7 +166,7 @@ fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) 
 
 /// The one person with this participant code; two people sharing one is refused by name.
 fn by_code(store: &Store, code: &str) -> Result<Person> {
-    let mut people = store.people_by_code(code)?;
+    let mut people = crate::search::lookup::by_code(store, code)?;
     match people.len() {
         0 => Err(user_error(tf("cli.checkin.no_code", &[("code", &code)]))),
         1 => Ok(people.remove(0)),

@@ -173,7 +173,7 @@ impl RowRules<'_> {
             RowEnterprise::Id(id) => Some(id),
             RowEnterprise::Refused(message) => return Ok(vec![message]),
         };
-        let person_id = match store.person_by_phone(&phone)? {
+        let person_id = match crate::search::lookup::by_phone(store, &phone)? {
             Some(known) => {
                 plan.counts.known_people += 1;
                 known.id

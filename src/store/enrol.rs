@@ -67,28 +67,6 @@ pub enum CheckIn {
 }
 
 impl Store {
-    pub fn person_by_phone(&self, phone: &str) -> Result<Option<Person>> {
-        Ok(self
-            .people_indexed(&format!("h/{phone}/"))?
-            .into_iter()
-            .next())
-    }
-
-    /// People listed under an index prefix (`h/<phone>/`, `o/<code>/`).
-    fn people_indexed(&self, prefix: &str) -> Result<Vec<Person>> {
-        let mut people = Vec::new();
-        for id in self.index_ids(prefix)? {
-            people.extend(self.person(&id)?);
-        }
-        Ok(people)
-    }
-
-    /// Everyone with this participant code: one, or rarely two made on different devices.
-    pub fn people_by_code(&self, code: &str) -> Result<Vec<Person>> {
-        let code = crate::domain::code::normalise_code(code);
-        self.people_indexed(&format!("o/{code}/"))
-    }
-
     /// How far `adding` more enrolments would take the session past its capacity, if at all.
     pub fn over_capacity(&self, session: &str, adding: usize) -> Result<Option<SessionFull>> {
         let capacity = self.session(session)?.map_or(0, |s| s.capacity) as usize;

@@ -101,7 +101,7 @@ impl Store {
     }
 
     /// The record ids under an index prefix.
-    pub(super) fn index_ids(&self, prefix: &str) -> Result<Vec<String>> {
+    pub(crate) fn index_ids(&self, prefix: &str) -> Result<Vec<String>> {
         self.state
             .scan_prefix(prefix)
             .keys()
