@@ -199,9 +199,9 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
 
     // The counts flow back: the city counts its joint session before each bundle down, and the
     // host sees the whole session's numbers beside its own part.
-    assert_eq!(city.store.refresh_tallies().unwrap(), 1);
+    assert_eq!(peixun::sync::tallies::refresh(&city.store).unwrap(), 1);
     assert_eq!(
-        city.store.refresh_tallies().unwrap(),
+        peixun::sync::tallies::refresh(&city.store).unwrap(),
         0,
         "counted once until it changes"
     );

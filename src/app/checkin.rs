@@ -6,8 +6,9 @@ use super::drafts::enrol_payloads;
 use super::sessions::{list_session, take_off};
 use super::{Confirm, Outcome, Refusal};
 use crate::campaign::unit_name;
-use crate::domain::{Person, Session};
+use crate::domain::{Attendance, Person, Session};
 use crate::i18n::tf;
+use crate::log::apply::{keys, Attendances};
 use crate::log::Payload;
 use crate::store::{CheckIn, Enrolled, PaperCheckIn, PaperRow, PersonDraft, Store};
 
@@ -98,10 +99,34 @@ pub fn walk_in(
 }
 
 fn first_check_in(store: &Store, session: &str, person: &str) -> Outcome<Option<NaiveDateTime>> {
-    Ok(store
-        .attendance_of(session, person)?
+    Ok(attended(store, session, person)?
         .filter(|a| a.present)
         .and_then(|a| a.first_at))
+}
+
+/// How `person` stands at `session`'s door, if they ever were checked in.
+fn attended(store: &Store, session: &str, person: &str) -> Outcome<Option<Attendance>> {
+    Ok(store
+        .get_stored::<Attendances>(&keys::attendance(session, person))?
+        .map(|s| s.value.view()))
+}
+
+/// The offices whose check-in of the person stands, with their first time, earliest first.
+fn checked_in_by(
+    store: &Store,
+    session: &str,
+    person: &str,
+) -> Outcome<Vec<(String, NaiveDateTime)>> {
+    Ok(store
+        .get_stored::<Attendances>(&keys::attendance(session, person))?
+        .map(|s| {
+            s.value
+                .by()
+                .into_iter()
+                .map(|(o, at)| (o.to_string(), at))
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +148,7 @@ pub fn undo(store: &Store, session: &str, person: &str, unenrol: bool) -> Outcom
 /// Takes back a check-in (itself an op, so the audit trail keeps both); false when the person
 /// was not checked in.
 fn undo_check_in(store: &Store, session: &str, person: &str) -> Outcome<bool> {
-    let by = store.checked_in_by(session, person)?;
+    let by = checked_in_by(store, session, person)?;
     if by.is_empty() {
         return Ok(false);
     }

@@ -6,10 +6,8 @@ use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
 
 use super::Store;
-use crate::domain::{Attendance, Person};
+use crate::domain::Person;
 use crate::i18n::tf;
-use crate::log::apply::Attendances;
-use crate::log::Payload;
 
 /// A person as typed into an enrolment or walk-in form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,55 +74,5 @@ impl Store {
             capacity,
             over: enrolled + adding - capacity,
         }))
-    }
-
-    /// The offices whose check-in of the person stands, with their first time, earliest first.
-    pub fn checked_in_by(
-        &self,
-        session: &str,
-        person: &str,
-    ) -> Result<Vec<(String, NaiveDateTime)>> {
-        Ok(self
-            .get_stored::<Attendances>(&crate::log::apply::keys::attendance(session, person))?
-            .map(|s| {
-                s.value
-                    .by()
-                    .into_iter()
-                    .map(|(o, at)| (o.to_string(), at))
-                    .collect()
-            })
-            .unwrap_or_default())
-    }
-
-    pub fn attendance_of(&self, session: &str, person: &str) -> Result<Option<Attendance>> {
-        Ok(self
-            .get_stored::<Attendances>(&crate::log::apply::keys::attendance(session, person))?
-            .map(|s| s.value.view()))
-    }
-
-    /// Counts this office's joint sessions again and records the counts that changed, so the
-    /// next bundle down carries them to the host and the co-host. Returns how many changed.
-    pub fn refresh_tallies(&self) -> Result<usize> {
-        let mut payloads = Vec::new();
-        for session in self.sessions()? {
-            let joint = session.host != session.office
-                || session.cohost.is_some()
-                || session.units.iter().any(|u| *u != session.office);
-            if session.office != self.office() || !joint {
-                continue;
-            }
-            let counted = self.count_tally(&session.id)?;
-            let sent = self.tally(&session.id)?.map(|(t, _)| t);
-            let nothing_yet = counted.enrolled == 0 && sent.is_none();
-            if sent.as_ref() != Some(&counted) && !nothing_yet {
-                payloads.push(Payload::SessionTallied {
-                    session: session.id.clone(),
-                    tally: counted,
-                });
-            }
-        }
-        let changed = payloads.len();
-        self.commit(payloads)?;
-        Ok(changed)
     }
 }

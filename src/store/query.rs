@@ -168,30 +168,6 @@ impl Store {
             .collect())
     }
 
-    /// A joint session's counts by the unit that keeps each part of its list, from this store's
-    /// own copy of every unit's entries.
-    pub fn count_tally(&self, session: &str) -> Result<crate::log::SessionTally> {
-        let mut by_unit: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-        for (_, stored) in self.scan::<Enrolments>(&format!("n/{session}/"))? {
-            for office in stored.value.by() {
-                by_unit.entry(office.to_string()).or_default().0 += 1;
-            }
-        }
-        for (_, stored) in self.scan::<Attendances>(&format!("a/{session}/"))? {
-            for (office, _) in stored.value.by() {
-                by_unit.entry(office.to_string()).or_default().1 += 1;
-            }
-        }
-        Ok(crate::log::SessionTally {
-            enrolled: self.enrolled_count(session)?,
-            present: self.present_count(session)?,
-            by_unit: by_unit
-                .into_iter()
-                .map(|(unit, (enrolled, present))| (unit, enrolled, present))
-                .collect(),
-        })
-    }
-
     /// The counts a joint session's office last sent down, with when it counted them.
     pub fn tally(&self, session: &str) -> Result<Option<(crate::log::SessionTally, i64)>> {
         Ok(self
