@@ -261,13 +261,13 @@ fn city_checklists_are_mixed(seed: u64) {
         "420700-gedian",
         "420700-linkong",
     ] {
-        let rows = store.checklist(unit, today).unwrap();
+        let rows = peixun::store::checklist::rows(&store, unit, today).unwrap();
         let plan = rows.iter().find(|r| r.item == "county.plan").unwrap();
         assert_eq!(plan.due, d("2023-02-27"), "鄂州's deadline for plans");
         assert!(plan.due_set_by_city);
         statuses.extend(rows.iter().map(|r| r.status.key()));
     }
-    let lz = store.checklist("420702", today).unwrap();
+    let lz = peixun::store::checklist::rows(&store, "420702", today).unwrap();
     assert_eq!(
         lz.iter().find(|r| r.item == "county.plan").unwrap().status,
         ItemStatus::Overdue
@@ -287,8 +287,7 @@ fn city_checklists_are_mixed(seed: u64) {
     ]
     .iter()
     .map(|u| {
-        store
-            .evidence(u)
+        peixun::store::checklist::evidence(&store, u)
             .unwrap()
             .values()
             .map(Vec::len)
@@ -296,7 +295,7 @@ fn city_checklists_are_mixed(seed: u64) {
     })
     .sum();
     assert!(evidence > 0);
-    let city = store.checklist("420700", today).unwrap();
+    let city = peixun::store::checklist::rows(&store, "420700", today).unwrap();
     assert_eq!(
         city.iter()
             .find(|r| r.item == "city.plan_summary")
@@ -335,8 +334,14 @@ fn same_seed_same_records_other_seed_other_records() {
     assert_eq!(a.people().unwrap(), b.people().unwrap());
     assert_eq!(a.enterprises().unwrap(), b.enterprises().unwrap());
     for unit in ["420702", "420704", "420700-gedian"] {
-        assert_eq!(a.marks(unit).unwrap(), b.marks(unit).unwrap());
-        assert_eq!(a.evidence(unit).unwrap(), b.evidence(unit).unwrap());
+        assert_eq!(
+            peixun::store::checklist::marks(&a, unit).unwrap(),
+            peixun::store::checklist::marks(&b, unit).unwrap()
+        );
+        assert_eq!(
+            peixun::store::checklist::evidence(&a, unit).unwrap(),
+            peixun::store::checklist::evidence(&b, unit).unwrap()
+        );
     }
     for s in a.sessions().unwrap() {
         assert_eq!(
@@ -433,7 +438,7 @@ fn province_demo() {
     let today = store.today().unwrap();
     let mut statuses = BTreeSet::new();
     for unit in &offices {
-        let rows = store.checklist(&unit.id, today).unwrap();
+        let rows = peixun::store::checklist::rows(&store, &unit.id, today).unwrap();
         assert!(!rows.is_empty());
         assert!(
             rows.iter()
@@ -578,7 +583,7 @@ fn foreign_chains_are_taken_whole_or_not_at_all() {
 
     // The rest of the chain continues where it stopped; local ops still commit after it.
     store.import_foreign_chain(ops[1..].to_vec()).unwrap();
-    let marks = store.marks("420704").unwrap();
+    let marks = peixun::store::checklist::marks(&store, "420704").unwrap();
     assert_eq!(marks.len(), 4);
     let head = store
         .heads()
@@ -599,7 +604,12 @@ fn foreign_chains_are_taken_whole_or_not_at_all() {
     store
         .import_foreign_chain(vec![more.push(mark("420704", "county.signin")).unwrap()])
         .unwrap();
-    assert_eq!(store.marks("420704").unwrap().len(), 5);
+    assert_eq!(
+        peixun::store::checklist::marks(&store, "420704")
+            .unwrap()
+            .len(),
+        5
+    );
     drop(store);
 
     // All of it survives reopening, and the fold of the logs equals the stored state.

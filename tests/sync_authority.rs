@@ -50,7 +50,7 @@ fn a_deadline_race_converges_on_the_higher_office_and_the_link_keeps_flowing() {
             province.applied(&up);
         }
         for office in [&province, &city] {
-            let due = office.store.deadlines(ECHENG).unwrap();
+            let due = peixun::store::checklist::deadlines(&office.store, ECHENG).unwrap();
             assert_eq!(
                 due.get("county.offline"),
                 Some(&date(11, 15)),
@@ -69,7 +69,7 @@ fn a_deadline_race_converges_on_the_higher_office_and_the_link_keeps_flowing() {
         city.applied(&province.send(&city));
         county.applied(&city.send(&county));
         for office in [&province, &city, &county] {
-            let due = office.store.deadlines(ECHENG).unwrap();
+            let due = peixun::store::checklist::deadlines(&office.store, ECHENG).unwrap();
             assert_eq!(
                 due.get("county.offline"),
                 Some(&date(11, 15)),

@@ -289,7 +289,7 @@ proptest! {
         for county in 3..6 {
             let unit = IDS[county];
             for holder in [0, CITY_OF[county], county] {
-                let due = offices[holder].store.deadlines(unit).unwrap();
+                let due = peixun::store::checklist::deadlines(&offices[holder].store, unit).unwrap();
                 prop_assert_eq!(due.get(ITEM), expected.get(unit), "{} at {}", unit, IDS[holder]);
             }
         }

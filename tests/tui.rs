@@ -395,7 +395,7 @@ fn marking_an_item_commits_and_reports() {
             ..
         })
     ));
-    let marks = store.marks(ECHENG).expect("marks");
+    let marks = peixun::store::checklist::marks(&store, ECHENG).expect("marks");
     assert_eq!(
         marks.get("county.plan").map(|m| m.status),
         Some(MarkStatus::Done)
@@ -436,7 +436,7 @@ fn attaching_hashes_the_file_and_a_missing_file_keeps_the_form() {
     typed(&store, &mut state, &file.display().to_string());
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);
-    let evidence = store.evidence(ECHENG).expect("evidence");
+    let evidence = peixun::store::checklist::evidence(&store, ECHENG).expect("evidence");
     let attached = evidence
         .get(&item)
         .and_then(|list| list.iter().find(|e| e.file_name == "签到表.csv"))

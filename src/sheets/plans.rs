@@ -82,8 +82,7 @@ pub fn unit_plans(
             continue;
         }
         let plan = store.plan(&unit.id, year)?.map(|s| s.value);
-        let marked = store
-            .marks(&unit.id)?
+        let marked = crate::store::checklist::marks(store, &unit.id)?
             .get(PLAN_ITEM)
             .is_some_and(|m| m.status == MarkStatus::Done);
         let status = match &plan {

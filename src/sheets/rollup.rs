@@ -100,7 +100,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
     let fresh = store.freshness()?;
     for (unit, _) in campaign().descendants(office) {
         let stale = unit_staleness(store.office(), &unit.id, &fresh, today);
-        for row in store.checklist(&unit.id, today)? {
+        for row in crate::store::checklist::rows(store, &unit.id, today)? {
             rows.push(vec![
                 unit_name(&unit.id),
                 row.item.clone(),
@@ -136,7 +136,7 @@ pub fn checklist_document(
     let mut stale = Vec::new();
     for (unit, _) in campaign().descendants(office) {
         let said = document_staleness(store.office(), &unit.id, &local, today);
-        for row in store.checklist(&unit.id, today)? {
+        for row in crate::store::checklist::rows(store, &unit.id, today)? {
             rows.push(Row::Body(vec![
                 Cell::text(unit_name(&unit.id)),
                 Cell::text(row.title.clone()),

@@ -1,7 +1,7 @@
 //! The sled store of one office install: its op log per device, the materialised state, and the
 //! meta tree (office, device, schema). One process at a time.
 
-mod checklist;
+pub mod checklist;
 mod enrol;
 pub mod foreign;
 pub mod home;

@@ -2,16 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 
 use super::Store;
 use crate::domain::pinyin::sort_key;
-use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
+use crate::domain::{Attendance, Enterprise, Person, Session};
 use crate::log::apply::keys;
 use crate::log::apply::{Attendances, Enrolments};
-use crate::log::{Mark, Stored};
+use crate::log::Stored;
 
 impl Store {
     pub(crate) fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
@@ -173,34 +172,6 @@ impl Store {
         Ok(self
             .get_stored::<crate::log::SessionTally>(&keys::tally(session))?
             .map(|s| (s.value, i64::try_from(s.stamp.0.wall_ms).unwrap_or(0))))
-    }
-
-    /// Checklist marks of one unit, by item id.
-    pub fn marks(&self, unit: &str) -> Result<BTreeMap<String, Mark>> {
-        Ok(self
-            .scan::<Mark>(&format!("c/{unit}/"))?
-            .into_iter()
-            .map(|(item, s)| (item, s.value))
-            .collect())
-    }
-
-    /// Deadlines a city has set for one unit, by item id.
-    pub fn deadlines(&self, unit: &str) -> Result<BTreeMap<String, NaiveDate>> {
-        Ok(self
-            .scan::<NaiveDate>(&format!("d/{unit}/"))?
-            .into_iter()
-            .map(|(item, s)| (item, s.value))
-            .collect())
-    }
-
-    /// Evidence attached to one unit's items, by item id.
-    pub fn evidence(&self, unit: &str) -> Result<BTreeMap<String, Vec<Evidence>>> {
-        let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-        for (rest, stored) in self.scan::<Evidence>(&format!("v/{unit}/"))? {
-            let item = rest.split('/').next().unwrap_or_default().to_string();
-            out.entry(item).or_default().push(stored.value);
-        }
-        Ok(out)
     }
 
     /// The audit trail of one record, oldest first.

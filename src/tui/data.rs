@@ -79,7 +79,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
         .collect();
     let mut units = Vec::new();
     for (unit, depth) in units_under(&office) {
-        let rows = store.checklist(&unit, state.today)?;
+        let rows = crate::store::checklist::rows(store, &unit, state.today)?;
         if rows.is_empty() {
             continue;
         }
