@@ -246,7 +246,7 @@ fn sheet_people(
             &[("id", &session)],
         )));
     }
-    match store.printed_sheet(session, version)? {
+    match crate::store::printed::sheet(store, session, version)? {
         Some(sheet) => {
             let mut people = Vec::with_capacity(sheet.people.len());
             for id in &sheet.people {

@@ -183,9 +183,8 @@ pub fn signin_document(
 ) -> Result<SigninSheet> {
     // The version this sheet will be once written: its number is on the paper, so the rows
     // ticked on it are read against it later, whoever enrols meanwhile.
-    let version = store
-        .printed_sheet(&session.id, None)?
-        .map_or(1, |s| s.version + 1);
+    let version =
+        crate::store::printed::sheet(store, &session.id, None)?.map_or(1, |s| s.version + 1);
     let title = tf(
         "cli.report.signin_title",
         &[("title", &session.title), ("version", &version)],
@@ -308,7 +307,7 @@ impl PrintedOrder {
     /// Records the order on paper as this version, for `checkin --numbers` to read back: called
     /// once the file is written, so a sheet that failed to write leaves no version behind.
     pub fn record(self, store: &Store) -> Result<u32> {
-        store.record_printed(&self.session, self.people)
+        crate::store::printed::record(store, &self.session, self.people)
     }
 }
 

@@ -160,9 +160,9 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
             enrolled_by,
         });
     }
-    let printed = match store.printed_sheet(id, None)? {
+    let printed = match crate::store::printed::sheet(store, id, None)? {
         Some(sheet) => {
-            let drift = store.drift(id, &sheet)?;
+            let drift = crate::store::printed::drift(store, id, &sheet)?;
             let mut rows = Vec::new();
             for person_id in &sheet.people {
                 let Some(p) = store.person(person_id)? else {

@@ -155,7 +155,9 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
     let path = dir.path().join("签到表.xlsx");
     let version = print_sheet(&store, &session, &path);
     assert_eq!(version, 1);
-    let printed = store.printed_sheet(&id, None).expect("read").expect("kept");
+    let printed = peixun::store::printed::sheet(&store, &id, None)
+        .expect("read")
+        .expect("kept");
     let second = store
         .person(&printed.people[1])
         .expect("read")
