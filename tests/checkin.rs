@@ -97,7 +97,7 @@ fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
             first_at: at("08:50")
         }
     );
-    assert_eq!(store.present_count(&s).unwrap(), 1);
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 1);
     assert_eq!(
         peixun::app::checkin::check_in(&store, &s, &ids[1], at("08:56")).unwrap(),
         CheckIn::Done {
@@ -122,7 +122,7 @@ fn undo_is_an_op_and_frees_the_count() {
             .undone,
         "nothing left to undo"
     );
-    assert_eq!(store.present_count(&s).unwrap(), 0);
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 0);
     let kinds: Vec<&str> = store
         .ops_for_record(&ids[0])
         .unwrap()
@@ -184,10 +184,10 @@ fn someone_on_another_list_is_enrolled_when_checked_in() {
         peixun::app::sessions::enrol(&store, &other, &draft("覃丽", "13600001111", ""), false)
             .unwrap();
     let id = person.person().id.clone();
-    assert!(!store.is_enrolled(&s, &id).unwrap());
+    assert!(!peixun::store::lists::is_enrolled(&store, &s, &id).unwrap());
     peixun::app::checkin::check_in(&store, &s, &id, at("08:59")).unwrap();
-    assert!(store.is_enrolled(&s, &id).unwrap());
-    assert_eq!(store.enrolled_count(&s).unwrap(), 7);
+    assert!(peixun::store::lists::is_enrolled(&store, &s, &id).unwrap());
+    assert_eq!(peixun::store::lists::enrolled_count(&store, &s).unwrap(), 7);
 }
 
 #[test]
@@ -221,9 +221,9 @@ fn two_laptops_merge_attendance_first_time_wins() {
             .unwrap(),
     ];
     store.import_foreign_chain(ops).unwrap();
-    let attendance = store.attendance(&s).unwrap();
+    let attendance = peixun::store::lists::attendance(&store, &s).unwrap();
     assert_eq!(attendance[&ids[0]].first_at, Some(at("08:52")));
-    assert_eq!(store.present_count(&s).unwrap(), 2);
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 2);
 }
 
 #[test]
@@ -391,7 +391,7 @@ fn acknowledged_check_ins_survive_kill_9() {
         child.wait().unwrap();
     }
     let store = Store::open(dir.path()).expect("the store opens after every kill");
-    let present = store.attendance(&s).unwrap();
+    let present = peixun::store::lists::attendance(&store, &s).unwrap();
     let people = store.people().unwrap();
     let lost: Vec<&String> = acknowledged
         .iter()
@@ -409,7 +409,10 @@ fn acknowledged_check_ins_survive_kill_9() {
     assert!(failed_opens.is_empty(), "failed opens: {failed_opens:#?}");
     assert!(lost.is_empty(), "acknowledged check-ins lost: {lost:?}");
     assert!(acknowledged.len() >= cycles * 2);
-    assert_eq!(store.present_count(&s).unwrap() as usize, present.len());
+    assert_eq!(
+        peixun::store::lists::present_count(&store, &s).unwrap() as usize,
+        present.len()
+    );
     drop(store);
     let doctor = stdout(&peixun(dir.path(), &["doctor"]));
     assert!(doctor.contains("检查通过"), "{doctor}");

@@ -142,7 +142,7 @@ fn city_follows_the_seed(seed: u64) {
         .collect();
     let mut checked_in = 0;
     for s in sessions.iter().filter(|s| s.kind == SessionKind::Offline) {
-        let enrolled = store.enrolled_ids(&s.id).unwrap();
+        let enrolled = peixun::store::lists::enrolled_ids(&store, &s.id).unwrap();
         assert!(
             (40..=120).contains(&enrolled.len()),
             "{}: {}",
@@ -157,7 +157,7 @@ fn city_follows_the_seed(seed: u64) {
         assert!(enrolled
             .iter()
             .all(|p| s.units.iter().any(|u| u == person_unit[p.as_str()])));
-        let present = store.attendance(&s.id).unwrap();
+        let present = peixun::store::lists::attendance(&store, &s.id).unwrap();
         if s.date < d("2023-04-20") {
             let share = present.len() as f64 / enrolled.len() as f64;
             assert!((0.69..=0.96).contains(&share), "{}: {share}", s.title);
@@ -178,7 +178,11 @@ fn city_follows_the_seed(seed: u64) {
     assert!(checked_in > 200);
     let online_present: usize = online
         .iter()
-        .map(|s| store.attendance(&s.id).unwrap().len())
+        .map(|s| {
+            peixun::store::lists::attendance(&store, &s.id)
+                .unwrap()
+                .len()
+        })
         .sum();
     assert!(online_present > 0);
 }
@@ -345,10 +349,13 @@ fn same_seed_same_records_other_seed_other_records() {
     }
     for s in a.sessions().unwrap() {
         assert_eq!(
-            a.enrolled_ids(&s.id).unwrap(),
-            b.enrolled_ids(&s.id).unwrap()
+            peixun::store::lists::enrolled_ids(&a, &s.id).unwrap(),
+            peixun::store::lists::enrolled_ids(&b, &s.id).unwrap()
         );
-        assert_eq!(a.attendance(&s.id).unwrap(), b.attendance(&s.id).unwrap());
+        assert_eq!(
+            peixun::store::lists::attendance(&a, &s.id).unwrap(),
+            peixun::store::lists::attendance(&b, &s.id).unwrap()
+        );
     }
     assert_ne!(a.people().unwrap(), c.people().unwrap());
     assert_ne!(a.enterprises().unwrap(), c.enterprises().unwrap());
@@ -418,7 +425,11 @@ fn province_demo() {
         .collect();
     let present: usize = past
         .iter()
-        .map(|s| store.attendance(&s.id).unwrap().len())
+        .map(|s| {
+            peixun::store::lists::attendance(&store, &s.id)
+                .unwrap()
+                .len()
+        })
         .sum();
     assert!(present > past.len() * 30, "attendance on past sessions");
 
@@ -472,7 +483,12 @@ fn sized_builds_follow_their_sizes() {
         .into_iter()
         .find(|s| s.kind == SessionKind::Online)
         .unwrap();
-    assert_eq!(store.enrolled_ids(&online.id).unwrap().len(), 50);
+    assert_eq!(
+        peixun::store::lists::enrolled_ids(&store, &online.id)
+            .unwrap()
+            .len(),
+        50
+    );
 }
 
 fn mark(unit: &str, item: &str) -> Payload {

@@ -318,7 +318,7 @@ fn disk_full_during_check_in_loses_nothing_acknowledged() {
     disk.free();
     doctor_passes(&dir);
     let store = peixun::store::Store::open(&dir).unwrap();
-    let present = store.attendance(&session).unwrap();
+    let present = peixun::store::lists::attendance(&store, &session).unwrap();
     let people = store.people().unwrap();
     for code in &acknowledged {
         let person = people.iter().find(|p| &p.code == code).unwrap();

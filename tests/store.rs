@@ -294,8 +294,8 @@ proptest! {
         }
         for s in 0..4 {
             let id = session(&store, s).id;
-            prop_assert_eq!(store.enrolled_count(&id).unwrap() as usize, store.enrolled_ids(&id).unwrap().len());
-            prop_assert_eq!(store.present_count(&id).unwrap() as usize, store.attendance(&id).unwrap().len());
+            prop_assert_eq!(peixun::store::lists::enrolled_count(&store, &id).unwrap() as usize, peixun::store::lists::enrolled_ids(&store, &id).unwrap().len());
+            prop_assert_eq!(peixun::store::lists::present_count(&store, &id).unwrap() as usize, peixun::store::lists::attendance(&store, &id).unwrap().len());
         }
         let total: usize = 4 + batches.iter().map(Vec::len).sum::<usize>();
         prop_assert_eq!(ops.len(), total);
@@ -374,6 +374,6 @@ proptest! {
         let stored: std::collections::BTreeMap<String, Vec<u8>> =
             store.state_entries().unwrap().into_iter().collect();
         prop_assert_eq!(&rebuilt, &stored);
-        prop_assert_eq!(store.present_count(&s.id).unwrap() as usize, store.attendance(&s.id).unwrap().len());
+        prop_assert_eq!(peixun::store::lists::present_count(&store, &s.id).unwrap() as usize, peixun::store::lists::attendance(&store, &s.id).unwrap().len());
     }
 }

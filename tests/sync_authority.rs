@@ -186,14 +186,21 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     }
     province.applied(&city.send(&province));
     for office in [&city, &province] {
-        let list = office.store.enrolment_list(&id).unwrap();
+        let list = peixun::store::lists::enrolment_list(&office.store, &id).unwrap();
         let names: Vec<&str> = list.iter().map(|(p, _)| p.name.as_str()).collect();
         assert_eq!(names, vec!["蔡浩", "戴兵", "欧阳明"], "{}", office.id());
-        let by = |person: &str| office.store.enrolled_by(&id, person).unwrap();
+        let by =
+            |person: &str| peixun::store::lists::enrolled_by(&office.store, &id, person).unwrap();
         assert_eq!(by(&before.person().id), vec![ECHENG.to_string()]);
         assert_eq!(by(&theirs.person().id), vec![LINKONG.to_string()]);
-        assert_eq!(office.store.enrolled_count(&id).unwrap(), 3);
-        assert_eq!(office.store.present_count(&id).unwrap(), 2);
+        assert_eq!(
+            peixun::store::lists::enrolled_count(&office.store, &id).unwrap(),
+            3
+        );
+        assert_eq!(
+            peixun::store::lists::present_count(&office.store, &id).unwrap(),
+            2
+        );
         office.assert_consistent();
     }
 
@@ -206,13 +213,19 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
         "counted once until it changes"
     );
     echeng.applied(&city.send(&echeng));
-    let (whole, _) = echeng.store.tally(&id).unwrap().unwrap();
+    let (whole, _) = peixun::store::lists::tally(&echeng.store, &id)
+        .unwrap()
+        .unwrap();
     assert_eq!((whole.enrolled, whole.present), (3, 2));
     assert_eq!(
         whole.by_unit,
         vec![(LINKONG.to_string(), 1, 0), (ECHENG.to_string(), 2, 2)]
     );
-    assert_eq!(echeng.store.enrolled_count(&id).unwrap(), 2, "its own part");
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&echeng.store, &id).unwrap(),
+        2,
+        "its own part"
+    );
     assert!(
         !echeng.has(&format!("p/{}", theirs.person().id)),
         "never 临空's people"
@@ -230,7 +243,10 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     // 临空 takes back its own: the city sees the list shrink.
     peixun::app::sessions::unenrol(&linkong.store, &id, &theirs.person().id).unwrap();
     city.applied(&linkong.send(&city));
-    assert_eq!(city.store.enrolled_count(&id).unwrap(), 2);
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&city.store, &id).unwrap(),
+        2
+    );
 }
 
 /// A county starts a chain on the province's public-view device (it sees that id in its own

@@ -229,8 +229,8 @@ proptest! {
                     let store = &offices[c].store;
                     let mut own = Vec::new();
                     for s in store.sessions().unwrap() {
-                        for p in store.enrolled_ids(&s.id).unwrap() {
-                            if store.enrolled_by(&s.id, &p).unwrap().contains(&IDS[c].to_string()) {
+                        for p in peixun::store::lists::enrolled_ids(store, &s.id).unwrap() {
+                            if peixun::store::lists::enrolled_by(store, &s.id, &p).unwrap().contains(&IDS[c].to_string()) {
                                 own.push((s.clone(), p));
                             }
                         }

@@ -330,9 +330,10 @@ fn enrolling_validates_the_phone_then_commits() {
         .expect("enrolled row");
     assert_eq!(row.phone, "13800009999");
     assert_eq!(row.enterprise, "鄂州新材料有限公司");
-    assert!(store
-        .is_enrolled(&detail.row.session.id, &row.person)
-        .expect("read"));
+    assert!(
+        peixun::store::lists::is_enrolled(&store, &detail.row.session.id, &row.person)
+            .expect("read")
+    );
     // The participant code printed on the sign-in sheet is this person's own.
     let person = store.person(&row.person).expect("read").expect("person");
     assert_eq!(

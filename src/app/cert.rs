@@ -14,6 +14,7 @@ use crate::cert::{evaluate, is_province, Rules};
 use crate::domain::{text, Person, SessionKind};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::store::lists;
 use crate::store::Store;
 
 /// Certification is the province's: it evaluates, approves and issues.
@@ -128,7 +129,9 @@ pub fn record_result(
 ) -> Outcome<Recorded> {
     let session = exam_session(store, session)?;
     let person = find_person(store, person)?;
-    if session.kind == SessionKind::Expansion && !store.is_enrolled(&session.id, &person.id)? {
+    if session.kind == SessionKind::Expansion
+        && !lists::is_enrolled(store, &session.id, &person.id)?
+    {
         return Err(Refusal::said(tf(
             "cert.refuse.not_enrolled",
             &[("name", &person.name), ("title", &session.title)],

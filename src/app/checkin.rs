@@ -10,6 +10,7 @@ use crate::domain::{Attendance, Person, Session};
 use crate::i18n::tf;
 use crate::log::apply::{keys, Attendances};
 use crate::log::Payload;
+use crate::store::lists;
 use crate::store::{CheckIn, Enrolled, PaperCheckIn, PaperRow, PersonDraft, Store};
 
 /// The session `id`, or why there is none.
@@ -54,7 +55,7 @@ pub fn check_in(store: &Store, session: &str, person: &str, at: NaiveDateTime) -
         return Ok(CheckIn::Already { first_at });
     }
     let mut payloads = Vec::new();
-    if !store.is_enrolled(session, person)? {
+    if !lists::is_enrolled(store, session, person)? {
         payloads.push(Payload::EnrolmentSet {
             session: session.to_string(),
             person: person.to_string(),
@@ -69,7 +70,7 @@ pub fn check_in(store: &Store, session: &str, person: &str, at: NaiveDateTime) -
     store.commit(payloads)?;
     Ok(CheckIn::Done {
         at,
-        present: store.present_count(session)?,
+        present: lists::present_count(store, session)?,
     })
 }
 
@@ -94,7 +95,7 @@ pub fn walk_in(
         at,
     });
     store.commit(payloads)?;
-    let present = store.present_count(session)?;
+    let present = lists::present_count(store, session)?;
     Ok((enrolled, CheckIn::Done { at, present }))
 }
 
@@ -210,7 +211,7 @@ fn paper_rows(
     version: Option<u32>,
 ) -> Outcome<(Option<u32>, Vec<PaperRow>)> {
     let (version, list) = sheet_people(store, session, version)?;
-    let attendance = store.attendance(session)?;
+    let attendance = lists::attendance(store, session)?;
     let rows = numbers
         .iter()
         .map(|&number| {
@@ -260,8 +261,7 @@ fn sheet_people(
         ))),
         None => Ok((
             None,
-            store
-                .enrolment_list(session)?
+            lists::enrolment_list(store, session)?
                 .into_iter()
                 .map(|(p, _)| p)
                 .collect(),

@@ -7,6 +7,7 @@ use crate::domain::known_enterprises::{KnownEnterprises, Match};
 use crate::domain::{credit_code, text, Categories};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::store::lists;
 use crate::store::{Enrolled, PersonDraft, Store};
 
 /// The person `draft` describes enrolled in `session` (the list's keeper checked by the caller),
@@ -22,7 +23,7 @@ pub(super) fn enrol_payloads(
     let mut payloads = Vec::new();
     let enrolled = match crate::search::lookup::by_phone(store, &phone)? {
         Some(person) => {
-            let was_enrolled = store.is_enrolled(session, &person.id)?;
+            let was_enrolled = lists::is_enrolled(store, session, &person.id)?;
             Enrolled::Known {
                 person,
                 was_enrolled,

@@ -138,7 +138,7 @@ pub fn list_session(store: &Store, id: &str) -> Outcome<Session> {
 /// Planned enrolment of `adding` more stops at the session's capacity unless the coordinator
 /// confirmed going beyond it; people at the door are never turned away.
 fn require_room(store: &Store, session: &str, adding: usize, over_capacity: bool) -> Outcome<()> {
-    match store.over_capacity(session, adding)? {
+    match crate::store::lists::over_capacity(store, session, adding)? {
         Some(full) if !over_capacity => Err(Refusal::Confirm(Confirm::OverCapacity(full))),
         _ => Ok(()),
     }
@@ -173,7 +173,7 @@ pub fn enrol_known(store: &Store, session: &str, person: &str, over_capacity: bo
             &[("id", &person)],
         )));
     }
-    if store.is_enrolled(session, person)? {
+    if crate::store::lists::is_enrolled(store, session, person)? {
         return Err(Refusal::said(tf(
             "cli.session.already_enrolled",
             &[("person", &person)],
@@ -204,7 +204,7 @@ pub fn unenrol(store: &Store, session: &str, person: &str) -> Outcome<()> {
 /// another office enrolled stays, and the refusal names that office.
 pub(super) fn take_off(store: &Store, session: &str, person: &str) -> Outcome<()> {
     list_session(store, session)?;
-    let by = store.enrolled_by(session, person)?;
+    let by = crate::store::lists::enrolled_by(store, session, person)?;
     if by.is_empty() {
         return Err(Refusal::said(tf(
             "cli.session.not_enrolled",

@@ -15,6 +15,7 @@ use crate::domain::{credit_code, input, text, Categories, Enterprise};
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::store::lists;
 use crate::store::Store;
 
 pub const SCHEMA: Schema = Schema {
@@ -97,7 +98,7 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeopleP
     };
     let mut plan = sheet.plan(|row, plan| rules.row(row, plan))?;
     if let Some(session) = session {
-        if let Some(full) = store.over_capacity(session, plan.counts.enrolments)? {
+        if let Some(full) = lists::over_capacity(store, session, plan.counts.enrolments)? {
             plan.counts.over_capacity = full.over;
             plan.counts.capacity = full.capacity;
             plan.warnings.push(tf(
@@ -194,7 +195,7 @@ impl RowRules<'_> {
             }
         };
         if let Some(session) = self.session {
-            if !store.is_enrolled(session, &person_id)? {
+            if !lists::is_enrolled(store, session, &person_id)? {
                 plan.counts.enrolments += 1;
                 plan.payloads.push(Payload::EnrolmentSet {
                     session: session.to_string(),

@@ -13,6 +13,7 @@ use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::plan::{course_titles, Plan, PLAN_ITEM};
 use crate::domain::{MarkStatus, SessionKind};
 use crate::i18n::{t, tf};
+use crate::store::lists;
 use crate::store::Store;
 
 /// Where a unit's plan stands, as its city sees it.
@@ -126,7 +127,7 @@ fn held_by_unit(store: &Store, year: i32, today: NaiveDate) -> Result<BTreeMap<S
         if counts {
             let held = by_unit.entry(session.host.clone()).or_default();
             held.classes += 1;
-            held.people += store.present_count(&session.id)?;
+            held.people += lists::present_count(store, &session.id)?;
         }
     }
     Ok(by_unit)

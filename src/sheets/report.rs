@@ -86,7 +86,7 @@ pub fn hosted_rows(
             None => unit_name(&session.host),
         };
         rows.push(StatsRow {
-            people: store.present_count(&session.id)?,
+            people: crate::store::lists::present_count(store, &session.id)?,
             content: content(&session),
             audience: session.audience.clone(),
             date: session.date,
@@ -189,7 +189,7 @@ pub fn signin_document(
         "cli.report.signin_title",
         &[("title", &session.title), ("version", &version)],
     );
-    let list = store.enrolment_list(&session.id)?;
+    let list = crate::store::lists::enrolment_list(store, &session.id)?;
     let mut rows = signin_rows(&list, |_| "□");
     rows.push(Row::Section(t("cli.report.walk_ins")));
     rows.extend((0..WALK_IN_ROWS).map(|_| Row::Body(vec![Value::Empty.into(); 8])));
@@ -211,8 +211,8 @@ pub fn signin_record(
     maker: &str,
     made: NaiveDate,
 ) -> Result<Document> {
-    let present = store.attendance(&session.id)?;
-    let list = store.enrolment_list(&session.id)?;
+    let present = crate::store::lists::attendance(store, &session.id)?;
+    let list = crate::store::lists::enrolment_list(store, &session.id)?;
     let rows = signin_rows(&list, |person| {
         if present.contains_key(&person.id) {
             "☑"

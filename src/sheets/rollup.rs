@@ -11,6 +11,7 @@ use super::doc::{Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
+use crate::store::lists;
 use crate::store::Store;
 use crate::sync::ledger::Freshness;
 use crate::sync::status::staleness;
@@ -231,7 +232,7 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
         .collect();
     let mut attended: BTreeSet<String> = BTreeSet::new();
     for session in store.sessions()? {
-        attended.extend(store.attendance(&session.id)?.into_keys());
+        attended.extend(lists::attendance(store, &session.id)?.into_keys());
     }
     // Trained online only (the platform's watch log, 参训达标) counts as trained too.
     let rules = crate::cert::Rules::load()?;

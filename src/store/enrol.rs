@@ -1,11 +1,9 @@
-//! Enrolment and check-in as the door and the forms see them: the person a form describes, what
-//! enrolling and checking in came to, and the reads they rest on (`app::sessions` and
-//! `app::checkin` write them).
+//! Enrolment and check-in as the door and the forms see them: the person a form describes and
+//! what enrolling and checking in came to (`app::sessions` and `app::checkin` write them; the
+//! list they change is read in `lists`).
 
 use chrono::NaiveDateTime;
-use color_eyre::eyre::Result;
 
-use super::Store;
 use crate::domain::Person;
 use crate::i18n::tf;
 
@@ -62,17 +60,4 @@ pub enum CheckIn {
     Done { at: NaiveDateTime, present: u32 },
     /// Checked in before: never counted twice.
     Already { first_at: NaiveDateTime },
-}
-
-impl Store {
-    /// How far `adding` more enrolments would take the session past its capacity, if at all.
-    pub fn over_capacity(&self, session: &str, adding: usize) -> Result<Option<SessionFull>> {
-        let capacity = self.session(session)?.map_or(0, |s| s.capacity) as usize;
-        let enrolled = self.enrolled_count(session)? as usize;
-        Ok((enrolled + adding > capacity).then(|| SessionFull {
-            enrolled,
-            capacity,
-            over: enrolled + adding - capacity,
-        }))
-    }
 }

@@ -5,6 +5,7 @@ pub mod checklist;
 mod enrol;
 pub mod foreign;
 pub mod home;
+pub mod lists;
 mod migrate;
 mod open;
 mod paper;

@@ -7,6 +7,7 @@ use color_eyre::eyre::Result;
 use serde::{Deserialize, Serialize};
 
 use super::Store;
+use crate::store::lists;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintedSheet {
@@ -66,7 +67,8 @@ pub fn sheet(store: &Store, session: &str, version: Option<u32>) -> Result<Optio
 
 /// How a session's list differs from `sheet`.
 pub fn drift(store: &Store, session: &str, sheet: &PrintedSheet) -> Result<Drift> {
-    let now: std::collections::HashSet<String> = store.enrolled_ids(session)?.into_iter().collect();
+    let now: std::collections::HashSet<String> =
+        lists::enrolled_ids(store, session)?.into_iter().collect();
     let printed: std::collections::HashSet<&String> = sheet.people.iter().collect();
     Ok(Drift {
         added: now.iter().filter(|p| !printed.contains(p)).count(),

@@ -7,6 +7,7 @@ use color_eyre::eyre::Result;
 
 use crate::log::apply::{Attendances, Enrolments};
 use crate::log::{Payload, SessionTally};
+use crate::store::lists;
 use crate::store::Store;
 
 /// Counts this office's joint sessions again and records the counts that changed, so the next
@@ -21,7 +22,7 @@ pub fn refresh(store: &Store) -> Result<usize> {
             continue;
         }
         let counted = count(store, &session.id)?;
-        let sent = store.tally(&session.id)?.map(|(t, _)| t);
+        let sent = lists::tally(store, &session.id)?.map(|(t, _)| t);
         let nothing_yet = counted.enrolled == 0 && sent.is_none();
         if sent.as_ref() != Some(&counted) && !nothing_yet {
             payloads.push(Payload::SessionTallied {
@@ -50,8 +51,8 @@ fn count(store: &Store, session: &str) -> Result<SessionTally> {
         }
     }
     Ok(SessionTally {
-        enrolled: store.enrolled_count(session)?,
-        present: store.present_count(session)?,
+        enrolled: lists::enrolled_count(store, session)?,
+        present: lists::present_count(store, session)?,
         by_unit: by_unit
             .into_iter()
             .map(|(unit, (enrolled, present))| (unit, enrolled, present))

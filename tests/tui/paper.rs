@@ -99,7 +99,7 @@ fn ticked_rows_are_previewed_by_name_and_checked_in_with_one_commit() {
         before + 1,
         "one op for the one new check-in"
     );
-    let attendance = store.attendance(&id).expect("attendance");
+    let attendance = peixun::store::lists::attendance(&store, &id).expect("attendance");
     let at = |name: &str| {
         let person = store
             .people()
@@ -187,7 +187,7 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
     assert!(screen.contains("新报名 1 人不在这版表上"), "{screen}");
     assert!(screen.contains(&second), "{screen}");
     press(&store, &mut state, KeyCode::Enter);
-    let present = store.attendance(&id).expect("read");
+    let present = peixun::store::lists::attendance(&store, &id).expect("read");
     let names: Vec<String> = present
         .keys()
         .map(|p| store.person(p).expect("read").expect("person").name)
