@@ -127,16 +127,25 @@ fn door_state(store: &Store, session: &Session, office: Arc<SearchIndex>) -> Sta
     let start = Instant::now();
     let search = or_die(DoorSearch::new(store, &session.id, office.clone()), "door");
     println!("session index ({LISTED} people): {:?}", start.elapsed());
-    let checked_in = or_die(store.attendance(&session.id), "attendance")
-        .into_iter()
-        .filter_map(|(p, a)| a.first_at.map(|at| (p, at)))
-        .collect();
+    let checked_in = or_die(
+        peixun::store::lists::attendance(store, &session.id),
+        "attendance",
+    )
+    .into_iter()
+    .filter_map(|(p, a)| a.first_at.map(|at| (p, at)))
+    .collect();
     state.checkin.office = Some(office);
     state.checkin.index = IndexJob::Ready;
     state.checkin.open(Door {
         session: session.clone(),
-        enrolled: or_die(store.enrolled_count(&session.id), "count"),
-        present: or_die(store.present_count(&session.id), "count"),
+        enrolled: or_die(
+            peixun::store::lists::enrolled_count(store, &session.id),
+            "count",
+        ),
+        present: or_die(
+            peixun::store::lists::present_count(store, &session.id),
+            "count",
+        ),
         whole: None,
         checked_in,
         search,

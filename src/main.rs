@@ -1,6 +1,5 @@
 use clap::FromArgMatches;
 
-use peixun::app::is_user_error;
 use peixun::cli::Cli;
 
 fn main() -> std::process::ExitCode {
@@ -63,7 +62,7 @@ fn main() -> std::process::ExitCode {
                 .map(peixun::domain::text::printable)
                 .collect();
             eprintln!("peixun: {}", lines.join("\n"));
-            if is_user_error(&report) {
+            if peixun::commands::is_user_error(&report) {
                 std::process::ExitCode::from(2)
             } else {
                 std::process::ExitCode::FAILURE

@@ -91,9 +91,15 @@ fn a_full_session_asks_and_undo_takes_back_the_door_enrolment_too() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(store.enrolled_count(&id).unwrap(), 1);
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&store, &id).unwrap(),
+        1
+    );
     app::sessions::enrol(&store, &id, &draft("李四", "13800002222"), true).unwrap();
-    assert_eq!(store.enrolled_count(&id).unwrap(), 2);
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&store, &id).unwrap(),
+        2
+    );
 
     let session = store.session(&id).unwrap().unwrap();
     let during = session.date.and_time(session.start);
@@ -102,7 +108,7 @@ fn a_full_session_asks_and_undo_takes_back_the_door_enrolment_too() {
     let person = walked.person().id.clone();
     let undone = app::checkin::undo(&store, &id, &person, true).unwrap();
     assert!(undone.undone && undone.unenrolled);
-    assert!(!store.is_enrolled(&id, &person).unwrap());
+    assert!(!peixun::store::lists::is_enrolled(&store, &id, &person).unwrap());
 
     // After the session the clock is not the time of arrival: the coordinator says which.
     let next_day = during + chrono::Duration::days(1);

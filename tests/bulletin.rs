@@ -167,7 +167,7 @@ fn recomputed(office: &Office, unit: &str) -> Figures {
     for s in store.sessions().unwrap() {
         if s.host == unit && s.kind == SessionKind::Offline && s.date <= today() {
             f.classes += 1;
-            let came = store.attendance(&s.id).unwrap();
+            let came = peixun::store::lists::attendance(store, &s.id).unwrap();
             f.offline_people += came.values().filter(|a| a.present).count() as u64;
         }
     }
@@ -182,7 +182,11 @@ fn recomputed(office: &Office, unit: &str) -> Figures {
         .sessions()
         .unwrap()
         .iter()
-        .flat_map(|s| store.attendance(&s.id).unwrap().into_keys())
+        .flat_map(|s| {
+            peixun::store::lists::attendance(store, &s.id)
+                .unwrap()
+                .into_keys()
+        })
         .collect();
     // The story's online time, selection, results and certificate, as committed above.
     let online = [

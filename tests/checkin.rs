@@ -65,17 +65,17 @@ fn door() -> (tempfile::TempDir, Store, String, Vec<String>) {
         .iter()
         .enumerate()
     {
-        let enrolled = store
-            .enrol_draft(
-                &s,
-                &draft(
-                    name,
-                    &format!("1380000{:04}", 1234 + i),
-                    "湖北鄂钢科技有限公司",
-                ),
-                false,
-            )
-            .unwrap();
+        let enrolled = peixun::app::sessions::enrol(
+            &store,
+            &s,
+            &draft(
+                name,
+                &format!("1380000{:04}", 1234 + i),
+                "湖北鄂钢科技有限公司",
+            ),
+            false,
+        )
+        .unwrap();
         ids.push(enrolled.person().id.clone());
     }
     (dir, store, s, ids)
@@ -85,21 +85,21 @@ fn door() -> (tempfile::TempDir, Store, String, Vec<String>) {
 fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
     let (_dir, store, s, ids) = door();
     assert_eq!(
-        store.check_in(&s, &ids[0], at("08:50")).unwrap(),
+        peixun::app::checkin::check_in(&store, &s, &ids[0], at("08:50")).unwrap(),
         CheckIn::Done {
             at: at("08:50"),
             present: 1
         }
     );
     assert_eq!(
-        store.check_in(&s, &ids[0], at("08:55")).unwrap(),
+        peixun::app::checkin::check_in(&store, &s, &ids[0], at("08:55")).unwrap(),
         CheckIn::Already {
             first_at: at("08:50")
         }
     );
-    assert_eq!(store.present_count(&s).unwrap(), 1);
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 1);
     assert_eq!(
-        store.check_in(&s, &ids[1], at("08:56")).unwrap(),
+        peixun::app::checkin::check_in(&store, &s, &ids[1], at("08:56")).unwrap(),
         CheckIn::Done {
             at: at("08:56"),
             present: 2
@@ -110,13 +110,19 @@ fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
 #[test]
 fn undo_is_an_op_and_frees_the_count() {
     let (_dir, store, s, ids) = door();
-    store.check_in(&s, &ids[0], at("08:50")).unwrap();
-    assert!(store.undo_check_in(&s, &ids[0]).unwrap());
+    peixun::app::checkin::check_in(&store, &s, &ids[0], at("08:50")).unwrap();
     assert!(
-        !store.undo_check_in(&s, &ids[0]).unwrap(),
+        peixun::app::checkin::undo(&store, &s, &ids[0], false)
+            .unwrap()
+            .undone
+    );
+    assert!(
+        !peixun::app::checkin::undo(&store, &s, &ids[0], false)
+            .unwrap()
+            .undone,
         "nothing left to undo"
     );
-    assert_eq!(store.present_count(&s).unwrap(), 0);
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 0);
     let kinds: Vec<&str> = store
         .ops_for_record(&ids[0])
         .unwrap()
@@ -125,7 +131,7 @@ fn undo_is_an_op_and_frees_the_count() {
         .collect();
     assert_eq!(kinds[kinds.len() - 2..], ["CheckedIn", "CheckInUndone"]);
     assert!(matches!(
-        store.check_in(&s, &ids[0], at("09:01")).unwrap(),
+        peixun::app::checkin::check_in(&store, &s, &ids[0], at("09:01")).unwrap(),
         CheckIn::Done { present: 1, .. }
     ));
 }
@@ -136,7 +142,8 @@ fn a_walk_in_is_enrolled_and_checked_in_in_one_commit() {
     let before = store.ops().count();
     let mut walk_in = draft("欧阳娜娜", "139 0000 7777", "鄂州新越科技有限公司");
     walk_in.credit_code = "91440300708461136T".into();
-    let (enrolled, outcome) = store.walk_in(&s, &walk_in, at("09:05")).unwrap();
+    let (enrolled, outcome) =
+        peixun::app::checkin::walk_in(&store, &s, &walk_in, at("09:05")).unwrap();
     assert!(matches!(enrolled, Enrolled::New(_)));
     assert!(matches!(outcome, CheckIn::Done { present: 1, .. }));
     let ops: Vec<_> = store.ops().collect::<Result<_, _>>().unwrap();
@@ -153,7 +160,7 @@ fn a_walk_in_is_enrolled_and_checked_in_in_one_commit() {
     // The same enterprise by credit code next time, typed by its short name.
     let mut again = draft("司马光", "13900008888", "新越科技");
     again.credit_code = "91440300708461136T".into();
-    let (enrolled, _) = store.walk_in(&s, &again, at("09:06")).unwrap();
+    let (enrolled, _) = peixun::app::checkin::walk_in(&store, &s, &again, at("09:06")).unwrap();
     assert_eq!(
         enrolled.person().enterprise,
         ops[before].payload.records().first().cloned()
@@ -162,7 +169,9 @@ fn a_walk_in_is_enrolled_and_checked_in_in_one_commit() {
     let count = store.ops().count();
     let mut bad = draft("解放", "13900009999", "x");
     bad.credit_code = "91440300708461136U".into();
-    let err = store.walk_in(&s, &bad, at("09:07")).unwrap_err();
+    let err = color_eyre::Report::from(
+        peixun::app::checkin::walk_in(&store, &s, &bad, at("09:07")).unwrap_err(),
+    );
     assert!(err.to_string().contains("校验码应为 T"), "{err}");
     assert_eq!(store.ops().count(), count);
 }
@@ -171,14 +180,14 @@ fn a_walk_in_is_enrolled_and_checked_in_in_one_commit() {
 fn someone_on_another_list_is_enrolled_when_checked_in() {
     let (_dir, store, s, _) = door();
     let other = session(&store, "第二场");
-    let person = store
-        .enrol_draft(&other, &draft("覃丽", "13600001111", ""), false)
-        .unwrap();
+    let person =
+        peixun::app::sessions::enrol(&store, &other, &draft("覃丽", "13600001111", ""), false)
+            .unwrap();
     let id = person.person().id.clone();
-    assert!(!store.is_enrolled(&s, &id).unwrap());
-    store.check_in(&s, &id, at("08:59")).unwrap();
-    assert!(store.is_enrolled(&s, &id).unwrap());
-    assert_eq!(store.enrolled_count(&s).unwrap(), 7);
+    assert!(!peixun::store::lists::is_enrolled(&store, &s, &id).unwrap());
+    peixun::app::checkin::check_in(&store, &s, &id, at("08:59")).unwrap();
+    assert!(peixun::store::lists::is_enrolled(&store, &s, &id).unwrap());
+    assert_eq!(peixun::store::lists::enrolled_count(&store, &s).unwrap(), 7);
 }
 
 #[test]
@@ -193,7 +202,7 @@ fn late_after_the_grace_minutes() {
 #[test]
 fn two_laptops_merge_attendance_first_time_wins() {
     let (_dir, store, s, ids) = door();
-    store.check_in(&s, &ids[0], at("09:00")).unwrap();
+    peixun::app::checkin::check_in(&store, &s, &ids[0], at("09:00")).unwrap();
     let mut laptop = ChainWriter::new("420704", 0xB0B0_0000_0000_0001, "李明");
     let ops = vec![
         laptop
@@ -212,9 +221,9 @@ fn two_laptops_merge_attendance_first_time_wins() {
             .unwrap(),
     ];
     store.import_foreign_chain(ops).unwrap();
-    let attendance = store.attendance(&s).unwrap();
+    let attendance = peixun::store::lists::attendance(&store, &s).unwrap();
     assert_eq!(attendance[&ids[0]].first_at, Some(at("08:52")));
-    assert_eq!(store.present_count(&s).unwrap(), 2);
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 2);
 }
 
 #[test]
@@ -270,13 +279,13 @@ fn cli_checks_in_only_whom_a_query_certainly_names() {
 #[test]
 fn a_name_nobody_has_is_never_someone_else() {
     let (dir, store, s, _) = door();
-    store
-        .enrol_draft(
-            &s,
-            &draft("欧阳明勇", "13807119999", "鄂州市华宇光电科技有限公司"),
-            false,
-        )
-        .unwrap();
+    peixun::app::sessions::enrol(
+        &store,
+        &s,
+        &draft("欧阳明勇", "13807119999", "鄂州市华宇光电科技有限公司"),
+        false,
+    )
+    .unwrap();
     drop(store);
     let out = peixun(dir.path(), &["checkin", "--session", &s, "--who", "欧阳明"]);
     assert_eq!(out.status.code(), Some(2));
@@ -326,13 +335,13 @@ fn acknowledged_check_ins_survive_kill_9() {
     store.commit(vec![Payload::SessionUpserted(room)]).unwrap();
     let mut codes = Vec::new();
     for i in 0..cycles * 5 + 10 {
-        let enrolled = store
-            .enrol_draft(
-                &s,
-                &draft(&format!("学员{i}"), &format!("137{i:08}"), ""),
-                false,
-            )
-            .unwrap();
+        let enrolled = peixun::app::sessions::enrol(
+            &store,
+            &s,
+            &draft(&format!("学员{i}"), &format!("137{i:08}"), ""),
+            false,
+        )
+        .unwrap();
         codes.push(enrolled.person().code.clone());
     }
     drop(store);
@@ -382,7 +391,7 @@ fn acknowledged_check_ins_survive_kill_9() {
         child.wait().unwrap();
     }
     let store = Store::open(dir.path()).expect("the store opens after every kill");
-    let present = store.attendance(&s).unwrap();
+    let present = peixun::store::lists::attendance(&store, &s).unwrap();
     let people = store.people().unwrap();
     let lost: Vec<&String> = acknowledged
         .iter()
@@ -400,7 +409,10 @@ fn acknowledged_check_ins_survive_kill_9() {
     assert!(failed_opens.is_empty(), "failed opens: {failed_opens:#?}");
     assert!(lost.is_empty(), "acknowledged check-ins lost: {lost:?}");
     assert!(acknowledged.len() >= cycles * 2);
-    assert_eq!(store.present_count(&s).unwrap() as usize, present.len());
+    assert_eq!(
+        peixun::store::lists::present_count(&store, &s).unwrap() as usize,
+        present.len()
+    );
     drop(store);
     let doctor = stdout(&peixun(dir.path(), &["doctor"]));
     assert!(doctor.contains("检查通过"), "{doctor}");

@@ -142,7 +142,7 @@ fn city_follows_the_seed(seed: u64) {
         .collect();
     let mut checked_in = 0;
     for s in sessions.iter().filter(|s| s.kind == SessionKind::Offline) {
-        let enrolled = store.enrolled_ids(&s.id).unwrap();
+        let enrolled = peixun::store::lists::enrolled_ids(&store, &s.id).unwrap();
         assert!(
             (40..=120).contains(&enrolled.len()),
             "{}: {}",
@@ -157,7 +157,7 @@ fn city_follows_the_seed(seed: u64) {
         assert!(enrolled
             .iter()
             .all(|p| s.units.iter().any(|u| u == person_unit[p.as_str()])));
-        let present = store.attendance(&s.id).unwrap();
+        let present = peixun::store::lists::attendance(&store, &s.id).unwrap();
         if s.date < d("2023-04-20") {
             let share = present.len() as f64 / enrolled.len() as f64;
             assert!((0.69..=0.96).contains(&share), "{}: {share}", s.title);
@@ -178,7 +178,11 @@ fn city_follows_the_seed(seed: u64) {
     assert!(checked_in > 200);
     let online_present: usize = online
         .iter()
-        .map(|s| store.attendance(&s.id).unwrap().len())
+        .map(|s| {
+            peixun::store::lists::attendance(&store, &s.id)
+                .unwrap()
+                .len()
+        })
         .sum();
     assert!(online_present > 0);
 }
@@ -261,13 +265,13 @@ fn city_checklists_are_mixed(seed: u64) {
         "420700-gedian",
         "420700-linkong",
     ] {
-        let rows = store.checklist(unit, today).unwrap();
+        let rows = peixun::store::checklist::rows(&store, unit, today).unwrap();
         let plan = rows.iter().find(|r| r.item == "county.plan").unwrap();
         assert_eq!(plan.due, d("2023-02-27"), "鄂州's deadline for plans");
         assert!(plan.due_set_by_city);
         statuses.extend(rows.iter().map(|r| r.status.key()));
     }
-    let lz = store.checklist("420702", today).unwrap();
+    let lz = peixun::store::checklist::rows(&store, "420702", today).unwrap();
     assert_eq!(
         lz.iter().find(|r| r.item == "county.plan").unwrap().status,
         ItemStatus::Overdue
@@ -287,8 +291,7 @@ fn city_checklists_are_mixed(seed: u64) {
     ]
     .iter()
     .map(|u| {
-        store
-            .evidence(u)
+        peixun::store::checklist::evidence(&store, u)
             .unwrap()
             .values()
             .map(Vec::len)
@@ -296,7 +299,7 @@ fn city_checklists_are_mixed(seed: u64) {
     })
     .sum();
     assert!(evidence > 0);
-    let city = store.checklist("420700", today).unwrap();
+    let city = peixun::store::checklist::rows(&store, "420700", today).unwrap();
     assert_eq!(
         city.iter()
             .find(|r| r.item == "city.plan_summary")
@@ -335,15 +338,24 @@ fn same_seed_same_records_other_seed_other_records() {
     assert_eq!(a.people().unwrap(), b.people().unwrap());
     assert_eq!(a.enterprises().unwrap(), b.enterprises().unwrap());
     for unit in ["420702", "420704", "420700-gedian"] {
-        assert_eq!(a.marks(unit).unwrap(), b.marks(unit).unwrap());
-        assert_eq!(a.evidence(unit).unwrap(), b.evidence(unit).unwrap());
+        assert_eq!(
+            peixun::store::checklist::marks(&a, unit).unwrap(),
+            peixun::store::checklist::marks(&b, unit).unwrap()
+        );
+        assert_eq!(
+            peixun::store::checklist::evidence(&a, unit).unwrap(),
+            peixun::store::checklist::evidence(&b, unit).unwrap()
+        );
     }
     for s in a.sessions().unwrap() {
         assert_eq!(
-            a.enrolled_ids(&s.id).unwrap(),
-            b.enrolled_ids(&s.id).unwrap()
+            peixun::store::lists::enrolled_ids(&a, &s.id).unwrap(),
+            peixun::store::lists::enrolled_ids(&b, &s.id).unwrap()
         );
-        assert_eq!(a.attendance(&s.id).unwrap(), b.attendance(&s.id).unwrap());
+        assert_eq!(
+            peixun::store::lists::attendance(&a, &s.id).unwrap(),
+            peixun::store::lists::attendance(&b, &s.id).unwrap()
+        );
     }
     assert_ne!(a.people().unwrap(), c.people().unwrap());
     assert_ne!(a.enterprises().unwrap(), c.enterprises().unwrap());
@@ -413,7 +425,11 @@ fn province_demo() {
         .collect();
     let present: usize = past
         .iter()
-        .map(|s| store.attendance(&s.id).unwrap().len())
+        .map(|s| {
+            peixun::store::lists::attendance(&store, &s.id)
+                .unwrap()
+                .len()
+        })
         .sum();
     assert!(present > past.len() * 30, "attendance on past sessions");
 
@@ -433,7 +449,7 @@ fn province_demo() {
     let today = store.today().unwrap();
     let mut statuses = BTreeSet::new();
     for unit in &offices {
-        let rows = store.checklist(&unit.id, today).unwrap();
+        let rows = peixun::store::checklist::rows(&store, &unit.id, today).unwrap();
         assert!(!rows.is_empty());
         assert!(
             rows.iter()
@@ -467,7 +483,12 @@ fn sized_builds_follow_their_sizes() {
         .into_iter()
         .find(|s| s.kind == SessionKind::Online)
         .unwrap();
-    assert_eq!(store.enrolled_ids(&online.id).unwrap().len(), 50);
+    assert_eq!(
+        peixun::store::lists::enrolled_ids(&store, &online.id)
+            .unwrap()
+            .len(),
+        50
+    );
 }
 
 fn mark(unit: &str, item: &str) -> Payload {
@@ -578,7 +599,7 @@ fn foreign_chains_are_taken_whole_or_not_at_all() {
 
     // The rest of the chain continues where it stopped; local ops still commit after it.
     store.import_foreign_chain(ops[1..].to_vec()).unwrap();
-    let marks = store.marks("420704").unwrap();
+    let marks = peixun::store::checklist::marks(&store, "420704").unwrap();
     assert_eq!(marks.len(), 4);
     let head = store
         .heads()
@@ -599,7 +620,12 @@ fn foreign_chains_are_taken_whole_or_not_at_all() {
     store
         .import_foreign_chain(vec![more.push(mark("420704", "county.signin")).unwrap()])
         .unwrap();
-    assert_eq!(store.marks("420704").unwrap().len(), 5);
+    assert_eq!(
+        peixun::store::checklist::marks(&store, "420704")
+            .unwrap()
+            .len(),
+        5
+    );
     drop(store);
 
     // All of it survives reopening, and the fold of the logs equals the stored state.

@@ -196,8 +196,7 @@ fn county_with_people(dir: &Path, n: usize) -> (String, Vec<String>) {
             credit_code: String::new(),
         };
         codes.push(
-            store
-                .enrol_draft(&session, &draft, false)
+            peixun::app::sessions::enrol(&store, &session, &draft, false)
                 .unwrap()
                 .person()
                 .code
@@ -319,7 +318,7 @@ fn disk_full_during_check_in_loses_nothing_acknowledged() {
     disk.free();
     doctor_passes(&dir);
     let store = peixun::store::Store::open(&dir).unwrap();
-    let present = store.attendance(&session).unwrap();
+    let present = peixun::store::lists::attendance(&store, &session).unwrap();
     let people = store.people().unwrap();
     for code in &acknowledged {
         let person = people.iter().find(|p| &p.code == code).unwrap();

@@ -66,9 +66,7 @@ fn two_counties_report_their_plans_and_the_city_sums_them_in_annex_2() {
         let twice = plans::submit(&county.store, day()).unwrap();
         assert_eq!(twice, Submitted::Unchanged(reported_on()));
         assert_eq!(county.store.ops().count(), ops);
-        let item = county
-            .store
-            .checklist(county.id(), reported_on())
+        let item = peixun::store::checklist::rows(&county.store, county.id(), reported_on())
             .unwrap()
             .into_iter()
             .find(|r| r.item == "county.plan")

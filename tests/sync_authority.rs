@@ -50,7 +50,7 @@ fn a_deadline_race_converges_on_the_higher_office_and_the_link_keeps_flowing() {
             province.applied(&up);
         }
         for office in [&province, &city] {
-            let due = office.store.deadlines(ECHENG).unwrap();
+            let due = peixun::store::checklist::deadlines(&office.store, ECHENG).unwrap();
             assert_eq!(
                 due.get("county.offline"),
                 Some(&date(11, 15)),
@@ -69,7 +69,7 @@ fn a_deadline_race_converges_on_the_higher_office_and_the_link_keeps_flowing() {
         city.applied(&province.send(&city));
         county.applied(&city.send(&county));
         for office in [&province, &city, &county] {
-            let due = office.store.deadlines(ECHENG).unwrap();
+            let due = peixun::store::checklist::deadlines(&office.store, ECHENG).unwrap();
             assert_eq!(
                 due.get("county.offline"),
                 Some(&date(11, 15)),
@@ -141,38 +141,40 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     }
 
     // 鄂城区 at its own door: one enrolled before, one walk-in.
-    let before = echeng
-        .store
-        .enrol_draft(
-            &id,
-            &draft("欧阳明", "13807110001", "鄂州市华宇光电科技有限公司"),
-            false,
-        )
-        .unwrap();
+    let before = peixun::app::sessions::enrol(
+        &echeng.store,
+        &id,
+        &draft("欧阳明", "13807110001", "鄂州市华宇光电科技有限公司"),
+        false,
+    )
+    .unwrap();
     let at = date(4, 18).and_hms_opt(8, 52, 0).unwrap();
-    echeng.store.check_in(&id, &before.person().id, at).unwrap();
-    echeng
-        .store
-        .walk_in(
-            &id,
-            &draft("蔡浩", "13807110002", "鄂州市华宇光电科技有限公司"),
-            at,
-        )
-        .unwrap();
+    peixun::app::checkin::check_in(&echeng.store, &id, &before.person().id, at).unwrap();
+    peixun::app::checkin::walk_in(
+        &echeng.store,
+        &id,
+        &draft("蔡浩", "13807110002", "鄂州市华宇光电科技有限公司"),
+        at,
+    )
+    .unwrap();
     // 临空经济区 enrols its own enterprises' people on its machine.
-    let theirs = linkong
-        .store
-        .enrol_draft(
+    let theirs = peixun::app::sessions::enrol(
+        &linkong.store,
+        &id,
+        &draft("戴兵", "13807110003", "鄂州临空物流有限公司"),
+        false,
+    )
+    .unwrap();
+    // 华容区 is not among the session's units.
+    let refused = color_eyre::Report::from(
+        peixun::app::sessions::enrol(
+            &huarong.store,
             &id,
-            &draft("戴兵", "13807110003", "鄂州临空物流有限公司"),
+            &draft("司马青", "13807110004", "华容某企业"),
             false,
         )
-        .unwrap();
-    // 华容区 is not among the session's units.
-    let refused = huarong
-        .store
-        .enrol_draft(&id, &draft("司马青", "13807110004", "华容某企业"), false)
-        .unwrap_err();
+        .unwrap_err(),
+    );
     assert!(
         refused.to_string().contains("不能登记报名或签到"),
         "{refused}"
@@ -184,50 +186,67 @@ fn a_joint_session_is_run_at_the_host_and_the_co_host_and_merges_at_the_city() {
     }
     province.applied(&city.send(&province));
     for office in [&city, &province] {
-        let list = office.store.enrolment_list(&id).unwrap();
+        let list = peixun::store::lists::enrolment_list(&office.store, &id).unwrap();
         let names: Vec<&str> = list.iter().map(|(p, _)| p.name.as_str()).collect();
         assert_eq!(names, vec!["蔡浩", "戴兵", "欧阳明"], "{}", office.id());
-        let by = |person: &str| office.store.enrolled_by(&id, person).unwrap();
+        let by =
+            |person: &str| peixun::store::lists::enrolled_by(&office.store, &id, person).unwrap();
         assert_eq!(by(&before.person().id), vec![ECHENG.to_string()]);
         assert_eq!(by(&theirs.person().id), vec![LINKONG.to_string()]);
-        assert_eq!(office.store.enrolled_count(&id).unwrap(), 3);
-        assert_eq!(office.store.present_count(&id).unwrap(), 2);
+        assert_eq!(
+            peixun::store::lists::enrolled_count(&office.store, &id).unwrap(),
+            3
+        );
+        assert_eq!(
+            peixun::store::lists::present_count(&office.store, &id).unwrap(),
+            2
+        );
         office.assert_consistent();
     }
 
     // The counts flow back: the city counts its joint session before each bundle down, and the
     // host sees the whole session's numbers beside its own part.
-    assert_eq!(city.store.refresh_tallies().unwrap(), 1);
+    assert_eq!(peixun::sync::tallies::refresh(&city.store).unwrap(), 1);
     assert_eq!(
-        city.store.refresh_tallies().unwrap(),
+        peixun::sync::tallies::refresh(&city.store).unwrap(),
         0,
         "counted once until it changes"
     );
     echeng.applied(&city.send(&echeng));
-    let (whole, _) = echeng.store.tally(&id).unwrap().unwrap();
+    let (whole, _) = peixun::store::lists::tally(&echeng.store, &id)
+        .unwrap()
+        .unwrap();
     assert_eq!((whole.enrolled, whole.present), (3, 2));
     assert_eq!(
         whole.by_unit,
         vec![(LINKONG.to_string(), 1, 0), (ECHENG.to_string(), 2, 2)]
     );
-    assert_eq!(echeng.store.enrolled_count(&id).unwrap(), 2, "its own part");
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&echeng.store, &id).unwrap(),
+        2,
+        "its own part"
+    );
     assert!(
         !echeng.has(&format!("p/{}", theirs.person().id)),
         "never 临空's people"
     );
 
     // The city cannot take off whom 临空 enrolled, nor undo 鄂城区's check-in.
-    let err = city.store.unenrol(&id, &theirs.person().id).unwrap_err();
+    let err = color_eyre::Report::from(
+        peixun::app::sessions::unenrol(&city.store, &id, &theirs.person().id).unwrap_err(),
+    );
     assert!(err.to_string().contains("临空经济区"), "{err}");
-    let err = city
-        .store
-        .undo_check_in(&id, &before.person().id)
-        .unwrap_err();
+    let err = color_eyre::Report::from(
+        peixun::app::checkin::undo(&city.store, &id, &before.person().id, false).unwrap_err(),
+    );
     assert!(err.to_string().contains("鄂城区 08:52"), "{err}");
     // 临空 takes back its own: the city sees the list shrink.
-    linkong.store.unenrol(&id, &theirs.person().id).unwrap();
+    peixun::app::sessions::unenrol(&linkong.store, &id, &theirs.person().id).unwrap();
     city.applied(&linkong.send(&city));
-    assert_eq!(city.store.enrolled_count(&id).unwrap(), 2);
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&city.store, &id).unwrap(),
+        2
+    );
 }
 
 /// A county starts a chain on the province's public-view device (it sees that id in its own

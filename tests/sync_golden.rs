@@ -170,7 +170,8 @@ fn reads_as_v2(city: &Office, bytes: &[u8]) {
     assert!(state.contains_key(&format!("p/P-{ECHENG}-1")));
     assert!(state.contains_key(&format!("c/{ECHENG}/county.contact")));
     assert!(state.contains_key(&format!("v/{ECHENG}/county.contact/{hash}")));
-    let evidence = &city.store.evidence(ECHENG).unwrap()["county.contact"];
+    let evidence =
+        &peixun::store::checklist::evidence(&city.store, ECHENG).unwrap()["county.contact"];
     assert_eq!(evidence.len(), 1);
     assert_eq!(evidence[0].file_name, EVIDENCE_NAME);
     assert_eq!(evidence[0].size, EVIDENCE.len() as u64);

@@ -107,7 +107,7 @@ fn a_city_cannot_re_key_its_county_at_the_province() {
     assert_eq!(summary.refused.len(), 1);
     assert_eq!(summary.refused[0].code, "bad-range-signature");
     assert!(province.has("s/S-420700-r1"), "the city's own work went in");
-    let note = province.store.marks(ECHENG).unwrap()["county.contact"]
+    let note = peixun::store::checklist::marks(&province.store, ECHENG).unwrap()["county.contact"]
         .note
         .clone();
     assert_ne!(note, "代报");
@@ -161,7 +161,7 @@ fn old_keys_sign_nothing_after_the_rotation() {
     let counts = city.applied(&bytes);
     assert_eq!(counts.applied, 1);
     assert!(counts.quarantined.is_empty());
-    let note = city.store.marks(ECHENG).unwrap()["county.contact"]
+    let note = peixun::store::checklist::marks(&city.store, ECHENG).unwrap()["county.contact"]
         .note
         .clone();
     assert_eq!(note, "第 3 次");

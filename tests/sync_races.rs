@@ -211,7 +211,7 @@ proptest! {
                         .sessions()
                         .unwrap()
                         .into_iter()
-                        .filter(|s| store.list_session(&s.id).is_ok())
+                        .filter(|s| peixun::app::sessions::list_session(store, &s.id).is_ok())
                         .collect();
                     if !mine.is_empty() {
                         let s = &mine[pick % mine.len()];
@@ -222,15 +222,15 @@ proptest! {
                             enterprise: format!("某企业{c}"),
                             credit_code: String::new(),
                         };
-                        store.enrol_draft(&s.id, &draft, false).unwrap();
+                        peixun::app::sessions::enrol(store, &s.id, &draft, false).unwrap();
                     }
                 }
                 Step::Door(c, pick, undo) => {
                     let store = &offices[c].store;
                     let mut own = Vec::new();
                     for s in store.sessions().unwrap() {
-                        for p in store.enrolled_ids(&s.id).unwrap() {
-                            if store.enrolled_by(&s.id, &p).unwrap().contains(&IDS[c].to_string()) {
+                        for p in peixun::store::lists::enrolled_ids(store, &s.id).unwrap() {
+                            if peixun::store::lists::enrolled_by(store, &s.id, &p).unwrap().contains(&IDS[c].to_string()) {
                                 own.push((s.clone(), p));
                             }
                         }
@@ -238,9 +238,9 @@ proptest! {
                     if !own.is_empty() {
                         let (s, p) = &own[pick % own.len()];
                         if undo {
-                            let _ = store.undo_check_in(&s.id, p).unwrap();
+                            let _ = peixun::app::checkin::undo(store, &s.id, p, false).unwrap();
                         } else {
-                            store.check_in(&s.id, p, s.date.and_time(s.start)).unwrap();
+                            peixun::app::checkin::check_in(store, &s.id, p, s.date.and_time(s.start)).unwrap();
                         }
                     }
                 }
@@ -289,7 +289,7 @@ proptest! {
         for county in 3..6 {
             let unit = IDS[county];
             for holder in [0, CITY_OF[county], county] {
-                let due = offices[holder].store.deadlines(unit).unwrap();
+                let due = peixun::store::checklist::deadlines(&offices[holder].store, unit).unwrap();
                 prop_assert_eq!(due.get(ITEM), expected.get(unit), "{} at {}", unit, IDS[holder]);
             }
         }

@@ -340,9 +340,10 @@ fn enrolling_validates_the_phone_then_commits() {
         .expect("enrolled row");
     assert_eq!(row.phone, "13800009999");
     assert_eq!(row.enterprise, "鄂州新材料有限公司");
-    assert!(store
-        .is_enrolled(&detail.row.session.id, &row.person)
-        .expect("read"));
+    assert!(
+        peixun::store::lists::is_enrolled(&store, &detail.row.session.id, &row.person)
+            .expect("read")
+    );
     // The participant code printed on the sign-in sheet is this person's own.
     let person = store.person(&row.person).expect("read").expect("person");
     assert_eq!(
@@ -405,7 +406,7 @@ fn marking_an_item_commits_and_reports() {
             ..
         })
     ));
-    let marks = store.marks(ECHENG).expect("marks");
+    let marks = peixun::store::checklist::marks(&store, ECHENG).expect("marks");
     assert_eq!(
         marks.get("county.plan").map(|m| m.status),
         Some(MarkStatus::Done)
@@ -446,7 +447,7 @@ fn attaching_hashes_the_file_and_a_missing_file_keeps_the_form() {
     typed(&store, &mut state, &file.display().to_string());
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);
-    let evidence = store.evidence(ECHENG).expect("evidence");
+    let evidence = peixun::store::checklist::evidence(&store, ECHENG).expect("evidence");
     let attached = evidence
         .get(&item)
         .and_then(|list| list.iter().find(|e| e.file_name == "签到表.csv"))

@@ -2,6 +2,8 @@
 //! from its own area; the province chooses. Nominations go up with the city's bundles; the
 //! choice comes back down with the province's.
 
+use std::collections::BTreeMap;
+
 use super::cert::find_person;
 use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::{above_county, within};
@@ -106,8 +108,7 @@ pub fn nominate(store: &Store, kind: AwardKind, input: &NominationInput) -> Outc
         course,
         reason,
     };
-    if let Some(held) = store
-        .awards()?
+    if let Some(held) = all(store)?
         .into_iter()
         .find(|a| same_nominee(&a.nomination, &nomination))
     {
@@ -220,8 +221,7 @@ pub fn select(store: &Store, id: &str, selected: bool, note: &str) -> Outcome<Ch
             &[("office", &unit_name(store.office()))],
         )));
     }
-    let award = store
-        .awards()?
+    let award = all(store)?
         .into_iter()
         .find(|a| a.nomination.id == id)
         .ok_or_else(|| Refusal::said(tf("cli.award.not_found", &[("id", &id)])))?;
@@ -249,8 +249,7 @@ pub fn list(store: &Store) -> Outcome<Vec<Award>> {
         .into_iter()
         .map(|(u, _)| u.id.clone())
         .collect();
-    let mut awards: Vec<(usize, Award)> = store
-        .awards()?
+    let mut awards: Vec<(usize, Award)> = all(store)?
         .into_iter()
         .filter_map(|a| {
             let at = order.iter().position(|u| *u == a.nomination.unit)?;
@@ -261,4 +260,22 @@ pub fn list(store: &Store) -> Outcome<Vec<Award>> {
         (a.nomination.kind, x, &a.nomination.id).cmp(&(b.nomination.kind, y, &b.nomination.id))
     });
     Ok(awards.into_iter().map(|(_, a)| a).collect())
+}
+
+/// Every nomination for the 评选 this store holds, in id order, each with the province's choice
+/// on it if that has come.
+fn all(store: &Store) -> Outcome<Vec<Award>> {
+    let mut chosen: BTreeMap<String, Selection> = store
+        .scan::<Selection>("w/s/")?
+        .into_iter()
+        .map(|(id, s)| (id, s.value))
+        .collect();
+    Ok(store
+        .scan::<Nomination>("w/n/")?
+        .into_iter()
+        .map(|(id, s)| Award {
+            selection: chosen.remove(&id),
+            nomination: s.value,
+        })
+        .collect())
 }

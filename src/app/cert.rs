@@ -14,6 +14,7 @@ use crate::cert::{evaluate, is_province, Rules};
 use crate::domain::{text, Person, SessionKind};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::store::lists;
 use crate::store::Store;
 
 /// Certification is the province's: it evaluates, approves and issues.
@@ -33,11 +34,11 @@ pub fn find_person(store: &Store, raw: &str) -> Outcome<Person> {
         return Ok(p);
     }
     if let Ok(phone) = text::normalise_phone(raw) {
-        if let Some(p) = store.person_by_phone(&phone)? {
+        if let Some(p) = crate::search::lookup::by_phone(store, &phone)? {
             return Ok(p);
         }
     }
-    match store.people_by_code(raw)?.as_slice() {
+    match crate::search::lookup::by_code(store, raw)?.as_slice() {
         [one] => Ok(one.clone()),
         _ => Err(Refusal::said(tf(
             "cert.person.not_found",
@@ -128,7 +129,9 @@ pub fn record_result(
 ) -> Outcome<Recorded> {
     let session = exam_session(store, session)?;
     let person = find_person(store, person)?;
-    if session.kind == SessionKind::Expansion && !store.is_enrolled(&session.id, &person.id)? {
+    if session.kind == SessionKind::Expansion
+        && !lists::is_enrolled(store, &session.id, &person.id)?
+    {
         return Err(Refusal::said(tf(
             "cert.refuse.not_enrolled",
             &[("name", &person.name), ("title", &session.title)],

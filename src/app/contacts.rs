@@ -50,7 +50,7 @@ pub fn set(
         .map(|d| d.id.clone());
     let mut item_done = false;
     if let Some(item) = item {
-        let marks = store.marks(&unit)?;
+        let marks = crate::store::checklist::marks(store, &unit)?;
         if marks
             .get(&item)
             .is_none_or(|m| m.status != MarkStatus::Done)

@@ -45,7 +45,10 @@ pub fn units_of(office: &str) -> Vec<String> {
 
 /// Every evidence file of `office` and the units below it.
 pub fn files(store: &Store, office: &str) -> Outcome<Vec<EvidenceFile>> {
-    Ok(store.evidence_files(&units_of(office))?)
+    Ok(crate::store::checklist::evidence_files(
+        store,
+        &units_of(office),
+    )?)
 }
 
 /// The one file of `office`'s units that `wanted` names: its id (a start of its content hash,

@@ -11,6 +11,7 @@ pub mod cert;
 pub mod checkin;
 pub mod checklist;
 pub mod contacts;
+mod drafts;
 pub mod evidence;
 pub mod needs;
 pub mod outreach;
@@ -22,9 +23,9 @@ pub mod sessions;
 use color_eyre::Report;
 
 use crate::domain::input::{FieldError, FieldErrors};
-use crate::error::{user_error, UserError};
+use crate::error::user_error;
 use crate::i18n::{t, tf};
-use crate::store::SessionFull;
+use crate::store::{CommitError, SessionFull};
 
 /// Why a use case did not go ahead.
 #[derive(Debug)]
@@ -68,22 +69,23 @@ impl Refusal {
     }
 }
 
+/// A `Report` reaching a use case is the machine failing: what the coordinator can fix comes
+/// back typed (`CommitError::Refused`, `FieldErrors`, `SessionFull`) or is checked here first and
+/// said in a `Refusal`. The few lower-layer failures still worded as the user's (an unreadable
+/// config file, a path that cannot be written) show their own words as a failure's chain, and
+/// the CLI's exit code for them is sorted by `commands::is_user_error`.
 impl From<Report> for Refusal {
-    /// Sorts what the store and the validators said: the user's to fix, or the machine's.
     fn from(report: Report) -> Refusal {
-        if let Some(full) = report.downcast_ref::<SessionFull>() {
-            return Refusal::Confirm(Confirm::OverCapacity(full.clone()));
-        }
-        if let Some(FieldErrors(errors)) = report.downcast_ref::<FieldErrors>() {
-            return Refusal::Fields(errors.clone());
-        }
-        if let Some(user) = report.downcast_ref::<UserError>() {
-            return Refusal::Said(user.0.clone());
-        }
-        if is_user_error(&report) {
-            return Refusal::Said(report.to_string());
-        }
         Refusal::Failed(report)
+    }
+}
+
+impl From<CommitError> for Refusal {
+    fn from(error: CommitError) -> Refusal {
+        match error {
+            CommitError::Refused(refused) => Refusal::Said(refused.to_string()),
+            CommitError::Failed(report) => Refusal::Failed(report),
+        }
     }
 }
 
@@ -97,7 +99,7 @@ impl From<Refusal> for Report {
                 "cli.input.confirm_with_yes",
                 &[("warnings", &warnings.join(&t("cli.reason_sep")))],
             )),
-            Refusal::Confirm(Confirm::OverCapacity(full)) => full.into(),
+            Refusal::Confirm(Confirm::OverCapacity(full)) => user_error(full.to_string()),
             Refusal::Confirm(Confirm::AfterEnd { start, end }) => user_error(tf(
                 "cli.checkin.after_end",
                 &[
@@ -109,17 +111,4 @@ impl From<Refusal> for Report {
             Refusal::Failed(report) => report,
         }
     }
-}
-
-/// Whether a failure is the user's to fix (exit code 2) rather than the machine's.
-pub fn is_user_error(report: &color_eyre::Report) -> bool {
-    report.downcast_ref::<UserError>().is_some()
-        || report
-            .downcast_ref::<crate::domain::input::FieldErrors>()
-            .is_some()
-        || report.downcast_ref::<crate::store::SessionFull>().is_some()
-        // An office changing what another owns is refused, not broken.
-        || report
-            .downcast_ref::<crate::log::ApplyError>()
-            .is_some_and(|e| matches!(e, crate::log::ApplyError::Unauthorised { .. }))
 }

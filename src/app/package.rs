@@ -110,7 +110,7 @@ pub fn write(
         written: PackageWritten::default(),
     };
     let units = units_of(&office);
-    let evidence = store.evidence_files(&units)?;
+    let evidence = crate::store::checklist::evidence_files(store, &units)?;
     let mut top = FolderNames::default();
     let index_name = top.claim("index.xlsx");
     let mut unit_lines = Vec::new();
@@ -208,7 +208,7 @@ impl Package<'_> {
         )?;
         let signin_folder = names.claim(&t("cli.report.sheet_signin"));
         self.signin_records(&[folder.to_string(), signin_folder], unit, &maker)?;
-        let rows = store.checklist(unit, self.today)?;
+        let rows = crate::store::checklist::rows(store, unit, self.today)?;
         for (n, def) in campaign().checklist_for(unit).into_iter().enumerate() {
             let status = rows
                 .iter()

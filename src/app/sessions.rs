@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 
+use super::drafts::enrol_payloads;
 use super::{Confirm, Outcome, Refusal};
 use crate::campaign::unit_name;
 use crate::domain::input::SessionInput;
@@ -127,33 +128,58 @@ pub fn save(
     Ok(saved)
 }
 
-/// Enrols the person `draft` describes (found by phone, code or name, or made new), past the
-/// capacity only when `over_capacity`.
+/// The session whose list this office may keep (`may_keep_list`), or why not.
+pub fn list_session(store: &Store, id: &str) -> Outcome<Session> {
+    let session = found(store, id)?;
+    may_keep_list(store.office(), &session)?;
+    Ok(session)
+}
+
+/// Planned enrolment of `adding` more stops at the session's capacity unless the coordinator
+/// confirmed going beyond it; people at the door are never turned away.
+fn require_room(store: &Store, session: &str, adding: usize, over_capacity: bool) -> Outcome<()> {
+    match crate::store::lists::over_capacity(store, session, adding)? {
+        Some(full) if !over_capacity => Err(Refusal::Confirm(Confirm::OverCapacity(full))),
+        _ => Ok(()),
+    }
+}
+
+/// Enrols the person `draft` describes (a known phone is a known person; else made new, with
+/// their enterprise), past the capacity only when `over_capacity`.
 pub fn enrol(
     store: &Store,
     session: &str,
     draft: &PersonDraft,
     over_capacity: bool,
 ) -> Outcome<Enrolled> {
-    Ok(store.enrol_draft(session, draft, over_capacity)?)
+    list_session(store, session)?;
+    let (enrolled, payloads) = enrol_payloads(store, session, draft)?;
+    let adds = payloads
+        .iter()
+        .any(|p| matches!(p, Payload::EnrolmentSet { .. }));
+    if adds {
+        require_room(store, session, 1, over_capacity)?;
+    }
+    store.commit(payloads)?;
+    Ok(enrolled)
 }
 
 /// Puts a known person on the list.
 pub fn enrol_known(store: &Store, session: &str, person: &str, over_capacity: bool) -> Outcome<()> {
-    store.list_session(session)?;
+    list_session(store, session)?;
     if store.person(person)?.is_none() {
         return Err(Refusal::said(tf(
             "cli.person.not_found",
             &[("id", &person)],
         )));
     }
-    if store.is_enrolled(session, person)? {
+    if crate::store::lists::is_enrolled(store, session, person)? {
         return Err(Refusal::said(tf(
             "cli.session.already_enrolled",
             &[("person", &person)],
         )));
     }
-    store.require_room(session, 1, over_capacity)?;
+    require_room(store, session, 1, over_capacity)?;
     store.commit(vec![Payload::EnrolmentSet {
         session: session.to_string(),
         person: person.to_string(),
@@ -164,12 +190,38 @@ pub fn enrol_known(store: &Store, session: &str, person: &str, over_capacity: bo
 
 /// Takes a person off the list this office put them on.
 pub fn unenrol(store: &Store, session: &str, person: &str) -> Outcome<()> {
-    store.list_session(session)?;
+    list_session(store, session)?;
     if store.person(person)?.is_none() {
         return Err(Refusal::said(tf(
             "cli.person.not_found",
             &[("id", &person)],
         )));
     }
-    Ok(store.unenrol(session, person)?)
+    take_off(store, session, person)
+}
+
+/// Takes a person off a session's list as far as this office put them on it. Someone
+/// another office enrolled stays, and the refusal names that office.
+pub(super) fn take_off(store: &Store, session: &str, person: &str) -> Outcome<()> {
+    list_session(store, session)?;
+    let by = crate::store::lists::enrolled_by(store, session, person)?;
+    if by.is_empty() {
+        return Err(Refusal::said(tf(
+            "cli.session.not_enrolled",
+            &[("person", &person)],
+        )));
+    }
+    if !by.iter().any(|office| office == store.office()) {
+        let names: Vec<String> = by.iter().map(|o| unit_name(o)).collect();
+        return Err(Refusal::said(tf(
+            "cli.session.enrolled_by_other",
+            &[("person", &person), ("by", &names.join("、"))],
+        )));
+    }
+    store.commit(vec![Payload::EnrolmentSet {
+        session: session.to_string(),
+        person: person.to_string(),
+        enrolled: false,
+    }])?;
+    Ok(())
 }

@@ -15,6 +15,7 @@ use super::pipeline::{status, Attempt, Facts, Status};
 use super::{city_of, Rules};
 use crate::domain::{Person, Session, SessionKind};
 use crate::log::{Stamp, Stored};
+use crate::store::lists;
 use crate::store::Store;
 
 /// One person's place in the chain, with what the screens and reports show about them.
@@ -140,7 +141,7 @@ impl Store {
         for session in sessions.values() {
             match session.kind {
                 SessionKind::Offline => {
-                    for (person, a) in self.attendance(&session.id)? {
+                    for (person, a) in lists::attendance(self, &session.id)? {
                         if a.present {
                             *offline.entry(person).or_default() += 1;
                         }
@@ -148,7 +149,7 @@ impl Store {
                 }
                 SessionKind::Expansion => {
                     let approved = raw.approval.get(&session.id).is_some_and(|a| a.approved);
-                    for person in self.enrolled_ids(&session.id)? {
+                    for person in lists::enrolled_ids(self, &session.id)? {
                         expansion
                             .entry(person)
                             .or_default()

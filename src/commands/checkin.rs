@@ -17,6 +17,7 @@ use crate::domain::Person;
 use crate::i18n::{t, tf};
 use crate::search::door::{decide, office_index, Choice, DoorSearch, Found};
 use crate::search::{Candidate, Tier};
+use crate::store::lists;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 
 #[derive(Serialize)]
@@ -146,7 +147,7 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
 fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) -> Result<String> {
     Ok(match outcome {
         CheckIn::Done { at, present } => {
-            let enrolled = store.enrolled_count(session)?;
+            let enrolled = lists::enrolled_count(store, session)?;
             tf(
                 "cli.checkin.done",
                 &[
@@ -166,7 +167,7 @@ fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) 
 
 /// The one person with this participant code; two people sharing one is refused by name.
 fn by_code(store: &Store, code: &str) -> Result<Person> {
-    let mut people = store.people_by_code(code)?;
+    let mut people = crate::search::lookup::by_code(store, code)?;
     match people.len() {
         0 => Err(user_error(tf("cli.checkin.no_code", &[("code", &code)]))),
         1 => Ok(people.remove(0)),
@@ -298,8 +299,8 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
             code: &code,
             outcome: kind,
             at,
-            present: store.present_count(&args.session)?,
-            enrolled: store.enrolled_count(&args.session)?,
+            present: lists::present_count(&store, &args.session)?,
+            enrolled: lists::enrolled_count(&store, &args.session)?,
         });
     }
     println!(
@@ -362,9 +363,9 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
         .session(session_id)?
         .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &session_id)])))?;
     let grace = Config::load()?.late_grace_minutes;
-    let present = store.attendance(session_id)?;
+    let present = lists::attendance(&store, session_id)?;
     let mut rows = Vec::new();
-    for (person, enterprise) in store.enrolment_list(session_id)? {
+    for (person, enterprise) in lists::enrolment_list(&store, session_id)? {
         let Some(at) = present.get(&person.id).and_then(|a| a.first_at) else {
             continue;
         };
@@ -381,7 +382,7 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
     if json {
         return print_json(&rows);
     }
-    let enrolled = store.enrolled_count(session_id)?;
+    let enrolled = lists::enrolled_count(&store, session_id)?;
     let table: Vec<Vec<String>> = rows
         .iter()
         .enumerate()

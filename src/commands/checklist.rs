@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
     };
     match &args.command {
         None => {
-            let rows = store.checklist(&unit, today(cli, &store)?)?;
+            let rows = crate::store::checklist::rows(&store, &unit, today(cli, &store)?)?;
             if args.json {
                 return print_json(&rows);
             }
@@ -113,8 +113,7 @@ pub fn due(cli: &Cli, days: i64, json: bool) -> Result<()> {
     let mut rows = Vec::new();
     for unit in units_under(store.office()) {
         rows.extend(
-            store
-                .checklist(&unit, today)?
+            crate::store::checklist::rows(&store, &unit, today)?
                 .into_iter()
                 .filter(|r| r.status.is_open() && r.working_days_left <= days),
         );

@@ -43,6 +43,23 @@ pub fn refused<E: std::fmt::Display>(fault: crate::sync::Fault<E>) -> color_eyre
     }
 }
 
+/// Whether a failure is the user's to fix (exit code 2) rather than the machine's (1).
+///
+/// The one place errors are sorted by their type. The use cases say which is which in their
+/// `Refusal` without asking, but a command also passes up what the layers below return through
+/// `?` (an unreadable sheet, a field a validator refused, an office changing what it does not
+/// own), and those reach `main` only as a `Report`, whose exit code is decided here.
+pub fn is_user_error(report: &color_eyre::Report) -> bool {
+    report.downcast_ref::<crate::error::UserError>().is_some()
+        || report
+            .downcast_ref::<crate::domain::input::FieldErrors>()
+            .is_some()
+        || matches!(
+            report.downcast_ref::<crate::store::CommitError>(),
+            Some(crate::store::CommitError::Refused(_))
+        )
+}
+
 pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
     match &cli.data_dir {
         Some(dir) => Ok(dir.clone()),

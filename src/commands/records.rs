@@ -11,6 +11,7 @@ use crate::domain::Categories;
 use crate::i18n::tf;
 use crate::log::Payload;
 use crate::search::pinyin::sort_key;
+use crate::store::lists;
 use crate::store::Store;
 
 pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
@@ -20,7 +21,7 @@ pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
             if store.session(id)?.is_none() {
                 return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
             }
-            store.enrolment_list(id)?
+            lists::enrolment_list(&store, id)?
         }
         None => {
             let mut rows = Vec::new();

@@ -9,6 +9,7 @@ use crate::cli::{Cli, SessionCommand};
 use crate::domain::text::mask_phone;
 use crate::domain::{Enterprise, Person, Session};
 use crate::i18n::{t, tf};
+use crate::store::lists;
 use crate::store::Store;
 
 pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
@@ -26,7 +27,7 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
     let rows: Vec<Vec<String>> = sessions
         .iter()
         .map(|s| -> Result<Vec<String>> {
-            let enrolled = store.enrolled_count(&s.id)?;
+            let enrolled = lists::enrolled_count(&store, &s.id)?;
             Ok(vec![
                 s.id.clone(),
                 s.date.to_string(),
@@ -101,15 +102,15 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
     let session = store
         .session(id)?
         .ok_or_else(|| user_error(tf("cli.session.not_found", &[("id", &id)])))?;
-    let attendance = store.attendance(id)?;
+    let attendance = lists::attendance(store, id)?;
     let mut enrolled: Vec<EnrolledRow> = Vec::new();
-    for (person, enterprise) in store.enrolment_list(id)? {
+    for (person, enterprise) in lists::enrolment_list(store, id)? {
         enrolled.push(EnrolledRow {
             checked_in_at: attendance
                 .get(&person.id)
                 .and_then(|a| a.first_at)
                 .map(|at| at.format("%H:%M").to_string()),
-            enrolled_by: store.enrolled_by(id, &person.id)?,
+            enrolled_by: lists::enrolled_by(store, id, &person.id)?,
             person,
             enterprise,
         });

@@ -9,6 +9,7 @@ use color_eyre::eyre::Result;
 use super::{Candidate, Hit, SearchIndex, Tier};
 use crate::domain::code::normalise_code;
 use crate::domain::Person;
+use crate::store::lists;
 use crate::store::Store;
 
 /// What the index needs of each person, with enterprise names looked up once.
@@ -54,8 +55,7 @@ pub struct DoorSearch {
 
 impl DoorSearch {
     pub fn new(store: &Store, session: &str, office: Arc<SearchIndex>) -> Result<DoorSearch> {
-        let people: Vec<Person> = store
-            .enrolment_list(session)?
+        let people: Vec<Person> = lists::enrolment_list(store, session)?
             .into_iter()
             .map(|(p, _)| p)
             .collect();

@@ -3,6 +3,7 @@
 //! the likeliest person is on top after two or three keystrokes.
 
 pub mod door;
+pub mod lookup;
 pub use crate::domain::pinyin;
 
 use std::collections::HashMap;

@@ -15,6 +15,7 @@ use crate::domain::{credit_code, input, text, Categories, Enterprise};
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::store::lists;
 use crate::store::Store;
 
 pub const SCHEMA: Schema = Schema {
@@ -97,7 +98,7 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeopleP
     };
     let mut plan = sheet.plan(|row, plan| rules.row(row, plan))?;
     if let Some(session) = session {
-        if let Some(full) = store.over_capacity(session, plan.counts.enrolments)? {
+        if let Some(full) = lists::over_capacity(store, session, plan.counts.enrolments)? {
             plan.counts.over_capacity = full.over;
             plan.counts.capacity = full.capacity;
             plan.warnings.push(tf(
@@ -107,6 +108,16 @@ pub fn plan(store: &Store, grid: &Grid, session: Option<&str>) -> Result<PeopleP
         }
     }
     Ok(plan)
+}
+
+/// What a row's enterprise columns come to.
+enum RowEnterprise {
+    /// The row names no enterprise.
+    Unnamed,
+    /// A known enterprise, or one the import makes, by id.
+    Id(String),
+    /// Why the row's name and code cannot be one enterprise.
+    Refused(String),
 }
 
 struct RowRules<'a> {
@@ -159,10 +170,11 @@ impl RowRules<'_> {
             return Ok(reasons);
         };
         let enterprise = match self.enterprise(row, code, kinds, plan)? {
-            Ok(enterprise) => enterprise,
-            Err(message) => return Ok(vec![message]),
+            RowEnterprise::Unnamed => None,
+            RowEnterprise::Id(id) => Some(id),
+            RowEnterprise::Refused(message) => return Ok(vec![message]),
         };
-        let person_id = match store.person_by_phone(&phone)? {
+        let person_id = match crate::search::lookup::by_phone(store, &phone)? {
             Some(known) => {
                 plan.counts.known_people += 1;
                 known.id
@@ -183,7 +195,7 @@ impl RowRules<'_> {
             }
         };
         if let Some(session) = self.session {
-            if !store.is_enrolled(session, &person_id)? {
+            if !lists::is_enrolled(store, session, &person_id)? {
                 plan.counts.enrolments += 1;
                 plan.payloads.push(Payload::EnrolmentSet {
                     session: session.to_string(),
@@ -195,22 +207,21 @@ impl RowRules<'_> {
         Ok(Vec::new())
     }
 
-    /// The row's enterprise id (none when the row names none), known or new; or why the row's
-    /// name and code cannot be one enterprise.
+    /// The row's enterprise, known or new.
     fn enterprise(
         &mut self,
         row: &Row,
         code: Option<String>,
         kinds: Categories,
         plan: &mut PeoplePlan,
-    ) -> Result<Result<Option<String>, String>> {
+    ) -> Result<RowEnterprise> {
         let store = self.store;
         let name = row.get(Column::Enterprise);
         if name.is_empty() && code.is_none() {
-            return Ok(Ok(None));
+            return Ok(RowEnterprise::Unnamed);
         }
         match self.known.resolve(&name, code.as_deref()) {
-            Match::Conflict(message) => Ok(Err(message)),
+            Match::Conflict(message) => Ok(RowEnterprise::Refused(message)),
             Match::Known(k, seen) => {
                 if seen == Seen::Stored && self.counted.insert(k.id.clone()) {
                     plan.counts.known_enterprises += 1;
@@ -223,7 +234,7 @@ impl RowRules<'_> {
                         filled_in(k, &row_says, store.office()).map(Payload::EnterpriseUpserted),
                     );
                 }
-                Ok(Ok(Some(k.id.clone())))
+                Ok(RowEnterprise::Id(k.id.clone()))
             }
             Match::New => {
                 let unit = row.get(Column::Unit);
@@ -245,9 +256,11 @@ impl RowRules<'_> {
                         let id = e.id.clone();
                         plan.payloads.push(Payload::EnterpriseUpserted(e.clone()));
                         self.known.add(e, Seen::Row(row.number));
-                        Ok(Ok(Some(id)))
+                        Ok(RowEnterprise::Id(id))
                     }
-                    Err(errors) => Ok(Err(errors.to_string().replace('\n', &t("cli.reason_sep")))),
+                    Err(errors) => Ok(RowEnterprise::Refused(
+                        errors.to_string().replace('\n', &t("cli.reason_sep")),
+                    )),
                 }
             }
         }

@@ -2,16 +2,18 @@
 //! block per unit, headed by whether it reported its plan and how many classes it has held so
 //! far, with a row per planned class.
 
-use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::doc::{document_date, Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::plan::{course_titles, Plan, PLAN_ITEM};
-use crate::domain::MarkStatus;
+use crate::domain::{MarkStatus, SessionKind};
 use crate::i18n::{t, tf};
-use crate::store::plans::Held;
+use crate::store::lists;
 use crate::store::Store;
 
 /// Where a unit's plan stands, as its city sees it.
@@ -71,7 +73,7 @@ pub fn unit_plans(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<UnitPlan>> {
-    let held = store.held(year, today)?;
+    let held = held_by_unit(store, year, today)?;
     let mut out = Vec::new();
     for (unit, _) in campaign().descendants(office) {
         let plans = campaign()
@@ -82,8 +84,7 @@ pub fn unit_plans(
             continue;
         }
         let plan = store.plan(&unit.id, year)?.map(|s| s.value);
-        let marked = store
-            .marks(&unit.id)?
+        let marked = crate::store::checklist::marks(store, &unit.id)?
             .get(PLAN_ITEM)
             .is_some_and(|m| m.status == MarkStatus::Done);
         let status = match &plan {
@@ -105,6 +106,31 @@ pub fn unit_plans(
         });
     }
     Ok(out)
+}
+
+/// The classes a unit has held in a year so far, counted as the 统计表 counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Held {
+    pub classes: u32,
+    /// People checked in at those classes.
+    pub people: u32,
+}
+
+/// Offline and expansion classes held in `year` up to `today`, by the unit that hosted them:
+/// each unit's rows in the 统计表, so the plan and the table agree on what was held.
+fn held_by_unit(store: &Store, year: i32, today: NaiveDate) -> Result<BTreeMap<String, Held>> {
+    let mut by_unit: BTreeMap<String, Held> = BTreeMap::new();
+    for session in store.sessions()? {
+        let counts = matches!(session.kind, SessionKind::Offline | SessionKind::Expansion)
+            && session.date.year() == year
+            && session.date <= today;
+        if counts {
+            let held = by_unit.entry(session.host.clone()).or_default();
+            held.classes += 1;
+            held.people += lists::present_count(store, &session.id)?;
+        }
+    }
+    Ok(by_unit)
 }
 
 /// A unit's name, with its city's where the table spans several cities (the province's).

@@ -86,7 +86,7 @@ pub fn hosted_rows(
             None => unit_name(&session.host),
         };
         rows.push(StatsRow {
-            people: store.present_count(&session.id)?,
+            people: crate::store::lists::present_count(store, &session.id)?,
             content: content(&session),
             audience: session.audience.clone(),
             date: session.date,
@@ -183,14 +183,13 @@ pub fn signin_document(
 ) -> Result<SigninSheet> {
     // The version this sheet will be once written: its number is on the paper, so the rows
     // ticked on it are read against it later, whoever enrols meanwhile.
-    let version = store
-        .printed_sheet(&session.id, None)?
-        .map_or(1, |s| s.version + 1);
+    let version =
+        crate::store::printed::sheet(store, &session.id, None)?.map_or(1, |s| s.version + 1);
     let title = tf(
         "cli.report.signin_title",
         &[("title", &session.title), ("version", &version)],
     );
-    let list = store.enrolment_list(&session.id)?;
+    let list = crate::store::lists::enrolment_list(store, &session.id)?;
     let mut rows = signin_rows(&list, |_| "□");
     rows.push(Row::Section(t("cli.report.walk_ins")));
     rows.extend((0..WALK_IN_ROWS).map(|_| Row::Body(vec![Value::Empty.into(); 8])));
@@ -212,8 +211,8 @@ pub fn signin_record(
     maker: &str,
     made: NaiveDate,
 ) -> Result<Document> {
-    let present = store.attendance(&session.id)?;
-    let list = store.enrolment_list(&session.id)?;
+    let present = crate::store::lists::attendance(store, &session.id)?;
+    let list = crate::store::lists::enrolment_list(store, &session.id)?;
     let rows = signin_rows(&list, |person| {
         if present.contains_key(&person.id) {
             "☑"
@@ -308,7 +307,7 @@ impl PrintedOrder {
     /// Records the order on paper as this version, for `checkin --numbers` to read back: called
     /// once the file is written, so a sheet that failed to write leaves no version behind.
     pub fn record(self, store: &Store) -> Result<u32> {
-        store.record_printed(&self.session, self.people)
+        crate::store::printed::record(store, &self.session, self.people)
     }
 }
 

@@ -18,6 +18,7 @@ use crate::domain::{Session, SessionKind};
 use crate::i18n::tf;
 use crate::sheets::import::{self, Column, Need, Row, Schema, Sheet};
 use crate::sheets::read::Grid;
+use crate::store::lists;
 use crate::store::Store;
 
 pub const SCHEMA: Schema = Schema {
@@ -142,7 +143,9 @@ pub fn plan(
                 .find(|a| a.session == session.id)
                 .map(|a| a.marks)
         });
-        if session.kind == SessionKind::Expansion && !store.is_enrolled(&session.id, &person.id)? {
+        if session.kind == SessionKind::Expansion
+            && !lists::is_enrolled(store, &session.id, &person.id)?
+        {
             reasons.push(tf(
                 "cert.refuse.not_enrolled",
                 &[("name", &person.name), ("title", &session.title)],

@@ -12,6 +12,7 @@ use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::outreach::{Outreach, OutreachStatus};
 use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
+use crate::store::lists;
 use crate::store::Store;
 use crate::sync::ledger::Freshness;
 use crate::sync::status::staleness;
@@ -101,7 +102,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
     let fresh = store.freshness()?;
     for (unit, _) in campaign().descendants(office) {
         let stale = unit_staleness(store.office(), &unit.id, &fresh, today);
-        for row in store.checklist(&unit.id, today)? {
+        for row in crate::store::checklist::rows(store, &unit.id, today)? {
             rows.push(vec![
                 unit_name(&unit.id),
                 row.item.clone(),
@@ -138,7 +139,7 @@ pub fn checklist_document(
     let mut provisional = false;
     for (unit, _) in campaign().descendants(office) {
         let said = document_staleness(store.office(), &unit.id, &local, today);
-        for row in store.checklist(&unit.id, today)? {
+        for row in crate::store::checklist::rows(store, &unit.id, today)? {
             // A date no document gives must not print as the campaign's.
             let due = if row.due_provisional {
                 provisional = true;
@@ -247,7 +248,7 @@ impl Figures {
 pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
     let mut attended: BTreeSet<String> = BTreeSet::new();
     for session in store.sessions()? {
-        attended.extend(store.attendance(&session.id)?.into_keys());
+        attended.extend(lists::attendance(store, &session.id)?.into_keys());
     }
     let rules = crate::cert::Rules::load()?;
     attended.extend(

@@ -129,7 +129,7 @@ impl Matcher {
         enterprise: &str,
     ) -> Result<Option<Person>> {
         if let Ok(phone) = text::normalise_phone(&clean_phone(phone)) {
-            if let Some(p) = store.person_by_phone(&phone)? {
+            if let Some(p) = crate::search::lookup::by_phone(store, &phone)? {
                 return Ok(Some(p));
             }
         }

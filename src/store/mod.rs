@@ -1,10 +1,11 @@
 //! The sled store of one office install: its op log per device, the materialised state, and the
 //! meta tree (office, device, schema). One process at a time.
 
-mod checklist;
+pub mod checklist;
 mod enrol;
 pub mod foreign;
 pub mod home;
+pub mod lists;
 mod migrate;
 mod open;
 mod paper;
@@ -17,7 +18,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use color_eyre::eyre::{eyre, Result, WrapErr};
+use color_eyre::eyre::{eyre, Report, Result, WrapErr};
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
@@ -33,6 +34,41 @@ pub use paper::{PaperCheckIn, PaperRow};
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
 pub const SCHEMA_VERSION: u32 = 3;
+
+/// Why a commit wrote nothing.
+#[derive(Debug)]
+pub enum CommitError {
+    /// The rules of who may write what keep an op from this office
+    /// (`ApplyError::Unauthorised`): a refusal to say, not a failure.
+    Refused(ApplyError),
+    /// The store or the disk failed, or an op did not encode.
+    Failed(color_eyre::Report),
+}
+
+impl From<color_eyre::Report> for CommitError {
+    fn from(report: color_eyre::Report) -> CommitError {
+        CommitError::Failed(report)
+    }
+}
+
+impl std::fmt::Display for CommitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommitError::Refused(error) => error.fmt(f),
+            CommitError::Failed(report) => std::fmt::Display::fmt(report, f),
+        }
+    }
+}
+
+/// A failure's causes stay its own, so its chain reads as it did before it was wrapped.
+impl std::error::Error for CommitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CommitError::Refused(error) => error.source(),
+            CommitError::Failed(report) => report.source(),
+        }
+    }
+}
 
 /// The last op of one device's chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +192,7 @@ impl Store {
 
     /// Appends `payloads` as ops of this device and applies them, all in one transaction, and
     /// returns only once the transaction is flushed to disk.
-    pub fn commit(&self, payloads: Vec<Payload>) -> Result<Vec<Op>> {
+    pub fn commit(&self, payloads: Vec<Payload>) -> Result<Vec<Op>, CommitError> {
         if payloads.is_empty() {
             return Ok(Vec::new());
         }
@@ -184,8 +220,8 @@ impl Store {
             head.hash = Op::hash_of(&bytes);
             encoded.push((op, bytes));
         }
-        let head_bytes = postcard::to_stdvec(&head)?;
-        let hlc_bytes = postcard::to_stdvec(&hlc)?;
+        let head_bytes = postcard::to_stdvec(&head).map_err(Report::from)?;
+        let hlc_bytes = postcard::to_stdvec(&hlc).map_err(Report::from)?;
         let next_id = writer.next_id;
         let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
             |(ops, heads, state, meta)| {
@@ -202,11 +238,15 @@ impl Store {
         );
         match result {
             Ok(()) => {}
-            Err(TransactionError::Abort(error)) => return Err(error.into()),
+            Err(TransactionError::Abort(error @ ApplyError::Unauthorised { .. })) => {
+                return Err(CommitError::Refused(error))
+            }
+            Err(TransactionError::Abort(error)) => return Err(CommitError::Failed(error.into())),
             Err(TransactionError::Storage(error)) => {
-                return Err(error).wrap_err_with(|| {
-                    tf("cli.store.write_failed", &[("dir", &self.dir.display())])
-                })
+                return Err(CommitError::Failed(Report::from(error).wrap_err(tf(
+                    "cli.store.write_failed",
+                    &[("dir", &self.dir.display())],
+                ))))
             }
         }
         self.db

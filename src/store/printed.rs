@@ -7,6 +7,7 @@ use color_eyre::eyre::Result;
 use serde::{Deserialize, Serialize};
 
 use super::Store;
+use crate::store::lists;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintedSheet {
@@ -30,56 +31,47 @@ fn key(session: &str, version: u32) -> Vec<u8> {
     [session.as_bytes(), b"/", &version.to_be_bytes()].concat()
 }
 
-impl Store {
-    fn printed_tree(&self) -> Result<sled::Tree> {
-        Ok(self.db.open_tree("printed")?)
-    }
+fn tree(store: &Store) -> Result<sled::Tree> {
+    Ok(store.db().open_tree("printed")?)
+}
 
-    /// Keeps the rows of a sheet just printed; its version number.
-    pub fn record_printed(&self, session: &str, people: Vec<String>) -> Result<u32> {
-        let version = self
-            .printed_sheet(session, None)?
-            .map_or(1, |s| s.version + 1);
-        let sheet = PrintedSheet {
-            version,
-            at_ms: crate::log::hlc::now_ms(),
-            people,
-        };
-        self.printed_tree()?
-            .insert(key(session, version), postcard::to_stdvec(&sheet)?)?;
-        self.db.flush()?;
-        Ok(version)
-    }
+/// Keeps the rows of a sheet just printed; its version number.
+pub fn record(store: &Store, session: &str, people: Vec<String>) -> Result<u32> {
+    let version = sheet(store, session, None)?.map_or(1, |s| s.version + 1);
+    let sheet = PrintedSheet {
+        version,
+        at_ms: crate::log::hlc::now_ms(),
+        people,
+    };
+    tree(store)?.insert(key(session, version), postcard::to_stdvec(&sheet)?)?;
+    store.db().flush()?;
+    Ok(version)
+}
 
-    /// Version `version` of a session's printed sheet, or the latest one.
-    pub fn printed_sheet(
-        &self,
-        session: &str,
-        version: Option<u32>,
-    ) -> Result<Option<PrintedSheet>> {
-        let tree = self.printed_tree()?;
-        let bytes = match version {
-            Some(v) => tree.get(key(session, v))?,
-            None => tree
-                .scan_prefix([session.as_bytes(), b"/"].concat())
-                .last()
-                .transpose()?
-                .map(|(_, v)| v),
-        };
-        Ok(match bytes {
-            Some(bytes) => Some(postcard::from_bytes(&bytes)?),
-            None => None,
-        })
-    }
+/// Version `version` of a session's printed sheet, or the latest one.
+pub fn sheet(store: &Store, session: &str, version: Option<u32>) -> Result<Option<PrintedSheet>> {
+    let tree = tree(store)?;
+    let bytes = match version {
+        Some(v) => tree.get(key(session, v))?,
+        None => tree
+            .scan_prefix([session.as_bytes(), b"/"].concat())
+            .last()
+            .transpose()?
+            .map(|(_, v)| v),
+    };
+    Ok(match bytes {
+        Some(bytes) => Some(postcard::from_bytes(&bytes)?),
+        None => None,
+    })
+}
 
-    /// How a session's list differs from `sheet`.
-    pub fn drift(&self, session: &str, sheet: &PrintedSheet) -> Result<Drift> {
-        let now: std::collections::HashSet<String> =
-            self.enrolled_ids(session)?.into_iter().collect();
-        let printed: std::collections::HashSet<&String> = sheet.people.iter().collect();
-        Ok(Drift {
-            added: now.iter().filter(|p| !printed.contains(p)).count(),
-            removed: sheet.people.iter().filter(|p| !now.contains(*p)).count(),
-        })
-    }
+/// How a session's list differs from `sheet`.
+pub fn drift(store: &Store, session: &str, sheet: &PrintedSheet) -> Result<Drift> {
+    let now: std::collections::HashSet<String> =
+        lists::enrolled_ids(store, session)?.into_iter().collect();
+    let printed: std::collections::HashSet<&String> = sheet.people.iter().collect();
+    Ok(Drift {
+        added: now.iter().filter(|p| !printed.contains(p)).count(),
+        removed: sheet.people.iter().filter(|p| !now.contains(*p)).count(),
+    })
 }

@@ -1,18 +1,12 @@
 //! Typed reads of the materialised state.
 
-use std::collections::BTreeMap;
-
-use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 
 use super::Store;
-use crate::domain::award::{Award, Nomination, Selection};
-use crate::domain::pinyin::sort_key;
-use crate::domain::{Attendance, Enterprise, Evidence, Person, Session};
+use crate::domain::{Enterprise, Person, Session};
 use crate::log::apply::keys;
-use crate::log::apply::{Attendances, Enrolments};
-use crate::log::{Mark, Stored};
+use crate::log::Stored;
 
 impl Store {
     pub(crate) fn get_stored<T: DeserializeOwned>(&self, key: &str) -> Result<Option<Stored<T>>> {
@@ -91,159 +85,13 @@ impl Store {
             .collect())
     }
 
-    /// Ids of the people enrolled in a session (removed enrolments excluded).
-    pub fn enrolled_ids(&self, session: &str) -> Result<Vec<String>> {
-        Ok(self
-            .scan::<Enrolments>(&format!("n/{session}/"))?
-            .into_iter()
-            .filter(|(_, s)| s.value.enrolled())
-            .map(|(person, _)| person)
-            .collect())
-    }
-
     /// The record ids under an index prefix.
-    pub(super) fn index_ids(&self, prefix: &str) -> Result<Vec<String>> {
+    pub(crate) fn index_ids(&self, prefix: &str) -> Result<Vec<String>> {
         self.state
             .scan_prefix(prefix)
             .keys()
             .map(|key| Ok(String::from_utf8_lossy(&key?[prefix.len()..]).into_owned()))
             .collect()
-    }
-
-    /// How many people are enrolled, without reading the list.
-    pub fn enrolled_count(&self, session: &str) -> Result<u32> {
-        self.count(&keys::enrolled_count(session))
-    }
-
-    /// How many people are checked in, without reading the list.
-    pub fn present_count(&self, session: &str) -> Result<u32> {
-        self.count(&keys::present_count(session))
-    }
-
-    fn count(&self, key: &str) -> Result<u32> {
-        Ok(self
-            .state
-            .get(key)?
-            .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
-            .map_or(0, u32::from_be_bytes))
-    }
-
-    pub fn is_enrolled(&self, session: &str, person: &str) -> Result<bool> {
-        Ok(self
-            .get_stored::<Enrolments>(&keys::enrolment(session, person))?
-            .is_some_and(|s| s.value.enrolled()))
-    }
-
-    /// The offices that have put the person on the session's list (a joint session's host and
-    /// co-host each enrol their own enterprises' people).
-    pub fn enrolled_by(&self, session: &str, person: &str) -> Result<Vec<String>> {
-        Ok(self
-            .get_stored::<Enrolments>(&keys::enrolment(session, person))?
-            .map(|s| s.value.by().into_iter().map(str::to_string).collect())
-            .unwrap_or_default())
-    }
-
-    /// The people enrolled in a session with their enterprise, by name.
-    pub fn enrolment_list(&self, session: &str) -> Result<Vec<(Person, Option<Enterprise>)>> {
-        let mut rows = Vec::new();
-        for id in self.enrolled_ids(session)? {
-            if let Some(person) = self.person(&id)? {
-                let enterprise = match &person.enterprise {
-                    Some(e) => self.enterprise(e)?,
-                    None => None,
-                };
-                rows.push((person, enterprise));
-            }
-        }
-        rows.sort_by_cached_key(|(person, _)| (sort_key(&person.name), person.id.clone()));
-        Ok(rows)
-    }
-
-    /// Who is checked in to a session, by person id.
-    pub fn attendance(&self, session: &str) -> Result<BTreeMap<String, Attendance>> {
-        Ok(self
-            .scan::<Attendances>(&format!("a/{session}/"))?
-            .into_iter()
-            .filter(|(_, s)| s.value.present())
-            .map(|(person, s)| (person, s.value.view()))
-            .collect())
-    }
-
-    /// A joint session's counts by the unit that keeps each part of its list, from this store's
-    /// own copy of every unit's entries.
-    pub fn count_tally(&self, session: &str) -> Result<crate::log::SessionTally> {
-        let mut by_unit: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-        for (_, stored) in self.scan::<Enrolments>(&format!("n/{session}/"))? {
-            for office in stored.value.by() {
-                by_unit.entry(office.to_string()).or_default().0 += 1;
-            }
-        }
-        for (_, stored) in self.scan::<Attendances>(&format!("a/{session}/"))? {
-            for (office, _) in stored.value.by() {
-                by_unit.entry(office.to_string()).or_default().1 += 1;
-            }
-        }
-        Ok(crate::log::SessionTally {
-            enrolled: self.enrolled_count(session)?,
-            present: self.present_count(session)?,
-            by_unit: by_unit
-                .into_iter()
-                .map(|(unit, (enrolled, present))| (unit, enrolled, present))
-                .collect(),
-        })
-    }
-
-    /// The counts a joint session's office last sent down, with when it counted them.
-    pub fn tally(&self, session: &str) -> Result<Option<(crate::log::SessionTally, i64)>> {
-        Ok(self
-            .get_stored::<crate::log::SessionTally>(&keys::tally(session))?
-            .map(|s| (s.value, i64::try_from(s.stamp.0.wall_ms).unwrap_or(0))))
-    }
-
-    /// Checklist marks of one unit, by item id.
-    pub fn marks(&self, unit: &str) -> Result<BTreeMap<String, Mark>> {
-        Ok(self
-            .scan::<Mark>(&format!("c/{unit}/"))?
-            .into_iter()
-            .map(|(item, s)| (item, s.value))
-            .collect())
-    }
-
-    /// Deadlines a city has set for one unit, by item id.
-    pub fn deadlines(&self, unit: &str) -> Result<BTreeMap<String, NaiveDate>> {
-        Ok(self
-            .scan::<NaiveDate>(&format!("d/{unit}/"))?
-            .into_iter()
-            .map(|(item, s)| (item, s.value))
-            .collect())
-    }
-
-    /// Evidence attached to one unit's items, by item id.
-    pub fn evidence(&self, unit: &str) -> Result<BTreeMap<String, Vec<Evidence>>> {
-        let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-        for (rest, stored) in self.scan::<Evidence>(&format!("v/{unit}/"))? {
-            let item = rest.split('/').next().unwrap_or_default().to_string();
-            out.entry(item).or_default().push(stored.value);
-        }
-        Ok(out)
-    }
-
-    /// Every nomination for the 评选 this store holds, in id order, each with the province's
-    /// choice on it if that has come.
-    pub fn awards(&self) -> Result<Vec<Award>> {
-        let mut chosen: BTreeMap<String, Selection> = self
-            .scan::<Selection>("w/s/")?
-            .into_iter()
-            .map(|(id, s)| (id, s.value))
-            .collect();
-        Ok(self
-            .scan::<Nomination>("w/n/")?
-            .into_iter()
-            .map(|(id, s)| Award {
-                selection: chosen.remove(&id),
-                nomination: s.value,
-            })
-            .collect())
     }
 
     /// The audit trail of one record, oldest first.

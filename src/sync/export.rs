@@ -422,7 +422,7 @@ pub fn export(
 ) -> Result<Exported> {
     let into_folder = check_destination(output)?;
     if is_strict_ancestor(store.office(), to) {
-        store.refresh_tallies()?;
+        super::tallies::refresh(store)?;
     }
     let (bytes, mut exported) = build(store, keys, to, options)?;
     let path = if into_folder {

@@ -32,6 +32,7 @@ mod rejection;
 pub mod rotation;
 pub mod status;
 pub mod summary;
+pub mod tallies;
 pub mod trust;
 pub mod visibility;
 

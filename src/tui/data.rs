@@ -13,6 +13,7 @@ use super::tabs::sessions::{Detail, EnrolRow, Printed, SessionRow, SessionsState
 use super::theme::Theme;
 use crate::campaign::{campaign, unit_name};
 use crate::sheets::rollup;
+use crate::store::lists;
 use crate::store::Store;
 
 /// The state of a freshly opened interface: calendar tab on `today`, data loaded.
@@ -57,8 +58,8 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     for s in &sessions {
         rows.push(SessionRow::new(
             s.clone(),
-            store.enrolled_count(&s.id)?,
-            store.present_count(&s.id)?,
+            lists::enrolled_count(store, &s.id)?,
+            lists::present_count(store, &s.id)?,
         ));
     }
     let list = &mut state.sessions;
@@ -80,7 +81,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
         .collect();
     let mut units = Vec::new();
     for (unit, depth) in units_under(&office) {
-        let rows = store.checklist(&unit, state.today)?;
+        let rows = crate::store::checklist::rows(store, &unit, state.today)?;
         if rows.is_empty() {
             continue;
         }
@@ -140,10 +141,10 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
     let Some(session) = store.session(id)? else {
         return Ok(None);
     };
-    let attendance = store.attendance(id)?;
+    let attendance = lists::attendance(store, id)?;
     let mut people: Vec<EnrolRow> = Vec::new();
-    for (p, e) in store.enrolment_list(id)? {
-        let by = store.enrolled_by(id, &p.id)?;
+    for (p, e) in lists::enrolment_list(store, id)? {
+        let by = lists::enrolled_by(store, id, &p.id)?;
         // A joint session's units each enrol their own: the list says who.
         let enrolled_by = if by.iter().all(|o| *o == session.office) {
             String::new()
@@ -164,9 +165,9 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
             enrolled_by,
         });
     }
-    let printed = match store.printed_sheet(id, None)? {
+    let printed = match crate::store::printed::sheet(store, id, None)? {
         Some(sheet) => {
-            let drift = store.drift(id, &sheet)?;
+            let drift = crate::store::printed::drift(store, id, &sheet)?;
             let mut rows = Vec::new();
             for person_id in &sheet.people {
                 let Some(p) = store.person(person_id)? else {

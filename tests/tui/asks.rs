@@ -131,7 +131,7 @@ fn enrolling_into_a_full_session_asks_and_a_second_enter_enrols() {
     ));
     assert_eq!(state.overlay, Overlay::None);
     assert_eq!(
-        store.enrolled_count(&session.id).expect("count") as usize,
+        peixun::store::lists::enrolled_count(&store, &session.id).expect("count") as usize,
         enrolled + 1
     );
 }

@@ -109,7 +109,10 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
         Some(Effect::Door(DoorEffect::CheckIn { listed: true, .. }))
     ));
     assert_eq!(present(&state), (2, 6));
-    assert_eq!(d.store.present_count(&d.today).expect("count"), 2);
+    assert_eq!(
+        peixun::store::lists::present_count(&d.store, &d.today).expect("count"),
+        2
+    );
     assert_eq!(op_count(&d.store), ops + 1);
     assert_eq!(state.checkin.query.value(), "", "the line is cleared");
     let Some(Banner::Done { name, late, at, .. }) = &state.checkin.banner else {
@@ -136,7 +139,10 @@ fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
     typed(&d.store, &mut state, "李四");
     press(&d.store, &mut state, KeyCode::Enter);
     assert_eq!(present(&state), (1, 6));
-    assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
+    assert_eq!(
+        peixun::store::lists::present_count(&d.store, &d.today).expect("count"),
+        1
+    );
     assert_eq!(op_count(&d.store), ops, "nothing written");
     let Some(Banner::Already { first_at, .. }) = &state.checkin.banner else {
         panic!("no warning: {:?}", state.checkin.banner);
@@ -232,7 +238,10 @@ fn undo_takes_back_the_last_check_in_as_an_op() {
         matches!(effect, Some(Effect::Door(DoorEffect::Undo { ref name, .. })) if name == "周山")
     );
     assert_eq!(present(&state), (1, 6));
-    assert_eq!(d.store.present_count(&d.today).expect("count"), 1);
+    assert_eq!(
+        peixun::store::lists::present_count(&d.store, &d.today).expect("count"),
+        1
+    );
     assert_eq!(op_count(&d.store), ops + 1, "undo is an op too");
     assert!(
         matches!(&state.checkin.banner, Some(Banner::Undone { name, unenrolled: false }) if name == "周山")
@@ -326,7 +335,7 @@ fn someone_on_another_list_is_checked_in_and_joins_this_one() {
         Some(Effect::Door(DoorEffect::CheckIn { listed: false, .. }))
     ));
     assert_eq!(present(&state), (2, 7));
-    assert!(d.store.is_enrolled(&d.today, &d.id("张珊")).expect("read"));
+    assert!(peixun::store::lists::is_enrolled(&d.store, &d.today, &d.id("张珊")).expect("read"));
     assert!(matches!(
         state.checkin.banner,
         Some(Banner::Done {
@@ -464,7 +473,7 @@ fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
         let enrolled = if take_off { 6 } else { 7 };
         assert_eq!(present(&state), (1, enrolled));
         assert_eq!(
-            d.store.is_enrolled(&d.today, &d.id("张珊")).expect("read"),
+            peixun::store::lists::is_enrolled(&d.store, &d.today, &d.id("张珊")).expect("read"),
             !take_off
         );
         assert!(matches!(

@@ -99,7 +99,7 @@ fn ticked_rows_are_previewed_by_name_and_checked_in_with_one_commit() {
         before + 1,
         "one op for the one new check-in"
     );
-    let attendance = store.attendance(&id).expect("attendance");
+    let attendance = peixun::store::lists::attendance(&store, &id).expect("attendance");
     let at = |name: &str| {
         let person = store
             .people()
@@ -142,7 +142,7 @@ fn a_row_the_sheet_does_not_have_is_named_and_nothing_is_written() {
     assert!(matches!(state.overlay, Overlay::None));
     assert_eq!(op_count(&store), before);
     // The store refuses the same on its own, whole.
-    assert!(store.check_in_paper(&id, &[2, 4], None).is_err());
+    assert!(peixun::app::checkin::paper(&store, &id, &[2, 4], None).is_err());
     assert_eq!(op_count(&store), before);
 }
 
@@ -155,23 +155,25 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
     let path = dir.path().join("签到表.xlsx");
     let version = print_sheet(&store, &session, &path);
     assert_eq!(version, 1);
-    let printed = store.printed_sheet(&id, None).expect("read").expect("kept");
+    let printed = peixun::store::printed::sheet(&store, &id, None)
+        .expect("read")
+        .expect("kept");
     let second = store
         .person(&printed.people[1])
         .expect("read")
         .expect("person")
         .name;
-    store
-        .enrol_draft(
-            &id,
-            &peixun::store::PersonDraft {
-                name: "阿华".into(),
-                phone: "13807119999".into(),
-                ..Default::default()
-            },
-            false,
-        )
-        .expect("late enrolment");
+    peixun::app::sessions::enrol(
+        &store,
+        &id,
+        &peixun::store::PersonDraft {
+            name: "阿华".into(),
+            phone: "13807119999".into(),
+            ..Default::default()
+        },
+        false,
+    )
+    .expect("late enrolment");
     // Reopened after the enrolment, as the tab would be.
     let mut state = load(&store, Theme::monochrome());
     press(&store, &mut state, KeyCode::Char('2'));
@@ -185,7 +187,7 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
     assert!(screen.contains("新报名 1 人不在这版表上"), "{screen}");
     assert!(screen.contains(&second), "{screen}");
     press(&store, &mut state, KeyCode::Enter);
-    let present = store.attendance(&id).expect("read");
+    let present = peixun::store::lists::attendance(&store, &id).expect("read");
     let names: Vec<String> = present
         .keys()
         .map(|p| store.person(p).expect("read").expect("person").name)

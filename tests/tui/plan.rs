@@ -78,8 +78,7 @@ fn a_county_fills_in_its_plan_reports_it_and_takes_a_class_out() {
     press(&store, &mut state, KeyCode::Char('d'));
     let plan = plans::current(&store).expect("plan");
     assert_eq!(plan.submitted, Some(today()));
-    let item = store
-        .checklist(ECHENG, today())
+    let item = peixun::store::checklist::rows(&store, ECHENG, today())
         .expect("checklist")
         .into_iter()
         .find(|r| r.item == "county.plan")

@@ -371,7 +371,8 @@ fn waiving_asks_why_done_takes_a_note_and_the_panel_shows_every_note() {
     assert_eq!(op_count(&store), before);
     typed(&store, &mut state, "本区并入市级计划");
     press(&store, &mut state, KeyCode::Enter);
-    let mark = store.marks(ECHENG).expect("marks")["county.plan"].clone();
+    let mark =
+        peixun::store::checklist::marks(&store, ECHENG).expect("marks")["county.plan"].clone();
     assert_eq!(mark.status, MarkStatus::Waived);
     assert_eq!(mark.note, "本区并入市级计划");
     assert!(screen(&state, 80, 24).contains("免报理由：本区并入市级计划"));
@@ -380,7 +381,8 @@ fn waiving_asks_why_done_takes_a_note_and_the_panel_shows_every_note() {
     press(&store, &mut state, KeyCode::Char('d'));
     typed(&store, &mut state, "已报市局");
     press(&store, &mut state, KeyCode::Enter);
-    let mark = store.marks(ECHENG).expect("marks")["county.plan"].clone();
+    let mark =
+        peixun::store::checklist::marks(&store, ECHENG).expect("marks")["county.plan"].clone();
     assert_eq!(
         (mark.status, mark.note.as_str()),
         (MarkStatus::Done, "已报市局")

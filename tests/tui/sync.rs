@@ -346,7 +346,9 @@ fn an_op_that_breaks_the_rules_is_listed_to_see_to() {
     assert!(find(buffer, "未生效").is_some());
     assert!(find(buffer, "截止日期只能由该单位所在的市州或省局设定").is_some());
     assert!(
-        store.deadlines("420704").expect("read").is_empty(),
+        peixun::store::checklist::deadlines(&store, "420704")
+            .expect("read")
+            .is_empty(),
         "nothing changed"
     );
 }

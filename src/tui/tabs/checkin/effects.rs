@@ -145,7 +145,7 @@ fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Doo
     };
     if c.office.is_none() {
         // Until the office index brings everyone's positions, the list's own.
-        for (person, _) in store.enrolment_list(id)? {
+        for (person, _) in crate::store::lists::enrolment_list(store, id)? {
             if !person.position.is_empty() {
                 c.positions.insert(person.id, person.position);
             }
@@ -154,21 +154,19 @@ fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Doo
     // Without the office index yet, the session's own list is searched alone.
     let office = c.office.clone().unwrap_or_default();
     let search = DoorSearch::new(store, id, office)?;
-    let checked_in = store
-        .attendance(id)?
+    let checked_in = crate::store::lists::attendance(store, id)?
         .into_iter()
         .filter_map(|(person, a)| a.first_at.map(|at| (person, at)))
         .collect();
     let whole = if session.office == store.office() {
         None
     } else {
-        store
-            .tally(id)?
+        crate::store::lists::tally(store, id)?
             .map(|(t, _)| (t.present, t.enrolled, unit_name(&session.office)))
     };
     Ok(Some(Door {
-        enrolled: store.enrolled_count(id)?,
-        present: store.present_count(id)?,
+        enrolled: crate::store::lists::enrolled_count(store, id)?,
+        present: crate::store::lists::present_count(store, id)?,
         whole,
         session,
         checked_in,
@@ -228,7 +226,7 @@ fn record(
     };
     if list_changed {
         // Someone joined this list: they move above the divider from now on.
-        door.enrolled = store.enrolled_count(who.session)?;
+        door.enrolled = crate::store::lists::enrolled_count(store, who.session)?;
         door.search = DoorSearch::new(store, who.session, c.office.clone().unwrap_or_default())?;
     }
     let (banner, recent) = match outcome {
@@ -367,12 +365,12 @@ fn undo(
         c.recent.remove(at);
     }
     if let Some(door) = c.door.as_mut().filter(|d| d.session.id == session) {
-        door.present = store.present_count(session)?;
+        door.present = crate::store::lists::present_count(store, session)?;
         if undone {
             door.checked_in.remove(person);
         }
         if unenrolled {
-            door.enrolled = store.enrolled_count(session)?;
+            door.enrolled = crate::store::lists::enrolled_count(store, session)?;
             door.search = DoorSearch::new(store, session, c.office.clone().unwrap_or_default())?;
         }
     }

@@ -1,0 +1,149 @@
+//! A person as an enrolment or walk-in form gives them: a known phone is that person; otherwise
+//! a new person, with their enterprise found among the office's or made new.
+
+use super::{Outcome, Refusal};
+use crate::domain::input::{self, FieldError};
+use crate::domain::known_enterprises::{KnownEnterprises, Match};
+use crate::domain::{credit_code, text, Categories};
+use crate::i18n::{t, tf};
+use crate::log::Payload;
+use crate::store::lists;
+use crate::store::{Enrolled, PersonDraft, Store};
+
+/// The person `draft` describes enrolled in `session` (the list's keeper checked by the caller),
+/// and the ops that make it so: a new person (and enterprise) and the enrolment, or none when a
+/// known person is on the list already.
+pub(super) fn enrol_payloads(
+    store: &Store,
+    session: &str,
+    draft: &PersonDraft,
+) -> Outcome<(Enrolled, Vec<Payload>)> {
+    let phone =
+        text::normalise_phone(&draft.phone).map_err(|e| Refusal::field("phone", e.to_string()))?;
+    let mut payloads = Vec::new();
+    let enrolled = match crate::search::lookup::by_phone(store, &phone)? {
+        Some(person) => {
+            let was_enrolled = lists::is_enrolled(store, session, &person.id)?;
+            Enrolled::Known {
+                person,
+                was_enrolled,
+            }
+        }
+        None => {
+            let (enterprise, create) = enterprise_for(store, draft)?;
+            let person = input::person(
+                store.new_id('P')?,
+                store.office().to_string(),
+                &draft.name,
+                &phone,
+                &draft.position,
+                enterprise,
+            )
+            .map_err(|e| Refusal::Fields(e.0))?;
+            payloads.extend(create);
+            payloads.push(Payload::PersonUpserted(person.clone()));
+            Enrolled::New(person)
+        }
+    };
+    if !matches!(
+        enrolled,
+        Enrolled::Known {
+            was_enrolled: true,
+            ..
+        }
+    ) {
+        payloads.push(Payload::EnrolmentSet {
+            session: session.to_string(),
+            person: enrolled.person().id.clone(),
+            enrolled: true,
+        });
+    }
+    Ok((enrolled, payloads))
+}
+
+/// The id of the enterprise a form names, and the op creating it when it is new.
+fn enterprise_for(
+    store: &Store,
+    draft: &PersonDraft,
+) -> Outcome<(Option<String>, Option<Payload>)> {
+    let name = text::clean(&draft.enterprise);
+    let code = match text::clean(&draft.credit_code) {
+        None => None,
+        Some(raw) => Some(
+            credit_code::validate(&raw)
+                .map_err(|e| Refusal::field("credit_code", e.to_string()))?,
+        ),
+    };
+    if name.is_none() && code.is_none() {
+        return Ok((None, None));
+    }
+    let enterprises = store.enterprises_for_people()?;
+    if let Some(e) = name
+        .as_deref()
+        .and_then(|typed| enterprises.iter().find(|e| e.id == typed))
+    {
+        return Ok((Some(e.id.clone()), None));
+    }
+    let known = KnownEnterprises::new(enterprises.clone());
+    match known.resolve(name.as_deref().unwrap_or_default(), code.as_deref()) {
+        Match::Known(e, _) => return Ok((Some(e.id.clone()), None)),
+        Match::Conflict(message) => {
+            let field = if code.is_some() {
+                "credit_code"
+            } else {
+                "enterprise"
+            };
+            return Err(Refusal::Fields(vec![FieldError { field, message }]));
+        }
+        Match::New => {}
+    }
+    // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司) means that enterprise,
+    // never a new one with a short name.
+    if let Some(typed) = name.as_deref().filter(|n| n.chars().count() >= 2) {
+        let partial: Vec<&str> = enterprises
+            .iter()
+            .filter(|e| e.name.contains(typed))
+            .map(|e| e.name.as_str())
+            .collect();
+        match partial.as_slice() {
+            [] => {}
+            [one] => {
+                let id = enterprises
+                    .iter()
+                    .find(|e| e.name == *one)
+                    .map(|e| e.id.clone());
+                return Ok((id, None));
+            }
+            many => {
+                let shown: Vec<&str> = many.iter().take(5).copied().collect();
+                return Err(Refusal::field(
+                    "enterprise",
+                    tf(
+                        "cli.enrol.enterprise_ambiguous",
+                        &[
+                            ("value", &typed),
+                            ("count", &many.len()),
+                            ("names", &shown.join(", ")),
+                        ],
+                    ),
+                ));
+            }
+        }
+    }
+    let Some(name) = name else {
+        return Err(Refusal::field("enterprise", t("cli.input.required")));
+    };
+    let enterprise = input::enterprise(
+        store.new_id('E')?,
+        store.office().to_string(),
+        &name,
+        code.as_deref(),
+        Categories::NONE,
+        store.office(),
+    )
+    .map_err(|e| Refusal::Fields(e.0))?;
+    Ok((
+        Some(enterprise.id.clone()),
+        Some(Payload::EnterpriseUpserted(enterprise)),
+    ))
+}
