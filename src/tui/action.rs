@@ -207,6 +207,8 @@ pub enum Effect {
     LoadCert,
     /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
     Sync(crate::tui::tabs::sync::SyncEffect),
+    /// The publicity behind the `county.publicity` item (`tabs::checklist::publicity`).
+    Publicity(crate::tui::tabs::checklist::publicity::PublicityEffect),
     /// The 企业 tab's reads and writes (`tabs::outreach::effects`).
     Outreach(crate::tui::tabs::outreach::OutreachEffect),
     /// The training plan behind the `county.plan` item (`tabs::checklist::plan`).

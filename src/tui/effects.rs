@@ -97,6 +97,9 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         Effect::LoadCert => crate::tui::tabs::cert::effects::load(store, state)
             .map(|()| None)
             .map_err(Failure::from),
+        Effect::Publicity(effect) => {
+            crate::tui::tabs::checklist::effects::run_publicity(store, state, effect)
+        }
         Effect::Outreach(effect) => crate::tui::tabs::outreach::effects::run(store, state, effect),
         Effect::Plan(effect) => crate::tui::tabs::checklist::effects::run(store, state, effect),
         Effect::ItemHistory { unit, item } => history::load(store, state, &unit, &item)

@@ -98,6 +98,8 @@ pub enum FormKind {
     Bundle(super::tabs::sync::BundleForm),
     /// A class added to this office's training plan (`tabs::checklist::plan`).
     PlanClass,
+    /// A publicity item of this office (`tabs::checklist::publicity`).
+    Publicity,
     /// Where the outreach to one of this office's enterprises stands (`tabs::outreach`).
     Outreach {
         enterprise: String,
@@ -301,6 +303,7 @@ impl Form {
             }
             FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
             FormKind::PlanClass => checklist::plan::add_effect(self, office),
+            FormKind::Publicity => checklist::publicity::add_effect(self),
             FormKind::Outreach { enterprise } => outreach::record_effect(self, enterprise),
             FormKind::Need { enterprise } => outreach::need_effect(self, enterprise),
             FormKind::Answer { need } => outreach::answer_effect(self, need),

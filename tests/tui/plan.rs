@@ -165,3 +165,38 @@ fn a_city_reads_a_units_plan_from_the_grid_and_cannot_change_it() {
     press(&store, &mut state, KeyCode::Char('d'));
     assert_eq!(op_count(&store), before);
 }
+
+#[test]
+fn a_county_records_its_publicity_from_the_checklist() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::monochrome());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let at = state
+        .checklist
+        .open_unit()
+        .expect("the county's items")
+        .rows
+        .iter()
+        .position(|r| r.item == "county.publicity")
+        .expect("the publicity item");
+    for _ in 0..at {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(screen_text(&state, 80, 24).contains("鄂城区的宣传报道（0 篇"));
+    press(&store, &mut state, KeyCode::Char('a'));
+    // A title is needed: named, nothing written.
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "鄂州日报");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(op_count(&store), before);
+    assert!(form_error(&state, "title").is_some());
+    typed(&store, &mut state, "鄂城区举办知识产权大培训");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("鄂城区的宣传报道（1 篇"), "{screen}");
+    assert!(screen.contains("鄂城区举办知识产权大培训"), "{screen}");
+    assert_eq!(peixun::app::publicity::list(&store).expect("list").len(), 1);
+}

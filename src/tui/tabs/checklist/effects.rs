@@ -2,11 +2,50 @@
 //! plan read again so the screen shows what was written.
 
 use super::plan::{PlanEffect, PlanScreen};
-use crate::app::{plans, Outcome, Refusal};
+use super::publicity::{PublicityEffect, PublicityScreen};
+use crate::app::{plans, publicity, Outcome, Refusal};
 use crate::i18n::tf;
 use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::app::State;
+
+/// Carries out the publicity screen's `effect` and reads the unit's publicity again.
+pub fn run_publicity(
+    store: &Store,
+    state: &mut State,
+    effect: PublicityEffect,
+) -> Outcome<Option<String>> {
+    let (unit, message) = match effect {
+        PublicityEffect::Open { unit } => (unit, None),
+        PublicityEffect::Add {
+            title,
+            outlet,
+            on,
+            session,
+            link,
+        } => {
+            let item = publicity::add(store, &title, &outlet, on, session.as_deref(), &link)?;
+            let text = tf(
+                "cli.publicity.added",
+                &[("id", &item.id), ("title", &item.title)],
+            );
+            (store.office().to_string(), Some(text))
+        }
+    };
+    let rows: Vec<_> = publicity::list(store)?
+        .into_iter()
+        .filter(|r| r.item.unit == unit)
+        .collect();
+    let selected = state.checklist.publicity.as_ref().map_or(0, |s| s.selected);
+    state.checklist.publicity = Some(PublicityScreen {
+        unit_name: crate::campaign::unit_name(&unit),
+        own: unit == store.office(),
+        selected: selected.min(rows.len().saturating_sub(1)),
+        rows,
+        unit,
+    });
+    Ok(message)
+}
 
 /// Carries out `effect`; the message for the status line when something was written.
 pub fn run(store: &Store, state: &mut State, effect: PlanEffect) -> Outcome<Option<String>> {

@@ -8,6 +8,8 @@ pub mod effects;
 pub mod forms;
 pub mod plan;
 pub mod plan_view;
+pub mod publicity;
+pub mod publicity_view;
 mod state;
 mod update;
 pub mod view;

@@ -71,6 +71,8 @@ pub struct ChecklistState {
     pub stale: std::collections::BTreeMap<String, String>,
     /// The open unit's training plan, shown over its items (Enter on `county.plan`).
     pub plan: Option<super::plan::PlanScreen>,
+    /// The open unit's publicity, shown over its items (Enter on `county.publicity`).
+    pub publicity: Option<super::publicity::PublicityScreen>,
 }
 
 fn step_of(item: &str) -> Option<&'static str> {

@@ -9,11 +9,15 @@ use crate::tui::context::{Ctx, View};
 use crate::tui::tabs::PAGE;
 
 use super::plan::{self, PlanEffect};
+use super::publicity::{self, PublicityEffect};
 use super::ChecklistState;
 
 pub fn update(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
     if c.plan.is_some() {
         return plan::update(c, ctx, action);
+    }
+    if c.publicity.is_some() {
+        return publicity::update(c, ctx, action);
     }
     if c.open.is_some() {
         return update_items(c, ctx, action);
@@ -51,6 +55,11 @@ fn update_items(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option
             let row = c.selected_item()?;
             if plan::is_plan_item(&row.item) {
                 return Some(Effect::Plan(PlanEffect::Open {
+                    unit: row.unit.clone(),
+                }));
+            }
+            if row.item == publicity::PUBLICITY_ITEM {
+                return Some(Effect::Publicity(PublicityEffect::Open {
                     unit: row.unit.clone(),
                 }));
             }
@@ -111,6 +120,9 @@ pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
     if let Some(screen) = &c.plan {
         return plan::hints(screen);
     }
+    if let Some(screen) = &c.publicity {
+        return publicity::hints(screen);
+    }
     match c.open {
         None => vec![(Action::Open, "open_unit"), (Action::Right, "next_step")],
         Some(_) => {
@@ -122,7 +134,15 @@ pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
             let on_plan = c
                 .selected_item()
                 .is_some_and(|r| plan::is_plan_item(&r.item));
-            out.push((Action::Open, if on_plan { "plan" } else { "history" }));
+            let on_publicity = c
+                .selected_item()
+                .is_some_and(|r| r.item == publicity::PUBLICITY_ITEM);
+            let open = match (on_plan, on_publicity) {
+                (true, _) => "plan",
+                (_, true) => "publicity",
+                _ => "history",
+            };
+            out.push((Action::Open, open));
             if own {
                 out.extend([
                     (Action::MarkDone, "mark_done"),

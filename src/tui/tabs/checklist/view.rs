@@ -22,6 +22,9 @@ pub fn render(frame: &mut Frame, area: Rect, tab: &ChecklistState, view: &View) 
     if let Some(screen) = &c.plan {
         return super::plan_view::render(frame, area, view, screen);
     }
+    if let Some(screen) = &c.publicity {
+        return super::publicity_view::render(frame, area, view, screen);
+    }
     match c.open_unit() {
         Some(unit) => render_items(frame, area, tab, view, unit),
         None if c.units.is_empty() => frame.render_widget(
