@@ -555,3 +555,46 @@ fn evidence_that_came_without_its_bytes_is_named_not_packed() {
     }
     assert!(!out.path().join("华容区培训通知.pdf").exists());
 }
+
+#[test]
+fn the_package_carries_the_summary_figures_and_the_units_publicity() {
+    let city = Office::new(EZHOU);
+    let echeng = Office::new(ECHENG);
+    city.pin(&echeng);
+    echeng.pin(&city);
+    peixun::app::publicity::add(
+        &echeng.store,
+        "鄂城区举办知识产权大培训",
+        "鄂州日报",
+        today(),
+        None,
+        "",
+    )
+    .unwrap();
+    city.applied(&echeng.send(&city));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("附件5");
+    write_package(&city, &target);
+    let files = files_under(&target);
+    let publicity = files
+        .keys()
+        .find(|name| name.starts_with("宣传报道-"))
+        .unwrap_or_else(|| panic!("{:?}", files.keys()));
+    let rows = index_rows(&files[publicity]);
+    assert!(
+        rows.iter()
+            .flatten()
+            .any(|c| c == "鄂城区举办知识产权大培训"),
+        "{rows:?}"
+    );
+    let summary = files
+        .keys()
+        .find(|name| name.starts_with("总结数据-"))
+        .unwrap_or_else(|| panic!("{:?}", files.keys()));
+    let rows = index_rows(&files[summary]);
+    let count = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "宣传报道（篇）"))
+        .and_then(|r| r.get(1).cloned());
+    assert_eq!(count.as_deref(), Some("1"), "{rows:?}");
+}

@@ -320,7 +320,31 @@ impl Package<'_> {
             t("cli.col.contact"),
             unit_name(office)
         ));
-        self.generated(&[name], &doc, office, t("cli.col.contact"))
+        self.generated(&[name], &doc, office, t("cli.col.contact"))?;
+        // The figures for the 工作总结 the package goes with, and the publicity it counts.
+        let summary = crate::sheets::summary::summary(store, office, self.today)?;
+        let doc = crate::sheets::summary::summary_document(&summary, &maker, self.today);
+        let name = top.claim(&format!(
+            "{}-{}.xlsx",
+            t("cli.summary.sheet"),
+            unit_name(office)
+        ));
+        self.generated(&[name], &doc, office, t("cli.summary.sheet"))?;
+        let publicity: Vec<_> = super::publicity::list(store)
+            .map_err(refusal_report)?
+            .into_iter()
+            .filter(|r| crate::campaign::hierarchy::within(office, &r.item.unit))
+            .collect();
+        if publicity.is_empty() {
+            return Ok(());
+        }
+        let doc = super::publicity::document(&publicity, office, &maker, self.today);
+        let name = top.claim(&format!(
+            "{}-{}.xlsx",
+            t("cli.publicity.sheet"),
+            unit_name(office)
+        ));
+        self.generated(&[name], &doc, office, t("cli.publicity.sheet"))
     }
 }
 

@@ -8,8 +8,9 @@ use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::unit_name;
 use crate::domain::outreach::{publicity, Publicity};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::sheets::doc::{text_or_empty, Align, Cell, Column, Document, Row, Value};
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,6 +54,43 @@ pub fn add(
     .map_err(|e| Refusal::Fields(e.0))?;
     store.commit(vec![Payload::PublicityAdded(item.clone())])?;
     Ok(item)
+}
+
+/// `rows` as the table the 附件5 package carries: date, unit, outlet, title, class, link.
+pub fn document(rows: &[PublicityRow], office: &str, maker: &str, made: NaiveDate) -> Document {
+    let columns = vec![
+        Column::new(t("cli.publicity.col_on"), Align::Center),
+        Column::new(t("cli.col.unit"), Align::Text),
+        Column::new(t("cli.publicity.col_outlet"), Align::Text),
+        Column::new(t("cli.publicity.col_title"), Align::Text),
+        Column::new(t("cli.publicity.col_session"), Align::Text),
+        Column::new(t("cli.publicity.col_link"), Align::Text),
+    ];
+    let body = rows
+        .iter()
+        .map(|r| {
+            Row::Body(vec![
+                Value::Date(r.item.on).into(),
+                Cell::text(&r.unit_name),
+                Cell::text(&r.item.outlet),
+                Cell::text(&r.item.title),
+                text_or_empty(r.session_title.as_deref().unwrap_or_default()).into(),
+                text_or_empty(&r.item.link).into(),
+            ])
+        })
+        .collect();
+    Document {
+        sheet: t("cli.publicity.sheet"),
+        title: tf("cli.publicity.title", &[("office", &unit_name(office))]),
+        line: crate::sheets::doc::office_line(maker, made),
+        columns,
+        rows: body,
+        notes: Vec::new(),
+        landscape: true,
+        signing: false,
+        maker: maker.to_string(),
+        made,
+    }
 }
 
 /// The publicity of this office and the units below it, newest first.
