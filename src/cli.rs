@@ -172,6 +172,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::cli_outreach::PublicityCommand,
     },
+    /// The teachers' register (师资库) and who teaches where
+    Teacher {
+        #[command(subcommand)]
+        command: crate::cli_outreach::TeacherCommand,
+    },
     /// The audit trail (全程留痕): who changed what, when, on which device
     Log {
         /// Only ops touching this record

@@ -1,5 +1,5 @@
 //! Subcommands for the work down to the enterprises: `peixun outreach`, `peixun need`,
-//! `peixun publicity`, and the arguments of `report calls`. Their help texts are in
+//! `peixun publicity`, `peixun teacher`, and the arguments of `report calls`. Their help texts are in
 //! `assets/i18n/<lang>/help.toml`, see `cli_help`.
 
 use std::path::PathBuf;
@@ -113,5 +113,47 @@ pub enum PublicityCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeacherCommand {
+    /// Add a teacher to this office's register (the province's or a city's); prints the id
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        organisation: String,
+        /// 职称 or post
+        #[arg(long, default_value = "")]
+        title: String,
+        /// 附件1 courses taught, comma-separated: K, 1-14
+        #[arg(long)]
+        courses: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+    },
+    /// The register, with the sessions each teacher is sent to; double bookings flagged
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a teacher to a session of this office's area
+    Assign {
+        #[arg(long)]
+        session: String,
+        /// The teacher's id or name
+        #[arg(long)]
+        teacher: String,
+        /// Send them even when they teach elsewhere that day
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Take a teacher off a session
+    Unassign {
+        #[arg(long)]
+        session: String,
+        #[arg(long)]
+        teacher: String,
     },
 }

@@ -19,6 +19,7 @@ pub mod package;
 pub mod plans;
 pub mod publicity;
 pub mod sessions;
+pub mod teachers;
 
 use color_eyre::Report;
 
@@ -45,6 +46,8 @@ pub enum Refusal {
 pub enum Confirm {
     /// The session's date lies outside the plan's window for its kind, or on a holiday.
     Calendar(Vec<String>),
+    /// The teacher is already sent to another session that day.
+    Busy(Vec<String>),
     /// Enrolling goes past the session's capacity.
     OverCapacity(SessionFull),
     /// A check-in keyed after the session ended: at its start (补录), or now.
@@ -95,10 +98,12 @@ impl From<Refusal> for Report {
     fn from(refusal: Refusal) -> Report {
         match refusal {
             Refusal::Fields(errors) => FieldErrors(errors).into(),
-            Refusal::Confirm(Confirm::Calendar(warnings)) => user_error(tf(
-                "cli.input.confirm_with_yes",
-                &[("warnings", &warnings.join(&t("cli.reason_sep")))],
-            )),
+            Refusal::Confirm(Confirm::Calendar(warnings) | Confirm::Busy(warnings)) => {
+                user_error(tf(
+                    "cli.input.confirm_with_yes",
+                    &[("warnings", &warnings.join(&t("cli.reason_sep")))],
+                ))
+            }
             Refusal::Confirm(Confirm::OverCapacity(full)) => user_error(full.to_string()),
             Refusal::Confirm(Confirm::AfterEnd { start, end }) => user_error(tf(
                 "cli.checkin.after_end",

@@ -18,6 +18,7 @@ mod plans;
 mod records;
 mod report;
 mod session;
+mod teachers;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -204,6 +205,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Outreach { command }) => outreach::run_outreach(&cli, command),
         Some(Command::Need { command }) => outreach::run_need(&cli, command),
         Some(Command::Publicity { command }) => outreach::run_publicity(&cli, command),
+        Some(Command::Teacher { command }) => teachers::run(&cli, command),
         Some(Command::Log {
             record,
             limit,

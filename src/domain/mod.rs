@@ -15,6 +15,7 @@ pub mod outreach;
 pub mod pinyin;
 pub mod plan;
 pub mod session_checks;
+pub mod teacher;
 pub mod text;
 
 pub use categories::Categories;

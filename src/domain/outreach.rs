@@ -147,7 +147,7 @@ pub fn publicity(
     link: &str,
 ) -> Result<Publicity, FieldErrors> {
     let mut errors = Vec::new();
-    for (field, value) in [("title", title), ("outlet", outlet)] {
+    for (field, value) in [("headline", title), ("outlet", outlet)] {
         if value.trim().is_empty() {
             errors.push(FieldError {
                 field,
@@ -155,7 +155,7 @@ pub fn publicity(
             });
         }
     }
-    for (field, value) in [("title", title), ("outlet", outlet), ("link", link)] {
+    for (field, value) in [("headline", title), ("outlet", outlet), ("link", link)] {
         if let Some(c) = super::text::forbidden_char(value) {
             errors.push(FieldError {
                 field,

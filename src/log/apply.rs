@@ -180,6 +180,14 @@ pub mod keys {
     pub fn publicity(id: &str) -> String {
         format!("b/{id}")
     }
+    /// A teacher of the register.
+    pub fn teacher(id: &str) -> String {
+        format!("f/{id}")
+    }
+    /// Whether a teacher is sent to a session.
+    pub fn assignment(session: &str, teacher: &str) -> String {
+        format!("i/{session}/{teacher}")
+    }
     /// Where a call list's export is found in the log: the unit, for `primary_key`.
     pub fn calls(unit: &str) -> String {
         format!("g/{unit}")
@@ -371,6 +379,10 @@ fn primary_key(payload: &Payload) -> String {
         Payload::ServiceNeedRecorded(n) => keys::need(&n.id),
         Payload::ServiceNeedAnswered { need, .. } => keys::answer(need),
         Payload::PublicityAdded(p) => keys::publicity(&p.id),
+        Payload::TeacherUpserted(teacher) => keys::teacher(&teacher.id),
+        Payload::TeacherAssigned {
+            session, teacher, ..
+        } => keys::assignment(session, teacher),
     }
 }
 
@@ -545,6 +557,12 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             upsert(kv, &keys::answer(need), op, answer)
         }
         Payload::PublicityAdded(p) => upsert(kv, &keys::publicity(&p.id), op, p),
+        Payload::TeacherUpserted(teacher) => upsert(kv, &keys::teacher(&teacher.id), op, teacher),
+        Payload::TeacherAssigned {
+            session,
+            teacher,
+            assigned,
+        } => upsert(kv, &keys::assignment(session, teacher), op, assigned),
     }
 }
 

@@ -46,6 +46,8 @@ pub enum Rule {
     Text { field: String, ch: char },
     /// A unit writes only its own training plan.
     OwnPlan,
+    /// The teachers' register and who teaches where are kept by the province or a city.
+    TeacherKeeper,
 }
 
 impl Rule {
@@ -84,6 +86,7 @@ impl Rule {
                 tf("cli.rule.exam_owner", &[("office", &name(session_office))])
             }
             Self::OwnPlan => tf("cli.rule.own_plan", &[]),
+            Self::TeacherKeeper => tf("cli.rule.teacher_keeper", &[]),
             Self::Text { field, ch } => tf(
                 "cli.rule.text",
                 &[
@@ -316,6 +319,26 @@ pub fn check(op: &Op) -> Result<(), Rule> {
         Payload::PublicityAdded(p) => {
             own_id(op, &p.id)?;
             own_record(op, &p.unit)
+        }
+        Payload::TeacherUpserted(teacher) => {
+            own_id(op, &teacher.id)?;
+            own_record(op, &teacher.office)?;
+            if above_county(&op.office) {
+                Ok(())
+            } else {
+                Err(Rule::TeacherKeeper)
+            }
+        }
+        Payload::TeacherAssigned { session, .. } => {
+            if !above_county(&op.office) {
+                return Err(Rule::TeacherKeeper);
+            }
+            match id_office(session) {
+                Some(owner) if within(&op.office, owner) => Ok(()),
+                owner => Err(Rule::SessionLine {
+                    session_office: owner.map(str::to_string),
+                }),
+            }
         }
     }
 }

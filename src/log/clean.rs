@@ -201,12 +201,26 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             ("unit", unit),
             ("note", &answer.note),
         ]),
+        Payload::TeacherUpserted(teacher) => {
+            fields.extend([
+                ("id", teacher.id.as_str()),
+                ("office", &teacher.office),
+                ("name", &teacher.name),
+                ("organisation", &teacher.organisation),
+                ("post", &teacher.title),
+                ("phone", &teacher.phone),
+            ]);
+            fields.extend(teacher.courses.iter().map(|c| ("courses", c.as_str())));
+        }
+        Payload::TeacherAssigned {
+            session, teacher, ..
+        } => fields.extend([("session", session.as_str()), ("id", teacher)]),
         Payload::PublicityAdded(p) => {
             fields.extend([
                 ("id", p.id.as_str()),
                 ("unit", &p.unit),
                 ("outlet", &p.outlet),
-                ("title", &p.title),
+                ("headline", &p.title),
                 ("link", &p.link),
             ]);
             fields.extend(p.session.as_deref().map(|s| ("session", s)));

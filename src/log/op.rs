@@ -154,6 +154,14 @@ pub enum Payload {
         answer: ServiceAnswer,
     },
     PublicityAdded(Publicity),
+    /// The province (or a city) keeps a teacher in its register; the same id again changes it.
+    TeacherUpserted(crate::domain::teacher::Teacher),
+    /// The province (or the city) sends a teacher to a session of its area, or takes them off.
+    TeacherAssigned {
+        session: RecordId,
+        teacher: RecordId,
+        assigned: bool,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -196,6 +204,8 @@ impl Payload {
             Self::ServiceNeedRecorded(_) => "ServiceNeedRecorded",
             Self::ServiceNeedAnswered { .. } => "ServiceNeedAnswered",
             Self::PublicityAdded(_) => "PublicityAdded",
+            Self::TeacherUpserted(_) => "TeacherUpserted",
+            Self::TeacherAssigned { .. } => "TeacherAssigned",
         }
     }
 
@@ -248,6 +258,10 @@ impl Payload {
                 .collect(),
             Self::ServiceNeedRecorded(n) => vec![n.id.clone(), n.enterprise.clone()],
             Self::ServiceNeedAnswered { need, .. } => vec![need.clone()],
+            Self::TeacherUpserted(teacher) => vec![teacher.id.clone()],
+            Self::TeacherAssigned {
+                session, teacher, ..
+            } => vec![teacher.clone(), session.clone()],
             Self::PublicityAdded(p) => [Some(&p.id), p.session.as_ref()]
                 .into_iter()
                 .flatten()

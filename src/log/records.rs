@@ -32,6 +32,10 @@ pub fn describe(key: &str) -> String {
         ["u", "n", id] => said("need", &[("id", id)]),
         ["u", "a", id] => said("answer", &[("id", id)]),
         ["b", id] => said("publicity", &[("id", id)]),
+        ["f", id] => said("teacher", &[("id", id)]),
+        ["i", session, teacher] => {
+            said("assignment", &[("session", session), ("teacher", teacher)])
+        }
         ["g", unit] => said("calls", &[("unit", &unit_name(unit))]),
         _ => key.to_string(),
     }

@@ -53,7 +53,8 @@ pub fn may_hold(office: &str, origin: &str, kind: ChainKind) -> bool {
 
 /// Ops a lower office sees of a higher office's work: no person, enterprise or attendance. The
 /// approval of an expansion class names a class, not a person, so it is public like the class;
-/// the 评选's choice is announced (予以表扬), so it reaches the city that nominated.
+/// the 评选's choice is announced (予以表扬), so it reaches the city that nominated; the teachers'
+/// register and who is sent where are copied down to every office that books them.
 pub fn is_public(payload: &Payload) -> bool {
     matches!(
         payload,
@@ -62,6 +63,8 @@ pub fn is_public(payload: &Payload) -> bool {
             | Payload::ExpansionApproved { .. }
             | Payload::SessionTallied { .. }
             | Payload::AwardSelected { .. }
+            | Payload::TeacherUpserted(_)
+            | Payload::TeacherAssigned { .. }
     )
 }
 

@@ -73,6 +73,13 @@ impl Ctx<'_> {
                             &[("warnings", &warnings.join(&t("cli.reason_sep")))],
                         ),
                     ),
+                    Confirm::Busy(warnings) => (
+                        "teacher",
+                        tf(
+                            "tui.form.confirm_again",
+                            &[("warnings", &warnings.join(&t("cli.reason_sep")))],
+                        ),
+                    ),
                     Confirm::OverCapacity(full) => (
                         "name",
                         tf(

@@ -191,7 +191,7 @@ fn a_county_records_its_publicity_from_the_checklist() {
     typed(&store, &mut state, "鄂州日报");
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(op_count(&store), before);
-    assert!(form_error(&state, "title").is_some());
+    assert!(form_error(&state, "headline").is_some());
     typed(&store, &mut state, "鄂城区举办知识产权大培训");
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);

@@ -76,7 +76,7 @@ pub fn hints(screen: &PublicityScreen) -> Vec<Hint> {
 }
 
 fn form(today: NaiveDate) -> Form {
-    let mut title = Field::text("title", "");
+    let mut title = Field::text("headline", "");
     title.label = crate::i18n::t("tui.publicity.field_title");
     let fields = vec![
         title,
@@ -102,7 +102,7 @@ pub fn add_effect(form: &Form) -> Result<Effect, FieldErrors> {
         }])
     })?;
     Ok(Effect::Publicity(PublicityEffect::Add {
-        title: form.text("title"),
+        title: form.text("headline"),
         outlet: form.text("outlet"),
         on,
         session: Some(form.text("session")).filter(|s| !s.trim().is_empty()),
