@@ -25,6 +25,9 @@ mod reports;
 #[path = "tui/outreach.rs"]
 mod outreach;
 
+#[path = "tui/teachers.rs"]
+mod teachers;
+
 #[path = "tui/plan.rs"]
 mod plan;
 

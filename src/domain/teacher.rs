@@ -24,7 +24,6 @@ pub struct Teacher {
 }
 
 /// A teacher from typed fields: a name and at least one 附件1 course; the rest as given.
-#[allow(clippy::too_many_arguments)]
 pub fn teacher(
     id: RecordId,
     office: OfficeId,

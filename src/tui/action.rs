@@ -129,6 +129,8 @@ actions! {
     Paper = "paper",
     /// Enterprises: show only those nobody of which was trained this year, or all again.
     Untrained = "untrained",
+    /// A session's detail: send a teacher of the register to it (the province or a city).
+    AssignTeacher = "assign_teacher",
 }
 
 impl Action {
@@ -209,6 +211,12 @@ pub enum Effect {
     Sync(crate::tui::tabs::sync::SyncEffect),
     /// The publicity behind the `county.publicity` item (`tabs::checklist::publicity`).
     Publicity(crate::tui::tabs::checklist::publicity::PublicityEffect),
+    /// Send `teacher` to `session`; a second session that day goes ahead once `confirmed`.
+    AssignTeacher {
+        session: String,
+        teacher: String,
+        confirmed: bool,
+    },
     /// The 企业 tab's reads and writes (`tabs::outreach::effects`).
     Outreach(crate::tui::tabs::outreach::OutreachEffect),
     /// The training plan behind the `county.plan` item (`tabs::checklist::plan`).

@@ -165,6 +165,7 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
             enrolled_by,
         });
     }
+    let teachers = crate::app::teachers::list(store).map_err(color_eyre::Report::from)?;
     let printed = match crate::store::printed::sheet(store, id, None)? {
         Some(sheet) => {
             let drift = crate::store::printed::drift(store, id, &sheet)?;
@@ -205,5 +206,6 @@ pub fn load_detail(store: &Store, id: &str) -> Result<Option<Detail>> {
     );
     let mut detail = Detail::new(row, people);
     detail.printed = printed;
+    detail.teachers = teachers;
     Ok(Some(detail))
 }

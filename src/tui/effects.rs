@@ -97,6 +97,26 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         Effect::LoadCert => crate::tui::tabs::cert::effects::load(store, state)
             .map(|()| None)
             .map_err(Failure::from),
+        Effect::AssignTeacher {
+            session,
+            teacher,
+            confirmed,
+        } => app::teachers::assign(store, &session, &teacher, true, confirmed).and_then(|done| {
+            open_session(store, state, &session)?;
+            let key = if done.already {
+                "cli.teacher.already"
+            } else {
+                "cli.teacher.assigned"
+            };
+            Ok(Some(tf(
+                key,
+                &[
+                    ("name", &done.teacher.name),
+                    ("title", &done.title),
+                    ("date", &done.date),
+                ],
+            )))
+        }),
         Effect::Publicity(effect) => {
             crate::tui::tabs::checklist::effects::run_publicity(store, state, effect)
         }

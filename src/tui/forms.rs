@@ -100,6 +100,10 @@ pub enum FormKind {
     PlanClass,
     /// A publicity item of this office (`tabs::checklist::publicity`).
     Publicity,
+    /// A teacher of the register sent to a session (`tabs::sessions::forms`).
+    AssignTeacher {
+        session: String,
+    },
     /// Where the outreach to one of this office's enterprises stands (`tabs::outreach`).
     Outreach {
         enterprise: String,
@@ -304,6 +308,11 @@ impl Form {
             FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
             FormKind::PlanClass => checklist::plan::add_effect(self, office),
             FormKind::Publicity => checklist::publicity::add_effect(self),
+            FormKind::AssignTeacher { session } => Ok(Effect::AssignTeacher {
+                session: session.clone(),
+                teacher: self.text("teacher"),
+                confirmed: self.confirmed(),
+            }),
             FormKind::Outreach { enterprise } => outreach::record_effect(self, enterprise),
             FormKind::Need { enterprise } => outreach::need_effect(self, enterprise),
             FormKind::Answer { need } => outreach::answer_effect(self, need),

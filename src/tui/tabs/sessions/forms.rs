@@ -140,3 +140,36 @@ pub fn enrol_effect(form: &Form, office: &str, session: &str) -> Result<Effect, 
         },
     })
 }
+
+/// Sending a teacher of the register to the session: each listed with their courses, and said
+/// when they already teach elsewhere that day.
+pub fn assign_teacher(detail: &super::Detail) -> Form {
+    let session = &detail.row.session;
+    let options: Vec<(String, String)> = detail
+        .teachers
+        .iter()
+        .map(|r| {
+            let mut label = format!(
+                "{} {}",
+                super::header::teacher_text(&r.teacher),
+                r.teacher.courses.join(",")
+            );
+            if r.bookings
+                .iter()
+                .any(|b| b.date == session.date && b.session != session.id)
+            {
+                label = tf("tui.teachers.busy_label", &[("label", &label)]);
+            }
+            (r.teacher.id.clone(), label)
+        })
+        .collect();
+    let mut teacher = Field::text("teacher", "");
+    teacher.input = FieldInput::Choice { options, index: 0 };
+    Form::build(Form::new(
+        FormKind::AssignTeacher {
+            session: session.id.clone(),
+        },
+        tf("tui.teachers.form_title", &[("title", &session.title)]),
+        vec![teacher],
+    ))
+}

@@ -120,6 +120,21 @@ fn course_text(course: &crate::domain::SessionCourse) -> String {
     }
 }
 
+/// "李明（武汉大学）".
+pub fn teacher_text(teacher: &crate::domain::teacher::Teacher) -> String {
+    if teacher.organisation.is_empty() {
+        teacher.name.clone()
+    } else {
+        tf(
+            "tui.teachers.named",
+            &[
+                ("name", &teacher.name),
+                ("organisation", &teacher.organisation),
+            ],
+        )
+    }
+}
+
 pub fn header(theme: &Theme, detail: &Detail, w: usize) -> Header {
     let label = theme.column_header;
     let s = &detail.row.session;
@@ -166,6 +181,19 @@ pub fn header(theme: &Theme, detail: &Detail, w: usize) -> Header {
         s.audience.clone()
     };
     rest.extend(field(&t("tui.field.audience"), &audience, w, label));
+    let teachers: Vec<String> = detail
+        .sent_teachers()
+        .iter()
+        .map(|teacher| teacher_text(teacher))
+        .collect();
+    if !teachers.is_empty() {
+        rest.extend(field(
+            &t("tui.field.teacher"),
+            &teachers.join(&t("cli.list_sep")),
+            w,
+            label,
+        ));
+    }
     let courses_label = t("tui.field.courses");
     if s.courses.is_empty() {
         rest.extend(field(&courses_label, "-", w, label));

@@ -65,6 +65,8 @@ pub struct Detail {
     pub selected: usize,
     /// How far the session's details above the list are scrolled (←/→) when they do not fit.
     pub info_scroll: usize,
+    /// The teachers' register as this office holds it, with who is sent where.
+    pub teachers: Vec<crate::app::teachers::TeacherRow>,
     index: PeopleIndex,
     /// Indexes into `people` the filter lets through, best match first; kept current by
     /// `refilter` so drawing does not search.
@@ -72,6 +74,16 @@ pub struct Detail {
 }
 
 impl Detail {
+    /// The teachers sent to this session.
+    pub fn sent_teachers(&self) -> Vec<&crate::domain::teacher::Teacher> {
+        let id = &self.row.session.id;
+        self.teachers
+            .iter()
+            .filter(|r| r.bookings.iter().any(|b| &b.session == id))
+            .map(|r| &r.teacher)
+            .collect()
+    }
+
     pub fn new(row: SessionRow, people: Vec<EnrolRow>) -> Detail {
         let mut detail = Detail {
             row,
@@ -81,6 +93,7 @@ impl Detail {
             filter: Filter::default(),
             selected: 0,
             info_scroll: 0,
+            teachers: Vec::new(),
             shown: Vec::new(),
         };
         detail.refilter();

@@ -136,6 +136,18 @@ fn update_detail(tab: &mut SessionsState, ctx: &mut Ctx, action: Action) -> Opti
             let session = detail.row.session.clone();
             open_edit(ctx, &session);
         }
+        Action::AssignTeacher => {
+            if !crate::campaign::hierarchy::above_county(&ctx.office.id) {
+                ctx.error(tf(
+                    "cli.teacher.not_keeper",
+                    &[("office", &ctx.office.name)],
+                ));
+            } else if detail.teachers.is_empty() {
+                ctx.error(crate::i18n::t("tui.teachers.empty"));
+            } else {
+                ctx.open(Overlay::Form(super::forms::assign_teacher(detail)));
+            }
+        }
         Action::Paper => {
             let session = detail.row.session.clone();
             if keeps_list(ctx, &session) {
@@ -184,6 +196,9 @@ pub fn hints(tab: &SessionsState, view: &View) -> Vec<Hint> {
             }
             if detail.row.session.office == view.office.id {
                 out.push((Action::Edit, "edit"));
+            }
+            if crate::campaign::hierarchy::above_county(&view.office.id) {
+                out.push((Action::AssignTeacher, "assign_teacher"));
             }
             out.push((Action::Filter, "filter"));
             if header::max_scroll_at(view.viewport, detail) > 0 {
