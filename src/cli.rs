@@ -213,6 +213,9 @@ pub enum Command {
     Backup {
         #[arg(long)]
         json: bool,
+        /// Only today's automatic backup, if not made yet, quietly (what closing the TUI starts)
+        #[arg(long)]
+        auto: bool,
     },
     /// Rebuild a store from a backup file into the data dir, which must hold no store yet
     Restore {

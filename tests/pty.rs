@@ -470,3 +470,45 @@ fn an_outreach_status_is_recorded_in_a_few_keys_and_is_in_the_store_after() {
     assert_eq!(row["outreach"]["status"], "confirmed");
     assert_eq!(row["outreach"]["on"], "2023-03-10");
 }
+
+#[test]
+fn the_daily_backup_is_written_after_the_interface_closes_without_holding_it_up() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let data = dir.path().join("data");
+    let backups = data.join("backups");
+    let made = || {
+        std::fs::read_dir(&backups)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".pxs"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(made(), 0, "no backup before the first session of the day");
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_text("1 日历");
+    s.send("q");
+    assert!(s.wait_exit(), "peixun exited with a failure");
+    s.assert_restored();
+    // A command straight after waits for the backup if it is still being written, then runs.
+    let due = Command::new(BIN)
+        .args(["due", "--data-dir"])
+        .arg(&data)
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .expect("run peixun due");
+    assert!(
+        due.status.success(),
+        "{}",
+        String::from_utf8_lossy(&due.stderr)
+    );
+    let deadline = Instant::now() + DEADLINE;
+    while made() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(made(), 1, "the day's backup was written");
+    assert!(!backups.join(".writing").exists(), "the mark is gone");
+}

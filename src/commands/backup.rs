@@ -10,8 +10,8 @@ use super::{data_dir, open_store, print_json, user_error};
 use crate::backup::{self, Summary};
 use crate::cli::{AwardCommand, ChecklistArgs, Cli, Command, PlanCommand, SessionCommand};
 use crate::config::Config;
-use crate::i18n::tf;
-use crate::store::Store;
+use crate::i18n::{t, tf};
+use crate::store::{is_locked, Store};
 
 pub fn backup_now(cli: &Cli, json: bool) -> Result<()> {
     let store = open_store(cli)?;
@@ -139,6 +139,89 @@ pub fn wanted_after(cli: &Cli) -> Option<PathBuf> {
         data_dir(cli).ok()
     } else {
         None
+    }
+}
+
+/// While a background backup holds the store, it is marked by this file in the backups folder.
+fn writing_marker(dir: &Path) -> PathBuf {
+    backup::backups_dir(dir).join(".writing")
+}
+
+/// After the interface closed: today's backup, if due, by a detached `peixun backup --auto` in a
+/// process group of its own, so that neither the prompt nor a dropped SSH session waits for it
+/// or stops it. Nothing is said if it cannot start; the next command makes the backup then.
+pub fn after_in_background(dir: &Path) {
+    let due = Config::load()
+        .and_then(|c| backup::due(dir, c.backup_keep))
+        .unwrap_or(false);
+    if !due {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["backup", "--auto"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    // Marked before the child starts, so a command run straight after waits rather than
+    // finding the store busy.
+    if std::fs::create_dir_all(backup::backups_dir(dir)).is_ok()
+        && std::fs::write(writing_marker(dir), b"").is_ok()
+        && command.spawn().is_err()
+    {
+        let _ = std::fs::remove_file(writing_marker(dir));
+    }
+}
+
+/// `peixun backup --auto`: today's automatic backup if it is due, quietly; the terminal that
+/// started it may be gone, so a hang-up does not stop it.
+pub fn auto_in_background(cli: &Cli) -> Result<()> {
+    let dir = data_dir(cli)?;
+    let _ignored = signal_hook::flag::register(
+        signal_hook::consts::SIGHUP,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
+    let written = (|| -> Result<()> {
+        let keep = Config::load()?.backup_keep;
+        if backup::due(&dir, keep)? {
+            backup::write(&Store::open(&dir)?, keep)?;
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(writing_marker(&dir));
+    written
+}
+
+/// Opens the store in `dir`, waiting (up to two minutes, saying so once) while a background
+/// backup holds it. A mark left by a backup that died is dropped as soon as the store opens.
+pub fn open_waiting(dir: &Path) -> Result<Store> {
+    let marker = writing_marker(dir);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut said = false;
+    loop {
+        match Store::open(dir) {
+            Ok(store) => {
+                if marker.exists() {
+                    let _ = std::fs::remove_file(&marker);
+                }
+                return Ok(store);
+            }
+            Err(e) if is_locked(&e) && marker.exists() && std::time::Instant::now() < deadline => {
+                if !said {
+                    eprintln!("{}", t("backup.write.waiting"));
+                    said = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 

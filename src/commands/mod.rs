@@ -68,8 +68,10 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
     }
 }
 
+/// The office's store. While the automatic backup that closing the TUI started is still being
+/// written, it waits for it (saying so) instead of refusing.
 pub fn open_store(cli: &Cli) -> Result<Store> {
-    Store::open(&data_dir(cli)?)
+    backup::open_waiting(&data_dir(cli)?)
 }
 
 /// The date the checklist counts from: `--today`, else the store's (a demo pins one), else today.
@@ -145,9 +147,15 @@ pub fn units_under(office: &str) -> Vec<String> {
 
 pub fn run(cli: Cli) -> Result<()> {
     let backup_into = backup::wanted_after(&cli);
+    // Closing the interface must be instant: its backup is written by a process of its own.
+    let interface = matches!(cli.command, None | Some(Command::Tui));
     dispatch(cli)?;
     if let Some(dir) = backup_into {
-        backup::after(&dir);
+        if interface {
+            backup::after_in_background(&dir);
+        } else {
+            backup::after(&dir);
+        }
     }
     Ok(())
 }
@@ -221,7 +229,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Cert { command }) => cert::run(&cli, command),
         Some(Command::Keys { command }) => keys::keys(&cli, command),
         Some(Command::Bundle { command }) => bundle::bundle(&cli, command),
-        Some(Command::Backup { json }) => backup::backup_now(&cli, *json),
+        Some(Command::Backup { auto: true, .. }) => backup::auto_in_background(&cli),
+        Some(Command::Backup { json, .. }) => backup::backup_now(&cli, *json),
         Some(Command::Restore { file, keys, json }) => {
             backup::restore(&cli, file, keys.as_deref(), *json)
         }

@@ -28,7 +28,7 @@ use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
 pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
-pub use open::{damaged_message, default_data_dir, StoreError};
+pub use open::{damaged_message, default_data_dir, is_locked, StoreError};
 pub use paper::{PaperCheckIn, PaperRow};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a

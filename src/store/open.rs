@@ -58,6 +58,14 @@ pub fn damaged_message(report: &color_eyre::eyre::Report, dir: &Path) -> Option<
         })
 }
 
+/// Whether opening failed because another peixun holds the store.
+pub fn is_locked(report: &color_eyre::Report) -> bool {
+    matches!(
+        report.downcast_ref::<StoreError>(),
+        Some(StoreError::Locked(_))
+    )
+}
+
 /// `--data-dir`, else `PEIXUN_DATA_DIR` (both handled by clap), else the platform data dir.
 pub fn default_data_dir() -> Option<PathBuf> {
     crate::dirs::data_dir()
