@@ -12,7 +12,7 @@
 //! 7. sync, backup: bundles between offices and their ledger; backups
 //! 8. sheets: spreadsheets in (importers) and reports out
 //! 9. app, demo: the use cases every client calls; the demo data
-//! 10. cli, cli_cert, cli_bundle, cli_outreach, cli_help, args, commands, tui: the clients
+//! 10. cli, cli_cert, cli_bundle, cli_outreach, cli_report, cli_help, args, commands, tui: the clients
 
 pub mod app;
 pub mod args;
@@ -24,6 +24,7 @@ pub mod cli_bundle;
 pub mod cli_cert;
 pub mod cli_help;
 pub mod cli_outreach;
+pub mod cli_report;
 pub mod commands;
 pub mod config;
 pub mod demo;

@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
         "cli_cert",
         "cli_bundle",
         "cli_outreach",
+        "cli_report",
         "cli_help",
         "args",
         "commands",

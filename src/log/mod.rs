@@ -7,6 +7,7 @@ pub mod authority;
 pub mod clean;
 pub mod device;
 pub mod hlc;
+pub mod keys;
 pub mod op;
 pub mod per_office;
 pub mod records;
