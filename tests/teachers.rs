@@ -144,3 +144,33 @@ fn the_cli_registers_lists_and_sends_in_both_languages() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("“99”"), "{}", stderr(&refused));
 }
+
+#[test]
+fn a_teacher_of_the_register_is_nominated_by_id_for_a_class_they_were_sent_to() {
+    let (_province, city, county) = hierarchy();
+    county_work(&county, "a");
+    let class = format!("S-{ECHENG}-a");
+    city.applied(&county.send(&city));
+    let li = teachers::add(&city.store, "李明", "武汉大学", "教授", "K", "").unwrap();
+    let input = peixun::app::awards::NominationInput {
+        name: Some(li.id.clone()),
+        session: Some(class.clone()),
+        reason: "授课生动，企业反响好".into(),
+        ..Default::default()
+    };
+    // Not sent there yet: the class's lecturers do not include them.
+    assert!(peixun::app::awards::nominate(
+        &city.store,
+        peixun::domain::award::AwardKind::Teacher,
+        &input
+    )
+    .is_err());
+    teachers::assign(&city.store, &class, &li.id, true, true).unwrap();
+    let nomination = peixun::app::awards::nominate(
+        &city.store,
+        peixun::domain::award::AwardKind::Teacher,
+        &input,
+    )
+    .unwrap();
+    assert_eq!(nomination.name, "李明");
+}

@@ -19,7 +19,7 @@ use crate::store::Store;
 /// What the coordinator typed for a nomination; which fields a kind needs is decided here.
 #[derive(Debug, Clone, Default)]
 pub struct NominationInput {
-    /// The lecturer's name (优秀师资).
+    /// The lecturer's name, or a teacher of the register by id or name (优秀师资).
     pub name: Option<String>,
     /// The trainee, by id, phone or participant code (优秀学员).
     pub person: Option<String>,
@@ -76,7 +76,11 @@ pub fn nominate(store: &Store, kind: AwardKind, input: &NominationInput) -> Outc
                 .as_deref()
                 .and_then(text::clean)
                 .ok_or_else(|| Refusal::said(t("cli.award.name_required")))?;
+            // A teacher of the register may be named by id; one sent to the class taught there.
+            let registered = super::teachers::registered(store, &name)?;
+            let name = registered.as_ref().map_or(name, |t| t.name.clone());
             let name = match &session {
+                Some(s) if super::teachers::sent_to(store, &s.id, registered.as_ref())? => name,
                 Some(s) => lecturer_at(s, &name)?,
                 None => name,
             };

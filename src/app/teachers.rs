@@ -218,3 +218,22 @@ pub fn assign(
     }])?;
     Ok(outcome)
 }
+
+/// The register's teacher `query` names (an id, or a name only one has), if any.
+pub fn registered(store: &Store, query: &str) -> Outcome<Option<Teacher>> {
+    match find(store, query) {
+        Ok(teacher) => Ok(Some(teacher)),
+        Err(Refusal::Said(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Whether `teacher` (of the register) was sent to `session`.
+pub fn sent_to(store: &Store, session: &str, teacher: Option<&Teacher>) -> Outcome<bool> {
+    let Some(teacher) = teacher else {
+        return Ok(false);
+    };
+    Ok(store
+        .get_stored::<bool>(&keys::assignment(session, &teacher.id))?
+        .is_some_and(|b| b.value))
+}
