@@ -190,30 +190,53 @@ pub fn auto_in_background(cli: &Cli) -> Result<()> {
     );
     let written = (|| -> Result<()> {
         let keep = Config::load()?.backup_keep;
-        if backup::due(&dir, keep)? {
-            backup::write(&Store::open(&dir)?, keep)?;
+        if !backup::due(&dir, keep)? {
+            return Ok(());
         }
+        // A command started right after the interface closed may hold the store for a moment.
+        let deadline = std::time::Instant::now() + MARK_LIFE;
+        let store = loop {
+            match Store::open(&dir) {
+                Err(e) if is_locked(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                opened => break opened?,
+            }
+        };
+        backup::write(&store, keep)?;
         Ok(())
     })();
     let _ = std::fs::remove_file(writing_marker(&dir));
     written
 }
 
+/// How long a background backup's mark is believed: a backup that died leaves one behind, and
+/// then the store busy is another peixun's, said at once.
+const MARK_LIFE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether a background backup is pending or being written.
+fn backup_pending(marker: &Path) -> bool {
+    std::fs::metadata(marker)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|at| at.elapsed().ok())
+        .is_some_and(|age| age < MARK_LIFE)
+}
+
 /// Opens the store in `dir`, waiting (up to two minutes, saying so once) while a background
-/// backup holds it. A mark left by a backup that died is dropped as soon as the store opens.
+/// backup holds it.
 pub fn open_waiting(dir: &Path) -> Result<Store> {
     let marker = writing_marker(dir);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let mut said = false;
     loop {
         match Store::open(dir) {
-            Ok(store) => {
-                if marker.exists() {
-                    let _ = std::fs::remove_file(&marker);
-                }
-                return Ok(store);
-            }
-            Err(e) if is_locked(&e) && marker.exists() && std::time::Instant::now() < deadline => {
+            Ok(store) => return Ok(store),
+            Err(e)
+                if is_locked(&e)
+                    && backup_pending(&marker)
+                    && std::time::Instant::now() < deadline =>
+            {
                 if !said {
                     eprintln!("{}", t("backup.write.waiting"));
                     said = true;

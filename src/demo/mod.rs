@@ -12,6 +12,7 @@ pub mod chain;
 mod checklist;
 mod crowd;
 mod names;
+mod outreach;
 mod plans;
 mod rng;
 mod sessions;
@@ -497,6 +498,8 @@ pub fn build_sized(
         }
     }
     let own_cert = chain.write(office, seed, &mut actor_rng, &mut foreign)?;
+    let sessions: Vec<&Session> = planned.iter().map(|p| &p.session).collect();
+    let own_outreach = outreach::own(&store, &mut rng.fork(10), &firms, &sessions, today)?;
     // Sessions of an office above the store's (the province's online days and exams in a city
     // store) come as that office's chain, as they would by bundle.
     let mut above: HashMap<String, ChainWriter> = HashMap::new();
@@ -523,6 +526,7 @@ pub fn build_sized(
             .map(|p| p.enrolled.len() + p.present.len())
             .sum::<usize>()
         + own_marks.len()
+        + own_outreach.len()
         + foreign.len();
     progress(0, total);
     let person_ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
@@ -563,6 +567,9 @@ pub fn build_sized(
         sink.push(m)?;
     }
     for payload in own_cert {
+        sink.push(payload)?;
+    }
+    for payload in own_outreach {
         sink.push(payload)?;
     }
     sink.flush()?;
