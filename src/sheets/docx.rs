@@ -121,13 +121,17 @@ fn document(letter: &Letter) -> String {
     for _ in 0..2 {
         body.push_str(r#"<w:p><w:pPr><w:pStyle w:val="Signature"/></w:pPr></w:p>"#);
     }
-    for (line, indent) in letter
+    let last = letter.signature.len().saturating_sub(1);
+    for (n, (line, indent)) in letter
         .signature
         .iter()
         .zip(signature_indents(&letter.signature))
+        .enumerate()
     {
         let twips = (indent * CHAR).round() as i64;
-        let ind = format!(r#"<w:keepNext/><w:ind w:right="{twips}"/>"#);
+        // The office's name is kept on the page of the date under it.
+        let keep = if n < last { "<w:keepNext/>" } else { "" };
+        let ind = format!(r#"{keep}<w:ind w:right="{twips}"/>"#);
         body.push_str(&paragraph("Signature", line, &ind));
     }
     // A4 with GB/T 9704's margins: 37 mm top, 35 mm bottom, 28 mm left, 26 mm right.

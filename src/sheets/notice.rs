@@ -135,6 +135,19 @@ fn part(n: usize, heading: &str) -> Para {
     ))
 }
 
+/// Typed text as a sentence of the body: ended with a full stop unless it ends in one already.
+fn sentence(text: &str) -> String {
+    let ended = text
+        .chars()
+        .last()
+        .is_none_or(|c| "。．.！!？?；;".contains(c));
+    if ended {
+        text.to_string()
+    } else {
+        format!("{text}{}", t("notice.doc.full_stop"))
+    }
+}
+
 fn course_line(n: usize, course: &NoticeCourse) -> String {
     // 附件1 numbers its optional courses; the keynote's 序号 cell is a word (专题辅导).
     let label = if course.seq.chars().all(|c| c.is_ascii_digit()) {
@@ -198,7 +211,7 @@ pub fn notice_letter(facts: &NoticeFacts) -> Letter {
     add(
         &mut body,
         "notice.doc.venue_heading",
-        vec![facts.venue.clone()],
+        vec![sentence(&facts.venue)],
     );
     let courses = if facts.courses.is_empty() {
         vec![t("notice.doc.no_courses")]
@@ -215,7 +228,7 @@ pub fn notice_letter(facts: &NoticeFacts) -> Letter {
     let audience = if facts.audience.is_empty() {
         tf("notice.doc.audience_default", &[("units", &units)])
     } else {
-        facts.audience.clone()
+        sentence(&facts.audience)
     };
     add(&mut body, "notice.doc.audience_heading", vec![audience]);
     add(
@@ -295,7 +308,7 @@ mod tests {
         };
         assert!(lines.iter().any(|l| l.contains("葛店分局协办")));
         assert!(at("一、培训时间") < at("2023年4月25日（星期二）09:00—11:30"));
-        assert!(at("二、培训地点") < at("华容区政务中心"));
+        assert!(at("二、培训地点") < at("华容区政务中心。"));
         assert!(at("三、培训内容") < at("《锚定目标》，主讲：省局领导"));
         assert!(at("附件1第3项课程：专利申请实务。") > at("三、培训内容"));
         assert!(at("四、参训对象") < at("五、报名方式"));
