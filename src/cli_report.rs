@@ -114,4 +114,12 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
     },
+    /// The training notice (培训通知) of a session, as an editable .docx or a .pdf
+    Notice {
+        #[arg(long)]
+        session: String,
+        /// FILE.docx or FILE.pdf, not already there [default: 培训通知-<session>-<date>.docx here]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }

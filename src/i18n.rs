@@ -55,6 +55,16 @@ const AREAS: &[(&str, &str, &str)] = &[
         "package",
         include_str!("../assets/i18n/en/package.toml"),
     ),
+    (
+        "zh",
+        "notice",
+        include_str!("../assets/i18n/zh-CN/notice.toml"),
+    ),
+    (
+        "en",
+        "notice",
+        include_str!("../assets/i18n/en/notice.toml"),
+    ),
     ("zh", "help", include_str!("../assets/i18n/zh-CN/help.toml")),
     ("en", "help", include_str!("../assets/i18n/en/help.toml")),
 ];

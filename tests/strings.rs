@@ -27,9 +27,17 @@ fn every_literal_key_is_defined() {
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         for piece in text.split('"').skip(1).step_by(2) {
-            let is_key = ["cli.", "tui.", "campaign.", "sync.", "cert.", "help."]
-                .iter()
-                .any(|p| piece.starts_with(p))
+            let is_key = [
+                "cli.",
+                "tui.",
+                "campaign.",
+                "sync.",
+                "cert.",
+                "help.",
+                "notice.",
+            ]
+            .iter()
+            .any(|p| piece.starts_with(p))
                 && piece
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))

@@ -22,6 +22,9 @@ mod polish;
 #[path = "tui/reports.rs"]
 mod reports;
 
+#[path = "tui/notice.rs"]
+mod notice;
+
 #[path = "tui/outreach.rs"]
 mod outreach;
 

@@ -14,6 +14,7 @@ pub mod contacts;
 mod drafts;
 pub mod evidence;
 pub mod needs;
+pub mod notice;
 pub mod outreach;
 pub mod package;
 pub mod plans;

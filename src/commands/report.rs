@@ -1,5 +1,5 @@
-//! `peixun report stats|signin|checklist|coverage|bulletin|plans|contacts|certified`: each a printable
-//! document, written
+//! `peixun report stats|signin|notice|checklist|coverage|bulletin|plans|contacts|certified`: each a
+//! printable document, written
 //! in the format its file's extension names (or printed, for the roll-ups without a file).
 
 use std::path::{Path, PathBuf};
@@ -272,6 +272,22 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             }
         }
         ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),
+        ReportCommand::Notice { session, output } => {
+            let found = crate::app::notice::session(&store, session)?;
+            let path = output.clone().unwrap_or_else(|| {
+                PathBuf::from(crate::sheets::notice::default_name(
+                    &found.title,
+                    found.date,
+                ))
+            });
+            let written = crate::app::notice::write(&store, &found, &path, today(cli, &store)?)?;
+            println!(
+                "{}\n{}",
+                tf("notice.cli.done", &[("title", &written.title)]),
+                tf("cli.report.written", &[("file", &written.path.display())])
+            );
+            Ok(())
+        }
         ReportCommand::Signin {
             session,
             output,

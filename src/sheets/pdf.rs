@@ -33,19 +33,27 @@ const TITLE_LINE: f64 = TITLE_PT * 1.5;
 const FOOTER_PT: f64 = 9.0;
 /// The top of a Chinese character above its baseline, as a share of the font size (the
 /// ideographic em box runs from 0.88 above to 0.12 below).
-const EM_TOP: f64 = 0.88;
+pub(super) const EM_TOP: f64 = 0.88;
 const BORDER: f32 = 0.5;
 
 /// Text widths from the font's own advances.
-struct Metrics<'a> {
+pub(super) struct Metrics<'a> {
     face: Face<'a>,
     per_em: f64,
     cache: RefCell<HashMap<char, f64>>,
 }
 
-impl Metrics<'_> {
+impl<'a> Metrics<'a> {
+    pub(super) fn new(face: Face<'a>) -> Metrics<'a> {
+        Metrics {
+            per_em: f64::from(face.units_per_em()),
+            face,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
     /// The width of `text` at `size` points.
-    fn width(&self, text: &str, size: f64) -> f64 {
+    pub(super) fn width(&self, text: &str, size: f64) -> f64 {
         let mut cache = self.cache.borrow_mut();
         let units: f64 = text
             .chars()
@@ -59,7 +67,7 @@ impl Metrics<'_> {
         units / self.per_em * size
     }
 
-    fn wrap(&self, text: &str, width: f64, size: f64) -> Vec<String> {
+    pub(super) fn wrap(&self, text: &str, width: f64, size: f64) -> Vec<String> {
         layout::wrap(text, width, &|t: &str| self.width(t, size))
     }
 }
@@ -402,11 +410,7 @@ pub fn pdf_bytes(docs: &[Document], font: &PdfFont) -> Result<Vec<u8>> {
     let face = font
         .face()
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
-    let m = Metrics {
-        per_em: f64::from(face.units_per_em()),
-        face,
-        cache: RefCell::new(HashMap::new()),
-    };
+    let m = Metrics::new(face);
     let pdf_font = Font::new(font.data.clone().into(), font.index)
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
     let mut pdf = Pdf::new();

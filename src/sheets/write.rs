@@ -18,14 +18,33 @@ pub enum Encoding {
     Gb18030,
 }
 
+fn write_failed(path: &Path, e: &std::io::Error) -> color_eyre::Report {
+    user_error(tf(
+        "cli.report.write_failed",
+        &[("file", &path.display()), ("reason", &io_reason(e))],
+    ))
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let failed = |e: std::io::Error| {
-        user_error(tf(
-            "cli.report.write_failed",
-            &[("file", &path.display()), ("reason", &io_reason(&e))],
-        ))
-    };
+    let temp = written_beside(path, bytes)?;
+    temp.persist(path)
+        .map_err(|e| write_failed(path, &e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically, only if nothing is there: a document meant to be edited
+/// by hand is never replaced, even by one appearing while this one is written.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = written_beside(path, bytes)?;
+    temp.persist_noclobber(path)
+        .map_err(|e| write_failed(path, &e.error))?;
+    Ok(())
+}
+
+/// `bytes` in a temp file beside `path`, on disk, with a report's usual mode.
+fn written_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+    let failed = |e: std::io::Error| write_failed(path, &e);
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -41,8 +60,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
             .map_err(failed)?;
     }
     temp.as_file().sync_all().map_err(failed)?;
-    temp.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    Ok(temp)
 }
 
 /// A table as CSV text in the chosen encoding.

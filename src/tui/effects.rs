@@ -136,14 +136,16 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                     return report(state, Refusal::field("path", problem));
                 }
             }
-            // A package never overwrites: said beside the path while the form is still open.
+            // A package or a notice never overwrites: said beside the path while the form is
+            // still open.
             if let Job::Report(wanted) = &job {
-                if wanted.kind == ReportKind::Package {
-                    if let Err(Refusal::Said(problem)) =
-                        app::evidence::refuse_existing(&wanted.path)
-                    {
-                        return report(state, Refusal::field("path", problem));
-                    }
+                let taken = match wanted.kind {
+                    ReportKind::Package => app::evidence::refuse_existing(&wanted.path),
+                    ReportKind::Notice => app::notice::check_path(&wanted.path).map(|_| ()),
+                    _ => Ok(()),
+                };
+                if let Err(Refusal::Said(problem)) = taken {
+                    return report(state, Refusal::field("path", problem));
                 }
             }
             if matches!(state.overlay, Overlay::Form(_)) {

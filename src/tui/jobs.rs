@@ -148,6 +148,7 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
             (docs, tf("tui.reports.table_done", &[("rows", &body)]))
         }
         ReportKind::Package => return write_package(store, job, progress),
+        ReportKind::Notice => return write_notice(store, job, progress),
         ReportKind::Summary => {
             let summary = crate::sheets::summary::summary(store, office, job.today)?;
             let doc = crate::sheets::summary::summary_document(&summary, &maker, job.today);
@@ -196,6 +197,22 @@ fn make_reports_folder(path: &std::path::Path) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+/// The 培训通知 of the job's session, as the CLI writes it.
+fn write_notice(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Result<String> {
+    let session = job
+        .session
+        .as_deref()
+        .ok_or_else(|| eyre!(t("tui.reports.pick_session")))?;
+    progress(tf("tui.reports.saving", &[("file", &job.path.display())]));
+    let written = crate::app::notice::write(store, session, &job.path, job.today)
+        .map_err(color_eyre::Report::from)?;
+    Ok(format!(
+        "{}\n{}",
+        tf("notice.cli.done", &[("title", &written.title)]),
+        tf("cli.report.written", &[("file", &written.path.display())])
+    ))
 }
 
 /// The 附件5 package, unit by unit with its progress on screen.

@@ -45,9 +45,11 @@ pub fn follow_office(form: &mut Form, today: NaiveDate) {
 /// named plainly by report, office (or session) and date.
 pub fn default_path(kind: ReportKind, what: &str, date: NaiveDate) -> String {
     let name = crate::sheets::output::default_name(&kind.title(), what, date);
-    // The package is a folder of files; a .zip carries it on a stick as one.
+    // The package is a folder of files; a .zip carries it on a stick as one. A notice is a
+    // Word document, to be edited before it goes out.
     let name = match kind {
         ReportKind::Package => name.replace(".xlsx", ".zip"),
+        ReportKind::Notice => name.replace(".xlsx", ".docx"),
         _ => name,
     };
     format!("~/{REPORTS_FOLDER}/{name}")
@@ -86,8 +88,8 @@ fn encodings() -> Vec<(String, String)> {
     ]
 }
 
-/// The form for a report: the office (not for a sign-in sheet), the file, the CSV encoding.
-/// `chosen` is the session selected on the 场次 tab: a sign-in sheet is its.
+/// The form for a report: the office (not for a session's sheet or notice), the file, the CSV
+/// encoding. `chosen` is the session selected on the 场次 tab: a sign-in sheet or notice is its.
 pub(super) fn report_form(
     office: &str,
     today: NaiveDate,
@@ -100,6 +102,11 @@ pub(super) fn report_form(
             let title = tf("tui.reports.form_signin", &[("title", &session.title)]);
             (title, session.title, session.date, Some(session.id))
         }
+        ReportKind::Notice => {
+            let session = chosen?.session.clone();
+            let title = tf("notice.tui.form", &[("title", &session.title)]);
+            (title, session.title, session.date, Some(session.id))
+        }
         _ => (
             tf("tui.reports.form_title", &[("report", &kind.title())]),
             unit_name(office),
@@ -109,7 +116,7 @@ pub(super) fn report_form(
     };
     let mut fields = Vec::new();
     match kind {
-        ReportKind::Signin => {}
+        ReportKind::Signin | ReportKind::Notice => {}
         // A call list is of this office's area: which enterprises, not which office.
         ReportKind::Calls => {
             fields.push(choice("category", categories()));
@@ -120,6 +127,7 @@ pub(super) fn report_form(
     let mut path = Field::text("path", &default_path(kind, &what, date));
     let hint = match kind {
         ReportKind::Package => "tui.reports.path_hint_package",
+        ReportKind::Notice => "notice.tui.path_hint",
         _ => "tui.reports.path_hint",
     };
     path.hint = tf(
@@ -127,7 +135,7 @@ pub(super) fn report_form(
         &[("folder", &crate::sheets::output::reports_dir().display())],
     );
     fields.push(path);
-    if kind != ReportKind::Package {
+    if !matches!(kind, ReportKind::Package | ReportKind::Notice) {
         fields.push(choice("encoding", encodings()));
     }
     Some(Form::build(Form::new(
@@ -175,12 +183,16 @@ pub fn submit(form: &mut Form, today: NaiveDate, sessions: &[SessionRow]) -> Opt
     let path = crate::tui::effects::expand(&path);
     let job = match &form.kind {
         FormKind::Report { kind, session } => {
-            // A package is a folder or a .zip; the other reports name their format.
-            if *kind != ReportKind::Package {
-                if let Err(problem) = crate::sheets::output::FileFormat::of(&path) {
-                    form.set_error("path", problem);
-                    return None;
-                }
+            // A package is a folder or a .zip, a notice a .docx or .pdf; the other reports
+            // name their format.
+            let format = match kind {
+                ReportKind::Package => Ok(()),
+                ReportKind::Notice => crate::sheets::notice::NoticeFormat::of(&path).map(|_| ()),
+                _ => crate::sheets::output::FileFormat::of(&path).map(|_| ()),
+            };
+            if let Err(problem) = format {
+                form.set_error("path", problem);
+                return None;
             }
             let session = match session {
                 Some(id) => Some(Box::new(

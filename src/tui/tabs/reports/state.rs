@@ -15,6 +15,8 @@ pub enum ReportKind {
     Stats,
     /// The sign-in sheet of the session selected on the 场次 tab.
     Signin,
+    /// The 培训通知 of the session selected on the 场次 tab, as .docx or .pdf.
+    Notice,
     /// Every unit's checklist, one row per item.
     Checklist,
     /// Enterprises and people reached, per unit, against the target.
@@ -34,6 +36,7 @@ impl ReportKind {
         match self {
             ReportKind::Stats => "stats",
             ReportKind::Signin => "signin",
+            ReportKind::Notice => "notice",
             ReportKind::Checklist => "checklist",
             ReportKind::Coverage => "coverage",
             ReportKind::Bulletin => "bulletin",
@@ -55,9 +58,10 @@ pub enum Entry {
     Import,
 }
 
-pub const ENTRIES: [Entry; 9] = [
+pub const ENTRIES: [Entry; 10] = [
     Entry::Report(ReportKind::Stats),
     Entry::Report(ReportKind::Signin),
+    Entry::Report(ReportKind::Notice),
     Entry::Report(ReportKind::Checklist),
     Entry::Report(ReportKind::Coverage),
     Entry::Report(ReportKind::Bulletin),
@@ -72,7 +76,7 @@ pub const ENTRIES: [Entry; 9] = [
 pub struct ReportJob {
     pub kind: ReportKind,
     pub office: String,
-    /// The sign-in sheet's session.
+    /// The sign-in sheet's or the notice's session.
     pub session: Option<Box<Session>>,
     pub path: PathBuf,
     pub encoding: Encoding,

@@ -40,6 +40,10 @@ fn entry_text(chosen: Option<&SessionRow>, entry: Entry) -> (String, String) {
                     Some(row) => tf("tui.reports.signin_about", &[("title", &row.session.title)]),
                     None => t("tui.reports.pick_session"),
                 },
+                ReportKind::Notice => match chosen {
+                    Some(row) => tf("tui.reports.notice_about", &[("title", &row.session.title)]),
+                    None => t("tui.reports.pick_session"),
+                },
                 _ => t(&format!("tui.reports.{}_about", kind.key())),
             };
             (kind.title(), about)
@@ -72,7 +76,10 @@ fn list_lines(
         };
         let about_w = w.saturating_sub(name_w + 2);
         // A session's title loses its middle (its tail tells sessions apart); prose its end.
-        let about = if ENTRIES[i] == Entry::Report(ReportKind::Signin) {
+        let about = if matches!(
+            ENTRIES[i],
+            Entry::Report(ReportKind::Signin | ReportKind::Notice)
+        ) {
             truncate_middle(&about, about_w)
         } else {
             truncate(&about, about_w)
