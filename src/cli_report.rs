@@ -114,6 +114,16 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
     },
+    /// The 附件3 services the enterprises asked for, by service and unit, asked and answered
+    Needs {
+        /// FILE.xlsx, FILE.csv or FILE.pdf [default: print]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
+        encoding: crate::sheets::write::Encoding,
+        #[arg(long)]
+        json: bool,
+    },
     /// The training notice (培训通知) of a session, as an editable .docx or a .pdf
     Notice {
         #[arg(long)]

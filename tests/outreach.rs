@@ -305,3 +305,41 @@ fn publicity_is_kept_with_its_class_and_bad_input_writes_nothing() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].session_title.as_deref(), Some("专利导航与布局"));
 }
+
+#[test]
+fn the_needs_report_lists_all_seven_services_with_what_was_asked_and_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区"]));
+    stdout(&peixun(
+        dir.path(),
+        &["enterprise", "add", "--name", "鄂州市华光光电有限公司"],
+    ));
+    stdout(&peixun(dir.path(), &["need", "add", "华光光电", "3"]));
+    let listed = json(&peixun(dir.path(), &["need", "list", "--json"]));
+    let id = listed[0]["need"]["id"].as_str().unwrap().to_string();
+    stdout(&peixun(dir.path(), &["need", "add", "华光光电", "5"]));
+    stdout(&peixun(
+        dir.path(),
+        &["need", "answer", &id, "--note", "已对接"],
+    ));
+    let counts = json(&peixun(dir.path(), &["report", "needs", "--json"]));
+    let of = |service: u64| {
+        counts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["service"] == service)
+            .map(|c| {
+                (
+                    c["asked"].as_u64().unwrap(),
+                    c["answered"].as_u64().unwrap(),
+                )
+            })
+    };
+    assert_eq!(of(3), Some((1, 1)));
+    assert_eq!(of(5), Some((1, 0)));
+    let printed = stdout(&peixun(dir.path(), &["report", "needs"]));
+    for service in ["1 知识产权创造服务", "7 其他知识产权公共服务"] {
+        assert!(printed.contains(service), "{printed}");
+    }
+}

@@ -12,9 +12,10 @@ use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::{campaign, unit_name};
 use crate::domain::outreach::{service_number, ServiceAnswer, ServiceNeed};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::log::apply::keys;
 use crate::log::Payload;
+use crate::sheets::doc::{Align, Cell, Column, Document, Row};
 use crate::store::Store;
 
 /// A need as the lists show it.
@@ -161,4 +162,48 @@ pub fn counts(rows: &[NeedRow]) -> Vec<NeedCount> {
         entry.answered += usize::from(row.answer.is_some());
     }
     by.into_values().collect()
+}
+
+/// The needs by service (all seven of 附件3, in order) and unit, asked and answered, as a table
+/// for the city's or the province's report.
+pub fn counts_document(rows: &[NeedRow], office: &str, maker: &str, made: NaiveDate) -> Document {
+    let counts = counts(rows);
+    let mut body = Vec::new();
+    for service in &crate::campaign::campaign().services {
+        let seq = u8::try_from(service.seq).unwrap_or(u8::MAX);
+        let of_service: Vec<&NeedCount> = counts.iter().filter(|c| c.service == seq).collect();
+        let asked: usize = of_service.iter().map(|c| c.asked).sum();
+        let answered: usize = of_service.iter().map(|c| c.answered).sum();
+        body.push(Row::Body(vec![
+            Cell::text(format!("{} {}", service.seq, service.category)).bold(true),
+            Cell::text(""),
+            Cell::int(asked).bold(true),
+            Cell::int(answered).bold(true),
+        ]));
+        for c in of_service {
+            body.push(Row::Body(vec![
+                Cell::text(""),
+                Cell::text(&c.unit_name),
+                Cell::int(c.asked),
+                Cell::int(c.answered),
+            ]));
+        }
+    }
+    Document {
+        sheet: t("cli.need.sheet"),
+        title: tf("cli.need.title", &[("office", &unit_name(office))]),
+        line: crate::sheets::doc::office_line(maker, made),
+        columns: vec![
+            Column::new(t("cli.need.col_service"), Align::Text),
+            Column::new(t("cli.col.unit"), Align::Text),
+            Column::new(t("cli.need.col_count"), Align::Number),
+            Column::new(t("cli.need.col_answered"), Align::Number),
+        ],
+        rows: body,
+        notes: Vec::new(),
+        landscape: false,
+        signing: false,
+        maker: maker.to_string(),
+        made,
+    }
 }

@@ -65,6 +65,33 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
     let store = open_store(cli)?;
     match command {
         ReportCommand::Calls(args) => super::outreach::report_calls(cli, &store, args),
+        ReportCommand::Needs {
+            output,
+            encoding,
+            json,
+        } => {
+            if let Some(given) = output {
+                FileFormat::of(given).map_err(user_error)?;
+            }
+            let rows = crate::app::needs::list(&store, false)?;
+            if *json {
+                return print_json(&crate::app::needs::counts(&rows));
+            }
+            let maker = office_name(store.office(), store.office())?;
+            let doc = crate::app::needs::counts_document(
+                &rows,
+                store.office(),
+                &maker,
+                today(cli, &store)?,
+            );
+            match output {
+                Some(path) => write(&doc, path, *encoding),
+                None => {
+                    print_document(&doc);
+                    Ok(())
+                }
+            }
+        }
         ReportCommand::Summary {
             office,
             output,
