@@ -3,7 +3,7 @@
 
 use color_eyre::eyre::Result;
 
-use super::report::{print_document, write};
+use super::report::deliver;
 use super::{headers, open_store, print_json, print_table, today, unit_name, user_error};
 use crate::app::outreach::{self, CallFilter};
 use crate::app::{needs, publicity};
@@ -23,6 +23,18 @@ fn filter(args: &CallFilterArgs) -> CallFilter {
     CallFilter {
         category: args.category,
         untrained: args.untrained,
+    }
+}
+
+/// The day given, else the store's today.
+fn on_or_today(
+    cli: &Cli,
+    store: &Store,
+    on: Option<chrono::NaiveDate>,
+) -> Result<chrono::NaiveDate> {
+    match on {
+        Some(day) => Ok(day),
+        None => today(cli, store),
     }
 }
 
@@ -53,10 +65,7 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                     ],
                 )));
             };
-            let on = match on {
-                Some(day) => *day,
-                None => today(cli, &store)?,
-            };
+            let on = on_or_today(cli, &store, *on)?;
             let (e, outreach, written) = outreach::record(&store, enterprise, status, on, note)?;
             let key = if written {
                 "cli.outreach.recorded"
@@ -148,10 +157,7 @@ pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
         &office_name(store.office(), store.office())?,
         today(cli, store)?,
     );
-    match &args.output {
-        Some(path) => write(&doc, path, args.encoding)?,
-        None => print_document(&doc),
-    }
+    deliver(&doc, args.output.as_deref(), args.encoding)?;
     eprintln!(
         "{}",
         tf(
@@ -171,10 +177,7 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
             on,
             note,
         } => {
-            let on = match on {
-                Some(day) => *day,
-                None => today(cli, &store)?,
-            };
+            let on = on_or_today(cli, &store, *on)?;
             let need = needs::add(&store, enterprise, service, on, note)?;
             println!(
                 "{}",
@@ -188,10 +191,7 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
             );
         }
         NeedCommand::Answer { id, on, note } => {
-            let on = match on {
-                Some(day) => *day,
-                None => today(cli, &store)?,
-            };
+            let on = on_or_today(cli, &store, *on)?;
             let row = needs::answer(&store, id, on, note)?;
             println!(
                 "{}",
@@ -245,10 +245,7 @@ pub fn run_publicity(cli: &Cli, command: &PublicityCommand) -> Result<()> {
             session,
             link,
         } => {
-            let on = match on {
-                Some(day) => *day,
-                None => today(cli, &store)?,
-            };
+            let on = on_or_today(cli, &store, *on)?;
             let item = publicity::add(&store, title, outlet, on, session.as_deref(), link)?;
             println!(
                 "{}",

@@ -53,6 +53,17 @@ pub(super) fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<(
     Ok(())
 }
 
+/// Writes `doc` to `output`, or prints it when no file was named.
+pub(super) fn deliver(doc: &Document, output: Option<&Path>, encoding: Encoding) -> Result<()> {
+    match output {
+        Some(path) => write(doc, path, encoding),
+        None => {
+            print_document(doc);
+            Ok(())
+        }
+    }
+}
+
 /// A document's title, the line under it and its table, on the terminal.
 pub(super) fn print_document(doc: &Document) {
     let table = doc.table();
@@ -84,13 +95,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 &maker,
                 today(cli, &store)?,
             );
-            match output {
-                Some(path) => write(&doc, path, *encoding),
-                None => {
-                    print_document(&doc);
-                    Ok(())
-                }
-            }
+            deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Summary {
             office,
@@ -109,13 +114,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let maker = office_name(&office, store.office())?;
             let doc =
                 crate::sheets::summary::summary_document(&summary, &maker, today(cli, &store)?);
-            match output {
-                Some(path) => write(&doc, path, *encoding),
-                None => {
-                    print_document(&doc);
-                    Ok(())
-                }
-            }
+            deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Checklist {
             office,
@@ -159,13 +158,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             }
             let maker = office_name(&office, store.office())?;
             let doc = rollup::coverage_document(&store, &office, &coverage, today, &maker)?;
-            match output {
-                Some(path) => write(&doc, path, *encoding),
-                None => {
-                    print_document(&doc);
-                    Ok(())
-                }
-            }
+            deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Stats {
             office,
@@ -262,13 +255,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let maker = office_name(&office, store.office())?;
             let year = crate::campaign::campaign().year;
             let doc = crate::sheets::plans::plans_document(&office, &rows, year, &maker, today);
-            match output {
-                Some(path) => write(&doc, path, *encoding),
-                None => {
-                    print_document(&doc);
-                    Ok(())
-                }
-            }
+            deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Contacts {
             office,
@@ -290,13 +277,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 &maker,
                 today(cli, &store)?,
             );
-            match output {
-                Some(path) => write(&doc, path, *encoding),
-                None => {
-                    print_document(&doc);
-                    Ok(())
-                }
-            }
+            deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),
         ReportCommand::Notice { session, output } => {

@@ -32,3 +32,27 @@ pub fn clear_under(frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Clear, widened.intersection(frame.area()));
 }
+
+/// Draws `lines` as a panel under a rule at the foot of `area` (nothing when there are none) and
+/// returns what is left above it, at least `min_above` rows.
+pub fn panel_below(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &crate::tui::theme::Theme,
+    lines: Vec<ratatui::text::Line<'_>>,
+    min_above: u16,
+) -> Rect {
+    if lines.is_empty() {
+        return area;
+    }
+    let height = lines.len() as u16 + 1;
+    let [above, panel] =
+        Layout::vertical([Constraint::Min(min_above), Constraint::Length(height)]).areas(area);
+    let block = ratatui::widgets::Block::new()
+        .borders(ratatui::widgets::Borders::TOP)
+        .border_style(theme.border);
+    let inner = block.inner(panel);
+    frame.render_widget(block, panel);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), inner);
+    above
+}

@@ -1,9 +1,9 @@
 //! Drawing a unit's training plan: where it stands (reported or not, planned against held), a
 //! row per planned class, and the selected class's courses, co-host and teacher needs in full.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::plan::PlanScreen;
@@ -24,13 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, screen: &PlanScreen) {
         .as_ref()
         .map_or(&[], |p| p.classes.as_slice());
     let panel = class_panel(classes.get(screen.selected), w);
-    let panel_height = if panel.is_empty() {
-        0
-    } else {
-        panel.len() as u16 + 1
-    };
-    let [list_area, panel_area] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(panel_height)]).areas(area);
+    let list_area = crate::tui::widgets::panel_below(frame, area, theme, panel, 4);
 
     let back = view.keymap.hint(Action::Back).unwrap_or_default();
     let title = tf(
@@ -67,14 +61,6 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, screen: &PlanScreen) {
         lines.push(Line::styled(fit(&text, w), style));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
-    if panel_height > 0 {
-        let block = Block::new()
-            .borders(Borders::TOP)
-            .border_style(theme.border);
-        let inner = block.inner(panel_area);
-        frame.render_widget(block, panel_area);
-        frame.render_widget(Paragraph::new(panel), inner);
-    }
 }
 
 /// Widths of the class table at `w` columns: the audience takes what the numbers leave.

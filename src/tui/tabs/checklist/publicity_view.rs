@@ -1,9 +1,9 @@
 //! Drawing a unit's publicity: a row per report, newest first, the selected one's link below.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::publicity::PublicityScreen;
@@ -34,13 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, screen: &PublicityScre
             lines
         })
         .unwrap_or_default();
-    let panel_height = if panel.is_empty() {
-        0
-    } else {
-        panel.len() as u16 + 1
-    };
-    let [list_area, panel_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(panel_height)]).areas(area);
+    let list_area = crate::tui::widgets::panel_below(frame, area, theme, panel, 3);
     let back = view.keymap.hint(Action::Back).unwrap_or_default();
     let title = tf(
         "tui.publicity.title",
@@ -90,12 +84,4 @@ pub fn render(frame: &mut Frame, area: Rect, view: &View, screen: &PublicityScre
         lines.push(Line::styled(fit(&text, w), style));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
-    if panel_height > 0 {
-        let block = Block::new()
-            .borders(Borders::TOP)
-            .border_style(theme.border);
-        let inner = block.inner(panel_area);
-        frame.render_widget(block, panel_area);
-        frame.render_widget(Paragraph::new(panel), inner);
-    }
 }

@@ -1,10 +1,10 @@
 //! Drawing the 企业 tab: counts by outreach status, a row per enterprise, and the selected one's
 //! people (phones masked) and last note.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::OutreachState;
@@ -28,13 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
         return;
     }
     let panel = panel_lines(o.selected_row(), &o.selected_needs(), w);
-    let panel_height = if panel.is_empty() {
-        0
-    } else {
-        panel.len() as u16 + 1
-    };
-    let [list_area, panel_area] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(panel_height)]).areas(area);
+    let list_area = crate::tui::widgets::panel_below(frame, area, theme, panel, 4);
 
     let visible = o.visible();
     let mut lines: Vec<Line> = wrap_words(&summary(o, view), w)
@@ -75,14 +69,6 @@ pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
         lines.push(Line::styled(fit(&cols.row(row), w), style));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
-    if panel_height > 0 {
-        let block = Block::new()
-            .borders(Borders::TOP)
-            .border_style(theme.border);
-        let inner = block.inner(panel_area);
-        frame.render_widget(block, panel_area);
-        frame.render_widget(Paragraph::new(panel), inner);
-    }
 }
 
 /// "鄂城区范围内的企业 122 家：已参训 40；已通知 3、…；未联络 80".
