@@ -1,4 +1,5 @@
-//! The 企业 tab in English at 80x24.
+//! The work down to the enterprises in English at 80x24: the 企业 tab, a service need,
+//! publicity, and sending a teacher.
 
 use crossterm::event::KeyCode;
 
@@ -24,4 +25,65 @@ fn the_enterprises_tab_speaks_english() {
         screen.contains("recorded: 鄂州市华宇光电科技有限公司 confirmed"),
         "{screen}"
     );
+}
+
+#[test]
+fn a_service_need_and_publicity_are_recorded_in_english() {
+    set_lang(Lang::En);
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("Service need: 鄂州市华宇光电科技有限公司"),
+        "{screen}"
+    );
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("service need N-"), "{screen}");
+    assert!(screen.contains("Need: 知识产权创造服务"), "{screen}");
+
+    press(&store, &mut state, KeyCode::Char('3'));
+    let at = state
+        .checklist
+        .open_unit()
+        .expect("the county's items")
+        .rows
+        .iter()
+        .position(|r| r.item == "county.publicity")
+        .expect("the publicity item");
+    for _ in 0..at {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("Publicity of 鄂城区 (0;"), "{screen}");
+    assert!(screen.contains("press a to add one"), "{screen}");
+}
+
+#[test]
+fn a_city_sends_a_teacher_in_english() {
+    set_lang(Lang::En);
+    let (_dir, store) = city_store();
+    let class = session(
+        &store,
+        peixun::domain::SessionKind::Offline,
+        "专利导航专题",
+        "2023-04-23",
+        "鄂州市民中心",
+    );
+    store
+        .commit(vec![peixun::log::Payload::SessionUpserted(class)])
+        .expect("commit");
+    peixun::app::teachers::add(&store, "李明", "武汉大学", "教授", "K,3", "").expect("teacher");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Char('r'));
+    assert!(screen_text(&state, 80, 24).contains("Send a teacher: 专利导航专题"));
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("李明 sent to “专利导航专题”"), "{screen}");
+    assert!(screen.contains("李明 (武汉大学)"), "{screen}");
 }
