@@ -313,7 +313,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                     if let Overlay::Form(form) = &mut state.overlay {
                         reports::follow_office(form, state.today);
                     }
-                    suggest::refresh(&state.checkin, &mut state.overlay);
+                    suggest::refresh(&state.checkin, &state.sessions.teachers, &mut state.overlay);
                     None
                 }
                 FormStep::Close => {

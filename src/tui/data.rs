@@ -65,6 +65,11 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     let list = &mut state.sessions;
     let selected = list.selected_row().map(|r| r.session.id.clone());
     list.rows = rows;
+    list.teachers = crate::app::teachers::list(store)
+        .map_err(color_eyre::Report::from)?
+        .into_iter()
+        .map(|row| row.teacher)
+        .collect();
     if let Some(id) = selected {
         list.select_id(&id);
     }

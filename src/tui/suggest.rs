@@ -1,13 +1,15 @@
 //! Suggestions under the enrol form's fields: typing a name or a phone offers the office's
 //! people (the door's `SearchIndex`: pinyin, Hanzi, phone tail), the enterprise field offers
 //! known enterprises by any part of the name or its initials. ↓ highlights one, Enter fills the
-//! form from it, so a known person is enrolled without typing their whole phone again.
+//! form from it, so a known person is enrolled without typing their whole phone again. In the
+//! session form, a course typed without a lecturer offers the register's teachers of it.
 
 use std::sync::Arc;
 
 use super::app::{Overlay, State};
 use super::forms::{Form, FormKind};
 use super::tabs::checkin::{CheckinState, IndexJob};
+use crate::domain::teacher::Teacher;
 use crate::domain::text::mask_phone;
 use crate::search::normalise_query;
 use crate::search::pinyin::text_initials;
@@ -71,14 +73,15 @@ pub fn want_index(state: &mut State) -> bool {
 }
 
 /// Works out the focused field's suggestions again (after typing or moving between fields),
-/// from the door's index of the office's people and enterprises.
-pub fn refresh(door: &CheckinState, overlay: &mut Overlay) {
+/// from the door's index of the office's people and enterprises, or the teachers' register.
+pub fn refresh(door: &CheckinState, teachers: &[Teacher], overlay: &mut Overlay) {
     let Overlay::Form(form) = &*overlay else {
         return;
     };
     let items = match form.kind {
         FormKind::Enrol { .. } => for_field(door, form),
         FormKind::WalkIn { .. } => for_walk_in(door, form),
+        FormKind::Session(_) => for_lecturer(teachers, form),
         _ => Vec::new(),
     };
     let field = form.fields.get(form.focus).map_or("", |f| f.name);
@@ -93,6 +96,35 @@ pub fn refresh(door: &CheckinState, overlay: &mut Overlay) {
             selected,
         };
     }
+}
+
+/// In the session form's courses (`K:讲师,3`), the register's teachers of the last course typed
+/// without a lecturer; picking one writes them after it.
+fn for_lecturer(teachers: &[Teacher], form: &Form) -> Vec<Suggestion> {
+    let Some(field) = form.fields.get(form.focus).filter(|f| f.name == "courses") else {
+        return Vec::new();
+    };
+    let typed = field.value();
+    let cut = typed
+        .char_indices()
+        .filter(|(_, c)| matches!(c, ',' | '，'))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (head, last) = typed.split_at(cut);
+    let course = last.trim();
+    if course.is_empty() || course.contains([':', '：']) {
+        return Vec::new();
+    }
+    let id = course.to_ascii_uppercase();
+    teachers
+        .iter()
+        .filter(|t| t.courses.iter().any(|c| *c == id))
+        .take(SHOWN)
+        .map(|t| Suggestion {
+            label: super::tabs::sessions::header::teacher_text(t),
+            fill: vec![("courses", format!("{head}{course}:{}", t.name))],
+        })
+        .collect()
 }
 
 fn for_field(door: &CheckinState, form: &Form) -> Vec<Suggestion> {

@@ -77,3 +77,38 @@ fn a_county_does_not_send_teachers() {
     assert_eq!(state.overlay, Overlay::None);
     assert!(screen_text(&state, 80, 24).contains("不管理师资库"));
 }
+
+#[test]
+fn the_session_form_offers_the_registers_teachers_of_a_course() {
+    let (_dir, store) = city_store();
+    peixun::app::teachers::add(&store, "李明", "武汉大学", "教授", "K,3", "").expect("teacher");
+    peixun::app::teachers::add(&store, "王芳", "", "", "8", "").expect("teacher");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the session form is open");
+    };
+    let courses = form
+        .fields
+        .iter()
+        .position(|f| f.name == "courses")
+        .expect("a courses field");
+    let focus = form.focus;
+    for _ in focus..courses {
+        press(&store, &mut state, KeyCode::Tab);
+    }
+    typed(&store, &mut state, "K:省局领导,3");
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("李明（武汉大学）"), "{screen}");
+    assert!(!screen.contains("王芳"), "{screen}");
+    press(&store, &mut state, KeyCode::Down);
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form stays open");
+    };
+    assert_eq!(
+        form.field("courses").map(|f| f.value().to_string()),
+        Some("K:省局领导,3:李明".to_string())
+    );
+}

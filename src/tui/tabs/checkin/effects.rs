@@ -132,7 +132,7 @@ pub(in crate::tui) fn run(
         DoorEffect::Refresh => {
             let refreshed = refresh(store, state);
             // An enrol form open meanwhile gets the new index's suggestions.
-            suggest::refresh(&state.checkin, &mut state.overlay);
+            suggest::refresh(&state.checkin, &[], &mut state.overlay);
             Ok(refreshed?)
         }
     }

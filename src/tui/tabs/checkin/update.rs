@@ -139,7 +139,7 @@ fn open_walk_in_with(c: &CheckinState, ctx: &mut Ctx, name: &str, phone: &str) {
         name,
         phone,
     )));
-    suggest::refresh(c, ctx.overlay);
+    suggest::refresh(c, &[], ctx.overlay);
 }
 
 /// The sessions whose door this office runs (its own, those below it, the joint sessions that

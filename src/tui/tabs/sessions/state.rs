@@ -133,6 +133,8 @@ pub struct SessionsState {
     /// Index into `visible()`.
     pub selected: usize,
     pub detail: Option<Detail>,
+    /// The teachers' register, offered as lecturers in the session form.
+    pub teachers: Vec<crate::domain::teacher::Teacher>,
 }
 
 impl SessionsState {
