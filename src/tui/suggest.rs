@@ -107,8 +107,7 @@ fn for_lecturer(teachers: &[Teacher], form: &Form) -> Vec<Suggestion> {
     let typed = field.value();
     let cut = typed
         .char_indices()
-        .filter(|(_, c)| matches!(c, ',' | '，'))
-        .last()
+        .rfind(|(_, c)| matches!(c, ',' | '，'))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let (head, last) = typed.split_at(cut);
     let course = last.trim();
