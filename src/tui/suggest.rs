@@ -117,7 +117,7 @@ fn for_lecturer(teachers: &[Teacher], form: &Form) -> Vec<Suggestion> {
     let id = course.to_ascii_uppercase();
     teachers
         .iter()
-        .filter(|t| t.courses.iter().any(|c| *c == id))
+        .filter(|t| t.courses.contains(&id))
         .take(SHOWN)
         .map(|t| Suggestion {
             label: super::tabs::sessions::header::teacher_text(t),
