@@ -131,6 +131,8 @@ actions! {
     Untrained = "untrained",
     /// A session's detail: send a teacher of the register to it (the province or a city).
     AssignTeacher = "assign_teacher",
+    /// Check-in: record a 附件3 service the last person checked in asked for, for their enterprise.
+    NeedAtDoor = "need_at_door",
 }
 
 impl Action {

@@ -552,3 +552,31 @@ fn a_walk_in_after_the_end_asks_which_time_to_record() {
     assert_eq!(name, "钱七");
     assert_eq!((at.time(), *late), (time(9, 0), false));
 }
+
+#[test]
+fn a_service_asked_for_at_the_door_is_recorded_for_the_enterprise_just_checked_in() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 52);
+    // Nobody checked in yet: F4 says so and opens nothing.
+    press(&d.store, &mut state, KeyCode::F(4));
+    assert!(!matches!(state.overlay, peixun::tui::app::Overlay::Form(_)));
+    typed(&d.store, &mut state, "zhaos");
+    press(&d.store, &mut state, KeyCode::Enter);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let enterprise = state
+        .checkin
+        .recent
+        .last()
+        .expect("checked in")
+        .enterprise
+        .clone();
+    assert!(!enterprise.is_empty());
+    press(&d.store, &mut state, KeyCode::F(4));
+    assert!(matches!(state.overlay, peixun::tui::app::Overlay::Form(_)));
+    press(&d.store, &mut state, KeyCode::Right);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let needs = peixun::app::needs::list(&d.store, false).expect("needs");
+    assert_eq!(needs.len(), 1, "{:?}", state.status);
+    assert_eq!(needs[0].enterprise_name, enterprise);
+    assert_eq!(needs[0].need.service, 2);
+}

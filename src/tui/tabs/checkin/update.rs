@@ -109,6 +109,15 @@ pub fn update(
             None => c.banner = Some(Banner::NothingToUndo),
         },
         Action::WalkIn => open_walk_in(c, ctx),
+        // A service asked for at the door is the enterprise's of the person just checked in.
+        Action::NeedAtDoor => match c.recent.last().filter(|r| !r.enterprise.is_empty()) {
+            Some(last) => ctx.open(Overlay::Form(crate::tui::tabs::outreach::need_form(
+                &last.enterprise,
+                &last.enterprise,
+                ctx.today,
+            ))),
+            None => ctx.info(t("tui.checkin.need_nobody")),
+        },
         _ => {}
     }
     None

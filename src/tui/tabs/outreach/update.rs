@@ -47,7 +47,7 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
                 return None;
             }
             let form = if action == Action::Add {
-                need_form(row, ctx.today)
+                need_form(&row.enterprise.id, &row.enterprise.name, ctx.today)
             } else {
                 form(row, ctx.today)
             };
@@ -94,8 +94,9 @@ fn form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDate) ->
     ))
 }
 
-/// Recording that the enterprise asked for one of 附件3's seven services.
-fn need_form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDate) -> Form {
+/// Recording that the enterprise `enterprise` (an id or a name `app::needs::add` finds) asked for
+/// one of 附件3's seven services; the 企业 tab and the door both open it.
+pub fn need_form(enterprise: &str, name: &str, today: chrono::NaiveDate) -> Form {
     let options: Vec<(String, String)> = crate::campaign::campaign()
         .services
         .iter()
@@ -105,9 +106,9 @@ fn need_form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDat
     service.input = FieldInput::Choice { options, index: 0 };
     Form::build(Form::new(
         FormKind::Need {
-            enterprise: row.enterprise.id.clone(),
+            enterprise: enterprise.to_string(),
         },
-        tf("tui.outreach.need_title", &[("name", &row.enterprise.name)]),
+        tf("tui.outreach.need_title", &[("name", &name)]),
         vec![
             service,
             Field::text("on", &today.to_string()),
