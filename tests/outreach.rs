@@ -343,3 +343,21 @@ fn the_needs_report_lists_all_seven_services_with_what_was_asked_and_answered() 
         assert!(printed.contains(service), "{printed}");
     }
 }
+
+#[test]
+fn the_summary_of_another_county_is_refused_and_its_own_is_given_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区"]));
+    let refused = peixun(dir.path(), &["report", "summary", "--office", "华容区"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("华容区 不在 鄂城区 的辖区内"),
+        "{}",
+        stderr(&refused)
+    );
+    let own = json(&peixun(dir.path(), &["report", "summary", "--json"]));
+    assert_eq!(own["unit"], ECHENG);
+    assert_eq!(own["publicity"], 0);
+    let english = stdout(&peixun(dir.path(), &["--lang", "en", "report", "summary"]));
+    assert!(english.contains("Publicity items"), "{english}");
+}
