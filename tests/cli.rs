@@ -498,3 +498,31 @@ fn output_into_a_closed_pipe_ends_quietly() {
         "{err}"
     );
 }
+
+#[test]
+fn people_json_is_every_person_by_name_and_an_empty_list_when_there_is_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区"]));
+    assert_eq!(
+        json(&peixun(dir.path(), &["people", "--json"])),
+        serde_json::json!([])
+    );
+    for (name, phone) in [
+        ("赵四", "13800000004"),
+        ("艾青", "13800000001"),
+        ("王五", "13800000005"),
+    ] {
+        stdout(&peixun(
+            dir.path(),
+            &["person", "add", "--name", name, "--phone", phone],
+        ));
+    }
+    let people = json(&peixun(dir.path(), &["people", "--json"]));
+    let names: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["艾青", "王五", "赵四"]);
+}

@@ -16,6 +16,9 @@ use crate::store::Store;
 
 pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
     let store = open_store(cli)?;
+    if json && session.is_none() {
+        return people_json(&store);
+    }
     let rows: Vec<(crate::domain::Person, Option<crate::domain::Enterprise>)> = match session {
         Some(id) => {
             if store.session(id)?.is_none() {
@@ -181,5 +184,22 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
     let id = enterprise.id.clone();
     store.commit(vec![Payload::EnterpriseUpserted(enterprise)])?;
     println!("{id}");
+    Ok(())
+}
+
+/// Everyone as JSON, by name: the enterprises are not read (the JSON names them by id), and each
+/// person is written as soon as its turn comes instead of the whole array being built first.
+fn people_json(store: &crate::store::Store) -> Result<()> {
+    use std::io::Write;
+    let mut people = store.people()?;
+    people.sort_by_cached_key(|p| sort_key(&p.name));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    out.write_all(b"[")?;
+    for (i, person) in people.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut out, person)?;
+    }
+    out.write_all(if people.is_empty() { b"]\n" } else { b"\n]\n" })?;
+    out.flush()?;
     Ok(())
 }
