@@ -263,3 +263,18 @@ pub fn screen_text(state: &State, width: u16, height: u16) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Moves the open unit's cursor in the 清单 tab down to `item`.
+pub fn to_item(store: &Store, state: &mut State, item: &str) {
+    let at = state
+        .checklist
+        .open_unit()
+        .expect("a unit open")
+        .rows
+        .iter()
+        .position(|r| r.item == item)
+        .unwrap_or_else(|| panic!("{item} in the open unit"));
+    for _ in 0..at {
+        press(store, state, KeyCode::Down);
+    }
+}

@@ -45,17 +45,7 @@ fn a_service_need_and_publicity_are_recorded_in_english() {
     assert!(screen.contains("Need: 知识产权创造服务"), "{screen}");
 
     press(&store, &mut state, KeyCode::Char('3'));
-    let at = state
-        .checklist
-        .open_unit()
-        .expect("the county's items")
-        .rows
-        .iter()
-        .position(|r| r.item == "county.publicity")
-        .expect("the publicity item");
-    for _ in 0..at {
-        press(&store, &mut state, KeyCode::Down);
-    }
+    to_item(&store, &mut state, "county.publicity");
     press(&store, &mut state, KeyCode::Enter);
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("Publicity of 鄂城区 (0;"), "{screen}");

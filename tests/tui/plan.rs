@@ -9,21 +9,8 @@ use peixun::app::plans;
 use peixun::demo::ChainWriter;
 use peixun::domain::plan::{planned_class, ClassInput, Plan};
 use peixun::log::Payload;
-use peixun::store::Store;
 use peixun::tui::app::{Overlay, State};
 use peixun::tui::Theme;
-
-/// Opens the 清单 tab and moves to the `county.plan` item of the open unit.
-fn to_plan_item(store: &Store, state: &mut State) {
-    let rows = &state.checklist.open_unit().expect("a unit open").rows;
-    let at = rows
-        .iter()
-        .position(|r| r.item == "county.plan")
-        .expect("the plan item");
-    for _ in 0..at {
-        press(store, state, KeyCode::Down);
-    }
-}
 
 fn form_error(state: &State, field: &str) -> Option<String> {
     match &state.overlay {
@@ -37,7 +24,7 @@ fn a_county_fills_in_its_plan_reports_it_and_takes_a_class_out() {
     let (_dir, store) = county_store();
     let mut state = load(&store, Theme::monochrome());
     press(&store, &mut state, KeyCode::Char('3'));
-    to_plan_item(&store, &mut state);
+    to_item(&store, &mut state, "county.plan");
     press(&store, &mut state, KeyCode::Enter);
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("鄂城区的培训计划"), "{screen}");
@@ -149,7 +136,7 @@ fn a_city_reads_a_units_plan_from_the_grid_and_cannot_change_it() {
         press(&store, &mut state, KeyCode::Down);
     }
     press(&store, &mut state, KeyCode::Enter);
-    to_plan_item(&store, &mut state);
+    to_item(&store, &mut state, "county.plan");
     press(&store, &mut state, KeyCode::Enter);
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("鄂城区的培训计划"), "{screen}");
@@ -171,17 +158,7 @@ fn a_county_records_its_publicity_from_the_checklist() {
     let (_dir, store) = county_store();
     let mut state = load(&store, Theme::monochrome());
     press(&store, &mut state, KeyCode::Char('3'));
-    let at = state
-        .checklist
-        .open_unit()
-        .expect("the county's items")
-        .rows
-        .iter()
-        .position(|r| r.item == "county.publicity")
-        .expect("the publicity item");
-    for _ in 0..at {
-        press(&store, &mut state, KeyCode::Down);
-    }
+    to_item(&store, &mut state, "county.publicity");
     press(&store, &mut state, KeyCode::Enter);
     assert!(screen_text(&state, 80, 24).contains("鄂城区的宣传报道（0 篇"));
     press(&store, &mut state, KeyCode::Char('a'));

@@ -14,17 +14,7 @@ fn a_county_adds_a_class_to_its_plan_in_english() {
     let (_dir, store) = county_store();
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('3'));
-    let at = state
-        .checklist
-        .open_unit()
-        .expect("the county's items")
-        .rows
-        .iter()
-        .position(|r| r.item == "county.plan")
-        .expect("the plan item");
-    for _ in 0..at {
-        press(&store, &mut state, KeyCode::Down);
-    }
+    to_item(&store, &mut state, "county.plan");
     press(&store, &mut state, KeyCode::Enter);
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("Training plan of 鄂城区"), "{screen}");
