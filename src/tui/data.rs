@@ -114,9 +114,9 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     if state.cert.loaded {
         super::tabs::cert::effects::load(store, state)?;
     }
-    if state.outreach.loaded {
-        super::tabs::outreach::effects::load(store, state).map_err(color_eyre::Report::from)?;
-    }
+    // Reading the enterprises means working out who is trained (the certification book): too
+    // much for every save, so the 企业 tab reads them again when it is next entered.
+    state.outreach.stale = true;
     Ok(())
 }
 

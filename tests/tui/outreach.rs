@@ -120,3 +120,19 @@ fn a_service_need_is_recorded_and_answered_from_the_enterprises_tab() {
     assert!(screen.contains("鄂城区 2023-03-10 答复"), "{screen}");
     assert!(screen.contains("已约武汉知识产权交易所面谈"), "{screen}");
 }
+
+#[test]
+fn the_enterprises_are_read_again_on_entering_after_a_change_elsewhere_not_at_every_save() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    assert!(state.outreach.loaded && !state.outreach.stale);
+    // A save on another tab only marks the list as out of date.
+    press(&store, &mut state, KeyCode::Char('3'));
+    to_item(&store, &mut state, "county.contact");
+    press(&store, &mut state, KeyCode::Char('u'));
+    assert!(state.outreach.stale);
+    let effect = press(&store, &mut state, KeyCode::Char('8'));
+    assert!(matches!(effect, Some(peixun::tui::Effect::Outreach(_))));
+    assert!(!state.outreach.stale);
+}

@@ -57,7 +57,12 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             ))
         }
     };
-    load(store, state)?;
+    // A need recorded at the door must not make the door wait for the enterprises' list.
+    if state.tab == crate::tui::app::Tab::Outreach {
+        load(store, state)?;
+    } else {
+        state.outreach.stale = true;
+    }
     Ok(message)
 }
 

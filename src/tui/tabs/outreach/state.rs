@@ -34,6 +34,8 @@ pub enum OutreachEffect {
 pub struct OutreachState {
     /// Read on first entering the tab, then after every change.
     pub loaded: bool,
+    /// The store changed since the rows were read: entering the tab reads them again.
+    pub stale: bool,
     pub rows: Vec<OutreachRow>,
     /// Index into `visible()`.
     pub selected: usize,
@@ -77,6 +79,7 @@ impl OutreachState {
         let current = self.selected_row().map(|r| r.enterprise.id.clone());
         self.rows = rows;
         self.loaded = true;
+        self.stale = false;
         let visible = self.visible();
         self.selected = current
             .and_then(|id| {

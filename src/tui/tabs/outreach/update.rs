@@ -10,9 +10,9 @@ use crate::tui::forms::{Field, FieldInput, Form, FormKind};
 use crate::tui::list_filter::{filter_key, Filter};
 use crate::tui::tabs::step_selection;
 
-/// The tab became the current one: read it the first time.
+/// The tab became the current one: read it the first time, and again after changes elsewhere.
 pub fn entered(o: &OutreachState) -> Option<Effect> {
-    (!o.loaded).then_some(Effect::Outreach(OutreachEffect::Load))
+    (!o.loaded || o.stale).then_some(Effect::Outreach(OutreachEffect::Load))
 }
 
 pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
