@@ -3,7 +3,7 @@
 
 use color_eyre::eyre::Result;
 
-use super::report::deliver;
+use super::report::{deliver, refuse_bad_output};
 use super::{headers, open_store, print_json, print_table, today, unit_name, user_error};
 use crate::app::outreach::{self, CallFilter};
 use crate::app::{needs, publicity};
@@ -15,7 +15,6 @@ use crate::domain::outreach::OutreachStatus;
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::sheets::calls::{calls_document, categories_text, outreach_text, trained_text};
-use crate::sheets::output::FileFormat;
 use crate::sheets::stamp::office_name;
 use crate::store::Store;
 
@@ -142,9 +141,7 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
 
 /// `report calls`: the list is taken (and logged) before it is written or printed.
 pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
-    if let Some(given) = &args.output {
-        FileFormat::of(given).map_err(user_error)?;
-    }
+    refuse_bad_output(args.output.as_deref())?;
     let chosen = filter(&args.filter);
     let rows = outreach::export_calls(store, chosen)?;
     if args.json {

@@ -53,6 +53,14 @@ pub(super) fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<(
     Ok(())
 }
 
+/// A file named for a report must be of a format it is written in: refused before any work.
+pub(super) fn refuse_bad_output(output: Option<&Path>) -> Result<()> {
+    if let Some(given) = output {
+        FileFormat::of(given).map_err(user_error)?;
+    }
+    Ok(())
+}
+
 /// Writes `doc` to `output`, or prints it when no file was named.
 pub(super) fn deliver(doc: &Document, output: Option<&Path>, encoding: Encoding) -> Result<()> {
     match output {
@@ -81,9 +89,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             encoding,
             json,
         } => {
-            if let Some(given) = output {
-                FileFormat::of(given).map_err(user_error)?;
-            }
+            refuse_bad_output(output.as_deref())?;
             let rows = crate::app::needs::list(&store, false)?;
             if *json {
                 return print_json(&crate::app::needs::counts(&rows));
@@ -103,9 +109,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             encoding,
             json,
         } => {
-            if let Some(given) = output {
-                FileFormat::of(given).map_err(user_error)?;
-            }
+            refuse_bad_output(output.as_deref())?;
             let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
             let summary = crate::sheets::summary::summary(&store, &office, today(cli, &store)?)?;
             if *json {
@@ -153,9 +157,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 return print_json(&coverage);
             }
             let today = today(cli, &store)?;
-            if let Some(given) = output {
-                FileFormat::of(given).map_err(user_error)?;
-            }
+            refuse_bad_output(output.as_deref())?;
             let maker = office_name(&office, store.office())?;
             let doc = rollup::coverage_document(&store, &office, &coverage, today, &maker)?;
             deliver(&doc, output.as_deref(), *encoding)
@@ -207,9 +209,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             if *json {
                 return print_json(&serde_json::json!({ "rows": rows, "awards": awards }));
             }
-            if let Some(given) = output {
-                FileFormat::of(given).map_err(user_error)?;
-            }
+            refuse_bad_output(output.as_deref())?;
             let maker = office_name(&office, store.office())?;
             let docs =
                 bulletin_doc::bulletin_documents(&store, &office, &rows, &awards, today, &maker)?;
@@ -243,9 +243,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             encoding,
             json,
         } => {
-            if let Some(given) = output {
-                FileFormat::of(given).map_err(user_error)?;
-            }
+            refuse_bad_output(output.as_deref())?;
             let today = today(cli, &store)?;
             let rows = crate::app::plans::overview(&store, office.as_deref(), today)?;
             if *json {
@@ -262,9 +260,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             output,
             encoding,
         } => {
-            if let Some(given) = output {
-                FileFormat::of(given).map_err(user_error)?;
-            }
+            refuse_bad_output(output.as_deref())?;
             let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
             let rows: Vec<_> = crate::app::contacts::list_under(&store, &office)?
                 .into_iter()
