@@ -136,3 +136,16 @@ fn the_enterprises_are_read_again_on_entering_after_a_change_elsewhere_not_at_ev
     assert!(matches!(effect, Some(peixun::tui::Effect::Outreach(_))));
     assert!(!state.outreach.stale);
 }
+
+#[test]
+fn keys_on_an_empty_enterprises_tab_say_what_to_do_first() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    for key in ['a', 'd'] {
+        press(&store, &mut state, KeyCode::Char(key));
+        assert_eq!(state.overlay, Overlay::None);
+    }
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(screen_text(&state, 80, 24).contains("没有选中的企业"));
+}

@@ -34,7 +34,10 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
             o.selected = 0;
         }
         Action::Open | Action::Add => {
-            let row = o.selected_row()?;
+            let Some(row) = o.selected_row() else {
+                ctx.info(t("tui.outreach.nothing_selected"));
+                return None;
+            };
             // Only the office that registered an enterprise records its outreach and needs.
             if row.enterprise.office != ctx.office.id {
                 ctx.error(tf(
