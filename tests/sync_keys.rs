@@ -195,7 +195,15 @@ fn a_first_format_rotation_certificate_still_reads() {
     assert!(point.heads.is_empty());
     assert!(point.at_ms > 0);
     // A flipped endorsement is refused.
-    let flipped = text.replacen(&hex[..2], if &hex[..2] == "00" { "01" } else { "00" }, 1);
+    // Flipped where the endorsement starts: the same two hex digits may also occur in the
+    // office code or the card.
+    let flipped_byte = if &hex[..2] == "00" { "01" } else { "00" };
+    let flipped = text.replacen(
+        &format!("endorsement = \"{}", &hex[..2]),
+        &format!("endorsement = \"{flipped_byte}"),
+        1,
+    );
+    assert_ne!(flipped, text);
     let other = Office::new(EZHOU);
     other.pin(&county);
     assert!(refusal(accept_rotation(
