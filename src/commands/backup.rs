@@ -11,7 +11,7 @@ use crate::backup::{self, Summary};
 use crate::cli::{AwardCommand, ChecklistArgs, Cli, Command, PlanCommand, SessionCommand};
 use crate::config::Config;
 use crate::i18n::{t, tf};
-use crate::store::{is_locked, Store};
+use crate::store::{is_locked, Store, StoreLock};
 
 pub fn backup_now(cli: &Cli, json: bool) -> Result<()> {
     let store = open_store(cli)?;
@@ -226,12 +226,21 @@ fn backup_pending(marker: &Path) -> bool {
 /// Opens the store in `dir`, waiting (up to two minutes, saying so once) while a background
 /// backup holds it.
 pub fn open_waiting(dir: &Path) -> Result<Store> {
+    waiting(dir, Store::open)
+}
+
+/// The store's lock alone (`Store::lock_only`), waiting as `open_waiting` does.
+pub fn lock_waiting(dir: &Path) -> Result<StoreLock> {
+    waiting(dir, Store::lock_only)
+}
+
+fn waiting<T>(dir: &Path, open: impl Fn(&Path) -> Result<T>) -> Result<T> {
     let marker = writing_marker(dir);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let mut said = false;
     loop {
-        match Store::open(dir) {
-            Ok(store) => return Ok(store),
+        match open(dir) {
+            Ok(opened) => return Ok(opened),
             Err(e)
                 if is_locked(&e)
                     && backup_pending(&marker)

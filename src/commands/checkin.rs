@@ -8,15 +8,16 @@ use chrono::NaiveDateTime;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{headers, open_store, print_json, print_table, today, user_error};
+use super::{backup, data_dir, headers, open_store, print_json, print_table, today, user_error};
 use crate::app;
 use crate::cli::{CheckinArgs, Cli, EnrolArgs};
 use crate::config::Config;
 use crate::domain::text::mask_phone;
 use crate::domain::Person;
 use crate::i18n::{t, tf};
-use crate::search::door::{decide, office_index, Choice, DoorSearch, Found};
-use crate::search::{Candidate, Tier};
+use crate::search::cache;
+use crate::search::door::{decide, Choice, DoorSearch, Found};
+use crate::search::{Candidate, SearchIndex, Tier};
 use crate::store::lists;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 
@@ -39,7 +40,19 @@ fn door(store: &Store, session: &str) -> Result<DoorSearch> {
     if store.session(session)?.is_none() {
         return Err(user_error(tf("cli.session.not_found", &[("id", &session)])));
     }
-    DoorSearch::new(store, session, Arc::new(office_index(store)?))
+    DoorSearch::new(store, session, Arc::new(cache::office_index(store)?))
+}
+
+/// Everyone in the office: from the index kept beside the store while holding only its lock,
+/// else from the store itself (which keeps the index for next time).
+fn office_index(cli: &Cli) -> Result<SearchIndex> {
+    let dir = data_dir(cli)?;
+    let lock = backup::lock_waiting(&dir)?;
+    if let Some(index) = cache::load(&dir)? {
+        return Ok(index);
+    }
+    drop(lock);
+    cache::office_index(&open_store(cli)?)
 }
 
 pub fn search(
@@ -49,16 +62,15 @@ pub fn search(
     limit: usize,
     json: bool,
 ) -> Result<()> {
-    let store = open_store(cli)?;
     let found: Vec<Found> = match session {
-        Some(id) => door(&store, id)?.search(query, limit, limit),
+        Some(id) => door(&open_store(cli)?, id)?.search(query, limit, limit),
         None => {
-            let index = office_index(&store)?;
+            let index = office_index(cli)?;
             index
                 .search(query, limit)
                 .iter()
                 .map(|h| Found {
-                    candidate: index.entry(h).clone(),
+                    candidate: index.entry(h),
                     tier: h.tier,
                     in_session: false,
                 })

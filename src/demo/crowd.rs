@@ -31,6 +31,7 @@ pub fn crowd(seed: u64, n: usize) -> Result<Vec<Candidate>> {
             phone: names::mobile(&mut rng, &mut used)?,
             code: format!("{:05}", i),
             enterprise: rng.pick(&enterprises).clone(),
+            position: String::new(),
         });
     }
     Ok(people)

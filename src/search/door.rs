@@ -26,6 +26,7 @@ pub fn candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
             name: p.name.clone(),
             phone: p.phone.clone(),
             code: p.code.clone(),
+            position: p.position.clone(),
             enterprise: p
                 .enterprise
                 .as_ref()
@@ -74,7 +75,7 @@ impl DoorSearch {
     /// The session's matches (at most `limit`), then up to `others` from elsewhere in the office.
     pub fn search(&self, query: &str, limit: usize, others: usize) -> Vec<Found> {
         let found = |index: &SearchIndex, hit: &Hit, in_session: bool| Found {
-            candidate: index.entry(hit).clone(),
+            candidate: index.entry(hit),
             tier: hit.tier,
             in_session,
         };
@@ -89,7 +90,7 @@ impl DoorSearch {
                 self.office
                     .search(query, others + self.enrolled.len())
                     .iter()
-                    .filter(|h| !self.enrolled.contains(&self.office.entry(h).id))
+                    .filter(|h| !self.enrolled.contains(self.office.id(h)))
                     .take(others)
                     .map(|h| found(&self.office, h, false)),
             );
@@ -194,6 +195,7 @@ mod tests {
                 phone: phone.into(),
                 code: code.into(),
                 enterprise: "华宇光电".into(),
+                position: String::new(),
             },
             tier,
             in_session: true,

@@ -2,6 +2,9 @@
 //! phone tail, participant code, enterprise name or initials, then fuzzy. Results come in tiers so
 //! the likeliest person is on top after two or three keystrokes.
 
+mod build;
+pub mod cache;
+mod columns;
 pub mod door;
 pub mod lookup;
 pub use crate::domain::pinyin;
@@ -11,6 +14,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::domain::text::fold_full_width;
+use columns::{CharPostings, KeyList, Postings, Texts, U32s};
 
 /// Why a result matched; lower tiers rank first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -51,6 +55,8 @@ pub struct Candidate {
     pub phone: String,
     pub code: String,
     pub enterprise: String,
+    /// Shown beside the name where people are offered to pick from; not searched.
+    pub position: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,93 +67,50 @@ pub struct Hit {
     pub score: u32,
 }
 
-/// A key in the arena: sorted lists of these make prefix queries a binary search.
-#[derive(Debug, Clone, Copy)]
-struct Key {
-    start: u32,
-    len: u16,
-    entry: u32,
-    secondary: bool,
-}
+/// `enterprise_of` for someone without an enterprise.
+const NO_ENTERPRISE: u32 = u32::MAX;
 
-#[derive(Debug, Default)]
-struct KeyList {
-    arena: String,
-    keys: Vec<Key>,
-}
-
-impl KeyList {
-    fn push(&mut self, text: &str, entry: u32, secondary: bool) {
-        let start = self.arena.len() as u32;
-        self.arena.push_str(text);
-        self.keys.push(Key {
-            start,
-            len: text.len().min(u16::MAX as usize) as u16,
-            entry,
-            secondary,
-        });
-    }
-
-    /// `text` under `entry` from each of `starts` (byte offsets), so a prefix query finds it
-    /// from the middle too; the text is stored once. Returns where it starts in the arena.
-    fn push_suffixes(&mut self, text: &str, starts: &[usize], entry: u32) -> u32 {
-        let start = self.arena.len() as u32;
-        self.arena.push_str(text);
-        for &offset in starts {
-            self.keys.push(Key {
-                start: start + offset as u32,
-                len: (text.len() - offset).min(u16::MAX as usize) as u16,
-                entry,
-                secondary: false,
-            });
-        }
-        start
-    }
-
-    fn text(&self, key: &Key) -> &str {
-        let start = key.start as usize;
-        self.arena
-            .get(start..start + key.len as usize)
-            .unwrap_or("")
-    }
-
-    fn sort(&mut self) {
-        let mut keys = std::mem::take(&mut self.keys);
-        keys.sort_by(|a, b| self.text(a).cmp(self.text(b)).then(a.entry.cmp(&b.entry)));
-        self.keys = keys;
-    }
-
-    /// Keys starting with `prefix`, in order, at most `cap` of them.
-    fn prefixed<'a>(&'a self, prefix: &'a str, cap: usize) -> impl Iterator<Item = &'a Key> + 'a {
-        let first = self.keys.partition_point(|k| self.text(k) < prefix);
-        self.keys[first..]
-            .iter()
-            .take_while(move |k| self.text(k).starts_with(prefix))
-            .take(cap)
-    }
-}
-
+/// Every column is indexed by entry (a person's place in the list it was built from), by
+/// enterprise (each distinct name once), or is a sorted key list naming either. They lie in two
+/// buffers (`columns`); `view` finds them there.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    entries: Vec<Candidate>,
-    initials: KeyList,
-    full: KeyList,
-    /// Each distinct enterprise's initials from the start and from after its place names (entry
-    /// = enterprise id): people say 华宇光电 (`hygd`) for 鄂州市华宇光电科技有限公司.
-    enterprise_initials: KeyList,
-    /// Where each enterprise's initials start in that arena, to rank matches from the start first.
-    enterprise_initials_at: Vec<u32>,
-    /// Phone digits reversed, so a phone tail is a prefix.
-    phone_tails: KeyList,
+    text: String,
+    numbers: Vec<u8>,
+    layout: columns::Layout,
+}
+
+/// The columns of a `SearchIndex`, in the order `build` writes them.
+#[derive(Default)]
+struct View<'a> {
+    ids: Texts<'a>,
+    names: Texts<'a>,
+    phones: Texts<'a>,
+    /// Codes as the person was given them, for showing; `codes` holds them normalised.
+    codes_shown: Texts<'a>,
+    positions: Texts<'a>,
     /// Primary full pinyin and initials per entry, for the fuzzy scan, with a mask of the
     /// letters in them so most entries are skipped with one AND.
-    fuzzy: Vec<(Box<str>, Box<str>, u32)>,
-    codes: HashMap<String, u32>,
+    fuzzy_full: Texts<'a>,
+    fuzzy_initials: Texts<'a>,
+    enterprise_names: Texts<'a>,
+    enterprise_of: U32s<'a>,
+    fuzzy_masks: U32s<'a>,
+    /// Where each enterprise's initials start in their arena, to rank matches from the start
+    /// first.
+    enterprise_initials_at: U32s<'a>,
+    initials: KeyList<'a>,
+    full: KeyList<'a>,
+    /// Each distinct enterprise's initials from the start and from after its place names (entry
+    /// = enterprise id): people say 华宇光电 (`hygd`) for 鄂州市华宇光电科技有限公司.
+    enterprise_initials: KeyList<'a>,
+    /// Phone digits reversed, so a phone tail is a prefix.
+    phone_tails: KeyList<'a>,
+    codes: KeyList<'a>,
     /// Entries whose name holds a character: Hanzi queries start from the rarest one.
-    name_chars: HashMap<char, Vec<u32>>,
-    /// Distinct enterprise names, their people, and which names hold a character.
-    enterprises: Vec<(String, Vec<u32>)>,
-    enterprise_chars: HashMap<char, Vec<u32>>,
+    name_chars: CharPostings<'a>,
+    enterprise_chars: CharPostings<'a>,
+    enterprise_people: Postings<'a>,
 }
 
 /// Query text as the index stores keys: full-width folded, lower-case, ü as v, no spaces.
@@ -167,25 +130,6 @@ fn letter_mask(text: &str) -> u32 {
         .fold(0, |mask, b| mask | 1 << (b - b'a'))
 }
 
-/// Adds `id` to the posting list of each distinct character of `text`.
-fn post(postings: &mut HashMap<char, Vec<u32>>, text: &str, id: u32) {
-    for c in text.chars() {
-        let list = postings.entry(c).or_default();
-        if list.last() != Some(&id) {
-            list.push(id);
-        }
-    }
-}
-
-/// The shortest posting list among the query's characters: every match is in it.
-fn rarest<'a>(postings: &'a HashMap<char, Vec<u32>>, query: &str) -> &'a [u32] {
-    query
-        .chars()
-        .map(|c| postings.get(&c).map_or(&[][..], Vec::as_slice))
-        .min_by_key(|list| list.len())
-        .unwrap_or(&[])
-}
-
 fn is_subsequence(needle: &str, haystack: &str) -> Option<u32> {
     let mut hay = haystack.char_indices();
     let mut first = None;
@@ -200,78 +144,35 @@ fn is_subsequence(needle: &str, haystack: &str) -> Option<u32> {
 }
 
 impl SearchIndex {
-    pub fn build(candidates: Vec<Candidate>) -> SearchIndex {
-        let mut index = SearchIndex::default();
-        let mut enterprise_ids: HashMap<String, u32> = HashMap::new();
-        for (i, candidate) in candidates.iter().enumerate() {
-            let entry = i as u32;
-            let variants = pinyin::variants(&candidate.name);
-            for variant in &variants {
-                index
-                    .initials
-                    .push(&variant.initials, entry, !variant.primary);
-                index.full.push(&variant.full, entry, !variant.primary);
-            }
-            let (full, initials) = variants
-                .first()
-                .map(|v| (v.full.clone(), v.initials.clone()))
-                .unwrap_or_default();
-            let mask = letter_mask(&full);
-            index.fuzzy.push((full.into(), initials.into(), mask));
-            post(&mut index.name_chars, &candidate.name, entry);
-            if !candidate.enterprise.is_empty() {
-                let next = index.enterprises.len() as u32;
-                let id = *enterprise_ids
-                    .entry(candidate.enterprise.clone())
-                    .or_insert(next);
-                if id == next {
-                    index
-                        .enterprises
-                        .push((candidate.enterprise.clone(), Vec::new()));
-                    post(&mut index.enterprise_chars, &candidate.enterprise, id);
-                    let (initials, starts) = pinyin::name_part_initials(&candidate.enterprise);
-                    let at = index
-                        .enterprise_initials
-                        .push_suffixes(&initials, &starts, id);
-                    index.enterprise_initials_at.push(at);
-                }
-                index.enterprises[id as usize].1.push(entry);
-            }
-            let digits: String = candidate
-                .phone
-                .chars()
-                .filter(char::is_ascii_digit)
-                .rev()
-                .collect();
-            if !digits.is_empty() {
-                index.phone_tails.push(&digits, entry, false);
-            }
-            if !candidate.code.is_empty() {
-                index.codes.insert(normalise_query(&candidate.code), entry);
-            }
-        }
-        for list in [
-            &mut index.initials,
-            &mut index.full,
-            &mut index.enterprise_initials,
-            &mut index.phone_tails,
-        ] {
-            list.sort();
-        }
-        index.entries = candidates;
-        index
-    }
-
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.view().ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
-    pub fn entry(&self, hit: &Hit) -> &Candidate {
-        &self.entries[hit.entry as usize]
+    /// The person a hit names.
+    pub fn entry(&self, hit: &Hit) -> Candidate {
+        let v = self.view();
+        let entry = hit.entry;
+        let enterprise = match v.enterprise_of.get(entry as usize) {
+            Some(id) if id != NO_ENTERPRISE => v.enterprise_names.get(id),
+            _ => "",
+        };
+        Candidate {
+            id: v.ids.get(entry).to_string(),
+            name: v.names.get(entry).to_string(),
+            phone: v.phones.get(entry).to_string(),
+            code: v.codes_shown.get(entry).to_string(),
+            enterprise: enterprise.to_string(),
+            position: v.positions.get(entry).to_string(),
+        }
+    }
+
+    /// The id of the person a hit names, without copying the rest.
+    pub fn id(&self, hit: &Hit) -> &str {
+        self.view().ids.get(hit.entry)
     }
 
     /// The best `limit` matches, best first; each person once, under their best tier.
@@ -280,6 +181,7 @@ impl SearchIndex {
         if query.is_empty() || limit == 0 {
             return Vec::new();
         }
+        let v = self.view();
         // Enough of each tier to rank well without sorting a whole alphabet's worth of keys.
         let cap = (limit * 8).max(256);
         let mut best: HashMap<u32, Hit> = HashMap::new();
@@ -295,18 +197,20 @@ impl SearchIndex {
         };
         let ascii = query.is_ascii();
         let digits = query.chars().all(|c| c.is_ascii_digit());
-        if let Some(entry) = self.codes.get(&query) {
-            add(&mut best, *entry, Tier::Exact, 0);
+        for key in v.codes.prefixed(&query, cap) {
+            if usize::from(key.len) == query.len() {
+                add(&mut best, key.entry, Tier::Exact, 0);
+            }
         }
         if digits && query.len() >= 4 {
             let reversed: String = query.chars().rev().collect();
-            for key in self.phone_tails.prefixed(&reversed, cap) {
+            for key in v.phone_tails.prefixed(&reversed, cap) {
                 add(&mut best, key.entry, Tier::Exact, 1);
             }
         }
         let tiers_full = |best: &HashMap<u32, Hit>| best.len() >= limit;
         if ascii && !digits {
-            for (list, tier) in [(&self.initials, Tier::Initials), (&self.full, Tier::Pinyin)] {
+            for (list, tier) in [(v.initials, Tier::Initials), (v.full, Tier::Pinyin)] {
                 if tiers_full(&best) {
                     break;
                 }
@@ -318,8 +222,8 @@ impl SearchIndex {
         }
         if !ascii && !tiers_full(&best) {
             let mut found = 0;
-            for &entry in rarest(&self.name_chars, &query) {
-                if let Some(at) = self.entries[entry as usize].name.find(&query) {
+            for entry in v.name_chars.rarest(&query).iter() {
+                if let Some(at) = v.names.get(entry).find(&query) {
                     add(&mut best, entry, Tier::Hanzi, at as u32);
                     found += 1;
                     if found >= cap {
@@ -328,10 +232,10 @@ impl SearchIndex {
                 }
             }
             let mut found = 0;
-            for &id in rarest(&self.enterprise_chars, &query) {
-                let (name, people) = &self.enterprises[id as usize];
-                if name.contains(&query) {
-                    for &entry in people {
+            for id in v.enterprise_chars.rarest(&query).iter() {
+                if v.enterprise_names.get(id).contains(&query) {
+                    let people = v.enterprise_people.get(id);
+                    for entry in people.iter() {
                         add(&mut best, entry, Tier::Enterprise, 0);
                     }
                     found += people.len();
@@ -343,15 +247,17 @@ impl SearchIndex {
         }
         if ascii && !digits && !tiers_full(&best) {
             let mut found = 0;
-            for key in self.enterprise_initials.prefixed(&query, cap) {
-                let id = key.entry as usize;
+            for key in v.enterprise_initials.prefixed(&query, cap) {
+                let id = key.entry;
                 // From the name's start first, then the shorter name.
-                let offset = key.start - self.enterprise_initials_at[id];
-                let score = offset * 1000 + u32::from(key.len);
-                for &entry in &self.enterprises[id].1 {
+                let from = v.enterprise_initials_at.get(id as usize);
+                let offset = key.start.saturating_sub(from.unwrap_or(0));
+                let score = offset.saturating_mul(1000) + u32::from(key.len);
+                let people = v.enterprise_people.get(id);
+                for entry in people.iter() {
                     add(&mut best, entry, Tier::Enterprise, score);
                 }
-                found += self.enterprises[id].1.len();
+                found += people.len();
                 if found >= cap {
                     break;
                 }
@@ -360,14 +266,15 @@ impl SearchIndex {
         if ascii && !digits && !tiers_full(&best) {
             let wanted = letter_mask(&query);
             let mut found = 0;
-            for (i, (full, initials, mask)) in self.fuzzy.iter().enumerate() {
+            for (i, mask) in v.fuzzy_masks.iter().enumerate() {
                 if mask & wanted != wanted {
                     continue;
                 }
-                let spread = is_subsequence(&query, initials)
-                    .or_else(|| is_subsequence(&query, full).map(|s| s + 100));
+                let i = i as u32;
+                let spread = is_subsequence(&query, v.fuzzy_initials.get(i))
+                    .or_else(|| is_subsequence(&query, v.fuzzy_full.get(i)).map(|s| s + 100));
                 if let Some(spread) = spread {
-                    add(&mut best, i as u32, Tier::Fuzzy, spread);
+                    add(&mut best, i, Tier::Fuzzy, spread);
                     found += 1;
                     if found >= cap {
                         break;
@@ -379,11 +286,7 @@ impl SearchIndex {
         hits.sort_by(|a, b| {
             (a.tier, a.score)
                 .cmp(&(b.tier, b.score))
-                .then_with(|| {
-                    self.entries[a.entry as usize]
-                        .name
-                        .cmp(&self.entries[b.entry as usize].name)
-                })
+                .then_with(|| v.names.get(a.entry).cmp(v.names.get(b.entry)))
                 .then(a.entry.cmp(&b.entry))
         });
         hits.truncate(limit);

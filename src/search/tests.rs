@@ -7,6 +7,7 @@ fn person(name: &str, phone: &str, enterprise: &str) -> Candidate {
         phone: phone.to_string(),
         code: String::new(),
         enterprise: enterprise.to_string(),
+        position: "知识产权专员".to_string(),
     }
 }
 
@@ -123,4 +124,76 @@ fn nothing_for_nothing() {
         .iter()
         .all(|h| h.tier == Tier::Fuzzy));
     assert!(index().search("zzzzzz", 10).is_empty());
+}
+
+fn read_back(bytes: &[u8]) -> Option<SearchIndex> {
+    cache::decode(&mut &bytes[..], bytes.len() as u64)
+}
+
+const QUERIES: &[&str] = &[
+    "zs",
+    "zhangs",
+    "shan",
+    "lv",
+    "1234",
+    "a7k2",
+    "娜",
+    "热合曼",
+    "oy",
+    "hbeg",
+    "华容",
+    "hrxcl",
+    "ｚｓ",
+];
+
+fn everything(index: &SearchIndex) -> Vec<Vec<(Candidate, Tier)>> {
+    QUERIES
+        .iter()
+        .map(|q| {
+            index
+                .search(q, 10)
+                .iter()
+                .map(|h| (index.entry(h), h.tier))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_index_read_back_from_bytes_finds_the_same_people() {
+    let built = index();
+    let read = read_back(&cache::encode(&built)).unwrap();
+    assert_eq!(read.len(), built.len());
+    assert_eq!(everything(&read), everything(&built));
+    assert!(everything(&built).iter().all(|found| !found.is_empty()));
+    assert_eq!(everything(&read)[5][0].0.code, "A7K2");
+}
+
+#[test]
+fn bytes_cut_short_are_no_index() {
+    let bytes = cache::encode(&index());
+    for len in [0, 1, 9, bytes.len() / 2, bytes.len() - 1] {
+        assert!(read_back(&bytes[..len]).is_none(), "{len}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(read_back(&longer).is_none());
+}
+
+proptest::proptest! {
+    /// Columns that do not fit together are no index; ones that fit but hold nonsense give odd
+    /// answers at worst, never a panic (the file's hash keeps those out of a real search).
+    #[test]
+    fn damaged_columns_never_panic(at in 0usize..4096, byte in proptest::num::u8::ANY) {
+        let built = index();
+        let (layout, text, numbers) = built.parts();
+        let mut numbers = numbers.to_vec();
+        let at = at % numbers.len();
+        numbers[at] = byte;
+        if let Some(read) = SearchIndex::from_parts(layout.clone(), text.to_string(), numbers) {
+            for found in everything(&read) {
+                proptest::prop_assert!(found.len() <= 10);
+            }
+        }
+    }
 }

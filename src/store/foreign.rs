@@ -231,7 +231,7 @@ impl Store {
                         )));
                     }
                 }
-                let mut kv = TxKv::<Abort>::new(state);
+                let mut kv = TxKv::<Abort>::new(state, &self.derived);
                 for (op, bytes) in &encoded {
                     ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
                     apply(&mut kv, op)?;

@@ -6,6 +6,9 @@
 //!   the rules of who may write what refuse are kept in their chains and listed.
 //! - Schema 2 to 3: every result given for an exam attempt is kept in the person's history, not
 //!   only the latest.
+//! - Schema 3 to 4: the state keeps its layout; every write to people or enterprises now removes
+//!   the search index kept beside the store (`derived`), so an older peixun, which would not,
+//!   must not write to the store any more.
 
 use std::collections::BTreeMap;
 
@@ -16,10 +19,35 @@ use super::{Store, SCHEMA_VERSION};
 use crate::i18n::tf;
 use crate::log::{apply, ApplyError, Op};
 
+/// The last schema whose state layout is this version's.
+const SAME_STATE_SINCE: u32 = 3;
+
 impl Store {
+    /// Brings a store of an older `schema` to this version's.
+    pub(super) fn upgrade(&self, schema: u32) -> Result<()> {
+        if schema < SAME_STATE_SINCE {
+            eprintln!(
+                "{}",
+                tf(
+                    "cli.store.upgrading",
+                    &[("found", &schema), ("version", &SCHEMA_VERSION)]
+                )
+            );
+            return self.refold();
+        }
+        self.derived
+            .invalidate()
+            .wrap_err("removing the search index of an older peixun")?;
+        self.meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
+        self.db
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        Ok(())
+    }
+
     /// Folds the whole log into a fresh state, keeping the ops the rules refuse as listed voids,
     /// and writes the state and the schema number at once.
-    pub(super) fn refold(&self) -> Result<()> {
+    fn refold(&self) -> Result<()> {
         let mut ops: Vec<Op> = self.ops().collect::<Result<_>>()?;
         ops.sort_by_key(Op::order_key);
         let mut state: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -52,6 +80,9 @@ impl Store {
         for (key, value) in state {
             batch.insert(key.as_bytes(), value);
         }
+        self.derived
+            .invalidate()
+            .wrap_err("removing the search index before folding again")?;
         self.state.apply_batch(batch)?;
         self.replace_voided(&voided)?;
         self.meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;

@@ -2,6 +2,7 @@
 //! meta tree (office, device, schema). One process at a time.
 
 pub mod checklist;
+pub mod derived;
 mod enrol;
 pub mod foreign;
 pub mod home;
@@ -28,12 +29,13 @@ use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
 pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
-pub use open::{damaged_message, default_data_dir, is_locked, StoreError};
+pub use open::{damaged_message, default_data_dir, is_locked, StoreError, StoreLock};
 pub use paper::{PaperCheckIn, PaperRow};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: every write to people or enterprises removes the search index kept beside the store.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Why a commit wrote nothing.
 #[derive(Debug)]
@@ -95,6 +97,7 @@ pub struct Store {
     device: DeviceId,
     actor: String,
     pub(crate) writer: Mutex<Writer>,
+    pub(crate) derived: derived::Derived,
     _lock: File,
 }
 
@@ -109,12 +112,33 @@ impl FromApply for ApplyError {
     }
 }
 
-/// `apply`'s view of a sled transaction, aborting with `E`.
-pub(crate) struct TxKv<'a, E>(&'a TransactionalTree, std::marker::PhantomData<E>);
+/// `apply`'s view of a sled transaction, aborting with `E`. The first write to what the
+/// search index is built from removes the index before the transaction commits.
+pub(crate) struct TxKv<'a, E> {
+    tree: &'a TransactionalTree,
+    derived: &'a derived::Derived,
+    invalidated: bool,
+    error: std::marker::PhantomData<E>,
+}
 
 impl<'a, E> TxKv<'a, E> {
-    pub(crate) fn new(tree: &'a TransactionalTree) -> Self {
-        TxKv(tree, std::marker::PhantomData)
+    pub(crate) fn new(tree: &'a TransactionalTree, derived: &'a derived::Derived) -> Self {
+        TxKv {
+            tree,
+            derived,
+            invalidated: false,
+            error: std::marker::PhantomData,
+        }
+    }
+
+    fn before_write(&mut self, key: &str) -> Result<(), ConflictableTransactionError<E>> {
+        if !self.invalidated && derived::feeds_search(key.as_bytes()) {
+            self.derived
+                .invalidate()
+                .map_err(|e| ConflictableTransactionError::Storage(sled::Error::Io(e)))?;
+            self.invalidated = true;
+        }
+        Ok(())
     }
 }
 
@@ -125,14 +149,16 @@ impl<E: FromApply> Kv for TxKv<'_, E> {
     where
         Self: 'b;
     fn get(&self, key: &str) -> Result<Option<sled::IVec>, Self::Error> {
-        Ok(self.0.get(key)?)
+        Ok(self.tree.get(key)?)
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), Self::Error> {
-        self.0.insert(key, value)?;
+        self.before_write(key)?;
+        self.tree.insert(key, value)?;
         Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), Self::Error> {
-        self.0.remove(key)?;
+        self.before_write(key)?;
+        self.tree.remove(key)?;
         Ok(())
     }
     fn fail(error: ApplyError) -> Self::Error {
@@ -225,7 +251,7 @@ impl Store {
         let next_id = writer.next_id;
         let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
             |(ops, heads, state, meta)| {
-                let mut kv = TxKv::<ApplyError>::new(state);
+                let mut kv = TxKv::<ApplyError>::new(state, &self.derived);
                 for (op, bytes) in &encoded {
                     ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
                     apply(&mut kv, op)?;

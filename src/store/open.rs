@@ -66,6 +66,11 @@ pub fn is_locked(report: &color_eyre::Report) -> bool {
     )
 }
 
+/// The store's lock, held until dropped.
+pub struct StoreLock {
+    _file: File,
+}
+
 /// `--data-dir`, else `PEIXUN_DATA_DIR` (both handled by clap), else the platform data dir.
 pub fn default_data_dir() -> Option<PathBuf> {
     crate::dirs::data_dir()
@@ -198,6 +203,15 @@ impl Store {
         Self::from_db(dir, db, lock)
     }
 
+    /// Holds the store's lock without opening it, for a reader that answers from the files
+    /// derived from the store (`derived`): no one changes them while the lock is held.
+    pub fn lock_only(dir: &Path) -> Result<StoreLock> {
+        if !Self::exists(dir) {
+            return Err(StoreError::NoStore(dir.to_path_buf()).into());
+        }
+        Ok(StoreLock { _file: lock(dir)? })
+    }
+
     /// Opens an existing store. Checks the lock and the schema before anything is written.
     pub fn open(dir: &Path) -> Result<Store> {
         if !Self::exists(dir) {
@@ -263,18 +277,12 @@ impl Store {
             device,
             actor,
             writer: Mutex::new(Writer { head, hlc, next_id }),
+            derived: super::derived::Derived::new(dir),
             db,
             _lock: lock,
         };
         if schema < SCHEMA_VERSION {
-            eprintln!(
-                "{}",
-                tf(
-                    "cli.store.upgrading",
-                    &[("found", &schema), ("version", &SCHEMA_VERSION)]
-                )
-            );
-            store.refold()?;
+            store.upgrade(schema)?;
         }
         Ok(store)
     }

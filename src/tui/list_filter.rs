@@ -105,6 +105,7 @@ impl PeopleIndex {
                 phone: p.phone.clone(),
                 code: p.code.clone(),
                 enterprise: p.enterprise.clone(),
+                position: String::new(),
             })
             .collect();
         PeopleIndex(Arc::new(SearchIndex::build(candidates)))
@@ -118,7 +119,7 @@ impl PeopleIndex {
             return (0..people.len()).collect();
         }
         let hits = self.0.search(query, people.len().max(1));
-        let place = |hit| self.0.entry(hit).id.parse::<usize>().ok();
+        let place = |hit| self.0.id(hit).parse::<usize>().ok();
         let mut out: Vec<usize> = hits
             .iter()
             .filter(|h| h.tier != Tier::Fuzzy)

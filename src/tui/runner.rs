@@ -16,8 +16,10 @@ use super::action::Effect;
 use super::app::State;
 use super::effects;
 use super::jobs;
-use super::tabs::checkin::effects::{self as door, OfficeIndex};
+use super::suggest::KnownEnterprise;
+use super::tabs::checkin::effects as door;
 use crate::i18n::t;
+use crate::search::{cache, SearchIndex};
 use crate::store::Store;
 
 /// What the loop waits for: from the key reader, the clock, and the workers.
@@ -28,7 +30,9 @@ pub enum AppEvent {
     /// A line from the running job.
     Progress(String),
     JobDone(jobs::Done),
-    IndexBuilt(Result<Box<OfficeIndex>>),
+    IndexBuilt(Result<Box<SearchIndex>>),
+    /// The enterprises the enrol form offers, read after the index.
+    EnterprisesKnown(Result<Vec<KnownEnterprise>>),
     /// The terminal was resized or came back: draw again.
     Resize,
     /// A stop signal.
@@ -67,6 +71,7 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
         }
         AppEvent::JobDone(done) => jobs::finish(state, done),
         AppEvent::IndexBuilt(built) => door::index_built(state, built),
+        AppEvent::EnterprisesKnown(known) => door::enterprises_known(state, known),
         AppEvent::Resize => None,
         AppEvent::Stop => {
             state.quit = true;
@@ -82,9 +87,12 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
 /// Runs `work` and sends what comes of it: progress lines, then the outcome.
 fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
     match work {
-        Work::Index => send(AppEvent::IndexBuilt(
-            door::build_office_index(store).map(Box::new),
-        )),
+        Work::Index => {
+            send(AppEvent::IndexBuilt(
+                cache::office_index(store).map(Box::new),
+            ));
+            send(AppEvent::EnterprisesKnown(door::office_enterprises(store)));
+        }
         Work::Job(work) => {
             let progress = |line| send(AppEvent::Progress(line));
             send(AppEvent::JobDone(jobs::execute(store, work, &progress)));

@@ -167,9 +167,8 @@ fn people(door: &CheckinState, field: &str, typed: &str) -> Vec<Suggestion> {
         .iter()
         .map(|hit| {
             let c = index.entry(hit);
-            let position = door.position(&c.id).to_string();
             let mut label = format!("{}  {}", c.name, mask_phone(&c.phone));
-            for extra in [&position, &c.enterprise] {
+            for extra in [&c.position, &c.enterprise] {
                 if !extra.is_empty() {
                     label.push_str("  ");
                     label.push_str(extra);
@@ -180,7 +179,7 @@ fn people(door: &CheckinState, field: &str, typed: &str) -> Vec<Suggestion> {
                 fill: vec![
                     ("name", c.name.clone()),
                     ("phone", c.phone.clone()),
-                    ("position", position),
+                    ("position", c.position.clone()),
                     ("enterprise", c.enterprise.clone()),
                 ],
             }

@@ -422,6 +422,7 @@ impl Store {
                 }
             }
         }
+        writes.feeds_search = overlay.feeds_search();
         writes.state = overlay.into_batch();
         for (device, head) in &heads {
             writes

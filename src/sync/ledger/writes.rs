@@ -13,6 +13,7 @@ use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, P
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{ApplyError, Kv};
+use crate::store::derived::feeds_search;
 use crate::store::Store;
 
 /// Why folding an op into the overlay stopped.
@@ -26,6 +27,8 @@ pub(super) struct Overlay<'a> {
     tree: &'a sled::Tree,
     /// Kept as sled's own values so that reads share them and the batch takes them as they are.
     writes: HashMap<IVec, Option<IVec>>,
+    /// Whether a write changed what the search index is built from.
+    feeds_search: bool,
 }
 
 impl<'a> Overlay<'a> {
@@ -33,7 +36,12 @@ impl<'a> Overlay<'a> {
         Overlay {
             tree,
             writes: HashMap::new(),
+            feeds_search: false,
         }
+    }
+
+    pub(super) fn feeds_search(&self) -> bool {
+        self.feeds_search
     }
 
     /// The state tree's batch: the last write of every key touched.
@@ -62,11 +70,13 @@ impl Kv for Overlay<'_> {
         }
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
+        self.feeds_search |= feeds_search(key.as_bytes());
         self.writes
             .insert(key.as_bytes().into(), Some(value.into()));
         Ok(())
     }
     fn remove(&mut self, key: &str) -> Result<(), FoldError> {
+        self.feeds_search |= feeds_search(key.as_bytes());
         self.writes.insert(key.as_bytes().into(), None);
         Ok(())
     }
@@ -83,12 +93,18 @@ pub(super) struct WriteSet {
     pub state: Batch,
     pub meta: Batch,
     pub sync: Batch,
+    /// Whether the state batch changes people or enterprises (`store::derived`).
+    pub feeds_search: bool,
 }
 
 impl Store {
     /// Writes all batches in one transaction and flushes. The transaction only copies the
     /// batches in; every read and every decision was made before it.
     pub(super) fn write_all(&self, sync: &sled::Tree, writes: &WriteSet) -> Result<()> {
+        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
+        if writes.feeds_search {
+            self.derived.invalidate().wrap_err_with(write_failed)?;
+        }
         let result: Result<(), TransactionError<()>> =
             (&self.ops, &self.heads, &self.state, &self.meta, sync).transaction(
                 |(ops, heads, state, meta, sync)| {
@@ -100,7 +116,6 @@ impl Store {
                     Ok(())
                 },
             );
-        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
         match result {
             Ok(()) => {}
             Err(TransactionError::Abort(())) => {

@@ -3,7 +3,6 @@
 //! the door's own rows and counts change: reloading every tab would re-read every session.
 
 use chrono::NaiveDateTime;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use color_eyre::eyre::Result;
@@ -12,7 +11,7 @@ use super::state::{default_session, Arrival, Banner, CheckinState, Door, IndexJo
 use crate::app::{self, Confirm, Refusal};
 use crate::campaign::unit_name;
 use crate::i18n::tf;
-use crate::search::door::{candidates, DoorSearch};
+use crate::search::door::DoorSearch;
 use crate::search::SearchIndex;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 use crate::tui::action::{DoorEffect, Effect};
@@ -21,40 +20,21 @@ use crate::tui::data::load_detail;
 use crate::tui::effects::{chain, Failure};
 use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
 
-/// Everyone in the office, searchable, with their positions (the index does not carry them).
-pub struct OfficeIndex {
-    pub index: SearchIndex,
-    pub positions: HashMap<String, String>,
-    /// For the enrol form's enterprise field.
-    pub enterprises: Vec<KnownEnterprise>,
-}
-
-/// `door::office_index`, keeping the positions from the same read of the people.
-pub fn build_office_index(store: &Store) -> Result<OfficeIndex> {
-    let people = store.people()?;
-    let positions = people
-        .iter()
-        .filter(|p| !p.position.is_empty())
-        .map(|p| (p.id.clone(), p.position.clone()))
-        .collect();
-    let index = SearchIndex::build(candidates(store, &people)?);
-    let enterprises = known_enterprises(store.enterprises()?.into_iter().map(|e| e.name));
-    Ok(OfficeIndex {
-        index,
-        positions,
-        enterprises,
-    })
+/// The store's enterprises as the enrol form offers them; read after the office index, so the
+/// door is ready first.
+pub fn office_enterprises(store: &Store) -> Result<Vec<KnownEnterprise>> {
+    Ok(known_enterprises(
+        store.enterprises()?.into_iter().map(|e| e.name),
+    ))
 }
 
 /// The office index arrived: people on other lists now show after the divider, for the query
 /// already typed too, once the door's rows are read again.
-pub fn index_built(state: &mut State, built: Result<Box<OfficeIndex>>) -> Option<Effect> {
+pub fn index_built(state: &mut State, built: Result<Box<SearchIndex>>) -> Option<Effect> {
     let c = &mut state.checkin;
     match built {
         Ok(built) => {
-            c.office = Some(Arc::new(built.index));
-            c.enterprises = Arc::new(built.enterprises);
-            c.positions.extend(built.positions);
+            c.office = Some(Arc::from(built));
             c.index = IndexJob::Ready;
             Some(Effect::Door(DoorEffect::Refresh))
         }
@@ -65,6 +45,19 @@ pub fn index_built(state: &mut State, built: Result<Box<OfficeIndex>>) -> Option
             None
         }
     }
+}
+
+/// The enterprises arrived; a failure is said, and the form offers none until the next index.
+pub fn enterprises_known(state: &mut State, known: Result<Vec<KnownEnterprise>>) -> Option<Effect> {
+    match known {
+        Ok(known) => {
+            state.checkin.enterprises = Arc::new(known);
+            // An enrol form open meanwhile offers them at once.
+            suggest::refresh(&state.checkin, &[], &mut state.overlay);
+        }
+        Err(e) => state.error(chain(&e)),
+    }
+    None
 }
 
 pub(in crate::tui) fn run(
@@ -143,14 +136,6 @@ fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Doo
     let Some(session) = store.session(id)? else {
         return Ok(None);
     };
-    if c.office.is_none() {
-        // Until the office index brings everyone's positions, the list's own.
-        for (person, _) in crate::store::lists::enrolment_list(store, id)? {
-            if !person.position.is_empty() {
-                c.positions.insert(person.id, person.position);
-            }
-        }
-    }
     // Without the office index yet, the session's own list is searched alone.
     let office = c.office.clone().unwrap_or_default();
     let search = DoorSearch::new(store, id, office)?;
@@ -329,12 +314,6 @@ fn walk_in(
     let person = enrolled.person();
     if matches!(enrolled, Enrolled::New(_)) {
         state.checkin.office_stale = true;
-    }
-    if !person.position.is_empty() {
-        state
-            .checkin
-            .positions
-            .insert(person.id.clone(), person.position.clone());
     }
     let enterprise = match &person.enterprise {
         Some(id) => store.enterprise(id)?.map(|e| e.name).unwrap_or_default(),

@@ -126,10 +126,8 @@ pub struct CheckinState {
     /// This screen's check-ins in this session, oldest first: undo takes the last.
     pub recent: Vec<Recent>,
     pub office: Option<Arc<SearchIndex>>,
-    /// The store's enterprises, built with `office`: the enrol form offers them.
+    /// The store's enterprises, read after `office`: the enrol form offers them.
     pub enterprises: Arc<Vec<KnownEnterprise>>,
-    /// Position (职务) by person id: the index does not carry it.
-    pub positions: HashMap<String, String>,
     pub index: IndexJob,
     /// Someone new was registered since the office index was built: rebuild it on the next
     /// session change.
@@ -177,10 +175,6 @@ impl CheckinState {
         self.door
             .as_ref()
             .is_some_and(|d| d.session.is_late(at, self.grace))
-    }
-
-    pub fn position(&self, person: &str) -> &str {
-        self.positions.get(person).map_or("", String::as_str)
     }
 
     pub fn remember(&mut self, recent: Recent) {

@@ -451,7 +451,7 @@ fn person_line(
         "{marker}{} {} {} {} ",
         fit(&p.name, cols.name),
         fit(&p.enterprise, cols.enterprise),
-        fit(c.position(&p.id), cols.position),
+        fit(&p.position, cols.position),
         fit(&mask_phone(&p.phone), cols.phone),
     );
     let used = width(&text);

@@ -1,0 +1,237 @@
+//! Building the index from the people, and finding its columns again in its buffers.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::columns::{
+    write_char_postings, write_postings, CharPostings, Columns, KeyList, KeysBuilder, Layout,
+    Postings, Texts, TextsBuilder, U32s,
+};
+use super::{letter_mask, normalise_query, pinyin, Candidate, SearchIndex, View, NO_ENTERPRISE};
+
+/// Adds `id` to the posting list of each distinct character of `text`.
+fn post(postings: &mut HashMap<char, Vec<u32>>, text: &str, id: u32) {
+    for c in text.chars() {
+        let list = postings.entry(c).or_default();
+        if list.last() != Some(&id) {
+            list.push(id);
+        }
+    }
+}
+
+/// Whether each column of the layout is text (else numbers), in the order `build` writes them
+/// and `view` reads them.
+const KINDS: &[bool] = &[
+    // ids, names, phones, codes_shown, positions, fuzzy_full, fuzzy_initials, enterprise_names:
+    // text and ends each.
+    true, false, true, false, true, false, true, false, true, false, true, false, true, false, true,
+    false, // enterprise_of, fuzzy_masks, enterprise_initials_at
+    false, false, false,
+    // initials, full, enterprise_initials, phone_tails, codes: text and keys each.
+    true, false, true, false, true, false, true, false, true, false,
+    // name_chars, enterprise_chars: chars, ends, ids each; enterprise_people: ends, ids.
+    false, false, false, false, false, false, false, false,
+];
+
+impl SearchIndex {
+    pub fn build(candidates: Vec<Candidate>) -> SearchIndex {
+        let mut texts: [TextsBuilder; 8] = Default::default();
+        let [ids, names, phones, codes_shown, positions, fuzzy_full, fuzzy_initials, enterprise_names] =
+            &mut texts;
+        let (mut enterprise_of, mut fuzzy_masks, mut enterprise_initials_at) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let mut keys: [KeysBuilder; 5] = Default::default();
+        let [initials, full, enterprise_initials, phone_tails, codes] = &mut keys;
+        let mut enterprise_ids: HashMap<&str, u32> = HashMap::new();
+        let mut enterprise_people: Vec<Vec<u32>> = Vec::new();
+        let mut name_chars = HashMap::new();
+        let mut enterprise_chars = HashMap::new();
+        for (i, candidate) in candidates.iter().enumerate() {
+            let entry = i as u32;
+            ids.push(&candidate.id);
+            names.push(&candidate.name);
+            phones.push(&candidate.phone);
+            codes_shown.push(&candidate.code);
+            positions.push(&candidate.position);
+            let variants = pinyin::variants(&candidate.name);
+            for variant in &variants {
+                initials.push(&variant.initials, entry, !variant.primary);
+                full.push(&variant.full, entry, !variant.primary);
+            }
+            let (primary_full, primary_initials) = variants
+                .first()
+                .map(|v| (v.full.as_str(), v.initials.as_str()))
+                .unwrap_or_default();
+            fuzzy_full.push(primary_full);
+            fuzzy_initials.push(primary_initials);
+            fuzzy_masks.push(letter_mask(primary_full));
+            post(&mut name_chars, &candidate.name, entry);
+            let enterprise = candidate.enterprise.as_str();
+            if enterprise.is_empty() {
+                enterprise_of.push(NO_ENTERPRISE);
+            } else {
+                let next = enterprise_people.len() as u32;
+                let id = *enterprise_ids.entry(enterprise).or_insert(next);
+                if id == next {
+                    enterprise_people.push(Vec::new());
+                    enterprise_names.push(enterprise);
+                    post(&mut enterprise_chars, enterprise, id);
+                    let (initials, starts) = pinyin::name_part_initials(enterprise);
+                    enterprise_initials_at
+                        .push(enterprise_initials.push_suffixes(&initials, &starts, id));
+                }
+                enterprise_people[id as usize].push(entry);
+                enterprise_of.push(id);
+            }
+            let digits: String = candidate
+                .phone
+                .chars()
+                .filter(char::is_ascii_digit)
+                .rev()
+                .collect();
+            if !digits.is_empty() {
+                phone_tails.push(&digits, entry, false);
+            }
+            if !candidate.code.is_empty() {
+                codes.push(&normalise_query(&candidate.code), entry, false);
+            }
+        }
+        let mut out = Columns::default();
+        for column in &texts {
+            column.write(&mut out);
+        }
+        out.numbers(enterprise_of);
+        out.numbers(fuzzy_masks);
+        out.numbers(enterprise_initials_at);
+        for column in keys {
+            column.write(&mut out);
+        }
+        write_char_postings(name_chars, &mut out);
+        write_char_postings(enterprise_chars, &mut out);
+        write_postings(enterprise_people, &mut out);
+        SearchIndex {
+            text: out.text,
+            numbers: out.numbers,
+            layout: out.layout,
+        }
+    }
+
+    /// The two buffers and where each column lies in them, for keeping in a file.
+    pub(super) fn parts(&self) -> (&Layout, &str, &[u8]) {
+        (&self.layout, &self.text, &self.numbers)
+    }
+
+    /// An index from what `parts` gave, or `None` if they are not a whole index.
+    pub(super) fn from_parts(layout: Layout, text: String, numbers: Vec<u8>) -> Option<Self> {
+        let fits = layout.len() == KINDS.len()
+            && layout.iter().zip(KINDS).all(|(range, &is_text)| {
+                if is_text {
+                    text.get(range.clone()).is_some()
+                } else {
+                    range.end <= numbers.len() && range.start <= range.end && range.len() % 4 == 0
+                }
+            });
+        if !fits {
+            return None;
+        }
+        let index = SearchIndex {
+            text,
+            numbers,
+            layout,
+        };
+        let v = index.view();
+        let entries = v.ids.len();
+        let whole = [
+            v.names.len(),
+            v.phones.len(),
+            v.codes_shown.len(),
+            v.positions.len(),
+            v.fuzzy_full.len(),
+            v.fuzzy_initials.len(),
+            v.enterprise_of.len(),
+            v.fuzzy_masks.len(),
+        ]
+        .iter()
+        .all(|&n| n == entries)
+            && v.enterprise_initials_at.len() == v.enterprise_names.len();
+        whole.then_some(index)
+    }
+
+    /// The columns where `build` put them; checked by `from_parts`, so each is there.
+    pub(super) fn view(&self) -> View<'_> {
+        let mut c = Cursor { index: self, at: 0 };
+        View {
+            ids: c.texts(),
+            names: c.texts(),
+            phones: c.texts(),
+            codes_shown: c.texts(),
+            positions: c.texts(),
+            fuzzy_full: c.texts(),
+            fuzzy_initials: c.texts(),
+            enterprise_names: c.texts(),
+            enterprise_of: c.numbers(),
+            fuzzy_masks: c.numbers(),
+            enterprise_initials_at: c.numbers(),
+            initials: c.keys(),
+            full: c.keys(),
+            enterprise_initials: c.keys(),
+            phone_tails: c.keys(),
+            codes: c.keys(),
+            name_chars: c.char_postings(),
+            enterprise_chars: c.char_postings(),
+            enterprise_people: c.postings(),
+        }
+    }
+}
+
+/// Reads the layout's columns in order (struct fields are evaluated as written).
+struct Cursor<'a> {
+    index: &'a SearchIndex,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn range(&mut self) -> Range<usize> {
+        let range = self.index.layout.get(self.at).cloned().unwrap_or(0..0);
+        self.at += 1;
+        range
+    }
+
+    fn text(&mut self) -> &'a str {
+        let range = self.range();
+        self.index.text.get(range).unwrap_or("")
+    }
+
+    fn numbers(&mut self) -> U32s<'a> {
+        let range = self.range();
+        U32s::new(self.index.numbers.get(range).unwrap_or(&[]))
+    }
+
+    fn texts(&mut self) -> Texts<'a> {
+        Texts {
+            arena: self.text(),
+            ends: self.numbers(),
+        }
+    }
+
+    fn keys(&mut self) -> KeyList<'a> {
+        KeyList {
+            arena: self.text(),
+            keys: self.numbers(),
+        }
+    }
+
+    fn postings(&mut self) -> Postings<'a> {
+        Postings {
+            ends: self.numbers(),
+            ids: self.numbers(),
+        }
+    }
+
+    fn char_postings(&mut self) -> CharPostings<'a> {
+        CharPostings {
+            chars: self.numbers(),
+            lists: self.postings(),
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Files beside the store that are built from its people and enterprises (the search index),
+//! so that a command can answer from them without opening the store. A write that changes
+//! people or enterprises removes them inside its transaction, before it is acknowledged: a file
+//! found while holding the store's lock is therefore current, whoever wrote it.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+
+use super::Store;
+use crate::i18n::tf;
+
+/// The search index of every person of the office (`search::cache`).
+pub fn search_index_path(dir: &Path) -> PathBuf {
+    dir.join("search.idx")
+}
+
+/// Whether a state key holds something the search index is built from.
+pub(crate) fn feeds_search(key: &[u8]) -> bool {
+    key.starts_with(b"p/") || key.starts_with(b"e/")
+}
+
+/// Counts the writes that changed what the derived files are built from, so that a file built
+/// before one of them is never saved after it.
+pub(crate) struct Derived {
+    dir: PathBuf,
+    generation: Mutex<u64>,
+}
+
+impl Derived {
+    pub(crate) fn new(dir: &Path) -> Derived {
+        Derived {
+            dir: dir.to_path_buf(),
+            generation: Mutex::new(0),
+        }
+    }
+
+    /// Removes the derived files ahead of a write that changes their sources. The removal is
+    /// made durable first: a crash after the write must not leave the old file to be believed.
+    pub(crate) fn invalidate(&self) -> std::io::Result<()> {
+        let mut generation = self
+            .generation
+            .lock()
+            .map_err(|_| std::io::Error::other("derived files lock poisoned"))?;
+        *generation += 1;
+        match std::fs::remove_file(search_index_path(&self.dir)) {
+            Ok(()) => File::open(&self.dir)?.sync_all(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn generation(&self) -> Result<u64> {
+        self.generation
+            .lock()
+            .map(|g| *g)
+            .map_err(|_| eyre!("derived files lock poisoned"))
+    }
+
+    /// Writes `bytes` as the search index unless a write changed people since `generation`.
+    fn save(&self, generation: u64, bytes: &[u8]) -> Result<bool> {
+        let current = self
+            .generation
+            .lock()
+            .map_err(|_| eyre!("derived files lock poisoned"))?;
+        if *current != generation {
+            return Ok(false);
+        }
+        let path = search_index_path(&self.dir);
+        let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir).wrap_err_with(failed)?;
+        file.write_all(bytes).wrap_err_with(failed)?;
+        file.as_file().sync_all().wrap_err_with(failed)?;
+        file.persist(&path)
+            .map_err(|e| e.error)
+            .wrap_err_with(failed)?;
+        Ok(true)
+    }
+}
+
+impl Store {
+    /// Where the derived files stand now; pass it to `save_search_index` with what was built
+    /// from the store after this call.
+    pub fn search_generation(&self) -> Result<u64> {
+        self.derived.generation()
+    }
+
+    /// Keeps a search index built from this store for later processes, unless people or
+    /// enterprises changed since `generation`. Returns whether it was kept.
+    pub fn save_search_index(&self, generation: u64, bytes: &[u8]) -> Result<bool> {
+        self.derived.save(generation, bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_to_people_removes_the_index_and_a_stale_one_is_not_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let derived = Derived::new(dir.path());
+        let before = derived.generation().unwrap();
+        assert!(derived.save(before, b"one").unwrap());
+        assert!(search_index_path(dir.path()).exists());
+        derived.invalidate().unwrap();
+        assert!(!search_index_path(dir.path()).exists());
+        // Built before the write, saved after it: refused.
+        assert!(!derived.save(before, b"stale").unwrap());
+        assert!(!search_index_path(dir.path()).exists());
+        let now = derived.generation().unwrap();
+        assert!(derived.save(now, b"two").unwrap());
+        assert_eq!(
+            std::fs::read(search_index_path(dir.path())).unwrap(),
+            b"two"
+        );
+        // Nothing to remove is no failure.
+        derived.invalidate().unwrap();
+        derived.invalidate().unwrap();
+    }
+
+    #[test]
+    fn only_people_and_enterprises_feed_the_search() {
+        assert!(feeds_search(b"p/P-420704-1"));
+        assert!(feeds_search(b"e/E-420704-1"));
+        assert!(!feeds_search(b"a/S-1/P-1"));
+        assert!(!feeds_search(b"n/S-1/P-1"));
+        assert!(!feeds_search(b"h/13800000000/P-1"));
+    }
+}

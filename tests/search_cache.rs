@@ -1,0 +1,143 @@
+//! The search index kept beside the store: `peixun search` answers from it without opening the
+//! store, and every way people change (a command, a bundle, an import) removes it first, so an
+//! answer is never older than the store.
+
+mod common;
+
+use common::offices::{county_work, hierarchy, person, Office, ECHENG, EZHOU, PHONE};
+use common::{json, peixun, stdout, text};
+use peixun::search::cache;
+use peixun::store::derived::search_index_path;
+
+fn names(found: &serde_json::Value) -> Vec<String> {
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn search_keeps_its_index_and_a_new_person_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    stdout(&peixun(&store, &["init", "--office", EZHOU]));
+    stdout(&peixun(
+        &store,
+        &["person", "add", "--name", "张三", "--phone", "13800001234"],
+    ));
+    let index = search_index_path(&store);
+    assert!(!index.exists());
+    let first = json(&peixun(&store, &["search", "zs", "--json"]));
+    assert_eq!(names(&first), ["张三"]);
+    assert!(index.exists(), "the first search keeps the index");
+    // Answered from the index alone: the same people.
+    assert_eq!(json(&peixun(&store, &["search", "zs", "--json"])), first);
+    stdout(&peixun(
+        &store,
+        &["person", "add", "--name", "赵松", "--phone", "13900005678"],
+    ));
+    assert!(!index.exists(), "adding a person removes the index");
+    let after = json(&peixun(&store, &["search", "zs", "--json"]));
+    assert_eq!(names(&after).len(), 2, "{after}");
+    assert!(names(&after).contains(&"赵松".to_string()));
+}
+
+#[test]
+fn a_check_in_keeps_the_index_and_a_damaged_one_is_built_again() {
+    let county = Office::new(ECHENG);
+    county_work(&county, "a");
+    let index = search_index_path(county.store.dir());
+    let built = cache::office_index(&county.store).unwrap();
+    assert!(index.exists());
+    assert_eq!(built.len(), 1);
+    // Nothing a search shows changed: the index stays.
+    county
+        .store
+        .commit(vec![
+            peixun::log::Payload::CheckedIn {
+                session: format!("S-{ECHENG}-a"),
+                person: format!("P-{ECHENG}-a"),
+                at: common::offices::day().and_hms_opt(13, 30, 0).unwrap(),
+            },
+            peixun::log::Payload::ChecklistMarked {
+                unit: ECHENG.into(),
+                item: "county.plan".into(),
+                status: peixun::domain::MarkStatus::Done,
+                note: String::new(),
+            },
+        ])
+        .unwrap();
+    assert!(index.exists());
+    let mut bytes = std::fs::read(&index).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&index, &bytes).unwrap();
+    assert!(cache::load(county.store.dir()).unwrap().is_none());
+    let rebuilt = cache::office_index(&county.store).unwrap();
+    assert_eq!(rebuilt.len(), 1);
+    assert!(cache::load(county.store.dir()).unwrap().is_some());
+}
+
+#[test]
+fn people_arriving_by_bundle_remove_the_index() {
+    let (_province, city, county) = hierarchy();
+    cache::office_index(&city.store).unwrap();
+    let index = search_index_path(city.store.dir());
+    assert!(index.exists());
+    county_work(&county, "b");
+    city.applied(&county.send(&city));
+    assert!(!index.exists(), "the bundle's people removed the index");
+    let found = cache::office_index(&city.store).unwrap();
+    let hits = found.search(&PHONE[PHONE.len() - 4..], 5);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(found.entry(&hits[0]).phone, PHONE);
+}
+
+#[test]
+fn an_index_built_before_a_change_is_not_kept_after_it() {
+    let county = Office::new(ECHENG);
+    county_work(&county, "c");
+    let generation = county.store.search_generation().unwrap();
+    let o = county.id().to_string();
+    county
+        .store
+        .commit(vec![person(
+            &o,
+            &format!("P-{o}-late"),
+            "李四",
+            "13700000001",
+            &format!("E-{o}-c"),
+        )])
+        .unwrap();
+    assert!(!county.store.save_search_index(generation, b"old").unwrap());
+    assert!(!search_index_path(county.store.dir()).exists());
+    assert_eq!(cache::office_index(&county.store).unwrap().len(), 2);
+}
+
+#[test]
+fn search_does_not_read_the_index_while_another_peixun_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    stdout(&peixun(&store, &["init", "--office", EZHOU]));
+    stdout(&peixun(
+        &store,
+        &["person", "add", "--name", "张三", "--phone", "13800001234"],
+    ));
+    stdout(&peixun(&store, &["search", "zs"]));
+    // Another peixun holds the store: the kept index is not read behind its back.
+    let held = peixun::store::Store::open(&store).unwrap();
+    let refused = peixun(&store, &["search", "zs"]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("另一个 peixun"),
+        "{}",
+        text(&refused)
+    );
+    drop(held);
+    let missing = tempfile::tempdir().unwrap();
+    let none = peixun(&missing.path().join("nothing"), &["search", "zs"]);
+    assert!(!none.status.success());
+    assert!(!text(&none).is_empty());
+}
