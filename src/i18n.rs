@@ -1,11 +1,9 @@
 //! Every user-facing string, looked up by key from `assets/i18n/<lang>/<area>.toml`.
 //!
-//! Areas are separate files so that each part of the program owns its strings. The tables are
-//! embedded in the binary and flattened to dotted keys (`area.key`) once, on first use.
+//! Areas are separate files so that each part of the program owns its strings. `build.rs`
+//! flattens them to dotted keys (`area.key`) and compiles them in, sorted for binary search.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum Lang {
@@ -16,58 +14,8 @@ pub enum Lang {
     En,
 }
 
-const AREAS: &[(&str, &str, &str)] = &[
-    (
-        "zh",
-        "campaign",
-        include_str!("../assets/i18n/zh-CN/campaign.toml"),
-    ),
-    (
-        "en",
-        "campaign",
-        include_str!("../assets/i18n/en/campaign.toml"),
-    ),
-    ("zh", "cli", include_str!("../assets/i18n/zh-CN/cli.toml")),
-    ("en", "cli", include_str!("../assets/i18n/en/cli.toml")),
-    ("zh", "tui", include_str!("../assets/i18n/zh-CN/tui.toml")),
-    ("en", "tui", include_str!("../assets/i18n/en/tui.toml")),
-    ("zh", "sync", include_str!("../assets/i18n/zh-CN/sync.toml")),
-    ("en", "sync", include_str!("../assets/i18n/en/sync.toml")),
-    (
-        "zh",
-        "backup",
-        include_str!("../assets/i18n/zh-CN/backup.toml"),
-    ),
-    (
-        "en",
-        "backup",
-        include_str!("../assets/i18n/en/backup.toml"),
-    ),
-    ("zh", "cert", include_str!("../assets/i18n/zh-CN/cert.toml")),
-    ("en", "cert", include_str!("../assets/i18n/en/cert.toml")),
-    (
-        "zh",
-        "package",
-        include_str!("../assets/i18n/zh-CN/package.toml"),
-    ),
-    (
-        "en",
-        "package",
-        include_str!("../assets/i18n/en/package.toml"),
-    ),
-    (
-        "zh",
-        "notice",
-        include_str!("../assets/i18n/zh-CN/notice.toml"),
-    ),
-    (
-        "en",
-        "notice",
-        include_str!("../assets/i18n/en/notice.toml"),
-    ),
-    ("zh", "help", include_str!("../assets/i18n/zh-CN/help.toml")),
-    ("en", "help", include_str!("../assets/i18n/en/help.toml")),
-];
+// `ZH` and `EN`: every string as ("area.key", "text"), sorted by key (`build.rs`).
+include!(concat!(env!("OUT_DIR"), "/strings.rs"));
 
 static LANG: AtomicU8 = AtomicU8::new(0);
 
@@ -83,38 +31,19 @@ pub fn lang() -> Lang {
     }
 }
 
-type Table = HashMap<String, String>;
-
-fn tables() -> &'static (Table, Table) {
-    static TABLES: OnceLock<(Table, Table)> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        let mut zh = Table::new();
-        let mut en = Table::new();
-        for (lang, area, text) in AREAS {
-            let target = if *lang == "zh" { &mut zh } else { &mut en };
-            // The tables are embedded and checked by `every_area_parses`; a broken one shows
-            // its keys instead of crashing a coordinator's session.
-            if let Ok(value) = text.parse::<toml::Table>() {
-                flatten(area, &value, target);
-            }
-        }
-        (zh, en)
-    })
+fn table(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::En => EN,
+        Lang::Zh => ZH,
+    }
 }
 
-fn flatten(prefix: &str, table: &toml::Table, out: &mut Table) {
-    for (key, value) in table {
-        let full = format!("{prefix}.{key}");
-        match value {
-            toml::Value::String(s) => {
-                out.insert(full, s.clone());
-            }
-            toml::Value::Table(inner) => flatten(&full, inner, out),
-            other => {
-                out.insert(full, other.to_string());
-            }
-        }
-    }
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let table = table(lang);
+    table
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| table[i].1)
 }
 
 /// The string for `key` in the current language; falls back to Chinese, then to the key itself
@@ -124,12 +53,9 @@ pub fn t(key: &str) -> String {
 }
 
 pub fn t_in(lang: Lang, key: &str) -> String {
-    let (zh, en) = tables();
-    let primary = if lang == Lang::En { en } else { zh };
-    primary
-        .get(key)
-        .or_else(|| zh.get(key))
-        .cloned()
+    lookup(lang, key)
+        .or_else(|| lookup(Lang::Zh, key))
+        .map(str::to_string)
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -144,11 +70,7 @@ pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
 
 /// Every key present in one language; used by tests to check both languages agree.
 pub fn keys(lang: Lang) -> Vec<String> {
-    let (zh, en) = tables();
-    let table = if lang == Lang::En { en } else { zh };
-    let mut keys: Vec<String> = table.keys().cloned().collect();
-    keys.sort();
-    keys
+    table(lang).iter().map(|(key, _)| key.to_string()).collect()
 }
 
 #[cfg(test)]
@@ -156,12 +78,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_area_parses() {
-        for (lang, area, text) in AREAS {
+    fn every_area_is_compiled_in_and_sorted_for_lookup() {
+        for (lang, dir) in [(Lang::Zh, "zh-CN"), (Lang::En, "en")] {
+            let table = table(lang);
             assert!(
-                text.parse::<toml::Table>().is_ok(),
-                "assets/i18n/{lang}/{area}.toml does not parse"
+                table.windows(2).all(|w| w[0].0 < w[1].0),
+                "{dir} not sorted"
             );
+            let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/i18n")
+                .join(dir);
+            for file in std::fs::read_dir(&folder).unwrap() {
+                let path = file.unwrap().path();
+                let area = path.file_stem().unwrap().to_str().unwrap();
+                let prefix = format!("{area}.");
+                assert!(
+                    table.iter().any(|(key, _)| key.starts_with(&prefix)),
+                    "{} is not in the {dir} table",
+                    path.display()
+                );
+            }
         }
     }
 
