@@ -26,7 +26,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     settle(&store, &args.file, plan, options, args.json)
 }
 
-/// Writes the plan in one commit unless bad rows or a dry run stop it, says what was found and
+/// Writes the plan, all or nothing (in chunks when long, saying how far it is), unless bad rows or a dry run stop it, says what was found and
 /// done (the plan as JSON with `json`), and fails when bad rows refused the file.
 pub fn settle<C: Counts>(
     store: &Store,
@@ -37,7 +37,16 @@ pub fn settle<C: Counts>(
 ) -> Result<()> {
     let outcome = plan.outcome(options);
     if outcome == Outcome::Write {
-        store.commit(std::mem::take(&mut plan.payloads))?;
+        let payloads = std::mem::take(&mut plan.payloads);
+        let long = payloads.len() > crate::store::STAGED_CHUNK;
+        store.commit_staged(payloads, &|done, total| {
+            if long {
+                eprintln!(
+                    "{}",
+                    tf("cli.sheets.writing", &[("done", &done), ("total", &total)])
+                );
+            }
+        })?;
     }
     if json {
         print_json(&plan)?;

@@ -13,6 +13,7 @@ mod paper;
 pub mod plans;
 pub mod printed;
 pub mod query;
+mod staged;
 pub mod voided;
 
 use std::fs::File;
@@ -31,6 +32,7 @@ use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
 pub use open::{damaged_message, default_data_dir, is_locked, StoreError, StoreLock};
 pub use paper::{PaperCheckIn, PaperRow};
+pub use staged::CHUNK as STAGED_CHUNK;
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
@@ -98,6 +100,8 @@ pub struct Store {
     actor: String,
     pub(crate) writer: Mutex<Writer>,
     pub(crate) derived: derived::Derived,
+    /// The rest of a long write not yet committed (`staged`).
+    staged: sled::Tree,
     _lock: File,
 }
 
@@ -219,6 +223,15 @@ impl Store {
     /// Appends `payloads` as ops of this device and applies them, all in one transaction, and
     /// returns only once the transaction is flushed to disk.
     pub fn commit(&self, payloads: Vec<Payload>) -> Result<Vec<Op>, CommitError> {
+        self.commit_removing(payloads, None)
+    }
+
+    /// `commit`, removing the staged chunk `staged` in the same transaction (`staged`).
+    fn commit_removing(
+        &self,
+        payloads: Vec<Payload>,
+        staged: Option<&[u8]>,
+    ) -> Result<Vec<Op>, CommitError> {
         if payloads.is_empty() {
             return Ok(Vec::new());
         }
@@ -249,19 +262,27 @@ impl Store {
         let head_bytes = postcard::to_stdvec(&head).map_err(Report::from)?;
         let hlc_bytes = postcard::to_stdvec(&hlc).map_err(Report::from)?;
         let next_id = writer.next_id;
-        let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
-            |(ops, heads, state, meta)| {
-                let mut kv = TxKv::<ApplyError>::new(state, &self.derived);
-                for (op, bytes) in &encoded {
-                    ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
-                    apply(&mut kv, op)?;
-                }
-                heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
-                meta.insert("hlc", hlc_bytes.as_slice())?;
-                meta.insert("next_id", &next_id.to_be_bytes())?;
-                Ok(())
-            },
+        let trees = (
+            &self.ops,
+            &self.heads,
+            &self.state,
+            &self.meta,
+            &self.staged,
         );
+        let result = trees.transaction(|(ops, heads, state, meta, staged_tree)| {
+            if let Some(key) = staged {
+                staged_tree.remove(key)?;
+            }
+            let mut kv = TxKv::<ApplyError>::new(state, &self.derived);
+            for (op, bytes) in &encoded {
+                ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
+                apply(&mut kv, op)?;
+            }
+            heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
+            meta.insert("hlc", hlc_bytes.as_slice())?;
+            meta.insert("next_id", &next_id.to_be_bytes())?;
+            Ok(())
+        });
         match result {
             Ok(()) => {}
             Err(TransactionError::Abort(error @ ApplyError::Unauthorised { .. })) => {

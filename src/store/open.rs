@@ -278,12 +278,14 @@ impl Store {
             actor,
             writer: Mutex::new(Writer { head, hlc, next_id }),
             derived: super::derived::Derived::new(dir),
+            staged: db.open_tree("staged")?,
             db,
             _lock: lock,
         };
         if schema < SCHEMA_VERSION {
             store.upgrade(schema)?;
         }
+        store.resume_staged()?;
         Ok(store)
     }
 }

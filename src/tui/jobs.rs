@@ -86,7 +86,7 @@ pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
             payloads,
             rows,
             skipped,
-        } => commit(store, payloads, rows, skipped).map(Done::Committed),
+        } => commit(store, payloads, rows, skipped, progress).map(Done::Committed),
         Work::Sync(job) => Ok(Done::Sync(sync_effects::execute(store, job, progress))),
     };
     result.unwrap_or_else(|e| Done::Failed(chain(&e)))
@@ -256,12 +256,23 @@ fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<
     }
 }
 
-fn commit(store: &Store, payloads: Vec<Payload>, rows: usize, skipped: usize) -> Result<String> {
+fn commit(
+    store: &Store,
+    payloads: Vec<Payload>,
+    rows: usize,
+    skipped: usize,
+    progress: &dyn Fn(String),
+) -> Result<String> {
     if payloads.is_empty() {
         return Ok(t("tui.reports.nothing_to_import"));
     }
-    // One commit: all of it is written, or none.
-    store.commit(payloads)?;
+    // All of it is written, or none, in chunks when long.
+    store.commit_staged(payloads, &|done, total| {
+        progress(tf(
+            "cli.sheets.writing",
+            &[("done", &done), ("total", &total)],
+        ))
+    })?;
     Ok(tf(
         "tui.reports.imported",
         &[("rows", &rows), ("skipped", &skipped)],
