@@ -32,7 +32,7 @@ use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
 pub use open::{damaged_message, default_data_dir, is_locked, StoreError, StoreLock};
 pub use paper::{PaperCheckIn, PaperRow};
-pub use staged::CHUNK as STAGED_CHUNK;
+pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).

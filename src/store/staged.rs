@@ -1,13 +1,19 @@
-//! A long write (a sheet of 20,000 rows) as a run of small transactions that is still all or
-//! nothing. sled holds every write of one transaction in memory and splits its nodes by copying
-//! them, so one commit of 20,000 people took 430 MB and time that grew faster than the rows.
+//! A long write (a sheet of 20,000 rows, a bundle of 40,000 ops) as a run of small transactions
+//! that is still all or nothing. sled holds every write of one transaction in memory and splits
+//! its nodes by copying them, so one commit of 20,000 people took 430 MB, one bundle of 40,000
+//! ops 670 MB, and their time grew faster than their size.
 //!
-//! The whole list is first written to the `staged` tree in one batch; each chunk is then
-//! committed together with the removal of its staged part. A crash in between leaves the rest
-//! staged, and the next open finishes it before anything else (`resume_staged`): the store ends
-//! with all of the write, or (if the staging itself was not written) none of it.
+//! The whole write is first put in the `staged` tree in one batch; each chunk is then committed
+//! together with the removal of its staged part. A crash in between leaves the rest staged, and
+//! the next open finishes it before anything else (`resume_staged`): the store ends with all of
+//! the write, or (if the staging itself was not written) none of it. Within the process doing
+//! the write, a reader between two chunks sees part of it; the CLI has no such reader, and the
+//! interface reads its tabs again when the write is done.
 
 use color_eyre::eyre::{eyre, Report, Result, WrapErr};
+use serde::{Deserialize, Serialize};
+use sled::transaction::TransactionError;
+use sled::Transactional;
 
 use super::{CommitError, Store};
 use crate::i18n::tf;
@@ -15,6 +21,45 @@ use crate::log::{Op, Payload};
 
 /// Payloads per transaction: small enough for sled, large enough that flushing is not the cost.
 pub const CHUNK: usize = 1_000;
+
+/// Raw writes per transaction (an op and the state it changes are two or three).
+const WRITES_CHUNK: usize = 1_000;
+
+/// The trees a raw write may go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TreeName {
+    Ops,
+    Heads,
+    State,
+    Meta,
+    Sync,
+}
+
+/// Writes to one tree, each a value or a removal, in the order made; a later write to a key
+/// wins, as in a sled batch.
+#[derive(Debug, Default)]
+pub struct TreeBatch(Vec<(Vec<u8>, Option<Vec<u8>>)>);
+
+impl TreeBatch {
+    pub fn insert(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        self.0
+            .push((key.as_ref().to_vec(), Some(value.as_ref().to_vec())));
+    }
+
+    pub fn remove(&mut self, key: impl AsRef<[u8]>) {
+        self.0.push((key.as_ref().to_vec(), None));
+    }
+}
+
+type RawWrite = (TreeName, Vec<u8>, Option<Vec<u8>>);
+
+/// What the `staged` tree holds: own payloads still to commit as ops, or raw writes worked out
+/// in full before (a bundle import's).
+#[derive(Serialize, Deserialize)]
+enum Staged {
+    Payloads(Vec<Payload>),
+    Writes(Vec<RawWrite>),
+}
 
 fn chunk_key(i: usize) -> [u8; 8] {
     (i as u64).to_be_bytes()
@@ -46,10 +91,97 @@ impl Store {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
         let mut batch = sled::Batch::default();
         for (i, chunk) in payloads.chunks(CHUNK).enumerate() {
-            let bytes = postcard::to_stdvec(chunk).map_err(Report::from)?;
+            let bytes =
+                postcard::to_stdvec(&Staged::Payloads(chunk.to_vec())).map_err(Report::from)?;
             batch.insert(&chunk_key(i), bytes);
         }
         self.staged.apply_batch(batch).wrap_err_with(write_failed)?;
+        self.db.flush().wrap_err_with(write_failed)?;
+        Ok(())
+    }
+
+    /// Makes `batches` (tree by tree, in that order) all or nothing across a crash, in chunks
+    /// when long, flushed; `progress` hears (writes made, all of them).
+    pub fn write_staged(
+        &self,
+        batches: Vec<(TreeName, TreeBatch)>,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<()> {
+        let writes: Vec<RawWrite> = batches
+            .into_iter()
+            .flat_map(|(tree, batch)| batch.0.into_iter().map(move |(k, v)| (tree, k, v)))
+            .collect();
+        let total = writes.len();
+        if total <= WRITES_CHUNK {
+            self.apply_removing(&writes, None)?;
+            progress(total, total);
+            return Ok(());
+        }
+        self.stage_writes(writes)?;
+        self.commit_pending(&|done| progress(done, total))
+            .map_err(|e| match e {
+                CommitError::Refused(error) => Report::from(error),
+                CommitError::Failed(report) => report,
+            })?;
+        Ok(())
+    }
+
+    fn stage_writes(&self, writes: Vec<RawWrite>) -> Result<()> {
+        if !self.staged.is_empty() {
+            return Err(eyre!("an earlier staged write is still pending"));
+        }
+        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        let mut batch = sled::Batch::default();
+        for (i, chunk) in writes.chunks(WRITES_CHUNK).enumerate() {
+            let bytes =
+                postcard::to_stdvec(&Staged::Writes(chunk.to_vec())).map_err(Report::from)?;
+            batch.insert(&chunk_key(i), bytes);
+        }
+        drop(writes);
+        self.staged.apply_batch(batch).wrap_err_with(write_failed)?;
+        self.db.flush().wrap_err_with(write_failed)?;
+        Ok(())
+    }
+
+    /// Raw writes in one transaction, with the removal of their staged chunk, flushed.
+    fn apply_removing(&self, writes: &[RawWrite], staged: Option<&[u8]>) -> Result<()> {
+        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        let sync = self.db.open_tree("sync").wrap_err_with(write_failed)?;
+        let trees = (
+            &self.ops,
+            &self.heads,
+            &self.state,
+            &self.meta,
+            &sync,
+            &self.staged,
+        );
+        let result: Result<(), TransactionError<()>> =
+            trees.transaction(|(ops, heads, state, meta, sync, staged_tree)| {
+                for (tree, key, value) in writes {
+                    let tree = match tree {
+                        TreeName::Ops => ops,
+                        TreeName::Heads => heads,
+                        TreeName::State => state,
+                        TreeName::Meta => meta,
+                        TreeName::Sync => sync,
+                    };
+                    match value {
+                        Some(value) => tree.insert(key.as_slice(), value.as_slice())?,
+                        None => tree.remove(key.as_slice())?,
+                    };
+                }
+                if let Some(key) = staged {
+                    staged_tree.remove(key)?;
+                }
+                Ok(())
+            });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(())) => {
+                return Err(eyre!("write transaction aborted")).wrap_err_with(write_failed)
+            }
+            Err(TransactionError::Storage(error)) => return Err(error).wrap_err_with(write_failed),
+        }
         self.db.flush().wrap_err_with(write_failed)?;
         Ok(())
     }
@@ -75,19 +207,31 @@ impl Store {
     /// chunks before it stay written and the rest is dropped, so the store still opens.
     fn commit_pending(&self, progress: &dyn Fn(usize)) -> Result<Vec<Op>, CommitError> {
         let mut ops = Vec::new();
+        let mut written = 0;
         while let Some((key, bytes)) = self.staged.first().map_err(Report::from)? {
-            let chunk: Vec<Payload> = postcard::from_bytes(&bytes)
+            let chunk: Staged = postcard::from_bytes(&bytes)
                 .map_err(|e| Report::from(e).wrap_err("reading a staged write"))?;
-            match self.commit_removing(chunk, Some(key.as_ref())) {
-                Ok(written) => ops.extend(written),
-                Err(CommitError::Refused(error)) => {
-                    self.staged.clear().map_err(Report::from)?;
-                    self.db.flush().map_err(Report::from)?;
-                    return Err(CommitError::Refused(error));
+            match chunk {
+                Staged::Writes(writes) => {
+                    self.apply_removing(&writes, Some(key.as_ref()))?;
+                    written += writes.len();
                 }
-                Err(failed) => return Err(failed),
+                Staged::Payloads(payloads) => {
+                    match self.commit_removing(payloads, Some(key.as_ref())) {
+                        Ok(committed) => {
+                            written += committed.len();
+                            ops.extend(committed);
+                        }
+                        Err(CommitError::Refused(error)) => {
+                            self.staged.clear().map_err(Report::from)?;
+                            self.db.flush().map_err(Report::from)?;
+                            return Err(CommitError::Refused(error));
+                        }
+                        Err(failed) => return Err(failed),
+                    }
+                }
             }
-            progress(ops.len());
+            progress(written);
         }
         Ok(ops)
     }
@@ -142,7 +286,9 @@ mod tests {
         store.stage(&payloads).unwrap();
         // The first chunk is committed, then the process dies.
         let (key, bytes) = store.staged.first().unwrap().unwrap();
-        let chunk: Vec<Payload> = postcard::from_bytes(&bytes).unwrap();
+        let Staged::Payloads(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+            panic!("payloads were staged");
+        };
         store.commit_removing(chunk, Some(key.as_ref())).unwrap();
         assert_eq!(store.people().unwrap().len(), CHUNK);
         drop(store);
@@ -150,5 +296,37 @@ mod tests {
         assert_eq!(store.people().unwrap().len(), CHUNK * 3);
         assert!(store.staged.is_empty());
         assert_eq!(store.ops().count(), CHUNK * 3);
+    }
+
+    #[test]
+    fn raw_writes_cut_short_are_finished_when_the_store_next_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let writes: Vec<RawWrite> = (0..WRITES_CHUNK * 2 + 3)
+            .map(|i| {
+                (
+                    TreeName::Sync,
+                    format!("k{i:06}").into_bytes(),
+                    Some(vec![1]),
+                )
+            })
+            .chain([(TreeName::Sync, b"k000000".to_vec(), None)])
+            .collect();
+        store.stage_writes(writes).unwrap();
+        let (key, bytes) = store.staged.first().unwrap().unwrap();
+        let Staged::Writes(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+            panic!("raw writes were staged");
+        };
+        store.apply_removing(&chunk, Some(key.as_ref())).unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let sync = store.db.open_tree("sync").unwrap();
+        assert_eq!(
+            sync.len(),
+            WRITES_CHUNK * 2 + 2,
+            "the last write, a removal, wins"
+        );
+        assert!(sync.get("k000000").unwrap().is_none());
+        assert!(store.staged.is_empty());
     }
 }

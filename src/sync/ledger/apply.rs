@@ -437,7 +437,7 @@ impl Store {
             writes.sync.insert(k.as_slice(), v.as_slice());
         }
         merge_peer_state(tree, bundle, &origins, &mut writes.sync)?;
-        self.write_all(tree, &writes)?;
+        self.write_all(writes)?;
         let records_changed = changed.len();
         plan.counts.records_changed = records_changed;
         Ok((plan.counts, plan.latest))

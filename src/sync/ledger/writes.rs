@@ -1,20 +1,20 @@
 //! An import's writes, worked out before anything is written: the ops are folded into the state
 //! through an in-memory overlay over the state tree (the store has one writer, under its lock
 //! file, so reading the trees directly is safe), which leaves one batch per tree. The batches
-//! then go down in a single short sled transaction, which sled recovers whole or not at all.
+//! then go down all or nothing (`Store::write_staged`: one short transaction, or staged chunks
+//! a crash cannot split).
 
 use std::collections::{BTreeSet, HashMap};
 
 use color_eyre::eyre::{Result, WrapErr};
-use sled::transaction::TransactionError;
-use sled::{Batch, IVec, Transactional};
+use sled::IVec;
 
 use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, PEER_SEEN};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{ApplyError, Kv};
 use crate::store::derived::feeds_search;
-use crate::store::Store;
+use crate::store::{Store, TreeBatch, TreeName};
 
 /// Why folding an op into the overlay stopped.
 pub(super) enum FoldError {
@@ -45,8 +45,8 @@ impl<'a> Overlay<'a> {
     }
 
     /// The state tree's batch: the last write of every key touched.
-    pub(super) fn into_batch(self) -> Batch {
-        let mut batch = Batch::default();
+    pub(super) fn into_batch(self) -> TreeBatch {
+        let mut batch = TreeBatch::default();
         for (k, v) in self.writes {
             match v {
                 Some(v) => batch.insert(k, v),
@@ -88,44 +88,34 @@ impl Kv for Overlay<'_> {
 /// One batch per tree an import writes.
 #[derive(Default)]
 pub(super) struct WriteSet {
-    pub ops: Batch,
-    pub heads: Batch,
-    pub state: Batch,
-    pub meta: Batch,
-    pub sync: Batch,
+    pub ops: TreeBatch,
+    pub heads: TreeBatch,
+    pub state: TreeBatch,
+    pub meta: TreeBatch,
+    pub sync: TreeBatch,
     /// Whether the state batch changes people or enterprises (`store::derived`).
     pub feeds_search: bool,
 }
 
 impl Store {
-    /// Writes all batches in one transaction and flushes. The transaction only copies the
-    /// batches in; every read and every decision was made before it.
-    pub(super) fn write_all(&self, sync: &sled::Tree, writes: &WriteSet) -> Result<()> {
-        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
+    /// Writes all batches, all or nothing, and flushes; the ops and the state first, the chain
+    /// heads and what is known of the sender last. Every read and every decision was made
+    /// before.
+    pub(super) fn write_all(&self, writes: WriteSet) -> Result<()> {
         if writes.feeds_search {
+            let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
             self.derived.invalidate().wrap_err_with(write_failed)?;
         }
-        let result: Result<(), TransactionError<()>> =
-            (&self.ops, &self.heads, &self.state, &self.meta, sync).transaction(
-                |(ops, heads, state, meta, sync)| {
-                    ops.apply_batch(&writes.ops)?;
-                    heads.apply_batch(&writes.heads)?;
-                    state.apply_batch(&writes.state)?;
-                    meta.apply_batch(&writes.meta)?;
-                    sync.apply_batch(&writes.sync)?;
-                    Ok(())
-                },
-            );
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(())) => {
-                return Err(color_eyre::eyre::eyre!("import transaction aborted"))
-                    .wrap_err_with(write_failed)
-            }
-            Err(TransactionError::Storage(error)) => return Err(error).wrap_err_with(write_failed),
-        }
-        self.db().flush().wrap_err_with(write_failed)?;
-        Ok(())
+        self.write_staged(
+            vec![
+                (TreeName::Ops, writes.ops),
+                (TreeName::State, writes.state),
+                (TreeName::Heads, writes.heads),
+                (TreeName::Meta, writes.meta),
+                (TreeName::Sync, writes.sync),
+            ],
+            &|_, _| {},
+        )
     }
 }
 
@@ -134,7 +124,7 @@ pub(super) fn merge_peer_state(
     tree: &sled::Tree,
     bundle: &ImportPlan,
     origins: &BTreeSet<OfficeId>,
-    batch: &mut Batch,
+    batch: &mut TreeBatch,
 ) -> Result<()> {
     let sender = bundle.sender.as_bytes();
     // Every office whose chains the bundle carried or the sender says it holds is known here as
