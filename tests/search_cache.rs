@@ -141,3 +141,33 @@ fn search_does_not_read_the_index_while_another_peixun_holds_the_store() {
     assert!(!none.status.success());
     assert!(!text(&none).is_empty());
 }
+
+#[test]
+fn an_index_copied_in_from_another_store_is_found_out_by_doctor() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours");
+    let theirs = dir.path().join("theirs");
+    for (store, name, phone) in [
+        (&ours, "张三", "13800001234"),
+        (&theirs, "李四", "13900005678"),
+    ] {
+        stdout(&peixun(store, &["init", "--office", EZHOU]));
+        stdout(&peixun(
+            store,
+            &["person", "add", "--name", name, "--phone", phone],
+        ));
+        stdout(&peixun(store, &["search", name]));
+    }
+    stdout(&peixun(&ours, &["doctor"]));
+    // Someone copies the other office's folder contents over ours, all but the database.
+    std::fs::copy(search_index_path(&theirs), search_index_path(&ours)).unwrap();
+    let doctor = peixun(&ours, &["doctor"]);
+    assert!(!doctor.status.success());
+    assert!(text(&doctor).contains("search.idx"), "{}", text(&doctor));
+    assert!(!search_index_path(&ours).exists());
+    assert_eq!(
+        names(&json(&peixun(&ours, &["search", "zs", "--json"]))),
+        ["张三"]
+    );
+    stdout(&peixun(&ours, &["doctor"]));
+}

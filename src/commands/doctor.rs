@@ -2,13 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, WrapErr};
 use serde::Serialize;
 
 use super::{headers, open_store, print_json, print_table, unit_name, user_error};
 use crate::cli::Cli;
 use crate::i18n::{t, tf};
 use crate::log::{rebuild, Op};
+use crate::search::door::candidates;
+use crate::search::{cache, SearchIndex};
+use crate::store::derived::search_index_path;
 use crate::store::Store;
 
 /// What is wrong with a store's logs or state; empty when healthy.
@@ -60,7 +63,25 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
         }
         Err(e) => problems.push(e.to_string()),
     }
+    if !search_index_is_current(store)? {
+        problems.push(t("cli.doctor.search_index_stale"));
+    }
     Ok((ops.len(), chains.len(), problems))
+}
+
+/// Whether the search index kept beside the store (if any) is the one its people give; one
+/// that is not is removed, to be built again by the next search.
+fn search_index_is_current(store: &Store) -> Result<bool> {
+    let Some(kept) = cache::load(store.dir())? else {
+        return Ok(true);
+    };
+    let built = SearchIndex::build(candidates(store, &store.people()?)?);
+    if kept == built {
+        return Ok(true);
+    }
+    std::fs::remove_file(search_index_path(store.dir()))
+        .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
+    Ok(false)
 }
 
 pub fn doctor(cli: &Cli) -> Result<()> {

@@ -73,7 +73,7 @@ const NO_ENTERPRISE: u32 = u32::MAX;
 /// Every column is indexed by entry (a person's place in the list it was built from), by
 /// enterprise (each distinct name once), or is a sorted key list naming either. They lie in two
 /// buffers (`columns`); `view` finds them there.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct SearchIndex {
     text: String,
     numbers: Vec<u8>,
