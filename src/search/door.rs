@@ -14,26 +14,33 @@ use crate::store::Store;
 
 /// What the index needs of each person, with enterprise names looked up once.
 pub fn candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
-    let names: HashMap<String, String> = store
+    let names = enterprise_names(store)?;
+    Ok(people.iter().map(|p| candidate(p, &names)).collect())
+}
+
+/// Every enterprise's name by its id.
+pub fn enterprise_names(store: &Store) -> Result<HashMap<String, String>> {
+    Ok(store
         .enterprises()?
         .into_iter()
         .map(|e| (e.id, e.name))
-        .collect();
-    Ok(people
-        .iter()
-        .map(|p| Candidate {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            phone: p.phone.clone(),
-            code: p.code.clone(),
-            position: p.position.clone(),
-            enterprise: p
-                .enterprise
-                .as_ref()
-                .and_then(|e| names.get(e).cloned())
-                .unwrap_or_default(),
-        })
         .collect())
+}
+
+/// What the index needs of one person.
+pub fn candidate(p: &Person, enterprise_names: &HashMap<String, String>) -> Candidate {
+    Candidate {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        phone: p.phone.clone(),
+        code: p.code.clone(),
+        position: p.position.clone(),
+        enterprise: p
+            .enterprise
+            .as_ref()
+            .and_then(|e| enterprise_names.get(e).cloned())
+            .unwrap_or_default(),
+    }
 }
 
 /// Every person of the office; built once and shared by every session's search.

@@ -73,7 +73,7 @@ const NO_ENTERPRISE: u32 = u32::MAX;
 /// Every column is indexed by entry (a person's place in the list it was built from), by
 /// enterprise (each distinct name once), or is a sorted key list naming either. They lie in two
 /// buffers (`columns`); `view` finds them there.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct SearchIndex {
     text: String,
     numbers: Vec<u8>,
@@ -154,8 +154,12 @@ impl SearchIndex {
 
     /// The person a hit names.
     pub fn entry(&self, hit: &Hit) -> Candidate {
+        self.entry_at(hit.entry)
+    }
+
+    /// The person at `entry`, their place in the list the index was built from.
+    pub fn entry_at(&self, entry: u32) -> Candidate {
         let v = self.view();
-        let entry = hit.entry;
         let enterprise = match v.enterprise_of.get(entry as usize) {
             Some(id) if id != NO_ENTERPRISE => v.enterprise_names.get(id),
             _ => "",

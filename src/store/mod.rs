@@ -13,6 +13,7 @@ mod paper;
 pub mod plans;
 pub mod printed;
 pub mod query;
+pub mod refolded;
 mod staged;
 pub mod voided;
 

@@ -77,6 +77,17 @@ impl Store {
         Ok(self.get_stored(&keys::person(id))?.map(|s| s.value))
     }
 
+    /// Everyone, one at a time in key order (the order of `people`), for work that must not
+    /// hold them all.
+    pub fn people_each(&self) -> impl Iterator<Item = Result<Person>> + '_ {
+        self.state.scan_prefix("p/").map(|entry| {
+            let (key, bytes) = entry?;
+            let stored: Stored<Person> = postcard::from_bytes(&bytes)
+                .wrap_err_with(|| format!("record {} is damaged", String::from_utf8_lossy(&key)))?;
+            Ok(stored.value)
+        })
+    }
+
     pub fn people(&self) -> Result<Vec<Person>> {
         Ok(self
             .scan::<Person>("p/")?
