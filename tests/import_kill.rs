@@ -6,10 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use common::{json, peixun, stdout, text};
+use common::{json, peixun, run_killed, stdout, text};
 
 const ROWS: usize = 6_000;
 
@@ -31,29 +30,6 @@ fn people(dir: &Path) -> (usize, String) {
     let out = peixun(dir, &["people", "--json"]);
     let said = common::stderr(&out);
     (json(&out).as_array().unwrap().len(), said)
-}
-
-/// Runs `peixun import` and kills it after `after`; `false` when it had finished by then.
-fn run_killed(dir: &Path, file: &Path, after: Duration) -> bool {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
-        .arg("--data-dir")
-        .arg(dir)
-        .arg("import")
-        .arg(file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while started.elapsed() < after {
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    true
 }
 
 fn fresh(dir: &Path) {
@@ -85,7 +61,7 @@ fn an_import_killed_midway_leaves_none_of_the_sheet_or_all_of_it() {
     for tenth in 1..=9u32 {
         let dir = work.path().join(format!("killed-{tenth}"));
         fresh(&dir);
-        if !run_killed(&dir, &file, took * tenth / 10) {
+        if !run_killed(&dir, &["import", file.to_str().unwrap()], took * tenth / 10) {
             continue;
         }
         killed += 1;

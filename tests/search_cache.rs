@@ -18,15 +18,21 @@ fn names(found: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn search_keeps_its_index_and_a_new_person_removes_it() {
-    let dir = tempfile::tempdir().unwrap();
+/// A new city store with 张三 in it.
+fn store_with_zhang_san(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let store = dir.path().join("store");
     stdout(&peixun(&store, &["init", "--office", EZHOU]));
     stdout(&peixun(
         &store,
         &["person", "add", "--name", "张三", "--phone", "13800001234"],
     ));
+    store
+}
+
+#[test]
+fn search_keeps_its_index_and_a_new_person_removes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_zhang_san(&dir);
     let index = search_index_path(&store);
     assert!(!index.exists());
     let first = json(&peixun(&store, &["search", "zs", "--json"]));
@@ -119,12 +125,7 @@ fn an_index_built_before_a_change_is_not_kept_after_it() {
 #[test]
 fn search_does_not_read_the_index_while_another_peixun_holds_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    stdout(&peixun(&store, &["init", "--office", EZHOU]));
-    stdout(&peixun(
-        &store,
-        &["person", "add", "--name", "张三", "--phone", "13800001234"],
-    ));
+    let store = store_with_zhang_san(&dir);
     stdout(&peixun(&store, &["search", "zs"]));
     // Another peixun holds the store: the kept index is not read behind its back.
     let held = peixun::store::Store::open(&store).unwrap();

@@ -5,9 +5,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use common::run_killed;
 use peixun::domain::{Enterprise, Person};
 use peixun::log::Payload;
 use peixun::store::Store;
@@ -75,31 +75,6 @@ fn counts(dir: &Path) -> (usize, usize) {
     (store.ops().count(), store.state_entries().unwrap().len())
 }
 
-/// Runs `peixun bundle import` and kills it with SIGKILL after `after`; `false` when it had
-/// already finished by then.
-fn run_killed(store: &Path, bundle: &Path, after: Duration) -> bool {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
-        .arg("--data-dir")
-        .arg(store)
-        .args(["bundle", "import"])
-        .arg(bundle)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while started.elapsed() < after {
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    // `kill` is SIGKILL on Unix: no destructor, no flush, no goodbye.
-    child.kill().unwrap();
-    child.wait().unwrap();
-    true
-}
-
 #[test]
 fn an_import_killed_midway_leaves_the_store_before_or_after() {
     let work = tempfile::tempdir().unwrap();
@@ -131,7 +106,11 @@ fn an_import_killed_midway_leaves_the_store_before_or_after() {
     for tenth in 1..=9u32 {
         let dir = work.path().join(format!("killed-{tenth}"));
         copy_dir(&template, &dir);
-        if !run_killed(&dir, &bundle, took * tenth / 10) {
+        if !run_killed(
+            &dir,
+            &["bundle", "import", bundle.to_str().unwrap()],
+            took * tenth / 10,
+        ) {
             continue;
         }
         killed += 1;

@@ -83,17 +83,34 @@ impl Store {
         self.commit_pending(&|done| progress(done, total))
     }
 
-    /// Writes every chunk to the `staged` tree in one batch, flushed.
     fn stage(&self, payloads: &[Payload]) -> Result<()> {
+        self.stage_chunks(
+            payloads
+                .chunks(CHUNK)
+                .map(|chunk| Staged::Payloads(chunk.to_vec())),
+        )
+    }
+
+    fn stage_writes(&self, writes: Vec<RawWrite>) -> Result<()> {
+        self.stage_chunks(
+            writes
+                .chunks(WRITES_CHUNK)
+                .map(|chunk| Staged::Writes(chunk.to_vec())),
+        )
+    }
+
+    /// Writes every chunk to the `staged` tree in one batch, flushed.
+    fn stage_chunks(&self, chunks: impl Iterator<Item = Staged>) -> Result<()> {
         if !self.staged.is_empty() {
             return Err(eyre!("an earlier staged write is still pending"));
         }
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
         let mut batch = sled::Batch::default();
-        for (i, chunk) in payloads.chunks(CHUNK).enumerate() {
-            let bytes =
-                postcard::to_stdvec(&Staged::Payloads(chunk.to_vec())).map_err(Report::from)?;
-            batch.insert(&chunk_key(i), bytes);
+        for (i, chunk) in chunks.enumerate() {
+            batch.insert(
+                &chunk_key(i),
+                postcard::to_stdvec(&chunk).map_err(Report::from)?,
+            );
         }
         self.staged.apply_batch(batch).wrap_err_with(write_failed)?;
         self.db.flush().wrap_err_with(write_failed)?;
@@ -123,23 +140,6 @@ impl Store {
                 CommitError::Refused(error) => Report::from(error),
                 CommitError::Failed(report) => report,
             })?;
-        Ok(())
-    }
-
-    fn stage_writes(&self, writes: Vec<RawWrite>) -> Result<()> {
-        if !self.staged.is_empty() {
-            return Err(eyre!("an earlier staged write is still pending"));
-        }
-        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let mut batch = sled::Batch::default();
-        for (i, chunk) in writes.chunks(WRITES_CHUNK).enumerate() {
-            let bytes =
-                postcard::to_stdvec(&Staged::Writes(chunk.to_vec())).map_err(Report::from)?;
-            batch.insert(&chunk_key(i), bytes);
-        }
-        drop(writes);
-        self.staged.apply_batch(batch).wrap_err_with(write_failed)?;
-        self.db.flush().wrap_err_with(write_failed)?;
         Ok(())
     }
 

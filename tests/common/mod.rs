@@ -4,7 +4,8 @@
 pub mod offices;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn peixun(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_peixun"))
@@ -41,4 +42,27 @@ pub fn text(output: &Output) -> String {
 
 pub fn json(output: &Output) -> serde_json::Value {
     serde_json::from_str(&stdout(output)).unwrap()
+}
+
+/// Runs peixun with `args` on `dir` and kills it with SIGKILL after `after`: no destructor, no
+/// flush, no goodbye. `false` when it had already finished by then.
+pub fn run_killed(dir: &Path, args: &[&str], after: Duration) -> bool {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while started.elapsed() < after {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    true
 }
