@@ -146,7 +146,7 @@ impl Store {
     /// Raw writes in one transaction, with the removal of their staged chunk, flushed.
     fn apply_removing(&self, writes: &[RawWrite], staged: Option<&[u8]>) -> Result<()> {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let sync = self.db.open_tree("sync").wrap_err_with(write_failed)?;
+        let sync = self.sync_tree().wrap_err_with(write_failed)?;
         let trees = (
             &self.ops,
             &self.heads,
@@ -320,7 +320,7 @@ mod tests {
         store.apply_removing(&chunk, Some(key.as_ref())).unwrap();
         drop(store);
         let store = Store::open(dir.path()).unwrap();
-        let sync = store.db.open_tree("sync").unwrap();
+        let sync = store.sync_tree().unwrap();
         assert_eq!(
             sync.len(),
             WRITES_CHUNK * 2 + 2,
