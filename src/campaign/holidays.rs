@@ -45,6 +45,22 @@ pub struct HolidayYear {
     pub workdays: Vec<MakeupWorkday>,
 }
 
+fn is_weekday(d: NaiveDate) -> bool {
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Monday-to-Friday days after `lo` up to and including `hi` (`lo <= hi`).
+fn weekdays_after(lo: NaiveDate, hi: NaiveDate) -> i64 {
+    let days = (hi - lo).num_days();
+    let rest = lo
+        .iter_days()
+        .skip(1)
+        .take((days % 7) as usize)
+        .filter(|d| is_weekday(*d))
+        .count() as i64;
+    days / 7 * 5 + rest
+}
+
 /// The holiday calendar. Dates in years it does not cover count as plain weekdays/weekends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holidays {
@@ -69,24 +85,46 @@ impl Holidays {
     }
 
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        matches!(self.kind(d), DayKind::Workday | DayKind::MakeupWorkday(_))
+        let in_holiday = |d: NaiveDate| self.ranges().any(|h| h.from <= d && d <= h.to);
+        if in_holiday(d) {
+            return false;
+        }
+        is_weekday(d) || self.makeup_days().any(|w| w.date == d)
+    }
+
+    fn ranges(&self) -> impl Iterator<Item = &HolidayRange> {
+        self.years.iter().flat_map(|y| y.holidays.iter())
+    }
+
+    fn makeup_days(&self) -> impl Iterator<Item = &MakeupWorkday> {
+        self.years.iter().flat_map(|y| y.workdays.iter())
     }
 
     /// Working days after `from` up to and including `to`; negative (the days after `to` up to
     /// and including `from`, negated) when `to < from`. So from a Friday to the next Monday is 1.
+    /// Counted by weeks, then corrected by the holidays and make-up days in between: every
+    /// checklist row of every unit asks, often across years.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
         let (lo, hi, sign) = if to >= from {
             (from, to, 1)
         } else {
             (to, from, -1)
         };
-        let count = lo
-            .iter_days()
-            .skip(1)
-            .take_while(|d| *d <= hi)
-            .filter(|d| self.is_working_day(*d))
+        let within = |d: NaiveDate| lo < d && d <= hi;
+        let mut off: Vec<NaiveDate> = self
+            .ranges()
+            .flat_map(|h| h.from.iter_days().take_while(move |d| *d <= h.to))
+            .filter(|d| within(*d) && is_weekday(*d))
+            .collect();
+        off.sort_unstable();
+        off.dedup();
+        let worked_weekends = self
+            .makeup_days()
+            .filter(|w| within(w.date) && !is_weekday(w.date))
+            .filter(|w| !self.ranges().any(|h| h.from <= w.date && w.date <= h.to))
             .count();
-        sign * i64::try_from(count).unwrap_or(i64::MAX)
+        let count = weekdays_after(lo, hi) - off.len() as i64 + worked_weekends as i64;
+        sign * count
     }
 
     /// The notice covering `d`'s year, if the calendar has one.

@@ -205,3 +205,25 @@ fn show_text_has_every_annex() {
     assert!(zh.contains("对口联系分工"));
     assert!(zh.contains("2023-02-27"));
 }
+
+proptest::proptest! {
+    /// Counting by weeks and correcting for holidays gives what counting day by day gives.
+    #[test]
+    fn working_days_by_weeks_agree_with_counting_each_day(
+        from in 0i64..2_200,
+        span in -1_500i64..1_500,
+    ) {
+        let h = &campaign().holidays;
+        let start = date(2022, 1, 1) + chrono::Duration::days(from);
+        let end = start + chrono::Duration::days(span);
+        let (lo, hi) = (start.min(end), start.max(end));
+        let counted = lo
+            .iter_days()
+            .skip(1)
+            .take_while(|d| *d <= hi)
+            .filter(|d| matches!(h.kind(*d), DayKind::Workday | DayKind::MakeupWorkday(_)))
+            .count() as i64;
+        let expected = if end >= start { counted } else { -counted };
+        proptest::prop_assert_eq!(h.working_days_between(start, end), expected);
+    }
+}
