@@ -256,7 +256,9 @@ impl SearchIndex {
                 // From the name's start first, then the shorter name.
                 let from = v.enterprise_initials_at.get(id as usize);
                 let offset = key.start.saturating_sub(from.unwrap_or(0));
-                let score = offset.saturating_mul(1000) + u32::from(key.len);
+                let score = offset
+                    .saturating_mul(1000)
+                    .saturating_add(u32::from(key.len));
                 let people = v.enterprise_people.get(id);
                 for entry in people.iter() {
                     add(&mut best, entry, Tier::Enterprise, score);
