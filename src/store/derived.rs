@@ -53,11 +53,22 @@ impl Derived {
         }
     }
 
-    fn generation(&self) -> Result<u64> {
+    pub(crate) fn generation(&self) -> Result<u64> {
         self.generation
             .lock()
             .map(|g| *g)
             .map_err(|_| eyre!("derived files lock poisoned"))
+    }
+
+    /// After a write that removed the files (`generation` moved since `before`, taken before the
+    /// write) is visible: removes them again, since an index built from the state before the
+    /// write may have been saved while it was being made.
+    pub(crate) fn settle(&self, before: u64) -> Result<()> {
+        if self.generation()? != before {
+            self.invalidate()
+                .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
+        }
+        Ok(())
     }
 
     /// Writes `bytes` as the search index unless a write changed people since `generation`.
@@ -120,6 +131,28 @@ mod tests {
         // Nothing to remove is no failure.
         derived.invalidate().unwrap();
         derived.invalidate().unwrap();
+    }
+
+    #[test]
+    fn an_index_saved_while_a_write_was_being_made_is_removed_when_it_is_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let derived = Derived::new(dir.path());
+        let before = derived.generation().unwrap();
+        // The write removes the index inside its transaction...
+        derived.invalidate().unwrap();
+        // ...a build that read the state before the write was visible saves...
+        let during = derived.generation().unwrap();
+        assert!(derived
+            .save(during, b"built from the state before")
+            .unwrap());
+        // ...and the write, once visible, removes it again.
+        derived.settle(before).unwrap();
+        assert!(!search_index_path(dir.path()).exists());
+        // A write that changed no people leaves a saved index alone.
+        let now = derived.generation().unwrap();
+        assert!(derived.save(now, b"current").unwrap());
+        derived.settle(now).unwrap();
+        assert!(search_index_path(dir.path()).exists());
     }
 
     #[test]

@@ -221,6 +221,7 @@ impl Store {
         }
         // Receiving a later time moves our clock on, so our next op orders after what we saw.
         let hlc_bytes = postcard::to_stdvec(&latest)?;
+        let derived_before = self.derived.generation()?;
         let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
             |(ops, heads_tx, state, meta)| {
                 for (device, before, _) in &heads {
@@ -257,6 +258,7 @@ impl Store {
             .flush()
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         writer.hlc = latest;
+        self.derived.settle(derived_before)?;
         Ok(())
     }
 }

@@ -263,6 +263,7 @@ impl Store {
         let head_bytes = postcard::to_stdvec(&head).map_err(Report::from)?;
         let hlc_bytes = postcard::to_stdvec(&hlc).map_err(Report::from)?;
         let next_id = writer.next_id;
+        let derived_before = self.derived.generation()?;
         let trees = (
             &self.ops,
             &self.heads,
@@ -302,6 +303,7 @@ impl Store {
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         writer.head = head;
         writer.hlc = hlc;
+        self.derived.settle(derived_before)?;
         Ok(encoded.into_iter().map(|(op, _)| op).collect())
     }
 

@@ -146,6 +146,13 @@ impl Store {
     /// Raw writes in one transaction, with the removal of their staged chunk, flushed.
     fn apply_removing(&self, writes: &[RawWrite], staged: Option<&[u8]>) -> Result<()> {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        let derived_before = self.derived.generation()?;
+        let feeds_search = writes
+            .iter()
+            .any(|(tree, key, _)| *tree == TreeName::State && super::derived::feeds_search(key));
+        if feeds_search {
+            self.derived.invalidate().wrap_err_with(write_failed)?;
+        }
         let sync = self.sync_tree().wrap_err_with(write_failed)?;
         let trees = (
             &self.ops,
@@ -183,6 +190,7 @@ impl Store {
             Err(TransactionError::Storage(error)) => return Err(error).wrap_err_with(write_failed),
         }
         self.db.flush().wrap_err_with(write_failed)?;
+        self.derived.settle(derived_before)?;
         Ok(())
     }
 
