@@ -172,3 +172,15 @@ fn an_index_copied_in_from_another_store_is_found_out_by_doctor() {
     );
     stdout(&peixun(&ours, &["doctor"]));
 }
+
+#[test]
+fn a_new_store_does_not_believe_an_index_left_in_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = store_with_zhang_san(&dir);
+    stdout(&peixun(&old, &["search", "zs"]));
+    // The database is deleted by hand and a new office begins in the same folder.
+    std::fs::remove_dir_all(old.join("db")).unwrap();
+    stdout(&peixun(&old, &["init", "--office", EZHOU]));
+    assert!(!search_index_path(&old).exists());
+    assert!(!peixun(&old, &["search", "zs"]).status.success());
+}

@@ -200,7 +200,13 @@ impl Store {
         meta.insert("actor", actor.as_bytes())?;
         meta.insert("home", postcard::to_stdvec(&super::home::mark_of(dir))?)?;
         db.flush()?;
-        Self::from_db(dir, db, lock)
+        let store = Self::from_db(dir, db, lock)?;
+        // A search index left in the folder by an earlier store is not this one's.
+        store
+            .derived
+            .invalidate()
+            .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
+        Ok(store)
     }
 
     /// Holds the store's lock without opening it, for a reader that answers from the files
