@@ -147,6 +147,7 @@ impl Store {
         if ops.is_empty() {
             return Ok(());
         }
+        self.finish_pending()?;
         // Held throughout so `commit` cannot move the clock or heads under us.
         let mut writer = self
             .writer

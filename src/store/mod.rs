@@ -224,6 +224,7 @@ impl Store {
     /// Appends `payloads` as ops of this device and applies them, all in one transaction, and
     /// returns only once the transaction is flushed to disk.
     pub fn commit(&self, payloads: Vec<Payload>) -> Result<Vec<Op>, CommitError> {
+        self.finish_pending()?;
         self.commit_removing(payloads, None)
     }
 

@@ -6,8 +6,10 @@
 //! The whole write is first put in the `staged` tree in one batch; each chunk is then committed
 //! together with the removal of its staged part. A crash in between leaves the rest staged, and
 //! the next open finishes it before anything else (`resume_staged`): the store ends with all of
-//! the write, or (if the staging itself was not written) none of it. Within the process doing
-//! the write, a reader between two chunks sees part of it; the CLI has no such reader, and the
+//! the write, or (if the staging itself was not written) none of it. A chunk that fails while
+//! the process goes on (a full disk) leaves the rest staged, and every later write finishes it
+//! first (`finish_pending`), so nothing newer lands under it. Within the process doing the
+//! write, a reader between two chunks sees part of it; the CLI has no such reader, and the
 //! interface reads its tabs again when the write is done.
 
 use color_eyre::eyre::{eyre, Report, Result, WrapErr};
@@ -73,6 +75,7 @@ impl Store {
         payloads: Vec<Payload>,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Op>, CommitError> {
+        self.finish_pending()?;
         let total = payloads.len();
         if total <= CHUNK {
             let ops = self.commit(payloads)?;
@@ -203,10 +206,36 @@ impl Store {
             "{}",
             tf("cli.store.resuming", &[("chunks", &self.staged.len())])
         );
+        self.finish_pending()
+    }
+
+    /// Finishes a staged write that a failure (a full disk, say) left part done in this
+    /// process. Every other write calls this first: the rest was worked out against the state
+    /// before it, so it must land before anything newer, as it would after a crash.
+    pub(crate) fn finish_pending(&self) -> Result<()> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
         self.commit_pending(&|_| {}).map_err(|e| match e {
             CommitError::Refused(error) => Report::from(error),
             CommitError::Failed(report) => report,
         })?;
+        self.catch_up_clock()
+    }
+
+    /// A bundle's staged writes move the stored clock past remote stamps; the writer's copy,
+    /// read before them, must follow, or the next op here would sort before ops it came after.
+    fn catch_up_clock(&self) -> Result<()> {
+        let Some(bytes) = self.meta.get("hlc")? else {
+            return Ok(());
+        };
+        let stored: crate::log::Hlc = postcard::from_bytes(&bytes)
+            .map_err(|e| Report::from(e).wrap_err("reading the clock"))?;
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| eyre!("store writer lock poisoned"))?;
+        writer.hlc = writer.hlc.max(stored);
         Ok(())
     }
 
@@ -304,6 +333,58 @@ mod tests {
         assert_eq!(store.people().unwrap().len(), CHUNK * 3);
         assert!(store.staged.is_empty());
         assert_eq!(store.ops().count(), CHUNK * 3);
+    }
+
+    #[test]
+    fn a_write_left_part_done_lands_before_the_next_one_in_the_same_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        store.stage(&people(CHUNK * 2)).unwrap();
+        let (key, bytes) = store.staged.first().unwrap().unwrap();
+        let Staged::Payloads(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+            panic!("payloads were staged");
+        };
+        store.commit_removing(chunk, Some(key.as_ref())).unwrap();
+        // The second chunk failed; the coordinator goes on and checks someone in.
+        let later = store.commit(people(1)).unwrap();
+        assert!(store.staged.is_empty());
+        assert_eq!(store.ops().count(), CHUNK * 2 + 1);
+        assert_eq!(later[0].seq, (CHUNK * 2 + 1) as u64, "the rest went first");
+        // A second long write is no longer refused as "still pending".
+        store.commit_staged(people(CHUNK + 1), &|_, _| {}).unwrap();
+    }
+
+    #[test]
+    fn the_clock_follows_a_bundle_finished_after_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let ahead = crate::log::Hlc {
+            wall_ms: crate::log::hlc::now_ms() + 3_600_000,
+            counter: 7,
+        };
+        let writes: Vec<RawWrite> = (0..WRITES_CHUNK + 1)
+            .map(|i| {
+                (
+                    TreeName::Sync,
+                    format!("k{i:06}").into_bytes(),
+                    Some(vec![1]),
+                )
+            })
+            .chain([(
+                TreeName::Meta,
+                b"hlc".to_vec(),
+                Some(postcard::to_stdvec(&ahead).unwrap()),
+            )])
+            .collect();
+        store.stage_writes(writes).unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let ops = store.commit(people(1)).unwrap();
+        assert!(
+            ops[0].hlc > ahead,
+            "{:?} must come after {ahead:?}",
+            ops[0].hlc
+        );
     }
 
     #[test]

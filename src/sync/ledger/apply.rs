@@ -269,6 +269,7 @@ impl Store {
     /// bundle, the acknowledgements and the signed heads, all in one transaction, flushed before
     /// returning. `Err` holding a `Rejection` means nothing was written.
     pub fn import_verified(&self, bundle: ImportPlan) -> Result<ImportCounts> {
+        self.finish_pending()?;
         let mut writer = self
             .writer
             .lock()
