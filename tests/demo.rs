@@ -636,3 +636,31 @@ fn foreign_chains_are_taken_whole_or_not_at_all() {
     let stored: BTreeMap<String, Vec<u8>> = store.state_entries().unwrap().into_iter().collect();
     assert_eq!(rebuilt, stored);
 }
+
+#[test]
+fn every_units_summary_read_in_one_pass_is_the_one_read_alone() {
+    let (_dir, store) = city(2023);
+    let today = store.today().unwrap();
+    let office = store.office().to_string();
+    let all = peixun::sheets::summary::summaries(&store, &office, today).unwrap();
+    let units: Vec<String> = campaign()
+        .descendants(&office)
+        .iter()
+        .map(|(u, _)| u.id.clone())
+        .collect();
+    assert_eq!(
+        all.iter().map(|s| s.unit.clone()).collect::<Vec<_>>(),
+        units
+    );
+    for summary in &all {
+        let alone = peixun::sheets::summary::summary(&store, &summary.unit, today).unwrap();
+        assert_eq!(summary, &alone, "{}", summary.unit);
+    }
+    let busy = all.iter().skip(1).filter(|s| s.figures.trained > 0).count();
+    assert!(busy > 1, "the demo's units trained people: {all:?}");
+    assert!(
+        all[0].publicity > 0 && all[0].needs_asked > 0,
+        "{:?}",
+        all[0]
+    );
+}

@@ -598,3 +598,57 @@ fn the_package_carries_the_summary_figures_and_the_units_publicity() {
         .and_then(|r| r.get(1).cloned());
     assert_eq!(count.as_deref(), Some("1"), "{rows:?}");
 }
+
+#[test]
+fn each_unit_folder_holds_its_training_plan_and_its_summary_figures() {
+    let city = Office::new(EZHOU);
+    let echeng = Office::new(ECHENG);
+    city.pin(&echeng);
+    echeng.pin(&city);
+    let class = peixun::domain::plan::ClassInput {
+        month: "5".into(),
+        courses: "K,3".into(),
+        audience: "鄂城区专精特新企业负责人".into(),
+        people: "80".into(),
+        enterprises: Some("40".into()),
+        cohost: None,
+        teachers: String::new(),
+    };
+    peixun::app::plans::add(&echeng.store, &class).unwrap();
+    peixun::app::plans::submit(&echeng.store, today()).unwrap();
+    peixun::app::publicity::add(&echeng.store, "鄂城区开班", "鄂州日报", today(), None, "")
+        .unwrap();
+    city.applied(&echeng.send(&city));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("附件5");
+    write_package(&city, &target);
+    let files = files_under(&target);
+    let in_unit = |prefix: &str| {
+        files
+            .keys()
+            .find(|name| name.contains("-鄂城区/") && name.contains(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} for 鄂城区 in {:?}", files.keys()))
+    };
+    let plan = index_rows(&files[in_unit("/培训计划汇总表-鄂城区")]);
+    assert!(
+        plan.iter()
+            .flatten()
+            .any(|c| c == "鄂城区专精特新企业负责人"),
+        "{plan:?}"
+    );
+    let summary = index_rows(&files[in_unit("/总结数据-鄂城区")]);
+    let publicity = summary
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "宣传报道（篇）"))
+        .and_then(|r| r.get(1).cloned());
+    assert_eq!(publicity.as_deref(), Some("1"), "{summary:?}");
+    let index = index_rows(&files["index.xlsx"]);
+    assert!(
+        index
+            .iter()
+            .any(|r| r.iter().any(|c| c.ends_with("/培训计划汇总表-鄂城区.xlsx"))),
+        "{index:?}"
+    );
+    // A city makes no plan: its own folder has a summary and no plan sheet.
+    assert!(!files.keys().any(|n| n.contains("培训计划汇总表-鄂州市")));
+}

@@ -1,11 +1,13 @@
 //! The 附件5 package a city sends the province by 11/30 (二(五)1): for an office and every unit
-//! below it, each unit's evidence under its real name by checklist item, its 统计表 and the
-//! sign-in records of its classes; the office's whole 统计表, its units' contacts and an index
-//! of every file and every item, so an item without evidence shows.
+//! below it, each unit's evidence under its real name by checklist item, its 统计表, its
+//! training plan, its summary figures and the sign-in records of its classes; the office's whole
+//! 统计表, its units' contacts and an index of every file and every item, so an item without
+//! evidence shows.
 //!
 //! Layout, every name safe on a Windows or FAT USB stick:
 //! `index.xlsx`, `统计表-<office>.xlsx`, `联系人-<office>.xlsx`, then per unit
-//! `NN-<unit>/统计表-<unit>.xlsx`, `NN-<unit>/签到表/<date>-<class>.xlsx` and
+//! `NN-<unit>/统计表-<unit>.xlsx`, `NN-<unit>/培训计划汇总表-<unit>.xlsx` (a unit that plans),
+//! `NN-<unit>/总结数据-<unit>.xlsx`, `NN-<unit>/签到表/<date>-<class>.xlsx` and
 //! `NN-<unit>/NN-<item>/<file>`.
 
 use std::path::{Path, PathBuf};
@@ -23,8 +25,10 @@ use crate::sheets::archive::Archive;
 use crate::sheets::doc::Document;
 use crate::sheets::output::{document_bytes, plain, FileFormat};
 use crate::sheets::package_index::{contacts_document, index_document, IndexLine, Place};
+use crate::sheets::plans::{plans_document, UnitPlan};
 use crate::sheets::report::{hosted_rows, signin_record, stats_document, stats_rows};
 use crate::sheets::stamp::office_name;
+use crate::sheets::summary::{summary_document, Summary};
 use crate::sheets::write::Encoding;
 use crate::store::Store;
 
@@ -101,10 +105,14 @@ pub fn write(
                 && s.date <= today
         })
         .collect();
+    let plans = crate::sheets::plans::unit_plans(store, &office, year, today)?;
+    let summaries = crate::sheets::summary::summaries(store, &office, today)?;
     let mut package = Package {
         store,
         today,
         held,
+        plans,
+        summaries,
         archive: Archive::create(target, now).map_err(failed)?,
         index: Vec::new(),
         written: PackageWritten::default(),
@@ -149,6 +157,10 @@ struct Package<'a> {
     store: &'a Store,
     today: NaiveDate,
     held: Vec<Session>,
+    /// The plan of every unit under the office that makes one, as 附件2 reads it.
+    plans: Vec<UnitPlan>,
+    /// The summary figures of the office and of every unit under it.
+    summaries: Vec<Summary>,
     archive: Archive,
     index: Vec<IndexLine>,
     written: PackageWritten,
@@ -206,6 +218,12 @@ impl Package<'_> {
             unit,
             t("cli.report.sheet_stats"),
         )?;
+        if let Some(plan) = self.plans.iter().find(|p| p.unit == unit) {
+            let doc = plans_document(unit, std::slice::from_ref(plan), year, &maker, self.today);
+            let name = names.claim(&format!("{}-{}.xlsx", t("cli.plan.sheet"), unit_name(unit)));
+            self.generated(&[folder.to_string(), name], &doc, unit, t("cli.plan.sheet"))?;
+        }
+        self.summary_sheet(&mut names, Some(folder), unit, &maker)?;
         let signin_folder = names.claim(&t("cli.report.sheet_signin"));
         self.signin_records(&[folder.to_string(), signin_folder], unit, &maker)?;
         let rows = crate::store::checklist::rows(store, unit, self.today)?;
@@ -265,6 +283,31 @@ impl Package<'_> {
         Ok(())
     }
 
+    /// The summary figures of `unit`, in `folder` (the package's top when none).
+    fn summary_sheet(
+        &mut self,
+        names: &mut FolderNames,
+        folder: Option<&str>,
+        unit: &str,
+        maker: &str,
+    ) -> color_eyre::Result<()> {
+        let Some(summary) = self.summaries.iter().find(|s| s.unit == unit) else {
+            return Ok(());
+        };
+        let doc = summary_document(summary, maker, self.today);
+        let name = names.claim(&format!(
+            "{}-{}.xlsx",
+            t("cli.summary.sheet"),
+            unit_name(unit)
+        ));
+        let parts: Vec<String> = folder
+            .map(str::to_string)
+            .into_iter()
+            .chain([name])
+            .collect();
+        self.generated(&parts, &doc, unit, t("cli.summary.sheet"))
+    }
+
     /// The sign-in record of each class `unit` hosted, in `parts` (its folder).
     fn signin_records(
         &mut self,
@@ -322,14 +365,7 @@ impl Package<'_> {
         ));
         self.generated(&[name], &doc, office, t("cli.col.contact"))?;
         // The figures for the 工作总结 the package goes with, and the publicity it counts.
-        let summary = crate::sheets::summary::summary(store, office, self.today)?;
-        let doc = crate::sheets::summary::summary_document(&summary, &maker, self.today);
-        let name = top.claim(&format!(
-            "{}-{}.xlsx",
-            t("cli.summary.sheet"),
-            unit_name(office)
-        ));
-        self.generated(&[name], &doc, office, t("cli.summary.sheet"))?;
+        self.summary_sheet(top, None, office, &maker)?;
         let publicity: Vec<_> = super::publicity::list(store)
             .map_err(refusal_report)?
             .into_iter()

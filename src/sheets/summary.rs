@@ -3,6 +3,8 @@
 //! online training and certification, outreach, the 附件3 services asked and answered, and the
 //! publicity. Each figure is the one the other reports give, for the unit and the units below it.
 
+use std::collections::HashSet;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -10,7 +12,7 @@ use super::bulletin::{self, Figures};
 use super::doc::{Align, Cell, Column, Document, Row};
 use super::rollup::{self, TOTAL};
 use crate::campaign::hierarchy::within;
-use crate::campaign::unit_name;
+use crate::campaign::{campaign, unit_name};
 use crate::domain::outreach::{Publicity, ServiceAnswer, ServiceNeed};
 use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
@@ -35,52 +37,78 @@ pub struct Summary {
 
 /// The summary figures of `office` and the units below it, for the year of `today`.
 pub fn summary(store: &Store, office: &str, today: NaiveDate) -> Result<Summary> {
+    let mut all = summaries(store, office, today)?;
+    Ok(if all.is_empty() {
+        Summary::default()
+    } else {
+        all.swap_remove(0)
+    })
+}
+
+/// The summary figures of `office` and of every unit under it (the office first, then in
+/// official order), each for the unit and the units below it, from one reading of the records:
+/// a package at the province needs 119 of them.
+pub fn summaries(store: &Store, office: &str, today: NaiveDate) -> Result<Vec<Summary>> {
     let year = today.year();
-    let figures = bulletin::bulletin(store, office, year, today)?
-        .into_iter()
-        .find(|row| row.unit == TOTAL)
-        .map(|row| row.figures)
-        .unwrap_or_default();
+    let bulletin = bulletin::bulletin(store, office, year, today)?;
     let coverage = rollup::coverage(store, office)?;
-    let total = coverage
-        .iter()
-        .find(|c| c.unit == TOTAL)
-        .cloned()
-        .unwrap_or_default();
     let needs: Vec<ServiceNeed> = store
         .scan::<ServiceNeed>("u/n/")?
         .into_iter()
         .map(|(_, s)| s.value)
         .filter(|n| within(office, &n.unit))
         .collect();
-    let answered = store.scan::<ServiceAnswer>("u/a/")?;
-    let needs_answered = needs
-        .iter()
-        .filter(|n| answered.iter().any(|(id, _)| *id == n.id))
-        .count();
-    let publicity = store
+    let answered: HashSet<String> = store
+        .scan::<ServiceAnswer>("u/a/")?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let publicity: Vec<String> = store
         .scan::<Publicity>("b/")?
         .into_iter()
-        .filter(|(_, s)| within(office, &s.value.unit))
-        .count();
-    Ok(Summary {
-        unit: office.to_string(),
-        year,
-        figures,
-        enterprises_reached: total.enterprises_reached,
-        reached_by_category: EnterpriseCategory::ALL
+        .map(|(_, s)| s.value.unit)
+        .filter(|unit| within(office, unit))
+        .collect();
+    let units = campaign().descendants(office);
+    let mut out = Vec::with_capacity(units.len());
+    for (unit, depth) in units {
+        // The office's own line is its subtotal only in the total; a unit below it has one line.
+        let key = if depth == 0 { TOTAL } else { unit.id.as_str() };
+        let figures = bulletin
             .iter()
-            .map(|c| {
-                let n = total.reached_by_category.get(c.name()).copied();
-                (c.name().to_string(), n.unwrap_or(0))
-            })
-            .collect(),
-        enterprises_contacted: total.enterprises_contacted,
-        enterprises_visited: total.enterprises_visited,
-        needs_asked: needs.len(),
-        needs_answered,
-        publicity,
-    })
+            .find(|row| row.unit == key && !row.own)
+            .map(|row| row.figures)
+            .unwrap_or_default();
+        let total = coverage
+            .iter()
+            .find(|c| c.unit == key && !c.own)
+            .cloned()
+            .unwrap_or_default();
+        let unit_needs: Vec<&ServiceNeed> =
+            needs.iter().filter(|n| within(&unit.id, &n.unit)).collect();
+        out.push(Summary {
+            unit: unit.id.clone(),
+            year,
+            figures,
+            enterprises_reached: total.enterprises_reached,
+            reached_by_category: EnterpriseCategory::ALL
+                .iter()
+                .map(|c| {
+                    let n = total.reached_by_category.get(c.name()).copied();
+                    (c.name().to_string(), n.unwrap_or(0))
+                })
+                .collect(),
+            enterprises_contacted: total.enterprises_contacted,
+            enterprises_visited: total.enterprises_visited,
+            needs_asked: unit_needs.len(),
+            needs_answered: unit_needs
+                .iter()
+                .filter(|n| answered.contains(&n.id))
+                .count(),
+            publicity: publicity.iter().filter(|u| within(&unit.id, u)).count(),
+        });
+    }
+    Ok(out)
 }
 
 /// The figures as a two-column table (指标, 数值) to paste into the 总结.
