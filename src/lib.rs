@@ -3,7 +3,7 @@
 //! Layers, bottom to top; a module uses its own layer or those below, never one above
 //! (`tests/layers.rs` checks it):
 //!
-//! 1. i18n, dirs, private_files: words, folders, file modes
+//! 1. i18n, dirs, private_files, text: words, folders, file modes, cleaning typed text
 //! 2. error, input_file: user errors, opening a named file
 //! 3. campaign, domain, config: the seed's data, records and their rules, settings
 //! 4. log: ops, their fold and who may write what
@@ -39,4 +39,5 @@ pub mod search;
 pub mod sheets;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod tui;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Bottom to top; modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "dirs", "private_files"],
+    &["i18n", "dirs", "private_files", "text"],
     &["error", "input_file"],
     &["campaign", "domain", "config"],
     &["log"],
@@ -177,4 +177,73 @@ fn the_order_in_lib_rs_is_the_one_checked() {
             "src/lib.rs does not list the layer `{line}`"
         );
     }
+}
+
+/// A path of modules from `from` back to itself, if the edges make one.
+fn cycle_through(
+    from: &str,
+    edges: &BTreeMap<(String, String), BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn walk(
+        at: &str,
+        goal: &str,
+        edges: &BTreeMap<(String, String), BTreeSet<String>>,
+        path: &mut Vec<String>,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
+        for (a, b) in edges.keys() {
+            if a != at {
+                continue;
+            }
+            if b == goal {
+                path.push(b.clone());
+                return true;
+            }
+            if seen.insert(b.clone()) {
+                path.push(b.clone());
+                if walk(b, goal, edges, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    let mut path = vec![from.to_string()];
+    walk(from, from, edges, &mut path, &mut BTreeSet::new()).then_some(path)
+}
+
+#[test]
+fn no_two_modules_use_each_other() {
+    let edges = edges();
+    let cycles: Vec<String> = LAYERS
+        .iter()
+        .flat_map(|layer| layer.iter())
+        .filter_map(|module| cycle_through(module, &edges))
+        .map(|path| path.join(" -> "))
+        .collect();
+    assert!(cycles.is_empty(), "cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn a_cycle_is_seen() {
+    let mut edges = BTreeMap::new();
+    for (a, b) in [
+        ("campaign", "domain"),
+        ("domain", "text"),
+        ("text", "campaign"),
+    ] {
+        edges.insert((a.to_string(), b.to_string()), BTreeSet::new());
+    }
+    assert_eq!(
+        cycle_through("domain", &edges),
+        Some(vec![
+            "domain".into(),
+            "text".into(),
+            "campaign".into(),
+            "domain".into()
+        ])
+    );
+    edges.remove(&("text".to_string(), "campaign".to_string()));
+    assert_eq!(cycle_through("domain", &edges), None);
 }

@@ -16,7 +16,7 @@ pub mod pinyin;
 pub mod plan;
 pub mod session_checks;
 pub mod teacher;
-pub mod text;
+pub use crate::text;
 
 pub use categories::Categories;
 pub use model::*;
