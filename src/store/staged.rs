@@ -48,6 +48,11 @@ impl TreeBatch {
             .push((key.as_ref().to_vec(), Some(value.as_ref().to_vec())));
     }
 
+    /// `insert` of a key and value already owned, without copying them.
+    pub fn insert_owned(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.0.push((key, Some(value)));
+    }
+
     pub fn remove(&mut self, key: impl AsRef<[u8]>) {
         self.0.push((key.as_ref().to_vec(), None));
     }

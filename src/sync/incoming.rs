@@ -404,7 +404,15 @@ fn read_range<R: Read>(
     }
     let len = range.len();
     reader.count(len)?;
-    let mut ops = RangeOps::default();
+    // Room for the whole range at once (a vector grown by doubling holds up to twice it), but
+    // no more than a bounded guess before the ops are there: the count is the sender's word.
+    let room = usize::try_from(len).unwrap_or(usize::MAX).min(1 << 16);
+    let mut ops = RangeOps {
+        ops: Vec::with_capacity(room),
+        bytes: Vec::with_capacity(room),
+        hashes: Vec::with_capacity(room),
+        broken: None,
+    };
     let forged = || Rejection::BadRangeSignature {
         origin: head.origin.clone(),
         device: head.device,

@@ -236,6 +236,7 @@ impl Store {
                     plan.counts.duplicates += skip as u64;
                 }
                 let mut last_hlc = None;
+                plan.pending.reserve(range.ops.len() - skip);
                 for ((op, bytes), hash) in range
                     .ops
                     .into_iter()
@@ -268,7 +269,7 @@ impl Store {
     /// future (held) and fork (quarantined), then appends and applies every next op, records the
     /// bundle, the acknowledgements and the signed heads, all in one transaction, flushed before
     /// returning. `Err` holding a `Rejection` means nothing was written.
-    pub fn import_verified(&self, bundle: ImportPlan) -> Result<ImportCounts> {
+    pub fn import_verified(&self, mut bundle: ImportPlan) -> Result<ImportCounts> {
         self.finish_pending()?;
         let mut writer = self
             .writer
@@ -279,7 +280,14 @@ impl Store {
             latest: writer.hlc,
             ..Plan::default()
         };
-        for range in bundle.ranges.iter().cloned() {
+        // The ranges move into the plan (a copy would hold every op twice); what is kept of
+        // them is their heads' offices.
+        let ranges = std::mem::take(&mut bundle.ranges);
+        let range_origins: BTreeSet<OfficeId> = ranges
+            .iter()
+            .map(|r| r.range.head.origin.clone())
+            .collect();
+        for range in ranges {
             self.take(
                 &mut plan,
                 range,
@@ -318,7 +326,7 @@ impl Store {
             }
             held = waiting;
         }
-        let (counts, latest) = self.commit_plan(&tree, &bundle, plan)?;
+        let (counts, latest) = self.commit_plan(&tree, &bundle, range_origins, plan)?;
         writer.hlc = writer.hlc.max(latest);
         Ok(counts)
     }
@@ -327,6 +335,7 @@ impl Store {
         &self,
         tree: &sled::Tree,
         bundle: &ImportPlan,
+        mut origins: BTreeSet<OfficeId>,
         mut plan: Plan,
     ) -> Result<(ImportCounts, Hlc)> {
         // Causal order across devices: a session before the enrolments that name it.
@@ -372,11 +381,6 @@ impl Store {
             sync_writes.push((link_key, postcard::to_stdvec(&bundle.bundle_id)?));
         }
         let hlc_bytes = postcard::to_stdvec(&plan.latest)?;
-        let mut origins: BTreeSet<OfficeId> = bundle
-            .ranges
-            .iter()
-            .map(|r| r.range.head.origin.clone())
-            .collect();
         origins.insert(bundle.sender.clone());
         for ack in &bundle.acks {
             let office = match plan.tips.get(&ack.device) {
@@ -388,10 +392,12 @@ impl Store {
         let mut overlay = Overlay::new(&self.state);
         let mut writes = WriteSet::default();
         let mut changed: BTreeSet<String> = BTreeSet::new();
-        for p in &plan.pending {
+        // Each op's bytes move into the batch and its decoded form goes once applied, so the
+        // import holds the ops once, not twice.
+        for p in std::mem::take(&mut plan.pending) {
             writes
                 .ops
-                .insert(&op_key(p.op.device, p.op.seq)[..], p.bytes.as_slice());
+                .insert_owned(op_key(p.op.device, p.op.seq).to_vec(), p.bytes);
             match apply(&mut overlay, &p.op) {
                 Ok(true) => {
                     changed.insert(record_of(&p.op.payload));
