@@ -129,6 +129,9 @@ impl Store {
     }
 }
 
+/// Where an op goes in the fold (`Op::order_key`).
+type OrderKey = (Hlc, DeviceId, u64);
+
 /// A fold's end: done, or the reason an op could not be applied.
 type Folded = std::result::Result<(), String>;
 
@@ -150,7 +153,7 @@ impl Store {
                 None => break,
             }
         }
-        let mut heads: BinaryHeap<Reverse<((Hlc, DeviceId, u64), usize)>> = BinaryHeap::new();
+        let mut heads: BinaryHeap<Reverse<(OrderKey, usize)>> = BinaryHeap::new();
         let mut held: Vec<Option<Op>> = Vec::with_capacity(chains.len());
         for (i, chain) in chains.iter_mut().enumerate() {
             let op = next_op(chain)?;
@@ -178,7 +181,7 @@ impl Store {
 
     /// Folds the ops into `scratch` in fold order found by sorting every op's order key.
     fn fold_sorted(&self, scratch: &sled::Tree) -> Result<Folded> {
-        let mut order: Vec<(Hlc, DeviceId, u64)> = Vec::new();
+        let mut order: Vec<OrderKey> = Vec::new();
         for op in self.ops() {
             order.push(op?.order_key());
         }
