@@ -163,7 +163,9 @@ impl Store {
             held.push(op);
         }
         while let Some(Reverse((key, i))) = heads.pop() {
-            let op = held[i].take().ok_or_else(|| eyre!("a chain's op went missing"))?;
+            let op = held[i]
+                .take()
+                .ok_or_else(|| eyre!("a chain's op went missing"))?;
             if let Some(next) = next_op(&mut chains[i])? {
                 if next.order_key() < key {
                     return Ok(None);

@@ -203,6 +203,7 @@ impl State {
             Overlay::None => match self.tab {
                 Tab::Sessions if self.sessions.editing_filter() => Focus::Text,
                 Tab::Cert if self.cert.filter.editing => Focus::Text,
+                Tab::Outreach if self.outreach.filter.editing => Focus::Text,
                 Tab::Checkin => Focus::Door,
                 _ => Focus::Keys,
             },

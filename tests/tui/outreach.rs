@@ -149,3 +149,39 @@ fn keys_on_an_empty_enterprises_tab_say_what_to_do_first() {
     press(&store, &mut state, KeyCode::Enter);
     assert!(screen_text(&state, 80, 24).contains("没有选中的企业"));
 }
+
+#[test]
+fn slash_narrows_the_enterprises_by_what_is_typed() {
+    let (_dir, store) = county_store();
+    let other = peixun::domain::Enterprise {
+        id: store.new_id('E').expect("id"),
+        office: ECHENG.into(),
+        name: "鄂州市新港物流有限公司".into(),
+        credit_code: None,
+        categories: Default::default(),
+        unit: ECHENG.into(),
+    };
+    store
+        .commit(vec![peixun::log::Payload::EnterpriseUpserted(other)])
+        .expect("commit");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("新港物流") && screen.contains("华宇光电"),
+        "{screen}"
+    );
+    press(&store, &mut state, KeyCode::Char('/'));
+    // "n" is typed into the filter, not taken as "only those not trained".
+    typed(&store, &mut state, "新港");
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("新港物流"), "{screen}");
+    assert!(!screen.contains("华宇光电"), "{screen}");
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Esc);
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("华宇光电"),
+        "Esc clears the filter: {screen}"
+    );
+}

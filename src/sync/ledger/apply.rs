@@ -283,10 +283,8 @@ impl Store {
         // The ranges move into the plan (a copy would hold every op twice); what is kept of
         // them is their heads' offices.
         let ranges = std::mem::take(&mut bundle.ranges);
-        let range_origins: BTreeSet<OfficeId> = ranges
-            .iter()
-            .map(|r| r.range.head.origin.clone())
-            .collect();
+        let range_origins: BTreeSet<OfficeId> =
+            ranges.iter().map(|r| r.range.head.origin.clone()).collect();
         for range in ranges {
             self.take(
                 &mut plan,
