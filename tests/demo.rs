@@ -664,3 +664,17 @@ fn every_units_summary_read_in_one_pass_is_the_one_read_alone() {
         all[0]
     );
 }
+
+#[test]
+fn the_demos_service_needs_name_one_of_the_seven_services() {
+    for seed in SEEDS {
+        let (_dir, store) = city(seed);
+        let needs = peixun::app::needs::list(&store, false).unwrap();
+        assert!(!needs.is_empty());
+        let services = campaign().services.len();
+        for row in needs {
+            let n = usize::from(row.need.service);
+            assert!((1..=services).contains(&n), "{:?}", row.need);
+        }
+    }
+}

@@ -61,7 +61,8 @@ pub(crate) fn own(
                 id: store.new_id('N')?,
                 enterprise: e.id.clone(),
                 unit: office.clone(),
-                service: u8::try_from(rng.range(1, 8)).unwrap_or(7),
+                service: u8::try_from(rng.range(1, crate::campaign::campaign().services.len()))
+                    .unwrap_or(1),
                 asked: before(today, rng.range(10, 40)),
                 note: String::new(),
             };
