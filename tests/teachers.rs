@@ -20,12 +20,14 @@ fn a_city_sends_its_teachers_and_a_double_booking_is_asked_and_flagged() {
 
     let refused = teachers::add(&county.store, "李明", "", "", "K", "");
     assert!(matches!(refused, Err(Refusal::Said(_))));
-    let bad = teachers::add(&city.store, "", "武汉大学", "教授", "K,99", "");
+    let bad = teachers::add(&city.store, "", "武汉大学", "教授", "K,99", "12345");
     match bad {
         Err(Refusal::Fields(errors)) => {
             let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
             assert!(
-                fields.contains(&"name") && fields.contains(&"courses"),
+                fields.contains(&"name")
+                    && fields.contains(&"courses")
+                    && fields.contains(&"phone"),
                 "{fields:?}"
             );
         }
@@ -41,6 +43,7 @@ fn a_city_sends_its_teachers_and_a_double_booking_is_asked_and_flagged() {
     )
     .unwrap();
     assert_eq!(li.courses, ["K", "3"]);
+    assert_eq!(li.phone, "027-68750000");
 
     let sent = teachers::assign(&city.store, &first, "李明", true, false).unwrap();
     assert!(!sent.already);

@@ -76,6 +76,18 @@ pub fn teacher(
             });
         }
     }
+    // Optional, but a number given is one that can be dialled, as everywhere else.
+    let phone = if phone.trim().is_empty() {
+        String::new()
+    } else {
+        super::text::normalise_phone(phone).unwrap_or_else(|error| {
+            errors.push(FieldError {
+                field: "phone",
+                message: error.to_string(),
+            });
+            String::new()
+        })
+    };
     if !errors.is_empty() {
         return Err(FieldErrors(errors));
     }
@@ -86,6 +98,6 @@ pub fn teacher(
         organisation: organisation.trim().to_string(),
         title: title.trim().to_string(),
         courses: ids,
-        phone: phone.trim().to_string(),
+        phone,
     })
 }
