@@ -377,6 +377,23 @@ fn the_city_nominates_the_province_chooses_and_the_choice_comes_back() {
         outside.contains("江岸区") && outside.contains("鄂州市"),
         "{outside}"
     );
+    // Without a class, a teacher is one of the register or a lecturer heard in the area.
+    let unknown = said(
+        nominate(
+            &city,
+            AwardKind::Teacher,
+            NominationInput {
+                name: Some("不存在老师".into()),
+                reason: "好".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        unknown.contains("不存在老师") && unknown.contains("师资库"),
+        "{unknown}"
+    );
     let nobody = said(
         nominate(
             &city,

@@ -82,7 +82,10 @@ pub fn nominate(store: &Store, kind: AwardKind, input: &NominationInput) -> Outc
             let name = match &session {
                 Some(s) if super::teachers::sent_to(store, &s.id, registered.as_ref())? => name,
                 Some(s) => lecturer_at(s, &name)?,
-                None => name,
+                None if registered.is_some() => name,
+                // Outside the area, the refusal below says so first.
+                None if !within(&office, &place(&session)) => name,
+                None => lecturer_in_area(store, &office, &name)?,
             };
             (place(&session), name, None, None)
         }
@@ -158,6 +161,22 @@ fn person_unit(store: &Store, person: &Person) -> Outcome<String> {
 
 /// The lecturer of `session` that `name` names, as the class lists them: a name alone finds
 /// "毛敏婷（中南财经政法大学知识产权研究中心）".
+/// `name` as it stands among the lecturers of a class held in `office`'s area: a teacher
+/// nominated without a class is one someone there heard.
+fn lecturer_in_area(store: &Store, office: &str, name: &str) -> Outcome<String> {
+    for session in store.sessions()? {
+        if within(office, &session.host) {
+            if let Ok(lecturer) = lecturer_at(&session, name) {
+                return Ok(lecturer);
+            }
+        }
+    }
+    Err(Refusal::said(tf(
+        "cli.award.unknown_teacher",
+        &[("name", &name), ("office", &unit_name(office))],
+    )))
+}
+
 fn lecturer_at(session: &Session, name: &str) -> Outcome<String> {
     let named = |lecturer: &str| {
         lecturer == name
