@@ -268,3 +268,74 @@ fn the_notice_is_also_a_pdf() {
     ));
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"));
 }
+
+#[test]
+fn a_teacher_sent_to_the_session_lectures_its_course_in_the_notice_and_in_session_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(&peixun(d, &["init", "--office", "鄂州市"]));
+    stdout(&peixun(
+        d,
+        &[
+            "teacher",
+            "add",
+            "--name",
+            "王芳",
+            "--courses",
+            "7",
+            "--organisation",
+            "湖北省知识产权局",
+        ],
+    ));
+    let id = stdout(&peixun(
+        d,
+        &[
+            "session",
+            "add",
+            "--title",
+            "鄂州市专利运营培训班",
+            "--date",
+            "2023-05-10",
+            "--start",
+            "09:00",
+            "--end",
+            "11:30",
+            "--venue",
+            "鄂州市民中心",
+            "--courses",
+            "K:省局领导,7",
+        ],
+    ))
+    .trim()
+    .to_string();
+    stdout(&peixun(
+        d,
+        &["teacher", "assign", "--session", &id, "--teacher", "王芳"],
+    ));
+    let shown = stdout(&peixun(d, &["session", "show", &id]));
+    assert!(shown.contains("(王芳（湖北省知识产权局）)"), "{shown}");
+    assert!(
+        shown.contains("(省局领导)"),
+        "the named lecturer stays: {shown}"
+    );
+    assert!(
+        shown.contains("选派师资: 王芳（湖北省知识产权局）"),
+        "{shown}"
+    );
+    let detail = json(&peixun(d, &["session", "show", &id, "--json"]));
+    assert_eq!(detail["teachers"][0]["name"], "王芳");
+    let path = d.join("通知.docx");
+    stdout(&peixun(
+        d,
+        &[
+            "report",
+            "notice",
+            "--session",
+            &id,
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    ));
+    let xml = part(&path, "word/document.xml");
+    assert!(xml.contains("王芳（湖北省知识产权局）"), "{xml}");
+}

@@ -25,20 +25,24 @@ pub struct Written {
 /// What the notice of `session`, issued on `issued`, says.
 pub fn facts(store: &Store, session: &Session, issued: NaiveDate) -> Outcome<NoticeFacts> {
     let home = store.office();
+    let sent = super::teachers::sent_to_session(store, &session.id)?;
     let courses = session
         .courses
         .iter()
-        .map(|c| match campaign().course(&c.course) {
-            Some(course) => NoticeCourse {
-                seq: course.seq.clone(),
-                title: course.title.clone(),
-                lecturer: c.lecturer.clone(),
-            },
-            None => NoticeCourse {
-                seq: c.course.clone(),
-                title: c.course.clone(),
-                lecturer: c.lecturer.clone(),
-            },
+        .map(|c| {
+            let lecturer = super::teachers::lecturer_of(&c.course, &c.lecturer, &sent);
+            match campaign().course(&c.course) {
+                Some(course) => NoticeCourse {
+                    seq: course.seq.clone(),
+                    title: course.title.clone(),
+                    lecturer,
+                },
+                None => NoticeCourse {
+                    seq: c.course.clone(),
+                    title: c.course.clone(),
+                    lecturer,
+                },
+            }
         })
         .collect();
     let mut units: Vec<String> = session.units.iter().map(|u| unit_name(u)).collect();

@@ -237,3 +237,47 @@ pub fn sent_to(store: &Store, session: &str, teacher: Option<&Teacher>) -> Outco
         .get_stored::<bool>(&keys::assignment(session, &teacher.id))?
         .is_some_and(|b| b.value))
 }
+
+/// The teachers of the register sent to `session`, by name.
+pub fn sent_to_session(store: &Store, session: &str) -> Outcome<Vec<Teacher>> {
+    let mut sent = Vec::new();
+    for (teacher, stored) in store.scan::<bool>(&format!("i/{session}/"))? {
+        if !stored.value {
+            continue;
+        }
+        if let Some(t) = store.get_stored::<Teacher>(&keys::teacher(&teacher))? {
+            sent.push(t.value);
+        }
+    }
+    sent.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(sent)
+}
+
+/// "李明（武汉大学）", or the name alone.
+pub fn named(teacher: &Teacher) -> String {
+    if teacher.organisation.is_empty() {
+        teacher.name.clone()
+    } else {
+        tf(
+            "cli.teacher.named",
+            &[
+                ("name", &teacher.name),
+                ("organisation", &teacher.organisation),
+            ],
+        )
+    }
+}
+
+/// Who lectures `course`: the lecturer the session names, else the teachers sent to it who
+/// teach that course.
+pub fn lecturer_of(course: &str, named_lecturer: &str, sent: &[Teacher]) -> String {
+    if !named_lecturer.trim().is_empty() {
+        return named_lecturer.to_string();
+    }
+    let teaching: Vec<String> = sent
+        .iter()
+        .filter(|t| t.courses.iter().any(|c| c == course))
+        .map(named)
+        .collect();
+    teaching.join(&crate::i18n::t("cli.list_sep"))
+}

@@ -86,6 +86,8 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
 #[derive(Serialize)]
 struct SessionDetail<'a> {
     session: &'a Session,
+    /// Teachers of the register sent to the session.
+    teachers: Vec<crate::domain::teacher::Teacher>,
     enrolled: Vec<EnrolledRow>,
 }
 
@@ -115,9 +117,11 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
             enterprise,
         });
     }
+    let teachers = crate::app::teachers::sent_to_session(store, id)?;
     if json {
         return print_json(&SessionDetail {
             session: &session,
+            teachers,
             enrolled,
         });
     }
@@ -146,7 +150,13 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
             .iter()
             .find(|c| c.id == course.course)
             .map_or(course.course.clone(), |c| c.title.clone());
-        field("courses", format!("{title} ({})", course.lecturer));
+        let lecturer =
+            crate::app::teachers::lecturer_of(&course.course, &course.lecturer, &teachers);
+        field("courses", format!("{title} ({lecturer})"));
+    }
+    if !teachers.is_empty() {
+        let named: Vec<String> = teachers.iter().map(crate::app::teachers::named).collect();
+        field("sent_teachers", named.join("、"));
     }
     field("audience", session.audience.clone());
     field(

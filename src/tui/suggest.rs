@@ -120,7 +120,7 @@ fn for_lecturer(teachers: &[Teacher], form: &Form) -> Vec<Suggestion> {
         .filter(|t| t.courses.contains(&id))
         .take(SHOWN)
         .map(|t| Suggestion {
-            label: super::tabs::sessions::header::teacher_text(t),
+            label: crate::app::teachers::named(t),
             fill: vec![("courses", format!("{head}{course}:{}", t.name))],
         })
         .collect()

@@ -151,7 +151,7 @@ pub fn assign_teacher(detail: &super::Detail) -> Form {
         .map(|r| {
             let mut label = format!(
                 "{} {}",
-                super::header::teacher_text(&r.teacher),
+                crate::app::teachers::named(&r.teacher),
                 r.teacher.courses.join(",")
             );
             if r.bookings

@@ -120,21 +120,6 @@ fn course_text(course: &crate::domain::SessionCourse) -> String {
     }
 }
 
-/// "李明（武汉大学）".
-pub fn teacher_text(teacher: &crate::domain::teacher::Teacher) -> String {
-    if teacher.organisation.is_empty() {
-        teacher.name.clone()
-    } else {
-        tf(
-            "tui.teachers.named",
-            &[
-                ("name", &teacher.name),
-                ("organisation", &teacher.organisation),
-            ],
-        )
-    }
-}
-
 pub fn header(theme: &Theme, detail: &Detail, w: usize) -> Header {
     let label = theme.column_header;
     let s = &detail.row.session;
@@ -184,7 +169,7 @@ pub fn header(theme: &Theme, detail: &Detail, w: usize) -> Header {
     let teachers: Vec<String> = detail
         .sent_teachers()
         .iter()
-        .map(|teacher| teacher_text(teacher))
+        .map(|teacher| crate::app::teachers::named(teacher))
         .collect();
     if !teachers.is_empty() {
         rest.extend(field(
