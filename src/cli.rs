@@ -144,6 +144,9 @@ pub enum Command {
     },
     /// The 联系人 of this office and every unit below it
     Contacts {
+        /// Every contact named, oldest first, with who wrote it and when
+        #[arg(long)]
+        history: bool,
         #[arg(long)]
         json: bool,
     },

@@ -108,6 +108,16 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
     assert_eq!(row["contact"]["since"], "2023-06-01");
     let trail = json(&peixun(d, &["log", "--json", "--record", "420703/contact"]));
     assert_eq!(trail.as_array().unwrap().len(), 2, "{trail}");
+    let history = stdout(&peixun(d, &["contacts", "--history"]));
+    let (first, second) = (history.find("张敏"), history.find("李强"));
+    assert!(
+        first.is_some() && second.is_some() && first < second,
+        "the earlier contact first: {history}"
+    );
+    assert!(history.contains("2023-06-01"), "{history}");
+    let trail = json(&peixun(d, &["contacts", "--history", "--json"]));
+    assert_eq!(trail[1]["contact"]["name"], "李强");
+    assert!(trail[1]["actor"].is_string(), "{trail}");
     let listed = stdout(&peixun(d, &["contacts"]));
     assert!(
         listed.contains("13907110002"),
@@ -153,6 +163,28 @@ fn the_city_sees_its_counties_contacts_and_a_forged_one_is_refused() {
         .unwrap()
         .is_none());
     province.assert_consistent();
+
+    // The post handed on mid-year: the city sees both, oldest first; the forged one nowhere.
+    let later = since + chrono::Duration::days(90);
+    contacts::set(&county.store, "刘洋", "13907110002", "副科长", later).unwrap();
+    city.applied(&county.send(&city));
+    province.applied(&city.send(&province));
+    for office in [&city, &province] {
+        let history = contacts::history(&office.store).unwrap();
+        let names: Vec<(&str, &str)> = history
+            .iter()
+            .map(|c| (c.unit.as_str(), c.contact.name.as_str()))
+            .collect();
+        assert_eq!(names, [(ECHENG, "张敏"), (ECHENG, "刘洋")]);
+        assert_eq!(history[1].contact.since, later);
+        assert_eq!(
+            contacts::current(&office.store, ECHENG)
+                .unwrap()
+                .unwrap()
+                .name,
+            "刘洋"
+        );
+    }
 }
 
 #[test]

@@ -113,3 +113,53 @@ pub fn list_under(store: &Store, office: &str) -> Outcome<Vec<ContactRow>> {
         })
         .collect())
 }
+
+/// A contact a unit named, as the log has it: from when, and who wrote it at what time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContactChange {
+    pub unit: String,
+    pub unit_name: String,
+    pub contact: Contact,
+    pub actor: String,
+    pub written_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Every contact this office and the units below it have named, unit by unit in official
+/// order, oldest first: the post handed on is seen, not only its holder today.
+pub fn history(store: &Store) -> Outcome<Vec<ContactChange>> {
+    let order: BTreeMap<String, usize> = campaign()
+        .descendants(store.office())
+        .into_iter()
+        .enumerate()
+        .map(|(n, (unit, _))| (unit.id.clone(), n))
+        .collect();
+    // A contact the rules refused (another office naming it) is in the log but named nobody.
+    let refused: std::collections::BTreeSet<(u64, u64)> = store
+        .voided()?
+        .into_iter()
+        .map(|v| (v.device, v.seq))
+        .collect();
+    let mut changes = Vec::new();
+    for op in store.ops() {
+        let op = op?;
+        if refused.contains(&(op.device, op.seq)) {
+            continue;
+        }
+        if let Payload::ContactSet { unit, contact } = op.payload {
+            if let Some(&place) = order.get(&unit) {
+                changes.push((
+                    (place, op.hlc),
+                    ContactChange {
+                        unit_name: unit_name(&unit),
+                        unit,
+                        contact,
+                        actor: op.actor,
+                        written_at: op.hlc.to_datetime(),
+                    },
+                ));
+            }
+        }
+    }
+    changes.sort_by_key(|(key, _)| *key);
+    Ok(changes.into_iter().map(|(_, change)| change).collect())
+}

@@ -81,3 +81,42 @@ pub fn list(cli: &Cli, json: bool) -> Result<()> {
     );
     Ok(())
 }
+
+pub fn history(cli: &Cli, json: bool) -> Result<()> {
+    let store = open_store(cli)?;
+    let changes = contacts::history(&store)?;
+    if json {
+        return print_json(&changes);
+    }
+    let cells: Vec<Vec<String>> = changes
+        .iter()
+        .map(|c| {
+            vec![
+                c.unit_name.clone(),
+                c.contact.name.clone(),
+                c.contact.phone.clone(),
+                c.contact.position.clone(),
+                c.contact.since.to_string(),
+                c.actor.clone(),
+                c.written_at
+                    .map(|at| {
+                        at.with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(
+        &headers(&[
+            "unit", "contact", "phone", "position", "since", "actor", "written",
+        ]),
+        &cells,
+    );
+    println!(
+        "{}",
+        tf("cli.contact.history_summary", &[("count", &changes.len())])
+    );
+    Ok(())
+}

@@ -207,7 +207,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             position,
             since,
         }) => contacts::set(&cli, name, phone, position, *since),
-        Some(Command::Contacts { json }) => contacts::list(&cli, *json),
+        Some(Command::Contacts {
+            history: true,
+            json,
+        }) => contacts::history(&cli, *json),
+        Some(Command::Contacts { json, .. }) => contacts::list(&cli, *json),
         Some(Command::Award { command }) => award::run(&cli, command),
         Some(Command::Plan { command }) => plans::run(&cli, command),
         Some(Command::Outreach { command }) => outreach::run_outreach(&cli, command),
