@@ -309,3 +309,20 @@ fn the_provinces_own_provisional_dates_do_not_wait_for_a_higher_office() {
         "{county}"
     );
 }
+
+#[test]
+fn a_city_has_the_duties_the_seed_gives_it() {
+    // 方案 二（二）6: 市州…负责所辖县(市)区培训工作的动员部署, 落实计划报备、宣传报道、培训总结材料报送.
+    let items = campaign().checklist_for("420700");
+    let named = |words: &str| {
+        items
+            .iter()
+            .find(|d| d.title.contains(words))
+            .unwrap_or_else(|| panic!("no city item for {words}"))
+    };
+    assert!(named("动员部署").source.contains("方案 二（二）6"));
+    assert!(named("宣传报道").source.contains("方案 二（二）6"));
+    assert!(!named("动员部署").due_given, "the seed gives no date for it");
+    assert!(named("计划汇总").due_given);
+    assert!(named("培训工作总结").due_given);
+}

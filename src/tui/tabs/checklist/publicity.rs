@@ -1,4 +1,5 @@
-//! The publicity behind the `county.publicity` item (宣传报道等, 附件5): Enter on that item lists the
+//! The publicity behind the `county.publicity` item (宣传报道等, 附件5) and the city's
+//! `city.publicity` (宣传报道, 方案 二（二）6): Enter on that item lists the
 //! unit's reports (outlet, date, title, the class covered); the unit adds one with `a`, as
 //! `peixun publicity add` does; a city or the province reads a unit's from its grid. Enter again
 //! shows the item's trail.
@@ -14,7 +15,11 @@ use crate::tui::app::{Hint, Overlay};
 use crate::tui::context::Ctx;
 use crate::tui::forms::{Field, Form, FormKind};
 
-pub const PUBLICITY_ITEM: &str = "county.publicity";
+/// The items whose Enter opens the publicity: a county's 宣传报道等 (附件5) and the city's 宣传报道
+/// (方案 二（二）6).
+pub fn is_publicity_item(item: &str) -> bool {
+    matches!(item, "county.publicity" | "city.publicity")
+}
 
 /// The publicity on screen: one unit's, newest first, with the item the cursor is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +55,13 @@ pub fn update(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option<E
         Action::Open => {
             let unit = screen.unit.clone();
             c.publicity = None;
-            return Some(Effect::ItemHistory {
-                unit,
-                item: PUBLICITY_ITEM.to_string(),
-            });
+            let item = crate::campaign::campaign()
+                .checklist_for(&unit)
+                .into_iter()
+                .find(|def| is_publicity_item(&def.id))?
+                .id
+                .clone();
+            return Some(Effect::ItemHistory { unit, item });
         }
         Action::Up => screen.selected = screen.selected.saturating_sub(1),
         Action::Down => screen.selected = (screen.selected + 1).min(last),

@@ -58,7 +58,7 @@ fn update_items(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option
                     unit: row.unit.clone(),
                 }));
             }
-            if row.item == publicity::PUBLICITY_ITEM {
+            if publicity::is_publicity_item(&row.item) {
                 return Some(Effect::Publicity(PublicityEffect::Open {
                     unit: row.unit.clone(),
                 }));
@@ -136,7 +136,7 @@ pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
                 .is_some_and(|r| plan::is_plan_item(&r.item));
             let on_publicity = c
                 .selected_item()
-                .is_some_and(|r| r.item == publicity::PUBLICITY_ITEM);
+                .is_some_and(|r| publicity::is_publicity_item(&r.item));
             let open = match (on_plan, on_publicity) {
                 (true, _) => "plan",
                 (_, true) => "publicity",
