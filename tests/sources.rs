@@ -322,7 +322,10 @@ fn a_city_has_the_duties_the_seed_gives_it() {
     };
     assert!(named("动员部署").source.contains("方案 二（二）6"));
     assert!(named("宣传报道").source.contains("方案 二（二）6"));
-    assert!(!named("动员部署").due_given, "the seed gives no date for it");
+    assert!(
+        !named("动员部署").due_given,
+        "the seed gives no date for it"
+    );
     assert!(named("计划汇总").due_given);
     assert!(named("培训工作总结").due_given);
 }

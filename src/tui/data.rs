@@ -131,11 +131,11 @@ fn units_under(office: &str) -> Vec<(String, usize)> {
     }
     let mut out = Vec::new();
     walk(office, 0, &mut out);
-    // Under the province the cities are the top level; shift so they start at depth 0.
+    // Under the province the cities are the top level beside the province's own row; shift
+    // them so they start at depth 0.
     if campaign().unit(office).is_some_and(|u| u.parent.is_none()) {
-        out.retain(|(_, d)| *d > 0);
         for (_, d) in &mut out {
-            *d -= 1;
+            *d = d.saturating_sub(1);
         }
     }
     out

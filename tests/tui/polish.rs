@@ -624,3 +624,26 @@ fn the_city_grid_names_the_selected_units_contact() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_province_grid_has_its_own_row_above_the_cities() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let store = peixun::store::Store::create(dir.path(), "420000", "测试员").expect("store");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let screen = screen_text(&state, 80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let province = lines
+        .iter()
+        .position(|l| l.starts_with("湖北省"))
+        .unwrap_or_else(|| panic!("no 湖北省 row: {screen}"));
+    let wuhan = lines
+        .iter()
+        .position(|l| l.starts_with("武汉市"))
+        .unwrap_or_else(|| panic!("no 武汉市 row: {screen}"));
+    assert!(province < wuhan, "{screen}");
+    // Its own items are opened from its row as a city's are.
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("启动仪式"), "{screen}");
+}
