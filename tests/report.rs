@@ -275,12 +275,20 @@ fn english_report_tables_are_english_but_for_the_data() {
     let out = stdout(&peixun(dir.path(), &["--lang", "en", "report", "coverage"]));
     let lines: Vec<&str> = out.lines().collect();
     assert!(!has_cjk(lines[2]), "header: {}", lines[2]);
-    // Past the unit's name (data), every cell is in English, the total row too.
-    for line in &lines[3..] {
+    // Past the unit's name (data), every cell is in English, the total row too; under the
+    // table, its notes (the categories are the seed's words).
+    let total = lines
+        .iter()
+        .position(|l| l.starts_with("total"))
+        .unwrap_or_else(|| panic!("no total row: {out}"));
+    for line in &lines[3..=total] {
         let rest = line.split_once(' ').map_or("", |(_, rest)| rest);
         assert!(!has_cjk(rest), "{line}");
     }
-    assert!(lines.last().unwrap().starts_with("total"), "{out}");
+    assert!(
+        lines[total + 1..].iter().any(|l| l.contains("by category")),
+        "{out}"
+    );
     // A written checklist follows the language of its title.
     let path = dir.path().join("checklist.csv");
     stdout(&peixun(
@@ -302,7 +310,17 @@ fn english_report_tables_are_english_but_for_the_data() {
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[2].starts_with("单位"), "{}", lines[2]);
     assert!(lines[2].contains("已参训企业"), "{}", lines[2]);
-    assert!(lines.last().unwrap().starts_with("合计"), "{out}");
+    let total = lines
+        .iter()
+        .find(|l| l.starts_with("合计"))
+        .unwrap_or_else(|| panic!("{out}"));
+    // 鄂州's three county-level units trained people; its two zones are not counted as such.
+    assert!(lines[2].ends_with("覆盖县（市）区"), "{}", lines[2]);
+    assert!(total.trim_end().ends_with("3/3"), "{total}");
+    assert!(
+        lines.last().unwrap().starts_with("已参训企业中："),
+        "the category note under the table: {out}"
+    );
 }
 
 /// Someone trained online only (the watch log to the trained rule) counts in 已参训人数; one who

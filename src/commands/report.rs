@@ -78,6 +78,9 @@ pub(super) fn print_document(doc: &Document) {
     println!("{}\n{}", doc.title, doc.line);
     let rows: Vec<Vec<String>> = table.iter().skip(3).take(doc.rows.len()).cloned().collect();
     print_table(&table[2], &rows);
+    for note in &doc.notes {
+        println!("{note}");
+    }
 }
 
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {

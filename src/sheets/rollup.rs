@@ -361,6 +361,16 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
     Ok(rows)
 }
 
+/// The county-level units under `unit` (itself, if it is one).
+fn counties_under(unit: &str) -> Vec<&str> {
+    campaign()
+        .descendants(unit)
+        .into_iter()
+        .filter(|(u, _)| u.is_county_level())
+        .map(|(u, _)| u.id.as_str())
+        .collect()
+}
+
 /// The cities and the county-level units (the 17 and the 103 of the campaign's target) with
 /// at least one person trained under them.
 pub fn units_covered(coverage: &[Coverage]) -> (usize, usize) {
@@ -429,6 +439,14 @@ pub fn coverage_document(
     if target.is_some() {
         columns.push(Column::new(t("cli.report.col_target"), Align::Number));
     }
+    // A city's or the province's rows say how many of their county-level units are covered.
+    let counties_column = counties_under(office).len() > 1;
+    if counties_column {
+        columns.push(Column::new(
+            t("cli.report.col_counties_covered"),
+            Align::Center,
+        ));
+    }
     let has_units = |unit: &str| !campaign().children(unit).is_empty();
     let mut rows = Vec::new();
     let mut stale = Vec::new();
@@ -456,6 +474,23 @@ pub fn coverage_document(
                 Cell::int(target).bold(true)
             } else {
                 Value::Empty.into()
+            });
+        }
+        if counties_column {
+            let unit = if total { office } else { c.unit.as_str() };
+            let counties = counties_under(unit);
+            cells.push(if c.own || counties.is_empty() || counties == [unit] {
+                Value::Empty.into()
+            } else {
+                let covered = counties
+                    .iter()
+                    .filter(|u| {
+                        coverage
+                            .iter()
+                            .any(|r| !r.own && r.unit == **u && r.people_reached > 0)
+                    })
+                    .count();
+                Cell::text(format!("{covered}/{}", counties.len())).bold(bold)
             });
         }
         rows.push(Row::Body(cells));
