@@ -387,6 +387,10 @@ fn a_refused_package_writes_nothing() {
     assert!(message.contains("火星"), "{message}");
     let message = refused(None, &out.path().join("nowhere").join("pkg"));
     assert!(message.contains("nowhere"), "{message}");
+    for other in ["pkg.tar", "pkg.tar.gz", "pkg.RAR"] {
+        let message = refused(None, &out.path().join(other));
+        assert!(message.contains(".zip"), "{message}");
+    }
     std::fs::write(&target, b"kept").unwrap();
     let message = refused(None, &target);
     assert!(message.contains("pkg.zip"), "{message}");

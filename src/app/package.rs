@@ -77,6 +77,7 @@ pub fn write(
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Outcome<PackageWritten> {
     let office = office_in_area(store, raw_office)?;
+    refuse_other_archive(target)?;
     refuse_existing(target)?;
     let parent = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -150,6 +151,27 @@ pub fn write(
     written.office = office;
     written.path = package.archive.finish(target).map_err(failed)?;
     Ok(written)
+}
+
+/// A name such as `附件5.tar` or `.rar` asks for an archive this does not write; a folder of that
+/// name would surprise whoever opens it.
+fn refuse_other_archive(target: &Path) -> Outcome<()> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let other = [
+        ".tar", ".tar.gz", ".tgz", ".gz", ".bz2", ".xz", ".7z", ".rar",
+    ]
+    .iter()
+    .any(|ending| name.ends_with(ending));
+    if other {
+        return Err(Refusal::said(tf(
+            "package.not_zip",
+            &[("path", &target.display())],
+        )));
+    }
+    Ok(())
 }
 
 /// A package being written, and its index so far.
