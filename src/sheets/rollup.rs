@@ -12,7 +12,6 @@ use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::outreach::{Outreach, OutreachStatus};
 use crate::domain::EnterpriseCategory;
 use crate::i18n::{t, tf};
-use crate::store::lists;
 use crate::store::Store;
 use crate::sync::ledger::Freshness;
 use crate::sync::status::staleness;
@@ -243,22 +242,17 @@ impl Figures {
 /// Each unit's own figures: enterprises known, enterprises with someone trained, and people
 /// trained: at a session, or online to the trained rule (by their enterprise's unit, else the
 /// office that enrolled them).
-/// The people trained this year: checked in at a class, or trained online (the platform's watch
-/// log, 参训达标), which counts as trained too.
+/// The people trained: 参训达标 as certification decides it (online to the rule's minutes, or
+/// checked in at the rule's number of offline classes), so that coverage, the 通报 and
+/// `cert list` count the same people.
 pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
-    let mut attended: BTreeSet<String> = BTreeSet::new();
-    for session in store.sessions()? {
-        attended.extend(lists::attendance(store, &session.id)?.into_keys());
-    }
     let rules = crate::cert::Rules::load()?;
-    attended.extend(
-        store
-            .cert_book(&rules)?
-            .into_iter()
-            .filter(|c| c.status.trained)
-            .map(|c| c.person.id),
-    );
-    Ok(attended)
+    Ok(store
+        .cert_book(&rules)?
+        .into_iter()
+        .filter(|c| c.status.trained)
+        .map(|c| c.person.id)
+        .collect())
 }
 
 fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
