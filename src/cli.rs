@@ -141,6 +141,9 @@ pub enum Command {
         /// From this day [default: today]
         #[arg(long)]
         since: Option<chrono::NaiveDate>,
+        /// The office phone (办公电话); an empty one takes it off
+        #[arg(long)]
+        office_phone: Option<String>,
     },
     /// The 联系人 of this office and every unit below it
     Contacts {

@@ -118,7 +118,46 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
     let trail = json(&peixun(d, &["contacts", "--history", "--json"]));
     assert_eq!(trail[1]["contact"]["name"], "李强");
     assert!(trail[1]["actor"].is_string(), "{trail}");
+    let before_phone = log_len(d);
+    let bad = peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "李强",
+            "--phone",
+            "13907110002",
+            "--office-phone",
+            "0711",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("办公电话"), "{}", text(&bad));
+    assert_eq!(
+        log_len(d),
+        before_phone,
+        "a bad office phone writes nothing"
+    );
+    let set = stdout(&peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "李强",
+            "--phone",
+            "13907110002",
+            "--since",
+            "2023-06-01",
+            "--office-phone",
+            "0716-8221234",
+        ],
+    ));
+    assert!(set.contains("0716-8221234"), "{set}");
     let listed = stdout(&peixun(d, &["contacts"]));
+    assert!(
+        listed.contains("办公电话") && listed.contains("0716-8221234"),
+        "{listed}"
+    );
     assert!(
         listed.contains("13907110002"),
         "officials' numbers in full: {listed}"
@@ -224,4 +263,52 @@ fn report_contacts_is_a_call_list_of_every_unit_and_refuses_another_area() {
     let refused = peixun(d, &["report", "contacts", "--office", "江岸区"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("江岸区"), "{}", stderr(&refused));
+}
+
+#[test]
+fn a_contact_has_an_office_phone_beside_the_mobile_and_it_travels_up() {
+    let (province, city, county) = hierarchy();
+    contacts::set(&county.store, "张敏", "13907110001", "科长", day()).unwrap();
+    let bad = contacts::set_office_phone(&county.store, "12345");
+    assert!(
+        matches!(&bad, Err(peixun::app::Refusal::Fields(f)) if f[0].field == "office_phone"),
+        "{bad:?}"
+    );
+    contacts::set_office_phone(&county.store, "0711 3861234").unwrap();
+    assert_eq!(
+        contacts::set_office_phone(&county.store, "0711-3861234").unwrap(),
+        contacts::OfficePhoneSaved::Unchanged
+    );
+    city.applied(&county.send(&city));
+    province.applied(&city.send(&province));
+    for office in [&county, &city, &province] {
+        let rows = contacts::list(&office.store).unwrap();
+        let echeng = rows.iter().find(|r| r.unit == ECHENG).unwrap();
+        assert_eq!(echeng.office_phone.as_deref(), Some("0711-3861234"));
+        assert_eq!(echeng.contact.as_ref().unwrap().phone, "13907110001");
+    }
+    // Another office giving the county's office phone is refused where it arrives.
+    let forged = city.craft(
+        &province,
+        tagged(EZHOU, 9),
+        vec![Payload::ContactOfficePhoneSet {
+            unit: ECHENG.into(),
+            office_phone: "027-88888888".into(),
+        }],
+    );
+    let summary = province.imported(&forged);
+    assert_eq!(summary.counts.refused_ops.len(), 1);
+    assert_eq!(
+        contacts::office_phone(&province.store, ECHENG)
+            .unwrap()
+            .as_deref(),
+        Some("0711-3861234")
+    );
+    // Taken off with an empty one.
+    assert_eq!(
+        contacts::set_office_phone(&county.store, " ").unwrap(),
+        contacts::OfficePhoneSaved::Cleared
+    );
+    assert_eq!(contacts::office_phone(&county.store, ECHENG).unwrap(), None);
+    province.assert_consistent();
 }

@@ -74,6 +74,50 @@ pub fn set(
     })
 }
 
+/// What setting the office phone came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficePhoneSaved {
+    Set(String),
+    Cleared,
+    Unchanged,
+}
+
+/// Sets this office's contact's office phone (办公电话), checked as every phone is; an empty
+/// one takes it off.
+pub fn set_office_phone(store: &Store, raw: &str) -> Outcome<OfficePhoneSaved> {
+    let unit = store.office().to_string();
+    let phone = if raw.trim().is_empty() {
+        String::new()
+    } else {
+        crate::domain::text::normalise_phone(raw).map_err(|error| {
+            Refusal::Fields(vec![crate::domain::input::FieldError {
+                field: "office_phone",
+                message: error.to_string(),
+            }])
+        })?
+    };
+    if office_phone(store, &unit)?.unwrap_or_default() == phone {
+        return Ok(OfficePhoneSaved::Unchanged);
+    }
+    store.commit(vec![Payload::ContactOfficePhoneSet {
+        unit,
+        office_phone: phone.clone(),
+    }])?;
+    Ok(if phone.is_empty() {
+        OfficePhoneSaved::Cleared
+    } else {
+        OfficePhoneSaved::Set(phone)
+    })
+}
+
+/// The office phone `unit` gave for its contact, if any.
+pub fn office_phone(store: &Store, unit: &str) -> Outcome<Option<String>> {
+    Ok(store
+        .get_stored::<String>(&crate::log::apply::keys::office_phone(unit))?
+        .map(|stored| stored.value)
+        .filter(|phone| !phone.is_empty()))
+}
+
 pub fn current(store: &Store, unit: &str) -> Outcome<Option<Contact>> {
     Ok(store
         .get_stored::<Contact>(&crate::log::apply::keys::contact(unit))?
@@ -86,6 +130,8 @@ pub struct ContactRow {
     pub unit: String,
     pub unit_name: String,
     pub contact: Option<Contact>,
+    /// The contact's office phone (办公电话), beside the contact's own.
+    pub office_phone: Option<String>,
     /// The office that wrote the contact (the unit itself).
     pub set_by: Option<String>,
 }
@@ -99,6 +145,12 @@ pub fn list(store: &Store) -> Outcome<Vec<ContactRow>> {
 pub fn list_under(store: &Store, office: &str) -> Outcome<Vec<ContactRow>> {
     let held: BTreeMap<String, Stored<Contact>> =
         store.scan::<Contact>("l/")?.into_iter().collect();
+    let office_phones: BTreeMap<String, String> = store
+        .scan::<String>("lo/")?
+        .into_iter()
+        .map(|(unit, stored)| (unit, stored.value))
+        .filter(|(_, phone)| !phone.is_empty())
+        .collect();
     Ok(campaign()
         .descendants(office)
         .into_iter()
@@ -108,6 +160,7 @@ pub fn list_under(store: &Store, office: &str) -> Outcome<Vec<ContactRow>> {
                 unit: unit.id.clone(),
                 unit_name: unit_name(&unit.id),
                 contact: stored.map(|s| s.value.clone()),
+                office_phone: office_phones.get(&unit.id).cloned(),
                 set_by: stored.map(|s| s.owner.clone()),
             }
         })

@@ -24,7 +24,9 @@ use crate::i18n::{t, tf};
 use crate::sheets::archive::Archive;
 use crate::sheets::doc::Document;
 use crate::sheets::output::{document_bytes, plain, FileFormat};
-use crate::sheets::package_index::{contacts_document, index_document, IndexLine, Place};
+use crate::sheets::package_index::{
+    contacts_document, index_document, ContactLine, IndexLine, Place,
+};
 use crate::sheets::plans::{plans_document, UnitPlan};
 use crate::sheets::report::{hosted_rows, signin_record, stats_document, stats_rows};
 use crate::sheets::stamp::office_name;
@@ -374,10 +376,11 @@ impl Package<'_> {
         self.generated(&[name], &doc, office, t("cli.report.sheet_stats"))?;
         let mut contacts = Vec::new();
         for unit in units {
-            contacts.push((
-                unit_name(unit),
-                super::contacts::current(store, unit).map_err(refusal_report)?,
-            ));
+            contacts.push(ContactLine {
+                unit: unit_name(unit),
+                contact: super::contacts::current(store, unit).map_err(refusal_report)?,
+                office_phone: super::contacts::office_phone(store, unit).map_err(refusal_report)?,
+            });
         }
         let doc = contacts_document(&unit_name(office), &contacts, &maker, self.today);
         let name = top.claim(&format!(

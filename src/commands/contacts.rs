@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::{headers, open_store, print_json, print_table, today};
-use crate::app::contacts::{self, ContactSaved};
+use crate::app::contacts::{self, ContactSaved, OfficePhoneSaved};
 use crate::cli::Cli;
 use crate::i18n::{t, tf};
 
@@ -14,12 +14,22 @@ pub fn set(
     phone: &str,
     position: &str,
     since: Option<NaiveDate>,
+    office_phone: Option<&str>,
 ) -> Result<()> {
     let store = open_store(cli)?;
     let since = match since {
         Some(day) => day,
         None => today(cli, &store)?,
     };
+    // Checked before the contact is written, so a bad office phone writes nothing.
+    if let Some(raw) = office_phone.filter(|raw| !raw.trim().is_empty()) {
+        crate::domain::text::normalise_phone(raw).map_err(|error| {
+            crate::domain::input::FieldErrors(vec![crate::domain::input::FieldError {
+                field: "office_phone",
+                message: error.to_string(),
+            }])
+        })?;
+    }
     match contacts::set(&store, name, phone, position, since)? {
         ContactSaved::Unchanged => println!("{}", t("cli.contact.unchanged")),
         ContactSaved::Set { contact, item_done } => {
@@ -39,6 +49,18 @@ pub fn set(
             }
         }
     }
+    if let Some(raw) = office_phone {
+        match contacts::set_office_phone(&store, raw)? {
+            OfficePhoneSaved::Set(phone) => {
+                println!(
+                    "{}",
+                    tf("cli.contact.office_phone_set", &[("phone", &phone)])
+                )
+            }
+            OfficePhoneSaved::Cleared => println!("{}", t("cli.contact.office_phone_cleared")),
+            OfficePhoneSaved::Unchanged => {}
+        }
+    }
     Ok(())
 }
 
@@ -55,6 +77,7 @@ pub fn list(cli: &Cli, json: bool) -> Result<()> {
                 row.unit_name.clone(),
                 c.name.clone(),
                 c.phone.clone(),
+                row.office_phone.clone().unwrap_or_default(),
                 c.position.clone(),
                 c.since.to_string(),
             ],
@@ -62,13 +85,21 @@ pub fn list(cli: &Cli, json: bool) -> Result<()> {
                 row.unit_name.clone(),
                 t("cli.contact.none"),
                 String::new(),
+                row.office_phone.clone().unwrap_or_default(),
                 String::new(),
                 String::new(),
             ],
         })
         .collect();
     print_table(
-        &headers(&["unit", "contact", "phone", "position", "since"]),
+        &headers(&[
+            "unit",
+            "contact",
+            "phone",
+            "office_phone",
+            "position",
+            "since",
+        ]),
         &cells,
     );
     let named = rows.iter().filter(|r| r.contact.is_some()).count();

@@ -206,7 +206,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             phone,
             position,
             since,
-        }) => contacts::set(&cli, name, phone, position, *since),
+            office_phone,
+        }) => contacts::set(&cli, name, phone, position, *since, office_phone.as_deref()),
         Some(Command::Contacts {
             history: true,
             json,

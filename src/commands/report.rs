@@ -267,7 +267,11 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
             let rows: Vec<_> = crate::app::contacts::list_under(&store, &office)?
                 .into_iter()
-                .map(|row| (row.unit_name, row.contact))
+                .map(|row| crate::sheets::package_index::ContactLine {
+                    unit: row.unit_name,
+                    contact: row.contact,
+                    office_phone: row.office_phone,
+                })
                 .collect();
             let maker = office_name(&office, store.office())?;
             let doc = crate::sheets::package_index::contacts_document(

@@ -282,6 +282,7 @@ fn primary_key(payload: &Payload) -> String {
         Payload::PointsRecorded { person, entry, .. } => cert::points(person, &entry.id),
         Payload::SessionTallied { session, .. } => keys::tally(session),
         Payload::ContactSet { unit, .. } => keys::contact(unit),
+        Payload::ContactOfficePhoneSet { unit, .. } => keys::office_phone(unit),
         Payload::AwardNominated(n) => keys::nomination(&n.id),
         Payload::AwardSelected { nomination, .. } => keys::selection(nomination),
         Payload::PlanSet { unit, plan } => keys::plan(unit, plan.year),
@@ -450,6 +451,9 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
         }
         Payload::SessionTallied { session, tally } => upsert(kv, &keys::tally(session), op, tally),
         Payload::ContactSet { unit, contact } => upsert(kv, &keys::contact(unit), op, contact),
+        Payload::ContactOfficePhoneSet { unit, office_phone } => {
+            upsert(kv, &keys::office_phone(unit), op, office_phone)
+        }
         Payload::AwardNominated(n) => upsert(kv, &keys::nomination(&n.id), op, n),
         Payload::AwardSelected {
             nomination,

@@ -235,7 +235,8 @@ pub fn check(op: &Op) -> Result<(), Rule> {
         | Payload::CheckInUndone { session, person } => list_rules(op, session, person),
         Payload::ChecklistMarked { unit, .. }
         | Payload::EvidenceAttached { unit, .. }
-        | Payload::ContactSet { unit, .. } => {
+        | Payload::ContactSet { unit, .. }
+        | Payload::ContactOfficePhoneSet { unit, .. } => {
             if *unit == op.office {
                 Ok(())
             } else {

@@ -151,6 +151,9 @@ pub fn unclean_text(payload: &Payload) -> Option<(&'static str, char)> {
             fields.push(("session", session.as_str()));
             fields.extend(tally.by_unit.iter().map(|(u, _, _)| ("unit", u.as_str())));
         }
+        Payload::ContactOfficePhoneSet { unit, office_phone } => {
+            fields.extend([("unit", unit.as_str()), ("phone", office_phone)])
+        }
         Payload::ContactSet { unit, contact } => fields.extend([
             ("unit", unit.as_str()),
             ("name", &contact.name),

@@ -44,6 +44,10 @@ pub fn present_count(session: &str) -> String {
 pub fn contact(unit: &str) -> String {
     format!("l/{unit}")
 }
+/// A unit's office phone for its contact (its own prefix: `l/` holds contacts only).
+pub fn office_phone(unit: &str) -> String {
+    format!("lo/{unit}")
+}
 /// A nomination for the 评选.
 pub fn nomination(id: &str) -> String {
     format!("w/n/{id}")

@@ -162,6 +162,12 @@ pub enum Payload {
         teacher: RecordId,
         assigned: bool,
     },
+    /// A unit's office phone (办公电话) for its 联系人, beside the contact's mobile; empty takes
+    /// it off. Added after `ContactSet`, whose shape older logs keep.
+    ContactOfficePhoneSet {
+        unit: OfficeId,
+        office_phone: String,
+    },
 }
 
 /// A joint session's counts as its office saw them.
@@ -206,6 +212,7 @@ impl Payload {
             Self::PublicityAdded(_) => "PublicityAdded",
             Self::TeacherUpserted(_) => "TeacherUpserted",
             Self::TeacherAssigned { .. } => "TeacherAssigned",
+            Self::ContactOfficePhoneSet { .. } => "ContactOfficePhoneSet",
         }
     }
 
@@ -242,7 +249,9 @@ impl Payload {
                 session, person, ..
             } => vec![session.clone(), person.clone()],
             Self::SessionTallied { session, .. } => vec![session.clone()],
-            Self::ContactSet { unit, .. } => vec![format!("{unit}/contact"), unit.clone()],
+            Self::ContactSet { unit, .. } | Self::ContactOfficePhoneSet { unit, .. } => {
+                vec![format!("{unit}/contact"), unit.clone()]
+            }
             Self::AwardNominated(n) => [Some(&n.id), n.person.as_ref(), n.session.as_ref()]
                 .into_iter()
                 .flatten()

@@ -99,9 +99,17 @@ pub fn index_document(
 }
 
 /// Each unit (by name) with its 联系人, or a blank that says none is named.
+/// A unit on the call list: its name, its contact if named, and the contact's office phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactLine {
+    pub unit: String,
+    pub contact: Option<Contact>,
+    pub office_phone: Option<String>,
+}
+
 pub fn contacts_document(
     office: &str,
-    units: &[(String, Option<Contact>)],
+    units: &[ContactLine],
     maker: &str,
     made: NaiveDate,
 ) -> Document {
@@ -111,23 +119,27 @@ pub fn contacts_document(
         Column::new(t("cli.col.contact"), Align::Text),
         Column::new(t("cli.col.position"), Align::Text),
         Column::new(t("cli.col.phone"), Align::Center),
+        Column::new(t("cli.col.office_phone"), Align::Center),
         Column::new(t("cli.col.since"), Align::Center),
     ];
     let rows = units
         .iter()
         .enumerate()
-        .map(|(i, (unit, contact))| {
-            let mut cells = vec![Cell::int(i + 1), Cell::text(unit)];
-            match contact {
+        .map(|(i, line)| {
+            let mut cells = vec![Cell::int(i + 1), Cell::text(&line.unit)];
+            let office_phone = text_or_empty(line.office_phone.as_deref().unwrap_or("")).into();
+            match &line.contact {
                 Some(c) => cells.extend([
                     Cell::text(&c.name),
                     text_or_empty(&c.position).into(),
                     Cell::text(&c.phone),
+                    office_phone,
                     Value::Date(c.since).into(),
                 ]),
                 None => {
                     cells.push(Cell::text(t("cli.contact.none")));
-                    cells.extend((0..3).map(|_| Cell::from(Value::Empty)));
+                    cells.extend([Value::Empty.into(), Value::Empty.into(), office_phone]);
+                    cells.push(Value::Empty.into());
                 }
             }
             Row::Body(cells)

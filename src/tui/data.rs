@@ -82,7 +82,7 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     let grid = !campaign().children(&office).is_empty();
     let mut contacts: std::collections::HashMap<String, _> = crate::app::contacts::list(store)?
         .into_iter()
-        .map(|row| (row.unit, row.contact))
+        .map(|row| (row.unit, (row.contact, row.office_phone)))
         .collect();
     let mut units = Vec::new();
     for (unit, depth) in units_under(&office) {
@@ -90,9 +90,11 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
         if rows.is_empty() {
             continue;
         }
+        let (contact, office_phone) = contacts.remove(&unit).unwrap_or_default();
         units.push(UnitChecklist {
             name: unit_name(&unit),
-            contact: contacts.remove(&unit).flatten(),
+            contact,
+            office_phone,
             unit,
             depth,
             rows,

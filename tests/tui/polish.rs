@@ -588,6 +588,15 @@ fn the_checklist_shows_who_to_call_and_follows_a_change_of_contact() {
         "{screen}"
     );
     assert!(!screen.contains("王芳"), "{screen}");
+
+    peixun::app::contacts::set_office_phone(&store, "0711-3861234").expect("office phone");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("联系人：李强，13972100002，办公电话 0711-3861234，2023-06-01 起"),
+        "{screen}"
+    );
 }
 
 #[test]

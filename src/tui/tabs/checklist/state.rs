@@ -14,6 +14,8 @@ pub struct UnitChecklist {
     pub rows: Vec<ChecklistRow>,
     /// The unit's 联系人, as it named it.
     pub contact: Option<Contact>,
+    /// The contact's office phone (办公电话), when the unit gave one.
+    pub office_phone: Option<String>,
 }
 
 /// One column of the grid: a campaign step.

@@ -96,7 +96,10 @@ fn render_items(
     };
     lines.push(Line::styled(truncate(&title, w), theme.title));
     lines.push(Line::styled(
-        truncate(&contact_text(unit.contact.as_ref()), w),
+        truncate(
+            &contact_text(unit.contact.as_ref(), unit.office_phone.as_deref()),
+            w,
+        ),
         theme.dim,
     ));
 
@@ -351,7 +354,10 @@ fn grid_footer(tab: &ChecklistState, step: Option<&StepColumn>, w: usize) -> Vec
         "tui.checklist.unit_contact",
         &[
             ("unit", &unit.name),
-            ("contact", &contact_text(unit.contact.as_ref())),
+            (
+                "contact",
+                &contact_text(unit.contact.as_ref(), unit.office_phone.as_deref()),
+            ),
         ],
     )];
     if let Some(stale) = c.stale.get(&unit.unit) {
@@ -375,18 +381,25 @@ fn grid_footer(tab: &ChecklistState, step: Option<&StepColumn>, w: usize) -> Vec
     texts.iter().flat_map(|text| wrap_words(text, w)).collect()
 }
 
-/// Who to call about a unit: its 联系人 with post, phone and since when, or that it named none.
-fn contact_text(contact: Option<&Contact>) -> String {
+/// Who to call about a unit: its 联系人 with post, phones and since when, or that it named none.
+fn contact_text(contact: Option<&Contact>, office_phone: Option<&str>) -> String {
     let Some(contact) = contact else {
         return t("tui.checklist.contact_none");
     };
     let since = contact.since.format("%Y-%m-%d");
+    let phone = match office_phone {
+        Some(office) => tf(
+            "tui.checklist.contact_phones",
+            &[("phone", &contact.phone), ("office", &office)],
+        ),
+        None => contact.phone.clone(),
+    };
     if contact.position.is_empty() {
         tf(
             "tui.checklist.contact",
             &[
                 ("name", &contact.name),
-                ("phone", &contact.phone),
+                ("phone", &phone),
                 ("since", &since),
             ],
         )
@@ -396,7 +409,7 @@ fn contact_text(contact: Option<&Contact>) -> String {
             &[
                 ("name", &contact.name),
                 ("position", &contact.position),
-                ("phone", &contact.phone),
+                ("phone", &phone),
                 ("since", &since),
             ],
         )
