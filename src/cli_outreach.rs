@@ -108,6 +108,10 @@ pub enum PublicityCommand {
         /// A link, or where the cutting is kept
         #[arg(long, default_value = "")]
         link: String,
+        /// The cutting itself (a scan, a screenshot, a PDF), kept as the evidence of the
+        /// unit's publicity item
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
     },
     /// The publicity of this office and the units below it
     List {

@@ -286,24 +286,62 @@ fn publicity_is_kept_with_its_class_and_bad_input_writes_nothing() {
         ("", "鄂州日报", None),
         ("鄂城区举办知识产权大培训", "鄂州日报", Some("S-404")),
     ] {
+        let input = publicity::PublicityInput {
+            title,
+            outlet,
+            on: day(),
+            session,
+            ..Default::default()
+        };
         assert!(matches!(
-            publicity::add(&county.store, title, outlet, day(), session, ""),
+            publicity::add(&county.store, &input, day().and_hms_opt(9, 0, 0).unwrap()),
             Err(Refusal::Fields(_))
         ));
     }
     assert_eq!(county.store.ops().count(), ops);
-    publicity::add(
-        &county.store,
-        "鄂城区举办知识产权大培训",
-        "鄂州日报",
-        day(),
-        Some(&session),
-        "https://example.org/a",
-    )
-    .unwrap();
+    let input = publicity::PublicityInput {
+        title: "鄂城区举办知识产权大培训",
+        outlet: "鄂州日报",
+        on: day(),
+        session: Some(&session),
+        link: "https://example.org/a",
+        file: None,
+    };
+    publicity::add(&county.store, &input, day().and_hms_opt(9, 0, 0).unwrap()).unwrap();
     let rows = publicity::list(&county.store).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].session_title.as_deref(), Some("专利导航与布局"));
+
+    // The cutting itself: kept as the evidence of the county's publicity item, in one commit
+    // with the item, which names the file when no link is given.
+    let dir = tempfile::tempdir().unwrap();
+    let cutting = dir.path().join("鄂州日报-0425.pdf");
+    std::fs::write(&cutting, b"%PDF cutting").unwrap();
+    let before = county.store.ops().count();
+    let input = publicity::PublicityInput {
+        title: "鄂城区企业走进培训课堂",
+        outlet: "鄂州日报",
+        on: day(),
+        file: Some(&cutting),
+        ..Default::default()
+    };
+    let item = publicity::add(&county.store, &input, day().and_hms_opt(9, 0, 0).unwrap()).unwrap();
+    assert_eq!(item.link, "鄂州日报-0425.pdf");
+    assert_eq!(county.store.ops().count(), before + 2);
+    let files =
+        peixun::store::checklist::evidence_files(&county.store, &[ECHENG.to_string()]).unwrap();
+    let kept = files
+        .iter()
+        .find(|f| f.item == "county.publicity")
+        .expect("the cutting is the publicity item's evidence");
+    assert_eq!(kept.evidence.file_name, "鄂州日报-0425.pdf");
+    // A missing file writes neither.
+    let missing = publicity::PublicityInput {
+        file: Some(&dir.path().join("没有.pdf")),
+        ..input.clone()
+    };
+    assert!(publicity::add(&county.store, &missing, day().and_hms_opt(9, 0, 0).unwrap()).is_err());
+    assert_eq!(county.store.ops().count(), before + 2);
 }
 
 #[test]

@@ -566,15 +566,13 @@ fn the_package_carries_the_summary_figures_and_the_units_publicity() {
     let echeng = Office::new(ECHENG);
     city.pin(&echeng);
     echeng.pin(&city);
-    peixun::app::publicity::add(
-        &echeng.store,
-        "鄂城区举办知识产权大培训",
-        "鄂州日报",
-        today(),
-        None,
-        "",
-    )
-    .unwrap();
+    let input = peixun::app::publicity::PublicityInput {
+        title: "鄂城区举办知识产权大培训",
+        outlet: "鄂州日报",
+        on: today(),
+        ..Default::default()
+    };
+    peixun::app::publicity::add(&echeng.store, &input, at(20)).unwrap();
     city.applied(&echeng.send(&city));
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("附件5");
@@ -620,8 +618,13 @@ fn each_unit_folder_holds_its_training_plan_and_its_summary_figures() {
     };
     peixun::app::plans::add(&echeng.store, &class).unwrap();
     peixun::app::plans::submit(&echeng.store, today()).unwrap();
-    peixun::app::publicity::add(&echeng.store, "鄂城区开班", "鄂州日报", today(), None, "")
-        .unwrap();
+    let input = peixun::app::publicity::PublicityInput {
+        title: "鄂城区开班",
+        outlet: "鄂州日报",
+        on: today(),
+        ..Default::default()
+    };
+    peixun::app::publicity::add(&echeng.store, &input, at(20)).unwrap();
     city.applied(&echeng.send(&city));
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("附件5");

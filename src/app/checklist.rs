@@ -57,6 +57,21 @@ pub fn attach(
     note: &str,
     now: NaiveDateTime,
 ) -> Outcome<Evidence> {
+    let (evidence, payload) = evidence_of(store, unit, item, path, note, now)?;
+    store.commit(vec![payload])?;
+    Ok(evidence)
+}
+
+/// The evidence `path` makes for `item` of `unit` (this office's own), its bytes kept by hash,
+/// and the op that attaches it, for the caller to commit with whatever goes with it.
+pub fn evidence_of(
+    store: &Store,
+    unit: &str,
+    item: &str,
+    path: &Path,
+    note: &str,
+    now: NaiveDateTime,
+) -> Outcome<(Evidence, Payload)> {
     own_unit(store, unit)?;
     item_of(unit, item)?;
     let unreadable = || tf("cli.checklist.unreadable", &[("path", &path.display())]);
@@ -78,12 +93,12 @@ pub fn attach(
     };
     // A copy by hash, so the file can travel in a bundle (`--with-files`).
     store.keep_file_from(path, &evidence.blake3)?;
-    store.commit(vec![Payload::EvidenceAttached {
+    let payload = Payload::EvidenceAttached {
         unit: unit.to_string(),
         item: item.to_string(),
         evidence: evidence.clone(),
-    }])?;
-    Ok(evidence)
+    };
+    Ok((evidence, payload))
 }
 
 /// A city's deadline for one of its units' items.

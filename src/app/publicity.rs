@@ -1,12 +1,14 @@
 //! 宣传报道: the reports about the campaign a unit keeps (outlet, date, title, link), tied to the
 //! session they covered; the 附件5 package and the summary count them.
 
-use chrono::NaiveDate;
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
-use crate::campaign::unit_name;
+use crate::campaign::{campaign, unit_name};
 use crate::domain::outreach::{publicity, Publicity};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
@@ -21,16 +23,28 @@ pub struct PublicityRow {
     pub session_title: Option<String>,
 }
 
+/// A publicity item as typed: the file, when given, is the cutting itself.
+#[derive(Debug, Clone, Default)]
+pub struct PublicityInput<'a> {
+    pub title: &'a str,
+    pub outlet: &'a str,
+    pub on: NaiveDate,
+    pub session: Option<&'a str>,
+    pub link: &'a str,
+    pub file: Option<&'a Path>,
+}
+
+/// The checklist items a unit's publicity is the evidence of: a county's 宣传报道等 (附件5) and
+/// the city's 宣传报道 (方案 二（二）6).
+pub fn is_publicity_item(item: &str) -> bool {
+    matches!(item, "county.publicity" | "city.publicity")
+}
+
 /// Records a publicity item of this office; `session`, when given, must be a known session.
-pub fn add(
-    store: &Store,
-    title: &str,
-    outlet: &str,
-    on: NaiveDate,
-    session: Option<&str>,
-    link: &str,
-) -> Outcome<Publicity> {
-    let session = match session.map(str::trim).filter(|s| !s.is_empty()) {
+/// A file goes with it as evidence of the unit's publicity item (so the 附件5 package carries
+/// it), written at `now` in the same commit; with no link, the item names the file.
+pub fn add(store: &Store, input: &PublicityInput, now: NaiveDateTime) -> Outcome<Publicity> {
+    let session = match input.session.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => match store.session(id)? {
             Some(s) => Some(s.id),
             None => {
@@ -42,17 +56,43 @@ pub fn add(
         },
         None => None,
     };
+    let file_name = input
+        .file
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned());
+    let link = match (&file_name, input.link.trim()) {
+        (Some(name), "") => name.clone(),
+        (_, link) => link.to_string(),
+    };
     let item = publicity(
         store.new_id('B')?,
         store.office().to_string(),
         session,
-        outlet,
-        on,
-        title,
-        link,
+        input.outlet,
+        input.on,
+        input.title,
+        &link,
     )
     .map_err(|e| Refusal::Fields(e.0))?;
-    store.commit(vec![Payload::PublicityAdded(item.clone())])?;
+    let mut payloads = Vec::new();
+    if let Some(path) = input.file {
+        let unit = store.office();
+        let Some(evidence_item) = campaign()
+            .checklist_for(unit)
+            .into_iter()
+            .find(|d| is_publicity_item(&d.id))
+        else {
+            return Err(Refusal::field(
+                "file",
+                tf("cli.publicity.no_item", &[("unit", &unit_name(unit))]),
+            ));
+        };
+        let (_, attach) =
+            super::checklist::evidence_of(store, unit, &evidence_item.id, path, &item.title, now)?;
+        payloads.push(attach);
+    }
+    payloads.push(Payload::PublicityAdded(item.clone()));
+    store.commit(payloads)?;
     Ok(item)
 }
 

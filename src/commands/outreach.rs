@@ -241,9 +241,18 @@ pub fn run_publicity(cli: &Cli, command: &PublicityCommand) -> Result<()> {
             on,
             session,
             link,
+            file,
         } => {
             let on = on_or_today(cli, &store, *on)?;
-            let item = publicity::add(&store, title, outlet, on, session.as_deref(), link)?;
+            let input = publicity::PublicityInput {
+                title,
+                outlet,
+                on,
+                session: session.as_deref(),
+                link,
+                file: file.as_deref(),
+            };
+            let item = publicity::add(&store, &input, chrono::Local::now().naive_local())?;
             println!(
                 "{}",
                 tf(

@@ -176,4 +176,34 @@ fn a_county_records_its_publicity_from_the_checklist() {
     assert!(screen.contains("鄂城区的宣传报道（1 篇"), "{screen}");
     assert!(screen.contains("鄂城区举办知识产权大培训"), "{screen}");
     assert_eq!(peixun::app::publicity::list(&store).expect("list").len(), 1);
+
+    // A second one with the cutting itself: a missing file is named under its field, then a
+    // real one is kept as the item's evidence.
+    let dir = tempfile::tempdir().expect("dir");
+    let cutting = dir.path().join("剪报.pdf");
+    std::fs::write(&cutting, b"%PDF").expect("write");
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "鄂城区企业走进培训课堂");
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "鄂州日报");
+    for _ in 0..4 {
+        press(&store, &mut state, KeyCode::Tab);
+    }
+    let before = op_count(&store);
+    typed(
+        &store,
+        &mut state,
+        &dir.path().join("没有.pdf").display().to_string(),
+    );
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(op_count(&store), before, "a missing file writes nothing");
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    ctrl(&store, &mut state, 'u');
+    typed(&store, &mut state, &cutting.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    assert_eq!(op_count(&store), before + 2);
+    let files = peixun::store::checklist::evidence_files(&store, &[store.office().to_string()])
+        .expect("files");
+    assert!(files.iter().any(|f| f.evidence.file_name == "剪报.pdf"));
 }

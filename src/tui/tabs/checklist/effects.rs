@@ -23,8 +23,18 @@ pub fn run_publicity(
             on,
             session,
             link,
+            file,
         } => {
-            let item = publicity::add(store, &title, &outlet, on, session.as_deref(), &link)?;
+            let input = publicity::PublicityInput {
+                title: &title,
+                outlet: &outlet,
+                on,
+                session: session.as_deref(),
+                link: &link,
+                file: file.as_deref(),
+            };
+            let now = state.today.and_time(state.clock.time());
+            let item = publicity::add(store, &input, now)?;
             let text = tf(
                 "cli.publicity.added",
                 &[("id", &item.id), ("title", &item.title)],

@@ -15,11 +15,7 @@ use crate::tui::app::{Hint, Overlay};
 use crate::tui::context::Ctx;
 use crate::tui::forms::{Field, Form, FormKind};
 
-/// The items whose Enter opens the publicity: a county's 宣传报道等 (附件5) and the city's 宣传报道
-/// (方案 二（二）6).
-pub fn is_publicity_item(item: &str) -> bool {
-    matches!(item, "county.publicity" | "city.publicity")
-}
+pub use crate::app::publicity::is_publicity_item;
 
 /// The publicity on screen: one unit's, newest first, with the item the cursor is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +40,8 @@ pub enum PublicityEffect {
         on: NaiveDate,
         session: Option<String>,
         link: String,
+        /// The cutting itself, when a path was given.
+        file: Option<std::path::PathBuf>,
     },
 }
 
@@ -92,6 +90,7 @@ fn form(today: NaiveDate) -> Form {
         Field::text("on", &today.to_string()),
         Field::text("session", ""),
         Field::text("link", ""),
+        Field::text("file", ""),
     ];
     Form::build(Form::new(
         FormKind::Publicity,
@@ -115,5 +114,9 @@ pub fn add_effect(form: &Form) -> Result<Effect, FieldErrors> {
         on,
         session: Some(form.text("session")).filter(|s| !s.trim().is_empty()),
         link: form.text("link"),
+        file: Some(form.text("file"))
+            .map(|path| path.trim().to_string())
+            .filter(|path| !path.is_empty())
+            .map(std::path::PathBuf::from),
     }))
 }
