@@ -29,6 +29,12 @@ fn a_county_adds_a_class_to_its_plan_in_english() {
         labels.contains(&"Month") && labels.contains(&"People expected"),
         "{labels:?}"
     );
+    // Whole on screen at 80 columns, not cut to "People expe…".
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("People expected") && screen.contains("Enterprises expected"),
+        "{screen}"
+    );
     typed(&store, &mut state, "13");
     press(&store, &mut state, KeyCode::Enter);
     let screen = screen_text(&state, 80, 24);

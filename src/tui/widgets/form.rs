@@ -33,18 +33,20 @@ pub(crate) fn window(input: &TextInput, room: usize) -> (String, usize) {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
     let theme = &state.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_span = (0, 0);
+    let mut cursor: Option<(usize, usize)> = None;
+    let box_w = area.width.saturating_sub(2).min(76);
+    let inner_w = box_w.saturating_sub(2) as usize;
+    // English labels ("People expected") are longer than Chinese ones; a third of the box
+    // keeps them whole at 80 columns and leaves the input the rest.
     let label_w = form
         .fields
         .iter()
         .map(|f| width(&f.label))
         .max()
         .unwrap_or(4)
-        .min(12);
-    let mut lines: Vec<Line> = Vec::new();
-    let mut focus_span = (0, 0);
-    let mut cursor: Option<(usize, usize)> = None;
-    let box_w = area.width.saturating_sub(2).min(76);
-    let inner_w = box_w.saturating_sub(2) as usize;
+        .min(inner_w / 3);
     let input_w = inner_w.saturating_sub(label_w + 3);
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
