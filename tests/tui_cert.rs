@@ -294,10 +294,8 @@ fn a_long_history_line_breaks_after_a_comma_not_inside_a_mark() {
         "专员考核（鄂东片区）",
         "2023年湖北省知识产权专员考核认证考试（鄂东片区）",
     );
-    for person in &mut state.cert.people {
-        for line in &mut person.history {
-            *line = line.replace(short, long);
-        }
+    for line in &mut state.cert.history {
+        *line = line.replace(short, long);
     }
     let buffer = draw(&state, 80, 24).backend().buffer().clone();
     let text = format!("考试 2023-06-06 {long}：考试 50，实操 80，合格 否");

@@ -56,6 +56,39 @@ fn yes_no(b: bool) -> String {
     t(if b { "cert.yes" } else { "cert.no" })
 }
 
+/// The titles of the sessions `c`'s history names.
+pub fn titles(
+    store: &crate::store::Store,
+    c: &CertPerson,
+) -> color_eyre::Result<HashMap<String, String>> {
+    let mut titles = HashMap::new();
+    for session in c
+        .facts
+        .attempts
+        .iter()
+        .map(|a| &a.session)
+        .chain(c.facts.expansion.iter().map(|(s, _)| s))
+    {
+        if let Some(found) = store.session(session)? {
+            titles.insert(session.clone(), found.title);
+        }
+    }
+    Ok(titles)
+}
+
+/// The history of the person with id `person`, or nothing when the book has no such person.
+pub fn of_person(
+    store: &crate::store::Store,
+    rules: &Rules,
+    person: &str,
+) -> color_eyre::Result<Vec<String>> {
+    let book = store.cert_book(rules)?;
+    let Some(c) = book.iter().find(|c| c.person.id == person) else {
+        return Ok(Vec::new());
+    };
+    Ok(lines(c, &titles(store, c)?, rules))
+}
+
 /// One line per fact, in the order the chain runs; `titles` names the sessions.
 pub fn lines(c: &CertPerson, titles: &HashMap<String, String>, rules: &Rules) -> Vec<String> {
     let f = &c.facts;

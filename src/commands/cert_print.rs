@@ -159,18 +159,7 @@ pub fn list(
 
 /// A person's whole history, with session titles from the store.
 pub fn history(store: &Store, rules: &Rules, c: &CertPerson) -> Result<String> {
-    let mut titles = std::collections::HashMap::new();
-    for session in c
-        .facts
-        .attempts
-        .iter()
-        .map(|a| &a.session)
-        .chain(c.facts.expansion.iter().map(|(s, _)| s))
-    {
-        if let Some(found) = store.session(session)? {
-            titles.insert(session.clone(), found.title);
-        }
-    }
+    let titles = crate::cert::history::titles(store, c)?;
     Ok(crate::cert::history::lines(c, &titles, rules).join("\n") + "\n")
 }
 

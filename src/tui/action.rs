@@ -209,6 +209,8 @@ pub enum Effect {
     BuildIndex,
     /// Read the certification pipeline into the 认证 tab.
     LoadCert,
+    /// Read one person's certification history for the 认证 tab's detail.
+    CertHistory { person: String },
     /// The 同步 tab's reads: its rows, or the media for a bundle form about to open.
     Sync(crate::tui::tabs::sync::SyncEffect),
     /// The publicity behind the `county.publicity` item (`tabs::checklist::publicity`).

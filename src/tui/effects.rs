@@ -94,9 +94,16 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                 &[("count", &numbers.len()), ("already", &done.already)],
             ))
         }),
-        Effect::LoadCert => crate::tui::tabs::cert::effects::load(store, state)
-            .map(|()| None)
-            .map_err(Failure::from),
+        Effect::LoadCert => {
+            let loaded = crate::tui::tabs::cert::effects::load(store, state);
+            super::heap::release_freed();
+            loaded.map(|()| None).map_err(Failure::from)
+        }
+        Effect::CertHistory { person } => {
+            crate::tui::tabs::cert::effects::history(store, state, &person)
+                .map(|()| None)
+                .map_err(Failure::from)
+        }
         Effect::AssignTeacher {
             session,
             teacher,

@@ -17,6 +17,7 @@ pub mod data;
 pub mod effects;
 pub mod event;
 pub mod forms;
+mod heap;
 pub mod history;
 pub mod jobs;
 pub mod keymap;

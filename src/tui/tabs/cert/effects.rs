@@ -1,7 +1,5 @@
 //! The 认证 tab's store work, run by `effects::run`: reading the pipeline into the tab.
 
-use std::collections::HashMap;
-
 use color_eyre::eyre::Result;
 
 use super::{CityRow, PersonRow};
@@ -15,10 +13,6 @@ use crate::tui::list_filter::person_keys;
 pub fn load(store: &Store, state: &mut State) -> Result<()> {
     let rules = Rules::load()?;
     let book = store.cert_book(&rules)?;
-    let mut titles = HashMap::new();
-    for s in store.sessions()? {
-        titles.insert(s.id, s.title);
-    }
     let mut cities: Vec<CityRow> = Vec::new();
     let mut people = Vec::new();
     for c in &book {
@@ -52,7 +46,7 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
             stage: c.status.stage(),
             outcome: c.status.outcome,
             certificate: c.status.certificate.clone(),
-            history: crate::cert::history::lines(c, &titles, &rules),
+            id: c.person.id.clone(),
         });
     }
     // Furthest along first, so the certified and the makeups head each city's list.
@@ -89,5 +83,12 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
         cert.detail = false;
     }
     cert.person = cert.person.min(cert.listed().len().saturating_sub(1));
+    Ok(())
+}
+
+/// Reads the whole history of `person` for the tab's detail.
+pub fn history(store: &Store, state: &mut State, person: &str) -> Result<()> {
+    let rules = Rules::load()?;
+    state.cert.history = crate::cert::history::of_person(store, &rules, person)?;
     Ok(())
 }

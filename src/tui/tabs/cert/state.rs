@@ -19,8 +19,7 @@ pub struct PersonRow {
     pub stage: Option<Stage>,
     pub outcome: Outcome,
     pub certificate: Option<String>,
-    /// The whole history, one line per fact, read with the rest so drawing needs no store.
-    pub history: Vec<String>,
+    pub id: String,
     /// What `/` finds them by (`list_filter::person_keys`).
     pub keys: String,
 }
@@ -37,6 +36,9 @@ pub struct CertState {
     pub person: usize,
     /// Showing the selected person's history.
     pub detail: bool,
+    /// The opened person's whole history, one line per fact: read when opened, not kept for
+    /// every person (60 MB at province).
+    pub history: Vec<String>,
     /// Narrows the open city's people: a city has thousands.
     pub filter: Filter,
     /// Under the table: which numbers the rules use are the province's defaults, not the seed's.

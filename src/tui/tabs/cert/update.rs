@@ -34,7 +34,12 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
                 c.person = 0;
             }
             Action::Back => c.open = None,
-            Action::Open if len > 0 => c.detail = true,
+            Action::Open if len > 0 => {
+                c.detail = true;
+                c.history.clear();
+                let person = c.listed().get(c.person).map(|p| p.id.clone())?;
+                return Some(Effect::CertHistory { person });
+            }
             _ => {
                 step_selection(&mut c.person, len, action);
             }

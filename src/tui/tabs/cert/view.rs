@@ -24,7 +24,9 @@ pub fn render(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) {
     }
     let listed = c.listed();
     match (&c.open, listed.get(c.person)) {
-        (Some(_), Some(person)) if c.detail => render_history(frame, area, view, person),
+        (Some(_), Some(person)) if c.detail => {
+            render_history(frame, area, view, person, &c.history)
+        }
         (Some(city), _) => render_people(frame, area, tab, view, city, &listed),
         (None, _) => render_pipeline(frame, area, tab, view),
     }
@@ -177,14 +179,20 @@ fn render_people(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn render_history(frame: &mut Frame, area: Rect, view: &View, person: &PersonRow) {
+fn render_history(
+    frame: &mut Frame,
+    area: Rect,
+    view: &View,
+    person: &PersonRow,
+    history: &[String],
+) {
     let theme = view.theme;
     let w = area.width as usize;
     let mut lines = vec![Line::styled(
         truncate(&format!("{} · {}", t("cert.tab.history"), person.name), w),
         theme.title,
     )];
-    for text in &person.history {
+    for text in history {
         lines.extend(wrap_words(text, w).into_iter().map(Line::raw));
     }
     frame.render_widget(Paragraph::new(lines), area);
