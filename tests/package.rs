@@ -560,24 +560,34 @@ fn evidence_that_came_without_its_bytes_is_named_not_packed() {
     assert!(!out.path().join("华容区培训通知.pdf").exists());
 }
 
+/// A report in 鄂州日报 today, recorded by `office`.
+fn publicise(office: &Office, title: &str) {
+    let input = peixun::app::publicity::PublicityInput {
+        title,
+        outlet: "鄂州日报",
+        on: today(),
+        ..Default::default()
+    };
+    peixun::app::publicity::add(&office.store, &input, at(20)).unwrap();
+}
+
+/// The package `city` writes, file by file.
+fn package_files(city: &Office) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("附件5");
+    write_package(city, &target);
+    files_under(&target)
+}
+
 #[test]
 fn the_package_carries_the_summary_figures_and_the_units_publicity() {
     let city = Office::new(EZHOU);
     let echeng = Office::new(ECHENG);
     city.pin(&echeng);
     echeng.pin(&city);
-    let input = peixun::app::publicity::PublicityInput {
-        title: "鄂城区举办知识产权大培训",
-        outlet: "鄂州日报",
-        on: today(),
-        ..Default::default()
-    };
-    peixun::app::publicity::add(&echeng.store, &input, at(20)).unwrap();
+    publicise(&echeng, "鄂城区举办知识产权大培训");
     city.applied(&echeng.send(&city));
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("附件5");
-    write_package(&city, &target);
-    let files = files_under(&target);
+    let files = package_files(&city);
     let publicity = files
         .keys()
         .find(|name| name.starts_with("宣传报道-"))
@@ -618,18 +628,9 @@ fn each_unit_folder_holds_its_training_plan_and_its_summary_figures() {
     };
     peixun::app::plans::add(&echeng.store, &class).unwrap();
     peixun::app::plans::submit(&echeng.store, today()).unwrap();
-    let input = peixun::app::publicity::PublicityInput {
-        title: "鄂城区开班",
-        outlet: "鄂州日报",
-        on: today(),
-        ..Default::default()
-    };
-    peixun::app::publicity::add(&echeng.store, &input, at(20)).unwrap();
+    publicise(&echeng, "鄂城区开班");
     city.applied(&echeng.send(&city));
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("附件5");
-    write_package(&city, &target);
-    let files = files_under(&target);
+    let files = package_files(&city);
     let in_unit = |prefix: &str| {
         files
             .keys()
