@@ -133,6 +133,24 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
     );
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).contains("办公电话"), "{}", text(&bad));
+    let both = peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "李强",
+            "--phone",
+            "139071",
+            "--office-phone",
+            "12",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        text(&both).contains("办公电话") && text(&both).contains("“139071”"),
+        "every bad field named: {}",
+        text(&both)
+    );
     assert_eq!(
         log_len(d),
         before_phone,

@@ -657,6 +657,15 @@ fn each_unit_folder_holds_its_training_plan_and_its_summary_figures() {
             .any(|r| r.iter().any(|c| c.ends_with("/培训计划汇总表-鄂城区.xlsx"))),
         "{index:?}"
     );
-    // A city makes no plan: its own folder has a summary and no plan sheet.
-    assert!(!files.keys().any(|n| n.contains("培训计划汇总表-鄂州市")));
+    // A city makes no plan of its own: its folder has a summary and no plan sheet; its 附件2,
+    // every unit's plan side by side, is at the top.
+    assert!(!files.keys().any(|n| n.contains("/培训计划汇总表-鄂州市")));
+    let summary = index_rows(&files["培训计划汇总表-鄂州市.xlsx"]);
+    assert!(
+        summary
+            .iter()
+            .flatten()
+            .any(|c| c == "鄂城区专精特新企业负责人"),
+        "{summary:?}"
+    );
 }

@@ -5,7 +5,8 @@
 //! evidence shows.
 //!
 //! Layout, every name safe on a Windows or FAT USB stick:
-//! `index.xlsx`, `统计表-<office>.xlsx`, `联系人-<office>.xlsx`, then per unit
+//! `index.xlsx`, `统计表-<office>.xlsx`, `联系人-<office>.xlsx`, `总结数据-<office>.xlsx`,
+//! `培训计划汇总表-<office>.xlsx` (附件2, when units below it plan), then per unit
 //! `NN-<unit>/统计表-<unit>.xlsx`, `NN-<unit>/培训计划汇总表-<unit>.xlsx` (a unit that plans),
 //! `NN-<unit>/总结数据-<unit>.xlsx`, `NN-<unit>/签到表/<date>-<class>.xlsx` and
 //! `NN-<unit>/NN-<item>/<file>`.
@@ -391,6 +392,16 @@ impl Package<'_> {
         self.generated(&[name], &doc, office, t("cli.col.contact"))?;
         // The figures for the 工作总结 the package goes with, and the publicity it counts.
         self.summary_sheet(top, None, office, &maker)?;
+        // The office's 附件2: its units' plans side by side, as it reports them upward.
+        if self.plans.iter().any(|p| p.unit != office) {
+            let doc = plans_document(office, &self.plans, campaign().year, &maker, self.today);
+            let name = top.claim(&format!(
+                "{}-{}.xlsx",
+                t("cli.plan.sheet"),
+                unit_name(office)
+            ));
+            self.generated(&[name], &doc, office, t("cli.plan.sheet"))?;
+        }
         let publicity: Vec<_> = super::publicity::list(store)
             .map_err(refusal_report)?
             .into_iter()

@@ -64,7 +64,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
             Ok(())
         }
         Some(ChecklistCommand::Attach { item, file, note }) => {
-            let now = chrono::Local::now().naive_local();
+            let now = super::now(cli, &store)?;
             let evidence = checklist::attach(&store, &unit, item, file, note, now)?;
             println!(
                 "{}",

@@ -21,14 +21,20 @@ pub fn set(
         Some(day) => day,
         None => today(cli, &store)?,
     };
-    // Checked before the contact is written, so a bad office phone writes nothing.
+    // Checked before the contact is written, so a bad office phone writes nothing; the other
+    // fields' errors are named with it.
     if let Some(raw) = office_phone.filter(|raw| !raw.trim().is_empty()) {
-        crate::domain::text::normalise_phone(raw).map_err(|error| {
-            crate::domain::input::FieldErrors(vec![crate::domain::input::FieldError {
+        if let Err(error) = crate::domain::text::normalise_phone(raw) {
+            let mut errors = crate::domain::contact::contact(name, phone, position, since)
+                .err()
+                .map(|e| e.0)
+                .unwrap_or_default();
+            errors.push(crate::domain::input::FieldError {
                 field: "office_phone",
                 message: error.to_string(),
-            }])
-        })?;
+            });
+            return Err(crate::domain::input::FieldErrors(errors).into());
+        }
     }
     match contacts::set(&store, name, phone, position, since)? {
         ContactSaved::Unchanged => println!("{}", t("cli.contact.unchanged")),

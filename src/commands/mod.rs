@@ -74,6 +74,12 @@ pub fn open_store(cli: &Cli) -> Result<Store> {
     backup::open_waiting(&data_dir(cli)?)
 }
 
+/// The moment a record is written: the clock's time on the day the store counts from, so that
+/// a demo's (or `--today`'s) records are dated as the interface dates them.
+pub fn now(cli: &Cli, store: &Store) -> Result<chrono::NaiveDateTime> {
+    Ok(today(cli, store)?.and_time(chrono::Local::now().time()))
+}
+
 /// The date the checklist counts from: `--today`, else the store's (a demo pins one), else today.
 pub fn today(cli: &Cli, store: &Store) -> Result<chrono::NaiveDate> {
     match cli.today {

@@ -252,7 +252,7 @@ pub fn run_publicity(cli: &Cli, command: &PublicityCommand) -> Result<()> {
                 link,
                 file: file.as_deref(),
             };
-            let item = publicity::add(&store, &input, chrono::Local::now().naive_local())?;
+            let item = publicity::add(&store, &input, super::now(cli, &store)?)?;
             println!(
                 "{}",
                 tf(

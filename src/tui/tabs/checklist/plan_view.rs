@@ -151,15 +151,20 @@ fn class_panel(class: Option<&PlannedClass>, w: usize) -> Vec<Line<'static>> {
         return Vec::new();
     };
     let mut lines = Vec::new();
-    let courses = format!("{}：{}", header("courses"), course_titles(class).join("；"));
+    let courses = labelled(&header("courses"), &course_titles(class).join("；"));
     lines.extend(wrap_words(&courses, w).into_iter().take(3).map(Line::raw));
     if let Some(cohost) = &class.cohost {
-        let text = format!("{}：{}", header("cohost"), unit_name(cohost));
+        let text = labelled(&header("cohost"), &unit_name(cohost));
         lines.push(Line::raw(truncate(&text, w)));
     }
     if !class.teachers.is_empty() {
-        let text = format!("{}：{}", header("teachers"), class.teachers);
+        let text = labelled(&header("teachers"), &class.teachers);
         lines.extend(wrap_words(&text, w).into_iter().take(2).map(Line::raw));
     }
     lines
+}
+
+/// "课程：…" in Chinese, "Courses: …" in English.
+fn labelled(label: &str, value: &str) -> String {
+    tf("tui.plan.labelled", &[("label", &label), ("value", &value)])
 }
