@@ -145,6 +145,8 @@ pub enum Command {
         #[arg(long)]
         office_phone: Option<String>,
     },
+    /// Which peixun holds this office's store now: user, process, since when
+    Who,
     /// The 联系人 of this office and every unit below it
     Contacts {
         /// Every contact named, oldest first, with who wrote it and when

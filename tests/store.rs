@@ -63,7 +63,7 @@ fn a_second_opener_is_refused_with_a_clear_error() {
         .expect("second open must fail");
     assert!(matches!(
         err.downcast_ref::<StoreError>(),
-        Some(StoreError::Locked(_))
+        Some(StoreError::Locked { .. })
     ));
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
         .args(["--data-dir"])
@@ -82,8 +82,28 @@ fn a_second_opener_is_refused_with_a_clear_error() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("另一个 peixun 正在使用"), "{stderr}");
+    // It says who holds the store: this test's process.
+    let pid = format!("进程 {}", std::process::id());
+    assert!(
+        stderr.contains("另一个 peixun") && stderr.contains(&pid) && stderr.contains("正在使用"),
+        "{stderr}"
+    );
     assert!(store.sessions().unwrap().is_empty(), "nothing was written");
+    let who = |lang: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+            .args(["--lang", lang, "--data-dir"])
+            .arg(dir.path())
+            .arg("who")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let held = who("zh");
+    assert!(held.contains(&pid), "{held}");
+    assert!(who("en").contains(&format!("process {}", std::process::id())));
+    drop(store);
+    assert!(who("zh").contains("现在没有 peixun"), "{}", who("zh"));
 }
 
 #[test]

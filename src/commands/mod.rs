@@ -61,6 +61,27 @@ pub fn is_user_error(report: &color_eyre::Report) -> bool {
         )
 }
 
+/// `peixun who`: the peixun holding the store, read from its lock file, or that none does.
+fn who(cli: &Cli) -> Result<()> {
+    let dir = data_dir(cli)?;
+    let said = match crate::store::holder::holding(&dir)
+        .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?
+    {
+        Some(h) => tf(
+            "cli.store.held_by",
+            &[
+                ("dir", &dir.display()),
+                ("user", &h.user),
+                ("pid", &h.pid),
+                ("since", &h.since.format("%Y-%m-%d %H:%M")),
+            ],
+        ),
+        None => tf("cli.store.held_by_nobody", &[("dir", &dir.display())]),
+    };
+    println!("{said}");
+    Ok(())
+}
+
 pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
     match &cli.data_dir {
         Some(dir) => Ok(dir.clone()),
@@ -214,6 +235,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             since,
             office_phone,
         }) => contacts::set(&cli, name, phone, position, *since, office_phone.as_deref()),
+        Some(Command::Who) => who(&cli),
         Some(Command::Contacts {
             history: true,
             json,

@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod derived;
 mod enrol;
 pub mod foreign;
+pub mod holder;
 pub mod home;
 pub mod lists;
 mod migrate;

@@ -15,9 +15,18 @@ use crate::log::Hlc;
 pub enum StoreError {
     NoStore(PathBuf),
     AlreadyExists(PathBuf),
-    Locked(PathBuf),
-    NewerSchema { found: u32, supported: u32 },
-    Damaged { dir: PathBuf, detail: String },
+    Locked {
+        dir: PathBuf,
+        holder: Option<super::holder::Holder>,
+    },
+    NewerSchema {
+        found: u32,
+        supported: u32,
+    },
+    Damaged {
+        dir: PathBuf,
+        detail: String,
+    },
 }
 
 impl std::fmt::Display for StoreError {
@@ -25,7 +34,21 @@ impl std::fmt::Display for StoreError {
         let text = match self {
             Self::NoStore(dir) => tf("cli.store.none", &[("dir", &dir.display())]),
             Self::AlreadyExists(dir) => tf("cli.store.exists", &[("dir", &dir.display())]),
-            Self::Locked(dir) => tf("cli.store.locked", &[("dir", &dir.display())]),
+            Self::Locked {
+                dir,
+                holder: Some(h),
+            } => tf(
+                "cli.store.locked_by",
+                &[
+                    ("dir", &dir.display()),
+                    ("user", &h.user),
+                    ("pid", &h.pid),
+                    ("since", &h.since.format("%Y-%m-%d %H:%M")),
+                ],
+            ),
+            Self::Locked { dir, holder: None } => {
+                tf("cli.store.locked", &[("dir", &dir.display())])
+            }
             Self::NewerSchema { found, supported } => tf(
                 "cli.store.newer",
                 &[("found", found), ("supported", supported)],
@@ -62,7 +85,7 @@ pub fn damaged_message(report: &color_eyre::eyre::Report, dir: &Path) -> Option<
 pub fn is_locked(report: &color_eyre::Report) -> bool {
     matches!(
         report.downcast_ref::<StoreError>(),
-        Some(StoreError::Locked(_))
+        Some(StoreError::Locked { .. })
     )
 }
 
@@ -81,15 +104,22 @@ fn db_path(dir: &Path) -> PathBuf {
 }
 
 fn lock(dir: &Path) -> Result<File> {
-    let file = OpenOptions::new()
+    let mut file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(dir.join("peixun.lock"))
         .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(StoreError::Locked(dir.to_path_buf()).into()),
+        Ok(()) => {
+            super::holder::write(&mut file);
+            Ok(file)
+        }
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked {
+            dir: dir.to_path_buf(),
+            holder: super::holder::read(dir),
+        }
+        .into()),
         Err(TryLockError::Error(e)) => {
             Err(e).wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))
         }
