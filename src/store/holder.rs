@@ -17,9 +17,12 @@ pub struct Holder {
 /// Writes this process into the lock file it has just locked. A failure is not worth refusing
 /// the store for: the lock itself is what keeps others out.
 pub(super) fn write(file: &mut File) {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_default();
+    let user = ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|name| !name.trim().is_empty())
+        // SAFETY: getuid cannot fail and touches no memory of ours.
+        .unwrap_or_else(|| format!("uid {}", unsafe { libc::getuid() }));
     let line = format!(
         "{}\t{}\t{}\n",
         std::process::id(),
