@@ -110,7 +110,19 @@ fn lock(dir: &Path) -> Result<File> {
         .write(true)
         .open(dir.join("peixun.lock"))
         .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
-    match file.try_lock() {
+    // A lock still held for a moment is waited for: a process just exiting, or a child being
+    // started elsewhere in this process, which holds a copy of the lock until it runs.
+    let mut tries = 0;
+    let taken = loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if tries < 20 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => break other,
+        }
+    };
+    match taken {
         Ok(()) => {
             super::holder::write(&mut file);
             Ok(file)
