@@ -165,10 +165,11 @@ fn person_unit(store: &Store, person: &Person) -> Outcome<String> {
 /// nominated without a class is one someone there heard.
 fn lecturer_in_area(store: &Store, office: &str, name: &str) -> Outcome<String> {
     for session in store.sessions()? {
-        if within(office, &session.host) {
-            if let Ok(lecturer) = lecturer_at(&session, name) {
-                return Ok(lecturer);
-            }
+        if !within(office, &session.host) {
+            continue;
+        }
+        if let Some(lecturer) = named_lecturer(&session, name) {
+            return Ok(lecturer.to_string());
         }
     }
     Err(Refusal::said(tf(
@@ -177,15 +178,23 @@ fn lecturer_in_area(store: &Store, office: &str, name: &str) -> Outcome<String> 
     )))
 }
 
+/// The lecturer of `session` that `name` names: the same, or it followed by （organisation）.
+fn named_lecturer<'a>(session: &'a Session, name: &str) -> Option<&'a str> {
+    session
+        .courses
+        .iter()
+        .map(|c| c.lecturer.as_str())
+        .find(|lecturer| {
+            *lecturer == name
+                || lecturer
+                    .strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with(['（', '(']))
+        })
+}
+
 fn lecturer_at(session: &Session, name: &str) -> Outcome<String> {
-    let named = |lecturer: &str| {
-        lecturer == name
-            || lecturer
-                .strip_prefix(name)
-                .is_some_and(|rest| rest.starts_with(['（', '(']))
-    };
-    if let Some(c) = session.courses.iter().find(|c| named(&c.lecturer)) {
-        return Ok(c.lecturer.clone());
+    if let Some(lecturer) = named_lecturer(session, name) {
+        return Ok(lecturer.to_string());
     }
     let lecturers: Vec<&str> = session
         .courses
