@@ -19,11 +19,34 @@ include!(concat!(env!("OUT_DIR"), "/strings.rs"));
 
 static LANG: AtomicU8 = AtomicU8::new(0);
 
+thread_local! {
+    /// The language of a command run for another peixun, which may not be this process's.
+    static THREAD_LANG: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
 pub fn set_lang(lang: Lang) {
     LANG.store(lang as u8, Ordering::Relaxed);
 }
 
+/// Speaks `lang` on this thread alone until the guard drops.
+pub fn speak_on_this_thread(lang: Lang) -> ThreadLang {
+    THREAD_LANG.with(|slot| slot.set(Some(lang)));
+    ThreadLang(())
+}
+
+/// The thread speaks the process's language again when this drops.
+pub struct ThreadLang(());
+
+impl Drop for ThreadLang {
+    fn drop(&mut self) {
+        THREAD_LANG.with(|slot| slot.set(None));
+    }
+}
+
 pub fn lang() -> Lang {
+    if let Some(lang) = THREAD_LANG.with(std::cell::Cell::get) {
+        return lang;
+    }
     if LANG.load(Ordering::Relaxed) == Lang::En as u8 {
         Lang::En
     } else {

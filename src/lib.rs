@@ -3,8 +3,9 @@
 //! Layers, bottom to top; a module uses its own layer or those below, never one above
 //! (`tests/layers.rs` checks it):
 //!
-//! 1. i18n, dirs, private_files, text: words, folders, file modes, cleaning typed text
-//! 2. error, input_file: user errors, opening a named file
+//! 1. i18n, dirs, private_files, text, out: words, folders, file modes, cleaning typed text, where
+//!    a command's output goes
+//! 2. error, input_file, service: user errors, opening a named file, the store service's socket
 //! 3. campaign, domain, config: the seed's data, records and their rules, settings
 //! 4. log: ops, their fold and who may write what
 //! 5. store: the sled store: open, commit, typed reads
@@ -34,8 +35,10 @@ pub mod error;
 pub mod i18n;
 pub mod input_file;
 pub mod log;
+pub mod out;
 pub mod private_files;
 pub mod search;
+pub mod service;
 pub mod sheets;
 pub mod store;
 pub mod sync;

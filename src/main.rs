@@ -22,7 +22,7 @@ fn main() -> std::process::ExitCode {
         .try_get_matches_from_mut(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
-        Ok(cli) => cli,
+        Ok(parsed) => parsed,
         Err(error) => {
             return match peixun::args::describe(&error, &command) {
                 None => {
@@ -40,6 +40,10 @@ fn main() -> std::process::ExitCode {
         }
     };
     peixun::i18n::set_lang(cli.lang);
+    // While another peixun holds the store with its interface open, it runs the command.
+    if let Some(code) = peixun::commands::remote::forward(&args, &mut command, &cli) {
+        return std::process::ExitCode::from(code);
+    }
     if color_eyre::config::HookBuilder::default()
         .display_env_section(false)
         .install()
@@ -51,22 +55,9 @@ fn main() -> std::process::ExitCode {
     match peixun::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(report) => {
-            let damaged = data_dir
-                .as_deref()
-                .and_then(|dir| peixun::store::damaged_message(&report, dir));
-            // Every message the user needs is in the chain; the backtrace is for developers.
-            let chain: Vec<String> = report.chain().map(ToString::to_string).collect();
-            let message = damaged.unwrap_or_else(|| chain.join(": "));
-            let lines: Vec<_> = message
-                .split('\n')
-                .map(peixun::domain::text::printable)
-                .collect();
-            eprintln!("peixun: {}", lines.join("\n"));
-            if peixun::commands::is_user_error(&report) {
-                std::process::ExitCode::from(2)
-            } else {
-                std::process::ExitCode::FAILURE
-            }
+            let (message, code) = peixun::commands::failure(&report, data_dir.as_deref());
+            eprintln!("peixun: {message}");
+            std::process::ExitCode::from(code)
         }
     }
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 
 /// Bottom to top; modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "dirs", "private_files", "text"],
-    &["error", "input_file"],
+    &["i18n", "dirs", "private_files", "text", "out"],
+    &["error", "input_file", "service"],
     &["campaign", "domain", "config"],
     &["log"],
     &["store"],

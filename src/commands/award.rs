@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, command: &AwardCommand) -> Result<()> {
                 reason: reason.clone(),
             };
             let n = awards::nominate(&store, *kind, &input)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.award.nominated",
@@ -49,7 +49,7 @@ pub fn run(cli: &Cli, command: &AwardCommand) -> Result<()> {
                 Chosen::Changed(_) => "cli.award.selected",
                 Chosen::Unchanged(_) => "cli.award.unchanged",
             };
-            println!("{}", tf(key, &[("id", id)]));
+            crate::outln!("{}", tf(key, &[("id", id)]));
             Ok(())
         }
         AwardCommand::List { json } => {
@@ -86,7 +86,7 @@ pub fn run(cli: &Cli, command: &AwardCommand) -> Result<()> {
             .collect();
             print_table(&headers, &rows);
             let chosen = list.iter().filter(|a| a.selected()).count();
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.award.summary",

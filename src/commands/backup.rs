@@ -28,7 +28,7 @@ pub fn backup_now(cli: &Cli, json: bool) -> Result<()> {
 /// Keys made for a backup are news: they are this office's identity from now on.
 fn announce_keys(summary: &Summary, dir: &Path) {
     if summary.keys_created {
-        eprintln!(
+        crate::errln!(
             "{}",
             tf(
                 "sync.keys.created_auto",
@@ -39,7 +39,7 @@ fn announce_keys(summary: &Summary, dir: &Path) {
 }
 
 fn report(summary: &Summary, keep: usize) {
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "backup.write.done",
@@ -51,7 +51,7 @@ fn report(summary: &Summary, keep: usize) {
         )
     );
     for file in &summary.pruned {
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 "backup.write.pruned",
@@ -93,7 +93,7 @@ pub fn restore(cli: &Cli, file: &Path, keys: Option<&Path>, json: bool) -> Resul
             ops,
         });
     }
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "backup.restore.done",
@@ -247,7 +247,7 @@ fn waiting<T>(dir: &Path, open: impl Fn(&Path) -> Result<T>) -> Result<T> {
                     && std::time::Instant::now() < deadline =>
             {
                 if !said {
-                    eprintln!("{}", t("backup.write.waiting"));
+                    crate::errln!("{}", t("backup.write.waiting"));
                     said = true;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(100));
@@ -262,7 +262,7 @@ fn waiting<T>(dir: &Path, open: impl Fn(&Path) -> Result<T>) -> Result<T> {
 pub fn after(dir: &Path) {
     if let Err(error) = auto(dir) {
         let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
-        eprintln!(
+        crate::errln!(
             "peixun: {}",
             tf("backup.write.auto_failed", &[("error", &chain.join(": "))])
         );
@@ -275,7 +275,7 @@ fn auto(dir: &Path) -> Result<()> {
         return Ok(());
     }
     // A province store takes seconds: say why the prompt has not come back yet.
-    eprintln!(
+    crate::errln!(
         "{}",
         tf(
             "backup.write.auto_start",

@@ -79,12 +79,12 @@ fn import_files(
         match &result {
             JsonOutcome::Done(outcome) if !json => {
                 for line in outcome_lines(&file, outcome) {
-                    println!("{line}");
+                    crate::outln!("{line}");
                 }
             }
             JsonOutcome::Refused { message, .. } => {
                 refused += 1;
-                eprintln!(
+                crate::errln!(
                     "{}",
                     tf(
                         "sync.import.rejected",
@@ -115,13 +115,13 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
         Some(s) if Keys::exists(s.dir()) => Keys::load(s.dir(), s.office()).ok(),
         _ => None,
     };
-    let pair = store.as_ref().zip(keys.as_ref());
+    let pair = store.as_deref().zip(keys.as_ref());
     let inspection = inspect(std::io::BufReader::new(file), size, pair).map_err(refused)?;
     if json {
         return print_json(&inspection);
     }
     let line =
-        |key: &str, value: String| println!("{}: {value}", t(&format!("sync.inspect.{key}")));
+        |key: &str, value: String| crate::outln!("{}: {value}", t(&format!("sync.inspect.{key}")));
     line("file", path.display().to_string());
     line("size", inspection.bytes.to_string());
     line("version", inspection.version.to_string());
@@ -129,7 +129,7 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
     line("recipient", name(&inspection.recipient));
     line("bundle_id", inspection.bundle_id.clone());
     if let (None, Some(reason)) = (&inspection.contents, &closed_because) {
-        println!("{}", tf("sync.inspect.no_store", &[("reason", reason)]));
+        crate::outln!("{}", tf("sync.inspect.no_store", &[("reason", reason)]));
     }
     if let Some(c) = &inspection.contents {
         line(
@@ -153,9 +153,9 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
                 "sync.inspect.no"
             }),
         );
-        println!("{}", t("sync.inspect.ranges"));
+        crate::outln!("{}", t("sync.inspect.ranges"));
         for r in &c.ranges {
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.inspect.range",
@@ -244,7 +244,7 @@ fn held(store: &Store, json: bool) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("{}", t("sync.held.none"));
+        crate::outln!("{}", t("sync.held.none"));
         return Ok(());
     }
     let cells: Vec<Vec<String>> = rows
@@ -266,7 +266,7 @@ fn held(store: &Store, json: bool) -> Result<()> {
         .collect();
     print_table(&headers, &cells);
     for r in rows.iter().filter(|r| r.reason.is_some()) {
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 "sync.held.refused_line",
@@ -288,17 +288,17 @@ fn review(store: &Store, json: bool) -> Result<()> {
         return print_json(&found);
     }
     if found.is_empty() {
-        println!("{}", t("sync.review.none"));
+        crate::outln!("{}", t("sync.review.none"));
         return Ok(());
     }
-    println!("{}", tf("sync.review.heading", &[("count", &found.len())]));
+    crate::outln!("{}", tf("sync.review.heading", &[("count", &found.len())]));
     // Masked as on the 同步 tab: this list is read aloud and shown on screens.
     for d in &found {
         let value = match d.by {
             crate::sync::ledger::DuplicateBy::Phone => mask_phone(&d.value),
             _ => d.value.clone(),
         };
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 "sync.review.group",
@@ -309,7 +309,7 @@ fn review(store: &Store, json: bool) -> Result<()> {
             )
         );
         for s in &d.sightings {
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.review.sighting",
@@ -351,7 +351,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
             if *json {
                 return print_json(&exported);
             }
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.export.done",
@@ -373,7 +373,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
                 )
             );
             if exported.files > 0 {
-                println!(
+                crate::outln!(
                     "{}",
                     tf(
                         "sync.export.files",
@@ -382,7 +382,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
                 );
             }
             if exported.missing_files > 0 {
-                println!(
+                crate::outln!(
                     "{}",
                     tf(
                         "sync.export.files_missing",
@@ -391,7 +391,7 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
                 );
             }
             if exported.unsigned_chains > 0 {
-                println!(
+                crate::outln!(
                     "{}",
                     tf(
                         "sync.export.unsigned",

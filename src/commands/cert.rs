@@ -22,7 +22,7 @@ use crate::store::Store;
 fn commit(store: &Store, payloads: Vec<Payload>, json: bool) -> Result<()> {
     if payloads.is_empty() {
         if !json {
-            println!("{}", t("cert.nothing_changed"));
+            crate::outln!("{}", t("cert.nothing_changed"));
         }
     } else {
         store.commit(payloads)?;
@@ -64,7 +64,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
             } else {
                 "cert.adjust.selected"
             };
-            println!("{}", tf(key, &[("name", &person.name)]));
+            crate::outln!("{}", tf(key, &[("name", &person.name)]));
             Ok(())
         }
         CertCommand::Approve {
@@ -80,7 +80,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
             } else {
                 "cert.approve.done"
             };
-            println!("{}", tf(key, &[("title", &title)]));
+            crate::outln!("{}", tf(key, &[("title", &title)]));
             Ok(())
         }
         CertCommand::Results(args) => results(&store, &rules, args),
@@ -100,7 +100,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
             if *json {
                 return print_json(&entry);
             }
-            print!("{}", super::cert_print::history(&store, &rules, &entry)?);
+            crate::out!("{}", super::cert_print::history(&store, &rules, &entry)?);
             Ok(())
         }
         CertCommand::Points {
@@ -112,7 +112,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Result<()> {
         } => {
             let (person, balance) =
                 cert::points(&store, &rules, person, category, *points, *date, reason)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cert.points.done",
@@ -156,9 +156,9 @@ fn evaluate(
     let ranking = cert::evaluate(store, rules, city, publish)?;
     if publish && !json {
         if ranking.published == 0 {
-            println!("{}", t("cert.nothing_changed"));
+            crate::outln!("{}", t("cert.nothing_changed"));
         } else {
-            println!(
+            crate::outln!(
                 "{}",
                 tf("cert.evaluate.published", &[("count", &ranking.published)])
             );
@@ -199,12 +199,12 @@ fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {
     )? {
         Recorded::Written { name, .. } => name,
         Recorded::Unchanged { name } => {
-            println!("{}", tf("cert.results.unchanged", &[("name", &name)]));
+            crate::outln!("{}", tf("cert.results.unchanged", &[("name", &name)]));
             return Ok(());
         }
     };
     let passed = crate::cert::pipeline::passed(&marks, rules);
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cert.results.done",
@@ -242,16 +242,16 @@ fn issue(
         return print_json(&rows);
     }
     for person in &issued.untrained {
-        println!("{}", cert::untrained_line(&person.name, rules));
+        crate::outln!("{}", cert::untrained_line(&person.name, rules));
     }
     if issued.certificates.is_empty() {
-        println!("{}", t("cert.nothing_changed"));
+        crate::outln!("{}", t("cert.nothing_changed"));
         return Ok(());
     }
     for (person, certificate) in &issued.certificates {
-        println!("{}  {}", certificate.number, person.name);
+        crate::outln!("{}  {}", certificate.number, person.name);
     }
-    println!(
+    crate::outln!(
         "{}",
         tf("cert.issue.done", &[("count", &issued.certificates.len())])
     );

@@ -96,7 +96,7 @@ pub fn ranking(book: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()>
         &rows,
     );
     let selected = ranked.iter().filter(|r| r.evaluation.selected).count();
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cert.evaluate.summary",
@@ -153,7 +153,7 @@ pub fn list(
         ]),
         &rows,
     );
-    println!("{}", tf("cert.list.count", &[("count", &rows.len())]));
+    crate::outln!("{}", tf("cert.list.count", &[("count", &rows.len())]));
     Ok(())
 }
 
@@ -268,7 +268,7 @@ pub fn report_certified(cli: &crate::cli::Cli, store: &Store, args: &CertifiedAr
     )?;
     let (doc, count) = certified_document(store, &rules, &office, &maker, today)?;
     let written = write_document(&path, &doc, args.encoding)?;
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cert.report.done",

@@ -46,13 +46,16 @@ fn door(store: &Store, session: &str) -> Result<DoorSearch> {
 /// Everyone in the office: from the index kept beside the store while holding only its lock,
 /// else from the store itself (which keeps the index for next time).
 fn office_index(cli: &Cli) -> Result<SearchIndex> {
+    if let Some(store) = super::remote::served() {
+        return cache::office_index(&store);
+    }
     let dir = data_dir(cli)?;
     let lock = backup::lock_waiting(&dir)?;
     if let Some(index) = cache::load(&dir)? {
         return Ok(index);
     }
     drop(lock);
-    cache::office_index(&open_store(cli)?)
+    cache::office_index(&*open_store(cli)?)
 }
 
 pub fn search(
@@ -63,7 +66,7 @@ pub fn search(
     json: bool,
 ) -> Result<()> {
     let found: Vec<Found> = match session {
-        Some(id) => door(&open_store(cli)?, id)?.search(query, limit, limit),
+        Some(id) => door(&*open_store(cli)?, id)?.search(query, limit, limit),
         None => {
             let index = office_index(cli)?;
             index
@@ -142,7 +145,7 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
             was_enrolled: true, ..
         } => "cli.enrol.already",
     };
-    println!(
+    crate::outln!(
         "{}",
         tf(
             key,
@@ -295,7 +298,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         } else {
             "cli.checkin.not_checked_in"
         };
-        println!("{}", tf(key, &[("name", &name)]));
+        crate::outln!("{}", tf(key, &[("name", &name)]));
         return Ok(());
     }
     let at = arrival(cli, &store, &args.session, args.at.as_deref())?;
@@ -315,7 +318,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
             enrolled: lists::enrolled_count(&store, &args.session)?,
         });
     }
-    println!(
+    crate::outln!(
         "{}",
         checked_in_line(&store, &args.session, &name, &outcome)?
     );
@@ -328,7 +331,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
 /// is read, and the run ends with exit 2 saying how many were not checked in.
 fn codes_from_stdin(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -> Result<()> {
     let mut refused = 0usize;
-    for line in std::io::stdin().lock().lines() {
+    for line in crate::out::input().lines() {
         let line = line?;
         let code = line.trim();
         if code.is_empty() {
@@ -339,11 +342,11 @@ fn codes_from_stdin(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -
         match found {
             Err(why) => {
                 refused += 1;
-                println!("{why}");
+                crate::outln!("{why}");
             }
             Ok((person, at)) => {
                 let outcome = app::checkin::check_in(store, session, &person.id, at)?;
-                println!(
+                crate::outln!(
                     "ok {code} {}",
                     checked_in_line(store, session, &person.name, &outcome)?
                 );
@@ -418,7 +421,7 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
         &table,
     );
     let percent = (rows.len() as u32 * 100).checked_div(enrolled).unwrap_or(0);
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cli.attendance.summary",
@@ -440,7 +443,7 @@ fn from_paper(store: &Store, session_id: &str, numbers: &str, sheet: Option<u32>
     let against = outcome.version.map_or_else(String::new, |v| {
         tf("cli.report.sheet_version", &[("version", &v)])
     });
-    println!(
+    crate::outln!(
         "{}{against}",
         tf(
             "cli.report.numbers_done",

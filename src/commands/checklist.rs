@@ -50,7 +50,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
         }
         Some(ChecklistCommand::Mark { item, status, note }) => {
             checklist::mark(&store, &unit, item, *status, note)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.checklist.marked",
@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
         Some(ChecklistCommand::Attach { item, file, note }) => {
             let now = super::now(cli, &store)?;
             let evidence = checklist::attach(&store, &unit, item, file, note, now)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.checklist.attached",
@@ -94,7 +94,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
         }
         Some(ChecklistCommand::Deadline { item, date }) => {
             checklist::set_deadline(&store, &unit, item, *date)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.checklist.deadline_set",
@@ -123,7 +123,7 @@ pub fn due(cli: &Cli, days: i64, json: bool) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("{}", tf("cli.due.none", &[("days", &days)]));
+        crate::outln!("{}", tf("cli.due.none", &[("days", &days)]));
         return Ok(());
     }
     let cells: Vec<Vec<String>> = rows.iter().map(row_cells).collect();

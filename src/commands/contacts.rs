@@ -37,9 +37,9 @@ pub fn set(
         }
     }
     match contacts::set(&store, name, phone, position, since)? {
-        ContactSaved::Unchanged => println!("{}", t("cli.contact.unchanged")),
+        ContactSaved::Unchanged => crate::outln!("{}", t("cli.contact.unchanged")),
         ContactSaved::Set { contact, item_done } => {
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.contact.set",
@@ -51,19 +51,19 @@ pub fn set(
                 )
             );
             if item_done {
-                println!("{}", t("cli.contact.item_done"));
+                crate::outln!("{}", t("cli.contact.item_done"));
             }
         }
     }
     if let Some(raw) = office_phone {
         match contacts::set_office_phone(&store, raw)? {
             OfficePhoneSaved::Set(phone) => {
-                println!(
+                crate::outln!(
                     "{}",
                     tf("cli.contact.office_phone_set", &[("phone", &phone)])
                 )
             }
-            OfficePhoneSaved::Cleared => println!("{}", t("cli.contact.office_phone_cleared")),
+            OfficePhoneSaved::Cleared => crate::outln!("{}", t("cli.contact.office_phone_cleared")),
             OfficePhoneSaved::Unchanged => {}
         }
     }
@@ -109,7 +109,7 @@ pub fn list(cli: &Cli, json: bool) -> Result<()> {
         &cells,
     );
     let named = rows.iter().filter(|r| r.contact.is_some()).count();
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cli.contact.summary",
@@ -151,7 +151,7 @@ pub fn history(cli: &Cli, json: bool) -> Result<()> {
         ]),
         &cells,
     );
-    println!(
+    crate::outln!(
         "{}",
         tf("cli.contact.history_summary", &[("count", &changes.len())])
     );

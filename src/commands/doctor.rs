@@ -95,7 +95,7 @@ pub fn doctor(cli: &Cli) -> Result<()> {
         } else {
             "cli.doctor.ok_but"
         };
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 said,
@@ -107,18 +107,18 @@ pub fn doctor(cli: &Cli) -> Result<()> {
             )
         );
         for item in &attention {
-            println!("- {}", item.text);
+            crate::outln!("- {}", item.text);
         }
         for line in crate::sync::attention::rehomed_lines(&store)? {
-            println!("{line}");
+            crate::outln!("{line}");
         }
         return Ok(());
     }
     for item in &attention {
-        eprintln!("- {}", item.text);
+        crate::errln!("- {}", item.text);
     }
     for problem in &problems {
-        eprintln!("{problem}");
+        crate::errln!("{problem}");
     }
     Err(user_error(tf(
         "cli.doctor.failed",

@@ -41,7 +41,7 @@ pub fn settle<C: Counts>(
         let long = payloads.len() > crate::store::STAGED_CHUNK;
         store.commit_staged(payloads, &|done, total| {
             if long {
-                eprintln!(
+                crate::errln!(
                     "{}",
                     tf("cli.sheets.writing", &[("done", &done), ("total", &total)])
                 );
@@ -52,7 +52,7 @@ pub fn settle<C: Counts>(
         print_json(&plan)?;
     } else {
         for line in preview::lines(file, &plan, outcome) {
-            println!("{line}");
+            crate::outln!("{line}");
         }
     }
     if outcome == Outcome::Refused {

@@ -23,7 +23,7 @@ use crate::sync::summary::office_name as name;
 pub(super) fn keys_of(store: &Store) -> Result<Keys> {
     let (keys, created) = Keys::load_or_create(store.dir(), store.office())?;
     if created {
-        eprintln!(
+        crate::errln!(
             "{}",
             tf(
                 "sync.keys.created_auto",
@@ -81,9 +81,9 @@ fn show(store: &Store, keys: &Keys, json: bool) -> Result<()> {
         ("dir", shown.dir.clone()),
     ];
     for (key, value) in rows {
-        println!("{}: {value}", t(&format!("sync.show.{key}")));
+        crate::outln!("{}: {value}", t(&format!("sync.show.{key}")));
     }
-    println!("{}", t("sync.keys.phone_hint"));
+    crate::outln!("{}", t("sync.keys.phone_hint"));
     Ok(())
 }
 
@@ -101,7 +101,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
         let certificate = Rotation::from_text(&text).map_err(|e| user_error(e.to_string()))?;
         let change = rotation::accept_rotation(store, &certificate).map_err(refused)?;
         if change == trust::Change::Unchanged {
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.rotation.already",
@@ -113,7 +113,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
             );
             return Ok(());
         }
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 "sync.rotation.accepted",
@@ -130,7 +130,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
     if Roster::looks_like(&text) {
         let roster = Roster::from_text(&text).map_err(|e| user_error(e.to_string()))?;
         let report = trust::accept_roster(store, keys, &roster).map_err(refused)?;
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 "sync.trust.roster_done",
@@ -141,7 +141,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
             )
         );
         for (office, change) in report {
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.trust.roster_entry",
@@ -161,7 +161,7 @@ fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>
         ));
     };
     let change = trust::trust_card(store, &card, typed).map_err(refused)?;
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "sync.trust.done",
@@ -204,7 +204,7 @@ fn list(store: &Store, json: bool) -> Result<()> {
         return print_json(&listed);
     }
     if listed.is_empty() {
-        println!("{}", t("sync.keys.none"));
+        crate::outln!("{}", t("sync.keys.none"));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = listed
@@ -252,7 +252,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
     match command {
         KeysCommand::Init => {
             let keys = Keys::create(store.dir(), store.office())?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.keys.created",
@@ -263,21 +263,21 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                     ]
                 )
             );
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.keys.fingerprint",
                     &[("fingerprint", &keys.card()?.fingerprint())]
                 )
             );
-            println!("{}", t("sync.keys.phone_hint"));
+            crate::outln!("{}", t("sync.keys.phone_hint"));
             Ok(())
         }
         KeysCommand::Show { json } => show(&store, &keys_of(&store)?, *json),
         KeysCommand::Export { output } => {
             let card = keys_of(&store)?.card()?;
             write_atomically(output, card.to_text()?.as_bytes())?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.keys.exported",
@@ -310,7 +310,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                 )));
             }
             let peer = trust::revoke(&store, &office)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.keys.revoked",
@@ -319,7 +319,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             );
             let moved = crate::sync::import::recheck_held(&store, &keys_of(&store)?)?;
             if moved > 0 {
-                println!("{}", tf("sync.keys.held_quarantined", &[("count", &moved)]));
+                crate::outln!("{}", tf("sync.keys.held_quarantined", &[("count", &moved)]));
             }
             Ok(())
         }
@@ -327,7 +327,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             keys_of(&store)?;
             let (keys, certificate) = rotation::rotate(&store)?;
             write_atomically(output, certificate.to_text()?.as_bytes())?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.rotation.done",
@@ -349,7 +349,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
         KeysCommand::Roster { output } => {
             let roster = trust::make_roster(&store, &keys_of(&store)?)?;
             write_atomically(output, roster.to_text()?.as_bytes())?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "sync.keys.roster_written",

@@ -16,6 +16,7 @@ mod outreach;
 mod package;
 mod plans;
 mod records;
+pub mod remote;
 mod report;
 mod session;
 mod teachers;
@@ -78,7 +79,14 @@ fn who(cli: &Cli) -> Result<()> {
         ),
         None => tf("cli.store.held_by_nobody", &[("dir", &dir.display())]),
     };
-    println!("{said}");
+    crate::outln!("{said}");
+    let others = remote::clients(&dir).unwrap_or_default();
+    if !others.is_empty() {
+        crate::outln!("{}", t("cli.service.clients"));
+        for line in remote::client_lines(&others) {
+            crate::outln!("  {line}");
+        }
+    }
     Ok(())
 }
 
@@ -90,9 +98,13 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
 }
 
 /// The office's store. While the automatic backup that closing the TUI started is still being
-/// written, it waits for it (saying so) instead of refusing.
-pub fn open_store(cli: &Cli) -> Result<Store> {
-    backup::open_waiting(&data_dir(cli)?)
+/// written, it waits for it (saying so) instead of refusing. A command the store service runs
+/// for another peixun works on the store the service holds.
+pub fn open_store(cli: &Cli) -> Result<std::sync::Arc<Store>> {
+    if let Some(store) = remote::served() {
+        return Ok(store);
+    }
+    backup::open_waiting(&data_dir(cli)?).map(std::sync::Arc::new)
 }
 
 /// The moment a record is written: the clock's time on the day the store counts from, so that
@@ -110,9 +122,10 @@ pub fn today(cli: &Cli, store: &Store) -> Result<chrono::NaiveDate> {
 }
 
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(crate::out::stdout());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -153,9 +166,9 @@ pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
             .collect();
         padded.join("  ").trim_end().to_string()
     };
-    println!("{}", line(headers));
+    crate::outln!("{}", line(headers));
     for row in rows {
-        println!("{}", line(row));
+        crate::outln!("{}", line(row));
     }
 }
 
@@ -170,6 +183,21 @@ pub fn units_under(office: &str) -> Vec<String> {
         .into_iter()
         .map(|(unit, _)| unit.id.clone())
         .collect()
+}
+
+/// What `peixun` says when a command failed, and its exit status: 2 for what the user can
+/// mend, 1 otherwise.
+pub fn failure(report: &color_eyre::Report, data_dir: Option<&std::path::Path>) -> (String, u8) {
+    let damaged = data_dir.and_then(|dir| crate::store::damaged_message(report, dir));
+    // Every message the user needs is in the chain; the backtrace is for developers.
+    let chain: Vec<String> = report.chain().map(ToString::to_string).collect();
+    let message = damaged.unwrap_or_else(|| chain.join(": "));
+    let lines: Vec<_> = message
+        .split('\n')
+        .map(crate::domain::text::printable)
+        .collect();
+    let code = if is_user_error(report) { 2 } else { 1 };
+    (lines.join("\n"), code)
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -187,12 +215,22 @@ pub fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// The interface on `store`, serving it to the office's other peixuns while it is open.
+fn interface(cli: &Cli, store: std::sync::Arc<Store>) -> Result<()> {
+    let today = today(cli, &store)?;
+    let (changed, changes) = std::sync::mpsc::channel();
+    let service = remote::serve(&store, changed);
+    let shown = crate::tui::run(std::sync::Arc::clone(&store), today, changes);
+    // Requests under way are answered before the store closes.
+    drop(service);
+    shown
+}
+
 fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
         None | Some(Command::Tui) => {
             let store = open_store(&cli)?;
-            let today = today(&cli, &store)?;
-            crate::tui::run(store, today)
+            interface(&cli, store)
         }
         Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
         Some(Command::Demo(args)) => demo(&cli, args),
@@ -202,10 +240,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             if *json {
                 print_json(campaign())
             } else {
-                print!("{}", crate::campaign::show_text(campaign()));
+                crate::out!("{}", crate::campaign::show_text(campaign()));
                 // The certification rules live in the cert layer, above the campaign data.
                 let rules = crate::cert::Rules::load()?;
-                print!("{}", crate::cert::sources::sources_text(&rules));
+                crate::out!("{}", crate::cert::sources::sources_text(&rules));
                 Ok(())
             }
         }
@@ -298,7 +336,7 @@ fn init(cli: &Cli, office: &str, actor: Option<&str>) -> Result<()> {
     let dir = data_dir(cli)?;
     let actor = actor.map_or_else(login_name, str::to_string);
     let store = Store::create(&dir, &unit, &actor)?;
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cli.init.done",
@@ -321,19 +359,19 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
         ),
     };
     if announce || args.no_tui {
-        eprintln!("{}", tf("cli.demo.where", &[("dir", &dir.display())]));
+        crate::errln!("{}", tf("cli.demo.where", &[("dir", &dir.display())]));
     }
     let mut last_percent = usize::MAX;
     let mut progress = |done: usize, total: usize| {
         let percent = (done * 100).checked_div(total).unwrap_or(100);
         if percent != last_percent && percent.is_multiple_of(10) {
             last_percent = percent;
-            eprintln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
+            crate::errln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
         }
     };
     let store = crate::demo::build(&dir, args.scale, args.seed, &mut progress)?;
     if args.no_tui {
-        println!(
+        crate::outln!(
             "{}",
             tf(
                 "cli.demo.built",
@@ -345,6 +383,5 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let today = today(cli, &store)?;
-    crate::tui::run(store, today)
+    interface(cli, std::sync::Arc::new(store))
 }

@@ -71,7 +71,7 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
             } else {
                 "cli.outreach.unchanged"
             };
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     key,
@@ -123,7 +123,7 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                 .iter()
                 .map(|s| format!("{} {}", s.label(), by.get(s.key()).unwrap_or(&0)))
                 .collect();
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.outreach.summary",
@@ -155,7 +155,7 @@ pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
         today(cli, store)?,
     );
     deliver(&doc, args.output.as_deref(), args.encoding)?;
-    eprintln!(
+    crate::errln!(
         "{}",
         tf(
             "cli.outreach.logged",
@@ -176,7 +176,7 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
         } => {
             let on = on_or_today(cli, &store, *on)?;
             let need = needs::add(&store, enterprise, service, on, note)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.need.added",
@@ -190,7 +190,7 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
         NeedCommand::Answer { id, on, note } => {
             let on = on_or_today(cli, &store, *on)?;
             let row = needs::answer(&store, id, on, note)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.need.answered",
@@ -253,7 +253,7 @@ pub fn run_publicity(cli: &Cli, command: &PublicityCommand) -> Result<()> {
                 file: file.as_deref(),
             };
             let item = publicity::add(&store, &input, super::now(cli, &store)?)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.publicity.added",

@@ -19,7 +19,7 @@ pub fn files(store: &Store, office: Option<&str>, json: bool) -> Result<()> {
         return print_json(&files);
     }
     if files.is_empty() {
-        println!("{}", tf("package.none", &[("office", &unit_name(&office))]));
+        crate::outln!("{}", tf("package.none", &[("office", &unit_name(&office))]));
         return Ok(());
     }
     let mut columns = headers(&["unit", "item"]);
@@ -52,7 +52,7 @@ pub fn get(store: &Store, wanted: &str, office: Option<&str>, output: Option<&Pa
     let office = evidence::office_in_area(store, office)?;
     let file = evidence::find(store, &office, wanted)?;
     let path = evidence::save(store, &file, output)?;
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "package.saved",
@@ -69,7 +69,7 @@ pub fn write(cli: &Cli, store: &Store, office: Option<&str>, output: &Path) -> R
     let today = today(cli, store)?;
     let mut progress = |n: usize, total: usize, unit: &str| {
         if total > 1 {
-            eprintln!(
+            crate::errln!(
                 "{}",
                 tf(
                     "package.progress",
@@ -80,7 +80,7 @@ pub fn write(cli: &Cli, store: &Store, office: Option<&str>, output: &Path) -> R
     };
     let now = chrono::Local::now().naive_local();
     let written = package::write(store, office, output, today, now, &mut progress)?;
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "package.done",

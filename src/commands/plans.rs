@@ -15,18 +15,18 @@ pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
     match command {
         PlanCommand::Add(args) => {
             let (number, plan) = plans::add(&store, &input(args))?;
-            println!("{}", plans::added_message(number, &plan));
+            crate::outln!("{}", plans::added_message(number, &plan));
             resubmit_hint(&plan);
         }
         PlanCommand::Remove { number } => {
             let (class, plan) = plans::remove(&store, *number)?;
-            println!("{}", plans::removed_message(*number, &class, &plan));
+            crate::outln!("{}", plans::removed_message(*number, &class, &plan));
             resubmit_hint(&plan);
         }
         PlanCommand::Submit => {
             let day = today(cli, &store)?;
             let submitted = plans::submit(&store, day)?;
-            println!("{}", submitted.message(store.office()));
+            crate::outln!("{}", submitted.message(store.office()));
         }
         PlanCommand::Show { office, json } => {
             let day = today(cli, &store)?;
@@ -58,7 +58,7 @@ fn input(args: &PlanAddArgs) -> ClassInput {
 /// A reported plan changed: the city still holds the reported one until it is reported again.
 fn resubmit_hint(plan: &Plan) {
     if plan.revised {
-        println!("{}", t("cli.plan.resubmit"));
+        crate::outln!("{}", t("cli.plan.resubmit"));
     }
 }
 
@@ -77,10 +77,10 @@ fn class_cells(number: usize, class: &PlannedClass) -> Vec<String> {
 
 /// One unit's plan, class by class, under the line that says where it stands.
 fn show_one(u: &UnitPlan) {
-    println!("{}", block_line(u));
+    crate::outln!("{}", block_line(u));
     let classes = u.plan.as_ref().map_or(&[][..], |p| p.classes.as_slice());
     if classes.is_empty() {
-        println!("{}", t("cli.plan.none_yet"));
+        crate::outln!("{}", t("cli.plan.none_yet"));
         return;
     }
     let cells: Vec<Vec<String>> = classes
@@ -138,7 +138,7 @@ fn show_units(rows: &[UnitPlan]) {
         &cells,
     );
     let reported = rows.iter().filter(|u| u.status.reported()).count();
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cli.plan.note_reported",

@@ -122,7 +122,7 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
     };
     let id = person.id.clone();
     store.commit(vec![Payload::PersonUpserted(person)])?;
-    println!("{id}");
+    crate::outln!("{id}");
     Ok(())
 }
 
@@ -183,7 +183,7 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
     }
     let id = enterprise.id.clone();
     store.commit(vec![Payload::EnterpriseUpserted(enterprise)])?;
-    println!("{id}");
+    crate::outln!("{id}");
     Ok(())
 }
 
@@ -193,7 +193,7 @@ fn people_json(store: &crate::store::Store) -> Result<()> {
     use std::io::Write;
     let mut people = store.people()?;
     people.sort_by_cached_key(|p| sort_key(&p.name));
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::out::stdout());
     out.write_all(b"[")?;
     for (i, person) in people.iter().enumerate() {
         out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;

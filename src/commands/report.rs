@@ -43,7 +43,7 @@ pub fn output_path(
 /// Writes `doc` and says where, by its absolute path.
 pub(super) fn write(doc: &Document, path: &Path, encoding: Encoding) -> Result<()> {
     let written = write_document(path, doc, encoding)?;
-    println!(
+    crate::outln!(
         "{}",
         tf(
             "cli.report.table_done",
@@ -75,11 +75,11 @@ pub(super) fn deliver(doc: &Document, output: Option<&Path>, encoding: Encoding)
 /// A document's title, the line under it and its table, on the terminal.
 pub(super) fn print_document(doc: &Document) {
     let table = doc.table();
-    println!("{}\n{}", doc.title, doc.line);
+    crate::outln!("{}\n{}", doc.title, doc.line);
     let rows: Vec<Vec<String>> = table.iter().skip(3).take(doc.rows.len()).cloned().collect();
     print_table(&table[2], &rows);
     for note in &doc.notes {
-        println!("{note}");
+        crate::outln!("{note}");
     }
 }
 
@@ -131,7 +131,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let office = office_of(&store, office)?;
             let today = today(cli, &store)?;
             let Some(given) = output else {
-                println!(
+                crate::outln!(
                     "{}\n{}",
                     tf(
                         "cli.report.checklist_title",
@@ -184,7 +184,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let doc = report::stats_document(&maker, &rows, today);
             let written = write_document(&path, &doc, *encoding)?;
             let total: u32 = rows.iter().map(|r| r.people).sum();
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.report.stats_done",
@@ -220,7 +220,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 Some(path) => {
                     let written = write_documents(path, &docs, *encoding)?;
                     let rows: usize = docs.iter().map(Document::body_len).sum();
-                    println!(
+                    crate::outln!(
                         "{}",
                         tf(
                             "cli.report.table_done",
@@ -292,7 +292,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
                 ))
             });
             let written = crate::app::notice::write(&store, &found, &path, today(cli, &store)?)?;
-            println!(
+            crate::outln!(
                 "{}\n{}",
                 tf("notice.cli.done", &[("title", &written.title)]),
                 tf("cli.report.written", &[("file", &written.path.display())])
@@ -318,7 +318,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let written = write_document(&path, &sheet.document, *encoding)?;
             let count = sheet.order.count();
             let version = sheet.order.record(&store)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.report.signin_done",

@@ -51,12 +51,12 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
     match command {
         SessionCommand::Add { fields, yes } => {
             let saved = sessions::save(&store, None, fields, *yes)?;
-            println!("{}", saved.id);
+            crate::outln!("{}", saved.id);
             Ok(())
         }
         SessionCommand::Edit { id, fields, yes } => {
             sessions::save(&store, Some(id), fields, *yes)?;
-            println!("{}", tf("cli.session.edited", &[("id", id)]));
+            crate::outln!("{}", tf("cli.session.edited", &[("id", id)]));
             Ok(())
         }
         SessionCommand::Show { id, json } => show(&store, id, *json),
@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
             over_capacity,
         } => {
             sessions::enrol_known(&store, id, person, *over_capacity)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf("cli.session.enrolled", &[("person", person), ("id", id)])
             );
@@ -74,7 +74,7 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
         }
         SessionCommand::Unenrol { id, person } => {
             sessions::unenrol(&store, id, person)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf("cli.session.unenrolled", &[("person", person), ("id", id)])
             );
@@ -125,7 +125,8 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
             enrolled,
         });
     }
-    let field = |key: &str, value: String| println!("{}: {value}", t(&format!("cli.field.{key}")));
+    let field =
+        |key: &str, value: String| crate::outln!("{}: {value}", t(&format!("cli.field.{key}")));
     field("title", session.title.clone());
     field("kind", session.kind.label());
     field(
@@ -170,7 +171,7 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
             ],
         ),
     );
-    println!();
+    crate::outln!();
     // Who enrolled whom matters once more than the session's own office keeps its list.
     let joint = enrolled
         .iter()

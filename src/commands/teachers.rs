@@ -25,7 +25,7 @@ pub fn run(cli: &Cli, command: &TeacherCommand) -> Result<()> {
             phone,
         } => {
             let added = teachers::add(&store, name, organisation, title, taught, phone)?;
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     "cli.teacher.added",
@@ -99,7 +99,7 @@ pub fn run(cli: &Cli, command: &TeacherCommand) -> Result<()> {
             } else {
                 "cli.teacher.assigned"
             };
-            println!(
+            crate::outln!(
                 "{}",
                 tf(
                     key,
@@ -118,7 +118,7 @@ pub fn run(cli: &Cli, command: &TeacherCommand) -> Result<()> {
             } else {
                 "cli.teacher.unassigned"
             };
-            println!(
+            crate::outln!(
                 "{}",
                 tf(key, &[("name", &done.teacher.name), ("title", &done.title)])
             );

@@ -84,7 +84,7 @@ pub(super) fn settle(
     }
     let path = home.path.clone();
     let new_device = rehome(meta, dir, office, device, home)?;
-    eprintln!(
+    crate::errln!(
         "{}",
         tf(
             "cli.store.rehomed",

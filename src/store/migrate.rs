@@ -26,7 +26,7 @@ impl Store {
     /// Brings a store of an older `schema` to this version's.
     pub(super) fn upgrade(&self, schema: u32) -> Result<()> {
         if schema < SAME_STATE_SINCE {
-            eprintln!(
+            crate::errln!(
                 "{}",
                 tf(
                     "cli.store.upgrading",

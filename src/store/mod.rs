@@ -317,6 +317,12 @@ impl Store {
         })
     }
 
+    /// How many ops the log holds (each device's ops are numbered from one): it grows with
+    /// every write and import, so a change is seen by comparing two readings.
+    pub fn ops_written(&self) -> Result<u64> {
+        Ok(self.heads()?.iter().map(|(_, head)| head.seq).sum())
+    }
+
     pub fn heads(&self) -> Result<Vec<(DeviceId, Head)>> {
         let mut heads = Vec::new();
         for entry in self.heads.iter() {

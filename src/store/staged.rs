@@ -207,7 +207,7 @@ impl Store {
         if self.staged.is_empty() {
             return Ok(());
         }
-        eprintln!(
+        crate::errln!(
             "{}",
             tf("cli.store.resuming", &[("chunks", &self.staged.len())])
         );

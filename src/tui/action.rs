@@ -204,6 +204,9 @@ pub enum Effect {
     Job(Job),
     /// An import was committed: every tab reads the store again, then the outcome is shown.
     Imported(String),
+    /// Another peixun changed the store (through the store service): every tab reads it
+    /// again, keeping cursors, what is typed and what is open.
+    Changed,
     /// The office-wide index is wanted (an enrol form opened): built on a worker unless it is
     /// there and current.
     BuildIndex,

@@ -164,6 +164,7 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             return;
         }
         Effect::Imported(text) => return jobs::imported(store, state, text),
+        Effect::Changed => return changed_elsewhere(store, state),
         Effect::BuildIndex => {
             if suggest::want_index(state) {
                 workers.start(Work::Index);
@@ -201,6 +202,23 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             }
         }
         Err(failure) => report(state, failure),
+    }
+}
+
+/// What another peixun wrote reaches every tab, the door's count and an item's trail on
+/// screen; new people reach the door's search when its index is next wanted.
+fn changed_elsewhere(store: &Store, state: &mut State) {
+    state.checkin.office_stale = true;
+    let trail = state.checklist.history.as_ref();
+    let trail = trail.map(|h| (h.unit.clone(), h.item.clone()));
+    let reloaded = reload(store, state)
+        .and_then(|()| door::refresh(store, state))
+        .and_then(|()| match &trail {
+            Some((unit, item)) => history::load(store, state, unit, item),
+            None => Ok(()),
+        });
+    if let Err(e) = reloaded {
+        state.error(chain(&e));
     }
 }
 

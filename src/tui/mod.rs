@@ -52,12 +52,11 @@ use backend::CjkBackend;
 use runner::Threads;
 
 /// Opens the interface on `store` until the user quits or a stop signal arrives; the terminal is
-/// restored on every way out, panics included (ratatui's hook).
-pub fn run(store: Store, today: NaiveDate) -> Result<()> {
+/// restored on every way out, panics included (ratatui's hook). `changes` hears when another
+/// peixun changed the store.
+pub fn run(store: Arc<Store>, today: NaiveDate, changes: Receiver<()>) -> Result<()> {
     let keymap = Keymap::load()?;
     let grace = Config::load()?.late_grace_minutes;
-    // Shared with the workers.
-    let store = Arc::new(store);
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
     let signals = Arc::new(event::Signals::install()?);
@@ -81,6 +80,7 @@ pub fn run(store: Store, today: NaiveDate) -> Result<()> {
         store: Arc::clone(&store),
         tx: tx.clone(),
     };
+    hear_changes(changes, tx.clone())?;
     let result = read_keys(&signals, &tty, tx)
         .and_then(|()| event_loop(&mut terminal, &store, &workers, &mut state, &rx, &tty));
     signals.left();
@@ -149,6 +149,21 @@ fn read_keys(
             }
         })
         .wrap_err("starting the key reader")?;
+    Ok(())
+}
+
+/// Passes on news of the store changing, until either side is gone.
+fn hear_changes(changes: Receiver<()>, tx: Sender<AppEvent>) -> Result<()> {
+    std::thread::Builder::new()
+        .name("changes".into())
+        .spawn(move || {
+            while changes.recv().is_ok() {
+                if tx.send(AppEvent::StoreChanged).is_err() {
+                    return;
+                }
+            }
+        })
+        .wrap_err("starting the change listener")?;
     Ok(())
 }
 

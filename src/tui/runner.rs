@@ -35,6 +35,8 @@ pub enum AppEvent {
     EnterprisesKnown(Result<Vec<KnownEnterprise>>),
     /// The terminal was resized or came back: draw again.
     Resize,
+    /// Another peixun changed the store.
+    StoreChanged,
     /// A stop signal.
     Stop,
     /// The terminal went away.
@@ -73,6 +75,7 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
         AppEvent::IndexBuilt(built) => door::index_built(state, built),
         AppEvent::EnterprisesKnown(known) => door::enterprises_known(state, known),
         AppEvent::Resize => None,
+        AppEvent::StoreChanged => Some(Effect::Changed),
         AppEvent::Stop => {
             state.quit = true;
             None

@@ -1,0 +1,338 @@
+//! Commands run through the store service. The peixun holding a store with its interface open
+//! serves it (`serve`); another peixun on the same data folder sends its command line there
+//! (`forward`) and prints what comes back, so reads and writes from the command line work while
+//! the interface is open, and the interface is told when they changed the log.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::Path;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use clap::{ArgMatches, FromArgMatches, ValueHint};
+
+use crate::cli::{Cli, Command};
+use crate::i18n::{t, tf, Lang};
+use crate::service::wire::{self, Client, Reply, Request};
+use crate::service::{Connection, Server};
+use crate::store::Store;
+
+thread_local! {
+    static SERVED: RefCell<Option<Arc<Store>>> = const { RefCell::new(None) };
+}
+
+/// The store this thread's command runs on for another peixun, if it does.
+pub fn served() -> Option<Arc<Store>> {
+    SERVED.with(|slot| slot.borrow().clone())
+}
+
+struct Serving(());
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        SERVED.with(|slot| slot.borrow_mut().take());
+    }
+}
+
+fn serve_on_this_thread(store: Arc<Store>) -> Serving {
+    SERVED.with(|slot| *slot.borrow_mut() = Some(store));
+    Serving(())
+}
+
+/// Starts answering other peixuns on `store`; `changed` hears of every command that added to the
+/// log. `None` where the socket cannot be made (a folder path too long for one): the store is
+/// then this peixun's alone, as it always was.
+pub fn serve(store: &Arc<Store>, changed: Sender<()>) -> Option<Server> {
+    let store_for_requests = Arc::clone(store);
+    let changed = Mutex::new(changed);
+    let handler = move |request: Request, connection: &mut Connection| match request {
+        Request::Who => {
+            let _ = connection.reply(&Reply::Clients(connection.others()));
+        }
+        Request::Run {
+            args,
+            english,
+            input,
+        } => {
+            let store = &store_for_requests;
+            let before = store.ops_written().ok();
+            let code = run_for(store, args, english, input, connection);
+            if store.ops_written().ok() != before {
+                let _ = changed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .send(());
+            }
+            let _ = connection.reply(&Reply::Exit(code));
+        }
+    };
+    let path = crate::service::socket_path(store.dir());
+    Server::start(&path, Arc::new(handler)).ok()
+}
+
+/// Runs one command line on `store` with its output, language and input those of the peixun
+/// that sent it. Returns its exit status.
+fn run_for(
+    store: &Arc<Store>,
+    args: Vec<String>,
+    english: bool,
+    input: Option<Vec<u8>>,
+    connection: &Connection,
+) -> u8 {
+    let lang = if english { Lang::En } else { Lang::Zh };
+    let Ok(sink) = connection.sink() else {
+        return 1;
+    };
+    let _lang = crate::i18n::speak_on_this_thread(lang);
+    let _out = crate::out::redirect(sink);
+    let _input = input.map(crate::out::provide_input);
+    let _served = serve_on_this_thread(Arc::clone(store));
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut command = crate::cli_help::command(lang);
+        let cli = command
+            .try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches));
+        match cli {
+            Err(error) => {
+                crate::errln!("peixun: {}", error.render());
+                2
+            }
+            Ok(cli) => match super::dispatch(cli) {
+                Ok(()) => 0,
+                Err(report) => {
+                    let (message, code) = super::failure(&report, Some(store.dir()));
+                    crate::errln!("peixun: {message}");
+                    code
+                }
+            },
+        }
+    }));
+    ran.unwrap_or_else(|_| {
+        crate::errln!("peixun: {}", t("cli.service.failed"));
+        1
+    })
+}
+
+/// Whether a command may run in the peixun holding the store: not the interface (it is that
+/// peixun's), nor what makes, replaces or waits for a store of its own.
+fn runs_in_service(cli: &Cli) -> bool {
+    !matches!(
+        cli.command,
+        None | Some(
+            Command::Tui
+                | Command::Init { .. }
+                | Command::Demo(_)
+                | Command::Who
+                | Command::Completions { .. }
+                | Command::Man
+                | Command::Restore { .. }
+                | Command::Backup { auto: true, .. }
+        )
+    )
+}
+
+/// Sends the command to the peixun holding its store, if one is and answers, and says what it
+/// printed. Returns the exit status, or `None` to run the command here.
+pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Option<u8> {
+    if !runs_in_service(cli) {
+        return None;
+    }
+    let dir = super::data_dir(cli).ok()?;
+    crate::store::holder::holding(&dir).ok()??;
+    let mut stream = crate::service::connect(&dir)?;
+    let cwd = std::env::current_dir().ok()?;
+    let args = absolute_args(args, command, &cwd);
+    let reads_input = matches!(&cli.command, Some(Command::Checkin(a)) if a.codes_from_stdin);
+    let input = if reads_input {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+            eprintln!("peixun: {e}");
+            return Some(1);
+        }
+        Some(bytes)
+    } else {
+        None
+    };
+    let request = Request::Run {
+        args,
+        english: cli.lang == Lang::En,
+        input,
+    };
+    wire::write_frame(&mut stream, &request).ok()?;
+    Some(relay(&mut stream))
+}
+
+/// Prints the replies to a `Run` until its exit status.
+fn relay(stream: &mut std::os::unix::net::UnixStream) -> u8 {
+    loop {
+        match wire::read_frame::<Reply>(stream) {
+            Ok(Some(Reply::Out(bytes))) => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(&bytes).and_then(|()| out.flush());
+            }
+            Ok(Some(Reply::Err(bytes))) => {
+                let _ = std::io::stderr().lock().write_all(&bytes);
+            }
+            Ok(Some(Reply::Exit(code))) => return code,
+            Ok(Some(Reply::Clients(_))) | Ok(None) | Err(_) => {
+                eprintln!("peixun: {}", t("cli.service.gone"));
+                return 1;
+            }
+        }
+    }
+}
+
+/// The peixuns connected to the service of `dir`, if one answers.
+pub fn clients(dir: &Path) -> Option<Vec<Client>> {
+    let mut stream = crate::service::connect(dir)?;
+    wire::write_frame(&mut stream, &Request::Who).ok()?;
+    match wire::read_frame::<Reply>(&mut stream) {
+        Ok(Some(Reply::Clients(clients))) => Some(clients),
+        _ => None,
+    }
+}
+
+/// One line per connected peixun, for `peixun who`.
+pub fn client_lines(clients: &[Client]) -> Vec<String> {
+    clients
+        .iter()
+        .map(|client| {
+            let since = chrono::DateTime::from_timestamp_millis(client.since_ms)
+                .map(|at| {
+                    at.with_timezone(&chrono::Local)
+                        .format("%H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            tf(
+                "cli.service.client",
+                &[
+                    ("pid", &client.pid),
+                    ("since", &since),
+                    ("doing", &crate::domain::text::printable(&client.doing)),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// `args` with every relative path made absolute from `cwd`: the service runs in another
+/// folder. A word is a path when clap, given a marker in its place, hands the marker to an
+/// argument that takes a path: clap alone knows which words are values of which arguments.
+fn absolute_args(args: &[String], command: &mut clap::Command, cwd: &Path) -> Vec<String> {
+    const MARKER: &str = "peixun-path-probe";
+    let mut absolute = args.to_vec();
+    for (at, word) in args.iter().enumerate().skip(1) {
+        let (flag, value) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (format!("{flag}="), value),
+            _ if word.starts_with('-') => continue,
+            _ => (String::new(), word.as_str()),
+        };
+        if value.is_empty() || value == "-" || Path::new(value).is_absolute() {
+            continue;
+        }
+        let mut probe = args.to_vec();
+        probe[at] = format!("{flag}{MARKER}");
+        let Ok(matches) = command.try_get_matches_from_mut(&probe) else {
+            continue;
+        };
+        if takes_as_path(command, &matches, MARKER) {
+            absolute[at] = format!("{flag}{}", cwd.join(value).display());
+        }
+    }
+    absolute
+}
+
+/// Whether `value` went to an argument that takes a path, at any level of subcommands.
+fn takes_as_path(command: &clap::Command, matches: &ArgMatches, value: &str) -> bool {
+    let here = command.get_arguments().any(|arg| {
+        let is_path = matches!(
+            arg.get_value_hint(),
+            ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+        );
+        // `try_get_raw` answers for an id this level does not know without panicking.
+        is_path
+            && matches
+                .try_get_raw(arg.get_id().as_str())
+                .ok()
+                .flatten()
+                .is_some_and(|mut raws| raws.any(|raw| raw == value))
+    });
+    here || matches.subcommand().is_some_and(|(name, sub_matches)| {
+        command
+            .find_subcommand(name)
+            .is_some_and(|sub| takes_as_path(sub, sub_matches, value))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn absolute(line: &[&str]) -> Vec<String> {
+        let args: Vec<String> = line.iter().map(|a| a.to_string()).collect();
+        let mut command = crate::cli_help::command(Lang::Zh);
+        absolute_args(&args, &mut command, Path::new("/home/zm"))
+    }
+
+    #[test]
+    fn relative_paths_anywhere_on_the_line_become_the_callers() {
+        assert_eq!(
+            absolute(&[
+                "peixun",
+                "--data-dir",
+                "d",
+                "report",
+                "stats",
+                "-o",
+                "s.xlsx"
+            ]),
+            [
+                "peixun",
+                "--data-dir",
+                "/home/zm/d",
+                "report",
+                "stats",
+                "-o",
+                "/home/zm/s.xlsx"
+            ]
+        );
+        assert_eq!(
+            absolute(&[
+                "peixun",
+                "report",
+                "stats",
+                "--output=s.xlsx",
+                "--data-dir=/srv/d"
+            ]),
+            [
+                "peixun",
+                "report",
+                "stats",
+                "--output=/home/zm/s.xlsx",
+                "--data-dir=/srv/d"
+            ]
+        );
+        // Words that are not paths stay as typed, even when they look like one or are a
+        // path's name too.
+        assert_eq!(
+            absolute(&["peixun", "session", "show", "a/b"]),
+            ["peixun", "session", "show", "a/b"]
+        );
+        assert_eq!(
+            absolute(&["peixun", "bundle", "import", "b.pxb", "--data-dir", "b.pxb"]),
+            [
+                "peixun",
+                "bundle",
+                "import",
+                "/home/zm/b.pxb",
+                "--data-dir",
+                "/home/zm/b.pxb"
+            ]
+        );
+        assert_eq!(
+            absolute(&["peixun", "checkin", "--session", "out", "--code", "-"]),
+            ["peixun", "checkin", "--session", "out", "--code", "-"]
+        );
+    }
+}
