@@ -369,3 +369,112 @@ fn a_killed_holder_loses_no_acknowledged_check_in() {
     );
     assert!(through_the_holder > 0);
 }
+
+/// Checks `code` in at the door on screen, answering the late-entry question if it is asked.
+fn check_in_at_the_door(s: &mut Session, code: &str, expect: &str) {
+    s.send(code);
+    s.send("\r");
+    s.wait_for("the time question or the outcome", |screen| {
+        screen.contains("补录") || screen.contains(expect)
+    });
+    if s.screen_text().contains("补录") {
+        s.send("\r");
+    }
+    s.wait_text(expect);
+}
+
+#[test]
+fn two_doors_on_one_store_see_each_others_check_ins_and_the_second_takes_over() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut first = open_door(dir.path());
+    // The second interface on the same data folder is shown by the first, on its own terminal.
+    let mut second = open_door(dir.path());
+    let (present, enrolled) = door_count(&second.screen_text()).expect("count");
+    let (_, code) = door_session_and_absent_code(dir.path(), &second.screen_text());
+
+    check_in_at_the_door(&mut second, &code, "✓ 已签到");
+    let at_second = Instant::now();
+    first.wait_for("the other door's check-in in the count", |screen| {
+        door_count(screen) == Some((present + 1, enrolled))
+    });
+    eprintln!(
+        "the first door showed the second's check-in within {} ms",
+        at_second.elapsed().as_millis()
+    );
+    // The same person at the first door: already in, at the second door's time, not counted.
+    check_in_at_the_door(&mut first, &code, "不重复计数");
+    assert!(
+        first.screen_text().contains("已于 09:00 签到"),
+        "{}",
+        first.screen_text()
+    );
+    assert_eq!(
+        door_count(&first.screen_text()),
+        Some((present + 1, enrolled))
+    );
+    assert_eq!(
+        door_count(&second.screen_text()),
+        Some((present + 1, enrolled))
+    );
+
+    // Reads while both are open; `who` lists the visiting interface.
+    let due = peixun(dir.path(), &["due"]);
+    assert!(due.status.success(), "{}", text(&due.stderr));
+    let who = text(&peixun(dir.path(), &["who"]).stdout);
+    let first_pid = first.child.process_id().expect("pid").to_string();
+    let second_pid = second.child.process_id().expect("pid").to_string();
+    assert!(
+        who.contains(&first_pid) && who.contains(&second_pid),
+        "{who}"
+    );
+
+    // The holder closes: the second interface takes the store over and goes on working.
+    first.send("\x03");
+    assert!(first.wait_exit());
+    first.assert_restored();
+    // The first day's backup may hold the store for a moment before the second has it.
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let who = text(&peixun(dir.path(), &["who"]).stdout);
+        if who.contains(&format!("进程 {second_pid}")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second never took over: {who}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    second.wait_text("本终端已接管");
+    second.send("4");
+    second.wait_for("the door after taking over", |screen| {
+        door_count(screen) == Some((present + 1, enrolled))
+    });
+    second.send("\x03");
+    assert!(second.wait_exit());
+    second.assert_restored();
+}
+
+#[test]
+fn a_visiting_terminal_that_goes_away_leaves_the_holder_working() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let mut holder = open_door(dir.path());
+    let mut visitor = open_door(dir.path());
+    let (_, code) = door_session_and_absent_code(dir.path(), &holder.screen_text());
+    // A dropped SSH session: the visitor's terminal goes away under it, and it ends.
+    visitor.hang_up();
+    visitor.wait_exit();
+    let who = |dir: &Path| text(&peixun(dir, &["who"]).stdout);
+    let deadline = Instant::now() + DEADLINE;
+    while who(dir.path()).contains("：peixun\n") {
+        assert!(Instant::now() < deadline, "the visitor is still listed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check_in_at_the_door(&mut holder, &code, "✓ 已签到");
+    let due = peixun(dir.path(), &["due"]);
+    assert!(due.status.success(), "{}", text(&due.stderr));
+    holder.send("\x03");
+    assert!(holder.wait_exit());
+}

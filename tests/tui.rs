@@ -10,6 +10,9 @@ mod asks;
 #[path = "tui/door.rs"]
 mod door;
 
+#[path = "tui/elsewhere.rs"]
+mod elsewhere;
+
 #[path = "tui/checkin.rs"]
 mod checkin;
 

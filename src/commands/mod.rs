@@ -216,22 +216,56 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// The interface on `store`, serving it to the office's other peixuns while it is open.
-fn interface(cli: &Cli, store: std::sync::Arc<Store>) -> Result<()> {
+fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result<()> {
     let today = today(cli, &store)?;
-    let (changed, changes) = std::sync::mpsc::channel();
-    let service = remote::serve(&store, changed);
-    let shown = crate::tui::run(std::sync::Arc::clone(&store), today, changes);
-    // Requests under way are answered before the store closes.
+    let hub = std::sync::Arc::new(remote::Hub::default());
+    let service = remote::serve(&store, &hub);
+    let (id, notices) = hub.join();
+    let link = crate::tui::Link {
+        took_over,
+        ..hub.link(id, notices)
+    };
+    let shown = crate::tui::run(std::sync::Arc::clone(&store), today, link);
+    // Visiting interfaces are told to take over; requests under way are answered before the
+    // store closes.
+    hub.tell(|| crate::tui::Notice::HostLeaving, Some(id));
     drop(service);
     shown
 }
 
+/// The interface: shown by the peixun holding the store when one does, else on the store
+/// opened here. When the holder closes, this one takes the store over.
+fn interface_or_visit(cli: &Cli) -> Result<()> {
+    // Set once a holder has said it is closing: the store is free in a moment.
+    let mut taking_over: Option<std::time::Instant> = None;
+    loop {
+        if let Some(stream) = remote::holder_of(cli) {
+            let english = cli.lang == crate::i18n::Lang::En;
+            match crate::tui::visit(stream, english, cli.today)? {
+                crate::tui::Visit::Closed => return Ok(()),
+                crate::tui::Visit::HostLeft => {
+                    taking_over = Some(std::time::Instant::now());
+                    continue;
+                }
+            }
+        }
+        let waited = taking_over.map(|since| since.elapsed());
+        match open_store(cli) {
+            Ok(store) => return interface(cli, store, taking_over.is_some()),
+            Err(e)
+                if crate::store::is_locked(&e)
+                    && waited.is_some_and(|w| w < std::time::Duration::from_secs(10)) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
-        None | Some(Command::Tui) => {
-            let store = open_store(&cli)?;
-            interface(&cli, store)
-        }
+        None | Some(Command::Tui) => interface_or_visit(&cli),
         Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
         Some(Command::Demo(args)) => demo(&cli, args),
         Some(Command::Campaign {
@@ -383,5 +417,5 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    interface(cli, std::sync::Arc::new(store))
+    interface(cli, std::sync::Arc::new(store), false)
 }

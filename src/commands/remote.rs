@@ -6,7 +6,8 @@
 use std::cell::RefCell;
 use std::io::Write;
 use std::path::Path;
-use std::sync::mpsc::Sender;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::{ArgMatches, FromArgMatches, ValueHint};
@@ -16,6 +17,7 @@ use crate::i18n::{t, tf, Lang};
 use crate::service::wire::{self, Client, Reply, Request};
 use crate::service::{Connection, Server};
 use crate::store::Store;
+use crate::tui::{Link, Notice};
 
 thread_local! {
     static SERVED: RefCell<Option<Arc<Store>>> = const { RefCell::new(None) };
@@ -39,35 +41,125 @@ fn serve_on_this_thread(store: Arc<Store>) -> Serving {
     Serving(())
 }
 
-/// Starts answering other peixuns on `store`; `changed` hears of every command that added to the
-/// log. `None` where the socket cannot be made (a folder path too long for one): the store is
-/// then this peixun's alone, as it always was.
-pub fn serve(store: &Arc<Store>, changed: Sender<()>) -> Option<Server> {
-    let store_for_requests = Arc::clone(store);
-    let changed = Mutex::new(changed);
-    let handler = move |request: Request, connection: &mut Connection| match request {
-        Request::Who => {
-            let _ = connection.reply(&Reply::Clients(connection.others()));
+/// Every interface on a store (the holder's and the visiting ones), to tell of changes.
+#[derive(Default)]
+pub struct Hub {
+    next: AtomicU64,
+    listeners: Mutex<Vec<(u64, Sender<Notice>)>>,
+}
+
+impl Hub {
+    /// A new listener: its number, and the way it hears.
+    pub fn join(&self) -> (u64, Receiver<Notice>) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel();
+        self.listeners().push((id, tx));
+        (id, rx)
+    }
+
+    /// The tie of interface `id` to the others: it hears on `notices` and tells them it wrote.
+    pub fn link(self: &Arc<Self>, id: u64, notices: Receiver<Notice>) -> Link {
+        let hub = Arc::clone(self);
+        Link {
+            notices,
+            wrote: Box::new(move || hub.tell(|| Notice::Changed, Some(id))),
+            took_over: false,
         }
-        Request::Run {
-            args,
-            english,
-            input,
-        } => {
-            let store = &store_for_requests;
-            let before = store.ops_written().ok();
-            let code = run_for(store, args, english, input, connection);
-            if store.ops_written().ok() != before {
-                let _ = changed
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .send(());
+    }
+
+    /// Tells every listener but `except`; one that has gone is forgotten.
+    pub fn tell(&self, notice: impl Fn() -> Notice, except: Option<u64>) {
+        self.listeners()
+            .retain(|(id, tx)| Some(*id) == except || tx.send(notice()).is_ok());
+    }
+
+    fn listeners(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Sender<Notice>)>> {
+        self.listeners
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Starts answering other peixuns on `store`, telling `hub` of every command that added to the
+/// log and showing visiting interfaces. `None` where the socket cannot be made (a folder path
+/// too long for one): the store is then this peixun's alone, as it always was.
+pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
+    let store_for_requests = Arc::clone(store);
+    let hub = Arc::clone(hub);
+    let handler = move |request: Request, connection: &mut Connection| {
+        let store = &store_for_requests;
+        match request {
+            Request::Who => {
+                let _ = connection.reply(&Reply::Clients(connection.others()));
             }
-            let _ = connection.reply(&Reply::Exit(code));
+            Request::Run {
+                args,
+                english,
+                input,
+            } => {
+                let before = store.ops_written().ok();
+                let code = run_for(store, args, english, input, connection);
+                if store.ops_written().ok() != before {
+                    hub.tell(|| Notice::Changed, None);
+                }
+                let _ = connection.reply(&Reply::Exit(code));
+            }
+            Request::Interface {
+                english,
+                today,
+                cols,
+                rows,
+            } => show_to_visitor(
+                store,
+                &hub,
+                english,
+                today.as_deref(),
+                (cols, rows),
+                connection,
+            ),
+            // Only ever after an `Interface`, which reads them itself.
+            Request::Key(_) | Request::Resize { .. } | Request::Stop => {}
         }
     };
     let path = crate::service::socket_path(store.dir());
     Server::start(&path, Arc::new(handler)).ok()
+}
+
+/// A visiting peixun's interface, run here on `store` until it ends.
+fn show_to_visitor(
+    store: &Arc<Store>,
+    hub: &Arc<Hub>,
+    english: bool,
+    today: Option<&str>,
+    size: (u16, u16),
+    connection: &Connection,
+) {
+    let lang = if english { Lang::En } else { Lang::Zh };
+    let _lang = crate::i18n::speak_on_this_thread(lang);
+    let today = match today.map(str::parse::<chrono::NaiveDate>) {
+        Some(Ok(day)) => Ok(day),
+        _ => store.today(),
+    };
+    let Ok(stream) = connection.stream() else {
+        return;
+    };
+    let (id, notices) = hub.join();
+    let link = hub.link(id, notices);
+    let shown =
+        today.and_then(|today| crate::tui::host(Arc::clone(store), today, link, &stream, size));
+    if let Err(error) = shown {
+        let mut stream = stream;
+        let said = format!("peixun: {}\n", super::failure(&error, Some(store.dir())).0);
+        let _ = wire::write_frame(&mut stream, &Reply::Err(said.into_bytes()));
+        let _ = wire::write_frame(&mut stream, &Reply::Exit(1));
+    }
+}
+
+/// The service of the store `cli` names, when another peixun holds it and answers.
+pub fn holder_of(cli: &Cli) -> Option<std::os::unix::net::UnixStream> {
+    let dir = super::data_dir(cli).ok()?;
+    crate::store::holder::holding(&dir).ok()??;
+    crate::service::connect(&dir)
 }
 
 /// Runs one command line on `store` with its output, language and input those of the peixun
@@ -137,9 +229,7 @@ pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Optio
     if !runs_in_service(cli) {
         return None;
     }
-    let dir = super::data_dir(cli).ok()?;
-    crate::store::holder::holding(&dir).ok()??;
-    let mut stream = crate::service::connect(&dir)?;
+    let mut stream = holder_of(cli)?;
     let cwd = std::env::current_dir().ok()?;
     let args = absolute_args(args, command, &cwd);
     let reads_input = matches!(&cli.command, Some(Command::Checkin(a)) if a.codes_from_stdin);
@@ -174,7 +264,9 @@ fn relay(stream: &mut std::os::unix::net::UnixStream) -> u8 {
                 let _ = std::io::stderr().lock().write_all(&bytes);
             }
             Ok(Some(Reply::Exit(code))) => return code,
-            Ok(Some(Reply::Clients(_))) | Ok(None) | Err(_) => {
+            Ok(Some(Reply::Clients(_) | Reply::Screen(_) | Reply::HostLeft))
+            | Ok(None)
+            | Err(_) => {
                 eprintln!("peixun: {}", t("cli.service.gone"));
                 return 1;
             }

@@ -38,6 +38,12 @@ impl Connection {
             .collect()
     }
 
+    /// The connection itself, for a request that goes on (an interface): one copy to read
+    /// from, one to write to.
+    pub fn stream(&self) -> io::Result<UnixStream> {
+        self.stream.try_clone()
+    }
+
     /// Where a command run for this peixun prints.
     pub fn sink(&self) -> io::Result<Box<dyn Sink>> {
         Ok(Box::new(Replies(self.stream.try_clone()?)))
@@ -185,7 +191,10 @@ fn serve_one(stream: UnixStream, shared: Arc<Shared>, handler: &Handler) {
             line.extend(args.iter().skip(1).map(String::as_str));
             line.join(" ")
         }
+        Request::Interface { .. } => "peixun".to_string(),
         Request::Who => "peixun who".to_string(),
+        // Only ever after a first request.
+        Request::Key(_) | Request::Resize { .. } | Request::Stop => return,
     };
     lock(&shared.clients).push((
         id,

@@ -19,6 +19,19 @@ pub enum Request {
     },
     /// Who is connected.
     Who,
+    /// Show the interface on the sender's terminal, this size; `today` as `--today` gives it.
+    Interface {
+        english: bool,
+        today: Option<String>,
+        cols: u16,
+        rows: u16,
+    },
+    /// A key pressed on the visiting terminal, as the interface encodes it.
+    Key(Vec<u8>),
+    /// The visiting terminal's new size.
+    Resize { cols: u16, rows: u16 },
+    /// A stop signal reached the visiting peixun.
+    Stop,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +42,10 @@ pub enum Reply {
     Exit(u8),
     /// The answer to `Who`.
     Clients(Vec<Client>),
+    /// Bytes for the visiting terminal.
+    Screen(Vec<u8>),
+    /// The holder is closing: the visitor may take the store over.
+    HostLeft,
 }
 
 /// A peixun connected to the service, as `peixun who` lists it.

@@ -107,6 +107,9 @@ pub struct CjkBackend<W: Write> {
     /// Where the cursor was last put: ratatui asks for it around a clear (on every resize), and
     /// asking the terminal is a round trip over SSH that some terminals never answer.
     cursor: Position,
+    /// The size of a terminal that is not this process's (a visiting peixun's), as it last
+    /// said; `None` asks this process's terminal.
+    told_size: Option<std::sync::Arc<std::sync::atomic::AtomicU32>>,
 }
 
 impl<W: Write> CjkBackend<W> {
@@ -119,6 +122,7 @@ impl<W: Write> CjkBackend<W> {
                 ..Shadow::default()
             },
             cursor: Position::ORIGIN,
+            told_size: None,
         }
     }
 
@@ -129,8 +133,27 @@ impl<W: Write> CjkBackend<W> {
             writer,
             shadow: Shadow::blank(cols, rows),
             cursor: Position::ORIGIN,
+            told_size: None,
         }
     }
+
+    /// For another process's terminal, blank: its size is what `size` holds (`pack_size`).
+    pub fn told(writer: W, size: std::sync::Arc<std::sync::atomic::AtomicU32>) -> CjkBackend<W> {
+        let (cols, rows) = unpack_size(size.load(std::sync::atomic::Ordering::SeqCst));
+        CjkBackend {
+            told_size: Some(size),
+            ..CjkBackend::with_size(writer, cols, rows)
+        }
+    }
+}
+
+/// A terminal size in one atomic word.
+pub fn pack_size(cols: u16, rows: u16) -> u32 {
+    (u32::from(cols) << 16) | u32::from(rows)
+}
+
+pub fn unpack_size(packed: u32) -> (u16, u16) {
+    ((packed >> 16) as u16, (packed & 0xffff) as u16)
 }
 
 /// How far the cursor moves printing `cell`, when that is certain: not for zero-width symbols
@@ -300,7 +323,10 @@ impl<W: Write> Backend for CjkBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
-        let (width, height) = terminal::size()?;
+        let (width, height) = match &self.told_size {
+            Some(told) => unpack_size(told.load(std::sync::atomic::Ordering::SeqCst)),
+            None => terminal::size()?,
+        };
         Ok(Size { width, height })
     }
 

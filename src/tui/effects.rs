@@ -220,6 +220,17 @@ fn changed_elsewhere(store: &Store, state: &mut State) {
     if let Err(e) = reloaded {
         state.error(chain(&e));
     }
+    // A session being edited here that the other peixun changed: saving would put this form's
+    // values over theirs, so the form says so before it is saved.
+    if let Overlay::Form(form) = &state.overlay {
+        if let crate::tui::forms::FormKind::Session(base) = &form.kind {
+            let now = store.session(&base.id).ok().flatten();
+            if !base.id.is_empty() && now.as_ref() != Some(&**base) {
+                let said = tf("tui.visit.form_changed", &[("title", &base.title)]);
+                state.error(said);
+            }
+        }
+    }
 }
 
 /// One job at a time, whichever tab asks: leaving waits for the one running, and its seconds

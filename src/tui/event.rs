@@ -55,6 +55,19 @@ pub struct Signals {
     /// Readable after any of our signals or a resize (SIGWINCH): the loop waits on it with the
     /// tty, so it wakes at once instead of at the next poll timeout.
     wake: UnixStream,
+    /// What was installed, taken out again on drop: a visiting interface that takes the store
+    /// over installs its own, and an old watcher would end the process at the next Ctrl-C.
+    handle: signal_hook::iterator::Handle,
+    registered: Vec<signal_hook::SigId>,
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        self.handle.close();
+        for id in self.registered.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
 }
 
 impl Signals {
@@ -68,11 +81,15 @@ impl Signals {
         let (wake, waker) = UnixStream::pair().wrap_err("creating the wake-up pipe")?;
         wake.set_nonblocking(true)
             .wrap_err("creating the wake-up pipe")?;
+        let mut registered = Vec::new();
         for signal in kinds.iter().copied().chain([signal_hook::consts::SIGWINCH]) {
             let waker = waker.try_clone().wrap_err("creating the wake-up pipe")?;
-            signal_hook::low_level::pipe::register(signal, waker)
-                .wrap_err("installing the signal handler")?;
+            registered.push(
+                signal_hook::low_level::pipe::register(signal, waker)
+                    .wrap_err("installing the signal handler")?,
+            );
         }
+        let handle = signals.handle();
         let watched = Arc::clone(&flags);
         std::thread::Builder::new()
             .name("stop-signals".into())
@@ -92,7 +109,12 @@ impl Signals {
                 }
             })
             .wrap_err("starting the signal watcher")?;
-        Ok(Signals { flags, wake })
+        Ok(Signals {
+            flags,
+            wake,
+            handle,
+            registered,
+        })
     }
 
     fn raised(&self) -> bool {

@@ -19,6 +19,7 @@ pub mod event;
 pub mod forms;
 mod heap;
 pub mod history;
+mod host;
 pub mod jobs;
 pub mod keymap;
 pub mod labels;
@@ -29,6 +30,7 @@ pub mod tabs;
 pub mod text_input;
 pub mod theme;
 pub mod view;
+mod visit;
 pub mod widgets;
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -41,9 +43,11 @@ use ratatui::Terminal;
 
 pub use action::{Action, DoorEffect, Effect};
 pub use app::{update, State};
+pub use host::host;
 pub use keymap::{Focus, Keymap};
 pub use runner::{drive, step, AppEvent};
 pub use theme::Theme;
+pub use visit::{visit, Visit};
 
 use crate::config::Config;
 use crate::i18n::t;
@@ -51,14 +55,33 @@ use crate::store::Store;
 use backend::CjkBackend;
 use runner::Threads;
 
+/// What an interface hears from the store service.
+pub enum Notice {
+    /// Another peixun changed the store.
+    Changed,
+    /// The peixun holding the store is closing (to a visiting interface).
+    HostLeaving,
+}
+
+/// An interface's tie to the others on the same store: what it hears, and whom it tells when it
+/// wrote.
+pub struct Link {
+    pub notices: Receiver<Notice>,
+    pub wrote: Box<dyn Fn() + Send>,
+    /// This interface took the store over from a holder that closed: the first screen says so.
+    pub took_over: bool,
+}
+
 /// Opens the interface on `store` until the user quits or a stop signal arrives; the terminal is
-/// restored on every way out, panics included (ratatui's hook). `changes` hears when another
-/// peixun changed the store.
-pub fn run(store: Arc<Store>, today: NaiveDate, changes: Receiver<()>) -> Result<()> {
+/// restored on every way out, panics included (ratatui's hook).
+pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
     let keymap = Keymap::load()?;
     let grace = Config::load()?.late_grace_minutes;
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
+    if link.took_over {
+        state.info(t("tui.visit.took_over"));
+    }
     let signals = Arc::new(event::Signals::install()?);
     let tty = Arc::new(event::Tty::open()?);
     // ratatui's init puts the terminal in raw mode on the alternate screen and restores it on a
@@ -80,26 +103,24 @@ pub fn run(store: Arc<Store>, today: NaiveDate, changes: Receiver<()>) -> Result
         store: Arc::clone(&store),
         tx: tx.clone(),
     };
-    hear_changes(changes, tx.clone())?;
+    hear(link.notices, tx.clone())?;
+    let around = Around {
+        store: &store,
+        workers: &workers,
+        gone: &|| tty.gone(),
+        wrote: &*link.wrote,
+    };
     let result = read_keys(&signals, &tty, tx)
-        .and_then(|()| event_loop(&mut terminal, &store, &workers, &mut state, &rx, &tty));
+        .and_then(|()| event_loop(&mut terminal, &around, &mut state, &rx));
     signals.left();
     // From here the channel closes once the key reader and the workers are done.
     drop(workers);
     let cursor = terminal.show_cursor();
     let restored = ratatui::try_restore();
-    // A report or an import still being written finishes before the store closes: leaving
-    // mid-way would leave a temp file behind, or nothing imported after a preview said so.
-    if state.job_since.is_some() {
-        if !tty.gone() {
-            eprintln!("{}", t("tui.leaving.finishing"));
-        }
-        while let Ok(event) = rx.recv() {
-            if matches!(event, AppEvent::JobDone(_)) {
-                break;
-            }
-        }
+    if state.job_since.is_some() && !tty.gone() {
+        eprintln!("{}", t("tui.leaving.finishing"));
     }
+    finish_job(&state, &rx);
     // With the terminal gone there is nothing to restore and nobody to tell: leaving is the
     // point, and the store closes as `store` drops on the way out.
     if tty.gone() || matches!(result, Ok(Exit::HangUp)) {
@@ -109,12 +130,36 @@ pub fn run(store: Arc<Store>, today: NaiveDate, changes: Receiver<()>) -> Result
     cursor.and(restored).wrap_err(t("tui.error.restore"))
 }
 
+/// A report or an import still being written finishes before the store closes: leaving
+/// mid-way would leave a temp file behind, or nothing imported after a preview said so.
+fn finish_job(state: &State, rx: &Receiver<AppEvent>) {
+    if state.job_since.is_some() {
+        while let Ok(event) = rx.recv() {
+            if matches!(event, AppEvent::JobDone(_)) {
+                break;
+            }
+        }
+    }
+}
+
 /// How the event loop ended.
 enum Exit {
     /// Quit key or stop signal.
     Quit,
     /// The terminal went away.
     HangUp,
+    /// The peixun holding the store is closing (a visiting interface).
+    HostLeaving,
+}
+
+/// What the event loop works with besides its state.
+struct Around<'a> {
+    store: &'a Store,
+    workers: &'a Threads,
+    /// Whether the terminal went away.
+    gone: &'a dyn Fn() -> bool,
+    /// Tells the other interfaces on the store that this one wrote.
+    wrote: &'a dyn Fn(),
 }
 
 /// Reads keys, resizes, stop signals and hang-ups on a thread of its own, into the loop's
@@ -152,31 +197,36 @@ fn read_keys(
     Ok(())
 }
 
-/// Passes on news of the store changing, until either side is gone.
-fn hear_changes(changes: Receiver<()>, tx: Sender<AppEvent>) -> Result<()> {
+/// Passes on what the store service says, until either side is gone.
+fn hear(notices: Receiver<Notice>, tx: Sender<AppEvent>) -> Result<()> {
     std::thread::Builder::new()
-        .name("changes".into())
+        .name("notices".into())
         .spawn(move || {
-            while changes.recv().is_ok() {
-                if tx.send(AppEvent::StoreChanged).is_err() {
+            while let Ok(notice) = notices.recv() {
+                let event = match notice {
+                    Notice::Changed => AppEvent::StoreChanged,
+                    Notice::HostLeaving => AppEvent::HostLeaving,
+                };
+                if tx.send(event).is_err() {
                     return;
                 }
             }
         })
-        .wrap_err("starting the change listener")?;
+        .wrap_err("starting the notice listener")?;
     Ok(())
 }
 
 /// Runs until quit, a stop signal or a hang-up: waits on the one channel, steps the state,
 /// runs the effects, draws when something changed.
-fn event_loop(
-    terminal: &mut Terminal<CjkBackend<std::io::Stdout>>,
-    store: &Store,
-    workers: &Threads,
+fn event_loop<W: std::io::Write>(
+    terminal: &mut Terminal<CjkBackend<W>>,
+    around: &Around,
     state: &mut State,
     rx: &Receiver<AppEvent>,
-    tty: &event::Tty,
 ) -> Result<Exit> {
+    // The log's length as this interface last saw it: when its own effects grow it, the others
+    // are told.
+    let mut seen = around.store.ops_written().unwrap_or(0);
     loop {
         if state.dirty {
             let drawn = terminal.size().and_then(|size| {
@@ -185,7 +235,7 @@ fn event_loop(
                 }
                 terminal.draw(|frame| view::render(frame, state)).map(drop)
             });
-            if drawn.is_err() && tty.gone() {
+            if drawn.is_err() && (around.gone)() {
                 return Ok(Exit::HangUp);
             }
             drawn.wrap_err(t("tui.error.draw"))?;
@@ -210,12 +260,23 @@ fn event_loop(
             // `workers` holds a sender for as long as the loop runs.
             Err(RecvTimeoutError::Disconnected) => return Err(eyre!("the event channel closed")),
         };
+        let elsewhere = matches!(event, AppEvent::StoreChanged);
         match event {
             AppEvent::HangUp => return Ok(Exit::HangUp),
+            AppEvent::HostLeaving => return Ok(Exit::HostLeaving),
             AppEvent::ReadFailed(error) => return Err(error),
             event => {
-                for effect in step(state, event) {
-                    effects::run(store, workers, state, effect);
+                let effects = step(state, event);
+                let wrote_maybe = !effects.is_empty();
+                for effect in effects {
+                    effects::run(around.store, around.workers, state, effect);
+                }
+                if wrote_maybe {
+                    let now = around.store.ops_written().unwrap_or(seen);
+                    if now != seen && !elsewhere {
+                        (around.wrote)();
+                    }
+                    seen = now;
                 }
             }
         }

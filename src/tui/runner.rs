@@ -37,6 +37,8 @@ pub enum AppEvent {
     Resize,
     /// Another peixun changed the store.
     StoreChanged,
+    /// The peixun holding the store is closing (to a visiting interface).
+    HostLeaving,
     /// A stop signal.
     Stop,
     /// The terminal went away.
@@ -81,7 +83,7 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
             None
         }
         // The loop leaves on these before stepping.
-        AppEvent::HangUp | AppEvent::ReadFailed(_) => None,
+        AppEvent::HangUp | AppEvent::HostLeaving | AppEvent::ReadFailed(_) => None,
     };
     state.dirty = true;
     asked.into_iter().collect()

@@ -1,0 +1,65 @@
+//! What another peixun on the same store changes reaches this interface (`AppEvent::
+//! StoreChanged`, sent by the store service): lists are read again in place, and a form open
+//! over a record that changed says so.
+
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use peixun::log::Payload;
+use peixun::tui::app::Overlay;
+use peixun::tui::{drive, AppEvent, Theme};
+
+#[test]
+fn a_change_made_elsewhere_is_shown_in_place_with_the_cursor_kept() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Down);
+    let selected = state.sessions.selected_row().map(|r| r.session.id.clone());
+    let mut renamed = store.sessions().unwrap()[0].clone();
+    renamed.title = "另一台电脑改过的名称".into();
+    store
+        .commit(vec![Payload::SessionUpserted(renamed)])
+        .unwrap();
+    assert!(!screen_text(&state, 120, 30).contains("另一台电脑改过的名称"));
+
+    drive(&store, &mut state, AppEvent::StoreChanged);
+    assert!(screen_text(&state, 120, 30).contains("另一台电脑改过的名称"));
+    assert_eq!(
+        state.sessions.selected_row().map(|r| r.session.id.clone()),
+        selected,
+        "the cursor stays on its session"
+    );
+}
+
+#[test]
+fn a_session_form_open_over_a_change_made_elsewhere_says_so() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('e'));
+    let Overlay::Form(_) = &state.overlay else {
+        panic!("the edit form is open");
+    };
+    let id = state
+        .sessions
+        .selected_row()
+        .map(|r| r.session.id.clone())
+        .unwrap();
+    // Something else written elsewhere: the form is not warned.
+    drive(&store, &mut state, AppEvent::StoreChanged);
+    assert!(!screen_text(&state, 120, 30).contains("另一个 peixun 修改"));
+
+    let mut changed = store.session(&id).unwrap().unwrap();
+    changed.venue = "改到区政府三楼".into();
+    store
+        .commit(vec![Payload::SessionUpserted(changed)])
+        .unwrap();
+    drive(&store, &mut state, AppEvent::StoreChanged);
+    assert!(
+        matches!(state.overlay, Overlay::Form(_)),
+        "the form stays open"
+    );
+    let screen = screen_text(&state, 120, 30);
+    assert!(screen.contains("另一个 peixun 修改"), "{screen}");
+}
