@@ -3,8 +3,8 @@
 //! Layers, bottom to top; a module uses its own layer or those below, never one above
 //! (`tests/layers.rs` checks it):
 //!
-//! 1. i18n, dirs, private_files, text, out: words, folders, file modes, cleaning typed text, where
-//!    a command's output goes
+//! 1. i18n, dirs, private_files, text, out, heap: words, folders, file modes, cleaning typed text,
+//!    where a command's output goes, memory back to the system
 //! 2. error, input_file, service: user errors, opening a named file, the store service's socket
 //! 3. campaign, domain, config: the seed's data, records and their rules, settings
 //! 4. log: ops, their fold and who may write what
@@ -32,6 +32,7 @@ pub mod demo;
 pub mod dirs;
 pub mod domain;
 pub mod error;
+pub mod heap;
 pub mod i18n;
 pub mod input_file;
 pub mod log;

@@ -478,3 +478,25 @@ fn a_visiting_terminal_that_goes_away_leaves_the_holder_working() {
     holder.send("\x03");
     assert!(holder.wait_exit());
 }
+
+#[test]
+fn a_visitor_takes_the_store_over_from_a_holder_that_was_killed() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let data = dir.path().join("data");
+    let mut holder = Session::spawn(dir.path(), &["--data-dir", path_str(&data)]);
+    holder.wait_text("4 签到");
+    let mut visitor = Session::spawn(dir.path(), &["--data-dir", path_str(&data)]);
+    visitor.wait_text("4 签到");
+    let visitor_pid = visitor.child.process_id().expect("pid").to_string();
+    holder.child.kill().expect("kill -9 the holder");
+    let _ = holder.child.wait();
+    visitor.wait_text("本终端已接管");
+    let who = text(&peixun(dir.path(), &["who"]).stdout);
+    assert!(who.contains(&format!("进程 {visitor_pid}")), "{who}");
+    let due = peixun(dir.path(), &["due"]);
+    assert!(due.status.success(), "{}", text(&due.stderr));
+    visitor.send("\x03");
+    assert!(visitor.wait_exit());
+    visitor.assert_restored();
+}

@@ -202,15 +202,18 @@ pub fn failure(report: &color_eyre::Report, data_dir: Option<&std::path::Path>) 
 
 pub fn run(cli: Cli) -> Result<()> {
     let backup_into = backup::wanted_after(&cli);
-    // Closing the interface must be instant: its backup is written by a process of its own.
-    let interface = matches!(cli.command, None | Some(Command::Tui));
+    if matches!(cli.command, None | Some(Command::Tui)) {
+        // Closing the interface must be instant: its backup is written by a process of its
+        // own, and only by the peixun that held the store (a visitor's holder does it).
+        let held = interface_or_visit(&cli)?;
+        if let Some(dir) = backup_into.filter(|_| held) {
+            backup::after_in_background(&dir);
+        }
+        return Ok(());
+    }
     dispatch(cli)?;
     if let Some(dir) = backup_into {
-        if interface {
-            backup::after_in_background(&dir);
-        } else {
-            backup::after(&dir);
-        }
+        backup::after(&dir);
     }
     Ok(())
 }
@@ -234,15 +237,16 @@ fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result
 }
 
 /// The interface: shown by the peixun holding the store when one does, else on the store
-/// opened here. When the holder closes, this one takes the store over.
-fn interface_or_visit(cli: &Cli) -> Result<()> {
+/// opened here. When the holder closes, this one takes the store over. Returns whether this
+/// peixun held the store in the end.
+fn interface_or_visit(cli: &Cli) -> Result<bool> {
     // Set once a holder has said it is closing: the store is free in a moment.
     let mut taking_over: Option<std::time::Instant> = None;
     loop {
         if let Some(stream) = remote::holder_of(cli) {
             let english = cli.lang == crate::i18n::Lang::En;
             match crate::tui::visit(stream, english, cli.today)? {
-                crate::tui::Visit::Closed => return Ok(()),
+                crate::tui::Visit::Closed => return Ok(false),
                 crate::tui::Visit::HostLeft => {
                     taking_over = Some(std::time::Instant::now());
                     continue;
@@ -251,7 +255,7 @@ fn interface_or_visit(cli: &Cli) -> Result<()> {
         }
         let waited = taking_over.map(|since| since.elapsed());
         match open_store(cli) {
-            Ok(store) => return interface(cli, store, taking_over.is_some()),
+            Ok(store) => return interface(cli, store, taking_over.is_some()).map(|()| true),
             Err(e)
                 if crate::store::is_locked(&e)
                     && waited.is_some_and(|w| w < std::time::Duration::from_secs(10)) =>
@@ -265,7 +269,7 @@ fn interface_or_visit(cli: &Cli) -> Result<()> {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
-        None | Some(Command::Tui) => interface_or_visit(&cli),
+        None | Some(Command::Tui) => interface_or_visit(&cli).map(drop),
         Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
         Some(Command::Demo(args)) => demo(&cli, args),
         Some(Command::Campaign {

@@ -96,7 +96,7 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         }),
         Effect::LoadCert => {
             let loaded = crate::tui::tabs::cert::effects::load(store, state);
-            super::heap::release_freed();
+            crate::heap::release_freed();
             loaded.map(|()| None).map_err(Failure::from)
         }
         Effect::CertHistory { person } => {

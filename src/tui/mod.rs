@@ -17,7 +17,6 @@ pub mod data;
 pub mod effects;
 pub mod event;
 pub mod forms;
-mod heap;
 pub mod history;
 mod host;
 pub mod jobs;

@@ -116,9 +116,12 @@ impl Workers for Threads {
         let index = matches!(work, Work::Index);
         let store = Arc::clone(&self.store);
         let tx = self.tx.clone();
+        // A visiting interface may speak another language than the process.
+        let lang = crate::i18n::lang();
         let spawned = std::thread::Builder::new()
             .name(if index { "office-index" } else { "job" }.into())
             .spawn(move || {
+                let _lang = crate::i18n::speak_on_this_thread(lang);
                 // A worker that panics still ends its job on screen.
                 let _stopped = Stopped {
                     tx: tx.clone(),
