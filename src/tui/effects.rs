@@ -209,6 +209,11 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
 /// screen; new people reach the door's search when its index is next wanted.
 fn changed_elsewhere(store: &Store, state: &mut State) {
     state.checkin.office_stale = true;
+    // The certification book is worked out for everyone (about a second at province): another
+    // door's every check-in must not cost this one that, so it is read again when next shown.
+    if state.tab != Tab::Cert {
+        state.cert.loaded = false;
+    }
     let trail = state.checklist.history.as_ref();
     let trail = trail.map(|h| (h.unit.clone(), h.item.clone()));
     let reloaded = reload(store, state)

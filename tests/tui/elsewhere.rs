@@ -63,3 +63,27 @@ fn a_session_form_open_over_a_change_made_elsewhere_says_so() {
     let screen = screen_text(&state, 120, 30);
     assert!(screen.contains("另一个 peixun 修改"), "{screen}");
 }
+
+#[test]
+fn the_certification_book_is_read_again_only_when_shown() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    assert!(state.cert.loaded);
+    press(&store, &mut state, KeyCode::Char('2'));
+    store
+        .commit(vec![Payload::ChecklistMarked {
+            unit: "420700".into(),
+            item: "city.mobilise".into(),
+            status: peixun::domain::MarkStatus::Done,
+            note: String::new(),
+        }])
+        .unwrap();
+    drive(&store, &mut state, AppEvent::StoreChanged);
+    assert!(
+        !state.cert.loaded,
+        "not worked out again behind another tab"
+    );
+    press(&store, &mut state, KeyCode::Char('6'));
+    assert!(state.cert.loaded, "worked out again on the tab");
+}
