@@ -181,18 +181,7 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                 if select.is_some() {
                     state.sessions.filter = Default::default();
                 }
-                // The door keeps its own copy of its session and list; a change made on
-                // another tab (a time, an enrolment) reaches it here.
-                // An item's trail on screen gains the mark or file just made.
-                let trail = state.checklist.history.as_ref();
-                let trail = trail.map(|h| (h.unit.clone(), h.item.clone()));
-                let reloaded = reload(store, state)
-                    .and_then(|()| door::refresh(store, state))
-                    .and_then(|()| match &trail {
-                        Some((unit, item)) => history::load(store, state, unit, item),
-                        None => Ok(()),
-                    });
-                match reloaded {
+                match read_again(store, state) {
                     Ok(()) => state.info(message),
                     Err(e) => state.error(chain(&e)),
                 }
@@ -205,6 +194,20 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
     }
 }
 
+/// Every tab read again after a change. The door keeps its own copy of its session and list; a
+/// change made on another tab or elsewhere (a time, an enrolment) reaches it here, and an item's
+/// trail on screen gains the mark or file just made.
+fn read_again(store: &Store, state: &mut State) -> Result<()> {
+    let trail = state.checklist.history.as_ref();
+    let trail = trail.map(|h| (h.unit.clone(), h.item.clone()));
+    reload(store, state)
+        .and_then(|()| door::refresh(store, state))
+        .and_then(|()| match &trail {
+            Some((unit, item)) => history::load(store, state, unit, item),
+            None => Ok(()),
+        })
+}
+
 /// What another peixun wrote reaches every tab, the door's count and an item's trail on
 /// screen; new people reach the door's search when its index is next wanted.
 fn changed_elsewhere(store: &Store, state: &mut State) {
@@ -214,15 +217,7 @@ fn changed_elsewhere(store: &Store, state: &mut State) {
     if state.tab != Tab::Cert {
         state.cert.loaded = false;
     }
-    let trail = state.checklist.history.as_ref();
-    let trail = trail.map(|h| (h.unit.clone(), h.item.clone()));
-    let reloaded = reload(store, state)
-        .and_then(|()| door::refresh(store, state))
-        .and_then(|()| match &trail {
-            Some((unit, item)) => history::load(store, state, unit, item),
-            None => Ok(()),
-        });
-    if let Err(e) = reloaded {
+    if let Err(e) = read_again(store, state) {
         state.error(chain(&e));
     }
     // A session being edited here that the other peixun changed: saving would put this form's
