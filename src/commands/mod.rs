@@ -251,6 +251,14 @@ fn interface_or_visit(cli: &Cli) -> Result<bool> {
                     taking_over = Some(std::time::Instant::now());
                     continue;
                 }
+                // Still held and answering: its interface for this one failed, and would again.
+                crate::tui::Visit::Lost if remote::holder_of(cli).is_some() => {
+                    return Err(eyre!(t("tui.visit.lost")));
+                }
+                crate::tui::Visit::Lost => {
+                    taking_over = Some(std::time::Instant::now());
+                    continue;
+                }
             }
         }
         let waited = taking_over.map(|since| since.elapsed());

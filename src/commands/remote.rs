@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::{ArgMatches, FromArgMatches, ValueHint};
+use color_eyre::eyre::eyre;
 
 use crate::cli::{Cli, Command};
 use crate::i18n::{t, tf, Lang};
@@ -147,8 +148,10 @@ fn show_to_visitor(
     };
     let (id, notices) = hub.join();
     let link = hub.link(id, notices);
-    let shown =
-        today.and_then(|today| crate::tui::host(Arc::clone(store), today, link, &stream, size));
+    let shown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        today.and_then(|today| crate::tui::host(Arc::clone(store), today, link, &stream, size))
+    }))
+    .unwrap_or_else(|_| Err(eyre!(t("cli.service.failed"))));
     if let Err(error) = shown {
         let mut stream = stream;
         let said = format!("peixun: {}\n", super::failure(&error, Some(store.dir())).0);

@@ -23,6 +23,16 @@ pub enum Visit {
     Closed,
     /// The holder closed: this peixun may take the store over.
     HostLeft,
+    /// The connection ended without a word: the holder died (the store is free), or its
+    /// interface for this peixun failed (the store is still held).
+    Lost,
+}
+
+/// How the holder ended a visit: how, and what it said on the way.
+struct Ending {
+    visit: Visit,
+    said: Vec<u8>,
+    failed: bool,
 }
 
 /// How often the visitor looks up from its keys to see whether the holder is done.
@@ -43,7 +53,7 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         cols,
         rows,
     };
-    let (ended, end) = mpsc::channel();
+    let (ended, end) = mpsc::channel::<Ending>();
     let shown = wire::write_frame(&mut stream, &asked)
         .wrap_err(t("tui.visit.lost"))
         .and_then(|()| {
@@ -56,32 +66,40 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         return Ok(Visit::Closed);
     }
     let restored = ratatui::try_restore().wrap_err(t("tui.error.restore"));
-    let outcome = outcome?;
+    let ending = outcome?;
     restored?;
-    Ok(outcome)
+    // What the holder said goes on the terminal once it is back to normal.
+    if ending.failed {
+        let said = String::from_utf8_lossy(&ending.said);
+        let said = said.trim().trim_start_matches("peixun: ");
+        return Err(color_eyre::eyre::eyre!("{said}")).wrap_err(t("tui.visit.failed"));
+    }
+    Ok(ending.visit)
 }
 
 /// The holder's frames onto this terminal, on a thread of their own, until its last reply.
-fn show_screens(mut stream: UnixStream, ended: mpsc::Sender<Visit>) -> Result<()> {
+fn show_screens(mut stream: UnixStream, ended: mpsc::Sender<Ending>) -> Result<()> {
     std::thread::Builder::new()
         .name("screens".into())
         .spawn(move || {
             let mut out = std::io::stdout();
-            let end = loop {
+            let mut said = Vec::new();
+            let (visit, failed) = loop {
                 match wire::read_frame::<Reply>(&mut stream) {
                     Ok(Some(Reply::Screen(bytes))) => {
                         let _ = out.write_all(&bytes).and_then(|()| out.flush());
                     }
-                    Ok(Some(Reply::Err(bytes))) => {
-                        let _ = std::io::stderr().write_all(&bytes);
-                    }
-                    Ok(Some(Reply::HostLeft)) => break Visit::HostLeft,
-                    // A holder that died leaves the store free: the same as closing.
-                    Ok(None) | Err(_) => break Visit::HostLeft,
-                    Ok(Some(_)) => break Visit::Closed,
+                    Ok(Some(Reply::Err(bytes) | Reply::Out(bytes))) => said.extend(bytes),
+                    Ok(Some(Reply::HostLeft)) => break (Visit::HostLeft, false),
+                    Ok(Some(Reply::Exit(code))) => break (Visit::Closed, code != 0),
+                    Ok(Some(Reply::Clients(_))) | Ok(None) | Err(_) => break (Visit::Lost, false),
                 }
             };
-            let _ = ended.send(end);
+            let _ = ended.send(Ending {
+                visit,
+                said,
+                failed,
+            });
         })
         .wrap_err("starting the screen reader")?;
     Ok(())
@@ -92,11 +110,16 @@ fn send_keys(
     stream: &mut UnixStream,
     signals: &event::Signals,
     tty: &event::Tty,
-    end: &mpsc::Receiver<Visit>,
-) -> Result<Visit> {
+    end: &mpsc::Receiver<Ending>,
+) -> Result<Ending> {
+    let closed = || Ending {
+        visit: Visit::Closed,
+        said: Vec::new(),
+        failed: false,
+    };
     loop {
-        if let Ok(visit) = end.try_recv() {
-            return Ok(visit);
+        if let Ok(ending) = end.try_recv() {
+            return Ok(ending);
         }
         let request = match event::next(signals, tty, LOOK_UP)? {
             event::Event::Key(key) => Request::Key(encode_key(key)),
@@ -106,13 +129,16 @@ fn send_keys(
             }
             event::Event::Idle => continue,
             event::Event::Stop => Request::Stop,
-            event::Event::HangUp => return Ok(Visit::Closed),
+            event::Event::HangUp => return Ok(closed()),
         };
         if wire::write_frame(stream, &request).is_err() {
             // The holder is gone; its last reply (if any) says how.
             return Ok(end
                 .recv_timeout(Duration::from_millis(500))
-                .unwrap_or(Visit::HostLeft));
+                .unwrap_or(Ending {
+                    visit: Visit::Lost,
+                    ..closed()
+                }));
         }
     }
 }
