@@ -242,6 +242,13 @@ impl Store {
             .writer
             .lock()
             .map_err(|_| eyre!("store writer lock poisoned"))?;
+        // Another thread finishing the same staged write committed this chunk while this one
+        // waited for the lock: it is not written twice.
+        if let Some(key) = staged {
+            if !self.staged.contains_key(key).map_err(Report::from)? {
+                return Ok(Vec::new());
+            }
+        }
         let mut head = writer.head.clone();
         let mut hlc = writer.hlc;
         let now = crate::log::hlc::now_ms();

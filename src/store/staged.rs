@@ -170,8 +170,15 @@ impl Store {
             &sync,
             &self.staged,
         );
-        let result: Result<(), TransactionError<()>> =
+        // Aborted with `true` when the chunk is no longer staged: another thread finishing the
+        // same write applied it first, and it is not applied twice.
+        let result: Result<(), TransactionError<bool>> =
             trees.transaction(|(ops, heads, state, meta, sync, staged_tree)| {
+                if let Some(key) = staged {
+                    if staged_tree.remove(key)?.is_none() {
+                        return Err(sled::transaction::ConflictableTransactionError::Abort(true));
+                    }
+                }
                 for (tree, key, value) in writes {
                     let tree = match tree {
                         TreeName::Ops => ops,
@@ -185,14 +192,12 @@ impl Store {
                         None => tree.remove(key.as_slice())?,
                     };
                 }
-                if let Some(key) = staged {
-                    staged_tree.remove(key)?;
-                }
                 Ok(())
             });
         match result {
             Ok(()) => {}
-            Err(TransactionError::Abort(())) => {
+            Err(TransactionError::Abort(true)) => return Ok(()),
+            Err(TransactionError::Abort(false)) => {
                 return Err(eyre!("write transaction aborted")).wrap_err_with(write_failed)
             }
             Err(TransactionError::Storage(error)) => return Err(error).wrap_err_with(write_failed),
@@ -390,6 +395,60 @@ mod tests {
             "{:?} must come after {ahead:?}",
             ops[0].hlc
         );
+    }
+
+    #[test]
+    fn a_chunk_committed_by_one_thread_is_not_committed_again_by_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        store.stage(&people(CHUNK * 2)).unwrap();
+        let (key, bytes) = store.staged.first().unwrap().unwrap();
+        let Staged::Payloads(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+            panic!("payloads were staged");
+        };
+        // Both threads read the same first chunk; the second reaches the lock after the first.
+        store
+            .commit_removing(chunk.clone(), Some(key.as_ref()))
+            .unwrap();
+        let again = store.commit_removing(chunk, Some(key.as_ref())).unwrap();
+        assert!(again.is_empty());
+        assert_eq!(store.ops().count(), CHUNK);
+
+        let writes: Vec<RawWrite> = (0..WRITES_CHUNK * 2)
+            .map(|i| {
+                (
+                    TreeName::Sync,
+                    format!("k{i:06}").into_bytes(),
+                    Some(vec![1]),
+                )
+            })
+            .collect();
+        store.staged.clear().unwrap();
+        store.stage_writes(writes).unwrap();
+        let (key, bytes) = store.staged.first().unwrap().unwrap();
+        let Staged::Writes(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+            panic!("raw writes were staged");
+        };
+        store.apply_removing(&chunk, Some(key.as_ref())).unwrap();
+        // A later write changed a key the chunk wrote; the chunk applied again would undo it.
+        let sync = store.sync_tree().unwrap();
+        sync.insert("k000000", vec![2]).unwrap();
+        store.apply_removing(&chunk, Some(key.as_ref())).unwrap();
+        assert_eq!(sync.get("k000000").unwrap().as_deref(), Some(&[2u8][..]));
+    }
+
+    #[test]
+    fn threads_finishing_the_same_write_together_write_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        store.stage(&people(CHUNK * 4)).unwrap();
+        std::thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| store.finish_pending().unwrap());
+            }
+        });
+        assert!(store.staged.is_empty());
+        assert_eq!(store.ops().count(), CHUNK * 4);
     }
 
     #[test]
