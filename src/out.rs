@@ -20,9 +20,41 @@ pub trait Sink {
 }
 
 thread_local! {
+    /// This thread works for another peixun (the store service's): a panic here is that
+    /// peixun's to hear of, not this process's terminal's.
+    static FOR_ANOTHER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static SINK: RefCell<Option<Box<dyn Sink>>> = const { RefCell::new(None) };
     /// The standard input a command run for another peixun was given.
     static INPUT: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
+
+/// Marks this thread as working for another peixun until the guard drops.
+pub fn work_for_another() -> ForAnother {
+    FOR_ANOTHER.with(|flag| flag.set(true));
+    ForAnother(())
+}
+
+/// The thread works for this process again when this drops.
+pub struct ForAnother(());
+
+impl Drop for ForAnother {
+    fn drop(&mut self) {
+        FOR_ANOTHER.with(|flag| flag.set(false));
+    }
+}
+
+pub fn working_for_another() -> bool {
+    FOR_ANOTHER.with(std::cell::Cell::get)
+}
+
+/// Sends `text` to standard error only where this thread's output goes to another peixun;
+/// otherwise it is dropped (a panic message must not be written over this process's screen).
+pub fn to_another_only(text: &str) {
+    SINK.with(|slot| {
+        if let Some(sink) = slot.borrow_mut().as_mut() {
+            let _ = sink.write(Stream::Err, text.as_bytes());
+        }
+    });
 }
 
 /// Gives this thread's commands `bytes` as their standard input until the guard drops.

@@ -231,7 +231,7 @@ fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result
     let shown = crate::tui::run(std::sync::Arc::clone(&store), today, link);
     // Visiting interfaces are told to take over; requests under way are answered before the
     // store closes.
-    hub.tell(|| crate::tui::Notice::HostLeaving, Some(id));
+    hub.close(id);
     drop(service);
     shown
 }

@@ -47,6 +47,8 @@ fn serve_on_this_thread(store: Arc<Store>) -> Serving {
 pub struct Hub {
     next: AtomicU64,
     listeners: Mutex<Vec<(u64, Sender<Notice>)>>,
+    /// The holder is closing: an interface that joins now hears so at once.
+    closing: std::sync::atomic::AtomicBool,
 }
 
 impl Hub {
@@ -54,8 +56,21 @@ impl Hub {
     pub fn join(&self) -> (u64, Receiver<Notice>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel();
-        self.listeners().push((id, tx));
+        let mut listeners = self.listeners();
+        if self.closing.load(Ordering::SeqCst) {
+            let _ = tx.send(Notice::HostLeaving);
+        }
+        listeners.push((id, tx));
         (id, rx)
+    }
+
+    /// The holder is closing: every interface but its own (`holder`) is told to leave, and so
+    /// is any that joins from now on.
+    pub fn close(&self, holder: u64) {
+        let listeners = self.listeners();
+        self.closing.store(true, Ordering::SeqCst);
+        drop(listeners);
+        self.tell(|| Notice::HostLeaving, Some(holder));
     }
 
     /// The tie of interface `id` to the others: it hears on `notices` and tells them it wrote.

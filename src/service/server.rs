@@ -83,7 +83,13 @@ pub struct Server {
     path: PathBuf,
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
+    /// The listening socket, to stop the accept loop with even if the socket file is gone.
+    listening: UnixListener,
 }
+
+/// A peixun that stops reading (a pager paused, a frozen SSH session) cannot hold a command,
+/// and so the holder's closing, for longer than this.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Server {
     /// Listens on `path`. The caller holds the store's lock, so a socket already there is one a
@@ -96,6 +102,7 @@ impl Server {
         }
         let listener = UnixListener::bind(path)?;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        let listening = listener.try_clone()?;
         let shared = Arc::new(Shared::default());
         let accepting = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
@@ -105,6 +112,7 @@ impl Server {
             path: path.to_path_buf(),
             shared,
             accept: Some(accept),
+            listening,
         })
     }
 }
@@ -112,8 +120,12 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // The accept loop is blocked in accept(): a connection wakes it to see it must stop.
-        drop(UnixStream::connect(&self.path));
+        // The accept loop is blocked in accept(): shutting the listening socket down wakes it
+        // (accept then fails) to see it must stop, even where the socket file was removed.
+        // SAFETY: shutdown only changes the state of a socket this server owns.
+        unsafe {
+            libc::shutdown(self.listening.as_raw_fd(), libc::SHUT_RDWR);
+        }
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();
         }
@@ -166,6 +178,7 @@ impl Drop for Running {
 }
 
 fn serve_one(stream: UnixStream, shared: Arc<Shared>, handler: &Handler) {
+    let _for_another = crate::out::work_for_another();
     // Only the owner's own peixuns: the folder is private already, and the socket says so too.
     let Some(pid) = peer_of_this_user(&stream) else {
         return;
@@ -174,6 +187,7 @@ fn serve_one(stream: UnixStream, shared: Arc<Shared>, handler: &Handler) {
     let mut reading = &stream;
     if stream
         .set_read_timeout(Some(Duration::from_secs(5)))
+        .and_then(|()| stream.set_write_timeout(Some(WRITE_TIMEOUT)))
         .is_err()
     {
         return;
@@ -236,4 +250,74 @@ fn peer_of_this_user(stream: &UnixStream) -> Option<u32> {
     (read == 0 && cred.uid == me)
         .then(|| u32::try_from(cred.pid).ok())
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn echo_who() -> Arc<Handler> {
+        Arc::new(|request: Request, connection: &mut Connection| {
+            if request == Request::Who {
+                let _ = connection.reply(&Reply::Clients(connection.others()));
+            } else {
+                // Stays connected until the other side goes.
+                let mut stream = connection.stream().unwrap();
+                let _ = wire::read_frame::<Request>(&mut stream);
+            }
+        })
+    }
+
+    #[test]
+    fn who_lists_the_others_and_the_socket_is_the_owners_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("peixun.sock");
+        let server = Server::start(&path, echo_who()).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let mut staying = UnixStream::connect(&path).unwrap();
+        wire::write_frame(&mut staying, &Request::Stop).unwrap();
+        let mut interface = UnixStream::connect(&path).unwrap();
+        let asked = Request::Interface {
+            english: false,
+            today: None,
+            cols: 80,
+            rows: 24,
+        };
+        wire::write_frame(&mut interface, &asked).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let clients = loop {
+            let mut who = UnixStream::connect(&path).unwrap();
+            wire::write_frame(&mut who, &Request::Who).unwrap();
+            let Some(Reply::Clients(clients)) = wire::read_frame(&mut who).unwrap() else {
+                panic!("no answer");
+            };
+            if !clients.is_empty() || Instant::now() > deadline {
+                break clients;
+            }
+        };
+        // The interface is listed; the connection whose first frame was no request is not.
+        assert_eq!(clients.len(), 1, "{clients:?}");
+        assert_eq!(clients[0].doing, "peixun");
+        assert_eq!(clients[0].pid, std::process::id());
+        drop(interface);
+        drop(staying);
+        drop(server);
+        assert!(!path.exists(), "the socket goes with the server");
+    }
+
+    #[test]
+    fn stopping_does_not_wait_for_a_socket_file_someone_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("peixun.sock");
+        let server = Server::start(&path, echo_who()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(server);
+            let _ = done.send(());
+        });
+        assert!(finished.recv_timeout(Duration::from_secs(5)).is_ok());
+    }
 }

@@ -97,6 +97,7 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
             return Err(error).wrap_err(t("tui.error.terminal"));
         }
     };
+    keep_the_screen_from_others_panics();
     let (tx, rx) = mpsc::channel();
     let workers = Threads {
         store: Arc::clone(&store),
@@ -127,6 +128,20 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
     }
     result?;
     cursor.and(restored).wrap_err(t("tui.error.restore"))
+}
+
+/// ratatui's panic hook restores this terminal on a panic in any thread; one in a thread
+/// working for another peixun (a command or a visiting interface the service runs) is that
+/// peixun's, and this screen goes on.
+fn keep_the_screen_from_others_panics() {
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if crate::out::working_for_another() {
+            crate::out::to_another_only(&format!("peixun: {info}\n"));
+        } else {
+            restore_and_report(info);
+        }
+    }));
 }
 
 /// A report or an import still being written finishes before the store closes: leaving

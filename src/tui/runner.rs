@@ -118,10 +118,12 @@ impl Workers for Threads {
         let tx = self.tx.clone();
         // A visiting interface may speak another language than the process.
         let lang = crate::i18n::lang();
+        let for_another = crate::out::working_for_another();
         let spawned = std::thread::Builder::new()
             .name(if index { "office-index" } else { "job" }.into())
             .spawn(move || {
                 let _lang = crate::i18n::speak_on_this_thread(lang);
+                let _for_another = for_another.then(crate::out::work_for_another);
                 // A worker that panics still ends its job on screen.
                 let _stopped = Stopped {
                     tx: tx.clone(),
