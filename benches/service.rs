@@ -29,7 +29,8 @@ fn copy_dir(from: &Path, to: &Path) {
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "peixun.lock" && entry.file_name() != "peixun.sock" {
+        } else if entry.file_name() != "peixun.lock" && entry.file_name() != peixun::service::SOCKET
+        {
             std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{e}"));
         }
     }
@@ -52,11 +53,13 @@ fn session_and_code(store: &Store) -> (String, String) {
 
 /// One command line through the socket, to its exit status.
 fn round_trip(dir: &Path, args: &[&str]) -> u8 {
-    let mut stream = UnixStream::connect(dir.join("peixun.sock")).unwrap_or_else(|e| panic!("{e}"));
+    let mut stream =
+        UnixStream::connect(dir.join(peixun::service::SOCKET)).unwrap_or_else(|e| panic!("{e}"));
     let request = Request::Run {
         args: args.iter().map(|a| a.to_string()).collect(),
         english: false,
         input: None,
+        folder: dir.display().to_string(),
     };
     wire::write_frame(&mut stream, &request).unwrap_or_else(|e| panic!("{e}"));
     loop {

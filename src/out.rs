@@ -24,6 +24,9 @@ thread_local! {
     /// peixun's to hear of, not this process's terminal's.
     static FOR_ANOTHER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static SINK: RefCell<Option<Box<dyn Sink>>> = const { RefCell::new(None) };
+    /// The folder the other peixun was started in: its relative paths and default file names
+    /// are there, not in this process's folder.
+    static FOLDER: RefCell<Option<std::path::PathBuf>> = const { RefCell::new(None) };
     /// The standard input a command run for another peixun was given.
     static INPUT: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
 }
@@ -55,6 +58,30 @@ pub fn to_another_only(text: &str) {
             let _ = sink.write(Stream::Err, text.as_bytes());
         }
     });
+}
+
+/// Makes `folder` this thread's folder for relative paths until the guard drops.
+pub fn work_in(folder: std::path::PathBuf) -> WorkIn {
+    FOLDER.with(|slot| *slot.borrow_mut() = Some(folder));
+    WorkIn(())
+}
+
+/// The thread's relative paths are this process's again when this drops.
+pub struct WorkIn(());
+
+impl Drop for WorkIn {
+    fn drop(&mut self) {
+        FOLDER.with(|slot| slot.borrow_mut().take());
+    }
+}
+
+/// `path` as the one who asked means it: a relative path is in their folder when this thread
+/// works for another peixun, else as given (this process's folder).
+pub fn in_callers_folder(path: &std::path::Path) -> std::path::PathBuf {
+    match FOLDER.with(|slot| slot.borrow().clone()) {
+        Some(folder) if path.is_relative() => folder.join(path),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Gives this thread's commands `bytes` as their standard input until the guard drops.

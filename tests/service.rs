@@ -154,7 +154,10 @@ fn commands_run_while_the_interface_is_open_and_the_door_sees_their_check_ins() 
     s.send("\x03");
     assert!(s.wait_exit());
     assert!(
-        !dir.path().join("data").join("peixun.sock").exists(),
+        !dir.path()
+            .join("data")
+            .join(peixun::service::SOCKET)
+            .exists(),
         "the socket goes with the interface"
     );
     // With nobody holding the store, commands open it themselves, and the check-in is there.
@@ -186,6 +189,24 @@ fn a_command_sent_to_the_interface_keeps_its_folder_its_language_and_its_exit_st
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(elsewhere.join("stats.xlsx").is_file());
     assert!(text(&made.stdout).contains("stats.xlsx"));
+    // So is the folder a report goes to when no file is named.
+    let named_by_default = peixun_in(dir.path(), &elsewhere, &["report", "stats"]);
+    assert!(
+        named_by_default.status.success(),
+        "{}",
+        text(&named_by_default.stderr)
+    );
+    let made_there: Vec<_> = std::fs::read_dir(&elsewhere)
+        .expect("the folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(made_there.len(), 2, "{made_there:?}");
+    assert!(
+        text(&named_by_default.stdout).contains(&elsewhere.display().to_string()),
+        "{}",
+        text(&named_by_default.stdout)
+    );
 
     // A refusal in English, with the user's exit status, while the interface speaks Chinese.
     let refused = peixun(dir.path(), &["--lang", "en", "session", "show", "NOPE"]);
@@ -236,7 +257,7 @@ fn a_socket_left_by_a_holder_that_died_is_not_waited_for() {
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());
     // A socket nobody listens on any more, as a killed interface leaves it.
-    let socket = dir.path().join("data").join("peixun.sock");
+    let socket = dir.path().join("data").join(peixun::service::SOCKET);
     drop(std::os::unix::net::UnixListener::bind(&socket).expect("bind"));
     assert!(socket.exists());
     let started = Instant::now();

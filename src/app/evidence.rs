@@ -110,7 +110,7 @@ pub fn save(store: &Store, file: &EvidenceFile, dest: Option<&Path>) -> Outcome<
     let path = match dest {
         Some(dir) if dir.is_dir() => dir.join(&name),
         Some(path) => path.to_path_buf(),
-        None => PathBuf::from(&name),
+        None => crate::out::in_callers_folder(Path::new(&name)),
     };
     refuse_existing(&path)?;
     let bytes = bytes_of(store, file)?;

@@ -112,8 +112,10 @@ pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
                 args,
                 english,
                 input,
+                folder,
             } => {
                 let before = store.ops_written().ok();
+                let _folder = crate::out::work_in(folder.into());
                 let code = run_for(store, args, english, input, connection);
                 if store.ops_written().ok() != before {
                     hub.tell(|| Notice::Changed, None);
@@ -127,7 +129,9 @@ pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
                 today,
                 cols,
                 rows,
+                folder,
             } => show_to_visitor(
+                &folder,
                 store,
                 &hub,
                 english,
@@ -145,6 +149,7 @@ pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
 
 /// A visiting peixun's interface, run here on `store` until it ends.
 fn show_to_visitor(
+    folder: &str,
     store: &Arc<Store>,
     hub: &Arc<Hub>,
     english: bool,
@@ -154,6 +159,7 @@ fn show_to_visitor(
 ) {
     let lang = if english { Lang::En } else { Lang::Zh };
     let _lang = crate::i18n::speak_on_this_thread(lang);
+    let _folder = crate::out::work_in(folder.into());
     let today = match today.map(str::parse::<chrono::NaiveDate>) {
         Some(Ok(day)) => Ok(day),
         _ => store.today(),
@@ -207,6 +213,11 @@ fn run_for(
         match cli {
             Err(error) => {
                 crate::errln!("peixun: {}", error.render());
+                2
+            }
+            // The sender checks this too; a peixun of this version never sends one of these.
+            Ok(cli) if !runs_in_service(&cli) => {
+                crate::errln!("peixun: {}", t("cli.service.not_here"));
                 2
             }
             Ok(cli) => match super::dispatch(cli) {
@@ -267,6 +278,7 @@ pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Optio
         args,
         english: cli.lang == Lang::En,
         input,
+        folder: cwd.display().to_string(),
     };
     wire::write_frame(&mut stream, &request).ok()?;
     Some(relay(&mut stream))
@@ -337,7 +349,12 @@ fn absolute_args(args: &[String], command: &mut clap::Command, cwd: &Path) -> Ve
     for (at, word) in args.iter().enumerate().skip(1) {
         let (flag, value) = match word.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (format!("{flag}="), value),
-            _ if word.starts_with('-') => continue,
+            _ if word.starts_with("--") => continue,
+            // A short option with its value attached (`-ostats.xlsx`).
+            _ if word.starts_with('-') => match word.get(..2) {
+                Some(flag) if word.len() > 2 => (flag.to_string(), &word[2..]),
+                _ => continue,
+            },
             _ => (String::new(), word.as_str()),
         };
         if value.is_empty() || value == "-" || Path::new(value).is_absolute() {
@@ -441,6 +458,10 @@ mod tests {
                 "--data-dir",
                 "/home/zm/b.pxb"
             ]
+        );
+        assert_eq!(
+            absolute(&["peixun", "report", "stats", "-os.xlsx"]),
+            ["peixun", "report", "stats", "-o/home/zm/s.xlsx"]
         );
         assert_eq!(
             absolute(&["peixun", "checkin", "--session", "out", "--code", "-"]),

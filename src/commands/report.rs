@@ -36,7 +36,9 @@ pub fn output_path(
             FileFormat::of(path).map_err(user_error)?;
             Ok(path.clone())
         }
-        None => Ok(PathBuf::from(default_name(report, what, date))),
+        None => Ok(crate::out::in_callers_folder(Path::new(&default_name(
+            report, what, date,
+        )))),
     }
 }
 
@@ -286,10 +288,10 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
         ReportCommand::Notice { session, output } => {
             let found = crate::app::notice::session(&store, session)?;
             let path = output.clone().unwrap_or_else(|| {
-                PathBuf::from(crate::sheets::notice::default_name(
+                crate::out::in_callers_folder(Path::new(&crate::sheets::notice::default_name(
                     &found.title,
                     found.date,
-                ))
+                )))
             });
             let written = crate::app::notice::write(&store, &found, &path, today(cli, &store)?)?;
             crate::outln!(

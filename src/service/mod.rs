@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 
 pub use server::{Connection, Handler, Server};
 
-/// The socket's name inside the data folder.
-pub const SOCKET: &str = "peixun.sock";
+/// The socket's name inside the data folder. It names the version of what is said on it: a
+/// peixun of another version finds no socket, and is told the store is in use, rather than
+/// sending what the holder cannot read.
+pub const SOCKET: &str = "peixun-1.sock";
 
 pub fn socket_path(dir: &Path) -> PathBuf {
     dir.join(SOCKET)

@@ -284,6 +284,7 @@ mod tests {
             today: None,
             cols: 80,
             rows: 24,
+            folder: "/home/zm".into(),
         };
         wire::write_frame(&mut interface, &asked).unwrap();
         let deadline = Instant::now() + Duration::from_secs(5);

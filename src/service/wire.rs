@@ -16,6 +16,8 @@ pub enum Request {
         args: Vec<String>,
         english: bool,
         input: Option<Vec<u8>>,
+        /// The folder the sender was started in: default file names go there.
+        folder: String,
     },
     /// Who is connected.
     Who,
@@ -25,6 +27,8 @@ pub enum Request {
         today: Option<String>,
         cols: u16,
         rows: u16,
+        /// The folder the sender was started in: paths typed there are relative to it.
+        folder: String,
     },
     /// A key pressed on the visiting terminal, as the interface encodes it.
     Key(Vec<u8>),
@@ -111,6 +115,7 @@ mod tests {
             ],
             english: false,
             input: Some(b"0001\n".to_vec()),
+            folder: "/home/zm".into(),
         };
         write_frame(&mut bytes, &request).unwrap();
         write_frame(&mut bytes, &Reply::Exit(2)).unwrap();

@@ -43,6 +43,7 @@ impl FileFormat {
 
 /// `path` as an absolute path (the file need not exist), for messages.
 pub fn absolute(path: &Path) -> PathBuf {
+    let path = &crate::out::in_callers_folder(path);
     std::fs::canonicalize(path)
         .or_else(|_| std::path::absolute(path))
         .unwrap_or_else(|_| path.to_path_buf())

@@ -2,7 +2,7 @@
 //! it only after commit returned, i.e. after the flush. A failure is shown, never swallowed, and
 //! a form stays open so nothing typed is lost.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use color_eyre::eyre::{Report, Result};
@@ -381,7 +381,8 @@ pub(crate) fn expand(raw: &str) -> PathBuf {
             return home.join(rest);
         }
     }
-    PathBuf::from(trimmed)
+    // A visiting interface's paths are in the folder its peixun was started in.
+    crate::out::in_callers_folder(Path::new(trimmed))
 }
 
 fn attach(

@@ -285,9 +285,12 @@ fn event_loop<W: std::io::Write>(
                 for effect in effects {
                     effects::run(around.store, around.workers, state, effect);
                 }
-                if wrote_maybe {
+                // After a change made elsewhere the reading is left as it was: were one of this
+                // interface's workers to have written meanwhile, the others still hear of it
+                // (at worst they read their tabs once more than needed).
+                if wrote_maybe && !elsewhere {
                     let now = around.store.ops_written().unwrap_or(seen);
-                    if now != seen && !elsewhere {
+                    if now != seen {
                         (around.wrote)();
                     }
                     seen = now;

@@ -47,11 +47,13 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         ratatui::restore();
         return Err(error).wrap_err(t("tui.error.terminal"));
     }
+    let folder = std::env::current_dir().unwrap_or_default();
     let asked = Request::Interface {
         english,
         today: today.map(|day| day.to_string()),
         cols,
         rows,
+        folder: folder.display().to_string(),
     };
     let (ended, end) = mpsc::channel::<Ending>();
     let shown = wire::write_frame(&mut stream, &asked)
