@@ -119,21 +119,26 @@ pub fn write(store: &Store, keep: usize) -> Result<Summary> {
         device: store.device(),
     };
     let db = store.db();
-    let entries = format::write(temp.as_file_mut(), &keys, &prefix, |records| {
-        for name in db.tree_names() {
-            let tree = db.open_tree(&name)?;
-            records.tree(&name)?;
-            for entry in tree.iter() {
-                let (k, v) = entry.wrap_err("reading the store")?;
-                records.entry(&k, &v)?;
-            }
-        }
-        Ok(())
-    })
-    .map_err(|e| match e.downcast_ref::<std::io::Error>() {
-        Some(io) => failed(&io_reason(io)),
-        None => failed(&e),
-    })?;
+    // One moment of the store, though doors and imports go on (the store service).
+    let entries = store
+        .without_writes(|| {
+            format::write(temp.as_file_mut(), &keys, &prefix, |records| {
+                for name in db.tree_names() {
+                    let tree = db.open_tree(&name)?;
+                    records.tree(&name)?;
+                    for entry in tree.iter() {
+                        let (k, v) = entry.wrap_err("reading the store")?;
+                        records.entry(&k, &v)?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .and_then(|written| written)
+        .map_err(|e| match e.downcast_ref::<std::io::Error>() {
+            Some(io) => failed(&io_reason(io)),
+            None => failed(&e),
+        })?;
     temp.as_file().sync_all().map_err(io_failed)?;
     temp.persist(&path).map_err(|e| io_failed(e.error))?;
     #[cfg(unix)]

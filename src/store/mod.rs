@@ -324,6 +324,16 @@ impl Store {
         })
     }
 
+    /// Runs `read` with every write of this process held back, so that what it reads across
+    /// trees (a backup, a check) is one moment of the store, with other threads writing.
+    pub fn without_writes<T>(&self, read: impl FnOnce() -> T) -> Result<T> {
+        let _writer = self
+            .writer
+            .lock()
+            .map_err(|_| eyre!("store writer lock poisoned"))?;
+        Ok(read())
+    }
+
     /// How many ops the log holds (each device's ops are numbered from one): it grows with
     /// every write and import, so a change is seen by comparing two readings.
     pub fn ops_written(&self) -> Result<u64> {
