@@ -521,3 +521,51 @@ fn a_visitor_takes_the_store_over_from_a_holder_that_was_killed() {
     assert!(visitor.wait_exit());
     visitor.assert_restored();
 }
+
+#[test]
+fn when_the_holder_closes_one_visitor_takes_over_and_the_other_visits_it() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let data = dir.path().join("data");
+    let args = ["--data-dir", path_str(&data)];
+    let mut holder = Session::spawn(dir.path(), &args);
+    holder.wait_text("4 签到");
+    let mut visitors = [
+        Session::spawn(dir.path(), &args),
+        Session::spawn(dir.path(), &args),
+    ];
+    for visitor in &mut visitors {
+        visitor.wait_text("4 签到");
+    }
+    let pids: Vec<String> = visitors
+        .iter()
+        .map(|v| v.child.process_id().expect("pid").to_string())
+        .collect();
+    holder.send("\x03");
+    assert!(holder.wait_exit());
+    // One holds the store, the other is listed as visiting it.
+    let deadline = Instant::now() + DEADLINE;
+    let (holding, visiting) = loop {
+        let who = text(&peixun(dir.path(), &["who"]).stdout);
+        let held_by = pids
+            .iter()
+            .position(|p| who.contains(&format!("（进程 {p}）")));
+        if let Some(at) = held_by {
+            let other = &pids[1 - at];
+            if who.contains(&format!("进程 {other}（")) {
+                break (at, 1 - at);
+            }
+        }
+        assert!(Instant::now() < deadline, "no one took over cleanly: {who}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    visitors[holding].wait_text("本终端已接管");
+    // Both work: the visitor's keys reach the new holder.
+    visitors[visiting].send("2");
+    visitors[visiting].wait_text("日期  时间");
+    for at in [visiting, holding] {
+        visitors[at].send("\x03");
+        assert!(visitors[at].wait_exit());
+        visitors[at].assert_restored();
+    }
+}

@@ -219,7 +219,8 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// The interface on `store`, serving it to the office's other peixuns while it is open.
-fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result<()> {
+/// Returns whether it handed the store over to interfaces still open when it closed.
+fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result<bool> {
     let today = today(cli, &store)?;
     let hub = std::sync::Arc::new(remote::Hub::default());
     let service = remote::serve(&store, &hub);
@@ -231,14 +232,14 @@ fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result
     let shown = crate::tui::run(std::sync::Arc::clone(&store), today, link);
     // Visiting interfaces are told to take over; requests under way are answered before the
     // store closes.
-    hub.close(id);
+    let handed_over = hub.close(id) > 0;
     drop(service);
-    shown
+    shown.map(|()| handed_over)
 }
 
 /// The interface: shown by the peixun holding the store when one does, else on the store
 /// opened here. When the holder closes, this one takes the store over. Returns whether this
-/// peixun held the store in the end.
+/// peixun was the last to hold the store (the one to write the day's backup).
 fn interface_or_visit(cli: &Cli) -> Result<bool> {
     // Set once a holder has said it is closing: the store is free in a moment.
     let mut taking_over: Option<std::time::Instant> = None;
@@ -262,8 +263,14 @@ fn interface_or_visit(cli: &Cli) -> Result<bool> {
             }
         }
         let waited = taking_over.map(|since| since.elapsed());
-        match open_store(cli) {
-            Ok(store) => return interface(cli, store, taking_over.is_some()).map(|()| true),
+        // Taking over, the store is not waited for (a backup the old holder started waits for
+        // it too): another visitor may hold it first, and is visited.
+        let opened = match taking_over {
+            Some(_) => Store::open(&data_dir(cli)?).map(std::sync::Arc::new),
+            None => open_store(cli),
+        };
+        match opened {
+            Ok(store) => return interface(cli, store, taking_over.is_some()).map(|handed| !handed),
             Err(e)
                 if crate::store::is_locked(&e)
                     && waited.is_some_and(|w| w < std::time::Duration::from_secs(10)) =>
@@ -429,5 +436,5 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    interface(cli, std::sync::Arc::new(store), false)
+    interface(cli, std::sync::Arc::new(store), false).map(drop)
 }

@@ -65,12 +65,16 @@ impl Hub {
     }
 
     /// The holder is closing: every interface but its own (`holder`) is told to leave, and so
-    /// is any that joins from now on.
-    pub fn close(&self, holder: u64) {
+    /// is any that joins from now on. Returns how many were told.
+    pub fn close(&self, holder: u64) -> usize {
         let listeners = self.listeners();
         self.closing.store(true, Ordering::SeqCst);
         drop(listeners);
         self.tell(|| Notice::HostLeaving, Some(holder));
+        self.listeners()
+            .iter()
+            .filter(|(id, _)| *id != holder)
+            .count()
     }
 
     /// The tie of interface `id` to the others: it hears on `notices` and tells them it wrote.

@@ -226,8 +226,7 @@ fn changed_elsewhere(store: &Store, state: &mut State) {
         if let crate::tui::forms::FormKind::Session(base) = &form.kind {
             let now = store.session(&base.id).ok().flatten();
             if !base.id.is_empty() && now.as_ref() != Some(&**base) {
-                let said = tf("tui.visit.form_changed", &[("title", &base.title)]);
-                state.error(said);
+                state.error(t("tui.visit.form_changed"));
             }
         }
     }

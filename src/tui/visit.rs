@@ -67,7 +67,11 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
     if tty.gone() {
         return Ok(Visit::Closed);
     }
-    let restored = ratatui::try_restore().wrap_err(t("tui.error.restore"));
+    // The holder's frames hid the cursor; restoring the screen does not show it again.
+    let cursor = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+    let restored = cursor
+        .and_then(|()| ratatui::try_restore())
+        .wrap_err(t("tui.error.restore"));
     let ending = outcome?;
     restored?;
     // What the holder said goes on the terminal once it is back to normal.

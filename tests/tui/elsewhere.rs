@@ -48,7 +48,7 @@ fn a_session_form_open_over_a_change_made_elsewhere_says_so() {
         .unwrap();
     // Something else written elsewhere: the form is not warned.
     drive(&store, &mut state, AppEvent::StoreChanged);
-    assert!(!screen_text(&state, 120, 30).contains("另一个 peixun 修改"));
+    assert!(!screen_text(&state, 120, 30).contains("另一个 peixun 修改，保存会覆盖"));
 
     let mut changed = store.session(&id).unwrap().unwrap();
     changed.venue = "改到区政府三楼".into();
@@ -61,7 +61,10 @@ fn a_session_form_open_over_a_change_made_elsewhere_says_so() {
         "the form stays open"
     );
     let screen = screen_text(&state, 120, 30);
-    assert!(screen.contains("另一个 peixun 修改"), "{screen}");
+    assert!(
+        screen.contains("另一个 peixun 修改，保存会覆盖"),
+        "{screen}"
+    );
 }
 
 #[test]
