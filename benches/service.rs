@@ -58,7 +58,7 @@ fn round_trip(dir: &Path, args: &[&str]) -> u8 {
     let request = Request::Run {
         args: args.iter().map(|a| a.to_string()).collect(),
         english: false,
-        input: None,
+        input: false,
         folder: dir.display().to_string(),
     };
     wire::write_frame(&mut stream, &request).unwrap_or_else(|e| panic!("{e}"));

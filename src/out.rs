@@ -27,8 +27,8 @@ thread_local! {
     /// The folder the other peixun was started in: its relative paths and default file names
     /// are there, not in this process's folder.
     static FOLDER: RefCell<Option<std::path::PathBuf>> = const { RefCell::new(None) };
-    /// The standard input a command run for another peixun was given.
-    static INPUT: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    /// The standard input of a command run for another peixun.
+    static INPUT: RefCell<Option<Box<dyn io::BufRead>>> = const { RefCell::new(None) };
 }
 
 /// Marks this thread as working for another peixun until the guard drops.
@@ -84,9 +84,9 @@ pub fn in_callers_folder(path: &std::path::Path) -> std::path::PathBuf {
     }
 }
 
-/// Gives this thread's commands `bytes` as their standard input until the guard drops.
-pub fn provide_input(bytes: Vec<u8>) -> Provided {
-    INPUT.with(|slot| *slot.borrow_mut() = Some(bytes));
+/// Gives this thread's commands `input` as their standard input until the guard drops.
+pub fn provide_input(input: Box<dyn io::BufRead>) -> Provided {
+    INPUT.with(|slot| *slot.borrow_mut() = Some(input));
     Provided(())
 }
 
@@ -102,7 +102,7 @@ impl Drop for Provided {
 /// Standard input, wherever it comes from.
 pub fn input() -> Box<dyn io::BufRead> {
     match INPUT.with(|slot| slot.borrow_mut().take()) {
-        Some(bytes) => Box::new(io::Cursor::new(bytes)),
+        Some(input) => input,
         None => Box::new(io::stdin().lock()),
     }
 }
@@ -221,7 +221,7 @@ mod tests {
             crate::errln!("warning");
             let mut writer = stdout();
             writeln!(writer, "json").unwrap();
-            let _given = provide_input(b"0001\n0002\n".to_vec());
+            let _given = provide_input(Box::new(io::Cursor::new(b"0001\n0002\n".to_vec())));
             let codes: Vec<String> = input().lines().map(Result::unwrap).collect();
             assert_eq!(codes, ["0001", "0002"]);
         }

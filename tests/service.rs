@@ -176,6 +176,7 @@ fn a_command_sent_to_the_interface_keeps_its_folder_its_language_and_its_exit_st
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());
     let mut s = open_door(dir.path());
+    let (present, enrolled) = door_count(&s.screen_text()).expect("count");
     let (session, code) = door_session_and_absent_code(dir.path(), &s.screen_text());
 
     // A relative path is the caller's, not the interface's.
@@ -239,8 +240,13 @@ fn a_command_sent_to_the_interface_keeps_its_folder_its_language_and_its_exit_st
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run peixun");
+    // Each code is checked in as it arrives, while the pipe is still open (a scanner's).
     let mut input = piped.stdin.take().expect("stdin");
-    std::io::Write::write_all(&mut input, format!("{code}\nNOBODY\n").as_bytes()).expect("write");
+    std::io::Write::write_all(&mut input, format!("{code}\n").as_bytes()).expect("write");
+    s.wait_for("the piped code's check-in on the door", |screen| {
+        door_count(screen) == Some((present + 1, enrolled))
+    });
+    std::io::Write::write_all(&mut input, b"NOBODY\n").expect("write");
     drop(input);
     let piped = piped.wait_with_output().expect("wait");
     assert_eq!(piped.status.code(), Some(2), "{}", text(&piped.stderr));
@@ -489,7 +495,7 @@ fn a_visiting_terminal_that_goes_away_leaves_the_holder_working() {
     visitor.wait_exit();
     let who = |dir: &Path| text(&peixun(dir, &["who"]).stdout);
     let deadline = Instant::now() + DEADLINE;
-    while who(dir.path()).contains("：peixun\n") {
+    while who(dir.path()).contains("：peixun") {
         assert!(Instant::now() < deadline, "the visitor is still listed");
         std::thread::sleep(Duration::from_millis(50));
     }

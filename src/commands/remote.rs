@@ -118,12 +118,10 @@ pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
                 input,
                 folder,
             } => {
-                let before = store.ops_written().ok();
                 let _folder = crate::out::work_in(folder.into());
-                let code = run_for(store, args, english, input, connection);
-                if store.ops_written().ok() != before {
-                    hub.tell(|| Notice::Changed, None);
-                }
+                let code = tell_as_it_writes(store, &hub, || {
+                    run_for(store, args, english, input, connection)
+                });
                 // A report or a `doctor` run here must not leave the holder at its peak.
                 crate::heap::release_freed();
                 let _ = connection.reply(&Reply::Exit(code));
@@ -134,6 +132,7 @@ pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
                 cols,
                 rows,
                 folder,
+                ..
             } => show_to_visitor(
                 &folder,
                 store,
@@ -143,12 +142,44 @@ pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
                 (cols, rows),
                 connection,
             ),
-            // Only ever after an `Interface`, which reads them itself.
-            Request::Key(_) | Request::Resize { .. } | Request::Stop => {}
+            // Only ever after an `Interface` or a `Run`, which read them themselves.
+            Request::Key(_)
+            | Request::Resize { .. }
+            | Request::Stop
+            | Request::Input(_)
+            | Request::InputEnd => {}
         }
     };
     let path = crate::service::socket_path(store.dir());
     Server::start(&path, Arc::new(handler)).ok()
+}
+
+/// Runs `command`, telling the interfaces each time the log has grown: at once when it ends,
+/// and every `LOOK` while it runs (a scanner's pipe checks people in one by one).
+fn tell_as_it_writes(store: &Store, hub: &Hub, command: impl FnOnce() -> u8) -> u8 {
+    const LOOK: std::time::Duration = std::time::Duration::from_millis(50);
+    let seen = Mutex::new(store.ops_written().ok());
+    let tell_if_grown = || {
+        let now = store.ops_written().ok();
+        let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if now != *seen {
+            *seen = now;
+            hub.tell(|| Notice::Changed, None);
+        }
+    };
+    let (done, finished) = mpsc::channel::<()>();
+    let tell = &tell_if_grown;
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(LOOK) {
+                tell();
+            }
+        });
+        let code = command();
+        drop(done);
+        tell_if_grown();
+        code
+    })
 }
 
 /// A visiting peixun's interface, run here on `store` until it ends.
@@ -198,7 +229,7 @@ fn run_for(
     store: &Arc<Store>,
     args: Vec<String>,
     english: bool,
-    input: Option<Vec<u8>>,
+    input: bool,
     connection: &Connection,
 ) -> u8 {
     let lang = if english { Lang::En } else { Lang::Zh };
@@ -207,6 +238,10 @@ fn run_for(
     };
     let _lang = crate::i18n::speak_on_this_thread(lang);
     let _out = crate::out::redirect(sink);
+    let input = match input.then(|| connection.input()).transpose() {
+        Ok(input) => input,
+        Err(_) => return 1,
+    };
     let _input = input.map(crate::out::provide_input);
     let _served = serve_on_this_thread(Arc::clone(store));
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -267,17 +302,7 @@ pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Optio
     let mut stream = holder_of(cli)?;
     let cwd = std::env::current_dir().ok()?;
     let args = absolute_args(args, command, &cwd);
-    let reads_input = matches!(&cli.command, Some(Command::Checkin(a)) if a.codes_from_stdin);
-    let input = if reads_input {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
-            eprintln!("peixun: {e}");
-            return Some(1);
-        }
-        Some(bytes)
-    } else {
-        None
-    };
+    let input = matches!(&cli.command, Some(Command::Checkin(a)) if a.codes_from_stdin);
     let request = Request::Run {
         args,
         english: cli.lang == Lang::En,
@@ -285,7 +310,35 @@ pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Optio
         folder: cwd.display().to_string(),
     };
     wire::write_frame(&mut stream, &request).ok()?;
+    if input {
+        send_input(&stream);
+    }
     Some(relay(&mut stream))
+}
+
+/// Standard input to the holder as it comes (a scanner's pipe: each code is checked in as it is
+/// read), on a thread of its own, then its end.
+fn send_input(stream: &std::os::unix::net::UnixStream) {
+    let Ok(mut stream) = stream.try_clone() else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        let mut stdin = std::io::stdin();
+        loop {
+            match std::io::Read::read(&mut stdin, &mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if wire::write_frame(&mut stream, &Request::Input(buffer[..n].to_vec()))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        let _ = wire::write_frame(&mut stream, &Request::InputEnd);
+    });
 }
 
 /// Prints the replies to a `Run` until its exit status.

@@ -44,9 +44,40 @@ impl Connection {
         self.stream.try_clone()
     }
 
+    /// The standard input this peixun sends after its request, read as it comes.
+    pub fn input(&self) -> io::Result<Box<dyn io::BufRead>> {
+        Ok(Box::new(io::BufReader::new(Input {
+            stream: self.stream.try_clone()?,
+            pending: io::Cursor::new(Vec::new()),
+            ended: false,
+        })))
+    }
+
     /// Where a command run for this peixun prints.
     pub fn sink(&self) -> io::Result<Box<dyn Sink>> {
         Ok(Box::new(Replies(self.stream.try_clone()?)))
+    }
+}
+
+/// `Input` frames as a reader; `InputEnd`, or the sender going away, is the end.
+struct Input {
+    stream: UnixStream,
+    pending: io::Cursor<Vec<u8>>,
+    ended: bool,
+}
+
+impl io::Read for Input {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.pending.read(buf)?;
+            if n > 0 || self.ended || buf.is_empty() {
+                return Ok(n);
+            }
+            match wire::read_frame::<Request>(&mut self.stream) {
+                Ok(Some(Request::Input(bytes))) => self.pending = io::Cursor::new(bytes),
+                Ok(Some(_)) | Ok(None) | Err(_) => self.ended = true,
+            }
+        }
     }
 }
 
@@ -205,10 +236,14 @@ fn serve_one(stream: UnixStream, shared: Arc<Shared>, handler: &Handler) {
             line.extend(args.iter().skip(1).map(String::as_str));
             line.join(" ")
         }
-        Request::Interface { .. } => "peixun".to_string(),
+        Request::Interface { terminal, .. } => format!("peixun  {terminal}").trim().to_string(),
         Request::Who => "peixun who".to_string(),
         // Only ever after a first request.
-        Request::Key(_) | Request::Resize { .. } | Request::Stop => return,
+        Request::Key(_)
+        | Request::Resize { .. }
+        | Request::Stop
+        | Request::Input(_)
+        | Request::InputEnd => return,
     };
     lock(&shared.clients).push((
         id,
@@ -285,6 +320,7 @@ mod tests {
             cols: 80,
             rows: 24,
             folder: "/home/zm".into(),
+            terminal: "/dev/pts/9".into(),
         };
         wire::write_frame(&mut interface, &asked).unwrap();
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -300,7 +336,7 @@ mod tests {
         };
         // The interface is listed; the connection whose first frame was no request is not.
         assert_eq!(clients.len(), 1, "{clients:?}");
-        assert_eq!(clients[0].doing, "peixun");
+        assert_eq!(clients[0].doing, "peixun  /dev/pts/9");
         assert_eq!(clients[0].pid, std::process::id());
         drop(interface);
         drop(staying);

@@ -10,12 +10,13 @@ pub const MAX_FRAME: usize = 16 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Request {
-    /// Run a command line (the program's name first, paths made absolute) with
-    /// the caller's language; `input` is its standard input where the command reads one.
+    /// Run a command line (the program's name first, paths made absolute) with the caller's
+    /// language. With `input`, the command reads standard input, which follows in `Input`
+    /// frames as the sender reads it, then `InputEnd`.
     Run {
         args: Vec<String>,
         english: bool,
-        input: Option<Vec<u8>>,
+        input: bool,
         /// The folder the sender was started in: default file names go there.
         folder: String,
     },
@@ -29,6 +30,8 @@ pub enum Request {
         rows: u16,
         /// The folder the sender was started in: paths typed there are relative to it.
         folder: String,
+        /// The sender's terminal (`/dev/pts/3`), for `peixun who`.
+        terminal: String,
     },
     /// A key pressed on the visiting terminal, as the interface encodes it.
     Key(Vec<u8>),
@@ -36,6 +39,10 @@ pub enum Request {
     Resize { cols: u16, rows: u16 },
     /// A stop signal reached the visiting peixun.
     Stop,
+    /// The next bytes of a command's standard input.
+    Input(Vec<u8>),
+    /// The end of a command's standard input.
+    InputEnd,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +121,7 @@ mod tests {
                 "/tmp/数据".into(),
             ],
             english: false,
-            input: Some(b"0001\n".to_vec()),
+            input: true,
             folder: "/home/zm".into(),
         };
         write_frame(&mut bytes, &request).unwrap();

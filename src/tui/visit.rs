@@ -54,6 +54,7 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         cols,
         rows,
         folder: folder.display().to_string(),
+        terminal: terminal_name(),
     };
     let (ended, end) = mpsc::channel::<Ending>();
     let shown = wire::write_frame(&mut stream, &asked)
@@ -81,6 +82,19 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         return Err(color_eyre::eyre::eyre!("{said}")).wrap_err(t("tui.visit.failed"));
     }
     Ok(ending.visit)
+}
+
+/// The name of the terminal on standard input (`/dev/pts/3`), or nothing.
+fn terminal_name() -> String {
+    // SAFETY: ttyname returns a pointer to a static buffer or null; it is read at once.
+    let name = unsafe { libc::ttyname(libc::STDIN_FILENO) };
+    if name.is_null() {
+        return String::new();
+    }
+    // SAFETY: a non-null ttyname result is a NUL-terminated string.
+    unsafe { std::ffi::CStr::from_ptr(name) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The holder's frames onto this terminal, on a thread of their own, until its last reply.
