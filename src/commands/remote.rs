@@ -366,6 +366,10 @@ fn relay(stream: &mut std::os::unix::net::UnixStream) -> u8 {
 /// The peixuns connected to the service of `dir`, if one answers.
 pub fn clients(dir: &Path) -> Option<Vec<Client>> {
     let mut stream = crate::service::connect(dir)?;
+    // A holder that cannot answer (stopped) does not hold `who` up.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(3)))
+        .ok()?;
     wire::write_frame(&mut stream, &Request::Who).ok()?;
     match wire::read_frame::<Reply>(&mut stream) {
         Ok(Some(Reply::Clients(clients))) => Some(clients),

@@ -411,6 +411,10 @@ pub fn check_destination(output: &Path) -> Result<bool> {
     }
 }
 
+/// One export at a time in a process: a link number is read when the bundle is built and
+/// counted as used when it is written, and two bundles must not share one.
+static EXPORTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Builds the bundle for `to` and writes it to `output` (a `.pxb` file, or a folder to name it
 /// in), then counts the link sequence number as used.
 pub fn export(
@@ -420,6 +424,9 @@ pub fn export(
     output: &Path,
     options: &ExportOptions,
 ) -> Result<Exported> {
+    let _one = EXPORTING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let into_folder = check_destination(output)?;
     if is_strict_ancestor(store.office(), to) {
         super::tallies::refresh(store)?;

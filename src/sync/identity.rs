@@ -12,6 +12,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::PoisonError;
 
 use age::secrecy::ExposeSecret;
 use chrono::NaiveDate;
@@ -23,6 +24,9 @@ use super::{fingerprint, hex, unhex};
 use crate::campaign::{campaign, UnitLevel};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
+
+/// Keys are made once per data folder; threads of one process take turns.
+static KEYS_MADE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub const CARD_FORMAT: &str = "peixun-card-1";
 const CARD_DOMAIN: &[u8] = b"peixun card v1\0";
@@ -461,6 +465,11 @@ impl Keys {
 
     /// Creates the keys of `office` in the store's data dir; refuses when they exist.
     pub fn create(data_dir: &Path, office: &str) -> Result<Keys> {
+        let _one = KEYS_MADE.lock().unwrap_or_else(PoisonError::into_inner);
+        Keys::create_unlocked(data_dir, office)
+    }
+
+    fn create_unlocked(data_dir: &Path, office: &str) -> Result<Keys> {
         // Also between the renames of a rotation: those keys are finished, never replaced.
         if Keys::exists(data_dir) {
             return Err(crate::error::user_error(tf(
@@ -488,10 +497,13 @@ impl Keys {
 
     /// The keys, created now when this office has none yet; the flag says whether they were.
     pub fn load_or_create(data_dir: &Path, office: &str) -> Result<(Keys, bool)> {
+        // Two threads of one process (the store service) asking at once: one makes them, the
+        // other loads them.
+        let _one = KEYS_MADE.lock().unwrap_or_else(PoisonError::into_inner);
         if Keys::exists(data_dir) {
             Ok((Keys::load(data_dir, office)?, false))
         } else {
-            Ok((Keys::create(data_dir, office)?, true))
+            Ok((Keys::create_unlocked(data_dir, office)?, true))
         }
     }
 
@@ -520,6 +532,25 @@ impl Keys {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn threads_asking_for_keys_at_once_get_the_same_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let made: Vec<(String, bool)> = std::thread::scope(|scope| {
+            let asks: Vec<_> = (0..4)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let (keys, created) = Keys::load_or_create(dir.path(), "420704").unwrap();
+                        (keys.card().unwrap().fingerprint(), created)
+                    })
+                })
+                .collect();
+            asks.into_iter().map(|a| a.join().unwrap()).collect()
+        });
+        assert_eq!(made.iter().filter(|(_, created)| *created).count(), 1);
+        assert!(made.iter().all(|(print, _)| *print == made[0].0));
+    }
+
     use super::*;
 
     #[test]
