@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 
-use peixun::commands::remote::{serve, Hub};
+use peixun::commands::remote::{serve_while_running, stop_serving};
 use peixun::service::wire::{self, Reply, Request};
 use peixun::store::{lists, Store};
 use peixun::tui::{data, drive, AppEvent, Keymap, Theme};
@@ -89,9 +89,12 @@ fn main() {
         let dir = work.path().join("data");
         copy_dir(&support::demo_store(scale), &dir);
         let store = Arc::new(Store::open(&dir).unwrap_or_else(|e| panic!("{e}")));
-        let hub = Arc::new(Hub::default());
-        let service =
-            serve(&store, &hub).unwrap_or_else(|| panic!("no socket in {}", dir.display()));
+        let hub = serve_while_running(&store);
+        assert!(
+            dir.join(peixun::service::SOCKET).exists(),
+            "no socket in {}",
+            dir.display()
+        );
         let (_id, heard) = hub.join();
         let (session, code) = session_and_code(&store);
         let dir_arg = dir.display().to_string();
@@ -163,7 +166,7 @@ fn main() {
                 round_trip(&dir, &line(round % 2 == 1))
             })
         });
-        drop(service);
+        stop_serving(None);
     }
     criterion.final_summary();
 }

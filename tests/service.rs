@@ -575,3 +575,53 @@ fn when_the_holder_closes_one_visitor_takes_over_and_the_other_visits_it() {
         visitors[at].assert_restored();
     }
 }
+
+/// Any peixun holding the store serves it, not only an interface: a scanner's pipe open at the
+/// door (a command that runs for hours) does not keep a colleague's `due` or interface out.
+#[test]
+fn a_command_holding_the_store_serves_it_and_an_interface_takes_over_when_it_ends() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let sessions = json(&peixun(dir.path(), &["sessions", "--json"]));
+    let session = sessions[0]["id"].as_str().expect("a session").to_string();
+    let mut scanner = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args([
+            "checkin",
+            "--session",
+            &session,
+            "--at",
+            "09:05",
+            "--codes-from-stdin",
+        ])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run peixun");
+    let socket = dir.path().join("data").join(peixun::service::SOCKET);
+    let deadline = Instant::now() + DEADLINE;
+    while !socket.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the scanner's peixun never served"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let due = peixun(dir.path(), &["due"]);
+    assert!(due.status.success(), "{}", text(&due.stderr));
+    let data = dir.path().join("data");
+    let mut visitor = Session::spawn(dir.path(), &["--data-dir", path_str(&data)]);
+    visitor.wait_text("4 签到");
+    // The pipe closes: the command ends, and the interface has the store from then on.
+    drop(scanner.stdin.take());
+    let ended = scanner.wait_with_output().expect("wait");
+    assert!(ended.status.success(), "{}", text(&ended.stderr));
+    visitor.wait_text("本终端已接管");
+    visitor.send("\x03");
+    assert!(visitor.wait_exit());
+    visitor.assert_restored();
+}

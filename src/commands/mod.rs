@@ -101,10 +101,13 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
 /// written, it waits for it (saying so) instead of refusing. A command the store service runs
 /// for another peixun works on the store the service holds.
 pub fn open_store(cli: &Cli) -> Result<std::sync::Arc<Store>> {
-    if let Some(store) = remote::served() {
+    if let Some(store) = remote::served().or_else(remote::serving_store) {
         return Ok(store);
     }
-    backup::open_waiting(&data_dir(cli)?).map(std::sync::Arc::new)
+    let store = std::sync::Arc::new(backup::open_waiting(&data_dir(cli)?)?);
+    // While this command runs, the office's other peixuns work through it.
+    remote::serve_while_running(&store);
+    Ok(store)
 }
 
 /// The moment a record is written: the clock's time on the day the store counts from, so that
@@ -211,7 +214,10 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         return Ok(());
     }
-    dispatch(cli)?;
+    let done = dispatch(cli);
+    // Before the day's backup, which opens the store itself.
+    remote::stop_serving(None);
+    done?;
     if let Some(dir) = backup_into {
         backup::after(&dir);
     }
@@ -222,8 +228,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// Returns whether it handed the store over to interfaces still open when it closed.
 fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result<bool> {
     let today = today(cli, &store)?;
-    let hub = std::sync::Arc::new(remote::Hub::default());
-    let service = remote::serve(&store, &hub);
+    let hub = remote::serve_while_running(&store);
     let (id, notices) = hub.join();
     let link = crate::tui::Link {
         took_over,
@@ -232,8 +237,7 @@ fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result
     let shown = crate::tui::run(std::sync::Arc::clone(&store), today, link);
     // Visiting interfaces are told to take over; requests under way are answered before the
     // store closes.
-    let handed_over = hub.close(id) > 0;
-    drop(service);
+    let handed_over = remote::stop_serving(Some(id)) > 0;
     shown.map(|()| handed_over)
 }
 

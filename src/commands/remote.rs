@@ -29,17 +29,18 @@ pub fn served() -> Option<Arc<Store>> {
     SERVED.with(|slot| slot.borrow().clone())
 }
 
-struct Serving(());
+/// The thread's command works on its own store again when this drops.
+struct OnServed(());
 
-impl Drop for Serving {
+impl Drop for OnServed {
     fn drop(&mut self) {
         SERVED.with(|slot| slot.borrow_mut().take());
     }
 }
 
-fn serve_on_this_thread(store: Arc<Store>) -> Serving {
+fn serve_on_this_thread(store: Arc<Store>) -> OnServed {
     SERVED.with(|slot| *slot.borrow_mut() = Some(store));
-    Serving(())
+    OnServed(())
 }
 
 /// Every interface on a store (the holder's and the visiting ones), to tell of changes.
@@ -100,10 +101,57 @@ impl Hub {
     }
 }
 
+/// The store this process holds and serves while its command (or interface) runs.
+struct Serving {
+    store: Arc<Store>,
+    hub: Arc<Hub>,
+    /// `None` where the socket could not be made: the store is then this peixun's alone.
+    server: Option<Server>,
+}
+
+static SERVING: Mutex<Option<Serving>> = Mutex::new(None);
+
+fn serving() -> std::sync::MutexGuard<'static, Option<Serving>> {
+    SERVING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Serves `store` to the office's other peixuns until `stop_serving`; the hub tells the
+/// interfaces on it of changes. A store already served is served once.
+pub fn serve_while_running(store: &Arc<Store>) -> Arc<Hub> {
+    let mut slot = serving();
+    if let Some(serving) = slot.as_ref().filter(|s| Arc::ptr_eq(&s.store, store)) {
+        return Arc::clone(&serving.hub);
+    }
+    let hub = Arc::new(Hub::default());
+    *slot = Some(Serving {
+        store: Arc::clone(store),
+        server: serve(store, &hub),
+        hub: Arc::clone(&hub),
+    });
+    hub
+}
+
+/// The store this process already holds and serves, for a command that opens it again.
+pub fn serving_store() -> Option<Arc<Store>> {
+    serving().as_ref().map(|s| Arc::clone(&s.store))
+}
+
+/// This process is done with its store: interfaces visiting it (all but `own`, this process's
+/// interface) are told to take over, requests under way are answered, and the store closes
+/// once the last holder of it lets go. Returns how many interfaces were told.
+pub fn stop_serving(own: Option<u64>) -> usize {
+    let Some(serving) = serving().take() else {
+        return 0;
+    };
+    let told = serving.hub.close(own.unwrap_or(u64::MAX));
+    drop(serving.server);
+    told
+}
+
 /// Starts answering other peixuns on `store`, telling `hub` of every command that added to the
 /// log and showing visiting interfaces. `None` where the socket cannot be made (a folder path
 /// too long for one): the store is then this peixun's alone, as it always was.
-pub fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
+fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
     let store_for_requests = Arc::clone(store);
     let hub = Arc::clone(hub);
     let handler = move |request: Request, connection: &mut Connection| {
@@ -310,6 +358,11 @@ pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Optio
         folder: cwd.display().to_string(),
     };
     wire::write_frame(&mut stream, &request).ok()?;
+    // A holder that closed before taking the request did nothing: the command runs here.
+    match wire::read_frame::<Reply>(&mut stream) {
+        Ok(Some(Reply::Started)) => {}
+        _ => return None,
+    }
     if input {
         send_input(&stream);
     }
@@ -353,7 +406,7 @@ fn relay(stream: &mut std::os::unix::net::UnixStream) -> u8 {
                 let _ = std::io::stderr().lock().write_all(&bytes);
             }
             Ok(Some(Reply::Exit(code))) => return code,
-            Ok(Some(Reply::Clients(_) | Reply::Screen(_) | Reply::HostLeft))
+            Ok(Some(Reply::Started | Reply::Clients(_) | Reply::Screen(_) | Reply::HostLeft))
             | Ok(None)
             | Err(_) => {
                 eprintln!("peixun: {}", t("cli.service.gone"));
@@ -371,9 +424,12 @@ pub fn clients(dir: &Path) -> Option<Vec<Client>> {
         .set_read_timeout(Some(std::time::Duration::from_secs(3)))
         .ok()?;
     wire::write_frame(&mut stream, &Request::Who).ok()?;
-    match wire::read_frame::<Reply>(&mut stream) {
-        Ok(Some(Reply::Clients(clients))) => Some(clients),
-        _ => None,
+    loop {
+        match wire::read_frame::<Reply>(&mut stream) {
+            Ok(Some(Reply::Started)) => {}
+            Ok(Some(Reply::Clients(clients))) => return Some(clients),
+            _ => return None,
+        }
     }
 }
 

@@ -258,7 +258,9 @@ fn serve_one(stream: UnixStream, shared: Arc<Shared>, handler: &Handler) {
         id,
         shared: Arc::clone(&shared),
     };
-    handler(request, &mut connection);
+    if connection.reply(&Reply::Started).is_ok() {
+        handler(request, &mut connection);
+    }
     lock(&shared.clients).retain(|(other, _)| *other != id);
 }
 
@@ -327,6 +329,7 @@ mod tests {
         let clients = loop {
             let mut who = UnixStream::connect(&path).unwrap();
             wire::write_frame(&mut who, &Request::Who).unwrap();
+            assert_eq!(wire::read_frame(&mut who).unwrap(), Some(Reply::Started));
             let Some(Reply::Clients(clients)) = wire::read_frame(&mut who).unwrap() else {
                 panic!("no answer");
             };

@@ -47,6 +47,9 @@ pub enum Request {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reply {
+    /// The request is being handled: the first reply to every request. A sender that sees
+    /// the connection close before this knows nothing was done, and may do it itself.
+    Started,
     Out(Vec<u8>),
     Err(Vec<u8>),
     /// The command's exit status: the last reply to `Run`.

@@ -110,6 +110,7 @@ fn show_screens(mut stream: UnixStream, ended: mpsc::Sender<Ending>) -> Result<(
                         let _ = out.write_all(&bytes).and_then(|()| out.flush());
                     }
                     Ok(Some(Reply::Err(bytes) | Reply::Out(bytes))) => said.extend(bytes),
+                    Ok(Some(Reply::Started)) => {}
                     Ok(Some(Reply::HostLeft)) => break (Visit::HostLeft, false),
                     Ok(Some(Reply::Exit(code))) => break (Visit::Closed, code != 0),
                     Ok(Some(Reply::Clients(_))) | Ok(None) | Err(_) => break (Visit::Lost, false),
