@@ -30,6 +30,28 @@ fn peixun(dir: &Path, args: &[&str]) -> Output {
     peixun_in(dir, dir, args)
 }
 
+/// `checkin --codes-from-stdin` on the test's store with its input a pipe, as a scanner's.
+fn scanner(dir: &Path, session: &str, at: &str) -> std::process::Child {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args([
+            "checkin",
+            "--session",
+            session,
+            "--at",
+            at,
+            "--codes-from-stdin",
+        ])
+        .env("XDG_CONFIG_HOME", dir)
+        .env("HOME", dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run peixun")
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -222,24 +244,7 @@ fn a_command_sent_to_the_interface_keeps_its_folder_its_language_and_its_exit_st
     assert!(s.screen_text().contains("已签到"), "{}", s.screen_text());
 
     // Standard input travels with the command: codes from a scanner's pipe.
-    let mut piped = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args([
-            "checkin",
-            "--session",
-            &session,
-            "--at",
-            "09:10",
-            "--codes-from-stdin",
-        ])
-        .env("XDG_CONFIG_HOME", dir.path())
-        .env("HOME", dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run peixun");
+    let mut piped = scanner(dir.path(), &session, "09:10");
     // Each code is checked in as it arrives, while the pipe is still open (a scanner's).
     let mut input = piped.stdin.take().expect("stdin");
     std::io::Write::write_all(&mut input, format!("{code}\n").as_bytes()).expect("write");
@@ -584,24 +589,7 @@ fn a_command_holding_the_store_serves_it_and_an_interface_takes_over_when_it_end
     prepare_store(dir.path());
     let sessions = json(&peixun(dir.path(), &["sessions", "--json"]));
     let session = sessions[0]["id"].as_str().expect("a session").to_string();
-    let mut scanner = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .args([
-            "checkin",
-            "--session",
-            &session,
-            "--at",
-            "09:05",
-            "--codes-from-stdin",
-        ])
-        .env("XDG_CONFIG_HOME", dir.path())
-        .env("HOME", dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run peixun");
+    let mut scanner = scanner(dir.path(), &session, "09:05");
     let socket = dir.path().join("data").join(peixun::service::SOCKET);
     let deadline = Instant::now() + DEADLINE;
     while !socket.exists() {
