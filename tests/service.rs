@@ -587,8 +587,10 @@ fn when_the_holder_closes_one_visitor_takes_over_and_the_other_visits_it() {
 fn a_command_holding_the_store_serves_it_and_an_interface_takes_over_when_it_ends() {
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());
-    let sessions = json(&peixun(dir.path(), &["sessions", "--json"]));
-    let session = sessions[0]["id"].as_str().expect("a session").to_string();
+    let mut first_look = open_door(dir.path());
+    let (session, code) = door_session_and_absent_code(dir.path(), &first_look.screen_text());
+    first_look.send("\x03");
+    assert!(first_look.wait_exit());
     let mut scanner = scanner(dir.path(), &session, "09:05");
     let socket = dir.path().join("data").join(peixun::service::SOCKET);
     let deadline = Instant::now() + DEADLINE;
@@ -601,11 +603,16 @@ fn a_command_holding_the_store_serves_it_and_an_interface_takes_over_when_it_end
     }
     let due = peixun(dir.path(), &["due"]);
     assert!(due.status.success(), "{}", text(&due.stderr));
-    let data = dir.path().join("data");
-    let mut visitor = Session::spawn(dir.path(), &["--data-dir", path_str(&data)]);
-    visitor.wait_text("4 签到");
+    let mut visitor = open_door(dir.path());
+    let (present, enrolled) = door_count(&visitor.screen_text()).expect("count");
+    // What the holding command writes reaches the visiting door.
+    let mut input = scanner.stdin.take().expect("stdin");
+    std::io::Write::write_all(&mut input, format!("{code}\n").as_bytes()).expect("write");
+    visitor.wait_for("the scanner's check-in at the visiting door", |screen| {
+        door_count(screen) == Some((present + 1, enrolled))
+    });
     // The pipe closes: the command ends, and the interface has the store from then on.
-    drop(scanner.stdin.take());
+    drop(input);
     let ended = scanner.wait_with_output().expect("wait");
     assert!(ended.status.success(), "{}", text(&ended.stderr));
     visitor.wait_text("本终端已接管");

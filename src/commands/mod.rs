@@ -215,10 +215,11 @@ pub fn run(cli: Cli) -> Result<()> {
         return Ok(());
     }
     let done = dispatch(cli);
-    // Before the day's backup, which opens the store itself.
-    remote::stop_serving(None);
+    // Before the day's backup, which opens the store itself; an interface that took the store
+    // over from this command writes the backup when it closes.
+    let handed_over = remote::stop_serving(None) > 0;
     done?;
-    if let Some(dir) = backup_into {
+    if let Some(dir) = backup_into.filter(|_| !handed_over) {
         backup::after(&dir);
     }
     Ok(())
@@ -229,6 +230,7 @@ pub fn run(cli: Cli) -> Result<()> {
 fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result<bool> {
     let today = today(cli, &store)?;
     let hub = remote::serve_while_running(&store);
+    remote::told_by_interface();
     let (id, notices) = hub.join();
     let link = crate::tui::Link {
         took_over,

@@ -50,6 +50,8 @@ pub struct Hub {
     listeners: Mutex<Vec<(u64, Sender<Notice>)>>,
     /// The holder is closing: an interface that joins now hears so at once.
     closing: std::sync::atomic::AtomicBool,
+    /// The log's length when the interfaces were last told of a change.
+    told_at: Mutex<Option<u64>>,
 }
 
 impl Hub {
@@ -94,6 +96,19 @@ impl Hub {
             .retain(|(id, tx)| Some(*id) == except || tx.send(notice()).is_ok());
     }
 
+    /// Tells every interface when the log has grown since they were last told.
+    pub fn tell_if_grown(&self, store: &Store) {
+        let now = store.ops_written().ok();
+        let mut told_at = self.told_at.lock().unwrap_or_else(PoisonError::into_inner);
+        if now != *told_at {
+            let first = told_at.is_none();
+            *told_at = now;
+            if !first {
+                self.tell(|| Notice::Changed, None);
+            }
+        }
+    }
+
     fn listeners(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Sender<Notice>)>> {
         self.listeners
             .lock()
@@ -107,6 +122,27 @@ struct Serving {
     hub: Arc<Hub>,
     /// `None` where the socket could not be made: the store is then this peixun's alone.
     server: Option<Server>,
+    /// Ends the watch on this process's own command's writes when dropped.
+    watching: Option<(Sender<()>, std::thread::JoinHandle<()>)>,
+}
+
+/// How often a command holding the store looks whether it wrote, for the visiting interfaces
+/// (an interface holding the store tells them itself).
+const LOOK: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Tells the hub, every `LOOK`, when the log has grown, until told to stop.
+fn watch(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<(Sender<()>, std::thread::JoinHandle<()>)> {
+    let (stop, stopped) = mpsc::channel::<()>();
+    let (store, hub) = (Arc::clone(store), Arc::clone(hub));
+    let thread = std::thread::Builder::new()
+        .name("watch-writes".into())
+        .spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(LOOK) {
+                hub.tell_if_grown(&store);
+            }
+        })
+        .ok()?;
+    Some((stop, thread))
 }
 
 static SERVING: Mutex<Option<Serving>> = Mutex::new(None);
@@ -123,12 +159,28 @@ pub fn serve_while_running(store: &Arc<Store>) -> Arc<Hub> {
         return Arc::clone(&serving.hub);
     }
     let hub = Arc::new(Hub::default());
+    hub.tell_if_grown(store);
     *slot = Some(Serving {
         store: Arc::clone(store),
         server: serve(store, &hub),
+        watching: watch(store, &hub),
         hub: Arc::clone(&hub),
     });
     hub
+}
+
+/// An interface holds the store from now on, and tells the others of its writes itself.
+pub fn told_by_interface() {
+    if let Some(serving) = serving().as_mut() {
+        stop_watching(serving);
+    }
+}
+
+fn stop_watching(serving: &mut Serving) {
+    if let Some((stop, thread)) = serving.watching.take() {
+        drop(stop);
+        let _ = thread.join();
+    }
 }
 
 /// The store this process already holds and serves, for a command that opens it again.
@@ -140,9 +192,12 @@ pub fn serving_store() -> Option<Arc<Store>> {
 /// interface) are told to take over, requests under way are answered, and the store closes
 /// once the last holder of it lets go. Returns how many interfaces were told.
 pub fn stop_serving(own: Option<u64>) -> usize {
-    let Some(serving) = serving().take() else {
+    let Some(mut serving) = serving().take() else {
         return 0;
     };
+    // The command's last writes reach the visitors before they are told to take over.
+    stop_watching(&mut serving);
+    serving.hub.tell_if_grown(&serving.store);
     let told = serving.hub.close(own.unwrap_or(u64::MAX));
     drop(serving.server);
     told
@@ -205,27 +260,17 @@ fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
 /// Runs `command`, telling the interfaces each time the log has grown: at once when it ends,
 /// and every `LOOK` while it runs (a scanner's pipe checks people in one by one).
 fn tell_as_it_writes(store: &Store, hub: &Hub, command: impl FnOnce() -> u8) -> u8 {
-    const LOOK: std::time::Duration = std::time::Duration::from_millis(50);
-    let seen = Mutex::new(store.ops_written().ok());
-    let tell_if_grown = || {
-        let now = store.ops_written().ok();
-        let mut seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
-        if now != *seen {
-            *seen = now;
-            hub.tell(|| Notice::Changed, None);
-        }
-    };
+    hub.tell_if_grown(store);
     let (done, finished) = mpsc::channel::<()>();
-    let tell = &tell_if_grown;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             while let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(LOOK) {
-                tell();
+                hub.tell_if_grown(store);
             }
         });
         let code = command();
         drop(done);
-        tell_if_grown();
+        hub.tell_if_grown(store);
         code
     })
 }
