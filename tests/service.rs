@@ -479,10 +479,11 @@ fn two_doors_on_one_store_see_each_others_check_ins_and_the_second_takes_over() 
         std::thread::sleep(Duration::from_millis(50));
     }
     second.wait_text("本终端已接管");
-    second.send("4");
-    second.wait_for("the door after taking over", |screen| {
-        door_count(screen) == Some((present + 1, enrolled))
+    // It opens where it was: at the door of the same session, with the count.
+    second.wait_for("the same door after taking over", |screen| {
+        door_count(screen) == Some((present + 1, enrolled)) && screen.contains("查找›")
     });
+    check_in_at_the_door(&mut second, &code, "不重复计数");
     second.send("\x03");
     assert!(second.wait_exit());
     second.assert_restored();

@@ -227,7 +227,11 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// The interface on `store`, serving it to the office's other peixuns while it is open.
 /// Returns whether it handed the store over to interfaces still open when it closed.
-fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result<bool> {
+fn interface(
+    cli: &Cli,
+    store: std::sync::Arc<Store>,
+    took_over: Option<crate::tui::Resume>,
+) -> Result<bool> {
     let today = today(cli, &store)?;
     let hub = remote::serve_while_running(&store);
     remote::told_by_interface();
@@ -248,14 +252,14 @@ fn interface(cli: &Cli, store: std::sync::Arc<Store>, took_over: bool) -> Result
 /// peixun was the last to hold the store (the one to write the day's backup).
 fn interface_or_visit(cli: &Cli) -> Result<bool> {
     // Set once a holder has said it is closing: the store is free in a moment.
-    let mut taking_over: Option<std::time::Instant> = None;
+    let mut taking_over: Option<(std::time::Instant, crate::tui::Resume)> = None;
     loop {
         if let Some(stream) = remote::holder_of(cli) {
             let english = cli.lang == crate::i18n::Lang::En;
             match crate::tui::visit(stream, english, cli.today)? {
                 crate::tui::Visit::Closed => return Ok(false),
-                crate::tui::Visit::HostLeft => {
-                    taking_over = Some(std::time::Instant::now());
+                crate::tui::Visit::HostLeft(resume) => {
+                    taking_over = Some((std::time::Instant::now(), resume));
                     continue;
                 }
                 // Still held and answering: its interface for this one failed, and would again.
@@ -263,12 +267,12 @@ fn interface_or_visit(cli: &Cli) -> Result<bool> {
                     return Err(eyre!(t("tui.visit.lost")));
                 }
                 crate::tui::Visit::Lost => {
-                    taking_over = Some(std::time::Instant::now());
+                    taking_over = Some((std::time::Instant::now(), Default::default()));
                     continue;
                 }
             }
         }
-        let waited = taking_over.map(|since| since.elapsed());
+        let waited = taking_over.as_ref().map(|(since, _)| since.elapsed());
         // Taking over, the store is not waited for (a backup the old holder started waits for
         // it too): another visitor may hold it first, and is visited.
         let opened = match taking_over {
@@ -276,7 +280,10 @@ fn interface_or_visit(cli: &Cli) -> Result<bool> {
             None => open_store(cli),
         };
         match opened {
-            Ok(store) => return interface(cli, store, taking_over.is_some()).map(|handed| !handed),
+            Ok(store) => {
+                let resume = taking_over.map(|(_, resume)| resume);
+                return interface(cli, store, resume).map(|handed| !handed);
+            }
             Err(e)
                 if crate::store::is_locked(&e)
                     && waited.is_some_and(|w| w < std::time::Duration::from_secs(10)) =>
@@ -442,5 +449,5 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
         );
         return Ok(());
     }
-    interface(cli, std::sync::Arc::new(store), false).map(drop)
+    interface(cli, std::sync::Arc::new(store), None).map(drop)
 }

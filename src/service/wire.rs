@@ -58,8 +58,9 @@ pub enum Reply {
     Clients(Vec<Client>),
     /// Bytes for the visiting terminal.
     Screen(Vec<u8>),
-    /// The holder is closing: the visitor may take the store over.
-    HostLeft,
+    /// The holder is closing: the visitor may take the store over, and open its interface
+    /// where it was (what the interface encodes).
+    HostLeft(Vec<u8>),
 }
 
 /// A peixun connected to the service, as `peixun who` lists it.

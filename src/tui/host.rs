@@ -85,7 +85,7 @@ pub fn host(
     finish_job(&state, &rx);
     let mut replies = stream.try_clone().wrap_err("the visiting terminal")?;
     let last = match &result {
-        Ok(Exit::HostLeaving) => Reply::HostLeft,
+        Ok(Exit::HostLeaving) => Reply::HostLeft(super::Resume::of(&state).encode()),
         Ok(_) => Reply::Exit(0),
         Err(error) => {
             let said = format!("peixun: {}\n", super::effects::chain(error));

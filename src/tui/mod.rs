@@ -67,8 +67,53 @@ pub enum Notice {
 pub struct Link {
     pub notices: Receiver<Notice>,
     pub wrote: Box<dyn Fn() + Send>,
-    /// This interface took the store over from a holder that closed: the first screen says so.
-    pub took_over: bool,
+    /// This interface took the store over from a holder that closed: the first screen says so,
+    /// and opens where the interface was.
+    pub took_over: Option<Resume>,
+}
+
+/// Where an interface was, to open there again after taking the store over: its tab, and the
+/// door's session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Resume {
+    tab: usize,
+    door: Option<String>,
+}
+
+impl Resume {
+    pub fn of(state: &State) -> Resume {
+        Resume {
+            tab: state.tab.index(),
+            door: state.checkin.door.as_ref().map(|d| d.session.id.clone()),
+        }
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_stdvec(self).unwrap_or_default()
+    }
+
+    /// Goes back to the tab, and to the door's session, saying the store was taken over.
+    pub fn reopen(self, state: &mut State) -> Option<Effect> {
+        let tab = app::Tab::ALL
+            .get(self.tab)
+            .copied()
+            .unwrap_or(app::Tab::Calendar);
+        let effect = match (tab, self.door) {
+            (app::Tab::Checkin, Some(session)) => {
+                state.tab = tab;
+                Some(Effect::Door(DoorEffect::Open(Some(session))))
+            }
+            (tab, _) => update(state, tab.action()),
+        };
+        // After the tab's own opening, which clears the status line.
+        state.info(t("tui.visit.took_over"));
+        effect
+    }
+
+    /// Where the bytes say, or the first screen for bytes that say nothing.
+    pub fn decode(bytes: &[u8]) -> Resume {
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
 }
 
 /// Opens the interface on `store` until the user quits or a stop signal arrives; the terminal is
@@ -78,9 +123,7 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
     let grace = Config::load()?.late_grace_minutes;
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
-    if link.took_over {
-        state.info(t("tui.visit.took_over"));
-    }
+    let resume = link.took_over.clone();
     let signals = Arc::new(event::Signals::install()?);
     let tty = Arc::new(event::Tty::open()?);
     // ratatui's init puts the terminal in raw mode on the alternate screen and restores it on a
@@ -103,6 +146,9 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
         store: Arc::clone(&store),
         tx: tx.clone(),
     };
+    if let Some(resume) = resume {
+        let _ = tx.send(AppEvent::Resume(resume));
+    }
     hear(link.notices, tx.clone())?;
     let around = Around {
         store: &store,

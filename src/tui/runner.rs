@@ -39,6 +39,8 @@ pub enum AppEvent {
     StoreChanged,
     /// The peixun holding the store is closing (to a visiting interface).
     HostLeaving,
+    /// This interface took the store over: open where it was, and say so.
+    Resume(super::Resume),
     /// A stop signal.
     Stop,
     /// The terminal went away.
@@ -78,6 +80,7 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
         AppEvent::EnterprisesKnown(known) => door::enterprises_known(state, known),
         AppEvent::Resize => None,
         AppEvent::StoreChanged => Some(Effect::Changed),
+        AppEvent::Resume(resume) => resume.reopen(state),
         AppEvent::Stop => {
             state.quit = true;
             None

@@ -17,12 +17,12 @@ use crate::i18n::t;
 use crate::service::wire::{self, Reply, Request};
 
 /// How a visit ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visit {
     /// The user quit, or the terminal went away.
     Closed,
-    /// The holder closed: this peixun may take the store over.
-    HostLeft,
+    /// The holder closed: this peixun may take the store over, and open where it was.
+    HostLeft(super::Resume),
     /// The connection ended without a word: the holder died (the store is free), or its
     /// interface for this peixun failed (the store is still held).
     Lost,
@@ -111,7 +111,9 @@ fn show_screens(mut stream: UnixStream, ended: mpsc::Sender<Ending>) -> Result<(
                     }
                     Ok(Some(Reply::Err(bytes) | Reply::Out(bytes))) => said.extend(bytes),
                     Ok(Some(Reply::Started)) => {}
-                    Ok(Some(Reply::HostLeft)) => break (Visit::HostLeft, false),
+                    Ok(Some(Reply::HostLeft(resume))) => {
+                        break (Visit::HostLeft(super::Resume::decode(&resume)), false)
+                    }
                     Ok(Some(Reply::Exit(code))) => break (Visit::Closed, code != 0),
                     Ok(Some(Reply::Clients(_))) | Ok(None) | Err(_) => break (Visit::Lost, false),
                 }

@@ -90,3 +90,34 @@ fn the_certification_book_is_read_again_only_when_shown() {
     press(&store, &mut state, KeyCode::Char('6'));
     assert!(state.cert.loaded, "worked out again on the tab");
 }
+
+#[test]
+fn an_interface_that_takes_the_store_over_opens_where_it_was() {
+    let (_dir, store) = county_store();
+    let mut was = load(&store, Theme::coloured());
+    press(&store, &mut was, KeyCode::Char('4'));
+    let door = was.checkin.door.as_ref().map(|d| d.session.id.clone());
+    assert!(door.is_some());
+    let bytes = peixun::tui::Resume::of(&was).encode();
+
+    let mut now = load(&store, Theme::coloured());
+    drive(
+        &store,
+        &mut now,
+        AppEvent::Resume(peixun::tui::Resume::decode(&bytes)),
+    );
+    assert_eq!(now.tab, peixun::tui::app::Tab::Checkin);
+    assert_eq!(
+        now.checkin.door.as_ref().map(|d| d.session.id.clone()),
+        door
+    );
+    assert!(screen_text(&now, 120, 30).contains("本终端已接管"));
+    // Bytes that say nothing open the first screen.
+    let mut fresh = load(&store, Theme::coloured());
+    drive(
+        &store,
+        &mut fresh,
+        AppEvent::Resume(peixun::tui::Resume::decode(b"\xff")),
+    );
+    assert_eq!(fresh.tab, peixun::tui::app::Tab::Calendar);
+}

@@ -88,7 +88,7 @@ impl Hub {
         Link {
             notices,
             wrote: Box::new(move || hub.tell(|| Notice::Changed, Some(id))),
-            took_over: false,
+            took_over: None,
         }
     }
 

@@ -84,7 +84,9 @@ fn relay(stream: &mut std::os::unix::net::UnixStream) -> u8 {
                 let _ = std::io::stderr().lock().write_all(&bytes);
             }
             Ok(Some(Reply::Exit(code))) => return code,
-            Ok(Some(Reply::Started | Reply::Clients(_) | Reply::Screen(_) | Reply::HostLeft))
+            Ok(Some(
+                Reply::Started | Reply::Clients(_) | Reply::Screen(_) | Reply::HostLeft(_),
+            ))
             | Ok(None)
             | Err(_) => {
                 eprintln!("peixun: {}", t("cli.service.gone"));
