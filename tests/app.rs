@@ -132,3 +132,68 @@ fn checklist_marks_refuse_another_units_items_and_unknown_items_by_name() {
     }
     app::checklist::mark(&store, ECHENG, "county.plan", status, "已报市局").unwrap();
 }
+
+/// Two doors served by one holder (threads of one process) at the same moment: one person
+/// made for one phone, one place taken in a session with one left, one arrival counted.
+#[test]
+fn two_doors_at_once_make_one_person_fill_one_place_and_count_one_arrival() {
+    let (_dir, store) = county();
+    let small = SessionInput {
+        capacity: Some("1".into()),
+        ..input("小班", "2023-05-10")
+    };
+    let id = app::sessions::save(&store, None, &small, false).unwrap().id;
+    let session = store.session(&id).unwrap().unwrap();
+    let during = session.date.and_time(session.start);
+    for round in 0..20 {
+        let phone = format!("1390000{round:04}");
+        let draft = PersonDraft {
+            name: "赵六".into(),
+            phone: phone.clone(),
+            ..Default::default()
+        };
+        let outcomes: Vec<_> = std::thread::scope(|scope| {
+            let doors: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| app::checkin::walk_in(&store, &id, &draft, during)))
+                .collect();
+            doors.into_iter().map(|d| d.join().unwrap()).collect()
+        });
+        let people: Vec<_> = store
+            .people()
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.phone == phone)
+            .collect();
+        assert_eq!(people.len(), 1, "round {round}: one person per phone");
+        let counted = outcomes
+            .iter()
+            .filter(|o| matches!(o, Ok((_, peixun::store::CheckIn::Done { .. }))))
+            .count();
+        assert_eq!(counted, 1, "round {round}: one arrival counted");
+    }
+    // Planned places: two coordinators filling the last one at once.
+    let planned = app::sessions::save(&store, None, &small, true).unwrap().id;
+    let outcomes: Vec<_> = std::thread::scope(|scope| {
+        let forms: Vec<_> = ["13700000001", "13700000002"]
+            .map(|phone| {
+                let store = &store;
+                let planned = &planned;
+                scope.spawn(move || {
+                    let draft = PersonDraft {
+                        name: "钱七".into(),
+                        phone: phone.into(),
+                        ..Default::default()
+                    };
+                    app::sessions::enrol(store, planned, &draft, false).is_ok()
+                })
+            })
+            .into_iter()
+            .collect();
+        forms.into_iter().map(|f| f.join().unwrap()).collect()
+    });
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1);
+    assert_eq!(
+        peixun::store::lists::enrolled_count(&store, &planned).unwrap(),
+        1
+    );
+}

@@ -44,6 +44,7 @@ pub fn arrival(
 /// Checks `person` in at `at`; someone on another list of this office is enrolled here too. A
 /// second check-in is never counted twice.
 pub fn check_in(store: &Store, session: &str, person: &str, at: NaiveDateTime) -> Outcome<CheckIn> {
+    let _one = super::drafts::one_list_change_at_a_time();
     list_session(store, session)?;
     if store.person(person)?.is_none() {
         return Err(Refusal::said(tf(
@@ -82,6 +83,7 @@ pub fn walk_in(
     draft: &PersonDraft,
     at: NaiveDateTime,
 ) -> Outcome<(Enrolled, CheckIn)> {
+    let _one = super::drafts::one_list_change_at_a_time();
     list_session(store, session)?;
     let (enrolled, mut payloads) = enrol_payloads(store, session, draft)?;
     let person = enrolled.person().id.clone();

@@ -10,6 +10,17 @@ use crate::log::Payload;
 use crate::store::lists;
 use crate::store::{Enrolled, PersonDraft, Store};
 
+/// One list change at a time in a process (two doors, or a door and a command, served by one
+/// holder): what is read to decide (a phone's person, a list's room, whether someone is in
+/// already) and the write it decides stay one step, so two doors do not make the same person
+/// twice, fill a session past its capacity or both count one arrival.
+pub(super) fn one_list_change_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static CHANGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    CHANGING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The person `draft` describes enrolled in `session` (the list's keeper checked by the caller),
 /// and the ops that make it so: a new person (and enterprise) and the enrolment, or none when a
 /// known person is on the list already.

@@ -152,6 +152,7 @@ pub fn enrol(
     draft: &PersonDraft,
     over_capacity: bool,
 ) -> Outcome<Enrolled> {
+    let _one = super::drafts::one_list_change_at_a_time();
     list_session(store, session)?;
     let (enrolled, payloads) = enrol_payloads(store, session, draft)?;
     let adds = payloads
@@ -166,6 +167,7 @@ pub fn enrol(
 
 /// Puts a known person on the list.
 pub fn enrol_known(store: &Store, session: &str, person: &str, over_capacity: bool) -> Outcome<()> {
+    let _one = super::drafts::one_list_change_at_a_time();
     list_session(store, session)?;
     if store.person(person)?.is_none() {
         return Err(Refusal::said(tf(
