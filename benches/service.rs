@@ -95,7 +95,7 @@ fn main() {
             "no socket in {}",
             dir.display()
         );
-        let (_id, heard) = hub.join();
+        let (_id, heard) = hub.join(&store);
         let (session, code) = session_and_code(&store);
         let dir_arg = dir.display().to_string();
         let line = |undo: bool| {

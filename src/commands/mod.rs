@@ -234,8 +234,7 @@ fn interface(
 ) -> Result<bool> {
     let today = today(cli, &store)?;
     let hub = remote::serve_while_running(&store);
-    remote::told_by_interface();
-    let (id, notices) = hub.join();
+    let (id, notices) = hub.join(&store);
     let link = crate::tui::Link {
         took_over,
         ..hub.link(id, notices)

@@ -55,6 +55,7 @@ use backend::CjkBackend;
 use runner::Threads;
 
 /// What an interface hears from the store service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {
     /// Another peixun changed the store.
     Changed,
@@ -66,7 +67,8 @@ pub enum Notice {
 /// wrote.
 pub struct Link {
     pub notices: Receiver<Notice>,
-    pub wrote: Box<dyn Fn() + Send>,
+    /// Called with the log's length after this interface's own effects grew it.
+    pub wrote: Box<dyn Fn(u64) + Send>,
     /// This interface took the store over from a holder that closed: the first screen says so,
     /// and opens where the interface was.
     pub took_over: Option<Resume>,
@@ -218,8 +220,8 @@ struct Around<'a> {
     workers: &'a Threads,
     /// Whether the terminal went away.
     gone: &'a dyn Fn() -> bool,
-    /// Tells the other interfaces on the store that this one wrote.
-    wrote: &'a dyn Fn(),
+    /// Tells the other interfaces on the store that this one wrote, up to this log length.
+    wrote: &'a dyn Fn(u64),
 }
 
 /// Reads keys, resizes, stop signals and hang-ups on a thread of its own, into the loop's
@@ -337,7 +339,7 @@ fn event_loop<W: std::io::Write>(
                 if wrote_maybe && !elsewhere {
                     let now = around.store.ops_written().unwrap_or(seen);
                     if now != seen {
-                        (around.wrote)();
+                        (around.wrote)(now);
                     }
                     seen = now;
                 }

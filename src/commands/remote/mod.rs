@@ -57,8 +57,15 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// A new listener: its number, and the way it hears.
-    pub fn join(&self) -> (u64, Receiver<Notice>) {
+    /// A new listener on `store`: its number, and the way it hears. It hears of every growth of
+    /// the log from now on.
+    pub fn join(&self, store: &Store) -> (u64, Receiver<Notice>) {
+        {
+            let mut told_at = self.told_at();
+            if told_at.is_none() {
+                *told_at = store.ops_written().ok();
+            }
+        }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel();
         let mut listeners = self.listeners();
@@ -75,7 +82,7 @@ impl Hub {
         let listeners = self.listeners();
         self.closing.store(true, Ordering::SeqCst);
         drop(listeners);
-        self.tell(|| Notice::HostLeaving, Some(holder));
+        self.tell(Notice::HostLeaving, Some(holder));
         self.listeners()
             .iter()
             .filter(|(id, _)| *id != holder)
@@ -87,28 +94,43 @@ impl Hub {
         let hub = Arc::clone(self);
         Link {
             notices,
-            wrote: Box::new(move || hub.tell(|| Notice::Changed, Some(id))),
+            wrote: Box::new(move |now| hub.wrote(now, id)),
             took_over: None,
         }
     }
 
     /// Tells every listener but `except`; one that has gone is forgotten.
-    pub fn tell(&self, notice: impl Fn() -> Notice, except: Option<u64>) {
+    pub fn tell(&self, notice: Notice, except: Option<u64>) {
         self.listeners()
-            .retain(|(id, tx)| Some(*id) == except || tx.send(notice()).is_ok());
+            .retain(|(id, tx)| Some(*id) == except || tx.send(notice).is_ok());
     }
 
-    /// Tells every interface when the log has grown since they were last told.
+    /// Tells every interface when the log has grown since they were last told. With nobody
+    /// listening the log is not read.
     pub fn tell_if_grown(&self, store: &Store) {
-        let now = store.ops_written().ok();
-        let mut told_at = self.told_at.lock().unwrap_or_else(PoisonError::into_inner);
-        if now != *told_at {
-            let first = told_at.is_none();
-            *told_at = now;
-            if !first {
-                self.tell(|| Notice::Changed, None);
-            }
+        if self.listeners().is_empty() {
+            return;
         }
+        let now = store.ops_written().ok();
+        let mut told_at = self.told_at();
+        if now != *told_at {
+            *told_at = now;
+            self.tell(Notice::Changed, None);
+        }
+    }
+
+    /// Interface `by` grew the log to `now` itself: the others are told, and the watch does not
+    /// tell it again (unless it saw the write first: then `by` reads its tabs once more).
+    fn wrote(&self, now: u64, by: u64) {
+        let mut told_at = self.told_at();
+        if *told_at != Some(now) {
+            *told_at = Some(now);
+            self.tell(Notice::Changed, Some(by));
+        }
+    }
+
+    fn told_at(&self) -> std::sync::MutexGuard<'_, Option<u64>> {
+        self.told_at.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn listeners(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Sender<Notice>)>> {
@@ -124,12 +146,14 @@ struct Serving {
     hub: Arc<Hub>,
     /// `None` where the socket could not be made: the store is then this peixun's alone.
     server: Option<Server>,
-    /// Ends the watch on this process's own command's writes when dropped.
+    /// The watch on every write to the store (this process's command's, a command run for
+    /// another peixun), ended by `stop_serving`.
     watching: Option<(Sender<()>, std::thread::JoinHandle<()>)>,
 }
 
-/// How often a command holding the store looks whether it wrote, for the visiting interfaces
-/// (an interface holding the store tells them itself).
+/// How often the holder looks whether the log grew, for the interfaces: a command's writes (a
+/// scanner's pipe checks people in one by one) reach them within this. An interface tells the
+/// others of its own writes at once.
 const LOOK: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Tells the hub, every `LOOK`, when the log has grown, until told to stop.
@@ -161,7 +185,6 @@ pub fn serve_while_running(store: &Arc<Store>) -> Arc<Hub> {
         return Arc::clone(&serving.hub);
     }
     let hub = Arc::new(Hub::default());
-    hub.tell_if_grown(store);
     *slot = Some(Serving {
         store: Arc::clone(store),
         server: serve(store, &hub),
@@ -169,13 +192,6 @@ pub fn serve_while_running(store: &Arc<Store>) -> Arc<Hub> {
         hub: Arc::clone(&hub),
     });
     hub
-}
-
-/// An interface holds the store from now on, and tells the others of its writes itself.
-pub fn told_by_interface() {
-    if let Some(serving) = serving().as_mut() {
-        stop_watching(serving);
-    }
 }
 
 fn stop_watching(serving: &mut Serving) {
@@ -224,9 +240,9 @@ fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
                 folder,
             } => {
                 let _folder = crate::out::work_in(folder.into());
-                let code = tell_as_it_writes(store, &hub, || {
-                    run_for(store, args, english, input, connection)
-                });
+                let code = run_for(store, args, english, input, connection);
+                // At once, not at the watch's next look.
+                hub.tell_if_grown(store);
                 // A report or a `doctor` run here must not leave the holder at its peak.
                 crate::heap::release_freed();
                 let _ = connection.reply(&Reply::Exit(code));
@@ -259,24 +275,6 @@ fn serve(store: &Arc<Store>, hub: &Arc<Hub>) -> Option<Server> {
     Server::start(&path, Arc::new(handler)).ok()
 }
 
-/// Runs `command`, telling the interfaces each time the log has grown: at once when it ends,
-/// and every `LOOK` while it runs (a scanner's pipe checks people in one by one).
-fn tell_as_it_writes(store: &Store, hub: &Hub, command: impl FnOnce() -> u8) -> u8 {
-    hub.tell_if_grown(store);
-    let (done, finished) = mpsc::channel::<()>();
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            while let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(LOOK) {
-                hub.tell_if_grown(store);
-            }
-        });
-        let code = command();
-        drop(done);
-        hub.tell_if_grown(store);
-        code
-    })
-}
-
 /// A visiting peixun's interface, run here on `store` until it ends.
 fn show_to_visitor(
     folder: &str,
@@ -297,7 +295,7 @@ fn show_to_visitor(
     let Ok(stream) = connection.stream() else {
         return;
     };
-    let (id, notices) = hub.join();
+    let (id, notices) = hub.join(store);
     let link = hub.link(id, notices);
     let shown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         today.and_then(|today| crate::tui::host(Arc::clone(store), today, link, &stream, size))
