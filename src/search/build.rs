@@ -7,7 +7,9 @@ use super::columns::{
     write_char_postings, write_postings, CharPostings, Columns, KeyList, KeysBuilder, Layout,
     Postings, Texts, TextsBuilder, U32s,
 };
-use super::{letter_mask, normalise_query, pinyin, Candidate, SearchIndex, View, NO_ENTERPRISE};
+use super::{
+    letter_mask, normalise_query, pinyin, Buffers, Candidate, SearchIndex, View, NO_ENTERPRISE,
+};
 
 /// Adds `id` to the posting list of each distinct character of `text`.
 fn post(postings: &mut HashMap<char, Vec<u32>>, text: &str, id: u32) {
@@ -110,35 +112,35 @@ impl SearchIndex {
         write_char_postings(enterprise_chars, &mut out);
         write_postings(enterprise_people, &mut out);
         SearchIndex {
-            text: out.text,
-            numbers: out.numbers,
+            buffers: Buffers::Built {
+                text: out.text.into_bytes(),
+                numbers: out.numbers,
+            },
             layout: out.layout,
         }
     }
 
     /// The two buffers and where each column lies in them, for keeping in a file.
-    pub(super) fn parts(&self) -> (&Layout, &str, &[u8]) {
-        (&self.layout, &self.text, &self.numbers)
+    pub(super) fn parts(&self) -> (&Layout, &[u8], &[u8]) {
+        (&self.layout, self.buffers.text(), self.buffers.numbers())
     }
 
     /// An index from what `parts` gave, or `None` if they are not a whole index.
-    pub(super) fn from_parts(layout: Layout, text: String, numbers: Vec<u8>) -> Option<Self> {
+    pub(super) fn from_parts(layout: Layout, buffers: Buffers) -> Option<Self> {
+        let (text, numbers) = (buffers.text().len(), buffers.numbers().len());
         let fits = layout.len() == KINDS.len()
             && layout.iter().zip(KINDS).all(|(range, &is_text)| {
+                let within = range.start <= range.end;
                 if is_text {
-                    text.get(range.clone()).is_some()
+                    within && range.end <= text
                 } else {
-                    range.end <= numbers.len() && range.start <= range.end && range.len() % 4 == 0
+                    within && range.end <= numbers && range.len() % 4 == 0
                 }
             });
         if !fits {
             return None;
         }
-        let index = SearchIndex {
-            text,
-            numbers,
-            layout,
-        };
+        let index = SearchIndex { buffers, layout };
         let v = index.view();
         let entries = v.ids.len();
         let whole = [
@@ -197,14 +199,14 @@ impl<'a> Cursor<'a> {
         range
     }
 
-    fn text(&mut self) -> &'a str {
+    fn text(&mut self) -> &'a [u8] {
         let range = self.range();
-        self.index.text.get(range).unwrap_or("")
+        self.index.buffers.text().get(range).unwrap_or(&[])
     }
 
     fn numbers(&mut self) -> U32s<'a> {
         let range = self.range();
-        U32s::new(self.index.numbers.get(range).unwrap_or(&[]))
+        U32s::new(self.index.buffers.numbers().get(range).unwrap_or(&[]))
     }
 
     fn texts(&mut self) -> Texts<'a> {

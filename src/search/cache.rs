@@ -9,8 +9,10 @@ use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr};
 
+use super::columns::Layout;
 use super::door::candidates;
-use super::SearchIndex;
+use super::mapped::Mapped;
+use super::{Buffers, SearchIndex};
 use crate::i18n::tf;
 use crate::store::derived::search_index_path;
 use crate::store::Store;
@@ -24,7 +26,7 @@ pub(super) fn encode(index: &SearchIndex) -> Vec<u8> {
     let (layout, text, numbers) = index.parts();
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     let mut hash = blake3::Hasher::new();
-    hash.update(text.as_bytes());
+    hash.update(text);
     hash.update(numbers);
     let mut bytes = Vec::with_capacity(MAGIC.len() + 128 + text.len() + numbers.len());
     bytes.extend_from_slice(MAGIC);
@@ -38,7 +40,7 @@ pub(super) fn encode(index: &SearchIndex) -> Vec<u8> {
     }
     bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
     bytes.extend_from_slice(&(numbers.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(text.as_bytes());
+    bytes.extend_from_slice(text);
     bytes.extend_from_slice(numbers);
     bytes
 }
@@ -63,8 +65,18 @@ fn read_exactly(input: &mut impl Read, len: usize) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The index in `input` of `total` bytes; `None` if it is not a whole one of this version.
-pub(super) fn decode(input: &mut impl Read, total: u64) -> Option<SearchIndex> {
+/// What comes before the two buffers.
+struct Header {
+    hash: [u8; 32],
+    layout: Layout,
+    text_len: usize,
+    numbers_len: usize,
+    /// Where the text buffer starts; the numbers buffer follows it, and the file ends there.
+    body_at: usize,
+}
+
+/// The header of a file of `total` bytes, if it is one of this version and its lengths add up.
+fn header(input: &mut impl Read, total: u64) -> Option<Header> {
     let magic: [u8; MAGIC.len()] = read_array(input).ok()?;
     let [len] = read_array(input).ok()?;
     let version = read_exactly(input, usize::from(len)).ok()?;
@@ -88,28 +100,74 @@ pub(super) fn decode(input: &mut impl Read, total: u64) -> Option<SearchIndex> {
     if (text_len as u64).checked_add(numbers_len as u64)? != total - header {
         return None;
     }
-    let text = String::from_utf8(read_exactly(input, text_len).ok()?).ok()?;
-    let numbers = read_exactly(input, numbers_len).ok()?;
-    let mut check = blake3::Hasher::new();
-    check.update(text.as_bytes());
-    check.update(&numbers);
-    if check.finalize().as_bytes() != &hash {
+    Some(Header {
+        hash,
+        layout,
+        text_len,
+        numbers_len,
+        body_at: usize::try_from(header).ok()?,
+    })
+}
+
+/// The hash of the next `len` bytes of `input`, read a piece at a time.
+fn hash_of(input: &mut impl Read, len: usize) -> Option<[u8; 32]> {
+    let mut hash = blake3::Hasher::new();
+    let mut piece = vec![0; 1 << 18];
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(piece.len());
+        input.read_exact(&mut piece[..want]).ok()?;
+        hash.update(&piece[..want]);
+        left -= want;
+    }
+    Some(*hash.finalize().as_bytes())
+}
+
+/// The index in `bytes`; `None` if it is not a whole one of this version.
+#[cfg(test)]
+pub(super) fn decode(bytes: &[u8]) -> Option<SearchIndex> {
+    let h = header(&mut &bytes[..], bytes.len() as u64)?;
+    let body = bytes.get(h.body_at..)?;
+    if hash_of(&mut &body[..], body.len())? != h.hash {
         return None;
     }
-    SearchIndex::from_parts(layout, text, numbers)
+    let (text, numbers) = body.split_at(h.text_len);
+    let buffers = Buffers::Built {
+        text: text.to_vec(),
+        numbers: numbers.to_vec(),
+    };
+    SearchIndex::from_parts(h.layout, buffers)
+}
+
+/// The index in `file` of `total` bytes, checked against its hash by reading it, then mapped:
+/// the check does not keep the file's pages, and a search keeps only those it touches.
+fn map(file: &File, total: u64) -> Option<SearchIndex> {
+    let mut input = file;
+    let h = header(&mut input, total)?;
+    if hash_of(&mut input, h.text_len.checked_add(h.numbers_len)?)? != h.hash {
+        return None;
+    }
+    let text = h.body_at..h.body_at + h.text_len;
+    let numbers = text.end..text.end + h.numbers_len;
+    let buffers = Buffers::Mapped {
+        file: Mapped::of(file, numbers.end).ok()?,
+        text,
+        numbers,
+    };
+    SearchIndex::from_parts(h.layout, buffers)
 }
 
 /// The index kept in `dir`, if there is one this peixun wrote whole. Only current while the
 /// store's lock is held (`Store::lock_only`, or the store open).
 pub fn load(dir: &Path) -> Result<Option<SearchIndex>> {
     let failed = || tf("cli.store.open_failed", &[("dir", &dir.display())]);
-    let mut file = match File::open(search_index_path(dir)) {
+    let file = match File::open(search_index_path(dir)) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).wrap_err_with(failed),
     };
     let total = file.metadata().wrap_err_with(failed)?.len();
-    Ok(decode(&mut file, total))
+    Ok(map(&file, total))
 }
 
 /// Every person of the office, from the kept index when there is one, else built from the store
@@ -143,7 +201,6 @@ mod tests {
 
     #[test]
     fn only_this_versions_whole_file_is_read() {
-        let decode = |bytes: &[u8]| decode(&mut &bytes[..], bytes.len() as u64);
         let bytes = encode(&index());
         let read = decode(&bytes).unwrap();
         assert_eq!(read.search("zs", 5).len(), 1);

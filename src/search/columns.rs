@@ -42,11 +42,20 @@ impl<'a> U32s<'a> {
 }
 
 /// Strings end to end in an arena, found by number: string `i` ends at `ends[i]` and starts
-/// where the one before ends.
+/// where the one before ends. Each is checked to be UTF-8 as it is read, so a mapped file is
+/// never read whole to check it.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Texts<'a> {
-    pub arena: &'a str,
+    pub arena: &'a [u8],
     pub ends: U32s<'a>,
+}
+
+/// Bytes of an arena as text: a string cut in the middle of a character (a damaged file) is
+/// empty.
+fn as_text(bytes: Option<&[u8]>) -> &str {
+    bytes
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
 }
 
 fn start_of(ends: &U32s, i: usize) -> usize {
@@ -60,7 +69,7 @@ impl<'a> Texts<'a> {
     pub(super) fn get(&self, i: u32) -> &'a str {
         let i = i as usize;
         let end = self.ends.get(i).unwrap_or(0) as usize;
-        self.arena.get(start_of(&self.ends, i)..end).unwrap_or("")
+        as_text(self.arena.get(start_of(&self.ends, i)..end))
     }
 
     pub(super) fn len(&self) -> usize {
@@ -131,7 +140,7 @@ const SECONDARY: u32 = 1 << 31;
 /// query is a binary search.
 #[derive(Clone, Copy, Default)]
 pub(super) struct KeyList<'a> {
-    pub arena: &'a str,
+    pub arena: &'a [u8],
     pub keys: U32s<'a>,
 }
 
@@ -152,9 +161,7 @@ impl<'a> KeyList<'a> {
 
     fn text(&self, key: &Key) -> &'a str {
         let start = key.start as usize;
-        self.arena
-            .get(start..start + key.len as usize)
-            .unwrap_or("")
+        as_text(self.arena.get(start..start + key.len as usize))
     }
 
     /// Keys starting with `prefix`, in order, at most `cap` of them.

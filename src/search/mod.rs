@@ -7,6 +7,7 @@ pub mod cache;
 mod columns;
 pub mod door;
 pub mod lookup;
+mod mapped;
 pub use crate::domain::pinyin;
 
 use std::collections::HashMap;
@@ -75,9 +76,49 @@ const NO_ENTERPRISE: u32 = u32::MAX;
 /// buffers (`columns`); `view` finds them there.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    text: String,
-    numbers: Vec<u8>,
+    buffers: Buffers,
     layout: columns::Layout,
+}
+
+/// Where an index's two buffers lie: built in this process, or in the kept file, mapped.
+#[derive(Debug)]
+enum Buffers {
+    Built {
+        text: Vec<u8>,
+        numbers: Vec<u8>,
+    },
+    Mapped {
+        file: mapped::Mapped,
+        text: std::ops::Range<usize>,
+        numbers: std::ops::Range<usize>,
+    },
+}
+
+impl Default for Buffers {
+    fn default() -> Buffers {
+        Buffers::Built {
+            text: Vec::new(),
+            numbers: Vec::new(),
+        }
+    }
+}
+
+impl Buffers {
+    fn text(&self) -> &[u8] {
+        match self {
+            Buffers::Built { text, .. } => text,
+            Buffers::Mapped { file, text, .. } => file.bytes().get(text.clone()).unwrap_or(&[]),
+        }
+    }
+
+    fn numbers(&self) -> &[u8] {
+        match self {
+            Buffers::Built { numbers, .. } => numbers,
+            Buffers::Mapped { file, numbers, .. } => {
+                file.bytes().get(numbers.clone()).unwrap_or(&[])
+            }
+        }
+    }
 }
 
 /// The columns of a `SearchIndex`, in the order `build` writes them.

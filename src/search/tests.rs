@@ -127,7 +127,7 @@ fn nothing_for_nothing() {
 }
 
 fn read_back(bytes: &[u8]) -> Option<SearchIndex> {
-    cache::decode(&mut &bytes[..], bytes.len() as u64)
+    cache::decode(bytes)
 }
 
 const QUERIES: &[&str] = &[
@@ -190,7 +190,8 @@ proptest::proptest! {
         let mut numbers = numbers.to_vec();
         let at = at % numbers.len();
         numbers[at] = byte;
-        if let Some(read) = SearchIndex::from_parts(layout.clone(), text.to_string(), numbers) {
+        let buffers = Buffers::Built { text: text.to_vec(), numbers };
+        if let Some(read) = SearchIndex::from_parts(layout.clone(), buffers) {
             for found in everything(&read) {
                 proptest::prop_assert!(found.len() <= 10);
             }
