@@ -50,9 +50,7 @@ pub fn find_person(store: &Store, raw: &str) -> Outcome<Person> {
 /// The person's place in the chain.
 pub fn entry_of(store: &Store, rules: &Rules, person: &str) -> Outcome<CertPerson> {
     store
-        .cert_book(rules)?
-        .into_iter()
-        .find(|c| c.person.id == person)
+        .cert_person(rules, person)?
         .ok_or_else(|| Refusal::said(tf("cert.person.not_found", &[("person", &person)])))
 }
 

@@ -41,25 +41,36 @@ impl CallFilter {
 
 /// The enterprises of this office's area that `filter` keeps, by unit and name.
 pub fn rows(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRow>> {
+    rows_keeping(store, filter, |person| person)
+}
+
+/// The same rows, keeping of each person only what `keep` makes of them: a screen holding
+/// every person's record for its whole session would hold the office's people twice.
+pub fn rows_keeping<P>(
+    store: &Store,
+    filter: CallFilter,
+    keep: impl Fn(Person) -> P,
+) -> Outcome<Vec<OutreachRow<P>>> {
     let office = store.office().to_string();
     let trained = crate::sheets::rollup::trained_people(store)?;
-    let mut people: BTreeMap<String, Vec<Person>> = BTreeMap::new();
+    let mut people: BTreeMap<String, Vec<P>> = BTreeMap::new();
     let mut trained_enterprises = std::collections::BTreeSet::new();
-    for person in store.people()? {
+    for person in store.people_each() {
+        let person = person?;
         let Some(enterprise) = person.enterprise.clone() else {
             continue;
         };
         if trained.contains(&person.id) {
             trained_enterprises.insert(enterprise.clone());
         }
-        people.entry(enterprise).or_default().push(person);
+        people.entry(enterprise).or_default().push(keep(person));
     }
     let statuses: BTreeMap<String, Outreach> = store
         .scan::<Outreach>("r/")?
         .into_iter()
         .map(|(id, stored)| (id, stored.value))
         .collect();
-    let mut out: Vec<OutreachRow> = store
+    let mut out: Vec<OutreachRow<P>> = store
         .enterprises()?
         .into_iter()
         .filter(|e| within(&office, &e.unit))
@@ -185,7 +196,7 @@ pub fn export_calls(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRo
 }
 
 /// How many of `rows` stand at each status, and how many have none yet.
-pub fn tally(rows: &[OutreachRow]) -> (BTreeMap<&'static str, usize>, usize) {
+pub fn tally<P>(rows: &[OutreachRow<P>]) -> (BTreeMap<&'static str, usize>, usize) {
     let mut by: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut none = 0;
     for row in rows {

@@ -50,6 +50,13 @@ struct Raw {
     points: HashMap<String, Vec<PointsEntry>>,
 }
 
+impl CertPerson {
+    /// The book's order: by city, unit and person.
+    pub fn book_order(&self) -> (&str, &str, &str) {
+        (&self.city, &self.unit, &self.person.id)
+    }
+}
+
 impl Store {
     fn cert_raw(&self) -> Result<Raw> {
         let mut raw = Raw::default();
@@ -128,8 +135,25 @@ impl Store {
         Ok(raw)
     }
 
-    /// Everyone the store knows, with their certification facts and status.
+    /// Everyone the store knows, with their certification facts and status, sorted by city,
+    /// unit and person.
     pub fn cert_book(&self, rules: &Rules) -> Result<Vec<CertPerson>> {
+        let mut book = Vec::new();
+        self.each_cert_person(rules, |c| {
+            book.push(c);
+            Ok(())
+        })?;
+        book.sort_by(|a, b| a.book_order().cmp(&b.book_order()));
+        Ok(book)
+    }
+
+    /// Everyone's place in the chain, one person at a time in the store's order: what counts or
+    /// looks for someone never holds the whole book (80 MB at province).
+    pub fn each_cert_person(
+        &self,
+        rules: &Rules,
+        mut visit: impl FnMut(CertPerson) -> Result<()>,
+    ) -> Result<()> {
         let mut raw = self.cert_raw()?;
         let sessions: HashMap<String, Session> = self
             .sessions()?
@@ -164,8 +188,8 @@ impl Store {
             .into_iter()
             .map(|e| (e.id, (e.name, e.unit)))
             .collect();
-        let mut book = Vec::new();
-        for person in self.people()? {
+        for person in self.people_each() {
+            let person = person?;
             let id = person.id.clone();
             let mut facts = Facts {
                 offline_attended: offline.remove(&id).unwrap_or(0),
@@ -218,19 +242,28 @@ impl Store {
                 .as_ref()
                 .and_then(|e| enterprises.get(e).cloned())
                 .unwrap_or_else(|| (String::new(), person.office.clone()));
-            book.push(CertPerson {
+            visit(CertPerson {
                 enterprise,
                 city: city_of(&unit),
                 unit,
                 person,
                 facts,
                 status,
-            });
+            })?;
         }
-        book.sort_by(|a, b| {
-            (&a.city, &a.unit, &a.person.id).cmp(&(&b.city, &b.unit, &b.person.id))
-        });
-        Ok(book)
+        Ok(())
+    }
+
+    /// One person's place in the chain, when the store knows them.
+    pub fn cert_person(&self, rules: &Rules, person: &str) -> Result<Option<CertPerson>> {
+        let mut found = None;
+        self.each_cert_person(rules, |c| {
+            if c.person.id == person {
+                found = Some(c);
+            }
+            Ok(())
+        })?;
+        Ok(found)
     }
 
     /// One person's stored online entries by slot, to tell an import what is new.

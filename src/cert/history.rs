@@ -82,11 +82,10 @@ pub fn of_person(
     rules: &Rules,
     person: &str,
 ) -> color_eyre::Result<Vec<String>> {
-    let book = store.cert_book(rules)?;
-    let Some(c) = book.iter().find(|c| c.person.id == person) else {
+    let Some(c) = store.cert_person(rules, person)? else {
         return Ok(Vec::new());
     };
-    Ok(lines(c, &titles(store, c)?, rules))
+    Ok(lines(&c, &titles(store, &c)?, rules))
 }
 
 /// One line per fact, in the order the chain runs; `titles` names the sessions.

@@ -117,13 +117,17 @@ pub fn list(
         .map(|raw| crate::domain::input::resolve_unit(raw).map_err(user_error))
         .transpose()?
         .map(|u| crate::cert::city_of(&u));
-    let book: Vec<CertPerson> = store
-        .cert_book(rules)?
-        .into_iter()
-        .filter(|c| c.status.stage().is_some() || c.facts != crate::cert::Facts::default())
-        .filter(|c| stage.is_none_or(|s| c.status.stage() == Some(s)))
-        .filter(|c| city.as_ref().is_none_or(|city| *city == c.city))
-        .collect();
+    let mut book: Vec<CertPerson> = Vec::new();
+    store.each_cert_person(rules, |c| {
+        if (c.status.stage().is_some() || c.facts != crate::cert::Facts::default())
+            && stage.is_none_or(|s| c.status.stage() == Some(s))
+            && city.as_ref().is_none_or(|city| *city == c.city)
+        {
+            book.push(c);
+        }
+        Ok(())
+    })?;
+    book.sort_by(|a, b| a.book_order().cmp(&b.book_order()));
     if json {
         return print_json(&book);
     }
@@ -183,11 +187,13 @@ pub fn certified_document(
     today: chrono::NaiveDate,
 ) -> Result<(Document, usize)> {
     let units: HashSet<String> = units_under(office).into_iter().collect();
-    let mut certified: Vec<CertPerson> = store
-        .cert_book(rules)?
-        .into_iter()
-        .filter(|c| c.status.certificate.is_some() && (units.contains(&c.unit) || office == c.unit))
-        .collect();
+    let mut certified: Vec<CertPerson> = Vec::new();
+    store.each_cert_person(rules, |c| {
+        if c.status.certificate.is_some() && (units.contains(&c.unit) || office == c.unit) {
+            certified.push(c);
+        }
+        Ok(())
+    })?;
     certified.sort_by(|a, b| a.status.certificate.cmp(&b.status.certificate));
     let columns = [
         ("no", Align::Center),

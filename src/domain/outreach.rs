@@ -69,15 +69,16 @@ pub struct Outreach {
     pub note: String,
 }
 
-/// An enterprise of an office's area as the outreach sees it.
+/// An enterprise of an office's area as the outreach sees it, with what is kept of each of its
+/// people: the whole record for a call list, a line for a screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OutreachRow {
+pub struct OutreachRow<P = super::Person> {
     pub enterprise: super::Enterprise,
     pub unit_name: String,
     /// Someone of it was checked in at a class or trained online this year.
     pub trained: bool,
-    /// Its people the office knows, with their phones in full.
-    pub people: Vec<super::Person>,
+    /// Its people the office knows (with their phones in full, as records).
+    pub people: Vec<P>,
     pub outreach: Option<Outreach>,
 }
 

@@ -86,13 +86,14 @@ fn own_figures(
         f.classes += 1;
         f.offline_people += u64::from(class.people);
     }
-    for c in store.cert_book(&Rules::load()?)? {
+    store.each_cert_person(&Rules::load()?, |c| {
         let f = own.entry(c.unit).or_default();
         f.online += usize::from(c.facts.online_minutes > 0);
         f.candidates += usize::from(c.status.reached(Stage::Candidate));
         f.examined += usize::from(c.status.reached(Stage::Examined));
         f.certified += usize::from(c.status.reached(Stage::Certified));
-    }
+        Ok(())
+    })?;
     // People trained come from the coverage report itself, so the two cannot disagree: its rows
     // are subtotals, and a unit's own count is its row less its units' rows.
     let rows = coverage(store, office)?;

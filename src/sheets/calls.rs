@@ -9,7 +9,7 @@ use crate::domain::outreach::OutreachRow;
 use crate::i18n::{t, tf};
 
 /// The enterprise's categories in words, as the lists print them.
-pub fn categories_text(row: &OutreachRow) -> String {
+pub fn categories_text<P>(row: &OutreachRow<P>) -> String {
     row.enterprise
         .categories
         .iter()
@@ -19,14 +19,14 @@ pub fn categories_text(row: &OutreachRow) -> String {
 }
 
 /// Where the outreach stands, with its date: "已确认 2023-03-02".
-pub fn outreach_text(row: &OutreachRow) -> String {
+pub fn outreach_text<P>(row: &OutreachRow<P>) -> String {
     match &row.outreach {
         Some(o) => format!("{} {}", o.status.label(), o.on),
         None => t("cli.outreach.not_yet"),
     }
 }
 
-pub fn trained_text(row: &OutreachRow) -> String {
+pub fn trained_text<P>(row: &OutreachRow<P>) -> String {
     t(if row.trained {
         "cli.outreach.trained_yes"
     } else {

@@ -247,12 +247,14 @@ impl Figures {
 /// `cert list` count the same people.
 pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
     let rules = crate::cert::Rules::load()?;
-    Ok(store
-        .cert_book(&rules)?
-        .into_iter()
-        .filter(|c| c.status.trained)
-        .map(|c| c.person.id)
-        .collect())
+    let mut trained = BTreeSet::new();
+    store.each_cert_person(&rules, |c| {
+        if c.status.trained {
+            trained.insert(c.person.id);
+        }
+        Ok(())
+    })?;
+    Ok(trained)
 }
 
 fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {

@@ -12,12 +12,11 @@ use crate::tui::list_filter::person_keys;
 /// Reads the pipeline from the store into the tab.
 pub fn load(store: &Store, state: &mut State) -> Result<()> {
     let rules = Rules::load()?;
-    let book = store.cert_book(&rules)?;
     let mut cities: Vec<CityRow> = Vec::new();
     let mut people = Vec::new();
-    for c in &book {
+    store.each_cert_person(&rules, |c| {
         if c.status.stage().is_none() {
-            continue;
+            return Ok(());
         }
         let row = match cities.iter_mut().find(|r| r.city == c.city) {
             Some(row) => row,
@@ -46,9 +45,11 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
             stage: c.status.stage(),
             outcome: c.status.outcome,
             certificate: c.status.certificate.clone(),
-            id: c.person.id.clone(),
+            id: c.person.id,
         });
-    }
+        Ok(())
+    })?;
+    cities.sort_by(|a, b| a.city.cmp(&b.city));
     // Furthest along first, so the certified and the makeups head each city's list.
     people.sort_by(|a, b| {
         (&a.city, std::cmp::Reverse(a.stage), &a.unit, &a.name).cmp(&(

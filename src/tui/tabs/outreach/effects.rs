@@ -5,6 +5,7 @@ use super::OutreachEffect;
 use crate::app::needs;
 use crate::app::outreach::{self, CallFilter};
 use crate::app::Outcome;
+use crate::domain::text::mask_phone;
 use crate::i18n::tf;
 use crate::store::Store;
 use crate::tui::app::State;
@@ -68,7 +69,9 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
 
 /// Reads the enterprises and the needs into the tab.
 pub fn load(store: &Store, state: &mut State) -> Outcome<()> {
-    let rows = outreach::rows(store, CallFilter::default())?;
+    let rows = outreach::rows_keeping(store, CallFilter::default(), |p| {
+        format!("{} {}", p.name, mask_phone(&p.phone))
+    })?;
     state.outreach.needs = needs::list(store, false)?;
     state.outreach.replace(rows);
     Ok(())

@@ -1,6 +1,9 @@
 //! What the 企业 tab holds: the area's enterprises with their outreach, and the cursor.
 
 use crate::domain::outreach::OutreachRow;
+
+/// An enterprise on the tab: each of its people as the panel shows them, name and masked phone.
+pub type EnterpriseRow = OutreachRow<String>;
 use crate::tui::list_filter::Filter;
 
 /// What the tab asks `effects::run` for.
@@ -36,7 +39,7 @@ pub struct OutreachState {
     pub loaded: bool,
     /// The store changed since the rows were read: entering the tab reads them again.
     pub stale: bool,
-    pub rows: Vec<OutreachRow>,
+    pub rows: Vec<EnterpriseRow>,
     /// Index into `visible()`.
     pub selected: usize,
     /// Narrows the list by name, unit or category: an area has hundreds.
@@ -59,7 +62,7 @@ impl OutreachState {
             .collect()
     }
 
-    pub fn selected_row(&self) -> Option<&OutreachRow> {
+    pub fn selected_row(&self) -> Option<&EnterpriseRow> {
         self.rows.get(*self.visible().get(self.selected)?)
     }
 
@@ -75,7 +78,7 @@ impl OutreachState {
     }
 
     /// New rows from the store, the cursor kept on the same enterprise when it is still listed.
-    pub fn replace(&mut self, rows: Vec<OutreachRow>) {
+    pub fn replace(&mut self, rows: Vec<EnterpriseRow>) {
         let current = self.selected_row().map(|r| r.enterprise.id.clone());
         self.rows = rows;
         self.loaded = true;
@@ -93,7 +96,7 @@ impl OutreachState {
 }
 
 /// What `/` finds an enterprise by: its name, unit and categories.
-fn keys(row: &OutreachRow) -> String {
+fn keys(row: &EnterpriseRow) -> String {
     format!(
         "{} {} {}",
         row.enterprise.name,

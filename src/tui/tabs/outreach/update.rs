@@ -69,7 +69,7 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
 }
 
 /// The outreach form: the status (the current one, or the next step after it), the day, a note.
-fn form(row: &crate::domain::outreach::OutreachRow, today: chrono::NaiveDate) -> Form {
+fn form(row: &super::EnterpriseRow, today: chrono::NaiveDate) -> Form {
     let options: Vec<(String, String)> = OutreachStatus::ALL
         .iter()
         .map(|s| (s.key().to_string(), s.label()))

@@ -7,10 +7,9 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::OutreachState;
+use super::{EnterpriseRow, OutreachState};
 use crate::app::needs::NeedRow;
-use crate::domain::outreach::{OutreachRow, OutreachStatus};
-use crate::domain::text::mask_phone;
+use crate::domain::outreach::OutreachStatus;
 use crate::i18n::{t, tf};
 use crate::sheets::calls::{categories_text, outreach_text, trained_text};
 use crate::tui::context::View;
@@ -140,7 +139,7 @@ impl Columns {
         .join(" ")
     }
 
-    fn row(&self, row: &OutreachRow) -> String {
+    fn row(&self, row: &EnterpriseRow) -> String {
         [
             fit(&row.unit_name, self.unit),
             fit(&row.enterprise.name, self.name),
@@ -153,15 +152,11 @@ impl Columns {
 }
 
 /// The selected enterprise's people, phones masked, the outreach's note and its needs.
-fn panel_lines(row: Option<&OutreachRow>, needs: &[&NeedRow], w: usize) -> Vec<Line<'static>> {
+fn panel_lines(row: Option<&EnterpriseRow>, needs: &[&NeedRow], w: usize) -> Vec<Line<'static>> {
     let Some(row) = row else {
         return Vec::new();
     };
-    let people: Vec<String> = row
-        .people
-        .iter()
-        .map(|p| format!("{} {}", p.name, mask_phone(&p.phone)))
-        .collect();
+    let people = &row.people;
     let people = if people.is_empty() {
         t("tui.outreach.no_people")
     } else {
