@@ -170,6 +170,7 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
         [("武汉市", [1, 1, 0, 0, 0]), ("鄂州市", [3, 2, 2, 2, 1])]
     );
     assert_eq!(state.cert.totals(), [4, 3, 2, 2, 1]);
+    assert!(state.cert.people.is_empty(), "people are read city by city");
     // Under the table: the numbers in force, said to be the province's defaults.
     let rules = peixun::cert::Rules::load().unwrap();
     let screen = screen_text(&state, 80, 24);
@@ -193,6 +194,7 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
         ["欧阳明月", "司马青", "诸葛亮"],
         "furthest along first"
     );
+    assert_eq!(state.cert.people.len(), 3, "only the open city's people are held");
     snapshot_sizes("cert_people", &state);
 
     press(&store, &mut state, KeyCode::Enter);

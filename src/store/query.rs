@@ -80,9 +80,21 @@ impl Store {
     /// Everyone, one at a time in key order (the order of `people`), for work that must not
     /// hold them all.
     pub fn people_each(&self) -> impl Iterator<Item = Result<Person>> + '_ {
-        self.state.scan_prefix("p/").map(|entry| {
+        self.each("p/")
+    }
+
+    /// Every enterprise, one at a time in key order.
+    pub fn enterprises_each(&self) -> impl Iterator<Item = Result<Enterprise>> + '_ {
+        self.each("e/")
+    }
+
+    fn each<T: serde::de::DeserializeOwned>(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<T>> + '_ {
+        self.state.scan_prefix(prefix).map(|entry| {
             let (key, bytes) = entry?;
-            let stored: Stored<Person> = postcard::from_bytes(&bytes)
+            let stored: Stored<T> = postcard::from_bytes(&bytes)
                 .wrap_err_with(|| format!("record {} is damaged", String::from_utf8_lossy(&key)))?;
             Ok(stored.value)
         })

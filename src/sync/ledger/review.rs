@@ -3,7 +3,8 @@
 //! them; the office above them lists them for a person to sort out (one training counted twice,
 //! a typo in a phone).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use color_eyre::eyre::Result;
 use serde::Serialize;
@@ -13,7 +14,7 @@ use crate::domain::{OfficeId, Person};
 use crate::store::Store;
 
 /// What two records have in common.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DuplicateBy {
     Phone,
@@ -48,8 +49,39 @@ pub struct Duplicate {
     pub sightings: Vec<Sighting>,
 }
 
+/// What a person shares with others: their phone, and the credit code of their enterprise with
+/// their name.
+fn shared(p: &Person, credit_code: impl Fn(&str) -> Option<String>) -> Vec<(DuplicateBy, String)> {
+    let mut keys = Vec::new();
+    let phone = p.phone.trim();
+    if !phone.is_empty() {
+        keys.push((DuplicateBy::Phone, phone.to_string()));
+    }
+    if let Some(code) = p.enterprise.as_deref().and_then(credit_code) {
+        keys.push((
+            DuplicateBy::CreditCodeAndName,
+            format!("{code} {}", p.name.trim()),
+        ));
+    }
+    keys
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Where a shared value was first seen, and whether a second unit has it too.
+struct Seen {
+    office: u64,
+    shared: bool,
+}
+
 /// People owned by two or more different units below `office`, grouped by what they share;
-/// a pair found by phone is not listed again by credit code and name.
+/// a pair found by phone is not listed again by credit code and name. Two passes over the
+/// people, the first keeping a hash per value: a province office holds everyone once, not
+/// twice over (hundreds of MB at ten times the province).
 pub fn review(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
     let below: BTreeSet<String> = campaign()
         .descendants(office)
@@ -57,64 +89,66 @@ pub fn review(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
         .filter(|(_, depth)| *depth > 0)
         .map(|(u, _)| u.id.clone())
         .collect();
-    let enterprises: BTreeMap<String, (String, Option<String>)> = store
-        .enterprises()?
-        .into_iter()
-        .map(|e| (e.id, (e.name, e.credit_code)))
-        .collect();
-    let people: Vec<Person> = store
-        .people()?
-        .into_iter()
-        .filter(|p| below.contains(&p.office))
-        .collect();
-    let mut groups: BTreeMap<(DuplicateBy, String), Vec<&Person>> = BTreeMap::new();
-    for p in &people {
-        let phone = p.phone.trim();
-        if !phone.is_empty() {
-            groups
-                .entry((DuplicateBy::Phone, phone.to_string()))
-                .or_default()
-                .push(p);
-        }
-        let code = p
-            .enterprise
-            .as_ref()
-            .and_then(|e| enterprises.get(e))
-            .and_then(|(_, code)| code.as_deref());
-        if let Some(code) = code {
-            let value = format!("{code} {}", p.name.trim());
-            groups
-                .entry((DuplicateBy::CreditCodeAndName, value))
-                .or_default()
-                .push(p);
+    let mut codes: HashMap<u64, String> = HashMap::new();
+    for e in store.enterprises_each() {
+        let e = e?;
+        if let Some(code) = e.credit_code {
+            codes.insert(hash_of(&e.id), code);
         }
     }
-    let mut listed: BTreeSet<BTreeSet<&str>> = BTreeSet::new();
+    let credit_code = |enterprise: &str| codes.get(&hash_of(&enterprise)).cloned();
+    let mut seen: HashMap<u64, Seen> = HashMap::new();
+    for p in store.people_each() {
+        let p = p?;
+        if !below.contains(&p.office) {
+            continue;
+        }
+        let office = hash_of(&p.office);
+        for key in shared(&p, credit_code) {
+            let at = seen.entry(hash_of(&key)).or_insert(Seen {
+                office,
+                shared: false,
+            });
+            at.shared |= at.office != office;
+        }
+    }
+    let mut groups: BTreeMap<(DuplicateBy, String), Vec<Person>> = BTreeMap::new();
+    for p in store.people_each() {
+        let p = p?;
+        if !below.contains(&p.office) {
+            continue;
+        }
+        for key in shared(&p, credit_code) {
+            if seen.get(&hash_of(&key)).is_some_and(|s| s.shared) {
+                groups.entry(key).or_default().push(p.clone());
+            }
+        }
+    }
+    let mut listed: BTreeSet<BTreeSet<String>> = BTreeSet::new();
     let mut out = Vec::new();
     for ((by, value), group) in groups {
         let offices: BTreeSet<&str> = group.iter().map(|p| p.office.as_str()).collect();
         if offices.len() < 2 {
             continue;
         }
-        let ids: BTreeSet<&str> = group.iter().map(|p| p.id.as_str()).collect();
+        let ids: BTreeSet<String> = group.iter().map(|p| p.id.clone()).collect();
         if !listed.insert(ids) {
             continue;
         }
-        let sightings = group
-            .iter()
-            .map(|p| Sighting {
-                office: p.office.clone(),
-                person: p.id.clone(),
-                name: p.name.clone(),
-                phone: p.phone.clone(),
-                enterprise: p
-                    .enterprise
-                    .as_ref()
-                    .and_then(|e| enterprises.get(e))
-                    .map(|(name, _)| name.clone())
-                    .unwrap_or_default(),
-            })
-            .collect();
+        let mut sightings = Vec::new();
+        for p in group {
+            let enterprise = match &p.enterprise {
+                Some(id) => store.enterprise(id)?.map(|e| e.name).unwrap_or_default(),
+                None => String::new(),
+            };
+            sightings.push(Sighting {
+                office: p.office,
+                person: p.id,
+                name: p.name,
+                phone: p.phone,
+                enterprise,
+            });
+        }
         out.push(Duplicate {
             by,
             value,

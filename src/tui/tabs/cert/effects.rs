@@ -9,8 +9,10 @@ use crate::store::Store;
 use crate::tui::app::State;
 use crate::tui::list_filter::person_keys;
 
-/// Reads the pipeline from the store into the tab.
+/// Reads the pipeline from the store into the tab: every city's counts, and the people of the
+/// open city.
 pub fn load(store: &Store, state: &mut State) -> Result<()> {
+    let open = state.cert.open.clone();
     let rules = Rules::load()?;
     let mut cities: Vec<CityRow> = Vec::new();
     let mut people = Vec::new();
@@ -34,6 +36,9 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
             if c.status.reached(stage) {
                 row.counts[i] += 1;
             }
+        }
+        if open.as_ref() != Some(&c.city) {
+            return Ok(());
         }
         let unit = unit_name(&c.unit);
         let certificate = c.status.certificate.clone().unwrap_or_default();

@@ -29,6 +29,7 @@ pub struct CertState {
     /// Read on first entering the tab, then after every change.
     pub loaded: bool,
     pub cities: Vec<CityRow>,
+    /// The people of the open city, read when it is opened.
     pub people: Vec<PersonRow>,
     pub row: usize,
     /// The city whose people are listed.

@@ -52,6 +52,9 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
                 c.open = Some(city.city.clone());
                 c.person = 0;
                 c.filter = Filter::default();
+                // Only the open city's people are held: a province has hundreds of thousands.
+                c.people.clear();
+                return Some(Effect::LoadCert);
             }
         }
         _ => {
