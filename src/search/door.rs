@@ -43,6 +43,20 @@ pub fn candidate(p: &Person, enterprise_names: &HashMap<String, String>) -> Cand
     }
 }
 
+/// What the index needs of a few people, their enterprises looked up one by one: a session's
+/// list is a hundred people, the office's enterprises tens of thousands.
+fn few_candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    for id in people.iter().filter_map(|p| p.enterprise.as_ref()) {
+        if !names.contains_key(id) {
+            if let Some(e) = store.enterprise(id)? {
+                names.insert(e.id, e.name);
+            }
+        }
+    }
+    Ok(people.iter().map(|p| candidate(p, &names)).collect())
+}
+
 /// Every person of the office; built once and shared by every session's search.
 pub fn office_index(store: &Store) -> Result<SearchIndex> {
     Ok(SearchIndex::build(candidates(store, &store.people()?)?))
@@ -69,7 +83,7 @@ impl DoorSearch {
             .collect();
         let enrolled = people.iter().map(|p| p.id.clone()).collect();
         Ok(DoorSearch {
-            session: SearchIndex::build(candidates(store, &people)?),
+            session: SearchIndex::build(few_candidates(store, &people)?),
             office,
             enrolled,
         })
