@@ -1,6 +1,7 @@
 //! Finding, creating and opening a store, and refusing to when that would be unsafe.
 
 use std::fs::{File, OpenOptions, TryLockError};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -171,8 +172,45 @@ fn open_catching(config: &sled::Config) -> Result<sled::Result<sled::Db>, String
     })
 }
 
+/// The length of sled's segments, as its `conf` file gives it.
+fn segment_size(db: &Path) -> Option<u64> {
+    let conf = std::fs::read_to_string(db.join("conf")).ok()?;
+    conf.lines()
+        .find_map(|line| line.strip_prefix("segment_size: "))
+        .and_then(|size| size.trim().parse().ok())
+        .filter(|&size| size >= 4096)
+}
+
+/// sled reads the head of every segment of its file as it opens, one after another: 440 small
+/// reads at province, 2,000 at ten times it. Once the page cache has dropped them (a machine
+/// left alone for a while) and each read waits on the disk, that is seconds; asked for all at
+/// once here, the disk fetches them together. Only a hint: nothing is read or changed.
+fn ask_for_segment_heads(db: &Path) {
+    let Some(segment) = segment_size(db) else {
+        return;
+    };
+    let Ok(file) = File::open(db.join("db")) else {
+        return;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut at = 0;
+    while at < len {
+        // SAFETY: a hint about a range of an open file; the kernel only reads it ahead.
+        unsafe {
+            libc::posix_fadvise(
+                file.as_raw_fd(),
+                at as libc::off_t,
+                4096,
+                libc::POSIX_FADV_WILLNEED,
+            );
+        }
+        at += segment;
+    }
+}
+
 fn open_db(dir: &Path) -> Result<sled::Db> {
     remove_unfinished_snapshots(&db_path(dir));
+    ask_for_segment_heads(&db_path(dir));
     let config = sled::Config::new()
         .path(db_path(dir))
         // Keeps a province-scale store's footprint small; the working set is a screenful.
@@ -342,6 +380,23 @@ impl Store {
 mod tests {
     use super::*;
     use color_eyre::eyre::{eyre, Report, WrapErr};
+
+    #[test]
+    fn the_segment_size_is_read_from_sleds_conf() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(segment_size(dir.path()), None, "no conf yet: no hints");
+        let conf = dir.path().join("conf");
+        std::fs::write(&conf, "segment_size: 524288\nuse_compression: false\n").unwrap();
+        assert_eq!(segment_size(dir.path()), Some(524288));
+        std::fs::write(&conf, "segment_size: 0\n").unwrap();
+        assert_eq!(
+            segment_size(dir.path()),
+            None,
+            "a nonsense size gives no hints"
+        );
+        std::fs::write(&conf, "use_compression: false\n").unwrap();
+        assert_eq!(segment_size(dir.path()), None);
+    }
 
     #[test]
     fn corruption_found_after_open_reads_as_a_damaged_store() {
