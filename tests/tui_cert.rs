@@ -194,7 +194,11 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
         ["欧阳明月", "司马青", "诸葛亮"],
         "furthest along first"
     );
-    assert_eq!(state.cert.people.len(), 3, "only the open city's people are held");
+    assert_eq!(
+        state.cert.people.len(),
+        3,
+        "only the open city's people are held"
+    );
     snapshot_sizes("cert_people", &state);
 
     press(&store, &mut state, KeyCode::Enter);

@@ -212,11 +212,6 @@ fn read_again(store: &Store, state: &mut State) -> Result<()> {
 /// screen; new people reach the door's search when its index is next wanted.
 fn changed_elsewhere(store: &Store, state: &mut State) {
     state.checkin.office_stale = true;
-    // The certification book is worked out for everyone (about a second at province): another
-    // door's every check-in must not cost this one that, so it is read again when next shown.
-    if state.tab != Tab::Cert {
-        state.cert.loaded = false;
-    }
     if let Err(e) = read_again(store, state) {
         state.error(chain(&e));
     }

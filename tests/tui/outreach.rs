@@ -14,6 +14,8 @@ use peixun::tui::Theme;
 fn a_status_is_recorded_from_the_enterprises_tab() {
     let (_dir, store) = county_store();
     let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    assert!(state.cert.loaded);
     press(&store, &mut state, KeyCode::Char('8'));
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("鄂州市华宇光电科技有限公司"), "{screen}");
@@ -52,6 +54,10 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("已上门 2023-03-02"), "{screen}");
     assert!(screen.contains("备注：送去培训通知"), "{screen}");
+    assert!(
+        !state.cert.loaded,
+        "a save here does not work the certification book out again behind another tab"
+    );
 
     // n: only the enterprises nobody of which was trained; this one was.
     press(&store, &mut state, KeyCode::Char('n'));

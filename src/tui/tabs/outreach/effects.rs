@@ -13,7 +13,10 @@ use crate::tui::app::State;
 /// Carries out `effect`; the message for the status line when something was written.
 pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<Option<String>> {
     let message = match effect {
-        OutreachEffect::Load => None,
+        OutreachEffect::Load => {
+            load(store, state)?;
+            return Ok(None);
+        }
         OutreachEffect::Record {
             enterprise,
             status,
@@ -21,6 +24,14 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             note,
         } => {
             let (e, outreach, written) = outreach::record(store, &enterprise, status, on, &note)?;
+            if let Some(row) = state
+                .outreach
+                .rows
+                .iter_mut()
+                .find(|r| r.enterprise.id == e.id)
+            {
+                row.outreach = Some(outreach.clone());
+            }
             let key = if written {
                 "cli.outreach.recorded"
             } else {
@@ -58,11 +69,11 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             ))
         }
     };
-    // A need recorded at the door must not make the door wait for the enterprises' list.
-    if state.tab == crate::tui::app::Tab::Outreach {
-        load(store, state)?;
-    } else {
-        state.outreach.stale = true;
+    // One enterprise's status or the needs changed: the rows are not read again, which would
+    // work out who was trained all over (seconds at ten times the province), and a need
+    // recorded at the door does not wait for them either.
+    if state.outreach.loaded {
+        state.outreach.needs = needs::list(store, false)?;
     }
     Ok(message)
 }
