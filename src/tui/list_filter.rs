@@ -30,11 +30,19 @@ impl Filter {
 
     /// Every space-separated word of the filter somewhere in `keys` (lower-case already).
     pub fn matches(&self, keys: &str) -> bool {
-        self.input
+        self.matcher()(keys)
+    }
+
+    /// `matches` for a long list: the filter's words lower-cased once, not once per row.
+    pub fn matcher(&self) -> impl Fn(&str) -> bool {
+        let words: Vec<String> = self
+            .input
             .value()
             .to_lowercase()
             .split_whitespace()
-            .all(|word| keys.contains(word))
+            .map(str::to_string)
+            .collect();
+        move |keys| words.iter().all(|word| keys.contains(word.as_str()))
     }
 }
 
@@ -48,13 +56,25 @@ fn full_pinyin(text: &str) -> String {
         .collect()
 }
 
-/// What `/` finds a session by, lower-case: title, date, kind, venue, units, host, audience;
-/// then, per field (so a word never spans two), the pinyin initials and full pinyin of title,
-/// venue, host and units (`ezs` and `ezhou` find 鄂州市).
+/// `words` lower-case, then, per named text (so a word never spans two), its pinyin initials and
+/// full pinyin (`ezs` and `ezhou` find 鄂州市).
+pub fn named_keys(words: &str, named: &[&str]) -> String {
+    let mut keys = words.to_lowercase();
+    for text in named {
+        keys.push('\n');
+        keys.push_str(&text_initials(text));
+        keys.push('\n');
+        keys.push_str(&full_pinyin(text));
+    }
+    keys
+}
+
+/// What `/` finds a session by: title, date, kind, venue, units, host, audience, and the pinyin
+/// of title, venue, host and units.
 pub fn session_keys(s: &Session) -> String {
     let units: Vec<String> = s.units.iter().map(|u| unit_name(u)).collect();
     let host = unit_name(&s.host);
-    let mut keys = format!(
+    let words = format!(
         "{} {} {} {} {} {} {} {}",
         s.title,
         s.date,
@@ -64,17 +84,10 @@ pub fn session_keys(s: &Session) -> String {
         units.join(" "),
         host,
         s.audience
-    )
-    .to_lowercase();
+    );
     let mut named: Vec<&str> = vec![&s.title, &s.venue, &host];
     named.extend(units.iter().map(String::as_str));
-    for text in named {
-        keys.push('\n');
-        keys.push_str(&text_initials(text));
-        keys.push('\n');
-        keys.push_str(&full_pinyin(text));
-    }
-    keys
+    named_keys(&words, &named)
 }
 
 /// What `/` finds a person by in a plain list, lower-case: name, unit and `extra` (a certificate

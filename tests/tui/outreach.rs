@@ -190,4 +190,10 @@ fn slash_narrows_the_enterprises_by_what_is_typed() {
         screen.contains("华宇光电"),
         "Esc clears the filter: {screen}"
     );
+    // By the pinyin of the name too, as on the other tabs: 新港物流 is xgwl.
+    press(&store, &mut state, KeyCode::Char('/'));
+    typed(&store, &mut state, "xgwl");
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("新港物流"), "{screen}");
+    assert!(!screen.contains("华宇光电"), "{screen}");
 }

@@ -4,7 +4,7 @@ use crate::domain::outreach::OutreachRow;
 
 /// An enterprise on the tab: each of its people as the panel shows them, name and masked phone.
 pub type EnterpriseRow = OutreachRow<String>;
-use crate::tui::list_filter::Filter;
+use crate::tui::list_filter::{named_keys, Filter};
 
 /// What the tab asks `effects::run` for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,16 +48,22 @@ pub struct OutreachState {
     pub untrained_only: bool,
     /// The 附件3 needs of the area's enterprises, oldest first.
     pub needs: Vec<crate::app::needs::NeedRow>,
+    /// What `/` finds each row by, made when a filter is first typed (`keys_for_filter`):
+    /// 120,000 enterprises at ten times the province are not worked out on every keystroke.
+    pub keys: Vec<String>,
 }
 
 impl OutreachState {
     /// Indices into `rows` of the enterprises shown, in list order.
     pub fn visible(&self) -> Vec<usize> {
+        let matches = self.filter.matcher();
         self.rows
             .iter()
             .enumerate()
             .filter(|(_, r)| !(self.untrained_only && r.trained))
-            .filter(|(_, r)| self.filter.matches(&keys(r)))
+            .filter(|&(i, _)| {
+                !self.filter.is_active() || self.keys.get(i).is_some_and(|k| matches(k))
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -77,10 +83,19 @@ impl OutreachState {
             .collect()
     }
 
+    /// Makes what `/` finds the rows by, once a filter is typed.
+    pub fn keys_for_filter(&mut self) {
+        if self.filter.is_active() && self.keys.len() != self.rows.len() {
+            self.keys = self.rows.iter().map(keys).collect();
+        }
+    }
+
     /// New rows from the store, the cursor kept on the same enterprise when it is still listed.
     pub fn replace(&mut self, rows: Vec<EnterpriseRow>) {
         let current = self.selected_row().map(|r| r.enterprise.id.clone());
         self.rows = rows;
+        self.keys.clear();
+        self.keys_for_filter();
         self.loaded = true;
         self.stale = false;
         let visible = self.visible();
@@ -95,12 +110,14 @@ impl OutreachState {
     }
 }
 
-/// What `/` finds an enterprise by: its name, unit and categories.
+/// What `/` finds an enterprise by: its name, unit and categories, and the pinyin of its name
+/// and unit.
 fn keys(row: &EnterpriseRow) -> String {
-    format!(
+    let words = format!(
         "{} {} {}",
         row.enterprise.name,
         row.unit_name,
         crate::sheets::calls::categories_text(row)
-    )
+    );
+    named_keys(&words, &[&row.enterprise.name, &row.unit_name])
 }

@@ -17,6 +17,7 @@ pub fn entered(o: &OutreachState) -> Option<Effect> {
 
 pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
     if filter_key(&mut o.filter, &mut o.selected, action) {
+        o.keys_for_filter();
         return None;
     }
     let len = o.visible().len();
