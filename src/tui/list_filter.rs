@@ -28,12 +28,8 @@ impl Filter {
         !self.input.value().trim().is_empty()
     }
 
-    /// Every space-separated word of the filter somewhere in `keys` (lower-case already).
-    pub fn matches(&self, keys: &str) -> bool {
-        self.matcher()(keys)
-    }
-
-    /// `matches` for a long list: the filter's words lower-cased once, not once per row.
+    /// Whether a row's `keys` (lower-case already) hold every space-separated word of the
+    /// filter; the words are lower-cased once for a whole list, not once per row.
     pub fn matcher(&self) -> impl Fn(&str) -> bool {
         let words: Vec<String> = self
             .input

@@ -49,11 +49,12 @@ pub struct CertState {
 impl CertState {
     /// The people of the open city, in list order.
     pub fn listed(&self) -> Vec<&PersonRow> {
+        let matches = self.filter.matcher();
         match &self.open {
             Some(city) => self
                 .people
                 .iter()
-                .filter(|p| &p.city == city && self.filter.matches(&p.keys))
+                .filter(|p| &p.city == city && matches(&p.keys))
                 .collect(),
             None => Vec::new(),
         }

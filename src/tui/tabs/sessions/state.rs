@@ -147,8 +147,9 @@ impl SessionsState {
 
     /// Indexes of the sessions the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
+        let matches = self.filter.matcher();
         (0..self.rows.len())
-            .filter(|&i| self.filter.matches(&self.rows[i].keys))
+            .filter(|&i| matches(&self.rows[i].keys))
             .collect()
     }
 
