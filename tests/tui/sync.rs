@@ -352,3 +352,33 @@ fn an_op_that_breaks_the_rules_is_listed_to_see_to() {
         "nothing changed"
     );
 }
+
+#[test]
+fn people_to_review_are_read_again_when_people_changed() {
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('7'));
+    assert!(state.sync.review.is_empty());
+    // The same phone in two counties of the city, each from its own chain.
+    for (n, county) in ["420702", ECHENG].into_iter().enumerate() {
+        let device = peixun::log::device::tagged(county, 1);
+        let mut chain = peixun::demo::ChainWriter::new(county, device, "区局");
+        let person = peixun::domain::Person {
+            id: format!("P-{county}-{n}"),
+            office: county.into(),
+            name: "欧阳明月".into(),
+            phone: "13907110000".into(),
+            position: String::new(),
+            enterprise: None,
+            code: format!("T0{n}AB"),
+        };
+        let op = chain
+            .push(peixun::log::Payload::PersonUpserted(person))
+            .expect("op");
+        store.import_foreign_chain(vec![op]).expect("import");
+    }
+    press(&store, &mut state, KeyCode::Char('1'));
+    press(&store, &mut state, KeyCode::Char('7'));
+    assert_eq!(state.sync.review.len(), 1, "{:#?}", state.sync.review);
+    assert_eq!(state.sync.review[0].sightings.len(), 2);
+}

@@ -69,7 +69,11 @@ pub fn load(store: &Store, sync: &mut SyncState, today: NaiveDate) -> Result<()>
         .map(|item| item.text)
         .collect();
     sync.held = held;
-    sync.review = crate::sync::ledger::review(store, store.office())?;
+    let generation = store.search_generation()?;
+    if sync.review_generation != Some(generation) {
+        sync.review = crate::sync::ledger::review(store, store.office())?;
+        sync.review_generation = Some(generation);
+    }
     Ok(())
 }
 

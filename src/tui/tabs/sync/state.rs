@@ -121,6 +121,9 @@ pub struct SyncState {
     /// What about the links needs a person, each saying what to do (`sync::attention`).
     pub held: Vec<String>,
     pub review: Vec<Duplicate>,
+    /// The store's people-and-enterprises generation `review` was read at: it is read again
+    /// only when they changed (two passes over everyone, seconds at ten times the province).
+    pub review_generation: Option<u64>,
     /// Mounted removable media, offered first in the forms.
     pub media: Vec<String>,
     /// What the worker is doing, its latest progress line, and for how long.
