@@ -223,6 +223,7 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
     assert!(!state.cert.detail);
     press(&store, &mut state, KeyCode::Esc);
     assert_eq!(state.cert.open, None);
+    assert!(state.cert.people.is_empty(), "a closed city's people go");
 }
 
 #[test]

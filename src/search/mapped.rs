@@ -19,7 +19,9 @@ unsafe impl Sync for Mapped {}
 impl Mapped {
     /// The first `len` bytes of `file`. The kept index is only ever replaced by renaming a new
     /// file over it or removed (`store::derived`), never written in place, so the mapped bytes
-    /// cannot change under a reader.
+    /// cannot change under a reader. Someone writing over the file in place by hand (`cp` onto
+    /// it, `rsync --inplace`) while a peixun reads it would make that peixun fail on the next
+    /// page it touches: the data folder is peixun's own, and its files are not to be edited.
     pub(super) fn of(file: &File, len: usize) -> std::io::Result<Mapped> {
         if len == 0 {
             return Ok(Mapped {

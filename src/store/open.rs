@@ -172,10 +172,12 @@ fn open_catching(config: &sled::Config) -> Result<sled::Result<sled::Db>, String
     })
 }
 
-/// The length of sled's segments, as its `conf` file gives it.
+/// The length of sled's segments, as its `conf` file gives it (lines of text, then a checksum
+/// that is not text).
 fn segment_size(db: &Path) -> Option<u64> {
-    let conf = std::fs::read_to_string(db.join("conf")).ok()?;
-    conf.lines()
+    let conf = std::fs::read(db.join("conf")).ok()?;
+    String::from_utf8_lossy(&conf)
+        .lines()
         .find_map(|line| line.strip_prefix("segment_size: "))
         .and_then(|size| size.trim().parse().ok())
         .filter(|&size| size >= 4096)
@@ -385,6 +387,13 @@ mod tests {
     fn the_segment_size_is_read_from_sleds_conf() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(segment_size(dir.path()), None, "no conf yet: no hints");
+        let db = sled::Config::new().path(dir.path()).open().unwrap();
+        drop(db);
+        assert_eq!(
+            segment_size(dir.path()),
+            Some(512 * 1024),
+            "the conf sled wrote, its checksum included"
+        );
         let conf = dir.path().join("conf");
         std::fs::write(&conf, "segment_size: 524288\nuse_compression: false\n").unwrap();
         assert_eq!(segment_size(dir.path()), Some(524288));

@@ -33,7 +33,10 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
                 c.filter = Filter::default();
                 c.person = 0;
             }
-            Action::Back => c.open = None,
+            Action::Back => {
+                c.open = None;
+                c.people.clear();
+            }
             Action::Open if len > 0 => {
                 c.detail = true;
                 c.history.clear();
