@@ -278,3 +278,11 @@ pub fn to_item(store: &Store, state: &mut State, item: &str) {
         press(store, state, KeyCode::Down);
     }
 }
+
+/// `payload` written by a county's own device and taken into `store`, as a bundle would bring it.
+pub fn from_county(store: &Store, county: &str, payload: peixun::log::Payload) {
+    let device = peixun::log::device::tagged(county, 1);
+    let mut chain = peixun::demo::ChainWriter::new(county, device, "区局");
+    let op = chain.push(payload).expect("op");
+    store.import_foreign_chain(vec![op]).expect("import");
+}

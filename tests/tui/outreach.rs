@@ -68,8 +68,6 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
 #[test]
 fn a_city_reads_its_units_enterprises_but_records_only_its_own() {
     let (_dir, store) = city_store();
-    let county = peixun::log::device::tagged(ECHENG, 1);
-    let mut chain = peixun::demo::ChainWriter::new(ECHENG, county, "鄂城区局");
     let firm = peixun::domain::Enterprise {
         id: format!("E-{ECHENG}-1"),
         office: ECHENG.into(),
@@ -78,10 +76,11 @@ fn a_city_reads_its_units_enterprises_but_records_only_its_own() {
         categories: Default::default(),
         unit: ECHENG.into(),
     };
-    let op = chain
-        .push(peixun::log::Payload::EnterpriseUpserted(firm))
-        .expect("op");
-    store.import_foreign_chain(vec![op]).expect("import");
+    from_county(
+        &store,
+        ECHENG,
+        peixun::log::Payload::EnterpriseUpserted(firm),
+    );
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('8'));
     assert!(screen_text(&state, 80, 24).contains("鄂州市华宇光电科技有限公司"));

@@ -361,8 +361,6 @@ fn people_to_review_are_read_again_when_people_changed() {
     assert!(state.sync.review.is_empty());
     // The same phone in two counties of the city, each from its own chain.
     for (n, county) in ["420702", ECHENG].into_iter().enumerate() {
-        let device = peixun::log::device::tagged(county, 1);
-        let mut chain = peixun::demo::ChainWriter::new(county, device, "区局");
         let person = peixun::domain::Person {
             id: format!("P-{county}-{n}"),
             office: county.into(),
@@ -372,10 +370,7 @@ fn people_to_review_are_read_again_when_people_changed() {
             enterprise: None,
             code: format!("T0{n}AB"),
         };
-        let op = chain
-            .push(peixun::log::Payload::PersonUpserted(person))
-            .expect("op");
-        store.import_foreign_chain(vec![op]).expect("import");
+        from_county(&store, county, peixun::log::Payload::PersonUpserted(person));
     }
     press(&store, &mut state, KeyCode::Char('1'));
     press(&store, &mut state, KeyCode::Char('7'));
