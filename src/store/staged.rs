@@ -289,6 +289,12 @@ mod tests {
     use super::*;
     use crate::domain::Person;
 
+    /// The first staged chunk, as a write cut short after staging would leave it.
+    fn first_staged(store: &Store) -> (sled::IVec, Staged) {
+        let (key, bytes) = store.staged.first().unwrap().unwrap();
+        (key, postcard::from_bytes(&bytes).unwrap())
+    }
+
     fn people(n: usize) -> Vec<Payload> {
         (0..n)
             .map(|i| {
@@ -332,8 +338,7 @@ mod tests {
         let payloads = people(CHUNK * 3);
         store.stage(&payloads).unwrap();
         // The first chunk is committed, then the process dies.
-        let (key, bytes) = store.staged.first().unwrap().unwrap();
-        let Staged::Payloads(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+        let (key, Staged::Payloads(chunk)) = first_staged(&store) else {
             panic!("payloads were staged");
         };
         store.commit_removing(chunk, Some(key.as_ref())).unwrap();
@@ -350,8 +355,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
         store.stage(&people(CHUNK * 2)).unwrap();
-        let (key, bytes) = store.staged.first().unwrap().unwrap();
-        let Staged::Payloads(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+        let (key, Staged::Payloads(chunk)) = first_staged(&store) else {
             panic!("payloads were staged");
         };
         store.commit_removing(chunk, Some(key.as_ref())).unwrap();
@@ -402,8 +406,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
         store.stage(&people(CHUNK * 2)).unwrap();
-        let (key, bytes) = store.staged.first().unwrap().unwrap();
-        let Staged::Payloads(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+        let (key, Staged::Payloads(chunk)) = first_staged(&store) else {
             panic!("payloads were staged");
         };
         // Both threads read the same first chunk; the second reaches the lock after the first.
@@ -425,8 +428,7 @@ mod tests {
             .collect();
         store.staged.clear().unwrap();
         store.stage_writes(writes).unwrap();
-        let (key, bytes) = store.staged.first().unwrap().unwrap();
-        let Staged::Writes(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+        let (key, Staged::Writes(chunk)) = first_staged(&store) else {
             panic!("raw writes were staged");
         };
         store.apply_removing(&chunk, Some(key.as_ref())).unwrap();
@@ -466,8 +468,7 @@ mod tests {
             .chain([(TreeName::Sync, b"k000000".to_vec(), None)])
             .collect();
         store.stage_writes(writes).unwrap();
-        let (key, bytes) = store.staged.first().unwrap().unwrap();
-        let Staged::Writes(chunk) = postcard::from_bytes(&bytes).unwrap() else {
+        let (key, Staged::Writes(chunk)) = first_staged(&store) else {
             panic!("raw writes were staged");
         };
         store.apply_removing(&chunk, Some(key.as_ref())).unwrap();
