@@ -226,6 +226,40 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
     assert!(state.cert.people.is_empty(), "a closed city's people go");
 }
 
+/// Each read of the whole book (seconds at ten times a province) is asked for with the tab
+/// already saying so: the loop draws that frame before the read starts.
+#[test]
+fn the_tab_says_it_is_reading_before_each_read_of_everyone() {
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    let asked = state.press(key(KeyCode::Char('6')));
+    assert!(asked.as_ref().is_some_and(Effect::reads_everyone));
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("正在读取全部参训人员的认证进度"),
+        "{screen}"
+    );
+    assert!(!screen.contains("还没有认证数据"), "{screen}");
+    press(&store, &mut state, KeyCode::Char('6'));
+    press(&store, &mut state, KeyCode::Down);
+
+    let asked = state.press(key(KeyCode::Enter));
+    assert!(asked.as_ref().is_some_and(Effect::reads_everyone));
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("正在读取鄂州市的认证名单"), "{screen}");
+    // Here the read was asked for and not run: the next key runs it.
+    press(&store, &mut state, KeyCode::Down);
+    assert!(state.cert.loaded);
+    assert_eq!(state.cert.listed().len(), 3);
+    assert!(!screen_text(&state, 80, 24).contains("正在读取"));
+
+    let asked = state.press(key(KeyCode::Enter));
+    assert!(asked.as_ref().is_some_and(Effect::reads_everyone));
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("个人档案 · 欧阳明月"), "{screen}");
+    assert!(screen.contains("正在读取个人档案"), "{screen}");
+}
+
 #[test]
 fn slash_finds_a_citys_people_by_pinyin_or_certificate_number() {
     let (_dir, store) = province_store();
@@ -301,7 +335,7 @@ fn a_long_history_line_breaks_after_a_comma_not_inside_a_mark() {
         "专员考核（鄂东片区）",
         "2023年湖北省知识产权专员考核认证考试（鄂东片区）",
     );
-    for line in &mut state.cert.history {
+    for line in state.cert.history.iter_mut().flatten() {
         *line = line.replace(short, long);
     }
     let buffer = draw(&state, 80, 24).backend().buffer().clone();

@@ -237,6 +237,14 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// Reads the whole certification book: seconds at ten times a province, so the screen
+    /// says it is reading before the work starts instead of standing still.
+    pub fn reads_everyone(&self) -> bool {
+        matches!(self, Effect::LoadCert | Effect::CertHistory { .. })
+    }
+}
+
 /// What the door (签到) asks for: each handled by `tabs::checkin::effects::run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DoorEffect {

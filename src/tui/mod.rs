@@ -259,6 +259,26 @@ fn read_keys(
     Ok(())
 }
 
+/// Draws the state; `Some` when the terminal has gone away.
+fn draw<W: std::io::Write>(
+    terminal: &mut Terminal<CjkBackend<W>>,
+    around: &Around,
+    state: &mut State,
+) -> Result<Option<Exit>> {
+    let drawn = terminal.size().and_then(|size| {
+        if (size.width, size.height) != state.viewport {
+            state.resize(size.width, size.height);
+        }
+        terminal.draw(|frame| view::render(frame, state)).map(drop)
+    });
+    if drawn.is_err() && (around.gone)() {
+        return Ok(Some(Exit::HangUp));
+    }
+    drawn.wrap_err(t("tui.error.draw"))?;
+    state.dirty = false;
+    Ok(None)
+}
+
 /// Passes on what the store service says, until either side is gone.
 fn hear(notices: Receiver<Notice>, tx: Sender<AppEvent>) -> Result<()> {
     std::thread::Builder::new()
@@ -291,17 +311,9 @@ fn event_loop<W: std::io::Write>(
     let mut seen = around.store.ops_written().unwrap_or(0);
     loop {
         if state.dirty {
-            let drawn = terminal.size().and_then(|size| {
-                if (size.width, size.height) != state.viewport {
-                    state.resize(size.width, size.height);
-                }
-                terminal.draw(|frame| view::render(frame, state)).map(drop)
-            });
-            if drawn.is_err() && (around.gone)() {
-                return Ok(Exit::HangUp);
+            if let Some(exit) = draw(terminal, around, state)? {
+                return Ok(exit);
             }
-            drawn.wrap_err(t("tui.error.draw"))?;
-            state.dirty = false;
             // Debug builds only: tests/pty.rs panics here on purpose, with a frame on screen, to
             // see ratatui's hook restore the terminal. Nothing in a correct program panics on
             // demand, and a release build has no such door.
@@ -330,6 +342,14 @@ fn event_loop<W: std::io::Write>(
             event => {
                 let effects = step(state, event);
                 let wrote_maybe = !effects.is_empty();
+                // The tab's "reading" line is on screen before a read of everyone starts.
+                if effects.iter().any(Effect::reads_everyone) {
+                    if let Some(exit) = draw(terminal, around, state)? {
+                        return Ok(exit);
+                    }
+                    // What the read brings is drawn after it.
+                    state.dirty = true;
+                }
                 for effect in effects {
                     effects::run(around.store, around.workers, state, effect);
                 }

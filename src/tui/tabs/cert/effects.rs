@@ -95,6 +95,6 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
 /// Reads the whole history of `person` for the tab's detail.
 pub fn history(store: &Store, state: &mut State, person: &str) -> Result<()> {
     let rules = Rules::load()?;
-    state.cert.history = crate::cert::history::of_person(store, &rules, person)?;
+    state.cert.history = Some(crate::cert::history::of_person(store, &rules, person)?);
     Ok(())
 }

@@ -26,7 +26,8 @@ pub struct PersonRow {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CertState {
-    /// Read on first entering the tab, then after every change.
+    /// Read on first entering the tab, when a city is opened, then after every change; the tab
+    /// says it is reading while this is false.
     pub loaded: bool,
     pub cities: Vec<CityRow>,
     /// The people of the open city, read when it is opened.
@@ -38,8 +39,8 @@ pub struct CertState {
     /// Showing the selected person's history.
     pub detail: bool,
     /// The opened person's whole history, one line per fact: read when opened, not kept for
-    /// every person (60 MB at province).
-    pub history: Vec<String>,
+    /// every person (60 MB at province); `None` while it is being read.
+    pub history: Option<Vec<String>>,
     /// Narrows the open city's people: a city has thousands.
     pub filter: Filter,
     /// Under the table: which numbers the rules use are the province's defaults, not the seed's.

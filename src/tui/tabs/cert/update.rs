@@ -39,7 +39,7 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
             }
             Action::Open if len > 0 => {
                 c.detail = true;
-                c.history.clear();
+                c.history = None;
                 let person = c.listed().get(c.person).map(|p| p.id.clone())?;
                 return Some(Effect::CertHistory { person });
             }
@@ -57,6 +57,7 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
                 c.filter = Filter::default();
                 // Only the open city's people are held: a province has hundreds of thousands.
                 c.people.clear();
+                c.loaded = false;
                 return Some(Effect::LoadCert);
             }
         }

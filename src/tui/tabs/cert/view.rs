@@ -8,6 +8,7 @@ use ratatui::Frame;
 
 use super::CertState;
 use super::PersonRow;
+use crate::campaign::unit_name;
 use crate::cert::Stage;
 use crate::i18n::{t, tf};
 use crate::tui::context::View;
@@ -15,6 +16,14 @@ use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap_word
 
 pub fn render(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) {
     let c = tab;
+    if !c.loaded {
+        let reading = match &c.open {
+            Some(city) => tf("cert.tab.reading_city", &[("city", &unit_name(city))]),
+            None => t("cert.tab.reading"),
+        };
+        frame.render_widget(Paragraph::new(Line::styled(reading, view.theme.dim)), area);
+        return;
+    }
     if c.cities.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(t("cert.tab.empty"), view.theme.dim)),
@@ -25,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) {
     let listed = c.listed();
     match (&c.open, listed.get(c.person)) {
         (Some(_), Some(person)) if c.detail => {
-            render_history(frame, area, view, person, &c.history)
+            render_history(frame, area, view, person, c.history.as_deref())
         }
         (Some(city), _) => render_people(frame, area, tab, view, city, &listed),
         (None, _) => render_pipeline(frame, area, tab, view),
@@ -184,7 +193,7 @@ fn render_history(
     area: Rect,
     view: &View,
     person: &PersonRow,
-    history: &[String],
+    history: Option<&[String]>,
 ) {
     let theme = view.theme;
     let w = area.width as usize;
@@ -192,8 +201,13 @@ fn render_history(
         truncate(&format!("{} · {}", t("cert.tab.history"), person.name), w),
         theme.title,
     )];
-    for text in history {
-        lines.extend(wrap_words(text, w).into_iter().map(Line::raw));
+    match history {
+        Some(history) => {
+            for text in history {
+                lines.extend(wrap_words(text, w).into_iter().map(Line::raw));
+            }
+        }
+        None => lines.push(Line::styled(t("cert.tab.reading_person"), theme.dim)),
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
