@@ -55,13 +55,22 @@ impl Office {
         }
     }
 
+    /// The person's status as the whole book has it, checked against the read of that person
+    /// alone (expansion classes, approvals and number claims are what the two read apart).
     fn status(&self, person: &str) -> Option<peixun::cert::Status> {
-        self.store
-            .cert_book(&Rules::embedded().unwrap())
+        let rules = Rules::embedded().unwrap();
+        let in_book = self
+            .store
+            .cert_book(&rules)
             .unwrap()
             .into_iter()
-            .find(|c| c.person.id == person)
-            .map(|c| c.status)
+            .find(|c| c.person.id == person);
+        assert_eq!(
+            self.store.cert_person(&rules, person).unwrap(),
+            in_book,
+            "{person} read alone"
+        );
+        in_book.map(|c| c.status)
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {

@@ -679,6 +679,24 @@ fn the_demos_service_needs_name_one_of_the_seven_services() {
     }
 }
 
+/// A person's place in the chain read alone is the one the whole book gives them, for everyone
+/// of a city demo (online hours, evaluations, offline classes, exams and certificates).
+#[test]
+fn a_person_read_alone_is_as_the_book_has_them() {
+    let (_dir, store) = city(2023);
+    let rules = peixun::cert::Rules::load().unwrap();
+    let book = store.cert_book(&rules).unwrap();
+    assert!(book.iter().any(|c| !c.facts.certificates.is_empty()));
+    assert!(book.iter().any(|c| c.facts.offline_attended > 0));
+    for c in &book {
+        assert_eq!(
+            store.cert_person(&rules, &c.person.id).unwrap().as_ref(),
+            Some(c)
+        );
+    }
+    assert_eq!(store.cert_person(&rules, "no-such-person").unwrap(), None);
+}
+
 #[test]
 fn coverage_counts_as_trained_exactly_whom_certification_does() {
     let (_dir, store) = city(2023);

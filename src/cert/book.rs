@@ -57,10 +57,47 @@ impl CertPerson {
     }
 }
 
+/// The sessions that count for the chain: offline ones by who was there, expansion classes by
+/// who is enrolled (and whether the class was approved).
+struct Attended {
+    offline: HashMap<String, u32>,
+    expansion: HashMap<String, Vec<(String, bool)>>,
+}
+
 impl Store {
     fn cert_raw(&self) -> Result<Raw> {
         let mut raw = Raw::default();
-        for entry in self.scan_state("x/") {
+        raw.read(self.scan_state("x/"))?;
+        Ok(raw)
+    }
+
+    /// The cert records of one person, and those shared by everyone (approvals, number claims):
+    /// a few prefixes instead of every record.
+    fn cert_raw_of(&self, person: &str) -> Result<Raw> {
+        let mut raw = Raw::default();
+        for shared in ["x/a/", "x/n/"] {
+            raw.read(self.scan_state(shared))?;
+        }
+        for kind in ["o", "r", "h", "c", "m"] {
+            raw.read(self.scan_state(&format!("x/{kind}/{person}/")))?;
+        }
+        for kind in ["e", "j"] {
+            let key = format!("x/{kind}/{person}");
+            if let Some(bytes) = self.state.get(&key)? {
+                raw.read(std::iter::once(Ok((key.as_bytes().into(), bytes))))?;
+            }
+        }
+        Ok(raw)
+    }
+}
+
+impl Raw {
+    fn read(
+        &mut self,
+        entries: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
+    ) -> Result<()> {
+        let raw = self;
+        for entry in entries {
             let (key, bytes) = entry?;
             let key = String::from_utf8_lossy(&key).into_owned();
             let Some((kind, rest)) = key[2..].split_once('/') else {
@@ -132,9 +169,11 @@ impl Store {
                 _ => {}
             }
         }
-        Ok(raw)
+        Ok(())
     }
+}
 
+impl Store {
     /// Everyone the store knows, with their certification facts and status, sorted by city,
     /// unit and person.
     pub fn cert_book(&self, rules: &Rules) -> Result<Vec<CertPerson>> {
@@ -155,26 +194,25 @@ impl Store {
         mut visit: impl FnMut(CertPerson) -> Result<()>,
     ) -> Result<()> {
         let mut raw = self.cert_raw()?;
-        let sessions: HashMap<String, Session> = self
-            .sessions()?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
-        let mut offline: HashMap<String, u32> = HashMap::new();
-        let mut expansion: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+        let sessions = self.sessions_by_id()?;
+        let mut attended = Attended {
+            offline: HashMap::new(),
+            expansion: HashMap::new(),
+        };
         for session in sessions.values() {
             match session.kind {
                 SessionKind::Offline => {
                     for (person, a) in lists::attendance(self, &session.id)? {
                         if a.present {
-                            *offline.entry(person).or_default() += 1;
+                            *attended.offline.entry(person).or_default() += 1;
                         }
                     }
                 }
                 SessionKind::Expansion => {
                     let approved = raw.approval.get(&session.id).is_some_and(|a| a.approved);
                     for person in lists::enrolled_ids(self, &session.id)? {
-                        expansion
+                        attended
+                            .expansion
                             .entry(person)
                             .or_default()
                             .push((session.id.clone(), approved));
@@ -190,80 +228,70 @@ impl Store {
             .collect();
         for person in self.people_each() {
             let person = person?;
-            let id = person.id.clone();
-            let mut facts = Facts {
-                offline_attended: offline.remove(&id).unwrap_or(0),
-                evaluation: raw.evaluation.remove(&id),
-                adjustment: raw.adjustment.remove(&id),
-                expansion: expansion.remove(&id).unwrap_or_default(),
-                points: raw.points.remove(&id).unwrap_or_default(),
-                ..Facts::default()
-            };
-            for entry in raw.online.remove(&id).unwrap_or_default() {
-                match entry {
-                    OnlineEntry::Watched { minutes, .. } => facts.online_minutes += minutes,
-                    OnlineEntry::Questionnaire { returned } => facts.questionnaire = Some(returned),
-                    OnlineEntry::Test { score } => facts.test = Some(score),
-                }
-            }
-            for (session, marks) in raw.results.remove(&id).unwrap_or_default() {
-                if let Some(s) = sessions.get(&session) {
-                    let history = raw
-                        .history
-                        .remove(&(id.clone(), session.clone()))
-                        .unwrap_or_default();
-                    facts.attempts.push(Attempt {
-                        history,
-                        session,
-                        kind: s.kind,
-                        date: s.date,
-                        marks,
-                        approved: s.kind != SessionKind::Expansion
-                            || raw.approval.get(&s.id).is_some_and(|a| a.approved),
-                    });
-                }
-            }
-            for c in raw.certificates.remove(&id).unwrap_or_default() {
-                // The earliest claim on a number holds it; a later one must be issued again.
-                let holder = raw
-                    .claims
-                    .get(&c.number)
-                    .and_then(|claims| claims.iter().min())
-                    .map(|(_, p)| p.as_str());
-                let valid = holder == Some(id.as_str());
-                facts.certificates.push((c, valid));
-            }
-            facts
-                .points
-                .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-            let status = status(&facts, rules);
-            let (enterprise, unit) = person
+            let enterprise = person
                 .enterprise
                 .as_ref()
-                .and_then(|e| enterprises.get(e).cloned())
-                .unwrap_or_else(|| (String::new(), person.office.clone()));
-            visit(CertPerson {
-                enterprise,
-                city: city_of(&unit),
-                unit,
+                .and_then(|e| enterprises.get(e).cloned());
+            visit(assemble(
                 person,
-                facts,
-                status,
-            })?;
+                enterprise,
+                &mut raw,
+                &mut attended,
+                &sessions,
+                rules,
+            ))?;
         }
         Ok(())
     }
 
-    /// One person's place in the chain, when the store knows them.
+    fn sessions_by_id(&self) -> Result<HashMap<String, Session>> {
+        Ok(self
+            .sessions()?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect())
+    }
+
+    /// One person's place in the chain, when the store knows them: their own records and the
+    /// sessions' lists at their name, not everyone's.
     pub fn cert_person(&self, rules: &Rules, person: &str) -> Result<Option<CertPerson>> {
-        let mut found = None;
-        self.each_cert_person(rules, |c| {
-            if c.person.id == person {
-                found = Some(c);
+        let Some(person) = self.person(person)? else {
+            return Ok(None);
+        };
+        let mut raw = self.cert_raw_of(&person.id)?;
+        let sessions = self.sessions_by_id()?;
+        let mut attended = Attended {
+            offline: HashMap::new(),
+            expansion: HashMap::new(),
+        };
+        for session in sessions.values() {
+            match session.kind {
+                SessionKind::Offline if lists::attended(self, &session.id, &person.id)? => {
+                    *attended.offline.entry(person.id.clone()).or_default() += 1;
+                }
+                SessionKind::Expansion if lists::is_enrolled(self, &session.id, &person.id)? => {
+                    let approved = raw.approval.get(&session.id).is_some_and(|a| a.approved);
+                    attended
+                        .expansion
+                        .entry(person.id.clone())
+                        .or_default()
+                        .push((session.id.clone(), approved));
+                }
+                _ => {}
             }
-            Ok(())
-        })?;
-        Ok(found)
+        }
+        let enterprise = match &person.enterprise {
+            Some(id) => self.enterprise(id)?.map(|e| (e.name, e.unit)),
+            None => None,
+        };
+        Ok(Some(assemble(
+            person,
+            enterprise,
+            &mut raw,
+            &mut attended,
+            &sessions,
+            rules,
+        )))
     }
 
     /// One person's stored online entries by slot, to tell an import what is new.
@@ -327,5 +355,73 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// One person's facts and status from the records read for them, which it takes out of `raw`
+/// and `attended`.
+fn assemble(
+    person: Person,
+    enterprise: Option<(String, String)>,
+    raw: &mut Raw,
+    attended: &mut Attended,
+    sessions: &HashMap<String, Session>,
+    rules: &Rules,
+) -> CertPerson {
+    let id = person.id.clone();
+    let mut facts = Facts {
+        offline_attended: attended.offline.remove(&id).unwrap_or(0),
+        evaluation: raw.evaluation.remove(&id),
+        adjustment: raw.adjustment.remove(&id),
+        expansion: attended.expansion.remove(&id).unwrap_or_default(),
+        points: raw.points.remove(&id).unwrap_or_default(),
+        ..Facts::default()
+    };
+    for entry in raw.online.remove(&id).unwrap_or_default() {
+        match entry {
+            OnlineEntry::Watched { minutes, .. } => facts.online_minutes += minutes,
+            OnlineEntry::Questionnaire { returned } => facts.questionnaire = Some(returned),
+            OnlineEntry::Test { score } => facts.test = Some(score),
+        }
+    }
+    for (session, marks) in raw.results.remove(&id).unwrap_or_default() {
+        if let Some(s) = sessions.get(&session) {
+            let history = raw
+                .history
+                .remove(&(id.clone(), session.clone()))
+                .unwrap_or_default();
+            facts.attempts.push(Attempt {
+                history,
+                session,
+                kind: s.kind,
+                date: s.date,
+                marks,
+                approved: s.kind != SessionKind::Expansion
+                    || raw.approval.get(&s.id).is_some_and(|a| a.approved),
+            });
+        }
+    }
+    for c in raw.certificates.remove(&id).unwrap_or_default() {
+        // The earliest claim on a number holds it; a later one must be issued again.
+        let holder = raw
+            .claims
+            .get(&c.number)
+            .and_then(|claims| claims.iter().min())
+            .map(|(_, p)| p.as_str());
+        let valid = holder == Some(id.as_str());
+        facts.certificates.push((c, valid));
+    }
+    facts
+        .points
+        .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let status = status(&facts, rules);
+    let (enterprise, unit) = enterprise.unwrap_or_else(|| (String::new(), person.office.clone()));
+    CertPerson {
+        enterprise,
+        city: city_of(&unit),
+        unit,
+        person,
+        facts,
+        status,
     }
 }

@@ -81,6 +81,13 @@ pub fn attendance(store: &Store, session: &str) -> Result<BTreeMap<String, Atten
         .collect())
 }
 
+/// Whether one person is checked in to a session, as `attendance` would list them.
+pub fn attended(store: &Store, session: &str, person: &str) -> Result<bool> {
+    Ok(store
+        .get_stored::<Attendances>(&keys::attendance(session, person))?
+        .is_some_and(|s| s.value.present() && s.value.view().present))
+}
+
 /// The counts a joint session's office last sent down, with when it counted them.
 pub fn tally(store: &Store, session: &str) -> Result<Option<(crate::log::SessionTally, i64)>> {
     Ok(store
