@@ -90,8 +90,33 @@ pub struct Confirm {
     pub message: String,
     /// What Enter does.
     pub effect: Effect,
-    /// What Esc does instead of nothing, when the question has two answers.
-    pub otherwise: Option<Effect>,
+    /// A second answer, when the question has two: ←→ choose, Enter runs the one chosen, and
+    /// Esc still answers neither (a coordinator backing out must never record something).
+    pub otherwise: Option<Otherwise>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Otherwise {
+    pub effect: Effect,
+    /// What the two answers do, in words: `Confirm::effect`'s, then this one's.
+    pub choices: [String; 2],
+    /// Whether Enter runs this answer rather than `Confirm::effect`.
+    pub chosen: bool,
+}
+
+impl Confirm {
+    /// A question with two answers, the first chosen until ←→ say otherwise.
+    pub fn two_ways(message: String, first: (String, Effect), second: (String, Effect)) -> Self {
+        Confirm {
+            message,
+            effect: first.1,
+            otherwise: Some(Otherwise {
+                effect: second.1,
+                choices: [first.0, second.0],
+                chosen: false,
+            }),
+        }
+    }
 }
 
 /// What is drawn over the tabs; at most one at a time.
@@ -284,14 +309,22 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Overlay::Confirm(confirm) => {
             return match action {
                 Action::Open => {
-                    let effect = confirm.effect.clone();
+                    let effect = match &confirm.otherwise {
+                        Some(other) if other.chosen => other.effect.clone(),
+                        _ => confirm.effect.clone(),
+                    };
                     state.overlay = Overlay::None;
                     Some(effect)
                 }
+                Action::Left | Action::Right => {
+                    if let Some(other) = &mut confirm.otherwise {
+                        other.chosen = action == Action::Right;
+                    }
+                    None
+                }
                 Action::Back => {
-                    let otherwise = confirm.otherwise.clone();
                     state.overlay = Overlay::None;
-                    otherwise
+                    None
                 }
                 _ => None,
             };
@@ -419,7 +452,11 @@ pub fn hints(state: &State) -> Vec<Hint> {
         ],
         Overlay::Confirm(Confirm {
             otherwise: Some(_), ..
-        }) => vec![(Action::Open, "yes"), (Action::Back, "no")],
+        }) => vec![
+            (Action::Open, "choose"),
+            (Action::Right, "other_answer"),
+            (Action::Back, "cancel"),
+        ],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
         Overlay::Discard { .. } => {
             vec![(Action::Open, "discard"), (Action::Back, "keep_editing")]

@@ -243,6 +243,16 @@ impl Keymap {
         self.keys(action).first().map(KeyBinding::label)
     }
 
+    /// The first of an action's keys that types nothing (an arrow rather than h or l), for a
+    /// box that names its keys to someone who has just been typing.
+    pub fn hint_untyped(&self, action: Action) -> Option<String> {
+        let keys = self.keys(action);
+        keys.iter()
+            .find(|key| !matches!(key.text_key(), Some(TextKey::Char(_))))
+            .or(keys.first())
+            .map(KeyBinding::label)
+    }
+
     /// The first key of an action that works under `focus`, as the footer shows it: on the
     /// check-in tab `?` would be typed, so its hint is F1.
     pub fn hint_in(&self, action: Action, focus: Focus) -> Option<String> {

@@ -447,7 +447,7 @@ fn a_name_nobody_has_opens_the_walk_in_form_with_the_near_ones_to_pick() {
 }
 
 /// A check-in that put someone on the list: undoing it asks whether they come off the list
-/// too, and says which it did.
+/// too (Enter, or → then Enter to keep them on it), and says which it did.
 #[test]
 fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
     for take_off in [true, false] {
@@ -457,19 +457,16 @@ fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
         press(&d.store, &mut state, KeyCode::Enter);
         assert_eq!(present(&state), (2, 7), "checked in, and on this list now");
         ctrl(&d.store, &mut state, 'z');
-        let Overlay::Confirm(confirm) = &state.overlay else {
+        let Overlay::Confirm(_) = &state.overlay else {
             panic!("no question: {:?}", state.checkin.banner);
         };
-        assert!(confirm.message.contains("移出名单"), "{}", confirm.message);
-        press(
-            &d.store,
-            &mut state,
-            if take_off {
-                KeyCode::Enter
-            } else {
-                KeyCode::Esc
-            },
-        );
+        let screen = screen_text(&state, 80, 24);
+        assert!(screen.contains("撤销签到，并移出本场名单"), "{screen}");
+        assert!(screen.contains("只撤销签到，留在名单上"), "{screen}");
+        if !take_off {
+            press(&d.store, &mut state, KeyCode::Right);
+        }
+        press(&d.store, &mut state, KeyCode::Enter);
         let enrolled = if take_off { 6 } else { 7 };
         assert_eq!(present(&state), (1, enrolled));
         assert_eq!(
@@ -483,8 +480,39 @@ fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
     }
 }
 
-/// Keyed in after the session ended: the door asks whether to record the start (补录) or now,
-/// and a late mark always says after what time.
+/// Backing out of a question with two answers records neither: Esc at the late-entry question
+/// checks nobody in, and Esc at the undo question takes nothing back.
+#[test]
+fn esc_at_a_two_answer_question_changes_nothing() {
+    let d = door_store();
+    let mut state = at_door(&d, 23, 40);
+    let ops = op_count(&d.store);
+    typed(&d.store, &mut state, "赵四");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.overlay, Overlay::Confirm(_)));
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("Left/Right 选择"), "{screen}");
+    assert!(screen.contains("Esc 不做改动"), "{screen}");
+    // Choosing "now" and backing out still records nothing.
+    press(&d.store, &mut state, KeyCode::Right);
+    press(&d.store, &mut state, KeyCode::Esc);
+    assert_eq!(state.overlay, Overlay::None);
+    assert_eq!(op_count(&d.store), ops, "Esc checked nobody in");
+    assert_eq!(present(&state).0, 1, "the count did not move");
+
+    let mut state = at_door(&d, 8, 58);
+    typed(&d.store, &mut state, "张珊");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let ops = op_count(&d.store);
+    ctrl(&d.store, &mut state, 'z');
+    assert!(matches!(state.overlay, Overlay::Confirm(_)));
+    press(&d.store, &mut state, KeyCode::Esc);
+    assert_eq!(op_count(&d.store), ops, "Esc took nothing back");
+    assert_eq!(present(&state), (2, 7));
+}
+
+/// Keyed in after the session ended: the door asks whether to record the start (补录) or now
+/// (→ then Enter), and a late mark always says after what time.
 #[test]
 fn a_check_in_after_the_end_asks_which_time_to_record() {
     for record_start in [true, false] {
@@ -502,15 +530,14 @@ fn a_check_in_after_the_end_asks_which_time_to_record() {
             ops,
             "nothing recorded before the answer"
         );
-        press(
-            &d.store,
-            &mut state,
-            if record_start {
-                KeyCode::Enter
-            } else {
-                KeyCode::Esc
-            },
-        );
+        let screen = screen_text(&state, 80, 24);
+        assert!(screen.contains("› 开场时间 09:00（不算迟到）"), "{screen}");
+        if !record_start {
+            press(&d.store, &mut state, KeyCode::Right);
+            let screen = screen_text(&state, 80, 24);
+            assert!(screen.contains("› 现在"), "{screen}");
+        }
+        press(&d.store, &mut state, KeyCode::Enter);
         let Some(Banner::Done { at, late, .. }) = &state.checkin.banner else {
             panic!("not checked in: {:?}", state.checkin.banner);
         };

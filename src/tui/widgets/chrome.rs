@@ -10,7 +10,7 @@ use super::text::{truncate, width, wrap_words};
 use super::{centered, clear_under};
 use crate::i18n::{t, tf};
 use crate::tui::action::Action;
-use crate::tui::app::{hints, Confirm, State, Tab};
+use crate::tui::app::{hints, Confirm, Otherwise, State, Tab};
 
 pub fn header(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -102,14 +102,64 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
-    question(
-        frame,
-        area,
-        state,
-        &confirm.message,
-        (t("tui.confirm.yes"), t("tui.confirm.no")),
-    );
+    match &confirm.otherwise {
+        None => question(
+            frame,
+            area,
+            state,
+            &confirm.message,
+            (t("tui.confirm.yes"), t("tui.confirm.no")),
+        ),
+        Some(other) => two_ways(frame, area, state, &confirm.message, other),
+    }
 }
+
+/// A question with two answers: both written out, the chosen one marked, and the keys that
+/// choose, answer and back out.
+fn two_ways(frame: &mut Frame, area: Rect, state: &State, message: &str, other: &Otherwise) {
+    let theme = &state.theme;
+    let inner_w = BOX_WIDTH
+        .saturating_sub(2)
+        .min(area.width.saturating_sub(2)) as usize;
+    let mut lines: Vec<Line> = wrap_words(message, inner_w)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    lines.push(Line::raw(""));
+    for (i, choice) in other.choices.iter().enumerate() {
+        let chosen = other.chosen == (i == 1);
+        let (mark, style) = if chosen {
+            ("› ", theme.selected)
+        } else {
+            ("  ", ratatui::style::Style::new())
+        };
+        for (n, text) in wrap_words(choice, inner_w.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            let mark = if n == 0 { mark } else { "  " };
+            lines.push(Line::styled(format!("{mark}{text}"), style));
+        }
+    }
+    let key = |action| state.keymap.hint_untyped(action).unwrap_or_default();
+    lines.extend([
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(
+                format!("{}/{}", key(Action::Left), key(Action::Right)),
+                theme.key,
+            ),
+            Span::raw(format!(" {}   ", t("tui.confirm.choose"))),
+            Span::styled(key(Action::Open), theme.key),
+            Span::raw(format!(" {}   ", t("tui.confirm.yes"))),
+            Span::styled(key(Action::Back), theme.key),
+            Span::raw(format!(" {}", t("tui.confirm.cancel"))),
+        ]),
+    ]);
+    boxed(frame, area, state, lines);
+}
+
+const BOX_WIDTH: u16 = 50;
 
 /// Asked on Esc in a form with something typed.
 pub fn discard(frame: &mut Frame, area: Rect, state: &State, then_quit: bool) {
@@ -136,17 +186,11 @@ fn question(
     (yes_label, no_label): (String, String),
 ) {
     let theme = &state.theme;
-    let box_area = centered(area, 50, 7);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(
-            format!(" {} ", t("tui.confirm.title")),
-            theme.title,
-        ));
     let yes = state.keymap.hint(Action::Open).unwrap_or_default();
     let no = state.keymap.hint(Action::Back).unwrap_or_default();
-    let inner_w = block.inner(box_area).width as usize;
+    let inner_w = BOX_WIDTH
+        .saturating_sub(2)
+        .min(area.width.saturating_sub(2)) as usize;
     let mut lines: Vec<Line> = wrap_words(message, inner_w)
         .into_iter()
         .map(Line::raw)
@@ -160,6 +204,22 @@ fn question(
             Span::raw(format!(" {no_label}")),
         ]),
     ]);
+    boxed(frame, area, state, lines);
+}
+
+/// The question's box, centred, tall enough for its lines (seven rows at least, as it always
+/// was) within the screen.
+fn boxed(frame: &mut Frame, area: Rect, state: &State, lines: Vec<Line>) {
+    let theme = &state.theme;
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).max(7);
+    let box_area = centered(area, BOX_WIDTH, height);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" {} ", t("tui.confirm.title")),
+            theme.title,
+        ));
     clear_under(frame, box_area);
     frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }

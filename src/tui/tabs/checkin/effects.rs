@@ -274,19 +274,26 @@ fn arrival_or_ask(
     };
     match app::checkin::arrival(session, now, None) {
         Err(Refusal::Confirm(Confirm::AfterEnd { start, end })) => {
-            state.overlay = Overlay::Confirm(AskOverlay {
-                message: tf(
+            let start_words = tf(
+                "tui.checkin.after_end_start",
+                &[("start", &start.format("%H:%M"))],
+            );
+            let now_words = tf(
+                "tui.checkin.after_end_now",
+                &[("now", &now.format("%m-%d %H:%M"))],
+            );
+            state.overlay = Overlay::Confirm(AskOverlay::two_ways(
+                tf(
                     "tui.checkin.after_end",
                     &[
                         ("name", &name),
                         ("end", &end.format("%m-%d %H:%M")),
-                        ("start", &start.format("%H:%M")),
                         ("now", &now.format("%m-%d %H:%M")),
                     ],
                 ),
-                effect: retry(start),
-                otherwise: Some(retry(now)),
-            });
+                (start_words, retry(start)),
+                (now_words, retry(now)),
+            ));
             Ok(None)
         }
         arrival => Ok(Some(arrival?)),

@@ -97,11 +97,11 @@ pub fn update(
                 };
                 if last.enrolled_here {
                     // The check-in put them on the list: ask whether the undo takes them off it.
-                    ctx.open(Overlay::Confirm(Confirm {
-                        message: tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
-                        effect: undo(true),
-                        otherwise: Some(undo(false)),
-                    }));
+                    ctx.open(Overlay::Confirm(Confirm::two_ways(
+                        tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
+                        (t("tui.checkin.undo_and_unenrol"), undo(true)),
+                        (t("tui.checkin.undo_only"), undo(false)),
+                    )));
                     return None;
                 }
                 return Some(undo(false));
