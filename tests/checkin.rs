@@ -264,6 +264,14 @@ fn cli_checks_in_only_whom_a_query_certainly_names() {
     let rows: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
     assert_eq!(rows[0]["name"], "单雄");
     assert_eq!(rows[0]["tier"], "pinyin");
+    // Three digits are too few for a phone tail: the message says so, not only "nothing".
+    let short = peixun(dir.path(), &["search", "567", "--session", &s]);
+    assert_eq!(short.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&short.stderr);
+    assert!(
+        said.contains("没有找到“567”：按手机尾号查找请输入至少 4 位数字"),
+        "{said}"
+    );
     let attendance = peixun(dir.path(), &["attendance", "--session", &s, "--json"]);
     let rows: serde_json::Value = serde_json::from_slice(&attendance.stdout).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 1);

@@ -96,7 +96,18 @@ pub fn search(
         return print_json(&rows);
     }
     if found.is_empty() {
-        return Err(user_error(tf("cli.search.none", &[("query", &query)])));
+        let why = if crate::search::too_few_digits(&query) {
+            "cli.search.too_few_digits"
+        } else {
+            "cli.search.none"
+        };
+        return Err(user_error(tf(
+            why,
+            &[
+                ("query", &query),
+                ("digits", &crate::search::PHONE_TAIL_DIGITS),
+            ],
+        )));
     }
     let mut rows = Vec::new();
     let mut divided = false;

@@ -3,6 +3,17 @@
 //! the likeliest person is on top after two or three keystrokes.
 
 mod build;
+/// The fewest digits that search phone tails: fewer match a tenth of everyone.
+pub const PHONE_TAIL_DIGITS: usize = 4;
+
+/// Digits too few to be a phone tail, so nothing is searched for them: worth saying, since
+/// that is why nothing was found.
+pub fn too_few_digits(query: &str) -> bool {
+    !query.is_empty()
+        && query.len() < PHONE_TAIL_DIGITS
+        && query.chars().all(|c| c.is_ascii_digit())
+}
+
 pub mod cache;
 mod columns;
 pub mod door;
@@ -247,7 +258,7 @@ impl SearchIndex {
                 add(&mut best, key.entry, Tier::Exact, 0);
             }
         }
-        if digits && query.len() >= 4 {
+        if digits && query.len() >= PHONE_TAIL_DIGITS {
             let reversed: String = query.chars().rev().collect();
             for key in v.phone_tails.prefixed(&reversed, cap) {
                 add(&mut best, key.entry, Tier::Exact, 1);

@@ -88,6 +88,23 @@ fn zs_ranks_initials_first_and_others_after_the_divider() {
     snapshot_sizes("checkin_zs", &state);
 }
 
+/// Three digits find nobody (a phone tail takes four): the line says so while typing, and the
+/// fourth digit finds the person.
+#[test]
+fn too_few_digits_say_a_phone_tail_needs_four() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 50);
+    typed(&d.store, &mut state, "567");
+    assert!(names(&state).is_empty());
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("手机尾号请输入至少 4 位数字（已输入“567”）"),
+        "{screen}"
+    );
+    typed(&d.store, &mut state, "8");
+    assert_eq!(names(&state)[0].0, "赵四");
+}
+
 #[test]
 fn enter_checks_in_the_selected_person_and_the_count_moves() {
     let d = door_store();

@@ -92,12 +92,21 @@ pub fn render(
         let key = enter_key(view);
         // Until the office index is in, only this list was searched.
         let indexing = c.index == IndexJob::Building;
-        let message = if indexing {
+        let message = if crate::search::too_few_digits(c.query.value()) {
+            "tui.checkin.too_few_digits"
+        } else if indexing {
             "tui.checkin.not_found_yet"
         } else {
             "tui.checkin.not_found"
         };
-        let text = tf(message, &[("query", &c.query.value()), ("key", &key)]);
+        let text = tf(
+            message,
+            &[
+                ("query", &c.query.value()),
+                ("key", &key),
+                ("digits", &crate::search::PHONE_TAIL_DIGITS),
+            ],
+        );
         lines.push(Line::styled(truncate(&text, w), view.theme.due_soon));
     } else {
         lines.extend(result_lines(tab, view, w, room));
