@@ -96,7 +96,7 @@ pub fn search(
         return print_json(&rows);
     }
     if found.is_empty() {
-        let why = if crate::search::too_few_digits(&query) {
+        let why = if crate::search::too_few_digits(query) {
             "cli.search.too_few_digits"
         } else {
             "cli.search.none"
