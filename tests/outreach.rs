@@ -61,6 +61,7 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
         "华光光电",
         OutreachStatus::Visited,
         day(),
+        day(),
         "周经理接待",
     )
     .unwrap();
@@ -72,11 +73,35 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
         &untrained,
         OutreachStatus::Visited,
         day(),
+        day(),
         "周经理接待",
     )
     .unwrap();
     assert!(!again);
     assert_eq!(county.store.ops().count(), ops);
+    // A day after today is refused, on the field, before anything is written.
+    let tomorrow = day().succ_opt().unwrap();
+    let refused = outreach::record(
+        &county.store,
+        &untrained,
+        OutreachStatus::Confirmed,
+        tomorrow,
+        day(),
+        "",
+    );
+    match refused {
+        Err(peixun::app::Refusal::Fields(errors)) => {
+            assert_eq!(errors[0].field, "on");
+            assert!(
+                errors[0].message.contains("晚于今天"),
+                "{}",
+                errors[0].message
+            );
+        }
+        other => panic!("a day after today went through: {other:?}"),
+    }
+    assert!(needs::add(&county.store, &untrained, "3", tomorrow, day(), "").is_err());
+    assert_eq!(county.store.ops().count(), ops, "nothing written");
 
     city.applied(&county.send(&city));
     let seen = outreach::rows(&city.store, CallFilter::default()).unwrap();
@@ -84,7 +109,14 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
     assert_eq!(status.status, OutreachStatus::Visited);
     assert_eq!(status.note, "周经理接待");
     // The city reads the county's enterprises but records outreach only for its own.
-    let refused = outreach::record(&city.store, &untrained, OutreachStatus::Invited, day(), "");
+    let refused = outreach::record(
+        &city.store,
+        &untrained,
+        OutreachStatus::Invited,
+        day(),
+        day(),
+        "",
+    );
     assert!(matches!(refused, Err(Refusal::Said(_))));
     // The coverage report counts the outreach per unit, up the line.
     let coverage = peixun::sheets::rollup::coverage(&city.store, EZHOU).unwrap();
@@ -250,9 +282,17 @@ fn a_county_cannot_write_about_another_countys_enterprises() {
 fn a_service_need_goes_up_is_answered_and_the_answer_comes_back_down() {
     let (_province, city, county) = hierarchy();
     let (_, untrained) = with_two_enterprises(&county);
-    let refused = needs::add(&county.store, &untrained, "8", day(), "");
+    let refused = needs::add(&county.store, &untrained, "8", day(), day(), "");
     assert!(matches!(refused, Err(Refusal::Fields(_))));
-    let need = needs::add(&county.store, &untrained, "3", day(), "想了解专利质押融资").unwrap();
+    let need = needs::add(
+        &county.store,
+        &untrained,
+        "3",
+        day(),
+        day(),
+        "想了解专利质押融资",
+    )
+    .unwrap();
     assert_eq!(need.service, 3);
     assert_eq!(needs::service_title(3), "知识产权金融服务");
 
@@ -260,7 +300,14 @@ fn a_service_need_goes_up_is_answered_and_the_answer_comes_back_down() {
     let open = needs::list(&city.store, true).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].enterprise_name, "鄂州市华光光电有限公司");
-    let answered = needs::answer(&city.store, &need.id, day(), "已联系武汉知识产权交易所").unwrap();
+    let answered = needs::answer(
+        &city.store,
+        &need.id,
+        day(),
+        day(),
+        "已联系武汉知识产权交易所",
+    )
+    .unwrap();
     assert_eq!(answered.answered_by.as_deref(), Some("鄂州市"));
     assert!(needs::list(&city.store, true).unwrap().is_empty());
 

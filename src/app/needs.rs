@@ -56,8 +56,10 @@ pub fn add(
     enterprise: &str,
     service: &str,
     on: NaiveDate,
+    today: NaiveDate,
     note: &str,
 ) -> Outcome<ServiceNeed> {
+    super::outreach::not_after_today(on, today)?;
     let service = service_number(service).map_err(|e| Refusal::Fields(e.0))?;
     let note = clean(note)?;
     let e = super::outreach::own_enterprise(store, enterprise)?;
@@ -74,7 +76,14 @@ pub fn add(
 }
 
 /// Answers need `id`, which this office or a unit below it recorded.
-pub fn answer(store: &Store, id: &str, on: NaiveDate, note: &str) -> Outcome<NeedRow> {
+pub fn answer(
+    store: &Store,
+    id: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+    note: &str,
+) -> Outcome<NeedRow> {
+    super::outreach::not_after_today(on, today)?;
     let note = clean(note)?;
     let Some(need) = store
         .get_stored::<ServiceNeed>(&keys::need(id.trim()))?

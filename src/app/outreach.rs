@@ -141,6 +141,21 @@ fn mine(store: &Store, e: Enterprise) -> Outcome<Enterprise> {
     )))
 }
 
+/// What was done for an enterprise is recorded once it happened: a day after today is a slip of
+/// the keys, refused before anything is written.
+pub fn not_after_today(on: NaiveDate, today: NaiveDate) -> Outcome<()> {
+    if on > today {
+        return Err(Refusal::field(
+            "on",
+            tf(
+                "cli.outreach.after_today",
+                &[("day", &on), ("today", &today)],
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Records where the outreach to an enterprise stands. Recording the status it already has, on
 /// the same day with the same note, writes nothing.
 pub fn record(
@@ -148,8 +163,10 @@ pub fn record(
     enterprise: &str,
     status: OutreachStatus,
     on: NaiveDate,
+    today: NaiveDate,
     note: &str,
 ) -> Outcome<(Enterprise, Outreach, bool)> {
+    not_after_today(on, today)?;
     let e = own_enterprise(store, enterprise)?;
     if let Some(c) = crate::domain::text::forbidden_char(note) {
         return Err(Refusal::field(

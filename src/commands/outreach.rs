@@ -65,7 +65,9 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                 )));
             };
             let on = on_or_today(cli, &store, *on)?;
-            let (e, outreach, written) = outreach::record(&store, enterprise, status, on, note)?;
+            let today = today(cli, &store)?;
+            let (e, outreach, written) =
+                outreach::record(&store, enterprise, status, on, today, note)?;
             let key = if written {
                 "cli.outreach.recorded"
             } else {
@@ -175,7 +177,8 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
             note,
         } => {
             let on = on_or_today(cli, &store, *on)?;
-            let need = needs::add(&store, enterprise, service, on, note)?;
+            let today = today(cli, &store)?;
+            let need = needs::add(&store, enterprise, service, on, today, note)?;
             crate::outln!(
                 "{}",
                 tf(
@@ -189,7 +192,8 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
         }
         NeedCommand::Answer { id, on, note } => {
             let on = on_or_today(cli, &store, *on)?;
-            let row = needs::answer(&store, id, on, note)?;
+            let today = today(cli, &store)?;
+            let row = needs::answer(&store, id, on, today, note)?;
             crate::outln!(
                 "{}",
                 tf(

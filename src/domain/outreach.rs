@@ -43,6 +43,17 @@ impl OutreachStatus {
         t(&format!("cli.outreach.status.{}", self.key()))
     }
 
+    /// What a form offers first for an enterprise at `current`: a first contact, then the step
+    /// that follows an invitation, else the status as it stands. Never 不参加: a refusal is
+    /// chosen, not offered, so Enter on the form cannot record one by itself.
+    pub fn offered_after(current: Option<OutreachStatus>) -> OutreachStatus {
+        match current {
+            None => Self::Invited,
+            Some(Self::Invited) => Self::Confirmed,
+            Some(status) => status,
+        }
+    }
+
     /// The status a coordinator typed: its key or its label in either language.
     pub fn parse(raw: &str) -> Option<OutreachStatus> {
         let raw = raw.trim();
@@ -193,6 +204,18 @@ mod tests {
             Some(OutreachStatus::Confirmed)
         );
         assert_eq!(OutreachStatus::parse("maybe"), None);
+    }
+
+    #[test]
+    fn a_form_never_offers_a_refusal_first() {
+        use OutreachStatus::*;
+        assert_eq!(OutreachStatus::offered_after(None), Invited);
+        assert_eq!(OutreachStatus::offered_after(Some(Invited)), Confirmed);
+        for status in OutreachStatus::ALL {
+            let offered = OutreachStatus::offered_after(Some(status));
+            assert!(offered != Declined || status == Declined, "{status:?}");
+        }
+        assert_eq!(OutreachStatus::offered_after(Some(Confirmed)), Confirmed);
     }
 
     #[test]

@@ -26,10 +26,8 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
 
     press(&store, &mut state, KeyCode::Enter);
     assert!(matches!(state.overlay, Overlay::Form(_)));
-    // 已通知 → 已上门, and a day that is not one.
-    for _ in 0..3 {
-        press(&store, &mut state, KeyCode::Right);
-    }
+    // 已通知 → 已确认, and a day that is not one.
+    press(&store, &mut state, KeyCode::Right);
     press(&store, &mut state, KeyCode::Tab);
     ctrl(&store, &mut state, 'u');
     typed(&store, &mut state, "3月2日");
@@ -40,6 +38,20 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
     };
     assert!(form.field("on").and_then(|f| f.error.clone()).is_some());
     assert_eq!(op_count(&store), before);
+    // A day after today is refused under the field too: it has not happened yet.
+    ctrl(&store, &mut state, 'u');
+    let tomorrow = state.today.succ_opt().expect("a next day");
+    typed(&store, &mut state, &tomorrow.to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form stays open: {:?}", state.status);
+    };
+    let error = form.field("on").and_then(|f| f.error.clone());
+    assert!(
+        error.as_ref().is_some_and(|e| e.contains("晚于今天")),
+        "{error:?}"
+    );
+    assert_eq!(op_count(&store), before);
 
     ctrl(&store, &mut state, 'u');
     typed(&store, &mut state, "2023-03-02");
@@ -49,11 +61,19 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
     assert_eq!(state.overlay, Overlay::None);
     let rows = outreach::rows(&store, CallFilter::default()).expect("rows");
     let recorded = rows[0].outreach.as_ref().expect("recorded");
-    assert_eq!(recorded.status, OutreachStatus::Visited);
+    assert_eq!(recorded.status, OutreachStatus::Confirmed);
     assert_eq!(recorded.note, "送去培训通知");
     let screen = screen_text(&state, 80, 24);
-    assert!(screen.contains("已上门 2023-03-02"), "{screen}");
+    assert!(screen.contains("已确认 2023-03-02"), "{screen}");
     assert!(screen.contains("备注：送去培训通知"), "{screen}");
+    // Opened again, the form offers the status as it stands, not the one after it in the list
+    // (which is 不参加 after 已确认).
+    press(&store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("no form");
+    };
+    assert_eq!(form.text("status"), "confirmed");
+    press(&store, &mut state, KeyCode::Esc);
     assert!(
         !state.cert.loaded,
         "a save here does not work the certification book out again behind another tab"

@@ -23,7 +23,8 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             on,
             note,
         } => {
-            let (e, outreach, written) = outreach::record(store, &enterprise, status, on, &note)?;
+            let (e, outreach, written) =
+                outreach::record(store, &enterprise, status, on, state.today, &note)?;
             if let Some(row) = state
                 .outreach
                 .rows
@@ -52,7 +53,7 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             on,
             note,
         } => {
-            let need = needs::add(store, &enterprise, &service, on, &note)?;
+            let need = needs::add(store, &enterprise, &service, on, state.today, &note)?;
             Some(tf(
                 "cli.need.added",
                 &[
@@ -62,7 +63,7 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             ))
         }
         OutreachEffect::Answer { need, on, note } => {
-            let row = needs::answer(store, &need, on, &note)?;
+            let row = needs::answer(store, &need, on, state.today, &note)?;
             Some(tf(
                 "cli.need.answered",
                 &[("id", &row.need.id), ("enterprise", &row.enterprise_name)],

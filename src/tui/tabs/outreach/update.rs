@@ -69,19 +69,18 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
     None
 }
 
-/// The outreach form: the status (the current one, or the next step after it), the day, a note.
+/// The outreach form: the status (`OutreachStatus::offered_after` the current one), the day, a
+/// note.
 fn form(row: &super::EnterpriseRow, today: chrono::NaiveDate) -> Form {
     let options: Vec<(String, String)> = OutreachStatus::ALL
         .iter()
         .map(|s| (s.key().to_string(), s.label()))
         .collect();
-    let index = match &row.outreach {
-        None => 0,
-        Some(o) => OutreachStatus::ALL
-            .iter()
-            .position(|s| *s == o.status)
-            .map_or(0, |i| (i + 1).min(OutreachStatus::ALL.len() - 1)),
-    };
+    let offered = OutreachStatus::offered_after(row.outreach.as_ref().map(|o| o.status));
+    let index = OutreachStatus::ALL
+        .iter()
+        .position(|s| *s == offered)
+        .unwrap_or(0);
     let mut status = Field::text("status", "");
     status.input = FieldInput::Choice { options, index };
     let fields = vec![
