@@ -260,6 +260,35 @@ fn the_tab_says_it_is_reading_before_each_read_of_everyone() {
     assert!(screen.contains("正在读取个人档案"), "{screen}");
 }
 
+/// A province's seventeen cities do not all fit at 80x24: the line under the totals says which
+/// are shown and how to reach the rest; when all fit it says nothing.
+#[test]
+fn the_city_table_says_when_cities_are_off_screen() {
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    let cities: Vec<peixun::tui::tabs::cert::CityRow> = peixun::campaign::campaign()
+        .cities()
+        .iter()
+        .map(|c| peixun::tui::tabs::cert::CityRow {
+            city: c.id.clone(),
+            name: c.short.clone(),
+            counts: [1, 0, 0, 0, 0],
+        })
+        .collect();
+    assert_eq!(cities.len(), 17);
+    state.cert.cities = cities;
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("第 1-"), "{screen}");
+    assert!(screen.contains("共 17 个：按 j k 翻看"), "{screen}");
+    for _ in 0..16 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("-17 个市州，共 17 个"), "{screen}");
+    assert!(!screen_text(&state, 120, 40).contains("共 17 个："));
+}
+
 #[test]
 fn slash_finds_a_citys_people_by_pinyin_or_certificate_number() {
     let (_dir, store) = province_store();

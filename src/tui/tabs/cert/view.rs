@@ -11,6 +11,7 @@ use super::PersonRow;
 use crate::campaign::unit_name;
 use crate::cert::Stage;
 use crate::i18n::{t, tf};
+use crate::tui::action::Action;
 use crate::tui::context::View;
 use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap_words};
 
@@ -80,7 +81,30 @@ fn render_pipeline(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) 
     lines.push(Line::styled(header, theme.column_header));
     let note = wrap_words(&c.rules_note, w);
     let height = (area.height as usize).saturating_sub(lines.len() + 2 + note.len());
-    for i in page(c.cities.len(), c.row, height) {
+    let shown = page(c.cities.len(), c.row, height);
+    // The line under the totals says when some cities are off screen, and how to reach them.
+    let under_totals = if shown.len() < c.cities.len() {
+        let key = |action| view.keymap.hint(action).unwrap_or_default();
+        Line::styled(
+            truncate(
+                &tf(
+                    "cert.tab.more_cities",
+                    &[
+                        ("from", &(shown.start + 1)),
+                        ("to", &shown.end),
+                        ("total", &c.cities.len()),
+                        ("down", &key(Action::Down)),
+                        ("up", &key(Action::Up)),
+                    ],
+                ),
+                w,
+            ),
+            theme.dim,
+        )
+    } else {
+        Line::raw("")
+    };
+    for i in shown {
         let city = &c.cities[i];
         let style = if i == c.row {
             theme.selected
@@ -90,7 +114,7 @@ fn render_pipeline(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) 
         lines.push(row_line(&city.name, &city.counts, style));
     }
     lines.push(row_line(&t("cert.tab.total"), &c.totals(), theme.title));
-    lines.push(Line::raw(""));
+    lines.push(under_totals);
     lines.extend(note.into_iter().map(|part| Line::styled(part, theme.dim)));
     frame.render_widget(Paragraph::new(lines), area);
 }
