@@ -151,23 +151,37 @@ impl Columns {
     }
 }
 
+/// The people in at most `rows` lines: as many whole as fit, then how many more there are.
+fn people_lines(people: &[String], w: usize, rows: usize) -> Vec<String> {
+    if people.is_empty() {
+        return wrap_words(&t("tui.outreach.no_people"), w);
+    }
+    let sep = t("cli.list_sep");
+    let text = |shown: usize| {
+        let listed = people[..shown].join(&sep);
+        if shown == people.len() {
+            tf("tui.outreach.people", &[("people", &listed)])
+        } else {
+            tf(
+                "tui.outreach.people_more",
+                &[("people", &listed), ("count", &people.len())],
+            )
+        }
+    };
+    (1..=people.len())
+        .rev()
+        .map(|shown| wrap_words(&text(shown), w))
+        .find(|lines| lines.len() <= rows)
+        .unwrap_or_else(|| wrap_words(&text(1), w).into_iter().take(rows).collect())
+}
+
 /// The selected enterprise's people, phones masked, the outreach's note and its needs.
 fn panel_lines(row: Option<&EnterpriseRow>, needs: &[&NeedRow], w: usize) -> Vec<Line<'static>> {
     let Some(row) = row else {
         return Vec::new();
     };
-    let people = &row.people;
-    let people = if people.is_empty() {
-        t("tui.outreach.no_people")
-    } else {
-        tf(
-            "tui.outreach.people",
-            &[("people", &people.join(&t("cli.list_sep")))],
-        )
-    };
-    let mut lines: Vec<Line> = wrap_words(&people, w)
+    let mut lines: Vec<Line> = people_lines(&row.people, w, 2)
         .into_iter()
-        .take(2)
         .map(Line::raw)
         .collect();
     if let Some(o) = row.outreach.as_ref().filter(|o| !o.note.is_empty()) {
@@ -197,4 +211,24 @@ fn panel_lines(row: Option<&EnterpriseRow>, needs: &[&NeedRow], w: usize) -> Vec
         lines.extend(wrap_words(&text, w).into_iter().take(2).map(Line::raw));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::people_lines;
+
+    #[test]
+    fn people_that_do_not_fit_end_with_how_many_there_are() {
+        let people: Vec<String> = (1..=20)
+            .map(|i| format!("张{i:02} 139****{i:04}"))
+            .collect();
+        let lines = people_lines(&people, 40, 2);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let last = lines.last().map(String::as_str).unwrap_or_default();
+        assert!(last.ends_with("等 20 人"), "{lines:?}");
+        assert!(lines[0].starts_with("人员：张01 139****0001"), "{lines:?}");
+
+        let few = people_lines(&people[..2], 40, 2);
+        assert_eq!(few, ["人员：张01 139****0001、张02 139****0002"]);
+    }
 }
