@@ -90,7 +90,7 @@ pub struct Confirm {
     pub message: String,
     /// What Enter does.
     pub effect: Effect,
-    /// A second answer, when the question has two: ←→ choose, Enter runs the one chosen, and
+    /// A second answer, when the question has two: ↑↓ (or ←→) choose, Enter runs the one chosen, and
     /// Esc still answers neither (a coordinator backing out must never record something).
     pub otherwise: Option<Otherwise>,
 }
@@ -316,9 +316,10 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                     state.overlay = Overlay::None;
                     Some(effect)
                 }
-                Action::Left | Action::Right => {
+                // The answers stand one above the other: either pair of arrows moves between them.
+                Action::Left | Action::Right | Action::Up | Action::Down => {
                     if let Some(other) = &mut confirm.otherwise {
-                        other.chosen = action == Action::Right;
+                        other.chosen = matches!(action, Action::Right | Action::Down);
                     }
                     None
                 }
@@ -454,7 +455,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
             otherwise: Some(_), ..
         }) => vec![
             (Action::Open, "choose"),
-            (Action::Right, "other_answer"),
+            (Action::Down, "other_answer"),
             (Action::Back, "cancel"),
         ],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],

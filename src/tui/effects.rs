@@ -246,8 +246,18 @@ fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: Doo
     let opening = matches!(effect, DoorEffect::Open(_));
     // A form open while the index arrived stays open.
     let closes = !matches!(effect, DoorEffect::Refresh);
+    let writes = matches!(
+        effect,
+        DoorEffect::CheckIn { .. } | DoorEffect::WalkIn { .. } | DoorEffect::Undo { .. }
+    );
     match door::run(store, state, effect) {
         Ok(()) => {
+            // The door updates its own rows; who is trained changed with them, so the 认证 and
+            // 企业 tabs read again when next shown (never here, at the door's pace).
+            if writes {
+                state.cert.loaded = false;
+                state.outreach.stale = true;
+            }
             if closes && matches!(state.overlay, Overlay::Form(_)) {
                 state.overlay = Overlay::None;
             }

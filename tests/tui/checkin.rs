@@ -481,7 +481,7 @@ fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
         assert!(screen.contains("撤销签到，并移出本场名单"), "{screen}");
         assert!(screen.contains("只撤销签到，留在名单上"), "{screen}");
         if !take_off {
-            press(&d.store, &mut state, KeyCode::Right);
+            press(&d.store, &mut state, KeyCode::Down);
         }
         press(&d.store, &mut state, KeyCode::Enter);
         let enrolled = if take_off { 6 } else { 7 };
@@ -508,7 +508,7 @@ fn esc_at_a_two_answer_question_changes_nothing() {
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(state.overlay, Overlay::Confirm(_)));
     let screen = screen_text(&state, 80, 24);
-    assert!(screen.contains("Left/Right 选择"), "{screen}");
+    assert!(screen.contains("Up/Down 选择"), "{screen}");
     assert!(screen.contains("Esc 不做改动"), "{screen}");
     // Choosing "now" and backing out still records nothing.
     press(&d.store, &mut state, KeyCode::Right);
@@ -526,6 +526,62 @@ fn esc_at_a_two_answer_question_changes_nothing() {
     press(&d.store, &mut state, KeyCode::Esc);
     assert_eq!(op_count(&d.store), ops, "Esc took nothing back");
     assert_eq!(present(&state), (2, 7));
+}
+
+/// A check-in changes who is trained: the 认证 and 企业 tabs, read before, are read again when
+/// next shown (a tab's counts were those of before the check-in).
+#[test]
+fn a_check_in_has_the_cert_and_enterprise_tabs_read_again() {
+    let d = door_store();
+    let mut state = load(&d.store, Theme::coloured());
+    state.clock = Clock::Fixed(time(8, 52));
+    press(&d.store, &mut state, KeyCode::Char('6'));
+    assert!(state.cert.loaded);
+    press(&d.store, &mut state, KeyCode::Char('8'));
+    assert!(!state.outreach.stale);
+    press(&d.store, &mut state, KeyCode::Char('4'));
+    typed(&d.store, &mut state, "赵四");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.checkin.banner, Some(Banner::Done { .. })));
+    assert!(!state.cert.loaded);
+    assert!(state.outreach.stale);
+    press(&d.store, &mut state, KeyCode::Tab);
+    let effect = press(&d.store, &mut state, KeyCode::Tab);
+    assert_eq!(state.tab, Tab::Cert);
+    assert_eq!(effect, Some(peixun::tui::Effect::LoadCert));
+}
+
+/// Keyed in the next day, "now" carries its date wherever the door shows it; and someone already
+/// checked in is told so at once, not asked which time to record.
+#[test]
+fn a_late_entry_on_another_day_shows_its_day_and_the_already_in_are_not_asked() {
+    let d = door_store();
+    let mut state = at_door(&d, 23, 40);
+    state.today = state.today.succ_opt().expect("a next day");
+    state.clock = Clock::Fixed(time(0, 10));
+    typed(&d.store, &mut state, "赵四");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.overlay, Overlay::Confirm(_)));
+    press(&d.store, &mut state, KeyCode::Right);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let day = state.today.format("%m-%d").to_string();
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains(&format!("{day} 00:10 迟到")), "{screen}");
+
+    let ops = op_count(&d.store);
+    typed(&d.store, &mut state, "赵四");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(
+        state.overlay,
+        Overlay::None,
+        "no question for someone already in"
+    );
+    assert!(matches!(
+        &state.checkin.banner,
+        Some(Banner::Already { name, .. }) if name == "赵四"
+    ));
+    assert!(screen_text(&state, 80, 24).contains(&format!("已于 {day} 00:10 签到")));
+    assert_eq!(op_count(&d.store), ops);
 }
 
 /// Keyed in after the session ended: the door asks whether to record the start (补录) or now

@@ -146,7 +146,7 @@ fn two_ways(frame: &mut Frame, area: Rect, state: &State, message: &str, other: 
         Line::raw(""),
         Line::from(vec![
             Span::styled(
-                format!("{}/{}", key(Action::Left), key(Action::Right)),
+                format!("{}/{}", key(Action::Up), key(Action::Down)),
                 theme.key,
             ),
             Span::raw(format!(" {}   ", t("tui.confirm.choose"))),

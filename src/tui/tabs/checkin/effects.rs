@@ -85,6 +85,14 @@ pub(in crate::tui) fn run(
                     at: Some(at),
                 })
             };
+            // Someone already in is told so and not counted again: which time a late entry
+            // would take is no question for them.
+            let at = match at {
+                None if crate::store::lists::attended(store, &session, &person)? => {
+                    Some(state.today.and_time(state.clock.time()))
+                }
+                at => at,
+            };
             let Some(at) = arrival_or_ask(state, at, &name, retry)? else {
                 return Ok(());
             };

@@ -258,7 +258,7 @@ fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
             if !enterprise.is_empty() {
                 spans.push(Span::raw(format!(" · {enterprise}")));
             }
-            spans.push(Span::raw(format!(" · {}", at.format("%H:%M"))));
+            spans.push(Span::raw(format!(" · {}", arrival_time(*at, tab))));
             if *late {
                 // Why: the time after which arrivals count as late.
                 let why = tab.door.as_ref().map_or_else(String::new, |d| {
@@ -292,7 +292,7 @@ fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
                 "tui.checkin.already",
                 &[
                     ("who", &who(name, enterprise)),
-                    ("time", &first_at.format("%H:%M")),
+                    ("time", &arrival_time(*first_at, tab)),
                 ],
             );
             if *late {
@@ -408,6 +408,17 @@ fn result_lines(tab: &CheckinState, view: &View, w: usize, room: usize) -> Vec<L
     lines
 }
 
+/// When someone came, as the door shows it: the time, and the day too when it is not the
+/// session's (a late entry keyed in the next morning is not someone who came before it began).
+fn arrival_time(at: chrono::NaiveDateTime, tab: &CheckinState) -> String {
+    let day = tab.door.as_ref().map(|d| d.session.date);
+    if day.is_some_and(|day| day != at.date()) {
+        at.format("%m-%d %H:%M").to_string()
+    } else {
+        at.format("%H:%M").to_string()
+    }
+}
+
 fn divider(view: &View, w: usize) -> Line<'static> {
     let text = format!(" {} ", t("tui.checkin.elsewhere"));
     let rest = w.saturating_sub(width(&text) + 2 + 6);
@@ -427,7 +438,7 @@ fn status_cell(c: &CheckinState, person: &str) -> (String, bool) {
             } else {
                 t("tui.checkin.in")
             };
-            (format!("{} {word}", at.format("%H:%M")), late)
+            (format!("{} {word}", arrival_time(*at, c)), late)
         }
         None => (t("tui.checkin.not_in"), false),
     }
@@ -473,7 +484,6 @@ fn person_line(
     ])
 }
 
-/// With nothing typed: this screen's latest check-ins, newest first, or how to start.
 /// The door's Enter key, also while a form over it has the focus.
 fn enter_key(view: &View) -> String {
     view.keymap
@@ -481,6 +491,7 @@ fn enter_key(view: &View) -> String {
         .unwrap_or_default()
 }
 
+/// With nothing typed: this screen's latest check-ins, newest first, or how to start.
 fn recent_lines(tab: &CheckinState, view: &View, w: usize, room: usize) -> Vec<Line<'static>> {
     let c = tab;
     let theme = view.theme;
@@ -508,7 +519,7 @@ fn recent_lines(tab: &CheckinState, view: &View, w: usize, room: usize) -> Vec<L
     )];
     for r in c.recent.iter().rev().take(room.saturating_sub(1)) {
         let mut spans = vec![
-            Span::raw(format!("  {}  ", r.at.format("%H:%M"))),
+            Span::raw(format!("  {}  ", arrival_time(r.at, c))),
             Span::raw(format!("{} ", fit(&r.name, 8))),
             Span::styled(r.enterprise.clone(), theme.dim),
         ];
