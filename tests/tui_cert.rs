@@ -226,14 +226,14 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
     assert!(state.cert.people.is_empty(), "a closed city's people go");
 }
 
-/// Each read of the whole book (seconds at ten times a province) is asked for with the tab
-/// already saying so: the loop draws that frame before the read starts.
+/// Each read of the whole book (seconds at ten times a province, on a worker) is asked for with
+/// the tab already saying so.
 #[test]
-fn the_tab_says_it_is_reading_before_each_read_of_everyone() {
+fn the_tab_says_it_is_reading_while_the_book_is_read() {
     let (_dir, store) = province_store();
     let mut state = load(&store, Theme::coloured());
     let asked = state.press(key(KeyCode::Char('6')));
-    assert!(asked.as_ref().is_some_and(Effect::reads_everyone));
+    assert_eq!(asked, Some(Effect::LoadCert));
     let screen = screen_text(&state, 80, 24);
     assert!(
         screen.contains("正在读取全部参训人员的认证进度"),
@@ -244,7 +244,7 @@ fn the_tab_says_it_is_reading_before_each_read_of_everyone() {
     press(&store, &mut state, KeyCode::Down);
 
     let asked = state.press(key(KeyCode::Enter));
-    assert!(asked.as_ref().is_some_and(Effect::reads_everyone));
+    assert_eq!(asked, Some(Effect::LoadCert));
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("正在读取鄂州市的认证名单"), "{screen}");
     // Here the read was asked for and not run: the next key runs it.
@@ -254,7 +254,7 @@ fn the_tab_says_it_is_reading_before_each_read_of_everyone() {
     assert!(!screen_text(&state, 80, 24).contains("正在读取"));
 
     let asked = state.press(key(KeyCode::Enter));
-    assert!(asked.as_ref().is_some_and(Effect::reads_everyone));
+    assert!(matches!(asked, Some(Effect::CertHistory { .. })));
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("个人档案 · 欧阳明月"), "{screen}");
     assert!(screen.contains("正在读取个人档案"), "{screen}");
@@ -287,6 +287,63 @@ fn the_city_table_says_when_cities_are_off_screen() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("-17 个市州，共 17 个"), "{screen}");
     assert!(!screen_text(&state, 120, 40).contains("共 17 个："));
+}
+
+/// While the book is read on a worker the tab keeps answering: no second read is asked for,
+/// Esc leaves a city being opened, and a read that comes back for a city no longer open brings
+/// the counts and asks for the city open now.
+#[test]
+fn keys_while_the_book_is_read_ask_for_no_second_read() {
+    use peixun::tui::tabs::cert::effects::read;
+    use peixun::tui::{step, AppEvent};
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    let (wuhan, ezhou) = ("420100".to_string(), "420700".to_string());
+
+    // Enter on 鄂州 while its read runs: keys ask for nothing more, Esc goes back.
+    press(&store, &mut state, KeyCode::Down);
+    assert_eq!(state.press(key(KeyCode::Enter)), Some(Effect::LoadCert));
+    state.cert.reading = true;
+    assert_eq!(state.press(key(KeyCode::Down)), None);
+    assert_eq!(state.press(key(KeyCode::Esc)), None);
+    assert_eq!(state.cert.open, None);
+    let came = read(&store, Some(ezhou.clone())).expect("read");
+    assert!(step(&mut state, AppEvent::CertRead(Ok(Box::new(came)))).is_empty());
+    assert!(state.cert.loaded && !state.cert.reading);
+    assert!(
+        state.cert.people.is_empty(),
+        "a closed city's people are not kept"
+    );
+    assert_eq!(state.cert.cities.len(), 2);
+
+    // 武汉 opened while 鄂州's read was running: its read comes next.
+    state.cert.open = Some(wuhan.clone());
+    state.cert.loaded = false;
+    state.cert.reading = true;
+    let came = read(&store, Some(ezhou)).expect("read");
+    let next = step(&mut state, AppEvent::CertRead(Ok(Box::new(came))));
+    assert_eq!(next, [Effect::LoadCert]);
+    assert!(!state.cert.loaded);
+    let came = read(&store, Some(wuhan)).expect("read");
+    assert!(step(&mut state, AppEvent::CertRead(Ok(Box::new(came)))).is_empty());
+    assert!(state.cert.loaded);
+    let names: Vec<&str> = state
+        .cert
+        .listed()
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+
+    // The store changed while a read ran (a check-in at another door): it is read again.
+    state.cert.loaded = false;
+    state.cert.reading = true;
+    state.cert.mark_stale();
+    let came = read(&store, state.cert.open.clone()).expect("read");
+    let next = step(&mut state, AppEvent::CertRead(Ok(Box::new(came))));
+    assert_eq!(next, [Effect::LoadCert]);
+    assert!(!state.cert.loaded && !state.cert.changed_while_reading);
 }
 
 #[test]

@@ -210,7 +210,7 @@ pub enum Effect {
     /// The office-wide index is wanted (an enrol form opened): built on a worker unless it is
     /// there and current.
     BuildIndex,
-    /// Read the certification pipeline into the 认证 tab.
+    /// Read the certification pipeline into the 认证 tab, on a worker.
     LoadCert,
     /// Read one person's certification history for the 认证 tab's detail.
     CertHistory { person: String },
@@ -235,14 +235,6 @@ pub enum Effect {
         /// The printed sheet the rows are on; `None` for the list as it is.
         version: Option<u32>,
     },
-}
-
-impl Effect {
-    /// Reads the whole certification book: seconds at ten times a province, so the screen
-    /// says it is reading before the work starts instead of standing still.
-    pub fn reads_everyone(&self) -> bool {
-        matches!(self, Effect::LoadCert | Effect::CertHistory { .. })
-    }
 }
 
 /// What the door (签到) asks for: each handled by `tabs::checkin::effects::run`.

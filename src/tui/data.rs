@@ -116,11 +116,11 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     // The certification book is worked out for everyone (seconds at ten times the province): a
     // save on another tab, or another door's check-in, must not cost that, so the 认证 tab is
     // read again now only when it is on screen, else when it is next shown.
-    if state.cert.loaded {
-        if state.tab == Tab::Cert {
+    if state.cert.loaded || state.cert.reading {
+        if state.tab == Tab::Cert && !state.cert.reading {
             super::tabs::cert::effects::load(store, state)?;
         } else {
-            state.cert.loaded = false;
+            state.cert.mark_stale();
         }
     }
     // Reading the enterprises means working out who is trained (the certification book): too

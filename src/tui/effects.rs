@@ -95,9 +95,12 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             ))
         }),
         Effect::LoadCert => {
-            let loaded = crate::tui::tabs::cert::effects::load(store, state);
-            crate::heap::release_freed();
-            loaded.map(|()| None).map_err(Failure::from)
+            // One read at a time: one asked for meanwhile follows from the first's outcome.
+            if !state.cert.reading {
+                state.cert.reading = true;
+                workers.start(Work::Cert(state.cert.open.clone()));
+            }
+            return;
         }
         Effect::CertHistory { person } => {
             crate::tui::tabs::cert::effects::history(store, state, &person)
@@ -255,7 +258,7 @@ fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: Doo
             // The door updates its own rows; who is trained changed with them, so the 认证 and
             // 企业 tabs read again when next shown (never here, at the door's pace).
             if writes {
-                state.cert.loaded = false;
+                state.cert.mark_stale();
                 state.outreach.stale = true;
             }
             if closes && matches!(state.overlay, Overlay::Form(_)) {

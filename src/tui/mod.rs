@@ -342,14 +342,6 @@ fn event_loop<W: std::io::Write>(
             event => {
                 let effects = step(state, event);
                 let wrote_maybe = !effects.is_empty();
-                // The tab's "reading" line is on screen before a read of everyone starts.
-                if effects.iter().any(Effect::reads_everyone) {
-                    if let Some(exit) = draw(terminal, around, state)? {
-                        return Ok(exit);
-                    }
-                    // What the read brings is drawn after it.
-                    state.dirty = true;
-                }
                 for effect in effects {
                     effects::run(around.store, around.workers, state, effect);
                 }

@@ -33,6 +33,8 @@ pub enum AppEvent {
     IndexBuilt(Result<Box<SearchIndex>>),
     /// The enterprises the enrol form offers, read after the index.
     EnterprisesKnown(Result<Vec<KnownEnterprise>>),
+    /// The 认证 tab's read of the whole certification book.
+    CertRead(Result<Box<crate::tui::tabs::cert::effects::CertRead>>),
     /// The terminal was resized or came back: draw again.
     Resize,
     /// Another peixun changed the store.
@@ -54,6 +56,9 @@ pub enum Work {
     Job(jobs::Work),
     /// The office-wide index for the door and the enrol form's suggestions.
     Index,
+    /// The 认证 tab's counts, and the people of the city open when it was asked for (seconds
+    /// at ten times a province: the screen keeps answering keys meanwhile).
+    Cert(Option<String>),
 }
 
 /// Where `effects::run` sends long work.
@@ -78,6 +83,7 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
         AppEvent::JobDone(done) => jobs::finish(state, done),
         AppEvent::IndexBuilt(built) => door::index_built(state, built),
         AppEvent::EnterprisesKnown(known) => door::enterprises_known(state, known),
+        AppEvent::CertRead(read) => cert_read(state, read),
         AppEvent::Resize => None,
         AppEvent::StoreChanged => Some(Effect::Changed),
         AppEvent::Resume(resume) => resume.reopen(state),
@@ -90,6 +96,21 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
     };
     state.dirty = true;
     asked.into_iter().collect()
+}
+
+/// A read of the book arrived: on screen, or said why not (the next key on the tab asks again).
+fn cert_read(
+    state: &mut State,
+    read: Result<Box<crate::tui::tabs::cert::effects::CertRead>>,
+) -> Option<Effect> {
+    match read {
+        Ok(read) => crate::tui::tabs::cert::effects::apply(state, *read),
+        Err(error) => {
+            state.cert.reading = false;
+            state.error(effects::chain(&error));
+            None
+        }
+    }
 }
 
 /// Runs `work` and sends what comes of it: progress lines, then the outcome.
@@ -105,6 +126,11 @@ fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
             let progress = |line| send(AppEvent::Progress(line));
             send(AppEvent::JobDone(jobs::execute(store, work, &progress)));
         }
+        Work::Cert(open) => {
+            let read = crate::tui::tabs::cert::effects::read(store, open);
+            crate::heap::release_freed();
+            send(AppEvent::CertRead(read.map(Box::new)));
+        }
     }
 }
 
@@ -116,50 +142,72 @@ pub struct Threads {
 
 impl Workers for Threads {
     fn start(&self, work: Work) {
-        let index = matches!(work, Work::Index);
+        let kind = match work {
+            Work::Job(_) => Kind::Job,
+            Work::Index => Kind::Index,
+            Work::Cert(_) => Kind::Cert,
+        };
         let store = Arc::clone(&self.store);
         let tx = self.tx.clone();
         // A visiting interface may speak another language than the process.
         let lang = crate::i18n::lang();
         let for_another = crate::out::working_for_another();
         let spawned = std::thread::Builder::new()
-            .name(if index { "office-index" } else { "job" }.into())
+            .name(kind.thread_name().into())
             .spawn(move || {
                 let _lang = crate::i18n::speak_on_this_thread(lang);
                 let _for_another = for_another.then(crate::out::work_for_another);
                 // A worker that panics still ends its job on screen.
                 let _stopped = Stopped {
                     tx: tx.clone(),
-                    index,
+                    kind,
                 };
                 // The receiver is gone only when the app is leaving.
                 perform(&store, work, &|event| drop(tx.send(event)));
             });
         if let Err(error) = spawned {
-            let _ = self.tx.send(stopped(index, eyre!(error)));
+            let _ = self.tx.send(stopped(kind, eyre!(error)));
+        }
+    }
+}
+
+/// Which work a worker does, for what the screen hears if it stops without an outcome.
+#[derive(Clone, Copy)]
+enum Kind {
+    Job,
+    Index,
+    Cert,
+}
+
+impl Kind {
+    fn thread_name(self) -> &'static str {
+        match self {
+            Kind::Job => "job",
+            Kind::Index => "office-index",
+            Kind::Cert => "cert-read",
         }
     }
 }
 
 /// What the screen hears of a worker that never sent its outcome.
-fn stopped(index: bool, error: Report) -> AppEvent {
-    if index {
-        AppEvent::IndexBuilt(Err(error))
-    } else {
-        AppEvent::JobDone(jobs::Done::Failed(t("tui.reports.worker_stopped")))
+fn stopped(kind: Kind, error: Report) -> AppEvent {
+    match kind {
+        Kind::Index => AppEvent::IndexBuilt(Err(error)),
+        Kind::Cert => AppEvent::CertRead(Err(error)),
+        Kind::Job => AppEvent::JobDone(jobs::Done::Failed(t("tui.reports.worker_stopped"))),
     }
 }
 
 /// Sends the worker's failure when its thread unwinds.
 struct Stopped {
     tx: Sender<AppEvent>,
-    index: bool,
+    kind: Kind,
 }
 
 impl Drop for Stopped {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            let _ = self.tx.send(stopped(self.index, eyre!("worker stopped")));
+            let _ = self.tx.send(stopped(self.kind, eyre!("worker stopped")));
         }
     }
 }

@@ -6,13 +6,29 @@ use super::{CityRow, PersonRow};
 use crate::campaign::unit_name;
 use crate::cert::{Rules, Stage};
 use crate::store::Store;
+use crate::tui::action::Effect;
 use crate::tui::app::State;
 use crate::tui::list_filter::person_keys;
 
-/// Reads the pipeline from the store into the tab: every city's counts, and the people of the
-/// open city.
+/// What a read of the whole book brings the tab: every city's counts, the people of the city
+/// that was open when it began, and the rules' note.
+pub struct CertRead {
+    pub open: Option<String>,
+    cities: Vec<CityRow>,
+    people: Vec<PersonRow>,
+    rules_note: String,
+}
+
+/// Reads the pipeline from the store into the tab, here and now (after a change while the tab
+/// is on screen).
 pub fn load(store: &Store, state: &mut State) -> Result<()> {
-    let open = state.cert.open.clone();
+    let read = read(store, state.cert.open.clone())?;
+    apply(state, read);
+    Ok(())
+}
+
+/// Reads every city's counts and the people of `open`: owned work, for a worker.
+pub fn read(store: &Store, open: Option<String>) -> Result<CertRead> {
     let rules = Rules::load()?;
     let mut cities: Vec<CityRow> = Vec::new();
     let mut people = Vec::new();
@@ -64,12 +80,8 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
             &b.name,
         ))
     });
-    let cert = &mut state.cert;
-    cert.cities = cities;
-    cert.people = people;
-    cert.loaded = true;
     let defaults = rules.source.values().filter(|s| !s.given).count();
-    cert.rules_note = crate::i18n::tf(
+    let rules_note = crate::i18n::tf(
         "cert.tab.rules_note",
         &[
             ("minutes", &rules.online_minutes),
@@ -79,6 +91,35 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
             ("defaults", &defaults),
         ],
     );
+    Ok(CertRead {
+        open,
+        cities,
+        people,
+        rules_note,
+    })
+}
+
+/// Puts a read on screen. The counts are everyone's whichever city was open; the people only
+/// if the city open now is the one read. `Some` asks for the city opened meanwhile.
+pub fn apply(state: &mut State, read: CertRead) -> Option<Effect> {
+    let on_screen = state.tab == crate::tui::app::Tab::Cert;
+    let cert = &mut state.cert;
+    cert.reading = false;
+    if std::mem::take(&mut cert.changed_while_reading) {
+        cert.loaded = false;
+        return on_screen.then_some(Effect::LoadCert);
+    }
+    cert.cities = read.cities;
+    cert.rules_note = read.rules_note;
+    if cert.open == read.open {
+        cert.people = read.people;
+    } else {
+        cert.people.clear();
+        if cert.open.is_some() {
+            return Some(Effect::LoadCert);
+        }
+    }
+    cert.loaded = true;
     cert.row = cert.row.min(cert.cities.len().saturating_sub(1));
     if cert
         .open
@@ -89,7 +130,7 @@ pub fn load(store: &Store, state: &mut State) -> Result<()> {
         cert.detail = false;
     }
     cert.person = cert.person.min(cert.listed().len().saturating_sub(1));
-    Ok(())
+    None
 }
 
 /// Reads the whole history of `person` for the tab's detail.

@@ -29,6 +29,10 @@ pub struct CertState {
     /// Read on first entering the tab, when a city is opened, then after every change; the tab
     /// says it is reading while this is false.
     pub loaded: bool,
+    /// A read is running on a worker: no second one is asked for meanwhile.
+    pub reading: bool,
+    /// The store changed while a read ran: what it brings may miss the change.
+    pub changed_while_reading: bool,
     pub cities: Vec<CityRow>,
     /// The people of the open city, read when it is opened.
     pub people: Vec<PersonRow>,
@@ -48,6 +52,14 @@ pub struct CertState {
 }
 
 impl CertState {
+    /// The store changed: read again when next shown, and a read running now does not count.
+    pub fn mark_stale(&mut self) {
+        self.loaded = false;
+        if self.reading {
+            self.changed_while_reading = true;
+        }
+    }
+
     /// The people of the open city, in list order.
     pub fn listed(&self) -> Vec<&PersonRow> {
         let matches = self.filter.matcher();

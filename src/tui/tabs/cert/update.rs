@@ -9,11 +9,16 @@ use crate::tui::tabs::step_selection;
 
 /// Entering the tab reads the pipeline the first time.
 pub fn entered(c: &CertState) -> Option<Effect> {
-    (!c.loaded).then_some(Effect::LoadCert)
+    (!c.loaded && !c.reading).then_some(Effect::LoadCert)
 }
 
 pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
     if !c.loaded {
+        // While a city is read, Esc goes back to the counts, which the read brings anyway.
+        if action == Action::Back && c.open.is_some() {
+            c.open = None;
+            c.people.clear();
+        }
         return entered(c);
     }
     if c.detail {
