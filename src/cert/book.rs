@@ -59,6 +59,7 @@ impl CertPerson {
 
 /// The sessions that count for the chain: offline ones by who was there, expansion classes by
 /// who is enrolled (and whether the class was approved).
+#[derive(Default)]
 struct Attended {
     offline: HashMap<String, u32>,
     expansion: HashMap<String, Vec<(String, bool)>>,
@@ -195,10 +196,7 @@ impl Store {
     ) -> Result<()> {
         let mut raw = self.cert_raw()?;
         let sessions = self.sessions_by_id()?;
-        let mut attended = Attended {
-            offline: HashMap::new(),
-            expansion: HashMap::new(),
-        };
+        let mut attended = Attended::default();
         for session in sessions.values() {
             match session.kind {
                 SessionKind::Offline => {
@@ -260,10 +258,7 @@ impl Store {
         };
         let mut raw = self.cert_raw_of(&person.id)?;
         let sessions = self.sessions_by_id()?;
-        let mut attended = Attended {
-            offline: HashMap::new(),
-            expansion: HashMap::new(),
-        };
+        let mut attended = Attended::default();
         for session in sessions.values() {
             match session.kind {
                 SessionKind::Offline if lists::attended(self, &session.id, &person.id)? => {

@@ -118,13 +118,8 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
 /// choose, answer and back out.
 fn two_ways(frame: &mut Frame, area: Rect, state: &State, message: &str, other: &Otherwise) {
     let theme = &state.theme;
-    let inner_w = BOX_WIDTH
-        .saturating_sub(2)
-        .min(area.width.saturating_sub(2)) as usize;
-    let mut lines: Vec<Line> = wrap_words(message, inner_w)
-        .into_iter()
-        .map(Line::raw)
-        .collect();
+    let inner_w = inner_width(area);
+    let mut lines = message_lines(message, inner_w);
     lines.push(Line::raw(""));
     for (i, choice) in other.choices.iter().enumerate() {
         let chosen = other.chosen == (i == 1);
@@ -161,6 +156,20 @@ fn two_ways(frame: &mut Frame, area: Rect, state: &State, message: &str, other: 
 
 const BOX_WIDTH: u16 = 50;
 
+/// The width inside a question's box on `area`.
+fn inner_width(area: Rect) -> usize {
+    BOX_WIDTH
+        .saturating_sub(2)
+        .min(area.width.saturating_sub(2)) as usize
+}
+
+fn message_lines(message: &str, width: usize) -> Vec<Line<'static>> {
+    wrap_words(message, width)
+        .into_iter()
+        .map(Line::raw)
+        .collect()
+}
+
 /// Asked on Esc in a form with something typed.
 pub fn discard(frame: &mut Frame, area: Rect, state: &State, then_quit: bool) {
     let message = if then_quit {
@@ -188,13 +197,8 @@ fn question(
     let theme = &state.theme;
     let yes = state.keymap.hint(Action::Open).unwrap_or_default();
     let no = state.keymap.hint(Action::Back).unwrap_or_default();
-    let inner_w = BOX_WIDTH
-        .saturating_sub(2)
-        .min(area.width.saturating_sub(2)) as usize;
-    let mut lines: Vec<Line> = wrap_words(message, inner_w)
-        .into_iter()
-        .map(Line::raw)
-        .collect();
+    let inner_w = inner_width(area);
+    let mut lines = message_lines(message, inner_w);
     lines.extend([
         Line::raw(""),
         Line::from(vec![
