@@ -306,8 +306,10 @@ fn keys_while_the_book_is_read_ask_for_no_second_read() {
     assert_eq!(state.press(key(KeyCode::Enter)), Some(Effect::LoadCert));
     state.cert.reading = true;
     assert_eq!(state.press(key(KeyCode::Down)), None);
+    state.cert.detail = true;
     assert_eq!(state.press(key(KeyCode::Esc)), None);
     assert_eq!(state.cert.open, None);
+    assert!(!state.cert.detail, "back at the counts, not in a record");
     let came = read(&store, Some(ezhou.clone())).expect("read");
     assert!(step(&mut state, AppEvent::CertRead(Ok(Box::new(came)))).is_empty());
     assert!(state.cert.loaded && !state.cert.reading);

@@ -197,7 +197,7 @@ impl Store {
         let mut raw = self.cert_raw()?;
         let sessions = self.sessions_by_id()?;
         let mut attended = Attended::default();
-        for session in sessions.values() {
+        for session in in_order(&sessions) {
             match session.kind {
                 SessionKind::Offline => {
                     for (person, a) in lists::attendance(self, &session.id)? {
@@ -259,7 +259,7 @@ impl Store {
         let mut raw = self.cert_raw_of(&person.id)?;
         let sessions = self.sessions_by_id()?;
         let mut attended = Attended::default();
-        for session in sessions.values() {
+        for session in in_order(&sessions) {
             match session.kind {
                 SessionKind::Offline if lists::attended(self, &session.id, &person.id)? => {
                     *attended.offline.entry(person.id.clone()).or_default() += 1;
@@ -351,6 +351,14 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The sessions by day and id: a person's expansion classes come in the same order however
+/// they were read.
+fn in_order(sessions: &HashMap<String, Session>) -> Vec<&Session> {
+    let mut ordered: Vec<&Session> = sessions.values().collect();
+    ordered.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    ordered
 }
 
 /// One person's facts and status from the records read for them, which it takes out of `raw`

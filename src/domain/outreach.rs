@@ -44,8 +44,8 @@ impl OutreachStatus {
     }
 
     /// What a form offers first for an enterprise at `current`: a first contact, then the step
-    /// that follows an invitation, else the status as it stands. Never 不参加: a refusal is
-    /// chosen, not offered, so Enter on the form cannot record one by itself.
+    /// that follows an invitation, else the status as it stands. Never a step to 不参加: a
+    /// refusal is chosen, not offered, so Enter on the form cannot record a new one by itself.
     pub fn offered_after(current: Option<OutreachStatus>) -> OutreachStatus {
         match current {
             None => Self::Invited,

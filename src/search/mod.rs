@@ -9,6 +9,8 @@ pub const PHONE_TAIL_DIGITS: usize = 4;
 /// Digits too few to be a phone tail, so nothing is searched for them: worth saying, since
 /// that is why nothing was found.
 pub fn too_few_digits(query: &str) -> bool {
+    // As searched: full-width digits from an input method are digits too.
+    let query = normalise_query(query);
     !query.is_empty()
         && query.len() < PHONE_TAIL_DIGITS
         && query.chars().all(|c| c.is_ascii_digit())

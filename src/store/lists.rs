@@ -85,7 +85,7 @@ pub fn attendance(store: &Store, session: &str) -> Result<BTreeMap<String, Atten
 pub fn attended(store: &Store, session: &str, person: &str) -> Result<bool> {
     Ok(store
         .get_stored::<Attendances>(&keys::attendance(session, person))?
-        .is_some_and(|s| s.value.present() && s.value.view().present))
+        .is_some_and(|s| s.value.present()))
 }
 
 /// The counts a joint session's office last sent down, with when it counted them.

@@ -7,7 +7,7 @@ use std::time::Instant;
 use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::KeyEvent;
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, TextKey};
 use super::context::ctx;
 use super::forms::{Form, FormKind, FormStep};
 use super::keymap::{Focus, Keymap};
@@ -232,6 +232,9 @@ impl State {
                 Tab::Checkin => Focus::Door,
                 _ => Focus::Keys,
             },
+            // At the door a coordinator may still be typing the next name: letters in a question
+            // there are typed into nothing, not taken as keys (q would quit, l change the answer).
+            Overlay::Confirm(_) if self.tab == Tab::Checkin => Focus::Door,
             Overlay::Help { .. }
             | Overlay::Confirm(_)
             | Overlay::Discard { .. }
@@ -316,10 +319,18 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                     state.overlay = Overlay::None;
                     Some(effect)
                 }
-                // The answers stand one above the other: either pair of arrows moves between them.
-                Action::Left | Action::Right | Action::Up | Action::Down => {
+                // The answers stand one above the other: either pair of arrows moves between them
+                // (at the door ←→ come as the line's editing keys).
+                Action::Left
+                | Action::Right
+                | Action::Up
+                | Action::Down
+                | Action::Text(TextKey::Left | TextKey::Right) => {
                     if let Some(other) = &mut confirm.otherwise {
-                        other.chosen = matches!(action, Action::Right | Action::Down);
+                        other.chosen = matches!(
+                            action,
+                            Action::Right | Action::Down | Action::Text(TextKey::Right)
+                        );
                     }
                     None
                 }
@@ -453,11 +464,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
         ],
         Overlay::Confirm(Confirm {
             otherwise: Some(_), ..
-        }) => vec![
-            (Action::Open, "choose"),
-            (Action::Down, "other_answer"),
-            (Action::Back, "cancel"),
-        ],
+        }) => vec![(Action::Open, "yes"), (Action::Back, "back_out")],
         Overlay::Confirm(_) => vec![(Action::Open, "yes"), (Action::Back, "cancel")],
         Overlay::Discard { .. } => {
             vec![(Action::Open, "discard"), (Action::Back, "keep_editing")]

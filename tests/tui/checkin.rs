@@ -103,6 +103,11 @@ fn too_few_digits_say_a_phone_tail_needs_four() {
     );
     typed(&d.store, &mut state, "8");
     assert_eq!(names(&state)[0].0, "赵四");
+    // Full-width digits from an input method are counted as digits too.
+    ctrl(&d.store, &mut state, 'u');
+    typed(&d.store, &mut state, "５６７");
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("手机尾号请输入至少 4 位数字"), "{screen}");
 }
 
 #[test]
@@ -510,6 +515,11 @@ fn esc_at_a_two_answer_question_changes_nothing() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("Up/Down 选择"), "{screen}");
     assert!(screen.contains("Esc 不做改动"), "{screen}");
+    // Letters still being typed are not keys here: q does not quit, l does not choose.
+    typed(&d.store, &mut state, "ql");
+    assert!(!state.quit);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("› 开场时间"), "{screen}");
     // Choosing "now" and backing out still records nothing.
     press(&d.store, &mut state, KeyCode::Right);
     press(&d.store, &mut state, KeyCode::Esc);

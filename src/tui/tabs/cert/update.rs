@@ -17,6 +17,7 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
         // While a city is read, Esc goes back to the counts, which the read brings anyway.
         if action == Action::Back && c.open.is_some() {
             c.open = None;
+            c.detail = false;
             c.people.clear();
         }
         return entered(c);

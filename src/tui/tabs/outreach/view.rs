@@ -168,11 +168,17 @@ fn people_lines(people: &[String], w: usize, rows: usize) -> Vec<String> {
             )
         }
     };
-    (1..=people.len())
-        .rev()
-        .map(|shown| wrap_words(&text(shown), w))
-        .find(|lines| lines.len() <= rows)
-        .unwrap_or_else(|| wrap_words(&text(1), w).into_iter().take(rows).collect())
+    let fits = |shown: usize| wrap_words(&text(shown), w).len() <= rows;
+    if fits(people.len()) {
+        return wrap_words(&text(people.len()), w);
+    }
+    // Grown from the front until the next one would not fit: a line holds a few names, so this
+    // stops after a few, however many people the enterprise has.
+    let mut shown = 1;
+    while shown + 1 < people.len() && fits(shown + 1) {
+        shown += 1;
+    }
+    wrap_words(&text(shown), w).into_iter().take(rows).collect()
 }
 
 /// The selected enterprise's people, phones masked, the outreach's note and its needs.
