@@ -93,6 +93,9 @@ pub struct Confirm {
     /// A second answer, when the question has two: ↑↓ (or ←→) choose, Enter runs the one chosen, and
     /// Esc still answers neither (a coordinator backing out must never record something).
     pub otherwise: Option<Otherwise>,
+    /// The form the question came from, which Esc brings back as it was typed (a walk-in asked
+    /// which time a late entry takes keeps its name, phone and firm).
+    pub back: Option<Box<Form>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +118,7 @@ impl Confirm {
                 choices: [first.0, second.0],
                 chosen: false,
             }),
+            back: None,
         }
     }
 }
@@ -335,7 +339,11 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                     None
                 }
                 Action::Back => {
-                    state.overlay = Overlay::None;
+                    state.overlay = match confirm.back.take() {
+                        Some(form) => Overlay::Form(*form),
+                        None => Overlay::None,
+                    };
+                    suggest::refresh(&state.checkin, &state.sessions.teachers, &mut state.overlay);
                     None
                 }
                 _ => None,

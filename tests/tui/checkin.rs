@@ -663,6 +663,51 @@ fn a_walk_in_after_the_end_asks_which_time_to_record() {
     assert_eq!((at.time(), *late), (time(9, 0), false));
 }
 
+/// Esc at that question is a step back, not a loss: the walk-in form returns as it was typed,
+/// and sending it again asks again.
+#[test]
+fn esc_at_a_walk_ins_late_entry_question_brings_the_form_back_as_typed() {
+    let d = door_store();
+    let mut state = at_door(&d, 23, 40);
+    press(&d.store, &mut state, KeyCode::F(2));
+    typed(&d.store, &mut state, "钱七");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "13907119876");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "武汉光谷材料");
+    let ops = op_count(&d.store);
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Overlay::Confirm(_)),
+        "{:?}",
+        state.overlay
+    );
+    press(&d.store, &mut state, KeyCode::Esc);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the walk-in form is not back: {:?}", state.overlay);
+    };
+    assert_eq!(
+        (
+            form.text("name"),
+            form.text("phone"),
+            form.text("enterprise")
+        ),
+        ("钱七".into(), "13907119876".into(), "武汉光谷材料".into())
+    );
+    assert_eq!(op_count(&d.store), ops, "Esc recorded nothing");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Overlay::Confirm(_)),
+        "sent again, asked again: {:?}",
+        state.overlay
+    );
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Some(Banner::Done { name, .. }) = &state.checkin.banner else {
+        panic!("not checked in: {:?}", state.checkin.banner);
+    };
+    assert_eq!(name, "钱七");
+}
+
 #[test]
 fn a_service_asked_for_at_the_door_is_recorded_for_the_enterprise_just_checked_in() {
     let d = door_store();

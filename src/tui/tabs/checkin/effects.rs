@@ -18,6 +18,7 @@ use crate::tui::action::{DoorEffect, Effect};
 use crate::tui::app::{Confirm as AskOverlay, Overlay, State};
 use crate::tui::data::load_detail;
 use crate::tui::effects::{chain, Failure};
+use crate::tui::forms::Form;
 use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
 
 /// The store's enterprises as the enrol form offers them; read after the office index, so the
@@ -93,7 +94,7 @@ pub(in crate::tui) fn run(
                 }
                 at => at,
             };
-            let Some(at) = arrival_or_ask(state, at, &name, retry)? else {
+            let Some(at) = arrival_or_ask(state, at, &name, retry, None)? else {
                 return Ok(());
             };
             let outcome = app::checkin::check_in(store, &session, &person, at)?;
@@ -119,7 +120,12 @@ pub(in crate::tui) fn run(
                     at: Some(at),
                 })
             };
-            let Some(at) = arrival_or_ask(state, at, &draft.name, retry)? else {
+            let form = state
+                .checkin
+                .door
+                .as_ref()
+                .map(|door| super::forms::walk_in_again(&door.session, &draft));
+            let Some(at) = arrival_or_ask(state, at, &draft.name, retry, form)? else {
                 return Ok(());
             };
             walk_in(store, state, &session, &draft, at)
@@ -266,12 +272,14 @@ fn record(
 
 /// When the person came: `at` when already decided, else now while the door's session is on.
 /// Keyed in after it (from the paper, the next morning) the clock is not when they came: the
-/// coordinator is asked, 补录 at the start or now, and `None` says the question is open.
+/// coordinator is asked, 补录 at the start or now, and `None` says the question is open; Esc
+/// brings back `form`, the one the question came from.
 fn arrival_or_ask(
     state: &mut State,
     at: Option<NaiveDateTime>,
     name: &str,
     retry: impl Fn(NaiveDateTime) -> Effect,
+    form: Option<Form>,
 ) -> Result<Option<NaiveDateTime>, Failure> {
     if let Some(at) = at {
         return Ok(Some(at));
@@ -290,7 +298,7 @@ fn arrival_or_ask(
                 "tui.checkin.after_end_now",
                 &[("now", &now.format("%m-%d %H:%M"))],
             );
-            state.overlay = Overlay::Confirm(AskOverlay::two_ways(
+            let mut ask = AskOverlay::two_ways(
                 tf(
                     "tui.checkin.after_end",
                     &[
@@ -301,7 +309,9 @@ fn arrival_or_ask(
                 ),
                 (start_words, retry(start)),
                 (now_words, retry(now)),
-            ));
+            );
+            ask.back = form.map(Box::new);
+            state.overlay = Overlay::Confirm(ask);
             Ok(None)
         }
         arrival => Ok(Some(arrival?)),

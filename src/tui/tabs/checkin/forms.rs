@@ -8,11 +8,28 @@ use crate::tui::action::{DoorEffect, Effect};
 use crate::tui::forms::{Field, Form, FormKind};
 
 pub fn walk_in(session: &Session, name: &str, phone: &str) -> Form {
+    walk_in_filled(session, [name, phone, "", ""])
+}
+
+/// The form as it was sent, for a question about it that the coordinator backs out of.
+pub fn walk_in_again(session: &Session, draft: &PersonDraft) -> Form {
+    walk_in_filled(
+        session,
+        [
+            &draft.name,
+            &draft.phone,
+            &draft.enterprise,
+            &draft.credit_code,
+        ],
+    )
+}
+
+fn walk_in_filled(session: &Session, [name, phone, enterprise, credit_code]: [&str; 4]) -> Form {
     let fields = vec![
         Field::text("name", name),
         Field::text("phone", phone),
-        Field::text("enterprise", ""),
-        Field::text("credit_code", ""),
+        Field::text("enterprise", enterprise),
+        Field::text("credit_code", credit_code),
     ];
     // Straight to the first empty field: the typed one is usually right.
     let focus = fields

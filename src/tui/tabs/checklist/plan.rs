@@ -90,6 +90,7 @@ pub fn update(c: &mut super::ChecklistState, ctx: &mut Ctx, action: Action) -> O
                 ),
                 effect: Effect::Plan(PlanEffect::Remove { number }),
                 otherwise: None,
+                back: None,
             }));
         }
         Action::MarkDone => return Some(Effect::Plan(PlanEffect::Submit)),

@@ -169,6 +169,7 @@ fn update_detail(tab: &mut SessionsState, ctx: &mut Ctx, action: Action) -> Opti
                         name: person.name.clone(),
                     },
                     otherwise: None,
+                    back: None,
                 }));
             }
         }
