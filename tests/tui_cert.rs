@@ -338,14 +338,43 @@ fn keys_while_the_book_is_read_ask_for_no_second_read() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    // The store changed while a read ran (a check-in at another door): it is read again.
-    state.cert.loaded = false;
+    // The store changed while a read ran (a check-in at another door): what it brings is shown,
+    // and it is read again.
     state.cert.reading = true;
     state.cert.mark_stale();
     let came = read(&store, state.cert.open.clone()).expect("read");
     let next = step(&mut state, AppEvent::CertRead(Ok(Box::new(came))));
     assert_eq!(next, [Effect::LoadCert]);
-    assert!(!state.cert.loaded && !state.cert.changed_while_reading);
+    assert!(state.cert.loaded && state.cert.stale);
+    assert_eq!(state.cert.listed().len(), 1, "shown while read again");
+}
+
+/// Esc out of a city being read goes back to the counts already on screen, not to a reading
+/// line; a read that fails says so on the tab, and the next key reads again.
+#[test]
+fn esc_while_a_city_is_read_shows_the_counts_and_a_failed_read_says_so() {
+    use peixun::tui::{step, AppEvent};
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    let counts = screen_text(&state, 80, 24);
+    assert!(counts.contains("合计"), "{counts}");
+    assert_eq!(state.press(key(KeyCode::Enter)), Some(Effect::LoadCert));
+    state.cert.reading = true;
+    assert!(screen_text(&state, 80, 24).contains("正在读取"));
+    assert_eq!(state.press(key(KeyCode::Esc)), None);
+    assert_eq!(screen_text(&state, 80, 24), counts);
+
+    state.cert.loaded = false;
+    let failed = color_eyre::eyre::eyre!("磁盘读取错误");
+    assert!(step(&mut state, AppEvent::CertRead(Err(failed))).is_empty());
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("读取认证进度失败：磁盘读取错误"),
+        "{screen}"
+    );
+    assert!(!screen.contains("正在读取"), "{screen}");
+    assert_eq!(state.press(key(KeyCode::Down)), Some(Effect::LoadCert));
 }
 
 #[test]
@@ -440,4 +469,26 @@ fn snapshot_sizes(name: &str, state: &peixun::tui::app::State) {
         let terminal = draw(state, w, h);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
     }
+}
+
+/// A change made elsewhere while the tab is on screen is read again on a worker: the counts on
+/// screen stay until the read brings the new ones.
+#[test]
+fn a_change_while_the_tab_is_on_screen_brings_new_counts() {
+    use peixun::tui::{drive, AppEvent};
+    let (_dir, store) = province_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('6'));
+    let ezhou = |state: &peixun::tui::app::State| {
+        let row = state.cert.cities.iter().find(|c| c.city == "420700");
+        row.map(|c| c.counts).expect("鄂州's row")
+    };
+    let before = ezhou(&state);
+    store
+        .commit(vec![selected("P-420704-c", ECHENG)])
+        .expect("commit");
+    drive(&store, &mut state, AppEvent::StoreChanged);
+    let after = ezhou(&state);
+    assert_eq!(after[1], before[1] + 1, "{before:?} → {after:?}");
+    assert!(state.cert.loaded && !state.cert.stale && !state.cert.reading);
 }

@@ -113,16 +113,10 @@ pub fn reload(store: &Store, state: &mut State) -> Result<()> {
     }
     state.calendar.set_data(&sessions, &units, &office);
     state.checklist.set_units(units, grid);
-    // The certification book is worked out for everyone (seconds at ten times the province): a
-    // save on another tab, or another door's check-in, must not cost that, so the 认证 tab is
-    // read again now only when it is on screen, else when it is next shown.
-    if state.cert.loaded || state.cert.reading {
-        if state.tab == Tab::Cert && !state.cert.reading {
-            super::tabs::cert::effects::load(store, state)?;
-        } else {
-            state.cert.mark_stale();
-        }
-    }
+    // The certification book is worked out for everyone (seconds at ten times the province),
+    // on a worker: the 认证 tab reads it again when shown (`effects::run` asks at once when it
+    // is on screen).
+    state.cert.mark_stale();
     // Reading the enterprises means working out who is trained (the certification book): too
     // much for every save, so the 企业 tab reads them again when it is next entered.
     state.outreach.stale = true;

@@ -32,6 +32,23 @@ pub(super) type Failure = Refusal;
 /// and reports in the status line; long work goes to `workers`, whose outcome comes back as an
 /// `AppEvent`. The door's effects update their own rows in place instead of reloading everything.
 pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effect) {
+    run_one(store, workers, state, effect);
+    // A change while the 认证 tab is on screen reads it again on a worker; the screen keeps
+    // what it shows meanwhile.
+    if state.tab == Tab::Cert && state.cert.loaded && state.cert.wants_read() {
+        read_cert(workers, state);
+    }
+}
+
+/// Starts a read of the book for the 认证 tab; whatever changes from now on makes it stale.
+fn read_cert(workers: &dyn Workers, state: &mut State) {
+    state.cert.reading = true;
+    state.cert.stale = false;
+    state.cert.failed = None;
+    workers.start(Work::Cert(state.cert.open.clone()));
+}
+
+fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effect) {
     // A saved session is selected in the list once it has been reloaded.
     let mut select = None;
     let outcome = match effect {
@@ -97,8 +114,7 @@ pub fn run(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         Effect::LoadCert => {
             // One read at a time: one asked for meanwhile follows from the first's outcome.
             if !state.cert.reading {
-                state.cert.reading = true;
-                workers.start(Work::Cert(state.cert.open.clone()));
+                read_cert(workers, state);
             }
             return;
         }

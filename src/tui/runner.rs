@@ -106,8 +106,10 @@ fn cert_read(
     match read {
         Ok(read) => crate::tui::tabs::cert::effects::apply(state, *read),
         Err(error) => {
+            let why = effects::chain(&error);
             state.cert.reading = false;
-            state.error(effects::chain(&error));
+            state.cert.failed = Some(why.clone());
+            state.error(why);
             None
         }
     }

@@ -75,7 +75,7 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
     assert_eq!(form.text("status"), "confirmed");
     press(&store, &mut state, KeyCode::Esc);
     assert!(
-        !state.cert.loaded,
+        state.cert.stale && !state.cert.reading,
         "a save here does not work the certification book out again behind another tab"
     );
 

@@ -19,14 +19,6 @@ pub struct CertRead {
     rules_note: String,
 }
 
-/// Reads the pipeline from the store into the tab, here and now (after a change while the tab
-/// is on screen).
-pub fn load(store: &Store, state: &mut State) -> Result<()> {
-    let read = read(store, state.cert.open.clone())?;
-    apply(state, read);
-    Ok(())
-}
-
 /// Reads every city's counts and the people of `open`: owned work, for a worker.
 pub fn read(store: &Store, open: Option<String>) -> Result<CertRead> {
     let rules = Rules::load()?;
@@ -100,15 +92,14 @@ pub fn read(store: &Store, open: Option<String>) -> Result<CertRead> {
 }
 
 /// Puts a read on screen. The counts are everyone's whichever city was open; the people only
-/// if the city open now is the one read. `Some` asks for the city opened meanwhile.
+/// if the city open now is the one read. `Some` asks for the city opened meanwhile, or, on
+/// screen, for a read after a change made while this one ran (shown meanwhile: a door busier
+/// than a read is long must not keep the tab reading).
 pub fn apply(state: &mut State, read: CertRead) -> Option<Effect> {
     let on_screen = state.tab == crate::tui::app::Tab::Cert;
     let cert = &mut state.cert;
     cert.reading = false;
-    if std::mem::take(&mut cert.changed_while_reading) {
-        cert.loaded = false;
-        return on_screen.then_some(Effect::LoadCert);
-    }
+    cert.failed = None;
     cert.cities = read.cities;
     cert.rules_note = read.rules_note;
     if cert.open == read.open {
@@ -130,7 +121,7 @@ pub fn apply(state: &mut State, read: CertRead) -> Option<Effect> {
         cert.detail = false;
     }
     cert.person = cert.person.min(cert.listed().len().saturating_sub(1));
-    None
+    (on_screen && cert.stale).then_some(Effect::LoadCert)
 }
 
 /// Reads the whole history of `person` for the tab's detail.

@@ -26,13 +26,16 @@ pub struct PersonRow {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CertState {
-    /// Read on first entering the tab, when a city is opened, then after every change; the tab
-    /// says it is reading while this is false.
+    /// What is held fits what is open (read on first entering the tab and when a city is
+    /// opened); the tab says it is reading while this is false.
     pub loaded: bool,
+    /// The store changed since the read on screen (or the one running) began: the tab keeps
+    /// showing it and reads again, so a busy door never leaves it reading for good.
+    pub stale: bool,
     /// A read is running on a worker: no second one is asked for meanwhile.
     pub reading: bool,
-    /// The store changed while a read ran: what it brings may miss the change.
-    pub changed_while_reading: bool,
+    /// The last read failed, with why: said on the tab instead of a reading line that never ends.
+    pub failed: Option<String>,
     pub cities: Vec<CityRow>,
     /// The people of the open city, read when it is opened.
     pub people: Vec<PersonRow>,
@@ -54,10 +57,13 @@ pub struct CertState {
 impl CertState {
     /// The store changed: read again when next shown, and a read running now does not count.
     pub fn mark_stale(&mut self) {
-        self.loaded = false;
-        if self.reading {
-            self.changed_while_reading = true;
-        }
+        self.stale = true;
+    }
+
+    /// Whether showing the tab should start a read: nothing fits what is open, or the store
+    /// changed since; never a second one while one runs.
+    pub fn wants_read(&self) -> bool {
+        (!self.loaded || self.stale) && !self.reading
     }
 
     /// The people of the open city, in list order.

@@ -7,18 +7,20 @@ use crate::tui::list_filter::filter_key;
 use crate::tui::list_filter::Filter;
 use crate::tui::tabs::step_selection;
 
-/// Entering the tab reads the pipeline the first time.
+/// Entering the tab reads the pipeline the first time, and again after a change.
 pub fn entered(c: &CertState) -> Option<Effect> {
-    (!c.loaded && !c.reading).then_some(Effect::LoadCert)
+    c.wants_read().then_some(Effect::LoadCert)
 }
 
 pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
     if !c.loaded {
-        // While a city is read, Esc goes back to the counts, which the read brings anyway.
+        // While a city is read, Esc goes back to the counts already held; the read brings
+        // them again anyway.
         if action == Action::Back && c.open.is_some() {
             c.open = None;
             c.detail = false;
             c.people.clear();
+            c.loaded = !c.cities.is_empty();
         }
         return entered(c);
     }

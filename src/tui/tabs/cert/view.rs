@@ -18,11 +18,23 @@ use crate::tui::widgets::text::{fit, fit_right, page, truncate, width, wrap_word
 pub fn render(frame: &mut Frame, area: Rect, tab: &CertState, view: &View) {
     let c = tab;
     if !c.loaded {
-        let reading = match &c.open {
-            Some(city) => tf("cert.tab.reading_city", &[("city", &unit_name(city))]),
-            None => t("cert.tab.reading"),
+        // A failed read says so (any key reads again) rather than a reading line that never ends.
+        let (text, style) = match (&c.failed, &c.open) {
+            (Some(why), _) if !c.reading => (
+                tf("cert.tab.read_failed", &[("why", why)]),
+                view.theme.status_error,
+            ),
+            (_, Some(city)) => (
+                tf("cert.tab.reading_city", &[("city", &unit_name(city))]),
+                view.theme.dim,
+            ),
+            (_, None) => (t("cert.tab.reading"), view.theme.dim),
         };
-        frame.render_widget(Paragraph::new(Line::styled(reading, view.theme.dim)), area);
+        let lines: Vec<Line> = wrap_words(&text, area.width as usize)
+            .into_iter()
+            .map(|text| Line::styled(text, style))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
     if c.cities.is_empty() {
