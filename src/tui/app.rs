@@ -200,6 +200,9 @@ pub struct State {
     pub office: Office,
     /// The date deadlines count from (a demo store pins its own).
     pub today: NaiveDate,
+    /// Opened on the wall clock's date (not a pinned or given one): an interface left open past
+    /// midnight moves on to the new day.
+    pub today_follows_wall: bool,
     pub clock: Clock,
     pub tab: Tab,
     pub overlay: Overlay,

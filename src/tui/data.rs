@@ -21,6 +21,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
     let mut state = State {
         office: Office::of(store.office()),
         today,
+        today_follows_wall: today == chrono::Local::now().date_naive(),
         clock: Clock::Wall,
         tab: Tab::Calendar,
         overlay: Overlay::None,

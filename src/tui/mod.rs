@@ -298,6 +298,12 @@ fn hear(notices: Receiver<Notice>, tx: Sender<AppEvent>) -> Result<()> {
     Ok(())
 }
 
+/// The wall clock's date when it has passed the day an interface following it shows.
+fn new_day(state: &State) -> Option<chrono::NaiveDate> {
+    let day = chrono::Local::now().date_naive();
+    (state.today_follows_wall && day > state.today).then_some(day)
+}
+
 /// Runs until quit, a stop signal or a hang-up: waits on the one channel, steps the state,
 /// runs the effects, draws when something changed.
 fn event_loop<W: std::io::Write>(
@@ -330,7 +336,10 @@ fn event_loop<W: std::io::Write>(
         };
         let event = match rx.recv_timeout(wait) {
             Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => AppEvent::Tick(Instant::now()),
+            Err(RecvTimeoutError::Timeout) => match new_day(state) {
+                Some(day) => AppEvent::NewDay(day),
+                None => AppEvent::Tick(Instant::now()),
+            },
             // `workers` holds a sender for as long as the loop runs.
             Err(RecvTimeoutError::Disconnected) => return Err(eyre!("the event channel closed")),
         };

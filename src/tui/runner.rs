@@ -27,6 +27,8 @@ pub enum AppEvent {
     Key(KeyEvent),
     /// Time passing, as data: the running job's seconds on screen follow it.
     Tick(Instant),
+    /// The wall clock's date moved past `State::today` in an interface that follows it.
+    NewDay(chrono::NaiveDate),
     /// A line from the running job.
     Progress(String),
     JobDone(jobs::Done),
@@ -74,6 +76,12 @@ pub fn step(state: &mut State, event: AppEvent) -> Vec<Effect> {
             // Drawn again only when the tenths of a second shown change.
             state.dirty |= jobs::tick(state, now);
             return Vec::new();
+        }
+        AppEvent::NewDay(day) => {
+            // Deadlines, lateness and "not after today" count from the new day: everything is
+            // read again as after a change.
+            state.today = day;
+            Some(Effect::Changed)
         }
         AppEvent::Key(key) => state.press(key),
         AppEvent::Progress(line) => {

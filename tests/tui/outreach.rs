@@ -216,3 +216,26 @@ fn slash_narrows_the_enterprises_by_what_is_typed() {
     assert!(screen.contains("新港物流"), "{screen}");
     assert!(!screen.contains("华宇光电"), "{screen}");
 }
+
+/// An interface left open past midnight takes the new day: a call made on it is not "after
+/// today".
+#[test]
+fn an_interface_open_past_midnight_records_on_the_new_day() {
+    use peixun::tui::{drive, AppEvent};
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    let tomorrow = state.today.succ_opt().expect("a next day");
+    drive(&store, &mut state, AppEvent::NewDay(tomorrow));
+    assert_eq!(state.today, tomorrow);
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Tab);
+    ctrl(&store, &mut state, 'u');
+    typed(&store, &mut state, &tomorrow.to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
+    let rows = outreach::rows(&store, CallFilter::default()).expect("rows");
+    let recorded = rows[0].outreach.as_ref().expect("recorded");
+    assert_eq!(recorded.on, tomorrow);
+}
