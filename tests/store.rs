@@ -139,7 +139,7 @@ fn a_newer_schema_is_refused_and_left_alone() {
         Some(StoreError::NewerSchema { found: 99, .. })
     ));
     let db = raw_sled(dir.path());
-    assert_eq!(db.open_tree("ops").unwrap().len(), 1, "nothing written");
+    assert_eq!(db.open_tree("oplog").unwrap().len(), 1, "nothing written");
 }
 
 #[test]
@@ -396,4 +396,80 @@ proptest! {
         prop_assert_eq!(&rebuilt, &stored);
         prop_assert_eq!(peixun::store::lists::present_count(&store, &s.id).unwrap() as usize, peixun::store::lists::attendance(&store, &s.id).unwrap().len());
     }
+}
+
+/// Writes `store`'s log back as schema 4 kept it, a key per op in `ops`, and says so: the
+/// store a peixun of that version leaves.
+fn as_schema_4(dir: &std::path::Path, ops: &[peixun::log::Op]) {
+    let db = raw_sled(dir);
+    db.drop_tree("oplog").unwrap();
+    let old = db.open_tree("ops").unwrap();
+    for op in ops {
+        let mut key = op.device.to_be_bytes().to_vec();
+        key.extend_from_slice(&op.seq.to_be_bytes());
+        old.insert(key, op.encode().unwrap()).unwrap();
+    }
+    db.open_tree("meta")
+        .unwrap()
+        .insert("schema", &4u32.to_be_bytes())
+        .unwrap();
+    db.flush().unwrap();
+}
+
+/// A store of schema 4 opens with its log moved into runs: every op with its exact bytes, the
+/// old tree gone, and the chain goes on from its head. An upgrade cut short (runs half written,
+/// the schema still 4) starts again and ends the same.
+#[test]
+fn a_schema_4_log_moves_into_runs_op_for_op() {
+    let (dir, store) = new_store();
+    let mut ops = Vec::new();
+    // Past a run's end, so that a chain spans runs.
+    for i in 1..=150 {
+        ops.extend(
+            store
+                .commit(vec![Payload::PersonUpserted(person(&store, i))])
+                .unwrap(),
+        );
+    }
+    drop(store);
+    as_schema_4(dir.path(), &ops);
+    {
+        // Cut short: part of the runs written by the upgrade, the schema not moved on.
+        let db = raw_sled(dir.path());
+        db.open_tree("oplog")
+            .unwrap()
+            .insert([0u8; 16], b"half".to_vec())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let read: Vec<peixun::log::Op> = store.ops().collect::<Result<_, _>>().unwrap();
+    assert_eq!(read, ops);
+    let next = store
+        .commit(vec![Payload::PersonUpserted(person(&store, 151))])
+        .unwrap();
+    assert_eq!(next[0].seq, 151);
+    assert_eq!(
+        next[0].prev,
+        peixun::log::Op::hash_of(&ops[149].encode().unwrap())
+    );
+    assert_eq!(store.people().unwrap().len(), 151);
+    drop(store);
+    let db = raw_sled(dir.path());
+    assert!(
+        !db.tree_names().iter().any(|n| &n[..] == b"ops"),
+        "the old log is gone"
+    );
+    let schema = db
+        .open_tree("meta")
+        .unwrap()
+        .get("schema")
+        .unwrap()
+        .unwrap();
+    assert_eq!(u32::from_be_bytes(schema[..].try_into().unwrap()), 5);
+    assert_eq!(
+        db.open_tree("oplog").unwrap().len(),
+        3,
+        "151 ops in runs of 64"
+    );
 }

@@ -8,7 +8,7 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 
-use super::{op_key, FromApply, Head, Store, TxKv};
+use super::{FromApply, Head, Store, TxKv};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
@@ -120,7 +120,7 @@ impl Store {
         };
         let head: Head = postcard::from_bytes(bytes)
             .wrap_err_with(|| format!("head of device {device:016x} is damaged"))?;
-        let hlc = match self.ops.get(op_key(device, head.seq))? {
+        let hlc = match self.op_bytes(device, head.seq)? {
             Some(op) => Some(
                 Op::decode(&op)
                     .wrap_err_with(|| {
@@ -234,8 +234,13 @@ impl Store {
                     }
                 }
                 let mut kv = TxKv::<Abort>::new(state, &self.derived);
-                for (op, bytes) in &encoded {
-                    ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
+                super::oplog::append_tx(
+                    ops,
+                    encoded
+                        .iter()
+                        .map(|(op, bytes)| (op.device, op.seq, bytes.as_slice())),
+                )?;
+                for (op, _) in &encoded {
                     apply(&mut kv, op)?;
                 }
                 for (device, _, head) in &heads {

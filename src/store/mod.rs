@@ -10,6 +10,7 @@ pub mod home;
 pub mod lists;
 mod migrate;
 mod open;
+pub(crate) mod oplog;
 mod paper;
 pub mod plans;
 pub mod printed;
@@ -39,7 +40,7 @@ pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
 /// 4: every write to people or enterprises removes the search index kept beside the store.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Why a commit wrote nothing.
 #[derive(Debug)]
@@ -285,8 +286,13 @@ impl Store {
                 staged_tree.remove(key)?;
             }
             let mut kv = TxKv::<ApplyError>::new(state, &self.derived);
-            for (op, bytes) in &encoded {
-                ops.insert(&op_key(op.device, op.seq), bytes.as_slice())?;
+            oplog::append_tx(
+                ops,
+                encoded
+                    .iter()
+                    .map(|(op, bytes)| (op.device, op.seq, bytes.as_slice())),
+            )?;
+            for (op, _) in &encoded {
                 apply(&mut kv, op)?;
             }
             heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
@@ -314,14 +320,6 @@ impl Store {
         writer.hlc = hlc;
         self.derived.settle(derived_before)?;
         Ok(encoded.into_iter().map(|(op, _)| op).collect())
-    }
-
-    /// Every op of every device, in storage order (device, seq).
-    pub fn ops(&self) -> impl Iterator<Item = Result<Op>> + '_ {
-        self.ops.iter().map(|entry| {
-            let (key, value) = entry.wrap_err("reading the op log")?;
-            Op::decode(&value).wrap_err_with(|| format!("op {:02x?} does not decode", &key[..]))
-        })
     }
 
     /// Runs `read` with every write of this process held back, so that what it reads across

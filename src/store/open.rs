@@ -357,7 +357,7 @@ impl Store {
         };
         let store = Store {
             dir: dir.to_path_buf(),
-            ops: db.open_tree("ops")?,
+            ops: db.open_tree("oplog")?,
             state: db.open_tree("state")?,
             heads,
             meta,
@@ -373,6 +373,7 @@ impl Store {
         if schema < SCHEMA_VERSION {
             store.upgrade(schema)?;
         }
+        store.drop_old_log()?;
         store.resume_staged()?;
         Ok(store)
     }

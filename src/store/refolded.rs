@@ -9,7 +9,8 @@ use std::collections::BinaryHeap;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
-use super::{op_key, Store};
+use super::oplog::Ops;
+use super::Store;
 use crate::log::{apply, ApplyError, DeviceId, Hlc, Kv, Op};
 
 /// How the stored state compares with the log folded again.
@@ -140,19 +141,11 @@ impl Store {
     /// `None` when a chain's stamps go back (only a damaged or forged chain does), so that the
     /// merge is not the fold order, or when an op cannot be applied: the caller sorts instead.
     fn fold_merged(&self, scratch: &sled::Tree) -> Result<Option<Folded>> {
-        let mut chains = Vec::new();
-        let mut from = [0u8; 8];
-        while let Some((key, _)) = self.ops.range(&from[..]..).next().transpose()? {
-            let device: [u8; 8] = key
-                .get(..8)
-                .and_then(|d| d.try_into().ok())
-                .ok_or_else(|| eyre!("an op key of {} bytes", key.len()))?;
-            chains.push(self.ops.scan_prefix(device));
-            match u64::from_be_bytes(device).checked_add(1) {
-                Some(next) => from = next.to_be_bytes(),
-                None => break,
-            }
-        }
+        let mut chains: Vec<Ops> = self
+            .devices()?
+            .into_iter()
+            .map(|device| self.chain(device))
+            .collect();
         let mut heads: BinaryHeap<Reverse<(OrderKey, usize)>> = BinaryHeap::new();
         let mut held: Vec<Option<Op>> = Vec::with_capacity(chains.len());
         for (i, chain) in chains.iter_mut().enumerate() {
@@ -190,8 +183,7 @@ impl Store {
         order.sort_unstable();
         for (_, device, seq) in order {
             let bytes = self
-                .ops
-                .get(op_key(device, seq))?
+                .op_bytes(device, seq)?
                 .ok_or_else(|| eyre!("op {device:016x}/{seq} vanished during the check"))?;
             if let Err(error) = fold_one(scratch, &Op::decode(&bytes)?)? {
                 return Ok(Err(error));
@@ -201,9 +193,9 @@ impl Store {
     }
 }
 
-fn next_op(chain: &mut sled::Iter) -> Result<Option<Op>> {
+fn next_op(chain: &mut Ops) -> Result<Option<Op>> {
     match chain.next().transpose()? {
-        Some((_, bytes)) => Ok(Some(Op::decode(&bytes)?)),
+        Some(stored) => Ok(Some(Op::decode(&stored.bytes)?)),
         None => Ok(None),
     }
 }
@@ -284,10 +276,13 @@ mod tests {
             wall_ms: first.hlc.wall_ms - 1,
             counter: 0,
         };
-        store
-            .ops
-            .insert(op_key(second.device, second.seq), second.encode().unwrap())
-            .unwrap();
+        let bytes = second.encode().unwrap();
+        for (key, run) in store
+            .run_writes([(second.device, second.seq, bytes.as_slice())])
+            .unwrap()
+        {
+            store.ops.insert(key, run).unwrap();
+        }
         let check = store.check_state().unwrap();
         assert_eq!(check.differing, 1, "{check:?}");
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r1"));

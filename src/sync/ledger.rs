@@ -24,7 +24,7 @@ use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{DeviceId, Hash, Op};
 use crate::store::voided::{scan, values, Voided};
-use crate::store::{op_key, Store};
+use crate::store::Store;
 
 const PEER: &[u8] = b"peer/";
 const ACK: &[u8] = b"ack/";
@@ -415,12 +415,14 @@ impl Store {
         if from > to {
             return Ok(Vec::new());
         }
-        let out: Vec<Vec<u8>> = self
-            .ops
-            .range(op_key(device, from)..=op_key(device, to))
-            .values()
-            .map(|v| v.map(|v| v.to_vec()))
-            .collect::<Result<_, _>>()?;
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        for stored in self.chain_from(device, from) {
+            let stored = stored?;
+            if stored.seq > to {
+                break;
+            }
+            out.push(stored.bytes);
+        }
         if out.len() as u64 != to - from + 1 {
             return Err(eyre!("the log of device {device:016x} has a gap"));
         }
@@ -429,9 +431,6 @@ impl Store {
 
     /// The hash of op `seq` of `device`, when this store has it.
     pub fn op_hash(&self, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
-        Ok(self
-            .ops
-            .get(op_key(device, seq))?
-            .map(|bytes| Op::hash_of(&bytes)))
+        Ok(self.op_bytes(device, seq)?.map(|bytes| Op::hash_of(&bytes)))
     }
 }

@@ -14,7 +14,7 @@ use super::{
 use crate::domain::OfficeId;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 use crate::store::voided::{void_key, Voided};
-use crate::store::{op_key, Head, Store};
+use crate::store::{Head, Store};
 use crate::sync::bundle::SignedHead;
 use crate::sync::Rejection;
 
@@ -75,7 +75,7 @@ impl Store {
         };
         let head: Head = postcard::from_bytes(&bytes)
             .wrap_err_with(|| format!("head of device {device:016x} is damaged"))?;
-        let hlc = match self.ops.get(op_key(device, head.seq))? {
+        let hlc = match self.op_bytes(device, head.seq)? {
             Some(op) => Some(Op::decode(&op).wrap_err("a stored op is damaged")?.hlc),
             None => None,
         };
@@ -390,12 +390,11 @@ impl Store {
         let mut overlay = Overlay::new(&self.state);
         let mut writes = WriteSet::default();
         let mut changed: BTreeSet<String> = BTreeSet::new();
-        // Each op's bytes move into the batch and its decoded form goes once applied, so the
+        // Each op's bytes are kept for the log and its decoded form goes once applied, so the
         // import holds the ops once, not twice.
+        let mut log: Vec<(DeviceId, u64, Vec<u8>)> = Vec::with_capacity(plan.pending.len());
         for p in std::mem::take(&mut plan.pending) {
-            writes
-                .ops
-                .insert_owned(op_key(p.op.device, p.op.seq).to_vec(), p.bytes);
+            log.push((p.op.device, p.op.seq, p.bytes));
             match apply(&mut overlay, &p.op) {
                 Ok(true) => {
                     changed.insert(record_of(&p.op.payload));
@@ -426,6 +425,11 @@ impl Store {
                     return Err(error).wrap_err("reading the state during an import")
                 }
             }
+        }
+        let runs = self.run_writes(log.iter().map(|(d, s, b)| (*d, *s, b.as_slice())))?;
+        drop(log);
+        for (key, run) in runs {
+            writes.ops.insert_owned(key.to_vec(), run);
         }
         writes.feeds_search = overlay.feeds_search();
         writes.state = overlay.into_batch();
