@@ -34,6 +34,9 @@ const OLD_LOG: &str = "ops";
 /// Runs written per batch while the log is moved.
 const RUNS_PER_BATCH: usize = 1_000;
 
+/// A run being gathered from the old log: its key and its ops as stored there.
+type OldRun = ([u8; 16], Vec<(u64, sled::IVec)>);
+
 impl Store {
     /// Brings a store of an older `schema` to this version's.
     pub(super) fn upgrade(&self, schema: u32) -> Result<()> {
@@ -74,10 +77,10 @@ impl Store {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
         self.ops.clear().wrap_err_with(write_failed)?;
         let old = self.db.open_tree(OLD_LOG)?;
-        let mut run: Option<([u8; 16], Vec<(u64, sled::IVec)>)> = None;
+        let mut run: Option<OldRun> = None;
         let mut batch = sled::Batch::default();
         let mut in_batch = 0;
-        let mut put = |key: [u8; 16], ops: Vec<(u64, sled::IVec)>, last: bool| -> Result<()> {
+        let mut put = |(key, ops): OldRun, last: bool| -> Result<()> {
             let entries: Vec<(u64, &[u8])> = ops.iter().map(|(s, b)| (*s, &b[..])).collect();
             let value = merged(None, &entries).ok_or_else(|| eyre!("an op too long to store"))?;
             batch.insert(&key[..], value);
@@ -103,14 +106,14 @@ impl Store {
             match &mut run {
                 Some((current, ops)) if *current == key => ops.push((seq, bytes)),
                 _ => {
-                    if let Some((current, ops)) = run.replace((key, vec![(seq, bytes)])) {
-                        put(current, ops, false)?;
+                    if let Some(done) = run.replace((key, vec![(seq, bytes)])) {
+                        put(done, false)?;
                     }
                 }
             }
         }
-        if let Some((current, ops)) = run {
-            put(current, ops, true)?;
+        if let Some(done) = run {
+            put(done, true)?;
         }
         self.db.flush().wrap_err_with(write_failed)?;
         Ok(())
