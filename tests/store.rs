@@ -417,8 +417,8 @@ fn as_schema_4(dir: &std::path::Path, ops: &[peixun::log::Op]) {
 }
 
 /// A store of schema 4 opens with its log moved into runs: every op with its exact bytes, the
-/// old tree gone, and the chain goes on from its head. An upgrade cut short (runs half written,
-/// the schema still 4) starts again and ends the same.
+/// old tree gone, and the chain goes on from its head. A copy left half built by an upgrade cut
+/// short is thrown away and the upgrade starts again.
 #[test]
 fn a_schema_4_log_moves_into_runs_op_for_op() {
     let (dir, store) = new_store();
@@ -433,15 +433,9 @@ fn a_schema_4_log_moves_into_runs_op_for_op() {
     }
     drop(store);
     as_schema_4(dir.path(), &ops);
-    {
-        // Cut short: part of the runs written by the upgrade, the schema not moved on.
-        let db = raw_sled(dir.path());
-        db.open_tree("oplog")
-            .unwrap()
-            .insert([0u8; 16], b"half".to_vec())
-            .unwrap();
-        db.flush().unwrap();
-    }
+    let half = dir.path().join("db.relog");
+    std::fs::create_dir_all(&half).unwrap();
+    std::fs::write(half.join("db"), b"half a copy").unwrap();
     let store = Store::open(dir.path()).unwrap();
     let read: Vec<peixun::log::Op> = store.ops().collect::<Result<_, _>>().unwrap();
     assert_eq!(read, ops);
@@ -455,6 +449,7 @@ fn a_schema_4_log_moves_into_runs_op_for_op() {
     );
     assert_eq!(store.people().unwrap().len(), 151);
     drop(store);
+    assert!(!half.exists() && !dir.path().join("db.before").exists());
     let db = raw_sled(dir.path());
     assert!(
         !db.tree_names().iter().any(|n| &n[..] == b"ops"),
@@ -472,4 +467,34 @@ fn a_schema_4_log_moves_into_runs_op_for_op() {
         3,
         "151 ops in runs of 64"
     );
+}
+
+/// A swap cut short between its two renames ends whole at the next open: with the copy
+/// complete it goes in, without it the store goes back.
+#[test]
+fn a_swap_cut_between_its_renames_ends_whole() {
+    let (dir, store) = new_store();
+    store
+        .commit(vec![Payload::PersonUpserted(person(&store, 1))])
+        .unwrap();
+    drop(store);
+    let (db, before, copy) = (
+        dir.path().join("db"),
+        dir.path().join("db.before"),
+        dir.path().join("db.relog"),
+    );
+    // The store moved aside, the copy not yet in: it goes back.
+    std::fs::rename(&db, &before).unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.people().unwrap().len(), 1);
+    drop(store);
+    assert!(!before.exists());
+    // The copy complete under its own name, the old store aside: the copy goes in.
+    std::fs::rename(&db, &copy).unwrap();
+    std::fs::create_dir_all(&before).unwrap();
+    std::fs::write(before.join("db"), b"the old store").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.people().unwrap().len(), 1);
+    drop(store);
+    assert!(!before.exists() && !copy.exists());
 }

@@ -16,6 +16,7 @@ pub mod plans;
 pub mod printed;
 pub mod query;
 pub mod refolded;
+mod relog;
 mod staged;
 pub mod voided;
 

@@ -302,12 +302,17 @@ impl Store {
 
     /// Opens an existing store. Checks the lock and the schema before anything is written.
     pub fn open(dir: &Path) -> Result<Store> {
-        if !Self::exists(dir) {
+        // A store moved into a fresh database has no `db` for an instant (`relog`).
+        if !Self::exists(dir) && !super::relog::swapping(&db_path(dir)) {
             return Err(StoreError::NoStore(dir.to_path_buf()).into());
         }
         let lock = lock(dir)?;
+        super::relog::settle(&db_path(dir))?;
         crate::private_files::tighten(dir);
-        let db = open_db(dir)?;
+        let mut db = open_db(dir)?;
+        if super::relog::has_old_log(&db) {
+            db = super::relog::into_runs(&db_path(dir), db, || open_db(dir))?;
+        }
         Self::from_db(dir, db, lock)
     }
 
@@ -373,7 +378,6 @@ impl Store {
         if schema < SCHEMA_VERSION {
             store.upgrade(schema)?;
         }
-        store.drop_old_log()?;
         store.resume_staged()?;
         Ok(store)
     }

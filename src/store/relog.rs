@@ -1,0 +1,169 @@
+//! Schema 4 to 5: a store whose op log is a key per op (`ops`) is copied into a fresh database
+//! with the log in runs (`oplog`, `store::oplog`), every op with its exact bytes and every other
+//! tree as it is. Converted in place, sled kept a page-table entry for every page of the old log
+//! it had freed, and the store opened slower and larger than before; a fresh database has only
+//! the pages it holds.
+//!
+//! The copy is built beside the store (`db.relog`) and swapped in by two renames (the store to
+//! `db.before`, the copy to `db`). `settle` runs before every open and finishes or undoes a swap
+//! a crash cut short: a copy exists under its own name only once it is complete and flushed.
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+
+use super::oplog::{merged, run_key};
+use super::SCHEMA_VERSION;
+use crate::i18n::tf;
+
+/// The op log's tree before schema 5, a key per op.
+const OLD_LOG: &[u8] = b"ops";
+
+/// Runs written per batch while the log is copied.
+const RUNS_PER_BATCH: usize = 1_000;
+
+/// A run being gathered from the old log: its key and its ops as stored there.
+type OldRun = ([u8; 16], Vec<(u64, sled::IVec)>);
+
+fn copy_path(db: &Path) -> PathBuf {
+    db.with_extension("relog")
+}
+
+fn before_path(db: &Path) -> PathBuf {
+    db.with_extension("before")
+}
+
+/// Finishes or undoes a swap cut short, and removes a copy left half built.
+pub(super) fn settle(db: &Path) -> Result<()> {
+    let (copy, before) = (copy_path(db), before_path(db));
+    let failed = || tf("cli.store.write_failed", &[("dir", &db.display())]);
+    if !db.exists() {
+        // Between the two renames: the copy, complete, goes in; without one the store goes back.
+        let back = if copy.exists() { &copy } else { &before };
+        if back.exists() {
+            std::fs::rename(back, db).wrap_err_with(failed)?;
+        }
+    }
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).wrap_err_with(failed)?;
+    }
+    if before.exists() {
+        std::fs::remove_dir_all(&before).wrap_err_with(failed)?;
+    }
+    Ok(())
+}
+
+/// Whether a swap was under way when the store was last open.
+pub(super) fn swapping(db: &Path) -> bool {
+    before_path(db).exists()
+}
+
+/// Whether `db` keeps its log a key per op, as schema 4 and older did.
+pub(super) fn has_old_log(db: &sled::Db) -> bool {
+    db.tree_names().iter().any(|name| &name[..] == OLD_LOG)
+}
+
+/// Copies `old` (open at `path`) into a fresh database with the log in runs and swaps it in;
+/// `old` is closed on the way. `open` opens the result.
+pub(super) fn into_runs(
+    path: &Path,
+    old: sled::Db,
+    open: impl Fn() -> Result<sled::Db>,
+) -> Result<sled::Db> {
+    let schema = old
+        .open_tree("meta")?
+        .get("schema")?
+        .and_then(|b| b[..].try_into().ok().map(u32::from_be_bytes))
+        .unwrap_or_default();
+    crate::errln!(
+        "{}",
+        tf(
+            "cli.store.moving_log",
+            &[("found", &schema), ("version", &SCHEMA_VERSION)]
+        )
+    );
+    let copy = copy_path(path);
+    let failed = || tf("cli.store.write_failed", &[("dir", &path.display())]);
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).wrap_err_with(failed)?;
+    }
+    {
+        let fresh = sled::Config::new()
+            .path(&copy)
+            .open()
+            .wrap_err_with(failed)?;
+        for name in old.tree_names() {
+            let from = old.open_tree(&name)?;
+            if name[..] == *OLD_LOG {
+                copy_log(&from, &fresh.open_tree("oplog")?).wrap_err_with(failed)?;
+            } else {
+                copy_tree(&from, &fresh.open_tree(&name)?).wrap_err_with(failed)?;
+            }
+        }
+        fresh.flush().wrap_err_with(failed)?;
+    }
+    drop(old);
+    // sled lets go of its files from a background thread: the rename waits for nothing, but
+    // the old database must be closed before it moves.
+    std::fs::rename(path, before_path(path)).wrap_err_with(failed)?;
+    std::fs::rename(&copy, path).wrap_err_with(failed)?;
+    std::fs::remove_dir_all(before_path(path)).wrap_err_with(failed)?;
+    open()
+}
+
+fn copy_tree(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+    let mut batch = sled::Batch::default();
+    let mut in_batch = 0;
+    for entry in from.iter() {
+        let (key, value) = entry.wrap_err("reading the store")?;
+        batch.insert(key, value);
+        in_batch += 1;
+        if in_batch == RUNS_PER_BATCH {
+            to.apply_batch(std::mem::take(&mut batch))?;
+            in_batch = 0;
+        }
+    }
+    to.apply_batch(batch)?;
+    Ok(())
+}
+
+/// The old log's ops, gathered into runs in key order (device, seq).
+fn copy_log(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+    let mut batch = sled::Batch::default();
+    let mut in_batch = 0;
+    let mut put = |(key, ops): OldRun, last: bool| -> Result<()> {
+        let entries: Vec<(u64, &[u8])> = ops.iter().map(|(s, b)| (*s, &b[..])).collect();
+        let value = merged(None, &entries).ok_or_else(|| eyre!("an op too long to store"))?;
+        batch.insert(&key[..], value);
+        in_batch += 1;
+        if in_batch == RUNS_PER_BATCH || last {
+            to.apply_batch(std::mem::take(&mut batch))?;
+            in_batch = 0;
+        }
+        Ok(())
+    };
+    let mut run: Option<OldRun> = None;
+    for entry in from.iter() {
+        let (key, bytes) = entry.wrap_err("reading the op log")?;
+        let (device, seq) = match (key.get(..8), key.get(8..16)) {
+            (Some(d), Some(s)) if key.len() == 16 => (
+                u64::from_be_bytes(d.try_into()?),
+                u64::from_be_bytes(s.try_into()?),
+            ),
+            _ => return Err(eyre!("an op key of {} bytes in the old log", key.len())),
+        };
+        let key = run_key(device, seq);
+        match &mut run {
+            Some((current, ops)) if *current == key => ops.push((seq, bytes)),
+            _ => {
+                if let Some(done) = run.replace((key, vec![(seq, bytes)])) {
+                    put(done, false)?;
+                }
+            }
+        }
+    }
+    if let Some(done) = run {
+        put(done, true)?;
+    }
+    Ok(())
+}
