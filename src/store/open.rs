@@ -210,13 +210,15 @@ fn ask_for_segment_heads(db: &Path) {
     }
 }
 
+/// sled's cache: keeps a province-scale store's footprint small; the working set is a screenful.
+pub(super) const CACHE_BYTES: u64 = 24 * 1024 * 1024;
+
 fn open_db(dir: &Path) -> Result<sled::Db> {
     remove_unfinished_snapshots(&db_path(dir));
     ask_for_segment_heads(&db_path(dir));
     let config = sled::Config::new()
         .path(db_path(dir))
-        // Keeps a province-scale store's footprint small; the working set is a screenful.
-        .cache_capacity(24 * 1024 * 1024);
+        .cache_capacity(CACHE_BYTES);
     let damaged = |detail: String| StoreError::Damaged {
         dir: dir.to_path_buf(),
         detail,

@@ -90,6 +90,7 @@ pub(super) fn into_runs(
     {
         let fresh = sled::Config::new()
             .path(&copy)
+            .cache_capacity(super::open::CACHE_BYTES)
             .open()
             .wrap_err_with(failed)?;
         for name in old.tree_names() {
