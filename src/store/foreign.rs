@@ -11,7 +11,7 @@ use sled::Transactional;
 use super::{FromApply, Head, Store, TxKv};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
-use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
+use crate::log::{ApplyError, DeviceId, Hash, Hlc, Op};
 
 /// Why a run of foreign ops was refused. Nothing of the run is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,15 +234,7 @@ impl Store {
                     }
                 }
                 let mut kv = TxKv::<Abort>::new(state, &self.derived);
-                super::oplog::append_tx(
-                    ops,
-                    encoded
-                        .iter()
-                        .map(|(op, bytes)| (op.device, op.seq, bytes.as_slice())),
-                )?;
-                for (op, _) in &encoded {
-                    apply(&mut kv, op)?;
-                }
+                super::oplog::append_and_fold(ops, &mut kv, &encoded)?;
                 for (device, _, head) in &heads {
                     heads_tx.insert(&device.to_be_bytes(), head.as_slice())?;
                 }

@@ -31,7 +31,7 @@ use sled::Transactional;
 
 use crate::domain::OfficeId;
 use crate::i18n::tf;
-use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
+use crate::log::{ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
 pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
 pub use open::{damaged_message, default_data_dir, is_locked, StoreError, StoreLock};
@@ -287,15 +287,7 @@ impl Store {
                 staged_tree.remove(key)?;
             }
             let mut kv = TxKv::<ApplyError>::new(state, &self.derived);
-            oplog::append_tx(
-                ops,
-                encoded
-                    .iter()
-                    .map(|(op, bytes)| (op.device, op.seq, bytes.as_slice())),
-            )?;
-            for (op, _) in &encoded {
-                apply(&mut kv, op)?;
-            }
+            oplog::append_and_fold(ops, &mut kv, &encoded)?;
             heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
             meta.insert("hlc", hlc_bytes.as_slice())?;
             meta.insert("next_id", &next_id.to_be_bytes())?;

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use sled::IVec;
 
-use super::{FromApply, Store};
-use crate::log::{ApplyError, DeviceId, Op};
+use super::{FromApply, Store, TxKv};
+use crate::log::{apply, ApplyError, DeviceId, Op};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
 /// Ops per key.
@@ -75,11 +75,16 @@ pub(crate) fn by_run<'a>(
     runs
 }
 
-/// Adds `ops` to the log inside a transaction, aborting with `E` when a run is damaged.
-pub(crate) fn append_tx<'a, E: FromApply>(
+/// Adds `encoded` ops to the log and folds them into the state through `kv`, inside one
+/// transaction; aborts with `E` when a run is damaged or an op is refused.
+pub(crate) fn append_and_fold<E: FromApply>(
     tree: &TransactionalTree,
-    ops: impl IntoIterator<Item = (DeviceId, u64, &'a [u8])>,
+    kv: &mut TxKv<'_, E>,
+    encoded: &[(Op, Vec<u8>)],
 ) -> Result<(), ConflictableTransactionError<E>> {
+    let ops = encoded
+        .iter()
+        .map(|(op, bytes)| (op.device, op.seq, bytes.as_slice()));
     for (key, new) in by_run(ops) {
         let stored = tree.get(key)?;
         let run = merged(stored.as_deref(), &new).ok_or_else(|| {
@@ -88,6 +93,9 @@ pub(crate) fn append_tx<'a, E: FromApply>(
             }))
         })?;
         tree.insert(&key, run)?;
+    }
+    for (op, _) in encoded {
+        apply(kv, op)?;
     }
     Ok(())
 }

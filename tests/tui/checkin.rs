@@ -634,16 +634,22 @@ fn a_check_in_after_the_end_asks_which_time_to_record() {
     }
 }
 
+/// The door at 23:40, long after the day's session ended, with the walk-in form filled in.
+fn walk_in_after_the_end(d: &DoorStore) -> State {
+    let mut state = at_door(d, 23, 40);
+    press(&d.store, &mut state, KeyCode::F(2));
+    typed(&d.store, &mut state, "钱七");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "13907119876");
+    state
+}
+
 /// A walk-in keyed after the session ended is asked about the same way: 补录 at the start, or
 /// now (late, and said why).
 #[test]
 fn a_walk_in_after_the_end_asks_which_time_to_record() {
     let d = door_store();
-    let mut state = at_door(&d, 23, 40);
-    press(&d.store, &mut state, KeyCode::F(2));
-    typed(&d.store, &mut state, "钱七");
-    press(&d.store, &mut state, KeyCode::Tab);
-    typed(&d.store, &mut state, "13907119876");
+    let mut state = walk_in_after_the_end(&d);
     let ops = op_count(&d.store);
     press(&d.store, &mut state, KeyCode::Enter);
     let Overlay::Confirm(confirm) = &state.overlay else {
@@ -668,11 +674,7 @@ fn a_walk_in_after_the_end_asks_which_time_to_record() {
 #[test]
 fn esc_at_a_walk_ins_late_entry_question_brings_the_form_back_as_typed() {
     let d = door_store();
-    let mut state = at_door(&d, 23, 40);
-    press(&d.store, &mut state, KeyCode::F(2));
-    typed(&d.store, &mut state, "钱七");
-    press(&d.store, &mut state, KeyCode::Tab);
-    typed(&d.store, &mut state, "13907119876");
+    let mut state = walk_in_after_the_end(&d);
     press(&d.store, &mut state, KeyCode::Tab);
     typed(&d.store, &mut state, "武汉光谷材料");
     let ops = op_count(&d.store);
