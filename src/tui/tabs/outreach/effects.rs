@@ -86,5 +86,7 @@ pub fn load(store: &Store, state: &mut State) -> Outcome<()> {
     })?;
     state.outreach.needs = needs::list(store, false)?;
     state.outreach.replace(rows);
+    // Who is trained is worked out from the whole certification book, far larger than the rows.
+    crate::heap::release_freed();
     Ok(())
 }

@@ -73,6 +73,8 @@ pub fn load(store: &Store, sync: &mut SyncState, today: NaiveDate) -> Result<()>
     if sync.review_generation != Some(generation) {
         sync.review = crate::sync::ledger::review(store, store.office())?;
         sync.review_generation = Some(generation);
+        // The review reads everyone below the office to list a few: give back what it held.
+        crate::heap::release_freed();
     }
     Ok(())
 }
