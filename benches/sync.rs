@@ -65,7 +65,7 @@ fn busy_county() -> Office {
     let mut payloads = Vec::new();
     for s in 0..30 {
         payloads.push(Payload::SessionUpserted(Session {
-            id: format!("S-{s}"),
+            id: format!("S-{COUNTY}-{s}"),
             office: COUNTY.into(),
             kind: SessionKind::Offline,
             title: format!("第 {s} 场"),
@@ -82,9 +82,9 @@ fn busy_county() -> Office {
         }));
     }
     for p in 0..PEOPLE {
-        let session = format!("S-{}", p % 30);
+        let session = format!("S-{COUNTY}-{}", p % 30);
         payloads.push(Payload::EnterpriseUpserted(Enterprise {
-            id: format!("E-{p}"),
+            id: format!("E-{COUNTY}-{p}"),
             office: COUNTY.into(),
             name: format!("湖北某某科技有限公司{p}"),
             credit_code: None,
@@ -92,22 +92,22 @@ fn busy_county() -> Office {
             unit: COUNTY.into(),
         }));
         payloads.push(Payload::PersonUpserted(Person {
-            id: format!("P-{p}"),
+            id: format!("P-{COUNTY}-{p}"),
             office: COUNTY.into(),
             name: format!("学员{p}"),
             phone: format!("138{p:08}"),
             position: "知识产权专员".into(),
-            enterprise: Some(format!("E-{p}")),
+            enterprise: Some(format!("E-{COUNTY}-{p}")),
             code: format!("C{p:06}"),
         }));
         payloads.push(Payload::EnrolmentSet {
             session: session.clone(),
-            person: format!("P-{p}"),
+            person: format!("P-{COUNTY}-{p}"),
             enrolled: true,
         });
         payloads.push(Payload::CheckedIn {
             session,
-            person: format!("P-{p}"),
+            person: format!("P-{COUNTY}-{p}"),
             at: day.and_hms_opt(8, 50, 0).unwrap_or_default(),
         });
     }
