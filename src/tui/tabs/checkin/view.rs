@@ -312,13 +312,24 @@ fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
                 theme.status_ok,
             )
         }
-        Banner::Confirm { name, enterprise } => Line::styled(
-            tf(
-                "tui.checkin.confirm",
-                &[("who", &who(name, enterprise)), ("key", &enter_key(view))],
-            ),
-            theme.checkin_warn,
-        ),
+        Banner::Confirm { name, enterprise } => {
+            let said = |enterprise: &str| {
+                tf(
+                    "tui.checkin.confirm",
+                    &[("who", &who(name, enterprise)), ("key", &enter_key(view))],
+                )
+            };
+            // What to press matters more than the end of a long firm name: the name gives way.
+            let mut text = said(enterprise);
+            let over = width(&text).saturating_sub(w);
+            if over > 0 {
+                text = said(&truncate(
+                    enterprise,
+                    width(enterprise).saturating_sub(over),
+                ));
+            }
+            Line::styled(text, theme.checkin_warn)
+        }
         Banner::Several { count } => Line::styled(
             tf("tui.checkin.several", &[("count", count)]),
             theme.checkin_warn,
