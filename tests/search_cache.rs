@@ -117,7 +117,10 @@ fn an_index_built_before_a_change_is_not_kept_after_it() {
             &format!("E-{o}-c"),
         )])
         .unwrap();
-    assert!(!county.store.save_search_index(generation, b"old").unwrap());
+    assert!(!county
+        .store
+        .save_search_index(generation, |out| out.write_all(b"old"))
+        .unwrap());
     assert!(!search_index_path(county.store.dir()).exists());
     assert_eq!(cache::office_index(&county.store).unwrap().len(), 2);
 }

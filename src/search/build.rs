@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::columns::{
-    write_char_postings, write_postings, CharPostings, Columns, KeyList, KeysBuilder, Layout,
-    Postings, Texts, TextsBuilder, U32s,
+    char_postings_len, postings_len, write_char_postings, write_postings, CharPostings, Columns,
+    KeyList, KeysBuilder, Layout, Postings, Texts, TextsBuilder, U32s,
 };
 use super::{
     letter_mask, normalise_query, pinyin, Buffers, Candidate, SearchIndex, View, NO_ENTERPRISE,
@@ -36,7 +36,7 @@ const KINDS: &[bool] = &[
 ];
 
 impl SearchIndex {
-    pub fn build(candidates: Vec<Candidate>) -> SearchIndex {
+    pub fn build(candidates: impl IntoIterator<Item = Candidate>) -> SearchIndex {
         let mut texts: [TextsBuilder; 8] = Default::default();
         let [ids, names, phones, codes_shown, positions, fuzzy_full, fuzzy_initials, enterprise_names] =
             &mut texts;
@@ -44,11 +44,11 @@ impl SearchIndex {
             (Vec::new(), Vec::new(), Vec::new());
         let mut keys: [KeysBuilder; 5] = Default::default();
         let [initials, full, enterprise_initials, phone_tails, codes] = &mut keys;
-        let mut enterprise_ids: HashMap<&str, u32> = HashMap::new();
+        let mut enterprise_ids: HashMap<String, u32> = HashMap::new();
         let mut enterprise_people: Vec<Vec<u32>> = Vec::new();
         let mut name_chars = HashMap::new();
         let mut enterprise_chars = HashMap::new();
-        for (i, candidate) in candidates.iter().enumerate() {
+        for (i, candidate) in candidates.into_iter().enumerate() {
             let entry = i as u32;
             ids.push(&candidate.id);
             names.push(&candidate.name);
@@ -72,9 +72,10 @@ impl SearchIndex {
             if enterprise.is_empty() {
                 enterprise_of.push(NO_ENTERPRISE);
             } else {
-                let next = enterprise_people.len() as u32;
-                let id = *enterprise_ids.entry(enterprise).or_insert(next);
-                if id == next {
+                let known = enterprise_ids.get(enterprise).copied();
+                let id = known.unwrap_or(enterprise_people.len() as u32);
+                if known.is_none() {
+                    enterprise_ids.insert(enterprise.to_string(), id);
                     enterprise_people.push(Vec::new());
                     enterprise_names.push(enterprise);
                     post(&mut enterprise_chars, enterprise, id);
@@ -98,8 +99,18 @@ impl SearchIndex {
                 codes.push(&normalise_query(&candidate.code), entry, false);
             }
         }
-        let mut out = Columns::default();
-        for column in &texts {
+        // The buffers are sized once: grown by doubling, a buffer and its copy were held
+        // together, and every builder until the end.
+        let text_len = texts.iter().map(TextsBuilder::text_len).sum::<usize>()
+            + keys.iter().map(KeysBuilder::text_len).sum::<usize>();
+        let numbers_len = texts.iter().map(TextsBuilder::numbers_len).sum::<usize>()
+            + 4 * (enterprise_of.len() + fuzzy_masks.len() + enterprise_initials_at.len())
+            + keys.iter().map(KeysBuilder::numbers_len).sum::<usize>()
+            + char_postings_len(&name_chars)
+            + char_postings_len(&enterprise_chars)
+            + postings_len(&enterprise_people);
+        let mut out = Columns::with_capacity(text_len, numbers_len);
+        for column in texts {
             column.write(&mut out);
         }
         out.numbers(enterprise_of);
@@ -111,6 +122,7 @@ impl SearchIndex {
         write_char_postings(name_chars, &mut out);
         write_char_postings(enterprise_chars, &mut out);
         write_postings(enterprise_people, &mut out);
+        debug_assert_eq!((out.text.len(), out.numbers.len()), (text_len, numbers_len));
         SearchIndex {
             buffers: Buffers::Built {
                 text: out.text.into_bytes(),

@@ -4,13 +4,12 @@
 //! damaged file is built again, never believed.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::columns::Layout;
-use super::door::candidates;
 use super::mapped::Mapped;
 use super::{Buffers, SearchIndex};
 use crate::i18n::tf;
@@ -22,26 +21,32 @@ use crate::store::Store;
 /// text buffer and the numbers buffer, each read straight into place.
 const MAGIC: &[u8] = b"peixun search index 2\n";
 
-pub(super) fn encode(index: &SearchIndex) -> Vec<u8> {
+/// Writes `index` in the file's format; the buffers go out as they are, never copied.
+pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result<()> {
     let (layout, text, numbers) = index.parts();
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     let mut hash = blake3::Hasher::new();
     hash.update(text);
     hash.update(numbers);
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 128 + text.len() + numbers.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.push(version.len() as u8);
-    bytes.extend_from_slice(version);
-    bytes.extend_from_slice(hash.finalize().as_bytes());
-    bytes.extend_from_slice(&(layout.len() as u32).to_le_bytes());
+    out.write_all(MAGIC)?;
+    out.write_all(&[version.len() as u8])?;
+    out.write_all(version)?;
+    out.write_all(hash.finalize().as_bytes())?;
+    out.write_all(&(layout.len() as u32).to_le_bytes())?;
     for range in layout {
-        bytes.extend_from_slice(&(range.start as u64).to_le_bytes());
-        bytes.extend_from_slice(&(range.end as u64).to_le_bytes());
+        out.write_all(&(range.start as u64).to_le_bytes())?;
+        out.write_all(&(range.end as u64).to_le_bytes())?;
     }
-    bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&(numbers.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(text);
-    bytes.extend_from_slice(numbers);
+    out.write_all(&(text.len() as u64).to_le_bytes())?;
+    out.write_all(&(numbers.len() as u64).to_le_bytes())?;
+    out.write_all(text)?;
+    out.write_all(numbers)
+}
+
+#[cfg(test)]
+pub(super) fn encode(index: &SearchIndex) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write(index, &mut bytes).expect("writing to memory");
     bytes
 }
 
@@ -171,15 +176,20 @@ pub fn load(dir: &Path) -> Result<Option<SearchIndex>> {
 }
 
 /// Every person of the office, from the kept index when there is one, else built from the store
-/// and kept for next time.
+/// and kept for next time. A kept index is used mapped, the built one dropped: at ten times the
+/// province the built one is 98 MB that a search mostly never touches.
 pub fn office_index(store: &Store) -> Result<SearchIndex> {
     if let Some(index) = load(store.dir())? {
         return Ok(index);
     }
     let generation = store.search_generation()?;
-    let index = SearchIndex::build(candidates(store, &store.people()?)?);
+    let index = super::door::office_index(store)?;
     // Keeping it only spares the next search the build: a full disk costs time, not answers.
-    let _ = store.save_search_index(generation, &encode(&index));
+    if let Ok(true) = store.save_search_index(generation, |out| write(&index, out)) {
+        if let Some(mapped) = load(store.dir())? {
+            return Ok(mapped);
+        }
+    }
     Ok(index)
 }
 

@@ -194,6 +194,14 @@ pub(super) struct Columns {
 }
 
 impl Columns {
+    pub(super) fn with_capacity(text: usize, numbers: usize) -> Columns {
+        Columns {
+            text: String::with_capacity(text),
+            numbers: Vec::with_capacity(numbers),
+            layout: Layout::new(),
+        }
+    }
+
     pub(super) fn text(&mut self, text: &str) {
         let start = self.text.len();
         self.text.push_str(text);
@@ -222,10 +230,29 @@ impl TextsBuilder {
         self.ends.push(self.arena.len() as u32);
     }
 
-    pub(super) fn write(&self, out: &mut Columns) {
-        out.text(&self.arena);
-        out.numbers(self.ends.iter().copied());
+    pub(super) fn text_len(&self) -> usize {
+        self.arena.len()
     }
+
+    pub(super) fn numbers_len(&self) -> usize {
+        4 * self.ends.len()
+    }
+
+    pub(super) fn write(self, out: &mut Columns) {
+        out.text(&self.arena);
+        drop(self.arena);
+        out.numbers(self.ends);
+    }
+}
+
+/// The bytes `write_postings` takes for `lists`.
+pub(super) fn postings_len(lists: &[Vec<u32>]) -> usize {
+    4 * (lists.len() + lists.iter().map(Vec::len).sum::<usize>())
+}
+
+/// The bytes `write_char_postings` takes for `map`.
+pub(super) fn char_postings_len(map: &HashMap<char, Vec<u32>>) -> usize {
+    4 * (2 * map.len() + map.values().map(Vec::len).sum::<usize>())
 }
 
 /// Lists being gathered into a `Postings` column.
@@ -290,10 +317,19 @@ impl KeysBuilder {
             .unwrap_or("")
     }
 
+    pub(super) fn text_len(&self) -> usize {
+        self.arena.len()
+    }
+
+    pub(super) fn numbers_len(&self) -> usize {
+        12 * self.keys.len()
+    }
+
     pub(super) fn write(mut self, out: &mut Columns) {
         let mut keys = std::mem::take(&mut self.keys);
         keys.sort_by(|a, b| self.text(a).cmp(self.text(b)).then(a.entry.cmp(&b.entry)));
         out.text(&self.arena);
+        drop(self.arena);
         out.numbers(keys.iter().flat_map(|key| {
             let flagged = u32::from(key.len) | if key.secondary { SECONDARY } else { 0 };
             [key.start, flagged, key.entry]

@@ -71,8 +71,13 @@ impl Derived {
         Ok(())
     }
 
-    /// Writes `bytes` as the search index unless a write changed people since `generation`.
-    fn save(&self, generation: u64, bytes: &[u8]) -> Result<bool> {
+    /// Writes what `write` gives as the search index unless a write changed people since
+    /// `generation`.
+    fn save(
+        &self,
+        generation: u64,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<bool> {
         let current = self
             .generation
             .lock()
@@ -82,8 +87,13 @@ impl Derived {
         }
         let path = search_index_path(&self.dir);
         let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let mut file = tempfile::NamedTempFile::new_in(&self.dir).wrap_err_with(failed)?;
-        file.write_all(bytes).wrap_err_with(failed)?;
+        let file = tempfile::NamedTempFile::new_in(&self.dir).wrap_err_with(failed)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 18, file);
+        write(&mut out).wrap_err_with(failed)?;
+        let file = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .wrap_err_with(failed)?;
         file.as_file().sync_all().wrap_err_with(failed)?;
         file.persist(&path)
             .map_err(|e| e.error)
@@ -101,8 +111,12 @@ impl Store {
 
     /// Keeps a search index built from this store for later processes, unless people or
     /// enterprises changed since `generation`. Returns whether it was kept.
-    pub fn save_search_index(&self, generation: u64, bytes: &[u8]) -> Result<bool> {
-        self.derived.save(generation, bytes)
+    pub fn save_search_index(
+        &self,
+        generation: u64,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<bool> {
+        self.derived.save(generation, write)
     }
 }
 
@@ -115,15 +129,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let derived = Derived::new(dir.path());
         let before = derived.generation().unwrap();
-        assert!(derived.save(before, b"one").unwrap());
+        assert!(derived.save(before, |out| out.write_all(b"one")).unwrap());
         assert!(search_index_path(dir.path()).exists());
         derived.invalidate().unwrap();
         assert!(!search_index_path(dir.path()).exists());
         // Built before the write, saved after it: refused.
-        assert!(!derived.save(before, b"stale").unwrap());
+        assert!(!derived.save(before, |out| out.write_all(b"stale")).unwrap());
         assert!(!search_index_path(dir.path()).exists());
         let now = derived.generation().unwrap();
-        assert!(derived.save(now, b"two").unwrap());
+        assert!(derived.save(now, |out| out.write_all(b"two")).unwrap());
         assert_eq!(
             std::fs::read(search_index_path(dir.path())).unwrap(),
             b"two"
@@ -143,14 +157,14 @@ mod tests {
         // ...a build that read the state before the write was visible saves...
         let during = derived.generation().unwrap();
         assert!(derived
-            .save(during, b"built from the state before")
+            .save(during, |out| out.write_all(b"built from the state before"))
             .unwrap());
         // ...and the write, once visible, removes it again.
         derived.settle(before).unwrap();
         assert!(!search_index_path(dir.path()).exists());
         // A write that changed no people leaves a saved index alone.
         let now = derived.generation().unwrap();
-        assert!(derived.save(now, b"current").unwrap());
+        assert!(derived.save(now, |out| out.write_all(b"current")).unwrap());
         derived.settle(now).unwrap();
         assert!(search_index_path(dir.path()).exists());
     }

@@ -105,18 +105,14 @@ pub struct PeopleIndex(Arc<SearchIndex>);
 
 impl PeopleIndex {
     pub fn build(people: &[EnrolRow]) -> PeopleIndex {
-        let candidates = people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Candidate {
-                id: i.to_string(),
-                name: p.name.clone(),
-                phone: p.phone.clone(),
-                code: p.code.clone(),
-                enterprise: p.enterprise.clone(),
-                position: String::new(),
-            })
-            .collect();
+        let candidates = people.iter().enumerate().map(|(i, p)| Candidate {
+            id: i.to_string(),
+            name: p.name.clone(),
+            phone: p.phone.clone(),
+            code: p.code.clone(),
+            enterprise: p.enterprise.clone(),
+            position: String::new(),
+        });
         PeopleIndex(Arc::new(SearchIndex::build(candidates)))
     }
 

@@ -131,6 +131,7 @@ fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
                 cache::office_index(store).map(Box::new),
             ));
             send(AppEvent::EnterprisesKnown(door::office_enterprises(store)));
+            crate::heap::release_freed();
         }
         Work::Job(work) => {
             let progress = |line| send(AppEvent::Progress(line));

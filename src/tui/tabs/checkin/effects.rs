@@ -22,11 +22,13 @@ use crate::tui::forms::Form;
 use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
 
 /// The store's enterprises as the enrol form offers them; read after the office index, so the
-/// door is ready first.
+/// door is ready first. Only the names are kept, one enterprise read at a time.
 pub fn office_enterprises(store: &Store) -> Result<Vec<KnownEnterprise>> {
-    Ok(known_enterprises(
-        store.enterprises()?.into_iter().map(|e| e.name),
-    ))
+    let names = store
+        .enterprises_each()
+        .map(|e| e.map(|e| e.name))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(known_enterprises(names))
 }
 
 /// The office index arrived: people on other lists now show after the divider, for the query
