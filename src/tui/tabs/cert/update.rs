@@ -25,7 +25,8 @@ pub fn update(c: &mut CertState, action: Action) -> Option<Effect> {
         return entered(c);
     }
     if c.detail {
-        if matches!(action, Action::Back | Action::Open) {
+        // Only the key the footer names goes back: an Enter pressed twice stays on the record.
+        if action == Action::Back {
             c.detail = false;
         }
         return None;
