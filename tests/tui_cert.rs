@@ -220,7 +220,10 @@ fn key_6_reads_the_pipeline_and_enter_drills_into_a_person() {
     snapshot_sizes("cert_history", &state);
 
     press(&store, &mut state, KeyCode::Enter);
-    assert!(state.cert.detail, "Enter again stays on the record: the footer names Esc");
+    assert!(
+        state.cert.detail,
+        "Enter again stays on the record: the footer names Esc"
+    );
     press(&store, &mut state, KeyCode::Esc);
     assert!(!state.cert.detail);
     press(&store, &mut state, KeyCode::Esc);

@@ -4,26 +4,13 @@
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 
-use super::door::{door_store, DoorStore};
+use super::door::{at_door, door_store, DoorStore};
 use super::fixtures::*;
 use super::snapshot_sizes;
 use peixun::tui::app::Clock;
 use peixun::tui::app::{Overlay, State, Tab};
 use peixun::tui::tabs::checkin::{Arrival, Banner};
 use peixun::tui::{DoorEffect, Effect, Theme};
-
-/// The door open on today's session with the clock at `h:m`.
-fn at_door(d: &DoorStore, h: u32, m: u32) -> State {
-    let mut state = load(&d.store, Theme::coloured());
-    state.clock = Clock::Fixed(time(h, m));
-    let effect = press(&d.store, &mut state, KeyCode::Tab);
-    assert_eq!(effect, None);
-    for _ in 0..2 {
-        press(&d.store, &mut state, KeyCode::Tab);
-    }
-    assert_eq!(state.tab, Tab::Checkin);
-    state
-}
 
 fn names(state: &State) -> Vec<(String, bool)> {
     state

@@ -9,7 +9,11 @@ use peixun::log::Payload;
 use peixun::store::Store;
 use tempfile::TempDir;
 
-use super::fixtures::{day, session, time, ECHENG};
+use crossterm::event::KeyCode;
+use peixun::tui::app::{Clock, State, Tab};
+use peixun::tui::Theme;
+
+use super::fixtures::{day, load, press, session, time, ECHENG};
 
 pub struct DoorStore {
     pub _dir: TempDir,
@@ -129,3 +133,16 @@ pub fn door_with_a_long_venue(d: &DoorStore) -> (peixun::tui::app::State, String
 }
 
 pub const LONG_VENUE: &str = "鄂州市葛店经济技术开发区创业服务中心三楼第一报告厅";
+
+/// The door open on today's session with the clock at `h:m`.
+pub fn at_door(d: &DoorStore, h: u32, m: u32) -> State {
+    let mut state = load(&d.store, Theme::coloured());
+    state.clock = Clock::Fixed(time(h, m));
+    let effect = press(&d.store, &mut state, KeyCode::Tab);
+    assert_eq!(effect, None);
+    for _ in 0..2 {
+        press(&d.store, &mut state, KeyCode::Tab);
+    }
+    assert_eq!(state.tab, Tab::Checkin);
+    state
+}

@@ -3,11 +3,12 @@
 
 use crossterm::event::KeyCode;
 
-use super::door::{door_store, door_with_a_long_venue};
+use super::door::{at_door, door_store, door_with_a_long_venue};
 use super::fixtures::*;
 use super::sync_fixtures::{assert_shown_whole, boxed, rows};
 use peixun::i18n::{set_lang, t, Lang};
 use peixun::tui::app::Overlay;
+use peixun::tui::tabs::checkin::Banner;
 use peixun::tui::Theme;
 
 #[test]
@@ -18,6 +19,29 @@ fn the_door_puts_the_late_note_on_a_line_of_its_own_rather_than_cut_it() {
     let late = format!("late after {late}");
     let buffer = draw(&state, 80, 24).backend().buffer().clone();
     assert_eq!(assert_shown_whole(&buffer, &late, Lang::En), 1);
+}
+
+#[test]
+fn the_door_asks_about_a_person_in_one_line_that_keeps_what_to_press() {
+    set_lang(Lang::En);
+    let d = door_store();
+    let mut state = at_door(&d, 8, 52);
+    typed(&d.store, &mut state, "zhaos");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Some(Banner::Confirm { name, .. }) = state.checkin.banner.clone() else {
+        panic!("Enter on pinyin asks first: {:?}", state.checkin.banner);
+    };
+    state.checkin.banner = Some(Banner::Confirm {
+        name,
+        enterprise: "Hubei Hongwan Agricultural Science and Technology Co., Ltd. Wuhan Branch"
+            .into(),
+    });
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("Check in 赵四 (Hubei Hon"), "{screen}");
+    assert!(
+        screen.contains("again if so; else type on, or F2 for a walk-in"),
+        "{screen}"
+    );
 }
 
 #[test]
