@@ -82,13 +82,54 @@ pub fn t_in(lang: Lang, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// `t` with `{name}` placeholders filled from `args`.
+/// `t` with `{name}` placeholders filled from `args`; in English a count of one takes the
+/// singular of the noun after it.
 pub fn tf(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     let mut text = t(key);
+    if lang() == Lang::En {
+        for (name, value) in args {
+            if value.to_string() == "1" {
+                text = singular_after(&text, name);
+            }
+        }
+    }
     for (name, value) in args {
         text = text.replace(&format!("{{{name}}}"), &value.to_string());
     }
     text
+}
+
+/// `text` with the plural noun after each `{name}` (or after the word that follows it) made
+/// singular, from the English `plural` table.
+fn singular_after(text: &str, name: &str) -> String {
+    let slot = format!("{{{name}}} ");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&slot) {
+        let (before, after) = rest.split_at(at + slot.len());
+        out.push_str(before);
+        rest = after;
+        for _ in 0..2 {
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let (word, tail) = rest.split_at(end);
+            if let Some(one) = lookup(Lang::En, &format!("plural.{word}")) {
+                out.push_str(one);
+                rest = tail;
+                break;
+            }
+            // One word may come between the count and its noun ("1 new people").
+            let Some(space) = tail.strip_prefix(' ') else {
+                break;
+            };
+            out.push_str(word);
+            out.push(' ');
+            rest = space;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every key present in one language; used by tests to check both languages agree.
@@ -126,7 +167,48 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_keys() {
-        assert_eq!(keys(Lang::Zh), keys(Lang::En));
+        let english: Vec<String> = keys(Lang::En)
+            .into_iter()
+            .filter(|key| !key.starts_with("plural."))
+            .collect();
+        assert_eq!(keys(Lang::Zh), english);
+    }
+
+    #[test]
+    fn a_count_of_one_takes_the_singular_in_english_only() {
+        let _lang = speak_on_this_thread(Lang::En);
+        let stats = |classes: usize, people: usize| {
+            tf(
+                "tui.reports.stats_done",
+                &[("classes", &classes), ("people", &people)],
+            )
+        };
+        assert_eq!(stats(1, 1), "Statistics written: 1 class, 1 person.");
+        assert_eq!(stats(2, 11), "Statistics written: 2 classes, 11 people.");
+        assert_eq!(stats(1, 21), "Statistics written: 1 class, 21 people.");
+        let counts = tf(
+            "tui.reports.counts",
+            &[
+                ("rows", &1),
+                ("new", &1),
+                ("known", &0),
+                ("enterprises", &1),
+                ("known_enterprises", &2),
+                ("enrolments", &1),
+            ],
+        );
+        assert_eq!(
+            counts,
+            "1 row: 1 new person, 0 known, 1 new enterprise, 2 known, 1 enrolment"
+        );
+        drop(_lang);
+        let _lang = speak_on_this_thread(Lang::Zh);
+        assert_eq!(
+            tf("cert.tab.people", &[("city", &"鄂州市"), ("count", &1)]),
+            t_in(Lang::Zh, "cert.tab.people")
+                .replace("{city}", "鄂州市")
+                .replace("{count}", "1")
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ fn the_enterprises_tab_speaks_english() {
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('8'));
     let screen = screen_text(&state, 80, 24);
-    for shown in ["1 enterprises", "trained", "not yet", "record outreach"] {
+    for shown in ["1 enterprise,", "trained", "not yet", "record outreach"] {
         assert!(screen.contains(shown), "{shown} missing:\n{screen}");
     }
     press(&store, &mut state, KeyCode::Enter);

@@ -61,15 +61,20 @@ fn an_import_preview_wraps_its_columns_between_words() {
     typed(&store, &mut state, &file.display().to_string());
     press(&store, &mut state, KeyCode::Enter);
     let plan = &state.reports.preview.as_ref().expect("a preview").plan;
-    let counts = format!(
-        "{} rows: {} new people, {} known, {} new enterprises, {} known, {} enrolments",
-        plan.rows,
-        plan.counts.new_people,
-        plan.counts.known_people,
-        plan.counts.new_enterprises,
-        plan.counts.known_enterprises,
-        plan.counts.enrolments
+    let c = &plan.counts;
+    assert_eq!(
+        (
+            plan.rows,
+            c.new_people,
+            c.known_people,
+            c.new_enterprises,
+            c.known_enterprises,
+            c.enrolments
+        ),
+        (1, 0, 0, 0, 0, 0)
     );
+    // One row is "1 row", not "1 rows".
+    let counts = "1 row: 0 new people, 0 known, 0 new enterprises, 0 known, 0 enrolments";
     let used = peixun::sheets::import::preview::used_columns(plan);
     let buffer = draw(&state, 80, 24).backend().buffer().clone();
     let used = format!("Columns used {}", used.join(", "));
