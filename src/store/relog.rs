@@ -93,12 +93,27 @@ pub(super) fn into_runs(
             .cache_capacity(super::open::CACHE_BYTES)
             .open()
             .wrap_err_with(failed)?;
-        for name in old.tree_names() {
-            let from = old.open_tree(&name)?;
+        let trees = old
+            .tree_names()
+            .into_iter()
+            .map(|name| old.open_tree(&name).map(|tree| (name, tree)))
+            .collect::<sled::Result<Vec<_>>>()?;
+        // Counting first costs a read of every record, a tenth of the copy at ten times the
+        // province; a copy that takes 20 s says how far it is.
+        let mut progress = Progress::new(trees.iter().map(|(_, tree)| tree.len()).sum());
+        let mut said = |done| {
+            if let Some(percent) = progress.step(done) {
+                crate::errln!(
+                    "{}",
+                    tf("cli.store.moving_progress", &[("percent", &percent)])
+                );
+            }
+        };
+        for (name, from) in &trees {
             if name[..] == *OLD_LOG {
-                copy_log(&from, &fresh.open_tree("oplog")?).wrap_err_with(failed)?;
+                copy_log(from, &fresh.open_tree("oplog")?, &mut said).wrap_err_with(failed)?;
             } else {
-                copy_tree(&from, &fresh.open_tree(&name)?).wrap_err_with(failed)?;
+                copy_tree(from, &fresh.open_tree(name)?, &mut said).wrap_err_with(failed)?;
             }
         }
         fresh.flush().wrap_err_with(failed)?;
@@ -112,7 +127,37 @@ pub(super) fn into_runs(
     open()
 }
 
-fn copy_tree(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+/// How far a copy of `total` records is, in tenths.
+struct Progress {
+    total: usize,
+    done: usize,
+    said: usize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: 0,
+            said: 0,
+        }
+    }
+
+    /// Counts `records` more copied; the percentage to say when a new tenth is reached.
+    fn step(&mut self, records: usize) -> Option<usize> {
+        self.done += records;
+        let tenth = (self.done * 10)
+            .checked_div(self.total)
+            .unwrap_or(10)
+            .min(10);
+        (tenth > self.said).then(|| {
+            self.said = tenth;
+            tenth * 10
+        })
+    }
+}
+
+fn copy_tree(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) -> Result<()> {
     let mut batch = sled::Batch::default();
     let mut in_batch = 0;
     for entry in from.iter() {
@@ -121,18 +166,21 @@ fn copy_tree(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
         in_batch += 1;
         if in_batch == RUNS_PER_BATCH {
             to.apply_batch(std::mem::take(&mut batch))?;
+            copied(in_batch);
             in_batch = 0;
         }
     }
+    copied(in_batch);
     to.apply_batch(batch)?;
     Ok(())
 }
 
 /// The old log's ops, gathered into runs in key order (device, seq).
-fn copy_log(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+fn copy_log(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) -> Result<()> {
     let mut batch = sled::Batch::default();
     let mut in_batch = 0;
     let mut put = |(key, ops): OldRun, last: bool| -> Result<()> {
+        copied(ops.len());
         let entries: Vec<(u64, &[u8])> = ops.iter().map(|(s, b)| (*s, &b[..])).collect();
         let value = merged(None, &entries).ok_or_else(|| eyre!("an op too long to store"))?;
         batch.insert(&key[..], value);
@@ -167,4 +215,28 @@ fn copy_log(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
         put(done, true)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Progress;
+
+    #[test]
+    fn progress_says_each_tenth_once_and_ends_at_a_hundred() {
+        let mut progress = Progress::new(45);
+        let said: Vec<usize> = (0..45).filter_map(|_| progress.step(1)).collect();
+        assert_eq!(said, [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+        assert_eq!(progress.step(1), None, "past the count says nothing more");
+        let mut in_batches = Progress::new(2_500);
+        let said: Vec<usize> = [1_000, 1_000, 500]
+            .into_iter()
+            .filter_map(|n| in_batches.step(n))
+            .collect();
+        assert_eq!(said, [40, 80, 100]);
+        assert_eq!(
+            Progress::new(0).step(0),
+            Some(100),
+            "nothing to copy is done"
+        );
+    }
 }
