@@ -235,7 +235,7 @@ fn bench(c: &mut Criterion) {
     let distinct: HashSet<&str> = crowd.iter().map(|p| p.enterprise.as_str()).collect();
     println!("{PEOPLE} people in {} enterprises", distinct.len());
     let start = Instant::now();
-    let office = Arc::new(SearchIndex::build(crowd.clone()));
+    let office = Arc::new(SearchIndex::build(crowd.clone(), []));
     println!("office index ({PEOPLE} people): {:?}", start.elapsed());
     let dir = or_die(tempfile::TempDir::new(), "temp dir");
     let today = NaiveDate::from_ymd_opt(2023, 3, 10).unwrap_or_default();

@@ -121,7 +121,7 @@ fn main() {
         let build = support::time(1, || {
             let people = store.people().unwrap_or_else(|e| panic!("{e}"));
             let everyone = candidates(&store, &people).unwrap_or_else(|e| panic!("{e}"));
-            std::hint::black_box(SearchIndex::build(everyone));
+            std::hint::black_box(SearchIndex::build(everyone, []));
         });
         let load = support::time(5, || {
             std::hint::black_box(cache::office_index(&store).unwrap_or_else(|e| panic!("{e}")));

@@ -105,7 +105,7 @@ fn report_tails(index: &SearchIndex, naive: &mut Naive) {
 fn bench(c: &mut Criterion) {
     let people = crowd();
     let start = Instant::now();
-    let index = SearchIndex::build(people.clone());
+    let index = SearchIndex::build(people.clone(), []);
     println!("index build for {PEOPLE} people: {:?}", start.elapsed());
     let mut naive = Naive::new(&people);
     report_tails(&index, &mut naive);

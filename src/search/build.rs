@@ -33,10 +33,17 @@ const KINDS: &[bool] = &[
     true, false, true, false, true, false, true, false, true, false,
     // name_chars, enterprise_chars: chars, ends, ids each; enterprise_people: ends, ids.
     false, false, false, false, false, false, false, false,
+    // known_enterprises: text and ends.
+    true, false,
 ];
 
 impl SearchIndex {
-    pub fn build(candidates: impl IntoIterator<Item = Candidate>) -> SearchIndex {
+    /// The index of `candidates`, keeping `known_enterprises` (every enterprise's name, people
+    /// or not) for the forms that offer them.
+    pub fn build(
+        candidates: impl IntoIterator<Item = Candidate>,
+        known_enterprises: impl IntoIterator<Item = String>,
+    ) -> SearchIndex {
         let mut texts: [TextsBuilder; 8] = Default::default();
         let [ids, names, phones, codes_shown, positions, fuzzy_full, fuzzy_initials, enterprise_names] =
             &mut texts;
@@ -99,16 +106,25 @@ impl SearchIndex {
                 codes.push(&normalise_query(&candidate.code), entry, false);
             }
         }
+        let mut known_names: Vec<String> = known_enterprises.into_iter().collect();
+        known_names.sort_unstable();
+        known_names.dedup();
+        let mut known = TextsBuilder::default();
+        for name in known_names {
+            known.push(&name);
+        }
         // The buffers are sized once: grown by doubling, a buffer and its copy were held
         // together, and every builder until the end.
         let text_len = texts.iter().map(TextsBuilder::text_len).sum::<usize>()
-            + keys.iter().map(KeysBuilder::text_len).sum::<usize>();
+            + keys.iter().map(KeysBuilder::text_len).sum::<usize>()
+            + known.text_len();
         let numbers_len = texts.iter().map(TextsBuilder::numbers_len).sum::<usize>()
             + 4 * (enterprise_of.len() + fuzzy_masks.len() + enterprise_initials_at.len())
             + keys.iter().map(KeysBuilder::numbers_len).sum::<usize>()
             + char_postings_len(&name_chars)
             + char_postings_len(&enterprise_chars)
-            + postings_len(&enterprise_people);
+            + postings_len(&enterprise_people)
+            + known.numbers_len();
         let mut out = Columns::with_capacity(text_len, numbers_len);
         for column in texts {
             column.write(&mut out);
@@ -122,6 +138,7 @@ impl SearchIndex {
         write_char_postings(name_chars, &mut out);
         write_char_postings(enterprise_chars, &mut out);
         write_postings(enterprise_people, &mut out);
+        known.write(&mut out);
         debug_assert_eq!((out.text.len(), out.numbers.len()), (text_len, numbers_len));
         SearchIndex {
             buffers: Buffers::Built {
@@ -194,6 +211,7 @@ impl SearchIndex {
             name_chars: c.char_postings(),
             enterprise_chars: c.char_postings(),
             enterprise_people: c.postings(),
+            known_enterprises: c.texts(),
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::store::Store;
 /// The format, in the first line. After it: the peixun version that wrote the file, a hash of
 /// the two buffers, the columns' places (`SearchIndex::parts`), the buffers' lengths, then the
 /// text buffer and the numbers buffer, each read straight into place.
-const MAGIC: &[u8] = b"peixun search index 2\n";
+const MAGIC: &[u8] = b"peixun search index 3\n";
 
 /// Writes `index` in the file's format; the buffers go out as they are, never copied.
 pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result<()> {
@@ -199,14 +199,17 @@ mod tests {
     use crate::search::Candidate;
 
     fn index() -> SearchIndex {
-        SearchIndex::build(vec![Candidate {
-            id: "P-1".into(),
-            name: "张三".into(),
-            phone: "13800001234".into(),
-            code: "A7K2".into(),
-            enterprise: "华宇光电".into(),
-            position: "总经理".into(),
-        }])
+        SearchIndex::build(
+            vec![Candidate {
+                id: "P-1".into(),
+                name: "张三".into(),
+                phone: "13800001234".into(),
+                code: "A7K2".into(),
+                enterprise: "华宇光电".into(),
+                position: "总经理".into(),
+            }],
+            ["华宇光电".to_string(), "无人报名的企业".to_string()],
+        )
     }
 
     #[test]
@@ -214,6 +217,7 @@ mod tests {
         let bytes = encode(&index());
         let read = decode(&bytes).unwrap();
         assert_eq!(read.search("zs", 5).len(), 1);
+        assert_eq!(read.known_enterprises(), ["华宇光电", "无人报名的企业"]);
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;

@@ -65,7 +65,10 @@ pub fn office_index(store: &Store) -> Result<SearchIndex> {
     let people = store
         .people_each()
         .map_while(|p| p.map_err(|e| failed = Some(e)).ok());
-    let index = SearchIndex::build(people.map(|p| candidate(&p, &names)));
+    let index = SearchIndex::build(
+        people.map(|p| candidate(&p, &names)),
+        names.values().cloned(),
+    );
     match failed {
         Some(e) => Err(e),
         None => Ok(index),
@@ -93,7 +96,7 @@ impl DoorSearch {
             .collect();
         let enrolled = people.iter().map(|p| p.id.clone()).collect();
         Ok(DoorSearch {
-            session: SearchIndex::build(few_candidates(store, &people)?),
+            session: SearchIndex::build(few_candidates(store, &people)?, []),
             office,
             enrolled,
         })

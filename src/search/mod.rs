@@ -165,6 +165,9 @@ struct View<'a> {
     name_chars: CharPostings<'a>,
     enterprise_chars: CharPostings<'a>,
     enterprise_people: Postings<'a>,
+    /// Every enterprise of the office by name, sorted, people or not: what the enrol form
+    /// offers, read from here rather than from every enterprise record of the store.
+    known_enterprises: Texts<'a>,
 }
 
 /// Query text as the index stores keys: full-width folded, lower-case, ü as v, no spaces.
@@ -200,6 +203,12 @@ fn is_subsequence(needle: &str, haystack: &str) -> Option<u32> {
 impl SearchIndex {
     pub fn len(&self) -> usize {
         self.view().ids.len()
+    }
+
+    /// Every enterprise's name the index was built with, sorted.
+    pub fn known_enterprises(&self) -> Vec<&str> {
+        let known = self.view().known_enterprises;
+        (0..known.len() as u32).map(|i| known.get(i)).collect()
     }
 
     pub fn is_empty(&self) -> bool {

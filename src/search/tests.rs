@@ -23,7 +23,19 @@ fn index() -> SearchIndex {
         person("阿卜杜·热合曼", "13200000007", "鄂城区机械有限公司"),
     ];
     people[1].code = "A7K2".into();
-    SearchIndex::build(people)
+    let known = ["临空物流有限公司", "无人报名的企业", "临空物流有限公司"];
+    SearchIndex::build(people, known.map(String::from))
+}
+
+#[test]
+fn every_enterprise_is_kept_once_in_order_people_or_not() {
+    let index = index();
+    assert_eq!(
+        index.known_enterprises(),
+        ["临空物流有限公司", "无人报名的企业"]
+    );
+    let read = read_back(&cache::encode(&index)).unwrap();
+    assert_eq!(read.known_enterprises(), index.known_enterprises());
 }
 
 fn names(index: &SearchIndex, query: &str) -> Vec<(String, Tier)> {

@@ -113,7 +113,7 @@ impl PeopleIndex {
             enterprise: p.enterprise.clone(),
             position: String::new(),
         });
-        PeopleIndex(Arc::new(SearchIndex::build(candidates)))
+        PeopleIndex(Arc::new(SearchIndex::build(candidates, [])))
     }
 
     /// The people `query` finds, best first: the index's ranked matches (fuzzy ones only when

@@ -32,9 +32,9 @@ pub enum AppEvent {
     /// A line from the running job.
     Progress(String),
     JobDone(jobs::Done),
-    IndexBuilt(Result<Box<SearchIndex>>),
+    IndexBuilt(Result<Arc<SearchIndex>>),
     /// The enterprises the enrol form offers, read after the index.
-    EnterprisesKnown(Result<Vec<KnownEnterprise>>),
+    EnterprisesKnown(Vec<KnownEnterprise>),
     /// The 认证 tab's read of the whole certification book.
     CertRead(Result<Box<crate::tui::tabs::cert::effects::CertRead>>),
     /// The terminal was resized or came back: draw again.
@@ -126,13 +126,17 @@ fn cert_read(
 /// Runs `work` and sends what comes of it: progress lines, then the outcome.
 fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
     match work {
-        Work::Index => {
-            send(AppEvent::IndexBuilt(
-                cache::office_index(store).map(Box::new),
-            ));
-            send(AppEvent::EnterprisesKnown(door::office_enterprises(store)));
-            crate::heap::release_freed();
-        }
+        Work::Index => match cache::office_index(store) {
+            Ok(index) => {
+                let index = Arc::new(index);
+                send(AppEvent::IndexBuilt(Ok(Arc::clone(&index))));
+                // After the index, so the door is ready first.
+                send(AppEvent::EnterprisesKnown(door::office_enterprises(&index)));
+                drop(index);
+                crate::heap::release_freed();
+            }
+            Err(e) => send(AppEvent::IndexBuilt(Err(e))),
+        },
         Work::Job(work) => {
             let progress = |line| send(AppEvent::Progress(line));
             send(AppEvent::JobDone(jobs::execute(store, work, &progress)));

@@ -737,3 +737,36 @@ fn a_service_asked_for_at_the_door_is_recorded_for_the_enterprise_just_checked_i
     assert_eq!(needs[0].enterprise_name, enterprise);
     assert_eq!(needs[0].need.service, 2);
 }
+
+/// A walk-in's enterprise is offered from every enterprise of the office, one nobody from has
+/// enrolled yet too: the door reads them from the office index, not from the store's records.
+#[test]
+fn the_door_knows_an_enterprise_nobody_has_enrolled_from() {
+    let d = door_store();
+    let nobody_yet = peixun::domain::Enterprise {
+        id: d.store.new_id('E').expect("id"),
+        office: ECHENG.into(),
+        name: "鄂州市梁子湖生态农业有限公司".into(),
+        credit_code: None,
+        categories: Default::default(),
+        unit: ECHENG.into(),
+    };
+    d.store
+        .commit(vec![peixun::log::Payload::EnterpriseUpserted(nobody_yet)])
+        .expect("enterprise added");
+    let state = at_door(&d, 8, 55);
+    let known: Vec<&str> = state
+        .checkin
+        .enterprises
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        known,
+        ["鄂州市华宇光电科技有限公司", "鄂州市梁子湖生态农业有限公司"]
+    );
+    let kept = peixun::search::cache::load(d.store.dir())
+        .expect("read")
+        .expect("the index is kept");
+    assert_eq!(kept.known_enterprises(), known);
+}
