@@ -498,3 +498,45 @@ fn a_swap_cut_between_its_renames_ends_whole() {
     drop(store);
     assert!(!before.exists() && !copy.exists());
 }
+
+/// The certification summary kept beside the store is read back while the log has not moved,
+/// and worked out again after any op; one read while a write came is not kept.
+#[test]
+fn a_kept_cert_summary_holds_only_until_the_next_op() {
+    use peixun::cert::kept::{self, CityCounts, Summary};
+    let (_dir, store) = new_store();
+    let rules = peixun::cert::Rules::load().unwrap();
+    let real = kept::summary(&store, &rules).unwrap();
+    assert_eq!(real, Summary::default(), "nobody yet");
+    let marked = Summary {
+        cities: vec![CityCounts {
+            city: "420700".into(),
+            counts: [9, 0, 0, 0, 0],
+        }],
+        trained: vec!["P-marked".into()],
+    };
+    let key = kept::key(&store, &rules).unwrap();
+    kept::keep(&store, &rules, &key, store.quiet(), &marked);
+    assert_eq!(kept::summary(&store, &rules).unwrap(), marked, "read back");
+
+    store
+        .commit(vec![Payload::PersonUpserted(person(&store, 1))])
+        .unwrap();
+    assert_eq!(
+        kept::summary(&store, &rules).unwrap(),
+        Summary::default(),
+        "an op moved the log: worked out again"
+    );
+
+    let before_a_write = store.quiet();
+    store
+        .commit(vec![Payload::PersonUpserted(person(&store, 2))])
+        .unwrap();
+    let key = kept::key(&store, &rules).unwrap();
+    kept::keep(&store, &rules, &key, before_a_write, &marked);
+    assert_eq!(
+        kept::summary(&store, &rules).unwrap(),
+        Summary::default(),
+        "a read a write overlapped is not kept"
+    );
+}

@@ -6,6 +6,7 @@ pub mod book;
 pub mod cells;
 pub mod evaluate;
 pub mod history;
+pub mod kept;
 pub use crate::domain::cert as model;
 pub mod number;
 pub mod pipeline;

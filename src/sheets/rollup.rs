@@ -247,14 +247,10 @@ impl Figures {
 /// `cert list` count the same people.
 pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
     let rules = crate::cert::Rules::load()?;
-    let mut trained = BTreeSet::new();
-    store.each_cert_person(&rules, |c| {
-        if c.status.trained {
-            trained.insert(c.person.id);
-        }
-        Ok(())
-    })?;
-    Ok(trained)
+    Ok(crate::cert::kept::summary(store, &rules)?
+        .trained
+        .into_iter()
+        .collect())
 }
 
 fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {

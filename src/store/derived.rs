@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
@@ -28,6 +29,19 @@ pub(crate) fn feeds_search(key: &[u8]) -> bool {
 pub(crate) struct Derived {
     dir: PathBuf,
     generation: Mutex<u64>,
+    /// Writes begun and ended in this process: a summary of a read no write overlapped may be
+    /// kept (the store's lock keeps every other process's writes out).
+    begun: AtomicU64,
+    ended: AtomicU64,
+}
+
+/// A write under way; it ends when this drops.
+pub(crate) struct Writing<'a>(&'a AtomicU64);
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 impl Derived {
@@ -35,7 +49,26 @@ impl Derived {
         Derived {
             dir: dir.to_path_buf(),
             generation: Mutex::new(0),
+            begun: AtomicU64::new(0),
+            ended: AtomicU64::new(0),
         }
+    }
+
+    /// Marks a write begun, until the guard drops.
+    pub(crate) fn writing(&self) -> Writing<'_> {
+        self.begun.fetch_add(1, Ordering::SeqCst);
+        Writing(&self.ended)
+    }
+
+    /// The writes begun so far, when none is under way.
+    pub(crate) fn quiet(&self) -> Option<u64> {
+        let begun = self.begun.load(Ordering::SeqCst);
+        (self.ended.load(Ordering::SeqCst) == begun).then_some(begun)
+    }
+
+    /// Whether no write has begun since `quiet` gave `begun`.
+    pub(crate) fn still_quiet(&self, begun: u64) -> bool {
+        self.begun.load(Ordering::SeqCst) == begun
     }
 
     /// Removes the derived files ahead of a write that changes their sources. The removal is
@@ -103,6 +136,17 @@ impl Derived {
 }
 
 impl Store {
+    /// A mark to take before a read whose summary may be kept: `None` while a write is under
+    /// way. Pass it to `unwritten_since` after the read.
+    pub fn quiet(&self) -> Option<u64> {
+        self.derived.quiet()
+    }
+
+    /// Whether no write began since `quiet` gave `mark`.
+    pub fn unwritten_since(&self, mark: u64) -> bool {
+        self.derived.still_quiet(mark)
+    }
+
     /// Where the derived files stand now; pass it to `save_search_index` with what was built
     /// from the store after this call.
     pub fn search_generation(&self) -> Result<u64> {

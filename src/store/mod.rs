@@ -240,6 +240,7 @@ impl Store {
         if payloads.is_empty() {
             return Ok(Vec::new());
         }
+        let _writing = self.derived.writing();
         let mut writer = self
             .writer
             .lock()

@@ -155,6 +155,7 @@ impl Store {
     fn apply_removing(&self, writes: &[RawWrite], staged: Option<&[u8]>) -> Result<()> {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
         let derived_before = self.derived.generation()?;
+        let _writing = self.derived.writing();
         let feeds_search = writes
             .iter()
             .any(|(tree, key, _)| *tree == TreeName::State && super::derived::feeds_search(key));
@@ -253,6 +254,9 @@ impl Store {
     /// only the office's own records, which the rules never refuse; were a chunk refused, the
     /// chunks before it stay written and the rest is dropped, so the store still opens.
     fn commit_pending(&self, progress: &dyn Fn(usize)) -> Result<Vec<Op>, CommitError> {
+        // The chunks are one write to a reader keeping a summary: between two of them the state
+        // may be ahead of the heads.
+        let _writing = self.derived.writing();
         let mut ops = Vec::new();
         let mut written = 0;
         while let Some((key, bytes)) = self.staged.first().map_err(Report::from)? {

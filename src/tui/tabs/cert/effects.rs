@@ -4,7 +4,8 @@ use color_eyre::eyre::Result;
 
 use super::{CityRow, PersonRow};
 use crate::campaign::unit_name;
-use crate::cert::{Rules, Stage};
+use crate::cert::kept::{self, Summary};
+use crate::cert::Rules;
 use crate::store::Store;
 use crate::tui::action::Effect;
 use crate::tui::app::State;
@@ -19,50 +20,50 @@ pub struct CertRead {
     rules_note: String,
 }
 
-/// Reads every city's counts and the people of `open`: owned work, for a worker.
+/// Reads every city's counts and the people of `open`: owned work, for a worker. The counts
+/// alone come from the kept summary while the log has not moved (`cert::kept`).
 pub fn read(store: &Store, open: Option<String>) -> Result<CertRead> {
     let rules = Rules::load()?;
-    let mut cities: Vec<CityRow> = Vec::new();
     let mut people = Vec::new();
-    store.each_cert_person(&rules, |c| {
-        if c.status.stage().is_none() {
-            return Ok(());
-        }
-        let row = match cities.iter_mut().find(|r| r.city == c.city) {
-            Some(row) => row,
-            None => {
-                cities.push(CityRow {
+    let summary = match &open {
+        None => kept::summary(store, &rules)?,
+        Some(city) => {
+            let mark = store.quiet();
+            let key = kept::key(store, &rules)?;
+            let mut summary = Summary::default();
+            store.each_cert_person(&rules, |c| {
+                summary.add(&c);
+                if c.status.stage().is_none() || &c.city != city {
+                    return Ok(());
+                }
+                let unit = unit_name(&c.unit);
+                let certificate = c.status.certificate.clone().unwrap_or_default();
+                people.push(PersonRow {
+                    keys: person_keys(&c.person.name, &unit, &[&certificate]),
+                    name: c.person.name.clone(),
+                    unit,
                     city: c.city.clone(),
-                    name: unit_name(&c.city),
-                    counts: [0; 5],
+                    stage: c.status.stage(),
+                    outcome: c.status.outcome,
+                    certificate: c.status.certificate.clone(),
+                    id: c.person.id,
                 });
-                let last = cities.len() - 1;
-                &mut cities[last]
-            }
-        };
-        for (i, stage) in Stage::ALL.into_iter().enumerate() {
-            if c.status.reached(stage) {
-                row.counts[i] += 1;
-            }
+                Ok(())
+            })?;
+            summary.finish();
+            kept::keep(store, &rules, &key, mark, &summary);
+            summary
         }
-        if open.as_ref() != Some(&c.city) {
-            return Ok(());
-        }
-        let unit = unit_name(&c.unit);
-        let certificate = c.status.certificate.clone().unwrap_or_default();
-        people.push(PersonRow {
-            keys: person_keys(&c.person.name, &unit, &[&certificate]),
-            name: c.person.name.clone(),
-            unit,
-            city: c.city.clone(),
-            stage: c.status.stage(),
-            outcome: c.status.outcome,
-            certificate: c.status.certificate.clone(),
-            id: c.person.id,
-        });
-        Ok(())
-    })?;
-    cities.sort_by(|a, b| a.city.cmp(&b.city));
+    };
+    let cities: Vec<CityRow> = summary
+        .cities
+        .into_iter()
+        .map(|c| CityRow {
+            name: unit_name(&c.city),
+            counts: c.counts.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            city: c.city,
+        })
+        .collect();
     // Furthest along first, so the certified and the makeups head each city's list.
     people.sort_by(|a, b| {
         (&a.city, std::cmp::Reverse(a.stage), &a.unit, &a.name).cmp(&(
