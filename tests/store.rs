@@ -518,6 +518,11 @@ fn a_kept_cert_summary_holds_only_until_the_next_op() {
     let key = kept::key(&store, &rules).unwrap();
     kept::keep(&store, &rules, &key, store.quiet(), &marked);
     assert_eq!(kept::summary(&store, &rules).unwrap(), marked, "read back");
+    // The check finds it is not what the book gives, and removes it.
+    assert!(!kept::kept_is_current(&store, &rules).unwrap());
+    assert_eq!(kept::summary(&store, &rules).unwrap(), Summary::default());
+    assert!(kept::kept_is_current(&store, &rules).unwrap());
+    kept::keep(&store, &rules, &key, store.quiet(), &marked);
 
     store
         .commit(vec![Payload::PersonUpserted(person(&store, 1))])

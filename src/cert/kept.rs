@@ -10,11 +10,12 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, WrapErr};
 use serde::{Deserialize, Serialize};
 
 use super::book::CertPerson;
 use super::{Rules, Stage};
+use crate::i18n::tf;
 use crate::store::Store;
 
 const MAGIC: &[u8] = b"peixun cert summary 1\n";
@@ -157,6 +158,27 @@ pub fn summary(store: &Store, rules: &Rules) -> Result<Summary> {
     summary.finish();
     keep(store, rules, &key, mark, &summary);
     Ok(summary)
+}
+
+/// Whether the summary kept under the log's present key (if any) is the one the book gives; one
+/// that is not is removed, to be worked out again by the next read.
+pub fn kept_is_current(store: &Store, rules: &Rules) -> Result<bool> {
+    let key = key(store, rules)?;
+    let Some(kept) = load(store.dir(), &key) else {
+        return Ok(true);
+    };
+    let mut fresh = Summary::default();
+    store.each_cert_person(rules, |c| {
+        fresh.add(&c);
+        Ok(())
+    })?;
+    fresh.finish();
+    if fresh == kept {
+        return Ok(true);
+    }
+    std::fs::remove_file(path(store.dir()))
+        .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     if !search_index_is_current(store)? {
         problems.push(t("cli.doctor.search_index_stale"));
     }
+    if !crate::cert::kept::kept_is_current(store, &crate::cert::Rules::load()?)? {
+        problems.push(t("cli.doctor.cert_summary_stale"));
+    }
     let mut count = 0;
     let mut chains: BTreeMap<u64, (u64, [u8; 32])> = BTreeMap::new();
     for op in store.ops() {
