@@ -140,15 +140,22 @@ fn for_field(door: &CheckinState, form: &Form) -> Vec<Suggestion> {
 
 /// A walk-in may be someone the office knows under a near name: the people like the name (or
 /// the phone, once four digits are typed) are offered whichever field is focused, and picking
-/// one checks that person in instead of registering someone new.
+/// one checks that person in instead of registering someone new. Nobody like them: the
+/// enterprise field offers the office's enterprises.
 fn for_walk_in(door: &CheckinState, form: &Form) -> Vec<Suggestion> {
     let value = |name: &str| form.field(name).map_or("", |f| f.value().trim());
     let phone = value("phone");
+    let focus = form.fields.get(form.focus).map(|f| f.name);
     if phone.chars().filter(char::is_ascii_digit).count() >= 4 {
-        return people(door, "phone", phone);
+        let known = people(door, "phone", phone);
+        if !known.is_empty() || focus != Some("enterprise") {
+            return known;
+        }
     }
-    match form.fields.get(form.focus).map(|f| f.name) {
+    match focus {
         Some("name" | "phone") => people(door, "name", value("name")),
+        // Someone new: their enterprise may be known, and picking it keeps one record of it.
+        Some("enterprise") => enterprises(&door.enterprises, value("enterprise")),
         _ => Vec::new(),
     }
 }

@@ -770,3 +770,36 @@ fn the_door_knows_an_enterprise_nobody_has_enrolled_from() {
         .expect("the index is kept");
     assert_eq!(kept.known_enterprises(), known);
 }
+
+/// Someone new at the door: with nobody known by their phone, the enterprise field offers the
+/// office's enterprises, and picking one fills its full name.
+#[test]
+fn a_walk_in_picks_a_known_enterprise() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    press(&d.store, &mut state, KeyCode::F(2));
+    typed(&d.store, &mut state, "孙八");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "13011112222");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "华宇");
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("no walk-in form");
+    };
+    let offered: Vec<&str> = form
+        .suggest
+        .items
+        .iter()
+        .map(|s| s.label.as_str())
+        .collect();
+    assert_eq!(offered, ["鄂州市华宇光电科技有限公司"]);
+    press(&d.store, &mut state, KeyCode::Down);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed on a pick");
+    };
+    assert_eq!(
+        form.field("enterprise").map(|f| f.value()),
+        Some("鄂州市华宇光电科技有限公司")
+    );
+}
