@@ -74,7 +74,7 @@ impl Summary {
 }
 
 fn path(dir: &Path) -> PathBuf {
-    dir.join("cert.sum")
+    dir.join("cert-summary")
 }
 
 /// What a kept summary must have been made under: this peixun and schema, the rules, and every
