@@ -150,13 +150,19 @@ pub fn summary(store: &Store, rules: &Rules) -> Result<Summary> {
     if let Some(kept) = load(store.dir(), &key) {
         return Ok(kept);
     }
+    let summary = worked_out(store, rules)?;
+    keep(store, rules, &key, mark, &summary);
+    Ok(summary)
+}
+
+/// The summary from every person of the book.
+fn worked_out(store: &Store, rules: &Rules) -> Result<Summary> {
     let mut summary = Summary::default();
     store.each_cert_person(rules, |c| {
         summary.add(&c);
         Ok(())
     })?;
     summary.finish();
-    keep(store, rules, &key, mark, &summary);
     Ok(summary)
 }
 
@@ -167,13 +173,7 @@ pub fn kept_is_current(store: &Store, rules: &Rules) -> Result<bool> {
     let Some(kept) = load(store.dir(), &key) else {
         return Ok(true);
     };
-    let mut fresh = Summary::default();
-    store.each_cert_person(rules, |c| {
-        fresh.add(&c);
-        Ok(())
-    })?;
-    fresh.finish();
-    if fresh == kept {
+    if worked_out(store, rules)? == kept {
         return Ok(true);
     }
     std::fs::remove_file(path(store.dir()))
