@@ -499,6 +499,28 @@ fn a_swap_cut_between_its_renames_ends_whole() {
     assert!(!before.exists() && !copy.exists());
 }
 
+/// A store caught between the swap's two renames is still a store: `init` refuses it rather than
+/// make an empty one the next open would keep in its place, and the lock alone finishes the swap.
+#[test]
+fn a_store_between_the_swaps_renames_is_not_an_empty_folder() {
+    let (dir, store) = new_store();
+    store
+        .commit(vec![Payload::PersonUpserted(person(&store, 1))])
+        .unwrap();
+    drop(store);
+    let (db, before) = (dir.path().join("db"), dir.path().join("db.before"));
+    std::fs::rename(&db, &before).unwrap();
+    assert!(Store::exists(dir.path()));
+    let made = Store::create(dir.path(), "420704", "测试员");
+    assert!(made.is_err(), "init over a store in the middle of a move");
+    assert!(!db.exists() && before.exists(), "nothing written");
+    let lock = Store::lock_only(dir.path()).unwrap();
+    assert!(db.exists() && !before.exists(), "the store went back");
+    drop(lock);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.people().unwrap().len(), 1);
+}
+
 /// The certification summary kept beside the store is read back while the log has not moved,
 /// and worked out again after any op; one read while a write came is not kept.
 #[test]

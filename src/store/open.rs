@@ -258,8 +258,11 @@ pub(super) fn random_device_id(office: &str, dir: &Path) -> u64 {
 }
 
 impl Store {
+    /// Whether `dir` holds a store, counting one caught between the two renames of a move into
+    /// a fresh database (`relog`): that store has no `db` for an instant, and must not read as
+    /// an empty folder to `init` or `restore`.
     pub fn exists(dir: &Path) -> bool {
-        db_path(dir).exists()
+        db_path(dir).exists() || super::relog::swapping(&db_path(dir))
     }
 
     /// Creates the store of `office` in `dir`; refuses when one is already there.
@@ -275,6 +278,10 @@ impl Store {
         std::fs::create_dir_all(dir)
             .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
         let lock = lock(dir)?;
+        // Another process may have made the store between the check and the lock.
+        if Self::exists(dir) {
+            return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
+        }
         crate::private_files::tighten(dir);
         let db = open_db(dir)?;
         let meta = db.open_tree("meta")?;
@@ -299,13 +306,14 @@ impl Store {
         if !Self::exists(dir) {
             return Err(StoreError::NoStore(dir.to_path_buf()).into());
         }
-        Ok(StoreLock { _file: lock(dir)? })
+        let file = lock(dir)?;
+        super::relog::settle(&db_path(dir))?;
+        Ok(StoreLock { _file: file })
     }
 
     /// Opens an existing store. Checks the lock and the schema before anything is written.
     pub fn open(dir: &Path) -> Result<Store> {
-        // A store moved into a fresh database has no `db` for an instant (`relog`).
-        if !Self::exists(dir) && !super::relog::swapping(&db_path(dir)) {
+        if !Self::exists(dir) {
             return Err(StoreError::NoStore(dir.to_path_buf()).into());
         }
         let lock = lock(dir)?;

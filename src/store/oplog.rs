@@ -36,9 +36,25 @@ pub(crate) fn run_key(device: DeviceId, seq: u64) -> [u8; 16] {
 /// Level 1: a run is rewritten on every append, and compresses nearly as well at it.
 const ZSTD_LEVEL: i32 = 1;
 
-/// A stored run's ops as (seq, encoding), in the order stored; `None` when it does not decode.
+/// The most a run's ops take decoded: `RUN` ops of the largest a bundle carries. A damaged or
+/// tampered frame asking for more is damage, not an allocation.
+const MAX_PLAIN: u64 = RUN * (crate::sync::bundle::MAX_OP + (SEQ_LEN + LEN_LEN) as u64);
+
+/// A run's frame decoded, at most `MAX_PLAIN` bytes; `None` when it does not decode.
+fn plain(run: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    zstd::stream::read::Decoder::with_buffer(run)
+        .ok()?
+        .take(MAX_PLAIN + 1)
+        .read_to_end(&mut out)
+        .ok()?;
+    (out.len() as u64 <= MAX_PLAIN).then_some(out)
+}
+
+/// A stored run's ops as (seq, encoding), in seq order; `None` when it does not decode.
 pub(crate) fn read_run(run: &[u8]) -> Option<Vec<(u64, Vec<u8>)>> {
-    let plain = zstd::stream::decode_all(run).ok()?;
+    let plain = plain(run)?;
     Some(
         entries(&plain)?
             .into_iter()
@@ -47,12 +63,16 @@ pub(crate) fn read_run(run: &[u8]) -> Option<Vec<(u64, Vec<u8>)>> {
     )
 }
 
-/// The ops of a run's plain bytes, in the order stored; `None` when they do not decode.
+/// The ops of a run's plain bytes; `None` when they do not decode or their seqs do not rise
+/// (a seq twice could stand in for a missing one where only ops are counted).
 fn entries(plain: &[u8]) -> Option<Vec<(u64, &[u8])>> {
-    let mut out = Vec::new();
+    let mut out: Vec<(u64, &[u8])> = Vec::new();
     let mut rest = plain;
     while !rest.is_empty() {
         let seq = u64::from_be_bytes(rest.get(..SEQ_LEN)?.try_into().ok()?);
+        if out.last().is_some_and(|(last, _)| *last >= seq) {
+            return None;
+        }
         let len = u32::from_be_bytes(rest.get(SEQ_LEN..SEQ_LEN + LEN_LEN)?.try_into().ok()?);
         let start = SEQ_LEN + LEN_LEN;
         let end = start.checked_add(usize::try_from(len).ok()?)?;
@@ -66,7 +86,7 @@ fn entries(plain: &[u8]) -> Option<Vec<(u64, &[u8])>> {
 /// encoding of the same seq. `None` when `stored` does not decode.
 pub(crate) fn merged(stored: Option<&[u8]>, new: &[(u64, &[u8])]) -> Option<Vec<u8>> {
     let plain = match stored {
-        Some(run) => zstd::stream::decode_all(run).ok()?,
+        Some(run) => plain(run)?,
         None => Vec::new(),
     };
     let mut ops: BTreeMap<u64, &[u8]> = entries(&plain)?.into_iter().collect();
@@ -157,8 +177,9 @@ impl Ops {
             .and_then(|d| d.try_into().ok())
             .map(u64::from_be_bytes)
             .ok_or_else(|| eyre!("an op-log key of {} bytes", key.len()))?;
-        let ops =
-            read_run(run).ok_or_else(|| eyre!("the op log's run {} is damaged", describe(key)))?;
+        let ops = read_run(run)
+            .filter(|ops| ops.iter().all(|(seq, _)| run_key(device, *seq)[..] == *key))
+            .ok_or_else(|| eyre!("the op log's run {} is damaged", describe(key)))?;
         self.current = ops
             .into_iter()
             .map(|(seq, bytes)| Stored { device, seq, bytes })
@@ -301,6 +322,46 @@ mod tests {
             run_key(7, u64::MAX) < run_key(8, 0),
             "a device's runs stay together"
         );
+    }
+
+    fn frame(ops: &[(u64, &[u8])]) -> Vec<u8> {
+        let mut plain = Vec::new();
+        for (seq, bytes) in ops {
+            plain.extend_from_slice(&seq.to_be_bytes());
+            plain.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+            plain.extend_from_slice(bytes);
+        }
+        zstd::bulk::compress(&plain, ZSTD_LEVEL).unwrap()
+    }
+
+    #[test]
+    fn a_run_whose_seqs_do_not_rise_or_stray_is_damaged() {
+        assert!(read_run(&frame(&[(1, b"a"), (2, b"b")])).is_some());
+        assert_eq!(read_run(&frame(&[(2, b"b"), (1, b"a")])), None);
+        assert_eq!(
+            read_run(&frame(&[(1, b"a"), (1, b"a")])),
+            None,
+            "a seq twice could hide a missing one"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        // Op 70 under the key of ops 0-63.
+        db.insert(run_key(7, 0), frame(&[(3, b"a"), (70, b"b")]))
+            .unwrap();
+        let read: Vec<Result<Stored>> = Ops::new(db.iter()).collect();
+        assert!(read[0]
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("damaged")));
+    }
+
+    #[test]
+    fn a_frame_asking_for_more_than_a_run_holds_is_damage() {
+        let huge = vec![0u8; (MAX_PLAIN + 1) as usize];
+        let bomb = zstd::bulk::compress(&huge, 3).unwrap();
+        assert!(bomb.len() < 1 << 20, "small on disk");
+        assert_eq!(plain(&bomb), None);
+        let fits = zstd::bulk::compress(&huge[..1000], 3).unwrap();
+        assert_eq!(plain(&fits).map(|p| p.len()), Some(1000));
     }
 
     proptest! {

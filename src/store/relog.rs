@@ -42,6 +42,7 @@ pub(super) fn settle(db: &Path) -> Result<()> {
         let back = if copy.exists() { &copy } else { &before };
         if back.exists() {
             std::fs::rename(back, db).wrap_err_with(failed)?;
+            sync_folder(db).wrap_err_with(failed)?;
         }
     }
     if copy.exists() {
@@ -51,6 +52,16 @@ pub(super) fn settle(db: &Path) -> Result<()> {
         std::fs::remove_dir_all(&before).wrap_err_with(failed)?;
     }
     Ok(())
+}
+
+/// Makes the renames in the folder holding `db` durable before what depends on them: the old
+/// store is removed only once the copy's new name is on disk.
+fn sync_folder(db: &Path) -> std::io::Result<()> {
+    match db.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => std::fs::File::open(folder)?.sync_all(),
+        Some(_) => std::fs::File::open(".")?.sync_all(),
+        None => Ok(()),
+    }
 }
 
 /// Whether a swap was under way when the store was last open.
@@ -84,6 +95,7 @@ pub(super) fn into_runs(
     );
     let copy = copy_path(path);
     let failed = || tf("cli.store.write_failed", &[("dir", &path.display())]);
+    super::staged::finish_writes_in(&old, std::str::from_utf8(OLD_LOG)?).wrap_err_with(failed)?;
     if copy.exists() {
         std::fs::remove_dir_all(&copy).wrap_err_with(failed)?;
     }
@@ -123,6 +135,7 @@ pub(super) fn into_runs(
     // the old database must be closed before it moves.
     std::fs::rename(path, before_path(path)).wrap_err_with(failed)?;
     std::fs::rename(&copy, path).wrap_err_with(failed)?;
+    sync_folder(path).wrap_err_with(failed)?;
     std::fs::remove_dir_all(before_path(path)).wrap_err_with(failed)?;
     open()
 }

@@ -171,30 +171,7 @@ impl Store {
             &sync,
             &self.staged,
         );
-        // Aborted with `true` when the chunk is no longer staged: another thread finishing the
-        // same write applied it first, and it is not applied twice.
-        let result: Result<(), TransactionError<bool>> =
-            trees.transaction(|(ops, heads, state, meta, sync, staged_tree)| {
-                if let Some(key) = staged {
-                    if staged_tree.remove(key)?.is_none() {
-                        return Err(sled::transaction::ConflictableTransactionError::Abort(true));
-                    }
-                }
-                for (tree, key, value) in writes {
-                    let tree = match tree {
-                        TreeName::Ops => ops,
-                        TreeName::Heads => heads,
-                        TreeName::State => state,
-                        TreeName::Meta => meta,
-                        TreeName::Sync => sync,
-                    };
-                    match value {
-                        Some(value) => tree.insert(key.as_slice(), value.as_slice())?,
-                        None => tree.remove(key.as_slice())?,
-                    };
-                }
-                Ok(())
-            });
+        let result = apply_chunk(trees, writes, staged);
         match result {
             Ok(()) => {}
             Err(TransactionError::Abort(true)) => return Ok(()),
@@ -286,6 +263,83 @@ impl Store {
         }
         Ok(ops)
     }
+}
+
+/// The trees a staged chunk writes to, in `TreeName` order, then the staged tree.
+type ChunkTrees<'a> = (
+    &'a sled::Tree,
+    &'a sled::Tree,
+    &'a sled::Tree,
+    &'a sled::Tree,
+    &'a sled::Tree,
+    &'a sled::Tree,
+);
+
+/// Raw writes in one transaction with the removal of their chunk from `staged`. Aborted with
+/// `true` when the chunk is no longer staged: another thread finishing the same write applied
+/// it first, and it is not applied twice.
+fn apply_chunk(
+    trees: ChunkTrees<'_>,
+    writes: &[RawWrite],
+    staged: Option<&[u8]>,
+) -> Result<(), TransactionError<bool>> {
+    trees.transaction(|(ops, heads, state, meta, sync, staged_tree)| {
+        if let Some(key) = staged {
+            if staged_tree.remove(key)?.is_none() {
+                return Err(sled::transaction::ConflictableTransactionError::Abort(true));
+            }
+        }
+        for (tree, key, value) in writes {
+            let tree = match tree {
+                TreeName::Ops => ops,
+                TreeName::Heads => heads,
+                TreeName::State => state,
+                TreeName::Meta => meta,
+                TreeName::Sync => sync,
+            };
+            match value {
+                Some(value) => tree.insert(key.as_slice(), value.as_slice())?,
+                None => tree.remove(key.as_slice())?,
+            };
+        }
+        Ok(())
+    })
+}
+
+/// Finishes, in an older store about to be copied into the new layout (`relog`), the raw
+/// writes of a bundle import a crash cut short. They were worked out for that store's op log
+/// (`log`, a key per op); finished after the copy they would land in the new log as keys it
+/// cannot read. Staged payloads are left: they become ops only when committed.
+pub(super) fn finish_writes_in(db: &sled::Db, log: &str) -> Result<()> {
+    let staged = db.open_tree("staged")?;
+    let trees = [log, "heads", "state", "meta", "sync"]
+        .into_iter()
+        .map(|name| db.open_tree(name))
+        .collect::<sled::Result<Vec<_>>>()?;
+    let [ops, heads, state, meta, sync] = &trees[..] else {
+        return Err(eyre!("five trees were opened"));
+    };
+    let mut finished = false;
+    while let Some((key, bytes)) = staged.first()? {
+        let chunk: Staged = postcard::from_bytes(&bytes)
+            .map_err(|e| Report::from(e).wrap_err("reading a staged write"))?;
+        let Staged::Writes(writes) = chunk else {
+            break;
+        };
+        match apply_chunk(
+            (ops, heads, state, meta, sync, &staged),
+            &writes,
+            Some(&key),
+        ) {
+            Ok(()) | Err(TransactionError::Abort(true)) => finished = true,
+            Err(TransactionError::Abort(false)) => return Err(eyre!("write transaction aborted")),
+            Err(TransactionError::Storage(error)) => return Err(error.into()),
+        }
+    }
+    if finished {
+        db.flush()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -486,5 +540,55 @@ mod tests {
         );
         assert!(sync.get("k000000").unwrap().is_none());
         assert!(store.staged.is_empty());
+    }
+    /// A bundle import a schema-4 peixun left half written holds op writes keyed by device and
+    /// seq; the upgrade finishes them in that layout before it moves the log into runs.
+    #[test]
+    fn an_old_stores_unfinished_import_lands_in_the_new_log() {
+        let (dir, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let own = store.commit(people(2)).unwrap();
+        let sender = Store::create(other.path(), "420704", "另一台").unwrap();
+        let theirs = sender.commit(people(3)).unwrap();
+        drop((store, sender));
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.drop_tree("oplog").unwrap();
+        let old_key = |op: &Op| [op.device.to_be_bytes(), op.seq.to_be_bytes()].concat();
+        let old_log = db.open_tree("ops").unwrap();
+        for op in &own {
+            old_log.insert(old_key(op), op.encode().unwrap()).unwrap();
+        }
+        let last = theirs.last().unwrap();
+        let head = super::super::Head {
+            office: "420704".into(),
+            seq: last.seq,
+            hash: Op::hash_of(&last.encode().unwrap()),
+        };
+        let writes: Vec<RawWrite> = theirs
+            .iter()
+            .map(|op| (TreeName::Ops, old_key(op), Some(op.encode().unwrap())))
+            .chain([(
+                TreeName::Heads,
+                last.device.to_be_bytes().to_vec(),
+                Some(postcard::to_stdvec(&head).unwrap()),
+            )])
+            .collect();
+        let chunk = postcard::to_stdvec(&Staged::Writes(writes)).unwrap();
+        db.open_tree("staged")
+            .unwrap()
+            .insert(chunk_key(0), chunk)
+            .unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("schema", &4u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+        drop((old_log, meta, db));
+
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.staged.is_empty());
+        let read: Vec<Op> = store.ops().collect::<Result<_>>().unwrap();
+        assert_eq!(read.len(), own.len() + theirs.len(), "{read:?}");
+        for op in own.iter().chain(&theirs) {
+            assert!(read.contains(op), "{op:?} is in the new log");
+        }
     }
 }
