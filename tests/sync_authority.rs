@@ -6,11 +6,13 @@ mod common;
 
 use chrono::NaiveDate;
 use common::offices::*;
+use peixun::demo::ChainWriter;
 use peixun::domain::{Session, SessionKind};
 use peixun::log::device::tagged;
-use peixun::log::Payload;
+use peixun::log::{Op, Payload};
 use peixun::store::PersonDraft;
 use peixun::sync::visibility::view_device;
+use peixun::sync::Rejection;
 
 const LINKONG: &str = "420700-linkong";
 
@@ -311,4 +313,51 @@ fn a_chain_on_another_offices_device_is_left_out_and_never_blocks() {
         vec![session(ECHENG, "S-420704-ok", "新设备")],
     );
     assert_eq!(city.applied(&fine).applied, 1);
+}
+
+/// Ops a county's software got wrong inside a range its key signed: one naming another office,
+/// and one stamped no later than the op before it. Each is refused with its cause and nothing
+/// of the bundle is written; the same ops written right go in.
+#[test]
+fn a_signed_range_with_another_offices_op_or_a_clock_going_back_is_refused() {
+    let (_province, city, county) = hierarchy();
+    let device = peixun::log::device::tagged(ECHENG, 77);
+    let mut writer = ChainWriter::new(ECHENG, device, "区局");
+    let ops: Vec<Op> = (0..3)
+        .map(|i| {
+            writer
+                .push(enterprise(
+                    ECHENG,
+                    &format!("E-{ECHENG}-w{i}"),
+                    &format!("企业{i}"),
+                ))
+                .unwrap()
+        })
+        .collect();
+    let before = city.state();
+
+    let mut other_office = ops.clone();
+    other_office[1].office = HUARONG.into();
+    let refused = city
+        .take(&county.craft_chain(&city, device, other_office))
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Rejection::WrongOffice { found, .. } if found == HUARONG),
+        "{refused:?}"
+    );
+
+    let mut clock_back = ops.clone();
+    clock_back[2].hlc = clock_back[1].hlc;
+    let refused = city
+        .take(&county.craft_chain(&city, device, clock_back))
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Rejection::Corrupted { what } if *what == peixun::i18n::t("sync.part.clock")),
+        "{refused:?}"
+    );
+    assert_eq!(city.state(), before, "nothing written");
+
+    let counts = city.applied(&county.craft_chain(&city, device, ops));
+    assert_eq!(counts.applied, 3);
+    city.assert_consistent();
 }

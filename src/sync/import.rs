@@ -22,6 +22,7 @@ use super::{hex, ChainKind, Fault, Rejection};
 use crate::domain::OfficeId;
 use crate::log::device::tag_owner;
 use crate::log::DeviceId;
+use crate::log::Op;
 use crate::store::Store;
 use crate::sync::ledger::{ImportCounts, ImportPlan, VerifiedRange};
 
@@ -118,27 +119,31 @@ fn verify_range(
         return Err(Fault::Refused(stale));
     }
     // Signed by the origin from here on; what is left are mistakes of the origin's software.
-    for (i, op) in read.ops.iter().enumerate() {
-        if op.office != origin {
+    for (i, bytes) in read.bytes.iter().enumerate() {
+        if let Some((_, found)) = read.other_office.as_ref().filter(|(at, _)| *at == i) {
             return Err(Fault::Refused(Rejection::WrongOffice {
                 device: head.device,
                 expected: origin,
-                found: op.office.clone(),
+                found: found.clone(),
             }));
         }
-        if i > 0 && op.hlc <= read.ops[i - 1].hlc {
+        if i > 0 && read.hlcs[i] <= read.hlcs[i - 1] {
             return Err(Fault::Refused(Rejection::corrupted("clock")));
         }
-        if head.kind == ChainKind::PublicView && !view_may_carry(&op.payload, store.office()) {
-            return Err(Fault::Refused(Rejection::Unauthorised {
-                record: op.payload.records().into_iter().next().unwrap_or_default(),
-                origin,
-            }));
+        if head.kind == ChainKind::PublicView {
+            let op = Op::decode(bytes).map_err(|_| Fault::Refused(Rejection::corrupted("ops")))?;
+            if !view_may_carry(&op.payload, store.office()) {
+                return Err(Fault::Refused(Rejection::Unauthorised {
+                    record: op.payload.records().into_iter().next().unwrap_or_default(),
+                    origin,
+                }));
+            }
         }
     }
     Ok(VerifiedRange {
         range: range.clone(),
-        ops: read.ops,
+        hlcs: read.hlcs,
+        first_prev: read.first_prev,
         bytes: read.bytes,
         hashes: read.hashes,
     })

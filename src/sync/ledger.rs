@@ -22,7 +22,7 @@ use super::trust::Peer;
 use super::ChainKind;
 use crate::domain::OfficeId;
 use crate::i18n::tf;
-use crate::log::{DeviceId, Hash, Op};
+use crate::log::{DeviceId, Hash, Hlc, Op};
 use crate::store::voided::{scan, values, Voided};
 use crate::store::Store;
 
@@ -120,7 +120,10 @@ pub struct ChainInfo {
 #[derive(Debug, Clone)]
 pub struct VerifiedRange {
     pub range: RangeHeader,
-    pub ops: Vec<Op>,
+    /// Each op's stamp, in order; the ops themselves are decoded again as they are applied.
+    pub hlcs: Vec<Hlc>,
+    /// The hash the first op links back to.
+    pub first_prev: Hash,
     pub bytes: Vec<Vec<u8>>,
     pub hashes: Vec<Hash>,
 }
@@ -128,15 +131,21 @@ pub struct VerifiedRange {
 impl VerifiedRange {
     /// Rebuilds a held range, checked when it was held; its links are checked again here.
     fn from_stored(range: RangeHeader, bytes: Vec<Vec<u8>>) -> Result<VerifiedRange> {
-        let mut ops = Vec::with_capacity(bytes.len());
+        let mut hlcs = Vec::with_capacity(bytes.len());
         let mut hashes = Vec::with_capacity(bytes.len());
+        let mut first_prev = [0; 32];
         for b in &bytes {
-            ops.push(Op::decode(b).wrap_err("a held op does not decode")?);
+            let op = Op::decode(b).wrap_err("a held op does not decode")?;
+            if hashes.is_empty() {
+                first_prev = op.prev;
+            }
+            hlcs.push(op.hlc);
             hashes.push(Op::hash_of(b));
         }
         Ok(VerifiedRange {
             range,
-            ops,
+            hlcs,
+            first_prev,
             bytes,
             hashes,
         })

@@ -85,13 +85,28 @@ impl Office {
     /// checks them on the way out.
     pub fn craft(&self, to: &Office, device: DeviceId, payloads: Vec<Payload>) -> Vec<u8> {
         let mut writer = ChainWriter::new(self.id(), device, "冒名者");
-        let ops: Vec<Vec<u8>> = payloads
+        let ops = payloads
             .into_iter()
-            .map(|p| writer.push(p).unwrap().encode().unwrap())
+            .map(|p| writer.push(p).unwrap())
             .collect();
-        let last = Op::hash_of(ops.last().unwrap());
+        self.craft_chain(to, device, ops)
+    }
+
+    /// As `craft`, with the ops as given (their office and clock whatever they say), each
+    /// numbered and linked to the one before on `device`, signed by this office.
+    pub fn craft_chain(&self, to: &Office, device: DeviceId, mut ops: Vec<Op>) -> Vec<u8> {
+        let mut prev = [0; 32];
+        let mut encoded = Vec::new();
+        for (i, op) in ops.iter_mut().enumerate() {
+            op.device = device;
+            op.seq = i as u64 + 1;
+            op.prev = prev;
+            let bytes = op.encode().unwrap();
+            prev = Op::hash_of(&bytes);
+            encoded.push(bytes);
+        }
         let head =
-            SignedHead::sign(&self.keys, device, ChainKind::Full, ops.len() as u64, last).unwrap();
+            SignedHead::sign(&self.keys, device, ChainKind::Full, ops.len() as u64, prev).unwrap();
         let link_seq = self.store.next_link_seq(to.id()).unwrap();
         let draft = Draft {
             routing: Routing {
@@ -105,7 +120,7 @@ impl Office {
             seen_link_seq: 0,
             created_ms: 1,
             acks: vec![],
-            ranges: vec![(RangeHeader { first: 1, head }, ops)],
+            ranges: vec![(RangeHeader { first: 1, head }, encoded)],
             files: vec![],
         };
         self.store.set_link_seq(to.id(), link_seq).unwrap();

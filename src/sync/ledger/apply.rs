@@ -43,8 +43,9 @@ enum Source {
     Held(Vec<u8>),
 }
 
+/// An op to append, as its bytes: decoded only as it is applied, one at a time.
 struct Pending {
-    op: Op,
+    order: (Hlc, DeviceId, u64),
     bytes: Vec<u8>,
 }
 
@@ -142,13 +143,13 @@ impl Store {
         let joins = if first <= tip.seq {
             range.hashes[(tip.seq - first) as usize] == tip.hash
         } else {
-            range.ops[0].prev == tip.hash
+            range.first_prev == tip.hash
         };
         if !joins {
             return Ok(Sorted::Fork(first_difference(self, plan)?));
         }
         let skip = (tip.seq + 1 - first) as usize;
-        if tip.hlc.is_some_and(|h| range.ops[skip].hlc <= h) {
+        if tip.hlc.is_some_and(|h| range.hlcs[skip] <= h) {
             return Ok(Sorted::LeftOut(Rejection::corrupted("clock")));
         }
         Ok(Sorted::Apply { skip })
@@ -228,7 +229,7 @@ impl Store {
             }
             Sorted::Apply { skip } => {
                 progressed = true;
-                let new = (range.ops.len() - skip) as u64;
+                let new = (range.bytes.len() - skip) as u64;
                 plan.counts.applied += new;
                 if from_hold {
                     plan.counts.released += new;
@@ -236,18 +237,24 @@ impl Store {
                     plan.counts.duplicates += skip as u64;
                 }
                 let mut last_hlc = None;
-                plan.pending.reserve(range.ops.len() - skip);
-                for ((op, bytes), hash) in range
-                    .ops
+                plan.pending.reserve(range.bytes.len() - skip);
+                let first = range.range.first;
+                for (i, ((bytes, hash), hlc)) in range
+                    .bytes
                     .into_iter()
-                    .zip(range.bytes)
                     .zip(range.hashes)
+                    .zip(range.hlcs)
+                    .enumerate()
                     .skip(skip)
                 {
-                    plan.pending_hashes.insert((device, op.seq), hash);
-                    plan.latest = plan.latest.max(op.hlc);
-                    last_hlc = Some(op.hlc);
-                    plan.pending.push(Pending { op, bytes });
+                    let seq = first + i as u64;
+                    plan.pending_hashes.insert((device, seq), hash);
+                    plan.latest = plan.latest.max(hlc);
+                    last_hlc = Some(hlc);
+                    plan.pending.push(Pending {
+                        order: (hlc, device, seq),
+                        bytes,
+                    });
                 }
                 let head = range.range.head;
                 plan.tips.insert(
@@ -337,7 +344,7 @@ impl Store {
         mut plan: Plan,
     ) -> Result<(ImportCounts, Hlc)> {
         // Causal order across devices: a session before the enrolments that name it.
-        plan.pending.sort_by_key(|p| p.op.order_key());
+        plan.pending.sort_by_key(|p| p.order);
         let mut heads = Vec::new();
         for (device, tip) in &plan.tips {
             if plan.signed.contains_key(device) {
@@ -394,10 +401,11 @@ impl Store {
         // import holds the ops once, not twice.
         let mut log: Vec<(DeviceId, u64, Vec<u8>)> = Vec::with_capacity(plan.pending.len());
         for p in std::mem::take(&mut plan.pending) {
-            log.push((p.op.device, p.op.seq, p.bytes));
-            match apply(&mut overlay, &p.op) {
+            let op = Op::decode(&p.bytes).wrap_err("an op of the bundle does not decode")?;
+            log.push((op.device, op.seq, p.bytes));
+            match apply(&mut overlay, &op) {
                 Ok(true) => {
-                    changed.insert(record_of(&p.op.payload));
+                    changed.insert(record_of(&op.payload));
                 }
                 Ok(false) => {}
                 // The op stays in its chain, so the chain and the link go on; it changes nothing.
@@ -407,17 +415,16 @@ impl Store {
                     rule,
                 })) => {
                     let void = Voided {
-                        device: p.op.device,
-                        seq: p.op.seq,
+                        device: op.device,
+                        seq: op.seq,
                         origin,
-                        kind: p.op.payload.kind().to_string(),
+                        kind: op.payload.kind().to_string(),
                         record,
                         rule,
                         sender: bundle.sender.clone(),
                         at_ms: bundle.at_ms,
                     };
-                    sync_writes
-                        .push((void_key(p.op.device, p.op.seq), postcard::to_stdvec(&void)?));
+                    sync_writes.push((void_key(op.device, op.seq), postcard::to_stdvec(&void)?));
                     plan.counts.refused_ops.push(void);
                 }
                 Err(FoldError::Apply(error)) => return Err(error.into()),
