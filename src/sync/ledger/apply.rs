@@ -2,7 +2,7 @@
 //! (duplicate, next, future, fork), then every next op appended and applied with the bundle's
 //! records; the writes are worked out first and written in one short transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
@@ -396,7 +396,8 @@ impl Store {
         }
         let mut overlay = Overlay::new(&self.state);
         let mut writes = WriteSet::default();
-        let mut changed: BTreeSet<String> = BTreeSet::new();
+        // Each changed record's name, hashed: the names of 400,000 ops took 30 MB.
+        let mut changed: HashSet<u128> = HashSet::new();
         // Each op's bytes are kept for the log and its decoded form goes once applied, so the
         // import holds the ops once, not twice.
         let mut log: Vec<(DeviceId, u64, Vec<u8>)> = Vec::with_capacity(plan.pending.len());
@@ -405,7 +406,7 @@ impl Store {
             log.push((op.device, op.seq, p.bytes));
             match apply(&mut overlay, &op) {
                 Ok(true) => {
-                    changed.insert(record_of(&op.payload));
+                    changed.insert(record_hash(&op.payload));
                 }
                 Ok(false) => {}
                 // The op stays in its chain, so the chain and the link go on; it changes nothing.
@@ -497,13 +498,17 @@ impl Store {
     }
 }
 
-/// One name per record an op changes: an enrolment and an attendance of the same person are two
-/// records, an undo changes the attendance its check-in made.
-fn record_of(payload: &crate::log::Payload) -> String {
+/// One name per record an op changes, hashed: an enrolment and an attendance of the same person
+/// are two records, an undo changes the attendance its check-in made.
+fn record_hash(payload: &crate::log::Payload) -> u128 {
     use crate::log::Payload;
     let class = match payload {
         Payload::CheckInUndone { .. } => "CheckedIn",
         other => other.kind(),
     };
-    format!("{class}:{}", payload.records().join("/"))
+    let name = format!("{class}:{}", payload.records().join("/"));
+    let hash = blake3::hash(name.as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&hash.as_bytes()[..16]);
+    u128::from_le_bytes(first)
 }
