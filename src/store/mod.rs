@@ -18,6 +18,7 @@ pub mod query;
 pub mod refolded;
 mod relog;
 mod staged;
+mod staging;
 pub mod voided;
 
 use std::fs::File;

@@ -277,20 +277,21 @@ impl Store {
             .map(|(_, bytes)| bytes))
     }
 
-    /// The writes that add `ops` to the log, each run read as stored now: for a batch worked
-    /// out before it is written, under the store's one writer.
-    pub(crate) fn run_writes<'a>(
+    /// The writes that add `ops` to the log, each run read as stored now and handed to `write`
+    /// one at a time, none kept: for a batch worked out before it is written, under the store's
+    /// one writer.
+    pub(crate) fn each_run_write<'a>(
         &self,
         ops: impl IntoIterator<Item = (DeviceId, u64, &'a [u8])>,
-    ) -> Result<Vec<([u8; 16], Vec<u8>)>> {
-        let mut out = Vec::new();
+        mut write: impl FnMut([u8; 16], Vec<u8>) -> Result<()>,
+    ) -> Result<()> {
         for (key, new) in by_run(ops) {
             let stored = self.ops.get(key).wrap_err("reading the op log")?;
             let run = merged(stored.as_deref(), &new)
                 .ok_or_else(|| eyre!("the op log's run {} is damaged", describe(&key)))?;
-            out.push((key, run));
+            write(key, run)?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 

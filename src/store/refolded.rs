@@ -277,12 +277,15 @@ mod tests {
             counter: 0,
         };
         let bytes = second.encode().unwrap();
-        for (key, run) in store
-            .run_writes([(second.device, second.seq, bytes.as_slice())])
-            .unwrap()
-        {
-            store.ops.insert(key, run).unwrap();
-        }
+        store
+            .each_run_write(
+                [(second.device, second.seq, bytes.as_slice())],
+                |key, run| {
+                    store.ops.insert(key, run)?;
+                    Ok(())
+                },
+            )
+            .unwrap();
         let check = store.check_state().unwrap();
         assert_eq!(check.differing, 1, "{check:?}");
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r1"));

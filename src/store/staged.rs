@@ -25,7 +25,7 @@ use crate::log::{Op, Payload};
 pub const CHUNK: usize = 1_000;
 
 /// Raw writes per transaction (an op and the state it changes are two or three).
-const WRITES_CHUNK: usize = 1_000;
+pub(super) const WRITES_CHUNK: usize = 1_000;
 
 /// The trees a raw write may go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub enum TreeName {
 /// Writes to one tree, each a value or a removal, in the order made; a later write to a key
 /// wins, as in a sled batch.
 #[derive(Debug, Default)]
-pub struct TreeBatch(Vec<(Vec<u8>, Option<Vec<u8>>)>);
+pub struct TreeBatch(pub(super) Vec<(Vec<u8>, Option<Vec<u8>>)>);
 
 impl TreeBatch {
     pub fn insert(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
@@ -58,21 +58,21 @@ impl TreeBatch {
     }
 }
 
-type RawWrite = (TreeName, Vec<u8>, Option<Vec<u8>>);
+pub(super) type RawWrite = (TreeName, Vec<u8>, Option<Vec<u8>>);
 
 /// What the `staged` tree holds: own payloads still to commit as ops, or raw writes worked out
 /// in full before (a bundle import's).
 #[derive(Serialize, Deserialize)]
-enum Staged {
+pub(super) enum Staged {
     Payloads(Vec<Payload>),
     Writes(Vec<RawWrite>),
 }
 
 /// In `meta` while chunks are being staged: a store opened with it still there holds part of a
 /// write that was never complete, and none of it is applied.
-const STAGING: &str = "staging";
+pub(super) const STAGING: &str = "staging";
 
-fn chunk_key(i: usize) -> [u8; 8] {
+pub(super) fn chunk_key(i: usize) -> [u8; 8] {
     (i as u64).to_be_bytes()
 }
 
@@ -103,14 +103,6 @@ impl Store {
         )
     }
 
-    fn stage_writes(&self, writes: impl IntoIterator<Item = RawWrite>) -> Result<()> {
-        let mut writes = writes.into_iter();
-        self.stage_chunks(std::iter::from_fn(|| {
-            let chunk: Vec<RawWrite> = writes.by_ref().take(WRITES_CHUNK).collect();
-            (!chunk.is_empty()).then_some(Staged::Writes(chunk))
-        }))
-    }
-
     /// Writes every chunk to the `staged` tree, one at a time so that the whole write is never
     /// held twice (once made, once encoded), under the `STAGING` mark, flushed. Staged in one
     /// batch, 400,000 ops of a bundle took 120 MB more at their peak.
@@ -136,40 +128,15 @@ impl Store {
     }
 
     /// Removes the chunks of a staging that never completed, and its mark.
-    fn drop_unfinished_staging(&self) -> Result<()> {
+    pub(super) fn drop_unfinished_staging(&self) -> Result<()> {
         self.staged.clear()?;
         self.meta.remove(STAGING)?;
         self.db.flush()?;
         Ok(())
     }
 
-    /// Makes `batches` (tree by tree, in that order) all or nothing across a crash, in chunks
-    /// when long, flushed; `progress` hears (writes made, all of them).
-    pub fn write_staged(
-        &self,
-        batches: Vec<(TreeName, TreeBatch)>,
-        progress: &dyn Fn(usize, usize),
-    ) -> Result<()> {
-        let total = batches.iter().map(|(_, batch)| batch.0.len()).sum();
-        let writes = batches
-            .into_iter()
-            .flat_map(|(tree, batch)| batch.0.into_iter().map(move |(k, v)| (tree, k, v)));
-        if total <= WRITES_CHUNK {
-            self.apply_removing(&writes.collect::<Vec<_>>(), None)?;
-            progress(total, total);
-            return Ok(());
-        }
-        self.stage_writes(writes)?;
-        self.commit_pending(&|done| progress(done, total))
-            .map_err(|e| match e {
-                CommitError::Refused(error) => Report::from(error),
-                CommitError::Failed(report) => report,
-            })?;
-        Ok(())
-    }
-
     /// Raw writes in one transaction, with the removal of their staged chunk, flushed.
-    fn apply_removing(&self, writes: &[RawWrite], staged: Option<&[u8]>) -> Result<()> {
+    pub(super) fn apply_removing(&self, writes: &[RawWrite], staged: Option<&[u8]>) -> Result<()> {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
         let derived_before = self.derived.generation()?;
         let _writing = self.derived.writing();
@@ -251,7 +218,7 @@ impl Store {
     /// Commits each staged chunk in order, removing it in the same transaction. A sheet writes
     /// only the office's own records, which the rules never refuse; were a chunk refused, the
     /// chunks before it stay written and the rest is dropped, so the store still opens.
-    fn commit_pending(&self, progress: &dyn Fn(usize)) -> Result<Vec<Op>, CommitError> {
+    pub(super) fn commit_pending(&self, progress: &dyn Fn(usize)) -> Result<Vec<Op>, CommitError> {
         // The chunks are one write to a reader keeping a summary: between two of them the state
         // may be ahead of the heads.
         let _writing = self.derived.writing();
@@ -368,6 +335,15 @@ mod tests {
     use super::*;
     use crate::domain::Person;
 
+    /// Stages raw writes without committing them, as a write cut short after staging leaves them.
+    fn stage_writes(store: &Store, writes: Vec<RawWrite>) {
+        let mut staging = store.staging().unwrap();
+        for (tree, key, value) in writes {
+            staging.push(tree, key, value).unwrap();
+        }
+        assert!(staging.seal().unwrap(), "long enough to be staged");
+    }
+
     /// The first staged chunk, as a write cut short after staging would leave it.
     fn first_staged(store: &Store) -> (sled::IVec, Staged) {
         let (key, bytes) = store.staged.first().unwrap().unwrap();
@@ -469,7 +445,7 @@ mod tests {
                 Some(postcard::to_stdvec(&ahead).unwrap()),
             )])
             .collect();
-        store.stage_writes(writes).unwrap();
+        stage_writes(&store, writes);
         drop(store);
         let store = Store::open(dir.path()).unwrap();
         let ops = store.commit(people(1)).unwrap();
@@ -506,7 +482,7 @@ mod tests {
             })
             .collect();
         store.staged.clear().unwrap();
-        store.stage_writes(writes).unwrap();
+        stage_writes(&store, writes);
         let (key, Staged::Writes(chunk)) = first_staged(&store) else {
             panic!("raw writes were staged");
         };
@@ -546,7 +522,7 @@ mod tests {
             })
             .chain([(TreeName::Sync, b"k000000".to_vec(), None)])
             .collect();
-        store.stage_writes(writes).unwrap();
+        stage_writes(&store, writes);
         let (key, Staged::Writes(chunk)) = first_staged(&store) else {
             panic!("raw writes were staged");
         };

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
-use super::writes::{merge_peer_state, FoldError, Overlay, WriteSet};
+use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
     get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut, Quarantined,
     Received, VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
@@ -14,7 +14,7 @@ use super::{
 use crate::domain::OfficeId;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 use crate::store::voided::{void_key, Voided};
-use crate::store::{Head, Store};
+use crate::store::{Head, Store, TreeBatch, TreeName};
 use crate::sync::bundle::SignedHead;
 use crate::sync::Rejection;
 
@@ -394,16 +394,20 @@ impl Store {
             };
             origins.extend(office);
         }
+        let mut staging = self.staging()?;
+        // The log's runs go down first and are not kept: the fold below holds the state's writes.
+        self.each_run_write(
+            plan.pending
+                .iter()
+                .map(|p| (p.order.1, p.order.2, p.bytes.as_slice())),
+            |key, run| staging.push(TreeName::Ops, key.to_vec(), Some(run)),
+        )?;
         let mut overlay = Overlay::new(&self.state);
-        let mut writes = WriteSet::default();
         // Each changed record's name, hashed: the names of 400,000 ops took 30 MB.
         let mut changed: HashSet<u128> = HashSet::new();
-        // Each op's bytes are kept for the log and its decoded form goes once applied, so the
-        // import holds the ops once, not twice.
-        let mut log: Vec<(DeviceId, u64, Vec<u8>)> = Vec::with_capacity(plan.pending.len());
+        // Each op is decoded as it is applied and its bytes go with it.
         for p in std::mem::take(&mut plan.pending) {
             let op = Op::decode(&p.bytes).wrap_err("an op of the bundle does not decode")?;
-            log.push((op.device, op.seq, p.bytes));
             match apply(&mut overlay, &op) {
                 Ok(true) => {
                     changed.insert(record_hash(&op.payload));
@@ -434,27 +438,27 @@ impl Store {
                 }
             }
         }
-        let runs = self.run_writes(log.iter().map(|(d, s, b)| (*d, *s, b.as_slice())))?;
-        drop(log);
-        for (key, run) in runs {
-            writes.ops.insert_owned(key.to_vec(), run);
+        let feeds_search = overlay.feeds_search();
+        for (key, value) in overlay.into_writes() {
+            staging.push(TreeName::State, key.to_vec(), value.map(|v| v.to_vec()))?;
         }
-        writes.feeds_search = overlay.feeds_search();
-        writes.state = overlay.into_batch();
-        for (device, head) in &heads {
-            writes
-                .heads
-                .insert(&device.to_be_bytes()[..], head.as_slice());
+        for (device, head) in heads {
+            staging.push(TreeName::Heads, device.to_be_bytes().to_vec(), Some(head))?;
         }
-        writes.meta.insert("hlc", hlc_bytes.as_slice());
+        staging.push(TreeName::Meta, b"hlc".to_vec(), Some(hlc_bytes))?;
+        let mut sync = TreeBatch::default();
         for k in &plan.unhold {
-            writes.sync.remove(k.as_slice());
+            sync.remove(k.as_slice());
         }
-        for (k, v) in &sync_writes {
-            writes.sync.insert(k.as_slice(), v.as_slice());
+        for (k, v) in sync_writes {
+            sync.insert_owned(k, v);
         }
-        merge_peer_state(tree, bundle, &origins, &mut writes.sync)?;
-        self.write_all(writes)?;
+        merge_peer_state(tree, bundle, &origins, &mut sync)?;
+        staging.batch(TreeName::Sync, sync)?;
+        if feeds_search {
+            self.invalidate_search_index()?;
+        }
+        staging.finish(&|_, _| {})?;
         let records_changed = changed.len();
         plan.counts.records_changed = records_changed;
         Ok((plan.counts, plan.latest))

@@ -1,8 +1,8 @@
 //! An import's writes, worked out before anything is written: the ops are folded into the state
 //! through an in-memory overlay over the state tree (the store has one writer, under its lock
-//! file, so reading the trees directly is safe), which leaves one batch per tree. The batches
-//! then go down all or nothing (`Store::write_staged`: one short transaction, or staged chunks
-//! a crash cannot split).
+//! file, so reading the trees directly is safe), which leaves the state's writes. They go down
+//! all or nothing with the log's and the rest (`store::staging`: one short transaction, or
+//! staged chunks a crash cannot split).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,7 +14,7 @@ use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{ApplyError, Kv};
 use crate::store::derived::feeds_search;
-use crate::store::{Store, TreeBatch, TreeName};
+use crate::store::{Store, TreeBatch};
 
 /// Why folding an op into the overlay stopped.
 pub(super) enum FoldError {
@@ -44,16 +44,9 @@ impl<'a> Overlay<'a> {
         self.feeds_search
     }
 
-    /// The state tree's batch: the last write of every key touched.
-    pub(super) fn into_batch(self) -> TreeBatch {
-        let mut batch = TreeBatch::default();
-        for (k, v) in self.writes {
-            match v {
-                Some(v) => batch.insert(k, v),
-                None => batch.remove(k),
-            }
-        }
-        batch
+    /// The last write of every key touched: a value, or a removal.
+    pub(super) fn into_writes(self) -> impl Iterator<Item = (IVec, Option<IVec>)> {
+        self.writes.into_iter()
     }
 }
 
@@ -85,37 +78,12 @@ impl Kv for Overlay<'_> {
     }
 }
 
-/// One batch per tree an import writes.
-#[derive(Default)]
-pub(super) struct WriteSet {
-    pub ops: TreeBatch,
-    pub heads: TreeBatch,
-    pub state: TreeBatch,
-    pub meta: TreeBatch,
-    pub sync: TreeBatch,
-    /// Whether the state batch changes people or enterprises (`store::derived`).
-    pub feeds_search: bool,
-}
-
 impl Store {
-    /// Writes all batches, all or nothing, and flushes; the ops and the state first, the chain
-    /// heads and what is known of the sender last. Every read and every decision was made
-    /// before.
-    pub(super) fn write_all(&self, writes: WriteSet) -> Result<()> {
-        if writes.feeds_search {
-            let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
-            self.derived.invalidate().wrap_err_with(write_failed)?;
-        }
-        self.write_staged(
-            vec![
-                (TreeName::Ops, writes.ops),
-                (TreeName::State, writes.state),
-                (TreeName::Heads, writes.heads),
-                (TreeName::Meta, writes.meta),
-                (TreeName::Sync, writes.sync),
-            ],
-            &|_, _| {},
-        )
+    /// Removes the search index kept beside the store before an import's writes to people or
+    /// enterprises land.
+    pub(super) fn invalidate_search_index(&self) -> Result<()> {
+        let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
+        self.derived.invalidate().wrap_err_with(write_failed)
     }
 }
 

@@ -1,0 +1,187 @@
+//! A long raw write (a bundle import's) staged as it is worked out, chunk by chunk, then made
+//! all or nothing by `store::staged`: the log's runs can go down before the state's writes are
+//! folded, so the import never holds both, nor the whole write twice.
+//!
+//! The chunks are written under the `STAGING` mark, which goes when the last is down: a store
+//! opened with the mark still there drops what was staged (none of it was applied), and a
+//! staging given up in the process (an op that does not decode) is dropped at once.
+
+use color_eyre::eyre::{eyre, Report, Result, WrapErr};
+
+use super::staged::{chunk_key, RawWrite, Staged, STAGING, WRITES_CHUNK};
+use super::{CommitError, Store, TreeBatch, TreeName};
+use crate::i18n::tf;
+
+/// Raw writes being staged; `finish` makes them land.
+pub struct Staging<'a> {
+    store: &'a Store,
+    chunk: Vec<RawWrite>,
+    chunks: usize,
+    total: usize,
+    sealed: bool,
+}
+
+impl Store {
+    /// Starts a long raw write; refused while an earlier one is still pending.
+    pub(crate) fn staging(&self) -> Result<Staging<'_>> {
+        if !self.staged.is_empty() {
+            return Err(eyre!("an earlier staged write is still pending"));
+        }
+        Ok(Staging {
+            store: self,
+            chunk: Vec::new(),
+            chunks: 0,
+            total: 0,
+            sealed: false,
+        })
+    }
+}
+
+impl Staging<'_> {
+    fn write_failed(&self) -> String {
+        tf(
+            "cli.store.write_failed",
+            &[("dir", &self.store.dir.display())],
+        )
+    }
+
+    /// Adds a write to `tree`: a value, or a removal. A later write to a key wins.
+    pub(crate) fn push(
+        &mut self,
+        tree: TreeName,
+        key: Vec<u8>,
+        value: Option<Vec<u8>>,
+    ) -> Result<()> {
+        self.chunk.push((tree, key, value));
+        self.total += 1;
+        if self.chunk.len() == WRITES_CHUNK {
+            self.write_chunk()?;
+        }
+        Ok(())
+    }
+
+    /// Adds every write of `batch`, in order.
+    pub(crate) fn batch(&mut self, tree: TreeName, batch: TreeBatch) -> Result<()> {
+        batch
+            .0
+            .into_iter()
+            .try_for_each(|(key, value)| self.push(tree, key, value))
+    }
+
+    fn write_chunk(&mut self) -> Result<()> {
+        let failed = self.write_failed();
+        if self.chunks == 0 {
+            self.store
+                .meta
+                .insert(STAGING, &[])
+                .wrap_err_with(|| failed.clone())?;
+        }
+        let chunk = Staged::Writes(std::mem::take(&mut self.chunk));
+        let bytes = postcard::to_stdvec(&chunk).map_err(Report::from)?;
+        self.store
+            .staged
+            .insert(chunk_key(self.chunks), bytes)
+            .wrap_err(failed)?;
+        self.chunks += 1;
+        Ok(())
+    }
+
+    /// Ends the staging: a write short enough for one transaction is made at once (false);
+    /// a longer one is staged whole and flushed, to be committed (true).
+    pub(super) fn seal(&mut self) -> Result<bool> {
+        if self.chunks == 0 {
+            self.store
+                .apply_removing(&std::mem::take(&mut self.chunk), None)?;
+            self.sealed = true;
+            return Ok(false);
+        }
+        if !self.chunk.is_empty() {
+            self.write_chunk()?;
+        }
+        let failed = self.write_failed();
+        self.store
+            .meta
+            .remove(STAGING)
+            .wrap_err_with(|| failed.clone())?;
+        self.store.db.flush().wrap_err(failed)?;
+        self.sealed = true;
+        Ok(true)
+    }
+
+    /// Makes every write land, all or nothing across a crash; `progress` hears (writes made,
+    /// all of them).
+    pub(crate) fn finish(mut self, progress: &dyn Fn(usize, usize)) -> Result<()> {
+        let total = self.total;
+        if !self.seal()? {
+            progress(total, total);
+            return Ok(());
+        }
+        self.store
+            .commit_pending(&|done| progress(done, total))
+            .map_err(|e| match e {
+                CommitError::Refused(error) => Report::from(error),
+                CommitError::Failed(report) => report,
+            })?;
+        Ok(())
+    }
+}
+
+impl Drop for Staging<'_> {
+    /// A staging given up part way: what it staged goes, as it would at the next open.
+    fn drop(&mut self) {
+        if !self.sealed && self.chunks > 0 {
+            let _ = self.store.drop_unfinished_staging();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn writes(n: usize) -> impl Iterator<Item = RawWrite> {
+        (0..n).map(|i| {
+            (
+                TreeName::Sync,
+                format!("k{i:06}").into_bytes(),
+                Some(vec![1]),
+            )
+        })
+    }
+
+    #[test]
+    fn a_staging_given_up_leaves_nothing_and_a_finished_one_lands_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let sync = store.sync_tree().unwrap();
+        let mut staging = store.staging().unwrap();
+        for (tree, key, value) in writes(WRITES_CHUNK * 2 + 1) {
+            staging.push(tree, key, value).unwrap();
+        }
+        assert_eq!(store.staged.len(), 2, "staged as it goes");
+        assert!(store.meta.contains_key(STAGING).unwrap());
+        drop(staging);
+        assert!(store.staged.is_empty() && !store.meta.contains_key(STAGING).unwrap());
+        assert!(sync.is_empty(), "none of it applied");
+
+        let heard = std::cell::Cell::new((0, 0));
+        let mut staging = store.staging().unwrap();
+        for (tree, key, value) in writes(WRITES_CHUNK * 2 + 1) {
+            staging.push(tree, key, value).unwrap();
+        }
+        staging
+            .finish(&|done, total| heard.set((done, total)))
+            .unwrap();
+        assert_eq!(sync.len(), WRITES_CHUNK * 2 + 1);
+        assert_eq!(heard.get(), (WRITES_CHUNK * 2 + 1, WRITES_CHUNK * 2 + 1));
+        assert!(store.staged.is_empty() && !store.meta.contains_key(STAGING).unwrap());
+
+        // A short write is one transaction, never staged.
+        let mut staging = store.staging().unwrap();
+        staging
+            .push(TreeName::Sync, b"short".to_vec(), Some(vec![2]))
+            .unwrap();
+        staging.finish(&|_, _| {}).unwrap();
+        assert_eq!(sync.get("short").unwrap().as_deref(), Some(&[2u8][..]));
+    }
+}
