@@ -172,6 +172,7 @@ impl Store {
     /// Finishes a staged write a crash interrupted. Called on open, before anything else.
     pub(super) fn resume_staged(&self) -> Result<()> {
         if self.meta.contains_key(STAGING)? {
+            crate::errln!("{}", crate::i18n::t("cli.store.staging_dropped"));
             return self.drop_unfinished_staging();
         }
         if self.staged.is_empty() {
