@@ -120,6 +120,46 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    bench_enterprise_field(c);
+}
+
+/// Enterprises a province at ten times its size knows.
+const ENTERPRISES: usize = 120_000;
+
+/// The walk-in and enrol forms' enterprise field, matched on every keystroke against every
+/// enterprise the office knows.
+fn bench_enterprise_field(c: &mut Criterion) {
+    use peixun::tui::suggest::{enterprises, known_enterprises};
+    let places = ["鄂州市", "武汉市", "黄石市", "襄阳市", "宜昌市", "荆州市"];
+    let words = [
+        "华宇", "中盛", "长江", "楚天", "光谷", "葛店", "东湖", "江城",
+    ];
+    let trades = [
+        "光电科技",
+        "新材料",
+        "生物医药",
+        "机械制造",
+        "电子商务",
+        "新能源",
+    ];
+    let names = (0..ENTERPRISES).map(|i| {
+        format!(
+            "{}{}{}有限公司{}",
+            places[i % places.len()],
+            words[(i / 7) % words.len()],
+            trades[(i / 11) % trades.len()],
+            i
+        )
+    });
+    let known = std::sync::Arc::new(known_enterprises(names));
+    let mut group = c.benchmark_group("enterprise_field_120k");
+    group.sample_size(20);
+    for typed in ["h", "ezs", "中盛", "鄂州市华宇光电科技有限公司12"] {
+        group.bench_with_input(BenchmarkId::from_parameter(typed), typed, |b, typed| {
+            b.iter(|| enterprises(&known, black_box(typed)))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

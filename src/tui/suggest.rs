@@ -22,6 +22,15 @@ pub const SHOWN: usize = 5;
 pub struct KnownEnterprise {
     pub name: String,
     pub initials: String,
+    /// The name with its Latin letters in lower case, only when it has upper-case ones.
+    lowered: Option<Box<str>>,
+}
+
+impl KnownEnterprise {
+    /// What a query typed in ASCII (in lower case) is looked for in.
+    fn latin_key(&self) -> &str {
+        self.lowered.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// One suggestion: the line shown, and the fields it fills.
@@ -202,26 +211,33 @@ pub fn enterprises(known: &Arc<Vec<KnownEnterprise>>, typed: &str) -> Vec<Sugges
         return Vec::new();
     }
     let ascii = query.is_ascii();
-    let mut found: Vec<&KnownEnterprise> = known
+    let finder = memchr::memmem::Finder::new(if ascii { query.as_str() } else { typed });
+    // Each match as (length, name) to rank by, without a copy: at ten times the province the
+    // field looks through 120,000 names on every keystroke.
+    let mut found: Vec<(usize, &str)> = known
         .iter()
         .filter(|e| {
             if ascii {
-                e.initials.starts_with(&query) || e.name.to_lowercase().contains(&query)
+                e.initials.starts_with(&query) || finder.find(e.latin_key().as_bytes()).is_some()
             } else {
-                e.name.contains(typed)
+                finder.find(e.name.as_bytes()).is_some()
             }
         })
+        .map(|e| (e.name.chars().count(), e.name.as_str()))
         .collect();
-    if found.iter().any(|e| e.name == typed) {
+    if found.iter().any(|(_, name)| *name == typed) {
         return Vec::new();
     }
-    found.sort_by_key(|e| (e.name.chars().count(), e.name.clone()));
+    if found.len() > SHOWN {
+        found.select_nth_unstable(SHOWN - 1);
+        found.truncate(SHOWN);
+    }
+    found.sort_unstable();
     found
         .into_iter()
-        .take(SHOWN)
-        .map(|e| Suggestion {
-            label: e.name.clone(),
-            fill: vec![("enterprise", e.name.clone())],
+        .map(|(_, name)| Suggestion {
+            label: name.to_string(),
+            fill: vec![("enterprise", name.to_string())],
         })
         .collect()
 }
@@ -232,10 +248,57 @@ pub fn known_enterprises(names: impl IntoIterator<Item = String>) -> Vec<KnownEn
         .into_iter()
         .map(|name| KnownEnterprise {
             initials: text_initials(&name),
+            lowered: name
+                .bytes()
+                .any(|b| b.is_ascii_uppercase())
+                .then(|| name.to_ascii_lowercase().into()),
             name,
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out.dedup_by(|a, b| a.name == b.name);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(found: Vec<Suggestion>) -> Vec<String> {
+        found.into_iter().map(|s| s.label).collect()
+    }
+
+    #[test]
+    fn the_enterprise_field_offers_the_shortest_matches_in_any_case() {
+        let known = Arc::new(known_enterprises(
+            [
+                "鄂州市华宇光电科技有限公司",
+                "华宇光电",
+                "ABC光电科技有限公司",
+                "华宇",
+                "武汉华宇物流有限公司",
+            ]
+            .map(String::from),
+        ));
+        assert_eq!(labels(enterprises(&known, "abc")), ["ABC光电科技有限公司"]);
+        assert_eq!(
+            labels(enterprises(&known, "华宇光")),
+            ["华宇光电", "鄂州市华宇光电科技有限公司"]
+        );
+        assert_eq!(
+            labels(enterprises(&known, "hy")),
+            ["华宇", "华宇光电"],
+            "by initials from the start"
+        );
+        assert!(enterprises(&known, "华宇").is_empty(), "typed out");
+        assert!(enterprises(&known, "  ").is_empty());
+
+        let many = Arc::new(known_enterprises(
+            (0..40).rev().map(|i| format!("光电{}厂", "号".repeat(i % 9))),
+        ));
+        let shown = labels(enterprises(&many, "光电"));
+        assert_eq!(shown.len(), SHOWN);
+        let lengths: Vec<usize> = shown.iter().map(|n| n.chars().count()).collect();
+        assert_eq!(lengths, [3, 4, 5, 6, 7], "{shown:?}");
+    }
 }
