@@ -295,6 +295,10 @@ pub struct Op {
 }
 
 impl Op {
+    /// The largest encoding an op may have: a session with every course is a few kilobytes.
+    /// Bundles refuse larger ones, and a run of the log is bounded by it.
+    pub const MAX_BYTES: u64 = 1 << 20;
+
     pub fn encode(&self) -> Result<Vec<u8>, postcard::Error> {
         postcard::to_stdvec(self)
     }

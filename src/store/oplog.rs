@@ -38,7 +38,7 @@ const ZSTD_LEVEL: i32 = 1;
 
 /// The most a run's ops take decoded: `RUN` ops of the largest a bundle carries. A damaged or
 /// tampered frame asking for more is damage, not an allocation.
-const MAX_PLAIN: u64 = RUN * (crate::sync::bundle::MAX_OP + (SEQ_LEN + LEN_LEN) as u64);
+const MAX_PLAIN: u64 = RUN * (Op::MAX_BYTES + (SEQ_LEN + LEN_LEN) as u64);
 
 /// A run's frame decoded, at most `MAX_PLAIN` bytes; `None` when it does not decode.
 fn plain(run: &[u8]) -> Option<Vec<u8>> {

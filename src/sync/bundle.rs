@@ -40,8 +40,8 @@ const VERSION_FILES: u16 = 2;
 pub const MAX_FILE: u64 = 1 << 30;
 /// Cap on the decompressed payload, whatever the header claims.
 pub const MAX_PAYLOAD: u64 = 1 << 30;
-/// Cap on one op's encoding: a session with every course is a few kilobytes.
-pub const MAX_OP: u64 = 1 << 20;
+/// Cap on one op's encoding.
+pub const MAX_OP: u64 = crate::log::Op::MAX_BYTES;
 pub(super) const MAX_HEADER: usize = 16 << 20;
 pub(super) const MAX_ROUTING: usize = 1024;
 pub(super) const HEADER_DOMAIN: &[u8] = b"peixun bundle header v1\0";

@@ -294,7 +294,9 @@ mod tests {
         assert!(enterprises(&known, "  ").is_empty());
 
         let many = Arc::new(known_enterprises(
-            (0..40).rev().map(|i| format!("光电{}厂", "号".repeat(i % 9))),
+            (0..40)
+                .rev()
+                .map(|i| format!("光电{}厂", "号".repeat(i % 9))),
         ));
         let shown = labels(enterprises(&many, "光电"));
         assert_eq!(shown.len(), SHOWN);
