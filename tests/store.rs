@@ -567,3 +567,41 @@ fn a_kept_cert_summary_holds_only_until_the_next_op() {
         "a read a write overlapped is not kept"
     );
 }
+
+/// A value kept beside the store is read back, not worked out again, while the log has not
+/// moved; an op makes it be worked out again; a kept value the store does not give is found by
+/// the check and removed.
+#[test]
+fn a_kept_value_holds_until_the_log_moves_and_a_wrong_one_is_removed() {
+    use peixun::store::kept::Kept;
+    const KEPT: Kept = Kept {
+        file: "kept-people-count",
+        magic: b"peixun people count 1\n",
+        max_bytes: 1024,
+    };
+    let (dir, store) = new_store();
+    let worked = std::cell::Cell::new(0);
+    let count = || -> color_eyre::Result<u64> {
+        worked.set(worked.get() + 1);
+        Ok(store.people()?.len() as u64)
+    };
+    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 0);
+    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 0);
+    assert_eq!(worked.get(), 1, "the second read is the kept one");
+    assert!(dir.path().join("kept-people-count").exists());
+    store
+        .commit(vec![Payload::PersonUpserted(person(&store, 1))])
+        .unwrap();
+    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 1);
+    assert_eq!(worked.get(), 2);
+    // Something else under the same key: the check finds it and removes it.
+    let key = KEPT.key(&store, b"").unwrap();
+    KEPT.keep(&store, b"", &key, store.quiet(), &7u64);
+    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 7);
+    assert!(!KEPT.kept_is_current(&store, b"", count).unwrap());
+    assert!(!dir.path().join("kept-people-count").exists());
+    assert!(KEPT.kept_is_current(&store, b"", count).unwrap());
+    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 1);
+    // Kept for another office asking, it is not this one's.
+    assert_ne!(KEPT.key(&store, b"420700").unwrap(), key);
+}

@@ -25,6 +25,9 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     if !crate::cert::kept::kept_is_current(store, &crate::cert::Rules::load()?)? {
         problems.push(t("cli.doctor.cert_summary_stale"));
     }
+    if !crate::sync::ledger::review_kept_is_current(store, store.office())? {
+        problems.push(t("cli.doctor.review_stale"));
+    }
     let mut count = 0;
     let mut chains: BTreeMap<u64, (u64, [u8; 32])> = BTreeMap::new();
     for op in store.ops() {

@@ -7,6 +7,7 @@ mod enrol;
 pub mod foreign;
 pub mod holder;
 pub mod home;
+pub mod kept;
 pub mod lists;
 mod migrate;
 mod open;

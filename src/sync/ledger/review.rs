@@ -7,14 +7,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use color_eyre::eyre::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::campaign::campaign;
 use crate::domain::{OfficeId, Person};
+use crate::store::kept::Kept;
 use crate::store::Store;
 
 /// What two records have in common.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DuplicateBy {
     Phone,
@@ -31,7 +32,7 @@ impl DuplicateBy {
 }
 
 /// One unit's record of the person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sighting {
     pub office: OfficeId,
     pub person: String,
@@ -41,7 +42,7 @@ pub struct Sighting {
 }
 
 /// Records of two or more units that look like one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duplicate {
     pub by: DuplicateBy,
     /// The shared phone, or the credit code and the name.
@@ -79,12 +80,30 @@ struct Seen {
     shared: bool,
 }
 
-/// People owned by two or more different units below `office`, grouped by what they share;
-/// a pair found by phone is not listed again by credit code and name. Two passes over the
-/// people, the first keeping a hash per value (a collision only costs the second pass a look
-/// at a group it then drops): a province office holds everyone once, not twice over
-/// (hundreds of MB at ten times the province).
+/// The review kept beside the store (`store::kept`), under the log's heads and the office.
+const KEPT: Kept = Kept {
+    file: "duplicates-review",
+    magic: b"peixun duplicates review 1\n",
+    max_bytes: 256 << 20,
+};
+
+/// People owned by two or more different units below `office`, grouped by what they share; a
+/// pair found by phone is not listed again by credit code and name. Kept while the log has not
+/// moved: the 同步 tab asks on every visit, and the answer reads everyone below the office.
 pub fn review(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
+    KEPT.get_or_work_out(store, office.as_bytes(), || worked_out(store, office))
+}
+
+/// Whether the review kept under the log's present key (if any) is the one the people give; one
+/// that is not is removed.
+pub fn review_kept_is_current(store: &Store, office: &str) -> Result<bool> {
+    KEPT.kept_is_current(store, office.as_bytes(), || worked_out(store, office))
+}
+
+/// `review` from the people. Two passes over them, the first keeping a hash per value (a
+/// collision only costs the second pass a look at a group it then drops): a province office
+/// holds everyone once, not twice over (hundreds of MB at ten times the province).
+fn worked_out(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
     let below: BTreeSet<String> = campaign()
         .descendants(office)
         .into_iter()

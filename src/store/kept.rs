@@ -1,0 +1,193 @@
+//! Values worked out from the whole store, kept in a file beside it under a key of the log's
+//! heads and this peixun, and read back while the log has not moved. A read of every record
+//! leaves its pages in sled's cache (at ten times the province, about 100 MB that stay), so what
+//! a screen needs of the whole store is read once per change of the log, not once per visit.
+//!
+//! A value is kept only from a read no write overlapped (`Store::quiet`): a bundle's chunks move
+//! the state before the heads. The file is whole or not read: a magic line, the key, a blake3
+//! of the body, the body (postcard).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, WrapErr};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::Store;
+use crate::i18n::tf;
+
+/// One kind of kept value: its file beside the store, the line it starts with, and how large
+/// one can be (a bigger file is not one of ours).
+pub struct Kept {
+    pub file: &'static str,
+    pub magic: &'static [u8],
+    pub max_bytes: u64,
+}
+
+impl Kept {
+    fn path(&self, dir: &Path) -> PathBuf {
+        dir.join(self.file)
+    }
+
+    /// What a kept value must have been made under: this peixun and schema, what else it
+    /// depends on (`extra`: the rules, the office asking), and every device's head (every op
+    /// changes one).
+    pub fn key(&self, store: &Store, extra: &[u8]) -> Result<[u8; 32]> {
+        let mut hash = blake3::Hasher::new();
+        hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hash.update(&super::SCHEMA_VERSION.to_be_bytes());
+        hash.update(self.magic);
+        hash.update(&(extra.len() as u64).to_be_bytes());
+        hash.update(extra);
+        for (device, head) in store.heads()? {
+            hash.update(&device.to_be_bytes());
+            hash.update(&head.seq.to_be_bytes());
+            hash.update(&head.hash);
+        }
+        Ok(*hash.finalize().as_bytes())
+    }
+
+    /// The value in `bytes`, when they are a whole one kept under `key`.
+    fn decode<T: DeserializeOwned>(&self, bytes: &[u8], key: &[u8; 32]) -> Option<T> {
+        let rest = bytes.strip_prefix(self.magic)?;
+        let (kept_under, body) = rest.split_at_checked(32)?;
+        if kept_under != key {
+            return None;
+        }
+        let (check, body) = body.split_at_checked(32)?;
+        if blake3::hash(body).as_bytes()[..] != *check {
+            return None;
+        }
+        postcard::from_bytes(body).ok()
+    }
+
+    fn encode<T: Serialize>(&self, value: &T, key: &[u8; 32]) -> Result<Vec<u8>> {
+        let body = postcard::to_stdvec(value)?;
+        let mut bytes = Vec::with_capacity(self.magic.len() + 64 + body.len());
+        bytes.extend_from_slice(self.magic);
+        bytes.extend_from_slice(key);
+        bytes.extend_from_slice(blake3::hash(&body).as_bytes());
+        bytes.extend_from_slice(&body);
+        Ok(bytes)
+    }
+
+    /// The value kept in `dir` under `key`; `None` when there is none, or another's.
+    pub fn load<T: DeserializeOwned>(&self, dir: &Path, key: &[u8; 32]) -> Option<T> {
+        let file = std::fs::File::open(self.path(dir)).ok()?;
+        let mut bytes = Vec::new();
+        file.take(self.max_bytes).read_to_end(&mut bytes).ok()?;
+        self.decode(&bytes, key)
+    }
+
+    /// Keeps `value`, read under `key` (made with `extra`) from `mark` on, unless a write came
+    /// since. Keeping it only spares the next read: a full disk costs time, not answers.
+    pub fn keep<T: Serialize>(
+        &self,
+        store: &Store,
+        extra: &[u8],
+        key: &[u8; 32],
+        mark: Option<u64>,
+        value: &T,
+    ) {
+        let unwritten = mark.is_some_and(|mark| store.unwritten_since(mark));
+        if !unwritten || self.key(store, extra).ok().as_ref() != Some(key) {
+            return;
+        }
+        let Ok(bytes) = self.encode(value, key) else {
+            return;
+        };
+        let Ok(mut file) = tempfile::NamedTempFile::new_in(store.dir()) else {
+            return;
+        };
+        if std::io::Write::write_all(&mut file, &bytes).is_ok() {
+            let _ = file.persist(self.path(store.dir()));
+        }
+    }
+
+    /// The value kept under the log's present key, else `worked_out` and kept.
+    pub fn get_or_work_out<T: Serialize + DeserializeOwned>(
+        &self,
+        store: &Store,
+        extra: &[u8],
+        worked_out: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let mark = store.quiet();
+        let key = self.key(store, extra)?;
+        if let Some(kept) = self.load(store.dir(), &key) {
+            return Ok(kept);
+        }
+        let value = worked_out()?;
+        self.keep(store, extra, &key, mark, &value);
+        Ok(value)
+    }
+
+    /// Whether the value kept under the log's present key (if any) is the one `worked_out`
+    /// gives; one that is not is removed, to be worked out again by the next read.
+    pub fn kept_is_current<T: PartialEq + DeserializeOwned>(
+        &self,
+        store: &Store,
+        extra: &[u8],
+        worked_out: impl FnOnce() -> Result<T>,
+    ) -> Result<bool> {
+        let key = self.key(store, extra)?;
+        let Some(kept) = self.load::<T>(store.dir(), &key) else {
+            return Ok(true);
+        };
+        if worked_out()? == kept {
+            return Ok(true);
+        }
+        std::fs::remove_file(self.path(store.dir()))
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEPT: Kept = Kept {
+        file: "kept-for-test",
+        magic: b"peixun kept test 1\n",
+        max_bytes: 1 << 20,
+    };
+
+    #[test]
+    fn a_value_reads_back_only_under_its_own_key_and_whole() {
+        let key = [7; 32];
+        let value = (vec!["P-1".to_string(), "P-2".to_string()], 3u64);
+        let bytes = KEPT.encode(&value, &key).unwrap();
+        assert_eq!(KEPT.decode(&bytes, &key), Some(value.clone()));
+        assert_eq!(
+            KEPT.decode::<(Vec<String>, u64)>(&bytes, &[8; 32]),
+            None,
+            "another log's"
+        );
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(
+            KEPT.decode::<(Vec<String>, u64)>(&flipped, &key),
+            None,
+            "damaged"
+        );
+        let cut = &bytes[..bytes.len() - 1];
+        assert_eq!(KEPT.decode::<(Vec<String>, u64)>(cut, &key), None, "cut");
+    }
+
+    proptest! {
+        /// Whatever a kept file holds, reading it gives a value or nothing, never a panic.
+        #[test]
+        fn any_bytes_read_as_a_value_or_nothing(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let key = [1; 32];
+            let mut bytes = KEPT.magic.to_vec();
+            bytes.extend_from_slice(&key);
+            bytes.extend_from_slice(blake3::hash(&body).as_bytes());
+            bytes.extend_from_slice(&body);
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, &key);
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&body, &key);
+        }
+    }
+}
