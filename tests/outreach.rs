@@ -446,3 +446,39 @@ fn the_summary_of_another_county_is_refused_and_its_own_is_given_in_both_languag
     let english = stdout(&peixun(dir.path(), &["--lang", "en", "report", "summary"]));
     assert!(english.contains("Publicity items"), "{english}");
 }
+
+/// The 企业 tab's rows are kept beside the store: read back while nothing changed, worked out
+/// again once an outreach status is recorded, and the same as the rows the store gives.
+#[test]
+fn the_enterprise_tabs_rows_are_kept_until_the_log_moves() {
+    let (_province, _city, county) = hierarchy();
+    let (_, untrained) = with_two_enterprises(&county);
+    let first = outreach::screen_rows(&county.store).unwrap();
+    assert_eq!(first.len(), 2);
+    assert!(county.store.dir().join("enterprise-rows").exists());
+    assert_eq!(outreach::screen_rows(&county.store).unwrap(), first);
+    let masked: Vec<&String> = first.iter().flat_map(|r| &r.people).collect();
+    assert!(
+        masked.iter().all(|p| p.contains("****")),
+        "phones masked: {masked:?}"
+    );
+    assert!(outreach::screen_rows_kept_are_current(&county.store).unwrap());
+
+    let today = day();
+    outreach::record(
+        &county.store,
+        &untrained,
+        OutreachStatus::Invited,
+        today,
+        today,
+        "电话通知",
+    )
+    .unwrap();
+    let after = outreach::screen_rows(&county.store).unwrap();
+    let row = after.iter().find(|r| r.enterprise.id == untrained).unwrap();
+    assert_eq!(
+        row.outreach.as_ref().map(|o| o.status),
+        Some(OutreachStatus::Invited),
+        "worked out again, not the rows kept before"
+    );
+}

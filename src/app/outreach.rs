@@ -11,10 +11,12 @@ use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::unit_name;
 use crate::domain::outreach::{Outreach, OutreachRow, OutreachStatus};
+use crate::domain::text::mask_phone;
 use crate::domain::{Enterprise, EnterpriseCategory, Person};
 use crate::i18n::{t, tf};
 use crate::log::apply::keys;
 use crate::log::Payload;
+use crate::store::kept::Kept;
 use crate::store::Store;
 
 /// Which enterprises a list holds.
@@ -37,6 +39,42 @@ impl CallFilter {
             category
         }
     }
+}
+
+/// The 企业 tab's rows kept beside the store (`store::kept`): working them out reads every
+/// enterprise and every person of the area.
+const SCREEN_ROWS: Kept = Kept {
+    file: "enterprise-rows",
+    magic: b"peixun enterprise rows 1\n",
+    max_bytes: 512 << 20,
+};
+
+/// A person as the 企业 tab's panel shows them: name and masked phone.
+fn on_screen(person: Person) -> String {
+    format!("{} {}", person.name, mask_phone(&person.phone))
+}
+
+/// What the rows depend on besides the log: who is trained is the certification rules' word.
+fn screen_rows_extra() -> Result<Vec<u8>, Refusal> {
+    Ok(format!("{:?}", crate::cert::Rules::load()?).into_bytes())
+}
+
+/// Every enterprise of this office's area with its people as the 企业 tab shows them; kept
+/// while the log has not moved.
+pub fn screen_rows(store: &Store) -> Outcome<Vec<OutreachRow<String>>> {
+    let extra = screen_rows_extra()?;
+    Ok(SCREEN_ROWS.get_or_work_out(store, &extra, || {
+        Ok(rows_keeping(store, CallFilter::default(), on_screen)?)
+    })?)
+}
+
+/// Whether the rows kept under the log's present key (if any) are the ones the store gives;
+/// kept rows that are not are removed.
+pub fn screen_rows_kept_are_current(store: &Store) -> Outcome<bool> {
+    let extra = screen_rows_extra()?;
+    Ok(SCREEN_ROWS.kept_is_current(store, &extra, || {
+        Ok(rows_keeping(store, CallFilter::default(), on_screen)?)
+    })?)
 }
 
 /// The enterprises of this office's area that `filter` keeps, by unit and name.

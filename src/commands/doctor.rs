@@ -28,6 +28,9 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     if !crate::sync::ledger::review_kept_is_current(store, store.office())? {
         problems.push(t("cli.doctor.review_stale"));
     }
+    if !crate::app::outreach::screen_rows_kept_are_current(store)? {
+        problems.push(t("cli.doctor.enterprise_rows_stale"));
+    }
     let mut count = 0;
     let mut chains: BTreeMap<u64, (u64, [u8; 32])> = BTreeMap::new();
     for op in store.ops() {

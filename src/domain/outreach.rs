@@ -82,7 +82,7 @@ pub struct Outreach {
 
 /// An enterprise of an office's area as the outreach sees it, with what is kept of each of its
 /// people: the whole record for a call list, a line for a screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutreachRow<P = super::Person> {
     pub enterprise: super::Enterprise,
     pub unit_name: String,

@@ -3,9 +3,8 @@
 
 use super::OutreachEffect;
 use crate::app::needs;
-use crate::app::outreach::{self, CallFilter};
+use crate::app::outreach;
 use crate::app::Outcome;
-use crate::domain::text::mask_phone;
 use crate::i18n::tf;
 use crate::store::Store;
 use crate::tui::app::State;
@@ -81,12 +80,10 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
 
 /// Reads the enterprises and the needs into the tab.
 pub fn load(store: &Store, state: &mut State) -> Outcome<()> {
-    let rows = outreach::rows_keeping(store, CallFilter::default(), |p| {
-        format!("{} {}", p.name, mask_phone(&p.phone))
-    })?;
+    let rows = outreach::screen_rows(store)?;
     state.outreach.needs = needs::list(store, false)?;
     state.outreach.replace(rows);
-    // Who is trained is worked out from the whole certification book, far larger than the rows.
+    // Worked out (not kept), the rows read every enterprise and person of the area.
     crate::heap::release_freed();
     Ok(())
 }
