@@ -462,7 +462,16 @@ fn the_enterprise_tabs_rows_are_kept_until_the_log_moves() {
         masked.iter().all(|p| p.contains("****")),
         "phones masked: {masked:?}"
     );
-    assert!(outreach::screen_rows_kept_are_current(&county.store).unwrap());
+    outreach::forget_kept_screen_rows(&county.store).unwrap();
+    assert!(
+        !county.store.dir().join("enterprise-rows").exists(),
+        "let go by doctor"
+    );
+    assert_eq!(
+        outreach::screen_rows(&county.store).unwrap(),
+        first,
+        "worked out again, the same"
+    );
 
     let today = day();
     outreach::record(

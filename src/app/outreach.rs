@@ -68,13 +68,9 @@ pub fn screen_rows(store: &Store) -> Outcome<Vec<OutreachRow<String>>> {
     })?)
 }
 
-/// Whether the rows kept under the log's present key (if any) are the ones the store gives;
-/// kept rows that are not are removed.
-pub fn screen_rows_kept_are_current(store: &Store) -> Outcome<bool> {
-    let extra = screen_rows_extra()?;
-    Ok(SCREEN_ROWS.kept_is_current(store, &extra, || {
-        Ok(rows_keeping(store, CallFilter::default(), on_screen)?)
-    })?)
+/// Removes the kept rows, if any (`doctor`).
+pub fn forget_kept_screen_rows(store: &Store) -> Outcome<()> {
+    Ok(SCREEN_ROWS.forget(store)?)
 }
 
 /// The enterprises of this office's area that `filter` keeps, by unit and name.

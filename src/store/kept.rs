@@ -122,6 +122,15 @@ impl Kept {
         Ok(value)
     }
 
+    /// Removes the kept value, if any.
+    pub fn forget(&self, store: &Store) -> Result<()> {
+        match std::fs::remove_file(self.path(store.dir())) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)
+                .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())])),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether the value kept under the log's present key (if any) is the one `worked_out`
     /// gives; one that is not is removed, to be worked out again by the next read.
     pub fn kept_is_current<T: PartialEq + DeserializeOwned>(

@@ -9,7 +9,7 @@ mod files;
 mod review;
 mod writes;
 
-pub use review::{review, review_kept_is_current, Duplicate, DuplicateBy, Sighting};
+pub use review::{forget_kept_review, review, Duplicate, DuplicateBy, Sighting};
 
 use std::collections::BTreeMap;
 

@@ -94,10 +94,9 @@ pub fn review(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
     KEPT.get_or_work_out(store, office.as_bytes(), || worked_out(store, office))
 }
 
-/// Whether the review kept under the log's present key (if any) is the one the people give; one
-/// that is not is removed.
-pub fn review_kept_is_current(store: &Store, office: &str) -> Result<bool> {
-    KEPT.kept_is_current(store, office.as_bytes(), || worked_out(store, office))
+/// Removes the kept review, if any (`doctor`).
+pub fn forget_kept_review(store: &Store) -> Result<()> {
+    KEPT.forget(store)
 }
 
 /// `review` from the people. Two passes over them, the first keeping a hash per value (a
