@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::unit_name;
+use crate::domain::enterprise_rows::EnterpriseRows;
 use crate::domain::outreach::{Outreach, OutreachRow, OutreachStatus};
 use crate::domain::text::mask_phone;
 use crate::domain::{Enterprise, EnterpriseCategory, Person};
@@ -45,7 +46,7 @@ impl CallFilter {
 /// enterprise and every person of the area.
 const SCREEN_ROWS: Kept = Kept {
     file: "enterprise-rows",
-    magic: b"peixun enterprise rows 1\n",
+    magic: b"peixun enterprise rows 2\n",
     max_bytes: 512 << 20,
 };
 
@@ -61,10 +62,20 @@ fn screen_rows_extra() -> Result<Vec<u8>, Refusal> {
 
 /// Every enterprise of this office's area with its people as the 企业 tab shows them; kept
 /// while the log has not moved.
-pub fn screen_rows(store: &Store) -> Outcome<Vec<OutreachRow<String>>> {
+pub fn screen_rows(store: &Store) -> Outcome<EnterpriseRows> {
     let extra = screen_rows_extra()?;
     Ok(SCREEN_ROWS.get_or_work_out(store, &extra, || {
-        Ok(rows_keeping(store, CallFilter::default(), on_screen)?)
+        let mut packed = EnterpriseRows::default();
+        for row in rows_keeping(store, CallFilter::default(), on_screen)? {
+            packed.push(
+                &row.enterprise,
+                &row.unit_name,
+                row.trained,
+                row.outreach,
+                row.people.iter().map(String::as_str),
+            )?;
+        }
+        Ok(packed)
     })?)
 }
 

@@ -14,7 +14,7 @@ use crate::cli_outreach::{
 use crate::domain::outreach::OutreachStatus;
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
-use crate::sheets::calls::{calls_document, categories_text, outreach_text, trained_text};
+use crate::sheets::calls::{calls_document, outreach_text, trained_text};
 use crate::sheets::stamp::office_name;
 use crate::store::Store;
 
@@ -106,9 +106,9 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                     vec![
                         row.unit_name.clone(),
                         row.enterprise.name.clone(),
-                        categories_text(row),
-                        trained_text(row),
-                        outreach_text(row),
+                        row.enterprise.categories.label(),
+                        trained_text(row.trained),
+                        outreach_text(row.outreach.as_ref()),
                         row.people.len().to_string(),
                     ]
                 })

@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod code;
 pub mod contact;
 pub mod credit_code;
+pub mod enterprise_rows;
 pub mod file_name;
 pub mod input;
 pub mod known_enterprises;

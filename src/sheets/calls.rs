@@ -5,29 +5,19 @@
 use chrono::NaiveDate;
 
 use super::doc::{text_or_empty, Align, Cell, Column, Document, Row, Value};
-use crate::domain::outreach::OutreachRow;
+use crate::domain::outreach::{Outreach, OutreachRow};
 use crate::i18n::{t, tf};
 
-/// The enterprise's categories in words, as the lists print them.
-pub fn categories_text<P>(row: &OutreachRow<P>) -> String {
-    row.enterprise
-        .categories
-        .iter()
-        .map(|c| c.label())
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
 /// Where the outreach stands, with its date: "已确认 2023-03-02".
-pub fn outreach_text<P>(row: &OutreachRow<P>) -> String {
-    match &row.outreach {
+pub fn outreach_text(outreach: Option<&Outreach>) -> String {
+    match outreach {
         Some(o) => format!("{} {}", o.status.label(), o.on),
         None => t("cli.outreach.not_yet"),
     }
 }
 
-pub fn trained_text<P>(row: &OutreachRow<P>) -> String {
-    t(if row.trained {
+pub fn trained_text(trained: bool) -> String {
+    t(if trained {
         "cli.outreach.trained_yes"
     } else {
         "cli.outreach.trained_no"
@@ -67,9 +57,9 @@ pub fn calls_document(
                     Cell::int(i + 1),
                     Cell::text(&row.unit_name),
                     Cell::text(&row.enterprise.name),
-                    text_or_empty(&categories_text(row)).into(),
-                    Cell::text(trained_text(row)),
-                    Cell::text(outreach_text(row)),
+                    text_or_empty(&row.enterprise.categories.label()).into(),
+                    Cell::text(trained_text(row.trained)),
+                    Cell::text(outreach_text(row.outreach.as_ref())),
                 ]
             } else {
                 (0..6).map(|_| Cell::from(Value::Empty)).collect()

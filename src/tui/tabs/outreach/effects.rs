@@ -24,14 +24,7 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
         } => {
             let (e, outreach, written) =
                 outreach::record(store, &enterprise, status, on, state.today, &note)?;
-            if let Some(row) = state
-                .outreach
-                .rows
-                .iter_mut()
-                .find(|r| r.enterprise.id == e.id)
-            {
-                row.outreach = Some(outreach.clone());
-            }
+            state.outreach.rows.set_outreach(&e.id, outreach.clone());
             let key = if written {
                 "cli.outreach.recorded"
             } else {

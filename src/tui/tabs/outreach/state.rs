@@ -1,9 +1,6 @@
 //! What the 企业 tab holds: the area's enterprises with their outreach, and the cursor.
 
-use crate::domain::outreach::OutreachRow;
-
-/// An enterprise on the tab: each of its people as the panel shows them, name and masked phone.
-pub type EnterpriseRow = OutreachRow<String>;
+pub use crate::domain::enterprise_rows::{EnterpriseRow, EnterpriseRows};
 use crate::tui::list_filter::{named_keys, Filter};
 
 /// What the tab asks `effects::run` for.
@@ -39,7 +36,7 @@ pub struct OutreachState {
     pub loaded: bool,
     /// The store changed since the rows were read: entering the tab reads them again.
     pub stale: bool,
-    pub rows: Vec<EnterpriseRow>,
+    pub rows: EnterpriseRows,
     /// Index into `visible()`.
     pub selected: usize,
     /// Narrows the list by name, unit or category: an area has hundreds.
@@ -68,7 +65,7 @@ impl OutreachState {
             .collect()
     }
 
-    pub fn selected_row(&self) -> Option<&EnterpriseRow> {
+    pub fn selected_row(&self) -> Option<EnterpriseRow<'_>> {
         self.rows.get(*self.visible().get(self.selected)?)
     }
 
@@ -79,20 +76,20 @@ impl OutreachState {
         };
         self.needs
             .iter()
-            .filter(|n| n.need.enterprise == row.enterprise.id)
+            .filter(|n| n.need.enterprise == row.id)
             .collect()
     }
 
     /// Makes what `/` finds the rows by, once a filter is typed.
     pub fn keys_for_filter(&mut self) {
         if self.filter.is_active() && self.keys.len() != self.rows.len() {
-            self.keys = self.rows.iter().map(keys).collect();
+            self.keys = self.rows.iter().map(|row| keys(&row)).collect();
         }
     }
 
     /// New rows from the store, the cursor kept on the same enterprise when it is still listed.
-    pub fn replace(&mut self, rows: Vec<EnterpriseRow>) {
-        let current = self.selected_row().map(|r| r.enterprise.id.clone());
+    pub fn replace(&mut self, rows: EnterpriseRows) {
+        let current = self.selected_row().map(|r| r.id.to_string());
         self.rows = rows;
         self.keys.clear();
         self.keys_for_filter();
@@ -103,7 +100,7 @@ impl OutreachState {
             .and_then(|id| {
                 visible
                     .iter()
-                    .position(|&i| self.rows[i].enterprise.id == id)
+                    .position(|&i| self.rows.get(i).is_some_and(|r| r.id == id))
             })
             .unwrap_or(0)
             .min(visible.len().saturating_sub(1));
@@ -113,11 +110,6 @@ impl OutreachState {
 /// What `/` finds an enterprise by: its name, unit and categories, and the pinyin of its name
 /// and unit.
 fn keys(row: &EnterpriseRow) -> String {
-    let words = format!(
-        "{} {} {}",
-        row.enterprise.name,
-        row.unit_name,
-        crate::sheets::calls::categories_text(row)
-    );
-    named_keys(&words, &[&row.enterprise.name, &row.unit_name])
+    let words = format!("{} {} {}", row.name, row.unit_name, row.categories.label());
+    named_keys(&words, &[row.name, row.unit_name])
 }

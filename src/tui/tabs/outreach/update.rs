@@ -40,18 +40,18 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
                 return None;
             };
             // Only the office that registered an enterprise records its outreach and needs.
-            if row.enterprise.office != ctx.office.id {
+            if row.office != ctx.office.id {
                 ctx.error(tf(
                     "cli.outreach.not_yours",
                     &[
-                        ("name", &row.enterprise.name),
-                        ("owner", &crate::campaign::unit_name(&row.enterprise.office)),
+                        ("name", &row.name),
+                        ("owner", &crate::campaign::unit_name(row.office)),
                     ],
                 ));
                 return None;
             }
             let form = if action == Action::Add {
-                need_form(&row.enterprise.id, &row.enterprise.name, ctx.today)
+                need_form(row.id, row.name, ctx.today)
             } else {
                 form(row, ctx.today)
             };
@@ -71,12 +71,12 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
 
 /// The outreach form: the status (`OutreachStatus::offered_after` the current one), the day, a
 /// note.
-fn form(row: &super::EnterpriseRow, today: chrono::NaiveDate) -> Form {
+fn form(row: super::EnterpriseRow, today: chrono::NaiveDate) -> Form {
     let options: Vec<(String, String)> = OutreachStatus::ALL
         .iter()
         .map(|s| (s.key().to_string(), s.label()))
         .collect();
-    let offered = OutreachStatus::offered_after(row.outreach.as_ref().map(|o| o.status));
+    let offered = OutreachStatus::offered_after(row.outreach.map(|o| o.status));
     let index = OutreachStatus::ALL
         .iter()
         .position(|s| *s == offered)
@@ -90,9 +90,9 @@ fn form(row: &super::EnterpriseRow, today: chrono::NaiveDate) -> Form {
     ];
     Form::build(Form::new(
         FormKind::Outreach {
-            enterprise: row.enterprise.id.clone(),
+            enterprise: row.id.to_string(),
         },
-        tf("tui.outreach.form_title", &[("name", &row.enterprise.name)]),
+        tf("tui.outreach.form_title", &[("name", &row.name)]),
         fields,
     ))
 }

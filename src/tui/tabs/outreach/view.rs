@@ -11,7 +11,7 @@ use super::{EnterpriseRow, OutreachState};
 use crate::app::needs::NeedRow;
 use crate::domain::outreach::OutreachStatus;
 use crate::i18n::{t, tf};
-use crate::sheets::calls::{categories_text, outreach_text, trained_text};
+use crate::sheets::calls::{outreach_text, trained_text};
 use crate::tui::context::View;
 use crate::tui::widgets::filter::filter_line;
 use crate::tui::widgets::text::{fit, page, truncate, width, wrap_words};
@@ -59,13 +59,15 @@ pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
     lines.push(Line::styled(cols.header(), theme.column_header));
     let height = (list_area.height as usize).saturating_sub(lines.len());
     for i in page(visible.len(), o.selected, height) {
-        let row = &o.rows[visible[i]];
+        let Some(row) = o.rows.get(visible[i]) else {
+            continue;
+        };
         let style = if i == o.selected {
             theme.selected
         } else {
             Style::new()
         };
-        lines.push(Line::styled(fit(&cols.row(row), w), style));
+        lines.push(Line::styled(fit(&cols.row(&row), w), style));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
 }
@@ -79,7 +81,7 @@ fn summary(o: &OutreachState, view: &View) -> String {
             let n = o
                 .rows
                 .iter()
-                .filter(|r| r.outreach.as_ref().is_some_and(|x| x.status == *s))
+                .filter(|r| r.outreach.is_some_and(|x| x.status == *s))
                 .count();
             format!("{} {n}", s.label())
         })
@@ -141,18 +143,18 @@ impl Columns {
 
     fn row(&self, row: &EnterpriseRow) -> String {
         [
-            fit(&row.unit_name, self.unit),
-            fit(&row.enterprise.name, self.name),
-            fit(&categories_text(row), self.category),
-            fit(&trained_text(row), self.trained),
-            fit(&outreach_text(row), self.status),
+            fit(row.unit_name, self.unit),
+            fit(row.name, self.name),
+            fit(&row.categories.label(), self.category),
+            fit(&trained_text(row.trained), self.trained),
+            fit(&outreach_text(row.outreach), self.status),
         ]
         .join(" ")
     }
 }
 
 /// The people in at most `rows` lines: as many whole as fit, then how many more there are.
-fn people_lines(people: &[String], w: usize, rows: usize) -> Vec<String> {
+fn people_lines(people: &[&str], w: usize, rows: usize) -> Vec<String> {
     if people.is_empty() {
         return wrap_words(&t("tui.outreach.no_people"), w);
     }
@@ -182,15 +184,16 @@ fn people_lines(people: &[String], w: usize, rows: usize) -> Vec<String> {
 }
 
 /// The selected enterprise's people, phones masked, the outreach's note and its needs.
-fn panel_lines(row: Option<&EnterpriseRow>, needs: &[&NeedRow], w: usize) -> Vec<Line<'static>> {
+fn panel_lines(row: Option<EnterpriseRow>, needs: &[&NeedRow], w: usize) -> Vec<Line<'static>> {
     let Some(row) = row else {
         return Vec::new();
     };
-    let mut lines: Vec<Line> = people_lines(&row.people, w, 2)
+    let people: Vec<&str> = row.people().collect();
+    let mut lines: Vec<Line> = people_lines(&people, w, 2)
         .into_iter()
         .map(Line::raw)
         .collect();
-    if let Some(o) = row.outreach.as_ref().filter(|o| !o.note.is_empty()) {
+    if let Some(o) = row.outreach.filter(|o| !o.note.is_empty()) {
         let note = tf("tui.checklist.note", &[("note", &o.note)]);
         lines.push(Line::raw(truncate(&note, w)));
     }
@@ -225,9 +228,10 @@ mod tests {
 
     #[test]
     fn people_that_do_not_fit_end_with_how_many_there_are() {
-        let people: Vec<String> = (1..=20)
+        let owned: Vec<String> = (1..=20)
             .map(|i| format!("张{i:02} 139****{i:04}"))
             .collect();
+        let people: Vec<&str> = owned.iter().map(String::as_str).collect();
         let lines = people_lines(&people, 40, 2);
         assert_eq!(lines.len(), 2, "{lines:?}");
         let last = lines.last().map(String::as_str).unwrap_or_default();
