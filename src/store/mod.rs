@@ -108,6 +108,9 @@ pub struct Store {
     pub(crate) derived: derived::Derived,
     /// The rest of a long write not yet committed (`staged`).
     staged: sled::Tree,
+    /// Held by the one long write being staged: two share the `staged` tree's chunk keys, and
+    /// the store service runs other processes' commands side by side.
+    staging_lock: Mutex<()>,
     _lock: File,
 }
 
@@ -270,6 +273,18 @@ impl Store {
                 payload,
             };
             let bytes = op.encode().wrap_err("encoding an op")?;
+            // Every office refuses a larger op in a bundle: kept here, it would stop every
+            // bundle this office sends after it.
+            if bytes.len() as u64 > Op::MAX_BYTES {
+                return Err(eyre!(tf(
+                    "cli.store.op_too_large",
+                    &[
+                        ("kib", &(bytes.len() / 1024)),
+                        ("max", &(Op::MAX_BYTES / 1024))
+                    ]
+                ))
+                .into());
+            }
             head.seq = op.seq;
             head.hash = Op::hash_of(&bytes);
             encoded.push((op, bytes));

@@ -382,6 +382,7 @@ impl Store {
             writer: Mutex::new(Writer { head, hlc, next_id }),
             derived: super::derived::Derived::new(dir),
             staged: db.open_tree("staged")?,
+            staging_lock: Mutex::new(()),
             db,
             _lock: lock,
         };

@@ -6,6 +6,8 @@
 //! opened with the mark still there drops what was staged (none of it was applied), and a
 //! staging given up in the process (an op that does not decode) is dropped at once.
 
+use std::sync::MutexGuard;
+
 use color_eyre::eyre::{eyre, Report, Result, WrapErr};
 
 use super::staged::{chunk_key, RawWrite, Staged, STAGING, WRITES_CHUNK};
@@ -15,6 +17,8 @@ use crate::i18n::tf;
 /// Raw writes being staged; `finish` makes them land.
 pub struct Staging<'a> {
     store: &'a Store,
+    /// Dropped after `drop` has let go of what was staged.
+    _only_one: MutexGuard<'a, ()>,
     chunk: Vec<RawWrite>,
     chunks: usize,
     total: usize,
@@ -22,17 +26,45 @@ pub struct Staging<'a> {
 }
 
 impl Store {
-    /// Starts a long raw write; refused while an earlier one is still pending.
+    /// Starts a long raw write; refused while another is being staged or an earlier one is
+    /// still pending.
     pub(crate) fn staging(&self) -> Result<Staging<'_>> {
+        let only_one = self.only_long_write()?;
         if !self.staged.is_empty() {
             return Err(eyre!("an earlier staged write is still pending"));
         }
         Ok(Staging {
             store: self,
+            _only_one: only_one,
             chunk: Vec::new(),
             chunks: 0,
             total: 0,
             sealed: false,
+        })
+    }
+}
+
+impl Store {
+    /// The right to stage a long write, or a refusal naming the one under way. Never waited
+    /// for: a bundle import takes it while holding the writer, which a sheet's staged chunks
+    /// need to commit.
+    pub(super) fn only_long_write(&self) -> Result<MutexGuard<'_, ()>> {
+        match self.staging_lock.try_lock() {
+            Ok(guard) => Ok(guard),
+            // A panic mid-staging: its `Drop` let go of what it staged.
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => Err(eyre!(tf(
+                "cli.store.long_write_under_way",
+                &[("dir", &self.dir.display())]
+            ))),
+        }
+        .and_then(|guard| {
+            // Nobody is staging now, so a mark is what a staging that could not let go of its
+            // chunks left: it would keep every later write from finishing a pending one.
+            if self.meta.contains_key(STAGING)? {
+                self.drop_unfinished_staging()?;
+            }
+            Ok(guard)
         })
     }
 }
@@ -137,6 +169,7 @@ impl Drop for Staging<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::staged::CHUNK as STAGED_CHUNK;
     use super::*;
 
     fn writes(n: usize) -> impl Iterator<Item = RawWrite> {
@@ -183,5 +216,98 @@ mod tests {
             .unwrap();
         staging.finish(&|_, _| {}).unwrap();
         assert_eq!(sync.get("short").unwrap().as_deref(), Some(&[2u8][..]));
+    }
+
+    fn person(i: usize, name: String) -> crate::log::Payload {
+        crate::log::Payload::PersonUpserted(crate::domain::Person {
+            id: format!("P-420704-s{i}"),
+            office: "420704".into(),
+            name,
+            phone: format!("138{i:08}"),
+            position: String::new(),
+            enterprise: None,
+            code: format!("S{i}"),
+        })
+    }
+
+    /// The store service runs two offices' imports side by side: the second long write is
+    /// refused, whole, while the first is staged, and the first lands whole.
+    #[test]
+    fn a_second_long_write_is_refused_while_one_is_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let sync = store.sync_tree().unwrap();
+        let mut staging = store.staging().unwrap();
+        staging
+            .push(TreeName::Sync, b"first".to_vec(), Some(vec![1]))
+            .unwrap();
+        let sheet: Vec<_> = (0..STAGED_CHUNK * 2)
+            .map(|i| person(i, "欧阳明月".into()))
+            .collect();
+        let refused = store
+            .commit_staged(sheet.clone(), &|_, _| {})
+            .err()
+            .map(|e| match e {
+                CommitError::Failed(report) => report.to_string(),
+                CommitError::Refused(error) => format!("refused by the rules: {error:?}"),
+            });
+        assert!(
+            refused.as_deref().is_some_and(|m| m.contains("导入")),
+            "{refused:?}"
+        );
+        assert!(store.staging().is_err(), "nor a second bundle");
+        for (tree, key, value) in writes(WRITES_CHUNK * 2) {
+            staging.push(tree, key, value).unwrap();
+        }
+        staging.finish(&|_, _| {}).unwrap();
+        assert_eq!(sync.len(), WRITES_CHUNK * 2 + 1, "the first landed whole");
+        assert!(store.people().unwrap().is_empty(), "none of the second");
+
+        store.commit_staged(sheet, &|_, _| {}).unwrap();
+        assert_eq!(store.people().unwrap().len(), STAGED_CHUNK * 2);
+    }
+
+    /// A mark a staging could not remove does not keep later long writes out: nobody else is
+    /// staging, so what it marks was never applied and goes.
+    #[test]
+    fn a_mark_left_behind_is_let_go_by_the_next_long_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        store.meta.insert(STAGING, &[]).unwrap();
+        let leftover = postcard::to_stdvec(&Staged::Writes(vec![(
+            TreeName::Sync,
+            b"half".to_vec(),
+            Some(vec![1]),
+        )]))
+        .unwrap();
+        store.staged.insert(chunk_key(0), leftover).unwrap();
+        let mut staging = store.staging().unwrap();
+        staging
+            .push(TreeName::Sync, b"whole".to_vec(), Some(vec![2]))
+            .unwrap();
+        staging.finish(&|_, _| {}).unwrap();
+        let sync = store.sync_tree().unwrap();
+        assert!(sync.get("half").unwrap().is_none(), "never applied");
+        assert!(sync.get("whole").unwrap().is_some());
+        assert!(store.staged.is_empty() && !store.meta.contains_key(STAGING).unwrap());
+    }
+
+    /// Every office refuses an op over `Op::MAX_BYTES` in a bundle, so none is written here.
+    #[test]
+    fn an_op_no_office_would_take_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let huge = "长".repeat((crate::log::Op::MAX_BYTES / 3 + 1) as usize);
+        let refused = store.commit(vec![person(1, huge)]).err().map(|e| match e {
+            CommitError::Failed(report) => report.to_string(),
+            CommitError::Refused(error) => format!("refused by the rules: {error:?}"),
+        });
+        assert!(
+            refused.as_deref().is_some_and(|m| m.contains("KiB")),
+            "{refused:?}"
+        );
+        assert_eq!(store.ops().count(), 0);
+        store.commit(vec![person(1, "欧阳明月".into())]).unwrap();
+        assert_eq!(store.ops().count(), 1);
     }
 }
