@@ -7,6 +7,7 @@
 mod apply;
 mod files;
 mod review;
+mod spill;
 mod writes;
 
 pub use review::{forget_kept_review, review, Duplicate, DuplicateBy, Sighting};

@@ -1,14 +1,15 @@
 //! An import's writes, worked out before anything is written: the ops are folded into the state
-//! through an in-memory overlay over the state tree (the store has one writer, under its lock
+//! through an overlay over the state tree, its writes in a file (`spill`) (the store has one writer, under its lock
 //! file, so reading the trees directly is safe), which leaves the state's writes. They go down
 //! all or nothing with the log's and the rest (`store::staging`: one short transaction, or
 //! staged chunks a crash cannot split).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use color_eyre::eyre::{Result, WrapErr};
 use sled::IVec;
 
+use super::spill::{Record, Spill};
 use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, PEER_SEEN};
 use crate::domain::OfficeId;
 use crate::i18n::tf;
@@ -20,24 +21,26 @@ use crate::store::{Store, TreeBatch};
 pub(super) enum FoldError {
     Apply(ApplyError),
     Storage(sled::Error),
+    /// The file the overlay keeps its writes in (`spill`).
+    Spill(std::io::Error),
 }
 
 /// `apply`'s view of the state during an import: the import's own writes over the stored tree.
 pub(super) struct Overlay<'a> {
     tree: &'a sled::Tree,
-    /// Kept as sled's own values so that reads share them and the batch takes them as they are.
-    writes: HashMap<IVec, Option<IVec>>,
+    writes: Spill,
     /// Whether a write changed what the search index is built from.
     feeds_search: bool,
 }
 
 impl<'a> Overlay<'a> {
-    pub(super) fn new(tree: &'a sled::Tree) -> Self {
-        Overlay {
+    /// An overlay keeping its writes in a file in `dir`.
+    pub(super) fn new(tree: &'a sled::Tree, dir: &std::path::Path) -> std::io::Result<Self> {
+        Ok(Overlay {
             tree,
-            writes: HashMap::new(),
+            writes: Spill::new(dir)?,
             feeds_search: false,
-        }
+        })
     }
 
     pub(super) fn feeds_search(&self) -> bool {
@@ -45,8 +48,10 @@ impl<'a> Overlay<'a> {
     }
 
     /// The last write of every key touched: a value, or a removal.
-    pub(super) fn into_writes(self) -> impl Iterator<Item = (IVec, Option<IVec>)> {
-        self.writes.into_iter()
+    pub(super) fn into_writes(
+        self,
+    ) -> std::io::Result<impl Iterator<Item = std::io::Result<Record>>> {
+        self.writes.into_writes()
     }
 }
 
@@ -57,21 +62,22 @@ impl Kv for Overlay<'_> {
     where
         Self: 'b;
     fn get(&self, key: &str) -> Result<Option<IVec>, FoldError> {
-        match self.writes.get(key.as_bytes()) {
-            Some(v) => Ok(v.clone()),
+        match self.writes.get(key.as_bytes()).map_err(FoldError::Spill)? {
+            Some(v) => Ok(v),
             None => self.tree.get(key).map_err(FoldError::Storage),
         }
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
         self.feeds_search |= feeds_search(key.as_bytes());
         self.writes
-            .insert(key.as_bytes().into(), Some(value.into()));
-        Ok(())
+            .put(key.as_bytes(), Some(&value))
+            .map_err(FoldError::Spill)
     }
     fn remove(&mut self, key: &str) -> Result<(), FoldError> {
         self.feeds_search |= feeds_search(key.as_bytes());
-        self.writes.insert(key.as_bytes().into(), None);
-        Ok(())
+        self.writes
+            .put(key.as_bytes(), None)
+            .map_err(FoldError::Spill)
     }
     fn fail(error: ApplyError) -> FoldError {
         FoldError::Apply(error)
