@@ -32,6 +32,7 @@ pub mod demo;
 pub mod dirs;
 pub mod domain;
 pub mod error;
+pub mod file_at;
 pub mod heap;
 pub mod i18n;
 pub mod input_file;

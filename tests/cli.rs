@@ -507,22 +507,52 @@ fn people_json_is_every_person_by_name_and_an_empty_list_when_there_is_nobody() 
         json(&peixun(dir.path(), &["people", "--json"])),
         serde_json::json!([])
     );
+    let mut ids = Vec::new();
     for (name, phone) in [
         ("赵四", "13800000004"),
         ("艾青", "13800000001"),
         ("王五", "13800000005"),
+        ("艾青", "13800000002"),
     ] {
-        stdout(&peixun(
-            dir.path(),
-            &["person", "add", "--name", name, "--phone", phone],
-        ));
+        ids.push(
+            stdout(&peixun(
+                dir.path(),
+                &["person", "add", "--name", name, "--phone", phone],
+            ))
+            .trim()
+            .to_string(),
+        );
     }
+    let folder = |dir: &std::path::Path| -> Vec<std::ffi::OsString> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = folder(dir.path());
     let people = json(&peixun(dir.path(), &["people", "--json"]));
-    let names: Vec<&str> = people
+    let listed: Vec<(&str, &str, &str)> = people
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["name"].as_str().unwrap())
+        .map(|p| {
+            let field = |f: &str| p[f].as_str().unwrap();
+            (field("name"), field("phone"), field("id"))
+        })
         .collect();
-    assert_eq!(names, ["艾青", "王五", "赵四"]);
+    // The two 艾青 in the order they were added (by id), each with every field as stored.
+    let mut first_two = [ids[1].as_str(), ids[3].as_str()];
+    first_two.sort();
+    assert_eq!(
+        listed,
+        [
+            ("艾青", "13800000001", first_two[0]),
+            ("艾青", "13800000002", first_two[1]),
+            ("王五", "13800000005", ids[2].as_str()),
+            ("赵四", "13800000004", ids[0].as_str()),
+        ]
+    );
+    assert_eq!(folder(dir.path()), before, "no scratch file left behind");
 }

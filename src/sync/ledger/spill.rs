@@ -121,12 +121,12 @@ impl<S: BuildHasher> Spill<S> {
             return parse(self.pending.get(at..).unwrap_or_default());
         }
         let mut buf = vec![0; FIRST_READ];
-        let got = read_at(&self.file, &mut buf, offset)?;
+        let got = crate::file_at::read_at(&self.file, &mut buf, offset)?;
         buf.truncate(got);
         let whole = HEADER + lengths(&buf)?.0 + lengths(&buf)?.1;
         if buf.len() < whole {
             buf.resize(whole, 0);
-            let more = read_at(&self.file, &mut buf[got..], offset + got as u64)?;
+            let more = crate::file_at::read_at(&self.file, &mut buf[got..], offset + got as u64)?;
             if got + more < whole {
                 return Err(cut_short());
             }
@@ -177,31 +177,6 @@ impl<S: BuildHasher> Spill<S> {
             return Some(Ok((body, value)));
         }))
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match std::os::unix::fs::FileExt::read_at(file, &mut buf[got..], offset + got as u64)? {
-            0 => break,
-            n => got += n,
-        }
-    }
-    Ok(got)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match std::os::windows::fs::FileExt::seek_read(file, &mut buf[got..], offset + got as u64)?
-        {
-            0 => break,
-            n => got += n,
-        }
-    }
-    Ok(got)
 }
 
 fn cut_short() -> std::io::Error {
