@@ -7,7 +7,15 @@ use std::path::Path;
 
 /// Bottom to top; modules on one line share a layer.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "dirs", "private_files", "text", "out", "heap"],
+    &[
+        "i18n",
+        "dirs",
+        "private_files",
+        "text",
+        "out",
+        "heap",
+        "file_at",
+    ],
     &["error", "input_file", "service"],
     &["campaign", "domain", "config"],
     &["log"],

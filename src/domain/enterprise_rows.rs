@@ -139,6 +139,12 @@ impl EnterpriseRows {
         self.text.get(start..end).unwrap_or("")
     }
 
+    /// Whether row `i`'s enterprise had someone trained; the list's filter asks it of every row
+    /// on every key.
+    pub fn trained(&self, i: usize) -> bool {
+        self.rows.get(i).is_some_and(|packed| packed.trained)
+    }
+
     pub fn get(&self, i: usize) -> Option<EnterpriseRow<'_>> {
         let packed = self.rows.get(i)?;
         let first = packed.first as usize;
@@ -247,6 +253,7 @@ mod tests {
                 prop_assert_eq!(row.office, offices[*office]);
                 prop_assert_eq!(row.unit_name, format!("单位{office}"));
                 prop_assert_eq!(row.trained, *trained);
+                prop_assert_eq!(packed.trained(i), *trained);
                 prop_assert_eq!(row.people().collect::<Vec<_>>(), people.iter().map(String::as_str).collect::<Vec<_>>());
                 prop_assert_eq!(packed.position(&id), Some(i));
             }

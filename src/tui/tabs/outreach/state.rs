@@ -54,14 +54,9 @@ impl OutreachState {
     /// Indices into `rows` of the enterprises shown, in list order.
     pub fn visible(&self) -> Vec<usize> {
         let matches = self.filter.matcher();
-        self.rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !(self.untrained_only && r.trained))
-            .filter(|&(i, _)| {
-                !self.filter.is_active() || self.keys.get(i).is_some_and(|k| matches(k))
-            })
-            .map(|(i, _)| i)
+        (0..self.rows.len())
+            .filter(|&i| !(self.untrained_only && self.rows.trained(i)))
+            .filter(|&i| !self.filter.is_active() || self.keys.get(i).is_some_and(|k| matches(k)))
             .collect()
     }
 
