@@ -139,10 +139,15 @@ impl EnterpriseRows {
         self.text.get(start..end).unwrap_or("")
     }
 
-    /// Whether row `i`'s enterprise had someone trained; the list's filter asks it of every row
-    /// on every key.
+    /// Whether row `i`'s enterprise had someone trained; the list's filter and counts ask it of
+    /// every row on every key, so without finding its strings.
     pub fn trained(&self, i: usize) -> bool {
         self.rows.get(i).is_some_and(|packed| packed.trained)
+    }
+
+    /// Row `i`'s outreach, for the counts.
+    pub fn outreach(&self, i: usize) -> Option<&Outreach> {
+        self.rows.get(i).and_then(|packed| packed.outreach.as_ref())
     }
 
     pub fn get(&self, i: usize) -> Option<EnterpriseRow<'_>> {

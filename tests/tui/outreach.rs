@@ -66,6 +66,15 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("已确认 2023-03-02"), "{screen}");
     assert!(screen.contains("备注：送去培训通知"), "{screen}");
+    let total = rows.len();
+    let untouched = rows.iter().filter(|r| r.outreach.is_none()).count();
+    assert_eq!(untouched, total - 1);
+    // The counts above the list follow the row recorded (the summary wraps at 80 columns).
+    let summary: String = screen.lines().skip(1).take(2).collect();
+    assert!(
+        summary.contains("已确认 1") && summary.contains(&format!("未联络 {untouched}")),
+        "{screen}"
+    );
     // Opened again, the form offers the status as it stands, not the one after it in the list
     // (which is 不参加 after 已确认).
     press(&store, &mut state, KeyCode::Enter);

@@ -74,19 +74,25 @@ pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
 
 /// "鄂城区范围内的企业 122 家：已参训 40；已通知 3、…；未联络 80".
 fn summary(o: &OutreachState, view: &View) -> String {
-    let trained = o.rows.iter().filter(|r| r.trained).count();
+    let rows = 0..o.rows.len();
+    let trained = rows.clone().filter(|&i| o.rows.trained(i)).count();
+    let mut by_status = [0usize; OutreachStatus::ALL.len()];
+    let mut none = 0;
+    for i in rows {
+        match o.rows.outreach(i) {
+            Some(x) => {
+                if let Some(at) = OutreachStatus::ALL.iter().position(|s| *s == x.status) {
+                    by_status[at] += 1;
+                }
+            }
+            None => none += 1,
+        }
+    }
     let counts: Vec<String> = OutreachStatus::ALL
         .iter()
-        .map(|s| {
-            let n = o
-                .rows
-                .iter()
-                .filter(|r| r.outreach.is_some_and(|x| x.status == *s))
-                .count();
-            format!("{} {n}", s.label())
-        })
+        .zip(by_status)
+        .map(|(s, n)| format!("{} {n}", s.label()))
         .collect();
-    let none = o.rows.iter().filter(|r| r.outreach.is_none()).count();
     let key = if o.untrained_only {
         "tui.outreach.summary_untrained"
     } else {
