@@ -1,6 +1,7 @@
-//! Reading a file at an offset without moving a shared cursor, one call on every platform: the
-//! scratch files of a bundle import and of `people --json` are read back in another order than
-//! written.
+//! Reading and writing a file at an offset, one call on every platform: the scratch files of a
+//! bundle import and of `people --json` are read back in another order than written. Windows
+//! moves the file's cursor on a read at an offset, so a file read this way is also written at
+//! offsets, never at the cursor.
 
 use std::fs::File;
 
@@ -25,6 +26,28 @@ pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Resul
         ));
     }
     Ok(())
+}
+
+/// Writes all of `buf` at `offset`.
+pub fn write_all_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        match write_once(file, &buf[done..], offset + done as u64)? {
+            0 => return Err(std::io::ErrorKind::WriteZero.into()),
+            n => done += n,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn write_once(file: &File, buf: &[u8], offset: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::write_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn write_once(file: &File, buf: &[u8], offset: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_write(file, buf, offset)
 }
 
 #[cfg(unix)]

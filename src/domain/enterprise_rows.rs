@@ -153,6 +153,8 @@ impl EnterpriseRows {
     pub fn get(&self, i: usize) -> Option<EnterpriseRow<'_>> {
         let packed = self.rows.get(i)?;
         let first = packed.first as usize;
+        // A count past the strings there are (a damaged file) lists only those.
+        let people = (packed.people as usize).min(self.ends.len().saturating_sub(first + 2));
         Some(EnterpriseRow {
             id: self.string(first),
             name: self.string(first + 1),
@@ -169,7 +171,7 @@ impl EnterpriseRows {
             outreach: packed.outreach.as_ref(),
             rows: self,
             first_person: first + 2,
-            people: packed.people as usize,
+            people,
         })
     }
 
@@ -283,5 +285,18 @@ mod tests {
         assert!(!packed.set_outreach("E-9", outreach.clone()));
         let statuses: Vec<_> = packed.iter().map(|r| r.outreach.cloned()).collect();
         assert_eq!(statuses, [None, Some(outreach), None]);
+    }
+
+    /// A count of people past the strings there are (a damaged file) lists only those.
+    #[test]
+    fn a_damaged_count_of_people_lists_only_what_is_there() {
+        let mut packed = EnterpriseRows::default();
+        let e = enterprise(0, "企业", "420704");
+        packed
+            .push(&e, "鄂城区", false, None, ["张三 139****0001"])
+            .unwrap();
+        packed.rows[0].people = u32::MAX;
+        let row = packed.get(0).unwrap();
+        assert_eq!(row.people().collect::<Vec<_>>(), ["张三 139****0001"]);
     }
 }

@@ -114,6 +114,42 @@ pub struct Store {
     _lock: File,
 }
 
+/// Every office refuses an op over `Op::MAX_BYTES` in a bundle: kept here, it would stop every
+/// bundle this office sends after it.
+fn refuse_op_of(len: usize) -> Result<()> {
+    if len as u64 > Op::MAX_BYTES {
+        return Err(eyre!(tf(
+            "cli.store.op_too_large",
+            &[("kib", &(len / 1024)), ("max", &(Op::MAX_BYTES / 1024))]
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Refuses payloads of which an op would be too large, before a long write stages any of
+    /// them: found while its chunks are committed, the rest would stay staged and block every
+    /// later write. Each is encoded with the largest stamps, so none that passes is refused later.
+    pub(super) fn refuse_oversized(&self, payloads: &[Payload]) -> Result<()> {
+        for payload in payloads {
+            let op = Op {
+                office: self.office.clone(),
+                device: self.device,
+                seq: u64::MAX,
+                hlc: Hlc {
+                    wall_ms: u64::MAX,
+                    counter: u32::MAX,
+                },
+                prev: [0xff; 32],
+                actor: self.actor.clone(),
+                payload: payload.clone(),
+            };
+            refuse_op_of(op.encode().wrap_err("encoding an op")?.len())?;
+        }
+        Ok(())
+    }
+}
+
 /// What a transaction aborts with when `apply` refuses an op.
 pub(crate) trait FromApply {
     fn from_apply(error: ApplyError) -> Self;
@@ -273,18 +309,7 @@ impl Store {
                 payload,
             };
             let bytes = op.encode().wrap_err("encoding an op")?;
-            // Every office refuses a larger op in a bundle: kept here, it would stop every
-            // bundle this office sends after it.
-            if bytes.len() as u64 > Op::MAX_BYTES {
-                return Err(eyre!(tf(
-                    "cli.store.op_too_large",
-                    &[
-                        ("kib", &(bytes.len() / 1024)),
-                        ("max", &(Op::MAX_BYTES / 1024))
-                    ]
-                ))
-                .into());
-            }
+            refuse_op_of(bytes.len())?;
             head.seq = op.seq;
             head.hash = Op::hash_of(&bytes);
             encoded.push((op, bytes));

@@ -91,6 +91,7 @@ impl Store {
             progress(total, total);
             return Ok(ops);
         }
+        self.refuse_oversized(&payloads)?;
         let _only_one = self.only_long_write()?;
         self.stage(&payloads)?;
         self.commit_pending(&|done| progress(done, total))

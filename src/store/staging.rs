@@ -309,5 +309,22 @@ mod tests {
         assert_eq!(store.ops().count(), 0);
         store.commit(vec![person(1, "欧阳明月".into())]).unwrap();
         assert_eq!(store.ops().count(), 1);
+
+        // In a sheet long enough to be staged, it is refused before any chunk is: nothing of
+        // the sheet is written, nothing is left staged, and the store goes on and opens again.
+        let mut sheet: Vec<_> = (2..STAGED_CHUNK * 2)
+            .map(|i| person(i, "欧阳明月".into()))
+            .collect();
+        sheet[STAGED_CHUNK + 5] = person(
+            9_999,
+            "长".repeat((crate::log::Op::MAX_BYTES / 3 + 1) as usize),
+        );
+        assert!(store.commit_staged(sheet, &|_, _| {}).is_err());
+        assert_eq!(store.ops().count(), 1);
+        assert!(store.staged.is_empty());
+        store.commit(vec![person(2, "欧阳明日".into())]).unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.ops().count(), 2);
     }
 }

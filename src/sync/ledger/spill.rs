@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use sled::IVec;
@@ -109,7 +109,7 @@ impl<S: BuildHasher> Spill<S> {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file.write_all(&self.pending)?;
+        crate::file_at::write_all_at(&self.file, &self.pending, self.written)?;
         self.written += self.pending.len() as u64;
         self.pending.clear();
         Ok(())
