@@ -123,7 +123,8 @@ impl<S: BuildHasher> Spill<S> {
         let mut buf = vec![0; FIRST_READ];
         let got = crate::file_at::read_at(&self.file, &mut buf, offset)?;
         buf.truncate(got);
-        let whole = HEADER + lengths(&buf)?.0 + lengths(&buf)?.1;
+        let (key_len, value_len) = lengths(&buf)?;
+        let whole = HEADER + key_len + value_len;
         if buf.len() < whole {
             buf.resize(whole, 0);
             let more = crate::file_at::read_at(&self.file, &mut buf[got..], offset + got as u64)?;
