@@ -146,11 +146,11 @@ fn reopen(bytes: &[u8], recipient: &Keys) -> Draft {
     let (outer, opened) = open_bytes(bytes, recipient.age_identity()).unwrap();
     let h = opened.header.clone();
     let ranges: Vec<Vec<Vec<u8>>> = opened
-        .contents()
+        .contents(&std::env::temp_dir())
         .unwrap()
         .0
         .into_iter()
-        .map(|range| range.bytes)
+        .map(|range| range.ops.read_all().unwrap())
         .collect();
     Draft {
         routing: outer.routing.clone(),

@@ -85,7 +85,7 @@ fn a_city_cannot_re_key_its_county_at_the_province() {
     let (frame, opened) =
         peixun::sync::incoming::open_bytes(&genuine, province.keys.age_identity()).unwrap();
     let h = opened.header.clone();
-    let ranges: Vec<_> = opened.contents().unwrap().0;
+    let ranges: Vec<_> = opened.contents(&std::env::temp_dir()).unwrap().0;
     let mut draft = peixun::sync::bundle::Draft {
         routing: frame.routing.clone(),
         link_seq: h.link_seq,
@@ -95,7 +95,7 @@ fn a_city_cannot_re_key_its_county_at_the_province() {
         ranges: h
             .ranges
             .into_iter()
-            .zip(ranges.into_iter().map(|r| r.bytes))
+            .zip(ranges.into_iter().map(|r| r.ops.read_all().unwrap()))
             .collect(),
         files: vec![],
     };

@@ -277,19 +277,43 @@ impl Store {
             .map(|(_, bytes)| bytes))
     }
 
-    /// The writes that add `ops` to the log, each run read as stored now and handed to `write`
-    /// one at a time, none kept: for a batch worked out before it is written, under the store's
-    /// one writer.
-    pub(crate) fn each_run_write<'a>(
+    /// The writes that add `ops` (by device, then seq) to the log, each run read as stored now
+    /// and handed to `write` one at a time, none kept and one run's new ops in memory: for a
+    /// batch worked out before it is written, under the store's one writer.
+    pub(crate) fn each_run_write(
         &self,
-        ops: impl IntoIterator<Item = (DeviceId, u64, &'a [u8])>,
+        ops: impl IntoIterator<Item = Result<(DeviceId, u64, Vec<u8>)>>,
         mut write: impl FnMut([u8; 16], Vec<u8>) -> Result<()>,
     ) -> Result<()> {
-        for (key, new) in by_run(ops) {
+        let mut run: Option<([u8; 16], Vec<(u64, Vec<u8>)>)> = None;
+        let mut last: Option<(DeviceId, u64)> = None;
+        let mut flush = |key: [u8; 16], new: Vec<(u64, Vec<u8>)>| -> Result<()> {
+            let new: Vec<(u64, &[u8])> = new.iter().map(|(s, b)| (*s, b.as_slice())).collect();
             let stored = self.ops.get(key).wrap_err("reading the op log")?;
-            let run = merged(stored.as_deref(), &new)
+            let merged = merged(stored.as_deref(), &new)
                 .ok_or_else(|| eyre!("the op log's run {} is damaged", describe(&key)))?;
-            write(key, run)?;
+            write(key, merged)
+        };
+        for op in ops {
+            let (device, seq, bytes) = op?;
+            if last.is_some_and(|before| before >= (device, seq)) {
+                return Err(eyre!(
+                    "ops of device {device:016x} handed to the log out of order"
+                ));
+            }
+            last = Some((device, seq));
+            let key = run_key(device, seq);
+            match &mut run {
+                Some((open, new)) if *open == key => new.push((seq, bytes)),
+                _ => {
+                    if let Some((open, new)) = run.replace((key, vec![(seq, bytes)])) {
+                        flush(open, new)?;
+                    }
+                }
+            }
+        }
+        if let Some((open, new)) = run {
+            flush(open, new)?;
         }
         Ok(())
     }

@@ -278,13 +278,10 @@ mod tests {
         };
         let bytes = second.encode().unwrap();
         store
-            .each_run_write(
-                [(second.device, second.seq, bytes.as_slice())],
-                |key, run| {
-                    store.ops.insert(key, run)?;
-                    Ok(())
-                },
-            )
+            .each_run_write([Ok((second.device, second.seq, bytes))], |key, run| {
+                store.ops.insert(key, run)?;
+                Ok(())
+            })
             .unwrap();
         let check = store.check_state().unwrap();
         assert_eq!(check.differing, 1, "{check:?}");

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::sync::incoming::{open_bytes, parse_outer};
-use crate::sync::Rejection;
+use crate::sync::{Fault, Rejection};
 
 fn draft(keys: &Keys, to: &Keys) -> Draft {
     Draft {
@@ -46,7 +46,7 @@ fn sealed_bundles_open_and_verify() {
             .map(|e| e.code()),
         Some("bad-signature")
     );
-    assert!(opened.contents().unwrap().0.is_empty());
+    assert!(opened.contents(&std::env::temp_dir()).unwrap().0.is_empty());
     assert_eq!(
         open_bytes(&bytes, county.age_identity())
             .err()
@@ -117,7 +117,7 @@ fn files_make_a_version_2_bundle_and_are_checked_by_hash() {
         .verify(&outer, &county.signing_key().verifying_key())
         .unwrap();
     assert_eq!(opened.files.len(), 1);
-    let mut files = opened.contents().unwrap().1;
+    let mut files = opened.contents(&std::env::temp_dir()).unwrap().1;
     assert_eq!(files[0].read_all().unwrap(), photo);
     // Bytes that do not hash to what the sender signed are refused, whole.
     let mut lying = draft(&county, &city);
@@ -125,7 +125,13 @@ fn files_make_a_version_2_bundle_and_are_checked_by_hash() {
     let bytes = seal(&lying, &county, &city.age_identity().to_public()).unwrap();
     let (_, opened) = open_bytes(&bytes, city.age_identity()).unwrap();
     assert_eq!(
-        opened.contents().err().map(|e| e.to_string()),
+        opened
+            .contents(&std::env::temp_dir())
+            .err()
+            .map(|fault| match fault {
+                Fault::Refused(e) => e.to_string(),
+                Fault::Failed(report) => format!("{report:#}"),
+            }),
         Some(Rejection::corrupted("files").to_string())
     );
     // Without files it stays version 1, which every earlier peixun reads.
@@ -167,7 +173,7 @@ mod payload_reader {
             let bytes = seal_payload(&d, &payload, claimed, &county, &city.age_identity().to_public()).unwrap();
             let (_, opened) = open_bytes(&bytes, city.age_identity()).unwrap();
             // Random bytes under a signed header are refused, never taken as ops.
-            prop_assert!(opened.contents().is_err());
+            prop_assert!(opened.contents(&std::env::temp_dir()).is_err());
         }
 
         #[test]
@@ -198,8 +204,8 @@ mod payload_reader {
             d.files = vec![(*blake3::hash(&file).as_bytes(), file.clone())];
             let bytes = seal(&d, &county, &city.age_identity().to_public()).unwrap();
             let (_, opened) = open_bytes(&bytes, city.age_identity()).unwrap();
-            let (ranges, mut files) = opened.contents().unwrap();
-            prop_assert_eq!(&ranges[0].bytes, &ops);
+            let (ranges, mut files) = opened.contents(&std::env::temp_dir()).unwrap();
+            prop_assert_eq!(&ranges[0].ops.read_all().unwrap(), &ops);
             prop_assert_eq!(files[0].read_all().unwrap(), file);
         }
     }

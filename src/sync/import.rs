@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, WrapErr};
 use serde::Serialize;
 
 use std::io::Read;
@@ -109,7 +109,15 @@ fn verify_range(
     if let Some(broken) = read.broken {
         return Err(Fault::Refused(broken));
     }
-    if !head.verify(&key) || read.hashes.last() != Some(&head.hash) {
+    let last_hash = match read.ops.len().checked_sub(1) {
+        Some(last) => Some(
+            read.ops
+                .hash(last)
+                .wrap_err("reading a bundle's ops set aside")?,
+        ),
+        None => None,
+    };
+    if !head.verify(&key) || last_hash != Some(head.hash) {
         return Err(Fault::Refused(Rejection::BadRangeSignature {
             origin,
             device: head.device,
@@ -118,34 +126,47 @@ fn verify_range(
     if let Some(stale) = stale_signature(store, &origin, head.epoch, &read, head)? {
         return Err(Fault::Refused(stale));
     }
-    // Signed by the origin from here on; what is left are mistakes of the origin's software.
-    for (i, bytes) in read.bytes.iter().enumerate() {
-        if let Some((_, found)) = read.other_office.as_ref().filter(|(at, _)| *at == i) {
-            return Err(Fault::Refused(Rejection::WrongOffice {
-                device: head.device,
-                expected: origin,
-                found: found.clone(),
-            }));
-        }
-        if i > 0 && read.hlcs[i] <= read.hlcs[i - 1] {
-            return Err(Fault::Refused(Rejection::corrupted("clock")));
-        }
-        if head.kind == ChainKind::PublicView {
-            let op = Op::decode(bytes).map_err(|_| Fault::Refused(Rejection::corrupted("ops")))?;
+    // Signed by the origin from here on; what is left are mistakes of the origin's software,
+    // named at the first op that makes one.
+    let wrong_office = read.other_office.as_ref().map(|(at, _)| *at);
+    let first_mistake = wrong_office.into_iter().chain(read.clock_back).min();
+    if head.kind == ChainKind::PublicView {
+        let mut cursor = read.ops.cursor();
+        let mut i = 0;
+        while first_mistake.map_or(true, |at| i < at) {
+            let Some(spooled) = cursor
+                .next_op()
+                .wrap_err("reading a bundle's ops set aside")?
+            else {
+                break;
+            };
+            let op = Op::decode(&spooled.bytes)
+                .map_err(|_| Fault::Refused(Rejection::corrupted("ops")))?;
             if !view_may_carry(&op.payload, store.office()) {
                 return Err(Fault::Refused(Rejection::Unauthorised {
                     record: op.payload.records().into_iter().next().unwrap_or_default(),
                     origin,
                 }));
             }
+            i += 1;
         }
+    }
+    if let Some((at, found)) = read.other_office {
+        if first_mistake == Some(at) {
+            return Err(Fault::Refused(Rejection::WrongOffice {
+                device: head.device,
+                expected: origin,
+                found,
+            }));
+        }
+    }
+    if read.clock_back.is_some() {
+        return Err(Fault::Refused(Rejection::corrupted("clock")));
     }
     Ok(VerifiedRange {
         range: range.clone(),
-        hlcs: read.hlcs,
         first_prev: read.first_prev,
-        bytes: read.bytes,
-        hashes: read.hashes,
+        ops: read.ops,
     })
 }
 
@@ -252,7 +273,7 @@ pub fn import_from(
     drop(frame);
     let header = opened.header.clone();
     let other_installs = other_installs(store, &header)?;
-    let (ranges, files) = opened.contents()?;
+    let (ranges, files) = opened.contents(store.dir())?;
     recheck_held(store, keys)?;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());

@@ -9,6 +9,9 @@
 //! bad op. Evidence files go to spooled files, never whole into memory.
 
 use std::io::{BufReader, Read, Seek, Write};
+use std::path::Path;
+
+use color_eyre::eyre::eyre;
 
 use ed25519_dalek::VerifyingKey;
 
@@ -17,7 +20,8 @@ use super::bundle::{
     MAX_PAYLOAD, MAX_ROUTING, VERSION, VERSION_OPS,
 };
 use super::identity::verify;
-use super::Rejection;
+use super::op_spool::{OpSlice, OpSpoolWriter};
+use super::{Fault, Rejection};
 use crate::domain::OfficeId;
 use crate::log::{Hash, Hlc, Op};
 
@@ -197,19 +201,20 @@ pub fn decrypt<'a>(
 }
 
 /// The ops of one range as they arrived: each checked to decode and linked to the one before,
-/// kept as its exact bytes and hash with the little the checks after it need. Decoded ops are
-/// not kept: at 360 bytes each (the largest payload sets an op's size), a bundle of 400,000 held
-/// 190 MB of them before anything was written.
+/// kept in the bundle's spool (its exact bytes, hash and stamp) with the little the checks after
+/// it need. Neither decoded ops nor their bytes are kept in memory: a bundle of 400,000 held
+/// 190 MB of decoded ops, then 80 MB of bytes, hashes and stamps, before anything was written.
 #[derive(Debug, Clone, Default)]
 pub struct RangeOps {
-    /// Each op's stamp, in order.
-    pub hlcs: Vec<Hlc>,
+    pub ops: OpSlice,
     /// The hash the first op links back to.
     pub first_prev: Hash,
     /// The first op (by place in the range) whose office is not the head's origin, and its office.
     pub other_office: Option<(usize, OfficeId)>,
-    pub bytes: Vec<Vec<u8>>,
-    pub hashes: Vec<Hash>,
+    /// The first op (by place) whose stamp is not after the one before it.
+    pub clock_back: Option<usize>,
+    /// The latest wall-clock time of any op's stamp.
+    pub latest_wall_ms: u64,
     /// Why the range's ops do not hold together (altered, forged, or badly written): the rest
     /// of it was read past, not kept, so the bundle's other ranges can still be judged.
     pub broken: Option<Rejection>,
@@ -260,12 +265,15 @@ impl Opened<'_> {
 
     /// The ops of each range and the evidence files. Call only after `verify`. The payload is
     /// set aside while it is hashed and decompressed only when its hash is the signed one, and
-    /// never read past its signed size.
-    pub fn contents(self) -> Result<(Vec<RangeOps>, Vec<IncomingFile>), Rejection> {
+    /// never read past its signed size. The ops go to a spool in `scratch` (the store's folder).
+    pub fn contents(
+        self,
+        scratch: &Path,
+    ) -> Result<(Vec<RangeOps>, Vec<IncomingFile>), Fault<Rejection>> {
         let header = self.header;
         let entries = self.files;
         if header.payload_len > MAX_PAYLOAD {
-            return Err(Rejection::TooLarge { limit: MAX_PAYLOAD });
+            return Err(Fault::Refused(Rejection::TooLarge { limit: MAX_PAYLOAD }));
         }
         let mut spool = tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY);
         let mut hasher = blake3::Hasher::new();
@@ -284,7 +292,7 @@ impl Opened<'_> {
                 .map_err(|_| Rejection::corrupted("body"))?;
         }
         if *hasher.finalize().as_bytes() != header.payload_hash {
-            return Err(Rejection::corrupted("payload"));
+            return Err(Fault::Refused(Rejection::corrupted("payload")));
         }
         spool.rewind().map_err(|_| Rejection::corrupted("body"))?;
         let mut decoder =
@@ -297,11 +305,26 @@ impl Opened<'_> {
             inner: decoder.take(header.payload_len + 1),
             left: header.payload_len,
         };
-        let contents = read_payload(&mut reader, &header.ranges, &entries)?;
+        let spool_failed = |error: std::io::Error| {
+            Fault::Failed(eyre!(error).wrap_err(format!(
+                "setting a bundle's ops aside in {}",
+                scratch.display()
+            )))
+        };
+        let mut spool = OpSpoolWriter::new_in(scratch).map_err(spool_failed)?;
+        let (places, files) = read_payload(&mut reader, &header.ranges, &entries, &mut spool)?;
         if reader.left != 0 || reader.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
-            return Err(Rejection::corrupted("payload"));
+            return Err(Fault::Refused(Rejection::corrupted("payload")));
         }
-        Ok(contents)
+        let spool = spool.finish().map_err(spool_failed)?;
+        let ranges = places
+            .into_iter()
+            .map(|(mut ops, first, len)| {
+                ops.ops = OpSlice::of(&spool, first, len);
+                ops
+            })
+            .collect();
+        Ok((ranges, files))
     }
 }
 
@@ -376,23 +399,24 @@ fn read_payload<R: Read>(
     reader: &mut Counted<R>,
     ranges: &[RangeHeader],
     entries: &[FileEntry],
-) -> Result<(Vec<RangeOps>, Vec<IncomingFile>), Rejection> {
+    spool: &mut OpSpoolWriter,
+) -> Result<(Vec<Placed>, Vec<IncomingFile>), Fault<Rejection>> {
     reader.count(ranges.len() as u64)?;
     let mut out = Vec::with_capacity(ranges.len());
     for range in ranges {
-        out.push(read_range(reader, range)?);
+        out.push(read_range(reader, range, spool)?);
     }
     let mut files = Vec::new();
     if !entries.is_empty() {
         reader.count(entries.len() as u64)?;
         for entry in entries {
             if reader.varint()? != entry.size {
-                return Err(Rejection::corrupted("files"));
+                return Err(Fault::Refused(Rejection::corrupted("files")));
             }
             let mut data = tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY);
             let hash = reader.copy(entry.size, &mut data)?;
             if hash != entry.hash {
-                return Err(Rejection::corrupted("files"));
+                return Err(Fault::Refused(Rejection::corrupted("files")));
             }
             files.push(IncomingFile { hash, data });
         }
@@ -400,27 +424,26 @@ fn read_payload<R: Read>(
     Ok((out, files))
 }
 
+/// A range's checks, and the place and count of its ops in the spool.
+type Placed = (RangeOps, usize, usize);
+
 /// One range's ops: as many as the signed head says, each at most `MAX_OP` bytes, decoded
-/// exactly, on the range's device in sequence and linked by hash.
+/// exactly, on the range's device in sequence and linked by hash, each added to the spool.
 fn read_range<R: Read>(
     reader: &mut Counted<R>,
     range: &RangeHeader,
-) -> Result<RangeOps, Rejection> {
+    spool: &mut OpSpoolWriter,
+) -> Result<Placed, Fault<Rejection>> {
     let head = &range.head;
     if range.first == 0 || range.first > head.seq {
-        return Err(Rejection::corrupted("ranges"));
+        return Err(Fault::Refused(Rejection::corrupted("ranges")));
     }
     let len = range.len();
     reader.count(len)?;
-    // Room for the whole range at once (a vector grown by doubling holds up to twice it), but
-    // no more than a bounded guess before the ops are there: the count is the sender's word.
-    let room = usize::try_from(len).unwrap_or(usize::MAX).min(1 << 16);
-    let mut ops = RangeOps {
-        hlcs: Vec::with_capacity(room),
-        bytes: Vec::with_capacity(room),
-        hashes: Vec::with_capacity(room),
-        ..RangeOps::default()
-    };
+    let first_place = spool.count();
+    let mut ops = RangeOps::default();
+    let mut kept = 0usize;
+    let mut last: Option<(Hash, Hlc)> = None;
     let forged = || Rejection::BadRangeSignature {
         origin: head.origin.clone(),
         device: head.device,
@@ -428,7 +451,7 @@ fn read_range<R: Read>(
     for i in 0..len {
         let size = reader.varint()?;
         if size > MAX_OP {
-            return Err(Rejection::TooLarge { limit: MAX_OP });
+            return Err(Fault::Refused(Rejection::TooLarge { limit: MAX_OP }));
         }
         let bytes = reader.bytes(size)?;
         if ops.broken.is_some() {
@@ -440,30 +463,37 @@ fn read_range<R: Read>(
             continue;
         };
         let canonical = op.encode().is_ok_and(|b| b == bytes);
-        ops.broken = if ops.hashes.last().is_some_and(|prev| op.prev != *prev) {
+        ops.broken = if last.is_some_and(|(prev, _)| op.prev != prev) {
             Some(forged())
         } else if !canonical || op.device != head.device || op.seq != range.first + i {
             Some(Rejection::corrupted("ops"))
         } else {
             None
         };
-        if ops.broken.is_none() {
-            if ops.hashes.is_empty() {
-                ops.first_prev = op.prev;
-            }
-            if ops.other_office.is_none() && op.office != head.origin {
-                ops.other_office = Some((ops.hashes.len(), op.office));
-            }
-            ops.hlcs.push(op.hlc);
-            ops.bytes.push(bytes);
-            ops.hashes.push(hash);
+        if ops.broken.is_some() {
+            continue;
         }
+        match last {
+            None => ops.first_prev = op.prev,
+            Some((_, before)) if op.hlc <= before && ops.clock_back.is_none() => {
+                ops.clock_back = Some(kept);
+            }
+            Some(_) => {}
+        }
+        if ops.other_office.is_none() && op.office != head.origin {
+            ops.other_office = Some((kept, op.office));
+        }
+        ops.latest_wall_ms = ops.latest_wall_ms.max(op.hlc.wall_ms);
+        spool.push(&hash, op.hlc, &bytes).map_err(|error| {
+            Fault::Failed(eyre!(error).wrap_err("setting a bundle's ops aside"))
+        })?;
+        last = Some((hash, op.hlc));
+        kept += 1;
     }
     if ops.broken.is_some() {
-        ops.hlcs.clear();
-        ops.bytes.clear();
-        ops.hashes.clear();
         ops.other_office = None;
+        ops.clock_back = None;
+        kept = 0;
     }
-    Ok(ops)
+    Ok((ops, first_place, kept))
 }

@@ -13,17 +13,19 @@ mod writes;
 pub use review::{forget_kept_review, review, Duplicate, DuplicateBy, Sighting};
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::{Ack, RangeHeader, SignedHead};
+use super::op_spool::{OpSlice, OpSpool};
 use super::trust::Peer;
 use super::ChainKind;
 use crate::domain::OfficeId;
 use crate::i18n::tf;
-use crate::log::{DeviceId, Hash, Hlc, Op};
+use crate::log::{DeviceId, Hash, Op};
 use crate::store::voided::{scan, values, Voided};
 use crate::store::Store;
 
@@ -121,34 +123,35 @@ pub struct ChainInfo {
 #[derive(Debug, Clone)]
 pub struct VerifiedRange {
     pub range: RangeHeader,
-    /// Each op's stamp, in order; the ops themselves are decoded again as they are applied.
-    pub hlcs: Vec<Hlc>,
     /// The hash the first op links back to.
     pub first_prev: Hash,
-    pub bytes: Vec<Vec<u8>>,
-    pub hashes: Vec<Hash>,
+    /// The ops as set aside, with their stamps and hashes; each is decoded again as it is applied.
+    pub ops: OpSlice,
 }
 
 impl VerifiedRange {
-    /// Rebuilds a held range, checked when it was held; its links are checked again here.
-    fn from_stored(range: RangeHeader, bytes: Vec<Vec<u8>>) -> Result<VerifiedRange> {
-        let mut hlcs = Vec::with_capacity(bytes.len());
-        let mut hashes = Vec::with_capacity(bytes.len());
+    /// Rebuilds a held range, checked when it was held, in a spool of its own in `scratch`; its
+    /// links are checked again here.
+    fn from_stored(
+        range: RangeHeader,
+        bytes: Vec<Vec<u8>>,
+        scratch: &Path,
+    ) -> Result<VerifiedRange> {
         let mut first_prev = [0; 32];
+        let mut stamped = Vec::with_capacity(bytes.len());
         for b in &bytes {
             let op = Op::decode(b).wrap_err("a held op does not decode")?;
-            if hashes.is_empty() {
+            if stamped.is_empty() {
                 first_prev = op.prev;
             }
-            hlcs.push(op.hlc);
-            hashes.push(Op::hash_of(b));
+            stamped.push((Op::hash_of(b), op.hlc, b.as_slice()));
         }
+        let ops = OpSpool::of(scratch, stamped)
+            .wrap_err_with(|| format!("setting held ops aside in {}", scratch.display()))?;
         Ok(VerifiedRange {
             range,
-            hlcs,
             first_prev,
-            bytes,
-            hashes,
+            ops,
         })
     }
 }

@@ -28,6 +28,7 @@ pub mod import;
 pub mod incoming;
 pub mod ledger;
 pub mod media;
+pub mod op_spool;
 mod rejection;
 pub mod rotation;
 pub mod status;

@@ -350,7 +350,7 @@ pub fn stale_signature(
     let last_seq = head.seq;
     let within = match point.heads.iter().find(|(d, _, _)| *d == head.device) {
         Some((_, seq, hash)) => last_seq < *seq || (last_seq == *seq && head.hash == *hash),
-        None => signed.hlcs.iter().all(|hlc| hlc.wall_ms <= point.at_ms),
+        None => signed.latest_wall_ms <= point.at_ms,
     };
     Ok((!within).then(|| Rejection::StaleKey {
         origin: office.to_string(),

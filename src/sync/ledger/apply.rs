@@ -2,7 +2,8 @@
 //! (duplicate, next, future, fork), then every next op appended and applied with the bundle's
 //! records; the writes are worked out first and written in one short transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
@@ -16,7 +17,8 @@ use crate::i18n::tf;
 use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 use crate::store::voided::{void_key, Voided};
 use crate::store::{Head, Store, TreeBatch, TreeName};
-use crate::sync::bundle::SignedHead;
+use crate::sync::bundle::{RangeHeader, SignedHead};
+use crate::sync::op_spool::{OpCursor, OpSlice};
 use crate::sync::Rejection;
 
 /// Where a device chain stands during an import.
@@ -44,52 +46,39 @@ enum Source {
     Held(Vec<u8>),
 }
 
-/// An op to append, as its bytes: decoded only as it is applied, one at a time.
-struct Pending {
-    order: (Hlc, DeviceId, u64),
-    bytes: Vec<u8>,
+/// Next ops of one device taken from one range, to be appended and applied: read back from the
+/// bundle's spool as they are written, one at a time.
+struct Taken {
+    device: DeviceId,
+    first_seq: u64,
+    ops: OpSlice,
 }
 
-/// Hashes of ops about to be appended, for overlap checks of later ranges: each device's from
-/// its first pending op, as the ops applied extend its chain one after another. A map by device
-/// and seq held 38 MB at its peak for 400,000 ops.
-#[derive(Default)]
-struct PendingHashes(HashMap<DeviceId, (u64, Vec<Hash>)>);
+/// A range kept whole in the sync tree: held until its gap fills, or quarantined at a fork.
+struct SetAside {
+    key: Vec<u8>,
+    range: RangeHeader,
+    ops: OpSlice,
+    bundle: [u8; 16],
+    sender: OfficeId,
+    at_ms: u64,
+}
 
-impl PendingHashes {
-    fn get(&self, device: DeviceId, seq: u64) -> Option<Hash> {
-        let (first, hashes) = self.0.get(&device)?;
-        let i = usize::try_from(seq.checked_sub(*first)?).ok()?;
-        hashes.get(i).copied()
-    }
-
-    /// Room for `count` more of `device`'s ops, the first of them `seq`.
-    fn reserve(&mut self, device: DeviceId, seq: u64, count: usize) {
-        let (_, hashes) = self.0.entry(device).or_insert_with(|| (seq, Vec::new()));
-        hashes.reserve_exact(count);
-    }
-
-    /// Adds the hash of `device`'s op `seq`, which must follow those already pending.
-    fn push(&mut self, device: DeviceId, seq: u64, hash: Hash) -> Result<()> {
-        let (first, hashes) = self.0.entry(device).or_insert_with(|| (seq, Vec::new()));
-        if *first + hashes.len() as u64 != seq {
-            return Err(eyre!("ops of device {device:016x} taken out of order"));
-        }
-        hashes.push(hash);
-        Ok(())
-    }
+fn spool_failed() -> &'static str {
+    "reading a bundle's ops set aside"
 }
 
 /// Everything one import will write.
 #[derive(Default)]
 struct Plan {
     tips: HashMap<DeviceId, Tip>,
-    pending_hashes: PendingHashes,
-    pending: Vec<Pending>,
+    taken: Vec<Taken>,
+    /// Each device's places in `taken`, for overlap checks of later ranges.
+    taken_by_device: HashMap<DeviceId, Vec<usize>>,
     signed: BTreeMap<DeviceId, SignedHead>,
-    hold: Vec<(Vec<u8>, HeldRange)>,
+    hold: Vec<SetAside>,
     unhold: Vec<Vec<u8>>,
-    quarantine: Vec<(Vec<u8>, Quarantined)>,
+    quarantine: Vec<(SetAside, u64)>,
     counts: ImportCounts,
     latest: Hlc,
 }
@@ -118,11 +107,17 @@ impl Store {
         })
     }
 
+    /// The hash of `device`'s op `seq` as the chain will be: taken in this import, or stored.
     fn hash_at(&self, plan: &Plan, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
-        match plan.pending_hashes.get(device, seq) {
-            Some(hash) => Ok(Some(hash)),
-            None => self.op_hash(device, seq),
+        for &i in plan.taken_by_device.get(&device).into_iter().flatten() {
+            let taken = &plan.taken[i];
+            if let Some(at) = seq.checked_sub(taken.first_seq) {
+                if at < taken.ops.len() as u64 {
+                    return Ok(Some(taken.ops.hash(at as usize).wrap_err(spool_failed())?));
+                }
+            }
         }
+        self.op_hash(device, seq)
     }
 
     /// Where a range stands against the chain as it will be after the ranges sorted before it.
@@ -150,7 +145,8 @@ impl Store {
         let first_difference = |store: &Store, plan: &Plan| -> Result<u64> {
             for seq in first..=last.min(tip.seq) {
                 let ours = store.hash_at(plan, device, seq)?;
-                if ours != Some(range.hashes[(seq - first) as usize]) {
+                let theirs = range.ops.hash((seq - first) as usize);
+                if ours != Some(theirs.wrap_err(spool_failed())?) {
                     return Ok(seq);
                 }
             }
@@ -171,7 +167,11 @@ impl Store {
             return Ok(Sorted::Hold);
         }
         let joins = if first <= tip.seq {
-            range.hashes[(tip.seq - first) as usize] == tip.hash
+            range
+                .ops
+                .hash((tip.seq - first) as usize)
+                .wrap_err(spool_failed())?
+                == tip.hash
         } else {
             range.first_prev == tip.hash
         };
@@ -179,7 +179,8 @@ impl Store {
             return Ok(Sorted::Fork(first_difference(self, plan)?));
         }
         let skip = (tip.seq + 1 - first) as usize;
-        if tip.hlc.is_some_and(|h| range.hlcs[skip] <= h) {
+        let first_new = range.ops.hlc(skip).wrap_err(spool_failed())?;
+        if tip.hlc.is_some_and(|h| first_new <= h) {
             return Ok(Sorted::LeftOut(Rejection::corrupted("clock")));
         }
         Ok(Sorted::Apply { skip })
@@ -225,16 +226,14 @@ impl Store {
             Sorted::Hold => {
                 if !from_hold {
                     plan.counts.held += range.range.len();
-                    plan.hold.push((
-                        range_key(HELD, device, range.range.first, &[]),
-                        HeldRange {
-                            range: range.range,
-                            ops: range.bytes,
-                            bundle,
-                            sender: sender.to_string(),
-                            at_ms,
-                        },
-                    ));
+                    plan.hold.push(SetAside {
+                        key: range_key(HELD, device, range.range.first, &[]),
+                        range: range.range,
+                        ops: range.ops,
+                        bundle,
+                        sender: sender.to_string(),
+                        at_ms,
+                    });
                 }
             }
             Sorted::Fork(at) => {
@@ -246,49 +245,42 @@ impl Store {
                     last: range.range.head.seq,
                 });
                 plan.quarantine.push((
-                    range_key(QUARANTINE, device, range.range.first, &bundle),
-                    Quarantined {
+                    SetAside {
+                        key: range_key(QUARANTINE, device, range.range.first, &bundle),
                         range: range.range,
-                        ops: range.bytes,
+                        ops: range.ops,
                         bundle,
                         sender: sender.to_string(),
                         at_ms,
-                        fork_at: at,
                     },
+                    at,
                 ));
             }
             Sorted::Apply { skip } => {
                 progressed = true;
-                let new = (range.bytes.len() - skip) as u64;
+                let ops = range.ops.skip(skip);
+                let new = ops.len() as u64;
                 plan.counts.applied += new;
                 if from_hold {
                     plan.counts.released += new;
                 } else {
                     plan.counts.duplicates += skip as u64;
                 }
-                let mut last_hlc = None;
-                let taken = range.bytes.len() - skip;
-                plan.pending.reserve(taken);
-                let first = range.range.first;
-                plan.pending_hashes
-                    .reserve(device, first + skip as u64, taken);
-                for (i, ((bytes, hash), hlc)) in range
-                    .bytes
-                    .into_iter()
-                    .zip(range.hashes)
-                    .zip(range.hlcs)
-                    .enumerate()
-                    .skip(skip)
-                {
-                    let seq = first + i as u64;
-                    plan.pending_hashes.push(device, seq, hash)?;
-                    plan.latest = plan.latest.max(hlc);
-                    last_hlc = Some(hlc);
-                    plan.pending.push(Pending {
-                        order: (hlc, device, seq),
-                        bytes,
-                    });
-                }
+                // Stamps rise along a verified range: its last is its latest.
+                let last_hlc = match ops.len().checked_sub(1) {
+                    Some(last) => Some(ops.hlc(last).wrap_err(spool_failed())?),
+                    None => None,
+                };
+                plan.latest = plan.latest.max(last_hlc.unwrap_or(plan.latest));
+                plan.taken_by_device
+                    .entry(device)
+                    .or_default()
+                    .push(plan.taken.len());
+                plan.taken.push(Taken {
+                    device,
+                    first_seq: range.range.first + skip as u64,
+                    ops,
+                });
                 let head = range.range.head;
                 plan.tips.insert(
                     device,
@@ -350,7 +342,7 @@ impl Store {
                     waiting.push((k, h));
                     continue;
                 }
-                let range = VerifiedRange::from_stored(h.range, h.ops)?;
+                let range = VerifiedRange::from_stored(h.range, h.ops, self.dir())?;
                 if self.take(
                     &mut plan,
                     range,
@@ -376,8 +368,6 @@ impl Store {
         mut origins: BTreeSet<OfficeId>,
         mut plan: Plan,
     ) -> Result<(ImportCounts, Hlc)> {
-        // Causal order across devices: a session before the enrolments that name it.
-        plan.pending.sort_by_key(|p| p.order);
         let mut heads = Vec::new();
         for (device, tip) in &plan.tips {
             if plan.signed.contains_key(device) {
@@ -396,11 +386,26 @@ impl Store {
                 postcard::to_stdvec(head)?,
             ));
         }
-        for (k, h) in &plan.hold {
-            sync_writes.push((k.clone(), postcard::to_stdvec(h)?));
+        for aside in std::mem::take(&mut plan.hold) {
+            let held = HeldRange {
+                ops: aside.ops.read_all().wrap_err(spool_failed())?,
+                range: aside.range,
+                bundle: aside.bundle,
+                sender: aside.sender,
+                at_ms: aside.at_ms,
+            };
+            sync_writes.push((aside.key, postcard::to_stdvec(&held)?));
         }
-        for (k, q) in &plan.quarantine {
-            sync_writes.push((k.clone(), postcard::to_stdvec(q)?));
+        for (aside, fork_at) in std::mem::take(&mut plan.quarantine) {
+            let quarantined = Quarantined {
+                ops: aside.ops.read_all().wrap_err(spool_failed())?,
+                range: aside.range,
+                bundle: aside.bundle,
+                sender: aside.sender,
+                at_ms: aside.at_ms,
+                fork_at,
+            };
+            sync_writes.push((aside.key, postcard::to_stdvec(&quarantined)?));
         }
         let sender = bundle.sender.as_bytes();
         let received = Received {
@@ -429,19 +434,30 @@ impl Store {
         }
         let mut staging = self.staging()?;
         // The log's runs go down first and are not kept: the fold below holds the state's writes.
+        let mut by_chain: Vec<&Taken> = plan.taken.iter().collect();
+        by_chain.sort_by_key(|t| (t.device, t.first_seq));
         self.each_run_write(
-            plan.pending
-                .iter()
-                .map(|p| (p.order.1, p.order.2, p.bytes.as_slice())),
+            by_chain.into_iter().flat_map(|taken| {
+                let mut cursor = taken.ops.cursor();
+                let mut seq = taken.first_seq;
+                std::iter::from_fn(move || {
+                    let next = cursor.next_op().wrap_err(spool_failed()).transpose()?;
+                    let at = seq;
+                    seq += 1;
+                    Some(next.map(|op| (taken.device, at, op.bytes)))
+                })
+            }),
             |key, run| staging.push(TreeName::Ops, key.to_vec(), Some(run)),
         )?;
         let spill_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
         let mut overlay = Overlay::new(&self.state, self.dir()).wrap_err_with(spill_failed)?;
         // Each changed record's name, hashed: the names of 400,000 ops took 30 MB.
         let mut changed: HashSet<u128> = HashSet::new();
-        // Each op is decoded as it is applied and its bytes go with it.
-        for p in std::mem::take(&mut plan.pending) {
-            let op = Op::decode(&p.bytes).wrap_err("an op of the bundle does not decode")?;
+        // Causal order across devices (a session before the enrolments that name it): the
+        // chains merged by stamp, each op decoded as it is applied and its bytes gone with it.
+        let mut in_order = CausalOrder::new(&plan.taken)?;
+        while let Some(bytes) = in_order.next_op()? {
+            let op = Op::decode(&bytes).wrap_err("an op of the bundle does not decode")?;
             match apply(&mut overlay, &op) {
                 Ok(true) => {
                     changed.insert(record_hash(&op.payload));
@@ -535,6 +551,49 @@ impl Store {
             first: q.range.first,
             last: q.range.head.seq,
         })
+    }
+}
+
+/// The ops taken, in causal order: every chain's ops rise in stamp, so merging the chains by
+/// (stamp, device, seq) gives the order a sort of every op would, one op per chain in memory.
+struct CausalOrder {
+    cursors: Vec<(OpCursor, DeviceId, u64)>,
+    next: BinaryHeap<Reverse<(Hlc, DeviceId, u64, usize)>>,
+}
+
+impl CausalOrder {
+    fn new(taken: &[Taken]) -> Result<CausalOrder> {
+        let mut order = CausalOrder {
+            cursors: Vec::with_capacity(taken.len()),
+            next: BinaryHeap::with_capacity(taken.len()),
+        };
+        for (i, t) in taken.iter().enumerate() {
+            order.cursors.push((t.ops.cursor(), t.device, t.first_seq));
+            order.queue(i)?;
+        }
+        Ok(order)
+    }
+
+    fn queue(&mut self, i: usize) -> Result<()> {
+        let (cursor, device, seq) = &mut self.cursors[i];
+        if let Some(hlc) = cursor.peek_hlc().wrap_err(spool_failed())? {
+            self.next.push(Reverse((hlc, *device, *seq, i)));
+        }
+        Ok(())
+    }
+
+    fn next_op(&mut self) -> Result<Option<Vec<u8>>> {
+        let Some(Reverse((_, _, _, i))) = self.next.pop() else {
+            return Ok(None);
+        };
+        let (cursor, _, seq) = &mut self.cursors[i];
+        let op = cursor
+            .next_op()
+            .wrap_err(spool_failed())?
+            .ok_or_else(|| eyre!("an op set aside went missing"))?;
+        *seq += 1;
+        self.queue(i)?;
+        Ok(Some(op.bytes))
     }
 }
 
