@@ -100,6 +100,9 @@ pub(crate) fn merged(stored: Option<&[u8]>, new: &[(u64, &[u8])]) -> Option<Vec<
     zstd::bulk::compress(&out, ZSTD_LEVEL).ok()
 }
 
+/// A run's key and the new ops that go to it, gathered one run at a time.
+type OpenRun = ([u8; 16], Vec<(u64, Vec<u8>)>);
+
 /// New ops grouped by the run they go to, each group in the order given.
 pub(crate) fn by_run<'a>(
     ops: impl IntoIterator<Item = (DeviceId, u64, &'a [u8])>,
@@ -285,7 +288,7 @@ impl Store {
         ops: impl IntoIterator<Item = Result<(DeviceId, u64, Vec<u8>)>>,
         mut write: impl FnMut([u8; 16], Vec<u8>) -> Result<()>,
     ) -> Result<()> {
-        let mut run: Option<([u8; 16], Vec<(u64, Vec<u8>)>)> = None;
+        let mut run: Option<OpenRun> = None;
         let mut last: Option<(DeviceId, u64)> = None;
         let mut flush = |key: [u8; 16], new: Vec<(u64, Vec<u8>)>| -> Result<()> {
             let new: Vec<(u64, &[u8])> = new.iter().map(|(s, b)| (*s, b.as_slice())).collect();

@@ -133,7 +133,7 @@ fn verify_range(
     if head.kind == ChainKind::PublicView {
         let mut cursor = read.ops.cursor();
         let mut i = 0;
-        while first_mistake.map_or(true, |at| i < at) {
+        while first_mistake.is_none_or(|at| i < at) {
             let Some(spooled) = cursor
                 .next_op()
                 .wrap_err("reading a bundle's ops set aside")?

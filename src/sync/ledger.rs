@@ -5,6 +5,7 @@
 //! one transaction.
 
 mod apply;
+mod causal;
 mod files;
 mod review;
 mod spill;

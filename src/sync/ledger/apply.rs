@@ -2,11 +2,11 @@
 //! (duplicate, next, future, fork), then every next op appended and applied with the bundle's
 //! records; the writes are worked out first and written in one short transaction.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
+use super::causal::{spool_failed, CausalOrder, Taken};
 use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
     get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut, Quarantined,
@@ -18,7 +18,7 @@ use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
 use crate::store::voided::{void_key, Voided};
 use crate::store::{Head, Store, TreeBatch, TreeName};
 use crate::sync::bundle::{RangeHeader, SignedHead};
-use crate::sync::op_spool::{OpCursor, OpSlice};
+use crate::sync::op_spool::OpSlice;
 use crate::sync::Rejection;
 
 /// Where a device chain stands during an import.
@@ -46,14 +46,6 @@ enum Source {
     Held(Vec<u8>),
 }
 
-/// Next ops of one device taken from one range, to be appended and applied: read back from the
-/// bundle's spool as they are written, one at a time.
-struct Taken {
-    device: DeviceId,
-    first_seq: u64,
-    ops: OpSlice,
-}
-
 /// A range kept whole in the sync tree: held until its gap fills, or quarantined at a fork.
 struct SetAside {
     key: Vec<u8>,
@@ -62,10 +54,6 @@ struct SetAside {
     bundle: [u8; 16],
     sender: OfficeId,
     at_ms: u64,
-}
-
-fn spool_failed() -> &'static str {
-    "reading a bundle's ops set aside"
 }
 
 /// Everything one import will write.
@@ -551,49 +539,6 @@ impl Store {
             first: q.range.first,
             last: q.range.head.seq,
         })
-    }
-}
-
-/// The ops taken, in causal order: every chain's ops rise in stamp, so merging the chains by
-/// (stamp, device, seq) gives the order a sort of every op would, one op per chain in memory.
-struct CausalOrder {
-    cursors: Vec<(OpCursor, DeviceId, u64)>,
-    next: BinaryHeap<Reverse<(Hlc, DeviceId, u64, usize)>>,
-}
-
-impl CausalOrder {
-    fn new(taken: &[Taken]) -> Result<CausalOrder> {
-        let mut order = CausalOrder {
-            cursors: Vec::with_capacity(taken.len()),
-            next: BinaryHeap::with_capacity(taken.len()),
-        };
-        for (i, t) in taken.iter().enumerate() {
-            order.cursors.push((t.ops.cursor(), t.device, t.first_seq));
-            order.queue(i)?;
-        }
-        Ok(order)
-    }
-
-    fn queue(&mut self, i: usize) -> Result<()> {
-        let (cursor, device, seq) = &mut self.cursors[i];
-        if let Some(hlc) = cursor.peek_hlc().wrap_err(spool_failed())? {
-            self.next.push(Reverse((hlc, *device, *seq, i)));
-        }
-        Ok(())
-    }
-
-    fn next_op(&mut self) -> Result<Option<Vec<u8>>> {
-        let Some(Reverse((_, _, _, i))) = self.next.pop() else {
-            return Ok(None);
-        };
-        let (cursor, _, seq) = &mut self.cursors[i];
-        let op = cursor
-            .next_op()
-            .wrap_err(spool_failed())?
-            .ok_or_else(|| eyre!("an op set aside went missing"))?;
-        *seq += 1;
-        self.queue(i)?;
-        Ok(Some(op.bytes))
     }
 }
 
