@@ -276,7 +276,7 @@ impl Store {
     fn commit_removing(
         &self,
         payloads: Vec<Payload>,
-        staged: Option<&[u8]>,
+        staged: Option<&[sled::IVec]>,
     ) -> Result<Vec<Op>, CommitError> {
         if payloads.is_empty() {
             return Ok(Vec::new());
@@ -288,8 +288,8 @@ impl Store {
             .map_err(|_| eyre!("store writer lock poisoned"))?;
         // Another thread finishing the same staged write committed this chunk while this one
         // waited for the lock: it is not written twice.
-        if let Some(key) = staged {
-            if !self.staged.contains_key(key).map_err(Report::from)? {
+        if let Some(first) = staged.and_then(|keys| keys.first()) {
+            if !self.staged.contains_key(first).map_err(Report::from)? {
                 return Ok(Vec::new());
             }
         }
@@ -326,7 +326,7 @@ impl Store {
             &self.staged,
         );
         let result = trees.transaction(|(ops, heads, state, meta, staged_tree)| {
-            if let Some(key) = staged {
+            for key in staged.into_iter().flatten() {
                 staged_tree.remove(key)?;
             }
             let mut kv = TxKv::<ApplyError>::new(state, &self.derived);

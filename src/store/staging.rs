@@ -10,7 +10,7 @@ use std::sync::MutexGuard;
 
 use color_eyre::eyre::{eyre, Report, Result, WrapErr};
 
-use super::staged::{chunk_key, RawWrite, Staged, STAGING, WRITES_CHUNK};
+use super::staged::{insert_chunk, RawWrite, Staged, STAGING, WRITES_CHUNK};
 use super::{CommitError, Store, TreeBatch, TreeName};
 use crate::i18n::tf;
 
@@ -110,10 +110,7 @@ impl Staging<'_> {
         }
         let chunk = Staged::Writes(std::mem::take(&mut self.chunk));
         let bytes = postcard::to_stdvec(&chunk).map_err(Report::from)?;
-        self.store
-            .staged
-            .insert(chunk_key(self.chunks), bytes)
-            .wrap_err(failed)?;
+        insert_chunk(&self.store.staged, self.chunks, &bytes).wrap_err(failed)?;
         self.chunks += 1;
         Ok(())
     }
@@ -169,7 +166,7 @@ impl Drop for Staging<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::staged::CHUNK as STAGED_CHUNK;
+    use super::super::staged::{chunks_staged, CHUNK as STAGED_CHUNK};
     use super::*;
 
     fn writes(n: usize) -> impl Iterator<Item = RawWrite> {
@@ -191,7 +188,11 @@ mod tests {
         for (tree, key, value) in writes(WRITES_CHUNK * 2 + 1) {
             staging.push(tree, key, value).unwrap();
         }
-        assert_eq!(store.staged.len(), 2, "staged as it goes");
+        assert_eq!(
+            chunks_staged(&store.staged).unwrap(),
+            2,
+            "staged as it goes"
+        );
         assert!(store.meta.contains_key(STAGING).unwrap());
         drop(staging);
         assert!(store.staged.is_empty() && !store.meta.contains_key(STAGING).unwrap());
@@ -280,7 +281,7 @@ mod tests {
             Some(vec![1]),
         )]))
         .unwrap();
-        store.staged.insert(chunk_key(0), leftover).unwrap();
+        insert_chunk(&store.staged, 0, &leftover).unwrap();
         let mut staging = store.staging().unwrap();
         staging
             .push(TreeName::Sync, b"whole".to_vec(), Some(vec![2]))

@@ -439,8 +439,9 @@ impl Store {
         )?;
         let spill_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
         let mut overlay = Overlay::new(&self.state, self.dir()).wrap_err_with(spill_failed)?;
-        // Each changed record's name, hashed: the names of 400,000 ops took 30 MB.
-        let mut changed: HashSet<u128> = HashSet::new();
+        // Each changed record's name, hashed (64 bits: two names alike among millions is a
+        // chance of one in millions): the names of 400,000 ops took 30 MB.
+        let mut changed: HashSet<u64> = HashSet::new();
         // Causal order across devices (a session before the enrolments that name it): the
         // chains merged by stamp, each op decoded as it is applied and its bytes gone with it.
         let mut in_order = CausalOrder::new(&plan.taken)?;
@@ -477,6 +478,9 @@ impl Store {
                 Err(FoldError::Spill(error)) => return Err(error).wrap_err_with(spill_failed),
             }
         }
+        // Counted now and let go: the set is not wanted while the writes are committed.
+        plan.counts.records_changed = changed.len();
+        drop(changed);
         let feeds_search = overlay.feeds_search();
         for write in overlay.into_writes().wrap_err_with(spill_failed)? {
             let (key, value) = write.wrap_err_with(spill_failed)?;
@@ -499,8 +503,6 @@ impl Store {
             self.invalidate_search_index()?;
         }
         staging.finish(&|_, _| {})?;
-        let records_changed = changed.len();
-        plan.counts.records_changed = records_changed;
         Ok((plan.counts, plan.latest))
     }
 
@@ -544,7 +546,7 @@ impl Store {
 
 /// One name per record an op changes, hashed: an enrolment and an attendance of the same person
 /// are two records, an undo changes the attendance its check-in made.
-fn record_hash(payload: &crate::log::Payload) -> u128 {
+fn record_hash(payload: &crate::log::Payload) -> u64 {
     use crate::log::Payload;
     let class = match payload {
         Payload::CheckInUndone { .. } => "CheckedIn",
@@ -552,7 +554,7 @@ fn record_hash(payload: &crate::log::Payload) -> u128 {
     };
     let name = format!("{class}:{}", payload.records().join("/"));
     let hash = blake3::hash(name.as_bytes());
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&hash.as_bytes()[..16]);
-    u128::from_le_bytes(first)
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(first)
 }

@@ -1,10 +1,11 @@
 //! The state's writes of an import's fold, kept in a file of its own rather than in memory. A
 //! bundle of 400,000 ops writes about 900,000 records, which held in a map were 130 MB at the
-//! import's peak; here memory keeps 16 bytes a record (where its last write lies, by a hash of
+//! import's peak; here memory keeps 8 bytes a record (where its last write lies, by a hash of
 //! its key), and the file (unnamed, in the store's folder, gone when the import ends or the
 //! process dies) keeps the rest, in the page cache while it is read back.
 //!
-//! A record is `key length (u32 LE) | 0 removed, 1 value | value length (u32 LE) | key | value`.
+//! A record is `key length (u32 LE) | 0 removed, 1 value | value length (u32 LE) | key | value`,
+//! then zeros up to a multiple of 8 bytes.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -15,6 +16,9 @@ use std::path::Path;
 use sled::IVec;
 
 const HEADER: usize = 9;
+
+/// Records start at multiples of this, so that where one starts fits in 32 bits (up to 32 GiB).
+const ALIGN: u64 = 8;
 
 /// Bytes gathered before they go to the file, and what one read asks for first: most records
 /// are shorter.
@@ -31,8 +35,10 @@ pub(super) struct Spill<S = RandomState> {
     written: u64,
     /// Hashed with keys of this process's own (a bundle cannot aim its keys at one slot).
     hasher: S,
-    /// Where each key's last record begins, by the key's hash.
-    at: HashMap<u64, u64>,
+    /// Where each key's last record begins (in units of `ALIGN`), by 32 bits of the key's hash:
+    /// 9 bytes a key where full hashes and offsets took 17, and the key itself, read back, tells
+    /// keys with the same 32 bits apart.
+    at: HashMap<u32, u32>,
     /// Keys whose hash another key had first.
     collided: HashMap<Vec<u8>, u64>,
 }
@@ -58,6 +64,8 @@ impl<S: BuildHasher> Spill<S> {
     /// Records `key`'s last write: a value, or a removal.
     pub(super) fn put(&mut self, key: &[u8], value: Option<&[u8]>) -> std::io::Result<()> {
         let offset = self.written + self.pending.len() as u64;
+        let slot = u32::try_from(offset / ALIGN)
+            .map_err(|_| std::io::Error::other("an import's scratch file past 32 GiB"))?;
         let value_len = value.map_or(0, <[u8]>::len);
         let too_long = || std::io::Error::other("a record longer than 4 GiB");
         self.pending.extend_from_slice(
@@ -73,16 +81,18 @@ impl<S: BuildHasher> Spill<S> {
         );
         self.pending.extend_from_slice(key);
         self.pending.extend_from_slice(value.unwrap_or_default());
+        self.pending
+            .resize(self.pending.len().next_multiple_of(ALIGN as usize), 0);
         if let Some(at) = self.collided.get_mut(key) {
             *at = offset;
         } else {
-            let hash = self.hasher.hash_one(key);
+            let hash = self.hasher.hash_one(key) as u32;
             match self.at.get(&hash).copied() {
                 None => {
-                    self.at.insert(hash, offset);
+                    self.at.insert(hash, slot);
                 }
-                Some(earlier) if self.read(earlier)?.0 == key => {
-                    self.at.insert(hash, offset);
+                Some(earlier) if self.read(u64::from(earlier) * ALIGN)?.0 == key => {
+                    self.at.insert(hash, slot);
                 }
                 Some(_) => {
                     self.collided.insert(key.to_vec(), offset);
@@ -99,8 +109,8 @@ impl<S: BuildHasher> Spill<S> {
     pub(super) fn get(&self, key: &[u8]) -> std::io::Result<Option<Option<IVec>>> {
         let offset = match self.collided.get(key) {
             Some(&offset) => offset,
-            None => match self.at.get(&self.hasher.hash_one(key)) {
-                Some(&offset) => offset,
+            None => match self.at.get(&(self.hasher.hash_one(key) as u32)) {
+                Some(&slot) => u64::from(slot) * ALIGN,
                 None => return Ok(None),
             },
         };
@@ -143,8 +153,8 @@ impl<S: BuildHasher> Spill<S> {
         let mut live: Vec<u64> = self
             .at
             .values()
-            .chain(self.collided.values())
-            .copied()
+            .map(|&slot| u64::from(slot) * ALIGN)
+            .chain(self.collided.values().copied())
             .collect();
         live.sort_unstable();
         drop(self.at);
@@ -163,12 +173,15 @@ impl<S: BuildHasher> Spill<S> {
                 Ok(lengths) => lengths,
                 Err(error) => return Some(Err(error)),
             };
-            let mut body = vec![0; key_len + value_len];
+            let whole = (HEADER + key_len + value_len) as u64;
+            let padded = whole.next_multiple_of(ALIGN);
+            let mut body = vec![0; key_len + value_len + (padded - whole) as usize];
             if let Err(error) = reader.read_exact(&mut body) {
                 return Some(Err(error));
             }
+            body.truncate(key_len + value_len);
             let here = offset;
-            offset += (HEADER + body.len()) as u64;
+            offset += padded;
             if here != next {
                 continue;
             }
