@@ -19,6 +19,8 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
         ImportKind::People => people::plan(&store, &grid, args.session.as_deref())?,
         ImportKind::Enterprises => enterprises::plan(&store, &grid)?,
     };
+    // The plan holds what is written; the cells are let go before it is (80,000 rows: 19 MB).
+    drop(grid);
     let options = Options {
         skip_invalid: args.skip_invalid,
         dry_run: args.dry_run,

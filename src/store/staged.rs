@@ -167,6 +167,8 @@ impl Store {
         self.refuse_oversized(&payloads)?;
         let _only_one = self.only_long_write()?;
         self.stage(&payloads)?;
+        // Staged, they are read back a chunk at a time: 80,000 rows' held 32 MB.
+        drop(payloads);
         self.commit_pending(&|done| progress(done, total))
     }
 
