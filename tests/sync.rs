@@ -336,6 +336,32 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
 }
 
 #[test]
+fn a_record_changed_twice_in_one_bundle_counts_once() {
+    let (_, city, county) = hierarchy();
+    county_work(&county, "1");
+    let renamed = person(
+        ECHENG,
+        &format!("P-{ECHENG}-1"),
+        "欧阳明日",
+        PHONE,
+        &format!("E-{ECHENG}-1"),
+    );
+    county.store.commit(vec![renamed]).unwrap();
+    let summary = city.applied(&county.send(&city));
+    assert_eq!(summary.applied, 7, "every op is taken in");
+    assert_eq!(
+        summary.records_changed, 6,
+        "the person is one record, renamed or not"
+    );
+    let name = "欧阳明日".as_bytes();
+    let renamed_there = city
+        .state()
+        .values()
+        .any(|v| v.windows(name.len()).any(|w| w == name));
+    assert!(renamed_there, "the later name is the one kept");
+}
+
+#[test]
 fn the_same_bundle_twice_is_a_no_op_that_says_so() {
     let (_, city, county) = hierarchy();
     county_work(&county, "1");

@@ -23,6 +23,7 @@ use super::identity::verify;
 use super::op_spool::{OpSlice, OpSpoolWriter};
 use super::{Fault, Rejection};
 use crate::domain::OfficeId;
+use crate::i18n::tf;
 use crate::log::{Hash, Hlc, Op};
 
 /// A payload or a file past this size moves from memory to a temporary file.
@@ -305,14 +306,19 @@ impl Opened<'_> {
             inner: decoder.take(header.payload_len + 1),
             left: header.payload_len,
         };
+        // A full disk, most likely; the store is not touched yet.
         let spool_failed = |error: std::io::Error| {
-            Fault::Failed(eyre!(error).wrap_err(format!(
-                "setting a bundle's ops aside in {}",
-                scratch.display()
-            )))
+            Fault::Failed(
+                eyre!(error).wrap_err(tf("cli.store.write_failed", &[("dir", &scratch.display())])),
+            )
         };
         let mut spool = OpSpoolWriter::new_in(scratch).map_err(spool_failed)?;
-        let (places, files) = read_payload(&mut reader, &header.ranges, &entries, &mut spool)?;
+        let (places, files) = read_payload(
+            &mut reader,
+            &header.ranges,
+            &entries,
+            (&mut spool, &spool_failed),
+        )?;
         if reader.left != 0 || reader.inner.read(&mut [0u8; 1]).map_or(true, |n| n != 0) {
             return Err(Fault::Refused(Rejection::corrupted("payload")));
         }
@@ -399,12 +405,12 @@ fn read_payload<R: Read>(
     reader: &mut Counted<R>,
     ranges: &[RangeHeader],
     entries: &[FileEntry],
-    spool: &mut OpSpoolWriter,
+    (spool, spool_failed): Spool<'_>,
 ) -> Result<(Vec<Placed>, Vec<IncomingFile>), Fault<Rejection>> {
     reader.count(ranges.len() as u64)?;
     let mut out = Vec::with_capacity(ranges.len());
     for range in ranges {
-        out.push(read_range(reader, range, spool)?);
+        out.push(read_range(reader, range, (&mut *spool, spool_failed))?);
     }
     let mut files = Vec::new();
     if !entries.is_empty() {
@@ -427,12 +433,18 @@ fn read_payload<R: Read>(
 /// A range's checks, and the place and count of its ops in the spool.
 type Placed = (RangeOps, usize, usize);
 
+/// Where the ops go as they are read, and what a failure to put them there is.
+type Spool<'a> = (
+    &'a mut OpSpoolWriter,
+    &'a dyn Fn(std::io::Error) -> Fault<Rejection>,
+);
+
 /// One range's ops: as many as the signed head says, each at most `MAX_OP` bytes, decoded
 /// exactly, on the range's device in sequence and linked by hash, each added to the spool.
 fn read_range<R: Read>(
     reader: &mut Counted<R>,
     range: &RangeHeader,
-    spool: &mut OpSpoolWriter,
+    (spool, spool_failed): Spool<'_>,
 ) -> Result<Placed, Fault<Rejection>> {
     let head = &range.head;
     if range.first == 0 || range.first > head.seq {
@@ -484,9 +496,7 @@ fn read_range<R: Read>(
             ops.other_office = Some((kept, op.office));
         }
         ops.latest_wall_ms = ops.latest_wall_ms.max(op.hlc.wall_ms);
-        spool.push(&hash, op.hlc, &bytes).map_err(|error| {
-            Fault::Failed(eyre!(error).wrap_err("setting a bundle's ops aside"))
-        })?;
+        spool.push(&hash, op.hlc, &bytes).map_err(spool_failed)?;
         last = Some((hash, op.hlc));
         kept += 1;
     }

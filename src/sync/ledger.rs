@@ -148,7 +148,7 @@ impl VerifiedRange {
             stamped.push((Op::hash_of(b), op.hlc, b.as_slice()));
         }
         let ops = OpSpool::of(scratch, stamped)
-            .wrap_err_with(|| format!("setting held ops aside in {}", scratch.display()))?;
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &scratch.display())]))?;
         Ok(VerifiedRange {
             range,
             first_prev,
