@@ -9,12 +9,9 @@
 
 use std::hint::black_box;
 
-use chrono::{NaiveDate, NaiveTime};
 use criterion::{BatchSize, Criterion};
 
 use peixun::cli::Scale;
-use peixun::domain::{Enterprise, Person, Session, SessionKind};
-use peixun::log::Payload;
 use peixun::store::Store;
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::identity::keys_dir;
@@ -61,57 +58,7 @@ fn pin(a: &Office, b: &Office) {
 
 fn busy_county() -> Office {
     let county = office(COUNTY);
-    let day = NaiveDate::from_ymd_opt(2023, 3, 15).unwrap_or_default();
-    let mut payloads = Vec::new();
-    for s in 0..30 {
-        payloads.push(Payload::SessionUpserted(Session {
-            id: format!("S-{COUNTY}-{s}"),
-            office: COUNTY.into(),
-            kind: SessionKind::Offline,
-            title: format!("第 {s} 场"),
-            units: vec![COUNTY.into()],
-            host: COUNTY.into(),
-            cohost: None,
-            date: day,
-            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
-            end: NaiveTime::from_hms_opt(11, 30, 0).unwrap_or_default(),
-            venue: "政务服务中心".into(),
-            courses: vec![],
-            audience: String::new(),
-            capacity: 200,
-        }));
-    }
-    for p in 0..PEOPLE {
-        let session = format!("S-{COUNTY}-{}", p % 30);
-        payloads.push(Payload::EnterpriseUpserted(Enterprise {
-            id: format!("E-{COUNTY}-{p}"),
-            office: COUNTY.into(),
-            name: format!("湖北某某科技有限公司{p}"),
-            credit_code: None,
-            categories: Default::default(),
-            unit: COUNTY.into(),
-        }));
-        payloads.push(Payload::PersonUpserted(Person {
-            id: format!("P-{COUNTY}-{p}"),
-            office: COUNTY.into(),
-            name: format!("学员{p}"),
-            phone: format!("138{p:08}"),
-            position: "知识产权专员".into(),
-            enterprise: Some(format!("E-{COUNTY}-{p}")),
-            code: format!("C{p:06}"),
-        }));
-        payloads.push(Payload::EnrolmentSet {
-            session: session.clone(),
-            person: format!("P-{COUNTY}-{p}"),
-            enrolled: true,
-        });
-        payloads.push(Payload::CheckedIn {
-            session,
-            person: format!("P-{COUNTY}-{p}"),
-            at: day.and_hms_opt(8, 50, 0).unwrap_or_default(),
-        });
-    }
-    for chunk in payloads.chunks(2_000) {
+    for chunk in peixun::demo::county_season(COUNTY, PEOPLE).chunks(2_000) {
         fail(county.store.commit(chunk.to_vec()));
     }
     county

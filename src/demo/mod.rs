@@ -15,6 +15,7 @@ mod names;
 mod outreach;
 mod plans;
 mod rng;
+mod season;
 mod sessions;
 mod sizes;
 mod stress;
@@ -31,6 +32,7 @@ pub use chain::ChainWriter;
 use checklist::Progress;
 pub use crowd::crowd;
 use rng::Rng;
+pub use season::county_season;
 use sessions::Calendar;
 
 use crate::campaign::{campaign, stem, Unit, UnitLevel};
