@@ -102,34 +102,42 @@ pub(super) type ChunkKeys = Vec<sled::IVec>;
 
 /// The first chunk still staged: its keys and its bytes. A chunk staged by an earlier peixun is
 /// one key of 8 bytes, read the same way. Another thread finishing the same write may commit the
-/// chunk while its parts are read: parts missing from the front or the middle are seen here and
-/// read again; the caller sees a missing end (the bytes do not decode) with `still_staged`.
+/// chunk while its parts are read: parts missing from the front or the middle, or all of them,
+/// are seen here and the chunk is read again (a few times: parts that stay missing are a damaged
+/// store, and the bytes read, which do not decode, say so); the caller sees a missing end (the
+/// bytes do not decode) with `still_staged`.
 pub(super) fn first_chunk(staged: &sled::Tree) -> sled::Result<Option<(ChunkKeys, Vec<u8>)>> {
-    'again: loop {
+    let mut tries = 0;
+    loop {
         let Some((first, _)) = staged.first()? else {
             return Ok(None);
         };
         let chunk = &first[..first.len().min(8)];
         let mut keys = Vec::new();
         let mut bytes = Vec::new();
+        let mut whole = true;
         for part in staged.scan_prefix(chunk) {
             let (key, piece) = part?;
             let number = key
                 .get(8..)
                 .map(|n| n.iter().fold(0usize, |a, b| a << 8 | *b as usize));
-            if number.is_some_and(|n| n != keys.len()) {
-                continue 'again;
-            }
+            whole &= number.is_none_or(|n| n == keys.len());
             keys.push(key);
             bytes.extend_from_slice(&piece);
         }
-        return Ok(Some((keys, bytes)));
+        tries += 1;
+        if (whole && !keys.is_empty()) || tries == 100 {
+            return Ok(Some((keys, bytes)));
+        }
     }
 }
 
 /// Whether every part of a chunk is still staged: a chunk that does not decode and is not is one
 /// another thread committed while it was read, not a damaged one.
 pub(super) fn still_staged(staged: &sled::Tree, keys: &[sled::IVec]) -> sled::Result<bool> {
+    if keys.is_empty() {
+        return Ok(false);
+    }
     for key in keys {
         if !staged.contains_key(key)? {
             return Ok(false);

@@ -503,6 +503,7 @@ fn read_range<R: Read>(
     if ops.broken.is_some() {
         ops.other_office = None;
         ops.clock_back = None;
+        ops.latest_wall_ms = 0;
         kept = 0;
     }
     Ok((ops, first_place, kept))

@@ -14,7 +14,6 @@ mod writes;
 pub use review::{forget_kept_review, review, Duplicate, DuplicateBy, Sighting};
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::de::DeserializeOwned;
@@ -131,13 +130,9 @@ pub struct VerifiedRange {
 }
 
 impl VerifiedRange {
-    /// Rebuilds a held range, checked when it was held, in a spool of its own in `scratch`; its
-    /// links are checked again here.
-    fn from_stored(
-        range: RangeHeader,
-        bytes: Vec<Vec<u8>>,
-        scratch: &Path,
-    ) -> Result<VerifiedRange> {
+    /// Rebuilds a held range, checked when it was held; its ops (in memory already, read from
+    /// the store) stay in memory.
+    fn from_stored(range: RangeHeader, bytes: Vec<Vec<u8>>) -> Result<VerifiedRange> {
         let mut first_prev = [0; 32];
         let mut stamped = Vec::with_capacity(bytes.len());
         for b in &bytes {
@@ -147,8 +142,7 @@ impl VerifiedRange {
             }
             stamped.push((Op::hash_of(b), op.hlc, b.as_slice()));
         }
-        let ops = OpSpool::of(scratch, stamped)
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &scratch.display())]))?;
+        let ops = OpSpool::in_memory(stamped);
         Ok(VerifiedRange {
             range,
             first_prev,

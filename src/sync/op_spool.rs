@@ -2,7 +2,9 @@
 //! memory whatever the bundle's size: at 400,000 ops their bytes, stamps and hashes were 80 MB
 //! of an import's peak. Two unnamed files in the store's folder (gone when the import ends or
 //! the process dies): one of the ops' bytes, one of a fixed record per op (its hash, its stamp,
-//! where its bytes are), so that the op at any place is one read away.
+//! where its bytes are), so that the op at any place is one read away. A range held in the
+//! store, whose ops are in memory when it is read back, is kept the same way in memory: two
+//! files a range would run out of open files with a few hundred held ranges.
 //!
 //! A record is `hash (32) | wall ms (u64 LE) | counter (u32 LE) | length (u32 LE) | offset (u64
 //! LE)`.
@@ -119,34 +121,77 @@ impl OpSpoolWriter {
     pub fn finish(mut self) -> io::Result<Arc<OpSpool>> {
         self.flush()?;
         Ok(Arc::new(OpSpool {
-            index: self.index,
-            data: self.data,
+            kept: Kept::Files {
+                index: self.index,
+                data: self.data,
+            },
             count: self.count,
         }))
     }
 }
 
+/// Where a spool's records and bytes are.
+#[derive(Debug)]
+enum Kept {
+    Files { index: File, data: File },
+    Memory { index: Vec<u8>, data: Vec<u8> },
+}
+
 /// The spool once written.
 #[derive(Debug)]
 pub struct OpSpool {
-    index: File,
-    data: File,
+    kept: Kept,
     count: usize,
 }
 
 impl OpSpool {
-    /// Ops kept in a spool of their own, with their hashes and stamps as given.
-    pub fn of<'a>(
-        dir: &Path,
-        ops: impl IntoIterator<Item = (Hash, Hlc, &'a [u8])>,
-    ) -> io::Result<OpSlice> {
-        let mut writer = OpSpoolWriter::new_in(dir)?;
+    /// Ops already in memory, with their hashes and stamps as given, kept there.
+    pub fn in_memory<'a>(ops: impl IntoIterator<Item = (Hash, Hlc, &'a [u8])>) -> OpSlice {
+        let (mut index, mut data) = (Vec::new(), Vec::new());
+        let mut count = 0;
         for (hash, hlc, bytes) in ops {
-            writer.push(&hash, hlc, bytes)?;
+            let entry = Entry {
+                hash,
+                hlc,
+                len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+                offset: data.len() as u64,
+            };
+            entry.encode(&mut index);
+            data.extend_from_slice(bytes);
+            count += 1;
         }
-        let spool = writer.finish()?;
-        let len = spool.count;
-        Ok(OpSlice::of(&spool, 0, len))
+        let spool = Arc::new(OpSpool {
+            kept: Kept::Memory { index, data },
+            count,
+        });
+        OpSlice::of(&spool, 0, count)
+    }
+
+    /// Fills `buf` with records from byte `at`.
+    fn read_index(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
+        match &self.kept {
+            Kept::Files { index, .. } => read_exact_at(index, buf, at),
+            Kept::Memory { index, .. } => {
+                let from = usize::try_from(at).map_err(|_| out_of_slice())?;
+                let held = index.get(from..from + buf.len()).ok_or_else(out_of_slice)?;
+                buf.copy_from_slice(held);
+                Ok(())
+            }
+        }
+    }
+
+    /// Fills as much of `buf` with op bytes from `at` as there are; how much.
+    fn read_data(&self, buf: &mut [u8], at: u64) -> io::Result<usize> {
+        match &self.kept {
+            Kept::Files { data, .. } => read_at(data, buf, at),
+            Kept::Memory { data, .. } => {
+                let from = usize::try_from(at).map_err(|_| out_of_slice())?;
+                let held = data.get(from..).unwrap_or_default();
+                let n = held.len().min(buf.len());
+                buf[..n].copy_from_slice(&held[..n]);
+                Ok(n)
+            }
+        }
     }
 }
 
@@ -204,7 +249,7 @@ impl OpSlice {
         }
         let mut record = [0u8; RECORD];
         let at = (self.first + i) as u64 * RECORD as u64;
-        read_exact_at(&self.spool()?.index, &mut record, at)?;
+        self.spool()?.read_index(&mut record, at)?;
         Ok(Entry::decode(&record))
     }
 
@@ -268,7 +313,7 @@ impl OpCursor {
             let n = CURSOR_RECORDS.min(self.slice.len - i);
             let mut records = vec![0u8; n * RECORD];
             let at = (self.slice.first + i) as u64 * RECORD as u64;
-            read_exact_at(&self.slice.spool()?.index, &mut records, at)?;
+            self.slice.spool()?.read_index(&mut records, at)?;
             self.entries = records.chunks_exact(RECORD).map(Entry::decode).collect();
             self.entries_from = i;
         }
@@ -282,14 +327,25 @@ impl OpCursor {
 
     pub fn next_op(&mut self) -> io::Result<Option<SpooledOp>> {
         let Some(entry) = self.entry(self.next)? else {
+            // Done: a merge of many chains holds no block for the chains that are.
+            self.entries = Vec::new();
+            self.block = Vec::new();
             return Ok(None);
         };
         self.next += 1;
         let len = entry.len as usize;
         let block_end = self.block_at + self.block.len() as u64;
         if entry.offset < self.block_at || entry.offset + len as u64 > block_end {
-            self.block.resize(len.max(CURSOR_BYTES), 0);
-            let got = read_at(&self.slice.spool()?.data, &mut self.block, entry.offset)?;
+            // No more than the records read so far need: a chain of one op holds one op.
+            let needed = self.entries.last().map_or(0, |last| {
+                (last.offset + u64::from(last.len)).saturating_sub(entry.offset) as usize
+            });
+            self.block.resize(len.max(CURSOR_BYTES.min(needed)), 0);
+            self.block.shrink_to_fit();
+            let got = self
+                .slice
+                .spool()?
+                .read_data(&mut self.block, entry.offset)?;
             if got < len {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
@@ -317,11 +373,45 @@ mod tests {
         }
     }
 
+    /// The same ops in a spool of two files.
+    fn on_disk(dir: &Path, ops: &[(Hash, Hlc, Vec<u8>)]) -> OpSlice {
+        let mut writer = OpSpoolWriter::new_in(dir).unwrap();
+        for (hash, stamp, bytes) in ops {
+            writer.push(hash, *stamp, bytes).unwrap();
+        }
+        let spool = writer.finish().unwrap();
+        OpSlice::of(&spool, 0, ops.len())
+    }
+
+    fn reads_back(
+        slice: &OpSlice,
+        ops: &[(Hash, Hlc, Vec<u8>)],
+        skip: usize,
+    ) -> Result<(), TestCaseError> {
+        prop_assert_eq!(slice.len(), ops.len());
+        let mut cursor = slice.cursor();
+        for (hash, stamp, bytes) in ops {
+            prop_assert_eq!(cursor.peek_hlc().unwrap(), Some(*stamp));
+            let op = cursor.next_op().unwrap().unwrap();
+            prop_assert_eq!((&op.hash, op.hlc, &op.bytes), (hash, *stamp, bytes));
+        }
+        prop_assert_eq!(cursor.next_op().unwrap(), None);
+        let later = slice.skip(skip);
+        let expected: Vec<Vec<u8>> = ops.iter().skip(skip).map(|o| o.2.clone()).collect();
+        prop_assert_eq!(later.read_all().unwrap(), expected);
+        for (i, (hash, stamp, _)) in ops.iter().enumerate().skip(skip) {
+            prop_assert_eq!(later.hash(i - skip).unwrap(), *hash);
+            prop_assert_eq!(later.hlc(i - skip).unwrap(), *stamp);
+        }
+        prop_assert!(later.hash(later.len()).is_err());
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
 
         /// Ops of any length, some longer than a cursor's block, read back as added, through a
-        /// cursor, by place, and from any later place.
+        /// cursor, by place, and from any later place, from files and from memory alike.
         #[test]
         fn ops_read_back_as_added(
             lens in prop::collection::vec(
@@ -339,27 +429,9 @@ mod tests {
                     (*blake3::hash(&bytes).as_bytes(), hlc(i as u64), bytes)
                 })
                 .collect();
-            let slice = OpSpool::of(
-                dir.path(),
-                ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())),
-            )
-            .unwrap();
-            prop_assert_eq!(slice.len(), ops.len());
-            let mut cursor = slice.cursor();
-            for (hash, stamp, bytes) in &ops {
-                prop_assert_eq!(cursor.peek_hlc().unwrap(), Some(*stamp));
-                let op = cursor.next_op().unwrap().unwrap();
-                prop_assert_eq!((&op.hash, op.hlc, &op.bytes), (hash, *stamp, bytes));
-            }
-            prop_assert_eq!(cursor.next_op().unwrap(), None);
-            let later = slice.skip(skip);
-            let expected: Vec<Vec<u8>> = ops.iter().skip(skip).map(|o| o.2.clone()).collect();
-            prop_assert_eq!(later.read_all().unwrap(), expected);
-            for (i, (hash, stamp, _)) in ops.iter().enumerate().skip(skip) {
-                prop_assert_eq!(later.hash(i - skip).unwrap(), *hash);
-                prop_assert_eq!(later.hlc(i - skip).unwrap(), *stamp);
-            }
-            prop_assert!(later.hash(later.len()).is_err());
+            reads_back(&on_disk(dir.path(), &ops), &ops, skip)?;
+            let in_memory = OpSpool::in_memory(ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())));
+            reads_back(&in_memory, &ops, skip)?;
         }
     }
 
@@ -383,5 +455,24 @@ mod tests {
             "a slice stops at the end"
         );
         assert!(OpSlice::default().hash(0).is_err());
+    }
+
+    /// A merge holds a cursor a chain: one of a short chain holds no more than its ops, and one
+    /// that is done holds nothing.
+    #[test]
+    fn a_cursor_holds_what_its_chain_needs_and_nothing_once_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let ops: Vec<(Hash, Hlc, Vec<u8>)> = (0..3)
+            .map(|i| ([i; 32], hlc(i.into()), vec![i; 100]))
+            .collect();
+        let mut cursor = on_disk(dir.path(), &ops).cursor();
+        cursor.next_op().unwrap();
+        assert!(
+            cursor.block.capacity() <= 300,
+            "{}",
+            cursor.block.capacity()
+        );
+        while cursor.next_op().unwrap().is_some() {}
+        assert_eq!((cursor.block.capacity(), cursor.entries.capacity()), (0, 0));
     }
 }

@@ -330,7 +330,7 @@ impl Store {
                     waiting.push((k, h));
                     continue;
                 }
-                let range = VerifiedRange::from_stored(h.range, h.ops, self.dir())?;
+                let range = VerifiedRange::from_stored(h.range, h.ops)?;
                 if self.take(
                     &mut plan,
                     range,

@@ -83,7 +83,6 @@ mod tests {
                 0..6,
             ),
         ) {
-            let dir = tempfile::tempdir().unwrap();
             let mut taken = Vec::new();
             let mut expected = Vec::new();
             for (i, (device_pick, steps)) in chains.iter().enumerate() {
@@ -99,8 +98,7 @@ mod tests {
                     expected.push(((hlc, device, seq), bytes.clone()));
                     ops.push(([0u8; 32] as Hash, hlc, bytes));
                 }
-                let slice = OpSpool::of(dir.path(), ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())))
-                    .unwrap();
+                let slice = OpSpool::in_memory(ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())));
                 taken.push(Taken { device, first_seq, ops: slice });
             }
             expected.sort_by_key(|(order, _)| *order);
