@@ -12,3 +12,19 @@ pub fn release_freed() {
         libc::malloc_trim(0);
     }
 }
+
+/// glibc raises the size from which it maps a block on its own each time such a block is freed,
+/// up to 32 MB; blocks below it then come from the heap and, once freed, stay with the process.
+/// A bundle import of 400,000 ops peaked at 112-116 MB so, and at 70-74 MB with the size held
+/// at 512 KiB (1 MiB: 111-112 MB), where large blocks go back to the system as they are freed,
+/// for about 8% more time. Called first thing in `main`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn return_large_blocks() {
+    // SAFETY: `mallopt` sets an allocator parameter; called once, before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 512 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn return_large_blocks() {}

@@ -8,7 +8,7 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    return_large_blocks();
+    peixun::heap::return_large_blocks();
     peixun::private_files::restrict_process();
     // No error's backtrace is ever shown (a failure prints its chain of messages), so none is
     // captured: symbolising one costs a refusal a third of a second and a hundred megabytes.
@@ -62,19 +62,3 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
-
-/// glibc raises the size from which it maps a block on its own each time such a block is freed,
-/// up to 32 MB; blocks below it then come from the heap and, once freed, stay with the process.
-/// A bundle import of 400,000 ops peaked at 112-116 MB so, and at 70-74 MB with the size held
-/// at 512 KiB (1 MiB: 111-112 MB), where large blocks go back to the system as they are freed,
-/// for about 8% more time.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn return_large_blocks() {
-    // SAFETY: `mallopt` sets an allocator parameter; called once, before any thread starts.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 512 * 1024);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn return_large_blocks() {}
