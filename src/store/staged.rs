@@ -118,10 +118,12 @@ pub(super) fn first_chunk(staged: &sled::Tree) -> sled::Result<Option<(ChunkKeys
         let mut whole = true;
         for part in staged.scan_prefix(chunk) {
             let (key, piece) = part?;
+            // No number: a chunk of one key, staged by an earlier peixun.
             let number = key
-                .get(8..)
-                .map(|n| n.iter().fold(0usize, |a, b| a << 8 | *b as usize));
-            whole &= number.is_none_or(|n| n == keys.len());
+                .get(8..12)
+                .and_then(|n| n.try_into().ok())
+                .map(u32::from_be_bytes);
+            whole &= number.is_none_or(|n| n as usize == keys.len());
             keys.push(key);
             bytes.extend_from_slice(&piece);
         }

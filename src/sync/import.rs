@@ -132,8 +132,7 @@ fn verify_range(
     let first_mistake = wrong_office.into_iter().chain(read.clock_back).min();
     if head.kind == ChainKind::PublicView {
         let mut cursor = read.ops.cursor();
-        let mut i = 0;
-        while first_mistake.is_none_or(|at| i < at) {
+        for _ in 0..first_mistake.unwrap_or(read.ops.len()) {
             let Some(spooled) = cursor
                 .next_op()
                 .wrap_err("reading a bundle's ops set aside")?
@@ -148,7 +147,6 @@ fn verify_range(
                     origin,
                 }));
             }
-            i += 1;
         }
     }
     if let Some((at, found)) = read.other_office {

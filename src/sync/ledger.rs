@@ -142,7 +142,7 @@ impl VerifiedRange {
             }
             stamped.push((Op::hash_of(b), op.hlc, b.as_slice()));
         }
-        let ops = OpSpool::in_memory(stamped);
+        let ops = OpSpool::in_memory(stamped).wrap_err("a held op is too long")?;
         Ok(VerifiedRange {
             range,
             first_prev,

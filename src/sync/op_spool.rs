@@ -42,6 +42,24 @@ impl Entry {
         out.extend_from_slice(&self.offset.to_le_bytes());
     }
 
+    /// Adds an op's record to `index` and its bytes to `data`, whose first byte is at `base`.
+    fn append(
+        index: &mut Vec<u8>,
+        data: &mut Vec<u8>,
+        base: u64,
+        (hash, hlc, bytes): (&Hash, Hlc, &[u8]),
+    ) -> io::Result<()> {
+        Entry {
+            hash: *hash,
+            hlc,
+            len: u32::try_from(bytes.len()).map_err(|_| io::ErrorKind::InvalidInput)?,
+            offset: base + data.len() as u64,
+        }
+        .encode(index);
+        data.extend_from_slice(bytes);
+        Ok(())
+    }
+
     fn decode(bytes: &[u8]) -> Entry {
         let take = |from: usize, n: usize| &bytes[from..from + n];
         let mut hash = [0; 32];
@@ -90,16 +108,12 @@ impl OpSpoolWriter {
     }
 
     pub fn push(&mut self, hash: &Hash, hlc: Hlc, bytes: &[u8]) -> io::Result<()> {
-        let len = u32::try_from(bytes.len()).map_err(|_| io::ErrorKind::InvalidInput)?;
-        let offset = self.data_written + self.data_pending.len() as u64;
-        Entry {
-            hash: *hash,
-            hlc,
-            len,
-            offset,
-        }
-        .encode(&mut self.index_pending);
-        self.data_pending.extend_from_slice(bytes);
+        Entry::append(
+            &mut self.index_pending,
+            &mut self.data_pending,
+            self.data_written,
+            (hash, hlc, bytes),
+        )?;
         self.count += 1;
         if self.data_pending.len() >= BUFFER || self.index_pending.len() >= BUFFER {
             self.flush()?;
@@ -146,25 +160,20 @@ pub struct OpSpool {
 
 impl OpSpool {
     /// Ops already in memory, with their hashes and stamps as given, kept there.
-    pub fn in_memory<'a>(ops: impl IntoIterator<Item = (Hash, Hlc, &'a [u8])>) -> OpSlice {
+    pub fn in_memory<'a>(
+        ops: impl IntoIterator<Item = (Hash, Hlc, &'a [u8])>,
+    ) -> io::Result<OpSlice> {
         let (mut index, mut data) = (Vec::new(), Vec::new());
         let mut count = 0;
         for (hash, hlc, bytes) in ops {
-            let entry = Entry {
-                hash,
-                hlc,
-                len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
-                offset: data.len() as u64,
-            };
-            entry.encode(&mut index);
-            data.extend_from_slice(bytes);
+            Entry::append(&mut index, &mut data, 0, (&hash, hlc, bytes))?;
             count += 1;
         }
         let spool = Arc::new(OpSpool {
             kept: Kept::Memory { index, data },
             count,
         });
-        OpSlice::of(&spool, 0, count)
+        Ok(OpSlice::of(&spool, 0, count))
     }
 
     /// Fills `buf` with records from byte `at`.
@@ -430,7 +439,8 @@ mod tests {
                 })
                 .collect();
             reads_back(&on_disk(dir.path(), &ops), &ops, skip)?;
-            let in_memory = OpSpool::in_memory(ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())));
+            let in_memory = OpSpool::in_memory(ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())))
+                .unwrap();
             reads_back(&in_memory, &ops, skip)?;
         }
     }

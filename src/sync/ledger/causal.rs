@@ -98,7 +98,8 @@ mod tests {
                     expected.push(((hlc, device, seq), bytes.clone()));
                     ops.push(([0u8; 32] as Hash, hlc, bytes));
                 }
-                let slice = OpSpool::in_memory(ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())));
+                let slice = OpSpool::in_memory(ops.iter().map(|(h, t, b)| (*h, *t, b.as_slice())))
+                    .unwrap();
                 taken.push(Taken { device, first_seq, ops: slice });
             }
             expected.sort_by_key(|(order, _)| *order);
