@@ -7,7 +7,7 @@ mod common;
 use common::offices::{county_work, hierarchy, person, Office, ECHENG, EZHOU, PHONE};
 use common::{json, peixun, stdout, text};
 use peixun::search::cache;
-use peixun::store::derived::search_index_path;
+use peixun::store::derived::{search_index_path, DerivedFile};
 
 fn names(found: &serde_json::Value) -> Vec<String> {
     found
@@ -105,7 +105,10 @@ fn people_arriving_by_bundle_remove_the_index() {
 fn an_index_built_before_a_change_is_not_kept_after_it() {
     let county = Office::new(ECHENG);
     county_work(&county, "c");
-    let generation = county.store.search_generation().unwrap();
+    let generation = county
+        .store
+        .derived_generation(DerivedFile::Search)
+        .unwrap();
     let o = county.id().to_string();
     county
         .store
@@ -119,7 +122,7 @@ fn an_index_built_before_a_change_is_not_kept_after_it() {
         .unwrap();
     assert!(!county
         .store
-        .save_search_index(generation, |out| out.write_all(b"old"))
+        .save_derived(DerivedFile::Search, generation, |out| out.write_all(b"old"))
         .unwrap());
     assert!(!search_index_path(county.store.dir()).exists());
     assert_eq!(cache::office_index(&county.store).unwrap().len(), 2);

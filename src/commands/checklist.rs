@@ -3,12 +3,14 @@
 use color_eyre::eyre::Result;
 
 use super::{
-    headers, open_store, print_json, print_table, today, unit_name, units_under, user_error,
+    data_dir, headers, open_store, print_json, print_table, today, unit_name, units_under,
+    user_error,
 };
 use crate::app::checklist;
 use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
 use crate::domain::checklist::ChecklistRow;
 use crate::i18n::tf;
+use crate::store::checklists_kept::{self, Checklists};
 
 fn row_cells(row: &ChecklistRow) -> Vec<String> {
     vec![
@@ -40,7 +42,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
     };
     match &args.command {
         None => {
-            let rows = crate::store::checklist::rows(&store, &unit, today(cli, &store)?)?;
+            let rows = crate::store::checklist::rows(&*store, &unit, today(cli, &store)?)?;
             if args.json {
                 return print_json(&rows);
             }
@@ -107,13 +109,28 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
 }
 
 /// Open items of this office and every unit below it, due within `days` working days or late.
+/// Every unit's checklist records: from the copy kept beside the store while holding only its
+/// lock, else from the store itself (which keeps them for next time).
+fn checklists(cli: &Cli) -> Result<Checklists> {
+    if let Some(store) = super::remote::served() {
+        return checklists_kept::keep(&store);
+    }
+    let dir = data_dir(cli)?;
+    let lock = super::backup::lock_waiting(&dir)?;
+    if let Some(kept) = checklists_kept::load(&dir)? {
+        return Ok(kept);
+    }
+    drop(lock);
+    checklists_kept::keep(&*open_store(cli)?)
+}
+
 pub fn due(cli: &Cli, days: i64, json: bool) -> Result<()> {
-    let store = open_store(cli)?;
-    let today = today(cli, &store)?;
+    let checklists = checklists(cli)?;
+    let today = cli.today.unwrap_or_else(|| checklists.today());
     let mut rows = Vec::new();
-    for unit in units_under(store.office()) {
+    for unit in units_under(checklists.office()) {
         rows.extend(
-            crate::store::checklist::rows(&store, &unit, today)?
+            crate::store::checklist::rows(&checklists, &unit, today)?
                 .into_iter()
                 .filter(|r| r.status.is_open() && r.working_days_left <= days),
         );

@@ -12,7 +12,7 @@ use crate::log::Op;
 use crate::search::cache;
 use crate::search::door::{candidate, enterprise_names};
 use crate::store::derived::search_index_path;
-use crate::store::Store;
+use crate::store::{SeeOps, Store};
 
 /// What is wrong with a store's logs or state; empty when healthy.
 pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
@@ -30,35 +30,17 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     // 358 MB against 28 s and 254 MB).
     crate::sync::ledger::forget_kept_review(store)?;
     crate::app::outreach::forget_kept_screen_rows(store)?;
-    let mut count = 0;
-    let mut chains: BTreeMap<u64, (u64, [u8; 32])> = BTreeMap::new();
-    for op in store.ops() {
-        let op = op?;
-        let bytes = op.encode()?;
-        let (last_seq, last_hash) = chains.get(&op.device).copied().unwrap_or((0, [0; 32]));
-        if op.seq != last_seq + 1 {
-            problems.push(tf(
-                "cli.doctor.gap",
-                &[("device", &format!("{:016x}", op.device)), ("seq", &op.seq)],
-            ));
-        } else if op.prev != last_hash {
-            problems.push(tf(
-                "cli.doctor.bad_prev",
-                &[("device", &format!("{:016x}", op.device)), ("seq", &op.seq)],
-            ));
-        }
-        chains.insert(op.device, (op.seq, Op::hash_of(&bytes)));
-        count += 1;
-    }
+    let mut chains = Chains::default();
+    let state = store.check_state(&mut chains)?;
+    problems.append(&mut chains.problems);
     for (device, head) in store.heads()? {
-        if chains.get(&device).map(|c| (c.0, c.1)) != Some((head.seq, head.hash)) {
+        if chains.last.get(&device).copied() != Some((head.seq, head.hash)) {
             problems.push(tf(
                 "cli.doctor.bad_head",
                 &[("device", &format!("{device:016x}"))],
             ));
         }
     }
-    let state = store.check_state()?;
     if let Some(error) = state.fold_error {
         problems.push(error);
     } else if let Some(first) = state.first {
@@ -67,7 +49,43 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
             &[("count", &state.differing), ("first", &first)],
         ));
     }
-    Ok((count, chains.len(), problems))
+    Ok((chains.count, chains.last.len(), problems))
+}
+
+/// Each device's chain checked link by link as the state's check reads the log: every op
+/// follows the one before it in seq and names its hash.
+#[derive(Default)]
+struct Chains {
+    count: usize,
+    /// Each device's last op seen: its seq and hash.
+    last: BTreeMap<u64, (u64, [u8; 32])>,
+    problems: Vec<String>,
+}
+
+impl SeeOps for Chains {
+    fn see(&mut self, op: &Op) -> Result<()> {
+        let (last_seq, last_hash) = self.last.get(&op.device).copied().unwrap_or((0, [0; 32]));
+        let device = format!("{:016x}", op.device);
+        if op.seq != last_seq + 1 {
+            self.problems.push(tf(
+                "cli.doctor.gap",
+                &[("device", &device), ("seq", &op.seq)],
+            ));
+        } else if op.prev != last_hash {
+            self.problems.push(tf(
+                "cli.doctor.bad_prev",
+                &[("device", &device), ("seq", &op.seq)],
+            ));
+        }
+        self.last
+            .insert(op.device, (op.seq, Op::hash_of(&op.encode()?)));
+        self.count += 1;
+        Ok(())
+    }
+
+    fn start_over(&mut self) {
+        *self = Chains::default();
+    }
 }
 
 /// Whether the search index kept beside the store (if any) is the one its people give; one
@@ -235,6 +253,7 @@ mod tests {
     use super::*;
     use crate::domain::Person;
     use crate::log::Payload;
+    use crate::store::oplog::{merged, read_run, run_key};
 
     fn person(i: usize) -> Payload {
         Payload::PersonUpserted(Person {
@@ -268,5 +287,55 @@ mod tests {
             }
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
         });
+    }
+
+    /// The one run of the store's chain with its ops as `edit` leaves them.
+    fn rewrite_run(store: &Store, device: u64, edit: impl FnOnce(&mut Vec<(u64, Vec<u8>)>)) {
+        let key = run_key(device, 1);
+        let mut ops = read_run(&store.ops.get(key).unwrap().unwrap()).unwrap();
+        edit(&mut ops);
+        let ops: Vec<(u64, &[u8])> = ops.iter().map(|(s, b)| (*s, b.as_slice())).collect();
+        store.ops.insert(key, merged(None, &ops).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_chain_with_a_forged_link_a_gap_or_a_head_past_its_end_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
+        let device = store.commit((1..=4).map(person).collect()).unwrap()[0].device;
+        let (count, devices, problems) = check(&store).unwrap();
+        assert_eq!((count, devices), (4, 1));
+        assert!(problems.is_empty(), "{problems:?}");
+        let named =
+            |key: &str, seq: u64| tf(key, &[("device", &format!("{device:016x}")), ("seq", &seq)]);
+
+        // Op 2 names another hash as the one before it.
+        rewrite_run(&store, device, |ops| {
+            let mut op = Op::decode(&ops[1].1).unwrap();
+            op.prev = [7; 32];
+            ops[1].1 = op.encode().unwrap();
+        });
+        let problems = check(&store).unwrap().2;
+        assert!(
+            problems.contains(&named("cli.doctor.bad_prev", 2)),
+            "{problems:?}"
+        );
+
+        // Op 2 missing, and op 4 too: the head names an op the log does not have.
+        rewrite_run(&store, device, |ops| {
+            ops.remove(3);
+            ops.remove(1);
+        });
+        let (count, _, problems) = check(&store).unwrap();
+        assert_eq!(count, 2);
+        assert!(
+            problems.contains(&named("cli.doctor.gap", 3)),
+            "{problems:?}"
+        );
+        let head = tf(
+            "cli.doctor.bad_head",
+            &[("device", &format!("{device:016x}"))],
+        );
+        assert!(problems.contains(&head), "{problems:?}");
     }
 }

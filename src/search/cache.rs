@@ -13,7 +13,7 @@ use super::columns::Layout;
 use super::mapped::Mapped;
 use super::{Buffers, SearchIndex};
 use crate::i18n::tf;
-use crate::store::derived::search_index_path;
+use crate::store::derived::{search_index_path, DerivedFile};
 use crate::store::Store;
 
 /// The format, in the first line. After it: the peixun version that wrote the file, a hash of
@@ -182,10 +182,11 @@ pub fn office_index(store: &Store) -> Result<SearchIndex> {
     if let Some(index) = load(store.dir())? {
         return Ok(index);
     }
-    let generation = store.search_generation()?;
+    let generation = store.derived_generation(DerivedFile::Search)?;
     let index = super::door::office_index(store)?;
     // Keeping it only spares the next search the build: a full disk costs time, not answers.
-    if let Ok(true) = store.save_search_index(generation, |out| write(&index, out)) {
+    if let Ok(true) = store.save_derived(DerivedFile::Search, generation, |out| write(&index, out))
+    {
         if let Some(mapped) = load(store.dir())? {
             return Ok(mapped);
         }

@@ -1,24 +1,62 @@
 //! A unit's checklist as stored: the city's deadlines, the unit's marks and evidence, and the
-//! rows they make with the campaign's items for the unit's level. Free functions over the store,
-//! since the reports (`sheets`) read them as well as the use cases above.
+//! rows they make with the campaign's items for the unit's level. Free functions over the
+//! records (the store's, or the copy kept beside it for `peixun due`: `checklists_kept`), since
+//! the reports (`sheets`) read them as well as the use cases above.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, WrapErr};
+use serde::de::DeserializeOwned;
 
 use super::Store;
 use crate::campaign::campaign;
 use crate::domain::checklist::{derive, ChecklistRow, EvidenceFile, FILE_ID_CHARS};
 use crate::domain::Evidence;
-use crate::log::{Mark, Payload};
+use crate::log::{Mark, Payload, Stored};
+
+/// Where a checklist's records (keys under `c/`, `d/` and `v/`) are read from.
+pub trait Records {
+    /// The records under `prefix` as (the rest of the key, the stored bytes), in key order.
+    fn under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>>;
+}
+
+impl Records for Store {
+    fn under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for entry in self.state.scan_prefix(prefix) {
+            let (key, bytes) = entry?;
+            let key = String::from_utf8_lossy(&key);
+            out.push((key[prefix.len()..].to_string(), bytes.to_vec()));
+        }
+        Ok(out)
+    }
+}
+
+fn scan<T: DeserializeOwned>(
+    from: &(impl Records + ?Sized),
+    prefix: &str,
+) -> Result<Vec<(String, Stored<T>)>> {
+    from.under(prefix)?
+        .into_iter()
+        .map(|(rest, bytes)| {
+            let stored = postcard::from_bytes(&bytes)
+                .wrap_err_with(|| format!("record {prefix}{rest} is damaged"))?;
+            Ok((rest, stored))
+        })
+        .collect()
+}
 
 /// The unit's checklist as of `today`, soonest due first.
-pub fn rows(store: &Store, unit: &str, today: NaiveDate) -> Result<Vec<ChecklistRow>> {
+pub fn rows(
+    from: &(impl Records + ?Sized),
+    unit: &str,
+    today: NaiveDate,
+) -> Result<Vec<ChecklistRow>> {
     let campaign = campaign();
-    let marks = marks(store, unit)?;
-    let deadlines = deadlines(store, unit)?;
-    let mut evidence = evidence(store, unit)?;
+    let marks = marks(from, unit)?;
+    let deadlines = deadlines(from, unit)?;
+    let mut evidence = evidence(from, unit)?;
     let mut rows = Vec::new();
     for def in campaign.checklist_for(unit) {
         let city_due = deadlines.get(&def.id).copied();
@@ -43,27 +81,31 @@ pub fn rows(store: &Store, unit: &str, today: NaiveDate) -> Result<Vec<Checklist
 }
 
 /// Checklist marks of one unit, by item id.
-pub fn marks(store: &Store, unit: &str) -> Result<BTreeMap<String, Mark>> {
-    Ok(store
-        .scan::<Mark>(&format!("c/{unit}/"))?
+pub fn marks(from: &(impl Records + ?Sized), unit: &str) -> Result<BTreeMap<String, Mark>> {
+    Ok(scan::<Mark>(from, &format!("c/{unit}/"))?
         .into_iter()
         .map(|(item, s)| (item, s.value))
         .collect())
 }
 
 /// Deadlines a city has set for one unit, by item id.
-pub fn deadlines(store: &Store, unit: &str) -> Result<BTreeMap<String, NaiveDate>> {
-    Ok(store
-        .scan::<NaiveDate>(&format!("d/{unit}/"))?
+pub fn deadlines(
+    from: &(impl Records + ?Sized),
+    unit: &str,
+) -> Result<BTreeMap<String, NaiveDate>> {
+    Ok(scan::<NaiveDate>(from, &format!("d/{unit}/"))?
         .into_iter()
         .map(|(item, s)| (item, s.value))
         .collect())
 }
 
 /// Evidence attached to one unit's items, by item id.
-pub fn evidence(store: &Store, unit: &str) -> Result<BTreeMap<String, Vec<Evidence>>> {
+pub fn evidence(
+    from: &(impl Records + ?Sized),
+    unit: &str,
+) -> Result<BTreeMap<String, Vec<Evidence>>> {
     let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-    for (rest, stored) in store.scan::<Evidence>(&format!("v/{unit}/"))? {
+    for (rest, stored) in scan::<Evidence>(from, &format!("v/{unit}/"))? {
         let item = rest.split('/').next().unwrap_or_default().to_string();
         out.entry(item).or_default().push(stored.value);
     }

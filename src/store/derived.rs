@@ -1,7 +1,8 @@
-//! Files beside the store that are built from its people and enterprises (the search index),
-//! so that a command can answer from them without opening the store. A write that changes
-//! people or enterprises removes them inside its transaction, before it is acknowledged: a file
-//! found while holding the store's lock is therefore current, whoever wrote it.
+//! Files beside the store that are built from parts of its state (the search index from people
+//! and enterprises, the checklists' records for `peixun due`), so that a command can answer
+//! from them without opening the store. A write that changes what a file is built from removes
+//! that file inside its transaction, before it is acknowledged: a file found while holding the
+//! store's lock is therefore current, whoever wrote it.
 
 use std::fs::File;
 use std::io::Write;
@@ -16,19 +17,87 @@ use crate::i18n::tf;
 
 /// The search index of every person of the office (`search::cache`).
 pub fn search_index_path(dir: &Path) -> PathBuf {
-    dir.join("search.idx")
+    DerivedFile::Search.path(dir)
 }
 
-/// Whether a state key holds something the search index is built from.
-pub(crate) fn feeds_search(key: &[u8]) -> bool {
-    key.starts_with(b"p/") || key.starts_with(b"e/")
+/// A file derived from the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivedFile {
+    /// Every person of the office (`search::cache`), from people and enterprises.
+    Search,
+    /// Every unit's checklist marks, deadlines and evidence (`store::checklist`).
+    Checklist,
 }
+
+impl DerivedFile {
+    const ALL: [DerivedFile; 2] = [DerivedFile::Search, DerivedFile::Checklist];
+
+    pub fn path(self, dir: &Path) -> PathBuf {
+        dir.join(match self {
+            DerivedFile::Search => "search.idx",
+            DerivedFile::Checklist => "checklists.kept",
+        })
+    }
+
+    /// The state keys' prefixes the file is built from.
+    fn prefixes(self) -> &'static [&'static [u8]] {
+        match self {
+            DerivedFile::Search => &[b"p/", b"e/"],
+            DerivedFile::Checklist => &[b"c/", b"d/", b"v/"],
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// Which derived files a write touches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fed(u8);
+
+impl Fed {
+    /// Every derived file: a write that replaces the state wholesale.
+    pub(crate) const ALL: Fed = Fed(0b11);
+
+    pub(crate) fn only(file: DerivedFile) -> Fed {
+        Fed(file.bit())
+    }
+
+    /// The files built from what a state key holds.
+    pub(crate) fn by(key: &[u8]) -> Fed {
+        Fed(DerivedFile::ALL
+            .into_iter()
+            .filter(|file| file.prefixes().iter().any(|p| key.starts_with(p)))
+            .fold(0, |bits, file| bits | file.bit()))
+    }
+
+    pub(crate) fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub(crate) fn and(self, other: Fed) -> Fed {
+        Fed(self.0 | other.0)
+    }
+
+    /// The files of `self` that `done` does not have.
+    pub(crate) fn beyond(self, done: Fed) -> Fed {
+        Fed(self.0 & !done.0)
+    }
+
+    fn has(self, file: DerivedFile) -> bool {
+        self.0 & file.bit() != 0
+    }
+}
+
+/// Where each derived file stands: bumped by every write that changes its sources.
+type Generations = [u64; DerivedFile::ALL.len()];
 
 /// Counts the writes that changed what the derived files are built from, so that a file built
 /// before one of them is never saved after it.
 pub(crate) struct Derived {
     dir: PathBuf,
-    generation: Mutex<u64>,
+    generation: Mutex<Generations>,
     /// Writes begun and ended in this process: a summary of a read no write overlapped may be
     /// kept (the store's lock keeps every other process's writes out).
     begun: AtomicU64,
@@ -48,7 +117,7 @@ impl Derived {
     pub(crate) fn new(dir: &Path) -> Derived {
         Derived {
             dir: dir.to_path_buf(),
-            generation: Mutex::new(0),
+            generation: Mutex::new([0; DerivedFile::ALL.len()]),
             begun: AtomicU64::new(0),
             ended: AtomicU64::new(0),
         }
@@ -71,43 +140,56 @@ impl Derived {
         self.begun.load(Ordering::SeqCst) == begun
     }
 
-    /// Removes the derived files ahead of a write that changes their sources. The removal is
-    /// made durable first: a crash after the write must not leave the old file to be believed.
-    pub(crate) fn invalidate(&self) -> std::io::Result<()> {
+    /// Removes the derived files `fed` ahead of a write that changes their sources. The removal
+    /// is made durable first: a crash after the write must not leave an old file to be believed.
+    pub(crate) fn invalidate(&self, fed: Fed) -> std::io::Result<()> {
         let mut generation = self
             .generation
             .lock()
             .map_err(|_| std::io::Error::other("derived files lock poisoned"))?;
-        *generation += 1;
-        match std::fs::remove_file(search_index_path(&self.dir)) {
-            Ok(()) => File::open(&self.dir)?.sync_all(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
+        let mut removed = false;
+        for file in DerivedFile::ALL.into_iter().filter(|file| fed.has(*file)) {
+            generation[file as usize] += 1;
+            match std::fs::remove_file(file.path(&self.dir)) {
+                Ok(()) => removed = true,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
         }
+        if removed {
+            File::open(&self.dir)?.sync_all()?;
+        }
+        Ok(())
     }
 
-    pub(crate) fn generation(&self) -> Result<u64> {
+    pub(crate) fn generations(&self) -> Result<Generations> {
         self.generation
             .lock()
             .map(|g| *g)
             .map_err(|_| eyre!("derived files lock poisoned"))
     }
 
-    /// After a write that removed the files (`generation` moved since `before`, taken before the
-    /// write) is visible: removes them again, since an index built from the state before the
+    /// After a write that removed files (their generation moved since `before`, taken before
+    /// the write) is visible: removes them again, since one built from the state before the
     /// write may have been saved while it was being made.
-    pub(crate) fn settle(&self, before: u64) -> Result<()> {
-        if self.generation()? != before {
-            self.invalidate()
+    pub(crate) fn settle(&self, before: Generations) -> Result<()> {
+        let now = self.generations()?;
+        let moved = DerivedFile::ALL
+            .into_iter()
+            .filter(|file| now[*file as usize] != before[*file as usize])
+            .fold(Fed::default(), |fed, file| fed.and(Fed::only(file)));
+        if !moved.is_empty() {
+            self.invalidate(moved)
                 .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         }
         Ok(())
     }
 
-    /// Writes what `write` gives as the search index unless a write changed people since
+    /// Writes what `write` gives as `file` unless a write changed its sources since
     /// `generation`.
     fn save(
         &self,
+        file: DerivedFile,
         generation: u64,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<bool> {
@@ -115,20 +197,20 @@ impl Derived {
             .generation
             .lock()
             .map_err(|_| eyre!("derived files lock poisoned"))?;
-        if *current != generation {
+        if current[file as usize] != generation {
             return Ok(false);
         }
-        let path = search_index_path(&self.dir);
+        let path = file.path(&self.dir);
         let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let file = tempfile::NamedTempFile::new_in(&self.dir).wrap_err_with(failed)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 18, file);
+        let temp = tempfile::NamedTempFile::new_in(&self.dir).wrap_err_with(failed)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 18, temp);
         write(&mut out).wrap_err_with(failed)?;
-        let file = out
+        let temp = out
             .into_inner()
             .map_err(|e| e.into_error())
             .wrap_err_with(failed)?;
-        file.as_file().sync_all().wrap_err_with(failed)?;
-        file.persist(&path)
+        temp.as_file().sync_all().wrap_err_with(failed)?;
+        temp.persist(&path)
             .map_err(|e| e.error)
             .wrap_err_with(failed)?;
         Ok(true)
@@ -147,20 +229,21 @@ impl Store {
         self.derived.still_quiet(mark)
     }
 
-    /// Where the derived files stand now; pass it to `save_search_index` with what was built
-    /// from the store after this call.
-    pub fn search_generation(&self) -> Result<u64> {
-        self.derived.generation()
+    /// Where `file` stands now; pass it to `save_derived` with what was built from the store
+    /// after this call.
+    pub fn derived_generation(&self, file: DerivedFile) -> Result<u64> {
+        Ok(self.derived.generations()?[file as usize])
     }
 
-    /// Keeps a search index built from this store for later processes, unless people or
-    /// enterprises changed since `generation`. Returns whether it was kept.
-    pub fn save_search_index(
+    /// Keeps `file` built from this store for later processes, unless its sources changed
+    /// since `generation`. Returns whether it was kept.
+    pub fn save_derived(
         &self,
+        file: DerivedFile,
         generation: u64,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<bool> {
-        self.derived.save(generation, write)
+        self.derived.save(file, generation, write)
     }
 }
 
@@ -168,57 +251,105 @@ impl Store {
 mod tests {
     use super::*;
 
+    const SEARCH: DerivedFile = DerivedFile::Search;
+
+    fn search_generation(derived: &Derived) -> u64 {
+        derived.generations().unwrap()[0]
+    }
+
     #[test]
     fn a_write_to_people_removes_the_index_and_a_stale_one_is_not_saved() {
         let dir = tempfile::tempdir().unwrap();
         let derived = Derived::new(dir.path());
-        let before = derived.generation().unwrap();
-        assert!(derived.save(before, |out| out.write_all(b"one")).unwrap());
+        let before = search_generation(&derived);
+        assert!(derived
+            .save(SEARCH, before, |out| out.write_all(b"one"))
+            .unwrap());
         assert!(search_index_path(dir.path()).exists());
-        derived.invalidate().unwrap();
+        derived.invalidate(Fed::by(b"p/P-1")).unwrap();
         assert!(!search_index_path(dir.path()).exists());
         // Built before the write, saved after it: refused.
-        assert!(!derived.save(before, |out| out.write_all(b"stale")).unwrap());
+        assert!(!derived
+            .save(SEARCH, before, |out| out.write_all(b"stale"))
+            .unwrap());
         assert!(!search_index_path(dir.path()).exists());
-        let now = derived.generation().unwrap();
-        assert!(derived.save(now, |out| out.write_all(b"two")).unwrap());
+        let now = search_generation(&derived);
+        assert!(derived
+            .save(SEARCH, now, |out| out.write_all(b"two"))
+            .unwrap());
         assert_eq!(
             std::fs::read(search_index_path(dir.path())).unwrap(),
             b"two"
         );
         // Nothing to remove is no failure.
-        derived.invalidate().unwrap();
-        derived.invalidate().unwrap();
+        derived.invalidate(Fed::ALL).unwrap();
+        derived.invalidate(Fed::ALL).unwrap();
     }
 
     #[test]
     fn an_index_saved_while_a_write_was_being_made_is_removed_when_it_is_done() {
         let dir = tempfile::tempdir().unwrap();
         let derived = Derived::new(dir.path());
-        let before = derived.generation().unwrap();
+        let before = derived.generations().unwrap();
         // The write removes the index inside its transaction...
-        derived.invalidate().unwrap();
+        derived.invalidate(Fed::by(b"e/E-1")).unwrap();
         // ...a build that read the state before the write was visible saves...
-        let during = derived.generation().unwrap();
+        let during = search_generation(&derived);
         assert!(derived
-            .save(during, |out| out.write_all(b"built from the state before"))
+            .save(SEARCH, during, |out| out
+                .write_all(b"built from the state before"))
             .unwrap());
         // ...and the write, once visible, removes it again.
         derived.settle(before).unwrap();
         assert!(!search_index_path(dir.path()).exists());
         // A write that changed no people leaves a saved index alone.
-        let now = derived.generation().unwrap();
-        assert!(derived.save(now, |out| out.write_all(b"current")).unwrap());
+        let now = derived.generations().unwrap();
+        assert!(derived
+            .save(SEARCH, now[0], |out| out.write_all(b"current"))
+            .unwrap());
         derived.settle(now).unwrap();
         assert!(search_index_path(dir.path()).exists());
     }
 
     #[test]
-    fn only_people_and_enterprises_feed_the_search() {
-        assert!(feeds_search(b"p/P-420704-1"));
-        assert!(feeds_search(b"e/E-420704-1"));
-        assert!(!feeds_search(b"a/S-1/P-1"));
-        assert!(!feeds_search(b"n/S-1/P-1"));
-        assert!(!feeds_search(b"h/13800000000/P-1"));
+    fn each_file_is_fed_by_its_own_records_only() {
+        let search = Fed::only(DerivedFile::Search);
+        let checklist = Fed::only(DerivedFile::Checklist);
+        assert_eq!(Fed::by(b"p/P-420704-1"), search);
+        assert_eq!(Fed::by(b"e/E-420704-1"), search);
+        assert_eq!(Fed::by(b"c/420704/plan"), checklist);
+        assert_eq!(Fed::by(b"d/420704/plan"), checklist);
+        assert_eq!(Fed::by(b"v/420704/plan/ab12"), checklist);
+        for other in [
+            &b"a/S-1/P-1"[..],
+            b"n/S-1/P-1",
+            b"h/13800000000/P-1",
+            b"lo/420704",
+        ] {
+            assert!(Fed::by(other).is_empty());
+        }
+        assert_eq!(search.and(checklist), Fed::ALL);
+        assert_eq!(Fed::ALL.beyond(search), checklist);
+    }
+
+    #[test]
+    fn a_checklist_mark_leaves_the_search_index_and_a_new_person_the_checklists() {
+        let dir = tempfile::tempdir().unwrap();
+        let derived = Derived::new(dir.path());
+        let [search, checklists] = derived.generations().unwrap();
+        assert!(derived
+            .save(SEARCH, search, |out| out.write_all(b"s"))
+            .unwrap());
+        assert!(derived
+            .save(DerivedFile::Checklist, checklists, |out| out
+                .write_all(b"c"))
+            .unwrap());
+        let before = derived.generations().unwrap();
+        derived.invalidate(Fed::by(b"c/420704/plan")).unwrap();
+        derived.settle(before).unwrap();
+        assert!(search_index_path(dir.path()).exists());
+        assert!(!DerivedFile::Checklist.path(dir.path()).exists());
+        derived.invalidate(Fed::by(b"p/P-1")).unwrap();
+        assert!(!search_index_path(dir.path()).exists());
     }
 }

@@ -222,7 +222,7 @@ impl Store {
         }
         // Receiving a later time moves our clock on, so our next op orders after what we saw.
         let hlc_bytes = postcard::to_stdvec(&latest)?;
-        let derived_before = self.derived.generation()?;
+        let derived_before = self.derived.generations()?;
         let _writing = self.derived.writing();
         let result = (&self.ops, &self.heads, &self.state, &self.meta).transaction(
             |(ops, heads_tx, state, meta)| {

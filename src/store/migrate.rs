@@ -38,8 +38,8 @@ impl Store {
             return self.refold();
         }
         self.derived
-            .invalidate()
-            .wrap_err("removing the search index of an older peixun")?;
+            .invalidate(super::derived::Fed::ALL)
+            .wrap_err("removing the files derived by an older peixun")?;
         self.meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
         self.db
             .flush()
@@ -83,8 +83,8 @@ impl Store {
             batch.insert(key.as_bytes(), value);
         }
         self.derived
-            .invalidate()
-            .wrap_err("removing the search index before folding again")?;
+            .invalidate(super::derived::Fed::ALL)
+            .wrap_err("removing the derived files before folding again")?;
         self.state.apply_batch(batch)?;
         self.replace_voided(&voided)?;
         self.meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;

@@ -2,6 +2,7 @@
 //! meta tree (office, device, schema). One process at a time.
 
 pub mod checklist;
+pub mod checklists_kept;
 pub mod derived;
 mod enrol;
 pub mod foreign;
@@ -40,6 +41,7 @@ pub use open::{
     damaged_message, default_data_dir, is_locked, read_through_once, StoreError, StoreLock,
 };
 pub use paper::{PaperCheckIn, PaperRow};
+pub(crate) use refolded::SeeOps;
 pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
@@ -163,12 +165,12 @@ impl FromApply for ApplyError {
     }
 }
 
-/// `apply`'s view of a sled transaction, aborting with `E`. The first write to what the
-/// search index is built from removes the index before the transaction commits.
+/// `apply`'s view of a sled transaction, aborting with `E`. The first write to what a derived
+/// file is built from removes the file before the transaction commits.
 pub(crate) struct TxKv<'a, E> {
     tree: &'a TransactionalTree,
     derived: &'a derived::Derived,
-    invalidated: bool,
+    invalidated: derived::Fed,
     error: std::marker::PhantomData<E>,
 }
 
@@ -177,17 +179,18 @@ impl<'a, E> TxKv<'a, E> {
         TxKv {
             tree,
             derived,
-            invalidated: false,
+            invalidated: derived::Fed::default(),
             error: std::marker::PhantomData,
         }
     }
 
     fn before_write(&mut self, key: &str) -> Result<(), ConflictableTransactionError<E>> {
-        if !self.invalidated && derived::feeds_search(key.as_bytes()) {
+        let fed = derived::Fed::by(key.as_bytes()).beyond(self.invalidated);
+        if !fed.is_empty() {
             self.derived
-                .invalidate()
+                .invalidate(fed)
                 .map_err(|e| ConflictableTransactionError::Storage(sled::Error::Io(e)))?;
-            self.invalidated = true;
+            self.invalidated = self.invalidated.and(fed);
         }
         Ok(())
     }
@@ -319,7 +322,7 @@ impl Store {
         let head_bytes = postcard::to_stdvec(&head).map_err(Report::from)?;
         let hlc_bytes = postcard::to_stdvec(&hlc).map_err(Report::from)?;
         let next_id = writer.next_id;
-        let derived_before = self.derived.generation()?;
+        let derived_before = self.derived.generations()?;
         let trees = (
             &self.ops,
             &self.heads,
@@ -399,15 +402,27 @@ impl Store {
 
     /// The date the checklist counts from: a demo store pins its own "today".
     pub fn today(&self) -> Result<chrono::NaiveDate> {
+        Ok(self
+            .set_day()?
+            .unwrap_or_else(|| chrono::Local::now().date_naive()))
+    }
+
+    /// The day the store is set to (a demo's), if any.
+    pub fn set_day(&self) -> Result<Option<chrono::NaiveDate>> {
         match self.meta.get("today")? {
-            Some(bytes) => Ok(postcard::from_bytes(&bytes)?),
-            None => Ok(chrono::Local::now().date_naive()),
+            Some(bytes) => Ok(Some(postcard::from_bytes(&bytes)?)),
+            None => Ok(None),
         }
     }
 
+    /// Sets the day the store takes for today; the checklists kept for `due` carry it.
     pub fn set_today(&self, today: chrono::NaiveDate) -> Result<()> {
+        let before = self.derived.generations()?;
+        self.derived
+            .invalidate(derived::Fed::only(derived::DerivedFile::Checklist))
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         self.meta.insert("today", postcard::to_stdvec(&today)?)?;
         self.db.flush()?;
-        Ok(())
+        self.derived.settle(before)
     }
 }

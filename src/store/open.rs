@@ -312,10 +312,10 @@ impl Store {
         meta.insert("home", postcard::to_stdvec(&super::home::mark_of(dir))?)?;
         db.flush()?;
         let store = Self::from_db(dir, db, lock)?;
-        // A search index left in the folder by an earlier store is not this one's.
+        // Files left in the folder by an earlier store are not this one's.
         store
             .derived
-            .invalidate()
+            .invalidate(super::derived::Fed::ALL)
             .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
         Ok(store)
     }

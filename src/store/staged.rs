@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionError;
 use sled::Transactional;
 
+use super::derived::Fed;
 use super::{CommitError, Store};
 use crate::i18n::tf;
 use crate::log::Payload;
@@ -229,13 +230,14 @@ impl Store {
         staged: Option<&[sled::IVec]>,
     ) -> Result<()> {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let derived_before = self.derived.generation()?;
+        let derived_before = self.derived.generations()?;
         let _writing = self.derived.writing();
-        let feeds_search = writes
+        let fed = writes
             .iter()
-            .any(|(tree, key, _)| *tree == TreeName::State && super::derived::feeds_search(key));
-        if feeds_search {
-            self.derived.invalidate().wrap_err_with(write_failed)?;
+            .filter(|(tree, _, _)| *tree == TreeName::State)
+            .fold(Fed::default(), |fed, (_, key, _)| fed.and(Fed::by(key)));
+        if !fed.is_empty() {
+            self.derived.invalidate(fed).wrap_err_with(write_failed)?;
         }
         let sync = self.sync_tree().wrap_err_with(write_failed)?;
         let trees = (

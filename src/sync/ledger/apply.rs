@@ -484,7 +484,7 @@ impl Store {
         changed.dedup();
         plan.counts.records_changed = changed.len();
         drop(changed);
-        let feeds_search = overlay.feeds_search();
+        let fed = overlay.fed();
         for write in overlay.into_writes().wrap_err_with(spill_failed)? {
             let (key, value) = write.wrap_err_with(spill_failed)?;
             staging.push(TreeName::State, key, value)?;
@@ -502,8 +502,8 @@ impl Store {
         }
         merge_peer_state(tree, bundle, &origins, &mut sync)?;
         staging.batch(TreeName::Sync, sync)?;
-        if feeds_search {
-            self.invalidate_search_index()?;
+        if !fed.is_empty() {
+            self.invalidate_derived(fed)?;
         }
         staging.finish(&|_, _| {})?;
         Ok((plan.counts, plan.latest))

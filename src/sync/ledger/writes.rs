@@ -14,7 +14,7 @@ use super::{key, AckMap, Freshness, ImportPlan, ACK, FROM_ORIGIN, LINK_IN_MAX, P
 use crate::domain::OfficeId;
 use crate::i18n::tf;
 use crate::log::{ApplyError, Kv};
-use crate::store::derived::feeds_search;
+use crate::store::derived::Fed;
 use crate::store::{Store, TreeBatch};
 
 /// Why folding an op into the overlay stopped.
@@ -29,8 +29,8 @@ pub(super) enum FoldError {
 pub(super) struct Overlay<'a> {
     tree: &'a sled::Tree,
     writes: Spill,
-    /// Whether a write changed what the search index is built from.
-    feeds_search: bool,
+    /// The files derived from the state that a write changed the sources of.
+    fed: Fed,
 }
 
 impl<'a> Overlay<'a> {
@@ -39,12 +39,12 @@ impl<'a> Overlay<'a> {
         Ok(Overlay {
             tree,
             writes: Spill::new(dir)?,
-            feeds_search: false,
+            fed: Fed::default(),
         })
     }
 
-    pub(super) fn feeds_search(&self) -> bool {
-        self.feeds_search
+    pub(super) fn fed(&self) -> Fed {
+        self.fed
     }
 
     /// The last write of every key touched: a value, or a removal.
@@ -68,13 +68,13 @@ impl Kv for Overlay<'_> {
         }
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
-        self.feeds_search |= feeds_search(key.as_bytes());
+        self.fed = self.fed.and(Fed::by(key.as_bytes()));
         self.writes
             .put(key.as_bytes(), Some(&value))
             .map_err(FoldError::Spill)
     }
     fn remove(&mut self, key: &str) -> Result<(), FoldError> {
-        self.feeds_search |= feeds_search(key.as_bytes());
+        self.fed = self.fed.and(Fed::by(key.as_bytes()));
         self.writes
             .put(key.as_bytes(), None)
             .map_err(FoldError::Spill)
@@ -85,11 +85,11 @@ impl Kv for Overlay<'_> {
 }
 
 impl Store {
-    /// Removes the search index kept beside the store before an import's writes to people or
-    /// enterprises land.
-    pub(super) fn invalidate_search_index(&self) -> Result<()> {
+    /// Removes the files derived from the state that an import's writes change the sources of,
+    /// before the writes land.
+    pub(super) fn invalidate_derived(&self, fed: Fed) -> Result<()> {
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
-        self.derived.invalidate().wrap_err_with(write_failed)
+        self.derived.invalidate(fed).wrap_err_with(write_failed)
     }
 }
 

@@ -69,7 +69,7 @@ pub fn load(store: &Store, sync: &mut SyncState, today: NaiveDate) -> Result<()>
         .map(|item| item.text)
         .collect();
     sync.held = held;
-    let generation = store.search_generation()?;
+    let generation = store.derived_generation(crate::store::derived::DerivedFile::Search)?;
     if sync.review_generation != Some(generation) {
         sync.review = crate::sync::ledger::review(store, store.office())?;
         sync.review_generation = Some(generation);

@@ -1,0 +1,146 @@
+//! `peixun due` answers from the checklists' records kept beside the store (`checklists.kept`)
+//! while holding only the store's lock. Every way a checklist changes (a mark, evidence, a
+//! city's deadline arriving in a bundle, the store's set day) removes the kept copy before it is
+//! acknowledged, and a damaged or foreign copy is made again, never believed.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use common::{json, peixun, stdout};
+use peixun::store::checklist::rows;
+use peixun::store::checklists_kept::{keep, load};
+use peixun::store::derived::DerivedFile;
+use peixun::store::Store;
+use peixun::sync::export::{build, ExportOptions};
+use peixun::sync::import::{import_bytes, Outcome};
+use peixun::sync::{trust, Keys};
+
+fn kept(dir: &Path) -> std::path::PathBuf {
+    DerivedFile::Checklist.path(dir)
+}
+
+/// The items `due` lists on 2023-03-01 (the county's plan is then overdue).
+fn due_items(dir: &Path) -> Vec<String> {
+    let rows = json(&peixun(dir, &["--today", "2023-03-01", "due", "--json"]));
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["item"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn due_reads_the_kept_copy_and_sees_every_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区"]));
+    let first = due_items(dir.path());
+    assert!(first.contains(&"county.plan".to_string()), "{first:?}");
+    assert!(
+        kept(dir.path()).exists(),
+        "the first due keeps the checklists"
+    );
+    assert_eq!(due_items(dir.path()), first, "read back, the same answer");
+
+    stdout(&peixun(
+        dir.path(),
+        &["checklist", "mark", "county.plan", "done"],
+    ));
+    assert!(!kept(dir.path()).exists(), "a mark removes the kept copy");
+    let marked = due_items(dir.path());
+    assert!(!marked.contains(&"county.plan".to_string()), "{marked:?}");
+    assert_eq!(marked.len(), first.len() - 1);
+
+    // Damaged, or written by another peixun: made again from the store.
+    let mut bytes = std::fs::read(kept(dir.path())).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(kept(dir.path()), &bytes).unwrap();
+    assert_eq!(due_items(dir.path()), marked);
+    let mut bytes = std::fs::read(kept(dir.path())).unwrap();
+    let version_at = b"peixun checklists 1\n".len() + 1;
+    bytes[version_at] = b'9';
+    std::fs::write(kept(dir.path()), &bytes).unwrap();
+    assert_eq!(due_items(dir.path()), marked);
+
+    // Evidence attached also removes it.
+    let evidence = dir.path().join("签到表.pdf");
+    std::fs::write(&evidence, b"sign-in sheet").unwrap();
+    let path = evidence.to_str().unwrap();
+    stdout(&peixun(
+        dir.path(),
+        &["checklist", "attach", "county.signin", path],
+    ));
+    assert!(!kept(dir.path()).exists());
+}
+
+#[test]
+fn due_without_a_date_takes_the_day_the_store_is_set_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+    let day = NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
+    store.set_today(day).unwrap();
+    assert_eq!(keep(&store).unwrap().today(), day);
+    let later = NaiveDate::from_ymd_opt(2023, 9, 1).unwrap();
+    store.set_today(later).unwrap();
+    assert!(
+        load(dir.path()).unwrap().is_none(),
+        "the set day removes the copy"
+    );
+    assert_eq!(keep(&store).unwrap().today(), later);
+    assert_eq!(load(dir.path()).unwrap().unwrap().today(), later);
+}
+
+struct Office {
+    _dir: tempfile::TempDir,
+    store: Store,
+    keys: Keys,
+}
+
+impl Office {
+    fn new(id: &str) -> Office {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("store"), id, "测试员").unwrap();
+        let keys = Keys::create(store.dir(), id).unwrap();
+        Office {
+            _dir: dir,
+            store,
+            keys,
+        }
+    }
+
+    fn pin(&self, other: &Office) {
+        let card = other.keys.card().unwrap();
+        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
+    }
+}
+
+#[test]
+fn a_deadline_arriving_in_a_bundle_removes_the_kept_copy() {
+    let city = Office::new("420700");
+    let county = Office::new("420704");
+    city.pin(&county);
+    county.pin(&city);
+    keep(&county.store).unwrap();
+    assert!(load(county.store.dir()).unwrap().is_some());
+
+    let due = NaiveDate::from_ymd_opt(2023, 11, 20).unwrap();
+    peixun::app::checklist::set_deadline(&city.store, "420704", "county.summary", due).unwrap();
+    let (bytes, _) = build(&city.store, &city.keys, "420704", &ExportOptions::default()).unwrap();
+    let outcome = import_bytes(&county.store, &county.keys, &bytes).unwrap();
+    assert!(matches!(outcome, Outcome::Imported(_)), "{outcome:?}");
+    assert!(
+        load(county.store.dir()).unwrap().is_none(),
+        "the import removed the copy kept before it"
+    );
+
+    let checklists = keep(&county.store).unwrap();
+    let summary = rows(&checklists, "420704", due)
+        .unwrap()
+        .into_iter()
+        .find(|row| row.item == "county.summary")
+        .unwrap();
+    assert_eq!(summary.due, due);
+    assert!(summary.due_set_by_city);
+}
