@@ -144,3 +144,37 @@ fn a_deadline_arriving_in_a_bundle_removes_the_kept_copy() {
     assert_eq!(summary.due, due);
     assert!(summary.due_set_by_city);
 }
+
+#[test]
+fn checklists_copied_in_from_another_store_are_found_out_by_doctor() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours");
+    let theirs = dir.path().join("theirs");
+    for store in [&ours, &theirs] {
+        stdout(&peixun(store, &["init", "--office", "鄂城区"]));
+    }
+    stdout(&peixun(
+        &theirs,
+        &["checklist", "mark", "county.plan", "done"],
+    ));
+    let ours_due = due_items(&ours);
+    due_items(&theirs);
+    stdout(&peixun(&ours, &["doctor"]));
+    // Someone copies the other office's folder contents over ours, all but the database.
+    std::fs::copy(kept(&theirs), kept(&ours)).unwrap();
+    assert_ne!(
+        due_items(&ours),
+        ours_due,
+        "a copied file is believed until checked"
+    );
+    let doctor = peixun(&ours, &["--lang", "en", "doctor"]);
+    assert!(!doctor.status.success());
+    assert!(
+        common::text(&doctor).contains("checklists.kept"),
+        "{}",
+        common::text(&doctor)
+    );
+    assert!(!kept(&ours).exists());
+    assert_eq!(due_items(&ours), ours_due);
+    stdout(&peixun(&ours, &["doctor"]));
+}

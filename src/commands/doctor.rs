@@ -11,7 +11,8 @@ use crate::i18n::{t, tf};
 use crate::log::Op;
 use crate::search::cache;
 use crate::search::door::{candidate, enterprise_names};
-use crate::store::derived::search_index_path;
+use crate::store::checklists_kept::{self, Checklists};
+use crate::store::derived::{search_index_path, DerivedFile};
 use crate::store::{SeeOps, Store};
 
 /// What is wrong with a store's logs or state; empty when healthy.
@@ -21,6 +22,9 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     // the folds below fill the caches; one after the other, not both at once.
     if !search_index_is_current(store)? {
         problems.push(t("cli.doctor.search_index_stale"));
+    }
+    if !checklists_are_current(store)? {
+        problems.push(t("cli.doctor.checklists_stale"));
     }
     if !crate::cert::kept::kept_is_current(store, &crate::cert::Rules::load()?)? {
         problems.push(t("cli.doctor.cert_summary_stale"));
@@ -107,6 +111,20 @@ fn search_index_is_current(store: &Store) -> Result<bool> {
         return Ok(true);
     }
     std::fs::remove_file(search_index_path(store.dir()))
+        .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
+    Ok(false)
+}
+
+/// Whether the checklists kept beside the store (if any) are the store's; a copy that is not is
+/// removed, to be made again by the next `due`.
+fn checklists_are_current(store: &Store) -> Result<bool> {
+    let Some(kept) = checklists_kept::load(store.dir())? else {
+        return Ok(true);
+    };
+    if kept == Checklists::of(store)? {
+        return Ok(true);
+    }
+    std::fs::remove_file(DerivedFile::Checklist.path(store.dir()))
         .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
     Ok(false)
 }
