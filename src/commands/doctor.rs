@@ -13,7 +13,7 @@ use crate::search::cache;
 use crate::search::door::{candidate, enterprise_names};
 use crate::store::checklists_kept::{self, Checklists};
 use crate::store::derived::{search_index_path, DerivedFile};
-use crate::store::{SeeOps, Store};
+use crate::store::Store;
 
 /// What is wrong with a store's logs or state; empty when healthy.
 pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
@@ -34,17 +34,35 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     // 358 MB against 28 s and 254 MB).
     crate::sync::ledger::forget_kept_review(store)?;
     crate::app::outreach::forget_kept_screen_rows(store)?;
-    let mut chains = Chains::default();
-    let state = store.check_state(&mut chains)?;
-    problems.append(&mut chains.problems);
+    let mut count = 0;
+    let mut chains: BTreeMap<u64, (u64, [u8; 32])> = BTreeMap::new();
+    for op in store.ops() {
+        let op = op?;
+        let bytes = op.encode()?;
+        let (last_seq, last_hash) = chains.get(&op.device).copied().unwrap_or((0, [0; 32]));
+        if op.seq != last_seq + 1 {
+            problems.push(tf(
+                "cli.doctor.gap",
+                &[("device", &format!("{:016x}", op.device)), ("seq", &op.seq)],
+            ));
+        } else if op.prev != last_hash {
+            problems.push(tf(
+                "cli.doctor.bad_prev",
+                &[("device", &format!("{:016x}", op.device)), ("seq", &op.seq)],
+            ));
+        }
+        chains.insert(op.device, (op.seq, Op::hash_of(&bytes)));
+        count += 1;
+    }
     for (device, head) in store.heads()? {
-        if chains.last.get(&device).copied() != Some((head.seq, head.hash)) {
+        if chains.get(&device).map(|c| (c.0, c.1)) != Some((head.seq, head.hash)) {
             problems.push(tf(
                 "cli.doctor.bad_head",
                 &[("device", &format!("{device:016x}"))],
             ));
         }
     }
+    let state = store.check_state()?;
     if let Some(error) = state.fold_error {
         problems.push(error);
     } else if let Some(first) = state.first {
@@ -53,43 +71,7 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
             &[("count", &state.differing), ("first", &first)],
         ));
     }
-    Ok((chains.count, chains.last.len(), problems))
-}
-
-/// Each device's chain checked link by link as the state's check reads the log: every op
-/// follows the one before it in seq and names its hash.
-#[derive(Default)]
-struct Chains {
-    count: usize,
-    /// Each device's last op seen: its seq and hash.
-    last: BTreeMap<u64, (u64, [u8; 32])>,
-    problems: Vec<String>,
-}
-
-impl SeeOps for Chains {
-    fn see(&mut self, op: &Op) -> Result<()> {
-        let (last_seq, last_hash) = self.last.get(&op.device).copied().unwrap_or((0, [0; 32]));
-        let device = format!("{:016x}", op.device);
-        if op.seq != last_seq + 1 {
-            self.problems.push(tf(
-                "cli.doctor.gap",
-                &[("device", &device), ("seq", &op.seq)],
-            ));
-        } else if op.prev != last_hash {
-            self.problems.push(tf(
-                "cli.doctor.bad_prev",
-                &[("device", &device), ("seq", &op.seq)],
-            ));
-        }
-        self.last
-            .insert(op.device, (op.seq, Op::hash_of(&op.encode()?)));
-        self.count += 1;
-        Ok(())
-    }
-
-    fn start_over(&mut self) {
-        *self = Chains::default();
-    }
+    Ok((count, chains.len(), problems))
 }
 
 /// Whether the search index kept beside the store (if any) is the one its people give; one

@@ -41,7 +41,6 @@ pub use open::{
     damaged_message, default_data_dir, is_locked, read_through_once, StoreError, StoreLock,
 };
 pub use paper::{PaperCheckIn, PaperRow};
-pub(crate) use refolded::SeeOps;
 pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a

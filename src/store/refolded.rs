@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
-use super::oplog::{Ops, Stored};
+use super::oplog::Ops;
 use super::Store;
 use crate::log::{apply, ApplyError, DeviceId, Hlc, Kv, Op};
 
@@ -21,14 +21,6 @@ pub struct StateCheck {
     pub first: Option<String>,
     /// Why the fold stopped, if an op could not be applied.
     pub fold_error: Option<String>,
-}
-
-/// What is shown every op of the log as the fold reads it: each device's ops in seq order,
-/// devices interleaved. A check of the chains needs no read of the log of its own.
-pub(crate) trait SeeOps {
-    fn see(&mut self, op: &Op) -> Result<()>;
-    /// The log is read again from its first op: what was seen so far is shown again.
-    fn start_over(&mut self);
 }
 
 /// `apply`'s view of the scratch tree: plain writes, no transaction.
@@ -81,9 +73,8 @@ fn remove_old_scratch(dir: &std::path::Path) {
 const SCRATCH: &str = ".peixun-check-";
 
 impl Store {
-    /// Folds every op again, in order, into a scratch database and compares it with the state;
-    /// `seeing` is shown every op once as it is read.
-    pub(crate) fn check_state(&self, seeing: &mut dyn SeeOps) -> Result<StateCheck> {
+    /// Folds every op again, in order, into a scratch database and compares it with the state.
+    pub fn check_state(&self) -> Result<StateCheck> {
         remove_old_scratch(&self.dir);
         let scratch_dir = tempfile::Builder::new()
             .prefix(SCRATCH)
@@ -97,12 +88,11 @@ impl Store {
             .wrap_err("opening a scratch database for the check")?;
         let scratch = scratch_db.open_tree("state")?;
         let mut check = StateCheck::default();
-        let folded = match self.fold_merged(&scratch, seeing)? {
+        let folded = match self.fold_merged(&scratch)? {
             Some(folded) => folded,
             None => {
                 scratch.clear()?;
-                seeing.start_over();
-                self.fold_sorted(&scratch, seeing)?
+                self.fold_sorted(&scratch)?
             }
         };
         if let Err(error) = folded {
@@ -150,7 +140,7 @@ impl Store {
     /// Folds the ops into `scratch` in fold order, read as a merge of the devices' chains.
     /// `None` when a chain's stamps go back (only a damaged or forged chain does), so that the
     /// merge is not the fold order, or when an op cannot be applied: the caller sorts instead.
-    fn fold_merged(&self, scratch: &sled::Tree, seeing: &mut dyn SeeOps) -> Result<Option<Folded>> {
+    fn fold_merged(&self, scratch: &sled::Tree) -> Result<Option<Folded>> {
         let mut chains: Vec<Ops> = self
             .devices()?
             .into_iter()
@@ -159,7 +149,7 @@ impl Store {
         let mut heads: BinaryHeap<Reverse<(OrderKey, usize)>> = BinaryHeap::new();
         let mut held: Vec<Option<Op>> = Vec::with_capacity(chains.len());
         for (i, chain) in chains.iter_mut().enumerate() {
-            let op = next_op(chain, seeing)?;
+            let op = next_op(chain)?;
             if let Some(op) = &op {
                 heads.push(Reverse((op.order_key(), i)));
             }
@@ -169,7 +159,7 @@ impl Store {
             let op = held[i]
                 .take()
                 .ok_or_else(|| eyre!("a chain's op went missing"))?;
-            if let Some(next) = next_op(&mut chains[i], seeing)? {
+            if let Some(next) = next_op(&mut chains[i])? {
                 if next.order_key() < key {
                     return Ok(None);
                 }
@@ -185,12 +175,10 @@ impl Store {
     }
 
     /// Folds the ops into `scratch` in fold order found by sorting every op's order key.
-    fn fold_sorted(&self, scratch: &sled::Tree, seeing: &mut dyn SeeOps) -> Result<Folded> {
+    fn fold_sorted(&self, scratch: &sled::Tree) -> Result<Folded> {
         let mut order: Vec<OrderKey> = Vec::new();
-        for stored in self.stored_ops() {
-            let op = decode(&stored?)?;
-            seeing.see(&op)?;
-            order.push(op.order_key());
+        for op in self.ops() {
+            order.push(op?.order_key());
         }
         order.sort_unstable();
         for (_, device, seq) in order {
@@ -205,24 +193,11 @@ impl Store {
     }
 }
 
-fn next_op(chain: &mut Ops, seeing: &mut dyn SeeOps) -> Result<Option<Op>> {
+fn next_op(chain: &mut Ops) -> Result<Option<Op>> {
     match chain.next().transpose()? {
-        Some(stored) => {
-            let op = decode(&stored)?;
-            seeing.see(&op)?;
-            Ok(Some(op))
-        }
+        Some(stored) => Ok(Some(Op::decode(&stored.bytes)?)),
         None => Ok(None),
     }
-}
-
-fn decode(stored: &Stored) -> Result<Op> {
-    Op::decode(&stored.bytes).wrap_err_with(|| {
-        format!(
-            "op {} of device {:016x} does not decode",
-            stored.seq, stored.device
-        )
-    })
 }
 
 /// Applies one op to the scratch state; an op the rules refuse changes nothing, as in the
@@ -243,40 +218,6 @@ mod tests {
     use crate::domain::Person;
     use crate::log::Payload;
 
-    /// The ops shown to a check, as (device, seq), in the order shown since the last start over.
-    #[derive(Default)]
-    struct Seen(Vec<(DeviceId, u64)>, usize);
-
-    impl SeeOps for Seen {
-        fn see(&mut self, op: &Op) -> Result<()> {
-            self.0.push((op.device, op.seq));
-            Ok(())
-        }
-        fn start_over(&mut self) {
-            self.0.clear();
-            self.1 += 1;
-        }
-    }
-
-    fn check(store: &Store) -> StateCheck {
-        store.check_state(&mut Seen::default()).unwrap()
-    }
-
-    /// Every op of the log, once, each device's in seq order; and how often the reading started
-    /// over.
-    fn seen_once_each(store: &Store) -> usize {
-        let mut seen = Seen::default();
-        store.check_state(&mut seen).unwrap();
-        let expected: Vec<(DeviceId, u64)> = store
-            .ops()
-            .map(|op| op.map(|op| (op.device, op.seq)).unwrap())
-            .collect();
-        let mut by_device = seen.0.clone();
-        by_device.sort_by_key(|(device, _)| *device);
-        assert_eq!(by_device, expected, "each device's ops once, in seq order");
-        seen.1
-    }
-
     fn person(i: usize) -> Payload {
         Payload::PersonUpserted(Person {
             id: format!("P-420704-r{i}"),
@@ -294,7 +235,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
         store.commit((0..50).map(person).collect()).unwrap();
-        assert_eq!(check(&store), StateCheck::default());
+        assert_eq!(store.check_state().unwrap(), StateCheck::default());
         // A value changed, a key added and a key removed, none of them by an op.
         store
             .state
@@ -305,7 +246,7 @@ mod tests {
             .insert("p/P-420704-zz", b"extra".to_vec())
             .unwrap();
         store.state.remove("p/P-420704-r3").unwrap();
-        let check = check(&store);
+        let check = store.check_state().unwrap();
         assert_eq!(check.differing, 3);
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r3"));
         assert_eq!(check.fold_error, None);
@@ -328,7 +269,7 @@ mod tests {
             p.name = "欧阳明日".into();
         }
         let mut second = store.commit(vec![renamed]).unwrap().remove(0);
-        assert_eq!(check(&store), StateCheck::default());
+        assert_eq!(store.check_state().unwrap(), StateCheck::default());
         // The second op's stamp put before the first's: sorted, the rename comes first and the
         // first upsert wins, so the stored state (the rename) no longer matches the log.
         second.hlc = Hlc {
@@ -342,11 +283,9 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let check = check(&store);
+        let check = store.check_state().unwrap();
         assert_eq!(check.differing, 1, "{check:?}");
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r1"));
-        // The merge gave up at the stamp that goes back; the sort showed every op again.
-        assert_eq!(seen_once_each(&store), 1);
     }
 
     #[test]
@@ -373,7 +312,6 @@ mod tests {
         ops.sort_by_key(Op::order_key);
         store.import_foreign_chain(ops).unwrap();
         assert_eq!(store.person("P-420704-r1").unwrap().unwrap().name, "第3轮0");
-        assert_eq!(check(&store), StateCheck::default());
-        assert_eq!(seen_once_each(&store), 0);
+        assert_eq!(store.check_state().unwrap(), StateCheck::default());
     }
 }
