@@ -178,3 +178,61 @@ fn checklists_copied_in_from_another_store_are_found_out_by_doctor() {
     assert_eq!(due_items(&ours), ours_due);
     stdout(&peixun(&ours, &["doctor"]));
 }
+
+/// Another store's checklists, as if left in `dir` by a store moved away.
+fn leave_other_checklists(dir: &Path) {
+    let other = tempfile::tempdir().unwrap();
+    stdout(&peixun(other.path(), &["init", "--office", "鄂城区"]));
+    stdout(&peixun(
+        other.path(),
+        &["checklist", "mark", "county.plan", "done"],
+    ));
+    due_items(other.path());
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::copy(kept(other.path()), kept(dir)).unwrap();
+}
+
+#[test]
+fn a_store_made_or_restored_in_a_folder_does_not_believe_checklists_left_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let made = tmp.path().join("made");
+    leave_other_checklists(&made);
+    stdout(&peixun(&made, &["init", "--office", "鄂城区"]));
+    assert!(due_items(&made).contains(&"county.plan".to_string()));
+
+    let summary = json(&peixun(&made, &["backup", "--json"]));
+    let file = std::path::PathBuf::from(summary["path"].as_str().unwrap());
+    let restored = tmp.path().join("restored");
+    leave_other_checklists(&restored);
+    let out = peixun(&restored, &["restore", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::text(&out));
+    assert_eq!(due_items(&restored), due_items(&made));
+}
+
+#[test]
+fn a_store_of_schema_5_opens_without_the_checklists_an_older_peixun_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+    keep(&store).unwrap();
+    drop(store);
+    let db = (0..100)
+        .find_map(|_| {
+            sled::open(dir.path().join("db"))
+                .map_err(|_| std::thread::sleep(std::time::Duration::from_millis(20)))
+                .ok()
+        })
+        .unwrap();
+    db.open_tree("meta")
+        .unwrap()
+        .insert("schema", &5u32.to_be_bytes())
+        .unwrap();
+    db.flush().unwrap();
+    drop(db);
+    assert!(load(dir.path()).unwrap().is_some());
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        load(dir.path()).unwrap().is_none(),
+        "an older peixun may have marked items without removing the copy"
+    );
+    drop(store);
+}

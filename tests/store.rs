@@ -461,7 +461,10 @@ fn a_schema_4_log_moves_into_runs_op_for_op() {
         .get("schema")
         .unwrap()
         .unwrap();
-    assert_eq!(u32::from_be_bytes(schema[..].try_into().unwrap()), 5);
+    assert_eq!(
+        u32::from_be_bytes(schema[..].try_into().unwrap()),
+        peixun::store::SCHEMA_VERSION
+    );
     assert_eq!(
         db.open_tree("oplog").unwrap().len(),
         3,

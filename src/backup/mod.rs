@@ -286,11 +286,7 @@ pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
     if !target_keys.exists() {
         keys.write_to(&target_keys)?;
     }
-    // A search index left in the folder was built from some other store.
-    match std::fs::remove_file(crate::store::derived::search_index_path(target)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(open_failed(e)),
-        _ => {}
-    }
+    crate::store::derived::remove_all(target).map_err(open_failed)?;
     // The store appears under its final name only now, whole.
     std::fs::rename(work.path().join("db"), target.join("db")).map_err(open_failed)?;
     Ok(Summary {

@@ -108,11 +108,14 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
     }
 }
 
-/// Open items of this office and every unit below it, due within `days` working days or late.
 /// Every unit's checklist records: from the copy kept beside the store while holding only its
 /// lock, else from the store itself (which keeps them for next time).
 fn checklists(cli: &Cli) -> Result<Checklists> {
     if let Some(store) = super::remote::served() {
+        // Served by the store's holder, which holds the lock.
+        if let Some(kept) = checklists_kept::load(store.dir())? {
+            return Ok(kept);
+        }
         return checklists_kept::keep(&store);
     }
     let dir = data_dir(cli)?;
@@ -124,6 +127,7 @@ fn checklists(cli: &Cli) -> Result<Checklists> {
     checklists_kept::keep(&*open_store(cli)?)
 }
 
+/// Open items of this office and every unit below it, due within `days` working days or late.
 pub fn due(cli: &Cli, days: i64, json: bool) -> Result<()> {
     let checklists = checklists(cli)?;
     let today = cli.today.unwrap_or_else(|| checklists.today());

@@ -12,7 +12,7 @@ use crate::log::Op;
 use crate::search::cache;
 use crate::search::door::{candidate, enterprise_names};
 use crate::store::checklists_kept::{self, Checklists};
-use crate::store::derived::{search_index_path, DerivedFile};
+use crate::store::derived::{remove_if_there, search_index_path, DerivedFile};
 use crate::store::Store;
 
 /// What is wrong with a store's logs or state; empty when healthy.
@@ -92,7 +92,7 @@ fn search_index_is_current(store: &Store) -> Result<bool> {
     if same && entries == kept.len() {
         return Ok(true);
     }
-    std::fs::remove_file(search_index_path(store.dir()))
+    remove_if_there(&search_index_path(store.dir()))
         .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
     Ok(false)
 }
@@ -106,7 +106,7 @@ fn checklists_are_current(store: &Store) -> Result<bool> {
     if kept == Checklists::of(store)? {
         return Ok(true);
     }
-    std::fs::remove_file(DerivedFile::Checklist.path(store.dir()))
+    remove_if_there(&DerivedFile::Checklist.path(store.dir()))
         .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
     Ok(false)
 }

@@ -18,8 +18,8 @@ use crate::i18n::tf;
 
 const MAGIC: &[u8] = b"peixun checklists 1\n";
 
-/// A body larger than this is not one of ours (a province's checklists are tens of KB).
-const MAX_BODY: u64 = 64 << 20;
+/// A file larger than this is not one of ours (a province's checklists are about 130 KB).
+const MAX_FILE: u64 = 64 << 20;
 
 /// The checklists' records of a store, as read from it or kept beside it.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -102,7 +102,7 @@ pub fn load(dir: &Path) -> Result<Option<Checklists>> {
     let path = DerivedFile::Checklist.path(dir);
     let failed = || tf("cli.store.open_failed", &[("dir", &dir.display())]);
     let bytes = match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > MAX_BODY => return Ok(None),
+        Ok(meta) if meta.len() > MAX_FILE => return Ok(None),
         Ok(_) => std::fs::read(&path).wrap_err_with(failed)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).wrap_err_with(failed),

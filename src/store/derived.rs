@@ -52,13 +52,30 @@ impl DerivedFile {
     }
 }
 
+/// Removes `path` if it is there: a file another write removed first is no failure.
+pub fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Removes every derived file in `dir`, for a store about to appear there (made or restored):
+/// files left in the folder were built from some other store.
+pub fn remove_all(dir: &Path) -> std::io::Result<()> {
+    for file in DerivedFile::ALL {
+        remove_if_there(&file.path(dir))?;
+    }
+    Ok(())
+}
+
 /// Which derived files a write touches.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Fed(u8);
 
 impl Fed {
     /// Every derived file: a write that replaces the state wholesale.
-    pub(crate) const ALL: Fed = Fed(0b11);
+    pub(crate) const ALL: Fed = Fed((1 << DerivedFile::ALL.len()) - 1);
 
     pub(crate) fn only(file: DerivedFile) -> Fed {
         Fed(file.bit())
@@ -76,7 +93,8 @@ impl Fed {
         self.0 == 0
     }
 
-    pub(crate) fn and(self, other: Fed) -> Fed {
+    /// The files of `self` and those of `other`.
+    pub(crate) fn with(self, other: Fed) -> Fed {
         Fed(self.0 | other.0)
     }
 
@@ -177,7 +195,7 @@ impl Derived {
         let moved = DerivedFile::ALL
             .into_iter()
             .filter(|file| now[*file as usize] != before[*file as usize])
-            .fold(Fed::default(), |fed, file| fed.and(Fed::only(file)));
+            .fold(Fed::default(), |fed, file| fed.with(Fed::only(file)));
         if !moved.is_empty() {
             self.invalidate(moved)
                 .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
@@ -328,7 +346,7 @@ mod tests {
         ] {
             assert!(Fed::by(other).is_empty());
         }
-        assert_eq!(search.and(checklist), Fed::ALL);
+        assert_eq!(search.with(checklist), Fed::ALL);
         assert_eq!(Fed::ALL.beyond(search), checklist);
     }
 

@@ -124,11 +124,8 @@ impl Kept {
 
     /// Removes the kept value, if any.
     pub fn forget(&self, store: &Store) -> Result<()> {
-        match std::fs::remove_file(self.path(store.dir())) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)
-                .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())])),
-            _ => Ok(()),
-        }
+        super::derived::remove_if_there(&self.path(store.dir()))
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))
     }
 
     /// Whether the value kept under the log's present key (if any) is the one `worked_out`
@@ -146,7 +143,7 @@ impl Kept {
         if worked_out()? == kept {
             return Ok(true);
         }
-        std::fs::remove_file(self.path(store.dir()))
+        super::derived::remove_if_there(&self.path(store.dir()))
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
         Ok(false)
     }

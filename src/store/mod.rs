@@ -46,7 +46,8 @@ pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
 /// 4: every write to people or enterprises removes the search index kept beside the store.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: every write to checklist marks, deadlines or evidence removes the checklists kept beside it.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Why a commit wrote nothing.
 #[derive(Debug)]
@@ -189,7 +190,7 @@ impl<'a, E> TxKv<'a, E> {
             self.derived
                 .invalidate(fed)
                 .map_err(|e| ConflictableTransactionError::Storage(sled::Error::Io(e)))?;
-            self.invalidated = self.invalidated.and(fed);
+            self.invalidated = self.invalidated.with(fed);
         }
         Ok(())
     }

@@ -303,6 +303,10 @@ impl Store {
             return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
         }
         crate::private_files::tighten(dir);
+        // Before the store exists: files left in the folder were built from another store, and
+        // one believed beside a store made after a crash here would answer for the wrong one.
+        super::derived::remove_all(dir)
+            .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
         let db = open_db(dir)?;
         let meta = db.open_tree("meta")?;
         meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
@@ -311,13 +315,7 @@ impl Store {
         meta.insert("actor", actor.as_bytes())?;
         meta.insert("home", postcard::to_stdvec(&super::home::mark_of(dir))?)?;
         db.flush()?;
-        let store = Self::from_db(dir, db, lock)?;
-        // Files left in the folder by an earlier store are not this one's.
-        store
-            .derived
-            .invalidate(super::derived::Fed::ALL)
-            .wrap_err_with(|| tf("cli.store.open_failed", &[("dir", &dir.display())]))?;
-        Ok(store)
+        Self::from_db(dir, db, lock)
     }
 
     /// Holds the store's lock without opening it, for a reader that answers from the files

@@ -235,7 +235,7 @@ impl Store {
         let fed = writes
             .iter()
             .filter(|(tree, _, _)| *tree == TreeName::State)
-            .fold(Fed::default(), |fed, (_, key, _)| fed.and(Fed::by(key)));
+            .fold(Fed::default(), |fed, (_, key, _)| fed.with(Fed::by(key)));
         if !fed.is_empty() {
             self.derived.invalidate(fed).wrap_err_with(write_failed)?;
         }

@@ -68,13 +68,13 @@ impl Kv for Overlay<'_> {
         }
     }
     fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
-        self.fed = self.fed.and(Fed::by(key.as_bytes()));
+        self.fed = self.fed.with(Fed::by(key.as_bytes()));
         self.writes
             .put(key.as_bytes(), Some(&value))
             .map_err(FoldError::Spill)
     }
     fn remove(&mut self, key: &str) -> Result<(), FoldError> {
-        self.fed = self.fed.and(Fed::by(key.as_bytes()));
+        self.fed = self.fed.with(Fed::by(key.as_bytes()));
         self.writes
             .put(key.as_bytes(), None)
             .map_err(FoldError::Spill)
