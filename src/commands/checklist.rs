@@ -3,14 +3,14 @@
 use color_eyre::eyre::Result;
 
 use super::{
-    data_dir, headers, open_store, print_json, print_table, today, unit_name, units_under,
+    headers, kept_records, open_store, print_json, print_table, today, unit_name, units_under,
     user_error,
 };
 use crate::app::checklist;
 use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
 use crate::domain::checklist::ChecklistRow;
 use crate::i18n::tf;
-use crate::store::checklists_kept::{self, Checklists};
+use crate::store::derived::DerivedFile;
 
 fn row_cells(row: &ChecklistRow) -> Vec<String> {
     vec![
@@ -108,28 +108,9 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
     }
 }
 
-/// Every unit's checklist records: from the copy kept beside the store while holding only its
-/// lock, else from the store itself (which keeps them for next time).
-fn checklists(cli: &Cli) -> Result<Checklists> {
-    if let Some(store) = super::remote::served() {
-        // Served by the store's holder, which holds the lock.
-        if let Some(kept) = checklists_kept::load(store.dir())? {
-            return Ok(kept);
-        }
-        return checklists_kept::keep(&store);
-    }
-    let dir = data_dir(cli)?;
-    let lock = super::backup::lock_waiting(&dir)?;
-    if let Some(kept) = checklists_kept::load(&dir)? {
-        return Ok(kept);
-    }
-    drop(lock);
-    checklists_kept::keep(&*open_store(cli)?)
-}
-
 /// Open items of this office and every unit below it, due within `days` working days or late.
 pub fn due(cli: &Cli, days: i64, json: bool) -> Result<()> {
-    let checklists = checklists(cli)?;
+    let checklists = kept_records(cli, DerivedFile::Checklist)?;
     let today = cli.today.unwrap_or_else(|| checklists.today());
     let mut rows = Vec::new();
     for unit in units_under(checklists.office()) {

@@ -11,8 +11,8 @@ use crate::i18n::{t, tf};
 use crate::log::Op;
 use crate::search::cache;
 use crate::search::door::{candidate, enterprise_names};
-use crate::store::checklists_kept::{self, Checklists};
 use crate::store::derived::{remove_if_there, search_index_path, DerivedFile};
+use crate::store::kept_records::{self, KeptRecords};
 use crate::store::Store;
 
 /// What is wrong with a store's logs or state; empty when healthy.
@@ -23,8 +23,10 @@ pub fn check(store: &Store) -> Result<(usize, usize, Vec<String>)> {
     if !search_index_is_current(store)? {
         problems.push(t("cli.doctor.search_index_stale"));
     }
-    if !checklists_are_current(store)? {
-        problems.push(t("cli.doctor.checklists_stale"));
+    for file in [DerivedFile::Checklist, DerivedFile::Sessions] {
+        if !records_are_current(store, file)? {
+            problems.push(tf("cli.doctor.records_stale", &[("file", &file.name())]));
+        }
     }
     if !crate::cert::kept::kept_is_current(store, &crate::cert::Rules::load()?)? {
         problems.push(t("cli.doctor.cert_summary_stale"));
@@ -97,16 +99,16 @@ fn search_index_is_current(store: &Store) -> Result<bool> {
     Ok(false)
 }
 
-/// Whether the checklists kept beside the store (if any) are the store's; a copy that is not is
-/// removed, to be made again by the next `due`.
-fn checklists_are_current(store: &Store) -> Result<bool> {
-    let Some(kept) = checklists_kept::load(store.dir())? else {
+/// Whether the records kept beside the store in `file` (if any) are the store's; a copy that is
+/// not is removed, to be made again by the next command that reads it.
+fn records_are_current(store: &Store, file: DerivedFile) -> Result<bool> {
+    let Some(kept) = kept_records::load(store.dir(), file)? else {
         return Ok(true);
     };
-    if kept == Checklists::of(store)? {
+    if kept == KeptRecords::of(store, file)? {
         return Ok(true);
     }
-    remove_if_there(&DerivedFile::Checklist.path(store.dir()))
+    remove_if_there(&file.path(store.dir()))
         .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
     Ok(false)
 }

@@ -32,6 +32,8 @@ use crate::campaign::campaign;
 pub use crate::campaign::{role_label, unit_name};
 use crate::cli::{CampaignCommand, Cli, Command};
 use crate::i18n::{t, tf};
+use crate::store::derived::DerivedFile;
+use crate::store::kept_records::KeptRecords;
 use crate::store::Store;
 
 pub use crate::error::{user_error, UserError};
@@ -108,6 +110,26 @@ pub fn open_store(cli: &Cli) -> Result<std::sync::Arc<Store>> {
     // While this command runs, the office's other peixuns work through it.
     remote::serve_while_running(&store);
     Ok(store)
+}
+
+/// The store's records under `file`'s prefixes (`store::kept_records`): from the copy kept
+/// beside the store while holding only its lock, else from the store itself, which keeps them
+/// for next time.
+pub fn kept_records(cli: &Cli, file: DerivedFile) -> Result<KeptRecords> {
+    if let Some(store) = remote::served().or_else(remote::serving_store) {
+        // This process holds the store, and with it the lock.
+        if let Some(kept) = crate::store::kept_records::load(store.dir(), file)? {
+            return Ok(kept);
+        }
+        return crate::store::kept_records::keep(&store, file);
+    }
+    let dir = data_dir(cli)?;
+    let lock = backup::lock_waiting(&dir)?;
+    if let Some(kept) = crate::store::kept_records::load(&dir, file)? {
+        return Ok(kept);
+    }
+    drop(lock);
+    crate::store::kept_records::keep(&*open_store(cli)?, file)
 }
 
 /// The moment a record is written: the clock's time on the day the store counts from, so that

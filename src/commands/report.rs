@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
-use super::{open_store, print_json, print_table, today, unit_name, user_error};
+use std::sync::Arc;
+
+use super::{kept_records, open_store, print_json, print_table, today, unit_name, user_error};
 use crate::cli::{Cli, ReportCommand};
 use crate::i18n::{t, tf};
 use crate::sheets::doc::Document;
@@ -15,11 +17,13 @@ use crate::sheets::output::{default_name, write_document, write_documents, FileF
 use crate::sheets::stamp::office_name;
 use crate::sheets::write::Encoding;
 use crate::sheets::{bulletin, bulletin_doc, report, rollup};
+use crate::store::derived::DerivedFile;
+use crate::store::Store;
 
-fn office_of(store: &crate::store::Store, raw: &Option<String>) -> Result<String> {
+fn office_of(ours: &str, raw: &Option<String>) -> Result<String> {
     match raw {
         Some(raw) => crate::domain::input::resolve_unit(raw).map_err(user_error),
-        None => Ok(store.office().to_string()),
+        None => Ok(ours.to_string()),
     }
 }
 
@@ -86,7 +90,56 @@ pub(super) fn print_document(doc: &Document) {
 }
 
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
-    let store = open_store(cli)?;
+    match command {
+        ReportCommand::Stats {
+            office,
+            year,
+            output,
+            encoding,
+        } => stats(cli, office, *year, output, *encoding),
+        _ => on_store(cli, open_store(cli)?, command),
+    }
+}
+
+/// The 样表, made from the sessions and their counts kept beside the store (`kept_records`):
+/// a quick report at a city desk does not wait for the store to open.
+fn stats(
+    cli: &Cli,
+    office: &Option<String>,
+    year: i32,
+    output: &Option<PathBuf>,
+    encoding: Encoding,
+) -> Result<()> {
+    let records = kept_records(cli, DerivedFile::Sessions)?;
+    let office = office_of(records.office(), office)?;
+    let today = cli.today.unwrap_or_else(|| records.today());
+    let path = output_path(
+        output,
+        &t("cli.report.sheet_stats"),
+        &unit_name(&office),
+        today,
+    )?;
+    let rows = report::stats_rows(&records, &office, year, today)?;
+    let maker = office_name(&office, records.office())?;
+    let doc = report::stats_document(&maker, &rows, today);
+    let written = write_document(&path, &doc, encoding)?;
+    let total: u32 = rows.iter().map(|r| r.people).sum();
+    crate::outln!(
+        "{}",
+        tf(
+            "cli.report.stats_done",
+            &[
+                ("office", &unit_name(&office)),
+                ("classes", &rows.len()),
+                ("people", &total),
+                ("file", &written.display()),
+            ]
+        )
+    );
+    Ok(())
+}
+
+fn on_store(cli: &Cli, store: Arc<Store>, command: &ReportCommand) -> Result<()> {
     match command {
         ReportCommand::Calls(args) => super::outreach::report_calls(cli, &store, args),
         ReportCommand::Needs {
@@ -130,7 +183,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             output,
             encoding,
         } => {
-            let office = office_of(&store, office)?;
+            let office = office_of(store.office(), office)?;
             let today = today(cli, &store)?;
             let Some(given) = output else {
                 crate::outln!(
@@ -156,7 +209,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             encoding,
             json,
         } => {
-            let office = office_of(&store, office)?;
+            let office = office_of(store.office(), office)?;
             let coverage = rollup::coverage(&store, &office)?;
             if *json {
                 return print_json(&coverage);
@@ -167,39 +220,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             let doc = rollup::coverage_document(&store, &office, &coverage, today, &maker)?;
             deliver(&doc, output.as_deref(), *encoding)
         }
-        ReportCommand::Stats {
-            office,
-            year,
-            output,
-            encoding,
-        } => {
-            let office = office_of(&store, office)?;
-            let today = today(cli, &store)?;
-            let path = output_path(
-                output,
-                &t("cli.report.sheet_stats"),
-                &unit_name(&office),
-                today,
-            )?;
-            let rows = report::stats_rows(&store, &office, *year, today)?;
-            let maker = office_name(&office, store.office())?;
-            let doc = report::stats_document(&maker, &rows, today);
-            let written = write_document(&path, &doc, *encoding)?;
-            let total: u32 = rows.iter().map(|r| r.people).sum();
-            crate::outln!(
-                "{}",
-                tf(
-                    "cli.report.stats_done",
-                    &[
-                        ("office", &unit_name(&office)),
-                        ("classes", &rows.len()),
-                        ("people", &total),
-                        ("file", &written.display()),
-                    ]
-                )
-            );
-            Ok(())
-        }
+        ReportCommand::Stats { .. } => run(cli, command),
         ReportCommand::Bulletin {
             office,
             year,
@@ -207,7 +228,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             encoding,
             json,
         } => {
-            let office = office_of(&store, office)?;
+            let office = office_of(store.office(), office)?;
             let today = today(cli, &store)?;
             let rows = bulletin::bulletin(&store, &office, *year, today)?;
             let awards = crate::app::awards::list(&store)?;
@@ -254,7 +275,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<()> {
             if *json {
                 return print_json(&rows);
             }
-            let office = office_of(&store, office)?;
+            let office = office_of(store.office(), office)?;
             let maker = office_name(&office, store.office())?;
             let year = crate::campaign::campaign().year;
             let doc = crate::sheets::plans::plans_document(&office, &rows, year, &maker, today);

@@ -9,12 +9,14 @@ use crate::cli::{Cli, SessionCommand};
 use crate::domain::text::mask_phone;
 use crate::domain::{Enterprise, Person, Session};
 use crate::i18n::{t, tf};
+use crate::store::derived::DerivedFile;
 use crate::store::lists;
 use crate::store::Store;
 
 pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
-    let store = open_store(cli)?;
-    let mut sessions = store.sessions()?;
+    // The sessions and their counts kept beside the store: a quick look opens nothing.
+    let records = super::kept_records(cli, DerivedFile::Sessions)?;
+    let mut sessions = crate::store::query::sessions_in(&records)?;
     if let Some(month) = month {
         let first = crate::domain::input::parse_date(&format!("{month}-01"))
             .map_err(|_| user_error(tf("cli.input.bad_month", &[("value", &month)])))?;
@@ -27,7 +29,7 @@ pub fn list(cli: &Cli, month: Option<&str>, json: bool) -> Result<()> {
     let rows: Vec<Vec<String>> = sessions
         .iter()
         .map(|s| -> Result<Vec<String>> {
-            let enrolled = lists::enrolled_count(&store, &s.id)?;
+            let enrolled = lists::enrolled_count(&records, &s.id)?;
             Ok(vec![
                 s.id.clone(),
                 s.date.to_string(),

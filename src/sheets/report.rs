@@ -10,6 +10,7 @@ use crate::campaign::{campaign, unit_name};
 use crate::domain::text::mask_phone;
 use crate::domain::{Session, SessionKind};
 use crate::i18n::{t, tf};
+use crate::store::kept_records::Records;
 use crate::store::Store;
 
 /// One training class held, as the 样表 lists it.
@@ -52,7 +53,7 @@ fn hours(session: &Session) -> String {
 /// Classes held by `office` and the units below it in `year`, up to `today`: offline classes and
 /// the cities' expansion classes, with the people who came.
 pub fn stats_rows(
-    store: &Store,
+    from: &(impl Records + ?Sized),
     office: &str,
     year: i32,
     today: NaiveDate,
@@ -62,18 +63,18 @@ pub fn stats_rows(
         .into_iter()
         .map(|(u, _)| u.id.clone())
         .collect();
-    hosted_rows(store, &units, year, today)
+    hosted_rows(from, &units, year, today)
 }
 
 /// As `stats_rows`, for the classes hosted by `units` only (one unit's own, in a package).
 pub fn hosted_rows(
-    store: &Store,
+    from: &(impl Records + ?Sized),
     units: &[String],
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<StatsRow>> {
     let mut rows = Vec::new();
-    for session in store.sessions()? {
+    for session in crate::store::query::sessions_in(from)? {
         let held = matches!(session.kind, SessionKind::Offline | SessionKind::Expansion)
             && chrono::Datelike::year(&session.date) == year
             && session.date <= today
@@ -86,7 +87,7 @@ pub fn hosted_rows(
             None => unit_name(&session.host),
         };
         rows.push(StatsRow {
-            people: crate::store::lists::present_count(store, &session.id)?,
+            people: crate::store::lists::present_count(from, &session.id)?,
             content: content(&session),
             audience: session.audience.clone(),
             date: session.date,

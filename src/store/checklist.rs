@@ -1,6 +1,6 @@
 //! A unit's checklist as stored: the city's deadlines, the unit's marks and evidence, and the
 //! rows they make with the campaign's items for the unit's level. Free functions over the
-//! records (the store's, or the copy kept beside it for `peixun due`: `checklists_kept`), since
+//! records (the store's, or the copy kept beside it for `peixun due`: `kept_records`), since
 //! the reports (`sheets`) read them as well as the use cases above.
 
 use std::collections::{BTreeMap, HashMap};
@@ -9,29 +9,12 @@ use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 
+use super::kept_records::Records;
 use super::Store;
 use crate::campaign::campaign;
 use crate::domain::checklist::{derive, ChecklistRow, EvidenceFile, FILE_ID_CHARS};
 use crate::domain::Evidence;
 use crate::log::{Mark, Payload, Stored};
-
-/// Where a checklist's records (keys under `c/`, `d/` and `v/`) are read from.
-pub trait Records {
-    /// The records under `prefix` as (the rest of the key, the stored bytes), in key order.
-    fn under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>>;
-}
-
-impl Records for Store {
-    fn under(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        let mut out = Vec::new();
-        for entry in self.state.scan_prefix(prefix) {
-            let (key, bytes) = entry?;
-            let key = String::from_utf8_lossy(&key);
-            out.push((key[prefix.len()..].to_string(), bytes.to_vec()));
-        }
-        Ok(out)
-    }
-}
 
 fn scan<T: DeserializeOwned>(
     from: &(impl Records + ?Sized),

@@ -25,25 +25,37 @@ pub fn search_index_path(dir: &Path) -> PathBuf {
 pub enum DerivedFile {
     /// Every person of the office (`search::cache`), from people and enterprises.
     Search,
-    /// Every unit's checklist marks, deadlines and evidence (`store::checklist`).
+    /// Every unit's checklist marks, deadlines and evidence (`store::checklist`), for `due`.
     Checklist,
+    /// The sessions with their enrolled and present counts, for `sessions` and the 样表.
+    Sessions,
 }
 
 impl DerivedFile {
-    const ALL: [DerivedFile; 2] = [DerivedFile::Search, DerivedFile::Checklist];
+    const ALL: [DerivedFile; 3] = [
+        DerivedFile::Search,
+        DerivedFile::Checklist,
+        DerivedFile::Sessions,
+    ];
 
-    pub fn path(self, dir: &Path) -> PathBuf {
-        dir.join(match self {
+    pub fn name(self) -> &'static str {
+        match self {
             DerivedFile::Search => "search.idx",
             DerivedFile::Checklist => "checklists.kept",
-        })
+            DerivedFile::Sessions => "sessions.kept",
+        }
+    }
+
+    pub fn path(self, dir: &Path) -> PathBuf {
+        dir.join(self.name())
     }
 
     /// The state keys' prefixes the file is built from.
-    fn prefixes(self) -> &'static [&'static [u8]] {
+    pub fn prefixes(self) -> &'static [&'static str] {
         match self {
-            DerivedFile::Search => &[b"p/", b"e/"],
-            DerivedFile::Checklist => &[b"c/", b"d/", b"v/"],
+            DerivedFile::Search => &["p/", "e/"],
+            DerivedFile::Checklist => &["c/", "d/", "v/"],
+            DerivedFile::Sessions => &["s/", "k/", "q/"],
         }
     }
 
@@ -85,7 +97,11 @@ impl Fed {
     pub(crate) fn by(key: &[u8]) -> Fed {
         Fed(DerivedFile::ALL
             .into_iter()
-            .filter(|file| file.prefixes().iter().any(|p| key.starts_with(p)))
+            .filter(|file| {
+                file.prefixes()
+                    .iter()
+                    .any(|p| key.starts_with(p.as_bytes()))
+            })
             .fold(0, |bits, file| bits | file.bit()))
     }
 
@@ -338,23 +354,28 @@ mod tests {
         assert_eq!(Fed::by(b"c/420704/plan"), checklist);
         assert_eq!(Fed::by(b"d/420704/plan"), checklist);
         assert_eq!(Fed::by(b"v/420704/plan/ab12"), checklist);
+        let sessions = Fed::only(DerivedFile::Sessions);
+        assert_eq!(Fed::by(b"s/S-420704-1"), sessions);
+        assert_eq!(Fed::by(b"k/S-420704-1"), sessions);
+        assert_eq!(Fed::by(b"q/S-420704-1"), sessions);
         for other in [
             &b"a/S-1/P-1"[..],
             b"n/S-1/P-1",
             b"h/13800000000/P-1",
             b"lo/420704",
+            b"sy/x",
         ] {
             assert!(Fed::by(other).is_empty());
         }
-        assert_eq!(search.with(checklist), Fed::ALL);
-        assert_eq!(Fed::ALL.beyond(search), checklist);
+        assert_eq!(search.with(checklist).with(sessions), Fed::ALL);
+        assert_eq!(Fed::ALL.beyond(search), checklist.with(sessions));
     }
 
     #[test]
     fn a_checklist_mark_leaves_the_search_index_and_a_new_person_the_checklists() {
         let dir = tempfile::tempdir().unwrap();
         let derived = Derived::new(dir.path());
-        let [search, checklists] = derived.generations().unwrap();
+        let [search, checklists, _] = derived.generations().unwrap();
         assert!(derived
             .save(SEARCH, search, |out| out.write_all(b"s"))
             .unwrap());

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use color_eyre::eyre::Result;
 
+use super::kept_records::Records;
 use super::{SessionFull, Store};
 use crate::domain::pinyin::sort_key;
 use crate::domain::{Attendance, Enterprise, Person};
@@ -23,20 +24,19 @@ pub fn enrolled_ids(store: &Store, session: &str) -> Result<Vec<String>> {
 }
 
 /// How many people are enrolled, without reading the list.
-pub fn enrolled_count(store: &Store, session: &str) -> Result<u32> {
-    count(store, &keys::enrolled_count(session))
+pub fn enrolled_count(from: &(impl Records + ?Sized), session: &str) -> Result<u32> {
+    count(from, &keys::enrolled_count(session))
 }
 
 /// How many people are checked in, without reading the list.
-pub fn present_count(store: &Store, session: &str) -> Result<u32> {
-    count(store, &keys::present_count(session))
+pub fn present_count(from: &(impl Records + ?Sized), session: &str) -> Result<u32> {
+    count(from, &keys::present_count(session))
 }
 
-fn count(store: &Store, key: &str) -> Result<u32> {
-    Ok(store
-        .state
+fn count(from: &(impl Records + ?Sized), key: &str) -> Result<u32> {
+    Ok(from
         .get(key)?
-        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_ref()).ok())
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes.as_slice()).ok())
         .map_or(0, u32::from_be_bytes))
 }
 

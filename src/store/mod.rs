@@ -2,13 +2,13 @@
 //! meta tree (office, device, schema). One process at a time.
 
 pub mod checklist;
-pub mod checklists_kept;
 pub mod derived;
 mod enrol;
 pub mod foreign;
 pub mod holder;
 pub mod home;
 pub mod kept;
+pub mod kept_records;
 pub mod lists;
 mod migrate;
 mod open;

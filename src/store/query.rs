@@ -3,6 +3,7 @@
 use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 
+use super::kept_records::Records;
 use super::Store;
 use crate::domain::{Enterprise, Person, Session};
 use crate::log::apply::keys;
@@ -41,13 +42,7 @@ impl Store {
 
     /// All sessions by date and start time.
     pub fn sessions(&self) -> Result<Vec<Session>> {
-        let mut sessions: Vec<Session> = self
-            .scan::<Session>("s/")?
-            .into_iter()
-            .map(|(_, s)| s.value)
-            .collect();
-        sessions.sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
-        Ok(sessions)
+        sessions_in(self)
     }
 
     pub fn enterprise(&self, id: &str) -> Result<Option<Enterprise>> {
@@ -129,4 +124,17 @@ impl Store {
         ops.sort_by_key(|op| op.order_key());
         Ok(ops)
     }
+}
+
+/// All sessions of `from` (the store, or the records kept for `peixun sessions`) by date and
+/// start time.
+pub fn sessions_in(from: &(impl Records + ?Sized)) -> Result<Vec<Session>> {
+    let mut sessions = Vec::new();
+    for (id, bytes) in from.under("s/")? {
+        let stored: Stored<Session> =
+            postcard::from_bytes(&bytes).wrap_err_with(|| format!("record s/{id} is damaged"))?;
+        sessions.push(stored.value);
+    }
+    sessions.sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
+    Ok(sessions)
 }

@@ -1,5 +1,6 @@
-//! `peixun due` answers from the checklists' records kept beside the store (`checklists.kept`)
-//! while holding only the store's lock. Every way a checklist changes (a mark, evidence, a
+//! `peixun due` answers from the checklists' records kept beside the store (`checklists.kept`),
+//! and `peixun sessions` and the 样表 from the sessions' (`sessions.kept`), while holding only the
+//! store's lock. Every way a checklist changes (a mark, evidence, a
 //! city's deadline arriving in a bundle, the store's set day) removes the kept copy before it is
 //! acknowledged, and a damaged or foreign copy is made again, never believed.
 
@@ -10,12 +11,20 @@ use std::path::Path;
 use chrono::NaiveDate;
 use common::{json, peixun, stdout};
 use peixun::store::checklist::rows;
-use peixun::store::checklists_kept::{keep, load};
 use peixun::store::derived::DerivedFile;
+use peixun::store::kept_records::{keep as keep_records, load as load_records, KeptRecords};
 use peixun::store::Store;
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::{import_bytes, Outcome};
 use peixun::sync::{trust, Keys};
+
+fn keep(store: &Store) -> color_eyre::Result<KeptRecords> {
+    keep_records(store, DerivedFile::Checklist)
+}
+
+fn load(dir: &Path) -> color_eyre::Result<Option<KeptRecords>> {
+    load_records(dir, DerivedFile::Checklist)
+}
 
 fn kept(dir: &Path) -> std::path::PathBuf {
     DerivedFile::Checklist.path(dir)
@@ -59,7 +68,7 @@ fn due_reads_the_kept_copy_and_sees_every_mark() {
     std::fs::write(kept(dir.path()), &bytes).unwrap();
     assert_eq!(due_items(dir.path()), marked);
     let mut bytes = std::fs::read(kept(dir.path())).unwrap();
-    let version_at = b"peixun checklists 1\n".len() + 1;
+    let version_at = b"peixun kept records 1\n".len() + 1;
     bytes[version_at] = b'9';
     std::fs::write(kept(dir.path()), &bytes).unwrap();
     assert_eq!(due_items(dir.path()), marked);
@@ -235,4 +244,104 @@ fn a_store_of_schema_5_opens_without_the_checklists_an_older_peixun_left() {
         "an older peixun may have marked items without removing the copy"
     );
     drop(store);
+}
+
+fn sessions_kept(dir: &Path) -> std::path::PathBuf {
+    DerivedFile::Sessions.path(dir)
+}
+
+/// The 样表 as CSV, made on 2023-03-20.
+fn stats_csv(dir: &Path) -> String {
+    let out = dir.join("样表.csv");
+    let output = out.to_str().unwrap();
+    stdout(&peixun(
+        dir,
+        &[
+            "--today",
+            "2023-03-20",
+            "report",
+            "stats",
+            "--output",
+            output,
+        ],
+    ));
+    String::from_utf8_lossy(&std::fs::read(&out).unwrap()).into_owned()
+}
+
+#[test]
+fn sessions_and_the_stats_table_read_the_kept_copy_and_see_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    stdout(&peixun(dir, &["init", "--office", "鄂城区"]));
+    let add = [
+        "session",
+        "add",
+        "--title",
+        "第一场",
+        "--date",
+        "2023-03-15",
+        "--start",
+        "09:00",
+        "--end",
+        "11:30",
+        "--venue",
+        "鄂城区政务服务中心",
+        "--capacity",
+        "120",
+    ];
+    let id = stdout(&peixun(dir, &add)).trim().to_string();
+    let listed = stdout(&peixun(dir, &["sessions"]));
+    assert!(listed.contains(&id) && listed.contains("0/120"), "{listed}");
+    assert!(
+        sessions_kept(dir).exists(),
+        "the listing keeps the sessions"
+    );
+    assert_eq!(
+        stdout(&peixun(dir, &["sessions"])),
+        listed,
+        "read back, the same"
+    );
+
+    let enrol = [
+        "enrol",
+        "--session",
+        &id,
+        "--name",
+        "张三",
+        "--phone",
+        "13800001234",
+    ];
+    stdout(&peixun(dir, &enrol));
+    assert!(
+        !sessions_kept(dir).exists(),
+        "an enrolment removes the kept copy"
+    );
+    let listed = stdout(&peixun(dir, &["sessions"]));
+    assert!(listed.contains("1/120"), "{listed}");
+
+    assert!(stats_csv(dir).contains("第一场"));
+    let checkin = [
+        "checkin",
+        "--session",
+        &id,
+        "--who",
+        "张三",
+        "--at",
+        "09:05",
+    ];
+    stdout(&peixun(dir, &checkin));
+    assert!(
+        !sessions_kept(dir).exists(),
+        "a check-in removes the kept copy"
+    );
+    let table = stats_csv(dir);
+    let row = table.lines().find(|l| l.contains("第一场")).unwrap();
+    assert!(
+        row.contains(",1,") || row.ends_with(",1"),
+        "one person came: {row}"
+    );
+
+    let edit = ["session", "edit", &id, "--title", "第一场改期"];
+    stdout(&peixun(dir, &edit));
+    assert!(stdout(&peixun(dir, &["sessions"])).contains("第一场改期"));
 }
