@@ -3,8 +3,7 @@
 use color_eyre::eyre::Result;
 
 use super::{
-    headers, kept_records, open_store, print_json, print_table, today, unit_name, units_under,
-    user_error,
+    headers, kept_records, open_store, print_json, print_table, unit_name, units_under, user_error,
 };
 use crate::app::checklist;
 use crate::cli::{ChecklistArgs, ChecklistCommand, Cli};
@@ -34,23 +33,31 @@ const COLUMNS: [&str; 7] = [
     "evidence",
 ];
 
+fn unit_of(ours: &str, raw: &Option<String>) -> Result<String> {
+    match raw {
+        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(user_error),
+        None => Ok(ours.to_string()),
+    }
+}
+
 pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
-    let store = open_store(cli)?;
-    let unit = match &args.unit {
-        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(user_error)?,
-        None => store.office().to_string(),
-    };
-    match &args.command {
-        None => {
-            let rows = crate::store::checklist::rows(&*store, &unit, today(cli, &store)?)?;
-            if args.json {
-                return print_json(&rows);
-            }
-            let cells: Vec<Vec<String>> = rows.iter().map(row_cells).collect();
-            print_table(&headers(&COLUMNS), &cells);
-            Ok(())
+    let Some(command) = &args.command else {
+        // A look at a checklist reads the records kept beside the store.
+        let records = kept_records(cli, DerivedFile::Checklist)?;
+        let unit = unit_of(records.office(), &args.unit)?;
+        let today = cli.today.unwrap_or_else(|| records.today());
+        let rows = crate::store::checklist::rows(&records, &unit, today)?;
+        if args.json {
+            return print_json(&rows);
         }
-        Some(ChecklistCommand::Mark { item, status, note }) => {
+        let cells: Vec<Vec<String>> = rows.iter().map(row_cells).collect();
+        print_table(&headers(&COLUMNS), &cells);
+        return Ok(());
+    };
+    let store = open_store(cli)?;
+    let unit = unit_of(store.office(), &args.unit)?;
+    match command {
+        ChecklistCommand::Mark { item, status, note } => {
             checklist::mark(&store, &unit, item, *status, note)?;
             crate::outln!(
                 "{}",
@@ -65,7 +72,7 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
             );
             Ok(())
         }
-        Some(ChecklistCommand::Attach { item, file, note }) => {
+        ChecklistCommand::Attach { item, file, note } => {
             let now = super::now(cli, &store)?;
             let evidence = checklist::attach(&store, &unit, item, file, note, now)?;
             crate::outln!(
@@ -82,19 +89,19 @@ pub fn run(cli: &Cli, args: &ChecklistArgs) -> Result<()> {
             Ok(())
         }
         // The files of an office and its units: `--office`, else the checklist's `--unit`.
-        Some(ChecklistCommand::Files { office }) => {
+        ChecklistCommand::Files { office } => {
             let office = office.as_deref().or(args.unit.as_deref());
             super::package::files(&store, office, args.json)
         }
-        Some(ChecklistCommand::Get {
+        ChecklistCommand::Get {
             file,
             office,
             output,
-        }) => {
+        } => {
             let office = office.as_deref().or(args.unit.as_deref());
             super::package::get(&store, file, office, output.as_deref())
         }
-        Some(ChecklistCommand::Deadline { item, date }) => {
+        ChecklistCommand::Deadline { item, date } => {
             checklist::set_deadline(&store, &unit, item, *date)?;
             crate::outln!(
                 "{}",
