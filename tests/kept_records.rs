@@ -1,8 +1,9 @@
-//! `peixun due` answers from the checklists' records kept beside the store (`checklists.kept`),
-//! and `peixun sessions` and the 样表 from the sessions' (`sessions.kept`), while holding only the
-//! store's lock. Every way a checklist changes (a mark, evidence, a
-//! city's deadline arriving in a bundle, the store's set day) removes the kept copy before it is
-//! acknowledged, and a damaged or foreign copy is made again, never believed.
+//! `peixun due` and `peixun checklist` answer from the checklists' records kept beside the store
+//! (`checklists.kept`), and `peixun sessions` and the 样表 from the sessions' (`sessions.kept`),
+//! while holding only the store's lock. Every change to what a copy holds (a mark, evidence, a
+//! city's deadline arriving in a bundle, a session, an enrolment, a check-in, the store's set
+//! day) removes it before it is acknowledged; a damaged, another version's or another kind's copy
+//! is made again, and one copied in from another store is found out by `doctor`.
 
 mod common;
 
@@ -22,7 +23,7 @@ fn keep(store: &Store) -> color_eyre::Result<KeptRecords> {
     keep_records(store, DerivedFile::Checklist)
 }
 
-fn load(dir: &Path) -> color_eyre::Result<Option<KeptRecords>> {
+fn load(dir: &Path) -> Option<KeptRecords> {
     load_records(dir, DerivedFile::Checklist)
 }
 
@@ -93,12 +94,18 @@ fn due_without_a_date_takes_the_day_the_store_is_set_to() {
     assert_eq!(keep(&store).unwrap().today(), day);
     let later = NaiveDate::from_ymd_opt(2023, 9, 1).unwrap();
     store.set_today(later).unwrap();
-    assert!(
-        load(dir.path()).unwrap().is_none(),
-        "the set day removes the copy"
-    );
+    assert!(load(dir.path()).is_none(), "the set day removes the copy");
     assert_eq!(keep(&store).unwrap().today(), later);
-    assert_eq!(load(dir.path()).unwrap().unwrap().today(), later);
+    assert_eq!(load(dir.path()).unwrap().today(), later);
+    // The sessions' copy carries the day too (the 样表 counts the classes held by then).
+    let sessions = keep_records(&store, DerivedFile::Sessions).unwrap();
+    assert_eq!(sessions.today(), later);
+    store.set_today(day).unwrap();
+    assert!(load_records(dir.path(), DerivedFile::Sessions).is_none());
+    assert_eq!(
+        keep_records(&store, DerivedFile::Sessions).unwrap().today(),
+        day
+    );
 }
 
 struct Office {
@@ -132,7 +139,7 @@ fn a_deadline_arriving_in_a_bundle_removes_the_kept_copy() {
     city.pin(&county);
     county.pin(&city);
     keep(&county.store).unwrap();
-    assert!(load(county.store.dir()).unwrap().is_some());
+    assert!(load(county.store.dir()).is_some());
 
     let due = NaiveDate::from_ymd_opt(2023, 11, 20).unwrap();
     peixun::app::checklist::set_deadline(&city.store, "420704", "county.summary", due).unwrap();
@@ -140,7 +147,7 @@ fn a_deadline_arriving_in_a_bundle_removes_the_kept_copy() {
     let outcome = import_bytes(&county.store, &county.keys, &bytes).unwrap();
     assert!(matches!(outcome, Outcome::Imported(_)), "{outcome:?}");
     assert!(
-        load(county.store.dir()).unwrap().is_none(),
+        load(county.store.dir()).is_none(),
         "the import removed the copy kept before it"
     );
 
@@ -237,10 +244,10 @@ fn a_store_of_schema_5_opens_without_the_checklists_an_older_peixun_left() {
         .unwrap();
     db.flush().unwrap();
     drop(db);
-    assert!(load(dir.path()).unwrap().is_some());
+    assert!(load(dir.path()).is_some());
     let store = Store::open(dir.path()).unwrap();
     assert!(
-        load(dir.path()).unwrap().is_none(),
+        load(dir.path()).is_none(),
         "an older peixun may have marked items without removing the copy"
     );
     drop(store);

@@ -102,7 +102,7 @@ fn search_index_is_current(store: &Store) -> Result<bool> {
 /// Whether the records kept beside the store in `file` (if any) are the store's; a copy that is
 /// not is removed, to be made again by the next command that reads it.
 fn records_are_current(store: &Store, file: DerivedFile) -> Result<bool> {
-    let Some(kept) = kept_records::load(store.dir(), file)? else {
+    let Some(kept) = kept_records::load(store.dir(), file) else {
         return Ok(true);
     };
     if kept == KeptRecords::of(store, file)? {

@@ -118,14 +118,14 @@ pub fn open_store(cli: &Cli) -> Result<std::sync::Arc<Store>> {
 pub fn kept_records(cli: &Cli, file: DerivedFile) -> Result<KeptRecords> {
     if let Some(store) = remote::served().or_else(remote::serving_store) {
         // This process holds the store, and with it the lock.
-        if let Some(kept) = crate::store::kept_records::load(store.dir(), file)? {
+        if let Some(kept) = crate::store::kept_records::load(store.dir(), file) {
             return Ok(kept);
         }
         return crate::store::kept_records::keep(&store, file);
     }
     let dir = data_dir(cli)?;
     let lock = backup::lock_waiting(&dir)?;
-    if let Some(kept) = crate::store::kept_records::load(&dir, file)? {
+    if let Some(kept) = crate::store::kept_records::load(&dir, file) {
         return Ok(kept);
     }
     drop(lock);

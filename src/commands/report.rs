@@ -220,7 +220,12 @@ fn on_store(cli: &Cli, store: Arc<Store>, command: &ReportCommand) -> Result<()>
             let doc = rollup::coverage_document(&store, &office, &coverage, today, &maker)?;
             deliver(&doc, output.as_deref(), *encoding)
         }
-        ReportCommand::Stats { .. } => run(cli, command),
+        ReportCommand::Stats {
+            office,
+            year,
+            output,
+            encoding,
+        } => stats(cli, office, *year, output, *encoding),
         ReportCommand::Bulletin {
             office,
             year,

@@ -1,6 +1,6 @@
 //! Files beside the store that are built from parts of its state (the search index from people
-//! and enterprises, the checklists' records for `peixun due`), so that a command can answer
-//! from them without opening the store. A write that changes what a file is built from removes
+//! and enterprises; the checklists' and the sessions' records for `due`, `checklist`,
+//! `sessions` and the 样表), so that a command can answer from them without opening the store. A write that changes what a file is built from removes
 //! that file inside its transaction, before it is acknowledged: a file found while holding the
 //! store's lock is therefore current, whoever wrote it.
 
@@ -25,7 +25,7 @@ pub fn search_index_path(dir: &Path) -> PathBuf {
 pub enum DerivedFile {
     /// Every person of the office (`search::cache`), from people and enterprises.
     Search,
-    /// Every unit's checklist marks, deadlines and evidence (`store::checklist`), for `due`.
+    /// Every unit's checklist marks, deadlines and evidence, for `due` and `checklist`.
     Checklist,
     /// The sessions with their enrolled and present counts, for `sessions` and the 样表.
     Sessions,
@@ -88,6 +88,11 @@ pub(crate) struct Fed(u8);
 impl Fed {
     /// Every derived file: a write that replaces the state wholesale.
     pub(crate) const ALL: Fed = Fed((1 << DerivedFile::ALL.len()) - 1);
+
+    /// The files of `store::kept_records`, which carry the store's set day.
+    pub(crate) fn kept_records() -> Fed {
+        Fed::only(DerivedFile::Checklist).with(Fed::only(DerivedFile::Sessions))
+    }
 
     pub(crate) fn only(file: DerivedFile) -> Fed {
         Fed(file.bit())

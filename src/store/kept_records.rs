@@ -1,20 +1,20 @@
 //! Records of the state kept beside the store under some key prefixes (`derived`), so that a
-//! command run by a scheduled job, at login or for a quick look (`peixun due`, `peixun sessions`,
-//! `peixun report stats`) answers without opening the store: its time then does not grow with
-//! the store. A file names the peixun that wrote it and the prefixes it holds, and carries a
-//! hash of its body; another version's, another kind's or a damaged file is made again, never
-//! believed.
+//! command run by a scheduled job, at login or for a quick look (`peixun due`, `peixun
+//! checklist`, `peixun sessions`, `peixun report stats`) answers without opening the store: its
+//! time then does not grow with the store. A file names the peixun that wrote it and the
+//! prefixes it holds, and carries a hash of its body; another version's, another kind's or a
+//! damaged file is made again. One copied in from another store is believed until `doctor`
+//! compares it with the store (as `search.idx` is).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::Result;
 use serde::{Deserialize, Serialize};
 
 use super::derived::DerivedFile;
 use super::Store;
-use crate::i18n::tf;
 
 /// Where records of the state are read from: the store, or a copy kept beside it.
 pub trait Records {
@@ -144,16 +144,15 @@ impl Records for KeptRecords {
 
 /// `file`'s records kept in `dir`, if there is a whole file of this peixun. Only current while
 /// the store's lock is held (`Store::lock_only`, or the store open).
-pub fn load(dir: &Path, file: DerivedFile) -> Result<Option<KeptRecords>> {
+pub fn load(dir: &Path, file: DerivedFile) -> Option<KeptRecords> {
     let path = file.path(dir);
-    let failed = || tf("cli.store.open_failed", &[("dir", &dir.display())]);
+    // A copy that cannot be read is as good as none: the store is opened instead, and says
+    // what is wrong with the folder if anything is.
     let bytes = match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > MAX_FILE => return Ok(None),
-        Ok(_) => std::fs::read(&path).wrap_err_with(failed)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).wrap_err_with(failed),
+        Ok(meta) if meta.len() <= MAX_FILE => std::fs::read(&path).ok(),
+        _ => None,
     };
-    Ok(KeptRecords::decode(&bytes, file))
+    bytes.and_then(|bytes| KeptRecords::decode(&bytes, file))
 }
 
 /// The store's records for `file`, kept for the next process unless a write changed them

@@ -11,9 +11,10 @@
 //!   must not write to the store any more.
 //! - Schema 4 to 5: the op log moves from a key per op (`ops`) to runs of ops (`oplog`,
 //!   `store::oplog`), in a fresh copy of the database made as it opens (`store::relog`).
-//! - Schema 5 to 6: the state keeps its layout; every write to checklist marks, deadlines and
-//!   evidence now removes the checklists kept beside the store for `due` (`derived`), so an
-//!   older peixun, which would not, must not write to the store any more.
+//! - Schema 5 to 6: the state keeps its layout; every write to checklist marks, deadlines,
+//!   evidence, sessions and their enrolled and present counts now removes the records kept
+//!   beside the store for the quick commands (`derived`, `kept_records`), so an older peixun,
+//!   which would not, must not write to the store any more.
 
 use std::collections::BTreeMap;
 

@@ -46,7 +46,8 @@ pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a
 /// newer one folds an older store's state again from its log (`migrate`).
 /// 4: every write to people or enterprises removes the search index kept beside the store.
-/// 6: every write to checklist marks, deadlines or evidence removes the checklists kept beside it.
+/// 6: every write to checklist marks, deadlines or evidence, sessions, enrolment or check-in
+/// counts removes the records kept beside the store for the quick commands (`kept_records`).
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// Why a commit wrote nothing.
@@ -415,11 +416,11 @@ impl Store {
         }
     }
 
-    /// Sets the day the store takes for today; the checklists kept for `due` carry it.
+    /// Sets the day the store takes for today; the records kept beside it carry it.
     pub fn set_today(&self, today: chrono::NaiveDate) -> Result<()> {
         let before = self.derived.generations()?;
         self.derived
-            .invalidate(derived::Fed::only(derived::DerivedFile::Checklist))
+            .invalidate(derived::Fed::kept_records())
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         self.meta.insert("today", postcard::to_stdvec(&today)?)?;
         self.db.flush()?;
