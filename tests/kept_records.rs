@@ -10,14 +10,12 @@ mod common;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use common::offices::{Office, ECHENG, EZHOU};
 use common::{json, peixun, stdout};
 use peixun::store::checklist::rows;
 use peixun::store::derived::DerivedFile;
 use peixun::store::kept_records::{keep as keep_records, load as load_records, KeptRecords};
 use peixun::store::Store;
-use peixun::sync::export::{build, ExportOptions};
-use peixun::sync::import::{import_bytes, Outcome};
-use peixun::sync::{trust, Keys};
 
 fn keep(store: &Store) -> color_eyre::Result<KeptRecords> {
     keep_records(store, DerivedFile::Checklist)
@@ -108,51 +106,25 @@ fn due_without_a_date_takes_the_day_the_store_is_set_to() {
     );
 }
 
-struct Office {
-    _dir: tempfile::TempDir,
-    store: Store,
-    keys: Keys,
-}
-
-impl Office {
-    fn new(id: &str) -> Office {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(&dir.path().join("store"), id, "测试员").unwrap();
-        let keys = Keys::create(store.dir(), id).unwrap();
-        Office {
-            _dir: dir,
-            store,
-            keys,
-        }
-    }
-
-    fn pin(&self, other: &Office) {
-        let card = other.keys.card().unwrap();
-        trust::trust_card(&self.store, &card, &card.fingerprint()).unwrap();
-    }
-}
-
 #[test]
 fn a_deadline_arriving_in_a_bundle_removes_the_kept_copy() {
-    let city = Office::new("420700");
-    let county = Office::new("420704");
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
     city.pin(&county);
     county.pin(&city);
     keep(&county.store).unwrap();
     assert!(load(county.store.dir()).is_some());
 
     let due = NaiveDate::from_ymd_opt(2023, 11, 20).unwrap();
-    peixun::app::checklist::set_deadline(&city.store, "420704", "county.summary", due).unwrap();
-    let (bytes, _) = build(&city.store, &city.keys, "420704", &ExportOptions::default()).unwrap();
-    let outcome = import_bytes(&county.store, &county.keys, &bytes).unwrap();
-    assert!(matches!(outcome, Outcome::Imported(_)), "{outcome:?}");
+    peixun::app::checklist::set_deadline(&city.store, ECHENG, "county.summary", due).unwrap();
+    county.imported(&city.send(&county));
     assert!(
         load(county.store.dir()).is_none(),
         "the import removed the copy kept before it"
     );
 
     let checklists = keep(&county.store).unwrap();
-    let summary = rows(&checklists, "420704", due)
+    let summary = rows(&checklists, ECHENG, due)
         .unwrap()
         .into_iter()
         .find(|row| row.item == "county.summary")
