@@ -6,29 +6,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use color_eyre::eyre::{Result, WrapErr};
-use serde::de::DeserializeOwned;
+use color_eyre::eyre::Result;
 
 use super::kept_records::Records;
+use super::query::scan_in;
 use super::Store;
 use crate::campaign::campaign;
 use crate::domain::checklist::{derive, ChecklistRow, EvidenceFile, FILE_ID_CHARS};
 use crate::domain::Evidence;
-use crate::log::{Mark, Payload, Stored};
-
-fn scan<T: DeserializeOwned>(
-    from: &(impl Records + ?Sized),
-    prefix: &str,
-) -> Result<Vec<(String, Stored<T>)>> {
-    from.under(prefix)?
-        .into_iter()
-        .map(|(rest, bytes)| {
-            let stored = postcard::from_bytes(&bytes)
-                .wrap_err_with(|| format!("record {prefix}{rest} is damaged"))?;
-            Ok((rest, stored))
-        })
-        .collect()
-}
+use crate::log::{Mark, Payload};
 
 /// The unit's checklist as of `today`, soonest due first.
 pub fn rows(
@@ -65,7 +51,7 @@ pub fn rows(
 
 /// Checklist marks of one unit, by item id.
 pub fn marks(from: &(impl Records + ?Sized), unit: &str) -> Result<BTreeMap<String, Mark>> {
-    Ok(scan::<Mark>(from, &format!("c/{unit}/"))?
+    Ok(scan_in::<Mark>(from, &format!("c/{unit}/"))?
         .into_iter()
         .map(|(item, s)| (item, s.value))
         .collect())
@@ -76,7 +62,7 @@ pub fn deadlines(
     from: &(impl Records + ?Sized),
     unit: &str,
 ) -> Result<BTreeMap<String, NaiveDate>> {
-    Ok(scan::<NaiveDate>(from, &format!("d/{unit}/"))?
+    Ok(scan_in::<NaiveDate>(from, &format!("d/{unit}/"))?
         .into_iter()
         .map(|(item, s)| (item, s.value))
         .collect())
@@ -88,7 +74,7 @@ pub fn evidence(
     unit: &str,
 ) -> Result<BTreeMap<String, Vec<Evidence>>> {
     let mut out: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-    for (rest, stored) in scan::<Evidence>(from, &format!("v/{unit}/"))? {
+    for (rest, stored) in scan_in::<Evidence>(from, &format!("v/{unit}/"))? {
         let item = rest.split('/').next().unwrap_or_default().to_string();
         out.entry(item).or_default().push(stored.value);
     }

@@ -20,7 +20,8 @@ impl Store {
         }
     }
 
-    /// Every record under `prefix`, with the rest of its key.
+    /// Every record under `prefix`, with the rest of its key; as `scan_in`, without copying each
+    /// value first (a scan of every person at ten times the province).
     pub(crate) fn scan<T: DeserializeOwned>(
         &self,
         prefix: &str,
@@ -126,15 +127,29 @@ impl Store {
     }
 }
 
+/// Every record of `from` (the store, or records kept beside it) under `prefix`, with the rest
+/// of its key.
+pub(crate) fn scan_in<T: DeserializeOwned>(
+    from: &(impl Records + ?Sized),
+    prefix: &str,
+) -> Result<Vec<(String, Stored<T>)>> {
+    from.under(prefix)?
+        .into_iter()
+        .map(|(rest, bytes)| {
+            let stored = postcard::from_bytes(&bytes)
+                .wrap_err_with(|| format!("record {prefix}{rest} is damaged"))?;
+            Ok((rest, stored))
+        })
+        .collect()
+}
+
 /// All sessions of `from` (the store, or the records kept for `peixun sessions`) by date and
 /// start time.
 pub fn sessions_in(from: &(impl Records + ?Sized)) -> Result<Vec<Session>> {
-    let mut sessions = Vec::new();
-    for (id, bytes) in from.under("s/")? {
-        let stored: Stored<Session> =
-            postcard::from_bytes(&bytes).wrap_err_with(|| format!("record s/{id} is damaged"))?;
-        sessions.push(stored.value);
-    }
+    let mut sessions: Vec<Session> = scan_in::<Session>(from, "s/")?
+        .into_iter()
+        .map(|(_, s)| s.value)
+        .collect();
     sessions.sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
     Ok(sessions)
 }
