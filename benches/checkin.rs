@@ -21,6 +21,7 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use peixun::domain::{Enterprise, Person, Session, SessionKind};
 use peixun::log::Payload;
 use peixun::search::door::DoorSearch;
+use peixun::search::office::OfficeIndex;
 use peixun::search::{Candidate, SearchIndex};
 use peixun::store::Store;
 use peixun::tui::app::{State, Tab};
@@ -120,7 +121,7 @@ fn door_store(dir: &std::path::Path, crowd: &[Candidate], today: NaiveDate) -> (
 }
 
 /// The door open on the session, built directly as the tab would be once its index is in.
-fn door_state(store: &Store, session: &Session, office: Arc<SearchIndex>) -> State {
+fn door_state(store: &Store, session: &Session, office: Arc<OfficeIndex>) -> State {
     let today = session.date;
     let keymap = or_die(Keymap::built_in(), "keymap");
     let mut state = or_die(data::load(store, today, keymap, Theme::coloured()), "load");
@@ -235,7 +236,7 @@ fn bench(c: &mut Criterion) {
     let distinct: HashSet<&str> = crowd.iter().map(|p| p.enterprise.as_str()).collect();
     println!("{PEOPLE} people in {} enterprises", distinct.len());
     let start = Instant::now();
-    let office = Arc::new(SearchIndex::build(crowd.clone(), []));
+    let office = Arc::new(OfficeIndex::whole(SearchIndex::build(crowd.clone(), [])));
     println!("office index ({PEOPLE} people): {:?}", start.elapsed());
     let dir = or_die(tempfile::TempDir::new(), "temp dir");
     let today = NaiveDate::from_ymd_opt(2023, 3, 10).unwrap_or_default();

@@ -1,7 +1,8 @@
 //! Finding people as whole processes, at every scale (`PEIXUN_BENCH_SCALES`): `peixun search`
 //! answering from the index kept beside the store and, as it did before, building the index
 //! from the store, beside `fzf --filter` on the same people with their pinyin, measured in the
-//! same run. Then the door's office index loaded from the kept file against built from the
+//! same run; and after a person changed, answering from the kept index with the change kept
+//! beside it. Then the door's office index loaded from the kept file against built from the
 //! store, in process.
 
 #[path = "support/mod.rs"]
@@ -62,6 +63,24 @@ fn lines(store: &Store, into: &Path) {
     out.flush().unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// The same walk-in registered again (one more op each run, no more people): the kept index
+/// stays, with them beside it.
+fn walk_in(store: &Store) {
+    let office = store.office().to_string();
+    let person = peixun::domain::Person {
+        id: format!("P-{office}-bench-walk-in"),
+        office,
+        name: "赵松林".into(),
+        phone: "13912345678".into(),
+        position: String::new(),
+        enterprise: None,
+        code: "BENCH1".into(),
+    };
+    store
+        .commit(vec![peixun::log::Payload::PersonUpserted(person)])
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
 fn fzf_installed() -> bool {
     Command::new("fzf")
         .arg("--version")
@@ -97,7 +116,16 @@ fn main() {
         {
             let store = Store::open(&dir).unwrap_or_else(|e| panic!("{e}"));
             lines(&store, &list);
+            walk_in(&store);
         }
+        let after_change = support::median((0..11).map(|_| run(&mut search(&dir))).collect());
+        support::report(
+            "search zs as a process after a person changed: kept index and the change beside it, against building the index again",
+            name,
+            after_change,
+            built,
+            "",
+        );
         match fzf_installed() {
             true => {
                 let peer = support::median((0..11).map(|_| run(&mut fzf(&list))).collect());

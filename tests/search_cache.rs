@@ -1,6 +1,7 @@
 //! The search index kept beside the store: `peixun search` answers from it without opening the
-//! store, and every way people change (a command, a bundle, an import) removes it first, so an
-//! answer is never older than the store.
+//! store. A few people changed by a command are kept beside it (`search.changes`); every other
+//! way people change (a bundle, an import, an enterprise) removes it first, so an answer is never
+//! older than the store.
 
 mod common;
 
@@ -30,7 +31,7 @@ fn store_with_zhang_san(dir: &tempfile::TempDir) -> std::path::PathBuf {
 }
 
 #[test]
-fn search_keeps_its_index_and_a_new_person_removes_it() {
+fn search_keeps_its_index_and_a_new_person_is_kept_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_zhang_san(&dir);
     let index = search_index_path(&store);
@@ -44,10 +45,55 @@ fn search_keeps_its_index_and_a_new_person_removes_it() {
         &store,
         &["person", "add", "--name", "赵松", "--phone", "13900005678"],
     ));
-    assert!(!index.exists(), "adding a person removes the index");
+    assert!(index.exists(), "adding a person keeps the index");
+    assert!(
+        store.join("search.changes").exists(),
+        "with the person beside it"
+    );
     let after = json(&peixun(&store, &["search", "zs", "--json"]));
     assert_eq!(names(&after).len(), 2, "{after}");
     assert!(names(&after).contains(&"赵松".to_string()));
+    // Renamed: found by the new name only.
+    let id = json(&peixun(&store, &["search", "13900005678", "--json"]))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let held = peixun::store::Store::open(&store).unwrap();
+    let renamed = peixun::domain::Person {
+        id: id.clone(),
+        office: EZHOU.into(),
+        name: "钱多".into(),
+        phone: "13900005678".into(),
+        position: String::new(),
+        enterprise: None,
+        code: held.person(&id).unwrap().unwrap().code,
+    };
+    held.commit(vec![peixun::log::Payload::PersonUpserted(renamed)])
+        .unwrap();
+    drop(held);
+    assert_eq!(
+        names(&json(&peixun(&store, &["search", "zs", "--json"]))),
+        ["张三"]
+    );
+    assert_eq!(
+        names(&json(&peixun(&store, &["search", "qd", "--json"]))),
+        ["钱多"]
+    );
+    let doctor = peixun(&store, &["doctor"]);
+    assert!(doctor.status.success(), "{}", text(&doctor));
+    assert!(!text(&doctor).contains("search.idx"), "{}", text(&doctor));
+    // The changes damaged: the index is not believed, and is built again.
+    let changes = store.join("search.changes");
+    let mut bytes = std::fs::read(&changes).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(&changes, &bytes).unwrap();
+    assert!(cache::load(&store).unwrap().is_none());
+    assert_eq!(
+        names(&json(&peixun(&store, &["search", "qd", "--json"]))),
+        ["钱多"]
+    );
+    assert!(!changes.exists());
 }
 
 #[test]
@@ -57,7 +103,7 @@ fn a_check_in_keeps_the_index_and_a_damaged_one_is_built_again() {
     let index = search_index_path(county.store.dir());
     let built = cache::office_index(&county.store).unwrap();
     assert!(index.exists());
-    assert_eq!(built.len(), 1);
+    assert_eq!(built.people().count(), 1);
     // Nothing a search shows changed: the index stays.
     county
         .store
@@ -82,7 +128,7 @@ fn a_check_in_keeps_the_index_and_a_damaged_one_is_built_again() {
     std::fs::write(&index, &bytes).unwrap();
     assert!(cache::load(county.store.dir()).unwrap().is_none());
     let rebuilt = cache::office_index(&county.store).unwrap();
-    assert_eq!(rebuilt.len(), 1);
+    assert_eq!(rebuilt.people().count(), 1);
     assert!(cache::load(county.store.dir()).unwrap().is_some());
 }
 
@@ -125,7 +171,10 @@ fn an_index_built_before_a_change_is_not_kept_after_it() {
         .save_derived(DerivedFile::Search, generation, |out| out.write_all(b"old"))
         .unwrap());
     assert!(!search_index_path(county.store.dir()).exists());
-    assert_eq!(cache::office_index(&county.store).unwrap().len(), 2);
+    assert_eq!(
+        cache::office_index(&county.store).unwrap().people().count(),
+        2
+    );
 }
 
 #[test]

@@ -17,7 +17,8 @@ use crate::domain::Person;
 use crate::i18n::{t, tf};
 use crate::search::cache;
 use crate::search::door::{decide, Choice, DoorSearch, Found};
-use crate::search::{Candidate, SearchIndex, Tier};
+use crate::search::office::OfficeIndex;
+use crate::search::{Candidate, Tier};
 use crate::store::lists;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 
@@ -45,7 +46,7 @@ fn door(store: &Store, session: &str) -> Result<DoorSearch> {
 
 /// Everyone in the office: from the index kept beside the store while holding only its lock,
 /// else from the store itself (which keeps the index for next time).
-fn office_index(cli: &Cli) -> Result<SearchIndex> {
+fn office_index(cli: &Cli) -> Result<OfficeIndex> {
     if let Some(store) = super::remote::served() {
         return cache::office_index(&store);
     }
@@ -74,7 +75,7 @@ pub fn search(
                 .iter()
                 .map(|h| Found {
                     candidate: index.entry(h),
-                    tier: h.tier,
+                    tier: h.tier(),
                     in_session: false,
                 })
                 .collect()

@@ -11,7 +11,7 @@ use crate::i18n::{t, tf};
 use crate::log::Op;
 use crate::search::cache;
 use crate::search::door::{candidate, enterprise_names};
-use crate::store::derived::{remove_if_there, search_index_path, DerivedFile};
+use crate::store::derived::{remove_if_there, DerivedFile};
 use crate::store::kept_records::{self, KeptRecords};
 use crate::store::Store;
 
@@ -84,17 +84,17 @@ fn search_index_is_current(store: &Store) -> Result<bool> {
     };
     // Person by person against the store, without building another index (600 MB at stress).
     let names = enterprise_names(store)?;
-    let mut entries = 0;
+    let mut kept_people = kept.people();
     let mut same = true;
     for person in store.people_each() {
         let expected = candidate(&person?, &names);
-        same &= entries < kept.len() && kept.entry_at(entries as u32) == expected;
-        entries += 1;
+        same &= kept_people.next() == Some(expected);
     }
-    if same && entries == kept.len() {
+    if same && kept_people.next().is_none() {
         return Ok(true);
     }
-    remove_if_there(&search_index_path(store.dir()))
+    DerivedFile::Search
+        .remove_from(store.dir())
         .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
     Ok(false)
 }

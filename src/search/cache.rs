@@ -11,15 +11,18 @@ use color_eyre::eyre::{Result, WrapErr};
 
 use super::columns::Layout;
 use super::mapped::Mapped;
+use super::office::OfficeIndex;
 use super::{Buffers, SearchIndex};
 use crate::i18n::tf;
 use crate::store::derived::{search_index_path, DerivedFile};
+use crate::store::search_changes::{self, Beside};
 use crate::store::Store;
 
 /// The format, in the first line. After it: the peixun version that wrote the file, a hash of
 /// the two buffers, the columns' places (`SearchIndex::parts`), the buffers' lengths, then the
-/// text buffer and the numbers buffer, each read straight into place.
-const MAGIC: &[u8] = b"peixun search index 3\n";
+/// text buffer and the numbers buffer, each read straight into place. Version 4 goes with
+/// `search.changes`, which an earlier peixun would not read.
+const MAGIC: &[u8] = b"peixun search index 4\n";
 
 /// Writes `index` in the file's format; the buffers go out as they are, never copied.
 pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result<()> {
@@ -162,9 +165,10 @@ fn map(file: &File, total: u64) -> Option<SearchIndex> {
     SearchIndex::from_parts(h.layout, buffers)
 }
 
-/// The index kept in `dir`, if there is one this peixun wrote whole. Only current while the
-/// store's lock is held (`Store::lock_only`, or the store open).
-pub fn load(dir: &Path) -> Result<Option<SearchIndex>> {
+/// The index kept in `dir` with the people changed since it was built, if there is one this
+/// peixun wrote whole. Only current while the store's lock is held (`Store::lock_only`, or the
+/// store open).
+pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
     let failed = || tf("cli.store.open_failed", &[("dir", &dir.display())]);
     let file = match File::open(search_index_path(dir)) {
         Ok(file) => file,
@@ -172,13 +176,20 @@ pub fn load(dir: &Path) -> Result<Option<SearchIndex>> {
         Err(e) => return Err(e).wrap_err_with(failed),
     };
     let total = file.metadata().wrap_err_with(failed)?.len();
-    Ok(map(&file, total))
+    let Some(kept) = map(&file, total) else {
+        return Ok(None);
+    };
+    Ok(match search_changes::beside(dir, &file) {
+        Beside::Nothing => Some(OfficeIndex::whole(kept)),
+        Beside::Changes(changes) => Some(OfficeIndex::with_changes(kept, changes)),
+        Beside::NotItsOwn => None,
+    })
 }
 
 /// Every person of the office, from the kept index when there is one, else built from the store
 /// and kept for next time. A kept index is used mapped, the built one dropped: at ten times the
 /// province the built one is 98 MB that a search mostly never touches.
-pub fn office_index(store: &Store) -> Result<SearchIndex> {
+pub fn office_index(store: &Store) -> Result<OfficeIndex> {
     if let Some(index) = load(store.dir())? {
         return Ok(index);
     }
@@ -191,7 +202,7 @@ pub fn office_index(store: &Store) -> Result<SearchIndex> {
             return Ok(mapped);
         }
     }
-    Ok(index)
+    Ok(OfficeIndex::whole(index))
 }
 
 #[cfg(test)]

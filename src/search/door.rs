@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use color_eyre::eyre::Result;
 
+use super::office::OfficeIndex;
 use super::{Candidate, Hit, SearchIndex, Tier};
 use crate::domain::code::normalise_code;
 use crate::domain::Person;
@@ -28,17 +29,19 @@ pub fn enterprise_names(store: &Store) -> Result<HashMap<String, String>> {
 
 /// What the index needs of one person.
 pub fn candidate(p: &Person, enterprise_names: &HashMap<String, String>) -> Candidate {
+    let enterprise = p.enterprise.as_ref().and_then(|e| enterprise_names.get(e));
+    candidate_named(p, enterprise.cloned().unwrap_or_default())
+}
+
+/// What the index needs of one person whose enterprise is called `enterprise`.
+pub fn candidate_named(p: &Person, enterprise: String) -> Candidate {
     Candidate {
         id: p.id.clone(),
         name: p.name.clone(),
         phone: p.phone.clone(),
         code: p.code.clone(),
         position: p.position.clone(),
-        enterprise: p
-            .enterprise
-            .as_ref()
-            .and_then(|e| enterprise_names.get(e).cloned())
-            .unwrap_or_default(),
+        enterprise,
     }
 }
 
@@ -84,12 +87,12 @@ pub struct Found {
 
 pub struct DoorSearch {
     session: SearchIndex,
-    office: Arc<SearchIndex>,
+    office: Arc<OfficeIndex>,
     enrolled: HashSet<String>,
 }
 
 impl DoorSearch {
-    pub fn new(store: &Store, session: &str, office: Arc<SearchIndex>) -> Result<DoorSearch> {
+    pub fn new(store: &Store, session: &str, office: Arc<OfficeIndex>) -> Result<DoorSearch> {
         let people: Vec<Person> = lists::enrolment_list(store, session)?
             .into_iter()
             .map(|(p, _)| p)
@@ -108,16 +111,15 @@ impl DoorSearch {
 
     /// The session's matches (at most `limit`), then up to `others` from elsewhere in the office.
     pub fn search(&self, query: &str, limit: usize, others: usize) -> Vec<Found> {
-        let found = |index: &SearchIndex, hit: &Hit, in_session: bool| Found {
-            candidate: index.entry(hit),
-            tier: hit.tier,
-            in_session,
-        };
         let mut out: Vec<Found> = self
             .session
             .search(query, limit)
             .iter()
-            .map(|h| found(&self.session, h, true))
+            .map(|h: &Hit| Found {
+                candidate: self.session.entry(h),
+                tier: h.tier,
+                in_session: true,
+            })
             .collect();
         if others > 0 {
             out.extend(
@@ -126,7 +128,11 @@ impl DoorSearch {
                     .iter()
                     .filter(|h| !self.enrolled.contains(self.office.id(h)))
                     .take(others)
-                    .map(|h| found(&self.office, h, false)),
+                    .map(|h| Found {
+                        candidate: self.office.entry(h),
+                        tier: h.tier(),
+                        in_session: false,
+                    }),
             );
         }
         out

@@ -21,6 +21,7 @@ mod columns;
 pub mod door;
 pub mod lookup;
 mod mapped;
+pub mod office;
 pub use crate::domain::pinyin;
 
 use std::collections::HashMap;
@@ -239,7 +240,15 @@ impl SearchIndex {
 
     /// The id of the person a hit names, without copying the rest.
     pub fn id(&self, hit: &Hit) -> &str {
-        self.view().ids.get(hit.entry)
+        self.id_at(hit.entry)
+    }
+
+    fn id_at(&self, entry: u32) -> &str {
+        self.view().ids.get(entry)
+    }
+
+    fn name(&self, hit: &Hit) -> &str {
+        self.view().names.get(hit.entry)
     }
 
     /// The best `limit` matches, best first; each person once, under their best tier.

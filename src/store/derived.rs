@@ -50,6 +50,17 @@ impl DerivedFile {
         dir.join(self.name())
     }
 
+    /// Removes the file from `dir` with what goes with it; whether anything was there.
+    pub fn remove_from(self, dir: &Path) -> std::io::Result<bool> {
+        let mut removed = removed_if_there(&self.path(dir))?;
+        if self == DerivedFile::Search {
+            for companion in super::search_changes::companions(dir) {
+                removed |= removed_if_there(&companion)?;
+            }
+        }
+        Ok(removed)
+    }
+
     /// The state keys' prefixes the file is built from.
     pub fn prefixes(self) -> &'static [&'static str] {
         match self {
@@ -66,9 +77,15 @@ impl DerivedFile {
 
 /// Removes `path` if it is there: a file another write removed first is no failure.
 pub fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    removed_if_there(path).map(drop)
+}
+
+/// Whether `path` was there to remove.
+pub(super) fn removed_if_there(path: &Path) -> std::io::Result<bool> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -76,7 +93,7 @@ pub fn remove_if_there(path: &Path) -> std::io::Result<()> {
 /// files left in the folder were built from some other store.
 pub fn remove_all(dir: &Path) -> std::io::Result<()> {
     for file in DerivedFile::ALL {
-        remove_if_there(&file.path(dir))?;
+        file.remove_from(dir)?;
     }
     Ok(())
 }
@@ -135,8 +152,8 @@ type Generations = [u64; DerivedFile::ALL.len()];
 /// Counts the writes that changed what the derived files are built from, so that a file built
 /// before one of them is never saved after it.
 pub(crate) struct Derived {
-    dir: PathBuf,
-    generation: Mutex<Generations>,
+    pub(super) dir: PathBuf,
+    pub(super) generation: Mutex<Generations>,
     /// Writes begun and ended in this process: a summary of a read no write overlapped may be
     /// kept (the store's lock keeps every other process's writes out).
     begun: AtomicU64,
@@ -189,11 +206,7 @@ impl Derived {
         let mut removed = false;
         for file in DerivedFile::ALL.into_iter().filter(|file| fed.has(*file)) {
             generation[file as usize] += 1;
-            match std::fs::remove_file(file.path(&self.dir)) {
-                Ok(()) => removed = true,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
+            removed |= file.remove_from(&self.dir)?;
         }
         if removed {
             File::open(&self.dir)?.sync_all()?;
@@ -212,11 +225,17 @@ impl Derived {
     /// the write) is visible: removes them again, since one built from the state before the
     /// write may have been saved while it was being made.
     pub(crate) fn settle(&self, before: Generations) -> Result<()> {
+        self.settle_beyond(before, Fed::default())
+    }
+
+    /// `settle`, but for the files of `done`, which the write already settled itself.
+    pub(crate) fn settle_beyond(&self, before: Generations, done: Fed) -> Result<()> {
         let now = self.generations()?;
         let moved = DerivedFile::ALL
             .into_iter()
             .filter(|file| now[*file as usize] != before[*file as usize])
-            .fold(Fed::default(), |fed, file| fed.with(Fed::only(file)));
+            .fold(Fed::default(), |fed, file| fed.with(Fed::only(file)))
+            .beyond(done);
         if !moved.is_empty() {
             self.invalidate(moved)
                 .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
@@ -239,21 +258,28 @@ impl Derived {
         if current[file as usize] != generation {
             return Ok(false);
         }
-        let path = file.path(&self.dir);
         let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let temp = tempfile::NamedTempFile::new_in(&self.dir).wrap_err_with(failed)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 18, temp);
-        write(&mut out).wrap_err_with(failed)?;
-        let temp = out
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .wrap_err_with(failed)?;
-        temp.as_file().sync_all().wrap_err_with(failed)?;
-        temp.persist(&path)
-            .map_err(|e| e.error)
-            .wrap_err_with(failed)?;
+        if file == DerivedFile::Search {
+            super::search_changes::forget_changes(&self.dir).wrap_err_with(failed)?;
+        }
+        write_durably(&self.dir, &file.path(&self.dir), write).wrap_err_with(failed)?;
         Ok(true)
     }
+}
+
+/// Writes what `write` gives to `path` in `dir` whole or not at all, on disk before it returns.
+pub(super) fn write_durably(
+    dir: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 18, temp);
+    write(&mut out)?;
+    let temp = out.into_inner().map_err(|e| e.into_error())?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 impl Store {

@@ -52,6 +52,31 @@ impl<T: Records + ?Sized> Records for std::sync::Arc<T> {
 
 const MAGIC: &[u8] = b"peixun kept records 1\n";
 
+/// `body` after `magic`, this peixun's version and the body's hash: a file beside the store
+/// that only the same peixun believes, and only whole.
+pub(super) fn seal(magic: &[u8], body: &[u8]) -> Vec<u8> {
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let mut bytes = Vec::with_capacity(magic.len() + 1 + version.len() + 32 + body.len());
+    bytes.extend_from_slice(magic);
+    bytes.push(version.len() as u8);
+    bytes.extend_from_slice(version);
+    bytes.extend_from_slice(blake3::hash(body).as_bytes());
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// The body `seal` put in `bytes`, if they are a whole file of this peixun with this `magic`.
+pub(super) fn unseal<'a>(magic: &[u8], bytes: &'a [u8]) -> Option<&'a [u8]> {
+    let rest = bytes.strip_prefix(magic)?;
+    let (&len, rest) = rest.split_first()?;
+    let (version, rest) = rest.split_at_checked(usize::from(len))?;
+    if version != env!("CARGO_PKG_VERSION").as_bytes() {
+        return None;
+    }
+    let (hash, body) = rest.split_at_checked(32)?;
+    (blake3::hash(body).as_bytes() == hash).then_some(body)
+}
+
 /// A file larger than this is not one of ours (a province's checklists are about 130 KB).
 const MAX_FILE: u64 = 64 << 20;
 
@@ -95,29 +120,12 @@ impl KeptRecords {
     }
 
     fn encode(&self) -> Result<Vec<u8>> {
-        let body = postcard::to_stdvec(self)?;
-        let version = env!("CARGO_PKG_VERSION").as_bytes();
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 1 + version.len() + 32 + body.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.push(version.len() as u8);
-        bytes.extend_from_slice(version);
-        bytes.extend_from_slice(blake3::hash(&body).as_bytes());
-        bytes.extend_from_slice(&body);
-        Ok(bytes)
+        Ok(seal(MAGIC, &postcard::to_stdvec(self)?))
     }
 
     /// The records in `bytes`, if they are a whole file of this peixun holding `file`'s.
     fn decode(bytes: &[u8], file: DerivedFile) -> Option<KeptRecords> {
-        let rest = bytes.strip_prefix(MAGIC)?;
-        let (&len, rest) = rest.split_first()?;
-        let (version, rest) = rest.split_at_checked(usize::from(len))?;
-        if version != env!("CARGO_PKG_VERSION").as_bytes() {
-            return None;
-        }
-        let (hash, body) = rest.split_at_checked(32)?;
-        if blake3::hash(body).as_bytes() != hash {
-            return None;
-        }
+        let body = unseal(MAGIC, bytes)?;
         let kept: KeptRecords = postcard::from_bytes(body).ok()?;
         (kept.prefixes == prefixes(file)).then_some(kept)
     }

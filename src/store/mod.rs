@@ -19,6 +19,7 @@ pub mod printed;
 pub mod query;
 pub mod refolded;
 mod relog;
+pub mod search_changes;
 mod staged;
 mod staging;
 pub mod voided;
@@ -172,6 +173,9 @@ pub(crate) struct TxKv<'a, E> {
     tree: &'a TransactionalTree,
     derived: &'a derived::Derived,
     invalidated: derived::Fed,
+    /// Where a commit notes the people it changes, to bring the search index up to date
+    /// after it rather than remove it.
+    people: Option<&'a search_changes::PeopleTouched>,
     error: std::marker::PhantomData<E>,
 }
 
@@ -181,12 +185,28 @@ impl<'a, E> TxKv<'a, E> {
             tree,
             derived,
             invalidated: derived::Fed::default(),
+            people: None,
             error: std::marker::PhantomData,
         }
     }
 
+    /// Notes in `people` whom the write changes.
+    pub(crate) fn noting_people(mut self, people: &'a search_changes::PeopleTouched) -> Self {
+        self.people = Some(people);
+        self
+    }
+
     fn before_write(&mut self, key: &str) -> Result<(), ConflictableTransactionError<E>> {
-        let fed = derived::Fed::by(key.as_bytes()).beyond(self.invalidated);
+        let mut fed = derived::Fed::by(key.as_bytes()).beyond(self.invalidated);
+        let search = derived::Fed::only(derived::DerivedFile::Search);
+        if let (Some(people), Some(id)) = (self.people, key.strip_prefix("p/")) {
+            if fed.with(search) == fed {
+                people
+                    .touch(self.derived, id)
+                    .map_err(|e| ConflictableTransactionError::Storage(sled::Error::Io(e)))?;
+                fed = fed.beyond(search);
+            }
+        }
         if !fed.is_empty() {
             self.derived
                 .invalidate(fed)
@@ -324,6 +344,7 @@ impl Store {
         let hlc_bytes = postcard::to_stdvec(&hlc).map_err(Report::from)?;
         let next_id = writer.next_id;
         let derived_before = self.derived.generations()?;
+        let people = search_changes::PeopleTouched::default();
         let trees = (
             &self.ops,
             &self.heads,
@@ -335,7 +356,7 @@ impl Store {
             for key in staged.into_iter().flatten() {
                 staged_tree.remove(key)?;
             }
-            let mut kv = TxKv::<ApplyError>::new(state, &self.derived);
+            let mut kv = TxKv::<ApplyError>::new(state, &self.derived).noting_people(&people);
             oplog::append_and_fold(ops, &mut kv, &encoded)?;
             heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
             meta.insert("hlc", hlc_bytes.as_slice())?;
@@ -360,7 +381,16 @@ impl Store {
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))?;
         writer.head = head;
         writer.hlc = hlc;
-        self.derived.settle(derived_before)?;
+        let search = derived::Fed::only(derived::DerivedFile::Search);
+        let done = if self
+            .derived
+            .bring_back_search(&people, |id| search_changes::person_now(self, id))?
+        {
+            search
+        } else {
+            derived::Fed::default()
+        };
+        self.derived.settle_beyond(derived_before, done)?;
         Ok(encoded.into_iter().map(|(op, _)| op).collect())
     }
 

@@ -19,7 +19,8 @@ use super::jobs;
 use super::suggest::KnownEnterprise;
 use super::tabs::checkin::effects as door;
 use crate::i18n::t;
-use crate::search::{cache, SearchIndex};
+use crate::search::cache;
+use crate::search::office::OfficeIndex;
 use crate::store::Store;
 
 /// What the loop waits for: from the key reader, the clock, and the workers.
@@ -32,7 +33,7 @@ pub enum AppEvent {
     /// A line from the running job.
     Progress(String),
     JobDone(jobs::Done),
-    IndexBuilt(Result<Arc<SearchIndex>>),
+    IndexBuilt(Result<Arc<OfficeIndex>>),
     /// The enterprises the enrol form offers, read after the index.
     EnterprisesKnown(Vec<KnownEnterprise>),
     /// The 认证 tab's read of the whole certification book.

@@ -12,7 +12,7 @@ use crate::app::{self, Confirm, Refusal};
 use crate::campaign::unit_name;
 use crate::i18n::tf;
 use crate::search::door::DoorSearch;
-use crate::search::SearchIndex;
+use crate::search::office::OfficeIndex;
 use crate::store::{CheckIn, Enrolled, PersonDraft, Store};
 use crate::tui::action::{DoorEffect, Effect};
 use crate::tui::app::{Confirm as AskOverlay, Overlay, State};
@@ -24,13 +24,13 @@ use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
 /// The office's enterprises as the enrol form offers them, from the office index: reading
 /// every enterprise record for their names held 25 MB of the store's pages at ten times the
 /// province.
-pub fn office_enterprises(index: &SearchIndex) -> Vec<KnownEnterprise> {
+pub fn office_enterprises(index: &OfficeIndex) -> Vec<KnownEnterprise> {
     known_enterprises(index.known_enterprises().into_iter().map(String::from))
 }
 
 /// The office index arrived: people on other lists now show after the divider, for the query
 /// already typed too, once the door's rows are read again.
-pub fn index_built(state: &mut State, built: Result<Arc<SearchIndex>>) -> Option<Effect> {
+pub fn index_built(state: &mut State, built: Result<Arc<OfficeIndex>>) -> Option<Effect> {
     let c = &mut state.checkin;
     match built {
         Ok(built) => {

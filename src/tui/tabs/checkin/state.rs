@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::Session;
 use crate::search::door::{DoorSearch, Found};
-use crate::search::SearchIndex;
+use crate::search::office::OfficeIndex;
 use crate::tui::forms::TextInput;
 use crate::tui::suggest::KnownEnterprise;
 use crate::tui::tabs::sessions::SessionRow;
@@ -125,7 +125,7 @@ pub struct CheckinState {
     pub banner: Option<Banner>,
     /// This screen's check-ins in this session, oldest first: undo takes the last.
     pub recent: Vec<Recent>,
-    pub office: Option<Arc<SearchIndex>>,
+    pub office: Option<Arc<OfficeIndex>>,
     /// The store's enterprises, read after `office`: the enrol form offers them.
     pub enterprises: Arc<Vec<KnownEnterprise>>,
     pub index: IndexJob,

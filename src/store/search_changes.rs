@@ -1,0 +1,443 @@
+//! The kept search index brought up to date after a write that changed a few people, instead of
+//! being removed and built again from every person (2.8 s at ten times the province, for one
+//! walk-in). `search.changes` beside the index holds those people as they are now, and names
+//! the index it goes with.
+//!
+//! A file found under the store's lock is still current, whoever wrote it: a write that changes
+//! people first sets the index aside (renamed, durably), so a crash before it is put back leaves
+//! no index to believe. Once the write is flushed, the people it changed are read back and
+//! written to `search.changes`, and only then is the index put back. A write that removes the
+//! index (an enterprise changed, a bundle, a sheet) removes the one set aside and the changes
+//! with it, and so does a build saved in its place.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use color_eyre::eyre::{eyre, Result, WrapErr};
+use serde::{Deserialize, Serialize};
+
+use super::derived::{removed_if_there, write_durably, Derived, DerivedFile};
+use super::kept_records::{seal, unseal};
+use crate::domain::Person;
+use crate::i18n::tf;
+
+const CHANGES: &str = "search.changes";
+const ASIDE: &str = "search.idx.aside";
+const MAGIC: &[u8] = b"peixun search changes 1\n";
+
+/// Beyond this many people changed since the index was built, it is built again: every search
+/// looks past the index's hits for them.
+pub const MOST_CHANGED: usize = 1_000;
+
+/// A file larger than this is not one of ours (a thousand people are about 200 KB).
+const MAX_FILE: u64 = 16 << 20;
+
+/// The files that go with the search index and are removed with it.
+pub(super) fn companions(dir: &Path) -> [PathBuf; 2] {
+    [dir.join(CHANGES), dir.join(ASIDE)]
+}
+
+/// A person as the search index needs them, with their enterprise's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonNow {
+    pub person: Person,
+    pub enterprise: String,
+}
+
+/// One person changed since the index was built: as they are now, or gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changed {
+    pub id: String,
+    pub now: Option<PersonNow>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ChangesFile {
+    /// The index the changes go with (`identity`).
+    index: [u8; 32],
+    /// By id.
+    people: Vec<Changed>,
+}
+
+/// What lies beside a kept search index.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Beside {
+    /// No changes: the index is current as it is.
+    Nothing,
+    /// People changed since it was built, by id.
+    Changes(Vec<Changed>),
+    /// Changes that cannot be read or go with another index: the index is not current.
+    NotItsOwn,
+}
+
+/// An index file told apart from any other: its length and its first bytes, which hold the
+/// hash of the rest.
+fn identity(index: &File) -> std::io::Result<[u8; 32]> {
+    let len = index.metadata()?.len();
+    let mut head = vec![0; usize::try_from(len.min(4096)).unwrap_or(4096)];
+    index.read_exact_at(&mut head, 0)?;
+    let mut hash = blake3::Hasher::new();
+    hash.update(&len.to_le_bytes());
+    hash.update(&head);
+    Ok(*hash.finalize().as_bytes())
+}
+
+/// What lies beside the kept index `index` (open) in `dir`. Only current while the store's lock
+/// is held.
+pub fn beside(dir: &Path, index: &File) -> Beside {
+    let bytes = match File::open(dir.join(CHANGES)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Beside::Nothing,
+        Err(_) => return Beside::NotItsOwn,
+        Ok(file) => {
+            let mut bytes = Vec::new();
+            match file.take(MAX_FILE).read_to_end(&mut bytes) {
+                Ok(_) => bytes,
+                Err(_) => return Beside::NotItsOwn,
+            }
+        }
+    };
+    let found = unseal(MAGIC, &bytes)
+        .and_then(|body| postcard::from_bytes::<ChangesFile>(body).ok())
+        .filter(|file| identity(index).is_ok_and(|id| id == file.index));
+    match found {
+        Some(file) => Beside::Changes(file.people),
+        None => Beside::NotItsOwn,
+    }
+}
+
+/// Before a build of the whole index is saved: changes kept for the one it replaces must not
+/// be read with it, nor that one be left without them by a crash in between.
+pub(super) fn forget_changes(dir: &Path) -> std::io::Result<()> {
+    let [changes, aside] = companions(dir);
+    if !changes.exists() && !aside.exists() {
+        return Ok(());
+    }
+    DerivedFile::Search.remove_from(dir)?;
+    File::open(dir)?.sync_all()
+}
+
+/// The people a commit changes, gathered across its transaction's attempts.
+#[derive(Default)]
+pub(crate) struct PeopleTouched {
+    touched: Mutex<Touched>,
+}
+
+#[derive(Default)]
+struct Touched {
+    set_aside: bool,
+    ids: BTreeSet<String>,
+}
+
+impl PeopleTouched {
+    /// Notes that the write changes person `id`, setting the kept index aside the first time.
+    pub(crate) fn touch(&self, derived: &Derived, id: &str) -> std::io::Result<()> {
+        let mut touched = self
+            .touched
+            .lock()
+            .map_err(|_| std::io::Error::other("people touched lock poisoned"))?;
+        if !touched.set_aside {
+            set_aside(derived)?;
+            touched.set_aside = true;
+        }
+        if touched.ids.len() <= MOST_CHANGED {
+            touched.ids.insert(id.to_string());
+        }
+        Ok(())
+    }
+
+    /// The people changed, if the index was set aside for them.
+    fn taken(&self) -> Result<Option<BTreeSet<String>>> {
+        let mut touched = self
+            .touched
+            .lock()
+            .map_err(|_| eyre!("people touched lock poisoned"))?;
+        Ok(touched.set_aside.then(|| std::mem::take(&mut touched.ids)))
+    }
+}
+
+/// Renames the kept index aside ahead of a write that changes people; its sources moved, so no
+/// build begun before is saved.
+fn set_aside(derived: &Derived) -> std::io::Result<()> {
+    let mut generation = derived
+        .generation
+        .lock()
+        .map_err(|_| std::io::Error::other("derived files lock poisoned"))?;
+    generation[DerivedFile::Search as usize] += 1;
+    let [changes, aside] = companions(&derived.dir);
+    match std::fs::rename(DerivedFile::Search.path(&derived.dir), &aside) {
+        Ok(()) => File::open(&derived.dir)?.sync_all(),
+        // No index: one left aside by a crash is older than the store.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            removed_if_there(&aside)?;
+            removed_if_there(&changes).map(drop)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl Derived {
+    /// Once a write that set the index aside is flushed: puts it back with the people it changed
+    /// as `now` reads them, or removes it when that cannot be done. Returns whether the index
+    /// was set aside (else nothing is done).
+    pub(crate) fn bring_back_search(
+        &self,
+        people: &PeopleTouched,
+        now: impl Fn(&str) -> Result<Option<PersonNow>>,
+    ) -> Result<bool> {
+        let Some(ids) = people.taken()? else {
+            return Ok(false);
+        };
+        let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
+        let mut changed = Vec::with_capacity(ids.len());
+        if ids.len() <= MOST_CHANGED {
+            for id in ids {
+                let now = now(&id)?;
+                changed.push(Changed { id, now });
+            }
+        }
+        let mut generation = self
+            .generation
+            .lock()
+            .map_err(|_| eyre!("derived files lock poisoned"))?;
+        // A build begun during the write read the state before it.
+        generation[DerivedFile::Search as usize] += 1;
+        let kept = !changed.is_empty() && self.put_back(changed).wrap_err_with(failed)?;
+        if !kept {
+            let removed = DerivedFile::Search
+                .remove_from(&self.dir)
+                .wrap_err_with(failed)?;
+            if removed {
+                File::open(&self.dir)?.sync_all().wrap_err_with(failed)?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Writes the changes beside the index set aside and puts it back; false if there is no
+    /// index to put back (another write removed it) or too many people changed since it was
+    /// built. Called with the generations locked.
+    fn put_back(&self, changed: Vec<Changed>) -> std::io::Result<bool> {
+        let [changes_path, aside] = companions(&self.dir);
+        let index = match File::open(&aside) {
+            Ok(index) => index,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let mut people: BTreeMap<String, Option<PersonNow>> = match beside(&self.dir, &index) {
+            Beside::Nothing => BTreeMap::new(),
+            Beside::Changes(earlier) => earlier.into_iter().map(|c| (c.id, c.now)).collect(),
+            Beside::NotItsOwn => return Ok(false),
+        };
+        people.extend(changed.into_iter().map(|c| (c.id, c.now)));
+        if people.len() > MOST_CHANGED {
+            return Ok(false);
+        }
+        let file = ChangesFile {
+            index: identity(&index)?,
+            people: people
+                .into_iter()
+                .map(|(id, now)| Changed { id, now })
+                .collect(),
+        };
+        let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
+        write_durably(&self.dir, &changes_path, |out| {
+            out.write_all(&seal(MAGIC, &body))
+        })?;
+        // The changes are on disk before the index they complete is there to be read.
+        File::open(&self.dir)?.sync_all()?;
+        std::fs::rename(&aside, DerivedFile::Search.path(&self.dir))?;
+        File::open(&self.dir)?.sync_all()?;
+        Ok(true)
+    }
+}
+
+/// A person as the search index needs them now, read from `store`.
+pub(super) fn person_now(store: &super::Store, id: &str) -> Result<Option<PersonNow>> {
+    let Some(person) = store.person(id)? else {
+        return Ok(None);
+    };
+    let enterprise = match &person.enterprise {
+        Some(e) => store.enterprise(e)?.map(|e| e.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(Some(PersonNow { person, enterprise }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Categories, Enterprise};
+    use crate::log::Payload;
+    use crate::store::Store;
+
+    fn person(i: usize, name: &str) -> Payload {
+        Payload::PersonUpserted(Person {
+            id: format!("P-420704-t{i}"),
+            office: "420704".into(),
+            name: name.into(),
+            phone: format!("138{i:08}"),
+            position: String::new(),
+            enterprise: Some("E-420704-1".into()),
+            code: format!("T{i}"),
+        })
+    }
+
+    fn enterprise(name: &str) -> Payload {
+        Payload::EnterpriseUpserted(Enterprise {
+            id: "E-420704-1".into(),
+            office: "420704".into(),
+            name: name.into(),
+            credit_code: None,
+            categories: Categories::NONE,
+            unit: "420704".into(),
+        })
+    }
+
+    /// A store with an enterprise, two people, and an index kept (any bytes will do here).
+    fn store_with_index(dir: &Path) -> Store {
+        let store = Store::create(&dir.join("store"), "420704", "测试员").unwrap();
+        store
+            .commit(vec![
+                enterprise("华宇光电"),
+                person(1, "张三"),
+                person(2, "李四"),
+            ])
+            .unwrap();
+        let generation = store.derived_generation(DerivedFile::Search).unwrap();
+        assert!(store
+            .save_derived(DerivedFile::Search, generation, |out| out
+                .write_all(b"the index of two people"))
+            .unwrap());
+        store
+    }
+
+    fn changes(store: &Store) -> Beside {
+        let index = File::open(DerivedFile::Search.path(store.dir())).unwrap();
+        beside(store.dir(), &index)
+    }
+
+    fn names(beside: Beside) -> Vec<(String, Option<String>)> {
+        let Beside::Changes(people) = beside else {
+            panic!("{beside:?}");
+        };
+        people
+            .into_iter()
+            .map(|c| {
+                (
+                    c.id,
+                    c.now.map(|n| format!("{} {}", n.person.name, n.enterprise)),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_changed_person_is_kept_beside_the_index_and_the_index_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        let index = DerivedFile::Search.path(store.dir());
+        assert_eq!(changes(&store), Beside::Nothing);
+        store.commit(vec![person(3, "王五")]).unwrap();
+        assert_eq!(std::fs::read(&index).unwrap(), b"the index of two people");
+        assert_eq!(
+            names(changes(&store)),
+            [("P-420704-t3".into(), Some("王五 华宇光电".into()))]
+        );
+        // The next write adds to them; the same person twice is there once, as now.
+        store
+            .commit(vec![person(1, "张叁"), person(3, "王武")])
+            .unwrap();
+        assert_eq!(
+            names(changes(&store)),
+            [
+                ("P-420704-t1".into(), Some("张叁 华宇光电".into())),
+                ("P-420704-t3".into(), Some("王武 华宇光电".into())),
+            ]
+        );
+        assert!(!dir.path().join("store").join(ASIDE).exists());
+    }
+
+    #[test]
+    fn an_enterprise_or_too_many_people_remove_the_index_and_its_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        store.commit(vec![person(3, "王五")]).unwrap();
+        store.commit(vec![enterprise("华宇光电科技")]).unwrap();
+        for path in [DerivedFile::Search.path(store.dir())]
+            .into_iter()
+            .chain(companions(store.dir()))
+        {
+            assert!(!path.exists(), "{}", path.display());
+        }
+        let store = store_with_index(&dir.path().join("again"));
+        let many = (10..10 + MOST_CHANGED + 1)
+            .map(|i| person(i, "赵六"))
+            .collect();
+        store.commit(many).unwrap();
+        assert!(!DerivedFile::Search.path(store.dir()).exists());
+        assert!(!store.dir().join(CHANGES).exists());
+    }
+
+    #[test]
+    fn a_new_build_saved_drops_the_changes_of_the_one_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        store.commit(vec![person(3, "王五")]).unwrap();
+        let generation = store.derived_generation(DerivedFile::Search).unwrap();
+        assert!(store
+            .save_derived(DerivedFile::Search, generation, |out| out
+                .write_all(b"the index of three people"))
+            .unwrap());
+        assert_eq!(changes(&store), Beside::Nothing);
+    }
+
+    #[test]
+    fn changes_of_another_index_or_damaged_are_not_believed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        store.commit(vec![person(3, "王五")]).unwrap();
+        let index = DerivedFile::Search.path(store.dir());
+        // The same length, other bytes: another index.
+        std::fs::write(&index, b"the index of two PEOPLE").unwrap();
+        assert_eq!(changes(&store), Beside::NotItsOwn);
+        std::fs::write(&index, b"the index of two people").unwrap();
+        assert!(matches!(changes(&store), Beside::Changes(_)));
+        let path = store.dir().join(CHANGES);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(changes(&store), Beside::NotItsOwn);
+    }
+
+    #[test]
+    fn an_index_left_aside_by_a_crash_is_never_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        let index = DerivedFile::Search.path(store.dir());
+        let aside = store.dir().join(ASIDE);
+        // A write crashed after setting the index aside; the next build is not saved yet.
+        std::fs::rename(&index, &aside).unwrap();
+        store.commit(vec![person(3, "王五")]).unwrap();
+        assert!(!index.exists());
+        assert!(!aside.exists());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_bytes_make_the_reader_panic(bytes in proptest::collection::vec(0u8..=255, 0..300)) {
+            let dir = tempfile::tempdir().unwrap();
+            let index = dir.path().join("search.idx");
+            std::fs::write(&index, b"index").unwrap();
+            let mut file = seal(MAGIC, &bytes);
+            file.truncate(bytes.len() % (file.len() + 1));
+            std::fs::write(dir.path().join(CHANGES), &file).unwrap();
+            let read = beside(dir.path(), &File::open(&index).unwrap());
+            proptest::prop_assert_ne!(read, Beside::Nothing);
+        }
+    }
+}
