@@ -363,6 +363,11 @@ impl Store {
             meta.insert("next_id", &next_id.to_be_bytes())?;
             Ok(())
         });
+        if let Err(TransactionError::Abort(_)) = result {
+            // Nothing was written: the index set aside goes back as it was. The refusal is what
+            // the coordinator needs to hear; an index not put back is built by the next search.
+            let _ = self.derived.bring_back_search(&people, None);
+        }
         match result {
             Ok(()) => {}
             Err(TransactionError::Abort(error @ ApplyError::Unauthorised { .. })) => {
@@ -382,10 +387,8 @@ impl Store {
         writer.head = head;
         writer.hlc = hlc;
         let search = derived::Fed::only(derived::DerivedFile::Search);
-        let done = if self
-            .derived
-            .bring_back_search(&people, |id| search_changes::person_now(self, id))?
-        {
+        let now = |id: &str| search_changes::person_now(self, id);
+        let done = if self.derived.bring_back_search(&people, Some(&now))? {
             search
         } else {
             derived::Fed::default()

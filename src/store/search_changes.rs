@@ -180,32 +180,38 @@ fn set_aside(derived: &Derived) -> std::io::Result<()> {
 }
 
 impl Derived {
-    /// Once a write that set the index aside is flushed: puts it back with the people it changed
-    /// as `now` reads them, or removes it when that cannot be done. Returns whether the index
-    /// was set aside (else nothing is done).
+    /// After a write that may have set the index aside: puts it back with the people it changed
+    /// as `now` reads them (`None`: the write was refused, nothing changed), or removes it when
+    /// that cannot be done. Returns whether the index was set aside (else nothing is done).
     pub(crate) fn bring_back_search(
         &self,
         people: &PeopleTouched,
-        now: impl Fn(&str) -> Result<Option<PersonNow>>,
+        now: Option<&dyn Fn(&str) -> Result<Option<PersonNow>>>,
     ) -> Result<bool> {
         let Some(ids) = people.taken()? else {
             return Ok(false);
         };
         let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        let mut changed = Vec::with_capacity(ids.len());
-        if ids.len() <= MOST_CHANGED {
-            for id in ids {
-                let now = now(&id)?;
-                changed.push(Changed { id, now });
-            }
-        }
+        // A person who cannot be read back is one the index cannot be brought up to date with.
+        let changed: Option<Vec<Changed>> = match now {
+            None => Some(Vec::new()),
+            Some(now) if ids.len() <= MOST_CHANGED => ids
+                .into_iter()
+                .map(|id| now(&id).map(|now| Changed { id, now }))
+                .collect::<Result<_>>()
+                .ok(),
+            Some(_) => None,
+        };
         let mut generation = self
             .generation
             .lock()
             .map_err(|_| eyre!("derived files lock poisoned"))?;
         // A build begun during the write read the state before it.
         generation[DerivedFile::Search as usize] += 1;
-        let kept = !changed.is_empty() && self.put_back(changed).wrap_err_with(failed)?;
+        let kept = match changed {
+            Some(changed) => self.put_back(changed).wrap_err_with(failed)?,
+            None => false,
+        };
         if !kept {
             let removed = DerivedFile::Search
                 .remove_from(&self.dir)
@@ -232,6 +238,12 @@ impl Derived {
             Beside::Changes(earlier) => earlier.into_iter().map(|c| (c.id, c.now)).collect(),
             Beside::NotItsOwn => return Ok(false),
         };
+        if changed.is_empty() {
+            // Nothing written: back as it was, its changes still its own.
+            std::fs::rename(&aside, DerivedFile::Search.path(&self.dir))?;
+            File::open(&self.dir)?.sync_all()?;
+            return Ok(true);
+        }
         people.extend(changed.into_iter().map(|c| (c.id, c.now)));
         if people.len() > MOST_CHANGED {
             return Ok(false);
@@ -412,6 +424,31 @@ mod tests {
         bytes[last] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(changes(&store), Beside::NotItsOwn);
+    }
+
+    #[test]
+    fn a_refused_write_puts_the_index_back_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        store.commit(vec![person(3, "王五")]).unwrap();
+        let Payload::PersonUpserted(mut stranger) = person(4, "钱七") else {
+            unreachable!()
+        };
+        stranger.enterprise = Some("E-none".into());
+        let refused = store.commit(vec![person(5, "孙八"), Payload::PersonUpserted(stranger)]);
+        assert!(
+            matches!(refused, Err(crate::store::CommitError::Refused(_))),
+            "{refused:?}"
+        );
+        assert_eq!(
+            std::fs::read(DerivedFile::Search.path(store.dir())).unwrap(),
+            b"the index of two people"
+        );
+        assert_eq!(
+            names(changes(&store)),
+            [("P-420704-t3".into(), Some("王五 华宇光电".into()))]
+        );
+        assert!(!store.dir().join(ASIDE).exists());
     }
 
     #[test]
