@@ -268,7 +268,7 @@ impl Derived {
 }
 
 /// Writes what `write` gives to `path` in `dir` whole or not at all, on disk before it returns.
-pub(super) fn write_durably(
+fn write_durably(
     dir: &Path,
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,

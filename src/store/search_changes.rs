@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::{Deserialize, Serialize};
 
-use super::derived::{removed_if_there, write_durably, Derived, DerivedFile};
+use super::derived::{removed_if_there, Derived, DerivedFile};
 use super::kept_records::{seal, unseal};
 use crate::domain::Person;
 use crate::i18n::tf;
@@ -239,9 +239,9 @@ impl Derived {
             Beside::NotItsOwn => return Ok(false),
         };
         if changed.is_empty() {
-            // Nothing written: back as it was, its changes still its own.
+            // Nothing written: back as it was, its changes still its own (durable or not, as
+            // below).
             std::fs::rename(&aside, DerivedFile::Search.path(&self.dir))?;
-            File::open(&self.dir)?.sync_all()?;
             return Ok(true);
         }
         people.extend(changed.into_iter().map(|c| (c.id, c.now)));
@@ -256,13 +256,16 @@ impl Derived {
                 .collect(),
         };
         let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
-        write_durably(&self.dir, &changes_path, |out| {
-            out.write_all(&seal(MAGIC, &body))
-        })?;
-        // The changes are on disk before the index they complete is there to be read.
+        // Their bytes need not reach the disk before the index is back: after a crash, changes
+        // that did not are not believed (their hash), and the index is built again. Their name
+        // must, or the index could come back beside the changes before these.
+        let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        temp.write_all(&seal(MAGIC, &body))?;
+        temp.persist(&changes_path).map_err(|e| e.error)?;
         File::open(&self.dir)?.sync_all()?;
+        // Not made durable: after a crash the index is either back or still aside, and aside it
+        // is only built again.
         std::fs::rename(&aside, DerivedFile::Search.path(&self.dir))?;
-        File::open(&self.dir)?.sync_all()?;
         Ok(true)
     }
 }
