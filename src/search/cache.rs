@@ -15,7 +15,7 @@ use super::office::OfficeIndex;
 use super::{Buffers, SearchIndex};
 use crate::i18n::tf;
 use crate::store::derived::{search_index_path, DerivedFile};
-use crate::store::search_changes::{self, Beside};
+use crate::store::search_changes;
 use crate::store::Store;
 
 /// The format, in the first line. After it: the peixun version that wrote the file, a hash of
@@ -175,15 +175,13 @@ pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).wrap_err_with(failed),
     };
+    let changes = search_changes::open_beside(dir);
     let total = file.metadata().wrap_err_with(failed)?.len();
     let Some(kept) = map(&file, total) else {
         return Ok(None);
     };
-    Ok(match search_changes::beside(dir, &file) {
-        Beside::Nothing => Some(OfficeIndex::whole(kept)),
-        Beside::Changes(changes) => Some(OfficeIndex::with_changes(kept, changes)),
-        Beside::NotItsOwn => None,
-    })
+    Ok(search_changes::beside(changes, &file)
+        .map(|changes| OfficeIndex::with_changes(kept, changes)))
 }
 
 /// Every person of the office, from the kept index when there is one, else built from the store

@@ -61,7 +61,9 @@ impl OfficeIndex {
         }
     }
 
-    /// The best `limit` matches, best first, ranked as one index of everyone would rank them.
+    /// The best `limit` matches, best first, as an index of everyone built again would give
+    /// them while no tier has more matching keys than a search looks at (`SearchIndex::search`
+    /// takes the first 256, or 8 times `limit`); past that, either shows some of many alike.
     pub fn search(&self, query: &str, limit: usize) -> Vec<OfficeHit> {
         let mut hits = self.kept_search(query, limit);
         if self.replaced.is_empty() {

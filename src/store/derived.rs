@@ -245,7 +245,7 @@ impl Derived {
 
     /// Writes what `write` gives as `file` unless a write changed its sources since
     /// `generation`.
-    fn save(
+    pub(super) fn save(
         &self,
         file: DerivedFile,
         generation: u64,
@@ -259,25 +259,29 @@ impl Derived {
             return Ok(false);
         }
         let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        if file == DerivedFile::Search {
-            super::search_changes::forget_changes(&self.dir).wrap_err_with(failed)?;
-        }
-        write_durably(&self.dir, &file.path(&self.dir), write).wrap_err_with(failed)?;
+        let written = |written: &File| match file {
+            DerivedFile::Search => super::search_changes::changes_for_new_build(&self.dir, written),
+            _ => Ok(()),
+        };
+        write_durably(&self.dir, &file.path(&self.dir), write, written).wrap_err_with(failed)?;
         Ok(true)
     }
 }
 
-/// Writes what `write` gives to `path` in `dir` whole or not at all, on disk before it returns.
+/// Writes what `write` gives to `path` in `dir` whole or not at all, on disk before it returns;
+/// `written` sees the file written before it takes its name.
 fn write_durably(
     dir: &Path,
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    written: impl FnOnce(&File) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let temp = tempfile::NamedTempFile::new_in(dir)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 18, temp);
     write(&mut out)?;
     let temp = out.into_inner().map_err(|e| e.into_error())?;
     temp.as_file().sync_all()?;
+    written(temp.as_file())?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

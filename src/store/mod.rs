@@ -388,10 +388,11 @@ impl Store {
         writer.hlc = hlc;
         let search = derived::Fed::only(derived::DerivedFile::Search);
         let now = |id: &str| search_changes::person_now(self, id);
-        let done = if self.derived.bring_back_search(&people, Some(&now))? {
-            search
-        } else {
-            derived::Fed::default()
+        // The write is made: an index that cannot be brought up to date is removed, not a
+        // failure of the write.
+        let done = match self.derived.bring_back_search(&people, Some(&now)) {
+            Ok(true) => search,
+            _ => derived::Fed::default(),
         };
         self.derived.settle_beyond(derived_before, done)?;
         Ok(encoded.into_iter().map(|(op, _)| op).collect())

@@ -1,14 +1,15 @@
 //! The kept search index brought up to date after a write that changed a few people, instead of
 //! being removed and built again from every person (2.8 s at ten times the province, for one
 //! walk-in). `search.changes` beside the index holds those people as they are now, and names
-//! the index it goes with.
+//! the index it goes with; every index is saved with its changes, none at first, and an index
+//! without them is not believed.
 //!
 //! A file found under the store's lock is still current, whoever wrote it: a write that changes
 //! people first sets the index aside (renamed, durably), so a crash before it is put back leaves
 //! no index to believe. Once the write is flushed, the people it changed are read back and
 //! written to `search.changes`, and only then is the index put back. A write that removes the
-//! index (an enterprise changed, a bundle, a sheet) removes the one set aside and the changes
-//! with it, and so does a build saved in its place.
+//! index (an enterprise changed, a bundle, more than `MOST_CHANGED` people) removes the one set
+//! aside and the changes with it, and so does a build saved in its place.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -63,17 +64,6 @@ struct ChangesFile {
     people: Vec<Changed>,
 }
 
-/// What lies beside a kept search index.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Beside {
-    /// No changes: the index is current as it is.
-    Nothing,
-    /// People changed since it was built, by id.
-    Changes(Vec<Changed>),
-    /// Changes that cannot be read or go with another index: the index is not current.
-    NotItsOwn,
-}
-
 /// An index file told apart from any other: its length and its first bytes, which hold the
 /// hash of the rest.
 fn identity(index: &File) -> std::io::Result<[u8; 32]> {
@@ -86,38 +76,46 @@ fn identity(index: &File) -> std::io::Result<[u8; 32]> {
     Ok(*hash.finalize().as_bytes())
 }
 
-/// What lies beside the kept index `index` (open) in `dir`. Only current while the store's lock
-/// is held.
-pub fn beside(dir: &Path, index: &File) -> Beside {
-    let bytes = match File::open(dir.join(CHANGES)) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Beside::Nothing,
-        Err(_) => return Beside::NotItsOwn,
-        Ok(file) => {
-            let mut bytes = Vec::new();
-            match file.take(MAX_FILE).read_to_end(&mut bytes) {
-                Ok(_) => bytes,
-                Err(_) => return Beside::NotItsOwn,
-            }
-        }
-    };
-    let found = unseal(MAGIC, &bytes)
-        .and_then(|body| postcard::from_bytes::<ChangesFile>(body).ok())
-        .filter(|file| identity(index).is_ok_and(|id| id == file.index));
-    match found {
-        Some(file) => Beside::Changes(file.people),
-        None => Beside::NotItsOwn,
-    }
+/// The changes file beside an index, opened together with it so that the two are one moment
+/// of the folder even if a write removes them meanwhile.
+pub fn open_beside(dir: &Path) -> Option<File> {
+    File::open(dir.join(CHANGES)).ok()
 }
 
-/// Before a build of the whole index is saved: changes kept for the one it replaces must not
-/// be read with it, nor that one be left without them by a crash in between.
-pub(super) fn forget_changes(dir: &Path) -> std::io::Result<()> {
+/// The people changed since the kept index `index` was built, from `changes` (`open_beside`);
+/// `None` if the index is not current: its changes are missing, cannot be read, or go with
+/// another index. Every index is saved with its changes, none at first.
+pub fn beside(changes: Option<File>, index: &File) -> Option<Vec<Changed>> {
+    let mut bytes = Vec::new();
+    changes?.take(MAX_FILE).read_to_end(&mut bytes).ok()?;
+    let file: ChangesFile = postcard::from_bytes(unseal(MAGIC, &bytes)?).ok()?;
+    (identity(index).ok()? == file.index).then_some(file.people)
+}
+
+/// Writes `people` as the changes beside `index`. Their bytes need not reach the disk before
+/// the index is there to be read: changes that did not are not believed (their hash), and the
+/// index is built again.
+fn write_changes(dir: &Path, index: &File, people: Vec<Changed>) -> std::io::Result<()> {
+    let file = ChangesFile {
+        index: identity(index)?,
+        people,
+    };
+    let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(&seal(MAGIC, &body))?;
+    temp.persist(dir.join(CHANGES)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Before a build of the whole index is saved as `index` (written, not yet in place): the
+/// index it replaces goes, with its changes, and the new one is given none.
+pub(super) fn changes_for_new_build(dir: &Path, index: &File) -> std::io::Result<()> {
     let [changes, aside] = companions(dir);
-    if !changes.exists() && !aside.exists() {
-        return Ok(());
+    if changes.exists() || aside.exists() {
+        DerivedFile::Search.remove_from(dir)?;
+        File::open(dir)?.sync_all()?;
     }
-    DerivedFile::Search.remove_from(dir)?;
-    File::open(dir)?.sync_all()
+    write_changes(dir, index, Vec::new())
 }
 
 /// The people a commit changes, gathered across its transaction's attempts.
@@ -181,8 +179,8 @@ fn set_aside(derived: &Derived) -> std::io::Result<()> {
 
 impl Derived {
     /// After a write that may have set the index aside: puts it back with the people it changed
-    /// as `now` reads them (`None`: the write was refused, nothing changed), or removes it when
-    /// that cannot be done. Returns whether the index was set aside (else nothing is done).
+    /// as `now` reads them (`None`: the write was refused, nothing changed). Returns whether it
+    /// is back; else, if it was set aside, its generation moved and `settle` removes it.
     pub(crate) fn bring_back_search(
         &self,
         people: &PeopleTouched,
@@ -191,16 +189,13 @@ impl Derived {
         let Some(ids) = people.taken()? else {
             return Ok(false);
         };
-        let failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
-        // A person who cannot be read back is one the index cannot be brought up to date with.
-        let changed: Option<Vec<Changed>> = match now {
-            None => Some(Vec::new()),
+        let changed: Vec<Changed> = match now {
+            None => Vec::new(),
             Some(now) if ids.len() <= MOST_CHANGED => ids
                 .into_iter()
                 .map(|id| now(&id).map(|now| Changed { id, now }))
-                .collect::<Result<_>>()
-                .ok(),
-            Some(_) => None,
+                .collect::<Result<_>>()?,
+            Some(_) => return Ok(false),
         };
         let mut generation = self
             .generation
@@ -208,60 +203,40 @@ impl Derived {
             .map_err(|_| eyre!("derived files lock poisoned"))?;
         // A build begun during the write read the state before it.
         generation[DerivedFile::Search as usize] += 1;
-        let kept = match changed {
-            Some(changed) => self.put_back(changed).wrap_err_with(failed)?,
-            None => false,
-        };
-        if !kept {
-            let removed = DerivedFile::Search
-                .remove_from(&self.dir)
-                .wrap_err_with(failed)?;
-            if removed {
-                File::open(&self.dir)?.sync_all().wrap_err_with(failed)?;
-            }
-        }
-        Ok(true)
+        self.put_back(changed)
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir.display())]))
     }
 
     /// Writes the changes beside the index set aside and puts it back; false if there is no
     /// index to put back (another write removed it) or too many people changed since it was
     /// built. Called with the generations locked.
     fn put_back(&self, changed: Vec<Changed>) -> std::io::Result<bool> {
-        let [changes_path, aside] = companions(&self.dir);
+        let [_, aside] = companions(&self.dir);
         let index = match File::open(&aside) {
             Ok(index) => index,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(e),
         };
-        let mut people: BTreeMap<String, Option<PersonNow>> = match beside(&self.dir, &index) {
-            Beside::Nothing => BTreeMap::new(),
-            Beside::Changes(earlier) => earlier.into_iter().map(|c| (c.id, c.now)).collect(),
-            Beside::NotItsOwn => return Ok(false),
+        let Some(earlier) = beside(open_beside(&self.dir), &index) else {
+            return Ok(false);
         };
         if changed.is_empty() {
-            // Nothing written: back as it was, its changes still its own (durable or not, as
-            // below).
+            // Nothing written: back as it was, with its changes (durable or not, as below).
             std::fs::rename(&aside, DerivedFile::Search.path(&self.dir))?;
             return Ok(true);
         }
+        let mut people: BTreeMap<String, Option<PersonNow>> =
+            earlier.into_iter().map(|c| (c.id, c.now)).collect();
         people.extend(changed.into_iter().map(|c| (c.id, c.now)));
         if people.len() > MOST_CHANGED {
             return Ok(false);
         }
-        let file = ChangesFile {
-            index: identity(&index)?,
-            people: people
-                .into_iter()
-                .map(|(id, now)| Changed { id, now })
-                .collect(),
-        };
-        let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
-        // Their bytes need not reach the disk before the index is back: after a crash, changes
-        // that did not are not believed (their hash), and the index is built again. Their name
-        // must, or the index could come back beside the changes before these.
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        temp.write_all(&seal(MAGIC, &body))?;
-        temp.persist(&changes_path).map_err(|e| e.error)?;
+        let people = people
+            .into_iter()
+            .map(|(id, now)| Changed { id, now })
+            .collect();
+        write_changes(&self.dir, &index, people)?;
+        // The changes' name is on disk before the index is back beside them.
         File::open(&self.dir)?.sync_all()?;
         // Not made durable: after a crash the index is either back or still aside, and aside it
         // is only built again.
@@ -330,16 +305,14 @@ mod tests {
         store
     }
 
-    fn changes(store: &Store) -> Beside {
+    fn changes(store: &Store) -> Option<Vec<Changed>> {
         let index = File::open(DerivedFile::Search.path(store.dir())).unwrap();
-        beside(store.dir(), &index)
+        beside(open_beside(store.dir()), &index)
     }
 
-    fn names(beside: Beside) -> Vec<(String, Option<String>)> {
-        let Beside::Changes(people) = beside else {
-            panic!("{beside:?}");
-        };
-        people
+    fn names(beside: Option<Vec<Changed>>) -> Vec<(String, Option<String>)> {
+        beside
+            .expect("changes of this index")
             .into_iter()
             .map(|c| {
                 (
@@ -355,7 +328,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_index(dir.path());
         let index = DerivedFile::Search.path(store.dir());
-        assert_eq!(changes(&store), Beside::Nothing);
+        assert_eq!(changes(&store), Some(Vec::new()));
         store.commit(vec![person(3, "王五")]).unwrap();
         assert_eq!(std::fs::read(&index).unwrap(), b"the index of two people");
         assert_eq!(
@@ -407,7 +380,10 @@ mod tests {
             .save_derived(DerivedFile::Search, generation, |out| out
                 .write_all(b"the index of three people"))
             .unwrap());
-        assert_eq!(changes(&store), Beside::Nothing);
+        assert_eq!(changes(&store), Some(Vec::new()));
+        // An index without its changes is not current.
+        std::fs::remove_file(store.dir().join(CHANGES)).unwrap();
+        assert_eq!(changes(&store), None);
     }
 
     #[test]
@@ -418,15 +394,15 @@ mod tests {
         let index = DerivedFile::Search.path(store.dir());
         // The same length, other bytes: another index.
         std::fs::write(&index, b"the index of two PEOPLE").unwrap();
-        assert_eq!(changes(&store), Beside::NotItsOwn);
+        assert_eq!(changes(&store), None);
         std::fs::write(&index, b"the index of two people").unwrap();
-        assert!(matches!(changes(&store), Beside::Changes(_)));
+        assert_eq!(changes(&store).map(|c| c.len()), Some(1));
         let path = store.dir().join(CHANGES);
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(changes(&store), Beside::NotItsOwn);
+        assert_eq!(changes(&store), None);
     }
 
     #[test]
@@ -455,6 +431,32 @@ mod tests {
     }
 
     #[test]
+    fn a_write_made_whose_people_cannot_be_read_back_leaves_no_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let derived = Derived::new(dir.path());
+        let before = derived.generations().unwrap();
+        assert!(derived
+            .save(DerivedFile::Search, before[0], |out| out
+                .write_all(b"index"))
+            .unwrap());
+        let people = PeopleTouched::default();
+        people.touch(&derived, "P-1").unwrap();
+        let unreadable = |_: &str| -> Result<Option<PersonNow>> { Err(eyre!("damaged")) };
+        assert!(derived
+            .bring_back_search(&people, Some(&unreadable))
+            .is_err());
+        derived
+            .settle_beyond(before, crate::store::derived::Fed::default())
+            .unwrap();
+        for path in [DerivedFile::Search.path(dir.path())]
+            .into_iter()
+            .chain(companions(dir.path()))
+        {
+            assert!(!path.exists(), "{}", path.display());
+        }
+    }
+
+    #[test]
     fn an_index_left_aside_by_a_crash_is_never_put_back() {
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_index(dir.path());
@@ -476,8 +478,8 @@ mod tests {
             let mut file = seal(MAGIC, &bytes);
             file.truncate(bytes.len() % (file.len() + 1));
             std::fs::write(dir.path().join(CHANGES), &file).unwrap();
-            let read = beside(dir.path(), &File::open(&index).unwrap());
-            proptest::prop_assert_ne!(read, Beside::Nothing);
+            let read = beside(open_beside(dir.path()), &File::open(&index).unwrap());
+            proptest::prop_assert_eq!(read, None);
         }
     }
 }
