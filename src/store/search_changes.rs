@@ -177,6 +177,9 @@ fn set_aside(derived: &Derived) -> std::io::Result<()> {
     }
 }
 
+/// Reads a person back from the store after a write, as the search index needs them.
+pub(crate) type ReadBack = dyn Fn(&str) -> Result<Option<PersonNow>>;
+
 impl Derived {
     /// After a write that may have set the index aside: puts it back with the people it changed
     /// as `now` reads them (`None`: the write was refused, nothing changed). Returns whether it
@@ -184,7 +187,7 @@ impl Derived {
     pub(crate) fn bring_back_search(
         &self,
         people: &PeopleTouched,
-        now: Option<&dyn Fn(&str) -> Result<Option<PersonNow>>>,
+        now: Option<&ReadBack>,
     ) -> Result<bool> {
         let Some(ids) = people.taken()? else {
             return Ok(false);
