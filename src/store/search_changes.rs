@@ -178,7 +178,7 @@ fn set_aside(derived: &Derived) -> std::io::Result<()> {
 }
 
 /// Reads a person back from the store after a write, as the search index needs them.
-pub(crate) type ReadBack = dyn Fn(&str) -> Result<Option<PersonNow>>;
+pub(crate) type ReadBack<'a> = dyn Fn(&str) -> Result<Option<PersonNow>> + 'a;
 
 impl Derived {
     /// After a write that may have set the index aside: puts it back with the people it changed
@@ -187,7 +187,7 @@ impl Derived {
     pub(crate) fn bring_back_search(
         &self,
         people: &PeopleTouched,
-        now: Option<&ReadBack>,
+        now: Option<&ReadBack<'_>>,
     ) -> Result<bool> {
         let Some(ids) = people.taken()? else {
             return Ok(false);
