@@ -2,7 +2,8 @@
 //! and enterprises; the checklists' and the sessions' records for `due`, `checklist`,
 //! `sessions` and the 样表), so that a command can answer from them without opening the store. A write that changes what a file is built from removes
 //! that file inside its transaction, before it is acknowledged: a file found while holding the
-//! store's lock is therefore current, whoever wrote it.
+//! store's lock is therefore current, whoever wrote it. A commit that changes a few people sets
+//! the search index aside instead and brings it back with them (`search_changes`).
 
 use std::fs::File;
 use std::io::Write;
