@@ -134,7 +134,7 @@ fn a_deadline_arriving_in_a_bundle_removes_the_kept_copy() {
 }
 
 #[test]
-fn checklists_copied_in_from_another_store_are_found_out_by_doctor() {
+fn checklists_written_in_another_folder_are_not_believed() {
     let dir = tempfile::tempdir().unwrap();
     let ours = dir.path().join("ours");
     let theirs = dir.path().join("theirs");
@@ -147,24 +147,32 @@ fn checklists_copied_in_from_another_store_are_found_out_by_doctor() {
     ));
     let ours_due = due_items(&ours);
     due_items(&theirs);
-    stdout(&peixun(&ours, &["doctor"]));
+    assert_ne!(due_items(&theirs), ours_due);
     // Someone copies the other office's folder contents over ours, all but the database.
     std::fs::copy(kept(&theirs), kept(&ours)).unwrap();
-    assert_ne!(
+    assert_eq!(
         due_items(&ours),
         ours_due,
-        "a copied file is believed until checked"
+        "read from our store, not the copy"
     );
-    let doctor = peixun(&ours, &["--lang", "en", "doctor"]);
-    assert!(!doctor.status.success());
-    assert!(
-        common::text(&doctor).contains("checklists.kept"),
-        "{}",
-        common::text(&doctor)
-    );
-    assert!(!kept(&ours).exists());
-    assert_eq!(due_items(&ours), ours_due);
     stdout(&peixun(&ours, &["doctor"]));
+    // The whole folder copied: the copy's first quick look opens the store, which says so.
+    let copy = dir.path().join("copy");
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&ours)
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    assert!(kept(&copy).exists());
+    let due = peixun(&copy, &["--lang", "en", "due"]);
+    assert!(due.status.success(), "{}", common::text(&due));
+    assert!(
+        common::text(&due).contains("copied or moved"),
+        "{}",
+        common::text(&due)
+    );
 }
 
 /// Another store's checklists, as if left in `dir` by a store moved away.

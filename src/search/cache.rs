@@ -180,7 +180,7 @@ pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
     let Some(kept) = map(&file, total) else {
         return Ok(None);
     };
-    Ok(search_changes::beside(changes, &file)
+    Ok(search_changes::beside(dir, changes, &file)
         .map(|changes| OfficeIndex::with_changes(kept, changes)))
 }
 

@@ -3,8 +3,9 @@
 //! checklist`, `peixun sessions`, `peixun report stats`) answers without opening the store: its
 //! time then does not grow with the store. A file names the peixun that wrote it and the
 //! prefixes it holds, and carries a hash of its body; another version's, another kind's or a
-//! damaged file is made again. One copied in from another store is believed until `doctor`
-//! compares it with the store (as `search.idx` is).
+//! damaged file is made again. It also names the folder it was written in (`home::mark_of`):
+//! in a folder copied or moved, or copied in from another, it is not believed, and the store is
+//! opened instead, which says the folder moved.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,6 +15,7 @@ use color_eyre::eyre::Result;
 use serde::{Deserialize, Serialize};
 
 use super::derived::DerivedFile;
+use super::home::{mark_of, HomeMark};
 use super::Store;
 
 /// Where records of the state are read from: the store, or a copy kept beside it.
@@ -50,7 +52,7 @@ impl<T: Records + ?Sized> Records for std::sync::Arc<T> {
     }
 }
 
-const MAGIC: &[u8] = b"peixun kept records 1\n";
+const MAGIC: &[u8] = b"peixun kept records 2\n";
 
 /// `body` after `magic`, this peixun's version and the body's hash: a file beside the store
 /// that only the same peixun believes, and only whole.
@@ -86,6 +88,8 @@ pub struct KeptRecords {
     /// The prefixes the records were read under: a file of another kind is not believed.
     prefixes: Vec<String>,
     office: String,
+    /// The folder the records were written in.
+    home: HomeMark,
     /// The day the store is set to (a demo's), if any.
     today: Option<NaiveDate>,
     /// State key to stored bytes.
@@ -104,6 +108,7 @@ impl KeptRecords {
         Ok(KeptRecords {
             prefixes: prefixes(file),
             office: store.office().to_string(),
+            home: mark_of(store.dir()),
             today: store.set_day()?,
             records,
         })
@@ -160,7 +165,9 @@ pub fn load(dir: &Path, file: DerivedFile) -> Option<KeptRecords> {
         Ok(meta) if meta.len() <= MAX_FILE => std::fs::read(&path).ok(),
         _ => None,
     };
-    bytes.and_then(|bytes| KeptRecords::decode(&bytes, file))
+    bytes
+        .and_then(|bytes| KeptRecords::decode(&bytes, file))
+        .filter(|kept| kept.home == mark_of(dir))
 }
 
 /// The store's records for `file`, kept for the next process unless a write changed them
@@ -182,6 +189,7 @@ mod tests {
         KeptRecords {
             prefixes: prefixes(DerivedFile::Checklist),
             office: "420704".into(),
+            home: mark_of(Path::new("/srv/peixun")),
             today: NaiveDate::from_ymd_opt(2023, 5, 8),
             records: [
                 ("c/420704/plan".to_string(), vec![1, 2]),

@@ -22,13 +22,14 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::{Deserialize, Serialize};
 
 use super::derived::{removed_if_there, Derived, DerivedFile};
+use super::home::{mark_of, HomeMark};
 use super::kept_records::{seal, unseal};
 use crate::domain::Person;
 use crate::i18n::tf;
 
 const CHANGES: &str = "search.changes";
 const ASIDE: &str = "search.idx.aside";
-const MAGIC: &[u8] = b"peixun search changes 1\n";
+const MAGIC: &[u8] = b"peixun search changes 2\n";
 
 /// Beyond this many people changed since the index was built, it is built again: every search
 /// looks past the index's hits for them.
@@ -60,6 +61,9 @@ pub struct Changed {
 struct ChangesFile {
     /// The index the changes go with (`identity`).
     index: [u8; 32],
+    /// The folder they were written in: in a folder copied or moved, or copied in from
+    /// another, the index is not believed.
+    home: HomeMark,
     /// By id.
     people: Vec<Changed>,
 }
@@ -85,11 +89,12 @@ pub fn open_beside(dir: &Path) -> Option<File> {
 /// The people changed since the kept index `index` was built, from `changes` (`open_beside`);
 /// `None` if the index is not current: its changes are missing, cannot be read, or go with
 /// another index. Every index is saved with its changes, none at first.
-pub fn beside(changes: Option<File>, index: &File) -> Option<Vec<Changed>> {
+pub fn beside(dir: &Path, changes: Option<File>, index: &File) -> Option<Vec<Changed>> {
     let mut bytes = Vec::new();
     changes?.take(MAX_FILE).read_to_end(&mut bytes).ok()?;
     let file: ChangesFile = postcard::from_bytes(unseal(MAGIC, &bytes)?).ok()?;
-    (identity(index).ok()? == file.index).then_some(file.people)
+    let own = identity(index).ok()? == file.index && file.home == mark_of(dir);
+    own.then_some(file.people)
 }
 
 /// Writes `people` as the changes beside `index`. Their bytes need not reach the disk before
@@ -98,6 +103,7 @@ pub fn beside(changes: Option<File>, index: &File) -> Option<Vec<Changed>> {
 fn write_changes(dir: &Path, index: &File, people: Vec<Changed>) -> std::io::Result<()> {
     let file = ChangesFile {
         index: identity(index)?,
+        home: mark_of(dir),
         people,
     };
     let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
@@ -220,7 +226,7 @@ impl Derived {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(e),
         };
-        let Some(earlier) = beside(open_beside(&self.dir), &index) else {
+        let Some(earlier) = beside(&self.dir, open_beside(&self.dir), &index) else {
             return Ok(false);
         };
         if changed.is_empty() {
@@ -310,7 +316,7 @@ mod tests {
 
     fn changes(store: &Store) -> Option<Vec<Changed>> {
         let index = File::open(DerivedFile::Search.path(store.dir())).unwrap();
-        beside(open_beside(store.dir()), &index)
+        beside(store.dir(), open_beside(store.dir()), &index)
     }
 
     fn names(beside: Option<Vec<Changed>>) -> Vec<(String, Option<String>)> {
@@ -481,7 +487,7 @@ mod tests {
             let mut file = seal(MAGIC, &bytes);
             file.truncate(bytes.len() % (file.len() + 1));
             std::fs::write(dir.path().join(CHANGES), &file).unwrap();
-            let read = beside(open_beside(dir.path()), &File::open(&index).unwrap());
+            let read = beside(dir.path(), open_beside(dir.path()), &File::open(&index).unwrap());
             proptest::prop_assert_eq!(read, None);
         }
     }
