@@ -156,6 +156,46 @@ fn checklists_written_in_another_folder_are_not_believed() {
         "read from our store, not the copy"
     );
     stdout(&peixun(&ours, &["doctor"]));
+    // The same folder however it is named: the kept copy is read, not made again.
+    let written = std::fs::metadata(kept(&ours)).unwrap().modified().unwrap();
+    std::os::unix::fs::symlink(&ours, dir.path().join("link")).unwrap();
+    for (cwd, named) in [
+        (dir.path(), "ours"),
+        (ours.as_path(), "."),
+        (dir.path(), "link/"),
+        (ours.as_path(), "../ours"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+            .current_dir(cwd)
+            .args(["--lang", "en", "--data-dir", named, "due"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", common::text(&out));
+        assert!(
+            !common::text(&out).contains("moved"),
+            "{named}: {}",
+            common::text(&out)
+        );
+    }
+    let still = std::fs::metadata(kept(&ours)).unwrap().modified().unwrap();
+    assert_eq!(written, still, "the kept copy was made again");
+    // A stale copy written in this folder bears its mark: only doctor finds it out.
+    let stale = std::fs::read(kept(&ours)).unwrap();
+    stdout(&peixun(
+        &ours,
+        &["checklist", "mark", "county.plan", "done"],
+    ));
+    let marked = due_items(&ours);
+    std::fs::write(kept(&ours), &stale).unwrap();
+    assert_eq!(due_items(&ours), ours_due, "a stale copy here is believed");
+    let doctor = peixun(&ours, &["--lang", "en", "doctor"]);
+    assert!(!doctor.status.success());
+    assert!(
+        common::text(&doctor).contains("checklists.kept"),
+        "{}",
+        common::text(&doctor)
+    );
+    assert_eq!(due_items(&ours), marked);
     // The whole folder copied: the copy's first quick look opens the store, which says so.
     let copy = dir.path().join("copy");
     let copied = std::process::Command::new("cp")
@@ -175,17 +215,23 @@ fn checklists_written_in_another_folder_are_not_believed() {
     );
 }
 
-/// Another store's checklists, as if left in `dir` by a store moved away.
+/// Another store's checklists, as if left in `dir` by a store deleted from it.
 fn leave_other_checklists(dir: &Path) {
-    let other = tempfile::tempdir().unwrap();
-    stdout(&peixun(other.path(), &["init", "--office", "鄂城区"]));
-    stdout(&peixun(
-        other.path(),
-        &["checklist", "mark", "county.plan", "done"],
-    ));
-    due_items(other.path());
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::copy(kept(other.path()), kept(dir)).unwrap();
+    stdout(&peixun(dir, &["init", "--office", "鄂城区"]));
+    stdout(&peixun(dir, &["checklist", "mark", "county.plan", "done"]));
+    due_items(dir);
+    // The store goes; its checklists, written in this very folder, stay.
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path == kept(dir) {
+            continue;
+        }
+        match path.is_dir() {
+            true => std::fs::remove_dir_all(&path).unwrap(),
+            false => std::fs::remove_file(&path).unwrap(),
+        }
+    }
+    assert!(kept(dir).exists());
 }
 
 #[test]

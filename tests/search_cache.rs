@@ -228,6 +228,28 @@ fn an_index_written_in_another_folder_is_not_believed() {
         "read from our store, not the copy"
     );
     stdout(&peixun(&ours, &["doctor"]));
+    // A stale index written in this folder bears its mark: only doctor finds it out.
+    let stale: Vec<Vec<u8>> = ["search.idx", "search.changes"]
+        .map(|name| std::fs::read(ours.join(name)).unwrap())
+        .into();
+    stdout(&peixun(
+        &ours,
+        &["person", "add", "--name", "赵松", "--phone", "13900001111"],
+    ));
+    for (name, bytes) in ["search.idx", "search.changes"].iter().zip(&stale) {
+        std::fs::write(ours.join(name), bytes).unwrap();
+    }
+    assert_eq!(
+        names(&json(&peixun(&ours, &["search", "zs", "--json"]))),
+        ["张三"]
+    );
+    let doctor = peixun(&ours, &["--lang", "en", "doctor"]);
+    assert!(!doctor.status.success());
+    assert!(text(&doctor).contains("search.idx"), "{}", text(&doctor));
+    assert_eq!(
+        names(&json(&peixun(&ours, &["search", "zs", "--json"]))).len(),
+        2
+    );
     // The whole folder copied: the copy's first search opens the store, which says so.
     let copy = dir.path().join("copy");
     let copied = std::process::Command::new("cp")

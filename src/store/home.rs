@@ -31,7 +31,13 @@ pub struct Rehomed {
     pub from: HomeMark,
 }
 
+/// This machine's id, read once: a read that failed once must not make the next mark differ.
 fn machine() -> String {
+    static MACHINE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MACHINE.get_or_init(read_machine).clone()
+}
+
+fn read_machine() -> String {
     for file in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
         if let Ok(id) = std::fs::read_to_string(file) {
             let id = id.trim();
