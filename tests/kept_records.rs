@@ -198,13 +198,7 @@ fn checklists_written_in_another_folder_are_not_believed() {
     assert_eq!(due_items(&ours), marked);
     // The whole folder copied: the copy's first quick look opens the store, which says so.
     let copy = dir.path().join("copy");
-    let copied = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(&ours)
-        .arg(&copy)
-        .status()
-        .unwrap();
-    assert!(copied.success());
+    common::copy_folder(&ours, &copy);
     assert!(kept(&copy).exists());
     let due = peixun(&copy, &["--lang", "en", "due"]);
     assert!(due.status.success(), "{}", common::text(&due));

@@ -252,13 +252,7 @@ fn an_index_written_in_another_folder_is_not_believed() {
     );
     // The whole folder copied: the copy's first search opens the store, which says so.
     let copy = dir.path().join("copy");
-    let copied = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(&ours)
-        .arg(&copy)
-        .status()
-        .unwrap();
-    assert!(copied.success());
+    common::copy_folder(&ours, &copy);
     let found = peixun(&copy, &["--lang", "en", "search", "zs"]);
     assert!(found.status.success(), "{}", text(&found));
     assert!(text(&found).contains("copied or moved"), "{}", text(&found));

@@ -7,6 +7,22 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// Copies a data folder whole, as a coordinator would with `cp -r`.
+pub fn copy_folder(from: &Path, to: &Path) {
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(
+        copied.success(),
+        "cp -r {} {}",
+        from.display(),
+        to.display()
+    );
+}
+
 pub fn peixun(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_peixun"))
         .arg("--data-dir")
