@@ -73,11 +73,7 @@ pub fn search(
             index
                 .search(query, limit)
                 .iter()
-                .map(|h| Found {
-                    candidate: index.entry(h),
-                    tier: h.tier(),
-                    in_session: false,
-                })
+                .map(|h| Found::elsewhere(&index, h))
                 .collect()
         }
     };

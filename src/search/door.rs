@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use color_eyre::eyre::Result;
 
-use super::office::OfficeIndex;
+use super::office::{OfficeHit, OfficeIndex};
 use super::{Candidate, Hit, SearchIndex, Tier};
 use crate::domain::code::normalise_code;
 use crate::domain::Person;
@@ -85,6 +85,17 @@ pub struct Found {
     pub in_session: bool,
 }
 
+impl Found {
+    /// Someone found in the office, not on the session's list.
+    pub fn elsewhere(office: &OfficeIndex, hit: &OfficeHit) -> Found {
+        Found {
+            candidate: office.entry(hit),
+            tier: hit.tier(),
+            in_session: false,
+        }
+    }
+}
+
 pub struct DoorSearch {
     session: SearchIndex,
     office: Arc<OfficeIndex>,
@@ -128,11 +139,7 @@ impl DoorSearch {
                     .iter()
                     .filter(|h| !self.enrolled.contains(self.office.id(h)))
                     .take(others)
-                    .map(|h| Found {
-                        candidate: self.office.entry(h),
-                        tier: h.tier(),
-                        in_session: false,
-                    }),
+                    .map(|h| Found::elsewhere(&self.office, h)),
             );
         }
         out
