@@ -525,7 +525,8 @@ fn a_store_between_the_swaps_renames_is_not_an_empty_folder() {
 }
 
 /// The certification summary kept beside the store is read back while the log has not moved,
-/// and worked out again after any op; one read while a write came is not kept.
+/// brought up to date after a write to a few people, and worked out again after any other; one
+/// read while a write came is not kept.
 #[test]
 fn a_kept_cert_summary_holds_only_until_the_next_op() {
     use peixun::cert::kept::{self, CityCounts, Summary};
@@ -533,13 +534,12 @@ fn a_kept_cert_summary_holds_only_until_the_next_op() {
     let rules = peixun::cert::Rules::load().unwrap();
     let real = kept::summary(&store, &rules).unwrap();
     assert_eq!(real, Summary::default(), "nobody yet");
-    let marked = Summary {
-        cities: vec![CityCounts {
-            city: "420700".into(),
-            counts: [9, 0, 0, 0, 0],
-        }],
-        trained: vec!["P-marked".into()],
-    };
+    let mut marked = Summary::default();
+    marked.cities.push(CityCounts {
+        city: "420700".into(),
+        counts: [9, 0, 0, 0, 0],
+    });
+    marked.trained.push("P-marked".into());
     let key = kept::key(&store, &rules).unwrap();
     kept::keep(&store, &rules, &key, store.quiet(), &marked);
     assert_eq!(kept::summary(&store, &rules).unwrap(), marked, "read back");
@@ -554,8 +554,25 @@ fn a_kept_cert_summary_holds_only_until_the_next_op() {
         .unwrap();
     assert_eq!(
         kept::summary(&store, &rules).unwrap(),
+        marked,
+        "one person changed, counted for nothing: the rest is as kept"
+    );
+    store
+        .commit(vec![Payload::EnterpriseUpserted(
+            peixun::domain::Enterprise {
+                id: "E-420704-1".into(),
+                office: "420704".into(),
+                name: "华宇光电".into(),
+                credit_code: None,
+                categories: peixun::domain::Categories::NONE,
+                unit: "420704".into(),
+            },
+        )])
+        .unwrap();
+    assert_eq!(
+        kept::summary(&store, &rules).unwrap(),
         Summary::default(),
-        "an op moved the log: worked out again"
+        "an enterprise changed: worked out again"
     );
 
     let before_a_write = store.quiet();

@@ -253,13 +253,38 @@ impl Store {
     /// One person's place in the chain, when the store knows them: their own records and the
     /// sessions' lists at their name, not everyone's.
     pub fn cert_person(&self, rules: &Rules, person: &str) -> Result<Option<CertPerson>> {
+        let sessions = self.sessions_by_id()?;
+        self.cert_person_among(rules, person, &sessions, &in_order(&sessions))
+    }
+
+    /// The place in the chain of each of `people` the store knows, reading the sessions once.
+    pub fn cert_people<'a>(
+        &self,
+        rules: &Rules,
+        people: impl IntoIterator<Item = &'a String>,
+    ) -> Result<Vec<CertPerson>> {
+        let sessions = self.sessions_by_id()?;
+        let ordered = in_order(&sessions);
+        let mut out = Vec::new();
+        for person in people {
+            out.extend(self.cert_person_among(rules, person, &sessions, &ordered)?);
+        }
+        Ok(out)
+    }
+
+    fn cert_person_among(
+        &self,
+        rules: &Rules,
+        person: &str,
+        sessions: &HashMap<String, Session>,
+        ordered: &[&Session],
+    ) -> Result<Option<CertPerson>> {
         let Some(person) = self.person(person)? else {
             return Ok(None);
         };
         let mut raw = self.cert_raw_of(&person.id)?;
-        let sessions = self.sessions_by_id()?;
         let mut attended = Attended::default();
-        for session in in_order(&sessions) {
+        for session in ordered {
             match session.kind {
                 SessionKind::Offline if lists::attended(self, &session.id, &person.id)? => {
                     *attended.offline.entry(person.id.clone()).or_default() += 1;
@@ -284,7 +309,7 @@ impl Store {
             enterprise,
             &mut raw,
             &mut attended,
-            &sessions,
+            sessions,
             rules,
         )))
     }

@@ -14,6 +14,7 @@ use color_eyre::eyre::{Result, WrapErr};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::write_journal::{self, Since};
 use super::Store;
 use crate::i18n::tf;
 
@@ -31,53 +32,68 @@ impl Kept {
     }
 
     /// What a kept value must have been made under: this peixun and schema, what else it
-    /// depends on (`extra`: the rules, the office asking), and every device's head (every op
-    /// changes one).
+    /// depends on (`extra`: the rules, the office asking), and the log (`Store::heads_digest`:
+    /// every op changes it).
     pub fn key(&self, store: &Store, extra: &[u8]) -> Result<[u8; 32]> {
+        Ok(self.key_at(extra, &store.heads_digest()?))
+    }
+
+    fn key_at(&self, extra: &[u8], log: &[u8; 32]) -> [u8; 32] {
         let mut hash = blake3::Hasher::new();
         hash.update(env!("CARGO_PKG_VERSION").as_bytes());
         hash.update(&super::SCHEMA_VERSION.to_be_bytes());
         hash.update(self.magic);
         hash.update(&(extra.len() as u64).to_be_bytes());
         hash.update(extra);
-        for (device, head) in store.heads()? {
-            hash.update(&device.to_be_bytes());
-            hash.update(&head.seq.to_be_bytes());
-            hash.update(&head.hash);
-        }
-        Ok(*hash.finalize().as_bytes())
+        hash.update(log);
+        *hash.finalize().as_bytes()
     }
 
-    /// The value in `bytes`, when they are a whole one kept under `key`.
-    fn decode<T: DeserializeOwned>(&self, bytes: &[u8], key: &[u8; 32]) -> Option<T> {
+    /// The value in `bytes` with the log it was made from, when they are a whole one kept
+    /// under `key`, or (`key` none) under the key `extra` gives with that log.
+    fn decode<T: DeserializeOwned>(
+        &self,
+        bytes: &[u8],
+        key: Option<&[u8; 32]>,
+        extra: &[u8],
+    ) -> Option<(T, [u8; 32])> {
         let rest = bytes.strip_prefix(self.magic)?;
-        let (kept_under, body) = rest.split_at_checked(32)?;
-        if kept_under != key {
+        let (kept_under, rest) = rest.split_at_checked(32)?;
+        let (log, body) = rest.split_at_checked(32)?;
+        let log: [u8; 32] = log.try_into().ok()?;
+        let expected = key.copied().unwrap_or_else(|| self.key_at(extra, &log));
+        if kept_under != expected {
             return None;
         }
         let (check, body) = body.split_at_checked(32)?;
         if blake3::hash(body).as_bytes()[..] != *check {
             return None;
         }
-        postcard::from_bytes(body).ok()
+        Some((postcard::from_bytes(body).ok()?, log))
     }
 
-    fn encode<T: Serialize>(&self, value: &T, key: &[u8; 32]) -> Result<Vec<u8>> {
+    fn encode<T: Serialize>(&self, value: &T, key: &[u8; 32], log: &[u8; 32]) -> Result<Vec<u8>> {
         let body = postcard::to_stdvec(value)?;
-        let mut bytes = Vec::with_capacity(self.magic.len() + 64 + body.len());
+        let mut bytes = Vec::with_capacity(self.magic.len() + 96 + body.len());
         bytes.extend_from_slice(self.magic);
         bytes.extend_from_slice(key);
+        bytes.extend_from_slice(log);
         bytes.extend_from_slice(blake3::hash(&body).as_bytes());
         bytes.extend_from_slice(&body);
         Ok(bytes)
     }
 
-    /// The value kept in `dir` under `key`; `None` when there is none, or another's.
-    pub fn load<T: DeserializeOwned>(&self, dir: &Path, key: &[u8; 32]) -> Option<T> {
+    fn read(&self, dir: &Path) -> Option<Vec<u8>> {
         let file = std::fs::File::open(self.path(dir)).ok()?;
         let mut bytes = Vec::new();
         file.take(self.max_bytes).read_to_end(&mut bytes).ok()?;
-        self.decode(&bytes, key)
+        Some(bytes)
+    }
+
+    /// The value kept in `dir` under `key`; `None` when there is none, or another's.
+    pub fn load<T: DeserializeOwned>(&self, dir: &Path, key: &[u8; 32]) -> Option<T> {
+        self.decode(&self.read(dir)?, Some(key), &[])
+            .map(|(value, _)| value)
     }
 
     /// Keeps `value`, read under `key` (made with `extra`) from `mark` on, unless a write came
@@ -91,10 +107,13 @@ impl Kept {
         value: &T,
     ) {
         let unwritten = mark.is_some_and(|mark| store.unwritten_since(mark));
-        if !unwritten || self.key(store, extra).ok().as_ref() != Some(key) {
+        let Ok(log) = store.heads_digest() else {
+            return;
+        };
+        if !unwritten || self.key_at(extra, &log) != *key {
             return;
         }
-        let Ok(bytes) = self.encode(value, key) else {
+        let Ok(bytes) = self.encode(value, key, &log) else {
             return;
         };
         let Ok(mut file) = tempfile::NamedTempFile::new_in(store.dir()) else {
@@ -118,6 +137,38 @@ impl Kept {
             return Ok(kept);
         }
         let value = worked_out()?;
+        self.keep(store, extra, &key, mark, &value);
+        Ok(value)
+    }
+
+    /// The value kept under the log's present key; else the one kept under an earlier log,
+    /// brought up to date by `update` with what the writes since changed (`write_journal`),
+    /// when the journal has them all and `update` can (`Some`); else `worked_out`. Kept either
+    /// way.
+    pub fn get_or_bring_up_to_date<T: Serialize + DeserializeOwned>(
+        &self,
+        store: &Store,
+        extra: &[u8],
+        update: impl FnOnce(T, Since) -> Result<Option<T>>,
+        worked_out: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let mark = store.quiet();
+        let log = store.heads_digest()?;
+        let key = self.key_at(extra, &log);
+        let earlier = self
+            .read(store.dir())
+            .and_then(|bytes| self.decode::<T>(&bytes, None, extra));
+        let value = match earlier {
+            Some((value, kept_at)) if kept_at == log => return Ok(value),
+            Some((value, kept_at)) => match write_journal::since(store.dir(), &kept_at, &log) {
+                Some(since) => match update(value, since)? {
+                    Some(value) => value,
+                    None => worked_out()?,
+                },
+                None => worked_out()?,
+            },
+            None => worked_out()?,
+        };
         self.keep(store, extra, &key, mark, &value);
         Ok(value)
     }
@@ -164,10 +215,13 @@ mod tests {
     fn a_value_reads_back_only_under_its_own_key_and_whole() {
         let key = [7; 32];
         let value = (vec!["P-1".to_string(), "P-2".to_string()], 3u64);
-        let bytes = KEPT.encode(&value, &key).unwrap();
-        assert_eq!(KEPT.decode(&bytes, &key), Some(value.clone()));
+        let bytes = KEPT.encode(&value, &key, &[9; 32]).unwrap();
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&bytes, &[8; 32]),
+            KEPT.decode(&bytes, Some(&key), &[]),
+            Some((value.clone(), [9; 32]))
+        );
+        assert_eq!(
+            KEPT.decode::<(Vec<String>, u64)>(&bytes, Some(&[8; 32]), &[]),
             None,
             "another log's"
         );
@@ -175,12 +229,16 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&flipped, &key),
+            KEPT.decode::<(Vec<String>, u64)>(&flipped, Some(&key), &[]),
             None,
             "damaged"
         );
         let cut = &bytes[..bytes.len() - 1];
-        assert_eq!(KEPT.decode::<(Vec<String>, u64)>(cut, &key), None, "cut");
+        assert_eq!(
+            KEPT.decode::<(Vec<String>, u64)>(cut, Some(&key), &[]),
+            None,
+            "cut"
+        );
     }
 
     proptest! {
@@ -190,10 +248,12 @@ mod tests {
             let key = [1; 32];
             let mut bytes = KEPT.magic.to_vec();
             bytes.extend_from_slice(&key);
+            bytes.extend_from_slice(&[2; 32]);
             bytes.extend_from_slice(blake3::hash(&body).as_bytes());
             bytes.extend_from_slice(&body);
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, &key);
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&body, &key);
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, Some(&key), &[]);
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, None, b"extra");
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&body, Some(&key), &[]);
         }
     }
 }

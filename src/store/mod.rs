@@ -23,6 +23,7 @@ pub mod search_changes;
 mod staged;
 mod staging;
 pub mod voided;
+pub mod write_journal;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -176,6 +177,8 @@ pub(crate) struct TxKv<'a, E> {
     /// Where a commit notes the people it changes, to bring the search index up to date
     /// after it rather than remove it.
     people: Option<&'a search_changes::PeopleTouched>,
+    /// Where a commit notes what it changes, for its step in `write_journal`.
+    writes: Option<&'a write_journal::Noting>,
     error: std::marker::PhantomData<E>,
 }
 
@@ -186,6 +189,7 @@ impl<'a, E> TxKv<'a, E> {
             derived,
             invalidated: derived::Fed::default(),
             people: None,
+            writes: None,
             error: std::marker::PhantomData,
         }
     }
@@ -196,7 +200,16 @@ impl<'a, E> TxKv<'a, E> {
         self
     }
 
+    /// Notes in `writes` what the write changes.
+    pub(crate) fn noting_writes(mut self, writes: &'a write_journal::Noting) -> Self {
+        self.writes = Some(writes);
+        self
+    }
+
     fn before_write(&mut self, key: &str) -> Result<(), ConflictableTransactionError<E>> {
+        if let Some(writes) = self.writes {
+            writes.note(key);
+        }
         let mut fed = derived::Fed::by(key.as_bytes()).beyond(self.invalidated);
         let search = derived::Fed::only(derived::DerivedFile::Search);
         if let (Some(people), Some(id)) = (self.people, key.strip_prefix("p/")) {
@@ -307,11 +320,14 @@ impl Store {
         if payloads.is_empty() {
             return Ok(Vec::new());
         }
+        // A step of the journal is written only for a write no other overlapped.
+        let alone = self.derived.quiet();
         let _writing = self.derived.writing();
         let mut writer = self
             .writer
             .lock()
             .map_err(|_| eyre!("store writer lock poisoned"))?;
+        let before = self.heads_digest()?;
         // Another thread finishing the same staged write committed this chunk while this one
         // waited for the lock: it is not written twice.
         if let Some(first) = staged.and_then(|keys| keys.first()) {
@@ -345,6 +361,7 @@ impl Store {
         let next_id = writer.next_id;
         let derived_before = self.derived.generations()?;
         let people = search_changes::PeopleTouched::default();
+        let noting = write_journal::Noting::default();
         let trees = (
             &self.ops,
             &self.heads,
@@ -356,7 +373,9 @@ impl Store {
             for key in staged.into_iter().flatten() {
                 staged_tree.remove(key)?;
             }
-            let mut kv = TxKv::<ApplyError>::new(state, &self.derived).noting_people(&people);
+            let mut kv = TxKv::<ApplyError>::new(state, &self.derived)
+                .noting_people(&people)
+                .noting_writes(&noting);
             oplog::append_and_fold(ops, &mut kv, &encoded)?;
             heads.insert(&self.device.to_be_bytes(), head_bytes.as_slice())?;
             meta.insert("hlc", hlc_bytes.as_slice())?;
@@ -395,6 +414,12 @@ impl Store {
             _ => derived::Fed::default(),
         };
         self.derived.settle_beyond(derived_before, done)?;
+        // The write is made: a step not written only breaks the chain.
+        if alone.is_some_and(|begun| self.derived.still_quiet(begun + 1)) {
+            if let Ok(after) = self.heads_digest() {
+                let _ = write_journal::record(&self.dir, before, after, &noting);
+            }
+        }
         Ok(encoded.into_iter().map(|(op, _)| op).collect())
     }
 
@@ -412,6 +437,17 @@ impl Store {
     /// every write and import, so a change is seen by comparing two readings.
     pub fn ops_written(&self) -> Result<u64> {
         Ok(self.heads()?.iter().map(|(_, head)| head.seq).sum())
+    }
+
+    /// Every device's head as one hash: it names the log, and every op changes it.
+    pub fn heads_digest(&self) -> Result<[u8; 32]> {
+        let mut hash = blake3::Hasher::new();
+        for (device, head) in self.heads()? {
+            hash.update(&device.to_be_bytes());
+            hash.update(&head.seq.to_be_bytes());
+            hash.update(&head.hash);
+        }
+        Ok(*hash.finalize().as_bytes())
     }
 
     pub fn heads(&self) -> Result<Vec<(DeviceId, Head)>> {
