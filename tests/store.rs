@@ -539,7 +539,6 @@ fn a_kept_cert_summary_holds_only_until_the_next_op() {
         city: "420700".into(),
         counts: [9, 0, 0, 0, 0],
     });
-    marked.trained.push("P-marked".into());
     let key = kept::key(&store, &rules).unwrap();
     kept::keep(&store, &rules, &key, store.quiet(), &marked);
     assert_eq!(kept::summary(&store, &rules).unwrap(), marked, "read back");

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
@@ -18,6 +19,7 @@ use crate::i18n::{t, tf};
 use crate::log::apply::keys;
 use crate::log::Payload;
 use crate::store::kept::Kept;
+use crate::store::write_journal::Since;
 use crate::store::Store;
 
 /// Which enterprises a list holds.
@@ -46,9 +48,24 @@ impl CallFilter {
 /// enterprise and every person of the area.
 const SCREEN_ROWS: Kept = Kept {
     file: "enterprise-rows",
-    magic: b"peixun enterprise rows 2\n",
+    magic: b"peixun enterprise rows 3\n",
     max_bytes: 512 << 20,
 };
+
+/// The rows as kept, with the id of each person's line in the same order (each followed by a
+/// newline): a change to a few people moves only their lines.
+#[derive(Default, Serialize, Deserialize)]
+struct KeptRows {
+    rows: EnterpriseRows,
+    ids: String,
+}
+
+/// Beyond this many people changed since the rows were kept, they are worked out again.
+const MOST_MOVED: usize = 1_000;
+
+/// What the rows are read from besides people's own records: enterprises, outreach, and what
+/// decides who is trained (`cert::kept`).
+const SHARED: &[&str] = &["e", "r", "s", "x", "p", "a", "n"];
 
 /// A person as the 企业 tab's panel shows them: name and masked phone.
 fn on_screen(person: Person) -> String {
@@ -61,22 +78,99 @@ fn screen_rows_extra() -> Result<Vec<u8>, Refusal> {
 }
 
 /// Every enterprise of this office's area with its people as the 企业 tab shows them; kept
-/// while the log has not moved.
+/// while the log has not moved, and brought up to date after a write to a few people.
 pub fn screen_rows(store: &Store) -> Outcome<EnterpriseRows> {
     let extra = screen_rows_extra()?;
-    Ok(SCREEN_ROWS.get_or_work_out(store, &extra, || {
-        let mut packed = EnterpriseRows::default();
-        for row in rows_keeping(store, CallFilter::default(), on_screen)? {
-            packed.push(
-                &row.enterprise,
-                &row.unit_name,
-                row.trained,
-                row.outreach,
-                row.people.iter().map(String::as_str),
-            )?;
+    let kept = SCREEN_ROWS.get_or_bring_up_to_date(
+        store,
+        &extra,
+        |kept, since| rows_brought_up_to_date(store, kept, &since),
+        || {
+            let mut kept = KeptRows::default();
+            let rows = rows_keeping(store, CallFilter::default(), |p| {
+                (p.id.clone(), on_screen(p))
+            });
+            for row in rows? {
+                kept.rows.push(
+                    &row.enterprise,
+                    &row.unit_name,
+                    row.trained,
+                    row.outreach,
+                    row.people.iter().map(|(_, line)| line.as_str()),
+                )?;
+                for (id, _) in &row.people {
+                    kept.ids.push_str(id);
+                    kept.ids.push('\n');
+                }
+            }
+            Ok(kept)
+        },
+    )?;
+    Ok(kept.rows)
+}
+
+/// `kept` with the lines of the people `since` changed taken out and put where they are now,
+/// and the trained flag of each row they left or joined asked again; `None` when more than
+/// their own records changed, or too many of them.
+fn rows_brought_up_to_date(
+    store: &Store,
+    kept: KeptRows,
+    since: &Since,
+) -> color_eyre::eyre::Result<Option<KeptRows>> {
+    if since.wrote_any(SHARED) || since.people.len() > MOST_MOVED {
+        return Ok(None);
+    }
+    let mut joining: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for id in &since.people {
+        if let Some(person) = store.person(id)? {
+            if let Some(enterprise) = person.enterprise.clone() {
+                joining
+                    .entry(enterprise)
+                    .or_default()
+                    .push((person.id.clone(), on_screen(person)));
+            }
         }
-        Ok(packed)
-    })?)
+    }
+    let summary = crate::cert::kept::summary(store, &crate::cert::Rules::load()?)?;
+    let mut ids = kept.ids.split_terminator('\n');
+    let mut new_ids = String::with_capacity(kept.ids.len());
+    let mut whole = true;
+    let rows = kept.rows.changed(|row| {
+        let mut people: Vec<(String, String)> = Vec::new();
+        let mut left = false;
+        for line in row.people() {
+            let Some(id) = ids.next() else {
+                whole = false;
+                return None;
+            };
+            if since.people.contains(id) {
+                left = true;
+            } else {
+                people.push((id.to_string(), line.to_string()));
+            }
+        }
+        let joined = joining.remove(row.id).unwrap_or_default();
+        if !left && joined.is_empty() {
+            for (id, _) in &people {
+                new_ids.push_str(id);
+                new_ids.push('\n');
+            }
+            return None;
+        }
+        // In the store's order, as a row worked out from everyone lists them.
+        people.extend(joined);
+        people.sort_by(|a, b| a.0.cmp(&b.0));
+        let trained = people.iter().any(|(id, _)| summary.is_trained(id));
+        for (id, _) in &people {
+            new_ids.push_str(id);
+            new_ids.push('\n');
+        }
+        Some((trained, people.into_iter().map(|(_, line)| line).collect()))
+    })?;
+    if !whole || ids.next().is_some() {
+        return Ok(None);
+    }
+    Ok(Some(KeptRows { rows, ids: new_ids }))
 }
 
 /// Removes the kept rows, if any (`doctor`).
@@ -268,4 +362,129 @@ pub fn tally<P>(rows: &[OutreachRow<P>]) -> (BTreeMap<&'static str, usize>, usiz
         }
     }
     (by, none)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Scale;
+    use crate::domain::{Categories, SessionKind};
+    use crate::log::Payload;
+
+    /// The rows `screen_rows` gives, after checking they are the rows worked out from everyone.
+    fn rows_checked(store: &Store) -> EnterpriseRows {
+        let brought = screen_rows(store).unwrap();
+        forget_kept_screen_rows(store).unwrap();
+        assert_eq!(brought, screen_rows(store).unwrap(), "as worked out");
+        brought
+    }
+
+    fn own_person(store: &Store, skip: usize, with: impl Fn(&Person) -> bool) -> Person {
+        store
+            .people()
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.office == store.office() && with(p))
+            .nth(skip)
+            .expect("a person of the city's own")
+    }
+
+    #[test]
+    fn rows_brought_up_to_date_after_a_few_people_changed_are_the_rows_from_everyone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            crate::demo::build(&dir.path().join("s"), Scale::City, 2023, &mut |_, _| {}).unwrap();
+        let first = rows_checked(&store);
+        let untrained = first
+            .iter()
+            .find(|r| !r.trained && r.people().len() > 0)
+            .map(|r| r.id.to_string())
+            .expect("an enterprise nobody of which is trained");
+        let other = first
+            .iter()
+            .find(|r| r.id != untrained)
+            .map(|r| r.id.to_string())
+            .unwrap();
+
+        // A walk-in of the untrained enterprise, checked in as often as the rule asks.
+        let rules = crate::cert::Rules::load().unwrap();
+        let walk_in = Person {
+            id: store.new_id('P').unwrap(),
+            office: store.office().to_string(),
+            name: "钱多多".into(),
+            phone: "13900008888".into(),
+            position: String::new(),
+            enterprise: Some(untrained.clone()),
+            code: String::new(),
+        };
+        let mut write = vec![Payload::PersonUpserted(walk_in.clone())];
+        let sessions = store.sessions().unwrap();
+        let offline = sessions
+            .iter()
+            .filter(|s| s.kind == SessionKind::Offline && s.office == store.office());
+        for session in offline.take(rules.offline_sessions as usize) {
+            write.push(Payload::CheckedIn {
+                session: session.id.clone(),
+                person: walk_in.id.clone(),
+                at: session.date.and_hms_opt(9, 0, 0).unwrap(),
+            });
+        }
+        store.commit(write).unwrap();
+        let rows = rows_checked(&store);
+        let row = rows.get(rows.position(&untrained).unwrap()).unwrap();
+        assert!(row.trained, "the walk-in trained the enterprise");
+        assert!(row.people().any(|line| line.starts_with("钱多多 ")));
+
+        // Someone moved to another enterprise, and someone to none.
+        let mut moved = own_person(&store, 0, |p| p.enterprise.is_some());
+        moved.enterprise = Some(other.clone());
+        let mut left = own_person(&store, 1, |p| p.enterprise.is_some());
+        left.enterprise = None;
+        store
+            .commit(vec![
+                Payload::PersonUpserted(moved),
+                Payload::PersonUpserted(left),
+            ])
+            .unwrap();
+        rows_checked(&store);
+    }
+
+    #[test]
+    fn only_a_write_to_a_few_people_is_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            crate::demo::build(&dir.path().join("s"), Scale::City, 2023, &mut |_, _| {}).unwrap();
+        let extra = screen_rows_extra().unwrap();
+        // A row no count from everyone would give: it stays only while the rows are brought up
+        // to date rather than worked out again.
+        let mark = |store: &Store| {
+            let key = SCREEN_ROWS.key(store, &extra).unwrap();
+            screen_rows(store).unwrap();
+            let mut kept: KeptRows = SCREEN_ROWS.load(store.dir(), &key).unwrap();
+            let marker = Enterprise {
+                id: "E-marker".into(),
+                office: store.office().into(),
+                name: "标记".into(),
+                credit_code: None,
+                categories: Categories::NONE,
+                unit: store.office().into(),
+            };
+            kept.rows.push(&marker, "标记", false, None, []).unwrap();
+            SCREEN_ROWS.keep(store, &extra, &key, store.quiet(), &kept);
+        };
+        let marked = |store: &Store| screen_rows(store).unwrap().position("E-marker").is_some();
+        mark(&store);
+        let mut someone = own_person(&store, 0, |_| true);
+        someone.name.push('乙');
+        store
+            .commit(vec![Payload::PersonUpserted(someone)])
+            .unwrap();
+        assert!(marked(&store), "brought up to date");
+
+        let enterprise = store.enterprises().unwrap().remove(0);
+        store
+            .commit(vec![Payload::EnterpriseUpserted(enterprise)])
+            .unwrap();
+        assert!(!marked(&store), "an enterprise written: worked out again");
+    }
 }

@@ -24,10 +24,8 @@ pub struct CityCounts {
 pub struct Summary {
     /// By city code.
     pub cities: Vec<CityCounts>,
-    /// Ids of the people trained (参训达标), sorted.
-    pub trained: Vec<String>,
-    /// What each person counted for reached a stage: what a change to a few people takes
-    /// back before counting them again (`brought_up_to_date`). By id.
+    /// Each person who reached a stage, by id: who is trained, and what a change to a few
+    /// people takes back before counting them again (`brought_up_to_date`).
     reached: Vec<Reached>,
 }
 
@@ -41,11 +39,23 @@ struct Reached {
 }
 
 impl Summary {
+    /// Ids of the people trained (参训达标, the first stage), in order.
+    pub fn trained(&self) -> impl Iterator<Item = &str> {
+        self.reached
+            .iter()
+            .filter(|r| r.stages & 1 != 0)
+            .map(|r| r.id.as_str())
+    }
+
+    /// Whether person `id` is trained.
+    pub fn is_trained(&self, id: &str) -> bool {
+        self.reached
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .is_ok_and(|at| self.reached[at].stages & 1 != 0)
+    }
+
     /// Counts one person of the book.
     pub fn add(&mut self, c: &CertPerson) {
-        if c.status.trained {
-            self.trained.push(c.person.id.clone());
-        }
         if c.status.stage().is_none() {
             return;
         }
@@ -75,9 +85,6 @@ impl Summary {
 
     /// Takes back what person `id` counted for, as if they had not been added.
     fn take_back(&mut self, id: &str) {
-        if let Ok(at) = self.trained.binary_search_by(|t| t.as_str().cmp(id)) {
-            self.trained.remove(at);
-        }
         let Ok(at) = self.reached.binary_search_by(|r| r.id.as_str().cmp(id)) else {
             return;
         };
@@ -99,7 +106,6 @@ impl Summary {
     /// Puts the cities and the trained in order, once every person is added.
     pub fn finish(&mut self) {
         self.cities.sort_by(|a, b| a.city.cmp(&b.city));
-        self.trained.sort_unstable();
         self.reached.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     }
 }
@@ -107,9 +113,9 @@ impl Summary {
 /// The kept summary's file.
 const KEPT: Kept = Kept {
     file: "cert-summary",
-    magic: b"peixun cert summary 3\n",
-    // Larger than any summary (17 cities, and a person id for each of 400,000 trained people
-    // is 11 MB): a bigger file is not one of ours.
+    magic: b"peixun cert summary 4\n",
+    // Larger than any summary (17 cities, and a person id, city and stages for each of
+    // 400,000 people who reached a stage is 12 MB): a bigger file is not one of ours.
     max_bytes: 64 << 20,
 };
 
@@ -233,7 +239,11 @@ mod tests {
             person("P-3", "420700", false),
             person("P-4", "420700", true),
         ];
-        assert_eq!(summary_of(&people).cities.len(), 2);
+        let all = summary_of(&people);
+        assert_eq!(all.cities.len(), 2);
+        assert!(all.is_trained("P-1") && all.is_trained("P-4"));
+        assert!(!all.is_trained("P-3") && !all.is_trained("P-9"));
+        assert_eq!(all.trained().collect::<Vec<_>>(), ["P-1", "P-2", "P-4"]);
         for (i, gone) in people.iter().enumerate() {
             let mut taken = summary_of(&people);
             taken.take_back(&gone.person.id);

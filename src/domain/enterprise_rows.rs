@@ -196,6 +196,50 @@ impl EnterpriseRows {
     }
 }
 
+impl EnterpriseRows {
+    /// The rows again, in the same order, each with the trained flag and people `change` gives
+    /// it (`None`: as it is).
+    pub fn changed(
+        &self,
+        mut change: impl FnMut(&EnterpriseRow<'_>) -> Option<(bool, Vec<String>)>,
+    ) -> Result<EnterpriseRows, TooLarge> {
+        let mut out = EnterpriseRows {
+            units: self.units.clone(),
+            offices: self.offices.clone(),
+            ..EnterpriseRows::default()
+        };
+        for (i, packed) in self.rows.iter().enumerate() {
+            let Some(row) = self.get(i) else {
+                continue;
+            };
+            let first = u32::try_from(out.ends.len()).map_err(|_| TooLarge)?;
+            out.push_string(row.id)?;
+            out.push_string(row.name)?;
+            let (trained, people) = match change(&row) {
+                Some((trained, people)) => {
+                    for person in &people {
+                        out.push_string(person)?;
+                    }
+                    (trained, people.len())
+                }
+                None => {
+                    for person in row.people() {
+                        out.push_string(person)?;
+                    }
+                    (packed.trained, row.people)
+                }
+            };
+            out.rows.push(Packed {
+                first,
+                people: u32::try_from(people).map_err(|_| TooLarge)?,
+                trained,
+                ..packed.clone()
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Where `id` is in `list`, added at the end when it is not there. Offices and units are few (an
 /// area's counties and zones), so a look along the list is enough.
 fn index_of<T>(
@@ -285,6 +329,41 @@ mod tests {
         assert!(!packed.set_outreach("E-9", outreach.clone()));
         let statuses: Vec<_> = packed.iter().map(|r| r.outreach.cloned()).collect();
         assert_eq!(statuses, [None, Some(outreach), None]);
+    }
+
+    #[test]
+    fn a_change_replaces_only_the_rows_it_names() {
+        let mut packed = EnterpriseRows::default();
+        for i in 0..3 {
+            let e = enterprise(i, &format!("企业{i}"), "420704");
+            packed
+                .push(
+                    &e,
+                    "鄂城区",
+                    i == 2,
+                    None,
+                    [format!("员工{i} 139****000{i}").as_str()],
+                )
+                .unwrap();
+        }
+        let changed = packed
+            .changed(|row| (row.id == "E-1").then(|| (true, vec!["甲".into(), "乙".into()])))
+            .unwrap();
+        let rows: Vec<(bool, Vec<&str>)> = changed
+            .iter()
+            .map(|r| (r.trained, r.people().collect()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (false, vec!["员工0 139****0000"]),
+                (true, vec!["甲", "乙"]),
+                (true, vec!["员工2 139****0002"]),
+            ]
+        );
+        assert_eq!(changed.get(1).unwrap().name, "企业1");
+        assert_eq!(changed.get(1).unwrap().unit_name, "鄂城区");
+        assert_eq!(packed.changed(|_| None).unwrap(), packed, "nothing changed");
     }
 
     /// A count of people past the strings there are (a damaged file) lists only those.

@@ -248,8 +248,8 @@ impl Figures {
 pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
     let rules = crate::cert::Rules::load()?;
     Ok(crate::cert::kept::summary(store, &rules)?
-        .trained
-        .into_iter()
+        .trained()
+        .map(str::to_string)
         .collect())
 }
 
