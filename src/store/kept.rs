@@ -7,7 +7,7 @@
 //! the state before the heads. The file is whole or not read: a magic line, the key, a blake3
 //! of the body, the body (postcard).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -72,15 +72,26 @@ impl Kept {
         Some((postcard::from_bytes(body).ok()?, log))
     }
 
-    fn encode<T: Serialize>(&self, value: &T, key: &[u8; 32], log: &[u8; 32]) -> Result<Vec<u8>> {
-        let body = postcard::to_stdvec(value)?;
-        let mut bytes = Vec::with_capacity(self.magic.len() + 96 + body.len());
-        bytes.extend_from_slice(self.magic);
-        bytes.extend_from_slice(key);
-        bytes.extend_from_slice(log);
-        bytes.extend_from_slice(blake3::hash(&body).as_bytes());
-        bytes.extend_from_slice(&body);
-        Ok(bytes)
+    /// Writes `value` kept under `key` from the log `log`, serialising it twice (once for its
+    /// hash, once to `out`) rather than holding its bytes: at ten times the province the 企业
+    /// tab's rows are 20 MB.
+    fn write_to<T: Serialize>(
+        &self,
+        value: &T,
+        key: &[u8; 32],
+        log: &[u8; 32],
+        out: impl Write,
+    ) -> Result<()> {
+        let mut hash = blake3::Hasher::new();
+        postcard::to_io(value, &mut hash)?;
+        let mut out = std::io::BufWriter::new(out);
+        out.write_all(self.magic)?;
+        out.write_all(key)?;
+        out.write_all(log)?;
+        out.write_all(hash.finalize().as_bytes())?;
+        postcard::to_io(value, &mut out)?;
+        out.flush()?;
+        Ok(())
     }
 
     fn read(&self, dir: &Path) -> Option<Vec<u8>> {
@@ -113,13 +124,10 @@ impl Kept {
         if !unwritten || self.key_at(extra, &log) != *key {
             return;
         }
-        let Ok(bytes) = self.encode(value, key, &log) else {
-            return;
-        };
         let Ok(mut file) = tempfile::NamedTempFile::new_in(store.dir()) else {
             return;
         };
-        if std::io::Write::write_all(&mut file, &bytes).is_ok() {
+        if self.write_to(value, key, &log, &mut file).is_ok() {
             let _ = file.persist(self.path(store.dir()));
         }
     }
@@ -215,7 +223,8 @@ mod tests {
     fn a_value_reads_back_only_under_its_own_key_and_whole() {
         let key = [7; 32];
         let value = (vec!["P-1".to_string(), "P-2".to_string()], 3u64);
-        let bytes = KEPT.encode(&value, &key, &[9; 32]).unwrap();
+        let mut bytes = Vec::new();
+        KEPT.write_to(&value, &key, &[9; 32], &mut bytes).unwrap();
         assert_eq!(
             KEPT.decode(&bytes, Some(&key), &[]),
             Some((value.clone(), [9; 32]))

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::campaign::campaign;
 use crate::domain::{OfficeId, Person};
+use crate::log::authority::id_office;
 use crate::store::kept::Kept;
+use crate::store::write_journal::Since;
 use crate::store::Store;
 
 /// What two records have in common.
@@ -89,9 +91,42 @@ const KEPT: Kept = Kept {
 
 /// People owned by two or more different units below `office`, grouped by what they share; a
 /// pair found by phone is not listed again by credit code and name. Kept while the log has not
-/// moved: the 同步 tab asks on every visit, and the answer reads everyone below the office.
+/// moved, and while it moves only by writes that leave it as it was: the 同步 tab asks on every
+/// visit, and the answer reads everyone below the office.
 pub fn review(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
-    KEPT.get_or_work_out(store, office.as_bytes(), || worked_out(store, office))
+    KEPT.get_or_bring_up_to_date(
+        store,
+        office.as_bytes(),
+        |kept, since| Ok(left_as_it_was(office, &since).then_some(kept)),
+        || worked_out(store, office),
+    )
+}
+
+/// What the review reads besides people's own records: enterprises (credit codes and names),
+/// and a person's record under a key the journal could not read.
+const SHARED: &[&str] = &["e", "p"];
+
+/// Whether writes that changed only what `since` names leave the review of `office` as it was:
+/// they wrote no enterprise, and none of the people they wrote is of a unit below the office.
+/// A person's record is only ever written by the office its id names (`log::authority`), so the
+/// id says whose the person was before the write as well as after.
+fn left_as_it_was(office: &str, since: &Since) -> bool {
+    let below = units_below(office);
+    !since.wrote_any(SHARED)
+        && since
+            .people
+            .iter()
+            .all(|id| id_office(id).is_some_and(|unit| !below.contains(unit)))
+}
+
+/// The units below `office`, not itself.
+fn units_below(office: &str) -> BTreeSet<String> {
+    campaign()
+        .descendants(office)
+        .into_iter()
+        .filter(|(_, depth)| *depth > 0)
+        .map(|(u, _)| u.id.clone())
+        .collect()
 }
 
 /// Removes the kept review, if any (`doctor`).
@@ -103,12 +138,7 @@ pub fn forget_kept_review(store: &Store) -> Result<()> {
 /// collision only costs the second pass a look at a group it then drops): a province office
 /// holds everyone once, not twice over (hundreds of MB at ten times the province).
 fn worked_out(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
-    let below: BTreeSet<String> = campaign()
-        .descendants(office)
-        .into_iter()
-        .filter(|(_, depth)| *depth > 0)
-        .map(|(u, _)| u.id.clone())
-        .collect();
+    let below = units_below(office);
     let mut codes: HashMap<String, String> = HashMap::new();
     for e in store.enterprises_each() {
         let e = e?;
@@ -176,4 +206,49 @@ fn worked_out(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn since(people: &[&str], kinds: &[&str]) -> Since {
+        Since {
+            people: people.iter().map(|p| p.to_string()).collect(),
+            kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn only_writes_to_people_of_no_unit_below_leave_the_review_as_it_was() {
+        // 鄂州市 (420700) reviews its counties' people, 鄂城区 (420704) among them.
+        let city = "420700";
+        assert!(left_as_it_was(city, &since(&[], &[])));
+        assert!(left_as_it_was(
+            city,
+            &since(&["P-420700-1a2b3c-7"], &["h", "o", "q"])
+        ));
+        assert!(
+            left_as_it_was(city, &since(&["P-420100-1a2b3c-7"], &[])),
+            "another city's"
+        );
+        assert!(
+            !left_as_it_was(city, &since(&["P-420704-1a2b3c-7"], &[])),
+            "a county's"
+        );
+        assert!(
+            !left_as_it_was(city, &since(&["P-nobody"], &[])),
+            "no office's id"
+        );
+        assert!(!left_as_it_was(city, &since(&[], &["e"])), "an enterprise");
+        assert!(
+            !left_as_it_was(city, &since(&[], &["p"])),
+            "a person's record unread"
+        );
+        // A county has nothing below it: its own people's writes never change its review.
+        assert!(left_as_it_was(
+            "420704",
+            &since(&["P-420704-1a2b3c-7"], &[])
+        ));
+    }
 }
