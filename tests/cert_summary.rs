@@ -157,6 +157,20 @@ fn only_a_write_to_a_few_people_is_brought_up_to_date_and_anything_shared_is_wor
         "worked out"
     );
 
+    // A wrong summary kept under an earlier log is what `doctor` checks too: brought up to
+    // date, it is still not what the book gives, and it goes.
+    let key = kept::key(&store, &rules).unwrap();
+    kept::keep(&store, &rules, &key, store.quiet(), &marked);
+    let next = untrained(&store, &rules, 3);
+    store
+        .commit(trained_at_the_door(&store, &rules, &next))
+        .unwrap();
+    assert!(!kept::kept_is_current(&store, &rules).unwrap());
+    assert!(
+        !has_mark(&kept::summary(&store, &rules).unwrap()),
+        "removed"
+    );
+
     // Without the journal of the writes since, it is worked out again too.
     let key = kept::key(&store, &rules).unwrap();
     kept::keep(&store, &rules, &key, store.quiet(), &marked);
@@ -169,4 +183,31 @@ fn only_a_write_to_a_few_people_is_brought_up_to_date_and_anything_shared_is_wor
         !has_mark(&kept::summary(&store, &rules).unwrap()),
         "no journal"
     );
+}
+
+/// A person id with a `/` in it (an office may make one; only its office part is checked) makes
+/// a list line's key ambiguous: the write is read as a shared one, and the summary worked out.
+#[test]
+fn a_slash_in_a_person_id_does_not_name_someone_else() {
+    let (_dir, store) = city();
+    let rules = Rules::load().unwrap();
+    let id = format!("{}/x", store.new_id('P').unwrap());
+    let person = Person {
+        id: id.clone(),
+        office: store.office().to_string(),
+        name: "钱多多".into(),
+        phone: "13900008888".into(),
+        position: String::new(),
+        enterprise: None,
+        code: String::new(),
+    };
+    store.commit(vec![Payload::PersonUpserted(person)]).unwrap();
+    assert!(!summary_checked(&store, &rules).trained().any(|t| t == id));
+    let check_ins = offline_sessions(&store)
+        .iter()
+        .take(rules.offline_sessions as usize)
+        .map(|s| checked_in(s, &id))
+        .collect();
+    store.commit(check_ins).unwrap();
+    assert!(summary_checked(&store, &rules).trained().any(|t| t == id));
 }

@@ -188,7 +188,12 @@ fn worked_out(store: &Store, rules: &Rules) -> Result<Summary> {
 /// Whether the summary kept under the log's present key (if any) is the one the book gives; one
 /// that is not is removed, to be worked out again by the next read.
 pub fn kept_is_current(store: &Store, rules: &Rules) -> Result<bool> {
-    KEPT.kept_is_current(store, &extra(rules), || worked_out(store, rules))
+    KEPT.kept_is_current(
+        store,
+        &extra(rules),
+        |kept, since| brought_up_to_date(store, rules, kept, since),
+        || worked_out(store, rules),
+    )
 }
 
 #[cfg(test)]

@@ -162,23 +162,36 @@ impl Kept {
     ) -> Result<T> {
         let mark = store.quiet();
         let log = store.heads_digest()?;
-        let key = self.key_at(extra, &log);
-        let earlier = self
-            .read(store.dir())
-            .and_then(|bytes| self.decode::<T>(&bytes, None, extra));
-        let value = match earlier {
-            Some((value, kept_at)) if kept_at == log => return Ok(value),
-            Some((value, kept_at)) => match write_journal::since(store.dir(), &kept_at, &log) {
-                Some(since) => match update(value, since)? {
-                    Some(value) => value,
-                    None => worked_out()?,
-                },
-                None => worked_out()?,
-            },
-            None => worked_out()?,
+        let value = match self.kept_now(store, extra, &log, update)? {
+            FromFile::AtThisLog(value) => return Ok(value),
+            FromFile::BroughtUpToDate(value) => value,
+            FromFile::Nothing => worked_out()?,
         };
-        self.keep(store, extra, &key, mark, &value);
+        self.keep(store, extra, &self.key_at(extra, &log), mark, &value);
         Ok(value)
+    }
+
+    /// What the kept file gives for the log `log`, without working anything out.
+    fn kept_now<T: DeserializeOwned>(
+        &self,
+        store: &Store,
+        extra: &[u8],
+        log: &[u8; 32],
+        update: impl FnOnce(T, Since) -> Result<Option<T>>,
+    ) -> Result<FromFile<T>> {
+        let Some((value, kept_at)) = self
+            .read(store.dir())
+            .and_then(|bytes| self.decode::<T>(&bytes, None, extra))
+        else {
+            return Ok(FromFile::Nothing);
+        };
+        if kept_at == *log {
+            return Ok(FromFile::AtThisLog(value));
+        }
+        let Some(since) = write_journal::since(store.dir(), &kept_at, log) else {
+            return Ok(FromFile::Nothing);
+        };
+        Ok(update(value, since)?.map_or(FromFile::Nothing, FromFile::BroughtUpToDate))
     }
 
     /// Removes the kept value, if any.
@@ -187,17 +200,21 @@ impl Kept {
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))
     }
 
-    /// Whether the value kept under the log's present key (if any) is the one `worked_out`
-    /// gives; one that is not is removed, to be worked out again by the next read.
+    /// Whether the value a read would take from the kept file now (kept under the log's
+    /// present key, or under an earlier one and brought up to date by `update`) is the one
+    /// `worked_out` gives; a file that gives another is removed, to be worked out again by the
+    /// next read.
     pub fn kept_is_current<T: PartialEq + DeserializeOwned>(
         &self,
         store: &Store,
         extra: &[u8],
+        update: impl FnOnce(T, Since) -> Result<Option<T>>,
         worked_out: impl FnOnce() -> Result<T>,
     ) -> Result<bool> {
-        let key = self.key(store, extra)?;
-        let Some(kept) = self.load::<T>(store.dir(), &key) else {
-            return Ok(true);
+        let log = store.heads_digest()?;
+        let kept = match self.kept_now(store, extra, &log, update)? {
+            FromFile::AtThisLog(value) | FromFile::BroughtUpToDate(value) => value,
+            FromFile::Nothing => return Ok(true),
         };
         if worked_out()? == kept {
             return Ok(true);
@@ -206,6 +223,13 @@ impl Kept {
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &store.dir().display())]))?;
         Ok(false)
     }
+}
+
+/// What a kept file gives for the present log.
+enum FromFile<T> {
+    AtThisLog(T),
+    BroughtUpToDate(T),
+    Nothing,
 }
 
 #[cfg(test)]

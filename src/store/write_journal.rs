@@ -83,7 +83,12 @@ fn owner(key: &str) -> Owner<'_> {
     };
     let person = match kind {
         "p" => Some(rest),
-        "a" | "n" => rest.rsplit_once('/').map(|(_, person)| person),
+        // A list's line is `a/{session}/{person}`: with more `/` than that, the session and
+        // the person cannot be told apart, and the key is read as shared.
+        "a" | "n" => rest
+            .split_once('/')
+            .map(|(_, person)| person)
+            .filter(|person| !person.contains('/')),
         "x" => rest
             .split_once('/')
             .and_then(|(record, rest)| match record {
@@ -240,6 +245,8 @@ mod tests {
             ("p/".to_string(), "p"),
             ("x".to_string(), "x"),
             ("x/o/".to_string(), "x/o"),
+            ("a/S-1/z/P-2".to_string(), "a"),
+            ("n/S-1/P-420704-1/x".to_string(), "n"),
         ] {
             assert_eq!(owner(&key), Owner::Kind(kind), "{key}");
         }
