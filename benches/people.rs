@@ -63,24 +63,6 @@ fn lines(store: &Store, into: &Path) {
     out.flush().unwrap_or_else(|e| panic!("{e}"));
 }
 
-/// The same walk-in registered again (one more op each run, no more people): the kept index
-/// stays, with them beside it.
-fn walk_in(store: &Store) {
-    let office = store.office().to_string();
-    let person = peixun::domain::Person {
-        id: format!("P-{office}-bench-walk-in"),
-        office,
-        name: "赵松林".into(),
-        phone: "13912345678".into(),
-        position: String::new(),
-        enterprise: None,
-        code: "BENCH1".into(),
-    };
-    store
-        .commit(vec![peixun::log::Payload::PersonUpserted(person)])
-        .unwrap_or_else(|e| panic!("{e}"));
-}
-
 fn fzf_installed() -> bool {
     Command::new("fzf")
         .arg("--version")
@@ -116,7 +98,7 @@ fn main() {
         {
             let store = Store::open(&dir).unwrap_or_else(|e| panic!("{e}"));
             lines(&store, &list);
-            walk_in(&store);
+            support::walk_in(&store);
         }
         let after_change = support::median((0..11).map(|_| run(&mut search(&dir))).collect());
         support::report(

@@ -14,29 +14,12 @@ use peixun::cert::kept::summary;
 use peixun::cert::Rules;
 use peixun::store::Store;
 
-/// The same walk-in registered again: one more op each run, written by this office alone.
-fn walk_in(store: &Store) {
-    let office = store.office().to_string();
-    let person = peixun::domain::Person {
-        id: format!("P-{office}-bench-walk-in"),
-        office,
-        name: "赵松林".into(),
-        phone: "13912345678".into(),
-        position: String::new(),
-        enterprise: None,
-        code: "BENCH1".into(),
-    };
-    store
-        .commit(vec![peixun::log::Payload::PersonUpserted(person)])
-        .unwrap_or_else(|e| panic!("{e}"));
-}
-
 /// The median of `runs` timings of `read`, each after a walk-in that is not timed.
 fn after_walk_ins(store: &Store, runs: usize, mut read: impl FnMut()) -> Duration {
     support::median(
         (0..runs)
             .map(|_| {
-                walk_in(store);
+                support::walk_in(store);
                 let start = Instant::now();
                 read();
                 start.elapsed()
@@ -89,7 +72,7 @@ fn main() {
         );
         criterion.bench_function(&format!("{name}/cert_summary_after_a_walk_in"), |b| {
             b.iter_batched(
-                || walk_in(&store),
+                || support::walk_in(&store),
                 |()| cert_summary(),
                 BatchSize::PerIteration,
             )

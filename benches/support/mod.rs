@@ -109,3 +109,21 @@ pub fn report(what: &str, scale: &str, median: Duration, baseline: Duration, ext
         median.as_secs_f64() / baseline.as_secs_f64().max(1e-9)
     );
 }
+
+/// The same walk-in registered again (one more op each run, no more people), written by this
+/// office alone: the kept index and the kept screens stay, brought up to date.
+pub fn walk_in(store: &peixun::store::Store) {
+    let office = store.office().to_string();
+    let person = peixun::domain::Person {
+        id: format!("P-{office}-bench-walk-in"),
+        office,
+        name: "赵松林".into(),
+        phone: "13912345678".into(),
+        position: String::new(),
+        enterprise: None,
+        code: "BENCH1".into(),
+    };
+    store
+        .commit(vec![peixun::log::Payload::PersonUpserted(person)])
+        .unwrap_or_else(|e| panic!("{e}"));
+}
