@@ -604,20 +604,36 @@ fn a_kept_value_holds_until_the_log_moves_and_a_wrong_one_is_removed() {
         worked.set(worked.get() + 1);
         Ok(store.people()?.len() as u64)
     };
-    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 0);
-    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 0);
+    let cannot_update = |_: u64, _| Ok(None);
+    assert_eq!(
+        KEPT.get_or_bring_up_to_date(&store, b"", cannot_update, count)
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        KEPT.get_or_bring_up_to_date(&store, b"", cannot_update, count)
+            .unwrap(),
+        0
+    );
     assert_eq!(worked.get(), 1, "the second read is the kept one");
     assert!(dir.path().join("kept-people-count").exists());
     store
         .commit(vec![Payload::PersonUpserted(person(&store, 1))])
         .unwrap();
-    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 1);
+    assert_eq!(
+        KEPT.get_or_bring_up_to_date(&store, b"", cannot_update, count)
+            .unwrap(),
+        1
+    );
     assert_eq!(worked.get(), 2);
     // Something else under the same key: the check finds it and removes it.
     let key = KEPT.key(&store, b"").unwrap();
     KEPT.keep(&store, b"", &key, store.quiet(), &7u64);
-    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 7);
-    let cannot_update = |_: u64, _| Ok(None);
+    assert_eq!(
+        KEPT.get_or_bring_up_to_date(&store, b"", cannot_update, count)
+            .unwrap(),
+        7
+    );
     assert!(!KEPT
         .kept_is_current(&store, b"", cannot_update, count)
         .unwrap());
@@ -625,7 +641,11 @@ fn a_kept_value_holds_until_the_log_moves_and_a_wrong_one_is_removed() {
     assert!(KEPT
         .kept_is_current(&store, b"", cannot_update, count)
         .unwrap());
-    assert_eq!(KEPT.get_or_work_out(&store, b"", count).unwrap(), 1);
+    assert_eq!(
+        KEPT.get_or_bring_up_to_date(&store, b"", cannot_update, count)
+            .unwrap(),
+        1
+    );
     // Kept for another office asking, it is not this one's.
     assert_ne!(KEPT.key(&store, b"420700").unwrap(), key);
 }

@@ -63,9 +63,9 @@ struct KeptRows {
 /// Beyond this many people changed since the rows were kept, they are worked out again.
 const MOST_MOVED: usize = 1_000;
 
-/// What the rows are read from besides people's own records: enterprises, outreach, and what
-/// decides who is trained (`cert::kept`).
-const SHARED: &[&str] = &["e", "r", "s", "x", "p", "a", "n"];
+/// What the rows are read from besides people's own records and what decides who is trained
+/// (`cert::kept::SHARED`): enterprises, outreach.
+const SHARED: &[&str] = &["e", "r"];
 
 /// A person as the 企业 tab's panel shows them: name and masked phone.
 fn on_screen(person: Person) -> String {
@@ -117,7 +117,8 @@ fn rows_brought_up_to_date(
     kept: KeptRows,
     since: &Since,
 ) -> color_eyre::eyre::Result<Option<KeptRows>> {
-    if since.wrote_any(SHARED) || since.people.len() > MOST_MOVED {
+    let shared = since.wrote_any(SHARED) || since.wrote_any(crate::cert::kept::SHARED);
+    if shared || since.people.len() > MOST_MOVED {
         return Ok(None);
     }
     let mut joining: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -460,7 +461,10 @@ mod tests {
         let mark = |store: &Store| {
             let key = SCREEN_ROWS.key(store, &extra).unwrap();
             screen_rows(store).unwrap();
-            let mut kept: KeptRows = SCREEN_ROWS.load(store.dir(), &key).unwrap();
+            let just_kept = || Err(color_eyre::eyre::eyre!("kept just now"));
+            let mut kept: KeptRows = SCREEN_ROWS
+                .get_or_bring_up_to_date(store, &extra, |_, _| Ok(None), just_kept)
+                .unwrap();
             let marker = Enterprise {
                 id: "E-marker".into(),
                 office: store.office().into(),

@@ -140,7 +140,7 @@ const MOST_BROUGHT_UP_TO_DATE: usize = 64;
 
 /// What a person's place in the chain is read from besides their own records: sessions,
 /// enterprises, and the certification records shared by everyone (`write_journal::Since`).
-const SHARED: &[&str] = &["s", "e", "x", "p", "a", "n"];
+pub const SHARED: &[&str] = &["s", "e", "x", "p", "a", "n"];
 
 /// The book's summary: kept, when the log has not moved since it was; else brought up to date
 /// from the few people changed since, or worked out from every person; and kept.

@@ -50,19 +50,13 @@ impl Kept {
     }
 
     /// The value in `bytes` with the log it was made from, when they are a whole one kept
-    /// under `key`, or (`key` none) under the key `extra` gives with that log.
-    fn decode<T: DeserializeOwned>(
-        &self,
-        bytes: &[u8],
-        key: Option<&[u8; 32]>,
-        extra: &[u8],
-    ) -> Option<(T, [u8; 32])> {
+    /// under the key `extra` gives with that log.
+    fn decode<T: DeserializeOwned>(&self, bytes: &[u8], extra: &[u8]) -> Option<(T, [u8; 32])> {
         let rest = bytes.strip_prefix(self.magic)?;
         let (kept_under, rest) = rest.split_at_checked(32)?;
         let (log, body) = rest.split_at_checked(32)?;
         let log: [u8; 32] = log.try_into().ok()?;
-        let expected = key.copied().unwrap_or_else(|| self.key_at(extra, &log));
-        if kept_under != expected {
+        if kept_under != self.key_at(extra, &log) {
             return None;
         }
         let (check, body) = body.split_at_checked(32)?;
@@ -101,12 +95,6 @@ impl Kept {
         Some(bytes)
     }
 
-    /// The value kept in `dir` under `key`; `None` when there is none, or another's.
-    pub fn load<T: DeserializeOwned>(&self, dir: &Path, key: &[u8; 32]) -> Option<T> {
-        self.decode(&self.read(dir)?, Some(key), &[])
-            .map(|(value, _)| value)
-    }
-
     /// Keeps `value`, read under `key` (made with `extra`) from `mark` on, unless a write came
     /// since. Keeping it only spares the next read: a full disk costs time, not answers.
     pub fn keep<T: Serialize>(
@@ -130,23 +118,6 @@ impl Kept {
         if self.write_to(value, key, &log, &mut file).is_ok() {
             let _ = file.persist(self.path(store.dir()));
         }
-    }
-
-    /// The value kept under the log's present key, else `worked_out` and kept.
-    pub fn get_or_work_out<T: Serialize + DeserializeOwned>(
-        &self,
-        store: &Store,
-        extra: &[u8],
-        worked_out: impl FnOnce() -> Result<T>,
-    ) -> Result<T> {
-        let mark = store.quiet();
-        let key = self.key(store, extra)?;
-        if let Some(kept) = self.load(store.dir(), &key) {
-            return Ok(kept);
-        }
-        let value = worked_out()?;
-        self.keep(store, extra, &key, mark, &value);
-        Ok(value)
     }
 
     /// The value kept under the log's present key; else the one kept under an earlier log,
@@ -181,7 +152,7 @@ impl Kept {
     ) -> Result<FromFile<T>> {
         let Some((value, kept_at)) = self
             .read(store.dir())
-            .and_then(|bytes| self.decode::<T>(&bytes, None, extra))
+            .and_then(|bytes| self.decode::<T>(&bytes, extra))
         else {
             return Ok(FromFile::Nothing);
         };
@@ -245,16 +216,22 @@ mod tests {
 
     #[test]
     fn a_value_reads_back_only_under_its_own_key_and_whole() {
-        let key = [7; 32];
+        let log = [9; 32];
+        let key = KEPT.key_at(b"", &log);
         let value = (vec!["P-1".to_string(), "P-2".to_string()], 3u64);
         let mut bytes = Vec::new();
-        KEPT.write_to(&value, &key, &[9; 32], &mut bytes).unwrap();
+        KEPT.write_to(&value, &key, &log, &mut bytes).unwrap();
+        assert_eq!(KEPT.decode(&bytes, b""), Some((value.clone(), log)));
         assert_eq!(
-            KEPT.decode(&bytes, Some(&key), &[]),
-            Some((value.clone(), [9; 32]))
+            KEPT.decode::<(Vec<String>, u64)>(&bytes, b"420700"),
+            None,
+            "another office's"
         );
+        let mut another_log = Vec::new();
+        KEPT.write_to(&value, &key, &[8; 32], &mut another_log)
+            .unwrap();
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&bytes, Some(&[8; 32]), &[]),
+            KEPT.decode::<(Vec<String>, u64)>(&another_log, b""),
             None,
             "another log's"
         );
@@ -262,31 +239,27 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&flipped, Some(&key), &[]),
+            KEPT.decode::<(Vec<String>, u64)>(&flipped, b""),
             None,
             "damaged"
         );
         let cut = &bytes[..bytes.len() - 1];
-        assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(cut, Some(&key), &[]),
-            None,
-            "cut"
-        );
+        assert_eq!(KEPT.decode::<(Vec<String>, u64)>(cut, b""), None, "cut");
     }
 
     proptest! {
         /// Whatever a kept file holds, reading it gives a value or nothing, never a panic.
         #[test]
         fn any_bytes_read_as_a_value_or_nothing(body in proptest::collection::vec(any::<u8>(), 0..512)) {
-            let key = [1; 32];
+            let key = KEPT.key_at(b"", &[2; 32]);
             let mut bytes = KEPT.magic.to_vec();
             bytes.extend_from_slice(&key);
             bytes.extend_from_slice(&[2; 32]);
             bytes.extend_from_slice(blake3::hash(&body).as_bytes());
             bytes.extend_from_slice(&body);
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, Some(&key), &[]);
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, None, b"extra");
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&body, Some(&key), &[]);
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, b"");
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, b"extra");
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&body, b"");
         }
     }
 }

@@ -327,7 +327,7 @@ impl Store {
             .writer
             .lock()
             .map_err(|_| eyre!("store writer lock poisoned"))?;
-        let before = self.heads_digest()?;
+        let before = alone.map(|_| self.heads_digest()).transpose()?;
         // Another thread finishing the same staged write committed this chunk while this one
         // waited for the lock: it is not written twice.
         if let Some(first) = staged.and_then(|keys| keys.first()) {
@@ -415,9 +415,11 @@ impl Store {
         };
         self.derived.settle_beyond(derived_before, done)?;
         // The write is made: a step not written only breaks the chain.
-        if alone.is_some_and(|begun| self.derived.still_quiet(begun + 1)) {
-            if let Ok(after) = self.heads_digest() {
-                let _ = write_journal::record(&self.dir, before, after, &noting);
+        if let (Some(begun), Some(before)) = (alone, before) {
+            if self.derived.still_quiet(begun + 1) {
+                if let Ok(after) = self.heads_digest() {
+                    let _ = write_journal::record(&self.dir, before, after, &noting);
+                }
             }
         }
         Ok(encoded.into_iter().map(|(op, _)| op).collect())
