@@ -98,15 +98,20 @@ pub fn screen_rows(store: &Store) -> Outcome<EnterpriseRows> {
                     row.outreach,
                     row.people.iter().map(|(_, line)| line.as_str()),
                 )?;
-                for (id, _) in &row.people {
-                    kept.ids.push_str(id);
-                    kept.ids.push('\n');
-                }
+                push_ids(&mut kept.ids, row.people.iter().map(|(id, _)| id.as_str()));
             }
             Ok(kept)
         },
     )?;
     Ok(kept.rows)
+}
+
+/// Adds each of `ids` to `into`, each followed by a newline (`KeptRows::ids`).
+fn push_ids<'a>(into: &mut String, ids: impl Iterator<Item = &'a str>) {
+    for id in ids {
+        into.push_str(id);
+        into.push('\n');
+    }
 }
 
 /// `kept` with the lines of the people `since` changed taken out and put where they are now,
@@ -137,35 +142,29 @@ fn rows_brought_up_to_date(
     let mut new_ids = String::with_capacity(kept.ids.len());
     let mut whole = true;
     let rows = kept.rows.changed(|row| {
-        let mut people: Vec<(String, String)> = Vec::new();
-        let mut left = false;
-        for line in row.people() {
-            let Some(id) = ids.next() else {
-                whole = false;
-                return None;
-            };
-            if since.people.contains(id) {
-                left = true;
-            } else {
-                people.push((id.to_string(), line.to_string()));
-            }
-        }
-        let joined = joining.remove(row.id).unwrap_or_default();
-        if !left && joined.is_empty() {
-            for (id, _) in &people {
-                new_ids.push_str(id);
-                new_ids.push('\n');
-            }
+        let count = row.people().len();
+        let row_ids: Vec<&str> = ids.by_ref().take(count).collect();
+        if row_ids.len() < count {
+            whole = false;
             return None;
         }
+        let joined = joining.remove(row.id).unwrap_or_default();
+        let left = row_ids.iter().any(|id| since.people.contains(*id));
+        if !left && joined.is_empty() {
+            push_ids(&mut new_ids, row_ids.into_iter());
+            return None;
+        }
+        let mut people: Vec<(String, String)> = row_ids
+            .into_iter()
+            .zip(row.people())
+            .filter(|(id, _)| !since.people.contains(*id))
+            .map(|(id, line)| (id.to_string(), line.to_string()))
+            .chain(joined)
+            .collect();
         // In the store's order, as a row worked out from everyone lists them.
-        people.extend(joined);
         people.sort_by(|a, b| a.0.cmp(&b.0));
         let trained = people.iter().any(|(id, _)| summary.is_trained(id));
-        for (id, _) in &people {
-            new_ids.push_str(id);
-            new_ids.push('\n');
-        }
+        push_ids(&mut new_ids, people.iter().map(|(id, _)| id.as_str()));
         Some((trained, people.into_iter().map(|(_, line)| line).collect()))
     })?;
     if !whole || ids.next().is_some() {
