@@ -4,6 +4,7 @@
 //! action kept in the log with who took it.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::{Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::unit_name;
-use crate::domain::enterprise_rows::EnterpriseRows;
+use crate::domain::enterprise_rows::{EnterpriseRows, RowChange};
 use crate::domain::outreach::{Outreach, OutreachRow, OutreachStatus};
+use crate::domain::splice::splice_text;
 use crate::domain::text::mask_phone;
 use crate::domain::{Enterprise, EnterpriseCategory, Person};
 use crate::i18n::{t, tf};
@@ -138,21 +140,25 @@ fn rows_brought_up_to_date(
         }
     }
     let summary = crate::cert::kept::summary(store, &crate::cert::Rules::load()?)?;
-    let mut ids = kept.ids.split_terminator('\n');
-    let mut new_ids = String::with_capacity(kept.ids.len());
-    let mut whole = true;
-    let rows = kept.rows.changed(|row| {
-        let count = row.people().len();
-        let row_ids: Vec<&str> = ids.by_ref().take(count).collect();
-        if row_ids.len() < count {
-            whole = false;
-            return None;
+    let KeptRows { rows, mut ids } = kept;
+    let mut changes = Vec::new();
+    // Where each changed row's ids are in `ids`, and its ids now.
+    let mut id_edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut at = 0;
+    for (i, row) in (0..rows.len()).filter_map(|i| Some((i, rows.get(i)?))) {
+        let start = at;
+        let mut row_ids = Vec::with_capacity(row.people().len());
+        for _ in 0..row.people().len() {
+            let Some(len) = ids.get(at..).and_then(|rest| rest.find('\n')) else {
+                return Ok(None);
+            };
+            row_ids.push(&ids[at..at + len]);
+            at += len + 1;
         }
         let joined = joining.remove(row.id).unwrap_or_default();
         let left = row_ids.iter().any(|id| since.people.contains(*id));
         if !left && joined.is_empty() {
-            push_ids(&mut new_ids, row_ids.into_iter());
-            return None;
+            continue;
         }
         let mut people: Vec<(String, String)> = row_ids
             .into_iter()
@@ -163,14 +169,28 @@ fn rows_brought_up_to_date(
             .collect();
         // In the store's order, as a row worked out from everyone lists them.
         people.sort_by(|a, b| a.0.cmp(&b.0));
-        let trained = people.iter().any(|(id, _)| summary.is_trained(id));
-        push_ids(&mut new_ids, people.iter().map(|(id, _)| id.as_str()));
-        Some((trained, people.into_iter().map(|(_, line)| line).collect()))
-    })?;
-    if !whole || ids.next().is_some() {
+        let mut row_ids = String::new();
+        push_ids(&mut row_ids, people.iter().map(|(id, _)| id.as_str()));
+        id_edits.push((start..at, row_ids));
+        changes.push(RowChange {
+            row: i,
+            trained: people.iter().any(|(id, _)| summary.is_trained(id)),
+            people: people.into_iter().map(|(_, line)| line).collect(),
+        });
+    }
+    if at != ids.len() {
         return Ok(None);
     }
-    Ok(Some(KeptRows { rows, ids: new_ids }))
+    let id_slices: Vec<(Range<usize>, &str)> = id_edits
+        .iter()
+        .map(|(range, with)| (range.clone(), with.as_str()))
+        .collect();
+    if splice_text(&mut ids, &id_slices).is_none() {
+        return Ok(None);
+    }
+    Ok(rows
+        .with_people_replaced(&changes)?
+        .map(|rows| KeptRows { rows, ids }))
 }
 
 /// Removes the kept rows, if any (`doctor`).
