@@ -49,6 +49,20 @@ impl Mapped {
         })
     }
 
+    /// Lets the system take back the pages read so far. The mapping is private and never
+    /// written, so a page read again is faulted in from the page cache with the file's bytes:
+    /// after a walk over a whole column (the enterprises' names, 8 MB at ten times the
+    /// province), the process holds again only what searches touch.
+    pub(super) fn forget_read_pages(&self) {
+        if self.len > 0 {
+            // SAFETY: advice on exactly the mapping made in `of`; for a private read-only file
+            // mapping it drops no data, only this process's copy of the pages.
+            unsafe {
+                libc::madvise(self.start.cast_mut().cast(), self.len, libc::MADV_DONTNEED);
+            }
+        }
+    }
+
     pub(super) fn bytes(&self) -> &[u8] {
         // SAFETY: `start` is a live mapping of `len` readable bytes (or dangling with length 0)
         // until `drop`, and its bytes are never written.
@@ -78,5 +92,17 @@ mod tests {
         file.write_all(b"peixun").unwrap();
         assert_eq!(Mapped::of(&file, 6).unwrap().bytes(), b"peixun");
         assert_eq!(Mapped::of(&file, 0).unwrap().bytes(), b"");
+    }
+
+    #[test]
+    fn pages_forgotten_read_back_as_the_files_bytes() {
+        let mut file = tempfile::tempfile().unwrap();
+        let bytes: Vec<u8> = (0..3 * 4096 + 7).map(|i| (i % 251) as u8).collect();
+        file.write_all(&bytes).unwrap();
+        let mapped = Mapped::of(&file, bytes.len()).unwrap();
+        assert_eq!(mapped.bytes(), bytes);
+        mapped.forget_read_pages();
+        assert_eq!(mapped.bytes(), bytes);
+        Mapped::of(&file, 0).unwrap().forget_read_pages();
     }
 }

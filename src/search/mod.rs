@@ -216,6 +216,14 @@ impl SearchIndex {
         self.len() == 0
     }
 
+    /// Gives back the pages of a kept index read so far (`Mapped::forget_read_pages`); a
+    /// built index is the process's own memory and stays.
+    pub fn forget_read_pages(&self) {
+        if let Buffers::Mapped { file, .. } = &self.buffers {
+            file.forget_read_pages();
+        }
+    }
+
     /// The person a hit names.
     pub fn entry(&self, hit: &Hit) -> Candidate {
         self.entry_at(hit.entry)

@@ -127,6 +127,11 @@ impl OfficeIndex {
         self.kept.known_enterprises()
     }
 
+    /// After a walk over the whole kept index: see `SearchIndex::forget_read_pages`.
+    pub fn forget_read_pages(&self) {
+        self.kept.forget_read_pages();
+    }
+
     /// Everyone, in id order (the store's order).
     pub fn people(&self) -> impl Iterator<Item = Candidate> + '_ {
         let kept = (0..self.kept.len() as u32)

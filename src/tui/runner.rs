@@ -16,7 +16,7 @@ use super::action::Effect;
 use super::app::State;
 use super::effects;
 use super::jobs;
-use super::suggest::KnownEnterprise;
+use super::suggest::KnownEnterprises;
 use super::tabs::checkin::effects as door;
 use crate::i18n::t;
 use crate::search::cache;
@@ -35,7 +35,7 @@ pub enum AppEvent {
     JobDone(jobs::Done),
     IndexBuilt(Result<Arc<OfficeIndex>>),
     /// The enterprises the enrol form offers, read after the index.
-    EnterprisesKnown(Vec<KnownEnterprise>),
+    EnterprisesKnown(KnownEnterprises),
     /// The 认证 tab's read of the whole certification book.
     CertRead(Result<Box<crate::tui::tabs::cert::effects::CertRead>>),
     /// The terminal was resized or came back: draw again.
@@ -133,6 +133,7 @@ fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
                 send(AppEvent::IndexBuilt(Ok(Arc::clone(&index))));
                 // After the index, so the door is ready first.
                 send(AppEvent::EnterprisesKnown(door::office_enterprises(&index)));
+                index.forget_read_pages();
                 drop(index);
                 crate::heap::release_freed();
             }

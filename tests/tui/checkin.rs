@@ -755,12 +755,7 @@ fn the_door_knows_an_enterprise_nobody_has_enrolled_from() {
         .commit(vec![peixun::log::Payload::EnterpriseUpserted(nobody_yet)])
         .expect("enterprise added");
     let state = at_door(&d, 8, 55);
-    let known: Vec<&str> = state
-        .checkin
-        .enterprises
-        .iter()
-        .map(|e| e.name.as_str())
-        .collect();
+    let known: Vec<&str> = state.checkin.enterprises.names().collect();
     assert_eq!(
         known,
         ["鄂州市华宇光电科技有限公司", "鄂州市梁子湖生态农业有限公司"]

@@ -19,13 +19,13 @@ use crate::tui::app::{Confirm as AskOverlay, Overlay, State};
 use crate::tui::data::load_detail;
 use crate::tui::effects::{chain, Failure};
 use crate::tui::forms::Form;
-use crate::tui::suggest::{self, known_enterprises, KnownEnterprise};
+use crate::tui::suggest::{self, known_enterprises, KnownEnterprises};
 
 /// The office's enterprises as the enrol form offers them, from the office index: reading
 /// every enterprise record for their names held 25 MB of the store's pages at ten times the
 /// province.
-pub fn office_enterprises(index: &OfficeIndex) -> Vec<KnownEnterprise> {
-    known_enterprises(index.known_enterprises().into_iter().map(String::from))
+pub fn office_enterprises(index: &OfficeIndex) -> KnownEnterprises {
+    known_enterprises(index.known_enterprises())
 }
 
 /// The office index arrived: people on other lists now show after the divider, for the query
@@ -48,7 +48,7 @@ pub fn index_built(state: &mut State, built: Result<Arc<OfficeIndex>>) -> Option
 }
 
 /// The enterprises arrived with the index: an enrol form offers them from now on.
-pub fn enterprises_known(state: &mut State, known: Vec<KnownEnterprise>) -> Option<Effect> {
+pub fn enterprises_known(state: &mut State, known: KnownEnterprises) -> Option<Effect> {
     state.checkin.enterprises = Arc::new(known);
     // An enrol form open meanwhile offers them at once.
     suggest::refresh(&state.checkin, &[], &mut state.overlay);

@@ -9,7 +9,7 @@ use crate::domain::Session;
 use crate::search::door::{DoorSearch, Found};
 use crate::search::office::OfficeIndex;
 use crate::tui::forms::TextInput;
-use crate::tui::suggest::KnownEnterprise;
+use crate::tui::suggest::KnownEnterprises;
 use crate::tui::tabs::sessions::SessionRow;
 
 /// Matches a keystroke ranks from the session's own list...
@@ -127,7 +127,7 @@ pub struct CheckinState {
     pub recent: Vec<Recent>,
     pub office: Option<Arc<OfficeIndex>>,
     /// The store's enterprises, read after `office`: the enrol form offers them.
-    pub enterprises: Arc<Vec<KnownEnterprise>>,
+    pub enterprises: Arc<KnownEnterprises>,
     pub index: IndexJob,
     /// Someone new was registered since the office index was built: rebuild it on the next
     /// session change.
