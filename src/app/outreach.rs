@@ -50,7 +50,7 @@ impl CallFilter {
 /// enterprise and every person of the area.
 const SCREEN_ROWS: Kept = Kept {
     file: "enterprise-rows",
-    magic: b"peixun enterprise rows 3\n",
+    magic: b"peixun enterprise rows 4\n",
     max_bytes: 512 << 20,
 };
 
@@ -59,6 +59,7 @@ const SCREEN_ROWS: Kept = Kept {
 #[derive(Default, Serialize, Deserialize)]
 struct KeptRows {
     rows: EnterpriseRows,
+    #[serde(with = "crate::domain::in_pieces")]
     ids: String,
 }
 

@@ -15,6 +15,7 @@ use super::{Categories, Enterprise, OfficeId};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnterpriseRows {
     /// Every row's id, name and people's lines, end to end.
+    #[serde(with = "super::in_pieces")]
     text: String,
     /// Where each string of `text` ends: a row's id, its name, then one per person.
     ends: Vec<u32>,

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod credit_code;
 pub mod enterprise_rows;
 pub mod file_name;
+pub mod in_pieces;
 pub mod input;
 pub mod known_enterprises;
 pub mod model;

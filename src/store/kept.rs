@@ -49,21 +49,32 @@ impl Kept {
         *hash.finalize().as_bytes()
     }
 
-    /// The value in `bytes` with the log it was made from, when they are a whole one kept
-    /// under the key `extra` gives with that log.
-    fn decode<T: DeserializeOwned>(&self, bytes: &[u8], extra: &[u8]) -> Option<(T, [u8; 32])> {
-        let rest = bytes.strip_prefix(self.magic)?;
+    /// The value `input` holds with the log it was made from, when it is a whole one kept
+    /// under the key `extra` gives with that log. Decoded as it is read, through its hash,
+    /// rather than read whole first: at ten times the province the 企业 tab's rows are 20 MB.
+    fn decode<T: DeserializeOwned>(&self, input: impl Read, extra: &[u8]) -> Option<(T, [u8; 32])> {
+        let mut input = input.take(self.max_bytes);
+        let mut head = vec![0; self.magic.len() + 3 * 32];
+        input.read_exact(&mut head).ok()?;
+        let rest = head.strip_prefix(self.magic)?;
         let (kept_under, rest) = rest.split_at_checked(32)?;
-        let (log, body) = rest.split_at_checked(32)?;
+        let (log, check) = rest.split_at_checked(32)?;
         let log: [u8; 32] = log.try_into().ok()?;
         if kept_under != self.key_at(extra, &log) {
             return None;
         }
-        let (check, body) = body.split_at_checked(32)?;
-        if blake3::hash(body).as_bytes()[..] != *check {
+        let mut body = std::io::BufReader::new(Hashing {
+            input,
+            hash: blake3::Hasher::new(),
+        });
+        let mut buffer = vec![0; READ_BUFFER];
+        let (value, _) = postcard::from_io::<T, _>((&mut body, &mut buffer[..])).ok()?;
+        // Nothing follows the value, and the body is the one hashed when it was written.
+        if body.read(&mut [0; 1]).ok()? != 0 {
             return None;
         }
-        Some((postcard::from_bytes(body).ok()?, log))
+        let hashed = body.into_inner().hash.finalize();
+        (hashed.as_bytes()[..] == *check).then_some((value, log))
     }
 
     /// Writes `value` kept under `key` from the log `log`, serialising it twice (once for its
@@ -88,11 +99,8 @@ impl Kept {
         Ok(())
     }
 
-    fn read(&self, dir: &Path) -> Option<Vec<u8>> {
-        let file = std::fs::File::open(self.path(dir)).ok()?;
-        let mut bytes = Vec::new();
-        file.take(self.max_bytes).read_to_end(&mut bytes).ok()?;
-        Some(bytes)
+    fn open(&self, dir: &Path) -> Option<std::fs::File> {
+        std::fs::File::open(self.path(dir)).ok()
     }
 
     /// Keeps `value`, read under `key` (made with `extra`) from `mark` on, unless a write came
@@ -151,8 +159,8 @@ impl Kept {
         update: impl FnOnce(T, Since) -> Result<Option<T>>,
     ) -> Result<FromFile<T>> {
         let Some((value, kept_at)) = self
-            .read(store.dir())
-            .and_then(|bytes| self.decode::<T>(&bytes, extra))
+            .open(store.dir())
+            .and_then(|file| self.decode::<T>(file, extra))
         else {
             return Ok(FromFile::Nothing);
         };
@@ -196,6 +204,24 @@ impl Kept {
     }
 }
 
+/// The buffer a kept value is read through: its longest string must fit in it (`in_pieces`
+/// cuts the long ones); a value with a longer one reads as not kept, and is worked out again.
+const READ_BUFFER: usize = 1 << 20;
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    input: R,
+    hash: blake3::Hasher,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.input.read(buf)?;
+        self.hash.update(&buf[..read]);
+        Ok(read)
+    }
+}
+
 /// What a kept file gives for the present log.
 enum FromFile<T> {
     AtThisLog(T),
@@ -221,9 +247,9 @@ mod tests {
         let value = (vec!["P-1".to_string(), "P-2".to_string()], 3u64);
         let mut bytes = Vec::new();
         KEPT.write_to(&value, &key, &log, &mut bytes).unwrap();
-        assert_eq!(KEPT.decode(&bytes, b""), Some((value.clone(), log)));
+        assert_eq!(KEPT.decode(&bytes[..], b""), Some((value.clone(), log)));
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&bytes, b"420700"),
+            KEPT.decode::<(Vec<String>, u64)>(&bytes[..], b"420700"),
             None,
             "another office's"
         );
@@ -231,7 +257,7 @@ mod tests {
         KEPT.write_to(&value, &key, &[8; 32], &mut another_log)
             .unwrap();
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&another_log, b""),
+            KEPT.decode::<(Vec<String>, u64)>(&another_log[..], b""),
             None,
             "another log's"
         );
@@ -239,12 +265,40 @@ mod tests {
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         assert_eq!(
-            KEPT.decode::<(Vec<String>, u64)>(&flipped, b""),
+            KEPT.decode::<(Vec<String>, u64)>(&flipped[..], b""),
             None,
             "damaged"
         );
         let cut = &bytes[..bytes.len() - 1];
         assert_eq!(KEPT.decode::<(Vec<String>, u64)>(cut, b""), None, "cut");
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(
+            KEPT.decode::<(Vec<String>, u64)>(&longer[..], b""),
+            None,
+            "with more after it"
+        );
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct InPieces(#[serde(with = "crate::domain::in_pieces")] String);
+
+    #[test]
+    fn a_string_longer_than_the_read_buffer_reads_back_only_in_pieces() {
+        const LARGE: Kept = Kept {
+            max_bytes: 8 << 20,
+            ..KEPT
+        };
+        let log = [9; 32];
+        let key = LARGE.key_at(b"", &log);
+        let long = "培".repeat(READ_BUFFER / 3 + 1);
+        let mut whole = Vec::new();
+        LARGE.write_to(&long, &key, &log, &mut whole).unwrap();
+        assert_eq!(LARGE.decode::<String>(&whole[..], b""), None);
+        let mut cut = Vec::new();
+        let in_pieces = InPieces(long);
+        LARGE.write_to(&in_pieces, &key, &log, &mut cut).unwrap();
+        assert_eq!(LARGE.decode(&cut[..], b""), Some((in_pieces, log)));
     }
 
     proptest! {
@@ -257,9 +311,9 @@ mod tests {
             bytes.extend_from_slice(&[2; 32]);
             bytes.extend_from_slice(blake3::hash(&body).as_bytes());
             bytes.extend_from_slice(&body);
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, b"");
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes, b"extra");
-            let _ = KEPT.decode::<(Vec<String>, u64)>(&body, b"");
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes[..], b"");
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&bytes[..], b"extra");
+            let _ = KEPT.decode::<(Vec<String>, u64)>(&body[..], b"");
         }
     }
 }
