@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::kept_records::{seal, unseal};
 
 const FILE: &str = "writes.journal";
-const MAGIC: &[u8] = b"peixun writes journal 1\n";
+const MAGIC: &[u8] = b"peixun writes journal 2\n";
 
 /// Steps kept: enough for a morning at the door between two visits to a tab.
 const MOST_STEPS: usize = 64;
@@ -37,6 +37,7 @@ struct Step {
     from: [u8; 32],
     to: [u8; 32],
     people: BTreeSet<String>,
+    records: BTreeSet<String>,
     kinds: BTreeSet<String>,
 }
 
@@ -53,6 +54,9 @@ struct Journal {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Since {
     pub people: BTreeSet<String>,
+    /// Of `people`, those whose own record (`p/`) was written: a check-in or a certification
+    /// record changes someone's lines, not who they are.
+    pub records: BTreeSet<String>,
     pub kinds: BTreeSet<String>,
 }
 
@@ -113,6 +117,7 @@ pub(crate) struct Noting(Mutex<Noted>);
 #[derive(Default)]
 struct Noted {
     people: BTreeSet<String>,
+    records: BTreeSet<String>,
     kinds: BTreeSet<String>,
 }
 
@@ -127,6 +132,9 @@ impl Noting {
                 // One past the most: enough to know the step is not written.
                 if noted.people.len() <= MOST_PEOPLE && !noted.people.contains(person) {
                     noted.people.insert(person.to_string());
+                }
+                if key.starts_with("p/") && !noted.records.contains(person) {
+                    noted.records.insert(person.to_string());
                 }
             }
             Owner::Kind(kind) => {
@@ -176,6 +184,7 @@ pub(crate) fn record(
         from,
         to,
         people: noted.people,
+        records: noted.records,
         kinds: noted.kinds,
     });
     let people = |steps: &[Step]| steps.iter().map(|s| s.people.len()).sum::<usize>();
@@ -202,6 +211,7 @@ pub fn since(dir: &Path, from: &[u8; 32], to: &[u8; 32]) -> Option<Since> {
     for _ in 0..journal.steps.len() {
         let step = journal.steps.iter().rev().find(|s| s.to == at)?;
         since.people.extend(step.people.iter().cloned());
+        since.records.extend(step.records.iter().cloned());
         since.kinds.extend(step.kinds.iter().cloned());
         if since.people.len() > MOST_PEOPLE {
             return None;
@@ -272,6 +282,11 @@ mod tests {
             ["P-1", "P-2"].map(String::from).into_iter().collect()
         );
         assert_eq!(
+            since.records,
+            ["P-1"].map(String::from).into_iter().collect(),
+            "P-2's line was written, not their record"
+        );
+        assert_eq!(
             since.kinds,
             ["h", "q"].map(String::from).into_iter().collect()
         );
@@ -323,6 +338,7 @@ mod tests {
                 from: [1; 32],
                 to: [2; 32],
                 people: BTreeSet::new(),
+                records: BTreeSet::new(),
                 kinds: BTreeSet::new(),
             }],
         };

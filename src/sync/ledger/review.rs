@@ -107,14 +107,15 @@ pub fn review(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
 const SHARED: &[&str] = &["e", "p"];
 
 /// Whether writes that changed only what `since` names leave the review of `office` as it was:
-/// they wrote no enterprise, and none of the people they wrote is of a unit below the office.
-/// A person's record is only ever written by the office its id names (`log::authority`), so the
-/// id says whose the person was before the write as well as after.
+/// they wrote no enterprise, and no record of a person of a unit below the office (a check-in
+/// or a certificate of such a person changes their lines, not who they are). A person's record
+/// is only ever written by the office its id names (`log::authority`), so the id says whose the
+/// person was before the write as well as after.
 fn left_as_it_was(office: &str, since: &Since) -> bool {
     let below = units_below(office);
     !since.wrote_any(SHARED)
         && since
-            .people
+            .records
             .iter()
             .all(|id| id_office(id).is_some_and(|unit| !below.contains(unit)))
 }
@@ -212,9 +213,12 @@ fn worked_out(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
 mod tests {
     use super::*;
 
-    fn since(people: &[&str], kinds: &[&str]) -> Since {
+    /// Writes of these people's own records and of records of these kinds.
+    fn since(records: &[&str], kinds: &[&str]) -> Since {
+        let people: BTreeSet<String> = records.iter().map(|p| p.to_string()).collect();
         Since {
-            people: people.iter().map(|p| p.to_string()).collect(),
+            people: people.clone(),
+            records: people,
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
         }
     }
@@ -244,6 +248,14 @@ mod tests {
         assert!(
             !left_as_it_was(city, &since(&[], &["p"])),
             "a person's record unread"
+        );
+        let checked_in = Since {
+            people: ["P-420704-1a2b3c-7".to_string()].into(),
+            ..Since::default()
+        };
+        assert!(
+            left_as_it_was(city, &checked_in),
+            "a county's person checked in or certified, their record not written"
         );
         // A county has nothing below it: its own people's writes never change its review.
         assert!(left_as_it_was(
