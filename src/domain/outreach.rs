@@ -76,6 +76,7 @@ fn zh_label(status: OutreachStatus) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outreach {
     pub status: OutreachStatus,
+    #[serde(deserialize_with = "super::in_pieces::date_read_owned")]
     pub on: NaiveDate,
     pub note: String,
 }

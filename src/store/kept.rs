@@ -205,7 +205,9 @@ impl Kept {
 }
 
 /// The buffer a kept value is read through: its longest string must fit in it (`in_pieces`
-/// cuts the long ones); a value with a longer one reads as not kept, and is worked out again.
+/// cuts the long ones), and a string read borrowed (chrono reads dates so) keeps its bytes
+/// there to the end (`in_pieces::date_read_owned`). A value that does not fit reads as not
+/// kept, and is worked out again.
 const READ_BUFFER: usize = 1 << 20;
 
 /// A reader that hashes what it reads.
@@ -299,6 +301,41 @@ mod tests {
         let in_pieces = InPieces(long);
         LARGE.write_to(&in_pieces, &key, &log, &mut cut).unwrap();
         assert_eq!(LARGE.decode(&cut[..], b""), Some((in_pieces, log)));
+    }
+
+    /// As many rows as ten times the province has enterprises, each with an outreach date.
+    #[test]
+    fn the_enterprise_rows_read_back_however_many_dates_they_hold() {
+        use crate::domain::enterprise_rows::EnterpriseRows;
+        use crate::domain::outreach::{Outreach, OutreachStatus};
+        const LARGE: Kept = Kept {
+            max_bytes: 64 << 20,
+            ..KEPT
+        };
+        let log = [9; 32];
+        let key = LARGE.key_at(b"", &log);
+        let on = chrono::NaiveDate::from_ymd_opt(2023, 4, 9).unwrap();
+        let mut rows = EnterpriseRows::default();
+        for i in 0..120_000 {
+            let e = crate::domain::Enterprise {
+                id: format!("E-{i}"),
+                office: "420704".into(),
+                name: format!("企业{i}"),
+                credit_code: None,
+                categories: Default::default(),
+                unit: "420704".into(),
+            };
+            let outreach = Outreach {
+                status: OutreachStatus::Invited,
+                on,
+                note: String::new(),
+            };
+            rows.push(&e, "鄂城区", false, Some(outreach), ["张三 139****0001"])
+                .unwrap();
+        }
+        let mut bytes = Vec::new();
+        LARGE.write_to(&rows, &key, &log, &mut bytes).unwrap();
+        assert_eq!(LARGE.decode(&bytes[..], b""), Some((rows, log)));
     }
 
     proptest! {
