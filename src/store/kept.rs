@@ -285,22 +285,31 @@ mod tests {
     #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
     struct InPieces(#[serde(with = "crate::domain::in_pieces")] String);
 
+    /// For values larger than the read buffer.
+    const LARGE: Kept = Kept {
+        max_bytes: 64 << 20,
+        ..KEPT
+    };
+
+    /// A value written under `LARGE`'s key with the log `[9; 32]`, and read back.
+    fn written_and_read<T: Serialize + DeserializeOwned>(value: &T) -> Option<T> {
+        let log = [9; 32];
+        let mut bytes = Vec::new();
+        LARGE
+            .write_to(value, &LARGE.key_at(b"", &log), &log, &mut bytes)
+            .unwrap();
+        LARGE.decode::<T>(&bytes[..], b"").map(|(value, read_log)| {
+            assert_eq!(read_log, log);
+            value
+        })
+    }
+
     #[test]
     fn a_string_longer_than_the_read_buffer_reads_back_only_in_pieces() {
-        const LARGE: Kept = Kept {
-            max_bytes: 8 << 20,
-            ..KEPT
-        };
-        let log = [9; 32];
-        let key = LARGE.key_at(b"", &log);
         let long = "培".repeat(READ_BUFFER / 3 + 1);
-        let mut whole = Vec::new();
-        LARGE.write_to(&long, &key, &log, &mut whole).unwrap();
-        assert_eq!(LARGE.decode::<String>(&whole[..], b""), None);
-        let mut cut = Vec::new();
+        assert_eq!(written_and_read(&long), None);
         let in_pieces = InPieces(long);
-        LARGE.write_to(&in_pieces, &key, &log, &mut cut).unwrap();
-        assert_eq!(LARGE.decode(&cut[..], b""), Some((in_pieces, log)));
+        assert_eq!(written_and_read(&in_pieces), Some(in_pieces));
     }
 
     /// As many rows as ten times the province has enterprises, each with an outreach date.
@@ -308,12 +317,6 @@ mod tests {
     fn the_enterprise_rows_read_back_however_many_dates_they_hold() {
         use crate::domain::enterprise_rows::EnterpriseRows;
         use crate::domain::outreach::{Outreach, OutreachStatus};
-        const LARGE: Kept = Kept {
-            max_bytes: 64 << 20,
-            ..KEPT
-        };
-        let log = [9; 32];
-        let key = LARGE.key_at(b"", &log);
         let on = chrono::NaiveDate::from_ymd_opt(2023, 4, 9).unwrap();
         let mut rows = EnterpriseRows::default();
         for i in 0..120_000 {
@@ -333,9 +336,7 @@ mod tests {
             rows.push(&e, "鄂城区", false, Some(outreach), ["张三 139****0001"])
                 .unwrap();
         }
-        let mut bytes = Vec::new();
-        LARGE.write_to(&rows, &key, &log, &mut bytes).unwrap();
-        assert_eq!(LARGE.decode(&bytes[..], b""), Some((rows, log)));
+        assert_eq!(written_and_read(&rows), Some(rows));
     }
 
     proptest! {
