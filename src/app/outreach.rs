@@ -182,11 +182,7 @@ fn rows_brought_up_to_date(
     if at != ids.len() {
         return Ok(None);
     }
-    let id_slices: Vec<(Range<usize>, &str)> = id_edits
-        .iter()
-        .map(|(range, with)| (range.clone(), with.as_str()))
-        .collect();
-    if splice_text(&mut ids, &id_slices).is_none() {
+    if splice_text(&mut ids, &id_edits).is_none() {
         return Ok(None);
     }
     Ok(rows

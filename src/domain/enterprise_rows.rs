@@ -263,16 +263,8 @@ impl EnterpriseRows {
             .map(|(range, with)| with.len() as i64 - range.len() as i64);
         u32::try_from(self.ends.len() as i64 + strings.sum::<i64>()).map_err(|_| TooLarge)?;
         u32::try_from(self.text.len() as i64 + byte_shift).map_err(|_| TooLarge)?;
-        let texts: Vec<(Range<usize>, &str)> = text_edits
-            .iter()
-            .map(|(range, with)| (range.clone(), with.as_str()))
-            .collect();
-        let ends: Vec<(Range<usize>, &[u32])> = ends_edits
-            .iter()
-            .map(|(range, with)| (range.clone(), with.as_slice()))
-            .collect();
-        if splice_text(&mut self.text, &texts).is_none()
-            || splice_all(&mut self.ends, &ends).is_none()
+        if splice_text(&mut self.text, &text_edits).is_none()
+            || splice_all(&mut self.ends, &ends_edits).is_none()
         {
             return Ok(None);
         }

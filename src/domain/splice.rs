@@ -7,9 +7,9 @@ use std::ops::Range;
 /// Replaces each range of `buf` with its slice, moving every element between the ranges once
 /// and never holding a second buffer. `None`, with `buf` untouched, when the ranges are not in
 /// order, overlap or run past the end.
-pub fn splice_all<T: Copy + Default>(
+pub fn splice_all<T: Copy + Default, W: AsRef<[T]>>(
     buf: &mut Vec<T>,
-    edits: &[(Range<usize>, &[T])],
+    edits: &[(Range<usize>, W)],
 ) -> Option<()> {
     let old_len = buf.len();
     // The runs kept between the ranges (where each is now, where it goes), and where each
@@ -19,6 +19,7 @@ pub fn splice_all<T: Copy + Default>(
     let mut new_len = 0;
     let mut at = 0;
     for (range, with) in edits {
+        let with = with.as_ref();
         if range.start < at || range.end < range.start || range.end > old_len {
             return None;
         }
@@ -42,6 +43,7 @@ pub fn splice_all<T: Copy + Default>(
         buf.copy_within(run.clone(), *to);
     }
     for ((_, with), &to) in edits.iter().zip(&slices_to) {
+        let with = with.as_ref();
         buf[to..to + with.len()].copy_from_slice(with);
     }
     buf.truncate(new_len);
@@ -50,7 +52,7 @@ pub fn splice_all<T: Copy + Default>(
 
 /// `splice_all` on a string's bytes; `None`, with `text` untouched, when a range does not fall
 /// on characters.
-pub fn splice_text(text: &mut String, edits: &[(Range<usize>, &str)]) -> Option<()> {
+pub fn splice_text<W: AsRef<str>>(text: &mut String, edits: &[(Range<usize>, W)]) -> Option<()> {
     let on_chars = edits
         .iter()
         .all(|(range, _)| text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
@@ -59,7 +61,7 @@ pub fn splice_text(text: &mut String, edits: &[(Range<usize>, &str)]) -> Option<
     }
     let bytes: Vec<(Range<usize>, &[u8])> = edits
         .iter()
-        .map(|(range, with)| (range.clone(), with.as_bytes()))
+        .map(|(range, with)| (range.clone(), with.as_ref().as_bytes()))
         .collect();
     let mut buf = std::mem::take(text).into_bytes();
     let done = splice_all(&mut buf, &bytes);
@@ -115,8 +117,7 @@ mod tests {
             }
             let expected = rebuilt(&buf, &edits);
             let mut spliced = buf.clone();
-            let slices: Vec<(Range<usize>, &[u8])> = edits.iter().map(|(r, w)| (r.clone(), w.as_slice())).collect();
-            prop_assert_eq!(splice_all(&mut spliced, &slices), Some(()));
+            prop_assert_eq!(splice_all(&mut spliced, &edits), Some(()));
             prop_assert_eq!(spliced, expected);
         }
     }
