@@ -244,7 +244,7 @@ fn write_if<K: Kv, T: Serialize>(
 }
 
 /// The key `op` is about, for refusals that name it.
-fn primary_key(payload: &Payload) -> String {
+pub fn primary_key(payload: &Payload) -> String {
     use super::apply_cert::keys as cert;
     match payload {
         Payload::SessionUpserted(s) => keys::session(&s.id),

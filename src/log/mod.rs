@@ -12,7 +12,7 @@ pub mod op;
 pub mod per_office;
 pub mod records;
 
-pub use apply::{apply, authorise, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
+pub use apply::{apply, authorise, primary_key, rebuild, ApplyError, Kv, Mark, Stamp, Stored};
 pub use apply_cert::keys as apply_cert_keys;
 pub use hlc::Hlc;
 pub use op::{DeviceId, Hash, Op, Payload, SessionTally};

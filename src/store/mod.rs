@@ -17,6 +17,7 @@ mod paper;
 pub mod plans;
 pub mod printed;
 pub mod query;
+mod refold_parts;
 pub mod refolded;
 mod relog;
 pub mod search_changes;

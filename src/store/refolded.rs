@@ -1,17 +1,18 @@
 //! The state folded again from the log, for `doctor` and the check after `restore`, in memory
-//! bounded by sled's caches rather than by the store: the ops are read in fold order as a merge
-//! of the devices' chains (one op per device held) and folded into a scratch sled database
-//! beside the store, which is then compared with the stored state key by key. Folding 1.1
-//! million ops into a map in memory took 1.5 GiB; holding every op's order key, 100 MB.
+//! bounded by the size of one part rather than by the store (`refold_parts`): the ops are read
+//! in fold order as a merge of the devices' chains (one op per device held), folded part by
+//! part, and the parts' records compared with the stored state key by key. Folding 1.1 million
+//! ops into one map in memory took 1.5 GiB; into a second sled database, 213 MB.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use color_eyre::eyre::{eyre, Result, WrapErr};
+use color_eyre::eyre::{eyre, Result};
 
 use super::oplog::Ops;
+use super::refold_parts::{Folded, Spools, OPS_PER_PART};
 use super::Store;
-use crate::log::{apply, ApplyError, DeviceId, Hlc, Kv, Op};
+use crate::log::{DeviceId, Hlc, Op};
 
 /// How the stored state compares with the log folded again.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -23,94 +24,59 @@ pub struct StateCheck {
     pub fold_error: Option<String>,
 }
 
-/// `apply`'s view of the scratch tree: plain writes, no transaction.
-struct Scratch<'a>(&'a sled::Tree);
-
-enum ScratchError {
-    Apply(ApplyError),
-    Storage(sled::Error),
-}
-
-impl Kv for Scratch<'_> {
-    type Error = ScratchError;
-    type Bytes<'b>
-        = sled::IVec
-    where
-        Self: 'b;
-    fn get(&self, key: &str) -> Result<Option<sled::IVec>, ScratchError> {
-        self.0.get(key).map_err(ScratchError::Storage)
-    }
-    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), ScratchError> {
-        self.0
-            .insert(key, value)
-            .map(|_| ())
-            .map_err(ScratchError::Storage)
-    }
-    fn remove(&mut self, key: &str) -> Result<(), ScratchError> {
-        self.0
-            .remove(key)
-            .map(|_| ())
-            .map_err(ScratchError::Storage)
-    }
-    fn fail(error: ApplyError) -> ScratchError {
-        ScratchError::Apply(error)
-    }
-}
-
-/// What a check killed before it could clean up left behind.
+/// What a check of an earlier peixun, killed before it could clean up, left behind: a scratch
+/// database in a folder of its own. Checks now write only unnamed files.
 fn remove_old_scratch(dir: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(SCRATCH) {
+        if entry.file_name().to_string_lossy().starts_with(OLD_SCRATCH) {
             // Another try at the next check if this one fails; nothing depends on it.
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
 
-const SCRATCH: &str = ".peixun-check-";
+const OLD_SCRATCH: &str = ".peixun-check-";
 
 impl Store {
-    /// Folds every op again, in order, into a scratch database and compares it with the state.
+    /// Folds every op again, in order, and compares the result with the state.
     pub fn check_state(&self) -> Result<StateCheck> {
         remove_old_scratch(&self.dir);
-        let scratch_dir = tempfile::Builder::new()
-            .prefix(SCRATCH)
-            .tempdir_in(&self.dir)
-            .wrap_err("making a scratch folder for the check")?;
-        let scratch_db = sled::Config::new()
-            .path(scratch_dir.path().join("db"))
-            .cache_capacity(4 * 1024 * 1024)
-            .temporary(true)
-            .open()
-            .wrap_err("opening a scratch database for the check")?;
-        let scratch = scratch_db.open_tree("state")?;
-        let mut check = StateCheck::default();
-        let folded = match self.fold_merged(&scratch)? {
-            Some(folded) => folded,
-            None => {
-                scratch.clear()?;
-                self.fold_sorted(&scratch)?
-            }
+        let ops: u64 = self.heads()?.iter().map(|(_, head)| head.seq).sum();
+        self.check_state_in(usize::try_from(ops.div_ceil(OPS_PER_PART).max(1))?)
+    }
+
+    fn check_state_in(&self, parts: usize) -> Result<StateCheck> {
+        let folded = match self.fold_in(parts)? {
+            // Only an anchor that `refold_parts` does not foresee; in one part, none strays.
+            Folded::Strayed => self.fold_in(1)?,
+            folded => folded,
         };
-        if let Err(error) = folded {
-            check.fold_error = Some(error);
-            return Ok(check);
-        }
-        let (mut stored_entries, mut folded_entries) = (self.state.iter(), scratch.iter());
+        let mut folded_entries = match folded {
+            Folded::Records(records) => records,
+            Folded::Failed(error) => {
+                return Ok(StateCheck {
+                    fold_error: Some(error),
+                    ..StateCheck::default()
+                })
+            }
+            Folded::Strayed => return Err(eyre!("the check's fold in one part strayed")),
+        };
+        let mut check = StateCheck::default();
+        let mut stored_entries = self.state.iter();
         let mut stored = stored_entries.next().transpose()?;
         let mut folded = folded_entries.next().transpose()?;
         loop {
             let (differing, step_stored, step_folded) = match (&stored, &folded) {
                 (None, None) => break,
-                (Some((key, _)), None) => (Some(key.clone()), true, false),
+                (Some((key, _)), None) => (Some(key.to_vec()), true, false),
                 (None, Some((key, _))) => (Some(key.clone()), false, true),
-                (Some((ks, vs)), Some((kf, vf))) => match ks.cmp(kf) {
-                    Ordering::Less => (Some(ks.clone()), true, false),
+                (Some((ks, vs)), Some((kf, vf))) => match ks.as_ref().cmp(kf.as_slice()) {
+                    Ordering::Less => (Some(ks.to_vec()), true, false),
                     Ordering::Greater => (Some(kf.clone()), false, true),
-                    Ordering::Equal => ((vs != vf).then(|| ks.clone()), true, true),
+                    Ordering::Equal => ((vs != vf).then(|| ks.to_vec()), true, true),
                 },
             };
             if let Some(key) = differing {
@@ -128,54 +94,58 @@ impl Store {
         }
         Ok(check)
     }
+
+    /// The ops in fold order, spooled to `parts` parts and folded.
+    fn fold_in(&self, parts: usize) -> Result<Folded> {
+        let mut spools = Spools::new(&self.dir, parts)?;
+        if !self.spool_merged(&mut spools)? {
+            spools = Spools::new(&self.dir, parts)?;
+            self.spool_sorted(&mut spools)?;
+        }
+        spools.fold(&self.dir)
+    }
 }
 
 /// Where an op goes in the fold (`Op::order_key`).
 type OrderKey = (Hlc, DeviceId, u64);
 
-/// A fold's end: done, or the reason an op could not be applied.
-type Folded = std::result::Result<(), String>;
-
 impl Store {
-    /// Folds the ops into `scratch` in fold order, read as a merge of the devices' chains.
-    /// `None` when a chain's stamps go back (only a damaged or forged chain does), so that the
-    /// merge is not the fold order, or when an op cannot be applied: the caller sorts instead.
-    fn fold_merged(&self, scratch: &sled::Tree) -> Result<Option<Folded>> {
+    /// Spools the ops in fold order, read as a merge of the devices' chains. False when a
+    /// chain's stamps go back (only a damaged or forged chain does), so that the merge is not
+    /// the fold order: the caller sorts instead.
+    fn spool_merged(&self, spools: &mut Spools) -> Result<bool> {
         let mut chains: Vec<Ops> = self
             .devices()?
             .into_iter()
             .map(|device| self.chain(device))
             .collect();
         let mut heads: BinaryHeap<Reverse<(OrderKey, usize)>> = BinaryHeap::new();
-        let mut held: Vec<Option<Op>> = Vec::with_capacity(chains.len());
+        let mut held: Vec<Option<(Op, Vec<u8>)>> = Vec::with_capacity(chains.len());
         for (i, chain) in chains.iter_mut().enumerate() {
             let op = next_op(chain)?;
-            if let Some(op) = &op {
+            if let Some((op, _)) = &op {
                 heads.push(Reverse((op.order_key(), i)));
             }
             held.push(op);
         }
         while let Some(Reverse((key, i))) = heads.pop() {
-            let op = held[i]
+            let (op, bytes) = held[i]
                 .take()
                 .ok_or_else(|| eyre!("a chain's op went missing"))?;
-            if let Some(next) = next_op(&mut chains[i])? {
+            if let Some((next, next_bytes)) = next_op(&mut chains[i])? {
                 if next.order_key() < key {
-                    return Ok(None);
+                    return Ok(false);
                 }
                 heads.push(Reverse((next.order_key(), i)));
-                held[i] = Some(next);
+                held[i] = Some((next, next_bytes));
             }
-            // Which op fails first is the sorted order's to say.
-            if fold_one(scratch, &op)?.is_err() {
-                return Ok(None);
-            }
+            spools.push(&op, &bytes)?;
         }
-        Ok(Some(Ok(())))
+        Ok(true)
     }
 
-    /// Folds the ops into `scratch` in fold order found by sorting every op's order key.
-    fn fold_sorted(&self, scratch: &sled::Tree) -> Result<Folded> {
+    /// Spools the ops in fold order found by sorting every op's order key.
+    fn spool_sorted(&self, spools: &mut Spools) -> Result<()> {
         let mut order: Vec<OrderKey> = Vec::new();
         for op in self.ops() {
             order.push(op?.order_key());
@@ -185,30 +155,16 @@ impl Store {
             let bytes = self
                 .op_bytes(device, seq)?
                 .ok_or_else(|| eyre!("op {device:016x}/{seq} vanished during the check"))?;
-            if let Err(error) = fold_one(scratch, &Op::decode(&bytes)?)? {
-                return Ok(Err(error));
-            }
+            spools.push(&Op::decode(&bytes)?, &bytes)?;
         }
-        Ok(Ok(()))
+        Ok(())
     }
 }
 
-fn next_op(chain: &mut Ops) -> Result<Option<Op>> {
+fn next_op(chain: &mut Ops) -> Result<Option<(Op, Vec<u8>)>> {
     match chain.next().transpose()? {
-        Some(stored) => Ok(Some(Op::decode(&stored.bytes)?)),
+        Some(stored) => Ok(Some((Op::decode(&stored.bytes)?, stored.bytes))),
         None => Ok(None),
-    }
-}
-
-/// Applies one op to the scratch state; an op the rules refuse changes nothing, as in the
-/// store's own fold.
-fn fold_one(scratch: &sled::Tree, op: &Op) -> Result<Folded> {
-    match apply(&mut Scratch(scratch), op) {
-        Ok(_) | Err(ScratchError::Apply(ApplyError::Unauthorised { .. })) => Ok(Ok(())),
-        Err(ScratchError::Apply(other)) => Ok(Err(other.to_string())),
-        Err(ScratchError::Storage(error)) => {
-            Err(error).wrap_err("writing the scratch database of the check")
-        }
     }
 }
 
@@ -250,13 +206,56 @@ mod tests {
         assert_eq!(check.differing, 3);
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r3"));
         assert_eq!(check.fold_error, None);
-        // The scratch database is gone with the check.
-        let left: Vec<_> = std::fs::read_dir(store.dir())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(SCRATCH))
+        // The check leaves nothing behind in the store's folder.
+        let names = |dir: &std::path::Path| {
+            let mut names: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = names(store.dir());
+        store.check_state().unwrap();
+        assert_eq!(names(store.dir()), before);
+    }
+
+    #[test]
+    fn the_demo_folded_in_parts_is_the_demo_folded_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::demo::build(
+            &dir.path().join("s"),
+            crate::demo::Scale::City,
+            2023,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        for parts in [1, 2, 7, 31] {
+            assert!(
+                matches!(store.fold_in(parts).unwrap(), Folded::Records(_)),
+                "no op of the demo touches a record of another part ({parts} parts)"
+            );
+            assert_eq!(store.check_state_in(parts).unwrap(), StateCheck::default());
+        }
+        let some: Vec<String> = store
+            .state
+            .iter()
+            .keys()
+            .step_by(97)
+            .map(|key| String::from_utf8(key.unwrap().to_vec()).unwrap())
             .collect();
-        assert!(left.is_empty());
+        assert!(some.len() > 50, "{}", some.len());
+        for key in &some[..20] {
+            store.state.insert(key, b"forged".to_vec()).unwrap();
+        }
+        for key in &some[20..30] {
+            store.state.remove(key).unwrap();
+        }
+        store.state.insert("zz/extra", b"extra".to_vec()).unwrap();
+        let whole = store.check_state_in(1).unwrap();
+        assert_eq!(whole.differing, 31);
+        assert_eq!(whole.first.as_deref(), Some(some[0].as_str()));
+        assert_eq!(store.check_state_in(7).unwrap(), whole);
     }
 
     #[test]

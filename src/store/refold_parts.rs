@@ -1,0 +1,396 @@
+//! The log folded again in parts, each held in memory in turn. Every op reads and writes only
+//! records of one anchor (a person and their phone and code entries; a session and its
+//! enrolments, attendance and counts; otherwise the record itself), so the ops of the anchors
+//! hashed to one part fold alone to exactly those records. The ops are spooled to one file a
+//! part in fold order; each part is folded into a map and written out sorted; the sorted parts
+//! are then read as one, key by key. A fold that touches a record of another part stops, and
+//! the caller folds again in one part.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::path::Path;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use crate::log::{apply, primary_key, ApplyError, Kv, Op};
+
+/// Ops folded in memory at a time: about 30 MB of records at ten times the province.
+pub(super) const OPS_PER_PART: u64 = 50_000;
+
+const BUFFER: usize = 64 * 1024;
+
+/// The record whose ops also write `key`: the key itself but for the records kept beside
+/// another (see `log::keys` and `log::apply_cert::keys`).
+fn anchor(key: &str) -> &str {
+    match key.split_once('/') {
+        // A person, and the phone and code entries that end with their id.
+        Some(("p" | "k" | "q", rest)) => rest,
+        Some(("h" | "o", rest)) => last(rest),
+        // Enrolments and attendance by session, with the session's counts (`k/`, `q/`).
+        Some(("n" | "a", rest)) => first(rest),
+        Some(("x", rest)) => match rest.split_once('/') {
+            // A result with its history, and a certificate with its number's claim: by person.
+            Some(("r" | "h" | "c", rest)) => first(rest),
+            Some(("n", rest)) => last(rest),
+            _ => key,
+        },
+        _ => key,
+    }
+}
+
+fn first(rest: &str) -> &str {
+    rest.split_once('/').map_or(rest, |(head, _)| head)
+}
+
+fn last(rest: &str) -> &str {
+    rest.rsplit_once('/').map_or(rest, |(_, tail)| tail)
+}
+
+fn part_of(key: &str, parts: usize) -> usize {
+    let mut hasher = DefaultHasher::new();
+    anchor(key).hash(&mut hasher);
+    (hasher.finish() % parts as u64) as usize
+}
+
+/// Ops on their way to the parts, each with its place in the fold.
+pub(super) struct Spools {
+    files: Vec<BufWriter<File>>,
+    next: u64,
+}
+
+impl Spools {
+    pub(super) fn new(dir: &Path, parts: usize) -> Result<Spools> {
+        let files = (0..parts.max(1))
+            .map(|_| {
+                tempfile::tempfile_in(dir)
+                    .map(|file| BufWriter::with_capacity(BUFFER, file))
+                    .wrap_err("making a scratch file for the check")
+            })
+            .collect::<Result<_>>()?;
+        Ok(Spools { files, next: 0 })
+    }
+
+    /// Adds the next op of the fold.
+    pub(super) fn push(&mut self, op: &Op, bytes: &[u8]) -> Result<()> {
+        let part = part_of(&primary_key(&op.payload), self.files.len());
+        let file = &mut self.files[part];
+        let len = u32::try_from(bytes.len()).wrap_err("an op over 4 GiB")?;
+        file.write_all(&self.next.to_le_bytes())
+            .and_then(|()| file.write_all(&len.to_le_bytes()))
+            .and_then(|()| file.write_all(bytes))
+            .wrap_err("writing a scratch file of the check")?;
+        self.next += 1;
+        Ok(())
+    }
+
+    /// Folds each part in turn and keeps its records, sorted, in a file of its own.
+    pub(super) fn fold(self, dir: &Path) -> Result<Folded> {
+        let parts = self.files.len();
+        let mut sorted = Vec::with_capacity(parts);
+        let mut first_failure: Option<(u64, String)> = None;
+        for (index, spool) in self.files.into_iter().enumerate() {
+            let mut reader = rewound(spool)?;
+            let mut part = Part {
+                index,
+                parts,
+                records: BTreeMap::new(),
+            };
+            while let Some((place, bytes)) = read_spooled(&mut reader)? {
+                let op = Op::decode(&bytes)?;
+                match apply(&mut part, &op) {
+                    Ok(_) | Err(FoldError::Apply(ApplyError::Unauthorised { .. })) => {}
+                    Err(FoldError::Apply(other)) => {
+                        // The fold stops at the first op that fails, in the whole log's order.
+                        if first_failure.as_ref().is_none_or(|(at, _)| place < *at) {
+                            first_failure = Some((place, other.to_string()));
+                        }
+                        break;
+                    }
+                    Err(FoldError::OutsidePart) => return Ok(Folded::Strayed),
+                }
+            }
+            if first_failure.is_none() {
+                sorted.push(write_sorted(dir, &part.records)?);
+            }
+        }
+        Ok(match first_failure {
+            Some((_, failure)) => Folded::Failed(failure),
+            None => Folded::Records(SortedRecords::new(sorted)?),
+        })
+    }
+}
+
+/// How a fold in parts ended.
+pub(super) enum Folded {
+    Records(SortedRecords),
+    /// Why the first op that could not be applied was not.
+    Failed(String),
+    /// An op touched a record of another part: fold again in one part.
+    Strayed,
+}
+
+/// One part's records as `apply` sees them.
+struct Part {
+    index: usize,
+    parts: usize,
+    records: BTreeMap<Box<str>, Box<[u8]>>,
+}
+
+enum FoldError {
+    Apply(ApplyError),
+    OutsidePart,
+}
+
+impl Part {
+    fn within(&self, key: &str) -> Result<(), FoldError> {
+        if self.parts == 1 || part_of(key, self.parts) == self.index {
+            Ok(())
+        } else {
+            Err(FoldError::OutsidePart)
+        }
+    }
+}
+
+impl Kv for Part {
+    type Error = FoldError;
+    type Bytes<'a> = &'a [u8];
+    fn get(&self, key: &str) -> Result<Option<&[u8]>, FoldError> {
+        self.within(key)?;
+        Ok(self.records.get(key).map(|value| &value[..]))
+    }
+    fn put(&mut self, key: &str, value: Vec<u8>) -> Result<(), FoldError> {
+        self.within(key)?;
+        self.records.insert(key.into(), value.into());
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<(), FoldError> {
+        self.within(key)?;
+        self.records.remove(key);
+        Ok(())
+    }
+    fn fail(error: ApplyError) -> FoldError {
+        FoldError::Apply(error)
+    }
+}
+
+fn rewound(spool: BufWriter<File>) -> Result<BufReader<File>> {
+    let mut file = spool
+        .into_inner()
+        .map_err(|error| error.into_error())
+        .wrap_err("writing a scratch file of the check")?;
+    file.rewind()
+        .wrap_err("reading a scratch file of the check")?;
+    Ok(BufReader::with_capacity(BUFFER, file))
+}
+
+fn read_spooled(reader: &mut BufReader<File>) -> Result<Option<(u64, Vec<u8>)>> {
+    let mut head = [0u8; 12];
+    match reader.read_exact(&mut head) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(error) => return Err(error).wrap_err("reading a scratch file of the check"),
+    }
+    let (place, len) = head.split_at(8);
+    let place = u64::from_le_bytes(place.try_into()?);
+    let len = u32::from_le_bytes(len.try_into()?) as usize;
+    let mut bytes = vec![0; len];
+    reader
+        .read_exact(&mut bytes)
+        .wrap_err("reading a scratch file of the check")?;
+    Ok(Some((place, bytes)))
+}
+
+fn write_sorted(dir: &Path, records: &BTreeMap<Box<str>, Box<[u8]>>) -> Result<BufReader<File>> {
+    let file = tempfile::tempfile_in(dir).wrap_err("making a scratch file for the check")?;
+    let mut out = BufWriter::with_capacity(BUFFER, file);
+    for (key, value) in records {
+        let lens = (u32::try_from(key.len()), u32::try_from(value.len()));
+        let (Ok(key_len), Ok(value_len)) = lens else {
+            return Err(color_eyre::eyre::eyre!("a record over 4 GiB"));
+        };
+        out.write_all(&key_len.to_le_bytes())
+            .and_then(|()| out.write_all(&value_len.to_le_bytes()))
+            .and_then(|()| out.write_all(key.as_bytes()))
+            .and_then(|()| out.write_all(value))
+            .wrap_err("writing a scratch file of the check")?;
+    }
+    rewound(out)
+}
+
+type Record = (Vec<u8>, Vec<u8>);
+
+fn read_record(reader: &mut BufReader<File>) -> Result<Option<Record>> {
+    let mut head = [0u8; 8];
+    match reader.read_exact(&mut head) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(error) => return Err(error).wrap_err("reading a scratch file of the check"),
+    }
+    let (key_len, value_len) = head.split_at(4);
+    let key_len = u32::from_le_bytes(key_len.try_into()?) as usize;
+    let value_len = u32::from_le_bytes(value_len.try_into()?) as usize;
+    let mut key = vec![0; key_len];
+    let mut value = vec![0; value_len];
+    reader
+        .read_exact(&mut key)
+        .and_then(|()| reader.read_exact(&mut value))
+        .wrap_err("reading a scratch file of the check")?;
+    Ok(Some((key, value)))
+}
+
+/// A part's next record: its key, the part, its value; the smallest key first.
+type Next = Reverse<(Vec<u8>, usize, Vec<u8>)>;
+
+/// Every part's records as one, in key order. A key is in one part only.
+pub(super) struct SortedRecords {
+    parts: Vec<BufReader<File>>,
+    heads: BinaryHeap<Next>,
+}
+
+impl SortedRecords {
+    fn new(mut parts: Vec<BufReader<File>>) -> Result<SortedRecords> {
+        let mut heads = BinaryHeap::with_capacity(parts.len());
+        for (index, part) in parts.iter_mut().enumerate() {
+            if let Some((key, value)) = read_record(part)? {
+                heads.push(Reverse((key, index, value)));
+            }
+        }
+        Ok(SortedRecords { parts, heads })
+    }
+}
+
+impl Iterator for SortedRecords {
+    type Item = Result<Record>;
+    fn next(&mut self) -> Option<Result<Record>> {
+        let Reverse((key, index, value)) = self.heads.pop()?;
+        match read_record(&mut self.parts[index]) {
+            Ok(Some((next_key, next_value))) => {
+                self.heads.push(Reverse((next_key, index, next_value)));
+            }
+            Ok(None) => {}
+            Err(error) => return Some(Err(error)),
+        }
+        Some(Ok((key, value)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::keys;
+
+    #[test]
+    fn records_written_by_one_op_share_their_anchor() {
+        use crate::log::apply_cert_keys as cert;
+        let hlc = crate::log::Hlc {
+            wall_ms: 1,
+            counter: 2,
+        };
+        let together = [
+            vec![
+                keys::person("P-1"),
+                keys::by_phone("13800000001", "P-1"),
+                keys::by_code("C01", "P-1"),
+            ],
+            vec![
+                keys::enrolment("S-1", "P-1"),
+                keys::enrolled_count("S-1"),
+                keys::attendance("S-1", "P-2"),
+                keys::present_count("S-1"),
+            ],
+            vec![
+                cert::result("P-1", "S-1"),
+                cert::result_history("P-1", "S-1", &hlc, 9),
+                cert::certificate("P-1", "N-7"),
+                cert::claim("N-7", "P-1"),
+            ],
+        ];
+        for group in together {
+            let anchors: Vec<&str> = group.iter().map(|key| anchor(key)).collect();
+            assert!(anchors.windows(2).all(|w| w[0] == w[1]), "{group:?}");
+        }
+        assert_eq!(anchor("s/S-1"), "s/S-1");
+        assert_ne!(anchor(&keys::person("P-1")), anchor(&keys::person("P-2")));
+    }
+
+    fn person(id: &str) -> crate::log::Payload {
+        crate::log::Payload::PersonUpserted(crate::domain::Person {
+            id: id.into(),
+            office: "420704".into(),
+            name: "欧阳明月".into(),
+            phone: "13800000001".into(),
+            position: String::new(),
+            enterprise: None,
+            code: "R1".into(),
+        })
+    }
+
+    fn folded(ops: &[Op], parts: usize) -> Folded {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spools = Spools::new(dir.path(), parts).unwrap();
+        for op in ops {
+            spools.push(op, &op.encode().unwrap()).unwrap();
+        }
+        spools.fold(dir.path()).unwrap()
+    }
+
+    fn records(folded: Folded) -> Vec<Record> {
+        match folded {
+            Folded::Records(records) => records.map(Result::unwrap).collect(),
+            Folded::Failed(why) => panic!("failed: {why}"),
+            Folded::Strayed => panic!("strayed"),
+        }
+    }
+
+    #[test]
+    fn a_fold_that_reaches_into_another_part_says_so() {
+        // An id with a slash: its phone entry's anchor is the id's last piece, not the id.
+        let id = "P-420704-a/b";
+        let key = keys::person(id);
+        let parts = (2..64)
+            .find(|&parts| part_of(&key, parts) != part_of(&keys::by_phone("1", id), parts))
+            .unwrap();
+        let mut writer = crate::demo::ChainWriter::new("420704", 7, "测试");
+        let ops = vec![writer.push(person(id)).unwrap()];
+        assert!(matches!(folded(&ops, parts), Folded::Strayed));
+        let whole = records(folded(&ops, 1));
+        let keys: Vec<String> = whole
+            .iter()
+            .map(|(key, _)| String::from_utf8(key.clone()).unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "h/13800000001/P-420704-a/b",
+                "o/R1/P-420704-a/b",
+                key.as_str()
+            ]
+        );
+    }
+
+    #[test]
+    fn parts_read_as_one_are_the_whole_fold_in_key_order() {
+        let mut writer = crate::demo::ChainWriter::new("420704", 7, "测试");
+        let mut ops = Vec::new();
+        for i in 0..40 {
+            ops.push(writer.push(person(&format!("P-420704-{i}"))).unwrap());
+            ops.push(
+                writer
+                    .push(crate::log::Payload::EnrolmentSet {
+                        session: format!("S-420704-{}", i % 3),
+                        person: format!("P-420704-{i}"),
+                        enrolled: i % 4 != 0,
+                    })
+                    .unwrap(),
+            );
+        }
+        let whole = records(folded(&ops, 1));
+        assert!(whole.windows(2).all(|w| w[0].0 < w[1].0));
+        for parts in [2, 5, 13] {
+            assert_eq!(records(folded(&ops, parts)), whole, "{parts} parts");
+        }
+    }
+}
