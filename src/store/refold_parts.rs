@@ -11,10 +11,11 @@ use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{eyre, Result, WrapErr};
 
+use crate::i18n::tf;
 use crate::log::{apply, primary_key, ApplyError, Kv, Op};
 
 /// Ops folded in memory at a time: about 30 MB of records at ten times the province.
@@ -57,6 +58,7 @@ fn part_of(key: &str, parts: usize) -> usize {
 
 /// Ops on their way to the parts, each with its place in the fold.
 pub(super) struct Spools {
+    dir: PathBuf,
     files: Vec<BufWriter<File>>,
     next: u64,
 }
@@ -67,10 +69,14 @@ impl Spools {
             .map(|_| {
                 tempfile::tempfile_in(dir)
                     .map(|file| BufWriter::with_capacity(BUFFER, file))
-                    .wrap_err("making a scratch file for the check")
+                    .wrap_err_with(|| scratch_failed(dir))
             })
             .collect::<Result<_>>()?;
-        Ok(Spools { files, next: 0 })
+        Ok(Spools {
+            dir: dir.to_path_buf(),
+            files,
+            next: 0,
+        })
     }
 
     /// Adds the next op of the fold.
@@ -81,24 +87,25 @@ impl Spools {
         file.write_all(&self.next.to_le_bytes())
             .and_then(|()| file.write_all(&len.to_le_bytes()))
             .and_then(|()| file.write_all(bytes))
-            .wrap_err("writing a scratch file of the check")?;
+            .wrap_err_with(|| scratch_failed(&self.dir))?;
         self.next += 1;
         Ok(())
     }
 
     /// Folds each part in turn and keeps its records, sorted, in a file of its own.
-    pub(super) fn fold(self, dir: &Path) -> Result<Folded> {
+    pub(super) fn fold(self) -> Result<Folded> {
+        let dir = &self.dir;
         let parts = self.files.len();
         let mut sorted = Vec::with_capacity(parts);
         let mut first_failure: Option<(u64, String)> = None;
         for (index, spool) in self.files.into_iter().enumerate() {
-            let mut reader = rewound(spool)?;
+            let mut reader = rewound(spool, dir)?;
             let mut part = Part {
                 index,
                 parts,
                 records: BTreeMap::new(),
             };
-            while let Some((place, bytes)) = read_spooled(&mut reader)? {
+            while let Some((place, bytes)) = read_spooled(&mut reader, dir)? {
                 let op = Op::decode(&bytes)?;
                 match apply(&mut part, &op) {
                     Ok(_) | Err(FoldError::Apply(ApplyError::Unauthorised { .. })) => {}
@@ -118,7 +125,7 @@ impl Spools {
         }
         Ok(match first_failure {
             Some((_, failure)) => Folded::Failed(failure),
-            None => Folded::Records(SortedRecords::new(sorted)?),
+            None => Folded::Records(SortedRecords::new(sorted, dir)?),
         })
     }
 }
@@ -176,68 +183,74 @@ impl Kv for Part {
     }
 }
 
-fn rewound(spool: BufWriter<File>) -> Result<BufReader<File>> {
+fn scratch_failed(dir: &Path) -> String {
+    tf("cli.doctor.scratch_failed", &[("dir", &dir.display())])
+}
+
+fn rewound(spool: BufWriter<File>, dir: &Path) -> Result<BufReader<File>> {
     let mut file = spool
         .into_inner()
         .map_err(|error| error.into_error())
-        .wrap_err("writing a scratch file of the check")?;
-    file.rewind()
-        .wrap_err("reading a scratch file of the check")?;
+        .wrap_err_with(|| scratch_failed(dir))?;
+    file.rewind().wrap_err_with(|| scratch_failed(dir))?;
     Ok(BufReader::with_capacity(BUFFER, file))
 }
 
-fn read_spooled(reader: &mut BufReader<File>) -> Result<Option<(u64, Vec<u8>)>> {
-    let mut head = [0u8; 12];
+/// The fixed-size head of the next entry of a scratch file, or `None` at its end.
+fn next_head<const N: usize>(reader: &mut BufReader<File>, dir: &Path) -> Result<Option<[u8; N]>> {
+    let mut head = [0u8; N];
     match reader.read_exact(&mut head) {
-        Ok(()) => {}
-        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(error) => return Err(error).wrap_err("reading a scratch file of the check"),
+        Ok(()) => Ok(Some(head)),
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
+        Err(error) => Err(error).wrap_err_with(|| scratch_failed(dir)),
     }
+}
+
+/// An op spooled: its place in the fold and its bytes.
+fn read_spooled(reader: &mut BufReader<File>, dir: &Path) -> Result<Option<(u64, Vec<u8>)>> {
+    let Some(head) = next_head::<12>(reader, dir)? else {
+        return Ok(None);
+    };
     let (place, len) = head.split_at(8);
     let place = u64::from_le_bytes(place.try_into()?);
-    let len = u32::from_le_bytes(len.try_into()?) as usize;
-    let mut bytes = vec![0; len];
+    let mut bytes = vec![0; u32::from_le_bytes(len.try_into()?) as usize];
     reader
         .read_exact(&mut bytes)
-        .wrap_err("reading a scratch file of the check")?;
+        .wrap_err_with(|| scratch_failed(dir))?;
     Ok(Some((place, bytes)))
 }
 
 fn write_sorted(dir: &Path, records: &BTreeMap<Box<str>, Box<[u8]>>) -> Result<BufReader<File>> {
-    let file = tempfile::tempfile_in(dir).wrap_err("making a scratch file for the check")?;
+    let file = tempfile::tempfile_in(dir).wrap_err_with(|| scratch_failed(dir))?;
     let mut out = BufWriter::with_capacity(BUFFER, file);
     for (key, value) in records {
         let lens = (u32::try_from(key.len()), u32::try_from(value.len()));
         let (Ok(key_len), Ok(value_len)) = lens else {
-            return Err(color_eyre::eyre::eyre!("a record over 4 GiB"));
+            return Err(eyre!("a record over 4 GiB"));
         };
         out.write_all(&key_len.to_le_bytes())
             .and_then(|()| out.write_all(&value_len.to_le_bytes()))
             .and_then(|()| out.write_all(key.as_bytes()))
             .and_then(|()| out.write_all(value))
-            .wrap_err("writing a scratch file of the check")?;
+            .wrap_err_with(|| scratch_failed(dir))?;
     }
-    rewound(out)
+    rewound(out, dir)
 }
 
 type Record = (Vec<u8>, Vec<u8>);
 
-fn read_record(reader: &mut BufReader<File>) -> Result<Option<Record>> {
-    let mut head = [0u8; 8];
-    match reader.read_exact(&mut head) {
-        Ok(()) => {}
-        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(error) => return Err(error).wrap_err("reading a scratch file of the check"),
-    }
+/// A part's record written by `write_sorted`.
+fn read_record(reader: &mut BufReader<File>, dir: &Path) -> Result<Option<Record>> {
+    let Some(head) = next_head::<8>(reader, dir)? else {
+        return Ok(None);
+    };
     let (key_len, value_len) = head.split_at(4);
-    let key_len = u32::from_le_bytes(key_len.try_into()?) as usize;
-    let value_len = u32::from_le_bytes(value_len.try_into()?) as usize;
-    let mut key = vec![0; key_len];
-    let mut value = vec![0; value_len];
+    let mut key = vec![0; u32::from_le_bytes(key_len.try_into()?) as usize];
+    let mut value = vec![0; u32::from_le_bytes(value_len.try_into()?) as usize];
     reader
         .read_exact(&mut key)
         .and_then(|()| reader.read_exact(&mut value))
-        .wrap_err("reading a scratch file of the check")?;
+        .wrap_err_with(|| scratch_failed(dir))?;
     Ok(Some((key, value)))
 }
 
@@ -246,19 +259,24 @@ type Next = Reverse<(Vec<u8>, usize, Vec<u8>)>;
 
 /// Every part's records as one, in key order. A key is in one part only.
 pub(super) struct SortedRecords {
+    dir: PathBuf,
     parts: Vec<BufReader<File>>,
     heads: BinaryHeap<Next>,
 }
 
 impl SortedRecords {
-    fn new(mut parts: Vec<BufReader<File>>) -> Result<SortedRecords> {
+    fn new(mut parts: Vec<BufReader<File>>, dir: &Path) -> Result<SortedRecords> {
         let mut heads = BinaryHeap::with_capacity(parts.len());
         for (index, part) in parts.iter_mut().enumerate() {
-            if let Some((key, value)) = read_record(part)? {
+            if let Some((key, value)) = read_record(part, dir)? {
                 heads.push(Reverse((key, index, value)));
             }
         }
-        Ok(SortedRecords { parts, heads })
+        Ok(SortedRecords {
+            dir: dir.to_path_buf(),
+            parts,
+            heads,
+        })
     }
 }
 
@@ -266,7 +284,7 @@ impl Iterator for SortedRecords {
     type Item = Result<Record>;
     fn next(&mut self) -> Option<Result<Record>> {
         let Reverse((key, index, value)) = self.heads.pop()?;
-        match read_record(&mut self.parts[index]) {
+        match read_record(&mut self.parts[index], &self.dir) {
             Ok(Some((next_key, next_value))) => {
                 self.heads.push(Reverse((next_key, index, next_value)));
             }
@@ -334,7 +352,7 @@ mod tests {
         for op in ops {
             spools.push(op, &op.encode().unwrap()).unwrap();
         }
-        spools.fold(dir.path()).unwrap()
+        spools.fold().unwrap()
     }
 
     fn records(folded: Folded) -> Vec<Record> {

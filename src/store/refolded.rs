@@ -102,7 +102,7 @@ impl Store {
             spools = Spools::new(&self.dir, parts)?;
             self.spool_sorted(&mut spools)?;
         }
-        spools.fold(&self.dir)
+        spools.fold()
     }
 }
 
