@@ -201,13 +201,13 @@ pub fn default_keys_dir(file: &Path) -> Option<PathBuf> {
     Some(keys_dir(data_dir))
 }
 
-/// Rebuilds the store in `target` from the backup `file`, decrypted with the keys in `keys`.
-/// Refuses when `target` holds a store. Everything is written in a temporary folder inside
-/// `target` and moved into place last, so a failure leaves no half store behind.
 /// What the database being restored keeps of what it wrote. sled's own default, 1 GiB, held
 /// 640 MB by the end of a restore at ten times the province.
 const RESTORE_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Rebuilds the store in `target` from the backup `file`, decrypted with the keys in `keys`.
+/// Refuses when `target` holds a store. Everything is written in a temporary folder inside
+/// `target` and moved into place last, so a failure leaves no half store behind.
 pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
     if Store::exists(target) {
         return Err(user_error(tf(

@@ -60,7 +60,7 @@ fn log_problems(store: &Store) -> Result<(usize, usize, Vec<String>)> {
             ));
         }
     }
-    let state = store.check_state()?;
+    let state = store.check_state(count)?;
     if let Some(error) = state.fold_error {
         problems.push(error);
     } else if let Some(first) = state.first {
@@ -316,6 +316,28 @@ mod tests {
             }
             stop.store(true, std::sync::atomic::Ordering::SeqCst);
         });
+    }
+
+    #[test]
+    fn heads_claiming_more_ops_than_the_log_holds_are_reported_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        store.commit((0..5).map(person).collect()).unwrap();
+        for device in [0xdead_u64, 0xbeef] {
+            let head = crate::store::Head {
+                office: "420704".into(),
+                seq: u64::MAX / 2 + 1,
+                hash: [0; 32],
+            };
+            store
+                .heads
+                .insert(device.to_be_bytes(), postcard::to_stdvec(&head).unwrap())
+                .unwrap();
+        }
+        let (ops, _, problems) = check(&store).unwrap();
+        assert_eq!(ops, 5);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("000000000000beef"), "{problems:?}");
     }
 
     /// The one run of the store's chain with its ops as `edit` leaves them.

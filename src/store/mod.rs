@@ -18,6 +18,7 @@ pub mod plans;
 pub mod printed;
 pub mod query;
 mod refold_parts;
+mod refold_scratch;
 pub mod refolded;
 mod relog;
 pub mod search_changes;

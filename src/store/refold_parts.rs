@@ -3,14 +3,15 @@
 //! enrolments, attendance and counts; otherwise the record itself), so the ops of the anchors
 //! hashed to one part fold alone to exactly those records. The ops are spooled to one file a
 //! part in fold order; each part is folded into a map and written out sorted; the sorted parts
-//! are then read as one, key by key. A fold that touches a record of another part stops, and
-//! the caller folds again in one part.
+//! are then read as one, key by key. An id with a `/` in it can make an op touch records of two
+//! anchors: the fold that meets one stops, and the caller folds the log whole into a scratch
+//! database instead (`refold_scratch`).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
@@ -18,8 +19,16 @@ use color_eyre::eyre::{eyre, Result, WrapErr};
 use crate::i18n::tf;
 use crate::log::{apply, primary_key, ApplyError, Kv, Op};
 
-/// Ops folded in memory at a time: about 30 MB of records at ten times the province.
-pub(super) const OPS_PER_PART: u64 = 50_000;
+/// Ops folded in memory at a time: about 15 MB of records at ten times the province.
+const OPS_PER_PART: usize = 50_000;
+
+/// Files open at once; a log past 12.8 million ops has larger parts.
+const MOST_PARTS: usize = 256;
+
+/// How many parts a log of `ops` ops is folded in.
+pub(super) fn parts_for(ops: usize) -> usize {
+    ops.div_ceil(OPS_PER_PART).clamp(1, MOST_PARTS)
+}
 
 const BUFFER: usize = 64 * 1024;
 
@@ -92,6 +101,23 @@ impl Spools {
         Ok(())
     }
 
+    /// The ops spooled to a single part, in fold order.
+    pub(super) fn into_ops(self) -> Result<impl Iterator<Item = Result<Op>>> {
+        let [spool]: [BufWriter<File>; 1] = self
+            .files
+            .try_into()
+            .map_err(|_| eyre!("the ops of a check spooled to more than one part"))?;
+        let dir = self.dir;
+        let mut reader = rewound(spool, &dir)?;
+        Ok(std::iter::from_fn(move || {
+            match read_spooled(&mut reader, &dir) {
+                Ok(Some((_, bytes))) => Some(Op::decode(&bytes).map_err(Into::into)),
+                Ok(None) => None,
+                Err(error) => Some(Err(error)),
+            }
+        }))
+    }
+
     /// Folds each part in turn and keeps its records, sorted, in a file of its own.
     pub(super) fn fold(self) -> Result<Folded> {
         let dir = &self.dir;
@@ -125,17 +151,18 @@ impl Spools {
         }
         Ok(match first_failure {
             Some((_, failure)) => Folded::Failed(failure),
-            None => Folded::Records(SortedRecords::new(sorted, dir)?),
+            None => Folded::Records(Box::new(SortedRecords::new(sorted, dir)?)),
         })
     }
 }
 
 /// How a fold in parts ended.
 pub(super) enum Folded {
-    Records(SortedRecords),
+    /// Every record the fold gives, in key order.
+    Records(Box<dyn Iterator<Item = Result<Record>>>),
     /// Why the first op that could not be applied was not.
     Failed(String),
-    /// An op touched a record of another part: fold again in one part.
+    /// An op touched a record of another part: fold again whole (`refold_scratch`).
     Strayed,
 }
 
@@ -183,7 +210,7 @@ impl Kv for Part {
     }
 }
 
-fn scratch_failed(dir: &Path) -> String {
+pub(super) fn scratch_failed(dir: &Path) -> String {
     tf("cli.doctor.scratch_failed", &[("dir", &dir.display())])
 }
 
@@ -196,14 +223,21 @@ fn rewound(spool: BufWriter<File>, dir: &Path) -> Result<BufReader<File>> {
     Ok(BufReader::with_capacity(BUFFER, file))
 }
 
-/// The fixed-size head of the next entry of a scratch file, or `None` at its end.
+/// The fixed-size head of the next entry of a scratch file, or `None` at its end; a head cut
+/// short is an error.
 fn next_head<const N: usize>(reader: &mut BufReader<File>, dir: &Path) -> Result<Option<[u8; N]>> {
-    let mut head = [0u8; N];
-    match reader.read_exact(&mut head) {
-        Ok(()) => Ok(Some(head)),
-        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
-        Err(error) => Err(error).wrap_err_with(|| scratch_failed(dir)),
+    if reader
+        .fill_buf()
+        .wrap_err_with(|| scratch_failed(dir))?
+        .is_empty()
+    {
+        return Ok(None);
     }
+    let mut head = [0u8; N];
+    reader
+        .read_exact(&mut head)
+        .wrap_err_with(|| scratch_failed(dir))?;
+    Ok(Some(head))
 }
 
 /// An op spooled: its place in the fold and its bytes.
@@ -237,7 +271,7 @@ fn write_sorted(dir: &Path, records: &BTreeMap<Box<str>, Box<[u8]>>) -> Result<B
     rewound(out, dir)
 }
 
-type Record = (Vec<u8>, Vec<u8>);
+pub(super) type Record = (Vec<u8>, Vec<u8>);
 
 /// A part's record written by `write_sorted`.
 fn read_record(reader: &mut BufReader<File>, dir: &Path) -> Result<Option<Record>> {
@@ -289,7 +323,11 @@ impl Iterator for SortedRecords {
                 self.heads.push(Reverse((next_key, index, next_value)));
             }
             Ok(None) => {}
-            Err(error) => return Some(Err(error)),
+            Err(error) => {
+                // Nothing after a part that cannot be read is the fold's.
+                self.heads.clear();
+                return Some(Err(error));
+            }
         }
         Some(Ok((key, value)))
     }

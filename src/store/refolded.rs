@@ -1,8 +1,9 @@
-//! The state folded again from the log, for `doctor` and the check after `restore`, in memory
-//! bounded by the size of one part rather than by the store (`refold_parts`): the ops are read
-//! in fold order as a merge of the devices' chains (one op per device held), folded part by
-//! part, and the parts' records compared with the stored state key by key. Folding 1.1 million
-//! ops into one map in memory took 1.5 GiB; into a second sled database, 213 MB.
+//! The state folded again from the log, for `doctor` and the check after `restore`: the ops are
+//! read in fold order as a merge of the devices' chains (one op per device held), folded part by
+//! part (`refold_parts`), or whole into a scratch database when a part strays
+//! (`refold_scratch`), and the records compared with the stored state key by key. Folding 1.1
+//! million ops into one map in memory took 1.5 GiB; into a scratch database, 213 MB; in parts,
+//! the whole `doctor` 185 MB.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -10,7 +11,8 @@ use std::collections::BinaryHeap;
 use color_eyre::eyre::{eyre, Result};
 
 use super::oplog::Ops;
-use super::refold_parts::{Folded, Spools, OPS_PER_PART};
+use super::refold_parts::{parts_for, Folded, Spools};
+use super::refold_scratch::{self, remove_old_scratch};
 use super::Store;
 use crate::log::{DeviceId, Hlc, Op};
 
@@ -24,34 +26,18 @@ pub struct StateCheck {
     pub fold_error: Option<String>,
 }
 
-/// What a check of an earlier peixun, killed before it could clean up, left behind: a scratch
-/// database in a folder of its own. Checks now write only unnamed files.
-fn remove_old_scratch(dir: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(OLD_SCRATCH) {
-            // Another try at the next check if this one fails; nothing depends on it.
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-const OLD_SCRATCH: &str = ".peixun-check-";
-
 impl Store {
-    /// Folds every op again, in order, and compares the result with the state.
-    pub fn check_state(&self) -> Result<StateCheck> {
+    /// Folds every op again, in order, and compares the result with the state. `ops` is how
+    /// many ops the log holds, as counted by the caller: it sets how many parts the fold is
+    /// done in, so only the memory depends on it, never the answer.
+    pub fn check_state(&self, ops: usize) -> Result<StateCheck> {
         remove_old_scratch(&self.dir);
-        let ops: u64 = self.heads()?.iter().map(|(_, head)| head.seq).sum();
-        self.check_state_in(usize::try_from(ops.div_ceil(OPS_PER_PART).max(1))?)
+        self.check_state_in(parts_for(ops))
     }
 
     fn check_state_in(&self, parts: usize) -> Result<StateCheck> {
         let folded = match self.fold_in(parts)? {
-            // Only an anchor that `refold_parts` does not foresee; in one part, none strays.
-            Folded::Strayed => self.fold_in(1)?,
+            Folded::Strayed => refold_scratch::fold_whole(&self.dir, self.spooled(1)?.into_ops()?)?,
             folded => folded,
         };
         let mut folded_entries = match folded {
@@ -62,7 +48,7 @@ impl Store {
                     ..StateCheck::default()
                 })
             }
-            Folded::Strayed => return Err(eyre!("the check's fold in one part strayed")),
+            Folded::Strayed => return Err(eyre!("the check's fold into one database strayed")),
         };
         let mut check = StateCheck::default();
         let mut stored_entries = self.state.iter();
@@ -97,12 +83,19 @@ impl Store {
 
     /// The ops in fold order, spooled to `parts` parts and folded.
     fn fold_in(&self, parts: usize) -> Result<Folded> {
+        self.spooled(parts)?.fold()
+    }
+
+    /// The ops spooled in fold order to `parts` parts.
+    fn spooled(&self, parts: usize) -> Result<Spools> {
         let mut spools = Spools::new(&self.dir, parts)?;
-        if !self.spool_merged(&mut spools)? {
-            spools = Spools::new(&self.dir, parts)?;
-            self.spool_sorted(&mut spools)?;
+        if self.spool_merged(&mut spools)? {
+            return Ok(spools);
         }
-        spools.fold()
+        drop(spools);
+        let mut spools = Spools::new(&self.dir, parts)?;
+        self.spool_sorted(&mut spools)?;
+        Ok(spools)
     }
 }
 
@@ -191,7 +184,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
         store.commit((0..50).map(person).collect()).unwrap();
-        assert_eq!(store.check_state().unwrap(), StateCheck::default());
+        assert_eq!(store.check_state(60).unwrap(), StateCheck::default());
         // A value changed, a key added and a key removed, none of them by an op.
         store
             .state
@@ -202,7 +195,7 @@ mod tests {
             .insert("p/P-420704-zz", b"extra".to_vec())
             .unwrap();
         store.state.remove("p/P-420704-r3").unwrap();
-        let check = store.check_state().unwrap();
+        let check = store.check_state(60).unwrap();
         assert_eq!(check.differing, 3);
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r3"));
         assert_eq!(check.fold_error, None);
@@ -216,7 +209,7 @@ mod tests {
             names
         };
         let before = names(store.dir());
-        store.check_state().unwrap();
+        store.check_state(60).unwrap();
         assert_eq!(names(store.dir()), before);
     }
 
@@ -259,6 +252,40 @@ mod tests {
     }
 
     #[test]
+    fn an_id_with_a_slash_is_folded_whole_in_a_scratch_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
+        let mut payloads: Vec<Payload> = (0..200).map(person).collect();
+        if let Payload::PersonUpserted(p) = &mut payloads[77] {
+            p.id = "P-420704-x/y".into();
+        }
+        store.commit(payloads).unwrap();
+        let parts = (2..40)
+            .find(|&parts| matches!(store.fold_in(parts).unwrap(), Folded::Strayed))
+            .unwrap();
+        assert_eq!(store.check_state_in(parts).unwrap(), StateCheck::default());
+        store
+            .state
+            .insert("p/P-420704-x/y", b"forged".to_vec())
+            .unwrap();
+        let check = store.check_state_in(parts).unwrap();
+        assert_eq!(
+            (check.differing, check.first.as_deref()),
+            (1, Some("p/P-420704-x/y"))
+        );
+        assert_eq!(store.check_state_in(1).unwrap(), check);
+        // The scratch database is gone with the check.
+        let left = std::fs::read_dir(store.dir())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with(".peixun-check-")
+            })
+            .count();
+        assert_eq!(left, 0);
+    }
+
+    #[test]
     fn a_chain_whose_stamps_go_back_is_folded_in_sorted_order() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
@@ -268,7 +295,7 @@ mod tests {
             p.name = "欧阳明日".into();
         }
         let mut second = store.commit(vec![renamed]).unwrap().remove(0);
-        assert_eq!(store.check_state().unwrap(), StateCheck::default());
+        assert_eq!(store.check_state(60).unwrap(), StateCheck::default());
         // The second op's stamp put before the first's: sorted, the rename comes first and the
         // first upsert wins, so the stored state (the rename) no longer matches the log.
         second.hlc = Hlc {
@@ -282,7 +309,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let check = store.check_state().unwrap();
+        let check = store.check_state(60).unwrap();
         assert_eq!(check.differing, 1, "{check:?}");
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r1"));
     }
@@ -311,6 +338,6 @@ mod tests {
         ops.sort_by_key(Op::order_key);
         store.import_foreign_chain(ops).unwrap();
         assert_eq!(store.person("P-420704-r1").unwrap().unwrap().name, "第3轮0");
-        assert_eq!(store.check_state().unwrap(), StateCheck::default());
+        assert_eq!(store.check_state(60).unwrap(), StateCheck::default());
     }
 }
