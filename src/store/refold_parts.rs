@@ -427,6 +427,71 @@ mod tests {
         );
     }
 
+    /// An op of a few kinds, on a few people and sessions, some of whose ids have a `/`.
+    fn any_payload() -> impl proptest::strategy::Strategy<Value = crate::log::Payload> {
+        use crate::log::Payload;
+        use proptest::prelude::*;
+        let id = |prefix: &'static str| {
+            prop_oneof![
+                (0..12u8).prop_map(move |i| format!("{prefix}-420704-{i}")),
+                (0..3u8).prop_map(move |i| format!("{prefix}-420704-{i}/x")),
+            ]
+        };
+        let at = chrono::NaiveDate::from_ymd_opt(2023, 4, 18)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap();
+        prop_oneof![
+            (id("P"), 0..4u8).prop_map(|(id, phone)| {
+                let mut payload = person(&id);
+                if let Payload::PersonUpserted(p) = &mut payload {
+                    p.phone = format!("1380000000{phone}");
+                }
+                payload
+            }),
+            (id("S"), id("P"), any::<bool>()).prop_map(|(session, person, enrolled)| {
+                Payload::EnrolmentSet {
+                    session,
+                    person,
+                    enrolled,
+                }
+            }),
+            (id("S"), id("P")).prop_map(move |(session, person)| Payload::CheckedIn {
+                session,
+                person,
+                at,
+            }),
+            (id("S"), id("P"))
+                .prop_map(|(session, person)| Payload::CheckInUndone { session, person }),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_fold_in_parts_that_does_not_stray_is_the_whole_fold(
+            payloads in proptest::collection::vec(any_payload(), 1..60),
+            parts in 1..12usize,
+        ) {
+            let mut writers: Vec<crate::demo::ChainWriter> = (0..2)
+                .map(|device| crate::demo::ChainWriter::new("420704", 40 + device, "测试"))
+                .collect();
+            let mut ops: Vec<Op> = payloads
+                .into_iter()
+                .enumerate()
+                .map(|(i, payload)| writers[i % 2].push(payload).unwrap())
+                .collect();
+            ops.sort_by_key(Op::order_key);
+            let whole: Vec<Record> = crate::log::rebuild(&ops)
+                .unwrap()
+                .into_iter()
+                .map(|(key, value)| (key.into_bytes(), value))
+                .collect();
+            match folded(&ops, parts) {
+                Folded::Strayed => proptest::prop_assert!(parts > 1),
+                folded => proptest::prop_assert_eq!(records(folded), whole),
+            }
+        }
+    }
+
     #[test]
     fn parts_read_as_one_are_the_whole_fold_in_key_order() {
         let mut writer = crate::demo::ChainWriter::new("420704", 7, "测试");
