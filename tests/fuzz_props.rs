@@ -14,7 +14,7 @@ use peixun::backup::format::{encode_records, parse_records, Record, Tree};
 use peixun::cert::Rules;
 use peixun::config::Config;
 use peixun::domain::{Session, SessionKind};
-use peixun::sheets::read::{read, read_csv, Grid};
+use peixun::sheets::read::{read, Grid};
 use peixun::store::Store;
 use peixun::sync::incoming::open_bytes;
 use peixun::tui::Keymap;
@@ -61,10 +61,20 @@ fn exam() -> &'static (Session, Rules) {
 /// The grid planned as every kind of sheet: people, enterprises, watch log, exam results.
 fn plan(grid: &Grid) {
     let (session, rules) = exam();
-    let _ = peixun::sheets::people::plan(store(), grid, None);
-    let _ = peixun::sheets::enterprises::plan(store(), grid);
-    let _ = peixun::sheets::watch_log::plan(store(), grid);
-    let _ = peixun::sheets::results::plan(store(), grid, session, rules, None);
+    let _ = peixun::sheets::people::plan(store(), grid.clone().into(), None);
+    let _ = peixun::sheets::enterprises::plan(store(), grid.clone().into());
+    let _ = peixun::sheets::watch_log::plan(store(), grid.clone().into());
+    let _ = peixun::sheets::results::plan(store(), grid.clone().into(), session, rules, None);
+}
+
+/// The bytes read as a file named with `suffix`, every row of it, or the reading's error.
+fn read_file(bytes: &[u8], suffix: &str) -> Option<Grid> {
+    let mut file = tempfile::Builder::new().suffix(suffix).tempfile().unwrap();
+    file.write_all(bytes).unwrap();
+    let rows = read(file.path(), None).ok()?;
+    let sheet = rows.sheet.clone();
+    let rows = rows.collect::<Result<Vec<_>, _>>().ok()?;
+    Some(Grid { sheet, rows })
 }
 
 /// A real bundle from a county to its city, with the city's keys to read it.
@@ -230,7 +240,7 @@ proptest! {
     fn csv_bytes_read_or_are_refused_with_rows_in_order(
         bytes in prop::collection::vec(any::<u8>(), 0..512),
     ) {
-        if let Ok(grid) = read_csv(&bytes, Path::new("x.csv")) {
+        if let Some(grid) = read_file(&bytes, ".csv") {
             prop_assert!(grid.rows.windows(2).all(|w| w[0].0 < w[1].0));
             plan(&grid);
         }
@@ -240,7 +250,7 @@ proptest! {
     fn damaged_enrolment_csv_never_panics(edits in edits()) {
         let sheet = "报名表\n序号,姓名,手机号,单位\n1,张三,13800001234,晶晶水产\n2,李四,13900005678,鄂钢\n";
         let bytes = apply(sheet.as_bytes(), &edits);
-        if let Ok(grid) = read_csv(&bytes, Path::new("x.csv")) {
+        if let Some(grid) = read_file(&bytes, ".csv") {
             plan(&grid);
         }
     }
@@ -250,9 +260,7 @@ proptest! {
         // A workbook is a zip: start from the zip magic so calamine gets past its first check.
         let mut bytes = apply(b"PK\x03\x04\x14\x00\x00\x00\x08\x00", &edits);
         bytes.extend_from_slice(&tail);
-        let mut file = tempfile::Builder::new().suffix(".xlsx").tempfile().unwrap();
-        file.write_all(&bytes).unwrap();
-        if let Ok(grid) = read(file.path(), None) {
+        if let Some(grid) = read_file(&bytes, ".xlsx") {
             plan(&grid);
         }
     }

@@ -137,8 +137,7 @@ fn import(
     json: bool,
 ) -> Result<()> {
     cert::require_province(store)?;
-    let grid = read::read(file, sheet_name)?;
-    let plan = watch_log::plan(store, &grid)?;
+    let plan = watch_log::plan(store, read::read(file, sheet_name)?)?;
     let options = Options {
         skip_invalid,
         dry_run,
@@ -265,8 +264,8 @@ fn results_from(
     file: &std::path::Path,
     args: &ResultArgs,
 ) -> Result<()> {
-    let grid = read::read(file, args.sheet.as_deref())?;
-    let plan = crate::sheets::results::plan(store, &grid, session, rules, args.reason.as_deref())?;
+    let rows = read::read(file, args.sheet.as_deref())?;
+    let plan = crate::sheets::results::plan(store, rows, session, rules, args.reason.as_deref())?;
     let options = Options {
         skip_invalid: args.skip_invalid,
         dry_run: args.dry_run,

@@ -10,7 +10,7 @@ use color_eyre::eyre::Result;
 
 use super::import::{Column, Need, Schema, Sheet};
 use super::people::{categories, PeoplePlan};
-use super::read::Grid;
+use super::read::SheetRows;
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{input, Enterprise};
 use crate::i18n::{t, tf};
@@ -32,8 +32,8 @@ pub const SCHEMA: Schema = Schema {
     no_header: "cli.sheets.no_enterprise_header",
 };
 
-pub fn plan(store: &Store, grid: &Grid) -> Result<PeoplePlan> {
-    let sheet = Sheet::find(grid, &SCHEMA)?;
+pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<PeoplePlan> {
+    let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
     let mut known = KnownEnterprises::new(store.enterprises()?);
     // Known enterprises by the first row naming them, so a second row is a repeat.
     let mut stored_on_row: HashMap<String, usize> = HashMap::new();
@@ -76,12 +76,12 @@ pub fn plan(store: &Store, grid: &Grid) -> Result<PeoplePlan> {
                 stored_on_row.insert(k.id.clone(), row.number);
                 plan.counts.known_enterprises += 1;
                 if let Some(richer) = filled_in(k, &e, store.office()) {
-                    plan.payloads.push(Payload::EnterpriseUpserted(richer));
+                    plan.payloads.push(Payload::EnterpriseUpserted(richer))?;
                 }
             }
             Match::New => {
                 plan.counts.new_enterprises += 1;
-                plan.payloads.push(Payload::EnterpriseUpserted(e.clone()));
+                plan.payloads.push(Payload::EnterpriseUpserted(e.clone()))?;
                 known.add(e, Seen::Row(row.number));
             }
         }

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod bulletin;
 pub mod bulletin_doc;
 pub mod calls;
+mod csv_rows;
 pub mod doc;
 pub mod docx;
 pub mod enterprises;

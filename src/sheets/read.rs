@@ -1,11 +1,16 @@
 //! Reading what offices send: XLSX/XLS/ODS through calamine, CSV in UTF-8 (with or without BOM)
 //! or GB18030/GBK, detected from the bytes. Every cell becomes text as a person would read it.
+//! Rows are read in a thread of their own a few thousand ahead of the rules that check them;
+//! CSV and XLSX are never held whole (XLS holds at most 65,536 rows; ODS and XLSB are read
+//! whole).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use calamine::{open_workbook_auto, Data, Reader};
-use color_eyre::eyre::Result;
+use calamine::{open_workbook_auto, Data, DataRef, Reader, Sheets, XlsxError};
+use color_eyre::eyre::{eyre, Result, WrapErr};
 
+use super::csv_rows;
 use crate::error::user_error;
 use crate::i18n::tf;
 
@@ -14,6 +19,51 @@ use crate::i18n::tf;
 pub struct Grid {
     pub sheet: String,
     pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// One row's number as the spreadsheet shows it, and its cells' text.
+pub type NumberedRow = (usize, Vec<String>);
+
+/// The rows of one sheet, read as they are asked for.
+pub struct SheetRows<'a> {
+    pub sheet: String,
+    rows: Box<dyn Iterator<Item = Result<NumberedRow>> + 'a>,
+}
+
+/// How often a long sheet says how far it is.
+const PROGRESS_EVERY: usize = 10_000;
+
+impl<'a> SheetRows<'a> {
+    /// The same rows, telling `progress` how many have been read every 10,000.
+    pub fn reporting(self, progress: &'a dyn Fn(usize)) -> SheetRows<'a> {
+        let mut read = 0;
+        SheetRows {
+            sheet: self.sheet,
+            rows: Box::new(self.rows.inspect(move |_| {
+                read += 1;
+                if read % PROGRESS_EVERY == 0 {
+                    progress(read);
+                }
+            })),
+        }
+    }
+}
+
+impl Iterator for SheetRows<'_> {
+    type Item = Result<NumberedRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows.next()
+    }
+}
+
+impl From<Grid> for SheetRows<'static> {
+    fn from(grid: Grid) -> SheetRows<'static> {
+        SheetRows {
+            sheet: grid.sheet,
+            rows: Box::new(grid.rows.into_iter().map(Ok)),
+        }
+    }
 }
 
 /// A number as a person typed it: 13800001234 not 1.38e10, 120 not 120.0.
@@ -25,18 +75,17 @@ fn number_text(value: f64) -> String {
     }
 }
 
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: Data) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
+        Data::Float(f) => number_text(f),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d
             .as_datetime()
             .map(|t| t.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| d.as_f64().to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
     }
 }
@@ -44,27 +93,132 @@ fn cell_text(cell: &Data) -> String {
 /// The largest spreadsheet read: a province's enrolment of 100,000 rows is about 10 MB.
 const MAX_SHEET: u64 = 256 << 20;
 
+/// Rows sent to the reading thread's caller at a time, and how many such batches wait at most.
+const BATCH: usize = 256;
+const BATCHES_AHEAD: usize = 16;
+
+enum Message {
+    Sheet(String),
+    Rows(Vec<NumberedRow>),
+    End,
+}
+
 fn is_csv(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"))
 }
 
-/// The sheet `wanted` (or the first) of a spreadsheet, or the table of a CSV file.
-pub fn read(path: &Path, wanted: Option<&str>) -> Result<Grid> {
+/// The sheet `wanted` (or the first) of a spreadsheet, or the table of a CSV file: its name
+/// once it is found, then its rows as they are read.
+pub fn read(path: &Path, wanted: Option<&str>) -> Result<SheetRows<'static>> {
+    let (sender, receiver) = sync_channel(BATCHES_AHEAD);
+    let lang = crate::i18n::lang();
+    let owned = (path.to_path_buf(), wanted.map(str::to_string));
+    std::thread::Builder::new()
+        .name("sheet reader".into())
+        .spawn(move || {
+            let _lang = crate::i18n::speak_on_this_thread(lang);
+            let (path, wanted) = owned;
+            let mut out = Sender {
+                sender,
+                batch: Vec::new(),
+            };
+            if let Err(error) = read_into(&path, wanted.as_deref(), &mut out) {
+                // Nobody is listening when the caller has stopped reading.
+                let _ = out.sender.send(Err(error));
+            }
+        })
+        .wrap_err("starting to read a sheet")?;
+    let stopped = || eyre!("reading {} stopped part way", path.display());
+    match receiver.recv() {
+        Ok(Ok(Message::Sheet(sheet))) => Ok(SheetRows {
+            sheet,
+            rows: Box::new(received(receiver, path.to_path_buf())),
+        }),
+        Ok(Err(error)) => Err(error),
+        Ok(Ok(_)) | Err(_) => Err(stopped()),
+    }
+}
+
+/// Every row the reading thread sends, and an error if it stops before saying it is done.
+fn received(
+    receiver: Receiver<Result<Message>>,
+    path: PathBuf,
+) -> impl Iterator<Item = Result<NumberedRow>> {
+    let mut batch = Vec::new().into_iter();
+    let mut ended = false;
+    std::iter::from_fn(move || loop {
+        if let Some(row) = batch.next() {
+            return Some(Ok(row));
+        }
+        if ended {
+            return None;
+        }
+        match receiver.recv() {
+            Ok(Ok(Message::Rows(rows))) => batch = rows.into_iter(),
+            Ok(Ok(Message::End)) => ended = true,
+            Ok(Ok(Message::Sheet(_))) | Err(_) => {
+                ended = true;
+                return Some(Err(eyre!("reading {} stopped part way", path.display())));
+            }
+            Ok(Err(error)) => {
+                ended = true;
+                return Some(Err(error));
+            }
+        }
+    })
+}
+
+struct Sender {
+    sender: SyncSender<Result<Message>>,
+    batch: Vec<NumberedRow>,
+}
+
+impl Sender {
+    fn send(&mut self, message: Message) -> Result<()> {
+        // The caller stopped reading (a bad header, a refusal): nothing more is wanted.
+        self.sender
+            .send(Ok(message))
+            .map_err(|_| eyre!("rows no longer wanted"))
+    }
+
+    fn row(&mut self, row: NumberedRow) -> Result<()> {
+        self.batch.push(row);
+        if self.batch.len() == BATCH {
+            let batch = std::mem::take(&mut self.batch);
+            self.send(Message::Rows(batch))?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        self.send(Message::Rows(batch))?;
+        self.send(Message::End)
+    }
+}
+
+fn read_into(path: &Path, wanted: Option<&str>, out: &mut Sender) -> Result<()> {
     if is_csv(path) {
-        let bytes =
-            crate::input_file::read(path, MAX_SHEET).map_err(|e| user_error(e.to_string()))?;
-        return read_csv(&bytes, path);
+        let (file, _) =
+            crate::input_file::open(path, MAX_SHEET).map_err(|e| user_error(e.to_string()))?;
+        let records = csv_rows::records(file, path, MAX_SHEET)?;
+        out.send(Message::Sheet(String::new()))?;
+        for record in records {
+            out.row(record?)?;
+        }
+        return out.end();
     }
     // The workbook reader opens the file itself: only a regular file of a sane size gets there.
     crate::input_file::open(path, MAX_SHEET).map_err(|e| user_error(e.to_string()))?;
-    let mut book = open_workbook_auto(path).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         user_error(tf(
             "cli.sheets.unreadable",
             &[("file", &path.display()), ("reason", &e)],
         ))
-    })?;
+    };
+    let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
     let names = book.sheet_names();
     let sheet = match wanted {
         Some(name) => names
@@ -82,106 +236,92 @@ pub fn read(path: &Path, wanted: Option<&str>) -> Result<Grid> {
             .cloned()
             .ok_or_else(|| user_error(tf("cli.sheets.empty", &[("file", &path.display())])))?,
     };
-    let range = book.worksheet_range(&sheet).map_err(|e| {
-        user_error(tf(
-            "cli.sheets.unreadable",
-            &[("file", &path.display()), ("reason", &e)],
-        ))
-    })?;
+    if let Sheets::Xlsx(xlsx) = &mut book {
+        let cells = match xlsx.worksheet_cells_reader(&sheet) {
+            Ok(cells) => Some(cells),
+            // A chart sheet: no rows, as the whole reading gave.
+            Err(XlsxError::NotAWorksheet(_)) => None,
+            Err(e) => return Err(unreadable(&e)),
+        };
+        out.send(Message::Sheet(sheet))?;
+        if let Some(mut cells) = cells {
+            let mut rows = CellsToRows { path, last: None };
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+                rows.add(cell.get_position(), cell.get_value(), &mut |row| {
+                    out.row(row)
+                })?;
+            }
+            if let Some(last) = rows.last {
+                out.row(last)?;
+            }
+        }
+        return out.end();
+    }
+    let range = book.worksheet_range(&sheet).map_err(|e| unreadable(&e))?;
+    out.send(Message::Sheet(sheet))?;
     // The range starts at its first non-empty cell; row numbers count from the sheet's top.
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let first_col = range.start().map_or(0, |(_, col)| col as usize);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut text = vec![String::new(); first_col];
-            text.extend(cells.iter().map(cell_text));
-            (first_row + i + 1, text)
-        })
-        .collect();
-    Ok(Grid { sheet, rows })
-}
-
-/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else GB18030, which also reads GBK.
-pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    for (i, cells) in range.rows().enumerate() {
+        let mut text = vec![String::new(); first_col];
+        text.extend(cells.iter().cloned().map(cell_text));
+        out.row((first_row + i + 1, text))?;
     }
+    out.end()
 }
 
-/// Line ends in any of the conventions spreadsheets write: \n, \r\n, or a lone \r (old Macs).
-fn line_breaks(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .count()
+/// An XLSX sheet's cells, given in the order the file holds them, made into rows as whole
+/// reading made them: from the first row with a value, each row numbered as the sheet shows it,
+/// rows with no value between given empty, each cell at its column's index.
+struct CellsToRows<'a> {
+    path: &'a Path,
+    last: Option<NumberedRow>,
 }
 
-pub fn read_csv(bytes: &[u8], path: &Path) -> Result<Grid> {
-    let text = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let bytes = text.as_bytes();
-    let mut rows = Vec::new();
-    // The reader skips blank lines, so lines are counted from each record's byte offset,
-    // carrying on from the previous record.
-    let (mut counted_to, mut line) = (0, 1);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            user_error(tf(
-                "cli.sheets.bad_csv",
-                &[("file", &path.display()), ("row", &line), ("reason", &e)],
-            ))
-        })?;
-        // A record's position is where the previous one ended, before any blank lines.
-        let mut offset = record
-            .position()
-            .map_or(0, |p| p.byte() as usize)
-            .min(bytes.len());
-        while matches!(bytes.get(offset), Some(b'\r' | b'\n')) {
-            offset += 1;
+impl CellsToRows<'_> {
+    /// Adds a cell; a row it finishes goes to `done`, with the empty rows after it.
+    fn add(
+        &mut self,
+        (row, col): (u32, u32),
+        value: &DataRef<'_>,
+        done: &mut dyn FnMut(NumberedRow) -> Result<()>,
+    ) -> Result<()> {
+        if *value == DataRef::Empty {
+            return Ok(());
         }
-        line += line_breaks(&bytes[counted_to.min(offset)..offset]);
-        counted_to = offset;
-        rows.push((line, record.iter().map(str::to_string).collect()));
+        let (number, col) = (row as usize + 1, col as usize);
+        let text = cell_text(Data::from(value.clone()));
+        if let Some((at, cells)) = &mut self.last {
+            if *at == number {
+                if cells.len() <= col {
+                    cells.resize(col + 1, String::new());
+                }
+                cells[col] = text;
+                return Ok(());
+            }
+            if *at > number {
+                return Err(user_error(tf(
+                    "cli.sheets.out_of_order",
+                    &[("file", &self.path.display()), ("row", &number)],
+                )));
+            }
+        }
+        if let Some((at, cells)) = self.last.take() {
+            done((at, cells))?;
+            for empty in at + 1..number {
+                done((empty, Vec::new()))?;
+            }
+        }
+        let mut cells = vec![String::new(); col + 1];
+        cells[col] = text;
+        self.last = Some((number, cells));
+        Ok(())
     }
-    Ok(Grid {
-        sheet: String::new(),
-        rows,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// Whatever bytes arrive, reading gives rows or a message, with row numbers that only
-        /// grow and never pass the file's line count.
-        #[test]
-        fn any_bytes_read_without_panicking(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
-            if let Ok(grid) = read_csv(&bytes, Path::new("x.csv")) {
-                let lines = line_breaks(decode(&bytes).as_bytes()) + 1;
-                let numbers: Vec<usize> = grid.rows.iter().map(|(n, _)| *n).collect();
-                proptest::prop_assert!(numbers.windows(2).all(|w| w[0] < w[1]));
-                proptest::prop_assert!(numbers.iter().all(|n| *n <= lines + 1));
-                let _ = super::super::import::header::find(&grid.rows, &super::super::people::SCHEMA);
-            }
-        }
-    }
-
-    #[test]
-    fn old_mac_line_ends_number_rows_too() {
-        let grid = read_csv(b"\x00\r\x00\r\rname,phone", Path::new("x.csv")).unwrap();
-        let numbers: Vec<usize> = grid.rows.iter().map(|(n, _)| *n).collect();
-        assert_eq!(numbers, [1, 2, 4]);
-    }
 
     #[test]
     fn numbers_read_as_typed() {
@@ -189,16 +329,86 @@ mod tests {
         assert_eq!(number_text(1.5), "1.5");
     }
 
+    /// A sheet's rows read whole through calamine's range, as they were before.
+    fn whole(path: &Path) -> Vec<NumberedRow> {
+        let mut book = open_workbook_auto(path).unwrap();
+        let range = book.worksheet_range("名单").unwrap();
+        let first_row = range.start().map_or(0, |(row, _)| row as usize);
+        let first_col = range.start().map_or(0, |(_, col)| col as usize);
+        range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let mut text = vec![String::new(); first_col];
+                text.extend(cells.iter().cloned().map(cell_text));
+                (first_row + i + 1, text)
+            })
+            .collect()
+    }
+
+    /// Rows without the empty cells at their ends, which no rule reads.
+    fn meaningful(rows: Vec<NumberedRow>) -> Vec<NumberedRow> {
+        rows.into_iter()
+            .map(|(n, mut cells)| {
+                while cells.last().is_some_and(String::is_empty) {
+                    cells.pop();
+                }
+                (n, cells)
+            })
+            .collect()
+    }
+
     #[test]
-    fn encodings_are_detected() {
-        let text = "姓名,手机\n张三,13800001234\n";
-        let (gb, _, _) = encoding_rs::GB18030.encode(text);
-        assert_eq!(decode(&gb), text);
-        let mut bom = b"\xEF\xBB\xBF".to_vec();
-        bom.extend_from_slice(text.as_bytes());
-        assert_eq!(decode(&bom), text);
-        // A rare character GBK lacks survives GB18030.
-        let (rare, _, _) = encoding_rs::GB18030.encode("𠮷");
-        assert_eq!(decode(&rare), "𠮷");
+    fn an_xlsx_sheet_read_a_cell_at_a_time_gives_the_rows_of_the_whole_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("名单.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("名单").unwrap();
+        sheet.write_string(2, 3, "2023年报名表").unwrap();
+        sheet.write_string(4, 2, "姓名").unwrap();
+        sheet.write_string(4, 4, "手机").unwrap();
+        for i in 0..3_000u32 {
+            // Gaps of empty rows, short rows, numbers and text.
+            let row = 5 + i + i / 700;
+            sheet.write_string(row, 2, format!("测试{i}")).unwrap();
+            if i % 3 != 0 {
+                sheet
+                    .write_number(row, 4, 13_800_000_000.0 + f64::from(i))
+                    .unwrap();
+            }
+        }
+        book.save(&path).unwrap();
+
+        let rows = read(&path, Some("名单")).unwrap();
+        assert_eq!(rows.sheet, "名单");
+        let streamed: Vec<NumberedRow> = rows.collect::<Result<_>>().unwrap();
+        assert_eq!(streamed[0].0, 3, "numbered from the sheet's top");
+        assert!(
+            streamed.iter().any(|(_, cells)| cells.is_empty()),
+            "gaps kept"
+        );
+        assert_eq!(meaningful(streamed), meaningful(whole(&path)));
+    }
+
+    #[test]
+    fn a_sheet_that_is_not_there_is_named_before_any_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("名单.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().set_name("名单").unwrap();
+        book.save(&path).unwrap();
+        let error = read(&path, Some("汇总")).err().map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("汇总") && e.contains("名单")));
+    }
+
+    #[test]
+    fn rows_stopped_part_way_are_an_error_not_an_end() {
+        let (sender, receiver) = sync_channel(4);
+        sender.send(Ok(Message::Rows(vec![(1, vec![])]))).unwrap();
+        drop(sender);
+        let rows: Vec<_> = received(receiver, PathBuf::from("x.xlsx")).collect();
+        assert!(rows[0].is_ok());
+        assert!(rows[1].is_err(), "no End was sent");
+        assert_eq!(rows.len(), 2);
     }
 }

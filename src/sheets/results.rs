@@ -17,7 +17,7 @@ use crate::cert::Rules;
 use crate::domain::{Session, SessionKind};
 use crate::i18n::tf;
 use crate::sheets::import::{self, Column, Need, Row, Schema, Sheet};
-use crate::sheets::read::Grid;
+use crate::sheets::read::SheetRows;
 use crate::store::lists;
 use crate::store::Store;
 
@@ -102,12 +102,12 @@ fn marks(row: &Row) -> Result<Marks, Vec<String>> {
 /// The rows of a results sheet as ops; `reason` lets rows change marks already recorded.
 pub fn plan(
     store: &Store,
-    grid: &Grid,
+    rows: SheetRows<'_>,
     session: &Session,
     rules: &Rules,
     reason: Option<&str>,
 ) -> Result<ResultsPlan> {
-    let sheet = Sheet::find(grid, &SCHEMA)?;
+    let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
     let matcher = Matcher::new(store)?;
     let book: HashMap<String, CertPerson> = store
         .cert_book(rules)?
@@ -172,7 +172,7 @@ pub fn plan(
             Recording::Unchanged => plan.counts.unchanged += 1,
             Recording::Write(payload) => {
                 plan.counts.recorded += 1;
-                plan.payloads.push(*payload);
+                plan.payloads.push(*payload)?;
             }
             Recording::NeedsReason(message) => return Ok(vec![message]),
         }
@@ -184,6 +184,7 @@ pub fn plan(
 mod tests {
     use super::*;
     use crate::log::Payload;
+    use crate::sheets::read::Grid;
 
     #[test]
     fn marks_as_sheets_give_them() {
@@ -263,7 +264,7 @@ mod tests {
                 };
                 grid.rows
                     .extend(rows.into_iter().enumerate().map(|(i, r)| (i + 2, r)));
-                let plan = plan(&store, &grid, &session, &rules, None).unwrap();
+                let plan = plan(&store, grid.clone().into(), &session, &rules, None).unwrap();
                 let counts = &plan.counts;
                 prop_assert_eq!(
                     counts.recorded + counts.unchanged + counts.unmatched.len() + plan.errors.len(),

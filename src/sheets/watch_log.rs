@@ -15,7 +15,7 @@ use crate::domain::Person;
 use crate::i18n::tf;
 use crate::log::Payload;
 use crate::sheets::import::{self, clean_phone, Column, Need, Row, Schema, Sheet};
-use crate::sheets::read::Grid;
+use crate::sheets::read::SheetRows;
 use crate::store::Store;
 
 pub const SCHEMA: Schema = Schema {
@@ -164,8 +164,8 @@ struct Gathered {
     score: Option<u16>,
 }
 
-pub fn plan(store: &Store, grid: &Grid) -> Result<WatchPlan> {
-    let sheet = Sheet::find(grid, &SCHEMA)?;
+pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<WatchPlan> {
+    let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
     let matcher = Matcher::new(store)?;
     let mut gathered: BTreeMap<String, (Person, Gathered)> = BTreeMap::new();
     let mut plan = sheet.plan(|row, plan: &mut WatchPlan| {
@@ -240,7 +240,7 @@ pub fn plan(store: &Store, grid: &Grid) -> Result<WatchPlan> {
                 person: id.clone(),
                 unit: person.office.clone(),
                 entry,
-            });
+            })?;
         }
     }
     Ok(plan)
@@ -249,6 +249,7 @@ pub fn plan(store: &Store, grid: &Grid) -> Result<WatchPlan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheets::read::Grid;
 
     /// Whatever rows arrive under a platform header, every row is accounted for exactly once
     /// (matched, unmatched or bad) and every row named is one the sheet has.
@@ -295,7 +296,7 @@ mod tests {
                 };
                 grid.rows
                     .extend(rows.into_iter().enumerate().map(|(i, r)| (i + 3, r)));
-                let plan = plan(&store, &grid).unwrap();
+                let plan = plan(&store, grid.clone().into()).unwrap();
                 let named: Vec<usize> = plan
                     .errors
                     .iter()

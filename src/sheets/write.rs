@@ -91,7 +91,15 @@ mod tests {
         let rows = vec![vec!["序号".to_string(), "𠮷野家".to_string()]];
         for encoding in [Encoding::Utf8, Encoding::Gb18030] {
             let bytes = csv_bytes(&rows, encoding).unwrap();
-            assert_eq!(super::super::read::decode(&bytes), "序号,𠮷野家\n");
+            let read: Vec<_> = super::super::csv_rows::records(
+                std::io::Cursor::new(bytes),
+                std::path::Path::new("x.csv"),
+                1 << 20,
+            )
+            .unwrap()
+            .collect::<color_eyre::eyre::Result<_>>()
+            .unwrap();
+            assert_eq!(read, [(1, rows[0].clone())]);
         }
     }
 }

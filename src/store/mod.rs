@@ -14,6 +14,7 @@ mod migrate;
 mod open;
 pub(crate) mod oplog;
 mod paper;
+mod payload_spool;
 pub mod plans;
 pub mod printed;
 pub mod query;
@@ -45,6 +46,7 @@ pub use open::{
     damaged_message, default_data_dir, is_locked, read_through_once, StoreError, StoreLock,
 };
 pub use paper::{PaperCheckIn, PaperRow};
+pub use payload_spool::PayloadSpool;
 pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 
 /// Bumped whenever the on-disk layout changes; an older peixun refuses a newer store, and a

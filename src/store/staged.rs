@@ -18,7 +18,7 @@ use sled::transaction::TransactionError;
 use sled::Transactional;
 
 use super::derived::Fed;
-use super::{CommitError, Store};
+use super::{CommitError, PayloadSpool, Store};
 use crate::i18n::tf;
 use crate::log::Payload;
 
@@ -165,43 +165,42 @@ impl Store {
     /// chunk. The ops are not handed back: 40,000 rows' held 23 MB until the last chunk.
     pub fn commit_staged(
         &self,
-        payloads: Vec<Payload>,
+        payloads: &PayloadSpool,
         progress: &dyn Fn(usize, usize),
     ) -> Result<usize, CommitError> {
         self.finish_pending()?;
         let total = payloads.len();
         if total <= CHUNK {
-            let written = self.commit(payloads)?.len();
+            let all = payloads.chunks()?.collect::<Result<Vec<_>>>()?.concat();
+            let written = self.commit(all)?.len();
             progress(total, total);
             return Ok(written);
         }
-        self.refuse_oversized(&payloads)?;
+        // Read back once to refuse before anything is staged, then once to stage: the spool is
+        // never in memory whole.
+        for chunk in payloads.chunks()? {
+            self.refuse_oversized(&chunk?)?;
+        }
         let _only_one = self.only_long_write()?;
-        self.stage(&payloads)?;
-        // Staged, they are read back a chunk at a time: 80,000 rows' held 32 MB.
-        drop(payloads);
+        self.stage(payloads)?;
         self.commit_pending(&|done| progress(done, total))
     }
 
-    fn stage(&self, payloads: &[Payload]) -> Result<()> {
-        self.stage_chunks(
-            payloads
-                .chunks(CHUNK)
-                .map(|chunk| Staged::Payloads(chunk.to_vec())),
-        )
+    fn stage(&self, payloads: &PayloadSpool) -> Result<()> {
+        self.stage_chunks(payloads.chunks()?.map(|c| c.map(Staged::Payloads)))
     }
 
     /// Writes every chunk to the `staged` tree, one at a time so that the whole write is never
     /// held twice (once made, once encoded), under the `STAGING` mark, flushed. Staged in one
     /// batch, 400,000 ops of a bundle took 120 MB more at their peak.
-    fn stage_chunks(&self, chunks: impl Iterator<Item = Staged>) -> Result<()> {
+    fn stage_chunks(&self, chunks: impl Iterator<Item = Result<Staged>>) -> Result<()> {
         if !self.staged.is_empty() {
             return Err(eyre!("an earlier staged write is still pending"));
         }
         let write_failed = || tf("cli.store.write_failed", &[("dir", &self.dir.display())]);
         self.meta.insert(STAGING, &[]).wrap_err_with(write_failed)?;
         let staged = chunks.enumerate().try_for_each(|(i, chunk)| -> Result<()> {
-            let bytes = postcard::to_stdvec(&chunk).map_err(Report::from)?;
+            let bytes = postcard::to_stdvec(&chunk?).map_err(Report::from)?;
             insert_chunk(&self.staged, i, &bytes)?;
             Ok(())
         });
@@ -467,7 +466,7 @@ mod tests {
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
         let heard = std::cell::RefCell::new(Vec::new());
         let written = store
-            .commit_staged(people(CHUNK * 2 + 7), &|done, total| {
+            .commit_staged(&people(CHUNK * 2 + 7).into(), &|done, total| {
                 heard.borrow_mut().push((done, total))
             })
             .unwrap();
@@ -486,7 +485,7 @@ mod tests {
     fn a_chunk_is_staged_in_small_parts_and_committed_whole() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
-        store.stage(&people(CHUNK * 2)).unwrap();
+        store.stage(&people(CHUNK * 2).into()).unwrap();
         assert_eq!(chunks_staged(&store.staged).unwrap(), 2);
         assert!(
             store.staged.len() > 2,
@@ -515,7 +514,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
         let payloads = people(CHUNK * 3);
-        store.stage(&payloads).unwrap();
+        store.stage(&payloads.into()).unwrap();
         // The first chunk is committed, then the process dies.
         let (key, Staged::Payloads(chunk)) = first_staged(&store) else {
             panic!("payloads were staged");
@@ -533,7 +532,7 @@ mod tests {
     fn a_write_left_part_done_lands_before_the_next_one_in_the_same_process() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
-        store.stage(&people(CHUNK * 2)).unwrap();
+        store.stage(&people(CHUNK * 2).into()).unwrap();
         let (key, Staged::Payloads(chunk)) = first_staged(&store) else {
             panic!("payloads were staged");
         };
@@ -544,7 +543,9 @@ mod tests {
         assert_eq!(store.ops().count(), CHUNK * 2 + 1);
         assert_eq!(later[0].seq, (CHUNK * 2 + 1) as u64, "the rest went first");
         // A second long write is no longer refused as "still pending".
-        store.commit_staged(people(CHUNK + 1), &|_, _| {}).unwrap();
+        store
+            .commit_staged(&people(CHUNK + 1).into(), &|_, _| {})
+            .unwrap();
     }
 
     #[test]
@@ -584,7 +585,7 @@ mod tests {
     fn a_chunk_committed_by_one_thread_is_not_committed_again_by_another() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
-        store.stage(&people(CHUNK * 2)).unwrap();
+        store.stage(&people(CHUNK * 2).into()).unwrap();
         let (key, Staged::Payloads(chunk)) = first_staged(&store) else {
             panic!("payloads were staged");
         };
@@ -620,7 +621,7 @@ mod tests {
     fn threads_finishing_the_same_write_together_write_it_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create(dir.path(), "420704", "测试员").unwrap();
-        store.stage(&people(CHUNK * 4)).unwrap();
+        store.stage(&people(CHUNK * 4).into()).unwrap();
         std::thread::scope(|scope| {
             for _ in 0..3 {
                 scope.spawn(|| store.finish_pending().unwrap());
@@ -731,7 +732,9 @@ mod tests {
         assert!(store.staged.is_empty());
         assert!(!store.meta.contains_key(STAGING).unwrap());
         assert_eq!(store.ops().count(), 0, "none of it applied");
-        store.commit_staged(people(CHUNK + 5), &|_, _| {}).unwrap();
+        store
+            .commit_staged(&people(CHUNK + 5).into(), &|_, _| {})
+            .unwrap();
         assert_eq!(store.people().unwrap().len(), CHUNK + 5);
         assert!(!store.meta.contains_key(STAGING).unwrap());
     }

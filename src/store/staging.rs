@@ -246,7 +246,7 @@ mod tests {
             .map(|i| person(i, "欧阳明月".into()))
             .collect();
         let refused = store
-            .commit_staged(sheet.clone(), &|_, _| {})
+            .commit_staged(&sheet.clone().into(), &|_, _| {})
             .err()
             .map(|e| match e {
                 CommitError::Failed(report) => report.to_string(),
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(sync.len(), WRITES_CHUNK * 2 + 1, "the first landed whole");
         assert!(store.people().unwrap().is_empty(), "none of the second");
 
-        store.commit_staged(sheet, &|_, _| {}).unwrap();
+        store.commit_staged(&sheet.into(), &|_, _| {}).unwrap();
         assert_eq!(store.people().unwrap().len(), STAGED_CHUNK * 2);
     }
 
@@ -320,7 +320,7 @@ mod tests {
             9_999,
             "长".repeat((crate::log::Op::MAX_BYTES / 3 + 1) as usize),
         );
-        assert!(store.commit_staged(sheet, &|_, _| {}).is_err());
+        assert!(store.commit_staged(&sheet.into(), &|_, _| {}).is_err());
         assert_eq!(store.ops().count(), 1);
         assert!(store.staged.is_empty());
         store.commit(vec![person(2, "欧阳明日".into())]).unwrap();

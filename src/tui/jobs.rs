@@ -16,20 +16,20 @@ use super::tabs::reports::{ImportJob, ImportWhat, Job, Outcome, Preview, ReportJ
 use super::tabs::sync::effects as sync_effects;
 use super::tabs::sync::{SyncEffect, SyncJob};
 use crate::i18n::{t, tf};
-use crate::log::Payload;
+
 use crate::sheets::doc::Document;
 use crate::sheets::import::{self, Options};
 use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
 use crate::sheets::{bulletin, bulletin_doc, enterprises, people, read, report, rollup};
-use crate::store::Store;
+use crate::store::{PayloadSpool, Store};
 
 /// A job with everything it needs, owned, so it can go to another thread.
 pub enum Work {
     Report(ReportJob),
     Preview(ImportJob),
     Commit {
-        payloads: Vec<Payload>,
+        payloads: PayloadSpool,
         rows: usize,
         skipped: usize,
     },
@@ -65,8 +65,8 @@ pub fn prepare(state: &mut State, job: Job) -> Option<Work> {
             }
             let work = Work::Commit {
                 payloads: plan.payloads.clone(),
-                rows: plan.rows - plan.errors.len(),
-                skipped: plan.errors.len(),
+                rows: plan.rows - plan.bad,
+                skipped: plan.bad,
             };
             (t("tui.reports.importing"), work)
         }
@@ -245,20 +245,17 @@ fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<
         "tui.reports.reading_file",
         &[("file", &job.path.display())],
     ));
-    let grid = read::read(&job.path, job.sheet.as_deref())?;
-    progress(tf(
-        "tui.reports.checking_rows",
-        &[("rows", &grid.rows.len())],
-    ));
+    let checked = |rows: usize| progress(tf("tui.reports.checking_rows", &[("rows", &rows)]));
+    let rows = read::read(&job.path, job.sheet.as_deref())?.reporting(&checked);
     match job.what {
-        ImportWhat::People => people::plan(store, &grid, job.session.as_deref()),
-        ImportWhat::Enterprises => enterprises::plan(store, &grid),
+        ImportWhat::People => people::plan(store, rows, job.session.as_deref()),
+        ImportWhat::Enterprises => enterprises::plan(store, rows),
     }
 }
 
 fn commit(
     store: &Store,
-    payloads: Vec<Payload>,
+    payloads: PayloadSpool,
     rows: usize,
     skipped: usize,
     progress: &dyn Fn(String),
@@ -267,7 +264,7 @@ fn commit(
         return Ok(t("tui.reports.nothing_to_import"));
     }
     // All of it is written, or none, in chunks when long.
-    store.commit_staged(payloads, &|done, total| {
+    store.commit_staged(&payloads, &|done, total| {
         progress(tf(
             "cli.sheets.writing",
             &[("done", &done), ("total", &total)],

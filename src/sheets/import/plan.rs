@@ -2,6 +2,8 @@
 //! non-blank row under it through the kind's rules (bad rows named by the row number the
 //! spreadsheet shows), the counts, and the ops; then whether it is written.
 
+use std::path::{Path, PathBuf};
+
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
@@ -11,8 +13,8 @@ use super::schema::{Column, Schema};
 use crate::domain::text;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
-use crate::log::Payload;
-use crate::sheets::read::Grid;
+use crate::sheets::read::{NumberedRow, SheetRows};
+use crate::store::PayloadSpool;
 
 /// A row that cannot be imported, by the row number the spreadsheet shows, with why in the UI
 /// language.
@@ -40,63 +42,91 @@ pub struct Plan<C> {
     pub rows: usize,
     #[serde(flatten)]
     pub counts: C,
+    /// Bad rows: the first `KEPT_ERRORS` of them, and how many there are.
     pub errors: Vec<RowError>,
+    pub bad: usize,
     /// What to heed that is no bad row: rows that match nobody, a session past its capacity.
     pub warnings: Vec<String>,
     #[serde(skip)]
-    pub payloads: Vec<Payload>,
+    pub payloads: PayloadSpool,
 }
 
-/// A grid whose header was found, with every column its kind needs.
+/// Bad rows said one by one; the rest are counted. A sheet of a million bad rows said them all
+/// in 100 MB.
+pub const KEPT_ERRORS: usize = 10_000;
+
+/// A sheet whose header was found, with every column its kind needs, and the rows after it
+/// still to be read.
 pub struct Sheet<'a> {
-    grid: &'a Grid,
+    sheet: String,
+    /// The rows the header was looked for in.
+    head: Vec<NumberedRow>,
+    rest: SheetRows<'a>,
     header: Header,
+    /// Where the plan's payloads go once there are many.
+    spill_dir: PathBuf,
 }
 
 impl<'a> Sheet<'a> {
-    /// The header of `grid` read for `schema`; a user error with the schema's message when no
-    /// row is one, or the first missing required column's (given the column's aliases).
-    pub fn find(grid: &'a Grid, schema: &Schema) -> Result<Sheet<'a>> {
-        let header =
-            header::find(&grid.rows, schema).ok_or_else(|| user_error(t(schema.no_header)))?;
+    /// The header of `rows` read for `schema`; a user error with the schema's message when no
+    /// row is one, or the first missing required column's (given the column's aliases). A long
+    /// plan's payloads go to a file in `spill_dir`.
+    pub fn find(mut rows: SheetRows<'a>, schema: &Schema, spill_dir: &Path) -> Result<Sheet<'a>> {
+        let head = rows
+            .by_ref()
+            .take(header::SEARCHED_ROWS)
+            .collect::<Result<Vec<_>>>()?;
+        let header = header::find(&head, schema).ok_or_else(|| user_error(t(schema.no_header)))?;
         if let Some((column, message)) = schema.required().find(|(c, _)| !header.has(*c)) {
             let aliases = column.aliases().join(&t("cli.list_sep"));
             return Err(user_error(tf(message, &[("aliases", &aliases)])));
         }
-        Ok(Sheet { grid, header })
+        Ok(Sheet {
+            sheet: rows.sheet.clone(),
+            head,
+            rest: rows,
+            header,
+            spill_dir: spill_dir.to_path_buf(),
+        })
     }
 
     /// Every non-blank row under the header through `rules`, which puts what the row adds in
     /// the plan and returns the reasons the row is bad (none: it is fine). Bad rows become
-    /// errors, their reasons joined.
+    /// errors, their reasons joined; past `KEPT_ERRORS` they are only counted.
     pub fn plan<C: Default>(
-        &self,
+        self,
         mut rules: impl FnMut(&Row, &mut Plan<C>) -> Result<Vec<String>>,
     ) -> Result<Plan<C>> {
         let header = &self.header;
         let mut plan = Plan {
-            sheet: self.grid.sheet.clone(),
-            header_row: self.grid.rows.get(header.row).map_or(0, |(n, _)| *n),
+            sheet: self.sheet,
+            header_row: self.head.get(header.row).map_or(0, |(n, _)| *n),
             columns: header
                 .columns
                 .iter()
                 .map(|(_, c, name)| (*c, name.clone()))
                 .collect(),
             ignored: header.ignored.clone(),
+            payloads: PayloadSpool::new(&self.spill_dir),
             ..Plan::default()
         };
-        for (number, cells) in self.grid.rows.iter().skip(header.row + 1) {
+        let under = self.head.into_iter().skip(header.row + 1).map(Ok);
+        for read in under.chain(self.rest) {
+            let (number, cells) = read?;
             if cells.iter().all(|c| text::clean(c).is_none()) {
                 continue;
             }
             plan.rows += 1;
-            let row = Row::new(*number, cells, header);
+            let row = Row::new(number, &cells, header);
             let reasons = rules(&row, &mut plan)?;
             if !reasons.is_empty() {
-                plan.errors.push(RowError {
-                    row: *number,
-                    message: reasons.join(&t("cli.reason_sep")),
-                });
+                plan.bad += 1;
+                if plan.errors.len() < KEPT_ERRORS {
+                    plan.errors.push(RowError {
+                        row: number,
+                        message: reasons.join(&t("cli.reason_sep")),
+                    });
+                }
             }
         }
         Ok(plan)
@@ -123,7 +153,7 @@ pub enum Outcome {
 
 impl<C> Plan<C> {
     pub fn outcome(&self, options: Options) -> Outcome {
-        if !self.errors.is_empty() && !options.skip_invalid {
+        if self.bad > 0 && !options.skip_invalid {
             Outcome::Refused
         } else if options.dry_run {
             Outcome::DryRun

@@ -32,7 +32,7 @@ pub fn lines<C: Counts>(file: &Path, plan: &Plan<C>, outcome: Outcome) -> Vec<St
             &[("columns", &plan.ignored.join(&sep))],
         ));
     }
-    lines.push(plan.counts.line(plan.rows, plan.errors.len()));
+    lines.push(plan.counts.line(plan.rows, plan.bad));
     lines.extend(plan.warnings.iter().cloned());
     lines.extend(plan.errors.iter().map(|error| {
         tf(
@@ -40,6 +40,12 @@ pub fn lines<C: Counts>(file: &Path, plan: &Plan<C>, outcome: Outcome) -> Vec<St
             &[("row", &error.row), ("message", &error.message)],
         )
     }));
+    if plan.bad > plan.errors.len() {
+        lines.push(tf(
+            "cli.sheets.more_bad",
+            &[("more", &(plan.bad - plan.errors.len()))],
+        ));
+    }
     match outcome {
         Outcome::Refused => {}
         Outcome::DryRun => lines.push(t("cli.sheets.dry_run")),
