@@ -58,6 +58,13 @@ struct Decoded<R> {
 
 impl<R: Read> Read for Decoded<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        // A character may take 4 bytes; fewer would never be filled.
+        if out.len() < 4 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "decoding into fewer than 4 bytes",
+            ));
+        }
         while !self.finished {
             if self.start == self.end && !self.at_end {
                 self.end = self.inner.read(&mut self.raw)?;

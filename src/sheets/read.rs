@@ -34,18 +34,28 @@ pub struct SheetRows<'a> {
 const PROGRESS_EVERY: usize = 10_000;
 
 impl<'a> SheetRows<'a> {
+    pub fn new(
+        sheet: String,
+        rows: impl Iterator<Item = Result<NumberedRow>> + 'a,
+    ) -> SheetRows<'a> {
+        SheetRows {
+            sheet,
+            rows: Box::new(rows),
+        }
+    }
+
     /// The same rows, telling `progress` how many have been read every 10,000.
     pub fn reporting(self, progress: &'a dyn Fn(usize)) -> SheetRows<'a> {
         let mut read = 0;
-        SheetRows {
-            sheet: self.sheet,
-            rows: Box::new(self.rows.inspect(move |_| {
+        SheetRows::new(
+            self.sheet,
+            self.rows.inspect(move |_| {
                 read += 1;
                 if read % PROGRESS_EVERY == 0 {
                     progress(read);
                 }
-            })),
-        }
+            }),
+        )
     }
 }
 
@@ -59,10 +69,7 @@ impl Iterator for SheetRows<'_> {
 
 impl From<Grid> for SheetRows<'static> {
     fn from(grid: Grid) -> SheetRows<'static> {
-        SheetRows {
-            sheet: grid.sheet,
-            rows: Box::new(grid.rows.into_iter().map(Ok)),
-        }
+        SheetRows::new(grid.sheet, grid.rows.into_iter().map(Ok))
     }
 }
 
@@ -132,10 +139,10 @@ pub fn read(path: &Path, wanted: Option<&str>) -> Result<SheetRows<'static>> {
         .wrap_err("starting to read a sheet")?;
     let stopped = || eyre!("reading {} stopped part way", path.display());
     match receiver.recv() {
-        Ok(Ok(Message::Sheet(sheet))) => Ok(SheetRows {
+        Ok(Ok(Message::Sheet(sheet))) => Ok(SheetRows::new(
             sheet,
-            rows: Box::new(received(receiver, path.to_path_buf())),
-        }),
+            received(receiver, path.to_path_buf()),
+        )),
         Ok(Err(error)) => Err(error),
         Ok(Ok(_)) | Err(_) => Err(stopped()),
     }

@@ -185,6 +185,37 @@ mod tests {
     }
 
     #[test]
+    fn a_spilled_write_is_committed_whole_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::create(dir.path(), "420704", "测试员").unwrap();
+        let listing = || {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = listing();
+        let mut spool = PayloadSpool::new(store.dir());
+        spool.extend((0..2 * CHUNK + 3).map(person)).unwrap();
+        assert!(spool.file.is_some(), "spilled");
+        let heard = std::cell::Cell::new(0);
+        let written = store
+            .commit_staged(&spool, &|done, _| heard.set(done))
+            .unwrap();
+        assert_eq!(written, 2 * CHUNK + 3);
+        assert_eq!(heard.get(), 2 * CHUNK + 3);
+        let people = store.people().unwrap();
+        assert_eq!(people.len(), 2 * CHUNK + 3);
+        assert!(people
+            .iter()
+            .any(|p| p.id == format!("P-420704-t-{}", 2 * CHUNK + 2)));
+        drop(spool);
+        assert_eq!(listing(), before, "nothing left beside the store");
+    }
+
+    #[test]
     fn a_shared_spool_takes_no_more() {
         let dir = tempfile::tempdir().unwrap();
         let mut spool = PayloadSpool::new(dir.path());

@@ -51,6 +51,12 @@ pub struct Plan<C> {
     pub payloads: PayloadSpool,
 }
 
+/// The most rows one import takes. What an import holds grows a little with its rows (each
+/// row's phone, the sheet's new enterprises, the pages sled keeps of what it wrote): into a new
+/// store, 500,000 rows peaked at 87 MB from CSV and 95 MB from XLSX, a million at 122 MB. A
+/// province's enrolment is a few ten thousand rows.
+pub const MAX_ROWS: usize = 500_000;
+
 /// Bad rows said one by one; the rest are counted. A sheet of a million bad rows said them all
 /// in 100 MB.
 pub const KEPT_ERRORS: usize = 10_000;
@@ -117,6 +123,12 @@ impl<'a> Sheet<'a> {
                 continue;
             }
             plan.rows += 1;
+            if plan.rows > MAX_ROWS {
+                return Err(user_error(tf(
+                    "cli.sheets.too_many_rows",
+                    &[("max", &MAX_ROWS)],
+                )));
+            }
             let row = Row::new(number, &cells, header);
             let reasons = rules(&row, &mut plan)?;
             if !reasons.is_empty() {
@@ -162,5 +174,84 @@ impl<C> Plan<C> {
         } else {
             Outcome::Write
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::super::schema::Column;
+    use super::*;
+    use crate::sheets::people::SCHEMA;
+
+    /// A sheet of `rows` rows under a header, made as they are read.
+    fn sheet(rows: usize) -> SheetRows<'static> {
+        let header = std::iter::once(Ok((1, vec!["姓名".to_string(), "手机".to_string()])));
+        let body = (0..rows).map(|i| Ok((i + 2, vec![format!("测试{i}"), format!("138{i:08}")])));
+        SheetRows::new(String::new(), header.chain(body))
+    }
+
+    #[derive(Debug, Default, Serialize)]
+    struct NoCounts;
+
+    impl Counts for NoCounts {
+        fn line(&self, rows: usize, bad: usize) -> String {
+            format!("{rows} {bad}")
+        }
+    }
+
+    #[test]
+    fn a_sheet_past_the_most_rows_is_refused_before_its_rows_are_all_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = Cell::new(0);
+        let counted = |rows: usize| read.set(rows);
+        let rows = sheet(MAX_ROWS + 5).reporting(&counted);
+        let found = Sheet::find(rows, &SCHEMA, dir.path()).unwrap();
+        let error = found
+            .plan(|_, _: &mut Plan<NoCounts>| Ok(Vec::new()))
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.contains(&MAX_ROWS.to_string())),
+            "{error:?}"
+        );
+        assert!(
+            read.get() <= MAX_ROWS + 1,
+            "stopped at the row past the most"
+        );
+
+        let found = Sheet::find(sheet(MAX_ROWS), &SCHEMA, dir.path()).unwrap();
+        let plan = found
+            .plan(|_, _: &mut Plan<NoCounts>| Ok(Vec::new()))
+            .unwrap();
+        assert_eq!(plan.rows, MAX_ROWS);
+    }
+
+    #[test]
+    fn bad_rows_past_those_kept_are_counted_and_said_to_be_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let found = Sheet::find(sheet(KEPT_ERRORS + 7), &SCHEMA, dir.path()).unwrap();
+        let plan = found
+            .plan(|row, _: &mut Plan<NoCounts>| Ok(vec![row.get(Column::Name)]))
+            .unwrap();
+        assert_eq!(plan.bad, KEPT_ERRORS + 7);
+        assert_eq!(plan.errors.len(), KEPT_ERRORS);
+        assert_eq!(plan.errors[0].row, 2);
+        assert_eq!(plan.outcome(Options::default()), Outcome::Refused);
+        let lines = super::super::preview::lines(Path::new("x.csv"), &plan, Outcome::Refused);
+        assert!(lines.iter().any(|l| l.contains(&format!(
+            "{} {}",
+            KEPT_ERRORS + 7,
+            KEPT_ERRORS + 7
+        ))));
+        assert!(
+            lines.last().is_some_and(|l| l.contains('7')),
+            "{:?}",
+            lines.last()
+        );
+        assert_eq!(lines.len(), 2 + KEPT_ERRORS + 1);
     }
 }
