@@ -242,6 +242,53 @@ fn an_import_shows_a_preview_refuses_bad_rows_and_can_leave_them_out() {
     assert!(!names.contains(&"李红".to_string()));
 }
 
+/// A sheet of `rows` people, each with the phone `phone(i)`.
+fn long_sheet(rows: usize, phone: impl Fn(usize) -> String) -> String {
+    let mut sheet = String::from("序号,姓名,手机号\n");
+    for i in 0..rows {
+        sheet.push_str(&format!("{},欧阳{i},{}\n", i + 1, phone(i)));
+    }
+    sheet
+}
+
+#[test]
+fn a_long_clean_import_says_so_on_whole_lines_and_goes_in_whole() {
+    let (dir, store, mut state) = after_the_first_session();
+    let file = dir.path().join("全省.csv");
+    std::fs::write(&file, long_sheet(2_500, |i| format!("137{i:08}"))).expect("write");
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("下次打开会写完"), "{screen}");
+    let before = store.people().expect("people").len();
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(store.people().expect("people").len(), before + 2_500);
+}
+
+#[test]
+fn bad_rows_past_those_listed_are_counted_on_screen() {
+    let (dir, store, mut state) = after_the_first_session();
+    let file = dir.path().join("全省.csv");
+    let rows = peixun::sheets::import::KEPT_ERRORS + 30;
+    std::fs::write(&file, long_sheet(rows, |_| "138".into())).expect("write");
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains(&format!("{rows} 行有误")), "{screen}");
+    let below: usize = screen
+        .split("还有 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of the rows below: {screen}"));
+    assert!((rows - 24..rows).contains(&below), "{below}: {screen}");
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(op_count(&store), before, "refused whole");
+}
+
 #[test]
 fn a_clean_import_goes_in_whole_and_esc_cancels_one() {
     let (dir, store, mut state) = after_the_first_session();

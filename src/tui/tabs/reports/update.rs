@@ -53,12 +53,12 @@ pub fn update(
 
 fn update_preview(r: &mut ReportsState, ctx: &mut Ctx, action: Action) -> Option<Effect> {
     let preview = r.preview.as_mut()?;
-    let bad = preview.plan.errors.len();
+    let (bad, listed) = (preview.plan.bad, preview.plan.errors.len());
     match action {
         Action::Up => preview.scroll = preview.scroll.saturating_sub(1),
-        Action::Down => preview.scroll = (preview.scroll + 1).min(bad.saturating_sub(1)),
+        Action::Down => preview.scroll = (preview.scroll + 1).min(listed.saturating_sub(1)),
         Action::PageUp => preview.scroll = preview.scroll.saturating_sub(PAGE),
-        Action::PageDown => preview.scroll = (preview.scroll + PAGE).min(bad.saturating_sub(1)),
+        Action::PageDown => preview.scroll = (preview.scroll + PAGE).min(listed.saturating_sub(1)),
         Action::Back => {
             r.preview = None;
             ctx.info(t("tui.reports.import_cancelled"));

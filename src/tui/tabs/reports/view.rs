@@ -217,13 +217,15 @@ fn preview_lines(view: &View, preview: &Preview, area: Rect) -> Vec<Line<'static
         );
     }
     lines.push(Line::raw(""));
-    let bad = plan.errors.len();
+    let (bad, listed) = (plan.bad, plan.errors.len());
     if bad == 0 {
         let key = view.keymap.hint(Action::Open).unwrap_or_default();
-        lines.push(Line::styled(
-            tf("tui.reports.all_good", &[("key", &key)]),
-            theme.status_ok,
-        ));
+        let all_good = tf("tui.reports.all_good", &[("key", &key)]);
+        lines.extend(
+            wrap_words(&all_good, w.max(8))
+                .into_iter()
+                .map(|part| Line::styled(part, theme.status_ok)),
+        );
         return lines;
     }
     let skip = view.keymap.hint(Action::SkipBadRows).unwrap_or_default();
@@ -231,10 +233,10 @@ fn preview_lines(view: &View, preview: &Preview, area: Rect) -> Vec<Line<'static
         tf("tui.reports.bad_rows", &[("n", &bad), ("key", &skip)]),
         theme.status_error,
     ));
-    // The bad rows fill what is left, from the scroll position; a last line says how many
-    // more there are below.
+    // The bad rows listed fill what is left, from the scroll position; a last line says how
+    // many more there are below, those past the listed ones included.
     let room = (area.height as usize).saturating_sub(lines.len()).max(1);
-    let start = preview.scroll.min(bad.saturating_sub(room));
+    let start = preview.scroll.min(listed.saturating_sub(room));
     let rows = if bad - start > room { room - 1 } else { room };
     for error in plan.errors.iter().skip(start).take(rows) {
         let text = tf(
