@@ -18,15 +18,29 @@ use crate::i18n::tf;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 const BUFFER: usize = 64 << 10;
 
-/// Whether the first `len` bytes of `source` are UTF-8, read a piece at a time.
-fn is_utf8(source: &mut impl Read) -> std::io::Result<(bool, u64)> {
+/// What the first reading of a file learns: whether all of it is UTF-8, how long it is, and
+/// its hash.
+struct FirstReading {
+    utf8: bool,
+    len: u64,
+    hash: blake3::Hash,
+}
+
+/// `source` read a piece at a time.
+fn first_reading(source: &mut impl Read) -> std::io::Result<FirstReading> {
     let mut buffer = vec![0; BUFFER];
+    let mut hasher = blake3::Hasher::new();
     let (mut carried, mut len, mut valid) = (0, 0u64, true);
     loop {
         let read = source.read(&mut buffer[carried..])?;
+        hasher.update(&buffer[carried..carried + read]);
         len += read as u64;
         if read == 0 {
-            return Ok((valid && carried == 0, len));
+            return Ok(FirstReading {
+                utf8: valid && carried == 0,
+                len,
+                hash: hasher.finalize(),
+            });
         }
         let filled = carried + read;
         carried = 0;
@@ -86,16 +100,95 @@ impl<R: Read> Read for Decoded<R> {
     }
 }
 
-/// Where each `\r` and `\n` of the text is, and whether it ends a line (`\n`, or `\r` not
-/// followed by `\n`), noted as the CSV reader reads the text through it. Only what the reader
-/// has read ahead of the records it gave is kept.
-#[derive(Default)]
-struct Breaks {
-    seen: VecDeque<(u64, bool)>,
-    /// A `\r` at the end of a piece: whether it ends a line depends on the next byte.
-    pending_cr: Option<u64>,
+/// A run of `\r` and `\n` bytes in the text: where it starts and ends, and how many lines it
+/// ends (`\n`, or `\r` not followed by `\n`).
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: u64,
+    end: u64,
+    ends: usize,
 }
 
+/// The runs of line breaks the CSV reader has read past but not yet given a record after. A
+/// run of blank lines is one entry; a record spanning more than `MAX_RUNS` of them (a cell of
+/// that many lines) is refused rather than held.
+#[derive(Default)]
+struct Breaks {
+    runs: VecDeque<Run>,
+    open: Option<Run>,
+    /// The open run's last byte is a `\r`: whether it ends a line depends on the next byte.
+    pending_cr: bool,
+}
+
+const MAX_RUNS: usize = 100_000;
+
+impl Breaks {
+    fn byte(&mut self, at: u64, byte: u8) -> std::io::Result<()> {
+        let is_break = matches!(byte, b'\r' | b'\n');
+        if std::mem::take(&mut self.pending_cr) && byte != b'\n' {
+            if let Some(run) = &mut self.open {
+                run.ends += 1;
+            }
+        }
+        if !is_break {
+            return self.close();
+        }
+        let run = self.open.get_or_insert(Run {
+            start: at,
+            end: at,
+            ends: 0,
+        });
+        run.end = at + 1;
+        if byte == b'\n' {
+            run.ends += 1;
+        } else {
+            self.pending_cr = true;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) -> std::io::Result<()> {
+        if let Some(run) = self.open.take() {
+            if self.runs.len() >= MAX_RUNS {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    tf("cli.sheets.cell_lines", &[("max", &MAX_RUNS)]),
+                ));
+            }
+            self.runs.push_back(run);
+        }
+        Ok(())
+    }
+
+    fn end_of_text(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.pending_cr) {
+            if let Some(run) = &mut self.open {
+                run.ends += 1;
+            }
+        }
+        self.close()
+    }
+
+    /// The number of lines ended before the first byte from `from` on that is no line break,
+    /// forgetting the runs before it.
+    fn ended_before_text_from(&mut self, from: u64) -> usize {
+        let mut text = from;
+        let mut ended = 0;
+        while let Some(run) = self.runs.front() {
+            if run.start > text {
+                break;
+            }
+            if run.end > text {
+                text = run.end;
+            }
+            ended += run.ends;
+            self.runs.pop_front();
+        }
+        ended
+    }
+}
+
+/// The text on its way to the CSV reader, its line breaks noted.
 struct Noting<R> {
     inner: R,
     offset: u64,
@@ -106,44 +199,31 @@ impl<R: Read> Read for Noting<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(out)?;
         let mut breaks = self.breaks.borrow_mut();
-        let Breaks { seen, pending_cr } = &mut *breaks;
         if read == 0 {
-            if let Some(at) = pending_cr.take() {
-                seen.push_back((at, true));
-            }
+            breaks.end_of_text()?;
         }
         for (i, byte) in out[..read].iter().enumerate() {
-            let at = self.offset + i as u64;
-            if let Some(cr) = pending_cr.take() {
-                seen.push_back((cr, *byte != b'\n'));
-            }
-            match byte {
-                b'\n' => seen.push_back((at, true)),
-                b'\r' => *pending_cr = Some(at),
-                _ => {}
-            }
+            breaks.byte(self.offset + i as u64, *byte)?;
         }
         self.offset += read as u64;
         Ok(read)
     }
 }
 
-impl Breaks {
-    /// The number of lines ended before the first byte from `from` on that is no line break,
-    /// forgetting those breaks.
-    fn ended_before_text_from(&mut self, from: u64) -> usize {
-        let (mut start, mut ended) = (from, 0);
-        while let Some(&(at, ends)) = self.seen.front() {
-            if at > start {
-                break;
-            }
-            if at == start {
-                start += 1;
-            }
-            ended += usize::from(ends);
-            self.seen.pop_front();
-        }
-        ended
+/// The file's bytes as they are read, hashed and counted, so that the second reading can tell
+/// whether it read what the first one did.
+struct Hashing<R> {
+    inner: R,
+    seen: Rc<RefCell<(blake3::Hasher, u64)>>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(out)?;
+        let mut seen = self.seen.borrow_mut();
+        seen.0.update(&out[..read]);
+        seen.1 += read as u64;
+        Ok(read)
     }
 }
 
@@ -162,24 +242,32 @@ pub fn records(
             ],
         ))
     };
-    let (utf8, len) = is_utf8(&mut (&mut source).take(cap + 1)).map_err(unreadable)?;
-    if len > cap {
+    let first = first_reading(&mut (&mut source).take(cap + 1)).map_err(unreadable)?;
+    if first.len > cap {
         return Err(user_error(tf(
             "cli.input_file.too_large",
             &[
                 ("file", &path.display()),
-                ("size", &len.div_ceil(1 << 20)),
+                ("size", &first.len.div_ceil(1 << 20)),
                 ("cap", &(cap >> 20)),
             ],
         )));
     }
     source.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+    let seen = Rc::new(RefCell::new((blake3::Hasher::new(), 0)));
+    let mut source = Hashing {
+        inner: source.take(first.len),
+        seen: Rc::clone(&seen),
+    };
     let mut head = [0; 3];
     let head_len = (&mut source).take(3).read(&mut head).map_err(unreadable)?;
-    let skip = if head[..head_len] == *BOM { 3 } else { 0 };
-    source.seek(SeekFrom::Start(skip)).map_err(unreadable)?;
-    let source = source.take(len - skip);
-    let text: Box<dyn Read> = if utf8 {
+    let head = if head[..head_len] == *BOM {
+        &[][..]
+    } else {
+        &head[..head_len]
+    };
+    let source = std::io::Cursor::new(head.to_vec()).chain(source);
+    let text: Box<dyn Read> = if first.utf8 {
         Box::new(source)
     } else {
         Box::new(BufReader::with_capacity(
@@ -207,10 +295,23 @@ pub fn records(
     let path = path.to_path_buf();
     let mut line = 1;
     let mut records = reader.into_records();
+    let mut checked = false;
     Ok(std::iter::from_fn(move || {
-        let record = match records.next()? {
-            Ok(record) => record,
-            Err(e) => {
+        let record = match records.next() {
+            Some(Ok(record)) => record,
+            // Read twice, the file must be the same both times: changed in between, its
+            // encoding may have been told from other bytes.
+            None if !std::mem::replace(&mut checked, true) => {
+                let (hasher, read) = &*seen.borrow();
+                return (*read != first.len || hasher.finalize() != first.hash).then(|| {
+                    Err(user_error(tf(
+                        "cli.sheets.changed_while_read",
+                        &[("file", &path.display())],
+                    )))
+                });
+            }
+            None => return None,
+            Some(Err(e)) => {
                 return Some(Err(user_error(tf(
                     "cli.sheets.bad_csv",
                     &[("file", &path.display()), ("row", &line), ("reason", &e)],
@@ -340,6 +441,83 @@ mod tests {
         let (gb, _, _) = encoding_rs::GB18030.encode(&text);
         assert_eq!(read_streamed(&gb), read_whole(&gb));
         assert_eq!(read_streamed(text.as_bytes()), read_whole(text.as_bytes()));
+    }
+
+    #[test]
+    fn blank_lines_are_held_as_one_run() {
+        let mut breaks = Breaks::default();
+        let mut at = 0;
+        for byte in b"a,b\r\n".iter().chain(b"\r\n".repeat(1_000_000).iter()) {
+            breaks.byte(at, *byte).unwrap();
+            at += 1;
+        }
+        breaks.byte(at, b'c').unwrap();
+        assert_eq!(breaks.runs.len(), 1);
+        assert_eq!(breaks.ended_before_text_from(5), 1_000_001);
+        assert!(breaks.runs.is_empty());
+    }
+
+    #[test]
+    fn a_record_over_too_many_lines_is_refused_not_held() {
+        let mut text = String::from("姓名,手机\n\"");
+        text.push_str(&"x\n".repeat(MAX_RUNS + 1));
+        text.push_str("\",1\n");
+        let error = read_streamed(text.as_bytes()).unwrap_err();
+        assert!(error.contains(&MAX_RUNS.to_string()), "{error}");
+    }
+
+    /// A file that reads as `first` the first time and as `second` after it is sought back.
+    struct Changing {
+        first: Cursor<Vec<u8>>,
+        second: Cursor<Vec<u8>>,
+        sought: bool,
+    }
+
+    impl Read for Changing {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.sought {
+                self.second.read(out)
+            } else {
+                self.first.read(out)
+            }
+        }
+    }
+
+    impl Seek for Changing {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.sought = true;
+            self.second.seek(to)
+        }
+    }
+
+    fn read_changing(first: &[u8], second: &[u8]) -> Result<Vec<(usize, Vec<String>)>, String> {
+        let changing = Changing {
+            first: Cursor::new(first.to_vec()),
+            second: Cursor::new(second.to_vec()),
+            sought: false,
+        };
+        records(changing, Path::new("变.csv"), 1 << 20)
+            .map_err(|e| e.to_string())?
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_file_changed_between_its_two_readings_is_refused() {
+        let utf8 = "name,phone\n张三,13800001234\n".as_bytes().to_vec();
+        let (gb, _, _) = encoding_rs::GB18030.encode("name,phone\n张三丰,13800001234\n");
+        assert_eq!(gb.len(), utf8.len(), "same length, other bytes");
+        let error = read_changing(&gb, &utf8).unwrap_err();
+        assert!(
+            error.contains("变.csv") && error.contains("改动"),
+            "{error}"
+        );
+        // An empty file given a BOM and a row in between: read as first found, no panic.
+        let mut bom = BOM.to_vec();
+        bom.extend_from_slice(b"a,b\n");
+        assert_eq!(read_changing(b"", &bom), Ok(Vec::new()));
+        // Unchanged, it reads.
+        assert_eq!(read_changing(&utf8, &utf8).unwrap().len(), 2);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use calamine::{open_workbook_auto, Data, DataRef, Reader, Sheets, XlsxError};
 use color_eyre::eyre::{eyre, Result, WrapErr};
@@ -122,7 +123,7 @@ pub fn read(path: &Path, wanted: Option<&str>) -> Result<SheetRows<'static>> {
     let (sender, receiver) = sync_channel(BATCHES_AHEAD);
     let lang = crate::i18n::lang();
     let owned = (path.to_path_buf(), wanted.map(str::to_string));
-    std::thread::Builder::new()
+    let reader = std::thread::Builder::new()
         .name("sheet reader".into())
         .spawn(move || {
             let _lang = crate::i18n::speak_on_this_thread(lang);
@@ -137,24 +138,34 @@ pub fn read(path: &Path, wanted: Option<&str>) -> Result<SheetRows<'static>> {
             }
         })
         .wrap_err("starting to read a sheet")?;
-    let stopped = || eyre!("reading {} stopped part way", path.display());
     match receiver.recv() {
         Ok(Ok(Message::Sheet(sheet))) => Ok(SheetRows::new(
             sheet,
-            received(receiver, path.to_path_buf()),
+            received(receiver, reader, path.to_path_buf()),
         )),
         Ok(Err(error)) => Err(error),
-        Ok(Ok(_)) | Err(_) => Err(stopped()),
+        Ok(Ok(_)) | Err(_) => Err(stopped(reader, path)),
     }
+}
+
+/// Why the reading thread stopped without saying it was done: its panic, raised again here as
+/// if the sheet had been read on this thread, or a message naming the file.
+fn stopped(reader: JoinHandle<()>, path: &Path) -> color_eyre::Report {
+    if let Err(panic) = reader.join() {
+        std::panic::resume_unwind(panic);
+    }
+    user_error(tf("cli.sheets.stopped", &[("file", &path.display())]))
 }
 
 /// Every row the reading thread sends, and an error if it stops before saying it is done.
 fn received(
     receiver: Receiver<Result<Message>>,
+    reader: JoinHandle<()>,
     path: PathBuf,
 ) -> impl Iterator<Item = Result<NumberedRow>> {
     let mut batch = Vec::new().into_iter();
     let mut ended = false;
+    let mut reader = Some(reader);
     std::iter::from_fn(move || loop {
         if let Some(row) = batch.next() {
             return Some(Ok(row));
@@ -167,7 +178,8 @@ fn received(
             Ok(Ok(Message::End)) => ended = true,
             Ok(Ok(Message::Sheet(_))) | Err(_) => {
                 ended = true;
-                return Some(Err(eyre!("reading {} stopped part way", path.display())));
+                let reader = reader.take()?;
+                return Some(Err(stopped(reader, &path)));
             }
             Ok(Err(error)) => {
                 ended = true;
@@ -411,11 +423,32 @@ mod tests {
     #[test]
     fn rows_stopped_part_way_are_an_error_not_an_end() {
         let (sender, receiver) = sync_channel(4);
-        sender.send(Ok(Message::Rows(vec![(1, vec![])]))).unwrap();
-        drop(sender);
-        let rows: Vec<_> = received(receiver, PathBuf::from("x.xlsx")).collect();
+        let reader = std::thread::spawn(move || {
+            sender.send(Ok(Message::Rows(vec![(1, vec![])]))).unwrap();
+        });
+        let rows: Vec<_> = received(receiver, reader, PathBuf::from("x.xlsx")).collect();
         assert!(rows[0].is_ok());
-        assert!(rows[1].is_err(), "no End was sent");
+        let error = rows[1].as_ref().err().map(ToString::to_string);
+        assert!(
+            error.is_some_and(|e| e.contains("x.xlsx")),
+            "no End was sent"
+        );
         assert_eq!(rows.len(), 2);
+    }
+
+    #[test]
+    fn a_panic_in_the_reading_thread_is_raised_where_the_rows_are_read() {
+        let (sender, receiver) = sync_channel::<Result<Message>>(4);
+        let reader = std::thread::spawn(move || {
+            let _sender = sender;
+            panic!("calamine fell over");
+        });
+        let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            received(receiver, reader, PathBuf::from("x.xlsx")).count()
+        }));
+        let message = raised
+            .err()
+            .and_then(|p| p.downcast_ref::<&str>().map(|s| s.to_string()));
+        assert_eq!(message.as_deref(), Some("calamine fell over"));
     }
 }

@@ -37,6 +37,8 @@ pub const SCHEMA: Schema = Schema {
 pub struct ResultsCounts {
     pub recorded: usize,
     pub unchanged: usize,
+    /// Rows matching nobody, and the first `KEPT_ERRORS` of them.
+    pub unmatched_rows: usize,
     pub unmatched: Vec<Unmatched>,
 }
 
@@ -48,7 +50,7 @@ impl import::Counts for ResultsCounts {
                 ("rows", &rows),
                 ("recorded", &self.recorded),
                 ("unchanged", &self.unchanged),
-                ("unmatched", &self.unmatched.len()),
+                ("unmatched", &self.unmatched_rows),
                 ("bad", &bad),
             ],
         )
@@ -126,9 +128,13 @@ pub fn plan(
             row.get(Column::Enterprise),
         );
         let Some(person) = matcher.find(store, &name, &phone, &enterprise)? else {
-            let unmatched = Unmatched::of(row);
-            plan.warnings.push(unmatched.warning());
-            plan.counts.unmatched.push(unmatched);
+            let counts = &mut plan.counts;
+            Unmatched::note(
+                row,
+                &mut counts.unmatched,
+                &mut counts.unmatched_rows,
+                &mut plan.warnings,
+            );
             return Ok(Vec::new());
         };
         let mut reasons = Vec::new();

@@ -50,6 +50,22 @@ impl Unmatched {
         }
     }
 
+    /// Notes `row` as matching nobody: counted, and named in the preview and `list` while fewer
+    /// than `KEPT_ERRORS` are (a platform's log of half a million rows may match few).
+    pub(super) fn note(
+        row: &Row,
+        list: &mut Vec<Unmatched>,
+        count: &mut usize,
+        warnings: &mut Vec<String>,
+    ) {
+        *count += 1;
+        if list.len() < import::KEPT_ERRORS {
+            let unmatched = Unmatched::of(row);
+            warnings.push(unmatched.warning());
+            list.push(unmatched);
+        }
+    }
+
     /// The preview's line for it.
     pub(super) fn warning(&self) -> String {
         tf(
@@ -72,6 +88,8 @@ pub struct WatchCounts {
     /// Records that differ from the store (new or changed).
     pub changes: usize,
     pub unchanged: usize,
+    /// Rows matching nobody, and the first `KEPT_ERRORS` of them.
+    pub unmatched_rows: usize,
     pub unmatched: Vec<Unmatched>,
 }
 
@@ -85,7 +103,7 @@ impl import::Counts for WatchCounts {
                 ("people", &self.people),
                 ("changes", &self.changes),
                 ("unchanged", &self.unchanged),
-                ("unmatched", &self.unmatched.len()),
+                ("unmatched", &self.unmatched_rows),
                 ("bad", &bad),
             ],
         )
@@ -196,9 +214,13 @@ pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<WatchPlan> {
             row.get(Column::Enterprise),
         );
         let Some(person) = matcher.find(store, &name, &phone, &enterprise)? else {
-            let unmatched = Unmatched::of(row);
-            plan.warnings.push(unmatched.warning());
-            plan.counts.unmatched.push(unmatched);
+            let counts = &mut plan.counts;
+            Unmatched::note(
+                row,
+                &mut counts.unmatched,
+                &mut counts.unmatched_rows,
+                &mut plan.warnings,
+            );
             return Ok(reasons);
         };
         plan.counts.matched_rows += 1;
@@ -250,6 +272,33 @@ pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<WatchPlan> {
 mod tests {
     use super::*;
     use crate::sheets::read::Grid;
+
+    #[test]
+    fn unmatched_rows_past_those_named_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420000", "测试").unwrap();
+        let many = import::KEPT_ERRORS + 3;
+        let mut rows = vec![(
+            1,
+            ["姓名", "手机", "观看时长", "问卷", "测试成绩"]
+                .map(String::from)
+                .to_vec(),
+        )];
+        rows.extend((0..many).map(|i| {
+            let cells = [format!("某人{i}"), format!("139{i:08}"), "95".into()];
+            (i + 2, cells.to_vec())
+        }));
+        let grid = Grid {
+            sheet: String::new(),
+            rows,
+        };
+        let plan = plan(&store, grid.into()).unwrap();
+        assert_eq!(plan.bad, 0);
+        assert_eq!(plan.counts.unmatched_rows, many);
+        assert_eq!(plan.counts.unmatched.len(), import::KEPT_ERRORS);
+        assert_eq!(plan.warnings.len(), import::KEPT_ERRORS);
+        assert!(import::Counts::line(&plan.counts, plan.rows, plan.bad).contains(&many.to_string()));
+    }
 
     /// Whatever rows arrive under a platform header, every row is accounted for exactly once
     /// (matched, unmatched or bad) and every row named is one the sheet has.
