@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::watch_log::{Matcher, Unmatched};
+use super::watch_log::{Matcher, UnmatchedRows};
 use crate::cert::book::CertPerson;
 use crate::cert::cells::parse_score;
 use crate::cert::model::Marks;
@@ -37,9 +37,7 @@ pub const SCHEMA: Schema = Schema {
 pub struct ResultsCounts {
     pub recorded: usize,
     pub unchanged: usize,
-    /// Rows matching nobody, and the first `KEPT_ERRORS` of them.
-    pub unmatched_rows: usize,
-    pub unmatched: Vec<Unmatched>,
+    pub unmatched: UnmatchedRows,
 }
 
 impl import::Counts for ResultsCounts {
@@ -50,7 +48,7 @@ impl import::Counts for ResultsCounts {
                 ("rows", &rows),
                 ("recorded", &self.recorded),
                 ("unchanged", &self.unchanged),
-                ("unmatched", &self.unmatched_rows),
+                ("unmatched", &self.unmatched.rows),
                 ("bad", &bad),
             ],
         )
@@ -122,19 +120,9 @@ pub fn plan(
             Ok(marks) => marks,
             Err(reasons) => return Ok(reasons),
         };
-        let (name, phone, enterprise) = (
-            row.get(Column::Name),
-            row.get(Column::Phone),
-            row.get(Column::Enterprise),
-        );
-        let Some(person) = matcher.find(store, &name, &phone, &enterprise)? else {
-            let counts = &mut plan.counts;
-            Unmatched::note(
-                row,
-                &mut counts.unmatched,
-                &mut counts.unmatched_rows,
-                &mut plan.warnings,
-            );
+        let found =
+            matcher.row_person(store, row, &mut plan.counts.unmatched, &mut plan.warnings)?;
+        let Some(person) = found else {
             return Ok(Vec::new());
         };
         let mut reasons = Vec::new();
@@ -273,7 +261,7 @@ mod tests {
                 let plan = plan(&store, grid.clone().into(), &session, &rules, None).unwrap();
                 let counts = &plan.counts;
                 prop_assert_eq!(
-                    counts.recorded + counts.unchanged + counts.unmatched.len() + plan.errors.len(),
+                    counts.recorded + counts.unchanged + counts.unmatched.rows + plan.errors.len(),
                     plan.rows
                 );
                 prop_assert!(counts.recorded <= 1, "one person, one result");

@@ -50,22 +50,6 @@ impl Unmatched {
         }
     }
 
-    /// Notes `row` as matching nobody: counted, and named in the preview and `list` while fewer
-    /// than `KEPT_ERRORS` are (a platform's log of half a million rows may match few).
-    pub(super) fn note(
-        row: &Row,
-        list: &mut Vec<Unmatched>,
-        count: &mut usize,
-        warnings: &mut Vec<String>,
-    ) {
-        *count += 1;
-        if list.len() < import::KEPT_ERRORS {
-            let unmatched = Unmatched::of(row);
-            warnings.push(unmatched.warning());
-            list.push(unmatched);
-        }
-    }
-
     /// The preview's line for it.
     pub(super) fn warning(&self) -> String {
         tf(
@@ -80,6 +64,26 @@ impl Unmatched {
     }
 }
 
+/// Rows matching nobody: how many, and the first `KEPT_ERRORS` of them (a platform's log of
+/// half a million rows may match few).
+#[derive(Debug, Default, Serialize)]
+pub struct UnmatchedRows {
+    pub rows: usize,
+    pub listed: Vec<Unmatched>,
+}
+
+impl UnmatchedRows {
+    /// Notes `row`, named in the preview's `warnings` while it is listed.
+    fn note(&mut self, row: &Row, warnings: &mut Vec<String>) {
+        self.rows += 1;
+        if self.listed.len() < import::KEPT_ERRORS {
+            let unmatched = Unmatched::of(row);
+            warnings.push(unmatched.warning());
+            self.listed.push(unmatched);
+        }
+    }
+}
+
 /// What a watch log would record.
 #[derive(Debug, Default, Serialize)]
 pub struct WatchCounts {
@@ -88,9 +92,7 @@ pub struct WatchCounts {
     /// Records that differ from the store (new or changed).
     pub changes: usize,
     pub unchanged: usize,
-    /// Rows matching nobody, and the first `KEPT_ERRORS` of them.
-    pub unmatched_rows: usize,
-    pub unmatched: Vec<Unmatched>,
+    pub unmatched: UnmatchedRows,
 }
 
 impl import::Counts for WatchCounts {
@@ -103,7 +105,7 @@ impl import::Counts for WatchCounts {
                 ("people", &self.people),
                 ("changes", &self.changes),
                 ("unchanged", &self.unchanged),
-                ("unmatched", &self.unmatched_rows),
+                ("unmatched", &self.unmatched.rows),
                 ("bad", &bad),
             ],
         )
@@ -137,6 +139,26 @@ impl Matcher {
                 .push((p, enterprise));
         }
         Ok(Matcher { by_name })
+    }
+
+    /// The person `row` names, or none, with the row noted in `unmatched`.
+    pub(super) fn row_person(
+        &self,
+        store: &Store,
+        row: &Row,
+        unmatched: &mut UnmatchedRows,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<Person>> {
+        let (name, phone, enterprise) = (
+            row.get(Column::Name),
+            row.get(Column::Phone),
+            row.get(Column::Enterprise),
+        );
+        let person = self.find(store, &name, &phone, &enterprise)?;
+        if person.is_none() {
+            unmatched.note(row, warnings);
+        }
+        Ok(person)
     }
 
     pub(super) fn find(
@@ -208,19 +230,9 @@ pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<WatchPlan> {
         if !reasons.is_empty() {
             return Ok(reasons);
         }
-        let (name, phone, enterprise) = (
-            row.get(Column::Name),
-            row.get(Column::Phone),
-            row.get(Column::Enterprise),
-        );
-        let Some(person) = matcher.find(store, &name, &phone, &enterprise)? else {
-            let counts = &mut plan.counts;
-            Unmatched::note(
-                row,
-                &mut counts.unmatched,
-                &mut counts.unmatched_rows,
-                &mut plan.warnings,
-            );
+        let found =
+            matcher.row_person(store, row, &mut plan.counts.unmatched, &mut plan.warnings)?;
+        let Some(person) = found else {
             return Ok(reasons);
         };
         plan.counts.matched_rows += 1;
@@ -294,8 +306,8 @@ mod tests {
         };
         let plan = plan(&store, grid.into()).unwrap();
         assert_eq!(plan.bad, 0);
-        assert_eq!(plan.counts.unmatched_rows, many);
-        assert_eq!(plan.counts.unmatched.len(), import::KEPT_ERRORS);
+        assert_eq!(plan.counts.unmatched.rows, many);
+        assert_eq!(plan.counts.unmatched.listed.len(), import::KEPT_ERRORS);
         assert_eq!(plan.warnings.len(), import::KEPT_ERRORS);
         assert!(import::Counts::line(&plan.counts, plan.rows, plan.bad).contains(&many.to_string()));
     }
@@ -350,10 +362,10 @@ mod tests {
                     .errors
                     .iter()
                     .map(|e| e.row)
-                    .chain(plan.counts.unmatched.iter().map(|u| u.row))
+                    .chain(plan.counts.unmatched.listed.iter().map(|u| u.row))
                     .collect();
                 prop_assert_eq!(plan.counts.matched_rows + named.len(), plan.rows);
-                prop_assert_eq!(plan.warnings.len(), plan.counts.unmatched.len());
+                prop_assert_eq!(plan.warnings.len(), plan.counts.unmatched.rows);
                 prop_assert!(named.iter().all(|n| grid.rows.iter().any(|(r, _)| r == n)));
                 prop_assert!(plan.counts.people <= 1);
                 Ok(())
