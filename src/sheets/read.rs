@@ -28,6 +28,8 @@ pub type NumberedRow = (usize, Vec<String>);
 /// The rows of one sheet, read as they are asked for.
 pub struct SheetRows<'a> {
     pub sheet: String,
+    /// The file the rows come from, as messages name it (empty for rows made in memory).
+    pub file: String,
     rows: Box<dyn Iterator<Item = Result<NumberedRow>> + 'a>,
 }
 
@@ -41,6 +43,7 @@ impl<'a> SheetRows<'a> {
     ) -> SheetRows<'a> {
         SheetRows {
             sheet,
+            file: String::new(),
             rows: Box::new(rows),
         }
     }
@@ -48,15 +51,16 @@ impl<'a> SheetRows<'a> {
     /// The same rows, telling `progress` how many have been read every 10,000.
     pub fn reporting(self, progress: &'a dyn Fn(usize)) -> SheetRows<'a> {
         let mut read = 0;
-        SheetRows::new(
-            self.sheet,
-            self.rows.inspect(move |_| {
+        SheetRows {
+            sheet: self.sheet,
+            file: self.file,
+            rows: Box::new(self.rows.inspect(move |_| {
                 read += 1;
                 if read % PROGRESS_EVERY == 0 {
                     progress(read);
                 }
-            }),
-        )
+            })),
+        }
     }
 }
 
@@ -139,10 +143,10 @@ pub fn read(path: &Path, wanted: Option<&str>) -> Result<SheetRows<'static>> {
         })
         .wrap_err("starting to read a sheet")?;
     match receiver.recv() {
-        Ok(Ok(Message::Sheet(sheet))) => Ok(SheetRows::new(
-            sheet,
-            received(receiver, reader, path.to_path_buf()),
-        )),
+        Ok(Ok(Message::Sheet(sheet))) => Ok(SheetRows {
+            file: path.display().to_string(),
+            ..SheetRows::new(sheet, received(receiver, reader, path.to_path_buf()))
+        }),
         Ok(Err(error)) => Err(error),
         Ok(Ok(_)) | Err(_) => Err(stopped(reader, path)),
     }

@@ -116,6 +116,7 @@ impl<'a> Sheet<'a> {
             payloads: PayloadSpool::new(&self.spill_dir),
             ..Plan::default()
         };
+        let file = self.rest.file.clone();
         let under = self.head.into_iter().skip(header.row + 1).map(Ok);
         for read in under.chain(self.rest) {
             let (number, cells) = read?;
@@ -126,7 +127,7 @@ impl<'a> Sheet<'a> {
             if plan.rows > MAX_ROWS {
                 return Err(user_error(tf(
                     "cli.sheets.too_many_rows",
-                    &[("max", &MAX_ROWS)],
+                    &[("file", &file), ("max", &MAX_ROWS)],
                 )));
             }
             let row = Row::new(number, &cells, header);
@@ -206,7 +207,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let read = Cell::new(0);
         let counted = |rows: usize| read.set(rows);
-        let rows = sheet(MAX_ROWS + 5).reporting(&counted);
+        let mut rows = sheet(MAX_ROWS + 5).reporting(&counted);
+        rows.file = "全省报名表.csv".into();
         let found = Sheet::find(rows, &SCHEMA, dir.path()).unwrap();
         let error = found
             .plan(|_, _: &mut Plan<NoCounts>| Ok(Vec::new()))
@@ -215,7 +217,7 @@ mod tests {
         assert!(
             error
                 .as_deref()
-                .is_some_and(|e| e.contains(&MAX_ROWS.to_string())),
+                .is_some_and(|e| e.contains(&MAX_ROWS.to_string()) && e.contains("全省报名表.csv")),
             "{error:?}"
         );
         assert!(
