@@ -280,20 +280,12 @@ pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Person;
     use crate::log::Payload;
     use crate::store::oplog::{merged, read_run, run_key};
 
     fn person(i: usize) -> Payload {
-        Payload::PersonUpserted(Person {
-            id: format!("P-420704-d{i}"),
-            office: "420704".into(),
-            name: "欧阳明月".into(),
-            phone: format!("139{i:08}"),
-            position: String::new(),
-            enterprise: None,
-            code: format!("D{i}"),
-        })
+        let (id, phone) = (format!("P-420704-d{i}"), format!("139{i:08}"));
+        crate::fixtures::person(&id, "欧阳明月", &phone, &format!("D{i}"))
     }
 
     #[test]

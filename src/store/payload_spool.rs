@@ -133,18 +133,10 @@ fn read_chunk(mut file: &File) -> Result<Vec<Payload>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Person;
 
     fn person(i: usize) -> Payload {
-        Payload::PersonUpserted(Person {
-            id: format!("P-420704-t-{i}"),
-            office: "420704".into(),
-            name: format!("测试{i}"),
-            phone: format!("138{i:08}"),
-            position: String::new(),
-            enterprise: None,
-            code: String::new(),
-        })
+        let (id, name) = (format!("P-420704-t-{i}"), format!("测试{i}"));
+        crate::fixtures::person(&id, &name, &format!("138{i:08}"), "")
     }
 
     fn ids(spool: &PayloadSpool) -> Vec<String> {
@@ -188,15 +180,7 @@ mod tests {
     fn a_spilled_write_is_committed_whole_and_leaves_no_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::create(dir.path(), "420704", "测试员").unwrap();
-        let listing = || {
-            let mut names: Vec<_> = std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name())
-                .collect();
-            names.sort();
-            names
-        };
-        let before = listing();
+        let before = crate::fixtures::names_in(dir.path());
         let mut spool = PayloadSpool::new(store.dir());
         spool.extend((0..2 * CHUNK + 3).map(person)).unwrap();
         assert!(spool.file.is_some(), "spilled");
@@ -212,7 +196,11 @@ mod tests {
             .iter()
             .any(|p| p.id == format!("P-420704-t-{}", 2 * CHUNK + 2)));
         drop(spool);
-        assert_eq!(listing(), before, "nothing left beside the store");
+        assert_eq!(
+            crate::fixtures::names_in(dir.path()),
+            before,
+            "nothing left beside the store"
+        );
     }
 
     #[test]

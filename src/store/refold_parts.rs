@@ -373,15 +373,7 @@ mod tests {
     }
 
     fn person(id: &str) -> crate::log::Payload {
-        crate::log::Payload::PersonUpserted(crate::domain::Person {
-            id: id.into(),
-            office: "420704".into(),
-            name: "欧阳明月".into(),
-            phone: "13800000001".into(),
-            position: String::new(),
-            enterprise: None,
-            code: "R1".into(),
-        })
+        crate::fixtures::person(id, "欧阳明月", "13800000001", "R1")
     }
 
     fn folded(ops: &[Op], parts: usize) -> Folded {

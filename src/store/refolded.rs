@@ -164,19 +164,11 @@ fn next_op(chain: &mut Ops) -> Result<Option<(Op, Vec<u8>)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Person;
     use crate::log::Payload;
 
     fn person(i: usize) -> Payload {
-        Payload::PersonUpserted(Person {
-            id: format!("P-420704-r{i}"),
-            office: "420704".into(),
-            name: "欧阳明月".into(),
-            phone: format!("138{i:08}"),
-            position: String::new(),
-            enterprise: None,
-            code: format!("R{i}"),
-        })
+        let (id, phone) = (format!("P-420704-r{i}"), format!("138{i:08}"));
+        crate::fixtures::person(&id, "欧阳明月", &phone, &format!("R{i}"))
     }
 
     #[test]
@@ -200,17 +192,9 @@ mod tests {
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r3"));
         assert_eq!(check.fold_error, None);
         // The check leaves nothing behind in the store's folder.
-        let names = |dir: &std::path::Path| {
-            let mut names: Vec<_> = std::fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().file_name())
-                .collect();
-            names.sort();
-            names
-        };
-        let before = names(store.dir());
+        let before = crate::fixtures::names_in(store.dir());
         store.check_state(60).unwrap();
-        assert_eq!(names(store.dir()), before);
+        assert_eq!(crate::fixtures::names_in(store.dir()), before);
     }
 
     #[test]

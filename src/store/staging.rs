@@ -220,15 +220,8 @@ mod tests {
     }
 
     fn person(i: usize, name: String) -> crate::log::Payload {
-        crate::log::Payload::PersonUpserted(crate::domain::Person {
-            id: format!("P-420704-s{i}"),
-            office: "420704".into(),
-            name,
-            phone: format!("138{i:08}"),
-            position: String::new(),
-            enterprise: None,
-            code: format!("S{i}"),
-        })
+        let (id, phone) = (format!("P-420704-s{i}"), format!("138{i:08}"));
+        crate::fixtures::person(&id, &name, &phone, &format!("S{i}"))
     }
 
     /// The store service runs two offices' imports side by side: the second long write is

@@ -352,15 +352,8 @@ mod tests {
     }
 
     fn person(i: u32) -> crate::log::Payload {
-        crate::log::Payload::PersonUpserted(crate::domain::Person {
-            id: format!("P-420704-t{i}"),
-            office: "420704".into(),
-            name: format!("学员{i}"),
-            phone: format!("1380000{i:04}"),
-            position: String::new(),
-            enterprise: None,
-            code: format!("T{i}"),
-        })
+        let (id, name) = (format!("P-420704-t{i}"), format!("学员{i}"));
+        crate::fixtures::person(&id, &name, &format!("1380000{i:04}"), &format!("T{i}"))
     }
 
     #[test]
