@@ -34,8 +34,6 @@ pub mod dirs;
 pub mod domain;
 pub mod error;
 pub mod file_at;
-#[cfg(test)]
-mod fixtures;
 pub mod heap;
 pub mod i18n;
 pub mod input_file;

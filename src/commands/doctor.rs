@@ -285,7 +285,7 @@ mod tests {
 
     fn person(i: usize) -> Payload {
         let (id, phone) = (format!("P-420704-d{i}"), format!("139{i:08}"));
-        crate::fixtures::person(&id, "欧阳明月", &phone, &format!("D{i}"))
+        crate::log::fixtures::person(&id, "欧阳明月", &phone, &format!("D{i}"))
     }
 
     #[test]

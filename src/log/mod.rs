@@ -6,6 +6,8 @@ mod apply_cert;
 pub mod authority;
 pub mod clean;
 pub mod device;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod hlc;
 pub mod keys;
 pub mod op;

@@ -136,7 +136,7 @@ mod tests {
 
     fn person(i: usize) -> Payload {
         let (id, name) = (format!("P-420704-t-{i}"), format!("测试{i}"));
-        crate::fixtures::person(&id, &name, &format!("138{i:08}"), "")
+        crate::log::fixtures::person(&id, &name, &format!("138{i:08}"), "")
     }
 
     fn ids(spool: &PayloadSpool) -> Vec<String> {
@@ -180,7 +180,7 @@ mod tests {
     fn a_spilled_write_is_committed_whole_and_leaves_no_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::create(dir.path(), "420704", "测试员").unwrap();
-        let before = crate::fixtures::names_in(dir.path());
+        let before = crate::log::fixtures::names_in(dir.path());
         let mut spool = PayloadSpool::new(store.dir());
         spool.extend((0..2 * CHUNK + 3).map(person)).unwrap();
         assert!(spool.file.is_some(), "spilled");
@@ -197,7 +197,7 @@ mod tests {
             .any(|p| p.id == format!("P-420704-t-{}", 2 * CHUNK + 2)));
         drop(spool);
         assert_eq!(
-            crate::fixtures::names_in(dir.path()),
+            crate::log::fixtures::names_in(dir.path()),
             before,
             "nothing left beside the store"
         );

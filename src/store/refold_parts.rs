@@ -373,7 +373,7 @@ mod tests {
     }
 
     fn person(id: &str) -> crate::log::Payload {
-        crate::fixtures::person(id, "欧阳明月", "13800000001", "R1")
+        crate::log::fixtures::person(id, "欧阳明月", "13800000001", "R1")
     }
 
     fn folded(ops: &[Op], parts: usize) -> Folded {

@@ -168,7 +168,7 @@ mod tests {
 
     fn person(i: usize) -> Payload {
         let (id, phone) = (format!("P-420704-r{i}"), format!("138{i:08}"));
-        crate::fixtures::person(&id, "欧阳明月", &phone, &format!("R{i}"))
+        crate::log::fixtures::person(&id, "欧阳明月", &phone, &format!("R{i}"))
     }
 
     #[test]
@@ -192,9 +192,9 @@ mod tests {
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r3"));
         assert_eq!(check.fold_error, None);
         // The check leaves nothing behind in the store's folder.
-        let before = crate::fixtures::names_in(store.dir());
+        let before = crate::log::fixtures::names_in(store.dir());
         store.check_state(60).unwrap();
-        assert_eq!(crate::fixtures::names_in(store.dir()), before);
+        assert_eq!(crate::log::fixtures::names_in(store.dir()), before);
     }
 
     #[test]

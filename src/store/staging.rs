@@ -221,7 +221,7 @@ mod tests {
 
     fn person(i: usize, name: String) -> crate::log::Payload {
         let (id, phone) = (format!("P-420704-s{i}"), format!("138{i:08}"));
-        crate::fixtures::person(&id, &name, &phone, &format!("S{i}"))
+        crate::log::fixtures::person(&id, &name, &phone, &format!("S{i}"))
     }
 
     /// The store service runs two offices' imports side by side: the second long write is

@@ -353,7 +353,7 @@ mod tests {
 
     fn person(i: u32) -> crate::log::Payload {
         let (id, name) = (format!("P-420704-t{i}"), format!("学员{i}"));
-        crate::fixtures::person(&id, &name, &format!("1380000{i:04}"), &format!("T{i}"))
+        crate::log::fixtures::person(&id, &name, &format!("1380000{i:04}"), &format!("T{i}"))
     }
 
     #[test]

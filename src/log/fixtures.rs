@@ -1,7 +1,7 @@
 //! What the tests of many modules make or look at, written once.
 
+use super::Payload;
 use crate::domain::Person;
-use crate::log::Payload;
 
 /// A person of office 420704 with no position and no enterprise.
 pub(crate) fn person(id: &str, name: &str, phone: &str, code: &str) -> Payload {
