@@ -531,6 +531,56 @@ fn squatting_another_offices_ids_changes_nothing_and_the_link_flows() {
     city.assert_consistent();
 }
 
+/// A flood of ops under a neighbour's ids: each is stored with its reason, the counts list the
+/// first thousand and count them all, and the attention line counts them all.
+#[test]
+fn a_flood_of_refused_ops_is_counted_whole_and_listed_in_part() {
+    let city = Office::new(EZHOU);
+    let echeng = Office::new(ECHENG);
+    let huarong = Office::new(HUARONG);
+    for county in [&echeng, &huarong] {
+        city.pin(county);
+        county.pin(&city);
+    }
+    let shared = format!("E-{HUARONG}-shared");
+    huarong
+        .store
+        .commit(vec![enterprise(HUARONG, &shared, "华容某企业")])
+        .unwrap();
+    city.applied(&huarong.send(&city));
+    let flood = 1_205;
+    let squat = echeng.craft(
+        &city,
+        tagged(ECHENG, 78),
+        (0..flood)
+            .map(|i| enterprise(ECHENG, &shared, &format!("冒名企业{i}")))
+            .collect(),
+    );
+    let summary = city.imported(&squat);
+    assert_eq!(summary.counts.refused_count, flood);
+    assert_eq!(summary.counts.refused_ops.len(), 1_000);
+    assert_eq!(city.store.voided().unwrap().len(), flood as usize);
+    let lines =
+        peixun::sync::summary::outcome_lines("b.pxb", &Outcome::Imported(Box::new(summary)))
+            .join("\n");
+    assert!(
+        lines.contains(&format!("另有 {} 条操作未生效", flood - 5)),
+        "{lines}"
+    );
+    let attention = peixun::sync::attention::attention(&city.store, 0).unwrap();
+    let refused: Vec<&str> = attention
+        .iter()
+        .filter(|a| a.kind == "refused")
+        .map(|a| a.text.as_str())
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains(&format!("{flood} 条操作未生效")),
+        "{}",
+        refused[0]
+    );
+}
+
 #[test]
 fn no_name_or_phone_of_the_payload_appears_in_the_bundle() {
     let (_, city, county) = hierarchy();

@@ -75,6 +75,16 @@ impl Store {
         values(&self.sync_tree()?, VOID)
     }
 
+    /// Ops taken in that the rules refused, read one at a time: a dishonest bundle can bring
+    /// millions.
+    pub fn voided_each(&self) -> Result<impl Iterator<Item = Result<Voided>>> {
+        Ok(self
+            .sync_tree()?
+            .scan_prefix(VOID)
+            .values()
+            .map(|value| postcard::from_bytes(&value?).wrap_err("sync record is damaged")))
+    }
+
     /// Lists exactly `voided` as the refused ops, after the whole log was folded again.
     pub(crate) fn replace_voided(&self, voided: &[Voided]) -> Result<()> {
         let tree = self.sync_tree()?;

@@ -44,22 +44,24 @@ pub fn rehomed_lines(store: &Store) -> Result<Vec<String>> {
 /// Every item, the ones to act on first.
 pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
     let mut out = Vec::new();
-    let mut refused: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for void in store.voided()? {
+    // Per origin: how many ops were refused, and the first one's reason.
+    let mut refused: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for void in store.voided_each()? {
+        let void = void?;
         refused
             .entry(void.origin.clone())
-            .or_default()
-            .push(void.reason());
+            .or_insert_with(|| (0, void.reason()))
+            .0 += 1;
     }
-    for (origin, reasons) in refused {
+    for (origin, (count, first)) in refused {
         out.push(Attention {
             kind: "refused",
             text: tf(
                 "sync.attention.refused",
                 &[
                     ("origin", &office_name(&origin)),
-                    ("count", &reasons.len()),
-                    ("first", &reasons[0]),
+                    ("count", &count),
+                    ("first", &first),
                 ],
             ),
         });

@@ -6,8 +6,10 @@
 
 mod apply;
 mod causal;
+mod distinct;
 mod files;
 mod review;
+mod slot_table;
 mod spill;
 mod writes;
 
@@ -196,8 +198,11 @@ pub struct ImportCounts {
     /// Ops held by earlier bundles that could now be applied (included in `applied`).
     pub released: u64,
     pub quarantined: Vec<Fork>,
-    /// Ops taken into their chains that the rules refuse: they change nothing.
+    /// Ops taken into their chains that the rules refuse: they change nothing. The first
+    /// `LISTED_REFUSED` are listed here; every one is stored (`peixun sync voided`).
     pub refused_ops: Vec<Voided>,
+    /// How many ops the rules refused, listed or not.
+    pub refused_count: u64,
     /// Ranges not taken in; the rest of the bundle was.
     pub left_out: Vec<LeftOut>,
     /// Distinct records whose visible state changed.

@@ -134,10 +134,10 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
-            if c.refused_ops.len() > shown {
+            if c.refused_count > shown as u64 {
                 lines.push(tf(
                     "sync.import.refused_more",
-                    &[("count", &(c.refused_ops.len() - shown))],
+                    &[("count", &(c.refused_count - shown as u64))],
                 ));
             }
             if let Some(other) = &s.twin_of {

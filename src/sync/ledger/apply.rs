@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 use super::causal::{spool_failed, CausalOrder, Taken};
+use super::distinct::DistinctCount;
 use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
     get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut, Quarantined,
@@ -20,6 +21,9 @@ use crate::store::{Head, Store, TreeBatch, TreeName};
 use crate::sync::bundle::{RangeHeader, SignedHead};
 use crate::sync::op_spool::OpSlice;
 use crate::sync::Rejection;
+
+/// Refused ops an import's counts list; a dishonest bundle can carry millions, each stored.
+const LISTED_REFUSED: usize = 1_000;
 
 /// Where a device chain stands during an import.
 #[derive(Debug, Clone)]
@@ -440,9 +444,9 @@ impl Store {
         let spill_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
         let mut overlay = Overlay::new(&self.state, self.dir()).wrap_err_with(spill_failed)?;
         // Each changed record's name, hashed (64 bits: two names alike among millions is a
-        // chance of one in millions), listed and counted once sorted: the names of 400,000 ops
-        // took 30 MB, a set of their hashes 9 MB, the list 3 MB.
-        let mut changed: Vec<u64> = Vec::new();
+        // chance of one in millions), and counted once: the names of 400,000 ops took 30 MB, a
+        // set of their hashes 9 MB, a list 3 MB; sorted runs in a file hold 2 MiB at most.
+        let mut changed = DistinctCount::new(self.dir());
         // Causal order across devices (a session before the enrolments that name it): the
         // chains merged by stamp, each op decoded as it is applied and its bytes gone with it.
         let mut in_order = CausalOrder::new(&plan.taken).wrap_err_with(spill_failed)?;
@@ -450,7 +454,9 @@ impl Store {
             let op = Op::decode(&bytes).wrap_err("an op of the bundle does not decode")?;
             match apply(&mut overlay, &op) {
                 Ok(true) => {
-                    changed.push(record_hash(&op.payload));
+                    changed
+                        .push(record_hash(&op.payload))
+                        .wrap_err_with(spill_failed)?;
                 }
                 Ok(false) => {}
                 // The op stays in its chain, so the chain and the link go on; it changes nothing.
@@ -469,8 +475,15 @@ impl Store {
                         sender: bundle.sender.clone(),
                         at_ms: bundle.at_ms,
                     };
-                    sync_writes.push((void_key(op.device, op.seq), postcard::to_stdvec(&void)?));
-                    plan.counts.refused_ops.push(void);
+                    staging.push(
+                        TreeName::Sync,
+                        void_key(op.device, op.seq),
+                        Some(postcard::to_stdvec(&void)?),
+                    )?;
+                    plan.counts.refused_count += 1;
+                    if plan.counts.refused_ops.len() < LISTED_REFUSED {
+                        plan.counts.refused_ops.push(void);
+                    }
                 }
                 Err(FoldError::Apply(error)) => return Err(error.into()),
                 Err(FoldError::Storage(error)) => {
@@ -479,11 +492,8 @@ impl Store {
                 Err(FoldError::Spill(error)) => return Err(error).wrap_err_with(spill_failed),
             }
         }
-        // Counted now and let go: the set is not wanted while the writes are committed.
-        changed.sort_unstable();
-        changed.dedup();
-        plan.counts.records_changed = changed.len();
-        drop(changed);
+        // Counted now and let go: the runs are not wanted while the writes are committed.
+        plan.counts.records_changed = changed.count().wrap_err_with(spill_failed)?;
         let fed = overlay.fed();
         for write in overlay.into_writes().wrap_err_with(spill_failed)? {
             let (key, value) = write.wrap_err_with(spill_failed)?;

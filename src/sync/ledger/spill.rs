@@ -1,8 +1,9 @@
 //! The state's writes of an import's fold, kept in a file of its own rather than in memory. A
 //! bundle of 400,000 ops writes about 900,000 records, which held in a map were 130 MB at the
-//! import's peak; here memory keeps 8 bytes a record (where its last write lies, by a hash of
-//! its key), and the file (unnamed, in the store's folder, gone when the import ends or the
-//! process dies) keeps the rest, in the page cache while it is read back.
+//! import's peak; here the file (unnamed, in the store's folder, gone when the import ends or
+//! the process dies) keeps the records, in the page cache while it is read back, and a table
+//! keeps where each key's last write lies, by a hash of its key (`slot_table`: in memory up to
+//! a bound, then in a file too).
 //!
 //! A record is `key length (u32 LE) | 0 removed, 1 value | value length (u32 LE) | key | value`,
 //! then zeros up to a multiple of 8 bytes.
@@ -14,6 +15,8 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 
 use sled::IVec;
+
+use super::slot_table::SlotTable;
 
 const HEADER: usize = 9;
 
@@ -36,27 +39,26 @@ pub(super) struct Spill<S = RandomState> {
     /// Hashed with keys of this process's own (a bundle cannot aim its keys at one slot).
     hasher: S,
     /// Where each key's last record begins (in units of `ALIGN`), by 32 bits of the key's hash:
-    /// 9 bytes a key where full hashes and offsets took 17, and the key itself, read back, tells
-    /// keys with the same 32 bits apart.
-    at: HashMap<u32, u32>,
+    /// the key itself, read back, tells keys with the same 32 bits apart.
+    at: SlotTable,
     /// Keys whose hash another key had first.
     collided: HashMap<Vec<u8>, u64>,
 }
 
 impl Spill {
     pub(super) fn new(dir: &Path) -> std::io::Result<Spill> {
-        Spill::with_hasher(dir, RandomState::new())
+        Spill::with_hasher(dir, RandomState::new(), SlotTable::new(dir))
     }
 }
 
 impl<S: BuildHasher> Spill<S> {
-    fn with_hasher(dir: &Path, hasher: S) -> std::io::Result<Spill<S>> {
+    fn with_hasher(dir: &Path, hasher: S, at: SlotTable) -> std::io::Result<Spill<S>> {
         Ok(Spill {
             file: tempfile::tempfile_in(dir)?,
             pending: Vec::with_capacity(BUFFER),
             written: 0,
             hasher,
-            at: HashMap::new(),
+            at,
             collided: HashMap::new(),
         })
     }
@@ -64,8 +66,11 @@ impl<S: BuildHasher> Spill<S> {
     /// Records `key`'s last write: a value, or a removal.
     pub(super) fn put(&mut self, key: &[u8], value: Option<&[u8]>) -> std::io::Result<()> {
         let offset = self.written + self.pending.len() as u64;
+        // The last slot is left out: the table keeps `slot + 1`.
         let slot = u32::try_from(offset / ALIGN)
-            .map_err(|_| std::io::Error::other("an import's scratch file past 32 GiB"))?;
+            .ok()
+            .filter(|&slot| slot < u32::MAX)
+            .ok_or_else(|| std::io::Error::other("an import's scratch file past 32 GiB"))?;
         let value_len = value.map_or(0, <[u8]>::len);
         let too_long = || std::io::Error::other("a record longer than 4 GiB");
         self.pending.extend_from_slice(
@@ -87,12 +92,10 @@ impl<S: BuildHasher> Spill<S> {
             *at = offset;
         } else {
             let hash = self.hasher.hash_one(key) as u32;
-            match self.at.get(&hash).copied() {
-                None => {
-                    self.at.insert(hash, slot);
-                }
+            match self.at.get(hash)? {
+                None => self.at.insert(hash, slot)?,
                 Some(earlier) if self.read(u64::from(earlier) * ALIGN)?.0 == key => {
-                    self.at.insert(hash, slot);
+                    self.at.insert(hash, slot)?;
                 }
                 Some(_) => {
                     self.collided.insert(key.to_vec(), offset);
@@ -109,8 +112,8 @@ impl<S: BuildHasher> Spill<S> {
     pub(super) fn get(&self, key: &[u8]) -> std::io::Result<Option<Option<IVec>>> {
         let offset = match self.collided.get(key) {
             Some(&offset) => offset,
-            None => match self.at.get(&(self.hasher.hash_one(key) as u32)) {
-                Some(&slot) => u64::from(slot) * ALIGN,
+            None => match self.at.get(self.hasher.hash_one(key) as u32)? {
+                Some(slot) => u64::from(slot) * ALIGN,
                 None => return Ok(None),
             },
         };
@@ -145,26 +148,31 @@ impl<S: BuildHasher> Spill<S> {
         parse(&buf)
     }
 
-    /// Every key's last write, in the order first written; the file is read once, front to back.
+    /// Whether the record of `key` at `offset` is its last write.
+    fn is_last(&self, key: &[u8], offset: u64) -> std::io::Result<bool> {
+        Ok(match self.collided.get(key) {
+            Some(&at) => at == offset,
+            None => self
+                .at
+                .get(self.hasher.hash_one(key) as u32)?
+                .is_some_and(|slot| u64::from(slot) * ALIGN == offset),
+        })
+    }
+
+    /// Every key's last write, in the order written; the file is read once, front to back,
+    /// each record kept if the table still points at it.
     pub(super) fn into_writes(
         mut self,
     ) -> std::io::Result<impl Iterator<Item = std::io::Result<Record>>> {
         self.flush()?;
-        let mut live: Vec<u64> = self
-            .at
-            .values()
-            .map(|&slot| u64::from(slot) * ALIGN)
-            .chain(self.collided.values().copied())
-            .collect();
-        live.sort_unstable();
-        drop(self.at);
-        drop(self.collided);
-        let mut reader = BufReader::with_capacity(BUFFER, self.file);
+        let mut reader = BufReader::with_capacity(BUFFER, self.file.try_clone()?);
         std::io::Seek::rewind(&mut reader)?;
         let mut offset = 0u64;
-        let mut live = live.into_iter().peekable();
+        let end = self.written;
         Ok(std::iter::from_fn(move || loop {
-            let next = *live.peek()?;
+            if offset >= end {
+                return None;
+            }
             let mut header = [0u8; HEADER];
             if let Err(error) = reader.read_exact(&mut header) {
                 return Some(Err(error));
@@ -182,10 +190,11 @@ impl<S: BuildHasher> Spill<S> {
             body.truncate(key_len + value_len);
             let here = offset;
             offset += padded;
-            if here != next {
-                continue;
+            match self.is_last(&body[..key_len], here) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(error) => return Some(Err(error)),
             }
-            live.next();
             let value = (header[4] == 1).then(|| body.split_off(key_len));
             body.truncate(key_len);
             return Some(Ok((body, value)));
@@ -222,17 +231,20 @@ mod tests {
     use std::collections::BTreeMap;
 
     proptest! {
-        /// Whatever is written, overwritten and removed, in memory or past the buffer, reads
-        /// back as a map of the same writes would.
+        /// Whatever is written, overwritten and removed, in memory or past the buffer, with
+        /// the table in memory or moved to a file, reads back as a map of the same writes
+        /// would.
         #[test]
         fn reads_back_as_a_map(
             writes in prop::collection::vec(
                 (0u16..300, prop::option::of(prop::collection::vec(any::<u8>(), 0..3000))),
                 0..600,
-            )
+            ),
+            memory_keys in prop_oneof![Just(usize::MAX), 0usize..100],
         ) {
             let dir = tempfile::tempdir().unwrap();
-            let mut spill = Spill::new(dir.path()).unwrap();
+            let table = SlotTable::holding(dir.path(), memory_keys);
+            let mut spill = Spill::with_hasher(dir.path(), RandomState::new(), table).unwrap();
             let mut map: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
             for (key, value) in &writes {
                 let key = format!("p/{key}").into_bytes();
@@ -273,7 +285,8 @@ mod tests {
     #[test]
     fn keys_sharing_a_hash_are_kept_apart() {
         let dir = tempfile::tempdir().unwrap();
-        let mut spill = Spill::with_hasher(dir.path(), OneSlot).unwrap();
+        let mut spill =
+            Spill::with_hasher(dir.path(), OneSlot, SlotTable::new(dir.path())).unwrap();
         for (key, value) in [("a", "1"), ("b", "2"), ("c", "3"), ("b", "4"), ("a", "5")] {
             spill.put(key.as_bytes(), Some(value.as_bytes())).unwrap();
         }
