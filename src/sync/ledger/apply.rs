@@ -442,7 +442,8 @@ impl Store {
             |key, run| staging.push(TreeName::Ops, key.to_vec(), Some(run)),
         )?;
         let spill_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
-        let mut overlay = Overlay::new(&self.state, self.dir()).wrap_err_with(spill_failed)?;
+        let ops = plan.taken.iter().map(|taken| taken.ops.len()).sum();
+        let mut overlay = Overlay::new(&self.state, self.dir(), ops).wrap_err_with(spill_failed)?;
         // Each changed record's name, hashed (64 bits: two names alike among millions is a
         // chance of one in millions), and counted once: the names of 400,000 ops took 30 MB, a
         // set of their hashes 9 MB, a list 3 MB; sorted runs in a file hold 2 MiB at most.

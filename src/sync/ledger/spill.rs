@@ -46,8 +46,10 @@ pub(super) struct Spill<S = RandomState> {
 }
 
 impl Spill {
-    pub(super) fn new(dir: &Path) -> std::io::Result<Spill> {
-        Spill::with_hasher(dir, RandomState::new(), SlotTable::new(dir))
+    /// A spill for about `expected_keys` keys.
+    pub(super) fn new(dir: &Path, expected_keys: usize) -> std::io::Result<Spill> {
+        let table = SlotTable::new(dir, expected_keys);
+        Spill::with_hasher(dir, RandomState::new(), table)
     }
 }
 
@@ -243,7 +245,7 @@ mod tests {
             memory_keys in prop_oneof![Just(usize::MAX), 0usize..100],
         ) {
             let dir = tempfile::tempdir().unwrap();
-            let table = SlotTable::holding(dir.path(), memory_keys);
+            let table = SlotTable::holding(dir.path(), memory_keys, 0);
             let mut spill = Spill::with_hasher(dir.path(), RandomState::new(), table).unwrap();
             let mut map: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
             for (key, value) in &writes {
@@ -286,7 +288,7 @@ mod tests {
     fn keys_sharing_a_hash_are_kept_apart() {
         let dir = tempfile::tempdir().unwrap();
         let mut spill =
-            Spill::with_hasher(dir.path(), OneSlot, SlotTable::new(dir.path())).unwrap();
+            Spill::with_hasher(dir.path(), OneSlot, SlotTable::new(dir.path(), 0)).unwrap();
         for (key, value) in [("a", "1"), ("b", "2"), ("c", "3"), ("b", "4"), ("a", "5")] {
             spill.put(key.as_bytes(), Some(value.as_bytes())).unwrap();
         }

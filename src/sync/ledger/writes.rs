@@ -34,11 +34,17 @@ pub(super) struct Overlay<'a> {
 }
 
 impl<'a> Overlay<'a> {
-    /// An overlay keeping its writes in a file in `dir`.
-    pub(super) fn new(tree: &'a sled::Tree, dir: &std::path::Path) -> std::io::Result<Self> {
+    /// An overlay keeping its writes in a file in `dir`, for about `ops` ops.
+    pub(super) fn new(
+        tree: &'a sled::Tree,
+        dir: &std::path::Path,
+        ops: usize,
+    ) -> std::io::Result<Self> {
+        // A county's season writes fewer than two records an op.
+        let expected_keys = ops.saturating_mul(2);
         Ok(Overlay {
             tree,
-            writes: Spill::new(dir)?,
+            writes: Spill::new(dir, expected_keys)?,
             fed: Fed::default(),
         })
     }
