@@ -399,7 +399,10 @@ fn out_of_order_ranges_are_held_until_the_gap_fills() {
     );
     let held = city.applied(&second);
     assert_eq!((held.applied, held.held), (0, 6));
-    assert_eq!(city.store.held_ranges().unwrap().len(), 1);
+    let listed = city.store.held_ranges().unwrap();
+    assert_eq!(listed.len(), 1);
+    // Listed without its ops, which are counted.
+    assert_eq!((listed[0].range.first, listed[0].ops.0), (7, 6));
     assert!(!city.has(&format!("p/P-{ECHENG}-2")));
 
     let filled = city.applied(&first);
@@ -457,7 +460,16 @@ fn a_fork_is_quarantined_and_reported() {
     assert_eq!(counts.quarantined.len(), 1);
     assert_eq!(counts.quarantined[0].at, 1);
     assert_eq!(city.state(), before, "the fork changed nothing");
-    assert_eq!(city.store.quarantined().unwrap().len(), 1);
+    let listed = city.store.quarantined().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].fork_at,
+            listed[0].ops.0,
+            listed[0].sender.as_str()
+        ),
+        (1, 4, ECHENG)
+    );
 }
 
 /// A county that writes under another office's record ids (its neighbour's enterprise, the

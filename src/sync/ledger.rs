@@ -82,6 +82,56 @@ pub struct Quarantined {
     pub fork_at: u64,
 }
 
+/// A held range as listed: read from the same record, its ops counted as they are read past
+/// and not kept (a held range of a million ops is tens of MB).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HeldHead {
+    pub range: RangeHeader,
+    pub ops: OpsCounted,
+    pub bundle: [u8; 16],
+    pub sender: OfficeId,
+    pub at_ms: u64,
+}
+
+/// A quarantined range as listed, its ops counted as for `HeldHead`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct QuarantinedHead {
+    pub range: RangeHeader,
+    pub ops: OpsCounted,
+    pub bundle: [u8; 16],
+    pub sender: OfficeId,
+    pub at_ms: u64,
+    pub fork_at: u64,
+}
+
+/// How many ops a stored range holds, read from its list of ops without keeping them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpsCounted(pub usize);
+
+impl<'de> Deserialize<'de> for OpsCounted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Counting;
+        impl<'de> serde::de::Visitor<'de> for Counting {
+            type Value = OpsCounted;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of ops")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OpsCounted, A::Error> {
+                let mut count = 0;
+                // Each op borrowed from the record's bytes, never copied.
+                while seq.next_element::<&'de [u8]>()?.is_some() {
+                    count += 1;
+                }
+                Ok(OpsCounted(count))
+            }
+        }
+        deserializer.deserialize_seq(Counting)
+    }
+}
+
 /// A bundle taken in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Received {
@@ -362,11 +412,13 @@ impl Store {
         get(&self.sync_tree()?, &key(RECEIVED, bundle))
     }
 
-    pub fn held_ranges(&self) -> Result<Vec<HeldRange>> {
+    /// The held ranges, without their ops.
+    pub fn held_ranges(&self) -> Result<Vec<HeldHead>> {
         values(&self.sync_tree()?, HELD)
     }
 
-    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+    /// The quarantined ranges, without their ops.
+    pub fn quarantined(&self) -> Result<Vec<QuarantinedHead>> {
         values(&self.sync_tree()?, QUARANTINE)
     }
 

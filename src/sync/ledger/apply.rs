@@ -10,8 +10,8 @@ use super::causal::{spool_failed, CausalOrder, Taken};
 use super::distinct::DistinctCount;
 use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
-    get, key, range_key, scan, Fork, HeldRange, ImportCounts, ImportPlan, LeftOut, Quarantined,
-    Received, VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
+    get, key, range_key, scan, Fork, HeldHead, HeldRange, ImportCounts, ImportPlan, LeftOut,
+    Quarantined, Received, VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
 };
 use crate::domain::OfficeId;
 use crate::i18n::tf;
@@ -319,7 +319,8 @@ impl Store {
                 bundle.at_ms,
             )?;
         }
-        let mut held: Vec<(Vec<u8>, HeldRange)> = scan(&tree, HELD)?;
+        // Only the ranges' heads wait here; a range's ops are read when it is taken.
+        let mut held: Vec<(Vec<u8>, HeldHead)> = scan(&tree, HELD)?;
         held.sort_by_key(|(_, h)| (h.range.head.device, h.range.first));
         let mut progressed = true;
         while progressed {
@@ -334,7 +335,9 @@ impl Store {
                     waiting.push((k, h));
                     continue;
                 }
-                let range = VerifiedRange::from_stored(h.range, h.ops)?;
+                let whole =
+                    get::<HeldRange>(&tree, &k)?.ok_or_else(|| eyre!("held range vanished"))?;
+                let range = VerifiedRange::from_stored(whole.range, whole.ops)?;
                 if self.take(
                     &mut plan,
                     range,
