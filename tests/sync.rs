@@ -17,6 +17,7 @@ use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::Outcome;
 use peixun::sync::incoming::open_bytes;
+use peixun::sync::ledger::MAX_HELD_OPS;
 use peixun::sync::trust::{self, TrustError};
 use peixun::sync::{ChainKind, Keys, Rejection};
 
@@ -297,6 +298,43 @@ fn wrong_recipient_unknown_sender_and_revoked_keys_are_refused() {
     ));
     // And nothing can be sent to a revoked office.
     assert!(build(&city.store, &city.keys, ECHENG, &ExportOptions::default()).is_err());
+}
+
+#[test]
+fn a_range_too_long_to_hold_is_left_out_and_taken_once_the_gap_fills() {
+    let (_, city, county) = hierarchy();
+    county_work(&county, "1");
+    let first = county.send(&city);
+    let people = (MAX_HELD_OPS as usize).div_ceil(4);
+    for chunk in peixun::demo::county_season(ECHENG, people).chunks(5_000) {
+        county.store.commit(chunk.to_vec()).unwrap();
+    }
+    let device = county.store.device();
+    let hash6 = county.store.op_hash(device, 6).unwrap().unwrap();
+    let since = BTreeMap::from([(device, (6, hash6))]);
+    let second = county.send_with(
+        &city,
+        &ExportOptions {
+            since: Some(since),
+            ..ExportOptions::default()
+        },
+    );
+    let before = city.state();
+    let summary = city.imported(&second);
+    assert_eq!((summary.counts.applied, summary.counts.held), (0, 0));
+    let codes: Vec<_> = summary.refused.iter().map(|r| r.code).collect();
+    assert_eq!(codes, ["too-long-to-hold"]);
+    assert!(summary.refused[0]
+        .reason
+        .contains(&MAX_HELD_OPS.to_string()));
+    assert!(city.store.held_ranges().unwrap().is_empty());
+    assert_eq!(city.state(), before);
+
+    assert_eq!(city.applied(&first).applied, 6);
+    let again = county.send(&city);
+    assert!(city.applied(&again).applied > MAX_HELD_OPS);
+    assert!(city.has(&format!("p/P-{ECHENG}-0")));
+    city.assert_consistent();
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod slot_table;
 mod spill;
 mod writes;
 
+pub use apply::MAX_HELD_OPS;
 pub use review::{forget_kept_review, review, Duplicate, DuplicateBy, Sighting};
 
 use std::collections::BTreeMap;

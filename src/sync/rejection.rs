@@ -103,6 +103,13 @@ pub enum Rejection {
         link_seq: u64,
         other: String,
     },
+    /// A range that follows ops this office does not have yet, too long to hold until they come.
+    TooLongToHold {
+        origin: OfficeId,
+        device: DeviceId,
+        ops: u64,
+        max: u64,
+    },
 }
 
 impl std::fmt::Display for Rejection {
@@ -227,6 +234,20 @@ impl std::fmt::Display for Rejection {
                     ("other", other),
                 ],
             ),
+            Self::TooLongToHold {
+                origin,
+                device,
+                ops,
+                max,
+            } => tf(
+                "sync.reject.too_long_to_hold",
+                &[
+                    ("origin", &name(origin)),
+                    ("device", &dev(device)),
+                    ("ops", ops),
+                    ("max", max),
+                ],
+            ),
         };
         f.write_str(&text)
     }
@@ -261,6 +282,7 @@ impl Rejection {
             Self::DeviceOf { .. } => "device-of",
             Self::StaleKey { .. } => "stale-key",
             Self::Replay { .. } => "replay",
+            Self::TooLongToHold { .. } => "too-long-to-hold",
         }
     }
 

@@ -22,6 +22,11 @@ use crate::sync::bundle::{RangeHeader, SignedHead};
 use crate::sync::op_spool::OpSlice;
 use crate::sync::Rejection;
 
+/// The longest range held until the ops before it come: a held range is stored as one value and
+/// read back whole (about 250 bytes an op in memory while it is released). A longer one is left
+/// out, to come again once the gap is filled.
+pub const MAX_HELD_OPS: u64 = 100_000;
+
 /// Refused ops an import's counts list; a dishonest bundle can carry millions, each stored.
 const LISTED_REFUSED: usize = 1_000;
 
@@ -214,6 +219,22 @@ impl Store {
                 if !from_hold {
                     plan.counts.duplicates += n;
                 }
+            }
+            Sorted::Hold if !from_hold && range.range.len() > MAX_HELD_OPS => {
+                plan.counts.left_out.push(LeftOut {
+                    origin: range.range.head.origin.clone(),
+                    device,
+                    first: range.range.first,
+                    last: range.range.head.seq,
+                    code: "too-long-to-hold",
+                    reason: Rejection::TooLongToHold {
+                        origin: range.range.head.origin.clone(),
+                        device,
+                        ops: range.range.len(),
+                        max: MAX_HELD_OPS,
+                    }
+                    .to_string(),
+                })
             }
             Sorted::Hold => {
                 if !from_hold {
