@@ -1,23 +1,19 @@
 //! Bundles between offices: round trips that converge, relays that cannot forge, a county's
-//! people kept from another, replays, holds and forks, trust and revocation. Elsewhere: the
-//! golden bundles (`sync_golden.rs`), the command line (`sync_cli.rs`), many offices with
-//! unreliable sticks (`sync_deliveries.rs`).
+//! people kept from another, replays, trust and revocation. Elsewhere: holds, forks and floods
+//! (`sync_set_aside.rs`), the golden bundles (`sync_golden.rs`), the command line
+//! (`sync_cli.rs`), many offices with unreliable sticks (`sync_deliveries.rs`).
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use common::offices::*;
-use peixun::demo::ChainWriter;
 use peixun::domain::MarkStatus;
 use peixun::log::device::tagged;
 use peixun::log::{Op, Payload};
-use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
+use peixun::sync::bundle::{seal, Draft, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::Outcome;
 use peixun::sync::incoming::open_bytes;
-use peixun::sync::ledger::MAX_HELD_OPS;
 use peixun::sync::trust::{self, TrustError};
 use peixun::sync::{ChainKind, Keys, Rejection};
 
@@ -301,43 +297,6 @@ fn wrong_recipient_unknown_sender_and_revoked_keys_are_refused() {
 }
 
 #[test]
-fn a_range_too_long_to_hold_is_left_out_and_taken_once_the_gap_fills() {
-    let (_, city, county) = hierarchy();
-    county_work(&county, "1");
-    let first = county.send(&city);
-    let people = (MAX_HELD_OPS as usize).div_ceil(4);
-    for chunk in peixun::demo::county_season(ECHENG, people).chunks(5_000) {
-        county.store.commit(chunk.to_vec()).unwrap();
-    }
-    let device = county.store.device();
-    let hash6 = county.store.op_hash(device, 6).unwrap().unwrap();
-    let since = BTreeMap::from([(device, (6, hash6))]);
-    let second = county.send_with(
-        &city,
-        &ExportOptions {
-            since: Some(since),
-            ..ExportOptions::default()
-        },
-    );
-    let before = city.state();
-    let summary = city.imported(&second);
-    assert_eq!((summary.counts.applied, summary.counts.held), (0, 0));
-    let codes: Vec<_> = summary.refused.iter().map(|r| r.code).collect();
-    assert_eq!(codes, ["too-long-to-hold"]);
-    assert!(summary.refused[0]
-        .reason
-        .contains(&MAX_HELD_OPS.to_string()));
-    assert!(city.store.held_ranges().unwrap().is_empty());
-    assert_eq!(city.state(), before);
-
-    assert_eq!(city.applied(&first).applied, 6);
-    let again = county.send(&city);
-    assert!(city.applied(&again).applied > MAX_HELD_OPS);
-    assert!(city.has(&format!("p/P-{ECHENG}-0")));
-    city.assert_consistent();
-}
-
-#[test]
 fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
     let province = Office::new(PROVINCE);
     let city = Office::new(EZHOU);
@@ -417,99 +376,6 @@ fn the_same_bundle_twice_is_a_no_op_that_says_so() {
     assert_eq!(city.state(), before);
 }
 
-#[test]
-fn out_of_order_ranges_are_held_until_the_gap_fills() {
-    let (_, city, county) = hierarchy();
-    county_work(&county, "1");
-    let first = county.send(&city);
-    county_work(&county, "2");
-    // As if the city had acknowledged the first six ops (its acknowledgement crossed the
-    // first bundle on the way).
-    let device = county.store.device();
-    let hash6 = county.store.op_hash(device, 6).unwrap().unwrap();
-    let since = BTreeMap::from([(device, (6, hash6))]);
-    let second = county.send_with(
-        &city,
-        &ExportOptions {
-            since: Some(since),
-            ..ExportOptions::default()
-        },
-    );
-    let held = city.applied(&second);
-    assert_eq!((held.applied, held.held), (0, 6));
-    let listed = city.store.held_ranges().unwrap();
-    assert_eq!(listed.len(), 1);
-    // Listed without its ops, which are counted.
-    assert_eq!((listed[0].range.first, listed[0].ops.0), (7, 6));
-    assert!(!city.has(&format!("p/P-{ECHENG}-2")));
-
-    let filled = city.applied(&first);
-    assert_eq!((filled.applied, filled.released), (12, 6));
-    assert!(city.store.held_ranges().unwrap().is_empty());
-    assert!(city.has(&format!("p/P-{ECHENG}-2")));
-    city.assert_consistent();
-}
-
-#[test]
-fn a_fork_is_quarantined_and_reported() {
-    let (_, city, county) = hierarchy();
-    county_work(&county, "1");
-    city.applied(&county.send(&city));
-    // The county restores an old backup and writes other ops under the same sequence numbers:
-    // signed by its own key, so genuine, but a second history.
-    let device = county.store.device();
-    let mut other = ChainWriter::new(ECHENG, device, "测试员");
-    let ops: Vec<Vec<u8>> = (0..4)
-        .map(|i| {
-            other
-                .push(session(ECHENG, &format!("S-420704-fork-{i}"), "另一段历史"))
-                .unwrap()
-                .encode()
-                .unwrap()
-        })
-        .collect();
-    let head = SignedHead::sign(
-        &county.keys,
-        device,
-        ChainKind::Full,
-        4,
-        Op::hash_of(ops.last().unwrap()),
-    )
-    .unwrap();
-    let draft = Draft {
-        routing: Routing {
-            sender: ECHENG.into(),
-            sender_epoch: 1,
-            recipient: EZHOU.into(),
-            recipient_epoch: 1,
-            bundle_id: [42; 16],
-        },
-        link_seq: 2,
-        seen_link_seq: 0,
-        created_ms: 0,
-        acks: vec![],
-        ranges: vec![(RangeHeader { first: 1, head }, ops)],
-        files: vec![],
-    };
-    let bytes = seal(&draft, &county.keys, &city.keys.age_identity().to_public()).unwrap();
-    let before = city.state();
-    let counts = city.applied(&bytes);
-    assert_eq!(counts.applied, 0);
-    assert_eq!(counts.quarantined.len(), 1);
-    assert_eq!(counts.quarantined[0].at, 1);
-    assert_eq!(city.state(), before, "the fork changed nothing");
-    let listed = city.store.quarantined().unwrap();
-    assert_eq!(listed.len(), 1);
-    assert_eq!(
-        (
-            listed[0].fork_at,
-            listed[0].ops.0,
-            listed[0].sender.as_str()
-        ),
-        (1, 4, ECHENG)
-    );
-}
-
 /// A county that writes under another office's record ids (its neighbour's enterprise, the
 /// city's next session id) changes nothing: those ops are kept in its chain, listed with their
 /// reason, and the rest of its bundle and every later one go in. The owners' own writes go on.
@@ -579,56 +445,6 @@ fn squatting_another_offices_ids_changes_nothing_and_the_link_flows() {
     let name = city.store.enterprise(&shared).unwrap().unwrap().name;
     assert_eq!(name, "华容某企业（更名）");
     city.assert_consistent();
-}
-
-/// A flood of ops under a neighbour's ids: each is stored with its reason, the counts list the
-/// first thousand and count them all, and the attention line counts them all.
-#[test]
-fn a_flood_of_refused_ops_is_counted_whole_and_listed_in_part() {
-    let city = Office::new(EZHOU);
-    let echeng = Office::new(ECHENG);
-    let huarong = Office::new(HUARONG);
-    for county in [&echeng, &huarong] {
-        city.pin(county);
-        county.pin(&city);
-    }
-    let shared = format!("E-{HUARONG}-shared");
-    huarong
-        .store
-        .commit(vec![enterprise(HUARONG, &shared, "华容某企业")])
-        .unwrap();
-    city.applied(&huarong.send(&city));
-    let flood = 1_205;
-    let squat = echeng.craft(
-        &city,
-        tagged(ECHENG, 78),
-        (0..flood)
-            .map(|i| enterprise(ECHENG, &shared, &format!("冒名企业{i}")))
-            .collect(),
-    );
-    let summary = city.imported(&squat);
-    assert_eq!(summary.counts.refused_count, flood);
-    assert_eq!(summary.counts.refused_ops.len(), 1_000);
-    assert_eq!(city.store.voided().unwrap().len(), flood as usize);
-    let lines =
-        peixun::sync::summary::outcome_lines("b.pxb", &Outcome::Imported(Box::new(summary)))
-            .join("\n");
-    assert!(
-        lines.contains(&format!("另有 {} 条操作未生效", flood - 5)),
-        "{lines}"
-    );
-    let attention = peixun::sync::attention::attention(&city.store, 0).unwrap();
-    let refused: Vec<&str> = attention
-        .iter()
-        .filter(|a| a.kind == "refused")
-        .map(|a| a.text.as_str())
-        .collect();
-    assert_eq!(refused.len(), 1, "{refused:?}");
-    assert!(
-        refused[0].contains(&format!("{flood} 条操作未生效")),
-        "{}",
-        refused[0]
-    );
 }
 
 #[test]

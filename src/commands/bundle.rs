@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::keys::{keys_of, resolve};
 use crate::cli::Cli;
 use crate::cli_bundle::BundleCommand;
-use crate::commands::{open_store, print_json, print_table, refused, user_error};
+use crate::commands::{open_store, print_json, print_json_each, print_table, refused, user_error};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::store::Store;
@@ -193,6 +193,10 @@ struct HeldRow {
     reason: Option<String>,
 }
 
+/// Refused ops shown in the table; each is also listed on a line of its own after it, all of
+/// them, read one at a time (a dishonest bundle can bring millions).
+const TABLE_REFUSED: usize = 1_000;
+
 fn held(store: &Store, json: bool) -> Result<()> {
     let mut rows: Vec<HeldRow> = Vec::new();
     for h in store.held_ranges()? {
@@ -225,28 +229,36 @@ fn held(store: &Store, json: bool) -> Result<()> {
             reason: None,
         });
     }
-    for v in store.voided()? {
-        rows.push(HeldRow {
-            state: "refused",
-            origin: v.origin.clone(),
-            kind: crate::sync::ChainKind::Full,
-            device: crate::sync::device_label(v.device),
-            first: v.seq,
-            last: v.seq,
-            reason: Some(v.reason()),
-            sender: v.sender,
-            bundle: String::new(),
-            at_ms: v.at_ms,
-            fork_at: None,
-        });
-    }
+    let refused = || -> Result<_> {
+        Ok(store.voided_each()?.map(|v| {
+            v.map(|v| HeldRow {
+                state: "refused",
+                origin: v.origin.clone(),
+                kind: crate::sync::ChainKind::Full,
+                device: crate::sync::device_label(v.device),
+                first: v.seq,
+                last: v.seq,
+                reason: Some(v.reason()),
+                sender: v.sender,
+                bundle: String::new(),
+                at_ms: v.at_ms,
+                fork_at: None,
+            })
+        }))
+    };
     if json {
-        return print_json(&rows);
+        return print_json_each(rows.into_iter().map(Ok).chain(refused()?));
+    }
+    let ranges = rows.len();
+    for row in refused()?.take(TABLE_REFUSED + 1) {
+        rows.push(row?);
     }
     if rows.is_empty() {
         crate::outln!("{}", t("sync.held.none"));
         return Ok(());
     }
+    let more_than_the_table = rows.len() > ranges + TABLE_REFUSED;
+    rows.truncate(ranges + TABLE_REFUSED);
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -265,7 +277,15 @@ fn held(store: &Store, json: bool) -> Result<()> {
         .map(|k| t(&format!("sync.col.{k}")))
         .collect();
     print_table(&headers, &cells);
-    for r in rows.iter().filter(|r| r.reason.is_some()) {
+    drop(rows);
+    if more_than_the_table {
+        crate::outln!(
+            "{}",
+            tf("sync.held.table_first", &[("shown", &TABLE_REFUSED)])
+        );
+    }
+    for r in refused()? {
+        let r = r?;
         crate::outln!(
             "{}",
             tf(
@@ -273,7 +293,7 @@ fn held(store: &Store, json: bool) -> Result<()> {
                 &[
                     ("device", &r.device),
                     ("seq", &r.first),
-                    ("reason", &r.reason.clone().unwrap_or_default()),
+                    ("reason", &r.reason.unwrap_or_default()),
                     ("origin", &name(&r.origin)),
                 ],
             )

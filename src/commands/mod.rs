@@ -154,6 +154,20 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// As `print_json` for a list read one item at a time: a long list is never held whole. An
+/// error stops the list where it is, and is returned.
+pub fn print_json_each<T: Serialize>(items: impl Iterator<Item = Result<T>>) -> Result<()> {
+    let mut out = std::io::BufWriter::new(crate::out::stdout());
+    out.write_all(b"[")?;
+    for (n, item) in items.enumerate() {
+        out.write_all(if n == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut out, &item?)?;
+    }
+    out.write_all(b"\n]\n")?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Pads by display width so Chinese columns line up in a terminal.
 pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
     // What the store or a file holds reaches the terminal as plain text, never as its controls.

@@ -4,6 +4,7 @@
 //! CSV and XLSX are never held whole (XLS holds at most 65,536 rows; ODS and XLSB are read
 //! whole).
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -119,14 +120,23 @@ enum Message {
 /// memory (a 6 MB ODS of 200,000 rows took 151 MB, a 1.9 MB one of 65,000 rows 67 MB).
 const MAX_READ_WHOLE: u64 = 2 << 20;
 
-/// XLSX is read a cell at a time, and XLS holds at most 65,536 rows; ODS, XLSB and files whose
-/// name does not say are read whole.
-fn streamed_or_small_by_format(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["xlsx", "xlsm", "xlam", "xls", "xla"]
-            .iter()
-            .any(|known| e.eq_ignore_ascii_case(known))
-    })
+/// ODS and XLSB files are read whole, known by their name or, when the name does not say, by
+/// their first bytes (an OpenDocument file is a zip whose first entry is `mimetype`) or, for
+/// XLSB, once opened. XLSX is read a cell at a time, and XLS holds at most 65,536 rows.
+fn read_whole_by_name_or_start(path: &Path) -> std::io::Result<bool> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let is = |names: &[&str]| names.iter().any(|n| extension.eq_ignore_ascii_case(n));
+    if is(&["ods", "xlsb"]) {
+        return Ok(true);
+    }
+    if is(&["xlsx", "xlsm", "xlam", "xls", "xla"]) {
+        return Ok(false);
+    }
+    let mut start = Vec::with_capacity(38);
+    std::fs::File::open(path)?
+        .take(38)
+        .read_to_end(&mut start)?;
+    Ok(start.len() == 38 && start.starts_with(b"PK\x03\x04") && start[30..] == *b"mimetype")
 }
 
 fn is_csv(path: &Path) -> bool {
@@ -250,23 +260,29 @@ fn read_into(path: &Path, wanted: Option<&str>, out: &mut Sender) -> Result<()> 
     // The workbook reader opens the file itself: only a regular file of a sane size gets there.
     let (_, size) =
         crate::input_file::open(path, MAX_SHEET).map_err(|e| user_error(e.to_string()))?;
-    if !streamed_or_small_by_format(path) && size > MAX_READ_WHOLE {
-        return Err(user_error(tf(
-            "cli.sheets.too_large_to_read_whole",
-            &[
-                ("file", &path.display()),
-                ("mb", &size.div_ceil(1 << 20)),
-                ("max", &(MAX_READ_WHOLE >> 20)),
-            ],
-        )));
-    }
     let unreadable = |e: &dyn std::fmt::Display| {
         user_error(tf(
             "cli.sheets.unreadable",
             &[("file", &path.display()), ("reason", &e)],
         ))
     };
+    let too_large_to_read_whole = || {
+        user_error(tf(
+            "cli.sheets.too_large_to_read_whole",
+            &[
+                ("file", &path.display()),
+                ("mb", &size.div_ceil(1 << 20)),
+                ("max", &(MAX_READ_WHOLE >> 20)),
+            ],
+        ))
+    };
+    if size > MAX_READ_WHOLE && read_whole_by_name_or_start(path).map_err(|e| unreadable(&e))? {
+        return Err(too_large_to_read_whole());
+    }
     let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
+    if size > MAX_READ_WHOLE && matches!(book, Sheets::Xlsb(_)) {
+        return Err(too_large_to_read_whole());
+    }
     let names = book.sheet_names();
     let sheet = match wanted {
         Some(name) => names
@@ -449,28 +465,73 @@ mod tests {
         assert!(error.is_some_and(|e| e.contains("汇总") && e.contains("名单")));
     }
 
-    /// An ODS or XLSB file past the size read whole is refused by its size, before it is read;
-    /// one under it is read (and this one, not a spreadsheet, is refused as unreadable).
+    fn refusal(path: &Path) -> String {
+        read(path, None)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    /// An ODS or XLSB file past the size read whole is refused by its size, before it is read,
+    /// known by its name or, named otherwise, by its start; one under it is read (and these, not
+    /// spreadsheets, are refused as unreadable).
     #[test]
     fn an_ods_or_xlsb_file_too_large_to_read_whole_is_refused_by_size() {
         let dir = tempfile::tempdir().unwrap();
-        for name in ["名单.ods", "名单.XLSB", "名单.data"] {
+        let mut ods_start = b"PK\x03\x04".to_vec();
+        ods_start.resize(30, 0);
+        ods_start.extend(b"mimetype");
+        for (name, start) in [
+            ("名单.ods", &b""[..]),
+            ("名单.XLSB", b""),
+            ("名单.data", &ods_start),
+        ] {
             let path = dir.path().join(name);
-            std::fs::write(&path, vec![b'x'; MAX_READ_WHOLE as usize + 1]).unwrap();
-            let error = read(&path, None)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
+            let mut bytes = start.to_vec();
+            bytes.resize(MAX_READ_WHOLE as usize + 1, b'x');
+            std::fs::write(&path, bytes).unwrap();
+            let error = refusal(&path);
             assert!(
                 error.contains("XLSX 或 CSV") && error.contains(name),
                 "{error}"
             );
-            std::fs::write(&path, b"not a spreadsheet").unwrap();
-            let error = read(&path, None)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            assert!(error.contains("无法读取表格"), "{error}");
+            std::fs::write(&path, [start, b"not a spreadsheet"].concat()).unwrap();
+            assert!(refusal(&path).contains("无法读取表格"), "{name}");
+        }
+        let other = dir.path().join("名单.data");
+        std::fs::write(&other, vec![b'x'; MAX_READ_WHOLE as usize + 1]).unwrap();
+        assert!(
+            refusal(&other).contains("无法读取表格"),
+            "not refused by size"
+        );
+    }
+
+    /// An XLSX file over that size whose name does not say what it is is read a cell at a time,
+    /// not refused.
+    #[test]
+    fn a_large_xlsx_named_otherwise_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("名单.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_string(0, 0, "姓名").unwrap();
+        book.save(&small).unwrap();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&small).unwrap()).unwrap();
+        for name in ["名单", "名单.xlsx.bak"] {
+            let path = dir.path().join(name);
+            let mut padded = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+            for i in 0..archive.len() {
+                padded
+                    .raw_copy_file(archive.by_index_raw(i).unwrap())
+                    .unwrap();
+            }
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            padded.start_file("padding.bin", stored).unwrap();
+            std::io::Write::write_all(&mut padded, &vec![0u8; MAX_READ_WHOLE as usize]).unwrap();
+            padded.finish().unwrap();
+            assert!(std::fs::metadata(&path).unwrap().len() > MAX_READ_WHOLE);
+            let rows: Vec<NumberedRow> = read(&path, None).unwrap().collect::<Result<_>>().unwrap();
+            assert_eq!(rows, [(1, vec!["姓名".to_string()])]);
         }
     }
 

@@ -6,6 +6,7 @@
 
 mod apply;
 mod causal;
+mod commit;
 mod distinct;
 mod files;
 mod review;
@@ -84,7 +85,7 @@ pub struct Quarantined {
 }
 
 /// A held range as listed: read from the same record, its ops counted as they are read past
-/// and not kept (a held range of a million ops is tens of MB).
+/// and not kept (a store may hold ranges from before `MAX_HELD_OPS`, of any length).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct HeldHead {
     pub range: RangeHeader,

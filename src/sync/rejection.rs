@@ -103,11 +103,22 @@ pub enum Rejection {
         link_seq: u64,
         other: String,
     },
-    /// A range that follows ops this office does not have yet, too long to hold until they come.
+    /// A range that follows ops this office does not have yet, too long to hold until they come
+    /// beside those held already.
     TooLongToHold {
         origin: OfficeId,
         device: DeviceId,
         ops: u64,
+        held: u64,
+        max: u64,
+    },
+    /// A second history of a chain, too long to keep aside as evidence.
+    ForkTooLong {
+        origin: OfficeId,
+        device: DeviceId,
+        at: u64,
+        ops: u64,
+        held: u64,
         max: u64,
     },
 }
@@ -238,6 +249,7 @@ impl std::fmt::Display for Rejection {
                 origin,
                 device,
                 ops,
+                held,
                 max,
             } => tf(
                 "sync.reject.too_long_to_hold",
@@ -245,6 +257,25 @@ impl std::fmt::Display for Rejection {
                     ("origin", &name(origin)),
                     ("device", &dev(device)),
                     ("ops", ops),
+                    ("held", held),
+                    ("max", max),
+                ],
+            ),
+            Self::ForkTooLong {
+                origin,
+                device,
+                at,
+                ops,
+                held,
+                max,
+            } => tf(
+                "sync.reject.fork_too_long",
+                &[
+                    ("origin", &name(origin)),
+                    ("device", &dev(device)),
+                    ("at", at),
+                    ("ops", ops),
+                    ("held", held),
                     ("max", max),
                 ],
             ),
@@ -283,6 +314,7 @@ impl Rejection {
             Self::StaleKey { .. } => "stale-key",
             Self::Replay { .. } => "replay",
             Self::TooLongToHold { .. } => "too-long-to-hold",
+            Self::ForkTooLong { .. } => "fork-too-long",
         }
     }
 

@@ -6,36 +6,30 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
-use super::causal::{spool_failed, CausalOrder, Taken};
-use super::distinct::DistinctCount;
-use super::writes::{merge_peer_state, FoldError, Overlay};
+use super::causal::{spool_failed, Taken};
 use super::{
-    get, key, range_key, scan, Fork, HeldHead, HeldRange, ImportCounts, ImportPlan, LeftOut,
-    Quarantined, Received, VerifiedRange, HELD, LINK_IN, QUARANTINE, RECEIVED, SIGNED,
+    get, range_key, scan, Fork, HeldHead, HeldRange, ImportCounts, ImportPlan, LeftOut,
+    Quarantined, VerifiedRange, HELD, QUARANTINE,
 };
 use crate::domain::OfficeId;
-use crate::i18n::tf;
-use crate::log::{apply, ApplyError, DeviceId, Hash, Hlc, Op};
-use crate::store::voided::{void_key, Voided};
-use crate::store::{Head, Store, TreeBatch, TreeName};
+use crate::log::{DeviceId, Hash, Hlc, Op};
+use crate::store::{Head, Store};
 use crate::sync::bundle::{RangeHeader, SignedHead};
 use crate::sync::op_spool::OpSlice;
 use crate::sync::Rejection;
 
-/// The longest range held until the ops before it come: a held range is stored as one value and
-/// read back whole (about 250 bytes an op in memory while it is released). A longer one is left
-/// out, to come again once the gap is filled.
+/// The most ops set aside at a time: held in the store until the ops before them come, with
+/// those one import holds or quarantines. A set-aside range is stored as one value and read
+/// whole when it is written or released (about 250 bytes an op in memory), so this bounds an
+/// import's memory. A range past it is left out: a held one comes again once the gap is filled.
 pub const MAX_HELD_OPS: u64 = 100_000;
-
-/// Refused ops an import's counts list; a dishonest bundle can carry millions, each stored.
-const LISTED_REFUSED: usize = 1_000;
 
 /// Where a device chain stands during an import.
 #[derive(Debug, Clone)]
-struct Tip {
-    office: Option<OfficeId>,
-    seq: u64,
-    hash: Hash,
+pub(super) struct Tip {
+    pub(super) office: Option<OfficeId>,
+    pub(super) seq: u64,
+    pub(super) hash: Hash,
     hlc: Option<Hlc>,
 }
 
@@ -56,32 +50,34 @@ enum Source {
 }
 
 /// A range kept whole in the sync tree: held until its gap fills, or quarantined at a fork.
-struct SetAside {
-    key: Vec<u8>,
-    range: RangeHeader,
-    ops: OpSlice,
-    bundle: [u8; 16],
-    sender: OfficeId,
-    at_ms: u64,
+pub(super) struct SetAside {
+    pub(super) key: Vec<u8>,
+    pub(super) range: RangeHeader,
+    pub(super) ops: OpSlice,
+    pub(super) bundle: [u8; 16],
+    pub(super) sender: OfficeId,
+    pub(super) at_ms: u64,
 }
 
 /// Everything one import will write.
 #[derive(Default)]
-struct Plan {
-    tips: HashMap<DeviceId, Tip>,
-    taken: Vec<Taken>,
+pub(super) struct Plan {
+    pub(super) tips: HashMap<DeviceId, Tip>,
+    pub(super) taken: Vec<Taken>,
     /// Each device's places in `taken`, for overlap checks of later ranges.
-    taken_by_device: HashMap<DeviceId, Vec<usize>>,
-    signed: BTreeMap<DeviceId, SignedHead>,
-    hold: Vec<SetAside>,
-    unhold: Vec<Vec<u8>>,
-    quarantine: Vec<(SetAside, u64)>,
-    counts: ImportCounts,
-    latest: Hlc,
+    pub(super) taken_by_device: HashMap<DeviceId, Vec<usize>>,
+    pub(super) signed: BTreeMap<DeviceId, SignedHead>,
+    pub(super) hold: Vec<SetAside>,
+    pub(super) unhold: Vec<Vec<u8>>,
+    pub(super) quarantine: Vec<(SetAside, u64)>,
+    pub(super) counts: ImportCounts,
+    pub(super) latest: Hlc,
+    /// Ops held in the store before this import, with those it holds or quarantines.
+    set_aside: u64,
 }
 
 impl Store {
-    fn load_tip(&self, device: DeviceId) -> Result<Tip> {
+    pub(super) fn load_tip(&self, device: DeviceId) -> Result<Tip> {
         let Some(bytes) = self.heads.get(device.to_be_bytes())? else {
             return Ok(Tip {
                 office: None,
@@ -197,6 +193,9 @@ impl Store {
         let sorted = match self.sort(plan, &range)? {
             // A held range that no longer fits is set aside rather than blocking new bundles.
             Sorted::LeftOut(_) if from_hold => Sorted::Fork(range.range.first),
+            sorted @ (Sorted::Hold | Sorted::Fork(_)) if !from_hold => {
+                beyond_set_aside(plan, &range.range, sorted)
+            }
             sorted => sorted,
         };
         let device = range.range.head.device;
@@ -220,24 +219,9 @@ impl Store {
                     plan.counts.duplicates += n;
                 }
             }
-            Sorted::Hold if !from_hold && range.range.len() > MAX_HELD_OPS => {
-                plan.counts.left_out.push(LeftOut {
-                    origin: range.range.head.origin.clone(),
-                    device,
-                    first: range.range.first,
-                    last: range.range.head.seq,
-                    code: "too-long-to-hold",
-                    reason: Rejection::TooLongToHold {
-                        origin: range.range.head.origin.clone(),
-                        device,
-                        ops: range.range.len(),
-                        max: MAX_HELD_OPS,
-                    }
-                    .to_string(),
-                })
-            }
             Sorted::Hold => {
                 if !from_hold {
+                    plan.set_aside += range.range.len();
                     plan.counts.held += range.range.len();
                     plan.hold.push(SetAside {
                         key: range_key(HELD, device, range.range.first, &[]),
@@ -250,6 +234,9 @@ impl Store {
                 }
             }
             Sorted::Fork(at) => {
+                if !from_hold {
+                    plan.set_aside += range.range.len();
+                }
                 plan.counts.quarantined.push(Fork {
                     origin: range.range.head.origin.clone(),
                     device,
@@ -321,8 +308,11 @@ impl Store {
             .lock()
             .map_err(|_| eyre!("store writer lock poisoned"))?;
         let tree = self.sync_tree()?;
+        // Only the ranges' heads wait here; a range's ops are read when it is taken.
+        let mut held: Vec<(Vec<u8>, HeldHead)> = scan(&tree, HELD)?;
         let mut plan = Plan {
             latest: writer.hlc,
+            set_aside: held.iter().map(|(_, h)| h.ops.0 as u64).sum(),
             ..Plan::default()
         };
         // The ranges move into the plan (a copy would hold every op twice); what is kept of
@@ -340,8 +330,6 @@ impl Store {
                 bundle.at_ms,
             )?;
         }
-        // Only the ranges' heads wait here; a range's ops are read when it is taken.
-        let mut held: Vec<(Vec<u8>, HeldHead)> = scan(&tree, HELD)?;
         held.sort_by_key(|(_, h)| (h.range.head.device, h.range.first));
         let mut progressed = true;
         while progressed {
@@ -375,173 +363,6 @@ impl Store {
         let (counts, latest) = self.commit_plan(&tree, &bundle, range_origins, plan)?;
         writer.hlc = writer.hlc.max(latest);
         Ok(counts)
-    }
-
-    fn commit_plan(
-        &self,
-        tree: &sled::Tree,
-        bundle: &ImportPlan,
-        mut origins: BTreeSet<OfficeId>,
-        mut plan: Plan,
-    ) -> Result<(ImportCounts, Hlc)> {
-        let mut heads = Vec::new();
-        for (device, tip) in &plan.tips {
-            if plan.signed.contains_key(device) {
-                let head = Head {
-                    office: tip.office.clone().unwrap_or_default(),
-                    seq: tip.seq,
-                    hash: tip.hash,
-                };
-                heads.push((*device, postcard::to_stdvec(&head)?));
-            }
-        }
-        let mut sync_writes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        for (device, head) in &plan.signed {
-            sync_writes.push((
-                key(SIGNED, &device.to_be_bytes()),
-                postcard::to_stdvec(head)?,
-            ));
-        }
-        for aside in std::mem::take(&mut plan.hold) {
-            let held = HeldRange {
-                ops: aside.ops.read_all().wrap_err(spool_failed())?,
-                range: aside.range,
-                bundle: aside.bundle,
-                sender: aside.sender,
-                at_ms: aside.at_ms,
-            };
-            sync_writes.push((aside.key, postcard::to_stdvec(&held)?));
-        }
-        for (aside, fork_at) in std::mem::take(&mut plan.quarantine) {
-            let quarantined = Quarantined {
-                ops: aside.ops.read_all().wrap_err(spool_failed())?,
-                range: aside.range,
-                bundle: aside.bundle,
-                sender: aside.sender,
-                at_ms: aside.at_ms,
-                fork_at,
-            };
-            sync_writes.push((aside.key, postcard::to_stdvec(&quarantined)?));
-        }
-        let sender = bundle.sender.as_bytes();
-        let received = Received {
-            sender: bundle.sender.clone(),
-            link_seq: bundle.link_seq,
-            at_ms: bundle.at_ms,
-            applied: plan.counts.applied,
-        };
-        sync_writes.push((
-            key(RECEIVED, &bundle.bundle_id),
-            postcard::to_stdvec(&received)?,
-        ));
-        // The first file to use a number keeps it; a twin install's file is told apart by id.
-        let link_key = [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat();
-        if !tree.contains_key(&link_key)? {
-            sync_writes.push((link_key, postcard::to_stdvec(&bundle.bundle_id)?));
-        }
-        let hlc_bytes = postcard::to_stdvec(&plan.latest)?;
-        origins.insert(bundle.sender.clone());
-        for ack in &bundle.acks {
-            let office = match plan.tips.get(&ack.device) {
-                Some(tip) => tip.office.clone(),
-                None => self.load_tip(ack.device)?.office,
-            };
-            origins.extend(office);
-        }
-        let mut staging = self.staging()?;
-        // The log's runs go down first and are not kept: the fold below holds the state's writes.
-        let mut by_chain: Vec<&Taken> = plan.taken.iter().collect();
-        by_chain.sort_by_key(|t| (t.device, t.first_seq));
-        self.each_run_write(
-            by_chain.into_iter().flat_map(|taken| {
-                let mut cursor = taken.ops.cursor();
-                let mut seq = taken.first_seq;
-                std::iter::from_fn(move || {
-                    let next = cursor.next_op().wrap_err(spool_failed()).transpose()?;
-                    let at = seq;
-                    seq += 1;
-                    Some(next.map(|op| (taken.device, at, op.bytes)))
-                })
-            }),
-            |key, run| staging.push(TreeName::Ops, key.to_vec(), Some(run)),
-        )?;
-        let spill_failed = || tf("cli.store.write_failed", &[("dir", &self.dir().display())]);
-        let ops = plan.taken.iter().map(|taken| taken.ops.len()).sum();
-        let mut overlay = Overlay::new(&self.state, self.dir(), ops).wrap_err_with(spill_failed)?;
-        // Each changed record's name, hashed (64 bits: two names alike among millions is a
-        // chance of one in millions), and counted once: the names of 400,000 ops took 30 MB, a
-        // set of their hashes 9 MB, a list 3 MB; sorted runs in a file hold 2 MiB at most.
-        let mut changed = DistinctCount::new(self.dir());
-        // Causal order across devices (a session before the enrolments that name it): the
-        // chains merged by stamp, each op decoded as it is applied and its bytes gone with it.
-        let mut in_order = CausalOrder::new(&plan.taken).wrap_err_with(spill_failed)?;
-        while let Some(bytes) = in_order.next_op().wrap_err_with(spill_failed)? {
-            let op = Op::decode(&bytes).wrap_err("an op of the bundle does not decode")?;
-            match apply(&mut overlay, &op) {
-                Ok(true) => {
-                    changed
-                        .push(record_hash(&op.payload))
-                        .wrap_err_with(spill_failed)?;
-                }
-                Ok(false) => {}
-                // The op stays in its chain, so the chain and the link go on; it changes nothing.
-                Err(FoldError::Apply(ApplyError::Unauthorised {
-                    record,
-                    origin,
-                    rule,
-                })) => {
-                    let void = Voided {
-                        device: op.device,
-                        seq: op.seq,
-                        origin,
-                        kind: op.payload.kind().to_string(),
-                        record,
-                        rule,
-                        sender: bundle.sender.clone(),
-                        at_ms: bundle.at_ms,
-                    };
-                    staging.push(
-                        TreeName::Sync,
-                        void_key(op.device, op.seq),
-                        Some(postcard::to_stdvec(&void)?),
-                    )?;
-                    plan.counts.refused_count += 1;
-                    if plan.counts.refused_ops.len() < LISTED_REFUSED {
-                        plan.counts.refused_ops.push(void);
-                    }
-                }
-                Err(FoldError::Apply(error)) => return Err(error.into()),
-                Err(FoldError::Storage(error)) => {
-                    return Err(error).wrap_err("reading the state during an import")
-                }
-                Err(FoldError::Spill(error)) => return Err(error).wrap_err_with(spill_failed),
-            }
-        }
-        // Counted now and let go: the runs are not wanted while the writes are committed.
-        plan.counts.records_changed = changed.count().wrap_err_with(spill_failed)?;
-        let fed = overlay.fed();
-        for write in overlay.into_writes().wrap_err_with(spill_failed)? {
-            let (key, value) = write.wrap_err_with(spill_failed)?;
-            staging.push(TreeName::State, key, value)?;
-        }
-        for (device, head) in heads {
-            staging.push(TreeName::Heads, device.to_be_bytes().to_vec(), Some(head))?;
-        }
-        staging.push(TreeName::Meta, b"hlc".to_vec(), Some(hlc_bytes))?;
-        let mut sync = TreeBatch::default();
-        for k in &plan.unhold {
-            sync.remove(k.as_slice());
-        }
-        for (k, v) in sync_writes {
-            sync.insert_owned(k, v);
-        }
-        merge_peer_state(tree, bundle, &origins, &mut sync)?;
-        staging.batch(TreeName::Sync, sync)?;
-        if !fed.is_empty() {
-            self.invalidate_derived(fed)?;
-        }
-        staging.finish(&|_, _| {})?;
-        Ok((plan.counts, plan.latest))
     }
 
     /// Moves the held range of `device` starting at `first` into quarantine (its origin is no
@@ -582,17 +403,82 @@ impl Store {
     }
 }
 
-/// One name per record an op changes, hashed: an enrolment and an attendance of the same person
-/// are two records, an undo changes the attendance its check-in made.
-fn record_hash(payload: &crate::log::Payload) -> u64 {
-    use crate::log::Payload;
-    let class = match payload {
-        Payload::CheckInUndone { .. } => "CheckedIn",
-        other => other.kind(),
-    };
-    let name = format!("{class}:{}", payload.records().join("/"));
-    let hash = blake3::hash(name.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&hash.as_bytes()[..8]);
-    u64::from_le_bytes(first)
+/// `sorted` (a hold or a fork of a range from the bundle), or the range left out when setting it
+/// aside would pass `MAX_HELD_OPS`.
+fn beyond_set_aside(plan: &Plan, range: &RangeHeader, sorted: Sorted) -> Sorted {
+    let ops = range.len();
+    if plan.set_aside.saturating_add(ops) <= MAX_HELD_OPS {
+        return sorted;
+    }
+    let (origin, device, held) = (range.head.origin.clone(), range.head.device, plan.set_aside);
+    Sorted::LeftOut(match sorted {
+        Sorted::Fork(at) => Rejection::ForkTooLong {
+            origin,
+            device,
+            at,
+            ops,
+            held,
+            max: MAX_HELD_OPS,
+        },
+        _ => Rejection::TooLongToHold {
+            origin,
+            device,
+            ops,
+            held,
+            max: MAX_HELD_OPS,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::ChainKind;
+
+    fn range(device: DeviceId, first: u64, last: u64) -> VerifiedRange {
+        let head = SignedHead {
+            origin: "420704".into(),
+            epoch: 0,
+            device,
+            kind: ChainKind::Full,
+            seq: last,
+            hash: [7; 32],
+            signature: Vec::new(),
+        };
+        VerifiedRange::from_stored(RangeHeader { first, head }, Vec::new()).unwrap()
+    }
+
+    fn codes(plan: &Plan) -> Vec<&'static str> {
+        plan.counts.left_out.iter().map(|l| l.code).collect()
+    }
+
+    /// The ranges one import holds and quarantines count together, up to the bound and not
+    /// past it.
+    #[test]
+    fn one_import_sets_aside_at_most_the_bound_across_its_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(&dir.path().join("s"), "420700", "测试员").unwrap();
+        let own = store.device();
+        let mut plan = Plan::default();
+        let take = |plan: &mut Plan, r: VerifiedRange| {
+            store
+                .take(plan, r, Source::Bundle, "420704", [1; 16], 0)
+                .unwrap()
+        };
+        take(&mut plan, range(11, 2, 60_001));
+        assert_eq!((plan.counts.held, plan.set_aside), (60_000, 60_000));
+        take(&mut plan, range(12, 2, 50_001));
+        assert_eq!(codes(&plan), ["too-long-to-hold"]);
+        assert_eq!(plan.counts.held, 60_000);
+        // Ops of this store's own device it never wrote: a fork, exactly filling the bound.
+        take(&mut plan, range(own, 1, MAX_HELD_OPS - 60_000));
+        assert_eq!(plan.quarantine.len(), 1);
+        assert_eq!(plan.set_aside, MAX_HELD_OPS);
+        take(&mut plan, range(own, 1, 1));
+        assert_eq!(codes(&plan), ["too-long-to-hold", "fork-too-long"]);
+        assert!(plan.counts.left_out[1]
+            .reason
+            .contains(&MAX_HELD_OPS.to_string()));
+        assert_eq!((plan.hold.len(), plan.quarantine.len()), (1, 1));
+    }
 }

@@ -169,4 +169,13 @@ mod tests {
         assert!(set.len() < numbers.len(), "the test repeats numbers");
         assert_eq!(counted(&numbers), set.len());
     }
+
+    /// A run of one number repeated is counted once, and numbers still in the buffer when the
+    /// runs are merged are counted with them.
+    #[test]
+    fn repeats_within_a_run_and_the_numbers_left_in_the_buffer_count() {
+        let mut numbers = vec![0u64; BUFFER];
+        numbers.extend([1, 2, 3]);
+        assert_eq!(counted(&numbers), 4);
+    }
 }

@@ -245,7 +245,7 @@ mod tests {
             memory_keys in prop_oneof![Just(usize::MAX), 0usize..100],
         ) {
             let dir = tempfile::tempdir().unwrap();
-            let table = SlotTable::holding(dir.path(), memory_keys, 0);
+            let table = SlotTable::holding(dir.path(), memory_keys, 0, 2);
             let mut spill = Spill::with_hasher(dir.path(), RandomState::new(), table).unwrap();
             let mut map: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
             for (key, value) in &writes {
@@ -283,12 +283,19 @@ mod tests {
         }
     }
 
-    /// Keys with one hash are told apart by name, each overwritten in its own place.
+    /// Keys with one hash are told apart by name, each overwritten in its own place, with the
+    /// table in memory or in a file.
     #[test]
     fn keys_sharing_a_hash_are_kept_apart() {
+        for memory_keys in [usize::MAX, 0] {
+            kept_apart(memory_keys);
+        }
+    }
+
+    fn kept_apart(memory_keys: usize) {
         let dir = tempfile::tempdir().unwrap();
-        let mut spill =
-            Spill::with_hasher(dir.path(), OneSlot, SlotTable::new(dir.path(), 0)).unwrap();
+        let table = SlotTable::holding(dir.path(), memory_keys, 0, 2);
+        let mut spill = Spill::with_hasher(dir.path(), OneSlot, table).unwrap();
         for (key, value) in [("a", "1"), ("b", "2"), ("c", "3"), ("b", "4"), ("a", "5")] {
             spill.put(key.as_bytes(), Some(value.as_bytes())).unwrap();
         }
