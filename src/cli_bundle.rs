@@ -16,7 +16,7 @@ pub enum KeysCommand {
     },
     /// Write this office's identity card (public keys, signed) for another office to trust
     Export {
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(short, long, value_name = "PATH")]
         output: PathBuf,
     },
     /// Trust an office's identity card after comparing its fingerprint by phone, or take in a
@@ -43,13 +43,13 @@ pub enum KeysCommand {
     /// Make the next generation of this office's keys; writes the new card signed by the old
     /// key, for the offices that trust this one to take in with `keys trust`
     Rotate {
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(short, long, value_name = "PATH")]
         output: PathBuf,
     },
     /// Write a signed roster of the trusted offices below this one (a city introducing its
     /// counties to the province)
     Roster {
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(short, long, value_name = "PATH")]
         output: PathBuf,
     },
 }

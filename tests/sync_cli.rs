@@ -43,12 +43,18 @@ fn the_cli_exchanges_bundles_on_a_stick() {
     assert_eq!(shown["office"], ECHENG);
     assert_eq!(shown["role"], "county");
 
-    let county_card = stick.join("county.card");
+    // A folder not there is named; the stick's folder gets the card named by the office's code.
+    let missing = format!("{}/", tmp.path().join("no-stick").display());
+    let out = peixun(&county, &["keys", "export", "-o", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("找不到文件夹"), "{out:?}");
+    let county_card = stick.join(format!("{ECHENG}.card"));
     let city_card = stick.join("city.card");
-    ok(peixun(
+    let out = ok(peixun(
         &county,
-        &["keys", "export", "-o", county_card.to_str().unwrap()],
+        &["keys", "export", "-o", &format!("{}/", stick.display())],
     ));
+    assert!(out.contains(&format!("{ECHENG}.card")), "{out}");
     // The city's keys are made on first use.
     let out = peixun(
         &city,

@@ -1,6 +1,6 @@
 //! `peixun keys ...`: this office's keys, the offices it trusts, rotations.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::Result;
 use serde::Serialize;
@@ -275,6 +275,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
         }
         KeysCommand::Show { json } => show(&store, &keys_of(&store)?, *json),
         KeysCommand::Export { output } => {
+            let output = &in_folder(output, format!("{}.card", store.office()))?;
             let card = keys_of(&store)?.card()?;
             write_atomically(output, card.to_text()?.as_bytes())?;
             crate::outln!(
@@ -324,7 +325,8 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             Ok(())
         }
         KeysCommand::Rotate { output } => {
-            keys_of(&store)?;
+            let next = keys_of(&store)?.epoch() + 1;
+            let output = &in_folder(output, format!("{}-{next}.card", store.office()))?;
             let (keys, certificate) = rotation::rotate(&store)?;
             write_atomically(output, certificate.to_text()?.as_bytes())?;
             crate::outln!(
@@ -347,6 +349,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             Ok(())
         }
         KeysCommand::Roster { output } => {
+            let output = &in_folder(output, format!("{}-roster.toml", store.office()))?;
             let roster = trust::make_roster(&store, &keys_of(&store)?)?;
             write_atomically(output, roster.to_text()?.as_bytes())?;
             crate::outln!(
@@ -363,4 +366,18 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Where a card or roster goes: `output`, or in an existing folder (a stick) `name`, named by
+/// this office's code as bundles are, for every stick and code page. A folder that is not there
+/// is named before anything is made.
+fn in_folder(output: &Path, name: String) -> Result<PathBuf> {
+    if output.is_dir() {
+        return Ok(output.join(name));
+    }
+    let shown = output.display().to_string();
+    if shown.ends_with('/') || shown.ends_with(std::path::MAIN_SEPARATOR) {
+        return Err(user_error(tf("sync.export.no_folder", &[("path", &shown)])));
+    }
+    Ok(output.to_path_buf())
 }

@@ -271,7 +271,7 @@ fn read_into(path: &Path, wanted: Option<&str>, out: &mut Sender) -> Result<()> 
             "cli.sheets.too_large_to_read_whole",
             &[
                 ("file", &path.display()),
-                ("mb", &size.div_ceil(1 << 20)),
+                ("mb", &format!("{:.2}", size as f64 / f64::from(1 << 20))),
                 ("max", &(MAX_READ_WHOLE >> 20)),
             ],
         ))
@@ -492,7 +492,7 @@ mod tests {
             std::fs::write(&path, bytes).unwrap();
             let error = refusal(&path);
             assert!(
-                error.contains("XLSX 或 CSV") && error.contains(name),
+                error.contains("XLSX 或 CSV") && error.contains(name) && error.contains("2.00 MB"),
                 "{error}"
             );
             std::fs::write(&path, [start, b"not a spreadsheet"].concat()).unwrap();
