@@ -48,6 +48,12 @@ fn the_cli_exchanges_bundles_on_a_stick() {
     let out = peixun(&county, &["keys", "export", "-o", &missing]);
     assert_eq!(out.status.code(), Some(2));
     assert!(common::stderr(&out).contains("找不到文件夹"), "{out:?}");
+    let out = peixun(
+        &county,
+        &["keys", "rotate", "-o", &format!("{missing}x.card")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("no-stick"), "{out:?}");
     let county_card = stick.join(format!("{ECHENG}.card"));
     let city_card = stick.join("city.card");
     let out = ok(peixun(

@@ -325,8 +325,8 @@ proptest! {
             }
         }
         // Every cheat is listed, at the city it was sent to and at the province it was relayed to.
-        let at_cities: usize = offices[1..3].iter().map(|c| c.store.voided().unwrap().len()).sum();
+        let at_cities: usize = offices[1..3].iter().map(|c| c.store.voided_each().unwrap().count()).sum();
         prop_assert_eq!(at_cities, refused_expected);
-        prop_assert_eq!(offices[0].store.voided().unwrap().len(), refused_expected);
+        prop_assert_eq!(offices[0].store.voided_each().unwrap().count(), refused_expected);
     }
 }

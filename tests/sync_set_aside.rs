@@ -80,6 +80,14 @@ fn out_of_order_ranges_are_held_until_the_gap_fills() {
     assert_eq!(listed.len(), 1);
     // Listed without its ops, which are counted.
     assert_eq!((listed[0].range.first, listed[0].ops.0), (7, 6));
+    let bytes: u64 = county
+        .store
+        .ops()
+        .map(Result::unwrap)
+        .filter(|op| op.seq >= 7)
+        .map(|op| op.encode().unwrap().len() as u64)
+        .sum();
+    assert_eq!(listed[0].ops.1, bytes, "their bytes counted too");
     assert!(!city.has(&format!("p/P-{ECHENG}-2")));
 
     let filled = city.applied(&first);
@@ -177,7 +185,7 @@ fn a_flood_of_refused_ops_is_counted_whole_and_listed_in_part() {
     let summary = city.imported(&squat);
     assert_eq!(summary.counts.refused_count, flood);
     assert_eq!(summary.counts.refused_ops.len(), 1_000);
-    assert_eq!(city.store.voided().unwrap().len(), flood as usize);
+    assert_eq!(city.store.voided_each().unwrap().count(), flood as usize);
     let lines =
         peixun::sync::summary::outcome_lines("b.pxb", &Outcome::Imported(Box::new(summary)))
             .join("\n");

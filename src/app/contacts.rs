@@ -186,22 +186,15 @@ pub fn history(store: &Store) -> Outcome<Vec<ContactChange>> {
         .enumerate()
         .map(|(n, (unit, _))| (unit.id.clone(), n))
         .collect();
-    // A contact the rules refused (another office naming it) is in the log but named nobody.
-    // Only those are kept: a dishonest bundle can bring millions of refused ops of other kinds.
-    let mut refused = std::collections::BTreeSet::new();
-    for void in store.voided_each()? {
-        let void = void?;
-        if void.kind == "ContactSet" {
-            refused.insert((void.device, void.seq));
-        }
-    }
     let mut changes = Vec::new();
     for op in store.ops() {
         let op = op?;
-        if refused.contains(&(op.device, op.seq)) {
-            continue;
-        }
         if let Payload::ContactSet { unit, contact } = op.payload {
+            // A contact the rules refused (another office naming it) is in the log but named
+            // nobody.
+            if store.is_voided(op.device, op.seq)? {
+                continue;
+            }
             if let Some(&place) = order.get(&unit) {
                 changes.push((
                     (place, op.hlc),

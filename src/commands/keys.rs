@@ -370,7 +370,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
 
 /// Where a card or roster goes: `output`, or in an existing folder (a stick) `name`, named by
 /// this office's code as bundles are, for every stick and code page. A folder that is not there
-/// is named before anything is made.
+/// is named before anything is made (a rotation must not happen without its card written).
 fn in_folder(output: &Path, name: String) -> Result<PathBuf> {
     if output.is_dir() {
         return Ok(output.join(name));
@@ -379,5 +379,11 @@ fn in_folder(output: &Path, name: String) -> Result<PathBuf> {
     if shown.ends_with('/') || shown.ends_with(std::path::MAIN_SEPARATOR) {
         return Err(user_error(tf("sync.export.no_folder", &[("path", &shown)])));
     }
-    Ok(output.to_path_buf())
+    match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(user_error(tf(
+            "sync.export.no_folder",
+            &[("path", &dir.display())],
+        ))),
+        _ => Ok(output.to_path_buf()),
+    }
 }

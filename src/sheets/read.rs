@@ -4,7 +4,6 @@
 //! CSV and XLSX are never held whole (XLS holds at most 65,536 rows; ODS and XLSB are read
 //! whole).
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -121,9 +120,9 @@ enum Message {
 const MAX_READ_WHOLE: u64 = 2 << 20;
 
 /// ODS and XLSB files are read whole, known by their name or, when the name does not say, by
-/// their first bytes (an OpenDocument file is a zip whose first entry is `mimetype`) or, for
-/// XLSB, once opened. XLSX is read a cell at a time, and XLS holds at most 65,536 rows.
-fn read_whole_by_name_or_start(path: &Path) -> std::io::Result<bool> {
+/// what their zip holds (an ODS `content.xml`, an XLSB `xl/workbook.bin`). XLSX is read a cell at
+/// a time, and XLS holds at most 65,536 rows.
+fn read_whole(path: &Path) -> std::io::Result<bool> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let is = |names: &[&str]| names.iter().any(|n| extension.eq_ignore_ascii_case(n));
     if is(&["ods", "xlsb"]) {
@@ -132,11 +131,20 @@ fn read_whole_by_name_or_start(path: &Path) -> std::io::Result<bool> {
     if is(&["xlsx", "xlsm", "xlam", "xls", "xla"]) {
         return Ok(false);
     }
-    let mut start = Vec::with_capacity(38);
-    std::fs::File::open(path)?
-        .take(38)
-        .read_to_end(&mut start)?;
-    Ok(start.len() == 38 && start.starts_with(b"PK\x03\x04") && start[30..] == *b"mimetype")
+    // Only the zip's directory is read; a file that is no zip is left to the workbook reader.
+    let Ok(archive) = zip::ZipArchive::new(std::fs::File::open(path)?) else {
+        return Ok(false);
+    };
+    let names = archive
+        .file_names()
+        .any(|n| n == "content.xml" || n == "xl/workbook.bin");
+    Ok(names)
+}
+
+/// `bytes` in MB to two places, rounded up: a file just over a cap never shows as the cap.
+fn megabytes_rounded_up(bytes: u64) -> String {
+    let hundredths = bytes.saturating_mul(100).div_ceil(1 << 20);
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
 fn is_csv(path: &Path) -> bool {
@@ -271,18 +279,15 @@ fn read_into(path: &Path, wanted: Option<&str>, out: &mut Sender) -> Result<()> 
             "cli.sheets.too_large_to_read_whole",
             &[
                 ("file", &path.display()),
-                ("mb", &format!("{:.2}", size as f64 / f64::from(1 << 20))),
+                ("mb", &megabytes_rounded_up(size)),
                 ("max", &(MAX_READ_WHOLE >> 20)),
             ],
         ))
     };
-    if size > MAX_READ_WHOLE && read_whole_by_name_or_start(path).map_err(|e| unreadable(&e))? {
+    if size > MAX_READ_WHOLE && read_whole(path).map_err(|e| unreadable(&e))? {
         return Err(too_large_to_read_whole());
     }
     let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
-    if size > MAX_READ_WHOLE && matches!(book, Sheets::Xlsb(_)) {
-        return Err(too_large_to_read_whole());
-    }
     let names = book.sheet_names();
     let sheet = match wanted {
         Some(name) => names
@@ -472,31 +477,60 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// A zip of `entries` (copied as they are) then padding, stored, to pass the read-whole cap.
+    fn padded_zip(path: &Path, entries: &mut zip::ZipArchive<std::fs::File>, first: &[&str]) {
+        let mut padded = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for name in first {
+            padded.start_file(*name, stored).unwrap();
+        }
+        for i in 0..entries.len() {
+            padded
+                .raw_copy_file(entries.by_index_raw(i).unwrap())
+                .unwrap();
+        }
+        padded.start_file("padding.bin", stored).unwrap();
+        std::io::Write::write_all(&mut padded, &vec![0u8; MAX_READ_WHOLE as usize]).unwrap();
+        padded.finish().unwrap();
+        assert!(std::fs::metadata(path).unwrap().len() > MAX_READ_WHOLE);
+    }
+
+    fn small_xlsx(dir: &Path) -> zip::ZipArchive<std::fs::File> {
+        let small = dir.join("小.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_string(0, 0, "姓名").unwrap();
+        book.save(&small).unwrap();
+        zip::ZipArchive::new(std::fs::File::open(&small).unwrap()).unwrap()
+    }
+
     /// An ODS or XLSB file past the size read whole is refused by its size, before it is read,
-    /// known by its name or, named otherwise, by its start; one under it is read (and these, not
-    /// spreadsheets, are refused as unreadable).
+    /// known by its name; one under it is read (and these, not spreadsheets, are refused as
+    /// unreadable). Named otherwise, they are known by what their zip holds, whatever its order.
     #[test]
     fn an_ods_or_xlsb_file_too_large_to_read_whole_is_refused_by_size() {
         let dir = tempfile::tempdir().unwrap();
-        let mut ods_start = b"PK\x03\x04".to_vec();
-        ods_start.resize(30, 0);
-        ods_start.extend(b"mimetype");
-        for (name, start) in [
-            ("名单.ods", &b""[..]),
-            ("名单.XLSB", b""),
-            ("名单.data", &ods_start),
-        ] {
-            let path = dir.path().join(name);
-            let mut bytes = start.to_vec();
-            bytes.resize(MAX_READ_WHOLE as usize + 1, b'x');
-            std::fs::write(&path, bytes).unwrap();
-            let error = refusal(&path);
+        let size_refused = |path: &Path| {
+            let error = refusal(path);
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
             assert!(
-                error.contains("XLSX 或 CSV") && error.contains(name) && error.contains("2.00 MB"),
+                error.contains("XLSX 或 CSV") && error.contains(&name) && error.contains("MB："),
                 "{error}"
             );
-            std::fs::write(&path, [start, b"not a spreadsheet"].concat()).unwrap();
+            error
+        };
+        for name in ["名单.ods", "名单.XLSB"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, vec![b'x'; MAX_READ_WHOLE as usize + 1]).unwrap();
+            assert!(size_refused(&path).contains("2.01 MB"), "rounded up");
+            std::fs::write(&path, b"not a spreadsheet").unwrap();
             assert!(refusal(&path).contains("无法读取表格"), "{name}");
+        }
+        let mut xlsx = small_xlsx(dir.path());
+        for inside in ["content.xml", "xl/workbook.bin"] {
+            let path = dir.path().join("名单.data");
+            padded_zip(&path, &mut xlsx, &[inside, "mimetype"]);
+            size_refused(&path);
         }
         let other = dir.path().join("名单.data");
         std::fs::write(&other, vec![b'x'; MAX_READ_WHOLE as usize + 1]).unwrap();
@@ -511,25 +545,10 @@ mod tests {
     #[test]
     fn a_large_xlsx_named_otherwise_is_read() {
         let dir = tempfile::tempdir().unwrap();
-        let small = dir.path().join("名单.xlsx");
-        let mut book = rust_xlsxwriter::Workbook::new();
-        book.add_worksheet().write_string(0, 0, "姓名").unwrap();
-        book.save(&small).unwrap();
-        let mut archive = zip::ZipArchive::new(std::fs::File::open(&small).unwrap()).unwrap();
+        let mut xlsx = small_xlsx(dir.path());
         for name in ["名单", "名单.xlsx.bak"] {
             let path = dir.path().join(name);
-            let mut padded = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-            for i in 0..archive.len() {
-                padded
-                    .raw_copy_file(archive.by_index_raw(i).unwrap())
-                    .unwrap();
-            }
-            let stored = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Stored);
-            padded.start_file("padding.bin", stored).unwrap();
-            std::io::Write::write_all(&mut padded, &vec![0u8; MAX_READ_WHOLE as usize]).unwrap();
-            padded.finish().unwrap();
-            assert!(std::fs::metadata(&path).unwrap().len() > MAX_READ_WHOLE);
+            padded_zip(&path, &mut xlsx, &[]);
             let rows: Vec<NumberedRow> = read(&path, None).unwrap().collect::<Result<_>>().unwrap();
             assert_eq!(rows, [(1, vec!["姓名".to_string()])]);
         }

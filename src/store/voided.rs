@@ -70,9 +70,9 @@ impl Store {
         Ok(self.db().open_tree("sync")?)
     }
 
-    /// Ops taken in that the rules refused, oldest chain position first.
-    pub fn voided(&self) -> Result<Vec<Voided>> {
-        values(&self.sync_tree()?, VOID)
+    /// Whether the rules refused op `seq` of `device`.
+    pub fn is_voided(&self, device: DeviceId, seq: u64) -> Result<bool> {
+        Ok(self.sync_tree()?.contains_key(void_key(device, seq))?)
     }
 
     /// Ops taken in that the rules refused, read one at a time: a dishonest bundle can bring

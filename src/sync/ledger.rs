@@ -10,12 +10,13 @@ mod commit;
 mod distinct;
 mod files;
 mod review;
+mod set_aside;
 mod slot_table;
 mod spill;
 mod writes;
 
-pub use apply::MAX_HELD_OPS;
 pub use review::{forget_kept_review, review, Duplicate, DuplicateBy, Sighting};
+pub use set_aside::{MAX_HELD_BYTES, MAX_HELD_OPS};
 
 use std::collections::BTreeMap;
 
@@ -106,9 +107,10 @@ pub struct QuarantinedHead {
     pub fork_at: u64,
 }
 
-/// How many ops a stored range holds, read from its list of ops without keeping them.
+/// How many ops a stored range holds and their bytes, read from its list of ops without keeping
+/// them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OpsCounted(pub usize);
+pub struct OpsCounted(pub usize, pub u64);
 
 impl<'de> Deserialize<'de> for OpsCounted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -122,12 +124,13 @@ impl<'de> Deserialize<'de> for OpsCounted {
                 self,
                 mut seq: A,
             ) -> Result<OpsCounted, A::Error> {
-                let mut count = 0;
+                let (mut count, mut bytes) = (0, 0);
                 // Each op borrowed from the record's bytes, never copied.
-                while seq.next_element::<&'de [u8]>()?.is_some() {
+                while let Some(op) = seq.next_element::<&'de [u8]>()? {
                     count += 1;
+                    bytes += op.len() as u64;
                 }
-                Ok(OpsCounted(count))
+                Ok(OpsCounted(count, bytes))
             }
         }
         deserializer.deserialize_seq(Counting)
@@ -251,7 +254,7 @@ pub struct ImportCounts {
     pub released: u64,
     pub quarantined: Vec<Fork>,
     /// Ops taken into their chains that the rules refuse: they change nothing. The first
-    /// `LISTED_REFUSED` are listed here; every one is stored (`peixun sync voided`).
+    /// `LISTED_REFUSED` are listed here; every one is stored (`peixun bundle held`).
     pub refused_ops: Vec<Voided>,
     /// How many ops the rules refused, listed or not.
     pub refused_count: u64,

@@ -282,6 +282,15 @@ impl OpSlice {
         }
     }
 
+    /// The bytes of the slice's ops, which a spool holds one after another.
+    pub fn byte_len(&self) -> io::Result<u64> {
+        let Some(last) = self.len.checked_sub(1) else {
+            return Ok(0);
+        };
+        let (first, last) = (self.entry(0)?, self.entry(last)?);
+        Ok((last.offset + u64::from(last.len)).saturating_sub(first.offset))
+    }
+
     /// Every op's bytes, for a range kept whole in the store (held or quarantined).
     pub fn read_all(&self) -> io::Result<Vec<Vec<u8>>> {
         let mut cursor = self.cursor();
@@ -407,6 +416,8 @@ mod tests {
         prop_assert_eq!(cursor.next_op().unwrap(), None);
         let later = slice.skip(skip);
         let expected: Vec<Vec<u8>> = ops.iter().skip(skip).map(|o| o.2.clone()).collect();
+        let bytes: usize = expected.iter().map(Vec::len).sum();
+        prop_assert_eq!(later.byte_len().unwrap(), bytes as u64);
         prop_assert_eq!(later.read_all().unwrap(), expected);
         for (i, (hash, stamp, _)) in ops.iter().enumerate().skip(skip) {
             prop_assert_eq!(later.hash(i - skip).unwrap(), *hash);

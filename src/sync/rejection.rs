@@ -254,6 +254,7 @@ impl std::fmt::Display for Rejection {
             } => tf(
                 "sync.reject.too_long_to_hold",
                 &[
+                    ("mb", &(crate::sync::ledger::MAX_HELD_BYTES >> 20)),
                     ("origin", &name(origin)),
                     ("device", &dev(device)),
                     ("ops", ops),
@@ -271,6 +272,7 @@ impl std::fmt::Display for Rejection {
             } => tf(
                 "sync.reject.fork_too_long",
                 &[
+                    ("mb", &(crate::sync::ledger::MAX_HELD_BYTES >> 20)),
                     ("origin", &name(origin)),
                     ("device", &dev(device)),
                     ("at", at),

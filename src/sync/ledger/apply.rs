@@ -1,12 +1,13 @@
 //! Taking in a verified bundle: each range sorted against this store's chain of its device
-//! (duplicate, next, future, fork), then every next op appended and applied with the bundle's
-//! records; the writes are worked out first and written in one short transaction.
+//! (duplicate, next, future, fork) into a plan of what the import will write, which
+//! `commit::commit_plan` then writes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 use super::causal::{spool_failed, Taken};
+use super::set_aside::{SetAsideBound, Size};
 use super::{
     get, range_key, scan, Fork, HeldHead, HeldRange, ImportCounts, ImportPlan, LeftOut,
     Quarantined, VerifiedRange, HELD, QUARANTINE,
@@ -17,12 +18,6 @@ use crate::store::{Head, Store};
 use crate::sync::bundle::{RangeHeader, SignedHead};
 use crate::sync::op_spool::OpSlice;
 use crate::sync::Rejection;
-
-/// The most ops set aside at a time: held in the store until the ops before them come, with
-/// those one import holds or quarantines. A set-aside range is stored as one value and read
-/// whole when it is written or released (about 250 bytes an op in memory), so this bounds an
-/// import's memory. A range past it is left out: a held one comes again once the gap is filled.
-pub const MAX_HELD_OPS: u64 = 100_000;
 
 /// Where a device chain stands during an import.
 #[derive(Debug, Clone)]
@@ -73,7 +68,7 @@ pub(super) struct Plan {
     pub(super) counts: ImportCounts,
     pub(super) latest: Hlc,
     /// Ops held in the store before this import, with those it holds or quarantines.
-    set_aside: u64,
+    set_aside: SetAsideBound,
 }
 
 impl Store {
@@ -194,7 +189,18 @@ impl Store {
             // A held range that no longer fits is set aside rather than blocking new bundles.
             Sorted::LeftOut(_) if from_hold => Sorted::Fork(range.range.first),
             sorted @ (Sorted::Hold | Sorted::Fork(_)) if !from_hold => {
-                beyond_set_aside(plan, &range.range, sorted)
+                let size = Size {
+                    ops: range.range.len(),
+                    bytes: range.ops.byte_len().wrap_err(spool_failed())?,
+                };
+                let fork_at = match sorted {
+                    Sorted::Fork(at) => Some(at),
+                    _ => None,
+                };
+                match plan.set_aside.admit(&range.range, size, fork_at) {
+                    Ok(()) => sorted,
+                    Err(rejection) => Sorted::LeftOut(rejection),
+                }
             }
             sorted => sorted,
         };
@@ -221,7 +227,6 @@ impl Store {
             }
             Sorted::Hold => {
                 if !from_hold {
-                    plan.set_aside += range.range.len();
                     plan.counts.held += range.range.len();
                     plan.hold.push(SetAside {
                         key: range_key(HELD, device, range.range.first, &[]),
@@ -234,9 +239,6 @@ impl Store {
                 }
             }
             Sorted::Fork(at) => {
-                if !from_hold {
-                    plan.set_aside += range.range.len();
-                }
                 plan.counts.quarantined.push(Fork {
                     origin: range.range.head.origin.clone(),
                     device,
@@ -312,7 +314,7 @@ impl Store {
         let mut held: Vec<(Vec<u8>, HeldHead)> = scan(&tree, HELD)?;
         let mut plan = Plan {
             latest: writer.hlc,
-            set_aside: held.iter().map(|(_, h)| h.ops.0 as u64).sum(),
+            set_aside: SetAsideBound::of_store(held.iter().map(|(_, h)| h)),
             ..Plan::default()
         };
         // The ranges move into the plan (a copy would hold every op twice); what is kept of
@@ -403,36 +405,10 @@ impl Store {
     }
 }
 
-/// `sorted` (a hold or a fork of a range from the bundle), or the range left out when setting it
-/// aside would pass `MAX_HELD_OPS`.
-fn beyond_set_aside(plan: &Plan, range: &RangeHeader, sorted: Sorted) -> Sorted {
-    let ops = range.len();
-    if plan.set_aside.saturating_add(ops) <= MAX_HELD_OPS {
-        return sorted;
-    }
-    let (origin, device, held) = (range.head.origin.clone(), range.head.device, plan.set_aside);
-    Sorted::LeftOut(match sorted {
-        Sorted::Fork(at) => Rejection::ForkTooLong {
-            origin,
-            device,
-            at,
-            ops,
-            held,
-            max: MAX_HELD_OPS,
-        },
-        _ => Rejection::TooLongToHold {
-            origin,
-            device,
-            ops,
-            held,
-            max: MAX_HELD_OPS,
-        },
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::ledger::MAX_HELD_OPS;
     use crate::sync::ChainKind;
 
     fn range(device: DeviceId, first: u64, last: u64) -> VerifiedRange {
@@ -466,14 +442,17 @@ mod tests {
                 .unwrap()
         };
         take(&mut plan, range(11, 2, 60_001));
-        assert_eq!((plan.counts.held, plan.set_aside), (60_000, 60_000));
+        assert_eq!(
+            (plan.counts.held, plan.set_aside.total().ops),
+            (60_000, 60_000)
+        );
         take(&mut plan, range(12, 2, 50_001));
         assert_eq!(codes(&plan), ["too-long-to-hold"]);
         assert_eq!(plan.counts.held, 60_000);
         // Ops of this store's own device it never wrote: a fork, exactly filling the bound.
         take(&mut plan, range(own, 1, MAX_HELD_OPS - 60_000));
         assert_eq!(plan.quarantine.len(), 1);
-        assert_eq!(plan.set_aside, MAX_HELD_OPS);
+        assert_eq!(plan.set_aside.total().ops, MAX_HELD_OPS);
         take(&mut plan, range(own, 1, 1));
         assert_eq!(codes(&plan), ["too-long-to-hold", "fork-too-long"]);
         assert!(plan.counts.left_out[1]
