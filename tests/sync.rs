@@ -381,19 +381,7 @@ fn the_same_bundle_twice_is_a_no_op_that_says_so() {
 /// reason, and the rest of its bundle and every later one go in. The owners' own writes go on.
 #[test]
 fn squatting_another_offices_ids_changes_nothing_and_the_link_flows() {
-    let city = Office::new(EZHOU);
-    let echeng = Office::new(ECHENG);
-    let huarong = Office::new(HUARONG);
-    for county in [&echeng, &huarong] {
-        city.pin(county);
-        county.pin(&city);
-    }
-    let shared = format!("E-{HUARONG}-shared");
-    huarong
-        .store
-        .commit(vec![enterprise(HUARONG, &shared, "华容某企业")])
-        .unwrap();
-    city.applied(&huarong.send(&city));
+    let (city, echeng, huarong, shared) = neighbours_sharing_an_enterprise();
     let before = city.state();
     // The city's next session id is predictable from its own records.
     let city_next = city.store.new_id('S').unwrap();

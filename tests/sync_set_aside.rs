@@ -161,19 +161,7 @@ fn a_fork_is_quarantined_and_reported() {
 /// first thousand and count them all, and the attention line counts them all.
 #[test]
 fn a_flood_of_refused_ops_is_counted_whole_and_listed_in_part() {
-    let city = Office::new(EZHOU);
-    let echeng = Office::new(ECHENG);
-    let huarong = Office::new(HUARONG);
-    for county in [&echeng, &huarong] {
-        city.pin(county);
-        county.pin(&city);
-    }
-    let shared = format!("E-{HUARONG}-shared");
-    huarong
-        .store
-        .commit(vec![enterprise(HUARONG, &shared, "华容某企业")])
-        .unwrap();
-    city.applied(&huarong.send(&city));
+    let (city, echeng, _, shared) = neighbours_sharing_an_enterprise();
     let flood = 1_205;
     let squat = echeng.craft(
         &city,

@@ -248,6 +248,31 @@ pub fn hierarchy() -> (Office, Office, Office) {
     (province, city, county)
 }
 
+/// 鄂州 and two of its counties, 鄂城区 and 华容区, each county and the city trusting each other.
+pub fn city_and_two_counties() -> (Office, Office, Office) {
+    let city = Office::new(EZHOU);
+    let echeng = Office::new(ECHENG);
+    let huarong = Office::new(HUARONG);
+    for county in [&echeng, &huarong] {
+        city.pin(county);
+        county.pin(&city);
+    }
+    (city, echeng, huarong)
+}
+
+/// As `city_and_two_counties`, the city holding an enterprise of 华容区's, whose id is returned:
+/// one a dishonest 鄂城区 could write under.
+pub fn neighbours_sharing_an_enterprise() -> (Office, Office, Office, String) {
+    let (city, echeng, huarong) = city_and_two_counties();
+    let shared = format!("E-{HUARONG}-shared");
+    huarong
+        .store
+        .commit(vec![enterprise(HUARONG, &shared, "华容某企业")])
+        .unwrap();
+    city.applied(&huarong.send(&city));
+    (city, echeng, huarong, shared)
+}
+
 /// What checked outside input: done or refused; a failure of the machine fails the test.
 pub fn refusal<T, E>(result: Result<T, Fault<E>>) -> Result<T, E> {
     result.map_err(|fault| match fault {
