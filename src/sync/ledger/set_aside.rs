@@ -45,8 +45,8 @@ impl SetAsideBound {
                 ops: head.ops.0 as u64,
                 bytes: head.ops.1,
             };
-            bound.total.ops += size.ops;
-            bound.total.bytes += size.bytes;
+            bound.total.ops = bound.total.ops.saturating_add(size.ops);
+            bound.total.bytes = bound.total.bytes.saturating_add(size.bytes);
             bound
                 .held
                 .insert((head.range.head.device, head.range.first), size);
@@ -68,8 +68,16 @@ impl SetAsideBound {
             Some(_) => Size::default(),
         };
         let total = Size {
-            ops: (self.total.ops - replaced.ops).saturating_add(size.ops),
-            bytes: (self.total.bytes - replaced.bytes).saturating_add(size.bytes),
+            ops: self
+                .total
+                .ops
+                .saturating_sub(replaced.ops)
+                .saturating_add(size.ops),
+            bytes: self
+                .total
+                .bytes
+                .saturating_sub(replaced.bytes)
+                .saturating_add(size.bytes),
         };
         if total.within_bound() {
             if fork_at.is_none() {
