@@ -154,17 +154,28 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// As `print_json` for a list read one item at a time: a long list is never held whole. An
-/// error stops the list where it is, and is returned.
+/// As `print_json` for a list read one item at a time, printed the same way: a long list is never
+/// held whole. An error stops the list where it is, and is returned.
 pub fn print_json_each<T: Serialize>(items: impl Iterator<Item = Result<T>>) -> Result<()> {
     let mut out = std::io::BufWriter::new(crate::out::stdout());
-    out.write_all(b"[")?;
-    for (n, item) in items.enumerate() {
-        out.write_all(if n == 0 { b"\n  " } else { b",\n  " })?;
-        serde_json::to_writer(&mut out, &item?)?;
-    }
-    out.write_all(b"\n]\n")?;
+    write_json_each(&mut out, items)?;
     out.flush()?;
+    Ok(())
+}
+
+fn write_json_each<T: Serialize>(
+    out: &mut impl Write,
+    items: impl Iterator<Item = Result<T>>,
+) -> Result<()> {
+    out.write_all(b"[")?;
+    let mut any = false;
+    for item in items {
+        out.write_all(if any { b",\n  " } else { b"\n  " })?;
+        any = true;
+        let text = serde_json::to_string_pretty(&item?)?;
+        out.write_all(text.replace('\n', "\n  ").as_bytes())?;
+    }
+    out.write_all(if any { b"\n]\n" } else { b"]\n" })?;
     Ok(())
 }
 
@@ -485,4 +496,25 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
         return Ok(());
     }
     interface(cli, std::sync::Arc::new(store), None).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list printed an item at a time reads exactly as the whole list printed at once.
+    #[test]
+    fn a_list_printed_item_by_item_is_the_whole_list_printed() {
+        let rows = |n: usize| {
+            (0..n)
+                .map(|i| serde_json::json!({"单位": "鄂城区", "n": i, "inner": {"a": [i]}}))
+                .collect::<Vec<_>>()
+        };
+        for n in [0, 1, 3] {
+            let mut out = Vec::new();
+            write_json_each(&mut out, rows(n).into_iter().map(Ok)).unwrap();
+            let whole = serde_json::to_string_pretty(&rows(n)).unwrap() + "\n";
+            assert_eq!(String::from_utf8(out).unwrap(), whole);
+        }
+    }
 }

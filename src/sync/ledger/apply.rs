@@ -1,6 +1,6 @@
 //! Taking in a verified bundle: each range sorted against this store's chain of its device
-//! (duplicate, next, future, fork) into a plan of what the import will write, which
-//! `commit::commit_plan` then writes.
+//! (duplicate, next, future, fork) into a plan of what the import will write; `commit.rs` writes
+//! it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -67,7 +67,7 @@ pub(super) struct Plan {
     pub(super) quarantine: Vec<(SetAside, u64)>,
     pub(super) counts: ImportCounts,
     pub(super) latest: Hlc,
-    /// Ops held in the store before this import, with those it holds or quarantines.
+    /// The ranges held in the store before this import, with those it holds or quarantines.
     set_aside: SetAsideBound,
 }
 
