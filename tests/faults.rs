@@ -533,7 +533,7 @@ fn unreadable_key_and_store_files_are_named_and_nothing_is_overwritten() {
     let before = contents(&dir);
     let out = unprivileged(&dir)
         .args(["keys", "export", "-o"])
-        .arg(tmp.path().join("card"))
+        .arg(tmp.path().join("a.card"))
         .output()
         .unwrap();
     assert!(!out.status.success(), "{}", text(&out));
@@ -543,7 +543,7 @@ fn unreadable_key_and_store_files_are_named_and_nothing_is_overwritten() {
         text(&out)
     );
     assert_eq!(contents(&dir), before, "no new keys were made over the old");
-    assert!(!tmp.path().join("card").exists());
+    assert!(!tmp.path().join("a.card").exists());
     std::fs::set_permissions(&sign_key, std::fs::Permissions::from_mode(0o600)).unwrap();
 
     let db_file = dir.join("db").join("db");

@@ -53,7 +53,16 @@ fn the_cli_exchanges_bundles_on_a_stick() {
         &["keys", "rotate", "-o", &format!("{missing}x.card")],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::stderr(&out).contains("no-stick"), "{out:?}");
+    assert!(common::stderr(&out).contains("密钥未更换"), "{out:?}");
+    // A stick not plugged in, named without a slash: no stray file named like the folder.
+    let unplugged = tmp.path().join("E");
+    let out = peixun(
+        &county,
+        &["keys", "export", "-o", unplugged.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("扩展名"), "{out:?}");
+    assert!(!unplugged.exists());
     let county_card = stick.join(format!("{ECHENG}.card"));
     let city_card = stick.join("city.card");
     let out = ok(peixun(
@@ -142,6 +151,14 @@ fn the_cli_exchanges_bundles_on_a_stick() {
         .into_owned();
     assert!(name.starts_with("420704-420700-0001-"), "{name}");
     let bundle = bundles[0].to_str().unwrap();
+    // The county's own bundle on the stick is not for it: left there, not refused.
+    let out = peixun(&county, &["bundle", "import", stick.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::text(&out).contains("只有本单位发给其他单位的 1 个数据包"),
+        "{out:?}"
+    );
+    assert!(!common::text(&out).contains("发给 鄂州市"), "{out:?}");
 
     // Anyone can read where it goes; only the city reads what is inside.
     let seen: serde_json::Value = serde_json::from_str(&ok(peixun(
@@ -160,6 +177,27 @@ fn the_cli_exchanges_bundles_on_a_stick() {
     assert!(out.contains("应用 1 条"), "{out}");
     let out = ok(peixun(&city, &["--lang", "en", "bundle", "import", bundle]));
     assert!(out.contains("already imported"), "{out}");
+    // The city writes its own bundle to the same stick: taking the stick in again leaves it.
+    ok(peixun(
+        &city,
+        &[
+            "bundle",
+            "export",
+            "--to",
+            "鄂城区",
+            "-o",
+            stick.to_str().unwrap(),
+        ],
+    ));
+    let out = ok(peixun(
+        &city,
+        &["bundle", "import", stick.to_str().unwrap()],
+    ));
+    assert!(
+        out.contains("本单位发给其他单位的 1 个数据包留在原处"),
+        "{out}"
+    );
+    assert!(out.contains("已于"), "{out}");
     ok(peixun(&city, &["doctor"]));
 
     // A damaged copy is refused with its cause, in either language, and exit code 2.

@@ -48,8 +48,22 @@ fn import_files(
     // A folder stands for the bundles in it, as on the 同步 tab.
     let mut files = Vec::new();
     for path in paths {
-        match path.is_dir().then(|| media::bundle_files(path)) {
-            Some(Ok(found)) => files.extend(found.into_iter().map(Ok)),
+        let shown_as_folder = path.display().to_string().ends_with('/');
+        match (path.is_dir() || shown_as_folder)
+            .then(|| media::incoming_bundles(path, store.office()))
+        {
+            Some(Ok((found, own))) => {
+                if own > 0 && !json {
+                    crate::outln!(
+                        "{}",
+                        tf(
+                            "sync.import.own_left",
+                            &[("path", &shown(path)), ("count", &own)]
+                        )
+                    );
+                }
+                files.extend(found.into_iter().map(Ok));
+            }
             Some(Err(message)) => files.push(Err((path, message))),
             None => files.push(Ok(path.clone())),
         }

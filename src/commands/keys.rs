@@ -275,7 +275,11 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
         }
         KeysCommand::Show { json } => show(&store, &keys_of(&store)?, *json),
         KeysCommand::Export { output } => {
-            let output = &in_folder(output, format!("{}.card", store.office()))?;
+            let output = &in_folder(
+                output,
+                format!("{}.card", store.office()),
+                "sync.keys.nothing_written",
+            )?;
             let card = keys_of(&store)?.card()?;
             write_atomically(output, card.to_text()?.as_bytes())?;
             crate::outln!(
@@ -326,7 +330,11 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
         }
         KeysCommand::Rotate { output } => {
             let next = keys_of(&store)?.epoch() + 1;
-            let output = &in_folder(output, format!("{}-{next}.card", store.office()))?;
+            let output = &in_folder(
+                output,
+                format!("{}-{next}.card", store.office()),
+                "sync.keys.not_rotated",
+            )?;
             let (keys, certificate) = rotation::rotate(&store)?;
             write_atomically(output, certificate.to_text()?.as_bytes())?;
             crate::outln!(
@@ -349,7 +357,11 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             Ok(())
         }
         KeysCommand::Roster { output } => {
-            let output = &in_folder(output, format!("{}-roster.toml", store.office()))?;
+            let output = &in_folder(
+                output,
+                format!("{}-roster.toml", store.office()),
+                "sync.keys.nothing_written",
+            )?;
             let roster = trust::make_roster(&store, &keys_of(&store)?)?;
             write_atomically(output, roster.to_text()?.as_bytes())?;
             crate::outln!(
@@ -369,21 +381,34 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
 }
 
 /// Where a card or roster goes: `output`, or in an existing folder (a stick) `name`, named by
-/// this office's code as bundles are, for every stick and code page. A folder that is not there
-/// is named before anything is made (a rotation must not happen without its card written).
-fn in_folder(output: &Path, name: String) -> Result<PathBuf> {
+/// this office's code as bundles are, for every stick and code page. A folder that is not there,
+/// or a name with no extension (most often a stick not plugged in), is refused before anything
+/// is made: `nothing_done` says what did not happen (a rotation must not happen without its
+/// card written).
+fn in_folder(output: &Path, name: String, nothing_done: &str) -> Result<PathBuf> {
     if output.is_dir() {
         return Ok(output.join(name));
     }
     let shown = output.display().to_string();
+    let missing_folder = |path: &dyn std::fmt::Display| {
+        user_error(tf(
+            "sync.keys.no_folder",
+            &[("path", path), ("nothing", &t(nothing_done))],
+        ))
+    };
     if shown.ends_with('/') || shown.ends_with(std::path::MAIN_SEPARATOR) {
-        return Err(user_error(tf("sync.export.no_folder", &[("path", &shown)])));
+        return Err(missing_folder(&shown));
+    }
+    if output.extension().is_none() {
+        return Err(user_error(tf(
+            "sync.keys.not_a_file_name",
+            &[("path", &shown), ("nothing", &t(nothing_done))],
+        )));
     }
     match output.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(user_error(tf(
-            "sync.export.no_folder",
-            &[("path", &dir.display())],
-        ))),
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            Err(missing_folder(&dir.display()))
+        }
         _ => Ok(output.to_path_buf()),
     }
 }

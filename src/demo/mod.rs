@@ -439,8 +439,8 @@ pub fn build_sized(
     };
     let mut rng = Rng::new(seed);
     let actor = names::person_name(&mut rng.fork(1));
-    let store = Store::create_with_device(dir, office, &actor, device_id(seed, office))
-        .wrap_err("creating the demo store")?;
+    // The store's own errors name the folder, in the coordinator's language.
+    let store = Store::create_with_device(dir, office, &actor, device_id(seed, office))?;
 
     let firms = enterprises(&store, &mut rng.fork(2), &units, sizes.enterprises)?;
     let people = people(&store, &mut rng.fork(3), &firms, sizes.people)?;

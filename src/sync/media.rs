@@ -92,6 +92,36 @@ pub fn bundle_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// The bundles at `path` for this office to take in. A stick carried both ways also holds the
+/// bundles `office` wrote for others; those are left where they are, and counted.
+pub fn incoming_bundles(path: &Path, office: &str) -> Result<(Vec<PathBuf>, usize), String> {
+    let files = bundle_files(path)?;
+    if !path.is_dir() {
+        return Ok((files, 0));
+    }
+    let found = files.len();
+    let incoming: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|file| sent_by(file).as_deref() != Some(office))
+        .collect();
+    let own = found - incoming.len();
+    if incoming.is_empty() {
+        return Err(tf(
+            "sync.import.only_own",
+            &[("path", &path.display()), ("count", &own)],
+        ));
+    }
+    Ok((incoming, own))
+}
+
+/// The sender a bundle's routing header names; none for a file that is no bundle (the import
+/// says why).
+fn sent_by(file: &Path) -> Option<String> {
+    let (mut reader, total) = crate::sync::summary::open_bundle(file).ok()?;
+    let frame = crate::sync::incoming::read_frame(&mut reader, total).ok()?;
+    Some(frame.routing.sender)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

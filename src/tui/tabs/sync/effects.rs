@@ -12,7 +12,7 @@ use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{check_destination, export, ExportOptions, FILES_CAP};
 use crate::sync::import::Outcome as ImportOutcome;
-use crate::sync::media::bundle_files;
+use crate::sync::media::incoming_bundles;
 use crate::sync::summary::{import_file, office_name, outcome_lines, FileOutcome};
 use crate::sync::Keys;
 use crate::tui::app::{Overlay, State, Tab};
@@ -43,8 +43,8 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
                         with_files,
                     },
                 },
-                BundleForm::Import => match bundle_files(&place) {
-                    Ok(paths) => SyncJob::Import { paths },
+                BundleForm::Import => match incoming_bundles(&place, store.office()) {
+                    Ok((paths, _)) => SyncJob::Import { paths },
                     Err(message) => return refuse(state, "input", message),
                 },
             };
