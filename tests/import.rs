@@ -42,7 +42,7 @@ fn bad_rows_are_named_by_the_row_people_see_and_nothing_is_written() {
     let out = peixun(dir.path(), &["import", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let said = text(&out);
-    assert!(said.contains("第 3 行为表头"), "{said}");
+    assert!(said.contains("报名表.csv：第 3 行为表头"), "{said}");
     assert!(said.contains("未使用的列：序号、备注"), "{said}");
     assert!(
         said.contains("第 7 行：电话: “123”不是有效的手机号"),
@@ -78,6 +78,11 @@ fn skip_invalid_imports_the_good_rows_cleaned() {
         &["import", file.to_str().unwrap(), "--skip-invalid"],
     );
     assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("已导入，有误的 3 行未导入"),
+        "{}",
+        text(&out)
+    );
     let people: serde_json::Value =
         serde_json::from_slice(&peixun(dir.path(), &["people", "--json"]).stdout).unwrap();
     let phones: Vec<&str> = people
@@ -156,7 +161,11 @@ fn xlsx_with_a_merged_title_and_numeric_phones() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("第 3 行为表头"), "{}", text(&out));
+    assert!(
+        text(&out).contains("的工作表“报名”：第 3 行为表头"),
+        "{}",
+        text(&out)
+    );
     let enrolled: serde_json::Value = serde_json::from_slice(
         &peixun(
             dir.path(),

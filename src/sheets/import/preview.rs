@@ -11,17 +11,30 @@ use crate::i18n::{t, tf};
 pub fn used_columns<C>(plan: &Plan<C>) -> Vec<String> {
     plan.columns
         .iter()
-        .map(|(column, name)| format!("{}（{name}）", column.label()))
+        .map(|(column, name)| {
+            tf(
+                "cli.sheets.column_found",
+                &[("column", &column.label()), ("name", name)],
+            )
+        })
         .collect()
 }
 
 pub fn lines<C: Counts>(file: &Path, plan: &Plan<C>, outcome: Outcome) -> Vec<String> {
     let sep = t("cli.list_sep");
+    // A CSV file has no sheet to name.
+    let place = if plan.sheet.is_empty() {
+        file.display().to_string()
+    } else {
+        tf(
+            "cli.sheets.file_sheet",
+            &[("file", &file.display()), ("sheet", &plan.sheet)],
+        )
+    };
     let mut lines = vec![tf(
         "cli.sheets.preview",
         &[
-            ("file", &file.display()),
-            ("sheet", &plan.sheet),
+            ("place", &place),
             ("header", &plan.header_row),
             ("columns", &used_columns(plan).join(&sep)),
         ],
@@ -49,6 +62,9 @@ pub fn lines<C: Counts>(file: &Path, plan: &Plan<C>, outcome: Outcome) -> Vec<St
     match outcome {
         Outcome::Refused => {}
         Outcome::DryRun => lines.push(t("cli.sheets.dry_run")),
+        Outcome::Write if plan.bad > 0 => {
+            lines.push(tf("cli.sheets.done_skipping", &[("bad", &plan.bad)]))
+        }
         Outcome::Write => lines.push(t("cli.sheets.done")),
         Outcome::Nothing => lines.push(t("cli.sheets.nothing")),
     }
