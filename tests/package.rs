@@ -4,7 +4,7 @@
 //! refused run writes nothing; `checklist get` gives back the bytes attached.
 
 mod common;
-use common::offices::{Office, ECHENG, EZHOU, HUARONG};
+use common::offices::{city_and_two_counties, Office, ECHENG, EZHOU, HUARONG};
 use common::*;
 
 use std::collections::BTreeMap;
@@ -67,13 +67,7 @@ fn next() -> u64 {
 /// 鄂州 and two of its counties; the counties attach evidence (two photos of one name, names
 /// Windows refuses) and send it to the city with the files; the city attaches its summary.
 fn city_with_evidence() -> (Office, Vec<Attached>) {
-    let city = Office::new(EZHOU);
-    let echeng = Office::new(ECHENG);
-    let huarong = Office::new(HUARONG);
-    for county in [&echeng, &huarong] {
-        city.pin(county);
-        county.pin(&city);
-    }
+    let (city, echeng, huarong) = city_and_two_counties();
     let mut attached = vec![
         attach(&echeng, "county.notice", "培训通知.pdf", b"%PDF-1.4 notice"),
         attach(

@@ -113,12 +113,8 @@ fn county_city_province_round_trips_converge() {
 
 #[test]
 fn a_county_never_receives_another_countys_people() {
-    let city = Office::new(EZHOU);
-    let echeng = Office::new(ECHENG);
-    let huarong = Office::new(HUARONG);
+    let (city, echeng, huarong) = city_and_two_counties();
     for county in [&echeng, &huarong] {
-        city.pin(county);
-        county.pin(&city);
         county_work(county, "1");
         city.applied(&county.send(&city));
     }
