@@ -523,15 +523,7 @@ fn people_json_is_every_person_by_name_and_an_empty_list_when_there_is_nobody() 
             .to_string(),
         );
     }
-    let folder = |dir: &std::path::Path| -> Vec<std::ffi::OsString> {
-        let mut names: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        names
-    };
-    let before = folder(dir.path());
+    let before = names_in(dir.path());
     let people = json(&peixun(dir.path(), &["people", "--json"]));
     let listed: Vec<(&str, &str, &str)> = people
         .as_array()
@@ -554,5 +546,5 @@ fn people_json_is_every_person_by_name_and_an_empty_list_when_there_is_nobody() 
             ("赵四", "13800000004", ids[0].as_str()),
         ]
     );
-    assert_eq!(folder(dir.path()), before, "no scratch file left behind");
+    assert_eq!(names_in(dir.path()), before, "no scratch file left behind");
 }

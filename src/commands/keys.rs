@@ -11,7 +11,7 @@ use crate::cli_bundle::KeysCommand;
 use crate::domain::input::resolve_unit;
 use crate::i18n::{t, tf};
 use crate::store::Store;
-use crate::sync::export::write_atomically;
+use crate::sync::export::{place_of, write_atomically, Place, PlaceError};
 use crate::sync::identity::keys_dir;
 use crate::sync::rotation::{self, Rotation};
 use crate::sync::trust::{self, Roster, TrustSource};
@@ -381,34 +381,19 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
 }
 
 /// Where a card or roster goes: `output`, or in an existing folder (a stick) `name`, named by
-/// this office's code as bundles are, for every stick and code page. A folder that is not there,
-/// or a name with no extension (most often a stick not plugged in), is refused before anything
-/// is made: `nothing_done` says what did not happen (a rotation must not happen without its
-/// card written).
+/// this office's code as bundles are, for every stick and code page. A place that cannot be
+/// written is refused before anything is made: `nothing_done` says what did not happen (a
+/// rotation must not happen without its card written).
 fn in_folder(output: &Path, name: String, nothing_done: &str) -> Result<PathBuf> {
-    if output.is_dir() {
-        return Ok(output.join(name));
-    }
-    let shown = output.display().to_string();
-    let missing_folder = |path: &dyn std::fmt::Display| {
-        user_error(tf(
-            "sync.keys.no_folder",
-            &[("path", path), ("nothing", &t(nothing_done))],
-        ))
+    let has_extension = |path: &Path| path.extension().is_some();
+    let (key, path) = match place_of(output, has_extension) {
+        Ok(Place::Folder) => return Ok(output.join(name)),
+        Ok(Place::File) => return Ok(output.to_path_buf()),
+        Err(PlaceError::NoFolder(path)) => ("sync.keys.no_folder", path),
+        Err(PlaceError::NotAFileName(path)) => ("sync.keys.not_a_file_name", path),
     };
-    if shown.ends_with('/') || shown.ends_with(std::path::MAIN_SEPARATOR) {
-        return Err(missing_folder(&shown));
-    }
-    if output.extension().is_none() {
-        return Err(user_error(tf(
-            "sync.keys.not_a_file_name",
-            &[("path", &shown), ("nothing", &t(nothing_done))],
-        )));
-    }
-    match output.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-            Err(missing_folder(&dir.display()))
-        }
-        _ => Ok(output.to_path_buf()),
-    }
+    Err(user_error(tf(
+        key,
+        &[("path", &path), ("nothing", &t(nothing_done))],
+    )))
 }

@@ -66,16 +66,7 @@ impl Store {
                     record,
                     origin,
                     rule,
-                }) => voided.push(Voided {
-                    device: op.device,
-                    seq: op.seq,
-                    origin,
-                    kind: op.payload.kind().to_string(),
-                    record,
-                    rule,
-                    sender: String::new(),
-                    at_ms: now,
-                }),
+                }) => voided.push(Voided::of(op, (record, origin, rule), String::new(), now)),
                 Err(other) => return Err(other).wrap_err("folding the log again"),
             }
         }

@@ -34,6 +34,25 @@ pub struct Voided {
 }
 
 impl Voided {
+    /// `op`, refused for writing `record` as `origin` against `rule`, as `sender` brought it.
+    pub fn of(
+        op: &crate::log::Op,
+        (record, origin, rule): (String, OfficeId, crate::log::authority::Rule),
+        sender: OfficeId,
+        at_ms: u64,
+    ) -> Voided {
+        Voided {
+            device: op.device,
+            seq: op.seq,
+            origin,
+            kind: op.payload.kind().to_string(),
+            record,
+            rule,
+            sender,
+            at_ms,
+        }
+    }
+
     /// The refusal in words.
     pub fn reason(&self) -> String {
         crate::log::ApplyError::Unauthorised {

@@ -381,33 +381,58 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Where a bundle may go: an existing folder (`true`), or a file named `*.pxb` in one. Anything
-/// else is refused before the bundle is made, so a mistyped folder neither becomes a stray file
-/// nor uses up a bundle number.
-pub fn check_destination(output: &Path) -> Result<bool> {
+/// Where a file may go, told before anything is made: an existing folder to name it in, or a file
+/// in an existing folder.
+pub enum Place {
+    Folder,
+    File,
+}
+
+/// Why a place cannot be written to.
+pub enum PlaceError {
+    /// A folder that is not there, named by the place or as the place's folder.
+    NoFolder(String),
+    /// Not an existing folder, and not a name the file may have: most often a stick not plugged
+    /// in, which must neither become a stray file nor use up a number.
+    NotAFileName(String),
+}
+
+/// Where `output` writes: into it if it is a folder, as it is if `file_name` accepts its name
+/// and its folder is there.
+pub fn place_of(output: &Path, file_name: impl Fn(&Path) -> bool) -> Result<Place, PlaceError> {
     if output.is_dir() {
-        return Ok(true);
+        return Ok(Place::Folder);
     }
     let shown = output.display().to_string();
-    let names_a_folder = shown.ends_with(std::path::MAIN_SEPARATOR) || shown.ends_with('/');
-    let is_bundle_name = output
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("pxb"));
-    if names_a_folder || !is_bundle_name {
-        if names_a_folder {
-            return Err(user_error(tf("sync.export.no_folder", &[("path", &shown)])));
-        }
-        return Err(user_error(tf(
-            "sync.export.not_a_bundle_name",
-            &[("path", &shown)],
-        )));
+    if shown.ends_with(std::path::MAIN_SEPARATOR) || shown.ends_with('/') {
+        return Err(PlaceError::NoFolder(shown));
+    }
+    if !file_name(output) {
+        return Err(PlaceError::NotAFileName(shown));
     }
     match output.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(user_error(tf(
-            "sync.export.no_folder",
-            &[("path", &dir.display())],
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            Err(PlaceError::NoFolder(dir.display().to_string()))
+        }
+        _ => Ok(Place::File),
+    }
+}
+
+/// Where a bundle may go: an existing folder (`true`), or a file named `*.pxb` in one.
+pub fn check_destination(output: &Path) -> Result<bool> {
+    let is_bundle_name = |path: &Path| {
+        path.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("pxb"))
+    };
+    match place_of(output, is_bundle_name) {
+        Ok(place) => Ok(matches!(place, Place::Folder)),
+        Err(PlaceError::NoFolder(path)) => {
+            Err(user_error(tf("sync.export.no_folder", &[("path", &path)])))
+        }
+        Err(PlaceError::NotAFileName(path)) => Err(user_error(tf(
+            "sync.export.not_a_bundle_name",
+            &[("path", &path)],
         ))),
-        _ => Ok(false),
     }
 }
 

@@ -23,6 +23,16 @@ pub fn copy_folder(from: &Path, to: &Path) {
     );
 }
 
+/// The names in `dir`, sorted: what a test compares before and after to see nothing was left.
+pub fn names_in(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    names
+}
+
 pub fn peixun(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_peixun"))
         .arg("--data-dir")

@@ -137,16 +137,12 @@ impl Store {
                     origin,
                     rule,
                 })) => {
-                    let void = Voided {
-                        device: op.device,
-                        seq: op.seq,
-                        origin,
-                        kind: op.payload.kind().to_string(),
-                        record,
-                        rule,
-                        sender: bundle.sender.clone(),
-                        at_ms: bundle.at_ms,
-                    };
+                    let void = Voided::of(
+                        &op,
+                        (record, origin, rule),
+                        bundle.sender.clone(),
+                        bundle.at_ms,
+                    );
                     staging.push(
                         TreeName::Sync,
                         void_key(op.device, op.seq),
