@@ -179,6 +179,7 @@ fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(),
     let door = load_door(store, c, &id)?
         .ok_or_else(|| Refusal::said(tf("tui.sessions.gone", &[("id", &id)])))?;
     c.open(door);
+    state.sessions.follow_door(&id);
     Ok(())
 }
 
