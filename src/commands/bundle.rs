@@ -141,6 +141,14 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
     line("version", inspection.version.to_string());
     line("sender", name(&inspection.sender));
     line("recipient", name(&inspection.recipient));
+    // The number export and import name a bundle by is inside, sealed for the recipient; the
+    // routing header has only the internal id.
+    if let Some(c) = &inspection.contents {
+        line(
+            "link_seq",
+            tf("sync.inspect.number", &[("seq", &c.link_seq)]),
+        );
+    }
     line("bundle_id", inspection.bundle_id.clone());
     if let (None, Some(reason)) = (&inspection.contents, &closed_because) {
         crate::outln!("{}", tf("sync.inspect.no_store", &[("reason", reason)]));
@@ -154,7 +162,6 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
                 "sync.inspect.signature_unchecked"
             }),
         );
-        line("link_seq", c.link_seq.to_string());
         line("created", when(c.created_ms));
         line("ops", c.ops.to_string());
         line("acks", c.acks.to_string());
