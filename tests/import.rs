@@ -262,3 +262,39 @@ fn a_sheet_without_a_phone_column_is_refused_naming_every_phone_header_known() {
         text(&out)
     );
 }
+
+/// A sheet read in the wrong encoding shows its first row, so the coordinator sees it garbled.
+#[test]
+fn a_sheet_with_no_header_shows_its_first_row_read() {
+    let dir = county();
+    let garbled = dir.path().join("乱码.csv");
+    let long = "ÐÕÃû".repeat(30);
+    std::fs::write(&garbled, format!("\n,,\n{long},ÊÖ»úºÅ\nÕÅÈý,13800001234\n")).unwrap();
+    let blank = dir.path().join("空.csv");
+    std::fs::write(&blank, ",,\n\n , \n").unwrap();
+    for (lang, file, said) in [
+        (
+            "zh",
+            &garbled,
+            format!(
+                "）。第 3 行读到的是：{}…。若是乱码",
+                long.chars().take(60).collect::<String>()
+            ),
+        ),
+        ("zh", &blank, "）。前 20 行都是空行".to_string()),
+        ("en", &garbled, "). Row 3 reads: ÐÕÃû".to_string()),
+        (
+            "en",
+            &blank,
+            "). The first 20 rows are all blank".to_string(),
+        ),
+    ] {
+        let out = peixun(
+            dir.path(),
+            &["--lang", lang, "import", file.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(text(&out).contains(&said), "{said} in {}", text(&out));
+    }
+    assert_eq!(people_count(dir.path()), 0);
+}

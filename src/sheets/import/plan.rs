@@ -73,6 +73,43 @@ pub struct Sheet<'a> {
     spill_dir: PathBuf,
 }
 
+/// The first cells a sheet's first row holds, so a sheet read in the wrong encoding shows it.
+const SHOWN_CHARS: usize = 60;
+
+/// The schema's message that no header was found, with what the first non-blank row read holds:
+/// a garbled row says the file was read in the wrong encoding better than any guess.
+fn no_header(schema: &Schema, head: &[NumberedRow]) -> String {
+    let first = head
+        .iter()
+        .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let message = t(schema.no_header);
+    let message = message.trim_end_matches(['。', '.']);
+    let and = |detail: String| {
+        tf(
+            "cli.sheets.and_then",
+            &[("message", &message), ("detail", &detail)],
+        )
+    };
+    let Some((row, cells)) = first else {
+        return and(t("cli.sheets.all_blank"));
+    };
+    let joined = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let mut shown: String = joined.chars().take(SHOWN_CHARS).collect();
+    if shown.len() < joined.len() {
+        shown.push('…');
+    }
+    let read = tf(
+        "cli.sheets.first_row_read",
+        &[("row", row), ("cells", &crate::text::printable(&shown))],
+    );
+    and(read)
+}
+
 impl<'a> Sheet<'a> {
     /// The header of `rows` read for `schema`; a user error with the schema's message when no
     /// row is one, or the first missing required column's (given the column's aliases). A long
@@ -82,7 +119,8 @@ impl<'a> Sheet<'a> {
             .by_ref()
             .take(header::SEARCHED_ROWS)
             .collect::<Result<Vec<_>>>()?;
-        let header = header::find(&head, schema).ok_or_else(|| user_error(t(schema.no_header)))?;
+        let header =
+            header::find(&head, schema).ok_or_else(|| user_error(no_header(schema, &head)))?;
         if let Some((column, message)) = schema.required().find(|(c, _)| !header.has(*c)) {
             let aliases = column.aliases().join(&t("cli.list_sep"));
             return Err(user_error(tf(message, &[("aliases", &aliases)])));
