@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use color_eyre::eyre::{Result, WrapErr};
 use serde::Serialize;
 
-use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use super::{
+    headers, open_store, print_json, print_json_each, print_table, print_table_each, unit_name,
+    user_error,
+};
 use crate::cli::Cli;
 use crate::i18n::{t, tf};
 use crate::log::Op;
@@ -202,25 +205,81 @@ pub fn doctor(cli: &Cli) -> Result<()> {
 }
 
 #[derive(Serialize)]
-struct LogEntry<'a> {
+struct LogEntry {
     time: String,
-    office: &'a str,
+    office: String,
     device: String,
     seq: u64,
-    actor: &'a str,
-    kind: &'a str,
+    actor: String,
+    kind: &'static str,
     records: Vec<String>,
-    payload: &'a crate::log::Payload,
+    payload: crate::log::Payload,
 }
 
+impl LogEntry {
+    fn of(op: Op) -> LogEntry {
+        LogEntry {
+            time: op
+                .hlc
+                .to_datetime()
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            device: format!("{:016x}", op.device),
+            seq: op.seq,
+            kind: op.payload.kind(),
+            records: op.payload.records(),
+            office: op.office,
+            actor: op.actor,
+            payload: op.payload,
+        }
+    }
+
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.time.clone(),
+            unit_name(&self.office),
+            format!("{}#{}", &self.device[..8], self.seq),
+            self.actor.clone(),
+            t(&format!("cli.op.{}", self.kind)),
+            self.records.first().cloned().unwrap_or_default(),
+        ]
+    }
+}
+
+fn log_headers() -> Vec<String> {
+    headers(&["time", "office", "device", "actor", "op", "record"])
+}
+
+/// The audit trail in fold order: one record's ops, the last `limit`, or the whole log, which
+/// is read as it is printed (twice for a table: once for its widths), never held.
 pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) -> Result<()> {
     let store = open_store(cli)?;
-    let mut ops: Vec<Op> = match record {
-        Some(id) => store.ops_for_record(id)?,
-        None => {
-            let mut all = store.ops().collect::<Result<Vec<_>>>()?;
-            all.sort_by_key(|op| op.order_key());
-            all
+    let whole = || -> Result<_> { Ok(store.ops_in_fold_order()?.map(|op| Ok(op?.0))) };
+    let mut ops: Vec<Op> = match (record, limit) {
+        (Some(id), _) => store.ops_for_record(id)?,
+        (None, Some(limit)) => {
+            let mut last = std::collections::VecDeque::with_capacity(limit.min(1 << 16));
+            for op in whole()? {
+                if last.len() == limit {
+                    last.pop_front();
+                }
+                if limit > 0 {
+                    last.push_back(op?);
+                }
+            }
+            last.into()
+        }
+        (None, None) if json => {
+            return print_json_each(whole()?.map(|op| op.map(LogEntry::of)));
+        }
+        (None, None) => {
+            return print_table_each(&log_headers(), || {
+                Ok(whole()?.map(|op| op.map(|op| LogEntry::of(op).row())))
+            });
         }
     };
     if let Some(limit) = limit {
@@ -233,47 +292,12 @@ pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) ->
             &[("id", &record.unwrap_or_default())],
         )));
     }
-    let entries: Vec<LogEntry> = ops
-        .iter()
-        .map(|op| LogEntry {
-            time: op
-                .hlc
-                .to_datetime()
-                .map(|t| {
-                    t.with_timezone(&chrono::Local)
-                        .format("%Y-%m-%d %H:%M:%S")
-                        .to_string()
-                })
-                .unwrap_or_default(),
-            office: &op.office,
-            device: format!("{:016x}", op.device),
-            seq: op.seq,
-            actor: &op.actor,
-            kind: op.payload.kind(),
-            records: op.payload.records(),
-            payload: &op.payload,
-        })
-        .collect();
+    let entries: Vec<LogEntry> = ops.into_iter().map(LogEntry::of).collect();
     if json {
         return print_json(&entries);
     }
-    let rows: Vec<Vec<String>> = entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.time.clone(),
-                unit_name(e.office),
-                format!("{}#{}", &e.device[..8], e.seq),
-                e.actor.to_string(),
-                t(&format!("cli.op.{}", e.kind)),
-                e.records.first().cloned().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    print_table(
-        &headers(&["time", "office", "device", "actor", "op", "record"]),
-        &rows,
-    );
+    let rows: Vec<Vec<String>> = entries.iter().map(LogEntry::row).collect();
+    print_table(&log_headers(), &rows);
     Ok(())
 }
 

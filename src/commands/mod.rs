@@ -19,6 +19,7 @@ mod records;
 pub mod remote;
 mod report;
 mod session;
+mod table;
 mod teachers;
 
 use std::io::Write;
@@ -26,7 +27,6 @@ use std::path::PathBuf;
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
 
 use crate::campaign::campaign;
 pub use crate::campaign::{role_label, unit_name};
@@ -37,6 +37,7 @@ use crate::store::kept_records::KeptRecords;
 use crate::store::Store;
 
 pub use crate::error::{user_error, UserError};
+pub use table::{print_table, print_table_each};
 
 /// A refusal of what came from outside (a bundle, a card, a roster) said as a user error; the
 /// machine's failures pass through.
@@ -177,49 +178,6 @@ fn write_json_each<T: Serialize>(
     }
     out.write_all(if any { b"\n]\n" } else { b"]\n" })?;
     Ok(())
-}
-
-/// Pads by display width so Chinese columns line up in a terminal.
-pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
-    // What the store or a file holds reaches the terminal as plain text, never as its controls.
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| crate::domain::text::printable(cell).into_owned())
-                .collect()
-        })
-        .collect();
-    let rows = &rows;
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    // A one-cell row under several headers is a line across the table (a block's heading).
-    let spans = |row: &Vec<String>| row.len() == 1 && headers.len() > 1;
-    for row in rows.iter().filter(|r| !spans(r)) {
-        for (i, cell) in row.iter().enumerate() {
-            if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(cell.width());
-            }
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let pad = widths
-                    .get(i)
-                    .copied()
-                    .unwrap_or(0)
-                    .saturating_sub(c.width());
-                format!("{c}{}", " ".repeat(pad))
-            })
-            .collect();
-        padded.join("  ").trim_end().to_string()
-    };
-    crate::outln!("{}", line(headers));
-    for row in rows {
-        crate::outln!("{}", line(row));
-    }
 }
 
 pub fn headers(keys: &[&str]) -> Vec<String> {

@@ -7,6 +7,7 @@ mod enrol;
 pub mod foreign;
 pub mod holder;
 pub mod home;
+mod in_order;
 pub mod kept;
 pub mod kept_records;
 pub mod lists;

@@ -5,16 +5,15 @@
 //! million ops into one map in memory took 1.5 GiB; into a scratch database, 213 MB; in parts,
 //! the whole `doctor` 185 MB.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::cmp::Ordering;
 
 use color_eyre::eyre::{eyre, Result};
 
-use super::oplog::Ops;
+use super::in_order::OrderKey;
 use super::refold_parts::{parts_for, Folded, Spools};
 use super::refold_scratch::{self, remove_old_scratch};
 use super::Store;
-use crate::log::{DeviceId, Hlc, Op};
+use crate::log::Op;
 
 /// How the stored state compares with the log folded again.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -99,42 +98,20 @@ impl Store {
     }
 }
 
-/// Where an op goes in the fold (`Op::order_key`).
-type OrderKey = (Hlc, DeviceId, u64);
-
 impl Store {
     /// Spools the ops in fold order, read as a merge of the devices' chains. False when a
     /// chain's stamps go back (only a damaged or forged chain does), so that the merge is not
     /// the fold order: the caller sorts instead.
     fn spool_merged(&self, spools: &mut Spools) -> Result<bool> {
-        let mut chains: Vec<Ops> = self
-            .devices()?
-            .into_iter()
-            .map(|device| self.chain(device))
-            .collect();
-        let mut heads: BinaryHeap<Reverse<(OrderKey, usize)>> = BinaryHeap::new();
-        let mut held: Vec<Option<(Op, Vec<u8>)>> = Vec::with_capacity(chains.len());
-        for (i, chain) in chains.iter_mut().enumerate() {
-            let op = next_op(chain)?;
-            if let Some((op, _)) = &op {
-                heads.push(Reverse((op.order_key(), i)));
+        let mut ops = self.ops_in_fold_order()?;
+        while let Some(op) = ops.next() {
+            if ops.went_back {
+                return Ok(false);
             }
-            held.push(op);
-        }
-        while let Some(Reverse((key, i))) = heads.pop() {
-            let (op, bytes) = held[i]
-                .take()
-                .ok_or_else(|| eyre!("a chain's op went missing"))?;
-            if let Some((next, next_bytes)) = next_op(&mut chains[i])? {
-                if next.order_key() < key {
-                    return Ok(false);
-                }
-                heads.push(Reverse((next.order_key(), i)));
-                held[i] = Some((next, next_bytes));
-            }
+            let (op, bytes) = op?;
             spools.push(&op, &bytes)?;
         }
-        Ok(true)
+        Ok(!ops.went_back)
     }
 
     /// Spools the ops in fold order found by sorting every op's order key.
@@ -154,17 +131,10 @@ impl Store {
     }
 }
 
-fn next_op(chain: &mut Ops) -> Result<Option<(Op, Vec<u8>)>> {
-    match chain.next().transpose()? {
-        Some(stored) => Ok(Some((Op::decode(&stored.bytes)?, stored.bytes))),
-        None => Ok(None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::Payload;
+    use crate::log::{Hlc, Payload};
 
     fn person(i: usize) -> Payload {
         let (id, phone) = (format!("P-420704-r{i}"), format!("138{i:08}"));
