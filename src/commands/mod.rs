@@ -4,6 +4,7 @@
 mod award;
 mod backup;
 mod bundle;
+mod by_name;
 mod cert;
 mod cert_print;
 mod checkin;

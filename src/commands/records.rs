@@ -1,8 +1,11 @@
 //! `peixun people|person|enterprises|enterprise`.
 
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::Result;
 
-use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use super::by_name::{ByName, Sorted};
+use super::{
+    headers, open_store, print_json, print_table, print_table_each, unit_name, user_error,
+};
 use crate::cli::{Cli, EnterpriseCommand, PersonCommand};
 use crate::domain::input::{self, FieldError, FieldErrors};
 use crate::domain::known_enterprises::{KnownEnterprises, Match};
@@ -10,56 +13,70 @@ use crate::domain::text::mask_phone;
 use crate::domain::Categories;
 use crate::i18n::tf;
 use crate::log::Payload;
-use crate::search::pinyin::sort_key;
 use crate::store::lists;
 use crate::store::Store;
 
 pub fn people(cli: &Cli, session: Option<&str>, json: bool) -> Result<()> {
     let store = open_store(cli)?;
-    if json && session.is_none() {
-        return people_json(&store);
-    }
-    let rows: Vec<(crate::domain::Person, Option<crate::domain::Enterprise>)> = match session {
-        Some(id) => {
-            if store.session(id)?.is_none() {
-                return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
-            }
-            lists::enrolment_list(&store, id)?
-        }
-        None => {
-            let mut rows = Vec::new();
-            for person in store.people()? {
-                let enterprise = match &person.enterprise {
-                    Some(e) => store.enterprise(e)?,
-                    None => None,
-                };
-                rows.push((person, enterprise));
-            }
-            rows.sort_by_cached_key(|(p, _)| sort_key(&p.name));
-            rows
-        }
+    let Some(id) = session else {
+        return if json {
+            people_json(&store)
+        } else {
+            people_table(&store)
+        };
     };
+    if store.session(id)?.is_none() {
+        return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
+    }
+    let rows = lists::enrolment_list(&store, id)?;
     if json {
         let people: Vec<_> = rows.iter().map(|(p, _)| p).collect();
         return print_json(&people);
     }
     let table: Vec<Vec<String>> = rows
         .iter()
-        .map(|(p, e)| {
-            vec![
-                p.id.clone(),
-                p.name.clone(),
-                e.as_ref().map(|e| e.name.clone()).unwrap_or_default(),
-                p.position.clone(),
-                mask_phone(&p.phone),
-            ]
-        })
+        .map(|(p, e)| person_row(p, e.as_ref().map(|e| e.name.as_str())))
         .collect();
-    print_table(
-        &headers(&["id", "name", "enterprise", "position", "phone"]),
-        &table,
-    );
+    print_table(&people_headers(), &table);
     Ok(())
+}
+
+fn people_headers() -> Vec<String> {
+    headers(&["id", "name", "enterprise", "position", "phone"])
+}
+
+fn person_row(p: &crate::domain::Person, enterprise: Option<&str>) -> Vec<String> {
+    vec![
+        p.id.clone(),
+        p.name.clone(),
+        enterprise.unwrap_or_default().to_string(),
+        p.position.clone(),
+        mask_phone(&p.phone),
+    ]
+}
+
+/// Everyone, by name, as a table: each row is gathered by name in a scratch file, not held.
+fn people_table(store: &Store) -> Result<()> {
+    let mut by_name = ByName::new(store.dir())?;
+    for person in store.people_each() {
+        let person = person?;
+        let enterprise = match &person.enterprise {
+            Some(e) => store.enterprise(e)?.map(|e| e.name),
+            None => None,
+        };
+        let row = person_row(&person, enterprise.as_deref());
+        by_name.push(&person.name, &postcard::to_allocvec(&row)?)?;
+    }
+    print_rows(&people_headers(), &by_name.sorted()?)
+}
+
+/// Rows gathered by name, printed as a table.
+fn print_rows(headers: &[String], sorted: &Sorted) -> Result<()> {
+    print_table_each(headers, || {
+        Ok(sorted
+            .each()
+            .map(|row| Ok(postcard::from_bytes::<Vec<String>>(&row?)?)))
+    })
 }
 
 /// An enterprise by id, or by exact name when one enterprise has it.
@@ -126,30 +143,36 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
     Ok(())
 }
 
+/// Every enterprise by name, as a table or JSON, gathered by name in a scratch file.
 pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
     let store = open_store(cli)?;
-    let mut enterprises = store.enterprises()?;
-    enterprises.sort_by_cached_key(|e| sort_key(&e.name));
-    if json {
-        return print_json(&enterprises);
-    }
-    let rows: Vec<Vec<String>> = enterprises
-        .iter()
-        .map(|e| {
-            vec![
+    let mut by_name = ByName::new(store.dir())?;
+    for enterprise in store.enterprises_each() {
+        let e = enterprise?;
+        let output = if json {
+            // As `print_json` prints an element of a list: pretty, indented under the bracket.
+            serde_json::to_string_pretty(&e)?
+                .replace('\n', "\n  ")
+                .into_bytes()
+        } else {
+            postcard::to_allocvec(&vec![
                 e.id.clone(),
                 e.name.clone(),
                 e.credit_code.clone().unwrap_or_default(),
                 e.categories.label(),
                 unit_name(&e.unit),
-            ]
-        })
-        .collect();
-    print_table(
+            ])?
+        };
+        by_name.push(&e.name, &output)?;
+    }
+    let sorted = by_name.sorted()?;
+    if json {
+        return print_json_list(&sorted);
+    }
+    print_rows(
         &headers(&["id", "enterprise", "credit_code", "category", "unit"]),
-        &rows,
-    );
-    Ok(())
+        &sorted,
+    )
 }
 
 pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
@@ -187,67 +210,26 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
     Ok(())
 }
 
-/// A person's place in `people --json`: their name's sort key (reading, then name) in one
-/// allocation, and where the JSON written for them lies in the scratch file.
-struct JsonPlace {
-    key: Box<[u8]>,
-    reading_len: usize,
-    at: u64,
-    len: usize,
-}
-
-impl JsonPlace {
-    fn key(&self) -> (&[u8], &[u8]) {
-        self.key.split_at(self.reading_len)
-    }
-}
-
-/// Everyone as JSON, by name: the enterprises are not read (the JSON names them by id). Each
-/// person's JSON goes to an unnamed scratch file in the store's folder as they are read, and
-/// only their sort keys stay in memory: at ten times the province the records were 161 MB, and
-/// their JSON held for the sort 280 MB at the peak (reading each person again from the store
-/// after the sort took 2.5 times as long).
-fn people_json(store: &crate::store::Store) -> Result<()> {
-    use std::io::Write;
-    let scratch_failed = || {
-        tf(
-            "cli.store.scratch_failed",
-            &[("dir", &store.dir().display())],
-        )
-    };
-    let file = tempfile::tempfile_in(store.dir()).wrap_err_with(scratch_failed)?;
-    let mut written = std::io::BufWriter::new(&file);
-    let mut places = Vec::new();
-    let mut at = 0u64;
+/// Everyone as JSON, by name: the enterprises are not read (the JSON names them by id).
+fn people_json(store: &Store) -> Result<()> {
+    let mut by_name = ByName::new(store.dir())?;
     for person in store.people_each() {
         let person = person?;
-        let json = serde_json::to_vec(&person)?;
-        written.write_all(&json).wrap_err_with(scratch_failed)?;
-        let (reading, name) = sort_key(&person.name);
-        places.push(JsonPlace {
-            reading_len: reading.len(),
-            key: [reading.as_bytes(), name.as_bytes()]
-                .concat()
-                .into_boxed_slice(),
-            at,
-            len: json.len(),
-        });
-        at += json.len() as u64;
+        by_name.push(&person.name, &serde_json::to_vec(&person)?)?;
     }
-    written.flush().wrap_err_with(scratch_failed)?;
-    drop(written);
-    // Ties stay in the store's order, by id.
-    places.sort_by(|a, b| a.key().cmp(&b.key()));
+    print_json_list(&by_name.sorted()?)
+}
+
+/// Each output, JSON already, as the elements of one array.
+fn print_json_list(sorted: &Sorted) -> Result<()> {
+    use std::io::Write;
     let mut out = std::io::BufWriter::new(crate::out::stdout());
     out.write_all(b"[")?;
-    let mut json = Vec::new();
-    for (i, place) in places.iter().enumerate() {
-        json.resize(place.len, 0);
-        crate::file_at::read_exact_at(&file, &mut json, place.at).wrap_err_with(scratch_failed)?;
+    for (i, json) in sorted.each().enumerate() {
         out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-        out.write_all(&json)?;
+        out.write_all(&json?)?;
     }
-    out.write_all(if places.is_empty() { b"]\n" } else { b"\n]\n" })?;
+    out.write_all(if sorted.is_empty() { b"]\n" } else { b"\n]\n" })?;
     out.flush()?;
     Ok(())
 }
