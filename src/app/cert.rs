@@ -352,15 +352,21 @@ pub fn evaluate(
         .map(|raw| crate::domain::input::resolve_unit(raw).map_err(Refusal::Said))
         .transpose()?
         .map(|unit| crate::cert::city_of(&unit));
-    let book = store.cert_book(rules)?;
+    // Only those the ranking ranks (of the city asked for: each city is ranked on its own): the
+    // whole book at ten times the province was 289 MB.
+    let mut book = Vec::new();
+    store.each_cert_person(rules, |c| {
+        if evaluate::took_part_online(&c.facts) && city.as_ref().is_none_or(|city| *city == c.city)
+        {
+            book.push(c);
+        }
+        Ok(())
+    })?;
     let people: Vec<(String, String, crate::cert::Facts)> = book
         .iter()
         .map(|c| (c.person.id.clone(), c.city.clone(), c.facts.clone()))
         .collect();
-    let ranked: Vec<evaluate::Ranked> = evaluate::rank(&people, rules)
-        .into_iter()
-        .filter(|r| city.as_ref().is_none_or(|c| *c == r.city))
-        .collect();
+    let ranked: Vec<evaluate::Ranked> = evaluate::rank(&people, rules);
     let mut published = 0;
     if publish {
         let by_id: std::collections::HashMap<&str, &CertPerson> =

@@ -32,13 +32,18 @@ pub struct Ranked {
     pub evaluation: Evaluation,
 }
 
+/// Whether `rank` ranks someone: they watched, or answered the questionnaire or the test.
+pub fn took_part_online(facts: &Facts) -> bool {
+    facts.online_minutes > 0 || facts.test.is_some() || facts.questionnaire.is_some()
+}
+
 /// Everyone who took part online, ranked within their city; only those trained online whose
 /// composite reaches the threshold are selected: the seed selects from the online training's
 /// trainees (方案 二（三）3, 5), so an offline check-in alone does not make a candidate.
 pub fn rank(people: &[(String, String, Facts)], rules: &Rules) -> Vec<Ranked> {
     let mut scored: Vec<(&String, &String, u16, bool)> = people
         .iter()
-        .filter(|(_, _, f)| f.online_minutes > 0 || f.test.is_some() || f.questionnaire.is_some())
+        .filter(|(_, _, f)| took_part_online(f))
         .map(|(person, city, facts)| {
             let score = composite(facts, rules);
             let trained_online = facts.online_minutes >= rules.online_minutes;
@@ -145,5 +150,39 @@ mod tests {
             .map(|r| r.person)
             .collect();
         assert_eq!(selected, ["b"]);
+    }
+
+    proptest::proptest! {
+        /// `cert evaluate --city` ranks only that city's people who took part online: the same
+        /// rows as ranking everyone and keeping that city's, since each city is ranked alone.
+        #[test]
+        fn one_city_ranked_alone_is_that_city_of_everyone_ranked(
+            people in proptest::collection::vec(
+                (0u8..3, 0u32..700, proptest::option::of(proptest::bool::ANY),
+                 proptest::option::of(0u16..1001)),
+                0..40,
+            )
+        ) {
+            let rules = Rules::embedded().unwrap();
+            let people: Vec<(String, String, Facts)> = people
+                .into_iter()
+                .enumerate()
+                .map(|(i, (city, minutes, questionnaire, test))| {
+                    let facts = Facts { online_minutes: minutes, questionnaire, test, ..Facts::default() };
+                    (format!("p{i:02}"), format!("city{city}"), facts)
+                })
+                .collect();
+            let everyone = rank(&people, &rules);
+            for city in ["city0", "city1", "city2"] {
+                let own: Vec<_> = people
+                    .iter()
+                    .filter(|(_, c, f)| c == city && took_part_online(f))
+                    .cloned()
+                    .collect();
+                let alone = rank(&own, &rules);
+                let of_everyone: Vec<_> = everyone.iter().filter(|r| r.city == city).cloned().collect();
+                proptest::prop_assert_eq!(alone, of_everyone);
+            }
+        }
     }
 }

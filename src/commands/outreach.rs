@@ -86,20 +86,16 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
             );
         }
         OutreachCommand::List { filter: args, json } => {
-            let rows = outreach::rows(&store, filter(args))?;
             if *json {
                 // Phones leave the program only through `report calls`, which is logged.
-                let masked: Vec<_> = rows
-                    .into_iter()
-                    .map(|mut row| {
-                        for p in &mut row.people {
-                            p.phone = mask_phone(&p.phone);
-                        }
-                        row
-                    })
-                    .collect();
+                let masked = outreach::rows_keeping(&store, filter(args), |mut p| {
+                    p.phone = mask_phone(&p.phone);
+                    p
+                })?;
                 return print_json(&masked);
             }
+            // The table counts each enterprise's people; their records are not kept.
+            let rows = outreach::rows_keeping(&store, filter(args), |_| ())?;
             let cells: Vec<Vec<String>> = rows
                 .iter()
                 .map(|row| {

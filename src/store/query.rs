@@ -84,6 +84,24 @@ impl Store {
         self.each("e/")
     }
 
+    /// Every record under `prefix`, one at a time in key order, with the rest of its key.
+    pub fn each_with_ids<T: serde::de::DeserializeOwned>(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<(String, T)>> + '_ {
+        let skip = prefix.len();
+        self.state.scan_prefix(prefix).map(move |entry| {
+            let (key, bytes) = entry?;
+            let key = String::from_utf8_lossy(&key);
+            let stored: Stored<T> = postcard::from_bytes(&bytes)
+                .wrap_err_with(|| format!("record {key} is damaged"))?;
+            Ok((
+                key.get(skip..).unwrap_or_default().to_string(),
+                stored.value,
+            ))
+        })
+    }
+
     fn each<T: serde::de::DeserializeOwned>(
         &self,
         prefix: &str,
