@@ -414,6 +414,35 @@ fn the_city_demo_shows_the_whole_pipeline() {
         .as_array()
         .unwrap()
         .clone();
+    // In the book's order: by city, unit and person, in the table as in the JSON.
+    let order: Vec<(&str, &str, &str)> = people
+        .iter()
+        .map(|p| {
+            (
+                p["city"].as_str().unwrap(),
+                p["unit"].as_str().unwrap(),
+                p["person"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    let table = stdout(&peixun(&d, &["cert", "list"]));
+    let rows: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        rows.len(),
+        people.len() + 2,
+        "a header, the rows, the count"
+    );
+    let names: Vec<&str> = rows[1..=people.len()]
+        .iter()
+        .map(|row| row.split_whitespace().next().unwrap())
+        .collect();
+    let json_names: Vec<&str> = people
+        .iter()
+        .map(|p| p["person"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, json_names);
+    assert!(rows[people.len() + 1].contains(&people.len().to_string()));
     let count =
         |f: &dyn Fn(&serde_json::Value) -> bool| people.iter().filter(|p| f(&p["status"])).count();
     let trained = count(&|s| s["trained"] == true);

@@ -1,5 +1,5 @@
 //! The whole-store lists, `people` and `enterprises` as tables and as JSON, come out by the
-//! names' pinyin (ties in the order added), gathered in a scratch file that is gone after.
+//! names' pinyin (ties in the order of their ids), gathered in a scratch file that is gone after.
 
 mod common;
 

@@ -86,8 +86,10 @@ fn the_whole_log_is_printed_in_fold_order_across_devices() {
         .map(|(device, seq)| format!("{}#{seq}", &device[..8]))
         .collect();
     assert_eq!(shown, expected, "{table}");
-    // Padded to the widest cell of each column, so the op column starts at one place.
-    let at = |line: &str| line.find("#").unwrap();
+    // Padded to the widest cell of each column: the actor's column, after the device and its
+    // op's number of one or two digits, starts at one place.
+    let at =
+        |line: &str| unicode_width::UnicodeWidthStr::width(&line[..line.find("测试员").unwrap()]);
     assert!(
         lines[1..].iter().all(|line| at(line) == at(lines[1])),
         "{table}"

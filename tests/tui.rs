@@ -16,6 +16,9 @@ mod elsewhere;
 #[path = "tui/checkin.rs"]
 mod checkin;
 
+#[path = "tui/follow.rs"]
+mod follow;
+
 #[path = "tui/joint.rs"]
 mod joint;
 

@@ -334,7 +334,8 @@ pub fn points(
 /// The ranking (遴选) of everyone, or of one city's people; published (written) only when asked,
 /// and then only the evaluations that changed.
 pub struct Ranking {
-    pub book: Vec<CertPerson>,
+    /// The people `ranked` names, to look them up by id; in no order.
+    pub ranked_people: Vec<CertPerson>,
     pub ranked: Vec<evaluate::Ranked>,
     pub published: usize,
 }
@@ -390,7 +391,7 @@ pub fn evaluate(
         }
     }
     Ok(Ranking {
-        book,
+        ranked_people: book,
         ranked,
         published,
     })

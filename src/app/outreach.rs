@@ -9,7 +9,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Outcome, Refusal};
+use super::{call_list, Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::unit_name;
 use crate::domain::enterprise_rows::{EnterpriseRows, RowChange};
@@ -222,10 +222,8 @@ pub fn rows_keeping<P>(
         people.entry(enterprise).or_default().push(keep(person));
     }
     let statuses: BTreeMap<String, Outreach> = store
-        .scan::<Outreach>("r/")?
-        .into_iter()
-        .map(|(id, stored)| (id, stored.value))
-        .collect();
+        .each_with_ids("r/")
+        .collect::<color_eyre::Result<_>>()?;
     let mut out: Vec<OutreachRow<P>> = store
         .enterprises()?
         .into_iter()
@@ -360,47 +358,12 @@ pub fn export_calls(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRo
             &[("filter", &filter.describe())],
         )));
     }
-    store.commit(call_list_parts(
+    store.commit(call_list::parts(
         store.office(),
         &filter.describe(),
         rows.iter().map(|r| r.enterprise.id.clone()),
-        CALL_LIST_PART_BYTES,
     ))?;
     Ok(rows)
-}
-
-/// The most enterprise ids one op of a call list names, in bytes: a whole province's list at ten
-/// times (120,000 enterprises, 2.5 MB of ids) is past what one op may be (`Op::MAX_BYTES`).
-const CALL_LIST_PART_BYTES: usize = 256 * 1024;
-
-/// A call list's record as ops of at most `part_bytes` of ids each, committed together: each
-/// names the filter, and together they name every enterprise once, in the list's order.
-fn call_list_parts(
-    unit: &str,
-    filter: &str,
-    ids: impl Iterator<Item = String>,
-    part_bytes: usize,
-) -> Vec<Payload> {
-    let mut parts: Vec<Vec<String>> = Vec::new();
-    let mut part: Vec<String> = Vec::new();
-    let mut bytes = 0;
-    for id in ids {
-        if bytes + id.len() > part_bytes && !part.is_empty() {
-            parts.push(std::mem::take(&mut part));
-            bytes = 0;
-        }
-        bytes += id.len();
-        part.push(id);
-    }
-    parts.push(part);
-    parts
-        .into_iter()
-        .map(|enterprises| Payload::CallListExported {
-            unit: unit.to_string(),
-            filter: filter.to_string(),
-            enterprises,
-        })
-        .collect()
 }
 
 /// How many of `rows` stand at each status, and how many have none yet.
@@ -422,50 +385,6 @@ mod tests {
     use crate::cli::Scale;
     use crate::domain::{Categories, SessionKind};
     use crate::log::Payload;
-
-    fn ids_of(parts: &[Payload]) -> Vec<Vec<String>> {
-        parts
-            .iter()
-            .map(|p| match p {
-                Payload::CallListExported {
-                    unit,
-                    filter,
-                    enterprises,
-                } => {
-                    assert_eq!((unit.as_str(), filter.as_str()), ("420000", "全部"));
-                    enterprises.clone()
-                }
-                other => panic!("{other:?}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_call_list_is_recorded_in_parts_each_small_enough_to_be_an_op() {
-        let ids: Vec<String> = (0..120_000)
-            .map(|i| format!("E-420000-d5e807-{i:06}"))
-            .collect();
-        let parts = call_list_parts("420000", "全部", ids.iter().cloned(), CALL_LIST_PART_BYTES);
-        let named = ids_of(&parts);
-        assert!(named.len() > 1);
-        assert_eq!(named.concat(), ids);
-        // The rest of an op (office, device, stamps, actor) is well under a kilobyte.
-        for part in &parts {
-            let bytes = postcard::to_allocvec(part).unwrap().len() as u64;
-            assert!(bytes + 1024 < crate::log::Op::MAX_BYTES, "{bytes}");
-        }
-        let small = ids_of(&call_list_parts(
-            "420000",
-            "全部",
-            ["E-1", "E-22", "E-333", "E-4"]
-                .map(String::from)
-                .into_iter(),
-            8,
-        ));
-        assert_eq!(small, [vec!["E-1", "E-22"], vec!["E-333", "E-4"]]);
-        let one = ids_of(&call_list_parts("420000", "全部", std::iter::empty(), 7));
-        assert_eq!(one, [Vec::<String>::new()]);
-    }
 
     /// The rows `screen_rows` gives, after checking they are the rows worked out from everyone.
     fn rows_checked(store: &Store) -> EnterpriseRows {

@@ -163,7 +163,7 @@ fn evaluate(
             );
         }
     }
-    super::cert_print::ranking(&ranking.book, &ranking.ranked, json)
+    super::cert_print::ranking(&ranking.ranked_people, &ranking.ranked, json)
 }
 
 fn results(store: &Store, rules: &Rules, args: &ResultArgs) -> Result<()> {

@@ -6,7 +6,10 @@ use std::collections::HashSet;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{print_json, print_table, unit_name, units_under, user_error};
+use super::list_spool::{print_rows, ListSpool};
+use super::{
+    json_element, print_json, print_json_elements, print_table, unit_name, units_under, user_error,
+};
 use crate::cert::book::CertPerson;
 use crate::cert::cells::show_score;
 use crate::cert::evaluate::Ranked;
@@ -39,9 +42,9 @@ struct RankRow<'a> {
     enterprise: &'a str,
 }
 
-pub fn ranking(book: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()> {
+pub fn ranking(people: &[CertPerson], ranked: &[Ranked], json: bool) -> Result<()> {
     let by_id: std::collections::HashMap<&str, &CertPerson> =
-        book.iter().map(|c| (c.person.id.as_str(), c)).collect();
+        people.iter().map(|c| (c.person.id.as_str(), c)).collect();
     let find = |id: &str| by_id.get(id).copied();
     if json {
         let rows: Vec<RankRow> = ranked
@@ -117,35 +120,39 @@ pub fn list(
         .map(|raw| crate::domain::input::resolve_unit(raw).map_err(user_error))
         .transpose()?
         .map(|u| crate::cert::city_of(&u));
-    let mut book: Vec<CertPerson> = Vec::new();
+    // Gathered in the book's order in a scratch file: everyone's entries at ten times the
+    // province were 244 MB.
+    let mut book = ListSpool::new(store.dir())?;
+    let mut count = 0;
     store.each_cert_person(rules, |c| {
         if (c.status.stage().is_some() || c.facts != crate::cert::Facts::default())
             && stage.is_none_or(|s| c.status.stage() == Some(s))
             && city.as_ref().is_none_or(|city| *city == c.city)
         {
-            book.push(c);
+            let output = if json {
+                json_element(&c)?
+            } else {
+                postcard::to_allocvec(&vec![
+                    c.person.name.clone(),
+                    mask_phone(&c.person.phone),
+                    unit_name(&c.unit),
+                    stage_label(&c),
+                    t(&format!("cert.outcome.{}", c.status.outcome.key())),
+                    c.status.certificate.clone().unwrap_or_default(),
+                    c.status.points.to_string(),
+                ])?
+            };
+            let (city, unit, person) = c.book_order();
+            book.push_by(&[city, unit, person], &output)?;
+            count += 1;
         }
         Ok(())
     })?;
-    book.sort_by(|a, b| a.book_order().cmp(&b.book_order()));
+    let book = book.sorted()?;
     if json {
-        return print_json(&book);
+        return print_json_elements(book.each());
     }
-    let rows: Vec<Vec<String>> = book
-        .iter()
-        .map(|c| {
-            vec![
-                c.person.name.clone(),
-                mask_phone(&c.person.phone),
-                unit_name(&c.unit),
-                stage_label(c),
-                t(&format!("cert.outcome.{}", c.status.outcome.key())),
-                c.status.certificate.clone().unwrap_or_default(),
-                c.status.points.to_string(),
-            ]
-        })
-        .collect();
-    print_table(
+    print_rows(
         &cols(&[
             "name",
             "phone",
@@ -155,9 +162,9 @@ pub fn list(
             "certificate",
             "points",
         ]),
-        &rows,
-    );
-    crate::outln!("{}", tf("cert.list.count", &[("count", &rows.len())]));
+        &book,
+    )?;
+    crate::outln!("{}", tf("cert.list.count", &[("count", &count)]));
     Ok(())
 }
 

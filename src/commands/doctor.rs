@@ -1,6 +1,6 @@
 //! `peixun doctor` and `peixun log`: the log is the truth, so check it and show it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use color_eyre::eyre::{Result, WrapErr};
 use serde::Serialize;
@@ -255,42 +255,48 @@ fn log_headers() -> Vec<String> {
 }
 
 /// The audit trail in fold order: one record's ops, the last `limit`, or the whole log, which
-/// is read as it is printed (twice for a table: once for its widths), never held.
+/// is read as it is printed, never held. The log is read through once first, so that a damaged
+/// op stops the command before anything is printed, and the ops printed are those that read
+/// found, even when the office's interface writes more meanwhile (the command may run in it).
 pub fn log(cli: &Cli, record: Option<&str>, limit: Option<usize>, json: bool) -> Result<()> {
     let store = open_store(cli)?;
-    let whole = || -> Result<_> { Ok(store.ops_in_fold_order()?.map(|op| Ok(op?.0))) };
-    let mut ops: Vec<Op> = match (record, limit) {
-        (Some(id), _) => store.ops_for_record(id)?,
-        (None, Some(limit)) => {
-            let mut last = std::collections::VecDeque::with_capacity(limit.min(1 << 16));
-            for op in whole()? {
-                if last.len() == limit {
-                    last.pop_front();
+    let mut ops: Vec<Op> = match record {
+        Some(id) => store.ops_for_record(id)?,
+        None => {
+            let snapshot = store.log_snapshot()?;
+            let each = || store.ops_as_at(&snapshot);
+            match limit {
+                Some(limit) => {
+                    let mut last = VecDeque::with_capacity(limit.min(1 << 16));
+                    for op in each()? {
+                        let op = op?;
+                        if limit > 0 {
+                            if last.len() == limit {
+                                last.pop_front();
+                            }
+                            last.push_back(op);
+                        }
+                    }
+                    last.into()
                 }
-                if limit > 0 {
-                    last.push_back(op?);
+                None if json => return print_json_each(each()?.map(|op| op.map(LogEntry::of))),
+                None => {
+                    return print_table_each(&log_headers(), || {
+                        Ok(each()?.map(|op| op.map(|op| LogEntry::of(op).row())))
+                    })
                 }
             }
-            last.into()
-        }
-        (None, None) if json => {
-            return print_json_each(whole()?.map(|op| op.map(LogEntry::of)));
-        }
-        (None, None) => {
-            return print_table_each(&log_headers(), || {
-                Ok(whole()?.map(|op| op.map(|op| LogEntry::of(op).row())))
-            });
         }
     };
-    if let Some(limit) = limit {
-        let skip = ops.len().saturating_sub(limit);
-        ops.drain(..skip);
-    }
     if ops.is_empty() && record.is_some() {
         return Err(user_error(tf(
             "cli.log.no_record",
             &[("id", &record.unwrap_or_default())],
         )));
+    }
+    if let (Some(limit), Some(_)) = (limit, record) {
+        let skip = ops.len().saturating_sub(limit);
+        ops.drain(..skip);
     }
     let entries: Vec<LogEntry> = ops.into_iter().map(LogEntry::of).collect();
     if json {

@@ -4,7 +4,6 @@
 mod award;
 mod backup;
 mod bundle;
-mod by_name;
 mod cert;
 mod cert_print;
 mod checkin;
@@ -13,6 +12,7 @@ mod contacts;
 mod doctor;
 mod import;
 mod keys;
+mod list_spool;
 mod outreach;
 mod package;
 mod plans;
@@ -159,23 +159,35 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
 /// As `print_json` for a list read one item at a time, printed the same way: a long list is never
 /// held whole. An error stops the list where it is, and is returned.
 pub fn print_json_each<T: Serialize>(items: impl Iterator<Item = Result<T>>) -> Result<()> {
+    print_json_elements(items.map(|item| json_element(&item?)))
+}
+
+/// One element of a list as `print_json` prints it: pretty, indented under the bracket.
+pub fn json_element<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    Ok(serde_json::to_string_pretty(value)?
+        .replace('\n', "\n  ")
+        .into_bytes())
+}
+
+/// Elements, JSON already, as one array, as `print_json` prints a list.
+pub fn print_json_elements(elements: impl Iterator<Item = Result<Vec<u8>>>) -> Result<()> {
     let mut out = std::io::BufWriter::new(crate::out::stdout());
-    write_json_each(&mut out, items)?;
+    write_json_elements(&mut out, elements)?;
     out.flush()?;
     Ok(())
 }
 
-fn write_json_each<T: Serialize>(
+fn write_json_elements(
     out: &mut impl Write,
-    items: impl Iterator<Item = Result<T>>,
+    elements: impl Iterator<Item = Result<Vec<u8>>>,
 ) -> Result<()> {
     out.write_all(b"[")?;
     let mut any = false;
-    for item in items {
+    for element in elements {
+        let element = element?;
         out.write_all(if any { b",\n  " } else { b"\n  " })?;
         any = true;
-        let text = serde_json::to_string_pretty(&item?)?;
-        out.write_all(text.replace('\n', "\n  ").as_bytes())?;
+        out.write_all(&element)?;
     }
     out.write_all(if any { b"\n]\n" } else { b"]\n" })?;
     Ok(())
@@ -471,7 +483,8 @@ mod tests {
         };
         for n in [0, 1, 3] {
             let mut out = Vec::new();
-            write_json_each(&mut out, rows(n).into_iter().map(Ok)).unwrap();
+            let elements = rows(n).into_iter().map(|row| json_element(&row));
+            write_json_elements(&mut out, elements).unwrap();
             let whole = serde_json::to_string_pretty(&rows(n)).unwrap() + "\n";
             assert_eq!(String::from_utf8(out).unwrap(), whole);
         }

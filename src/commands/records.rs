@@ -2,9 +2,10 @@
 
 use color_eyre::eyre::Result;
 
-use super::by_name::{ByName, Sorted};
+use super::list_spool::{print_rows, ListSpool};
 use super::{
-    headers, open_store, print_json, print_table, print_table_each, unit_name, user_error,
+    headers, json_element, open_store, print_json, print_json_elements, print_table, unit_name,
+    user_error,
 };
 use crate::cli::{Cli, EnterpriseCommand, PersonCommand};
 use crate::domain::input::{self, FieldError, FieldErrors};
@@ -57,7 +58,7 @@ fn person_row(p: &crate::domain::Person, enterprise: Option<&str>) -> Vec<String
 
 /// Everyone, by name, as a table: each row is gathered by name in a scratch file, not held.
 fn people_table(store: &Store) -> Result<()> {
-    let mut by_name = ByName::new(store.dir())?;
+    let mut by_name = ListSpool::new(store.dir())?;
     for person in store.people_each() {
         let person = person?;
         let enterprise = match &person.enterprise {
@@ -68,15 +69,6 @@ fn people_table(store: &Store) -> Result<()> {
         by_name.push(&person.name, &postcard::to_allocvec(&row)?)?;
     }
     print_rows(&people_headers(), &by_name.sorted()?)
-}
-
-/// Rows gathered by name, printed as a table.
-fn print_rows(headers: &[String], sorted: &Sorted) -> Result<()> {
-    print_table_each(headers, || {
-        Ok(sorted
-            .each()
-            .map(|row| Ok(postcard::from_bytes::<Vec<String>>(&row?)?)))
-    })
 }
 
 /// An enterprise by id, or by exact name when one enterprise has it.
@@ -146,14 +138,11 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
 /// Every enterprise by name, as a table or JSON, gathered by name in a scratch file.
 pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
     let store = open_store(cli)?;
-    let mut by_name = ByName::new(store.dir())?;
+    let mut by_name = ListSpool::new(store.dir())?;
     for enterprise in store.enterprises_each() {
         let e = enterprise?;
         let output = if json {
-            // As `print_json` prints an element of a list: pretty, indented under the bracket.
-            serde_json::to_string_pretty(&e)?
-                .replace('\n', "\n  ")
-                .into_bytes()
+            json_element(&e)?
         } else {
             postcard::to_allocvec(&vec![
                 e.id.clone(),
@@ -167,7 +156,7 @@ pub fn enterprises(cli: &Cli, json: bool) -> Result<()> {
     }
     let sorted = by_name.sorted()?;
     if json {
-        return print_json_list(&sorted);
+        return print_json_elements(sorted.each());
     }
     print_rows(
         &headers(&["id", "enterprise", "credit_code", "category", "unit"]),
@@ -212,24 +201,10 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
 
 /// Everyone as JSON, by name: the enterprises are not read (the JSON names them by id).
 fn people_json(store: &Store) -> Result<()> {
-    let mut by_name = ByName::new(store.dir())?;
+    let mut by_name = ListSpool::new(store.dir())?;
     for person in store.people_each() {
         let person = person?;
         by_name.push(&person.name, &serde_json::to_vec(&person)?)?;
     }
-    print_json_list(&by_name.sorted()?)
-}
-
-/// Each output, JSON already, as the elements of one array.
-fn print_json_list(sorted: &Sorted) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::new(crate::out::stdout());
-    out.write_all(b"[")?;
-    for (i, json) in sorted.each().enumerate() {
-        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-        out.write_all(&json?)?;
-    }
-    out.write_all(if sorted.is_empty() { b"]\n" } else { b"\n]\n" })?;
-    out.flush()?;
-    Ok(())
+    print_json_elements(by_name.sorted()?.each())
 }

@@ -137,7 +137,9 @@ pub enum Payload {
         outreach: Outreach,
     },
     /// A call list with full phones left the program: which enterprises' phones, taken by whom
-    /// (the op's actor) and when. Nothing else changes; the log is the record.
+    /// (the op's actor) and when. Nothing else changes; the log is the record. A long list is
+    /// several of these committed together, each naming the filter, together naming each
+    /// enterprise once.
     CallListExported {
         unit: OfficeId,
         /// The list's filter in words, as the coordinator chose it.

@@ -239,9 +239,6 @@ impl Figures {
     }
 }
 
-/// Each unit's own figures: enterprises known, enterprises with someone trained, and people
-/// trained: at a session, or online to the trained rule (by their enterprise's unit, else the
-/// office that enrolled them).
 /// The people trained: 参训达标 as certification decides it (online to the rule's minutes, or
 /// checked in at the rule's number of offline classes), so that coverage, the 通报 and
 /// `cert list` count the same people.
@@ -253,8 +250,10 @@ pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
         .collect())
 }
 
-/// Read a record at a time: at ten times the province, everyone's records held at once were
-/// 126 MB of the 400 MB `report coverage` took.
+/// Each unit's own figures: enterprises known, enterprises with someone trained, and people
+/// trained: at a session, or online to the trained rule (by their enterprise's unit, else the
+/// office that enrolled them). Read a record at a time: at ten times the province, everyone's
+/// records held at once were 126 MB of the 400 MB `report coverage` took.
 fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
     let mut unit_of: HashMap<String, String> = HashMap::new();
     for e in store.enterprises_each() {

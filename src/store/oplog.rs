@@ -160,6 +160,17 @@ pub(crate) struct Stored {
     pub bytes: Vec<u8>,
 }
 
+impl Stored {
+    pub(crate) fn op(&self) -> Result<Op> {
+        Op::decode(&self.bytes).wrap_err_with(|| {
+            format!(
+                "op {} of device {:016x} does not decode",
+                self.seq, self.device
+            )
+        })
+    }
+}
+
 /// The ops of the runs `runs` yields, in key order (device, seq): the whole log, or one chain.
 pub(crate) struct Ops {
     runs: sled::Iter,
@@ -255,15 +266,7 @@ impl Store {
 
     /// Every op of every device, in storage order (device, seq).
     pub fn ops(&self) -> impl Iterator<Item = Result<Op>> + '_ {
-        self.stored_ops().map(|stored| {
-            let stored = stored?;
-            Op::decode(&stored.bytes).wrap_err_with(|| {
-                format!(
-                    "op {} of device {:016x} does not decode",
-                    stored.seq, stored.device
-                )
-            })
-        })
+        self.stored_ops().map(|stored| stored?.op())
     }
 
     /// The exact encoding of op `seq` of `device`, when this store has it.

@@ -26,15 +26,23 @@ impl Store {
         &self,
         prefix: &str,
     ) -> Result<Vec<(String, Stored<T>)>> {
-        let mut out = Vec::new();
-        for entry in self.state.scan_prefix(prefix) {
+        self.stored_each(prefix).collect()
+    }
+
+    /// Every record under `prefix` as stored, one at a time in key order, with the rest of its
+    /// key.
+    fn stored_each<T: DeserializeOwned>(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<(String, Stored<T>)>> + '_ {
+        let skip = prefix.len();
+        self.state.scan_prefix(prefix).map(move |entry| {
             let (key, bytes) = entry?;
-            let key = String::from_utf8_lossy(&key).into_owned();
+            let key = String::from_utf8_lossy(&key);
             let stored = postcard::from_bytes(&bytes)
                 .wrap_err_with(|| format!("record {key} is damaged"))?;
-            out.push((key[prefix.len()..].to_string(), stored));
-        }
-        Ok(out)
+            Ok((key.get(skip..).unwrap_or_default().to_string(), stored))
+        })
     }
 
     pub fn session(&self, id: &str) -> Result<Option<Session>> {
@@ -85,33 +93,17 @@ impl Store {
     }
 
     /// Every record under `prefix`, one at a time in key order, with the rest of its key.
-    pub fn each_with_ids<T: serde::de::DeserializeOwned>(
+    pub(crate) fn each_with_ids<T: DeserializeOwned>(
         &self,
         prefix: &str,
     ) -> impl Iterator<Item = Result<(String, T)>> + '_ {
-        let skip = prefix.len();
-        self.state.scan_prefix(prefix).map(move |entry| {
-            let (key, bytes) = entry?;
-            let key = String::from_utf8_lossy(&key);
-            let stored: Stored<T> = postcard::from_bytes(&bytes)
-                .wrap_err_with(|| format!("record {key} is damaged"))?;
-            Ok((
-                key.get(skip..).unwrap_or_default().to_string(),
-                stored.value,
-            ))
-        })
+        self.stored_each(prefix)
+            .map(|entry| entry.map(|(id, stored)| (id, stored.value)))
     }
 
-    fn each<T: serde::de::DeserializeOwned>(
-        &self,
-        prefix: &str,
-    ) -> impl Iterator<Item = Result<T>> + '_ {
-        self.state.scan_prefix(prefix).map(|entry| {
-            let (key, bytes) = entry?;
-            let stored: Stored<T> = postcard::from_bytes(&bytes)
-                .wrap_err_with(|| format!("record {} is damaged", String::from_utf8_lossy(&key)))?;
-            Ok(stored.value)
-        })
+    fn each<T: DeserializeOwned>(&self, prefix: &str) -> impl Iterator<Item = Result<T>> + '_ {
+        self.stored_each(prefix)
+            .map(|entry| entry.map(|(_, stored)| stored.value))
     }
 
     pub fn people(&self) -> Result<Vec<Person>> {

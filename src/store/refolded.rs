@@ -111,7 +111,7 @@ impl Store {
             let (op, bytes) = op?;
             spools.push(&op, &bytes)?;
         }
-        Ok(!ops.went_back)
+        Ok(true)
     }
 
     /// Spools the ops in fold order found by sorting every op's order key.

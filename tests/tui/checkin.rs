@@ -389,55 +389,6 @@ fn f3_picks_another_session() {
     assert!(names(&state)[1..].iter().all(|(_, listed)| !listed));
 }
 
-/// What is printed for "the session" on the 报表 tab is the session just opened at the door.
-#[test]
-fn the_session_picked_at_the_door_is_the_one_the_reports_print() {
-    let d = door_store();
-    let mut state = at_door(&d, 8, 50);
-    let picked = |state: &State| state.sessions.selected_row().map(|r| r.session.id.clone());
-    assert_eq!(picked(&state), Some(d.today.clone()));
-    press(&d.store, &mut state, KeyCode::F(3));
-    press(&d.store, &mut state, KeyCode::Char('j'));
-    press(&d.store, &mut state, KeyCode::Enter);
-    assert_eq!(picked(&state), Some(d.other.clone()));
-    press(&d.store, &mut state, KeyCode::Tab);
-    assert_eq!(state.tab, Tab::Reports);
-    let screen = super::sync_fixtures::rows(draw(&state, 80, 24).backend().buffer()).join("\n");
-    assert!(screen.contains("专利导航专题培训班"), "{screen}");
-    assert!(!screen.contains("知识产权风险防范专题培训班"), "{screen}");
-}
-
-/// A session open in detail on the 场次 tab stays the one chosen there.
-#[test]
-fn a_session_open_on_the_sessions_tab_is_left_as_it_is() {
-    let d = door_store();
-    let mut state = load(&d.store, Theme::coloured());
-    press(&d.store, &mut state, KeyCode::Char('2'));
-    assert_eq!(state.tab, Tab::Sessions);
-    let other = state
-        .sessions
-        .visible()
-        .iter()
-        .position(|&i| state.sessions.rows[i].session.id == d.other)
-        .expect("the later session listed");
-    state.sessions.selected = other;
-    press(&d.store, &mut state, KeyCode::Enter);
-    assert!(state.sessions.detail.is_some());
-    press(&d.store, &mut state, KeyCode::Char('4'));
-    assert_eq!(
-        state
-            .checkin
-            .door
-            .as_ref()
-            .map(|door| door.session.id.clone()),
-        Some(d.today.clone())
-    );
-    assert_eq!(
-        state.sessions.selected_row().map(|r| r.session.id.clone()),
-        Some(d.other.clone())
-    );
-}
-
 #[test]
 fn the_footer_shows_keys_that_work_on_the_door() {
     let d = door_store();

@@ -73,7 +73,7 @@ pub struct Sheet<'a> {
     spill_dir: PathBuf,
 }
 
-/// The first cells a sheet's first row holds, so a sheet read in the wrong encoding shows it.
+/// How many characters of the first non-blank row the no-header message shows.
 const SHOWN_CHARS: usize = 60;
 
 /// The schema's message that no header was found, with what the first non-blank row read holds:
@@ -105,7 +105,10 @@ fn no_header(schema: &Schema, head: &[NumberedRow]) -> String {
     }
     let read = tf(
         "cli.sheets.first_row_read",
-        &[("row", row), ("cells", &crate::text::printable(&shown))],
+        &[
+            ("row", row),
+            ("cells", &crate::domain::text::printable(&shown)),
+        ],
     );
     and(read)
 }

@@ -170,9 +170,9 @@ impl SessionsState {
         true
     }
 
-    /// Puts the cursor on the session the door was just opened on, so that what is printed for
-    /// "the session" (签到表, 通知) is the one being worked at the door. A session open in
-    /// detail here is left as it is: the coordinator is busy with it.
+    /// Puts the cursor on the session just picked for the door, so that what is printed for
+    /// "the session" (签到表, 通知) is the one being worked at the door, clearing a filter that
+    /// hides it. A session open in detail here is left as it is: the coordinator is busy with it.
     pub fn follow_door(&mut self, id: &str) {
         if self.detail.is_some() || self.selected_row().is_some_and(|r| r.session.id == id) {
             return;

@@ -1,4 +1,4 @@
-//! Whole-store lists printed by name without holding them: each record's output goes to an
+//! Whole-store lists printed in order without holding them: each record's output goes to an
 //! unnamed scratch file in the store's folder as it is read, and only its sort key and place stay
 //! in memory. At ten times the province, `people` held 646 MB this way round, and `people
 //! --json` 280 MB at its peak (reading each person again from the store after the sort took 2.5
@@ -10,36 +10,31 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{Result, WrapErr};
 
+use super::print_table_each;
 use crate::i18n::tf;
 use crate::search::pinyin::sort_key;
 
-/// A record's place: its name's sort key (reading, then name) in one allocation, and where its
-/// output lies in the scratch file.
+/// A record's place: its sort key, and where its output lies in the scratch file. A key of
+/// several parts is kept as the parts joined by a NUL byte, which no part holds (text with
+/// control characters is refused at input), so the bytes sort as the parts would in turn.
 struct Place {
     key: Box<[u8]>,
-    reading_len: usize,
     at: u64,
     len: usize,
 }
 
-impl Place {
-    fn key(&self) -> (&[u8], &[u8]) {
-        self.key.split_at(self.reading_len)
-    }
-}
-
-/// Outputs gathered in the order read, to be given back by name.
-pub struct ByName {
+/// Outputs gathered in the order read, to be given back in order.
+pub struct ListSpool {
     dir: PathBuf,
     written: BufWriter<File>,
     places: Vec<Place>,
     at: u64,
 }
 
-impl ByName {
-    pub fn new(dir: &Path) -> Result<ByName> {
+impl ListSpool {
+    pub fn new(dir: &Path) -> Result<ListSpool> {
         let file = tempfile::tempfile_in(dir).wrap_err_with(|| scratch_failed(dir))?;
-        Ok(ByName {
+        Ok(ListSpool {
             dir: dir.to_path_buf(),
             written: BufWriter::new(file),
             places: Vec::new(),
@@ -47,16 +42,19 @@ impl ByName {
         })
     }
 
+    /// An output to be given back by `name`: its pinyin reading, then the name itself.
     pub fn push(&mut self, name: &str, output: &[u8]) -> Result<()> {
+        let (reading, name) = sort_key(name);
+        self.push_by(&[reading.as_str(), name.as_str()], output)
+    }
+
+    /// An output to be given back in the order of `key`, part by part.
+    pub fn push_by(&mut self, key: &[&str], output: &[u8]) -> Result<()> {
         self.written
             .write_all(output)
             .wrap_err_with(|| scratch_failed(&self.dir))?;
-        let (reading, name) = sort_key(name);
         self.places.push(Place {
-            reading_len: reading.len(),
-            key: [reading.as_bytes(), name.as_bytes()]
-                .concat()
-                .into_boxed_slice(),
+            key: key.join("\0").into_bytes().into_boxed_slice(),
             at: self.at,
             len: output.len(),
         });
@@ -64,9 +62,9 @@ impl ByName {
         Ok(())
     }
 
-    /// The outputs sorted by name; ties stay in the order they were read.
-    pub fn sorted(self) -> Result<Sorted> {
-        let ByName {
+    /// The outputs sorted by their keys; ties stay in the order they were read.
+    pub fn sorted(self) -> Result<SortedList> {
+        let ListSpool {
             dir,
             written,
             mut places,
@@ -76,23 +74,19 @@ impl ByName {
             .into_inner()
             .map_err(|e| e.into_error())
             .wrap_err_with(|| scratch_failed(&dir))?;
-        places.sort_by(|a, b| a.key().cmp(&b.key()));
-        Ok(Sorted { dir, file, places })
+        places.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(SortedList { dir, file, places })
     }
 }
 
-pub struct Sorted {
+pub struct SortedList {
     dir: PathBuf,
     file: File,
     places: Vec<Place>,
 }
 
-impl Sorted {
-    pub fn is_empty(&self) -> bool {
-        self.places.is_empty()
-    }
-
-    /// Each output, by name, read back from the scratch file.
+impl SortedList {
+    /// Each output in order, read back from the scratch file.
     pub fn each(&self) -> impl Iterator<Item = Result<Vec<u8>>> + '_ {
         self.places.iter().map(|place| {
             let mut output = vec![0; place.len];
@@ -101,6 +95,15 @@ impl Sorted {
             Ok(output)
         })
     }
+}
+
+/// Rows gathered in order, printed as a table.
+pub fn print_rows(headers: &[String], sorted: &SortedList) -> Result<()> {
+    print_table_each(headers, || {
+        Ok(sorted
+            .each()
+            .map(|row| Ok(postcard::from_bytes::<Vec<String>>(&row?)?)))
+    })
 }
 
 fn scratch_failed(dir: &Path) -> String {

@@ -1,0 +1,132 @@
+//! `cert evaluate --city` ranks that city's people alone: the same rows as ranking everyone and
+//! keeping the city's, and `--publish` with it records that city's evaluations only.
+
+mod common;
+
+use std::path::Path;
+
+use common::{json, peixun, stdout};
+
+fn added(dir: &Path, args: &[&str]) -> String {
+    stdout(&peixun(dir, args)).trim().to_string()
+}
+
+/// A province with people of enterprises in 鄂州 (鄂城区) and 武汉 (江岸区) who watched online.
+fn province_with_two_cities() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(&peixun(d, &["init", "--office", "湖北省"]));
+    let ezhou = added(
+        d,
+        &[
+            "enterprise",
+            "add",
+            "--name",
+            "鄂州华宇光电有限公司",
+            "--unit",
+            "鄂城区",
+        ],
+    );
+    let wuhan = added(
+        d,
+        &[
+            "enterprise",
+            "add",
+            "--name",
+            "武汉江岸科技有限公司",
+            "--unit",
+            "江岸区",
+        ],
+    );
+    let mut sheet = String::from("姓名,手机号,观看时长,问卷,测试成绩\n");
+    for (i, (name, firm, minutes, test)) in [
+        ("甲", &ezhou, 540, 90),
+        ("乙", &ezhou, 540, 70),
+        ("丙", &ezhou, 100, 95),
+        ("丁", &wuhan, 540, 95),
+        ("戊", &wuhan, 540, 60),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let phone = format!("1380000000{i}");
+        added(
+            d,
+            &[
+                "person",
+                "add",
+                "--name",
+                name,
+                "--phone",
+                &phone,
+                "--enterprise",
+                firm,
+            ],
+        );
+        sheet.push_str(&format!("{name},{phone},{minutes},是,{test}\n"));
+    }
+    added(
+        d,
+        &[
+            "person",
+            "add",
+            "--name",
+            "己",
+            "--phone",
+            "13800000009",
+            "--enterprise",
+            &ezhou,
+        ],
+    );
+    let file = d.join("观看记录.csv");
+    std::fs::write(&file, sheet).unwrap();
+    stdout(&peixun(d, &["cert", "import", file.to_str().unwrap()]));
+    dir
+}
+
+fn rows(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["cert", "evaluate", "--json"];
+    all.extend(args);
+    json(&peixun(dir, &all)).as_array().unwrap().clone()
+}
+
+#[test]
+fn one_city_evaluated_is_that_city_of_everyone_evaluated() {
+    let dir = province_with_two_cities();
+    let d = dir.path();
+    let everyone = rows(d, &[]);
+    let names = |rows: &[serde_json::Value]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // By city code (武汉 420100 before 鄂州 420700), then by score.
+    assert_eq!(names(&everyone), ["丁", "戊", "甲", "乙", "丙"]);
+    for (city, code, expected) in [
+        ("鄂州市", "420700", ["甲", "乙", "丙"].as_slice()),
+        ("武汉市", "420100", &["丁", "戊"]),
+    ] {
+        let alone = rows(d, &["--city", city]);
+        assert_eq!(names(&alone), expected);
+        let of_everyone: Vec<_> = everyone
+            .iter()
+            .filter(|r| r["city"] == code)
+            .cloned()
+            .collect();
+        assert_eq!(alone, of_everyone);
+    }
+
+    stdout(&peixun(
+        d,
+        &["cert", "evaluate", "--city", "鄂州市", "--publish"],
+    ));
+    let book = json(&peixun(d, &["cert", "list", "--json"]));
+    let evaluated: Vec<&str> = book
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["facts"]["evaluation"].is_null())
+        .map(|c| c["person"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(evaluated, ["甲", "乙", "丙"]);
+}
