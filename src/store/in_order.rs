@@ -204,18 +204,8 @@ mod tests {
         let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
         let first = store.commit(vec![person(1)]).unwrap().remove(0);
         store.commit(vec![person(2)]).unwrap();
-        let mut third = store.commit(vec![person(3)]).unwrap().remove(0);
-        third.hlc = Hlc {
-            wall_ms: first.hlc.wall_ms - 1,
-            counter: 0,
-        };
-        let bytes = third.encode().unwrap();
-        store
-            .each_run_write([Ok((third.device, third.seq, bytes))], |key, run| {
-                store.ops.insert(key, run)?;
-                Ok(())
-            })
-            .unwrap();
+        let third = store.commit(vec![person(3)]).unwrap().remove(0);
+        store.stamp_before(third.clone(), &first);
         let snapshot = store.log_snapshot().unwrap();
         assert!(!snapshot.merged_in_order);
         let read = keys(store.ops_as_at(&snapshot).unwrap());

@@ -325,6 +325,25 @@ impl Store {
     }
 }
 
+/// A chain made to go back in time, as a damaged or forged one would.
+#[cfg(test)]
+impl Store {
+    /// Stores `op` again with its stamp put just before `earlier`'s, over the op of its device
+    /// and seq.
+    pub(crate) fn stamp_before(&self, mut op: Op, earlier: &Op) {
+        op.hlc = crate::log::Hlc {
+            wall_ms: earlier.hlc.wall_ms - 1,
+            counter: 0,
+        };
+        let bytes = op.encode().unwrap();
+        self.each_run_write([Ok((op.device, op.seq, bytes))], |key, run| {
+            self.ops.insert(key, run)?;
+            Ok(())
+        })
+        .unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,7 +134,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::{Hlc, Payload};
+    use crate::log::Payload;
 
     fn person(i: usize) -> Payload {
         let (id, phone) = (format!("P-420704-r{i}"), format!("138{i:08}"));
@@ -248,21 +248,11 @@ mod tests {
         if let Payload::PersonUpserted(p) = &mut renamed {
             p.name = "欧阳明日".into();
         }
-        let mut second = store.commit(vec![renamed]).unwrap().remove(0);
+        let second = store.commit(vec![renamed]).unwrap().remove(0);
         assert_eq!(store.check_state(60).unwrap(), StateCheck::default());
         // The second op's stamp put before the first's: sorted, the rename comes first and the
         // first upsert wins, so the stored state (the rename) no longer matches the log.
-        second.hlc = Hlc {
-            wall_ms: first.hlc.wall_ms - 1,
-            counter: 0,
-        };
-        let bytes = second.encode().unwrap();
-        store
-            .each_run_write([Ok((second.device, second.seq, bytes))], |key, run| {
-                store.ops.insert(key, run)?;
-                Ok(())
-            })
-            .unwrap();
+        store.stamp_before(second, &first);
         let check = store.check_state(60).unwrap();
         assert_eq!(check.differing, 1, "{check:?}");
         assert_eq!(check.first.as_deref(), Some("p/P-420704-r1"));
