@@ -16,8 +16,8 @@ mod elsewhere;
 #[path = "tui/checkin.rs"]
 mod checkin;
 
-#[path = "tui/follow.rs"]
-mod follow;
+#[path = "tui/papers_session.rs"]
+mod papers_session;
 
 #[path = "tui/joint.rs"]
 mod joint;

@@ -17,7 +17,7 @@ use super::tabs::cert::CertState;
 use super::tabs::checkin::CheckinState;
 use super::tabs::checklist::ChecklistState;
 use super::tabs::outreach::OutreachState;
-use super::tabs::reports::ReportsState;
+use super::tabs::reports::{PapersSession, ReportsState};
 use super::tabs::sessions::paper;
 use super::tabs::sessions::paper::PaperEntry;
 use super::tabs::sessions::SessionsState;
@@ -212,6 +212,9 @@ pub struct State {
     pub checklist: ChecklistState,
     pub checkin: CheckinState,
     pub reports: ReportsState,
+    /// The door was opened since the 场次 tab's cursor last moved: a 签到表 or 通知 is then the
+    /// door's session's.
+    pub papers_at_door: bool,
     pub cert: CertState,
     pub sync: SyncState,
     pub outreach: OutreachState,
@@ -437,7 +440,12 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Calendar => calendar::update(&mut state.calendar, &mut ctx!(state), action),
         Tab::Sessions => {
             let day = state.calendar.selected;
-            sessions::update(&mut state.sessions, day, &mut ctx!(state), action)
+            let before = state.sessions.selected_row().map(|r| r.session.id.clone());
+            let effect = sessions::update(&mut state.sessions, day, &mut ctx!(state), action);
+            if state.sessions.selected_row().map(|r| &r.session.id) != before.as_ref() {
+                state.papers_at_door = false;
+            }
+            effect
         }
         Tab::Checklist => checklist::update(&mut state.checklist, &mut ctx!(state), action),
         Tab::Checkin => {
@@ -445,13 +453,37 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
             checkin::update(&mut state.checkin, sessions, &mut ctx!(state), action)
         }
         Tab::Reports => {
-            let chosen = state.sessions.selected_row();
-            reports::update(&mut state.reports, chosen, &mut ctx!(state), action)
+            let chosen = papers_session(&state.sessions, &state.checkin, state.papers_at_door);
+            reports::update(
+                &mut state.reports,
+                chosen.map(|c| c.row),
+                &mut ctx!(state),
+                action,
+            )
         }
         Tab::Cert => cert::update(&mut state.cert, action),
         Tab::Sync => sync::update(&mut state.sync, &mut ctx!(state), action),
         Tab::Outreach => outreach::update(&mut state.outreach, &mut ctx!(state), action),
     }
+}
+
+/// The session the 报表 tab prints a 签到表 or 通知 for: the door's, when it was opened since
+/// the 场次 tab's cursor last moved, else the one selected there.
+pub fn papers_session<'a>(
+    sessions: &'a SessionsState,
+    checkin: &CheckinState,
+    at_door: bool,
+) -> Option<PapersSession<'a>> {
+    let door = checkin.door.as_ref().filter(|_| at_door);
+    if let Some(row) =
+        door.and_then(|d| sessions.rows.iter().find(|r| r.session.id == d.session.id))
+    {
+        return Some(PapersSession { row, at_door: true });
+    }
+    sessions.selected_row().map(|row| PapersSession {
+        row,
+        at_door: false,
+    })
 }
 
 /// The one place the help overlay's scroll is limited: to its last line at the current size.

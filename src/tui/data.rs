@@ -31,6 +31,7 @@ pub fn load(store: &Store, today: NaiveDate, keymap: Keymap, theme: Theme) -> Re
         checklist: ChecklistState::default(),
         checkin: CheckinState::new(crate::config::Config::default().late_grace_minutes),
         reports: Default::default(),
+        papers_at_door: false,
         cert: Default::default(),
         sync: Default::default(),
         outreach: Default::default(),

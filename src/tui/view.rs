@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame, state: &State) {
             frame,
             body,
             &state.reports,
-            state.sessions.selected_row(),
+            crate::tui::app::papers_session(&state.sessions, &state.checkin, state.papers_at_door),
             &state.view(),
         ),
         Tab::Cert => cert::view::render(frame, body, &state.cert, &state.view()),

@@ -168,9 +168,6 @@ fn load_door(store: &Store, c: &mut CheckinState, id: &str) -> Result<Option<Doo
 }
 
 fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(), Failure> {
-    // A session picked for the door becomes the 场次 tab's too; the one the door opens on by
-    // itself leaves the coordinator's choice there alone.
-    let picked = id.is_some();
     let id = match id {
         Some(id) => id,
         None => match default_session(&state.sessions.rows, state.today, &state.office.id) {
@@ -182,9 +179,7 @@ fn open_door(store: &Store, state: &mut State, id: Option<String>) -> Result<(),
     let door = load_door(store, c, &id)?
         .ok_or_else(|| Refusal::said(tf("tui.sessions.gone", &[("id", &id)])))?;
     c.open(door);
-    if picked {
-        state.sessions.follow_door(&id);
-    }
+    state.papers_at_door = true;
     Ok(())
 }
 

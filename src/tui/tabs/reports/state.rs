@@ -8,14 +8,23 @@ use crate::domain::Session;
 use crate::i18n::t;
 use crate::sheets::people::PeoplePlan;
 use crate::sheets::write::Encoding;
+use crate::tui::tabs::sessions::SessionRow;
+
+/// The session a 签到表 or 通知 is printed for: the one last worked, open at the door or
+/// selected on the 场次 tab, and which of the two it is, so the tab can say so.
+#[derive(Debug, Clone, Copy)]
+pub struct PapersSession<'a> {
+    pub row: &'a SessionRow,
+    pub at_door: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportKind {
     /// The 样表 (情况统计表) of an office and its units.
     Stats,
-    /// The sign-in sheet of the session selected on the 场次 tab.
+    /// The sign-in sheet of the session last worked (`PapersSession`).
     Signin,
-    /// The 培训通知 of the session selected on the 场次 tab, as .docx or .pdf.
+    /// The 培训通知 of the session last worked, as .docx or .pdf.
     Notice,
     /// Every unit's checklist, one row per item.
     Checklist,

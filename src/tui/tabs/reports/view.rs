@@ -7,22 +7,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::ReportsState;
 use super::{Entry, Preview, ReportKind, ENTRIES};
+use super::{PapersSession, ReportsState};
 use crate::i18n::{t, tf};
 use crate::sheets::import::preview::used_columns;
 use crate::tui::action::Action;
 use crate::tui::context::View;
-use crate::tui::tabs::sessions::SessionRow;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text::{fit, truncate, truncate_middle, width, wrap_words};
 
-/// `chosen` is the session selected on the 场次 tab: the sign-in sheet's entry names it.
+/// `chosen` is the session a sign-in sheet or notice is for: their entries name it and where it
+/// was chosen.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
     tab: &ReportsState,
-    chosen: Option<&SessionRow>,
+    chosen: Option<PapersSession>,
     view: &View,
 ) {
     let lines = match &tab.preview {
@@ -32,16 +32,19 @@ pub fn render(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn entry_text(chosen: Option<&SessionRow>, entry: Entry) -> (String, String) {
+fn entry_text(chosen: Option<PapersSession>, entry: Entry) -> (String, String) {
     match entry {
         Entry::Report(kind) => {
             let about = match kind {
-                ReportKind::Signin => match chosen {
-                    Some(row) => tf("tui.reports.signin_about", &[("title", &row.session.title)]),
-                    None => t("tui.reports.pick_session"),
-                },
-                ReportKind::Notice => match chosen {
-                    Some(row) => tf("tui.reports.notice_about", &[("title", &row.session.title)]),
+                ReportKind::Signin | ReportKind::Notice => match chosen {
+                    Some(c) => tf(
+                        if c.at_door {
+                            "tui.reports.session_at_door"
+                        } else {
+                            "tui.reports.session_selected"
+                        },
+                        &[("title", &c.row.session.title)],
+                    ),
                     None => t("tui.reports.pick_session"),
                 },
                 _ => t(&format!("tui.reports.{}_about", kind.key())),
@@ -54,7 +57,7 @@ fn entry_text(chosen: Option<&SessionRow>, entry: Entry) -> (String, String) {
 
 fn list_lines(
     tab: &ReportsState,
-    chosen: Option<&SessionRow>,
+    chosen: Option<PapersSession>,
     view: &View,
     w: usize,
 ) -> Vec<Line<'static>> {

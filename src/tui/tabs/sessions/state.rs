@@ -170,22 +170,6 @@ impl SessionsState {
         true
     }
 
-    /// Puts the cursor on the session just picked for the door, so that what is printed for
-    /// "the session" (签到表, 通知) is the one being worked at the door, clearing a filter that
-    /// hides it. A session open in detail here is left as it is: the coordinator is busy with it.
-    pub fn follow_door(&mut self, id: &str) {
-        if self.detail.is_some() || self.selected_row().is_some_and(|r| r.session.id == id) {
-            return;
-        }
-        let Some(index) = self.rows.iter().position(|r| r.session.id == id) else {
-            return;
-        };
-        if !self.visible().contains(&index) {
-            self.filter = Filter::default();
-        }
-        self.select_id(id);
-    }
-
     /// Keeps the cursor on the session with `id` after a reload, if it is still listed.
     pub fn select_id(&mut self, id: &str) {
         if let Some(pos) = self
