@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{json, peixun, stdout};
+use common::{json, peixun, stdout, text};
 
 fn added(dir: &Path, args: &[&str]) -> String {
     stdout(&peixun(dir, args)).trim().to_string()
@@ -129,4 +129,36 @@ fn one_city_evaluated_is_that_city_of_everyone_evaluated() {
         .map(|c| c["person"]["name"].as_str().unwrap())
         .collect();
     assert_eq!(evaluated, ["甲", "乙", "丙"]);
+}
+
+/// A county is not taken for its whole city: it is refused, naming its city.
+#[test]
+fn a_county_or_the_province_given_for_a_city_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout(&peixun(d, &["init", "--office", "湖北省"]));
+    for (args, said) in [
+        (
+            vec!["cert", "evaluate", "--city", "鄂城区"],
+            "“鄂城区”不是市州，它属于鄂州市：--city 只接受市州的名称或代码",
+        ),
+        (
+            vec!["cert", "list", "--city", "420704"],
+            "“鄂城区”不是市州，它属于鄂州市",
+        ),
+        (
+            vec!["cert", "list", "--city", "湖北省"],
+            "“湖北省”不是市州：--city",
+        ),
+        (
+            vec!["--lang", "en", "cert", "evaluate", "--city", "鄂城区"],
+            "“鄂城区” is not a city but part of 鄂州市: --city takes a city’s name or code",
+        ),
+    ] {
+        let out = peixun(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out).contains(said), "{}", text(&out));
+    }
+    // A city, by name, is taken.
+    stdout(&peixun(d, &["cert", "list", "--city", "鄂州市"]));
 }

@@ -508,3 +508,36 @@ fn the_enterprise_tabs_rows_are_kept_until_the_log_moves() {
         "worked out again, not the rows kept before"
     );
 }
+
+/// The list a coordinator phones down is read by name: 爱科 (ài) before 中天 (zhōng), though 中
+/// comes first by code point; in the table, the JSON and the call list alike.
+#[test]
+fn enterprises_are_listed_by_their_names_pinyin() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区"]));
+    for name in ["中天科技有限公司", "爱科光电有限公司", "鄂州华宇有限公司"]
+    {
+        stdout(&peixun(dir.path(), &["enterprise", "add", "--name", name]));
+    }
+    let expected = ["爱科光电有限公司", "鄂州华宇有限公司", "中天科技有限公司"];
+    let listed = json(&peixun(dir.path(), &["outreach", "list", "--json"]));
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["enterprise"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, expected);
+    let table = stdout(&peixun(dir.path(), &["outreach", "list"]));
+    let at = |name: &str| table.find(name).unwrap();
+    assert!(
+        at(expected[0]) < at(expected[1]) && at(expected[1]) < at(expected[2]),
+        "{table}"
+    );
+    let calls = stdout(&peixun(dir.path(), &["report", "calls"]));
+    let at = |name: &str| calls.find(name).unwrap();
+    assert!(
+        at(expected[0]) < at(expected[1]) && at(expected[1]) < at(expected[2]),
+        "{calls}"
+    );
+}

@@ -350,9 +350,8 @@ pub fn evaluate(
         require_province(store)?;
     }
     let city = city
-        .map(|raw| crate::domain::input::resolve_unit(raw).map_err(Refusal::Said))
-        .transpose()?
-        .map(|unit| crate::cert::city_of(&unit));
+        .map(|raw| crate::cert::city_asked(raw).map_err(Refusal::Said))
+        .transpose()?;
     // Only those the ranking ranks (of the city asked for: each city is ranked on its own): the
     // whole book at ten times the province was 289 MB.
     let mut book = Vec::new();

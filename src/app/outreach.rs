@@ -50,7 +50,7 @@ impl CallFilter {
 /// enterprise and every person of the area.
 const SCREEN_ROWS: Kept = Kept {
     file: "enterprise-rows",
-    magic: b"peixun enterprise rows 4\n",
+    magic: b"peixun enterprise rows 5\n",
     max_bytes: 512 << 20,
 };
 
@@ -238,8 +238,12 @@ pub fn rows_keeping<P>(
             enterprise: e,
         })
         .collect();
-    out.sort_by(|a, b| {
-        (&a.enterprise.unit, &a.enterprise.name).cmp(&(&b.enterprise.unit, &b.enterprise.name))
+    // By unit, then by the name's pinyin, as the lists a coordinator phones down are read.
+    out.sort_by_cached_key(|row| {
+        (
+            row.enterprise.unit.clone(),
+            crate::domain::pinyin::sort_key(&row.enterprise.name),
+        )
     });
     Ok(out)
 }

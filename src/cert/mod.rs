@@ -18,6 +18,7 @@ pub use pipeline::{Facts, Outcome, Stage, Status};
 pub use rules::{Rules, RulesOverride};
 
 use crate::campaign::campaign;
+use crate::i18n::tf;
 
 /// The province office: the only one that evaluates, records online training, approves
 /// expansion classes and issues certificates.
@@ -31,6 +32,29 @@ pub fn province() -> Option<&'static str> {
 
 pub fn is_province(office: &str) -> bool {
     province() == Some(office)
+}
+
+/// The city `--city` names, by name or code; a county or zone is refused, naming its city,
+/// rather than taken as its whole city.
+pub fn city_asked(raw: &str) -> Result<String, String> {
+    let id = crate::domain::input::resolve_unit(raw)?;
+    let unit = campaign().unit(&id);
+    if unit.is_some_and(|u| u.level == crate::campaign::UnitLevel::City) {
+        return Ok(id);
+    }
+    let value = unit.map_or(raw, |u| u.name.as_str());
+    let city = city_of(&id);
+    Err(if city == id {
+        tf("cert.city_not_a_city_plain", &[("value", &value)])
+    } else {
+        tf(
+            "cert.city_not_a_city",
+            &[
+                ("value", &value),
+                ("city", &crate::campaign::unit_name(&city)),
+            ],
+        )
+    })
 }
 
 /// The city a person's office belongs to (a city's own people count for the city).

@@ -117,9 +117,8 @@ pub fn list(
     json: bool,
 ) -> Result<()> {
     let city = city
-        .map(|raw| crate::domain::input::resolve_unit(raw).map_err(user_error))
-        .transpose()?
-        .map(|u| crate::cert::city_of(&u));
+        .map(|raw| crate::cert::city_asked(raw).map_err(user_error))
+        .transpose()?;
     // Gathered in the book's order in a scratch file: everyone's entries at ten times the
     // province were 244 MB.
     let mut book = ListSpool::new(store.dir())?;
