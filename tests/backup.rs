@@ -168,7 +168,19 @@ fn backups_are_automatic_at_most_daily_and_only_the_newest_are_kept() {
     let dir = tmp.path().join("store");
     stdout(&run(&config, &dir, &["init", "--office", "鄂城区"]));
     stdout(&run(&config, &dir, &["sessions"]));
-    assert!(backups(&dir).is_empty(), "reading makes no backup");
+    for look in [
+        &["cert", "list"][..],
+        &["cert", "evaluate"],
+        &["cert", "show", "13800000000"],
+        &["bundle", "held"],
+        &["keys", "list"],
+    ] {
+        run(&config, &dir, look);
+        assert!(
+            backups(&dir).is_empty(),
+            "{look:?}: reading makes no backup"
+        );
+    }
     let first = run(&config, &dir, &["checklist", "mark", "county.plan", "done"]);
     stdout(&first);
     assert_eq!(backups(&dir).len(), 1, "the first change of the day");

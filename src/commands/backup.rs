@@ -9,6 +9,8 @@ use serde::Serialize;
 use super::{data_dir, open_store, print_json, user_error};
 use crate::backup::{self, Summary};
 use crate::cli::{AwardCommand, ChecklistArgs, Cli, Command, PlanCommand, SessionCommand};
+use crate::cli_bundle::{BundleCommand, KeysCommand};
+use crate::cli_cert::CertCommand;
 use crate::config::Config;
 use crate::i18n::{t, tf};
 use crate::store::{is_locked, Store, StoreLock};
@@ -125,11 +127,23 @@ fn changes_store(command: Option<&Command>) -> bool {
             | Command::Enterprise { .. }
             | Command::Enrol(_)
             | Command::Checkin(_)
-            | Command::Keys { .. }
-            | Command::Bundle { .. }
-            | Command::Cert { .. }
             | Command::Contact { .. },
         ) => true,
+        // Looking is not changing: a read-only look wrote a 19 MB backup at the province.
+        Some(Command::Keys { command }) => {
+            !matches!(command, KeysCommand::Show { .. } | KeysCommand::List { .. })
+        }
+        Some(Command::Bundle { command }) => !matches!(
+            command,
+            BundleCommand::Inspect { .. }
+                | BundleCommand::Held { .. }
+                | BundleCommand::Review { .. }
+        ),
+        Some(Command::Cert { command }) => match command {
+            CertCommand::List { .. } | CertCommand::Show { .. } => false,
+            CertCommand::Evaluate { publish, .. } => *publish,
+            _ => true,
+        },
         Some(Command::Plan { command }) => !matches!(command, PlanCommand::Show { .. }),
         Some(Command::Import(args)) => !args.dry_run,
         Some(Command::Award { command }) => !matches!(command, AwardCommand::List { .. }),
