@@ -445,6 +445,13 @@ fn the_city_demo_shows_the_whole_pipeline() {
     assert!(rows[people.len() + 1].contains(&people.len().to_string()));
     let count =
         |f: &dyn Fn(&serde_json::Value) -> bool| people.iter().filter(|p| f(&p["status"])).count();
+    // Every test score is one an import would take: at most 100 (1000 tenths).
+    let tests: Vec<u64> = people
+        .iter()
+        .filter_map(|p| p["facts"]["test"].as_u64())
+        .collect();
+    assert!(tests.len() > 100, "{}", tests.len());
+    assert!(tests.iter().all(|&t| t <= 1000), "{:?}", tests.iter().max());
     let trained = count(&|s| s["trained"] == true);
     let candidates = count(&|s| s["candidate"] == true);
     let certified = count(&|s| !s["certificate"].is_null());
