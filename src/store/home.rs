@@ -93,7 +93,15 @@ pub(super) fn settle(
     crate::errln!(
         "{}",
         tf(
-            "cli.store.rehomed",
+            // The province has no office above: its work goes down, to the cities.
+            if crate::campaign::campaign()
+                .unit(office)
+                .is_some_and(|u| u.level == crate::campaign::UnitLevel::Province)
+            {
+                "cli.store.rehomed_province"
+            } else {
+                "cli.store.rehomed"
+            },
             &[
                 ("path", &path),
                 ("office", &crate::campaign::unit_name(office)),
