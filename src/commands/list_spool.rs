@@ -1,8 +1,8 @@
 //! Whole-store lists printed in order without holding them: each record's output goes to an
 //! unnamed scratch file in the store's folder as it is read, and only its sort key and place stay
-//! in memory. At ten times the province, `people` held 646 MB this way round, and `people
-//! --json` 280 MB at its peak (reading each person again from the store after the sort took 2.5
-//! times as long).
+//! in memory. At ten times the province, `people` held 646 MB while it kept every row for the
+//! sort, and `people --json` 280 MB (reading each person again from the store after the sort
+//! took 2.5 times as long).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

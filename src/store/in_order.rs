@@ -37,7 +37,7 @@ pub(crate) struct LogSnapshot {
 
 impl Store {
     pub(crate) fn ops_in_fold_order(&self) -> Result<InFoldOrder> {
-        self.merged(&HashMap::new(), false)
+        self.merged(None)
     }
 
     /// Reads every op once, decoding each, so that a damaged op is found before anything is
@@ -62,7 +62,7 @@ impl Store {
         snapshot: &LogSnapshot,
     ) -> Result<Box<dyn Iterator<Item = Result<Op>> + 'a>> {
         if snapshot.merged_in_order {
-            let merged = self.merged(&snapshot.ends, true)?;
+            let merged = self.merged(Some(&snapshot.ends))?;
             return Ok(Box::new(merged.map(|op| op.map(|(op, _)| op))));
         }
         let mut order: Vec<OrderKey> = Vec::new();
@@ -85,18 +85,23 @@ impl Store {
         })))
     }
 
-    /// The chains merged; with `bounded`, only the devices of `ends`, each up to its end.
-    fn merged(&self, ends: &HashMap<DeviceId, u64>, bounded: bool) -> Result<InFoldOrder> {
+    /// The chains merged: every device's whole chain, or only the devices of `ends`, each up to
+    /// its end.
+    fn merged(&self, ends: Option<&HashMap<DeviceId, u64>>) -> Result<InFoldOrder> {
         let devices: Vec<DeviceId> = self
             .devices()?
             .into_iter()
-            .filter(|device| !bounded || ends.contains_key(device))
+            .filter(|device| ends.is_none_or(|ends| ends.contains_key(device)))
             .collect();
         let mut ops = InFoldOrder {
             chains: devices.iter().map(|device| self.chain(*device)).collect(),
             ends: devices
                 .iter()
-                .map(|device| ends.get(device).copied().unwrap_or(u64::MAX))
+                .map(|device| {
+                    ends.and_then(|ends| ends.get(device))
+                        .copied()
+                        .unwrap_or(u64::MAX)
+                })
                 .collect(),
             heads: BinaryHeap::new(),
             held: Vec::with_capacity(devices.len()),
