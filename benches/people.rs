@@ -3,7 +3,8 @@
 //! from the store, beside `fzf --filter` on the same people with their pinyin, measured in the
 //! same run; and after a person changed, answering from the kept index with the change kept
 //! beside it. Then the door's office index loaded from the kept file against built from the
-//! store, in process.
+//! store, in process, and keystrokes at the door answered from the kept file against from the
+//! index held in memory.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use peixun::search::door::candidates;
+use peixun::search::office::OfficeIndex;
 use peixun::search::{cache, SearchIndex};
 use peixun::store::derived::search_index_path;
 use peixun::store::Store;
@@ -128,11 +130,30 @@ fn main() {
             ),
         }
         let store = Store::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut held = None;
         let build = support::time(1, || {
             let people = store.people().unwrap_or_else(|e| panic!("{e}"));
             let everyone = candidates(&store, &people).unwrap_or_else(|e| panic!("{e}"));
-            std::hint::black_box(SearchIndex::build(everyone, []));
+            held = Some(std::hint::black_box(SearchIndex::build(everyone, [])));
         });
+        let held = OfficeIndex::whole(held.unwrap_or_default());
+        let kept = cache::office_index(&store).unwrap_or_else(|e| panic!("{e}"));
+        let typing = |index: &OfficeIndex| {
+            for keystroke in support::keystrokes() {
+                std::hint::black_box(index.search(&keystroke, 20));
+            }
+        };
+        support::report(
+            "door keystrokes (every prefix of 7 queries): kept index read a page at a time, against held in memory",
+            name,
+            support::time(11, || typing(&kept)),
+            support::time(11, || typing(&held)),
+            "",
+        );
+        criterion.bench_function(&format!("{name}/door_keystrokes_from_kept_file"), |b| {
+            b.iter(|| typing(&kept))
+        });
+        drop(held);
         let load = support::time(5, || {
             std::hint::black_box(cache::office_index(&store).unwrap_or_else(|e| panic!("{e}")));
         });

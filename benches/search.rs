@@ -1,6 +1,9 @@
 //! Check-in search at province scale: 100,000 people, each keystroke of a few typical queries,
 //! against a naive nucleo-matcher scan of the same people measured in the same run.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -10,24 +13,12 @@ use nucleo_matcher::{Config, Matcher, Utf32String};
 use peixun::search::{Candidate, SearchIndex};
 
 const PEOPLE: usize = 100_000;
-const QUERIES: &[&str] = &["zhangs", "zs", "1234", "wang", "张", "lv", "oyn"];
 
 fn crowd() -> Vec<Candidate> {
     match peixun::demo::crowd(2023, PEOPLE) {
         Ok(crowd) => crowd,
         Err(e) => panic!("generating the crowd: {e}"),
     }
-}
-
-/// Every prefix of every query: what the screen does as someone types.
-fn keystrokes() -> Vec<String> {
-    QUERIES
-        .iter()
-        .flat_map(|q| {
-            let chars: Vec<char> = q.chars().collect();
-            (1..=chars.len()).map(move |n| chars[..n].iter().collect::<String>())
-        })
-        .collect()
 }
 
 struct Naive {
@@ -80,7 +71,7 @@ fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
 /// p50/p99 over every keystroke, repeated: criterion reports means and medians per query, and
 /// the budget is a tail latency.
 fn report_tails(index: &SearchIndex, naive: &mut Naive) {
-    let strokes = keystrokes();
+    let strokes = support::keystrokes();
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
     for _ in 0..20 {
@@ -111,7 +102,7 @@ fn bench(c: &mut Criterion) {
     report_tails(&index, &mut naive);
     let mut group = c.benchmark_group("search_100k");
     group.sample_size(30);
-    for q in QUERIES {
+    for q in support::DOOR_QUERIES {
         group.bench_with_input(BenchmarkId::new("index", q), q, |b, q| {
             b.iter(|| index.search(black_box(q), 20))
         });

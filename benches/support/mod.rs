@@ -100,6 +100,20 @@ pub fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// What is typed at the door in the benches that search.
+pub const DOOR_QUERIES: &[&str] = &["zhangs", "zs", "1234", "wang", "张", "lv", "oyn"];
+
+/// Every prefix of every query: what the door's screen searches as someone types.
+pub fn keystrokes() -> Vec<String> {
+    DOOR_QUERIES
+        .iter()
+        .flat_map(|q| {
+            let chars: Vec<char> = q.chars().collect();
+            (1..=chars.len()).map(move |n| chars[..n].iter().collect::<String>())
+        })
+        .collect()
+}
+
 /// One line of the report in docs/performance.md, easy to find in a bench's output.
 pub fn report(what: &str, scale: &str, median: Duration, baseline: Duration, extra: &str) {
     println!(

@@ -7,6 +7,7 @@ use super::columns::{
     char_postings_len, postings_len, write_char_postings, write_postings, CharPostings, Columns,
     KeyList, KeysBuilder, Layout, Postings, Texts, TextsBuilder, U32s,
 };
+use super::paged::Bytes;
 use super::{
     letter_mask, normalise_query, pinyin, Buffers, Candidate, SearchIndex, View, NO_ENTERPRISE,
 };
@@ -150,7 +151,7 @@ impl SearchIndex {
     }
 
     /// The two buffers and where each column lies in them, for keeping in a file.
-    pub(super) fn parts(&self) -> (&Layout, &[u8], &[u8]) {
+    pub(super) fn parts(&self) -> (&Layout, Bytes<'_>, Bytes<'_>) {
         (&self.layout, self.buffers.text(), self.buffers.numbers())
     }
 
@@ -229,14 +230,14 @@ impl<'a> Cursor<'a> {
         range
     }
 
-    fn text(&mut self) -> &'a [u8] {
+    fn text(&mut self) -> Bytes<'a> {
         let range = self.range();
-        self.index.buffers.text().get(range).unwrap_or(&[])
+        self.index.buffers.text().within(range)
     }
 
     fn numbers(&mut self) -> U32s<'a> {
         let range = self.range();
-        U32s::new(self.index.buffers.numbers().get(range).unwrap_or(&[]))
+        U32s::new(self.index.buffers.numbers().within(range))
     }
 
     fn texts(&mut self) -> Texts<'a> {

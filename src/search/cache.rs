@@ -10,8 +10,8 @@ use std::path::Path;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::columns::Layout;
-use super::mapped::Mapped;
 use super::office::OfficeIndex;
+use super::paged::Paged;
 use super::{Buffers, SearchIndex};
 use crate::i18n::tf;
 use crate::store::derived::{search_index_path, DerivedFile};
@@ -24,13 +24,17 @@ use crate::store::Store;
 /// `search.changes`, which an earlier peixun would not read.
 const MAGIC: &[u8] = b"peixun search index 4\n";
 
-/// Writes `index` in the file's format; the buffers go out as they are, never copied.
+/// Writes `index` in the file's format; a built index's buffers go out as they are, never
+/// copied.
 pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result<()> {
     let (layout, text, numbers) = index.parts();
+    let unreadable = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+    let text = text.get(0..text.len()).ok_or_else(unreadable)?;
+    let numbers = numbers.get(0..numbers.len()).ok_or_else(unreadable)?;
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     let mut hash = blake3::Hasher::new();
-    hash.update(text);
-    hash.update(numbers);
+    hash.update(&text);
+    hash.update(&numbers);
     out.write_all(MAGIC)?;
     out.write_all(&[version.len() as u8])?;
     out.write_all(version)?;
@@ -42,8 +46,8 @@ pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result
     }
     out.write_all(&(text.len() as u64).to_le_bytes())?;
     out.write_all(&(numbers.len() as u64).to_le_bytes())?;
-    out.write_all(text)?;
-    out.write_all(numbers)
+    out.write_all(&text)?;
+    out.write_all(&numbers)
 }
 
 #[cfg(test)]
@@ -131,25 +135,21 @@ fn hash_of(input: &mut impl Read, len: usize) -> Option<[u8; 32]> {
     Some(*hash.finalize().as_bytes())
 }
 
-/// The index in `bytes`; `None` if it is not a whole one of this version.
+/// The index in `bytes`, kept in a file as `load` finds it; `None` if it is not a whole one of
+/// this version.
 #[cfg(test)]
 pub(super) fn decode(bytes: &[u8]) -> Option<SearchIndex> {
-    let h = header(&mut &bytes[..], bytes.len() as u64)?;
-    let body = bytes.get(h.body_at..)?;
-    if hash_of(&mut &body[..], body.len())? != h.hash {
-        return None;
-    }
-    let (text, numbers) = body.split_at(h.text_len);
-    let buffers = Buffers::Built {
-        text: text.to_vec(),
-        numbers: numbers.to_vec(),
-    };
-    SearchIndex::from_parts(h.layout, buffers)
+    use std::io::{Seek, SeekFrom};
+    let mut file = tempfile::tempfile().ok()?;
+    file.write_all(bytes).ok()?;
+    file.seek(SeekFrom::Start(0)).ok()?;
+    kept(&file, bytes.len() as u64)
 }
 
-/// The index in `file` of `total` bytes, checked against its hash by reading it, then mapped:
-/// the check does not keep the file's pages, and a search keeps only those it touches.
-fn map(file: &File, total: u64) -> Option<SearchIndex> {
+/// The index in `file` of `total` bytes, checked against its hash by reading it, then read a
+/// page at a time as searches need it: the check does not keep the file's pages, and searches
+/// keep only a few (`paged`).
+fn kept(file: &File, total: u64) -> Option<SearchIndex> {
     let mut input = file;
     let h = header(&mut input, total)?;
     if hash_of(&mut input, h.text_len.checked_add(h.numbers_len)?)? != h.hash {
@@ -157,8 +157,8 @@ fn map(file: &File, total: u64) -> Option<SearchIndex> {
     }
     let text = h.body_at..h.body_at + h.text_len;
     let numbers = text.end..text.end + h.numbers_len;
-    let buffers = Buffers::Mapped {
-        file: Mapped::of(file, numbers.end).ok()?,
+    let buffers = Buffers::Kept {
+        file: Paged::of(file.try_clone().ok()?, numbers.end),
         text,
         numbers,
     };
@@ -177,7 +177,7 @@ pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
     };
     let changes = search_changes::open_beside(dir);
     let total = file.metadata().wrap_err_with(failed)?.len();
-    let Some(kept) = map(&file, total) else {
+    let Some(kept) = kept(&file, total) else {
         return Ok(None);
     };
     Ok(search_changes::beside(dir, changes, &file)
@@ -185,8 +185,8 @@ pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
 }
 
 /// Every person of the office, from the kept index when there is one, else built from the store
-/// and kept for next time. A kept index is used mapped, the built one dropped: at ten times the
-/// province the built one is 98 MB that a search mostly never touches.
+/// and kept for next time. A kept index is read a page at a time, the built one dropped: at ten
+/// times the province the built one is 98 MB that a search mostly never touches.
 pub fn office_index(store: &Store) -> Result<OfficeIndex> {
     if let Some(index) = load(store.dir())? {
         return Ok(index);
@@ -196,8 +196,8 @@ pub fn office_index(store: &Store) -> Result<OfficeIndex> {
     // Keeping it only spares the next search the build: a full disk costs time, not answers.
     if let Ok(true) = store.save_derived(DerivedFile::Search, generation, |out| write(&index, out))
     {
-        if let Some(mapped) = load(store.dir())? {
-            return Ok(mapped);
+        if let Some(kept) = load(store.dir())? {
+            return Ok(kept);
         }
     }
     Ok(OfficeIndex::whole(index))
@@ -227,7 +227,7 @@ mod tests {
         let bytes = encode(&index());
         let read = decode(&bytes).unwrap();
         assert_eq!(read.search("zs", 5).len(), 1);
-        assert_eq!(read.known_enterprises(), ["华宇光电", "无人报名的企业"]);
+        assert!(read.known_enterprises().eq(["华宇光电", "无人报名的企业"]));
         let mut flipped = bytes.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;

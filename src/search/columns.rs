@@ -1,17 +1,30 @@
 //! The index as a few flat columns in two buffers, one of text and one of little-endian numbers,
-//! searched where they lie: writing it to a file is two writes, and reading it back two reads
-//! with no decoding, so a later process has 400,000 people ready in tens of milliseconds.
+//! searched where they lie: writing it to a file is two writes, and a later process reads from
+//! the file only the pages a search touches, with no decoding, so it has 400,000 people ready
+//! in tens of milliseconds.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
+
+use super::paged::Bytes;
 
 /// Numbers as they lie in the buffer; anything out of range reads as absent, so a damaged
 /// file gives odd answers at worst, never a panic.
 #[derive(Clone, Copy, Default)]
-pub(super) struct U32s<'a>(&'a [u8]);
+pub(super) struct U32s<'a>(Bytes<'a>);
+
+/// Numbers read at once by `U32s::iter` from a kept file.
+const NUMBERS_AT_ONCE: usize = 4096;
+
+fn as_u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
 
 impl<'a> U32s<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> U32s<'a> {
+    pub(super) fn new(bytes: Bytes<'a>) -> U32s<'a> {
         U32s(bytes)
     }
 
@@ -21,41 +34,45 @@ impl<'a> U32s<'a> {
 
     pub(super) fn get(&self, i: usize) -> Option<u32> {
         let at = i.checked_mul(4)?;
-        let b = self.0.get(at..at + 4)?;
+        let b = self.0.get(at..at.checked_add(4)?)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     pub(super) fn slice(&self, range: Range<usize>) -> U32s<'a> {
-        let bytes = range
-            .start
-            .checked_mul(4)
-            .zip(range.end.checked_mul(4))
-            .and_then(|(start, end)| self.0.get(start..end));
-        U32s(bytes.unwrap_or(&[]))
+        match range.start.checked_mul(4).zip(range.end.checked_mul(4)) {
+            Some((start, end)) => U32s(self.0.within(start..end)),
+            None => U32s::default(),
+        }
     }
 
+    /// Every number in order; a kept file's are read a few thousand at a time.
     pub(super) fn iter(&self) -> impl Iterator<Item = u32> + 'a {
-        self.0
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        let (bytes, len) = (self.0, self.len());
+        (0..len).step_by(NUMBERS_AT_ONCE).flat_map(move |first| {
+            let end = (first + NUMBERS_AT_ONCE).min(len);
+            let piece = bytes.get(first * 4..end * 4).unwrap_or_default();
+            as_u32s(&piece).collect::<Vec<_>>()
+        })
     }
 }
 
 /// Strings end to end in an arena, found by number: string `i` ends at `ends[i]` and starts
-/// where the one before ends. Each is checked to be UTF-8 as it is read, so a mapped file is
+/// where the one before ends. Each is checked to be UTF-8 as it is read, so a kept file is
 /// never read whole to check it.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Texts<'a> {
-    pub arena: &'a [u8],
+    pub arena: Bytes<'a>,
     pub ends: U32s<'a>,
 }
 
 /// Bytes of an arena as text: a string cut in the middle of a character (a damaged file) is
 /// empty.
-fn as_text(bytes: Option<&[u8]>) -> &str {
-    bytes
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .unwrap_or("")
+fn as_text(bytes: Option<Cow<'_, [u8]>>) -> Cow<'_, str> {
+    match bytes {
+        Some(Cow::Borrowed(b)) => Cow::Borrowed(std::str::from_utf8(b).unwrap_or("")),
+        Some(Cow::Owned(b)) => Cow::Owned(String::from_utf8(b).unwrap_or_default()),
+        None => Cow::Borrowed(""),
+    }
 }
 
 fn start_of(ends: &U32s, i: usize) -> usize {
@@ -66,7 +83,7 @@ fn start_of(ends: &U32s, i: usize) -> usize {
 }
 
 impl<'a> Texts<'a> {
-    pub(super) fn get(&self, i: u32) -> &'a str {
+    pub(super) fn get(&self, i: u32) -> Cow<'a, str> {
         let i = i as usize;
         let end = self.ends.get(i).unwrap_or(0) as usize;
         as_text(self.arena.get(start_of(&self.ends, i)..end))
@@ -74,6 +91,47 @@ impl<'a> Texts<'a> {
 
     pub(super) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// Every string in order, as `get` reads each; a kept file's are read a few thousand at a
+    /// time, each few thousand in one read.
+    pub(super) fn iter(&self) -> impl Iterator<Item = String> + 'a {
+        let texts = *self;
+        (0..self.len())
+            .step_by(NUMBERS_AT_ONCE)
+            .flat_map(move |first| texts.piece(first..(first + NUMBERS_AT_ONCE).min(texts.len())))
+    }
+
+    /// The strings of `numbers`, reading the arena from the first's start to the last's end.
+    fn piece(&self, numbers: Range<usize>) -> Vec<String> {
+        let bounds: Vec<(usize, usize)> = std::iter::once(start_of(&self.ends, numbers.start))
+            .chain(
+                self.ends
+                    .slice(numbers.clone())
+                    .iter()
+                    .map(|end| end as usize),
+            )
+            .collect::<Vec<_>>()
+            .windows(2)
+            .map(|pair| (pair[0], pair[1]))
+            .collect();
+        // A damaged file's strings may end before they start or past the arena: read as `get`
+        // reads them, empty.
+        let whole = |&(start, end): &(usize, usize)| start <= end && end <= self.arena.len();
+        let from = bounds.iter().filter(|b| whole(b)).map(|b| b.0).min();
+        let to = bounds.iter().filter(|b| whole(b)).map(|b| b.1).max();
+        let arena = from
+            .zip(to)
+            .and_then(|(from, to)| Some((from, self.arena.get(from..to)?)));
+        bounds
+            .iter()
+            .map(|bounds| {
+                let (from, arena) = arena.as_ref().filter(|_| whole(bounds))?;
+                let bytes = arena.get(bounds.0 - from..bounds.1 - from)?;
+                Some(std::str::from_utf8(bytes).unwrap_or("").to_string())
+            })
+            .map(Option::unwrap_or_default)
+            .collect()
     }
 }
 
@@ -140,7 +198,7 @@ const SECONDARY: u32 = 1 << 31;
 /// query is a binary search.
 #[derive(Clone, Copy, Default)]
 pub(super) struct KeyList<'a> {
-    pub arena: &'a [u8],
+    pub arena: Bytes<'a>,
     pub keys: U32s<'a>,
 }
 
@@ -159,7 +217,7 @@ impl<'a> KeyList<'a> {
         })
     }
 
-    fn text(&self, key: &Key) -> &'a str {
+    fn text(&self, key: &Key) -> Cow<'a, str> {
         let start = key.start as usize;
         as_text(self.arena.get(start..start + key.len as usize))
     }
@@ -171,7 +229,7 @@ impl<'a> KeyList<'a> {
         while low < high {
             let mid = (low + high) / 2;
             match list.key(mid) {
-                Some(key) if list.text(&key) < prefix => low = mid + 1,
+                Some(key) if *list.text(&key) < *prefix => low = mid + 1,
                 _ => high = mid,
             }
         }

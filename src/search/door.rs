@@ -137,7 +137,7 @@ impl DoorSearch {
                 self.office
                     .search(query, others + self.enrolled.len())
                     .iter()
-                    .filter(|h| !self.enrolled.contains(self.office.id(h)))
+                    .filter(|h| !self.enrolled.contains(self.office.id(h).as_ref()))
                     .take(others)
                     .map(|h| Found::elsewhere(&self.office, h)),
             );

@@ -20,16 +20,18 @@ pub mod cache;
 mod columns;
 pub mod door;
 pub mod lookup;
-mod mapped;
 pub mod office;
+mod paged;
 pub use crate::domain::pinyin;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::domain::text::fold_full_width;
 use columns::{CharPostings, KeyList, Postings, Texts, U32s};
+use paged::Bytes;
 
 /// Why a result matched; lower tiers rank first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -94,15 +96,16 @@ pub struct SearchIndex {
     layout: columns::Layout,
 }
 
-/// Where an index's two buffers lie: built in this process, or in the kept file, mapped.
+/// Where an index's two buffers lie: built in this process, or in the kept file, read a page
+/// at a time.
 #[derive(Debug)]
 enum Buffers {
     Built {
         text: Vec<u8>,
         numbers: Vec<u8>,
     },
-    Mapped {
-        file: mapped::Mapped,
+    Kept {
+        file: paged::Paged,
         text: std::ops::Range<usize>,
         numbers: std::ops::Range<usize>,
     },
@@ -118,19 +121,17 @@ impl Default for Buffers {
 }
 
 impl Buffers {
-    fn text(&self) -> &[u8] {
+    fn text(&self) -> Bytes<'_> {
         match self {
-            Buffers::Built { text, .. } => text,
-            Buffers::Mapped { file, text, .. } => file.bytes().get(text.clone()).unwrap_or(&[]),
+            Buffers::Built { text, .. } => Bytes::Held(text),
+            Buffers::Kept { file, text, .. } => Bytes::paged(file).within(text.clone()),
         }
     }
 
-    fn numbers(&self) -> &[u8] {
+    fn numbers(&self) -> Bytes<'_> {
         match self {
-            Buffers::Built { numbers, .. } => numbers,
-            Buffers::Mapped { file, numbers, .. } => {
-                file.bytes().get(numbers.clone()).unwrap_or(&[])
-            }
+            Buffers::Built { numbers, .. } => Bytes::Held(numbers),
+            Buffers::Kept { file, numbers, .. } => Bytes::paged(file).within(numbers.clone()),
         }
     }
 }
@@ -206,22 +207,13 @@ impl SearchIndex {
         self.view().ids.len()
     }
 
-    /// Every enterprise's name the index was built with, sorted.
-    pub fn known_enterprises(&self) -> Vec<&str> {
-        let known = self.view().known_enterprises;
-        (0..known.len() as u32).map(|i| known.get(i)).collect()
+    /// Every enterprise's name the index was built with, sorted, each once.
+    pub fn known_enterprises(&self) -> impl Iterator<Item = String> + '_ {
+        self.view().known_enterprises.iter()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// Gives back the pages of a kept index read so far (`Mapped::forget_read_pages`); a
-    /// built index is the process's own memory and stays.
-    pub fn forget_read_pages(&self) {
-        if let Buffers::Mapped { file, .. } = &self.buffers {
-            file.forget_read_pages();
-        }
     }
 
     /// The person a hit names.
@@ -234,28 +226,28 @@ impl SearchIndex {
         let v = self.view();
         let enterprise = match v.enterprise_of.get(entry as usize) {
             Some(id) if id != NO_ENTERPRISE => v.enterprise_names.get(id),
-            _ => "",
+            _ => Cow::Borrowed(""),
         };
         Candidate {
-            id: v.ids.get(entry).to_string(),
-            name: v.names.get(entry).to_string(),
-            phone: v.phones.get(entry).to_string(),
-            code: v.codes_shown.get(entry).to_string(),
-            enterprise: enterprise.to_string(),
-            position: v.positions.get(entry).to_string(),
+            id: v.ids.get(entry).into_owned(),
+            name: v.names.get(entry).into_owned(),
+            phone: v.phones.get(entry).into_owned(),
+            code: v.codes_shown.get(entry).into_owned(),
+            enterprise: enterprise.into_owned(),
+            position: v.positions.get(entry).into_owned(),
         }
     }
 
     /// The id of the person a hit names, without copying the rest.
-    pub fn id(&self, hit: &Hit) -> &str {
+    pub fn id(&self, hit: &Hit) -> Cow<'_, str> {
         self.id_at(hit.entry)
     }
 
-    fn id_at(&self, entry: u32) -> &str {
+    fn id_at(&self, entry: u32) -> Cow<'_, str> {
         self.view().ids.get(entry)
     }
 
-    fn name(&self, hit: &Hit) -> &str {
+    fn name(&self, hit: &Hit) -> Cow<'_, str> {
         self.view().names.get(hit.entry)
     }
 
@@ -357,8 +349,8 @@ impl SearchIndex {
                     continue;
                 }
                 let i = i as u32;
-                let spread = is_subsequence(&query, v.fuzzy_initials.get(i))
-                    .or_else(|| is_subsequence(&query, v.fuzzy_full.get(i)).map(|s| s + 100));
+                let spread = is_subsequence(&query, &v.fuzzy_initials.get(i))
+                    .or_else(|| is_subsequence(&query, &v.fuzzy_full.get(i)).map(|s| s + 100));
                 if let Some(spread) = spread {
                     add(&mut best, i, Tier::Fuzzy, spread);
                     found += 1;
@@ -369,12 +361,8 @@ impl SearchIndex {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| {
-            (a.tier, a.score)
-                .cmp(&(b.tier, b.score))
-                .then_with(|| v.names.get(a.entry).cmp(v.names.get(b.entry)))
-                .then(a.entry.cmp(&b.entry))
-        });
+        // Each name read once: from a kept file, a read is a copy.
+        hits.sort_by_cached_key(|hit| (hit.tier, hit.score, v.names.get(hit.entry), hit.entry));
         hits.truncate(limit);
         hits
     }

@@ -2,6 +2,7 @@
 //! built (`store::search_changes`) in a small index of their own, whose results take the place
 //! of the kept index's for the same people.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::door::candidate_named;
@@ -76,12 +77,7 @@ impl OfficeIndex {
                 .map(|hit| OfficeHit { hit, changed: true }),
         );
         // As `SearchIndex::search` orders them, the kept index's entries being in id order.
-        hits.sort_by(|a, b| {
-            (a.hit.tier, a.hit.score)
-                .cmp(&(b.hit.tier, b.hit.score))
-                .then_with(|| self.name(a).cmp(self.name(b)))
-                .then_with(|| self.id(a).cmp(self.id(b)))
-        });
+        hits.sort_by_cached_key(|h| (h.hit.tier, h.hit.score, self.name(h), self.id(h)));
         hits.truncate(limit);
         hits
     }
@@ -91,7 +87,7 @@ impl OfficeIndex {
     fn kept_search(&self, query: &str, limit: usize) -> Vec<OfficeHit> {
         let current = |hits: Vec<Hit>| -> Vec<OfficeHit> {
             hits.into_iter()
-                .filter(|h| !self.replaced.contains(self.kept.id(h)))
+                .filter(|h| !self.replaced.contains(self.kept.id(h).as_ref()))
                 .map(|hit| OfficeHit {
                     hit,
                     changed: false,
@@ -107,7 +103,7 @@ impl OfficeIndex {
         current(self.kept.search(query, limit + self.replaced.len()))
     }
 
-    fn name(&self, hit: &OfficeHit) -> &str {
+    fn name(&self, hit: &OfficeHit) -> Cow<'_, str> {
         self.index(hit).name(&hit.hit)
     }
 
@@ -117,25 +113,20 @@ impl OfficeIndex {
     }
 
     /// The id of the person a hit names, without copying the rest.
-    pub fn id(&self, hit: &OfficeHit) -> &str {
+    pub fn id(&self, hit: &OfficeHit) -> Cow<'_, str> {
         self.index(hit).id(&hit.hit)
     }
 
     /// Every enterprise's name the index was built with, sorted: a new enterprise builds it
     /// again.
-    pub fn known_enterprises(&self) -> Vec<&str> {
+    pub fn known_enterprises(&self) -> impl Iterator<Item = String> + '_ {
         self.kept.known_enterprises()
-    }
-
-    /// After a walk over the whole kept index: see `SearchIndex::forget_read_pages`.
-    pub fn forget_read_pages(&self) {
-        self.kept.forget_read_pages();
     }
 
     /// Everyone, in id order (the store's order).
     pub fn people(&self) -> impl Iterator<Item = Candidate> + '_ {
         let kept = (0..self.kept.len() as u32)
-            .filter(|&i| !self.replaced.contains(self.kept.id_at(i)))
+            .filter(|&i| !self.replaced.contains(self.kept.id_at(i).as_ref()))
             .map(|i| self.kept.entry_at(i));
         let changed = (0..self.changed.len() as u32).map(|i| self.changed.entry_at(i));
         merge_by_id(kept, changed)

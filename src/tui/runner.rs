@@ -133,7 +133,6 @@ fn perform(store: &Store, work: Work, send: &dyn Fn(AppEvent)) {
                 send(AppEvent::IndexBuilt(Ok(Arc::clone(&index))));
                 // After the index, so the door is ready first.
                 send(AppEvent::EnterprisesKnown(door::office_enterprises(&index)));
-                index.forget_read_pages();
                 drop(index);
                 crate::heap::release_freed();
             }

@@ -763,7 +763,7 @@ fn the_door_knows_an_enterprise_nobody_has_enrolled_from() {
     let kept = peixun::search::cache::load(d.store.dir())
         .expect("read")
         .expect("the index is kept");
-    assert_eq!(kept.known_enterprises(), known);
+    assert_eq!(kept.known_enterprises().collect::<Vec<_>>(), known);
 }
 
 /// Someone new at the door: with nobody known by their phone, the enterprise field offers the
