@@ -47,11 +47,15 @@ impl<'a> U32s<'a> {
 
     /// Every number in order; a kept file's are read a few thousand at a time.
     pub(super) fn iter(&self) -> impl Iterator<Item = u32> + 'a {
-        let (bytes, len) = (self.0, self.len());
+        let (numbers, len) = (*self, self.len());
         (0..len).step_by(NUMBERS_AT_ONCE).flat_map(move |first| {
             let end = (first + NUMBERS_AT_ONCE).min(len);
-            let piece = bytes.get(first * 4..end * 4).unwrap_or_default();
-            as_u32s(&piece).collect::<Vec<_>>()
+            match numbers.0.get(first * 4..end * 4) {
+                Some(piece) => as_u32s(&piece).collect::<Vec<_>>(),
+                // A file cut short: each as `get` reads it, absent as zero, so the numbers
+                // after it stay in their places.
+                None => (first..end).map(|i| numbers.get(i).unwrap_or(0)).collect(),
+            }
         })
     }
 }
@@ -118,18 +122,29 @@ impl<'a> Texts<'a> {
         // A damaged file's strings may end before they start or past the arena: read as `get`
         // reads them, empty.
         let whole = |&(start, end): &(usize, usize)| start <= end && end <= self.arena.len();
-        let from = bounds.iter().filter(|b| whole(b)).map(|b| b.0).min();
-        let to = bounds.iter().filter(|b| whole(b)).map(|b| b.1).max();
-        let arena = from
-            .zip(to)
-            .and_then(|(from, to)| Some((from, self.arena.get(from..to)?)));
+        let from = bounds
+            .iter()
+            .filter(|b| whole(b))
+            .map(|b| b.0)
+            .min()
+            .unwrap_or(0);
+        let to = bounds
+            .iter()
+            .filter(|b| whole(b))
+            .map(|b| b.1)
+            .max()
+            .unwrap_or(0);
+        let Some(arena) = self.arena.get(from..to) else {
+            // A file cut short: each as `get` reads it.
+            return numbers.map(|i| self.get(i as u32).into_owned()).collect();
+        };
+        let text = |bounds: &(usize, usize)| -> Option<String> {
+            let bytes = arena.get(bounds.0.checked_sub(from)?..bounds.1.checked_sub(from)?)?;
+            Some(std::str::from_utf8(bytes).ok()?.to_string())
+        };
         bounds
             .iter()
-            .map(|bounds| {
-                let (from, arena) = arena.as_ref().filter(|_| whole(bounds))?;
-                let bytes = arena.get(bounds.0 - from..bounds.1 - from)?;
-                Some(std::str::from_utf8(bytes).unwrap_or("").to_string())
-            })
+            .map(|bounds| whole(bounds).then(|| text(bounds)).flatten())
             .map(Option::unwrap_or_default)
             .collect()
     }
@@ -392,5 +407,72 @@ impl KeysBuilder {
             let flagged = u32::from(key.len) | if key.secondary { SECONDARY } else { 0 };
             [key.start, flagged, key.entry]
         }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::paged::Paged;
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Write;
+
+    /// Strings and their ends laid out as an index lays a `Texts`: the arena, then the ends.
+    fn laid_out(strings: &[String]) -> (Vec<u8>, usize) {
+        let mut bytes: Vec<u8> = strings.concat().into_bytes();
+        let arena_len = bytes.len();
+        let mut end = 0u32;
+        for s in strings {
+            end += s.len() as u32;
+            bytes.extend_from_slice(&end.to_le_bytes());
+        }
+        (bytes, arena_len)
+    }
+
+    fn texts(bytes: Bytes<'_>, arena_len: usize) -> Texts<'_> {
+        Texts {
+            arena: bytes.within(0..arena_len),
+            ends: U32s::new(bytes.within(arena_len..bytes.len())),
+        }
+    }
+
+    fn one_by_one(texts: &Texts) -> Vec<String> {
+        (0..texts.len() as u32)
+            .map(|i| texts.get(i).into_owned())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Read a few thousand at a time, held or from a file (cut short or not), with ends
+        /// damaged anywhere, the strings and numbers are what reading each alone gives.
+        #[test]
+        fn reading_in_pieces_reads_what_one_at_a_time_reads(
+            count in 4090usize..8300,
+            damage in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+            cut in proptest::option::of(any::<usize>()),
+        ) {
+            let strings: Vec<String> =
+                (0..count).map(|i| ["张三", "ab", "", "鄂州市华宇光电"][i % 4].repeat(i % 3)).collect();
+            let (mut bytes, arena_len) = laid_out(&strings);
+            for (at, byte) in damage {
+                let at = arena_len + at % (bytes.len() - arena_len);
+                bytes[at] = byte;
+            }
+            let mut file = tempfile::tempfile().unwrap();
+            let written = cut.map_or(bytes.len(), |cut| cut % bytes.len());
+            file.write_all(&bytes[..written]).unwrap();
+            let kept = Paged::of(file, bytes.len());
+            for bytes in [Bytes::Held(&bytes), Bytes::paged(&kept)] {
+                let texts = texts(bytes, arena_len);
+                prop_assert_eq!(texts.iter().collect::<Vec<_>>(), one_by_one(&texts));
+                let ends: Vec<u32> =
+                    (0..texts.ends.len()).map(|i| texts.ends.get(i).unwrap_or(0)).collect();
+                prop_assert_eq!(texts.ends.iter().collect::<Vec<_>>(), ends);
+            }
+            if cut.is_none() {
+                prop_assert_eq!(one_by_one(&texts(Bytes::Held(&bytes), arena_len)).len(), count);
+            }
+        }
     }
 }

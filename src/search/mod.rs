@@ -361,8 +361,15 @@ impl SearchIndex {
             }
         }
         let mut hits: Vec<Hit> = best.into_values().collect();
-        // Each name read once: from a kept file, a read is a copy.
-        hits.sort_by_cached_key(|hit| (hit.tier, hit.score, v.names.get(hit.entry), hit.entry));
+        // Names are read only for the hits kept and those tied with the last kept: from a
+        // kept file, each read is a copy.
+        let rank = |hit: &Hit| (hit.tier, hit.score);
+        if hits.len() > limit {
+            let (_, last_kept, _) = hits.select_nth_unstable_by_key(limit - 1, rank);
+            let cut = rank(last_kept);
+            hits.retain(|hit| rank(hit) <= cut);
+        }
+        hits.sort_by_cached_key(|hit| (rank(hit), v.names.get(hit.entry), hit.entry));
         hits.truncate(limit);
         hits
     }

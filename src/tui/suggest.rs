@@ -284,7 +284,6 @@ pub fn known_enterprises<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> K
                 all.push(name.to_string());
                 all.extend(names.map(|name| name.as_ref().to_string()));
                 all.sort_unstable();
-                all.dedup();
                 return known_enterprises(all);
             }
             _ => {}
