@@ -5,6 +5,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -12,42 +13,92 @@ use color_eyre::eyre::{Result, WrapErr};
 use super::columns::Layout;
 use super::office::OfficeIndex;
 use super::paged::Paged;
-use super::{Buffers, SearchIndex};
+use super::{Buffers, Candidate, SearchIndex};
 use crate::i18n::tf;
 use crate::store::derived::{search_index_path, DerivedFile};
 use crate::store::search_changes;
 use crate::store::Store;
 
-/// The format, in the first line. After it: the peixun version that wrote the file, a hash of
-/// the two buffers, the columns' places (`SearchIndex::parts`), the buffers' lengths, then the
-/// text buffer and the numbers buffer, each read straight into place. Version 4 goes with
-/// `search.changes`, which an earlier peixun would not read.
-const MAGIC: &[u8] = b"peixun search index 4\n";
+/// The format, in the first line. After it: the length of the peixun version that wrote the
+/// file and the version; the index's bytes (`columns`), written as each column is finished;
+/// then the trailer: the columns' places (`SearchIndex::parts`), the bytes' length and their
+/// hash; and last the trailer's length. Version 5 writes the columns as it goes, where 4 held
+/// them all to write their hash first.
+const MAGIC: &[u8] = b"peixun search index 5\n";
 
-/// Writes `index` in the file's format; a built index's buffers go out as they are, never
-/// copied.
-pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result<()> {
-    let (layout, text, numbers) = index.parts();
-    let unreadable = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
-    let text = text.get(0..text.len()).ok_or_else(unreadable)?;
-    let numbers = numbers.get(0..numbers.len()).ok_or_else(unreadable)?;
+/// A trailer past this is not one of ours: an index has a few dozen columns.
+const MOST_TRAILER_BYTES: u64 = 64 * 1024;
+
+/// What passes through, hashed and counted.
+struct Hashing<'a> {
+    out: &'a mut dyn Write,
+    hash: blake3::Hasher,
+    written: usize,
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.hash.update(&bytes[..written]);
+        self.written += written;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes the file's format around the index's bytes, which `body` writes.
+fn framed(
+    out: &mut dyn Write,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<Layout>,
+) -> std::io::Result<()> {
     let version = env!("CARGO_PKG_VERSION").as_bytes();
-    let mut hash = blake3::Hasher::new();
-    hash.update(&text);
-    hash.update(&numbers);
     out.write_all(MAGIC)?;
     out.write_all(&[version.len() as u8])?;
     out.write_all(version)?;
-    out.write_all(hash.finalize().as_bytes())?;
-    out.write_all(&(layout.len() as u32).to_le_bytes())?;
-    for range in layout {
-        out.write_all(&(range.start as u64).to_le_bytes())?;
-        out.write_all(&(range.end as u64).to_le_bytes())?;
+    let mut hashing = Hashing {
+        out,
+        hash: blake3::Hasher::new(),
+        written: 0,
+    };
+    let layout = body(&mut hashing)?;
+    let (hash, written) = (hashing.hash.finalize(), hashing.written);
+    let mut trailer = Vec::new();
+    trailer.extend_from_slice(&(layout.len() as u32).to_le_bytes());
+    for range in &layout {
+        trailer.extend_from_slice(&(range.start as u64).to_le_bytes());
+        trailer.extend_from_slice(&(range.end as u64).to_le_bytes());
     }
-    out.write_all(&(text.len() as u64).to_le_bytes())?;
-    out.write_all(&(numbers.len() as u64).to_le_bytes())?;
-    out.write_all(&text)?;
-    out.write_all(&numbers)
+    trailer.extend_from_slice(&(written as u64).to_le_bytes());
+    trailer.extend_from_slice(hash.as_bytes());
+    out.write_all(&trailer)?;
+    out.write_all(&(trailer.len() as u64).to_le_bytes())
+}
+
+/// Writes `index` in the file's format; a built index's bytes go out as they are, never copied.
+#[cfg(test)]
+pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result<()> {
+    framed(out, |body| {
+        let (layout, bytes) = index.parts();
+        let bytes = bytes
+            .get(0..bytes.len())
+            .ok_or(std::io::ErrorKind::UnexpectedEof)?;
+        body.write_all(&bytes)?;
+        Ok(layout.clone())
+    })
+}
+
+/// Builds the index of `candidates` straight into `out` in the file's format (`write_built`).
+fn write_built(
+    candidates: impl IntoIterator<Item = Candidate>,
+    known_enterprises: impl IntoIterator<Item = String>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    framed(out, |body| {
+        SearchIndex::write_built(candidates, known_enterprises, body)
+    })
 }
 
 #[cfg(test)]
@@ -63,74 +114,74 @@ fn read_array<const N: usize>(input: &mut impl Read) -> std::io::Result<[u8; N]>
     Ok(bytes)
 }
 
-fn read_u64(input: &mut impl Read) -> std::io::Result<usize> {
-    Ok(usize::try_from(u64::from_le_bytes(read_array(input)?)).unwrap_or(usize::MAX))
+fn read_u64(input: &mut impl Read) -> std::io::Result<u64> {
+    Ok(u64::from_le_bytes(read_array(input)?))
 }
 
-/// Exactly `len` bytes, read into their own buffer without zeroing it first.
-fn read_exactly(input: &mut impl Read, len: usize) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(len);
-    input.take(len as u64).read_to_end(&mut bytes)?;
-    if bytes.len() != len {
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
-    }
-    Ok(bytes)
+fn as_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-/// What comes before the two buffers.
-struct Header {
+/// Where the index's bytes lie in the file, what they hash to, and where their columns are.
+struct Framing {
+    body: std::ops::Range<usize>,
     hash: [u8; 32],
     layout: Layout,
-    text_len: usize,
-    numbers_len: usize,
-    /// Where the text buffer starts; the numbers buffer follows it, and the file ends there.
-    body_at: usize,
 }
 
-/// The header of a file of `total` bytes, if it is one of this version and its lengths add up.
-fn header(input: &mut impl Read, total: u64) -> Option<Header> {
-    let magic: [u8; MAGIC.len()] = read_array(input).ok()?;
-    let [len] = read_array(input).ok()?;
-    let version = read_exactly(input, usize::from(len)).ok()?;
-    if magic != MAGIC || version != env!("CARGO_PKG_VERSION").as_bytes() {
+/// The framing of `file` of `total` bytes, if it is one of this version and its lengths add up.
+fn framing(file: &File, total: u64) -> Option<Framing> {
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let mut start = [MAGIC, &[version.len() as u8], version].concat();
+    let body_at = start.len() as u64;
+    let expected = start.clone();
+    file.read_exact_at(&mut start, 0).ok()?;
+    if start != expected {
         return None;
     }
-    let hash: [u8; 32] = read_array(input).ok()?;
-    let columns = u32::from_le_bytes(read_array(input).ok()?) as u64;
-    let header = (MAGIC.len() + 1 + usize::from(len) + 32 + 4 + 16) as u64 + columns * 16;
-    if header > total {
+    let trailer_len = {
+        let mut bytes = [0; 8];
+        file.read_exact_at(&mut bytes, total.checked_sub(8)?).ok()?;
+        u64::from_le_bytes(bytes)
+    };
+    let trailer_at = total.checked_sub(8)?.checked_sub(trailer_len)?;
+    if trailer_len > MOST_TRAILER_BYTES || trailer_at < body_at {
+        return None;
+    }
+    let mut trailer = vec![0; as_usize(trailer_len)];
+    file.read_exact_at(&mut trailer, trailer_at).ok()?;
+    let mut trailer = &trailer[..];
+    let columns = u32::from_le_bytes(read_array(&mut trailer).ok()?) as u64;
+    if 4 + columns * 16 + 8 + 32 != trailer_len {
         return None;
     }
     let mut layout = Vec::new();
     for _ in 0..columns {
-        let start = read_u64(input).ok()?;
-        let end = read_u64(input).ok()?;
-        layout.push(start..end);
+        let start = read_u64(&mut trailer).ok()?;
+        let end = read_u64(&mut trailer).ok()?;
+        layout.push(as_usize(start)..as_usize(end));
     }
-    let text_len = read_u64(input).ok()?;
-    let numbers_len = read_u64(input).ok()?;
-    if (text_len as u64).checked_add(numbers_len as u64)? != total - header {
+    let body_len = read_u64(&mut trailer).ok()?;
+    if body_at.checked_add(body_len)? != trailer_at {
         return None;
     }
-    Some(Header {
-        hash,
+    Some(Framing {
+        body: as_usize(body_at)..as_usize(trailer_at),
+        hash: read_array(&mut trailer).ok()?,
         layout,
-        text_len,
-        numbers_len,
-        body_at: usize::try_from(header).ok()?,
     })
 }
 
-/// The hash of the next `len` bytes of `input`, read a piece at a time.
-fn hash_of(input: &mut impl Read, len: usize) -> Option<[u8; 32]> {
+/// The hash of `file`'s bytes in `range`, read a piece at a time.
+fn hash_of(file: &File, range: std::ops::Range<usize>) -> Option<[u8; 32]> {
     let mut hash = blake3::Hasher::new();
     let mut piece = vec![0; 1 << 18];
-    let mut left = len;
-    while left > 0 {
-        let want = left.min(piece.len());
-        input.read_exact(&mut piece[..want]).ok()?;
+    let mut at = range.start;
+    while at < range.end {
+        let want = (range.end - at).min(piece.len());
+        file.read_exact_at(&mut piece[..want], at as u64).ok()?;
         hash.update(&piece[..want]);
-        left -= want;
+        at += want;
     }
     Some(*hash.finalize().as_bytes())
 }
@@ -139,10 +190,8 @@ fn hash_of(input: &mut impl Read, len: usize) -> Option<[u8; 32]> {
 /// this version.
 #[cfg(test)]
 pub(super) fn decode(bytes: &[u8]) -> Option<SearchIndex> {
-    use std::io::{Seek, SeekFrom};
     let mut file = tempfile::tempfile().ok()?;
     file.write_all(bytes).ok()?;
-    file.seek(SeekFrom::Start(0)).ok()?;
     kept(&file, bytes.len() as u64)
 }
 
@@ -150,19 +199,15 @@ pub(super) fn decode(bytes: &[u8]) -> Option<SearchIndex> {
 /// page at a time as searches need it: the check does not keep the file's pages, and searches
 /// keep only a few (`paged`).
 fn kept(file: &File, total: u64) -> Option<SearchIndex> {
-    let mut input = file;
-    let h = header(&mut input, total)?;
-    if hash_of(&mut input, h.text_len.checked_add(h.numbers_len)?)? != h.hash {
+    let framing = framing(file, total)?;
+    if hash_of(file, framing.body.clone())? != framing.hash {
         return None;
     }
-    let text = h.body_at..h.body_at + h.text_len;
-    let numbers = text.end..text.end + h.numbers_len;
     let buffers = Buffers::Kept {
-        file: Paged::of(file.try_clone().ok()?, numbers.end),
-        text,
-        numbers,
+        file: Paged::of(file.try_clone().ok()?, framing.body.end),
+        body: framing.body,
     };
-    SearchIndex::from_parts(h.layout, buffers)
+    SearchIndex::from_parts(framing.layout, buffers)
 }
 
 /// The index kept in `dir` with the people changed since it was built, if there is one this
@@ -185,41 +230,88 @@ pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
 }
 
 /// Every person of the office, from the kept index when there is one, else built from the store
-/// and kept for next time. A kept index is read a page at a time, the built one dropped: at ten
-/// times the province the built one is 98 MB that a search mostly never touches.
+/// straight into the kept file, and read from it: at ten times the province, the index held
+/// whole as well was 98 MB more at the build's peak, for pages a search mostly never touches.
 pub fn office_index(store: &Store) -> Result<OfficeIndex> {
     if let Some(index) = load(store.dir())? {
         return Ok(index);
     }
     let generation = store.derived_generation(DerivedFile::Search)?;
-    let index = super::door::office_index(store)?;
-    // Keeping it only spares the next search the build: a full disk costs time, not answers.
-    if let Ok(true) = store.save_derived(DerivedFile::Search, generation, |out| write(&index, out))
-    {
+    let names = super::door::enterprise_names(store)?;
+    let mut unread = None;
+    let saved = store.save_derived(DerivedFile::Search, generation, |out| {
+        let people = super::door::office_candidates(store, &names, &mut unread);
+        write_built(people, names.values().cloned(), out)?;
+        match unread {
+            // Without them it is no index to keep.
+            Some(_) => Err(std::io::Error::other("a person could not be read")),
+            None => Ok(()),
+        }
+    });
+    if let Some(e) = unread {
+        return Err(e);
+    }
+    drop(names);
+    if let Ok(true) = saved {
         if let Some(kept) = load(store.dir())? {
             return Ok(kept);
         }
     }
-    Ok(OfficeIndex::whole(index))
+    // Not kept (a write came meanwhile, or a full disk): built again, held, which costs time
+    // but not answers.
+    Ok(OfficeIndex::whole(super::door::office_index(store)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::Candidate;
+    use proptest::prelude::*;
+
+    fn people() -> Vec<Candidate> {
+        vec![Candidate {
+            id: "P-1".into(),
+            name: "张三".into(),
+            phone: "13800001234".into(),
+            code: "A7K2".into(),
+            enterprise: "华宇光电".into(),
+            position: "总经理".into(),
+        }]
+    }
+
+    fn known() -> [String; 2] {
+        ["华宇光电".to_string(), "无人报名的企业".to_string()]
+    }
 
     fn index() -> SearchIndex {
-        SearchIndex::build(
-            vec![Candidate {
-                id: "P-1".into(),
-                name: "张三".into(),
-                phone: "13800001234".into(),
-                code: "A7K2".into(),
-                enterprise: "华宇光电".into(),
-                position: "总经理".into(),
-            }],
-            ["华宇光电".to_string(), "无人报名的企业".to_string()],
-        )
+        SearchIndex::build(people(), known())
+    }
+
+    proptest! {
+        /// Written as it is built, the file is the one an index built whole writes.
+        #[test]
+        fn built_into_the_file_is_built_whole_then_written(
+            people in proptest::collection::vec(
+                ("[张王李欧阳]{1,3}", "1[3-9][0-9]{9}", "[A-Z0-9]{0,6}", "(华宇光电|鄂州市机械|)"),
+                0..40,
+            ),
+        ) {
+            let people: Vec<Candidate> = people
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, phone, code, enterprise))| Candidate {
+                    id: format!("P-{i:03}"),
+                    name,
+                    phone,
+                    code,
+                    enterprise,
+                    position: String::new(),
+                })
+                .collect();
+            let mut streamed = Vec::new();
+            write_built(people.clone(), known(), &mut streamed).unwrap();
+            prop_assert_eq!(&streamed, &encode(&SearchIndex::build(people, known())));
+            prop_assert!(decode(&streamed).is_some());
+        }
     }
 
     #[test]

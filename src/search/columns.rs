@@ -1,10 +1,11 @@
-//! The index as a few flat columns in two buffers, one of text and one of little-endian numbers,
-//! searched where they lie: writing it to a file is two writes, and a later process reads from
-//! the file only the pages a search touches, with no decoding, so it has 400,000 people ready
-//! in tens of milliseconds.
+//! The index as a few flat columns one after another, text or little-endian numbers, searched
+//! where they lie: each column is written to the file as it is finished, and a later process
+//! reads from the file only the pages a search touches, with no decoding, so it has 400,000
+//! people ready in tens of milliseconds.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Write;
 use std::ops::Range;
 
 use super::paged::Bytes;
@@ -255,38 +256,54 @@ impl<'a> KeyList<'a> {
     }
 }
 
-/// Where each column lies: text columns in the text buffer, the rest in the numbers buffer.
+/// Where each column lies in the index's bytes, in order.
 pub(super) type Layout = Vec<Range<usize>>;
 
-/// Builds the two buffers column by column; `Layout` records where each went, in order.
-#[derive(Default)]
-pub(super) struct Columns {
-    pub text: String,
-    pub numbers: Vec<u8>,
+/// Numbers gathered before they are written.
+const NUMBERS_WRITTEN_AT_ONCE: usize = 16 * 1024;
+
+/// Writes the columns one after another, to memory or straight to a file; `layout` records
+/// where each went.
+pub(super) struct Columns<'w> {
+    out: &'w mut dyn Write,
+    written: usize,
     pub layout: Layout,
 }
 
-impl Columns {
-    pub(super) fn with_capacity(text: usize, numbers: usize) -> Columns {
+impl<'w> Columns<'w> {
+    pub(super) fn to(out: &'w mut dyn Write) -> Columns<'w> {
         Columns {
-            text: String::with_capacity(text),
-            numbers: Vec::with_capacity(numbers),
+            out,
+            written: 0,
             layout: Layout::new(),
         }
     }
 
-    pub(super) fn text(&mut self, text: &str) {
-        let start = self.text.len();
-        self.text.push_str(text);
-        self.layout.push(start..self.text.len());
+    pub(super) fn text(&mut self, text: &str) -> std::io::Result<()> {
+        self.out.write_all(text.as_bytes())?;
+        self.layout.push(self.written..self.written + text.len());
+        self.written += text.len();
+        Ok(())
     }
 
-    pub(super) fn numbers(&mut self, numbers: impl IntoIterator<Item = u32>) {
-        let start = self.numbers.len();
+    pub(super) fn numbers(
+        &mut self,
+        numbers: impl IntoIterator<Item = u32>,
+    ) -> std::io::Result<()> {
+        let start = self.written;
+        let mut gathered = Vec::with_capacity(4 * NUMBERS_WRITTEN_AT_ONCE);
         for n in numbers {
-            self.numbers.extend_from_slice(&n.to_le_bytes());
+            gathered.extend_from_slice(&n.to_le_bytes());
+            if gathered.len() == gathered.capacity() {
+                self.out.write_all(&gathered)?;
+                self.written += gathered.len();
+                gathered.clear();
+            }
         }
-        self.layout.push(start..self.numbers.len());
+        self.out.write_all(&gathered)?;
+        self.written += gathered.len();
+        self.layout.push(start..self.written);
+        Ok(())
     }
 }
 
@@ -311,10 +328,10 @@ impl TextsBuilder {
         4 * self.ends.len()
     }
 
-    pub(super) fn write(self, out: &mut Columns) {
-        out.text(&self.arena);
+    pub(super) fn write(self, out: &mut Columns) -> std::io::Result<()> {
+        out.text(&self.arena)?;
         drop(self.arena);
-        out.numbers(self.ends);
+        out.numbers(self.ends)
     }
 }
 
@@ -328,24 +345,25 @@ pub(super) fn char_postings_len(map: &HashMap<char, Vec<u32>>) -> usize {
     4 * (2 * map.len() + map.values().map(Vec::len).sum::<usize>())
 }
 
-/// Lists being gathered into a `Postings` column.
-pub(super) fn write_postings(lists: impl IntoIterator<Item = Vec<u32>>, out: &mut Columns) {
-    let mut ends = Vec::new();
-    let mut ids = Vec::new();
-    for list in lists {
-        ids.extend(list);
-        ends.push(ids.len() as u32);
-    }
-    out.numbers(ends);
-    out.numbers(ids);
+/// Lists written as a `Postings` column: where each ends, then all of them.
+pub(super) fn write_postings(lists: Vec<Vec<u32>>, out: &mut Columns) -> std::io::Result<()> {
+    let mut end = 0u32;
+    out.numbers(lists.iter().map(|list| {
+        end += list.len() as u32;
+        end
+    }))?;
+    out.numbers(lists.into_iter().flatten())
 }
 
 /// Each character's entries, written as a `CharPostings`.
-pub(super) fn write_char_postings(map: HashMap<char, Vec<u32>>, out: &mut Columns) {
+pub(super) fn write_char_postings(
+    map: HashMap<char, Vec<u32>>,
+    out: &mut Columns,
+) -> std::io::Result<()> {
     let mut pairs: Vec<(char, Vec<u32>)> = map.into_iter().collect();
     pairs.sort_unstable_by_key(|(c, _)| *c);
-    out.numbers(pairs.iter().map(|(c, _)| u32::from(*c)));
-    write_postings(pairs.into_iter().map(|(_, list)| list), out);
+    out.numbers(pairs.iter().map(|(c, _)| u32::from(*c)))?;
+    write_postings(pairs.into_iter().map(|(_, list)| list).collect(), out)
 }
 
 /// Keys being gathered into a `KeyList`, sorted when written.
@@ -398,15 +416,15 @@ impl KeysBuilder {
         12 * self.keys.len()
     }
 
-    pub(super) fn write(mut self, out: &mut Columns) {
+    pub(super) fn write(mut self, out: &mut Columns) -> std::io::Result<()> {
         let mut keys = std::mem::take(&mut self.keys);
         keys.sort_by(|a, b| self.text(a).cmp(self.text(b)).then(a.entry.cmp(&b.entry)));
-        out.text(&self.arena);
+        out.text(&self.arena)?;
         drop(self.arena);
         out.numbers(keys.iter().flat_map(|key| {
             let flagged = u32::from(key.len) | if key.secondary { SECONDARY } else { 0 };
             [key.start, flagged, key.entry]
-        }));
+        }))
     }
 }
 

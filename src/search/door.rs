@@ -65,17 +65,27 @@ fn few_candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
 pub fn office_index(store: &Store) -> Result<SearchIndex> {
     let names = enterprise_names(store)?;
     let mut failed = None;
-    let people = store
-        .people_each()
-        .map_while(|p| p.map_err(|e| failed = Some(e)).ok());
     let index = SearchIndex::build(
-        people.map(|p| candidate(&p, &names)),
+        office_candidates(store, &names, &mut failed),
         names.values().cloned(),
     );
     match failed {
         Some(e) => Err(e),
         None => Ok(index),
     }
+}
+
+/// Every person of the office as the index needs them, read one at a time; the first that
+/// cannot be read ends them and is left in `failed`.
+pub(super) fn office_candidates<'a>(
+    store: &'a Store,
+    enterprise_names: &'a HashMap<String, String>,
+    failed: &'a mut Option<color_eyre::Report>,
+) -> impl Iterator<Item = Candidate> + 'a {
+    store
+        .people_each()
+        .map_while(move |p| p.map_err(|e| *failed = Some(e)).ok())
+        .map(move |p| candidate(&p, enterprise_names))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

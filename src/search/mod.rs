@@ -88,50 +88,38 @@ pub struct Hit {
 const NO_ENTERPRISE: u32 = u32::MAX;
 
 /// Every column is indexed by entry (a person's place in the list it was built from), by
-/// enterprise (each distinct name once), or is a sorted key list naming either. They lie in two
-/// buffers (`columns`); `view` finds them there.
+/// enterprise (each distinct name once), or is a sorted key list naming either. They lie one
+/// after another (`columns`); `view` finds them there.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     buffers: Buffers,
     layout: columns::Layout,
 }
 
-/// Where an index's two buffers lie: built in this process, or in the kept file, read a page
-/// at a time.
+/// Where an index's bytes lie: built in this process, or in the kept file, read a page at a
+/// time.
 #[derive(Debug)]
 enum Buffers {
     Built {
-        text: Vec<u8>,
-        numbers: Vec<u8>,
+        body: Vec<u8>,
     },
     Kept {
         file: paged::Paged,
-        text: std::ops::Range<usize>,
-        numbers: std::ops::Range<usize>,
+        body: std::ops::Range<usize>,
     },
 }
 
 impl Default for Buffers {
     fn default() -> Buffers {
-        Buffers::Built {
-            text: Vec::new(),
-            numbers: Vec::new(),
-        }
+        Buffers::Built { body: Vec::new() }
     }
 }
 
 impl Buffers {
-    fn text(&self) -> Bytes<'_> {
+    fn body(&self) -> Bytes<'_> {
         match self {
-            Buffers::Built { text, .. } => Bytes::Held(text),
-            Buffers::Kept { file, text, .. } => Bytes::paged(file).within(text.clone()),
-        }
-    }
-
-    fn numbers(&self) -> Bytes<'_> {
-        match self {
-            Buffers::Built { numbers, .. } => Bytes::Held(numbers),
-            Buffers::Kept { file, numbers, .. } => Bytes::paged(file).within(numbers.clone()),
+            Buffers::Built { body } => Bytes::Held(body),
+            Buffers::Kept { file, body } => Bytes::paged(file).within(body.clone()),
         }
     }
 }

@@ -49,8 +49,20 @@ impl Pages {
         if !self.held.contains_key(&number) {
             let start = number.checked_mul(PAGE)?;
             let len = file_len.checked_sub(start)?.min(PAGE);
-            let mut bytes = vec![0; len].into_boxed_slice();
-            file.read_exact_at(&mut bytes, start as u64).ok()?;
+            // A file cut short (someone else's doing) gives the page's bytes that are there,
+            // as a read straight from the file of those bytes would.
+            let mut bytes = vec![0; len];
+            let mut read = 0;
+            while read < len {
+                match file.read_at(&mut bytes[read..], (start + read) as u64) {
+                    Ok(0) => break,
+                    Ok(n) => read += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return None,
+                }
+            }
+            bytes.truncate(read);
+            let bytes = bytes.into_boxed_slice();
             if self.order.len() >= MOST_PAGES {
                 if let Some(oldest) = self.order.pop_front() {
                     self.held.remove(&oldest);
@@ -95,7 +107,8 @@ impl Paged {
             let number = at / PAGE;
             let page = pages.page(&self.file, number, self.len)?;
             let from = at - number * PAGE;
-            let to = (range.end - number * PAGE).min(page.len());
+            let to = (range.end - number * PAGE).min(PAGE);
+            // A page cut short by the file's end does not hold them all.
             out.extend_from_slice(page.get(from..to)?);
             at = number * PAGE + to;
         }
@@ -188,6 +201,11 @@ mod tests {
         assert!(Paged::of(tempfile::tempfile().unwrap(), 3)
             .read(0..1)
             .is_none());
+        // Cut short under a reader: what is there reads, what is not is nothing.
+        let cut = Paged::of(file.file.try_clone().unwrap(), PAGE + 10);
+        assert_eq!(cut.read(1..6).unwrap(), b"eixun");
+        assert!(cut.read(4..8).is_none());
+        assert!(cut.read(PAGE..PAGE + 1).is_none());
     }
 
     #[test]

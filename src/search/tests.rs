@@ -198,21 +198,18 @@ proptest::proptest! {
     #[test]
     fn damaged_columns_never_panic(at in 0usize..4096, byte in proptest::num::u8::ANY) {
         let built = index();
-        let (layout, text, numbers) = built.parts();
-        let text = text.get(0..text.len()).unwrap().into_owned();
-        let mut numbers = numbers.get(0..numbers.len()).unwrap().into_owned();
-        let at = at % numbers.len();
-        numbers[at] = byte;
+        let (layout, body) = built.parts();
+        let mut body = body.get(0..body.len()).unwrap().into_owned();
+        let at = at % body.len();
+        body[at] = byte;
         // The same columns held, and read a page at a time from a file.
         let mut file = tempfile::tempfile().unwrap();
-        file.write_all(&text).unwrap();
-        file.write_all(&numbers).unwrap();
+        file.write_all(&body).unwrap();
         let kept = Buffers::Kept {
-            file: Paged::of(file, text.len() + numbers.len()),
-            text: 0..text.len(),
-            numbers: text.len()..text.len() + numbers.len(),
+            file: Paged::of(file, body.len()),
+            body: 0..body.len(),
         };
-        let held = Buffers::Built { text, numbers };
+        let held = Buffers::Built { body };
         let read = [held, kept].map(|buffers| SearchIndex::from_parts(layout.clone(), buffers));
         proptest::prop_assert_eq!(read[0].is_some(), read[1].is_some());
         if let [Some(held), Some(kept)] = read {
