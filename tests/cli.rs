@@ -397,6 +397,103 @@ fn every_bad_field_is_named_at_once() {
     );
 }
 
+/// The enterprise an enrolment names, read from the office's enterprises one at a time: by
+/// id, by credit code, by a part of one name only, and refused for a part of several names or a
+/// name whose known code differs.
+#[test]
+fn enrolment_names_an_enterprise_by_id_code_or_a_part_only_one_has() {
+    let dir = county();
+    let add = |args: &[&str]| {
+        let mut all = vec!["enterprise", "add"];
+        all.extend_from_slice(args);
+        stdout(&peixun(dir.path(), &all)).trim().to_string()
+    };
+    let ezhou = add(&[
+        "--name",
+        "鄂州市华宇光电科技有限公司",
+        "--credit-code",
+        "91110000802100433B",
+    ]);
+    let wuhan = add(&["--name", "武汉华宇光电有限公司"]);
+    let session = stdout(&peixun(
+        dir.path(),
+        &[
+            "session",
+            "add",
+            "--title",
+            "小班",
+            "--date",
+            "2023-03-15",
+            "--venue",
+            "v",
+        ],
+    ));
+    let enrol = |name: &str, phone: &str, more: &[&str]| {
+        let mut args = vec![
+            "enrol",
+            "--session",
+            session.trim(),
+            "--name",
+            name,
+            "--phone",
+            phone,
+        ];
+        args.extend_from_slice(more);
+        peixun(dir.path(), &args)
+    };
+    let several = enrol("张三", "13800001234", &["--enterprise", "华宇光电"]);
+    assert_eq!(several.status.code(), Some(2));
+    assert!(
+        stderr(&several).contains("“华宇光电”对应 2 家企业")
+            && stderr(&several).contains("武汉华宇光电有限公司"),
+        "{}",
+        stderr(&several)
+    );
+    let other_code = enrol(
+        "王五",
+        "13700001111",
+        &[
+            "--enterprise",
+            "鄂州市华宇光电科技有限公司",
+            "--credit-code",
+            "91440300708461136T",
+        ],
+    );
+    assert_eq!(other_code.status.code(), Some(2));
+    assert!(
+        stderr(&other_code).contains("91110000802100433B"),
+        "{}",
+        stderr(&other_code)
+    );
+    stdout(&enrol("李四", "13900005678", &["--enterprise", &wuhan]));
+    stdout(&enrol(
+        "赵六",
+        "13600002222",
+        &["--enterprise", "鄂州市华宇"],
+    ));
+    stdout(&enrol(
+        "钱七",
+        "13500003333",
+        &["--credit-code", "91110000802100433B"],
+    ));
+    let enterprises = json(&peixun(dir.path(), &["enterprises", "--json"]));
+    assert_eq!(enterprises.as_array().unwrap().len(), 2, "none made new");
+    let people = json(&peixun(dir.path(), &["people", "--json"]));
+    let enterprise_of = |name: &str| {
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["enterprise"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(enterprise_of("张三"), None);
+    assert_eq!(enterprise_of("王五"), None);
+    assert_eq!(enterprise_of("李四").as_deref(), Some(wuhan.as_str()));
+    assert_eq!(enterprise_of("赵六").as_deref(), Some(ezhou.as_str()));
+    assert_eq!(enterprise_of("钱七").as_deref(), Some(ezhou.as_str()));
+}
+
 #[test]
 fn enrolment_matches_known_enterprises_and_respects_capacity() {
     let dir = county();

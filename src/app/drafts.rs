@@ -3,7 +3,7 @@
 
 use super::{Outcome, Refusal};
 use crate::domain::input::{self, FieldError};
-use crate::domain::known_enterprises::{KnownEnterprises, Match};
+use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{credit_code, text, Categories};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
@@ -88,15 +88,12 @@ fn enterprise_for(
     if name.is_none() && code.is_none() {
         return Ok((None, None));
     }
-    let enterprises = store.enterprises_for_people()?;
-    if let Some(e) = name
-        .as_deref()
-        .and_then(|typed| enterprises.iter().find(|e| e.id == typed))
-    {
-        return Ok((Some(e.id.clone()), None));
+    let typed = name.as_deref().unwrap_or_default();
+    let found = EnterprisesNamed::read(store, typed, code.as_deref())?;
+    if let Some(id) = found.by_id {
+        return Ok((Some(id), None));
     }
-    let known = KnownEnterprises::new(enterprises.clone());
-    match known.resolve(name.as_deref().unwrap_or_default(), code.as_deref()) {
+    match found.named.resolve(typed, code.as_deref()) {
         Match::Known(e, _) => return Ok((Some(e.id.clone()), None)),
         Match::Conflict(message) => {
             let field = if code.is_some() {
@@ -110,35 +107,22 @@ fn enterprise_for(
     }
     // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司) means that enterprise,
     // never a new one with a short name.
-    if let Some(typed) = name.as_deref().filter(|n| n.chars().count() >= 2) {
-        let partial: Vec<&str> = enterprises
-            .iter()
-            .filter(|e| e.name.contains(typed))
-            .map(|e| e.name.as_str())
-            .collect();
-        match partial.as_slice() {
-            [] => {}
-            [one] => {
-                let id = enterprises
-                    .iter()
-                    .find(|e| e.name == *one)
-                    .map(|e| e.id.clone());
-                return Ok((id, None));
-            }
-            many => {
-                let shown: Vec<&str> = many.iter().take(5).copied().collect();
-                return Err(Refusal::field(
-                    "enterprise",
-                    tf(
-                        "cli.enrol.enterprise_ambiguous",
-                        &[
-                            ("value", &typed),
-                            ("count", &many.len()),
-                            ("names", &shown.join(", ")),
-                        ],
-                    ),
-                ));
-            }
+    match found.partial.as_slice() {
+        [] => {}
+        [(_, id)] if found.partial_count == 1 => return Ok((Some(id.clone()), None)),
+        many => {
+            let shown: Vec<&str> = many.iter().map(|(name, _)| name.as_str()).collect();
+            return Err(Refusal::field(
+                "enterprise",
+                tf(
+                    "cli.enrol.enterprise_ambiguous",
+                    &[
+                        ("value", &typed),
+                        ("count", &found.partial_count),
+                        ("names", &shown.join(", ")),
+                    ],
+                ),
+            ));
         }
     }
     let Some(name) = name else {
@@ -157,4 +141,48 @@ fn enterprise_for(
         Some(enterprise.id.clone()),
         Some(Payload::EnterpriseUpserted(enterprise)),
     ))
+}
+
+/// Names of an ambiguous part shown in the message.
+const PARTIAL_SHOWN: usize = 5;
+
+/// What the office's enterprises say of a form's enterprise, read one at a time: a walk-in at
+/// ten times the province held all 120,000 twice over (150 MB) to look one up.
+struct EnterprisesNamed {
+    /// The one whose id was typed.
+    by_id: Option<String>,
+    /// Every enterprise with the typed name or code, in order: all `KnownEnterprises::resolve`
+    /// looks at for them.
+    named: KnownEnterprises,
+    /// The first few whose names hold the typed name (two characters or more), and how many.
+    partial: Vec<(String, String)>,
+    partial_count: usize,
+}
+
+impl EnterprisesNamed {
+    fn read(store: &Store, typed: &str, code: Option<&str>) -> Outcome<EnterprisesNamed> {
+        let mut found = EnterprisesNamed {
+            by_id: None,
+            named: KnownEnterprises::default(),
+            partial: Vec::new(),
+            partial_count: 0,
+        };
+        let partial = typed.chars().count() >= 2;
+        for e in store.enterprises_for_people_each() {
+            let e = e?;
+            if e.id == typed && found.by_id.is_none() {
+                found.by_id = Some(e.id.clone());
+            }
+            if partial && e.name.contains(typed) {
+                found.partial_count += 1;
+                if found.partial.len() < PARTIAL_SHOWN {
+                    found.partial.push((e.name.clone(), e.id.clone()));
+                }
+            }
+            if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {
+                found.named.add(e, Seen::Stored);
+            }
+        }
+        Ok(found)
+    }
 }

@@ -68,13 +68,18 @@ impl Store {
 
     /// The enterprises this office may name as a person's: its own and those of offices below.
     pub fn enterprises_for_people(&self) -> Result<Vec<Enterprise>> {
+        self.enterprises_for_people_each().collect()
+    }
+
+    /// The same, one at a time in key order.
+    pub fn enterprises_for_people_each(&self) -> impl Iterator<Item = Result<Enterprise>> + '_ {
         let office = self.office();
-        let mut enterprises = self.enterprises()?;
-        enterprises.retain(|e| {
-            crate::log::authority::id_office(&e.id)
-                .is_some_and(|owner| crate::campaign::hierarchy::within(office, owner))
-        });
-        Ok(enterprises)
+        self.enterprises_each().filter(move |e| {
+            e.as_ref().map_or(true, |e| {
+                crate::log::authority::id_office(&e.id)
+                    .is_some_and(|owner| crate::campaign::hierarchy::within(office, owner))
+            })
+        })
     }
 
     pub fn person(&self, id: &str) -> Result<Option<Person>> {
