@@ -19,6 +19,9 @@ mod checkin;
 #[path = "tui/papers_session.rs"]
 mod papers_session;
 
+#[path = "tui/door_learns.rs"]
+mod door_learns;
+
 #[path = "tui/joint.rs"]
 mod joint;
 

@@ -183,7 +183,15 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             return;
         }
         Effect::Imported(text) => return jobs::imported(store, state, text),
-        Effect::Changed => return changed_elsewhere(store, state),
+        Effect::Changed => {
+            changed_elsewhere(store, state);
+            // Someone registered by another peixun on this store is found at the open door
+            // once the index is read again (the kept index and the changes beside it).
+            if state.checkin.door.is_some() && suggest::want_index(state) {
+                workers.start(Work::Index);
+            }
+            return;
+        }
         Effect::BuildIndex => {
             if suggest::want_index(state) {
                 workers.start(Work::Index);

@@ -296,13 +296,64 @@ pub fn known_enterprises<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> K
 }
 
 impl KnownEnterprises {
+    /// Where enterprise `i`'s strings start in `text`.
+    fn start_of(&self, i: usize) -> usize {
+        match i {
+            0 => 0,
+            _ => self.ends.get(i - 1).map_or(0, |ends| ends[2] as usize),
+        }
+    }
+
+    fn name_at(&self, i: usize) -> Option<&str> {
+        let name_end = self.ends.get(i)?[0] as usize;
+        self.text.get(self.start_of(i)..name_end)
+    }
+
     fn last_name(&self) -> Option<&str> {
-        let name_end = self.ends.last()?[0] as usize;
-        let start = match self.ends.len() {
-            1 => 0,
-            n => self.ends[n - 2][2] as usize,
+        self.name_at(self.ends.len().checked_sub(1)?)
+    }
+
+    pub fn knows(&self, name: &str) -> bool {
+        self.place(name).is_ok()
+    }
+
+    /// Where `name` is (`Ok`), or would go (`Err`).
+    fn place(&self, name: &str) -> Result<usize, usize> {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.name_at(mid).map(|known| known.cmp(name)) {
+                Some(std::cmp::Ordering::Less) => low = mid + 1,
+                Some(std::cmp::Ordering::Equal) => return Ok(mid),
+                _ => high = mid,
+            }
+        }
+        Err(low)
+    }
+
+    /// Adds `name` in its place, unless it is known: an enterprise a walk-in just made is
+    /// offered to the next walk-in without working out every name's initials again.
+    pub fn insert(&mut self, name: &str) {
+        let Err(low) = self.place(name) else {
+            return;
         };
-        self.text.get(start..name_end)
+        let mut entry = KnownEnterprises::default();
+        if !entry.push(name) || self.text.len() + entry.text.len() > u32::MAX as usize {
+            return;
+        }
+        let at = self.start_of(low);
+        let (Ok(at_u32), Ok(added), Some(&entry_ends)) = (
+            u32::try_from(at),
+            u32::try_from(entry.text.len()),
+            entry.ends.first(),
+        ) else {
+            return;
+        };
+        self.text.insert_str(at, &entry.text);
+        for ends in &mut self.ends[low..] {
+            *ends = ends.map(|end| end + added);
+        }
+        self.ends.insert(low, entry_ends.map(|end| end + at_u32));
     }
 
     /// Adds `name` at the end; false past 4 GiB of names, which no office comes near.
@@ -340,7 +391,13 @@ mod tests {
             sorted.dedup();
             let known = known_enterprises(&names);
             prop_assert_eq!(known.names().collect::<Vec<_>>(), sorted.clone());
-            prop_assert_eq!(known, known_enterprises(&sorted));
+            prop_assert_eq!(&known, &known_enterprises(&sorted));
+            // Each added one at a time, in any order, as all known at once.
+            let mut one_by_one = KnownEnterprises::default();
+            for name in names.iter().rev() {
+                one_by_one.insert(name);
+            }
+            prop_assert_eq!(one_by_one, known);
         }
     }
 

@@ -339,6 +339,11 @@ fn walk_in(
         Some(id) => store.enterprise(id)?.map(|e| e.name).unwrap_or_default(),
         None => String::new(),
     };
+    // An enterprise the walk-in made is offered to the next one at once, not after the
+    // office's index is built again.
+    if !enterprise.is_empty() && !state.checkin.enterprises.knows(&enterprise) {
+        Arc::make_mut(&mut state.checkin.enterprises).insert(&enterprise);
+    }
     let who = Who {
         session,
         person: &person.id,

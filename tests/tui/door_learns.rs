@@ -1,0 +1,78 @@
+//! What the open door learns without being opened again: an enterprise a walk-in made is
+//! offered to the next walk-in, and someone registered by another peixun on the store
+//! (`AppEvent::StoreChanged`) is found.
+
+use crossterm::event::KeyCode;
+
+use super::door::{at_door, door_store};
+use super::fixtures::*;
+use peixun::domain::Person;
+use peixun::log::Payload;
+use peixun::tui::app::{Overlay, State};
+use peixun::tui::{drive, AppEvent};
+
+fn offered(state: &State) -> Vec<String> {
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("no walk-in form");
+    };
+    form.suggest.items.iter().map(|s| s.label.clone()).collect()
+}
+
+#[test]
+fn an_enterprise_a_walk_in_made_is_offered_to_the_next() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    for (name, phone, enterprise) in [
+        ("孙八", "13011112222", "新星光电有限公司"),
+        ("周九", "13011113333", "新星"),
+    ] {
+        press(&d.store, &mut state, KeyCode::F(2));
+        typed(&d.store, &mut state, name);
+        press(&d.store, &mut state, KeyCode::Tab);
+        typed(&d.store, &mut state, phone);
+        press(&d.store, &mut state, KeyCode::Tab);
+        typed(&d.store, &mut state, enterprise);
+        if name == "周九" {
+            assert_eq!(offered(&state), ["新星光电有限公司"]);
+        } else {
+            assert!(offered(&state).is_empty());
+        }
+        press(&d.store, &mut state, KeyCode::Enter);
+        assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
+    }
+    let names: Vec<&str> = state.checkin.enterprises.names().collect();
+    assert!(names.windows(2).all(|pair| pair[0] < pair[1]), "{names:?}");
+}
+
+#[test]
+fn someone_registered_elsewhere_is_found_at_the_open_door() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    typed(&d.store, &mut state, "smg");
+    assert!(state.checkin.results.is_empty());
+    for _ in 0..3 {
+        press(&d.store, &mut state, KeyCode::Backspace);
+    }
+    let office = d.store.office().to_string();
+    let id = d.store.new_id('P').unwrap();
+    d.store
+        .commit(vec![Payload::PersonUpserted(Person {
+            code: peixun::domain::code::participant_code(&id),
+            id,
+            office,
+            name: "司马光".into(),
+            phone: "13911112222".into(),
+            position: String::new(),
+            enterprise: None,
+        })])
+        .unwrap();
+    drive(&d.store, &mut state, AppEvent::StoreChanged);
+    typed(&d.store, &mut state, "smg");
+    let found: Vec<(String, bool)> = state
+        .checkin
+        .results
+        .iter()
+        .map(|f| (f.candidate.name.clone(), f.in_session))
+        .collect();
+    assert_eq!(found, [("司马光".to_string(), false)]);
+}
