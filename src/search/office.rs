@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use super::door::candidate_named;
 use super::{Candidate, Hit, SearchIndex, Tier};
-use crate::store::search_changes::Changed;
+use crate::store::search_changes::Changes;
 
 #[derive(Debug, Default)]
 pub struct OfficeIndex {
@@ -40,16 +40,17 @@ impl OfficeIndex {
         }
     }
 
-    /// `kept` with the people changed since it was built (by id).
-    pub fn with_changes(kept: SearchIndex, changes: Vec<Changed>) -> OfficeIndex {
-        let replaced = changes.iter().map(|c| c.id.clone()).collect();
+    /// `kept` with what changed since it was built: people (by id), and enterprises made.
+    pub fn with_changes(kept: SearchIndex, changes: Changes) -> OfficeIndex {
+        let replaced = changes.people.iter().map(|c| c.id.clone()).collect();
         let now = changes
+            .people
             .into_iter()
             .filter_map(|c| c.now)
             .map(|now| candidate_named(&now.person, now.enterprise));
         OfficeIndex {
             kept,
-            changed: SearchIndex::build(now, []),
+            changed: SearchIndex::build(now, changes.enterprises),
             replaced,
         }
     }
@@ -117,10 +118,22 @@ impl OfficeIndex {
         self.index(hit).id(&hit.hit)
     }
 
-    /// Every enterprise's name the index was built with, sorted: a new enterprise builds it
-    /// again.
+    /// Every enterprise's name, sorted, each once: those the kept index was built with and
+    /// those made since.
     pub fn known_enterprises(&self) -> impl Iterator<Item = String> + '_ {
-        self.kept.known_enterprises()
+        let (mut kept, mut made) = (
+            self.kept.known_enterprises().peekable(),
+            self.changed.known_enterprises().peekable(),
+        );
+        std::iter::from_fn(move || match (kept.peek(), made.peek()) {
+            (Some(k), Some(m)) if m < k => made.next(),
+            (Some(k), Some(m)) if m == k => {
+                made.next();
+                kept.next()
+            }
+            (Some(_), _) => kept.next(),
+            (None, _) => made.next(),
+        })
     }
 
     /// Everyone, in id order (the store's order).
@@ -152,7 +165,7 @@ mod tests {
 
     use super::*;
     use crate::domain::Person;
-    use crate::store::search_changes::PersonNow;
+    use crate::store::search_changes::{Changed, PersonNow};
 
     const NAMES: [&str; 8] = [
         "张三",
@@ -221,7 +234,8 @@ mod tests {
                     now: now.map(|(person, enterprise)| PersonNow { person, enterprise }),
                 });
             }
-            let merged = OfficeIndex::with_changes(index_of(&before), changed);
+            let changes = Changes { people: changed, enterprises: Vec::new() };
+            let merged = OfficeIndex::with_changes(index_of(&before), changes);
             let rebuilt = OfficeIndex::whole(index_of(&after));
             for query in QUERIES {
                 prop_assert_eq!(found(&merged, query, limit), found(&rebuilt, query, limit), "{}", query);
@@ -247,7 +261,17 @@ mod tests {
                 now: None,
             },
         ];
+        let changes = Changes {
+            people: changes,
+            enterprises: vec!["梁子湖新企业".into(), "鄂州市华宇光电科技有限公司".into()],
+        };
         let index = OfficeIndex::with_changes(kept, changes);
+        let known: Vec<String> = index.known_enterprises().collect();
+        let mut sorted = known.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(known, sorted, "sorted, each once");
+        assert!(known.contains(&"梁子湖新企业".to_string()));
         assert!(found(&index, "张", 5).is_empty());
         let hits = index.search("zs", 5);
         assert_eq!(hits.len(), 1);

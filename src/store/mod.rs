@@ -217,12 +217,19 @@ impl<'a, E> TxKv<'a, E> {
         }
         let mut fed = derived::Fed::by(key.as_bytes()).beyond(self.invalidated);
         let search = derived::Fed::only(derived::DerivedFile::Search);
-        if let (Some(people), Some(id)) = (self.people, key.strip_prefix("p/")) {
-            if fed.with(search) == fed {
-                people
-                    .touch(self.derived, id)
-                    .map_err(|e| ConflictableTransactionError::Storage(sled::Error::Io(e)))?;
+        let io = |e| ConflictableTransactionError::Storage(sled::Error::Io(e));
+        if let Some(people) = self.people.filter(|_| fed.with(search) == fed) {
+            if let Some(id) = key.strip_prefix("p/") {
+                people.touch(self.derived, id).map_err(io)?;
                 fed = fed.beyond(search);
+            } else if let Some(id) = key.strip_prefix("e/") {
+                // An enterprise the store did not have changes no one's entry in the index:
+                // its name is kept beside it. One changed renames people's enterprise.
+                let made = people.made_enterprise(id).map_err(io)? || self.tree.get(key)?.is_none();
+                if made {
+                    people.touch_new_enterprise(self.derived, id).map_err(io)?;
+                    fed = fed.beyond(search);
+                }
             }
         }
         if !fed.is_empty() {
@@ -411,10 +418,9 @@ impl Store {
         writer.head = head;
         writer.hlc = hlc;
         let search = derived::Fed::only(derived::DerivedFile::Search);
-        let now = |id: &str| search_changes::person_now(self, id);
         // The write is made: an index that cannot be brought up to date is removed, not a
         // failure of the write.
-        let done = match self.derived.bring_back_search(&people, Some(&now)) {
+        let done = match self.derived.bring_back_search(&people, Some(self)) {
             Ok(true) => search,
             _ => derived::Fed::default(),
         };

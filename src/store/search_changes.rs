@@ -29,7 +29,7 @@ use crate::i18n::tf;
 
 const CHANGES: &str = "search.changes";
 const ASIDE: &str = "search.idx.aside";
-const MAGIC: &[u8] = b"peixun search changes 2\n";
+const MAGIC: &[u8] = b"peixun search changes 3\n";
 
 /// Beyond this many people changed since the index was built, it is built again: every search
 /// looks past the index's hits for them.
@@ -57,6 +57,16 @@ pub struct Changed {
     pub now: Option<PersonNow>,
 }
 
+/// What changed since the index was built: people as they are now, by id, and the names of
+/// enterprises made since (the walk-in and enrol forms offer them; their people are among
+/// `people`). An enterprise changed, not new, is no change: it removes the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    pub people: Vec<Changed>,
+    /// Sorted, each once.
+    pub enterprises: Vec<String>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct ChangesFile {
     /// The index the changes go with (`identity`).
@@ -64,8 +74,7 @@ struct ChangesFile {
     /// The folder they were written in: in a folder copied or moved, or copied in from
     /// another, the index is not believed.
     home: HomeMark,
-    /// By id.
-    people: Vec<Changed>,
+    changes: Changes,
 }
 
 /// An index file told apart from any other: its length and its first bytes, which hold the
@@ -86,25 +95,25 @@ pub fn open_beside(dir: &Path) -> Option<File> {
     File::open(dir.join(CHANGES)).ok()
 }
 
-/// The people changed since the kept index `index` was built, from `changes` (`open_beside`);
+/// What changed since the kept index `index` was built, from `changes` (`open_beside`);
 /// `None` if the index is not current: its changes are missing, cannot be read, or go with
 /// another index. Every index is saved with its changes, none at first.
-pub fn beside(dir: &Path, changes: Option<File>, index: &File) -> Option<Vec<Changed>> {
+pub fn beside(dir: &Path, changes: Option<File>, index: &File) -> Option<Changes> {
     let mut bytes = Vec::new();
     changes?.take(MAX_FILE).read_to_end(&mut bytes).ok()?;
     let file: ChangesFile = postcard::from_bytes(unseal(MAGIC, &bytes)?).ok()?;
     let own = identity(index).ok()? == file.index && file.home == mark_of(dir);
-    own.then_some(file.people)
+    own.then_some(file.changes)
 }
 
 /// Writes `people` as the changes beside `index`. Their bytes need not reach the disk before
 /// the index is there to be read: changes that did not are not believed (their hash), and the
 /// index is built again.
-fn write_changes(dir: &Path, index: &File, people: Vec<Changed>) -> std::io::Result<()> {
+fn write_changes(dir: &Path, index: &File, changes: Changes) -> std::io::Result<()> {
     let file = ChangesFile {
         index: identity(index)?,
         home: mark_of(dir),
-        people,
+        changes,
     };
     let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
@@ -121,7 +130,7 @@ pub(super) fn changes_for_new_build(dir: &Path, index: &File) -> std::io::Result
         DerivedFile::Search.remove_from(dir)?;
         File::open(dir)?.sync_all()?;
     }
-    write_changes(dir, index, Vec::new())
+    write_changes(dir, index, Changes::default())
 }
 
 /// The people a commit changes, gathered across its transaction's attempts.
@@ -134,15 +143,19 @@ pub(crate) struct PeopleTouched {
 struct Touched {
     set_aside: bool,
     ids: BTreeSet<String>,
+    new_enterprises: BTreeSet<String>,
 }
 
 impl PeopleTouched {
+    fn touched(&self) -> std::io::Result<std::sync::MutexGuard<'_, Touched>> {
+        self.touched
+            .lock()
+            .map_err(|_| std::io::Error::other("people touched lock poisoned"))
+    }
+
     /// Notes that the write changes person `id`, setting the kept index aside the first time.
     pub(crate) fn touch(&self, derived: &Derived, id: &str) -> std::io::Result<()> {
-        let mut touched = self
-            .touched
-            .lock()
-            .map_err(|_| std::io::Error::other("people touched lock poisoned"))?;
+        let mut touched = self.touched()?;
         if !touched.set_aside {
             set_aside(derived)?;
             touched.set_aside = true;
@@ -153,13 +166,37 @@ impl PeopleTouched {
         Ok(())
     }
 
-    /// The people changed, if the index was set aside for them.
-    fn taken(&self) -> Result<Option<BTreeSet<String>>> {
+    /// Notes that the write makes enterprise `id`, which the store did not have.
+    pub(crate) fn touch_new_enterprise(&self, derived: &Derived, id: &str) -> std::io::Result<()> {
+        let mut touched = self.touched()?;
+        if !touched.set_aside {
+            set_aside(derived)?;
+            touched.set_aside = true;
+        }
+        if touched.new_enterprises.len() <= MOST_CHANGED {
+            touched.new_enterprises.insert(id.to_string());
+        }
+        Ok(())
+    }
+
+    /// Whether this write made enterprise `id` (a write to it again in the same commit is the
+    /// same new enterprise).
+    pub(crate) fn made_enterprise(&self, id: &str) -> std::io::Result<bool> {
+        Ok(self.touched()?.new_enterprises.contains(id))
+    }
+
+    /// The people changed and the enterprises made, if the index was set aside for them.
+    fn taken(&self) -> Result<Option<(BTreeSet<String>, BTreeSet<String>)>> {
         let mut touched = self
             .touched
             .lock()
             .map_err(|_| eyre!("people touched lock poisoned"))?;
-        Ok(touched.set_aside.then(|| std::mem::take(&mut touched.ids)))
+        Ok(touched.set_aside.then(|| {
+            (
+                std::mem::take(&mut touched.ids),
+                std::mem::take(&mut touched.new_enterprises),
+            )
+        }))
     }
 }
 
@@ -183,8 +220,11 @@ fn set_aside(derived: &Derived) -> std::io::Result<()> {
     }
 }
 
-/// Reads a person back from the store after a write, as the search index needs them.
-pub(crate) type ReadBack<'a> = dyn Fn(&str) -> Result<Option<PersonNow>> + 'a;
+/// Reads back from the store after a write what the search index needs of it.
+pub(crate) trait ReadBack {
+    fn person_now(&self, id: &str) -> Result<Option<PersonNow>>;
+    fn enterprise_name(&self, id: &str) -> Result<Option<String>>;
+}
 
 impl Derived {
     /// After a write that may have set the index aside: puts it back with the people it changed
@@ -193,17 +233,26 @@ impl Derived {
     pub(crate) fn bring_back_search(
         &self,
         people: &PeopleTouched,
-        now: Option<&ReadBack<'_>>,
+        now: Option<&dyn ReadBack>,
     ) -> Result<bool> {
-        let Some(ids) = people.taken()? else {
+        let Some((ids, enterprises)) = people.taken()? else {
             return Ok(false);
         };
-        let changed: Vec<Changed> = match now {
-            None => Vec::new(),
-            Some(now) if ids.len() <= MOST_CHANGED => ids
-                .into_iter()
-                .map(|id| now(&id).map(|now| Changed { id, now }))
-                .collect::<Result<_>>()?,
+        let changed = match now {
+            None => Changes::default(),
+            Some(now) if ids.len() + enterprises.len() <= MOST_CHANGED => Changes {
+                people: ids
+                    .into_iter()
+                    .map(|id| now.person_now(&id).map(|now| Changed { id, now }))
+                    .collect::<Result<_>>()?,
+                enterprises: enterprises
+                    .iter()
+                    .map(|id| now.enterprise_name(id))
+                    .filter_map(Result::transpose)
+                    .collect::<Result<BTreeSet<_>>>()?
+                    .into_iter()
+                    .collect(),
+            },
             Some(_) => return Ok(false),
         };
         let mut generation = self
@@ -219,7 +268,7 @@ impl Derived {
     /// Writes the changes beside the index set aside and puts it back; false if there is no
     /// index to put back (another write removed it) or too many people changed since it was
     /// built. Called with the generations locked.
-    fn put_back(&self, changed: Vec<Changed>) -> std::io::Result<bool> {
+    fn put_back(&self, changed: Changes) -> std::io::Result<bool> {
         let [_, aside] = companions(&self.dir);
         let index = match File::open(&aside) {
             Ok(index) => index,
@@ -229,22 +278,30 @@ impl Derived {
         let Some(earlier) = beside(&self.dir, open_beside(&self.dir), &index) else {
             return Ok(false);
         };
-        if changed.is_empty() {
+        if changed == Changes::default() {
             // Nothing written: back as it was, with its changes (durable or not, as below).
             std::fs::rename(&aside, DerivedFile::Search.path(&self.dir))?;
             return Ok(true);
         }
         let mut people: BTreeMap<String, Option<PersonNow>> =
-            earlier.into_iter().map(|c| (c.id, c.now)).collect();
-        people.extend(changed.into_iter().map(|c| (c.id, c.now)));
-        if people.len() > MOST_CHANGED {
+            earlier.people.into_iter().map(|c| (c.id, c.now)).collect();
+        people.extend(changed.people.into_iter().map(|c| (c.id, c.now)));
+        let enterprises: BTreeSet<String> = earlier
+            .enterprises
+            .into_iter()
+            .chain(changed.enterprises)
+            .collect();
+        if people.len() + enterprises.len() > MOST_CHANGED {
             return Ok(false);
         }
-        let people = people
-            .into_iter()
-            .map(|(id, now)| Changed { id, now })
-            .collect();
-        write_changes(&self.dir, &index, people)?;
+        let changes = Changes {
+            people: people
+                .into_iter()
+                .map(|(id, now)| Changed { id, now })
+                .collect(),
+            enterprises: enterprises.into_iter().collect(),
+        };
+        write_changes(&self.dir, &index, changes)?;
         // The changes' name is on disk before the index is back beside them.
         File::open(&self.dir)?.sync_all()?;
         // Not made durable: after a crash the index is either back or still aside, and aside it
@@ -254,16 +311,21 @@ impl Derived {
     }
 }
 
-/// A person as the search index needs them now, read from `store`.
-pub(super) fn person_now(store: &super::Store, id: &str) -> Result<Option<PersonNow>> {
-    let Some(person) = store.person(id)? else {
-        return Ok(None);
-    };
-    let enterprise = match &person.enterprise {
-        Some(e) => store.enterprise(e)?.map(|e| e.name).unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok(Some(PersonNow { person, enterprise }))
+impl ReadBack for super::Store {
+    fn person_now(&self, id: &str) -> Result<Option<PersonNow>> {
+        let Some(person) = self.person(id)? else {
+            return Ok(None);
+        };
+        let enterprise = match &person.enterprise {
+            Some(e) => self.enterprise(e)?.map(|e| e.name).unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(Some(PersonNow { person, enterprise }))
+    }
+
+    fn enterprise_name(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.enterprise(id)?.map(|e| e.name))
+    }
 }
 
 #[cfg(test)]
@@ -315,6 +377,10 @@ mod tests {
     }
 
     fn changes(store: &Store) -> Option<Vec<Changed>> {
+        all_changes(store).map(|changes| changes.people)
+    }
+
+    fn all_changes(store: &Store) -> Option<Changes> {
         let index = File::open(DerivedFile::Search.path(store.dir())).unwrap();
         beside(store.dir(), open_beside(store.dir()), &index)
     }
@@ -376,6 +442,43 @@ mod tests {
             .collect();
         store.commit(many).unwrap();
         assert!(!DerivedFile::Search.path(store.dir()).exists());
+        assert!(!store.dir().join(CHANGES).exists());
+    }
+
+    /// A walk-in from an enterprise the office did not have: the index stays, the person is
+    /// beside it with the enterprise's name, and the name is known; the same enterprise written
+    /// again later (renamed) removes the index.
+    #[test]
+    fn a_new_enterprise_is_kept_beside_the_index_and_a_changed_one_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_index(dir.path());
+        let Payload::EnterpriseUpserted(mut made) = enterprise("新星光电") else {
+            unreachable!()
+        };
+        made.id = "E-420704-2".into();
+        let Payload::PersonUpserted(mut walk_in) = person(3, "王五") else {
+            unreachable!()
+        };
+        walk_in.enterprise = Some(made.id.clone());
+        store
+            .commit(vec![
+                Payload::EnterpriseUpserted(made.clone()),
+                Payload::PersonUpserted(walk_in),
+            ])
+            .unwrap();
+        let index = DerivedFile::Search.path(store.dir());
+        assert_eq!(std::fs::read(&index).unwrap(), b"the index of two people");
+        let changes = all_changes(&store).expect("changes of this index");
+        assert_eq!(changes.enterprises, ["新星光电"]);
+        assert_eq!(
+            names(Some(changes.people)),
+            [("P-420704-t3".into(), Some("王五 新星光电".into()))]
+        );
+        made.name = "新星光电科技".into();
+        store
+            .commit(vec![Payload::EnterpriseUpserted(made)])
+            .unwrap();
+        assert!(!index.exists());
         assert!(!store.dir().join(CHANGES).exists());
     }
 
@@ -450,9 +553,17 @@ mod tests {
             .unwrap());
         let people = PeopleTouched::default();
         people.touch(&derived, "P-1").unwrap();
-        let unreadable = |_: &str| -> Result<Option<PersonNow>> { Err(eyre!("damaged")) };
+        struct Unreadable;
+        impl ReadBack for Unreadable {
+            fn person_now(&self, _: &str) -> Result<Option<PersonNow>> {
+                Err(eyre!("damaged"))
+            }
+            fn enterprise_name(&self, _: &str) -> Result<Option<String>> {
+                Err(eyre!("damaged"))
+            }
+        }
         assert!(derived
-            .bring_back_search(&people, Some(&unreadable))
+            .bring_back_search(&people, Some(&Unreadable))
             .is_err());
         derived
             .settle_beyond(before, crate::store::derived::Fed::default())
