@@ -1,15 +1,15 @@
-//! The kept search index brought up to date after a write that changed a few people, instead of
-//! being removed and built again from every person (2.8 s at ten times the province, for one
-//! walk-in). `search.changes` beside the index holds those people as they are now, and names
-//! the index it goes with; every index is saved with its changes, none at first, and an index
-//! without them is not believed.
+//! The kept search index brought up to date after a write that changed a few people or made a
+//! few enterprises, instead of being removed and built again from every person (2.8 s at ten
+//! times the province, for one walk-in). `search.changes` beside the index holds those people
+//! as they are now and the new enterprises' names, and names the index it goes with; every
+//! index is saved with its changes, none at first, and an index without them is not believed.
 //!
 //! A file found under the store's lock is still current, whoever wrote it: a write that changes
 //! people first sets the index aside (renamed, durably), so a crash before it is put back leaves
 //! no index to believe. Once the write is flushed, the people it changed are read back and
 //! written to `search.changes`, and only then is the index put back. A write that removes the
-//! index (an enterprise changed, a bundle, more than `MOST_CHANGED` people) removes the one set
-//! aside and the changes with it, and so does a build saved in its place.
+//! index (an enterprise changed, not new; a bundle; more than `MOST_CHANGED` changes) removes
+//! the one set aside and the changes with it, and so does a build saved in its place.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
