@@ -397,6 +397,22 @@ fn every_bad_field_is_named_at_once() {
     );
 }
 
+/// A session on 2023-03-15 added with `more` options; its id.
+fn small_session(dir: &std::path::Path, more: &[&str]) -> String {
+    let mut args = vec![
+        "session",
+        "add",
+        "--title",
+        "小班",
+        "--date",
+        "2023-03-15",
+        "--venue",
+        "v",
+    ];
+    args.extend_from_slice(more);
+    stdout(&peixun(dir, &args))
+}
+
 /// The enterprise an enrolment names, read from the office's enterprises one at a time: by
 /// id, by credit code, by a part of one name only, and refused for a part of several names or a
 /// name whose known code differs.
@@ -415,19 +431,7 @@ fn enrolment_names_an_enterprise_by_id_code_or_a_part_only_one_has() {
         "91110000802100433B",
     ]);
     let wuhan = add(&["--name", "武汉华宇光电有限公司"]);
-    let session = stdout(&peixun(
-        dir.path(),
-        &[
-            "session",
-            "add",
-            "--title",
-            "小班",
-            "--date",
-            "2023-03-15",
-            "--venue",
-            "v",
-        ],
-    ));
+    let session = small_session(dir.path(), &[]);
     let enrol = |name: &str, phone: &str, more: &[&str]| {
         let mut args = vec![
             "enrol",
@@ -501,21 +505,7 @@ fn enrolment_matches_known_enterprises_and_respects_capacity() {
         dir.path(),
         &["enterprise", "add", "--name", "鄂州市晶晶水产科技有限公司"],
     ));
-    let session = stdout(&peixun(
-        dir.path(),
-        &[
-            "session",
-            "add",
-            "--title",
-            "小班",
-            "--date",
-            "2023-03-15",
-            "--venue",
-            "v",
-            "--capacity",
-            "1",
-        ],
-    ));
+    let session = small_session(dir.path(), &["--capacity", "1"]);
     let session = session.trim();
     stdout(&peixun(
         dir.path(),
