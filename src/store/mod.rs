@@ -382,6 +382,7 @@ impl Store {
             &self.staged,
         );
         let result = trees.transaction(|(ops, heads, state, meta, staged_tree)| {
+            people.new_attempt();
             for key in staged.into_iter().flatten() {
                 staged_tree.remove(key)?;
             }

@@ -77,15 +77,19 @@ struct ChangesFile {
     changes: Changes,
 }
 
-/// An index file told apart from any other: its length and its first bytes, which hold the
-/// hash of the rest.
+/// An index file told apart from any other: its length, its first bytes (the version that
+/// wrote it) and its last bytes, which hold the hash of the rest (`search::cache`).
 fn identity(index: &File) -> std::io::Result<[u8; 32]> {
     let len = index.metadata()?.len();
-    let mut head = vec![0; usize::try_from(len.min(4096)).unwrap_or(4096)];
+    let end = usize::try_from(len.min(4096)).unwrap_or(4096);
+    let mut head = vec![0; end];
     index.read_exact_at(&mut head, 0)?;
+    let mut tail = vec![0; end];
+    index.read_exact_at(&mut tail, len - end as u64)?;
     let mut hash = blake3::Hasher::new();
     hash.update(&len.to_le_bytes());
     hash.update(&head);
+    hash.update(&tail);
     Ok(*hash.finalize().as_bytes())
 }
 
@@ -106,7 +110,7 @@ pub fn beside(dir: &Path, changes: Option<File>, index: &File) -> Option<Changes
     own.then_some(file.changes)
 }
 
-/// Writes `people` as the changes beside `index`. Their bytes need not reach the disk before
+/// Writes `changes` beside `index`. Their bytes need not reach the disk before
 /// the index is there to be read: changes that did not are not believed (their hash), and the
 /// index is built again.
 fn write_changes(dir: &Path, index: &File, changes: Changes) -> std::io::Result<()> {
@@ -133,7 +137,8 @@ pub(super) fn changes_for_new_build(dir: &Path, index: &File) -> std::io::Result
     write_changes(dir, index, Changes::default())
 }
 
-/// The people a commit changes, gathered across its transaction's attempts.
+/// The people a commit changes (gathered across its transaction's attempts) and the
+/// enterprises it makes (as its last attempt found them).
 #[derive(Default)]
 pub(crate) struct PeopleTouched {
     touched: Mutex<Touched>,
@@ -164,6 +169,13 @@ impl PeopleTouched {
             touched.ids.insert(id.to_string());
         }
         Ok(())
+    }
+
+    /// A transaction's attempt begins: whether an enterprise is new is this attempt's to say
+    /// (another write may have made it since the last attempt).
+    pub(crate) fn new_attempt(&self) {
+        let mut touched = self.touched.lock().unwrap_or_else(|e| e.into_inner());
+        touched.new_enterprises.clear();
     }
 
     /// Notes that the write makes enterprise `id`, which the store did not have.
@@ -200,8 +212,8 @@ impl PeopleTouched {
     }
 }
 
-/// Renames the kept index aside ahead of a write that changes people; its sources moved, so no
-/// build begun before is saved.
+/// Renames the kept index aside ahead of a write that changes people or makes enterprises; its
+/// sources moved, so no build begun before is saved.
 fn set_aside(derived: &Derived) -> std::io::Result<()> {
     let mut generation = derived
         .generation
@@ -480,6 +492,21 @@ mod tests {
             .unwrap();
         assert!(!index.exists());
         assert!(!store.dir().join(CHANGES).exists());
+    }
+
+    /// Format 5 keeps the index's hash at its end: two indexes of one length that begin alike
+    /// are still told apart.
+    #[test]
+    fn indexes_alike_but_for_their_end_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [b"hash one", b"hash two"].map(|end| {
+            let path = dir.path().join(String::from_utf8_lossy(end).to_string());
+            let mut bytes = vec![7; 10_000];
+            bytes.extend_from_slice(end);
+            std::fs::write(&path, bytes).unwrap();
+            File::open(path).unwrap()
+        });
+        assert_ne!(identity(&files[0]).unwrap(), identity(&files[1]).unwrap());
     }
 
     #[test]

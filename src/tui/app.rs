@@ -326,7 +326,12 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
                         Some(other) if other.chosen => other.effect.clone(),
                         _ => confirm.effect.clone(),
                     };
-                    state.overlay = Overlay::None;
+                    // A form the question was asked over is there again while the answer runs:
+                    // it closes on success, and a refusal is shown in it, nothing typed lost.
+                    state.overlay = match confirm.back.take() {
+                        Some(form) => Overlay::Form(*form),
+                        None => Overlay::None,
+                    };
                     Some(effect)
                 }
                 // The answers stand one above the other: either pair of arrows moves between them

@@ -1,13 +1,15 @@
 //! What the open door learns without being opened again: an enterprise a walk-in made is
 //! offered to the next walk-in, and someone registered by another peixun on the store
-//! (`AppEvent::StoreChanged`) is found.
+//! (`AppEvent::StoreChanged`) is found. And a walk-in refused after the late-entry question
+//! keeps what was typed.
 
 use crossterm::event::KeyCode;
 
 use super::door::{at_door, door_store};
 use super::fixtures::*;
-use peixun::domain::Person;
+use peixun::domain::{Categories, Enterprise, Person};
 use peixun::log::Payload;
+use peixun::tui::app::Clock;
 use peixun::tui::app::{Overlay, State};
 use peixun::tui::{drive, AppEvent};
 
@@ -75,4 +77,53 @@ fn someone_registered_elsewhere_is_found_at_the_open_door() {
         .map(|f| (f.candidate.name.clone(), f.in_session))
         .collect();
     assert_eq!(found, [("司马光".to_string(), false)]);
+}
+
+/// After the session ended, the door asks which time to record before the form's enterprise is
+/// looked up: a part of two names refused then shows in the form again, as typed.
+#[test]
+fn a_walk_in_refused_after_the_late_entry_question_keeps_the_form() {
+    let d = door_store();
+    let office = d.store.office().to_string();
+    d.store
+        .commit(vec![Payload::EnterpriseUpserted(Enterprise {
+            id: d.store.new_id('E').unwrap(),
+            office: office.clone(),
+            name: "鄂州市梁子湖生态农业有限公司".into(),
+            credit_code: None,
+            categories: Categories::NONE,
+            unit: office,
+        })])
+        .unwrap();
+    let mut state = at_door(&d, 8, 55);
+    state.clock = Clock::Fixed(time(23, 40));
+    press(&d.store, &mut state, KeyCode::F(2));
+    typed(&d.store, &mut state, "钱七");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "13907119876");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "鄂州市");
+    let ops = op_count(&d.store);
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Overlay::Confirm(_)),
+        "{:?}",
+        state.overlay
+    );
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the walk-in form is gone: {:?}", state.overlay);
+    };
+    assert_eq!(
+        (form.text("name"), form.text("enterprise")),
+        ("钱七".into(), "鄂州市".into())
+    );
+    let refused = form.field("enterprise").and_then(|f| f.error.clone());
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|e| e.contains("对应 2 家企业")),
+        "{refused:?}"
+    );
+    assert_eq!(op_count(&d.store), ops, "nothing written");
 }

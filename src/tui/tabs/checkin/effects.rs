@@ -52,7 +52,10 @@ pub fn enterprises_known(state: &mut State, known: KnownEnterprises) -> Option<E
     state.checkin.enterprises = Arc::new(known);
     // An enrol form open meanwhile offers them at once.
     suggest::refresh(&state.checkin, &[], &mut state.overlay);
-    None
+    // A walk-in or a change elsewhere while the index was read is not in it (an enterprise just
+    // made, someone registered): read again, from the kept index and the changes beside it.
+    (state.checkin.office_stale && state.checkin.index == IndexJob::Ready)
+        .then_some(Effect::BuildIndex)
 }
 
 pub(in crate::tui) fn run(
