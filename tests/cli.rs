@@ -414,8 +414,8 @@ fn small_session(dir: &std::path::Path, more: &[&str]) -> String {
 }
 
 /// The enterprise an enrolment names, read from the office's enterprises one at a time: by
-/// id, by credit code, by a part of one name only, and refused for a part of several names or a
-/// name whose known code differs.
+/// id, by credit code, by a part of one name only or by its initials, and refused for a part or
+/// initials of several names or a name whose known code differs.
 #[test]
 fn enrolment_names_an_enterprise_by_id_code_or_a_part_only_one_has() {
     let dir = county();
@@ -431,6 +431,7 @@ fn enrolment_names_an_enterprise_by_id_code_or_a_part_only_one_has() {
         "91110000802100433B",
     ]);
     let wuhan = add(&["--name", "武汉华宇光电有限公司"]);
+    add(&["--name", "鄂州市华容机械有限公司"]);
     let session = small_session(dir.path(), &[]);
     let enrol = |name: &str, phone: &str, more: &[&str]| {
         let mut args = vec![
@@ -480,8 +481,18 @@ fn enrolment_names_an_enterprise_by_id_code_or_a_part_only_one_has() {
         "13500003333",
         &["--credit-code", "91110000802100433B"],
     ));
+    // Initials, as the walk-in form offers names by them: 鄂州市华宇 (ezshy) is one, 鄂州市华
+    // (ezsh) two.
+    stdout(&enrol("孙八", "13400004444", &["--enterprise", "ezshy"]));
+    let two = enrol("周九", "13300005555", &["--enterprise", "ezsh"]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(
+        stderr(&two).contains("“ezsh”对应 2 家企业"),
+        "{}",
+        stderr(&two)
+    );
     let enterprises = json(&peixun(dir.path(), &["enterprises", "--json"]));
-    assert_eq!(enterprises.as_array().unwrap().len(), 2, "none made new");
+    assert_eq!(enterprises.as_array().unwrap().len(), 3, "none made new");
     let people = json(&peixun(dir.path(), &["people", "--json"]));
     let enterprise_of = |name: &str| {
         people
@@ -496,6 +507,8 @@ fn enrolment_names_an_enterprise_by_id_code_or_a_part_only_one_has() {
     assert_eq!(enterprise_of("李四").as_deref(), Some(wuhan.as_str()));
     assert_eq!(enterprise_of("赵六").as_deref(), Some(ezhou.as_str()));
     assert_eq!(enterprise_of("钱七").as_deref(), Some(ezhou.as_str()));
+    assert_eq!(enterprise_of("孙八").as_deref(), Some(ezhou.as_str()));
+    assert_eq!(enterprise_of("周九"), None);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use super::{Outcome, Refusal};
 use crate::domain::input::{self, FieldError};
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
-use crate::domain::{credit_code, text, Categories};
+use crate::domain::{credit_code, pinyin, text, Categories};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::store::lists;
@@ -105,11 +105,16 @@ fn enterprise_for(
         }
         Match::New => {}
     }
-    // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司) means that enterprise,
-    // never a new one with a short name.
-    match found.partial.as_slice() {
+    // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司), or the initials the form
+    // offered it by (ezsjj), means that enterprise, never a new one with a short name.
+    let (partial, partial_count) = if found.partial.is_empty() {
+        (&found.by_initials, found.by_initials_count)
+    } else {
+        (&found.partial, found.partial_count)
+    };
+    match partial.as_slice() {
         [] => {}
-        [(_, id)] if found.partial_count == 1 => return Ok((Some(id.clone()), None)),
+        [(_, id)] if partial_count == 1 => return Ok((Some(id.clone()), None)),
         many => {
             let shown: Vec<&str> = many.iter().map(|(name, _)| name.as_str()).collect();
             return Err(Refusal::field(
@@ -118,7 +123,7 @@ fn enterprise_for(
                     "cli.enrol.enterprise_ambiguous",
                     &[
                         ("value", &typed),
-                        ("count", &found.partial_count),
+                        ("count", &partial_count),
                         ("names", &shown.join(", ")),
                     ],
                 ),
@@ -157,6 +162,10 @@ struct EnterprisesNamed {
     /// The first few whose names hold the typed name (two characters or more), and how many.
     partial: Vec<(String, String)>,
     partial_count: usize,
+    /// The same for names whose initials start with what was typed, when it is two or more
+    /// lower-case Latin letters (as the form's suggestions match them).
+    by_initials: Vec<(String, String)>,
+    by_initials_count: usize,
 }
 
 impl EnterprisesNamed {
@@ -166,8 +175,11 @@ impl EnterprisesNamed {
             named: KnownEnterprises::default(),
             partial: Vec::new(),
             partial_count: 0,
+            by_initials: Vec::new(),
+            by_initials_count: 0,
         };
         let partial = typed.chars().count() >= 2;
+        let initials = partial && typed.bytes().all(|b| b.is_ascii_lowercase());
         for e in store.enterprises_for_people_each() {
             let e = e?;
             if e.id == typed && found.by_id.is_none() {
@@ -177,6 +189,12 @@ impl EnterprisesNamed {
                 found.partial_count += 1;
                 if found.partial.len() < PARTIAL_SHOWN {
                     found.partial.push((e.name.clone(), e.id.clone()));
+                }
+            }
+            if initials && pinyin::text_initials(&e.name).starts_with(typed) {
+                found.by_initials_count += 1;
+                if found.by_initials.len() < PARTIAL_SHOWN {
+                    found.by_initials.push((e.name.clone(), e.id.clone()));
                 }
             }
             if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {
