@@ -98,14 +98,14 @@ fn a_name_and_a_code_that_disagree_are_named_rows() {
     let said = text(&out);
     assert!(
         said.contains(&format!(
-            "第 3 行：统一社会信用代码 {} 已属于“鄂州市甲科技有限公司”（第 2 行），本行写的是“鄂州市乙科技有限公司”",
+            "第 3 行：统一社会信用代码 {} 已属于“鄂州市甲科技有限公司”（第 2 行），这里写的是“鄂州市乙科技有限公司”",
             code(1)
         )),
         "{said}"
     );
     assert!(
         said.contains(&format!(
-            "第 4 行：“鄂州市甲科技有限公司”（第 2 行）的统一社会信用代码是 {}，本行写的是 {}",
+            "第 4 行：“鄂州市甲科技有限公司”（第 2 行）的统一社会信用代码是 {}，这里写的是 {}",
             code(1),
             code(2)
         )),
@@ -134,7 +134,7 @@ fn a_name_and_a_code_that_disagree_are_named_rows() {
     let out = peixun(dir.path(), &["import", later.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out).contains("已属于“鄂州市甲科技有限公司”，本行写的是“鄂州市丙科技有限公司”"),
+        text(&out).contains("已属于“鄂州市甲科技有限公司”，这里写的是“鄂州市丙科技有限公司”"),
         "{}",
         text(&out)
     );
