@@ -148,6 +148,17 @@ fn enterprise_for(
     ))
 }
 
+/// Whether `name`'s initials start with `typed`, from its start or after a place in it, as the
+/// form's suggestions match them.
+fn initials_start_with(name: &str, typed: &str) -> bool {
+    let (initials, starts) = pinyin::name_part_initials(name);
+    starts.iter().any(|&start| {
+        initials
+            .get(start..)
+            .is_some_and(|from| from.starts_with(typed))
+    })
+}
+
 /// Names of an ambiguous part shown in the message.
 const PARTIAL_SHOWN: usize = 5;
 
@@ -191,7 +202,7 @@ impl EnterprisesNamed {
                     found.partial.push((e.name.clone(), e.id.clone()));
                 }
             }
-            if initials && pinyin::text_initials(&e.name).starts_with(typed) {
+            if initials && initials_start_with(&e.name, typed) {
                 found.by_initials_count += 1;
                 if found.by_initials.len() < PARTIAL_SHOWN {
                     found.by_initials.push((e.name.clone(), e.id.clone()));

@@ -10,7 +10,7 @@ use super::tabs::checkin::{CheckinState, IndexJob};
 use crate::domain::teacher::Teacher;
 use crate::domain::text::mask_phone;
 use crate::search::normalise_query;
-use crate::search::pinyin::text_initials;
+use crate::search::pinyin::name_part_initials;
 
 /// How many suggestions a field shows.
 pub const SHOWN: usize = 5;
@@ -19,8 +19,9 @@ pub const SHOWN: usize = 5;
 /// one text: at ten times the province 120,000 names held as three strings each took 11 MB more.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KnownEnterprises {
-    /// Each enterprise's name, its initials, then its name with Latin letters in lower case
-    /// (empty when the name has no upper-case ones), end to end.
+    /// Each enterprise's name, its initials (from its start and from after each place in it,
+    /// apart), then its name with Latin letters in lower case (empty when the name has no
+    /// upper-case ones), end to end.
     text: String,
     /// Where each enterprise's three strings end in `text`.
     ends: Vec<[u32; 3]>,
@@ -230,7 +231,11 @@ fn people(door: &CheckinState, field: &str, typed: &str) -> Vec<Suggestion> {
         .collect()
 }
 
-/// Enterprises whose name holds what was typed, or whose initials start with it; the shorter
+/// Between a name's initials from its start and from after each place in it.
+const INITIALS_APART: char = '|';
+
+/// Enterprises whose name holds what was typed, or whose initials start with it (from the name's
+/// start or its trade name's); the shorter
 /// names first (the likelier meant), and nothing once the name is typed out.
 pub fn enterprises(known: &KnownEnterprises, typed: &str) -> Vec<Suggestion> {
     let query = normalise_query(typed);
@@ -245,7 +250,10 @@ pub fn enterprises(known: &KnownEnterprises, typed: &str) -> Vec<Suggestion> {
         .iter()
         .filter(|e| {
             if ascii {
-                e.initials.starts_with(&query) || finder.find(e.latin_key.as_bytes()).is_some()
+                e.initials
+                    .split(INITIALS_APART)
+                    .any(|from| from.starts_with(&query))
+                    || finder.find(e.latin_key.as_bytes()).is_some()
             } else {
                 finder.find(e.name.as_bytes()).is_some()
             }
@@ -360,7 +368,16 @@ impl KnownEnterprises {
     fn push(&mut self, name: &str) -> bool {
         self.text.push_str(name);
         let name_end = self.text.len();
-        self.text.push_str(&text_initials(name));
+        // From each place a name may be said from (the start, after 市 or 区, where the trade
+        // name begins), apart: 瀚墨 (hm) finds 东西湖区瀚墨测绘技术有限公司.
+        let (initials, starts) = name_part_initials(name);
+        for (i, &start) in starts.iter().enumerate() {
+            if i > 0 {
+                self.text.push(INITIALS_APART);
+            }
+            self.text
+                .push_str(initials.get(start..).unwrap_or_default());
+        }
         let initials_end = self.text.len();
         if name.bytes().any(|b| b.is_ascii_uppercase()) {
             self.text.push_str(&name.to_ascii_lowercase());
@@ -424,8 +441,12 @@ mod tests {
         );
         assert_eq!(
             labels(enterprises(&known, "hy")),
-            ["华宇", "华宇光电"],
-            "by initials from the start"
+            ["华宇", "华宇光电", "鄂州市华宇光电科技有限公司"],
+            "by initials from the start, or after a place (市)"
+        );
+        assert!(
+            enterprises(&known, "zs").is_empty(),
+            "not from the middle of a place (州市)"
         );
         assert!(enterprises(&known, "华宇").is_empty(), "typed out");
         let twice = known_enterprises(["华宇光电", "ABC", "华宇光电"]);
