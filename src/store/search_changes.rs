@@ -160,15 +160,7 @@ impl PeopleTouched {
 
     /// Notes that the write changes person `id`, setting the kept index aside the first time.
     pub(crate) fn touch(&self, derived: &Derived, id: &str) -> std::io::Result<()> {
-        let mut touched = self.touched()?;
-        if !touched.set_aside {
-            set_aside(derived)?;
-            touched.set_aside = true;
-        }
-        if touched.ids.len() <= MOST_CHANGED {
-            touched.ids.insert(id.to_string());
-        }
-        Ok(())
+        self.note(derived, |touched| &mut touched.ids, id)
     }
 
     /// A transaction's attempt begins: whether an enterprise is new is this attempt's to say
@@ -180,13 +172,24 @@ impl PeopleTouched {
 
     /// Notes that the write makes enterprise `id`, which the store did not have.
     pub(crate) fn touch_new_enterprise(&self, derived: &Derived, id: &str) -> std::io::Result<()> {
+        self.note(derived, |touched| &mut touched.new_enterprises, id)
+    }
+
+    /// Adds `id` to the set `which` picks, setting the kept index aside the first time.
+    fn note(
+        &self,
+        derived: &Derived,
+        which: impl FnOnce(&mut Touched) -> &mut BTreeSet<String>,
+        id: &str,
+    ) -> std::io::Result<()> {
         let mut touched = self.touched()?;
         if !touched.set_aside {
             set_aside(derived)?;
             touched.set_aside = true;
         }
-        if touched.new_enterprises.len() <= MOST_CHANGED {
-            touched.new_enterprises.insert(id.to_string());
+        let ids = which(&mut touched);
+        if ids.len() <= MOST_CHANGED {
+            ids.insert(id.to_string());
         }
         Ok(())
     }
