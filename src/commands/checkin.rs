@@ -428,7 +428,7 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
         &headers(&["no", "name", "enterprise", "code", "time", "late"]),
         &table,
     );
-    let percent = (rows.len() as u32 * 100).checked_div(enrolled).unwrap_or(0);
+    let percent = crate::domain::share::percent(rows.len() as u64, u64::from(enrolled));
     crate::outln!(
         "{}",
         tf(

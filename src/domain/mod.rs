@@ -17,6 +17,7 @@ pub mod outreach;
 pub mod pinyin;
 pub mod plan;
 pub mod session_checks;
+pub mod share;
 pub mod splice;
 pub mod teacher;
 pub use crate::text;

@@ -45,10 +45,8 @@ pub struct Door {
 }
 
 impl Door {
-    pub fn percent(&self) -> u32 {
-        (u64::from(self.present) * 100)
-            .checked_div(u64::from(self.enrolled))
-            .map_or(0, |p| u32::try_from(p).unwrap_or(u32::MAX))
+    pub fn percent(&self) -> u64 {
+        crate::domain::share::percent(u64::from(self.present), u64::from(self.enrolled))
     }
 }
 
