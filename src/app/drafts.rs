@@ -4,7 +4,7 @@
 use super::{Outcome, Refusal};
 use crate::domain::input::{self, FieldError};
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
-use crate::domain::{credit_code, pinyin, text, Categories};
+use crate::domain::{credit_code, pinyin, text, Categories, Enterprise};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::store::lists;
@@ -107,14 +107,14 @@ fn enterprise_for(
     }
     // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司), or the initials the form
     // offered it by (ezsjj), means that enterprise, never a new one with a short name.
-    let (partial, partial_count) = if found.partial.is_empty() {
-        (&found.by_initials, found.by_initials_count)
+    let partial = if found.partial.count == 0 {
+        &found.by_initials
     } else {
-        (&found.partial, found.partial_count)
+        &found.partial
     };
-    match partial.as_slice() {
+    match partial.first.as_slice() {
         [] => {}
-        [(_, id)] if partial_count == 1 => return Ok((Some(id.clone()), None)),
+        [(_, id)] if partial.count == 1 => return Ok((Some(id.clone()), None)),
         many => {
             let shown: Vec<&str> = many.iter().map(|(name, _)| name.as_str()).collect();
             return Err(Refusal::field(
@@ -123,7 +123,7 @@ fn enterprise_for(
                     "cli.enrol.enterprise_ambiguous",
                     &[
                         ("value", &typed),
-                        ("count", &partial_count),
+                        ("count", &partial.count),
                         ("names", &shown.join(", ")),
                     ],
                 ),
@@ -171,12 +171,26 @@ struct EnterprisesNamed {
     /// looks at for them.
     named: KnownEnterprises,
     /// The first few whose names hold the typed name (two characters or more), and how many.
-    partial: Vec<(String, String)>,
-    partial_count: usize,
+    partial: FirstFew,
     /// The same for names whose initials start with what was typed, when it is two or more
     /// lower-case Latin letters (as the form's suggestions match them).
-    by_initials: Vec<(String, String)>,
-    by_initials_count: usize,
+    by_initials: FirstFew,
+}
+
+/// The first few enterprises found (name, id), and how many were.
+#[derive(Default)]
+struct FirstFew {
+    first: Vec<(String, String)>,
+    count: usize,
+}
+
+impl FirstFew {
+    fn add(&mut self, e: &Enterprise) {
+        self.count += 1;
+        if self.first.len() < PARTIAL_SHOWN {
+            self.first.push((e.name.clone(), e.id.clone()));
+        }
+    }
 }
 
 impl EnterprisesNamed {
@@ -184,10 +198,8 @@ impl EnterprisesNamed {
         let mut found = EnterprisesNamed {
             by_id: None,
             named: KnownEnterprises::default(),
-            partial: Vec::new(),
-            partial_count: 0,
-            by_initials: Vec::new(),
-            by_initials_count: 0,
+            partial: FirstFew::default(),
+            by_initials: FirstFew::default(),
         };
         let partial = typed.chars().count() >= 2;
         let initials = partial && typed.bytes().all(|b| b.is_ascii_lowercase());
@@ -197,16 +209,10 @@ impl EnterprisesNamed {
                 found.by_id = Some(e.id.clone());
             }
             if partial && e.name.contains(typed) {
-                found.partial_count += 1;
-                if found.partial.len() < PARTIAL_SHOWN {
-                    found.partial.push((e.name.clone(), e.id.clone()));
-                }
+                found.partial.add(&e);
             }
             if initials && initials_start_with(&e.name, typed) {
-                found.by_initials_count += 1;
-                if found.by_initials.len() < PARTIAL_SHOWN {
-                    found.by_initials.push((e.name.clone(), e.id.clone()));
-                }
+                found.by_initials.add(&e);
             }
             if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {
                 found.named.add(e, Seen::Stored);

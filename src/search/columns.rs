@@ -123,18 +123,14 @@ impl<'a> Texts<'a> {
         // A damaged file's strings may end before they start or past the arena: read as `get`
         // reads them, empty.
         let whole = |&(start, end): &(usize, usize)| start <= end && end <= self.arena.len();
-        let from = bounds
+        // The arena from the first whole string's start to the last's end.
+        let (from, to) = bounds
             .iter()
             .filter(|b| whole(b))
-            .map(|b| b.0)
-            .min()
-            .unwrap_or(0);
-        let to = bounds
-            .iter()
-            .filter(|b| whole(b))
-            .map(|b| b.1)
-            .max()
-            .unwrap_or(0);
+            .fold(None, |span: Option<(usize, usize)>, &(start, end)| {
+                Some(span.map_or((start, end), |(from, to)| (from.min(start), to.max(end))))
+            })
+            .unwrap_or((0, 0));
         let Some(arena) = self.arena.get(from..to) else {
             // A file cut short: each as `get` reads it.
             return numbers.map(|i| self.get(i as u32).into_owned()).collect();
