@@ -1,5 +1,7 @@
 //! What the 场次 tab holds: the session rows, the filter and the open session's detail.
 
+use std::cell::OnceCell;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::domain::Session;
@@ -11,18 +13,23 @@ pub struct SessionRow {
     pub session: Session,
     pub enrolled: u32,
     pub present: u32,
-    /// What `/` searches (`list_filter::session_keys`), worked out once per load.
-    pub keys: String,
+    /// What `/` searches (`list_filter::session_keys`), worked out at the first `/` after a
+    /// load: the pinyin of thousands of sessions would otherwise delay the first frame.
+    keys: OnceCell<String>,
 }
 
 impl SessionRow {
     pub fn new(session: Session, enrolled: u32, present: u32) -> SessionRow {
         SessionRow {
-            keys: session_keys(&session),
             session,
             enrolled,
             present,
+            keys: OnceCell::new(),
         }
+    }
+
+    pub fn keys(&self) -> &str {
+        self.keys.get_or_init(|| session_keys(&self.session))
     }
 }
 
@@ -147,9 +154,12 @@ impl SessionsState {
 
     /// Indexes of the sessions the filter lets through.
     pub fn visible(&self) -> Vec<usize> {
+        if self.filter.input.value().trim().is_empty() {
+            return (0..self.rows.len()).collect();
+        }
         let matches = self.filter.matcher();
         (0..self.rows.len())
-            .filter(|&i| matches(&self.rows[i].keys))
+            .filter(|&i| matches(self.rows[i].keys()))
             .collect()
     }
 
