@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::hlc::Hlc;
+use super::lookup_buckets::{self as buckets, Bucket};
 use super::op::{DeviceId, Op, Payload};
 
 use super::authority::{self, Rule};
@@ -334,6 +335,42 @@ fn apply_attendance<K: Kv>(
     Ok(before != after)
 }
 
+/// Moves `person` in a lookup (`bucket_of` a phone or a code) from `old` to `new`.
+fn relist<K: Kv>(
+    kv: &mut K,
+    bucket_of: fn(&str) -> String,
+    old: Option<&String>,
+    new: &str,
+    person: &str,
+) -> Result<(), K::Error> {
+    let mut touched = Vec::new();
+    if let Some(old) = old {
+        touched.push((bucket_of(old), Some(old.as_str()), None));
+    }
+    match touched.first_mut() {
+        Some((key, _, add)) if *key == bucket_of(new) => *add = Some(new),
+        _ => touched.push((bucket_of(new), None, Some(new))),
+    }
+    for (key, remove, add) in touched {
+        let mut bucket = {
+            let bytes = kv.get(&key)?;
+            Bucket::decode(bytes.as_ref().map(AsRef::as_ref))
+                .ok_or_else(|| K::fail(ApplyError::Decode { key: key.clone() }))?
+        };
+        if let Some(value) = remove {
+            bucket.remove(value, person);
+        }
+        if let Some(value) = add {
+            bucket.add(value, person);
+        }
+        match bucket.encode() {
+            Some(bytes) => kv.put(&key, bytes)?,
+            None => kv.remove(&key)?,
+        }
+    }
+    Ok(())
+}
+
 /// Applies one op; returns whether the visible state changed. An op the rules refuse changes
 /// nothing and comes back as `ApplyError::Unauthorised` through `K::fail`.
 pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
@@ -347,12 +384,22 @@ pub fn apply<K: Kv>(kv: &mut K, op: &Op) -> Result<bool, K::Error> {
             let changed = upsert_over(kv, &key, op, p, old.as_ref())?;
             if changed {
                 // Phone and code lookups at the door read these instead of every person.
-                if let Some(Stored { value: old, .. }) = old {
-                    kv.remove(&keys::by_phone(&old.phone, &old.id))?;
-                    kv.remove(&keys::by_code(&old.code, &old.id))?;
-                }
-                kv.put(&keys::by_phone(&p.phone, &p.id), Vec::new())?;
-                kv.put(&keys::by_code(&p.code, &p.id), Vec::new())?;
+                let old = old.map(|stored| stored.value);
+                let old = old.as_ref();
+                relist(
+                    kv,
+                    buckets::phone_bucket,
+                    old.map(|o| &o.phone),
+                    &p.phone,
+                    &p.id,
+                )?;
+                relist(
+                    kv,
+                    buckets::code_bucket,
+                    old.map(|o| &o.code),
+                    &p.code,
+                    &p.id,
+                )?;
             }
             Ok(changed)
         }

@@ -24,14 +24,6 @@ pub fn evidence(unit: &str, item: &str, hash: &str) -> String {
 pub fn deadline(unit: &str, item: &str) -> String {
     format!("d/{unit}/{item}")
 }
-/// Index entry: a person with this phone.
-pub fn by_phone(phone: &str, person: &str) -> String {
-    format!("h/{phone}/{person}")
-}
-/// Index entry: a person with this participant code.
-pub fn by_code(code: &str, person: &str) -> String {
-    format!("o/{code}/{person}")
-}
 /// People currently enrolled in a session, kept with every enrolment change.
 pub fn enrolled_count(session: &str) -> String {
     format!("k/{session}")

@@ -10,6 +10,7 @@ pub mod device;
 pub(crate) mod fixtures;
 pub mod hlc;
 pub mod keys;
+pub mod lookup_buckets;
 pub mod op;
 pub mod per_office;
 pub mod records;

@@ -397,7 +397,7 @@ mod tests {
         for other in [
             &b"a/S-1/P-1"[..],
             b"n/S-1/P-1",
-            b"h/13800000000/P-1",
+            b"h/0a1b",
             b"lo/420704",
             b"sy/x",
         ] {

@@ -15,6 +15,8 @@
 //!   evidence, sessions and their enrolled and present counts now removes the records kept
 //!   beside the store for the quick commands (`derived`, `kept_records`), so an older peixun,
 //!   which would not, must not write to the store any more.
+//! - Schema 6 to 7: the phone and code lookups move into buckets (`log::lookup_buckets`), in a
+//!   fresh copy of the database made as it opens (`store::relog`).
 
 use std::collections::BTreeMap;
 
@@ -26,7 +28,7 @@ use crate::i18n::tf;
 use crate::log::{apply, ApplyError, Op};
 
 /// The last schema whose state layout is this version's.
-const SAME_STATE_SINCE: u32 = 3;
+pub(super) const SAME_STATE_SINCE: u32 = 3;
 
 impl Store {
     /// Brings a store of an older `schema` to this version's.

@@ -55,7 +55,8 @@ pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};
 /// 4: every write to people or enterprises removes the search index kept beside the store.
 /// 6: every write to checklist marks, deadlines or evidence, sessions, enrolment or check-in
 /// counts removes the records kept beside the store for the quick commands (`kept_records`).
-pub const SCHEMA_VERSION: u32 = 6;
+/// 7: the phone and code lookups are kept in buckets (`log::lookup_buckets`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Why a commit wrote nothing.
 #[derive(Debug)]

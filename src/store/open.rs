@@ -338,8 +338,8 @@ impl Store {
         super::relog::settle(&db_path(dir))?;
         crate::private_files::tighten(dir);
         let mut db = open_db(dir)?;
-        if super::relog::has_old_log(&db) {
-            db = super::relog::into_runs(&db_path(dir), db, || open_db(dir))?;
+        if super::relog::needs_copy(&db)? {
+            db = super::relog::into_fresh(&db_path(dir), db, || open_db(dir))?;
         }
         Self::from_db(dir, db, lock)
     }

@@ -119,13 +119,14 @@ impl Store {
             .collect())
     }
 
-    /// The record ids under an index prefix.
-    pub(crate) fn index_ids(&self, prefix: &str) -> Result<Vec<String>> {
-        self.state
-            .scan_prefix(prefix)
-            .keys()
-            .map(|key| Ok(String::from_utf8_lossy(&key?[prefix.len()..]).into_owned()))
-            .collect()
+    /// A lookup bucket (`log::lookup_buckets`); empty if there is none.
+    pub(crate) fn bucket(&self, key: &str) -> Result<crate::log::lookup_buckets::Bucket> {
+        let bytes = self.state.get(key)?;
+        crate::log::lookup_buckets::Bucket::decode(bytes.as_deref()).ok_or_else(|| {
+            color_eyre::Report::new(crate::log::ApplyError::Decode {
+                key: key.to_string(),
+            })
+        })
     }
 
     /// The audit trail of one record, oldest first.

@@ -1,7 +1,8 @@
 //! The log folded again in parts, each held in memory in turn. Every op reads and writes only
-//! records of one anchor (a person and their phone and code entries; a session and its
-//! enrolments, attendance and counts; otherwise the record itself), so the ops of the anchors
-//! hashed to one part fold alone to exactly those records. The ops are spooled to one file a
+//! records of one anchor (a person; a session and its enrolments, attendance and counts;
+//! otherwise the record itself), so the ops of the anchors hashed to one part fold alone to
+//! exactly those records. The phone and code lookup buckets are the exception: every part keeps
+//! its own people's pairs in them, and the parts' pairs are joined. The ops are spooled to one file a
 //! part in fold order; each part is folded into a map and written out sorted; the sorted parts
 //! are then read as one, key by key. An id with a `/` in it can make an op touch records of two
 //! anchors: the fold that meets one stops, and the caller folds the log whole into a scratch
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 use crate::i18n::tf;
+use crate::log::lookup_buckets::{is_bucket, Bucket};
 use crate::log::{apply, primary_key, ApplyError, Kv, Op};
 
 /// Ops folded in memory at a time: about 15 MB of records at ten times the province.
@@ -36,9 +38,8 @@ const BUFFER: usize = 64 * 1024;
 /// another (see `log::keys` and `log::apply_cert::keys`).
 fn anchor(key: &str) -> &str {
     match key.split_once('/') {
-        // A person, and the phone and code entries that end with their id.
+        // A person (their phone and code are in lookup buckets shared by all parts).
         Some(("p" | "k" | "q", rest)) => rest,
-        Some(("h" | "o", rest)) => last(rest),
         // Enrolments and attendance by session, with the session's counts (`k/`, `q/`).
         Some(("n" | "a", rest)) => first(rest),
         Some(("x", rest)) => match rest.split_once('/') {
@@ -180,7 +181,7 @@ enum FoldError {
 
 impl Part {
     fn within(&self, key: &str) -> Result<(), FoldError> {
-        if self.parts == 1 || part_of(key, self.parts) == self.index {
+        if self.parts == 1 || is_bucket(key) || part_of(key, self.parts) == self.index {
             Ok(())
         } else {
             Err(FoldError::OutsidePart)
@@ -291,7 +292,8 @@ fn read_record(reader: &mut BufReader<File>, dir: &Path) -> Result<Option<Record
 /// A part's next record: its key, the part, its value; the smallest key first.
 type Next = Reverse<(Vec<u8>, usize, Vec<u8>)>;
 
-/// Every part's records as one, in key order. A key is in one part only.
+/// Every part's records as one, in key order. A key is in one part only, but for the lookup
+/// buckets, whose parts' pairs are joined.
 pub(super) struct SortedRecords {
     dir: PathBuf,
     parts: Vec<BufReader<File>>,
@@ -314,9 +316,9 @@ impl SortedRecords {
     }
 }
 
-impl Iterator for SortedRecords {
-    type Item = Result<Record>;
-    fn next(&mut self) -> Option<Result<Record>> {
+impl SortedRecords {
+    /// The smallest key's record from `index`'s part, with the next one read in its place.
+    fn pop(&mut self) -> Option<Result<(Vec<u8>, Vec<u8>)>> {
         let Reverse((key, index, value)) = self.heads.pop()?;
         match read_record(&mut self.parts[index], &self.dir) {
             Ok(Some((next_key, next_value))) => {
@@ -328,6 +330,37 @@ impl Iterator for SortedRecords {
                 self.heads.clear();
                 return Some(Err(error));
             }
+        }
+        Some(Ok((key, value)))
+    }
+}
+
+impl Iterator for SortedRecords {
+    type Item = Result<Record>;
+    fn next(&mut self) -> Option<Result<Record>> {
+        let (key, mut value) = match self.pop()? {
+            Ok(record) => record,
+            Err(error) => return Some(Err(error)),
+        };
+        // A lookup bucket is the one key several parts write, each its own people's pairs.
+        while self
+            .heads
+            .peek()
+            .is_some_and(|Reverse((next, _, _))| *next == key)
+        {
+            let other = match self.pop()? {
+                Ok((_, other)) => other,
+                Err(error) => return Some(Err(error)),
+            };
+            let joined = Bucket::decode(Some(&value))
+                .zip(Bucket::decode(Some(&other)))
+                .and_then(|(ours, theirs)| ours.union(theirs).encode());
+            let Some(joined) = joined else {
+                self.heads.clear();
+                let key = String::from_utf8_lossy(&key).into_owned();
+                return Some(Err(eyre!(ApplyError::Decode { key })));
+            };
+            value = joined;
         }
         Some(Ok((key, value)))
     }
@@ -346,11 +379,6 @@ mod tests {
             counter: 2,
         };
         let together = [
-            vec![
-                keys::person("P-1"),
-                keys::by_phone("13800000001", "P-1"),
-                keys::by_code("C01", "P-1"),
-            ],
             vec![
                 keys::enrolment("S-1", "P-1"),
                 keys::enrolled_count("S-1"),
@@ -395,28 +423,54 @@ mod tests {
 
     #[test]
     fn a_fold_that_reaches_into_another_part_says_so() {
-        // An id with a slash: its phone entry's anchor is the id's last piece, not the id.
-        let id = "P-420704-a/b";
-        let key = keys::person(id);
+        // A session id with a slash: its enrolment's anchor is the id's first piece, not the id.
+        let session = "S-420704-1/x";
+        let count = keys::enrolled_count(session);
+        let enrolment = keys::enrolment(session, "P-420704-1");
         let parts = (2..64)
-            .find(|&parts| part_of(&key, parts) != part_of(&keys::by_phone("1", id), parts))
+            .find(|&parts| part_of(&count, parts) != part_of(&enrolment, parts))
             .unwrap();
         let mut writer = crate::demo::ChainWriter::new("420704", 7, "测试");
-        let ops = vec![writer.push(person(id)).unwrap()];
-        assert!(matches!(folded(&ops, parts), Folded::Strayed));
+        let enrol = crate::log::Payload::EnrolmentSet {
+            session: session.to_string(),
+            person: "P-420704-1".to_string(),
+            enrolled: true,
+        };
+        let ops = vec![writer.push(enrol).unwrap()];
+        match folded(&ops, parts) {
+            Folded::Strayed => {}
+            Folded::Failed(why) => panic!("failed: {why}"),
+            Folded::Records(_) => panic!("folded {parts} parts"),
+        }
         let whole = records(folded(&ops, 1));
         let keys: Vec<String> = whole
             .iter()
             .map(|(key, _)| String::from_utf8(key.clone()).unwrap())
             .collect();
-        assert_eq!(
-            keys,
-            [
-                "h/13800000001/P-420704-a/b",
-                "o/R1/P-420704-a/b",
-                key.as_str()
-            ]
-        );
+        assert_eq!(keys, [count, enrolment]);
+    }
+
+    #[test]
+    fn people_of_every_part_share_a_lookup_bucket() {
+        // Two people with one phone, in different parts: the bucket lists both.
+        let (a, b) = ("P-420704-1", "P-420704-2");
+        let parts = (2..64)
+            .find(|&parts| part_of(&keys::person(a), parts) != part_of(&keys::person(b), parts))
+            .unwrap();
+        let mut writer = crate::demo::ChainWriter::new("420704", 7, "测试");
+        let ops = vec![
+            writer.push(person(a)).unwrap(),
+            writer.push(person(b)).unwrap(),
+        ];
+        let bucket = crate::log::lookup_buckets::phone_bucket("13800000001");
+        let whole = records(folded(&ops, 1));
+        assert_eq!(records(folded(&ops, parts)), whole);
+        let (_, value) = whole
+            .iter()
+            .find(|(key, _)| key[..] == *bucket.as_bytes())
+            .unwrap();
+        let listed = Bucket::decode(Some(value)).unwrap().people("13800000001");
+        assert_eq!(listed, [a, b]);
     }
 
     /// An op of a few kinds, on a few people and sessions, some of whose ids have a `/`.

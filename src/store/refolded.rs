@@ -213,6 +213,12 @@ mod tests {
         if let Payload::PersonUpserted(p) = &mut payloads[77] {
             p.id = "P-420704-x/y".into();
         }
+        // A session id with a slash: its enrolment and its count have different anchors.
+        payloads.push(Payload::EnrolmentSet {
+            session: "S-420704-1/x".into(),
+            person: "P-420704-x/y".into(),
+            enrolled: true,
+        });
         store.commit(payloads).unwrap();
         let parts = (2..40)
             .find(|&parts| matches!(store.fold_in(parts).unwrap(), Folded::Strayed))

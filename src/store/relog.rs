@@ -1,8 +1,13 @@
-//! Schema 4 to 5: a store whose op log is a key per op (`ops`) is copied into a fresh database
-//! with the log in runs (`oplog`, `store::oplog`), every op with its exact bytes and every other
-//! tree as it is. Converted in place, sled kept a page-table entry for every page of the old log
-//! it had freed, and the store opened slower and larger than before; a fresh database has only
-//! the pages it holds.
+//! Changes of layout made by copying the store into a fresh database. Converted in place, sled
+//! kept a page-table entry for every page it had freed, and the store opened slower and larger
+//! than before; a fresh database has only the pages it holds.
+//!
+//! - Schema 4 to 5: a log of a key per op (`ops`) is copied with the log in runs (`oplog`,
+//!   `store::oplog`), every op with its exact bytes.
+//! - Schema 6 to 7: the phone and code lookups, a key per (phone or code, person), are made
+//!   again in buckets (`log::lookup_buckets`) from the people's records.
+//!
+//! Every other record is copied as it is.
 //!
 //! The copy is built beside the store (`db.relog`) and swapped in by two renames (the store to
 //! `db.before`, the copy to `db`). `settle` runs before every open and finishes or undoes a swap
@@ -10,11 +15,16 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 use super::oplog::{merged, run_key};
 use super::SCHEMA_VERSION;
+use crate::domain::Person;
 use crate::i18n::tf;
+use crate::log::lookup_buckets::{self as buckets, Bucket};
+use crate::log::Stored;
 
 /// The op log's tree before schema 5, a key per op.
 const OLD_LOG: &[u8] = b"ops";
@@ -70,13 +80,31 @@ pub(super) fn swapping(db: &Path) -> bool {
 }
 
 /// Whether `db` keeps its log a key per op, as schema 4 and older did.
-pub(super) fn has_old_log(db: &sled::Db) -> bool {
+fn has_old_log(db: &sled::Db) -> bool {
     db.tree_names().iter().any(|name| &name[..] == OLD_LOG)
 }
 
-/// Copies `old` (open at `path`) into a fresh database with the log in runs and swaps it in;
-/// `old` is closed on the way. `open` opens the result.
-pub(super) fn into_runs(
+/// Whether `db` keeps its phone and code lookups a key per pair, as schema 6 and older did.
+fn has_pair_lookups(db: &sled::Db) -> Result<bool> {
+    let state = db.open_tree("state")?;
+    for prefix in buckets::PREFIXES {
+        if let Some(key) = state.scan_prefix(prefix).keys().next() {
+            if !buckets::is_bucket(&String::from_utf8_lossy(&key?)) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `db` has a layout only a copy changes.
+pub(super) fn needs_copy(db: &sled::Db) -> Result<bool> {
+    Ok(has_old_log(db) || has_pair_lookups(db)?)
+}
+
+/// Copies `old` (open at `path`) into a fresh database in this version's layout and swaps it
+/// in; `old` is closed on the way. `open` opens the result.
+pub(super) fn into_fresh(
     path: &Path,
     old: sled::Db,
     open: impl Fn() -> Result<sled::Db>,
@@ -86,16 +114,21 @@ pub(super) fn into_runs(
         .get("schema")?
         .and_then(|b| b[..].try_into().ok().map(u32::from_be_bytes))
         .unwrap_or_default();
+    let saying = if has_old_log(&old) {
+        "cli.store.moving_log"
+    } else {
+        "cli.store.moving_lookups"
+    };
     crate::errln!(
         "{}",
-        tf(
-            "cli.store.moving_log",
-            &[("found", &schema), ("version", &SCHEMA_VERSION)]
-        )
+        tf(saying, &[("found", &schema), ("version", &SCHEMA_VERSION)])
     );
     let copy = copy_path(path);
     let failed = || tf("cli.store.write_failed", &[("dir", &path.display())]);
-    super::staged::finish_writes_in(&old, std::str::from_utf8(OLD_LOG)?).wrap_err_with(failed)?;
+    if has_old_log(&old) {
+        super::staged::finish_writes_in(&old, std::str::from_utf8(OLD_LOG)?)
+            .wrap_err_with(failed)?;
+    }
     if copy.exists() {
         std::fs::remove_dir_all(&copy).wrap_err_with(failed)?;
     }
@@ -124,6 +157,8 @@ pub(super) fn into_runs(
         for (name, from) in &trees {
             if name[..] == *OLD_LOG {
                 copy_log(from, &fresh.open_tree("oplog")?, &mut said).wrap_err_with(failed)?;
+            } else if name[..] == *b"state" && schema >= super::migrate::SAME_STATE_SINCE {
+                copy_state(from, &fresh.open_tree(name)?, &mut said).wrap_err_with(failed)?;
             } else {
                 copy_tree(from, &fresh.open_tree(name)?, &mut said).wrap_err_with(failed)?;
             }
@@ -184,6 +219,57 @@ fn copy_tree(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) 
         }
     }
     copied(in_batch);
+    to.apply_batch(batch)?;
+    Ok(())
+}
+
+/// The state with its lookups in buckets, made from the people's records as `apply` makes them;
+/// lookups kept a key per pair are left behind. (A state older than `SAME_STATE_SINCE` is copied
+/// as it is: it is folded again from the log as it opens.)
+fn copy_state(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) -> Result<()> {
+    let mut lookups: BTreeMap<String, Bucket> = BTreeMap::new();
+    let mut batch = sled::Batch::default();
+    let mut in_batch = 0;
+    for entry in from.iter() {
+        let (key, value) = entry.wrap_err("reading the store")?;
+        let text = String::from_utf8_lossy(&key);
+        if buckets::PREFIXES
+            .iter()
+            .any(|prefix| text.starts_with(prefix))
+        {
+            copied(1);
+            continue;
+        }
+        if text.starts_with("p/") {
+            let person: Stored<Person> = postcard::from_bytes(&value).map_err(|_| {
+                eyre!(crate::log::ApplyError::Decode {
+                    key: text.to_string()
+                })
+            })?;
+            let p = person.value;
+            let phone = lookups.entry(buckets::phone_bucket(&p.phone)).or_default();
+            phone.add(&p.phone, &p.id);
+            let code = lookups.entry(buckets::code_bucket(&p.code)).or_default();
+            code.add(&p.code, &p.id);
+        }
+        batch.insert(key, value);
+        in_batch += 1;
+        if in_batch == RUNS_PER_BATCH {
+            to.apply_batch(std::mem::take(&mut batch))?;
+            copied(in_batch);
+            in_batch = 0;
+        }
+    }
+    copied(in_batch);
+    to.apply_batch(std::mem::take(&mut batch))?;
+    for (at, (key, bucket)) in lookups.into_iter().enumerate() {
+        if let Some(bytes) = bucket.encode() {
+            batch.insert(key.as_bytes(), bytes);
+        }
+        if at % RUNS_PER_BATCH == RUNS_PER_BATCH - 1 {
+            to.apply_batch(std::mem::take(&mut batch))?;
+        }
+    }
     to.apply_batch(batch)?;
     Ok(())
 }
