@@ -56,15 +56,12 @@ fn as_schema_6(dir: &std::path::Path, people: &[Person]) {
 }
 
 fn state_keys(dir: &std::path::Path, prefix: &str) -> Vec<String> {
-    let db = raw_sled(dir);
-    let keys = db
-        .open_tree("state")
-        .unwrap()
+    let state = raw_sled(dir).open_tree("state").unwrap();
+    state
         .scan_prefix(prefix)
         .keys()
         .map(|key| String::from_utf8(key.unwrap().to_vec()).unwrap())
-        .collect();
-    keys
+        .collect()
 }
 
 #[test]
