@@ -93,3 +93,27 @@ fn a_confirmation_breaks_after_a_comma_in_the_title() {
         format!("将{name}移出“专利导航与产业规划实务，数据知识产权登记与保护，企业海外维权”？");
     assert_eq!(assert_shown_whole(&inside, &text, Lang::Zh), 2);
 }
+
+#[test]
+fn a_long_refusal_under_a_form_field_is_shown_whole() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    let refusal = "统一社会信用代码 91420700MA4KX00001 已属于“鄂州市华宇光电科技有限公司”（鄂城区），\
+                   这里写的是“鄂州市华宇光电有限公司”；请核对名称或代码";
+    let Overlay::Form(form) = &mut state.overlay else {
+        panic!("no session form");
+    };
+    form.set_error("title", refusal.to_string());
+    let buffer = draw(&state, 80, 24).backend().buffer().clone();
+    // A piece longer than a line breaks between characters: read the box's rows as one.
+    let inside: String = rows(&buffer)
+        .iter()
+        .filter_map(|row| row.split('│').nth(1))
+        .collect::<String>()
+        .split_whitespace()
+        .collect();
+    let whole: String = refusal.split_whitespace().collect();
+    assert!(inside.contains(&whole), "{}", rows(&buffer).join("\n"));
+}

@@ -1,4 +1,4 @@
-//! A form as a centred box: one line per field, its error on the line under it, and the focused
+//! A form as a centred box: one line per field, its error on the lines under it, and the focused
 //! field's hint. Long forms scroll to keep the focused field in view at 80x24.
 
 use ratatui::layout::{Position, Rect};
@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
-use super::text::{fit, truncate, width};
+use super::text::{fit, truncate, width, wrap_words};
 use super::{centered, clear_under};
 use crate::i18n::tf;
 use crate::tui::action::Action;
@@ -79,8 +79,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &Form) {
         }
         lines.push(Line::from(spans));
         if let Some(error) = &field.error {
-            let text = format!("{}! {error}", " ".repeat(label_w + 2));
-            lines.push(Line::styled(truncate(&text, inner_w), theme.field_error));
+            // A refusal names what is wrong and what to do: all of it is shown, wrapped.
+            let indent = " ".repeat(label_w + 2);
+            let room = inner_w.saturating_sub(label_w + 4);
+            for (n, part) in wrap_words(error, room).into_iter().enumerate() {
+                let mark = if n == 0 { "! " } else { "  " };
+                let text = format!("{indent}{mark}{part}");
+                lines.push(Line::styled(truncate(&text, inner_w), theme.field_error));
+            }
         }
         // The hint says what to type; once there is an error, the error says it.
         if focused && !field.hint.is_empty() && field.error.is_none() {
