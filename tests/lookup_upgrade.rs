@@ -1,6 +1,9 @@
 //! Schema 6 to 7: a store that keeps its phone and code lookups a key per pair opens with them
 //! in buckets, made again from the people's records in a fresh copy of the database.
 
+mod common;
+
+use common::raw_sled;
 use peixun::domain::Person;
 use peixun::log::{rebuild, Payload};
 use peixun::search::lookup;
@@ -17,17 +20,6 @@ fn person(n: u32) -> Person {
         enterprise: None,
         code: format!("C{n}"),
     }
-}
-
-/// The store's sled database itself, once the dropped store's background thread lets go of it.
-fn raw_sled(dir: &std::path::Path) -> sled::Db {
-    for _ in 0..100 {
-        match sled::open(dir.join("db")) {
-            Ok(db) => return db,
-            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    }
-    sled::open(dir.join("db")).unwrap()
 }
 
 /// Puts the lookups back as schema 6 kept them, `h/{phone}/{person}` and `o/{code}/{person}`

@@ -1,7 +1,10 @@
 //! The store's promises: one process at a time, refusing newer or damaged stores without writing,
 //! and state that always equals the fold of the logs.
 
+mod common;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use common::raw_sled;
 use peixun::domain::{MarkStatus, Person, Session, SessionKind};
 use peixun::log::{rebuild, Payload};
 use peixun::store::{Store, StoreError};
@@ -36,17 +39,6 @@ fn person(store: &Store, n: u32) -> Person {
         enterprise: None,
         code: format!("C{n}"),
     }
-}
-
-/// The store's sled database itself, once the dropped store's background thread lets go of it.
-fn raw_sled(dir: &std::path::Path) -> sled::Db {
-    for _ in 0..100 {
-        match sled::open(dir.join("db")) {
-            Ok(db) => return db,
-            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    }
-    sled::open(dir.join("db")).unwrap()
 }
 
 fn new_store() -> (tempfile::TempDir, Store) {

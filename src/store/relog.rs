@@ -206,10 +206,24 @@ impl Progress {
 }
 
 fn copy_tree(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) -> Result<()> {
+    copy_records(from, to, copied, |_, _| Ok(true))
+}
+
+/// Copies `from` into `to` in batches; `keep` sees every record first and says whether it goes.
+fn copy_records(
+    from: &sled::Tree,
+    to: &sled::Tree,
+    copied: &mut dyn FnMut(usize),
+    mut keep: impl FnMut(&[u8], &[u8]) -> Result<bool>,
+) -> Result<()> {
     let mut batch = sled::Batch::default();
     let mut in_batch = 0;
     for entry in from.iter() {
         let (key, value) = entry.wrap_err("reading the store")?;
+        if !keep(&key, &value)? {
+            copied(1);
+            continue;
+        }
         batch.insert(key, value);
         in_batch += 1;
         if in_batch == RUNS_PER_BATCH {
@@ -228,23 +242,17 @@ fn copy_tree(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) 
 /// as it is: it is folded again from the log as it opens.)
 fn copy_state(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) -> Result<()> {
     let mut lookups: BTreeMap<String, Bucket> = BTreeMap::new();
-    let mut batch = sled::Batch::default();
-    let mut in_batch = 0;
-    for entry in from.iter() {
-        let (key, value) = entry.wrap_err("reading the store")?;
-        let text = String::from_utf8_lossy(&key);
+    copy_records(from, to, copied, |key, value| {
         if buckets::PREFIXES
             .iter()
-            .any(|prefix| text.starts_with(prefix))
+            .any(|p| key.starts_with(p.as_bytes()))
         {
-            copied(1);
-            continue;
+            return Ok(false);
         }
-        if text.starts_with("p/") {
-            let person: Stored<Person> = postcard::from_bytes(&value).map_err(|_| {
-                eyre!(crate::log::ApplyError::Decode {
-                    key: text.to_string()
-                })
+        if key.starts_with(b"p/") {
+            let person: Stored<Person> = postcard::from_bytes(value).map_err(|_| {
+                let key = String::from_utf8_lossy(key).into_owned();
+                eyre!(crate::log::ApplyError::Decode { key })
             })?;
             let p = person.value;
             let phone = lookups.entry(buckets::phone_bucket(&p.phone)).or_default();
@@ -252,16 +260,9 @@ fn copy_state(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize))
             let code = lookups.entry(buckets::code_bucket(&p.code)).or_default();
             code.add(&p.code, &p.id);
         }
-        batch.insert(key, value);
-        in_batch += 1;
-        if in_batch == RUNS_PER_BATCH {
-            to.apply_batch(std::mem::take(&mut batch))?;
-            copied(in_batch);
-            in_batch = 0;
-        }
-    }
-    copied(in_batch);
-    to.apply_batch(std::mem::take(&mut batch))?;
+        Ok(true)
+    })?;
+    let mut batch = sled::Batch::default();
     for (at, (key, bucket)) in lookups.into_iter().enumerate() {
         if let Some(bytes) = bucket.encode() {
             batch.insert(key.as_bytes(), bytes);

@@ -92,3 +92,14 @@ pub fn run_killed(dir: &Path, args: &[&str], after: Duration) -> bool {
     child.wait().unwrap();
     true
 }
+
+/// The store's sled database itself, once the dropped store's background thread lets go of it.
+pub fn raw_sled(dir: &Path) -> sled::Db {
+    for _ in 0..100 {
+        match sled::open(dir.join("db")) {
+            Ok(db) => return db,
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    sled::open(dir.join("db")).unwrap()
+}

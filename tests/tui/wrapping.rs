@@ -100,7 +100,8 @@ fn a_long_refusal_under_a_form_field_is_shown_whole() {
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('2'));
     press(&store, &mut state, KeyCode::Char('a'));
-    let refusal = "统一社会信用代码 91420700MA4KX00001 已属于“鄂州市华宇光电科技有限公司”（鄂城区），\
+    let refusal =
+        "统一社会信用代码 91420700MA4KX00001 已属于“鄂州市华宇光电科技有限公司”（鄂城区），\
                    这里写的是“鄂州市华宇光电有限公司”；请核对名称或代码";
     let Overlay::Form(form) = &mut state.overlay else {
         panic!("no session form");
