@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::raw_sled;
+use common::{raw_sled, schema_of};
 use peixun::domain::Person;
 use peixun::log::{rebuild, Payload};
 use peixun::search::lookup;
@@ -104,14 +104,8 @@ fn lookups_kept_a_key_per_pair_move_into_buckets_as_the_store_opens() {
         "{keys:?}"
     );
     assert!(keys.len() < 40);
-    let schema = raw_sled(dir.path())
-        .open_tree("meta")
-        .unwrap()
-        .get("schema")
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        u32::from_be_bytes(schema[..].try_into().unwrap()),
+        schema_of(&raw_sled(dir.path())),
         peixun::store::SCHEMA_VERSION
     );
     assert!(!dir.path().join("db.relog").exists() && !dir.path().join("db.before").exists());

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use common::raw_sled;
+use common::{raw_sled, schema_of};
 use peixun::domain::{MarkStatus, Person, Session, SessionKind};
 use peixun::log::{rebuild, Payload};
 use peixun::store::{Store, StoreError};
@@ -447,16 +447,7 @@ fn a_schema_4_log_moves_into_runs_op_for_op() {
         !db.tree_names().iter().any(|n| &n[..] == b"ops"),
         "the old log is gone"
     );
-    let schema = db
-        .open_tree("meta")
-        .unwrap()
-        .get("schema")
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        u32::from_be_bytes(schema[..].try_into().unwrap()),
-        peixun::store::SCHEMA_VERSION
-    );
+    assert_eq!(schema_of(&db), peixun::store::SCHEMA_VERSION);
     assert_eq!(
         db.open_tree("oplog").unwrap().len(),
         3,

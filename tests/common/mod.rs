@@ -103,3 +103,14 @@ pub fn raw_sled(dir: &Path) -> sled::Db {
     }
     sled::open(dir.join("db")).unwrap()
 }
+
+/// The schema number a sled database's `meta` says it is in.
+pub fn schema_of(db: &sled::Db) -> u32 {
+    let bytes = db
+        .open_tree("meta")
+        .unwrap()
+        .get("schema")
+        .unwrap()
+        .unwrap();
+    u32::from_be_bytes(bytes[..].try_into().unwrap())
+}
