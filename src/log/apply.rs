@@ -363,7 +363,7 @@ fn relist<K: Kv>(
         if let Some(value) = add {
             bucket.add(value, person);
         }
-        match bucket.encode() {
+        match bucket.encode().map_err(|_| K::fail(ApplyError::Encode))? {
             Some(bytes) => kv.put(&key, bytes)?,
             None => kv.remove(&key)?,
         }

@@ -56,11 +56,11 @@ impl Bucket {
     }
 
     /// The bytes to store, or `None` for an empty bucket, which is removed.
-    pub fn encode(&self) -> Option<Vec<u8>> {
+    pub fn encode(&self) -> Result<Option<Vec<u8>>, postcard::Error> {
         if self.pairs.is_empty() {
-            return None;
+            return Ok(None);
         }
-        postcard::to_stdvec(self).ok()
+        postcard::to_stdvec(self).map(Some)
     }
 
     pub fn add(&mut self, value: &str, person: &str) {
@@ -137,7 +137,7 @@ mod tests {
                     bucket.remove(&value, &person);
                     model.remove(&(value, person));
                 }
-                let stored = Bucket::decode(bucket.encode().as_deref()).unwrap();
+                let stored = Bucket::decode(bucket.encode().unwrap().as_deref()).unwrap();
                 prop_assert_eq!(&stored, &bucket);
             }
             for value in 0..4 {

@@ -14,6 +14,8 @@ pub fn describe(key: &str) -> String {
         ["s", id] => said("session", &[("id", id)]),
         ["e", id] => said("enterprise", &[("id", id)]),
         ["p", id] => said("person", &[("id", id)]),
+        ["h", _] => said("phone_lookup", &[("key", &key)]),
+        ["o", _] => said("code_lookup", &[("key", &key)]),
         ["n", session, person] => said("enrolment", &[("session", session), ("person", person)]),
         ["a", session, person] => said("attendance", &[("session", session), ("person", person)]),
         ["c", unit, item] | ["v", unit, item, _] => {
@@ -71,6 +73,10 @@ mod tests {
         assert_eq!(
             describe(&keys::selection("W-420700-1")),
             "评选推荐 W-420700-1 的省局评选结果"
+        );
+        assert_eq!(
+            describe("h/562c"),
+            "按手机号查找的索引（h/562c），可用 peixun doctor 检查"
         );
         assert_eq!(describe("zz/unknown"), "zz/unknown");
     }

@@ -1,5 +1,6 @@
-//! Bringing an older store's state up to this version's layout. The op log is the truth and
-//! never changes shape; the state is folded from it again whenever its layout changes.
+//! Bringing an older store's state up to this version's layout. The op log is the truth; the
+//! state is folded from it again when the records' layout changes, and a change of how they are
+//! keyed is made by copying the database (`store::relog`) before this runs.
 //!
 //! - Schema 1 to 2: enrolment lists and check-ins keep each office's entries apart (a joint
 //!   session's host and co-host both keep its list), deadlines go to the higher office, and ops
@@ -27,7 +28,8 @@ use super::{Store, SCHEMA_VERSION};
 use crate::i18n::tf;
 use crate::log::{apply, ApplyError, Op};
 
-/// The last schema whose state layout is this version's.
+/// The first schema whose records are laid out as this version's (6 to 7 only moved the
+/// lookups into buckets, which `store::relog` does by copying, before this runs).
 pub(super) const SAME_STATE_SINCE: u32 = 3;
 
 impl Store {

@@ -354,7 +354,7 @@ impl Iterator for SortedRecords {
             };
             let joined = Bucket::decode(Some(&value))
                 .zip(Bucket::decode(Some(&other)))
-                .and_then(|(ours, theirs)| ours.union(theirs).encode());
+                .and_then(|(ours, theirs)| ours.union(theirs).encode().ok().flatten());
             let Some(joined) = joined else {
                 self.heads.clear();
                 let key = String::from_utf8_lossy(&key).into_owned();

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 use super::oplog::{merged, run_key};
-use super::SCHEMA_VERSION;
+use super::{StoreError, SCHEMA_VERSION};
 use crate::domain::Person;
 use crate::i18n::tf;
 use crate::log::lookup_buckets::{self as buckets, Bucket};
@@ -84,22 +84,25 @@ fn has_old_log(db: &sled::Db) -> bool {
     db.tree_names().iter().any(|name| &name[..] == OLD_LOG)
 }
 
-/// Whether `db` keeps its phone and code lookups a key per pair, as schema 6 and older did.
-fn has_pair_lookups(db: &sled::Db) -> Result<bool> {
-    let state = db.open_tree("state")?;
-    for prefix in buckets::PREFIXES {
-        if let Some(key) = state.scan_prefix(prefix).keys().next() {
-            if !buckets::is_bucket(&String::from_utf8_lossy(&key?)) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
+/// The schema `db`'s meta says it is in; none said is 0.
+fn schema_of(db: &sled::Db) -> Result<u32> {
+    Ok(db
+        .open_tree("meta")?
+        .get("schema")?
+        .and_then(|b| b[..].try_into().ok().map(u32::from_be_bytes))
+        .unwrap_or_default())
 }
 
-/// Whether `db` has a layout only a copy changes.
+/// Whether `db` is older than this version and has a layout only a copy changes: its log a
+/// key per op, or any phone or code lookup, which schema 6 and older kept a key per pair (a
+/// copy made before is made again: the copy's schema is written only after it).
 pub(super) fn needs_copy(db: &sled::Db) -> Result<bool> {
-    Ok(has_old_log(db) || has_pair_lookups(db)?)
+    if schema_of(db)? >= SCHEMA_VERSION {
+        return Ok(false);
+    }
+    let state = db.open_tree("state")?;
+    let mut lookups = buckets::PREFIXES.iter().map(|p| state.scan_prefix(p));
+    Ok(has_old_log(db) || lookups.any(|mut keys| keys.next().is_some()))
 }
 
 /// Copies `old` (open at `path`) into a fresh database in this version's layout and swaps it
@@ -109,11 +112,7 @@ pub(super) fn into_fresh(
     old: sled::Db,
     open: impl Fn() -> Result<sled::Db>,
 ) -> Result<sled::Db> {
-    let schema = old
-        .open_tree("meta")?
-        .get("schema")?
-        .and_then(|b| b[..].try_into().ok().map(u32::from_be_bytes))
-        .unwrap_or_default();
+    let schema = schema_of(&old)?;
     let saying = if has_old_log(&old) {
         "cli.store.moving_log"
     } else {
@@ -125,10 +124,10 @@ pub(super) fn into_fresh(
     );
     let copy = copy_path(path);
     let failed = || tf("cli.store.write_failed", &[("dir", &path.display())]);
-    if has_old_log(&old) {
-        super::staged::finish_writes_in(&old, std::str::from_utf8(OLD_LOG)?)
-            .wrap_err_with(failed)?;
-    }
+    // An import a crash cut short wrote in the old layout; finished after the copy, its writes
+    // would land in the new one as keys it does not read.
+    let log = if has_old_log(&old) { OLD_LOG } else { b"oplog" };
+    super::staged::finish_writes_in(&old, std::str::from_utf8(log)?).wrap_err_with(failed)?;
     if copy.exists() {
         std::fs::remove_dir_all(&copy).wrap_err_with(failed)?;
     }
@@ -158,7 +157,7 @@ pub(super) fn into_fresh(
             if name[..] == *OLD_LOG {
                 copy_log(from, &fresh.open_tree("oplog")?, &mut said).wrap_err_with(failed)?;
             } else if name[..] == *b"state" && schema >= super::migrate::SAME_STATE_SINCE {
-                copy_state(from, &fresh.open_tree(name)?, &mut said).wrap_err_with(failed)?;
+                copy_state(from, &fresh.open_tree(name)?, &mut said, path)?;
             } else {
                 copy_tree(from, &fresh.open_tree(name)?, &mut said).wrap_err_with(failed)?;
             }
@@ -240,7 +239,14 @@ fn copy_records(
 /// The state with its lookups in buckets, made from the people's records as `apply` makes them;
 /// lookups kept a key per pair are left behind. (A state older than `SAME_STATE_SINCE` is copied
 /// as it is: it is folded again from the log as it opens.)
-fn copy_state(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize)) -> Result<()> {
+/// A person that cannot be read stops the copy as a damaged store, which `restore` mends.
+fn copy_state(
+    from: &sled::Tree,
+    to: &sled::Tree,
+    copied: &mut dyn FnMut(usize),
+    db: &Path,
+) -> Result<()> {
+    let failed = || tf("cli.store.write_failed", &[("dir", &db.display())]);
     let mut lookups: BTreeMap<String, Bucket> = BTreeMap::new();
     copy_records(from, to, copied, |key, value| {
         if buckets::PREFIXES
@@ -250,10 +256,11 @@ fn copy_state(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize))
             return Ok(false);
         }
         if key.starts_with(b"p/") {
-            let person: Stored<Person> = postcard::from_bytes(value).map_err(|_| {
-                let key = String::from_utf8_lossy(key).into_owned();
-                eyre!(crate::log::ApplyError::Decode { key })
-            })?;
+            let person: Stored<Person> =
+                postcard::from_bytes(value).map_err(|_| StoreError::Damaged {
+                    dir: db.parent().unwrap_or(db).to_path_buf(),
+                    detail: String::from_utf8_lossy(key).into_owned(),
+                })?;
             let p = person.value;
             let phone = lookups.entry(buckets::phone_bucket(&p.phone)).or_default();
             phone.add(&p.phone, &p.id);
@@ -261,17 +268,22 @@ fn copy_state(from: &sled::Tree, to: &sled::Tree, copied: &mut dyn FnMut(usize))
             code.add(&p.code, &p.id);
         }
         Ok(true)
+    })
+    .map_err(|report| match report.downcast_ref::<StoreError>() {
+        Some(_) => report,
+        None => report.wrap_err(failed()),
     })?;
     let mut batch = sled::Batch::default();
     for (at, (key, bucket)) in lookups.into_iter().enumerate() {
-        if let Some(bytes) = bucket.encode() {
+        if let Some(bytes) = bucket.encode()? {
             batch.insert(key.as_bytes(), bytes);
         }
         if at % RUNS_PER_BATCH == RUNS_PER_BATCH - 1 {
-            to.apply_batch(std::mem::take(&mut batch))?;
+            to.apply_batch(std::mem::take(&mut batch))
+                .wrap_err_with(failed)?;
         }
     }
-    to.apply_batch(batch)?;
+    to.apply_batch(batch).wrap_err_with(failed)?;
     Ok(())
 }
 

@@ -388,10 +388,14 @@ fn apply_chunk(
 }
 
 /// Finishes, in an older store about to be copied into the new layout (`relog`), the raw
-/// writes of a bundle import a crash cut short. They were worked out for that store's op log
-/// (`log`, a key per op); finished after the copy they would land in the new log as keys it
-/// cannot read. Staged payloads are left: they become ops only when committed.
+/// writes of a bundle import a crash cut short. They were worked out for that store's layout
+/// (its op log `log`, its lookups); finished after the copy they would land in the new one as
+/// keys it cannot read. Staged payloads are left: they become ops only when committed. A write
+/// cut short while it was being staged is left too, for the open to drop whole, as it would.
 pub(super) fn finish_writes_in(db: &sled::Db, log: &str) -> Result<()> {
+    if db.open_tree("meta")?.contains_key(STAGING)? {
+        return Ok(());
+    }
     let staged = db.open_tree("staged")?;
     let trees = [log, "heads", "state", "meta", "sync"]
         .into_iter()
@@ -710,6 +714,93 @@ mod tests {
         for op in own.iter().chain(&theirs) {
             assert!(read.contains(op), "{op:?} is in the new log");
         }
+    }
+    /// A bundle import a schema-6 peixun left half written holds state writes with the lookups a
+    /// key per pair; the upgrade finishes them in that layout before it copies them into buckets,
+    /// so the people it brought are found by phone and code.
+    #[test]
+    fn an_unfinished_import_of_lookups_a_key_per_pair_lands_in_the_buckets() {
+        use crate::log::lookup_buckets::{code_bucket, phone_bucket, PREFIXES};
+        let (dir, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        store.commit(people(2)).unwrap();
+        let sender = Store::create(other.path(), "420704", "另一台").unwrap();
+        let brought = Person {
+            id: "P-420704-t1".into(),
+            office: "420704".into(),
+            name: "司马光".into(),
+            phone: "13912345678".into(),
+            position: String::new(),
+            enterprise: None,
+            code: "T1".into(),
+        };
+        sender
+            .commit(vec![Payload::PersonUpserted(brought.clone())])
+            .unwrap();
+        let record = sender.state.get(format!("p/{}", brought.id)).unwrap();
+        drop((store, sender));
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let state = db.open_tree("state").unwrap();
+        let pairs = |p: &Person| {
+            [
+                format!("h/{}/{}", p.phone, p.id),
+                format!("o/{}/{}", p.code, p.id),
+            ]
+        };
+        for prefix in PREFIXES {
+            for key in state.scan_prefix(prefix).keys() {
+                state.remove(key.unwrap()).unwrap();
+            }
+        }
+        for payload in people(2) {
+            let Payload::PersonUpserted(p) = payload else {
+                unreachable!()
+            };
+            for key in pairs(&p) {
+                state.insert(key, Vec::new()).unwrap();
+            }
+        }
+        let writes: Vec<RawWrite> = pairs(&brought)
+            .into_iter()
+            .map(|key| (TreeName::State, key.into_bytes(), Some(Vec::new())))
+            .chain([(
+                TreeName::State,
+                format!("p/{}", brought.id).into_bytes(),
+                record.map(|bytes| bytes.to_vec()),
+            )])
+            .collect();
+        let chunk = postcard::to_stdvec(&Staged::Writes(writes)).unwrap();
+        db.open_tree("staged")
+            .unwrap()
+            .insert(chunk_key(0), chunk)
+            .unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("schema", &6u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+        drop((state, meta, db));
+
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.staged.is_empty());
+        let found = crate::search::lookup::by_phone(&store, &brought.phone).unwrap();
+        assert_eq!(found.map(|p| p.id), Some(brought.id.clone()));
+        let by_code = crate::search::lookup::by_code(&store, &brought.code).unwrap();
+        assert_eq!(by_code.len(), 1);
+        for prefix in PREFIXES {
+            for key in store.state.scan_prefix(prefix).keys() {
+                let key = String::from_utf8(key.unwrap().to_vec()).unwrap();
+                assert!(crate::log::lookup_buckets::is_bucket(&key), "{key}");
+            }
+        }
+        assert!(store
+            .state
+            .get(phone_bucket(&brought.phone))
+            .unwrap()
+            .is_some());
+        assert!(store
+            .state
+            .get(code_bucket(&brought.code))
+            .unwrap()
+            .is_some());
     }
     /// Staging stopped part way (the process killed between two chunks): none of the write is
     /// applied at the next open, the part staged is gone, and the next write goes in whole.

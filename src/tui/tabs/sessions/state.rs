@@ -8,7 +8,9 @@ use crate::domain::Session;
 pub use crate::tui::list_filter::Filter;
 use crate::tui::list_filter::{session_keys, PeopleIndex};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A session as listed. Its keys are worked out from `session` as it was made: a changed
+/// session is a new row.
+#[derive(Debug, Clone)]
 pub struct SessionRow {
     pub session: Session,
     pub enrolled: u32,
@@ -32,6 +34,16 @@ impl SessionRow {
         self.keys.get_or_init(|| session_keys(&self.session))
     }
 }
+
+/// Rows are alike by what they show, whether or not their keys were worked out yet.
+impl PartialEq for SessionRow {
+    fn eq(&self, other: &SessionRow) -> bool {
+        (&self.session, self.enrolled, self.present)
+            == (&other.session, other.enrolled, other.present)
+    }
+}
+
+impl Eq for SessionRow {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolRow {
