@@ -127,3 +127,43 @@ fn a_walk_in_refused_after_the_late_entry_question_keeps_the_form() {
     );
     assert_eq!(op_count(&d.store), ops, "nothing written");
 }
+
+/// A walk-in giving someone else's phone under another name (a digit mistyped) is refused with
+/// the phone's owner named, and nobody is checked in; with the owner's name it is them.
+#[test]
+fn a_walk_in_with_another_persons_phone_is_not_checked_in_as_them() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    let ops = op_count(&d.store);
+    press(&d.store, &mut state, KeyCode::F(2));
+    typed(&d.store, &mut state, "王五");
+    press(&d.store, &mut state, KeyCode::Tab);
+    typed(&d.store, &mut state, "13200007777");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the form closed: {:?}", state.status);
+    };
+    let error = form.field("phone").and_then(|f| f.error.clone());
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("已登记为 张珊")),
+        "{error:?}"
+    );
+    assert_eq!(op_count(&d.store), ops, "nobody checked in");
+
+    let Overlay::Form(form) = &mut state.overlay else {
+        unreachable!()
+    };
+    form.focus = 0;
+    for _ in 0.."王五".chars().count() {
+        press(&d.store, &mut state, KeyCode::Backspace);
+    }
+    typed(&d.store, &mut state, "张珊");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
+    let zhang = d.id("张珊");
+    assert!(peixun::store::lists::attendance(&d.store, &d.today)
+        .unwrap()
+        .contains_key(&zhang));
+}
