@@ -127,6 +127,20 @@ pub fn mask_phone(phone: &str) -> String {
         .collect()
 }
 
+/// Whether `typed` names `known`: the same characters but for spaces and the dots between the
+/// parts of a transliterated name, Latin letters in any case. Nothing typed names anyone.
+pub fn same_name(typed: &str, known: &str) -> bool {
+    let plain = |name: &str| -> String {
+        name.chars()
+            .map(fold_full_width)
+            .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '.' | '・'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let typed = plain(typed);
+    typed.is_empty() || typed == plain(known)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +215,23 @@ mod clean_tests {
             assert_eq!(forbidden_char(good), None, "{good:?}");
             assert_eq!(printable(good), good);
         }
+    }
+}
+
+#[cfg(test)]
+mod same_name_tests {
+    use super::same_name;
+
+    #[test]
+    fn a_name_is_the_same_but_for_spaces_dots_width_and_case() {
+        assert!(same_name("欧阳 明月", "欧阳明月"));
+        assert!(same_name("艾力·买买提", "艾力 买买提"));
+        assert!(same_name("ＭＡＲＹ smith", "Mary Smith"));
+        assert!(
+            same_name("  ", "张三"),
+            "nothing typed names the phone's owner"
+        );
+        assert!(!same_name("张珊", "张三"));
+        assert!(!same_name("张三丰", "张三"));
     }
 }

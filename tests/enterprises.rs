@@ -228,7 +228,7 @@ fn categories_are_the_seeds_four_and_a_cell_may_hold_several() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out).contains(
-            "第 2 行：企业类型: 企业类型“一般企业”不是以下之一：高新技术企业、专精特新企业、上市及后备企业、科技型中小企业"
+            "第 2 行：企业类型“一般企业”不是以下之一：高新技术企业、专精特新企业、上市及后备企业、科技型中小企业"
         ),
         "{}",
         text(&out)

@@ -49,7 +49,7 @@ fn bad_rows_are_named_by_the_row_people_see_and_nothing_is_written() {
         "{said}"
     );
     assert!(
-        said.contains("第 8 行：统一社会信用代码: 统一社会信用代码最后一位校验码应为 T"),
+        said.contains("第 8 行：统一社会信用代码最后一位校验码应为 T"),
         "{said}"
     );
     assert!(said.contains("第 9 行：手机号与第 4 行重复"), "{said}");
@@ -293,4 +293,28 @@ fn a_sheet_with_no_header_shows_its_first_row_read() {
         assert!(text(&out).contains(&said), "{said} in {}", text(&out));
     }
     assert_eq!(people_count(dir.path()), 0);
+}
+
+/// A row giving a registered phone under another name (a digit mistyped) is refused with the
+/// phone's owner named, not counted as them; the owner's name is.
+#[test]
+fn a_row_with_someone_elses_phone_is_refused_naming_them() {
+    let dir = county();
+    stdout(&peixun(
+        dir.path(),
+        &["person", "add", "--name", "张三", "--phone", "13800001234"],
+    ));
+    let sheet = dir.path().join("报名表.csv");
+    std::fs::write(&sheet, "姓名,手机号\n李四,13800001234\n王五,13900005678\n").unwrap();
+    let out = peixun(dir.path(), &["import", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(
+        said.contains("第 2 行：电话: 手机号 13800001234 已登记为 张三，这里写的是 李四"),
+        "{said}"
+    );
+    assert_eq!(people_count(dir.path()), 1, "nothing written");
+    std::fs::write(&sheet, "姓名,手机号\n张 三,13800001234\n王五,13900005678\n").unwrap();
+    stdout(&peixun(dir.path(), &["import", sheet.to_str().unwrap()]));
+    assert_eq!(people_count(dir.path()), 2, "张三 known, 王五 new");
 }

@@ -34,7 +34,7 @@ pub(super) fn enrol_payloads(
     let mut payloads = Vec::new();
     let enrolled = match crate::search::lookup::by_phone(store, &phone)? {
         Some(person) => {
-            if !same_name(&draft.name, &person.name) {
+            if !text::same_name(&draft.name, &person.name) {
                 // A mistyped phone would record someone else: the name given must be theirs.
                 let message = tf(
                     "cli.enrol.phone_of_another",
@@ -82,20 +82,6 @@ pub(super) fn enrol_payloads(
         });
     }
     Ok((enrolled, payloads))
-}
-
-/// Whether `typed` names `known`: the same characters but for spaces and the dots between the
-/// parts of a transliterated name, Latin letters in any case. Nothing typed names anyone.
-fn same_name(typed: &str, known: &str) -> bool {
-    let plain = |name: &str| -> String {
-        name.chars()
-            .map(text::fold_full_width)
-            .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '.' | '・'))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let typed = plain(typed);
-    typed.is_empty() || typed == plain(known)
 }
 
 /// The id of the enterprise a form names, and the op creating it when it is new.
@@ -245,23 +231,5 @@ impl EnterprisesNamed {
             }
         }
         Ok(found)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_name;
-
-    #[test]
-    fn a_name_is_the_same_but_for_spaces_dots_width_and_case() {
-        assert!(same_name("欧阳 明月", "欧阳明月"));
-        assert!(same_name("艾力·买买提", "艾力 买买提"));
-        assert!(same_name("ＭＡＲＹ smith", "Mary Smith"));
-        assert!(
-            same_name("  ", "张三"),
-            "nothing typed names the phone's owner"
-        );
-        assert!(!same_name("张珊", "张三"));
-        assert!(!same_name("张三丰", "张三"));
     }
 }

@@ -187,6 +187,18 @@ impl RowRules<'_> {
             RowEnterprise::Refused(message) => return Ok(vec![message]),
         };
         let person_id = match crate::search::lookup::by_phone(store, &phone)? {
+            // A mistyped phone would enrol someone else: the row must name the phone's owner.
+            Some(known) if !text::same_name(&name, &known.name) => {
+                let message = tf(
+                    "cli.enrol.phone_of_another",
+                    &[
+                        ("phone", &phone),
+                        ("known", &known.name),
+                        ("name", &name.trim()),
+                    ],
+                );
+                return Ok(vec![reason(Column::Phone, message)]);
+            }
             Some(known) => {
                 plan.counts.known_people += 1;
                 known.id

@@ -53,9 +53,16 @@ impl<'a> Row<'a> {
     }
 }
 
-/// A reason about one column's cell: "电话: “123”不是有效的手机号".
+/// A reason about one column's cell: "电话: “123”不是有效的手机号"; a message that names the
+/// column itself first is not named twice.
 pub fn reason(column: Column, message: impl Display) -> String {
-    format!("{}: {message}", column.label())
+    let message = message.to_string();
+    let label = column.label();
+    if message.starts_with(label.as_str()) {
+        message
+    } else {
+        format!("{label}: {message}")
+    }
 }
 
 /// Phones as Excel leaves them: 13800001234.0, 1.3800001234E+10, with spaces or dashes.
