@@ -1,6 +1,6 @@
-//! A phone already registered to someone else: an enrolment naming another person is refused
-//! rather than recording the phone's owner, and nothing is written; the owner's own name, written
-//! with spaces or left out, finds them.
+//! A phone already registered to someone: an enrolment naming another person is refused rather
+//! than recording the phone's owner, and nothing is written; the owner's own name, written with
+//! spaces, finds them. `person add` does not make a second person with it.
 
 mod common;
 
@@ -76,4 +76,42 @@ fn an_enrolment_naming_someone_else_by_their_phone_is_refused_and_writes_nothing
     // The owner's name with a space in it, or in full-width, is theirs.
     let again = stdout(&enrol(dir.path(), &session, "欧阳 明月", "zh"));
     assert!(again.contains("欧阳明月 已在本场次名单中"), "{again}");
+}
+
+#[test]
+fn a_second_person_with_a_registered_phone_is_not_added() {
+    let (dir, _session) = county_with_a_session();
+    let first = stdout(&peixun(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "熊斌斌",
+            "--phone",
+            "138-0806-6192",
+        ],
+    ));
+    let again = peixun(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "熊斌斌",
+            "--phone",
+            "13808066192",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains(&format!(
+            "手机号 13808066192 已登记为 熊斌斌（编号 {}），未添加",
+            first.trim()
+        )),
+        "{}",
+        stderr(&again)
+    );
+    let people = json(&peixun(dir.path(), &["people", "--json"]));
+    assert_eq!(people.as_array().map(Vec::len), Some(1));
 }

@@ -129,6 +129,23 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
             return Err(FieldErrors(more).into());
         }
     };
+    // A phone is who someone is at the door and in every sheet: a second person with it would
+    // never be found by it.
+    if let Some(known) = crate::search::lookup::by_phone(&store, &person.phone)? {
+        let message = tf(
+            "cli.person.phone_taken",
+            &[
+                ("phone", &person.phone),
+                ("known", &known.name),
+                ("id", &known.id),
+            ],
+        );
+        return Err(FieldErrors(vec![FieldError {
+            field: "phone",
+            message,
+        }])
+        .into());
+    }
     let id = person.id.clone();
     store.commit(vec![Payload::PersonUpserted(person)])?;
     crate::outln!("{id}");
