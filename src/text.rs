@@ -133,7 +133,12 @@ pub fn same_name(typed: &str, known: &str) -> bool {
     let plain = |name: &str| -> String {
         name.chars()
             .map(fold_full_width)
-            .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '•' | '.' | '・'))
+            .filter(|c| {
+                let dot = matches!(c, '·' | '•' | '.' | '・' | '‧' | '･' | '∙' | '⋅' | '⸱');
+                // Pasted text brings zero-width joiners and spaces nobody sees.
+                let unseen = matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}');
+                !c.is_whitespace() && !dot && !unseen
+            })
             .flat_map(char::to_lowercase)
             .collect()
     };
@@ -226,6 +231,7 @@ mod same_name_tests {
     fn a_name_is_the_same_but_for_spaces_dots_width_and_case() {
         assert!(same_name("欧阳 明月", "欧阳明月"));
         assert!(same_name("艾力·买买提", "艾力 买买提"));
+        assert!(same_name("艾力‧买买提\u{200b}", "艾力·买买提"));
         assert!(same_name("ＭＡＲＹ smith", "Mary Smith"));
         assert!(
             same_name("  ", "张三"),

@@ -305,7 +305,11 @@ fn a_row_with_someone_elses_phone_is_refused_naming_them() {
         &["person", "add", "--name", "张三", "--phone", "13800001234"],
     ));
     let sheet = dir.path().join("报名表.csv");
-    std::fs::write(&sheet, "姓名,手机号\n李四,13800001234\n王五,13900005678\n").unwrap();
+    std::fs::write(
+        &sheet,
+        "姓名,手机号,企业名称\n李四,13800001234,鄂州市新星光电有限公司\n王五,13900005678,鄂州市晶晶水产科技有限公司\n",
+    )
+    .unwrap();
     let out = peixun(dir.path(), &["import", sheet.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let said = text(&out);
@@ -314,7 +318,21 @@ fn a_row_with_someone_elses_phone_is_refused_naming_them() {
         "{said}"
     );
     assert_eq!(people_count(dir.path()), 1, "nothing written");
-    std::fs::write(&sheet, "姓名,手机号\n张 三,13800001234\n王五,13900005678\n").unwrap();
+    // The good rows only: the refused row's enterprise is not made either.
+    stdout(&peixun(
+        dir.path(),
+        &["import", "--skip-invalid", sheet.to_str().unwrap()],
+    ));
+    assert_eq!(people_count(dir.path()), 2);
+    let enterprises = json(&peixun(dir.path(), &["enterprises", "--json"]));
+    let names: Vec<&str> = enterprises
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(names, ["鄂州市晶晶水产科技有限公司"], "{enterprises}");
+    std::fs::write(&sheet, "姓名,手机号\n张 三,13800001234\n赵六,13700002222\n").unwrap();
     stdout(&peixun(dir.path(), &["import", sheet.to_str().unwrap()]));
-    assert_eq!(people_count(dir.path()), 2, "张三 known, 王五 new");
+    assert_eq!(people_count(dir.path()), 3, "张三 known, 赵六 new");
 }

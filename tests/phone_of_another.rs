@@ -73,7 +73,7 @@ fn an_enrolment_naming_someone_else_by_their_phone_is_refused_and_writes_nothing
     );
     assert_eq!(op_count(dir.path()), ops, "nothing written");
 
-    // The owner's name with a space in it, or in full-width, is theirs.
+    // The owner's name with a space in it is theirs.
     let again = stdout(&enrol(dir.path(), &session, "欧阳 明月", "zh"));
     assert!(again.contains("欧阳明月 已在本场次名单中"), "{again}");
 }
@@ -114,4 +114,36 @@ fn a_second_person_with_a_registered_phone_is_not_added() {
     );
     let people = json(&peixun(dir.path(), &["people", "--json"]));
     assert_eq!(people.as_array().map(Vec::len), Some(1));
+}
+
+/// A phone two people have (a number passed on, or each made on another device): the name
+/// says which one, and a name neither has is refused naming both.
+#[test]
+fn a_phone_two_people_have_enrols_the_one_named() {
+    let (dir, session) = county_with_a_session();
+    let store = peixun::store::Store::open(dir.path()).unwrap();
+    for (n, name) in [(1, "欧阳明月"), (2, "司马光")] {
+        let person = peixun::domain::Person {
+            id: format!("P-420704-test-{n}"),
+            office: "420704".into(),
+            name: name.into(),
+            phone: "13800001234".into(),
+            position: String::new(),
+            enterprise: None,
+            code: format!("C{n}"),
+        };
+        store
+            .commit(vec![peixun::log::Payload::PersonUpserted(person)])
+            .unwrap();
+    }
+    drop(store);
+    let second = stdout(&enrol(dir.path(), &session, "司马光", "zh"));
+    assert!(second.contains("已按手机号找到 司马光"), "{second}");
+    let neither = enrol(dir.path(), &session, "张三", "zh");
+    assert_eq!(neither.status.code(), Some(2));
+    assert!(
+        stderr(&neither).contains("已登记为 欧阳明月、司马光"),
+        "{}",
+        stderr(&neither)
+    );
 }

@@ -7,6 +7,7 @@ use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{credit_code, pinyin, text, Categories, Enterprise};
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::search::lookup::Owner;
 use crate::store::lists;
 use crate::store::{Enrolled, PersonDraft, Store};
 
@@ -14,7 +15,7 @@ use crate::store::{Enrolled, PersonDraft, Store};
 /// holder): what is read to decide (a phone's person, a list's room, whether someone is in
 /// already) and the write it decides stay one step, so two doors do not make the same person
 /// twice, fill a session past its capacity or both count one arrival.
-pub(super) fn one_list_change_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+pub(crate) fn one_list_change_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static CHANGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     CHANGING
         .lock()
@@ -32,27 +33,20 @@ pub(super) fn enrol_payloads(
     let phone =
         text::normalise_phone(&draft.phone).map_err(|e| Refusal::field("phone", e.to_string()))?;
     let mut payloads = Vec::new();
-    let enrolled = match crate::search::lookup::by_phone(store, &phone)? {
-        Some(person) => {
-            if !text::same_name(&draft.name, &person.name) {
-                // A mistyped phone would record someone else: the name given must be theirs.
-                let message = tf(
-                    "cli.enrol.phone_of_another",
-                    &[
-                        ("phone", &phone),
-                        ("known", &person.name),
-                        ("name", &draft.name.trim()),
-                    ],
-                );
-                return Err(Refusal::field("phone", message));
-            }
+    let enrolled = match crate::search::lookup::by_phone_named(store, &phone, &draft.name)? {
+        Owner::Others(owners) => {
+            // A mistyped phone would record someone else: the name given must be theirs.
+            let message = crate::search::lookup::phone_of_another(&phone, &owners, &draft.name);
+            return Err(Refusal::field("phone", message));
+        }
+        Owner::Named(person) => {
             let was_enrolled = lists::is_enrolled(store, session, &person.id)?;
             Enrolled::Known {
                 person,
                 was_enrolled,
             }
         }
-        None => {
+        Owner::Nobody => {
             let (enterprise, create) = enterprise_for(store, draft)?;
             let person = input::person(
                 store.new_id('P')?,

@@ -13,6 +13,7 @@ pub mod checkin;
 pub mod checklist;
 pub mod contacts;
 mod drafts;
+pub(crate) use drafts::one_list_change_at_a_time;
 pub mod evidence;
 pub mod needs;
 pub mod notice;

@@ -130,7 +130,8 @@ pub fn person(cli: &Cli, command: &PersonCommand) -> Result<()> {
         }
     };
     // A phone is who someone is at the door and in every sheet: a second person with it would
-    // never be found by it.
+    // never be found by it. Checked and written in one step with the doors' walk-ins.
+    let _one_at_a_time = crate::app::one_list_change_at_a_time();
     if let Some(known) = crate::search::lookup::by_phone(&store, &person.phone)? {
         let message = tf(
             "cli.person.phone_taken",

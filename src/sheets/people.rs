@@ -15,6 +15,7 @@ use crate::domain::{credit_code, input, text, Categories, Enterprise};
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::log::Payload;
+use crate::search::lookup::Owner;
 use crate::store::lists;
 use crate::store::Store;
 
@@ -181,24 +182,22 @@ impl RowRules<'_> {
         let (Some(phone), true) = (phone, reasons.is_empty()) else {
             return Ok(reasons);
         };
+        // A mistyped phone would enrol someone else: the row must name the phone's owner. Checked
+        // before the row's enterprise, which a refused row must not write either.
+        let owner = match crate::search::lookup::by_phone_named(store, &phone, &name)? {
+            Owner::Others(owners) => {
+                let message = crate::search::lookup::phone_of_another(&phone, &owners, &name);
+                return Ok(vec![reason(Column::Phone, message)]);
+            }
+            Owner::Named(known) => Some(known),
+            Owner::Nobody => None,
+        };
         let enterprise = match self.enterprise(row, code, kinds, plan)? {
             RowEnterprise::Unnamed => None,
             RowEnterprise::Id(id) => Some(id),
             RowEnterprise::Refused(message) => return Ok(vec![message]),
         };
-        let person_id = match crate::search::lookup::by_phone(store, &phone)? {
-            // A mistyped phone would enrol someone else: the row must name the phone's owner.
-            Some(known) if !text::same_name(&name, &known.name) => {
-                let message = tf(
-                    "cli.enrol.phone_of_another",
-                    &[
-                        ("phone", &phone),
-                        ("known", &known.name),
-                        ("name", &name.trim()),
-                    ],
-                );
-                return Ok(vec![reason(Column::Phone, message)]);
-            }
+        let person_id = match owner {
             Some(known) => {
                 plan.counts.known_people += 1;
                 known.id

@@ -169,7 +169,10 @@ impl Matcher {
         enterprise: &str,
     ) -> Result<Option<Person>> {
         if let Ok(phone) = text::normalise_phone(&clean_phone(phone)) {
-            if let Some(p) = crate::search::lookup::by_phone(store, &phone)? {
+            // The phone's owner only when the row names them: a mistyped digit would credit
+            // someone else's study to them. Otherwise the name and enterprise decide.
+            let owner = crate::search::lookup::by_phone_named(store, &phone, name)?;
+            if let crate::search::lookup::Owner::Named(p) = owner {
                 return Ok(Some(p));
             }
         }

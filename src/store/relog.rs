@@ -94,15 +94,18 @@ fn schema_of(db: &sled::Db) -> Result<u32> {
 }
 
 /// Whether `db` is older than this version and has a layout only a copy changes: its log a
-/// key per op, or any phone or code lookup, which schema 6 and older kept a key per pair (a
-/// copy made before is made again: the copy's schema is written only after it).
+/// key per op, or any phone or code lookup, which schema 6 and older kept a key per pair, or an
+/// import still to finish, which may write them (a copy made before is made again: the copy's
+/// schema is written only after it).
 pub(super) fn needs_copy(db: &sled::Db) -> Result<bool> {
     if schema_of(db)? >= SCHEMA_VERSION {
         return Ok(false);
     }
     let state = db.open_tree("state")?;
     let mut lookups = buckets::PREFIXES.iter().map(|p| state.scan_prefix(p));
-    Ok(has_old_log(db) || lookups.any(|mut keys| keys.next().is_some()))
+    // An import a crash cut short may hold lookups in the old layout still to write.
+    let staged = !db.open_tree("staged")?.is_empty();
+    Ok(has_old_log(db) || staged || lookups.any(|mut keys| keys.next().is_some()))
 }
 
 /// Copies `old` (open at `path`) into a fresh database in this version's layout and swaps it
