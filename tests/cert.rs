@@ -108,6 +108,19 @@ fn bad_rows_are_named_and_nothing_is_written_in_either_language() {
     assert!(said.contains("nothing was imported"), "{said}");
 }
 
+/// A row whose phone is someone else's (李四's row, 王五's phone: a digit mistyped) is not
+/// credited to the phone's owner.
+#[test]
+fn a_watch_log_row_with_another_persons_phone_is_not_theirs() {
+    let dir = province();
+    add_person(dir.path(), "张三", "13800001111");
+    add_person(dir.path(), "王五", "13800002222");
+    let file = write_gb18030(dir.path(), "观看记录.csv", WATCH);
+    let out = peixun(dir.path(), &["cert", "import", file.to_str().unwrap()]);
+    let said = text(&out);
+    assert!(said.contains("第 9 行未匹配到人员：李四"), "{said}");
+}
+
 #[test]
 fn reimporting_the_same_watch_log_changes_nothing() {
     let dir = province();
