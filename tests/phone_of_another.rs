@@ -45,6 +45,27 @@ fn enrol(dir: &std::path::Path, session: &str, name: &str, lang: &str) -> std::p
     )
 }
 
+/// 欧阳明月 and 司马光, both on 13800001234, as a number passed on or people made on two
+/// devices leave them (`person add` would refuse the second).
+fn two_people_on_one_phone(dir: &std::path::Path) {
+    let store = peixun::store::Store::open(dir).unwrap();
+    for (n, name) in [(1, "欧阳明月"), (2, "司马光")] {
+        let person = peixun::domain::Person {
+            id: format!("P-420704-test-{n}"),
+            office: "420704".into(),
+            name: name.into(),
+            phone: "13800001234".into(),
+            position: String::new(),
+            enterprise: None,
+            code: format!("C{n}"),
+        };
+        store
+            .commit(vec![peixun::log::Payload::PersonUpserted(person)])
+            .unwrap();
+    }
+    drop(store);
+}
+
 fn op_count(dir: &std::path::Path) -> usize {
     let log = json(&peixun(dir, &["log", "--json"]));
     log.as_array().map_or(0, Vec::len)
@@ -121,22 +142,7 @@ fn a_second_person_with_a_registered_phone_is_not_added() {
 #[test]
 fn a_phone_two_people_have_enrols_the_one_named() {
     let (dir, session) = county_with_a_session();
-    let store = peixun::store::Store::open(dir.path()).unwrap();
-    for (n, name) in [(1, "欧阳明月"), (2, "司马光")] {
-        let person = peixun::domain::Person {
-            id: format!("P-420704-test-{n}"),
-            office: "420704".into(),
-            name: name.into(),
-            phone: "13800001234".into(),
-            position: String::new(),
-            enterprise: None,
-            code: format!("C{n}"),
-        };
-        store
-            .commit(vec![peixun::log::Payload::PersonUpserted(person)])
-            .unwrap();
-    }
-    drop(store);
+    two_people_on_one_phone(dir.path());
     let second = stdout(&enrol(dir.path(), &session, "司马光", "zh"));
     assert!(second.contains("已按手机号找到 司马光"), "{second}");
     let neither = enrol(dir.path(), &session, "张三", "zh");
@@ -146,4 +152,23 @@ fn a_phone_two_people_have_enrols_the_one_named() {
         "{}",
         stderr(&neither)
     );
+}
+
+/// A certification command naming a person by a phone two people have asks for the id rather
+/// than taking the first.
+#[test]
+fn a_certification_looked_up_by_a_phone_two_people_have_asks_which() {
+    let (dir, _session) = county_with_a_session();
+    two_people_on_one_phone(dir.path());
+    let out = peixun(dir.path(), &["cert", "show", "13800001234"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        stderr(&out).contains(
+            "手机号 13800001234 登记了 2 人（欧阳明月 P-420704-test-1、司马光 P-420704-test-2）"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let by_id = peixun(dir.path(), &["cert", "show", "P-420704-test-2"]);
+    assert!(by_id.status.success(), "{}", text(&by_id));
 }

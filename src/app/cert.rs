@@ -34,8 +34,25 @@ pub fn find_person(store: &Store, raw: &str) -> Outcome<Person> {
         return Ok(p);
     }
     if let Ok(phone) = text::normalise_phone(raw) {
-        if let Some(p) = crate::search::lookup::by_phone(store, &phone)? {
-            return Ok(p);
+        let mut people = crate::search::lookup::everyone_by_phone(store, &phone)?;
+        match people.len() {
+            0 => {}
+            1 => return Ok(people.remove(0)),
+            // Taking the first would record someone's certification on another.
+            count => {
+                let names: Vec<String> = people
+                    .iter()
+                    .map(|p| format!("{} {}", p.name, p.id))
+                    .collect();
+                return Err(Refusal::said(tf(
+                    "cert.person.several",
+                    &[
+                        ("person", &phone),
+                        ("count", &count),
+                        ("names", &names.join("、")),
+                    ],
+                )));
+            }
         }
     }
     match crate::search::lookup::by_code(store, raw)?.as_slice() {

@@ -14,6 +14,11 @@ pub fn by_phone(store: &Store, phone: &str) -> Result<Option<Person>> {
         .next())
 }
 
+/// Everyone with this phone (normalised), in id order.
+pub fn everyone_by_phone(store: &Store, phone: &str) -> Result<Vec<Person>> {
+    listed(store, &buckets::phone_bucket(phone), phone)
+}
+
 /// Who a phone and a name given together are.
 pub enum Owner {
     /// Nobody has the phone.
@@ -27,7 +32,7 @@ pub enum Owner {
 /// Who has `phone` (normalised) and the name `name`, among everyone with the phone: a phone
 /// passed on, or made on two devices, can be several people's.
 pub fn by_phone_named(store: &Store, phone: &str, name: &str) -> Result<Owner> {
-    let mut people = listed(store, &buckets::phone_bucket(phone), phone)?;
+    let mut people = everyone_by_phone(store, phone)?;
     if people.is_empty() {
         return Ok(Owner::Nobody);
     }
