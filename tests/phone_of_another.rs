@@ -102,28 +102,14 @@ fn an_enrolment_naming_someone_else_by_their_phone_is_refused_and_writes_nothing
 #[test]
 fn a_second_person_with_a_registered_phone_is_not_added() {
     let (dir, _session) = county_with_a_session();
-    let first = stdout(&peixun(
-        dir.path(),
-        &[
-            "person",
-            "add",
-            "--name",
-            "熊斌斌",
-            "--phone",
-            "138-0806-6192",
-        ],
-    ));
-    let again = peixun(
-        dir.path(),
-        &[
-            "person",
-            "add",
-            "--name",
-            "熊斌斌",
-            "--phone",
-            "13808066192",
-        ],
-    );
+    let add = |phone: &str| {
+        peixun(
+            dir.path(),
+            &["person", "add", "--name", "熊斌斌", "--phone", phone],
+        )
+    };
+    let first = stdout(&add("138-0806-6192"));
+    let again = add("13808066192");
     assert_eq!(again.status.code(), Some(2));
     assert!(
         stderr(&again).contains(&format!(

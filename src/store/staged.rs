@@ -665,6 +665,18 @@ mod tests {
         assert!(sync.get("k000000").unwrap().is_none());
         assert!(store.staged.is_empty());
     }
+    /// `writes` staged as the one chunk of an import cut short in a store of `schema`.
+    fn left_half_written(db: &sled::Db, writes: Vec<RawWrite>, schema: u32) {
+        let chunk = postcard::to_stdvec(&Staged::Writes(writes)).unwrap();
+        db.open_tree("staged")
+            .unwrap()
+            .insert(chunk_key(0), chunk)
+            .unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("schema", &schema.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+
     /// A bundle import a schema-4 peixun left half written holds op writes keyed by device and
     /// seq; the upgrade finishes them in that layout before it moves the log into runs.
     #[test]
@@ -697,15 +709,8 @@ mod tests {
                 Some(postcard::to_stdvec(&head).unwrap()),
             )])
             .collect();
-        let chunk = postcard::to_stdvec(&Staged::Writes(writes)).unwrap();
-        db.open_tree("staged")
-            .unwrap()
-            .insert(chunk_key(0), chunk)
-            .unwrap();
-        let meta = db.open_tree("meta").unwrap();
-        meta.insert("schema", &4u32.to_be_bytes()).unwrap();
-        db.flush().unwrap();
-        drop((old_log, meta, db));
+        left_half_written(&db, writes, 4);
+        drop((old_log, db));
 
         let store = Store::open(dir.path()).unwrap();
         assert!(store.staged.is_empty());
@@ -758,15 +763,8 @@ mod tests {
                 record.map(|bytes| bytes.to_vec()),
             )])
             .collect();
-        let chunk = postcard::to_stdvec(&Staged::Writes(writes)).unwrap();
-        db.open_tree("staged")
-            .unwrap()
-            .insert(chunk_key(0), chunk)
-            .unwrap();
-        let meta = db.open_tree("meta").unwrap();
-        meta.insert("schema", &6u32.to_be_bytes()).unwrap();
-        db.flush().unwrap();
-        drop((state, meta, db));
+        left_half_written(&db, writes, 6);
+        drop((state, db));
 
         let store = Store::open(dir.path()).unwrap();
         assert!(store.staged.is_empty());
