@@ -314,7 +314,7 @@ fn a_row_with_someone_elses_phone_is_refused_naming_them() {
     assert_eq!(out.status.code(), Some(2));
     let said = text(&out);
     assert!(
-        said.contains("第 2 行：电话: 手机号 13800001234 已登记为 张三，这里写的是 李四"),
+        said.contains("第 2 行：电话: 13800001234 已登记为 张三，这里写的是 李四"),
         "{said}"
     );
     assert_eq!(people_count(dir.path()), 1, "nothing written");

@@ -113,7 +113,7 @@ fn a_second_person_with_a_registered_phone_is_not_added() {
     assert_eq!(again.status.code(), Some(2));
     assert!(
         stderr(&again).contains(&format!(
-            "手机号 13808066192 已登记为 熊斌斌（编号 {}），未添加",
+            "13808066192 已登记为 熊斌斌（编号 {}），未添加",
             first.trim()
         )),
         "{}",
