@@ -66,6 +66,12 @@ fn two_people_on_one_phone(dir: &std::path::Path) {
     drop(store);
 }
 
+/// `output` is a refusal (exit 2) whose message says `says`.
+fn refused_saying(output: &std::process::Output, says: &str) {
+    assert_eq!(output.status.code(), Some(2), "{}", text(output));
+    assert!(stderr(output).contains(says), "{}", stderr(output));
+}
+
 fn op_count(dir: &std::path::Path) -> usize {
     let log = json(&peixun(dir, &["log", "--json"]));
     log.as_array().map_or(0, Vec::len)
@@ -79,19 +85,9 @@ fn an_enrolment_naming_someone_else_by_their_phone_is_refused_and_writes_nothing
     assert!(ops >= 3, "the session, the person and the enrolment");
 
     let refused = enrol(dir.path(), &session, "张三", "zh");
-    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
-    let said = stderr(&refused);
-    assert!(
-        said.contains("13800001234 已登记为 欧阳明月") && said.contains("这里写的是 张三"),
-        "{said}"
-    );
+    refused_saying(&refused, "13800001234 已登记为 欧阳明月，这里写的是 张三");
     let english = enrol(dir.path(), &session, "Zhang San", "en");
-    assert_eq!(english.status.code(), Some(2));
-    assert!(
-        stderr(&english).contains("belongs to 欧阳明月, but here it says Zhang San"),
-        "{}",
-        stderr(&english)
-    );
+    refused_saying(&english, "belongs to 欧阳明月, but here it says Zhang San");
     assert_eq!(op_count(dir.path()), ops, "nothing written");
 
     // The owner's name with a space in it is theirs.
@@ -110,14 +106,12 @@ fn a_second_person_with_a_registered_phone_is_not_added() {
     };
     let first = stdout(&add("138-0806-6192"));
     let again = add("13808066192");
-    assert_eq!(again.status.code(), Some(2));
-    assert!(
-        stderr(&again).contains(&format!(
+    refused_saying(
+        &again,
+        &format!(
             "13808066192 已登记为 熊斌斌（编号 {}），未添加",
             first.trim()
-        )),
-        "{}",
-        stderr(&again)
+        ),
     );
     let people = json(&peixun(dir.path(), &["people", "--json"]));
     assert_eq!(people.as_array().map(Vec::len), Some(1));
@@ -132,12 +126,7 @@ fn a_phone_two_people_have_enrols_the_one_named() {
     let second = stdout(&enrol(dir.path(), &session, "司马光", "zh"));
     assert!(second.contains("已按手机号找到 司马光"), "{second}");
     let neither = enrol(dir.path(), &session, "张三", "zh");
-    assert_eq!(neither.status.code(), Some(2));
-    assert!(
-        stderr(&neither).contains("已登记为 欧阳明月、司马光"),
-        "{}",
-        stderr(&neither)
-    );
+    refused_saying(&neither, "已登记为 欧阳明月、司马光");
 }
 
 /// A certification command naming a person by a phone two people have asks for the id rather
@@ -147,13 +136,9 @@ fn a_certification_looked_up_by_a_phone_two_people_have_asks_which() {
     let (dir, _session) = county_with_a_session();
     two_people_on_one_phone(dir.path());
     let out = peixun(dir.path(), &["cert", "show", "13800001234"]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(
-        stderr(&out).contains(
-            "手机号 13800001234 登记了 2 人（欧阳明月 P-420704-test-1、司马光 P-420704-test-2）"
-        ),
-        "{}",
-        stderr(&out)
+    refused_saying(
+        &out,
+        "手机号 13800001234 登记了 2 人（欧阳明月 P-420704-test-1、司马光 P-420704-test-2）",
     );
     let by_id = peixun(dir.path(), &["cert", "show", "P-420704-test-2"]);
     assert!(by_id.status.success(), "{}", text(&by_id));
