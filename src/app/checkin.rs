@@ -77,6 +77,13 @@ pub fn check_in(store: &Store, session: &str, person: &str, at: NaiveDateTime) -
 
 /// Someone at the door who is not on the list: found by phone or code, or made new, enrolled
 /// and checked in with one commit.
+/// Whether `walk_in` would take `draft` at `session`, without taking it: checked before the
+/// door asks which time to record for a walk-in after the session ended.
+pub fn check_walk_in(store: &Store, session: &str, draft: &PersonDraft) -> Outcome<()> {
+    list_session(store, session)?;
+    enrol_payloads(store, session, draft).map(drop)
+}
+
 pub fn walk_in(
     store: &Store,
     session: &str,

@@ -1,7 +1,7 @@
 //! What the open door learns without being opened again: an enterprise a walk-in made is
 //! offered to the next walk-in, and someone registered by another peixun on the store
-//! (`AppEvent::StoreChanged`) is found. And a walk-in refused after the late-entry question
-//! keeps what was typed.
+//! (`AppEvent::StoreChanged`) is found. And a walk-in after the session ended is checked
+//! before the late-entry question.
 
 use crossterm::event::KeyCode;
 
@@ -79,10 +79,11 @@ fn someone_registered_elsewhere_is_found_at_the_open_door() {
     assert_eq!(found, [("司马光".to_string(), false)]);
 }
 
-/// After the session ended, the door asks which time to record before the form's enterprise is
-/// looked up: a part of two names refused then shows in the form again, as typed.
+/// After the session ended, a walk-in is checked before the door asks which time to record: a
+/// part of two names is refused in the form, as typed, without the question; once right, the
+/// question comes.
 #[test]
-fn a_walk_in_refused_after_the_late_entry_question_keeps_the_form() {
+fn a_walk_in_after_the_end_is_checked_before_the_late_entry_question() {
     let d = door_store();
     let office = d.store.office().to_string();
     d.store
@@ -105,14 +106,8 @@ fn a_walk_in_refused_after_the_late_entry_question_keeps_the_form() {
     typed(&d.store, &mut state, "鄂州市");
     let ops = op_count(&d.store);
     press(&d.store, &mut state, KeyCode::Enter);
-    assert!(
-        matches!(state.overlay, Overlay::Confirm(_)),
-        "{:?}",
-        state.overlay
-    );
-    press(&d.store, &mut state, KeyCode::Enter);
     let Overlay::Form(form) = &state.overlay else {
-        panic!("the walk-in form is gone: {:?}", state.overlay);
+        panic!("not refused in the form: {:?}", state.overlay);
     };
     assert_eq!(
         (form.text("name"), form.text("enterprise")),
@@ -126,6 +121,17 @@ fn a_walk_in_refused_after_the_late_entry_question_keeps_the_form() {
         "{refused:?}"
     );
     assert_eq!(op_count(&d.store), ops, "nothing written");
+
+    typed(&d.store, &mut state, "梁子湖生态农业");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(state.overlay, Overlay::Confirm(_)),
+        "{:?}",
+        state.overlay
+    );
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
+    assert!(op_count(&d.store) > ops, "checked in once right");
 }
 
 /// A walk-in giving someone else's phone under another name (a digit mistyped) is refused with

@@ -91,7 +91,7 @@ pub(in crate::tui) fn run(
                 }
                 at => at,
             };
-            let Some(at) = arrival_or_ask(state, at, &name, retry, None)? else {
+            let Some(at) = arrival_or_ask(state, at, &name, retry, None, || Ok(()))? else {
                 return Ok(());
             };
             let outcome = app::checkin::check_in(store, &session, &person, at)?;
@@ -122,7 +122,9 @@ pub(in crate::tui) fn run(
                 .door
                 .as_ref()
                 .map(|door| super::forms::walk_in_again(&door.session, &draft));
-            let Some(at) = arrival_or_ask(state, at, &draft.name, retry, form)? else {
+            // Checked before the question, so that a walk-in refused is not asked first.
+            let check = || Ok(app::checkin::check_walk_in(store, &session, &draft)?);
+            let Some(at) = arrival_or_ask(state, at, &draft.name, retry, form, check)? else {
                 return Ok(());
             };
             walk_in(store, state, &session, &draft, at)
@@ -278,6 +280,7 @@ fn arrival_or_ask(
     name: &str,
     retry: impl Fn(NaiveDateTime) -> Effect,
     form: Option<Form>,
+    check: impl FnOnce() -> Result<(), Failure>,
 ) -> Result<Option<NaiveDateTime>, Failure> {
     if let Some(at) = at {
         return Ok(Some(at));
@@ -288,6 +291,7 @@ fn arrival_or_ask(
     };
     match app::checkin::arrival(session, now, None) {
         Err(Refusal::Confirm(Confirm::AfterEnd { start, end })) => {
+            check()?;
             let start_words = tf(
                 "tui.checkin.after_end_start",
                 &[("start", &start.format("%H:%M"))],
