@@ -123,7 +123,7 @@ pub(in crate::tui) fn run(
                 .as_ref()
                 .map(|door| super::forms::walk_in_again(&door.session, &draft));
             // Checked before the question, so that a walk-in refused is not asked first.
-            let check = || Ok(app::checkin::check_walk_in(store, &session, &draft)?);
+            let check = || app::checkin::check_walk_in(store, &session, &draft);
             let Some(at) = arrival_or_ask(state, at, &draft.name, retry, form, check)? else {
                 return Ok(());
             };
