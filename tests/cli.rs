@@ -397,22 +397,6 @@ fn every_bad_field_is_named_at_once() {
     );
 }
 
-/// A session on 2023-03-15 added with `more` options; its id.
-fn small_session(dir: &std::path::Path, more: &[&str]) -> String {
-    let mut args = vec![
-        "session",
-        "add",
-        "--title",
-        "小班",
-        "--date",
-        "2023-03-15",
-        "--venue",
-        "v",
-    ];
-    args.extend_from_slice(more);
-    stdout(&peixun(dir, &args))
-}
-
 /// The enterprise an enrolment names, read from the office's enterprises one at a time: by
 /// id, by credit code, by a part of one name only or by its initials, and refused for a part or
 /// initials of several names or a name whose known code differs.

@@ -12,19 +12,7 @@ fn county_with_a_session() -> (tempfile::TempDir, String) {
         dir.path(),
         &["init", "--office", "鄂城区", "--actor", "王芳"],
     ));
-    let session = stdout(&peixun(
-        dir.path(),
-        &[
-            "session",
-            "add",
-            "--title",
-            "小班",
-            "--date",
-            "2023-03-15",
-            "--venue",
-            "v",
-        ],
-    ));
+    let session = small_session(dir.path(), &[]);
     (dir, session.trim().to_string())
 }
 

@@ -343,32 +343,37 @@ fn relist<K: Kv>(
     new: &str,
     person: &str,
 ) -> Result<(), K::Error> {
-    let mut touched = Vec::new();
-    if let Some(old) = old {
-        touched.push((bucket_of(old), Some(old.as_str()), None));
+    let key = bucket_of(new);
+    if let Some(old) = old.filter(|old| bucket_of(old) != key) {
+        edit_bucket(kv, &bucket_of(old), |bucket| bucket.remove(old, person))?;
     }
-    match touched.first_mut() {
-        Some((key, _, add)) if *key == bucket_of(new) => *add = Some(new),
-        _ => touched.push((bucket_of(new), None, Some(new))),
+    edit_bucket(kv, &key, |bucket| {
+        if let Some(old) = old {
+            bucket.remove(old, person);
+        }
+        bucket.add(new, person);
+    })
+}
+
+/// Reads the lookup bucket `key`, changes it and writes it back (an empty one goes).
+fn edit_bucket<K: Kv>(
+    kv: &mut K,
+    key: &str,
+    change: impl FnOnce(&mut Bucket),
+) -> Result<(), K::Error> {
+    let mut bucket = {
+        let bytes = kv.get(key)?;
+        Bucket::decode(bytes.as_ref().map(AsRef::as_ref)).ok_or_else(|| {
+            K::fail(ApplyError::Decode {
+                key: key.to_string(),
+            })
+        })?
+    };
+    change(&mut bucket);
+    match bucket.encode().map_err(|_| K::fail(ApplyError::Encode))? {
+        Some(bytes) => kv.put(key, bytes),
+        None => kv.remove(key),
     }
-    for (key, remove, add) in touched {
-        let mut bucket = {
-            let bytes = kv.get(&key)?;
-            Bucket::decode(bytes.as_ref().map(AsRef::as_ref))
-                .ok_or_else(|| K::fail(ApplyError::Decode { key: key.clone() }))?
-        };
-        if let Some(value) = remove {
-            bucket.remove(value, person);
-        }
-        if let Some(value) = add {
-            bucket.add(value, person);
-        }
-        match bucket.encode().map_err(|_| K::fail(ApplyError::Encode))? {
-            Some(bytes) => kv.put(&key, bytes)?,
-            None => kv.remove(&key)?,
-        }
-    }
-    Ok(())
 }
 
 /// Applies one op; returns whether the visible state changed. An op the rules refuse changes

@@ -9,9 +9,7 @@ use crate::store::Store;
 
 /// The person with this phone (normalised), if the office knows one.
 pub fn by_phone(store: &Store, phone: &str) -> Result<Option<Person>> {
-    Ok(listed(store, &buckets::phone_bucket(phone), phone)?
-        .into_iter()
-        .next())
+    Ok(everyone_by_phone(store, phone)?.into_iter().next())
 }
 
 /// Everyone with this phone (normalised), in id order.

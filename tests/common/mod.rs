@@ -114,3 +114,19 @@ pub fn schema_of(db: &sled::Db) -> u32 {
         .unwrap();
     u32::from_be_bytes(bytes[..].try_into().unwrap())
 }
+
+/// A session on 2023-03-15 added with `more` options; its id.
+pub fn small_session(dir: &Path, more: &[&str]) -> String {
+    let mut args = vec![
+        "session",
+        "add",
+        "--title",
+        "小班",
+        "--date",
+        "2023-03-15",
+        "--venue",
+        "v",
+    ];
+    args.extend_from_slice(more);
+    stdout(&peixun(dir, &args))
+}
