@@ -313,9 +313,33 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
             assert_eq!(summary.counts.applied, 1);
             assert_eq!(summary.refused.len(), 1);
             assert_eq!(summary.refused[0].code, "unknown-origin");
+            let lines = peixun::sync::summary::outcome_lines("b.pxb", &Outcome::Imported(summary));
+            assert!(
+                lines.iter().any(|l| l.contains("可再次导入 b.pxb")),
+                "{lines:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
+    assert!(!province.has(&format!("p/P-{ECHENG}-1")));
+    // Once the county is trusted the same file brings what it left out, and only that.
+    province.pin(&county);
+    match province.take(&to_province) {
+        Ok(Outcome::Imported(summary)) => {
+            assert_eq!(summary.counts.applied, 6, "the county's ops");
+            assert_eq!(summary.counts.duplicates, 1, "the city's op, taken before");
+            assert!(summary.refused.is_empty(), "{:?}", summary.refused);
+            assert_eq!(summary.twin_of, None, "its own number is no twin");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(province.has(&format!("p/P-{ECHENG}-1")));
+    province.assert_consistent();
+    // Taken in whole now: a third time does nothing.
+    assert!(matches!(
+        province.take(&to_province),
+        Ok(Outcome::AlreadyImported { .. })
+    ));
     // The same contents addressed to the county: the city's full log is not the county's to
     // hold, and the whole file is refused.
     let mut draft = reopen(&to_province, &province.keys);

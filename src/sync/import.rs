@@ -69,6 +69,13 @@ fn refuses_only_the_range(rejection: &Rejection) -> bool {
     )
 }
 
+/// A range refused for want of trust in its origin, which accepting a roster, a card or a
+/// rotation can give: the same file may bring it then. (A revoked generation is never trusted
+/// again.)
+pub fn waits_for_trust(code: &str) -> bool {
+    matches!(code, "unknown-origin" | "origin-epoch")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
@@ -206,7 +213,7 @@ fn check<'a>(
         return Err(Fault::Refused(stale));
     }
     let header = &opened.header;
-    if let Some(received) = store.received(&header.bundle_id)? {
+    if let Some(received) = store.received_whole(&header.bundle_id)? {
         return Ok(Stage::Done(Outcome::AlreadyImported {
             sender: header.sender.clone(),
             link_seq: header.link_seq,
@@ -219,6 +226,7 @@ fn check<'a>(
     // taking it in loses nothing and the copy's work still arrives; the summary says so.
     let twin_of = store
         .link_seq_used(&header.sender, header.link_seq)?
+        .filter(|other| *other != header.bundle_id)
         .map(|other| hex(&other));
     Ok(Stage::Checked(Box::new(Checked {
         frame,
@@ -318,6 +326,7 @@ pub fn import_from(
         acks: header.acks.clone(),
         ranges: verified,
         at_ms: super::now_ms(),
+        taken_in_part: refused.iter().any(|r| waits_for_trust(r.code)),
     })?;
     for left in std::mem::take(&mut counts.left_out) {
         let range = header
@@ -457,7 +466,7 @@ pub fn inspect(
         ops: ranges.iter().map(|r| r.ops).sum(),
         ranges,
         files: opened.files.len(),
-        already_imported: store.received(&h.bundle_id)?.is_some(),
+        already_imported: store.received_whole(&h.bundle_id)?.is_some(),
     });
     Ok(inspection)
 }

@@ -40,6 +40,9 @@ const SIGNED: &[u8] = b"head/";
 const HELD: &[u8] = b"held/";
 const QUARANTINE: &[u8] = b"quar/";
 const RECEIVED: &[u8] = b"rx/";
+/// A bundle taken in with ranges left out until their origin is trusted: it may be taken in
+/// again once it is, and what it already brought counts as duplicates.
+const RECEIVED_IN_PART: &[u8] = b"rxpart/";
 const LINK_IN: &[u8] = b"rxseq/";
 const LINK_IN_MAX: &[u8] = b"rxmax/";
 const LINK_OUT: &[u8] = b"txseq/";
@@ -218,6 +221,8 @@ pub struct ImportPlan {
     pub acks: Vec<Ack>,
     pub ranges: Vec<VerifiedRange>,
     pub at_ms: u64,
+    /// Ranges were left out for want of trust in their origin; the file may be taken in again.
+    pub taken_in_part: bool,
 }
 
 /// A fork found while importing.
@@ -413,8 +418,13 @@ impl Store {
         get(&self.sync_tree()?, &k)
     }
 
-    pub fn received(&self, bundle: &[u8; 16]) -> Result<Option<Received>> {
-        get(&self.sync_tree()?, &key(RECEIVED, bundle))
+    /// The bundle was taken in whole: nothing of it waits for an origin to be trusted.
+    pub fn received_whole(&self, bundle: &[u8; 16]) -> Result<Option<Received>> {
+        let tree = self.sync_tree()?;
+        if tree.contains_key(key(RECEIVED_IN_PART, bundle))? {
+            return Ok(None);
+        }
+        get(&tree, &key(RECEIVED, bundle))
     }
 
     /// The held ranges, without their ops.

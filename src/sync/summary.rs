@@ -123,6 +123,12 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
+            if s.refused
+                .iter()
+                .any(|r| super::import::waits_for_trust(r.code))
+            {
+                lines.push(tf("sync.import.again_once_trusted", &[("file", &file)]));
+            }
             let shown = 5;
             for void in c.refused_ops.iter().take(shown) {
                 lines.push(tf(

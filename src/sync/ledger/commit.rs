@@ -10,7 +10,8 @@ use super::causal::{spool_failed, CausalOrder, Taken};
 use super::distinct::DistinctCount;
 use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
-    key, HeldRange, ImportCounts, ImportPlan, Quarantined, Received, LINK_IN, RECEIVED, SIGNED,
+    key, HeldRange, ImportCounts, ImportPlan, Quarantined, Received, LINK_IN, RECEIVED,
+    RECEIVED_IN_PART, SIGNED,
 };
 use crate::domain::OfficeId;
 use crate::i18n::tf;
@@ -81,6 +82,11 @@ impl Store {
             key(RECEIVED, &bundle.bundle_id),
             postcard::to_stdvec(&received)?,
         ));
+        let in_part = key(RECEIVED_IN_PART, &bundle.bundle_id);
+        let now_whole = !bundle.taken_in_part && tree.contains_key(&in_part)?;
+        if bundle.taken_in_part {
+            sync_writes.push((in_part.clone(), Vec::new()));
+        }
         // The first file to use a number keeps it; a twin install's file is told apart by id.
         let link_key = [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat();
         if !tree.contains_key(&link_key)? {
@@ -174,6 +180,9 @@ impl Store {
         let mut sync = TreeBatch::default();
         for k in &plan.unhold {
             sync.remove(k.as_slice());
+        }
+        if now_whole {
+            sync.remove(in_part.as_slice());
         }
         for (k, v) in sync_writes {
             sync.insert_owned(k, v);
