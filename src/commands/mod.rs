@@ -181,16 +181,44 @@ fn write_json_elements(
     out: &mut impl Write,
     elements: impl Iterator<Item = Result<Vec<u8>>>,
 ) -> Result<()> {
-    out.write_all(b"[")?;
-    let mut any = false;
+    let mut list = JsonList::start(out)?;
     for element in elements {
-        let element = element?;
-        out.write_all(if any { b",\n  " } else { b"\n  " })?;
-        any = true;
-        out.write_all(&element)?;
+        list.push_element(&element?)?;
     }
-    out.write_all(if any { b"\n]\n" } else { b"]\n" })?;
-    Ok(())
+    list.finish()
+}
+
+/// A list printed as `print_json` prints one, its elements handed over one at a time by work
+/// that visits them rather than yields them.
+pub struct JsonList<W: Write> {
+    out: W,
+    any: bool,
+}
+
+impl<W: Write> JsonList<W> {
+    pub fn start(mut out: W) -> Result<Self> {
+        out.write_all(b"[")?;
+        Ok(JsonList { out, any: false })
+    }
+
+    pub fn push<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        self.push_element(&json_element(value)?)
+    }
+
+    fn push_element(&mut self, element: &[u8]) -> Result<()> {
+        let out = &mut self.out;
+        out.write_all(if self.any { b",\n  " } else { b"\n  " })?;
+        self.any = true;
+        out.write_all(element)?;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        let out = &mut self.out;
+        out.write_all(if self.any { b"\n]\n" } else { b"]\n" })?;
+        out.flush()?;
+        Ok(())
+    }
 }
 
 pub fn headers(keys: &[&str]) -> Vec<String> {
