@@ -315,15 +315,31 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
             assert_eq!(summary.refused[0].code, "unknown-origin");
             let lines = peixun::sync::summary::outcome_lines("b.pxb", &Outcome::Imported(summary));
             assert!(
-                lines.iter().any(|l| l.contains("可再次导入 b.pxb")),
+                lines
+                    .iter()
+                    .any(|l| l.contains("信任 鄂城区") && l.contains("可再次导入 b.pxb")),
                 "{lines:?}"
             );
         }
         other => panic!("{other:?}"),
     }
     assert!(!province.has(&format!("p/P-{ECHENG}-1")));
+    let inspected = |bytes: &[u8]| {
+        let seen = peixun::sync::import::inspect(
+            bytes,
+            bytes.len() as u64,
+            Some((&province.store, &province.keys)),
+        )
+        .unwrap();
+        let contents = seen.contents.unwrap();
+        (contents.already_imported, contents.imported_in_part)
+    };
+    assert_eq!(inspected(&to_province), (false, true));
+    let fresh_at = |office: &str| province.store.freshness().unwrap()[office].at_ms;
+    let city_fresh = fresh_at(EZHOU);
     // Once the county is trusted the same file brings what it left out, and only that.
     province.pin(&county);
+    std::thread::sleep(std::time::Duration::from_millis(5));
     match province.take(&to_province) {
         Ok(Outcome::Imported(summary)) => {
             assert_eq!(summary.counts.applied, 6, "the county's ops");
@@ -335,10 +351,14 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
     }
     assert!(province.has(&format!("p/P-{ECHENG}-1")));
     province.assert_consistent();
+    assert_eq!(inspected(&to_province), (true, false));
+    // Dated by its first import: the city is no fresher for the same file read twice.
+    assert_eq!(fresh_at(EZHOU), city_fresh);
+    assert_eq!(fresh_at(ECHENG), city_fresh);
     // Taken in whole now: a third time does nothing.
     assert!(matches!(
         province.take(&to_province),
-        Ok(Outcome::AlreadyImported { .. })
+        Ok(Outcome::AlreadyImported { at_ms, .. }) if at_ms == city_fresh
     ));
     // The same contents addressed to the county: the city's full log is not the county's to
     // hold, and the whole file is refused.

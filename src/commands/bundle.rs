@@ -170,6 +170,8 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
             "imported",
             t(if c.already_imported {
                 "sync.inspect.yes"
+            } else if c.imported_in_part {
+                "sync.inspect.in_part"
             } else {
                 "sync.inspect.no"
             }),

@@ -51,6 +51,9 @@ pub struct RefusedRange {
     pub range: RangeSummary,
     pub code: &'static str,
     pub reason: String,
+    /// Refused for want of trust this office can still give: the same file may bring the
+    /// range once it does.
+    pub waits_for_trust: bool,
 }
 
 /// Refusals that concern one origin's range rather than the file: a relay passing on the work of
@@ -69,11 +72,20 @@ fn refuses_only_the_range(rejection: &Rejection) -> bool {
     )
 }
 
-/// A range refused for want of trust in its origin, which accepting a roster, a card or a
-/// rotation can give: the same file may bring it then. (A revoked generation is never trusted
-/// again.)
-pub fn waits_for_trust(code: &str) -> bool {
-    matches!(code, "unknown-origin" | "origin-epoch")
+/// A range refused for want of trust in its origin that accepting its card, a roster or a
+/// rotation can give: an office not known here, or a newer key generation of another office.
+/// (A revoked generation is never trusted again; an older one, or our own office's, never
+/// becomes trusted.)
+fn waits_for_trust(rejection: &Rejection, us: &str) -> bool {
+    match rejection {
+        Rejection::UnknownOrigin { .. } => true,
+        Rejection::OriginEpoch {
+            origin,
+            found,
+            trusted,
+        } => origin != us && found > trusted,
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -180,6 +192,9 @@ struct Checked<'a> {
     frame: Frame,
     opened: Opened<'a>,
     twin_of: Option<String>,
+    /// When the file was first taken in, in part: taking it in again is dated so, and the
+    /// offices and ranges it brought are no fresher for it.
+    first_taken_ms: Option<u64>,
 }
 
 enum Stage<'a> {
@@ -213,13 +228,16 @@ fn check<'a>(
         return Err(Fault::Refused(stale));
     }
     let header = &opened.header;
-    if let Some(received) = store.received_whole(&header.bundle_id)? {
-        return Ok(Stage::Done(Outcome::AlreadyImported {
-            sender: header.sender.clone(),
-            link_seq: header.link_seq,
-            bundle_id: hex(&header.bundle_id),
-            at_ms: received.at_ms,
-        }));
+    let earlier = store.received(&header.bundle_id)?;
+    if let Some(received) = &earlier {
+        if !store.received_in_part(&header.bundle_id)? {
+            return Ok(Stage::Done(Outcome::AlreadyImported {
+                sender: header.sender.clone(),
+                link_seq: header.link_seq,
+                bundle_id: hex(&header.bundle_id),
+                at_ms: received.at_ms,
+            }));
+        }
     }
     // The same number on another file: the sender's folder was copied (two installs number
     // their bundles alike) or a backup was restored. Every range is checked on its own, so
@@ -232,6 +250,7 @@ fn check<'a>(
         frame,
         opened,
         twin_of,
+        first_taken_ms: earlier.map(|r| r.at_ms),
     })))
 }
 
@@ -275,6 +294,7 @@ pub fn import_from(
         frame,
         opened,
         twin_of,
+        first_taken_ms,
     } = *checked;
     drop(frame);
     let header = opened.header.clone();
@@ -305,6 +325,7 @@ pub fn import_from(
                     range: RangeSummary::of(range),
                     code: rejection.code(),
                     reason: rejection.to_string(),
+                    waits_for_trust: waits_for_trust(&rejection, store.office()),
                 })
             }
             Err(fault) => return Err(fault),
@@ -325,8 +346,8 @@ pub fn import_from(
         seen_link_seq: header.seen_link_seq,
         acks: header.acks.clone(),
         ranges: verified,
-        at_ms: super::now_ms(),
-        taken_in_part: refused.iter().any(|r| waits_for_trust(r.code)),
+        at_ms: first_taken_ms.unwrap_or_else(super::now_ms),
+        taken_in_part: refused.iter().any(|r| r.waits_for_trust),
     })?;
     for left in std::mem::take(&mut counts.left_out) {
         let range = header
@@ -338,6 +359,7 @@ pub fn import_from(
                 range: RangeSummary::of(range),
                 code: left.code,
                 reason: left.reason,
+                waits_for_trust: false,
             });
         }
     }
@@ -400,6 +422,8 @@ pub struct Contents {
     /// Evidence files carried (format version 2).
     pub files: usize,
     pub already_imported: bool,
+    /// Taken in with ranges left out until their origin is trusted: it may be taken in again.
+    pub imported_in_part: bool,
 }
 
 /// The routing header of any bundle; the contents too when it is ours to read.
@@ -457,6 +481,7 @@ pub fn inspect(
         Err(fault) => return Err(fault),
     };
     let h = &opened.header;
+    let in_part = store.received_in_part(&h.bundle_id)?;
     let ranges: Vec<RangeSummary> = h.ranges.iter().map(RangeSummary::of).collect();
     inspection.contents = Some(Contents {
         signature_verified: verified,
@@ -466,7 +491,33 @@ pub fn inspect(
         ops: ranges.iter().map(|r| r.ops).sum(),
         ranges,
         files: opened.files.len(),
-        already_imported: store.received_whole(&h.bundle_id)?.is_some(),
+        already_imported: store.received(&h.bundle_id)?.is_some() && !in_part,
+        imported_in_part: in_part,
     });
     Ok(inspection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_trust_this_office_can_still_give_is_waited_for() {
+        let unknown = Rejection::UnknownOrigin {
+            origin: "420704".into(),
+        };
+        let epoch = |origin: &str, found, trusted| Rejection::OriginEpoch {
+            origin: origin.into(),
+            found,
+            trusted,
+        };
+        let revoked = Rejection::RevokedOrigin {
+            origin: "420704".into(),
+        };
+        assert!(waits_for_trust(&unknown, "420700"));
+        assert!(waits_for_trust(&epoch("420704", 2, 1), "420700"));
+        assert!(!waits_for_trust(&epoch("420704", 1, 2), "420700"));
+        assert!(!waits_for_trust(&epoch("420700", 2, 1), "420700"));
+        assert!(!waits_for_trust(&revoked, "420700"));
+    }
 }

@@ -418,13 +418,15 @@ impl Store {
         get(&self.sync_tree()?, &k)
     }
 
-    /// The bundle was taken in whole: nothing of it waits for an origin to be trusted.
-    pub fn received_whole(&self, bundle: &[u8; 16]) -> Result<Option<Received>> {
-        let tree = self.sync_tree()?;
-        if tree.contains_key(key(RECEIVED_IN_PART, bundle))? {
-            return Ok(None);
-        }
-        get(&tree, &key(RECEIVED, bundle))
+    pub fn received(&self, bundle: &[u8; 16]) -> Result<Option<Received>> {
+        get(&self.sync_tree()?, &key(RECEIVED, bundle))
+    }
+
+    /// The bundle was taken in with ranges left out until their origin is trusted.
+    pub fn received_in_part(&self, bundle: &[u8; 16]) -> Result<bool> {
+        Ok(self
+            .sync_tree()?
+            .contains_key(key(RECEIVED_IN_PART, bundle))?)
     }
 
     /// The held ranges, without their ops.

@@ -123,11 +123,19 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
-            if s.refused
+            let mut waiting: Vec<String> = s
+                .refused
                 .iter()
-                .any(|r| super::import::waits_for_trust(r.code))
-            {
-                lines.push(tf("sync.import.again_once_trusted", &[("file", &file)]));
+                .filter(|r| r.waits_for_trust)
+                .map(|r| office_name(&r.range.origin))
+                .collect();
+            waiting.sort();
+            waiting.dedup();
+            if !waiting.is_empty() {
+                lines.push(tf(
+                    "sync.import.again_once_trusted",
+                    &[("file", &file), ("origins", &waiting.join("、"))],
+                ));
             }
             let shown = 5;
             for void in c.refused_ops.iter().take(shown) {

@@ -10,7 +10,7 @@ use super::causal::{spool_failed, CausalOrder, Taken};
 use super::distinct::DistinctCount;
 use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
-    key, HeldRange, ImportCounts, ImportPlan, Quarantined, Received, LINK_IN, RECEIVED,
+    get, key, HeldRange, ImportCounts, ImportPlan, Quarantined, Received, LINK_IN, RECEIVED,
     RECEIVED_IN_PART, SIGNED,
 };
 use crate::domain::OfficeId;
@@ -72,18 +72,26 @@ impl Store {
             sync_writes.push((aside.key, postcard::to_stdvec(&quarantined)?));
         }
         let sender = bundle.sender.as_bytes();
+        let in_part = key(RECEIVED_IN_PART, &bundle.bundle_id);
+        let again = tree.contains_key(&in_part)?;
+        // Taken in again once trusted: the first time's ops count as well.
+        let applied_before = match again {
+            true => {
+                get::<Received>(tree, &key(RECEIVED, &bundle.bundle_id))?.map_or(0, |r| r.applied)
+            }
+            false => 0,
+        };
         let received = Received {
             sender: bundle.sender.clone(),
             link_seq: bundle.link_seq,
             at_ms: bundle.at_ms,
-            applied: plan.counts.applied,
+            applied: applied_before + plan.counts.applied,
         };
         sync_writes.push((
             key(RECEIVED, &bundle.bundle_id),
             postcard::to_stdvec(&received)?,
         ));
-        let in_part = key(RECEIVED_IN_PART, &bundle.bundle_id);
-        let now_whole = !bundle.taken_in_part && tree.contains_key(&in_part)?;
+        let now_whole = again && !bundle.taken_in_part;
         if bundle.taken_in_part {
             sync_writes.push((in_part.clone(), Vec::new()));
         }
