@@ -171,14 +171,11 @@ pub fn json_element<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 
 /// Elements, JSON already, as one array, as `print_json` prints a list.
 pub fn print_json_elements(elements: impl Iterator<Item = Result<Vec<u8>>>) -> Result<()> {
-    let mut out = std::io::BufWriter::new(crate::out::stdout());
-    write_json_elements(&mut out, elements)?;
-    out.flush()?;
-    Ok(())
+    write_json_elements(std::io::BufWriter::new(crate::out::stdout()), elements)
 }
 
 fn write_json_elements(
-    out: &mut impl Write,
+    out: impl Write,
     elements: impl Iterator<Item = Result<Vec<u8>>>,
 ) -> Result<()> {
     let mut list = JsonList::start(out)?;
