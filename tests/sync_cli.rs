@@ -172,6 +172,14 @@ fn the_cli_exchanges_bundles_on_a_stick() {
         serde_json::from_str(&ok(peixun(&city, &["bundle", "inspect", bundle, "--json"]))).unwrap();
     assert_eq!(seen["contents"]["signature_verified"], true);
     assert_eq!(seen["contents"]["ops"], 1);
+    let shown = ok(peixun(&city, &["bundle", "inspect", bundle]));
+    assert!(shown.contains("是否已导入：否"), "{shown}");
+    assert!(shown.contains("字节"), "{shown}");
+    let shown = ok(peixun(
+        &city,
+        &["--lang", "en", "bundle", "inspect", bundle],
+    ));
+    assert!(shown.contains(" bytes"), "{shown}");
 
     let out = ok(peixun(&city, &["bundle", "import", bundle]));
     assert!(out.contains("应用 1 条"), "{out}");

@@ -134,10 +134,18 @@ fn inspect_file(cli: &Cli, path: &Path, json: bool) -> Result<()> {
     if json {
         return print_json(&inspection);
     }
-    let line =
-        |key: &str, value: String| crate::outln!("{}: {value}", t(&format!("sync.inspect.{key}")));
+    let line = |key: &str, value: String| {
+        let label = t(&format!("sync.inspect.{key}"));
+        crate::outln!(
+            "{}",
+            tf("sync.inspect.line", &[("label", &label), ("value", &value)])
+        )
+    };
     line("file", path.display().to_string());
-    line("size", inspection.bytes.to_string());
+    line(
+        "size",
+        tf("sync.inspect.bytes", &[("bytes", &inspection.bytes)]),
+    );
     line("version", inspection.version.to_string());
     line("sender", name(&inspection.sender));
     line("recipient", name(&inspection.recipient));
