@@ -335,6 +335,20 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
         (contents.already_imported, contents.imported_in_part)
     };
     assert_eq!(inspected(&to_province), (false, true));
+    let waiting = |store: &peixun::store::Store| -> Vec<String> {
+        peixun::sync::attention::attention(store, u64::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == "in-part")
+            .map(|a| a.text)
+            .collect()
+    };
+    let listed = waiting(&province.store);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(
+        listed[0].contains("鄂城区") && listed[0].contains("第 1 号"),
+        "{listed:?}"
+    );
     let fresh_at = |office: &str| province.store.freshness().unwrap()[office].at_ms;
     let city_fresh = fresh_at(EZHOU);
     // Once the county is trusted the same file brings what it left out, and only that.
@@ -352,6 +366,7 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
     assert!(province.has(&format!("p/P-{ECHENG}-1")));
     province.assert_consistent();
     assert_eq!(inspected(&to_province), (true, false));
+    assert!(waiting(&province.store).is_empty());
     // Dated by its first import: the city is no fresher for the same file read twice.
     assert_eq!(fresh_at(EZHOU), city_fresh);
     assert_eq!(fresh_at(ECHENG), city_fresh);

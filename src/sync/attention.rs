@@ -17,7 +17,7 @@ const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attention {
-    /// `refused`, `quarantined`, `held` or `stalled`.
+    /// `refused`, `quarantined`, `held`, `stalled` or `in-part`.
     pub kind: &'static str,
     pub text: String,
 }
@@ -98,6 +98,21 @@ pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
                     ("last", &h.range.head.seq),
                     ("since", &when(h.at_ms)),
                     ("sender", &office_name(&h.sender)),
+                ],
+            ),
+        });
+    }
+    for (received, origins) in store.received_in_part_each()? {
+        let origins: Vec<String> = origins.iter().map(|o| office_name(o)).collect();
+        out.push(Attention {
+            kind: "in-part",
+            text: tf(
+                "sync.attention.in_part",
+                &[
+                    ("sender", &office_name(&received.sender)),
+                    ("seq", &received.link_seq),
+                    ("when", &when(received.at_ms)),
+                    ("origins", &origins.join("、")),
                 ],
             ),
         });

@@ -88,6 +88,16 @@ fn waits_for_trust(rejection: &Rejection, us: &str) -> bool {
     }
 }
 
+/// The origins of the ranges left out that wait for trust, each once.
+pub fn waiting_for(refused: &[RefusedRange]) -> Vec<OfficeId> {
+    let waiting: std::collections::BTreeSet<&OfficeId> = refused
+        .iter()
+        .filter(|r| r.waits_for_trust)
+        .map(|r| &r.range.origin)
+        .collect();
+    waiting.into_iter().cloned().collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
@@ -347,7 +357,7 @@ pub fn import_from(
         acks: header.acks.clone(),
         ranges: verified,
         at_ms: first_taken_ms.unwrap_or_else(super::now_ms),
-        taken_in_part: refused.iter().any(|r| r.waits_for_trust),
+        waiting_for: waiting_for(&refused),
     })?;
     for left in std::mem::take(&mut counts.left_out) {
         let range = header

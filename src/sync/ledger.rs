@@ -221,8 +221,10 @@ pub struct ImportPlan {
     pub acks: Vec<Ack>,
     pub ranges: Vec<VerifiedRange>,
     pub at_ms: u64,
-    /// Ranges were left out for want of trust in their origin; the file may be taken in again.
-    pub taken_in_part: bool,
+    /// The origins whose ranges were left out for want of trust this office can still give
+    /// (`import::waits_for_trust`); the file may be taken in again once it does. Empty when
+    /// nothing waits.
+    pub waiting_for: Vec<OfficeId>,
 }
 
 /// A fork found while importing.
@@ -427,6 +429,20 @@ impl Store {
         Ok(self
             .sync_tree()?
             .contains_key(key(RECEIVED_IN_PART, bundle))?)
+    }
+
+    /// Each bundle taken in with ranges left out until their origin is trusted, with the
+    /// origins it waits for.
+    pub fn received_in_part_each(&self) -> Result<Vec<(Received, Vec<OfficeId>)>> {
+        let tree = self.sync_tree()?;
+        let mut out = Vec::new();
+        for (k, origins) in scan::<Vec<OfficeId>>(&tree, RECEIVED_IN_PART)? {
+            let bundle = &k[RECEIVED_IN_PART.len()..];
+            if let Some(received) = get::<Received>(&tree, &key(RECEIVED, bundle))? {
+                out.push((received, origins));
+            }
+        }
+        Ok(out)
     }
 
     /// The held ranges, without their ops.

@@ -123,14 +123,10 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
-            let mut waiting: Vec<String> = s
-                .refused
+            let waiting: Vec<String> = super::import::waiting_for(&s.refused)
                 .iter()
-                .filter(|r| r.waits_for_trust)
-                .map(|r| office_name(&r.range.origin))
+                .map(|o| office_name(o))
                 .collect();
-            waiting.sort();
-            waiting.dedup();
             if !waiting.is_empty() {
                 lines.push(tf(
                     "sync.import.again_once_trusted",

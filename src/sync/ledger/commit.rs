@@ -91,9 +91,9 @@ impl Store {
             key(RECEIVED, &bundle.bundle_id),
             postcard::to_stdvec(&received)?,
         ));
-        let now_whole = again && !bundle.taken_in_part;
-        if bundle.taken_in_part {
-            sync_writes.push((in_part.clone(), Vec::new()));
+        let now_whole = again && bundle.waiting_for.is_empty();
+        if !bundle.waiting_for.is_empty() {
+            sync_writes.push((in_part.clone(), postcard::to_stdvec(&bundle.waiting_for)?));
         }
         // The first file to use a number keeps it; a twin install's file is told apart by id.
         let link_key = [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat();
