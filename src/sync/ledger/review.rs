@@ -142,8 +142,8 @@ fn worked_out(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
     }
     let credit_code = |enterprise: &str| codes.get(enterprise).cloned();
     let offices: Vec<&String> = below.iter().collect();
-    // (hash of a value, the unit it was seen in), sorted: a value seen in two units appears
-    // with two. A map from each hash held about three times the bytes while it grew.
+    // (hash of a value, the unit it was seen in), sorted and each once: a value seen in two
+    // units appears twice.
     let mut seen: Vec<(u64, u32)> = Vec::new();
     for p in store.people_each() {
         let p = p?;
