@@ -54,11 +54,12 @@ impl<'a> Row<'a> {
 }
 
 /// A reason about one column's cell: "电话: “123”不是有效的手机号"; a message that names the
-/// column itself first is not named twice.
+/// column itself ("统一社会信用代码最后一位…", "the credit code's last character…") does not
+/// have it named again in front.
 pub fn reason(column: Column, message: impl Display) -> String {
     let message = message.to_string();
     let label = column.label();
-    if message.starts_with(label.as_str()) {
+    if message.to_lowercase().contains(&label.to_lowercase()) {
         message
     } else {
         format!("{label}: {message}")
@@ -94,5 +95,19 @@ mod tests {
         assert_eq!(clean_phone("1.3800001234E+10"), "13800001234");
         assert_eq!(clean_phone(" １３８００００１２３４ "), "13800001234");
         assert_eq!(clean_phone("138-0000-1234"), "138-0000-1234");
+    }
+
+    #[test]
+    fn a_reason_names_its_column_once_in_either_language() {
+        for lang in [crate::i18n::Lang::Zh, crate::i18n::Lang::En] {
+            let _speaking = crate::i18n::speak_on_this_thread(lang);
+            let label = Column::CreditCode.label();
+            let message = crate::i18n::t("cli.credit.check");
+            let said = reason(Column::CreditCode, &message);
+            assert_eq!(said, message, "{lang:?}");
+            assert_eq!(said.matches(label.as_str()).count(), 1, "{said}");
+            let phone = reason(Column::Phone, "13800");
+            assert_eq!(phone, format!("{}: 13800", Column::Phone.label()));
+        }
     }
 }
