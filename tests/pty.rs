@@ -43,6 +43,30 @@ fn tabs_help_and_quit_leave_the_terminal_as_found() {
 }
 
 #[test]
+fn a_moved_folder_is_said_on_the_screen_at_the_first_open_only() {
+    let made = TempDir::new().expect("temp dir");
+    prepare_store(made.path());
+    let dir = TempDir::new().expect("temp dir");
+    std::fs::rename(made.path().join("data"), dir.path().join("data")).expect("move the folder");
+    let mut s = Session::start(dir.path(), &[]);
+    s.wait_for("the notice under the calendar", |screen| {
+        screen.contains("1 日历") && screen.contains("数据文件夹是复制或移动来的")
+    });
+    s.send("q");
+    assert!(s.wait_exit());
+    let mut s = Session::start(dir.path(), &["--lang", "en"]);
+    s.wait_for("the calendar", |screen| screen.contains("1 Calendar"));
+    s.pump(Duration::from_millis(300));
+    assert!(
+        !s.screen_text().contains("folder copied"),
+        "{}",
+        s.screen_text()
+    );
+    s.send("q");
+    assert!(s.wait_exit());
+}
+
+#[test]
 fn english_screens_with_lang_en() {
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());

@@ -64,6 +64,8 @@ fn a_copied_folder_becomes_a_second_device_and_the_city_gets_both() {
     assert_eq!(moved.len(), 1);
     assert_eq!(moved[0].old_device, device);
     assert!(a.rehomed().unwrap().is_empty());
+    // Said on this open (the interface shows it on its status line), not on the next.
+    assert!(b.rehomed_on_open() && !a.rehomed_on_open());
     let (ka, kb) = (
         Keys::load(&first, ECHENG).unwrap(),
         Keys::load(&second, ECHENG).unwrap(),
@@ -128,6 +130,7 @@ fn a_moved_folder_writes_as_a_new_device_once() {
     };
     let reopened = Store::open(&moved).unwrap();
     assert_eq!(reopened.device(), new, "at its new home it stays put");
+    assert!(!reopened.rehomed_on_open());
     assert_eq!(
         reopened.rehomed().unwrap().len(),
         1,

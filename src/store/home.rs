@@ -142,6 +142,12 @@ pub fn rehome(
 }
 
 impl Store {
+    /// Whether opening found the folder copied or moved (the notice went to the error stream,
+    /// which an interface covers at once).
+    pub fn rehomed_on_open(&self) -> bool {
+        self.rehomed_on_open
+    }
+
     /// When the folder was copied or moved, the device this install writes on from then on.
     pub fn rehomed(&self) -> Result<Vec<Rehomed>> {
         Ok(match self.meta.get("rehomed")? {

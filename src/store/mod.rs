@@ -116,6 +116,8 @@ pub struct Store {
     pub(crate) meta: sled::Tree,
     office: OfficeId,
     device: DeviceId,
+    /// This open found the folder copied or moved and made this install a new device.
+    rehomed_on_open: bool,
     actor: String,
     pub(crate) writer: Mutex<Writer>,
     pub(crate) derived: derived::Derived,

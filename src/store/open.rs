@@ -368,6 +368,7 @@ impl Store {
         let device = read_u("device")?
             .and_then(|b| b.try_into().ok().map(u64::from_be_bytes))
             .ok_or_else(|| damaged("device"))?;
+        let stored_device = device;
         let device = super::home::settle(dir, &meta, &office, device)?;
         let actor = read_u("actor")?
             .and_then(|b| String::from_utf8(b).ok())
@@ -396,6 +397,7 @@ impl Store {
             meta,
             office,
             device,
+            rehomed_on_open: device != stored_device,
             actor,
             writer: Mutex::new(Writer { head, hlc, next_id }),
             derived: super::derived::Derived::new(dir),

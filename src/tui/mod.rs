@@ -125,6 +125,9 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
     let grace = Config::load()?.late_grace_minutes;
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
     state.checkin.grace = grace;
+    if store.rehomed_on_open() {
+        state.info(t("tui.header.rehomed"));
+    }
     let resume = link.took_over.clone();
     let signals = Arc::new(event::Signals::install()?);
     let tty = Arc::new(event::Tty::open()?);
