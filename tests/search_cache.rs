@@ -269,3 +269,46 @@ fn a_new_store_does_not_believe_an_index_left_in_its_folder() {
     assert!(!search_index_path(&old).exists());
     assert!(!peixun(&old, &["search", "zs"]).status.success());
 }
+
+#[test]
+fn the_index_moves_with_its_store_and_one_copied_in_stays_unbelieved() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = store_with_zhang_san(&dir);
+    json(&peixun(&home, &["search", "zs", "--json"]));
+    let copy = dir.path().join("copy");
+    common::copy_folder(&home, &copy);
+    // The quick look cannot tell a copied folder from a copied-in index: it does not believe it.
+    assert!(cache::load(&copy).unwrap().is_none());
+    // Opening the store finds the folder copied, and the index that came with it is its own.
+    drop(peixun::store::Store::open(&copy).unwrap());
+    let kept = cache::load(&copy)
+        .unwrap()
+        .expect("the index came with its store");
+    assert_eq!(
+        json(&peixun(&copy, &["search", "zs", "--json"])),
+        json(&peixun(&home, &["search", "zs", "--json"]))
+    );
+    drop(kept);
+    // Another store's index and changes copied in are not believed: beside a copy opened here
+    // already, or beside one opened for the first time.
+    let other = dir.path().join("other");
+    stdout(&peixun(&other, &["init", "--office", EZHOU]));
+    stdout(&peixun(
+        &other,
+        &["person", "add", "--name", "李四", "--phone", "13700001234"],
+    ));
+    json(&peixun(&other, &["search", "ls", "--json"]));
+    let second = dir.path().join("second");
+    common::copy_folder(&home, &second);
+    for into in [&copy, &second] {
+        for name in ["search.idx", "search.changes"] {
+            std::fs::copy(other.join(name), into.join(name)).unwrap();
+        }
+        drop(peixun::store::Store::open(into).unwrap());
+        assert!(cache::load(into).unwrap().is_none());
+        assert_eq!(
+            names(&json(&peixun(into, &["search", "ls", "--json"]))),
+            Vec::<String>::new()
+        );
+    }
+}
