@@ -89,9 +89,6 @@ pub(super) fn settle(
         return Ok(device);
     }
     let path = home.path.clone();
-    // The search index kept beside the store in its old folder came with it. (Not re-marked, it
-    // is built again: 2.8 s and 200 MB at ten times the province.)
-    let _ = super::search_changes::moved_with_the_store(dir, &home);
     let new_device = rehome(meta, dir, office, device, home)?;
     crate::errln!(
         "{}",

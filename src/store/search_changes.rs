@@ -10,10 +10,6 @@
 //! written to `search.changes`, and only then is the index put back. A write that removes the
 //! index (an enterprise changed, not new; a bundle; more than `MOST_CHANGED` changes) removes
 //! the one set aside and the changes with it, and so does a build saved in its place.
-//!
-//! The changes name the folder they were written in, so that a quick command does not believe
-//! an index in a folder copied or moved, or copied in from another. The store, opening in a
-//! folder copied or moved, names the new folder in changes written beside it in the old one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -123,35 +119,11 @@ fn write_changes(dir: &Path, index: &File, changes: Changes) -> std::io::Result<
         home: mark_of(dir),
         changes,
     };
-    put(dir, &file)
-}
-
-/// Puts `file` in place of the changes file, whole or not at all.
-fn put(dir: &Path, file: &ChangesFile) -> std::io::Result<()> {
-    let body = postcard::to_stdvec(file).map_err(std::io::Error::other)?;
+    let body = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(&seal(MAGIC, &body))?;
     temp.persist(dir.join(CHANGES)).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// After the store's folder was copied or moved from `from`: changes written there, beside this
-/// store (the store's own record of its home names that folder), name this folder now. Changes
-/// from any other folder, copied in beside the store, stay unbelieved.
-pub(super) fn moved_with_the_store(dir: &Path, from: &HomeMark) -> std::io::Result<()> {
-    let Ok(bytes) = std::fs::read(dir.join(CHANGES)) else {
-        return Ok(());
-    };
-    let Some(mut file) =
-        unseal(MAGIC, &bytes).and_then(|body| postcard::from_bytes::<ChangesFile>(body).ok())
-    else {
-        return Ok(());
-    };
-    if file.home != *from {
-        return Ok(());
-    }
-    file.home = mark_of(dir);
-    put(dir, &file)
 }
 
 /// Before a build of the whole index is saved as `index` (written, not yet in place): the
