@@ -568,3 +568,36 @@ fn trust_needs_the_right_fingerprint_and_rosters_only_move_forward() {
         Err(TrustError::RosterSigner(Rejection::UnknownSender { .. }))
     ));
 }
+
+#[test]
+fn a_later_file_taken_in_whole_settles_an_earlier_one_taken_in_part() {
+    let province = Office::new(PROVINCE);
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    city.pin(&county);
+    county.pin(&city);
+    city.pin(&province);
+    province.pin(&city);
+    county_work(&county, "1");
+    city.applied(&county.send(&city));
+    let first = city.send(&province);
+    assert_eq!(province.imported(&first).refused.len(), 1);
+    let in_part = |store: &peixun::store::Store| {
+        peixun::sync::attention::attention(store, 0)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == "in-part")
+            .count()
+    };
+    assert_eq!(in_part(&province.store), 1);
+    // The county trusted, the city's next file brings its work again, whole.
+    province.pin(&county);
+    let next = province.imported(&city.send(&province));
+    assert!(next.refused.is_empty(), "{:?}", next.refused);
+    assert!(province.has(&format!("p/P-{ECHENG}-1")));
+    assert_eq!(in_part(&province.store), 0);
+    assert!(matches!(
+        province.take(&first),
+        Ok(Outcome::AlreadyImported { .. })
+    ));
+}

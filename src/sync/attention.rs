@@ -8,7 +8,7 @@ use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use super::summary::{office_name, when};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::store::Store;
 
 /// A held range older than this has stopped the link it came on.
@@ -103,7 +103,17 @@ pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
         });
     }
     for (received, origins) in store.received_in_part_each()? {
-        let origins: Vec<String> = origins.iter().map(|o| office_name(o)).collect();
+        // A revoked sender's file is refused whole: importing it again cannot help.
+        if store
+            .peer(&received.sender)?
+            .is_some_and(|p| p.revoked.is_some())
+        {
+            continue;
+        }
+        let origins = match origins.is_empty() {
+            true => t("sync.attention.some_offices"),
+            false => names(&origins),
+        };
         out.push(Attention {
             kind: "in-part",
             text: tf(
@@ -112,10 +122,16 @@ pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
                     ("sender", &office_name(&received.sender)),
                     ("seq", &received.link_seq),
                     ("when", &when(received.at_ms)),
-                    ("origins", &origins.join("、")),
+                    ("origins", &origins),
                 ],
             ),
         });
     }
     Ok(out)
+}
+
+/// Offices by name, in a list as the language writes one.
+pub fn names(offices: &[String]) -> String {
+    let named: Vec<String> = offices.iter().map(|o| office_name(o)).collect();
+    named.join(&t("cli.list_sep"))
 }

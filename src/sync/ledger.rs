@@ -432,14 +432,28 @@ impl Store {
     }
 
     /// Each bundle taken in with ranges left out until their origin is trusted, with the
-    /// origins it waits for.
+    /// origins it waits for (none named when its mark cannot be read).
     pub fn received_in_part_each(&self) -> Result<Vec<(Received, Vec<OfficeId>)>> {
         let tree = self.sync_tree()?;
         let mut out = Vec::new();
-        for (k, origins) in scan::<Vec<OfficeId>>(&tree, RECEIVED_IN_PART)? {
+        for entry in tree.scan_prefix(RECEIVED_IN_PART) {
+            let (k, origins) = entry?;
             let bundle = &k[RECEIVED_IN_PART.len()..];
             if let Some(received) = get::<Received>(&tree, &key(RECEIVED, bundle))? {
-                out.push((received, origins));
+                out.push((received, postcard::from_bytes(&origins).unwrap_or_default()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The marks of bundles taken in part, with what each bundle was.
+    fn received_in_part_keys(&self, tree: &sled::Tree) -> Result<Vec<(Vec<u8>, Received)>> {
+        let mut out = Vec::new();
+        for entry in tree.scan_prefix(RECEIVED_IN_PART) {
+            let (k, _) = entry?;
+            let bundle = &k[RECEIVED_IN_PART.len()..];
+            if let Some(received) = get::<Received>(tree, &key(RECEIVED, bundle))? {
+                out.push((k.to_vec(), received));
             }
         }
         Ok(out)

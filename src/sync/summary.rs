@@ -123,14 +123,14 @@ pub fn outcome_lines(file: &str, outcome: &Outcome) -> Vec<String> {
                     ],
                 ));
             }
-            let waiting: Vec<String> = super::import::waiting_for(&s.refused)
-                .iter()
-                .map(|o| office_name(o))
-                .collect();
+            let waiting = super::import::waiting_for(&s.refused);
             if !waiting.is_empty() {
                 lines.push(tf(
                     "sync.import.again_once_trusted",
-                    &[("file", &file), ("origins", &waiting.join("、"))],
+                    &[
+                        ("file", &file),
+                        ("origins", &super::attention::names(&waiting)),
+                    ],
                 ));
             }
             let shown = 5;

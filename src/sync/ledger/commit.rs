@@ -192,6 +192,15 @@ impl Store {
         if now_whole {
             sync.remove(in_part.as_slice());
         }
+        // The sender offers again what was left out until it is acknowledged: a later file of
+        // its taken in whole brought that work, or no longer has it to bring.
+        if bundle.waiting_for.is_empty() {
+            for (key, earlier) in self.received_in_part_keys(tree)? {
+                if earlier.sender == bundle.sender && earlier.link_seq < bundle.link_seq {
+                    sync.remove(key.as_slice());
+                }
+            }
+        }
         for (k, v) in sync_writes {
             sync.insert_owned(k, v);
         }
