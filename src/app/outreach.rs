@@ -231,10 +231,10 @@ pub fn each_row<P>(
 ) -> Outcome<()> {
     let office = store.office().to_string();
     let summary = crate::cert::kept::summary(store, &crate::cert::Rules::load()?)?;
-    // (unit, the name's pinyin, id): the id last, so that equal names keep the ids' order.
     let listed = |e: &Enterprise| {
         within(&office, &e.unit) && filter.category.is_none_or(|c| e.categories.contains(c))
     };
+    // (unit, the name's pinyin, id): the id last, so that equal names keep the ids' order.
     let mut order = Vec::new();
     for e in store.enterprises_each() {
         let e = e?;

@@ -53,16 +53,21 @@ impl<'a> Row<'a> {
     }
 }
 
-/// A reason about one column's cell: "电话: “123”不是有效的手机号"; a message that names the
-/// column itself ("统一社会信用代码最后一位…", "the credit code's last character…") does not
-/// have it named again in front.
+/// A reason about one column's cell: "电话: “123”不是有效的手机号"; a message that begins by
+/// naming the column ("统一社会信用代码最后一位…", "the credit code's last character…") does not
+/// have it named again in front. Only the beginning: further on, a message quotes the cell.
 pub fn reason(column: Column, message: impl Display) -> String {
     let message = message.to_string();
-    let label = column.label();
-    if message.to_lowercase().contains(&label.to_lowercase()) {
+    let label = column.label().to_lowercase();
+    let lower = message.to_lowercase();
+    if lower
+        .strip_prefix("the ")
+        .unwrap_or(&lower)
+        .starts_with(&label)
+    {
         message
     } else {
-        format!("{label}: {message}")
+        format!("{}: {message}", column.label())
     }
 }
 
@@ -108,6 +113,10 @@ mod tests {
             assert_eq!(said.matches(label.as_str()).count(), 1, "{said}");
             let phone = reason(Column::Phone, "13800");
             assert_eq!(phone, format!("{}: 13800", Column::Phone.label()));
+            // A cell quoted in the message that happens to hold the label is no naming.
+            let quoted = format!("“{}待补”", Column::Phone.label());
+            let said = reason(Column::Phone, &quoted);
+            assert_eq!(said, format!("{}: {quoted}", Column::Phone.label()));
         }
     }
 }

@@ -147,11 +147,15 @@ fn worked_out(store: &Store, office: &str) -> Result<Vec<Duplicate>> {
     let mut seen: Vec<(u64, u32)> = Vec::new();
     for p in store.people_each() {
         let p = p?;
-        let Ok(office) = offices.binary_search(&&p.office) else {
+        let Some(office) = offices
+            .binary_search(&&p.office)
+            .ok()
+            .and_then(|at| u32::try_from(at).ok())
+        else {
             continue;
         };
         for key in shared(&p, credit_code) {
-            seen.push((hash_of(&key), office as u32));
+            seen.push((hash_of(&key), office));
         }
     }
     seen.sort_unstable();
