@@ -292,8 +292,8 @@ fn wrong_recipient_unknown_sender_and_revoked_keys_are_refused() {
     assert!(build(&city.store, &city.keys, ECHENG, &ExportOptions::default()).is_err());
 }
 
-#[test]
-fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
+/// The county's work taken in by its city; the province trusts the city but not yet the county.
+fn county_work_at_a_city_the_province_does_not_know() -> (Office, Office, Office) {
     let province = Office::new(PROVINCE);
     let city = Office::new(EZHOU);
     let county = Office::new(ECHENG);
@@ -303,6 +303,12 @@ fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
     province.pin(&city);
     county_work(&county, "1");
     city.applied(&county.send(&city));
+    (province, city, county)
+}
+
+#[test]
+fn ranges_of_unknown_origins_are_left_out_and_chains_not_ours_refused() {
+    let (province, city, county) = county_work_at_a_city_the_province_does_not_know();
     city.store
         .commit(vec![session(EZHOU, "S-420700-c", "鄂州联合培训班")])
         .unwrap();
@@ -571,15 +577,7 @@ fn trust_needs_the_right_fingerprint_and_rosters_only_move_forward() {
 
 #[test]
 fn a_later_file_taken_in_whole_settles_an_earlier_one_taken_in_part() {
-    let province = Office::new(PROVINCE);
-    let city = Office::new(EZHOU);
-    let county = Office::new(ECHENG);
-    city.pin(&county);
-    county.pin(&city);
-    city.pin(&province);
-    province.pin(&city);
-    county_work(&county, "1");
-    city.applied(&county.send(&city));
+    let (province, city, county) = county_work_at_a_city_the_province_does_not_know();
     let first = city.send(&province);
     assert_eq!(province.imported(&first).refused.len(), 1);
     let in_part = |store: &peixun::store::Store| {
