@@ -110,9 +110,10 @@ pub fn attention(store: &Store, now_ms: u64) -> Result<Vec<Attention>> {
         {
             continue;
         }
-        let origins = match origins.is_empty() {
-            true => t("sync.attention.some_offices"),
-            false => names(&origins),
+        let origins = if origins.is_empty() {
+            t("sync.attention.some_offices")
+        } else {
+            names(&origins)
         };
         out.push(Attention {
             kind: "in-part",

@@ -62,6 +62,30 @@ fn range_key(prefix: &[u8], device: DeviceId, first: u64, extra: &[u8]) -> Vec<u
     [prefix, &device.to_be_bytes(), &first.to_be_bytes(), extra].concat()
 }
 
+/// A bundle taken in part: its mark's key, what the bundle was, and the origins it waits for.
+struct InPart {
+    key: Vec<u8>,
+    received: Received,
+    origins: Vec<OfficeId>,
+}
+
+/// Every mark of a bundle taken in part whose bundle is recorded.
+fn in_part_marks(tree: &sled::Tree) -> Result<Vec<InPart>> {
+    let mut out = Vec::new();
+    for entry in tree.scan_prefix(RECEIVED_IN_PART) {
+        let (k, origins) = entry?;
+        let bundle = &k[RECEIVED_IN_PART.len()..];
+        if let Some(received) = get::<Received>(tree, &key(RECEIVED, bundle))? {
+            out.push(InPart {
+                key: k.to_vec(),
+                received,
+                origins: postcard::from_bytes(&origins).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// What a peer holds of each chain, as it told us: device -> (seq, hash of that op).
 pub type AckMap = BTreeMap<DeviceId, (u64, Hash)>;
 
@@ -434,29 +458,10 @@ impl Store {
     /// Each bundle taken in with ranges left out until their origin is trusted, with the
     /// origins it waits for (none named when its mark cannot be read).
     pub fn received_in_part_each(&self) -> Result<Vec<(Received, Vec<OfficeId>)>> {
-        let tree = self.sync_tree()?;
-        let mut out = Vec::new();
-        for entry in tree.scan_prefix(RECEIVED_IN_PART) {
-            let (k, origins) = entry?;
-            let bundle = &k[RECEIVED_IN_PART.len()..];
-            if let Some(received) = get::<Received>(&tree, &key(RECEIVED, bundle))? {
-                out.push((received, postcard::from_bytes(&origins).unwrap_or_default()));
-            }
-        }
-        Ok(out)
-    }
-
-    /// The marks of bundles taken in part, with what each bundle was.
-    fn received_in_part_keys(&self, tree: &sled::Tree) -> Result<Vec<(Vec<u8>, Received)>> {
-        let mut out = Vec::new();
-        for entry in tree.scan_prefix(RECEIVED_IN_PART) {
-            let (k, _) = entry?;
-            let bundle = &k[RECEIVED_IN_PART.len()..];
-            if let Some(received) = get::<Received>(tree, &key(RECEIVED, bundle))? {
-                out.push((k.to_vec(), received));
-            }
-        }
-        Ok(out)
+        Ok(in_part_marks(&self.sync_tree()?)?
+            .into_iter()
+            .map(|mark| (mark.received, mark.origins))
+            .collect())
     }
 
     /// The held ranges, without their ops.

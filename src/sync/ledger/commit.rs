@@ -10,8 +10,8 @@ use super::causal::{spool_failed, CausalOrder, Taken};
 use super::distinct::DistinctCount;
 use super::writes::{merge_peer_state, FoldError, Overlay};
 use super::{
-    get, key, HeldRange, ImportCounts, ImportPlan, Quarantined, Received, LINK_IN, RECEIVED,
-    RECEIVED_IN_PART, SIGNED,
+    get, in_part_marks, key, HeldRange, ImportCounts, ImportPlan, Quarantined, Received, LINK_IN,
+    RECEIVED, RECEIVED_IN_PART, SIGNED,
 };
 use crate::domain::OfficeId;
 use crate::i18n::tf;
@@ -73,13 +73,11 @@ impl Store {
         }
         let sender = bundle.sender.as_bytes();
         let in_part = key(RECEIVED_IN_PART, &bundle.bundle_id);
-        let again = tree.contains_key(&in_part)?;
         // Taken in again once trusted: the first time's ops count as well.
-        let applied_before = match again {
-            true => {
-                get::<Received>(tree, &key(RECEIVED, &bundle.bundle_id))?.map_or(0, |r| r.applied)
-            }
-            false => 0,
+        let applied_before = if tree.contains_key(&in_part)? {
+            get::<Received>(tree, &key(RECEIVED, &bundle.bundle_id))?.map_or(0, |r| r.applied)
+        } else {
+            0
         };
         let received = Received {
             sender: bundle.sender.clone(),
@@ -91,7 +89,6 @@ impl Store {
             key(RECEIVED, &bundle.bundle_id),
             postcard::to_stdvec(&received)?,
         ));
-        let now_whole = again && bundle.waiting_for.is_empty();
         if !bundle.waiting_for.is_empty() {
             sync_writes.push((in_part.clone(), postcard::to_stdvec(&bundle.waiting_for)?));
         }
@@ -189,15 +186,16 @@ impl Store {
         for k in &plan.unhold {
             sync.remove(k.as_slice());
         }
-        if now_whole {
-            sync.remove(in_part.as_slice());
-        }
-        // The sender offers again what was left out until it is acknowledged: a later file of
-        // its taken in whole brought that work, or no longer has it to bring.
+        // Taken in whole, this file settles its own mark, and those of the sender's earlier
+        // files: the sender offers again what was left out until it is acknowledged, so this
+        // file brought that work, or the sender no longer has it to bring.
         if bundle.waiting_for.is_empty() {
-            for (key, earlier) in self.received_in_part_keys(tree)? {
-                if earlier.sender == bundle.sender && earlier.link_seq < bundle.link_seq {
-                    sync.remove(key.as_slice());
+            for mark in in_part_marks(tree)? {
+                let earlier = &mark.received;
+                let settled = mark.key == in_part
+                    || (earlier.sender == bundle.sender && earlier.link_seq < bundle.link_seq);
+                if settled {
+                    sync.remove(mark.key.as_slice());
                 }
             }
         }
