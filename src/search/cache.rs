@@ -94,10 +94,11 @@ pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result
 fn write_built(
     candidates: impl IntoIterator<Item = Candidate>,
     known_enterprises: impl IntoIterator<Item = String>,
+    aside_in: &Path,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     framed(out, |body| {
-        SearchIndex::write_built(candidates, known_enterprises, body)
+        SearchIndex::write_built(candidates, known_enterprises, aside_in, body)
     })
 }
 
@@ -241,7 +242,7 @@ pub fn office_index(store: &Store) -> Result<OfficeIndex> {
     let mut unread = None;
     let saved = store.save_derived(DerivedFile::Search, generation, |out| {
         let people = super::door::office_candidates(store, &names, &mut unread);
-        write_built(people, names.values().cloned(), out)?;
+        write_built(people, names.values().cloned(), store.dir(), out)?;
         match unread {
             // Without them it is no index to keep.
             Some(_) => Err(std::io::Error::other("a person could not be read")),
@@ -307,8 +308,8 @@ mod tests {
                     position: String::new(),
                 })
                 .collect();
-            let mut streamed = Vec::new();
-            write_built(people.clone(), known(), &mut streamed).unwrap();
+            let (aside_in, mut streamed) = (tempfile::tempdir().unwrap(), Vec::new());
+            write_built(people.clone(), known(), aside_in.path(), &mut streamed).unwrap();
             prop_assert_eq!(&streamed, &encode(&SearchIndex::build(people, known())));
             prop_assert!(decode(&streamed).is_some());
         }

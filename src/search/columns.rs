@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::ops::Range;
 
 use super::paged::Bytes;
@@ -282,6 +282,23 @@ impl<'w> Columns<'w> {
         Ok(())
     }
 
+    /// Columns put aside, copied in whole: `layout` is where each lies among `bytes`.
+    pub(super) fn copied(
+        &mut self,
+        bytes: &mut dyn Read,
+        layout: &[Range<usize>],
+    ) -> std::io::Result<()> {
+        let copied = std::io::copy(bytes, &mut *self.out)? as usize;
+        if layout.iter().any(|range| range.end > copied) {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let at = self.written;
+        self.layout
+            .extend(layout.iter().map(|range| at + range.start..at + range.end));
+        self.written += copied;
+        Ok(())
+    }
+
     pub(super) fn numbers(
         &mut self,
         numbers: impl IntoIterator<Item = u32>,
@@ -301,44 +318,6 @@ impl<'w> Columns<'w> {
         self.layout.push(start..self.written);
         Ok(())
     }
-}
-
-/// Strings being gathered into a `Texts` column.
-#[derive(Default)]
-pub(super) struct TextsBuilder {
-    arena: String,
-    ends: Vec<u32>,
-}
-
-impl TextsBuilder {
-    pub(super) fn push(&mut self, text: &str) {
-        self.arena.push_str(text);
-        self.ends.push(self.arena.len() as u32);
-    }
-
-    pub(super) fn text_len(&self) -> usize {
-        self.arena.len()
-    }
-
-    pub(super) fn numbers_len(&self) -> usize {
-        4 * self.ends.len()
-    }
-
-    pub(super) fn write(self, out: &mut Columns) -> std::io::Result<()> {
-        out.text(&self.arena)?;
-        drop(self.arena);
-        out.numbers(self.ends)
-    }
-}
-
-/// The bytes `write_postings` takes for `lists`.
-pub(super) fn postings_len(lists: &[Vec<u32>]) -> usize {
-    4 * (lists.len() + lists.iter().map(Vec::len).sum::<usize>())
-}
-
-/// The bytes `write_char_postings` takes for `map`.
-pub(super) fn char_postings_len(map: &HashMap<char, Vec<u32>>) -> usize {
-    4 * (2 * map.len() + map.values().map(Vec::len).sum::<usize>())
 }
 
 /// Lists written as a `Postings` column: where each ends, then all of them.
@@ -402,14 +381,6 @@ impl KeysBuilder {
         self.arena
             .get(start..start + key.len as usize)
             .unwrap_or("")
-    }
-
-    pub(super) fn text_len(&self) -> usize {
-        self.arena.len()
-    }
-
-    pub(super) fn numbers_len(&self) -> usize {
-        12 * self.keys.len()
     }
 
     pub(super) fn write(mut self, out: &mut Columns) -> std::io::Result<()> {

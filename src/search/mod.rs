@@ -2,6 +2,7 @@
 //! phone tail, participant code, enterprise name or initials, then fuzzy. Results come in tiers so
 //! the likeliest person is on top after two or three keystrokes.
 
+mod aside;
 mod build;
 /// The fewest digits that search phone tails: fewer match a tenth of everyone.
 pub const PHONE_TAIL_DIGITS: usize = 4;
