@@ -35,18 +35,6 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-impl Cli {
-    /// Whether this run shows the interface (which reads on worker threads), rather than
-    /// running one command.
-    pub fn shows_interface(&self) -> bool {
-        match &self.command {
-            None | Some(Command::Tui) => true,
-            Some(Command::Demo(demo)) => !demo.no_tui,
-            Some(_) => false,
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the terminal interface (the default)

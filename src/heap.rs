@@ -22,20 +22,17 @@ pub fn release_freed() {
 /// glibc also gives each thread that allocates while another does a heap of its own, and what
 /// one heap frees the others do not reuse. The interface reads on worker threads, each after
 /// others' reads: its door index, built on one after the tabs' reads, peaked 90 MB higher at
-/// ten times the province (407 MB, against 316 MB with one heap). So the interface (`one_heap`)
-/// shares one. A command runs on one thread beside sled's: a bundle import of 1,000,000 ops
-/// peaked 10 MB higher with one heap (88 MB against 78 MB), so commands keep glibc's choice.
-/// Called in `main` before any thread starts.
+/// ten times the province (407 MB, against 316 MB with one heap). So every peixun shares one:
+/// its threads are few, and a bundle import of 1,000,030 ops, beside sled's threads, peaked at
+/// 75-87 MB in 22-25 s either way (three runs each). Called first thing in `main`.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub fn configure(one_heap: bool) {
+pub fn configure() {
     // SAFETY: `mallopt` sets allocator parameters; called once, before any thread starts.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 512 * 1024);
-        if one_heap {
-            libc::mallopt(libc::M_ARENA_MAX, 1);
-        }
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub fn configure(_one_heap: bool) {}
+pub fn configure() {}

@@ -8,6 +8,7 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    peixun::heap::configure();
     peixun::private_files::restrict_process();
     // No error's backtrace is ever shown (a failure prints its chain of messages), so none is
     // captured: symbolising one costs a refusal a third of a second and a hundred megabytes.
@@ -39,7 +40,6 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
-    peixun::heap::configure(cli.shows_interface());
     peixun::i18n::set_lang(cli.lang);
     // While another peixun holds the store with its interface open, it runs the command.
     if let Some(code) = peixun::commands::remote::forward(&args, &mut command, &cli) {
