@@ -244,10 +244,17 @@ pub fn each_row<P>(
         }
     }
     order.sort_unstable();
+    // Only the ids are read from here on: with the units and the names' pinyin held beside
+    // the rows as they were built, `outreach list` at ten times the province peaked 10 MB
+    // higher (168.0 MB, against 157.6 MB).
+    let order: Vec<Box<str>> = order
+        .into_iter()
+        .map(|(_, _, id)| id.into_boxed_str())
+        .collect();
     let row_of: HashMap<&str, usize> = order
         .iter()
         .enumerate()
-        .map(|(row, (_, _, id))| (id.as_str(), row))
+        .map(|(row, id)| (&**id, row))
         .collect();
     let mut trained = vec![false; order.len()];
     let mut people: Vec<(usize, P)> = Vec::new();
@@ -263,7 +270,7 @@ pub fn each_row<P>(
     // Stable: each row's people stay in the store's order.
     people.sort_by_key(|(row, _)| *row);
     let mut people = people.into_iter().peekable();
-    for (row, (_, _, id)) in order.into_iter().enumerate() {
+    for (row, id) in order.into_iter().enumerate() {
         let mut of_row = Vec::new();
         while let Some((_, person)) = people.next_if(|(at, _)| *at == row) {
             of_row.push(person);
