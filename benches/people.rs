@@ -2,9 +2,9 @@
 //! answering from the index kept beside the store and, as it did before, building the index
 //! from the store, beside `fzf --filter` on the same people with their pinyin, measured in the
 //! same run; and after a person changed, answering from the kept index with the change kept
-//! beside it. Then the door's office index built into its kept file against built held in
-//! memory, loaded from the kept file against built from the store, in process, and keystrokes at the door answered from the kept file against from the
-//! index held in memory.
+//! beside it. Then, in process: the door's office index built into its kept file against built
+//! held in memory, loaded from the kept file against built from the store, and keystrokes at
+//! the door answered from the kept file against from the index held in memory.
 
 #[path = "support/mod.rs"]
 mod support;

@@ -1,5 +1,6 @@
-//! Handing freed memory back to the system: large blocks as they are freed, the rest after a
-//! bulk read. glibc keeps freed memory for reuse, so after a one-off read (the province's
+//! The allocator set up for a process that reads a whole store at times: one heap for every
+//! thread, and freed memory handed back to the system (large blocks as they are freed, the
+//! rest after a bulk read). glibc keeps freed memory for reuse, so after a one-off read (the province's
 //! certification book is 80 MB while it is worked out, 5 MB once shown; a `doctor` run for
 //! another peixun) a long-running interface would hold its peak for the rest of the session.
 
@@ -13,6 +14,8 @@ pub fn release_freed() {
     }
 }
 
+/// Sets one heap for every thread, and maps blocks from 512 KiB.
+///
 /// glibc raises the size from which it maps a block on its own each time such a block is freed,
 /// up to 32 MB; blocks below it then come from the heap and, once freed, stay with the process.
 /// A bundle import of 400,000 ops peaked at 112-116 MB so, and at 70-74 MB with the size held

@@ -18,7 +18,7 @@ pub(super) enum AsideIn<'a> {
 }
 
 /// Bytes put aside.
-pub(super) enum Aside {
+enum Aside {
     Held(Vec<u8>),
     File { out: BufWriter<File>, len: usize },
 }
@@ -27,7 +27,7 @@ pub(super) enum Aside {
 const ASIDE_BUFFER: usize = 64 * 1024;
 
 impl Aside {
-    pub(super) fn new(within: AsideIn) -> Aside {
+    fn new(within: AsideIn) -> Aside {
         match within {
             AsideIn::Folder(dir) => match tempfile::tempfile_in(dir) {
                 Ok(file) => Aside::File {
@@ -40,7 +40,7 @@ impl Aside {
         }
     }
 
-    pub(super) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         match self {
             Aside::Held(bytes) => bytes.len(),
             Aside::File { len, .. } => *len,
@@ -48,7 +48,7 @@ impl Aside {
     }
 
     /// Everything written so far, from the start; writing after it goes on at the end.
-    pub(super) fn read(&mut self) -> io::Result<Box<dyn Read + '_>> {
+    fn read(&mut self) -> io::Result<Box<dyn Read + '_>> {
         match self {
             Aside::Held(bytes) => Ok(Box::new(&bytes[..])),
             Aside::File { out, len } => {
@@ -156,10 +156,11 @@ impl TextsAside {
         }
     }
 
+    /// Refused once the arena passes 4 GiB, where its ends no longer fit the format.
     pub(super) fn push(&mut self, text: &str) -> io::Result<()> {
+        let end = u32::try_from(self.arena.len() + text.len()).map_err(io::Error::other)?;
         self.arena.write_all(text.as_bytes())?;
-        self.ends
-            .write_all(&(self.arena.len() as u32).to_le_bytes())
+        self.ends.write_all(&end.to_le_bytes())
     }
 
     pub(super) fn len(&self) -> usize {
@@ -168,14 +169,12 @@ impl TextsAside {
 
     /// Each string in the order pushed.
     pub(super) fn each(&mut self, mut visit: impl FnMut(&str) -> io::Result<()>) -> io::Result<()> {
+        let count = self.ends.len() / 4;
         let mut ends = self.ends.read()?;
         let mut arena = self.arena.read()?;
         let (mut start, mut end, mut text) = (0usize, [0u8; 4], Vec::new());
-        loop {
-            match ends.read_exact(&mut end) {
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
-                read => read?,
-            }
+        for _ in 0..count {
+            ends.read_exact(&mut end)?;
             let end = u32::from_le_bytes(end) as usize;
             text.resize(end.saturating_sub(start), 0);
             arena.read_exact(&mut text)?;
@@ -183,6 +182,7 @@ impl TextsAside {
             let text = std::str::from_utf8(&text).map_err(io::Error::other)?;
             visit(text)?;
         }
+        Ok(())
     }
 
     /// The column in its place: the arena, then the ends.
@@ -240,8 +240,11 @@ mod tests {
         ) {
             let dir = tempfile::tempdir().unwrap();
             let missing = dir.path().join("not-there");
-            for within in [AsideIn::Memory, AsideIn::Folder(dir.path()), AsideIn::Folder(&missing)] {
+            let in_file = [false, true, false];
+            let places = [AsideIn::Memory, AsideIn::Folder(dir.path()), AsideIn::Folder(&missing)];
+            for (within, in_file) in places.into_iter().zip(in_file) {
                 let mut texts = TextsAside::new(within);
+                prop_assert_eq!(matches!(texts.arena, Aside::File { .. }), in_file);
                 for s in &strings {
                     texts.push(s).unwrap();
                 }
@@ -272,16 +275,35 @@ mod tests {
         }
     }
 
+    /// Past the buffers: strings longer than one, and more than fill many, through a file.
+    #[test]
+    fn strings_past_the_buffers_come_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let strings: Vec<String> = (0..5000)
+            .map(|i| match i {
+                7 => "鄂".repeat(3 * ASIDE_BUFFER),
+                _ => format!("张三{i}"),
+            })
+            .collect();
+        let mut texts = TextsAside::new(AsideIn::Folder(dir.path()));
+        for s in &strings {
+            texts.push(s).unwrap();
+        }
+        assert!(texts.len() > 9 * ASIDE_BUFFER);
+        assert_eq!(read_back(&mut texts), strings);
+    }
+
     #[test]
     fn a_piece_cut_short_is_an_error_not_a_column() {
         let dir = tempfile::tempdir().unwrap();
         let mut piece =
             Piece::of(AsideIn::Folder(dir.path()), |out| out.numbers([1, 2, 3])).unwrap();
-        if let Aside::File { out, len } = &mut piece.aside {
-            out.flush().unwrap();
-            out.get_ref().set_len(8).unwrap();
-            *len = 8;
-        }
+        let Aside::File { out, len } = &mut piece.aside else {
+            panic!("a folder that takes files holds the piece in one");
+        };
+        out.flush().unwrap();
+        out.get_ref().set_len(8).unwrap();
+        *len = 8;
         let mut copied = Vec::new();
         let failed = piece.write(&mut Columns::to(&mut copied));
         assert_eq!(failed.unwrap_err().kind(), io::ErrorKind::UnexpectedEof);

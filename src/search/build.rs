@@ -104,8 +104,10 @@ impl Gathered {
         known_enterprises: impl IntoIterator<Item = String>,
         within: AsideIn,
     ) -> io::Result<Gathered> {
-        let [mut ids, mut names, mut phones, mut codes_shown, mut positions, mut enterprise_names, mut fuzzy_full, mut fuzzy_initials] =
-            [(); 8].map(|_| TextsAside::new(within));
+        let [mut ids, mut names, mut phones, mut codes_shown] =
+            [(); 4].map(|_| TextsAside::new(within));
+        let [mut positions, mut fuzzy_full, mut fuzzy_initials, mut enterprise_names] =
+            [(); 4].map(|_| TextsAside::new(within));
         let [mut enterprise_of, mut fuzzy_masks, mut enterprise_initials_at] =
             [(); 3].map(|_| NumbersAside::new(within));
         let mut enterprise_ids: HashMap<String, u32> = HashMap::new();
