@@ -157,6 +157,34 @@ fn remove_unfinished_snapshots(db: &Path) {
     }
 }
 
+/// What a write beside the store names its file until it is whole (`tempfile`'s default).
+const UNFINISHED_PREFIX: &str = ".tmp";
+
+/// A file written beside the store is named as unfinished until it is whole; a process killed
+/// meanwhile leaves it behind. Called with the store's lock held, so no peixun is writing one;
+/// only those older than a minute go, in case a clock or a lock is not what it seems.
+fn remove_abandoned_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let a_minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in entries.flatten() {
+        let unfinished = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(UNFINISHED_PREFIX);
+        let abandoned = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified < a_minute_ago);
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if unfinished && abandoned && is_file {
+            // A read-only folder keeps it: it is only clutter.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// sled 0.34 panics instead of returning an error on some damaged files during recovery: here
 /// that panic becomes the "damaged" refusal, without the crash report.
 fn open_catching(config: &sled::Config) -> Result<sled::Result<sled::Db>, String> {
@@ -325,6 +353,7 @@ impl Store {
             return Err(StoreError::NoStore(dir.to_path_buf()).into());
         }
         let file = lock(dir)?;
+        remove_abandoned_files(dir);
         super::relog::settle(&db_path(dir))?;
         Ok(StoreLock { _file: file })
     }
@@ -335,6 +364,7 @@ impl Store {
             return Err(StoreError::NoStore(dir.to_path_buf()).into());
         }
         let lock = lock(dir)?;
+        remove_abandoned_files(dir);
         super::relog::settle(&db_path(dir))?;
         crate::private_files::tighten(dir);
         let mut db = open_db(dir)?;
@@ -418,6 +448,32 @@ impl Store {
 mod tests {
     use super::*;
     use color_eyre::eyre::{eyre, Report, WrapErr};
+
+    /// Left by a process killed mid-write (a kill -9 while the door's index was written): gone
+    /// at the next open once a minute old; a fresh one, a folder and anything else stay.
+    #[test]
+    fn files_left_unfinished_go_at_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_dir = dir.path().join("store");
+        drop(Store::create(&store_dir, "420704", "测试员").unwrap());
+        let at = |name: &str| store_dir.join(name);
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for name in [".tmpOld123", ".tmpNew456", "notes.tmp"] {
+            std::fs::write(at(name), b"half").unwrap();
+        }
+        std::fs::create_dir(at(".tmpFolder")).unwrap();
+        for name in [".tmpOld123", "notes.tmp", ".tmpFolder"] {
+            let file = std::fs::File::open(at(name)).unwrap();
+            file.set_modified(an_hour_ago).unwrap();
+        }
+        drop(Store::open(&store_dir).unwrap());
+        assert!(!at(".tmpOld123").exists());
+        assert!(at(".tmpNew456").exists() && at("notes.tmp").exists() && at(".tmpFolder").exists());
+        let old = std::fs::File::open(at(".tmpNew456")).unwrap();
+        old.set_modified(an_hour_ago).unwrap();
+        drop(Store::lock_only(&store_dir).unwrap());
+        assert!(!at(".tmpNew456").exists());
+    }
 
     #[test]
     fn the_segment_size_is_read_from_sleds_conf() {
