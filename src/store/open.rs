@@ -29,6 +29,8 @@ pub enum StoreError {
         dir: PathBuf,
         detail: String,
     },
+    /// The disk has no room for what opening writes; nothing is damaged.
+    DiskFull(PathBuf),
 }
 
 impl std::fmt::Display for StoreError {
@@ -59,6 +61,7 @@ impl std::fmt::Display for StoreError {
                 "cli.store.damaged",
                 &[("dir", &dir.display()), ("detail", detail)],
             ),
+            Self::DiskFull(dir) => tf("cli.store.disk_full", &[("dir", &dir.display())]),
         };
         f.write_str(&text)
     }
@@ -267,10 +270,6 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
     let config = sled::Config::new()
         .path(db_path(dir))
         .cache_capacity(cache_bytes());
-    let damaged = |detail: String| StoreError::Damaged {
-        dir: dir.to_path_buf(),
-        detail,
-    };
     // Our own lock file already keeps other processes out, so sled's lock can only be held by a
     // store of this process that was just dropped: sled releases it from a background thread.
     let mut attempts = 0;
@@ -281,9 +280,29 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            Ok(Err(e)) => return Err(damaged(e.to_string()).into()),
-            Err(panic) => return Err(damaged(panic).into()),
+            Ok(Err(e)) => return Err(opening_failed(dir, e).into()),
+            Err(panic) => {
+                return Err(StoreError::Damaged {
+                    dir: dir.to_path_buf(),
+                    detail: panic,
+                }
+                .into())
+            }
         }
+    }
+}
+
+/// Why sled could not open the store in `dir`: a full disk is said as such, since nothing is
+/// damaged then and "restore a backup" would be the wrong advice.
+fn opening_failed(dir: &Path, e: sled::Error) -> StoreError {
+    match &e {
+        sled::Error::Io(io) if io.raw_os_error() == Some(libc::ENOSPC) => {
+            StoreError::DiskFull(dir.to_path_buf())
+        }
+        _ => StoreError::Damaged {
+            dir: dir.to_path_buf(),
+            detail: e.to_string(),
+        },
     }
 }
 
@@ -473,6 +492,34 @@ mod tests {
         old.set_modified(an_hour_ago).unwrap();
         drop(Store::lock_only(&store_dir).unwrap());
         assert!(!at(".tmpNew456").exists());
+    }
+
+    #[test]
+    fn a_full_disk_at_open_is_said_as_full_not_damaged() {
+        let dir = Path::new("/data/peixun");
+        let full = || sled::Error::Io(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        let zh = crate::i18n::speak_on_this_thread(crate::i18n::Lang::Zh);
+        let said = opening_failed(dir, full()).to_string();
+        assert!(
+            said.contains("磁盘已满") && said.contains("/data/peixun"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("损坏或") && !said.contains("os error"),
+            "{said}"
+        );
+        drop(zh);
+        let _en = crate::i18n::speak_on_this_thread(crate::i18n::Lang::En);
+        let said = opening_failed(dir, full()).to_string();
+        assert!(
+            said.contains("is full") && !said.contains("damaged or"),
+            "{said}"
+        );
+        let denied = sled::Error::Io(std::io::Error::from_raw_os_error(libc::EACCES));
+        assert!(matches!(
+            opening_failed(dir, denied),
+            StoreError::Damaged { .. }
+        ));
     }
 
     #[test]
