@@ -24,7 +24,28 @@ pub fn io_reason(error: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "cli.io.denied",
         ErrorKind::IsADirectory => "cli.io.is_dir",
         ErrorKind::NotADirectory => "cli.io.not_dir",
+        _ if is_disk_full(error) => "cli.io.full",
         _ => return error.to_string(),
     };
     crate::i18n::t(key)
+}
+
+/// Whether `error` is the disk having no room left.
+pub fn is_disk_full(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// A cause in an error's chain as said to the user: a full disk in the UI language (the
+/// system's words for it are English), anything else as it says itself.
+pub fn cause_said(cause: &(dyn std::error::Error + 'static)) -> String {
+    let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+        match cause.downcast_ref::<sled::Error>() {
+            Some(sled::Error::Io(io)) => Some(io),
+            _ => None,
+        }
+    });
+    match io {
+        Some(io) if is_disk_full(io) => crate::i18n::t("cli.io.full"),
+        _ => cause.to_string(),
+    }
 }

@@ -236,7 +236,7 @@ pub fn units_under(office: &str) -> Vec<String> {
 pub fn failure(report: &color_eyre::Report, data_dir: Option<&std::path::Path>) -> (String, u8) {
     let damaged = data_dir.and_then(|dir| crate::store::damaged_message(report, dir));
     // Every message the user needs is in the chain; the backtrace is for developers.
-    let chain: Vec<String> = report.chain().map(ToString::to_string).collect();
+    let chain: Vec<String> = report.chain().map(crate::error::cause_said).collect();
     let message = damaged.unwrap_or_else(|| chain.join(": "));
     let lines: Vec<_> = message
         .split('\n')
@@ -497,6 +497,29 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `doctor` stopped by a full disk said so in the system's English at the end of its
+    /// Chinese message.
+    #[test]
+    fn a_full_disk_in_a_failure_is_said_in_the_ui_language() {
+        let _zh = crate::i18n::speak_on_this_thread(crate::i18n::Lang::Zh);
+        for full in [
+            color_eyre::Report::new(std::io::Error::from_raw_os_error(libc::ENOSPC)),
+            color_eyre::Report::new(sled::Error::Io(std::io::Error::from_raw_os_error(
+                libc::ENOSPC,
+            ))),
+        ] {
+            let (said, _) = failure(&full.wrap_err("检查没有做完，数据未作改动"), None);
+            assert_eq!(
+                said,
+                format!("检查没有做完，数据未作改动: {}", t("cli.io.full"))
+            );
+            assert!(said.contains("磁盘已满"), "{said}");
+        }
+        let other = color_eyre::Report::new(std::io::Error::from_raw_os_error(libc::EIO));
+        let (said, _) = failure(&other, None);
+        assert!(said.contains("os error"), "{said}");
+    }
 
     /// A list printed an item at a time reads exactly as the whole list printed at once.
     #[test]
