@@ -296,7 +296,7 @@ fn open_db(dir: &Path) -> Result<sled::Db> {
 /// damaged then and "restore a backup" would be the wrong advice.
 fn opening_failed(dir: &Path, e: sled::Error) -> StoreError {
     match &e {
-        sled::Error::Io(io) if io.raw_os_error() == Some(libc::ENOSPC) => {
+        sled::Error::Io(io) if crate::error::is_disk_full(io) => {
             StoreError::DiskFull(dir.to_path_buf())
         }
         _ => StoreError::Damaged {
