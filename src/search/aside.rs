@@ -167,20 +167,23 @@ impl TextsAside {
         self.arena.len() + self.ends.len()
     }
 
-    /// Each string in the order pushed.
-    pub(super) fn each(&mut self, mut visit: impl FnMut(&str) -> io::Result<()>) -> io::Result<()> {
+    /// Each string with its number, in the order pushed.
+    pub(super) fn each(
+        &mut self,
+        mut visit: impl FnMut(u32, &str) -> io::Result<()>,
+    ) -> io::Result<()> {
         let count = self.ends.len() / 4;
         let mut ends = self.ends.read()?;
         let mut arena = self.arena.read()?;
         let (mut start, mut end, mut text) = (0usize, [0u8; 4], Vec::new());
-        for _ in 0..count {
+        for number in 0..count {
             ends.read_exact(&mut end)?;
             let end = u32::from_le_bytes(end) as usize;
             text.resize(end.saturating_sub(start), 0);
             arena.read_exact(&mut text)?;
             start = end;
             let text = std::str::from_utf8(&text).map_err(io::Error::other)?;
-            visit(text)?;
+            visit(u32::try_from(number).map_err(io::Error::other)?, text)?;
         }
         Ok(())
     }
@@ -221,7 +224,8 @@ mod tests {
     fn read_back(texts: &mut TextsAside) -> Vec<String> {
         let mut read = Vec::new();
         texts
-            .each(|text| {
+            .each(|number, text| {
+                assert_eq!(number as usize, read.len());
                 read.push(text.to_string());
                 Ok(())
             })

@@ -95,6 +95,23 @@ fn sorted(keys: KeysBuilder, within: AsideIn) -> io::Result<Piece> {
     Piece::of(within, |out| keys.write(out))
 }
 
+/// A key for each string of `column` that `key_of` gives one, under the string's number,
+/// sorted and put aside.
+fn keys_of(
+    column: &mut TextsAside,
+    within: AsideIn,
+    key_of: impl Fn(&str) -> Option<String>,
+) -> io::Result<Piece> {
+    let mut keys = KeysBuilder::default();
+    column.each(|entry, text| {
+        if let Some(key) = key_of(text) {
+            keys.push(&key, entry, false);
+        }
+        Ok(())
+    })?;
+    sorted(keys, within)
+}
+
 impl Gathered {
     /// The people are read once, for the columns that need them whole; each list of keys is
     /// then made from the column it comes from, read back, so that only the keys being sorted
@@ -149,8 +166,7 @@ impl Gathered {
         })?;
 
         let (mut initials, mut full) = (KeysBuilder::default(), KeysBuilder::default());
-        let mut entry = 0;
-        names.each(|name| {
+        names.each(|entry, name| {
             let variants = pinyin::variants(name);
             for variant in &variants {
                 initials.push(&variant.initials, entry, !variant.primary);
@@ -162,45 +178,24 @@ impl Gathered {
                 .unwrap_or_default();
             fuzzy_full.push(primary_full)?;
             fuzzy_initials.push(primary_initials)?;
-            fuzzy_masks.push(letter_mask(primary_full))?;
-            entry += 1;
-            Ok(())
+            fuzzy_masks.push(letter_mask(primary_full))
         })?;
         let (initials, full) = (sorted(initials, within)?, sorted(full, within)?);
 
         let mut enterprise_initials = KeysBuilder::default();
-        let mut id = 0;
-        enterprise_names.each(|enterprise| {
+        enterprise_names.each(|id, enterprise| {
             let (initials, starts) = pinyin::name_part_initials(enterprise);
-            enterprise_initials_at
-                .push(enterprise_initials.push_suffixes(&initials, &starts, id))?;
-            id += 1;
-            Ok(())
+            enterprise_initials_at.push(enterprise_initials.push_suffixes(&initials, &starts, id))
         })?;
         let enterprise_initials = sorted(enterprise_initials, within)?;
 
-        let mut phone_tails = KeysBuilder::default();
-        let mut entry = 0;
-        phones.each(|phone| {
+        let phone_tails = keys_of(&mut phones, within, |phone| {
             let digits: String = phone.chars().filter(char::is_ascii_digit).rev().collect();
-            if !digits.is_empty() {
-                phone_tails.push(&digits, entry, false);
-            }
-            entry += 1;
-            Ok(())
+            (!digits.is_empty()).then_some(digits)
         })?;
-        let phone_tails = sorted(phone_tails, within)?;
-
-        let mut codes = KeysBuilder::default();
-        let mut entry = 0;
-        codes_shown.each(|code| {
-            if !code.is_empty() {
-                codes.push(&normalise_query(code), entry, false);
-            }
-            entry += 1;
-            Ok(())
+        let codes = keys_of(&mut codes_shown, within, |code| {
+            (!code.is_empty()).then(|| normalise_query(code))
         })?;
-        let codes = sorted(codes, within)?;
 
         let mut known_names: Vec<String> = known_enterprises.into_iter().collect();
         known_names.sort_unstable();
