@@ -1,11 +1,9 @@
 //! Backups: `peixun backup`, the daily automatic one, `peixun restore`, and refusals.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{stdout, text};
+use crate::common::{stdout, text};
 
 /// The binary with its own config dir, so the user's config.toml does not leak in.
 fn run(config: &Path, dir: &Path, args: &[&str]) -> Output {

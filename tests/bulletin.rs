@@ -3,8 +3,7 @@
 //! nominations by the city travelling to the province by bundle and the choice coming back;
 //! offices that may not nominate or choose refused, with nothing written.
 
-mod common;
-use common::offices::*;
+use crate::common::offices::*;
 
 use chrono::{NaiveDate, NaiveTime};
 use peixun::app::awards::{self, Chosen, NominationInput};

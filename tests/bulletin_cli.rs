@@ -1,8 +1,7 @@
 //! The 通报 and the 评选 from the command line: refusals in words with nothing written, the
 //! bulletin's figures as the coverage report and the 样表 give them, both tables printed whole.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn log_len(dir: &std::path::Path) -> usize {
     json(&peixun(dir, &["log", "--json"]))

@@ -1,8 +1,7 @@
 //! The certification chain from the command line at the province office: the platform's watch
 //! log in, the trained rule, evaluation, the exam rule table, certificates and the roster.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

@@ -1,11 +1,9 @@
 //! `cert evaluate --city` ranks that city's people alone: the same rows as ranking everyone and
 //! keeping the city's, and `--publish` with it records that city's evaluations only.
 
-mod common;
-
 use std::path::Path;
 
-use common::{json, peixun, stdout, text};
+use crate::common::{json, peixun, stdout, text};
 
 fn added(dir: &Path, args: &[&str]) -> String {
     stdout(&peixun(dir, args)).trim().to_string()

@@ -1,8 +1,7 @@
 //! Certification history is append-only: a second mark for the same attempt needs a reason and
 //! keeps the first; a certificate needs the trained rule whichever class the person sat.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

@@ -1,8 +1,7 @@
 //! Check-in at the door: duplicates, walk-ins, undo, lateness, ambiguity, two laptops, and
 //! acknowledged check-ins surviving a kill.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};

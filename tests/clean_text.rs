@@ -1,9 +1,8 @@
 //! Terminal escapes in text: refused at every input with the field named, refused in ops another
 //! office sends, and never printed raw.
 
-mod common;
-use common::offices::*;
-use common::*;
+use crate::common::offices::*;
+use crate::common::*;
 
 use peixun::domain::Person;
 use peixun::log::Payload;

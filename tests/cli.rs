@@ -1,7 +1,6 @@
 //! The CLI as scripts use it: exit codes, messages in both languages, `--json` output.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::process::Command;
 

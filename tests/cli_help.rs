@@ -1,7 +1,6 @@
 //! The command line speaks the UI language: help, man page, completions, mistakes, op names.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::process::{Command, Output};
 

@@ -1,9 +1,8 @@
 //! Each unit's 联系人: named by the unit, marked on its checklist, changed during the year, seen
 //! by the city above it; an office cannot name another unit's contact.
 
-mod common;
-use common::offices::*;
-use common::*;
+use crate::common::offices::*;
+use crate::common::*;
 
 use peixun::app::contacts;
 use peixun::domain::contact::Contact;

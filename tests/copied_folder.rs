@@ -1,9 +1,7 @@
 //! A data folder copied elsewhere says so once, naming where the work of both copies goes: up
 //! to the office above, or, for the province, down to the cities.
 
-mod common;
-
-use common::{copy_folder, peixun, stderr, stdout};
+use crate::common::{copy_folder, peixun, stderr, stdout};
 
 #[test]
 fn a_copied_folder_says_where_both_copies_work_goes() {

@@ -2,9 +2,8 @@
 //! a name and a code that disagree are a named row error, categories are the seed's four (several
 //! in one cell kept), and coverage counts a code once however many offices registered it.
 
-mod common;
-use common::offices::{Office, ECHENG, EZHOU, HUARONG};
-use common::*;
+use crate::common::offices::{Office, ECHENG, EZHOU, HUARONG};
+use crate::common::*;
 
 use std::path::{Path, PathBuf};
 

@@ -12,15 +12,13 @@
 //! `nobody` user (uid/gid 65534, in `pre_exec`) on files it owns; otherwise modes apply as they
 //! are.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{stdout, text};
+use crate::common::{stdout, text};
 
 const NOBODY: u32 = 65534;
 

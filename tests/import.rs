@@ -1,8 +1,7 @@
 //! Enrolment sheets as offices really send them: title rows, GB18030, numbers for phones,
 //! full-width digits, bad codes, duplicates, blank tails, merged title cells.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

@@ -5,13 +5,13 @@
 //! day) removes it before it is acknowledged; a damaged, another version's or another kind's copy
 //! is made again, and one copied in from another store is found out by `doctor`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
+use crate::common::offices::{Office, ECHENG, EZHOU};
+use crate::common::{json, peixun, stdout};
 use chrono::NaiveDate;
-use common::offices::{Office, ECHENG, EZHOU};
-use common::{json, peixun, stdout};
 use peixun::store::checklist::rows;
 use peixun::store::derived::DerivedFile;
 use peixun::store::kept_records::{keep as keep_records, load as load_records, KeptRecords};

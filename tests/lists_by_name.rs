@@ -1,9 +1,7 @@
 //! The whole-store lists, `people` and `enterprises` as tables and as JSON, come out by the
 //! names' pinyin (ties in the order of their ids), gathered in a scratch file that is gone after.
 
-mod common;
-
-use common::{json, names_in, peixun, stdout};
+use crate::common::{json, names_in, peixun, stdout};
 
 fn added(dir: &std::path::Path, args: &[&str]) -> String {
     stdout(&peixun(dir, args)).trim().to_string()

@@ -1,10 +1,8 @@
 //! `peixun log` reads the log as it prints it: the devices' chains merged in fold order, the
 //! same order the ops were folded in, whether printed whole, as JSON or only the last few.
 
-mod common;
-
-use common::offices::*;
-use common::{json, peixun, stdout};
+use crate::common::offices::*;
+use crate::common::{json, peixun, stdout};
 use peixun::log::Payload;
 
 /// A city whose log interleaves its own ops with a county's, taken from two bundles.

@@ -1,9 +1,7 @@
 //! Schema 6 to 7: a store that keeps its phone and code lookups a key per pair opens with them
 //! in buckets, made again from the people's records in a fresh copy of the database.
 
-mod common;
-
-use common::{raw_sled, schema_of};
+use crate::common::{raw_sled, schema_of};
 use peixun::domain::Person;
 use peixun::log::{rebuild, Payload};
 use peixun::search::lookup;

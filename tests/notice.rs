@@ -2,8 +2,7 @@
 //! facts, escaped; refusals (an unknown session, another format, a file already there) write
 //! nothing and exit 2, in either language; a .pdf as well.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::io::Read;
 use std::path::Path;

@@ -3,9 +3,8 @@
 //! enterprises; a service need goes up, is answered by the city and the answer comes back down;
 //! publicity is kept with the class it covered, and bad input writes nothing.
 
-mod common;
-use common::offices::*;
-use common::*;
+use crate::common::offices::*;
+use crate::common::*;
 
 use peixun::app::outreach::{self, CallFilter};
 use peixun::app::{needs, publicity, Refusal};

@@ -3,9 +3,8 @@
 //! apart), byte for byte, in a folder or a .zip; its index names every item without evidence; a
 //! refused run writes nothing; `checklist get` gives back the bytes attached.
 
-mod common;
-use common::offices::{city_and_two_counties, Office, ECHENG, EZHOU, HUARONG};
-use common::*;
+use crate::common::offices::{city_and_two_counties, Office, ECHENG, EZHOU, HUARONG};
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

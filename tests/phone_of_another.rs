@@ -2,9 +2,7 @@
 //! than recording the phone's owner, and nothing is written; the owner's own name, written with
 //! spaces, finds them. `person add` does not make a second person with it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn county_with_a_session() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();

@@ -2,9 +2,8 @@
 //! bring them to 鄂州, and the city's 附件2 holds exactly their classes; a county cannot write
 //! another's plan, an empty plan is not reported, and bad input is named without writing.
 
-mod common;
-use common::offices::*;
-use common::*;
+use crate::common::offices::*;
+use crate::common::*;
 
 use chrono::NaiveDate;
 use peixun::app::plans::{self, Submitted};

@@ -1,7 +1,6 @@
 //! The official tables read back as an office would open them.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

@@ -4,8 +4,7 @@
 //! of the campaign documents. The rendering checks need LibreOffice (libreoffice-calc),
 //! poppler-utils and a Chinese font: `.ci/run` installs them.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;

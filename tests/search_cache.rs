@@ -3,10 +3,10 @@
 //! way people change (a bundle, an import, an enterprise) removes it first, so an answer is never
 //! older than the store.
 
-mod common;
+use crate::common;
 
-use common::offices::{county_work, hierarchy, person, Office, ECHENG, EZHOU, PHONE};
-use common::{json, peixun, stdout, text};
+use crate::common::offices::{county_work, hierarchy, person, Office, ECHENG, EZHOU, PHONE};
+use crate::common::{json, peixun, stdout, text};
 use peixun::search::cache;
 use peixun::store::derived::{search_index_path, DerivedFile};
 

@@ -4,7 +4,7 @@
 
 #![cfg(unix)]
 
-mod pty_session;
+use crate::pty_session;
 
 use std::path::Path;
 use std::process::{Command, Output};

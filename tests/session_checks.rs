@@ -2,8 +2,7 @@
 //! holiday (--yes), an enrolment past capacity (--over-capacity); what it refuses outright: units,
 //! host or co-host outside the office's area. Imports say how far past capacity they go.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

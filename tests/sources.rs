@@ -2,8 +2,7 @@
 //! section of the campaign documents, dates the documents do not give are shown as provisional,
 //! and `campaign show` lists the certification rules with their sources.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use peixun::campaign::campaign;
 

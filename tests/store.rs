@@ -1,10 +1,8 @@
 //! The store's promises: one process at a time, refusing newer or damaged stores without writing,
 //! and state that always equals the fold of the logs.
 
-mod common;
-
+use crate::common::{raw_sled, schema_of};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use common::{raw_sled, schema_of};
 use peixun::domain::{MarkStatus, Person, Session, SessionKind};
 use peixun::log::{rebuild, Payload};
 use peixun::store::{Store, StoreError};

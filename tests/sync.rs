@@ -3,10 +3,8 @@
 //! (`sync_set_aside.rs`), the golden bundles (`sync_golden.rs`), the command line
 //! (`sync_cli.rs`), many offices with unreliable sticks (`sync_deliveries.rs`).
 
-mod common;
-
+use crate::common::offices::*;
 use chrono::NaiveDate;
-use common::offices::*;
 use peixun::domain::MarkStatus;
 use peixun::log::device::tagged;
 use peixun::log::{Op, Payload};

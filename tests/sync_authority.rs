@@ -2,10 +2,8 @@
 //! converge and never cut a link, a joint session's units each keep their part of its list,
 //! and what a dishonest office writes under another's ids or devices changes nothing.
 
-mod common;
-
+use crate::common::offices::*;
 use chrono::NaiveDate;
-use common::offices::*;
 use peixun::demo::ChainWriter;
 use peixun::domain::{Session, SessionKind};
 use peixun::log::device::tagged;

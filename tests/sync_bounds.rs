@@ -77,7 +77,8 @@ fn varint(mut n: u64, out: &mut Vec<u8>) {
 }
 
 /// Runs the binary to its end (killed after `limit`): what it said, and its peak RSS in
-/// kilobytes, from its own resource usage.
+/// kilobytes, from its own resource usage. Linux folds the spawning process's own peak into the
+/// child's at exec, so these tests have a small binary of their own.
 #[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its resource usage
 fn run_measured(dir: &Path, args: &[&str], limit: Duration) -> (Output, i64) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_peixun"))

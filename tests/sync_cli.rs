@@ -1,12 +1,12 @@
 //! Bundles through the command line: two offices exchange keys and a bundle on a stick, as
 //! people do, with the messages and exit codes they see.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::offices::{ECHENG, EZHOU};
-use common::peixun;
+use crate::common::offices::{ECHENG, EZHOU};
+use crate::common::peixun;
 
 fn ok(output: std::process::Output) -> String {
     common::stdout(&output)

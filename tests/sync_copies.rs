@@ -1,11 +1,9 @@
 //! A county's data folder copied to a second machine: both copies go on working, and the city
 //! gets both halves without a fork; both ends are told.
 
-mod common;
-
 use std::path::Path;
 
-use common::offices::*;
+use crate::common::offices::*;
 use peixun::log::Payload;
 use peixun::store::Store;
 use peixun::sync::export::{build, ExportOptions};

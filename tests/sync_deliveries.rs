@@ -1,12 +1,10 @@
 //! Many offices, unreliable sticks: bundles reordered, read twice or lost between a province,
 //! a city and two counties still bring every office the same records once the sticks work.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::offices::*;
 use chrono::NaiveDate;
-use common::offices::*;
 use peixun::log::Payload;
 use peixun::sync::trust;
 use proptest::prelude::*;

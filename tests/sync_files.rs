@@ -2,7 +2,7 @@
 //! its city, is kept there under its hash and relayed on; a bundle without files stays format
 //! version 1; too many bytes are refused with a clear message before anything is written.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

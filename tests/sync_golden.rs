@@ -2,12 +2,10 @@
 //! peixun that every later one must still read, and must refuse after any single-byte change,
 //! any truncation and any appended byte. Version 1 carries ops; version 2 also an evidence file.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::offices::*;
 use chrono::NaiveDate;
-use common::offices::*;
 use peixun::store::Store;
 use peixun::sync::export::{build, ExportOptions, FILES_CAP};
 use peixun::sync::identity::keys_dir;

@@ -2,11 +2,9 @@
 //! county at the province through a roster, a copy of an office's old keys signing after the
 //! office rotated, and certificates of the first format.
 
-mod common;
-
 use std::path::Path;
 
-use common::offices::*;
+use crate::common::offices::*;
 use peixun::demo::ChainWriter;
 use peixun::domain::MarkStatus;
 use peixun::log::device::tagged;

@@ -2,11 +2,11 @@
 //! mistyped place is refused before anything is made, a folder is read whole on import, and a
 //! card taken for a bundle (or the other way round) says which command takes it.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{peixun, stdout, text};
+use crate::common::{peixun, stdout, text};
 
 /// A county and its city that trust each other, as after the phone call.
 fn pair(work: &Path) -> (std::path::PathBuf, std::path::PathBuf) {

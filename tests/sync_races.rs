@@ -5,12 +5,10 @@
 //! office agrees on what they share, no link stays blocked, and every op is applied or listed
 //! as refused with its reason.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::offices::*;
 use chrono::NaiveDate;
-use common::offices::*;
 use peixun::campaign::hierarchy::rank;
 use peixun::domain::{Session, SessionKind};
 use peixun::log::device::tagged;

@@ -3,11 +3,11 @@
 //! signed still verifies when relayed; a forged or unendorsed certificate is refused; held
 //! ranges are re-checked when their origin is revoked.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::offices::refusal;
+use crate::common::offices::refusal;
 use peixun::domain::{MarkStatus, Person};
 use peixun::log::Payload;
 use peixun::store::Store;

@@ -2,11 +2,11 @@
 //! forks quarantined, ranges left out when setting them aside would pass the bound, and floods
 //! of refused ops counted whole.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::offices::*;
+use crate::common::offices::*;
 use peixun::demo::ChainWriter;
 use peixun::log::device::tagged;
 use peixun::log::Op;

@@ -2,7 +2,7 @@
 //! received from each peer, how current each office's work is (relayed or not) in the roll-ups,
 //! and the people a city finds in more than one county's records.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use peixun::domain::{Enterprise, Person};

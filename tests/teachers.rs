@@ -2,9 +2,8 @@
 //! sending reach the county; a second session on one day asks first and is flagged; a county
 //! keeps no register, from the program or from a crafted bundle.
 
-mod common;
-use common::offices::*;
-use common::*;
+use crate::common::offices::*;
+use crate::common::*;
 
 use peixun::app::{teachers, Confirm, Refusal};
 use peixun::log::Payload;

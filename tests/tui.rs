@@ -2,7 +2,7 @@
 //! against a real store in a temp dir, and snapshots of every tab drawn on ratatui's TestBackend.
 
 #[path = "tui/fixtures.rs"]
-mod fixtures;
+pub(crate) mod fixtures;
 
 #[path = "tui/asks.rs"]
 mod asks;
@@ -49,7 +49,7 @@ mod paper;
 mod sync;
 
 #[path = "tui/sync_fixtures.rs"]
-mod sync_fixtures;
+pub(crate) mod sync_fixtures;
 
 #[path = "tui/wrapping.rs"]
 mod wrapping;

@@ -1,14 +1,7 @@
 //! The 认证 tab: key 6 reads the pipeline, counts per city by stage, Enter drills into a city's
 //! people and a person's whole history, Esc comes back; snapshots at 80x24 and 120x40.
 
-#[path = "tui/fixtures.rs"]
-#[allow(dead_code)] // shared with tests/tui.rs, which uses the rest
-mod fixtures;
-
-#[path = "tui/sync_fixtures.rs"]
-#[allow(dead_code)] // shared with the 同步 tab's tests, which use the rest
-mod sync_fixtures;
-
+use crate::tui::{fixtures, sync_fixtures};
 use crossterm::event::KeyCode;
 use fixtures::*;
 use peixun::cert::model::{Certificate, Evaluation, Marks, OnlineEntry};

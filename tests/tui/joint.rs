@@ -12,7 +12,7 @@ use peixun::tui::app::Overlay;
 use peixun::tui::Theme;
 use tempfile::TempDir;
 
-use crate::fixtures::*;
+use super::fixtures::*;
 
 fn city_session(id: &str, title: &str, host: &str, cohost: Option<&str>) -> Session {
     Session {
