@@ -272,13 +272,18 @@ pub fn each_row<P>(
     let mut statuses: HashMap<String, Outreach> = store
         .each_with_ids(&keys::outreach(""))
         .collect::<color_eyre::eyre::Result<_>>()?;
-    // Stable: each row's people stay in the store's order.
-    people.sort_by_key(|(row, _)| *row);
-    let mut people = people.into_iter().peekable();
+    // Last row first, so that each row's people are taken off the end and the list's room is
+    // given back as it empties, while the rows handed on grow. Stable: each row's people stay
+    // in the store's order, reversed once taken off.
+    people.sort_by_key(|(row, _)| std::cmp::Reverse(*row));
     for (row, id) in order.into_iter().enumerate() {
         let mut of_row = Vec::new();
-        while let Some((_, person)) = people.next_if(|(at, _)| *at == row) {
+        while let Some((_, person)) = people.pop_if(|(at, _)| *at == row) {
             of_row.push(person);
+        }
+        of_row.reverse();
+        if people.capacity() > 2 * people.len() + 4096 {
+            people.shrink_to_fit();
         }
         if filter.untrained && trained[row] {
             continue;
