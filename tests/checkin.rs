@@ -321,7 +321,7 @@ fn a_name_nobody_has_is_never_someone_else() {
 
 /// Kill cycles: `PEIXUN_KILL_CYCLES`, else 6 in CI and 12 otherwise. The 200-cycle figure in
 /// docs/performance.md comes from
-/// `PEIXUN_KILL_CYCLES=200 cargo test --release --test checkin kill_9 -- --nocapture`.
+/// `PEIXUN_KILL_CYCLES=200 cargo test --release --test suite checkin::kill_9 -- --nocapture`.
 fn kill_cycles() -> usize {
     match std::env::var("PEIXUN_KILL_CYCLES") {
         Ok(n) => n.parse().expect("PEIXUN_KILL_CYCLES is a number"),

@@ -3,12 +3,12 @@
 //! it: a long import is committed in chunks (`store::staged`), and an interrupted one is
 //! finished on the next open.
 
-use crate::common;
+mod common;
 
 use std::path::Path;
 use std::time::Instant;
 
-use crate::common::{json, peixun, run_killed, stdout, text};
+use common::{json, peixun, run_killed, stdout, text};
 
 const ROWS: usize = 6_000;
 

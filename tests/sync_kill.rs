@@ -2,12 +2,12 @@
 //! bundle) leaves the store as it was before or as it is after, never in between: the op log,
 //! the heads and the state are one sled transaction, and `peixun doctor` passes on reopening.
 
-use crate::common;
+mod common;
 
 use std::path::Path;
 use std::time::Instant;
 
-use crate::common::run_killed;
+use common::run_killed;
 use peixun::domain::{Enterprise, Person};
 use peixun::log::Payload;
 use peixun::store::Store;

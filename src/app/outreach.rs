@@ -221,8 +221,9 @@ pub fn rows(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRow>> {
 
 /// The same rows handed to `visit` one at a time, by unit and then by the name's pinyin, as the
 /// lists a coordinator phones down are read, each person as `keep` makes them. Held meanwhile:
-/// the rows' order and the people kept, not every enterprise's record (at ten times the
-/// province, building the 企业 tab's rows from everything at once held 240 MB).
+/// the rows' order, the people kept and the rows' outreach statuses, not every enterprise's
+/// record (at ten times the province, building the 企业 tab's rows from everything at once held
+/// 240 MB).
 pub fn each_row<P>(
     store: &Store,
     filter: CallFilter,
@@ -247,10 +248,12 @@ pub fn each_row<P>(
     // Only the ids are read from here on: with the units and the names' pinyin held beside
     // the rows as they were built, `outreach list` at ten times the province peaked 10 MB
     // higher (168.0 MB, against 157.6 MB). Gathered into a list of their own, not collected
-    // in place, which would keep the three strings' room for each id.
-    let mut ids = Vec::with_capacity(order.len());
-    ids.extend(order.into_iter().map(|(_, _, id)| id.into_boxed_str()));
-    let order: Vec<Box<str>> = ids;
+    // in place, which would keep the room of a unit, a pinyin key and an id for each id.
+    let order: Vec<Box<str>> = {
+        let mut ids = Vec::with_capacity(order.len());
+        ids.extend(order.into_iter().map(|(_, _, id)| id.into_boxed_str()));
+        ids
+    };
     let row_of: HashMap<&str, usize> = order
         .iter()
         .enumerate()
@@ -266,12 +269,16 @@ pub fn each_row<P>(
         trained[row] |= summary.is_trained(&person.id);
         people.push((row, keep(person)));
     }
-    drop(row_of);
     // Read in one pass, not one lookup per row in the list's order, which wanders over the
     // store and needs a larger cache to be quick.
-    let mut statuses: HashMap<String, Outreach> = store
-        .each_with_ids(&keys::outreach(""))
-        .collect::<color_eyre::eyre::Result<_>>()?;
+    let mut statuses: Vec<Option<Outreach>> = vec![None; order.len()];
+    for status in store.each_with_ids::<Outreach>(&keys::outreach("")) {
+        let (id, status) = status?;
+        if let Some(&row) = row_of.get(id.as_str()) {
+            statuses[row] = Some(status);
+        }
+    }
+    drop(row_of);
     // Last row first, so that each row's people are taken off the end and the list's room is
     // given back as it empties, while the rows handed on grow. Stable: each row's people stay
     // in the store's order, reversed once taken off.
@@ -282,6 +289,8 @@ pub fn each_row<P>(
             of_row.push(person);
         }
         of_row.reverse();
+        // Shrunk once half empty, so that all the shrinks together copy the list at most once
+        // more; a small list is left as it is.
         if people.capacity() > 2 * people.len() + 4096 {
             people.shrink_to_fit();
         }
@@ -297,7 +306,7 @@ pub fn each_row<P>(
             unit_name: unit_name(&enterprise.unit),
             trained: trained[row],
             people: of_row,
-            outreach: statuses.remove(&*id),
+            outreach: statuses[row].take(),
             enterprise,
         })?;
     }

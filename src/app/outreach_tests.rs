@@ -28,10 +28,6 @@ fn own_person(store: &Store, skip: usize, with: impl Fn(&Person) -> bool) -> Per
 fn rows_at_once(store: &Store, filter: CallFilter) -> Vec<OutreachRow> {
     let trained = crate::sheets::rollup::trained_people(store).unwrap();
     let people = store.people().unwrap();
-    let statuses: BTreeMap<String, Outreach> = store
-        .each_with_ids("r/")
-        .collect::<color_eyre::Result<_>>()
-        .unwrap();
     let mut out: Vec<OutreachRow> = store
         .enterprises()
         .unwrap()
@@ -47,7 +43,10 @@ fn rows_at_once(store: &Store, filter: CallFilter) -> Vec<OutreachRow> {
             OutreachRow {
                 unit_name: unit_name(&e.unit),
                 trained: of_it.iter().any(|p| trained.contains(&p.id)),
-                outreach: statuses.get(&e.id).cloned(),
+                outreach: store
+                    .get_stored::<Outreach>(&keys::outreach(&e.id))
+                    .unwrap()
+                    .map(|s| s.value),
                 people: of_it,
                 enterprise: e,
             }

@@ -78,7 +78,7 @@ pub(super) fn chunk_key(i: usize) -> [u8; 8] {
 }
 
 /// A staged chunk is kept in parts of at most this many bytes. sled keeps the page it touched
-/// last in each of its 256 cache shards (24 MB / 256 = 96 KB each), so pages of whole chunks
+/// last in each of its 256 cache shards (96 KB each when the cache was 24 MB), so pages of whole chunks
 /// (80 KB values, up to 16 to a page) were never let go: 50 MB of a 400,000-op import's peak.
 const PART_BYTES: usize = 4 << 10;
 
