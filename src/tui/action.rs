@@ -99,13 +99,13 @@ actions! {
     Back = "back",
     /// Filter the list (sessions, enrolment).
     Filter = "filter",
-    /// Add a session; in a session's detail, enrol a person.
+    /// Add a session; in a session's detail, enrol a person; on the 企业 tab, record a need.
     Add = "add",
     /// Edit the session.
     Edit = "edit",
     /// Remove the selected person from the session.
     Remove = "remove",
-    /// Mark the checklist item done.
+    /// Mark the checklist item done; on the 企业 tab, answer a need.
     MarkDone = "mark_done",
     /// Mark the checklist item waived (不适用).
     MarkWaived = "mark_waived",
