@@ -13,7 +13,7 @@ use crate::cli::Cli;
 use crate::i18n::{t, tf};
 use crate::log::Op;
 use crate::search::cache;
-use crate::search::door::{candidate, enterprise_names};
+use crate::search::names::EnterpriseNames;
 use crate::store::derived::{remove_if_there, DerivedFile};
 use crate::store::kept_records::{self, KeptRecords};
 use crate::store::Store;
@@ -105,13 +105,13 @@ fn search_index_is_current(store: &Store) -> Result<bool> {
         return Ok(true);
     };
     // Person by person against the store, without building another index (600 MB at stress).
-    let names = enterprise_names(store)?;
+    let names = EnterpriseNames::read(store)?;
     let mut kept_people = kept.people();
     let mut same = true;
     // The kept index holds a few of its pages at a time (`search::paged`), however far the
     // walk goes.
     for person in store.people_each() {
-        let expected = candidate(&person?, &names);
+        let (expected, _) = names.candidate(&person?);
         same &= kept_people.next() == Some(expected);
     }
     if same && kept_people.next().is_none() {

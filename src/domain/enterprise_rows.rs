@@ -125,6 +125,16 @@ impl EnterpriseRows {
         Ok(())
     }
 
+    /// Gives back the room left by growing as rows were pushed: the rows are then held for the
+    /// session, and at ten times the province the text alone had grown to 27 MB.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.rows.shrink_to_fit();
+        self.units.shrink_to_fit();
+        self.offices.shrink_to_fit();
+    }
+
     fn push_string(&mut self, s: &str) -> Result<(), TooLarge> {
         self.text.push_str(s);
         self.ends

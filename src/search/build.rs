@@ -48,31 +48,79 @@ impl SearchIndex {
         candidates: impl IntoIterator<Item = Candidate>,
         known_enterprises: impl IntoIterator<Item = String>,
     ) -> SearchIndex {
-        let built =
-            Gathered::of(candidates, known_enterprises, AsideIn::Memory).and_then(|gathered| {
-                // Sized once: grown by doubling, the bytes and their copy were held together.
-                let mut body = Vec::with_capacity(gathered.len());
-                let layout = gathered.write(&mut Columns::to(&mut body))?;
-                Ok(SearchIndex {
-                    buffers: Buffers::Built { body },
-                    layout,
-                })
-            });
+        SearchIndex::build_numbered(candidates.into_iter().map(|c| (c, None)), known_enterprises)
+    }
+
+    /// The index of `people`, each with their enterprise's number (`EnterpriseNumber`).
+    pub(super) fn build_numbered(
+        people: impl IntoIterator<Item = (Candidate, EnterpriseNumber)>,
+        known_enterprises: impl IntoIterator<Item = String>,
+    ) -> SearchIndex {
+        let built = Gathered::of(people, known_enterprises, AsideIn::Memory).and_then(|gathered| {
+            // Sized once: grown by doubling, the bytes and their copy were held together.
+            let mut body = Vec::with_capacity(gathered.len());
+            let layout = gathered.write(&mut Columns::to(&mut body))?;
+            Ok(SearchIndex {
+                buffers: Buffers::Built { body },
+                layout,
+            })
+        });
         // Gathering in and writing to memory do not fail.
         built.unwrap_or_default()
     }
 
-    /// The index of `candidates` as `build` makes it, written to `out`, its columns put aside in
-    /// unnamed files in `aside_in` until their place comes: at ten times the province its heap
-    /// peaked at 176 MB, against 286 MB with every column gathered in memory first.
+    /// The index of `people` as `build_numbered` makes it, written to `out`, its columns put
+    /// aside in unnamed files in `aside_in` until their place comes: at ten times the province
+    /// its heap peaked at 176 MB, against 286 MB with every column gathered in memory first.
     pub(super) fn write_built(
-        candidates: impl IntoIterator<Item = Candidate>,
+        people: impl IntoIterator<Item = (Candidate, EnterpriseNumber)>,
         known_enterprises: impl IntoIterator<Item = String>,
         aside_in: &Path,
         out: &mut dyn Write,
     ) -> io::Result<Layout> {
-        Gathered::of(candidates, known_enterprises, AsideIn::Folder(aside_in))?
+        Gathered::of(people, known_enterprises, AsideIn::Folder(aside_in))?
             .write(&mut Columns::to(out))
+    }
+}
+
+/// A number for a person's enterprise given by the caller, the same for the same name and only
+/// for it (`names::EnterpriseNames`), so that the build needs no map of names; without one the
+/// build numbers the names itself. One index's people all have one, or none do.
+pub(super) type EnterpriseNumber = Option<u32>;
+
+/// The index's own number of each enterprise, in the order the people first name them.
+#[derive(Default)]
+struct Numbering {
+    /// By the caller's number; `UNSEEN` where none yet.
+    given: Vec<u32>,
+    by_name: HashMap<String, u32>,
+    count: u32,
+}
+
+const UNSEEN: u32 = u32::MAX;
+
+impl Numbering {
+    /// The index's number of `enterprise`, and whether it is new.
+    fn of(&mut self, enterprise: &str, given: EnterpriseNumber) -> (u32, bool) {
+        let next = self.count;
+        let id = match given {
+            Some(given) => {
+                let given = given as usize;
+                if self.given.len() <= given {
+                    self.given.resize(given + 1, UNSEEN);
+                }
+                if self.given[given] == UNSEEN {
+                    self.given[given] = next;
+                }
+                self.given[given]
+            }
+            None => *self.by_name.entry(enterprise.to_string()).or_insert(next),
+        };
+        let new = id == next;
+        if new {
+            self.count += 1;
+        }
+        (id, new)
     }
 }
 
@@ -88,6 +136,16 @@ struct Gathered {
     /// name_chars, enterprise_chars, enterprise_people.
     postings: Piece,
     known: TextsAside,
+}
+
+/// For each character of the strings of `column`, the numbers of the strings it is in.
+fn char_postings(column: &mut TextsAside) -> io::Result<HashMap<char, Vec<u32>>> {
+    let mut postings = HashMap::new();
+    column.each(|entry, text| {
+        post(&mut postings, text, entry);
+        Ok(())
+    })?;
+    Ok(postings)
 }
 
 /// `keys` sorted and put aside.
@@ -117,7 +175,7 @@ impl Gathered {
     /// then made from the column it comes from, read back, so that only the keys being sorted
     /// are held.
     fn of(
-        candidates: impl IntoIterator<Item = Candidate>,
+        people: impl IntoIterator<Item = (Candidate, EnterpriseNumber)>,
         known_enterprises: impl IntoIterator<Item = String>,
         within: AsideIn,
     ) -> io::Result<Gathered> {
@@ -127,50 +185,44 @@ impl Gathered {
             [(); 4].map(|_| TextsAside::new(within));
         let [mut enterprise_of, mut fuzzy_masks, mut enterprise_initials_at] =
             [(); 3].map(|_| NumbersAside::new(within));
-        let mut enterprise_ids: HashMap<String, u32> = HashMap::new();
+        let mut numbering = Numbering::default();
         let mut enterprise_people: Vec<Vec<u32>> = Vec::new();
-        let mut name_chars = HashMap::new();
-        let mut enterprise_chars = HashMap::new();
-        for (i, candidate) in candidates.into_iter().enumerate() {
+        for (i, (candidate, number)) in people.into_iter().enumerate() {
             let entry = i as u32;
             ids.push(&candidate.id)?;
             names.push(&candidate.name)?;
             phones.push(&candidate.phone)?;
             codes_shown.push(&candidate.code)?;
             positions.push(&candidate.position)?;
-            post(&mut name_chars, &candidate.name, entry);
             let enterprise = candidate.enterprise.as_str();
             if enterprise.is_empty() {
                 enterprise_of.push(NO_ENTERPRISE)?;
                 continue;
             }
-            let id = match enterprise_ids.get(enterprise) {
-                Some(&id) => id,
-                None => {
-                    let id = enterprise_people.len() as u32;
-                    enterprise_ids.insert(enterprise.to_string(), id);
-                    enterprise_people.push(Vec::new());
-                    enterprise_names.push(enterprise)?;
-                    post(&mut enterprise_chars, enterprise, id);
-                    id
-                }
-            };
+            let (id, new) = numbering.of(enterprise, number);
+            if new {
+                enterprise_people.push(Vec::new());
+                enterprise_names.push(enterprise)?;
+            }
             enterprise_people[id as usize].push(entry);
             enterprise_of.push(id)?;
         }
-        drop(enterprise_ids);
+        drop(numbering);
+        // The characters' lists are made from the columns read back, one list at a time, not
+        // gathered through the people's pass beside everything else (15 MB at ten times).
         let postings = Piece::of(within, |out| {
-            write_char_postings(name_chars, out)?;
-            write_char_postings(enterprise_chars, out)?;
+            write_char_postings(char_postings(&mut names)?, out)?;
+            write_char_postings(char_postings(&mut enterprise_names)?, out)?;
             write_postings(enterprise_people, out)
         })?;
 
-        let (mut initials, mut full) = (KeysBuilder::default(), KeysBuilder::default());
+        // Initials then full pinyin, each list sorted and put aside before the next is made:
+        // both at once held 20 MB at ten times, for reading the names twice.
+        let mut initials = KeysBuilder::default();
         names.each(|entry, name| {
             let variants = pinyin::variants(name);
             for variant in &variants {
                 initials.push(&variant.initials, entry, !variant.primary);
-                full.push(&variant.full, entry, !variant.primary);
             }
             let (primary_full, primary_initials) = variants
                 .first()
@@ -180,7 +232,15 @@ impl Gathered {
             fuzzy_initials.push(primary_initials)?;
             fuzzy_masks.push(letter_mask(primary_full))
         })?;
-        let (initials, full) = (sorted(initials, within)?, sorted(full, within)?);
+        let initials = sorted(initials, within)?;
+        let mut full = KeysBuilder::default();
+        names.each(|entry, name| {
+            for variant in &pinyin::variants(name) {
+                full.push(&variant.full, entry, !variant.primary);
+            }
+            Ok(())
+        })?;
+        let full = sorted(full, within)?;
 
         let mut enterprise_initials = KeysBuilder::default();
         enterprise_names.each(|id, enterprise| {

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr};
 
+use super::build::EnterpriseNumber;
 use super::columns::Layout;
 use super::office::OfficeIndex;
 use super::paged::Paged;
@@ -90,15 +91,15 @@ pub(super) fn write(index: &SearchIndex, out: &mut dyn Write) -> std::io::Result
     })
 }
 
-/// Builds the index of `candidates` straight into `out` in the file's format (`write_built`).
+/// Builds the index of `people` straight into `out` in the file's format (`write_built`).
 fn write_built(
-    candidates: impl IntoIterator<Item = Candidate>,
+    people: impl IntoIterator<Item = (Candidate, EnterpriseNumber)>,
     known_enterprises: impl IntoIterator<Item = String>,
     aside_in: &Path,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     framed(out, |body| {
-        SearchIndex::write_built(candidates, known_enterprises, aside_in, body)
+        SearchIndex::write_built(people, known_enterprises, aside_in, body)
     })
 }
 
@@ -238,11 +239,16 @@ pub fn office_index(store: &Store) -> Result<OfficeIndex> {
         return Ok(index);
     }
     let generation = store.derived_generation(DerivedFile::Search)?;
-    let names = super::door::enterprise_names(store)?;
+    let names = super::names::EnterpriseNames::read(store)?;
     let mut unread = None;
     let saved = store.save_derived(DerivedFile::Search, generation, |out| {
         let people = super::door::office_candidates(store, &names, &mut unread);
-        write_built(people, names.values().cloned(), store.dir(), out)?;
+        write_built(
+            people,
+            names.each_name().map(str::to_string),
+            store.dir(),
+            out,
+        )?;
         match unread {
             // Without them it is no index to keep.
             Some(_) => Err(std::io::Error::other("a person could not be read")),
@@ -288,13 +294,15 @@ mod tests {
     }
 
     proptest! {
-        /// Written as it is built, the file is the one an index built whole writes.
+        /// Written as it is built, with the enterprises numbered by the caller, the file is the
+        /// one an index built whole and numbered by itself writes.
         #[test]
         fn built_into_the_file_is_built_whole_then_written(
             people in proptest::collection::vec(
                 ("[张王李欧阳]{1,3}", "1[3-9][0-9]{9}", "[A-Z0-9]{0,6}", "(华宇光电|鄂州市机械|)"),
                 0..40,
             ),
+            numbers in (0u32..50, 0u32..50).prop_filter("one name each", |(a, b)| a != b),
         ) {
             let people: Vec<Candidate> = people
                 .into_iter()
@@ -309,7 +317,15 @@ mod tests {
                 })
                 .collect();
             let (aside_in, mut streamed) = (tempfile::tempdir().unwrap(), Vec::new());
-            write_built(people.clone(), known(), aside_in.path(), &mut streamed).unwrap();
+            let numbered = people.iter().map(|p| {
+                let number = match p.enterprise.as_str() {
+                    "华宇光电" => Some(numbers.0),
+                    "鄂州市机械" => Some(numbers.1),
+                    _ => None,
+                };
+                (p.clone(), number)
+            });
+            write_built(numbered, known(), aside_in.path(), &mut streamed).unwrap();
             prop_assert_eq!(&streamed, &encode(&SearchIndex::build(people, known())));
             prop_assert!(decode(&streamed).is_some());
         }

@@ -6,32 +6,14 @@ use std::sync::Arc;
 
 use color_eyre::eyre::Result;
 
+use super::build::EnterpriseNumber;
+use super::names::EnterpriseNames;
 use super::office::{OfficeHit, OfficeIndex};
 use super::{Candidate, Hit, SearchIndex, Tier};
 use crate::domain::code::normalise_code;
 use crate::domain::Person;
 use crate::store::lists;
 use crate::store::Store;
-
-/// What the index needs of each person, with enterprise names looked up once.
-pub fn candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
-    let names = enterprise_names(store)?;
-    Ok(people.iter().map(|p| candidate(p, &names)).collect())
-}
-
-/// Every enterprise's name by its id, read one enterprise at a time.
-pub fn enterprise_names(store: &Store) -> Result<HashMap<String, String>> {
-    store
-        .enterprises_each()
-        .map(|e| e.map(|e| (e.id, e.name)))
-        .collect()
-}
-
-/// What the index needs of one person.
-pub fn candidate(p: &Person, enterprise_names: &HashMap<String, String>) -> Candidate {
-    let enterprise = p.enterprise.as_ref().and_then(|e| enterprise_names.get(e));
-    candidate_named(p, enterprise.cloned().unwrap_or_default())
-}
 
 /// What the index needs of one person whose enterprise is called `enterprise`.
 pub fn candidate_named(p: &Person, enterprise: String) -> Candidate {
@@ -56,18 +38,24 @@ fn few_candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
             }
         }
     }
-    Ok(people.iter().map(|p| candidate(p, &names)).collect())
+    Ok(people
+        .iter()
+        .map(|p| {
+            let enterprise = p.enterprise.as_ref().and_then(|e| names.get(e));
+            candidate_named(p, enterprise.cloned().unwrap_or_default())
+        })
+        .collect())
 }
 
 /// Every person of the office; built once and shared by every session's search. People are
 /// read one at a time into the index's columns: at ten times the province, holding them all
 /// first cost 385 MB on top of the index.
 pub fn office_index(store: &Store) -> Result<SearchIndex> {
-    let names = enterprise_names(store)?;
+    let names = EnterpriseNames::read(store)?;
     let mut failed = None;
-    let index = SearchIndex::build(
+    let index = SearchIndex::build_numbered(
         office_candidates(store, &names, &mut failed),
-        names.values().cloned(),
+        names.each_name().map(str::to_string),
     );
     match failed {
         Some(e) => Err(e),
@@ -79,13 +67,13 @@ pub fn office_index(store: &Store) -> Result<SearchIndex> {
 /// cannot be read ends them and is left in `failed`.
 pub(super) fn office_candidates<'a>(
     store: &'a Store,
-    enterprise_names: &'a HashMap<String, String>,
+    enterprise_names: &'a EnterpriseNames,
     failed: &'a mut Option<color_eyre::Report>,
-) -> impl Iterator<Item = Candidate> + 'a {
+) -> impl Iterator<Item = (Candidate, EnterpriseNumber)> + 'a {
     store
         .people_each()
         .map_while(move |p| p.map_err(|e| *failed = Some(e)).ok())
-        .map(move |p| candidate(&p, enterprise_names))
+        .map(move |p| enterprise_names.candidate(&p))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

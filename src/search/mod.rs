@@ -21,6 +21,7 @@ pub mod cache;
 mod columns;
 pub mod door;
 pub mod lookup;
+pub mod names;
 pub mod office;
 mod paged;
 pub use crate::domain::pinyin;
