@@ -15,6 +15,12 @@ use crate::domain::Person;
 use crate::store::lists;
 use crate::store::Store;
 
+/// What the index needs of each of `people`, with enterprise names read once.
+pub fn candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
+    let names = EnterpriseNames::read(store)?;
+    Ok(people.iter().map(|p| names.candidate(p).0).collect())
+}
+
 /// What the index needs of one person whose enterprise is called `enterprise`.
 pub fn candidate_named(p: &Person, enterprise: String) -> Candidate {
     Candidate {
