@@ -122,6 +122,7 @@ pub fn screen_rows(store: &Store) -> Outcome<EnterpriseRows> {
 /// Adds each of `ids` to `into`, each followed by a newline (`KeptRows::ids`).
 fn push_ids<'a>(into: &mut String, ids: impl Iterator<Item = &'a str>) {
     for id in ids {
+        crate::domain::room::in_text(into, id.len() + 1);
         into.push_str(id);
         into.push('\n');
     }

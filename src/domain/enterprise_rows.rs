@@ -113,6 +113,7 @@ impl EnterpriseRows {
             self.push_string(person)?;
             count = count.checked_add(1).ok_or(TooLarge)?;
         }
+        super::room::in_list(&mut self.rows, 1);
         self.rows.push(Packed {
             first,
             people: count,
@@ -125,8 +126,8 @@ impl EnterpriseRows {
         Ok(())
     }
 
-    /// Gives back the room left by growing as rows were pushed: the rows are then held for the
-    /// session, and at ten times the province the text alone had grown to 27 MB.
+    /// Gives back the room left by growing as rows were pushed (`room`): the rows are then held
+    /// for the session.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
@@ -136,6 +137,8 @@ impl EnterpriseRows {
     }
 
     fn push_string(&mut self, s: &str) -> Result<(), TooLarge> {
+        super::room::in_text(&mut self.text, s.len());
+        super::room::in_list(&mut self.ends, 1);
         self.text.push_str(s);
         self.ends
             .push(u32::try_from(self.text.len()).map_err(|_| TooLarge)?);

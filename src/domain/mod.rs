@@ -16,6 +16,7 @@ pub mod model;
 pub mod outreach;
 pub mod pinyin;
 pub mod plan;
+pub mod room;
 pub mod session_checks;
 pub mod share;
 pub mod splice;

@@ -167,12 +167,17 @@ impl TextsAside {
         self.arena.len() + self.ends.len()
     }
 
+    /// How many strings were pushed.
+    pub(super) fn count(&self) -> usize {
+        self.ends.len() / 4
+    }
+
     /// Each string with its number, in the order pushed.
     pub(super) fn each(
         &mut self,
         mut visit: impl FnMut(u32, &str) -> io::Result<()>,
     ) -> io::Result<()> {
-        let count = self.ends.len() / 4;
+        let count = self.count();
         let mut ends = self.ends.read()?;
         let mut arena = self.arena.read()?;
         let (mut start, mut end, mut text) = (0usize, [0u8; 4], Vec::new());
@@ -209,6 +214,24 @@ impl NumbersAside {
 
     pub(super) fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// Each number with its place, in the order pushed.
+    pub(super) fn each(
+        &mut self,
+        mut visit: impl FnMut(u32, u32) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let count = self.0.len() / 4;
+        let mut numbers = self.0.read()?;
+        let mut number = [0u8; 4];
+        for at in 0..count {
+            numbers.read_exact(&mut number)?;
+            visit(
+                u32::try_from(at).map_err(io::Error::other)?,
+                u32::from_le_bytes(number),
+            )?;
+        }
+        Ok(())
     }
 
     pub(super) fn write(self, out: &mut Columns) -> io::Result<()> {

@@ -7,11 +7,13 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::rc::Rc;
 
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::build::EnterpriseNumber;
 use super::columns::Layout;
+use super::names::EnterpriseNames;
 use super::office::OfficeIndex;
 use super::paged::Paged;
 use super::{Buffers, Candidate, SearchIndex};
@@ -239,16 +241,11 @@ pub fn office_index(store: &Store) -> Result<OfficeIndex> {
         return Ok(index);
     }
     let generation = store.derived_generation(DerivedFile::Search)?;
-    let names = super::names::EnterpriseNames::read(store)?;
+    let names = Rc::new(EnterpriseNames::read(store)?);
     let mut unread = None;
     let saved = store.save_derived(DerivedFile::Search, generation, |out| {
-        let people = super::door::office_candidates(store, &names, &mut unread);
-        write_built(
-            people,
-            names.each_name().map(str::to_string),
-            store.dir(),
-            out,
-        )?;
+        let people = super::door::office_candidates(store, Rc::clone(&names), &mut unread);
+        write_built(people, EnterpriseNames::each_name(names), store.dir(), out)?;
         match unread {
             // Without them it is no index to keep.
             Some(_) => Err(std::io::Error::other("a person could not be read")),
@@ -258,7 +255,6 @@ pub fn office_index(store: &Store) -> Result<OfficeIndex> {
     if let Some(e) = unread {
         return Err(e);
     }
-    drop(names);
     if let Ok(true) = saved {
         if let Some(kept) = load(store.dir())? {
             return Ok(kept);

@@ -2,6 +2,7 @@
 //! office after a divider, so someone on the wrong list is still found.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use color_eyre::eyre::Result;
@@ -57,11 +58,11 @@ fn few_candidates(store: &Store, people: &[Person]) -> Result<Vec<Candidate>> {
 /// read one at a time into the index's columns: at ten times the province, holding them all
 /// first cost 385 MB on top of the index.
 pub fn office_index(store: &Store) -> Result<SearchIndex> {
-    let names = EnterpriseNames::read(store)?;
+    let names = Rc::new(EnterpriseNames::read(store)?);
     let mut failed = None;
     let index = SearchIndex::build_numbered(
-        office_candidates(store, &names, &mut failed),
-        names.each_name().map(str::to_string),
+        office_candidates(store, Rc::clone(&names), &mut failed),
+        EnterpriseNames::each_name(names),
     );
     match failed {
         Some(e) => Err(e),
@@ -70,10 +71,11 @@ pub fn office_index(store: &Store) -> Result<SearchIndex> {
 }
 
 /// Every person of the office as the index needs them, read one at a time; the first that
-/// cannot be read ends them and is left in `failed`.
+/// cannot be read ends them and is left in `failed`. The enterprises' names are let go with
+/// the last person, if nothing else holds them: the index's build goes on for a while after.
 pub(super) fn office_candidates<'a>(
     store: &'a Store,
-    enterprise_names: &'a EnterpriseNames,
+    enterprise_names: Rc<EnterpriseNames>,
     failed: &'a mut Option<color_eyre::Report>,
 ) -> impl Iterator<Item = (Candidate, EnterpriseNumber)> + 'a {
     store

@@ -2,6 +2,8 @@
 //! number for each name. At ten times the province a map of id strings to name strings held
 //! 20 MB, and the build's own map of names to numbers 13 MB more, both through the people's pass.
 
+use std::rc::Rc;
+
 use color_eyre::eyre::Result;
 
 use super::Candidate;
@@ -117,11 +119,11 @@ impl EnterpriseNames {
         None
     }
 
-    /// Each name once.
-    pub fn each_name(&self) -> impl Iterator<Item = &str> {
-        (0..self.names.len())
-            .filter(|&i| self.numbers[i] as usize == i)
-            .map(|i| self.names.get(i))
+    /// Each name once; `names` is let go with the last of them, if nothing else holds it.
+    pub fn each_name(names: Rc<EnterpriseNames>) -> impl Iterator<Item = String> {
+        (0..names.names.len()).filter_map(move |i| {
+            (names.numbers[i] as usize == i).then(|| names.names.get(i).to_string())
+        })
     }
 
     /// What the index needs of `person`, with their enterprise's number if it is known.
@@ -172,9 +174,9 @@ mod tests {
                 }
             }
             prop_assert!(read.of_id(&absent).is_none());
-            let mut each: Vec<&str> = read.each_name().collect();
+            let mut each: Vec<String> = EnterpriseNames::each_name(Rc::new(read)).collect();
             each.sort_unstable();
-            let mut expected: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut expected: Vec<String> = names.clone();
             expected.sort_unstable();
             expected.dedup();
             prop_assert_eq!(each, expected);
