@@ -177,8 +177,8 @@ fn write_enterprise_people(
         Ok(())
     })?;
     drop(next);
-    out.numbers(ends.into_iter())?;
-    out.numbers(people.into_iter())
+    out.numbers(ends)?;
+    out.numbers(people)
 }
 
 /// `keys` sorted and put aside.
