@@ -121,9 +121,10 @@ impl EnterpriseNames {
 
     /// Each name once; `names` is let go with the last of them, if nothing else holds it.
     pub fn each_name(names: Rc<EnterpriseNames>) -> impl Iterator<Item = String> {
-        (0..names.names.len()).filter_map(move |i| {
-            (names.numbers[i] as usize == i).then(|| names.names.get(i).to_string())
-        })
+        let numbers = Rc::clone(&names);
+        (0..names.names.len())
+            .filter(move |&i| numbers.numbers[i] as usize == i)
+            .map(move |i| names.names.get(i).to_string())
     }
 
     /// What the index needs of `person`, with their enterprise's number if it is known.
