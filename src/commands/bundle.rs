@@ -381,11 +381,6 @@ pub fn bundle(cli: &Cli, command: &BundleCommand) -> Result<()> {
     if let BundleCommand::Inspect { path, json } = command {
         return inspect_file(cli, path, *json);
     }
-    if let BundleCommand::Import { .. } = command {
-        // What a long bundle writes is written once: at a million ops sled's usual cache held
-        // 26 MB of it at the import's peak.
-        crate::store::read_through_once();
-    }
     let store = open_store(cli)?;
     match command {
         BundleCommand::Export {

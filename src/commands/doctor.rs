@@ -157,7 +157,6 @@ fn check_while_written(store: &Store) -> Result<(usize, usize, Vec<String>)> {
 }
 
 pub fn doctor(cli: &Cli) -> Result<()> {
-    crate::store::read_through_once();
     let store = open_store(cli)?;
     let (ops, devices, problems) = check_while_written(&store)?;
     let attention = crate::sync::attention::attention(&store, crate::log::hlc::now_ms())?;

@@ -13,9 +13,6 @@ use crate::sheets::{enterprises, people, read};
 use crate::store::Store;
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
-    // What a long sheet writes is written once and not read again: with sled's usual cache an
-    // import of 200,000 rows peaked at 92 MB, with the small one at 63 MB.
-    crate::store::read_through_once();
     let store = open_store(cli)?;
     let checked = |rows: usize| crate::errln!("{}", tf("cli.sheets.checked", &[("rows", &rows)]));
     let rows = read::read(&args.file, args.sheet.as_deref())?.reporting(&checked);

@@ -43,9 +43,7 @@ use crate::i18n::tf;
 use crate::log::{ApplyError, DeviceId, Hash, Hlc, Kv, Op, Payload};
 
 pub use enrol::{CheckIn, Enrolled, PersonDraft, SessionFull};
-pub use open::{
-    damaged_message, default_data_dir, is_locked, read_through_once, StoreError, StoreLock,
-};
+pub use open::{damaged_message, default_data_dir, is_locked, StoreError, StoreLock};
 pub use paper::{PaperCheckIn, PaperRow};
 pub use payload_spool::PayloadSpool;
 pub use staged::{TreeBatch, TreeName, CHUNK as STAGED_CHUNK};

@@ -3,7 +3,6 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use color_eyre::eyre::{Result, WrapErr};
@@ -243,36 +242,18 @@ fn ask_for_segment_heads(db: &Path) {
 }
 
 /// sled's cache: keeps a province-scale store's footprint small; the working set is a screenful.
-/// sled counts the records as stored, and holds them at about twice that: at ten times the
-/// province the 企业 tab's first build peaked 19 MB lower with 12 MB than with 24, and with the
-/// enterprises' statuses read in one pass `outreach list` took 5% longer than before with 24.
-pub(super) const CACHE_BYTES: u64 = 12 * 1024 * 1024;
-
-/// sled's cache in a process that reads the whole store through once (`doctor`): nothing it
-/// reads is read again soon, and at ten times the province the larger cache held 35 MB more.
-const READ_THROUGH_CACHE_BYTES: u64 = 4 * 1024 * 1024;
-
-static READ_THROUGH: AtomicBool = AtomicBool::new(false);
-
-/// Stores this process opens from now on keep a small cache: it reads each through once.
-pub fn read_through_once() {
-    READ_THROUGH.store(true, Ordering::Relaxed);
-}
-
-fn cache_bytes() -> u64 {
-    if READ_THROUGH.load(Ordering::Relaxed) {
-        READ_THROUGH_CACHE_BYTES
-    } else {
-        CACHE_BYTES
-    }
-}
+/// sled counts the records as stored and holds them at about twice that. At ten times the
+/// province the first session peaked 12 MB lower with 4 MB than with 12, with `outreach list`,
+/// the 通报 and the search index's build as fast (medians within 5% either way); 4 MB was
+/// already what `doctor`, backups and imports kept, which read the store through once.
+pub(super) const CACHE_BYTES: u64 = 4 * 1024 * 1024;
 
 fn open_db(dir: &Path) -> Result<sled::Db> {
     remove_unfinished_snapshots(&db_path(dir));
     ask_for_segment_heads(&db_path(dir));
     let config = sled::Config::new()
         .path(db_path(dir))
-        .cache_capacity(cache_bytes());
+        .cache_capacity(CACHE_BYTES);
     // Our own lock file already keeps other processes out, so sled's lock can only be held by a
     // store of this process that was just dropped: sled releases it from a background thread.
     let mut attempts = 0;
