@@ -258,6 +258,31 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
+        /// Numbers put aside, in memory or in a folder, are read back with their places as
+        /// pushed, as often as asked, and counted.
+        #[test]
+        fn numbers_put_aside_come_back_as_pushed(
+            numbers in proptest::collection::vec(any::<u32>(), 0..3000),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            for within in [AsideIn::Memory, AsideIn::Folder(dir.path())] {
+                let mut aside = NumbersAside::new(within);
+                for &n in &numbers {
+                    aside.push(n).unwrap();
+                }
+                for _ in 0..2 {
+                    let mut read = Vec::new();
+                    aside.each(|at, n| {
+                        read.push((at, n));
+                        Ok(())
+                    }).unwrap();
+                    let pushed: Vec<(u32, u32)> = (0..).zip(numbers.iter().copied()).collect();
+                    prop_assert_eq!(&read, &pushed);
+                }
+                prop_assert_eq!(aside.len(), numbers.len() * 4);
+            }
+        }
+
         /// In memory, in a folder, or in a folder that cannot take them, strings put aside are
         /// read back as pushed, as often as asked, and copied as the column `Columns` writes.
         #[test]

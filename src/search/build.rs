@@ -69,8 +69,8 @@ impl SearchIndex {
     }
 
     /// The index of `people` as `build_numbered` makes it, written to `out`, its columns put
-    /// aside in unnamed files in `aside_in` until their place comes: at ten times the province
-    /// its heap peaked at 176 MB, against 286 MB with every column gathered in memory first.
+    /// aside in unnamed files in `aside_in` until their place comes, so that the build holds
+    /// only what it still has to sort.
     pub(super) fn write_built(
         people: impl IntoIterator<Item = (Candidate, EnterpriseNumber)>,
         known_enterprises: impl IntoIterator<Item = String>,
@@ -101,6 +101,11 @@ const UNSEEN: u32 = u32::MAX;
 impl Numbering {
     /// The index's number of `enterprise`, and whether it is new.
     fn of(&mut self, enterprise: &str, given: EnterpriseNumber) -> (u32, bool) {
+        debug_assert!(
+            given.is_some() || self.given.is_empty(),
+            "one index's people all have a number for their enterprise, or none do"
+        );
+        debug_assert!(given.is_none() || self.by_name.is_empty());
         let next = self.count;
         let id = match given {
             Some(given) => {
@@ -167,11 +172,18 @@ fn write_enterprise_people(
         end += *count;
         *count = end;
     }
-    let mut next: Vec<u32> = std::iter::once(0).chain(ends.iter().copied()).collect();
+    // Where each enterprise's next person goes: its list's start.
+    let mut next: Vec<u32> = std::iter::once(0)
+        .chain(ends.iter().copied())
+        .take(enterprises)
+        .collect();
     let mut people = vec![0u32; end as usize];
     enterprise_of.each(|entry, enterprise| {
         if let Some(at) = next.get_mut(enterprise as usize) {
-            people[*at as usize] = entry;
+            let place = people.get_mut(*at as usize).ok_or_else(|| {
+                io::Error::other("an enterprise's people changed while they were read back")
+            })?;
+            *place = entry;
             *at += 1;
         }
         Ok(())

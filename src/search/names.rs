@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use color_eyre::eyre::Result;
 
+use super::build::EnterpriseNumber;
 use super::Candidate;
 use crate::domain::Person;
 use crate::store::Store;
@@ -57,7 +58,7 @@ pub struct EnterpriseNames {
     /// In the order of `ids`.
     names: Arena,
     /// In the order of `ids`: the position of the first enterprise of the same name.
-    numbers: Vec<u32>,
+    first_of_name: Vec<u32>,
 }
 
 impl EnterpriseNames {
@@ -88,23 +89,23 @@ impl EnterpriseNames {
         };
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
         by_name.sort_by(|&a, &b| (names.get(a as usize), a).cmp(&(names.get(b as usize), b)));
-        let mut numbers = vec![0; names.len()];
+        let mut first_of_name = vec![0; names.len()];
         let mut first = 0;
         for (at, &position) in by_name.iter().enumerate() {
             if at == 0 || names.get(position as usize) != names.get(by_name[at - 1] as usize) {
                 first = position;
             }
-            numbers[position as usize] = first;
+            first_of_name[position as usize] = first;
         }
         EnterpriseNames {
             ids,
             names,
-            numbers,
+            first_of_name,
         }
     }
 
     /// The name of enterprise `id` and its number, if there is such an enterprise.
-    pub fn of_id(&self, id: &str) -> Option<(u32, &str)> {
+    fn of_id(&self, id: &str) -> Option<(u32, &str)> {
         let (mut low, mut high) = (0, self.ids.len());
         while low < high {
             let middle = low + (high - low) / 2;
@@ -112,7 +113,7 @@ impl EnterpriseNames {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
                 std::cmp::Ordering::Equal => {
-                    return Some((self.numbers[middle], self.names.get(middle)))
+                    return Some((self.first_of_name[middle], self.names.get(middle)))
                 }
             }
         }
@@ -121,14 +122,14 @@ impl EnterpriseNames {
 
     /// Each name once; `names` is let go with the last of them, if nothing else holds it.
     pub fn each_name(names: Rc<EnterpriseNames>) -> impl Iterator<Item = String> {
-        let numbers = Rc::clone(&names);
+        let for_filter = Rc::clone(&names);
         (0..names.names.len())
-            .filter(move |&i| numbers.numbers[i] as usize == i)
+            .filter(move |&i| for_filter.first_of_name[i] as usize == i)
             .map(move |i| names.names.get(i).to_string())
     }
 
     /// What the index needs of `person`, with their enterprise's number if it is known.
-    pub fn candidate(&self, person: &Person) -> (Candidate, Option<u32>) {
+    pub fn candidate(&self, person: &Person) -> (Candidate, EnterpriseNumber) {
         let found = person.enterprise.as_deref().and_then(|id| self.of_id(id));
         let name = found.map(|(_, name)| name.to_string()).unwrap_or_default();
         (
