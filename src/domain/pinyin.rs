@@ -263,9 +263,7 @@ pub fn name_part_initials(name: &str) -> (String, Vec<usize>) {
         {
             initials.push(initial);
         }
-        let leading_region =
-            i == 1 && matches!((previous, c), (Some('湖'), '北') | (Some('中'), '国'));
-        if matches!(c, '省' | '市' | '县' | '区') || leading_region {
+        if ends_place(i, previous, c) {
             starts.push(initials.len());
         }
         previous = Some(c);
@@ -273,6 +271,38 @@ pub fn name_part_initials(name: &str) -> (String, Vec<usize>) {
     starts.retain(|&s| s < initials.len());
     starts.dedup();
     (initials, starts)
+}
+
+/// Whether `c`, character `i` of an enterprise's name, coming after `previous`, ends a place
+/// in it: 省, 市, 县, 区, or a leading 湖北 or 中国.
+fn ends_place(i: usize, previous: Option<char>, c: char) -> bool {
+    matches!(c, '省' | '市' | '县' | '区')
+        || (i == 1 && matches!((previous, c), (Some('湖'), '北') | (Some('中'), '国')))
+}
+
+/// The most characters a place at the start of a name takes (鄂州市, 江夏区); a longer stretch
+/// ending in one is part of the name itself (葛店开发区).
+const LONGEST_PLACE: usize = 4;
+
+/// An enterprise's name after the places it starts with (湖北, 鄂州市, 江夏区): what tells it
+/// apart from the others of its area where there is room for a few characters only. The whole
+/// name when it is nothing but places.
+pub fn after_leading_places(name: &str) -> &str {
+    let (mut from, mut place_starts, mut previous) = (0, 0, None);
+    for (i, (at, c)) in name.char_indices().enumerate() {
+        if i + 1 - place_starts > LONGEST_PLACE {
+            break;
+        }
+        if ends_place(i, previous, c) {
+            from = at + c.len_utf8();
+            place_starts = i + 1;
+        }
+        previous = Some(c);
+    }
+    match &name[from..] {
+        "" => name,
+        rest => rest,
+    }
 }
 
 #[cfg(test)]
@@ -287,6 +317,28 @@ mod tests {
         let (_, starts) = name_part_initials("湖北省鄂州市葛店开发区光电有限公司");
         assert_eq!(starts, [0, 2, 3, 6, 11]);
         assert_eq!(name_part_initials("鄂州市").1, [0]);
+    }
+
+    #[test]
+    fn names_are_shown_from_after_their_leading_places() {
+        for (name, shown) in [
+            ("湖北泰洪激光技术有限公司", "泰洪激光技术有限公司"),
+            (
+                "湖北省鄂州市葛店开发区光电有限公司",
+                "葛店开发区光电有限公司",
+            ),
+            ("武汉市江夏区金港科技有限公司", "金港科技有限公司"),
+            ("中国长江三峡集团", "长江三峡集团"),
+            (
+                "湖北洪万农业科技股份有限公司武汉东湖新技术开发区分公司",
+                "洪万农业科技股份有限公司武汉东湖新技术开发区分公司",
+            ),
+            ("华宇光电", "华宇光电"),
+            ("鄂州市", "鄂州市"),
+            ("", ""),
+        ] {
+            assert_eq!(after_leading_places(name), shown, "{name}");
+        }
     }
 
     fn primary(name: &str) -> (String, String) {

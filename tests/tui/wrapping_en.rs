@@ -45,6 +45,31 @@ fn the_door_asks_about_a_person_in_one_line_that_keeps_what_to_press() {
 }
 
 #[test]
+fn the_door_says_a_second_check_in_is_not_counted_in_one_whole_line() {
+    set_lang(Lang::En);
+    let d = door_store();
+    let mut state = at_door(&d, 8, 52);
+    let first_at = chrono::NaiveDate::from_ymd_opt(2023, 4, 20)
+        .and_then(|day| day.and_hms_opt(9, 14, 0))
+        .expect("a time");
+    state.checkin.banner = Some(Banner::Already {
+        name: "朱思洋".into(),
+        enterprise: "湖北泰洪激光技术有限公司".into(),
+        first_at,
+        late: false,
+    });
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("! 朱思洋 (泰洪激光"), "{screen}");
+    assert!(screen.contains("already; not counted twice"), "{screen}");
+    // Where the line has room, the name is whole.
+    let wide = screen_text(&state, 120, 24);
+    assert!(
+        wide.contains("朱思洋 (湖北泰洪激光技术有限公司) checked in at"),
+        "{wide}"
+    );
+}
+
+#[test]
 fn an_import_preview_wraps_its_columns_between_words() {
     set_lang(Lang::En);
     let (dir, store) = county_store();

@@ -238,6 +238,22 @@ fn who(name: &str, enterprise: &str) -> String {
     }
 }
 
+/// What `said` says with `enterprise` whole or, where `w` columns are too few, from after the
+/// places it starts with and then cut: the 湖北 most names start with tells no one apart.
+fn fitted(enterprise: &str, w: usize, said: impl Fn(&str) -> String) -> String {
+    let text = said(enterprise);
+    if width(&text) <= w {
+        return text;
+    }
+    let own = crate::domain::pinyin::after_leading_places(enterprise);
+    let text = said(own);
+    let over = width(&text).saturating_sub(w);
+    if over == 0 {
+        return text;
+    }
+    said(&truncate(own, width(own).saturating_sub(over)))
+}
+
 fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
     let theme = view.theme;
     let Some(banner) = &tab.banner else {
@@ -288,18 +304,23 @@ fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
             first_at,
             late,
         } => {
-            let mut text = tf(
-                "tui.checkin.already",
-                &[
-                    ("who", &who(name, enterprise)),
-                    ("time", &arrival_time(*first_at, tab)),
-                ],
-            );
-            if *late {
-                text = format!("{text}（{}）", t("tui.checkin.late"));
-            }
+            let said = |enterprise: &str| {
+                let text = tf(
+                    "tui.checkin.already",
+                    &[
+                        ("who", &who(name, enterprise)),
+                        ("time", &arrival_time(*first_at, tab)),
+                    ],
+                );
+                let late = if *late {
+                    format!("（{}）", t("tui.checkin.late"))
+                } else {
+                    String::new()
+                };
+                format!("! {text}{late} ")
+            };
             // The whole line in the warning style: it must not read as a success.
-            Line::styled(format!("! {text} "), theme.checkin_warn)
+            Line::styled(fitted(enterprise, w, said), theme.checkin_warn)
         }
         Banner::Undone { name, unenrolled } => {
             let key = if *unenrolled {
@@ -320,15 +341,7 @@ fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
                 )
             };
             // What to press matters more than the end of a long firm name: the name gives way.
-            let mut text = said(enterprise);
-            let over = width(&text).saturating_sub(w);
-            if over > 0 {
-                text = said(&truncate(
-                    enterprise,
-                    width(enterprise).saturating_sub(over),
-                ));
-            }
-            Line::styled(text, theme.checkin_warn)
+            Line::styled(fitted(enterprise, w, said), theme.checkin_warn)
         }
         Banner::Several { count } => Line::styled(
             tf("tui.checkin.several", &[("count", count)]),
