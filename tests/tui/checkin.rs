@@ -155,6 +155,29 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
 }
 
 #[test]
+fn pinyin_for_someone_already_checked_in_says_so_without_asking_to_confirm() {
+    let d = door_store();
+    let mut state = at_door(&d, 9, 5);
+    let ops = op_count(&d.store);
+    typed(&d.store, &mut state, "lisi");
+    assert_eq!(names(&state)[0].0, "李四");
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(effect, None);
+    let Some(Banner::Already { name, first_at, .. }) = &state.checkin.banner else {
+        panic!("no warning: {:?}", state.checkin.banner);
+    };
+    assert_eq!(name, "李四");
+    assert_eq!(*first_at, today().and_time(time(8, 48)));
+    assert_eq!(
+        state.checkin.query.value(),
+        "",
+        "the line is cleared for the next"
+    );
+    assert_eq!(op_count(&d.store), ops, "nothing written");
+    assert_eq!(present(&state), (1, 6));
+}
+
+#[test]
 fn a_second_check_in_warns_with_the_first_time_and_counts_once() {
     let d = door_store();
     let mut state = at_door(&d, 9, 5);

@@ -70,12 +70,31 @@ pub fn update(
                     }))
                 }
                 Choice::Confirm(found) => {
-                    c.banner = Some(Banner::Confirm {
-                        name: found.candidate.name.clone(),
-                        enterprise: found.candidate.enterprise.clone(),
-                    });
-                    c.selected = 0;
-                    c.chosen = true;
+                    let (name, enterprise) = (&found.candidate.name, &found.candidate.enterprise);
+                    let first_at = c
+                        .door
+                        .as_ref()
+                        .and_then(|d| d.checked_in.get(&found.candidate.id).copied());
+                    match first_at {
+                        // Nothing to confirm: a second check-in would not count.
+                        Some(first_at) => {
+                            c.banner = Some(Banner::Already {
+                                name: name.clone(),
+                                enterprise: enterprise.clone(),
+                                first_at,
+                                late: c.is_late(first_at),
+                            });
+                            c.clear_query();
+                        }
+                        None => {
+                            c.banner = Some(Banner::Confirm {
+                                name: name.clone(),
+                                enterprise: enterprise.clone(),
+                            });
+                            c.selected = 0;
+                            c.chosen = true;
+                        }
+                    }
                 }
                 Choice::Several(people) => {
                     c.banner = Some(Banner::Several {
