@@ -155,6 +155,35 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
 }
 
 #[test]
+fn the_count_of_others_says_when_more_may_have_matched() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 52);
+    typed(&d.store, &mut state, "zs");
+    let other = |i: usize| peixun::search::door::Found {
+        candidate: peixun::search::Candidate {
+            id: format!("P-other-{i}"),
+            name: "张思".into(),
+            ..Default::default()
+        },
+        tier: peixun::search::Tier::Initials,
+        in_session: false,
+    };
+    let shown = peixun::tui::tabs::checkin::OTHERS;
+    state.checkin.results = (0..shown - 1).map(other).collect();
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains(&format!("其他名单 {} 人", shown - 1)),
+        "{screen}"
+    );
+    state.checkin.results = (0..shown).map(other).collect();
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains(&format!("其他名单 {shown}+ 人")),
+        "{screen}"
+    );
+}
+
+#[test]
 fn pinyin_for_someone_already_checked_in_says_so_without_asking_to_confirm() {
     let d = door_store();
     let mut state = at_door(&d, 9, 5);

@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::state::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT};
+use super::state::{Arrival, Banner, CheckinState, Door, IndexJob, LIMIT, OTHERS};
 use crate::domain::text::mask_phone;
 use crate::i18n::{t, tf};
 use crate::search::door::Found;
@@ -368,11 +368,15 @@ fn query_line(tab: &CheckinState, view: &View, w: usize) -> Line<'static> {
     } else {
         let listed = c.results.iter().filter(|f| f.in_session).count();
         let others = c.results.len() - listed;
-        let listed = if listed >= LIMIT {
-            format!("{listed}+")
-        } else {
-            listed.to_string()
+        // Each part is cut at what it shows: at its cap, more may have matched.
+        let at_most = |count: usize, cap: usize| {
+            if count >= cap {
+                format!("{count}+")
+            } else {
+                count.to_string()
+            }
         };
+        let (listed, others) = (at_most(listed, LIMIT), at_most(others, OTHERS));
         tf(
             "tui.checkin.matches",
             &[("listed", &listed), ("others", &others)],
