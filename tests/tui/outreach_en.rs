@@ -14,8 +14,13 @@ fn the_enterprises_tab_speaks_english() {
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('8'));
     let screen = screen_text(&state, 80, 24);
-    for shown in ["1 enterprise,", "trained", "not yet", "record outreach"] {
+    for shown in ["1 enterprise,", "trained", "not yet"] {
         assert!(screen.contains(shown), "{shown} missing:\n{screen}");
+    }
+    // Every key of the tab fits the footer at 80 columns, the last one too.
+    let footer = screen.lines().last().unwrap_or_default();
+    for hint in ["Enter outreach", "a add need", "d answer need", "n untrained only"] {
+        assert!(footer.contains(hint), "{hint} missing: {footer}");
     }
     press(&store, &mut state, KeyCode::Enter);
     press(&store, &mut state, KeyCode::Right);
