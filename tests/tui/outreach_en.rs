@@ -19,7 +19,12 @@ fn the_enterprises_tab_speaks_english() {
     }
     // Every key of the tab fits the footer at 80 columns, the last one too.
     let footer = screen.lines().last().unwrap_or_default();
-    for hint in ["Enter outreach", "a add need", "d answer need", "n untrained only"] {
+    for hint in [
+        "Enter outreach",
+        "a add need",
+        "d answer need",
+        "n untrained only",
+    ] {
         assert!(footer.contains(hint), "{hint} missing: {footer}");
     }
     press(&store, &mut state, KeyCode::Enter);
