@@ -137,8 +137,20 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
         category: Some(EnterpriseCategory::HighTech),
         untrained: true,
     };
-    let rows = outreach::export_calls(&county.store, high_tech).unwrap();
-    assert_eq!(rows.len(), 1);
+    // A list that cannot be kept (its scratch file full) is not taken: nothing is logged.
+    let ops = county.store.ops().count();
+    let kept = outreach::export_calls(&county.store, high_tech, |_| {
+        Err(color_eyre::eyre::eyre!("disk full").into())
+    });
+    assert!(kept.is_err());
+    assert_eq!(county.store.ops().count(), ops);
+    let mut rows = Vec::new();
+    let count = outreach::export_calls(&county.store, high_tech, |row| {
+        rows.push(row.clone());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!((count, rows.len()), (1, 1));
     assert_eq!(rows[0].people[0].phone, "13907110099");
     let last = county.store.ops().last().unwrap().unwrap();
     assert_eq!(last.actor, "测试员");
@@ -161,7 +173,7 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
         untrained: false,
     };
     assert!(matches!(
-        outreach::export_calls(&county.store, listed),
+        outreach::export_calls(&county.store, listed, |_| Ok(())),
         Err(Refusal::Said(_))
     ));
     assert_eq!(county.store.ops().count(), ops);

@@ -81,17 +81,28 @@ fn report_args(kind: &str) -> (&'static Path, Vec<String>) {
         ),
         // 附件2 is the city's: its units' plans.
         "plans" => (city(), vec!["report".into(), "plans".into()]),
+        // The call list is written from its rows kept in a scratch file, never held.
+        "calls" => (
+            city(),
+            vec![
+                "report".into(),
+                "calls".into(),
+                "--category".into(),
+                "listed".into(),
+            ],
+        ),
         other => (province(), vec!["report".into(), other.into()]),
     }
 }
 
-const KINDS: [&str; 6] = [
+const KINDS: [&str; 7] = [
     "stats",
     "checklist",
     "coverage",
     "certified",
     "signin",
     "plans",
+    "calls",
 ];
 
 /// Writes report `kind` as `file` (in a fresh folder); returns what the command said.
@@ -153,6 +164,8 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 struct Layout {
     widths: BTreeMap<usize, f64>,
     heights: BTreeMap<usize, f64>,
+    /// The height of a row that has none of its own.
+    default_height: f64,
     merged: Vec<(usize, usize, usize)>,
 }
 
@@ -183,6 +196,11 @@ fn layout(xlsx: &Path) -> Layout {
             heights.insert(row - 1, ht.parse().unwrap());
         }
     }
+    let default_height = xml
+        .split("<sheetFormatPr ")
+        .nth(1)
+        .and_then(|tag| attr(&format!(" {tag}"), "defaultRowHeight"))
+        .map_or(15.0, |h| h.parse().unwrap());
     let mut merged = Vec::new();
     for tag in xml.split("<mergeCell ").skip(1) {
         let range = attr(&format!(" {tag}"), "ref").unwrap();
@@ -196,6 +214,7 @@ fn layout(xlsx: &Path) -> Layout {
     Layout {
         widths,
         heights,
+        default_height,
         merged,
     }
 }
@@ -231,7 +250,11 @@ fn every_row_is_as_tall_as_its_text_in_every_workbook() {
             "{kind}: widths from content, not all equal: {widths:?}"
         );
         for (r, row) in rows.iter().enumerate().skip(1) {
-            let height = sheet.heights.get(&r).copied().unwrap_or(15.0);
+            let height = sheet
+                .heights
+                .get(&r)
+                .copied()
+                .unwrap_or(sheet.default_height);
             let merged = sheet.merged.iter().find(|m| m.0 == r);
             for (c, text) in row.iter().enumerate() {
                 let width = match merged {
@@ -262,7 +285,10 @@ fn every_report_is_an_a4_document_with_its_title_on_every_page() {
         write(kind, &xlsx);
         let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
         assert!(sheet.contains("paperSize=\"9\""), "{kind}: A4");
-        let landscape = matches!(kind, "stats" | "checklist" | "certified" | "plans");
+        let landscape = matches!(
+            kind,
+            "stats" | "checklist" | "certified" | "plans" | "calls"
+        );
         let orientation = if landscape { "landscape" } else { "portrait" };
         assert!(
             sheet.contains(&format!("orientation=\"{orientation}\"")),

@@ -1,11 +1,42 @@
-//! A call list's record in the log: which enterprises' full phones left the program, split so
-//! that no op passes an op's largest size.
+//! A call list taken: its document, and its record in the log (which enterprises' full phones
+//! left the program, split so that no op passes an op's largest size).
 
+use chrono::NaiveDate;
+
+use super::outreach::{export_calls, CallFilter};
+use super::Outcome;
+use crate::campaign::unit_name;
 use crate::log::Payload;
+use crate::sheets::calls::{calls_frame, push_enterprise};
+use crate::sheets::long::{LongDocument, WrittenDocument};
+use crate::sheets::stamp::office_name;
+use crate::store::Store;
 
 /// A call list's record, as `parts_of` makes it.
 pub fn parts(unit: &str, filter: &str, ids: impl Iterator<Item = String>) -> Vec<Payload> {
     parts_of(unit, filter, ids, PART_BYTES)
+}
+
+/// The call list `filter` keeps, taken through the use case (which logs it) into a long document
+/// whose rows are in a scratch file in the store's folder; with the number of enterprises.
+pub fn take(
+    store: &Store,
+    filter: CallFilter,
+    made: NaiveDate,
+) -> Outcome<(WrittenDocument, usize)> {
+    let frame = calls_frame(
+        &unit_name(store.office()),
+        &filter.describe(),
+        &office_name(store.office(), store.office())?,
+        made,
+    );
+    let mut doc = LongDocument::new(frame, store.dir())?;
+    let mut number = 0;
+    let count = export_calls(store, filter, |row| {
+        number += 1;
+        Ok(push_enterprise(&mut doc, number, row)?)
+    })?;
+    Ok((doc.finish()?, count))
 }
 
 /// The most enterprise ids one op of a call list names, in bytes: a whole province's list at ten

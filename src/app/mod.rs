@@ -7,7 +7,7 @@
 //! field is wrong, what needs the coordinator's word, or why it is not allowed.
 
 pub mod awards;
-mod call_list;
+pub mod call_list;
 pub mod cert;
 pub mod checkin;
 pub mod checklist;

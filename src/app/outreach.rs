@@ -430,20 +430,35 @@ pub fn record(
 /// The call list `filter` keeps, with full phones. Taking it is written to the log first
 /// (which enterprises, by whom, when), so no phone leaves the program unrecorded; an empty
 /// list writes nothing.
-pub fn export_calls(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRow>> {
-    let rows = rows(store, filter)?;
-    if rows.is_empty() {
+pub fn export_calls(
+    store: &Store,
+    filter: CallFilter,
+    mut visit: impl FnMut(&OutreachRow) -> Outcome<()>,
+) -> Outcome<usize> {
+    let mut taken: Vec<String> = Vec::new();
+    each_row(
+        store,
+        filter,
+        |person| person,
+        |row| {
+            visit(&row)?;
+            taken.push(row.enterprise.id);
+            Ok(())
+        },
+    )?;
+    if taken.is_empty() {
         return Err(Refusal::said(tf(
             "cli.outreach.none",
             &[("filter", &filter.describe())],
         )));
     }
+    let count = taken.len();
     store.commit(call_list::parts(
         store.office(),
         &filter.describe(),
-        rows.iter().map(|r| r.enterprise.id.clone()),
+        taken.into_iter(),
     ))?;
-    Ok(rows)
+    Ok(count)
 }
 
 /// How many rows stand at each status, and how many have none yet, counted as they pass.

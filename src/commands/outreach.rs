@@ -3,8 +3,13 @@
 
 use color_eyre::eyre::{Report, Result};
 
-use super::report::{deliver, refuse_bad_output};
-use super::{headers, open_store, print_json, print_table, today, unit_name, user_error, JsonList};
+use super::list_spool::ListSpool;
+use super::report::{deliver_long, refuse_bad_output};
+use super::{
+    headers, json_element, open_store, print_json, print_json_elements, print_table, today,
+    user_error, JsonList,
+};
+use crate::app::call_list;
 use crate::app::outreach::{self, CallFilter};
 use crate::app::{needs, publicity};
 use crate::cli::Cli;
@@ -15,8 +20,7 @@ use crate::domain::outreach::{OutreachRow, OutreachStatus};
 use crate::domain::text::mask_phone;
 use crate::domain::Person;
 use crate::i18n::{t, tf};
-use crate::sheets::calls::{calls_document, outreach_text, trained_text};
-use crate::sheets::stamp::office_name;
+use crate::sheets::calls::{outreach_text, trained_text};
 use crate::store::Store;
 
 fn filter(args: &CallFilterArgs) -> CallFilter {
@@ -165,27 +169,26 @@ fn list_json(store: &Store, filter: CallFilter) -> Result<()> {
     list.finish()
 }
 
-/// `report calls`: the list is taken (and logged) before it is written or printed.
+/// `report calls`: the list is gathered in a scratch file and taken (and logged) before any of
+/// it is written or printed. Everyone's list at ten times the province is 400,000 rows, so it is
+/// never held.
 pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
     refuse_bad_output(args.output.as_deref())?;
     let chosen = filter(&args.filter);
-    let rows = outreach::export_calls(store, chosen)?;
     if args.json {
-        return print_json(&rows);
+        let mut kept = ListSpool::new(store.dir())?;
+        outreach::export_calls(store, chosen, |row| {
+            Ok(kept.push_by(&[], &json_element(row)?)?)
+        })?;
+        return print_json_elements(kept.sorted()?.each());
     }
-    let doc = calls_document(
-        &unit_name(store.office()),
-        &chosen.describe(),
-        &rows,
-        &office_name(store.office(), store.office())?,
-        today(cli, store)?,
-    );
-    deliver(&doc, args.output.as_deref(), args.encoding)?;
+    let (doc, count) = call_list::take(store, chosen, today(cli, store)?)?;
+    deliver_long(&doc, args.output.as_deref(), args.encoding)?;
     crate::errln!(
         "{}",
         tf(
             "cli.outreach.logged",
-            &[("count", &rows.len()), ("actor", &store.actor())]
+            &[("count", &count), ("actor", &store.actor())]
         )
     );
     Ok(())

@@ -9,11 +9,17 @@ use color_eyre::eyre::Result;
 
 use std::sync::Arc;
 
-use super::{kept_records, open_store, print_json, print_table, today, unit_name, user_error};
+use super::{
+    kept_records, open_store, print_json, print_table, print_table_each, today, unit_name,
+    user_error,
+};
 use crate::cli::{Cli, ReportCommand};
 use crate::i18n::{t, tf};
 use crate::sheets::doc::Document;
-use crate::sheets::output::{default_name, write_document, write_documents, FileFormat};
+use crate::sheets::long::WrittenDocument;
+use crate::sheets::output::{
+    default_name, write_document, write_documents, write_long, FileFormat,
+};
 use crate::sheets::stamp::office_name;
 use crate::sheets::write::Encoding;
 use crate::sheets::{bulletin, bulletin_doc, report, rollup};
@@ -76,6 +82,40 @@ pub(super) fn deliver(doc: &Document, output: Option<&Path>, encoding: Encoding)
             Ok(())
         }
     }
+}
+
+/// As `deliver`, for a document too long to hold: its rows are read back as they are written.
+pub(super) fn deliver_long(
+    doc: &WrittenDocument,
+    output: Option<&Path>,
+    encoding: Encoding,
+) -> Result<()> {
+    match output {
+        Some(path) => {
+            let written = write_long(path, doc, encoding)?;
+            crate::outln!(
+                "{}",
+                tf(
+                    "cli.report.table_done",
+                    &[("rows", &doc.body_len()), ("file", &written.display())]
+                )
+            );
+        }
+        None => {
+            let frame = &doc.frame;
+            crate::outln!("{}\n{}", frame.title, frame.line);
+            let headers: Vec<String> = frame.columns.iter().map(|c| c.header.clone()).collect();
+            print_table_each(&headers, || {
+                Ok(doc
+                    .rows()
+                    .map(|cells| Ok(cells?.iter().map(|c| c.value.shown()).collect())))
+            })?;
+            for note in &frame.notes {
+                crate::outln!("{note}");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A document's title, the line under it and its table, on the terminal.

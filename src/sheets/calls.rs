@@ -1,11 +1,15 @@
 //! The call list a unit works down (鄂州市监办〔2023〕4号 二): its enterprises, whether anyone of
 //! theirs was trained this year, where the outreach stands, and each person with a full phone.
-//! The list is taken through `app::outreach::export_calls`, which writes the export to the log.
+//! The list is taken through `app::call_list::take`, which writes the export to the log; at ten
+//! times the province everyone's list is 400,000 rows, so it is made as a `LongDocument`.
 
 use chrono::NaiveDate;
+use color_eyre::eyre::Result;
 
-use super::doc::{text_or_empty, Align, Cell, Column, Document, Row, Value};
+use super::doc::{text_or_empty, Align, Cell, Column, Document, Value};
+use super::long::LongDocument;
 use crate::domain::outreach::{Outreach, OutreachRow};
+use crate::domain::Person;
 use crate::i18n::{t, tf};
 
 /// Where the outreach stands, with its date: "已确认 2023-03-02".
@@ -24,15 +28,8 @@ pub fn trained_text(trained: bool) -> String {
     })
 }
 
-/// One row per person (an enterprise with nobody known gets one row, its contact empty), the
-/// enterprise's cells only on its first row.
-pub fn calls_document(
-    office: &str,
-    filter: &str,
-    rows: &[OutreachRow],
-    maker: &str,
-    made: NaiveDate,
-) -> Document {
+/// The call list's frame: title, columns and notes, its rows to come (`push_enterprise`).
+pub fn calls_frame(office: &str, filter: &str, maker: &str, made: NaiveDate) -> Document {
     let columns = vec![
         Column::new(t("cli.col.no"), Align::Center),
         Column::new(t("cli.col.unit"), Align::Text),
@@ -44,37 +41,6 @@ pub fn calls_document(
         Column::new(t("cli.col.position"), Align::Text),
         Column::new(t("cli.col.phone"), Align::Center),
     ];
-    let mut body = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let people: Vec<Option<&crate::domain::Person>> = if row.people.is_empty() {
-            vec![None]
-        } else {
-            row.people.iter().map(Some).collect()
-        };
-        for (j, person) in people.into_iter().enumerate() {
-            let mut cells: Vec<Cell> = if j == 0 {
-                vec![
-                    Cell::int(i + 1),
-                    Cell::text(&row.unit_name),
-                    Cell::text(&row.enterprise.name),
-                    text_or_empty(&row.enterprise.categories.label()).into(),
-                    Cell::text(trained_text(row.trained)),
-                    Cell::text(outreach_text(row.outreach.as_ref())),
-                ]
-            } else {
-                (0..6).map(|_| Cell::from(Value::Empty)).collect()
-            };
-            match person {
-                Some(p) => cells.extend([
-                    Cell::text(&p.name),
-                    text_or_empty(&p.position).into(),
-                    Cell::text(&p.phone),
-                ]),
-                None => cells.extend((0..3).map(|_| Cell::from(Value::Empty))),
-            }
-            body.push(Row::Body(cells));
-        }
-    }
     Document {
         sheet: t("cli.outreach.sheet"),
         title: tf(
@@ -83,11 +49,45 @@ pub fn calls_document(
         ),
         line: crate::sheets::doc::office_line(maker, made),
         columns,
-        rows: body,
+        rows: Vec::new(),
         notes: vec![t("cli.outreach.note_phones")],
         landscape: true,
         signing: false,
         maker: maker.to_string(),
         made,
     }
+}
+
+/// The rows of the list's enterprise `number`: one per person (one, its contact empty, when
+/// nobody of theirs is known), the enterprise's cells only on its first row.
+pub fn push_enterprise(doc: &mut LongDocument, number: usize, row: &OutreachRow) -> Result<()> {
+    let people: Vec<Option<&Person>> = if row.people.is_empty() {
+        vec![None]
+    } else {
+        row.people.iter().map(Some).collect()
+    };
+    for (j, person) in people.into_iter().enumerate() {
+        let mut cells: Vec<Cell> = if j == 0 {
+            vec![
+                Cell::int(number),
+                Cell::text(&row.unit_name),
+                Cell::text(&row.enterprise.name),
+                text_or_empty(&row.enterprise.categories.label()).into(),
+                Cell::text(trained_text(row.trained)),
+                Cell::text(outreach_text(row.outreach.as_ref())),
+            ]
+        } else {
+            (0..6).map(|_| Cell::from(Value::Empty)).collect()
+        };
+        match person {
+            Some(p) => cells.extend([
+                Cell::text(&p.name),
+                text_or_empty(&p.position).into(),
+                Cell::text(&p.phone),
+            ]),
+            None => cells.extend((0..3).map(|_| Cell::from(Value::Empty))),
+        }
+        doc.push(&cells)?;
+    }
+    Ok(())
 }

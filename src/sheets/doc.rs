@@ -4,9 +4,10 @@
 //! the same whatever the format.
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 /// What a cell holds. Numbers stay numbers and dates stay dates in a spreadsheet.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Text(String),
     Int(i64),
@@ -63,7 +64,7 @@ impl Value {
 }
 
 /// A cell: its value, and how far a name is indented under its parent (a county under its city).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub value: Value,
     pub indent: u8,

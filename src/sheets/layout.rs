@@ -5,7 +5,9 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use super::doc::{Align, Document, Row, Value};
+use std::collections::BTreeMap;
+
+use super::doc::{Align, Cell, Column, Document, Row, Value};
 
 /// The body font size in points (五号字).
 pub const BODY_PT: f64 = 10.5;
@@ -205,80 +207,143 @@ pub fn page_units(landscape: bool, columns: usize) -> f64 {
 /// take (its widest word, half its header; a number whole) and its longest line; spare room goes
 /// to the text columns.
 pub fn column_widths(doc: &Document) -> Vec<f64> {
-    let n = doc.columns.len();
-    let mut needs: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut natural_w = vec![0.0f64; n];
-    let mut least = vec![0.0f64; n];
-    for (i, column) in doc.columns.iter().enumerate() {
-        let header = natural(&column.header);
-        natural_w[i] = header.max(column.room);
-        least[i] = (header / 2.0)
-            .max(narrowest(&column.header))
-            .max(column.room);
-    }
+    let mut tally = WidthTally::new(&doc.columns);
     for cells in doc.body() {
-        for (i, cell) in cells.iter().enumerate().take(n) {
+        tally.row(cells);
+    }
+    // A total's figures are as wide as the column's figures, or wider.
+    for row in &doc.rows {
+        if let Row::Total { sums, .. } = row {
+            for &col in sums {
+                tally.total(col, doc.sum(col));
+            }
+        }
+    }
+    tally.widths(doc.landscape)
+}
+
+/// What a document's column widths are worked out from, gathered a row at a time, so that a
+/// document too long to hold is measured as its rows pass (`long::LongDocument`).
+#[derive(Debug, Clone)]
+pub struct WidthTally {
+    columns: Vec<Column>,
+    natural: Vec<f64>,
+    least: Vec<f64>,
+    /// What each cell of a column needs, counted by value (its bits: needs are never negative,
+    /// so the bits order as the numbers do). Everyone's call list at ten times the province has
+    /// 3,600,000 cells and a few hundred distinct needs.
+    needs: Vec<BTreeMap<u64, usize>>,
+}
+
+impl WidthTally {
+    pub fn new(columns: &[Column]) -> WidthTally {
+        let widest: Vec<f64> = columns
+            .iter()
+            .map(|c| natural(&c.header).max(c.room))
+            .collect();
+        let least: Vec<f64> = columns
+            .iter()
+            .map(|c| {
+                (natural(&c.header) / 2.0)
+                    .max(narrowest(&c.header))
+                    .max(c.room)
+            })
+            .collect();
+        WidthTally {
+            columns: columns.to_vec(),
+            natural: widest,
+            least,
+            needs: vec![BTreeMap::new(); columns.len()],
+        }
+    }
+
+    /// One body row's cells.
+    pub fn row(&mut self, cells: &[Cell]) {
+        for (i, cell) in cells.iter().enumerate().take(self.columns.len()) {
             let text = cell.value.shown();
             let indent = f64::from(cell.indent) * INDENT_UNITS;
+            let align = self.columns[i].align;
             // Spreadsheets never wrap a number or a date: it shows ### when too narrow.
-            let unbreakable = match (&cell.value, doc.columns[i].align) {
+            let unbreakable = match (&cell.value, align) {
                 (Value::Text(_), Align::Center) => {
                     text.split_whitespace().map(units).fold(0.0, f64::max)
                 }
                 (Value::Text(_), _) => narrowest(&text),
                 _ => natural(&text),
             };
-            least[i] = least[i].max(unbreakable + indent);
+            self.least[i] = self.least[i].max(unbreakable + indent);
             // A remark in a column of figures wraps rather than widen it.
-            if doc.columns[i].align != Align::Number || cell.value.is_number() {
-                natural_w[i] = natural_w[i].max(natural(&text) + indent);
-                needs[i].push(natural(&text) + indent);
+            if align != Align::Number || cell.value.is_number() {
+                let need = natural(&text) + indent;
+                self.natural[i] = self.natural[i].max(need);
+                *self.needs[i].entry(need.to_bits()).or_default() += 1;
             }
         }
     }
-    // A total's figures are as wide as the column's figures, or wider.
-    for row in &doc.rows {
-        if let Row::Total { sums, .. } = row {
-            for &col in sums.iter().filter(|&&c| c < n) {
-                let total = units(&doc.sum(col).to_string());
-                natural_w[col] = natural_w[col].max(total);
-                least[col] = least[col].max(total);
-            }
+
+    /// A total's figure in column `col`.
+    pub fn total(&mut self, col: usize, sum: i64) {
+        if col < self.columns.len() {
+            let total = units(&sum.to_string());
+            self.natural[col] = self.natural[col].max(total);
+            self.least[col] = self.least[col].max(total);
         }
     }
-    let pad = |w: f64| (w + CELL_PAD_UNITS).ceil();
-    let least: Vec<f64> = least.iter().map(|l| pad(*l).max(4.0)).collect();
-    let natural_w: Vec<f64> = natural_w
-        .iter()
-        .zip(&least)
-        .map(|(w, l)| pad(w.min(MAX_UNITS)).max(*l))
-        .collect();
-    // What most cells of a column need: the width four in five of them fit on one line.
-    // A short header stays on one line too.
-    let typical: Vec<f64> = needs
-        .iter_mut()
-        .zip(&natural_w)
-        .zip(&doc.columns)
-        .map(|((cells, natural), column)| {
-            cells.sort_by(f64::total_cmp);
-            let at = (cells.len() * 4 / 5).min(cells.len().saturating_sub(1));
-            let cells = cells.get(at).map_or(*natural, |w| pad(w.min(MAX_UNITS)));
-            let header = units(&column.header);
-            if header <= SHORT_UNITS {
-                cells.max(pad(header))
-            } else {
-                cells
-            }
-        })
-        .collect();
-    let grows: Vec<bool> = doc.columns.iter().map(|c| c.align == Align::Text).collect();
-    fit(
-        &natural_w,
-        &least,
-        &typical,
-        &grows,
-        page_units(doc.landscape, n),
-    )
+
+    /// The widths, fitted to a page turned as `landscape` says.
+    pub fn widths(&self, landscape: bool) -> Vec<f64> {
+        let pad = |w: f64| (w + CELL_PAD_UNITS).ceil();
+        let least: Vec<f64> = self.least.iter().map(|l| pad(*l).max(4.0)).collect();
+        let natural_w: Vec<f64> = self
+            .natural
+            .iter()
+            .zip(&least)
+            .map(|(w, l)| pad(w.min(MAX_UNITS)).max(*l))
+            .collect();
+        // What most cells of a column need: the width four in five of them fit on one line.
+        // A short header stays on one line too.
+        let typical: Vec<f64> = self
+            .needs
+            .iter()
+            .zip(&natural_w)
+            .zip(&self.columns)
+            .map(|((counts, natural), column)| {
+                let cells = four_in_five(counts).map_or(*natural, |w| pad(w.min(MAX_UNITS)));
+                let header = units(&column.header);
+                if header <= SHORT_UNITS {
+                    cells.max(pad(header))
+                } else {
+                    cells
+                }
+            })
+            .collect();
+        let grows: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| c.align == Align::Text)
+            .collect();
+        fit(
+            &natural_w,
+            &least,
+            &typical,
+            &grows,
+            page_units(landscape, self.columns.len()),
+        )
+    }
+}
+
+/// The need at four fifths of the way through the needs sorted (the last, for fewer than five).
+fn four_in_five(counts: &BTreeMap<u64, usize>) -> Option<f64> {
+    let len: usize = counts.values().sum();
+    let at = (len * 4 / 5).min(len.checked_sub(1)?);
+    let mut passed = 0;
+    for (bits, count) in counts {
+        passed += count;
+        if passed > at {
+            return Some(f64::from_bits(*bits));
+        }
+    }
+    None
 }
 
 /// Widths between `least` and `natural` that fill `room`. When the natural widths fit, spare
@@ -389,6 +454,21 @@ mod tests {
                 // Only a piece that cannot be broken may pass the width.
                 proptest::prop_assert!(units(line) <= width || line.chars().count() <= 2 || pieces(line).len() == 1);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn needs_counted_give_what_the_needs_sorted_give(needs in proptest::collection::vec(0u16..300, 0..80)) {
+            let needs: Vec<f64> = needs.iter().map(|n| f64::from(*n) * 0.55).collect();
+            let mut counts = BTreeMap::new();
+            for need in &needs {
+                *counts.entry(need.to_bits()).or_default() += 1;
+            }
+            let mut sorted = needs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let at = (sorted.len() * 4 / 5).min(sorted.len().saturating_sub(1));
+            proptest::prop_assert_eq!(four_in_five(&counts), sorted.get(at).copied());
         }
     }
 

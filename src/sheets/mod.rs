@@ -15,6 +15,7 @@ pub mod font;
 pub mod import;
 pub mod layout;
 pub mod letter_pdf;
+pub mod long;
 pub mod notice;
 pub mod output;
 pub mod package_index;

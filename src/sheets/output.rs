@@ -2,13 +2,16 @@
 //! other is refused with the list), the message names the absolute path, and a report nobody
 //! named gets a plain default name (签到表-华容区第1期-2023-04-25.xlsx).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::doc::Document;
-use super::write::{atomic_write, csv_bytes, Encoding};
+use super::long::WrittenDocument;
+use super::write::{atomic_write, atomic_write_with, csv_bytes, write_csv, Encoding};
+use super::xlsx::save_long;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 
@@ -94,6 +97,50 @@ pub fn write_documents(path: &Path, docs: &[Document], encoding: Encoding) -> Re
     Ok(absolute(path))
 }
 
+/// Writes a long document to `path` in the format its extension names, its rows read back one
+/// at a time; a PDF, which lays out every page before it writes one, holds them. Returns the
+/// absolute path written.
+pub fn write_long(path: &Path, doc: &WrittenDocument, encoding: Encoding) -> Result<PathBuf> {
+    let format = FileFormat::of(path).map_err(user_error)?;
+    let failed = |e: color_eyre::Report| {
+        user_error(tf(
+            "cli.report.write_failed",
+            &[("file", &path.display()), ("reason", &e)],
+        ))
+    };
+    match format {
+        FileFormat::Pdf => {
+            let bytes = document_bytes(&[doc.held()?], format, encoding).map_err(failed)?;
+            atomic_write(path, &bytes)?;
+        }
+        FileFormat::Csv => atomic_write_with(path, |temp| {
+            let mut out = std::io::BufWriter::new(temp);
+            write_csv(&mut out, long_table(doc), encoding).map_err(failed)?;
+            out.flush().map_err(|e| failed(e.into()))
+        })?,
+        FileFormat::Xlsx => {
+            atomic_write_with(path, |temp| save_long(doc, temp.path()).map_err(failed))?
+        }
+    }
+    Ok(absolute(path))
+}
+
+/// A long document as a table of text, as `Document::table` gives a held one: title, line,
+/// header, rows, notes.
+pub fn long_table(doc: &WrittenDocument) -> impl Iterator<Item = Result<Vec<String>>> + '_ {
+    let frame = &doc.frame;
+    let head = [
+        vec![frame.title.clone()],
+        vec![frame.line.clone()],
+        frame.columns.iter().map(|c| c.header.clone()).collect(),
+    ];
+    let rows = doc
+        .rows()
+        .map(|cells| Ok(cells?.iter().map(|c| c.value.shown()).collect()));
+    let notes = frame.notes.iter().map(|n| Ok(vec![n.clone()]));
+    head.into_iter().map(Ok).chain(rows).chain(notes)
+}
+
 /// `text` as part of a file name: the campaign's name in quotes, brackets and quotes and the
 /// characters file systems refuse are left out, so the name reads plainly.
 pub fn plain(text: &str) -> String {
@@ -146,6 +193,108 @@ pub fn reports_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sheets::doc::{Align, Cell, Column, Row, Value};
+    use crate::sheets::long::LongDocument;
+
+    /// The sheet's part of a workbook, and its cells as calamine reads them.
+    fn sheet_of(xlsx: &Path) -> (String, Vec<Vec<calamine::Data>>) {
+        use calamine::Reader;
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let mut book = calamine::open_workbook_auto(xlsx).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name).unwrap();
+        (xml, range.rows().map(<[calamine::Data]>::to_vec).collect())
+    }
+
+    /// What of a sheet's part says how it prints: columns, row heights, merged cells, page.
+    fn print_setup(xml: &str) -> Vec<String> {
+        let mut parts: Vec<String> = xml
+            .split('<')
+            .filter(|tag| {
+                tag.starts_with("col ")
+                    || tag.starts_with("mergeCell ")
+                    || tag.starts_with("pageSetup ")
+                    || tag.starts_with("oddFooter")
+            })
+            .map(str::to_string)
+            .collect();
+        parts.extend(xml.split("<row ").skip(1).map(|tag| {
+            let tag = &tag[..tag.find('>').unwrap()];
+            tag.split(' ')
+                .filter(|a| a.starts_with("r=") || a.starts_with("ht="))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }));
+        parts
+    }
+
+    #[test]
+    fn a_long_document_is_written_as_the_same_document_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let frame = Document {
+            sheet: "联络清单".into(),
+            title: "鄂州市企业联络清单（全部企业）".into(),
+            line: "单位：鄂州市市场监督管理局".into(),
+            columns: vec![
+                Column::new("序号", Align::Center),
+                Column::new("企业", Align::Text),
+                Column::new("联系人", Align::Text),
+                Column::new("电话", Align::Center),
+            ],
+            rows: Vec::new(),
+            notes: vec!["注：电话号码完整，仅供联络使用。".into()],
+            landscape: true,
+            signing: false,
+            maker: "鄂州市市场监督管理局".into(),
+            made: "2023-04-20".parse().unwrap(),
+        };
+        let mut long = LongDocument::new(frame.clone(), dir.path()).unwrap();
+        let mut held = frame;
+        for i in 0..300usize {
+            let firm = "湖北泰洪激光技术有限公司".repeat(1 + i % 4);
+            let cells = vec![
+                Cell::int(i + 1),
+                if i % 7 == 0 {
+                    Value::Empty.into()
+                } else {
+                    Cell::text(firm)
+                },
+                Cell::text(["朱思洋", "Zhang Wei, \"QA\"", "𠮷野家"][i % 3]),
+                Cell::text(format!("139{i:08}")),
+            ];
+            long.push(&cells).unwrap();
+            held.rows.push(Row::Body(cells));
+        }
+        let long = long.finish().unwrap();
+        for encoding in [Encoding::Utf8, Encoding::Gb18030] {
+            let (a, b) = (dir.path().join("long.csv"), dir.path().join("held.csv"));
+            write_long(&a, &long, encoding).unwrap();
+            write_document(&b, &held, encoding).unwrap();
+            assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        }
+        let (a, b) = (dir.path().join("long.xlsx"), dir.path().join("held.xlsx"));
+        write_long(&a, &long, Encoding::Utf8).unwrap();
+        write_document(&b, &held, Encoding::Utf8).unwrap();
+        let ((long_xml, long_cells), (held_xml, held_cells)) = (sheet_of(&a), sheet_of(&b));
+        assert_eq!(long_cells, held_cells);
+        assert_eq!(long_cells.len(), 3 + 300 + 1);
+        assert_eq!(print_setup(&long_xml), print_setup(&held_xml));
+        assert!(
+            long_xml.contains("inlineStr"),
+            "the long sheet was not held"
+        );
+        let leftover: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftover.len(), 4, "only the written files: {leftover:?}");
+    }
 
     #[test]
     fn the_extension_decides_and_others_are_refused_with_the_list() {

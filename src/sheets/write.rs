@@ -27,7 +27,18 @@ fn write_failed(path: &Path, e: &std::io::Error) -> color_eyre::Report {
 
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let temp = written_beside(path, bytes)?;
+    atomic_write_with(path, |temp| {
+        temp.write_all(bytes).map_err(|e| write_failed(path, &e))
+    })
+}
+
+/// Writes to `path` atomically what `fill` writes to the temp file beside it, which it may also
+/// reach by its path.
+pub fn atomic_write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut tempfile::NamedTempFile) -> Result<()>,
+) -> Result<()> {
+    let temp = written_beside(path, fill)?;
     temp.persist(path)
         .map_err(|e| write_failed(path, &e.error))?;
     Ok(())
@@ -36,21 +47,26 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Writes `bytes` to `path` atomically, only if nothing is there: a document meant to be edited
 /// by hand is never replaced, even by one appearing while this one is written.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let temp = written_beside(path, bytes)?;
+    let temp = written_beside(path, |temp| {
+        temp.write_all(bytes).map_err(|e| write_failed(path, &e))
+    })?;
     temp.persist_noclobber(path)
         .map_err(|e| write_failed(path, &e.error))?;
     Ok(())
 }
 
-/// `bytes` in a temp file beside `path`, on disk, with a report's usual mode.
-fn written_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+/// What `fill` writes in a temp file beside `path`, on disk, with a report's usual mode.
+fn written_beside(
+    path: &Path,
+    fill: impl FnOnce(&mut tempfile::NamedTempFile) -> Result<()>,
+) -> Result<tempfile::NamedTempFile> {
     let failed = |e: std::io::Error| write_failed(path, &e);
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    temp.write_all(bytes).map_err(failed)?;
+    fill(&mut temp)?;
     // A temp file is private (0600); a report is for colleagues, so it gets the usual mode.
     {
         use std::os::unix::fs::PermissionsExt;
@@ -65,21 +81,38 @@ fn written_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> 
 
 /// A table as CSV text in the chosen encoding.
 pub fn csv_bytes(rows: &[Vec<String>], encoding: Encoding) -> Result<Vec<u8>> {
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    for row in rows {
-        writer.write_record(row)?;
+    let mut bytes = Vec::new();
+    write_csv(&mut bytes, rows.iter().cloned().map(Ok), encoding)?;
+    Ok(bytes)
+}
+
+/// A table's rows as CSV to `out` in the chosen encoding, a record at a time, so a table too
+/// long to hold is written as it is read.
+pub fn write_csv(
+    out: &mut impl Write,
+    rows: impl Iterator<Item = Result<Vec<String>>>,
+    encoding: Encoding,
+) -> Result<()> {
+    if encoding == Encoding::Utf8 {
+        out.write_all(b"\xEF\xBB\xBF")?;
     }
-    let text = String::from_utf8(writer.into_inner().map_err(|e| e.into_error())?)?;
-    Ok(match encoding {
-        Encoding::Utf8 => {
-            let mut bytes = b"\xEF\xBB\xBF".to_vec();
-            bytes.extend_from_slice(text.as_bytes());
-            bytes
+    let mut builder = csv::WriterBuilder::new();
+    builder.flexible(true);
+    let mut text = Vec::new();
+    for row in rows {
+        let mut record = builder.from_writer(std::mem::take(&mut text));
+        record.write_record(row?)?;
+        text = record.into_inner().map_err(|e| e.into_error())?;
+        match encoding {
+            Encoding::Utf8 => out.write_all(&text)?,
+            // GB18030 encodes each character by itself, so record by record is the whole text.
+            Encoding::Gb18030 => {
+                out.write_all(&encoding_rs::GB18030.encode(std::str::from_utf8(&text)?).0)?
+            }
         }
-        Encoding::Gb18030 => encoding_rs::GB18030.encode(&text).0.into_owned(),
-    })
+        text.clear();
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,8 +9,14 @@ use rust_xlsxwriter::{
     Formula, Workbook, Worksheet, XlsxError,
 };
 
+use std::borrow::Cow;
+use std::path::Path;
+
+use color_eyre::eyre::Result;
+
 use super::doc::{document_date, Align, Cell, Document, Row, Value};
 use super::layout::{self, column_widths, lines_in, row_height, BODY_PT, LINE_PT, TITLE_PT};
+use super::long::WrittenDocument;
 use crate::i18n::tf;
 
 /// The font official documents use; programs without it fall back to their CJK font.
@@ -18,22 +24,43 @@ const FONT: &str = "宋体";
 const DATE_FORMAT: &str = "yyyy\"年\"m\"月\"d\"日\"";
 
 /// The documents' workbook, as bytes: a sheet for each, named by it.
-pub fn xlsx_bytes(docs: &[Document]) -> Result<Vec<u8>, XlsxError> {
+pub fn xlsx_bytes(docs: &[Document]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     if let Some(first) = docs.first() {
-        book.set_properties(
-            &DocProperties::new()
-                .set_title(&first.title)
-                .set_author(&first.maker)
-                .set_company(&first.maker),
-        );
+        book.set_properties(&properties(first));
     }
     for doc in docs {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&doc.sheet))?;
-        write(sheet, doc)?;
+        let widths = column_widths(doc);
+        write(
+            sheet,
+            doc,
+            &widths,
+            doc.rows.iter().map(|r| Ok(Cow::Borrowed(r))),
+        )?;
     }
-    book.save_to_buffer()
+    Ok(book.save_to_buffer()?)
+}
+
+/// A long document's workbook, saved at `path`: its rows are written to the sheet's scratch
+/// file (in the document's folder) as they are read, not held.
+pub fn save_long(doc: &WrittenDocument, path: &Path) -> Result<()> {
+    let mut book = Workbook::new();
+    book.set_tempdir(doc.dir())?;
+    book.set_properties(&properties(&doc.frame));
+    let sheet = book.add_worksheet_with_constant_memory();
+    sheet.set_name(sheet_name(&doc.frame.sheet))?;
+    let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
+    write(sheet, &doc.frame, doc.widths(), rows)?;
+    Ok(book.save(path)?)
+}
+
+fn properties(doc: &Document) -> DocProperties {
+    DocProperties::new()
+        .set_title(&doc.title)
+        .set_author(&doc.maker)
+        .set_company(&doc.maker)
 }
 
 /// A sheet name Excel accepts: no []:*?/\ and at most 31 characters.
@@ -116,13 +143,20 @@ fn footer_text(text: &str) -> String {
     text.replace('&', "&&")
 }
 
-fn write(sheet: &mut Worksheet, doc: &Document) -> Result<(), XlsxError> {
-    let widths = column_widths(doc);
+/// `doc`'s title, line, header, `rows` and notes on `sheet`, in order (a sheet of constant
+/// memory takes its rows only so), its columns `widths` wide.
+fn write<'r>(
+    sheet: &mut Worksheet,
+    doc: &Document,
+    widths: &[f64],
+    rows: impl Iterator<Item = Result<Cow<'r, Row>>>,
+) -> Result<()> {
     let n = widths.len().max(1);
     let last = (n - 1) as u16;
     for (col, width) in widths.iter().enumerate() {
         sheet.set_column_width(col as u16, *width)?;
     }
+    let mut heights = Heights(None);
     let all: f64 = widths.iter().sum();
     let title = base()
         .set_font_size(TITLE_PT)
@@ -131,38 +165,44 @@ fn write(sheet: &mut Worksheet, doc: &Document) -> Result<(), XlsxError> {
         .set_text_wrap();
     let title_lines =
         layout::wrap(&doc.title, all * BODY_PT / TITLE_PT - 2.0, &layout::units).len();
+    heights.next(sheet, 0, title_lines as f64 * TITLE_PT * 1.5 + 8.0)?;
     merged(sheet, 0, last, &doc.title, &title)?;
-    sheet.set_row_height(0, title_lines as f64 * TITLE_PT * 1.5 + 8.0)?;
     let line = base().set_align(FormatAlign::Left).set_text_wrap();
+    heights.next(sheet, 1, row_height(lines_in(&doc.line, all, 0), false))?;
     merged(sheet, 1, last, &doc.line, &line)?;
-    sheet.set_row_height(1, row_height(lines_in(&doc.line, all, 0), false))?;
     let head = boxed()
         .set_bold()
         .set_align(FormatAlign::Center)
         .set_text_wrap();
-    let mut head_lines = 1;
+    let head_lines = doc
+        .columns
+        .iter()
+        .zip(widths)
+        .map(|(column, width)| lines_in(&column.header, *width, 0))
+        .fold(1, usize::max);
+    heights.next(sheet, 2, row_height(head_lines, false))?;
     for (col, column) in doc.columns.iter().enumerate() {
         sheet.write_string_with_format(2, col as u16, &column.header, &head)?;
-        head_lines = head_lines.max(lines_in(&column.header, widths[col], 0));
     }
-    sheet.set_row_height(2, row_height(head_lines, false))?;
     let first_body = 3u32;
     let mut r = first_body;
     let mut last_body = first_body;
-    for row in &doc.rows {
-        match row {
+    for row in rows {
+        match row?.as_ref() {
             Row::Body(cells) => {
-                let mut lines = 1;
+                let empty = Cell::from(Value::Empty);
+                let cell = |col: usize| cells.get(col).unwrap_or(&empty);
+                let lines = (0..doc.columns.len())
+                    .map(|col| lines_in(&cell(col).value.shown(), widths[col], cell(col).indent))
+                    .fold(1, usize::max);
+                heights.next(sheet, r, row_height(lines, doc.signing))?;
                 for (col, column) in doc.columns.iter().enumerate() {
-                    let empty = Cell::from(Value::Empty);
-                    let cell = cells.get(col).unwrap_or(&empty);
-                    write_cell(sheet, r, col as u16, column.align, cell)?;
-                    lines = lines.max(lines_in(&cell.value.shown(), widths[col], cell.indent));
+                    write_cell(sheet, r, col as u16, column.align, cell(col))?;
                 }
-                sheet.set_row_height(r, row_height(lines, doc.signing))?;
                 last_body = r;
             }
             Row::Total { label, span, sums } => {
+                heights.next(sheet, r, row_height(1, false))?;
                 let label_format = boxed().set_bold().set_align(FormatAlign::Center);
                 let span = (*span).clamp(1, n) as u16;
                 if span > 1 {
@@ -188,29 +228,49 @@ fn write(sheet: &mut Worksheet, doc: &Document) -> Result<(), XlsxError> {
                         sheet.write_blank(r, col, &boxed())?;
                     }
                 }
-                sheet.set_row_height(r, row_height(1, false))?;
             }
             Row::Section(label) => {
+                heights.next(sheet, r, row_height(lines_in(label, all, 0), false))?;
                 let format = boxed()
                     .set_bold()
                     .set_align(FormatAlign::Left)
                     .set_text_wrap();
                 merged(sheet, r, last, label, &format)?;
-                sheet.set_row_height(r, row_height(lines_in(label, all, 0), false))?;
             }
         }
         r += 1;
     }
     let note = base().set_align(FormatAlign::Left).set_text_wrap();
     for text in &doc.notes {
+        let height = row_height(lines_in(text, all, 0), false).max(LINE_PT + 6.0);
+        heights.next(sheet, r, height)?;
         merged(sheet, r, last, text, &note)?;
-        sheet.set_row_height(
-            r,
-            row_height(lines_in(text, all, 0), false).max(LINE_PT + 6.0),
-        )?;
         r += 1;
     }
-    page_setup(sheet, doc)
+    heights.finish(sheet);
+    Ok(page_setup(sheet, doc)?)
+}
+
+/// Row heights set a row late: each row's when the next begins, while its own is still the
+/// row being written, and the last row's as the sheet's default. A sheet of constant memory
+/// writes a last row that has a height of its own twice (rust_xlsxwriter 0.90's
+/// `flush_last_row`), and Excel takes a row written twice for damage.
+struct Heights(Option<(u32, f64)>);
+
+impl Heights {
+    /// Row `row` is `height` points tall; called before anything is written in it.
+    fn next(&mut self, sheet: &mut Worksheet, row: u32, height: f64) -> Result<(), XlsxError> {
+        if let Some((before, height)) = self.0.replace((row, height)) {
+            sheet.set_row_height(before, height)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self, sheet: &mut Worksheet) {
+        if let Some((_, height)) = self.0 {
+            sheet.set_default_row_height(height);
+        }
+    }
 }
 
 fn merged(

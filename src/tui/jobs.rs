@@ -155,23 +155,7 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
             let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
             (vec![doc], done)
         }
-        ReportKind::Calls => {
-            // Taken through the use case, which writes the export to the log first.
-            let rows = crate::app::outreach::export_calls(store, job.calls)
-                .map_err(color_eyre::Report::from)?;
-            let doc = crate::sheets::calls::calls_document(
-                &crate::campaign::unit_name(store.office()),
-                &job.calls.describe(),
-                &rows,
-                &office_name(store.office(), store.office())?,
-                job.today,
-            );
-            let done = tf(
-                "tui.reports.calls_done",
-                &[("count", &rows.len()), ("actor", &store.actor())],
-            );
-            (vec![doc], done)
-        }
+        ReportKind::Calls => return write_calls(store, job, progress),
     };
     progress(tf("tui.reports.saving", &[("file", &path.display())]));
     let written = crate::sheets::output::write_documents(path, &docs, job.encoding)?;
@@ -179,6 +163,22 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
         order.record(store)?;
     }
     // The file on a line of its own, so the screen never breaks the message inside its name.
+    Ok(format!(
+        "{done}\n{}",
+        tf("cli.report.written", &[("file", &written.display())])
+    ))
+}
+
+/// The call list, taken through the use case (which writes the export to the log first) and
+/// written from its scratch file, never held whole.
+fn write_calls(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Result<String> {
+    let (doc, count) = crate::app::call_list::take(store, job.calls, job.today)?;
+    progress(tf("tui.reports.saving", &[("file", &job.path.display())]));
+    let written = crate::sheets::output::write_long(&job.path, &doc, job.encoding)?;
+    let done = tf(
+        "tui.reports.calls_done",
+        &[("count", &count), ("actor", &store.actor())],
+    );
     Ok(format!(
         "{done}\n{}",
         tf("cli.report.written", &[("file", &written.display())])
