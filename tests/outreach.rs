@@ -139,16 +139,24 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
     };
     // A list that cannot be kept (its scratch file full) is not taken: nothing is logged.
     let ops = county.store.ops().count();
-    let kept = outreach::export_calls(&county.store, high_tech, |_| {
-        Err(color_eyre::eyre::eyre!("disk full").into())
-    });
+    let kept = outreach::export_calls(
+        &county.store,
+        high_tech,
+        |p| p,
+        |_| Err(color_eyre::eyre::eyre!("disk full").into()),
+    );
     assert!(kept.is_err());
     assert_eq!(county.store.ops().count(), ops);
     let mut rows = Vec::new();
-    let count = outreach::export_calls(&county.store, high_tech, |row| {
-        rows.push(row.clone());
-        Ok(())
-    })
+    let count = outreach::export_calls(
+        &county.store,
+        high_tech,
+        |p| p,
+        |row| {
+            rows.push(row);
+            Ok(())
+        },
+    )
     .unwrap();
     assert_eq!((count, rows.len()), (1, 1));
     assert_eq!(rows[0].people[0].phone, "13907110099");
@@ -173,7 +181,7 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
         untrained: false,
     };
     assert!(matches!(
-        outreach::export_calls(&county.store, listed, |_| Ok(())),
+        outreach::export_calls(&county.store, listed, |p| p, |_| Ok(())),
         Err(Refusal::Said(_))
     ));
     assert_eq!(county.store.ops().count(), ops);

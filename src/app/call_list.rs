@@ -7,7 +7,7 @@ use super::outreach::{export_calls, CallFilter};
 use super::Outcome;
 use crate::campaign::unit_name;
 use crate::log::Payload;
-use crate::sheets::calls::{calls_frame, push_enterprise};
+use crate::sheets::calls::{calls_frame, push_enterprise, Contact};
 use crate::sheets::long::{LongDocument, WrittenDocument};
 use crate::sheets::stamp::office_name;
 use crate::store::Store;
@@ -32,9 +32,9 @@ pub fn take(
     );
     let mut doc = LongDocument::new(frame, store.dir())?;
     let mut number = 0;
-    let count = export_calls(store, filter, |row| {
+    let count = export_calls(store, filter, Contact::from, |row| {
         number += 1;
-        Ok(push_enterprise(&mut doc, number, row)?)
+        Ok(push_enterprise(&mut doc, number, &row)?)
     })?;
     Ok((doc.finish()?, count))
 }

@@ -427,25 +427,22 @@ pub fn record(
     Ok((e, outreach, true))
 }
 
-/// The call list `filter` keeps, with full phones. Taking it is written to the log first
-/// (which enterprises, by whom, when), so no phone leaves the program unrecorded; an empty
-/// list writes nothing.
-pub fn export_calls(
+/// The call list `filter` keeps, with full phones, each row handed to `visit` as it is read, each
+/// person as `keep` makes them. The caller keeps the rows in a scratch file until this returns:
+/// taking the list is written to the log (which enterprises, by whom, when) once every row is
+/// read, before any of it may be written or printed, so no phone leaves the program unrecorded.
+/// An empty list, or a read or a `visit` that fails, writes nothing.
+pub fn export_calls<P>(
     store: &Store,
     filter: CallFilter,
-    mut visit: impl FnMut(&OutreachRow) -> Outcome<()>,
+    keep: impl Fn(Person) -> P,
+    mut visit: impl FnMut(OutreachRow<P>) -> Outcome<()>,
 ) -> Outcome<usize> {
     let mut taken: Vec<String> = Vec::new();
-    each_row(
-        store,
-        filter,
-        |person| person,
-        |row| {
-            visit(&row)?;
-            taken.push(row.enterprise.id);
-            Ok(())
-        },
-    )?;
+    each_row(store, filter, keep, |row| {
+        taken.push(row.enterprise.id.clone());
+        visit(row)
+    })?;
     if taken.is_empty() {
         return Err(Refusal::said(tf(
             "cli.outreach.none",

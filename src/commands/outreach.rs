@@ -150,23 +150,33 @@ fn list_json(store: &Store, filter: CallFilter) -> Result<()> {
     let mut list = JsonList::start(std::io::BufWriter::new(crate::out::stdout()))?;
     let keep = |mut p: Person| {
         p.phone = mask_phone(&p.phone);
-        postcard::to_allocvec(&p).map(Vec::into_boxed_slice)
+        encoded(p)
     };
-    outreach::each_row(store, filter, keep, |row| {
-        let mut people = Vec::with_capacity(row.people.len());
-        for encoded in row.people {
-            let encoded = encoded.map_err(Report::new)?;
-            people.push(postcard::from_bytes::<Person>(&encoded).map_err(Report::new)?);
-        }
-        Ok(list.push(&OutreachRow {
-            enterprise: row.enterprise,
-            unit_name: row.unit_name,
-            trained: row.trained,
-            people,
-            outreach: row.outreach,
-        })?)
-    })?;
+    outreach::each_row(store, filter, keep, |row| Ok(list.push(&decoded(row)?)?))?;
     list.finish()
+}
+
+type Encoded = std::result::Result<Box<[u8]>, postcard::Error>;
+
+/// A person as each row keeps them while everyone is read.
+fn encoded(person: Person) -> Encoded {
+    postcard::to_allocvec(&person).map(Vec::into_boxed_slice)
+}
+
+/// A row with its people as records again, as it is printed.
+fn decoded(row: OutreachRow<Encoded>) -> Result<OutreachRow> {
+    let mut people = Vec::with_capacity(row.people.len());
+    for encoded in row.people {
+        let encoded = encoded.map_err(Report::new)?;
+        people.push(postcard::from_bytes::<Person>(&encoded).map_err(Report::new)?);
+    }
+    Ok(OutreachRow {
+        enterprise: row.enterprise,
+        unit_name: row.unit_name,
+        trained: row.trained,
+        people,
+        outreach: row.outreach,
+    })
 }
 
 /// `report calls`: the list is gathered in a scratch file and taken (and logged) before any of
@@ -177,8 +187,8 @@ pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
     let chosen = filter(&args.filter);
     if args.json {
         let mut kept = ListSpool::new(store.dir())?;
-        outreach::export_calls(store, chosen, |row| {
-            Ok(kept.push_by(&[], &json_element(row)?)?)
+        outreach::export_calls(store, chosen, encoded, |row| {
+            Ok(kept.push_by(&[], &json_element(&decoded(row)?)?)?)
         })?;
         return print_json_elements(kept.sorted()?.each());
     }

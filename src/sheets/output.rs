@@ -71,12 +71,14 @@ pub fn document_bytes(
             csv_bytes(&table, encoding)
         }
         FileFormat::Xlsx => super::xlsx::xlsx_bytes(docs).map_err(|e| user_error(e.to_string())),
-        FileFormat::Pdf => {
-            let configured = crate::config::Config::load()?.pdf_font;
-            let font = super::font::find(configured.as_deref())?;
-            super::pdf::pdf_bytes(docs, &font)
-        }
+        FileFormat::Pdf => super::pdf::pdf_bytes(docs, &configured_font()?),
     }
+}
+
+/// The font PDFs are set in: the one configured, or one found on this machine.
+fn configured_font() -> Result<super::font::PdfFont> {
+    let configured = crate::config::Config::load()?.pdf_font;
+    super::font::find(configured.as_deref())
 }
 
 /// Writes `doc` to `path` in the format its extension names; returns the absolute path written.
@@ -98,8 +100,7 @@ pub fn write_documents(path: &Path, docs: &[Document], encoding: Encoding) -> Re
 }
 
 /// Writes a long document to `path` in the format its extension names, its rows read back one
-/// at a time; a PDF, which lays out every page before it writes one, holds them. Returns the
-/// absolute path written.
+/// at a time. Returns the absolute path written.
 pub fn write_long(path: &Path, doc: &WrittenDocument, encoding: Encoding) -> Result<PathBuf> {
     let format = FileFormat::of(path).map_err(user_error)?;
     let failed = |e: color_eyre::Report| {
@@ -110,7 +111,9 @@ pub fn write_long(path: &Path, doc: &WrittenDocument, encoding: Encoding) -> Res
     };
     match format {
         FileFormat::Pdf => {
-            let bytes = document_bytes(&[doc.held()?], format, encoding).map_err(failed)?;
+            let bytes = configured_font()
+                .and_then(|font| super::pdf::pdf_long(doc, &font))
+                .map_err(failed)?;
             atomic_write(path, &bytes)?;
         }
         FileFormat::Csv => atomic_write_with(path, |temp| {
@@ -289,11 +292,16 @@ mod tests {
             long_xml.contains("inlineStr"),
             "the long sheet was not held"
         );
+        // The PDF is laid out a row at a time, a page drawn as it fills: the same pages.
+        let (a, b) = (dir.path().join("long.pdf"), dir.path().join("held.pdf"));
+        write_long(&a, &long, Encoding::Utf8).unwrap();
+        write_document(&b, &held, Encoding::Utf8).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
         let leftover: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftover.len(), 4, "only the written files: {leftover:?}");
+        assert_eq!(leftover.len(), 6, "only the written files: {leftover:?}");
     }
 
     #[test]

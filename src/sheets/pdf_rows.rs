@@ -1,0 +1,349 @@
+//! A PDF's rows laid out and put on pages, a row at a time: the cells' lines wrapped in the
+//! font, each row as tall as its lines, and pages filled as the rows come, so a document read
+//! from a scratch file (`long::LongDocument`) is laid out without being held.
+
+use std::borrow::Cow;
+
+use color_eyre::eyre::Result;
+
+use super::doc::{Align, Document, Row, Value};
+use super::layout::{BODY_PT, INDENT_UNITS, SIGNING_ROW_PT, UNIT_PT};
+use super::pdf::{Metrics, LINE, PAD_X, PAD_Y, SIGNING_LINE};
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Place {
+    Left,
+    Center,
+    Right,
+}
+
+/// A cell laid out: where it is across, its lines, how they sit.
+#[derive(Clone)]
+pub(super) struct Laid {
+    pub(super) x: f64,
+    pub(super) w: f64,
+    pub(super) lines: Vec<String>,
+    pub(super) place: Place,
+    pub(super) indent: f64,
+    pub(super) bold: bool,
+}
+
+/// A row laid out: its cells, its height, whether it has borders.
+#[derive(Clone)]
+pub(super) struct LaidRow {
+    pub(super) cells: Vec<Laid>,
+    pub(super) height: f64,
+    pub(super) boxed: bool,
+    pub(super) signing: bool,
+}
+
+impl LaidRow {
+    fn lines(&self) -> usize {
+        self.cells.iter().map(|c| c.lines.len()).max().unwrap_or(1)
+    }
+
+    pub(super) fn height_for(lines: usize, signing: bool) -> f64 {
+        if signing {
+            (lines.max(1) as f64 * SIGNING_LINE + 2.0).max(SIGNING_ROW_PT)
+        } else {
+            lines.max(1) as f64 * LINE + 2.0 * PAD_Y
+        }
+    }
+
+    /// The first `lines` lines, and the rest (for a row that goes on over the next page).
+    fn split(&self, lines: usize) -> (LaidRow, LaidRow) {
+        let part = |range: &dyn Fn(&[String]) -> Vec<String>| {
+            let cells: Vec<Laid> = self
+                .cells
+                .iter()
+                .map(|c| Laid {
+                    lines: range(&c.lines),
+                    ..c.clone()
+                })
+                .collect();
+            let mut row = LaidRow {
+                cells,
+                height: 0.0,
+                ..self.clone()
+            };
+            row.height = LaidRow::height_for(row.lines(), self.signing);
+            row
+        };
+        (
+            part(&|l: &[String]| l.iter().take(lines).cloned().collect()),
+            part(&|l: &[String]| l.iter().skip(lines).cloned().collect()),
+        )
+    }
+}
+
+pub(super) struct Layout<'a> {
+    pub(super) m: &'a Metrics<'a>,
+    pub(super) xs: Vec<f64>,
+    pub(super) ws: Vec<f64>,
+    pub(super) signing: bool,
+}
+
+impl Layout<'_> {
+    pub(super) fn cell(
+        &self,
+        from: usize,
+        to: usize,
+        text: &str,
+        place: Place,
+        indent: u8,
+        bold: bool,
+    ) -> Laid {
+        let x = self.xs[from];
+        let w: f64 = self.ws[from..=to].iter().sum();
+        let indent = f64::from(indent) * INDENT_UNITS * UNIT_PT;
+        let room = (w - 2.0 * PAD_X - indent).max(BODY_PT);
+        Laid {
+            x,
+            w,
+            lines: self.m.wrap(text, room, BODY_PT),
+            place,
+            indent,
+            bold,
+        }
+    }
+
+    pub(super) fn row(&self, cells: Vec<Laid>, boxed: bool) -> LaidRow {
+        let mut row = LaidRow {
+            cells,
+            height: 0.0,
+            boxed,
+            signing: self.signing && boxed,
+        };
+        row.height = LaidRow::height_for(row.lines(), row.signing);
+        row
+    }
+}
+
+fn place_of(align: Align) -> Place {
+    match align {
+        Align::Text => Place::Left,
+        Align::Center => Place::Center,
+        Align::Number => Place::Right,
+    }
+}
+
+impl Layout<'_> {
+    /// The header row.
+    pub(super) fn header(&self, doc: &Document) -> LaidRow {
+        self.row(
+            doc.columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| self.cell(i, i, &c.header, Place::Center, 0, true))
+                .collect(),
+            true,
+        )
+    }
+
+    /// One of `doc`'s rows laid out across the page's width (a total sums `doc`'s body).
+    pub(super) fn lay(&self, doc: &Document, row: &Row) -> LaidRow {
+        let n = self.ws.len();
+        match row {
+            Row::Body(cells) => {
+                let laid = doc
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, column)| {
+                        let cell = cells.get(i);
+                        let text = cell.map(|c| c.value.shown()).unwrap_or_default();
+                        let place = match cell.map(|c| &c.value) {
+                            Some(v) if !v.is_number() && column.align == Align::Number => {
+                                Place::Center
+                            }
+                            _ => place_of(column.align),
+                        };
+                        self.cell(
+                            i,
+                            i,
+                            &text,
+                            place,
+                            cell.map_or(0, |c| c.indent),
+                            cell.is_some_and(|c| c.bold),
+                        )
+                    })
+                    .collect();
+                self.row(laid, true)
+            }
+            Row::Total { label, span, sums } => {
+                let span = (*span).clamp(1, n);
+                let mut cells = vec![self.cell(0, span - 1, label, Place::Center, 0, true)];
+                for col in span..n {
+                    let text = if sums.contains(&col) {
+                        doc.sum(col).to_string()
+                    } else {
+                        String::new()
+                    };
+                    cells.push(self.cell(col, col, &text, Place::Right, 0, true));
+                }
+                self.unsigned(self.row(cells, true))
+            }
+            Row::Section(label) => {
+                let row = self.row(vec![self.cell(0, n - 1, label, Place::Left, 0, true)], true);
+                self.unsigned(row)
+            }
+        }
+    }
+
+    /// A note under the table, across it, unboxed.
+    pub(super) fn note(&self, note: &str) -> LaidRow {
+        let last = self.ws.len() - 1;
+        self.row(vec![self.cell(0, last, note, Place::Left, 0, false)], false)
+    }
+
+    /// A row of a signing sheet that is not signed in (a total, a section): text-tall.
+    fn unsigned(&self, mut row: LaidRow) -> LaidRow {
+        row.signing = false;
+        row.height = LaidRow::height_for(row.lines(), false);
+        row
+    }
+}
+
+/// Rows put on pages as they come: a row that does not fit starts the next page, and a row
+/// taller than a page (or the first of a page that does not fit) goes on over the next. Each
+/// page is handed on as it is filled, so a long document's pages are never all held.
+pub(super) struct Pager {
+    room: f64,
+    page: Vec<LaidRow>,
+    used: f64,
+    pages: usize,
+}
+
+impl Pager {
+    pub(super) fn new(room: f64) -> Pager {
+        Pager {
+            room,
+            page: Vec::new(),
+            used: 0.0,
+            pages: 0,
+        }
+    }
+
+    /// Puts `row` on the pages; `full` gets each page it fills.
+    pub(super) fn push(
+        &mut self,
+        row: LaidRow,
+        full: &mut impl FnMut(Vec<LaidRow>) -> Result<()>,
+    ) -> Result<()> {
+        let mut next = Some(row);
+        while let Some(row) = next.take() {
+            if self.used + row.height <= self.room + 0.01 {
+                self.used += row.height;
+                self.page.push(row);
+                continue;
+            }
+            let fit = ((self.room - self.used - 2.0 * PAD_Y) / LINE).floor();
+            if fit >= 1.0 && (self.page.is_empty() || row.height > self.room) && !row.signing {
+                let (head, tail) = row.split(fit as usize);
+                self.page.push(head);
+                next = Some(tail);
+            } else if self.page.is_empty() {
+                // Not even one line fits under the page's furniture: the row is drawn anyway.
+                self.page.push(row);
+            } else {
+                next = Some(row);
+            }
+            self.pages += 1;
+            full(std::mem::take(&mut self.page))?;
+            self.used = 0.0;
+        }
+        Ok(())
+    }
+
+    /// The last page, if it has rows or is the only one.
+    pub(super) fn finish(self, full: &mut impl FnMut(Vec<LaidRow>) -> Result<()>) -> Result<()> {
+        if !self.page.is_empty() || self.pages == 0 {
+            full(self.page)?;
+        }
+        Ok(())
+    }
+}
+
+/// What each column's cells need on one line, measured in the font: a number or a date whole,
+/// a short centred value word by word; wrapping text needs nothing here.
+pub(super) fn unbreakable<'r>(
+    doc: &Document,
+    rows: impl Iterator<Item = Result<Cow<'r, Row>>>,
+    m: &Metrics,
+) -> Result<Vec<f64>> {
+    let mut least = vec![0.0f64; doc.columns.len()];
+    for row in rows {
+        let row = row?;
+        let Row::Body(cells) = row.as_ref() else {
+            continue;
+        };
+        for ((cell, column), need) in cells.iter().zip(&doc.columns).zip(least.iter_mut()) {
+            let text = cell.value.shown();
+            let width = match (&cell.value, column.align) {
+                (Value::Text(_), Align::Text | Align::Number) | (Value::Empty, _) => 0.0,
+                (Value::Text(_), Align::Center) => text
+                    .split_whitespace()
+                    .map(|w| m.width(w, BODY_PT))
+                    .fold(0.0, f64::max),
+                _ => m.width(&text, BODY_PT),
+            };
+            *need = need.max(width + 2.0 * PAD_X + 1.0);
+        }
+    }
+    Ok(least)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(lines: usize) -> LaidRow {
+        LaidRow {
+            cells: vec![Laid {
+                x: 0.0,
+                w: 10.0,
+                lines: (0..lines).map(|i| i.to_string()).collect(),
+                place: Place::Left,
+                indent: 0.0,
+                bold: false,
+            }],
+            height: LaidRow::height_for(lines, false),
+            boxed: true,
+            signing: false,
+        }
+    }
+
+    fn paginate(rows: Vec<LaidRow>, room: f64) -> Vec<Vec<LaidRow>> {
+        let mut pages = Vec::new();
+        let mut pager = Pager::new(room);
+        let mut full = |page| {
+            pages.push(page);
+            Ok(())
+        };
+        for row in rows {
+            pager.push(row, &mut full).unwrap();
+        }
+        pager.finish(&mut full).unwrap();
+        pages
+    }
+
+    #[test]
+    fn rows_fill_pages_and_a_tall_row_goes_on_over_the_next() {
+        let room = LaidRow::height_for(10, false);
+        let pages = paginate(vec![row(4), row(4), row(4)], room);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), 2);
+        let pages = paginate(vec![row(25)], room);
+        let lines: Vec<String> = pages
+            .iter()
+            .flatten()
+            .flat_map(|r| r.cells[0].lines.clone())
+            .collect();
+        assert_eq!(lines.len(), 25, "every line is drawn once");
+        assert!(pages.len() >= 3);
+        for page in &pages {
+            let used: f64 = page.iter().map(|r| r.height).sum();
+            assert!(used <= room + 0.01, "{used} > {room}");
+        }
+    }
+}
