@@ -395,8 +395,13 @@ fn fit(natural: &[f64], least: &[f64], typical: &[f64], grows: &[bool], room: f6
 
 /// The lines `text` takes in a column `width` units wide, with `indent` levels.
 pub fn lines_in(text: &str, width: f64, indent: u8) -> usize {
+    lines_of(text, width, indent).len()
+}
+
+/// `text` wrapped to a column `width` units wide, with `indent` levels.
+pub fn lines_of(text: &str, width: f64, indent: u8) -> Vec<String> {
     let room = width - CELL_PAD_UNITS - f64::from(indent) * INDENT_UNITS;
-    wrap(text, room.max(2.0), &units).len()
+    wrap(text, room.max(2.0), &units)
 }
 
 /// A row's height in points for `lines` lines of body text.

@@ -42,6 +42,9 @@ impl LongDocument {
     /// A document shaped as `frame` (whose rows are ignored), its body kept in a scratch file in
     /// `dir`, which goes when the document does.
     pub fn new(mut frame: Document, dir: &Path) -> Result<LongDocument> {
+        // A workbook of constant memory must end on a row of its default height, a note's line
+        // (`xlsx::Heights`).
+        debug_assert!(!frame.notes.is_empty(), "a long document ends with notes");
         frame.rows = Vec::new();
         let file = tempfile::tempfile_in(dir).wrap_err_with(|| scratch_failed(dir))?;
         Ok(LongDocument {

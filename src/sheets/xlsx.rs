@@ -15,7 +15,7 @@ use std::path::Path;
 use color_eyre::eyre::Result;
 
 use super::doc::{document_date, Align, Cell, Document, Row, Value};
-use super::layout::{self, column_widths, lines_in, row_height, BODY_PT, LINE_PT, TITLE_PT};
+use super::layout::{self, column_widths, lines_in, lines_of, row_height, BODY_PT, TITLE_PT};
 use super::long::WrittenDocument;
 use crate::i18n::tf;
 
@@ -156,7 +156,7 @@ fn write<'r>(
     for (col, width) in widths.iter().enumerate() {
         sheet.set_column_width(col as u16, *width)?;
     }
-    let mut heights = Heights(None);
+    let heights = Heights::new(sheet);
     let all: f64 = widths.iter().sum();
     let title = base()
         .set_font_size(TITLE_PT)
@@ -165,10 +165,10 @@ fn write<'r>(
         .set_text_wrap();
     let title_lines =
         layout::wrap(&doc.title, all * BODY_PT / TITLE_PT - 2.0, &layout::units).len();
-    heights.next(sheet, 0, title_lines as f64 * TITLE_PT * 1.5 + 8.0)?;
+    heights.set(sheet, 0, title_lines as f64 * TITLE_PT * 1.5 + 8.0)?;
     merged(sheet, 0, last, &doc.title, &title)?;
     let line = base().set_align(FormatAlign::Left).set_text_wrap();
-    heights.next(sheet, 1, row_height(lines_in(&doc.line, all, 0), false))?;
+    heights.set(sheet, 1, row_height(lines_in(&doc.line, all, 0), false))?;
     merged(sheet, 1, last, &doc.line, &line)?;
     let head = boxed()
         .set_bold()
@@ -180,7 +180,7 @@ fn write<'r>(
         .zip(widths)
         .map(|(column, width)| lines_in(&column.header, *width, 0))
         .fold(1, usize::max);
-    heights.next(sheet, 2, row_height(head_lines, false))?;
+    heights.set(sheet, 2, row_height(head_lines, false))?;
     for (col, column) in doc.columns.iter().enumerate() {
         sheet.write_string_with_format(2, col as u16, &column.header, &head)?;
     }
@@ -195,14 +195,14 @@ fn write<'r>(
                 let lines = (0..doc.columns.len())
                     .map(|col| lines_in(&cell(col).value.shown(), widths[col], cell(col).indent))
                     .fold(1, usize::max);
-                heights.next(sheet, r, row_height(lines, doc.signing))?;
+                heights.set(sheet, r, row_height(lines, doc.signing))?;
                 for (col, column) in doc.columns.iter().enumerate() {
                     write_cell(sheet, r, col as u16, column.align, cell(col))?;
                 }
                 last_body = r;
             }
             Row::Total { label, span, sums } => {
-                heights.next(sheet, r, row_height(1, false))?;
+                heights.set(sheet, r, row_height(1, false))?;
                 let label_format = boxed().set_bold().set_align(FormatAlign::Center);
                 let span = (*span).clamp(1, n) as u16;
                 if span > 1 {
@@ -230,7 +230,7 @@ fn write<'r>(
                 }
             }
             Row::Section(label) => {
-                heights.next(sheet, r, row_height(lines_in(label, all, 0), false))?;
+                heights.set(sheet, r, row_height(lines_in(label, all, 0), false))?;
                 let format = boxed()
                     .set_bold()
                     .set_align(FormatAlign::Left)
@@ -240,36 +240,36 @@ fn write<'r>(
         }
         r += 1;
     }
-    let note = base().set_align(FormatAlign::Left).set_text_wrap();
-    for text in &doc.notes {
-        let height = row_height(lines_in(text, all, 0), false).max(LINE_PT + 6.0);
-        heights.next(sheet, r, height)?;
-        merged(sheet, r, last, text, &note)?;
+    let note = base().set_align(FormatAlign::Left);
+    for line in doc.notes.iter().flat_map(|text| lines_of(text, all, 0)) {
+        merged(sheet, r, last, &line, &note)?;
         r += 1;
     }
-    heights.finish(sheet);
     Ok(page_setup(sheet, doc)?)
 }
 
-/// Row heights set a row late: each row's when the next begins, while its own is still the
-/// row being written, and the last row's as the sheet's default. A sheet of constant memory
-/// writes a last row that has a height of its own twice (rust_xlsxwriter 0.90's
-/// `flush_last_row`), and Excel takes a row written twice for damage.
-struct Heights(Option<(u32, f64)>);
+/// Row heights: a row as tall as one line of body text has none of its own, as that is the
+/// sheet's default. A sheet of constant memory keeps each height set until it is saved (400,000
+/// rows at ten times the province took 150 MB), and writes a last row that has one twice
+/// (rust_xlsxwriter 0.90's `flush_last_row`), which Excel takes for damage: the notes, last, are
+/// written a line to a row.
+struct Heights {
+    default: f64,
+}
 
 impl Heights {
-    /// Row `row` is `height` points tall; called before anything is written in it.
-    fn next(&mut self, sheet: &mut Worksheet, row: u32, height: f64) -> Result<(), XlsxError> {
-        if let Some((before, height)) = self.0.replace((row, height)) {
-            sheet.set_row_height(before, height)?;
-        }
-        Ok(())
+    fn new(sheet: &mut Worksheet) -> Heights {
+        let default = row_height(1, false);
+        sheet.set_default_row_height(default);
+        Heights { default }
     }
 
-    fn finish(self, sheet: &mut Worksheet) {
-        if let Some((_, height)) = self.0 {
-            sheet.set_default_row_height(height);
+    /// Row `row` is `height` points tall; set before anything is written in it.
+    fn set(&self, sheet: &mut Worksheet, row: u32, height: f64) -> Result<(), XlsxError> {
+        if height != self.default {
+            sheet.set_row_height(row, height)?;
         }
+        Ok(())
     }
 }
 

@@ -224,6 +224,13 @@ fn slash_narrows_the_enterprises_by_what_is_typed() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("新港物流"), "{screen}");
     assert!(!screen.contains("华宇光电"), "{screen}");
+    let total = state.outreach.rows.len();
+    assert!(screen.contains(&format!("(1/{total})")), "{screen}");
+    // With n the filter counts among the untrained: 新港物流 is the only one.
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Char('n'));
+    let screen = screen_text(&state, 80, 24);
+    assert!(total > 1 && screen.contains("(1/1)"), "{screen}");
 }
 
 /// An interface left open past midnight takes the new day: a call made on it is not "after

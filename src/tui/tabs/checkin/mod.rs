@@ -6,6 +6,7 @@
 //! One folder per tab: `state` (what is on screen), `update` (keys, pure), `view` (drawing),
 //! `effects` (the tab's store work, run by `effects::run`).
 
+mod banner;
 pub mod effects;
 pub mod forms;
 mod state;

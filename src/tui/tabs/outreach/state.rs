@@ -60,6 +60,17 @@ impl OutreachState {
             .collect()
     }
 
+    /// How many the filter chooses among: every enterprise, or with `n` the untrained ones.
+    pub fn pool(&self) -> usize {
+        if self.untrained_only {
+            (0..self.rows.len())
+                .filter(|&i| !self.rows.trained(i))
+                .count()
+        } else {
+            self.rows.len()
+        }
+    }
+
     pub fn selected_row(&self) -> Option<EnterpriseRow<'_>> {
         self.rows.get(*self.visible().get(self.selected)?)
     }

@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, o: &OutreachState, view: &View) {
             theme,
             &o.filter,
             visible.len(),
-            o.rows.len(),
+            o.pool(),
         ));
     }
     if visible.is_empty() {
