@@ -139,7 +139,7 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
     };
     // A list that cannot be kept (its scratch file full) is not taken: nothing is logged.
     let ops = county.store.ops().count();
-    let kept = outreach::export_calls(
+    let kept = outreach::read_calls(
         &county.store,
         high_tech,
         |p| p,
@@ -147,8 +147,9 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
     );
     assert!(kept.is_err());
     assert_eq!(county.store.ops().count(), ops);
+    // Read, it is recorded only when the caller says it is ready to be read.
     let mut rows = Vec::new();
-    let count = outreach::export_calls(
+    let taken = outreach::read_calls(
         &county.store,
         high_tech,
         |p| p,
@@ -158,7 +159,9 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
         },
     )
     .unwrap();
-    assert_eq!((count, rows.len()), (1, 1));
+    assert_eq!((taken.count(), rows.len()), (1, 1));
+    assert_eq!(county.store.ops().count(), ops);
+    taken.record(&county.store).unwrap();
     assert_eq!(rows[0].people[0].phone, "13907110099");
     let last = county.store.ops().last().unwrap().unwrap();
     assert_eq!(last.actor, "测试员");
@@ -181,7 +184,7 @@ fn a_call_list_export_is_in_the_log_with_who_took_it() {
         untrained: false,
     };
     assert!(matches!(
-        outreach::export_calls(&county.store, listed, |p| p, |_| Ok(())),
+        outreach::read_calls(&county.store, listed, |p| p, |_| Ok(())),
         Err(Refusal::Said(_))
     ));
     assert_eq!(county.store.ops().count(), ops);
@@ -225,6 +228,28 @@ fn the_cli_masks_phones_in_lists_and_logs_the_call_list_it_prints_in_full() {
         .unwrap()
         .to_string();
     assert!(!phone.contains("13907110099"), "{phone}");
+
+    // A file that cannot be written is not recorded as taken, in any format.
+    let ops = || stdout(&peixun(dir.path(), &["log"])).lines().count();
+    let before = ops();
+    for ext in ["csv", "xlsx", "pdf"] {
+        let missing = dir
+            .path()
+            .join("没有这个文件夹")
+            .join(format!("电话.{ext}"));
+        let failed = peixun(
+            dir.path(),
+            &["report", "calls", "-o", &missing.display().to_string()],
+        );
+        assert!(!failed.status.success(), "{ext}");
+        assert!(
+            stderr(&failed).contains("电话."),
+            "{ext}: names the file: {}",
+            stderr(&failed)
+        );
+        assert!(!stderr(&failed).contains("已在操作留痕中记录"), "{ext}");
+        assert_eq!(ops(), before, "{ext}: nothing recorded");
+    }
 
     let calls = peixun(dir.path(), &["report", "calls", "--untrained"]);
     assert!(stdout(&calls).contains("13907110099"));

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::outreach::{export_calls, CallFilter};
+use super::outreach::{read_calls, CallFilter, CallsTaken};
 use super::Outcome;
 use crate::campaign::unit_name;
 use crate::log::Payload;
@@ -17,13 +17,13 @@ pub fn parts(unit: &str, filter: &str, ids: impl Iterator<Item = String>) -> Vec
     parts_of(unit, filter, ids, PART_BYTES)
 }
 
-/// The call list `filter` keeps, taken through the use case (which logs it) into a long document
-/// whose rows are in a scratch file in the store's folder; with the number of enterprises.
+/// The call list `filter` keeps, read into a long document whose rows are in a scratch file in
+/// the store's folder; with the taking, to record before the document is put where people read it.
 pub fn take(
     store: &Store,
     filter: CallFilter,
     made: NaiveDate,
-) -> Outcome<(WrittenDocument, usize)> {
+) -> Outcome<(WrittenDocument, CallsTaken)> {
     let frame = calls_frame(
         &unit_name(store.office()),
         &filter.describe(),
@@ -32,11 +32,11 @@ pub fn take(
     );
     let mut doc = LongDocument::new(frame, store.dir())?;
     let mut number = 0;
-    let count = export_calls(store, filter, Contact::from, |row| {
+    let taken = read_calls(store, filter, Contact::from, |row| {
         number += 1;
         Ok(push_enterprise(&mut doc, number, &row)?)
     })?;
-    Ok((doc.finish()?, count))
+    Ok((doc.finish()?, taken))
 }
 
 /// The most enterprise ids one op of a call list names, in bytes: a whole province's list at ten

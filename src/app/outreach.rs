@@ -428,34 +428,55 @@ pub fn record(
 }
 
 /// The call list `filter` keeps, with full phones, each row handed to `visit` as it is read, each
-/// person as `keep` makes them. The caller keeps the rows in a scratch file until this returns:
-/// taking the list is written to the log (which enterprises, by whom, when) once every row is
-/// read, before any of it may be written or printed, so no phone leaves the program unrecorded.
-/// An empty list, or a read or a `visit` that fails, writes nothing.
-pub fn export_calls<P>(
+/// person as `keep` makes them. Nothing is recorded yet: the caller keeps the rows (in a scratch
+/// file, or a file beside its place) and records the taking (`CallsTaken::record`) before any of
+/// it is put where people read it, so no phone leaves the program unrecorded and no list is
+/// recorded that was not written. An empty list is refused.
+pub fn read_calls<P>(
     store: &Store,
     filter: CallFilter,
     keep: impl Fn(Person) -> P,
     mut visit: impl FnMut(OutreachRow<P>) -> Outcome<()>,
-) -> Outcome<usize> {
-    let mut taken: Vec<String> = Vec::new();
+) -> Outcome<CallsTaken> {
+    let mut ids: Vec<String> = Vec::new();
     each_row(store, filter, keep, |row| {
-        taken.push(row.enterprise.id.clone());
+        ids.push(row.enterprise.id.clone());
         visit(row)
     })?;
-    if taken.is_empty() {
+    if ids.is_empty() {
         return Err(Refusal::said(tf(
             "cli.outreach.none",
             &[("filter", &filter.describe())],
         )));
     }
-    let count = taken.len();
-    store.commit(call_list::parts(
-        store.office(),
-        &filter.describe(),
-        taken.into_iter(),
-    ))?;
-    Ok(count)
+    Ok(CallsTaken {
+        filter: filter.describe(),
+        ids,
+    })
+}
+
+/// A call list read and not yet recorded: which enterprises' phones it holds.
+#[must_use = "a call list taken is recorded before it is written or printed"]
+pub struct CallsTaken {
+    filter: String,
+    ids: Vec<String>,
+}
+
+impl CallsTaken {
+    /// How many enterprises the list holds.
+    pub fn count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Writes the taking to the log: which enterprises, by whom, when.
+    pub fn record(self, store: &Store) -> Outcome<()> {
+        store.commit(call_list::parts(
+            store.office(),
+            &self.filter,
+            self.ids.into_iter(),
+        ))?;
+        Ok(())
+    }
 }
 
 /// How many rows stand at each status, and how many have none yet, counted as they pass.

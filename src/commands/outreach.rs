@@ -179,21 +179,29 @@ fn decoded(row: OutreachRow<Encoded>) -> Result<OutreachRow> {
     })
 }
 
-/// `report calls`: the list is gathered in a scratch file and taken (and logged) before any of
-/// it is written or printed. Everyone's list at ten times the province is 400,000 rows, so it is
-/// never held.
+/// `report calls`: the list is gathered in a scratch file and its taking recorded once it is
+/// ready to be read: when its file is whole beside its place, or before it is printed. Everyone's
+/// list at ten times the province is 400,000 rows, so it is never held.
 pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
     refuse_bad_output(args.output.as_deref())?;
     let chosen = filter(&args.filter);
-    if args.json {
+    let count = if args.json {
         let mut kept = ListSpool::new(store.dir())?;
-        outreach::export_calls(store, chosen, encoded, |row| {
+        let taken = outreach::read_calls(store, chosen, encoded, |row| {
             Ok(kept.push_by(&[], &json_element(&decoded(row)?)?)?)
         })?;
-        return print_json_elements(kept.sorted()?.each());
-    }
-    let (doc, count) = call_list::take(store, chosen, today(cli, store)?)?;
-    deliver_long(&doc, args.output.as_deref(), args.encoding)?;
+        let count = taken.count();
+        taken.record(store)?;
+        print_json_elements(kept.sorted()?.each())?;
+        count
+    } else {
+        let (doc, taken) = call_list::take(store, chosen, today(cli, store)?)?;
+        let count = taken.count();
+        deliver_long(&doc, args.output.as_deref(), args.encoding, || {
+            Ok(taken.record(store)?)
+        })?;
+        count
+    };
     crate::errln!(
         "{}",
         tf(

@@ -85,14 +85,17 @@ pub(super) fn deliver(doc: &Document, output: Option<&Path>, encoding: Encoding)
 }
 
 /// As `deliver`, for a document too long to hold: its rows are read back as they are written.
+/// `ready` runs before anyone can read it: once its file is whole beside its place, or before
+/// it is printed.
 pub(super) fn deliver_long(
     doc: &WrittenDocument,
     output: Option<&Path>,
     encoding: Encoding,
+    ready: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     match output {
         Some(path) => {
-            let written = write_long(path, doc, encoding)?;
+            let written = write_long(path, doc, encoding, ready)?;
             crate::outln!(
                 "{}",
                 tf(
@@ -102,6 +105,7 @@ pub(super) fn deliver_long(
             );
         }
         None => {
+            ready()?;
             let frame = &doc.frame;
             crate::outln!("{}\n{}", frame.title, frame.line);
             let headers: Vec<String> = frame.columns.iter().map(|c| c.header.clone()).collect();

@@ -35,7 +35,7 @@ pub struct WrittenDocument {
 }
 
 fn scratch_failed(dir: &Path) -> String {
-    tf("cli.store.scratch_failed", &[("dir", &dir.display())])
+    tf("cli.report.scratch_failed", &[("dir", &dir.display())])
 }
 
 impl LongDocument {
@@ -100,6 +100,15 @@ impl WrittenDocument {
     /// The column widths, as `layout::column_widths` gives them for the same rows held.
     pub fn widths(&self) -> &[f64] {
         &self.widths
+    }
+
+    /// The bytes its rows take in the scratch file.
+    pub fn scratch_len(&self) -> Result<u64> {
+        let meta = self
+            .file
+            .metadata()
+            .wrap_err_with(|| scratch_failed(&self.dir))?;
+        Ok(meta.len())
     }
 
     /// The folder its scratch file is in, where a writer puts its own.

@@ -10,8 +10,10 @@ use color_eyre::eyre::Result;
 
 use super::doc::Document;
 use super::long::WrittenDocument;
-use super::write::{atomic_write, atomic_write_with, csv_bytes, write_csv, Encoding};
-use super::xlsx::save_long;
+use super::write::{
+    atomic_write, atomic_write_with, csv_bytes, write_csv, write_failed, written, Encoding,
+};
+use super::xlsx::xlsx_long;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 
@@ -100,29 +102,41 @@ pub fn write_documents(path: &Path, docs: &[Document], encoding: Encoding) -> Re
 }
 
 /// Writes a long document to `path` in the format its extension names, its rows read back one
-/// at a time. Returns the absolute path written.
-pub fn write_long(path: &Path, doc: &WrittenDocument, encoding: Encoding) -> Result<PathBuf> {
+/// at a time; `ready` runs once the file is whole beside its place and before it takes its name
+/// (a call list is recorded then). Returns the absolute path written.
+pub fn write_long(
+    path: &Path,
+    doc: &WrittenDocument,
+    encoding: Encoding,
+    ready: impl FnOnce() -> Result<()>,
+) -> Result<PathBuf> {
     let format = FileFormat::of(path).map_err(user_error)?;
-    let failed = |e: color_eyre::Report| {
-        user_error(tf(
+    let failed = |e: color_eyre::Report| match e.downcast_ref::<std::io::Error>() {
+        Some(io) => write_failed(path, io),
+        None => user_error(tf(
             "cli.report.write_failed",
             &[("file", &path.display()), ("reason", &e)],
-        ))
+        )),
     };
     match format {
         FileFormat::Pdf => {
             let bytes = configured_font()
                 .and_then(|font| super::pdf::pdf_long(doc, &font))
                 .map_err(failed)?;
-            atomic_write(path, &bytes)?;
+            atomic_write_with(path, |temp| written(path, temp, &bytes), ready)?;
         }
-        FileFormat::Csv => atomic_write_with(path, |temp| {
-            let mut out = std::io::BufWriter::new(temp);
-            write_csv(&mut out, long_table(doc), encoding).map_err(failed)?;
-            out.flush().map_err(|e| failed(e.into()))
-        })?,
+        FileFormat::Csv => atomic_write_with(
+            path,
+            |temp| {
+                let mut out = std::io::BufWriter::new(temp);
+                write_csv(&mut out, long_table(doc), encoding).map_err(failed)?;
+                out.flush().map_err(|e| write_failed(path, &e))
+            },
+            ready,
+        )?,
         FileFormat::Xlsx => {
-            atomic_write_with(path, |temp| save_long(doc, temp.path()).map_err(failed))?
+            let bytes = xlsx_long(doc).map_err(failed)?;
+            atomic_write_with(path, |temp| written(path, temp, &bytes), ready)?;
         }
     }
     Ok(absolute(path))
@@ -277,24 +291,38 @@ mod tests {
         let long = long.finish().unwrap();
         for encoding in [Encoding::Utf8, Encoding::Gb18030] {
             let (a, b) = (dir.path().join("long.csv"), dir.path().join("held.csv"));
-            write_long(&a, &long, encoding).unwrap();
+            write_long(&a, &long, encoding, || Ok(())).unwrap();
             write_document(&b, &held, encoding).unwrap();
             assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
         }
         let (a, b) = (dir.path().join("long.xlsx"), dir.path().join("held.xlsx"));
-        write_long(&a, &long, Encoding::Utf8).unwrap();
+        write_long(&a, &long, Encoding::Utf8, || Ok(())).unwrap();
         write_document(&b, &held, Encoding::Utf8).unwrap();
         let ((long_xml, long_cells), (held_xml, held_cells)) = (sheet_of(&a), sheet_of(&b));
         assert_eq!(long_cells, held_cells);
-        assert_eq!(long_cells.len(), 3 + 300 + 1);
+        assert_eq!(
+            long_cells.len(),
+            3 + 300 + 1,
+            "title, line, header, rows, note"
+        );
         assert_eq!(print_setup(&long_xml), print_setup(&held_xml));
         assert!(
             long_xml.contains("inlineStr"),
             "the long sheet was not held"
         );
+        // Each row once, in order: Excel takes a row written twice for damage.
+        let numbers: Vec<usize> = long_xml
+            .split("<row r=\"")
+            .skip(1)
+            .map(|tag| tag[..tag.find('"').unwrap()].parse().unwrap())
+            .collect();
+        assert_eq!(numbers, (1..=long_cells.len()).collect::<Vec<_>>());
+        // The room looked for before the sheet's scratch file is written is enough for it.
+        let room = super::super::xlsx::room_needed(&long).unwrap();
+        assert!(long_xml.len() as u64 <= room, "{} > {room}", long_xml.len());
         // The PDF is laid out a row at a time, a page drawn as it fills: the same pages.
         let (a, b) = (dir.path().join("long.pdf"), dir.path().join("held.pdf"));
-        write_long(&a, &long, Encoding::Utf8).unwrap();
+        write_long(&a, &long, Encoding::Utf8, || Ok(())).unwrap();
         write_document(&b, &held, Encoding::Utf8).unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
         let leftover: Vec<_> = std::fs::read_dir(dir.path())

@@ -18,7 +18,7 @@ pub enum Encoding {
     Gb18030,
 }
 
-fn write_failed(path: &Path, e: &std::io::Error) -> color_eyre::Report {
+pub fn write_failed(path: &Path, e: &std::io::Error) -> color_eyre::Report {
     user_error(tf(
         "cli.report.write_failed",
         &[("file", &path.display()), ("reason", &io_reason(e))],
@@ -27,21 +27,27 @@ fn write_failed(path: &Path, e: &std::io::Error) -> color_eyre::Report {
 
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    atomic_write_with(path, |temp| {
-        temp.write_all(bytes).map_err(|e| write_failed(path, &e))
-    })
+    atomic_write_with(path, |temp| written(path, temp, bytes), || Ok(()))
 }
 
 /// Writes to `path` atomically what `fill` writes to the temp file beside it, which it may also
-/// reach by its path.
+/// reach by its path. `ready` runs once the file is whole on disk and before it takes its name:
+/// if it fails, the file is let go and nothing is at `path`.
 pub fn atomic_write_with(
     path: &Path,
     fill: impl FnOnce(&mut tempfile::NamedTempFile) -> Result<()>,
+    ready: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     let temp = written_beside(path, fill)?;
+    ready()?;
     temp.persist(path)
         .map_err(|e| write_failed(path, &e.error))?;
     Ok(())
+}
+
+/// `bytes` written to `temp`, a failure said as writing `path` failed.
+pub fn written(path: &Path, temp: &mut tempfile::NamedTempFile, bytes: &[u8]) -> Result<()> {
+    temp.write_all(bytes).map_err(|e| write_failed(path, &e))
 }
 
 /// Writes `bytes` to `path` atomically, only if nothing is there: a document meant to be edited

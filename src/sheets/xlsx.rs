@@ -10,13 +10,13 @@ use rust_xlsxwriter::{
 };
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use color_eyre::eyre::Result;
 
 use super::doc::{document_date, Align, Cell, Document, Row, Value};
 use super::layout::{self, column_widths, lines_in, lines_of, row_height, BODY_PT, TITLE_PT};
 use super::long::WrittenDocument;
+use crate::error::user_error;
 use crate::i18n::tf;
 
 /// The font official documents use; programs without it fall back to their CJK font.
@@ -43,9 +43,24 @@ pub fn xlsx_bytes(docs: &[Document]) -> Result<Vec<u8>> {
     Ok(book.save_to_buffer()?)
 }
 
-/// A long document's workbook, saved at `path`: its rows are written to the sheet's scratch
-/// file (in the document's folder) as they are read, not held.
-pub fn save_long(doc: &WrittenDocument, path: &Path) -> Result<()> {
+/// A long document's workbook, as bytes. Its rows go to the sheet's scratch file (in the
+/// document's folder) as they are read, not held; the workbook itself, compressed, is a tenth of
+/// its text (22 MB for everyone's call list at ten times the province). rust_xlsxwriter panics
+/// when that scratch file cannot be written, so the room it needs is looked for first.
+pub fn xlsx_long(doc: &WrittenDocument) -> Result<Vec<u8>> {
+    let need = room_needed(doc)?;
+    let free = fs2::available_space(doc.dir())?;
+    if free < need {
+        let mb = |bytes: u64| bytes.div_ceil(1 << 20);
+        return Err(user_error(tf(
+            "cli.report.no_room",
+            &[
+                ("dir", &doc.dir().display()),
+                ("free", &(free >> 20)),
+                ("need", &mb(need)),
+            ],
+        )));
+    }
     let mut book = Workbook::new();
     book.set_tempdir(doc.dir())?;
     book.set_properties(&properties(&doc.frame));
@@ -53,7 +68,15 @@ pub fn save_long(doc: &WrittenDocument, path: &Path) -> Result<()> {
     sheet.set_name(sheet_name(&doc.frame.sheet))?;
     let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
     write(sheet, &doc.frame, doc.widths(), rows)?;
-    Ok(book.save(path)?)
+    Ok(book.save_to_buffer()?)
+}
+
+/// The room a long document's sheet takes as XML: each cell's tags, about 64 bytes, and its text
+/// (twice the rows as kept, which hold it encoded), with a quarter more for safety.
+pub(super) fn room_needed(doc: &WrittenDocument) -> Result<u64> {
+    let cells = (doc.body_len() * doc.frame.columns.len()) as u64;
+    let text = doc.scratch_len()? * 2;
+    Ok((cells * 64 + text) * 5 / 4)
 }
 
 fn properties(doc: &Document) -> DocProperties {

@@ -169,12 +169,15 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
     ))
 }
 
-/// The call list, taken through the use case (which writes the export to the log first) and
-/// written from its scratch file, never held whole.
+/// The call list, read through the use case into a scratch file, written, and its taking
+/// recorded once the file is whole beside its place: never held whole, never recorded unwritten.
 fn write_calls(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Result<String> {
-    let (doc, count) = crate::app::call_list::take(store, job.calls, job.today)?;
+    let (doc, taken) = crate::app::call_list::take(store, job.calls, job.today)?;
+    let count = taken.count();
     progress(tf("tui.reports.saving", &[("file", &job.path.display())]));
-    let written = crate::sheets::output::write_long(&job.path, &doc, job.encoding)?;
+    let written = crate::sheets::output::write_long(&job.path, &doc, job.encoding, || {
+        Ok(taken.record(store)?)
+    })?;
     let done = tf(
         "tui.reports.calls_done",
         &[("count", &count), ("actor", &store.actor())],
