@@ -273,6 +273,12 @@ where
     let mut number = 0;
     put_on_pages(&mut |page_rows| {
         number += 1;
+        // Each page's drawing leaves small blocks freed among those kept: handed back now and
+        // then, so the process holds what the PDF holds and not its peak since (a call list of
+        // the province, 2,088 pages, held 70 MB and peaked at 104-222 MB without it).
+        if number % 64 == 0 {
+            crate::heap::release_freed();
+        }
         let mut page = pdf.start_page_with(size.clone());
         let mut surface = page.surface();
         let mut p = Painter {
