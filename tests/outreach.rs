@@ -39,7 +39,7 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
     let (_province, city, county) = hierarchy();
     let (trained, untrained) = with_two_enterprises(&county);
 
-    let rows = outreach::rows(&county.store, CallFilter::default()).unwrap();
+    let rows = outreach_rows(&county.store, CallFilter::default()).unwrap();
     assert_eq!(rows.len(), 2);
     let row = |rows: &[peixun::domain::outreach::OutreachRow], id: &str| {
         rows.iter().find(|r| r.enterprise.id == id).unwrap().clone()
@@ -51,7 +51,7 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
         category: None,
         untrained: true,
     };
-    let listed = outreach::rows(&county.store, untrained_only).unwrap();
+    let listed = outreach_rows(&county.store, untrained_only).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].enterprise.id, untrained);
 
@@ -103,7 +103,7 @@ fn a_county_records_its_outreach_and_its_city_sees_it() {
     assert_eq!(county.store.ops().count(), ops, "nothing written");
 
     city.applied(&county.send(&city));
-    let seen = outreach::rows(&city.store, CallFilter::default()).unwrap();
+    let seen = outreach_rows(&city.store, CallFilter::default()).unwrap();
     let status = row(&seen, &untrained).outreach.unwrap();
     assert_eq!(status.status, OutreachStatus::Visited);
     assert_eq!(status.note, "周经理接待");
@@ -498,7 +498,7 @@ fn the_enterprise_tabs_rows_are_kept_until_the_log_moves() {
     let (_province, _city, county) = hierarchy();
     let (_, untrained) = with_two_enterprises(&county);
     let first = outreach::screen_rows(&county.store).unwrap();
-    let full = outreach::rows(&county.store, CallFilter::default()).unwrap();
+    let full = outreach_rows(&county.store, CallFilter::default()).unwrap();
     let on_screen: Vec<_> = first
         .iter()
         .map(|r| {

@@ -206,21 +206,6 @@ pub fn forget_kept_screen_rows(store: &Store) -> Outcome<()> {
     Ok(SCREEN_ROWS.forget(store)?)
 }
 
-/// The enterprises of this office's area that `filter` keeps, by unit and name.
-pub fn rows(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRow>> {
-    let mut out = Vec::new();
-    each_row(
-        store,
-        filter,
-        |person| person,
-        |row| {
-            out.push(row);
-            Ok(())
-        },
-    )?;
-    Ok(out)
-}
-
 /// The same rows handed to `visit` one at a time, by unit and then by the name's pinyin, as the
 /// lists a coordinator phones down are read, each person as `keep` makes them. Held meanwhile:
 /// the rows' order, the people kept and the rows' outreach statuses, not every enterprise's

@@ -5,6 +5,21 @@ use crate::cli::Scale;
 use crate::domain::{Categories, SessionKind};
 use crate::log::Payload;
 
+/// The rows of the call list `filter` keeps, gathered.
+fn rows(store: &Store, filter: CallFilter) -> Outcome<Vec<OutreachRow>> {
+    let mut out = Vec::new();
+    each_row(
+        store,
+        filter,
+        |person| person,
+        |row| {
+            out.push(row);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
 /// The rows `screen_rows` gives, after checking they are the rows worked out from everyone.
 fn rows_checked(store: &Store) -> EnterpriseRows {
     let brought = screen_rows(store).unwrap();

@@ -191,8 +191,9 @@ pub fn report_calls(cli: &Cli, store: &Store, args: &CallsArgs) -> Result<()> {
             Ok(kept.push_by(&[], &json_element(&decoded(row)?)?)?)
         })?;
         let count = taken.count();
+        let kept = kept.sorted()?;
         taken.record(store)?;
-        print_json_elements(kept.sorted()?.each())?;
+        print_json_elements(kept.each())?;
         count
     } else {
         let (doc, taken) = call_list::take(store, chosen, today(cli, store)?)?;

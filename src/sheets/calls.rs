@@ -1,7 +1,7 @@
 //! The call list a unit works down (鄂州市监办〔2023〕4号 二): its enterprises, whether anyone of
 //! theirs was trained this year, where the outreach stands, and each person with a full phone.
-//! The list is taken through `app::call_list::take`, which writes the export to the log; at ten
-//! times the province everyone's list is 400,000 rows, so it is made as a `LongDocument`.
+//! The list is read through `app::call_list::take`, and its taking recorded once it is ready to be
+//! read; at ten times the province everyone's list is 400,000 rows, so it is a `LongDocument`.
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;

@@ -44,7 +44,9 @@ impl LongDocument {
     pub fn new(mut frame: Document, dir: &Path) -> Result<LongDocument> {
         // A workbook of constant memory must end on a row of its default height, a note's line
         // (`xlsx::Heights`).
-        debug_assert!(!frame.notes.is_empty(), "a long document ends with notes");
+        if frame.notes.is_empty() {
+            return Err(eyre!("{}: a long document ends with notes", frame.title));
+        }
         frame.rows = Vec::new();
         let file = tempfile::tempfile_in(dir).wrap_err_with(|| scratch_failed(dir))?;
         Ok(LongDocument {

@@ -111,12 +111,23 @@ pub fn write_long(
     ready: impl FnOnce() -> Result<()>,
 ) -> Result<PathBuf> {
     let format = FileFormat::of(path).map_err(user_error)?;
-    let failed = |e: color_eyre::Report| match e.downcast_ref::<std::io::Error>() {
-        Some(io) => write_failed(path, io),
-        None => user_error(tf(
-            "cli.report.write_failed",
-            &[("file", &path.display()), ("reason", &e)],
-        )),
+    if path.is_dir() {
+        // Refused before anything is read: the rename at the end would fail after the record.
+        let is_dir = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+        return Err(write_failed(path, &is_dir));
+    }
+    // An error that already says what failed (a scratch file, the font) is passed on as it is.
+    let failed = |e: color_eyre::Report| {
+        if e.chain().len() > 1 {
+            return e;
+        }
+        match e.downcast_ref::<std::io::Error>() {
+            Some(io) => write_failed(path, io),
+            None => user_error(tf(
+                "cli.report.write_failed",
+                &[("file", &path.display()), ("reason", &e)],
+            )),
+        }
     };
     match format {
         FileFormat::Pdf => {

@@ -214,7 +214,8 @@ fn metadata(doc: &Document) -> Metadata {
 }
 
 /// Draws `doc`'s pages into `pdf`, its columns `units` wide (fitted to the page), its rows read
-/// by `rows` each time they are wanted: once to count the pages, once to draw them.
+/// by `rows` each time they are wanted: for what the font needs of each column, then laid out
+/// once to count the pages and once more to draw them.
 fn pages<'r, I>(
     pdf: &mut Pdf,
     doc: &Document,

@@ -117,17 +117,7 @@ impl Layout<'_> {
         row.height = LaidRow::height_for(row.lines(), row.signing);
         row
     }
-}
 
-fn place_of(align: Align) -> Place {
-    match align {
-        Align::Text => Place::Left,
-        Align::Center => Place::Center,
-        Align::Number => Place::Right,
-    }
-}
-
-impl Layout<'_> {
     /// The header row.
     pub(super) fn header(&self, doc: &Document) -> LaidRow {
         self.row(
@@ -201,6 +191,14 @@ impl Layout<'_> {
         row.signing = false;
         row.height = LaidRow::height_for(row.lines(), false);
         row
+    }
+}
+
+fn place_of(align: Align) -> Place {
+    match align {
+        Align::Text => Place::Left,
+        Align::Center => Place::Center,
+        Align::Number => Place::Right,
     }
 }
 

@@ -126,6 +126,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_is_named_only_once_it_is_ready() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("电话清单.csv");
+        let refused = atomic_write_with(
+            &path,
+            |temp| written(&path, temp, b"13907110099"),
+            || Err(color_eyre::eyre::eyre!("the log refused")),
+        );
+        assert!(refused.is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "nothing left, not even the temp file: {left:?}"
+        );
+        let mut asked = false;
+        atomic_write_with(
+            &path,
+            |temp| written(&path, temp, b"13907110099"),
+            || {
+                asked = !path.exists();
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert!(asked, "ready is asked before the file takes its name");
+        assert_eq!(std::fs::read(&path).unwrap(), b"13907110099");
+    }
+
+    #[test]
     fn csv_round_trips_in_both_encodings() {
         let rows = vec![vec!["序号".to_string(), "𠮷野家".to_string()]];
         for encoding in [Encoding::Utf8, Encoding::Gb18030] {

@@ -10,13 +10,14 @@ use rust_xlsxwriter::{
 };
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use color_eyre::eyre::Result;
 
 use super::doc::{document_date, Align, Cell, Document, Row, Value};
 use super::layout::{self, column_widths, lines_in, lines_of, row_height, BODY_PT, TITLE_PT};
 use super::long::WrittenDocument;
-use crate::error::user_error;
+use crate::error::{io_reason, user_error};
 use crate::i18n::tf;
 
 /// The font official documents use; programs without it fall back to their CJK font.
@@ -25,6 +26,7 @@ const DATE_FORMAT: &str = "yyyy\"年\"m\"月\"d\"日\"";
 
 /// The documents' workbook, as bytes: a sheet for each, named by it.
 pub fn xlsx_bytes(docs: &[Document]) -> Result<Vec<u8>> {
+    scratch_possible(&std::env::temp_dir())?;
     let mut book = Workbook::new();
     if let Some(first) = docs.first() {
         book.set_properties(&properties(first));
@@ -61,6 +63,8 @@ pub fn xlsx_long(doc: &WrittenDocument) -> Result<Vec<u8>> {
             ],
         )));
     }
+    scratch_possible(&std::env::temp_dir())?;
+    scratch_possible(doc.dir())?;
     let mut book = Workbook::new();
     book.set_tempdir(doc.dir())?;
     book.set_properties(&properties(&doc.frame));
@@ -69,6 +73,18 @@ pub fn xlsx_long(doc: &WrittenDocument) -> Result<Vec<u8>> {
     let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
     write(sheet, &doc.frame, doc.widths(), rows)?;
     Ok(book.save_to_buffer()?)
+}
+
+/// Whether a scratch file can be made in `dir`: rust_xlsxwriter makes one for every sheet
+/// (in the system's temp folder, and a long document's in its own folder) and panics when it
+/// cannot, so a folder that refuses is said first.
+fn scratch_possible(dir: &Path) -> Result<()> {
+    tempfile::tempfile_in(dir).map(drop).map_err(|e| {
+        user_error(tf(
+            "cli.report.scratch_refused",
+            &[("dir", &dir.display()), ("reason", &io_reason(&e))],
+        ))
+    })
 }
 
 /// The room a long document's sheet takes as XML: each cell's tags, about 64 bytes, and its text

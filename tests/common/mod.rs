@@ -130,3 +130,21 @@ pub fn small_session(dir: &Path, more: &[&str]) -> String {
     args.extend_from_slice(more);
     stdout(&peixun(dir, &args))
 }
+
+/// The call list's rows `filter` keeps, every person whole, gathered.
+pub fn outreach_rows(
+    store: &peixun::store::Store,
+    filter: peixun::app::outreach::CallFilter,
+) -> peixun::app::Outcome<Vec<peixun::domain::outreach::OutreachRow>> {
+    let mut rows = Vec::new();
+    peixun::app::outreach::each_row(
+        store,
+        filter,
+        |person| person,
+        |row| {
+            rows.push(row);
+            Ok(())
+        },
+    )?;
+    Ok(rows)
+}

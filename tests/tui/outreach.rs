@@ -5,7 +5,7 @@
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
-use peixun::app::outreach::{self, CallFilter};
+use peixun::app::outreach::CallFilter;
 use peixun::domain::outreach::OutreachStatus;
 use peixun::tui::app::Overlay;
 use peixun::tui::Theme;
@@ -59,7 +59,7 @@ fn a_status_is_recorded_from_the_enterprises_tab() {
     typed(&store, &mut state, "送去培训通知");
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);
-    let rows = outreach::rows(&store, CallFilter::default()).expect("rows");
+    let rows = crate::common::outreach_rows(&store, CallFilter::default()).expect("rows");
     let recorded = rows[0].outreach.as_ref().expect("recorded");
     assert_eq!(recorded.status, OutreachStatus::Confirmed);
     assert_eq!(recorded.note, "送去培训通知");
@@ -251,7 +251,7 @@ fn an_interface_open_past_midnight_records_on_the_new_day() {
     typed(&store, &mut state, &tomorrow.to_string());
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None, "{:?}", state.status);
-    let rows = outreach::rows(&store, CallFilter::default()).expect("rows");
+    let rows = crate::common::outreach_rows(&store, CallFilter::default()).expect("rows");
     let recorded = rows[0].outreach.as_ref().expect("recorded");
     assert_eq!(recorded.on, tomorrow);
 }
