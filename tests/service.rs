@@ -621,3 +621,25 @@ fn a_command_holding_the_store_serves_it_and_an_interface_takes_over_when_it_end
     assert!(visitor.wait_exit());
     visitor.assert_restored();
 }
+
+/// `peixun people | head`: the reader goes away, the closed pipe ends the command (as it ends
+/// any Unix tool), and the socket it served the store on goes with it.
+#[test]
+fn a_command_ended_by_a_closed_pipe_leaves_no_socket() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let data = dir.path().join("data");
+    let mut people = Command::new(BIN)
+        .args(["--data-dir", path_str(&data), "people"])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("HOME", dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    drop(people.stdout.take());
+    let ended = people.wait().expect("wait");
+    assert_eq!(ended.signal(), Some(libc::SIGPIPE), "{ended:?}");
+    assert!(!data.join(peixun::service::SOCKET).exists());
+}

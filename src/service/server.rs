@@ -116,6 +116,8 @@ pub struct Server {
     accept: Option<JoinHandle<()>>,
     /// The listening socket, to stop the accept loop with even if the socket file is gone.
     listening: UnixListener,
+    /// What removes the socket when a closed pipe ends the process.
+    on_broken_pipe: Option<signal_hook::SigId>,
 }
 
 /// A peixun that stops reading (a pager paused, a frozen SSH session) cannot hold a command,
@@ -144,6 +146,7 @@ impl Server {
             shared,
             accept: Some(accept),
             listening,
+            on_broken_pipe: remove_on_broken_pipe(path),
         })
     }
 }
@@ -169,8 +172,38 @@ impl Drop for Server {
                 .unwrap_or_else(PoisonError::into_inner);
         }
         drop(running);
+        if let Some(id) = self.on_broken_pipe.take() {
+            signal_hook::low_level::unregister(id);
+        }
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// A peixun ended by a closed pipe (`peixun people | head`) runs no destructor, and would leave
+/// its socket for the next peixun to find unanswered: the socket is removed on the way out.
+/// Only where a closed pipe ends the process (as `main` sets it); where it is ignored, writes
+/// see the error instead and the server's drop removes the socket.
+fn remove_on_broken_pipe(path: &Path) -> Option<signal_hook::SigId> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: sigaction with no new action only reads the signal's disposition.
+    let ends_process = unsafe {
+        let mut now: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut now) == 0
+            && now.sa_sigaction == libc::SIG_DFL
+    };
+    if !ends_process {
+        return None;
+    }
+    // SAFETY: the action calls only unlink and the signal's default action, both safe in a
+    // signal handler, on a path made beforehand.
+    unsafe {
+        signal_hook::low_level::register(libc::SIGPIPE, move || {
+            libc::unlink(path.as_ptr());
+            let _ = signal_hook::low_level::emulate_default_handler(libc::SIGPIPE);
+        })
+    }
+    .ok()
 }
 
 fn accept_loop(listener: &UnixListener, shared: &Arc<Shared>, handler: &Arc<Handler>) {
