@@ -108,7 +108,7 @@ pub(super) fn deliver_long(
             ready()?;
             let frame = &doc.frame;
             crate::outln!("{}\n{}", frame.title, frame.line);
-            let headers: Vec<String> = frame.columns.iter().map(|c| c.header.clone()).collect();
+            let [_, _, headers] = frame.head();
             print_table_each(&headers, || {
                 Ok(doc
                     .rows()

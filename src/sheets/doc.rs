@@ -215,14 +215,19 @@ impl Document {
 
     /// The document as a table of text: title, line, header, rows, notes.
     pub fn table(&self) -> Vec<Vec<String>> {
-        let mut out = vec![
-            vec![self.title.clone()],
-            vec![self.line.clone()],
-            self.columns.iter().map(|c| c.header.clone()).collect(),
-        ];
+        let mut out = self.head().to_vec();
         out.extend(self.shown_rows());
         out.extend(self.notes.iter().map(|n| vec![n.clone()]));
         out
+    }
+
+    /// The rows of text above the body: title, line, header.
+    pub fn head(&self) -> [Vec<String>; 3] {
+        [
+            vec![self.title.clone()],
+            vec![self.line.clone()],
+            self.columns.iter().map(|c| c.header.clone()).collect(),
+        ]
     }
 
     /// The body rows written (what messages count).

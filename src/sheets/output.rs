@@ -157,11 +157,7 @@ pub fn write_long(
 /// header, rows, notes.
 pub fn long_table(doc: &WrittenDocument) -> impl Iterator<Item = Result<Vec<String>>> + '_ {
     let frame = &doc.frame;
-    let head = [
-        vec![frame.title.clone()],
-        vec![frame.line.clone()],
-        frame.columns.iter().map(|c| c.header.clone()).collect(),
-    ];
+    let head = frame.head();
     let rows = doc
         .rows()
         .map(|cells| Ok(cells?.iter().map(|c| c.value.shown()).collect()));

@@ -170,33 +170,39 @@ fn widen(ws: &[f64], least: &[f64], doc: &Document) -> Vec<f64> {
 /// The documents as one PDF, set in `font`: each starts on a page of its own and numbers its
 /// pages by itself, as separate tables handed in together.
 pub fn pdf_bytes(docs: &[Document], font: &PdfFont) -> Result<Vec<u8>> {
-    let face = font
-        .face()
-        .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
-    let m = Metrics::new(face);
-    let pdf_font = pdf_font(font)?;
-    let mut pdf = Pdf::new();
-    if let Some(first) = docs.first() {
-        pdf.set_metadata(metadata(first));
-    }
-    for doc in docs {
-        let rows = || doc.rows.iter().map(|r| Ok(Cow::Borrowed(r)));
-        pages(&mut pdf, doc, &column_widths(doc), &rows, &m, &pdf_font)?;
-    }
-    pdf.finish().map_err(|e| eyre!("PDF: {e:?}"))
+    drawn(font, docs.first(), |pdf, m, pdf_font| {
+        for doc in docs {
+            let rows = || doc.rows.iter().map(|r| Ok(Cow::Borrowed(r)));
+            pages(pdf, doc, &column_widths(doc), &rows, m, pdf_font)?;
+        }
+        Ok(())
+    })
 }
 
 /// A long document as a PDF, its rows read from its scratch file as each page is drawn.
 pub fn pdf_long(doc: &WrittenDocument, font: &PdfFont) -> Result<Vec<u8>> {
+    drawn(font, Some(&doc.frame), |pdf, m, pdf_font| {
+        let rows = || doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
+        pages(pdf, &doc.frame, doc.widths(), &rows, m, pdf_font)
+    })
+}
+
+/// The PDF `draw` makes in `font`, titled and authored as `first` says.
+fn drawn(
+    font: &PdfFont,
+    first: Option<&Document>,
+    draw: impl FnOnce(&mut Pdf, &Metrics, &Font) -> Result<()>,
+) -> Result<Vec<u8>> {
     let face = font
         .face()
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
     let m = Metrics::new(face);
     let pdf_font = pdf_font(font)?;
     let mut pdf = Pdf::new();
-    pdf.set_metadata(metadata(&doc.frame));
-    let rows = || doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
-    pages(&mut pdf, &doc.frame, doc.widths(), &rows, &m, &pdf_font)?;
+    if let Some(first) = first {
+        pdf.set_metadata(metadata(first));
+    }
+    draw(&mut pdf, &m, &pdf_font)?;
     pdf.finish().map_err(|e| eyre!("PDF: {e:?}"))
 }
 
