@@ -53,7 +53,7 @@ pub struct CallsArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
     pub encoding: crate::sheets::write::Encoding,
-    #[arg(long)]
+    #[arg(long, conflicts_with = "output")]
     pub json: bool,
 }
 

@@ -40,7 +40,7 @@ pub enum ReportCommand {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "output")]
         json: bool,
     },
     /// The 通报: per unit, classes and people offline, online, certification, ranks; the 评选
@@ -54,7 +54,7 @@ pub enum ReportCommand {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "output")]
         json: bool,
     },
     /// 附件2: the units' training plans, with planned against held per unit
@@ -66,7 +66,7 @@ pub enum ReportCommand {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "output")]
         json: bool,
     },
     /// The units' 联系人 as a call list: name, post, phone, since when
@@ -91,7 +91,7 @@ pub enum ReportCommand {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "output")]
         json: bool,
     },
     /// The 附件5 package: every unit's evidence by item, 统计表, sign-in records, contacts, index
@@ -121,7 +121,7 @@ pub enum ReportCommand {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = crate::sheets::write::Encoding::Utf8)]
         encoding: crate::sheets::write::Encoding,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "output")]
         json: bool,
     },
     /// The training notice (培训通知) of a session, as an editable .docx or a .pdf

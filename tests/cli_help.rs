@@ -173,7 +173,7 @@ fn global_options_are_listed_once_and_accepted_everywhere() {
         dir.path(),
         &["sessions", "--lang", "en", "--today", "2023-03-01"],
     );
-    assert!(stdout(&listed).contains("enrolled"), "{}", stdout(&listed));
+    assert!(stdout(&listed).contains("Enrolled"), "{}", stdout(&listed));
 }
 
 #[test]

@@ -270,7 +270,7 @@ fn english_report_tables_are_english_but_for_the_data() {
         lines[1]
     );
     assert!(!has_cjk(lines[2]), "header: {}", lines[2]);
-    assert!(lines[2].starts_with("unit"), "{}", lines[2]);
+    assert!(lines[2].starts_with("Unit"), "{}", lines[2]);
     let out = stdout(&peixun(dir.path(), &["--lang", "en", "report", "coverage"]));
     let lines: Vec<&str> = out.lines().collect();
     assert!(!has_cjk(lines[2]), "header: {}", lines[2]);

@@ -13,6 +13,7 @@ mod app;
 mod backup;
 mod bulletin;
 mod bulletin_cli;
+mod calls_pages;
 mod cert;
 mod cert_evaluate;
 mod cert_history;

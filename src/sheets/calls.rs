@@ -49,9 +49,9 @@ impl From<Person> for Contact {
 /// The call list's frame: title, columns and notes, its rows to come (`push_enterprise`).
 pub fn calls_frame(office: &str, filter: &str, maker: &str, made: NaiveDate) -> Document {
     let columns = vec![
-        Column::new(t("cli.col.no"), Align::Center),
+        Column::new(t("cli.col.no"), Align::Center).carried(),
         Column::new(t("cli.col.unit"), Align::Text),
-        Column::new(t("cli.col.enterprise"), Align::Text),
+        Column::new(t("cli.col.enterprise"), Align::Text).carried(),
         Column::new(t("cli.col.category"), Align::Text),
         Column::new(t("cli.outreach.col_trained"), Align::Center),
         Column::new(t("cli.outreach.col_status"), Align::Center),

@@ -118,6 +118,9 @@ pub struct Column {
     pub align: Align,
     /// Units kept free whatever the column holds (room to sign by hand).
     pub room: f64,
+    /// Part of what a group of rows is about (an enterprise, over its people's rows): said again
+    /// at the top of a printed page that opens partway through the group.
+    pub carried: bool,
 }
 
 impl Column {
@@ -126,7 +129,13 @@ impl Column {
             header: header.into(),
             align,
             room: 0.0,
+            carried: false,
         }
+    }
+
+    pub fn carried(mut self) -> Column {
+        self.carried = true;
+        self
     }
 
     /// An empty column to write in by hand, `room` units wide.

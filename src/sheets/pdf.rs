@@ -24,7 +24,7 @@ use super::layout::{
     MARGIN_TOP_PT, TITLE_PT, UNIT_PT,
 };
 use super::long::WrittenDocument;
-use super::pdf_rows::{unbreakable, Laid, LaidRow, Layout, Pager, Place};
+use super::pdf_rows::{unbreakable, Carry, Laid, LaidRow, Layout, Pager, Place};
 use crate::i18n::tf;
 
 pub(super) const PAD_X: f64 = 4.0;
@@ -262,11 +262,15 @@ where
     let put_on_pages = |full: &mut dyn FnMut(Vec<LaidRow>) -> Result<()>| -> Result<()> {
         let mut full = |page| full(page);
         let mut pager = Pager::new(room);
+        let mut carry = Carry::new(doc);
         for row in rows() {
-            pager.push(lay.lay(doc, row?.as_ref()), &mut full)?;
+            let row = row?;
+            let reopened = carry.note(row.as_ref());
+            let laid = lay.lay(doc, row.as_ref());
+            pager.push(laid, || reopened.map(|r| lay.lay(doc, &r)), &mut full)?;
         }
         for note in &doc.notes {
-            pager.push(lay.note(note), &mut full)?;
+            pager.push(lay.note(note), || None, &mut full)?;
         }
         pager.finish(&mut full)
     };

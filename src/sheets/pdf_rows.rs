@@ -6,9 +6,10 @@ use std::borrow::Cow;
 
 use color_eyre::eyre::Result;
 
-use super::doc::{Align, Document, Row, Value};
+use super::doc::{Align, Cell, Document, Row, Value};
 use super::layout::{BODY_PT, INDENT_UNITS, SIGNING_ROW_PT, UNIT_PT};
 use super::pdf::{Metrics, LINE, PAD_X, PAD_Y, SIGNING_LINE};
+use crate::i18n::tf;
 
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Place {
@@ -222,12 +223,16 @@ impl Pager {
         }
     }
 
-    /// Puts `row` on the pages; `full` gets each page it fills.
+    /// Puts `row` on the pages; `full` gets each page it fills. A row moved whole to a new page
+    /// is put there as `reopened` has it, if it has it otherwise (a group's row saying again
+    /// what the group is about).
     pub(super) fn push(
         &mut self,
         row: LaidRow,
+        reopened: impl FnOnce() -> Option<LaidRow>,
         full: &mut impl FnMut(Vec<LaidRow>) -> Result<()>,
     ) -> Result<()> {
+        let mut reopened = Some(reopened);
         let mut next = Some(row);
         while let Some(row) = next.take() {
             if self.used + row.height <= self.room + 0.01 {
@@ -244,7 +249,7 @@ impl Pager {
                 // Not even one line fits under the page's furniture: the row is drawn anyway.
                 self.page.push(row);
             } else {
-                next = Some(row);
+                next = Some(reopened.take().and_then(|f| f()).unwrap_or(row));
             }
             self.pages += 1;
             full(std::mem::take(&mut self.page))?;
@@ -259,6 +264,57 @@ impl Pager {
             full(self.page)?;
         }
         Ok(())
+    }
+}
+
+/// The group a row is in, for a page that opens partway through it: the carried cells
+/// (`Column::carried`) of the last row that had any.
+pub(super) struct Carry {
+    columns: Vec<usize>,
+    head: Option<Vec<Cell>>,
+}
+
+impl Carry {
+    pub(super) fn new(doc: &Document) -> Carry {
+        Carry {
+            columns: (0..doc.columns.len())
+                .filter(|&i| doc.columns[i].carried)
+                .collect(),
+            head: None,
+        }
+    }
+
+    /// Takes note of `row`; if it goes on a group begun above, the same row with the group's
+    /// cells said again, marked as continued.
+    pub(super) fn note(&mut self, row: &Row) -> Option<Row> {
+        let Row::Body(cells) = row else {
+            self.head = None;
+            return None;
+        };
+        if self.columns.is_empty() {
+            return None;
+        }
+        let empty = |i: &usize| cells.get(*i).is_none_or(|c| c.value == Value::Empty);
+        if !self.columns.iter().all(empty) {
+            self.head = Some(self.columns.iter().map(|&i| cells[i].clone()).collect());
+            return None;
+        }
+        let head = self.head.as_ref()?;
+        let mut cells = cells.clone();
+        cells.resize(
+            cells.len().max(self.columns.last().map_or(0, |l| l + 1)),
+            Value::Empty.into(),
+        );
+        for (&i, cell) in self.columns.iter().zip(head) {
+            cells[i] = match &cell.value {
+                Value::Text(text) => Cell {
+                    value: Value::Text(tf("cli.report.continued", &[("text", text)])),
+                    ..cell.clone()
+                },
+                _ => cell.clone(),
+            };
+        }
+        Some(Row::Body(cells))
     }
 }
 
@@ -319,10 +375,67 @@ mod tests {
             Ok(())
         };
         for row in rows {
-            pager.push(row, &mut full).unwrap();
+            pager.push(row, || None, &mut full).unwrap();
         }
         pager.finish(&mut full).unwrap();
         pages
+    }
+
+    #[test]
+    fn a_row_going_on_a_group_is_reopened_with_the_groups_cells_and_nothing_else_is() {
+        use crate::sheets::doc::Column;
+        let doc_of = |columns: Vec<Column>| Document {
+            sheet: "表".into(),
+            title: "t".into(),
+            line: "l".into(),
+            columns,
+            rows: Vec::new(),
+            notes: Vec::new(),
+            landscape: true,
+            signing: false,
+            maker: "m".into(),
+            made: chrono::NaiveDate::MIN,
+        };
+        let doc = doc_of(vec![
+            Column::new("序号", Align::Center).carried(),
+            Column::new("企业", Align::Text).carried(),
+            Column::new("联系人", Align::Text),
+        ]);
+        let body = |cells: [&str; 3]| {
+            Row::Body(
+                cells
+                    .iter()
+                    .map(|c| match *c {
+                        "" => Cell::from(Value::Empty),
+                        "1" => Cell::int(1),
+                        text => Cell::text(text),
+                    })
+                    .collect(),
+            )
+        };
+        let mut carry = Carry::new(&doc);
+        assert_eq!(carry.note(&body(["", "", "张三"])), None, "no group yet");
+        assert_eq!(carry.note(&body(["1", "甲公司", "李四"])), None);
+        let reopened = carry.note(&body(["", "", "王五"])).unwrap();
+        let Row::Body(cells) = reopened else {
+            panic!("a body row")
+        };
+        assert_eq!(cells[0].value, Value::Int(1));
+        assert_eq!(
+            cells[1].value,
+            Value::text(tf("cli.report.continued", &[("text", &"甲公司")]))
+        );
+        assert_eq!(cells[2].value, Value::text("王五"));
+        assert_eq!(carry.note(&Row::Section("走入".into())), None);
+        assert_eq!(
+            carry.note(&body(["", "", "赵六"])),
+            None,
+            "a section ends it"
+        );
+        let plain = doc_of(vec![Column::new("姓名", Align::Text)]);
+        let mut carry = Carry::new(&plain);
+        assert_eq!(carry.note(&Row::Body(vec![Cell::text("甲")])), None);
+        assert_eq!(carry.note(&Row::Body(vec![Value::Empty.into()])), None);
     }
 
     #[test]

@@ -1,0 +1,103 @@
+//! The printed call list: a page that opens partway through an enterprise's people says again
+//! which enterprise they are (序号 and 企业, marked （续）), so no phone is printed without
+//! the enterprise it belongs to. Needs poppler-utils (`.ci/run` installs it).
+
+use crate::common::*;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+/// Each phone of the list, with the enterprise whose people's rows it is in (from the CSV,
+/// where an enterprise's cells are on its first row only).
+fn enterprise_of_phone(csv: &Path) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut owner = HashMap::new();
+    let mut enterprise = String::new();
+    for line in text.lines().skip(3) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells.len() < 9 {
+            continue;
+        }
+        if !cells[2].is_empty() {
+            enterprise = cells[2].to_string();
+        }
+        if !cells[8].is_empty() {
+            owner.insert(cells[8].to_string(), enterprise.clone());
+        }
+    }
+    owner
+}
+
+/// The text of each page, laid out as printed (pdftotext ends each page with a form feed).
+fn pages_of(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read the printed pages");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+    pages.pop_if(|last| last.trim().is_empty());
+    pages
+}
+
+fn phones_in(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut phones = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run == 11 && chars[i] == '1' {
+            phones.push(chars[i..i + run].iter().collect());
+        }
+        i += run.max(1);
+    }
+    phones
+}
+
+#[test]
+fn every_printed_phone_has_its_enterprise_on_the_same_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    stdout(&peixun(&store, &["demo", "--no-tui"]));
+    let pdf = dir.path().join("calls.pdf");
+    let csv = dir.path().join("calls.csv");
+    for file in [&pdf, &csv] {
+        stdout(&peixun(
+            &store,
+            &["report", "calls", "-o", file.to_str().unwrap()],
+        ));
+    }
+    let owner = enterprise_of_phone(&csv);
+    assert!(owner.len() > 1000, "{} phones", owner.len());
+    assert!(
+        !std::fs::read_to_string(&csv).unwrap().contains("（续）"),
+        "only a printed page says a group again"
+    );
+    let pages = pages_of(&pdf);
+    let mut reopened = 0;
+    for (at, text) in pages.iter().enumerate() {
+        let Some(first) = phones_in(text).into_iter().next() else {
+            continue;
+        };
+        let enterprise = &owner[&first];
+        let opening: String = enterprise.chars().take(6).collect();
+        assert!(
+            text.contains(&opening),
+            "page {} opens with {first} of {enterprise}, not named on the page:\n{text}",
+            at + 1
+        );
+        if text.contains("（续）") {
+            reopened += 1;
+        }
+    }
+    let pages = pages.len();
+    assert!(pages > 20, "{pages} pages");
+    assert!(
+        reopened > 0,
+        "some page of {pages} opens partway through an enterprise's people"
+    );
+}
