@@ -468,6 +468,9 @@ pub struct CheckinArgs {
     /// Undo the check-in of the person named by --who or --code
     #[arg(long)]
     pub undo: bool,
+    /// With --undo: take them off the session's list too (they were put on it by the check-in)
+    #[arg(long, requires = "undo")]
+    pub unenrol: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -468,6 +468,68 @@ fn a_check_in_after_the_session_needs_the_time_of_arrival() {
     assert!(text(&bad).contains("--at"), "{}", text(&bad));
 }
 
+/// Nobody arrives at a session on a day still to come, or after it ended; someone from another
+/// list is put on this one and told so, and the undo can take both back.
+#[test]
+fn the_cli_refuses_impossible_arrivals_and_says_who_it_put_on_the_list() {
+    let (dir, store, s, _) = door();
+    let later = session(&store, "第二场");
+    let other = peixun::app::sessions::enrol(
+        &store,
+        &later,
+        &draft("钱多", "13900001234", "湖北鄂钢科技有限公司"),
+        false,
+    )
+    .unwrap()
+    .person()
+    .id
+    .clone();
+    drop(store);
+    let checkin = |more: &[&str]| {
+        let mut args = vec!["checkin", "--session", &s];
+        args.extend_from_slice(more);
+        peixun(dir.path(), &args)
+    };
+    let early = peixun(
+        dir.path(),
+        &[
+            "--today",
+            "2023-03-14",
+            "checkin",
+            "--session",
+            &s,
+            "--who",
+            "张三",
+        ],
+    );
+    assert_eq!(early.status.code(), Some(2));
+    assert!(text(&early).contains("还没到"), "{}", text(&early));
+    let late = checkin(&["--who", "张三", "--at", "23:30"]);
+    assert_eq!(late.status.code(), Some(2));
+    assert!(
+        text(&late).contains("晚于本场结束时间 11:30"),
+        "{}",
+        text(&late)
+    );
+
+    let added = checkin(&["--who", "钱多", "--at", "09:10"]);
+    assert!(
+        text(&added).contains("已签到：钱多 09:10") && text(&added).contains("原不在本场名单"),
+        "{}",
+        text(&added)
+    );
+    let undone = checkin(&["--who", "钱多", "--undo", "--unenrol"]);
+    assert!(
+        text(&undone).contains("并已移出本场名单"),
+        "{}",
+        text(&undone)
+    );
+    let store = Store::open(dir.path()).unwrap();
+    assert!(!peixun::store::lists::is_enrolled(&store, &s, &other).unwrap());
+    assert!(peixun::store::lists::is_enrolled(&store, &later, &other).unwrap());
+    assert_eq!(peixun::store::lists::present_count(&store, &s).unwrap(), 0);
+}
+
 /// A scanner's unknown code is answered on its line, the next codes still go in, and the run
 /// ends with exit 2 saying how many were not checked in.
 #[test]

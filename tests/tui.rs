@@ -16,6 +16,9 @@ mod elsewhere;
 #[path = "tui/checkin.rs"]
 mod checkin;
 
+#[path = "tui/door_asks.rs"]
+mod door_asks;
+
 #[path = "tui/papers_session.rs"]
 mod papers_session;
 

@@ -20,15 +20,35 @@ pub fn session(store: &Store, id: &str) -> Outcome<Session> {
         .ok_or_else(|| Refusal::said(tf("cli.session.not_found", &[("id", &id)])))
 }
 
-/// When the person came: `at` (a time on the session's day) when given, else `now` while the
-/// session is on. Once it is over the clock is not the time of arrival, so the coordinator says
-/// which it is: the session's start (补录) or now.
+/// When the person came: `at` (a time on the session's day, not after its end) when given,
+/// else `now` while the session is on. Once it is over the clock is not the time of arrival, so
+/// the coordinator says which it is: the session's start (补录) or now. Nobody arrives at a
+/// session on a day still to come.
 pub fn arrival(
     session: &Session,
     now: NaiveDateTime,
     at: Option<NaiveTime>,
 ) -> Outcome<NaiveDateTime> {
+    if session.date > now.date() {
+        return Err(Refusal::said(tf(
+            "cli.checkin.not_yet",
+            &[
+                ("date", &session.date),
+                ("start", &session.start.format("%H:%M")),
+                ("today", &now.date()),
+            ],
+        )));
+    }
     if let Some(time) = at {
+        if time > session.end {
+            return Err(Refusal::said(tf(
+                "cli.checkin.at_after_end",
+                &[
+                    ("at", &time.format("%H:%M")),
+                    ("end", &session.end.format("%H:%M")),
+                ],
+            )));
+        }
         return Ok(session.date.and_time(time));
     }
     let end = session.date.and_time(session.end);

@@ -167,11 +167,18 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
     Ok(())
 }
 
-fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) -> Result<String> {
+/// What a check-in did, in a line; `listed` says whether they were on the list before it.
+fn checked_in_line(
+    store: &Store,
+    session: &str,
+    name: &str,
+    outcome: &CheckIn,
+    listed: bool,
+) -> Result<String> {
     Ok(match outcome {
         CheckIn::Done { at, present } => {
             let enrolled = lists::enrolled_count(store, session)?;
-            tf(
+            let line = tf(
                 "cli.checkin.done",
                 &[
                     ("name", &name),
@@ -179,7 +186,12 @@ fn checked_in_line(store: &Store, session: &str, name: &str, outcome: &CheckIn) 
                     ("present", present),
                     ("enrolled", &enrolled),
                 ],
-            )
+            );
+            if listed {
+                line
+            } else {
+                format!("{line}{}", t("cli.checkin.added_to_list"))
+            }
         }
         CheckIn::Already { first_at } => tf(
             "cli.checkin.already",
@@ -237,6 +249,8 @@ struct CheckInReport<'a> {
     at: NaiveDateTime,
     present: u32,
     enrolled: u32,
+    /// Not on the session's list before: the check-in put them on it.
+    added_to_list: bool,
 }
 
 /// The person `--who` certainly means (`door::decide`); anything less is refused with the
@@ -301,15 +315,17 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         (None, None) => return Err(user_error(t("cli.checkin.whom"))),
     };
     if args.undo {
-        let key = if app::checkin::undo(&store, &args.session, &id, false)?.undone {
-            "cli.checkin.undone"
-        } else {
-            "cli.checkin.not_checked_in"
+        let undone = app::checkin::undo(&store, &args.session, &id, args.unenrol)?;
+        let key = match (undone.undone, undone.unenrolled) {
+            (true, true) => "cli.checkin.undone_unenrolled",
+            (true, false) => "cli.checkin.undone",
+            (false, _) => "cli.checkin.not_checked_in",
         };
         crate::outln!("{}", tf(key, &[("name", &name)]));
         return Ok(());
     }
     let at = arrival(cli, &store, &args.session, args.at.as_deref())?;
+    let listed = lists::is_enrolled(&store, &args.session, &id)?;
     let outcome = app::checkin::check_in(&store, &args.session, &id, at)?;
     if args.json {
         let (kind, at) = match outcome {
@@ -324,11 +340,12 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
             at,
             present: lists::present_count(&store, &args.session)?,
             enrolled: lists::enrolled_count(&store, &args.session)?,
+            added_to_list: !listed,
         });
     }
     crate::outln!(
         "{}",
-        checked_in_line(&store, &args.session, &name, &outcome)?
+        checked_in_line(&store, &args.session, &name, &outcome, listed)?
     );
     Ok(())
 }
@@ -353,10 +370,11 @@ fn codes_from_stdin(cli: &Cli, store: &Store, session: &str, at: Option<&str>) -
                 crate::outln!("{why}");
             }
             Ok((person, at)) => {
+                let listed = lists::is_enrolled(store, session, &person.id)?;
                 let outcome = app::checkin::check_in(store, session, &person.id, at)?;
                 crate::outln!(
                     "ok {code} {}",
-                    checked_in_line(store, session, &person.name, &outcome)?
+                    checked_in_line(store, session, &person.name, &outcome, listed)?
                 );
             }
         }

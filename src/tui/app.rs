@@ -108,6 +108,16 @@ pub struct Otherwise {
 }
 
 impl Confirm {
+    /// A question answered yes (Enter runs `effect`) or no.
+    pub fn yes_no(message: String, effect: Effect) -> Self {
+        Confirm {
+            message,
+            effect,
+            otherwise: None,
+            back: None,
+        }
+    }
+
     /// A question with two answers, the first chosen until ←→ say otherwise.
     pub fn two_ways(message: String, first: (String, Effect), second: (String, Effect)) -> Self {
         Confirm {

@@ -118,6 +118,7 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
     state.checkin.banner = Some(Banner::Confirm {
         name: "赵四".into(),
         enterprise: "湖北洪万农业科技股份有限公司武汉东湖新技术开发区分公司".into(),
+        listed: true,
     });
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("将为 赵四（洪万农…）"), "{screen}");
@@ -530,6 +531,8 @@ fn undoing_a_check_in_that_enrolled_offers_to_take_them_off_the_list() {
         let mut state = at_door(&d, 8, 58);
         typed(&d.store, &mut state, "张珊");
         press(&d.store, &mut state, KeyCode::Enter);
+        assert_eq!(present(&state), (1, 6), "not on this list: said back first");
+        press(&d.store, &mut state, KeyCode::Enter);
         assert_eq!(present(&state), (2, 7), "checked in, and on this list now");
         ctrl(&d.store, &mut state, 'z');
         let Overlay::Confirm(_) = &state.overlay else {
@@ -582,6 +585,7 @@ fn esc_at_a_two_answer_question_changes_nothing() {
 
     let mut state = at_door(&d, 8, 58);
     typed(&d.store, &mut state, "张珊");
+    press(&d.store, &mut state, KeyCode::Enter);
     press(&d.store, &mut state, KeyCode::Enter);
     let ops = op_count(&d.store);
     ctrl(&d.store, &mut state, 'z');

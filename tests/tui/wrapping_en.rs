@@ -35,6 +35,7 @@ fn the_door_asks_about_a_person_in_one_line_that_keeps_what_to_press() {
         name,
         enterprise: "Hubei Hongwan Agricultural Science and Technology Co., Ltd. Wuhan Branch"
             .into(),
+        listed: true,
     });
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("Check in 赵四 (Hubei Hon"), "{screen}");

@@ -118,10 +118,19 @@ pub(super) fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'st
                 theme.status_ok,
             )
         }
-        Banner::Confirm { name, enterprise } => {
+        Banner::Confirm {
+            name,
+            enterprise,
+            listed,
+        } => {
+            let key = if *listed {
+                "tui.checkin.confirm"
+            } else {
+                "tui.checkin.confirm_off_list"
+            };
             let said = |enterprise: &str| {
                 tf(
-                    "tui.checkin.confirm",
+                    key,
                     &[("who", &who(name, enterprise)), ("key", &enter_key(view))],
                 )
             };

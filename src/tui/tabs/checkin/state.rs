@@ -89,10 +89,12 @@ pub enum Banner {
         name: String,
     },
     NothingToUndo,
-    /// Pinyin or part of a name: whom Enter would check in, said back first.
+    /// Pinyin or part of a name, or someone not on the list: whom Enter would check in, said
+    /// back first.
     Confirm {
         name: String,
         enterprise: String,
+        listed: bool,
     },
     /// Several people fit exactly: the coordinator moves to one.
     Several {

@@ -58,7 +58,15 @@ pub fn update(
         Action::Open if c.query.value().trim().is_empty() => {}
         Action::Open => {
             let chosen = c.chosen.then_some(c.selected);
-            match decide(&c.results, c.query.value(), chosen) {
+            let decided = match decide(&c.results, c.query.value(), chosen) {
+                // Certainly this person, but not on the list (a code or phone typed one character
+                // off is another real person's): said back before they are put on it.
+                Choice::Person(found) if !found.in_session && chosen.is_none() => {
+                    Choice::Confirm(found)
+                }
+                decided => decided,
+            };
+            match decided {
                 Choice::Person(found) => {
                     return Some(Effect::Door(DoorEffect::CheckIn {
                         session,
@@ -90,8 +98,14 @@ pub fn update(
                             c.banner = Some(Banner::Confirm {
                                 name: name.clone(),
                                 enterprise: enterprise.clone(),
+                                listed: found.in_session,
                             });
-                            c.selected = 0;
+                            // Enter again means this row, wherever the search put it.
+                            c.selected = c
+                                .results
+                                .iter()
+                                .position(|r| std::ptr::eq(r, found))
+                                .unwrap_or_default();
                             c.chosen = true;
                         }
                     }

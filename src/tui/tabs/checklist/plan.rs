@@ -83,15 +83,13 @@ pub fn update(c: &mut super::ChecklistState, ctx: &mut Ctx, action: Action) -> O
                 .as_ref()
                 .and_then(|p| p.classes.get(screen.selected))?;
             let number = screen.selected + 1;
-            ctx.open(Overlay::Confirm(Confirm {
-                message: tf(
+            ctx.open(Overlay::Confirm(Confirm::yes_no(
+                tf(
                     "tui.plan.confirm_remove",
                     &[("number", &number), ("month", &class.month)],
                 ),
-                effect: Effect::Plan(PlanEffect::Remove { number }),
-                otherwise: None,
-                back: None,
-            }));
+                Effect::Plan(PlanEffect::Remove { number }),
+            )));
         }
         Action::MarkDone => return Some(Effect::Plan(PlanEffect::Submit)),
         _ => {}

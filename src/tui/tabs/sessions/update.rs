@@ -158,19 +158,17 @@ fn update_detail(tab: &mut SessionsState, ctx: &mut Ctx, action: Action) -> Opti
             let session = detail.row.session.clone();
             let person = detail.selected_person().cloned()?;
             if keeps_list(ctx, &session) {
-                ctx.open(Overlay::Confirm(Confirm {
-                    message: tf(
+                ctx.open(Overlay::Confirm(Confirm::yes_no(
+                    tf(
                         "tui.sessions.confirm_remove",
                         &[("name", &person.name), ("title", &session.title)],
                     ),
-                    effect: Effect::Unenrol {
+                    Effect::Unenrol {
                         session: session.id.clone(),
                         person: person.person.clone(),
                         name: person.name.clone(),
                     },
-                    otherwise: None,
-                    back: None,
-                }));
+                )));
             }
         }
         _ => {}

@@ -1,0 +1,80 @@
+//! The door asks before it does what a slip of a key could get wrong: someone found for
+//! certain but not on the list is said back before they are put on it (a code typed one
+//! character off is another real person's), and nobody is checked in to a session on a day
+//! still to come.
+
+use crossterm::event::KeyCode;
+
+use super::door::{at_door, door_store};
+use super::fixtures::*;
+use peixun::tui::app::Overlay;
+use peixun::tui::tabs::checkin::Banner;
+use peixun::tui::{DoorEffect, Effect};
+
+fn present(state: &peixun::tui::app::State) -> u32 {
+    state.checkin.door.as_ref().expect("door open").present
+}
+
+#[test]
+fn someone_off_the_list_found_by_code_is_said_back_before_being_put_on_it() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    let off_list = d.id("张珊");
+    let code = d.store.person(&off_list).unwrap().unwrap().code;
+    let (ops, before) = (op_count(&d.store), present(&state));
+
+    typed(&d.store, &mut state, &code);
+    assert_eq!(press(&d.store, &mut state, KeyCode::Enter), None);
+    match &state.checkin.banner {
+        Some(Banner::Confirm { name, listed, .. }) => assert!(name == "张珊" && !listed),
+        other => panic!("not said back: {other:?}"),
+    }
+    assert!(screen_text(&state, 80, 24).contains("不在本场名单"));
+    assert_eq!(op_count(&d.store), ops, "nothing written yet");
+
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(&effect, Some(Effect::Door(DoorEffect::CheckIn { person, listed: false, .. })) if *person == off_list),
+        "{effect:?}"
+    );
+    assert_eq!(present(&state), before + 1);
+    assert!(peixun::store::lists::is_enrolled(&d.store, &d.today, &off_list).unwrap());
+
+    // Someone on the list is checked in by their code at once, as before.
+    let listed = d.id("张三");
+    let code = d.store.person(&listed).unwrap().unwrap().code;
+    typed(&d.store, &mut state, &code);
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(&effect, Some(Effect::Door(DoorEffect::CheckIn { person, listed: true, .. })) if *person == listed),
+        "{effect:?}"
+    );
+    assert_eq!(present(&state), before + 2);
+}
+
+#[test]
+fn nobody_is_checked_in_to_a_session_on_a_day_still_to_come() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    press(&d.store, &mut state, KeyCode::F(3));
+    assert!(matches!(state.overlay, Overlay::Picker { .. }));
+    press(&d.store, &mut state, KeyCode::Char('j'));
+    press(&d.store, &mut state, KeyCode::Enter);
+    let door = state.checkin.door.as_ref().expect("door open");
+    assert_eq!(
+        door.session.id, d.other,
+        "the later session (03-22) is open"
+    );
+    let ops = op_count(&d.store);
+
+    typed(&d.store, &mut state, "张珊");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("还没到"), "{screen}");
+    assert_eq!(op_count(&d.store), ops, "nothing written");
+    assert_eq!(present(&state), 0);
+    assert!(
+        !matches!(state.overlay, Overlay::Confirm(_)),
+        "no late entry offered"
+    );
+}
