@@ -1,6 +1,7 @@
-//! The printed call list: a page that opens partway through an enterprise's people says again
-//! which enterprise they are (序号 and 企业, marked （续）), so no phone is printed without
-//! the enterprise it belongs to. Needs poppler-utils (`.ci/run` installs it).
+//! Printed pages keep what a row belongs to on the row's page: a page of the call list that
+//! opens partway through an enterprise's people says again which enterprise they are (序号 and
+//! 企业, marked （续）), so no phone is printed without its enterprise; a unit's line in 附件2
+//! is never left alone at the foot of a page. Needs poppler-utils (`.ci/run` installs it).
 
 use crate::common::*;
 
@@ -100,4 +101,33 @@ fn every_printed_phone_has_its_enterprise_on_the_same_page() {
         reopened > 0,
         "some page of {pages} opens partway through an enterprise's people"
     );
+}
+
+#[test]
+fn a_units_line_in_the_plans_is_never_left_alone_at_the_foot_of_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    stdout(&peixun(&store, &["demo", "--no-tui"]));
+    let pdf = dir.path().join("plans.pdf");
+    stdout(&peixun(
+        &store,
+        &["report", "plans", "-o", pdf.to_str().unwrap()],
+    ));
+    let pages = pages_of(&pdf);
+    assert!(pages.len() > 1, "{} pages", pages.len());
+    let mut units = 0;
+    for (at, text) in pages.iter().enumerate() {
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.contains("制表单位"))
+            .collect();
+        units += lines.iter().filter(|l| l.contains("报送；计划")).count();
+        let last = lines.last().copied().unwrap_or_default();
+        assert!(
+            !last.contains("报送；计划"),
+            "page {} ends with a unit's line and none of its rows:\n{text}",
+            at + 1
+        );
+    }
+    assert!(units > 3, "{units} units' lines");
 }

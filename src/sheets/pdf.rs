@@ -267,10 +267,14 @@ where
             let row = row?;
             let reopened = carry.note(row.as_ref());
             let laid = lay.lay(doc, row.as_ref());
-            pager.push(laid, || reopened.map(|r| lay.lay(doc, &r)), &mut full)?;
+            pager.push(
+                laid,
+                || reopened.iter().map(|r| lay.lay(doc, r)).collect(),
+                &mut full,
+            )?;
         }
         for note in &doc.notes {
-            pager.push(lay.note(note), || None, &mut full)?;
+            pager.push(lay.note(note), Vec::new, &mut full)?;
         }
         pager.finish(&mut full)
     };

@@ -3,6 +3,7 @@
 //! from a scratch file (`long::LongDocument`) is laid out without being held.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 
 use color_eyre::eyre::Result;
 
@@ -36,6 +37,8 @@ pub(super) struct LaidRow {
     pub(super) height: f64,
     pub(super) boxed: bool,
     pub(super) signing: bool,
+    /// A line that starts a block (`Row::Section`): never left alone at the foot of a page.
+    pub(super) leads: bool,
 }
 
 impl LaidRow {
@@ -114,6 +117,7 @@ impl Layout<'_> {
             height: 0.0,
             boxed,
             signing: self.signing && boxed,
+            leads: false,
         };
         row.height = LaidRow::height_for(row.lines(), row.signing);
         row
@@ -176,7 +180,10 @@ impl Layout<'_> {
             }
             Row::Section(label) => {
                 let row = self.row(vec![self.cell(0, n - 1, label, Place::Left, 0, true)], true);
-                self.unsigned(row)
+                LaidRow {
+                    leads: true,
+                    ..self.unsigned(row)
+                }
             }
         }
     }
@@ -224,17 +231,17 @@ impl Pager {
     }
 
     /// Puts `row` on the pages; `full` gets each page it fills. A row moved whole to a new page
-    /// is put there as `reopened` has it, if it has it otherwise (a group's row saying again
-    /// what the group is about).
+    /// takes with it a block's line left just above it, or else is put there as `reopened` has
+    /// it, if it has it otherwise (its group said again: a block's line, an enterprise's cells).
     pub(super) fn push(
         &mut self,
         row: LaidRow,
-        reopened: impl FnOnce() -> Option<LaidRow>,
+        reopened: impl FnOnce() -> Vec<LaidRow>,
         full: &mut impl FnMut(Vec<LaidRow>) -> Result<()>,
     ) -> Result<()> {
         let mut reopened = Some(reopened);
-        let mut next = Some(row);
-        while let Some(row) = next.take() {
+        let mut next = VecDeque::from([row]);
+        while let Some(row) = next.pop_front() {
             if self.used + row.height <= self.room + 0.01 {
                 self.used += row.height;
                 self.page.push(row);
@@ -244,12 +251,26 @@ impl Pager {
             if fit >= 1.0 && (self.page.is_empty() || row.height > self.room) && !row.signing {
                 let (head, tail) = row.split(fit as usize);
                 self.page.push(head);
-                next = Some(tail);
+                next.push_front(tail);
             } else if self.page.is_empty() {
                 // Not even one line fits under the page's furniture: the row is drawn anyway.
                 self.page.push(row);
+            } else if self.page.len() > 1 && self.page.last().is_some_and(|r| r.leads) {
+                // The block's line goes over with its first row, which it says what it is.
+                next.push_front(row);
+                if let Some(lead) = self.page.pop() {
+                    next.push_front(lead);
+                }
+                reopened = None;
             } else {
-                next = Some(reopened.take().and_then(|f| f()).unwrap_or(row));
+                let again = reopened.take().map(|f| f()).unwrap_or_default();
+                if again.is_empty() {
+                    next.push_front(row);
+                } else {
+                    for laid in again.into_iter().rev() {
+                        next.push_front(laid);
+                    }
+                }
             }
             self.pages += 1;
             full(std::mem::take(&mut self.page))?;
@@ -267,11 +288,13 @@ impl Pager {
     }
 }
 
-/// The group a row is in, for a page that opens partway through it: the carried cells
-/// (`Column::carried`) of the last row that had any.
+/// The group a row is in, for a page that opens partway through it: the block's line
+/// (`Row::Section`) above it, and the carried cells (`Column::carried`) of the last row that had
+/// any.
 pub(super) struct Carry {
     columns: Vec<usize>,
     head: Option<Vec<Cell>>,
+    block: Option<String>,
 }
 
 impl Carry {
@@ -281,41 +304,63 @@ impl Carry {
                 .filter(|&i| doc.columns[i].carried)
                 .collect(),
             head: None,
+            block: None,
         }
     }
 
-    /// Takes note of `row`; if it goes on a group begun above, the same row with the group's
-    /// cells said again, marked as continued.
-    pub(super) fn note(&mut self, row: &Row) -> Option<Row> {
-        let Row::Body(cells) = row else {
-            self.head = None;
-            return None;
+    /// Takes note of `row`; what a page opening with it shows instead, if it goes on a group
+    /// begun above: the block's line and the row with the group's cells said again, each marked
+    /// as continued. Empty when the row is a group of its own.
+    pub(super) fn note(&mut self, row: &Row) -> Vec<Row> {
+        let cells = match row {
+            Row::Body(cells) => cells,
+            Row::Section(label) => {
+                self.block = Some(label.clone());
+                self.head = None;
+                return Vec::new();
+            }
+            Row::Total { .. } => {
+                self.block = None;
+                self.head = None;
+                return Vec::new();
+            }
         };
-        if self.columns.is_empty() {
-            return None;
+        let mut again = Vec::new();
+        if let Some(block) = &self.block {
+            again.push(Row::Section(continued(block)));
         }
         let empty = |i: &usize| cells.get(*i).is_none_or(|c| c.value == Value::Empty);
-        if !self.columns.iter().all(empty) {
-            self.head = Some(self.columns.iter().map(|&i| cells[i].clone()).collect());
-            return None;
-        }
-        let head = self.head.as_ref()?;
+        let head = match &self.head {
+            Some(head) if !self.columns.is_empty() && self.columns.iter().all(empty) => head,
+            _ => {
+                if self.columns.iter().any(|i| !empty(i)) {
+                    self.head = Some(self.columns.iter().map(|&i| cells[i].clone()).collect());
+                }
+                if !again.is_empty() {
+                    again.push(row.clone());
+                }
+                return again;
+            }
+        };
         let mut cells = cells.clone();
-        cells.resize(
-            cells.len().max(self.columns.last().map_or(0, |l| l + 1)),
-            Value::Empty.into(),
-        );
+        let wide = self.columns.last().map_or(0, |l| l + 1);
+        cells.resize(cells.len().max(wide), Value::Empty.into());
         for (&i, cell) in self.columns.iter().zip(head) {
             cells[i] = match &cell.value {
                 Value::Text(text) => Cell {
-                    value: Value::Text(tf("cli.report.continued", &[("text", text)])),
+                    value: Value::Text(continued(text)),
                     ..cell.clone()
                 },
                 _ => cell.clone(),
             };
         }
-        Some(Row::Body(cells))
+        again.push(Row::Body(cells));
+        again
     }
+}
+
+fn continued(text: &str) -> String {
+    tf("cli.report.continued", &[("text", &text)])
 }
 
 /// What each column's cells need on one line, measured in the font: a number or a date whole,
@@ -364,6 +409,7 @@ mod tests {
             height: LaidRow::height_for(lines, false),
             boxed: true,
             signing: false,
+            leads: false,
         }
     }
 
@@ -375,7 +421,7 @@ mod tests {
             Ok(())
         };
         for row in rows {
-            pager.push(row, || None, &mut full).unwrap();
+            pager.push(row, Vec::new, &mut full).unwrap();
         }
         pager.finish(&mut full).unwrap();
         pages
@@ -414,28 +460,65 @@ mod tests {
             )
         };
         let mut carry = Carry::new(&doc);
-        assert_eq!(carry.note(&body(["", "", "张三"])), None, "no group yet");
-        assert_eq!(carry.note(&body(["1", "甲公司", "李四"])), None);
-        let reopened = carry.note(&body(["", "", "王五"])).unwrap();
-        let Row::Body(cells) = reopened else {
-            panic!("a body row")
+        assert_eq!(carry.note(&body(["", "", "张三"])), [], "no group yet");
+        assert_eq!(carry.note(&body(["1", "甲公司", "李四"])), []);
+        let again = carry.note(&body(["", "", "王五"]));
+        let [Row::Body(cells)] = again.as_slice() else {
+            panic!("one body row: {again:?}")
         };
         assert_eq!(cells[0].value, Value::Int(1));
-        assert_eq!(
-            cells[1].value,
-            Value::text(tf("cli.report.continued", &[("text", &"甲公司")]))
-        );
+        assert_eq!(cells[1].value, Value::text(continued("甲公司")));
         assert_eq!(cells[2].value, Value::text("王五"));
-        assert_eq!(carry.note(&Row::Section("走入".into())), None);
+
+        // In a block, its line is said again above the row, and a new block ends the group.
+        assert_eq!(carry.note(&Row::Section("汉阳区".into())), []);
+        let again = carry.note(&body(["", "", "赵六"]));
         assert_eq!(
-            carry.note(&body(["", "", "赵六"])),
-            None,
-            "a section ends it"
+            again,
+            [Row::Section(continued("汉阳区")), body(["", "", "赵六"])]
         );
+        let again = carry.note(&body(["1", "乙公司", "钱七"]));
+        assert_eq!(again[0], Row::Section(continued("汉阳区")));
+        assert_eq!(again[1], body(["1", "乙公司", "钱七"]));
+        let total = Row::Total {
+            label: "合计".into(),
+            span: 1,
+            sums: vec![],
+        };
+        assert_eq!(carry.note(&total), []);
+        assert_eq!(
+            carry.note(&body(["", "", "孙八"])),
+            [],
+            "a total ends it all"
+        );
+
         let plain = doc_of(vec![Column::new("姓名", Align::Text)]);
         let mut carry = Carry::new(&plain);
-        assert_eq!(carry.note(&Row::Body(vec![Cell::text("甲")])), None);
-        assert_eq!(carry.note(&Row::Body(vec![Value::Empty.into()])), None);
+        assert_eq!(carry.note(&Row::Body(vec![Cell::text("甲")])), []);
+        assert_eq!(carry.note(&Row::Body(vec![Value::Empty.into()])), []);
+    }
+
+    #[test]
+    fn a_blocks_line_goes_over_with_its_first_row() {
+        let room = LaidRow::height_for(10, false);
+        let lead = LaidRow {
+            leads: true,
+            ..row(1)
+        };
+        let pages = paginate(vec![row(5), row(3), lead, row(3)], room);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), 2, "the line left the first page");
+        assert!(pages[1][0].leads && pages[1].len() == 2);
+        // A page of only the line keeps it: it is not moved on forever.
+        let lead = LaidRow {
+            leads: true,
+            ..row(1)
+        };
+        let pages = paginate(vec![lead, row(12)], room);
+        assert!(
+            pages[0][0].leads && pages[0].len() == 2,
+            "the tall row starts under it"
+        );
     }
 
     #[test]
