@@ -241,7 +241,7 @@ fn coverage_and_checklist_roll_up_every_unit() {
         &["report", "checklist", "-o", path.to_str().unwrap()],
     ));
     let rows = sheet(&path);
-    assert_eq!(rows[0][0], "鄂州市 各单位工作清单");
+    assert_eq!(rows[0][0], "鄂州市各单位工作清单");
     assert!(rows
         .iter()
         .any(|r| r[0] == "梁子湖区" && r[1] == "制订培训计划并报市州" && r[4] == "逾期"));

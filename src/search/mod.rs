@@ -311,6 +311,18 @@ impl SearchIndex {
                 }
             }
         }
+        if !ascii && best.is_empty() {
+            // Nobody with these characters: someone whose name sounds the same (于含 typed for
+            // 于涵, an input method's slip), offered as approximate.
+            for variant in crate::domain::pinyin::variants(&query) {
+                for key in v.full.prefixed(&variant.full, cap) {
+                    if usize::from(key.len) == variant.full.len() {
+                        let score = u32::from(key.secondary) * 1000 + u32::from(!variant.primary);
+                        add(&mut best, key.entry, Tier::Fuzzy, score);
+                    }
+                }
+            }
+        }
         if ascii && !digits && !tiers_full(&best) {
             let mut found = 0;
             for key in v.enterprise_initials.prefixed(&query, cap) {

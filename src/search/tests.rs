@@ -56,6 +56,21 @@ fn initials_rank_ahead_of_fuzzy_matches() {
 }
 
 #[test]
+fn a_name_typed_in_characters_that_sound_alike_finds_its_person_as_approximate() {
+    // 张叁 for 张三, 邹浩珊 for 邹浩山: nobody has the characters, one person the sound.
+    assert_eq!(names(&index(), "张叁"), [("张三".to_string(), Tier::Fuzzy)]);
+    assert_eq!(
+        names(&index(), "邹浩珊"),
+        [("邹浩山".to_string(), Tier::Fuzzy)]
+    );
+    // Only a whole name's sound: 张 alone is still found by its character, 周珊 is not 周山's
+    // prefix 周 or anyone else's, and characters someone has are never second-guessed.
+    assert_eq!(names(&index(), "周珊"), [("周山".to_string(), Tier::Fuzzy)]);
+    assert!(names(&index(), "张叁丰").is_empty());
+    assert_eq!(names(&index(), "张三"), [("张三".to_string(), Tier::Hanzi)]);
+}
+
+#[test]
 fn full_pinyin_prefix() {
     assert_eq!(
         names(&index(), "zhangs")[0],

@@ -78,3 +78,25 @@ fn nobody_is_checked_in_to_a_session_on_a_day_still_to_come() {
         "no late entry offered"
     );
 }
+
+#[test]
+fn a_name_that_only_sounds_alike_is_offered_and_marked_as_a_guess() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    let ops = op_count(&d.store);
+    // 赵肆 for 赵四: nobody has the characters.
+    typed(&d.store, &mut state, "赵肆");
+    let found = &state.checkin.results;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].candidate.name, "赵四");
+    let screen = screen_text(&state, 80, 24);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("赵四"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.starts_with(">~") || row.starts_with(" ~"), "{row}");
+    // Enter does not take the guess: nobody is checked in without a second look.
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert_eq!(op_count(&d.store), ops);
+    assert_eq!(present(&state), 1);
+}

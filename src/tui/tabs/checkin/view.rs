@@ -365,7 +365,14 @@ fn person_line(
         (Some(_), false) => theme.checkin_ok,
         (None, _) => theme.dim,
     };
-    let marker = if selected { "> " } else { "  " };
+    // A name that only sounds or reads like the query is marked: a guess, not a match.
+    let approximate = found.tier == crate::search::Tier::Fuzzy;
+    let marker = match (selected, approximate) {
+        (true, true) => ">~",
+        (true, false) => "> ",
+        (false, true) => " ~",
+        (false, false) => "  ",
+    };
     let text = format!(
         "{marker}{} {} {} {} ",
         fit(&p.name, cols.name),
