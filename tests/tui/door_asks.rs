@@ -100,3 +100,21 @@ fn a_name_that_only_sounds_alike_is_offered_and_marked_as_a_guess() {
     assert_eq!(op_count(&d.store), ops);
     assert_eq!(present(&state), 1);
 }
+
+#[test]
+fn a_question_goes_with_the_query_it_was_about() {
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    typed(&d.store, &mut state, "zhaos");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.checkin.banner, Some(Banner::Confirm { .. })));
+    press(&d.store, &mut state, KeyCode::Esc);
+    assert_eq!(state.checkin.banner, None, "Esc cleared the query and the question");
+    assert!(!screen_text(&state, 80, 24).contains("再按"));
+
+    typed(&d.store, &mut state, "zhaos");
+    press(&d.store, &mut state, KeyCode::Enter);
+    typed(&d.store, &mut state, "i");
+    assert_eq!(state.checkin.banner, None, "typing on asks again");
+    assert!(!state.checkin.chosen);
+}

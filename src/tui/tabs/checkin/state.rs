@@ -163,8 +163,16 @@ impl CheckinState {
     pub fn clear_query(&mut self) {
         self.query = TextInput::default();
         self.results.clear();
+        self.forget_question();
+    }
+
+    /// The query changed: whom Enter would have checked in is no longer asked about.
+    pub fn forget_question(&mut self) {
         self.selected = 0;
         self.chosen = false;
+        if matches!(self.banner, Some(Banner::Confirm { .. })) {
+            self.banner = None;
+        }
     }
 
     pub fn selected_found(&self) -> Option<&Found> {

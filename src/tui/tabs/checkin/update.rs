@@ -40,8 +40,7 @@ pub fn update(
     match action {
         Action::Text(key) => {
             c.query.edit(key);
-            c.selected = 0;
-            c.chosen = false;
+            c.forget_question();
             c.refresh();
         }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown if !c.results.is_empty() => {
