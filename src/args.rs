@@ -117,8 +117,11 @@ fn elsewhere(command: &clap::Command, typed: &str) -> Option<String> {
         .into_iter()
         .filter(|(_, f, _)| *f == flag)
         .map(|(_, _, path)| path)
-        .take(3)
         .collect();
+    // A flag many commands have (--json) is not pointed to three of them chosen by name.
+    if commands.len() > 3 {
+        return None;
+    }
     Some(tf(
         "cli.args.elsewhere",
         &[

@@ -232,6 +232,14 @@ fn a_mistyped_flag_is_named_with_the_nearest() {
         "{}",
         stderr(&elsewhere)
     );
+    // A flag many commands have is not pointed to three of them picked by name.
+    let common = peixun(dir.path(), &["report", "stats", "--json"]);
+    assert_eq!(common.status.code(), Some(2));
+    assert!(
+        stderr(&common).contains("没有参数 --json") && !stderr(&common).contains("的参数"),
+        "{}",
+        stderr(&common)
+    );
 }
 
 #[test]

@@ -109,7 +109,10 @@ fn a_question_goes_with_the_query_it_was_about() {
     press(&d.store, &mut state, KeyCode::Enter);
     assert!(matches!(state.checkin.banner, Some(Banner::Confirm { .. })));
     press(&d.store, &mut state, KeyCode::Esc);
-    assert_eq!(state.checkin.banner, None, "Esc cleared the query and the question");
+    assert_eq!(
+        state.checkin.banner, None,
+        "Esc cleared the query and the question"
+    );
     assert!(!screen_text(&state, 80, 24).contains("再按"));
 
     typed(&d.store, &mut state, "zhaos");
