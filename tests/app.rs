@@ -197,3 +197,43 @@ fn two_doors_at_once_make_one_person_fill_one_place_and_count_one_arrival() {
         1
     );
 }
+
+/// A walk-in's new enterprise at a county's class held from the city's store is the county's,
+/// so the county's coverage counts it; at a class for two units it is the city's, which says
+/// no more than is known.
+#[test]
+fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("store"), "420700", "测试员").unwrap();
+    let class = |units: &str| {
+        let session = SessionInput {
+            units: Some(units.into()),
+            ..input("华容区培训班", "2023-04-25")
+        };
+        app::sessions::save(&store, None, &session, true)
+            .unwrap()
+            .id
+    };
+    for (units, phone, firm, unit) in [
+        ("华容区", "13800001111", "鄂州新来科技有限公司", "420703"),
+        (
+            "华容区,鄂城区",
+            "13800002222",
+            "鄂州又来科技有限公司",
+            "420700",
+        ),
+    ] {
+        let id = class(units);
+        let draft = PersonDraft {
+            name: "王五".into(),
+            phone: phone.into(),
+            position: String::new(),
+            enterprise: firm.into(),
+            credit_code: String::new(),
+        };
+        let enrolled = app::sessions::enrol(&store, &id, &draft, false).unwrap();
+        let enterprise = enrolled.person().enterprise.clone().unwrap();
+        let enterprise = store.enterprise(&enterprise).unwrap().unwrap();
+        assert_eq!(enterprise.unit, unit, "{units}: {}", enterprise.name);
+    }
+}

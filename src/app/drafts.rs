@@ -47,7 +47,8 @@ pub(super) fn enrol_payloads(
             }
         }
         Owner::Nobody => {
-            let (enterprise, create) = enterprise_for(store, draft)?;
+            let unit = new_enterprises_unit(store, session)?;
+            let (enterprise, create) = enterprise_for(store, draft, &unit)?;
             let person = input::person(
                 store.new_id('P')?,
                 store.office().to_string(),
@@ -78,10 +79,23 @@ pub(super) fn enrol_payloads(
     Ok((enrolled, payloads))
 }
 
-/// The id of the enterprise a form names, and the op creating it when it is new.
+/// The unit an enterprise first met at `session` is filed under: the session's unit when it is
+/// for one unit of this office's area (a county's class, held from the city's store), else the
+/// office itself, which says no more than it knows.
+fn new_enterprises_unit(store: &Store, session: &str) -> Outcome<String> {
+    let office = store.office().to_string();
+    let units = store.session(session)?.map(|s| s.units).unwrap_or_default();
+    Ok(match units.as_slice() {
+        [unit] if crate::campaign::hierarchy::within(&office, unit) => unit.clone(),
+        _ => office,
+    })
+}
+
+/// The id of the enterprise a form names, and the op creating it (in `unit`) when it is new.
 fn enterprise_for(
     store: &Store,
     draft: &PersonDraft,
+    unit: &str,
 ) -> Outcome<(Option<String>, Option<Payload>)> {
     let name = text::clean(&draft.enterprise);
     let code = match text::clean(&draft.credit_code) {
@@ -145,7 +159,7 @@ fn enterprise_for(
         &name,
         code.as_deref(),
         Categories::NONE,
-        store.office(),
+        unit,
     )
     .map_err(|e| Refusal::Fields(e.0))?;
     Ok((
