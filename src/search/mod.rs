@@ -263,9 +263,17 @@ impl SearchIndex {
         };
         let ascii = query.is_ascii();
         let digits = query.chars().all(|c| c.is_ascii_digit());
-        for key in v.codes.prefixed(&query, cap) {
-            if usize::from(key.len) == query.len() {
-                add(&mut best, key.entry, Tier::Exact, 0);
+        // A code read aloud or off paper: O for 0, I or L for 1, as the codes never use them.
+        let code = if ascii {
+            crate::domain::code::normalise_code(&query).to_ascii_lowercase()
+        } else {
+            String::new()
+        };
+        if !code.is_empty() {
+            for key in v.codes.prefixed(&code, cap) {
+                if usize::from(key.len) == code.len() {
+                    add(&mut best, key.entry, Tier::Exact, 0);
+                }
             }
         }
         if digits && query.len() >= PHONE_TAIL_DIGITS {

@@ -71,6 +71,24 @@ fn a_name_typed_in_characters_that_sound_alike_finds_its_person_as_approximate()
 }
 
 #[test]
+fn a_code_with_o_for_0_or_i_for_1_finds_its_person() {
+    let mut people = vec![
+        person("张三", "13800001234", "甲"),
+        person("李四", "13900001234", "乙"),
+    ];
+    people[0].code = "10K0Q1".into();
+    people[1].code = "10K0Q2".into();
+    let index = SearchIndex::build(people, []);
+    for typed in ["10K0Q1", "ioko-qi", "LOKOQL", "１０ｋ０ｑ１"] {
+        assert_eq!(
+            names(&index, typed),
+            [("张三".to_string(), Tier::Exact)],
+            "{typed}"
+        );
+    }
+}
+
+#[test]
 fn full_pinyin_prefix() {
     assert_eq!(
         names(&index(), "zhangs")[0],
