@@ -245,6 +245,11 @@ fn coverage_and_checklist_roll_up_every_unit() {
     assert!(rows
         .iter()
         .any(|r| r[0] == "梁子湖区" && r[1] == "制订培训计划并报市州" && r[4] == "逾期"));
+    // A done item has no working days left to count, however long ago its date was.
+    let done: Vec<&Vec<String>> = rows.iter().filter(|r| r[4] == "已完成").collect();
+    assert!(!done.is_empty());
+    assert!(done.iter().all(|r| r[3].is_empty()), "{done:?}");
+    assert!(rows.iter().any(|r| r[4] == "逾期" && r[3].starts_with('-')));
 }
 
 fn has_cjk(text: &str) -> bool {

@@ -107,7 +107,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
                 row.item.clone(),
                 row.title.clone(),
                 row.due_text(),
-                row.working_days_left.to_string(),
+                days_left(&row).map(|d| d.to_string()).unwrap_or_default(),
                 row.status.label(),
                 row.evidence.len().to_string(),
                 stale.clone(),
@@ -115,6 +115,13 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
         }
     }
     Ok(rows)
+}
+
+/// The working days an item has left, while it has any to count: a done or waived item's are
+/// no one's concern (a done item 36 days past its date is not late).
+fn days_left(row: &crate::domain::checklist::ChecklistRow) -> Option<i64> {
+    use crate::domain::checklist::ItemStatus::{Done, Waived};
+    (!matches!(row.status, Done | Waived)).then_some(row.working_days_left)
 }
 
 /// Every unit's checklist under `office` as a printable document made by `maker` on `today`.
@@ -150,7 +157,7 @@ pub fn checklist_document(
                 Cell::text(unit_name(&unit.id)),
                 Cell::text(row.title.clone()),
                 due,
-                Cell::int(row.working_days_left),
+                days_left(&row).map_or(Value::Empty.into(), Cell::int),
                 Cell::text(row.status.label()),
                 Cell::int(row.evidence.len()),
             ]));
