@@ -120,8 +120,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
 /// The working days an item has left, while it has any to count: a done or waived item's are
 /// no one's concern (a done item 36 days past its date is not late).
 fn days_left(row: &crate::domain::checklist::ChecklistRow) -> Option<i64> {
-    use crate::domain::checklist::ItemStatus::{Done, Waived};
-    (!matches!(row.status, Done | Waived)).then_some(row.working_days_left)
+    row.status.is_open().then_some(row.working_days_left)
 }
 
 /// Every unit's checklist under `office` as a printable document made by `maker` on `today`.
