@@ -450,8 +450,9 @@ pub struct CheckinArgs {
     /// A participant code (参会码), as printed on the sign-in sheet
     #[arg(long, group = "whom")]
     pub code: Option<String>,
-    /// Rows ticked on the printed sign-in sheet, by 序号: 3,5,8-12
-    #[arg(long, group = "whom")]
+    /// Rows ticked on the printed sign-in sheet, by 序号: 3,5,8-12 (recorded at the session's
+    /// start: the paper does not say when each came)
+    #[arg(long, group = "whom", conflicts_with = "at")]
     pub numbers: Option<String>,
     /// Read participant codes from standard input, one a line (a scanner in a pipe); each line
     /// is answered once its check-in is on disk
@@ -468,7 +469,7 @@ pub struct CheckinArgs {
     /// Undo the check-in of the person named by --who or --code
     #[arg(long)]
     pub undo: bool,
-    /// With --undo: take them off the session's list too (they were put on it by the check-in)
+    /// With --undo: take them off the session's list too (as someone the check-in put on it)
     #[arg(long, requires = "undo")]
     pub unenrol: bool,
     #[arg(long)]

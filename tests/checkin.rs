@@ -504,6 +504,24 @@ fn the_cli_refuses_impossible_arrivals_and_says_who_it_put_on_the_list() {
     );
     assert_eq!(early.status.code(), Some(2));
     assert!(text(&early).contains("还没到"), "{}", text(&early));
+    let early_paper = peixun(
+        dir.path(),
+        &[
+            "--today",
+            "2023-03-14",
+            "checkin",
+            "--session",
+            &s,
+            "--numbers",
+            "1,2",
+        ],
+    );
+    assert_eq!(early_paper.status.code(), Some(2));
+    assert!(
+        text(&early_paper).contains("还没到"),
+        "{}",
+        text(&early_paper)
+    );
     let late = checkin(&["--who", "张三", "--at", "23:30"]);
     assert_eq!(late.status.code(), Some(2));
     assert!(
@@ -524,6 +542,17 @@ fn the_cli_refuses_impossible_arrivals_and_says_who_it_put_on_the_list() {
         "{}",
         text(&undone)
     );
+    assert!(!text(&undone).contains("仍在本场名单上"));
+    // Nothing to undo: the list is not touched, and the command that would is named.
+    let again = checkin(&["--who", "张三", "--undo", "--unenrol"]);
+    assert!(
+        text(&again).contains("peixun session unenrol"),
+        "{}",
+        text(&again)
+    );
+    // The paper says no times: --at beside --numbers is refused, not ignored.
+    let paper_at = checkin(&["--numbers", "1", "--at", "09:00"]);
+    assert_eq!(paper_at.status.code(), Some(2));
     let store = Store::open(dir.path()).unwrap();
     assert!(!peixun::store::lists::is_enrolled(&store, &s, &other).unwrap());
     assert!(peixun::store::lists::is_enrolled(&store, &later, &other).unwrap());

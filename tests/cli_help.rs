@@ -232,6 +232,21 @@ fn a_mistyped_flag_is_named_with_the_nearest() {
         "{}",
         stderr(&elsewhere)
     );
+    // --json prints: a file asked for beside it is refused, not silently left unwritten.
+    for report in ["calls", "bulletin", "plans", "summary", "coverage", "needs"] {
+        let file = dir.path().join("r.csv");
+        let both = peixun(
+            dir.path(),
+            &["report", report, "--json", "-o", file.to_str().unwrap()],
+        );
+        assert_eq!(both.status.code(), Some(2), "{report}: {}", text(&both));
+        assert!(
+            stderr(&both).contains("--json") && stderr(&both).contains("--output"),
+            "{report}: {}",
+            stderr(&both)
+        );
+        assert!(both.stdout.is_empty() && !file.exists(), "{report}");
+    }
     // A flag many commands have is not pointed to three of them picked by name.
     let common = peixun(dir.path(), &["report", "stats", "--json"]);
     assert_eq!(common.status.code(), Some(2));

@@ -105,6 +105,7 @@ fn csv_in_utf8_with_bom_or_gb18030() {
 
 #[test]
 fn a_sign_in_sheet_comes_back_as_check_ins() {
+    // The sheet is printed before the class (2023-04-25) and comes back ticked on its day.
     let dir = demo();
     let sessions: serde_json::Value =
         serde_json::from_slice(&peixun(dir.path(), &["sessions", "--json"]).stdout).unwrap();
@@ -152,7 +153,15 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
     let second = rows[4][1].clone();
     stdout(&peixun(
         dir.path(),
-        &["checkin", "--session", &future, "--numbers", "1-2,5"],
+        &[
+            "--today",
+            "2023-04-25",
+            "checkin",
+            "--session",
+            &future,
+            "--numbers",
+            "1-2,5",
+        ],
     ));
     let attendance: serde_json::Value = serde_json::from_slice(
         &peixun(dir.path(), &["attendance", "--session", &future, "--json"]).stdout,
@@ -168,7 +177,15 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
     assert!(names.contains(&second.as_str()));
     let beyond = peixun(
         dir.path(),
-        &["checkin", "--session", &future, "--numbers", "999"],
+        &[
+            "--today",
+            "2023-04-25",
+            "checkin",
+            "--session",
+            &future,
+            "--numbers",
+            "999",
+        ],
     );
     assert_eq!(beyond.status.code(), Some(2));
 
@@ -189,7 +206,15 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
     ));
     let out = stdout(&peixun(
         dir.path(),
-        &["checkin", "--session", &future, "--numbers", "8"],
+        &[
+            "--today",
+            "2023-04-25",
+            "checkin",
+            "--session",
+            &future,
+            "--numbers",
+            "8",
+        ],
     ));
     assert!(out.contains("按第 1 版签到表"), "{out}");
     let attendance: serde_json::Value = serde_json::from_slice(
@@ -208,6 +233,8 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
     let missing = peixun(
         dir.path(),
         &[
+            "--today",
+            "2023-04-25",
             "checkin",
             "--session",
             &future,

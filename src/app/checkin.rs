@@ -29,16 +29,7 @@ pub fn arrival(
     now: NaiveDateTime,
     at: Option<NaiveTime>,
 ) -> Outcome<NaiveDateTime> {
-    if session.date > now.date() {
-        return Err(Refusal::said(tf(
-            "cli.checkin.not_yet",
-            &[
-                ("date", &session.date),
-                ("start", &session.start.format("%H:%M")),
-                ("today", &now.date()),
-            ],
-        )));
-    }
+    not_to_come(session, now.date())?;
     if let Some(time) = at {
         if time > session.end {
             return Err(Refusal::said(tf(
@@ -59,6 +50,21 @@ pub fn arrival(
         }));
     }
     Ok(now)
+}
+
+/// Nobody is checked in to a session on a day still to come.
+fn not_to_come(session: &Session, today: chrono::NaiveDate) -> Outcome<()> {
+    if session.date > today {
+        return Err(Refusal::said(tf(
+            "cli.checkin.not_yet",
+            &[
+                ("date", &session.date),
+                ("start", &session.start.format("%H:%M")),
+                ("today", &today),
+            ],
+        )));
+    }
+    Ok(())
 }
 
 /// Checks `person` in at `at`; someone on another list of this office is enrolled here too. A
@@ -159,20 +165,32 @@ fn checked_in_by(
         .unwrap_or_default())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undone {
     /// There was a check-in of this office to take back.
     pub undone: bool,
     /// The enrolment made with it went too.
     pub unenrolled: bool,
+    /// Why they stay on the list when taking them off was asked for (enrolled by another office).
+    pub kept_on_list: Option<String>,
 }
 
 /// Takes back this office's check-in of `person`; with `unenrol`, the enrolment made at the
 /// door with it too (a walk-in keyed by mistake leaves no trace on the list).
 pub fn undo(store: &Store, session: &str, person: &str, unenrol: bool) -> Outcome<Undone> {
     let undone = undo_check_in(store, session, person)?;
-    let unenrolled = unenrol && undone && take_off(store, session, person).is_ok();
-    Ok(Undone { undone, unenrolled })
+    let (unenrolled, kept_on_list) =
+        match (unenrol && undone).then(|| take_off(store, session, person)) {
+            Some(Ok(())) => (true, None),
+            Some(Err(Refusal::Said(why))) => (false, Some(why)),
+            Some(Err(other)) => return Err(other),
+            None => (false, None),
+        };
+    Ok(Undone {
+        undone,
+        unenrolled,
+        kept_on_list,
+    })
 }
 
 /// Takes back a check-in (itself an op, so the audit trail keeps both); false when the person
@@ -208,9 +226,11 @@ pub fn paper(
     session: &str,
     numbers: &[usize],
     version: Option<u32>,
+    today: chrono::NaiveDate,
 ) -> Outcome<PaperCheckIn> {
-    let (version, rows) = paper_rows(store, session, numbers, version)?;
     let found = list_session(store, session)?;
+    not_to_come(&found, today)?;
+    let (version, rows) = paper_rows(store, session, numbers, version)?;
     let at = found.date.and_time(found.start);
     let payloads: Vec<Payload> = rows
         .iter()

@@ -301,7 +301,7 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
         return codes_from_stdin(cli, &store, &args.session, args.at.as_deref());
     }
     if let Some(numbers) = &args.numbers {
-        return from_paper(&store, &args.session, numbers, args.sheet);
+        return from_paper(cli, &store, &args.session, numbers, args.sheet);
     }
     let (id, name, code) = match (&args.code, &args.who) {
         (Some(code), _) => {
@@ -322,6 +322,18 @@ pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
             (false, _) => "cli.checkin.not_checked_in",
         };
         crate::outln!("{}", tf(key, &[("name", &name)]));
+        if args.unenrol && !undone.undone {
+            crate::outln!(
+                "{}",
+                tf(
+                    "cli.checkin.unenrol_instead",
+                    &[("session", &args.session), ("person", &id)]
+                )
+            );
+        }
+        if let Some(why) = undone.kept_on_list {
+            crate::outln!("{}", tf("cli.checkin.kept_on_list", &[("why", &why)]));
+        }
         return Ok(());
     }
     let at = arrival(cli, &store, &args.session, args.at.as_deref())?;
@@ -463,9 +475,16 @@ pub fn attendance(cli: &Cli, session_id: &str, json: bool) -> Result<()> {
 
 /// The rows ticked on a printed sign-in sheet (its order is the enrolment list's), checked in at
 /// the session's start, since the paper does not say when each person came.
-fn from_paper(store: &Store, session_id: &str, numbers: &str, sheet: Option<u32>) -> Result<()> {
+fn from_paper(
+    cli: &Cli,
+    store: &Store,
+    session_id: &str,
+    numbers: &str,
+    sheet: Option<u32>,
+) -> Result<()> {
     let numbers = crate::sheets::report::parse_numbers(numbers).map_err(user_error)?;
-    let outcome = app::checkin::paper(store, session_id, &numbers, sheet)?;
+    let today = today(cli, store)?;
+    let outcome = app::checkin::paper(store, session_id, &numbers, sheet, today)?;
     let against = outcome.version.map_or_else(String::new, |v| {
         tf("cli.report.sheet_version", &[("version", &v)])
     });

@@ -17,7 +17,7 @@ fn row_cells(row: &ChecklistRow) -> Vec<String> {
         row.item.clone(),
         row.title.clone(),
         row.due_text(),
-        row.working_days_left.to_string(),
+        row.days_left().map(|d| d.to_string()).unwrap_or_default(),
         row.status.label(),
         row.evidence.len().to_string(),
     ]

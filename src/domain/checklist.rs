@@ -73,6 +73,12 @@ pub struct ChecklistRow {
 }
 
 impl ChecklistRow {
+    /// The working days the item has left, while it has any to count: a done or waived item's
+    /// are no one's concern (done 36 days after its date is not late).
+    pub fn days_left(&self) -> Option<i64> {
+        self.status.is_open().then_some(self.working_days_left)
+    }
+
     /// An item of the province's own, whose date nobody above can set.
     pub fn is_the_provinces(&self) -> bool {
         crate::campaign::hierarchy::province() == Some(self.unit.as_str())

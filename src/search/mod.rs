@@ -263,8 +263,9 @@ impl SearchIndex {
         };
         let ascii = query.is_ascii();
         let digits = query.chars().all(|c| c.is_ascii_digit());
-        // A code read aloud or off paper: O for 0, I or L for 1, as the codes never use them.
-        let code = if ascii {
+        // A code read aloud or off paper: O for 0, I or L for 1, as the codes never use them
+        // (a code has digits; a name's pinyin is left as typed).
+        let code = if ascii && query.bytes().any(|b| b.is_ascii_digit()) {
             crate::domain::code::normalise_code(&query).to_ascii_lowercase()
         } else {
             String::new()

@@ -79,7 +79,7 @@ fn a_code_with_o_for_0_or_i_for_1_finds_its_person() {
     people[0].code = "10K0Q1".into();
     people[1].code = "10K0Q2".into();
     let index = SearchIndex::build(people, []);
-    for typed in ["10K0Q1", "ioko-qi", "LOKOQL", "１０ｋ０ｑ１"] {
+    for typed in ["10K0Q1", "1oko-qi", "LOK0QL", "１０ｋ０ｑ１"] {
         assert_eq!(
             names(&index, typed),
             [("张三".to_string(), Tier::Exact)],

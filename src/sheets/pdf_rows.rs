@@ -37,7 +37,8 @@ pub(super) struct LaidRow {
     pub(super) height: f64,
     pub(super) boxed: bool,
     pub(super) signing: bool,
-    /// A line that starts a block (`Row::Section`): never left alone at the foot of a page.
+    /// A line that starts a block (`Row::Section`): it goes over with the next row rather than
+    /// end a page under other rows.
     pub(super) leads: bool,
 }
 
@@ -331,10 +332,11 @@ impl Carry {
         }
         let empty = |i: &usize| cells.get(*i).is_none_or(|c| c.value == Value::Empty);
         let head = match &self.head {
-            Some(head) if !self.columns.is_empty() && self.columns.iter().all(empty) => head,
+            Some(head) if self.columns.iter().all(empty) => head,
             _ => {
                 if self.columns.iter().any(|i| !empty(i)) {
-                    self.head = Some(self.columns.iter().map(|&i| cells[i].clone()).collect());
+                    let cell = |&i: &usize| cells.get(i).cloned().unwrap_or(Value::Empty.into());
+                    self.head = Some(self.columns.iter().map(cell).collect());
                 }
                 if !again.is_empty() {
                     again.push(row.clone());
@@ -509,16 +511,17 @@ mod tests {
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].len(), 2, "the line left the first page");
         assert!(pages[1][0].leads && pages[1].len() == 2);
-        // A page of only the line keeps it: it is not moved on forever.
-        let lead = LaidRow {
+        // A page of only the line keeps it: it is not moved on forever. A row taller than the
+        // room under it starts under it, one that fits a page starts the next.
+        let lead = || LaidRow {
             leads: true,
             ..row(1)
         };
-        let pages = paginate(vec![lead, row(12)], room);
-        assert!(
-            pages[0][0].leads && pages[0].len() == 2,
-            "the tall row starts under it"
-        );
+        let pages = paginate(vec![lead(), row(12)], room);
+        assert!(pages[0][0].leads && pages[0].len() == 2);
+        let pages = paginate(vec![lead(), row(10)], room);
+        assert_eq!(pages.len(), 2);
+        assert!(pages[0][0].leads && pages[0].len() == 1 && !pages[1][0].leads);
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
                 row.item.clone(),
                 row.title.clone(),
                 row.due_text(),
-                days_left(&row).map(|d| d.to_string()).unwrap_or_default(),
+                row.days_left().map(|d| d.to_string()).unwrap_or_default(),
                 row.status.label(),
                 row.evidence.len().to_string(),
                 stale.clone(),
@@ -115,12 +115,6 @@ pub fn checklist_rows(store: &Store, office: &str, today: NaiveDate) -> Result<V
         }
     }
     Ok(rows)
-}
-
-/// The working days an item has left, while it has any to count: a done or waived item's are
-/// no one's concern (a done item 36 days past its date is not late).
-fn days_left(row: &crate::domain::checklist::ChecklistRow) -> Option<i64> {
-    row.status.is_open().then_some(row.working_days_left)
 }
 
 /// Every unit's checklist under `office` as a printable document made by `maker` on `today`.
@@ -156,7 +150,7 @@ pub fn checklist_document(
                 Cell::text(unit_name(&unit.id)),
                 Cell::text(row.title.clone()),
                 due,
-                days_left(&row).map_or(Value::Empty.into(), Cell::int),
+                row.days_left().map_or(Value::Empty.into(), Cell::int),
                 Cell::text(row.status.label()),
                 Cell::int(row.evidence.len()),
             ]));

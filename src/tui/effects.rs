@@ -105,7 +105,7 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             session,
             numbers,
             version,
-        } => app::checkin::paper(store, &session, &numbers, version).map(|done| {
+        } => app::checkin::paper(store, &session, &numbers, version, state.today).map(|done| {
             Some(tf(
                 "cli.report.numbers_done",
                 &[("count", &numbers.len()), ("already", &done.already)],

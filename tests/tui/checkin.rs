@@ -116,6 +116,7 @@ fn enter_checks_in_the_selected_person_and_the_count_moves() {
     // most names start with.
     let asked = state.checkin.banner.clone();
     state.checkin.banner = Some(Banner::Confirm {
+        person: String::new(),
         name: "赵四".into(),
         enterprise: "湖北洪万农业科技股份有限公司武汉东湖新技术开发区分公司".into(),
         listed: true,

@@ -120,4 +120,58 @@ fn a_question_goes_with_the_query_it_was_about() {
     typed(&d.store, &mut state, "i");
     assert_eq!(state.checkin.banner, None, "typing on asks again");
     assert!(!state.checkin.chosen);
+
+    // An undo in between answers nothing: the next Enter asks again, it checks no one in.
+    let code = d.store.person(&d.id("张珊")).unwrap().unwrap().code;
+    press(&d.store, &mut state, KeyCode::Esc);
+    typed(&d.store, &mut state, &code);
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.checkin.banner, Some(Banner::Confirm { .. })));
+    ctrl(&d.store, &mut state, 'z');
+    let ops = op_count(&d.store);
+    assert_eq!(press(&d.store, &mut state, KeyCode::Enter), None);
+    assert!(matches!(state.checkin.banner, Some(Banner::Confirm { .. })));
+    assert_eq!(op_count(&d.store), ops);
+}
+
+/// The question names a person, and the second Enter takes that person, not a row: here the
+/// one asked about is below someone on the list whose name starts the same.
+#[test]
+fn the_second_enter_checks_in_whom_the_question_named_wherever_their_row_is() {
+    let d = door_store();
+    let draft = peixun::store::PersonDraft {
+        name: "张珊丽".into(),
+        phone: "13012345678".into(),
+        position: String::new(),
+        enterprise: String::new(),
+        credit_code: String::new(),
+    };
+    peixun::app::sessions::enrol(&d.store, &d.today, &draft, false).unwrap();
+    let mut state = at_door(&d, 8, 55);
+    typed(&d.store, &mut state, "张珊");
+    let rows: Vec<&str> = state
+        .checkin
+        .results
+        .iter()
+        .map(|f| f.candidate.name.as_str())
+        .collect();
+    assert_eq!(rows[0], "张珊丽", "{rows:?}");
+    assert!(rows.contains(&"张珊"), "{rows:?}");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        &state.checkin.banner,
+        Some(Banner::Confirm { name, listed: false, .. }) if name == "张珊"
+    ));
+    let effect = press(&d.store, &mut state, KeyCode::Enter);
+    assert!(
+        matches!(&effect, Some(Effect::Door(DoorEffect::CheckIn { name, .. })) if name == "张珊"),
+        "{effect:?}"
+    );
+
+    // Moving to a row after the question is a choice of its own: the question goes.
+    typed(&d.store, &mut state, "zhaos");
+    press(&d.store, &mut state, KeyCode::Enter);
+    assert!(matches!(state.checkin.banner, Some(Banner::Confirm { .. })));
+    press(&d.store, &mut state, KeyCode::Down);
+    assert_eq!(state.checkin.banner, None);
 }

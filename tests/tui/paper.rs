@@ -12,7 +12,7 @@ fn text(state: &State) -> String {
     screen_text(state, 80, 24)
 }
 
-/// 鄂城区's first session (three people, 张三 checked in at 08:52) open in 场次.
+/// 鄂城区's first session (three people, 张三 checked in at 08:52) open in 场次, days after it.
 fn open_first() -> (tempfile::TempDir, peixun::store::Store, State, String) {
     let (dir, store) = county_store();
     let first = store
@@ -22,6 +22,8 @@ fn open_first() -> (tempfile::TempDir, peixun::store::Store, State, String) {
         .find(|s| s.venue == "鄂城区政务中心三楼")
         .expect("the first session");
     let mut state = load(&store, Theme::monochrome());
+    // After the session (2023-03-15), when its sheet comes back ticked.
+    state.today = day("2023-03-20");
     press(&store, &mut state, KeyCode::Char('2'));
     state.sessions.select_id(&first.id);
     press(&store, &mut state, KeyCode::Enter);
@@ -142,7 +144,7 @@ fn a_row_the_sheet_does_not_have_is_named_and_nothing_is_written() {
     assert!(matches!(state.overlay, Overlay::None));
     assert_eq!(op_count(&store), before);
     // The store refuses the same on its own, whole.
-    assert!(peixun::app::checkin::paper(&store, &id, &[2, 4], None).is_err());
+    assert!(peixun::app::checkin::paper(&store, &id, &[2, 4], None, state.today).is_err());
     assert_eq!(op_count(&store), before);
 }
 
@@ -176,6 +178,8 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
     .expect("late enrolment");
     // Reopened after the enrolment, as the tab would be.
     let mut state = load(&store, Theme::monochrome());
+    // After the session (2023-03-15), when its sheet comes back ticked.
+    state.today = day("2023-03-20");
     press(&store, &mut state, KeyCode::Char('2'));
     state.sessions.select_id(&id);
     press(&store, &mut state, KeyCode::Enter);

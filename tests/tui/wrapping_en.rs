@@ -32,6 +32,7 @@ fn the_door_asks_about_a_person_in_one_line_that_keeps_what_to_press() {
         panic!("Enter on pinyin asks first: {:?}", state.checkin.banner);
     };
     state.checkin.banner = Some(Banner::Confirm {
+        person: String::new(),
         name,
         enterprise: "Hubei Hongwan Agricultural Science and Technology Co., Ltd. Wuhan Branch"
             .into(),

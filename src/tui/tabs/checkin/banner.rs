@@ -122,6 +122,7 @@ pub(super) fn banner_line(tab: &CheckinState, view: &View, w: usize) -> Line<'st
             name,
             enterprise,
             listed,
+            ..
         } => {
             let key = if *listed {
                 "tui.checkin.confirm"

@@ -369,8 +369,9 @@ fn undo(
     name: String,
     unenrol: bool,
 ) -> Result<(), Failure> {
-    let app::checkin::Undone { undone, unenrolled } =
-        app::checkin::undo(store, session, person, unenrol)?;
+    let app::checkin::Undone {
+        undone, unenrolled, ..
+    } = app::checkin::undo(store, session, person, unenrol)?;
     let c = &mut state.checkin;
     if let Some(at) = c.recent.iter().rposition(|r| r.person == person) {
         c.recent.remove(at);

@@ -92,6 +92,8 @@ pub enum Banner {
     /// Pinyin or part of a name, or someone not on the list: whom Enter would check in, said
     /// back first.
     Confirm {
+        /// Whom a second Enter checks in, however the rows move in between.
+        person: String,
         name: String,
         enterprise: String,
         listed: bool,

@@ -51,12 +51,23 @@ pub fn update(
                 _ => (c.selected + PAGE).min(last),
             };
             c.chosen = true;
+            // Moving chooses a row: a question about another no longer stands.
+            if matches!(c.banner, Some(Banner::Confirm { .. })) {
+                c.banner = None;
+            }
         }
         Action::Back if !c.query.value().is_empty() => c.clear_query(),
         Action::Back => c.banner = None,
         Action::Open if c.query.value().trim().is_empty() => {}
         Action::Open => {
-            let chosen = c.chosen.then_some(c.selected);
+            // The person a question named, wherever a search since has put them (gone: asked
+            // again); else the row moved to.
+            let chosen = match &c.banner {
+                Some(Banner::Confirm { person, .. }) => {
+                    c.results.iter().position(|f| f.candidate.id == *person)
+                }
+                _ => c.chosen.then_some(c.selected),
+            };
             let decided = match decide(&c.results, c.query.value(), chosen) {
                 // Certainly this person, but not on the list (a code or phone typed one character
                 // off is another real person's): said back before they are put on it.
@@ -95,6 +106,7 @@ pub fn update(
                         }
                         None => {
                             c.banner = Some(Banner::Confirm {
+                                person: found.candidate.id.clone(),
                                 name: name.clone(),
                                 enterprise: enterprise.clone(),
                                 listed: found.in_session,
@@ -117,29 +129,33 @@ pub fn update(
                 Choice::WalkIn { name, phone, .. } => open_walk_in_with(c, ctx, &name, &phone),
             }
         }
-        Action::UndoCheckin => match c.recent.last() {
-            Some(last) => {
-                let undo = |unenrol| {
-                    Effect::Door(DoorEffect::Undo {
-                        session: session.clone(),
-                        person: last.person.clone(),
-                        name: last.name.clone(),
-                        unenrol,
-                    })
-                };
-                if last.enrolled_here {
-                    // The check-in put them on the list: ask whether the undo takes them off it.
-                    ctx.open(Overlay::Confirm(Confirm::two_ways(
-                        tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
-                        (t("tui.checkin.undo_and_unenrol"), undo(true)),
-                        (t("tui.checkin.undo_only"), undo(false)),
-                    )));
-                    return None;
+        Action::UndoCheckin => {
+            // An undo answers no question and keeps no row chosen for the next Enter.
+            c.forget_question();
+            match c.recent.last().cloned() {
+                Some(last) => {
+                    let undo = |unenrol| {
+                        Effect::Door(DoorEffect::Undo {
+                            session: session.clone(),
+                            person: last.person.clone(),
+                            name: last.name.clone(),
+                            unenrol,
+                        })
+                    };
+                    if last.enrolled_here {
+                        // The check-in put them on the list: ask whether the undo takes them off it.
+                        ctx.open(Overlay::Confirm(Confirm::two_ways(
+                            tf("tui.checkin.undo_enrolment", &[("name", &last.name)]),
+                            (t("tui.checkin.undo_and_unenrol"), undo(true)),
+                            (t("tui.checkin.undo_only"), undo(false)),
+                        )));
+                        return None;
+                    }
+                    return Some(undo(false));
                 }
-                return Some(undo(false));
+                None => c.banner = Some(Banner::NothingToUndo),
             }
-            None => c.banner = Some(Banner::NothingToUndo),
-        },
+        }
         Action::WalkIn => open_walk_in(c, ctx),
         // A service asked for at the door is the enterprise's of the person just checked in.
         Action::NeedAtDoor => match c.recent.last().filter(|r| !r.enterprise.is_empty()) {

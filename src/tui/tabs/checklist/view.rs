@@ -37,10 +37,9 @@ pub fn render(frame: &mut Frame, area: Rect, tab: &ChecklistState, view: &View) 
 
 /// "3 working days left", "due today", "5 working days overdue"; blank once closed.
 fn days_text(row: &ChecklistRow) -> String {
-    if !row.status.is_open() {
+    let Some(n) = row.days_left() else {
         return String::new();
-    }
-    let n = row.working_days_left;
+    };
     if row.status == ItemStatus::Overdue {
         tf("tui.checklist.days_overdue", &[("n", &n.unsigned_abs())])
     } else if n == 0 {
