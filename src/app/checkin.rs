@@ -52,19 +52,22 @@ pub fn arrival(
     Ok(now)
 }
 
-/// Nobody is checked in to a session on a day still to come.
-fn not_to_come(session: &Session, today: chrono::NaiveDate) -> Outcome<()> {
-    if session.date > today {
-        return Err(Refusal::said(tf(
+/// Why nobody can be checked in to `session` yet: it is on a day still to come.
+pub fn not_yet(session: &Session, today: chrono::NaiveDate) -> Option<String> {
+    (session.date > today).then(|| {
+        tf(
             "cli.checkin.not_yet",
             &[
                 ("date", &session.date),
                 ("start", &session.start.format("%H:%M")),
                 ("today", &today),
             ],
-        )));
-    }
-    Ok(())
+        )
+    })
+}
+
+fn not_to_come(session: &Session, today: chrono::NaiveDate) -> Outcome<()> {
+    not_yet(session, today).map_or(Ok(()), |why| Err(Refusal::said(why)))
 }
 
 /// Checks `person` in at `at`; someone on another list of this office is enrolled here too. A

@@ -77,6 +77,10 @@ fn nobody_is_checked_in_to_a_session_on_a_day_still_to_come() {
         !matches!(state.overlay, Overlay::Confirm(_)),
         "no late entry offered"
     );
+    // Nor is a walk-in's form opened, to be refused only once filled in.
+    press(&d.store, &mut state, KeyCode::F(2));
+    assert_eq!(state.overlay, Overlay::None);
+    assert!(screen_text(&state, 80, 24).contains("还没到"));
 }
 
 #[test]

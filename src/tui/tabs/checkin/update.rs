@@ -191,6 +191,11 @@ fn open_walk_in_with(c: &CheckinState, ctx: &mut Ctx, name: &str, phone: &str) {
     let Some(door) = &c.door else {
         return;
     };
+    // Said before the form is filled in, not when it is saved.
+    if let Some(why) = crate::app::checkin::not_yet(&door.session, ctx.today) {
+        ctx.error(why);
+        return;
+    }
     ctx.open(Overlay::Form(super::forms::walk_in(
         &door.session,
         name,
