@@ -116,6 +116,27 @@ fn a_full_session_asks_and_undo_takes_back_the_door_enrolment_too() {
         Err(Refusal::Confirm(Confirm::AfterEnd { start, .. })) => assert_eq!(start, during),
         other => panic!("{other:?}"),
     }
+    // A time given is the session's day's, not after its end, and not one still to come.
+    let half_past = |h| chrono::NaiveTime::from_hms_opt(h, 30, 0).unwrap();
+    let at_ten = session.date.and_time(half_past(10));
+    assert_eq!(
+        app::checkin::arrival(&session, at_ten, Some(half_past(9))).unwrap(),
+        session.date.and_time(half_past(9))
+    );
+    for (now, at, said) in [
+        (
+            at_ten,
+            half_past(10) + chrono::Duration::minutes(1),
+            "还没到",
+        ),
+        (next_day, half_past(23), "晚于本场结束时间"),
+    ] {
+        match app::checkin::arrival(&session, now, Some(at)) {
+            Err(Refusal::Said(why)) => assert!(why.contains(said), "{why}"),
+            other => panic!("{at}: {other:?}"),
+        }
+    }
+    assert!(app::checkin::arrival(&session, next_day, Some(half_past(10))).is_ok());
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub fn session(store: &Store, id: &str) -> Outcome<Session> {
         .ok_or_else(|| Refusal::said(tf("cli.session.not_found", &[("id", &id)])))
 }
 
-/// When the person came: `at` (a time on the session's day, not after its end) when given,
+/// When the person came: `at` (a time on the session's day, not after its end nor still to
+/// come) when given,
 /// else `now` while the session is on. Once it is over the clock is not the time of arrival, so
 /// the coordinator says which it is: the session's start (补录) or now. Nobody arrives at a
 /// session on a day still to come.
@@ -40,7 +41,15 @@ pub fn arrival(
                 ],
             )));
         }
-        return Ok(session.date.and_time(time));
+        let at = session.date.and_time(time);
+        // On the session's day the time of arrival has come already.
+        if at > now {
+            return Err(Refusal::said(tf(
+                "cli.checkin.at_ahead",
+                &[("at", &time.format("%H:%M")), ("now", &now.format("%H:%M"))],
+            )));
+        }
+        return Ok(at);
     }
     let end = session.date.and_time(session.end);
     if now > end || now.date() != session.date {
