@@ -125,7 +125,7 @@ pub enum Command {
     /// Checklist items due soon or overdue, for cron or a login banner
     Due {
         /// Working days ahead that count as soon
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = 7, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..))]
         days: i64,
         #[arg(long)]
         json: bool,

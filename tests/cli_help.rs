@@ -247,6 +247,14 @@ fn a_mistyped_flag_is_named_with_the_nearest() {
         );
         assert!(both.stdout.is_empty() && !file.exists(), "{report}");
     }
+    // A negative count is a bad value of its flag, not an unknown flag.
+    let negative = peixun(dir.path(), &["due", "--days", "-1"]);
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(
+        stderr(&negative).contains("--days") && stderr(&negative).contains("“-1”无效"),
+        "{}",
+        stderr(&negative)
+    );
     // A flag many commands have is not pointed to three of them picked by name.
     let common = peixun(dir.path(), &["report", "stats", "--json"]);
     assert_eq!(common.status.code(), Some(2));
