@@ -265,13 +265,13 @@ where
         let mut carry = Carry::new(doc);
         for row in rows() {
             let row = row?;
-            let reopened = carry.note(row.as_ref());
-            let laid = lay.lay(doc, row.as_ref());
-            pager.push(
-                laid,
-                || reopened.iter().map(|r| lay.lay(doc, r)).collect(),
-                &mut full,
-            )?;
+            let row = row.as_ref();
+            carry.note(row);
+            let reopened = || {
+                let again = carry.reopened(row);
+                again.iter().map(|r| lay.lay(doc, r)).collect()
+            };
+            pager.push(lay.lay(doc, row), reopened, &mut full)?;
         }
         for note in &doc.notes {
             pager.push(lay.note(note), Vec::new, &mut full)?;

@@ -309,35 +309,49 @@ impl Carry {
         }
     }
 
-    /// Takes note of `row`; what a page opening with it shows instead, if it goes on a group
-    /// begun above: the block's line and the row with the group's cells said again, each marked
-    /// as continued. Empty when the row is a group of its own.
-    pub(super) fn note(&mut self, row: &Row) -> Vec<Row> {
-        let cells = match row {
-            Row::Body(cells) => cells,
+    /// Takes note of `row`: a block's line or a total ends what came before, and a body row with
+    /// carried cells begins a group.
+    pub(super) fn note(&mut self, row: &Row) {
+        match row {
             Row::Section(label) => {
                 self.block = Some(label.clone());
                 self.head = None;
-                return Vec::new();
             }
             Row::Total { .. } => {
                 self.block = None;
                 self.head = None;
-                return Vec::new();
             }
-        };
-        let mut again = Vec::new();
-        if let Some(block) = &self.block {
-            again.push(Row::Section(continued(block)));
+            Row::Body(cells) if !self.goes_on(cells) => {
+                let cell = |&i: &usize| cells.get(i).cloned().unwrap_or(Value::Empty.into());
+                self.head = Some(self.columns.iter().map(cell).collect());
+            }
+            Row::Body(_) => {}
         }
-        let empty = |i: &usize| cells.get(*i).is_none_or(|c| c.value == Value::Empty);
+    }
+
+    /// Whether a body row's carried cells are all empty: it goes on the group above.
+    fn goes_on(&self, cells: &[Cell]) -> bool {
+        self.columns
+            .iter()
+            .all(|&i| cells.get(i).is_none_or(|c| c.value == Value::Empty))
+    }
+
+    /// What a page opening with `row` (noted last) shows instead, if it lies in a block or goes
+    /// on a group: the block's line and the row with the group's cells said again, each marked
+    /// as continued. Empty when the row is a group of its own. Built only when a row moves to a
+    /// new page, not for every row.
+    pub(super) fn reopened(&self, row: &Row) -> Vec<Row> {
+        let Row::Body(cells) = row else {
+            return Vec::new();
+        };
+        let mut again: Vec<Row> = self
+            .block
+            .iter()
+            .map(|block| Row::Section(continued(block)))
+            .collect();
         let head = match &self.head {
-            Some(head) if self.columns.iter().all(empty) => head,
+            Some(head) if self.goes_on(cells) => head,
             _ => {
-                if self.columns.iter().any(|i| !empty(i)) {
-                    let cell = |&i: &usize| cells.get(i).cloned().unwrap_or(Value::Empty.into());
-                    self.head = Some(self.columns.iter().map(cell).collect());
-                }
                 if !again.is_empty() {
                     again.push(row.clone());
                 }
@@ -429,6 +443,12 @@ mod tests {
         pages
     }
 
+    /// What a page opening with `row` would show, `row` noted as the pages are laid.
+    fn noted(carry: &mut Carry, row: &Row) -> Vec<Row> {
+        carry.note(row);
+        carry.reopened(row)
+    }
+
     #[test]
     fn a_row_going_on_a_group_is_reopened_with_the_groups_cells_and_nothing_else_is() {
         use crate::sheets::doc::Column;
@@ -462,9 +482,13 @@ mod tests {
             )
         };
         let mut carry = Carry::new(&doc);
-        assert_eq!(carry.note(&body(["", "", "张三"])), [], "no group yet");
-        assert_eq!(carry.note(&body(["1", "甲公司", "李四"])), []);
-        let again = carry.note(&body(["", "", "王五"]));
+        assert_eq!(
+            noted(&mut carry, &body(["", "", "张三"])),
+            [],
+            "no group yet"
+        );
+        assert_eq!(noted(&mut carry, &body(["1", "甲公司", "李四"])), []);
+        let again = noted(&mut carry, &body(["", "", "王五"]));
         let [Row::Body(cells)] = again.as_slice() else {
             panic!("one body row: {again:?}")
         };
@@ -473,13 +497,13 @@ mod tests {
         assert_eq!(cells[2].value, Value::text("王五"));
 
         // In a block, its line is said again above the row, and a new block ends the group.
-        assert_eq!(carry.note(&Row::Section("汉阳区".into())), []);
-        let again = carry.note(&body(["", "", "赵六"]));
+        assert_eq!(noted(&mut carry, &Row::Section("汉阳区".into())), []);
+        let again = noted(&mut carry, &body(["", "", "赵六"]));
         assert_eq!(
             again,
             [Row::Section(continued("汉阳区")), body(["", "", "赵六"])]
         );
-        let again = carry.note(&body(["1", "乙公司", "钱七"]));
+        let again = noted(&mut carry, &body(["1", "乙公司", "钱七"]));
         assert_eq!(again[0], Row::Section(continued("汉阳区")));
         assert_eq!(again[1], body(["1", "乙公司", "钱七"]));
         let total = Row::Total {
@@ -487,17 +511,17 @@ mod tests {
             span: 1,
             sums: vec![],
         };
-        assert_eq!(carry.note(&total), []);
+        assert_eq!(noted(&mut carry, &total), []);
         assert_eq!(
-            carry.note(&body(["", "", "孙八"])),
+            noted(&mut carry, &body(["", "", "孙八"])),
             [],
             "a total ends it all"
         );
 
         let plain = doc_of(vec![Column::new("姓名", Align::Text)]);
         let mut carry = Carry::new(&plain);
-        assert_eq!(carry.note(&Row::Body(vec![Cell::text("甲")])), []);
-        assert_eq!(carry.note(&Row::Body(vec![Value::Empty.into()])), []);
+        assert_eq!(noted(&mut carry, &Row::Body(vec![Cell::text("甲")])), []);
+        assert_eq!(noted(&mut carry, &Row::Body(vec![Value::Empty.into()])), []);
     }
 
     #[test]
