@@ -490,32 +490,15 @@ fn the_cli_refuses_impossible_arrivals_and_says_who_it_put_on_the_list() {
         args.extend_from_slice(more);
         peixun(dir.path(), &args)
     };
-    let early = peixun(
-        dir.path(),
-        &[
-            "--today",
-            "2023-03-14",
-            "checkin",
-            "--session",
-            &s,
-            "--who",
-            "张三",
-        ],
-    );
+    let the_day_before = |more: &[&str]| {
+        let mut args = vec!["--today", "2023-03-14", "checkin", "--session", &s];
+        args.extend_from_slice(more);
+        peixun(dir.path(), &args)
+    };
+    let early = the_day_before(&["--who", "张三"]);
     assert_eq!(early.status.code(), Some(2));
     assert!(text(&early).contains("还没到"), "{}", text(&early));
-    let early_paper = peixun(
-        dir.path(),
-        &[
-            "--today",
-            "2023-03-14",
-            "checkin",
-            "--session",
-            &s,
-            "--numbers",
-            "1,2",
-        ],
-    );
+    let early_paper = the_day_before(&["--numbers", "1,2"]);
     assert_eq!(early_paper.status.code(), Some(2));
     assert!(
         text(&early_paper).contains("还没到"),

@@ -151,18 +151,19 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         rows[3][4]
     );
     let second = rows[4][1].clone();
-    stdout(&peixun(
-        dir.path(),
-        &[
+    let ticked = |numbers: &[&str]| {
+        let mut args = vec![
             "--today",
             "2023-04-25",
             "checkin",
             "--session",
             &future,
             "--numbers",
-            "1-2,5",
-        ],
-    ));
+        ];
+        args.extend_from_slice(numbers);
+        peixun(dir.path(), &args)
+    };
+    stdout(&ticked(&["1-2,5"]));
     let attendance: serde_json::Value = serde_json::from_slice(
         &peixun(dir.path(), &["attendance", "--session", &future, "--json"]).stdout,
     )
@@ -175,18 +176,7 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         .collect();
     assert_eq!(names.len(), 3);
     assert!(names.contains(&second.as_str()));
-    let beyond = peixun(
-        dir.path(),
-        &[
-            "--today",
-            "2023-04-25",
-            "checkin",
-            "--session",
-            &future,
-            "--numbers",
-            "999",
-        ],
-    );
+    let beyond = ticked(&["999"]);
     assert_eq!(beyond.status.code(), Some(2));
 
     // Someone enrolled after printing sorts above row 8: row 8 on paper is still row 8's
@@ -204,18 +194,7 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
             "13807119999",
         ],
     ));
-    let out = stdout(&peixun(
-        dir.path(),
-        &[
-            "--today",
-            "2023-04-25",
-            "checkin",
-            "--session",
-            &future,
-            "--numbers",
-            "8",
-        ],
-    ));
+    let out = stdout(&ticked(&["8"]));
     assert!(out.contains("按第 1 版签到表"), "{out}");
     let attendance: serde_json::Value = serde_json::from_slice(
         &peixun(dir.path(), &["attendance", "--session", &future, "--json"]).stdout,
@@ -230,20 +209,7 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
     assert!(names.contains(&eighth.as_str()), "{names:?} lacks {eighth}");
     assert!(!names.contains(&"阿华"));
     // A version never printed is named.
-    let missing = peixun(
-        dir.path(),
-        &[
-            "--today",
-            "2023-04-25",
-            "checkin",
-            "--session",
-            &future,
-            "--numbers",
-            "1",
-            "--sheet",
-            "7",
-        ],
-    );
+    let missing = ticked(&["1", "--sheet", "7"]);
     assert!(text(&missing).contains("没有打印过第 7 版签到表"));
 }
 
