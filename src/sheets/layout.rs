@@ -233,6 +233,9 @@ pub struct WidthTally {
     /// so the bits order as the numbers do). Everyone's call list at ten times the province has
     /// 3,600,000 cells and a few hundred distinct needs.
     needs: Vec<BTreeMap<u64, usize>>,
+    /// Each column's longest short text (a name, a place), which reads wrongly broken
+    /// (东西湖/区): kept whole when the page has room for every column's.
+    short: Vec<f64>,
 }
 
 impl WidthTally {
@@ -254,6 +257,7 @@ impl WidthTally {
             natural: widest,
             least,
             needs: vec![BTreeMap::new(); columns.len()],
+            short: vec![0.0; columns.len()],
         }
     }
 
@@ -272,6 +276,9 @@ impl WidthTally {
                 _ => natural(&text),
             };
             self.least[i] = self.least[i].max(unbreakable + indent);
+            if matches!(cell.value, Value::Text(_)) && natural(&text) <= SHORT_UNITS {
+                self.short[i] = self.short[i].max(natural(&text) + indent);
+            }
             // A remark in a column of figures wraps rather than widen it.
             if align != Align::Number || cell.value.is_number() {
                 let need = natural(&text) + indent;
@@ -293,7 +300,16 @@ impl WidthTally {
     /// The widths, fitted to a page turned as `landscape` says.
     pub fn widths(&self, landscape: bool) -> Vec<f64> {
         let pad = |w: f64| (w + CELL_PAD_UNITS).ceil();
-        let least: Vec<f64> = self.least.iter().map(|l| pad(*l).max(4.0)).collect();
+        let room = page_units(landscape, self.columns.len());
+        let mut least: Vec<f64> = self.least.iter().map(|l| pad(*l).max(4.0)).collect();
+        let whole: Vec<f64> = least
+            .iter()
+            .zip(&self.short)
+            .map(|(l, s)| l.max(pad(*s)))
+            .collect();
+        if whole.iter().sum::<f64>() <= room {
+            least = whole;
+        }
         let natural_w: Vec<f64> = self
             .natural
             .iter()
@@ -322,13 +338,7 @@ impl WidthTally {
             .iter()
             .map(|c| c.align == Align::Text)
             .collect();
-        fit(
-            &natural_w,
-            &least,
-            &typical,
-            &grows,
-            page_units(landscape, self.columns.len()),
-        )
+        fit(&natural_w, &least, &typical, &grows, room)
     }
 }
 
@@ -475,6 +485,31 @@ mod tests {
             let at = (sorted.len() * 4 / 5).min(sorted.len().saturating_sub(1));
             proptest::prop_assert_eq!(four_in_five(&counts), sorted.get(at).copied());
         }
+    }
+
+    #[test]
+    fn a_short_name_is_not_broken_when_the_page_has_room() {
+        let columns = vec![
+            Column::new("单位", Align::Text),
+            Column::new("已参训企业", Align::Number),
+            Column::new("已参训人数", Align::Number),
+            Column::new("已联络企业", Align::Number),
+            Column::new("已上门企业", Align::Number),
+            Column::new("覆盖县（市）区", Align::Center),
+            Column::new("企业数", Align::Number),
+            Column::new("目标企业数", Align::Number),
+        ];
+        let mut tally = WidthTally::new(&columns);
+        for i in 0..100 {
+            let name = if i == 7 { "东西湖区" } else { "江岸区" };
+            let mut cells = vec![Cell::text(name)];
+            cells.extend((0..7).map(|_| Cell::int(1234)));
+            cells[0].indent = 1;
+            tally.row(&cells);
+        }
+        let widths = tally.widths(false);
+        assert_eq!(lines_in("东西湖区", widths[0], 1), 1, "{widths:?}");
+        assert!(widths.iter().sum::<f64>() <= page_units(false, columns.len()));
     }
 
     #[test]
