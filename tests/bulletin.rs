@@ -165,9 +165,14 @@ fn recomputed(office: &Office, unit: &str) -> Figures {
     let mut f = Figures::default();
     for s in store.sessions().unwrap() {
         if s.host == unit && s.kind == SessionKind::Offline && s.date <= today() {
-            f.classes += 1;
             let came = peixun::store::lists::attendance(store, &s.id).unwrap();
-            f.offline_people += came.values().filter(|a| a.present).count() as u64;
+            let present = came.values().filter(|a| a.present).count() as u64;
+            if present > 0 {
+                f.classes += 1;
+                f.offline_people += present;
+            } else {
+                f.awaiting_checkins += 1;
+            }
         }
     }
     let enterprises = store.enterprises().unwrap();
@@ -223,17 +228,19 @@ fn the_bulletin_counts_what_happened_and_agrees_with_the_other_reports() {
     assert_eq!(
         (
             echeng.classes,
+            echeng.awaiting_checkins,
             echeng.offline_people,
             echeng.online,
             echeng.trained
         ),
-        (2, 1, 2, 2),
-        "the story as told"
+        (1, 1, 1, 2, 2),
+        "the story as told: the class nobody came to is not counted as held"
     );
     assert_eq!(row(&rows, ECHENG).figures, echeng);
     assert_eq!(row(&rows, HUARONG).figures, huarong);
     let mut ezhou = echeng;
     ezhou.classes += huarong.classes;
+    ezhou.awaiting_checkins += huarong.awaiting_checkins;
     ezhou.offline_people += huarong.offline_people;
     ezhou.online += huarong.online;
     ezhou.trained += huarong.trained;
@@ -263,7 +270,9 @@ fn the_bulletin_counts_what_happened_and_agrees_with_the_other_reports() {
     }
     let stats =
         peixun::sheets::report::stats_rows(&province.store, PROVINCE, 2023, today()).unwrap();
-    assert_eq!(stats.len(), row(&rows, TOTAL).figures.classes);
+    let total = row(&rows, TOTAL).figures;
+    assert_eq!(stats.len(), total.classes + total.awaiting_checkins);
+    assert_eq!(stats.iter().filter(|s| s.people > 0).count(), total.classes);
 
     // The city's bulletin of its own units says the same of them as the province's.
     let at_city = bulletin(&city.store, EZHOU, 2023, today()).unwrap();
@@ -274,10 +283,21 @@ fn the_bulletin_counts_what_happened_and_agrees_with_the_other_reports() {
             city_echeng.offline_people,
             city_echeng.trained
         ),
-        (2, 1, 1),
+        (1, 1, 1),
         "the city holds no online records: 王芳 is not trained there"
     );
     assert_eq!(row(&at_city, HUARONG).figures.classes, 1);
+
+    // The printed 通报 says what its class count leaves out.
+    let docs = bulletin_documents(&province.store, PROVINCE, &rows, &[], today(), "省局").unwrap();
+    assert!(
+        docs[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("另有 1 期培训班已过举办日期、尚未录入签到")),
+        "{:?}",
+        docs[0].notes
+    );
 }
 
 fn nominate(

@@ -97,6 +97,21 @@ fn two_counties_report_their_plans_and_the_city_sums_them_in_annex_2() {
         (e.planned_classes, e.held.classes, e.held.people),
         (2, 1, 1)
     );
+    // A class past its day with nobody checked in is not held yet, and the block says so.
+    let nobody = format!("S-{ECHENG}-nobody");
+    echeng
+        .store
+        .commit(vec![session(ECHENG, &nobody, "专利导航与布局")])
+        .unwrap();
+    city.applied(&echeng.send(&city));
+    let rows = plans::overview(&city.store, None, day()).unwrap();
+    let e = rows.iter().find(|r| r.unit == ECHENG).unwrap();
+    assert_eq!((e.held.classes, e.held.awaiting_checkins), (1, 1));
+    let line = peixun::sheets::plans::block_line(e);
+    assert!(
+        line.contains("已举办 1 期、签到 1 人（另有 1 期已过举办日期、尚未录入签到，未计入）"),
+        "{line}"
+    );
 
     // 附件2's figures, recomputed from what the counties typed.
     let people: u32 = echeng_classes

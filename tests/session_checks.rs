@@ -104,12 +104,13 @@ fn units_host_and_cohost_lie_in_the_offices_area() {
     );
     assert_eq!(out.status.code(), Some(2));
     let said = text(&out);
-    for unit in ["江岸区", "武汉市", "宜昌市"] {
+    for unit in ["江岸区", "宜昌市"] {
         assert!(
             said.contains(&format!("{unit} 不在鄂州市可安排的范围（鄂州市）内")),
             "{said}"
         );
     }
+    assert!(said.contains("武汉市 不是鄂州市或其下级单位"), "{said}");
     assert_eq!(sessions(city.path()), 0);
     let joint = add(
         city.path(),
@@ -146,6 +147,35 @@ fn units_host_and_cohost_lie_in_the_offices_area() {
         "{}",
         text(&out)
     );
+    // A county's class is its own: a neighbour or the city may co-host it, never host it, so
+    // no county's figures are made up by another.
+    for host in ["华容区", "鄂州市"] {
+        let out = add(
+            county.path(),
+            &["--kind", "offline", "--date", "2023-06-12", "--host", host],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out).contains(&format!("{host} 不是鄂城区或其下级单位")),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(sessions(county.path()), 0);
+    let joint = add(
+        county.path(),
+        &[
+            "--kind",
+            "offline",
+            "--date",
+            "2023-06-12",
+            "--units",
+            "鄂城区,华容区",
+            "--cohost",
+            "华容区",
+        ],
+    );
+    assert!(joint.status.success(), "{}", text(&joint));
 }
 
 #[test]

@@ -359,3 +359,47 @@ fn a_signed_range_with_another_offices_op_or_a_clock_going_back_is_refused() {
     assert_eq!(counts.applied, 3);
     city.assert_consistent();
 }
+
+/// 鄂城区's software writes a class in 华容区's name and one in the city's: the city refuses both,
+/// says why, and credits nobody with them; the county's own class in the same bundle goes in.
+#[test]
+fn a_county_cannot_host_a_class_for_a_neighbour_or_the_city() {
+    let (_province, city, county) = hierarchy();
+    let class = |n: u32, host: &str| Session {
+        id: format!("S-{ECHENG}-forged-{n}"),
+        office: ECHENG.into(),
+        title: format!("第{n}期"),
+        units: vec![host.into()],
+        host: host.into(),
+        cohost: None,
+        ..joint_session(&city)
+    };
+    let before = city.state();
+    let summary = city.imported(&county.craft(
+        &city,
+        tagged(ECHENG, 5),
+        vec![
+            Payload::SessionUpserted(class(1, HUARONG)),
+            Payload::SessionUpserted(class(2, EZHOU)),
+            Payload::SessionUpserted(class(3, ECHENG)),
+        ],
+    ));
+    assert_eq!(summary.counts.refused_ops.len(), 2);
+    for (refused, unit) in summary.counts.refused_ops.iter().zip(["华容区", "鄂州市"]) {
+        assert_eq!(refused.kind, "SessionUpserted");
+        assert!(
+            refused
+                .reason()
+                .contains(&format!("{unit} 的培训班由它自己")),
+            "{}",
+            refused.reason()
+        );
+    }
+    let sessions: Vec<String> = city
+        .state()
+        .into_keys()
+        .filter(|k| k.starts_with("s/") && !before.contains_key(k))
+        .collect();
+    assert_eq!(sessions, [format!("s/S-{ECHENG}-forged-3")]);
+    city.assert_consistent();
+}

@@ -266,9 +266,25 @@ impl SessionInput {
             s.units.push(s.host.clone());
         }
         let area = session_area(&s.office);
+        // A class is credited to its host: a county hosts only its own, a city its own or its
+        // counties' (authority::Rule::Host says the same to a bundle).
+        let own_host = within(&s.office, &s.host);
+        if !own_host {
+            errors.push(
+                "host",
+                tf(
+                    "cli.input.host_not_below",
+                    &[
+                        ("unit", &unit_name(&s.host)),
+                        ("office", &unit_name(&s.office)),
+                    ],
+                ),
+            );
+        }
         let named = s.units.iter().map(|u| ("units", u));
+        let host = Some(("host", &s.host)).filter(|_| own_host);
         for (field, unit) in named
-            .chain([("host", &s.host)])
+            .chain(host)
             .chain(s.cohost.iter().map(|u| ("cohost", u)))
         {
             if !within(area, unit) {

@@ -18,8 +18,10 @@ use crate::store::Store;
 /// One unit's figures (a subtotal for a unit with units under it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Figures {
-    /// Offline classes held (the 样表's rows).
+    /// Offline classes held: the 样表's rows with check-ins.
     pub classes: usize,
+    /// Classes past their day with no check-ins recorded yet: not counted as held, and said.
+    pub awaiting_checkins: usize,
     /// Check-ins at those classes (the 样表's 人数, summed).
     pub offline_people: u64,
     /// People with time watched on the online platform.
@@ -34,6 +36,7 @@ pub struct Figures {
 impl AddAssign for Figures {
     fn add_assign(&mut self, o: Figures) {
         self.classes += o.classes;
+        self.awaiting_checkins += o.awaiting_checkins;
         self.offline_people += o.offline_people;
         self.online += o.online;
         self.trained += o.trained;
@@ -48,6 +51,7 @@ impl Sub for Figures {
     fn sub(self, o: Figures) -> Figures {
         Figures {
             classes: self.classes.saturating_sub(o.classes),
+            awaiting_checkins: self.awaiting_checkins.saturating_sub(o.awaiting_checkins),
             offline_people: self.offline_people.saturating_sub(o.offline_people),
             online: self.online.saturating_sub(o.online),
             trained: self.trained.saturating_sub(o.trained),
@@ -83,8 +87,12 @@ fn own_figures(
     let mut own: BTreeMap<String, Figures> = BTreeMap::new();
     for class in super::report::stats_rows(store, office, year, today)? {
         let f = own.entry(class.unit).or_default();
-        f.classes += 1;
-        f.offline_people += u64::from(class.people);
+        if class.people > 0 {
+            f.classes += 1;
+            f.offline_people += u64::from(class.people);
+        } else {
+            f.awaiting_checkins += 1;
+        }
     }
     store.each_cert_person(&Rules::load()?, |c| {
         let f = own.entry(c.unit).or_default();

@@ -105,12 +105,25 @@ fn figures_document(
         line: crate::sheets::doc::office_line(maker, today),
         columns,
         rows: body,
-        notes: vec![t("cli.bulletin.note_sources"), t("cli.bulletin.note_rank")],
+        notes: [
+            awaiting_note(rows.iter().find(|r| r.unit == TOTAL)),
+            Some(t("cli.bulletin.note_sources")),
+            Some(t("cli.bulletin.note_rank")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         landscape: true,
         signing: false,
         maker: maker.to_string(),
         made: today,
     })
+}
+
+/// What the total leaves out: classes past their day whose check-ins are not recorded yet.
+fn awaiting_note(total: Option<&BulletinRow>) -> Option<String> {
+    let count = total?.figures.awaiting_checkins;
+    (count > 0).then(|| tf("cli.report.awaiting_checkins", &[("count", &count)]))
 }
 
 /// The province prints whom it chose; a city, what was nominated for its area and what came of

@@ -114,6 +114,8 @@ pub struct Held {
     pub classes: u32,
     /// People checked in at those classes.
     pub people: u32,
+    /// Classes past their day with no check-ins recorded yet, not counted as held.
+    pub awaiting_checkins: u32,
 }
 
 /// Offline and expansion classes held in `year` up to `today`, by the unit that hosted them:
@@ -126,8 +128,13 @@ fn held_by_unit(store: &Store, year: i32, today: NaiveDate) -> Result<BTreeMap<S
             && session.date <= today;
         if counts {
             let held = by_unit.entry(session.host.clone()).or_default();
-            held.classes += 1;
-            held.people += lists::present_count(store, &session.id)?;
+            match lists::present_count(store, &session.id)? {
+                0 => held.awaiting_checkins += 1,
+                present => {
+                    held.classes += 1;
+                    held.people += present;
+                }
+            }
         }
     }
     Ok(by_unit)
@@ -164,7 +171,7 @@ pub fn block_line(u: &UnitPlan) -> String {
     } else {
         "cli.plan.block_unplanned"
     };
-    tf(
+    let line = tf(
         key,
         &[
             ("unit", &u.unit_name),
@@ -180,7 +187,11 @@ pub fn block_line(u: &UnitPlan) -> String {
             ("people", &u.planned_people),
             ("present", &u.held.people),
         ],
-    )
+    );
+    match u.held.awaiting_checkins {
+        0 => line,
+        count => line + &tf("cli.plan.awaiting_checkins", &[("count", &count)]),
+    }
 }
 
 /// 附件2 for `office` from `rows`, stamped by `maker` on `made`: the classes of every plan its

@@ -161,7 +161,16 @@ pub fn summary_document(summary: &Summary, maker: &str, made: NaiveDate) -> Docu
             .into_iter()
             .map(|(label, n)| Row::Body(vec![Cell::text(label), Cell::int(n)]))
             .collect(),
-        notes: vec![t("cli.summary.note")],
+        notes: (f.awaiting_checkins > 0)
+            .then(|| {
+                tf(
+                    "cli.report.awaiting_checkins",
+                    &[("count", &f.awaiting_checkins)],
+                )
+            })
+            .into_iter()
+            .chain([t("cli.summary.note")])
+            .collect(),
         landscape: false,
         signing: false,
         maker: maker.to_string(),
