@@ -164,17 +164,51 @@ fn two_counties_report_their_plans_and_the_city_sums_them_in_annex_2() {
         doc.notes
     );
 
-    // A change after reporting is seen as such until reported again.
+    // A change after reporting is seen as such until reported again; the city's 附件2 keeps
+    // the plan as reported, not the county's draft, which has lost both reported classes since.
     plans::add(&echeng.store, &class(11, "13", 40, None)).unwrap();
+    for _ in 0..2 {
+        plans::remove(&echeng.store, 1).unwrap();
+    }
     city.applied(&echeng.send(&city));
     let rows = plans::overview(&city.store, None, day()).unwrap();
     let e = rows.iter().find(|r| r.unit == ECHENG).unwrap();
     assert_eq!(e.status, PlanStatus::Revised);
-    assert_eq!(e.planned_classes, 3);
+    assert_eq!((e.planned_classes, e.as_reported), (2, true));
+    let reported: Vec<u32> = echeng_classes
+        .iter()
+        .map(|c| c.people.parse().unwrap())
+        .collect();
+    let shown: Vec<u32> = e
+        .plan
+        .as_ref()
+        .unwrap()
+        .classes
+        .iter()
+        .map(|c| c.people)
+        .collect();
+    assert_eq!(shown, reported);
+    let doc = plans_document(EZHOU, &rows, 2023, "鄂州市", day());
+    assert!(
+        doc.notes.iter().any(|n| n.contains("表中是其报送时的计划")),
+        "{:?}",
+        doc.notes
+    );
+    // The county's own view is its draft.
+    let own = plans::overview(&echeng.store, None, day()).unwrap();
+    let own = own.iter().find(|r| r.unit == ECHENG).unwrap();
+    assert_eq!((own.planned_classes, own.as_reported), (1, false));
     assert!(matches!(
         plans::submit(&echeng.store, day()).unwrap(),
         Submitted::Reported { again: true, .. }
     ));
+    city.applied(&echeng.send(&city));
+    let rows = plans::overview(&city.store, None, day()).unwrap();
+    let e = rows.iter().find(|r| r.unit == ECHENG).unwrap();
+    assert_eq!(
+        (e.status, e.planned_classes, e.as_reported),
+        (PlanStatus::Submitted, 1, false)
+    );
 }
 
 fn plan_of(office: &Office, unit: &str) -> Option<Plan> {

@@ -63,6 +63,8 @@ pub struct UnitPlan {
     pub planned_people: u32,
     pub planned_enterprises: u32,
     pub held: Held,
+    /// A plan changed since it was reported, shown as reported (seen from above the unit).
+    pub as_reported: bool,
 }
 
 /// The units under `office` (itself included) that make a plan, in official order, each with
@@ -83,7 +85,20 @@ pub fn unit_plans(
         if !plans {
             continue;
         }
-        let plan = store.plan(&unit.id, year)?.map(|s| s.value);
+        let mut plan = store.plan(&unit.id, year)?.map(|s| s.value);
+        let mut as_reported = false;
+        // Above the unit, a plan changed since it was reported stands as reported: the
+        // status line says it moved, and the unit's draft is not the city's 附件2.
+        if unit.id != store.office() && plan.as_ref().is_some_and(|p| p.revised) {
+            if let Some(reported) = store.plan_as_reported(&unit.id, year)? {
+                plan = Some(Plan {
+                    revised: true,
+                    submitted: plan.and_then(|p| p.submitted),
+                    ..reported
+                });
+                as_reported = true;
+            }
+        }
         let marked = crate::store::checklist::marks(store, &unit.id)?
             .get(PLAN_ITEM)
             .is_some_and(|m| m.status == MarkStatus::Done);
@@ -103,6 +118,7 @@ pub fn unit_plans(
             planned_enterprises: plan.as_ref().map_or(0, Plan::enterprises),
             plan,
             held: held.get(&unit.id).copied().unwrap_or_default(),
+            as_reported,
         });
     }
     Ok(out)
@@ -252,7 +268,11 @@ pub fn plans_document(
         ),
         t("cli.plan.note_held"),
     ];
-    if rows.iter().any(|u| u.status == PlanStatus::Revised) {
+    let revised = rows.iter().filter(|u| u.status == PlanStatus::Revised);
+    if revised.clone().any(|u| u.as_reported) {
+        notes.push(t("cli.plan.note_revised_as_reported"));
+    }
+    if revised.clone().any(|u| !u.as_reported) {
         notes.push(t("cli.plan.note_revised"));
     }
     notes.push(t("cli.plan.note_columns"));

@@ -6,11 +6,37 @@ use color_eyre::eyre::Result;
 use super::Store;
 use crate::domain::plan::Plan;
 use crate::log::apply::keys;
-use crate::log::Stored;
+use crate::log::{Payload, Stored};
 
 impl Store {
     /// `unit`'s plan for `year`, with who wrote it last.
     pub fn plan(&self, unit: &str, year: i32) -> Result<Option<Stored<Plan>>> {
         self.get_stored(&keys::plan(unit, year))
+    }
+
+    /// `unit`'s plan for `year` as it last reported it to its city: a plan changed since still
+    /// stands in 附件2 as reported, not as the unit's draft. Read from the unit's own chains, the
+    /// only ones that may write its plan.
+    pub fn plan_as_reported(&self, unit: &str, year: i32) -> Result<Option<Plan>> {
+        let mut reported: Option<(crate::log::Hlc, Plan)> = None;
+        for (device, head) in self.heads()? {
+            if head.office != unit {
+                continue;
+            }
+            for stored in self.chain(device) {
+                let op = stored?.op()?;
+                let Payload::PlanSet { unit: of, plan } = op.payload else {
+                    continue;
+                };
+                let as_reported = of == unit && plan.year == year && plan.submitted.is_some();
+                if as_reported
+                    && !plan.revised
+                    && reported.as_ref().is_none_or(|(at, _)| op.hlc > *at)
+                {
+                    reported = Some((op.hlc, plan));
+                }
+            }
+        }
+        Ok(reported.map(|(_, plan)| plan))
     }
 }
