@@ -53,3 +53,42 @@ fn every_literal_key_is_defined() {
         missing.join("\n")
     );
 }
+
+/// A field a refusal names is said by its `cli.field.*` name in both languages, never by the
+/// key itself (`cli.field.on: 日期 … 晚于今天`).
+#[test]
+fn every_field_a_refusal_names_has_a_name() {
+    let mut files = Vec::new();
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut missing = Vec::new();
+    for lang in [Lang::Zh, Lang::En] {
+        let defined = keys(lang);
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for opener in ["Refusal::field(", "FieldError {", "errors.push("] {
+                for piece in text.split(opener).skip(1) {
+                    let piece = piece.trim_start();
+                    let piece = piece.strip_prefix("field:").unwrap_or(piece).trim_start();
+                    let Some((field, _)) = piece
+                        .strip_prefix('"')
+                        .and_then(|rest| rest.split_once('"'))
+                    else {
+                        continue;
+                    };
+                    let key = format!("cli.field.{field}");
+                    if !defined.contains(&key) {
+                        missing.push(format!("{lang:?} {}: {key}", file.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fields with no name:\n{}",
+        missing.join("\n")
+    );
+}

@@ -41,6 +41,12 @@ fn find_unit_exact() {
         "the spelling the 鄂州 notice uses"
     );
     assert_eq!(found("临空分局"), "420700-linkong");
+    assert_eq!(
+        found("省局"),
+        "420000",
+        "the documents' name for the province office"
+    );
+    assert_eq!(found("省知识产权局"), "420000");
     assert_eq!(found(" ４２０７０４ "), "420704");
 }
 

@@ -133,7 +133,13 @@ impl std::fmt::Display for CardError {
             Self::UnknownOffice { office } => tf("sync.card.unknown_office", &[("office", office)]),
             Self::Mismatch { office, field } => tf(
                 "sync.card.mismatch",
-                &[("office", office), ("field", field)],
+                &[
+                    ("office", office),
+                    (
+                        "field",
+                        &crate::i18n::t(&format!("sync.card.field_{field}")),
+                    ),
+                ],
             ),
         };
         f.write_str(&text)
