@@ -56,7 +56,26 @@ pub fn forbidden_message(c: char) -> String {
     )
 }
 
-/// Trims and folds a free-text field; an empty result is `None`.
+/// Trims a field of prose (a title, a venue, a reason), folding only full-width letters, digits
+/// and spaces: its Chinese punctuation stays as typed, since official documents print it
+/// (培训班（第九期）, never 培训班(第九期)). An empty result is `None`.
+pub fn clean_prose(raw: &str) -> Option<String> {
+    let folded: String = raw
+        .chars()
+        .map(|c| match c {
+            '\u{3000}'
+            | '\u{FF10}'..='\u{FF19}'
+            | '\u{FF21}'..='\u{FF3A}'
+            | '\u{FF41}'..='\u{FF5A}' => fold_full_width(c),
+            _ => c,
+        })
+        .collect();
+    let trimmed = folded.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+/// Trims and folds a free-text field that names someone or something to match (a person, an
+/// enterprise): （ and ( must find the same one. An empty result is `None`.
 pub fn clean(raw: &str) -> Option<String> {
     let folded: String = raw.chars().map(fold_full_width).collect();
     let trimmed = folded.trim();
@@ -149,6 +168,16 @@ pub fn same_name(typed: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_keeps_its_punctuation_and_folds_full_width_letters_and_digits() {
+        assert_eq!(
+            clean_prose("\u{3000}鄂州市培训班（第９期）：ＩＰ，专利\u{3000}").as_deref(),
+            Some("鄂州市培训班（第9期）：IP，专利")
+        );
+        assert_eq!(clean("晶晶（鄂州）").as_deref(), Some("晶晶(鄂州)"));
+        assert_eq!(clean_prose("\u{3000} "), None);
+    }
 
     #[test]
     fn phones_are_cleaned_and_checked() {

@@ -84,6 +84,36 @@ fn dates_outside_the_plan_or_on_holidays_need_yes() {
     assert!(renamed.status.success(), "{}", text(&renamed));
 }
 
+/// A title goes onto the notice and the sign-in sheet as typed: （第九期）, not (第九期).
+#[test]
+fn a_title_keeps_its_chinese_punctuation() {
+    let county = office("鄂城区");
+    let out = peixun(
+        county.path(),
+        &[
+            "session",
+            "add",
+            "--kind",
+            "offline",
+            "--date",
+            "2023-06-12",
+            "--start",
+            "09:00",
+            "--end",
+            "11:00",
+            "--title",
+            "知识产权培训班（第９期）：专利",
+            "--venue",
+            "区政务中心（三楼）",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let id = stdout(&out).trim().to_string();
+    let shown = json(&peixun(county.path(), &["session", "show", &id, "--json"]));
+    assert_eq!(shown["session"]["title"], "知识产权培训班（第9期）：专利");
+    assert_eq!(shown["session"]["venue"], "区政务中心（三楼）");
+}
+
 #[test]
 fn units_host_and_cohost_lie_in_the_offices_area() {
     let city = office("鄂州市");

@@ -55,6 +55,7 @@ mod sync;
 mod sync_authority;
 mod sync_cli;
 mod sync_copies;
+mod sync_damage;
 mod sync_deliveries;
 mod sync_files;
 mod sync_golden;

@@ -42,8 +42,8 @@ pub fn nominate(store: &Store, kind: AwardKind, input: &NominationInput) -> Outc
             &[("office", &unit_name(&office))],
         )));
     }
-    let reason =
-        text::clean(&input.reason).ok_or_else(|| Refusal::said(t("cli.award.reason_required")))?;
+    let reason = text::clean_prose(&input.reason)
+        .ok_or_else(|| Refusal::said(t("cli.award.reason_required")))?;
     let session = input
         .session
         .as_deref()
@@ -262,7 +262,7 @@ pub fn select(store: &Store, id: &str, selected: bool, note: &str) -> Outcome<Ch
     }
     let selection = Selection {
         selected,
-        note: text::clean(note).unwrap_or_default(),
+        note: text::clean_prose(note).unwrap_or_default(),
     };
     store.commit(vec![Payload::AwardSelected {
         nomination: id.to_string(),

@@ -73,7 +73,7 @@ pub fn entry_of(store: &Store, rules: &Rules, person: &str) -> Outcome<CertPerso
 
 /// A reason is part of the record: a blank one is refused.
 pub fn reason_of(raw: &str) -> Outcome<String> {
-    text::clean(raw).ok_or_else(|| Refusal::said(t("cert.reason_required")))
+    text::clean_prose(raw).ok_or_else(|| Refusal::said(t("cert.reason_required")))
 }
 
 /// Puts a person on or off the selection (遴选) by hand, with the reason.

@@ -202,7 +202,7 @@ impl SessionInput {
             }
         }
         if let Some(raw) = &self.title {
-            s.title = text::clean(raw).unwrap_or_default();
+            s.title = text::clean_prose(raw).unwrap_or_default();
         }
         if s.title.is_empty() {
             errors.push("title", t("cli.input.required"));
@@ -228,7 +228,7 @@ impl SessionInput {
             errors.push("end", t("cli.input.end_before_start"));
         }
         if let Some(raw) = &self.venue {
-            s.venue = text::clean(raw).unwrap_or_default();
+            s.venue = text::clean_prose(raw).unwrap_or_default();
         }
         if s.venue.is_empty() {
             errors.push("venue", t("cli.input.required"));
@@ -319,7 +319,7 @@ impl SessionInput {
             s.courses = courses;
         }
         if let Some(raw) = &self.audience {
-            s.audience = text::clean(raw).unwrap_or_default();
+            s.audience = text::clean_prose(raw).unwrap_or_default();
         }
         if let Some(raw) = &self.capacity {
             let folded: String = raw.trim().chars().map(text::fold_full_width).collect();

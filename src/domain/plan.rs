@@ -137,7 +137,7 @@ pub fn planned_class(unit: &str, input: &ClassInput) -> Result<PlannedClass, Fie
     if courses.is_empty() && !unknown {
         push("courses", t("cli.input.required"));
     }
-    let audience = text::clean(&input.audience).unwrap_or_default();
+    let audience = text::clean_prose(&input.audience).unwrap_or_default();
     if audience.is_empty() {
         push("audience", t("cli.input.required"));
     }
@@ -183,7 +183,7 @@ pub fn planned_class(unit: &str, input: &ClassInput) -> Result<PlannedClass, Fie
             }
         },
     };
-    let teachers = text::clean(&input.teachers).unwrap_or_default();
+    let teachers = text::clean_prose(&input.teachers).unwrap_or_default();
     for (field, value) in [
         ("audience", input.audience.as_str()),
         ("teachers", input.teachers.as_str()),

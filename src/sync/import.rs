@@ -221,12 +221,19 @@ fn check<'a>(
     let frame = read_frame(&mut input, total)?;
     let routing = &frame.routing;
     if routing.recipient != store.office() {
-        return Err(Fault::Refused(Rejection::NotForUs {
+        let not_for_us = Rejection::NotForUs {
             recipient: routing.recipient.clone(),
             us: store.office().to_string(),
-        }));
+        };
+        return Err(Fault::Refused(damaged_or(not_for_us, &frame, input, keys)));
     }
-    let sender_key = signing_key(store, keys, &routing.sender, routing.sender_epoch, true)?;
+    let sender_key = match signing_key(store, keys, &routing.sender, routing.sender_epoch, true) {
+        Ok(key) => key,
+        Err(Fault::Refused(why)) => {
+            return Err(Fault::Refused(damaged_or(why, &frame, input, keys)));
+        }
+        Err(failed) => return Err(failed),
+    };
     // A peer that has not heard of a rotation yet encrypts to the keys kept aside.
     let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
     let identity = kept.as_ref().unwrap_or(keys).age_identity();
@@ -262,6 +269,17 @@ fn check<'a>(
         twin_of,
         first_taken_ms: earlier.map(|r| r.at_ms),
     })))
+}
+
+/// A refusal read from the routing header, which nothing has checked yet (an unknown sender, a
+/// key generation, another recipient). When the body opens with this office's key and the
+/// header sealed inside disagrees with the routing header, the file was damaged on its way, and
+/// that is what is said, not advice about trust or keys that would send the coordinator astray.
+fn damaged_or(why: Rejection, frame: &Frame, body: impl Read, keys: &Keys) -> Rejection {
+    match decrypt(frame, body, keys.age_identity()) {
+        Ok(opened) if opened.routing_changed(frame) => Rejection::corrupted("routing"),
+        _ => why,
+    }
 }
 
 /// Held ranges whose origin this office no longer accepts (revoked since they were held) move

@@ -90,6 +90,10 @@ pub fn read_frame(reader: &mut impl Read, total: u64) -> Result<Frame, Rejection
         return Err(Rejection::Truncated);
     };
     let version = u16::from_be_bytes([v0, v1]);
+    // Versions count up one at a time: a number past any this program could meet is damage.
+    if version > u16::from(u8::MAX) {
+        return Err(Rejection::corrupted("version"));
+    }
     if version > VERSION {
         return Err(Rejection::NewerFormat {
             found: version,
@@ -238,6 +242,12 @@ impl IncomingFile {
 }
 
 impl Opened<'_> {
+    /// Whether the header sealed inside was written for another routing header than the file's:
+    /// the plaintext part was changed on the way.
+    pub fn routing_changed(&self, frame: &Frame) -> bool {
+        self.header.routing_hash != *blake3::hash(&frame.prefix).as_bytes()
+    }
+
     /// The sender's signature, then that the header agrees with the routing header.
     pub fn verify(&self, frame: &Frame, sender_key: &VerifyingKey) -> Result<(), Rejection> {
         if !verify(
@@ -257,7 +267,7 @@ impl Opened<'_> {
             && h.recipient == r.recipient
             && h.recipient_epoch == r.recipient_epoch
             && h.bundle_id == r.bundle_id
-            && h.routing_hash == *blake3::hash(&frame.prefix).as_bytes();
+            && !self.routing_changed(frame);
         if !agrees {
             return Err(Rejection::corrupted("routing"));
         }
