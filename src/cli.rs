@@ -436,6 +436,9 @@ pub struct EnrolArgs {
     /// Enrol even when the session is full
     #[arg(long)]
     pub over_capacity: bool,
+    /// The enterprise is new, though its name is close to a known one's
+    #[arg(long)]
+    pub new_enterprise: bool,
 }
 
 #[derive(Debug, Args)]

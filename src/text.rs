@@ -82,6 +82,35 @@ pub fn clean(raw: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
+/// Whether `name` is one edit from `typed`: a character left out, added or mistyped. Names share
+/// long stock parts (鄂州市…科技有限公司), so two edits already make another enterprise
+/// (光谷 for 晶晶); names of fewer than four characters are never near.
+pub fn near_name(typed: &[char], name: &str) -> bool {
+    let limit = 1;
+    if typed.len() < 4 {
+        return false;
+    }
+    let name: Vec<char> = name.chars().collect();
+    if name.len().abs_diff(typed.len()) > limit {
+        return false;
+    }
+    let mut previous: Vec<usize> = (0..=name.len()).collect();
+    let mut current = vec![0; name.len() + 1];
+    for (i, a) in typed.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, b) in name.iter().enumerate() {
+            let replace = previous[j] + usize::from(a != b);
+            current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        // Every path through this row is already past the limit.
+        if current.iter().min().is_some_and(|least| *least > limit) {
+            return false;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[name.len()] <= limit
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneError(pub String);
 
@@ -168,6 +197,31 @@ pub fn same_name(typed: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_names_are_a_character_or_two_apart() {
+        let near = |typed: &str, name: &str| near_name(&typed.chars().collect::<Vec<_>>(), name);
+        assert!(near(
+            "鄂州晶晶水产科技有限公司",
+            "鄂州市晶晶水产科技有限公司"
+        ));
+        assert!(near(
+            "鄂州市晶晶水产科技有限公同",
+            "鄂州市晶晶水产科技有限公司"
+        ));
+        assert!(!near("鄂州晶晶水产科技有公司", "鄂州市晶晶水产科技有限公司"));
+        assert!(!near(
+            "鄂州市光谷水产科技有限公司",
+            "鄂州市晶晶水产科技有限公司"
+        ));
+        assert!(!near("晶晶水产", "晶晶食品"), "two apart in four");
+        assert!(near("晶晶水产", "晶晶水厂"));
+        assert!(!near("晶水", "晶火"), "too short to tell");
+        assert!(!near(
+            "鄂州市晶晶水产科技有限公司",
+            "鄂州市晶晶水产科技有限公司集团分公司"
+        ));
+    }
 
     #[test]
     fn prose_keeps_its_punctuation_and_folds_full_width_letters_and_digits() {

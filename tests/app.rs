@@ -251,10 +251,67 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
             position: String::new(),
             enterprise: firm.into(),
             credit_code: String::new(),
+            // 又来 is one character from 新来: the coordinator said it is another enterprise.
+            new_enterprise: true,
         };
         let enrolled = app::sessions::enrol(&store, &id, &draft, false).unwrap();
         let enterprise = enrolled.person().enterprise.clone().unwrap();
         let enterprise = store.enterprise(&enterprise).unwrap().unwrap();
         assert_eq!(enterprise.unit, unit, "{units}: {}", enterprise.name);
     }
+}
+
+/// A new enterprise one or two characters from a known one's is asked about before it is made:
+/// 鄂州晶晶水产… for 鄂州市晶晶水产… would count one enterprise twice in the coverage. Nothing is
+/// written until the coordinator says it is another enterprise.
+#[test]
+fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
+    let id = app::sessions::save(&store, None, &input("培训班", "2023-04-25"), true)
+        .unwrap()
+        .id;
+    let draft = |name: &str, phone: &str, firm: &str, new_enterprise: bool| PersonDraft {
+        name: name.into(),
+        phone: phone.into(),
+        position: String::new(),
+        enterprise: firm.into(),
+        credit_code: String::new(),
+        new_enterprise,
+    };
+    let known = "鄂州市晶晶水产科技有限公司";
+    app::sessions::enrol(
+        &store,
+        &id,
+        &draft("张三", "13800001111", known, false),
+        false,
+    )
+    .unwrap();
+    let ops = store.ops().count();
+    let slip = draft("李四", "13800002222", "鄂州晶晶水产科技有限公司", false);
+    match app::sessions::enrol(&store, &id, &slip, false) {
+        Err(Refusal::Confirm(Confirm::NewEnterprise { typed, near })) => {
+            assert_eq!(typed, "鄂州晶晶水产科技有限公司");
+            assert_eq!(near, [known]);
+        }
+        other => panic!("expected the question, got {other:?}"),
+    }
+    assert_eq!(store.ops().count(), ops, "nothing written");
+    let said =
+        color_eyre::Report::from(app::sessions::enrol(&store, &id, &slip, false).unwrap_err())
+            .to_string();
+    assert!(said.contains("--new-enterprise"), "{said}");
+    let enrolled = app::sessions::enrol(
+        &store,
+        &id,
+        &draft("李四", "13800002222", "鄂州晶晶水产科技有限公司", true),
+        false,
+    )
+    .unwrap();
+    let made = store
+        .enterprise(enrolled.person().enterprise.as_ref().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(made.name, "鄂州晶晶水产科技有限公司");
+    assert_eq!(store.enterprises().unwrap().len(), 2);
 }

@@ -28,6 +28,7 @@ fn draft(name: &str, phone: &str, enterprise: &str) -> PersonDraft {
         position: "知识产权专员".into(),
         enterprise: enterprise.into(),
         credit_code: String::new(),
+        new_enterprise: false,
     }
 }
 

@@ -197,6 +197,7 @@ fn county_with_people(dir: &Path, n: usize) -> (String, Vec<String>) {
             position: String::new(),
             enterprise: String::new(),
             credit_code: String::new(),
+            new_enterprise: false,
         };
         codes.push(
             peixun::app::sessions::enrol(&store, &session, &draft, false)

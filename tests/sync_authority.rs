@@ -110,6 +110,7 @@ fn draft(name: &str, phone: &str, firm: &str) -> PersonDraft {
         position: "知识产权专员".into(),
         enterprise: firm.into(),
         credit_code: String::new(),
+        new_enterprise: false,
     }
 }
 

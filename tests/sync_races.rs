@@ -219,6 +219,7 @@ proptest! {
                             position: String::new(),
                             enterprise: format!("某企业{c}"),
                             credit_code: String::new(),
+                            new_enterprise: true,
                         };
                         peixun::app::sessions::enrol(store, &s.id, &draft, false).unwrap();
                     }

@@ -1,7 +1,7 @@
 //! A person as an enrolment or walk-in form gives them: a known phone is that person; otherwise
 //! a new person, with their enterprise found among the office's or made new.
 
-use super::{Outcome, Refusal};
+use super::{Confirm, Outcome, Refusal};
 use crate::domain::input::{self, FieldError};
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{credit_code, pinyin, text, Categories, Enterprise};
@@ -153,6 +153,12 @@ fn enterprise_for(
     let Some(name) = name else {
         return Err(Refusal::field("enterprise", t("cli.input.required")));
     };
+    if !draft.new_enterprise && !found.near.first.is_empty() {
+        return Err(Refusal::Confirm(Confirm::NewEnterprise {
+            typed: name,
+            near: found.near.first.into_iter().map(|(n, _)| n).collect(),
+        }));
+    }
     let enterprise = input::enterprise(
         store.new_id('E')?,
         store.office().to_string(),
@@ -195,6 +201,8 @@ struct EnterprisesNamed {
     /// The same for names whose initials start with what was typed, when it is two or more
     /// lower-case Latin letters (as the form's suggestions match them).
     by_initials: FirstFew,
+    /// Names one or two characters from the typed one (a 市 left out, a character mistyped).
+    near: FirstFew,
 }
 
 /// The first few enterprises found (name, id), and how many were.
@@ -220,7 +228,9 @@ impl EnterprisesNamed {
             named: KnownEnterprises::default(),
             partial: FirstFew::default(),
             by_initials: FirstFew::default(),
+            near: FirstFew::default(),
         };
+        let typed_chars: Vec<char> = typed.chars().collect();
         let partial = typed.chars().count() >= 2;
         let initials = partial && typed.bytes().all(|b| b.is_ascii_lowercase());
         for e in store.enterprises_for_people_each() {
@@ -233,6 +243,9 @@ impl EnterprisesNamed {
             }
             if initials && initials_start_with(&e.name, typed) {
                 found.by_initials.add(&e);
+            }
+            if e.name != typed && text::near_name(&typed_chars, &e.name) {
+                found.near.add(&e);
             }
             if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {
                 found.named.add(e, Seen::Stored);

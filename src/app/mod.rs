@@ -58,6 +58,24 @@ pub enum Confirm {
         start: chrono::NaiveDateTime,
         end: chrono::NaiveDateTime,
     },
+    /// The enterprise typed is new, but its name is one or two characters from known ones
+    /// (鄂州晶晶水产… for 鄂州市晶晶水产…): most often a slip that would count one enterprise twice.
+    NewEnterprise { typed: String, near: Vec<String> },
+}
+
+impl Confirm {
+    /// A new enterprise's question in words; `flag` is how the CLI answers it.
+    pub fn new_enterprise_text(typed: &str, near: &[String], flag: bool) -> String {
+        let names: Vec<String> = near.iter().map(|n| format!("“{n}”")).collect();
+        tf(
+            if flag {
+                "cli.enrol.near_enterprise_flag"
+            } else {
+                "cli.enrol.near_enterprise"
+            },
+            &[("typed", &typed), ("near", &names.join(&t("cli.list_sep")))],
+        )
+    }
 }
 
 pub type Outcome<T> = Result<T, Refusal>;
@@ -115,6 +133,9 @@ impl From<Refusal> for Report {
                     ("start", &start.format("%H:%M")),
                 ],
             )),
+            Refusal::Confirm(Confirm::NewEnterprise { typed, near }) => {
+                user_error(Confirm::new_enterprise_text(&typed, &near, true))
+            }
             Refusal::Said(message) => user_error(message),
             Refusal::Failed(report) => report,
         }

@@ -140,6 +140,7 @@ pub fn enrol(cli: &Cli, args: &EnrolArgs) -> Result<()> {
         position: args.position.clone(),
         enterprise: args.enterprise.clone(),
         credit_code: args.credit_code.clone(),
+        new_enterprise: args.new_enterprise,
     };
     let enrolled = app::sessions::enrol(&store, &args.session, &draft, args.over_capacity)?;
     let person = enrolled.person();

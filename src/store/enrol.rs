@@ -16,6 +16,9 @@ pub struct PersonDraft {
     /// Enterprise name; matched to a known enterprise by credit code, then by exact name.
     pub enterprise: String,
     pub credit_code: String,
+    /// The coordinator confirmed that an enterprise name close to a known one's is another
+    /// enterprise, to be made new.
+    pub new_enterprise: bool,
 }
 
 /// Enrolment that would pass a session's capacity: the coordinator must say so.

@@ -87,6 +87,10 @@ impl Ctx<'_> {
                             &[("enrolled", &full.enrolled), ("capacity", &full.capacity)],
                         ),
                     ),
+                    Confirm::NewEnterprise { typed, near } => (
+                        "enterprise",
+                        Confirm::new_enterprise_text(&typed, &near, false),
+                    ),
                     // The door asks this one itself, with both answers.
                     Confirm::AfterEnd { .. } => ("", String::new()),
                 };

@@ -138,8 +138,9 @@ pub struct Form {
     initial: Vec<String>,
     /// Known people or enterprises for the focused field (the enrol form), kept by `suggest`.
     pub suggest: Suggestions,
-    /// The values a warning was shown for: Enter on the same values again goes ahead.
-    armed: Option<Vec<String>>,
+    /// The values warnings were shown for, and the fields they were shown under: Enter on the
+    /// same values again goes ahead past each of them.
+    armed: Option<(Vec<String>, Vec<String>)>,
 }
 
 /// What a key did to a form.
@@ -184,13 +185,32 @@ impl Form {
 
     /// Whether the coordinator pressed Enter again on the values a warning was shown for.
     pub fn confirmed(&self) -> bool {
-        self.armed.as_ref() == Some(&self.values())
+        self.armed
+            .as_ref()
+            .is_some_and(|(values, _)| *values == self.values())
+    }
+
+    /// Whether the coordinator pressed Enter again on the values the warning under `field` was
+    /// shown for: a form that can warn twice (a near enterprise name, then a full session) goes
+    /// past only the warnings it has shown.
+    pub fn confirmed_at(&self, field: &str) -> bool {
+        self.confirmed()
+            && self
+                .armed
+                .as_ref()
+                .is_some_and(|(_, fields)| fields.iter().any(|f| f == field))
     }
 
     /// Shows `message` under `field` and lets a second Enter on the same values go ahead; any
     /// change asks again.
     pub fn ask_again(&mut self, field: &str, message: String) {
-        self.armed = Some(self.values());
+        let values = self.values();
+        let mut fields = match self.armed.take() {
+            Some((armed, fields)) if armed == values => fields,
+            _ => Vec::new(),
+        };
+        fields.push(field.to_string());
+        self.armed = Some((values, fields));
         self.set_error(field, message);
     }
     pub fn field(&self, name: &str) -> Option<&Field> {

@@ -1,6 +1,7 @@
 //! What the forms ask before they save: a session date outside the plan's window or on a
-//! holiday, and an enrolment past the session's capacity. The first Enter says why; a second on
-//! the same values goes ahead; a change asks again.
+//! holiday, an enrolment past the session's capacity, and a new enterprise whose name is a
+//! character from a known one's. The first Enter says why; a second on the same values goes
+//! ahead; a change asks again.
 
 use crossterm::event::KeyCode;
 
@@ -133,5 +134,65 @@ fn enrolling_into_a_full_session_asks_and_a_second_enter_enrols() {
     assert_eq!(
         peixun::store::lists::enrolled_count(&store, &session.id).expect("count") as usize,
         enrolled + 1
+    );
+}
+
+/// A full session and an enterprise name one character from a known one: each question is asked
+/// in turn, and each Enter goes past only the questions already shown.
+#[test]
+fn a_near_enterprise_name_and_a_full_session_are_each_asked_in_turn() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Enter);
+    let detail = state.sessions.detail.as_ref().expect("detail");
+    let mut session = detail.row.session.clone();
+    let enrolled = detail.people.len();
+    session.capacity = enrolled as u32;
+    store
+        .commit(vec![Payload::SessionUpserted(session.clone())])
+        .expect("capacity");
+    let enterprises = store.enterprises().expect("enterprises").len();
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "赵六");
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "13800009999");
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, "鄂州华宇光电科技有限公司");
+    let first = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        first,
+        Some(Effect::Enrol {
+            over_capacity: false,
+            ref draft,
+            ..
+        }) if !draft.new_enterprise
+    ));
+    let said = field_error(&state, "enterprise").expect("the form asks about the name");
+    assert!(said.contains("“鄂州市华宇光电科技有限公司”"), "{said}");
+    let second = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        second,
+        Some(Effect::Enrol {
+            over_capacity: false,
+            ref draft,
+            ..
+        }) if draft.new_enterprise
+    ));
+    assert!(field_error(&state, "name").is_some_and(|e| e.contains("场次已满")));
+    let third = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(
+        third,
+        Some(Effect::Enrol {
+            over_capacity: true,
+            ref draft,
+            ..
+        }) if draft.new_enterprise
+    ));
+    assert_eq!(state.overlay, Overlay::None);
+    assert_eq!(
+        store.enterprises().expect("enterprises").len(),
+        enterprises + 1
     );
 }

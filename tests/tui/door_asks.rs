@@ -149,6 +149,7 @@ fn the_second_enter_checks_in_whom_the_question_named_wherever_their_row_is() {
         position: String::new(),
         enterprise: String::new(),
         credit_code: String::new(),
+        new_enterprise: false,
     };
     peixun::app::sessions::enrol(&d.store, &d.today, &draft, false).unwrap();
     let mut state = at_door(&d, 8, 55);

@@ -67,6 +67,7 @@ pub fn walk_in_effect(form: &Form, office: &str, session: &str) -> Result<Effect
                 position: String::new(),
                 enterprise: form.text("enterprise"),
                 credit_code: form.text("credit_code"),
+                new_enterprise: form.confirmed_at("enterprise"),
             },
         })
     })

@@ -130,13 +130,14 @@ pub fn enrol_effect(form: &Form, office: &str, session: &str) -> Result<Effect, 
     )
     .map(|_| Effect::Enrol {
         session: session.to_string(),
-        over_capacity: form.confirmed(),
+        over_capacity: form.confirmed_at("name"),
         draft: PersonDraft {
             name: form.text("name"),
             phone: form.text("phone"),
             position: form.text("position"),
             enterprise: form.text("enterprise"),
             credit_code: String::new(),
+            new_enterprise: form.confirmed_at("enterprise"),
         },
     })
 }
