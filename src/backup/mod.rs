@@ -52,6 +52,11 @@ fn file_name(office: &str, at: chrono::DateTime<chrono::Local>) -> String {
 
 /// The day a backup file name was made, when it is one of ours.
 fn day_of(name: &str) -> Option<chrono::NaiveDate> {
+    made_at(name).map(|at| at.date())
+}
+
+/// When a backup file name says it was made (local time), when it is one of ours.
+fn made_at(name: &str) -> Option<chrono::NaiveDateTime> {
     let stem = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
     let parts: Vec<&str> = stem.split('-').collect();
     let [.., office, day, time, millis] = parts.as_slice() else {
@@ -61,7 +66,12 @@ fn day_of(name: &str) -> Option<chrono::NaiveDate> {
     if office.is_empty() || !digits(time, 6) || !digits(millis, 3) || !digits(day, 8) {
         return None;
     }
-    chrono::NaiveDate::parse_from_str(day, "%Y%m%d").ok()
+    chrono::NaiveDateTime::parse_from_str(&format!("{day}{time}"), "%Y%m%d%H%M%S").ok()
+}
+
+/// When the file at `path` was made, by its name.
+fn made_at_path(path: &Path) -> Option<chrono::NaiveDateTime> {
+    path.file_name().and_then(|n| n.to_str()).and_then(made_at)
 }
 
 /// Our backup files in `dir`, oldest first.
@@ -89,8 +99,9 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes a backup of `store` into its `backups/` under a temporary name, flushes it and
-/// renames it, then keeps only the newest `keep` (at least this one).
-pub fn write(store: &Store, keep: usize) -> Result<Summary> {
+/// renames it, then keeps only the newest `keep` (at least this one). The automatic backup
+/// (`Made::Automatically`) replaces the day's earlier ones; one asked for keeps them.
+pub fn write(store: &Store, keep: usize, made: Made) -> Result<Summary> {
     let (keys, keys_created) = Keys::load_or_create(store.dir(), store.office())?;
     let dir = backups_dir(store.dir());
     let mut path = dir.join(file_name(store.office(), chrono::Local::now()));
@@ -146,7 +157,11 @@ pub fn write(store: &Store, keep: usize) -> Result<Summary> {
         .and_then(|d| d.sync_all())
         .map_err(io_failed)?;
     let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
-    let pruned = prune(&dir, keep.max(1))?;
+    let mut pruned = match made {
+        Made::Automatically => earlier_the_same_day(&dir, &path)?,
+        Made::OnRequest => Vec::new(),
+    };
+    pruned.extend(prune(&dir, keep.max(1))?);
     Ok(Summary {
         path,
         office: store.office().to_string(),
@@ -156,6 +171,27 @@ pub fn write(store: &Store, keep: usize) -> Result<Summary> {
         keys_created,
         device: None,
     })
+}
+
+/// Removes the backups of `latest`'s day made before it: a day keeps its last backup, so the
+/// ones kept reach back as many days as before.
+fn earlier_the_same_day(dir: &Path, latest: &Path) -> Result<Vec<PathBuf>> {
+    let Some(day) = made_at_path(latest).map(|at| at.date()) else {
+        return Ok(Vec::new());
+    };
+    let mut removed = Vec::new();
+    for path in list(dir)? {
+        if path != latest && made_at_path(&path).is_some_and(|at| at.date() == day) {
+            std::fs::remove_file(&path).map_err(|e| {
+                user_error(tf(
+                    "backup.write.prune_failed",
+                    &[("file", &path.display()), ("reason", &io_reason(&e))],
+                ))
+            })?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
 }
 
 /// Removes all but the newest `keep` backups in `dir`.
@@ -175,22 +211,36 @@ fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Whether a backup was made today already: decided from file names alone, so the daily check
-/// costs no store open.
-pub fn made_today(data_dir: &Path) -> Result<bool> {
-    let today = chrono::Local::now().date_naive();
-    Ok(list(&backups_dir(data_dir))?.iter().any(|p| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .and_then(day_of)
-            .is_some_and(|d| d == today)
-    }))
+/// Who asked for a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// The daily backup after a change: the day keeps its last one.
+    Automatically,
+    /// `peixun backup`: kept beside the day's others (made before a risky step, say).
+    OnRequest,
 }
 
-/// Whether the automatic backup should run: at most one a day, none when `keep` is 0 or there is
-/// no store.
+/// How old the day's backup may grow while the store is changed before it is made again: a day's
+/// work is in a backup by the evening, not only the next morning.
+const REFRESH_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(3);
+
+/// Whether the automatic backup should run: none made today, or today's is older than
+/// `REFRESH_AFTER` (it is then replaced, one a day is kept); never when `keep` is 0 or there is
+/// no store. Decided from file names alone, so the check costs no store open.
 pub fn due(data_dir: &Path, keep: usize) -> Result<bool> {
-    Ok(keep > 0 && Store::exists(data_dir) && !made_today(data_dir)?)
+    due_at(data_dir, keep, chrono::Local::now().naive_local())
+}
+
+fn due_at(data_dir: &Path, keep: usize, now: chrono::NaiveDateTime) -> Result<bool> {
+    if keep == 0 || !Store::exists(data_dir) {
+        return Ok(false);
+    }
+    let latest_today = list(&backups_dir(data_dir))?
+        .iter()
+        .filter_map(|p| made_at_path(p))
+        .filter(|at| at.date() == now.date())
+        .max();
+    Ok(latest_today.is_none_or(|at| now - at >= REFRESH_AFTER))
 }
 
 /// Where the keys of a backup are, when not given: the data dir the backup lies in
@@ -326,6 +376,36 @@ mod tests {
         assert_eq!(day_of("notes.txt"), None);
         assert_eq!(day_of("peixun-20230307-090501-042.pxs"), None, "no office");
         assert_eq!(day_of("peixun-420704-2023xx07-090501-042.pxs"), None);
+    }
+
+    /// One backup a day, made again once it is three hours old, so the evening's state is kept;
+    /// the day's earlier one goes when the new one is whole.
+    #[test]
+    fn the_days_backup_is_made_again_once_it_is_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), "420704", "测试员").unwrap();
+        let at = |h, m| {
+            chrono::NaiveDate::from_ymd_opt(2023, 3, 7)
+                .and_then(|d| d.and_hms_opt(h, m, 0))
+                .unwrap()
+        };
+        assert!(due_at(dir.path(), 7, at(9, 0)).unwrap(), "none yet");
+        let first = write(&store, 7, Made::Automatically).unwrap().path;
+        let made = made_at_path(&first).unwrap();
+        let now = made.date().and_time(made.time());
+        assert!(!due_at(dir.path(), 7, now + chrono::TimeDelta::hours(2)).unwrap());
+        assert!(due_at(dir.path(), 7, now + chrono::TimeDelta::hours(3)).unwrap());
+        assert!(!due_at(dir.path(), 0, now + chrono::TimeDelta::hours(3)).unwrap());
+        let next_day = now + chrono::TimeDelta::days(1);
+        assert!(due_at(dir.path(), 7, next_day).unwrap());
+        let on_request = write(&store, 7, Made::OnRequest).unwrap().path;
+        let second = write(&store, 7, Made::Automatically).unwrap();
+        assert_eq!(
+            second.pruned,
+            [first, on_request],
+            "the day keeps its last backup"
+        );
+        assert_eq!(list(&backups_dir(dir.path())).unwrap(), [second.path]);
     }
 
     proptest::proptest! {

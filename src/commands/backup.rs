@@ -18,7 +18,7 @@ use crate::store::{is_locked, Store, StoreLock};
 pub fn backup_now(cli: &Cli, json: bool) -> Result<()> {
     let store = open_store(cli)?;
     let keep = Config::load()?.backup_keep;
-    let summary = backup::write(&store, keep)?;
+    let summary = backup::write(&store, keep, backup::Made::OnRequest)?;
     announce_keys(&summary, store.dir());
     if json {
         return print_json(&summary);
@@ -217,7 +217,7 @@ pub fn auto_in_background(cli: &Cli) -> Result<()> {
                 opened => break opened?,
             }
         };
-        backup::write(&store, keep)?;
+        backup::write(&store, keep, backup::Made::Automatically)?;
         Ok(())
     })();
     let _ = std::fs::remove_file(writing_marker(&dir));
@@ -296,7 +296,7 @@ fn auto(dir: &Path) -> Result<()> {
             &[("dir", &backup::backups_dir(dir).display())]
         )
     );
-    let summary = backup::write(&Store::open(dir)?, keep)?;
+    let summary = backup::write(&Store::open(dir)?, keep, backup::Made::Automatically)?;
     announce_keys(&summary, dir);
     Ok(())
 }
