@@ -447,6 +447,25 @@ fn the_needs_report_lists_all_seven_services_with_what_was_asked_and_answered() 
     let listed = json(&peixun(dir.path(), &["need", "list", "--json"]));
     let id = listed[0]["need"]["id"].as_str().unwrap().to_string();
     stdout(&peixun(dir.path(), &["need", "add", "华光光电", "5"]));
+    // An answer cannot come before the need was raised.
+    let early = peixun(
+        dir.path(),
+        &[
+            "need",
+            "answer",
+            &id,
+            "--on",
+            "2000-01-01",
+            "--note",
+            "已对接",
+        ],
+    );
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        text(&early).contains("早于需求提出的日期"),
+        "{}",
+        text(&early)
+    );
     stdout(&peixun(
         dir.path(),
         &["need", "answer", &id, "--note", "已对接"],

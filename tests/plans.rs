@@ -359,6 +359,41 @@ fn an_empty_plan_and_bad_classes_are_refused_and_write_nothing() {
     );
     assert_eq!(en.status.code(), Some(2));
     assert!(text(&en).contains("“13” is not a month"), "{}", text(&en));
+    // A negative count is a bad count, not an unknown flag; more enterprises than people is a
+    // slip in one of the two.
+    let class = |people: &str, enterprises: &str| {
+        peixun(
+            d,
+            &[
+                "plan",
+                "add",
+                "--month",
+                "5",
+                "--courses",
+                "3",
+                "--audience",
+                "x",
+                "--people",
+                people,
+                "--enterprises",
+                enterprises,
+            ],
+        )
+    };
+    let negative = class("-5", "3");
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(
+        text(&negative).contains("预计人数: “-5”"),
+        "{}",
+        text(&negative)
+    );
+    let more = class("50", "80");
+    assert_eq!(more.status.code(), Some(2));
+    assert!(
+        text(&more).contains("预计企业数 80 多于预计人数 50"),
+        "{}",
+        text(&more)
+    );
     let remove = peixun(d, &["plan", "remove", "1"]);
     assert_eq!(remove.status.code(), Some(2));
     assert!(text(&remove).contains("第 1 期"), "{}", text(&remove));

@@ -208,6 +208,39 @@ fn units_host_and_cohost_lie_in_the_offices_area() {
     assert!(joint.status.success(), "{}", text(&joint));
 }
 
+/// A capacity below the people already enrolled is refused: the list would say 3/2.
+#[test]
+fn a_capacity_below_the_enrolled_is_refused() {
+    let county = office("鄂城区");
+    let out = add(
+        county.path(),
+        &[
+            "--kind",
+            "offline",
+            "--date",
+            "2023-06-12",
+            "--capacity",
+            "3",
+        ],
+    );
+    let id = stdout(&out).trim().to_string();
+    for (name, phone) in [("张三", "13800000001"), ("李四", "13800000002")] {
+        stdout(&peixun(
+            county.path(),
+            &["enrol", "--session", &id, "--name", name, "--phone", phone],
+        ));
+    }
+    let shrunk = peixun(county.path(), &["session", "edit", &id, "--capacity", "1"]);
+    assert_eq!(shrunk.status.code(), Some(2));
+    assert!(
+        text(&shrunk).contains("容量 1 少于已报名的 2 人"),
+        "{}",
+        text(&shrunk)
+    );
+    let kept = peixun(county.path(), &["session", "edit", &id, "--capacity", "2"]);
+    assert!(kept.status.success(), "{}", text(&kept));
+}
+
 #[test]
 fn enrolment_past_capacity_needs_over_capacity_and_imports_say_how_far() {
     let dir = office("鄂城区");

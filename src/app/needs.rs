@@ -101,6 +101,15 @@ pub fn answer(
             ],
         )));
     }
+    if on < need.asked {
+        return Err(Refusal::field(
+            "on",
+            tf(
+                "cli.need.answered_before_asked",
+                &[("on", &on), ("asked", &need.asked)],
+            ),
+        ));
+    }
     store.commit(vec![Payload::ServiceNeedAnswered {
         need: need.id.clone(),
         unit: need.unit.clone(),

@@ -106,6 +106,18 @@ pub fn save(
     if moved && !warnings.is_empty() && !confirmed {
         return Err(Refusal::Confirm(Confirm::Calendar(warnings)));
     }
+    if let Some(base) = base.as_ref().filter(|b| b.capacity != session.capacity) {
+        let enrolled = crate::store::lists::enrolled_count(store, &base.id)?;
+        if session.capacity < enrolled {
+            return Err(Refusal::field(
+                "capacity",
+                tf(
+                    "cli.input.capacity_below_enrolled",
+                    &[("capacity", &session.capacity), ("enrolled", &enrolled)],
+                ),
+            ));
+        }
+    }
     let new = base.is_none();
     if base.as_ref() == Some(&session) {
         return Ok(Saved {

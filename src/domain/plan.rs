@@ -155,6 +155,16 @@ pub fn planned_class(unit: &str, input: &ClassInput) -> Result<PlannedClass, Fie
         },
         None => None,
     };
+    // Each enterprise sends someone: more enterprises than people is a slip in one of them.
+    if let Some(more) = enterprises.filter(|e| people > 0 && *e > people) {
+        push(
+            "enterprises",
+            tf(
+                "cli.plan.more_enterprises_than_people",
+                &[("enterprises", &more), ("people", &people)],
+            ),
+        );
+    }
     let cohost = match input.cohost.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => match super::input::resolve_unit(raw) {
