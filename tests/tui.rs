@@ -33,6 +33,8 @@ mod polish;
 
 #[path = "tui/reports.rs"]
 mod reports;
+#[path = "tui/reports_chain.rs"]
+mod reports_chain;
 
 #[path = "tui/notice.rs"]
 mod notice;

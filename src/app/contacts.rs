@@ -142,6 +142,30 @@ pub fn list(store: &Store) -> Outcome<Vec<ContactRow>> {
 }
 
 /// `office` (this one or a unit below it) and every unit below it, each with its contact.
+/// The contacts of `office` (this office's area when none) and its units, as printed.
+pub fn document(
+    store: &Store,
+    office: Option<&str>,
+    today: NaiveDate,
+) -> Outcome<crate::sheets::doc::Document> {
+    let office = super::evidence::office_in_area(store, office)?;
+    let rows: Vec<_> = list_under(store, &office)?
+        .into_iter()
+        .map(|row| crate::sheets::package_index::ContactLine {
+            unit: row.unit_name,
+            contact: row.contact,
+            office_phone: row.office_phone,
+        })
+        .collect();
+    let maker = crate::sheets::stamp::office_name(&office, store.office())?;
+    Ok(crate::sheets::package_index::contacts_document(
+        &unit_name(&office),
+        &rows,
+        &maker,
+        today,
+    ))
+}
+
 pub fn list_under(store: &Store, office: &str) -> Outcome<Vec<ContactRow>> {
     let held: BTreeMap<String, Stored<Contact>> =
         store.scan::<Contact>("l/")?.into_iter().collect();

@@ -186,6 +186,27 @@ pub fn submit(store: &Store, today: NaiveDate) -> Outcome<Submitted> {
 
 /// The plans of `office` (this office by default) and its units: an office sees its own and
 /// those below it, as the bundles brought them.
+/// 附件2 of `office` (this office when none), stamped by the office it is about.
+pub fn annex_2(
+    store: &Store,
+    office: Option<&str>,
+    today: NaiveDate,
+) -> Outcome<crate::sheets::doc::Document> {
+    let rows = overview(store, office, today)?;
+    let office = match office {
+        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(Refusal::Said)?,
+        None => store.office().to_string(),
+    };
+    let maker = crate::sheets::stamp::office_name(&office, store.office())?;
+    Ok(crate::sheets::plans::plans_document(
+        &office,
+        &rows,
+        year(),
+        &maker,
+        today,
+    ))
+}
+
 pub fn overview(store: &Store, office: Option<&str>, today: NaiveDate) -> Outcome<Vec<UnitPlan>> {
     let office = match office {
         Some(raw) => crate::domain::input::resolve_unit(raw).map_err(Refusal::Said)?,

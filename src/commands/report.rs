@@ -320,14 +320,11 @@ fn on_store(cli: &Cli, store: Arc<Store>, command: &ReportCommand) -> Result<()>
         } => {
             refuse_bad_output(output.as_deref())?;
             let today = today(cli, &store)?;
-            let rows = crate::app::plans::overview(&store, office.as_deref(), today)?;
             if *json {
+                let rows = crate::app::plans::overview(&store, office.as_deref(), today)?;
                 return print_json(&rows);
             }
-            let office = office_of(store.office(), office)?;
-            let maker = office_name(&office, store.office())?;
-            let year = crate::campaign::campaign().year;
-            let doc = crate::sheets::plans::plans_document(&office, &rows, year, &maker, today);
+            let doc = crate::app::plans::annex_2(&store, office.as_deref(), today)?;
             deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Contacts {
@@ -336,22 +333,8 @@ fn on_store(cli: &Cli, store: Arc<Store>, command: &ReportCommand) -> Result<()>
             encoding,
         } => {
             refuse_bad_output(output.as_deref())?;
-            let office = crate::app::evidence::office_in_area(&store, office.as_deref())?;
-            let rows: Vec<_> = crate::app::contacts::list_under(&store, &office)?
-                .into_iter()
-                .map(|row| crate::sheets::package_index::ContactLine {
-                    unit: row.unit_name,
-                    contact: row.contact,
-                    office_phone: row.office_phone,
-                })
-                .collect();
-            let maker = office_name(&office, store.office())?;
-            let doc = crate::sheets::package_index::contacts_document(
-                &unit_name(&office),
-                &rows,
-                &maker,
-                today(cli, &store)?,
-            );
+            let doc =
+                crate::app::contacts::document(&store, office.as_deref(), today(cli, &store)?)?;
             deliver(&doc, output.as_deref(), *encoding)
         }
         ReportCommand::Certified(args) => super::cert_print::report_certified(cli, &store, args),

@@ -155,6 +155,18 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
             let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
             (vec![doc], done)
         }
+        ReportKind::Plans => {
+            let doc = crate::app::plans::annex_2(store, Some(office), job.today)
+                .map_err(color_eyre::Report::from)?;
+            let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
+            (vec![doc], done)
+        }
+        ReportKind::Contacts => {
+            let doc = crate::app::contacts::document(store, Some(office), job.today)
+                .map_err(color_eyre::Report::from)?;
+            let done = tf("tui.reports.table_done", &[("rows", &doc.body_len())]);
+            (vec![doc], done)
+        }
         ReportKind::Calls => return write_calls(store, job, progress),
     };
     progress(tf("tui.reports.saving", &[("file", &path.display())]));

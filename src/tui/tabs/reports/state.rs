@@ -38,6 +38,10 @@ pub enum ReportKind {
     Calls,
     /// The figures of a unit's 培训总结.
     Summary,
+    /// 附件2: the units' training plans, planned against held.
+    Plans,
+    /// The units' work contacts.
+    Contacts,
 }
 
 impl ReportKind {
@@ -52,6 +56,8 @@ impl ReportKind {
             ReportKind::Package => "package",
             ReportKind::Calls => "calls",
             ReportKind::Summary => "summary",
+            ReportKind::Plans => "plans",
+            ReportKind::Contacts => "contacts",
         }
     }
 
@@ -67,7 +73,7 @@ pub enum Entry {
     Import,
 }
 
-pub const ENTRIES: [Entry; 10] = [
+pub const ENTRIES: [Entry; 12] = [
     Entry::Report(ReportKind::Stats),
     Entry::Report(ReportKind::Signin),
     Entry::Report(ReportKind::Notice),
@@ -75,6 +81,8 @@ pub const ENTRIES: [Entry; 10] = [
     Entry::Report(ReportKind::Coverage),
     Entry::Report(ReportKind::Bulletin),
     Entry::Report(ReportKind::Summary),
+    Entry::Report(ReportKind::Plans),
+    Entry::Report(ReportKind::Contacts),
     Entry::Report(ReportKind::Package),
     Entry::Report(ReportKind::Calls),
     Entry::Import,

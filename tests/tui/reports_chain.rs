@@ -1,0 +1,46 @@
+//! The reporting chain's own tables from the 报表 tab: 附件2 (each unit's plan against what it
+//! held) and the units' contacts, chosen in the list and written through the form, the same
+//! documents `peixun report plans` and `report contacts` write.
+
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use peixun::tui::app::Tab;
+use peixun::tui::tabs::reports::{Entry, ReportKind, ENTRIES};
+use peixun::tui::Theme;
+
+#[test]
+fn annex_2_and_the_contacts_are_written_from_the_reports_tab() {
+    let (dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('5'));
+    assert_eq!(state.tab, Tab::Reports);
+    for (kind, name, heading) in [
+        (ReportKind::Plans, "附件2.csv", "培训计划汇总表"),
+        (ReportKind::Contacts, "联系人.csv", "联系人"),
+    ] {
+        let at = ENTRIES
+            .iter()
+            .position(|e| *e == Entry::Report(kind))
+            .expect("an entry for the report");
+        press(&store, &mut state, KeyCode::Char('g'));
+        for _ in 0..at {
+            press(&store, &mut state, KeyCode::Down);
+        }
+        press(&store, &mut state, KeyCode::Enter);
+        press(&store, &mut state, KeyCode::Tab);
+        press(&store, &mut state, KeyCode::End);
+        for _ in 0..80 {
+            press(&store, &mut state, KeyCode::Backspace);
+        }
+        let path = dir.path().join(name);
+        typed(&store, &mut state, &path.display().to_string());
+        press(&store, &mut state, KeyCode::Enter);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.contains(heading), "{name}: {text}");
+        // Every unit of the city is in both: 鄂城区 first among them.
+        for unit in ["鄂城区", "华容区", "梁子湖区"] {
+            assert!(text.contains(unit), "{unit} in {name}: {text}");
+        }
+    }
+}
