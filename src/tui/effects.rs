@@ -174,8 +174,8 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                     return report(state, Refusal::field("path", problem));
                 }
             }
-            if matches!(state.overlay, Overlay::Form(_)) {
-                state.overlay = Overlay::None;
+            if let Overlay::Form(form) = std::mem::replace(&mut state.overlay, Overlay::None) {
+                state.reports.job_form = Some(form);
             }
             if let Some(work) = jobs::prepare(state, job) {
                 start(workers, state, work);

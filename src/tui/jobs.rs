@@ -8,7 +8,7 @@ use std::time::Instant;
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
 use super::action::Effect;
-use super::app::State;
+use super::app::{Overlay, State};
 use super::data::reload;
 use super::effects::chain;
 use super::tabs::checkin::effects as door;
@@ -342,9 +342,17 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
         other => other,
     };
     state.reports.running = None;
+    let form = state.reports.job_form.take();
     let (text, error) = match done {
         Done::Written(text) => (text, false),
-        Done::Failed(text) => (text, true),
+        Done::Failed(text) => {
+            // Only onto a bare tab: a form opened meanwhile stays as it is.
+            if let (Some(mut form), Overlay::None) = (form, &state.overlay) {
+                form.set_error("path", text.clone());
+                state.overlay = Overlay::Form(form);
+            }
+            (text, true)
+        }
         Done::Sync(_) => return None,
         Done::Previewed(job, plan) => {
             state.reports.preview = Some(Preview {

@@ -154,6 +154,9 @@ pub struct ReportsState {
     pub running: Option<(String, String, u64)>,
     pub preview: Option<Preview>,
     pub outcome: Option<Outcome>,
+    /// The form the running job came from: a job that fails opens it again with the reason
+    /// beside the file, so nothing typed is lost.
+    pub job_form: Option<crate::tui::forms::Form>,
 }
 
 impl ReportsState {
