@@ -538,10 +538,10 @@ pub struct PlanAddArgs {
     #[arg(long)]
     pub audience: String,
     /// People expected
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_negative_numbers = true)]
     pub people: String,
     /// Enterprises expected
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_negative_numbers = true)]
     pub enterprises: Option<String>,
     /// A unit of the same city that co-hosts
     #[arg(long)]

@@ -87,13 +87,10 @@ pub fn clean(raw: &str) -> Option<String> {
 /// (光谷 for 晶晶); names of fewer than four characters are never near.
 pub fn near_name(typed: &[char], name: &str) -> bool {
     let limit = 1;
-    if typed.len() < 4 {
+    if typed.len() < 4 || name.chars().count().abs_diff(typed.len()) > limit {
         return false;
     }
     let name: Vec<char> = name.chars().collect();
-    if name.len().abs_diff(typed.len()) > limit {
-        return false;
-    }
     let mut previous: Vec<usize> = (0..=name.len()).collect();
     let mut current = vec![0; name.len() + 1];
     for (i, a) in typed.iter().enumerate() {

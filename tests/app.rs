@@ -261,7 +261,7 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
     }
 }
 
-/// A new enterprise one or two characters from a known one's is asked about before it is made:
+/// A new enterprise one character from a known one's is asked about before it is made:
 /// 鄂州晶晶水产… for 鄂州市晶晶水产… would count one enterprise twice in the coverage. Nothing is
 /// written until the coordinator says it is another enterprise.
 #[test]

@@ -170,7 +170,7 @@ fn recomputed(office: &Office, unit: &str) -> Figures {
             if present > 0 {
                 f.classes += 1;
                 f.offline_people += present;
-            } else {
+            } else if s.date < today() {
                 f.awaiting_checkins += 1;
             }
         }

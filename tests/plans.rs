@@ -98,10 +98,15 @@ fn two_counties_report_their_plans_and_the_city_sums_them_in_annex_2() {
         (2, 1, 1)
     );
     // A class past its day with nobody checked in is not held yet, and the block says so.
-    let nobody = format!("S-{ECHENG}-nobody");
+    let Payload::SessionUpserted(mut nobody) =
+        session(ECHENG, &format!("S-{ECHENG}-nobody"), "专利导航与布局")
+    else {
+        unreachable!("a session")
+    };
+    nobody.date = day().pred_opt().unwrap();
     echeng
         .store
-        .commit(vec![session(ECHENG, &nobody, "专利导航与布局")])
+        .commit(vec![Payload::SessionUpserted(nobody)])
         .unwrap();
     city.applied(&echeng.send(&city));
     let rows = plans::overview(&city.store, None, day()).unwrap();

@@ -239,6 +239,35 @@ fn a_capacity_below_the_enrolled_is_refused() {
     );
     let kept = peixun(county.path(), &["session", "edit", &id, "--capacity", "2"]);
     assert!(kept.status.success(), "{}", text(&kept));
+    // Over capacity after a walk-in, the capacity may still be raised towards the list.
+    stdout(&peixun(
+        county.path(),
+        &[
+            "enrol",
+            "--session",
+            &id,
+            "--name",
+            "王五",
+            "--phone",
+            "13800000003",
+            "--over-capacity",
+        ],
+    ));
+    stdout(&peixun(
+        county.path(),
+        &[
+            "enrol",
+            "--session",
+            &id,
+            "--name",
+            "赵六",
+            "--phone",
+            "13800000004",
+            "--over-capacity",
+        ],
+    ));
+    let raised = peixun(county.path(), &["session", "edit", &id, "--capacity", "3"]);
+    assert!(raised.status.success(), "{}", text(&raised));
 }
 
 #[test]

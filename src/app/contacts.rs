@@ -141,7 +141,6 @@ pub fn list(store: &Store) -> Outcome<Vec<ContactRow>> {
     list_under(store, store.office())
 }
 
-/// `office` (this one or a unit below it) and every unit below it, each with its contact.
 /// The contacts of `office` (this office's area when none) and its units, as printed.
 pub fn document(
     store: &Store,
@@ -166,6 +165,7 @@ pub fn document(
     ))
 }
 
+/// `office` (this one or a unit below it) and every unit below it, each with its contact.
 pub fn list_under(store: &Store, office: &str) -> Outcome<Vec<ContactRow>> {
     let held: BTreeMap<String, Stored<Contact>> =
         store.scan::<Contact>("l/")?.into_iter().collect();

@@ -153,7 +153,8 @@ fn enterprise_for(
     let Some(name) = name else {
         return Err(Refusal::field("enterprise", t("cli.input.required")));
     };
-    if !draft.new_enterprise && !found.near.first.is_empty() {
+    // A credit code no enterprise here has says it is another enterprise.
+    if !draft.new_enterprise && code.is_none() && !found.near.first.is_empty() {
         return Err(Refusal::Confirm(Confirm::NewEnterprise {
             typed: name,
             near: found.near.first.into_iter().map(|(n, _)| n).collect(),
@@ -201,7 +202,7 @@ struct EnterprisesNamed {
     /// The same for names whose initials start with what was typed, when it is two or more
     /// lower-case Latin letters (as the form's suggestions match them).
     by_initials: FirstFew,
-    /// Names one or two characters from the typed one (a 市 left out, a character mistyped).
+    /// Names one character from the typed one (a 市 left out, a character mistyped).
     near: FirstFew,
 }
 

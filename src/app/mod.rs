@@ -58,7 +58,7 @@ pub enum Confirm {
         start: chrono::NaiveDateTime,
         end: chrono::NaiveDateTime,
     },
-    /// The enterprise typed is new, but its name is one or two characters from known ones
+    /// The enterprise typed is new, but its name is one character from known ones
     /// (鄂州晶晶水产… for 鄂州市晶晶水产…): most often a slip that would count one enterprise twice.
     NewEnterprise { typed: String, near: Vec<String> },
 }

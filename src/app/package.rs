@@ -344,7 +344,7 @@ impl Package<'_> {
         let hosted: Vec<Session> = self
             .held
             .iter()
-            .filter(|s| s.host == unit)
+            .filter(|s| s.credited_unit() == unit)
             .cloned()
             .collect();
         for session in hosted {

@@ -184,8 +184,6 @@ pub fn submit(store: &Store, today: NaiveDate) -> Outcome<Submitted> {
     Ok(Submitted::Reported { plan, again })
 }
 
-/// The plans of `office` (this office by default) and its units: an office sees its own and
-/// those below it, as the bundles brought them.
 /// 附件2 of `office` (this office when none), stamped by the office it is about.
 pub fn annex_2(
     store: &Store,
@@ -207,6 +205,8 @@ pub fn annex_2(
     ))
 }
 
+/// The plans of `office` (this office by default) and its units: an office sees its own and
+/// those below it, as the bundles brought them.
 pub fn overview(store: &Store, office: Option<&str>, today: NaiveDate) -> Outcome<Vec<UnitPlan>> {
     let office = match office {
         Some(raw) => crate::domain::input::resolve_unit(raw).map_err(Refusal::Said)?,

@@ -102,11 +102,9 @@ pub fn save(
     let moved = base
         .as_ref()
         .is_none_or(|b| b.date != session.date || b.kind != session.kind);
-    let warnings = calendar_warnings(&session);
-    if moved && !warnings.is_empty() && !confirmed {
-        return Err(Refusal::Confirm(Confirm::Calendar(warnings)));
-    }
-    if let Some(base) = base.as_ref().filter(|b| b.capacity != session.capacity) {
+    // Lowered below those already on the list (a smaller room): a list over capacity after
+    // walk-ins may still be raised towards them.
+    if let Some(base) = base.as_ref().filter(|b| session.capacity < b.capacity) {
         let enrolled = crate::store::lists::enrolled_count(store, &base.id)?;
         if session.capacity < enrolled {
             return Err(Refusal::field(
@@ -117,6 +115,10 @@ pub fn save(
                 ),
             ));
         }
+    }
+    let warnings = calendar_warnings(&session);
+    if moved && !warnings.is_empty() && !confirmed {
+        return Err(Refusal::Confirm(Confirm::Calendar(warnings)));
     }
     let new = base.is_none();
     if base.as_ref() == Some(&session) {

@@ -19,6 +19,9 @@ use format::{Prefix, Record};
 
 const PREFIX: &str = "peixun-";
 const SUFFIX: &str = ".pxs";
+/// Marks a backup asked for (`peixun backup`) in its name, before the suffix: the automatic
+/// backup replaces the day's earlier automatic ones, never these.
+const ON_REQUEST: &str = ".kept";
 
 pub fn backups_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("backups")
@@ -41,11 +44,15 @@ pub struct Summary {
 }
 
 /// Backup file names sort by the time they were made:
-/// `peixun-<office>-YYYYMMDD-HHMMSS-mmm.pxs` (office ids may contain `-`, so names are read from
-/// the right).
-fn file_name(office: &str, at: chrono::DateTime<chrono::Local>) -> String {
+/// `peixun-<office>-YYYYMMDD-HHMMSS-mmm.pxs`, `….kept.pxs` for one asked for (office ids may
+/// contain `-`, so names are read from the right).
+fn file_name(office: &str, at: chrono::DateTime<chrono::Local>, made: Made) -> String {
+    let mark = match made {
+        Made::Automatically => "",
+        Made::OnRequest => ON_REQUEST,
+    };
     format!(
-        "{PREFIX}{office}-{}{SUFFIX}",
+        "{PREFIX}{office}-{}{mark}{SUFFIX}",
         at.format("%Y%m%d-%H%M%S-%3f")
     )
 }
@@ -58,6 +65,7 @@ fn day_of(name: &str) -> Option<chrono::NaiveDate> {
 /// When a backup file name says it was made (local time), when it is one of ours.
 fn made_at(name: &str) -> Option<chrono::NaiveDateTime> {
     let stem = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    let stem = stem.strip_suffix(ON_REQUEST).unwrap_or(stem);
     let parts: Vec<&str> = stem.split('-').collect();
     let [.., office, day, time, millis] = parts.as_slice() else {
         return None;
@@ -69,9 +77,14 @@ fn made_at(name: &str) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(&format!("{day}{time}"), "%Y%m%d%H%M%S").ok()
 }
 
-/// When the file at `path` was made, by its name.
-fn made_at_path(path: &Path) -> Option<chrono::NaiveDateTime> {
-    path.file_name().and_then(|n| n.to_str()).and_then(made_at)
+/// When the automatic backup at `path` was made, by its name; `None` for one asked for.
+fn made_automatically_at(path: &Path) -> Option<chrono::NaiveDateTime> {
+    let name = path.file_name().and_then(|n| n.to_str())?;
+    let stem = name.strip_suffix(SUFFIX)?;
+    if stem.ends_with(ON_REQUEST) {
+        return None;
+    }
+    made_at(name)
 }
 
 /// Our backup files in `dir`, oldest first.
@@ -104,11 +117,11 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>> {
 pub fn write(store: &Store, keep: usize, made: Made) -> Result<Summary> {
     let (keys, keys_created) = Keys::load_or_create(store.dir(), store.office())?;
     let dir = backups_dir(store.dir());
-    let mut path = dir.join(file_name(store.office(), chrono::Local::now()));
+    let mut path = dir.join(file_name(store.office(), chrono::Local::now(), made));
     // Two backups in one millisecond (a script): the later one takes the next name.
     while path.exists() {
         std::thread::sleep(std::time::Duration::from_millis(1));
-        path = dir.join(file_name(store.office(), chrono::Local::now()));
+        path = dir.join(file_name(store.office(), chrono::Local::now(), made));
     }
     let failed = |e: &dyn std::fmt::Display| {
         user_error(tf(
@@ -173,15 +186,15 @@ pub fn write(store: &Store, keep: usize, made: Made) -> Result<Summary> {
     })
 }
 
-/// Removes the backups of `latest`'s day made before it: a day keeps its last backup, so the
-/// ones kept reach back as many days as before.
+/// Removes the automatic backups of `latest`'s day made before it: a day keeps its last one, so
+/// the ones kept reach back as many days as before. Backups asked for stay.
 fn earlier_the_same_day(dir: &Path, latest: &Path) -> Result<Vec<PathBuf>> {
-    let Some(day) = made_at_path(latest).map(|at| at.date()) else {
+    let Some(day) = made_automatically_at(latest).map(|at| at.date()) else {
         return Ok(Vec::new());
     };
     let mut removed = Vec::new();
     for path in list(dir)? {
-        if path != latest && made_at_path(&path).is_some_and(|at| at.date() == day) {
+        if path != latest && made_automatically_at(&path).is_some_and(|at| at.date() == day) {
             std::fs::remove_file(&path).map_err(|e| {
                 user_error(tf(
                     "backup.write.prune_failed",
@@ -224,9 +237,9 @@ pub enum Made {
 /// work is in a backup by the evening, not only the next morning.
 const REFRESH_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(3);
 
-/// Whether the automatic backup should run: none made today, or today's is older than
-/// `REFRESH_AFTER` (it is then replaced, one a day is kept); never when `keep` is 0 or there is
-/// no store. Decided from file names alone, so the check costs no store open.
+/// Whether the automatic backup should run: none made automatically today, or today's is older
+/// than `REFRESH_AFTER` (it is then replaced, one a day is kept); never when `keep` is 0 or there
+/// is no store. Decided from file names alone, so the check costs no store open.
 pub fn due(data_dir: &Path, keep: usize) -> Result<bool> {
     due_at(data_dir, keep, chrono::Local::now().naive_local())
 }
@@ -235,12 +248,22 @@ fn due_at(data_dir: &Path, keep: usize, now: chrono::NaiveDateTime) -> Result<bo
     if keep == 0 || !Store::exists(data_dir) {
         return Ok(false);
     }
-    let latest_today = list(&backups_dir(data_dir))?
+    Ok(latest_on(data_dir, now.date())?.is_none_or(|at| now - at >= REFRESH_AFTER))
+}
+
+/// Whether today has an automatic backup yet: the day's first is worth waiting for, a later
+/// one can be written behind the coordinator's back.
+pub fn made_today(data_dir: &Path) -> Result<bool> {
+    Ok(latest_on(data_dir, chrono::Local::now().date_naive())?.is_some())
+}
+
+/// When the last automatic backup of `day` was made.
+fn latest_on(data_dir: &Path, day: chrono::NaiveDate) -> Result<Option<chrono::NaiveDateTime>> {
+    Ok(list(&backups_dir(data_dir))?
         .iter()
-        .filter_map(|p| made_at_path(p))
-        .filter(|at| at.date() == now.date())
-        .max();
-    Ok(latest_today.is_none_or(|at| now - at >= REFRESH_AFTER))
+        .filter_map(|p| made_automatically_at(p))
+        .filter(|at| at.date() == day)
+        .max())
 }
 
 /// Where the keys of a backup are, when not given: the data dir the backup lies in
@@ -366,12 +389,20 @@ mod tests {
             .and_then(|t| t.and_local_timezone(chrono::Local).single())
             .unwrap();
         let day = chrono::NaiveDate::from_ymd_opt(2023, 3, 7);
-        let name = file_name("420704", at);
+        let name = file_name("420704", at, Made::Automatically);
         assert_eq!(name, "peixun-420704-20230307-090501-042.pxs");
         assert_eq!(day_of(&name), day);
-        assert_eq!(day_of(&file_name("420700-gedian", at)), day);
+        assert_eq!(
+            day_of(&file_name("420700-gedian", at, Made::OnRequest)),
+            day
+        );
         assert!(
-            file_name("420704", at) < file_name("420704", at + chrono::Duration::milliseconds(1))
+            file_name("420704", at, Made::Automatically)
+                < file_name(
+                    "420704",
+                    at + chrono::Duration::milliseconds(1),
+                    Made::Automatically
+                )
         );
         assert_eq!(day_of("notes.txt"), None);
         assert_eq!(day_of("peixun-20230307-090501-042.pxs"), None, "no office");
@@ -391,21 +422,28 @@ mod tests {
         };
         assert!(due_at(dir.path(), 7, at(9, 0)).unwrap(), "none yet");
         let first = write(&store, 7, Made::Automatically).unwrap().path;
-        let made = made_at_path(&first).unwrap();
-        let now = made.date().and_time(made.time());
+        let now = made_automatically_at(&first).unwrap();
         assert!(!due_at(dir.path(), 7, now + chrono::TimeDelta::hours(2)).unwrap());
         assert!(due_at(dir.path(), 7, now + chrono::TimeDelta::hours(3)).unwrap());
         assert!(!due_at(dir.path(), 0, now + chrono::TimeDelta::hours(3)).unwrap());
         let next_day = now + chrono::TimeDelta::days(1);
         assert!(due_at(dir.path(), 7, next_day).unwrap());
         let on_request = write(&store, 7, Made::OnRequest).unwrap().path;
+        assert!(
+            due_at(dir.path(), 7, now + chrono::TimeDelta::hours(3)).unwrap(),
+            "a backup asked for is not the day's automatic one"
+        );
         let second = write(&store, 7, Made::Automatically).unwrap();
         assert_eq!(
             second.pruned,
-            [first, on_request],
-            "the day keeps its last backup"
+            [first],
+            "the day keeps its last automatic backup"
         );
-        assert_eq!(list(&backups_dir(dir.path())).unwrap(), [second.path]);
+        let mut kept = list(&backups_dir(dir.path())).unwrap();
+        kept.sort();
+        let mut expected = vec![on_request, second.path];
+        expected.sort();
+        assert_eq!(kept, expected, "and the one asked for");
     }
 
     proptest::proptest! {
@@ -421,7 +459,7 @@ mod tests {
             let at = chrono::DateTime::from_timestamp(secs, millis * 1_000_000)
                 .unwrap()
                 .with_timezone(&chrono::Local);
-            proptest::prop_assert_eq!(day_of(&file_name(office, at)), Some(at.date_naive()));
+            proptest::prop_assert_eq!(day_of(&file_name(office, at, Made::OnRequest)), Some(at.date_naive()));
             let _ = day_of(&junk);
             let _ = day_of(&format!("{PREFIX}{junk}{SUFFIX}"));
         }

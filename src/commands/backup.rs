@@ -288,6 +288,11 @@ fn auto(dir: &Path) -> Result<()> {
     if !backup::due(dir, keep)? {
         return Ok(());
     }
+    // The day's backup made again later goes on behind the prompt, as after the interface.
+    if backup::made_today(dir)? {
+        after_in_background(dir);
+        return Ok(());
+    }
     // A province store takes seconds: say why the prompt has not come back yet.
     crate::errln!(
         "{}",

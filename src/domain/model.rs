@@ -181,4 +181,17 @@ impl Session {
     pub fn is_late(&self, at: NaiveDateTime, grace_minutes: u32) -> bool {
         at > self.date.and_time(self.start) + chrono::Duration::minutes(i64::from(grace_minutes))
     }
+
+    /// The unit a held class counts for: its host (承办) when the host is the office that entered
+    /// it or a unit below (a city's joint session hosted by a county), else that office. A county
+    /// that names a neighbour or its city as host adds to its own figures, never theirs; the form
+    /// refuses such a host, and a bundle carrying one is still taken in whole, so every office
+    /// folds the same ops.
+    pub fn credited_unit(&self) -> &str {
+        if crate::campaign::hierarchy::within(&self.office, &self.host) {
+            &self.host
+        } else {
+            &self.office
+        }
+    }
 }

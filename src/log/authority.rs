@@ -48,9 +48,6 @@ pub enum Rule {
     OwnPlan,
     /// The teachers' register and who teaches where are kept by the province or a city.
     TeacherKeeper,
-    /// A session's host (承办) is its own office or a unit below it: a county's class is
-    /// credited to no neighbour and to no office above.
-    Host { unit: String },
 }
 
 impl Rule {
@@ -90,10 +87,6 @@ impl Rule {
             }
             Self::OwnPlan => tf("cli.rule.own_plan", &[]),
             Self::TeacherKeeper => tf("cli.rule.teacher_keeper", &[]),
-            Self::Host { unit } => tf(
-                "cli.rule.host",
-                &[("unit", &crate::campaign::unit_name(unit))],
-            ),
             Self::Text { field, ch } => tf(
                 "cli.rule.text",
                 &[
@@ -153,11 +146,6 @@ fn in_jurisdiction(op: &Op, unit: &str) -> Result<(), Rule> {
 fn session_rules(op: &Op, s: &Session) -> Result<(), Rule> {
     own_id(op, &s.id)?;
     own_record(op, &s.office)?;
-    if !within(&op.office, &s.host) {
-        return Err(Rule::Host {
-            unit: s.host.clone(),
-        });
-    }
     let area = session_area(&op.office);
     for unit in s.units.iter().chain([&s.host]).chain(s.cohost.as_ref()) {
         if !within(area, unit) {

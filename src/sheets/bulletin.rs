@@ -90,7 +90,8 @@ fn own_figures(
         if class.people > 0 {
             f.classes += 1;
             f.offline_people += u64::from(class.people);
-        } else {
+        } else if class.date < today {
+            // Today's class may still be on: not late with its check-ins yet.
             f.awaiting_checkins += 1;
         }
     }

@@ -276,7 +276,10 @@ impl WidthTally {
                 _ => natural(&text),
             };
             self.least[i] = self.least[i].max(unbreakable + indent);
-            if matches!(cell.value, Value::Text(_)) && natural(&text) <= SHORT_UNITS {
+            if align != Align::Number
+                && matches!(cell.value, Value::Text(_))
+                && natural(&text) <= SHORT_UNITS
+            {
                 self.short[i] = self.short[i].max(natural(&text) + indent);
             }
             // A remark in a column of figures wraps rather than widen it.

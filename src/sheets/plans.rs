@@ -143,9 +143,12 @@ fn held_by_unit(store: &Store, year: i32, today: NaiveDate) -> Result<BTreeMap<S
             && session.date.year() == year
             && session.date <= today;
         if counts {
-            let held = by_unit.entry(session.host.clone()).or_default();
+            let held = by_unit
+                .entry(session.credited_unit().to_string())
+                .or_default();
             match lists::present_count(store, &session.id)? {
-                0 => held.awaiting_checkins += 1,
+                0 if session.date < today => held.awaiting_checkins += 1,
+                0 => {}
                 present => {
                     held.classes += 1;
                     held.people += present;

@@ -78,7 +78,7 @@ pub fn hosted_rows(
         let held = matches!(session.kind, SessionKind::Offline | SessionKind::Expansion)
             && chrono::Datelike::year(&session.date) == year
             && session.date <= today
-            && units.contains(&session.host);
+            && units.iter().any(|u| u == session.credited_unit());
         if !held {
             continue;
         }
@@ -93,9 +93,9 @@ pub fn hosted_rows(
             date: session.date,
             hours: hours(&session),
             venue: session.venue.clone(),
+            unit: session.credited_unit().to_string(),
             name: session.title,
             host,
-            unit: session.host,
         });
     }
     Ok(rows)

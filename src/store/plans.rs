@@ -18,22 +18,25 @@ impl Store {
     /// stands in 附件2 as reported, not as the unit's draft. Read from the unit's own chains, the
     /// only ones that may write its plan.
     pub fn plan_as_reported(&self, unit: &str, year: i32) -> Result<Option<Plan>> {
-        let mut reported: Option<(crate::log::Hlc, Plan)> = None;
+        // Ordered as the fold orders writes to one record; an op the fold voided never counts.
+        let mut reported: Option<((crate::log::Hlc, crate::log::DeviceId), Plan)> = None;
         for (device, head) in self.heads()? {
             if head.office != unit {
                 continue;
             }
             for stored in self.chain(device) {
                 let op = stored?.op()?;
+                let at = (op.hlc, op.device);
                 let Payload::PlanSet { unit: of, plan } = op.payload else {
                     continue;
                 };
-                let as_reported = of == unit && plan.year == year && plan.submitted.is_some();
-                if as_reported
+                let as_reported = of == unit
+                    && plan.year == year
+                    && plan.submitted.is_some()
                     && !plan.revised
-                    && reported.as_ref().is_none_or(|(at, _)| op.hlc > *at)
-                {
-                    reported = Some((op.hlc, plan));
+                    && reported.as_ref().is_none_or(|(last, _)| at > *last);
+                if as_reported && !self.is_voided(op.device, op.seq)? {
+                    reported = Some((at, plan));
                 }
             }
         }

@@ -225,12 +225,14 @@ fn check<'a>(
             recipient: routing.recipient.clone(),
             us: store.office().to_string(),
         };
-        return Err(Fault::Refused(damaged_or(not_for_us, &frame, input, keys)));
+        return Err(Fault::Refused(damaged_or(
+            not_for_us, &frame, input, store, keys,
+        )));
     }
     let sender_key = match signing_key(store, keys, &routing.sender, routing.sender_epoch, true) {
         Ok(key) => key,
         Err(Fault::Refused(why)) => {
-            return Err(Fault::Refused(damaged_or(why, &frame, input, keys)));
+            return Err(Fault::Refused(damaged_or(why, &frame, input, store, keys)));
         }
         Err(failed) => return Err(failed),
     };
@@ -275,8 +277,18 @@ fn check<'a>(
 /// key generation, another recipient). When the body opens with this office's key and the
 /// header sealed inside disagrees with the routing header, the file was damaged on its way, and
 /// that is what is said, not advice about trust or keys that would send the coordinator astray.
-fn damaged_or(why: Rejection, frame: &Frame, body: impl Read, keys: &Keys) -> Rejection {
-    match decrypt(frame, body, keys.age_identity()) {
+fn damaged_or(
+    why: Rejection,
+    frame: &Frame,
+    body: impl Read,
+    store: &Store,
+    keys: &Keys,
+) -> Rejection {
+    let kept = keys_of_epoch(store.dir(), keys, frame.routing.recipient_epoch)
+        .ok()
+        .flatten();
+    let identity = kept.as_ref().unwrap_or(keys).age_identity();
+    match decrypt(frame, body, identity) {
         Ok(opened) if opened.routing_changed(frame) => Rejection::corrupted("routing"),
         _ => why,
     }

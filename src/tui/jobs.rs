@@ -346,7 +346,7 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
     let (text, error) = match done {
         Done::Written(text) => (text, false),
         Done::Failed(text) => {
-            // Only onto a bare tab: a form opened meanwhile stays as it is.
+            // Only when nothing else is open over the tab: a form opened meanwhile stays.
             if let (Some(mut form), Overlay::None) = (form, &state.overlay) {
                 form.set_error("path", text.clone());
                 state.overlay = Overlay::Form(form);
