@@ -1,4 +1,5 @@
-//! The paper round trip in 场次: the list numbers people as the printed sign-in sheet does, and
+//! The paper round trip in 场次: the list numbers people as the printed sign-in sheet does (those
+//! enrolled since are marked new), and
 //! the rows ticked on paper are typed back with `p`, previewed by name and checked in at once.
 
 use calamine::{open_workbook_auto, Data, Reader};
@@ -183,6 +184,10 @@ fn the_paper_entry_reads_rows_against_the_sheet_as_printed() {
     press(&store, &mut state, KeyCode::Char('2'));
     state.sessions.select_id(&id);
     press(&store, &mut state, KeyCode::Enter);
+    // The list numbers people as the paper does: 阿华 sorts first but is on no sheet yet.
+    let screen = text(&state);
+    assert!(screen.contains(&format!("   2 {second}")), "{screen}");
+    assert!(screen.contains("  新 阿华"), "{screen}");
     press(&store, &mut state, KeyCode::Char('p'));
     assert!(matches!(state.overlay, Overlay::Paper(_)));
     typed(&store, &mut state, "2");

@@ -185,11 +185,28 @@ fn render_detail(frame: &mut Frame, area: Rect, view: &View, detail: &Detail) {
     header.push(fit(&t("tui.col.present"), 6));
     lines.push(Line::styled(header.join(" "), theme.column_header));
 
+    // Once a sheet is printed, each person's number is their row on it (what a tick on the
+    // paper says), and those enrolled since are marked as not on it.
+    let on_sheet: Option<std::collections::HashMap<&str, usize>> =
+        detail.printed.as_ref().map(|printed| {
+            printed
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.person.as_str(), i + 1))
+                .collect()
+        });
+    let number = |at: usize, person: &str| match &on_sheet {
+        Some(rows) => rows
+            .get(person)
+            .map_or_else(|| t("tui.sessions.not_on_sheet"), ToString::to_string),
+        None => (at + 1).to_string(),
+    };
     let height = (area.height as usize).saturating_sub(lines.len());
     for pos in page(visible.len(), detail.selected, height) {
         let p = &detail.people[visible[pos]];
         let mut cells = vec![
-            fit_right(&(visible[pos] + 1).to_string(), 4),
+            fit_right(&number(visible[pos], &p.person), 4),
             fit(&p.name, 10),
             fit(&mask_phone(&p.phone), 13),
         ];
