@@ -456,9 +456,16 @@ pub fn update(state: &mut State, action: Action) -> Option<Effect> {
         Tab::Sessions => {
             let day = state.calendar.selected;
             let before = state.sessions.selected_row().map(|r| r.session.id.clone());
+            let open = state.sessions.detail.is_some();
             let effect = sessions::update(&mut state.sessions, day, &mut ctx!(state), action);
             if state.sessions.selected_row().map(|r| &r.session.id) != before.as_ref() {
                 state.papers_at_door = false;
+            }
+            // A session opened from the calendar closes back onto it.
+            if open && state.sessions.detail.is_none() {
+                if let Some(tab) = state.sessions.back_to.take() {
+                    state.tab = tab;
+                }
             }
             effect
         }

@@ -52,12 +52,16 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
     // A saved session is selected in the list once it has been reloaded.
     let mut select = None;
     let outcome = match effect {
-        Effect::OpenSession(id) => open_session(store, state, &id).map(|()| None),
+        Effect::OpenSession(id) => {
+            state.sessions.back_to = None;
+            open_session(store, state, &id).map(|()| None)
+        }
         Effect::ShowDay { day, session } => {
             let listed = state.sessions.select_date(day);
             match session {
                 Some(id) => {
                     state.sessions.select_id(&id);
+                    state.sessions.back_to = Some(Tab::Calendar);
                     open_session(store, state, &id).map(|()| None)
                 }
                 None if listed => {

@@ -260,10 +260,16 @@ fn enter_on_a_day_with_one_session_opens_it() {
         .as_ref()
         .expect("the session's detail");
     assert_eq!(detail.row.session.title, "线上大培训动员会");
-    // Back leaves the list on it.
+    // Back goes to the calendar it came from, and leaves the list on it.
     press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.tab, peixun::tui::app::Tab::Calendar);
     let row = state.sessions.selected_row().expect("selected");
     assert_eq!(row.session.title, "线上大培训动员会");
+    // Opened from the list, back stays on the list.
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Esc);
+    assert_eq!(state.tab, peixun::tui::app::Tab::Sessions);
 }
 
 /// Clears the focused text field of a form (at most 40 characters).

@@ -154,6 +154,8 @@ pub struct SessionsState {
     pub detail: Option<Detail>,
     /// The teachers' register, offered as lecturers in the session form.
     pub teachers: Vec<crate::domain::teacher::Teacher>,
+    /// The tab a session was opened from (the calendar's day), which Esc on it goes back to.
+    pub back_to: Option<crate::tui::app::Tab>,
 }
 
 impl SessionsState {
