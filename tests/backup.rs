@@ -215,10 +215,15 @@ fn backups_are_automatic_at_most_daily_and_only_the_newest_are_kept() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 4, "three backups and the notes: {names:?}");
+    assert_eq!(
+        names.len(),
+        5,
+        "three automatic backups, the one asked for and the notes: {names:?}"
+    );
     assert!(names.contains(&"notes.txt".to_string()));
-    assert!(names.iter().any(|n| n.contains("20230305")), "{names:?}");
-    assert!(!names.iter().any(|n| n.contains("20230304")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".kept.pxs")), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("20230304")), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("20230303")), "{names:?}");
 
     // 0 turns the automatic ones off.
     std::fs::write(

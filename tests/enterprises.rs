@@ -284,3 +284,32 @@ fn coverage_counts_a_code_once_across_counties() {
         "one code, one enterprise"
     );
 }
+
+/// A name registered with full-width brackets is found by every command when typed the same way
+/// again: the name is kept folded, and so is what is typed.
+#[test]
+fn a_name_with_full_width_brackets_is_found_as_typed() {
+    let dir = county();
+    let d = dir.path();
+    let name = "湖北测试（武汉）科技有限公司：分公司";
+    stdout(&peixun(d, &["enterprise", "add", "--name", name]));
+    let person = peixun(
+        d,
+        &[
+            "person",
+            "add",
+            "--name",
+            "张三",
+            "--phone",
+            "13800001111",
+            "--enterprise",
+            name,
+        ],
+    );
+    assert!(person.status.success(), "{}", text(&person));
+    let need = peixun(d, &["need", "add", name, "3"]);
+    assert!(need.status.success(), "{}", text(&need));
+    let outreach = peixun(d, &["outreach", "set", name, "visited"]);
+    assert!(outreach.status.success(), "{}", text(&outreach));
+    assert_eq!(enterprises(d).len(), 1);
+}

@@ -233,7 +233,7 @@ fn a_capacity_below_the_enrolled_is_refused() {
     let shrunk = peixun(county.path(), &["session", "edit", &id, "--capacity", "1"]);
     assert_eq!(shrunk.status.code(), Some(2));
     assert!(
-        text(&shrunk).contains("容量 1 少于已报名的 2 人"),
+        text(&shrunk).contains("容量: 1 少于已报名的 2 人"),
         "{}",
         text(&shrunk)
     );
@@ -268,6 +268,8 @@ fn a_capacity_below_the_enrolled_is_refused() {
     ));
     let raised = peixun(county.path(), &["session", "edit", &id, "--capacity", "3"]);
     assert!(raised.status.success(), "{}", text(&raised));
+    let same = peixun(county.path(), &["session", "edit", &id, "--capacity", "3"]);
+    assert!(stdout(&same).contains("没有改动"), "{}", text(&same));
 }
 
 #[test]

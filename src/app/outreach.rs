@@ -316,11 +316,13 @@ pub(super) fn own_enterprise(store: &Store, query: &str) -> Outcome<Enterprise> 
     if let Some(e) = store.enterprise(query)? {
         return mine(store, e);
     }
+    // Names are kept folded (（ as (): the query is read the same way.
+    let folded = crate::domain::text::clean(query).unwrap_or_default();
     let all = store.enterprises()?;
-    let exact: Vec<&Enterprise> = all.iter().filter(|e| e.name == query).collect();
+    let exact: Vec<&Enterprise> = all.iter().filter(|e| e.name == folded).collect();
     let found: Vec<&Enterprise> = if exact.is_empty() {
         all.iter()
-            .filter(|e| !query.is_empty() && e.name.contains(query))
+            .filter(|e| !folded.is_empty() && e.name.contains(&folded))
             .collect()
     } else {
         exact

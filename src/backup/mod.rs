@@ -195,33 +195,36 @@ fn earlier_the_same_day(dir: &Path, latest: &Path) -> Result<Vec<PathBuf>> {
     let mut removed = Vec::new();
     for path in list(dir)? {
         if path != latest && made_automatically_at(&path).is_some_and(|at| at.date() == day) {
-            std::fs::remove_file(&path).map_err(|e| {
-                user_error(tf(
-                    "backup.write.prune_failed",
-                    &[("file", &path.display()), ("reason", &io_reason(&e))],
-                ))
-            })?;
+            remove(&path)?;
             removed.push(path);
         }
     }
     Ok(removed)
 }
 
-/// Removes all but the newest `keep` backups in `dir`.
+/// Removes all but the newest `keep` automatic backups in `dir`; those asked for stay until
+/// someone removes them.
 fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
-    let files = list(dir)?;
+    let files: Vec<PathBuf> = list(dir)?
+        .into_iter()
+        .filter(|p| made_automatically_at(p).is_some())
+        .collect();
     let excess = files.len().saturating_sub(keep);
     let mut removed = Vec::new();
     for path in files.into_iter().take(excess) {
-        std::fs::remove_file(&path).map_err(|e| {
-            user_error(tf(
-                "backup.write.prune_failed",
-                &[("file", &path.display()), ("reason", &io_reason(&e))],
-            ))
-        })?;
+        remove(&path)?;
         removed.push(path);
     }
     Ok(removed)
+}
+
+fn remove(backup: &Path) -> Result<()> {
+    std::fs::remove_file(backup).map_err(|e| {
+        user_error(tf(
+            "backup.write.prune_failed",
+            &[("file", &backup.display()), ("reason", &io_reason(&e))],
+        ))
+    })
 }
 
 /// Who asked for a backup.
@@ -441,9 +444,15 @@ mod tests {
         );
         let mut kept = list(&backups_dir(dir.path())).unwrap();
         kept.sort();
-        let mut expected = vec![on_request, second.path];
+        let mut expected = vec![on_request.clone(), second.path.clone()];
         expected.sort();
         assert_eq!(kept, expected, "and the one asked for");
+        // Keeping one automatic backup, the one asked for still stays.
+        let third = write(&store, 1, Made::Automatically).unwrap();
+        assert_eq!(third.pruned, [second.path]);
+        let mut expected = vec![on_request, third.path];
+        expected.sort();
+        assert_eq!(list(&backups_dir(dir.path())).unwrap(), expected);
     }
 
     proptest::proptest! {

@@ -174,6 +174,12 @@ pub(crate) fn find<'a>(units: &'a [Unit], query: &str) -> Result<&'a Unit, Vec<&
         return Ok(found);
     }
 
+    // An office is named as its unit and 局 (鄂州市局, 华容区局): the unit, when that finds it.
+    if let Some(unit) = q.strip_suffix('局').filter(|u| u.chars().count() >= 2) {
+        if let Ok(found) = find(units, unit) {
+            return Ok(found);
+        }
+    }
     if q.chars().count() >= 2 {
         let by_prefix: Vec<&Unit> = units
             .iter()

@@ -47,6 +47,13 @@ fn find_unit_exact() {
         "the documents' name for the province office"
     );
     assert_eq!(found("省知识产权局"), "420000");
+    assert_eq!(
+        found("鄂州市局"),
+        "420700",
+        "a city's office as the documents call it"
+    );
+    assert_eq!(found("武汉市局"), "420100");
+    assert_eq!(found("华容区局"), "420703");
     assert_eq!(found(" ４２０７０４ "), "420704");
 }
 

@@ -76,10 +76,12 @@ fn find_enterprise(store: &Store, raw: &str) -> Result<String> {
     if store.enterprise(raw)?.is_some() {
         return Ok(raw.to_string());
     }
+    // Names are kept folded (（ as (): the name typed is read the same way.
+    let folded = crate::domain::text::clean(raw).unwrap_or_default();
     let matches: Vec<_> = store
         .enterprises()?
         .into_iter()
-        .filter(|e| e.name == raw.trim())
+        .filter(|e| e.name == folded)
         .collect();
     match matches.as_slice() {
         [one] => Ok(one.id.clone()),

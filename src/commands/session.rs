@@ -57,8 +57,13 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
             Ok(())
         }
         SessionCommand::Edit { id, fields, yes } => {
-            sessions::save(&store, Some(id), fields, *yes)?;
-            crate::outln!("{}", tf("cli.session.edited", &[("id", id)]));
+            let saved = sessions::save(&store, Some(id), fields, *yes)?;
+            let said = if saved.unchanged {
+                "cli.session.unchanged"
+            } else {
+                "cli.session.edited"
+            };
+            crate::outln!("{}", tf(said, &[("id", id)]));
             Ok(())
         }
         SessionCommand::Show { id, json } => show(&store, id, *json),

@@ -489,13 +489,11 @@ pub fn inspect(
         return Ok(inspection);
     };
     if r.recipient != store.office() {
-        inspection.note = Some(
-            Rejection::NotForUs {
-                recipient: r.recipient.clone(),
-                us: store.office().to_string(),
-            }
-            .to_string(),
-        );
+        let not_for_us = Rejection::NotForUs {
+            recipient: r.recipient.clone(),
+            us: store.office().to_string(),
+        };
+        inspection.note = Some(damaged_or(not_for_us, &outer, input, store, keys).to_string());
         return Ok(inspection);
     }
     let kept = keys_of_epoch(store.dir(), keys, r.recipient_epoch)?;
@@ -506,6 +504,12 @@ pub fn inspect(
             return Ok(inspection);
         }
     };
+    // The routing header said who sent it and with which keys; changed on the way, it says
+    // nothing to trust.
+    if opened.routing_changed(&outer) {
+        inspection.note = Some(Rejection::corrupted("routing").to_string());
+        return Ok(inspection);
+    }
     let verified = match signing_key(store, keys, &r.sender, r.sender_epoch, true) {
         Ok(key) => match opened.verify(&outer, &key) {
             Ok(()) => true,

@@ -119,7 +119,8 @@ pub fn read_frame(reader: &mut impl Read, total: u64) -> Result<Frame, Rejection
     prefix.extend_from_slice(&fixed);
     prefix.extend_from_slice(&routing_bytes);
     let rest = total.saturating_sub(prefix.len() as u64 + 8);
-    if body_len > MAX_FILE {
+    // Too large only when the file is: a length past the cap in a small file is a damaged one.
+    if body_len > MAX_FILE && rest > MAX_FILE {
         return Err(Rejection::TooLarge { limit: MAX_FILE });
     }
     if body_len > rest {

@@ -90,9 +90,16 @@ fn a_session_on_a_holiday_is_saved_on_the_second_enter() {
         .any(|s| s.title == "国庆专场" && s.date == day("2024-01-01")));
 }
 
-#[test]
-fn enrolling_into_a_full_session_asks_and_a_second_enter_enrols() {
-    let (_dir, store) = county_store();
+/// The county's first session open in 场次, its capacity set to the people already on it: the
+/// store, the screen's state, the session and how many are enrolled.
+fn a_full_session() -> (
+    tempfile::TempDir,
+    peixun::store::Store,
+    peixun::tui::app::State,
+    peixun::domain::Session,
+    usize,
+) {
+    let (dir, store) = county_store();
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('2'));
     press(&store, &mut state, KeyCode::Enter);
@@ -103,6 +110,12 @@ fn enrolling_into_a_full_session_asks_and_a_second_enter_enrols() {
     store
         .commit(vec![Payload::SessionUpserted(session.clone())])
         .expect("capacity");
+    (dir, store, state, session, enrolled)
+}
+
+#[test]
+fn enrolling_into_a_full_session_asks_and_a_second_enter_enrols() {
+    let (_dir, store, mut state, session, enrolled) = a_full_session();
     press(&store, &mut state, KeyCode::Char('a'));
     typed(&store, &mut state, "赵六");
     press(&store, &mut state, KeyCode::Tab);
@@ -141,17 +154,7 @@ fn enrolling_into_a_full_session_asks_and_a_second_enter_enrols() {
 /// in turn, and each Enter goes past only the questions already shown.
 #[test]
 fn a_near_enterprise_name_and_a_full_session_are_each_asked_in_turn() {
-    let (_dir, store) = county_store();
-    let mut state = load(&store, Theme::coloured());
-    press(&store, &mut state, KeyCode::Char('2'));
-    press(&store, &mut state, KeyCode::Enter);
-    let detail = state.sessions.detail.as_ref().expect("detail");
-    let mut session = detail.row.session.clone();
-    let enrolled = detail.people.len();
-    session.capacity = enrolled as u32;
-    store
-        .commit(vec![Payload::SessionUpserted(session.clone())])
-        .expect("capacity");
+    let (_dir, store, mut state, _session, _enrolled) = a_full_session();
     let enterprises = store.enterprises().expect("enterprises").len();
     press(&store, &mut state, KeyCode::Char('a'));
     typed(&store, &mut state, "赵六");
