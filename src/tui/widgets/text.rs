@@ -109,7 +109,9 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
                 if c == ' ' {
                     continue;
                 }
-                lines.push(String::new());
+                // A closing mark never starts a line: the character before it goes down too.
+                let carried = if closes_a_phrase(c) { line.pop() } else { None };
+                lines.push(carried.map(String::from).unwrap_or_default());
             }
             if let Some(line) = lines.last_mut() {
                 line.push(c);
@@ -117,6 +119,13 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines.iter().map(|l| l.trim_end().to_string()).collect()
+}
+
+fn closes_a_phrase(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '、' | '；' | '：' | '。' | '！' | '？' | '）' | '”' | '’' | '》' | '」'
+    )
 }
 
 /// `text` truncated and padded with spaces to exactly `width` columns.
@@ -233,6 +242,8 @@ mod tests {
         assert_eq!(wrap_words("", 6), [""]);
         // Columns, not chars: a Chinese character takes two.
         assert_eq!(wrap_words("知识产权大培训", 6), ["知识产", "权大培", "训"]);
+        // A closing mark goes down with the character before it rather than start a line.
+        assert_eq!(wrap_words("知识产权大：培训", 10), ["知识产权", "大：培训"]);
     }
 
     #[test]
