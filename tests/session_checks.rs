@@ -15,18 +15,18 @@ fn office(name: &str) -> tempfile::TempDir {
 }
 
 fn add(dir: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "session",
-        "add",
-        "--title",
-        "专利基础",
-        "--venue",
-        "区政务中心",
-        "--start",
-        "09:00",
-        "--end",
-        "11:00",
+    let mut args = vec!["session", "add"];
+    let defaults = [
+        ("--title", "专利基础"),
+        ("--venue", "区政务中心"),
+        ("--start", "09:00"),
+        ("--end", "11:00"),
     ];
+    for (flag, value) in defaults {
+        if !extra.contains(&flag) {
+            args.extend([flag, value]);
+        }
+    }
     args.extend_from_slice(extra);
     peixun(dir, &args)
 }
@@ -88,19 +88,13 @@ fn dates_outside_the_plan_or_on_holidays_need_yes() {
 #[test]
 fn a_title_keeps_its_chinese_punctuation() {
     let county = office("鄂城区");
-    let out = peixun(
+    let out = add(
         county.path(),
         &[
-            "session",
-            "add",
             "--kind",
             "offline",
             "--date",
             "2023-06-12",
-            "--start",
-            "09:00",
-            "--end",
-            "11:00",
             "--title",
             "知识产权培训班（第９期）：专利",
             "--venue",
