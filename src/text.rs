@@ -84,28 +84,40 @@ pub fn clean(raw: &str) -> Option<String> {
 
 /// Whether `name` is one edit from `typed`: a character left out, added or mistyped. Names share
 /// long stock parts (鄂州市…科技有限公司), so two edits already make another enterprise
-/// (光谷 for 晶晶); names of fewer than four characters are never near.
+/// (光谷 for 晶晶); names of fewer than four characters are never near. Read in one pass that
+/// stops at the second difference, without allocating: it runs over every known enterprise.
 pub fn near_name(typed: &[char], name: &str) -> bool {
-    let limit = 1;
-    if typed.len() < 4 || name.chars().count().abs_diff(typed.len()) > limit {
+    if typed.len() < 4 {
         return false;
     }
-    let name: Vec<char> = name.chars().collect();
-    let mut previous: Vec<usize> = (0..=name.len()).collect();
-    let mut current = vec![0; name.len() + 1];
-    for (i, a) in typed.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, b) in name.iter().enumerate() {
-            let replace = previous[j] + usize::from(a != b);
-            current[j + 1] = replace.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        // Every path through this row is already past the limit.
-        if current.iter().min().is_some_and(|least| *least > limit) {
-            return false;
-        }
-        std::mem::swap(&mut previous, &mut current);
+    let length = name.chars().count();
+    if length == typed.len() {
+        let mut differences = typed.iter().zip(name.chars()).filter(|(a, b)| **a != *b);
+        return differences.next().is_some() && differences.next().is_none();
     }
-    previous[name.len()] <= limit
+    if length == typed.len() + 1 {
+        return one_added(typed.iter().copied(), name.chars());
+    }
+    if length + 1 == typed.len() {
+        return one_added(name.chars(), typed.iter().copied());
+    }
+    false
+}
+
+/// Whether `longer` is `shorter` with one character added somewhere.
+fn one_added(shorter: impl Iterator<Item = char>, mut longer: impl Iterator<Item = char>) -> bool {
+    let mut shorter = shorter.peekable();
+    let mut skipped = false;
+    loop {
+        match (shorter.peek(), longer.next()) {
+            (Some(a), Some(b)) if *a == b => {
+                shorter.next();
+            }
+            (_, Some(_)) if !skipped => skipped = true,
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,8 +207,33 @@ pub fn same_name(typed: &str, known: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The edit distance worked out in full, to check the one-pass reading against.
+    fn distance(a: &[char], b: &[char]) -> usize {
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, x) in a.iter().enumerate() {
+            let mut current = vec![i + 1];
+            for (j, y) in b.iter().enumerate() {
+                let step = (previous[j] + usize::from(x != y))
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1);
+                current.push(step);
+            }
+            previous = current;
+        }
+        previous[b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn near_is_exactly_one_edit(typed in "[晶水产a]{4,9}", name in "[晶水产a]{2,10}") {
+            let typed: Vec<char> = typed.chars().collect();
+            let chars: Vec<char> = name.chars().collect();
+            proptest::prop_assert_eq!(near_name(&typed, &name), distance(&typed, &chars) == 1);
+        }
+    }
+
     #[test]
-    fn near_names_are_a_character_or_two_apart() {
+    fn near_names_are_one_character_apart() {
         let near = |typed: &str, name: &str| near_name(&typed.chars().collect::<Vec<_>>(), name);
         assert!(near(
             "鄂州晶晶水产科技有限公司",
@@ -221,6 +258,10 @@ mod tests {
             "鄂州市晶晶水产科技有限公司",
             "鄂州市晶晶水产科技有限公司集团分公司"
         ));
+        assert!(!near("鄂州市晶晶水产", "鄂州市晶晶水产"), "the same");
+        assert!(near("晶晶水产a", "晶晶水产"), "one added at the end");
+        assert!(near("a晶晶水产", "晶晶水产"), "one added at the start");
+        assert!(near("ABCDE", "ABXDE") && !near("ABCDE", "AXCDY"));
     }
 
     #[test]

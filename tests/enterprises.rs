@@ -313,3 +313,36 @@ fn a_name_with_full_width_brackets_is_found_as_typed() {
     assert!(outreach.status.success(), "{}", text(&outreach));
     assert_eq!(enterprises(d).len(), 1);
 }
+
+/// A sheet's new enterprise one character from a known one's (鄂州 for 鄂州市) is said in the
+/// preview with its row, before anything is written; the import still goes as the sheet says.
+#[test]
+fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
+    let dir = county();
+    let d = dir.path();
+    stdout(&peixun(
+        d,
+        &["enterprise", "add", "--name", "鄂州市晶晶水产科技有限公司"],
+    ));
+    let path = sheet(
+        d,
+        "报名表.csv",
+        &[
+            "张三,13800001111,鄂州晶晶水产科技有限公司,,".to_string(),
+            "李四,13800002222,鄂州市华光光电有限公司,,".to_string(),
+        ],
+    );
+    let preview = json(&peixun(
+        d,
+        &["import", path.to_str().unwrap(), "--dry-run", "--json"],
+    ));
+    let warnings = preview["warnings"].to_string();
+    assert!(
+        warnings.contains("第 2 行的企业“鄂州晶晶水产科技有限公司”与已登记的“鄂州市晶晶水产科技有限公司”只差一个字"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("华光"), "{warnings}");
+    assert_eq!(enterprises(d).len(), 1, "nothing written by the preview");
+    stdout(&peixun(d, &["import", path.to_str().unwrap()]));
+    assert_eq!(enterprises(d).len(), 3);
+}

@@ -96,8 +96,15 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
         known: KnownEnterprises::new(store.enterprises_for_people()?),
         counted: HashSet::new(),
         phones_seen: HashMap::new(),
+        near: 0,
     };
     let mut plan = sheet.plan(|row, plan| rules.row(row, plan))?;
+    if rules.near > NEAR_SAID {
+        plan.warnings.push(tf(
+            "cli.sheets.near_more",
+            &[("count", &(rules.near - NEAR_SAID))],
+        ));
+    }
     if let Some(session) = session {
         if let Some(full) = lists::over_capacity(store, session, plan.counts.enrolments)? {
             plan.counts.over_capacity = full.over;
@@ -110,6 +117,9 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
     }
     Ok(plan)
 }
+
+/// New enterprises near a known name said one by one; the rest are counted.
+const NEAR_SAID: usize = 20;
 
 /// A normalised phone as a number, one per phone: a 1 then its digits, so that a landline's
 /// leading 0 counts. A phone has at most 12 digits, so nothing wraps. Held as text, the phones
@@ -141,6 +151,8 @@ struct RowRules<'a> {
     counted: HashSet<String>,
     /// The first row of each phone (by `phone_key`), so a second row with it is named.
     phones_seen: HashMap<u64, usize>,
+    /// New enterprises whose names are one character from a known one's, said as warnings.
+    near: usize,
 }
 
 impl RowRules<'_> {
@@ -230,6 +242,20 @@ impl RowRules<'_> {
         Ok(Vec::new())
     }
 
+    fn say_near(&mut self, row: usize, name: &str, plan: &mut PeoplePlan) {
+        let typed: Vec<char> = name.chars().collect();
+        let Some(near) = self.known.all().find(|e| text::near_name(&typed, &e.name)) else {
+            return;
+        };
+        self.near += 1;
+        if self.near <= NEAR_SAID {
+            plan.warnings.push(tf(
+                "cli.sheets.near_enterprise",
+                &[("row", &row), ("name", &name), ("near", &near.name)],
+            ));
+        }
+    }
+
     /// The row's enterprise, known or new.
     fn enterprise(
         &mut self,
@@ -260,6 +286,11 @@ impl RowRules<'_> {
                 Ok(RowEnterprise::Id(k.id.clone()))
             }
             Match::New => {
+                // One character from a known name is most often the same enterprise mistyped:
+                // made new as the sheet says, and said, so the preview can be corrected first.
+                if code.is_none() {
+                    self.say_near(row.number, &name, plan);
+                }
                 let unit = row.get(Column::Unit);
                 let unit = if unit.is_empty() {
                     store.office().to_string()
