@@ -330,6 +330,7 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
         &[
             "张三,13800001111,鄂州晶晶水产科技有限公司,,".to_string(),
             "李四,13800002222,鄂州市华光光电有限公司,,".to_string(),
+            "王五,13800003333,鄂州市华光光电有限司,,".to_string(),
         ],
     );
     let preview = json(&peixun(
@@ -341,8 +342,12 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
         warnings.contains("第 2 行的企业“鄂州晶晶水产科技有限公司”与已登记的“鄂州市晶晶水产科技有限公司”只差一个字"),
         "{warnings}"
     );
-    assert!(!warnings.contains("华光"), "{warnings}");
+    // A near name on an earlier row is that row's, not one already registered.
+    assert!(
+        warnings.contains("第 4 行的企业“鄂州市华光光电有限司”与表中的“鄂州市华光光电有限公司”（第 3 行）只差一个字"),
+        "{warnings}"
+    );
     assert_eq!(enterprises(d).len(), 1, "nothing written by the preview");
     stdout(&peixun(d, &["import", path.to_str().unwrap()]));
-    assert_eq!(enterprises(d).len(), 3);
+    assert_eq!(enterprises(d).len(), 4);
 }

@@ -100,8 +100,13 @@ impl KnownEnterprises {
         }
     }
 
-    pub fn all(&self) -> impl Iterator<Item = &Enterprise> {
-        self.list.iter().map(|(e, _)| e)
+    /// The first enterprise whose name `near` accepts, and where it was met: stored, or on an
+    /// earlier row of the sheet (said as “（第 3 行）”, empty for a stored one).
+    pub fn first_near(&self, near: impl Fn(&str) -> bool) -> Option<(&Enterprise, String)> {
+        self.list
+            .iter()
+            .find(|(e, _)| near(&e.name))
+            .map(|(e, seen)| (e, where_seen(*seen)))
     }
 }
 

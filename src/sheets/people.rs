@@ -244,14 +244,27 @@ impl RowRules<'_> {
 
     fn say_near(&mut self, row: usize, name: &str, plan: &mut PeoplePlan) {
         let typed: Vec<char> = name.chars().collect();
-        let Some(near) = self.known.all().find(|e| text::near_name(&typed, &e.name)) else {
+        let Some((near, seen)) = self
+            .known
+            .first_near(|known| text::near_name(&typed, known))
+        else {
             return;
         };
         self.near += 1;
         if self.near <= NEAR_SAID {
+            let key = if seen.is_empty() {
+                "cli.sheets.near_enterprise"
+            } else {
+                "cli.sheets.near_on_row"
+            };
             plan.warnings.push(tf(
-                "cli.sheets.near_enterprise",
-                &[("row", &row), ("name", &name), ("near", &near.name)],
+                key,
+                &[
+                    ("row", &row),
+                    ("name", &name),
+                    ("near", &near.name),
+                    ("seen", &seen),
+                ],
             ));
         }
     }
