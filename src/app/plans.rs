@@ -190,11 +190,8 @@ pub fn annex_2(
     office: Option<&str>,
     today: NaiveDate,
 ) -> Outcome<crate::sheets::doc::Document> {
-    let rows = overview(store, office, today)?;
-    let office = match office {
-        Some(raw) => crate::domain::input::resolve_unit(raw).map_err(Refusal::Said)?,
-        None => store.office().to_string(),
-    };
+    let office = office_seen(store, office)?;
+    let rows = plans_under(store, &office, today)?;
     let maker = crate::sheets::stamp::office_name(&office, store.office())?;
     Ok(crate::sheets::plans::plans_document(
         &office,
@@ -208,6 +205,11 @@ pub fn annex_2(
 /// The plans of `office` (this office by default) and its units: an office sees its own and
 /// those below it, as the bundles brought them.
 pub fn overview(store: &Store, office: Option<&str>, today: NaiveDate) -> Outcome<Vec<UnitPlan>> {
+    plans_under(store, &office_seen(store, office)?, today)
+}
+
+/// The office a plan view is asked about: the one named, when it is this office or below it.
+fn office_seen(store: &Store, office: Option<&str>) -> Outcome<String> {
     let office = match office {
         Some(raw) => crate::domain::input::resolve_unit(raw).map_err(Refusal::Said)?,
         None => store.office().to_string(),
@@ -221,11 +223,16 @@ pub fn overview(store: &Store, office: Option<&str>, today: NaiveDate) -> Outcom
             ],
         )));
     }
-    let rows = unit_plans(store, &office, year(), today)?;
+    Ok(office)
+}
+
+/// The plans of `office`'s units, or why there are none to show.
+fn plans_under(store: &Store, office: &str, today: NaiveDate) -> Outcome<Vec<UnitPlan>> {
+    let rows = unit_plans(store, office, year(), today)?;
     if rows.is_empty() {
         return Err(Refusal::said(tf(
             "cli.plan.no_units",
-            &[("unit", &unit_name(&office))],
+            &[("unit", &unit_name(office))],
         )));
     }
     Ok(rows)

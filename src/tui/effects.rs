@@ -178,9 +178,10 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                     return report(state, Refusal::field("path", problem));
                 }
             }
-            if let Overlay::Form(form) = &state.overlay {
-                state.reports.job_form = Some(form.clone());
-                state.overlay = Overlay::None;
+            if matches!(state.overlay, Overlay::Form(_)) {
+                if let Overlay::Form(form) = std::mem::replace(&mut state.overlay, Overlay::None) {
+                    state.reports.job_form = Some(form);
+                }
             }
             if let Some(work) = jobs::prepare(state, job) {
                 start(workers, state, work);
