@@ -25,6 +25,7 @@ mod cli;
 mod cli_help;
 mod contacts;
 mod copied_folder;
+mod counted_once;
 mod demo;
 mod enterprises;
 mod faults;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::rollup::{coverage, TOTAL};
+use super::rollup::{coverage_and_own, TOTAL};
 use crate::campaign::campaign;
 use crate::cert::{Rules, Stage};
 use crate::store::Store;
@@ -77,13 +77,14 @@ pub struct BulletinRow {
 }
 
 /// The figures each unit holds itself, every unit under `office`: classes by their host,
-/// people by their unit (their enterprise's, else the office that registered them).
+/// people by their unit (their enterprise's, else the office that registered them); and the
+/// people trained under each unit and `office`, from the coverage.
 fn own_figures(
     store: &Store,
     office: &str,
     year: i32,
     today: NaiveDate,
-) -> Result<BTreeMap<String, Figures>> {
+) -> Result<(BTreeMap<String, Figures>, BTreeMap<String, usize>)> {
     let mut own: BTreeMap<String, Figures> = BTreeMap::new();
     for class in super::report::stats_rows(store, office, year, today)? {
         let f = own.entry(class.unit).or_default();
@@ -103,27 +104,27 @@ fn own_figures(
         f.certified += usize::from(c.status.reached(Stage::Certified));
         Ok(())
     })?;
-    // People trained come from the coverage report itself, so the two cannot disagree: its rows
-    // are subtotals, and a unit's own count is its row less its units' rows.
-    let rows = coverage(store, office)?;
-    let subtotal: BTreeMap<&str, usize> = rows
-        .iter()
-        .filter(|r| !r.own)
-        .map(|r| (r.unit.as_str(), r.people_reached))
-        .collect();
-    let sub = |unit: &str| {
-        let key = if unit == office { TOTAL } else { unit };
-        subtotal.get(key).copied().unwrap_or(0)
-    };
+    // People trained come from the coverage report itself, so the two cannot disagree: a unit's
+    // own count is its own, and a subtotal is the coverage's (which counts once a person two
+    // units registered).
+    let (rows, own_people) = coverage_and_own(store, office)?;
     for (unit, _) in campaign().descendants(office) {
-        let below: usize = campaign()
-            .children(&unit.id)
-            .iter()
-            .map(|c| sub(&c.id))
-            .sum();
-        own.entry(unit.id.clone()).or_default().trained = sub(&unit.id).saturating_sub(below);
+        own.entry(unit.id.clone()).or_default().trained =
+            own_people.get(&unit.id).copied().unwrap_or(0);
     }
-    Ok(own)
+    let subtotals = rows
+        .into_iter()
+        .filter(|r| !r.own)
+        .map(|r| {
+            let unit = if r.unit == TOTAL {
+                office.to_string()
+            } else {
+                r.unit
+            };
+            (unit, r.people_reached)
+        })
+        .collect();
+    Ok((own, subtotals))
 }
 
 /// The bulletin's rows: for an office with units, its own figures first (本级) when it has any,
@@ -135,13 +136,14 @@ pub fn bulletin(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<BulletinRow>> {
-    let own = own_figures(store, office, year, today)?;
+    let (own, trained_under) = own_figures(store, office, year, today)?;
     let own_of = |unit: &str| own.get(unit).copied().unwrap_or_default();
     let subtotal = |unit: &str| {
         let mut sum = Figures::default();
         for (u, _) in campaign().descendants(unit) {
             sum += own_of(&u.id);
         }
+        sum.trained = trained_under.get(unit).copied().unwrap_or(0);
         sum
     };
     let row = |unit: &str, depth: usize, own: bool, figures: Figures| BulletinRow {

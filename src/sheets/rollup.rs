@@ -2,6 +2,7 @@
 //! enterprises and people reached against the campaign's target.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use super::doc::{Align, Cell, Column, Document, Row, Value};
 use crate::campaign::{campaign, unit_name, UnitLevel};
 use crate::domain::outreach::{Outreach, OutreachStatus};
-use crate::domain::EnterpriseCategory;
+use crate::domain::{EnterpriseCategory, Person};
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::ledger::Freshness;
@@ -198,19 +199,22 @@ pub struct Coverage {
     /// Enterprises the unit's outreach reached (any status recorded), and those visited.
     pub enterprises_contacted: usize,
     pub enterprises_visited: usize,
+    /// Whether this row counts once an enterprise or a person that two or more of its units
+    /// registered, so that it is less than the sum of their rows.
+    pub counted_once: bool,
     /// The newest bundle that brought the unit's work (none for the office itself, the total,
     /// or a unit nothing has come from).
     pub received: Option<Freshness>,
 }
 
-/// A unit's enterprises by identity (credit code, else record id), so that a subtotal over
-/// several units counts an enterprise known to two of them once.
+/// A unit's enterprises and people by identity (`Identities`), so that a subtotal over several
+/// units counts once an enterprise or a person known to two of them.
 #[derive(Default, Clone)]
 struct Figures {
     enterprises: BTreeSet<String>,
     enterprises_reached: BTreeSet<String>,
     reached_by_category: [BTreeSet<String>; 4],
-    people_reached: usize,
+    people_reached: HashSet<u64>,
     contacted: BTreeSet<String>,
     visited: BTreeSet<String>,
 }
@@ -227,7 +231,8 @@ impl Figures {
         {
             mine.extend(theirs.iter().cloned());
         }
-        self.people_reached += other.people_reached;
+        self.people_reached
+            .extend(other.people_reached.iter().copied());
         self.contacted.extend(other.contacted.iter().cloned());
         self.visited.extend(other.visited.iter().cloned());
     }
@@ -235,9 +240,78 @@ impl Figures {
     fn is_empty(&self) -> bool {
         self.enterprises.is_empty()
             && self.enterprises_reached.is_empty()
-            && self.people_reached == 0
+            && self.people_reached.is_empty()
+    }
+
+    /// The sizes a union can only lose by counting one identity once.
+    fn sizes(&self) -> [usize; 3] {
+        [
+            self.enterprises.len(),
+            self.enterprises_reached.len(),
+            self.people_reached.len(),
+        ]
     }
 }
+
+/// Who an enterprise or a person is across the units that registered them: units register
+/// independently, so one firm or one trainee can be a record in each of two counties.
+/// - An enterprise is its credit code; without one, the code of a coded record with the same
+///   name, else its name (company names are unique where they are registered).
+/// - A person is their name and phone; without a phone, their name at their enterprise.
+struct Identities {
+    unit_and_key: HashMap<String, (String, String)>,
+    code_of_name: HashMap<String, String>,
+}
+
+impl Identities {
+    fn read(store: &Store) -> Result<Identities> {
+        let mut unit_and_key = HashMap::new();
+        let mut code_of_name = HashMap::new();
+        for e in store.enterprises_each() {
+            let e = e?;
+            let key = match e.credit_code {
+                Some(code) => {
+                    code_of_name.entry(e.name).or_insert_with(|| code.clone());
+                    code
+                }
+                None => format!("{NAMED}{}", e.name),
+            };
+            unit_and_key.insert(e.id, (e.unit, key));
+        }
+        Ok(Identities {
+            unit_and_key,
+            code_of_name,
+        })
+    }
+
+    fn unit(&self, enterprise: &str) -> Option<&str> {
+        self.unit_and_key
+            .get(enterprise)
+            .map(|(unit, _)| unit.as_str())
+    }
+
+    fn enterprise(&self, enterprise: &str) -> Option<&str> {
+        let (_, key) = self.unit_and_key.get(enterprise)?;
+        Some(match key.strip_prefix(NAMED) {
+            Some(name) => self.code_of_name.get(name).unwrap_or(key),
+            None => key,
+        })
+    }
+
+    fn person(&self, p: &Person) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        p.name.trim().hash(&mut hasher);
+        match (p.phone.trim(), p.enterprise.as_deref()) {
+            ("", Some(e)) => self.enterprise(e).unwrap_or(e).hash(&mut hasher),
+            ("", None) => p.id.hash(&mut hasher),
+            (phone, _) => phone.hash(&mut hasher),
+        }
+        hasher.finish()
+    }
+}
+
+/// Marks a key that is an enterprise's name, not a credit code (no code holds it).
+const NAMED: &str = "名称:";
 
 /// The people trained: 参训达标 as certification decides it (online to the rule's minutes, or
 /// checked in at the rule's number of offline classes), so that coverage, the 通报 and
@@ -255,11 +329,7 @@ pub fn trained_people(store: &Store) -> Result<BTreeSet<String>> {
 /// office that enrolled them). Read a record at a time: at ten times the province, everyone's
 /// records held at once were 126 MB of the 400 MB `report coverage` took.
 fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
-    let mut unit_of: HashMap<String, String> = HashMap::new();
-    for e in store.enterprises_each() {
-        let e = e?;
-        unit_of.insert(e.id, e.unit);
-    }
+    let identities = Identities::read(store)?;
     let attended = trained_people(store)?;
     let mut own: BTreeMap<String, Figures> = BTreeMap::new();
     let mut reached: HashSet<String> = HashSet::new();
@@ -270,25 +340,25 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
         }
         let unit = person
             .enterprise
-            .as_ref()
-            .and_then(|e| unit_of.get(e))
-            .cloned()
-            .unwrap_or_else(|| person.office.clone());
-        own.entry(unit).or_default().people_reached += 1;
+            .as_deref()
+            .and_then(|e| identities.unit(e))
+            .unwrap_or(&person.office);
+        own.entry(unit.to_string())
+            .or_default()
+            .people_reached
+            .insert(identities.person(&person));
         if let Some(e) = person.enterprise {
             reached.insert(e);
         }
     }
-    drop(unit_of);
     // Whether each enterprise contacted was visited.
     let visited: HashMap<String, bool> = store
         .each_with_ids::<Outreach>("r/")
         .map(|entry| entry.map(|(id, o)| (id, o.status == OutreachStatus::Visited)))
         .collect::<Result<_>>()?;
-    // An enterprise is its credit code: records of one code made by two offices count once.
     for e in store.enterprises_each() {
         let e = e?;
-        let identity = e.credit_code.clone().unwrap_or_else(|| e.id.clone());
+        let identity = identities.enterprise(&e.id).unwrap_or(&e.id).to_string();
         let figures = own.entry(e.unit.clone()).or_default();
         if let Some(&was_visited) = visited.get(&e.id) {
             figures.contacted.insert(identity.clone());
@@ -313,19 +383,37 @@ fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
 /// (a city's row is the subtotal of its counties); the office's own figures apart (本级) when it
 /// has any, or when it has no units; the total last.
 pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
+    Ok(coverage_and_own(store, office)?.0)
+}
+
+/// `coverage`, and each unit's own people trained apart from its units' (counted once within
+/// the unit).
+pub fn coverage_and_own(
+    store: &Store,
+    office: &str,
+) -> Result<(Vec<Coverage>, BTreeMap<String, usize>)> {
     let own = own_figures(store)?;
+    let own_people = own
+        .iter()
+        .map(|(unit, f)| (unit.clone(), f.people_reached.len()))
+        .collect();
     let fresh = store.freshness()?;
     let tree = campaign().descendants(office);
     let subtotal = |unit: &str| {
         let mut sum = Figures::default();
+        let mut parts = [0; 3];
         for (u, _) in campaign().descendants(unit) {
             if let Some(figures) = own.get(&u.id) {
                 sum.add(figures);
+                for (part, size) in parts.iter_mut().zip(figures.sizes()) {
+                    *part += size;
+                }
             }
         }
-        sum
+        let counted_once = sum.sizes() != parts;
+        (sum, counted_once)
     };
-    let row = |unit: &str, depth: usize, own: bool, f: Figures| Coverage {
+    let row = |unit: &str, depth: usize, own: bool, (f, counted_once): (Figures, bool)| Coverage {
         unit: unit.to_string(),
         depth,
         own,
@@ -336,9 +424,10 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
             .zip(&f.reached_by_category)
             .map(|(c, reached)| (c.name().to_string(), reached.len()))
             .collect(),
-        people_reached: f.people_reached,
+        people_reached: f.people_reached.len(),
         enterprises_contacted: f.contacted.len(),
         enterprises_visited: f.visited.len(),
+        counted_once,
         received: if unit == TOTAL {
             None
         } else {
@@ -348,13 +437,13 @@ pub fn coverage(store: &Store, office: &str) -> Result<Vec<Coverage>> {
     let mut rows = Vec::new();
     let office_own = own.get(office).cloned().unwrap_or_default();
     if tree.len() <= 1 || !office_own.is_empty() {
-        rows.push(row(office, 0, tree.len() > 1, office_own));
+        rows.push(row(office, 0, tree.len() > 1, (office_own, false)));
     }
     for (unit, depth) in tree.iter().skip(1) {
         rows.push(row(&unit.id, *depth, false, subtotal(&unit.id)));
     }
     rows.push(row(TOTAL, 0, false, subtotal(office)));
-    Ok(rows)
+    Ok((rows, own_people))
 }
 
 /// The county-level units under `unit` (itself, if it is one).
@@ -406,6 +495,14 @@ fn category_note(coverage: &[Coverage]) -> Option<String> {
         "cli.report.category_note",
         &[("parts", &parts.join(&t("cli.list_sep")))],
     ))
+}
+
+/// Under the table, when a subtotal counts once what two of its units both registered.
+pub fn counted_once_note(coverage: &[Coverage]) -> Option<String> {
+    coverage
+        .iter()
+        .any(|row| row.counted_once)
+        .then(|| t("cli.report.counted_once_note"))
 }
 
 /// `coverage` of `office` as a printable document, seen from the store's own office: a row per
@@ -532,7 +629,10 @@ pub fn coverage_document(
         line,
         columns,
         rows,
-        notes: category_note(coverage).into_iter().collect(),
+        notes: category_note(coverage)
+            .into_iter()
+            .chain(counted_once_note(coverage))
+            .collect(),
         landscape: false,
         signing: false,
         maker: maker.to_string(),
