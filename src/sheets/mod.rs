@@ -23,6 +23,7 @@ pub mod pdf;
 mod pdf_rows;
 pub mod people;
 pub mod plans;
+mod reached;
 pub mod read;
 pub mod report;
 pub mod results;
