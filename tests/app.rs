@@ -315,3 +315,50 @@ fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
     assert_eq!(made.name, "鄂州晶晶水产科技有限公司");
     assert_eq!(store.enterprises().unwrap().len(), 2);
 }
+
+/// The city holds its counties' sessions, but what it enters on their lists would never travel
+/// down to the county's door: it is told whose list it is, and nothing is written. Its own
+/// session, hosted by a county, stays its list.
+#[test]
+fn a_county_sessions_list_is_kept_by_the_county_not_the_city() {
+    use crate::common::offices::*;
+    use peixun::log::Payload;
+    let (city, echeng, _huarong) = city_and_two_counties();
+    county_work(&echeng, "a");
+    city.imported(&echeng.send(&city));
+    let county_session = format!("S-{ECHENG}-a");
+    let person = format!("P-{ECHENG}-a");
+    let ops = city.store.ops().count();
+    let draft = PersonDraft {
+        name: "王测试".into(),
+        phone: "13912398765".into(),
+        position: String::new(),
+        enterprise: FIRM.into(),
+        credit_code: String::new(),
+        new_enterprise: true,
+    };
+    for refused in [
+        app::sessions::enrol(&city.store, &county_session, &draft, false).map(drop),
+        app::sessions::unenrol(&city.store, &county_session, &person),
+    ] {
+        match refused {
+            Err(Refusal::Said(said)) => {
+                assert!(said.contains("鄂城区") && said.contains("名单在"), "{said}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(city.store.ops().count(), ops, "nothing written");
+
+    let own = format!("S-{EZHOU}-joint");
+    let mut joint = match session(EZHOU, &own, "第一场") {
+        Payload::SessionUpserted(s) => s,
+        _ => unreachable!(),
+    };
+    joint.host = ECHENG.into();
+    joint.units = vec![ECHENG.into()];
+    city.store
+        .commit(vec![Payload::SessionUpserted(joint)])
+        .unwrap();
+    app::sessions::enrol(&city.store, &own, &draft, false).unwrap();
+}

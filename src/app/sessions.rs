@@ -45,14 +45,19 @@ pub fn may_change(office: &str, session: &Session) -> Outcome<()> {
     )))
 }
 
-/// A session's list is kept by its office, the offices above it and the units it names (a joint
-/// session's host and co-host enrol and check in their own people).
+/// A session's list is kept by its office and the units it names (a joint session's host and
+/// co-host enrol and check in their own people), not by the offices above it.
 pub fn may_keep_list(office: &str, session: &Session) -> Outcome<()> {
     if crate::log::authority::may_keep_list(office, session) {
         return Ok(());
     }
+    let key = if crate::campaign::hierarchy::within(office, &session.office) {
+        "cli.session.list_kept_below"
+    } else {
+        "cli.session.not_list_keeper"
+    };
     Err(Refusal::said(tf(
-        "cli.session.not_list_keeper",
+        key,
         &[("id", &session.id), ("owner", &unit_name(&session.office))],
     )))
 }

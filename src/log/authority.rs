@@ -355,10 +355,12 @@ fn enterprise_of(enterprise: &str, unit: &str) -> Result<(), Rule> {
 }
 
 /// Whether `office` may keep `session`'s list (enrol, check in) as the program offers it: the
-/// session's own office or one above it, or a unit the session names (host, co-host, covered).
+/// session's own office, or a unit the session names (host, co-host, covered), whose entries
+/// travel up to the session's office. An office above the session's is not offered it: nothing
+/// of its people travels down, so what it entered would never be on the list at the door.
 /// The fold accepts the wider line of `list_rules`; this is what an honest office is offered.
 pub fn may_keep_list(office: &str, session: &Session) -> bool {
-    within(office, &session.office)
+    office == session.office
         || session.host == office
         || session.cohost.as_deref() == Some(office)
         || session.units.iter().any(|u| u == office)
