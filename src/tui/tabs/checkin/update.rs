@@ -204,8 +204,8 @@ fn open_walk_in_with(c: &CheckinState, ctx: &mut Ctx, name: &str, phone: &str) {
     suggest::refresh(c, &[], ctx.overlay);
 }
 
-/// The sessions whose door this office runs (its own, those below it, the joint sessions that
-/// name it), as indices into the 场次 rows: the picker's list.
+/// The sessions whose door this office runs (its own, and the joint sessions that name it), as
+/// indices into the 场次 rows: the picker's list.
 pub fn door_rows(sessions: &[SessionRow], office: &str) -> Vec<usize> {
     sessions
         .iter()
