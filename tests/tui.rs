@@ -30,6 +30,8 @@ mod joint;
 
 #[path = "tui/polish.rs"]
 mod polish;
+#[path = "tui/polish_sessions.rs"]
+mod polish_sessions;
 
 #[path = "tui/reports.rs"]
 mod reports;
