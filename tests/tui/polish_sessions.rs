@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 use super::fixtures::*;
 use peixun::domain::{Person, SessionCourse, SessionKind};
 use peixun::log::Payload;
-use peixun::tui::Theme;
+use peixun::tui::{Effect, Theme};
 
 /// `n` new people of the office enrolled in `session` (学员甲, 学员乙, ...).
 fn crowd(store: &peixun::store::Store, session: &str, n: usize) -> Vec<Payload> {
@@ -32,11 +32,10 @@ fn crowd(store: &peixun::store::Store, session: &str, n: usize) -> Vec<Payload> 
     out
 }
 
-#[test]
-fn session_detail_keeps_the_counts_and_lists_every_course_at_80_columns() {
-    let (_dir, store) = county_store();
+/// A session of long words and twenty people, the first listed, committed to `store`.
+fn long_session(store: &peixun::store::Store) -> peixun::domain::Session {
     let mut long = session(
-        &store,
+        store,
         SessionKind::Offline,
         "鄂州市2023年“百县万企”知识产权线下大培训（第一场）",
         "2023-03-01",
@@ -51,8 +50,15 @@ fn session_detail_keeps_the_counts_and_lists_every_course_at_80_columns() {
         })
         .collect();
     let mut payloads = vec![Payload::SessionUpserted(long.clone())];
-    payloads.extend(crowd(&store, &long.id, 20));
+    payloads.extend(crowd(store, &long.id, 20));
     store.commit(payloads).expect("commit");
+    long
+}
+
+#[test]
+fn session_detail_keeps_the_counts_and_lists_every_course_at_80_columns() {
+    let (_dir, store) = county_store();
+    let long = long_session(&store);
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('2'));
     state.sessions.selected = 0;
@@ -262,4 +268,103 @@ fn the_enrol_form_offers_known_enterprises_by_part_of_the_name() {
         1,
         "no new enterprise"
     );
+}
+
+#[test]
+fn an_edit_keeps_the_sessions_filter_and_selects_the_edited_row() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('/'));
+    typed(&store, &mut state, "大培训");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.sessions.visible().len(), 2);
+    // The second row the filter shows, opened and its venue edited.
+    press(&store, &mut state, KeyCode::Down);
+    let id = state
+        .sessions
+        .selected_row()
+        .expect("row")
+        .session
+        .id
+        .clone();
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Char('e'));
+    for _ in 0..4 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    typed(&store, &mut state, "二楼");
+    let effect = press(&store, &mut state, KeyCode::Enter);
+    assert!(matches!(effect, Some(Effect::SaveSession { .. })));
+    press(&store, &mut state, KeyCode::Esc);
+    assert!(state.sessions.detail.is_none());
+    assert_eq!(state.sessions.filter.input.value(), "大培训");
+    assert_eq!(state.sessions.visible().len(), 2);
+    let row = state.sessions.selected_row().expect("selected");
+    assert_eq!(row.session.id, id);
+    assert!(row.session.venue.ends_with("二楼"), "{}", row.session.venue);
+    assert!(screen_text(&state, 80, 24).contains("大培训"));
+}
+
+#[test]
+fn a_new_session_the_filter_hides_clears_the_filter_to_be_shown() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('/'));
+    typed(&store, &mut state, "大培训");
+    press(&store, &mut state, KeyCode::Enter);
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "专利导航实务");
+    for _ in 0..4 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    typed(&store, &mut state, "区图书馆");
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(!state.sessions.filter.is_active());
+    let row = state.sessions.selected_row().expect("selected");
+    assert_eq!(row.session.title, "专利导航实务");
+}
+
+#[test]
+fn the_half_of_a_wide_character_the_forms_border_cuts_is_blanked_on_screen() {
+    let (_dir, store) = county_store();
+    // The audience fills its lines: a character spans the columns the right border takes.
+    let mut wide = session(
+        &store,
+        SessionKind::Offline,
+        "专利导航实务",
+        "2023-03-01",
+        "报告厅",
+    );
+    wide.audience = "企业高管代表".repeat(20);
+    store
+        .commit(vec![Payload::SessionUpserted(wide)])
+        .expect("commit");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    state.sessions.selected = 0;
+    press(&store, &mut state, KeyCode::Enter);
+    let before = draw(&state, 80, 24).backend().buffer().clone();
+    press(&store, &mut state, KeyCode::Char('e'));
+    let after = draw(&state, 80, 24).backend().buffer().clone();
+    let (x, top) = find(&after, "┐").expect("the form's top-right corner");
+    let (_, bottom) = find(&after, "┘").expect("the form's bottom-right corner");
+    let sent: Vec<(u16, u16)> = before
+        .diff(&after)
+        .into_iter()
+        .map(|(x, y, _)| (x, y))
+        .collect();
+    let cut: Vec<u16> = (top..=bottom)
+        .filter(|&y| unicode_width::UnicodeWidthStr::width(before[(x, y)].symbol()) == 2)
+        .collect();
+    assert!(!cut.is_empty(), "no wide character under the border");
+    // The border overwrites the character's first half; its second half is sent blank, not
+    // left to the terminal.
+    for y in cut {
+        assert!(
+            sent.contains(&(x + 1, y)),
+            "row {y}: the half beside the border stays"
+        );
+    }
 }
