@@ -37,6 +37,8 @@ mod polish_sessions;
 mod reports;
 #[path = "tui/reports_chain.rs"]
 mod reports_chain;
+#[path = "tui/reports_screen.rs"]
+mod reports_screen;
 
 #[path = "tui/notice.rs"]
 mod notice;

@@ -78,6 +78,11 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
     let Some(status) = &state.status else {
         return;
     };
+    // The 报表 tab shows a job's outcome whole above; the line under it would say it again.
+    let outcome = state.reports.outcome.as_ref();
+    if state.tab == Tab::Reports && outcome.is_some_and(|o| o.line() == status.text) {
+        return;
+    }
     let style = if status.error {
         state.theme.status_error
     } else {
