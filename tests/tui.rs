@@ -30,11 +30,15 @@ mod joint;
 
 #[path = "tui/polish.rs"]
 mod polish;
+#[path = "tui/polish_sessions.rs"]
+mod polish_sessions;
 
 #[path = "tui/reports.rs"]
 mod reports;
 #[path = "tui/reports_chain.rs"]
 mod reports_chain;
+#[path = "tui/reports_screen.rs"]
+mod reports_screen;
 
 #[path = "tui/notice.rs"]
 mod notice;

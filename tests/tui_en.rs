@@ -24,6 +24,9 @@ mod plan_en;
 #[path = "tui/wrapping_en.rs"]
 mod wrapping_en;
 
+#[path = "tui/header_en.rs"]
+mod header_en;
+
 /// A screen at 80x24, the size coordinators use over SSH.
 fn snapshot(name: &str, state: &peixun::tui::app::State) {
     let terminal = fixtures::draw(state, 80, 24);

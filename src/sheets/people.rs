@@ -121,6 +121,13 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
 /// New enterprises near a known name said one by one; the rest are counted.
 const NEAR_SAID: usize = 20;
 
+/// A warning of the plan as the terminal interface shows it: the hint to preview with
+/// `--dry-run` is the command line's, and the interface previews every import anyway.
+pub fn on_screen(warning: &str) -> &str {
+    let hint = t("cli.sheets.preview_first");
+    warning.strip_suffix(hint.as_str()).unwrap_or(warning)
+}
+
 /// A normalised phone as a number, one per phone: a 1 then its digits, so that a landline's
 /// leading 0 counts. A phone has at most 12 digits, so nothing wraps. Held as text, the phones
 /// of a million rows took 80 MB.
@@ -264,6 +271,7 @@ impl RowRules<'_> {
                     ("name", &name),
                     ("near", &near.name),
                     ("seen", &seen),
+                    ("preview", &t("cli.sheets.preview_first")),
                 ],
             ));
         }

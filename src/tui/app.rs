@@ -65,6 +65,20 @@ impl Tab {
         })
     }
 
+    /// The title when the full ones do not all fit the header: as short as it reads.
+    pub fn short_title(self) -> String {
+        t(match self {
+            Tab::Calendar => "tui.tab_short.calendar",
+            Tab::Sessions => "tui.tab_short.sessions",
+            Tab::Checklist => "tui.tab_short.checklist",
+            Tab::Checkin => "tui.tab_short.checkin",
+            Tab::Reports => "tui.tab_short.reports",
+            Tab::Cert => "tui.tab_short.cert",
+            Tab::Sync => "tui.tab_short.sync",
+            Tab::Outreach => "tui.tab_short.outreach",
+        })
+    }
+
     /// The action that goes straight to this tab.
     pub fn action(self) -> Action {
         match self {

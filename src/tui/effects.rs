@@ -211,15 +211,12 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
                 state.overlay = Overlay::None;
             }
             if let Some(message) = message {
-                if select.is_some() {
-                    state.sessions.filter = Default::default();
-                }
                 match read_again(store, state) {
                     Ok(()) => state.info(message),
                     Err(e) => state.error(chain(&e)),
                 }
                 if let Some(id) = &select {
-                    state.sessions.select_id(id);
+                    state.sessions.select_saved(id);
                 }
             }
         }

@@ -382,9 +382,11 @@ pub fn imported(store: &Store, state: &mut State, text: String) {
 }
 
 fn show(state: &mut State, text: String, error: bool) {
-    // The status line is one line; the tab shows the outcome's lines as they are.
-    let line = text.replace('\n', " ");
-    state.reports.outcome = Some(Outcome { text, error });
+    // The status line is one line, said on the other tabs; the 报表 tab shows the outcome's
+    // lines as they are.
+    let outcome = Outcome { text, error };
+    let line = outcome.line();
+    state.reports.outcome = Some(outcome);
     if error {
         state.error(line);
     } else {

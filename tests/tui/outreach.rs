@@ -11,6 +11,35 @@ use peixun::tui::app::Overlay;
 use peixun::tui::Theme;
 
 #[test]
+fn every_key_of_the_enterprises_tab_fits_the_footer_at_80_columns() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    let screen = screen_text(&state, 80, 24);
+    let footer = screen.lines().last().unwrap_or_default();
+    for hint in [
+        "? 帮助",
+        "Enter 联络",
+        "a 登记需求",
+        "d 答复需求",
+        "/ 筛选",
+        "n 未参训",
+        "Tab 切换",
+        "q 退出",
+    ] {
+        assert!(footer.contains(hint), "{hint} missing: {footer}");
+    }
+    // The other way of the toggle is as short.
+    press(&store, &mut state, KeyCode::Char('n'));
+    let screen = screen_text(&state, 80, 24);
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(
+        footer.contains("n 看全部") && footer.contains("q 退出"),
+        "{footer}"
+    );
+}
+
+#[test]
 fn a_status_is_recorded_from_the_enterprises_tab() {
     let (_dir, store) = county_store();
     let mut state = load(&store, Theme::coloured());

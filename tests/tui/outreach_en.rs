@@ -20,10 +20,14 @@ fn the_enterprises_tab_speaks_english() {
     // Every key of the tab fits the footer at 80 columns, the last one too.
     let footer = screen.lines().last().unwrap_or_default();
     for hint in [
-        "Enter outreach",
-        "a add need",
-        "d answer need",
-        "n untrained only",
+        "? help",
+        "Enter record",
+        "a need",
+        "d reply",
+        "/ filter",
+        "n untrained",
+        "Tab next",
+        "q quit",
     ] {
         assert!(footer.contains(hint), "{hint} missing: {footer}");
     }

@@ -12,11 +12,15 @@ use crate::i18n::{t, tf};
 use crate::tui::action::Action;
 use crate::tui::app::{hints, Confirm, Otherwise, State, Tab};
 
+/// A tab's title as the header may write it: full or short.
+type Title = fn(Tab) -> String;
+
 pub fn header(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     // Every tab stays in view: the date goes first when the line is short, then the role, then
-    // the other tabs' titles (their keys stay), for longer titles such as English ones.
-    let bar = |compact: bool| -> Vec<(Tab, String)> {
+    // the full titles for short ones (English ones are long), then the other tabs' titles
+    // (their keys stay).
+    let bar = |title: Title, compact: bool| -> Vec<(Tab, String)> {
         Tab::ALL
             .iter()
             .map(|tab| {
@@ -24,7 +28,7 @@ pub fn header(frame: &mut Frame, area: Rect, state: &State) {
                 if compact && *tab != state.tab {
                     (*tab, format!(" {key} "))
                 } else {
-                    (*tab, format!(" {key} {} ", tab.title()))
+                    (*tab, format!(" {key} {} ", title(*tab)))
                 }
             })
             .collect()
@@ -40,14 +44,19 @@ pub fn header(frame: &mut Frame, area: Rect, state: &State) {
         let tabs_w: usize = tabs.iter().map(|(_, text)| width(text) + 1).sum();
         width(office) + tabs_w <= area.width as usize
     };
-    let (office, tabs) = [false, true]
+    let tiers: [(Title, bool); 3] = [
+        (Tab::title, false),
+        (Tab::short_title, false),
+        (Tab::title, true),
+    ];
+    let (office, tabs) = tiers
         .into_iter()
-        .map(bar)
+        .map(|(title, compact)| bar(title, compact))
         .find_map(|tabs| {
             let office = offices.iter().find(|o| fits(o, &tabs))?.clone();
             Some((office, tabs))
         })
-        .unwrap_or_else(|| (String::new(), bar(true)));
+        .unwrap_or_else(|| (String::new(), bar(Tab::title, true)));
     let tabs_w: usize = tabs.iter().map(|(_, text)| width(text) + 1).sum();
     let used = width(&office) + tabs_w;
     let mut spans = vec![Span::styled(office, theme.header.patch(theme.title))];
@@ -69,6 +78,11 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
     let Some(status) = &state.status else {
         return;
     };
+    // The 报表 tab shows a job's outcome whole above; the line under it would say it again.
+    let outcome = state.reports.outcome.as_ref();
+    if state.tab == Tab::Reports && outcome.is_some_and(|o| o.line() == status.text) {
+        return;
+    }
     let style = if status.error {
         state.theme.status_error
     } else {

@@ -21,16 +21,28 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-/// Blanks the area under an overlay box, and the column left of it: a Chinese character
-/// starting there would spill over the box's left border.
+/// Blanks the area under an overlay box and a column on each side of it: a Chinese character
+/// starting left of the box would spill over its left border, and one the right border cut
+/// leaves its other half (or the tab's text cut mid-phrase) beside the box.
 pub fn clear_under(frame: &mut Frame, area: Rect) {
     let left = area.x.saturating_sub(1);
     let widened = Rect {
         x: left,
-        width: area.width + (area.x - left),
+        width: area.width.saturating_add(area.x - left).saturating_add(1),
         ..area
     };
-    frame.render_widget(Clear, widened.intersection(frame.area()));
+    let cleared = widened.intersection(frame.area());
+    frame.render_widget(Clear, cleared);
+    // Blank before and after, that column would not be sent again, and a terminal that keeps
+    // the half of a wide character the right border overwrote would go on showing it.
+    let right = area.right();
+    if right < cleared.right() {
+        for y in cleared.top()..cleared.bottom() {
+            if let Some(cell) = frame.buffer_mut().cell_mut((right, y)) {
+                cell.diff_option = ratatui::buffer::CellDiffOption::AlwaysUpdate;
+            }
+        }
+    }
 }
 
 /// Draws `lines` as a panel under a rule at the foot of `area` (nothing when there are none) and

@@ -145,6 +145,13 @@ pub struct Outcome {
     pub error: bool,
 }
 
+impl Outcome {
+    /// The outcome as the status line has it: one line.
+    pub fn line(&self) -> String {
+        self.text.replace('\n', " ")
+    }
+}
+
 #[derive(Default)]
 pub struct ReportsState {
     /// Index into `ENTRIES`.

@@ -213,6 +213,7 @@ fn preview_lines(view: &View, preview: &Preview, area: Rect) -> Vec<Line<'static
         w,
     ));
     for warning in &plan.warnings {
+        let warning = crate::sheets::people::on_screen(warning);
         lines.extend(
             wrap_words(warning, w.max(8))
                 .into_iter()

@@ -194,6 +194,19 @@ impl SessionsState {
         true
     }
 
+    /// Puts the cursor on a session just saved. The coordinator's filter stays; only a session
+    /// it hides (a new one, or a title changed out of it) clears it, so the saved one is shown.
+    pub fn select_saved(&mut self, id: &str) {
+        let hidden = !self
+            .visible()
+            .iter()
+            .any(|&i| self.rows[i].session.id == id);
+        if hidden {
+            self.filter = Filter::default();
+        }
+        self.select_id(id);
+    }
+
     /// Keeps the cursor on the session with `id` after a reload, if it is still listed.
     pub fn select_id(&mut self, id: &str) {
         if let Some(pos) = self
