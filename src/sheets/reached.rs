@@ -11,33 +11,32 @@ use crate::domain::{EnterpriseCategory, Person};
 use crate::store::Store;
 
 /// A unit's enterprises and people by identity (`Identities`), so that a subtotal over several
-/// units counts once an enterprise or a person known to two of them.
+/// units counts once an enterprise or a person known to two of them. Identities are hashes: at
+/// ten times the province, names and codes as text took 40 MB more.
 #[derive(Default, Clone)]
 pub(super) struct Figures {
-    pub(super) enterprises: BTreeSet<String>,
-    pub(super) enterprises_reached: BTreeSet<String>,
-    pub(super) reached_by_category: [BTreeSet<String>; 4],
+    pub(super) enterprises: HashSet<u64>,
+    pub(super) enterprises_reached: HashSet<u64>,
+    pub(super) reached_by_category: [HashSet<u64>; 4],
     pub(super) people_reached: HashSet<u64>,
-    pub(super) contacted: BTreeSet<String>,
-    pub(super) visited: BTreeSet<String>,
+    pub(super) contacted: HashSet<u64>,
+    pub(super) visited: HashSet<u64>,
 }
 
 impl Figures {
     pub(super) fn add(&mut self, other: &Figures) {
-        self.enterprises.extend(other.enterprises.iter().cloned());
-        self.enterprises_reached
-            .extend(other.enterprises_reached.iter().cloned());
+        self.enterprises.extend(&other.enterprises);
+        self.enterprises_reached.extend(&other.enterprises_reached);
         for (mine, theirs) in self
             .reached_by_category
             .iter_mut()
             .zip(&other.reached_by_category)
         {
-            mine.extend(theirs.iter().cloned());
+            mine.extend(theirs);
         }
-        self.people_reached
-            .extend(other.people_reached.iter().copied());
-        self.contacted.extend(other.contacted.iter().cloned());
-        self.visited.extend(other.visited.iter().cloned());
+        self.people_reached.extend(&other.people_reached);
+        self.contacted.extend(&other.contacted);
+        self.visited.extend(&other.visited);
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -62,59 +61,75 @@ impl Figures {
 ///   name, else its name (company names are unique where they are registered).
 /// - A person is their name and phone; without a phone, their name at their enterprise.
 struct Identities {
-    unit_and_key: HashMap<String, (String, String)>,
-    code_of_name: HashMap<String, String>,
+    /// By the hash of the enterprise's record id: its unit, and its code's or name's hash.
+    enterprises: HashMap<u64, (&'static str, Key)>,
+    code_of_name: HashMap<u64, u64>,
+}
+
+#[derive(Clone, Copy)]
+enum Key {
+    Code(u64),
+    Name(u64),
+}
+
+fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Identities {
     fn read(store: &Store) -> Result<Identities> {
-        let mut unit_and_key = HashMap::new();
+        // The campaign's own copy of a unit's id, so that each enterprise does not keep one; a
+        // unit the campaign does not know is counted under no unit's row.
+        let units: HashMap<&str, &'static str> = crate::campaign::campaign()
+            .units
+            .iter()
+            .map(|u| (u.id.as_str(), u.id.as_str()))
+            .collect();
+        let mut enterprises = HashMap::new();
         let mut code_of_name = HashMap::new();
         for e in store.enterprises_each() {
             let e = e?;
-            let key = match e.credit_code {
+            let key = match &e.credit_code {
                 Some(code) => {
-                    code_of_name.entry(e.name).or_insert_with(|| code.clone());
-                    code
+                    let code = hash_of(code.as_str());
+                    code_of_name.entry(hash_of(e.name.as_str())).or_insert(code);
+                    Key::Code(code)
                 }
-                None => format!("{NAMED}{}", e.name),
+                None => Key::Name(hash_of(e.name.as_str())),
             };
-            unit_and_key.insert(e.id, (e.unit, key));
+            let unit = units.get(e.unit.as_str()).copied().unwrap_or("");
+            enterprises.insert(hash_of(e.id.as_str()), (unit, key));
         }
         Ok(Identities {
-            unit_and_key,
+            enterprises,
             code_of_name,
         })
     }
 
-    fn unit(&self, enterprise: &str) -> Option<&str> {
-        self.unit_and_key
-            .get(enterprise)
-            .map(|(unit, _)| unit.as_str())
+    fn unit(&self, enterprise: &str) -> Option<&'static str> {
+        let (unit, _) = self.enterprises.get(&hash_of(enterprise))?;
+        Some(unit)
     }
 
-    fn enterprise(&self, enterprise: &str) -> Option<&str> {
-        let (_, key) = self.unit_and_key.get(enterprise)?;
-        Some(match key.strip_prefix(NAMED) {
-            Some(name) => self.code_of_name.get(name).unwrap_or(key),
-            None => key,
-        })
+    fn enterprise(&self, enterprise: &str) -> u64 {
+        match self.enterprises.get(&hash_of(enterprise)) {
+            Some((_, Key::Code(code))) => *code,
+            Some((_, Key::Name(name))) => self.code_of_name.get(name).copied().unwrap_or(*name),
+            None => hash_of(enterprise),
+        }
     }
 
     fn person(&self, p: &Person) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        p.name.trim().hash(&mut hasher);
+        let name = p.name.trim();
         match (p.phone.trim(), p.enterprise.as_deref()) {
-            ("", Some(e)) => self.enterprise(e).unwrap_or(e).hash(&mut hasher),
-            ("", None) => p.id.hash(&mut hasher),
-            (phone, _) => phone.hash(&mut hasher),
+            ("", Some(e)) => hash_of(&(name, self.enterprise(e))),
+            ("", None) => hash_of(&(name, p.id.as_str())),
+            (phone, _) => hash_of(&(name, phone)),
         }
-        hasher.finish()
     }
 }
-
-/// Marks a key that is an enterprise's name, not a credit code (no code holds it).
-const NAMED: &str = "名称:";
 
 /// The people trained: 参训达标 as certification decides it (online to the rule's minutes, or
 /// checked in at the rule's number of offline classes), so that coverage, the 通报 and
@@ -141,12 +156,15 @@ pub(super) fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
         if !attended.contains(&person.id) {
             continue;
         }
-        let unit = person
+        let unit = match person
             .enterprise
             .as_deref()
             .and_then(|e| identities.unit(e))
-            .unwrap_or(&person.office);
-        own.entry(unit.to_string())
+        {
+            Some(unit) => unit.to_string(),
+            None => person.office.clone(),
+        };
+        own.entry(unit)
             .or_default()
             .people_reached
             .insert(identities.person(&person));
@@ -161,19 +179,19 @@ pub(super) fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
         .collect::<Result<_>>()?;
     for e in store.enterprises_each() {
         let e = e?;
-        let identity = identities.enterprise(&e.id).unwrap_or(&e.id).to_string();
+        let identity = identities.enterprise(&e.id);
         let figures = own.entry(e.unit.clone()).or_default();
         if let Some(&was_visited) = visited.get(&e.id) {
-            figures.contacted.insert(identity.clone());
+            figures.contacted.insert(identity);
             if was_visited {
-                figures.visited.insert(identity.clone());
+                figures.visited.insert(identity);
             }
         }
         if reached.contains(&e.id) {
-            figures.enterprises_reached.insert(identity.clone());
+            figures.enterprises_reached.insert(identity);
             for (i, category) in EnterpriseCategory::ALL.iter().enumerate() {
                 if e.categories.contains(*category) {
-                    figures.reached_by_category[i].insert(identity.clone());
+                    figures.reached_by_category[i].insert(identity);
                 }
             }
         }
