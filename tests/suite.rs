@@ -40,6 +40,7 @@ mod notice;
 mod outreach;
 mod package;
 mod phone_of_another;
+mod plan_edit;
 mod plans;
 mod private_files;
 mod pty;
