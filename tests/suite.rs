@@ -36,6 +36,7 @@ mod layers;
 mod lists_by_name;
 mod log_order;
 mod lookup_upgrade;
+mod need_answer;
 mod notice;
 mod outreach;
 mod package;
