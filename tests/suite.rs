@@ -50,6 +50,7 @@ mod report_print;
 mod search_cache;
 mod service;
 mod session_checks;
+mod session_past;
 mod sources;
 mod store;
 mod strings;
