@@ -520,10 +520,35 @@ pub enum PlanCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change class N of the plan: only the fields given change
+    Edit(PlanEditArgs),
     /// Take class N out of the plan
     Remove { number: usize },
     /// Report the plan to the city: marks county.plan done with it
     Submit,
+}
+
+/// The class to change and its new values, typed as text as `plan add` takes them.
+#[derive(Debug, Args)]
+pub struct PlanEditArgs {
+    /// The class's number, as plan show numbers them
+    pub number: usize,
+    #[arg(long)]
+    pub month: Option<String>,
+    #[arg(long)]
+    pub courses: Option<String>,
+    #[arg(long)]
+    pub audience: Option<String>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub people: Option<String>,
+    /// Enterprises expected; an empty value takes it out
+    #[arg(long, allow_negative_numbers = true)]
+    pub enterprises: Option<String>,
+    /// A unit of the same city that co-hosts; an empty value takes it out
+    #[arg(long)]
+    pub cohost: Option<String>,
+    #[arg(long)]
+    pub teachers: Option<String>,
 }
 
 /// Typed as text, so each bad value is named in the UI language.

@@ -79,6 +79,9 @@ pub enum NeedCommand {
         on: Option<NaiveDate>,
         #[arg(long, default_value = "")]
         note: String,
+        /// Replace the answer the need already has
+        #[arg(long)]
+        replace: bool,
     },
     /// The needs of this office and the units below it
     List {

@@ -13,6 +13,11 @@ fn county() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// Past dates are only said in these tests: the CLI's way.
+fn warn() -> app::sessions::BeforeToday {
+    app::sessions::BeforeToday::Warn(chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap())
+}
+
 fn input(title: &str, date: &str) -> SessionInput {
     SessionInput {
         title: Some(title.into()),
@@ -26,7 +31,7 @@ fn input(title: &str, date: &str) -> SessionInput {
 fn a_holiday_session_needs_the_coordinators_word_and_an_unchanged_edit_writes_nothing() {
     let (_dir, store) = county();
     let holiday = input("国庆专场", "2023-10-02");
-    match app::sessions::save(&store, None, &holiday, false) {
+    match app::sessions::save(&store, None, &holiday, false, warn()) {
         Err(Refusal::Confirm(Confirm::Calendar(warnings))) => {
             assert!(
                 warnings.iter().any(|w| w.contains("国庆节")),
@@ -36,7 +41,7 @@ fn a_holiday_session_needs_the_coordinators_word_and_an_unchanged_edit_writes_no
         other => panic!("{other:?}"),
     }
     assert!(store.sessions().unwrap().is_empty(), "nothing saved");
-    let saved = app::sessions::save(&store, None, &holiday, true).unwrap();
+    let saved = app::sessions::save(&store, None, &holiday, true, warn()).unwrap();
     assert!(saved.new && !saved.unchanged);
     assert_eq!(saved.title, "国庆专场");
     // The units default to the office itself, as the form shows them.
@@ -47,10 +52,10 @@ fn a_holiday_session_needs_the_coordinators_word_and_an_unchanged_edit_writes_no
         title: Some("国庆专场（二）".into()),
         ..Default::default()
     };
-    let edited = app::sessions::save(&store, Some(&saved.id), &retitled, false).unwrap();
+    let edited = app::sessions::save(&store, Some(&saved.id), &retitled, false, warn()).unwrap();
     assert!(!edited.new && !edited.unchanged);
     let ops = store.ops().count();
-    let again = app::sessions::save(&store, Some(&saved.id), &retitled, false).unwrap();
+    let again = app::sessions::save(&store, Some(&saved.id), &retitled, false, warn()).unwrap();
     assert!(again.unchanged);
     assert_eq!(store.ops().count(), ops);
 }
@@ -58,14 +63,27 @@ fn a_holiday_session_needs_the_coordinators_word_and_an_unchanged_edit_writes_no
 #[test]
 fn another_offices_session_is_refused_in_words_before_anything_is_written() {
     let (_dir, store) = county();
-    let saved = app::sessions::save(&store, None, &input("专利导航", "2023-05-10"), false).unwrap();
+    let saved = app::sessions::save(
+        &store,
+        None,
+        &input("专利导航", "2023-05-10"),
+        false,
+        warn(),
+    )
+    .unwrap();
     let mut theirs = store.session(&saved.id).unwrap().unwrap();
     theirs.office = "420702".into();
     match app::sessions::may_change(ECHENG, &theirs) {
         Err(Refusal::Said(said)) => assert!(said.contains("梁子湖区"), "{said}"),
         other => panic!("{other:?}"),
     }
-    match app::sessions::save(&store, Some("S-nope"), &input("x", "2023-05-10"), false) {
+    match app::sessions::save(
+        &store,
+        Some("S-nope"),
+        &input("x", "2023-05-10"),
+        false,
+        warn(),
+    ) {
         Err(Refusal::Said(said)) => assert!(said.contains("S-nope"), "{said}"),
         other => panic!("{other:?}"),
     }
@@ -78,7 +96,9 @@ fn a_full_session_asks_and_undo_takes_back_the_door_enrolment_too() {
         capacity: Some("1".into()),
         ..input("小班", "2023-05-10")
     };
-    let id = app::sessions::save(&store, None, &small, false).unwrap().id;
+    let id = app::sessions::save(&store, None, &small, false, warn())
+        .unwrap()
+        .id;
     let draft = |name: &str, phone: &str| PersonDraft {
         name: name.into(),
         phone: phone.into(),
@@ -163,7 +183,9 @@ fn two_doors_at_once_make_one_person_fill_one_place_and_count_one_arrival() {
         capacity: Some("1".into()),
         ..input("小班", "2023-05-10")
     };
-    let id = app::sessions::save(&store, None, &small, false).unwrap().id;
+    let id = app::sessions::save(&store, None, &small, false, warn())
+        .unwrap()
+        .id;
     let session = store.session(&id).unwrap().unwrap();
     let during = session.date.and_time(session.start);
     for round in 0..20 {
@@ -193,7 +215,9 @@ fn two_doors_at_once_make_one_person_fill_one_place_and_count_one_arrival() {
         assert_eq!(counted, 1, "round {round}: one arrival counted");
     }
     // Planned places: two coordinators filling the last one at once.
-    let planned = app::sessions::save(&store, None, &small, true).unwrap().id;
+    let planned = app::sessions::save(&store, None, &small, true, warn())
+        .unwrap()
+        .id;
     let outcomes: Vec<_> = std::thread::scope(|scope| {
         let forms: Vec<_> = ["13700000001", "13700000002"]
             .map(|phone| {
@@ -231,7 +255,7 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
             units: Some(units.into()),
             ..input("华容区培训班", "2023-04-25")
         };
-        app::sessions::save(&store, None, &session, true)
+        app::sessions::save(&store, None, &session, true, warn())
             .unwrap()
             .id
     };
@@ -268,7 +292,7 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
 fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
-    let id = app::sessions::save(&store, None, &input("培训班", "2023-04-25"), true)
+    let id = app::sessions::save(&store, None, &input("培训班", "2023-04-25"), true, warn())
         .unwrap()
         .id;
     let draft = |name: &str, phone: &str, firm: &str, new_enterprise: bool| PersonDraft {

@@ -228,7 +228,8 @@ fn a_mistyped_flag_is_named_with_the_nearest() {
     let elsewhere = peixun(dir.path(), &["due", "--mnth"]);
     assert_eq!(elsewhere.status.code(), Some(2));
     assert!(
-        stderr(&elsewhere).contains("--month 是 peixun plan add、peixun sessions 的参数"),
+        stderr(&elsewhere)
+            .contains("--month 是 peixun plan add、peixun plan edit、peixun sessions 的参数"),
         "{}",
         stderr(&elsewhere)
     );

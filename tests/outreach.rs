@@ -350,6 +350,7 @@ fn a_service_need_goes_up_is_answered_and_the_answer_comes_back_down() {
         day(),
         day(),
         "已联系武汉知识产权交易所",
+        false,
     )
     .unwrap();
     assert_eq!(answered.answered_by.as_deref(), Some("鄂州市"));

@@ -51,6 +51,8 @@ mod teachers;
 
 #[path = "tui/plan.rs"]
 mod plan;
+#[path = "tui/plan_edit.rs"]
+mod plan_edit;
 
 #[path = "tui/paper.rs"]
 mod paper;

@@ -61,6 +61,12 @@ pub enum Confirm {
     /// The enterprise typed is new, but its name is one character from known ones
     /// (鄂州晶晶水产… for 鄂州市晶晶水产…): most often a slip that would count one enterprise twice.
     NewEnterprise { typed: String, near: Vec<String> },
+    /// The need already has an answer, given on `answered`: a new one replaces it.
+    ReplaceAnswer {
+        need: String,
+        service: String,
+        answered: chrono::NaiveDate,
+    },
 }
 
 impl Confirm {
@@ -136,6 +142,14 @@ impl From<Refusal> for Report {
             Refusal::Confirm(Confirm::NewEnterprise { typed, near }) => {
                 user_error(Confirm::new_enterprise_text(&typed, &near, true))
             }
+            Refusal::Confirm(Confirm::ReplaceAnswer {
+                need,
+                service,
+                answered,
+            }) => user_error(tf(
+                "cli.need.already_answered",
+                &[("id", &need), ("service", &service), ("date", &answered)],
+            )),
             Refusal::Said(message) => user_error(message),
             Refusal::Failed(report) => report,
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{Outcome, Refusal};
+use super::{Confirm, Outcome, Refusal};
 use crate::campaign::hierarchy::within;
 use crate::campaign::{campaign, unit_name};
 use crate::domain::outreach::{service_number, ServiceAnswer, ServiceNeed};
@@ -75,13 +75,15 @@ pub fn add(
     Ok(need)
 }
 
-/// Answers need `id`, which this office or a unit below it recorded.
+/// Answers need `id`, which this office or a unit below it recorded. An answer already given is
+/// replaced only when `replace`: one answer stands per need, and the earlier one is lost.
 pub fn answer(
     store: &Store,
     id: &str,
     on: NaiveDate,
     today: NaiveDate,
     note: &str,
+    replace: bool,
 ) -> Outcome<NeedRow> {
     super::outreach::not_after_today(on, today)?;
     let note = clean(note)?;
@@ -109,6 +111,14 @@ pub fn answer(
                 &[("on", &on), ("asked", &need.asked)],
             ),
         ));
+    }
+    let earlier = store.get_stored::<ServiceAnswer>(&keys::answer(&need.id))?;
+    if let Some(earlier) = earlier.filter(|_| !replace) {
+        return Err(Refusal::Confirm(Confirm::ReplaceAnswer {
+            need: need.id.clone(),
+            service: service_title(need.service),
+            answered: earlier.value.on,
+        }));
     }
     store.commit(vec![Payload::ServiceNeedAnswered {
         need: need.id.clone(),

@@ -62,20 +62,89 @@ pub fn add(store: &Store, input: &ClassInput) -> Outcome<(usize, Plan)> {
     Ok((plan.classes.len(), plan))
 }
 
-/// Takes class `number` (as `plan show` numbers them, from 1) out of this unit's plan.
-pub fn remove(store: &Store, number: usize) -> Outcome<(PlannedClass, Plan)> {
-    let unit = planning_unit(store)?;
-    let mut plan = current(store)?;
+/// The index of class `number` (as `plan show` numbers them, from 1) in `plan`, or why not.
+fn class_index(plan: &Plan, number: usize) -> Outcome<usize> {
     if number == 0 || number > plan.classes.len() {
         return Err(Refusal::said(tf(
             "cli.plan.no_class",
             &[("number", &number), ("count", &plan.classes.len())],
         )));
     }
-    let removed = plan.classes.remove(number - 1);
+    Ok(number - 1)
+}
+
+/// Takes class `number` (as `plan show` numbers them, from 1) out of this unit's plan.
+pub fn remove(store: &Store, number: usize) -> Outcome<(PlannedClass, Plan)> {
+    let unit = planning_unit(store)?;
+    let mut plan = current(store)?;
+    let removed = plan.classes.remove(class_index(&plan, number)?);
     plan.revised = plan.submitted.is_some();
     save(store, &unit, &plan)?;
     Ok((removed, plan))
+}
+
+/// Class `number` of this unit's plan, as a form or `plan edit` starts from.
+pub fn class(store: &Store, number: usize) -> Outcome<PlannedClass> {
+    let plan = current(store)?;
+    let index = class_index(&plan, number)?;
+    Ok(plan.classes[index].clone())
+}
+
+/// What an edit came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edited {
+    pub number: usize,
+    pub plan: Plan,
+    /// The class was already as typed: nothing written, and a reported plan not marked changed.
+    pub unchanged: bool,
+}
+
+/// Puts `input` in place of class `number` of this unit's plan, where it stands: a changed
+/// plan is the same whole-plan write as an add or a removal, so a reported plan is marked
+/// changed and 附件2 keeps showing it as reported until it is reported again.
+pub fn edit(store: &Store, number: usize, input: &ClassInput) -> Outcome<Edited> {
+    let unit = planning_unit(store)?;
+    let mut plan = current(store)?;
+    let index = class_index(&plan, number)?;
+    let class = planned_class(&unit, input).map_err(|e| Refusal::Fields(e.0))?;
+    if plan.classes[index] == class {
+        return Ok(Edited {
+            number,
+            plan,
+            unchanged: true,
+        });
+    }
+    plan.classes[index] = class;
+    plan.revised = plan.submitted.is_some();
+    save(store, &unit, &plan)?;
+    Ok(Edited {
+        number,
+        plan,
+        unchanged: false,
+    })
+}
+
+impl Edited {
+    /// "Class 2 changed …", or that it was already so.
+    pub fn message(&self) -> String {
+        let class = self
+            .number
+            .checked_sub(1)
+            .and_then(|i| self.plan.classes.get(i));
+        let key = if self.unchanged {
+            "cli.plan.edit_unchanged"
+        } else {
+            "cli.plan.edited"
+        };
+        tf(
+            key,
+            &[
+                ("number", &self.number),
+                ("month", &class.map_or(0, |c| c.month)),
+                ("people", &class.map_or(0, |c| c.people)),
+            ],
+        )
+    }
 }
 
 /// What reporting the plan came to.

@@ -75,16 +75,30 @@ pub struct Saved {
     pub new: bool,
     /// Saved as it was: nothing written.
     pub unchanged: bool,
+    /// A new session dated before today, said when `BeforeToday::Warn`.
+    pub before_today: Option<String>,
+}
+
+/// How `save` takes a new session dated before today: often a class entered after it was held
+/// (补录), sometimes a slip of the month or year that would count it in the wrong place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BeforeToday {
+    /// Asked with the calendar's warnings, so a form's second Enter saves it.
+    Ask(NaiveDate),
+    /// Saved, and the warning given back in `Saved::before_today` (the CLI prints it).
+    Warn(NaiveDate),
 }
 
 /// Saves `input` over the session `id` (an edit) or over a new session's defaults. Fields are
 /// checked where they are typed; a date the plan does not expect for its kind needs `confirmed`
-/// (asked again only when an edit moves the date or changes the kind).
+/// (asked again only when an edit moves the date or changes the kind), and so does a new
+/// session dated before today when `before_today` asks.
 pub fn save(
     store: &Store,
     id: Option<&str>,
     input: &SessionInput,
     confirmed: bool,
+    before_today: BeforeToday,
 ) -> Outcome<Saved> {
     let base = match id {
         Some(id) => {
@@ -121,17 +135,33 @@ pub fn save(
             ));
         }
     }
-    let warnings = calendar_warnings(&session);
-    if moved && !warnings.is_empty() && !confirmed {
+    let new = base.is_none();
+    let (BeforeToday::Ask(today) | BeforeToday::Warn(today)) = before_today;
+    let past = (new && session.date < today).then(|| {
+        tf(
+            "cli.session.before_today",
+            &[("date", &session.date), ("today", &today)],
+        )
+    });
+    let mut warnings = if moved {
+        calendar_warnings(&session)
+    } else {
+        Vec::new()
+    };
+    if let (Some(past), BeforeToday::Ask(_)) = (&past, before_today) {
+        warnings.push(past.clone());
+    }
+    if !warnings.is_empty() && !confirmed {
         return Err(Refusal::Confirm(Confirm::Calendar(warnings)));
     }
-    let new = base.is_none();
+    let before_today = past.filter(|_| matches!(before_today, BeforeToday::Warn(_)));
     if base.as_ref() == Some(&session) {
         return Ok(Saved {
             id: session.id,
             title: session.title,
             new,
             unchanged: true,
+            before_today,
         });
     }
     if new {
@@ -142,6 +172,7 @@ pub fn save(
         title: session.title.clone(),
         new,
         unchanged: false,
+        before_today,
     };
     store.commit(vec![Payload::SessionUpserted(session)])?;
     Ok(saved)

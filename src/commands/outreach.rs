@@ -236,10 +236,15 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
                 )
             );
         }
-        NeedCommand::Answer { id, on, note } => {
+        NeedCommand::Answer {
+            id,
+            on,
+            note,
+            replace,
+        } => {
             let on = on_or_today(cli, &store, *on)?;
             let today = today(cli, &store)?;
-            let row = needs::answer(&store, id, on, today, note)?;
+            let row = needs::answer(&store, id, on, today, note, *replace)?;
             crate::outln!(
                 "{}",
                 tf(

@@ -1,11 +1,11 @@
-//! `peixun plan add|show|remove|submit`: a unit's training plan, and the plans of the units below
+//! `peixun plan add|edit|show|remove|submit`: a unit's training plan, and the plans of the units below
 //! an office.
 
 use color_eyre::eyre::Result;
 
 use super::{headers, open_store, print_json, print_table, today, unit_name};
 use crate::app::plans;
-use crate::cli::{Cli, PlanAddArgs, PlanCommand};
+use crate::cli::{Cli, PlanAddArgs, PlanCommand, PlanEditArgs};
 use crate::domain::plan::{course_titles, ClassInput, Plan, PlannedClass};
 use crate::i18n::{t, tf};
 use crate::sheets::plans::{block_line, UnitPlan};
@@ -17,6 +17,14 @@ pub fn run(cli: &Cli, command: &PlanCommand) -> Result<()> {
             let (number, plan) = plans::add(&store, &input(args))?;
             crate::outln!("{}", plans::added_message(number, &plan));
             resubmit_hint(&plan);
+        }
+        PlanCommand::Edit(args) => {
+            let class = plans::class(&store, args.number)?;
+            let edited = plans::edit(&store, args.number, &edited_input(&class, args))?;
+            crate::outln!("{}", edited.message());
+            if !edited.unchanged {
+                resubmit_hint(&edited.plan);
+            }
         }
         PlanCommand::Remove { number } => {
             let (class, plan) = plans::remove(&store, *number)?;
@@ -53,6 +61,29 @@ fn input(args: &PlanAddArgs) -> ClassInput {
         cohost: args.cohost.clone(),
         teachers: args.teachers.clone(),
     }
+}
+
+/// The class as it stands with the fields given put in; an empty optional one is taken out.
+fn edited_input(class: &PlannedClass, args: &PlanEditArgs) -> ClassInput {
+    let mut input = ClassInput::from(class);
+    let set = |field: &mut String, given: &Option<String>| {
+        if let Some(value) = given {
+            field.clone_from(value);
+        }
+    };
+    set(&mut input.month, &args.month);
+    set(&mut input.courses, &args.courses);
+    set(&mut input.audience, &args.audience);
+    set(&mut input.people, &args.people);
+    set(&mut input.teachers, &args.teachers);
+    let optional = |given: &Option<String>, was: Option<String>| match given {
+        Some(value) if value.trim().is_empty() => None,
+        Some(value) => Some(value.clone()),
+        None => was,
+    };
+    input.enterprises = optional(&args.enterprises, input.enterprises.take());
+    input.cohost = optional(&args.cohost, input.cohost.take());
+    input
 }
 
 /// A reported plan changed: the city still holds the reported one until it is reported again.

@@ -3,7 +3,7 @@
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{headers, open_store, print_json, print_table, unit_name, user_error};
+use super::{headers, open_store, print_json, print_table, today, unit_name, user_error};
 use crate::app::sessions;
 use crate::cli::{Cli, SessionCommand};
 use crate::domain::text::mask_phone;
@@ -52,12 +52,17 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
     let store = open_store(cli)?;
     match command {
         SessionCommand::Add { fields, yes } => {
-            let saved = sessions::save(&store, None, fields, *yes)?;
+            let before_today = sessions::BeforeToday::Warn(today(cli, &store)?);
+            let saved = sessions::save(&store, None, fields, *yes, before_today)?;
+            if let Some(warning) = &saved.before_today {
+                crate::errln!("{warning}");
+            }
             crate::outln!("{}", saved.id);
             Ok(())
         }
         SessionCommand::Edit { id, fields, yes } => {
-            let saved = sessions::save(&store, Some(id), fields, *yes)?;
+            let before_today = sessions::BeforeToday::Warn(today(cli, &store)?);
+            let saved = sessions::save(&store, Some(id), fields, *yes, before_today)?;
             let said = if saved.unchanged {
                 "cli.session.unchanged"
             } else {

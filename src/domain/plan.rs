@@ -75,6 +75,21 @@ pub struct ClassInput {
     pub teachers: String,
 }
 
+impl From<&PlannedClass> for ClassInput {
+    /// A class as it would be typed again: what an edit starts from.
+    fn from(class: &PlannedClass) -> ClassInput {
+        ClassInput {
+            month: class.month.to_string(),
+            courses: class.courses.join(","),
+            audience: class.audience.clone(),
+            people: class.people.to_string(),
+            enterprises: class.enterprises.map(|n| n.to_string()),
+            cohost: class.cohost.as_deref().map(unit_name),
+            teachers: class.teachers.clone(),
+        }
+    }
+}
+
 fn count(raw: &str, zero_ok: bool) -> Result<u32, String> {
     let folded: String = raw.trim().chars().map(text::fold_full_width).collect();
     match folded.parse::<u32>() {

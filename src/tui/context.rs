@@ -91,6 +91,17 @@ impl Ctx<'_> {
                         "enterprise",
                         Confirm::new_enterprise_text(&typed, &near, false),
                     ),
+                    Confirm::ReplaceAnswer {
+                        need,
+                        service,
+                        answered,
+                    } => (
+                        "on",
+                        tf(
+                            "tui.outreach.replace_answer",
+                            &[("id", &need), ("service", &service), ("date", &answered)],
+                        ),
+                    ),
                     // The door asks this one itself, with both answers.
                     Confirm::AfterEnd { .. } => ("", String::new()),
                 };

@@ -75,10 +75,12 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             id,
             input,
             confirmed,
-        } => save_session(store, id.as_deref(), &input, confirmed).map(|(message, id)| {
-            select = Some(id);
-            Some(message)
-        }),
+        } => save_session(store, id.as_deref(), &input, confirmed, state.today).map(
+            |(message, id)| {
+                select = Some(id);
+                Some(message)
+            },
+        ),
         Effect::Enrol {
             session,
             draft,
@@ -331,8 +333,10 @@ fn save_session(
     id: Option<&str>,
     input: &SessionInput,
     confirmed: bool,
+    today: chrono::NaiveDate,
 ) -> Result<(String, String), Failure> {
-    let saved = app::sessions::save(store, id, input, confirmed)?;
+    let before_today = app::sessions::BeforeToday::Ask(today);
+    let saved = app::sessions::save(store, id, input, confirmed, before_today)?;
     let key = if saved.unchanged {
         "tui.saved.unchanged"
     } else if saved.new {

@@ -96,8 +96,11 @@ pub enum FormKind {
     Import,
     /// A bundle to export or import (`tabs::sync`).
     Bundle(super::tabs::sync::BundleForm),
-    /// A class added to this office's training plan (`tabs::checklist::plan`).
-    PlanClass,
+    /// A class added to this office's training plan, or class `number` (from 1) of it edited
+    /// (`tabs::checklist::plan`).
+    PlanClass {
+        number: Option<usize>,
+    },
     /// A publicity item of this office (`tabs::checklist::publicity`).
     Publicity,
     /// A teacher of the register sent to a session (`tabs::sessions::forms`).
@@ -326,7 +329,7 @@ impl Form {
                 checklist::forms::mark_effect(self, unit, item, *status)
             }
             FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
-            FormKind::PlanClass => checklist::plan::add_effect(self, office),
+            FormKind::PlanClass { number } => checklist::plan::class_effect(self, office, *number),
             FormKind::Publicity => checklist::publicity::add_effect(self),
             FormKind::AssignTeacher { session } => Ok(Effect::AssignTeacher {
                 session: session.clone(),

@@ -1,5 +1,5 @@
-//! What the forms ask before they save: a session date outside the plan's window or on a
-//! holiday, an enrolment past the session's capacity, and a new enterprise whose name is a
+//! What the forms ask before they save: a session date outside the plan's window, on a
+//! holiday or before today, an enrolment past the session's capacity, and a new enterprise whose name is a
 //! character from a known one's. The first Enter says why; a second on the same values goes
 //! ahead; a change asks again.
 
@@ -88,6 +88,35 @@ fn a_session_on_a_holiday_is_saved_on_the_second_enter() {
         .expect("sessions")
         .iter()
         .any(|s| s.title == "国庆专场" && s.date == day("2024-01-01")));
+}
+
+#[test]
+fn a_new_session_dated_before_today_is_saved_on_the_second_enter() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('a'));
+    typed(&store, &mut state, "补录专场");
+    press(&store, &mut state, KeyCode::Down);
+    ctrl(&store, &mut state, 'u');
+    typed(&store, &mut state, "2023-03-06");
+    for _ in 0..3 {
+        press(&store, &mut state, KeyCode::Down);
+    }
+    typed(&store, &mut state, "区图书馆报告厅");
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Enter);
+    let said = field_error(&state, "date").expect("the date says why");
+    assert!(said.contains("早于今天（2023-03-10）"), "{said}");
+    assert!(said.contains("再按 Enter"), "{said}");
+    assert_eq!(op_count(&store), before);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    assert!(store
+        .sessions()
+        .expect("sessions")
+        .iter()
+        .any(|s| s.title == "补录专场" && s.date == day("2023-03-06")));
 }
 
 /// The county's first session open in 场次, its capacity set to the people already on it: the

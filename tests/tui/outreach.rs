@@ -182,6 +182,28 @@ fn a_service_need_is_recorded_and_answered_from_the_enterprises_tab() {
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("鄂城区 2023-03-10 答复"), "{screen}");
     assert!(screen.contains("已约武汉知识产权交易所面谈"), "{screen}");
+
+    // All answered: d opens the answer given, to correct it; Enter asks before replacing it.
+    press(&store, &mut state, KeyCode::Char('d'));
+    press(&store, &mut state, KeyCode::Tab);
+    ctrl(&store, &mut state, 'u');
+    typed(&store, &mut state, "已面谈，转交市局");
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(
+        op_count(&store),
+        before,
+        "the earlier answer is kept until Enter again"
+    );
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("已于 2023-03-10 答复"), "{screen}");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let needs = peixun::app::needs::list(&store, false).expect("needs");
+    assert_eq!(
+        needs[0].answer.as_ref().map(|a| a.note.as_str()),
+        Some("已面谈，转交市局")
+    );
 }
 
 #[test]

@@ -72,6 +72,14 @@ pub fn run(store: &Store, state: &mut State, effect: PlanEffect) -> Outcome<Opti
                 )),
             )
         }
+        PlanEffect::Edit { number, input } => {
+            let edited = plans::edit(store, number, &input)?;
+            let revised = edited.plan.revised && !edited.unchanged;
+            (
+                store.office().to_string(),
+                Some(with_resubmit(state, edited.message(), revised)),
+            )
+        }
         PlanEffect::Remove { number } => {
             let (class, plan) = plans::remove(store, number)?;
             let text = plans::removed_message(number, &class, &plan);

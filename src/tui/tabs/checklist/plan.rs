@@ -1,12 +1,12 @@
 //! The training plan behind the `county.plan` item (方案 二（二）5(1)): Enter on that item shows
 //! the unit's planned classes and how many it has held; Enter again, the item's trail. The unit
-//! itself adds and takes out classes and reports the plan to its city; a city or the province
+//! itself adds, corrects and takes out classes and reports the plan to its city; a city or the province
 //! reads a unit's plan from its grid. The rules (who plans, which months and courses, that an
 //! empty plan is not reported) are `app::plans`'; this screen gathers what is typed and shows
 //! what comes back.
 
 use crate::domain::input::FieldErrors;
-use crate::domain::plan::{planned_class, ClassInput, PLAN_ITEM};
+use crate::domain::plan::{planned_class, ClassInput, PlannedClass, PLAN_ITEM};
 use crate::i18n::{t, tf};
 use crate::sheets::plans::UnitPlan;
 use crate::tui::action::{Action, Effect};
@@ -42,6 +42,11 @@ pub enum PlanEffect {
     Open { unit: String },
     /// Add a class to this office's plan, as the form has it.
     Add(Box<ClassInput>),
+    /// Put the form's class in place of class `number` (from 1) of this office's plan.
+    Edit {
+        number: usize,
+        input: Box<ClassInput>,
+    },
     /// Take class `number` (from 1) out of this office's plan.
     Remove { number: usize },
     /// Report this office's plan to its city.
@@ -71,11 +76,20 @@ pub fn update(c: &mut super::ChecklistState, ctx: &mut Ctx, action: Action) -> O
         Action::Down => screen.selected = (screen.selected + 1).min(last),
         Action::Top | Action::PageUp => screen.selected = 0,
         Action::Bottom | Action::PageDown => screen.selected = last,
-        Action::Add | Action::Remove | Action::MarkDone if !screen.own => {
+        Action::Add | Action::Edit | Action::Remove | Action::MarkDone if !screen.own => {
             let unit = screen.plan.unit_name.clone();
             ctx.error(tf("tui.plan.not_owner", &[("unit", &unit)]));
         }
-        Action::Add => ctx.open(Overlay::Form(class_form())),
+        Action::Add => ctx.open(Overlay::Form(class_form(None, None))),
+        Action::Edit => {
+            let class = screen
+                .plan
+                .plan
+                .as_ref()
+                .and_then(|p| p.classes.get(screen.selected))?;
+            let form = class_form(Some(screen.selected + 1), Some(class));
+            ctx.open(Overlay::Form(form));
+        }
         Action::Remove => {
             let class = screen
                 .plan
@@ -102,6 +116,7 @@ pub fn hints(screen: &PlanScreen) -> Vec<Hint> {
     if screen.own {
         out.push((Action::Add, "add_class"));
         if screen.classes() > 0 {
+            out.push((Action::Edit, "edit_class"));
             out.push((Action::Remove, "remove_class"));
         }
         out.push((Action::MarkDone, "submit_plan"));
@@ -109,32 +124,44 @@ pub fn hints(screen: &PlanScreen) -> Vec<Hint> {
     out
 }
 
-/// A new planned class: the fields `plan add` takes, validated by `domain::plan::planned_class`.
-fn class_form() -> Form {
-    let mut courses = Field::text("courses", "");
+/// A planned class: the fields `plan add` takes, validated by `domain::plan::planned_class`;
+/// empty for a new one, or class `number` as it stands, to be corrected.
+fn class_form(number: Option<usize>, class: Option<&PlannedClass>) -> Form {
+    let was = class.map(ClassInput::from).unwrap_or_default();
+    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+    let mut courses = Field::text("courses", &was.courses);
     courses.hint = t("tui.hint.plan_courses");
-    let mut people = Field::text("people", "");
+    let mut people = Field::text("people", &was.people);
     people.label = t("tui.field.people_planned");
     let fields = vec![
-        Field::text("month", ""),
+        Field::text("month", &was.month),
         courses,
-        Field::text("audience", ""),
+        Field::text("audience", &was.audience),
         people,
-        Field::text("enterprises", ""),
-        Field::text("cohost", ""),
-        Field::text("teachers", ""),
+        Field::text("enterprises", &optional(&was.enterprises)),
+        Field::text("cohost", &optional(&was.cohost)),
+        Field::text("teachers", &was.teachers),
     ];
-    Form::build(Form::new(
-        FormKind::PlanClass,
-        t("tui.plan.add_title"),
-        fields,
-    ))
+    let title = match number {
+        Some(number) => tf("tui.plan.edit_title", &[("number", &number)]),
+        None => t("tui.plan.add_title"),
+    };
+    Form::build(Form::new(FormKind::PlanClass { number }, title, fields))
 }
 
-/// The class the form describes, checked as `plan add` checks it.
-pub fn add_effect(form: &Form, office: &str) -> Result<Effect, FieldErrors> {
-    let input = class_input(form);
-    planned_class(office, &input).map(|_| Effect::Plan(PlanEffect::Add(Box::new(input))))
+/// The class the form describes, checked as `plan add` checks it: added, or put in place of
+/// class `number`.
+pub fn class_effect(
+    form: &Form,
+    office: &str,
+    number: Option<usize>,
+) -> Result<Effect, FieldErrors> {
+    let input = Box::new(class_input(form));
+    planned_class(office, &input)?;
+    Ok(Effect::Plan(match number {
+        Some(number) => PlanEffect::Edit { number, input },
+        None => PlanEffect::Add(input),
+    }))
 }
 
 /// The class a filled-in form describes; blank optional fields are left out.

@@ -54,8 +54,13 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
                 ],
             ))
         }
-        OutreachEffect::Answer { need, on, note } => {
-            let row = needs::answer(store, &need, on, state.today, &note)?;
+        OutreachEffect::Answer {
+            need,
+            on,
+            note,
+            replace,
+        } => {
+            let row = needs::answer(store, &need, on, state.today, &note, replace)?;
             Some(tf(
                 "cli.need.answered",
                 &[("id", &row.need.id), ("enterprise", &row.enterprise_name)],

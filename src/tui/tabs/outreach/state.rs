@@ -22,11 +22,12 @@ pub enum OutreachEffect {
         on: chrono::NaiveDate,
         note: String,
     },
-    /// Answer need `need`.
+    /// Answer need `need`; an answer it already has is replaced only when `replace`.
     Answer {
         need: String,
         on: chrono::NaiveDate,
         note: String,
+        replace: bool,
     },
 }
 

@@ -58,7 +58,10 @@ pub fn update(o: &mut OutreachState, ctx: &mut Ctx, action: Action) -> Option<Ef
             ctx.open(Overlay::Form(form));
         }
         Action::MarkDone => {
-            let Some(need) = o.selected_needs().into_iter().find(|n| n.answer.is_none()) else {
+            // The oldest open need; when all are answered, the latest, to correct its answer.
+            let needs = o.selected_needs();
+            let open = needs.iter().find(|n| n.answer.is_none());
+            let Some(need) = open.or(needs.last()) else {
                 ctx.info(t("tui.outreach.no_open_need"));
                 return None;
             };
@@ -120,8 +123,12 @@ pub fn need_form(enterprise: &str, name: &str, today: chrono::NaiveDate) -> Form
     ))
 }
 
-/// Answering the enterprise's oldest open need.
+/// Answering a need: a new answer dated today, or the answer it has, to be replaced.
 fn answer_form(need: &crate::app::needs::NeedRow, today: chrono::NaiveDate) -> Form {
+    let (on, note) = need
+        .answer
+        .as_ref()
+        .map_or((today, ""), |a| (a.on, a.note.as_str()));
     Form::build(Form::new(
         FormKind::Answer {
             need: need.need.id.clone(),
@@ -131,8 +138,8 @@ fn answer_form(need: &crate::app::needs::NeedRow, today: chrono::NaiveDate) -> F
             &[("service", &need.service), ("name", &need.enterprise_name)],
         ),
         vec![
-            Field::text("on", &today.to_string()),
-            Field::text("note", ""),
+            Field::text("on", &on.to_string()),
+            Field::text("note", note),
         ],
     ))
 }
@@ -168,6 +175,7 @@ pub fn answer_effect(form: &Form, need: &str) -> Result<Effect, crate::domain::i
         need: need.to_string(),
         on: day_of(form)?,
         note: form.text("note").trim().to_string(),
+        replace: form.confirmed_at("on"),
     }))
 }
 
