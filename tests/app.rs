@@ -372,6 +372,17 @@ fn a_county_sessions_list_is_kept_by_the_county_not_the_city() {
             other => panic!("{other:?}"),
         }
     }
+    let sheet = peixun::sheets::read::Grid {
+        sheet: "名单".into(),
+        rows: vec![
+            (1, vec!["姓名".into(), "手机".into(), "企业名称".into()]),
+            (2, vec!["王测试".into(), "13912398765".into(), FIRM.into()]),
+        ],
+    };
+    match peixun::sheets::people::plan(&city.store, sheet.into(), Some(&county_session)) {
+        Err(e) => assert!(e.to_string().contains("名单在"), "{e}"),
+        Ok(_) => panic!("a sheet put names on a county's list from the city"),
+    }
     assert_eq!(city.store.ops().count(), ops, "nothing written");
 
     let own = format!("S-{EZHOU}-joint");

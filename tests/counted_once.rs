@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use peixun::domain::credit_code;
 use peixun::log::Payload;
 use peixun::sheets::bulletin::bulletin;
+use peixun::sheets::bulletin_doc::bulletin_documents;
 use peixun::sheets::rollup::{coverage, coverage_document};
+use peixun::sheets::summary::{summary, summary_document};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 4, 1).unwrap()
@@ -56,6 +58,22 @@ fn a_firm_and_a_trainee_registered_by_two_counties_count_once_at_the_city() {
     assert_eq!(trained(peixun::sheets::rollup::TOTAL), 1, "the 通报 agrees");
 
     let doc = coverage_document(&city.store, EZHOU, &rows, today(), "鄂州市知识产权局").unwrap();
+    assert!(
+        doc.notes.iter().any(|n| n.contains("只计一次")),
+        "{:?}",
+        doc.notes
+    );
+
+    let rows = bulletin(&city.store, EZHOU, 2023, today()).unwrap();
+    let docs = bulletin_documents(&city.store, EZHOU, &rows, &[], today(), "鄂州市").unwrap();
+    assert!(
+        docs[0].notes.iter().any(|n| n.contains("参训人数的小计")),
+        "the 通报 says it: {:?}",
+        docs[0].notes
+    );
+    let summary = summary(&city.store, EZHOU, today()).unwrap();
+    assert!(summary.counted_once);
+    let doc = summary_document(&summary, "鄂州市", today());
     assert!(
         doc.notes.iter().any(|n| n.contains("只计一次")),
         "{:?}",

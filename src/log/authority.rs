@@ -357,7 +357,8 @@ fn enterprise_of(enterprise: &str, unit: &str) -> Result<(), Rule> {
 /// Whether `office` may keep `session`'s list (enrol, check in) as the program offers it: the
 /// session's own office, or a unit the session names (host, co-host, covered), whose entries
 /// travel up to the session's office. An office above the session's is not offered it: nothing
-/// of its people travels down, so what it entered would never be on the list at the door.
+/// of its people travels down, so what it entered would never be on the list at the door. For
+/// the same reason a unit named by a higher office's session sees only its own entries there.
 /// The fold accepts the wider line of `list_rules`; this is what an honest office is offered.
 pub fn may_keep_list(office: &str, session: &Session) -> bool {
     office == session.office

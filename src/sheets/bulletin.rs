@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::rollup::{coverage_and_own, TOTAL};
+use super::rollup::{coverage_and_own, Coverage, TOTAL};
 use crate::campaign::campaign;
 use crate::cert::{Rules, Stage};
 use crate::store::Store;
@@ -74,17 +74,23 @@ pub struct BulletinRow {
     pub figures: Figures,
     /// By people trained among the rows of its level (cities, counties); ties share a rank.
     pub rank: Option<usize>,
+    /// Whether its people trained count once a person two of its units registered
+    /// (`Coverage::counted_once`), so that it is less than the sum of their rows.
+    pub counted_once: bool,
 }
 
+/// A subtotal's people trained, from the coverage: how many, and whether any counted once.
+type Under = BTreeMap<String, (usize, bool)>;
+
 /// The figures each unit holds itself, every unit under `office`: classes by their host,
-/// people by their unit (their enterprise's, else the office that registered them); and the
-/// people trained under each unit and `office`, from the coverage.
+/// people by their unit (their enterprise's, else the office that registered them); the
+/// people trained under each unit and `office`; and the coverage they come from.
 fn own_figures(
     store: &Store,
     office: &str,
     year: i32,
     today: NaiveDate,
-) -> Result<(BTreeMap<String, Figures>, BTreeMap<String, usize>)> {
+) -> Result<(BTreeMap<String, Figures>, Under, Vec<Coverage>)> {
     let mut own: BTreeMap<String, Figures> = BTreeMap::new();
     for class in super::report::stats_rows(store, office, year, today)? {
         let f = own.entry(class.unit).or_default();
@@ -112,19 +118,15 @@ fn own_figures(
         own.entry(unit.id.clone()).or_default().trained =
             own_people.get(&unit.id).copied().unwrap_or(0);
     }
-    let subtotals = rows
-        .into_iter()
+    let under = rows
+        .iter()
         .filter(|r| !r.own)
         .map(|r| {
-            let unit = if r.unit == TOTAL {
-                office.to_string()
-            } else {
-                r.unit
-            };
-            (unit, r.people_reached)
+            let unit = if r.unit == TOTAL { office } else { &r.unit };
+            (unit.to_string(), (r.people_reached, r.counted_once))
         })
         .collect();
-    Ok((own, subtotals))
+    Ok((own, under, rows))
 }
 
 /// The bulletin's rows: for an office with units, its own figures first (本级) when it has any,
@@ -136,14 +138,24 @@ pub fn bulletin(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<BulletinRow>> {
-    let (own, trained_under) = own_figures(store, office, year, today)?;
+    Ok(bulletin_and_coverage(store, office, year, today)?.0)
+}
+
+/// `bulletin`, and the coverage its people trained come from, read once.
+pub fn bulletin_and_coverage(
+    store: &Store,
+    office: &str,
+    year: i32,
+    today: NaiveDate,
+) -> Result<(Vec<BulletinRow>, Vec<Coverage>)> {
+    let (own, under, coverage) = own_figures(store, office, year, today)?;
     let own_of = |unit: &str| own.get(unit).copied().unwrap_or_default();
     let subtotal = |unit: &str| {
         let mut sum = Figures::default();
         for (u, _) in campaign().descendants(unit) {
             sum += own_of(&u.id);
         }
-        sum.trained = trained_under.get(unit).copied().unwrap_or(0);
+        sum.trained = under.get(unit).map_or(0, |(people, _)| *people);
         sum
     };
     let row = |unit: &str, depth: usize, own: bool, figures: Figures| BulletinRow {
@@ -152,6 +164,10 @@ pub fn bulletin(
         own,
         figures,
         rank: None,
+        counted_once: !own
+            && under
+                .get(if unit == TOTAL { office } else { unit })
+                .is_some_and(|(_, once)| *once),
     };
     let tree = campaign().descendants(office);
     let mut rows = Vec::new();
@@ -169,7 +185,7 @@ pub fn bulletin(
     }
     rank(&mut rows);
     rows.push(row(TOTAL, 0, false, subtotal(office)));
-    Ok(rows)
+    Ok((rows, coverage))
 }
 
 /// Ranks the units' rows by people trained within each level; equal counts share a rank and
@@ -207,6 +223,7 @@ mod tests {
                 ..Figures::default()
             },
             rank: None,
+            counted_once: false,
         }
     }
 

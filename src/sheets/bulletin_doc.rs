@@ -108,6 +108,9 @@ fn figures_document(
         notes: [
             awaiting_note(rows.iter().find(|r| r.unit == TOTAL)),
             Some(t("cli.bulletin.note_sources")),
+            rows.iter()
+                .any(|r| r.counted_once)
+                .then(|| t("cli.bulletin.note_counted_once")),
             Some(t("cli.bulletin.note_rank")),
         ]
         .into_iter()

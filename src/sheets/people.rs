@@ -86,8 +86,11 @@ pub(super) fn categories(raw: &str) -> Result<Categories, String> {
 pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result<PeoplePlan> {
     let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
     if let Some(id) = session {
-        if store.session(id)?.is_none() {
+        let Some(found) = store.session(id)? else {
             return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
+        };
+        if let Some(refusal) = crate::app::sessions::list_refusal(store.office(), &found) {
+            return Err(user_error(refusal));
         }
     }
     let mut rules = RowRules {

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::bulletin::{self, Figures};
 use super::doc::{Align, Cell, Column, Document, Row};
-use super::rollup::{self, TOTAL};
+use super::rollup::TOTAL;
 use crate::campaign::hierarchy::within;
 use crate::campaign::{campaign, unit_name};
 use crate::domain::outreach::{Publicity, ServiceAnswer, ServiceNeed};
@@ -33,6 +33,8 @@ pub struct Summary {
     pub needs_asked: usize,
     pub needs_answered: usize,
     pub publicity: usize,
+    /// Whether its people or enterprises count once what two of its units both registered.
+    pub counted_once: bool,
 }
 
 /// The summary figures of `office` and the units below it, for the year of `today`.
@@ -50,8 +52,7 @@ pub fn summary(store: &Store, office: &str, today: NaiveDate) -> Result<Summary>
 /// a package at the province needs 119 of them.
 pub fn summaries(store: &Store, office: &str, today: NaiveDate) -> Result<Vec<Summary>> {
     let year = today.year();
-    let bulletin = bulletin::bulletin(store, office, year, today)?;
-    let coverage = rollup::coverage(store, office)?;
+    let (bulletin, coverage) = bulletin::bulletin_and_coverage(store, office, year, today)?;
     let needs: Vec<ServiceNeed> = store
         .scan::<ServiceNeed>("u/n/")?
         .into_iter()
@@ -106,6 +107,7 @@ pub fn summaries(store: &Store, office: &str, today: NaiveDate) -> Result<Vec<Su
                 .filter(|n| answered.contains(&n.id))
                 .count(),
             publicity: publicity.iter().filter(|u| within(&unit.id, u)).count(),
+            counted_once: total.counted_once,
         });
     }
     Ok(out)
@@ -169,6 +171,11 @@ pub fn summary_document(summary: &Summary, maker: &str, made: NaiveDate) -> Docu
                 )
             })
             .into_iter()
+            .chain(
+                summary
+                    .counted_once
+                    .then(|| t("cli.report.counted_once_note")),
+            )
             .chain([t("cli.summary.note")])
             .collect(),
         landscape: false,

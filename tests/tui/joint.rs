@@ -79,3 +79,22 @@ fn the_host_runs_the_joint_door_and_sees_the_whole_session() {
     assert!(find(screen.backend().buffer(), "鄂州市第一场").is_some());
     assert!(find(screen.backend().buffer(), "华容区第1期").is_none());
 }
+
+/// A city holding only a county's own session opens no door on it: what it typed there would
+/// be refused, as that list is the county's. The tab says whose doors it runs.
+#[test]
+fn a_city_opens_no_door_on_a_countys_own_session() {
+    let (_dir, store) = city_store();
+    let mut county = ChainWriter::new(ECHENG, tagged(ECHENG, 3), "区局");
+    let mut theirs = city_session("S-420704-c1", "鄂城区第1期", ECHENG, None);
+    theirs.office = ECHENG.into();
+    let op = county.push(Payload::SessionUpserted(theirs)).expect("op");
+    store
+        .import_foreign_chain(vec![op])
+        .expect("the county's chain");
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('4'));
+    assert!(state.checkin.door.is_none(), "no door on 鄂城区's session");
+    let screen = screen_text(&state, 80, 24);
+    assert!(screen.contains("还没有本单位签到的场次"), "{screen}");
+}

@@ -196,15 +196,14 @@ impl CheckinState {
 }
 
 /// The session the door opens on: of the sessions this office runs, the first of today's, else the
-/// nearest (upcoming on a tie).
+/// nearest (upcoming on a tie); none when it runs none (another unit's session is only seen).
 pub fn default_session(rows: &[SessionRow], today: NaiveDate, office: &str) -> Option<usize> {
     rows.iter()
         .enumerate()
+        .filter(|(_, r)| crate::log::authority::may_keep_list(office, &r.session))
         .min_by_key(|(_, r)| {
             let days = (r.session.date - today).num_days();
-            // This office's own doors first: another unit's session is only seen, not run.
-            let theirs = !crate::log::authority::may_keep_list(office, &r.session);
-            (theirs, days.abs(), days < 0, r.session.start)
+            (days.abs(), days < 0, r.session.start)
         })
         .map(|(i, _)| i)
 }

@@ -72,7 +72,8 @@ pub fn render(
 ) {
     let c = tab;
     let Some(door) = &c.door else {
-        let text = if sessions.is_empty() {
+        let runs_none = super::update::door_rows(sessions, &view.office.id).is_empty();
+        let text = if runs_none {
             t("tui.checkin.no_sessions")
         } else {
             t("tui.checkin.opening")
