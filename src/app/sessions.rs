@@ -48,26 +48,10 @@ pub fn may_change(office: &str, session: &Session) -> Outcome<()> {
 /// A session's list is kept by its office and the units it names (a joint session's host and
 /// co-host enrol and check in their own people), not by the offices above it.
 pub fn may_keep_list(office: &str, session: &Session) -> Outcome<()> {
-    match list_refusal(office, session) {
+    match crate::log::authority::list_refusal(office, session) {
         None => Ok(()),
         Some(said) => Err(Refusal::said(said)),
     }
-}
-
-/// Why `office` may not keep `session`'s list, in words; none when it may.
-pub fn list_refusal(office: &str, session: &Session) -> Option<String> {
-    if crate::log::authority::may_keep_list(office, session) {
-        return None;
-    }
-    let key = if crate::campaign::hierarchy::within(office, &session.office) {
-        "cli.session.list_kept_below"
-    } else {
-        "cli.session.not_list_keeper"
-    };
-    Some(tf(
-        key,
-        &[("id", &session.id), ("owner", &unit_name(&session.office))],
-    ))
 }
 
 fn found(store: &Store, id: &str) -> Outcome<Session> {

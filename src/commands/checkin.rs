@@ -297,7 +297,9 @@ fn by_query(store: &Store, session: &str, query: &str) -> Result<Candidate> {
 
 pub fn checkin(cli: &Cli, args: &CheckinArgs) -> Result<()> {
     let store = open_store(cli)?;
-    app::checkin::session(&store, &args.session)?;
+    // Whose list it is before anyone is looked for: a list this office does not keep is refused
+    // whoever is named.
+    app::sessions::list_session(&store, &args.session)?;
     if args.codes_from_stdin {
         return codes_from_stdin(cli, &store, &args.session, args.at.as_deref());
     }

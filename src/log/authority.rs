@@ -367,6 +367,25 @@ pub fn may_keep_list(office: &str, session: &Session) -> bool {
         || session.units.iter().any(|u| u == office)
 }
 
+/// Why `office` may not keep `session`'s list, in words; none when it may.
+pub fn list_refusal(office: &str, session: &Session) -> Option<String> {
+    if may_keep_list(office, session) {
+        return None;
+    }
+    let key = if within(office, &session.office) {
+        "cli.session.list_kept_below"
+    } else {
+        "cli.session.not_list_keeper"
+    };
+    Some(crate::i18n::tf(
+        key,
+        &[
+            ("id", &session.id),
+            ("owner", &crate::campaign::unit_name(&session.office)),
+        ],
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

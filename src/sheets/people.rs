@@ -89,7 +89,7 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
         let Some(found) = store.session(id)? else {
             return Err(user_error(tf("cli.session.not_found", &[("id", &id)])));
         };
-        if let Some(refusal) = crate::app::sessions::list_refusal(store.office(), &found) {
+        if let Some(refusal) = crate::log::authority::list_refusal(store.office(), &found) {
             return Err(user_error(refusal));
         }
     }

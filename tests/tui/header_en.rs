@@ -12,7 +12,7 @@ fn the_english_header_names_every_tab_at_80_columns() {
         let screen = screen_text(&state, 80, 24);
         let header = screen.lines().next().unwrap_or_default();
         for tab in [
-            "1 Cal ", "2 Sess ", "3 List ", "4 Sign ", "5 Rep ", "6 Cert ", "7 Sync ", "8 Firms ",
+            "1 Cal ", "2 Sess ", "3 List ", "4 Door ", "5 Rep ", "6 Cert ", "7 Sync ", "8 Firms ",
         ] {
             assert!(header.contains(tab), "{tab} missing: {header}");
         }

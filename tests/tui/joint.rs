@@ -97,4 +97,21 @@ fn a_city_opens_no_door_on_a_countys_own_session() {
     assert!(state.checkin.door.is_none(), "no door on 鄂城区's session");
     let screen = screen_text(&state, 80, 24);
     assert!(screen.contains("还没有本单位签到的场次"), "{screen}");
+
+    // Nor does the import offer to enrol the sheet's people in it.
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Char('5'));
+    press(&store, &mut state, KeyCode::Char('i'));
+    assert!(matches!(state.overlay, Overlay::Form(_)));
+    for _ in 0..3 {
+        press(&store, &mut state, KeyCode::Tab);
+    }
+    press(&store, &mut state, KeyCode::Right);
+    let screen = screen_text(&state, 80, 24);
+    let enrol_in = screen
+        .lines()
+        .find(|l| l.contains("同时报名"))
+        .unwrap_or_default();
+    assert!(enrol_in.contains("不报名"), "the only choice: {screen}");
 }

@@ -155,7 +155,7 @@ fn a_service_need_is_recorded_and_answered_from_the_enterprises_tab() {
     // d with nothing asked says so and opens nothing.
     press(&store, &mut state, KeyCode::Char('d'));
     assert_eq!(state.overlay, Overlay::None);
-    assert!(screen_text(&state, 80, 24).contains("没有未答复的服务需求"));
+    assert!(screen_text(&state, 80, 24).contains("没有登记服务需求"));
 
     press(&store, &mut state, KeyCode::Char('a'));
     press(&store, &mut state, KeyCode::Right);

@@ -16,7 +16,7 @@ use chrono::Datelike;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::banner::banner_line;
@@ -78,7 +78,10 @@ pub fn render(
         } else {
             t("tui.checkin.opening")
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, view.theme.dim)), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, view.theme.dim)).wrap(Wrap { trim: true }),
+            area,
+        );
         return;
     };
     let w = area.width as usize;

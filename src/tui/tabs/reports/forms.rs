@@ -145,14 +145,16 @@ pub(super) fn report_form(
     )))
 }
 
-/// `chosen` is the session selected on the 场次 tab: the rows may be enrolled in it.
-pub(super) fn import_form(chosen: Option<&SessionRow>) -> Form {
+/// `chosen` is the session selected on the 场次 tab: the rows may be enrolled in it when `office`
+/// keeps its list.
+pub(super) fn import_form(chosen: Option<&SessionRow>, office: &str) -> Form {
     let what = vec![
         ("people".into(), t("tui.reports.import_people")),
         ("enterprises".into(), t("tui.reports.import_enterprises")),
     ];
     let mut sessions = vec![(String::new(), t("tui.reports.no_session"))];
-    if let Some(row) = chosen {
+    let kept = chosen.filter(|row| crate::log::authority::may_keep_list(office, &row.session));
+    if let Some(row) = kept {
         let s = &row.session;
         sessions.push((s.id.clone(), format!("{} {}", s.date, s.title)));
     }

@@ -45,7 +45,7 @@ pub fn update(
                 return None;
             }
         },
-        Entry::Import => import_form(chosen),
+        Entry::Import => import_form(chosen, &ctx.office.id),
     };
     ctx.open(Overlay::Form(form));
     None
