@@ -93,6 +93,14 @@ fn a_city_opens_no_door_on_a_countys_own_session() {
         .import_foreign_chain(vec![op])
         .expect("the county's chain");
     let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('2'));
+    press(&store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("名单在鄂城区") && !screen.contains("按 a 报名"),
+        "the detail says whose list it is: {screen}"
+    );
+    let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('4'));
     assert!(state.checkin.door.is_none(), "no door on 鄂城区's session");
     let screen = screen_text(&state, 80, 24);

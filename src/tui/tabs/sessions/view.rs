@@ -144,14 +144,20 @@ fn render_detail(frame: &mut Frame, area: Rect, view: &View, detail: &Detail) {
         ));
     }
     if detail.people.is_empty() {
-        let key = view
-            .keymap
-            .hint(crate::tui::action::Action::Add)
-            .unwrap_or_default();
-        lines.push(Line::styled(
-            tf("tui.sessions.nobody", &[("key", &key)]),
-            theme.dim,
-        ));
+        let session = &detail.row.session;
+        // An office that does not keep this list is told whose it is, not to press a key it
+        // would be refused.
+        let text = if crate::log::authority::may_keep_list(&view.office.id, session) {
+            let key = view
+                .keymap
+                .hint(crate::tui::action::Action::Add)
+                .unwrap_or_default();
+            tf("tui.sessions.nobody", &[("key", &key)])
+        } else {
+            let owner = crate::campaign::unit_name(&session.office);
+            tf("tui.sessions.nobody_theirs", &[("owner", &owner)])
+        };
+        lines.push(Line::styled(text, theme.dim));
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
