@@ -70,7 +70,8 @@ fn need_answer_refuses_to_replace_an_answer_without_replace() {
     let listed = json(&peixun(d, &["need", "list", "--json"]));
     assert_eq!(listed[0]["answer"]["note"], "已电话联系");
 
-    stdout(&answer(&["--note", "已约面谈", "--replace"]));
+    let said = stdout(&answer(&["--note", "已约面谈", "--replace"]));
+    assert!(said.contains("替换了 2023-04-10 的原答复"), "{said}");
     let listed = json(&peixun(d, &["need", "list", "--json"]));
     assert_eq!(listed[0]["answer"]["note"], "已约面谈");
     assert_eq!(listed[0]["answer"]["on"], "2023-04-20");

@@ -132,6 +132,31 @@ pub fn answer(
     Ok(row)
 }
 
+/// What `answer` says it did: answered, or replaced the answer of the day given.
+pub fn answered_message(row: &NeedRow, replaced: Option<NaiveDate>) -> String {
+    match replaced {
+        Some(earlier) => tf(
+            "cli.need.replaced",
+            &[
+                ("id", &row.need.id),
+                ("enterprise", &row.enterprise_name),
+                ("earlier", &earlier),
+            ],
+        ),
+        None => tf(
+            "cli.need.answered",
+            &[("id", &row.need.id), ("enterprise", &row.enterprise_name)],
+        ),
+    }
+}
+
+/// The day need `id` was last answered, if it was.
+pub fn answered_on(store: &Store, id: &str) -> Outcome<Option<NaiveDate>> {
+    Ok(store
+        .get_stored::<ServiceAnswer>(&keys::answer(id.trim()))?
+        .map(|stored| stored.value.on))
+}
+
 /// The needs of this office and the units below it, oldest first; only open ones when asked.
 pub fn list(store: &Store, open_only: bool) -> Outcome<Vec<NeedRow>> {
     let answers: BTreeMap<String, (ServiceAnswer, String)> = store

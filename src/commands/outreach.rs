@@ -244,14 +244,9 @@ pub fn run_need(cli: &Cli, command: &NeedCommand) -> Result<()> {
         } => {
             let on = on_or_today(cli, &store, *on)?;
             let today = today(cli, &store)?;
+            let earlier = needs::answered_on(&store, id)?;
             let row = needs::answer(&store, id, on, today, note, *replace)?;
-            crate::outln!(
-                "{}",
-                tf(
-                    "cli.need.answered",
-                    &[("id", &row.need.id), ("enterprise", &row.enterprise_name)]
-                )
-            );
+            crate::outln!("{}", needs::answered_message(&row, earlier));
         }
         NeedCommand::List { open, json } => {
             let rows = needs::list(&store, *open)?;

@@ -60,11 +60,9 @@ pub fn run(store: &Store, state: &mut State, effect: OutreachEffect) -> Outcome<
             note,
             replace,
         } => {
+            let earlier = needs::answered_on(store, &need)?;
             let row = needs::answer(store, &need, on, state.today, &note, replace)?;
-            Some(tf(
-                "cli.need.answered",
-                &[("id", &row.need.id), ("enterprise", &row.enterprise_name)],
-            ))
+            Some(needs::answered_message(&row, earlier))
         }
     };
     // One enterprise's status or the needs changed: the rows are not read again, which would
