@@ -28,6 +28,8 @@ mod door_learns;
 #[path = "tui/joint.rs"]
 mod joint;
 
+#[path = "tui/outreach_repeated.rs"]
+mod outreach_repeated;
 #[path = "tui/polish.rs"]
 mod polish;
 #[path = "tui/polish_sessions.rs"]

@@ -482,6 +482,16 @@ impl Tally {
     }
 }
 
+/// How many of `names` another of them repeats: an enterprise two units both registered is a
+/// row of each in the worklist, and one enterprise in the coverage.
+pub fn repeated_names<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    let mut seen = std::collections::HashMap::new();
+    for name in names {
+        *seen.entry(name).or_insert(0usize) += 1;
+    }
+    seen.values().filter(|&&n| n > 1).sum()
+}
+
 #[cfg(test)]
 #[path = "outreach_tests.rs"]
 mod tests;

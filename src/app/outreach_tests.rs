@@ -228,3 +228,10 @@ fn only_a_write_to_a_few_people_is_brought_up_to_date() {
         .unwrap();
     assert!(!marked(&store), "an enterprise written: worked out again");
 }
+
+#[test]
+fn repeated_names_count_every_row_of_a_name_seen_twice() {
+    let names = ["甲公司", "乙公司", "甲公司", "丙公司", "甲公司", "乙公司"];
+    assert_eq!(repeated_names(names.into_iter()), 5);
+    assert_eq!(repeated_names(["甲公司", "乙公司"].into_iter()), 0);
+}

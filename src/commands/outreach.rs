@@ -125,17 +125,20 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                 .iter()
                 .map(|s| format!("{} {}", s.label(), tally.by.get(s.key()).unwrap_or(&0)))
                 .collect();
-            crate::outln!(
-                "{}",
-                tf(
-                    "cli.outreach.summary",
-                    &[
-                        ("count", &cells.len()),
-                        ("counts", &counts.join(&t("cli.list_sep"))),
-                        ("none", &tally.none)
-                    ]
-                )
+            let mut summary = tf(
+                "cli.outreach.summary",
+                &[
+                    ("count", &cells.len()),
+                    ("counts", &counts.join(&t("cli.list_sep"))),
+                    ("none", &tally.none),
+                ],
             );
+            // The name is the table's second column.
+            let repeated = outreach::repeated_names(cells.iter().map(|row| row[1].as_str()));
+            if repeated > 0 {
+                summary.push_str(&tf("cli.outreach.repeated", &[("count", &repeated)]));
+            }
+            crate::outln!("{summary}");
         }
     }
     Ok(())

@@ -49,6 +49,9 @@ pub struct OutreachState {
     /// What `/` finds each row by, made when a filter is first typed (`keys_for_filter`):
     /// 120,000 enterprises at ten times the province are not worked out on every keystroke.
     pub keys: Vec<String>,
+    /// Rows whose enterprise another row has the name of: the same firm registered by two
+    /// units, which the reports count once. Counted when the rows are read, not on every frame.
+    pub repeated: usize,
 }
 
 impl OutreachState {
@@ -98,6 +101,7 @@ impl OutreachState {
     pub fn replace(&mut self, rows: EnterpriseRows) {
         let current = self.selected_row().map(|r| r.id.to_string());
         self.rows = rows;
+        self.repeated = crate::app::outreach::repeated_names(self.rows.iter().map(|r| r.name));
         self.keys.clear();
         self.keys_for_filter();
         self.loaded = true;

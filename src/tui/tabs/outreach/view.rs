@@ -98,7 +98,7 @@ fn summary(o: &OutreachState, view: &View) -> String {
     } else {
         "tui.outreach.summary"
     };
-    tf(
+    let mut text = tf(
         key,
         &[
             ("office", &view.office.name),
@@ -107,7 +107,11 @@ fn summary(o: &OutreachState, view: &View) -> String {
             ("counts", &counts.join(&t("cli.list_sep"))),
             ("none", &none),
         ],
-    )
+    );
+    if o.repeated > 0 {
+        text.push_str(&tf("cli.outreach.repeated", &[("count", &o.repeated)]));
+    }
+    text
 }
 
 /// Column widths at `w`: the enterprise's name takes what the others leave.
