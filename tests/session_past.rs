@@ -1,6 +1,6 @@
 //! A new session dated before today: the TUI's way asks first (a second Enter saves it), the
-//! CLI's saves it and says so on stderr in the UI language; an edit of a past session is not
-//! asked about.
+//! CLI's saves it and says so on stderr in the UI language; so does an edit that moves a session
+//! there, and an edit of a past session that leaves its date is not asked about.
 
 use crate::common::*;
 
@@ -78,6 +78,42 @@ fn a_new_session_before_today_is_asked_about_or_warned_of() {
         BeforeToday::Ask(today()),
     );
     assert!(edited.is_ok_and(|s| !s.unchanged && s.before_today.is_none()));
+
+    // An edit that moves a session to a past day is asked about like a new one.
+    let upcoming = sessions::save(
+        &store,
+        None,
+        &input("五月专场", "2023-05-08"),
+        false,
+        BeforeToday::Ask(today()),
+    )
+    .unwrap();
+    let moved = SessionInput {
+        date: Some("2023-04-12".into()),
+        ..Default::default()
+    };
+    let asked = sessions::save(
+        &store,
+        Some(&upcoming.id),
+        &moved,
+        false,
+        BeforeToday::Ask(today()),
+    );
+    assert!(
+        matches!(&asked, Err(Refusal::Confirm(Confirm::Calendar(w))) if w.iter().any(|w| w.contains("2023-04-12"))),
+        "{asked:?}"
+    );
+    let warned = sessions::save(
+        &store,
+        Some(&upcoming.id),
+        &moved,
+        false,
+        BeforeToday::Warn(today()),
+    )
+    .unwrap();
+    assert!(warned
+        .before_today
+        .is_some_and(|w| w.contains("2023-04-12")));
 }
 
 #[test]

@@ -67,12 +67,13 @@ pub struct Saved {
     pub new: bool,
     /// Saved as it was: nothing written.
     pub unchanged: bool,
-    /// A new session dated before today, said when `BeforeToday::Warn`.
+    /// A session made or moved to a day before today, said when `BeforeToday::Warn`.
     pub before_today: Option<String>,
 }
 
-/// How `save` takes a new session dated before today: often a class entered after it was held
-/// (补录), sometimes a slip of the month or year that would count it in the wrong place.
+/// How `save` takes a session made or moved to a day before today: often a class entered after
+/// it was held (补录), sometimes a slip of the month or year that would count it in the wrong
+/// place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BeforeToday {
     /// Asked with the calendar's warnings, so a form's second Enter saves it.
@@ -83,8 +84,8 @@ pub enum BeforeToday {
 
 /// Saves `input` over the session `id` (an edit) or over a new session's defaults. Fields are
 /// checked where they are typed; a date the plan does not expect for its kind needs `confirmed`
-/// (asked again only when an edit moves the date or changes the kind), and so does a new
-/// session dated before today when `before_today` asks.
+/// (asked again only when an edit moves the date or changes the kind), and so does a session
+/// made or moved to a day before today when `before_today` asks.
 pub fn save(
     store: &Store,
     id: Option<&str>,
@@ -129,7 +130,9 @@ pub fn save(
     }
     let new = base.is_none();
     let (BeforeToday::Ask(today) | BeforeToday::Warn(today)) = before_today;
-    let past = (new && session.date < today).then(|| {
+    // A past session is asked about when it is made or moved there, not at every edit of it.
+    let dated = base.as_ref().is_none_or(|b| b.date != session.date);
+    let past = (dated && session.date < today).then(|| {
         tf(
             "cli.session.before_today",
             &[("date", &session.date), ("today", &today)],

@@ -63,6 +63,9 @@ pub fn run(cli: &Cli, command: &SessionCommand) -> Result<()> {
         SessionCommand::Edit { id, fields, yes } => {
             let before_today = sessions::BeforeToday::Warn(today(cli, &store)?);
             let saved = sessions::save(&store, Some(id), fields, *yes, before_today)?;
+            if let Some(warning) = &saved.before_today {
+                crate::errln!("{warning}");
+            }
             let said = if saved.unchanged {
                 "cli.session.unchanged"
             } else {
