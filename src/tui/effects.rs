@@ -193,6 +193,16 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         Effect::Imported(text) => return jobs::imported(store, state, text),
         Effect::Changed => {
             changed_elsewhere(store, state);
+            // The 企业 tab on screen shows what another peixun wrote at once: its rows are kept
+            // and brought up to date from the few people a check-in or a registration changed.
+            if state.tab == Tab::Outreach
+                && state.outreach.loaded
+                && matches!(state.overlay, Overlay::None)
+            {
+                if let Err(failure) = crate::tui::tabs::outreach::effects::load(store, state) {
+                    report(state, failure);
+                }
+            }
             // Someone registered by another peixun on this store is found at the open door
             // once the index is read again (the kept index and the changes beside it).
             if state.checkin.door.is_some() && suggest::want_index(state) {

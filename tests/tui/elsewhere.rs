@@ -124,3 +124,29 @@ fn an_interface_that_takes_the_store_over_opens_where_it_was() {
     );
     assert_eq!(fresh.tab, peixun::tui::app::Tab::Calendar);
 }
+
+/// The 企业 tab on screen shows a firm another peixun registered without being left and
+/// entered again.
+#[test]
+fn the_enterprises_tab_on_screen_shows_a_change_made_elsewhere() {
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('8'));
+    assert!(state.outreach.loaded);
+    store
+        .commit(vec![Payload::EnterpriseUpserted(
+            peixun::domain::Enterprise {
+                id: store.new_id('E').unwrap(),
+                office: store.office().to_string(),
+                name: "鄂州市另一台电脑登记的有限公司".into(),
+                credit_code: None,
+                categories: Default::default(),
+                unit: store.office().to_string(),
+            },
+        )])
+        .unwrap();
+    assert!(!screen_text(&state, 120, 30).contains("另一台电脑登记的"));
+    drive(&store, &mut state, AppEvent::StoreChanged);
+    let screen = screen_text(&state, 120, 30);
+    assert!(screen.contains("另一台电脑登记的"), "{screen}");
+}
