@@ -1,5 +1,5 @@
-//! `peixun plan add|edit|show|remove|submit`: a unit's training plan, and the plans of the units below
-//! an office.
+//! `peixun plan add|edit|show|remove|submit`: a unit's training plan, and the plans of the units
+//! below an office.
 
 use color_eyre::eyre::Result;
 

@@ -72,7 +72,10 @@ pub fn render(
 ) {
     let c = tab;
     let Some(door) = &c.door else {
-        let runs_none = super::update::door_rows(sessions, &view.office.id).is_empty();
+        let office = &view.office.id;
+        let runs_none = !sessions
+            .iter()
+            .any(|r| crate::log::authority::may_keep_list(office, &r.session));
         let text = if runs_none {
             t("tui.checkin.no_sessions")
         } else {

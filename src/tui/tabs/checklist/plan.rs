@@ -1,9 +1,9 @@
 //! The training plan behind the `county.plan` item (方案 二（二）5(1)): Enter on that item shows
 //! the unit's planned classes and how many it has held; Enter again, the item's trail. The unit
-//! itself adds, corrects and takes out classes and reports the plan to its city; a city or the province
-//! reads a unit's plan from its grid. The rules (who plans, which months and courses, that an
-//! empty plan is not reported) are `app::plans`'; this screen gathers what is typed and shows
-//! what comes back.
+//! itself adds, corrects and takes out classes and reports the plan to its city; a city or the
+//! province reads a unit's plan from its grid. The rules (who plans, which months and courses,
+//! that an empty plan is not reported) are `app::plans`'; this screen gathers what is typed and
+//! shows what comes back.
 
 use crate::domain::input::FieldErrors;
 use crate::domain::plan::{planned_class, ClassInput, PlannedClass, PLAN_ITEM};
