@@ -4,19 +4,13 @@
 //! font is embedded, so the title and headings are drawn heavier rather than in another face.
 
 use color_eyre::eyre::{eyre, Result};
-use krilla::geom::Point;
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-use krilla::Document as Pdf;
 
 use super::docx::signature_indents;
 use super::font::PdfFont;
 use super::layout::A4;
 use super::notice::{Letter, Para};
 use super::pdf::{Metrics, EM_TOP};
+use super::pdf_file::{Canvas, Info, PdfFile};
 
 const MM: f64 = 72.0 / 25.4;
 const TOP: f64 = 37.0 * MM;
@@ -136,26 +130,10 @@ fn paginate(lines: Vec<Placed>, signature: usize) -> Vec<Vec<Placed>> {
     pages
 }
 
-fn draw(surface: &mut Surface, font: &Font, x: f64, top: f64, line: &Placed) {
-    if line.text.is_empty() {
-        return;
-    }
+/// Heavier without a bold face: the outlines stroked a little.
+fn draw(canvas: &mut Canvas, x: f64, top: f64, line: &Placed) {
     let baseline = top + (line.height - line.size) / 2.0 + EM_TOP * line.size;
-    // Heavier without a bold face: the outlines stroked a little.
-    surface.set_stroke(line.bold.then(|| Stroke {
-        width: (line.size / 40.0) as f32,
-        ..Stroke::default()
-    }));
-    surface.set_fill(Some(Fill::default()));
-    surface.draw_text(
-        Point::from_xy(x as f32, baseline as f32),
-        font.clone(),
-        line.size as f32,
-        &line.text,
-        false,
-        TextDirection::Auto,
-    );
-    surface.set_stroke(None);
+    canvas.text(x, baseline, line.size, &line.text, line.bold);
 }
 
 /// The letter as a PDF set in `font`.
@@ -164,39 +142,30 @@ pub fn pdf_bytes(letter: &Letter, font: &PdfFont) -> Result<Vec<u8>> {
         .face()
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
     let m = Metrics::new(face);
-    let pdf_font = Font::new(font.data.clone().into(), font.index)
-        .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
-    let mut pdf = Pdf::new();
-    pdf.set_metadata(
-        Metadata::new()
-            .title(letter.title.clone())
-            .authors(letter.signature.first().cloned().into_iter().collect())
-            .creator("peixun".into())
-            .language("zh-CN".into()),
-    );
+    let mut pdf = PdfFile::new(Vec::new(), font)?;
     // The blank lines before the 落款 stay with it.
     let pages = paginate(place(letter, &m), letter.signature.len() + 1);
-    let size = PageSettings::from_wh(A4.0 as f32, A4.1 as f32).ok_or_else(|| eyre!("page size"))?;
     for (number, lines) in pages.iter().enumerate() {
-        let mut page = pdf.start_page_with(size.clone());
-        let mut surface = page.surface();
-        let mut y = TOP;
-        for line in lines {
-            draw(&mut surface, &pdf_font, line.x, y, line);
-            y += line.height;
-        }
-        let folio = format!("— {} —", number + 1);
-        let folio = Placed {
-            x: 0.0,
-            size: FOLIO,
-            bold: false,
-            height: FOLIO,
-            text: folio,
-        };
-        let x = (A4.0 - m.width(&folio.text, FOLIO)) / 2.0;
-        draw(&mut surface, &pdf_font, x, A4.1 - BOTTOM + 7.0 * MM, &folio);
-        surface.finish();
-        page.finish();
+        pdf.page(A4.0, A4.1, |canvas| {
+            let mut y = TOP;
+            for line in lines {
+                draw(canvas, line.x, y, line);
+                y += line.height;
+            }
+            let folio = Placed {
+                x: 0.0,
+                size: FOLIO,
+                bold: false,
+                height: FOLIO,
+                text: format!("— {} —", number + 1),
+            };
+            let x = (A4.0 - m.width(&folio.text, FOLIO)) / 2.0;
+            draw(canvas, x, A4.1 - BOTTOM + 7.0 * MM, &folio);
+            Ok(())
+        })?;
     }
-    pdf.finish().map_err(|e| eyre!("PDF: {e:?}"))
+    pdf.finish(&Info {
+        title: &letter.title,
+        author: letter.signature.first().map_or("", String::as_str),
+    })
 }

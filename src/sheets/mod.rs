@@ -20,6 +20,7 @@ pub mod notice;
 pub mod output;
 pub mod package_index;
 pub mod pdf;
+mod pdf_file;
 mod pdf_rows;
 pub mod people;
 pub mod plans;

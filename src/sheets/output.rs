@@ -131,10 +131,16 @@ pub fn write_long(
     };
     match format {
         FileFormat::Pdf => {
-            let bytes = configured_font()
-                .and_then(|font| super::pdf::pdf_long(doc, &font))
-                .map_err(failed)?;
-            atomic_write_with(path, |temp| written(path, temp, &bytes), ready)?;
+            let font = configured_font().map_err(failed)?;
+            atomic_write_with(
+                path,
+                |temp| {
+                    let out = std::io::BufWriter::new(temp);
+                    let mut out = super::pdf::pdf_long(doc, &font, out).map_err(failed)?;
+                    out.flush().map_err(|e| write_failed(path, &e))
+                },
+                ready,
+            )?;
         }
         FileFormat::Csv => atomic_write_with(
             path,

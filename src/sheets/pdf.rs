@@ -6,15 +6,9 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::Write;
 
 use color_eyre::eyre::{eyre, Result};
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-use krilla::Document as Pdf;
 use ttf_parser::Face;
 
 use super::doc::{document_date, Align, Document, Row};
@@ -24,6 +18,7 @@ use super::layout::{
     MARGIN_TOP_PT, TITLE_PT, UNIT_PT,
 };
 use super::long::WrittenDocument;
+use super::pdf_file::{Canvas, Info, PdfFile};
 use super::pdf_rows::{unbreakable, Carry, Laid, LaidRow, Layout, Pager, Place};
 use crate::i18n::tf;
 
@@ -75,33 +70,17 @@ impl<'a> Metrics<'a> {
     }
 }
 
-struct Painter<'a, 'b> {
-    surface: &'a mut Surface<'b>,
-    font: Font,
-    m: &'a Metrics<'a>,
+struct Painter<'c, 'p, 'f> {
+    canvas: &'c mut Canvas<'p, 'f>,
+    m: &'c Metrics<'c>,
 }
 
-impl Painter<'_, '_> {
+impl Painter<'_, '_, '_> {
+    /// `text` centred in a line `line` tall whose top is `top`; bold without a bold face is the
+    /// outlines stroked a little.
     fn text(&mut self, x: f64, top: f64, line: f64, size: f64, text: &str, bold: bool) {
-        if text.is_empty() {
-            return;
-        }
         let baseline = top + (line - size) / 2.0 + EM_TOP * size;
-        // Bold without a bold face: the outlines stroked a little.
-        self.surface.set_stroke(bold.then(|| Stroke {
-            width: (size / 40.0) as f32,
-            ..Stroke::default()
-        }));
-        self.surface.set_fill(Some(Fill::default()));
-        self.surface.draw_text(
-            Point::from_xy(x as f32, baseline as f32),
-            self.font.clone(),
-            size as f32,
-            text,
-            false,
-            TextDirection::Auto,
-        );
-        self.surface.set_stroke(None);
+        self.canvas.text(x, baseline, size, text, bold);
     }
 
     fn lines(&mut self, cell: &Laid, top: f64, height: f64, signing: bool) {
@@ -125,23 +104,12 @@ impl Painter<'_, '_> {
             self.lines(cell, top, row.height, row.signing);
         }
         if row.boxed {
-            let mut path = PathBuilder::new();
-            for cell in &row.cells {
-                if let Some(rect) =
-                    Rect::from_xywh(cell.x as f32, top as f32, cell.w as f32, row.height as f32)
-                {
-                    path.push_rect(rect);
-                }
-            }
-            if let Some(path) = path.finish() {
-                self.surface.set_fill(None);
-                self.surface.set_stroke(Some(Stroke {
-                    width: BORDER,
-                    ..Stroke::default()
-                }));
-                self.surface.draw_path(&path);
-                self.surface.set_stroke(None);
-            }
+            let boxes: Vec<_> = row
+                .cells
+                .iter()
+                .map(|cell| (cell.x, top, cell.w, row.height))
+                .collect();
+            self.canvas.boxes(&boxes, BORDER);
         }
     }
 }
@@ -170,65 +138,52 @@ fn widen(ws: &[f64], least: &[f64], doc: &Document) -> Vec<f64> {
 /// The documents as one PDF, set in `font`: each starts on a page of its own and numbers its
 /// pages by itself, as separate tables handed in together.
 pub fn pdf_bytes(docs: &[Document], font: &PdfFont) -> Result<Vec<u8>> {
-    drawn(font, docs.first(), |pdf, m, pdf_font| {
+    drawn(font, docs.first(), Vec::new(), |pdf, m| {
         for doc in docs {
             let rows = || doc.rows.iter().map(|r| Ok(Cow::Borrowed(r)));
-            pages(pdf, doc, &column_widths(doc), &rows, m, pdf_font)?;
+            pages(pdf, doc, &column_widths(doc), &rows, m)?;
         }
         Ok(())
     })
 }
 
-/// A long document as a PDF, its rows read from its scratch file as each page is drawn.
-pub fn pdf_long(doc: &WrittenDocument, font: &PdfFont) -> Result<Vec<u8>> {
-    drawn(font, Some(&doc.frame), |pdf, m, pdf_font| {
+/// A long document as a PDF written to `out` page by page, its rows read from its scratch file
+/// as each page is drawn.
+pub fn pdf_long<W: Write>(doc: &WrittenDocument, font: &PdfFont, out: W) -> Result<W> {
+    drawn(font, Some(&doc.frame), out, |pdf, m| {
         let rows = || doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
-        pages(pdf, &doc.frame, doc.widths(), &rows, m, pdf_font)
+        pages(pdf, &doc.frame, doc.widths(), &rows, m)
     })
 }
 
-/// The PDF `draw` makes in `font`, titled and authored as `first` says.
-fn drawn(
+/// The PDF `draw` makes in `font`, written to `out`, titled and authored as `first` says.
+fn drawn<W: Write>(
     font: &PdfFont,
     first: Option<&Document>,
-    draw: impl FnOnce(&mut Pdf, &Metrics, &Font) -> Result<()>,
-) -> Result<Vec<u8>> {
+    out: W,
+    draw: impl FnOnce(&mut PdfFile<W>, &Metrics) -> Result<()>,
+) -> Result<W> {
     let face = font
         .face()
         .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
     let m = Metrics::new(face);
-    let pdf_font = pdf_font(font)?;
-    let mut pdf = Pdf::new();
-    if let Some(first) = first {
-        pdf.set_metadata(metadata(first));
-    }
-    draw(&mut pdf, &m, &pdf_font)?;
-    pdf.finish().map_err(|e| eyre!("PDF: {e:?}"))
-}
-
-fn pdf_font(font: &PdfFont) -> Result<Font> {
-    Font::new(font.data.clone().into(), font.index)
-        .ok_or_else(|| eyre!("{}: not a font", font.path.display()))
-}
-
-fn metadata(doc: &Document) -> Metadata {
-    Metadata::new()
-        .title(doc.title.clone())
-        .authors(vec![doc.maker.clone()])
-        .creator("peixun".into())
-        .language("zh-CN".into())
+    let mut pdf = PdfFile::new(out, font)?;
+    draw(&mut pdf, &m)?;
+    pdf.finish(&Info {
+        title: first.map_or("", |d| &d.title),
+        author: first.map_or("", |d| &d.maker),
+    })
 }
 
 /// Draws `doc`'s pages into `pdf`, its columns `units` wide (fitted to the page), its rows read
 /// by `rows` each time they are wanted: for what the font needs of each column, then laid out
 /// once to count the pages and once more to draw them.
-fn pages<'r, I>(
-    pdf: &mut Pdf,
+fn pages<'r, I, W: Write>(
+    pdf: &mut PdfFile<W>,
     doc: &Document,
     units: &[f64],
     rows: &dyn Fn() -> I,
     m: &Metrics,
-    pdf_font: &Font,
 ) -> Result<()>
 where
     I: Iterator<Item = Result<Cow<'r, Row>>>,
@@ -256,9 +211,9 @@ where
     let header = lay.header(doc);
     let title = m.wrap(&doc.title, usable, TITLE_PT);
     let line = m.wrap(&doc.line, usable, BODY_PT);
-    let furniture =
+    let above_rows =
         title.len() as f64 * TITLE_LINE + line.len() as f64 * LINE + PAD_Y + header.height;
-    let room = page_h - MARGIN_BOTTOM_PT - MARGIN_TOP_PT - furniture;
+    let room = page_h - MARGIN_BOTTOM_PT - MARGIN_TOP_PT - above_rows;
     let put_on_pages = |full: &mut dyn FnMut(Vec<LaidRow>) -> Result<()>| -> Result<()> {
         let mut full = |page| full(page);
         let mut pager = Pager::new(room);
@@ -278,70 +233,81 @@ where
         }
         pager.finish(&mut full)
     };
-    let mut count = 0;
+    let mut count: usize = 0;
     put_on_pages(&mut |_| {
         count += 1;
         Ok(())
     })?;
-    let size =
-        PageSettings::from_wh(page_w as f32, page_h as f32).ok_or_else(|| eyre!("page size"))?;
+    let furniture = Furniture {
+        doc,
+        title,
+        line,
+        header,
+        page_w,
+        page_h,
+    };
     let mut number = 0;
     put_on_pages(&mut |page_rows| {
         number += 1;
-        // Each page's drawing leaves small blocks freed among those kept: handed back now and
-        // then, so the process holds what the PDF holds and not its peak since (a call list of
-        // the province, 2,088 pages, held 70 MB and peaked at 104-222 MB without it).
-        if number % 64 == 0 {
-            crate::heap::release_freed();
-        }
-        let mut page = pdf.start_page_with(size.clone());
-        let mut surface = page.surface();
-        let mut p = Painter {
-            surface: &mut surface,
-            font: pdf_font.clone(),
-            m,
-        };
-        let mut y = MARGIN_TOP_PT;
-        for t in &title {
-            let x = (page_w - m.width(t, TITLE_PT)) / 2.0;
-            p.text(x, y, TITLE_LINE, TITLE_PT, t, true);
-            y += TITLE_LINE;
-        }
-        for l in &line {
-            p.text(MARGIN_SIDE_PT, y, LINE, BODY_PT, l, false);
-            y += LINE;
-        }
-        y += PAD_Y;
-        p.row(&header, y);
-        y += header.height;
-        for row in &page_rows {
-            p.row(row, y);
-            y += row.height;
-        }
-        let foot = page_h - MARGIN_BOTTOM_PT / 2.0 - FOOTER_PT;
-        let maker = tf("cli.report.footer_maker", &[("office", &doc.maker)]);
-        p.text(
-            MARGIN_SIDE_PT,
-            foot,
-            FOOTER_PT * 1.4,
-            FOOTER_PT,
-            &maker,
-            false,
-        );
-        let page_no = tf(
-            "cli.report.footer_page",
-            &[("page", &number), ("pages", &count)],
-        );
-        let x = (page_w - m.width(&page_no, FOOTER_PT)) / 2.0;
-        p.text(x, foot, FOOTER_PT * 1.4, FOOTER_PT, &page_no, false);
-        let made = tf(
-            "cli.report.footer_made",
-            &[("date", &document_date(doc.made))],
-        );
-        let x = page_w - MARGIN_SIDE_PT - m.width(&made, FOOTER_PT);
-        p.text(x, foot, FOOTER_PT * 1.4, FOOTER_PT, &made, false);
-        surface.finish();
-        page.finish();
-        Ok(())
+        pdf.page(page_w, page_h, |canvas| {
+            paint_page(canvas, m, &page_rows, number, count, &furniture);
+            Ok(())
+        })
     })
+}
+
+/// What every page of a document carries besides its rows.
+struct Furniture<'a> {
+    doc: &'a Document,
+    title: Vec<String>,
+    line: Vec<String>,
+    header: LaidRow,
+    page_w: f64,
+    page_h: f64,
+}
+
+/// Draws one page: the title, the line under it, the header, `page_rows`, the footer.
+fn paint_page(
+    canvas: &mut Canvas,
+    m: &Metrics,
+    page_rows: &[LaidRow],
+    number: usize,
+    count: usize,
+    f: &Furniture,
+) {
+    let (page_w, page_h) = (f.page_w, f.page_h);
+    let mut p = Painter { canvas, m };
+    let mut y = MARGIN_TOP_PT;
+    for t in &f.title {
+        let x = (page_w - m.width(t, TITLE_PT)) / 2.0;
+        p.text(x, y, TITLE_LINE, TITLE_PT, t, true);
+        y += TITLE_LINE;
+    }
+    for l in &f.line {
+        p.text(MARGIN_SIDE_PT, y, LINE, BODY_PT, l, false);
+        y += LINE;
+    }
+    y += PAD_Y;
+    p.row(&f.header, y);
+    y += f.header.height;
+    for row in page_rows {
+        p.row(row, y);
+        y += row.height;
+    }
+    let foot = page_h - MARGIN_BOTTOM_PT / 2.0 - FOOTER_PT;
+    let footer_line = FOOTER_PT * 1.4;
+    let maker = tf("cli.report.footer_maker", &[("office", &f.doc.maker)]);
+    p.text(MARGIN_SIDE_PT, foot, footer_line, FOOTER_PT, &maker, false);
+    let page_no = tf(
+        "cli.report.footer_page",
+        &[("page", &number), ("pages", &count)],
+    );
+    let x = (page_w - m.width(&page_no, FOOTER_PT)) / 2.0;
+    p.text(x, foot, footer_line, FOOTER_PT, &page_no, false);
+    let made = tf(
+        "cli.report.footer_made",
+        &[("date", &document_date(f.doc.made))],
+    );
+    let x = page_w - MARGIN_SIDE_PT - m.width(&made, FOOTER_PT);
+    p.text(x, foot, footer_line, FOOTER_PT, &made, false);
 }
