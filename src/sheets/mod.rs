@@ -34,3 +34,4 @@ pub mod summary;
 pub mod watch_log;
 pub mod write;
 pub mod xlsx;
+mod xlsx_rows;

@@ -10,9 +10,7 @@ use color_eyre::eyre::Result;
 
 use super::doc::Document;
 use super::long::WrittenDocument;
-use super::write::{
-    atomic_write, atomic_write_with, csv_bytes, write_csv, write_failed, written, Encoding,
-};
+use super::write::{atomic_write, atomic_write_with, csv_bytes, write_csv, write_failed, Encoding};
 use super::xlsx::xlsx_long;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
@@ -151,10 +149,15 @@ pub fn write_long(
             },
             ready,
         )?,
-        FileFormat::Xlsx => {
-            let bytes = xlsx_long(doc).map_err(failed)?;
-            atomic_write_with(path, |temp| written(path, temp, &bytes), ready)?;
-        }
+        FileFormat::Xlsx => atomic_write_with(
+            path,
+            |temp| {
+                let mut out = std::io::BufWriter::new(temp);
+                xlsx_long(doc, &mut out).map_err(failed)?;
+                out.flush().map_err(|e| write_failed(path, &e))
+            },
+            ready,
+        )?,
     }
     Ok(absolute(path))
 }

@@ -46,7 +46,7 @@ pub fn atomic_write_with(
 }
 
 /// `bytes` written to `temp`, a failure said as writing `path` failed.
-pub fn written(path: &Path, temp: &mut tempfile::NamedTempFile, bytes: &[u8]) -> Result<()> {
+fn written(path: &Path, temp: &mut tempfile::NamedTempFile, bytes: &[u8]) -> Result<()> {
     temp.write_all(bytes).map_err(|e| write_failed(path, &e))
 }
 

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use std::borrow::Cow;
+use std::io::{BufReader, Seek, Write};
 use std::path::Path;
 
 use color_eyre::eyre::Result;
@@ -17,6 +18,7 @@ use color_eyre::eyre::Result;
 use super::doc::{document_date, Align, Cell, Document, Row, Value};
 use super::layout::{self, column_widths, lines_in, lines_of, row_height, BODY_PT, TITLE_PT};
 use super::long::WrittenDocument;
+use super::xlsx_rows::{with_heights, RowHeights};
 use crate::error::{io_reason, user_error};
 use crate::i18n::tf;
 
@@ -35,21 +37,18 @@ pub fn xlsx_bytes(docs: &[Document]) -> Result<Vec<u8>> {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&doc.sheet))?;
         let widths = column_widths(doc);
-        write(
-            sheet,
-            doc,
-            &widths,
-            doc.rows.iter().map(|r| Ok(Cow::Borrowed(r))),
-        )?;
+        let mut heights = Heights::on_sheet(sheet);
+        let rows = doc.rows.iter().map(|r| Ok(Cow::Borrowed(r)));
+        write(sheet, doc, &widths, rows, &mut heights)?;
     }
     Ok(book.save_to_buffer()?)
 }
 
-/// A long document's workbook, as bytes. Its rows go to the sheet's scratch file (in the
-/// document's folder) as they are read, not held; the workbook itself, compressed, is a tenth of
-/// its text (22 MB for everyone's call list at ten times the province). rust_xlsxwriter panics
-/// when that scratch file cannot be written, so the room it needs is looked for first.
-pub fn xlsx_long(doc: &WrittenDocument) -> Result<Vec<u8>> {
+/// A long document's workbook, written to `out`. Its rows go to the sheet's scratch file (in
+/// the document's folder) as they are read, not held, and the workbook is saved to another
+/// there, then copied to `out` with the rows' heights (`xlsx_rows`). rust_xlsxwriter panics
+/// when its scratch file cannot be written, so the room it needs is looked for first.
+pub fn xlsx_long<W: Write + Seek>(doc: &WrittenDocument, out: W) -> Result<W> {
     let need = room_needed(doc)?;
     let free = fs2::available_space(doc.dir())?;
     if free < need {
@@ -71,8 +70,13 @@ pub fn xlsx_long(doc: &WrittenDocument) -> Result<Vec<u8>> {
     let sheet = book.add_worksheet_with_constant_memory();
     sheet.set_name(sheet_name(&doc.frame.sheet))?;
     let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
-    write(sheet, &doc.frame, doc.widths(), rows)?;
-    Ok(book.save_to_buffer()?)
+    let mut heights = Heights::kept(sheet);
+    write(sheet, &doc.frame, doc.widths(), rows, &mut heights)?;
+    let mut saved = tempfile::tempfile_in(doc.dir())?;
+    book.save_to_writer(&mut saved)?;
+    saved.rewind()?;
+    let kept = heights.kept.unwrap_or_default();
+    with_heights(BufReader::new(saved), out, &kept)
 }
 
 /// Whether a scratch file can be made in `dir`: rust_xlsxwriter makes one for every sheet
@@ -189,13 +193,13 @@ fn write<'r>(
     doc: &Document,
     widths: &[f64],
     rows: impl Iterator<Item = Result<Cow<'r, Row>>>,
+    heights: &mut Heights,
 ) -> Result<()> {
     let n = widths.len().max(1);
     let last = (n - 1) as u16;
     for (col, width) in widths.iter().enumerate() {
         sheet.set_column_width(col as u16, *width)?;
     }
-    let heights = Heights::new(sheet);
     let all: f64 = widths.iter().sum();
     let title = base()
         .set_font_size(TITLE_PT)
@@ -288,25 +292,41 @@ fn write<'r>(
 }
 
 /// Row heights: a row as tall as one line of body text has none of its own, as that is the
-/// sheet's default. A sheet of constant memory keeps each height set until it is saved (400,000
-/// rows at ten times the province took 150 MB), and writes a last row that has one twice
-/// (rust_xlsxwriter 0.90's `flush_last_row`), which Excel takes for damage: the notes, last, are
-/// written a line to a row.
+/// sheet's default. A held sheet is given the others; a sheet of constant memory would keep
+/// each until it is saved (400,000 rows at ten times the province took 150 MB), so they are
+/// kept aside, 8 bytes a row, and put in as the saved workbook is copied. The notes, last, are
+/// written a line to a row: rust_xlsxwriter 0.90 writes a last row with a height of its own
+/// twice (`flush_last_row`), which Excel takes for damage.
 struct Heights {
     default: f64,
+    kept: Option<RowHeights>,
 }
 
 impl Heights {
-    fn new(sheet: &mut Worksheet) -> Heights {
+    fn on_sheet(sheet: &mut Worksheet) -> Heights {
+        Heights::new(sheet, None)
+    }
+
+    fn kept(sheet: &mut Worksheet) -> Heights {
+        Heights::new(sheet, Some(RowHeights::default()))
+    }
+
+    fn new(sheet: &mut Worksheet, kept: Option<RowHeights>) -> Heights {
         let default = row_height(1, false);
         sheet.set_default_row_height(default);
-        Heights { default }
+        Heights { default, kept }
     }
 
     /// Row `row` is `height` points tall; set before anything is written in it.
-    fn set(&self, sheet: &mut Worksheet, row: u32, height: f64) -> Result<(), XlsxError> {
-        if height != self.default {
-            sheet.set_row_height(row, height)?;
+    fn set(&mut self, sheet: &mut Worksheet, row: u32, height: f64) -> Result<(), XlsxError> {
+        if height == self.default {
+            return Ok(());
+        }
+        match &mut self.kept {
+            Some(kept) => kept.push(row, height),
+            None => {
+                sheet.set_row_height(row, height)?;
+            }
         }
         Ok(())
     }
