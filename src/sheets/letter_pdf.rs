@@ -130,7 +130,7 @@ fn paginate(lines: Vec<Placed>, signature: usize) -> Vec<Vec<Placed>> {
     pages
 }
 
-/// Heavier without a bold face: the outlines stroked a little.
+/// `line` with its top `top` points down the page.
 fn draw(canvas: &mut Canvas, x: f64, top: f64, line: &Placed) {
     let baseline = top + (line.height - line.size) / 2.0 + EM_TOP * line.size;
     canvas.text(x, baseline, line.size, &line.text, line.bold);
@@ -161,7 +161,6 @@ pub fn pdf_bytes(letter: &Letter, font: &PdfFont) -> Result<Vec<u8>> {
             };
             let x = (A4.0 - m.width(&folio.text, FOLIO)) / 2.0;
             draw(canvas, x, A4.1 - BOTTOM + 7.0 * MM, &folio);
-            Ok(())
         })?;
     }
     pdf.finish(&Info {

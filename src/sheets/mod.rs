@@ -21,6 +21,7 @@ pub mod output;
 pub mod package_index;
 pub mod pdf;
 mod pdf_file;
+mod pdf_glyphs;
 mod pdf_rows;
 pub mod people;
 pub mod plans;

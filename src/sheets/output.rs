@@ -133,9 +133,11 @@ pub fn write_long(
             atomic_write_with(
                 path,
                 |temp| {
+                    // Flushed as the PDF is finished, so a failing write is said there.
                     let out = std::io::BufWriter::new(temp);
-                    let mut out = super::pdf::pdf_long(doc, &font, out).map_err(failed)?;
-                    out.flush().map_err(|e| write_failed(path, &e))
+                    super::pdf::pdf_long(doc, &font, out)
+                        .map(drop)
+                        .map_err(failed)
                 },
                 ready,
             )?;

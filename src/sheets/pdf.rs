@@ -19,6 +19,7 @@ use super::layout::{
 };
 use super::long::WrittenDocument;
 use super::pdf_file::{Canvas, Info, PdfFile};
+use super::pdf_glyphs::is_drawn;
 use super::pdf_rows::{unbreakable, Carry, Laid, LaidRow, Layout, Pager, Place};
 use crate::i18n::tf;
 
@@ -55,6 +56,7 @@ impl<'a> Metrics<'a> {
         let mut cache = self.cache.borrow_mut();
         let units: f64 = text
             .chars()
+            .filter(|c| is_drawn(*c))
             .map(|c| {
                 *cache.entry(c).or_insert_with(|| {
                     let glyph = self.face.glyph_index(c).unwrap_or_default();
@@ -76,8 +78,7 @@ struct Painter<'c, 'p, 'f> {
 }
 
 impl Painter<'_, '_, '_> {
-    /// `text` centred in a line `line` tall whose top is `top`; bold without a bold face is the
-    /// outlines stroked a little.
+    /// `text` centred in a line `line` tall whose top is `top`.
     fn text(&mut self, x: f64, top: f64, line: f64, size: f64, text: &str, bold: bool) {
         let baseline = top + (line - size) / 2.0 + EM_TOP * size;
         self.canvas.text(x, baseline, size, text, bold);
@@ -251,7 +252,6 @@ where
         number += 1;
         pdf.page(page_w, page_h, |canvas| {
             paint_page(canvas, m, &page_rows, number, count, &furniture);
-            Ok(())
         })
     })
 }

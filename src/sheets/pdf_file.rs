@@ -1,131 +1,34 @@
 //! A PDF written out as it is drawn: each page's content is compressed and written as soon as
-//! the page is done, and only what the end of the file needs is kept meanwhile (where each object
-//! starts, the pages' numbers, the glyphs used). The font goes in last, as a subset of the glyphs
-//! the pages used, so a document of 20,000 pages holds no more than one of 20.
+//! the page is done, and until the end only what the end of the file needs is kept (where each
+//! object starts, the pages' object numbers, the glyphs used). The font goes in last, as a
+//! subset of the glyphs the pages used, so a document of 20,000 pages holds no more of its pages
+//! than one.
 //!
 //! One font, as a CID font (Identity-H, two bytes a glyph) with a ToUnicode map, so the text can
 //! be searched and copied. Drawing is text (filled, or filled and stroked to look heavier) and
 //! the borders of boxes; places are given from the top left in points, as the layout works.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use color_eyre::eyre::{eyre, Result};
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
+use pdf_writer::types::{CidFontType, TextRenderingMode};
 use pdf_writer::writers::{Catalog, DocumentInfo};
 use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
-use subsetter::GlyphRemapper;
-use ttf_parser::{Face, Tag};
 
 use super::font::PdfFont;
+use super::layout::A4;
+use super::pdf_glyphs::{Glyphs, SYSTEM_INFO};
 
 const FONT: Name = Name(b"F0");
-/// A CID font's widths are in thousandths of the text size whatever the font's own units.
-const PDF_EM: f32 = 1000.0;
-const SYSTEM_INFO: SystemInfo = SystemInfo {
-    registry: Str(b"Adobe"),
-    ordering: Str(b"Identity"),
-    supplement: 0,
-};
+/// Pages under one node of the page tree: readers index an array of a few thousand at most.
+const PAGES_PER_NODE: usize = 1024;
 
 /// What the file says about itself.
 pub(super) struct Info<'a> {
     pub title: &'a str,
     pub author: &'a str,
-}
-
-/// The glyphs the pages used, numbered in the order met: the number is the glyph's CID in the
-/// embedded subset.
-struct Glyphs<'f> {
-    face: Face<'f>,
-    font: &'f PdfFont,
-    remapper: GlyphRemapper,
-    /// The character each CID was first drawn for, for the ToUnicode map.
-    chars: HashMap<u16, char>,
-    /// Each CID's advance in PDF units, indexed by CID.
-    widths: Vec<f32>,
-}
-
-impl<'f> Glyphs<'f> {
-    fn new(font: &'f PdfFont) -> Result<Glyphs<'f>> {
-        let face = font
-            .face()
-            .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
-        let mut glyphs = Glyphs {
-            face,
-            font,
-            remapper: GlyphRemapper::new(),
-            chars: HashMap::new(),
-            widths: Vec::new(),
-        };
-        // .notdef is CID 0 in every subset.
-        glyphs.cid(0);
-        Ok(glyphs)
-    }
-
-    fn to_pdf(&self, units: f32) -> f32 {
-        units / f32::from(self.face.units_per_em()) * PDF_EM
-    }
-
-    fn cid(&mut self, glyph: u16) -> u16 {
-        let cid = self.remapper.remap(glyph);
-        if usize::from(cid) >= self.widths.len() {
-            let advance = self
-                .face
-                .glyph_hor_advance(ttf_parser::GlyphId(glyph))
-                .unwrap_or(0);
-            self.widths.push(self.to_pdf(f32::from(advance)));
-        }
-        cid
-    }
-
-    /// `text` as the two-byte CIDs a content stream shows.
-    fn encode(&mut self, text: &str) -> Vec<u8> {
-        let mut out = Vec::with_capacity(text.len() * 2);
-        for c in text.chars() {
-            let glyph = self.face.glyph_index(c).map_or(0, |g| g.0);
-            let cid = self.cid(glyph);
-            if glyph != 0 {
-                self.chars.entry(cid).or_insert(c);
-            }
-            out.extend_from_slice(&cid.to_be_bytes());
-        }
-        out
-    }
-
-    fn is_cff(&self) -> bool {
-        self.face
-            .raw_face()
-            .table(Tag::from_bytes(b"CFF "))
-            .is_some()
-    }
-
-    /// The font's name in the file: a tag that differs with the subset, then its own name.
-    fn base_name(&self) -> String {
-        let own = self
-            .face
-            .names()
-            .into_iter()
-            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-            .find_map(|n| n.to_string())
-            .unwrap_or_else(|| "Font".into());
-        let own: String = own
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let mut hash = blake3::Hasher::new();
-        for cid in 0..self.remapper.num_gids() {
-            hash.update(&self.widths[usize::from(cid)].to_le_bytes());
-        }
-        hash.update(&u32::from(self.remapper.num_gids()).to_le_bytes());
-        let tag: String = hash.finalize().as_bytes()[..6]
-            .iter()
-            .map(|b| char::from(b'A' + b % 26))
-            .collect();
-        format!("{tag}+{own}")
-    }
 }
 
 /// Where a page is drawn: its content so far and the glyphs it adds to the document's.
@@ -136,28 +39,35 @@ pub(super) struct Canvas<'p, 'f> {
 }
 
 impl Canvas<'_, '_> {
-    /// `text` at `size` points, its baseline `baseline` points from the top of the page;
-    /// `heavy` strokes the outlines a little as well, for a bold look with one face.
+    /// `text` at `size` points, its baseline `baseline` points from the top of the page. There
+    /// is one face, so `heavy` text has its outlines stroked a little as well, to look bold.
     pub(super) fn text(&mut self, x: f64, baseline: f64, size: f64, text: &str, heavy: bool) {
-        if text.is_empty() {
+        let (shown, exact) = self.glyphs.encode(text);
+        if shown.is_empty() {
             return;
         }
-        let shown = self.glyphs.encode(text);
         let c = &mut self.content;
+        if !exact {
+            // Copied or searched, the run reads as `text` itself, whatever its glyphs map to.
+            c.begin_marked_content_with_properties(Name(b"Span"))
+                .properties()
+                .actual_text(TextStr(text));
+        }
         c.save_state();
         if heavy {
             c.set_line_width((size / 40.0) as f32);
-        }
-        c.begin_text();
-        if heavy {
             c.set_text_rendering_mode(TextRenderingMode::FillStroke);
         }
+        c.begin_text();
         c.set_font(FONT, size as f32);
         let y = self.height - baseline;
         c.set_text_matrix([1.0, 0.0, 0.0, 1.0, x as f32, y as f32]);
         c.show(Str(&shown));
         c.end_text();
         c.restore_state();
+        if !exact {
+            c.end_marked_content();
+        }
     }
 
     /// The borders of boxes given as (left, top, width, height), `width` points thick.
@@ -178,12 +88,16 @@ impl Canvas<'_, '_> {
 pub(super) struct PdfFile<'f, W: Write> {
     out: W,
     written: u64,
+    /// What has been written, for the file's identifier.
+    hash: blake3::Hasher,
     /// Where each object starts, by its number less one.
     starts: Vec<Option<u64>>,
     glyphs: Glyphs<'f>,
-    tree: Ref,
-    font: Ref,
+    /// The page tree's root, over `nodes`, each over up to `PAGES_PER_NODE` of `pages`.
+    root: Ref,
+    nodes: Vec<Ref>,
     pages: Vec<Ref>,
+    font: Ref,
 }
 
 impl<'f, W: Write> PdfFile<'f, W> {
@@ -191,14 +105,14 @@ impl<'f, W: Write> PdfFile<'f, W> {
         let mut file = PdfFile {
             out,
             written: 0,
-            starts: Vec::new(),
+            hash: blake3::Hasher::new(),
+            starts: vec![None, None],
             glyphs: Glyphs::new(font)?,
-            tree: Ref::new(1),
-            font: Ref::new(1),
+            root: Ref::new(1),
+            nodes: Vec::new(),
             pages: Vec::new(),
+            font: Ref::new(2),
         };
-        file.tree = file.reserve();
-        file.font = file.reserve();
         // The second line's high bytes tell transfer programs the file is binary.
         file.put(b"%PDF-1.7\n%\x80\x80\x80\x80\n")?;
         Ok(file)
@@ -212,14 +126,14 @@ impl<'f, W: Write> PdfFile<'f, W> {
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
         // Passed on bare, so the caller can say which file could not be written and why.
         self.out.write_all(bytes)?;
+        self.hash.update(bytes);
         self.written += bytes.len() as u64;
         Ok(())
     }
 
     /// Writes the one object `chunk` holds, numbered `id`.
     fn object(&mut self, id: Ref, chunk: &Chunk) -> Result<()> {
-        let slot = usize::try_from(id.get() - 1).map_err(|_| eyre!("PDF object {id:?}"))?;
-        self.starts[slot] = Some(self.written);
+        self.starts[(id.get() - 1) as usize] = Some(self.written);
         self.put(chunk.as_bytes())
     }
 
@@ -228,15 +142,20 @@ impl<'f, W: Write> PdfFile<'f, W> {
         &mut self,
         width: f64,
         height: f64,
-        draw: impl FnOnce(&mut Canvas) -> Result<()>,
+        draw: impl FnOnce(&mut Canvas),
     ) -> Result<()> {
         let mut canvas = Canvas {
             content: Content::new(),
             glyphs: &mut self.glyphs,
             height,
         };
-        draw(&mut canvas)?;
+        draw(&mut canvas);
         let content = deflated(&canvas.content.finish())?;
+        if self.pages.len().is_multiple_of(PAGES_PER_NODE) {
+            let node = self.reserve();
+            self.nodes.push(node);
+        }
+        let parent = *self.nodes.last().unwrap_or(&self.root);
         let content_id = self.reserve();
         let mut chunk = Chunk::new();
         chunk
@@ -247,7 +166,7 @@ impl<'f, W: Write> PdfFile<'f, W> {
         let mut chunk = Chunk::new();
         let mut page = chunk.page(page_id);
         page.media_box(Rect::new(0.0, 0.0, width as f32, height as f32))
-            .parent(self.tree)
+            .parent(parent)
             .contents(content_id);
         page.resources().fonts().pair(FONT, self.font);
         page.finish();
@@ -257,15 +176,14 @@ impl<'f, W: Write> PdfFile<'f, W> {
     }
 
     /// Writes the font, the page tree, the catalog and the cross-reference table, and gives back
-    /// what the file was written to.
+    /// what the file was written to, flushed.
     pub(super) fn finish(mut self, info: &Info) -> Result<W> {
+        // A PDF has at least one page.
+        if self.pages.is_empty() {
+            self.page(A4.0, A4.1, |_| ())?;
+        }
         self.embed_font()?;
-        let mut chunk = Chunk::new();
-        chunk
-            .pages(self.tree)
-            .kids(self.pages.iter().copied())
-            .count(self.pages.len() as i32);
-        self.object(self.tree, &chunk)?;
+        self.page_tree()?;
         let info_id = self.reserve();
         let mut chunk = Chunk::new();
         let mut about = chunk.indirect(info_id).start::<DocumentInfo>();
@@ -283,21 +201,24 @@ impl<'f, W: Write> PdfFile<'f, W> {
         chunk
             .indirect(catalog_id)
             .start::<Catalog>()
-            .pages(self.tree)
+            .pages(self.root)
             .lang(TextStr("zh-CN"));
         self.object(catalog_id, &chunk)?;
 
         let xref = self.written;
-        let mut table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.starts.len() + 1);
+        let id: String = self.hash.finalize().as_bytes()[..16]
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        let size = self.starts.len() + 1;
+        let mut table = format!("xref\n0 {size}\n0000000000 65535 f\r\n");
         for start in &self.starts {
-            match start {
-                Some(at) => table.push_str(&format!("{at:010} 00000 n\r\n")),
-                None => return Err(eyre!("PDF: an object was numbered and not written")),
-            }
+            let at = start.ok_or_else(|| eyre!("PDF: an object was numbered and not written"))?;
+            table.push_str(&format!("{at:010} 00000 n\r\n"));
         }
         table.push_str(&format!(
-            "trailer\n<< /Size {} /Root {} 0 R /Info {} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            self.starts.len() + 1,
+            "trailer\n<< /Size {size} /Root {} 0 R /Info {} 0 R /ID [<{id}> <{id}>] >>\n\
+             startxref\n{xref}\n%%EOF\n",
             catalog_id.get(),
             info_id.get(),
         ));
@@ -306,47 +227,37 @@ impl<'f, W: Write> PdfFile<'f, W> {
         Ok(self.out)
     }
 
-    /// The font as a Type 0 font over a CID font of the glyphs used, with its program (TrueType
-    /// outlines, or the bare CFF program for CFF outlines) and its ToUnicode map.
-    fn embed_font(&mut self) -> Result<()> {
-        let g = &self.glyphs;
-        let path = g.font.path.display();
-        let subset = subsetter::subset(&g.font.data, g.font.index, &g.remapper)
-            .map_err(|e| eyre!("{path}: the font could not be subset: {e:?}"))?;
-        let cff = g.is_cff();
-        let program = if cff {
-            let face = ttf_parser::RawFace::parse(&subset, 0)
-                .map_err(|e| eyre!("{path}: the font's subset: {e}"))?;
-            face.table(Tag::from_bytes(b"CFF "))
-                .ok_or_else(|| eyre!("{path}: the font's subset has no CFF program"))?
-                .to_vec()
-        } else {
-            subset
-        };
-        let program = deflated(&program)?;
-        let base = g.base_name();
-        let face = &g.face;
-        let bbox = face.global_bounding_box();
-        let ascent = g.to_pdf(f32::from(face.ascender()));
-        let descent = g.to_pdf(f32::from(face.descender()));
-        let cap = face
-            .capital_height()
-            .map_or(ascent, |h| g.to_pdf(f32::from(h)));
-        let widths = g.widths.clone();
-        let mut cmap = UnicodeCmap::new(Name(b"Custom"), SYSTEM_INFO);
-        let mut mapped: Vec<(&u16, &char)> = g.chars.iter().collect();
-        mapped.sort_unstable();
-        for (cid, c) in mapped {
-            cmap.pair(*cid, *c);
+    fn page_tree(&mut self) -> Result<()> {
+        let nodes = self.nodes.clone();
+        let groups: Vec<Vec<Ref>> = self
+            .pages
+            .chunks(PAGES_PER_NODE)
+            .map(<[Ref]>::to_vec)
+            .collect();
+        for (node, pages) in nodes.iter().zip(groups) {
+            let mut chunk = Chunk::new();
+            chunk
+                .pages(*node)
+                .parent(self.root)
+                .kids(pages.iter().copied())
+                .count(pages.len() as i32);
+            self.object(*node, &chunk)?;
         }
-        let cmap = cmap.finish();
-        let font_bbox = Rect::new(
-            g.to_pdf(f32::from(bbox.x_min)),
-            g.to_pdf(f32::from(bbox.y_min)),
-            g.to_pdf(f32::from(bbox.x_max)),
-            g.to_pdf(f32::from(bbox.y_max)),
-        );
+        let mut chunk = Chunk::new();
+        chunk
+            .pages(self.root)
+            .kids(nodes)
+            .count(self.pages.len() as i32);
+        self.object(self.root, &chunk)
+    }
 
+    /// The font as a Type 0 font over a CID font of the glyphs used, with its program and its
+    /// ToUnicode map.
+    fn embed_font(&mut self) -> Result<()> {
+        let (program, cff) = self.glyphs.program()?;
+        let program = deflated(&program)?;
+        let base = self.glyphs.base_name();
+        let cmap = self.glyphs.to_unicode();
         let cid_id = self.reserve();
         let descriptor_id = self.reserve();
         let cmap_id = self.reserve();
@@ -380,27 +291,14 @@ impl<'f, W: Write> PdfFile<'f, W> {
         if !cff {
             cid.cid_to_gid_map_predefined(Name(b"Identity"));
         }
-        cid.widths().consecutive(0, widths);
+        cid.widths()
+            .consecutive(0, self.glyphs.widths.iter().copied());
         cid.finish();
         self.object(cid_id, &chunk)?;
 
-        let mut chunk = Chunk::new();
-        let mut descriptor = chunk.font_descriptor(descriptor_id);
-        descriptor
-            .name(Name(base.as_bytes()))
-            .flags(FontFlags::SYMBOLIC)
-            .bbox(font_bbox)
-            .italic_angle(0.0)
-            .ascent(ascent)
-            .descent(descent)
-            .cap_height(cap)
-            .stem_v(80.0);
-        if cff {
-            descriptor.font_file3(program_id);
-        } else {
-            descriptor.font_file2(program_id);
-        }
-        descriptor.finish();
+        let chunk = self
+            .glyphs
+            .descriptor(descriptor_id, &base, program_id, cff);
         self.object(descriptor_id, &chunk)?;
 
         let mut chunk = Chunk::new();
@@ -435,8 +333,19 @@ mod tests {
     fn font() -> &'static PdfFont {
         static FONT: OnceLock<PdfFont> = OnceLock::new();
         FONT.get_or_init(|| {
-            super::super::font::find(None).expect("a Chinese font (CI installs one)")
+            crate::sheets::font::find(None).expect("a Chinese font (CI installs one)")
         })
+    }
+
+    fn content_of(draw: impl FnOnce(&mut Canvas)) -> String {
+        let mut glyphs = Glyphs::new(font()).unwrap();
+        let mut canvas = Canvas {
+            content: Content::new(),
+            glyphs: &mut glyphs,
+            height: 842.0,
+        };
+        draw(&mut canvas);
+        String::from_utf8_lossy(&canvas.content.finish()).into_owned()
     }
 
     fn written(pages: &[&[&str]]) -> Vec<u8> {
@@ -447,7 +356,6 @@ mod tests {
                     canvas.text(40.0, 60.0 + 20.0 * i as f64, 12.0, line, i == 0);
                 }
                 canvas.boxes(&[(30.0, 40.0, 500.0, 300.0)], 0.5);
-                Ok(())
             })
             .unwrap();
         }
@@ -501,25 +409,66 @@ mod tests {
     }
 
     #[test]
-    fn the_font_holds_the_glyphs_drawn_and_no_others() {
-        let mut glyphs = Glyphs::new(font()).unwrap();
-        let shown = glyphs.encode("中国中表");
-        // .notdef, then 中 国 表 in the order met; 中 again is the same CID.
-        assert_eq!(shown, [0, 1, 0, 2, 0, 1, 0, 3]);
-        assert_eq!(glyphs.widths.len(), 4);
-        assert_eq!(glyphs.chars.len(), 3);
-        assert_eq!(glyphs.chars[&2], '国');
+    fn text_is_placed_from_the_top_and_only_heavy_text_is_stroked() {
+        let plain = content_of(|c| c.text(40.0, 60.0, 12.0, "中", false));
+        assert!(plain.contains("1 0 0 1 40 782 Tm"), "{plain}");
+        assert!(!plain.contains(" Tr"), "{plain}");
+        let heavy = content_of(|c| c.text(40.0, 60.0, 12.0, "中", true));
+        let (open, close) = (heavy.find("q\n").unwrap(), heavy.find('Q').unwrap());
+        let stroked = &heavy[open..close];
         assert!(
-            glyphs.widths[1] > 900.0,
-            "a Chinese character is about an em wide"
+            stroked.contains("0.3 w") && stroked.contains("2 Tr"),
+            "{heavy}"
         );
+        let boxed = content_of(|c| c.boxes(&[(30.0, 40.0, 100.0, 20.0)], 0.5));
+        assert!(boxed.contains("30 782 100 20 re"), "{boxed}");
     }
 
     #[test]
-    fn a_character_the_font_lacks_is_drawn_as_its_empty_glyph_and_maps_to_nothing() {
-        let mut glyphs = Glyphs::new(font()).unwrap();
-        assert_eq!(glyphs.encode("\u{10FFFD}"), [0, 0]);
-        assert!(glyphs.chars.is_empty());
+    fn a_run_whose_glyphs_would_copy_as_other_text_carries_its_own() {
+        // The Kangxi radical ⼀ and the ideograph 一 are one glyph; the first drawn names it.
+        let content = content_of(|c| {
+            c.text(40.0, 60.0, 12.0, "⼀", false);
+            c.text(40.0, 80.0, 12.0, "统一", false);
+            c.text(40.0, 100.0, 12.0, "葛\u{E0100}店", false);
+            c.text(40.0, 120.0, 12.0, "统一", false);
+        });
+        assert_eq!(content.matches("/ActualText").count(), 3, "{content}");
+        assert_eq!(content.matches("EMC").count(), 3, "{content}");
+    }
+
+    #[test]
+    fn many_pages_hang_from_nodes_of_the_page_tree() {
+        let mut pdf = PdfFile::new(Vec::new(), font()).unwrap();
+        for _ in 0..PAGES_PER_NODE + 6 {
+            pdf.page(595.0, 842.0, |_| ()).unwrap();
+        }
+        let info = Info {
+            title: "",
+            author: "",
+        };
+        let pdf = pdf.finish(&info).unwrap();
+        check_cross_references(&pdf);
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains(&format!("/Count {}", PAGES_PER_NODE + 6)));
+        assert!(text.contains(&format!("/Count {PAGES_PER_NODE}")));
+        assert!(text.contains("/Count 6"));
+    }
+
+    #[test]
+    fn a_document_without_pages_still_has_one() {
+        let pdf = PdfFile::new(Vec::new(), font()).unwrap();
+        let info = Info {
+            title: "",
+            author: "",
+        };
+        let pdf = pdf.finish(&info).unwrap();
+        check_cross_references(&pdf);
+        assert!(String::from_utf8_lossy(&pdf).contains("/Count 1"));
+    }
+
+    #[test]
+    fn a_character_the_font_lacks_makes_a_well_formed_file() {
         check_cross_references(&written(&[&["\u{10FFFD}中"]]));
     }
 
@@ -544,7 +493,6 @@ mod tests {
         for page in 0..3 {
             pdf.page(595.0, 842.0, |canvas| {
                 canvas.text(40.0, 60.0, 12.0, &format!("第 {page} 页 鄂州市"), false);
-                Ok(())
             })
             .unwrap();
             after.push(out.get());

@@ -1,0 +1,279 @@
+//! The glyphs a PDF draws, and the font subset that holds them: each glyph is given a CID in
+//! the order it is first met, with its width and the character it stands for, and at the end
+//! the font is subset to those glyphs and described as the PDF wants it.
+
+use color_eyre::eyre::{eyre, Result};
+use pdf_writer::types::{FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::{Chunk, Finish, Name, Rect, Ref, Str};
+use subsetter::GlyphRemapper;
+use ttf_parser::{Face, Tag};
+
+use super::font::PdfFont;
+
+/// A CID font's widths are in thousandths of the text size whatever the font's own units.
+const PDF_EM: f32 = 1000.0;
+pub(super) const SYSTEM_INFO: SystemInfo = SystemInfo {
+    registry: Str(b"Adobe"),
+    ordering: Str(b"Identity"),
+    supplement: 0,
+};
+
+/// Whether `c` is drawn at all. Variation selectors and zero-width joiners and spaces only
+/// change how a neighbour is shaped; drawn alone they would each be an empty box.
+pub(super) fn is_drawn(c: char) -> bool {
+    !matches!(
+        c,
+        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{200B}'..='\u{200D}' | '\u{2060}'
+    )
+}
+
+/// The glyphs the pages used, numbered in the order met: the number is the glyph's CID in the
+/// embedded subset.
+pub(super) struct Glyphs<'f> {
+    face: Face<'f>,
+    font: &'f PdfFont,
+    remapper: GlyphRemapper,
+    /// Each CID's advance in PDF units, indexed by CID.
+    pub(super) widths: Vec<f32>,
+    /// The character each CID was first drawn for, for the ToUnicode map, indexed by CID.
+    chars: Vec<Option<char>>,
+}
+
+impl<'f> Glyphs<'f> {
+    pub(super) fn new(font: &'f PdfFont) -> Result<Glyphs<'f>> {
+        let face = font
+            .face()
+            .ok_or_else(|| eyre!("{}: not a font", font.path.display()))?;
+        let mut glyphs = Glyphs {
+            face,
+            font,
+            remapper: GlyphRemapper::new(),
+            widths: Vec::new(),
+            chars: Vec::new(),
+        };
+        // .notdef is CID 0 in every subset.
+        glyphs.cid(0);
+        Ok(glyphs)
+    }
+
+    fn to_pdf(&self, units: f32) -> f32 {
+        units / f32::from(self.face.units_per_em()) * PDF_EM
+    }
+
+    fn cid(&mut self, glyph: u16) -> u16 {
+        let cid = self.remapper.remap(glyph);
+        if usize::from(cid) >= self.widths.len() {
+            let advance = self
+                .face
+                .glyph_hor_advance(ttf_parser::GlyphId(glyph))
+                .unwrap_or(0);
+            self.widths.push(self.to_pdf(f32::from(advance)));
+            self.chars.push(None);
+        }
+        cid
+    }
+
+    /// `text` as the two-byte CIDs a content stream shows, and whether the ToUnicode map gives
+    /// `text` back from them. It does not when a character is not drawn, when the font lacks
+    /// it (it is drawn as the empty glyph), or when its glyph was first drawn for another
+    /// character (a Kangxi radical and the ideograph it looks like share one).
+    pub(super) fn encode(&mut self, text: &str) -> (Vec<u8>, bool) {
+        let mut out = Vec::with_capacity(text.len() * 2);
+        let mut exact = true;
+        for c in text.chars() {
+            if !is_drawn(c) {
+                exact = false;
+                continue;
+            }
+            let glyph = self.face.glyph_index(c).map_or(0, |g| g.0);
+            let cid = self.cid(glyph);
+            exact &= glyph != 0 && *self.chars[usize::from(cid)].get_or_insert(c) == c;
+            out.extend_from_slice(&cid.to_be_bytes());
+        }
+        (out, exact)
+    }
+
+    /// The font's name in the file: a tag made from the glyphs in the subset, then its own name.
+    pub(super) fn base_name(&self) -> String {
+        let own = self
+            .face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| "Font".into());
+        let own: String = own
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let mut hash = blake3::Hasher::new();
+        for glyph in self.remapper.remapped_gids() {
+            hash.update(&glyph.to_le_bytes());
+        }
+        let tag: String = hash.finalize().as_bytes()[..6]
+            .iter()
+            .map(|b| char::from(b'A' + b % 26))
+            .collect();
+        format!("{tag}+{own}")
+    }
+
+    /// The subset's program and whether it is CFF (embedded bare, as FontFile3) rather than
+    /// TrueType (embedded whole, as FontFile2). A variable font is subset at its default
+    /// instance; CFF2 outlines come out as TrueType.
+    pub(super) fn program(&self) -> Result<(Vec<u8>, bool)> {
+        let path = self.font.path.display();
+        let subset = subsetter::subset_with_variations(
+            &self.font.data,
+            self.font.index,
+            &[],
+            &self.remapper,
+        )
+        .map_err(|e| eyre!("{path}: the font could not be subset ({e})"))?;
+        let face = ttf_parser::RawFace::parse(&subset, 0)
+            .map_err(|e| eyre!("{path}: the font's subset could not be read ({e})"))?;
+        match face.table(Tag::from_bytes(b"CFF ")) {
+            Some(cff) => Ok((cff.to_vec(), true)),
+            None => Ok((subset, false)),
+        }
+    }
+
+    /// The ToUnicode map: each CID drawn for a character, in CID order.
+    pub(super) fn to_unicode(&self) -> Vec<u8> {
+        let mut cmap = UnicodeCmap::new(Name(b"Custom"), SYSTEM_INFO);
+        for (cid, c) in self.chars.iter().enumerate() {
+            if let (Ok(cid), Some(c)) = (u16::try_from(cid), c) {
+                cmap.pair(cid, *c);
+            }
+        }
+        cmap.finish().into_vec()
+    }
+
+    /// The font's descriptor, naming `program` as its outlines.
+    pub(super) fn descriptor(&self, id: Ref, base: &str, program: Ref, cff: bool) -> Chunk {
+        let g = self;
+        let face = &g.face;
+        let bbox = face.global_bounding_box();
+        let ascent = g.to_pdf(f32::from(face.ascender()));
+        let mut flags = FontFlags::SYMBOLIC;
+        if base.contains("Serif") {
+            flags |= FontFlags::SERIF;
+        }
+        let mut chunk = Chunk::new();
+        let mut descriptor = chunk.font_descriptor(id);
+        descriptor
+            .name(Name(base.as_bytes()))
+            .flags(flags)
+            .bbox(Rect::new(
+                g.to_pdf(f32::from(bbox.x_min)),
+                g.to_pdf(f32::from(bbox.y_min)),
+                g.to_pdf(f32::from(bbox.x_max)),
+                g.to_pdf(f32::from(bbox.y_max)),
+            ))
+            .italic_angle(face.italic_angle())
+            .ascent(ascent)
+            .descent(g.to_pdf(f32::from(face.descender())))
+            .cap_height(
+                face.capital_height()
+                    .map_or(ascent, |h| g.to_pdf(f32::from(h))),
+            )
+            // Fonts do not say their stems' width; this is the usual estimate from the weight.
+            .stem_v(10.0 + 0.244 * (f32::from(face.weight().to_number()) - 50.0));
+        if cff {
+            descriptor.font_file3(program);
+        } else {
+            descriptor.font_file2(program);
+        }
+        descriptor.finish();
+        chunk
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::pdf_file::{Info, PdfFile};
+    use super::*;
+
+    fn font() -> PdfFont {
+        crate::sheets::font::find(None).expect("a Chinese font (CI installs one)")
+    }
+
+    /// A TrueType and a CFF font as Debian installs them, those this machine has (CI installs
+    /// the first).
+    fn fonts_of_each_kind() -> Vec<(PdfFont, bool)> {
+        [
+            ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", false),
+            (
+                "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+                true,
+            ),
+        ]
+        .iter()
+        .filter(|(path, _)| std::path::Path::new(path).exists())
+        .map(|(path, cff)| {
+            (
+                crate::sheets::font::find(Some(path.as_ref())).unwrap(),
+                *cff,
+            )
+        })
+        .collect()
+    }
+
+    #[test]
+    fn the_font_holds_the_glyphs_drawn_and_no_others() {
+        let kinds = fonts_of_each_kind();
+        assert!(!kinds.is_empty(), "CI installs WenQuanYi Micro Hei");
+        for (font, cff) in kinds {
+            let mut glyphs = Glyphs::new(&font).unwrap();
+            // .notdef, then 中 国 表 in the order met; 中 again is the same CID.
+            assert_eq!(
+                glyphs.encode("中国中表"),
+                (vec![0, 1, 0, 2, 0, 1, 0, 3], true)
+            );
+            assert_eq!(glyphs.widths.len(), 4);
+            assert_eq!(glyphs.chars, [None, Some('中'), Some('国'), Some('表')]);
+            assert!(
+                glyphs.widths[1] > 900.0,
+                "a Chinese character is about an em wide"
+            );
+            let cmap = String::from_utf8(glyphs.to_unicode()).unwrap();
+            assert!(cmap.contains("<0001> <4E2D>"), "{cmap}");
+            let (program, is_cff) = glyphs.program().unwrap();
+            assert_eq!(is_cff, cff, "{}", font.path.display());
+            if cff {
+                assert_eq!(program[0], 1, "a bare CFF program, version 1");
+            } else {
+                // The parts of composite glyphs come along, after the glyphs drawn.
+                let glyphs = Face::parse(&program, 0).unwrap().number_of_glyphs();
+                assert!((4..50).contains(&glyphs), "{glyphs} glyphs");
+            }
+            let mut pdf = PdfFile::new(Vec::new(), &font).unwrap();
+            pdf.page(595.0, 842.0, |c| c.text(40.0, 60.0, 12.0, "中国", false))
+                .unwrap();
+            let info = Info {
+                title: "",
+                author: "",
+            };
+            let pdf = String::from_utf8_lossy(&pdf.finish(&info).unwrap()).into_owned();
+            if cff {
+                assert!(pdf.contains("/FontFile3") && pdf.contains("/CIDFontType0C"));
+            } else {
+                assert!(pdf.contains("/FontFile2") && pdf.contains("/CIDToGIDMap /Identity"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_character_the_font_lacks_or_that_is_not_drawn_does_not_copy_back() {
+        let font = font();
+        let mut glyphs = Glyphs::new(&font).unwrap();
+        assert_eq!(glyphs.encode("\u{10FFFD}"), (vec![0, 0], false));
+        assert_eq!(glyphs.chars, [None]);
+        let (shown, exact) = glyphs.encode("葛\u{E0100}");
+        assert_eq!(
+            (shown.len(), exact),
+            (2, false),
+            "the selector is not drawn"
+        );
+        assert!(!is_drawn('\u{200D}') && is_drawn('中'));
+    }
+}
