@@ -28,6 +28,7 @@ mod copied_folder;
 mod counted_once;
 mod demo;
 mod enterprises;
+mod export_faults;
 mod faults;
 mod fuzz_props;
 mod import;

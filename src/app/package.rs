@@ -93,9 +93,13 @@ pub fn write(
         )));
     }
     let failed = |e: color_eyre::Report| {
+        let reason = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => crate::error::io_reason(io),
+            None => format!("{e:#}"),
+        };
         Refusal::said(tf(
             "cli.report.write_failed",
-            &[("file", &target.display()), ("reason", &format!("{e:#}"))],
+            &[("file", &target.display()), ("reason", &reason)],
         ))
     };
     let year = campaign().year;

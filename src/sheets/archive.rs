@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{eyre, Result, WrapErr};
 
+use super::zip_out::{bare, ZipOut};
+
 /// Gives a file or folder made private by tempfile (0600, 0700) the usual mode: a package is
 /// for colleagues.
 pub fn share(path: &Path) -> std::io::Result<()> {
@@ -21,7 +23,10 @@ pub fn share(path: &Path) -> std::io::Result<()> {
 pub enum Archive {
     Folder(tempfile::TempDir),
     /// With the time its entries are stamped with (a zip has no time zone: local time).
-    Zip(Box<zip::ZipWriter<tempfile::NamedTempFile>>, zip::DateTime),
+    Zip(
+        Box<zip::ZipWriter<ZipOut<tempfile::NamedTempFile>>>,
+        zip::DateTime,
+    ),
 }
 
 /// Whether `target` asks for a .zip (by its extension) rather than a folder.
@@ -55,7 +60,10 @@ impl Archive {
                 .wrap_err_with(|| format!("writing in {}", dir.display()))?;
             // Before 1980 or after 2107 a zip cannot say; its default date stands then.
             let modified = zip::DateTime::try_from(now).unwrap_or_default();
-            Ok(Archive::Zip(Box::new(zip::ZipWriter::new(file)), modified))
+            Ok(Archive::Zip(
+                Box::new(zip::ZipWriter::new(ZipOut::new(file))),
+                modified,
+            ))
         } else {
             let folder = builder
                 .tempdir_in(dir)
@@ -93,7 +101,7 @@ impl Archive {
                     .compression_method(zip::CompressionMethod::Deflated)
                     .last_modified_time(*modified)
                     .unix_permissions(0o666 & !crate::private_files::user_mask());
-                zip.start_file(parts.join("/"), options)?;
+                zip.start_file(parts.join("/"), options).map_err(bare)?;
                 zip.write_all(bytes)?;
                 Ok(())
             }
@@ -115,7 +123,7 @@ impl Archive {
                 let _ = root.keep();
             }
             Archive::Zip(zip, _) => {
-                let file = zip.finish()?;
+                let file = zip.finish().map_err(bare)?.into_inner();
                 share(file.path())?;
                 file.as_file().sync_all()?;
                 file.persist_noclobber(target).map_err(|e| e.error)?;

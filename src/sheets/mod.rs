@@ -36,3 +36,4 @@ pub mod watch_log;
 pub mod write;
 pub mod xlsx;
 mod xlsx_rows;
+mod zip_out;

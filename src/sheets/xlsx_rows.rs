@@ -11,6 +11,8 @@ use color_eyre::eyre::{eyre, Result};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use super::zip_out::{bare, ZipOut};
+
 /// The first sheet's part, the one a long document is written to.
 const SHEET: &str = "xl/worksheets/sheet1.xml";
 
@@ -24,27 +26,29 @@ impl RowHeights {
     }
 }
 
-/// The workbook `saved` with `heights` given to its first sheet's rows, written to `out`.
+/// The workbook `saved` with `heights` given to its first sheet's rows, written to `out`. A
+/// write that fails is said as the plain I/O error, so the caller can name the file.
 pub(super) fn with_heights<R, W>(saved: R, out: W, heights: &RowHeights) -> Result<W>
 where
     R: Read + Seek,
     W: Write + Seek,
 {
-    let mut book = ZipArchive::new(saved)?;
-    let mut copy = ZipWriter::new(out);
+    let mut book = ZipArchive::new(saved).map_err(bare)?;
+    let mut copy = ZipWriter::new(ZipOut::new(out));
     for i in 0..book.len() {
-        let is_sheet = book.by_index_raw(i)?.name() == SHEET;
+        let is_sheet = book.by_index_raw(i).map_err(bare)?.name() == SHEET;
         if is_sheet {
             let options =
                 SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-            copy.start_file(SHEET, options)?;
-            let sheet = BufReader::new(book.by_index(i)?);
+            copy.start_file(SHEET, options).map_err(bare)?;
+            let sheet = BufReader::new(book.by_index(i).map_err(bare)?);
             heightened(sheet, &mut copy, heights)?;
         } else {
-            copy.raw_copy_file(book.by_index_raw(i)?)?;
+            copy.raw_copy_file(book.by_index_raw(i).map_err(bare)?)
+                .map_err(bare)?;
         }
     }
-    Ok(copy.finish()?)
+    Ok(copy.finish().map_err(bare)?.into_inner())
 }
 
 /// The sheet's XML from `sheet` to `out`, a `ht` and `customHeight` added to each row `heights`

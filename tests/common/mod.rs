@@ -1,6 +1,7 @@
 //! Running the real binary on a store, as scripts do; `offices` drives the library directly.
 #![allow(dead_code)] // each test file uses its own part of these
 
+pub mod disk;
 pub mod offices;
 
 use std::path::Path;
