@@ -184,6 +184,11 @@ pub fn mask_phone(phone: &str) -> String {
         .collect()
 }
 
+/// Whether `c` is a zero-width joiner or space, which pasted text brings and nobody sees.
+pub fn is_unseen(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
 /// Whether `typed` names `known`: the same characters but for spaces and the dots between the
 /// parts of a transliterated name, Latin letters in any case. Nothing typed names anyone.
 pub fn same_name(typed: &str, known: &str) -> bool {
@@ -192,9 +197,7 @@ pub fn same_name(typed: &str, known: &str) -> bool {
             .map(fold_full_width)
             .filter(|c| {
                 let dot = matches!(c, '·' | '•' | '.' | '・' | '‧' | '･' | '∙' | '⋅' | '⸱');
-                // Pasted text brings zero-width joiners and spaces nobody sees.
-                let unseen = matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}');
-                !c.is_whitespace() && !dot && !unseen
+                !c.is_whitespace() && !dot && !is_unseen(*c)
             })
             .flat_map(char::to_lowercase)
             .collect()

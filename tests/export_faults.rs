@@ -32,6 +32,11 @@ fn a_call_list_that_does_not_fit_leaves_no_file_and_records_nothing() {
                 text(&out)
             );
             assert!(
+                text(&out).contains("磁盘已满"),
+                "{name}: says why in the coordinator's words: {}",
+                text(&out)
+            );
+            assert!(
                 text(&out).trim_start().starts_with("peixun: "),
                 "{name}: the refusal is all that is said: {}",
                 text(&out)
@@ -40,11 +45,7 @@ fn a_call_list_that_does_not_fit_leaves_no_file_and_records_nothing() {
             // A file size limit binds the store's files too: still a named refusal.
             assert!(text(&out).contains("peixun: "), "{}", text(&out));
         }
-        let left: Vec<String> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "filler")
-            .collect();
+        let left = stick.left();
         assert!(
             left.is_empty(),
             "{name}: no file, whole or partial: {left:?}"
@@ -73,11 +74,7 @@ fn a_call_list_that_does_not_fit_leaves_no_file_and_records_nothing() {
             refusal[0].starts_with("peixun: 无法写入") && refusal[0].contains("磁盘已满"),
             "in the coordinator's words: {said}"
         );
-        assert_eq!(
-            std::fs::read_dir(&folder).unwrap().count(),
-            1,
-            "only the filler"
-        );
+        assert!(stick.left().is_empty(), "no package, whole or partial");
     }
     stick.free();
     let file = folder.join("电话清单.pdf");

@@ -294,11 +294,7 @@ fn disk_full_during_bundle_export_leaves_no_bundle_and_the_store_intact() {
         // already stop at opening the store: still a named refusal, and no bundle.
         assert!(text(&out).contains("peixun: "), "{}", text(&out));
     }
-    let left: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "filler")
-        .collect();
+    let left = stick.left();
     assert!(left.is_empty(), "no bundle, whole or partial: {left:?}");
     stick.free();
     doctor_passes(&county);

@@ -93,9 +93,10 @@ pub fn write(
         )));
     }
     let failed = |e: color_eyre::Report| {
+        // A bare I/O error is said in the coordinator's words; one with context, with it.
         let reason = match e.downcast_ref::<std::io::Error>() {
-            Some(io) => crate::error::io_reason(io),
-            None => format!("{e:#}"),
+            Some(io) if e.chain().len() == 1 => crate::error::io_reason(io),
+            _ => format!("{e:#}"),
         };
         Refusal::said(tf(
             "cli.report.write_failed",

@@ -34,7 +34,7 @@ pub struct WrittenDocument {
     rows: usize,
 }
 
-fn scratch_failed(dir: &Path) -> String {
+pub(super) fn scratch_failed(dir: &Path) -> String {
     tf("cli.report.scratch_failed", &[("dir", &dir.display())])
 }
 
@@ -42,7 +42,7 @@ impl LongDocument {
     /// A document shaped as `frame` (whose rows are ignored), its body kept in a scratch file in
     /// `dir`, which goes when the document does.
     pub fn new(mut frame: Document, dir: &Path) -> Result<LongDocument> {
-        // A workbook of constant memory must end on a row of its default height, a note's line
+        // Its workbook ends on a note's line, a row of the default height, as a held one does
         // (`xlsx::Heights`).
         if frame.notes.is_empty() {
             return Err(eyre!("{}: a long document ends with notes", frame.title));

@@ -262,7 +262,9 @@ mod tests {
         parts.extend(xml.split("<row ").skip(1).map(|tag| {
             let tag = &tag[..tag.find('>').unwrap()];
             tag.split(' ')
-                .filter(|a| a.starts_with("r=") || a.starts_with("ht="))
+                .filter(|a| {
+                    a.starts_with("r=") || a.starts_with("ht=") || a.starts_with("customHeight=")
+                })
                 .collect::<Vec<_>>()
                 .join(" ")
         }));

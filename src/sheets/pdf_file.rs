@@ -151,11 +151,14 @@ impl<'f, W: Write> PdfFile<'f, W> {
         };
         draw(&mut canvas);
         let content = deflated(&canvas.content.finish())?;
-        if self.pages.len().is_multiple_of(PAGES_PER_NODE) {
-            let node = self.reserve();
-            self.nodes.push(node);
-        }
-        let parent = *self.nodes.last().unwrap_or(&self.root);
+        let parent = match self.nodes.last() {
+            Some(node) if !self.pages.len().is_multiple_of(PAGES_PER_NODE) => *node,
+            _ => {
+                let node = self.reserve();
+                self.nodes.push(node);
+                node
+            }
+        };
         let content_id = self.reserve();
         let mut chunk = Chunk::new();
         chunk
@@ -426,15 +429,23 @@ mod tests {
 
     #[test]
     fn a_run_whose_glyphs_would_copy_as_other_text_carries_its_own() {
-        // The Kangxi radical ⼀ and the ideograph 一 are one glyph; the first drawn names it.
+        // A radical (drawn with an ideograph's glyph, or missing) and a variation selector.
         let content = content_of(|c| {
-            c.text(40.0, 60.0, 12.0, "⼀", false);
+            c.text(40.0, 60.0, 12.0, "⼀", true);
             c.text(40.0, 80.0, 12.0, "统一", false);
             c.text(40.0, 100.0, 12.0, "葛\u{E0100}店", false);
-            c.text(40.0, 120.0, 12.0, "统一", false);
         });
-        assert_eq!(content.matches("/ActualText").count(), 3, "{content}");
-        assert_eq!(content.matches("EMC").count(), 3, "{content}");
+        assert_eq!(content.matches("/ActualText").count(), 2, "{content}");
+        // Each span holds its whole run, state and text object inside: BDC q BT … ET Q EMC.
+        for span in content.split(" BDC").skip(1) {
+            let at = |op: &str| span.find(op).unwrap_or(usize::MAX);
+            assert!(at("q\n") < at("BT") && at("ET") < at("Q\n") && at("Q\n") < at("EMC"));
+        }
+        assert!(content.contains("<FEFF2F00>"), "as UTF-16: {content}");
+        assert!(
+            content.contains("<FEFF845BDB40DD005E97>"),
+            "the selector kept: {content}"
+        );
     }
 
     #[test]

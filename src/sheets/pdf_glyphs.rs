@@ -21,10 +21,14 @@ pub(super) const SYSTEM_INFO: SystemInfo = SystemInfo {
 /// Whether `c` is drawn at all. Variation selectors and zero-width joiners and spaces only
 /// change how a neighbour is shaped; drawn alone they would each be an empty box.
 pub(super) fn is_drawn(c: char) -> bool {
-    !matches!(
-        c,
-        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{200B}'..='\u{200D}' | '\u{2060}'
-    )
+    !matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}') && !crate::text::is_unseen(c)
+}
+
+/// Whether `c` may name the glyph it is drawn with in the ToUnicode map. Radicals and
+/// compatibility ideographs look like (and are drawn with) a common ideograph's glyph: named by
+/// them, every 一 after a ⼀ would copy as ⼀ in a reader that ignores ActualText.
+fn names_its_glyph(c: char) -> bool {
+    !matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}')
 }
 
 /// The glyphs the pages used, numbered in the order met: the number is the glyph's CID in the
@@ -75,8 +79,8 @@ impl<'f> Glyphs<'f> {
 
     /// `text` as the two-byte CIDs a content stream shows, and whether the ToUnicode map gives
     /// `text` back from them. It does not when a character is not drawn, when the font lacks
-    /// it (it is drawn as the empty glyph), or when its glyph was first drawn for another
-    /// character (a Kangxi radical and the ideograph it looks like share one).
+    /// it (it is drawn as the empty glyph), when it is a radical drawn with an ideograph's
+    /// glyph, or when its glyph was first drawn for another character.
     pub(super) fn encode(&mut self, text: &str) -> (Vec<u8>, bool) {
         let mut out = Vec::with_capacity(text.len() * 2);
         let mut exact = true;
@@ -87,7 +91,11 @@ impl<'f> Glyphs<'f> {
             }
             let glyph = self.face.glyph_index(c).map_or(0, |g| g.0);
             let cid = self.cid(glyph);
-            exact &= glyph != 0 && *self.chars[usize::from(cid)].get_or_insert(c) == c;
+            let named = &mut self.chars[usize::from(cid)];
+            if glyph != 0 && names_its_glyph(c) {
+                named.get_or_insert(c);
+            }
+            exact &= *named == Some(c);
             out.extend_from_slice(&cid.to_be_bytes());
         }
         (out, exact)
@@ -150,10 +158,9 @@ impl<'f> Glyphs<'f> {
 
     /// The font's descriptor, naming `program` as its outlines.
     pub(super) fn descriptor(&self, id: Ref, base: &str, program: Ref, cff: bool) -> Chunk {
-        let g = self;
-        let face = &g.face;
+        let face = &self.face;
         let bbox = face.global_bounding_box();
-        let ascent = g.to_pdf(f32::from(face.ascender()));
+        let ascent = self.to_pdf(f32::from(face.ascender()));
         let mut flags = FontFlags::SYMBOLIC;
         if base.contains("Serif") {
             flags |= FontFlags::SERIF;
@@ -164,17 +171,17 @@ impl<'f> Glyphs<'f> {
             .name(Name(base.as_bytes()))
             .flags(flags)
             .bbox(Rect::new(
-                g.to_pdf(f32::from(bbox.x_min)),
-                g.to_pdf(f32::from(bbox.y_min)),
-                g.to_pdf(f32::from(bbox.x_max)),
-                g.to_pdf(f32::from(bbox.y_max)),
+                self.to_pdf(f32::from(bbox.x_min)),
+                self.to_pdf(f32::from(bbox.y_min)),
+                self.to_pdf(f32::from(bbox.x_max)),
+                self.to_pdf(f32::from(bbox.y_max)),
             ))
             .italic_angle(face.italic_angle())
             .ascent(ascent)
-            .descent(g.to_pdf(f32::from(face.descender())))
+            .descent(self.to_pdf(f32::from(face.descender())))
             .cap_height(
                 face.capital_height()
-                    .map_or(ascent, |h| g.to_pdf(f32::from(h))),
+                    .map_or(ascent, |h| self.to_pdf(f32::from(h))),
             )
             // Fonts do not say their stems' width; this is the usual estimate from the weight.
             .stem_v(10.0 + 0.244 * (f32::from(face.weight().to_number()) - 50.0));
@@ -259,6 +266,16 @@ mod tests {
             } else {
                 assert!(pdf.contains("/FontFile2") && pdf.contains("/CIDToGIDMap /Identity"));
             }
+        }
+    }
+
+    #[test]
+    fn a_radical_never_names_the_glyph_it_is_drawn_with() {
+        for (font, _) in fonts_of_each_kind() {
+            let mut glyphs = Glyphs::new(&font).unwrap();
+            assert!(!glyphs.encode("⼀").1, "{}", font.path.display());
+            assert!(glyphs.encode("一").1, "一 names its own glyph");
+            assert!(!glyphs.chars.contains(&Some('⼀')));
         }
     }
 

@@ -13,12 +13,13 @@ use std::borrow::Cow;
 use std::io::{BufReader, Seek, Write};
 use std::path::Path;
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{Result, WrapErr};
 
 use super::doc::{document_date, Align, Cell, Document, Row, Value};
 use super::layout::{self, column_widths, lines_in, lines_of, row_height, BODY_PT, TITLE_PT};
-use super::long::WrittenDocument;
+use super::long::{scratch_failed, WrittenDocument};
 use super::xlsx_rows::{with_heights, RowHeights};
+use super::zip_out::{bare, ZipOut};
 use crate::error::{io_reason, user_error};
 use crate::i18n::tf;
 
@@ -72,11 +73,25 @@ pub fn xlsx_long<W: Write + Seek>(doc: &WrittenDocument, out: W) -> Result<W> {
     let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
     let mut heights = Heights::kept(sheet);
     write(sheet, &doc.frame, doc.widths(), rows, &mut heights)?;
-    let mut saved = tempfile::tempfile_in(doc.dir())?;
-    book.save_to_writer(&mut saved)?;
-    saved.rewind()?;
     let kept = heights.kept.unwrap_or_default();
+    let scratch = || scratch_failed(doc.dir());
+    let mut saved = tempfile::tempfile_in(doc.dir()).wrap_err_with(scratch)?;
+    book.save_to_writer(ZipOut::new(&mut saved))
+        .map_err(plain_io)
+        .wrap_err_with(scratch)?;
+    // Its scratch copy of the sheet, the largest of its files, goes before the copy is made.
+    drop(book);
+    saved.rewind().wrap_err_with(scratch)?;
     with_heights(BufReader::new(saved), out, &kept)
+}
+
+/// `e` as the plain I/O error it is, if it is one, so a full disk is said as such.
+fn plain_io(e: XlsxError) -> color_eyre::Report {
+    match e {
+        XlsxError::IoError(io) => io.into(),
+        XlsxError::ZipError(zip) => bare(zip),
+        other => other.into(),
+    }
 }
 
 /// Whether a scratch file can be made in `dir`: rust_xlsxwriter makes one for every sheet
@@ -92,7 +107,8 @@ fn scratch_possible(dir: &Path) -> Result<()> {
 }
 
 /// The room a long document's sheet takes as XML: each cell's tags, about 64 bytes, and its text
-/// (twice the rows as kept, which hold it encoded), with a quarter more for safety.
+/// (twice the rows as kept, which hold it encoded), with a quarter more: for safety, and for the
+/// saved workbook, compressed to about a tenth of its sheet.
 pub(super) fn room_needed(doc: &WrittenDocument) -> Result<u64> {
     let cells = (doc.body_len() * doc.frame.columns.len()) as u64;
     let text = doc.scratch_len()? * 2;

@@ -8,15 +8,16 @@
 use std::io::{BufRead, BufReader, Read, Seek, Write};
 
 use color_eyre::eyre::{eyre, Result};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::{ZipArchive, ZipWriter};
 
 use super::zip_out::{bare, ZipOut};
 
 /// The first sheet's part, the one a long document is written to.
 const SHEET: &str = "xl/worksheets/sheet1.xml";
 
-/// Heights of rows, by row from the top (0 is the first), in the order the rows are written.
+/// Heights of rows, by row from the top (0 is the first), in the order the rows are written. A
+/// height is a whole number of points, so an `f32` writes it as rust_xlsxwriter's `f64`
+/// would.
 #[derive(Default)]
 pub(super) struct RowHeights(Vec<(u32, f32)>);
 
@@ -34,25 +35,29 @@ where
     W: Write + Seek,
 {
     let mut book = ZipArchive::new(saved).map_err(bare)?;
+    if book.index_for_name(SHEET).is_none() {
+        return Err(eyre!("xlsx: the saved workbook has no {SHEET}"));
+    }
     let mut copy = ZipWriter::new(ZipOut::new(out));
     for i in 0..book.len() {
-        let is_sheet = book.by_index_raw(i).map_err(bare)?.name() == SHEET;
-        if is_sheet {
-            let options =
-                SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let entry = book.by_index_raw(i).map_err(bare)?;
+        if entry.name() == SHEET {
+            // As rust_xlsxwriter wrote it: its method, mode and date.
+            let options = entry.options();
+            drop(entry);
             copy.start_file(SHEET, options).map_err(bare)?;
             let sheet = BufReader::new(book.by_index(i).map_err(bare)?);
             heightened(sheet, &mut copy, heights)?;
         } else {
-            copy.raw_copy_file(book.by_index_raw(i).map_err(bare)?)
-                .map_err(bare)?;
+            copy.raw_copy_file(entry).map_err(bare)?;
         }
     }
     Ok(copy.finish().map_err(bare)?.into_inner())
 }
 
 /// The sheet's XML from `sheet` to `out`, a `ht` and `customHeight` added to each row `heights`
-/// names. Rows come in order, so the heights are walked once.
+/// names. Rows come in order, so the heights are walked once. The XML is read a tag at a time,
+/// to each `>`: rust_xlsxwriter writes `<` and `>` escaped in text and attributes alike.
 fn heightened(mut sheet: impl BufRead, out: &mut impl Write, heights: &RowHeights) -> Result<()> {
     let mut next = heights.0.iter().peekable();
     let mut tag = Vec::new();

@@ -83,6 +83,15 @@ impl SmallDisk {
         }
     }
 
+    /// What is on the disk but the filler.
+    pub fn left(&self) -> Vec<String> {
+        std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "filler")
+            .collect()
+    }
+
     pub fn free(&mut self) {
         match &mut self.kind {
             Disk::Tmpfs => std::fs::remove_file(self.path().join("filler")).unwrap(),
