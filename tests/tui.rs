@@ -15,6 +15,8 @@ mod elsewhere;
 
 #[path = "tui/checkin.rs"]
 mod checkin;
+#[path = "tui/walk_in.rs"]
+mod walk_in;
 
 #[path = "tui/door_asks.rs"]
 mod door_asks;

@@ -146,3 +146,19 @@ pub fn at_door(d: &DoorStore, h: u32, m: u32) -> State {
     assert_eq!(state.tab, Tab::Checkin);
     state
 }
+
+/// The names the door lists, each with whether they are on this session's list.
+pub fn names(state: &State) -> Vec<(String, bool)> {
+    state
+        .checkin
+        .results
+        .iter()
+        .map(|f| (f.candidate.name.clone(), f.in_session))
+        .collect()
+}
+
+/// How many are checked in, of how many enrolled.
+pub fn present(state: &State) -> (u32, u32) {
+    let door = state.checkin.door.as_ref().expect("door open");
+    (door.present, door.enrolled)
+}
