@@ -204,32 +204,27 @@ mod tests {
         crate::sheets::font::find(None).expect("a Chinese font (CI installs one)")
     }
 
-    /// A TrueType and a CFF font as Debian installs them, those this machine has (CI installs
-    /// the first).
+    /// A TrueType and a CFF font as Debian installs them (`.ci/run` installs both).
     fn fonts_of_each_kind() -> Vec<(PdfFont, bool)> {
-        [
-            ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", false),
+        let font = |path: &str| {
+            crate::sheets::font::find(Some(path.as_ref()))
+                .expect("fonts-wqy-microhei and fonts-noto-cjk")
+        };
+        vec![
             (
-                "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+                font("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+                false,
+            ),
+            (
+                font("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
                 true,
             ),
         ]
-        .iter()
-        .filter(|(path, _)| std::path::Path::new(path).exists())
-        .map(|(path, cff)| {
-            (
-                crate::sheets::font::find(Some(path.as_ref())).unwrap(),
-                *cff,
-            )
-        })
-        .collect()
     }
 
     #[test]
     fn the_font_holds_the_glyphs_drawn_and_no_others() {
-        let kinds = fonts_of_each_kind();
-        assert!(!kinds.is_empty(), "CI installs WenQuanYi Micro Hei");
-        for (font, cff) in kinds {
+        for (font, cff) in fonts_of_each_kind() {
             let mut glyphs = Glyphs::new(&font).unwrap();
             // .notdef, then 中 国 表 in the order met; 中 again is the same CID.
             assert_eq!(
