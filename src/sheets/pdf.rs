@@ -10,6 +10,7 @@ use std::io::Write;
 
 use color_eyre::eyre::{eyre, Result};
 use ttf_parser::Face;
+use unicode_width::UnicodeWidthChar;
 
 use super::doc::{document_date, Align, Document, Row};
 use super::font::PdfFont;
@@ -58,10 +59,16 @@ impl<'a> Metrics<'a> {
             .chars()
             .filter(|c| is_drawn(*c))
             .map(|c| {
-                *cache.entry(c).or_insert_with(|| {
-                    let glyph = self.face.glyph_index(c).unwrap_or_default();
-                    f64::from(self.face.glyph_hor_advance(glyph).unwrap_or(0))
-                })
+                *cache
+                    .entry(c)
+                    .or_insert_with(|| match self.face.glyph_index(c) {
+                        // A mark the font lacks is not drawn (`pdf_glyphs::Glyphs::encode`).
+                        None if c.width() == Some(0) => 0.0,
+                        glyph => {
+                            let glyph = glyph.unwrap_or_default();
+                            f64::from(self.face.glyph_hor_advance(glyph).unwrap_or(0))
+                        }
+                    })
             })
             .sum();
         units / self.per_em * size

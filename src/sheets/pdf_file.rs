@@ -42,10 +42,11 @@ impl Canvas<'_, '_> {
     /// `text` at `size` points, its baseline `baseline` points from the top of the page. There
     /// is one face, so `heavy` text has its outlines stroked a little as well, to look bold.
     pub(super) fn text(&mut self, x: f64, baseline: f64, size: f64, text: &str, heavy: bool) {
-        let (shown, exact) = self.glyphs.encode(text);
-        if shown.is_empty() {
+        let shown = self.glyphs.encode(text);
+        if shown.cids.is_empty() {
             return;
         }
+        let exact = shown.exact;
         let c = &mut self.content;
         if !exact {
             // Copied or searched, the run reads as `text` itself, whatever its glyphs map to.
@@ -62,7 +63,22 @@ impl Canvas<'_, '_> {
         c.set_font(FONT, size as f32);
         let y = self.height - baseline;
         c.set_text_matrix([1.0, 0.0, 0.0, 1.0, x as f32, y as f32]);
-        c.show(Str(&shown));
+        if shown.marks.is_empty() {
+            c.show(Str(&shown.cids));
+        } else {
+            // Each mark moved back over its base, and the pen moved on again after it.
+            let mut positioned = c.show_positioned();
+            let mut items = positioned.items();
+            let mut from = 0;
+            for &(at, shift) in &shown.marks {
+                items.show(Str(&shown.cids[from..2 * at]));
+                items.adjust(shift);
+                items.show(Str(&shown.cids[2 * at..2 * at + 2]));
+                items.adjust(-shift);
+                from = 2 * at + 2;
+            }
+            items.show(Str(&shown.cids[from..]));
+        }
         c.end_text();
         c.restore_state();
         if !exact {

@@ -7,6 +7,7 @@ use pdf_writer::types::{FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Chunk, Finish, Name, Rect, Ref, Str};
 use subsetter::GlyphRemapper;
 use ttf_parser::{Face, Tag};
+use unicode_width::UnicodeWidthChar;
 
 use super::font::PdfFont;
 
@@ -29,6 +30,16 @@ pub(super) fn is_drawn(c: char) -> bool {
 /// them, every 一 after a ⼀ would copy as ⼀ in a reader that ignores ActualText.
 fn names_its_glyph(c: char) -> bool {
     !matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}' | '\u{2F800}'..='\u{2FA1F}')
+}
+
+/// Text as a content stream shows it.
+pub(super) struct Encoded {
+    /// Two bytes a glyph.
+    pub cids: Vec<u8>,
+    /// The glyphs (by place) that are combining marks, each with how far left to draw it.
+    pub marks: Vec<(usize, f32)>,
+    /// Whether the ToUnicode map gives the text back.
+    pub exact: bool,
 }
 
 /// The glyphs the pages used, numbered in the order met: the number is the glyph's CID in the
@@ -81,24 +92,55 @@ impl<'f> Glyphs<'f> {
     /// `text` back from them. It does not when a character is not drawn, when the font lacks
     /// it (it is drawn as the empty glyph), when it is a radical drawn with an ideograph's
     /// glyph, or when its glyph was first drawn for another character.
-    pub(super) fn encode(&mut self, text: &str) -> (Vec<u8>, bool) {
-        let mut out = Vec::with_capacity(text.len() * 2);
-        let mut exact = true;
+    pub(super) fn encode(&mut self, text: &str) -> Encoded {
+        let mut out = Encoded {
+            cids: Vec::with_capacity(text.len() * 2),
+            marks: Vec::new(),
+            exact: true,
+        };
+        let mut before = None;
         for c in text.chars() {
             if !is_drawn(c) {
-                exact = false;
+                out.exact = false;
                 continue;
             }
             let glyph = self.face.glyph_index(c).map_or(0, |g| g.0);
+            let mark = c.width() == Some(0);
+            if glyph == 0 && mark {
+                // A mark the font lacks is left out rather than drawn as a box beside its letter.
+                out.exact = false;
+                continue;
+            }
             let cid = self.cid(glyph);
             let named = &mut self.chars[usize::from(cid)];
             if glyph != 0 && names_its_glyph(c) {
                 named.get_or_insert(c);
             }
-            exact &= *named == Some(c);
-            out.extend_from_slice(&cid.to_be_bytes());
+            out.exact &= *named == Some(c);
+            match before {
+                Some(base) if mark => {
+                    out.marks
+                        .push((out.cids.len() / 2, self.mark_shift(base, glyph)));
+                }
+                _ => before = Some(glyph),
+            }
+            out.cids.extend_from_slice(&cid.to_be_bytes());
         }
-        (out, exact)
+        out
+    }
+
+    /// How far left of where the pen is a combining mark after `base` is drawn, in thousandths
+    /// of the text size: over the middle of its base, where shaping would have put it.
+    fn mark_shift(&self, base: u16, mark: u16) -> f32 {
+        let advance = self
+            .face
+            .glyph_hor_advance(ttf_parser::GlyphId(base))
+            .unwrap_or(0);
+        let centre = self
+            .face
+            .glyph_bounding_box(ttf_parser::GlyphId(mark))
+            .map_or(0.0, |b| (f32::from(b.x_min) + f32::from(b.x_max)) / 2.0);
+        self.to_pdf(f32::from(advance) / 2.0 + centre)
     }
 
     /// The font's name in the file: a tag made from the glyphs in the subset, then its own name.
@@ -227,8 +269,9 @@ mod tests {
         for (font, cff) in fonts_of_each_kind() {
             let mut glyphs = Glyphs::new(&font).unwrap();
             // .notdef, then 中 国 表 in the order met; 中 again is the same CID.
+            let shown = glyphs.encode("中国中表");
             assert_eq!(
-                glyphs.encode("中国中表"),
+                (shown.cids, shown.exact),
                 (vec![0, 1, 0, 2, 0, 1, 0, 3], true)
             );
             assert_eq!(glyphs.widths.len(), 4);
@@ -265,11 +308,32 @@ mod tests {
     }
 
     #[test]
+    fn a_combining_mark_is_moved_back_over_the_middle_of_its_letter() {
+        for (font, _) in fonts_of_each_kind() {
+            let mut glyphs = Glyphs::new(&font).unwrap();
+            let shown = glyphs.encode("Cafe\u{301}s");
+            assert_eq!(shown.cids.len(), 12);
+            assert!(shown.exact, "the accent copies as itself");
+            let [(at, shift)] = shown.marks[..] else {
+                panic!("{:?}", shown.marks)
+            };
+            assert_eq!(at, 4, "the accent is the fifth glyph");
+            // Back at least half of the e, and not past its start.
+            let e = glyphs.widths[usize::from(shown.cids[7])];
+            assert!(shift > 0.0 && shift < 2.0 * e, "{shift} against {e}");
+            assert!(
+                glyphs.encode("é").marks.is_empty(),
+                "a composed letter is one glyph"
+            );
+        }
+    }
+
+    #[test]
     fn a_radical_never_names_the_glyph_it_is_drawn_with() {
         for (font, _) in fonts_of_each_kind() {
             let mut glyphs = Glyphs::new(&font).unwrap();
-            assert!(!glyphs.encode("⼀").1, "{}", font.path.display());
-            assert!(glyphs.encode("一").1, "一 names its own glyph");
+            assert!(!glyphs.encode("⼀").exact, "{}", font.path.display());
+            assert!(glyphs.encode("一").exact, "一 names its own glyph");
             assert!(!glyphs.chars.contains(&Some('⼀')));
         }
     }
@@ -278,11 +342,12 @@ mod tests {
     fn a_character_the_font_lacks_or_that_is_not_drawn_does_not_copy_back() {
         let font = font();
         let mut glyphs = Glyphs::new(&font).unwrap();
-        assert_eq!(glyphs.encode("\u{10FFFD}"), (vec![0, 0], false));
+        let missing = glyphs.encode("\u{10FFFD}");
+        assert_eq!((missing.cids, missing.exact), (vec![0, 0], false));
         assert_eq!(glyphs.chars, [None]);
-        let (shown, exact) = glyphs.encode("葛\u{E0100}");
+        let shown = glyphs.encode("葛\u{E0100}");
         assert_eq!(
-            (shown.len(), exact),
+            (shown.cids.len(), shown.exact),
             (2, false),
             "the selector is not drawn"
         );
