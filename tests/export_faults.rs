@@ -53,28 +53,31 @@ fn a_call_list_that_does_not_fit_leaves_no_file_and_records_nothing() {
     }
     assert_eq!(log(), before, "the phones' taking is not recorded");
     if let Disk::Tmpfs = stick.kind {
-        let package = folder.join("材料包.zip");
-        let out = stick
-            .command(&city)
-            .args(["report", "package", "-o"])
-            .arg(&package)
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{}", text(&out));
-        let said = text(&out);
-        let (progress, refusal): (Vec<&str>, Vec<&str>) =
-            said.lines().partition(|l| l.starts_with("正在打包"));
-        assert!(!progress.is_empty(), "{said}");
-        assert_eq!(
-            refusal.len(),
-            1,
-            "the refusal is all else that is said: {said}"
-        );
-        assert!(
-            refusal[0].starts_with("peixun: 无法写入") && refusal[0].contains("磁盘已满"),
-            "in the coordinator's words: {said}"
-        );
-        assert!(stick.left().is_empty(), "no package, whole or partial");
+        for name in ["材料包.zip", "材料包"] {
+            let out = stick
+                .command(&city)
+                .args(["report", "package", "-o"])
+                .arg(folder.join(name))
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{name}: {}", text(&out));
+            let said = text(&out);
+            let (progress, refusal): (Vec<&str>, Vec<&str>) =
+                said.lines().partition(|l| l.starts_with("正在打包"));
+            assert!(!progress.is_empty(), "{said}");
+            assert_eq!(
+                refusal.len(),
+                1,
+                "{name}: the refusal is all else said: {said}"
+            );
+            assert!(
+                refusal[0].starts_with("peixun: 无法写入")
+                    && refusal[0].contains("磁盘已满")
+                    && !refusal[0].contains(".peixun-package-"),
+                "{name}: in the coordinator's words, naming the package: {said}"
+            );
+            assert!(stick.left().is_empty(), "{name}: nothing, whole or partial");
+        }
     }
     stick.free();
     let file = folder.join("电话清单.pdf");

@@ -1,12 +1,16 @@
 //! A package of files written all or nothing: into a temp folder or a temp .zip beside the
 //! target, renamed to the target's name only once every file is in, so a failure or a pulled
-//! USB stick leaves nothing half-written under that name.
+//! USB stick leaves nothing half-written under that name. A failed write is passed on as the
+//! bare I/O error: the caller names the package, and a temp name would mean nothing to anyone.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use color_eyre::eyre::{eyre, Result, WrapErr};
+use color_eyre::eyre::Result;
+
+use crate::error::user_error;
+use crate::i18n::tf;
 
 use super::zip_out::{bare, ZipOut};
 
@@ -55,9 +59,7 @@ impl Archive {
             b
         };
         if is_zip(target) {
-            let file = builder
-                .tempfile_in(dir)
-                .wrap_err_with(|| format!("writing in {}", dir.display()))?;
+            let file = builder.tempfile_in(dir)?;
             // Before 1980 or after 2107 a zip cannot say; its default date stands then.
             let modified = zip::DateTime::try_from(now).unwrap_or_default();
             Ok(Archive::Zip(
@@ -65,9 +67,7 @@ impl Archive {
                 modified,
             ))
         } else {
-            let folder = builder
-                .tempdir_in(dir)
-                .wrap_err_with(|| format!("writing in {}", dir.display()))?;
+            let folder = builder.tempdir_in(dir)?;
             Ok(Archive::Folder(folder))
         }
     }
@@ -83,18 +83,15 @@ impl Archive {
                 for folder in folders {
                     path.push(folder);
                     if !path.is_dir() {
-                        std::fs::create_dir(&path)
-                            .and_then(|()| share(&path))
-                            .wrap_err_with(|| format!("creating {}", path.display()))?;
+                        std::fs::create_dir(&path).and_then(|()| share(&path))?;
                     }
                 }
                 path.push(name);
-                let mut file =
-                    File::create(&path).wrap_err_with(|| format!("writing {}", path.display()))?;
+                let mut file = File::create(&path)?;
                 file.write_all(bytes)
                     .and_then(|()| share(&path))
                     .and_then(|()| file.sync_all())
-                    .wrap_err_with(|| format!("writing {}", path.display()))
+                    .map_err(Into::into)
             }
             Archive::Zip(zip, modified) => {
                 let options = zip::write::SimpleFileOptions::default()
@@ -115,7 +112,10 @@ impl Archive {
                 share(root.path())?;
                 // A folder cannot be renamed without replacing an empty one, so look just before.
                 if std::fs::symlink_metadata(target).is_ok() {
-                    return Err(eyre!("{} appeared while writing", target.display()));
+                    return Err(user_error(tf(
+                        "package.exists",
+                        &[("path", &target.display())],
+                    )));
                 }
                 // Renamed while still a TempDir, so a failed rename leaves no temp folder behind.
                 std::fs::rename(root.path(), target)?;
