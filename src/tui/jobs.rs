@@ -348,8 +348,11 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
         Done::Failed(text) => {
             // Only when nothing else is open over the tab: a form opened meanwhile stays.
             if let (Some(mut form), Overlay::None) = (form, &state.overlay) {
-                form.set_error("path", text.clone());
+                // The form says why under its path; said under the form too, it was said twice.
+                form.set_error("path", text);
                 state.overlay = Overlay::Form(form);
+                state.reports.outcome = None;
+                return None;
             }
             (text, true)
         }

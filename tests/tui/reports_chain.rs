@@ -70,4 +70,7 @@ fn a_report_that_fails_opens_its_form_again_with_what_was_typed() {
     let said = field.error.clone().unwrap_or_default();
     assert!(said.contains("没有的文件夹"), "{said}");
     assert!(!path.exists());
+    // Said once, in the form: not again under it.
+    let screen = screen_text(&state, 120, 40);
+    assert_eq!(screen.matches("无法写入").count(), 1, "{screen}");
 }
