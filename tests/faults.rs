@@ -488,3 +488,36 @@ fn a_half_written_sled_snapshot_does_not_lock_the_store_out() {
     let people = stdout(&bin(&dir).args(["people", "--json"]).output().unwrap());
     assert!(people.contains("学员2"), "{people}");
 }
+
+/// A dropped SSH session hangs up the terminal: a command goes on to its end rather than dying
+/// part way (an export leaving its temp file, the day's backup not written).
+#[test]
+fn a_hang_up_does_not_stop_a_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let (session, codes) = county_with_people(&dir, 3);
+    let mut child = bin(&dir)
+        .args(["checkin", "--session", &session, "--codes-from-stdin"])
+        .args(["--at", "08:55"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut acknowledged = Vec::new();
+    assert!(answer(&codes[0], &mut stdin, &mut lines, &mut acknowledged));
+    // SAFETY: kill has no preconditions; the child is ours and still running.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGHUP) };
+    assert_eq!(sent, 0);
+    assert!(
+        answer(&codes[1], &mut stdin, &mut lines, &mut acknowledged),
+        "still checking in after the hang-up"
+    );
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let out = stdout(&bin(&dir).args(["log", "--limit", "5"]).output().unwrap());
+    assert_eq!(out.matches("签到").count(), 2, "{out}");
+}

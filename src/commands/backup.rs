@@ -195,13 +195,9 @@ pub fn after_in_background(dir: &Path) {
 }
 
 /// `peixun backup --auto`: today's automatic backup if it is due, quietly; the terminal that
-/// started it may be gone, so a hang-up does not stop it.
+/// started it may be gone, and a hang-up stops no command (`commands::run`).
 pub fn auto_in_background(cli: &Cli) -> Result<()> {
     let dir = data_dir(cli)?;
-    let _ignored = signal_hook::flag::register(
-        signal_hook::consts::SIGHUP,
-        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
-    );
     let written = (|| -> Result<()> {
         let keep = Config::load()?.backup_keep;
         if !backup::due(&dir, keep)? {

@@ -257,6 +257,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         return Ok(());
     }
+    keep_on_after_a_hang_up();
     let done = dispatch(cli);
     // Before the day's backup, which opens the store itself; an interface that took the store
     // over from this command writes the backup when it closes.
@@ -266,6 +267,15 @@ pub fn run(cli: Cli) -> Result<()> {
         backup::after(&dir);
     }
     Ok(())
+}
+
+/// A dropped SSH session hangs up the terminal: a command goes on to its end (an export's file
+/// whole, an import committed, the day's backup written) instead of dying part way and leaving
+/// a temp file beside its target. What it prints meanwhile is lost; input ends. (The interface
+/// catches the hang-up itself and closes cleanly.)
+fn keep_on_after_a_hang_up() {
+    let hung_up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _ignored = signal_hook::flag::register(signal_hook::consts::SIGHUP, hung_up);
 }
 
 /// The interface on `store`, serving it to the office's other peixuns while it is open.
