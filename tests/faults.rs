@@ -92,6 +92,25 @@ fn doctor_passes(dir: &Path) {
 
 type Answers = std::io::Lines<BufReader<std::process::ChildStdout>>;
 
+/// `command` checking in at `session`'s door from standard input, at 08:55; its input and its
+/// answers.
+fn door_from_stdin(
+    mut command: Command,
+    session: &str,
+) -> (std::process::Child, std::process::ChildStdin, Answers) {
+    let mut child = command
+        .args(["checkin", "--session", session, "--codes-from-stdin"])
+        .args(["--at", "08:55"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    (child, stdin, lines)
+}
+
 /// Sends one code and reads its answer; true when the check-in was acknowledged.
 fn answer(
     code: &str,
@@ -119,23 +138,7 @@ fn disk_full_during_check_in_loses_nothing_acknowledged() {
     let mut disk = SmallDisk::new();
     let dir = disk.path().join("store");
     let (session, codes) = county_with_people(&dir, 1500);
-    let mut child = disk
-        .command(&dir)
-        .args([
-            "checkin",
-            "--session",
-            &session,
-            "--codes-from-stdin",
-            "--at",
-            "08:55",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, mut stdin, mut lines) = door_from_stdin(disk.command(&dir), &session);
     let mut acknowledged = Vec::new();
     for code in &codes[..5] {
         assert!(
@@ -148,23 +151,7 @@ fn disk_full_during_check_in_loses_nothing_acknowledged() {
         drop(stdin);
         child.wait().unwrap();
         disk.fill(&dir);
-        child = disk
-            .command(&dir)
-            .args([
-                "checkin",
-                "--session",
-                &session,
-                "--codes-from-stdin",
-                "--at",
-                "08:55",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        stdin = child.stdin.take().unwrap();
-        lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        (child, stdin, lines) = door_from_stdin(disk.command(&dir), &session);
     } else {
         disk.fill(&dir);
     }
@@ -496,16 +483,7 @@ fn a_hang_up_does_not_stop_a_command() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
     let (session, codes) = county_with_people(&dir, 3);
-    let mut child = bin(&dir)
-        .args(["checkin", "--session", &session, "--codes-from-stdin"])
-        .args(["--at", "08:55"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut child, mut stdin, mut lines) = door_from_stdin(bin(&dir), &session);
     let mut acknowledged = Vec::new();
     assert!(answer(&codes[0], &mut stdin, &mut lines, &mut acknowledged));
     // SAFETY: kill has no preconditions; the child is ours and still running.

@@ -10,7 +10,6 @@ use std::io::Write;
 
 use color_eyre::eyre::{eyre, Result};
 use ttf_parser::Face;
-use unicode_width::UnicodeWidthChar;
 
 use super::doc::{document_date, Align, Document, Row};
 use super::font::PdfFont;
@@ -20,7 +19,7 @@ use super::layout::{
 };
 use super::long::WrittenDocument;
 use super::pdf_file::{Canvas, Info, PdfFile};
-use super::pdf_glyphs::is_drawn;
+use super::pdf_glyphs::glyph_drawn;
 use super::pdf_rows::{unbreakable, Carry, Laid, LaidRow, Layout, Pager, Place};
 use crate::i18n::tf;
 
@@ -57,18 +56,13 @@ impl<'a> Metrics<'a> {
         let mut cache = self.cache.borrow_mut();
         let units: f64 = text
             .chars()
-            .filter(|c| is_drawn(*c))
             .map(|c| {
-                *cache
-                    .entry(c)
-                    .or_insert_with(|| match self.face.glyph_index(c) {
-                        // A mark the font lacks is not drawn (`pdf_glyphs::Glyphs::encode`).
-                        None if c.width() == Some(0) => 0.0,
-                        glyph => {
-                            let glyph = glyph.unwrap_or_default();
-                            f64::from(self.face.glyph_hor_advance(glyph).unwrap_or(0))
-                        }
+                *cache.entry(c).or_insert_with(|| {
+                    glyph_drawn(&self.face, c).map_or(0.0, |glyph| {
+                        let glyph = ttf_parser::GlyphId(glyph);
+                        f64::from(self.face.glyph_hor_advance(glyph).unwrap_or(0))
                     })
+                })
             })
             .sum();
         units / self.per_em * size

@@ -246,27 +246,21 @@ impl<'f, W: Write> PdfFile<'f, W> {
         Ok(self.out)
     }
 
+    /// Written last: the nodes and pages are not needed after.
     fn page_tree(&mut self) -> Result<()> {
-        let nodes = self.nodes.clone();
-        let groups: Vec<Vec<Ref>> = self
-            .pages
-            .chunks(PAGES_PER_NODE)
-            .map(<[Ref]>::to_vec)
-            .collect();
-        for (node, pages) in nodes.iter().zip(groups) {
+        let nodes = std::mem::take(&mut self.nodes);
+        let pages = std::mem::take(&mut self.pages);
+        for (node, kids) in nodes.iter().zip(pages.chunks(PAGES_PER_NODE)) {
             let mut chunk = Chunk::new();
             chunk
                 .pages(*node)
                 .parent(self.root)
-                .kids(pages.iter().copied())
-                .count(pages.len() as i32);
+                .kids(kids.iter().copied())
+                .count(kids.len() as i32);
             self.object(*node, &chunk)?;
         }
         let mut chunk = Chunk::new();
-        chunk
-            .pages(self.root)
-            .kids(nodes)
-            .count(self.pages.len() as i32);
+        chunk.pages(self.root).kids(nodes).count(pages.len() as i32);
         self.object(self.root, &chunk)
     }
 

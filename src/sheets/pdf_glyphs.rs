@@ -21,8 +21,28 @@ pub(super) const SYSTEM_INFO: SystemInfo = SystemInfo {
 
 /// Whether `c` is drawn at all. Variation selectors and zero-width joiners and spaces only
 /// change how a neighbour is shaped; drawn alone they would each be an empty box.
-pub(super) fn is_drawn(c: char) -> bool {
+fn is_drawn(c: char) -> bool {
     !matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}') && !crate::text::is_unseen(c)
+}
+
+/// The glyph `face` draws `c` with, or none when `c` is not drawn: a variation selector, a
+/// zero-width character, or a combining mark the font lacks (left out rather than drawn as a
+/// box beside its letter). Any other character the font lacks is the empty glyph, 0. Drawing
+/// and measuring both go by this, so the layout measures what is drawn.
+pub(super) fn glyph_drawn(face: &Face, c: char) -> Option<u16> {
+    if !is_drawn(c) {
+        return None;
+    }
+    match face.glyph_index(c) {
+        Some(glyph) => Some(glyph.0),
+        None if is_mark(c) => None,
+        None => Some(0),
+    }
+}
+
+/// Whether `c` is a combining mark, set on the letter before it.
+fn is_mark(c: char) -> bool {
+    c.width() == Some(0)
 }
 
 /// Whether `c` may name the glyph it is drawn with in the ToUnicode map. Radicals and
@@ -100,17 +120,10 @@ impl<'f> Glyphs<'f> {
         };
         let mut before = None;
         for c in text.chars() {
-            if !is_drawn(c) {
+            let Some(glyph) = glyph_drawn(&self.face, c) else {
                 out.exact = false;
                 continue;
-            }
-            let glyph = self.face.glyph_index(c).map_or(0, |g| g.0);
-            let mark = c.width() == Some(0);
-            if glyph == 0 && mark {
-                // A mark the font lacks is left out rather than drawn as a box beside its letter.
-                out.exact = false;
-                continue;
-            }
+            };
             let cid = self.cid(glyph);
             let named = &mut self.chars[usize::from(cid)];
             if glyph != 0 && names_its_glyph(c) {
@@ -118,7 +131,7 @@ impl<'f> Glyphs<'f> {
             }
             out.exact &= *named == Some(c);
             match before {
-                Some(base) if mark => {
+                Some(base) if is_mark(c) => {
                     out.marks
                         .push((out.cids.len() / 2, self.mark_shift(base, glyph)));
                 }
