@@ -1,6 +1,7 @@
 //! The use-case layer the CLI and the TUI both call: the same input gets the same answer,
 //! whichever client asks.
 
+use crate::common::session_input;
 use peixun::app::{self, Confirm, Refusal};
 use peixun::domain::input::SessionInput;
 use peixun::store::{PersonDraft, Store};
@@ -18,19 +19,10 @@ fn warn() -> app::sessions::BeforeToday {
     app::sessions::BeforeToday::Warn(chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap())
 }
 
-fn input(title: &str, date: &str) -> SessionInput {
-    SessionInput {
-        title: Some(title.into()),
-        date: Some(date.into()),
-        venue: Some("区图书馆".into()),
-        ..Default::default()
-    }
-}
-
 #[test]
 fn a_holiday_session_needs_the_coordinators_word_and_an_unchanged_edit_writes_nothing() {
     let (_dir, store) = county();
-    let holiday = input("国庆专场", "2023-10-02");
+    let holiday = session_input("国庆专场", "2023-10-02");
     match app::sessions::save(&store, None, &holiday, false, warn()) {
         Err(Refusal::Confirm(Confirm::Calendar(warnings))) => {
             assert!(
@@ -66,7 +58,7 @@ fn another_offices_session_is_refused_in_words_before_anything_is_written() {
     let saved = app::sessions::save(
         &store,
         None,
-        &input("专利导航", "2023-05-10"),
+        &session_input("专利导航", "2023-05-10"),
         false,
         warn(),
     )
@@ -80,7 +72,7 @@ fn another_offices_session_is_refused_in_words_before_anything_is_written() {
     match app::sessions::save(
         &store,
         Some("S-nope"),
-        &input("x", "2023-05-10"),
+        &session_input("x", "2023-05-10"),
         false,
         warn(),
     ) {
@@ -94,7 +86,7 @@ fn a_full_session_asks_and_undo_takes_back_the_door_enrolment_too() {
     let (_dir, store) = county();
     let small = SessionInput {
         capacity: Some("1".into()),
-        ..input("小班", "2023-05-10")
+        ..session_input("小班", "2023-05-10")
     };
     let id = app::sessions::save(&store, None, &small, false, warn())
         .unwrap()
@@ -181,7 +173,7 @@ fn two_doors_at_once_make_one_person_fill_one_place_and_count_one_arrival() {
     let (_dir, store) = county();
     let small = SessionInput {
         capacity: Some("1".into()),
-        ..input("小班", "2023-05-10")
+        ..session_input("小班", "2023-05-10")
     };
     let id = app::sessions::save(&store, None, &small, false, warn())
         .unwrap()
@@ -253,7 +245,7 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
     let class = |units: &str| {
         let session = SessionInput {
             units: Some(units.into()),
-            ..input("华容区培训班", "2023-04-25")
+            ..session_input("华容区培训班", "2023-04-25")
         };
         app::sessions::save(&store, None, &session, true, warn())
             .unwrap()
@@ -292,9 +284,15 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
 fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
-    let id = app::sessions::save(&store, None, &input("培训班", "2023-04-25"), true, warn())
-        .unwrap()
-        .id;
+    let id = app::sessions::save(
+        &store,
+        None,
+        &session_input("培训班", "2023-04-25"),
+        true,
+        warn(),
+    )
+    .unwrap()
+    .id;
     let draft = |name: &str, phone: &str, firm: &str, new_enterprise: bool| PersonDraft {
         name: name.into(),
         phone: phone.into(),

@@ -87,24 +87,13 @@ fn another_phone_is_another_person_and_nothing_is_said() {
     county_work(&echeng, "a");
     let o = HUARONG;
     let (s, e, p) = (format!("S-{o}-h"), format!("E-{o}-h"), format!("P-{o}-h"));
-    huarong
-        .store
-        .commit(vec![
-            session(o, &s, "专利导航"),
-            enterprise(o, &e, "华容另一家有限公司"),
-            person(o, &p, NAME, "13900000001", &e),
-            Payload::EnrolmentSet {
-                session: s.clone(),
-                person: p.clone(),
-                enrolled: true,
-            },
-            Payload::CheckedIn {
-                session: s,
-                person: p,
-                at: day().and_hms_opt(8, 55, 0).unwrap(),
-            },
-        ])
-        .unwrap();
+    let mut ops = vec![
+        session(o, &s, "专利导航"),
+        enterprise(o, &e, "华容另一家有限公司"),
+        person(o, &p, NAME, "13900000001", &e),
+    ];
+    ops.extend(attended(&s, &p));
+    huarong.store.commit(ops).unwrap();
     for county in [&echeng, &huarong] {
         city.imported(&county.send(&city));
     }

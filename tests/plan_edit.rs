@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use peixun::app::plans::{self, Submitted};
 use peixun::app::Refusal;
 use peixun::domain::plan::ClassInput;
-use peixun::sheets::plans::PlanStatus;
+use peixun::sheets::plans::{PlanStatus, UnitPlan};
 
 fn class(month: u32, people: u32) -> ClassInput {
     ClassInput {
@@ -25,6 +25,12 @@ fn class(month: u32, people: u32) -> ClassInput {
 
 fn reported_on() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 2, 25).unwrap()
+}
+
+/// The people each class of a unit's 附件2 row plans.
+fn people_planned(row: &UnitPlan) -> Vec<u32> {
+    let plan = row.plan.as_ref().expect("the unit's plan");
+    plan.classes.iter().map(|c| c.people).collect()
 }
 
 #[test]
@@ -52,14 +58,7 @@ fn an_edited_class_stays_in_place_and_the_city_keeps_the_reported_plan_until_it_
     let e = rows.iter().find(|r| r.unit == ECHENG).unwrap();
     assert_eq!(e.status, PlanStatus::Revised);
     assert!(e.as_reported);
-    let shown: Vec<u32> = e
-        .plan
-        .as_ref()
-        .unwrap()
-        .classes
-        .iter()
-        .map(|c| c.people)
-        .collect();
+    let shown = people_planned(e);
     assert_eq!(shown, [120, 80], "附件2 holds the plan as reported");
 
     assert!(matches!(
@@ -70,14 +69,7 @@ fn an_edited_class_stays_in_place_and_the_city_keeps_the_reported_plan_until_it_
     let rows = plans::overview(&city.store, None, day()).unwrap();
     let e = rows.iter().find(|r| r.unit == ECHENG).unwrap();
     assert_eq!(e.status, PlanStatus::Submitted);
-    let shown: Vec<u32> = e
-        .plan
-        .as_ref()
-        .unwrap()
-        .classes
-        .iter()
-        .map(|c| c.people)
-        .collect();
+    let shown = people_planned(e);
     assert_eq!(shown, [150, 80]);
 
     // The class typed again as it is: nothing written, the reported plan not marked changed.

@@ -10,15 +10,6 @@ use peixun::app::{Confirm, Refusal};
 use peixun::domain::input::SessionInput;
 use peixun::store::Store;
 
-fn input(title: &str, date: &str) -> SessionInput {
-    SessionInput {
-        title: Some(title.into()),
-        date: Some(date.into()),
-        venue: Some("区图书馆".into()),
-        ..Default::default()
-    }
-}
-
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 4, 20).unwrap()
 }
@@ -28,7 +19,7 @@ fn a_new_session_before_today_is_asked_about_or_warned_of() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
     let ops = store.ops().count();
-    let past = input("补录专场", "2023-04-10");
+    let past = session_input("补录专场", "2023-04-10");
     match sessions::save(&store, None, &past, false, BeforeToday::Ask(today())) {
         Err(Refusal::Confirm(Confirm::Calendar(warnings))) => {
             assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -47,7 +38,7 @@ fn a_new_session_before_today_is_asked_about_or_warned_of() {
     let warned = sessions::save(
         &store,
         None,
-        &input("又一补录", "2023-04-11"),
+        &session_input("又一补录", "2023-04-11"),
         false,
         BeforeToday::Warn(today()),
     )
@@ -60,7 +51,7 @@ fn a_new_session_before_today_is_asked_about_or_warned_of() {
         let s = sessions::save(
             &store,
             None,
-            &input("当日", date),
+            &session_input("当日", date),
             false,
             BeforeToday::Ask(today()),
         );
@@ -83,7 +74,7 @@ fn a_new_session_before_today_is_asked_about_or_warned_of() {
     let upcoming = sessions::save(
         &store,
         None,
-        &input("五月专场", "2023-05-08"),
+        &session_input("五月专场", "2023-05-08"),
         false,
         BeforeToday::Ask(today()),
     )

@@ -149,3 +149,13 @@ pub fn outreach_rows(
     )?;
     Ok(rows)
 }
+
+/// A session's form with a title, a date and a venue, the rest left as the form leaves it.
+pub fn session_input(title: &str, date: &str) -> peixun::domain::input::SessionInput {
+    peixun::domain::input::SessionInput {
+        title: Some(title.into()),
+        date: Some(date.into()),
+        venue: Some("区图书馆".into()),
+        ..Default::default()
+    }
+}

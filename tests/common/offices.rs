@@ -195,6 +195,22 @@ pub fn person(office: &str, id: &str, name: &str, phone: &str, firm: &str) -> Pa
     })
 }
 
+/// `person` enrolled at `session` and checked in at 08:55 on the campaign's day.
+pub fn attended(session: &str, person: &str) -> [Payload; 2] {
+    [
+        Payload::EnrolmentSet {
+            session: session.into(),
+            person: person.into(),
+            enrolled: true,
+        },
+        Payload::CheckedIn {
+            session: session.into(),
+            person: person.into(),
+            at: day().and_hms_opt(8, 55, 0).unwrap(),
+        },
+    ]
+}
+
 /// A county's day of work: a session, an enterprise, a person enrolled and checked in, and a
 /// checklist item marked.
 pub fn county_work(county: &Office, tag: &str) {
@@ -202,22 +218,15 @@ pub fn county_work(county: &Office, tag: &str) {
     let s = format!("S-{o}-{tag}");
     let e = format!("E-{o}-{tag}");
     let p = format!("P-{o}-{tag}");
+    let [enrolled, checked_in] = attended(&s, &p);
     county
         .store
         .commit(vec![
             session(&o, &s, "专利导航与布局"),
             enterprise(&o, &e, FIRM),
             person(&o, &p, NAME, PHONE, &e),
-            Payload::EnrolmentSet {
-                session: s.clone(),
-                person: p.clone(),
-                enrolled: true,
-            },
-            Payload::CheckedIn {
-                session: s,
-                person: p,
-                at: day().and_hms_opt(8, 55, 0).unwrap(),
-            },
+            enrolled,
+            checked_in,
             Payload::ChecklistMarked {
                 unit: o,
                 item: "county.contact".into(),
