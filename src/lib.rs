@@ -3,9 +3,9 @@
 //! Layers, bottom to top; a module uses its own layer or those below, never one above
 //! (`tests/layers.rs` checks it):
 //!
-//! 1. i18n, dirs, private_files, text, out, heap, file_at: words, folders, file modes, cleaning
-//!    typed text, where a command's output goes, memory back to the system, reading a file at an
-//!    offset
+//! 1. i18n, dirs, private_files, text, out, heap, file_at, unfinished: words, folders, file
+//!    modes, cleaning typed text, where a command's output goes, memory back to the system, reading
+//!    a file at an offset, files being written until they are whole
 //! 2. error, input_file, service: user errors, opening a named file, the store service's socket
 //! 3. campaign, domain, config: the seed's data, records and their rules, settings
 //! 4. log: ops, their fold and who may write what
@@ -47,3 +47,4 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod tui;
+pub mod unfinished;

@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
         "out",
         "heap",
         "file_at",
+        "unfinished",
     ],
     &["error", "input_file", "service"],
     &["campaign", "domain", "config"],

@@ -54,6 +54,7 @@ mod service;
 mod session_checks;
 mod session_past;
 mod sources;
+mod stopped;
 mod store;
 mod strings;
 mod sync;

@@ -141,7 +141,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Outcome<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    let mut temp = crate::unfinished::file_in(dir, "document", ".tmp").map_err(failed)?;
     std::io::Write::write_all(&mut temp, bytes).map_err(failed)?;
     crate::sheets::archive::share(temp.path()).map_err(failed)?;
     temp.as_file().sync_all().map_err(failed)?;

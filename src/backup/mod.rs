@@ -131,11 +131,7 @@ pub fn write(store: &Store, keep: usize, made: Made) -> Result<Summary> {
     };
     let io_failed = |e: std::io::Error| failed(&io_reason(&e));
     std::fs::create_dir_all(&dir).map_err(io_failed)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".peixun-backup-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(io_failed)?;
+    let mut temp = crate::unfinished::file_in(&dir, "backup", ".tmp").map_err(io_failed)?;
     let prefix = Prefix {
         office: store.office().to_string(),
         epoch: keys.epoch(),
@@ -315,10 +311,7 @@ pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
         ))
     };
     std::fs::create_dir_all(target).map_err(open_failed)?;
-    let work = tempfile::Builder::new()
-        .prefix(".peixun-restore-")
-        .tempdir_in(target)
-        .map_err(open_failed)?;
+    let work = crate::unfinished::folder_in(target, "restore").map_err(open_failed)?;
     let db = sled::Config::new()
         .path(work.path().join("db"))
         .cache_capacity(RESTORE_CACHE_BYTES)

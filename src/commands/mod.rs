@@ -251,14 +251,20 @@ pub fn run(cli: Cli) -> Result<()> {
     if matches!(cli.command, None | Some(Command::Tui)) {
         // Closing the interface must be instant: its backup is written by a process of its
         // own, and only by the peixun that held the store (a visitor's holder does it).
-        let held = interface_or_visit(&cli)?;
-        if let Some(dir) = backup_into.filter(|_| held) {
+        let held = interface_or_visit(&cli);
+        // A report still being written when the interface closed leaves nothing half-made.
+        crate::unfinished::remove_under_way();
+        if let Some(dir) = backup_into.filter(|_| matches!(held, Ok(true))) {
             backup::after_in_background(&dir);
         }
-        return Ok(());
+        return held.map(drop);
     }
     keep_on_after_a_hang_up();
+    // Should the signals be refused, Ctrl-C only ends the command as it always did.
+    let _unwatched = crate::unfinished::remove_on_stop();
     let done = dispatch(cli);
+    // A worker still writing when the command or the interface ended leaves nothing half-made.
+    crate::unfinished::remove_under_way();
     // Before the day's backup, which opens the store itself; an interface that took the store
     // over from this command writes the backup when it closes.
     let handed_over = remote::stop_serving(None) > 0;
@@ -286,6 +292,7 @@ fn interface(
     took_over: Option<crate::tui::Resume>,
 ) -> Result<bool> {
     let today = today(cli, &store)?;
+    crate::unfinished::leave_stops_to_the_interface();
     let hub = remote::serve_while_running(&store);
     let (id, notices) = hub.join(&store);
     let link = crate::tui::Link {

@@ -53,13 +53,8 @@ impl Archive {
     /// are dated `now`.
     pub fn create(target: &Path, now: chrono::NaiveDateTime) -> Result<Archive> {
         let dir = parent_of(target);
-        let builder = {
-            let mut b = tempfile::Builder::new();
-            b.prefix(".peixun-package-");
-            b
-        };
         if is_zip(target) {
-            let file = builder.tempfile_in(dir)?;
+            let file = crate::unfinished::file_in(dir, "package", ".zip")?;
             // Before 1980 or after 2107 a zip cannot say; its default date stands then.
             let modified = zip::DateTime::try_from(now).unwrap_or_default();
             Ok(Archive::Zip(
@@ -67,7 +62,7 @@ impl Archive {
                 modified,
             ))
         } else {
-            let folder = builder.tempdir_in(dir)?;
+            let folder = crate::unfinished::folder_in(dir, "package")?;
             Ok(Archive::Folder(folder))
         }
     }

@@ -71,7 +71,7 @@ fn written_beside(
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    let mut temp = crate::unfinished::file_in(dir, "report", ".tmp").map_err(failed)?;
     fill(&mut temp)?;
     // A temp file is private (0600); a report is for colleagues, so it gets the usual mode.
     {
