@@ -51,6 +51,7 @@ mod report;
 mod report_print;
 mod search_cache;
 mod service;
+mod services;
 mod session_checks;
 mod session_past;
 mod sources;

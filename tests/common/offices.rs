@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use peixun::demo::ChainWriter;
-use peixun::domain::{Enterprise, MarkStatus, Person, Session, SessionKind};
+use peixun::domain::{
+    Categories, Enterprise, EnterpriseCategory, MarkStatus, Person, Session, SessionKind,
+};
 use peixun::log::{rebuild, DeviceId, Op, Payload};
 use peixun::store::Store;
 use peixun::sync::bundle::{seal, Draft, RangeHeader, Routing, SignedHead};
@@ -288,4 +290,26 @@ pub fn refusal<T, E>(result: Result<T, Fault<E>>) -> Result<T, E> {
         Fault::Refused(e) => e,
         Fault::Failed(report) => panic!("not a refusal: {report:?}"),
     })
+}
+
+/// 鄂城区's work of `county_work` plus a second enterprise, a high-tech one nobody of which was
+/// trained.
+pub fn with_two_enterprises(county: &Office) -> (String, String) {
+    county_work(county, "a");
+    let o = county.id().to_string();
+    let trained = format!("E-{o}-a");
+    let untrained = format!("E-{o}-b");
+    let Payload::EnterpriseUpserted(mut e) = enterprise(&o, &untrained, "鄂州市华光光电有限公司")
+    else {
+        unreachable!("enterprise() makes an enterprise")
+    };
+    e.categories = Categories::of([EnterpriseCategory::HighTech]);
+    county
+        .store
+        .commit(vec![
+            Payload::EnterpriseUpserted(e),
+            person(&o, &format!("P-{o}-b"), "周晓", "13907110099", &untrained),
+        ])
+        .unwrap();
+    (trained, untrained)
 }
