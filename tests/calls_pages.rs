@@ -9,17 +9,26 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
-/// Each phone of the list, with the enterprise whose people's rows it is in (from the CSV,
-/// where an enterprise's cells are on its first row only).
-fn enterprise_of_phone(csv: &Path) -> HashMap<String, String> {
+/// The CSV's body rows (after the title, the office's line and the header).
+fn body_of(csv: &Path) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(csv).unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .skip(3)
+        .map(|record| record.unwrap().iter().map(str::to_string).collect())
+        .filter(|cells: &Vec<String>| cells.len() >= 9)
+        .collect()
+}
+
+/// Each phone of the list, with the enterprise whose people's rows it is in (an enterprise's
+/// cells are on its first row only).
+fn enterprise_of_phone(body: &[Vec<String>]) -> HashMap<String, String> {
     let mut owner = HashMap::new();
     let mut enterprise = String::new();
-    for line in text.lines().skip(3) {
-        let cells: Vec<&str> = line.split(',').collect();
-        if cells.len() < 9 {
-            continue;
-        }
+    for cells in body {
         if !cells[2].is_empty() {
             enterprise = cells[2].to_string();
         }
@@ -72,7 +81,24 @@ fn every_printed_phone_has_its_enterprise_on_the_same_page() {
             &["report", "calls", "-o", file.to_str().unwrap()],
         ));
     }
-    let owner = enterprise_of_phone(&csv);
+    let body = body_of(&csv);
+    let owner = enterprise_of_phone(&body);
+    // Where the outreach stands is two lines, the date under it, so no spreadsheet breaks the
+    // date itself (LibreOffice printed `2023-04-` and `15`).
+    let statuses: Vec<&str> = body
+        .iter()
+        .map(|c| c[5].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let dated = statuses.iter().filter(|s| s.contains('\n')).count();
+    assert!(dated > 10, "{dated} of {} dated", statuses.len());
+    for status in &statuses {
+        let lines: Vec<&str> = status.split('\n').collect();
+        let undated = lines.len() == 1 && lines[0] == "未联络";
+        let dated =
+            lines.len() == 2 && chrono::NaiveDate::parse_from_str(lines[1], "%Y-%m-%d").is_ok();
+        assert!(undated || dated, "{status:?}");
+    }
     assert!(owner.len() > 1000, "{} phones", owner.len());
     assert!(
         !std::fs::read_to_string(&csv).unwrap().contains("（续）"),

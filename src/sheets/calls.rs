@@ -20,6 +20,15 @@ pub fn outreach_text(outreach: Option<&Outreach>) -> String {
     }
 }
 
+/// The same on two lines for the printed list: a spreadsheet wraps the date where it likes
+/// (`2023-04-` then `15` in LibreOffice), and the column needs only the date's width.
+fn outreach_lines(outreach: Option<&Outreach>) -> String {
+    match outreach {
+        Some(o) => format!("{}\n{}", o.status.label(), o.on),
+        None => t("cli.outreach.not_yet"),
+    }
+}
+
 pub fn trained_text(trained: bool) -> String {
     t(if trained {
         "cli.outreach.trained_yes"
@@ -96,7 +105,7 @@ pub fn push_enterprise(
                 Cell::text(&row.enterprise.name),
                 text_or_empty(&row.enterprise.categories.label()).into(),
                 Cell::text(trained_text(row.trained)),
-                Cell::text(outreach_text(row.outreach.as_ref())),
+                Cell::text(outreach_lines(row.outreach.as_ref())),
             ]
         } else {
             (0..6).map(|_| Cell::from(Value::Empty)).collect()
