@@ -12,41 +12,63 @@ use std::time::{Duration, SystemTime};
 /// another machine or container, writing into a shared folder, is not one this one can see.
 const IDLE_BEFORE_REMOVED: Duration = Duration::from_secs(60 * 60);
 
-/// The paths this process is writing, pruned of those already named or removed.
+/// The kinds of file made here, and the suffixes they are made with: nothing else is ever
+/// taken for one (a coordinator's own `.peixun-notes-2024-plan.txt` stays).
+const KINDS: &[&str] = &["report", "package", "bundle", "backup", "restore"];
+const SUFFIXES: &[&str] = &["", ".tmp", ".zip"];
+/// tempfile's random part: six letters and digits.
+const RANDOM_LEN: usize = 6;
+
+/// The paths this process is writing, pruned of those already named or removed. Held by the
+/// stop watcher from the signal to the end, so nothing is made, named or removed meanwhile.
 static UNDER_WAY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// The stop watcher's handle while it runs (`remove_on_stop`).
 static WATCHER: Mutex<Option<signal_hook::iterator::Handle>> = Mutex::new(None);
 
-/// A temp file in `dir` for a file of `kind` (a one-word name: `report`, `bundle`…).
+/// A temp file in `dir` for a file of `kind` (one of `KINDS`).
 pub fn file_in(dir: &Path, kind: &str, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
     remove_left_behind(dir);
+    let mut paths = under_way();
     let file = tempfile::Builder::new()
         .prefix(&prefix(kind))
+        .rand_bytes(RANDOM_LEN)
         .suffix(suffix)
         .tempfile_in(dir)?;
-    under_way(file.path());
+    paths.push(file.path().to_path_buf());
     Ok(file)
 }
 
 /// A temp folder in `dir` for a folder of `kind`.
 pub fn folder_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     remove_left_behind(dir);
+    let mut paths = under_way();
     let folder = tempfile::Builder::new()
         .prefix(&prefix(kind))
+        .rand_bytes(RANDOM_LEN)
         .tempdir_in(dir)?;
-    under_way(folder.path());
+    paths.push(folder.path().to_path_buf());
     Ok(folder)
+}
+
+/// Gives what is at `temp` its name (`rename` renames or persists it) with no stop removing it
+/// meanwhile: a removal under way when a folder is renamed would empty the finished one.
+pub fn name<T>(temp: &Path, rename: impl FnOnce() -> T) -> T {
+    let mut paths = under_way();
+    let named = rename();
+    paths.retain(|p| p != temp);
+    named
 }
 
 fn prefix(kind: &str) -> String {
     format!(".peixun-{kind}-{}-", std::process::id())
 }
 
-fn under_way(path: &Path) {
+/// The list, pruned of paths no longer there (dropped on an error, or named).
+fn under_way() -> MutexGuard<'static, Vec<PathBuf>> {
     let mut paths = locked(&UNDER_WAY);
     paths.retain(|p| p.symlink_metadata().is_ok());
-    paths.push(path.to_path_buf());
+    paths
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -55,17 +77,21 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Removes what this process is still writing: when it is stopped, and when it ends with work
-/// unfinished (the interface closed while a report was being written).
+/// Removes what this process is still writing: when it ends with work unfinished (the
+/// interface closed while a report was being written).
 pub fn remove_under_way() {
-    for path in std::mem::take(&mut *locked(&UNDER_WAY)) {
+    remove_all(&mut locked(&UNDER_WAY));
+}
+
+fn remove_all(paths: &mut Vec<PathBuf>) {
+    for path in std::mem::take(paths) {
         remove(&path);
     }
 }
 
 fn remove(path: &Path) {
     let removed = match path.symlink_metadata() {
-        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(meta) if meta.is_dir() => remove_folder(path),
         Ok(_) => std::fs::remove_file(path),
         Err(_) => Ok(()),
     };
@@ -73,62 +99,155 @@ fn remove(path: &Path) {
     drop(removed);
 }
 
+/// A folder still being written into is first moved aside (to a name still read as
+/// unfinished): the work writes by the old path, so nothing new appears in it while it goes.
+fn remove_folder(path: &Path) -> std::io::Result<()> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".tmp");
+    let aside = PathBuf::from(aside);
+    let at = match std::fs::rename(path, &aside) {
+        Ok(()) => aside.as_path(),
+        Err(_) => path,
+    };
+    let mut removed = std::fs::remove_dir_all(at);
+    for _ in 0..9 {
+        if removed.is_ok() {
+            break;
+        }
+        removed = std::fs::remove_dir_all(at);
+    }
+    removed
+}
+
 /// From now until `leave_stops_to_the_interface`, Ctrl-C and SIGTERM remove what is under way
-/// and then end the process as they would have.
+/// and then end the process as they would have. A signal this process ignores (SIGINT for a
+/// command started with `&` by a script) stays ignored.
 pub fn remove_on_stop() -> std::io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])?;
-    *locked(&WATCHER) = Some(signals.handle());
-    std::thread::Builder::new()
+    let watched: Vec<_> = [SIGTERM, SIGINT]
+        .into_iter()
+        .filter(|&s| !is_ignored(s))
+        .collect();
+    let mut signals = signal_hook::iterator::Signals::new(&watched)?;
+    let handle = signals.handle();
+    let spawned = std::thread::Builder::new()
         .name("stop".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                remove_under_way();
+                // Held to the end: nothing under way is made or named after this.
+                let mut paths = locked(&UNDER_WAY);
+                remove_all(&mut paths);
                 drop(signal_hook::low_level::emulate_default_handler(signal));
             }
-        })?;
-    Ok(())
+        });
+    match spawned {
+        Ok(_) => {
+            *locked(&WATCHER) = Some(handle);
+            Ok(())
+        }
+        Err(e) => {
+            handle.close();
+            Err(e)
+        }
+    }
 }
 
-/// The interface takes over Ctrl-C and SIGTERM to close itself cleanly.
+#[cfg(unix)]
+fn is_ignored(signal: libc::c_int) -> bool {
+    // SAFETY: sigaction with no new action only reads the signal's disposition.
+    unsafe {
+        let mut now: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut now) == 0
+            && now.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+#[cfg(not(unix))]
+fn is_ignored(_signal: i32) -> bool {
+    false
+}
+
+/// The interface takes over Ctrl-C and SIGTERM to close itself cleanly: called just before it
+/// sets its own, so a signal in between is at worst ignored, never taken by both.
 pub fn leave_stops_to_the_interface() {
     if let Some(handle) = locked(&WATCHER).take() {
         handle.close();
     }
 }
 
-/// Removes from `dir` what a peixun that has ended left unfinished there, untouched for a while.
+/// Removes from `dir` what a peixun that has ended left unfinished there: this user's, and
+/// untouched for a while, its folder's files included.
 fn remove_left_behind(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     let now = SystemTime::now();
+    let mine = locked(&UNDER_WAY).clone();
     for entry in entries.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(left_by) else {
             continue;
         };
-        if pid == std::process::id() || is_running(pid) {
-            continue;
-        }
+        let path = entry.path();
+        let ended = if pid == std::process::id() {
+            !mine.contains(&path)
+        } else {
+            !is_running(pid)
+        };
         let Ok(meta) = entry.metadata() else {
             continue;
         };
-        let idle = meta
-            .modified()
-            .ok()
-            .and_then(|at| now.duration_since(at).ok());
-        if !meta.file_type().is_symlink() && idle.is_some_and(|idle| idle >= IDLE_BEFORE_REMOVED) {
-            remove(&entry.path());
+        let idle = last_change(&path, &meta).and_then(|at| now.duration_since(at).ok());
+        if ended
+            && is_users(&meta)
+            && !meta.file_type().is_symlink()
+            && idle.is_some_and(|idle| idle >= IDLE_BEFORE_REMOVED)
+        {
+            remove(&path);
         }
     }
 }
 
-/// The process that left `name`, if it is a peixun's unfinished file: `.peixun-KIND-PID-XXXXXX`
-/// and any suffix.
+/// When anything under `path` last changed: a folder's own time stays while files deeper in it
+/// are written.
+fn last_change(path: &Path, meta: &std::fs::Metadata) -> Option<SystemTime> {
+    let own = meta.modified().ok()?;
+    if !meta.is_dir() {
+        return Some(own);
+    }
+    let deeper = std::fs::read_dir(path).ok()?.flatten().filter_map(|entry| {
+        let meta = entry.metadata().ok()?;
+        if meta.file_type().is_symlink() {
+            return meta.modified().ok();
+        }
+        last_change(&entry.path(), &meta)
+    });
+    Some(deeper.fold(own, SystemTime::max))
+}
+
+#[cfg(unix)]
+fn is_users(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+#[cfg(not(unix))]
+fn is_users(_meta: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// The process that left `name`, if it is a peixun's unfinished file or folder:
+/// `.peixun-KIND-PID-XXXXXX` and one of `SUFFIXES`.
 fn left_by(name: &str) -> Option<u32> {
     let mut parts = name.strip_prefix(".peixun-")?.splitn(3, '-');
-    let (_kind, pid, _random) = (parts.next()?, parts.next()?, parts.next()?);
-    pid.parse().ok()
+    let (kind, pid, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    let random = rest.get(..RANDOM_LEN)?;
+    let fits = KINDS.contains(&kind)
+        && random.chars().all(|c| c.is_ascii_alphanumeric())
+        && SUFFIXES.contains(&&rest[RANDOM_LEN..])
+        && !pid.is_empty()
+        && pid.chars().all(|c| c.is_ascii_digit());
+    fits.then(|| pid.parse().ok()).flatten()
 }
 
 #[cfg(unix)]
@@ -167,37 +286,67 @@ mod tests {
     fn only_a_peixuns_unfinished_names_are_read_as_left() {
         assert_eq!(left_by(".peixun-report-4242-a1B2c3.tmp"), Some(4242));
         assert_eq!(left_by(".peixun-package-77-a1B2c3"), Some(77));
-        // The names of earlier versions, and the finished files beside them, are left alone.
-        assert_eq!(left_by(".peixun-bundle-a1B2c3.tmp"), None);
-        assert_eq!(left_by(".peixun-package-123456"), None);
-        assert_eq!(left_by("peixun-report-4242-a1B2c3.tmp"), None);
-        assert_eq!(left_by("签到表.pdf"), None);
+        assert_eq!(left_by(".peixun-package-77-a1B2c3.zip"), Some(77));
+        // The names of earlier versions, a coordinator's own files and finished ones stay.
+        for name in [
+            ".peixun-bundle-a1B2c3.tmp",
+            ".peixun-package-123456",
+            ".peixun-notes-2024-plan.txt",
+            ".peixun-report-4242-plan.txt",
+            ".peixun-report-4242-a1B2c3.txt",
+            ".peixun-report-4242-a1B2c3d4.tmp",
+            ".peixun-report--a1B2c3.tmp",
+            ".peixun-report-+42-a1B2c3.tmp",
+            "peixun-report-4242-a1B2c3.tmp",
+            "签到表.pdf",
+        ] {
+            assert_eq!(left_by(name), None, "{name}");
+        }
     }
 
     #[test]
     fn what_an_ended_peixun_left_goes_once_it_has_been_idle() {
         let dir = tempfile::tempdir().unwrap();
         let gone = ended_pid();
-        let old_file = dir.path().join(format!(".peixun-report-{gone}-aaaaaa.tmp"));
-        let old_folder = dir.path().join(format!(".peixun-package-{gone}-bbbbbb"));
-        let fresh = dir.path().join(format!(".peixun-report-{gone}-cccccc.tmp"));
+        let at = |name: String| dir.path().join(name);
+        let old_file = at(format!(".peixun-report-{gone}-aaaaaa.tmp"));
+        let old_folder = at(format!(".peixun-package-{gone}-bbbbbb"));
+        let fresh = at(format!(".peixun-report-{gone}-cccccc.tmp"));
         // SAFETY: getppid has no preconditions; the test runner's parent runs while it does.
         let parent = unsafe { libc::getppid() };
-        let alive = dir
-            .path()
-            .join(format!(".peixun-report-{parent}-dddddd.tmp"));
+        let alive = at(format!(".peixun-report-{parent}-dddddd.tmp"));
+        // A run of this same process id before this one (a container's fixed ids).
+        let mine_before = at(format!(".peixun-backup-{}-eeeeee.tmp", std::process::id()));
+        let written_inside = at(format!(".peixun-restore-{gone}-ffffff"));
         let finished = dir.path().join("签到表.pdf");
-        for file in [&old_file, &fresh, &alive, &finished] {
+        for file in [&old_file, &fresh, &alive, &mine_before, &finished] {
             std::fs::write(file, b"part").unwrap();
         }
-        std::fs::create_dir(&old_folder).unwrap();
-        std::fs::write(old_folder.join("附件2.xlsx"), b"part").unwrap();
-        for path in [&old_file, &old_folder, &alive, &finished] {
-            age(path, IDLE_BEFORE_REMOVED + Duration::from_secs(60));
+        for folder in [&old_folder, &written_inside] {
+            std::fs::create_dir_all(folder.join("db")).unwrap();
+            std::fs::write(folder.join("db").join("db"), b"part").unwrap();
         }
+        let long_ago = IDLE_BEFORE_REMOVED + Duration::from_secs(60);
+        for path in [&old_file, &alive, &mine_before, &finished] {
+            age(path, long_ago);
+        }
+        for path in [
+            old_folder.join("db").join("db"),
+            old_folder.join("db"),
+            old_folder.clone(),
+        ] {
+            age(&path, long_ago);
+        }
+        // Its folders' times are old; the file being written deep inside is not.
+        age(&written_inside.join("db"), long_ago);
+        age(&written_inside, long_ago);
         let made = file_in(dir.path(), "report", ".tmp").unwrap();
-        assert!(!old_file.exists() && !old_folder.exists());
+        assert!(!old_file.exists() && !old_folder.exists() && !mine_before.exists());
         assert!(fresh.exists(), "touched lately: perhaps another machine's");
+        assert!(
+            written_inside.exists(),
+            "a file inside it was touched lately"
+        );
         assert!(alive.exists(), "its process is running");
         assert!(finished.exists());
         assert!(made.path().exists());
@@ -209,7 +358,8 @@ mod tests {
         let target = dir.path().join("电话清单.pdf");
         let named = file_in(dir.path(), "report", ".tmp").unwrap();
         let named_path = named.path().to_path_buf();
-        named.persist(&target).unwrap();
+        assert!(locked(&UNDER_WAY).contains(&named_path));
+        name(&named_path, || named.persist(&target)).unwrap();
         let dropped = folder_in(dir.path(), "package").unwrap();
         let dropped_path = dropped.path().to_path_buf();
         drop(dropped);
@@ -225,6 +375,7 @@ mod tests {
             .and_then(|n| n.to_str())
             .and_then(left_by);
         assert_eq!(ours, Some(std::process::id()));
+        assert!(target.exists());
     }
 
     #[test]

@@ -6,33 +6,48 @@
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::common::disk::bin;
 use crate::common::{names_in, stdout};
 
 /// A package of the city written to `target`, signalled with `signal` as soon as it says it is
-/// packing its first unit (its file or folder is then beside `target`, far from whole).
-fn package_stopped_by(city: &Path, target: &Path, signal: libc::c_int) -> Child {
-    let mut child = bin(city)
-        .args(["report", "package", "-o"])
-        .arg(target)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut said = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while said.read_line(&mut line).unwrap() > 0 && !line.contains("正在打包") {
-        line.clear();
+/// packing its first unit (its file or folder is then beside `target`, far from whole): the
+/// child's pid and how it ended. A package that was finished before the signal took effect (a
+/// loaded machine) is removed and written again, up to five times.
+fn package_stopped_by(city: &Path, target: &Path, signal: libc::c_int) -> (u32, ExitStatus) {
+    for _ in 0..5 {
+        let mut child = bin(city)
+            .args(["report", "package", "-o"])
+            .arg(target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut said = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while said.read_line(&mut line).unwrap() > 0 && !line.contains("正在打包") {
+            line.clear();
+        }
+        assert!(line.contains("正在打包 1/"), "packing began: {line:?}");
+        // SAFETY: kill has no preconditions; the child is ours and not yet waited for.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        // The rest of what it says is not waited for; it must not block on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
+        let status = child.wait().unwrap();
+        if !status.success() && !target.exists() {
+            return (child.id(), status);
+        }
+        // Finished, or named just before the signal took effect: whole either way. Only the
+        // package goes; anything left beside it stays for the test to see.
+        if target.is_dir() {
+            std::fs::remove_dir_all(target).unwrap();
+        } else {
+            std::fs::remove_file(target).unwrap();
+        }
     }
-    assert!(line.contains("正在打包 1/"), "packing began: {line:?}");
-    // SAFETY: kill has no preconditions; the child is ours and still running.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
-    // The rest of what it says is not waited for; it must not block on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
-    child
+    panic!("the package was finished five times before the signal reached it");
 }
 
 fn city() -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -48,8 +63,7 @@ fn city() -> (tempfile::TempDir, PathBuf, PathBuf) {
 fn a_package_stopped_part_way_leaves_nothing_beside_it() {
     let (_tmp, city, stick) = city();
     for (signal, name) in [(libc::SIGTERM, "材料包.zip"), (libc::SIGINT, "材料包")] {
-        let mut child = package_stopped_by(&city, &stick.join(name), signal);
-        let status = child.wait().unwrap();
+        let (_, status) = package_stopped_by(&city, &stick.join(name), signal);
         assert_eq!(status.signal(), Some(signal), "{name}: ends as stopped");
         assert!(
             names_in(&stick).is_empty(),
@@ -74,9 +88,8 @@ fn a_package_stopped_part_way_leaves_nothing_beside_it() {
 #[test]
 fn what_a_killed_export_left_is_removed_by_the_next_once_idle() {
     let (_tmp, city, stick) = city();
-    let mut child = package_stopped_by(&city, &stick.join("材料包.zip"), libc::SIGKILL);
-    let pid = child.id();
-    assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
+    let (pid, status) = package_stopped_by(&city, &stick.join("材料包.zip"), libc::SIGKILL);
+    assert_eq!(status.signal(), Some(libc::SIGKILL));
     let left = names_in(&stick);
     assert_eq!(left.len(), 1, "SIGKILL cannot be caught: {left:?}");
     let left = stick.join(&left[0]);

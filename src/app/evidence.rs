@@ -141,11 +141,12 @@ fn write_new(path: &Path, bytes: &[u8]) -> Outcome<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = crate::unfinished::file_in(dir, "document", ".tmp").map_err(failed)?;
+    let mut temp = crate::unfinished::file_in(dir, "report", ".tmp").map_err(failed)?;
     std::io::Write::write_all(&mut temp, bytes).map_err(failed)?;
     crate::sheets::archive::share(temp.path()).map_err(failed)?;
     temp.as_file().sync_all().map_err(failed)?;
-    temp.persist_noclobber(path).map_err(|e| {
+    let at = temp.path().to_path_buf();
+    crate::unfinished::name(&at, || temp.persist_noclobber(path)).map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             refuse_existing(path)
                 .err()

@@ -160,7 +160,8 @@ pub fn write(store: &Store, keep: usize, made: Made) -> Result<Summary> {
             None => failed(&e),
         })?;
     temp.as_file().sync_all().map_err(io_failed)?;
-    temp.persist(&path).map_err(|e| io_failed(e.error))?;
+    let at = temp.path().to_path_buf();
+    crate::unfinished::name(&at, || temp.persist(&path)).map_err(|e| io_failed(e.error))?;
     #[cfg(unix)]
     std::fs::File::open(&dir)
         .and_then(|d| d.sync_all())
@@ -362,7 +363,10 @@ pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
     }
     crate::store::derived::remove_all(target).map_err(open_failed)?;
     // The store appears under its final name only now, whole.
-    std::fs::rename(work.path().join("db"), target.join("db")).map_err(open_failed)?;
+    crate::unfinished::name(work.path(), || {
+        std::fs::rename(work.path().join("db"), target.join("db"))
+    })
+    .map_err(open_failed)?;
     Ok(Summary {
         path: target.to_path_buf(),
         office: keys.office().to_string(),

@@ -292,7 +292,6 @@ fn interface(
     took_over: Option<crate::tui::Resume>,
 ) -> Result<bool> {
     let today = today(cli, &store)?;
-    crate::unfinished::leave_stops_to_the_interface();
     let hub = remote::serve_while_running(&store);
     let (id, notices) = hub.join(&store);
     let link = crate::tui::Link {
@@ -300,6 +299,9 @@ fn interface(
         ..hub.link(id, notices)
     };
     let shown = crate::tui::run(std::sync::Arc::clone(&store), today, link);
+    // The interface's own watcher is gone; what the command does after it (`demo`'s backup) is
+    // stopped as before it.
+    let _unwatched = crate::unfinished::remove_on_stop();
     // Visiting interfaces are told to take over; requests under way are answered before the
     // store closes.
     let handed_over = remote::stop_serving(Some(id)) > 0;

@@ -113,7 +113,7 @@ impl Archive {
                     )));
                 }
                 // Renamed while still a TempDir, so a failed rename leaves no temp folder behind.
-                std::fs::rename(root.path(), target)?;
+                crate::unfinished::name(root.path(), || std::fs::rename(root.path(), target))?;
                 // Its old path is gone; nothing is left for the TempDir to clean up.
                 let _ = root.keep();
             }
@@ -121,7 +121,9 @@ impl Archive {
                 let file = zip.finish().map_err(bare)?.into_inner();
                 share(file.path())?;
                 file.as_file().sync_all()?;
-                file.persist_noclobber(target).map_err(|e| e.error)?;
+                let at = file.path().to_path_buf();
+                crate::unfinished::name(&at, || file.persist_noclobber(target))
+                    .map_err(|e| e.error)?;
             }
         }
         Ok(super::output::absolute(target))

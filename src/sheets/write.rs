@@ -40,7 +40,8 @@ pub fn atomic_write_with(
 ) -> Result<()> {
     let temp = written_beside(path, fill)?;
     ready()?;
-    temp.persist(path)
+    let at = temp.path().to_path_buf();
+    crate::unfinished::name(&at, || temp.persist(path))
         .map_err(|e| write_failed(path, &e.error))?;
     Ok(())
 }
@@ -56,7 +57,8 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let temp = written_beside(path, |temp| {
         temp.write_all(bytes).map_err(|e| write_failed(path, &e))
     })?;
-    temp.persist_noclobber(path)
+    let at = temp.path().to_path_buf();
+    crate::unfinished::name(&at, || temp.persist_noclobber(path))
         .map_err(|e| write_failed(path, &e.error))?;
     Ok(())
 }

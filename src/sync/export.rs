@@ -368,7 +368,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut temp = crate::unfinished::file_in(dir, "bundle", ".tmp").map_err(failed)?;
     temp.write_all(bytes).map_err(failed)?;
     temp.as_file().sync_all().map_err(failed)?;
-    temp.persist(path).map_err(|e| failed(e.error))?;
+    let at = temp.path().to_path_buf();
+    crate::unfinished::name(&at, || temp.persist(path)).map_err(|e| failed(e.error))?;
     // The rename itself is only durable once the folder is flushed.
     #[cfg(unix)]
     std::fs::File::open(dir)

@@ -76,6 +76,7 @@ impl Signals {
         let mut kinds = vec![signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
         #[cfg(unix)]
         kinds.push(signal_hook::consts::SIGHUP);
+        crate::unfinished::leave_stops_to_the_interface();
         let mut signals = signal_hook::iterator::Signals::new(&kinds)
             .wrap_err("installing the signal handler")?;
         let (wake, waker) = UnixStream::pair().wrap_err("creating the wake-up pipe")?;
@@ -97,6 +98,7 @@ impl Signals {
                 for (seen, signal) in signals.forever().enumerate() {
                     // Already leaving (a report being finished) or asked twice: now means now.
                     if seen > 0 || watched.left.load(Ordering::SeqCst) {
+                        crate::unfinished::remove_under_way();
                         std::process::exit(128 + signal);
                     }
                     watched.stop.store(true, Ordering::SeqCst);
@@ -104,6 +106,7 @@ impl Signals {
                         // Writes may fail on a hung-up tty; on a live one they leave it usable.
                         let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
                         let _ = ratatui::try_restore();
+                        crate::unfinished::remove_under_way();
                         std::process::exit(128 + signal);
                     }
                 }
