@@ -3,9 +3,10 @@
 //! Layers, bottom to top; a module uses its own layer or those below, never one above
 //! (`tests/layers.rs` checks it):
 //!
-//! 1. i18n, dirs, private_files, text, out, heap, file_at, unfinished: words, folders, file
-//!    modes, cleaning typed text, where a command's output goes, memory back to the system, reading
-//!    a file at an offset, files being written until they are whole
+//! 1. i18n, dirs, private_files, text, out, heap, file_at, unfinished, caught: words, folders,
+//!    file modes, cleaning typed text, where a command's output goes, memory back to the system,
+//!    reading a file at an offset, files being written until they are whole, a library's panic
+//!    caught
 //! 2. error, input_file, service: user errors, opening a named file, the store service's socket
 //! 3. campaign, domain, config: the seed's data, records and their rules, settings
 //! 4. log: ops, their fold and who may write what
@@ -20,6 +21,7 @@ pub mod app;
 pub mod args;
 pub mod backup;
 pub mod campaign;
+pub mod caught;
 pub mod cert;
 pub mod cli;
 pub mod cli_bundle;

@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
         "heap",
         "file_at",
         "unfinished",
+        "caught",
     ],
     &["error", "input_file", "service"],
     &["campaign", "domain", "config"],

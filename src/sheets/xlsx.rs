@@ -72,17 +72,34 @@ pub fn xlsx_long<W: Write + Seek>(doc: &WrittenDocument, out: W) -> Result<W> {
     sheet.set_name(sheet_name(&doc.frame.sheet))?;
     let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
     let mut heights = Heights::kept(sheet);
-    write(sheet, &doc.frame, doc.widths(), rows, &mut heights)?;
-    let kept = heights.kept.unwrap_or_default();
     let scratch = || scratch_failed(doc.dir());
+    crate::caught::quietly(|| write(sheet, &doc.frame, doc.widths(), rows, &mut heights))
+        .map_err(scratch_panic)
+        .wrap_err_with(scratch)??;
+    let kept = heights.kept.unwrap_or_default();
     let mut saved = tempfile::tempfile_in(doc.dir()).wrap_err_with(scratch)?;
-    book.save_to_writer(ZipOut::new(&mut saved))
+    crate::caught::quietly(|| book.save_to_writer(ZipOut::new(&mut saved)))
+        .map_err(scratch_panic)
+        .wrap_err_with(scratch)?
         .map_err(plain_io)
         .wrap_err_with(scratch)?;
     // Its scratch copy of the sheet, the largest of its files, goes before the copy is made.
     drop(book);
     saved.rewind().wrap_err_with(scratch)?;
     with_heights(BufReader::new(saved), out, &kept)
+}
+
+/// rust_xlsxwriter's panic when its scratch sheet cannot be written (the room is looked for
+/// first, but another program may fill the disk meanwhile), as the I/O error it names.
+fn scratch_panic(message: String) -> color_eyre::Report {
+    let code = message
+        .split_once("code: ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse().ok());
+    match code {
+        Some(code) => std::io::Error::from_raw_os_error(code).into(),
+        None => color_eyre::eyre::eyre!(message),
+    }
 }
 
 /// `e` as the plain I/O error it is, if it is one, so a full disk is said as such.
@@ -410,6 +427,21 @@ mod tests {
         assert_eq!(sheet_name("a/b[c]"), "abc");
         assert_eq!(sheet_name(""), "Sheet1");
         assert_eq!(sheet_name(&"长".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn a_failed_scratch_write_is_said_as_its_io_error() {
+        let full = r#"Couldn't write to xml file: Os { code: 28, kind: StorageFull, message: "No space left on device" }"#;
+        let said = scratch_panic(full.to_string());
+        let io = said.downcast_ref::<std::io::Error>().unwrap();
+        assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(
+            io_reason(io),
+            io_reason(&std::io::Error::from_raw_os_error(28))
+        );
+        let other = scratch_panic("index out of bounds".to_string());
+        assert!(other.downcast_ref::<std::io::Error>().is_none());
+        assert_eq!(other.to_string(), "index out of bounds");
     }
 
     #[test]

@@ -190,17 +190,7 @@ fn remove_abandoned_files(dir: &Path) {
 /// sled 0.34 panics instead of returning an error on some damaged files during recovery: here
 /// that panic becomes the "damaged" refusal, without the crash report.
 fn open_catching(config: &sled::Config) -> Result<sled::Result<sled::Db>, String> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
-    std::panic::set_hook(hook);
-    result.map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default()
-    })
+    crate::caught::quietly(|| config.open())
 }
 
 /// The length of sled's segments, as its `conf` file gives it (lines of text, then a checksum
