@@ -179,7 +179,8 @@ fn evidence_in(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Where the package keeps `unit`'s `item`: `NN-<unit>/NN-<title>`.
+/// Where the package keeps `unit`'s `item`: `NN-<unit>/NN-<title>`, the city's own folder
+/// named for its own level.
 fn item_folder(files: &BTreeMap<String, Vec<u8>>, unit: &str, item: &str) -> String {
     let title = &campaign()
         .checklist
@@ -187,7 +188,10 @@ fn item_folder(files: &BTreeMap<String, Vec<u8>>, unit: &str, item: &str) -> Str
         .find(|d| d.id == item)
         .unwrap()
         .title;
-    let unit = unit_name(unit);
+    let unit = match unit {
+        EZHOU => format!("{}本级", unit_name(unit)),
+        _ => unit_name(unit),
+    };
     files
         .keys()
         .filter_map(|path| {
@@ -255,6 +259,22 @@ fn a_city_package_holds_every_attached_file_by_its_real_name() {
         assert!(files.contains_key(sheet), "{:?}", files.keys());
     }
     assert!(files.keys().any(|p| p.ends_with("/统计表-鄂城区.xlsx")));
+    // The city's own folder holds its own classes: named for its own level, so no file in it
+    // has the name of the whole city's at the top.
+    assert!(
+        files.contains_key("01-鄂州市本级/统计表-鄂州市本级.xlsx"),
+        "{:?}",
+        files.keys()
+    );
+    let mut names = std::collections::HashSet::new();
+    for path in files.keys().filter(|p| p.ends_with(".xlsx")) {
+        let name = path.rsplit('/').next().unwrap();
+        assert!(
+            names.insert(name),
+            "{name} twice in the package: {:?}",
+            files.keys()
+        );
+    }
     assert!(!out.path().read_dir().unwrap().any(|e| e
         .unwrap()
         .file_name()

@@ -122,18 +122,20 @@ pub fn write(
         held,
         plans,
         summaries,
+        own_level: None,
         archive: Archive::create(target, now).map_err(failed)?,
         index: Vec::new(),
         written: PackageWritten::default(),
     };
     let units = units_of(&office);
+    package.own_level = (units.len() > 1).then(|| office.clone());
     let evidence = crate::store::checklist::evidence_files(store, &units)?;
     let mut top = FolderNames::default();
     let index_name = top.claim("index.xlsx");
     let mut unit_lines = Vec::new();
     for (n, unit) in units.iter().enumerate() {
         progress(n + 1, units.len(), &unit_name(unit));
-        let folder = top.claim(&format!("{:02}-{}", n + 1, unit_name(unit)));
+        let folder = top.claim(&format!("{:02}-{}", n + 1, package.shown(unit)));
         let files: Vec<&EvidenceFile> = evidence.iter().filter(|f| &f.unit == unit).collect();
         package.unit(&folder, unit, &files).map_err(failed)?;
         unit_lines.append(&mut package.index);
@@ -191,12 +193,25 @@ struct Package<'a> {
     plans: Vec<UnitPlan>,
     /// The summary figures of the office and of every unit under it.
     summaries: Vec<Summary>,
+    /// The office, when it has units below: its own folder holds its own classes only, so its
+    /// files there are named for its own level (鄂州市本级), not for the whole office whose
+    /// files are at the top.
+    own_level: Option<String>,
     archive: Archive,
     index: Vec<IndexLine>,
     written: PackageWritten,
 }
 
 impl Package<'_> {
+    /// `unit` as its folder and the files in it name it.
+    fn shown(&self, unit: &str) -> String {
+        if self.own_level.as_deref() == Some(unit) {
+            tf("package.own_level", &[("unit", &unit_name(unit))])
+        } else {
+            unit_name(unit)
+        }
+    }
+
     fn add_sheet(&mut self, parts: &[String], doc: &Document) -> color_eyre::Result<u64> {
         let bytes = document_bytes(std::slice::from_ref(doc), FileFormat::Xlsx, Encoding::Utf8)?;
         self.archive.add(parts, &bytes)?;
@@ -212,8 +227,14 @@ impl Package<'_> {
         item: String,
     ) -> color_eyre::Result<()> {
         let size = self.add_sheet(parts, doc)?;
+        // A file at the top is the whole office's; one in a folder, that folder's unit's.
+        let unit = if parts.len() > 1 {
+            self.shown(unit)
+        } else {
+            unit_name(unit)
+        };
         self.index.push(IndexLine {
-            unit: unit_name(unit),
+            unit,
             item,
             status: String::new(),
             file: Place::File(parts.join("/")),
@@ -240,7 +261,7 @@ impl Package<'_> {
         let stats_name = names.claim(&format!(
             "{}-{}.xlsx",
             t("cli.report.sheet_stats"),
-            unit_name(unit)
+            self.shown(unit)
         ));
         self.generated(
             &[folder.to_string(), stats_name],
@@ -250,7 +271,11 @@ impl Package<'_> {
         )?;
         if let Some(plan) = self.plans.iter().find(|p| p.unit == unit) {
             let doc = plans_document(unit, std::slice::from_ref(plan), year, &maker, self.today);
-            let name = names.claim(&format!("{}-{}.xlsx", t("cli.plan.sheet"), unit_name(unit)));
+            let name = names.claim(&format!(
+                "{}-{}.xlsx",
+                t("cli.plan.sheet"),
+                self.shown(unit)
+            ));
             self.generated(&[folder.to_string(), name], &doc, unit, t("cli.plan.sheet"))?;
         }
         self.summary_sheet(&mut names, Some(folder), unit, &maker)?;
@@ -263,8 +288,9 @@ impl Package<'_> {
                 .find(|r| r.item == def.id)
                 .map(|r| r.status.label())
                 .unwrap_or_default();
+            let shown = self.shown(unit);
             let line = |file: Place, size, by: String, date| IndexLine {
-                unit: unit_name(unit),
+                unit: shown.clone(),
                 item: def.title.clone(),
                 status: status.clone(),
                 file,
@@ -328,7 +354,10 @@ impl Package<'_> {
         let name = names.claim(&format!(
             "{}-{}.xlsx",
             t("cli.summary.sheet"),
-            unit_name(unit)
+            match folder {
+                Some(_) => self.shown(unit),
+                None => unit_name(unit),
+            }
         ));
         let parts: Vec<String> = folder
             .map(str::to_string)

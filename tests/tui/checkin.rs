@@ -554,6 +554,39 @@ fn a_check_in_after_the_end_asks_which_time_to_record() {
     }
 }
 
+/// Keyed in days later, from the paper at the office: now is not a time of the session's day,
+/// so only its start is offered, and the check-in lands on the session's day, not late.
+#[test]
+fn a_check_in_days_after_the_session_is_recorded_at_its_start_only() {
+    let d = door_store();
+    let mut state = at_door(&d, 9, 10);
+    let session_day = state.today;
+    state.today = session_day + chrono::Days::new(7);
+    let ops = op_count(&d.store);
+    typed(&d.store, &mut state, "赵四");
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Overlay::Confirm(confirm) = &state.overlay else {
+        panic!("no question: {:?}", state.checkin.banner);
+    };
+    assert!(confirm.otherwise.is_none(), "no second answer: {confirm:?}");
+    assert!(
+        confirm.message.contains("补录") && confirm.message.contains("开场时间 09:00"),
+        "{}",
+        confirm.message
+    );
+    assert_eq!(
+        op_count(&d.store),
+        ops,
+        "nothing recorded before the answer"
+    );
+    press(&d.store, &mut state, KeyCode::Right);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let Some(Banner::Done { at, late, .. }) = &state.checkin.banner else {
+        panic!("not checked in: {:?}", state.checkin.banner);
+    };
+    assert_eq!((*at, *late), (session_day.and_time(time(9, 0)), false));
+}
+
 #[test]
 fn a_service_asked_for_at_the_door_is_recorded_for_the_enterprise_just_checked_in() {
     let d = door_store();

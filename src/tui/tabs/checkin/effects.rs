@@ -290,6 +290,26 @@ fn arrival_or_ask(
         return Ok(Some(now));
     };
     match app::checkin::arrival(session, now, None) {
+        // Days later (the paper keyed in at the office), now is not a time of that day: only
+        // the start is offered, so no check-in is recorded as late on a day nobody came.
+        Err(Refusal::Confirm(Confirm::AfterEnd { start, .. })) if now.date() != start.date() => {
+            check()?;
+            let mut ask = AskOverlay::yes_no(
+                tf(
+                    "tui.checkin.after_end_later",
+                    &[
+                        ("name", &name),
+                        ("date", &start.format("%m-%d")),
+                        ("today", &now.format("%m-%d")),
+                        ("start", &start.format("%H:%M")),
+                    ],
+                ),
+                retry(start),
+            );
+            ask.back = form.map(Box::new);
+            state.overlay = Overlay::Confirm(ask);
+            Ok(None)
+        }
         Err(Refusal::Confirm(Confirm::AfterEnd { start, end })) => {
             check()?;
             let start_words = tf(
