@@ -335,3 +335,28 @@ fn a_row_with_someone_elses_phone_is_refused_naming_them() {
     stdout(&peixun(dir.path(), &["import", sheet.to_str().unwrap()]));
     assert_eq!(people_count(dir.path()), 3, "张三 known, 赵六 new");
 }
+
+/// A form numbered down to its last line: the lines with only their 序号 are blank, not rows
+/// missing a name and a phone.
+#[test]
+fn lines_with_only_their_number_are_blank() {
+    let dir = county();
+    let file = dir.path().join("报名表.csv");
+    std::fs::write(
+        &file,
+        "报名表\n序号,姓名,手机号,单位名称,职务\n1,张三,13800001234,湖北鄂钢科技有限公司,专员\n2,李四,13900005678,湖北鄂钢科技有限公司,经理\n3,,,,\n4, ,,,\n",
+    )
+    .unwrap();
+    let out = peixun(dir.path(), &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(people_count(dir.path()), 2);
+    // A row with a name is a row, its phone still asked for.
+    std::fs::write(
+        &file,
+        "序号,姓名,手机号,单位名称\n1,王五,,湖北鄂钢科技有限公司\n",
+    )
+    .unwrap();
+    let out = peixun(dir.path(), &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("第 2 行"), "{}", text(&out));
+}

@@ -16,6 +16,9 @@ pub struct Header {
     /// The other header cells that say something: unknown, another kind's, or a column the
     /// row names twice (the first is read).
     pub ignored: Vec<String>,
+    /// The cell of the rows' own numbers (序号): a form numbered down to its last line is
+    /// blank where only that number is filled in.
+    pub numbering: Option<usize>,
 }
 
 impl Header {
@@ -38,6 +41,7 @@ pub fn map_columns(row: usize, cells: &[String], schema: &Schema) -> Header {
         row,
         columns: Vec::new(),
         ignored: Vec::new(),
+        numbering: None,
     };
     for (i, cell) in cells.iter().enumerate() {
         let text = cell.trim();
@@ -45,11 +49,27 @@ pub fn map_columns(row: usize, cells: &[String], schema: &Schema) -> Header {
             Some(column) if schema.reads(column) && !header.has(column) => {
                 header.columns.push((i, column, text.to_string()));
             }
-            _ if !text.is_empty() => header.ignored.push(text.to_string()),
+            _ if !text.is_empty() => {
+                if header.numbering.is_none() && NUMBERING.contains(&text) {
+                    header.numbering = Some(i);
+                }
+                header.ignored.push(text.to_string());
+            }
             _ => {}
         }
     }
     header
+}
+
+/// How a header names the column of the rows' own numbers.
+const NUMBERING: &[&str] = &["序号", "序", "No.", "No", "NO.", "NO", "#"];
+
+/// Whether a row says nothing: every cell empty, but for its number in a numbered form.
+pub fn is_blank(cells: &[String], header: &Header) -> bool {
+    cells
+        .iter()
+        .enumerate()
+        .all(|(i, c)| Some(i) == header.numbering || crate::domain::text::clean(c).is_none())
 }
 
 /// The first of the first 20 rows that names every key column of `schema` and at least one of
@@ -89,6 +109,14 @@ mod tests {
         assert_eq!(header.index(Column::Name), Some(1));
         assert_eq!(header.index(Column::Phone), Some(2));
         assert_eq!(header.ignored, ["序号", "备注"]);
+        assert_eq!(header.numbering, Some(0));
+        let numbered_only: Vec<String> = ["7", "", " ", "", ""].map(String::from).to_vec();
+        assert!(
+            is_blank(&numbered_only, &header),
+            "a numbered line left empty"
+        );
+        let named: Vec<String> = ["7", "欧阳明", "", "", ""].map(String::from).to_vec();
+        assert!(!is_blank(&named, &header));
     }
 
     #[test]

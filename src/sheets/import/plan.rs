@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::header::{self, Header};
 use super::row::Row;
 use super::schema::{Column, Schema};
-use crate::domain::text;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::sheets::read::{NumberedRow, SheetRows};
@@ -161,7 +160,7 @@ impl<'a> Sheet<'a> {
         let under = self.head.into_iter().skip(header.row + 1).map(Ok);
         for read in under.chain(self.rest) {
             let (number, cells) = read?;
-            if cells.iter().all(|c| text::clean(c).is_none()) {
+            if super::header::is_blank(&cells, header) {
                 continue;
             }
             plan.rows += 1;
