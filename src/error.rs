@@ -24,6 +24,8 @@ pub fn io_reason(error: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "cli.io.denied",
         ErrorKind::IsADirectory => "cli.io.is_dir",
         ErrorKind::NotADirectory => "cli.io.not_dir",
+        // Something of that name appeared while the file was being written.
+        ErrorKind::AlreadyExists | ErrorKind::DirectoryNotEmpty => "cli.io.exists",
         _ if is_disk_full(error) => "cli.io.full",
         _ => return error.to_string(),
     };
@@ -47,5 +49,19 @@ pub fn cause_said(cause: &(dyn std::error::Error + 'static)) -> String {
     match io {
         Some(io) if is_disk_full(io) => crate::i18n::t("cli.io.full"),
         _ => cause.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_taken_meanwhile_is_said_in_words_not_the_systems() {
+        for code in [libc::EEXIST, libc::ENOTEMPTY] {
+            let said = io_reason(&std::io::Error::from_raw_os_error(code));
+            assert_eq!(said, crate::i18n::t("cli.io.exists"));
+            assert!(!said.contains("os error"), "{said}");
+        }
     }
 }

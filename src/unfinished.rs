@@ -12,10 +12,16 @@ use std::time::{Duration, SystemTime};
 /// another machine or container, writing into a shared folder, is not one this one can see.
 const IDLE_BEFORE_REMOVED: Duration = Duration::from_secs(60 * 60);
 
-/// The kinds of file made here, and the suffixes they are made with: nothing else is ever
-/// taken for one (a coordinator's own `.peixun-notes-2024-plan.txt` stays).
-const KINDS: &[&str] = &["report", "package", "bundle", "backup", "restore"];
-const SUFFIXES: &[&str] = &["", ".tmp", ".zip"];
+/// The kinds of file made here, each with the suffixes it is made with (a folder moved aside to
+/// be removed takes `.tmp`): nothing else is ever taken for one (a coordinator's own
+/// `.peixun-notes-2024-plan.txt` stays).
+const KINDS: &[(&str, &[&str])] = &[
+    ("report", &[".tmp"]),
+    ("bundle", &[".tmp"]),
+    ("backup", &[".tmp"]),
+    ("package", &["", ".zip", ".tmp"]),
+    ("restore", &["", ".tmp"]),
+];
 /// tempfile's random part: six letters and digits.
 const RANDOM_LEN: usize = 6;
 
@@ -242,10 +248,10 @@ fn left_by(name: &str) -> Option<u32> {
     let mut parts = name.strip_prefix(".peixun-")?.splitn(3, '-');
     let (kind, pid, rest) = (parts.next()?, parts.next()?, parts.next()?);
     let random = rest.get(..RANDOM_LEN)?;
-    let fits = KINDS.contains(&kind)
-        && random.chars().all(|c| c.is_ascii_alphanumeric())
-        && SUFFIXES.contains(&&rest[RANDOM_LEN..])
-        && !pid.is_empty()
+    let suffixes = KINDS.iter().find(|(k, _)| *k == kind)?.1;
+    let fits = random.chars().all(|c| c.is_ascii_alphanumeric())
+        && suffixes.contains(&&rest[RANDOM_LEN..])
+        && !pid.starts_with('0')
         && pid.chars().all(|c| c.is_ascii_digit());
     fits.then(|| pid.parse().ok()).flatten()
 }
@@ -295,6 +301,9 @@ mod tests {
             ".peixun-report-4242-plan.txt",
             ".peixun-report-4242-a1B2c3.txt",
             ".peixun-report-4242-a1B2c3d4.tmp",
+            ".peixun-report-099993-abcdef.tmp",
+            ".peixun-report-99991-ABCDEF",
+            ".peixun-bundle-99991-ABCDEF.zip",
             ".peixun-report--a1B2c3.tmp",
             ".peixun-report-+42-a1B2c3.tmp",
             "peixun-report-4242-a1B2c3.tmp",

@@ -176,6 +176,13 @@ fn a_sign_in_sheet_comes_back_as_check_ins() {
         .collect();
     assert_eq!(names.len(), 3);
     assert!(names.contains(&second.as_str()));
+    // Ticked again with one more: one new, the three already in said apart, as the preview
+    // of the 场次 tab says them.
+    let again = stdout(&ticked(&["1-2,5-6"]));
+    assert!(
+        again.contains("已按签到表登记 1 人签到（另有 3 人此前已签到"),
+        "{again}"
+    );
     let beyond = ticked(&["999"]);
     assert_eq!(beyond.status.code(), Some(2));
 

@@ -495,7 +495,10 @@ fn from_paper(
         "{}{against}",
         tf(
             "cli.report.numbers_done",
-            &[("count", &numbers.len()), ("already", &outcome.already)]
+            &[
+                ("count", &numbers.len().saturating_sub(outcome.already)),
+                ("already", &outcome.already)
+            ]
         )
     );
     Ok(())

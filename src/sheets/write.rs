@@ -32,18 +32,21 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Writes to `path` atomically what `fill` writes to the temp file beside it, which it may also
 /// reach by its path. `ready` runs once the file is whole on disk and before it takes its name:
-/// if it fails, the file is let go and nothing is at `path`.
+/// if it fails, the file is let go and nothing is at `path`. A Ctrl-C or SIGTERM waits for both,
+/// so what `ready` records is never left without its file.
 pub fn atomic_write_with(
     path: &Path,
     fill: impl FnOnce(&mut tempfile::NamedTempFile) -> Result<()>,
     ready: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     let temp = written_beside(path, fill)?;
-    ready()?;
     let at = temp.path().to_path_buf();
-    crate::unfinished::name(&at, || temp.persist(path))
-        .map_err(|e| write_failed(path, &e.error))?;
-    Ok(())
+    crate::unfinished::name(&at, || {
+        ready()?;
+        temp.persist(path)
+            .map_err(|e| write_failed(path, &e.error))?;
+        Ok(())
+    })
 }
 
 /// `bytes` written to `temp`, a failure said as writing `path` failed.

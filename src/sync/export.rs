@@ -355,6 +355,16 @@ pub fn file_name(from: &str, to: &str, link_seq: u64, date: chrono::NaiveDate) -
 
 /// Writes `bytes` to `path` under a temporary name, flushes, renames, and flushes the folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_then(path, bytes, || Ok(()))
+}
+
+/// `write_atomically`, with `named` run once the file has its name and before a Ctrl-C or
+/// SIGTERM may end the process: what records the file is never left out while the file stays.
+pub fn write_atomically_then(
+    path: &Path,
+    bytes: &[u8],
+    named: impl FnOnce() -> Result<()>,
+) -> Result<()> {
     let failed = |e: std::io::Error| {
         user_error(tf(
             "sync.export.write_failed",
@@ -369,7 +379,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     temp.write_all(bytes).map_err(failed)?;
     temp.as_file().sync_all().map_err(failed)?;
     let at = temp.path().to_path_buf();
-    crate::unfinished::name(&at, || temp.persist(path)).map_err(|e| failed(e.error))?;
+    crate::unfinished::name(&at, || {
+        temp.persist(path).map_err(|e| failed(e.error))?;
+        named()
+    })?;
     // The rename itself is only durable once the folder is flushed.
     #[cfg(unix)]
     std::fs::File::open(dir)
@@ -464,16 +477,17 @@ pub fn export(
     } else {
         output.to_path_buf()
     };
-    write_atomically(&path, &bytes)?;
-    store.record_sent(
-        to,
-        &crate::sync::ledger::Sent {
-            link_seq: exported.link_seq,
-            at_ms: super::now_ms(),
-            ops: exported.ops,
-            file: path.display().to_string(),
-        },
-    )?;
+    write_atomically_then(&path, &bytes, || {
+        store.record_sent(
+            to,
+            &crate::sync::ledger::Sent {
+                link_seq: exported.link_seq,
+                at_ms: super::now_ms(),
+                ops: exported.ops,
+                file: path.display().to_string(),
+            },
+        )
+    })?;
     exported.path = Some(path);
     Ok(exported)
 }

@@ -114,7 +114,10 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         } => app::checkin::paper(store, &session, &numbers, version, state.today).map(|done| {
             Some(tf(
                 "cli.report.numbers_done",
-                &[("count", &numbers.len()), ("already", &done.already)],
+                &[
+                    ("count", &numbers.len().saturating_sub(done.already)),
+                    ("already", &done.already),
+                ],
             ))
         }),
         Effect::LoadCert => {
