@@ -121,7 +121,11 @@ fn ticked_rows_are_previewed_by_name_and_checked_in_with_one_commit() {
         .as_ref()
         .map(|s| s.text.clone())
         .unwrap_or_default();
-    assert!(status.contains("2 人签到"), "{status}");
+    // 李四 new, 张三 already in from the door: said apart, as the preview says them.
+    assert!(
+        status.contains("登记 1 人签到（另有 1 人此前已签到"),
+        "{status}"
+    );
     let detail = state.sessions.detail.as_ref().expect("still open");
     assert_eq!(detail.row.present, 2, "the counts follow");
 }
