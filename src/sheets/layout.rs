@@ -27,7 +27,7 @@ pub const INDENT_UNITS: f64 = 3.0;
 pub const LINE_PT: f64 = 16.0;
 /// Points a row adds to its lines.
 pub const ROW_PAD_PT: f64 = 4.0;
-/// A sign-in row: tall enough to sign (about 9 mm; 25 rows to an A4 page).
+/// A sign-in row: tall enough to sign (about 9 mm; 25 rows to an A4 page when no name wraps).
 pub const SIGNING_ROW_PT: f64 = 26.0;
 /// A4 in points and the margins of every page (the footer sits in the bottom one).
 pub const A4: (f64, f64) = (595.3, 841.9);

@@ -26,7 +26,8 @@ use crate::i18n::tf;
 pub(super) const PAD_X: f64 = 4.0;
 pub(super) const PAD_Y: f64 = 3.0;
 pub(super) const LINE: f64 = BODY_PT * 1.4;
-/// A sign-in row's lines sit closer, so a wrapped enterprise name still leaves 25 rows a page.
+/// A sign-in row's lines sit closer, so a wrapped enterprise name takes little more than a row
+/// (25 rows to a page when none wraps, 23-24 with the demo's names).
 pub(super) const SIGNING_LINE: f64 = BODY_PT * 1.2;
 const TITLE_LINE: f64 = TITLE_PT * 1.5;
 const FOOTER_PT: f64 = 9.0;
