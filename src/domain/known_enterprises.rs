@@ -100,13 +100,19 @@ impl KnownEnterprises {
         }
     }
 
-    /// The first enterprise whose name `near` accepts, and where it was met: stored, or on an
-    /// earlier row of the sheet (said as “（第 3 行）”, empty for a stored one).
-    pub fn first_near(&self, near: impl Fn(&str) -> bool) -> Option<(&Enterprise, String)> {
-        self.list
-            .iter()
-            .find(|(e, _)| near(&e.name))
+    /// Up to `most` enterprises whose names `near` accepts, each with where it was met: on an
+    /// earlier row of the sheet (said as “（第 3 行）”) first, then stored (said as nothing).
+    /// All of them, not the first: 湖北信化 is one character from both 湖北信华 and 湖北信嘉,
+    /// and the one meant may be either.
+    pub fn near(&self, near: impl Fn(&str) -> bool, most: usize) -> Vec<(&Enterprise, String)> {
+        let mut found: Vec<&(Enterprise, Seen)> =
+            self.list.iter().filter(|(e, _)| near(&e.name)).collect();
+        found.sort_by_key(|(_, seen)| *seen == Seen::Stored);
+        found
+            .into_iter()
+            .take(most)
             .map(|(e, seen)| (e, where_seen(*seen)))
+            .collect()
     }
 }
 
@@ -157,6 +163,27 @@ mod tests {
         assert!(
             matches!(known.resolve("鄂州市晶晶水产科技有限公司", Some(B)), Match::Conflict(m) if m.contains(A) && m.contains(B))
         );
+    }
+
+    #[test]
+    fn every_near_name_is_given_the_sheets_own_first() {
+        let mut known = KnownEnterprises::new(vec![
+            enterprise("E1", "湖北信嘉科技有限公司", None),
+            enterprise("E2", "湖北信华科技有限公司", None),
+            enterprise("E3", "湖北光谷材料有限公司", None),
+        ]);
+        known.add(enterprise("E4", "湖北信佳科技有限公司", None), Seen::Row(3));
+        let typed: Vec<char> = "湖北信化科技有限公司".chars().collect();
+        let near = |name: &str| crate::domain::text::near_name(&typed, name);
+        let found: Vec<(&str, String)> = known
+            .near(near, 3)
+            .into_iter()
+            .map(|(e, seen)| (e.id.as_str(), seen))
+            .collect();
+        let ids: Vec<&str> = found.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, ["E4", "E1", "E2"]);
+        assert!(found[0].1.contains('3') && found[1].1.is_empty());
+        assert_eq!(known.near(near, 2).len(), 2, "no more than asked");
     }
 
     #[test]

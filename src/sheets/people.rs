@@ -123,6 +123,8 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
 
 /// New enterprises near a known name said one by one; the rest are counted.
 const NEAR_SAID: usize = 20;
+/// The near names a warning lists.
+const NEAR_NAMED: usize = 3;
 
 /// A warning of the plan as the terminal interface shows it: the hint to preview with
 /// `--dry-run` is the command line's, and the interface previews every import anyway.
@@ -254,12 +256,17 @@ impl RowRules<'_> {
 
     fn say_near(&mut self, row: usize, name: &str, plan: &mut PeoplePlan) {
         let typed: Vec<char> = name.chars().collect();
-        let Some((near, seen)) = self
+        let found = self
             .known
-            .first_near(|known| text::near_name(&typed, known))
-        else {
+            .near(|known| text::near_name(&typed, known), NEAR_NAMED);
+        let Some((_, seen)) = found.first() else {
             return;
         };
+        let near = found
+            .iter()
+            .map(|(e, _)| e.name.as_str())
+            .collect::<Vec<_>>()
+            .join(&t("cli.sheets.near_sep"));
         self.near += 1;
         if self.near <= NEAR_SAID {
             let key = if seen.is_empty() {
@@ -272,8 +279,8 @@ impl RowRules<'_> {
                 &[
                     ("row", &row),
                     ("name", &name),
-                    ("near", &near.name),
-                    ("seen", &seen),
+                    ("near", &near),
+                    ("seen", seen),
                     ("preview", &t("cli.sheets.preview_first")),
                 ],
             ));
