@@ -360,3 +360,42 @@ fn lines_with_only_their_number_are_blank() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("第 2 行"), "{}", text(&out));
 }
+
+/// A city signs people up for a county's class from a sheet: the firms it brings are filed
+/// under that county, as the same firms met at the class's door are.
+#[test]
+fn firms_a_sign_up_sheet_brings_for_a_countys_class_are_that_countys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("city");
+    stdout(&peixun(&city, &["demo", "--no-tui"]));
+    let sessions = json(&peixun(&city, &["sessions", "--json"]));
+    let (session, unit) = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| match s["units"].as_array().map(Vec::as_slice) {
+            Some([unit]) if s["office"] == "420700" => {
+                Some((s["id"].as_str()?.to_string(), unit.as_str()?.to_string()))
+            }
+            _ => None,
+        })
+        .expect("a class of the city's for one county");
+    let file = tmp.path().join("报名表.csv");
+    std::fs::write(
+        &file,
+        "姓名,手机号,单位名称,职务\n欧阳新,13912340001,鄂州新星光电科技有限公司,专员\n",
+    )
+    .unwrap();
+    stdout(&peixun(
+        &city,
+        &["import", file.to_str().unwrap(), "--session", &session],
+    ));
+    let firms = json(&peixun(&city, &["enterprises", "--json"]));
+    let firm = firms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "鄂州新星光电科技有限公司")
+        .expect("made");
+    assert_eq!(firm["unit"], unit.as_str(), "{firm}");
+}

@@ -47,7 +47,7 @@ pub(super) fn enrol_payloads(
             }
         }
         Owner::Nobody => {
-            let unit = new_enterprises_unit(store, session)?;
+            let unit = lists::new_enterprises_unit(store, session)?;
             let (enterprise, create) = enterprise_for(store, draft, &unit)?;
             let person = input::person(
                 store.new_id('P')?,
@@ -77,18 +77,6 @@ pub(super) fn enrol_payloads(
         });
     }
     Ok((enrolled, payloads))
-}
-
-/// The unit an enterprise first met at `session` is filed under: the session's unit when it is
-/// for one unit of this office's area (a county's class, held from the city's store), else the
-/// office itself, which says no more than it knows.
-fn new_enterprises_unit(store: &Store, session: &str) -> Outcome<String> {
-    let office = store.office().to_string();
-    let units = store.session(session)?.map(|s| s.units).unwrap_or_default();
-    Ok(match units.as_slice() {
-        [unit] if crate::campaign::hierarchy::within(&office, unit) => unit.clone(),
-        _ => office,
-    })
 }
 
 /// The id of the enterprise a form names, and the op creating it (in `unit`) when it is new.

@@ -93,9 +93,14 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
             return Err(user_error(refusal));
         }
     }
+    let new_enterprises_unit = match session {
+        Some(id) => lists::new_enterprises_unit(store, id)?,
+        None => store.office().to_string(),
+    };
     let mut rules = RowRules {
         store,
         session,
+        new_enterprises_unit,
         known: KnownEnterprises::new(store.enterprises_for_people()?),
         counted: HashSet::new(),
         phones_seen: HashMap::new(),
@@ -158,6 +163,9 @@ enum RowEnterprise {
 struct RowRules<'a> {
     store: &'a Store,
     session: Option<&'a str>,
+    /// Where a new enterprise without a 单位 of its own is filed: the class's unit when the
+    /// sheet signs people up for one, as at its door.
+    new_enterprises_unit: String,
     known: KnownEnterprises,
     /// Stored enterprises already counted as known, so each counts once.
     counted: HashSet<String>,
@@ -324,7 +332,7 @@ impl RowRules<'_> {
                 }
                 let unit = row.get(Column::Unit);
                 let unit = if unit.is_empty() {
-                    store.office().to_string()
+                    self.new_enterprises_unit.clone()
                 } else {
                     unit
                 };

@@ -40,6 +40,18 @@ fn count(from: &(impl Records + ?Sized), key: &str) -> Result<u32> {
         .map_or(0, u32::from_be_bytes))
 }
 
+/// The unit an enterprise first met at `session` (at its door, or on its sign-up sheet) is
+/// filed under: the session's unit when it is for one unit of this office's area (a county's
+/// class, held from the city's store), else the office itself, which says no more than it knows.
+pub fn new_enterprises_unit(store: &Store, session: &str) -> Result<String> {
+    let office = store.office().to_string();
+    let units = store.session(session)?.map(|s| s.units).unwrap_or_default();
+    Ok(match units.as_slice() {
+        [unit] if crate::campaign::hierarchy::within(&office, unit) => unit.clone(),
+        _ => office,
+    })
+}
+
 pub fn is_enrolled(store: &Store, session: &str, person: &str) -> Result<bool> {
     Ok(store
         .get_stored::<Enrolments>(&keys::enrolment(session, person))?
