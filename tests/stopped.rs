@@ -4,7 +4,7 @@
 //! untouched for an hour.
 
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, SystemTime};
@@ -18,13 +18,22 @@ use crate::common::{names_in, stdout};
 /// loaded machine) is removed and written again, up to five times.
 fn package_stopped_by(city: &Path, target: &Path, signal: libc::c_int) -> (u32, ExitStatus) {
     for _ in 0..5 {
-        let mut child = bin(city)
+        let mut command = bin(city);
+        command
             .args(["report", "package", "-o"])
             .arg(target)
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::piped());
+        // As from a terminal: a test run in the background of a script ignores SIGINT, and the
+        // command would rightly leave it ignored.
+        // SAFETY: signal is async-signal-safe, the only call between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap();
         let mut said = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
         while said.read_line(&mut line).unwrap() > 0 && !line.contains("正在打包") {
