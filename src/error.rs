@@ -24,7 +24,7 @@ pub fn io_reason(error: &std::io::Error) -> String {
         ErrorKind::PermissionDenied => "cli.io.denied",
         ErrorKind::IsADirectory => "cli.io.is_dir",
         ErrorKind::NotADirectory => "cli.io.not_dir",
-        // Something of that name appeared while the file was being written.
+        // Something of that name is there (it may have appeared while the file was written).
         ErrorKind::AlreadyExists | ErrorKind::DirectoryNotEmpty => "cli.io.exists",
         _ if is_disk_full(error) => "cli.io.full",
         _ => return error.to_string(),

@@ -266,6 +266,14 @@ fn a_city_package_holds_every_attached_file_by_its_real_name() {
         "{:?}",
         files.keys()
     );
+    // Its summary figures are the whole city's, at the top only.
+    assert!(!files
+        .keys()
+        .any(|p| p.starts_with("01-") && p.contains("总结数据")));
+    let index = index_rows(&files["index.xlsx"]);
+    assert!(index
+        .iter()
+        .any(|r| r.get(1).map(String::as_str) == Some("鄂州市本级")));
     let mut names = std::collections::HashSet::new();
     for path in files.keys().filter(|p| p.ends_with(".xlsx")) {
         let name = path.rsplit('/').next().unwrap();

@@ -278,7 +278,10 @@ impl Package<'_> {
             ));
             self.generated(&[folder.to_string(), name], &doc, unit, t("cli.plan.sheet"))?;
         }
-        self.summary_sheet(&mut names, Some(folder), unit, &maker)?;
+        // The office's summary figures are its whole area's, at the top; none of its own level.
+        if self.own_level.as_deref() != Some(unit) {
+            self.summary_sheet(&mut names, Some(folder), unit, &maker)?;
+        }
         let signin_folder = names.claim(&t("cli.report.sheet_signin"));
         self.signin_records(&[folder.to_string(), signin_folder], unit, &maker)?;
         let rows = crate::store::checklist::rows(store, unit, self.today)?;

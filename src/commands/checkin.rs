@@ -495,10 +495,7 @@ fn from_paper(
         "{}{against}",
         tf(
             "cli.report.numbers_done",
-            &[
-                ("count", &numbers.len().saturating_sub(outcome.already)),
-                ("already", &outcome.already)
-            ]
+            &[("count", &outcome.recorded), ("already", &outcome.already)]
         )
     );
     Ok(())

@@ -370,9 +370,17 @@ fn on_store(cli: &Cli, store: Arc<Store>, command: &ReportCommand) -> Result<()>
             )?;
             let maker = office_name(store.office(), store.office())?;
             let sheet = report::signin_document(&store, &found, &maker, today(cli, &store)?)?;
-            let written = write_document(&path, &sheet.document, *encoding)?;
             let count = sheet.order.count();
-            let version = sheet.order.record(&store)?;
+            let mut version = 0;
+            let written = crate::sheets::output::write_documents_then(
+                &path,
+                std::slice::from_ref(&sheet.document),
+                *encoding,
+                || {
+                    version = sheet.order.record(&store)?;
+                    Ok(())
+                },
+            )?;
             crate::outln!(
                 "{}",
                 tf(

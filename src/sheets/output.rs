@@ -10,7 +10,7 @@ use color_eyre::eyre::Result;
 
 use super::doc::Document;
 use super::long::WrittenDocument;
-use super::write::{atomic_write, atomic_write_with, csv_bytes, write_csv, write_failed, Encoding};
+use super::write::{atomic_write_with, csv_bytes, write_csv, write_failed, Encoding};
 use super::xlsx::xlsx_long;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
@@ -88,6 +88,17 @@ pub fn write_document(path: &Path, doc: &Document, encoding: Encoding) -> Result
 
 /// Writes several tables to one file, as `document_bytes` puts them together.
 pub fn write_documents(path: &Path, docs: &[Document], encoding: Encoding) -> Result<PathBuf> {
+    write_documents_then(path, docs, encoding, || Ok(()))
+}
+
+/// `write_documents`, with `ready` run as the file takes its name (`write::atomic_write_with`):
+/// a sign-in sheet's row order is recorded with the sheet, never without it.
+pub fn write_documents_then(
+    path: &Path,
+    docs: &[Document],
+    encoding: Encoding,
+    ready: impl FnOnce() -> Result<()>,
+) -> Result<PathBuf> {
     let format = FileFormat::of(path).map_err(user_error)?;
     let bytes = document_bytes(docs, format, encoding).map_err(|e| {
         user_error(tf(
@@ -95,7 +106,7 @@ pub fn write_documents(path: &Path, docs: &[Document], encoding: Encoding) -> Re
             &[("file", &path.display()), ("reason", &e)],
         ))
     })?;
-    atomic_write(path, &bytes)?;
+    super::write::atomic_write_then(path, &bytes, ready)?;
     Ok(absolute(path))
 }
 

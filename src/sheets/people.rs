@@ -270,8 +270,11 @@ impl RowRules<'_> {
         let Some((_, seen)) = found.first() else {
             return;
         };
+        // An earlier row of the sheet (they come first) is named alone, with its row; else the
+        // registered ones together.
         let near = found
             .iter()
+            .take(if seen.is_empty() { NEAR_NAMED } else { 1 })
             .map(|(e, _)| e.name.as_str())
             .collect::<Vec<_>>()
             .join(&t("cli.sheets.near_sep"));

@@ -27,7 +27,16 @@ pub fn write_failed(path: &Path, e: &std::io::Error) -> color_eyre::Report {
 
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    atomic_write_with(path, |temp| written(path, temp, bytes), || Ok(()))
+    atomic_write_then(path, bytes, || Ok(()))
+}
+
+/// `atomic_write`, with `ready` run as in `atomic_write_with`.
+pub fn atomic_write_then(
+    path: &Path,
+    bytes: &[u8],
+    ready: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    atomic_write_with(path, |temp| written(path, temp, bytes), ready)
 }
 
 /// Writes to `path` atomically what `fill` writes to the temp file beside it, which it may also

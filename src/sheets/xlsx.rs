@@ -73,20 +73,34 @@ pub fn xlsx_long<W: Write + Seek>(doc: &WrittenDocument, out: W) -> Result<W> {
     let rows = doc.rows().map(|cells| Ok(Cow::Owned(Row::Body(cells?))));
     let mut heights = Heights::kept(sheet);
     let scratch = || scratch_failed(doc.dir());
-    crate::caught::quietly(|| write(sheet, &doc.frame, doc.widths(), rows, &mut heights))
-        .map_err(scratch_panic)
-        .wrap_err_with(scratch)??;
+    crate::caught::quietly_if(scratch_write_failed, || {
+        write(sheet, &doc.frame, doc.widths(), rows, &mut heights)
+    })
+    .map_err(scratch_panic)
+    .wrap_err_with(scratch)??;
     let kept = heights.kept.unwrap_or_default();
     let mut saved = tempfile::tempfile_in(doc.dir()).wrap_err_with(scratch)?;
-    crate::caught::quietly(|| book.save_to_writer(ZipOut::new(&mut saved)))
-        .map_err(scratch_panic)
-        .wrap_err_with(scratch)?
-        .map_err(plain_io)
-        .wrap_err_with(scratch)?;
+    crate::caught::quietly_if(scratch_write_failed, || {
+        book.save_to_writer(ZipOut::new(&mut saved))
+    })
+    .map_err(scratch_panic)
+    .wrap_err_with(scratch)?
+    .map_err(plain_io)
+    .wrap_err_with(scratch)?;
     // Its scratch copy of the sheet, the largest of its files, goes before the copy is made.
     drop(book);
     saved.rewind().wrap_err_with(scratch)?;
     with_heights(BufReader::new(saved), out, &kept)
+}
+
+/// rust_xlsxwriter's message when it panics on a write to its scratch sheet.
+const SCRATCH_WRITE_FAILED: &str = "Couldn't write to xml file";
+
+/// Whether a panic is rust_xlsxwriter's on its scratch sheet: a write's `expect`, or the
+/// `unwrap` of the flush as the sheet is read back; both carry the system's error.
+fn scratch_write_failed(message: &str) -> bool {
+    message.starts_with(SCRATCH_WRITE_FAILED)
+        || message.starts_with("called `Result::unwrap()` on an `Err` value: Os {")
 }
 
 /// rust_xlsxwriter's panic when its scratch sheet cannot be written (the room is looked for
@@ -431,8 +445,19 @@ mod tests {
 
     #[test]
     fn a_failed_scratch_write_is_said_as_its_io_error() {
-        let full = r#"Couldn't write to xml file: Os { code: 28, kind: StorageFull, message: "No space left on device" }"#;
-        let said = scratch_panic(full.to_string());
+        // As rust_xlsxwriter's `expect` says it: the message, then the error's Debug form.
+        let full = format!(
+            "{SCRATCH_WRITE_FAILED}: {:?}",
+            std::io::Error::from_raw_os_error(28)
+        );
+        assert!(scratch_write_failed(&full));
+        let flushed = format!(
+            "called `Result::unwrap()` on an `Err` value: {:?}",
+            std::io::Error::from_raw_os_error(28)
+        );
+        assert!(scratch_write_failed(&flushed));
+        assert!(!scratch_write_failed("index out of bounds"));
+        let said = scratch_panic(full);
         let io = said.downcast_ref::<std::io::Error>().unwrap();
         assert_eq!(io.kind(), std::io::ErrorKind::StorageFull);
         assert_eq!(

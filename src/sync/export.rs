@@ -381,14 +381,13 @@ pub fn write_atomically_then(
     let at = temp.path().to_path_buf();
     crate::unfinished::name(&at, || {
         temp.persist(path).map_err(|e| failed(e.error))?;
+        // The rename itself is only durable once the folder is flushed: before it is recorded.
+        #[cfg(unix)]
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(failed)?;
         named()
-    })?;
-    // The rename itself is only durable once the folder is flushed.
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(failed)?;
-    Ok(())
+    })
 }
 
 /// Where a file may go, told before anything is made: an existing folder to name it in, or a file

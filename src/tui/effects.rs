@@ -114,10 +114,7 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
         } => app::checkin::paper(store, &session, &numbers, version, state.today).map(|done| {
             Some(tf(
                 "cli.report.numbers_done",
-                &[
-                    ("count", &numbers.len().saturating_sub(done.already)),
-                    ("already", &done.already),
-                ],
+                &[("count", &done.recorded), ("already", &done.already)],
             ))
         }),
         Effect::LoadCert => {

@@ -170,10 +170,11 @@ fn write_report(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> Re
         ReportKind::Calls => return write_calls(store, job, progress),
     };
     progress(tf("tui.reports.saving", &[("file", &path.display())]));
-    let written = crate::sheets::output::write_documents(path, &docs, job.encoding)?;
-    if let Some(order) = printed {
-        order.record(store)?;
-    }
+    let written =
+        crate::sheets::output::write_documents_then(path, &docs, job.encoding, || match printed {
+            Some(order) => order.record(store).map(drop),
+            None => Ok(()),
+        })?;
     // The file on a line of its own, so the screen never breaks the message inside its name.
     Ok(format!(
         "{done}\n{}",

@@ -187,7 +187,7 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
 fn keep_the_screen_from_others_panics() {
     let restore_and_report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if crate::caught::is_catching() {
+        if crate::caught::is_expected(info) {
             // A library's panic caught where it should have been an error: not this screen's.
         } else if crate::out::working_for_another() {
             crate::out::to_another_only(&format!("peixun: {info}\n"));

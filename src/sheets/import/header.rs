@@ -50,7 +50,8 @@ pub fn map_columns(row: usize, cells: &[String], schema: &Schema) -> Header {
                 header.columns.push((i, column, text.to_string()));
             }
             _ if !text.is_empty() => {
-                if header.numbering.is_none() && NUMBERING.contains(&text) {
+                let named = super::schema::normalise(text);
+                if header.numbering.is_none() && NUMBERING.contains(&named.as_str()) {
                     header.numbering = Some(i);
                 }
                 header.ignored.push(text.to_string());
@@ -61,8 +62,9 @@ pub fn map_columns(row: usize, cells: &[String], schema: &Schema) -> Header {
     header
 }
 
-/// How a header names the column of the rows' own numbers.
-const NUMBERING: &[&str] = &["序号", "序", "No.", "No", "NO.", "NO", "#"];
+/// How a header names the column of the rows' own numbers, as `schema::normalise` writes it
+/// (序 号, 序号*, ＮＯ. and No. all come to one of these).
+const NUMBERING: &[&str] = &["序号", "序", "no.", "no", "#"];
 
 /// Whether a row says nothing: every cell empty, but for its number in a numbered form.
 pub fn is_blank(cells: &[String], header: &Header) -> bool {
@@ -110,6 +112,10 @@ mod tests {
         assert_eq!(header.index(Column::Phone), Some(2));
         assert_eq!(header.ignored, ["序号", "备注"]);
         assert_eq!(header.numbering, Some(0));
+        for named in ["序 号", "序号*", "ＮＯ.", "No"] {
+            let found = map_columns(0, &[named.to_string(), "姓名".into()], &people::SCHEMA);
+            assert_eq!(found.numbering, Some(0), "{named}");
+        }
         let numbered_only: Vec<String> = ["7", "", " ", "", ""].map(String::from).to_vec();
         assert!(
             is_blank(&numbered_only, &header),
