@@ -163,9 +163,9 @@ fn inspect_says_why_it_shows_only_the_routing_while_the_store_is_in_use() {
     let bundle = bundle.to_str().unwrap();
     let full = stdout(&peixun(&city, &["bundle", "inspect", bundle]));
     assert!(!full.contains("只显示路由信息"), "{full}");
-    // Named by the number export gave it, before the internal id.
+    // Named by the number export gave it, before the bundle id.
     let number = full.find("包号：第 1 号").expect(&full);
-    assert!(number < full.find("内部标识").expect(&full), "{full}");
+    assert!(number < full.find("数据包标识").expect(&full), "{full}");
     // As when the coordinator has the interface open in another window.
     let _open = peixun::store::Store::open(&city).unwrap();
     let routing = stdout(&peixun(&city, &["bundle", "inspect", bundle]));

@@ -217,7 +217,14 @@ fn item_panel_lines(tab: &ChecklistState, view: &View, w: usize) -> Vec<Line<'st
     }
     for e in &row.evidence {
         let hash: String = e.blake3.chars().take(12).collect();
-        let text = format!("{}  {}  blake3 {hash}…", e.file_name, human_size(e.size));
+        let text = tf(
+            "tui.checklist.evidence_line",
+            &[
+                ("file", &e.file_name),
+                ("size", &human_size(e.size)),
+                ("hash", &hash),
+            ],
+        );
         lines.push(Line::raw(truncate(&format!("- {text}"), w)));
         if !e.note.is_empty() {
             let note = tf("tui.checklist.note", &[("note", &e.note)]);
