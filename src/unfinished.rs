@@ -184,15 +184,34 @@ pub fn leave_stops_to_the_interface() {
 /// Removes from `dir` what a peixun that has ended left unfinished there: this user's, and
 /// untouched for a while, its folder's files included.
 fn remove_left_behind(dir: &Path) {
+    remove_ended(dir, None, IDLE_BEFORE_REMOVED);
+}
+
+/// A temp folder in `dir` for a folder of `kind` in a place nobody else writes to (the new
+/// store a backup is restored into): what an ended peixun left there for the same work goes at
+/// once, however lately touched, so a restore tried again does not leave the killed one's copy.
+pub fn folder_in_own(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
+    remove_ended(dir, Some(kind), Duration::ZERO);
+    folder_in(dir, kind)
+}
+
+/// Removes from `dir` what ended peixuns left (of `kind` only, when given) and nothing has
+/// changed for `idle`.
+fn remove_ended(dir: &Path, kind: Option<&str>, idle_for: Duration) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     let now = SystemTime::now();
     let mine = locked(&UNDER_WAY).clone();
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(left_by) else {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(left_by) else {
             continue;
         };
+        let of_kind = kind.is_none_or(|kind| {
+            name.to_string_lossy()
+                .starts_with(&format!(".peixun-{kind}-"))
+        });
         let path = entry.path();
         let ended = if pid == std::process::id() {
             !mine.contains(&path)
@@ -204,9 +223,10 @@ fn remove_left_behind(dir: &Path) {
         };
         let idle = last_change(&path, &meta).and_then(|at| now.duration_since(at).ok());
         if ended
+            && of_kind
             && is_users(&meta)
             && !meta.file_type().is_symlink()
-            && idle.is_some_and(|idle| idle >= IDLE_BEFORE_REMOVED)
+            && idle.is_some_and(|idle| idle >= idle_for)
         {
             remove(&path);
         }
@@ -385,6 +405,20 @@ mod tests {
             .and_then(left_by);
         assert_eq!(ours, Some(std::process::id()));
         assert!(target.exists());
+    }
+
+    #[test]
+    fn a_restore_tried_again_removes_what_the_ended_one_left_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = ended_pid();
+        let killed = dir.path().join(format!(".peixun-restore-{gone}-aaaaaa"));
+        let other_kind = dir.path().join(format!(".peixun-report-{gone}-bbbbbb.tmp"));
+        std::fs::create_dir_all(killed.join("db")).unwrap();
+        std::fs::write(&other_kind, b"part").unwrap();
+        let work = folder_in_own(dir.path(), "restore").unwrap();
+        assert!(!killed.exists(), "just now, but its restore ended");
+        assert!(other_kind.exists(), "another kind waits its hour");
+        assert!(work.path().exists());
     }
 
     #[test]

@@ -312,7 +312,7 @@ pub fn restore(file: &Path, keys: &Path, target: &Path) -> Result<Summary> {
         ))
     };
     std::fs::create_dir_all(target).map_err(open_failed)?;
-    let work = crate::unfinished::folder_in(target, "restore").map_err(open_failed)?;
+    let work = crate::unfinished::folder_in_own(target, "restore").map_err(open_failed)?;
     let db = sled::Config::new()
         .path(work.path().join("db"))
         .cache_capacity(RESTORE_CACHE_BYTES)
