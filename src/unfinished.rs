@@ -57,6 +57,13 @@ pub fn folder_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     Ok(folder)
 }
 
+/// Marks `folder`, just made from nothing by this process (a demo store), as under way until
+/// `name` is called for it: a Ctrl-C or SIGTERM meanwhile removes it rather than leave a store
+/// that looks whole. A folder that was there before is never marked.
+pub fn making(folder: &Path) {
+    under_way().push(folder.to_path_buf());
+}
+
 /// Gives what is at `temp` its name (`rename` renames or persists it) with no stop removing it
 /// meanwhile: a removal under way when a folder is renamed would empty the finished one.
 pub fn name<T>(temp: &Path, rename: impl FnOnce() -> T) -> T {

@@ -6,57 +6,85 @@
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::common::disk::bin;
 use crate::common::{names_in, stdout};
 
+/// Runs `command` as from a terminal and sends it `signal` as soon as it says `marker` on
+/// standard error: its pid and how it ended.
+fn signalled_after(mut command: Command, marker: &str, signal: libc::c_int) -> (u32, ExitStatus) {
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    // As from a terminal: a test run in the background of a script ignores SIGINT, and the
+    // command would rightly leave it ignored.
+    // SAFETY: signal is async-signal-safe, the only call between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().unwrap();
+    let mut said = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while said.read_line(&mut line).unwrap() > 0 && !line.contains(marker) {
+        line.clear();
+    }
+    assert!(line.contains(marker), "{marker} was never said: {line:?}");
+    // SAFETY: kill has no preconditions; the child is ours and not yet waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+    // The rest of what it says is not waited for; it must not block on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
+    (child.id(), child.wait().unwrap())
+}
+
+/// Removes what a run finished before the signal took effect (a loaded machine) made.
+fn remove(target: &Path) {
+    if target.is_dir() {
+        std::fs::remove_dir_all(target).unwrap();
+    } else {
+        std::fs::remove_file(target).unwrap();
+    }
+}
+
 /// A package of the city written to `target`, signalled with `signal` as soon as it says it is
-/// packing its first unit (its file or folder is then beside `target`, far from whole): the
-/// child's pid and how it ended. A package that was finished before the signal took effect (a
-/// loaded machine) is removed and written again, up to five times.
+/// packing its first unit (its file or folder is then beside `target`, far from whole). A
+/// package that was finished, or named, before the signal took effect is removed and written
+/// again, up to five times; anything left beside it stays for the test to see.
 fn package_stopped_by(city: &Path, target: &Path, signal: libc::c_int) -> (u32, ExitStatus) {
     for _ in 0..5 {
         let mut command = bin(city);
-        command
-            .args(["report", "package", "-o"])
-            .arg(target)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        // As from a terminal: a test run in the background of a script ignores SIGINT, and the
-        // command would rightly leave it ignored.
-        // SAFETY: signal is async-signal-safe, the only call between fork and exec.
-        unsafe {
-            command.pre_exec(|| {
-                libc::signal(libc::SIGINT, libc::SIG_DFL);
-                Ok(())
-            });
-        }
-        let mut child = command.spawn().unwrap();
-        let mut said = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        while said.read_line(&mut line).unwrap() > 0 && !line.contains("正在打包") {
-            line.clear();
-        }
-        assert!(line.contains("正在打包 1/"), "packing began: {line:?}");
-        // SAFETY: kill has no preconditions; the child is ours and not yet waited for.
-        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
-        // The rest of what it says is not waited for; it must not block on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
-        let status = child.wait().unwrap();
+        command.args(["report", "package", "-o"]).arg(target);
+        let (pid, status) = signalled_after(command, "正在打包 1/", signal);
         if !status.success() && !target.exists() {
-            return (child.id(), status);
+            return (pid, status);
         }
-        // Finished, or named just before the signal took effect: whole either way. Only the
-        // package goes; anything left beside it stays for the test to see.
-        if target.is_dir() {
-            std::fs::remove_dir_all(target).unwrap();
-        } else {
-            std::fs::remove_file(target).unwrap();
-        }
+        remove(target);
     }
     panic!("the package was finished five times before the signal reached it");
+}
+
+/// A demo stopped while it is built is removed, not left to pass for a whole store that a
+/// second `demo` then refuses to replace.
+#[test]
+fn a_demo_stopped_while_it_is_built_leaves_no_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    for _ in 0..5 {
+        let mut command = bin(&dir);
+        command.args(["demo", "--no-tui"]);
+        let (_, status) = signalled_after(command, "正在生成演示数据", libc::SIGINT);
+        if status.success() {
+            remove(&dir);
+            continue;
+        }
+        assert_eq!(status.signal(), Some(libc::SIGINT));
+        assert!(!dir.exists(), "{:?}", names_in(&dir));
+        stdout(&bin(&dir).args(["demo", "--no-tui"]).output().unwrap());
+        return;
+    }
+    panic!("the demo was built five times before the signal reached it");
 }
 
 fn city() -> (tempfile::TempDir, PathBuf, PathBuf) {

@@ -496,7 +496,25 @@ fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
             crate::errln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
         }
     };
-    let store = crate::demo::build(&dir, args.scale, args.seed, &mut progress)?;
+    // A demo stopped while it is built is removed, not left to pass for a whole store; only a
+    // folder it makes itself.
+    let made_here = !dir.exists() && std::fs::create_dir_all(&dir).is_ok();
+    if made_here {
+        crate::unfinished::making(&dir);
+    }
+    let built = crate::demo::build(&dir, args.scale, args.seed, &mut progress);
+    let store = match built {
+        Ok(store) => {
+            crate::unfinished::name(&dir, || ());
+            store
+        }
+        Err(e) => {
+            if made_here {
+                crate::unfinished::remove_under_way();
+            }
+            return Err(e);
+        }
+    };
     if args.no_tui {
         crate::outln!(
             "{}",
