@@ -29,6 +29,10 @@ const RANDOM_LEN: usize = 6;
 /// stop watcher from the signal to the end, so nothing is made, named or removed meanwhile.
 static UNDER_WAY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// What a stop says instead of ending as the signal would, once the command's own work is done
+/// (`stop_only_cuts`).
+static ONLY_CUTS: Mutex<Option<String>> = Mutex::new(None);
+
 /// The stop watcher's handle while it runs (`remove_on_stop`).
 static WATCHER: Mutex<Option<signal_hook::iterator::Handle>> = Mutex::new(None);
 
@@ -150,6 +154,10 @@ pub fn remove_on_stop() -> std::io::Result<()> {
                 // Held to the end: nothing under way is made or named after this.
                 let mut paths = locked(&UNDER_WAY);
                 remove_all(&mut paths);
+                if let Some(said) = locked(&ONLY_CUTS).take() {
+                    eprintln!("peixun: {said}");
+                    std::process::exit(0);
+                }
                 drop(signal_hook::low_level::emulate_default_handler(signal));
             }
         });
@@ -178,6 +186,13 @@ fn is_ignored(signal: libc::c_int) -> bool {
 #[cfg(not(unix))]
 fn is_ignored(_signal: i32) -> bool {
     false
+}
+
+/// From now on the command's own work is done and saved (what follows is the day's automatic
+/// backup): a stop removes what is under way, says `said` and ends as a success, so a script
+/// does not take a saved change for a failed one.
+pub fn stop_only_cuts(said: String) {
+    *locked(&ONLY_CUTS) = Some(said);
 }
 
 /// The interface takes over Ctrl-C and SIGTERM to close itself cleanly: called just before it

@@ -13,8 +13,12 @@ use crate::common::disk::bin;
 use crate::common::{names_in, stdout};
 
 /// Runs `command` as from a terminal and sends it `signal` as soon as it says `marker` on
-/// standard error: its pid and how it ended.
-fn signalled_after(mut command: Command, marker: &str, signal: libc::c_int) -> (u32, ExitStatus) {
+/// standard error: its pid, how it ended and what it said after.
+fn signalled_after(
+    mut command: Command,
+    marker: &str,
+    signal: libc::c_int,
+) -> (u32, ExitStatus, String) {
     command.stdout(Stdio::null()).stderr(Stdio::piped());
     // As from a terminal: a test run in the background of a script ignores SIGINT, and the
     // command would rightly leave it ignored.
@@ -34,9 +38,13 @@ fn signalled_after(mut command: Command, marker: &str, signal: libc::c_int) -> (
     assert!(line.contains(marker), "{marker} was never said: {line:?}");
     // SAFETY: kill has no preconditions; the child is ours and not yet waited for.
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
-    // The rest of what it says is not waited for; it must not block on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut said, &mut std::io::sink()));
-    (child.id(), child.wait().unwrap())
+    // Read meanwhile: it must not block on a full pipe.
+    let rest = std::thread::spawn(move || {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut said, &mut rest).map(|_| rest)
+    });
+    let status = child.wait().unwrap();
+    (child.id(), status, rest.join().unwrap().unwrap())
 }
 
 /// Removes what a run finished before the signal took effect (a loaded machine) made.
@@ -56,7 +64,7 @@ fn package_stopped_by(city: &Path, target: &Path, signal: libc::c_int) -> (u32, 
     for _ in 0..5 {
         let mut command = bin(city);
         command.args(["report", "package", "-o"]).arg(target);
-        let (pid, status) = signalled_after(command, "正在打包 1/", signal);
+        let (pid, status, _) = signalled_after(command, "正在打包 1/", signal);
         if !status.success() && !target.exists() {
             return (pid, status);
         }
@@ -74,7 +82,7 @@ fn a_demo_stopped_while_it_is_built_leaves_no_store() {
     for _ in 0..5 {
         let mut command = bin(&dir);
         command.args(["demo", "--no-tui"]);
-        let (_, status) = signalled_after(command, "正在生成演示数据", libc::SIGINT);
+        let (_, status, _) = signalled_after(command, "正在生成演示数据", libc::SIGINT);
         if status.success() {
             remove(&dir);
             continue;
@@ -165,4 +173,39 @@ fn what_a_killed_export_left_is_removed_by_the_next_once_idle() {
             std::ffi::OsString::from("电话清单.xlsx")
         ]
     );
+}
+
+/// Ctrl-C while the day's automatic backup is written after a change: the change stands, the
+/// backup goes without leaving a part, and the command ends as the success it was, saying so.
+#[test]
+fn a_stop_during_the_days_backup_keeps_the_change_and_says_so() {
+    let (_tmp, city, _) = city();
+    let backups = city.join("backups");
+    for n in 0..5 {
+        let _ = std::fs::remove_dir_all(&backups);
+        let name = format!("欧阳{}", ["一", "二", "三", "四", "五"][n]);
+        let mut command = bin(&city);
+        command.args(["person", "add", "--name", &name, "--phone"]);
+        command.arg(format!("1391234000{n}"));
+        let (_, status, said) = signalled_after(command, "自动备份", libc::SIGINT);
+        assert!(
+            status.success(),
+            "a saved change is a success: {status:?} {said}"
+        );
+        if !said.contains("自动备份被中断") {
+            continue; // written whole before the signal took effect
+        }
+        let people = stdout(&bin(&city).args(["people", "--json"]).output().unwrap());
+        assert!(people.contains(&name), "the change stands");
+        // The folder itself may not have been made yet.
+        let left: Vec<_> = std::fs::read_dir(&backups)
+            .into_iter()
+            .flatten()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with(".peixun-"))
+            .collect();
+        assert!(left.is_empty(), "no part of the backup: {left:?}");
+        return;
+    }
+    panic!("the backup was written five times before the signal reached it");
 }

@@ -289,6 +289,8 @@ fn auto(dir: &Path) -> Result<()> {
         after_in_background(dir);
         return Ok(());
     }
+    // The command's change is saved: a Ctrl-C now only cuts the backup, and says so.
+    crate::unfinished::stop_only_cuts(t("backup.write.auto_stopped"));
     // A province store takes seconds: say why the prompt has not come back yet.
     crate::errln!(
         "{}",
