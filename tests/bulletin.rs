@@ -5,7 +5,7 @@
 
 use crate::common::offices::*;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use peixun::app::awards::{self, Chosen, NominationInput};
 use peixun::app::Refusal;
 use peixun::domain::award::{AwardKind, Nomination, Selection};
@@ -38,21 +38,6 @@ fn class(office: &str, id: &str, host: &str, kind: SessionKind, course: &str) ->
         }],
         ..s
     })
-}
-
-fn present(session: &str, person: &str) -> [Payload; 2] {
-    [
-        Payload::EnrolmentSet {
-            session: session.into(),
-            person: person.into(),
-            enrolled: true,
-        },
-        Payload::CheckedIn {
-            session: session.into(),
-            person: person.into(),
-            at: day().and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap()),
-        },
-    ]
 }
 
 /// The story, and what each unit's figures must be by it.
@@ -97,7 +82,7 @@ fn story() -> (Office, Office, Office) {
         }),
         person(EZHOU, li, "李强", "13807110044", e),
     ];
-    work.extend(present(s, li));
+    work.extend(attended(s, li));
     city.store.commit(work).unwrap();
     city.applied(&county.send(&city));
     province.applied(&city.send(&province));

@@ -271,9 +271,9 @@ fn record(
 }
 
 /// When the person came: `at` when already decided, else now while the door's session is on.
-/// Keyed in after it (from the paper, the next morning) the clock is not when they came: the
-/// coordinator is asked, 补录 at the start or now, and `None` says the question is open; Esc
-/// brings back `form`, the one the question came from.
+/// Keyed in after it the clock is not when they came: the coordinator is asked, 补录 at the start
+/// or (the same day) now, and `None` says the question is open; Esc brings back `form`, the one
+/// the question came from.
 fn arrival_or_ask(
     state: &mut State,
     at: Option<NaiveDateTime>,
@@ -290,48 +290,45 @@ fn arrival_or_ask(
         return Ok(Some(now));
     };
     match app::checkin::arrival(session, now, None) {
-        // Days later (the paper keyed in at the office), now is not a time of that day: only
-        // the start is offered, so no check-in is recorded as late on a day nobody came.
-        Err(Refusal::Confirm(Confirm::AfterEnd { start, .. })) if now.date() != start.date() => {
-            check()?;
-            let mut ask = AskOverlay::yes_no(
-                tf(
-                    "tui.checkin.after_end_later",
-                    &[
-                        ("name", &name),
-                        ("date", &start.format("%m-%d")),
-                        ("today", &now.format("%m-%d")),
-                        ("start", &start.format("%H:%M")),
-                    ],
-                ),
-                retry(start),
-            );
-            ask.back = form.map(Box::new);
-            state.overlay = Overlay::Confirm(ask);
-            Ok(None)
-        }
         Err(Refusal::Confirm(Confirm::AfterEnd { start, end })) => {
             check()?;
-            let start_words = tf(
-                "tui.checkin.after_end_start",
-                &[("start", &start.format("%H:%M"))],
-            );
-            let now_words = tf(
-                "tui.checkin.after_end_now",
-                &[("now", &now.format("%m-%d %H:%M"))],
-            );
-            let mut ask = AskOverlay::two_ways(
-                tf(
-                    "tui.checkin.after_end",
-                    &[
-                        ("name", &name),
-                        ("end", &end.format("%m-%d %H:%M")),
-                        ("now", &now.format("%m-%d %H:%M")),
-                    ],
-                ),
-                (start_words, retry(start)),
-                (now_words, retry(now)),
-            );
+            let mut ask = if now.date() != start.date() {
+                // Days later (the paper keyed in at the office), now is not a time of that
+                // day: only the start is offered, so nobody is late on a day nobody came.
+                AskOverlay::yes_no(
+                    tf(
+                        "tui.checkin.after_end_later",
+                        &[
+                            ("name", &name),
+                            ("date", &start.format("%m-%d")),
+                            ("today", &now.format("%m-%d")),
+                            ("start", &start.format("%H:%M")),
+                        ],
+                    ),
+                    retry(start),
+                )
+            } else {
+                let start_words = tf(
+                    "tui.checkin.after_end_start",
+                    &[("start", &start.format("%H:%M"))],
+                );
+                let now_words = tf(
+                    "tui.checkin.after_end_now",
+                    &[("now", &now.format("%m-%d %H:%M"))],
+                );
+                AskOverlay::two_ways(
+                    tf(
+                        "tui.checkin.after_end",
+                        &[
+                            ("name", &name),
+                            ("end", &end.format("%m-%d %H:%M")),
+                            ("now", &now.format("%m-%d %H:%M")),
+                        ],
+                    ),
+                    (start_words, retry(start)),
+                    (now_words, retry(now)),
+                )
+            };
             ask.back = form.map(Box::new);
             state.overlay = Overlay::Confirm(ask);
             Ok(None)
