@@ -399,3 +399,20 @@ fn firms_a_sign_up_sheet_brings_for_a_countys_class_are_that_countys() {
         .expect("made");
     assert_eq!(firm["unit"], unit.as_str(), "{firm}");
 }
+
+/// A file that only looks like a workbook by its name is refused in words a coordinator can act
+/// on, and nothing is imported.
+#[test]
+fn a_file_that_is_not_a_workbook_says_what_to_do() {
+    let dir = county();
+    let file = dir.path().join("报名表.xlsx");
+    std::fs::write(&file, "姓名,手机号\n张三,13800001234\n").unwrap();
+    let out = peixun(dir.path(), &["import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("不是能读的表格文件") && text(&out).contains("另存为 .xlsx"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(people_count(dir.path()), 0);
+}

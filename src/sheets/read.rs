@@ -287,7 +287,12 @@ fn read_into(path: &Path, wanted: Option<&str>, out: &mut Sender) -> Result<()> 
     if size > MAX_READ_WHOLE && read_whole(path).map_err(|e| unreadable(&e))? {
         return Err(too_large_to_read_whole());
     }
-    let mut book = open_workbook_auto(path).map_err(|e| unreadable(&e))?;
+    let mut book = open_workbook_auto(path).map_err(|e| {
+        user_error(tf(
+            "cli.sheets.not_a_workbook",
+            &[("file", &path.display()), ("reason", &e)],
+        ))
+    })?;
     let names = book.sheet_names();
     let sheet = match wanted {
         Some(name) => names
