@@ -120,6 +120,87 @@ fn one_added(shorter: impl Iterator<Item = char>, mut longer: impl Iterator<Item
     }
 }
 
+/// Stock words an enterprise's name may end with, longest first: 有限公司 must go before 公司.
+const STOCK_ENDINGS: [&str; 9] = [
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "公司",
+    "集团",
+    "科技",
+    "技术",
+    "实业",
+    "发展",
+];
+
+/// Place names an enterprise's name may begin with (湖北省, 湖北, 鄂州市, 鄂州), by their first
+/// character, longest first: looked up once per character, not tried one by one.
+#[derive(Debug, Default)]
+pub struct Places {
+    by_first: std::collections::HashMap<char, Vec<String>>,
+}
+
+impl Places {
+    pub fn new(names: impl IntoIterator<Item = String>) -> Places {
+        let mut places = Places::default();
+        for name in names {
+            if let Some(first) = name.chars().next() {
+                places.by_first.entry(first).or_default().push(name);
+            }
+        }
+        for names in places.by_first.values_mut() {
+            names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            names.dedup();
+        }
+        places
+    }
+
+    /// What tells `name` apart: without the places it begins with and the stock words it ends
+    /// with (鄂州晶晶水产 and 鄂州市晶晶水产科技有限公司 are both 晶晶水产).
+    pub fn core<'a>(&self, name: &'a str) -> &'a str {
+        let mut core = name;
+        while let Some(rest) = core.chars().next().and_then(|first| {
+            let names = self.by_first.get(&first)?;
+            names
+                .iter()
+                .find_map(|place| core.strip_prefix(place.as_str()))
+        }) {
+            core = rest;
+        }
+        while let Some(rest) = STOCK_ENDINGS
+            .iter()
+            .find_map(|ending| core.strip_suffix(ending))
+        {
+            core = rest;
+        }
+        core
+    }
+}
+
+/// What a short form of a name (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司) is looked for by in
+/// known names: its core, two characters or more. Built once, it is tried on every known
+/// enterprise.
+pub struct ShortForm<'a>(Option<memchr::memmem::Finder<'a>>);
+
+impl<'a> ShortForm<'a> {
+    pub fn new(typed_core: &'a str) -> ShortForm<'a> {
+        ShortForm(
+            typed_core
+                .chars()
+                .nth(1)
+                .is_some()
+                .then(|| memchr::memmem::Finder::new(typed_core)),
+        )
+    }
+
+    /// Whether a known enterprise's `name` may be the one typed in short.
+    pub fn of(&self, name: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|finder| finder.find(name.as_bytes()).is_some())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneError(pub String);
 
@@ -233,6 +314,57 @@ mod tests {
             let chars: Vec<char> = name.chars().collect();
             proptest::prop_assert_eq!(near_name(&typed, &name), distance(&typed, &chars) == 1);
         }
+    }
+
+    fn places() -> Places {
+        Places::new(["湖北省", "湖北", "鄂州市", "鄂州", "华容区", "华容"].map(String::from))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_core_is_a_part_of_the_name(name in "[鄂州市湖北华容晶水产科技有限公司a]{0,14}") {
+            let core = places().core(&name);
+            proptest::prop_assert!(name.contains(core));
+            proptest::prop_assert_eq!(places().core(core), core, "stripped to the end");
+        }
+    }
+
+    #[test]
+    fn a_core_is_the_name_without_its_places_and_stock_words() {
+        let places = places();
+        assert_eq!(places.core("鄂州市晶晶水产科技有限公司"), "晶晶水产");
+        assert_eq!(
+            places.core("湖北鄂州晶晶水产"),
+            "晶晶水产",
+            "places in turn"
+        );
+        assert_eq!(places.core("鄂州华容晶晶水产股份有限公司"), "晶晶水产");
+        assert_eq!(
+            places.core("晶晶水产有限司"),
+            "晶晶水产有限司",
+            "a slip is no stock word"
+        );
+        assert_eq!(places.core("鄂州市科技有限公司"), "");
+        assert_eq!(
+            places.core("武汉晶晶"),
+            "武汉晶晶",
+            "a place not of the campaign"
+        );
+    }
+
+    #[test]
+    fn a_short_form_holds_what_tells_the_name_apart() {
+        let places = places();
+        let short = ShortForm::new(places.core("鄂州晶晶水产"));
+        assert!(short.of("鄂州市晶晶水产科技有限公司"));
+        assert!(!short.of("鄂州市晶华水产科技有限公司"));
+        let nothing_left = ShortForm::new(places.core("鄂州科技有限公司"));
+        assert!(!nothing_left.of("鄂州市华达科技有限公司"));
+        let one = ShortForm::new(places.core("鄂州晶"));
+        assert!(
+            !one.of("鄂州市晶晶水产科技有限公司"),
+            "one character says too little"
+        );
     }
 
     #[test]

@@ -338,6 +338,53 @@ fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
     assert_eq!(store.enterprises().unwrap().len(), 2);
 }
 
+/// A walk-in's firm given in short (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司: the 市 and the
+/// stock words left out) is asked about as a near name is, in words that say it may be a short
+/// form; a short name that is all place and stock words asks nothing.
+#[test]
+fn a_short_form_of_a_known_enterprise_is_asked_about_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
+    let id = app::sessions::save(
+        &store,
+        None,
+        &session_input("培训班", "2023-04-25"),
+        true,
+        warn(),
+    )
+    .unwrap()
+    .id;
+    let draft = |phone: &str, firm: &str, new_enterprise: bool| PersonDraft {
+        name: "王五".into(),
+        phone: phone.into(),
+        position: String::new(),
+        enterprise: firm.into(),
+        credit_code: String::new(),
+        new_enterprise,
+    };
+    let known = "鄂州市晶晶水产科技有限公司";
+    app::sessions::enrol(&store, &id, &draft("13800001111", known, false), false).unwrap();
+    let ops = store.ops().count();
+    let short = draft("13800002222", "鄂州晶晶水产", false);
+    match app::sessions::enrol(&store, &id, &short, false) {
+        Err(Refusal::Confirm(Confirm::NewEnterprise { typed, near })) => {
+            assert_eq!(typed, "鄂州晶晶水产");
+            assert_eq!(near, [known]);
+            let said = Confirm::new_enterprise_text(&typed, &near, false);
+            assert!(said.contains("名称相近，可能是它的简称"), "{said}");
+        }
+        other => panic!("expected the question, got {other:?}"),
+    }
+    assert_eq!(store.ops().count(), ops, "nothing written");
+    let place_only = draft("13800003333", "鄂州科技有限公司", false);
+    let enrolled = app::sessions::enrol(&store, &id, &place_only, false).unwrap();
+    let made = enrolled.person().enterprise.clone().unwrap();
+    assert_eq!(
+        store.enterprise(&made).unwrap().unwrap().name,
+        "鄂州科技有限公司"
+    );
+}
+
 /// The city holds its counties' sessions, but what it enters on their lists would never travel
 /// down to the county's door: it is told whose list it is, and nothing is written. Its own
 /// session, hosted by a county, stays its list.

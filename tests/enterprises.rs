@@ -320,10 +320,9 @@ fn a_name_with_full_width_brackets_is_found_as_typed() {
 fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
     let dir = county();
     let d = dir.path();
-    stdout(&peixun(
-        d,
-        &["enterprise", "add", "--name", "鄂州市晶晶水产科技有限公司"],
-    ));
+    for name in ["鄂州市晶晶水产科技有限公司", "鄂州市华达机械有限公司"] {
+        stdout(&peixun(d, &["enterprise", "add", "--name", name]));
+    }
     let path = sheet(
         d,
         "报名表.csv",
@@ -331,6 +330,7 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
             "张三,13800001111,鄂州晶晶水产科技有限公司,,".to_string(),
             "李四,13800002222,鄂州市华光光电有限公司,,".to_string(),
             "王五,13800003333,鄂州市华光光电有限司,,".to_string(),
+            "赵六,13800004444,华达机械公司,,".to_string(),
         ],
     );
     let preview = json(&peixun(
@@ -347,7 +347,14 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
         warnings.contains("第 4 行的企业“鄂州市华光光电有限司”与表中的“鄂州市华光光电有限公司”（第 3 行）只差一个字"),
         "{warnings}"
     );
-    assert_eq!(enterprises(d).len(), 1, "nothing written by the preview");
+    // A short form is said as one, not as one character apart.
+    assert!(
+        warnings.contains(
+            "第 5 行的企业“华达机械公司”与已登记的“鄂州市华达机械有限公司”名称相近，可能是它的简称"
+        ),
+        "{warnings}"
+    );
+    assert_eq!(enterprises(d).len(), 2, "nothing written by the preview");
     stdout(&peixun(d, &["import", path.to_str().unwrap()]));
-    assert_eq!(enterprises(d).len(), 4);
+    assert_eq!(enterprises(d).len(), 6);
 }

@@ -2,6 +2,7 @@
 //! a new person, with their enterprise found among the office's or made new.
 
 use super::{Confirm, Outcome, Refusal};
+use crate::campaign;
 use crate::domain::input::{self, FieldError};
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{credit_code, pinyin, text, Categories, Enterprise};
@@ -190,7 +191,8 @@ struct EnterprisesNamed {
     /// The same for names whose initials start with what was typed, when it is two or more
     /// lower-case Latin letters (as the form's suggestions match them).
     by_initials: FirstFew,
-    /// Names one character from the typed one (a 市 left out, a character mistyped).
+    /// Names one character from the typed one (a 市 left out, a character mistyped), or of
+    /// which the typed one may be a short form (鄂州晶晶水产).
     near: FirstFew,
 }
 
@@ -220,6 +222,7 @@ impl EnterprisesNamed {
             near: FirstFew::default(),
         };
         let typed_chars: Vec<char> = typed.chars().collect();
+        let short_form = text::ShortForm::new(campaign::places().core(typed));
         let partial = typed.chars().count() >= 2;
         let initials = partial && typed.bytes().all(|b| b.is_ascii_lowercase());
         for e in store.enterprises_for_people_each() {
@@ -233,7 +236,8 @@ impl EnterprisesNamed {
             if initials && initials_start_with(&e.name, typed) {
                 found.by_initials.add(&e);
             }
-            if e.name != typed && text::near_name(&typed_chars, &e.name) {
+            if e.name != typed && (text::near_name(&typed_chars, &e.name) || short_form.of(&e.name))
+            {
                 found.near.add(&e);
             }
             if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {

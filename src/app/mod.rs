@@ -27,6 +27,7 @@ pub mod teachers;
 use color_eyre::Report;
 
 use crate::domain::input::{FieldError, FieldErrors};
+use crate::domain::text;
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::store::{CommitError, SessionFull};
@@ -59,7 +60,8 @@ pub enum Confirm {
         end: chrono::NaiveDateTime,
     },
     /// The enterprise typed is new, but its name is one character from known ones
-    /// (鄂州晶晶水产… for 鄂州市晶晶水产…): most often a slip that would count one enterprise twice.
+    /// (鄂州晶晶水产… for 鄂州市晶晶水产…) or may be a short form of one (鄂州晶晶水产): most often
+    /// a slip that would count one enterprise twice.
     NewEnterprise { typed: String, near: Vec<String> },
     /// The need already has an answer, given on `answered`: a new one replaces it.
     ReplaceAnswer {
@@ -73,11 +75,14 @@ impl Confirm {
     /// A new enterprise's question in words; `flag` is how the CLI answers it.
     pub fn new_enterprise_text(typed: &str, near: &[String], flag: bool) -> String {
         let names: Vec<String> = near.iter().map(|n| format!("“{n}”")).collect();
+        let typed_chars: Vec<char> = typed.chars().collect();
+        let one_apart = near.iter().all(|n| text::near_name(&typed_chars, n));
         tf(
-            if flag {
-                "cli.enrol.near_enterprise_flag"
-            } else {
-                "cli.enrol.near_enterprise"
+            match (one_apart, flag) {
+                (true, true) => "cli.enrol.near_enterprise_flag",
+                (true, false) => "cli.enrol.near_enterprise",
+                (false, true) => "cli.enrol.like_enterprise_flag",
+                (false, false) => "cli.enrol.like_enterprise",
             },
             &[("typed", &typed), ("near", &names.join(&t("cli.list_sep")))],
         )

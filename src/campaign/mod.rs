@@ -22,6 +22,8 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::text::Places;
+
 pub use catalog::{
     Certification, ChecklistDef, ChecklistKind, CityDeadline, Course, CourseCategory, CourseMode,
     DatePrecision, JointSession, Liaison, Material, MaterialItem, Service, SourceDoc, StatsTable,
@@ -158,6 +160,22 @@ pub fn campaign() -> &'static Campaign {
     CAMPAIGN.get_or_init(|| match load() {
         Ok(c) => c,
         Err(e) => panic!("embedded campaign data is broken ({e}); run `cargo test --lib campaign`"),
+    })
+}
+
+/// The places an enterprise's name may begin with: every unit's name and short name, with and
+/// without the word for what kind of place it is (鄂州市 and 鄂州, 葛店开发区 and 葛店).
+pub fn places() -> &'static Places {
+    static PLACES: OnceLock<Places> = OnceLock::new();
+    PLACES.get_or_init(|| {
+        let mut names = Vec::new();
+        for unit in &campaign().units {
+            for name in [&unit.name, &unit.short] {
+                names.push(name.clone());
+                names.extend(stem(name));
+            }
+        }
+        Places::new(names)
     })
 }
 

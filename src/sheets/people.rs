@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::enterprises::filled_in;
 use super::import::{self, clean_phone, reason, Column, Need, Row, Schema, Sheet};
 use super::read::SheetRows;
+use crate::campaign;
 use crate::domain::known_enterprises::{KnownEnterprises, Match, Seen};
 use crate::domain::{credit_code, input, text, Categories, Enterprise};
 use crate::error::user_error;
@@ -264,9 +265,11 @@ impl RowRules<'_> {
 
     fn say_near(&mut self, row: usize, name: &str, plan: &mut PeoplePlan) {
         let typed: Vec<char> = name.chars().collect();
-        let found = self
-            .known
-            .near(|known| text::near_name(&typed, known), NEAR_NAMED);
+        let short_form = text::ShortForm::new(campaign::places().core(name));
+        let found = self.known.near(
+            |known| text::near_name(&typed, known) || short_form.of(known),
+            NEAR_NAMED,
+        );
         let Some((_, seen)) = found.first() else {
             return;
         };
@@ -276,14 +279,16 @@ impl RowRules<'_> {
             .iter()
             .take(if seen.is_empty() { NEAR_NAMED } else { 1 })
             .map(|(e, _)| e.name.as_str())
-            .collect::<Vec<_>>()
-            .join(&t("cli.sheets.near_sep"));
+            .collect::<Vec<_>>();
+        let one_apart = near.iter().all(|known| text::near_name(&typed, known));
+        let near = near.join(&t("cli.sheets.near_sep"));
         self.near += 1;
         if self.near <= NEAR_SAID {
-            let key = if seen.is_empty() {
-                "cli.sheets.near_enterprise"
-            } else {
-                "cli.sheets.near_on_row"
+            let key = match (seen.is_empty(), one_apart) {
+                (true, true) => "cli.sheets.near_enterprise",
+                (false, true) => "cli.sheets.near_on_row",
+                (true, false) => "cli.sheets.like_enterprise",
+                (false, false) => "cli.sheets.like_on_row",
             };
             plan.warnings.push(tf(
                 key,
@@ -328,8 +333,9 @@ impl RowRules<'_> {
                 Ok(RowEnterprise::Id(k.id.clone()))
             }
             Match::New => {
-                // One character from a known name is most often the same enterprise mistyped:
-                // made new as the sheet says, and said, so the preview can be corrected first.
+                // One character from a known name, or a short form of one, is most often the same
+                // enterprise: made new as the sheet says, and said, so the preview can be
+                // corrected first.
                 if code.is_none() {
                     self.say_near(row.number, &name, plan);
                 }

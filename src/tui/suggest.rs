@@ -7,6 +7,7 @@
 use super::app::{Overlay, State};
 use super::forms::{Form, FormKind};
 use super::tabs::checkin::{CheckinState, IndexJob};
+use crate::campaign;
 use crate::domain::teacher::Teacher;
 use crate::domain::text::mask_phone;
 use crate::search::normalise_query;
@@ -234,8 +235,9 @@ fn people(door: &CheckinState, field: &str, typed: &str) -> Vec<Suggestion> {
 /// Between a name's initials from its start and from after each place in it.
 const INITIALS_APART: char = '|';
 
-/// Enterprises whose name holds what was typed, or whose initials start with it (from the name's
-/// start or its trade name's); the shorter
+/// Enterprises whose name holds what was typed (without the places it begins with and the stock
+/// words it ends with), or whose initials start with it (from the name's start or its trade
+/// name's); the shorter
 /// names first (the likelier meant), and nothing once the name is typed out.
 pub fn enterprises(known: &KnownEnterprises, typed: &str) -> Vec<Suggestion> {
     let query = normalise_query(typed);
@@ -243,7 +245,14 @@ pub fn enterprises(known: &KnownEnterprises, typed: &str) -> Vec<Suggestion> {
         return Vec::new();
     }
     let ascii = query.is_ascii();
-    let finder = memchr::memmem::Finder::new(if ascii { query.as_str() } else { typed });
+    // A short form (鄂州晶晶 for 鄂州市晶晶水产…) is looked for by what tells it apart.
+    let core = campaign::places().core(typed);
+    let needle = match (ascii, core.chars().nth(1).is_some()) {
+        (true, _) => query.as_str(),
+        (false, true) => core,
+        (false, false) => typed,
+    };
+    let finder = memchr::memmem::Finder::new(needle);
     // Each match as (length, name) to rank by, without a copy: at ten times the province the
     // field looks through 120,000 names on every keystroke.
     let mut found: Vec<(usize, &str)> = known
@@ -449,6 +458,11 @@ mod tests {
             "not from the middle of a place (州市)"
         );
         assert!(enterprises(&known, "华宇").is_empty(), "typed out");
+        assert_eq!(
+            labels(enterprises(&known, "鄂州华宇光")),
+            ["华宇光电", "鄂州市华宇光电科技有限公司"],
+            "a short form, by what tells it apart"
+        );
         let twice = known_enterprises(["华宇光电", "ABC", "华宇光电"]);
         assert_eq!(
             labels(enterprises(&twice, "hygd")),
