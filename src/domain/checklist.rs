@@ -34,6 +34,11 @@ impl ItemStatus {
         crate::i18n::t(&format!("cli.status.{}", self.key()))
     }
 
+    /// The label in a grid's narrow column (English “late” for “overdue”).
+    pub fn short_label(self) -> String {
+        crate::i18n::t(&format!("cli.status_short.{}", self.key()))
+    }
+
     pub fn is_open(self) -> bool {
         !matches!(self, Self::Done | Self::Waived)
     }

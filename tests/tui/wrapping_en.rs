@@ -148,3 +148,36 @@ fn the_checklist_grid_footer_wraps_on_a_narrow_screen() {
     let buffer = draw(&state, 30, 24).backend().buffer().clone();
     assert_eq!(assert_shown_whole(&buffer, &text, Lang::En), 2);
 }
+
+/// A report's description is cut on its line at 80 columns in English; the selected one is said
+/// whole under the list.
+#[test]
+fn the_reports_list_says_the_selected_description_whole_below_it() {
+    set_lang(Lang::En);
+    let (_dir, store) = county_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('5'));
+    let about = t("tui.reports.stats_about");
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.lines().any(|line| line.trim_end() == about),
+        "{screen}"
+    );
+    // The wide screen's line holds it: it is not said twice.
+    let wide = screen_text(&state, 200, 24);
+    assert_eq!(wide.matches(about.as_str()).count(), 1, "{wide}");
+}
+
+/// The checklist grid's English statuses fit its columns: a short word, and the count of closed
+/// items only where it fits, never a word cut.
+#[test]
+fn the_checklist_grid_cuts_no_status_at_80_columns() {
+    set_lang(Lang::En);
+    let (_dir, store) = city_store();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    let screen = screen_text(&state, 80, 24);
+    let grid: Vec<&str> = screen.lines().skip(3).take(6).collect();
+    assert!(grid.iter().all(|row| !row.contains('…')), "{screen}");
+    assert!(grid.iter().any(|row| row.contains("late")), "{screen}");
+}

@@ -259,14 +259,18 @@ fn item_panel_lines(tab: &ChecklistState, view: &View, w: usize) -> Vec<Line<'st
     lines
 }
 
-fn cell_text(cell: &Cell) -> String {
-    let label = cell.status.label();
+/// A cell's status in its column's width: with its count of closed items while some are open,
+/// when the count fits (the footer says the selected cell whole).
+fn cell_text(cell: &Cell, col_w: usize) -> String {
+    let label = cell.status.short_label();
     // Closed cells are all closed: a count says something only while items are open.
     if cell.total > 1 && cell.status.is_open() {
-        format!("{label} {}/{}", cell.closed, cell.total)
-    } else {
-        label
+        let counted = format!("{label} {}/{}", cell.closed, cell.total);
+        if width(&counted) <= col_w {
+            return counted;
+        }
     }
+    label
 }
 
 fn render_grid(frame: &mut Frame, area: Rect, tab: &ChecklistState, view: &View) {
@@ -323,7 +327,7 @@ fn render_grid(frame: &mut Frame, area: Rect, tab: &ChecklistState, view: &View)
         for (j, s) in c.steps.iter().enumerate() {
             spans.push(Span::raw(" "));
             let (text, mut style) = match c.cell(unit, &s.id) {
-                Some(cell) => (cell_text(&cell), status_style(theme, cell.status)),
+                Some(cell) => (cell_text(&cell, col_w), status_style(theme, cell.status)),
                 None => ("-".to_string(), theme.dim),
             };
             if i == c.row && j == c.col {

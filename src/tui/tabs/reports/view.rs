@@ -69,6 +69,12 @@ fn list_lines(
     ];
     let names: Vec<(String, String)> = ENTRIES.iter().map(|e| entry_text(chosen, *e)).collect();
     let name_w = names.iter().map(|(n, _)| width(n)).max().unwrap_or(8) + 2;
+    let about_w = w.saturating_sub(name_w + 2);
+    // What the selected entry does, whole, when its line cuts it (English at 80 columns).
+    let selected_cut = names
+        .get(r.selected)
+        .map(|(_, about)| about.clone())
+        .filter(|about| width(about) > about_w);
     for (i, (name, about)) in names.into_iter().enumerate() {
         let selected = i == r.selected;
         let marker = if selected { "> " } else { "  " };
@@ -77,7 +83,6 @@ fn list_lines(
         } else {
             Style::new()
         };
-        let about_w = w.saturating_sub(name_w + 2);
         // A session's title loses its middle (its tail tells sessions apart); prose its end.
         let about = if matches!(
             ENTRIES[i],
@@ -116,6 +121,9 @@ fn list_lines(
             lines.push(Line::styled(part, style));
         }
     } else {
+        for part in selected_cut.iter().flat_map(|about| wrap_words(about, w)) {
+            lines.push(Line::styled(part, theme.dim));
+        }
         let key = view.keymap.hint(Action::Open).unwrap_or_default();
         lines.push(Line::styled(
             tf("tui.reports.how", &[("key", &key)]),
