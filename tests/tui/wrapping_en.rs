@@ -181,3 +181,19 @@ fn the_checklist_grid_cuts_no_status_at_80_columns() {
     assert!(grid.iter().all(|row| !row.contains('…')), "{screen}");
     assert!(grid.iter().any(|row| row.contains("late")), "{screen}");
 }
+
+/// Someone on another session's list is asked about in one line that keeps what to press.
+#[test]
+fn the_door_asks_about_someone_off_the_list_in_one_line_that_keeps_what_to_press() {
+    set_lang(Lang::En);
+    let d = door_store();
+    let mut state = at_door(&d, 8, 55);
+    let code = d.store.person(&d.id("张珊")).unwrap().unwrap().code;
+    typed(&d.store, &mut state, &code);
+    press(&d.store, &mut state, KeyCode::Enter);
+    let screen = screen_text(&state, 80, 24);
+    assert!(
+        screen.contains("is not on this list: Enter again checks them in and adds them"),
+        "{screen}"
+    );
+}
