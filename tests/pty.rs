@@ -213,7 +213,8 @@ fn the_door_checks_someone_in_and_the_count_moves_on_screen() {
 
     // Initials are said back first; the second Enter checks that person in.
     s.send("\r");
-    s.wait_text("请再按");
+    // On the list or not, the question says to press Enter again.
+    s.wait_text("再按 Enter");
     s.send("\r");
     // The demo's day may not be the session's: then the door asks which time to record.
     s.wait_for("a check-in or the time question", |screen| {

@@ -68,6 +68,9 @@ mod sync;
 #[path = "tui/sync_fixtures.rs"]
 pub(crate) mod sync_fixtures;
 
+#[path = "tui/trust.rs"]
+mod trust;
+
 #[path = "tui/wrapping.rs"]
 mod wrapping;
 

@@ -23,6 +23,7 @@ pub mod plans;
 pub mod publicity;
 pub mod sessions;
 pub mod teachers;
+pub mod trust;
 
 use color_eyre::Report;
 

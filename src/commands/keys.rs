@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::{open_store, print_json, print_table, refused, role_label, unit_name, user_error};
+use super::{open_store, print_json, print_table, role_label, unit_name, user_error};
+use crate::app;
 use crate::cli::Cli;
 use crate::cli_bundle::KeysCommand;
 use crate::domain::input::resolve_unit;
@@ -13,9 +14,9 @@ use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{place_of, write_atomically, Place, PlaceError};
 use crate::sync::identity::keys_dir;
-use crate::sync::rotation::{self, Rotation};
-use crate::sync::trust::{self, Roster, TrustSource};
-use crate::sync::{hex, Card, Keys};
+use crate::sync::rotation;
+use crate::sync::trust::{self, TrustSource};
+use crate::sync::{hex, Keys};
 
 use crate::sync::summary::office_name as name;
 
@@ -87,91 +88,12 @@ fn show(store: &Store, keys: &Keys, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = crate::input_file::read(path, crate::sync::trust::MAX_TRUST_FILE)
-        .map_err(|e| user_error(e.to_string()))?;
-    // Not text at all: most likely a bundle or a spreadsheet picked by mistake.
-    String::from_utf8(bytes)
-        .map_err(|_| user_error(tf("sync.trust.not_text", &[("file", &path.display())])))
-}
-
 fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>) -> Result<()> {
-    let text = read_text(file)?;
-    if Rotation::looks_like(&text) {
-        let certificate = Rotation::from_text(&text).map_err(|e| user_error(e.to_string()))?;
-        let change = rotation::accept_rotation(store, &certificate).map_err(refused)?;
-        if change == trust::Change::Unchanged {
-            crate::outln!(
-                "{}",
-                tf(
-                    "sync.rotation.already",
-                    &[
-                        ("office", &name(&certificate.card.body.office)),
-                        ("epoch", &certificate.card.body.epoch)
-                    ]
-                )
-            );
-            return Ok(());
-        }
-        crate::outln!(
-            "{}",
-            tf(
-                "sync.rotation.accepted",
-                &[
-                    ("office", &name(&certificate.card.body.office)),
-                    ("epoch", &certificate.card.body.epoch),
-                    ("change", &change.label()),
-                    ("fingerprint", &certificate.card.fingerprint())
-                ]
-            )
-        );
-        return Ok(());
+    let read = app::trust::read(file)?;
+    let trusted = app::trust::take_in(store, keys, &read, fingerprint)?;
+    for line in trusted.lines() {
+        crate::outln!("{line}");
     }
-    if Roster::looks_like(&text) {
-        let roster = Roster::from_text(&text).map_err(|e| user_error(e.to_string()))?;
-        let report = trust::accept_roster(store, keys, &roster).map_err(refused)?;
-        crate::outln!(
-            "{}",
-            tf(
-                "sync.trust.roster_done",
-                &[
-                    ("signer", &name(&roster.body.signer)),
-                    ("version", &roster.body.version)
-                ]
-            )
-        );
-        for (office, change) in report {
-            crate::outln!(
-                "{}",
-                tf(
-                    "sync.trust.roster_entry",
-                    &[("office", &name(&office)), ("change", &change.label())]
-                )
-            );
-        }
-        return Ok(());
-    }
-    let card = Card::from_text(&text).map_err(|e| user_error(e.to_string()))?;
-    let Some(typed) = fingerprint else {
-        return Err(user_error(
-            trust::TrustError::FingerprintNeeded {
-                office: card.body.office.clone(),
-            }
-            .to_string(),
-        ));
-    };
-    let change = trust::trust_card(store, &card, typed).map_err(refused)?;
-    crate::outln!(
-        "{}",
-        tf(
-            "sync.trust.done",
-            &[
-                ("office", &name(&card.body.office)),
-                ("change", &change.label()),
-                ("fingerprint", &card.fingerprint())
-            ]
-        )
-    );
     Ok(())
 }
 

@@ -29,7 +29,7 @@ fn the_tab_and_its_forms_fit_80_columns() {
     assert_fits(&screen);
     assert!(screen.iter().any(|r| r.contains("(generation 1)")));
     assert!(screen.iter().any(|r| r.contains("people to review (0)")));
-    assert!(screen.iter().any(|r| r.ends_with("(stick or folder)")));
+    assert!(screen.iter().any(|r| r.ends_with("a trusts a card")));
     for _ in 0..2 {
         press(&store, &mut state, KeyCode::Char('l'));
         assert_fits(&rows(draw(&state, 80, 24).backend().buffer()));
@@ -45,6 +45,18 @@ fn the_tab_and_its_forms_fit_80_columns() {
     press(&store, &mut state, KeyCode::Esc);
     press(&store, &mut state, KeyCode::Char('i'));
     assert_fits(&rows(draw(&state, 80, 24).backend().buffer()));
+    // The trust form, each field's hint in turn.
+    press(&store, &mut state, KeyCode::Esc);
+    press(&store, &mut state, KeyCode::Char('a'));
+    assert_fits(&rows(draw(&state, 80, 24).backend().buffer()));
+    press(&store, &mut state, KeyCode::Tab);
+    let form = rows(draw(&state, 80, 24).backend().buffer());
+    assert_fits(&form);
+    assert!(
+        form.iter().any(|r| r.contains("on the phone")),
+        "{}",
+        form.join("\n")
+    );
 }
 
 #[test]

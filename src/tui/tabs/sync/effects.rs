@@ -6,8 +6,10 @@
 use color_eyre::eyre::Result;
 
 use super::data;
-use super::state::{BundleForm, FileResult, Outcome, SyncEffect, SyncJob};
+use super::state::{FileResult, Outcome, SyncEffect, SyncJob};
 use super::update::form;
+use crate::app;
+use crate::campaign::unit_name;
 use crate::i18n::{t, tf};
 use crate::store::Store;
 use crate::sync::export::{check_destination, export, ExportOptions, FILES_CAP};
@@ -26,15 +28,15 @@ use crate::tui::tabs::checkin::effects as door;
 pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effect: SyncEffect) {
     let result = match effect {
         SyncEffect::Start {
-            form,
+            export_to,
             place,
             with_files,
         } => {
             if busy(state) {
                 return;
             }
-            let job = match form {
-                BundleForm::Export { to } => match check_destination(&place) {
+            let job = match export_to {
+                Some(to) => match check_destination(&place) {
                     // The form's line is narrow: the short form of the refusal.
                     Err(_) => return refuse(state, "output", t("sync.tui.bad_place")),
                     Ok(_) => SyncJob::Export {
@@ -43,7 +45,7 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
                         with_files,
                     },
                 },
-                BundleForm::Import => match incoming_bundles(&place, store.office()) {
+                None => match incoming_bundles(&place, store.office()) {
                     Ok((paths, _)) => SyncJob::Import { paths },
                     Err(message) => return refuse(state, "input", message),
                 },
@@ -54,6 +56,7 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
             return start(workers, state, Work::Sync(job));
         }
         SyncEffect::Finished(done) => return finish(store, state, *done),
+        SyncEffect::Trust { path, fingerprint } => return trust(store, state, &path, &fingerprint),
         SyncEffect::Refresh => data::load(store, &mut state.sync, state.today),
         SyncEffect::Open(kind) => {
             state.sync.media = data::media();
@@ -65,6 +68,57 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
     };
     if let Err(e) = result {
         state.error(chain(&e));
+    }
+}
+
+/// Trusts the file the form names. What stops it is said next to the field to fix, the form
+/// staying open; what changed goes in the results panel, with the peers read again.
+fn trust(store: &Store, state: &mut State, path: &std::path::Path, fingerprint: &str) {
+    let file = match app::trust::read(path) {
+        Ok(file) => file,
+        Err(refusal) => return refuse_or_fail(state, "card", refusal),
+    };
+    // A card is the one kind checked by the fingerprint: its refusals are that field's.
+    let field = match file.card_office() {
+        Some(office) if fingerprint.is_empty() => {
+            let message = tf(
+                "sync.tui.fingerprint_needed",
+                &[("office", &unit_name(office))],
+            );
+            return refuse(state, "fingerprint", message);
+        }
+        Some(_) => "fingerprint",
+        None => "card",
+    };
+    let mut lines = Vec::new();
+    let trusted = keys(store, &mut lines)
+        .map_err(app::Refusal::from)
+        .and_then(|keys| app::trust::take_in(store, &keys, &file, Some(fingerprint)));
+    match trusted {
+        Ok(trusted) => {
+            lines.extend(trusted.lines());
+            state.overlay = Overlay::None;
+            finish(
+                store,
+                state,
+                Done {
+                    outcome: Outcome {
+                        lines,
+                        ..Outcome::default()
+                    },
+                    changed: false,
+                },
+            );
+        }
+        Err(refusal) => refuse_or_fail(state, field, refusal),
+    }
+}
+
+/// A refusal next to `field`; the machine failing, on the status line.
+fn refuse_or_fail(state: &mut State, field: &str, refusal: app::Refusal) {
+    match refusal {
+        app::Refusal::Failed(report) => state.error(chain(&report)),
+        refusal => refuse(state, field, color_eyre::Report::from(refusal).to_string()),
     }
 }
 

@@ -70,22 +70,29 @@ pub enum SyncEffect {
     Refresh,
     /// Look for sticks, then open this form.
     Open(BundleForm),
-    /// Check the place typed in the open bundle form, then start the export or import on a
-    /// worker; what is wrong with the place goes next to its field.
+    /// Check the place typed in the open bundle form, then start the export (to the office
+    /// named) or the import on a worker; what is wrong with the place goes next to its field.
     Start {
-        form: BundleForm,
+        export_to: Option<String>,
         place: PathBuf,
         with_files: bool,
     },
     /// A job ended: read the tabs again if it took something in, and show the outcome.
     Finished(Box<super::effects::Done>),
+    /// Trust the card, roster or rotation certificate at `path`, a card by the fingerprint
+    /// typed; what is wrong goes next to its field, what changed in the results panel.
+    Trust { path: PathBuf, fingerprint: String },
 }
 
 /// Which bundle form is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BundleForm {
-    Export { to: String },
+    Export {
+        to: String,
+    },
     Import,
+    /// Another office's card, roster or rotation certificate, to trust.
+    Trust,
 }
 
 /// How the last export or import ended.

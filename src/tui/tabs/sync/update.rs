@@ -24,6 +24,7 @@ fn labelled(name: &'static str, value: &str) -> Field {
 pub fn form(sync: &SyncState, kind: &BundleForm) -> Option<Form> {
     match kind {
         BundleForm::Import => Some(import_form(sync)),
+        BundleForm::Trust => Some(trust_form(sync)),
         BundleForm::Export { to } => {
             let peer = sync.peers.iter().find(|p| &p.office == to)?;
             Some(export_form(sync, peer))
@@ -74,6 +75,19 @@ fn import_form(sync: &SyncState) -> Form {
     ))
 }
 
+/// Trust: the file another office gave (on the stick found first, its name to add), and the
+/// fingerprint its coordinator read out on the phone.
+fn trust_form(sync: &SyncState) -> Form {
+    Form::build(Form::new(
+        FormKind::Bundle(BundleForm::Trust),
+        t("sync.tui.trust_title"),
+        vec![
+            labelled("card", &default_place(&sync.media)),
+            labelled("fingerprint", ""),
+        ],
+    ))
+}
+
 /// The bundle form's values as work for the worker, or the field to fix. The form closes when
 /// the work starts.
 pub fn submit(state: &mut State) -> Option<Effect> {
@@ -103,16 +117,30 @@ pub fn submit(state: &mut State) -> Option<Effect> {
             )
         }
         BundleForm::Import => ("input", value("input")),
+        BundleForm::Trust => ("card", value("card")),
     };
     if typed.is_empty() {
         form.set_error(field, t("tui.form.required"));
         return None;
     }
-    // Whether the place is there, and what it holds, the runner finds out.
-    Some(Effect::Sync(SyncEffect::Start {
-        with_files: value("files") != "no",
-        place: crate::tui::effects::expand(&typed),
-        form: kind,
+    let place = crate::tui::effects::expand(&typed);
+    let with_files = value("files") != "no";
+    Some(Effect::Sync(match kind {
+        BundleForm::Trust => SyncEffect::Trust {
+            path: place,
+            fingerprint: value("fingerprint"),
+        },
+        // Whether the place is there, and what it holds, the runner finds out.
+        BundleForm::Export { to } => SyncEffect::Start {
+            export_to: Some(to),
+            place,
+            with_files,
+        },
+        BundleForm::Import => SyncEffect::Start {
+            export_to: None,
+            place,
+            with_files,
+        },
     }))
 }
 
@@ -159,7 +187,7 @@ pub fn update(s: &mut SyncState, ctx: &mut Ctx, action: Action) -> Option<Effect
         Action::PageUp => s.scroll = s.scroll.saturating_sub(PAGE),
         _ => {}
     }
-    if !matches!(action, Action::Open | Action::Import) {
+    if !matches!(action, Action::Open | Action::Import | Action::Add) {
         return None;
     }
     if s.running.is_some() {
@@ -168,6 +196,8 @@ pub fn update(s: &mut SyncState, ctx: &mut Ctx, action: Action) -> Option<Effect
     }
     let kind = if action == Action::Import {
         BundleForm::Import
+    } else if action == Action::Add {
+        BundleForm::Trust
     } else {
         match s.selected_peer() {
             Some(peer) if peer.revoked => {
@@ -179,7 +209,8 @@ pub fn update(s: &mut SyncState, ctx: &mut Ctx, action: Action) -> Option<Effect
                 to: peer.office.clone(),
             },
             None => {
-                ctx.error(t("sync.tui.no_peers"));
+                let key = ctx.keymap.hint(Action::Add).unwrap_or_default();
+                ctx.error(tf("sync.tui.no_peers", &[("key", &key)]));
                 return None;
             }
         }
@@ -201,6 +232,7 @@ pub fn hints(s: &SyncState) -> Vec<Hint> {
         out.push((Action::Open, "export"));
     }
     out.push((Action::Import, "import"));
+    out.push((Action::Add, "trust"));
     if s.panel == Panel::Results {
         out.push((Action::Back, "close"));
     }

@@ -73,7 +73,8 @@ fn peer_lines(tab: &SyncState, view: &View, w: usize, room: usize) -> Vec<Line<'
     let theme = view.theme;
     let s = tab;
     if s.peers.is_empty() {
-        return wrap_words(&t("sync.tui.no_peers"), w)
+        let key = view.keymap.hint(Action::Add).unwrap_or_default();
+        return wrap_words(&tf("sync.tui.no_peers", &[("key", &key)]), w)
             .into_iter()
             .map(|l| Line::styled(l, theme.dim))
             .collect();
@@ -370,9 +371,13 @@ fn bottom_lines(tab: &SyncState, view: &View, w: usize) -> Vec<Line<'static>> {
     }
     let export = view.keymap.hint(Action::Open).unwrap_or_default();
     let import = view.keymap.hint(Action::Import).unwrap_or_default();
+    let trust = view.keymap.hint(Action::Add).unwrap_or_default();
     vec![Line::styled(
         truncate(
-            &tf("sync.tui.how", &[("export", &export), ("import", &import)]),
+            &tf(
+                "sync.tui.how",
+                &[("export", &export), ("import", &import), ("trust", &trust)],
+            ),
             w,
         ),
         theme.dim,

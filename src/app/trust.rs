@@ -1,0 +1,182 @@
+//! Taking in a file another office gave, to trust it: its card (checked against the fingerprint
+//! its coordinator read out on the phone), a roster the province signed, or a key rotation
+//! certificate. One use case for `peixun keys trust` and the 同步 tab's form.
+
+use std::path::Path;
+
+use super::{Outcome, Refusal};
+use crate::i18n::tf;
+use crate::store::Store;
+use crate::sync::rotation::{self, Rotation};
+use crate::sync::summary::office_name as name;
+use crate::sync::trust::{self, Change, Roster, TrustError};
+use crate::sync::{Card, Fault, Keys};
+
+/// A file to trust, read and told apart by its first line.
+pub enum TrustFile {
+    Card(Card),
+    Roster(Roster),
+    Rotation(Box<Rotation>),
+}
+
+impl TrustFile {
+    /// The card's office when the file is a card: the one kind that needs a fingerprint.
+    pub fn card_office(&self) -> Option<&str> {
+        match self {
+            TrustFile::Card(card) => Some(&card.body.office),
+            _ => None,
+        }
+    }
+}
+
+/// What trusting a file changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trusted {
+    Card {
+        office: String,
+        change: Change,
+        fingerprint: String,
+    },
+    Roster {
+        signer: String,
+        version: u64,
+        offices: Vec<(String, Change)>,
+    },
+    Rotation {
+        office: String,
+        epoch: u32,
+        change: Change,
+        fingerprint: String,
+    },
+}
+
+impl Trusted {
+    /// In the UI language, a line each: what the file was and what it changed.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Trusted::Card {
+                office,
+                change,
+                fingerprint,
+            } => vec![tf(
+                "sync.trust.done",
+                &[
+                    ("office", &name(office)),
+                    ("change", &change.label()),
+                    ("fingerprint", fingerprint),
+                ],
+            )],
+            Trusted::Roster {
+                signer,
+                version,
+                offices,
+            } => {
+                let mut lines = vec![tf(
+                    "sync.trust.roster_done",
+                    &[("signer", &name(signer)), ("version", version)],
+                )];
+                lines.extend(offices.iter().map(|(office, change)| {
+                    tf(
+                        "sync.trust.roster_entry",
+                        &[("office", &name(office)), ("change", &change.label())],
+                    )
+                }));
+                lines
+            }
+            Trusted::Rotation {
+                office,
+                epoch,
+                change: Change::Unchanged,
+                ..
+            } => vec![tf(
+                "sync.rotation.already",
+                &[("office", &name(office)), ("epoch", epoch)],
+            )],
+            Trusted::Rotation {
+                office,
+                epoch,
+                change,
+                fingerprint,
+            } => vec![tf(
+                "sync.rotation.accepted",
+                &[
+                    ("office", &name(office)),
+                    ("epoch", epoch),
+                    ("change", &change.label()),
+                    ("fingerprint", fingerprint),
+                ],
+            )],
+        }
+    }
+}
+
+/// The file at `path`: a card, a roster or a rotation certificate, or what it is not.
+pub fn read(path: &Path) -> Outcome<TrustFile> {
+    let bytes = crate::input_file::read(path, trust::MAX_TRUST_FILE)
+        .map_err(|e| Refusal::said(e.to_string()))?;
+    // Not text at all: most likely a bundle or a spreadsheet picked by mistake.
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Refusal::said(tf("sync.trust.not_text", &[("file", &path.display())])))?;
+    if Rotation::looks_like(&text) {
+        let rotation = Rotation::from_text(&text).map_err(|e| Refusal::said(e.to_string()))?;
+        return Ok(TrustFile::Rotation(Box::new(rotation)));
+    }
+    if Roster::looks_like(&text) {
+        let roster = Roster::from_text(&text).map_err(|e| Refusal::said(e.to_string()))?;
+        return Ok(TrustFile::Roster(roster));
+    }
+    let card = Card::from_text(&text).map_err(|e| Refusal::said(e.to_string()))?;
+    Ok(TrustFile::Card(card))
+}
+
+/// Trusts what `file` holds. A card needs the fingerprint its office read out; a roster is
+/// checked against its signer's key, a rotation against the generation it replaces.
+pub fn take_in(
+    store: &Store,
+    keys: &Keys,
+    file: &TrustFile,
+    fingerprint: Option<&str>,
+) -> Outcome<Trusted> {
+    match file {
+        TrustFile::Rotation(rotation) => {
+            let change = rotation::accept_rotation(store, rotation).map_err(said)?;
+            Ok(Trusted::Rotation {
+                office: rotation.card.body.office.clone(),
+                epoch: rotation.card.body.epoch,
+                change,
+                fingerprint: rotation.card.fingerprint(),
+            })
+        }
+        TrustFile::Roster(roster) => {
+            let offices = trust::accept_roster(store, keys, roster).map_err(said)?;
+            Ok(Trusted::Roster {
+                signer: roster.body.signer.clone(),
+                version: roster.body.version,
+                offices,
+            })
+        }
+        TrustFile::Card(card) => {
+            let Some(typed) = fingerprint else {
+                return Err(Refusal::said(
+                    TrustError::FingerprintNeeded {
+                        office: card.body.office.clone(),
+                    }
+                    .to_string(),
+                ));
+            };
+            let change = trust::trust_card(store, card, typed).map_err(said)?;
+            Ok(Trusted::Card {
+                office: card.body.office.clone(),
+                change,
+                fingerprint: card.fingerprint(),
+            })
+        }
+    }
+}
+
+fn said<E: std::fmt::Display>(fault: Fault<E>) -> Refusal {
+    match fault {
+        Fault::Refused(e) => Refusal::said(e.to_string()),
+        Fault::Failed(report) => Refusal::Failed(report),
+    }
+}
