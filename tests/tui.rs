@@ -71,6 +71,9 @@ pub(crate) mod sync_fixtures;
 #[path = "tui/trust.rs"]
 mod trust;
 
+#[path = "tui/contact.rs"]
+mod contact;
+
 #[path = "tui/wrapping.rs"]
 mod wrapping;
 

@@ -9,12 +9,17 @@ use super::{Outcome, Refusal};
 use crate::campaign::{campaign, unit_name};
 use crate::domain::contact::{contact, Contact};
 use crate::domain::MarkStatus;
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::log::{Payload, Stored};
 use crate::store::Store;
 
 /// The campaign's checklist item for naming the contact.
 const CONTACT_ITEM: &str = "contact";
+
+/// Whether `item` is the checklist item that naming the contact marks done.
+pub fn is_contact_item(item: &str) -> bool {
+    item.ends_with(CONTACT_ITEM)
+}
 
 /// What setting a contact came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +112,79 @@ pub fn set_office_phone(store: &Store, raw: &str) -> Outcome<OfficePhoneSaved> {
         OfficePhoneSaved::Cleared
     } else {
         OfficePhoneSaved::Set(phone)
+    })
+}
+
+/// What naming the contact, with the office phone, came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub contact: ContactSaved,
+    /// `None` when no office phone was given: it stays as it was.
+    pub office_phone: Option<OfficePhoneSaved>,
+}
+
+impl Named {
+    /// In the UI language, a line for each thing it did, or that nothing changed.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = match &self.contact {
+            ContactSaved::Unchanged => vec![t("cli.contact.unchanged")],
+            ContactSaved::Set { contact, item_done } => {
+                let mut lines = vec![tf(
+                    "cli.contact.set",
+                    &[
+                        ("name", &contact.name),
+                        ("phone", &contact.phone),
+                        ("since", &contact.since),
+                    ],
+                )];
+                if *item_done {
+                    lines.push(t("cli.contact.item_done"));
+                }
+                lines
+            }
+        };
+        match &self.office_phone {
+            Some(OfficePhoneSaved::Set(phone)) => {
+                lines.push(tf("cli.contact.office_phone_set", &[("phone", phone)]));
+            }
+            Some(OfficePhoneSaved::Cleared) => lines.push(t("cli.contact.office_phone_cleared")),
+            Some(OfficePhoneSaved::Unchanged) | None => {}
+        }
+        lines
+    }
+}
+
+/// Names this office's contact and, when given, the office phone (an empty one takes it off).
+/// Every field is checked before anything is written: a bad office phone writes nothing and is
+/// named with the other fields' errors.
+pub fn name(
+    store: &Store,
+    name: &str,
+    phone: &str,
+    position: &str,
+    since: NaiveDate,
+    office_phone: Option<&str>,
+) -> Outcome<Named> {
+    if let Some(raw) = office_phone.filter(|raw| !raw.trim().is_empty()) {
+        if let Err(error) = crate::domain::text::normalise_phone(raw) {
+            let mut errors = contact(name, phone, position, since)
+                .err()
+                .map(|e| e.0)
+                .unwrap_or_default();
+            errors.push(crate::domain::input::FieldError {
+                field: "office_phone",
+                message: error.to_string(),
+            });
+            return Err(Refusal::Fields(errors));
+        }
+    }
+    let contact = set(store, name, phone, position, since)?;
+    let office_phone = office_phone
+        .map(|raw| set_office_phone(store, raw))
+        .transpose()?;
+    Ok(Named {
+        contact,
+        office_phone,
     })
 }
 

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 
 use super::{headers, open_store, print_json, print_table, today};
-use crate::app::contacts::{self, ContactSaved, OfficePhoneSaved};
+use crate::app::contacts;
 use crate::cli::Cli;
 use crate::i18n::{t, tf};
 
@@ -21,51 +21,9 @@ pub fn set(
         Some(day) => day,
         None => today(cli, &store)?,
     };
-    // Checked before the contact is written, so a bad office phone writes nothing; the other
-    // fields' errors are named with it.
-    if let Some(raw) = office_phone.filter(|raw| !raw.trim().is_empty()) {
-        if let Err(error) = crate::domain::text::normalise_phone(raw) {
-            let mut errors = crate::domain::contact::contact(name, phone, position, since)
-                .err()
-                .map(|e| e.0)
-                .unwrap_or_default();
-            errors.push(crate::domain::input::FieldError {
-                field: "office_phone",
-                message: error.to_string(),
-            });
-            return Err(crate::domain::input::FieldErrors(errors).into());
-        }
-    }
-    match contacts::set(&store, name, phone, position, since)? {
-        ContactSaved::Unchanged => crate::outln!("{}", t("cli.contact.unchanged")),
-        ContactSaved::Set { contact, item_done } => {
-            crate::outln!(
-                "{}",
-                tf(
-                    "cli.contact.set",
-                    &[
-                        ("name", &contact.name),
-                        ("phone", &contact.phone),
-                        ("since", &contact.since)
-                    ]
-                )
-            );
-            if item_done {
-                crate::outln!("{}", t("cli.contact.item_done"));
-            }
-        }
-    }
-    if let Some(raw) = office_phone {
-        match contacts::set_office_phone(&store, raw)? {
-            OfficePhoneSaved::Set(phone) => {
-                crate::outln!(
-                    "{}",
-                    tf("cli.contact.office_phone_set", &[("phone", &phone)])
-                )
-            }
-            OfficePhoneSaved::Cleared => crate::outln!("{}", t("cli.contact.office_phone_cleared")),
-            OfficePhoneSaved::Unchanged => {}
-        }
+    let named = contacts::name(&store, name, phone, position, since, office_phone)?;
+    for line in named.lines() {
+        crate::outln!("{line}");
     }
     Ok(())
 }

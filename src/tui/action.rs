@@ -189,6 +189,13 @@ pub enum Effect {
         status: MarkStatus,
         note: String,
     },
+    /// Name this office's 联系人 from today, with the office phone (empty takes it off).
+    SetContact {
+        name: String,
+        phone: String,
+        position: String,
+        office_phone: String,
+    },
     /// Read a checklist item's audit trail (every mark and file, with its note) for its panel.
     ItemHistory { unit: String, item: String },
     /// Hash a file and record it as evidence: name, size, blake3.

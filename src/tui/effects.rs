@@ -107,6 +107,20 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             path,
             note,
         } => attach(store, state, &unit, &item, &path, note).map(Some),
+        Effect::SetContact {
+            name,
+            phone,
+            position,
+            office_phone,
+        } => app::contacts::name(
+            store,
+            &name,
+            &phone,
+            &position,
+            state.today,
+            Some(&office_phone),
+        )
+        .map(|named| Some(named.lines().join(&t("cli.reason_sep")))),
         Effect::PaperCheckIn {
             session,
             numbers,

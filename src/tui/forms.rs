@@ -103,6 +103,8 @@ pub enum FormKind {
     },
     /// A publicity item of this office (`tabs::checklist::publicity`).
     Publicity,
+    /// This office's 联系人 (`tabs::checklist::forms`).
+    Contact,
     /// A teacher of the register sent to a session (`tabs::sessions::forms`).
     AssignTeacher {
         session: String,
@@ -331,6 +333,7 @@ impl Form {
             FormKind::Attach { unit, item } => checklist::forms::attach_effect(self, unit, item),
             FormKind::PlanClass { number } => checklist::plan::class_effect(self, office, *number),
             FormKind::Publicity => checklist::publicity::add_effect(self),
+            FormKind::Contact => Ok(checklist::forms::contact_effect(self)),
             FormKind::AssignTeacher { session } => Ok(Effect::AssignTeacher {
                 session: session.clone(),
                 teacher: self.text("teacher"),

@@ -1,6 +1,7 @@
 //! The 清单 tab's forms: an item marked done (an optional note) or waived (a reason, required),
-//! and an evidence file attached with a note.
+//! an evidence file attached with a note, and this office's 联系人.
 
+use crate::domain::contact::Contact;
 use crate::domain::input::{FieldError, FieldErrors};
 use crate::domain::MarkStatus;
 use crate::i18n::{t, tf};
@@ -33,6 +34,30 @@ pub fn mark(unit: &str, item: &str, title: &str, status: MarkStatus) -> Form {
         tf(key, &[("title", &title)]),
         vec![Field::text(field, "")],
     ))
+}
+
+/// This office's 联系人, as named so far: the fields checked when saved, by the use case.
+pub fn contact(named: Option<&Contact>, office_phone: Option<&str>) -> Form {
+    let value = |f: fn(&Contact) -> &str| named.map(f).unwrap_or_default().to_string();
+    Form::build(Form::new(
+        FormKind::Contact,
+        t("tui.form.contact"),
+        vec![
+            Field::text("name", &value(|c| &c.name)),
+            Field::text("phone", &value(|c| &c.phone)),
+            Field::text("position", &value(|c| &c.position)),
+            Field::text("office_phone", office_phone.unwrap_or_default()),
+        ],
+    ))
+}
+
+pub fn contact_effect(form: &Form) -> Effect {
+    Effect::SetContact {
+        name: form.text("name"),
+        phone: form.text("phone"),
+        position: form.text("position"),
+        office_phone: form.text("office_phone"),
+    }
 }
 
 fn required(field: &'static str) -> FieldErrors {

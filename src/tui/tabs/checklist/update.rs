@@ -1,5 +1,6 @@
 //! Keys on the 清单 tab: moving on the grid, opening a unit, marking its items.
 
+use crate::app::contacts;
 use crate::domain::checklist::ItemStatus;
 use crate::domain::MarkStatus;
 use crate::i18n::tf;
@@ -37,8 +38,23 @@ pub fn update(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option<E
             c.open = Some(c.row);
             c.item = 0;
         }
+        Action::Edit => return open_contact(c, ctx, c.row),
         _ => {}
     }
+    None
+}
+
+/// This office's 联系人 form, named so far, when `row` is this office's unit.
+fn open_contact(c: &ChecklistState, ctx: &mut Ctx, row: usize) -> Option<Effect> {
+    let unit = c.units.get(row)?;
+    if unit.unit != ctx.office.id {
+        ctx.error(tf("tui.checklist.not_owner", &[("unit", &unit.name)]));
+        return None;
+    }
+    ctx.open(Overlay::Form(super::forms::contact(
+        unit.contact.as_ref(),
+        unit.office_phone.as_deref(),
+    )));
     None
 }
 
@@ -51,6 +67,14 @@ fn update_items(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option
         Action::Top | Action::PageUp => c.item = 0,
         Action::Bottom | Action::PageDown => c.item = last,
         Action::Back if c.grid => c.open = None,
+        Action::Edit => return open_contact(c, ctx, c.open?),
+        // Naming the contact is what marks its item done.
+        Action::Open | Action::MarkDone
+            if c.selected_item()
+                .is_some_and(|r| r.unit == ctx.office.id && contacts::is_contact_item(&r.item)) =>
+        {
+            return open_contact(c, ctx, c.open?);
+        }
         Action::Open => {
             let row = c.selected_item()?;
             if plan::is_plan_item(&row.item) {
@@ -123,7 +147,13 @@ pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
     if let Some(screen) = &c.publicity {
         return publicity::hints(screen);
     }
+    let own_row = c.units.get(c.row).is_some_and(|u| u.unit == view.office.id);
     match c.open {
+        None if own_row => vec![
+            (Action::Open, "open_unit"),
+            (Action::Right, "next_step"),
+            (Action::Edit, "contact"),
+        ],
         None => vec![(Action::Open, "open_unit"), (Action::Right, "next_step")],
         Some(_) => {
             let own = c.open_unit().is_some_and(|u| u.unit == view.office.id);
@@ -137,9 +167,13 @@ pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
             let on_publicity = c
                 .selected_item()
                 .is_some_and(|r| publicity::is_publicity_item(&r.item));
-            let open = match (on_plan, on_publicity) {
-                (true, _) => "plan",
-                (_, true) => "publicity",
+            let on_contact = own
+                && c.selected_item()
+                    .is_some_and(|r| contacts::is_contact_item(&r.item));
+            let open = match (on_plan, on_publicity, on_contact) {
+                (true, _, _) => "plan",
+                (_, true, _) => "publicity",
+                (_, _, true) => "contact",
                 _ => "history",
             };
             out.push((Action::Open, open));
@@ -150,6 +184,9 @@ pub fn hints(c: &ChecklistState, view: &View) -> Vec<Hint> {
                     (Action::MarkTodo, "mark_todo"),
                     (Action::Attach, "attach"),
                 ]);
+                if !on_contact {
+                    out.push((Action::Edit, "contact"));
+                }
             }
             out
         }
