@@ -100,6 +100,15 @@ pub fn remove_under_way() {
     remove_all(&mut locked(&UNDER_WAY));
 }
 
+/// Removes what this process is still writing and ends it with `code` (an interface stopped by
+/// a signal, its worker still writing): the list is held to the end, so the worker makes or
+/// names nothing meanwhile.
+pub fn remove_under_way_and_exit(code: i32) -> ! {
+    let mut paths = locked(&UNDER_WAY);
+    remove_all(&mut paths);
+    std::process::exit(code)
+}
+
 fn remove_all(paths: &mut Vec<PathBuf>) {
     for path in std::mem::take(paths) {
         remove(&path);
