@@ -1,7 +1,7 @@
 //! Files and folders written beside their targets until they are whole (a report, a package, a
 //! bundle, a backup), named `.peixun-KIND-PID-XXXXXX…` so that what is left of one is known for
-//! what it is and whose it was. A command stopped by Ctrl-C or SIGTERM removes its own before
-//! it ends. One killed outright (SIGKILL, a power cut) cannot: the next one written into the
+//! what it is and whose it was. A command stopped by Ctrl-C, Ctrl-\ or SIGTERM removes its own
+//! before it ends. One killed outright (SIGKILL, a power cut) cannot: the next one written into the
 //! same folder removes what a peixun that has ended left there.
 
 use std::path::{Path, PathBuf};
@@ -62,7 +62,7 @@ pub fn folder_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
 }
 
 /// Marks `folder`, just made from nothing by this process (a demo store), as under way until
-/// `name` is called for it: a Ctrl-C or SIGTERM meanwhile removes it rather than leave a store
+/// `name` is called for it: a Ctrl-C, Ctrl-\ or SIGTERM meanwhile removes it rather than leave a store
 /// that looks whole. A folder that was there before is never marked.
 pub fn making(folder: &Path) {
     under_way().push(folder.to_path_buf());
@@ -145,12 +145,13 @@ fn remove_folder(path: &Path) -> std::io::Result<()> {
     removed
 }
 
-/// From now until `leave_stops_to_the_interface`, Ctrl-C and SIGTERM remove what is under way
-/// and then end the process as they would have. A signal this process ignores (SIGINT for a
-/// command started with `&` by a script) stays ignored.
+/// From now until `leave_stops_to_the_interface`, Ctrl-C, Ctrl-\ (SIGQUIT) and SIGTERM remove
+/// what is under way and then end the process as they would have (SIGQUIT with its core dump,
+/// where those are kept). A signal this process ignores (SIGINT and SIGQUIT for a command started
+/// with `&` by a script) stays ignored.
 pub fn remove_on_stop() -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let watched: Vec<_> = [SIGTERM, SIGINT]
+    use signal_hook::consts::{SIGINT, SIGQUIT, SIGTERM};
+    let watched: Vec<_> = [SIGTERM, SIGINT, SIGQUIT]
         .into_iter()
         .filter(|&s| !is_ignored(s))
         .collect();
@@ -204,7 +205,7 @@ pub fn stop_only_cuts(said: String) {
     *locked(&ONLY_CUTS) = Some(said);
 }
 
-/// The interface takes over Ctrl-C and SIGTERM to close itself cleanly: called just before it
+/// The interface takes over the stop signals to close itself cleanly: called just before it
 /// sets its own, so a signal in between is at worst ignored, never taken by both.
 pub fn leave_stops_to_the_interface() {
     if let Some(handle) = locked(&WATCHER).take() {

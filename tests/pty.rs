@@ -88,13 +88,17 @@ fn english_screens_with_lang_en() {
     s.assert_restored();
 }
 
-/// `kill` and a hang-up sent to a live terminal close the interface as `q` does, and the
-/// process ends with the shell's status for the signal.
+/// `kill`, a hang-up and SIGQUIT sent to a live terminal close the interface as `q` does, and
+/// the process ends with the shell's status for the signal.
 #[test]
-fn sigterm_and_sighup_restore_the_terminal_and_end_as_stopped() {
+fn stop_signals_restore_the_terminal_and_end_as_stopped() {
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());
-    for (signal, status) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+    for (signal, status) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGQUIT, 131),
+    ] {
         let mut s = Session::start(dir.path(), &[]);
         s.wait_text("1 日历");
         s.signal(signal);

@@ -20,12 +20,18 @@ fn signalled_after(
     signal: libc::c_int,
 ) -> (u32, ExitStatus, String) {
     command.stdout(Stdio::null()).stderr(Stdio::piped());
-    // As from a terminal: a test run in the background of a script ignores SIGINT, and the
-    // command would rightly leave it ignored.
-    // SAFETY: signal is async-signal-safe, the only call between fork and exec.
+    // As from a terminal: a test run in the background of a script ignores SIGINT and SIGQUIT,
+    // and the command would rightly leave them ignored. No core file from a SIGQUIT.
+    // SAFETY: signal and setrlimit are async-signal-safe, the only calls between fork and exec.
     unsafe {
         command.pre_exec(|| {
             libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            let no_core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
             Ok(())
         });
     }
@@ -107,7 +113,11 @@ fn city() -> (tempfile::TempDir, PathBuf, PathBuf) {
 #[test]
 fn a_package_stopped_part_way_leaves_nothing_beside_it() {
     let (_tmp, city, stick) = city();
-    for (signal, name) in [(libc::SIGTERM, "材料包.zip"), (libc::SIGINT, "材料包")] {
+    for (signal, name) in [
+        (libc::SIGTERM, "材料包.zip"),
+        (libc::SIGINT, "材料包"),
+        (libc::SIGQUIT, "材料包.zip"),
+    ] {
         let (_, status) = package_stopped_by(&city, &stick.join(name), signal);
         assert_eq!(status.signal(), Some(signal), "{name}: ends as stopped");
         assert!(

@@ -1,10 +1,11 @@
 //! Terminal events, stop signals and hang-ups.
 //!
 //! These are read on the key reader's thread (`tui::read_keys`), which sends them into the event
-//! loop's channel. SIGTERM, SIGHUP (a dropped SSH session) and SIGINT set a flag that the reader
-//! checks between polls, so the loop leaves through the normal path: terminal restored, store
-//! closed. SIGINT quits as the Ctrl-C key does; SIGTERM and SIGHUP do not wait for a report or
-//! an import under way, and the process then ends as the signal would (`Closed::Stopped`).
+//! loop's channel. SIGTERM, SIGHUP (a dropped SSH session), SIGQUIT and SIGINT set a flag that
+//! the reader checks between polls, so the loop leaves through the normal path: terminal
+//! restored, store closed. SIGINT quits as the Ctrl-C key does; the others do not wait for a
+//! report or an import under way, and the process then ends as the signal would
+//! (`Closed::Stopped`).
 //!
 //! A terminal that goes away (tmux kill-session, a dropped SSH session) must never reach
 //! crossterm's reader: on a hung-up tty a read returns 0 bytes at once, and crossterm's reader
@@ -76,7 +77,7 @@ impl Signals {
         let flags = Arc::new(Flags::default());
         let mut kinds = vec![signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
         #[cfg(unix)]
-        kinds.push(signal_hook::consts::SIGHUP);
+        kinds.extend([signal_hook::consts::SIGHUP, signal_hook::consts::SIGQUIT]);
         crate::unfinished::leave_stops_to_the_interface();
         let mut signals = signal_hook::iterator::Signals::new(&kinds)
             .wrap_err("installing the signal handler")?;
@@ -123,7 +124,7 @@ impl Signals {
         self.flags.stop.load(Ordering::SeqCst) != 0
     }
 
-    /// How the interface is closing as far as signals go: SIGTERM and SIGHUP stop it, SIGINT
+    /// How the interface is closing as far as signals go: SIGTERM, SIGHUP and SIGQUIT stop it, SIGINT
     /// (from `kill -INT`: the Ctrl-C key is read as a key) quits it as the key does.
     pub fn closing(&self) -> super::Closed {
         match self.flags.stop.load(Ordering::SeqCst) {

@@ -123,8 +123,9 @@ impl Resume {
 pub enum Closed {
     /// Quit (`q`, Ctrl-C): a report or import under way was finished first.
     Quit,
-    /// Stopped by this signal (SIGTERM, or SIGHUP: the terminal went away) without waiting for
-    /// the work under way; the process removes what it was writing and exits 128 + the signal.
+    /// Stopped by this signal (SIGTERM, SIGQUIT, or SIGHUP: the terminal went away) without
+    /// waiting for the work under way; the process removes what it was writing and exits 128 +
+    /// the signal.
     Stopped(i32),
 }
 
