@@ -1,5 +1,5 @@
 //! Files and folders written beside their targets until they are whole (a report, a package, a
-//! bundle, a backup), named `.peixun-KIND-PID-XXXXXX…` so that what is left of one is known for
+//! bundle, a backup, a demo store), named `.peixun-KIND-PID-XXXXXX…` so that what is left of one is known for
 //! what it is and whose it was. A command stopped by Ctrl-C, Ctrl-\ or SIGTERM removes its own
 //! before it ends. One killed outright (SIGKILL, a power cut) cannot: the next one written into the
 //! same folder removes what a peixun that has ended left there.
@@ -21,6 +21,7 @@ const KINDS: &[(&str, &[&str])] = &[
     ("backup", &[".tmp"]),
     ("package", &["", ".zip", ".tmp"]),
     ("restore", &["", ".tmp"]),
+    ("demo", &["", ".tmp"]),
 ];
 /// tempfile's random part: six letters and digits.
 const RANDOM_LEN: usize = 6;
@@ -61,9 +62,9 @@ pub fn folder_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     Ok(folder)
 }
 
-/// Marks `folder`, just made from nothing by this process (a demo store), as under way until
-/// `name` is called for it: a Ctrl-C, Ctrl-\ or SIGTERM meanwhile removes it rather than leave a store
-/// that looks whole. A folder that was there before is never marked.
+/// Marks `folder`, just made from nothing by this process (a demo's data folder), as under way
+/// until `name` is called for it: a Ctrl-C, Ctrl-\ or SIGTERM meanwhile removes it rather than
+/// leave a store that looks whole. A folder that was there before is never marked.
 pub fn making(folder: &Path) {
     under_way().push(folder.to_path_buf());
 }
@@ -220,7 +221,7 @@ fn remove_left_behind(dir: &Path) {
 }
 
 /// A temp folder in `dir` for a folder of `kind` in a place nobody else writes to (the new
-/// store a backup is restored into): what an ended peixun left there for the same work goes at
+/// store a backup is restored into, or a demo is built in): what an ended peixun left there for the same work goes at
 /// once, however lately touched, so a restore tried again does not leave the killed one's copy.
 pub fn folder_in_own(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     remove_ended(dir, Some(kind), Duration::ZERO);

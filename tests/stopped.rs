@@ -10,7 +10,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::common::disk::bin;
-use crate::common::{names_in, stdout};
+use crate::common::{names_in, stdout, text};
 
 /// Runs `command` as from a terminal and sends it `signal` as soon as it says `marker` on
 /// standard error: its pid, how it ended and what it said after.
@@ -96,6 +96,43 @@ fn a_demo_stopped_while_it_is_built_leaves_no_store() {
         assert_eq!(status.signal(), Some(libc::SIGINT));
         assert!(!dir.exists(), "{:?}", names_in(&dir));
         stdout(&bin(&dir).args(["demo", "--no-tui"]).output().unwrap());
+        return;
+    }
+    panic!("the demo was built five times before the signal reached it");
+}
+
+/// A demo killed outright while it is built (no handler runs) leaves no store to pass for a
+/// whole one: `doctor` finds none there, and a second demo into the same folder builds it whole
+/// and removes what the killed one left.
+#[test]
+fn a_demo_killed_while_it_is_built_is_built_whole_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    for _ in 0..5 {
+        let mut command = bin(&dir);
+        command.args(["demo", "--no-tui"]);
+        let (_, status, _) = signalled_after(command, "正在生成演示数据… 0%", libc::SIGKILL);
+        if status.success() {
+            remove(&dir);
+            continue;
+        }
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        let doctor = bin(&dir).arg("doctor").output().unwrap();
+        assert!(
+            !doctor.status.success() && text(&doctor).contains("没有 peixun 数据"),
+            "no store is there to check: {}",
+            text(&doctor)
+        );
+        stdout(&bin(&dir).args(["demo", "--no-tui"]).output().unwrap());
+        let left: Vec<_> = names_in(&dir)
+            .into_iter()
+            .filter(|n| n.to_string_lossy().starts_with(".peixun-"))
+            .collect();
+        assert!(left.is_empty(), "the killed demo's work is gone: {left:?}");
+        let checked = stdout(&bin(&dir).arg("doctor").output().unwrap());
+        assert!(checked.contains("检查通过"), "{checked}");
+        let sessions = stdout(&bin(&dir).args(["sessions", "--json"]).output().unwrap());
+        assert!(sessions.contains("（第一场）"), "a whole demo: {sessions}");
         return;
     }
     panic!("the demo was built five times before the signal reached it");

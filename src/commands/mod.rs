@@ -9,6 +9,7 @@ mod cert_print;
 mod checkin;
 mod checklist;
 mod contacts;
+mod demo;
 mod doctor;
 mod import;
 mod keys;
@@ -385,7 +386,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
         None | Some(Command::Tui) => interface_or_visit(&cli).map(drop),
         Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
-        Some(Command::Demo(args)) => demo(&cli, args),
+        Some(Command::Demo(args)) => demo::demo(&cli, args),
         Some(Command::Campaign {
             command: CampaignCommand::Show { json },
         }) => {
@@ -499,62 +500,6 @@ fn init(cli: &Cli, office: &str, actor: Option<&str>) -> Result<()> {
             ]
         )
     );
-    Ok(())
-}
-
-fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
-    let (dir, announce) = match &cli.data_dir {
-        Some(dir) => (dir.clone(), false),
-        None => (
-            std::env::temp_dir().join(format!("peixun-demo-{}", std::process::id())),
-            true,
-        ),
-    };
-    if announce || args.no_tui {
-        crate::errln!("{}", tf("cli.demo.where", &[("dir", &dir.display())]));
-    }
-    let mut last_percent = usize::MAX;
-    let mut progress = |done: usize, total: usize| {
-        let percent = (done * 100).checked_div(total).unwrap_or(100);
-        if percent != last_percent && percent.is_multiple_of(10) {
-            last_percent = percent;
-            crate::errln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
-        }
-    };
-    // A demo stopped while it is built is removed, not left to pass for a whole store; only a
-    // folder it makes itself.
-    let made_here = !dir.exists() && std::fs::create_dir_all(&dir).is_ok();
-    if made_here {
-        crate::unfinished::making(&dir);
-    }
-    let built = crate::demo::build(&dir, args.scale, args.seed, &mut progress);
-    let store = match built {
-        Ok(store) => {
-            crate::unfinished::name(&dir, || ());
-            store
-        }
-        Err(e) => {
-            if made_here {
-                crate::unfinished::remove_under_way();
-            }
-            return Err(e);
-        }
-    };
-    if args.no_tui {
-        crate::outln!(
-            "{}",
-            tf(
-                "cli.demo.built",
-                &[
-                    ("office", &unit_name(store.office())),
-                    ("dir", &dir.display())
-                ]
-            )
-        );
-        return Ok(());
-    }
-    let (_, closed) = interface(cli, std::sync::Arc::new(store), None)?;
-    end_if_stopped(closed);
     Ok(())
 }
 
