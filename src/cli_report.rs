@@ -69,7 +69,7 @@ pub enum ReportCommand {
         #[arg(long, conflicts_with = "output")]
         json: bool,
     },
-    /// The units' 联系人 as a call list: name, post, phone, since when
+    /// A directory of the units' 联系人: name, post, phone, since when
     Contacts {
         #[arg(long)]
         office: Option<String>,

@@ -1,7 +1,7 @@
 //! Files and folders written beside their targets until they are whole (a report, a package, a
-//! bundle, a backup), named `.peixun-KIND-PID-XXXXXX…` so that what is left of one is known for
-//! what it is and whose it was. A command stopped by Ctrl-C or SIGTERM removes its own before
-//! it ends. One killed outright (SIGKILL, a power cut) cannot: the next one written into the
+//! bundle, a backup, a demo store), named `.peixun-KIND-PID-XXXXXX…` so that what is left of one is known for
+//! what it is and whose it was. A command stopped by Ctrl-C, Ctrl-\ or SIGTERM removes its own
+//! before it ends. One killed outright (SIGKILL, a power cut) cannot: the next one written into the
 //! same folder removes what a peixun that has ended left there.
 
 use std::path::{Path, PathBuf};
@@ -21,6 +21,7 @@ const KINDS: &[(&str, &[&str])] = &[
     ("backup", &[".tmp"]),
     ("package", &["", ".zip", ".tmp"]),
     ("restore", &["", ".tmp"]),
+    ("demo", &["", ".tmp"]),
 ];
 /// tempfile's random part: six letters and digits.
 const RANDOM_LEN: usize = 6;
@@ -61,9 +62,9 @@ pub fn folder_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     Ok(folder)
 }
 
-/// Marks `folder`, just made from nothing by this process (a demo store), as under way until
-/// `name` is called for it: a Ctrl-C or SIGTERM meanwhile removes it rather than leave a store
-/// that looks whole. A folder that was there before is never marked.
+/// Marks `folder`, just made from nothing by this process (a demo's data folder), as under way
+/// until `name` is called for it: a Ctrl-C, Ctrl-\ or SIGTERM meanwhile removes it rather than
+/// leave a store that looks whole. A folder that was there before is never marked.
 pub fn making(folder: &Path) {
     under_way().push(folder.to_path_buf());
 }
@@ -98,6 +99,15 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// interface closed while a report was being written).
 pub fn remove_under_way() {
     remove_all(&mut locked(&UNDER_WAY));
+}
+
+/// Removes what this process is still writing and ends it with `code` (an interface stopped by
+/// a signal, its worker still writing): the list is held to the end, so the worker makes or
+/// names nothing meanwhile.
+pub fn remove_under_way_and_exit(code: i32) -> ! {
+    let mut paths = locked(&UNDER_WAY);
+    remove_all(&mut paths);
+    std::process::exit(code)
 }
 
 fn remove_all(paths: &mut Vec<PathBuf>) {
@@ -136,12 +146,13 @@ fn remove_folder(path: &Path) -> std::io::Result<()> {
     removed
 }
 
-/// From now until `leave_stops_to_the_interface`, Ctrl-C and SIGTERM remove what is under way
-/// and then end the process as they would have. A signal this process ignores (SIGINT for a
-/// command started with `&` by a script) stays ignored.
+/// From now until `leave_stops_to_the_interface`, Ctrl-C, Ctrl-\ (SIGQUIT) and SIGTERM remove
+/// what is under way and then end the process as they would have (SIGQUIT with its core dump,
+/// where those are kept). A signal this process ignores (SIGINT and SIGQUIT for a command started
+/// with `&` by a script) stays ignored.
 pub fn remove_on_stop() -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let watched: Vec<_> = [SIGTERM, SIGINT]
+    use signal_hook::consts::{SIGINT, SIGQUIT, SIGTERM};
+    let watched: Vec<_> = [SIGTERM, SIGINT, SIGQUIT]
         .into_iter()
         .filter(|&s| !is_ignored(s))
         .collect();
@@ -195,7 +206,7 @@ pub fn stop_only_cuts(said: String) {
     *locked(&ONLY_CUTS) = Some(said);
 }
 
-/// The interface takes over Ctrl-C and SIGTERM to close itself cleanly: called just before it
+/// The interface takes over the stop signals to close itself cleanly: called just before it
 /// sets its own, so a signal in between is at worst ignored, never taken by both.
 pub fn leave_stops_to_the_interface() {
     if let Some(handle) = locked(&WATCHER).take() {
@@ -210,7 +221,7 @@ fn remove_left_behind(dir: &Path) {
 }
 
 /// A temp folder in `dir` for a folder of `kind` in a place nobody else writes to (the new
-/// store a backup is restored into): what an ended peixun left there for the same work goes at
+/// store a backup is restored into, or a demo is built in): what an ended peixun left there for the same work goes at
 /// once, however lately touched, so a restore tried again does not leave the killed one's copy.
 pub fn folder_in_own(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
     remove_ended(dir, Some(kind), Duration::ZERO);

@@ -274,6 +274,42 @@ fn the_cli_masks_phones_in_lists_and_logs_the_call_list_it_prints_in_full() {
     );
 }
 
+/// The call list goes by one name wherever a coordinator meets it: the 报表 menu, the help, the
+/// document's title and the log of its export, in either language.
+#[test]
+fn the_call_list_goes_by_one_name() {
+    use peixun::i18n::{t_in, Lang};
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&peixun(dir.path(), &["init", "--office", "鄂城区"]));
+    stdout(&peixun(
+        dir.path(),
+        &["enterprise", "add", "--name", "鄂州市华光光电有限公司"],
+    ));
+    for (lang, code, name, logged) in [
+        (Lang::Zh, "zh", "企业联络清单", "导出企业联络清单"),
+        (
+            Lang::En,
+            "en",
+            "Enterprise call list",
+            "enterprise call list exported",
+        ),
+    ] {
+        assert_eq!(t_in(lang, "tui.reports.calls"), name, "the 报表 menu");
+        let help = stdout(&peixun(
+            dir.path(),
+            &["--lang", code, "report", "calls", "--help"],
+        ));
+        assert!(help.to_lowercase().contains(&name.to_lowercase()), "{help}");
+        let list = stdout(&peixun(dir.path(), &["--lang", code, "report", "calls"]));
+        assert!(list.lines().next().unwrap().contains(name), "{list}");
+        let log = stdout(&peixun(
+            dir.path(),
+            &["--lang", code, "log", "--limit", "1"],
+        ));
+        assert!(log.contains(logged), "{log}");
+    }
+}
+
 #[test]
 fn a_county_cannot_write_about_another_countys_enterprises() {
     let (_province, city, county) = hierarchy();

@@ -88,20 +88,85 @@ fn english_screens_with_lang_en() {
     s.assert_restored();
 }
 
+/// `kill`, a hang-up and SIGQUIT sent to a live terminal close the interface as `q` does, and
+/// the process ends with the shell's status for the signal.
 #[test]
-fn sigterm_restores_the_terminal() {
+fn stop_signals_restore_the_terminal_and_end_as_stopped() {
     let dir = TempDir::new().expect("temp dir");
     prepare_store(dir.path());
-    let mut s = Session::start(dir.path(), &[]);
-    s.wait_text("1 日历");
-    let pid = s.child.process_id().expect("child pid");
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(killed.success());
-    assert!(s.wait_exit(), "peixun should exit cleanly on SIGTERM");
-    s.assert_restored();
+    for (signal, status) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGQUIT, 131),
+    ] {
+        let mut s = Session::start(dir.path(), &[]);
+        s.wait_text("1 日历");
+        s.signal(signal);
+        let ended = s.wait_status();
+        assert_eq!(
+            (ended.exit_code(), ended.signal()),
+            (status, None),
+            "signal {signal}"
+        );
+        s.assert_restored();
+        assert!(s.cooked(), "the terminal was left in raw mode");
+    }
+}
+
+/// SIGTERM while the 报表 tab writes the 附件5 package: the interface closes at once without
+/// offering a second Ctrl-C, the half-made package is removed, and the process ends as stopped.
+/// A package finished before the signal took effect is removed and written again, up to five
+/// times.
+#[test]
+fn sigterm_while_a_report_is_written_removes_it_and_ends_as_stopped() {
+    let dir = TempDir::new().expect("temp dir");
+    prepare_store(dir.path());
+    let reports = dir.path().join("peixun-reports");
+    let entries = || -> Vec<String> {
+        std::fs::read_dir(&reports)
+            .into_iter()
+            .flatten()
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    for _ in 0..5 {
+        let mut s = Session::start(dir.path(), &[]);
+        s.wait_text("1 日历");
+        // The package is the tenth entry; its form writes to ~/peixun-reports by default.
+        s.send("5");
+        s.wait_text("附件5 材料包");
+        s.send("g");
+        s.send(&"j".repeat(9));
+        s.send("\r");
+        s.wait_text(".zip");
+        s.send("\r");
+        let deadline = Instant::now() + DEADLINE;
+        while !entries().iter().any(|n| n.starts_with(".peixun-package-")) {
+            assert!(
+                Instant::now() < deadline,
+                "no package was begun: {:?}",
+                entries()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        s.signal(libc::SIGTERM);
+        let ended = s.wait_status();
+        s.assert_restored();
+        let screen = s.screen_text();
+        assert!(!screen.contains("Ctrl-C"), "{screen}");
+        let left = entries();
+        if left
+            .iter()
+            .any(|n| n.ends_with(".zip") && !n.starts_with('.'))
+        {
+            std::fs::remove_dir_all(&reports).expect("remove the package");
+            continue;
+        }
+        assert_eq!((ended.exit_code(), ended.signal()), (143, None), "{screen}");
+        assert!(left.is_empty(), "nothing half-made: {left:?}");
+        return;
+    }
+    panic!("the package was finished five times before the signal reached it");
 }
 
 /// A panic inside the event loop (provoked through `PEIXUN_DEBUG_PANIC`, which exists only in

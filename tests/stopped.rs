@@ -10,7 +10,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, SystemTime};
 
 use crate::common::disk::bin;
-use crate::common::{names_in, stdout};
+use crate::common::{names_in, stdout, text};
 
 /// Runs `command` as from a terminal and sends it `signal` as soon as it says `marker` on
 /// standard error: its pid, how it ended and what it said after.
@@ -20,12 +20,18 @@ fn signalled_after(
     signal: libc::c_int,
 ) -> (u32, ExitStatus, String) {
     command.stdout(Stdio::null()).stderr(Stdio::piped());
-    // As from a terminal: a test run in the background of a script ignores SIGINT, and the
-    // command would rightly leave it ignored.
-    // SAFETY: signal is async-signal-safe, the only call between fork and exec.
+    // As from a terminal: a test run in the background of a script ignores SIGINT and SIGQUIT,
+    // and the command would rightly leave them ignored. No core file from a SIGQUIT.
+    // SAFETY: signal and setrlimit are async-signal-safe, the only calls between fork and exec.
     unsafe {
         command.pre_exec(|| {
             libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            let no_core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
             Ok(())
         });
     }
@@ -95,6 +101,43 @@ fn a_demo_stopped_while_it_is_built_leaves_no_store() {
     panic!("the demo was built five times before the signal reached it");
 }
 
+/// A demo killed outright while it is built (no handler runs) leaves no store to pass for a
+/// whole one: `doctor` finds none there, and a second demo into the same folder builds it whole
+/// and removes what the killed one left.
+#[test]
+fn a_demo_killed_while_it_is_built_is_built_whole_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    for _ in 0..5 {
+        let mut command = bin(&dir);
+        command.args(["demo", "--no-tui"]);
+        let (_, status, _) = signalled_after(command, "正在生成演示数据… 0%", libc::SIGKILL);
+        if status.success() {
+            remove(&dir);
+            continue;
+        }
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        let doctor = bin(&dir).arg("doctor").output().unwrap();
+        assert!(
+            !doctor.status.success() && text(&doctor).contains("没有 peixun 数据"),
+            "no store is there to check: {}",
+            text(&doctor)
+        );
+        stdout(&bin(&dir).args(["demo", "--no-tui"]).output().unwrap());
+        let left: Vec<_> = names_in(&dir)
+            .into_iter()
+            .filter(|n| n.to_string_lossy().starts_with(".peixun-"))
+            .collect();
+        assert!(left.is_empty(), "the killed demo's work is gone: {left:?}");
+        let checked = stdout(&bin(&dir).arg("doctor").output().unwrap());
+        assert!(checked.contains("检查通过"), "{checked}");
+        let sessions = stdout(&bin(&dir).args(["sessions", "--json"]).output().unwrap());
+        assert!(sessions.contains("（第一场）"), "a whole demo: {sessions}");
+        return;
+    }
+    panic!("the demo was built five times before the signal reached it");
+}
+
 fn city() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let city = tmp.path().join("city");
@@ -107,7 +150,11 @@ fn city() -> (tempfile::TempDir, PathBuf, PathBuf) {
 #[test]
 fn a_package_stopped_part_way_leaves_nothing_beside_it() {
     let (_tmp, city, stick) = city();
-    for (signal, name) in [(libc::SIGTERM, "材料包.zip"), (libc::SIGINT, "材料包")] {
+    for (signal, name) in [
+        (libc::SIGTERM, "材料包.zip"),
+        (libc::SIGINT, "材料包"),
+        (libc::SIGQUIT, "材料包.zip"),
+    ] {
         let (_, status) = package_stopped_by(&city, &stick.join(name), signal);
         assert_eq!(status.signal(), Some(signal), "{name}: ends as stopped");
         assert!(

@@ -21,6 +21,44 @@ fn fingerprint_in(card: &Path) -> String {
         .to_string()
 }
 
+/// A card written by a path relative to the folder the command runs in is said by its
+/// absolute path, as a report is: the message is what the coordinator carries to the stick.
+#[test]
+fn a_card_is_said_by_its_absolute_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let county = tmp.path().join("county");
+    let city = tmp.path().join("city");
+    ok(peixun(&county, &["init", "--office", "鄂城区"]));
+    ok(peixun(&city, &["init", "--office", "鄂州市"]));
+    let here = |store: &Path, args: &[&str]| {
+        ok(std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+            .arg("--data-dir")
+            .arg(store)
+            .args(args)
+            .current_dir(tmp.path())
+            .env_remove("PEIXUN_LANG")
+            .output()
+            .unwrap())
+    };
+    for (store, args, name) in [
+        (
+            &county,
+            ["keys", "export", "-o", "鄂城区.card"],
+            "鄂城区.card",
+        ),
+        (
+            &county,
+            ["keys", "rotate", "-o", "鄂城区-2.card"],
+            "鄂城区-2.card",
+        ),
+        (&city, ["keys", "roster", "-o", "名册.toml"], "名册.toml"),
+    ] {
+        let said = here(store, &args);
+        let absolute = std::fs::canonicalize(tmp.path().join(name)).unwrap();
+        assert!(said.contains(&absolute.display().to_string()), "{said}");
+    }
+}
+
 #[test]
 fn the_cli_exchanges_bundles_on_a_stick() {
     let tmp = tempfile::tempdir().unwrap();

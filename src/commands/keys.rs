@@ -11,6 +11,7 @@ use crate::cli::Cli;
 use crate::cli_bundle::KeysCommand;
 use crate::domain::input::resolve_unit;
 use crate::i18n::{t, tf};
+use crate::sheets::output::absolute;
 use crate::store::Store;
 use crate::sync::export::{place_of, write_atomically, Place, PlaceError};
 use crate::sync::identity::keys_dir;
@@ -209,7 +210,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                 tf(
                     "sync.keys.exported",
                     &[
-                        ("file", &output.display()),
+                        ("file", &absolute(output).display()),
                         ("fingerprint", &card.fingerprint())
                     ]
                 )
@@ -265,7 +266,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                     "sync.rotation.done",
                     &[
                         ("epoch", &keys.epoch()),
-                        ("file", &output.display()),
+                        ("file", &absolute(output).display()),
                         (
                             "kept",
                             &keys_dir(store.dir())
@@ -291,7 +292,7 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                 tf(
                     "sync.keys.roster_written",
                     &[
-                        ("file", &output.display()),
+                        ("file", &absolute(output).display()),
                         ("count", &roster.body.cards.len()),
                         ("version", &roster.body.version)
                     ]

@@ -9,6 +9,7 @@ mod cert_print;
 mod checkin;
 mod checklist;
 mod contacts;
+mod demo;
 mod doctor;
 mod import;
 mod keys;
@@ -251,13 +252,14 @@ pub fn run(cli: Cli) -> Result<()> {
     if matches!(cli.command, None | Some(Command::Tui)) {
         // Closing the interface must be instant: its backup is written by a process of its
         // own, and only by the peixun that held the store (a visitor's holder does it).
-        let held = interface_or_visit(&cli);
+        let shown = interface_or_visit(&cli);
         // A report still being written when the interface closed leaves nothing half-made.
         crate::unfinished::remove_under_way();
-        if let Some(dir) = backup_into.filter(|_| matches!(held, Ok(true))) {
+        if let Some(dir) = backup_into.filter(|_| matches!(&shown, Ok(s) if s.last_holder)) {
             backup::after_in_background(&dir);
         }
-        return held.map(drop);
+        end_if_stopped(shown?.closed);
+        return Ok(());
     }
     keep_on_after_a_hang_up();
     // Should the signals be refused, Ctrl-C only ends the command as it always did.
@@ -284,13 +286,29 @@ fn keep_on_after_a_hang_up() {
     let _ignored = signal_hook::flag::register(signal_hook::consts::SIGHUP, hung_up);
 }
 
+/// How an interface shown by this peixun ended.
+struct Shown {
+    /// This peixun held the store last: it writes the day's backup.
+    last_holder: bool,
+    closed: crate::tui::Closed,
+}
+
+/// An interface stopped by a signal ends the process as the signal would, once it has closed as
+/// `q` closes it: what a worker was still writing is removed, not finished.
+fn end_if_stopped(closed: crate::tui::Closed) {
+    if let crate::tui::Closed::Stopped(signal) = closed {
+        crate::unfinished::remove_under_way_and_exit(128 + signal);
+    }
+}
+
 /// The interface on `store`, serving it to the office's other peixuns while it is open.
-/// Returns whether it handed the store over to interfaces still open when it closed.
+/// Returns whether it handed the store over to interfaces still open when it closed, and how it
+/// closed.
 fn interface(
     cli: &Cli,
     store: std::sync::Arc<Store>,
     took_over: Option<crate::tui::Resume>,
-) -> Result<bool> {
+) -> Result<(bool, crate::tui::Closed)> {
     let today = today(cli, &store)?;
     let hub = remote::serve_while_running(&store);
     let (id, notices) = hub.join(&store);
@@ -305,20 +323,24 @@ fn interface(
     // Visiting interfaces are told to take over; requests under way are answered before the
     // store closes.
     let handed_over = remote::stop_serving(Some(id)) > 0;
-    shown.map(|()| handed_over)
+    shown.map(|closed| (handed_over, closed))
 }
 
 /// The interface: shown by the peixun holding the store when one does, else on the store
-/// opened here. When the holder closes, this one takes the store over. Returns whether this
-/// peixun was the last to hold the store (the one to write the day's backup).
-fn interface_or_visit(cli: &Cli) -> Result<bool> {
+/// opened here. When the holder closes, this one takes the store over.
+fn interface_or_visit(cli: &Cli) -> Result<Shown> {
     // Set once a holder has said it is closing: the store is free in a moment.
     let mut taking_over: Option<(std::time::Instant, crate::tui::Resume)> = None;
     loop {
         if let Some(stream) = remote::holder_of(cli) {
             let english = cli.lang == crate::i18n::Lang::En;
             match crate::tui::visit(stream, english, cli.today)? {
-                crate::tui::Visit::Closed => return Ok(false),
+                crate::tui::Visit::Closed(closed) => {
+                    return Ok(Shown {
+                        last_holder: false,
+                        closed,
+                    })
+                }
                 crate::tui::Visit::HostLeft(resume) => {
                     taking_over = Some((std::time::Instant::now(), resume));
                     continue;
@@ -343,7 +365,11 @@ fn interface_or_visit(cli: &Cli) -> Result<bool> {
         match opened {
             Ok(store) => {
                 let resume = taking_over.map(|(_, resume)| resume);
-                return interface(cli, store, resume).map(|handed| !handed);
+                let (handed_over, closed) = interface(cli, store, resume)?;
+                return Ok(Shown {
+                    last_holder: !handed_over,
+                    closed,
+                });
             }
             Err(e)
                 if crate::store::is_locked(&e)
@@ -360,7 +386,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
         None | Some(Command::Tui) => interface_or_visit(&cli).map(drop),
         Some(Command::Init { office, actor }) => init(&cli, office, actor.as_deref()),
-        Some(Command::Demo(args)) => demo(&cli, args),
+        Some(Command::Demo(args)) => demo::demo(&cli, args),
         Some(Command::Campaign {
             command: CampaignCommand::Show { json },
         }) => {
@@ -475,60 +501,6 @@ fn init(cli: &Cli, office: &str, actor: Option<&str>) -> Result<()> {
         )
     );
     Ok(())
-}
-
-fn demo(cli: &Cli, args: &crate::cli::DemoArgs) -> Result<()> {
-    let (dir, announce) = match &cli.data_dir {
-        Some(dir) => (dir.clone(), false),
-        None => (
-            std::env::temp_dir().join(format!("peixun-demo-{}", std::process::id())),
-            true,
-        ),
-    };
-    if announce || args.no_tui {
-        crate::errln!("{}", tf("cli.demo.where", &[("dir", &dir.display())]));
-    }
-    let mut last_percent = usize::MAX;
-    let mut progress = |done: usize, total: usize| {
-        let percent = (done * 100).checked_div(total).unwrap_or(100);
-        if percent != last_percent && percent.is_multiple_of(10) {
-            last_percent = percent;
-            crate::errln!("{}", tf("cli.demo.progress", &[("percent", &percent)]));
-        }
-    };
-    // A demo stopped while it is built is removed, not left to pass for a whole store; only a
-    // folder it makes itself.
-    let made_here = !dir.exists() && std::fs::create_dir_all(&dir).is_ok();
-    if made_here {
-        crate::unfinished::making(&dir);
-    }
-    let built = crate::demo::build(&dir, args.scale, args.seed, &mut progress);
-    let store = match built {
-        Ok(store) => {
-            crate::unfinished::name(&dir, || ());
-            store
-        }
-        Err(e) => {
-            if made_here {
-                crate::unfinished::remove_under_way();
-            }
-            return Err(e);
-        }
-    };
-    if args.no_tui {
-        crate::outln!(
-            "{}",
-            tf(
-                "cli.demo.built",
-                &[
-                    ("office", &unit_name(store.office())),
-                    ("dir", &dir.display())
-                ]
-            )
-        );
-        return Ok(());
-    }
-    interface(cli, std::sync::Arc::new(store), None).map(drop)
 }
 
 #[cfg(test)]

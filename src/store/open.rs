@@ -339,6 +339,23 @@ impl Store {
         Self::from_db(dir, db, lock)
     }
 
+    /// Moves this store, built in a folder of its own inside `dir` (a demo: no half-built store
+    /// is ever found in `dir`), into `dir`, which has none. Its home is `dir` from the start, so
+    /// it is not taken there for a copied folder; what was derived from it stays behind.
+    pub fn move_into(self, dir: &Path) -> Result<()> {
+        if Self::exists(dir) {
+            return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
+        }
+        let failed = || tf("cli.store.open_failed", &[("dir", &dir.display())]);
+        let home = postcard::to_stdvec(&super::home::mark_of(dir))?;
+        self.meta.insert("home", home).wrap_err_with(failed)?;
+        self.db.flush().wrap_err_with(failed)?;
+        let built = db_path(&self.dir);
+        drop(self);
+        // Onto an empty folder at most: a store made there meanwhile is never replaced.
+        std::fs::rename(built, db_path(dir)).wrap_err_with(failed)
+    }
+
     /// Holds the store's lock without opening it, for a reader that answers from the files
     /// derived from the store (`derived`): no one changes them while the lock is held.
     pub fn lock_only(dir: &Path) -> Result<StoreLock> {

@@ -1,9 +1,11 @@
 //! Terminal events, stop signals and hang-ups.
 //!
 //! These are read on the key reader's thread (`tui::read_keys`), which sends them into the event
-//! loop's channel. SIGTERM, SIGHUP (a dropped SSH session) and SIGINT set a flag that the reader
-//! checks between polls, so the loop leaves through the normal path: terminal restored, store
-//! closed.
+//! loop's channel. SIGTERM, SIGHUP (a dropped SSH session), SIGQUIT and SIGINT set a flag that
+//! the reader checks between polls, so the loop leaves through the normal path: terminal
+//! restored, store closed. SIGINT quits as the Ctrl-C key does; the others do not wait for a
+//! report or an import under way, and the process then ends as the signal would
+//! (`Closed::Stopped`).
 //!
 //! A terminal that goes away (tmux kill-session, a dropped SSH session) must never reach
 //! crossterm's reader: on a hung-up tty a read returns 0 bytes at once, and crossterm's reader
@@ -19,7 +21,7 @@ use std::fs::File;
 use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,8 +44,8 @@ const STUCK: Duration = Duration::from_millis(100);
 /// What the loop and the watcher tell each other.
 #[derive(Default)]
 struct Flags {
-    /// A stop signal arrived.
-    stop: AtomicBool,
+    /// The stop signal that arrived (0 before one did).
+    stop: AtomicI32,
     /// The loop is inside a crossterm call on the terminal.
     in_terminal: AtomicBool,
     /// The loop has ended; leaving is under way.
@@ -75,7 +77,7 @@ impl Signals {
         let flags = Arc::new(Flags::default());
         let mut kinds = vec![signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
         #[cfg(unix)]
-        kinds.push(signal_hook::consts::SIGHUP);
+        kinds.extend([signal_hook::consts::SIGHUP, signal_hook::consts::SIGQUIT]);
         crate::unfinished::leave_stops_to_the_interface();
         let mut signals = signal_hook::iterator::Signals::new(&kinds)
             .wrap_err("installing the signal handler")?;
@@ -98,16 +100,14 @@ impl Signals {
                 for (seen, signal) in signals.forever().enumerate() {
                     // Already leaving (a report being finished) or asked twice: now means now.
                     if seen > 0 || watched.left.load(Ordering::SeqCst) {
-                        crate::unfinished::remove_under_way();
-                        std::process::exit(128 + signal);
+                        crate::unfinished::remove_under_way_and_exit(128 + signal);
                     }
-                    watched.stop.store(true, Ordering::SeqCst);
+                    watched.stop.store(signal, Ordering::SeqCst);
                     if watch_for_a_stuck_loop(&watched) {
                         // Writes may fail on a hung-up tty; on a live one they leave it usable.
                         let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
                         let _ = ratatui::try_restore();
-                        crate::unfinished::remove_under_way();
-                        std::process::exit(128 + signal);
+                        crate::unfinished::remove_under_way_and_exit(128 + signal);
                     }
                 }
             })
@@ -121,7 +121,16 @@ impl Signals {
     }
 
     fn raised(&self) -> bool {
-        self.flags.stop.load(Ordering::SeqCst)
+        self.flags.stop.load(Ordering::SeqCst) != 0
+    }
+
+    /// How the interface is closing as far as signals go: SIGTERM, SIGHUP and SIGQUIT stop it, SIGINT
+    /// (from `kill -INT`: the Ctrl-C key is read as a key) quits it as the key does.
+    pub fn closing(&self) -> super::Closed {
+        match self.flags.stop.load(Ordering::SeqCst) {
+            0 | signal_hook::consts::SIGINT => super::Closed::Quit,
+            signal => super::Closed::Stopped(signal),
+        }
     }
 
     /// Runs a crossterm call, marked so the watcher can tell a call that never returns.

@@ -118,9 +118,20 @@ impl Resume {
     }
 }
 
+/// How an interface closed, for how the process ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// Quit (`q`, Ctrl-C): a report or import under way was finished first.
+    Quit,
+    /// Stopped by this signal (SIGTERM, SIGQUIT, or SIGHUP: the terminal went away) without
+    /// waiting for the work under way; the process removes what it was writing and exits 128 +
+    /// the signal.
+    Stopped(i32),
+}
+
 /// Opens the interface on `store` until the user quits or a stop signal arrives; the terminal is
 /// restored on every way out, panics included (ratatui's hook).
-pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
+pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<Closed> {
     let keymap = Keymap::load()?;
     let grace = Config::load()?.late_grace_minutes;
     let mut state = data::load(&store, today, keymap, Theme::from_env())?;
@@ -168,17 +179,21 @@ pub fn run(store: Arc<Store>, today: NaiveDate, link: Link) -> Result<()> {
     drop(workers);
     let cursor = terminal.show_cursor();
     let restored = ratatui::try_restore();
-    if state.job_since.is_some() && !tty.gone() {
-        eprintln!("{}", t("tui.leaving.finishing"));
-    }
-    finish_job(&state, &rx);
     // With the terminal gone there is nothing to restore and nobody to tell: leaving is the
-    // point, and the store closes as `store` drops on the way out.
+    // point, as for the SIGHUP that comes with it.
     if tty.gone() || matches!(result, Ok(Exit::HangUp)) {
-        return Ok(());
+        return Ok(Closed::Stopped(libc::SIGHUP));
+    }
+    let closed = signals.closing();
+    if closed == Closed::Quit {
+        if state.job_since.is_some() {
+            eprintln!("{}", t("tui.leaving.finishing"));
+        }
+        finish_job(&state, &rx);
     }
     result?;
-    cursor.and(restored).wrap_err(t("tui.error.restore"))
+    cursor.and(restored).wrap_err(t("tui.error.restore"))?;
+    Ok(closed)
 }
 
 /// ratatui's panic hook restores this terminal on a panic in any thread; one in a thread

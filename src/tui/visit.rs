@@ -19,8 +19,8 @@ use crate::service::wire::{self, Reply, Request};
 /// How a visit ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visit {
-    /// The user quit, or the terminal went away.
-    Closed,
+    /// The user quit, a stop signal came, or the terminal went away.
+    Closed(super::Closed),
     /// The holder closed: this peixun may take the store over, and open where it was.
     HostLeft(super::Resume),
     /// The connection ended without a word: the holder died (the store is free), or its
@@ -66,7 +66,7 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
     let outcome = shown.and_then(|()| send_keys(&mut stream, &signals, &tty, &end));
     signals.left();
     if tty.gone() {
-        return Ok(Visit::Closed);
+        return Ok(Visit::Closed(super::Closed::Stopped(libc::SIGHUP)));
     }
     // The holder's frames hid the cursor; restoring the screen does not show it again.
     let cursor = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
@@ -81,7 +81,11 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         let said = said.trim().trim_start_matches("peixun: ");
         return Err(color_eyre::eyre::eyre!("{said}")).wrap_err(t("tui.visit.failed"));
     }
-    Ok(ending.visit)
+    // The holder closed this visit as asked; a signal to this peixun ends it as the signal would.
+    Ok(match ending.visit {
+        Visit::Closed(_) => Visit::Closed(signals.closing()),
+        other => other,
+    })
 }
 
 /// The name of the terminal on standard input (`/dev/pts/3`), or nothing.
@@ -114,7 +118,9 @@ fn show_screens(mut stream: UnixStream, ended: mpsc::Sender<Ending>) -> Result<(
                     Ok(Some(Reply::HostLeft(resume))) => {
                         break (Visit::HostLeft(super::Resume::decode(&resume)), false)
                     }
-                    Ok(Some(Reply::Exit(code))) => break (Visit::Closed, code != 0),
+                    Ok(Some(Reply::Exit(code))) => {
+                        break (Visit::Closed(super::Closed::Quit), code != 0)
+                    }
                     Ok(Some(Reply::Clients(_))) | Ok(None) | Err(_) => break (Visit::Lost, false),
                 }
             };
@@ -136,7 +142,7 @@ fn send_keys(
     end: &mpsc::Receiver<Ending>,
 ) -> Result<Ending> {
     let closed = || Ending {
-        visit: Visit::Closed,
+        visit: Visit::Closed(super::Closed::Quit),
         said: Vec::new(),
         failed: false,
     };

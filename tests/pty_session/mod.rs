@@ -171,13 +171,25 @@ impl Session {
         Instant::now()
     }
 
+    /// Sends `signal` to the program, as `kill` does.
+    pub fn signal(&self, signal: libc::c_int) {
+        let pid = self.child.process_id().expect("child pid");
+        // SAFETY: kill has no preconditions; the child is ours and not yet waited for.
+        assert_eq!(unsafe { libc::kill(pid as libc::pid_t, signal) }, 0);
+    }
+
     /// Waits for the process to end, reading its last output, and returns whether it succeeded.
     pub fn wait_exit(&mut self) -> bool {
+        self.wait_status().success()
+    }
+
+    /// Waits for the process to end, reading its last output, and returns how it ended.
+    pub fn wait_status(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for peixun") {
                 self.pump(Duration::from_millis(200));
-                return status.success();
+                return status;
             }
             assert!(
                 start.elapsed() < DEADLINE,
