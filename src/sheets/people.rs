@@ -265,11 +265,9 @@ impl RowRules<'_> {
 
     fn say_near(&mut self, row: usize, name: &str, plan: &mut PeoplePlan) {
         let typed: Vec<char> = name.chars().collect();
-        let short_form = text::ShortForm::new(campaign::places().core(name));
-        let found = self.known.near(
-            |known| text::near_name(&typed, known) || short_form.of(known),
-            NEAR_NAMED,
-        );
+        let found = self
+            .known
+            .like(name, campaign::places().core(name), NEAR_NAMED);
         let Some((_, seen)) = found.first() else {
             return;
         };
