@@ -30,6 +30,10 @@ const RANDOM_LEN: usize = 6;
 /// stop watcher from the signal to the end, so nothing is made, named or removed meanwhile.
 static UNDER_WAY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Of those, the folders made from nothing to be filled (`making`): removed only while empty,
+/// since another process may have put a store of its own there meanwhile.
+static EMPTY_ONLY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 /// What a stop says instead of ending as the signal would, once the command's own work is done
 /// (`stop_only_cuts`).
 static ONLY_CUTS: Mutex<Option<String>> = Mutex::new(None);
@@ -63,9 +67,11 @@ pub fn folder_in(dir: &Path, kind: &str) -> std::io::Result<tempfile::TempDir> {
 }
 
 /// Marks `folder`, just made from nothing by this process (a demo's data folder), as under way
-/// until `name` is called for it: a Ctrl-C, Ctrl-\ or SIGTERM meanwhile removes it rather than
-/// leave a store that looks whole. A folder that was there before is never marked.
+/// until `name` is called for it: a Ctrl-C, Ctrl-\ or SIGTERM meanwhile removes it, once what
+/// was under way inside it is gone, if it is empty then. A folder that was there before is never
+/// marked.
 pub fn making(folder: &Path) {
+    locked(&EMPTY_ONLY).push(folder.to_path_buf());
     under_way().push(folder.to_path_buf());
 }
 
@@ -110,14 +116,17 @@ pub fn remove_under_way_and_exit(code: i32) -> ! {
     std::process::exit(code)
 }
 
+/// The last marked first: what was made inside a folder goes before the folder.
 fn remove_all(paths: &mut Vec<PathBuf>) {
-    for path in std::mem::take(paths) {
+    for path in std::mem::take(paths).into_iter().rev() {
         remove(&path);
     }
 }
 
 fn remove(path: &Path) {
+    let empty_only = locked(&EMPTY_ONLY).contains(&path.to_path_buf());
     let removed = match path.symlink_metadata() {
+        Ok(meta) if meta.is_dir() && empty_only => std::fs::remove_dir(path),
         Ok(meta) if meta.is_dir() => remove_folder(path),
         Ok(_) => std::fs::remove_file(path),
         Err(_) => Ok(()),

@@ -15,9 +15,19 @@ use crate::common::{names_in, stdout, text};
 /// Runs `command` as from a terminal and sends it `signal` as soon as it says `marker` on
 /// standard error: its pid, how it ended and what it said after.
 fn signalled_after(
+    command: Command,
+    marker: &str,
+    signal: libc::c_int,
+) -> (u32, ExitStatus, String) {
+    signalled_after_doing(command, marker, signal, || {})
+}
+
+/// The same, doing `meanwhile` between the marker and the signal.
+fn signalled_after_doing(
     mut command: Command,
     marker: &str,
     signal: libc::c_int,
+    meanwhile: impl FnOnce(),
 ) -> (u32, ExitStatus, String) {
     command.stdout(Stdio::null()).stderr(Stdio::piped());
     // As from a terminal: a test run in the background of a script ignores SIGINT and SIGQUIT,
@@ -42,6 +52,7 @@ fn signalled_after(
         line.clear();
     }
     assert!(line.contains(marker), "{marker} was never said: {line:?}");
+    meanwhile();
     // SAFETY: kill has no preconditions; the child is ours and not yet waited for.
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
     // Read meanwhile: it must not block on a full pipe.
@@ -96,6 +107,31 @@ fn a_demo_stopped_while_it_is_built_leaves_no_store() {
         assert_eq!(status.signal(), Some(libc::SIGINT));
         assert!(!dir.exists(), "{:?}", names_in(&dir));
         stdout(&bin(&dir).args(["demo", "--no-tui"]).output().unwrap());
+        return;
+    }
+    panic!("the demo was built five times before the signal reached it");
+}
+
+/// What another process put in the demo's new folder while it was built (a store of its own)
+/// stays when the demo is stopped: only the demo's own work goes, and the folder only if empty.
+#[test]
+fn a_demo_stopped_keeps_what_another_put_in_its_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let other = dir.join("另一个进程的数据.txt");
+    for _ in 0..5 {
+        let mut command = bin(&dir);
+        command.args(["demo", "--no-tui"]);
+        let (_, status, _) =
+            signalled_after_doing(command, "正在生成演示数据", libc::SIGINT, || {
+                std::fs::write(&other, "kept").unwrap()
+            });
+        if status.success() {
+            remove(&dir);
+            continue;
+        }
+        assert_eq!(status.signal(), Some(libc::SIGINT));
+        assert_eq!(names_in(&dir), ["另一个进程的数据.txt"]);
         return;
     }
     panic!("the demo was built five times before the signal reached it");
