@@ -121,10 +121,14 @@ fn one_added(shorter: impl Iterator<Item = char>, mut longer: impl Iterator<Item
 }
 
 /// Stock words an enterprise's name may end with, longest first: 有限公司 must go before 公司.
-const STOCK_ENDINGS: [&str; 9] = [
+const STOCK_ENDINGS: [&str; 13] = [
     "股份有限公司",
     "有限责任公司",
     "有限公司",
+    "股份公司",
+    "分公司",
+    "(集团)",
+    "合作社",
     "公司",
     "集团",
     "科技",
@@ -134,38 +138,53 @@ const STOCK_ENDINGS: [&str; 9] = [
 ];
 
 /// Place names an enterprise's name may begin with (湖北省, 湖北, 鄂州市, 鄂州), by their first
-/// character, longest first: looked up once per character, not tried one by one.
+/// character, longest first: looked up once per character, not tried one by one. Each place has
+/// a key that says which place it is (鄂州市 and 鄂州 are both 鄂州); an empty key is a place
+/// every firm may give or leave out (the province).
 #[derive(Debug, Default)]
 pub struct Places {
-    by_first: std::collections::HashMap<char, Vec<String>>,
+    by_first: std::collections::HashMap<char, Vec<(String, String)>>,
+}
+
+/// A name taken apart: the keys of the places it begins with, and what tells it apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameParts<'a> {
+    pub places: Vec<&'a str>,
+    pub core: &'a str,
 }
 
 impl Places {
-    pub fn new(names: impl IntoIterator<Item = String>) -> Places {
+    /// `names` as (place, key).
+    pub fn new(names: impl IntoIterator<Item = (String, String)>) -> Places {
         let mut places = Places::default();
-        for name in names {
+        for (name, key) in names {
             if let Some(first) = name.chars().next() {
-                places.by_first.entry(first).or_default().push(name);
+                places.by_first.entry(first).or_default().push((name, key));
             }
         }
         for names in places.by_first.values_mut() {
-            names.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-            names.dedup();
+            names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+            names.dedup_by(|a, b| a.0 == b.0);
         }
         places
     }
 
-    /// What tells `name` apart: without the places it begins with and the stock words it ends
-    /// with (鄂州晶晶水产 and 鄂州市晶晶水产科技有限公司 are both 晶晶水产).
-    pub fn core<'a>(&self, name: &'a str) -> &'a str {
+    /// `name` without the places it begins with and the stock words it ends with
+    /// (鄂州晶晶水产 and 鄂州市晶晶水产科技有限公司 are both 晶晶水产), with the places' keys.
+    pub fn parts<'a>(&'a self, name: &'a str) -> NameParts<'a> {
         let mut core = name;
-        while let Some(rest) = core.chars().next().and_then(|first| {
+        let mut places = Vec::new();
+        while let Some((rest, key)) = core.chars().next().and_then(|first| {
             let names = self.by_first.get(&first)?;
-            names
-                .iter()
-                .find_map(|place| core.strip_prefix(place.as_str()))
+            names.iter().find_map(|(place, key)| {
+                core.strip_prefix(place.as_str())
+                    .map(|rest| (rest, key.as_str()))
+            })
         }) {
             core = rest;
+            if !key.is_empty() {
+                places.push(key);
+            }
         }
         while let Some(rest) = STOCK_ENDINGS
             .iter()
@@ -173,31 +192,49 @@ impl Places {
         {
             core = rest;
         }
-        core
+        NameParts { places, core }
+    }
+
+    pub fn core<'a>(&'a self, name: &'a str) -> &'a str {
+        self.parts(name).core
     }
 }
 
-/// What a short form of a name (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司) is looked for by in
-/// known names: its core, two characters or more. Built once, it is tried on every known
-/// enterprise.
-pub struct ShortForm<'a>(Option<memchr::memmem::Finder<'a>>);
+/// A name typed in short or in full (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司, or the other way
+/// round), to be tried on known names: the same place where both give one, and one's core the
+/// start of the other's, two characters or more.
+pub struct ShortForm<'a> {
+    places: &'a Places,
+    typed: NameParts<'a>,
+}
 
 impl<'a> ShortForm<'a> {
-    pub fn new(typed_core: &'a str) -> ShortForm<'a> {
-        ShortForm(
-            typed_core
-                .chars()
-                .nth(1)
-                .is_some()
-                .then(|| memchr::memmem::Finder::new(typed_core)),
-        )
+    pub fn new(places: &'a Places, typed: &'a str) -> ShortForm<'a> {
+        ShortForm {
+            places,
+            typed: places.parts(typed),
+        }
     }
 
-    /// Whether a known enterprise's `name` may be the one typed in short.
+    /// What a known name must hold to be one: the first two characters of the typed core.
+    pub fn must_hold(&self) -> Option<[char; 2]> {
+        let mut chars = self.typed.core.chars();
+        Some([chars.next()?, chars.next()?])
+    }
+
+    /// Whether a known enterprise's `name` may be the one typed.
     pub fn of(&self, name: &str) -> bool {
-        self.0
-            .as_ref()
-            .is_some_and(|finder| finder.find(name.as_bytes()).is_some())
+        if self.must_hold().is_none() {
+            return false;
+        }
+        let known = self.places.parts(name);
+        let same_place = self.typed.places.is_empty()
+            || known.places.is_empty()
+            || self.typed.places.iter().all(|p| known.places.contains(p));
+        let (typed, known) = (self.typed.core, known.core);
+        same_place
+            && known.chars().nth(1).is_some()
+            && (known.starts_with(typed) || typed.starts_with(known))
     }
 }
 
@@ -317,15 +354,28 @@ mod tests {
     }
 
     fn places() -> Places {
-        Places::new(["湖北省", "湖北", "鄂州市", "鄂州", "华容区", "华容"].map(String::from))
+        let named = [
+            ("湖北省", ""),
+            ("湖北", ""),
+            ("鄂州市", "鄂州"),
+            ("鄂州", "鄂州"),
+            ("华容区", "华容"),
+            ("华容", "华容"),
+            ("鄂城区", "鄂城"),
+            ("鄂城", "鄂城"),
+            ("武汉市", "武汉"),
+            ("武汉", "武汉"),
+        ];
+        Places::new(named.map(|(name, key)| (name.to_string(), key.to_string())))
     }
 
     proptest::proptest! {
         #[test]
         fn a_core_is_a_part_of_the_name(name in "[鄂州市湖北华容晶水产科技有限公司a]{0,14}") {
-            let core = places().core(&name);
+            let places = places();
+            let core = places.core(&name);
             proptest::prop_assert!(name.contains(core));
-            proptest::prop_assert_eq!(places().core(core), core, "stripped to the end");
+            proptest::prop_assert_eq!(places.core(core), core, "stripped to the end");
         }
     }
 
@@ -346,24 +396,59 @@ mod tests {
         );
         assert_eq!(places.core("鄂州市科技有限公司"), "");
         assert_eq!(
-            places.core("武汉晶晶"),
-            "武汉晶晶",
+            places.core("上海晶晶"),
+            "上海晶晶",
             "a place not of the campaign"
+        );
+        let parts = places.parts("湖北省鄂州市晶晶水产(集团)有限公司");
+        assert_eq!(
+            (parts.places, parts.core),
+            (vec!["鄂州"], "晶晶水产"),
+            "the province has no key"
         );
     }
 
     #[test]
-    fn a_short_form_holds_what_tells_the_name_apart() {
+    fn a_short_form_is_the_start_of_the_name_in_the_same_place() {
         let places = places();
-        let short = ShortForm::new(places.core("鄂州晶晶水产"));
-        assert!(short.of("鄂州市晶晶水产科技有限公司"));
-        assert!(!short.of("鄂州市晶华水产科技有限公司"));
-        let nothing_left = ShortForm::new(places.core("鄂州科技有限公司"));
-        assert!(!nothing_left.of("鄂州市华达科技有限公司"));
-        let one = ShortForm::new(places.core("鄂州晶"));
+        let short = |typed: &str, known: &str| ShortForm::new(&places, typed).of(known);
+        assert!(short("鄂州晶晶水产", "鄂州市晶晶水产科技有限公司"));
         assert!(
-            !one.of("鄂州市晶晶水产科技有限公司"),
+            short("晶晶水产公司", "鄂州市晶晶水产科技有限公司"),
+            "no place typed"
+        );
+        assert!(
+            short("湖北省宏达机械有限公司", "湖北宏达"),
+            "the known one is the short one"
+        );
+        assert!(!short("鄂州晶晶水产", "鄂州市晶华水产科技有限公司"));
+        assert!(
+            !short("鄂城区市场监督管理局", "鄂州市市场监督管理局"),
+            "another place"
+        );
+        assert!(
+            !short("华容区水务有限公司", "鄂州市水务集团有限公司"),
+            "another place"
+        );
+        assert!(
+            !short("武汉市宏达机械有限公司", "鄂州市宏达机械有限公司"),
+            "another city"
+        );
+        assert!(
+            !short("鄂州新创", "鄂州市科技创新有限公司"),
+            "not from the start"
+        );
+        assert!(
+            !short("鄂州科技有限公司", "鄂州市华达科技有限公司"),
+            "nothing tells it apart"
+        );
+        assert!(
+            !short("鄂州晶", "鄂州市晶晶水产科技有限公司"),
             "one character says too little"
+        );
+        assert_eq!(
+            ShortForm::new(&places, "鄂州晶晶水产").must_hold(),
+            Some(['晶', '晶'])
         );
     }
 

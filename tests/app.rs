@@ -340,7 +340,8 @@ fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
 
 /// A walk-in's firm given in short (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司: the 市 and the
 /// stock words left out) is asked about as a near name is, in words that say it may be a short
-/// form; a short name that is all place and stock words asks nothing.
+/// form; the same trade name in another place, or a short name that is all place and stock
+/// words, asks nothing.
 #[test]
 fn a_short_form_of_a_known_enterprise_is_asked_about_first() {
     let dir = tempfile::tempdir().unwrap();
@@ -371,11 +372,14 @@ fn a_short_form_of_a_known_enterprise_is_asked_about_first() {
             assert_eq!(typed, "鄂州晶晶水产");
             assert_eq!(near, [known]);
             let said = Confirm::new_enterprise_text(&typed, &near, false);
-            assert!(said.contains("名称相近，可能是它的简称"), "{said}");
+            assert!(said.contains("像是同一家（名称详略不同）"), "{said}");
         }
         other => panic!("expected the question, got {other:?}"),
     }
     assert_eq!(store.ops().count(), ops, "nothing written");
+    // The same trade in another place, or a name that is all place and stock words, asks nothing.
+    let elsewhere = draft("13800004444", "华容区晶晶水产有限公司", false);
+    app::sessions::enrol(&store, &id, &elsewhere, false).unwrap();
     let place_only = draft("13800003333", "鄂州科技有限公司", false);
     let enrolled = app::sessions::enrol(&store, &id, &place_only, false).unwrap();
     let made = enrolled.person().enterprise.clone().unwrap();

@@ -350,7 +350,7 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
     // A short form is said as one, not as one character apart.
     assert!(
         warnings.contains(
-            "第 5 行的企业“华达机械公司”与已登记的“鄂州市华达机械有限公司”名称相近，可能是它的简称"
+            "第 5 行的企业“华达机械公司”与已登记的“鄂州市华达机械有限公司”像是同一家（名称详略不同）"
         ),
         "{warnings}"
     );

@@ -222,7 +222,7 @@ impl EnterprisesNamed {
             near: FirstFew::default(),
         };
         let typed_chars: Vec<char> = typed.chars().collect();
-        let short_form = text::ShortForm::new(campaign::places().core(typed));
+        let short_form = text::ShortForm::new(campaign::places(), typed);
         let partial = typed.chars().count() >= 2;
         let initials = partial && typed.bytes().all(|b| b.is_ascii_lowercase());
         for e in store.enterprises_for_people_each() {

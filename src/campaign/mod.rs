@@ -164,15 +164,20 @@ pub fn campaign() -> &'static Campaign {
 }
 
 /// The places an enterprise's name may begin with: every unit's name and short name, with and
-/// without the word for what kind of place it is (鄂州市 and 鄂州, 葛店开发区 and 葛店).
+/// without the word for what kind of place it is (鄂州市 and 鄂州, 葛店开发区 and 葛店), each keyed
+/// by its unit; the province's by nothing, as firms give or leave out 湖北 at will.
 pub fn places() -> &'static Places {
     static PLACES: OnceLock<Places> = OnceLock::new();
     PLACES.get_or_init(|| {
         let mut names = Vec::new();
         for unit in &campaign().units {
+            let key = match unit.level {
+                UnitLevel::Province => String::new(),
+                _ => unit.id.clone(),
+            };
             for name in [&unit.name, &unit.short] {
-                names.push(name.clone());
-                names.extend(stem(name));
+                names.push((name.clone(), key.clone()));
+                names.extend(stem(name).map(|stem| (stem, key.clone())));
             }
         }
         Places::new(names)

@@ -6,7 +6,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use super::text::{near_name, ShortForm};
+use super::text::{near_name, Places, ShortForm};
 use super::Enterprise;
 use crate::i18n::tf;
 
@@ -110,17 +110,18 @@ impl KnownEnterprises {
         }
     }
 
-    /// Up to `most` enterprises one character from `typed`, or of which it may be a short form
-    /// (`typed_core` is what tells it apart: `text::ShortForm`), each with where it was met: on
-    /// an earlier row of the sheet (said as “（第 3 行）”) first, then stored (said as nothing).
+    /// Up to `most` enterprises one character from `typed`, or of which it may be a short or a
+    /// full form (`text::ShortForm`, by the `places` names begin with), each with where it was
+    /// met: on an earlier row of the sheet (said as “（第 3 行）”) first, then stored (said as
+    /// nothing).
     /// All of them, not the first: 湖北信化 is one character from both 湖北信华 and 湖北信嘉,
     /// and the one meant may be either.
     ///
     /// Only names sharing a pair of characters with the typed one are tried: a sheet of 10,000
     /// new firms at the province tried every known name for each, 170 million in all.
-    pub fn like(&self, typed: &str, typed_core: &str, most: usize) -> Vec<(&Enterprise, String)> {
+    pub fn like(&self, typed: &str, places: &Places, most: usize) -> Vec<(&Enterprise, String)> {
         let typed_chars: Vec<char> = typed.chars().collect();
-        let short_form = ShortForm::new(typed_core);
+        let short_form = ShortForm::new(places, typed);
         let postings = |pair: &[char; 2]| self.by_pair.get(pair).map_or(&[][..], Vec::as_slice);
         let mut tried: Vec<u32> = Vec::new();
         // One edit breaks at most one of two pairs that do not overlap: a name one character
@@ -141,12 +142,9 @@ impl KnownEnterprises {
                 tried.extend_from_slice(postings(&pairs[j]));
             }
         }
-        // A name holding the core holds each pair of it: the rarest is enough.
-        if let Some(rarest) = pairs_of(typed_core)
-            .iter()
-            .min_by_key(|p| postings(p).len())
-        {
-            tried.extend_from_slice(postings(rarest));
+        // A short or full form holds the first two characters of the typed core.
+        if let Some(pair) = short_form.must_hold() {
+            tried.extend_from_slice(postings(&pair));
         }
         tried.sort_unstable();
         tried.dedup();
@@ -221,6 +219,17 @@ mod tests {
         );
     }
 
+    fn places() -> Places {
+        let named = [
+            ("湖北省", ""),
+            ("湖北", ""),
+            ("鄂州市", "鄂州"),
+            ("鄂州", "鄂州"),
+            ("华容", "华容"),
+        ];
+        Places::new(named.map(|(name, key)| (name.to_string(), key.to_string())))
+    }
+
     #[test]
     fn every_near_name_is_given_the_sheets_own_first() {
         let mut known = KnownEnterprises::new(vec![
@@ -229,8 +238,9 @@ mod tests {
             enterprise("E3", "湖北光谷材料有限公司", None),
         ]);
         known.add(enterprise("E4", "湖北信佳科技有限公司", None), Seen::Row(3));
+        let places = places();
         let found: Vec<(&str, String)> = known
-            .like("湖北信化科技有限公司", "信化", 3)
+            .like("湖北信化科技有限公司", &places, 3)
             .into_iter()
             .map(|(e, seen)| (e.id.as_str(), seen))
             .collect();
@@ -238,53 +248,59 @@ mod tests {
         assert_eq!(ids, ["E4", "E1", "E2"]);
         assert!(found[0].1.contains('3') && found[1].1.is_empty());
         assert_eq!(
-            known.like("湖北信化科技有限公司", "信化", 2).len(),
+            known.like("湖北信化科技有限公司", &places, 2).len(),
             2,
             "no more than asked"
         );
     }
 
     #[test]
-    fn a_short_form_finds_the_names_holding_its_core() {
+    fn a_short_form_finds_the_names_it_starts_or_that_start_it() {
         let known = KnownEnterprises::new(vec![
             enterprise("E1", "鄂州市晶晶水产科技有限公司", None),
             enterprise("E2", "鄂州市晶华水产有限公司", None),
+            enterprise("E3", "湖北宏达", None),
         ]);
-        let ids = |typed: &str, core: &str| -> Vec<String> {
+        let places = places();
+        let ids = |typed: &str| -> Vec<String> {
             known
-                .like(typed, core, 5)
+                .like(typed, &places, 5)
                 .into_iter()
                 .map(|(e, _)| e.id.clone())
                 .collect()
         };
-        assert_eq!(ids("鄂州晶晶水产", "晶晶水产"), ["E1"]);
-        assert_eq!(ids("晶晶", "晶晶"), ["E1"], "two characters are enough");
-        assert!(ids("鄂州科技", "").is_empty(), "nothing tells it apart");
+        assert_eq!(ids("鄂州晶晶水产"), ["E1"]);
+        assert_eq!(ids("晶晶"), ["E1"], "two characters are enough");
+        assert_eq!(
+            ids("湖北省宏达机械有限公司"),
+            ["E3"],
+            "the known one in short"
+        );
+        assert!(ids("华容晶晶水产").is_empty(), "another place");
+        assert!(ids("鄂州科技").is_empty(), "nothing tells it apart");
     }
 
     proptest::proptest! {
         /// Looking names up by their pairs finds what trying every name finds.
         #[test]
         fn the_pairs_miss_no_near_name(
-            names in proptest::collection::vec("[晶水产华达a]{2,8}", 0..12),
-            typed in "[晶水产华达a]{1,9}",
-            cut in 0usize..4,
+            names in proptest::collection::vec("[鄂州华容晶水产达a]{2,8}", 0..12),
+            typed in "[鄂州华容晶水产达a]{1,9}",
         ) {
             let mut known = KnownEnterprises::default();
             for (i, name) in names.iter().enumerate() {
                 known.add(enterprise(&format!("E{i}"), name, None), Seen::Stored);
             }
-            let core: String = typed.chars().skip(cut).collect();
-            let short_form = ShortForm::new(&core);
+            let places = places();
+            let short_form = ShortForm::new(&places, &typed);
             let chars: Vec<char> = typed.chars().collect();
-            let mut every: Vec<&str> = known
+            let every: Vec<&str> = known
                 .list
                 .iter()
                 .map(|(e, _)| e.name.as_str())
                 .filter(|name| *name != typed && (near_name(&chars, name) || short_form.of(name)))
                 .collect();
-            every.truncate(50);
-            let found: Vec<&str> = known.like(&typed, &core, 50).into_iter().map(|(e, _)| e.name.as_str()).collect();
+            let found: Vec<&str> = known.like(&typed, &places, 50).into_iter().map(|(e, _)| e.name.as_str()).collect();
             proptest::prop_assert_eq!(found, every);
         }
     }

@@ -265,9 +265,7 @@ impl RowRules<'_> {
 
     fn say_near(&mut self, row: usize, name: &str, plan: &mut PeoplePlan) {
         let typed: Vec<char> = name.chars().collect();
-        let found = self
-            .known
-            .like(name, campaign::places().core(name), NEAR_NAMED);
+        let found = self.known.like(name, campaign::places(), NEAR_NAMED);
         let Some((_, seen)) = found.first() else {
             return;
         };
