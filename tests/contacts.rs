@@ -185,7 +185,15 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
 fn the_city_sees_its_counties_contacts_and_a_forged_one_is_refused() {
     let (province, city, county) = hierarchy();
     let since = day();
-    contacts::set(&county.store, "张敏", "13907110001", "科长", since).unwrap();
+    contacts::set(
+        &county.store,
+        "张敏",
+        "13907110001",
+        "科长",
+        Some(since),
+        since,
+    )
+    .unwrap();
     city.applied(&county.send(&city));
     let rows = contacts::list(&city.store).unwrap();
     let echeng = rows.iter().find(|r| r.unit == ECHENG).unwrap();
@@ -222,7 +230,15 @@ fn the_city_sees_its_counties_contacts_and_a_forged_one_is_refused() {
 
     // The post handed on mid-year: the city sees both, oldest first; the forged one nowhere.
     let later = since + chrono::Duration::days(90);
-    contacts::set(&county.store, "刘洋", "13907110002", "副科长", later).unwrap();
+    contacts::set(
+        &county.store,
+        "刘洋",
+        "13907110002",
+        "副科长",
+        Some(later),
+        later,
+    )
+    .unwrap();
     city.applied(&county.send(&city));
     province.applied(&city.send(&province));
     for office in [&city, &province] {
@@ -285,7 +301,15 @@ fn report_contacts_is_a_call_list_of_every_unit_and_refuses_another_area() {
 #[test]
 fn a_contact_has_an_office_phone_beside_the_mobile_and_it_travels_up() {
     let (province, city, county) = hierarchy();
-    contacts::set(&county.store, "张敏", "13907110001", "科长", day()).unwrap();
+    contacts::set(
+        &county.store,
+        "张敏",
+        "13907110001",
+        "科长",
+        Some(day()),
+        day(),
+    )
+    .unwrap();
     let bad = contacts::set_office_phone(&county.store, "12345");
     assert!(
         matches!(&bad, Err(peixun::app::Refusal::Fields(f)) if f[0].field == "office_phone"),

@@ -21,37 +21,45 @@ pub fn is_contact_item(item: &str) -> bool {
     item.ends_with(CONTACT_ITEM)
 }
 
-/// What setting a contact came to.
+/// What setting a contact came to. Either way the unit's "name a contact" item is marked done
+/// when it was not (`item_done`): an item reopened is closed again by naming the same contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactSaved {
     Set { contact: Contact, item_done: bool },
-    Unchanged,
+    Unchanged { item_done: bool },
 }
 
-/// Names this office's contact from `since`; the unit's "name a contact" checklist item is marked
-/// done with it when it is not yet.
+/// Names this office's contact from `since`; given none, from the day the same person was named
+/// before (a phone corrected is no new contact), else from `today`.
 pub fn set(
     store: &Store,
     name: &str,
     phone: &str,
     position: &str,
-    since: NaiveDate,
+    since: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> Outcome<ContactSaved> {
     let unit = store.office().to_string();
+    let held = current(store, &unit)?;
+    let since = since.unwrap_or_else(|| match &held {
+        Some(held) if held.name == name.trim() => held.since,
+        _ => today,
+    });
     let new = contact(name, phone, position, since).map_err(|e| Refusal::Fields(e.0))?;
-    if let Some(held) = current(store, &unit)? {
-        if (&held.name, &held.phone, &held.position) == (&new.name, &new.phone, &new.position) {
-            return Ok(ContactSaved::Unchanged);
-        }
+    let unchanged = held.is_some_and(|held| {
+        (&held.name, &held.phone, &held.position) == (&new.name, &new.phone, &new.position)
+    });
+    let mut payloads = Vec::new();
+    if !unchanged {
+        payloads.push(Payload::ContactSet {
+            unit: unit.clone(),
+            contact: new.clone(),
+        });
     }
-    let mut payloads = vec![Payload::ContactSet {
-        unit: unit.clone(),
-        contact: new.clone(),
-    }];
     let item = campaign()
         .checklist_for(&unit)
         .into_iter()
-        .find(|d| d.id.ends_with(CONTACT_ITEM))
+        .find(|d| is_contact_item(&d.id))
         .map(|d| d.id.clone());
     let mut item_done = false;
     if let Some(item) = item {
@@ -72,10 +80,16 @@ pub fn set(
             item_done = true;
         }
     }
-    store.commit(payloads)?;
-    Ok(ContactSaved::Set {
-        contact: new,
-        item_done,
+    if !payloads.is_empty() {
+        store.commit(payloads)?;
+    }
+    Ok(if unchanged {
+        ContactSaved::Unchanged { item_done }
+    } else {
+        ContactSaved::Set {
+            contact: new,
+            item_done,
+        }
     })
 }
 
@@ -126,23 +140,23 @@ pub struct Named {
 impl Named {
     /// In the UI language, a line for each thing it did, or that nothing changed.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = match &self.contact {
-            ContactSaved::Unchanged => vec![t("cli.contact.unchanged")],
-            ContactSaved::Set { contact, item_done } => {
-                let mut lines = vec![tf(
+        let (mut lines, item_done) = match &self.contact {
+            ContactSaved::Unchanged { item_done } => (vec![t("cli.contact.unchanged")], item_done),
+            ContactSaved::Set { contact, item_done } => (
+                vec![tf(
                     "cli.contact.set",
                     &[
                         ("name", &contact.name),
                         ("phone", &contact.phone),
                         ("since", &contact.since),
                     ],
-                )];
-                if *item_done {
-                    lines.push(t("cli.contact.item_done"));
-                }
-                lines
-            }
+                )],
+                item_done,
+            ),
         };
+        if *item_done {
+            lines.push(t("cli.contact.item_done"));
+        }
         match &self.office_phone {
             Some(OfficePhoneSaved::Set(phone)) => {
                 lines.push(tf("cli.contact.office_phone_set", &[("phone", phone)]));
@@ -154,20 +168,20 @@ impl Named {
     }
 }
 
-/// Names this office's contact and, when given, the office phone (an empty one takes it off).
-/// Every field is checked before anything is written: a bad office phone writes nothing and is
-/// named with the other fields' errors.
+/// Names this office's contact (`set`) and, when given, the office phone (an empty one takes it
+/// off). Every field is checked before anything is written: a bad office phone writes nothing
+/// and is named with the other fields' errors.
 pub fn name(
     store: &Store,
     name: &str,
     phone: &str,
     position: &str,
-    since: NaiveDate,
+    (since, today): (Option<NaiveDate>, NaiveDate),
     office_phone: Option<&str>,
 ) -> Outcome<Named> {
     if let Some(raw) = office_phone.filter(|raw| !raw.trim().is_empty()) {
         if let Err(error) = crate::domain::text::normalise_phone(raw) {
-            let mut errors = contact(name, phone, position, since)
+            let mut errors = contact(name, phone, position, since.unwrap_or(today))
                 .err()
                 .map(|e| e.0)
                 .unwrap_or_default();
@@ -178,7 +192,7 @@ pub fn name(
             return Err(Refusal::Fields(errors));
         }
     }
-    let contact = set(store, name, phone, position, since)?;
+    let contact = set(store, name, phone, position, since, today)?;
     let office_phone = office_phone
         .map(|raw| set_office_phone(store, raw))
         .transpose()?;

@@ -17,11 +17,8 @@ pub fn set(
     office_phone: Option<&str>,
 ) -> Result<()> {
     let store = open_store(cli)?;
-    let since = match since {
-        Some(day) => day,
-        None => today(cli, &store)?,
-    };
-    let named = contacts::name(&store, name, phone, position, since, office_phone)?;
+    let today = today(cli, &store)?;
+    let named = contacts::name(&store, name, phone, position, (since, today), office_phone)?;
     for line in named.lines() {
         crate::outln!("{line}");
     }

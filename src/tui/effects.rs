@@ -117,7 +117,7 @@ fn run_one(store: &Store, workers: &dyn Workers, state: &mut State, effect: Effe
             &name,
             &phone,
             &position,
-            state.today,
+            (None, state.today),
             Some(&office_phone),
         )
         .map(|named| Some(named.lines().join(&t("cli.reason_sep")))),

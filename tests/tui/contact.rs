@@ -59,13 +59,50 @@ fn a_county_names_its_contact_on_the_contact_item() {
     assert_eq!(row.status, ItemStatus::Done);
     assert!(screen_text(&state, 80, 24).contains("联系人：张敏（科长）"));
 
-    // Enter opens it again with what was named, to change hands.
-    press(&store, &mut state, KeyCode::Enter);
+    // Reopened, the item is closed again by naming the same contact: nothing else is written.
+    press(&store, &mut state, KeyCode::Char('u'));
+    assert!(state
+        .checklist
+        .selected_item()
+        .expect("row")
+        .status
+        .is_open());
+    press(&store, &mut state, KeyCode::Char('d'));
     let Overlay::Form(form) = &state.overlay else {
         panic!("the form again");
     };
     assert_eq!(form.text("name"), "张敏");
     assert_eq!(form.text("position"), "科长");
+    press(&store, &mut state, KeyCode::Enter);
+    let status = state.status.clone().expect("said");
+    assert!(status.text.contains("已标记为完成"), "{}", status.text);
+    let row = state.checklist.selected_item().expect("row");
+    assert_eq!(row.status, ItemStatus::Done);
+}
+
+/// A phone corrected is no new contact: the day they were named stays.
+#[test]
+fn correcting_the_contacts_phone_keeps_the_day_they_were_named() {
+    let (_dir, store) = county_store();
+    let named_on = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).expect("a day");
+    contacts::set(
+        &store,
+        "张敏",
+        "13907110001",
+        "科长",
+        Some(named_on),
+        named_on,
+    )
+    .unwrap();
+    let mut state = load(&store, Theme::coloured());
+    press(&store, &mut state, KeyCode::Char('3'));
+    press(&store, &mut state, KeyCode::Char('e'));
+    press(&store, &mut state, KeyCode::Tab);
+    retype(&store, &mut state, "13907110009");
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let held = contacts::current(&store, ECHENG).unwrap().expect("named");
+    assert_eq!((held.phone.as_str(), held.since), ("13907110009", named_on));
 }
 
 #[test]
@@ -77,7 +114,12 @@ fn a_city_names_its_contact_with_e_on_its_own_row_only() {
     press(&store, &mut state, KeyCode::Down);
     press(&store, &mut state, KeyCode::Char('e'));
     assert_eq!(state.overlay, Overlay::None, "not a county's contact");
-    assert!(state.status.as_ref().is_some_and(|s| s.error));
+    let refused = state.status.clone().expect("said");
+    assert!(
+        refused.error && refused.text.contains("自己指定"),
+        "{}",
+        refused.text
+    );
 
     press(&store, &mut state, KeyCode::Up);
     press(&store, &mut state, KeyCode::Char('e'));

@@ -318,8 +318,15 @@ fn the_checklist_shows_who_to_call_and_follows_a_change_of_contact() {
     press(&store, &mut state, KeyCode::Char('3'));
     assert!(screen_text(&state, 80, 24).contains("联系人：尚未指定"));
 
-    peixun::app::contacts::set(&store, "王芳", "13972100001", "科长", day("2023-03-01"))
-        .expect("contact set");
+    peixun::app::contacts::set(
+        &store,
+        "王芳",
+        "13972100001",
+        "科长",
+        Some(day("2023-03-01")),
+        day("2023-03-01"),
+    )
+    .expect("contact set");
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('3'));
     let screen = screen_text(&state, 80, 24);
@@ -329,8 +336,15 @@ fn the_checklist_shows_who_to_call_and_follows_a_change_of_contact() {
     );
 
     // The post changes hands: the checklist names the new contact, not the old one.
-    peixun::app::contacts::set(&store, "李强", "13972100002", "", day("2023-06-01"))
-        .expect("contact changed");
+    peixun::app::contacts::set(
+        &store,
+        "李强",
+        "13972100002",
+        "",
+        Some(day("2023-06-01")),
+        day("2023-06-01"),
+    )
+    .expect("contact changed");
     let mut state = load(&store, Theme::coloured());
     press(&store, &mut state, KeyCode::Char('3'));
     let screen = screen_text(&state, 80, 24);

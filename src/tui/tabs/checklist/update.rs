@@ -48,7 +48,10 @@ pub fn update(c: &mut ChecklistState, ctx: &mut Ctx, action: Action) -> Option<E
 fn open_contact(c: &ChecklistState, ctx: &mut Ctx, row: usize) -> Option<Effect> {
     let unit = c.units.get(row)?;
     if unit.unit != ctx.office.id {
-        ctx.error(tf("tui.checklist.not_owner", &[("unit", &unit.name)]));
+        ctx.error(tf(
+            "tui.checklist.contact_not_owner",
+            &[("unit", &unit.name)],
+        ));
         return None;
     }
     ctx.open(Overlay::Form(super::forms::contact(
