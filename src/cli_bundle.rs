@@ -26,6 +26,10 @@ pub enum KeysCommand {
         /// The fingerprint as the other office read it out (needed for a card)
         #[arg(long)]
         fingerprint: Option<String>,
+        /// Replace the keys the office is trusted with, after checking by phone that it started
+        /// afresh
+        #[arg(long)]
+        replace: bool,
     },
     /// Trusted offices
     List {

@@ -276,3 +276,51 @@ fn the_cli_exchanges_bundles_on_a_stick() {
     let out = ok(peixun(&city, &["bundle", "held"]));
     assert!(out.contains("没有"), "{out}");
 }
+
+/// A second 鄂城区 (a store made afresh, or someone passing as it) is not pinned over the first
+/// without `--replace`; the refusal says to call the office and not to copy the card's line.
+#[test]
+fn other_keys_for_a_trusted_office_need_replace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let city = tmp.path().join("city");
+    ok(peixun(
+        &city,
+        &["init", "--office", "鄂州市", "--actor", "李雷"],
+    ));
+    let mut cards = Vec::new();
+    for name in ["first", "second"] {
+        let county = tmp.path().join(name);
+        ok(peixun(
+            &county,
+            &["init", "--office", "鄂城区", "--actor", "王芳"],
+        ));
+        let card = tmp.path().join(format!("{name}.card"));
+        ok(peixun(
+            &county,
+            &["keys", "export", "-o", card.to_str().unwrap()],
+        ));
+        cards.push(card);
+    }
+    let trust = |card: &Path, more: &[&str]| {
+        let fingerprint = fingerprint_in(card);
+        let mut args = vec!["keys", "trust", card.to_str().unwrap(), "--fingerprint"];
+        args.push(&fingerprint);
+        args.extend_from_slice(more);
+        peixun(&city, &args)
+    };
+    ok(trust(&cards[0], &[]));
+    let refused = trust(&cards[1], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert!(
+        said.contains("冒充") && said.contains("--replace"),
+        "{said}"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
+    ok(trust(&cards[1], &["--replace"]));
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[1]));
+}

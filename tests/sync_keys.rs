@@ -14,8 +14,8 @@ use peixun::sync::bundle::{RangeHeader, SignedHead};
 use peixun::sync::export::{build, ExportOptions};
 use peixun::sync::import::import_bytes;
 use peixun::sync::rotation::{accept_rotation, rotate, Rotation};
-use peixun::sync::trust::{self, Change};
-use peixun::sync::{ChainKind, Keys, Rejection};
+use peixun::sync::trust::{self, Change, TrustError};
+use peixun::sync::{ChainKind, Fault, Keys, Rejection};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -52,7 +52,18 @@ fn a_city_cannot_re_key_its_county_at_the_province() {
 
     let fake = Keys::generate(ECHENG);
     let fake_card = fake.card().unwrap();
-    let change = trust::trust_card(&city.store, &fake_card, &fake_card.fingerprint()).unwrap();
+    // Pinned over the county's key only when the city says so, after a warning.
+    let refused = trust::trust_card(&city.store, &fake_card, &fake_card.fingerprint());
+    assert!(
+        matches!(
+            &refused,
+            Err(Fault::Refused(TrustError::ReplacesKey { trusted: 1, .. }))
+        ),
+        "{refused:?}"
+    );
+    let change =
+        trust::trust_card_replacing(&city.store, &fake_card, &fake_card.fingerprint(), true)
+            .unwrap();
     assert_eq!(change, Change::Updated, "the city itself was fooled");
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
     let report = trust::accept_roster(&province.store, &province.keys, &roster).unwrap();

@@ -144,9 +144,13 @@ fn enterprise_for(
     };
     // A credit code no enterprise here has says it is another enterprise.
     if !draft.new_enterprise && code.is_none() && !found.near.first.is_empty() {
+        // Two units may have registered one name: it is said once.
+        let mut near: Vec<String> = found.near.first.into_iter().map(|(n, _)| n).collect();
+        let mut said = std::collections::HashSet::new();
+        near.retain(|n| said.insert(n.clone()));
         return Err(Refusal::Confirm(Confirm::NewEnterprise {
             typed: name,
-            near: found.near.first.into_iter().map(|(n, _)| n).collect(),
+            near,
         }));
     }
     let enterprise = input::enterprise(

@@ -64,6 +64,10 @@ pub enum Confirm {
     /// (鄂州晶晶水产… for 鄂州市晶晶水产…) or may be a short form of one (鄂州晶晶水产): most often
     /// a slip that would count one enterprise twice.
     NewEnterprise { typed: String, near: Vec<String> },
+    /// The office is trusted with other keys than the card's, and the card is no rotation signed
+    /// by them (generation `trusted` is trusted): it may have started afresh, or someone passes
+    /// as it.
+    ReplaceKey { office: String, trusted: u32 },
     /// The need already has an answer, given on `answered`: a new one replaces it.
     ReplaceAnswer {
         need: String,
@@ -73,6 +77,20 @@ pub enum Confirm {
 }
 
 impl Confirm {
+    /// The question before an office's trusted keys are replaced; `flag` is how the CLI answers.
+    pub fn replace_key_text(office: &str, trusted: u32, flag: bool) -> String {
+        let warned = crate::sync::trust::TrustError::ReplacesKey {
+            office: office.to_string(),
+            trusted,
+        };
+        let answer = t(if flag {
+            "sync.trust.replace_with_flag"
+        } else {
+            "sync.trust.replace_again"
+        });
+        format!("{warned}{answer}")
+    }
+
     /// A new enterprise's question in words; `flag` is how the CLI answers it.
     pub fn new_enterprise_text(typed: &str, near: &[String], flag: bool) -> String {
         let names: Vec<String> = near.iter().map(|n| format!("“{n}”")).collect();
@@ -147,6 +165,9 @@ impl From<Refusal> for Report {
             )),
             Refusal::Confirm(Confirm::NewEnterprise { typed, near }) => {
                 user_error(Confirm::new_enterprise_text(&typed, &near, true))
+            }
+            Refusal::Confirm(Confirm::ReplaceKey { office, trusted }) => {
+                user_error(Confirm::replace_key_text(&office, trusted, true))
             }
             Refusal::Confirm(Confirm::ReplaceAnswer {
                 need,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Outcome, Refusal};
+use super::{Confirm, Outcome, Refusal};
 use crate::i18n::tf;
 use crate::store::Store;
 use crate::sync::rotation::{self, Rotation};
@@ -125,17 +125,26 @@ pub fn read(path: &Path) -> Outcome<TrustFile> {
         let roster = Roster::from_text(&text).map_err(|e| Refusal::said(e.to_string()))?;
         return Ok(TrustFile::Roster(roster));
     }
+    // A sheet or a note picked by mistake: said as what it is not, not as a parser's detail.
+    if !text.contains(crate::sync::identity::CARD_FORMAT) {
+        return Err(Refusal::said(tf(
+            "sync.trust.not_a_trust_file",
+            &[("file", &path.display())],
+        )));
+    }
     let card = Card::from_text(&text).map_err(|e| Refusal::said(e.to_string()))?;
     Ok(TrustFile::Card(card))
 }
 
-/// Trusts what `file` holds. A card needs the fingerprint its office read out; a roster is
-/// checked against its signer's key, a rotation against the generation it replaces.
+/// Trusts what `file` holds. A card needs the fingerprint its office read out (what is wrong
+/// with it is that field's), and `replace` when the office is trusted with other keys; a roster
+/// is checked against its signer's key, with this office's `keys` (made on first use, so asked
+/// for only then); a rotation against the generation it replaces.
 pub fn take_in(
     store: &Store,
-    keys: &Keys,
     file: &TrustFile,
-    fingerprint: Option<&str>,
+    (fingerprint, replace): (Option<&str>, bool),
+    keys: impl FnOnce() -> color_eyre::Result<Keys>,
 ) -> Outcome<Trusted> {
     match file {
         TrustFile::Rotation(rotation) => {
@@ -148,7 +157,7 @@ pub fn take_in(
             })
         }
         TrustFile::Roster(roster) => {
-            let offices = trust::accept_roster(store, keys, roster).map_err(said)?;
+            let offices = trust::accept_roster(store, &keys()?, roster).map_err(said)?;
             Ok(Trusted::Roster {
                 signer: roster.body.signer.clone(),
                 version: roster.body.version,
@@ -157,14 +166,23 @@ pub fn take_in(
         }
         TrustFile::Card(card) => {
             let Some(typed) = fingerprint else {
-                return Err(Refusal::said(
-                    TrustError::FingerprintNeeded {
-                        office: card.body.office.clone(),
-                    }
-                    .to_string(),
-                ));
+                let needed = TrustError::FingerprintNeeded {
+                    office: card.body.office.clone(),
+                };
+                return Err(Refusal::field("fingerprint", needed.to_string()));
             };
-            let change = trust::trust_card(store, card, typed).map_err(said)?;
+            let change =
+                trust::trust_card_replacing(store, card, typed, replace).map_err(|fault| {
+                    match fault {
+                        Fault::Refused(mismatch @ TrustError::Mismatch { .. }) => {
+                            Refusal::field("fingerprint", mismatch.to_string())
+                        }
+                        Fault::Refused(TrustError::ReplacesKey { office, trusted }) => {
+                            Refusal::Confirm(Confirm::ReplaceKey { office, trusted })
+                        }
+                        fault => said(fault),
+                    }
+                })?;
             Ok(Trusted::Card {
                 office: card.body.office.clone(),
                 change,

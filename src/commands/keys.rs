@@ -89,9 +89,9 @@ fn show(store: &Store, keys: &Keys, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn trust_file(store: &Store, keys: &Keys, file: &Path, fingerprint: Option<&str>) -> Result<()> {
+fn trust_file(store: &Store, file: &Path, fingerprint: Option<&str>, replace: bool) -> Result<()> {
     let read = app::trust::read(file)?;
-    let trusted = app::trust::take_in(store, keys, &read, fingerprint)?;
+    let trusted = app::trust::take_in(store, &read, (fingerprint, replace), || keys_of(store))?;
     for line in trusted.lines() {
         crate::outln!("{line}");
     }
@@ -217,9 +217,11 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             );
             Ok(())
         }
-        KeysCommand::Trust { file, fingerprint } => {
-            trust_file(&store, &keys_of(&store)?, file, fingerprint.as_deref())
-        }
+        KeysCommand::Trust {
+            file,
+            fingerprint,
+            replace,
+        } => trust_file(&store, file, fingerprint.as_deref(), *replace),
         KeysCommand::List { json } => list(&store, *json),
         KeysCommand::Revoke { office, yes } => {
             let office = resolve(office)?;

@@ -111,9 +111,9 @@ impl KnownEnterprises {
     }
 
     /// Up to `most` enterprises one character from `typed`, or of which it may be a short or a
-    /// full form (`text::ShortForm`, by the `places` names begin with), each with where it was
-    /// met: on an earlier row of the sheet (said as “（第 3 行）”) first, then stored (said as
-    /// nothing).
+    /// full form (`text::ShortForm`, by the `places` names begin with), each once, with where it
+    /// was met: registered (said as nothing) first, as the one that would be counted twice, then
+    /// on an earlier row of the sheet (said as “（第 3 行）”).
     /// All of them, not the first: 湖北信化 is one character from both 湖北信华 and 湖北信嘉,
     /// and the one meant may be either.
     ///
@@ -155,7 +155,10 @@ impl KnownEnterprises {
                 e.name != typed && (near_name(&typed_chars, &e.name) || short_form.of(&e.name))
             })
             .collect();
-        found.sort_by_key(|(_, seen)| *seen == Seen::Stored);
+        found.sort_by_key(|(_, seen)| *seen != Seen::Stored);
+        // Two units may have registered one name: it is said once.
+        let mut said = std::collections::HashSet::new();
+        found.retain(|(e, _)| said.insert(e.name.as_str()));
         found
             .into_iter()
             .take(most)
@@ -231,13 +234,14 @@ mod tests {
     }
 
     #[test]
-    fn every_near_name_is_given_the_sheets_own_first() {
+    fn every_near_name_is_given_the_registered_first_each_once() {
         let mut known = KnownEnterprises::new(vec![
             enterprise("E1", "湖北信嘉科技有限公司", None),
             enterprise("E2", "湖北信华科技有限公司", None),
             enterprise("E3", "湖北光谷材料有限公司", None),
         ]);
         known.add(enterprise("E4", "湖北信佳科技有限公司", None), Seen::Row(3));
+        known.add(enterprise("E5", "湖北信嘉科技有限公司", None), Seen::Stored);
         let places = places();
         let found: Vec<(&str, String)> = known
             .like("湖北信化科技有限公司", &places, 3)
@@ -245,8 +249,8 @@ mod tests {
             .map(|(e, seen)| (e.id.as_str(), seen))
             .collect();
         let ids: Vec<&str> = found.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, ["E4", "E1", "E2"]);
-        assert!(found[0].1.contains('3') && found[1].1.is_empty());
+        assert_eq!(ids, ["E1", "E2", "E4"]);
+        assert!(found[0].1.is_empty() && found[2].1.contains('3'));
         assert_eq!(
             known.like("湖北信化科技有限公司", &places, 2).len(),
             2,

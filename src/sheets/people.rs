@@ -269,10 +269,11 @@ impl RowRules<'_> {
         let Some((_, seen)) = found.first() else {
             return;
         };
-        // An earlier row of the sheet (they come first) is named alone, with its row; else the
-        // registered ones together.
+        // The registered ones (they come first) together, or else an earlier row of the sheet
+        // alone, with its row.
         let near = found
             .iter()
+            .filter(|(_, other)| other.is_empty() == seen.is_empty())
             .take(if seen.is_empty() { NEAR_NAMED } else { 1 })
             .map(|(e, _)| e.name.as_str())
             .collect::<Vec<_>>();

@@ -80,6 +80,11 @@ pub enum TrustError {
         found: u32,
         trusted: u32,
     },
+    /// The office is trusted with other keys, and this card is no rotation signed by them.
+    ReplacesKey {
+        office: OfficeId,
+        trusted: u32,
+    },
     UnknownPeer {
         office: OfficeId,
     },
@@ -116,6 +121,10 @@ impl std::fmt::Display for TrustError {
             Self::StillRevoked { office, epoch } => tf(
                 "sync.trust.still_revoked",
                 &[("office", &name(office)), ("epoch", epoch)],
+            ),
+            Self::ReplacesKey { office, trusted } => tf(
+                "sync.trust.replaces_key",
+                &[("office", &name(office)), ("trusted", trusted)],
             ),
             Self::OlderEpoch {
                 office,
@@ -201,8 +210,21 @@ pub fn read_card(path: &Path) -> Result<Card> {
 }
 
 /// Pins `card` after checking that `typed` (the fingerprint as the peer read it out) matches.
+/// An office trusted with other keys keeps them (`trust_card_replacing` replaces them).
 pub fn trust_card(store: &Store, card: &Card, typed: &str) -> Result<Change, Fault<TrustError>> {
-    let (change, revoked) = check_card(store, card, typed)?;
+    trust_card_replacing(store, card, typed, false)
+}
+
+/// The same; with `replace`, the keys an office is trusted with give way to the card's even when
+/// it is no rotation signed by them: the office started afresh, and its coordinator confirmed
+/// the new fingerprint on the phone.
+pub fn trust_card_replacing(
+    store: &Store,
+    card: &Card,
+    typed: &str,
+    replace: bool,
+) -> Result<Change, Fault<TrustError>> {
+    let (change, revoked) = check_card(store, card, typed, replace)?;
     store.put_peer(&Peer {
         card: card.clone(),
         fingerprint: card.fingerprint(),
@@ -215,7 +237,12 @@ pub fn trust_card(store: &Store, card: &Card, typed: &str) -> Result<Change, Fau
 
 type Checked = (Change, Option<Revoked>);
 
-fn check_card(store: &Store, card: &Card, typed: &str) -> Result<Checked, Fault<TrustError>> {
+fn check_card(
+    store: &Store,
+    card: &Card,
+    typed: &str,
+    replace: bool,
+) -> Result<Checked, Fault<TrustError>> {
     if let Err(e) = card.verify() {
         return Err(Fault::Refused(TrustError::Card(e)));
     }
@@ -241,6 +268,13 @@ fn check_card(store: &Store, card: &Card, typed: &str) -> Result<Checked, Fault<
         return Err(Fault::Refused(TrustError::OlderEpoch {
             office,
             found: epoch,
+            trusted: peer.card.body.epoch,
+        }));
+    }
+    // A card with other keys would let whoever made it speak for the office from now on.
+    if peer.card.body.sign_key != card.body.sign_key && !replace {
+        return Err(Fault::Refused(TrustError::ReplacesKey {
+            office,
             trusted: peer.card.body.epoch,
         }));
     }

@@ -102,6 +102,10 @@ impl Ctx<'_> {
                             &[("id", &need), ("service", &service), ("date", &answered)],
                         ),
                     ),
+                    Confirm::ReplaceKey { office, trusted } => (
+                        "fingerprint",
+                        Confirm::replace_key_text(&office, trusted, false),
+                    ),
                     // The door asks this one itself, with both answers.
                     Confirm::AfterEnd { .. } => ("", String::new()),
                 };

@@ -328,7 +328,7 @@ fn run_door(store: &Store, workers: &dyn Workers, state: &mut State, effect: Doo
 }
 
 /// Shows a refusal where it belongs: beside the form's field, or in the status line.
-pub(super) fn report(state: &mut State, refusal: Refusal) {
+pub(crate) fn report(state: &mut State, refusal: Refusal) {
     ctx!(state).refuse(refusal);
 }
 

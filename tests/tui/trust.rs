@@ -81,5 +81,46 @@ fn a_file_that_is_no_card_is_said_next_to_the_file() {
     press(&store, &mut state, KeyCode::Enter);
     let said = field_error(&state, "card").expect("a bundle is no card");
     assert!(said.contains("county-to-city-v1.pxb"), "{said}");
+    // A sheet picked by mistake is said as what it is not, not by a parser's words.
+    let sheet = dir.path().join("名单.csv");
+    std::fs::write(&sheet, "姓名,手机号\n张三,13800001111\n").unwrap();
+    retype(&store, &mut state, &sheet.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let said = field_error(&state, "card").expect("a sheet is no card");
+    assert!(said.contains("不是身份卡、名册或密钥轮换证书"), "{said}");
     assert!(store.peers().unwrap().is_empty());
+}
+
+/// A card with other keys than those an office is trusted with is no rotation: the form says it
+/// may be someone passing as the office, and replaces the keys only on a second Enter.
+#[test]
+fn other_keys_for_a_trusted_office_are_taken_only_when_confirmed() {
+    let (dir, store) = city_store();
+    let golden_card = golden().join("county.card");
+    let held = Card::from_text(&std::fs::read_to_string(&golden_card).unwrap()).unwrap();
+    peixun::sync::trust::trust_card(&store, &held, &held.fingerprint()).unwrap();
+    let other = peixun::sync::Keys::generate(&held.body.office)
+        .card()
+        .unwrap();
+    let path = dir.path().join("另一张.card");
+    std::fs::write(&path, other.to_text().unwrap()).unwrap();
+
+    let mut state = on_sync_tab(&store);
+    press(&store, &mut state, KeyCode::Char('a'));
+    retype(&store, &mut state, &path.display().to_string());
+    press(&store, &mut state, KeyCode::Tab);
+    typed(&store, &mut state, &other.fingerprint());
+    press(&store, &mut state, KeyCode::Enter);
+    let warned = field_error(&state, "fingerprint").expect("warned");
+    assert!(
+        warned.contains("冒充") && warned.contains("再按一次 Enter"),
+        "{warned}"
+    );
+    let peer = store.peer(&held.body.office).unwrap().expect("trusted");
+    assert_eq!(peer.fingerprint, held.fingerprint(), "the held keys stay");
+
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(state.overlay, Overlay::None);
+    let peer = store.peer(&held.body.office).unwrap().expect("trusted");
+    assert_eq!(peer.fingerprint, other.fingerprint());
 }

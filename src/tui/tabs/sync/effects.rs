@@ -56,7 +56,11 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
             return start(workers, state, Work::Sync(job));
         }
         SyncEffect::Finished(done) => return finish(store, state, *done),
-        SyncEffect::Trust { path, fingerprint } => return trust(store, state, &path, &fingerprint),
+        SyncEffect::Trust {
+            path,
+            fingerprint,
+            replace,
+        } => return trust(store, state, &path, (&fingerprint, replace)),
         SyncEffect::Refresh => data::load(store, &mut state.sync, state.today),
         SyncEffect::Open(kind) => {
             state.sync.media = data::media();
@@ -73,27 +77,23 @@ pub fn run_effect(store: &Store, workers: &dyn Workers, state: &mut State, effec
 
 /// Trusts the file the form names. What stops it is said next to the field to fix, the form
 /// staying open; what changed goes in the results panel, with the peers read again.
-fn trust(store: &Store, state: &mut State, path: &std::path::Path, fingerprint: &str) {
+fn trust(store: &Store, state: &mut State, path: &std::path::Path, typed: (&str, bool)) {
+    let (fingerprint, replace) = typed;
     let file = match app::trust::read(path) {
         Ok(file) => file,
         Err(refusal) => return refuse_or_fail(state, "card", refusal),
     };
-    // A card is the one kind checked by the fingerprint: its refusals are that field's.
-    let field = match file.card_office() {
-        Some(office) if fingerprint.is_empty() => {
-            let message = tf(
-                "sync.tui.fingerprint_needed",
-                &[("office", &unit_name(office))],
-            );
-            return refuse(state, "fingerprint", message);
-        }
-        Some(_) => "fingerprint",
-        None => "card",
-    };
+    if let Some(office) = file.card_office().filter(|_| fingerprint.is_empty()) {
+        let message = tf(
+            "sync.tui.fingerprint_needed",
+            &[("office", &unit_name(office))],
+        );
+        return refuse(state, "fingerprint", message);
+    }
     let mut lines = Vec::new();
-    let trusted = keys(store, &mut lines)
-        .map_err(app::Refusal::from)
-        .and_then(|keys| app::trust::take_in(store, &keys, &file, Some(fingerprint)));
+    let trusted = app::trust::take_in(store, &file, (Some(fingerprint), replace), || {
+        keys(store, &mut lines)
+    });
     match trusted {
         Ok(trusted) => {
             lines.extend(trusted.lines());
@@ -110,15 +110,16 @@ fn trust(store: &Store, state: &mut State, path: &std::path::Path, fingerprint: 
                 },
             );
         }
-        Err(refusal) => refuse_or_fail(state, field, refusal),
+        Err(refusal) => refuse_or_fail(state, "card", refusal),
     }
 }
 
-/// A refusal next to `field`; the machine failing, on the status line.
+/// A refusal in words next to `field`; one naming its field, or a question, where the app puts
+/// them; the machine failing, on the status line.
 fn refuse_or_fail(state: &mut State, field: &str, refusal: app::Refusal) {
     match refusal {
-        app::Refusal::Failed(report) => state.error(chain(&report)),
-        refusal => refuse(state, field, color_eyre::Report::from(refusal).to_string()),
+        app::Refusal::Said(message) => refuse(state, field, message),
+        refusal => crate::tui::effects::report(state, refusal),
     }
 }
 

@@ -81,7 +81,12 @@ pub enum SyncEffect {
     Finished(Box<super::effects::Done>),
     /// Trust the card, roster or rotation certificate at `path`, a card by the fingerprint
     /// typed; what is wrong goes next to its field, what changed in the results panel.
-    Trust { path: PathBuf, fingerprint: String },
+    /// With `replace`, asked once and confirmed: the office's trusted keys give way to the card's.
+    Trust {
+        path: PathBuf,
+        fingerprint: String,
+        replace: bool,
+    },
 }
 
 /// Which bundle form is open.

@@ -129,6 +129,7 @@ pub fn submit(state: &mut State) -> Option<Effect> {
         BundleForm::Trust => SyncEffect::Trust {
             path: place,
             fingerprint: value("fingerprint"),
+            replace: form.confirmed_at("fingerprint"),
         },
         // Whether the place is there, and what it holds, the runner finds out.
         BundleForm::Export { to } => SyncEffect::Start {
