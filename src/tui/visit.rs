@@ -82,6 +82,7 @@ pub fn visit(mut stream: UnixStream, english: bool, today: Option<NaiveDate>) ->
         return Err(color_eyre::eyre::eyre!("{said}")).wrap_err(t("tui.visit.failed"));
     }
     // The holder closed this visit as asked; a signal to this peixun ends it as the signal would.
+    // The holder can only say it closed (`Quit`): how this process was stopped is its own.
     Ok(match ending.visit {
         Visit::Closed(_) => Visit::Closed(signals.closing()),
         other => other,
