@@ -347,6 +347,12 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
         warnings.contains("第 4 行的企业“鄂州市华光光电有限司”与表中的“鄂州市华光光电有限公司”（第 3 行）只差一个字"),
         "{warnings}"
     );
+    // The preview on screen does not advise previewing first.
+    let said = stdout(&peixun(d, &["import", path.to_str().unwrap(), "--dry-run"]));
+    assert!(
+        said.contains("只差一个字") && !said.contains("--dry-run"),
+        "{said}"
+    );
     // A short form is said as one, not as one character apart.
     assert!(
         warnings.contains(

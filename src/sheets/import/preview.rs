@@ -46,7 +46,11 @@ pub fn lines<C: Counts>(file: &Path, plan: &Plan<C>, outcome: Outcome) -> Vec<St
         ));
     }
     lines.push(plan.counts.line(plan.rows, plan.bad));
-    lines.extend(plan.warnings.iter().cloned());
+    // A preview needs no advice to preview first.
+    lines.extend(plan.warnings.iter().map(|warning| match outcome {
+        Outcome::DryRun => crate::sheets::people::on_screen(warning).to_string(),
+        _ => warning.clone(),
+    }));
     lines.extend(plan.errors.iter().map(|error| {
         tf(
             "cli.sheets.row",
