@@ -206,13 +206,16 @@ impl Places {
 pub struct ShortForm<'a> {
     places: &'a Places,
     typed: NameParts<'a>,
+    whole: memchr::memmem::Finder<'a>,
 }
 
 impl<'a> ShortForm<'a> {
     pub fn new(places: &'a Places, typed: &'a str) -> ShortForm<'a> {
+        let typed = places.parts(typed);
         ShortForm {
             places,
-            typed: places.parts(typed),
+            whole: memchr::memmem::Finder::new(typed.core),
+            typed,
         }
     }
 
@@ -224,7 +227,7 @@ impl<'a> ShortForm<'a> {
 
     /// Whether a known enterprise's `name` may be the one typed.
     pub fn of(&self, name: &str) -> bool {
-        if self.must_hold().is_none() {
+        if self.must_hold().is_none() || !self.could_be(name) {
             return false;
         }
         let known = self.places.parts(name);
@@ -235,6 +238,30 @@ impl<'a> ShortForm<'a> {
         same_place
             && known.chars().nth(1).is_some()
             && (known.starts_with(typed) || typed.starts_with(known))
+    }
+
+    /// A quick look before the name is taken apart, which a sheet of firms sharing a trade name's
+    /// start would do for every pair of rows: `name` holds the typed core whole, or a start of it
+    /// (two characters or more) that ends the name or a stock word follows.
+    fn could_be(&self, name: &str) -> bool {
+        let core = self.typed.core;
+        if self.whole.find(name.as_bytes()).is_some() {
+            return true;
+        }
+        let Some(start) = core.char_indices().nth(2).map(|(at, _)| &core[..at]) else {
+            return false;
+        };
+        name.match_indices(start).any(|(at, _)| {
+            let rest = &name[at..];
+            let shared: usize = rest
+                .chars()
+                .zip(core.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.len_utf8())
+                .sum();
+            let after = &rest[shared..];
+            after.is_empty() || STOCK_ENDINGS.iter().any(|ending| after.starts_with(ending))
+        })
     }
 }
 
@@ -327,6 +354,7 @@ pub fn same_name(typed: &str, known: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     /// The edit distance worked out in full, to check the one-pass reading against.
     fn distance(a: &[char], b: &[char]) -> usize {
@@ -406,6 +434,34 @@ mod tests {
             (vec!["鄂州"], "晶晶水产"),
             "the province has no key"
         );
+    }
+
+    /// A firm's name as they are made: a place or none, a trade name, stock words or none.
+    fn firm_name() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::sample::select;
+        (
+            select(vec!["", "鄂州市", "鄂州", "华容区", "湖北"]),
+            "[晶水产]{1,4}",
+            select(vec!["", "公司", "科技有限公司", "有限公司", "水产"]),
+        )
+            .prop_map(|(place, trade, stock)| format!("{place}{trade}{stock}"))
+    }
+
+    proptest::proptest! {
+        /// The quick look turns away no name the whole comparison would take.
+        #[test]
+        fn the_quick_look_misses_no_short_form(typed in firm_name(), name in firm_name()) {
+            let places = places();
+            let (t, k) = (places.parts(&typed), places.parts(&name));
+            let same_place = t.places.is_empty()
+                || k.places.is_empty()
+                || t.places.iter().all(|p| k.places.contains(p));
+            let whole = t.core.chars().nth(1).is_some()
+                && k.core.chars().nth(1).is_some()
+                && same_place
+                && (k.core.starts_with(t.core) || t.core.starts_with(k.core));
+            proptest::prop_assert_eq!(ShortForm::new(&places, &typed).of(&name), whole);
+        }
     }
 
     #[test]
