@@ -294,6 +294,13 @@ fn other_keys_for_a_trusted_office_need_replace() {
             &county,
             &["init", "--office", "鄂城区", "--actor", "王芳"],
         ));
+        if name == "second" {
+            let rotated = tmp.path().join("rotated.card");
+            ok(peixun(
+                &county,
+                &["keys", "rotate", "-o", rotated.to_str().unwrap()],
+            ));
+        }
         let card = tmp.path().join(format!("{name}.card"));
         ok(peixun(
             &county,
@@ -323,4 +330,16 @@ fn other_keys_for_a_trusted_office_need_replace() {
     let listed: serde_json::Value =
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[1]));
+    // The first again, of an earlier generation (an impostor trusted by mistake giving way):
+    // asked, then taken with --replace.
+    let refused = trust(&cards[0], &[]);
+    let said = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert!(
+        said.contains("第 1 代") && said.contains("--replace"),
+        "{said}"
+    );
+    ok(trust(&cards[0], &["--replace"]));
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
 }

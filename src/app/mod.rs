@@ -64,10 +64,14 @@ pub enum Confirm {
     /// (鄂州晶晶水产… for 鄂州市晶晶水产…) or may be a short form of one (鄂州晶晶水产): most often
     /// a slip that would count one enterprise twice.
     NewEnterprise { typed: String, near: Vec<String> },
-    /// The office is trusted with other keys than the card's, and the card is no rotation signed
-    /// by them (generation `trusted` is trusted): it may have started afresh, or someone passes
-    /// as it.
-    ReplaceKey { office: String, trusted: u32 },
+    /// The office is trusted with other keys (generation `trusted`) than the card's (generation
+    /// `found`), and the card is no rotation signed by them: it may have started afresh, or
+    /// someone passes as it.
+    ReplaceKey {
+        office: String,
+        trusted: u32,
+        found: u32,
+    },
     /// The need already has an answer, given on `answered`: a new one replaces it.
     ReplaceAnswer {
         need: String,
@@ -78,11 +82,19 @@ pub enum Confirm {
 
 impl Confirm {
     /// The question before an office's trusted keys are replaced; `flag` is how the CLI answers.
-    pub fn replace_key_text(office: &str, trusted: u32, flag: bool) -> String {
-        let warned = crate::sync::trust::TrustError::ReplacesKey {
-            office: office.to_string(),
-            trusted,
-        };
+    pub fn replace_key_text(office: &str, (trusted, found): (u32, u32), flag: bool) -> String {
+        let warned = tf(
+            if found < trusted {
+                "sync.trust.replaces_older"
+            } else {
+                "sync.trust.replaces_key"
+            },
+            &[
+                ("office", &crate::sync::summary::office_name(office)),
+                ("trusted", &trusted),
+                ("found", &found),
+            ],
+        );
         let answer = t(if flag {
             "sync.trust.replace_with_flag"
         } else {
@@ -166,9 +178,11 @@ impl From<Refusal> for Report {
             Refusal::Confirm(Confirm::NewEnterprise { typed, near }) => {
                 user_error(Confirm::new_enterprise_text(&typed, &near, true))
             }
-            Refusal::Confirm(Confirm::ReplaceKey { office, trusted }) => {
-                user_error(Confirm::replace_key_text(&office, trusted, true))
-            }
+            Refusal::Confirm(Confirm::ReplaceKey {
+                office,
+                trusted,
+                found,
+            }) => user_error(Confirm::replace_key_text(&office, (trusted, found), true)),
             Refusal::Confirm(Confirm::ReplaceAnswer {
                 need,
                 service,

@@ -164,6 +164,9 @@ pub fn take_in(
                 offices,
             })
         }
+        TrustFile::Card(card) if card.body.office == store.office() => {
+            Err(Refusal::said(TrustError::Own.to_string()))
+        }
         TrustFile::Card(card) => {
             let Some(typed) = fingerprint else {
                 let needed = TrustError::FingerprintNeeded {
@@ -174,12 +177,25 @@ pub fn take_in(
             let change =
                 trust::trust_card_replacing(store, card, typed, replace).map_err(|fault| {
                     match fault {
-                        Fault::Refused(mismatch @ TrustError::Mismatch { .. }) => {
-                            Refusal::field("fingerprint", mismatch.to_string())
-                        }
+                        Fault::Refused(
+                            wrong @ (TrustError::Mismatch { .. } | TrustError::Fingerprint(_)),
+                        ) => Refusal::field("fingerprint", wrong.to_string()),
                         Fault::Refused(TrustError::ReplacesKey { office, trusted }) => {
-                            Refusal::Confirm(Confirm::ReplaceKey { office, trusted })
+                            Refusal::Confirm(Confirm::ReplaceKey {
+                                office,
+                                trusted,
+                                found: card.body.epoch,
+                            })
                         }
+                        Fault::Refused(TrustError::OlderEpoch {
+                            office,
+                            found,
+                            trusted,
+                        }) => Refusal::Confirm(Confirm::ReplaceKey {
+                            office,
+                            trusted,
+                            found,
+                        }),
                         fault => said(fault),
                     }
                 })?;

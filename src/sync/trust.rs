@@ -264,18 +264,19 @@ fn check_card(
     if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
         return Err(Fault::Refused(TrustError::StillRevoked { office, epoch }));
     }
-    if peer.card.body.epoch > epoch {
-        return Err(Fault::Refused(TrustError::OlderEpoch {
-            office,
-            found: epoch,
-            trusted: peer.card.body.epoch,
-        }));
-    }
-    // A card with other keys would let whoever made it speak for the office from now on.
+    // A card with other keys would let whoever made it speak for the office from now on. Once
+    // confirmed by phone it is taken whatever its generation: an office that started afresh is
+    // at its first again, and an impostor trusted by mistake must give way to the real one.
     if peer.card.body.sign_key != card.body.sign_key && !replace {
-        return Err(Fault::Refused(TrustError::ReplacesKey {
-            office,
-            trusted: peer.card.body.epoch,
+        let trusted = peer.card.body.epoch;
+        return Err(Fault::Refused(if trusted > epoch {
+            TrustError::OlderEpoch {
+                office,
+                found: epoch,
+                trusted,
+            }
+        } else {
+            TrustError::ReplacesKey { office, trusted }
         }));
     }
     let change = if peer.card == *card && peer.source == TrustSource::Pinned {

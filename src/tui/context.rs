@@ -102,9 +102,13 @@ impl Ctx<'_> {
                             &[("id", &need), ("service", &service), ("date", &answered)],
                         ),
                     ),
-                    Confirm::ReplaceKey { office, trusted } => (
+                    Confirm::ReplaceKey {
+                        office,
+                        trusted,
+                        found,
+                    } => (
                         "fingerprint",
-                        Confirm::replace_key_text(&office, trusted, false),
+                        Confirm::replace_key_text(&office, (trusted, found), false),
                     ),
                     // The door asks this one itself, with both answers.
                     Confirm::AfterEnd { .. } => ("", String::new()),

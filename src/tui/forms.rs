@@ -206,6 +206,11 @@ impl Form {
                 .is_some_and(|(_, fields)| fields.iter().any(|f| f == field))
     }
 
+    /// Forgets the questions answered so far: after another refusal, Enter asks them again.
+    pub fn disarm(&mut self) {
+        self.armed = None;
+    }
+
     /// Shows `message` under `field` and lets a second Enter on the same values go ahead; any
     /// change asks again.
     pub fn ask_again(&mut self, field: &str, message: String) {

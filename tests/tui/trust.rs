@@ -88,6 +88,16 @@ fn a_file_that_is_no_card_is_said_next_to_the_file() {
     press(&store, &mut state, KeyCode::Enter);
     let said = field_error(&state, "card").expect("a sheet is no card");
     assert!(said.contains("不是身份卡、名册或密钥轮换证书"), "{said}");
+    // The office's own card is said to be its own before any fingerprint is asked for.
+    let keys = peixun::sync::Keys::load_or_create(store.dir(), store.office())
+        .unwrap()
+        .0;
+    let own = dir.path().join("本单位.card");
+    std::fs::write(&own, keys.card().unwrap().to_text().unwrap()).unwrap();
+    retype(&store, &mut state, &own.display().to_string());
+    press(&store, &mut state, KeyCode::Enter);
+    let said = field_error(&state, "card").expect("our own card");
+    assert!(said.contains("本单位自己的身份卡"), "{said}");
     assert!(store.peers().unwrap().is_empty());
 }
 
@@ -118,6 +128,18 @@ fn other_keys_for_a_trusted_office_are_taken_only_when_confirmed() {
     );
     let peer = store.peer(&held.body.office).unwrap().expect("trusted");
     assert_eq!(peer.fingerprint, held.fingerprint(), "the held keys stay");
+
+    // Another refusal in between (a fingerprint mistyped, then put right) asks again.
+    let mistyped: String = other.fingerprint().chars().rev().collect();
+    retype(&store, &mut state, &mistyped);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(field_error(&state, "fingerprint").is_some());
+    retype(&store, &mut state, &other.fingerprint());
+    press(&store, &mut state, KeyCode::Enter);
+    let warned = field_error(&state, "fingerprint").expect("warned again");
+    assert!(warned.contains("冒充"), "{warned}");
+    let peer = store.peer(&held.body.office).unwrap().expect("trusted");
+    assert_eq!(peer.fingerprint, held.fingerprint(), "still the held keys");
 
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(state.overlay, Overlay::None);

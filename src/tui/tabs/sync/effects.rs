@@ -83,7 +83,8 @@ fn trust(store: &Store, state: &mut State, path: &std::path::Path, typed: (&str,
         Ok(file) => file,
         Err(refusal) => return refuse_or_fail(state, "card", refusal),
     };
-    if let Some(office) = file.card_office().filter(|_| fingerprint.is_empty()) {
+    let needs_fingerprint = |office: &&str| *office != store.office() && fingerprint.is_empty();
+    if let Some(office) = file.card_office().filter(needs_fingerprint) {
         let message = tf(
             "sync.tui.fingerprint_needed",
             &[("office", &unit_name(office))],
@@ -117,15 +118,21 @@ fn trust(store: &Store, state: &mut State, path: &std::path::Path, typed: (&str,
 /// A refusal in words next to `field`; one naming its field, or a question, where the app puts
 /// them; the machine failing, on the status line.
 fn refuse_or_fail(state: &mut State, field: &str, refusal: app::Refusal) {
+    // A question answered before is asked again after any other refusal.
+    if let Some(form) = state.form_mut() {
+        form.disarm();
+    }
     match refusal {
         app::Refusal::Said(message) => refuse(state, field, message),
         refusal => crate::tui::effects::report(state, refusal),
     }
 }
 
-/// A place the bundle form cannot use, said next to its field; the form stays open.
+/// A place the bundle form cannot use, said next to its field; the form stays open, and a
+/// question answered before is asked again.
 fn refuse(state: &mut State, field: &str, message: String) {
     if let Some(form) = state.form_mut() {
+        form.disarm();
         form.set_error(field, message);
     }
 }
