@@ -265,6 +265,24 @@ impl<'a> ShortForm<'a> {
     }
 }
 
+/// A few of the campaign's places, keyed as `campaign::places` keys them, for tests.
+#[cfg(test)]
+pub(crate) fn sample_places() -> Places {
+    let named = [
+        ("湖北省", ""),
+        ("湖北", ""),
+        ("鄂州市", "鄂州"),
+        ("鄂州", "鄂州"),
+        ("华容区", "华容"),
+        ("华容", "华容"),
+        ("鄂城区", "鄂城"),
+        ("鄂城", "鄂城"),
+        ("武汉市", "武汉"),
+        ("武汉", "武汉"),
+    ];
+    Places::new(named.map(|(name, key)| (name.to_string(), key.to_string())))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneError(pub String);
 
@@ -382,19 +400,7 @@ mod tests {
     }
 
     fn places() -> Places {
-        let named = [
-            ("湖北省", ""),
-            ("湖北", ""),
-            ("鄂州市", "鄂州"),
-            ("鄂州", "鄂州"),
-            ("华容区", "华容"),
-            ("华容", "华容"),
-            ("鄂城区", "鄂城"),
-            ("鄂城", "鄂城"),
-            ("武汉市", "武汉"),
-            ("武汉", "武汉"),
-        ];
-        Places::new(named.map(|(name, key)| (name.to_string(), key.to_string())))
+        sample_places()
     }
 
     proptest::proptest! {

@@ -277,11 +277,8 @@ fn a_new_enterprise_met_at_a_class_is_filed_under_the_class_unit() {
     }
 }
 
-/// A new enterprise one character from a known one's is asked about before it is made:
-/// 鄂州晶晶水产… for 鄂州市晶晶水产… would count one enterprise twice in the coverage. Nothing is
-/// written until the coordinator says it is another enterprise.
-#[test]
-fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
+/// A county's store with one session, for the questions a form's enterprise raises.
+fn county_with_a_session() -> (tempfile::TempDir, Store, String) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
     let id = app::sessions::save(
@@ -293,14 +290,26 @@ fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
     )
     .unwrap()
     .id;
-    let draft = |name: &str, phone: &str, firm: &str, new_enterprise: bool| PersonDraft {
+    (dir, store, id)
+}
+
+fn draft(name: &str, phone: &str, firm: &str, new_enterprise: bool) -> PersonDraft {
+    PersonDraft {
         name: name.into(),
         phone: phone.into(),
         position: String::new(),
         enterprise: firm.into(),
         credit_code: String::new(),
         new_enterprise,
-    };
+    }
+}
+
+/// A new enterprise one character from a known one's is asked about before it is made:
+/// 鄂州晶晶水产… for 鄂州市晶晶水产… would count one enterprise twice in the coverage. Nothing is
+/// written until the coordinator says it is another enterprise.
+#[test]
+fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
+    let (_dir, store, id) = county_with_a_session();
     let known = "鄂州市晶晶水产科技有限公司";
     app::sessions::enrol(
         &store,
@@ -344,25 +353,9 @@ fn a_name_close_to_a_known_enterprise_is_asked_about_first() {
 /// words, asks nothing.
 #[test]
 fn a_short_form_of_a_known_enterprise_is_asked_about_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join("store"), "420704", "测试员").unwrap();
-    let id = app::sessions::save(
-        &store,
-        None,
-        &session_input("培训班", "2023-04-25"),
-        true,
-        warn(),
-    )
-    .unwrap()
-    .id;
-    let draft = |phone: &str, firm: &str, new_enterprise: bool| PersonDraft {
-        name: "王五".into(),
-        phone: phone.into(),
-        position: String::new(),
-        enterprise: firm.into(),
-        credit_code: String::new(),
-        new_enterprise,
-    };
+    let (_dir, store, id) = county_with_a_session();
+    let draft =
+        |phone: &str, firm: &str, new_enterprise: bool| draft("王五", phone, firm, new_enterprise);
     let known = "鄂州市晶晶水产科技有限公司";
     app::sessions::enrol(&store, &id, &draft("13800001111", known, false), false).unwrap();
     let ops = store.ops().count();

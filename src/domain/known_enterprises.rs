@@ -223,14 +223,7 @@ mod tests {
     }
 
     fn places() -> Places {
-        let named = [
-            ("湖北省", ""),
-            ("湖北", ""),
-            ("鄂州市", "鄂州"),
-            ("鄂州", "鄂州"),
-            ("华容", "华容"),
-        ];
-        Places::new(named.map(|(name, key)| (name.to_string(), key.to_string())))
+        crate::text::sample_places()
     }
 
     #[test]
