@@ -253,14 +253,19 @@ impl<'a> ShortForm<'a> {
         };
         name.match_indices(start).any(|(at, _)| {
             let rest = &name[at..];
-            let shared: usize = rest
-                .chars()
+            // Any end of the shared start may be the known core's: 晶晶科创 typed, 晶晶科技 known.
+            let mut shared = 0;
+            rest.chars()
                 .zip(core.chars())
                 .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a.len_utf8())
-                .sum();
-            let after = &rest[shared..];
-            after.is_empty() || STOCK_ENDINGS.iter().any(|ending| after.starts_with(ending))
+                .enumerate()
+                .any(|(count, (c, _))| {
+                    shared += c.len_utf8();
+                    let after = &rest[shared..];
+                    count >= 1
+                        && (after.is_empty()
+                            || STOCK_ENDINGS.iter().any(|ending| after.starts_with(ending)))
+                })
         })
     }
 }
@@ -447,7 +452,7 @@ mod tests {
         use proptest::sample::select;
         (
             select(vec!["", "鄂州市", "鄂州", "华容区", "湖北"]),
-            "[晶水产]{1,4}",
+            "[晶水产科技有限公司]{1,4}",
             select(vec!["", "公司", "科技有限公司", "有限公司", "水产"]),
         )
             .prop_map(|(place, trade, stock)| format!("{place}{trade}{stock}"))

@@ -81,6 +81,7 @@ pub fn name<T>(temp: &Path, rename: impl FnOnce() -> T) -> T {
     let mut paths = under_way();
     let named = rename();
     paths.retain(|p| p != temp);
+    locked(&EMPTY_ONLY).retain(|p| p != temp);
     named
 }
 
