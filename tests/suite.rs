@@ -69,6 +69,7 @@ mod sync_golden;
 mod sync_keys;
 mod sync_paths;
 mod sync_races;
+mod sync_replace;
 mod sync_rotation;
 mod sync_set_aside;
 mod sync_seven;

@@ -326,10 +326,21 @@ fn other_keys_for_a_trusted_office_need_replace() {
     let listed: serde_json::Value =
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
-    ok(trust(&cards[1], &["--replace"]));
+    let replaced = ok(trust(&cards[1], &["--replace"]));
+    let (old, new) = (fingerprint_in(&cards[0]), fingerprint_in(&cards[1]));
+    assert!(
+        replaced.contains("已换用新密钥") && replaced.contains(&old) && replaced.contains(&new),
+        "{replaced}"
+    );
     let listed: serde_json::Value =
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
-    assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[1]));
+    assert_eq!(listed[0]["fingerprint"], new);
+    // The same card again: nothing to replace, and the flag is said to be unneeded.
+    let again = ok(trust(&cards[1], &["--replace"]));
+    assert!(
+        again.contains("无变化") && again.contains("没有用到 --replace"),
+        "{again}"
+    );
     // The first again, of an earlier generation (an impostor trusted by mistake giving way):
     // asked, then taken with --replace.
     let refused = trust(&cards[0], &[]);
@@ -342,4 +353,43 @@ fn other_keys_for_a_trusted_office_need_replace() {
     let listed: serde_json::Value =
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
+}
+
+/// A card in this office's own name: its real card is called its own, one with other keys is
+/// someone passing as it.
+#[test]
+fn a_card_in_this_offices_name_with_other_keys_is_called_forged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cards = Vec::new();
+    for name in ["real", "forger"] {
+        let dir = tmp.path().join(name);
+        ok(peixun(
+            &dir,
+            &["init", "--office", "鄂州市", "--actor", "李雷"],
+        ));
+        let card = tmp.path().join(format!("{name}.card"));
+        ok(peixun(
+            &dir,
+            &["keys", "export", "-o", card.to_str().unwrap()],
+        ));
+        cards.push(card);
+    }
+    let real = tmp.path().join("real");
+    for (card, says) in [(&cards[0], "本单位自己的身份卡"), (&cards[1], "冒用本单位")]
+    {
+        let fingerprint = fingerprint_in(card);
+        let refused = peixun(
+            &real,
+            &[
+                "keys",
+                "trust",
+                card.to_str().unwrap(),
+                "--fingerprint",
+                &fingerprint,
+            ],
+        );
+        assert_eq!(refused.status.code(), Some(2));
+        let said = String::from_utf8_lossy(&refused.stderr).to_string();
+        assert!(said.contains(says), "{said}");
+    }
 }

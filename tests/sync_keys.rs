@@ -64,7 +64,7 @@ fn a_city_cannot_re_key_its_county_at_the_province() {
     let change =
         trust::trust_card_replacing(&city.store, &fake_card, &fake_card.fingerprint(), true)
             .unwrap();
-    assert_eq!(change, Change::Updated, "the city itself was fooled");
+    assert_eq!(change, Change::Replaced, "the city itself was fooled");
     let roster = trust::make_roster(&city.store, &city.keys).unwrap();
     let report = trust::accept_roster(&province.store, &province.keys, &roster).unwrap();
     assert_eq!(report, vec![(ECHENG.to_string(), Change::KeptHeld)]);

@@ -36,6 +36,8 @@ pub enum Trusted {
         office: String,
         change: Change,
         fingerprint: String,
+        /// The fingerprint of the keys replaced, when the change is a replacement.
+        previous: Option<String>,
     },
     Roster {
         signer: String,
@@ -56,8 +58,22 @@ impl Trusted {
         match self {
             Trusted::Card {
                 office,
+                fingerprint,
+                previous: Some(previous),
+                ..
+            } => vec![tf(
+                "sync.trust.replaced",
+                &[
+                    ("office", &name(office)),
+                    ("fingerprint", fingerprint),
+                    ("previous", previous),
+                ],
+            )],
+            Trusted::Card {
+                office,
                 change,
                 fingerprint,
+                ..
             } => vec![tf(
                 "sync.trust.done",
                 &[
@@ -165,7 +181,19 @@ pub fn take_in(
             })
         }
         TrustFile::Card(card) if card.body.office == store.office() => {
-            Err(Refusal::said(TrustError::Own.to_string()))
+            // A card in this office's name with keys it never made is someone passing as it.
+            let own = Keys::exists(store.dir())
+                && Keys::load(store.dir(), store.office())?
+                    .signing_key()
+                    .verifying_key()
+                    .to_bytes()
+                    == card.body.sign_key;
+            let refusal = if own {
+                TrustError::Own
+            } else {
+                TrustError::NotOwnKeys
+            };
+            Err(Refusal::said(refusal.to_string()))
         }
         TrustFile::Card(card) => {
             let Some(typed) = fingerprint else {
@@ -174,6 +202,7 @@ pub fn take_in(
                 };
                 return Err(Refusal::field("fingerprint", needed.to_string()));
             };
+            let before = store.peer(&card.body.office)?.map(|peer| peer.fingerprint);
             let change =
                 trust::trust_card_replacing(store, card, typed, replace).map_err(|fault| {
                     match fault {
@@ -203,6 +232,7 @@ pub fn take_in(
                 office: card.body.office.clone(),
                 change,
                 fingerprint: card.fingerprint(),
+                previous: before.filter(|_| change == Change::Replaced),
             })
         }
     }

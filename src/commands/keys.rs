@@ -16,7 +16,7 @@ use crate::store::Store;
 use crate::sync::export::{place_of, write_atomically, Place, PlaceError};
 use crate::sync::identity::keys_dir;
 use crate::sync::rotation;
-use crate::sync::trust::{self, TrustSource};
+use crate::sync::trust::{self, Change, TrustSource};
 use crate::sync::{hex, Keys};
 
 use crate::sync::summary::office_name as name;
@@ -94,6 +94,15 @@ fn trust_file(store: &Store, file: &Path, fingerprint: Option<&str>, replace: bo
     let trusted = app::trust::take_in(store, &read, (fingerprint, replace), || keys_of(store))?;
     for line in trusted.lines() {
         crate::outln!("{line}");
+    }
+    if let app::trust::Trusted::Card { office, change, .. } = &trusted {
+        if replace && *change != Change::Replaced {
+            let office = name(office);
+            crate::outln!(
+                "{}",
+                tf("sync.trust.replace_unneeded", &[("office", &office)])
+            );
+        }
     }
     Ok(())
 }

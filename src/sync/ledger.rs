@@ -51,11 +51,13 @@ const ROSTER_IN: &[u8] = b"roster-in/";
 const ROSTER_OUT: &[u8] = b"roster-out";
 const SENT: &[u8] = b"sent/";
 const FROM_ORIGIN: &[u8] = b"origin/";
-const PREVIOUS_KEY: &[u8] = b"prevkey/";
-const ROTATION_POINT: &[u8] = b"rotpoint/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
+}
+
+pub(super) fn peer_key(office: &str) -> Vec<u8> {
+    key(PEER, office.as_bytes())
 }
 
 fn range_key(prefix: &[u8], device: DeviceId, first: u64, extra: &[u8]) -> Vec<u8> {
@@ -295,7 +297,7 @@ pub struct ImportCounts {
     pub records_changed: usize,
 }
 
-fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> {
+pub(super) fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> {
     match tree.get(key)? {
         None => Ok(None),
         Some(bytes) => Ok(Some(
@@ -305,7 +307,7 @@ fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<Option<T>> 
 }
 
 impl Store {
-    fn sync_put<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
+    pub(super) fn sync_put<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
         self.sync_tree()?.insert(key, postcard::to_stdvec(value)?)?;
         self.db()
             .flush()
@@ -318,7 +320,7 @@ impl Store {
     }
 
     pub fn put_peer(&self, peer: &Peer) -> Result<()> {
-        self.sync_put(&key(PEER, peer.card.body.office.as_bytes()), peer)
+        self.sync_put(&peer_key(peer.office()), peer)
     }
 
     pub fn peers(&self) -> Result<Vec<Peer>> {
@@ -361,51 +363,6 @@ impl Store {
     /// The last bundle written for `peer`, if any.
     pub fn last_sent(&self, peer: &str) -> Result<Option<Sent>> {
         get(&self.sync_tree()?, &key(SENT, peer.as_bytes()))
-    }
-
-    /// Keeps the verifying key an office signed with at `epoch`, replaced by a rotation.
-    pub fn put_previous_key(&self, office: &str, epoch: u32, key: &[u8; 32]) -> Result<()> {
-        let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
-        self.sync_put(&k, key)
-    }
-
-    /// The verifying key `office` signed with at an earlier `epoch`, if a rotation kept it.
-    pub fn previous_key(&self, office: &str, epoch: u32) -> Result<Option<[u8; 32]>> {
-        let k = [PREVIOUS_KEY, office.as_bytes(), b"/", &epoch.to_be_bytes()].concat();
-        get(&self.sync_tree()?, &k)
-    }
-
-    /// Where `office`'s generation `epoch` stops, from the rotation that replaced it.
-    pub fn put_rotation_point(
-        &self,
-        office: &str,
-        epoch: u32,
-        point: &super::rotation::RotationPoint,
-    ) -> Result<()> {
-        let k = [
-            ROTATION_POINT,
-            office.as_bytes(),
-            b"/",
-            &epoch.to_be_bytes(),
-        ]
-        .concat();
-        self.sync_put(&k, point)
-    }
-
-    /// Where `office`'s generation `epoch` stops, when a rotation away from it was accepted.
-    pub fn rotation_point(
-        &self,
-        office: &str,
-        epoch: u32,
-    ) -> Result<Option<super::rotation::RotationPoint>> {
-        let k = [
-            ROTATION_POINT,
-            office.as_bytes(),
-            b"/",
-            &epoch.to_be_bytes(),
-        ]
-        .concat();
-        get(&self.sync_tree()?, &k)
     }
 
     /// The newest bundle taken in from each sender (by link number).

@@ -391,6 +391,12 @@ pub fn accept_rotation(store: &Store, rotation: &Rotation) -> Result<Change, Fau
             epoch: rotation.old_epoch,
         }));
     }
+    if store.is_revoked_key(&office, &card.body.sign_key)? {
+        return Err(Fault::Refused(RotationError::Revoked {
+            office,
+            epoch: card.body.epoch,
+        }));
+    }
     let trusted = peer.card.body.epoch;
     if trusted != rotation.old_epoch || card.body.epoch <= trusted {
         return Err(Fault::Refused(RotationError::OtherGeneration {

@@ -80,6 +80,14 @@ pub enum TrustError {
         found: u32,
         trusted: u32,
     },
+    /// An earlier card of the keys trusted now.
+    OlderCard {
+        office: OfficeId,
+        found: u32,
+        trusted: u32,
+    },
+    /// A card naming this office, with keys that are not this office's.
+    NotOwnKeys,
     /// The office is trusted with other keys, and this card is no rotation signed by them.
     ReplacesKey {
         office: OfficeId,
@@ -118,6 +126,19 @@ impl std::fmt::Display for TrustError {
                 &[("office", &name(office))],
             ),
             Self::Own => tf("sync.trust.own", &[]),
+            Self::NotOwnKeys => tf("sync.trust.not_own_keys", &[]),
+            Self::OlderCard {
+                office,
+                found,
+                trusted,
+            } => tf(
+                "sync.trust.older_card",
+                &[
+                    ("office", &name(office)),
+                    ("found", found),
+                    ("trusted", trusted),
+                ],
+            ),
             Self::StillRevoked { office, epoch } => tf(
                 "sync.trust.still_revoked",
                 &[("office", &name(office)), ("epoch", epoch)],
@@ -174,6 +195,8 @@ pub enum Change {
     Added,
     Updated,
     Unchanged,
+    /// Other keys confirmed by phone took the place of those trusted.
+    Replaced,
     /// A roster named other keys for an office pinned by fingerprint; the pinned keys stay.
     KeptPinned,
     /// A roster named other keys for an office this office already trusts: a roster only
@@ -189,6 +212,7 @@ impl Change {
             Self::Added => "added",
             Self::Updated => "updated",
             Self::Unchanged => "unchanged",
+            Self::Replaced => "replaced",
             Self::KeptPinned => "kept_pinned",
             Self::KeptHeld => "kept_held",
             Self::KeptRevoked => "kept_revoked",
@@ -224,18 +248,49 @@ pub fn trust_card_replacing(
     typed: &str,
     replace: bool,
 ) -> Result<Change, Fault<TrustError>> {
-    let (change, revoked) = check_card(store, card, typed, replace)?;
-    store.put_peer(&Peer {
+    let peer = |revoked| Peer {
         card: card.clone(),
         fingerprint: card.fingerprint(),
         source: TrustSource::Pinned,
         added_ms: super::now_ms(),
         revoked,
-    })?;
-    Ok(change)
+    };
+    match check_card(store, card, typed, replace)? {
+        Checked::Keys(change, revoked) => {
+            store.put_peer(&peer(revoked))?;
+            Ok(change)
+        }
+        Checked::Replaces { revoked_keys } => {
+            store.replace_peer(&peer(None), &revoked_keys)?;
+            Ok(Change::Replaced)
+        }
+    }
 }
 
-type Checked = (Change, Option<Revoked>);
+enum Checked {
+    /// The card's keys are new here or the ones trusted; the revocation held stays.
+    Keys(Change, Option<Revoked>),
+    /// Other keys, confirmed: the keys a revocation covered are remembered by key.
+    Replaces { revoked_keys: Vec<[u8; 32]> },
+}
+
+/// The keys of `peer`'s office that its revocation covers: the card's, when its generation is
+/// revoked, and the earlier generations' up to the revoked one.
+fn revoked_keys(store: &Store, peer: &Peer) -> Result<Vec<[u8; 32]>> {
+    let Some(revoked) = &peer.revoked else {
+        return Ok(Vec::new());
+    };
+    let mut keys: Vec<[u8; 32]> = store
+        .previous_keys(peer.office())?
+        .into_iter()
+        .filter(|(epoch, _)| *epoch <= revoked.epoch)
+        .map(|(_, key)| key)
+        .collect();
+    if peer.is_revoked() {
+        keys.push(peer.card.body.sign_key);
+    }
+    Ok(keys)
+}
 
 fn check_card(
     store: &Store,
@@ -258,17 +313,35 @@ fn check_card(
         return Err(Fault::Refused(TrustError::Own));
     }
     let Some(peer) = store.peer(&office)? else {
-        return Ok((Change::Added, None));
+        return Ok(Checked::Keys(Change::Added, None));
     };
     let epoch = card.body.epoch;
-    if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
+    let trusted = peer.card.body.epoch;
+    let key = &card.body.sign_key;
+    // By key, not by the generation a card names: whoever holds a revoked key can write any.
+    let revoked_keys = revoked_keys(store, &peer)?;
+    if revoked_keys.contains(key) || store.is_revoked_key(&office, key)? {
         return Err(Fault::Refused(TrustError::StillRevoked { office, epoch }));
+    }
+    if peer.card.body.sign_key == *key {
+        if epoch < trusted {
+            return Err(Fault::Refused(TrustError::OlderCard {
+                office,
+                found: epoch,
+                trusted,
+            }));
+        }
+        let change = if peer.card == *card && peer.source == TrustSource::Pinned {
+            Change::Unchanged
+        } else {
+            Change::Updated
+        };
+        return Ok(Checked::Keys(change, peer.revoked));
     }
     // A card with other keys would let whoever made it speak for the office from now on. Once
     // confirmed by phone it is taken whatever its generation: an office that started afresh is
     // at its first again, and an impostor trusted by mistake must give way to the real one.
-    if peer.card.body.sign_key != card.body.sign_key && !replace {
-        let trusted = peer.card.body.epoch;
+    if !replace {
         return Err(Fault::Refused(if trusted > epoch {
             TrustError::OlderEpoch {
                 office,
@@ -279,12 +352,7 @@ fn check_card(
             TrustError::ReplacesKey { office, trusted }
         }));
     }
-    let change = if peer.card == *card && peer.source == TrustSource::Pinned {
-        Change::Unchanged
-    } else {
-        Change::Updated
-    };
-    Ok((change, peer.revoked))
+    Ok(Checked::Replaces { revoked_keys })
 }
 
 /// Refuses `office`'s current keys from now on.
@@ -301,7 +369,7 @@ pub fn revoke(store: &Store, office: &str) -> Result<Peer> {
         epoch: peer.card.body.epoch,
         at_ms: super::now_ms(),
     });
-    store.put_peer(&peer)?;
+    store.put_peer_revoking(&peer, &revoked_keys(store, &peer)?)?;
     Ok(peer)
 }
 

@@ -1,0 +1,114 @@
+//! What this office remembers of another office's keys besides the card it trusts: the earlier
+//! generations a rotation replaced (they still verify what they signed before it) and where each
+//! stopped, and the keys it revoked, which stay refused whatever generation a card names.
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::ledger::{get, peer_key};
+use super::rotation::RotationPoint;
+use super::trust::Peer;
+use crate::i18n::tf;
+use crate::store::Store;
+
+const PREVIOUS_KEY: &[u8] = b"prevkey/";
+const ROTATION_POINT: &[u8] = b"rotpoint/";
+const REVOKED_KEY: &[u8] = b"revkey/";
+
+/// The records of one office under `prefix`; the slash keeps 4207 apart from 420704.
+fn of_office(prefix: &[u8], office: &str) -> Vec<u8> {
+    [prefix, office.as_bytes(), b"/"].concat()
+}
+
+fn by_generation(prefix: &[u8], office: &str, epoch: u32) -> Vec<u8> {
+    [of_office(prefix, office), epoch.to_be_bytes().to_vec()].concat()
+}
+
+impl Store {
+    /// Keeps the verifying key an office signed with at `epoch`, replaced by a rotation.
+    pub fn put_previous_key(&self, office: &str, epoch: u32, key: &[u8; 32]) -> Result<()> {
+        self.sync_put(&by_generation(PREVIOUS_KEY, office, epoch), key)
+    }
+
+    /// The verifying key `office` signed with at an earlier `epoch`, if a rotation kept it.
+    pub fn previous_key(&self, office: &str, epoch: u32) -> Result<Option<[u8; 32]>> {
+        get(
+            &self.sync_tree()?,
+            &by_generation(PREVIOUS_KEY, office, epoch),
+        )
+    }
+
+    /// Every earlier generation's key kept for `office`, by generation.
+    pub fn previous_keys(&self, office: &str) -> Result<Vec<(u32, [u8; 32])>> {
+        let prefix = of_office(PREVIOUS_KEY, office);
+        let mut keys = Vec::new();
+        for entry in self.sync_tree()?.scan_prefix(&prefix) {
+            let (k, v) = entry?;
+            let epoch = k[prefix.len()..]
+                .try_into()
+                .map(u32::from_be_bytes)
+                .map_err(|_| color_eyre::eyre::eyre!("sync record is damaged"))?;
+            let key: [u8; 32] = postcard::from_bytes(&v).wrap_err("sync record is damaged")?;
+            keys.push((epoch, key));
+        }
+        Ok(keys)
+    }
+
+    /// Where `office`'s generation `epoch` stops, from the rotation that replaced it.
+    pub fn put_rotation_point(
+        &self,
+        office: &str,
+        epoch: u32,
+        point: &RotationPoint,
+    ) -> Result<()> {
+        self.sync_put(&by_generation(ROTATION_POINT, office, epoch), point)
+    }
+
+    /// Where `office`'s generation `epoch` stops, when a rotation away from it was accepted.
+    pub fn rotation_point(&self, office: &str, epoch: u32) -> Result<Option<RotationPoint>> {
+        get(
+            &self.sync_tree()?,
+            &by_generation(ROTATION_POINT, office, epoch),
+        )
+    }
+
+    /// Whether `key` is one this office revoked for `office`.
+    pub fn is_revoked_key(&self, office: &str, key: &[u8; 32]) -> Result<bool> {
+        let k = [of_office(REVOKED_KEY, office), key.to_vec()].concat();
+        Ok(self.sync_tree()?.contains_key(k)?)
+    }
+
+    /// Writes `peer` with `revoked` keys remembered by key, in one write.
+    pub fn put_peer_revoking(&self, peer: &Peer, revoked: &[[u8; 32]]) -> Result<()> {
+        self.write_peer(peer, revoked, false)
+    }
+
+    /// Trusts `peer` in place of the keys held for its office. In the same write the earlier
+    /// generations' keys and stopping points go, so nothing the replaced keys signed verifies
+    /// from now on, and the `revoked` keys are remembered: a revoked key must not come back.
+    pub fn replace_peer(&self, peer: &Peer, revoked: &[[u8; 32]]) -> Result<()> {
+        self.write_peer(peer, revoked, true)
+    }
+
+    fn write_peer(&self, peer: &Peer, revoked: &[[u8; 32]], forget_earlier: bool) -> Result<()> {
+        let tree = self.sync_tree()?;
+        let office = peer.office();
+        let mut batch = sled::Batch::default();
+        if forget_earlier {
+            for prefix in [PREVIOUS_KEY, ROTATION_POINT] {
+                for entry in tree.scan_prefix(of_office(prefix, office)) {
+                    batch.remove(entry?.0);
+                }
+            }
+        }
+        for key in revoked {
+            let k = [of_office(REVOKED_KEY, office), key.to_vec()].concat();
+            batch.insert(k, postcard::to_stdvec(&super::now_ms())?);
+        }
+        batch.insert(peer_key(office), postcard::to_stdvec(peer)?);
+        tree.apply_batch(batch)?;
+        self.db()
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
+        Ok(())
+    }
+}

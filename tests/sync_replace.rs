@@ -1,0 +1,167 @@
+//! An office trusted with one set of keys and then with another, confirmed by phone: an office
+//! that started afresh after rotating, and a revoked key that tries to come back under another
+//! generation's name.
+
+use crate::common::offices::*;
+use ed25519_dalek::Signer;
+use peixun::sync::identity::{Card, CardBody};
+use peixun::sync::rotation::{accept_rotation, rotate};
+use peixun::sync::trust::{self, Change, TrustError};
+use peixun::sync::{Fault, Keys, Rejection};
+
+fn replace(city: &Office, card: &Card) -> Result<Change, TrustError> {
+    refusal(trust::trust_card_replacing(
+        &city.store,
+        card,
+        &card.fingerprint(),
+        true,
+    ))
+}
+
+/// 鄂城区 rotated to its second keys, then lost its folder and started afresh at the first
+/// generation. Once the city confirms the new card, the new store's bundles go in, and neither
+/// of the old generations signs for 鄂城区 any more.
+#[test]
+fn an_office_that_rotated_and_started_afresh_is_heard_after_the_replace() {
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    city.pin(&county);
+    county.pin(&city);
+    let first_keys = Keys::load(county.store.dir(), ECHENG).unwrap();
+    county_work(&county, "1");
+    let (second_keys, certificate) = rotate(&county.store).unwrap();
+    assert_eq!(
+        refusal(accept_rotation(&city.store, &certificate)),
+        Ok(Change::Updated)
+    );
+    assert!(city.store.rotation_point(ECHENG, 1).unwrap().is_some());
+
+    let fresh = Office::new(ECHENG);
+    fresh.pin(&city);
+    let card = fresh.keys.card().unwrap();
+    assert_eq!(card.body.epoch, 1);
+    assert!(matches!(
+        trust::trust_card(&city.store, &card, &card.fingerprint()),
+        Err(Fault::Refused(TrustError::OlderEpoch {
+            found: 1,
+            trusted: 2,
+            ..
+        }))
+    ));
+    assert_eq!(replace(&city, &card), Ok(Change::Replaced));
+    assert!(city.store.rotation_point(ECHENG, 1).unwrap().is_none());
+    assert!(city.store.previous_key(ECHENG, 1).unwrap().is_none());
+
+    county_work(&fresh, "afresh");
+    let counts = city.applied(&fresh.send(&city));
+    assert!(counts.applied > 0, "{counts:?}");
+
+    // The old folder, under either of its generations, no longer speaks for 鄂城区.
+    county_work(&county, "2");
+    for old_keys in [&first_keys, &second_keys] {
+        let (bytes, _) = peixun::sync::export::build(
+            &county.store,
+            old_keys,
+            EZHOU,
+            &peixun::sync::export::ExportOptions::default(),
+        )
+        .unwrap();
+        let refused = refusal(city.take(&bytes).map_err(Fault::Refused)).unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                Rejection::SenderEpoch { .. } | Rejection::BadSignature { .. }
+            ),
+            "generation {}: {refused:?}",
+            old_keys.epoch()
+        );
+    }
+}
+
+/// The card `keys` would make, but naming generation `epoch`: what whoever holds the key of a
+/// revoked generation can write.
+fn card_labelled(keys: &Keys, epoch: u32) -> Card {
+    let honest = keys.card().unwrap();
+    let body = CardBody {
+        epoch,
+        ..honest.body
+    };
+    let mut message = b"peixun card v1\0".to_vec();
+    message.extend(postcard::to_stdvec(&body).unwrap());
+    let signature = keys.signing_key().sign(&message).to_bytes().to_vec();
+    let card = Card { body, signature };
+    card.verify().unwrap();
+    card
+}
+
+/// The city revoked 鄂城区's key (a laptop was stolen). A card holding that key under a later
+/// generation's number is refused, with --replace too; the county's real new keys, made afresh
+/// at the first generation, are taken once confirmed, and the stolen key stays refused after.
+#[test]
+fn a_revoked_key_never_comes_back_under_another_generation() {
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    city.pin(&county);
+    trust::revoke(&city.store, ECHENG).unwrap();
+
+    let stolen = card_labelled(&county.keys, 2);
+    for replacing in [false, true] {
+        let refused =
+            trust::trust_card_replacing(&city.store, &stolen, &stolen.fingerprint(), replacing);
+        assert!(
+            matches!(
+                refused,
+                Err(Fault::Refused(TrustError::StillRevoked { .. }))
+            ),
+            "replace {replacing}: {refused:?}"
+        );
+    }
+
+    let fresh = Office::new(ECHENG);
+    let card = fresh.keys.card().unwrap();
+    assert_eq!(replace(&city, &card), Ok(Change::Replaced));
+    let peer = city.store.peer(ECHENG).unwrap().unwrap();
+    assert!(!peer.is_revoked());
+    fresh.pin(&city);
+    county_work(&fresh, "afresh");
+    assert!(city.applied(&fresh.send(&city)).applied > 0);
+
+    // The stolen key, now under the next generation's number still, or under the first's.
+    for epoch in [1, 3] {
+        let stolen = card_labelled(&county.keys, epoch);
+        assert!(
+            matches!(
+                replace(&city, &stolen),
+                Err(TrustError::StillRevoked { .. })
+            ),
+            "generation {epoch}"
+        );
+    }
+}
+
+/// A card of the keys trusted, naming an earlier generation than the one trusted, is refused:
+/// it is an old card, not the office's current one.
+#[test]
+fn an_older_card_of_the_keys_trusted_is_refused() {
+    let city = Office::new(EZHOU);
+    let county = Office::new(ECHENG);
+    let newer = card_labelled(&county.keys, 3);
+    trust::trust_card(&city.store, &newer, &newer.fingerprint()).unwrap();
+    let older = county.keys.card().unwrap();
+    for replacing in [false, true] {
+        let refused =
+            trust::trust_card_replacing(&city.store, &older, &older.fingerprint(), replacing);
+        assert!(
+            matches!(
+                refused,
+                Err(Fault::Refused(TrustError::OlderCard {
+                    found: 1,
+                    trusted: 3,
+                    ..
+                }))
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(city.store.peer(ECHENG).unwrap().unwrap().card, newer);
+}
