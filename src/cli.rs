@@ -136,8 +136,9 @@ pub enum Command {
         name: String,
         #[arg(long)]
         phone: String,
-        #[arg(long, default_value = "")]
-        position: String,
+        /// The post (职务); left out, the same person keeps the one held
+        #[arg(long)]
+        position: Option<String>,
         /// From this day [default: today]
         #[arg(long)]
         since: Option<chrono::NaiveDate>,

@@ -200,6 +200,16 @@ impl Places {
     }
 }
 
+/// Whether two names' places may be one place: either gives none, or the narrowest each gives,
+/// its last, is the same. 鄂州市鄂城区 and 鄂城区 agree; 鄂城区 and 鄂州市 do not, as the
+/// 鄂城区 and 鄂州市 bureaus of one name are two bodies.
+pub fn places_agree(one: &[&str], other: &[&str]) -> bool {
+    match (one.last(), other.last()) {
+        (Some(one), Some(other)) => one == other,
+        _ => true,
+    }
+}
+
 /// A name typed in short or in full (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司, or the other way
 /// round), to be tried on known names: the same place where both give one, and one's core the
 /// start of the other's, two characters or more.
@@ -231,9 +241,7 @@ impl<'a> ShortForm<'a> {
             return false;
         }
         let known = self.places.parts(name);
-        let same_place = self.typed.places.is_empty()
-            || known.places.is_empty()
-            || self.typed.places.iter().all(|p| known.places.contains(p));
+        let same_place = places_agree(&self.typed.places, &known.places);
         let (typed, known) = (self.typed.core, known.core);
         same_place
             && known.chars().nth(1).is_some()
@@ -464,9 +472,7 @@ mod tests {
         fn the_quick_look_misses_no_short_form(typed in firm_name(), name in firm_name()) {
             let places = places();
             let (t, k) = (places.parts(&typed), places.parts(&name));
-            let same_place = t.places.is_empty()
-                || k.places.is_empty()
-                || t.places.iter().all(|p| k.places.contains(p));
+            let same_place = places_agree(&t.places, &k.places);
             let whole = t.core.chars().nth(1).is_some()
                 && k.core.chars().nth(1).is_some()
                 && same_place
@@ -492,6 +498,18 @@ mod tests {
         assert!(
             !short("鄂城区市场监督管理局", "鄂州市市场监督管理局"),
             "another place"
+        );
+        assert!(
+            short("鄂州市鄂城区晶晶水产", "鄂城区晶晶水产科技有限公司"),
+            "the same narrowest place, the city given too"
+        );
+        assert!(
+            short("鄂城区晶晶水产", "湖北省鄂州市鄂城区晶晶水产有限公司"),
+            "the other way round"
+        );
+        assert!(
+            !short("鄂州市鄂城区市场监督管理局", "鄂州市市场监督管理局"),
+            "the county's bureau is not the city's"
         );
         assert!(
             !short("华容区水务有限公司", "鄂州市水务集团有限公司"),

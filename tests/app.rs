@@ -382,6 +382,27 @@ fn a_short_form_of_a_known_enterprise_is_asked_about_first() {
     );
 }
 
+/// Five units registered one name and a sixth a near one: the question names both, each once.
+#[test]
+fn a_name_registered_by_many_units_leaves_room_for_the_others() {
+    use crate::common::offices::enterprise;
+    let (_dir, store, id) = county_with_a_session();
+    let shared = "鄂州市晶晶水产科技有限公司";
+    let other = "鄂州晶晶水产有限公司";
+    let mut payloads: Vec<_> = (1..=5)
+        .map(|n| enterprise("420704", &format!("E-420704-{n}"), shared))
+        .collect();
+    payloads.push(enterprise("420704", "E-420704-6", other));
+    store.commit(payloads).unwrap();
+    let short = draft("王五", "13800002222", "鄂州晶晶水产科技", false);
+    match app::sessions::enrol(&store, &id, &short, false) {
+        Err(Refusal::Confirm(Confirm::NewEnterprise { near, .. })) => {
+            assert_eq!(near, [shared, other]);
+        }
+        other => panic!("expected the question, got {other:?}"),
+    }
+}
+
 /// The city holds its counties' sessions, but what it enters on their lists would never travel
 /// down to the county's door: it is told whose list it is, and nothing is written. Its own
 /// session, hosted by a county, stays its list.

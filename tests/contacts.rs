@@ -4,7 +4,7 @@
 use crate::common::offices::*;
 use crate::common::*;
 
-use peixun::app::contacts;
+use peixun::app::contacts::{self, ContactSaved};
 use peixun::domain::contact::Contact;
 use peixun::log::device::tagged;
 use peixun::log::Payload;
@@ -179,6 +179,21 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
         listed.contains("13907110002"),
         "officials' numbers in full: {listed}"
     );
+
+    // A phone corrected without --position keeps the post; another person does not take it.
+    let contact = |name: &str, phone: &str, more: &[&str]| {
+        let mut args = vec!["contact", "--name", name, "--phone", phone];
+        args.extend_from_slice(more);
+        stdout(&peixun(d, &args));
+        json(&peixun(d, &["contacts", "--json"]))[0]["contact"].clone()
+    };
+    contact("李强", "13907110002", &["--position", "副科长"]);
+    let held = contact("李强", "13907110005", &[]);
+    assert_eq!(
+        (&held["phone"], &held["position"]),
+        (&"13907110005".into(), &"副科长".into())
+    );
+    assert_eq!(contact("王五", "13907110006", &[])["position"], "");
 }
 
 #[test]
@@ -352,4 +367,50 @@ fn a_contact_has_an_office_phone_beside_the_mobile_and_it_travels_up() {
     );
     assert_eq!(contacts::office_phone(&county.store, ECHENG).unwrap(), None);
     province.assert_consistent();
+}
+
+/// The same person typed again in full-width letters keeps the day they were named; a date given
+/// for a contact otherwise unchanged is taken.
+#[test]
+fn the_day_a_contact_was_named_follows_the_person_and_an_explicit_date() {
+    let county = Office::new(ECHENG);
+    let named = day();
+    let today = named + chrono::Duration::days(30);
+    let since =
+        |store: &peixun::store::Store| contacts::current(store, ECHENG).unwrap().unwrap().since;
+    contacts::set(
+        &county.store,
+        "Li Lei",
+        "13907110001",
+        "科长",
+        Some(named),
+        named,
+    )
+    .unwrap();
+    let saved = contacts::set(
+        &county.store,
+        "Ｌｉ Ｌｅｉ",
+        "13907110009",
+        "科长",
+        None,
+        today,
+    );
+    assert!(matches!(saved, Ok(ContactSaved::Set { .. })), "{saved:?}");
+    assert_eq!(
+        since(&county.store),
+        named,
+        "a phone corrected is no new contact"
+    );
+
+    let corrected = named + chrono::Duration::days(2);
+    let saved = contacts::set(
+        &county.store,
+        "Li Lei",
+        "13907110009",
+        "科长",
+        Some(corrected),
+        today,
+    );
+    assert!(matches!(saved, Ok(ContactSaved::Set { .. })), "{saved:?}");
+    assert_eq!(since(&county.store), corrected);
 }

@@ -41,13 +41,17 @@ pub fn set(
 ) -> Outcome<ContactSaved> {
     let unit = store.office().to_string();
     let held = current(store, &unit)?;
-    let since = since.unwrap_or_else(|| match &held {
-        Some(held) if held.name == name.trim() => held.since,
-        _ => today,
-    });
-    let new = contact(name, phone, position, since).map_err(|e| Refusal::Fields(e.0))?;
+    let mut new =
+        contact(name, phone, position, since.unwrap_or(today)).map_err(|e| Refusal::Fields(e.0))?;
+    // Compared as cleaned: Ｌｉ Ｌｅｉ typed again is still Li Lei.
+    if let (None, Some(held)) = (since, &held) {
+        if held.name == new.name {
+            new.since = held.since;
+        }
+    }
     let unchanged = held.is_some_and(|held| {
-        (&held.name, &held.phone, &held.position) == (&new.name, &new.phone, &new.position)
+        (&held.name, &held.phone, &held.position, held.since)
+            == (&new.name, &new.phone, &new.position, new.since)
     });
     let mut payloads = Vec::new();
     if !unchanged {

@@ -144,10 +144,7 @@ fn enterprise_for(
     };
     // A credit code no enterprise here has says it is another enterprise.
     if !draft.new_enterprise && code.is_none() && !found.near.first.is_empty() {
-        // Two units may have registered one name: it is said once.
-        let mut near: Vec<String> = found.near.first.into_iter().map(|(n, _)| n).collect();
-        let mut said = std::collections::HashSet::new();
-        near.retain(|n| said.insert(n.clone()));
+        let near: Vec<String> = found.near.first.into_iter().map(|(n, _)| n).collect();
         return Err(Refusal::Confirm(Confirm::NewEnterprise {
             typed: name,
             near,
@@ -200,7 +197,8 @@ struct EnterprisesNamed {
     near: FirstFew,
 }
 
-/// The first few enterprises found (name, id), and how many were.
+/// The first few enterprises found (name, id), each name once (two units may have registered
+/// one), and how many were.
 #[derive(Default)]
 struct FirstFew {
     first: Vec<(String, String)>,
@@ -210,7 +208,7 @@ struct FirstFew {
 impl FirstFew {
     fn add(&mut self, e: &Enterprise) {
         self.count += 1;
-        if self.first.len() < PARTIAL_SHOWN {
+        if self.first.len() < PARTIAL_SHOWN && self.first.iter().all(|(name, _)| *name != e.name) {
             self.first.push((e.name.clone(), e.id.clone()));
         }
     }

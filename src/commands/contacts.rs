@@ -10,15 +10,21 @@ use crate::i18n::{t, tf};
 
 pub fn set(
     cli: &Cli,
-    name: &str,
-    phone: &str,
-    position: &str,
+    (name, phone, position): (&str, &str, Option<&str>),
     since: Option<NaiveDate>,
     office_phone: Option<&str>,
 ) -> Result<()> {
     let store = open_store(cli)?;
     let today = today(cli, &store)?;
-    let named = contacts::name(&store, name, phone, position, (since, today), office_phone)?;
+    // A phone corrected on the command line does not clear the post.
+    let position = match position {
+        Some(position) => position.to_string(),
+        None => contacts::current(&store, store.office())?
+            .filter(|held| crate::text::clean(name).as_deref() == Some(held.name.as_str()))
+            .map(|held| held.position)
+            .unwrap_or_default(),
+    };
+    let named = contacts::name(&store, name, phone, &position, (since, today), office_phone)?;
     for line in named.lines() {
         crate::outln!("{line}");
     }

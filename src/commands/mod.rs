@@ -425,7 +425,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             position,
             since,
             office_phone,
-        }) => contacts::set(&cli, name, phone, position, *since, office_phone.as_deref()),
+        }) => contacts::set(
+            &cli,
+            (name, phone, position.as_deref()),
+            *since,
+            office_phone.as_deref(),
+        ),
         Some(Command::Who) => who(&cli),
         Some(Command::Contacts {
             history: true,

@@ -33,6 +33,9 @@ pub struct KnownEnterprises {
     /// Each pair of characters next to each other in a name, with the names holding it: what
     /// `like` looks names up by.
     by_pair: HashMap<[char; 2], Vec<u32>>,
+    /// Each name's length in characters: a name one character from another is within one of
+    /// its length, which turns away most names sharing a place's pair (鄂州) unread.
+    lengths: Vec<u16>,
 }
 
 impl KnownEnterprises {
@@ -67,6 +70,8 @@ impl KnownEnterprises {
         for pair in pairs {
             self.by_pair.entry(pair).or_default().push(at as u32);
         }
+        self.lengths
+            .push(u16::try_from(e.name.chars().count()).unwrap_or(u16::MAX));
         self.list.push((e, seen));
     }
 
@@ -123,7 +128,7 @@ impl KnownEnterprises {
         let typed_chars: Vec<char> = typed.chars().collect();
         let short_form = ShortForm::new(places, typed);
         let postings = |pair: &[char; 2]| self.by_pair.get(pair).map_or(&[][..], Vec::as_slice);
-        let mut tried: Vec<u32> = Vec::new();
+        let mut found: Vec<u32> = Vec::new();
         // One edit breaks at most one of two pairs that do not overlap: a name one character
         // from the typed one holds the other. The rarest two are taken.
         let pairs = pairs_of(typed);
@@ -138,22 +143,30 @@ impl KnownEnterprises {
                 }
             }
             if let Some((_, i, j)) = best {
-                tried.extend_from_slice(postings(&pairs[i]));
-                tried.extend_from_slice(postings(&pairs[j]));
+                let length = typed_chars.len();
+                found.extend(
+                    [i, j]
+                        .into_iter()
+                        .flat_map(|at| postings(&pairs[at]))
+                        .filter(|&&k| usize::from(self.lengths[k as usize]).abs_diff(length) <= 1)
+                        .filter(|&&k| near_name(&typed_chars, &self.list[k as usize].0.name)),
+                );
             }
         }
         // A short or full form holds the first two characters of the typed core.
         if let Some(pair) = short_form.must_hold() {
-            tried.extend_from_slice(postings(&pair));
+            found.extend(
+                postings(&pair)
+                    .iter()
+                    .filter(|&&k| short_form.of(&self.list[k as usize].0.name)),
+            );
         }
-        tried.sort_unstable();
-        tried.dedup();
-        let mut found: Vec<&(Enterprise, Seen)> = tried
+        found.sort_unstable();
+        found.dedup();
+        let mut found: Vec<&(Enterprise, Seen)> = found
             .into_iter()
             .map(|i| &self.list[i as usize])
-            .filter(|(e, _)| {
-                e.name != typed && (near_name(&typed_chars, &e.name) || short_form.of(&e.name))
-            })
+            .filter(|(e, _)| e.name != typed)
             .collect();
         found.sort_by_key(|(_, seen)| *seen != Seen::Stored);
         // Two units may have registered one name: it is said once.
