@@ -85,6 +85,24 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
         ],
     );
     assert_eq!(bad_en.status.code(), Some(2));
+    let future = peixun(
+        d,
+        &[
+            "contact",
+            "--name",
+            "李强",
+            "--phone",
+            "13907110002",
+            "--since",
+            "2099-01-01",
+        ],
+    );
+    assert_eq!(future.status.code(), Some(2));
+    assert!(
+        text(&future).contains("起始日期") && text(&future).contains("晚于今天"),
+        "{}",
+        text(&future)
+    );
     assert_eq!(log_len(d), before);
 
     // The post changes hands in June: the new contact is shown, the old stays in the log.

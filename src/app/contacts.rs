@@ -41,8 +41,25 @@ pub fn set(
 ) -> Outcome<ContactSaved> {
     let unit = store.office().to_string();
     let held = current(store, &unit)?;
-    let mut new =
-        contact(name, phone, position, since.unwrap_or(today)).map_err(|e| Refusal::Fields(e.0))?;
+    // A date to come would leave the unit without a contact until then.
+    let future =
+        since
+            .filter(|since| *since > today)
+            .map(|since| crate::domain::input::FieldError {
+                field: "since",
+                message: tf(
+                    "cli.contact.since_future",
+                    &[("since", &since), ("today", &today)],
+                ),
+            });
+    let mut new = contact(name, phone, position, since.unwrap_or(today)).map_err(|e| {
+        let mut errors = e.0;
+        errors.extend(future.clone());
+        Refusal::Fields(errors)
+    })?;
+    if let Some(future) = future {
+        return Err(Refusal::Fields(vec![future]));
+    }
     // Compared as cleaned: Ｌｉ Ｌｅｉ typed again is still Li Lei.
     if let (None, Some(held)) = (since, &held) {
         if held.name == new.name {
