@@ -198,6 +198,31 @@ impl Places {
     pub fn core<'a>(&'a self, name: &'a str) -> &'a str {
         self.parts(name).core
     }
+
+    /// Whether `text` begins with a place name.
+    fn leads_with_place(&self, text: &str) -> bool {
+        text.chars()
+            .next()
+            .and_then(|first| self.by_first.get(&first))
+            .is_some_and(|names| {
+                names
+                    .iter()
+                    .any(|(place, _)| text.starts_with(place.as_str()))
+            })
+    }
+
+    /// Whether one core starts the other and what the longer goes on with is no place: a place
+    /// there names a branch (市场监督管理局鄂城分局 is not the 市场监督管理局).
+    pub fn one_starts_the_other(&self, one: &str, other: &str) -> bool {
+        let (shorter, longer) = if one.len() <= other.len() {
+            (one, other)
+        } else {
+            (other, one)
+        };
+        longer
+            .strip_prefix(shorter)
+            .is_some_and(|rest| !self.leads_with_place(rest))
+    }
 }
 
 /// Whether two names' places may be one place: either gives none, or the narrowest each gives,
@@ -242,10 +267,11 @@ impl<'a> ShortForm<'a> {
         }
         let known = self.places.parts(name);
         let same_place = places_agree(&self.typed.places, &known.places);
-        let (typed, known) = (self.typed.core, known.core);
         same_place
-            && known.chars().nth(1).is_some()
-            && (known.starts_with(typed) || typed.starts_with(known))
+            && known.core.chars().nth(1).is_some()
+            && self
+                .places
+                .one_starts_the_other(self.typed.core, known.core)
     }
 
     /// A quick look before the name is taken apart, which a sheet of firms sharing a trade name's
@@ -461,7 +487,14 @@ mod tests {
         (
             select(vec!["", "鄂州市", "鄂州", "华容区", "湖北"]),
             "[晶水产科技有限公司]{1,4}",
-            select(vec!["", "公司", "科技有限公司", "有限公司", "水产"]),
+            select(vec![
+                "",
+                "公司",
+                "科技有限公司",
+                "有限公司",
+                "水产",
+                "鄂城分局",
+            ]),
         )
             .prop_map(|(place, trade, stock)| format!("{place}{trade}{stock}"))
     }
@@ -476,7 +509,7 @@ mod tests {
             let whole = t.core.chars().nth(1).is_some()
                 && k.core.chars().nth(1).is_some()
                 && same_place
-                && (k.core.starts_with(t.core) || t.core.starts_with(k.core));
+                && places.one_starts_the_other(t.core, k.core);
             proptest::prop_assert_eq!(ShortForm::new(&places, &typed).of(&name), whole);
         }
     }
@@ -510,6 +543,14 @@ mod tests {
         assert!(
             !short("鄂州市鄂城区市场监督管理局", "鄂州市市场监督管理局"),
             "the county's bureau is not the city's"
+        );
+        assert!(
+            !short("鄂州市市场监督管理局鄂城分局", "鄂州市市场监督管理局"),
+            "a branch named by its place is not the body"
+        );
+        assert!(
+            !short("鄂州市市场监督管理局", "鄂州市市场监督管理局华容分局"),
+            "nor the body its branch"
         );
         assert!(
             !short("华容区水务有限公司", "鄂州市水务集团有限公司"),
