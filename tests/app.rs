@@ -403,6 +403,34 @@ fn a_name_registered_by_many_units_leaves_room_for_the_others() {
     }
 }
 
+/// 博瑞科技有限公司 is part of another city's 武汉博瑞科技有限公司 and a short form of the local
+/// 鄂州博瑞科技有限责任公司: both are asked about, never the one holding the text taken alone.
+#[test]
+fn a_name_held_by_one_firm_and_short_for_another_asks_about_both() {
+    use crate::common::offices::enterprise;
+    let (_dir, store, id) = county_with_a_session();
+    let (elsewhere, local) = ("武汉博瑞科技有限公司", "鄂州博瑞科技有限责任公司");
+    store
+        .commit(vec![
+            enterprise("420704", "E-420704-2", elsewhere),
+            enterprise("420704", "E-420704-1", local),
+        ])
+        .unwrap();
+    let ops = store.ops().count();
+    let walk_in = draft("王五", "13800002222", "博瑞科技有限公司", false);
+    match app::sessions::enrol(&store, &id, &walk_in, false) {
+        Err(Refusal::Fields(errors)) => {
+            let said = &errors[0].message;
+            assert!(
+                said.contains(elsewhere) && said.contains(local) && said.contains("2 家"),
+                "{said}"
+            );
+        }
+        other => panic!("expected both firms named, got {other:?}"),
+    }
+    assert_eq!(store.ops().count(), ops, "nothing written");
+}
+
 /// The city holds its counties' sessions, but what it enters on their lists would never travel
 /// down to the county's door: it is told whose list it is, and nothing is written. Its own
 /// session, hosted by a county, stays its list.

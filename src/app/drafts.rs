@@ -115,24 +115,36 @@ fn enterprise_for(
         Match::New => {}
     }
     // Part of a known name (晶晶水产 for 鄂州市晶晶水产科技有限公司), or the initials the form
-    // offered it by (ezsjj), means that enterprise, never a new one with a short name.
-    let partial = if found.partial.count == 0 {
-        &found.by_initials
+    // offered it by (ezsjj), means that enterprise, never a new one with a short name. When
+    // another name may be meant too (博瑞科技有限公司 is part of 武汉博瑞科技有限公司 and a short
+    // form of 鄂州博瑞科技有限责任公司), all are asked about: the wrong firm is never taken.
+    let (partial, near) = if found.partial.count == 0 {
+        (&found.by_initials, None)
     } else {
-        &found.partial
+        (
+            &found.partial,
+            Some(&found.near).filter(|near| near.count > 0),
+        )
     };
-    match partial.first.as_slice() {
-        [] => {}
-        [(_, id)] if partial.count == 1 => return Ok((Some(id.clone()), None)),
-        many => {
-            let shown: Vec<&str> = many.iter().map(|(name, _)| name.as_str()).collect();
+    match (partial.first.as_slice(), near) {
+        ([], _) => {}
+        ([(_, id)], None) if partial.count == 1 => return Ok((Some(id.clone()), None)),
+        (many, near) => {
+            let near_first = near.map_or(&[][..], |near| near.first.as_slice());
+            let shown: Vec<&str> = many
+                .iter()
+                .chain(near_first)
+                .take(PARTIAL_SHOWN)
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let count = partial.count + near.map_or(0, |near| near.count);
             return Err(Refusal::field(
                 "enterprise",
                 tf(
                     "cli.enrol.enterprise_ambiguous",
                     &[
                         ("value", &typed),
-                        ("count", &partial.count),
+                        ("count", &count),
                         ("names", &shown.join(", ")),
                     ],
                 ),
@@ -193,7 +205,7 @@ struct EnterprisesNamed {
     /// lower-case Latin letters (as the form's suggestions match them).
     by_initials: FirstFew,
     /// Names one character from the typed one (a 市 left out, a character mistyped), or of
-    /// which the typed one may be a short form (鄂州晶晶水产).
+    /// which the typed one may be a short form (鄂州晶晶水产), that do not hold it whole.
     near: FirstFew,
 }
 
@@ -232,13 +244,16 @@ impl EnterprisesNamed {
             if e.id == typed && found.by_id.is_none() {
                 found.by_id = Some(e.id.clone());
             }
-            if partial && e.name.contains(typed) {
+            let holds_typed = partial && e.name.contains(typed);
+            if holds_typed {
                 found.partial.add(&e);
             }
             if initials && initials_start_with(&e.name, typed) {
                 found.by_initials.add(&e);
             }
-            if e.name != typed && (text::near_name(&typed_chars, &e.name) || short_form.of(&e.name))
+            if !holds_typed
+                && e.name != typed
+                && (text::near_name(&typed_chars, &e.name) || short_form.of(&e.name))
             {
                 found.near.add(&e);
             }
