@@ -206,7 +206,7 @@ fn a_county_names_its_contact_changes_it_and_the_checklist_follows() {
         json(&peixun(d, &["contacts", "--json"]))[0]["contact"].clone()
     };
     contact("李强", "13907110002", &["--position", "副科长"]);
-    let held = contact("李强", "13907110005", &[]);
+    let held = contact("李 强", "13907110005", &[]);
     assert_eq!(
         (&held["phone"], &held["position"]),
         (&"13907110005".into(), &"副科长".into())
@@ -407,7 +407,7 @@ fn the_day_a_contact_was_named_follows_the_person_and_an_explicit_date() {
     .unwrap();
     let saved = contacts::set(
         &county.store,
-        "Ｌｉ Ｌｅｉ",
+        "ｌｉ　ｌｅｉ",
         "13907110009",
         "科长",
         None,

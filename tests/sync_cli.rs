@@ -392,4 +392,23 @@ fn a_card_in_this_offices_name_with_other_keys_is_called_forged() {
         let said = String::from_utf8_lossy(&refused.stderr).to_string();
         assert!(said.contains(says), "{said}");
     }
+    // After a rotation, its card of before is its past, and its certificate is for the others.
+    let certificate = tmp.path().join("rotation.card");
+    ok(peixun(
+        &real,
+        &["keys", "rotate", "-o", certificate.to_str().unwrap()],
+    ));
+    let fingerprint = fingerprint_in(&cards[0]);
+    for (file, says) in [
+        (cards[0].to_str().unwrap(), "轮换前的第 1 代"),
+        (certificate.to_str().unwrap(), "自己的密钥轮换证书"),
+    ] {
+        let refused = peixun(
+            &real,
+            &["keys", "trust", file, "--fingerprint", &fingerprint],
+        );
+        assert_eq!(refused.status.code(), Some(2));
+        let said = String::from_utf8_lossy(&refused.stderr).to_string();
+        assert!(said.contains(says), "{said}");
+    }
 }

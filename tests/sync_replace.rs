@@ -139,10 +139,10 @@ fn a_revoked_key_never_comes_back_under_another_generation() {
     }
 }
 
-/// A card of the keys trusted, naming an earlier generation than the one trusted, is refused:
-/// it is an old card, not the office's current one.
+/// A card of the keys trusted that says another generation was edited, and is refused: taken,
+/// it would refuse the office's own bundles as signed by the wrong generation.
 #[test]
-fn an_older_card_of_the_keys_trusted_is_refused() {
+fn an_edited_card_of_the_keys_trusted_is_refused() {
     let city = Office::new(EZHOU);
     let county = Office::new(ECHENG);
     let newer = card_labelled(&county.keys, 3);
@@ -152,16 +152,39 @@ fn an_older_card_of_the_keys_trusted_is_refused() {
         let refused =
             trust::trust_card_replacing(&city.store, &older, &older.fingerprint(), replacing);
         assert!(
-            matches!(
-                refused,
-                Err(Fault::Refused(TrustError::OlderCard {
-                    found: 1,
-                    trusted: 3,
-                    ..
-                }))
-            ),
+            matches!(refused, Err(Fault::Refused(TrustError::AlteredCard { .. }))),
             "{refused:?}"
         );
     }
     assert_eq!(city.store.peer(ECHENG).unwrap().unwrap().card, newer);
+}
+
+/// The card 华容区 had before it rotated is its past, not an office starting afresh: refused,
+/// with --replace too, and the keys trusted stay.
+#[test]
+fn a_card_from_before_a_rotation_is_refused_even_with_replace() {
+    let city = Office::new(EZHOU);
+    let county = Office::new(HUARONG);
+    city.pin(&county);
+    let before = county.keys.card().unwrap();
+    let (_, certificate) = rotate(&county.store).unwrap();
+    assert_eq!(
+        refusal(accept_rotation(&city.store, &certificate)),
+        Ok(Change::Updated)
+    );
+    let trusted = city.store.peer(HUARONG).unwrap().unwrap().card;
+    let refused = replace(&city, &before);
+    assert!(
+        matches!(
+            refused,
+            Err(TrustError::Superseded {
+                found: 1,
+                trusted: 2,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(refused.unwrap_err().to_string().contains("轮换前"));
+    assert_eq!(city.store.peer(HUARONG).unwrap().unwrap().card, trusted);
 }

@@ -60,9 +60,9 @@ pub fn set(
     if let Some(future) = future {
         return Err(Refusal::Fields(vec![future]));
     }
-    // Compared as cleaned: Ｌｉ Ｌｅｉ typed again is still Li Lei.
+    // ｌｉ　ｌｅｉ or Li  Lei typed again is still Li Lei.
     if let (None, Some(held)) = (since, &held) {
-        if held.name == new.name {
+        if crate::text::same_name(&new.name, &held.name) {
             new.since = held.since;
         }
     }

@@ -163,6 +163,9 @@ pub fn take_in(
     keys: impl FnOnce() -> color_eyre::Result<Keys>,
 ) -> Outcome<Trusted> {
     match file {
+        TrustFile::Rotation(rotation) if rotation.card.body.office == store.office() => {
+            Err(Refusal::said(TrustError::OwnRotation.to_string()))
+        }
         TrustFile::Rotation(rotation) => {
             let change = rotation::accept_rotation(store, rotation).map_err(said)?;
             Ok(Trusted::Rotation {
@@ -181,19 +184,7 @@ pub fn take_in(
             })
         }
         TrustFile::Card(card) if card.body.office == store.office() => {
-            // A card in this office's name with keys it never made is someone passing as it.
-            let own = Keys::exists(store.dir())
-                && Keys::load(store.dir(), store.office())?
-                    .signing_key()
-                    .verifying_key()
-                    .to_bytes()
-                    == card.body.sign_key;
-            let refusal = if own {
-                TrustError::Own
-            } else {
-                TrustError::NotOwnKeys
-            };
-            Err(Refusal::said(refusal.to_string()))
+            Err(Refusal::said(own_card(store, card)?.to_string()))
         }
         TrustFile::Card(card) => {
             let Some(typed) = fingerprint else {
@@ -236,6 +227,29 @@ pub fn take_in(
             })
         }
     }
+}
+
+/// What a card in this office's name is: its card, one of a generation it rotated away from,
+/// or, with keys it never made, someone passing as it.
+fn own_card(store: &Store, card: &Card) -> color_eyre::Result<TrustError> {
+    if !Keys::exists(store.dir()) {
+        return Ok(TrustError::NotOwnKeys);
+    }
+    let current = Keys::load(store.dir(), store.office())?;
+    let epoch = card.body.epoch;
+    let keys = rotation::keys_of_epoch(store.dir(), &current, epoch)?;
+    let ours = keys
+        .as_ref()
+        .unwrap_or(&current)
+        .signing_key()
+        .verifying_key()
+        .to_bytes()
+        == card.body.sign_key;
+    Ok(match (ours, keys.is_some()) {
+        (false, _) => TrustError::NotOwnKeys,
+        (true, false) => TrustError::Own,
+        (true, true) => TrustError::OwnEarlier { epoch },
+    })
 }
 
 fn said<E: std::fmt::Display>(fault: Fault<E>) -> Refusal {

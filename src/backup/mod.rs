@@ -421,7 +421,16 @@ mod tests {
                 .unwrap()
         };
         assert!(due_at(dir.path(), 7, at(9, 0)).unwrap(), "none yet");
-        let first = write(&store, 7, Made::Automatically).unwrap().path;
+        // Named as made at midnight, so three hours later is the same day whenever this runs.
+        let written = write(&store, 7, Made::Automatically).unwrap().path;
+        let midnight = chrono::Local::now()
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+            .unwrap();
+        let first =
+            backups_dir(dir.path()).join(file_name("420704", midnight, Made::Automatically));
+        std::fs::rename(&written, &first).unwrap();
         let now = made_automatically_at(&first).unwrap();
         assert!(!due_at(dir.path(), 7, now + chrono::TimeDelta::hours(2)).unwrap());
         assert!(due_at(dir.path(), 7, now + chrono::TimeDelta::hours(3)).unwrap());

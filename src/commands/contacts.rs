@@ -20,7 +20,7 @@ pub fn set(
     let position = match position {
         Some(position) => position.to_string(),
         None => contacts::current(&store, store.office())?
-            .filter(|held| crate::text::clean(name).as_deref() == Some(held.name.as_str()))
+            .filter(|held| crate::text::same_name(name, &held.name))
             .map(|held| held.position)
             .unwrap_or_default(),
     };

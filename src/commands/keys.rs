@@ -97,11 +97,12 @@ fn trust_file(store: &Store, file: &Path, fingerprint: Option<&str>, replace: bo
     }
     if let app::trust::Trusted::Card { office, change, .. } = &trusted {
         if replace && *change != Change::Replaced {
-            let office = name(office);
-            crate::outln!(
-                "{}",
-                tf("sync.trust.replace_unneeded", &[("office", &office)])
-            );
+            let key = if *change == Change::Added {
+                "sync.trust.replace_unneeded_new"
+            } else {
+                "sync.trust.replace_unneeded"
+            };
+            crate::outln!("{}", tf(key, &[("office", &name(office))]));
         }
     }
     Ok(())

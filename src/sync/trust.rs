@@ -80,14 +80,24 @@ pub enum TrustError {
         found: u32,
         trusted: u32,
     },
-    /// An earlier card of the keys trusted now.
-    OlderCard {
+    /// A card of the keys trusted, saying something else than the card trusted: edited.
+    AlteredCard {
+        office: OfficeId,
+    },
+    /// A card of keys the office rotated away from.
+    Superseded {
         office: OfficeId,
         found: u32,
         trusted: u32,
     },
     /// A card naming this office, with keys that are not this office's.
     NotOwnKeys,
+    /// This office's card of a generation it rotated away from.
+    OwnEarlier {
+        epoch: u32,
+    },
+    /// This office's own rotation certificate, for the others.
+    OwnRotation,
     /// The office is trusted with other keys, and this card is no rotation signed by them.
     ReplacesKey {
         office: OfficeId,
@@ -127,12 +137,17 @@ impl std::fmt::Display for TrustError {
             ),
             Self::Own => tf("sync.trust.own", &[]),
             Self::NotOwnKeys => tf("sync.trust.not_own_keys", &[]),
-            Self::OlderCard {
+            Self::OwnEarlier { epoch } => tf("sync.trust.own_earlier", &[("epoch", epoch)]),
+            Self::OwnRotation => tf("sync.trust.own_rotation", &[]),
+            Self::AlteredCard { office } => {
+                tf("sync.trust.altered_card", &[("office", &name(office))])
+            }
+            Self::Superseded {
                 office,
                 found,
                 trusted,
             } => tf(
-                "sync.trust.older_card",
+                "sync.trust.superseded",
                 &[
                     ("office", &name(office)),
                     ("found", found),
@@ -323,13 +338,20 @@ fn check_card(
     if revoked_keys.contains(key) || store.is_revoked_key(&office, key)? {
         return Err(Fault::Refused(TrustError::StillRevoked { office, epoch }));
     }
+    let rotated_away = store.previous_keys(&office)?;
+    if rotated_away.iter().any(|(_, kept)| kept == key) {
+        return Err(Fault::Refused(TrustError::Superseded {
+            office,
+            found: epoch,
+            trusted,
+        }));
+    }
     if peer.card.body.sign_key == *key {
-        if epoch < trusted {
-            return Err(Fault::Refused(TrustError::OlderCard {
-                office,
-                found: epoch,
-                trusted,
-            }));
+        // peixun writes one card for a key: the same key saying another generation, date or
+        // encryption key was edited by whoever holds it, and would lock the office's own
+        // bundles out.
+        if peer.card.body != card.body {
+            return Err(Fault::Refused(TrustError::AlteredCard { office }));
         }
         let change = if peer.card == *card && peer.source == TrustSource::Pinned {
             Change::Unchanged
