@@ -66,12 +66,9 @@ fn an_office_that_rotated_and_started_afresh_is_heard_after_the_replace() {
             &peixun::sync::export::ExportOptions::default(),
         )
         .unwrap();
-        let refused = refusal(city.take(&bytes).map_err(Fault::Refused)).unwrap_err();
+        let refused = city.take(&bytes).unwrap_err();
         assert!(
-            matches!(
-                refused,
-                Rejection::SenderEpoch { .. } | Rejection::BadSignature { .. }
-            ),
+            matches!(refused, Rejection::StaleKey { .. }),
             "generation {}: {refused:?}",
             old_keys.epoch()
         );
@@ -187,4 +184,53 @@ fn a_card_from_before_a_rotation_is_refused_even_with_replace() {
     );
     assert!(refused.unwrap_err().to_string().contains("轮换前"));
     assert_eq!(city.store.peer(HUARONG).unwrap().unwrap().card, trusted);
+}
+
+/// 鄂城区's records reach the city; then its folder is lost and it starts afresh, and both the
+/// city and the province confirm its new card. The records signed before by the replaced keys
+/// still travel on to the province; the new 鄂城区's bundles are not taken for a copied folder's,
+/// and it is sent the city's sessions the lost folder had; what the lost folder signs after the
+/// replacement is refused.
+#[test]
+fn records_signed_before_a_replacement_travel_on_and_nothing_after() {
+    let (province, city, lost) = hierarchy();
+    let city_session = format!("s/S-{EZHOU}-c");
+    city.store
+        .commit(vec![session(EZHOU, &format!("S-{EZHOU}-c"), "市级培训班")])
+        .unwrap();
+    lost.applied(&city.send(&lost));
+    assert!(lost.has(&city_session));
+    county_work(&lost, "old");
+    city.applied(&lost.send(&city));
+    let old_record = format!("s/S-{ECHENG}-old");
+    assert!(city.has(&old_record), "{:?}", city.state().keys());
+
+    let fresh = Office::new(ECHENG);
+    fresh.pin(&city);
+    let card = fresh.keys.card().unwrap();
+    for office in [&city, &province] {
+        assert_eq!(replace(office, &card), Ok(Change::Replaced));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(5));
+
+    let counts = province.applied(&city.send(&province));
+    assert!(counts.left_out.is_empty(), "{:?}", counts.left_out);
+    assert!(
+        province.has(&old_record),
+        "the old records reach the province"
+    );
+
+    let summary = city.imported(&fresh.send(&city));
+    assert_eq!(summary.twin_of, None, "no copied folder: a new install");
+    fresh.applied(&city.send(&fresh));
+    assert!(
+        fresh.has(&city_session),
+        "what the lost folder held is sent again"
+    );
+
+    // The lost folder, found again, writes on with the replaced keys: refused by name.
+    county_work(&lost, "after");
+    let refused = city.take(&lost.send(&city)).unwrap_err();
+    assert!(matches!(refused, Rejection::StaleKey { .. }), "{refused:?}");
+    assert!(refused.to_string().contains("旧密钥"), "{refused}");
 }

@@ -16,7 +16,7 @@ use super::export::RangeSummary;
 use super::identity::Keys;
 use super::incoming::{decrypt, read_frame, Frame, Opened, RangeOps};
 use super::rotation::keys_of_epoch;
-use super::trust::{signing_key, stale_sender, stale_signature};
+use super::trust::{beyond, replaced_key_point, signing_key, stale_sender, stale_signature};
 use super::visibility::{is_strict_ancestor, may_hold, view_may_carry};
 use super::{hex, ChainKind, Fault, Rejection};
 use crate::domain::OfficeId;
@@ -134,7 +134,20 @@ fn verify_range(
             found: origin,
         }));
     }
-    let key = signing_key(store, keys, &origin, head.epoch, false)?;
+    let key = signing_key(store, keys, &origin, head.epoch, false);
+    // Keys this office replaced still verify what they signed before: records an office took in
+    // before its peer started afresh travel on.
+    let replaced = || replaced_key_point(store, &origin, head.epoch, |key| head.verify(key));
+    let replaced_point = match &key {
+        Ok(key) if head.verify(key) => None,
+        Ok(_) | Err(Fault::Refused(_)) => replaced()?,
+        Err(Fault::Failed(_)) => None,
+    };
+    if replaced_point.is_none() {
+        if let Err(fault) = key {
+            return Err(fault);
+        }
+    }
     if let Some(broken) = read.broken {
         return Err(Fault::Refused(broken));
     }
@@ -146,13 +159,22 @@ fn verify_range(
         ),
         None => None,
     };
-    if !head.verify(&key) || last_hash != Some(head.hash) {
+    let signed = replaced_point.is_some() || key.as_ref().is_ok_and(|key| head.verify(key));
+    if !signed || last_hash != Some(head.hash) {
         return Err(Fault::Refused(Rejection::BadRangeSignature {
             origin,
             device: head.device,
         }));
     }
-    if let Some(stale) = stale_signature(store, &origin, head.epoch, &read, head)? {
+    let stale = match &replaced_point {
+        Some(point) => beyond(point, &read, head).then(|| Rejection::StaleKey {
+            origin: origin.clone(),
+            epoch: head.epoch,
+            at_ms: point.at_ms,
+        }),
+        None => stale_signature(store, &origin, head.epoch, &read, head)?,
+    };
+    if let Some(stale) = stale {
         return Err(Fault::Refused(stale));
     }
     // Signed by the origin from here on; what is left are mistakes of the origin's software,
@@ -229,21 +251,49 @@ fn check<'a>(
             not_for_us, &frame, input, store, keys,
         )));
     }
-    let sender_key = match signing_key(store, keys, &routing.sender, routing.sender_epoch, true) {
-        Ok(key) => key,
-        Err(Fault::Refused(why)) => {
+    let (sender, epoch) = (&routing.sender, routing.sender_epoch);
+    // A key this office replaced may have signed it before the replacement.
+    let replaced_at_epoch = store
+        .replaced_keys(sender)?
+        .iter()
+        .any(|old| old.epoch == epoch);
+    let sender_key = match signing_key(store, keys, sender, epoch, true) {
+        Ok(key) => Ok(key),
+        Err(Fault::Refused(why)) if !replaced_at_epoch => {
             return Err(Fault::Refused(damaged_or(why, &frame, input, store, keys)));
         }
+        Err(Fault::Refused(why)) => Err(why),
         Err(failed) => return Err(failed),
     };
     // A peer that has not heard of a rotation yet encrypts to the keys kept aside.
     let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
     let identity = kept.as_ref().unwrap_or(keys).age_identity();
     let opened = decrypt(&frame, input, identity)?;
-    opened.verify(&frame, &sender_key)?;
-    // A copy of an old key kept after the office rotated away from it sends nothing new.
+    let replaced_point = match &sender_key {
+        Ok(key) if opened.verify(&frame, key).is_ok() => None,
+        _ if replaced_at_epoch => replaced_key_point(store, sender, epoch, |key| {
+            opened.verify(&frame, key).is_ok()
+        })?,
+        _ => None,
+    };
+    if replaced_point.is_none() {
+        match &sender_key {
+            Ok(key) => opened.verify(&frame, key)?,
+            Err(why) => return Err(Fault::Refused(why.clone())),
+        }
+    }
+    // A copy of an old key kept after the office rotated away from it, or after this office
+    // replaced it, sends nothing new.
     let created = opened.header.created_ms;
-    if let Some(stale) = stale_sender(store, &routing.sender, routing.sender_epoch, created)? {
+    let stale = match &replaced_point {
+        Some(point) => (created > point.at_ms).then(|| Rejection::StaleKey {
+            origin: sender.clone(),
+            epoch,
+            at_ms: point.at_ms,
+        }),
+        None => stale_sender(store, sender, epoch, created)?,
+    };
+    if let Some(stale) = stale {
         return Err(Fault::Refused(stale));
     }
     let header = &opened.header;

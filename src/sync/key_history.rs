@@ -1,10 +1,12 @@
 //! What this office remembers of another office's keys besides the card it trusts: the earlier
 //! generations a rotation replaced (they still verify what they signed before it) and where each
-//! stopped, and the keys it revoked, which stay refused whatever generation a card names.
+//! stopped, the keys a coordinator replaced after a phone call (the same, up to the replacement),
+//! and the keys it revoked, which stay refused whatever generation a card names.
 
 use color_eyre::eyre::{Result, WrapErr};
+use serde::{Deserialize, Serialize};
 
-use super::ledger::{get, peer_key};
+use super::ledger::{forget_install, get, peer_key};
 use super::rotation::RotationPoint;
 use super::trust::Peer;
 use crate::i18n::tf;
@@ -13,6 +15,17 @@ use crate::store::Store;
 const PREVIOUS_KEY: &[u8] = b"prevkey/";
 const ROTATION_POINT: &[u8] = b"rotpoint/";
 const REVOKED_KEY: &[u8] = b"revkey/";
+const REPLACED_KEY: &[u8] = b"replaced/";
+
+/// A key an office signed with before this office trusted others in its place: what it signed
+/// up to `point` still verifies, so records taken in before the office started afresh still
+/// travel on; nothing it signs after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplacedKey {
+    pub epoch: u32,
+    pub key: [u8; 32],
+    pub point: RotationPoint,
+}
 
 /// The records of one office under `prefix`; the slash keeps 4207 apart from 420704.
 fn of_office(prefix: &[u8], office: &str) -> Vec<u8> {
@@ -77,28 +90,64 @@ impl Store {
         Ok(self.sync_tree()?.contains_key(k)?)
     }
 
+    /// The keys `office` signed with before this office replaced them.
+    pub fn replaced_keys(&self, office: &str) -> Result<Vec<ReplacedKey>> {
+        let mut keys = Vec::new();
+        for entry in self
+            .sync_tree()?
+            .scan_prefix(of_office(REPLACED_KEY, office))
+        {
+            let (_, v) = entry?;
+            keys.push(postcard::from_bytes(&v).wrap_err("sync record is damaged")?);
+        }
+        Ok(keys)
+    }
+
     /// Writes `peer` with `revoked` keys remembered by key, in one write.
     pub fn put_peer_revoking(&self, peer: &Peer, revoked: &[[u8; 32]]) -> Result<()> {
-        self.write_peer(peer, revoked, false)
+        self.write_peer(peer, revoked, None)
     }
 
     /// Trusts `peer` in place of the keys held for its office. In the same write the earlier
-    /// generations' keys and stopping points go, so nothing the replaced keys signed verifies
-    /// from now on, and the `revoked` keys are remembered: a revoked key must not come back.
-    pub fn replace_peer(&self, peer: &Peer, revoked: &[[u8; 32]]) -> Result<()> {
-        self.write_peer(peer, revoked, true)
+    /// generations' keys and stopping points go, as the keys they verify with are no generation
+    /// of the new card's; the keys `replaced` are kept to their stopping points, and `revoked`
+    /// ones remembered, never to come back.
+    pub fn replace_peer(
+        &self,
+        peer: &Peer,
+        revoked: &[[u8; 32]],
+        replaced: &[ReplacedKey],
+    ) -> Result<()> {
+        self.write_peer(peer, revoked, Some(replaced))
     }
 
-    fn write_peer(&self, peer: &Peer, revoked: &[[u8; 32]], forget_earlier: bool) -> Result<()> {
+    fn write_peer(
+        &self,
+        peer: &Peer,
+        revoked: &[[u8; 32]],
+        replaced: Option<&[ReplacedKey]>,
+    ) -> Result<()> {
         let tree = self.sync_tree()?;
         let office = peer.office();
         let mut batch = sled::Batch::default();
-        if forget_earlier {
+        if let Some(replaced) = replaced {
             for prefix in [PREVIOUS_KEY, ROTATION_POINT] {
                 for entry in tree.scan_prefix(of_office(prefix, office)) {
                     batch.remove(entry?.0);
                 }
             }
+            for old in replaced {
+                let k = [of_office(REPLACED_KEY, office), old.key.to_vec()].concat();
+                batch.insert(k, postcard::to_stdvec(old)?);
+            }
+            forget_install(&tree, &mut batch, office)?;
+            // Trusted again (the real office after an impostor), a key is no longer replaced.
+            let new = [
+                of_office(REPLACED_KEY, office),
+                peer.card.body.sign_key.to_vec(),
+            ]
+            .concat();
+            batch.remove(new);
         }
         for key in revoked {
             let k = [of_office(REVOKED_KEY, office), key.to_vec()].concat();

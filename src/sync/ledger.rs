@@ -60,6 +60,23 @@ pub(super) fn peer_key(office: &str) -> Vec<u8> {
     key(PEER, office.as_bytes())
 }
 
+/// Adds to `batch` the removal of what `office`'s install said: the numbers of its bundles and
+/// what it holds. An office that started afresh numbers from one again and holds nothing; kept,
+/// they would call its bundles a copied folder's and keep back what it no longer has.
+pub(super) fn forget_install(
+    tree: &sled::Tree,
+    batch: &mut sled::Batch,
+    office: &str,
+) -> Result<()> {
+    let numbers = [LINK_IN, office.as_bytes(), b"/"].concat();
+    for entry in tree.scan_prefix(numbers) {
+        batch.remove(entry?.0);
+    }
+    batch.remove(key(LINK_IN_MAX, office.as_bytes()));
+    batch.remove(key(ACK, office.as_bytes()));
+    Ok(())
+}
+
 fn range_key(prefix: &[u8], device: DeviceId, first: u64, extra: &[u8]) -> Vec<u8> {
     [prefix, &device.to_be_bytes(), &first.to_be_bytes(), extra].concat()
 }

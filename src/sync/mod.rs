@@ -26,7 +26,7 @@ pub mod fingerprint;
 pub mod identity;
 pub mod import;
 pub mod incoming;
-mod key_history;
+pub mod key_history;
 pub mod ledger;
 pub mod media;
 pub mod op_spool;

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::fingerprint::{self, FingerprintError};
 use super::identity::{sign, verify, Card, CardError, CardFile, Keys};
+use super::key_history::ReplacedKey;
+use super::rotation::RotationPoint;
 use super::visibility::is_strict_ancestor;
+use super::SignedHead;
 use super::{hex, unhex, Fault, Rejection};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
@@ -275,8 +278,11 @@ pub fn trust_card_replacing(
             store.put_peer(&peer(revoked))?;
             Ok(change)
         }
-        Checked::Replaces { revoked_keys } => {
-            store.replace_peer(&peer(None), &revoked_keys)?;
+        Checked::Replaces {
+            revoked_keys,
+            replaced,
+        } => {
+            store.replace_peer(&peer(None), &revoked_keys, &replaced)?;
             Ok(Change::Replaced)
         }
     }
@@ -285,8 +291,37 @@ pub fn trust_card_replacing(
 enum Checked {
     /// The card's keys are new here or the ones trusted; the revocation held stays.
     Keys(Change, Option<Revoked>),
-    /// Other keys, confirmed: the keys a revocation covered are remembered by key.
-    Replaces { revoked_keys: Vec<[u8; 32]> },
+    /// Other keys, confirmed: the keys a revocation covered are remembered by key, the others
+    /// kept to where they stop.
+    Replaces {
+        revoked_keys: Vec<[u8; 32]>,
+        replaced: Vec<ReplacedKey>,
+    },
+}
+
+/// The keys `peer` is trusted with, and those of its earlier generations, as replaced now: each
+/// stops where a rotation stopped it, the current ones at this moment. Only the clock can say
+/// what they signed before: this office holds only part of the office's chains. Revoked keys are
+/// not kept.
+fn replaced_now(store: &Store, peer: &Peer, revoked: &[[u8; 32]]) -> Result<Vec<ReplacedKey>> {
+    let office = peer.office();
+    let now = RotationPoint {
+        at_ms: super::now_ms(),
+        heads: Vec::new(),
+    };
+    let mut replaced = vec![ReplacedKey {
+        epoch: peer.card.body.epoch,
+        key: peer.card.body.sign_key,
+        point: now.clone(),
+    }];
+    for (epoch, key) in store.previous_keys(office)? {
+        let point = store
+            .rotation_point(office, epoch)?
+            .unwrap_or_else(|| now.clone());
+        replaced.push(ReplacedKey { epoch, key, point });
+    }
+    replaced.retain(|old| !revoked.contains(&old.key));
+    Ok(replaced)
 }
 
 /// The keys of `peer`'s office that its revocation covers: the card's, when its generation is
@@ -374,7 +409,11 @@ fn check_card(
             TrustError::ReplacesKey { office, trusted }
         }));
     }
-    Ok(Checked::Replaces { revoked_keys })
+    let replaced = replaced_now(store, &peer, &revoked_keys)?;
+    Ok(Checked::Replaces {
+        revoked_keys,
+        replaced,
+    })
 }
 
 /// Refuses `office`'s current keys from now on.
@@ -458,30 +497,57 @@ pub fn signing_key(
 }
 
 /// What an earlier generation of `office`'s key signed, checked against the point where that
-/// generation stopped (a rotation certificate names it): `Some` refusal when it signed beyond
-/// it. On a chain the office had when it rotated, up to that chain's head; on any other chain,
-/// only ops stamped before the rotation (a weaker rule: it trusts the clock, which is all a
-/// chain the certificate does not name can be held to).
+/// generation stopped (a rotation certificate names it): `Some` refusal when it signed `beyond`
+/// it.
 pub fn stale_signature(
     store: &Store,
     office: &str,
     epoch: u32,
     signed: &super::incoming::RangeOps,
-    head: &super::SignedHead,
+    head: &SignedHead,
 ) -> Result<Option<Rejection>> {
     let Some(point) = store.rotation_point(office, epoch)? else {
         return Ok(None);
     };
+    Ok(beyond(&point, signed, head).then(|| Rejection::StaleKey {
+        origin: office.to_string(),
+        epoch,
+        at_ms: point.at_ms,
+    }))
+}
+
+/// Where a key that `verifies` stops, when it is one `office` signed with at `epoch` before this
+/// office replaced it.
+pub fn replaced_key_point(
+    store: &Store,
+    office: &str,
+    epoch: u32,
+    verifies: impl Fn(&VerifyingKey) -> bool,
+) -> Result<Option<RotationPoint>> {
+    Ok(store
+        .replaced_keys(office)?
+        .into_iter()
+        .find(|old| {
+            old.epoch == epoch && VerifyingKey::from_bytes(&old.key).is_ok_and(|key| verifies(&key))
+        })
+        .map(|old| old.point))
+}
+
+/// Whether a range signed by a generation that stopped at `point` goes beyond it: on a chain the
+/// point names, past that chain's head then; on any other chain, an op stamped after it (a
+/// weaker rule: it trusts the clock, which is all a chain the point does not name can be held
+/// to).
+pub fn beyond(
+    point: &RotationPoint,
+    signed: &super::incoming::RangeOps,
+    head: &SignedHead,
+) -> bool {
     let last_seq = head.seq;
     let within = match point.heads.iter().find(|(d, _, _)| *d == head.device) {
         Some((_, seq, hash)) => last_seq < *seq || (last_seq == *seq && head.hash == *hash),
         None => signed.latest_wall_ms <= point.at_ms,
     };
-    Ok((!within).then(|| Rejection::StaleKey {
-        origin: office.to_string(),
-        epoch,
-        at_ms: point.at_ms,
-    }))
+    !within
 }
 
 /// A bundle the sender signed with an earlier generation after it rotated away from it.
