@@ -16,7 +16,7 @@ use super::export::RangeSummary;
 use super::identity::Keys;
 use super::incoming::{decrypt, read_frame, Frame, Opened, RangeOps};
 use super::rotation::keys_of_epoch;
-use super::trust::{beyond, replaced_key_point, signing_key, stale_sender, stale_signature};
+use super::signers::{range_signed, replaced_key_point, signing_key, stale_sender};
 use super::visibility::{is_strict_ancestor, may_hold, view_may_carry};
 use super::{hex, ChainKind, Fault, Rejection};
 use crate::domain::OfficeId;
@@ -134,49 +134,7 @@ fn verify_range(
             found: origin,
         }));
     }
-    let key = signing_key(store, keys, &origin, head.epoch, false);
-    // Keys this office replaced still verify what they signed before: records an office took in
-    // before its peer started afresh travel on.
-    let replaced = || replaced_key_point(store, &origin, head.epoch, |key| head.verify(key));
-    let replaced_point = match &key {
-        Ok(key) if head.verify(key) => None,
-        Ok(_) | Err(Fault::Refused(_)) => replaced()?,
-        Err(Fault::Failed(_)) => None,
-    };
-    if replaced_point.is_none() {
-        if let Err(fault) = key {
-            return Err(fault);
-        }
-    }
-    if let Some(broken) = read.broken {
-        return Err(Fault::Refused(broken));
-    }
-    let last_hash = match read.ops.len().checked_sub(1) {
-        Some(last) => Some(
-            read.ops
-                .hash(last)
-                .wrap_err("reading a bundle's ops set aside")?,
-        ),
-        None => None,
-    };
-    let signed = replaced_point.is_some() || key.as_ref().is_ok_and(|key| head.verify(key));
-    if !signed || last_hash != Some(head.hash) {
-        return Err(Fault::Refused(Rejection::BadRangeSignature {
-            origin,
-            device: head.device,
-        }));
-    }
-    let stale = match &replaced_point {
-        Some(point) => beyond(point, &read, head).then(|| Rejection::StaleKey {
-            origin: origin.clone(),
-            epoch: head.epoch,
-            at_ms: point.at_ms,
-        }),
-        None => stale_signature(store, &origin, head.epoch, &read, head)?,
-    };
-    if let Some(stale) = stale {
-        return Err(Fault::Refused(stale));
-    }
+    range_signed(store, keys, head, &read)?;
     // Signed by the origin from here on; what is left are mistakes of the origin's software,
     // named at the first op that makes one.
     let wrong_office = read.other_office.as_ref().map(|(at, _)| *at);

@@ -32,6 +32,7 @@ pub mod media;
 pub mod op_spool;
 mod rejection;
 pub mod rotation;
+pub mod signers;
 pub mod status;
 pub mod summary;
 pub mod tallies;

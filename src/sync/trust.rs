@@ -6,15 +6,14 @@
 use std::path::Path;
 
 use color_eyre::eyre::{Report, Result, WrapErr};
-use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::{self, FingerprintError};
 use super::identity::{sign, verify, Card, CardError, CardFile, Keys};
 use super::key_history::ReplacedKey;
 use super::rotation::RotationPoint;
+use super::signers::signing_key;
 use super::visibility::is_strict_ancestor;
-use super::SignedHead;
 use super::{hex, unhex, Fault, Rejection};
 use crate::campaign::unit_name;
 use crate::domain::OfficeId;
@@ -432,139 +431,6 @@ pub fn revoke(store: &Store, office: &str) -> Result<Peer> {
     });
     store.put_peer_revoking(&peer, &revoked_keys(store, &peer)?)?;
     Ok(peer)
-}
-
-/// The key `office` signs with at `epoch`, if this office accepts it. `as_sender` picks the
-/// wording of the refusal: the sender of a bundle or the origin of a range.
-pub fn signing_key(
-    store: &Store,
-    keys: &Keys,
-    office: &str,
-    epoch: u32,
-    as_sender: bool,
-) -> Result<VerifyingKey, Fault<Rejection>> {
-    let owned = office.to_string();
-    if office == keys.office() {
-        if epoch != keys.epoch() {
-            return Err(Fault::Refused(Rejection::OriginEpoch {
-                origin: owned,
-                found: epoch,
-                trusted: keys.epoch(),
-            }));
-        }
-        return Ok(keys.signing_key().verifying_key());
-    }
-    let Some(peer) = store.peer(office)? else {
-        return Err(Fault::Refused(if as_sender {
-            Rejection::UnknownSender { sender: owned }
-        } else {
-            Rejection::UnknownOrigin { origin: owned }
-        }));
-    };
-    if peer.revoked.as_ref().is_some_and(|r| r.epoch >= epoch) {
-        return Err(Fault::Refused(if as_sender {
-            Rejection::RevokedSender { sender: owned }
-        } else {
-            Rejection::RevokedOrigin { origin: owned }
-        }));
-    }
-    let trusted = peer.card.body.epoch;
-    // An earlier generation this office rotated away from still verifies what it signed then.
-    if epoch < trusted {
-        if let Some(bytes) = store.previous_key(office, epoch)? {
-            return VerifyingKey::from_bytes(&bytes)
-                .map_err(|_| Fault::Refused(Rejection::corrupted("trust")));
-        }
-    }
-    if epoch != trusted {
-        return Err(Fault::Refused(if as_sender {
-            Rejection::SenderEpoch {
-                sender: owned,
-                found: epoch,
-                trusted,
-            }
-        } else {
-            Rejection::OriginEpoch {
-                origin: owned,
-                found: epoch,
-                trusted,
-            }
-        }));
-    }
-    peer.card
-        .verifying_key()
-        .map_err(|_| Fault::Refused(Rejection::corrupted("trust")))
-}
-
-/// What an earlier generation of `office`'s key signed, checked against the point where that
-/// generation stopped (a rotation certificate names it): `Some` refusal when it signed `beyond`
-/// it.
-pub fn stale_signature(
-    store: &Store,
-    office: &str,
-    epoch: u32,
-    signed: &super::incoming::RangeOps,
-    head: &SignedHead,
-) -> Result<Option<Rejection>> {
-    let Some(point) = store.rotation_point(office, epoch)? else {
-        return Ok(None);
-    };
-    Ok(beyond(&point, signed, head).then(|| Rejection::StaleKey {
-        origin: office.to_string(),
-        epoch,
-        at_ms: point.at_ms,
-    }))
-}
-
-/// Where a key that `verifies` stops, when it is one `office` signed with at `epoch` before this
-/// office replaced it.
-pub fn replaced_key_point(
-    store: &Store,
-    office: &str,
-    epoch: u32,
-    verifies: impl Fn(&VerifyingKey) -> bool,
-) -> Result<Option<RotationPoint>> {
-    Ok(store
-        .replaced_keys(office)?
-        .into_iter()
-        .find(|old| {
-            old.epoch == epoch && VerifyingKey::from_bytes(&old.key).is_ok_and(|key| verifies(&key))
-        })
-        .map(|old| old.point))
-}
-
-/// Whether a range signed by a generation that stopped at `point` goes beyond it: on a chain the
-/// point names, past that chain's head then; on any other chain, an op stamped after it (a
-/// weaker rule: it trusts the clock, which is all a chain the point does not name can be held
-/// to).
-pub fn beyond(
-    point: &RotationPoint,
-    signed: &super::incoming::RangeOps,
-    head: &SignedHead,
-) -> bool {
-    let last_seq = head.seq;
-    let within = match point.heads.iter().find(|(d, _, _)| *d == head.device) {
-        Some((_, seq, hash)) => last_seq < *seq || (last_seq == *seq && head.hash == *hash),
-        None => signed.latest_wall_ms <= point.at_ms,
-    };
-    !within
-}
-
-/// A bundle the sender signed with an earlier generation after it rotated away from it.
-pub fn stale_sender(
-    store: &Store,
-    office: &str,
-    epoch: u32,
-    created_ms: u64,
-) -> Result<Option<Rejection>> {
-    let Some(point) = store.rotation_point(office, epoch)? else {
-        return Ok(None);
-    };
-    Ok((created_ms > point.at_ms).then(|| Rejection::StaleKey {
-        origin: office.to_string(),
-        epoch,
-        at_ms: point.at_ms,
-    }))
 }
 
 /// A signed list of cards of offices below the signer.
