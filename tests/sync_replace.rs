@@ -234,3 +234,50 @@ fn records_signed_before_a_replacement_travel_on_and_nothing_after() {
     assert!(matches!(refused, Rejection::StaleKey { .. }), "{refused:?}");
     assert!(refused.to_string().contains("旧密钥"), "{refused}");
 }
+
+/// The province knows 鄂城区 from the city's roster. 鄂城区 starts afresh and the city confirms
+/// its new card; the city's next roster names it, and the province keeps the keys it holds. What
+/// the new 鄂城区 signs, relayed by the city, is left out saying why and what to do, not called
+/// forged; once the province confirms the card too, the same bundle brings it.
+#[test]
+fn records_signed_with_keys_only_a_roster_names_wait_for_a_phone_check() {
+    let (province, city, _lost) = hierarchy();
+    let fresh = Office::new(ECHENG);
+    fresh.pin(&city);
+    let card = fresh.keys.card().unwrap();
+    assert_eq!(replace(&city, &card), Ok(Change::Replaced));
+    let roster = trust::make_roster(&city.store, &city.keys).unwrap();
+    let report = refusal(trust::accept_roster(
+        &province.store,
+        &province.keys,
+        &roster,
+    ));
+    assert_eq!(report, Ok(vec![(ECHENG.to_string(), Change::KeptHeld)]));
+
+    county_work(&fresh, "afresh");
+    city.applied(&fresh.send(&city));
+    let relayed = city.send(&province);
+    let summary = province.imported(&relayed);
+    let left: Vec<(&str, bool)> = summary
+        .refused
+        .iter()
+        .map(|r| (r.code, r.waits_for_trust))
+        .collect();
+    assert_eq!(
+        left,
+        [("keys-not-confirmed", true)],
+        "{:?}",
+        summary.refused
+    );
+    let reason = &summary.refused[0].reason;
+    assert!(
+        reason.contains("名册") && reason.contains("--replace"),
+        "{reason}"
+    );
+    let record = format!("s/S-{ECHENG}-afresh");
+    assert!(!province.has(&record));
+
+    assert_eq!(replace(&province, &card), Ok(Change::Replaced));
+    province.imported(&relayed);
+    assert!(province.has(&record), "the same bundle brings it now");
+}

@@ -69,6 +69,7 @@ fn refuses_only_the_range(rejection: &Rejection) -> bool {
             | Rejection::DeviceOf { .. }
             | Rejection::Unauthorised { .. }
             | Rejection::StaleKey { .. }
+            | Rejection::KeysNotConfirmed { .. }
     )
 }
 
@@ -78,7 +79,7 @@ fn refuses_only_the_range(rejection: &Rejection) -> bool {
 /// becomes trusted.)
 fn waits_for_trust(rejection: &Rejection, us: &str) -> bool {
     match rejection {
-        Rejection::UnknownOrigin { .. } => true,
+        Rejection::UnknownOrigin { .. } | Rejection::KeysNotConfirmed { .. } => true,
         Rejection::OriginEpoch {
             origin,
             found,

@@ -6,7 +6,7 @@
 use color_eyre::eyre::{Result, WrapErr};
 use serde::{Deserialize, Serialize};
 
-use super::ledger::{forget_install, get, peer_key};
+use super::ledger::{forget_install, get, offered_key, peer_key};
 use super::rotation::RotationPoint;
 use super::trust::Peer;
 use crate::i18n::tf;
@@ -141,6 +141,7 @@ impl Store {
                 batch.insert(k, postcard::to_stdvec(old)?);
             }
             forget_install(&tree, &mut batch, office)?;
+            batch.remove(offered_key(office));
             // Trusted again (the real office after an impostor), a key is no longer replaced.
             let new = [
                 of_office(REPLACED_KEY, office),

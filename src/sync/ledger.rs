@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::bundle::{Ack, RangeHeader, SignedHead};
+use super::identity::Card;
 use super::op_spool::{OpSlice, OpSpool};
 use super::trust::Peer;
 use super::ChainKind;
@@ -51,6 +52,9 @@ const ROSTER_IN: &[u8] = b"roster-in/";
 const ROSTER_OUT: &[u8] = b"roster-out";
 const SENT: &[u8] = b"sent/";
 const FROM_ORIGIN: &[u8] = b"origin/";
+/// A card a roster named for an office trusted here with other keys: not trusted, only kept to
+/// say why what it signs is left out.
+const OFFERED: &[u8] = b"offered/";
 
 fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
@@ -58,6 +62,10 @@ fn key(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
 
 pub(super) fn peer_key(office: &str) -> Vec<u8> {
     key(PEER, office.as_bytes())
+}
+
+pub(super) fn offered_key(office: &str) -> Vec<u8> {
+    key(OFFERED, office.as_bytes())
 }
 
 /// Adds to `batch` the removal of what `office`'s install said: the numbers of its bundles and
@@ -454,13 +462,26 @@ impl Store {
     }
 
     /// Records an accepted roster and the peers it introduced, together.
-    pub fn accept_roster(&self, signer: &str, version: u64, peers: &[Peer]) -> Result<()> {
+    /// Records roster `version` from `signer`, trusting the new `peers`; the cards it `offered`
+    /// for offices trusted with other keys are kept aside, with who offered them.
+    pub fn accept_roster(
+        &self,
+        (signer, version): (&str, u64),
+        peers: &[Peer],
+        offered: &[Card],
+    ) -> Result<()> {
         let tree = self.sync_tree()?;
         let mut batch = sled::Batch::default();
         batch.insert(
             key(ROSTER_IN, signer.as_bytes()),
             postcard::to_stdvec(&version)?,
         );
+        for card in offered {
+            batch.insert(
+                offered_key(&card.body.office),
+                postcard::to_stdvec(&(signer, card))?,
+            );
+        }
         for peer in peers {
             batch.insert(
                 key(PEER, peer.card.body.office.as_bytes()),
@@ -472,6 +493,11 @@ impl Store {
             .flush()
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
         Ok(())
+    }
+
+    /// The card a roster offered for `office`, and who offered it.
+    pub fn offered_card(&self, office: &str) -> Result<Option<(OfficeId, Card)>> {
+        get(&self.sync_tree()?, &offered_key(office))
     }
 
     /// The version for the next roster this office signs.

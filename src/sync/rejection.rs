@@ -91,6 +91,12 @@ pub enum Rejection {
         epoch: u32,
         at_ms: u64,
     },
+    /// Signed with keys an office above named in its roster, which this office has not
+    /// confirmed: it trusts other keys for the origin.
+    KeysNotConfirmed {
+        origin: OfficeId,
+        via: OfficeId,
+    },
     /// A chain on a device whose id carries another office's tag.
     DeviceOf {
         device: DeviceId,
@@ -209,6 +215,10 @@ impl std::fmt::Display for Rejection {
                     ("at", &super::summary::when(*at_ms)),
                 ],
             ),
+            Self::KeysNotConfirmed { origin, via } => tf(
+                "sync.reject.keys_not_confirmed",
+                &[("origin", &name(origin)), ("via", &name(via))],
+            ),
             Self::DeviceOf {
                 device,
                 owner,
@@ -314,6 +324,7 @@ impl Rejection {
             Self::WrongOffice { .. } => "wrong-office",
             Self::DeviceOf { .. } => "device-of",
             Self::StaleKey { .. } => "stale-key",
+            Self::KeysNotConfirmed { .. } => "keys-not-confirmed",
             Self::Replay { .. } => "replay",
             Self::TooLongToHold { .. } => "too-long-to-hold",
             Self::ForkTooLong { .. } => "fork-too-long",

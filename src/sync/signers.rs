@@ -2,8 +2,7 @@
 //! an earlier generation's kept by a rotation, or one a coordinator replaced, each only as far
 //! as it stopped.
 
-use color_eyre::eyre::Result;
-use color_eyre::eyre::WrapErr;
+use color_eyre::eyre::{Result, WrapErr};
 use ed25519_dalek::VerifyingKey;
 
 use super::identity::Keys;
@@ -164,9 +163,13 @@ pub fn range_signed(
         Ok(_) | Err(Fault::Refused(_)) => replaced()?,
         Err(Fault::Failed(_)) => None,
     };
+    let offered = || offered_instead(store, head);
     if replaced_point.is_none() {
         if let Err(fault) = key {
-            return Err(fault);
+            return Err(match offered()? {
+                Some(rejection) => Fault::Refused(rejection),
+                None => fault,
+            });
         }
     }
     if let Some(broken) = &read.broken {
@@ -181,6 +184,11 @@ pub fn range_signed(
         None => None,
     };
     let signed = replaced_point.is_some() || key.as_ref().is_ok_and(|key| head.verify(key));
+    if !signed && last_hash == Some(head.hash) {
+        if let Some(rejection) = offered()? {
+            return Err(Fault::Refused(rejection));
+        }
+    }
     if !signed || last_hash != Some(head.hash) {
         return Err(Fault::Refused(Rejection::BadRangeSignature {
             origin: origin.to_string(),
@@ -199,4 +207,19 @@ pub fn range_signed(
         return Err(Fault::Refused(stale));
     }
     Ok(())
+}
+
+/// Why a range is left out when the keys a roster offered for its origin, and not those trusted
+/// here, signed it: the office started afresh and the office above has confirmed it; this one
+/// has not.
+fn offered_instead(store: &Store, head: &SignedHead) -> Result<Option<Rejection>> {
+    let Some((via, card)) = store.offered_card(&head.origin)? else {
+        return Ok(None);
+    };
+    let signed =
+        card.body.epoch == head.epoch && card.verifying_key().is_ok_and(|key| head.verify(&key));
+    Ok(signed.then(|| Rejection::KeysNotConfirmed {
+        origin: head.origin.clone(),
+        via,
+    }))
 }

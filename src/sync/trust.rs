@@ -559,6 +559,7 @@ pub fn accept_roster(
     }
     let mut report = Vec::new();
     let mut updates = Vec::new();
+    let mut offered = Vec::new();
     for card in &roster.body.cards {
         let office = card.body.office.clone();
         if let Err(e) = card.verify() {
@@ -583,6 +584,9 @@ pub fn accept_roster(
             // is how a city would re-key its county at the province and forge its work.
             Some(_) => Change::KeptHeld,
         };
+        if matches!(change, Change::KeptPinned | Change::KeptHeld) {
+            offered.push(card.clone());
+        }
         if change == Change::Added {
             updates.push(Peer {
                 fingerprint: card.fingerprint(),
@@ -597,6 +601,6 @@ pub fn accept_roster(
         }
         report.push((office, change));
     }
-    store.accept_roster(&signer, roster.body.version, &updates)?;
+    store.accept_roster((&signer, roster.body.version), &updates, &offered)?;
     Ok(report)
 }
