@@ -315,10 +315,26 @@ impl Form {
                         }
                     }
                 }
+                self.withdraw_questions();
             }
             _ => {}
         }
         FormStep::Stay
+    }
+
+    /// A question asked for values since changed no longer stands: its words go, so a second
+    /// Enter is not taken to answer it.
+    fn withdraw_questions(&mut self) {
+        if self.confirmed() {
+            return;
+        }
+        if let Some((_, asked)) = self.armed.take() {
+            for field in &mut self.fields {
+                if asked.contains(&field.name.to_string()) {
+                    field.error = None;
+                }
+            }
+        }
     }
 
     /// Checks every field; on errors they are shown under their fields and focus moves to the

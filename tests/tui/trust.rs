@@ -128,6 +128,9 @@ fn other_keys_for_a_trusted_office_are_taken_only_when_confirmed() {
     );
     let peer = store.peer(&held.body.office).unwrap().expect("trusted");
     assert_eq!(peer.fingerprint, held.fingerprint(), "the held keys stay");
+    // A value changed withdraws the question.
+    typed(&store, &mut state, " ");
+    assert_eq!(field_error(&state, "fingerprint"), None, "withdrawn");
 
     // Another refusal in between (a fingerprint mistyped, then put right) asks again.
     let mistyped: String = other.fingerprint().chars().rev().collect();
