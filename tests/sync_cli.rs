@@ -273,6 +273,8 @@ fn the_cli_exchanges_bundles_on_a_stick() {
         .all(|p| p["revoked"] == false));
     let out = ok(peixun(&city, &["keys", "revoke", "鄂城区", "--yes"]));
     assert!(out.contains("吊销"), "{out}");
+    let again = ok(peixun(&city, &["keys", "revoke", "鄂城区"]));
+    assert!(again.contains("此前已吊销"), "{again}");
     let out = ok(peixun(&city, &["bundle", "held"]));
     assert!(out.contains("没有"), "{out}");
 }

@@ -235,6 +235,16 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
         KeysCommand::List { json } => list(&store, *json),
         KeysCommand::Revoke { office, yes } => {
             let office = resolve(office)?;
+            if let Some(peer) = store.peer(&office)?.filter(|peer| peer.is_revoked()) {
+                crate::outln!(
+                    "{}",
+                    tf(
+                        "sync.keys.already_revoked",
+                        &[("office", &name(&office)), ("epoch", &peer.card.body.epoch)]
+                    )
+                );
+                return Ok(());
+            }
             if !yes {
                 let peer = store.peer(&office)?.ok_or_else(|| {
                     user_error(
