@@ -43,6 +43,9 @@ pub enum KeysCommand {
         /// Confirms the revocation; without it, only what would happen is said
         #[arg(long)]
         yes: bool,
+        /// Only the keys the office's current ones replaced (an impostor's trusted by mistake)
+        #[arg(long)]
+        replaced: bool,
     },
     /// Make the next generation of this office's keys; writes the new card signed by the old
     /// key, for the offices that trust this one to take in with `keys trust`

@@ -329,6 +329,7 @@ fn other_keys_for_a_trusted_office_need_replace() {
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
     let replaced = ok(trust(&cards[1], &["--replace"]));
+    assert!(replaced.contains("--replaced"), "{replaced}");
     let (old, new) = (fingerprint_in(&cards[0]), fingerprint_in(&cards[1]));
     assert!(
         replaced.contains("已换用新密钥") && replaced.contains(&old) && replaced.contains(&new),
@@ -355,6 +356,24 @@ fn other_keys_for_a_trusted_office_need_replace() {
     let listed: serde_json::Value =
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
+
+    // The second keys were an impostor's: the replaced keys revoked on their own: asked first, then done, then nothing left.
+    let asked = peixun(&city, &["keys", "revoke", "鄂城区", "--replaced"]);
+    assert_eq!(asked.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("--yes"));
+    let done = ok(peixun(
+        &city,
+        &["keys", "revoke", "鄂城区", "--replaced", "--yes"],
+    ));
+    assert!(done.contains("1 把旧密钥"), "{done}");
+    let none = ok(peixun(
+        &city,
+        &["keys", "revoke", "鄂城区", "--replaced", "--yes"],
+    ));
+    assert!(none.contains("没有被替换下来的旧密钥"), "{none}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
+    assert_eq!(listed[0]["revoked"], false, "the keys trusted stay");
 }
 
 /// A card in this office's own name: its real card is called its own, one with other keys is

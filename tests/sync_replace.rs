@@ -68,7 +68,7 @@ fn an_office_that_rotated_and_started_afresh_is_heard_after_the_replace() {
         .unwrap();
         let refused = city.take(&bytes).unwrap_err();
         assert!(
-            matches!(refused, Rejection::StaleKey { .. }),
+            matches!(refused, Rejection::ReplacedSender { .. }),
             "generation {}: {refused:?}",
             old_keys.epoch()
         );
@@ -137,23 +137,23 @@ fn a_revoked_key_never_comes_back_under_another_generation() {
 }
 
 /// A card of the keys trusted that says another generation was edited, and is refused: taken,
-/// it would refuse the office's own bundles as signed by the wrong generation.
+/// it would refuse the office's own bundles as signed by the wrong generation. Confirmed by
+/// phone it is taken: the card trusted may be the edited one, and the honest card its mend.
 #[test]
-fn an_edited_card_of_the_keys_trusted_is_refused() {
+fn an_edited_card_of_the_keys_trusted_is_asked_about() {
     let city = Office::new(EZHOU);
     let county = Office::new(ECHENG);
     let newer = card_labelled(&county.keys, 3);
     trust::trust_card(&city.store, &newer, &newer.fingerprint()).unwrap();
     let older = county.keys.card().unwrap();
-    for replacing in [false, true] {
-        let refused =
-            trust::trust_card_replacing(&city.store, &older, &older.fingerprint(), replacing);
-        assert!(
-            matches!(refused, Err(Fault::Refused(TrustError::AlteredCard { .. }))),
-            "{refused:?}"
-        );
-    }
+    let refused = trust::trust_card(&city.store, &older, &older.fingerprint());
+    assert!(
+        matches!(refused, Err(Fault::Refused(TrustError::AlteredCard { .. }))),
+        "{refused:?}"
+    );
     assert_eq!(city.store.peer(ECHENG).unwrap().unwrap().card, newer);
+    assert_eq!(replace(&city, &older), Ok(Change::Updated));
+    assert_eq!(city.store.peer(ECHENG).unwrap().unwrap().card, older);
 }
 
 /// The card 华容区 had before it rotated is its past, not an office starting afresh: refused,
@@ -231,8 +231,11 @@ fn records_signed_before_a_replacement_travel_on_and_nothing_after() {
     // The lost folder, found again, writes on with the replaced keys: refused by name.
     county_work(&lost, "after");
     let refused = city.take(&lost.send(&city)).unwrap_err();
-    assert!(matches!(refused, Rejection::StaleKey { .. }), "{refused:?}");
-    assert!(refused.to_string().contains("旧密钥"), "{refused}");
+    assert!(
+        matches!(refused, Rejection::ReplacedSender { .. }),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("原来那份安装"), "{refused}");
 }
 
 /// The province knows 鄂城区 from the city's roster. 鄂城区 starts afresh and the city confirms
@@ -280,4 +283,27 @@ fn records_signed_with_keys_only_a_roster_names_wait_for_a_phone_check() {
     assert_eq!(replace(&province, &card), Ok(Change::Replaced));
     province.imported(&relayed);
     assert!(province.has(&record), "the same bundle brings it now");
+}
+
+/// The keys replaced were an impostor's: revoked on their own, what they signed before the
+/// replacement is no longer taken in, and the keys trusted now stay.
+#[test]
+fn replaced_keys_revoked_on_their_own_sign_nothing_more() {
+    let (province, city, lost) = hierarchy();
+    county_work(&lost, "old");
+    city.applied(&lost.send(&city));
+    let fresh = Office::new(ECHENG);
+    assert_eq!(
+        replace(&province, &fresh.keys.card().unwrap()),
+        Ok(Change::Replaced)
+    );
+    assert_eq!(province.store.revoke_replaced(ECHENG).unwrap(), 1);
+    assert_eq!(province.store.revoke_replaced(ECHENG).unwrap(), 0);
+
+    let summary = province.imported(&city.send(&province));
+    assert_eq!(summary.refused.len(), 1, "{:?}", summary.refused);
+    assert!(!province.has(&format!("s/S-{ECHENG}-old")));
+    let peer = province.store.peer(ECHENG).unwrap().unwrap();
+    assert!(!peer.is_revoked());
+    assert_eq!(peer.card, fresh.keys.card().unwrap());
 }

@@ -71,6 +71,9 @@ pub enum Confirm {
         office: String,
         trusted: u32,
         found: u32,
+        /// The card holds the key trusted but says something else: edited, or the one trusted
+        /// was.
+        same_key: bool,
     },
     /// The need already has an answer, given on `answered`: a new one replaces it.
     ReplaceAnswer {
@@ -82,9 +85,15 @@ pub enum Confirm {
 
 impl Confirm {
     /// The question before an office's trusted keys are replaced; `flag` is how the CLI answers.
-    pub fn replace_key_text(office: &str, (trusted, found): (u32, u32), flag: bool) -> String {
+    pub fn replace_key_text(
+        office: &str,
+        (trusted, found, same_key): (u32, u32, bool),
+        flag: bool,
+    ) -> String {
         let warned = tf(
-            if found < trusted {
+            if same_key {
+                "sync.trust.altered_card"
+            } else if found < trusted {
                 "sync.trust.replaces_older"
             } else {
                 "sync.trust.replaces_key"
@@ -182,7 +191,12 @@ impl From<Refusal> for Report {
                 office,
                 trusted,
                 found,
-            }) => user_error(Confirm::replace_key_text(&office, (trusted, found), true)),
+                same_key,
+            }) => user_error(Confirm::replace_key_text(
+                &office,
+                (trusted, found, same_key),
+                true,
+            )),
             Refusal::Confirm(Confirm::ReplaceAnswer {
                 need,
                 service,

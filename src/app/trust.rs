@@ -205,6 +205,15 @@ pub fn take_in(
                                 office,
                                 trusted,
                                 found: card.body.epoch,
+                                same_key: false,
+                            })
+                        }
+                        Fault::Refused(TrustError::AlteredCard { office }) => {
+                            Refusal::Confirm(Confirm::ReplaceKey {
+                                office,
+                                trusted: card.body.epoch,
+                                found: card.body.epoch,
+                                same_key: true,
                             })
                         }
                         Fault::Refused(TrustError::OlderEpoch {
@@ -215,6 +224,7 @@ pub fn take_in(
                             office,
                             trusted,
                             found,
+                            same_key: false,
                         }),
                         fault => said(fault),
                     }

@@ -233,7 +233,30 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             replace,
         } => trust_file(&store, file, fingerprint.as_deref(), *replace),
         KeysCommand::List { json } => list(&store, *json),
-        KeysCommand::Revoke { office, yes } => {
+        KeysCommand::Revoke {
+            office,
+            yes,
+            replaced: true,
+        } => {
+            let office = resolve(office)?;
+            let count = store.replaced_keys(&office)?.len();
+            let key = match (count, *yes) {
+                (0, _) => "sync.keys.none_replaced",
+                (_, false) => "sync.keys.revoke_replaced_confirm",
+                (_, true) => {
+                    store.revoke_replaced(&office)?;
+                    crate::sync::import::recheck_held(&store, &keys_of(&store)?)?;
+                    "sync.keys.revoked_replaced"
+                }
+            };
+            let said = tf(key, &[("office", &name(&office)), ("count", &count)]);
+            if count > 0 && !yes {
+                return Err(user_error(said));
+            }
+            crate::outln!("{said}");
+            Ok(())
+        }
+        KeysCommand::Revoke { office, yes, .. } => {
             let office = resolve(office)?;
             if let Some(peer) = store.peer(&office)?.filter(|peer| peer.is_revoked()) {
                 crate::outln!(

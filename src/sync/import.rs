@@ -228,31 +228,28 @@ fn check<'a>(
     let kept = keys_of_epoch(store.dir(), keys, routing.recipient_epoch)?;
     let identity = kept.as_ref().unwrap_or(keys).age_identity();
     let opened = decrypt(&frame, input, identity)?;
-    let replaced_point = match &sender_key {
-        Ok(key) if opened.verify(&frame, key).is_ok() => None,
-        _ if replaced_at_epoch => replaced_key_point(store, sender, epoch, |key| {
-            opened.verify(&frame, key).is_ok()
-        })?,
-        _ => None,
+    let verified = match &sender_key {
+        Ok(key) => opened.verify(&frame, key),
+        Err(why) => Err(why.clone()),
     };
-    if replaced_point.is_none() {
-        match &sender_key {
-            Ok(key) => opened.verify(&frame, key)?,
-            Err(why) => return Err(Fault::Refused(why.clone())),
+    if let Err(why) = verified {
+        // A bundle the replaced keys signed is the old install's, made before or after: what
+        // it says of itself (its numbers, what it holds) would undo the replacement. Its
+        // records signed before travel on through other offices.
+        let verifies = |key: &ed25519_dalek::VerifyingKey| opened.verify(&frame, key).is_ok();
+        if replaced_at_epoch {
+            if let Some(point) = replaced_key_point(store, sender, epoch, verifies)? {
+                return Err(Fault::Refused(Rejection::ReplacedSender {
+                    sender: sender.clone(),
+                    at_ms: point.at_ms,
+                }));
+            }
         }
+        return Err(Fault::Refused(why));
     }
-    // A copy of an old key kept after the office rotated away from it, or after this office
-    // replaced it, sends nothing new.
+    // A copy of an old key kept after the office rotated away from it sends nothing new.
     let created = opened.header.created_ms;
-    let stale = match &replaced_point {
-        Some(point) => (created > point.at_ms).then(|| Rejection::StaleKey {
-            origin: sender.clone(),
-            epoch,
-            at_ms: point.at_ms,
-        }),
-        None => stale_sender(store, sender, epoch, created)?,
-    };
-    if let Some(stale) = stale {
+    if let Some(stale) = stale_sender(store, sender, epoch, created)? {
         return Err(Fault::Refused(stale));
     }
     let header = &opened.header;
@@ -310,8 +307,12 @@ pub fn recheck_held(store: &Store, keys: &Keys) -> Result<usize> {
     for held in store.held_ranges()? {
         let head = &held.range.head;
         let accepted = match signing_key(store, keys, &head.origin, head.epoch, false) {
-            Ok(key) => head.verify(&key),
-            Err(Fault::Refused(_)) => false,
+            Ok(key) if head.verify(&key) => true,
+            Ok(_) | Err(Fault::Refused(_)) => {
+                // Held before its office's keys were replaced, and signed by them then.
+                replaced_key_point(store, &head.origin, head.epoch, |key| head.verify(key))?
+                    .is_some()
+            }
             Err(Fault::Failed(report)) => return Err(report),
         };
         if !accepted {
@@ -349,7 +350,6 @@ pub fn import_from(
     let header = opened.header.clone();
     let other_installs = other_installs(store, &header)?;
     let (ranges, files) = opened.contents(store.dir())?;
-    recheck_held(store, keys)?;
     let mut devices = HashSet::new();
     let mut verified = Vec::with_capacity(ranges.len());
     let mut refused = Vec::new();
@@ -380,6 +380,8 @@ pub fn import_from(
             Err(fault) => return Err(fault),
         }
     }
+    // Only once the file is known to go in: a refused one changes nothing.
+    recheck_held(store, keys)?;
     // Kept by hash before the ops that name them are committed: a file no op names yet is
     // harmless, an op whose file is missing is not.
     let mut files_kept = 0;

@@ -37,11 +37,6 @@ fn by_generation(prefix: &[u8], office: &str, epoch: u32) -> Vec<u8> {
 }
 
 impl Store {
-    /// Keeps the verifying key an office signed with at `epoch`, replaced by a rotation.
-    pub fn put_previous_key(&self, office: &str, epoch: u32, key: &[u8; 32]) -> Result<()> {
-        self.sync_put(&by_generation(PREVIOUS_KEY, office, epoch), key)
-    }
-
     /// The verifying key `office` signed with at an earlier `epoch`, if a rotation kept it.
     pub fn previous_key(&self, office: &str, epoch: u32) -> Result<Option<[u8; 32]>> {
         get(
@@ -64,16 +59,6 @@ impl Store {
             keys.push((epoch, key));
         }
         Ok(keys)
-    }
-
-    /// Where `office`'s generation `epoch` stops, from the rotation that replaced it.
-    pub fn put_rotation_point(
-        &self,
-        office: &str,
-        epoch: u32,
-        point: &RotationPoint,
-    ) -> Result<()> {
-        self.sync_put(&by_generation(ROTATION_POINT, office, epoch), point)
     }
 
     /// Where `office`'s generation `epoch` stops, when a rotation away from it was accepted.
@@ -103,9 +88,59 @@ impl Store {
         Ok(keys)
     }
 
-    /// Writes `peer` with `revoked` keys remembered by key, in one write.
+    /// Writes `peer` with `revoked` keys remembered by key, in one write. The keys replaced
+    /// for its office go too, revoked with them: a revoked office's past keys sign nothing more.
     pub fn put_peer_revoking(&self, peer: &Peer, revoked: &[[u8; 32]]) -> Result<()> {
-        self.write_peer(peer, revoked, None)
+        let mut revoked = revoked.to_vec();
+        revoked.extend(self.replaced_keys(peer.office())?.iter().map(|old| old.key));
+        self.write_peer(peer, &revoked, None)
+    }
+
+    /// Revokes the keys replaced for `office` (an impostor's, trusted by mistake, found out after
+    /// the real office was confirmed), leaving the keys it is trusted with. Returns how many.
+    pub fn revoke_replaced(&self, office: &str) -> Result<usize> {
+        let tree = self.sync_tree()?;
+        let mut batch = sled::Batch::default();
+        let replaced = self.replaced_keys(office)?;
+        for old in &replaced {
+            batch.remove([of_office(REPLACED_KEY, office), old.key.to_vec()].concat());
+            batch.insert(
+                [of_office(REVOKED_KEY, office), old.key.to_vec()].concat(),
+                postcard::to_stdvec(&super::now_ms())?,
+            );
+        }
+        tree.apply_batch(batch)?;
+        self.db()
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
+        Ok(replaced.len())
+    }
+
+    /// Takes in `peer`'s rotation in one write: its generation `old_epoch`'s key is kept to
+    /// `point`, and a card a roster offered for it is forgotten.
+    pub fn rotate_peer(
+        &self,
+        peer: &Peer,
+        (old_epoch, old_key): (u32, [u8; 32]),
+        point: &RotationPoint,
+    ) -> Result<()> {
+        let office = peer.office();
+        let mut batch = sled::Batch::default();
+        batch.insert(
+            by_generation(PREVIOUS_KEY, office, old_epoch),
+            postcard::to_stdvec(&old_key)?,
+        );
+        batch.insert(
+            by_generation(ROTATION_POINT, office, old_epoch),
+            postcard::to_stdvec(point)?,
+        );
+        batch.remove(offered_key(office));
+        batch.insert(peer_key(office), postcard::to_stdvec(peer)?);
+        self.sync_tree()?.apply_batch(batch)?;
+        self.db()
+            .flush()
+            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
+        Ok(())
     }
 
     /// Trusts `peer` in place of the keys held for its office. In the same write the earlier

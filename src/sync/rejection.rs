@@ -91,6 +91,11 @@ pub enum Rejection {
         epoch: u32,
         at_ms: u64,
     },
+    /// Sent with keys this office replaced with others after a phone call.
+    ReplacedSender {
+        sender: OfficeId,
+        at_ms: u64,
+    },
     /// Signed with keys an office above named in its roster, which this office has not
     /// confirmed: it trusts other keys for the origin.
     KeysNotConfirmed {
@@ -215,6 +220,13 @@ impl std::fmt::Display for Rejection {
                     ("at", &super::summary::when(*at_ms)),
                 ],
             ),
+            Self::ReplacedSender { sender, at_ms } => tf(
+                "sync.reject.replaced_sender",
+                &[
+                    ("sender", &name(sender)),
+                    ("at", &super::summary::when(*at_ms)),
+                ],
+            ),
             Self::KeysNotConfirmed { origin, via } => tf(
                 "sync.reject.keys_not_confirmed",
                 &[("origin", &name(origin)), ("via", &name(via))],
@@ -325,6 +337,7 @@ impl Rejection {
             Self::DeviceOf { .. } => "device-of",
             Self::StaleKey { .. } => "stale-key",
             Self::KeysNotConfirmed { .. } => "keys-not-confirmed",
+            Self::ReplacedSender { .. } => "replaced-sender",
             Self::Replay { .. } => "replay",
             Self::TooLongToHold { .. } => "too-long-to-hold",
             Self::ForkTooLong { .. } => "fork-too-long",

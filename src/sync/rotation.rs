@@ -412,14 +412,17 @@ pub fn accept_rotation(store: &Store, rotation: &Rotation) -> Result<Change, Fau
     if !rotation.endorsed_by(&old_key) {
         return Err(Fault::Refused(RotationError::BadEndorsement { office }));
     }
-    store.put_previous_key(&office, trusted, &peer.card.body.sign_key)?;
-    store.put_rotation_point(&office, trusted, &rotation.stop())?;
-    store.put_peer(&Peer {
+    let rotated = Peer {
         card: card.clone(),
         fingerprint: card.fingerprint(),
-        source: peer.source,
+        source: peer.source.clone(),
         added_ms: super::now_ms(),
-        revoked: peer.revoked,
-    })?;
+        revoked: peer.revoked.clone(),
+    };
+    store.rotate_peer(
+        &rotated,
+        (trusted, peer.card.body.sign_key),
+        &rotation.stop(),
+    )?;
     Ok(Change::Updated)
 }

@@ -216,6 +216,18 @@ fn offered_instead(store: &Store, head: &SignedHead) -> Result<Option<Rejection>
     let Some((via, card)) = store.offered_card(&head.origin)? else {
         return Ok(None);
     };
+    // Keys this office put behind it (revoked, rotated away from, replaced) are no news.
+    let key = &card.body.sign_key;
+    let origin = head.origin.as_str();
+    let behind = store.is_revoked_key(origin, key)?
+        || store.previous_keys(origin)?.iter().any(|(_, k)| k == key)
+        || store
+            .replaced_keys(origin)?
+            .iter()
+            .any(|old| old.key == *key);
+    if behind {
+        return Ok(None);
+    }
     let signed =
         card.body.epoch == head.epoch && card.verifying_key().is_ok_and(|key| head.verify(&key));
     Ok(signed.then(|| Rejection::KeysNotConfirmed {

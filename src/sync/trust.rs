@@ -299,14 +299,20 @@ enum Checked {
 }
 
 /// The keys `peer` is trusted with, and those of its earlier generations, as replaced now: each
-/// stops where a rotation stopped it, the current ones at this moment. Only the clock can say
-/// what they signed before: this office holds only part of the office's chains. Revoked keys are
-/// not kept.
+/// stops where a rotation stopped it, the current ones at this office's heads of the office's
+/// chains (on chains it has not seen, at this moment by the signer's clock, all there is to go
+/// by). Revoked keys are not kept.
 fn replaced_now(store: &Store, peer: &Peer, revoked: &[[u8; 32]]) -> Result<Vec<ReplacedKey>> {
     let office = peer.office();
+    let heads = store
+        .chains()?
+        .into_iter()
+        .filter(|chain| chain.origin == office)
+        .map(|chain| (chain.device, chain.seq, chain.hash))
+        .collect();
     let now = RotationPoint {
         at_ms: super::now_ms(),
-        heads: Vec::new(),
+        heads,
     };
     let mut replaced = vec![ReplacedKey {
         epoch: peer.card.body.epoch,
@@ -383,8 +389,8 @@ fn check_card(
     if peer.card.body.sign_key == *key {
         // peixun writes one card for a key: the same key saying another generation, date or
         // encryption key was edited by whoever holds it, and would lock the office's own
-        // bundles out.
-        if peer.card.body != card.body {
+        // bundles out. Confirmed, it is taken: the card trusted may be the edited one.
+        if peer.card.body != card.body && !replace {
             return Err(Fault::Refused(TrustError::AlteredCard { office }));
         }
         let change = if peer.card == *card && peer.source == TrustSource::Pinned {
@@ -578,8 +584,8 @@ pub fn accept_roster(
         let change = match &existing {
             None => Change::Added,
             Some(p) if p.card == *card => Change::Unchanged,
-            Some(p) if p.source == TrustSource::Pinned => Change::KeptPinned,
             Some(p) if p.is_revoked() => Change::KeptRevoked,
+            Some(p) if p.source == TrustSource::Pinned => Change::KeptPinned,
             // Whatever brought the key held here, another office's list cannot swap it: that
             // is how a city would re-key its county at the province and forge its work.
             Some(_) => Change::KeptHeld,

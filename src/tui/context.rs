@@ -106,9 +106,10 @@ impl Ctx<'_> {
                         office,
                         trusted,
                         found,
+                        same_key,
                     } => (
                         "fingerprint",
-                        Confirm::replace_key_text(&office, (trusted, found), false),
+                        Confirm::replace_key_text(&office, (trusted, found, same_key), false),
                     ),
                     // The door asks this one itself, with both answers.
                     Confirm::AfterEnd { .. } => ("", String::new()),
