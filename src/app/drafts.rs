@@ -103,7 +103,7 @@ fn enterprise_for(
         return Ok((Some(id), None));
     }
     match found.named.resolve(typed, code.as_deref()) {
-        Match::Known(e, _) => return Ok((Some(e.id.clone()), None)),
+        Match::Known(e, _) => return Ok((Some(e.id.to_string()), None)),
         Match::Conflict(message) => {
             let field = if code.is_some() {
                 "credit_code"
@@ -258,7 +258,7 @@ impl EnterprisesNamed {
                 found.near.add(&e);
             }
             if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {
-                found.named.add(e, Seen::Stored);
+                found.named.add(&e, Seen::Stored);
             }
         }
         Ok(found)

@@ -3,8 +3,11 @@
 //! known for its code (or a code that differs from the one known for its name) is a conflict a
 //! person must settle, never a silent merge or a second record.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+mod index;
+mod records;
+
+use index::{pairs_of, ByText, Pairs};
+use records::Records;
 
 use super::text::{near_name, Places, ShortForm};
 use super::Enterprise;
@@ -17,9 +20,18 @@ pub enum Seen {
     Row(usize),
 }
 
+/// What matching holds of a known enterprise; the whole record is the store's, read by its id
+/// for the few a sheet names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub credit_code: Option<&'a str>,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Match<'a> {
-    Known(&'a Enterprise, Seen),
+    Known(Known<'a>, Seen),
     New,
     /// Said in the UI language, naming both names or both codes.
     Conflict(String),
@@ -27,91 +39,86 @@ pub enum Match<'a> {
 
 #[derive(Debug, Default)]
 pub struct KnownEnterprises {
-    list: Vec<(Enterprise, Seen)>,
-    by_code: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
-    /// Each pair of characters next to each other in a name, with the names holding it: what
-    /// `like` looks names up by.
-    by_pair: HashMap<[char; 2], Vec<u32>>,
-    /// Each name's length in characters: a name one character from another is within one of
-    /// its length, which turns away most names sharing a place's pair (鄂州) unread.
-    lengths: Vec<u16>,
+    records: Records,
+    by_code: ByText,
+    by_name: ByText,
+    /// What `like` looks names up by.
+    pairs: Pairs,
 }
 
 impl KnownEnterprises {
-    pub fn new(stored: Vec<Enterprise>) -> KnownEnterprises {
+    /// The enterprises read from the store, taken one at a time.
+    pub fn new<E>(
+        stored: impl IntoIterator<Item = Result<Enterprise, E>>,
+    ) -> Result<KnownEnterprises, E> {
         let mut known = KnownEnterprises::default();
         for e in stored {
-            known.add(e, Seen::Stored);
+            known.remember(&e?, Seen::Stored);
         }
-        known
+        let records = &known.records;
+        known.pairs = Pairs::new((0..records.len() as u32).map(|at| records.name(at)));
+        Ok(known)
     }
 
     /// Remembers `e`; the first record for a code or a name stays the one rows match.
-    pub fn add(&mut self, e: Enterprise, seen: Seen) {
-        let at = self.list.len();
+    pub fn add(&mut self, e: &Enterprise, seen: Seen) {
+        let at = self.remember(e, seen);
+        self.pairs.add(at, &e.name);
+    }
+
+    /// `e` filed by its code and name, not yet by its pairs.
+    fn remember(&mut self, e: &Enterprise, seen: Seen) -> u32 {
+        let at = self.records.push(e, seen);
+        let records = &self.records;
         if let Some(code) = &e.credit_code {
-            self.by_code.entry(code.clone()).or_insert(at);
+            let code_of = |i| records.code(i).unwrap_or_default();
+            self.by_code.insert(code, at, code_of, |_| true);
         }
-        match self.by_name.entry(e.name.clone()) {
-            Entry::Vacant(slot) => {
-                slot.insert(at);
-            }
-            // A name's record with a code is the better one to match by name.
-            Entry::Occupied(mut slot) => {
-                if self.list[*slot.get()].0.credit_code.is_none() && e.credit_code.is_some() {
-                    slot.insert(at);
-                }
-            }
-        }
-        let mut pairs = pairs_of(&e.name);
-        pairs.sort_unstable();
-        pairs.dedup();
-        for pair in pairs {
-            self.by_pair.entry(pair).or_default().push(at as u32);
-        }
-        self.lengths
-            .push(u16::try_from(e.name.chars().count()).unwrap_or(u16::MAX));
-        self.list.push((e, seen));
+        // A name's record with a code is the better one to match by name.
+        let keep = |i| records.has_code(i) || e.credit_code.is_none();
+        self.by_name.insert(&e.name, at, |i| records.name(i), keep);
+        at
     }
 
     /// The enterprise `name` and `code` (already validated, upper case) name. An empty name with
     /// a known code is that enterprise.
     pub fn resolve(&self, name: &str, code: Option<&str>) -> Match<'_> {
+        let records = &self.records;
         if let Some(code) = code {
-            if let Some(&i) = self.by_code.get(code) {
-                let (known, seen) = &self.list[i];
+            let code_of = |i| records.code(i).unwrap_or_default();
+            if let Some(i) = self.by_code.get(code, code_of) {
+                let (known, seen) = records.read(i);
                 // A short form of the known name (新越科技 for 鄂州新越科技有限公司) is no conflict.
                 let short_form = name.chars().count() >= 2 && known.name.contains(name);
                 if name.is_empty() || known.name == name || short_form {
-                    return Match::Known(known, *seen);
+                    return Match::Known(known, seen);
                 }
                 return Match::Conflict(tf(
                     "cli.enterprise.code_taken",
                     &[
                         ("code", &code),
                         ("known", &known.name),
-                        ("where", &where_seen(*seen)),
+                        ("where", &where_seen(seen)),
                         ("name", &name),
                     ],
                 ));
             }
         }
-        let Some(&i) = self.by_name.get(name) else {
+        let Some(i) = self.by_name.get(name, |i| records.name(i)) else {
             return Match::New;
         };
-        let (known, seen) = &self.list[i];
-        match (&known.credit_code, code) {
+        let (known, seen) = records.read(i);
+        match (known.credit_code, code) {
             (Some(known_code), Some(code)) if known_code != code => Match::Conflict(tf(
                 "cli.enterprise.name_has_code",
                 &[
                     ("name", &name),
-                    ("where", &where_seen(*seen)),
-                    ("known", known_code),
+                    ("where", &where_seen(seen)),
+                    ("known", &known_code),
                     ("code", &code),
                 ],
             )),
-            _ => Match::Known(known, *seen),
+            _ => Match::Known(known, seen),
         }
     }
 
@@ -124,21 +131,25 @@ impl KnownEnterprises {
     ///
     /// Only names sharing a pair of characters with the typed one are tried: a sheet of 10,000
     /// new firms at the province tried every known name for each, 170 million in all.
-    pub fn like(&self, typed: &str, places: &Places, most: usize) -> Vec<(&Enterprise, String)> {
+    pub fn like(&self, typed: &str, places: &Places, most: usize) -> Vec<(Known<'_>, String)> {
+        let records = &self.records;
         let typed_chars: Vec<char> = typed.chars().collect();
         let short_form = ShortForm::new(places, typed);
-        let postings = |pair: &[char; 2]| self.by_pair.get(pair).map_or(&[][..], Vec::as_slice);
         let mut found: Vec<u32> = Vec::new();
         // One edit breaks at most one of two pairs that do not overlap: a name one character
         // from the typed one holds the other. The rarest two are taken.
-        let pairs = pairs_of(typed);
+        let holding: Vec<[&[u32]; 2]> = pairs_of(typed)
+            .iter()
+            .map(|pair| self.pairs.holding(pair))
+            .collect();
+        let size = |at: usize| holding[at][0].len() + holding[at][1].len();
         if typed_chars.len() >= 4 {
             let mut best: Option<(usize, usize, usize)> = None;
-            for i in 0..pairs.len() {
-                for j in i + 2..pairs.len() {
-                    let size = postings(&pairs[i]).len() + postings(&pairs[j]).len();
-                    if best.is_none_or(|(least, _, _)| size < least) {
-                        best = Some((size, i, j));
+            for i in 0..holding.len() {
+                for j in i + 2..holding.len() {
+                    let both = size(i) + size(j);
+                    if best.is_none_or(|(least, _, _)| both < least) {
+                        best = Some((both, i, j));
                     }
                 }
             }
@@ -147,43 +158,39 @@ impl KnownEnterprises {
                 found.extend(
                     [i, j]
                         .into_iter()
-                        .flat_map(|at| postings(&pairs[at]))
-                        .filter(|&&k| usize::from(self.lengths[k as usize]).abs_diff(length) <= 1)
-                        .filter(|&&k| near_name(&typed_chars, &self.list[k as usize].0.name)),
+                        .flat_map(|at| holding[at].into_iter().flatten())
+                        .filter(|&&k| records.chars(k).abs_diff(length) <= 1)
+                        .filter(|&&k| near_name(&typed_chars, records.name(k))),
                 );
             }
         }
         // A short or full form holds the first two characters of the typed core.
         if let Some(pair) = short_form.must_hold() {
             found.extend(
-                postings(&pair)
-                    .iter()
-                    .filter(|&&k| short_form.of(&self.list[k as usize].0.name)),
+                self.pairs
+                    .holding(&pair)
+                    .into_iter()
+                    .flatten()
+                    .filter(|&&k| short_form.of(records.name(k))),
             );
         }
         found.sort_unstable();
         found.dedup();
-        let mut found: Vec<&(Enterprise, Seen)> = found
+        let mut found: Vec<(Known<'_>, Seen)> = found
             .into_iter()
-            .map(|i| &self.list[i as usize])
+            .map(|i| records.read(i))
             .filter(|(e, _)| e.name != typed)
             .collect();
         found.sort_by_key(|(_, seen)| *seen != Seen::Stored);
         // Two units may have registered one name: it is said once.
         let mut said = std::collections::HashSet::new();
-        found.retain(|(e, _)| said.insert(e.name.as_str()));
+        found.retain(|(e, _)| said.insert(e.name));
         found
             .into_iter()
             .take(most)
-            .map(|(e, seen)| (e, where_seen(*seen)))
+            .map(|(e, seen)| (e, where_seen(seen)))
             .collect()
     }
-}
-
-/// Each pair of characters next to each other in `name`, in order.
-fn pairs_of(name: &str) -> Vec<[char; 2]> {
-    let chars: Vec<char> = name.chars().collect();
-    chars.windows(2).map(|w| [w[0], w[1]]).collect()
 }
 
 fn where_seen(seen: Seen) -> String {
@@ -201,6 +208,15 @@ mod tests {
     const A: &str = "91420700MA4F2XQ27Q";
     const B: &str = "91420700MA4F2XQ35G";
 
+    /// Known from the store, read as `new` reads it.
+    fn stored(list: Vec<Enterprise>) -> KnownEnterprises {
+        let read = KnownEnterprises::new(list.into_iter().map(Ok::<_, std::convert::Infallible>));
+        match read {
+            Ok(known) => known,
+            Err(never) => match never {},
+        }
+    }
+
     fn enterprise(id: &str, name: &str, code: Option<&str>) -> Enterprise {
         Enterprise {
             id: id.into(),
@@ -214,7 +230,7 @@ mod tests {
 
     #[test]
     fn a_code_names_its_enterprise_before_any_name() {
-        let known = KnownEnterprises::new(vec![
+        let known = stored(vec![
             enterprise("E1", "鄂州市晶晶水产科技有限公司", Some(A)),
             enterprise("E2", "鄂州市华达机械有限公司", None),
         ]);
@@ -241,18 +257,24 @@ mod tests {
 
     #[test]
     fn every_near_name_is_given_the_registered_first_each_once() {
-        let mut known = KnownEnterprises::new(vec![
+        let mut known = stored(vec![
             enterprise("E1", "湖北信嘉科技有限公司", None),
             enterprise("E2", "湖北信华科技有限公司", None),
             enterprise("E3", "湖北光谷材料有限公司", None),
         ]);
-        known.add(enterprise("E4", "湖北信佳科技有限公司", None), Seen::Row(3));
-        known.add(enterprise("E5", "湖北信嘉科技有限公司", None), Seen::Stored);
+        known.add(
+            &enterprise("E4", "湖北信佳科技有限公司", None),
+            Seen::Row(3),
+        );
+        known.add(
+            &enterprise("E5", "湖北信嘉科技有限公司", None),
+            Seen::Stored,
+        );
         let places = places();
         let found: Vec<(&str, String)> = known
             .like("湖北信化科技有限公司", &places, 3)
             .into_iter()
-            .map(|(e, seen)| (e.id.as_str(), seen))
+            .map(|(e, seen)| (e.id, seen))
             .collect();
         let ids: Vec<&str> = found.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids, ["E1", "E2", "E4"]);
@@ -266,7 +288,7 @@ mod tests {
 
     #[test]
     fn a_short_form_finds_the_names_it_starts_or_that_start_it() {
-        let known = KnownEnterprises::new(vec![
+        let known = stored(vec![
             enterprise("E1", "鄂州市晶晶水产科技有限公司", None),
             enterprise("E2", "鄂州市晶华水产有限公司", None),
             enterprise("E3", "湖北宏达", None),
@@ -276,7 +298,7 @@ mod tests {
             known
                 .like(typed, &places, 5)
                 .into_iter()
-                .map(|(e, _)| e.id.clone())
+                .map(|(e, _)| e.id.to_string())
                 .collect()
         };
         assert_eq!(ids("鄂州晶晶水产"), ["E1"]);
@@ -291,37 +313,40 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Looking names up by their pairs finds what trying every name finds.
+        /// Looking names up by their pairs finds what trying every name finds, whether the
+        /// names were read at first (the sorted array) or added since (the map).
         #[test]
         fn the_pairs_miss_no_near_name(
             names in proptest::collection::vec("[鄂州华容晶水产达a]{2,8}", 0..12),
+            first in 0usize..12,
             typed in "[鄂州华容晶水产达a]{1,9}",
         ) {
-            let mut known = KnownEnterprises::default();
-            for (i, name) in names.iter().enumerate() {
-                known.add(enterprise(&format!("E{i}"), name, None), Seen::Stored);
+            let first = first.min(names.len());
+            let made = |(i, name): (usize, &String)| enterprise(&format!("E{i}"), name, None);
+            let mut known = stored(names.iter().enumerate().take(first).map(made).collect());
+            for e in names.iter().enumerate().skip(first).map(made) {
+                known.add(&e, Seen::Stored);
             }
             let places = places();
             let short_form = ShortForm::new(&places, &typed);
             let chars: Vec<char> = typed.chars().collect();
-            let mut every: Vec<&str> = known
-                .list
+            let mut every: Vec<&str> = names
                 .iter()
-                .map(|(e, _)| e.name.as_str())
+                .map(String::as_str)
                 .filter(|name| *name != typed && (near_name(&chars, name) || short_form.of(name)))
                 .collect();
             // Each name once, as `like` says them.
             let mut said = std::collections::HashSet::new();
             every.retain(|name| said.insert(*name));
-            let found: Vec<&str> = known.like(&typed, &places, 50).into_iter().map(|(e, _)| e.name.as_str()).collect();
+            let found: Vec<&str> = known.like(&typed, &places, 50).into_iter().map(|(e, _)| e.name).collect();
             proptest::prop_assert_eq!(found, every);
         }
     }
 
     #[test]
     fn rows_of_the_same_sheet_are_named_by_number() {
-        let mut known = KnownEnterprises::new(Vec::new());
-        known.add(enterprise("E1", "甲公司", Some(A)), Seen::Row(4));
+        let mut known = stored(Vec::new());
+        known.add(&enterprise("E1", "甲公司", Some(A)), Seen::Row(4));
         match known.resolve("乙公司", Some(A)) {
             Match::Conflict(m) => assert!(m.contains('4'), "{m}"),
             other => panic!("{other:?}"),

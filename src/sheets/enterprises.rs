@@ -6,7 +6,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use color_eyre::eyre::Result;
+use color_eyre::eyre::{eyre, Result};
 
 use super::import::{Column, Need, Schema, Sheet};
 use super::people::{categories, PeoplePlan};
@@ -34,7 +34,7 @@ pub const SCHEMA: Schema = Schema {
 
 pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<PeoplePlan> {
     let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
-    let mut known = KnownEnterprises::new(store.enterprises()?);
+    let mut known = KnownEnterprises::new(store.enterprises_each())?;
     // Known enterprises by the first row naming them, so a second row is a repeat.
     let mut stored_on_row: HashMap<String, usize> = HashMap::new();
     let mut plan = sheet.plan(|row, plan: &mut PeoplePlan| {
@@ -70,25 +70,32 @@ pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<PeoplePlan> {
             Match::Conflict(message) => return Ok(vec![message]),
             Match::Known(_, Seen::Row(first)) => return Ok(same(&first)),
             Match::Known(k, Seen::Stored) => {
-                if let Entry::Occupied(first) = stored_on_row.entry(k.id.clone()) {
-                    return Ok(same(first.get()));
-                }
-                stored_on_row.insert(k.id.clone(), row.number);
+                match stored_on_row.entry(k.id.to_string()) {
+                    Entry::Occupied(first) => return Ok(same(first.get())),
+                    Entry::Vacant(first) => first.insert(row.number),
+                };
                 plan.counts.known_enterprises += 1;
-                if let Some(richer) = filled_in(k, &e, store.office()) {
+                if let Some(richer) = filled_in(&stored(store, k.id)?, &e, store.office()) {
                     plan.payloads.push(Payload::EnterpriseUpserted(richer))?;
                 }
             }
             Match::New => {
                 plan.counts.new_enterprises += 1;
-                plan.payloads.push(Payload::EnterpriseUpserted(e.clone()))?;
-                known.add(e, Seen::Row(row.number));
+                known.add(&e, Seen::Row(row.number));
+                plan.payloads.push(Payload::EnterpriseUpserted(e))?;
             }
         }
         Ok(Vec::new())
     })?;
     plan.counts.enterprise_list = true;
     Ok(plan)
+}
+
+/// The stored record of a known enterprise, which matching holds only the id, name and code of.
+pub(super) fn stored(store: &Store, id: &str) -> Result<Enterprise> {
+    store
+        .enterprise(id)?
+        .ok_or_else(|| eyre!("enterprise {id} was read from the store but is no longer in it"))
 }
 
 /// The known enterprise with what the row adds (a code it lacked, categories), when this office

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use color_eyre::eyre::Result;
 use serde::Serialize;
 
-use super::enterprises::filled_in;
+use super::enterprises::{filled_in, stored};
 use super::import::{self, clean_phone, reason, Column, Need, Row, Schema, Sheet};
 use super::read::SheetRows;
 use crate::campaign;
@@ -102,7 +102,7 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
         store,
         session,
         new_enterprises_unit,
-        known: KnownEnterprises::new(store.enterprises_for_people()?),
+        known: KnownEnterprises::new(store.enterprises_for_people_each())?,
         counted: HashSet::new(),
         phones_seen: HashMap::new(),
         near: 0,
@@ -275,7 +275,7 @@ impl RowRules<'_> {
             .iter()
             .filter(|(_, other)| other.is_empty() == seen.is_empty())
             .take(if seen.is_empty() { NEAR_NAMED } else { 1 })
-            .map(|(e, _)| e.name.as_str())
+            .map(|(e, _)| e.name)
             .collect::<Vec<_>>();
         let one_apart = near.iter().all(|known| text::near_name(&typed, known));
         let near = near.join(&t("cli.sheets.near_sep"));
@@ -316,18 +316,20 @@ impl RowRules<'_> {
         match self.known.resolve(&name, code.as_deref()) {
             Match::Conflict(message) => Ok(RowEnterprise::Refused(message)),
             Match::Known(k, seen) => {
-                if seen == Seen::Stored && self.counted.insert(k.id.clone()) {
+                if seen == Seen::Stored && self.counted.insert(k.id.to_string()) {
                     plan.counts.known_enterprises += 1;
+                    let stored = stored(store, k.id)?;
                     let row_says = Enterprise {
                         credit_code: code,
                         categories: kinds,
-                        ..k.clone()
+                        ..stored.clone()
                     };
                     plan.payloads.extend(
-                        filled_in(k, &row_says, store.office()).map(Payload::EnterpriseUpserted),
+                        filled_in(&stored, &row_says, store.office())
+                            .map(Payload::EnterpriseUpserted),
                     )?;
                 }
-                Ok(RowEnterprise::Id(k.id.clone()))
+                Ok(RowEnterprise::Id(k.id.to_string()))
             }
             Match::New => {
                 // One character from a known name, or a short form of one, is most often the same
@@ -353,8 +355,8 @@ impl RowRules<'_> {
                     Ok(e) => {
                         plan.counts.new_enterprises += 1;
                         let id = e.id.clone();
-                        plan.payloads.push(Payload::EnterpriseUpserted(e.clone()))?;
-                        self.known.add(e, Seen::Row(row.number));
+                        self.known.add(&e, Seen::Row(row.number));
+                        plan.payloads.push(Payload::EnterpriseUpserted(e))?;
                         Ok(RowEnterprise::Id(id))
                     }
                     Err(errors) => Ok(RowEnterprise::Refused(

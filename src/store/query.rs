@@ -66,12 +66,8 @@ impl Store {
             .collect())
     }
 
-    /// The enterprises this office may name as a person's: its own and those of offices below.
-    pub fn enterprises_for_people(&self) -> Result<Vec<Enterprise>> {
-        self.enterprises_for_people_each().collect()
-    }
-
-    /// The same, one at a time in key order.
+    /// The enterprises this office may name as a person's, its own and those of offices below,
+    /// one at a time in key order.
     pub fn enterprises_for_people_each(&self) -> impl Iterator<Item = Result<Enterprise>> + '_ {
         let office = self.office();
         self.enterprises_each().filter(move |e| {
