@@ -225,14 +225,12 @@ impl Places {
     }
 }
 
-/// Whether two names' places may be one place: either gives none, or the narrowest each gives,
-/// its last, is the same. 鄂州市鄂城区 and 鄂城区 agree; 鄂城区 and 鄂州市 do not, as the
-/// 鄂城区 and 鄂州市 bureaus of one name are two bodies.
+/// Whether two names' places may be one place: the places one gives are all among the other's.
+/// 鄂州市鄂城区 agrees with 鄂城区 and with 鄂州市 (a question costs less than a firm counted
+/// twice); 鄂城区 and 鄂州市 do not, as the 鄂城区 and 鄂州市 bureaus of one name are two bodies.
 pub fn places_agree(one: &[&str], other: &[&str]) -> bool {
-    match (one.last(), other.last()) {
-        (Some(one), Some(other)) => one == other,
-        _ => true,
-    }
+    let within = |a: &[&str], b: &[&str]| a.iter().all(|p| b.contains(p));
+    within(one, other) || within(other, one)
 }
 
 /// A name typed in short or in full (鄂州晶晶水产 for 鄂州市晶晶水产科技有限公司, or the other way
@@ -258,6 +256,12 @@ impl<'a> ShortForm<'a> {
     pub fn must_hold(&self) -> Option<[char; 2]> {
         let mut chars = self.typed.core.chars();
         Some([chars.next()?, chars.next()?])
+    }
+
+    /// Whether a known enterprise's `name` may be the one typed, given in short: its trade
+    /// name starts with the typed one's (鄂州晶晶 for 鄂州市晶晶水产, not 晶晶水产 for 晶晶实业).
+    pub fn shortens(&self, name: &str) -> bool {
+        self.of(name) && self.places.parts(name).core.starts_with(self.typed.core)
     }
 
     /// Whether a known enterprise's `name` may be the one typed.
@@ -541,8 +545,8 @@ mod tests {
             "the other way round"
         );
         assert!(
-            !short("鄂州市鄂城区市场监督管理局", "鄂州市市场监督管理局"),
-            "the county's bureau is not the city's"
+            short("鄂州晶晶水产", "鄂州市鄂城区晶晶水产科技有限公司"),
+            "the city given, the county left out"
         );
         assert!(
             !short("鄂州市市场监督管理局鄂城分局", "鄂州市市场监督管理局"),
@@ -575,6 +579,12 @@ mod tests {
         assert_eq!(
             ShortForm::new(&places, "鄂州晶晶水产").must_hold(),
             Some(['晶', '晶'])
+        );
+        let typed = ShortForm::new(&places, "晶晶水产");
+        assert!(typed.shortens("鄂州市晶晶水产科技有限公司"));
+        assert!(
+            typed.of("鄂州市晶晶实业有限公司") && !typed.shortens("鄂州市晶晶实业有限公司"),
+            "晶晶 is short for 晶晶水产, not the other way"
         );
     }
 

@@ -431,6 +431,24 @@ fn a_name_held_by_one_firm_and_short_for_another_asks_about_both() {
     assert_eq!(store.ops().count(), ops, "nothing written");
 }
 
+/// 晶晶水产 is held whole by one firm; 鄂州市晶晶实业有限公司 (trade name 晶晶) is shorter than
+/// what was typed, not a fuller form of it: the one firm is taken, nothing asked.
+#[test]
+fn a_name_held_whole_by_one_firm_is_not_ambiguous_with_a_shorter_trade_name() {
+    use crate::common::offices::enterprise;
+    let (_dir, store, id) = county_with_a_session();
+    let (meant, other) = ("鄂州市晶晶水产科技有限公司", "鄂州市晶晶实业有限公司");
+    store
+        .commit(vec![
+            enterprise("420704", "E-420704-1", meant),
+            enterprise("420704", "E-420704-2", other),
+        ])
+        .unwrap();
+    let walk_in = draft("王五", "13800002222", "晶晶水产", false);
+    let enrolled = app::sessions::enrol(&store, &id, &walk_in, false).unwrap();
+    assert_eq!(enrolled.person().enterprise.as_deref(), Some("E-420704-1"));
+}
+
 /// The city holds its counties' sessions, but what it enters on their lists would never travel
 /// down to the county's door: it is told whose list it is, and nothing is written. Its own
 /// session, hosted by a county, stays its list.

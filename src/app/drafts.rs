@@ -123,7 +123,7 @@ fn enterprise_for(
     } else {
         (
             &found.partial,
-            Some(&found.near).filter(|near| near.count > 0),
+            Some(&found.longer).filter(|longer| longer.count > 0),
         )
     };
     match (partial.first.as_slice(), near) {
@@ -207,6 +207,10 @@ struct EnterprisesNamed {
     /// Names one character from the typed one (a 市 left out, a character mistyped), or of
     /// which the typed one may be a short form (鄂州晶晶水产), that do not hold it whole.
     near: FirstFew,
+    /// Of those, the ones one character off or of which the typed name is the short form, not
+    /// the full one: what may be meant besides a name holding the typed one whole (晶晶水产
+    /// typed: 鄂州晶晶水产, not 鄂州市晶晶实业).
+    longer: FirstFew,
 }
 
 /// The first few enterprises found (name, id), each name once (two units may have registered
@@ -234,6 +238,7 @@ impl EnterprisesNamed {
             partial: FirstFew::default(),
             by_initials: FirstFew::default(),
             near: FirstFew::default(),
+            longer: FirstFew::default(),
         };
         let typed_chars: Vec<char> = typed.chars().collect();
         let short_form = text::ShortForm::new(campaign::places(), typed);
@@ -251,11 +256,14 @@ impl EnterprisesNamed {
             if initials && initials_start_with(&e.name, typed) {
                 found.by_initials.add(&e);
             }
-            if !holds_typed
-                && e.name != typed
-                && (text::near_name(&typed_chars, &e.name) || short_form.of(&e.name))
-            {
-                found.near.add(&e);
+            if !holds_typed && e.name != typed {
+                let one_off = text::near_name(&typed_chars, &e.name);
+                if one_off || short_form.of(&e.name) {
+                    found.near.add(&e);
+                }
+                if one_off || short_form.shortens(&e.name) {
+                    found.longer.add(&e);
+                }
             }
             if e.name == typed || (code.is_some() && e.credit_code.as_deref() == code) {
                 found.named.add(&e, Seen::Stored);
