@@ -3,7 +3,7 @@
 
 use color_eyre::eyre::{Report, Result};
 
-use super::list_spool::ListSpool;
+use super::list_spool::{print_rows, ListSpool};
 use super::report::{deliver_long, refuse_bad_output};
 use super::{
     headers, json_element, open_store, print_json, print_json_elements, print_table, today,
@@ -94,8 +94,13 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
             if *json {
                 return list_json(&store, filter(args));
             }
-            // The table counts each enterprise's people; their records are not kept.
-            let mut cells: Vec<Vec<String>> = Vec::new();
+            // The table counts each enterprise's people; their records are not kept. Each row
+            // goes to a scratch file as it is read, and only its name stays, for the repeated
+            // ones: at ten times the province the rows held as cells, then as lines, took
+            // 32 MB.
+            let mut rows = ListSpool::new(store.dir())?;
+            let mut names = outreach::Names::default();
+            let mut count = 0;
             let mut tally = outreach::Tally::default();
             outreach::each_row(
                 &store,
@@ -103,14 +108,17 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                 |_| (),
                 |row| {
                     tally.count(row.outreach.as_ref());
-                    cells.push(vec![
+                    names.push(&row.enterprise.name);
+                    let cells = vec![
                         row.unit_name,
                         row.enterprise.name,
                         row.enterprise.categories.label(),
                         trained_text(row.trained),
                         outreach_text(row.outreach.as_ref()),
                         row.people.len().to_string(),
-                    ]);
+                    ];
+                    rows.push_by(&[], &postcard::to_allocvec(&cells).map_err(Report::new)?)?;
+                    count += 1;
                     Ok(())
                 },
             )?;
@@ -120,7 +128,8 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
                 t("cli.outreach.col_status"),
                 t("cli.outreach.col_people"),
             ]);
-            print_table(&columns, &cells);
+            // No key: the rows stay in the order read.
+            print_rows(&columns, &rows.sorted()?)?;
             let counts: Vec<String> = OutreachStatus::ALL
                 .iter()
                 .map(|s| format!("{} {}", s.label(), tally.by.get(s.key()).unwrap_or(&0)))
@@ -128,13 +137,12 @@ pub fn run_outreach(cli: &Cli, command: &OutreachCommand) -> Result<()> {
             let mut summary = tf(
                 "cli.outreach.summary",
                 &[
-                    ("count", &cells.len()),
+                    ("count", &count),
                     ("counts", &counts.join(&t("cli.list_sep"))),
                     ("none", &tally.none),
                 ],
             );
-            // The name is the table's second column.
-            let repeated = outreach::repeated_names(cells.iter().map(|row| row[1].as_str()));
+            let repeated = names.repeated();
             if repeated > 0 {
                 summary.push_str(&tf("cli.outreach.repeated", &[("count", &repeated)]));
             }

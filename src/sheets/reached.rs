@@ -60,10 +60,14 @@ impl Figures {
 /// - An enterprise is its credit code; without one, the code of a coded record with the same
 ///   name, else its name (company names are unique where they are registered).
 /// - A person is their name and phone; without a phone, their name at their enterprise.
+///
+/// Both are lists sorted by their first hash and searched: as maps, at ten times the province,
+/// they held 15 MB.
 struct Identities {
     /// By the hash of the enterprise's record id: its unit, and its code's or name's hash.
-    enterprises: HashMap<u64, (&'static str, Key)>,
-    code_of_name: HashMap<u64, u64>,
+    enterprises: Vec<(u64, &'static str, Key)>,
+    /// A name's hash and the code of the first coded record with it.
+    code_of_name: Vec<(u64, u64)>,
 }
 
 #[derive(Clone, Copy)]
@@ -87,36 +91,54 @@ impl Identities {
             .iter()
             .map(|u| (u.id.as_str(), u.id.as_str()))
             .collect();
-        let mut enterprises = HashMap::new();
-        let mut code_of_name = HashMap::new();
+        let mut enterprises = Vec::new();
+        let mut code_of_name = Vec::new();
         for e in store.enterprises_each() {
             let e = e?;
             let key = match &e.credit_code {
                 Some(code) => {
                     let code = hash_of(code.as_str());
-                    code_of_name.entry(hash_of(e.name.as_str())).or_insert(code);
+                    crate::domain::room::in_list(&mut code_of_name, 1);
+                    code_of_name.push((hash_of(e.name.as_str()), code));
                     Key::Code(code)
                 }
                 None => Key::Name(hash_of(e.name.as_str())),
             };
             let unit = units.get(e.unit.as_str()).copied().unwrap_or("");
-            enterprises.insert(hash_of(e.id.as_str()), (unit, key));
+            crate::domain::room::in_list(&mut enterprises, 1);
+            enterprises.push((hash_of(e.id.as_str()), unit, key));
         }
+        enterprises.sort_unstable_by_key(|&(id, _, _)| id);
+        // Stable, so that of the records with one name the first read stays.
+        code_of_name.sort_by_key(|&(name, _)| name);
+        code_of_name.dedup_by_key(|&mut (name, _)| name);
+        code_of_name.shrink_to_fit();
         Ok(Identities {
             enterprises,
             code_of_name,
         })
     }
 
+    fn of(&self, enterprise: &str) -> Option<&(u64, &'static str, Key)> {
+        let id = hash_of(enterprise);
+        let at = self
+            .enterprises
+            .binary_search_by_key(&id, |&(id, _, _)| id)
+            .ok()?;
+        self.enterprises.get(at)
+    }
+
     fn unit(&self, enterprise: &str) -> Option<&'static str> {
-        let (unit, _) = self.enterprises.get(&hash_of(enterprise))?;
-        Some(unit)
+        self.of(enterprise).map(|&(_, unit, _)| unit)
     }
 
     fn enterprise(&self, enterprise: &str) -> u64 {
-        match self.enterprises.get(&hash_of(enterprise)) {
-            Some((_, Key::Code(code))) => *code,
-            Some((_, Key::Name(name))) => self.code_of_name.get(name).copied().unwrap_or(*name),
+        match self.of(enterprise) {
+            Some((_, _, Key::Code(code))) => *code,
+            Some((_, _, Key::Name(name))) => self
+                .code_of_name
+                .binary_search_by_key(name, |&(name, _)| name)
+                .map_or(*name, |at| self.code_of_name[at].1),
             None => hash_of(enterprise),
         }
     }
@@ -172,16 +194,27 @@ pub(super) fn own_figures(store: &Store) -> Result<BTreeMap<String, Figures>> {
             reached.insert(e);
         }
     }
-    // Whether each enterprise contacted was visited.
-    let visited: HashMap<String, bool> = store
-        .each_with_ids::<Outreach>("r/")
-        .map(|entry| entry.map(|(id, o)| (id, o.status == OutreachStatus::Visited)))
-        .collect::<Result<_>>()?;
+    // The outreach statuses are kept by enterprise id, as the enterprises are: read side by
+    // side with them in the ids' order rather than gathered into a map.
+    let mut statuses = store.each_with_ids::<Outreach>("r/").peekable();
     for e in store.enterprises_each() {
         let e = e?;
         let identity = identities.enterprise(&e.id);
         let figures = own.entry(e.unit.clone()).or_default();
-        if let Some(&was_visited) = visited.get(&e.id) {
+        // Whether the enterprise was contacted, and if so visited; a status before its id is
+        // of an enterprise no longer kept.
+        let mut contacted = None;
+        while let Some(status) = statuses.next_if(|status| {
+            status
+                .as_ref()
+                .map_or(true, |(id, _)| id.as_str() <= e.id.as_str())
+        }) {
+            let (id, status) = status?;
+            if id == e.id {
+                contacted = Some(status.status == OutreachStatus::Visited);
+            }
+        }
+        if let Some(was_visited) = contacted {
             figures.contacted.insert(identity);
             if was_visited {
                 figures.visited.insert(identity);
