@@ -205,6 +205,11 @@ fn records_signed_before_a_replacement_travel_on_and_nothing_after() {
     let old_record = format!("s/S-{ECHENG}-old");
     assert!(city.has(&old_record), "{:?}", city.state().keys());
 
+    // The last bundle before the loss, still on the stick.
+    county_work(&lost, "transit");
+    let in_transit = lost.send(&city);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+
     let fresh = Office::new(ECHENG);
     fresh.pin(&city);
     let card = fresh.keys.card().unwrap();
@@ -212,6 +217,11 @@ fn records_signed_before_a_replacement_travel_on_and_nothing_after() {
         assert_eq!(replace(office, &card), Ok(Change::Replaced));
     }
     std::thread::sleep(std::time::Duration::from_millis(5));
+    assert!(
+        city.applied(&in_transit).applied > 0,
+        "nothing written before is lost"
+    );
+    assert!(city.has(&format!("s/S-{ECHENG}-transit")));
 
     let counts = province.applied(&city.send(&province));
     assert!(counts.left_out.is_empty(), "{:?}", counts.left_out);
@@ -292,12 +302,18 @@ fn replaced_keys_revoked_on_their_own_sign_nothing_more() {
     let (province, city, lost) = hierarchy();
     county_work(&lost, "old");
     city.applied(&lost.send(&city));
+    let from_lost = lost.send(&province);
     let fresh = Office::new(ECHENG);
     assert_eq!(
         replace(&province, &fresh.keys.card().unwrap()),
         Ok(Change::Replaced)
     );
     assert_eq!(province.store.revoke_replaced(ECHENG).unwrap(), 1);
+    let refused = province.take(&from_lost).unwrap_err();
+    assert!(
+        matches!(refused, Rejection::RevokedSender { .. }),
+        "said as revoked, not altered: {refused:?}"
+    );
     assert_eq!(province.store.revoke_replaced(ECHENG).unwrap(), 0);
 
     let summary = province.imported(&city.send(&province));

@@ -186,6 +186,8 @@ struct Checked<'a> {
     /// When the file was first taken in, in part: taking it in again is dated so, and the
     /// offices and ranges it brought are no fresher for it.
     first_taken_ms: Option<u64>,
+    /// Sent by an install whose keys this office replaced, before the replacement.
+    old_install: bool,
 }
 
 enum Stage<'a> {
@@ -232,23 +234,39 @@ fn check<'a>(
         Ok(key) => opened.verify(&frame, key),
         Err(why) => Err(why.clone()),
     };
+    // A bundle the replaced keys signed is the old install's: one made before the replacement
+    // (on a stick when the machine died) is taken in, but what it says of the install (its
+    // numbers, what it holds) would undo the replacement and is not kept; one made after is
+    // refused.
+    let created = opened.header.created_ms;
+    let mut old_install = false;
     if let Err(why) = verified {
-        // A bundle the replaced keys signed is the old install's, made before or after: what
-        // it says of itself (its numbers, what it holds) would undo the replacement. Its
-        // records signed before travel on through other offices.
         let verifies = |key: &ed25519_dalek::VerifyingKey| opened.verify(&frame, key).is_ok();
-        if replaced_at_epoch {
-            if let Some(point) = replaced_key_point(store, sender, epoch, verifies)? {
+        let replaced = match replaced_at_epoch {
+            true => replaced_key_point(store, sender, epoch, verifies)?,
+            false => None,
+        };
+        match replaced {
+            Some(point) if created <= point.at_ms => old_install = true,
+            Some(point) => {
                 return Err(Fault::Refused(Rejection::ReplacedSender {
                     sender: sender.clone(),
                     at_ms: point.at_ms,
-                }));
+                }))
             }
+            // Revoked by key (an impostor's replaced keys): said so, not as altered.
+            None if store.revoked_keys(sender)?.iter().any(|key| {
+                ed25519_dalek::VerifyingKey::from_bytes(key).is_ok_and(|key| verifies(&key))
+            }) =>
+            {
+                return Err(Fault::Refused(Rejection::RevokedSender {
+                    sender: sender.clone(),
+                }))
+            }
+            None => return Err(Fault::Refused(why)),
         }
-        return Err(Fault::Refused(why));
     }
     // A copy of an old key kept after the office rotated away from it sends nothing new.
-    let created = opened.header.created_ms;
     if let Some(stale) = stale_sender(store, sender, epoch, created)? {
         return Err(Fault::Refused(stale));
     }
@@ -269,13 +287,14 @@ fn check<'a>(
     // taking it in loses nothing and the copy's work still arrives; the summary says so.
     let twin_of = store
         .link_seq_used(&header.sender, header.link_seq)?
-        .filter(|other| *other != header.bundle_id)
+        .filter(|other| *other != header.bundle_id && !old_install)
         .map(|other| hex(&other));
     Ok(Stage::Checked(Box::new(Checked {
         frame,
         opened,
         twin_of,
         first_taken_ms: earlier.map(|r| r.at_ms),
+        old_install,
     })))
 }
 
@@ -345,6 +364,7 @@ pub fn import_from(
         opened,
         twin_of,
         first_taken_ms,
+        old_install,
     } = *checked;
     drop(frame);
     let header = opened.header.clone();
@@ -399,6 +419,7 @@ pub fn import_from(
         ranges: verified,
         at_ms: first_taken_ms.unwrap_or_else(super::now_ms),
         waiting_for: waiting_for(&refused),
+        old_install,
     })?;
     for left in std::mem::take(&mut counts.left_out) {
         let range = header

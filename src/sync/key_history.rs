@@ -69,6 +69,19 @@ impl Store {
         )
     }
 
+    /// The keys this office revoked for `office`.
+    pub fn revoked_keys(&self, office: &str) -> Result<Vec<[u8; 32]>> {
+        let prefix = of_office(REVOKED_KEY, office);
+        let mut keys = Vec::new();
+        for entry in self.sync_tree()?.scan_prefix(&prefix) {
+            let (k, _) = entry?;
+            if let Ok(key) = k[prefix.len()..].try_into() {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
+    }
+
     /// Whether `key` is one this office revoked for `office`.
     pub fn is_revoked_key(&self, office: &str, key: &[u8; 32]) -> Result<bool> {
         let k = [of_office(REVOKED_KEY, office), key.to_vec()].concat();

@@ -276,6 +276,9 @@ pub struct ImportPlan {
     /// (`import::waits_for_trust`); the file may be taken in again once it does. Empty when
     /// nothing waits.
     pub waiting_for: Vec<OfficeId>,
+    /// Sent, before a replacement, by the install whose keys were replaced: its ranges go in,
+    /// what it says of itself (numbers, holdings) is not kept.
+    pub old_install: bool,
 }
 
 /// A fork found while importing.

@@ -299,20 +299,15 @@ enum Checked {
 }
 
 /// The keys `peer` is trusted with, and those of its earlier generations, as replaced now: each
-/// stops where a rotation stopped it, the current ones at this office's heads of the office's
-/// chains (on chains it has not seen, at this moment by the signer's clock, all there is to go
-/// by). Revoked keys are not kept.
+/// stops where a rotation stopped it, the current ones at this moment by the signer's clock. Not
+/// at this office's heads of its chains: a bundle written before the loss may still be on its
+/// way. Whoever may hold the replaced keys and move its clock back is stopped by revoking them
+/// (`keys revoke --replaced`). Revoked keys are not kept.
 fn replaced_now(store: &Store, peer: &Peer, revoked: &[[u8; 32]]) -> Result<Vec<ReplacedKey>> {
     let office = peer.office();
-    let heads = store
-        .chains()?
-        .into_iter()
-        .filter(|chain| chain.origin == office)
-        .map(|chain| (chain.device, chain.seq, chain.hash))
-        .collect();
     let now = RotationPoint {
         at_ms: super::now_ms(),
-        heads,
+        heads: Vec::new(),
     };
     let mut replaced = vec![ReplacedKey {
         epoch: peer.card.body.epoch,

@@ -94,7 +94,7 @@ impl Store {
         }
         // The first file to use a number keeps it; a twin install's file is told apart by id.
         let link_key = [LINK_IN, sender, b"/", &bundle.link_seq.to_be_bytes()].concat();
-        if !tree.contains_key(&link_key)? {
+        if !bundle.old_install && !tree.contains_key(&link_key)? {
             sync_writes.push((link_key, postcard::to_stdvec(&bundle.bundle_id)?));
         }
         let hlc_bytes = postcard::to_stdvec(&plan.latest)?;

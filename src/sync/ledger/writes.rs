@@ -125,6 +125,9 @@ pub(super) fn merge_peer_state(
             batch.insert(k, postcard::to_stdvec(&fresh)?);
         }
     }
+    if bundle.old_install {
+        return Ok(());
+    }
     let ack_key = key(ACK, sender);
     let mut acks: AckMap = match tree.get(&ack_key)? {
         Some(bytes) => postcard::from_bytes(&bytes).unwrap_or_default(),
