@@ -225,6 +225,25 @@ impl Places {
     }
 }
 
+/// Whether `shorter` (three characters or more) is `longer` with characters left out from
+/// within, its first two kept: 华信化工 for 华信精细化工, 奥源零部件 for 奥源汽车零部件. Only the
+/// end left out is a start, which `Places::one_starts_the_other` weighs.
+pub fn abbreviates(shorter: &str, longer: &str) -> bool {
+    if longer.starts_with(shorter) {
+        return false;
+    }
+    let mut shorter = shorter.chars();
+    let mut longer = longer.chars();
+    for _ in 0..2 {
+        match (shorter.next(), longer.next()) {
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+    let rest: Vec<char> = shorter.collect();
+    !rest.is_empty() && rest.iter().all(|c| longer.any(|x| x == *c))
+}
+
 /// Whether two names' places may be one place: the places one gives are all among the other's.
 /// 鄂州市鄂城区 agrees with 鄂城区 and with 鄂州市 (a question costs less than a firm counted
 /// twice); 鄂城区 and 鄂州市 do not, as the 鄂城区 and 鄂州市 bureaus of one name are two bodies.
@@ -261,7 +280,8 @@ impl<'a> ShortForm<'a> {
     /// Whether a known enterprise's `name` may be the one typed, given in short: its trade
     /// name starts with the typed one's (鄂州晶晶 for 鄂州市晶晶水产, not 晶晶水产 for 晶晶实业).
     pub fn shortens(&self, name: &str) -> bool {
-        self.of(name) && self.places.parts(name).core.starts_with(self.typed.core)
+        let known = self.places.parts(name).core;
+        self.of(name) && (known.starts_with(self.typed.core) || abbreviates(self.typed.core, known))
     }
 
     /// Whether a known enterprise's `name` may be the one typed.
@@ -273,9 +293,10 @@ impl<'a> ShortForm<'a> {
         let same_place = places_agree(&self.typed.places, &known.places);
         same_place
             && known.core.chars().nth(1).is_some()
-            && self
+            && (self
                 .places
                 .one_starts_the_other(self.typed.core, known.core)
+                || abbreviates(self.typed.core, known.core))
     }
 
     /// A quick look before the name is taken apart, which a sheet of firms sharing a trade name's
@@ -289,6 +310,12 @@ impl<'a> ShortForm<'a> {
         let Some(start) = core.char_indices().nth(2).map(|(at, _)| &core[..at]) else {
             return false;
         };
+        if name
+            .match_indices(start)
+            .any(|(at, _)| abbreviates(core, &name[at..]))
+        {
+            return true;
+        }
         name.match_indices(start).any(|(at, _)| {
             let rest = &name[at..];
             // Any end of the shared start may be the known core's: 晶晶科创 typed, 晶晶科技 known.
@@ -513,7 +540,7 @@ mod tests {
             let whole = t.core.chars().nth(1).is_some()
                 && k.core.chars().nth(1).is_some()
                 && same_place
-                && places.one_starts_the_other(t.core, k.core);
+                && (places.one_starts_the_other(t.core, k.core) || abbreviates(t.core, k.core));
             proptest::prop_assert_eq!(ShortForm::new(&places, &typed).of(&name), whole);
         }
     }
@@ -579,6 +606,15 @@ mod tests {
         assert_eq!(
             ShortForm::new(&places, "鄂州晶晶水产").must_hold(),
             Some(['晶', '晶'])
+        );
+        assert!(
+            short("华信化工", "鄂州华信精细化工有限责任公司"),
+            "characters left out, the first two kept"
+        );
+        assert!(short("鄂州奥源零部件", "鄂州奥源汽车零部件股份有限公司"));
+        assert!(
+            !short("鄂州奥源配件", "鄂州奥源汽车零部件股份有限公司"),
+            "a character the name does not have"
         );
         let typed = ShortForm::new(&places, "晶晶水产");
         assert!(typed.shortens("鄂州市晶晶水产科技有限公司"));

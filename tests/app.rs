@@ -449,6 +449,23 @@ fn a_name_held_whole_by_one_firm_is_not_ambiguous_with_a_shorter_trade_name() {
     assert_eq!(enrolled.person().enterprise.as_deref(), Some("E-420704-1"));
 }
 
+/// A firm given with characters left out from within its trade name (华信化工 for
+/// 鄂州华信精细化工有限责任公司) is asked about, not made a new firm at the door.
+#[test]
+fn a_name_with_characters_left_out_is_asked_about() {
+    use crate::common::offices::enterprise;
+    let (_dir, store, id) = county_with_a_session();
+    let known = "鄂州华信精细化工有限责任公司";
+    store
+        .commit(vec![enterprise("420704", "E-420704-1", known)])
+        .unwrap();
+    let walk_in = draft("王五", "13800002222", "华信化工", false);
+    match app::sessions::enrol(&store, &id, &walk_in, false) {
+        Err(Refusal::Confirm(Confirm::NewEnterprise { near, .. })) => assert_eq!(near, [known]),
+        other => panic!("expected the question, got {other:?}"),
+    }
+}
+
 /// The city holds its counties' sessions, but what it enters on their lists would never travel
 /// down to the county's door: it is told whose list it is, and nothing is written. Its own
 /// session, hosted by a county, stays its list.
