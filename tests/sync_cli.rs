@@ -135,7 +135,7 @@ fn the_cli_exchanges_bundles_on_a_stick() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("fingerprint mismatch"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fingerprint: does not match this card"));
     ok(peixun(
         &city,
         &[
@@ -371,6 +371,9 @@ fn other_keys_for_a_trusted_office_need_replace() {
         &["keys", "revoke", "鄂城区", "--replaced", "--yes"],
     ));
     assert!(none.contains("没有被替换下来的旧密钥"), "{none}");
+    let unknown = peixun(&city, &["keys", "revoke", "华容区", "--replaced", "--yes"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("不在信任列表中"));
     let listed: serde_json::Value =
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["revoked"], false, "the keys trusted stay");

@@ -239,6 +239,12 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
             replaced: true,
         } => {
             let office = resolve(office)?;
+            if store.peer(&office)?.is_none() {
+                let unknown = trust::TrustError::UnknownPeer {
+                    office: office.clone(),
+                };
+                return Err(user_error(unknown.to_string()));
+            }
             let count = store.replaced_keys(&office)?.len();
             let key = match (count, *yes) {
                 (0, _) => "sync.keys.none_replaced",

@@ -47,7 +47,7 @@ fn a_card_is_trusted_only_with_the_fingerprint_read_out() {
     typed(&store, &mut state, "5B44S HWB9Q VAEMP WTRDQ J1KBV XJ71B");
     press(&store, &mut state, KeyCode::Enter);
     let wrong = field_error(&state, "fingerprint").expect("a wrong fingerprint refused");
-    assert!(wrong.contains("指纹"), "{wrong}");
+    assert!(wrong.contains("与这张身份卡不符"), "{wrong}");
     assert!(store.peers().unwrap().is_empty(), "nothing trusted");
 
     retype(&store, &mut state, &card.fingerprint().to_lowercase());
