@@ -152,7 +152,7 @@ fn an_edited_card_of_the_keys_trusted_is_asked_about() {
         "{refused:?}"
     );
     assert_eq!(city.store.peer(ECHENG).unwrap().unwrap().card, newer);
-    assert_eq!(replace(&city, &older), Ok(Change::Updated));
+    assert_eq!(replace(&city, &older), Ok(Change::Corrected));
     assert_eq!(city.store.peer(ECHENG).unwrap().unwrap().card, older);
 }
 

@@ -96,7 +96,7 @@ fn trust_file(store: &Store, file: &Path, fingerprint: Option<&str>, replace: bo
         crate::outln!("{line}");
     }
     if let app::trust::Trusted::Card { office, change, .. } = &trusted {
-        if replace && *change != Change::Replaced {
+        if replace && !matches!(change, Change::Replaced | Change::Corrected) {
             let key = if *change == Change::Added {
                 "sync.trust.replace_unneeded_new"
             } else {

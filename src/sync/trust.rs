@@ -214,6 +214,8 @@ pub enum Change {
     Unchanged,
     /// Other keys confirmed by phone took the place of those trusted.
     Replaced,
+    /// A card of the keys trusted, saying something else, confirmed by phone.
+    Corrected,
     /// A roster named other keys for an office pinned by fingerprint; the pinned keys stay.
     KeptPinned,
     /// A roster named other keys for an office this office already trusts: a roster only
@@ -230,6 +232,7 @@ impl Change {
             Self::Updated => "updated",
             Self::Unchanged => "unchanged",
             Self::Replaced => "replaced",
+            Self::Corrected => "corrected",
             Self::KeptPinned => "kept_pinned",
             Self::KeptHeld => "kept_held",
             Self::KeptRevoked => "kept_revoked",
@@ -385,10 +388,13 @@ fn check_card(
         // peixun writes one card for a key: the same key saying another generation, date or
         // encryption key was edited by whoever holds it, and would lock the office's own
         // bundles out. Confirmed, it is taken: the card trusted may be the edited one.
-        if peer.card.body != card.body && !replace {
+        let altered = peer.card.body != card.body;
+        if altered && !replace {
             return Err(Fault::Refused(TrustError::AlteredCard { office }));
         }
-        let change = if peer.card == *card && peer.source == TrustSource::Pinned {
+        let change = if altered {
+            Change::Corrected
+        } else if peer.card == *card && peer.source == TrustSource::Pinned {
             Change::Unchanged
         } else {
             Change::Updated
