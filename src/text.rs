@@ -213,7 +213,7 @@ impl Places {
 
     /// Whether one core starts the other and what the longer goes on with is no place: a place
     /// there names a branch (市场监督管理局鄂城分局 is not the 市场监督管理局).
-    pub fn one_starts_the_other(&self, one: &str, other: &str) -> bool {
+    fn one_starts_the_other(&self, one: &str, other: &str) -> bool {
         let (shorter, longer) = if one.len() <= other.len() {
             (one, other)
         } else {
@@ -228,7 +228,7 @@ impl Places {
 /// Whether `shorter` (three characters or more) is `longer` with characters left out from
 /// within, its first two kept: 华信化工 for 华信精细化工, 奥源零部件 for 奥源汽车零部件. Only the
 /// end left out is a start, which `Places::one_starts_the_other` weighs.
-pub fn abbreviates(shorter: &str, longer: &str) -> bool {
+fn abbreviates(shorter: &str, longer: &str) -> bool {
     if longer.starts_with(shorter) {
         return false;
     }
@@ -247,7 +247,7 @@ pub fn abbreviates(shorter: &str, longer: &str) -> bool {
 /// Whether two names' places may be one place: the places one gives are all among the other's.
 /// 鄂州市鄂城区 agrees with 鄂城区 and with 鄂州市 (a question costs less than a firm counted
 /// twice); 鄂城区 and 鄂州市 do not, as the 鄂城区 and 鄂州市 bureaus of one name are two bodies.
-pub fn places_agree(one: &[&str], other: &[&str]) -> bool {
+fn places_agree(one: &[&str], other: &[&str]) -> bool {
     let within = |a: &[&str], b: &[&str]| a.iter().all(|p| b.contains(p));
     within(one, other) || within(other, one)
 }
@@ -277,10 +277,11 @@ impl<'a> ShortForm<'a> {
         Some([chars.next()?, chars.next()?])
     }
 
-    /// Whether a known enterprise's `name` may be the one typed, given in short: its trade
-    /// name starts with the typed one's (鄂州晶晶 for 鄂州市晶晶水产, not 晶晶水产 for 晶晶实业).
+    /// Of a `name` that `of` takes, whether the typed one is its short form rather than its
+    /// full one: its trade name starts with the typed one's (鄂州晶晶 for 鄂州市晶晶水产, not
+    /// 晶晶水产 for 晶晶实业).
     pub fn shortens(&self, name: &str) -> bool {
-        self.of(name) && self.places.parts(name).core.starts_with(self.typed.core)
+        self.places.parts(name).core.starts_with(self.typed.core)
     }
 
     /// Whether a known enterprise's `name` may be the one typed.

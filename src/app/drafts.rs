@@ -259,10 +259,11 @@ impl EnterprisesNamed {
             if !holds_typed && e.name != typed {
                 let one_off = text::near_name(&typed_chars, &e.name);
                 let left_out = short_form.left_out_of(&e.name);
-                if one_off || left_out || short_form.of(&e.name) {
+                let short = short_form.of(&e.name);
+                if one_off || left_out || short {
                     found.near.add(&e);
                 }
-                if one_off || left_out || short_form.shortens(&e.name) {
+                if one_off || left_out || (short && short_form.shortens(&e.name)) {
                     found.longer.add(&e);
                 }
             }

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use super::ledger::{forget_install, get, offered_key, peer_key};
 use super::rotation::RotationPoint;
 use super::trust::Peer;
-use crate::i18n::tf;
 use crate::store::Store;
 
 const PREVIOUS_KEY: &[u8] = b"prevkey/";
@@ -112,7 +111,6 @@ impl Store {
     /// Revokes the keys replaced for `office` (an impostor's, trusted by mistake, found out after
     /// the real office was confirmed), leaving the keys it is trusted with. Returns how many.
     pub fn revoke_replaced(&self, office: &str) -> Result<usize> {
-        let tree = self.sync_tree()?;
         let mut batch = sled::Batch::default();
         let replaced = self.replaced_keys(office)?;
         for old in &replaced {
@@ -122,10 +120,7 @@ impl Store {
                 postcard::to_stdvec(&super::now_ms())?,
             );
         }
-        tree.apply_batch(batch)?;
-        self.db()
-            .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
+        self.sync_apply(batch)?;
         Ok(replaced.len())
     }
 
@@ -149,11 +144,7 @@ impl Store {
         );
         batch.remove(offered_key(office));
         batch.insert(peer_key(office), postcard::to_stdvec(peer)?);
-        self.sync_tree()?.apply_batch(batch)?;
-        self.db()
-            .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
-        Ok(())
+        self.sync_apply(batch)
     }
 
     /// Trusts `peer` in place of the keys held for its office. In the same write the earlier
@@ -203,10 +194,6 @@ impl Store {
             batch.insert(k, postcard::to_stdvec(&super::now_ms())?);
         }
         batch.insert(peer_key(office), postcard::to_stdvec(peer)?);
-        tree.apply_batch(batch)?;
-        self.db()
-            .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
-        Ok(())
+        self.sync_apply(batch)
     }
 }

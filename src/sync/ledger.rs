@@ -337,6 +337,16 @@ pub(super) fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> Result<
 impl Store {
     pub(super) fn sync_put<T: Serialize>(&self, key: &[u8], value: &T) -> Result<()> {
         self.sync_tree()?.insert(key, postcard::to_stdvec(value)?)?;
+        self.sync_flush()
+    }
+
+    /// Writes `batch` to the sync records in one go, on disk before it returns.
+    pub(super) fn sync_apply(&self, batch: sled::Batch) -> Result<()> {
+        self.sync_tree()?.apply_batch(batch)?;
+        self.sync_flush()
+    }
+
+    fn sync_flush(&self) -> Result<()> {
         self.db()
             .flush()
             .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
@@ -381,11 +391,7 @@ impl Store {
             postcard::to_stdvec(&sent.link_seq)?,
         );
         batch.insert(key(SENT, peer.as_bytes()), postcard::to_stdvec(sent)?);
-        self.sync_tree()?.apply_batch(batch)?;
-        self.db()
-            .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
-        Ok(())
+        self.sync_apply(batch)
     }
 
     /// The last bundle written for `peer`, if any.
@@ -473,7 +479,6 @@ impl Store {
         peers: &[Peer],
         offered: &[Card],
     ) -> Result<()> {
-        let tree = self.sync_tree()?;
         let mut batch = sled::Batch::default();
         batch.insert(
             key(ROSTER_IN, signer.as_bytes()),
@@ -491,11 +496,7 @@ impl Store {
                 postcard::to_stdvec(peer)?,
             );
         }
-        tree.apply_batch(batch)?;
-        self.db()
-            .flush()
-            .wrap_err_with(|| tf("cli.store.write_failed", &[("dir", &self.dir().display())]))?;
-        Ok(())
+        self.sync_apply(batch)
     }
 
     /// The card a roster offered for `office`, and who offered it.

@@ -157,11 +157,11 @@ pub fn range_signed(
     let key = signing_key(store, keys, origin, head.epoch, false);
     // Keys this office replaced still verify what they signed before: records an office took in
     // before its peer started afresh travel on.
-    let replaced = || replaced_key_point(store, origin, head.epoch, |key| head.verify(key));
+    let by_trusted = key.as_ref().is_ok_and(|key| head.verify(key));
     let replaced_point = match &key {
-        Ok(key) if head.verify(key) => None,
-        Ok(_) | Err(Fault::Refused(_)) => replaced()?,
         Err(Fault::Failed(_)) => None,
+        _ if by_trusted => None,
+        _ => replaced_key_point(store, origin, head.epoch, |key| head.verify(key))?,
     };
     let offered = || offered_instead(store, head);
     if replaced_point.is_none() {
@@ -183,7 +183,7 @@ pub fn range_signed(
         ),
         None => None,
     };
-    let signed = replaced_point.is_some() || key.as_ref().is_ok_and(|key| head.verify(key));
+    let signed = by_trusted || replaced_point.is_some();
     if !signed && last_hash == Some(head.hash) {
         if let Some(rejection) = offered()? {
             return Err(Fault::Refused(rejection));

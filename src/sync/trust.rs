@@ -329,7 +329,7 @@ fn replaced_now(store: &Store, peer: &Peer, revoked: &[[u8; 32]]) -> Result<Vec<
 
 /// The keys of `peer`'s office that its revocation covers: the card's, when its generation is
 /// revoked, and the earlier generations' up to the revoked one.
-fn revoked_keys(store: &Store, peer: &Peer) -> Result<Vec<[u8; 32]>> {
+fn keys_revocation_covers(store: &Store, peer: &Peer) -> Result<Vec<[u8; 32]>> {
     let Some(revoked) = &peer.revoked else {
         return Ok(Vec::new());
     };
@@ -372,7 +372,7 @@ fn check_card(
     let trusted = peer.card.body.epoch;
     let key = &card.body.sign_key;
     // By key, not by the generation a card names: whoever holds a revoked key can write any.
-    let revoked_keys = revoked_keys(store, &peer)?;
+    let revoked_keys = keys_revocation_covers(store, &peer)?;
     if revoked_keys.contains(key) || store.is_revoked_key(&office, key)? {
         return Err(Fault::Refused(TrustError::StillRevoked { office, epoch }));
     }
@@ -436,7 +436,7 @@ pub fn revoke(store: &Store, office: &str) -> Result<Peer> {
         epoch: peer.card.body.epoch,
         at_ms: super::now_ms(),
     });
-    store.put_peer_revoking(&peer, &revoked_keys(store, &peer)?)?;
+    store.put_peer_revoking(&peer, &keys_revocation_covers(store, &peer)?)?;
     Ok(peer)
 }
 
