@@ -329,7 +329,10 @@ fn other_keys_for_a_trusted_office_need_replace() {
         serde_json::from_str(&ok(peixun(&city, &["keys", "list", "--json"]))).unwrap();
     assert_eq!(listed[0]["fingerprint"], fingerprint_in(&cards[0]));
     let replaced = ok(trust(&cards[1], &["--replace"]));
-    assert!(replaced.contains("--replaced"), "{replaced}");
+    assert!(
+        replaced.contains("keys revoke 鄂城区 --replaced"),
+        "a command to run as written: {replaced}"
+    );
     let (old, new) = (fingerprint_in(&cards[0]), fingerprint_in(&cards[1]));
     assert!(
         replaced.contains("已换用新密钥") && replaced.contains(&old) && replaced.contains(&new),

@@ -65,6 +65,8 @@ impl Trusted {
                 "sync.trust.replaced",
                 &[
                     ("office", &name(office)),
+                    // As the command takes it: the name alone.
+                    ("unit", &crate::campaign::unit_name(office)),
                     ("fingerprint", fingerprint),
                     ("previous", previous),
                 ],
