@@ -364,3 +364,47 @@ fn a_sheet_naming_a_near_enterprise_is_warned_about_by_row() {
     stdout(&peixun(d, &["import", path.to_str().unwrap()]));
     assert_eq!(enterprises(d).len(), 6);
 }
+
+#[test]
+fn an_enterprise_registered_after_a_preview_is_known_to_the_next_import() {
+    let dir = county();
+    let d = dir.path();
+    stdout(&peixun(
+        d,
+        &["enterprise", "add", "--name", "鄂州市晶晶水产科技有限公司"],
+    ));
+    let path = sheet(
+        d,
+        "报名表.csv",
+        &[
+            "张三,13800001111,鄂州市晶晶水产科技有限公司,,".to_string(),
+            "李四,13800002222,鄂州市华达机械有限公司,,".to_string(),
+        ],
+    );
+    let preview = |d: &Path| {
+        let said = json(&peixun(
+            d,
+            &["import", path.to_str().unwrap(), "--dry-run", "--json"],
+        ));
+        (
+            said["new_enterprises"].clone(),
+            said["known_enterprises"].clone(),
+        )
+    };
+    assert_eq!(preview(d), (1.into(), 1.into()));
+    // The preview kept what it read of the enterprises; a check-in-like write of a person
+    // keeps it, and a new enterprise is still seen.
+    assert!(d.join("known-enterprises").exists());
+    stdout(&peixun(
+        d,
+        &["enterprise", "add", "--name", "鄂州市华达机械有限公司"],
+    ));
+    assert_eq!(preview(d), (0.into(), 2.into()));
+    // A kept file that is not whole is not believed.
+    let kept = d.join("known-enterprises");
+    let bytes = std::fs::read(&kept).unwrap();
+    std::fs::write(&kept, &bytes[..bytes.len() - 3]).unwrap();
+    assert_eq!(preview(d), (0.into(), 2.into()));
+    std::fs::write(&kept, b"peixun known enterprises 1\n").unwrap();
+    assert_eq!(preview(d), (0.into(), 2.into()));
+}

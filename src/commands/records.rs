@@ -202,7 +202,7 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
         &unit,
     )
     .map_err(|e| user_error(e.to_string()))?;
-    let known = KnownEnterprises::new(store.enterprises_each())?;
+    let known = KnownEnterprises::of(crate::sheets::known::stored(&store)?);
     match known.resolve(&enterprise.name, enterprise.credit_code.as_deref()) {
         Match::New => {}
         Match::Conflict(message) => return Err(user_error(message)),

@@ -5,9 +5,11 @@
 
 mod index;
 mod records;
+mod stored;
 
 use index::{pairs_of, ByText, Pairs};
 use records::Records;
+pub use stored::StoredEnterprises;
 
 use super::text::{near_name, Places, ShortForm};
 use super::Enterprise;
@@ -51,33 +53,41 @@ impl KnownEnterprises {
     pub fn new<E>(
         stored: impl IntoIterator<Item = Result<Enterprise, E>>,
     ) -> Result<KnownEnterprises, E> {
-        let mut known = KnownEnterprises::default();
-        for e in stored {
-            known.remember(&e?, Seen::Stored);
+        Ok(KnownEnterprises::of(StoredEnterprises::read(stored)?))
+    }
+
+    /// The enterprises `stored` holds, filed for matching.
+    pub fn of(stored: StoredEnterprises) -> KnownEnterprises {
+        let mut known = KnownEnterprises {
+            records: stored.into_records(),
+            ..KnownEnterprises::default()
+        };
+        for at in 0..known.records.len() as u32 {
+            known.file(at);
         }
         let records = &known.records;
         known.pairs = Pairs::new((0..records.len() as u32).map(|at| records.name(at)));
-        Ok(known)
+        known
     }
 
     /// Remembers `e`; the first record for a code or a name stays the one rows match.
     pub fn add(&mut self, e: &Enterprise, seen: Seen) {
-        let at = self.remember(e, seen);
+        let at = self.records.push(e, seen);
+        self.file(at);
         self.pairs.add(at, &e.name);
     }
 
-    /// `e` filed by its code and name, not yet by its pairs.
-    fn remember(&mut self, e: &Enterprise, seen: Seen) -> u32 {
-        let at = self.records.push(e, seen);
+    /// Record `at` filed by its code and name, not yet by its pairs.
+    fn file(&mut self, at: u32) {
         let records = &self.records;
-        if let Some(code) = &e.credit_code {
+        let (e, _) = records.read(at);
+        if let Some(code) = e.credit_code {
             let code_of = |i| records.code(i).unwrap_or_default();
             self.by_code.insert(code, at, code_of, |_| true);
         }
         // A name's record with a code is the better one to match by name.
         let keep = |i| records.has_code(i) || e.credit_code.is_none();
-        self.by_name.insert(&e.name, at, |i| records.name(i), keep);
-        at
+        self.by_name.insert(e.name, at, |i| records.name(i), keep);
     }
 
     /// The enterprise `name` and `code` (already validated, upper case) name. An empty name with

@@ -34,7 +34,7 @@ pub const SCHEMA: Schema = Schema {
 
 pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<PeoplePlan> {
     let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
-    let mut known = KnownEnterprises::new(store.enterprises_each())?;
+    let mut known = KnownEnterprises::of(super::known::stored(store)?);
     // Known enterprises by the first row naming them, so a second row is a repeat.
     let mut stored_on_row: HashMap<String, usize> = HashMap::new();
     let mut plan = sheet.plan(|row, plan: &mut PeoplePlan| {

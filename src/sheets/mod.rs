@@ -13,6 +13,7 @@ pub mod docx;
 pub mod enterprises;
 pub mod font;
 pub mod import;
+pub mod known;
 pub mod layout;
 pub mod letter_pdf;
 pub mod long;

@@ -102,7 +102,7 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
         store,
         session,
         new_enterprises_unit,
-        known: KnownEnterprises::new(store.enterprises_for_people_each())?,
+        known: KnownEnterprises::of(super::known::for_people(store)?),
         counted: HashSet::new(),
         phones_seen: HashMap::new(),
         near: 0,

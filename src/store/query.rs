@@ -69,13 +69,14 @@ impl Store {
     /// The enterprises this office may name as a person's, its own and those of offices below,
     /// one at a time in key order.
     pub fn enterprises_for_people_each(&self) -> impl Iterator<Item = Result<Enterprise>> + '_ {
-        let office = self.office();
-        self.enterprises_each().filter(move |e| {
-            e.as_ref().map_or(true, |e| {
-                crate::log::authority::id_office(&e.id)
-                    .is_some_and(|owner| crate::campaign::hierarchy::within(office, owner))
-            })
-        })
+        self.enterprises_each()
+            .filter(move |e| e.as_ref().map_or(true, |e| self.may_name_for_people(&e.id)))
+    }
+
+    /// Whether this office may name the enterprise `id` as a person's.
+    pub fn may_name_for_people(&self, id: &str) -> bool {
+        crate::log::authority::id_office(id)
+            .is_some_and(|owner| crate::campaign::hierarchy::within(self.office(), owner))
     }
 
     pub fn person(&self, id: &str) -> Result<Option<Person>> {

@@ -77,11 +77,21 @@ impl Records {
 
     /// Adds `e` as record number `len()`.
     pub(super) fn push(&mut self, e: &Enterprise, seen: Seen) -> u32 {
+        self.push_parts(&e.name, &e.id, e.credit_code.as_deref(), seen)
+    }
+
+    /// Adds the enterprise `id` named `name` with `code` as record number `len()`.
+    pub(super) fn push_parts(
+        &mut self,
+        name: &str,
+        id: &str,
+        code: Option<&str>,
+        seen: Seen,
+    ) -> u32 {
         let at = self.list.len() as u32;
-        let code = e.credit_code.as_deref();
         let mut head = String::new();
-        put(&mut head, e.name.len());
-        put(&mut head, e.id.len());
+        put(&mut head, name.len());
+        put(&mut head, id.len());
         put(&mut head, code.map_or(0, |code| code.len() + 1));
         put(
             &mut head,
@@ -91,7 +101,7 @@ impl Records {
             },
         );
         let code = code.unwrap_or_default();
-        let size = head.len() + e.name.len() + e.id.len() + code.len();
+        let size = head.len() + name.len() + id.len() + code.len();
         let fits = self
             .chunks
             .last()
@@ -103,13 +113,13 @@ impl Records {
         let text = &mut self.chunks[chunk];
         // Below CHUNK: a record starts a chunk, or fits in what is left of one.
         let start = text.len() as u16;
-        for part in [head.as_str(), &e.name, &e.id, code] {
+        for part in [head.as_str(), name, id, code] {
             text.push_str(part);
         }
         self.list.push(Record {
             chunk: chunk as u32,
             start,
-            chars: u16::try_from(e.name.chars().count()).unwrap_or(u16::MAX),
+            chars: u16::try_from(name.chars().count()).unwrap_or(u16::MAX),
         });
         at
     }

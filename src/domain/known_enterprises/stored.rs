@@ -1,0 +1,163 @@
+//! The enterprises a store holds, as matching needs them (name, id and code), in a form that
+//! can be kept in a file beside the store (`sheets::known`): read from sled, every enterprise's
+//! pages stay in its cache, about 19 MB at ten times the province.
+
+use serde::de::{SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::records::Records;
+use super::Seen;
+use crate::domain::Enterprise;
+
+#[derive(Debug, Default)]
+pub struct StoredEnterprises {
+    records: Records,
+}
+
+impl StoredEnterprises {
+    /// The enterprises read from the store, taken one at a time.
+    pub fn read<E>(
+        stored: impl IntoIterator<Item = Result<Enterprise, E>>,
+    ) -> Result<StoredEnterprises, E> {
+        let mut records = Records::default();
+        for e in stored {
+            records.push(&e?, Seen::Stored);
+        }
+        Ok(StoredEnterprises { records })
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.len() == 0
+    }
+
+    /// Each enterprise's name, id and code, in the order read.
+    pub fn each(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
+        (0..self.records.len() as u32).map(|at| {
+            let (e, _) = self.records.read(at);
+            (e.name, e.id, e.credit_code)
+        })
+    }
+
+    /// Those whose id `keep` keeps; the same records, not a copy, when it keeps them all.
+    pub fn retain_ids(self, keep: impl Fn(&str) -> bool) -> StoredEnterprises {
+        if self.each().all(|(_, id, _)| keep(id)) {
+            return self;
+        }
+        let mut records = Records::default();
+        for (name, id, code) in self.each().filter(|(_, id, _)| keep(id)) {
+            records.push_parts(name, id, code, Seen::Stored);
+        }
+        StoredEnterprises { records }
+    }
+
+    pub(super) fn into_records(self) -> Records {
+        self.records
+    }
+}
+
+/// Written as a list of (name, id, code), and read back one at a time into new records, so
+/// that what is read is whole by construction.
+impl Serialize for StoredEnterprises {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.each())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredEnterprises {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Each;
+        impl<'de> Visitor<'de> for Each {
+            type Value = StoredEnterprises;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of enterprises' names, ids and codes")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut records = Records::default();
+                // Owned: a string read borrowed would keep its bytes in the reader's buffer.
+                while let Some((name, id, code)) =
+                    seq.next_element::<(String, String, Option<String>)>()?
+                {
+                    records.push_parts(&name, &id, code.as_deref(), Seen::Stored);
+                }
+                Ok(StoredEnterprises { records })
+            }
+        }
+        deserializer.deserialize_seq(Each)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Categories;
+
+    fn enterprise(id: String, name: String, code: Option<String>) -> Enterprise {
+        Enterprise {
+            id,
+            office: "420704".into(),
+            name,
+            credit_code: code,
+            categories: Categories::NONE,
+            unit: "420704".into(),
+        }
+    }
+
+    proptest::proptest! {
+        /// Kept and read back, the enterprises are the ones read from the store, in order; and
+        /// those kept by id are the ones the rule keeps.
+        #[test]
+        fn kept_enterprises_read_back_as_read(
+            given in proptest::collection::vec(
+                ("[鄂州a]{0,40}", "E-[0-9]{0,8}", proptest::option::of("[0-9A-Z]{0,20}")),
+                0..60,
+            ),
+        ) {
+            let list: Vec<Enterprise> = given
+                .iter()
+                .map(|(name, id, code)| enterprise(id.clone(), name.clone(), code.clone()))
+                .collect();
+            let stored = StoredEnterprises::read(list.iter().cloned().map(Ok::<_, ()>))
+                .map_err(|()| proptest::test_runner::TestCaseError::fail("read"))?;
+            let bytes = postcard::to_stdvec(&stored)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let back: StoredEnterprises = postcard::from_bytes(&bytes)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let expected: Vec<(&str, &str, Option<&str>)> = list
+                .iter()
+                .map(|e| (e.name.as_str(), e.id.as_str(), e.credit_code.as_deref()))
+                .collect();
+            proptest::prop_assert_eq!(back.each().collect::<Vec<_>>(), expected.clone());
+            let odd = |id: &str| id.len() % 2 == 1;
+            let kept = back.retain_ids(odd);
+            let expected_kept: Vec<_> = expected.into_iter().filter(|(_, id, _)| odd(id)).collect();
+            proptest::prop_assert_eq!(kept.each().collect::<Vec<_>>(), expected_kept);
+        }
+    }
+
+    #[test]
+    fn a_cut_list_is_not_read() {
+        let list = vec![
+            enterprise("E-1".into(), "鄂州市晶晶水产科技有限公司".into(), None),
+            enterprise(
+                "E-2".into(),
+                "鄂州华信精细化工有限责任公司".into(),
+                Some("91420700MA4F2XQ27Q".into()),
+            ),
+        ];
+        let stored = StoredEnterprises::read(list.into_iter().map(Ok::<_, ()>))
+            .unwrap_or_else(|()| panic!("read"));
+        let bytes = postcard::to_stdvec(&stored).unwrap_or_else(|e| panic!("{e}"));
+        for cut in 0..bytes.len() {
+            assert!(
+                postcard::from_bytes::<StoredEnterprises>(&bytes[..cut]).is_err(),
+                "{cut}"
+            );
+        }
+    }
+}
