@@ -58,16 +58,22 @@ impl KnownEnterprises {
 
     /// The enterprises `stored` holds, filed for matching.
     pub fn of(stored: StoredEnterprises) -> KnownEnterprises {
-        let mut known = KnownEnterprises {
-            records: stored.into_records(),
-            ..KnownEnterprises::default()
-        };
-        for at in 0..known.records.len() as u32 {
-            known.file(at);
+        let records = stored.into_records();
+        let count = records.len() as u32;
+        let by_code = ByText::filed(count, |at| records.code(at), |_, _| true);
+        // A name's record with a code is the better one to match by name.
+        let by_name = ByText::filed(
+            count,
+            |at| Some(records.name(at)),
+            |filed, later| records.has_code(filed) || !records.has_code(later),
+        );
+        let pairs = Pairs::new((0..count).map(|at| records.name(at)));
+        KnownEnterprises {
+            records,
+            by_code,
+            by_name,
+            pairs,
         }
-        let records = &known.records;
-        known.pairs = Pairs::new((0..records.len() as u32).map(|at| records.name(at)));
-        known
     }
 
     /// Remembers `e`; the first record for a code or a name stays the one rows match.
@@ -77,7 +83,7 @@ impl KnownEnterprises {
         self.pairs.add(at, &e.name);
     }
 
-    /// Record `at` filed by its code and name, not yet by its pairs.
+    /// Record `at` filed by its code and name, not yet by its pairs, as `of` files them.
     fn file(&mut self, at: u32) {
         let records = &self.records;
         let (e, _) = records.read(at);
@@ -85,7 +91,6 @@ impl KnownEnterprises {
             let code_of = |i| records.code(i).unwrap_or_default();
             self.by_code.insert(code, at, code_of, |_| true);
         }
-        // A name's record with a code is the better one to match by name.
         let keep = |i| records.has_code(i) || e.credit_code.is_none();
         self.by_name.insert(e.name, at, |i| records.name(i), keep);
     }
