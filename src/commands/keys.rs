@@ -246,7 +246,9 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                 return Err(user_error(unknown.to_string()));
             }
             let count = store.replaced_keys(&office)?.len();
+            let revoked = store.revoked_keys(&office)?.len();
             let key = match (count, *yes) {
+                (0, _) if revoked > 0 => "sync.keys.replaced_already_revoked",
                 (0, _) => "sync.keys.none_replaced",
                 (_, false) => "sync.keys.revoke_replaced_confirm",
                 (_, true) => {
@@ -255,7 +257,14 @@ pub fn keys(cli: &Cli, command: &KeysCommand) -> Result<()> {
                     "sync.keys.revoked_replaced"
                 }
             };
-            let said = tf(key, &[("office", &name(&office)), ("count", &count)]);
+            let said = tf(
+                key,
+                &[
+                    ("office", &name(&office)),
+                    ("count", &count),
+                    ("revoked", &revoked),
+                ],
+            );
             if count > 0 && !yes {
                 return Err(user_error(said));
             }
