@@ -392,8 +392,8 @@ fn an_enterprise_registered_after_a_preview_is_known_to_the_next_import() {
         )
     };
     assert_eq!(preview(d), (1.into(), 1.into()));
-    // The preview kept what it read of the enterprises; a check-in-like write of a person
-    // keeps it, and a new enterprise is still seen.
+    // The preview kept what it read of the enterprises beside the store; an enterprise
+    // registered since is seen all the same.
     assert!(d.join("known-enterprises").exists());
     stdout(&peixun(
         d,

@@ -95,6 +95,7 @@ fn kept_problems(store: &Store) -> Result<Vec<String>> {
     // 358 MB against 28 s and 254 MB).
     crate::sync::ledger::forget_kept_review(store)?;
     crate::app::outreach::forget_kept_screen_rows(store)?;
+    crate::sheets::known::forget(store)?;
     Ok(problems)
 }
 

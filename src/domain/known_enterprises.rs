@@ -49,13 +49,6 @@ pub struct KnownEnterprises {
 }
 
 impl KnownEnterprises {
-    /// The enterprises read from the store, taken one at a time.
-    pub fn new<E>(
-        stored: impl IntoIterator<Item = Result<Enterprise, E>>,
-    ) -> Result<KnownEnterprises, E> {
-        Ok(KnownEnterprises::of(StoredEnterprises::read(stored)?))
-    }
-
     /// The enterprises `stored` holds, filed for matching.
     pub fn of(stored: StoredEnterprises) -> KnownEnterprises {
         let records = stored.into_records();
@@ -225,9 +218,9 @@ mod tests {
 
     /// Known from the store, read as `new` reads it.
     fn stored(list: Vec<Enterprise>) -> KnownEnterprises {
-        let read = KnownEnterprises::new(list.into_iter().map(Ok::<_, std::convert::Infallible>));
+        let read = StoredEnterprises::read(list.into_iter().map(Ok::<_, std::convert::Infallible>));
         match read {
-            Ok(known) => known,
+            Ok(stored) => KnownEnterprises::of(stored),
             Err(never) => match never {},
         }
     }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::kept_records::{seal, unseal};
 
 const FILE: &str = "writes.journal";
-const MAGIC: &[u8] = b"peixun writes journal 2\n";
+const MAGIC: &[u8] = b"peixun writes journal 3\n";
 
 /// Steps kept: enough for a morning at the door between two visits to a tab.
 const MOST_STEPS: usize = 64;
@@ -27,6 +27,9 @@ const MOST_STEPS: usize = 64;
 /// Beyond this many people, between the steps kept or in one write, a value is worked out
 /// again rather than brought up to date.
 pub const MOST_PEOPLE: usize = 1_000;
+
+/// The same for enterprises whose records were written.
+pub const MOST_ENTERPRISES: usize = 1_000;
 
 /// A file larger than this is not one of ours.
 const MAX_FILE: u64 = 1 << 20;
@@ -39,6 +42,7 @@ struct Step {
     people: BTreeSet<String>,
     records: BTreeSet<String>,
     kinds: BTreeSet<String>,
+    enterprises: BTreeSet<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -58,6 +62,8 @@ pub struct Since {
     /// record changes someone's lines, not who they are.
     pub records: BTreeSet<String>,
     pub kinds: BTreeSet<String>,
+    /// The enterprises whose records (`e/`) were written.
+    pub enterprises: BTreeSet<String>,
 }
 
 impl Since {
@@ -119,6 +125,7 @@ struct Noted {
     people: BTreeSet<String>,
     records: BTreeSet<String>,
     kinds: BTreeSet<String>,
+    enterprises: BTreeSet<String>,
 }
 
 impl Noting {
@@ -140,6 +147,11 @@ impl Noting {
             Owner::Kind(kind) => {
                 if !noted.kinds.contains(kind) {
                     noted.kinds.insert(kind.to_string());
+                }
+                if let Some(enterprise) = key.strip_prefix("e/") {
+                    if noted.enterprises.len() <= MOST_ENTERPRISES {
+                        noted.enterprises.insert(enterprise.to_string());
+                    }
                 }
             }
         }
@@ -176,7 +188,7 @@ pub(crate) fn record(
     noting: &Noting,
 ) -> std::io::Result<()> {
     let noted = noting.taken();
-    if noted.people.len() > MOST_PEOPLE {
+    if noted.people.len() > MOST_PEOPLE || noted.enterprises.len() > MOST_ENTERPRISES {
         return Ok(());
     }
     let mut journal = read(dir);
@@ -186,9 +198,14 @@ pub(crate) fn record(
         people: noted.people,
         records: noted.records,
         kinds: noted.kinds,
+        enterprises: noted.enterprises,
     });
     let people = |steps: &[Step]| steps.iter().map(|s| s.people.len()).sum::<usize>();
-    while journal.steps.len() > MOST_STEPS || people(&journal.steps) > MOST_PEOPLE {
+    let enterprises = |steps: &[Step]| steps.iter().map(|s| s.enterprises.len()).sum::<usize>();
+    while journal.steps.len() > MOST_STEPS
+        || people(&journal.steps) > MOST_PEOPLE
+        || enterprises(&journal.steps) > MOST_ENTERPRISES
+    {
         journal.steps.remove(0);
     }
     let body = postcard::to_stdvec(&journal).map_err(std::io::Error::other)?;
@@ -199,7 +216,8 @@ pub(crate) fn record(
 }
 
 /// What the writes from the log `from` to the log `to` changed, when the journal has every one
-/// of them; `None` when it does not, or they changed more than `MOST_PEOPLE` people.
+/// of them; `None` when it does not, or they changed more than `MOST_PEOPLE` people or
+/// `MOST_ENTERPRISES` enterprises.
 pub fn since(dir: &Path, from: &[u8; 32], to: &[u8; 32]) -> Option<Since> {
     let mut since = Since::default();
     if from == to {
@@ -213,7 +231,8 @@ pub fn since(dir: &Path, from: &[u8; 32], to: &[u8; 32]) -> Option<Since> {
         since.people.extend(step.people.iter().cloned());
         since.records.extend(step.records.iter().cloned());
         since.kinds.extend(step.kinds.iter().cloned());
-        if since.people.len() > MOST_PEOPLE {
+        since.enterprises.extend(step.enterprises.iter().cloned());
+        if since.people.len() > MOST_PEOPLE || since.enterprises.len() > MOST_ENTERPRISES {
             return None;
         }
         at = step.from;
@@ -274,8 +293,8 @@ mod tests {
     fn the_steps_between_two_logs_add_up_and_a_missing_one_breaks_the_chain() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b, c, d) = ([1; 32], [2; 32], [3; 32], [4; 32]);
-        record(dir.path(), a, b, &noting(&["p/P-1", "h/0a1b"])).unwrap();
-        record(dir.path(), b, c, &noting(&["a/S-1/P-2", "q/S-1"])).unwrap();
+        record(dir.path(), a, b, &noting(&["p/P-1", "h/0a1b", "e/E-1"])).unwrap();
+        record(dir.path(), b, c, &noting(&["a/S-1/P-2", "q/S-1", "e/E-2"])).unwrap();
         let since = super::since(dir.path(), &a, &c).unwrap();
         assert_eq!(
             since.people,
@@ -288,9 +307,13 @@ mod tests {
         );
         assert_eq!(
             since.kinds,
-            ["h", "q"].map(String::from).into_iter().collect()
+            ["e", "h", "q"].map(String::from).into_iter().collect()
         );
-        assert!(!since.wrote_any(&["s", "e", "x"]));
+        assert_eq!(
+            since.enterprises,
+            ["E-1", "E-2"].map(String::from).into_iter().collect()
+        );
+        assert!(!since.wrote_any(&["s", "x"]));
         assert!(since.wrote_any(&["q"]));
         assert_eq!(super::since(dir.path(), &b, &c).unwrap().people.len(), 1);
         assert_eq!(super::since(dir.path(), &c, &c), Some(Since::default()));
@@ -306,6 +329,10 @@ mod tests {
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         record(dir.path(), [1; 32], [2; 32], &noting(&many)).unwrap();
         assert_eq!(super::since(dir.path(), &[1; 32], &[2; 32]), None);
+        let firms: Vec<String> = (0..=MOST_ENTERPRISES).map(|i| format!("e/E-{i}")).collect();
+        let firms: Vec<&str> = firms.iter().map(String::as_str).collect();
+        record(dir.path(), [2; 32], [3; 32], &noting(&firms)).unwrap();
+        assert_eq!(super::since(dir.path(), &[2; 32], &[3; 32]), None);
         for i in 0..=MOST_STEPS as u8 {
             record(dir.path(), [i; 32], [i + 1; 32], &noting(&["p/P-1"])).unwrap();
         }
@@ -340,6 +367,7 @@ mod tests {
                 people: BTreeSet::new(),
                 records: BTreeSet::new(),
                 kinds: BTreeSet::new(),
+                enterprises: BTreeSet::new(),
             }],
         };
         let body = postcard::to_stdvec(&other).unwrap();

@@ -2,6 +2,8 @@
 //! can be kept in a file beside the store (`sheets::known`): read from sled, every enterprise's
 //! pages stay in its cache, about 19 MB at ten times the province.
 
+use std::collections::BTreeMap;
+
 use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -26,14 +28,6 @@ impl StoredEnterprises {
         Ok(StoredEnterprises { records })
     }
 
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.records.len() == 0
-    }
-
     /// Each enterprise's name, id and code, in the order read.
     pub fn each(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
         (0..self.records.len() as u32).map(|at| {
@@ -50,6 +44,32 @@ impl StoredEnterprises {
         let mut records = Records::default();
         for (name, id, code) in self.each().filter(|(_, id, _)| keep(id)) {
             records.push_parts(name, id, code, Seen::Stored);
+        }
+        StoredEnterprises { records }
+    }
+
+    /// These enterprises with those `changed` (by id: as they are now, `None` for one no longer
+    /// held) in their places: by id, the order a read of the store gives. These must be in
+    /// that order, as `read` gives them.
+    pub fn with_changed(self, changed: &BTreeMap<String, Option<Enterprise>>) -> StoredEnterprises {
+        if changed.is_empty() {
+            return self;
+        }
+        let mut records = Records::default();
+        let mut now = changed
+            .iter()
+            .filter_map(|(id, e)| e.as_ref().map(|e| (id.as_str(), e)))
+            .peekable();
+        for (name, id, code) in self.each() {
+            while let Some((_, e)) = now.next_if(|&(changed_id, _)| changed_id < id) {
+                records.push(e, Seen::Stored);
+            }
+            if !changed.contains_key(id) {
+                records.push_parts(name, id, code, Seen::Stored);
+            }
+        }
+        for (_, e) in now {
+            records.push(e, Seen::Stored);
         }
         StoredEnterprises { records }
     }
@@ -137,6 +157,42 @@ mod tests {
             let kept = back.retain_ids(odd);
             let expected_kept: Vec<_> = expected.into_iter().filter(|(_, id, _)| odd(id)).collect();
             proptest::prop_assert_eq!(kept.each().collect::<Vec<_>>(), expected_kept);
+        }
+    }
+
+    proptest::proptest! {
+        /// Enterprises brought up to date with those changed since read the same as the
+        /// store read afresh.
+        #[test]
+        fn a_list_brought_up_to_date_reads_as_read_afresh(
+            before in proptest::collection::btree_map("E-[0-9]{1,3}", "[鄂州a]{1,6}", 0..30),
+            changes in proptest::collection::btree_map(
+                "E-[0-9]{1,3}",
+                proptest::option::of(("[鄂州a]{1,6}", proptest::option::of("[0-9A-Z]{18}"))),
+                0..12,
+            ),
+        ) {
+            let list = |held: &BTreeMap<String, (String, Option<String>)>| {
+                let read = held
+                    .iter()
+                    .map(|(id, (name, code))| Ok::<_, ()>(enterprise(id.clone(), name.clone(), code.clone())));
+                StoredEnterprises::read(read).map_err(|()| proptest::test_runner::TestCaseError::fail("read"))
+            };
+            let mut held: BTreeMap<String, (String, Option<String>)> =
+                before.into_iter().map(|(id, name)| (id, (name, None))).collect();
+            let kept = list(&held)?;
+            let mut changed = BTreeMap::new();
+            for (id, now) in changes {
+                match &now {
+                    Some((name, code)) => held.insert(id.clone(), (name.clone(), code.clone())),
+                    None => held.remove(&id),
+                };
+                let now = now.map(|(name, code)| enterprise(id.clone(), name, code));
+                changed.insert(id, now);
+            }
+            let fresh = list(&held)?;
+            let brought = kept.with_changed(&changed);
+            proptest::prop_assert_eq!(brought.each().collect::<Vec<_>>(), fresh.each().collect::<Vec<_>>());
         }
     }
 

@@ -223,6 +223,7 @@ mod tests {
             people: people.clone(),
             records: people,
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            ..Since::default()
         }
     }
 
