@@ -59,3 +59,25 @@ fn read_once(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize>
 fn read_once(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
     std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
+
+/// Opens `path` to read when it is a regular file. A pipe or a device put in the place of a file
+/// peixun keeps beside the store would hold the open until something wrote to it, with the
+/// store held meanwhile.
+pub fn open_regular(path: &std::path::Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if file.metadata()?.is_file() {
+        Ok(file)
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ))
+    }
+}

@@ -408,3 +408,43 @@ fn an_enterprise_registered_after_a_preview_is_known_to_the_next_import() {
     std::fs::write(&kept, b"peixun known enterprises 1\n").unwrap();
     assert_eq!(preview(d), (0.into(), 2.into()));
 }
+
+/// A pipe put where the kept list goes is not waited on: the import reads the store instead.
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_place_of_the_kept_list_is_not_waited_on() {
+    let dir = county();
+    let d = dir.path();
+    let fifo = d.join("known-enterprises");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let path = sheet(
+        d,
+        "报名表.csv",
+        &["张三,13800001111,鄂州市晶晶水产科技有限公司,,".to_string()],
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_peixun"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["import", path.to_str().unwrap(), "--dry-run"])
+        .env("XDG_CONFIG_HOME", d)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+}

@@ -33,6 +33,7 @@ mod faults;
 mod fuzz_props;
 mod import;
 mod import_header;
+mod import_turns;
 mod kept_records;
 mod layers;
 mod lists_by_name;

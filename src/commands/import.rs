@@ -7,13 +7,14 @@ use color_eyre::eyre::Result;
 
 use super::{open_store, print_json, user_error};
 use crate::cli::{Cli, ImportArgs, ImportKind};
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::sheets::import::{preview, Counts, Options, Outcome, Plan};
 use crate::sheets::{enterprises, people, read};
 use crate::store::Store;
 
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     let store = open_store(cli)?;
+    let _turn = store.import_turn(|| crate::errln!("{}", t("cli.sheets.waiting_for_import")));
     let checked = |rows: usize| crate::errln!("{}", tf("cli.sheets.checked", &[("rows", &rows)]));
     let rows = read::read(&args.file, args.sheet.as_deref())?.reporting(&checked);
     let plan = match args.kind {

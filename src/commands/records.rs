@@ -12,7 +12,7 @@ use crate::domain::input::{self, FieldError, FieldErrors};
 use crate::domain::known_enterprises::{KnownEnterprises, Match};
 use crate::domain::text::mask_phone;
 use crate::domain::Categories;
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::log::Payload;
 use crate::store::lists;
 use crate::store::Store;
@@ -202,6 +202,7 @@ pub fn enterprise(cli: &Cli, command: &EnterpriseCommand) -> Result<()> {
         &unit,
     )
     .map_err(|e| user_error(e.to_string()))?;
+    let _turn = store.import_turn(|| crate::errln!("{}", t("cli.sheets.waiting_for_import")));
     let known = KnownEnterprises::of(crate::sheets::known::stored(&store)?);
     match known.resolve(&enterprise.name, enterprise.credit_code.as_deref()) {
         Match::New => {}

@@ -219,9 +219,17 @@ fn kept(file: &File, total: u64) -> Option<SearchIndex> {
 /// store open).
 pub fn load(dir: &Path) -> Result<Option<OfficeIndex>> {
     let failed = || tf("cli.store.open_failed", &[("dir", &dir.display())]);
-    let file = match File::open(search_index_path(dir)) {
+    let file = match crate::file_at::open_regular(&search_index_path(dir)) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Not there, or not a file peixun wrote: built again.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidInput
+            ) =>
+        {
+            return Ok(None)
+        }
         Err(e) => return Err(e).wrap_err_with(failed),
     };
     let changes = search_changes::open_beside(dir);

@@ -100,7 +100,7 @@ impl Kept {
     }
 
     fn open(&self, dir: &Path) -> Option<std::fs::File> {
-        std::fs::File::open(self.path(dir)).ok()
+        crate::file_at::open_regular(&self.path(dir)).ok()
     }
 
     /// Keeps `value`, read under `key` (made with `extra`) from `mark` on, unless a write came

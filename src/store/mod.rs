@@ -124,6 +124,8 @@ pub struct Store {
     /// Held by the one long write being staged: two share the `staged` tree's chunk keys, and
     /// the store service runs other processes' commands side by side.
     staging_lock: Mutex<()>,
+    /// Held by one import from its preview to its write (`import_turn`).
+    import_lock: Mutex<()>,
     _lock: File,
 }
 

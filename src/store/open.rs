@@ -443,6 +443,7 @@ impl Store {
             derived: super::derived::Derived::new(dir),
             staged: db.open_tree("staged")?,
             staging_lock: Mutex::new(()),
+            import_lock: Mutex::new(()),
             db,
             _lock: lock,
         };

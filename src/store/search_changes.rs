@@ -96,7 +96,7 @@ fn identity(index: &File) -> std::io::Result<[u8; 32]> {
 /// The changes file beside an index, opened together with it so that the two are one moment
 /// of the folder even if a write removes them meanwhile.
 pub fn open_beside(dir: &Path) -> Option<File> {
-    File::open(dir.join(CHANGES)).ok()
+    crate::file_at::open_regular(&dir.join(CHANGES)).ok()
 }
 
 /// What changed since the kept index `index` was built, from `changes` (`open_beside`);

@@ -45,6 +45,24 @@ impl Store {
 }
 
 impl Store {
+    /// One import at a time, from the read its preview makes to its write: the store service
+    /// runs other processes' commands side by side, and a second sheet read before the first
+    /// was written would register the same new firms and people again. `waiting` is told once
+    /// when another import holds it, before this one waits for it.
+    pub fn import_turn(&self, waiting: impl FnOnce()) -> MutexGuard<'_, ()> {
+        match self.import_lock.try_lock() {
+            Ok(turn) => turn,
+            // An import that panicked wrote all of its sheet or none of it.
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                waiting();
+                self.import_lock
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+            }
+        }
+    }
+
     /// The right to stage a long write, or a refusal naming the one under way. Never waited
     /// for: a bundle import takes it while holding the writer, which a sheet's staged chunks
     /// need to commit.

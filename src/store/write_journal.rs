@@ -164,7 +164,7 @@ impl Noting {
 
 fn read(dir: &Path) -> Journal {
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(dir.join(FILE))
+    let read = crate::file_at::open_regular(&dir.join(FILE))
         .and_then(|file| file.take(MAX_FILE).read_to_end(&mut bytes));
     let journal = read
         .ok()

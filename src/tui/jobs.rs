@@ -257,6 +257,7 @@ fn write_package(store: &Store, job: &ReportJob, progress: &dyn Fn(String)) -> R
 }
 
 fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<PeoplePlan> {
+    let _turn = store.import_turn(|| progress(t("cli.sheets.waiting_for_import")));
     progress(tf(
         "tui.reports.reading_file",
         &[("file", &job.path.display())],
@@ -279,6 +280,7 @@ fn commit(
     if payloads.is_empty() {
         return Ok(t("tui.reports.nothing_to_import"));
     }
+    let _turn = store.import_turn(|| progress(t("cli.sheets.waiting_for_import")));
     // All of it is written, or none, in chunks when long.
     store.commit_staged(&payloads, &|done, total| {
         progress(tf(
