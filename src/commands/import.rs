@@ -38,6 +38,15 @@ pub fn settle<C: Counts>(
     json: bool,
 ) -> Result<()> {
     let outcome = plan.outcome(options);
+    let changed = match plan.read_at {
+        Some(read_at) if outcome == Outcome::Write => {
+            !crate::sheets::known::still_as_read(store, &read_at)?
+        }
+        _ => false,
+    };
+    if changed {
+        return Err(user_error(t("cli.sheets.changed_since_read")));
+    }
     if outcome == Outcome::Write {
         let payloads = std::mem::take(&mut plan.payloads);
         let long = payloads.len() > crate::store::STAGED_CHUNK;

@@ -33,6 +33,7 @@ pub const SCHEMA: Schema = Schema {
 };
 
 pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<PeoplePlan> {
+    let read_at = store.heads_digest()?;
     let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
     let mut known = KnownEnterprises::of(super::known::stored(store)?);
     // Known enterprises by the first row naming them, so a second row is a repeat.
@@ -88,6 +89,7 @@ pub fn plan(store: &Store, rows: SheetRows<'_>) -> Result<PeoplePlan> {
         Ok(Vec::new())
     })?;
     plan.counts.enterprise_list = true;
+    plan.read_at = Some(read_at);
     Ok(plan)
 }
 

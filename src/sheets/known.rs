@@ -37,6 +37,17 @@ pub fn stored(store: &Store) -> Result<StoredEnterprises> {
     )
 }
 
+/// Whether what a sheet read at the log `read_at` found of the store is still so: no person's
+/// record and no enterprise written since (check-ins are no matter). Not known, with the
+/// journal's chain broken (a bundle came in): not so.
+pub fn still_as_read(store: &Store, read_at: &[u8; 32]) -> Result<bool> {
+    let now = store.heads_digest()?;
+    Ok(
+        crate::store::write_journal::since(store.dir(), read_at, &now)
+            .is_some_and(|since| since.records.is_empty() && !since.wrote_any(&["e"])),
+    )
+}
+
 /// Removes the kept list, if any (`doctor`).
 pub fn forget(store: &Store) -> Result<()> {
     KEPT.forget(store)

@@ -85,6 +85,7 @@ pub(super) fn categories(raw: &str) -> Result<Categories, String> {
 }
 
 pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result<PeoplePlan> {
+    let read_at = store.heads_digest()?;
     let sheet = Sheet::find(rows, &SCHEMA, store.dir())?;
     if let Some(id) = session {
         let Some(found) = store.session(id)? else {
@@ -124,6 +125,7 @@ pub fn plan(store: &Store, rows: SheetRows<'_>, session: Option<&str>) -> Result
             ));
         }
     }
+    plan.read_at = Some(read_at);
     Ok(plan)
 }
 

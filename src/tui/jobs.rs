@@ -21,7 +21,7 @@ use crate::sheets::doc::Document;
 use crate::sheets::import::{self, Options};
 use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
-use crate::sheets::{bulletin, bulletin_doc, enterprises, people, read, report, rollup};
+use crate::sheets::{bulletin, bulletin_doc, enterprises, known, people, read, report, rollup};
 use crate::store::{PayloadSpool, Store};
 
 /// A job with everything it needs, owned, so it can go to another thread.
@@ -32,6 +32,8 @@ pub enum Work {
         payloads: PayloadSpool,
         rows: usize,
         skipped: usize,
+        /// When the preview read the store (`Plan::read_at`).
+        read_at: Option<[u8; 32]>,
     },
     /// A bundle export or import (the 同步 tab).
     Sync(SyncJob),
@@ -67,6 +69,7 @@ pub fn prepare(state: &mut State, job: Job) -> Option<Work> {
                 payloads: plan.payloads.clone(),
                 rows: plan.rows - plan.bad,
                 skipped: plan.bad,
+                read_at: plan.read_at,
             };
             (t("tui.reports.importing"), work)
         }
@@ -86,7 +89,8 @@ pub fn execute(store: &Store, work: Work, progress: &dyn Fn(String)) -> Done {
             payloads,
             rows,
             skipped,
-        } => commit(store, payloads, rows, skipped, progress).map(Done::Committed),
+            read_at,
+        } => commit(store, payloads, (rows, skipped), read_at, progress).map(Done::Committed),
         Work::Sync(job) => Ok(Done::Sync(sync_effects::execute(store, job, progress))),
     };
     result.unwrap_or_else(|e| Done::Failed(chain(&e)))
@@ -273,14 +277,21 @@ fn preview(store: &Store, job: &ImportJob, progress: &dyn Fn(String)) -> Result<
 fn commit(
     store: &Store,
     payloads: PayloadSpool,
-    rows: usize,
-    skipped: usize,
+    (rows, skipped): (usize, usize),
+    read_at: Option<[u8; 32]>,
     progress: &dyn Fn(String),
 ) -> Result<String> {
     if payloads.is_empty() {
         return Ok(t("tui.reports.nothing_to_import"));
     }
     let _turn = store.import_turn(|| progress(t("cli.sheets.waiting_for_import")));
+    // The preview was read before the coordinator said yes: a firm or person registered since
+    // (another import, a walk-in) would be registered again.
+    if let Some(read_at) = read_at {
+        if !known::still_as_read(store, &read_at)? {
+            return Err(eyre!(t("cli.sheets.changed_since_read")));
+        }
+    }
     // All of it is written, or none, in chunks when long.
     store.commit_staged(&payloads, &|done, total| {
         progress(tf(

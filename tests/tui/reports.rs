@@ -581,3 +581,50 @@ fn the_summary_figures_are_written_from_the_reports_tab() {
     assert_eq!(figure("举办线下培训班（期）"), "0");
     assert_eq!(figure("宣传报道（篇）"), "0");
 }
+
+/// A firm registered elsewhere between the preview and the coordinator's yes (an import through
+/// the store service, a walk-in): the import is refused whole, and the preview is to be made
+/// again, so the firm is not registered twice.
+#[test]
+fn an_import_previewed_before_a_firm_was_registered_elsewhere_is_not_written() {
+    let (dir, store, mut state) = after_the_first_session();
+    let file = dir.path().join("企业.csv");
+    std::fs::write(
+        &file,
+        "企业名称,统一社会信用代码\n鄂州市并行材料有限公司,\n",
+    )
+    .expect("write");
+    press(&store, &mut state, KeyCode::Char('i'));
+    typed(&store, &mut state, &file.display().to_string());
+    press(&store, &mut state, KeyCode::Tab);
+    press(&store, &mut state, KeyCode::Right);
+    press(&store, &mut state, KeyCode::Enter);
+    assert!(state.reports.preview.is_some());
+    let elsewhere = peixun::domain::Enterprise {
+        id: store.new_id('E').expect("id"),
+        office: store.office().to_string(),
+        name: "鄂州市并行材料有限公司".into(),
+        credit_code: None,
+        categories: peixun::domain::Categories::NONE,
+        unit: store.office().to_string(),
+    };
+    store
+        .commit(vec![peixun::log::Payload::EnterpriseUpserted(elsewhere)])
+        .expect("registered elsewhere");
+    let before = op_count(&store);
+    press(&store, &mut state, KeyCode::Enter);
+    assert_eq!(op_count(&store), before, "nothing written");
+    let said = state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("请重新预览"), "{said}");
+    let named = store
+        .enterprises()
+        .expect("enterprises")
+        .into_iter()
+        .filter(|e| e.name == "鄂州市并行材料有限公司")
+        .count();
+    assert_eq!(named, 1);
+}

@@ -48,6 +48,10 @@ pub struct Plan<C> {
     pub warnings: Vec<String>,
     #[serde(skip)]
     pub payloads: PayloadSpool,
+    /// The log the store was read at (`Store::heads_digest`), for a write that comes later
+    /// (`known::still_as_read`); `None` for a plan made of no registered people or firms.
+    #[serde(skip)]
+    pub read_at: Option<[u8; 32]>,
 }
 
 /// The most rows one import takes. What an import holds grows a little with its rows (each
