@@ -56,6 +56,19 @@ fn main() -> std::process::ExitCode {
     match peixun::commands::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(report) => {
+            // Another peixun took the store between the look for one serving it and the
+            // open: nothing was done here, and the command goes to it once it serves.
+            if peixun::store::is_locked(&report) {
+                let again = command
+                    .try_get_matches_from_mut(&args)
+                    .and_then(|matches| Cli::from_arg_matches(&matches));
+                if let Some(code) = again
+                    .ok()
+                    .and_then(|cli| peixun::commands::remote::forward(&args, &mut command, &cli))
+                {
+                    return std::process::ExitCode::from(code);
+                }
+            }
             let (message, code) = peixun::commands::failure(&report, data_dir.as_deref());
             eprintln!("peixun: {message}");
             std::process::ExitCode::from(code)

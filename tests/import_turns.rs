@@ -95,3 +95,44 @@ fn a_second_import_waits_for_the_first_and_registers_no_firm_twice() {
     assert_eq!(distinct.len(), 3_000);
     assert_eq!(firms.len(), 3_000, "each firm once: {}", said(&second));
 }
+
+/// Started together, two imports each go in: the second, finding the first just starting,
+/// waits for it to serve the store rather than being told to close it.
+#[test]
+fn two_imports_started_together_both_go_in() {
+    let dir = TempDir::new().expect("temp dir");
+    let d = dir.path();
+    prepare_store(d);
+    for round in 0..3u64 {
+        let first_phone = 13_900_000_000 + round * 10_000;
+        let long = sheet(d, "long.csv", 500, first_phone, |i| {
+            i + round as usize * 1_000
+        });
+        let short = sheet(d, "short.csv", 2, 13_700_000_000 + round * 10, |i| {
+            i + round as usize * 1_000
+        });
+        let first = peixun(d)
+            .arg("import")
+            .arg(&long)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("first");
+        let second = peixun(d)
+            .arg("import")
+            .arg(&short)
+            .output()
+            .expect("second");
+        let first = first.wait_with_output().expect("first");
+        assert!(
+            first.status.success(),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        assert!(
+            second.status.success(),
+            "{}",
+            String::from_utf8_lossy(&second.stderr)
+        );
+    }
+}

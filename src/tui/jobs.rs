@@ -368,6 +368,9 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
                 state.reports.outcome = None;
                 return None;
             }
+            // An import that could not be written: the preview goes, its outcome is said in
+            // its place, and the sheet is previewed again.
+            state.reports.preview = None;
             (text, true)
         }
         Done::Sync(_) => return None,

@@ -614,12 +614,10 @@ fn an_import_previewed_before_a_firm_was_registered_elsewhere_is_not_written() {
     let before = op_count(&store);
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(op_count(&store), before, "nothing written");
-    let said = state
-        .status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default();
-    assert!(said.contains("请重新预览"), "{said}");
+    // Said on the tab, where the preview was: the preview is to be made again.
+    assert!(state.reports.preview.is_none());
+    let terminal = draw(&state, 80, 24);
+    assert!(find(terminal.backend().buffer(), "请重新预览").is_some());
     let named = store
         .enterprises()
         .expect("enterprises")

@@ -15,8 +15,19 @@ use crate::service::wire::{self, Client, Reply, Request};
 /// The service of the store `cli` names, when another peixun holds it and answers.
 pub fn holder_of(cli: &Cli) -> Option<std::os::unix::net::UnixStream> {
     let dir = crate::commands::data_dir(cli).ok()?;
-    crate::store::holder::holding(&dir).ok()??;
-    crate::service::connect(&dir)
+    // A peixun that has just taken the store serves it a moment later: two imports started
+    // together were otherwise told to close the other one.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        crate::store::holder::holding(&dir).ok()??;
+        if let Some(stream) = crate::service::connect(&dir) {
+            return Some(stream);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// Sends the command to the peixun holding its store, if one is and answers, and says what it
