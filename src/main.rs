@@ -42,7 +42,8 @@ fn main() -> std::process::ExitCode {
     };
     peixun::i18n::set_lang(cli.lang);
     // While another peixun holds the store with its interface open, it runs the command.
-    if let Some(code) = peixun::commands::remote::forward(&args, &mut command, &cli) {
+    let serves_soon = peixun::commands::remote::SERVES_SOON;
+    if let Some(code) = peixun::commands::remote::forward(&args, &mut command, &cli, serves_soon) {
         return std::process::ExitCode::from(code);
     }
     if color_eyre::config::HookBuilder::default()
@@ -62,10 +63,10 @@ fn main() -> std::process::ExitCode {
                 let again = command
                     .try_get_matches_from_mut(&args)
                     .and_then(|matches| Cli::from_arg_matches(&matches));
-                if let Some(code) = again
-                    .ok()
-                    .and_then(|cli| peixun::commands::remote::forward(&args, &mut command, &cli))
-                {
+                let patience = peixun::commands::remote::SERVES_AFTER_OPENING;
+                if let Some(code) = again.ok().and_then(|cli| {
+                    peixun::commands::remote::forward(&args, &mut command, &cli, patience)
+                }) {
                     return std::process::ExitCode::from(code);
                 }
             }

@@ -332,7 +332,7 @@ fn interface_or_visit(cli: &Cli) -> Result<Shown> {
     // Set once a holder has said it is closing: the store is free in a moment.
     let mut taking_over: Option<(std::time::Instant, crate::tui::Resume)> = None;
     loop {
-        if let Some(stream) = remote::holder_of(cli) {
+        if let Some(stream) = remote::holder_of(cli, remote::SERVES_SOON) {
             let english = cli.lang == crate::i18n::Lang::En;
             match crate::tui::visit(stream, english, cli.today)? {
                 crate::tui::Visit::Closed(closed) => {
@@ -346,7 +346,9 @@ fn interface_or_visit(cli: &Cli) -> Result<Shown> {
                     continue;
                 }
                 // Still held and answering: its interface for this one failed, and would again.
-                crate::tui::Visit::Lost if remote::holder_of(cli).is_some() => {
+                crate::tui::Visit::Lost
+                    if remote::holder_of(cli, remote::SERVES_SOON).is_some() =>
+                {
                     return Err(eyre!(t("tui.visit.lost")));
                 }
                 crate::tui::Visit::Lost => {

@@ -5,7 +5,7 @@
 
 mod send;
 
-pub use send::{client_lines, clients, forward, holder_of};
+pub use send::{client_lines, clients, forward, holder_of, SERVES_AFTER_OPENING, SERVES_SOON};
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
 
 use clap::{ArgMatches, ValueHint};
 
@@ -12,19 +13,33 @@ use crate::cli::{Cli, Command};
 use crate::i18n::{t, tf, Lang};
 use crate::service::wire::{self, Client, Reply, Request};
 
-/// The service of the store `cli` names, when another peixun holds it and answers.
-pub fn holder_of(cli: &Cli) -> Option<std::os::unix::net::UnixStream> {
+/// How long a command waits for the peixun holding its store to serve it: one that has just
+/// taken the store serves it once it has opened it (two imports started together were told to
+/// close the other one).
+pub const SERVES_SOON: Duration = Duration::from_secs(1);
+
+/// The same once this command's own open found the store taken: the holder is opening it now,
+/// which takes seconds on a loaded machine.
+pub const SERVES_AFTER_OPENING: Duration = Duration::from_secs(10);
+
+/// The service of the store `cli` names, when another peixun holds it and answers within
+/// `patience`.
+pub fn holder_of(cli: &Cli, patience: Duration) -> Option<std::os::unix::net::UnixStream> {
     let dir = crate::commands::data_dir(cli).ok()?;
-    // A peixun that has just taken the store serves it a moment later: two imports started
-    // together were otherwise told to close the other one.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    let started = std::time::Instant::now();
+    let mut said = false;
     loop {
         crate::store::holder::holding(&dir).ok()??;
         if let Some(stream) = crate::service::connect(&dir) {
             return Some(stream);
         }
-        if std::time::Instant::now() >= deadline {
+        let waited = started.elapsed();
+        if waited >= patience {
             return None;
+        }
+        if waited >= SERVES_SOON && !said {
+            crate::errln!("{}", t("cli.store.waiting_for_holder"));
+            said = true;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -32,11 +47,16 @@ pub fn holder_of(cli: &Cli) -> Option<std::os::unix::net::UnixStream> {
 
 /// Sends the command to the peixun holding its store, if one is and answers, and says what it
 /// printed. Returns the exit status, or `None` to run the command here.
-pub fn forward(args: &[String], command: &mut clap::Command, cli: &Cli) -> Option<u8> {
+pub fn forward(
+    args: &[String],
+    command: &mut clap::Command,
+    cli: &Cli,
+    patience: Duration,
+) -> Option<u8> {
     if !runs_in_service(cli) {
         return None;
     }
-    let mut stream = holder_of(cli)?;
+    let mut stream = holder_of(cli, patience)?;
     let cwd = std::env::current_dir().ok()?;
     let args = absolute_args(args, command, &cwd);
     let input = matches!(&cli.command, Some(Command::Checkin(a)) if a.codes_from_stdin);
