@@ -43,6 +43,33 @@ fn sheet(
     path
 }
 
+/// `long` imported, and `short` while it runs (once it serves the store, with `served`), both
+/// going in.
+fn both_imported(d: &Path, long: &Path, short: &Path, served: bool) {
+    let first = peixun(d)
+        .arg("import")
+        .arg(long)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the first import");
+    let socket = d.join("data").join(peixun::service::SOCKET);
+    let deadline = Instant::now() + DEADLINE;
+    while served && !socket.exists() {
+        assert!(Instant::now() < deadline, "the first import never served");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = peixun(d).arg("import").arg(short).output().expect("second");
+    let first = first.wait_with_output().expect("first");
+    for out in [first, second] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn a_second_import_waits_for_the_first_and_registers_no_firm_twice() {
     let dir = TempDir::new().expect("temp dir");
@@ -50,35 +77,7 @@ fn a_second_import_waits_for_the_first_and_registers_no_firm_twice() {
     prepare_store(d);
     let long = sheet(d, "long.csv", 3_000, 13_900_000_000, |i| i);
     let short = sheet(d, "short.csv", 3, 13_700_000_000, |i| [0, 1_500, 2_999][i]);
-    let first = peixun(d)
-        .arg("import")
-        .arg(&long)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the first import");
-    // The first holds the store once it serves it to others.
-    let socket = d.join("data").join(peixun::service::SOCKET);
-    let deadline = Instant::now() + DEADLINE;
-    while !socket.exists() {
-        assert!(Instant::now() < deadline, "the first import never served");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let second = peixun(d)
-        .arg("import")
-        .arg(&short)
-        .output()
-        .expect("second");
-    let first = first.wait_with_output().expect("first");
-    let said = |out: &std::process::Output| {
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    };
-    assert!(first.status.success(), "{}", said(&first));
-    assert!(second.status.success(), "{}", said(&second));
+    both_imported(d, &long, &short, true);
     let listed = peixun(d)
         .args(["enterprises", "--json"])
         .output()
@@ -93,7 +92,7 @@ fn a_second_import_waits_for_the_first_and_registers_no_firm_twice() {
         .collect();
     let distinct: std::collections::BTreeSet<&str> = firms.iter().copied().collect();
     assert_eq!(distinct.len(), 3_000);
-    assert_eq!(firms.len(), 3_000, "each firm once: {}", said(&second));
+    assert_eq!(firms.len(), 3_000, "each firm once");
 }
 
 /// Started together, two imports each go in: the second, finding the first just starting,
@@ -104,35 +103,9 @@ fn two_imports_started_together_both_go_in() {
     let d = dir.path();
     prepare_store(d);
     for round in 0..3u64 {
-        let first_phone = 13_900_000_000 + round * 10_000;
-        let long = sheet(d, "long.csv", 500, first_phone, |i| {
-            i + round as usize * 1_000
-        });
-        let short = sheet(d, "short.csv", 2, 13_700_000_000 + round * 10, |i| {
-            i + round as usize * 1_000
-        });
-        let first = peixun(d)
-            .arg("import")
-            .arg(&long)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("first");
-        let second = peixun(d)
-            .arg("import")
-            .arg(&short)
-            .output()
-            .expect("second");
-        let first = first.wait_with_output().expect("first");
-        assert!(
-            first.status.success(),
-            "{}",
-            String::from_utf8_lossy(&first.stderr)
-        );
-        assert!(
-            second.status.success(),
-            "{}",
-            String::from_utf8_lossy(&second.stderr)
-        );
+        let firm = |i: usize| i + round as usize * 1_000;
+        let long = sheet(d, "long.csv", 500, 13_900_000_000 + round * 10_000, firm);
+        let short = sheet(d, "short.csv", 2, 13_700_000_000 + round * 10, firm);
+        both_imported(d, &long, &short, false);
     }
 }

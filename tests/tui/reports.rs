@@ -289,6 +289,19 @@ fn bad_rows_past_those_listed_are_counted_on_screen() {
     assert_eq!(op_count(&store), before, "refused whole");
 }
 
+/// `i`, the file, the kind set to an enterprise list, Enter: its preview.
+fn preview_enterprise_list(
+    store: &peixun::store::Store,
+    state: &mut State,
+    file: &std::path::Path,
+) {
+    press(store, state, KeyCode::Char('i'));
+    typed(store, state, &file.display().to_string());
+    press(store, state, KeyCode::Tab);
+    press(store, state, KeyCode::Right);
+    press(store, state, KeyCode::Enter);
+}
+
 #[test]
 fn a_clean_import_goes_in_whole_and_esc_cancels_one() {
     let (dir, store, mut state) = after_the_first_session();
@@ -298,11 +311,7 @@ fn a_clean_import_goes_in_whole_and_esc_cancels_one() {
         "企业名称,统一社会信用代码\n鄂州市新兴材料有限公司,\n",
     )
     .expect("write");
-    press(&store, &mut state, KeyCode::Char('i'));
-    typed(&store, &mut state, &file.display().to_string());
-    press(&store, &mut state, KeyCode::Tab);
-    press(&store, &mut state, KeyCode::Right);
-    press(&store, &mut state, KeyCode::Enter);
+    preview_enterprise_list(&store, &mut state, &file);
     assert!(state.reports.preview.is_some());
     let before = op_count(&store);
     // Esc: nothing written.
@@ -310,11 +319,7 @@ fn a_clean_import_goes_in_whole_and_esc_cancels_one() {
     assert!(state.reports.preview.is_none());
     assert_eq!(op_count(&store), before);
     // Again, and Enter.
-    press(&store, &mut state, KeyCode::Char('i'));
-    typed(&store, &mut state, &file.display().to_string());
-    press(&store, &mut state, KeyCode::Tab);
-    press(&store, &mut state, KeyCode::Right);
-    press(&store, &mut state, KeyCode::Enter);
+    preview_enterprise_list(&store, &mut state, &file);
     press(&store, &mut state, KeyCode::Enter);
     assert!(op_count(&store) > before);
     let names: Vec<String> = store
@@ -594,11 +599,7 @@ fn an_import_previewed_before_a_firm_was_registered_elsewhere_is_not_written() {
         "企业名称,统一社会信用代码\n鄂州市并行材料有限公司,\n",
     )
     .expect("write");
-    press(&store, &mut state, KeyCode::Char('i'));
-    typed(&store, &mut state, &file.display().to_string());
-    press(&store, &mut state, KeyCode::Tab);
-    press(&store, &mut state, KeyCode::Right);
-    press(&store, &mut state, KeyCode::Enter);
+    preview_enterprise_list(&store, &mut state, &file);
     assert!(state.reports.preview.is_some());
     let elsewhere = peixun::domain::Enterprise {
         id: store.new_id('E').expect("id"),
