@@ -57,7 +57,8 @@ pub fn prepare(state: &mut State, job: Job) -> Option<Work> {
         ),
         Job::Preview(job) => (t("tui.reports.reading"), Work::Preview(job)),
         Job::Commit { skip } => {
-            let plan = &state.reports.preview.as_ref()?.plan;
+            let preview = state.reports.preview.as_ref()?;
+            let plan = &preview.plan;
             let options = Options {
                 skip_invalid: skip,
                 dry_run: false,
@@ -71,6 +72,7 @@ pub fn prepare(state: &mut State, job: Job) -> Option<Work> {
                 skipped: plan.bad,
                 read_at: plan.read_at,
             };
+            state.reports.job_form = preview.form.clone();
             (t("tui.reports.importing"), work)
         }
     };
@@ -360,6 +362,9 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
     let (text, error) = match done {
         Done::Written(text) => (text, false),
         Done::Failed(text) => {
+            // An import that could not be written: the preview goes, its form opens again
+            // with the reason, and the sheet is previewed again from it.
+            state.reports.preview = None;
             // Only when nothing else is open over the tab: a form opened meanwhile stays.
             if let (Some(mut form), Overlay::None) = (form, &state.overlay) {
                 // The form says why under its path; said under the form too, it was said twice.
@@ -368,9 +373,6 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
                 state.reports.outcome = None;
                 return None;
             }
-            // An import that could not be written: the preview goes, its outcome is said in
-            // its place, and the sheet is previewed again.
-            state.reports.preview = None;
             (text, true)
         }
         Done::Sync(_) => return None,
@@ -379,6 +381,7 @@ pub fn finish(state: &mut State, done: Done) -> Option<Effect> {
                 job,
                 plan: *plan,
                 scroll: 0,
+                form,
             });
             return None;
         }

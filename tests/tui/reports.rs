@@ -615,10 +615,19 @@ fn an_import_previewed_before_a_firm_was_registered_elsewhere_is_not_written() {
     let before = op_count(&store);
     press(&store, &mut state, KeyCode::Enter);
     assert_eq!(op_count(&store), before, "nothing written");
-    // Said on the tab, where the preview was: the preview is to be made again.
+    // The preview goes and its form opens again, the file as typed, saying why: Enter there
+    // previews the sheet again.
     assert!(state.reports.preview.is_none());
     let terminal = draw(&state, 80, 24);
     assert!(find(terminal.backend().buffer(), "请重新预览").is_some());
+    let Overlay::Form(form) = &state.overlay else {
+        panic!("the import form again: {:?}", state.overlay);
+    };
+    let typed_path = form.field("path").map(|f| f.value().to_string());
+    assert_eq!(typed_path, Some(file.display().to_string()));
+    press(&store, &mut state, KeyCode::Enter);
+    let again = state.reports.preview.as_ref().expect("previewed again");
+    assert_eq!(again.plan.counts.new_enterprises, 0);
     let named = store
         .enterprises()
         .expect("enterprises")

@@ -136,6 +136,8 @@ pub struct Preview {
     pub plan: PeoplePlan,
     /// First bad row shown.
     pub scroll: usize,
+    /// The form the preview came from: an import that cannot be written opens it again.
+    pub form: Option<crate::tui::forms::Form>,
 }
 
 /// How the last piece of work ended, for the tab's status.
