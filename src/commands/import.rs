@@ -8,7 +8,7 @@ use color_eyre::eyre::Result;
 use super::{open_store, print_json, user_error};
 use crate::cli::{Cli, ImportArgs, ImportKind};
 use crate::i18n::{t, tf};
-use crate::sheets::import::{preview, Counts, Options, Outcome, Plan};
+use crate::sheets::import::{self, preview, Counts, Options, Outcome, Plan};
 use crate::sheets::{enterprises, people, read};
 use crate::store::Store;
 
@@ -38,19 +38,10 @@ pub fn settle<C: Counts>(
     json: bool,
 ) -> Result<()> {
     let outcome = plan.outcome(options);
-    let changed = match plan.read_at {
-        Some(read_at) if outcome == Outcome::Write => {
-            !crate::sheets::known::still_as_read(store, &read_at)?
-        }
-        _ => false,
-    };
-    if changed {
-        return Err(user_error(t("cli.sheets.changed_since_read")));
-    }
     if outcome == Outcome::Write {
         let payloads = std::mem::take(&mut plan.payloads);
         let long = payloads.len() > crate::store::STAGED_CHUNK;
-        store.commit_staged(&payloads, &|done, total| {
+        import::write(store, &payloads, plan.read_at, &|done, total| {
             if long {
                 crate::errln!(
                     "{}",

@@ -208,10 +208,22 @@ fn where_seen(seen: Seen) -> String {
     }
 }
 
+/// An enterprise of 鄂城区 for tests, with no categories.
+#[cfg(test)]
+fn test_enterprise(id: &str, name: &str, code: Option<&str>) -> Enterprise {
+    Enterprise {
+        id: id.into(),
+        office: "420704".into(),
+        name: name.into(),
+        credit_code: code.map(String::from),
+        categories: crate::domain::Categories::NONE,
+        unit: "420704".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Categories;
 
     const A: &str = "91420700MA4F2XQ27Q";
     const B: &str = "91420700MA4F2XQ35G";
@@ -225,16 +237,7 @@ mod tests {
         }
     }
 
-    fn enterprise(id: &str, name: &str, code: Option<&str>) -> Enterprise {
-        Enterprise {
-            id: id.into(),
-            office: "420704".into(),
-            name: name.into(),
-            credit_code: code.map(String::from),
-            categories: Categories::NONE,
-            unit: "420704".into(),
-        }
-    }
+    use super::test_enterprise as enterprise;
 
     #[test]
     fn a_code_names_its_enterprise_before_any_name() {

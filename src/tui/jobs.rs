@@ -21,7 +21,7 @@ use crate::sheets::doc::Document;
 use crate::sheets::import::{self, Options};
 use crate::sheets::people::PeoplePlan;
 use crate::sheets::stamp::office_name;
-use crate::sheets::{bulletin, bulletin_doc, enterprises, known, people, read, report, rollup};
+use crate::sheets::{bulletin, bulletin_doc, enterprises, people, read, report, rollup};
 use crate::store::{PayloadSpool, Store};
 
 /// A job with everything it needs, owned, so it can go to another thread.
@@ -287,15 +287,9 @@ fn commit(
         return Ok(t("tui.reports.nothing_to_import"));
     }
     let _turn = store.import_turn(|| progress(t("cli.sheets.waiting_for_import")));
-    // The preview was read before the coordinator said yes: a firm or person registered since
-    // (another import, a walk-in) would be registered again.
-    if let Some(read_at) = read_at {
-        if !known::still_as_read(store, &read_at)? {
-            return Err(eyre!(t("cli.sheets.changed_since_read")));
-        }
-    }
-    // All of it is written, or none, in chunks when long.
-    store.commit_staged(&payloads, &|done, total| {
+    // The preview was read before the coordinator said yes: refused whole when a firm or
+    // person was registered since, else all of it written, or none, in chunks when long.
+    import::write(store, &payloads, read_at, &|done, total| {
         progress(tf(
             "cli.sheets.writing",
             &[("done", &done), ("total", &total)],

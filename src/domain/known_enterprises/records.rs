@@ -157,7 +157,6 @@ fn number(bytes: &[u8], place: &mut usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Categories;
 
     proptest::proptest! {
         /// A record reads back as it was given, however long its parts and wherever it falls.
@@ -175,14 +174,7 @@ mod tests {
                 // Now and then a name longer than a chunk, or near it.
                 let name = if i % 7 == 3 { "鄂".repeat(long / 3) } else { name };
                 let seen = row.map_or(Seen::Stored, Seen::Row);
-                let e = Enterprise {
-                    id,
-                    office: "420704".into(),
-                    name,
-                    credit_code: code,
-                    categories: Categories::NONE,
-                    unit: "420704".into(),
-                };
+                let e = super::super::test_enterprise(&id, &name, code.as_deref());
                 proptest::prop_assert_eq!(records.push(&e, seen) as usize, made.len());
                 made.push((e, seen));
             }

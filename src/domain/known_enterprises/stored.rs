@@ -115,18 +115,8 @@ impl<'de> Deserialize<'de> for StoredEnterprises {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Categories;
 
-    fn enterprise(id: String, name: String, code: Option<String>) -> Enterprise {
-        Enterprise {
-            id,
-            office: "420704".into(),
-            name,
-            credit_code: code,
-            categories: Categories::NONE,
-            unit: "420704".into(),
-        }
-    }
+    use super::super::test_enterprise as enterprise;
 
     proptest::proptest! {
         /// Kept and read back, the enterprises are the ones read from the store, in order; and
@@ -140,7 +130,7 @@ mod tests {
         ) {
             let list: Vec<Enterprise> = given
                 .iter()
-                .map(|(name, id, code)| enterprise(id.clone(), name.clone(), code.clone()))
+                .map(|(name, id, code)| enterprise(id, name, code.as_deref()))
                 .collect();
             let stored = StoredEnterprises::read(list.iter().cloned().map(Ok::<_, ()>))
                 .map_err(|()| proptest::test_runner::TestCaseError::fail("read"))?;
@@ -175,7 +165,7 @@ mod tests {
             let list = |held: &BTreeMap<String, (String, Option<String>)>| {
                 let read = held
                     .iter()
-                    .map(|(id, (name, code))| Ok::<_, ()>(enterprise(id.clone(), name.clone(), code.clone())));
+                    .map(|(id, (name, code))| Ok::<_, ()>(enterprise(id, name, code.as_deref())));
                 StoredEnterprises::read(read).map_err(|()| proptest::test_runner::TestCaseError::fail("read"))
             };
             let mut held: BTreeMap<String, (String, Option<String>)> =
@@ -187,7 +177,7 @@ mod tests {
                     Some((name, code)) => held.insert(id.clone(), (name.clone(), code.clone())),
                     None => held.remove(&id),
                 };
-                let now = now.map(|(name, code)| enterprise(id.clone(), name, code));
+                let now = now.map(|(name, code)| enterprise(&id, &name, code.as_deref()));
                 changed.insert(id, now);
             }
             let fresh = list(&held)?;
@@ -199,11 +189,11 @@ mod tests {
     #[test]
     fn a_cut_list_is_not_read() {
         let list = vec![
-            enterprise("E-1".into(), "鄂州市晶晶水产科技有限公司".into(), None),
+            enterprise("E-1", "鄂州市晶晶水产科技有限公司", None),
             enterprise(
-                "E-2".into(),
-                "鄂州华信精细化工有限责任公司".into(),
-                Some("91420700MA4F2XQ27Q".into()),
+                "E-2",
+                "鄂州华信精细化工有限责任公司",
+                Some("91420700MA4F2XQ27Q"),
             ),
         ];
         let stored = StoredEnterprises::read(list.into_iter().map(Ok::<_, ()>))

@@ -10,6 +10,6 @@ pub mod preview;
 pub mod row;
 pub mod schema;
 
-pub use plan::{Counts, Options, Outcome, Plan, RowError, Sheet, KEPT_ERRORS, MAX_ROWS};
+pub use plan::{write, Counts, Options, Outcome, Plan, RowError, Sheet, KEPT_ERRORS, MAX_ROWS};
 pub use row::{clean_phone, reason, Row};
 pub use schema::{Column, Need, Schema};

@@ -13,7 +13,7 @@ use super::schema::{Column, Schema};
 use crate::error::user_error;
 use crate::i18n::{t, tf};
 use crate::sheets::read::{NumberedRow, SheetRows};
-use crate::store::PayloadSpool;
+use crate::store::{PayloadSpool, Store};
 
 /// A row that cannot be imported, by the row number the spreadsheet shows, with why in the UI
 /// language.
@@ -52,6 +52,24 @@ pub struct Plan<C> {
     /// (`known::still_as_read`); `None` for a plan made of no registered people or firms.
     #[serde(skip)]
     pub read_at: Option<[u8; 32]>,
+}
+
+/// Writes a plan's `payloads`, read from the store at `read_at` (`Plan::read_at`), all or
+/// nothing and in chunks when long (`progress` hears how far), unless a person or firm was
+/// registered since the read: then nothing, and the sheet is to be read again. The caller holds
+/// the import turn (`Store::import_turn`).
+pub fn write(
+    store: &Store,
+    payloads: &PayloadSpool,
+    read_at: Option<[u8; 32]>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<usize> {
+    if let Some(read_at) = read_at {
+        if !crate::sheets::known::still_as_read(store, &read_at)? {
+            return Err(user_error(t("cli.sheets.changed_since_read")));
+        }
+    }
+    Ok(store.commit_staged(payloads, progress)?)
 }
 
 /// The most rows one import takes. What an import holds grows a little with its rows (each
