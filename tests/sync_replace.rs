@@ -323,3 +323,25 @@ fn replaced_keys_revoked_on_their_own_sign_nothing_more() {
     assert!(!peer.is_revoked());
     assert_eq!(peer.card, fresh.keys.card().unwrap());
 }
+
+/// An office revoked after its keys were replaced: the replaced keys sign nothing more either,
+/// not even a bundle dated before the replacement.
+#[test]
+fn revoking_an_office_stops_its_replaced_keys_too() {
+    let (province, city, lost) = hierarchy();
+    county_work(&lost, "old");
+    city.applied(&lost.send(&city));
+    let from_lost = lost.send(&province);
+    let fresh = Office::new(ECHENG);
+    assert_eq!(
+        replace(&province, &fresh.keys.card().unwrap()),
+        Ok(Change::Replaced)
+    );
+    trust::revoke(&province.store, ECHENG).unwrap();
+    let refused = province.take(&from_lost).unwrap_err();
+    assert!(
+        matches!(refused, Rejection::RevokedSender { .. }),
+        "{refused:?}"
+    );
+    assert!(!province.has(&format!("s/S-{ECHENG}-old")));
+}

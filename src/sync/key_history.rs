@@ -189,9 +189,12 @@ impl Store {
             .concat();
             batch.remove(new);
         }
+        // A revoked key is no longer a replaced one: replaced keys still verify what they
+        // signed before the replacement, and a revoked office's keys verify nothing.
         for key in revoked {
             let k = [of_office(REVOKED_KEY, office), key.to_vec()].concat();
             batch.insert(k, postcard::to_stdvec(&super::now_ms())?);
+            batch.remove([of_office(REPLACED_KEY, office), key.to_vec()].concat());
         }
         batch.insert(peer_key(office), postcard::to_stdvec(peer)?);
         self.sync_apply(batch)
