@@ -257,13 +257,14 @@ impl EnterprisesNamed {
                 found.by_initials.add(&e);
             }
             if !holds_typed && e.name != typed {
-                let one_off = text::near_name(&typed_chars, &e.name);
-                let left_out = short_form.left_out_of(&e.name);
-                let short = short_form.of(&e.name);
-                if one_off || left_out || short {
+                // Each test only when the cheaper ones said no: this runs for every firm.
+                let loose =
+                    text::near_name(&typed_chars, &e.name) || short_form.left_out_of(&e.name);
+                let short = !loose && short_form.of(&e.name);
+                if loose || short {
                     found.near.add(&e);
                 }
-                if one_off || left_out || (short && short_form.shortens(&e.name)) {
+                if loose || (short && short_form.shortens(&e.name)) {
                     found.longer.add(&e);
                 }
             }
