@@ -54,22 +54,30 @@ fn main() -> std::process::ExitCode {
         eprintln!("peixun: could not install the error reporter");
     }
     let data_dir = peixun::commands::data_dir(&cli).ok();
-    match peixun::commands::run(cli) {
+    let mut result = peixun::commands::run(cli);
+    // Another peixun took the store between the look for one serving it and the open: nothing
+    // was done here. The command goes to it once it serves, or runs here again once it has let
+    // go (an import ended, its daily backup written).
+    if result.as_ref().is_err_and(peixun::store::is_locked) {
+        let again = |command: &mut clap::Command| {
+            command
+                .try_get_matches_from_mut(&args)
+                .and_then(|matches| Cli::from_arg_matches(&matches))
+                .ok()
+        };
+        let patience = peixun::commands::remote::SERVES_AFTER_OPENING;
+        let forwarded = again(&mut command)
+            .and_then(|cli| peixun::commands::remote::forward(&args, &mut command, &cli, patience));
+        if let Some(code) = forwarded {
+            return std::process::ExitCode::from(code);
+        }
+        if let Some(cli) = again(&mut command) {
+            result = peixun::commands::run(cli);
+        }
+    }
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(report) => {
-            // Another peixun took the store between the look for one serving it and the
-            // open: nothing was done here, and the command goes to it once it serves.
-            if peixun::store::is_locked(&report) {
-                let again = command
-                    .try_get_matches_from_mut(&args)
-                    .and_then(|matches| Cli::from_arg_matches(&matches));
-                let patience = peixun::commands::remote::SERVES_AFTER_OPENING;
-                if let Some(code) = again.ok().and_then(|cli| {
-                    peixun::commands::remote::forward(&args, &mut command, &cli, patience)
-                }) {
-                    return std::process::ExitCode::from(code);
-                }
-            }
             let (message, code) = peixun::commands::failure(&report, data_dir.as_deref());
             eprintln!("peixun: {message}");
             std::process::ExitCode::from(code)
